@@ -1,0 +1,12 @@
+/** Shared command-line argument parsers (commander), so every command bounds numbers the same way. */
+import { InvalidArgumentError } from 'commander';
+
+export function intArg(min: number, max: number): (v: string) => number {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer in [${min}, ${max}], got "${v}"`);
+    }
+    return n;
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The one registry of cohort's error codes. Every typed error carries a stable
+ * `code`; the wire `Error` frame carries the same code, and tests assert codes,
+ * never message text. `close` is the WebSocket close code sent when the error
+ * means the peer can no longer be trusted (undefined: report, keep the peer).
+ */
+export const ERRORS = {
+  // Wire and session
+  E_WIRE_DECODE: { close: 1007, doc: 'frame is not a valid Envelope' },
+  E_WIRE_TOO_LARGE: { close: 1009, doc: 'frame exceeds the maximum frame size' },
+  E_WIRE_NOT_BINARY: { close: 1003, doc: 'text frame where a binary Envelope was expected' },
+  E_WIRE_VERSION: { close: 1002, doc: 'unsupported wire protocol version' },
+  E_WIRE_SEQ: { close: 1002, doc: 'sequence number not strictly increasing' },
+  E_WIRE_FIELD: { close: 1007, doc: 'a field is missing, too long or out of range' },
+  E_WIRE_UNEXPECTED: { close: 1002, doc: 'message kind not allowed in this direction or state' },
+  E_NOT_JOINED: { close: 1008, doc: 'peer spoke before sending Hello' },
+  E_DUPLICATE_NAME: { close: 1008, doc: 'another live connection already uses this client name' },
+  E_UNKNOWN_JOB: { close: undefined, doc: 'no such job' },
+  E_NOT_PARTICIPANT: { close: undefined, doc: 'client is not a participant of this job or round' },
+  E_ROUND_MISMATCH: { close: undefined, doc: 'message for a round that is not open' },
+  E_DUPLICATE_UPDATE: { close: undefined, doc: 'client already submitted for this round' },
+  E_UPDATE_LENGTH: { close: undefined, doc: 'update length differs from the model size' },
+  E_UPDATE_NONFINITE: { close: undefined, doc: 'update contains NaN or Infinity' },
+  E_UPDATE_RANGE: { close: undefined, doc: 'update field out of range' },
+  E_RATE_LIMIT: { close: 1008, doc: 'peer exceeded its message budget' },
+  E_SLOW_PEER: { close: 1008, doc: 'peer does not read its frames fast enough (send buffer over the limit)' },
+  E_HELLO_TIMEOUT: { close: 1008, doc: 'peer did not send Hello in time' },
+  // Jobs and rounds
+  E_JOB_SPEC: { close: undefined, doc: 'job spec failed validation' },
+  E_JOB_FEATURES: { close: undefined, doc: 'job needs features the local dataset does not provide' },
+  E_ROUND_FAILED: { close: undefined, doc: 'round ended with fewer than minClients results' },
+  E_JOB_FAILED: { close: undefined, doc: 'job exhausted its round retries' },
+  // Data and configuration
+  E_SCHEMA_INVALID: { close: undefined, doc: 'dataset schema failed validation' },
+  E_DATA_COLUMNS: { close: undefined, doc: 'CSV header does not match the declared schema' },
+  E_DATA_EMPTY: { close: undefined, doc: 'no usable rows after cleaning' },
+  E_CONFIG_INVALID: { close: undefined, doc: 'invalid option or configuration value' },
+  E_STORE: { close: undefined, doc: 'database is unreadable or from an incompatible version' },
+  E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
+} as const satisfies Record<string, { close: number | undefined; doc: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class CohortError extends Error {
+  override readonly name = 'CohortError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERRORS[code].doc,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** WebSocket close code if this error means the peer must be disconnected. */
+  get closeCode(): number | undefined {
+    return ERRORS[this.code].close;
+  }
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERRORS, code);
+}
+
+/** Normalises anything thrown into a CohortError without leaking internals to peers. */
+export function asCohortError(err: unknown): CohortError {
+  if (err instanceof CohortError) return err;
+  return new CohortError('E_INTERNAL', 'internal error', { cause: err });
+}

@@ -1,0 +1,95 @@
+/**
+ * The job specification: what a researcher submits and what hospitals are
+ * offered. Parsed once at the edge (file, CLI, wire) into a fully resolved
+ * `JobSpec`; everything after trusts it.
+ */
+import { z } from 'zod';
+import { CohortError } from '../errors.ts';
+import { modelSpecSchema } from '../model/spec.ts';
+
+export const STRATEGIES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+const finitePositive = z.number().finite().positive();
+const name = z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only');
+
+export const localTrainingSchema = z.strictObject({
+  epochs: z.number().int().min(1).max(1000).default(1),
+  batchSize: z.number().int().min(1).max(65_536).default(32),
+  learningRate: finitePositive.max(10).default(0.01),
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+  proximalMu: z.number().finite().min(0).max(100).default(0),
+  maxSteps: z.number().int().min(0).max(1_000_000).default(0),
+});
+
+/**
+ * Server-side optimiser settings. Defaults for FedAdam/FedYogi follow Reddi et
+ * al. 2021 ("Adaptive Federated Optimization"): beta1 0.9, beta2 0.99,
+ * tau 1e-3.
+ */
+export const strategySpecSchema = z.strictObject({
+  name: z.enum(STRATEGIES).default('fedavg'),
+  serverLearningRate: finitePositive.max(100).optional(),
+  beta1: z.number().finite().min(0).lt(1).default(0.9),
+  beta2: z.number().finite().min(0).lt(1).default(0.99),
+  tau: finitePositive.max(1).default(1e-3),
+});
+
+export const jobSpecSchema = z
+  .strictObject({
+    name,
+    model: modelSpecSchema,
+    features: z.array(z.string().min(1).max(128)).min(1).max(100_000),
+    label: z.string().min(1).max(128),
+    rounds: z.number().int().min(1).max(10_000),
+    minClients: z.number().int().min(1).max(10_000).default(2),
+    targetClients: z.number().int().min(1).max(10_000).optional(),
+    roundTimeoutMs: z.number().int().min(100).max(86_400_000).default(60_000),
+    joinWaitMs: z.number().int().min(0).max(86_400_000).default(10_000),
+    local: localTrainingSchema.default(localTrainingSchema.parse({})),
+    strategy: strategySpecSchema.default(strategySpecSchema.parse({})),
+    seed: z.number().int().min(0).max(0xffffffff).default(0),
+  })
+  .superRefine((s, ctx) => {
+    if (s.features.length !== s.model.inputDim) {
+      ctx.addIssue({ code: 'custom', path: ['features'], message: `${s.features.length} features but model.inputDim is ${s.model.inputDim}` });
+    }
+    if (new Set(s.features).size !== s.features.length) {
+      ctx.addIssue({ code: 'custom', path: ['features'], message: 'feature names must be unique' });
+    }
+    if (s.targetClients !== undefined && s.targetClients < s.minClients) {
+      ctx.addIssue({ code: 'custom', path: ['targetClients'], message: `must be >= minClients (${s.minClients})` });
+    }
+    if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
+      ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
+    }
+    if (s.strategy.name !== 'fedprox' && s.local.proximalMu > 0) {
+      ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: `proximalMu > 0 is FedProx: set strategy.name to "fedprox"` });
+    }
+  })
+  .transform((s) => ({
+    ...s,
+    targetClients: s.targetClients ?? s.minClients,
+    strategy: { ...s.strategy, serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy.name) },
+  }));
+
+/** A fully resolved job spec: every default applied. */
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+export type LocalTraining = JobSpec['local'];
+export type StrategySpec = JobSpec['strategy'];
+
+function defaultServerLearningRate(name: StrategyName): number {
+  return name === 'fedadam' || name === 'fedyogi' ? 0.03 : 1;
+}
+
+/** Parses untrusted input into a JobSpec, or throws E_JOB_SPEC naming each bad field. */
+export function parseJobSpec(input: unknown): JobSpec {
+  const r = jobSpecSchema.safeParse(input);
+  if (!r.success) throw new CohortError('E_JOB_SPEC', formatIssues(r.error));
+  return r.data;
+}
+
+export function formatIssues(err: z.ZodError): string {
+  return err.issues.map((i) => `"${i.path.join('.') || '(root)'}": ${i.message}`).join('; ');
+}

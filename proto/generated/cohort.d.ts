@@ -1,0 +1,596 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+export namespace cohort {
+
+    namespace v1 {
+
+        interface IEnvelope extends cohort.v1.Envelope.$Properties {
+        }
+
+        class Envelope {
+            constructor(properties?: cohort.v1.Envelope.$Properties);
+            $unknowns?: Uint8Array[];
+            version: number;
+            jobId: string;
+            round: number;
+            sender: string;
+            seq: number;
+            hello?: (cohort.v1.Hello.$Properties|null);
+            welcome?: (cohort.v1.Welcome.$Properties|null);
+            jobOffer?: (cohort.v1.JobOffer.$Properties|null);
+            joinJob?: (cohort.v1.JoinJob.$Properties|null);
+            declineJob?: (cohort.v1.DeclineJob.$Properties|null);
+            roundConfig?: (cohort.v1.RoundConfig.$Properties|null);
+            update?: (cohort.v1.Update.$Properties|null);
+            evaluation?: (cohort.v1.Evaluation.$Properties|null);
+            roundResult?: (cohort.v1.RoundResult.$Properties|null);
+            jobEvent?: (cohort.v1.JobEvent.$Properties|null);
+            error?: (cohort.v1.Error.$Properties|null);
+            body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error");
+            static create(properties: cohort.v1.Envelope.$Shape): cohort.v1.Envelope & cohort.v1.Envelope.$Shape;
+            static create(properties?: cohort.v1.Envelope.$Properties): cohort.v1.Envelope;
+            static encode(message: cohort.v1.Envelope.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Envelope & cohort.v1.Envelope.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Envelope {
+            interface $Properties {
+                version?: (number|null);
+                jobId?: (string|null);
+                round?: (number|null);
+                sender?: (string|null);
+                seq?: (number|null);
+                hello?: (cohort.v1.Hello.$Properties|null);
+                welcome?: (cohort.v1.Welcome.$Properties|null);
+                jobOffer?: (cohort.v1.JobOffer.$Properties|null);
+                joinJob?: (cohort.v1.JoinJob.$Properties|null);
+                declineJob?: (cohort.v1.DeclineJob.$Properties|null);
+                roundConfig?: (cohort.v1.RoundConfig.$Properties|null);
+                update?: (cohort.v1.Update.$Properties|null);
+                evaluation?: (cohort.v1.Evaluation.$Properties|null);
+                roundResult?: (cohort.v1.RoundResult.$Properties|null);
+                jobEvent?: (cohort.v1.JobEvent.$Properties|null);
+                error?: (cohort.v1.Error.$Properties|null);
+                body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error");
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = {
+              version?: number|null;
+              jobId?: string|null;
+              round?: number|null;
+              sender?: string|null;
+              seq?: number|null;
+              hello?: cohort.v1.Hello.$Shape|null;
+              welcome?: cohort.v1.Welcome.$Shape|null;
+              jobOffer?: cohort.v1.JobOffer.$Shape|null;
+              joinJob?: cohort.v1.JoinJob.$Shape|null;
+              declineJob?: cohort.v1.DeclineJob.$Shape|null;
+              roundConfig?: cohort.v1.RoundConfig.$Shape|null;
+              update?: cohort.v1.Update.$Shape|null;
+              evaluation?: cohort.v1.Evaluation.$Shape|null;
+              roundResult?: cohort.v1.RoundResult.$Shape|null;
+              jobEvent?: cohort.v1.JobEvent.$Shape|null;
+              error?: cohort.v1.Error.$Shape|null;
+              $unknowns?: Uint8Array[];
+            } & (
+              ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape })
+            );
+        }
+
+        interface ITensor extends cohort.v1.Tensor.$Properties {
+        }
+
+        class Tensor {
+            constructor(properties?: cohort.v1.Tensor.$Properties);
+            $unknowns?: Uint8Array[];
+            shape: number[];
+            data: Uint8Array;
+            static create(properties: cohort.v1.Tensor.$Shape): cohort.v1.Tensor & cohort.v1.Tensor.$Shape;
+            static create(properties?: cohort.v1.Tensor.$Properties): cohort.v1.Tensor;
+            static encode(message: cohort.v1.Tensor.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Tensor & cohort.v1.Tensor.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Tensor {
+            interface $Properties {
+                shape?: (number[]|null);
+                data?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Tensor.$Properties;
+        }
+
+        interface IHello extends cohort.v1.Hello.$Properties {
+        }
+
+        class Hello {
+            constructor(properties?: cohort.v1.Hello.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            software: string;
+            datasets: cohort.v1.DatasetInfo.$Properties[];
+            static create(properties: cohort.v1.Hello.$Shape): cohort.v1.Hello & cohort.v1.Hello.$Shape;
+            static create(properties?: cohort.v1.Hello.$Properties): cohort.v1.Hello;
+            static encode(message: cohort.v1.Hello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Hello & cohort.v1.Hello.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Hello {
+            interface $Properties {
+                name?: (string|null);
+                software?: (string|null);
+                datasets?: (cohort.v1.DatasetInfo.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Hello.$Properties;
+        }
+
+        interface IDatasetInfo extends cohort.v1.DatasetInfo.$Properties {
+        }
+
+        class DatasetInfo {
+            constructor(properties?: cohort.v1.DatasetInfo.$Properties);
+            $unknowns?: Uint8Array[];
+            schemaId: string;
+            features: string[];
+            label: string;
+            numTrain: number;
+            numTest: number;
+            static create(properties: cohort.v1.DatasetInfo.$Shape): cohort.v1.DatasetInfo & cohort.v1.DatasetInfo.$Shape;
+            static create(properties?: cohort.v1.DatasetInfo.$Properties): cohort.v1.DatasetInfo;
+            static encode(message: cohort.v1.DatasetInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.DatasetInfo & cohort.v1.DatasetInfo.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace DatasetInfo {
+            interface $Properties {
+                schemaId?: (string|null);
+                features?: (string[]|null);
+                label?: (string|null);
+                numTrain?: (number|null);
+                numTest?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.DatasetInfo.$Properties;
+        }
+
+        interface IWelcome extends cohort.v1.Welcome.$Properties {
+        }
+
+        class Welcome {
+            constructor(properties?: cohort.v1.Welcome.$Properties);
+            $unknowns?: Uint8Array[];
+            coordinatorId: string;
+            maxFrameBytes: number;
+            static create(properties: cohort.v1.Welcome.$Shape): cohort.v1.Welcome & cohort.v1.Welcome.$Shape;
+            static create(properties?: cohort.v1.Welcome.$Properties): cohort.v1.Welcome;
+            static encode(message: cohort.v1.Welcome.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Welcome & cohort.v1.Welcome.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Welcome {
+            interface $Properties {
+                coordinatorId?: (string|null);
+                maxFrameBytes?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Welcome.$Properties;
+        }
+
+        interface IJobOffer extends cohort.v1.JobOffer.$Properties {
+        }
+
+        class JobOffer {
+            constructor(properties?: cohort.v1.JobOffer.$Properties);
+            $unknowns?: Uint8Array[];
+            spec?: (cohort.v1.JobSpec.$Properties|null);
+            static create(properties: cohort.v1.JobOffer.$Shape): cohort.v1.JobOffer & cohort.v1.JobOffer.$Shape;
+            static create(properties?: cohort.v1.JobOffer.$Properties): cohort.v1.JobOffer;
+            static encode(message: cohort.v1.JobOffer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.JobOffer & cohort.v1.JobOffer.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace JobOffer {
+            interface $Properties {
+                spec?: (cohort.v1.JobSpec.$Properties|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.JobOffer.$Properties;
+        }
+
+        interface IJobSpec extends cohort.v1.JobSpec.$Properties {
+        }
+
+        class JobSpec {
+            constructor(properties?: cohort.v1.JobSpec.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            model?: (cohort.v1.ModelSpec.$Properties|null);
+            features: string[];
+            label: string;
+            rounds: number;
+            minClients: number;
+            targetClients: number;
+            roundTimeoutMs: number;
+            joinWaitMs: number;
+            local?: (cohort.v1.LocalTraining.$Properties|null);
+            strategy?: (cohort.v1.StrategySpec.$Properties|null);
+            seed: number;
+            static create(properties: cohort.v1.JobSpec.$Shape): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
+            static create(properties?: cohort.v1.JobSpec.$Properties): cohort.v1.JobSpec;
+            static encode(message: cohort.v1.JobSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace JobSpec {
+            interface $Properties {
+                name?: (string|null);
+                model?: (cohort.v1.ModelSpec.$Properties|null);
+                features?: (string[]|null);
+                label?: (string|null);
+                rounds?: (number|null);
+                minClients?: (number|null);
+                targetClients?: (number|null);
+                roundTimeoutMs?: (number|null);
+                joinWaitMs?: (number|null);
+                local?: (cohort.v1.LocalTraining.$Properties|null);
+                strategy?: (cohort.v1.StrategySpec.$Properties|null);
+                seed?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.JobSpec.$Properties;
+        }
+
+        interface IModelSpec extends cohort.v1.ModelSpec.$Properties {
+        }
+
+        class ModelSpec {
+            constructor(properties?: cohort.v1.ModelSpec.$Properties);
+            $unknowns?: Uint8Array[];
+            inputDim: number;
+            layers: cohort.v1.DenseLayer.$Properties[];
+            static create(properties: cohort.v1.ModelSpec.$Shape): cohort.v1.ModelSpec & cohort.v1.ModelSpec.$Shape;
+            static create(properties?: cohort.v1.ModelSpec.$Properties): cohort.v1.ModelSpec;
+            static encode(message: cohort.v1.ModelSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.ModelSpec & cohort.v1.ModelSpec.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ModelSpec {
+            interface $Properties {
+                inputDim?: (number|null);
+                layers?: (cohort.v1.DenseLayer.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.ModelSpec.$Properties;
+        }
+
+        interface IDenseLayer extends cohort.v1.DenseLayer.$Properties {
+        }
+
+        class DenseLayer {
+            constructor(properties?: cohort.v1.DenseLayer.$Properties);
+            $unknowns?: Uint8Array[];
+            units: number;
+            activation: string;
+            static create(properties: cohort.v1.DenseLayer.$Shape): cohort.v1.DenseLayer & cohort.v1.DenseLayer.$Shape;
+            static create(properties?: cohort.v1.DenseLayer.$Properties): cohort.v1.DenseLayer;
+            static encode(message: cohort.v1.DenseLayer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.DenseLayer & cohort.v1.DenseLayer.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace DenseLayer {
+            interface $Properties {
+                units?: (number|null);
+                activation?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.DenseLayer.$Properties;
+        }
+
+        interface ILocalTraining extends cohort.v1.LocalTraining.$Properties {
+        }
+
+        class LocalTraining {
+            constructor(properties?: cohort.v1.LocalTraining.$Properties);
+            $unknowns?: Uint8Array[];
+            epochs: number;
+            batchSize: number;
+            learningRate: number;
+            optimizer: string;
+            proximalMu: number;
+            maxSteps: number;
+            static create(properties: cohort.v1.LocalTraining.$Shape): cohort.v1.LocalTraining & cohort.v1.LocalTraining.$Shape;
+            static create(properties?: cohort.v1.LocalTraining.$Properties): cohort.v1.LocalTraining;
+            static encode(message: cohort.v1.LocalTraining.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.LocalTraining & cohort.v1.LocalTraining.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace LocalTraining {
+            interface $Properties {
+                epochs?: (number|null);
+                batchSize?: (number|null);
+                learningRate?: (number|null);
+                optimizer?: (string|null);
+                proximalMu?: (number|null);
+                maxSteps?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.LocalTraining.$Properties;
+        }
+
+        interface IStrategySpec extends cohort.v1.StrategySpec.$Properties {
+        }
+
+        class StrategySpec {
+            constructor(properties?: cohort.v1.StrategySpec.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            serverLearningRate: number;
+            beta1: number;
+            beta2: number;
+            tau: number;
+            static create(properties: cohort.v1.StrategySpec.$Shape): cohort.v1.StrategySpec & cohort.v1.StrategySpec.$Shape;
+            static create(properties?: cohort.v1.StrategySpec.$Properties): cohort.v1.StrategySpec;
+            static encode(message: cohort.v1.StrategySpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.StrategySpec & cohort.v1.StrategySpec.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace StrategySpec {
+            interface $Properties {
+                name?: (string|null);
+                serverLearningRate?: (number|null);
+                beta1?: (number|null);
+                beta2?: (number|null);
+                tau?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.StrategySpec.$Properties;
+        }
+
+        interface IJoinJob extends cohort.v1.JoinJob.$Properties {
+        }
+
+        class JoinJob {
+            constructor(properties?: cohort.v1.JoinJob.$Properties);
+            $unknowns?: Uint8Array[];
+            static create(properties: cohort.v1.JoinJob.$Shape): cohort.v1.JoinJob & cohort.v1.JoinJob.$Shape;
+            static create(properties?: cohort.v1.JoinJob.$Properties): cohort.v1.JoinJob;
+            static encode(message: cohort.v1.JoinJob.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.JoinJob & cohort.v1.JoinJob.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace JoinJob {
+            interface $Properties {
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.JoinJob.$Properties;
+        }
+
+        interface IDeclineJob extends cohort.v1.DeclineJob.$Properties {
+        }
+
+        class DeclineJob {
+            constructor(properties?: cohort.v1.DeclineJob.$Properties);
+            $unknowns?: Uint8Array[];
+            code: string;
+            reason: string;
+            static create(properties: cohort.v1.DeclineJob.$Shape): cohort.v1.DeclineJob & cohort.v1.DeclineJob.$Shape;
+            static create(properties?: cohort.v1.DeclineJob.$Properties): cohort.v1.DeclineJob;
+            static encode(message: cohort.v1.DeclineJob.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.DeclineJob & cohort.v1.DeclineJob.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace DeclineJob {
+            interface $Properties {
+                code?: (string|null);
+                reason?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.DeclineJob.$Properties;
+        }
+
+        interface IRoundConfig extends cohort.v1.RoundConfig.$Properties {
+        }
+
+        class RoundConfig {
+            constructor(properties?: cohort.v1.RoundConfig.$Properties);
+            $unknowns?: Uint8Array[];
+            weights?: (cohort.v1.Tensor.$Properties|null);
+            train: boolean;
+            deadlineUnixMs: number;
+            seed: number;
+            static create(properties: cohort.v1.RoundConfig.$Shape): cohort.v1.RoundConfig & cohort.v1.RoundConfig.$Shape;
+            static create(properties?: cohort.v1.RoundConfig.$Properties): cohort.v1.RoundConfig;
+            static encode(message: cohort.v1.RoundConfig.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.RoundConfig & cohort.v1.RoundConfig.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RoundConfig {
+            interface $Properties {
+                weights?: (cohort.v1.Tensor.$Properties|null);
+                train?: (boolean|null);
+                deadlineUnixMs?: (number|null);
+                seed?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.RoundConfig.$Properties;
+        }
+
+        interface IUpdate extends cohort.v1.Update.$Properties {
+        }
+
+        class Update {
+            constructor(properties?: cohort.v1.Update.$Properties);
+            $unknowns?: Uint8Array[];
+            delta?: (cohort.v1.Tensor.$Properties|null);
+            numExamples: number;
+            trainLoss: number;
+            steps: number;
+            static create(properties: cohort.v1.Update.$Shape): cohort.v1.Update & cohort.v1.Update.$Shape;
+            static create(properties?: cohort.v1.Update.$Properties): cohort.v1.Update;
+            static encode(message: cohort.v1.Update.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Update & cohort.v1.Update.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Update {
+            interface $Properties {
+                delta?: (cohort.v1.Tensor.$Properties|null);
+                numExamples?: (number|null);
+                trainLoss?: (number|null);
+                steps?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Update.$Properties;
+        }
+
+        interface IEvaluation extends cohort.v1.Evaluation.$Properties {
+        }
+
+        class Evaluation {
+            constructor(properties?: cohort.v1.Evaluation.$Properties);
+            $unknowns?: Uint8Array[];
+            metrics?: (cohort.v1.Metrics.$Properties|null);
+            static create(properties: cohort.v1.Evaluation.$Shape): cohort.v1.Evaluation & cohort.v1.Evaluation.$Shape;
+            static create(properties?: cohort.v1.Evaluation.$Properties): cohort.v1.Evaluation;
+            static encode(message: cohort.v1.Evaluation.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Evaluation & cohort.v1.Evaluation.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Evaluation {
+            interface $Properties {
+                metrics?: (cohort.v1.Metrics.$Properties|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Evaluation.$Properties;
+        }
+
+        interface IMetrics extends cohort.v1.Metrics.$Properties {
+        }
+
+        class Metrics {
+            constructor(properties?: cohort.v1.Metrics.$Properties);
+            $unknowns?: Uint8Array[];
+            numExamples: number;
+            numCorrect: number;
+            loss: number;
+            accuracy: number;
+            auc?: (number|null);
+            static create(properties: cohort.v1.Metrics.$Shape): cohort.v1.Metrics & cohort.v1.Metrics.$Shape;
+            static create(properties?: cohort.v1.Metrics.$Properties): cohort.v1.Metrics;
+            static encode(message: cohort.v1.Metrics.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Metrics & cohort.v1.Metrics.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Metrics {
+            interface $Properties {
+                numExamples?: (number|null);
+                numCorrect?: (number|null);
+                loss?: (number|null);
+                accuracy?: (number|null);
+                auc?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Metrics.$Properties;
+        }
+
+        interface IRoundResult extends cohort.v1.RoundResult.$Properties {
+        }
+
+        class RoundResult {
+            constructor(properties?: cohort.v1.RoundResult.$Properties);
+            $unknowns?: Uint8Array[];
+            participants: number;
+            dropped: number;
+            metrics?: (cohort.v1.Metrics.$Properties|null);
+            static create(properties: cohort.v1.RoundResult.$Shape): cohort.v1.RoundResult & cohort.v1.RoundResult.$Shape;
+            static create(properties?: cohort.v1.RoundResult.$Properties): cohort.v1.RoundResult;
+            static encode(message: cohort.v1.RoundResult.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.RoundResult & cohort.v1.RoundResult.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RoundResult {
+            interface $Properties {
+                participants?: (number|null);
+                dropped?: (number|null);
+                metrics?: (cohort.v1.Metrics.$Properties|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.RoundResult.$Properties;
+        }
+
+        interface IJobEvent extends cohort.v1.JobEvent.$Properties {
+        }
+
+        class JobEvent {
+            constructor(properties?: cohort.v1.JobEvent.$Properties);
+            $unknowns?: Uint8Array[];
+            kind: cohort.v1.JobEvent.Kind;
+            reason: string;
+            static create(properties: cohort.v1.JobEvent.$Shape): cohort.v1.JobEvent & cohort.v1.JobEvent.$Shape;
+            static create(properties?: cohort.v1.JobEvent.$Properties): cohort.v1.JobEvent;
+            static encode(message: cohort.v1.JobEvent.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.JobEvent & cohort.v1.JobEvent.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace JobEvent {
+            interface $Properties {
+                kind?: (cohort.v1.JobEvent.Kind|null);
+                reason?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.JobEvent.$Properties;
+
+            enum Kind {
+                KIND_UNSPECIFIED = 0,
+                STARTED = 1,
+                COMPLETED = 2,
+                FAILED = 3,
+                CANCELLED = 4
+            }
+        }
+
+        interface IError extends cohort.v1.Error.$Properties {
+        }
+
+        class Error {
+            constructor(properties?: cohort.v1.Error.$Properties);
+            $unknowns?: Uint8Array[];
+            code: string;
+            message: string;
+            static create(properties: cohort.v1.Error.$Shape): cohort.v1.Error & cohort.v1.Error.$Shape;
+            static create(properties?: cohort.v1.Error.$Properties): cohort.v1.Error;
+            static encode(message: cohort.v1.Error.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.Error & cohort.v1.Error.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Error {
+            interface $Properties {
+                code?: (string|null);
+                message?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.Error.$Properties;
+        }
+    }
+}

@@ -1,0 +1,4560 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const cohort = $root.cohort = (() => {
+
+    /**
+     * Namespace cohort.
+     * @exports cohort
+     * @namespace
+     */
+    const cohort = {};
+
+    cohort.v1 = (function() {
+
+        /**
+         * Namespace v1.
+         * @memberof cohort
+         * @namespace
+         */
+        const v1 = {};
+
+        v1.Envelope = (function() {
+
+            /**
+             * Properties of an Envelope.
+             * @typedef {Object} cohort.v1.Envelope.$Properties
+             * @property {number|null} [version] Envelope version
+             * @property {string|null} [jobId] Envelope jobId
+             * @property {number|null} [round] Envelope round
+             * @property {string|null} [sender] Envelope sender
+             * @property {number|null} [seq] Envelope seq
+             * @property {cohort.v1.Hello.$Properties|null} [hello] Envelope hello
+             * @property {cohort.v1.Welcome.$Properties|null} [welcome] Envelope welcome
+             * @property {cohort.v1.JobOffer.$Properties|null} [jobOffer] Envelope jobOffer
+             * @property {cohort.v1.JoinJob.$Properties|null} [joinJob] Envelope joinJob
+             * @property {cohort.v1.DeclineJob.$Properties|null} [declineJob] Envelope declineJob
+             * @property {cohort.v1.RoundConfig.$Properties|null} [roundConfig] Envelope roundConfig
+             * @property {cohort.v1.Update.$Properties|null} [update] Envelope update
+             * @property {cohort.v1.Evaluation.$Properties|null} [evaluation] Envelope evaluation
+             * @property {cohort.v1.RoundResult.$Properties|null} [roundResult] Envelope roundResult
+             * @property {cohort.v1.JobEvent.$Properties|null} [jobEvent] Envelope jobEvent
+             * @property {cohort.v1.Error.$Properties|null} [error] Envelope error
+             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"} [body] Envelope body
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Envelope.
+             * @memberof cohort.v1
+             * @interface IEnvelope
+             * @augments cohort.v1.Envelope.$Properties
+             * @deprecated Use cohort.v1.Envelope.$Properties instead.
+             */
+
+            /**
+             * Narrowed shape of an Envelope.
+             * @typedef {{
+             *   version?: number|null;
+             *   jobId?: string|null;
+             *   round?: number|null;
+             *   sender?: string|null;
+             *   seq?: number|null;
+             *   hello?: cohort.v1.Hello.$Shape|null;
+             *   welcome?: cohort.v1.Welcome.$Shape|null;
+             *   jobOffer?: cohort.v1.JobOffer.$Shape|null;
+             *   joinJob?: cohort.v1.JoinJob.$Shape|null;
+             *   declineJob?: cohort.v1.DeclineJob.$Shape|null;
+             *   roundConfig?: cohort.v1.RoundConfig.$Shape|null;
+             *   update?: cohort.v1.Update.$Shape|null;
+             *   evaluation?: cohort.v1.Evaluation.$Shape|null;
+             *   roundResult?: cohort.v1.RoundResult.$Shape|null;
+             *   jobEvent?: cohort.v1.JobEvent.$Shape|null;
+             *   error?: cohort.v1.Error.$Shape|null;
+             *   $unknowns?: Array.<Uint8Array>;
+             * } & (
+             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape })
+             * )} cohort.v1.Envelope.$Shape
+             */
+
+            /**
+             * Constructs a new Envelope.
+             * @memberof cohort.v1
+             * @classdesc Represents an Envelope.
+             * @constructor
+             * @param {cohort.v1.Envelope.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Envelope = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Envelope version.
+             * @member {number} version
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.version = 0;
+
+            /**
+             * Envelope jobId.
+             * @member {string} jobId
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.jobId = "";
+
+            /**
+             * Envelope round.
+             * @member {number} round
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.round = 0;
+
+            /**
+             * Envelope sender.
+             * @member {string} sender
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.sender = "";
+
+            /**
+             * Envelope seq.
+             * @member {number} seq
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.seq = 0;
+
+            /**
+             * Envelope hello.
+             * @member {cohort.v1.Hello.$Properties|null|undefined} hello
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.hello = null;
+
+            /**
+             * Envelope welcome.
+             * @member {cohort.v1.Welcome.$Properties|null|undefined} welcome
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.welcome = null;
+
+            /**
+             * Envelope jobOffer.
+             * @member {cohort.v1.JobOffer.$Properties|null|undefined} jobOffer
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.jobOffer = null;
+
+            /**
+             * Envelope joinJob.
+             * @member {cohort.v1.JoinJob.$Properties|null|undefined} joinJob
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.joinJob = null;
+
+            /**
+             * Envelope declineJob.
+             * @member {cohort.v1.DeclineJob.$Properties|null|undefined} declineJob
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.declineJob = null;
+
+            /**
+             * Envelope roundConfig.
+             * @member {cohort.v1.RoundConfig.$Properties|null|undefined} roundConfig
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.roundConfig = null;
+
+            /**
+             * Envelope update.
+             * @member {cohort.v1.Update.$Properties|null|undefined} update
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.update = null;
+
+            /**
+             * Envelope evaluation.
+             * @member {cohort.v1.Evaluation.$Properties|null|undefined} evaluation
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.evaluation = null;
+
+            /**
+             * Envelope roundResult.
+             * @member {cohort.v1.RoundResult.$Properties|null|undefined} roundResult
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.roundResult = null;
+
+            /**
+             * Envelope jobEvent.
+             * @member {cohort.v1.JobEvent.$Properties|null|undefined} jobEvent
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.jobEvent = null;
+
+            /**
+             * Envelope error.
+             * @member {cohort.v1.Error.$Properties|null|undefined} error
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.error = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            /**
+             * Envelope body.
+             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|undefined} body
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            $Object.defineProperty(Envelope.prototype, "body", {
+                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new Envelope instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Envelope
+             * @static
+             * @param {cohort.v1.Envelope.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Envelope} Envelope instance
+             * @type {{
+             *   (properties: cohort.v1.Envelope.$Shape): cohort.v1.Envelope & cohort.v1.Envelope.$Shape;
+             *   (properties?: cohort.v1.Envelope.$Properties): cohort.v1.Envelope;
+             * }}
+             */
+            Envelope.create = function(properties) {
+                return new Envelope(properties);
+            };
+
+            /**
+             * Encodes the specified Envelope message. Does not implicitly {@link cohort.v1.Envelope.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Envelope
+             * @static
+             * @param {cohort.v1.Envelope.$Properties} message Envelope message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Envelope.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.version);
+                if (message.jobId != null && $Object.hasOwnProperty.call(message, "jobId") && message.jobId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.jobId);
+                if (message.round != null && $Object.hasOwnProperty.call(message, "round") && message.round !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.round);
+                if (message.sender != null && $Object.hasOwnProperty.call(message, "sender") && message.sender !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.sender);
+                if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.seq);
+                if (message.hello != null && $Object.hasOwnProperty.call(message, "hello"))
+                    $root.cohort.v1.Hello.encode(message.hello, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+                if (message.welcome != null && $Object.hasOwnProperty.call(message, "welcome"))
+                    $root.cohort.v1.Welcome.encode(message.welcome, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+                if (message.jobOffer != null && $Object.hasOwnProperty.call(message, "jobOffer"))
+                    $root.cohort.v1.JobOffer.encode(message.jobOffer, writer.uint32(/* id 12, wireType 2 =*/98).fork(), _depth + 1).ldelim();
+                if (message.joinJob != null && $Object.hasOwnProperty.call(message, "joinJob"))
+                    $root.cohort.v1.JoinJob.encode(message.joinJob, writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
+                if (message.declineJob != null && $Object.hasOwnProperty.call(message, "declineJob"))
+                    $root.cohort.v1.DeclineJob.encode(message.declineJob, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
+                if (message.roundConfig != null && $Object.hasOwnProperty.call(message, "roundConfig"))
+                    $root.cohort.v1.RoundConfig.encode(message.roundConfig, writer.uint32(/* id 15, wireType 2 =*/122).fork(), _depth + 1).ldelim();
+                if (message.update != null && $Object.hasOwnProperty.call(message, "update"))
+                    $root.cohort.v1.Update.encode(message.update, writer.uint32(/* id 16, wireType 2 =*/130).fork(), _depth + 1).ldelim();
+                if (message.evaluation != null && $Object.hasOwnProperty.call(message, "evaluation"))
+                    $root.cohort.v1.Evaluation.encode(message.evaluation, writer.uint32(/* id 17, wireType 2 =*/138).fork(), _depth + 1).ldelim();
+                if (message.roundResult != null && $Object.hasOwnProperty.call(message, "roundResult"))
+                    $root.cohort.v1.RoundResult.encode(message.roundResult, writer.uint32(/* id 18, wireType 2 =*/146).fork(), _depth + 1).ldelim();
+                if (message.jobEvent != null && $Object.hasOwnProperty.call(message, "jobEvent"))
+                    $root.cohort.v1.JobEvent.encode(message.jobEvent, writer.uint32(/* id 19, wireType 2 =*/154).fork(), _depth + 1).ldelim();
+                if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
+                    $root.cohort.v1.Error.encode(message.error, writer.uint32(/* id 20, wireType 2 =*/162).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Envelope message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Envelope
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Envelope & cohort.v1.Envelope.$Shape} Envelope
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Envelope.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Envelope();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.version = value;
+                            else
+                                delete message.version;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.jobId = value;
+                            else
+                                delete message.jobId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.round = value;
+                            else
+                                delete message.round;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.sender = value;
+                            else
+                                delete message.sender;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seq = value;
+                            else
+                                delete message.seq;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.hello = $root.cohort.v1.Hello.decode(reader, reader.size(), $undefined, _depth + 1, message.hello);
+                            message.body = "hello";
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            message.welcome = $root.cohort.v1.Welcome.decode(reader, reader.size(), $undefined, _depth + 1, message.welcome);
+                            message.body = "welcome";
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 2)
+                                break;
+                            message.jobOffer = $root.cohort.v1.JobOffer.decode(reader, reader.size(), $undefined, _depth + 1, message.jobOffer);
+                            message.body = "jobOffer";
+                            continue;
+                        }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            message.joinJob = $root.cohort.v1.JoinJob.decode(reader, reader.size(), $undefined, _depth + 1, message.joinJob);
+                            message.body = "joinJob";
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.declineJob = $root.cohort.v1.DeclineJob.decode(reader, reader.size(), $undefined, _depth + 1, message.declineJob);
+                            message.body = "declineJob";
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 2)
+                                break;
+                            message.roundConfig = $root.cohort.v1.RoundConfig.decode(reader, reader.size(), $undefined, _depth + 1, message.roundConfig);
+                            message.body = "roundConfig";
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 2)
+                                break;
+                            message.update = $root.cohort.v1.Update.decode(reader, reader.size(), $undefined, _depth + 1, message.update);
+                            message.body = "update";
+                            continue;
+                        }
+                    case 17: {
+                            if (wireType !== 2)
+                                break;
+                            message.evaluation = $root.cohort.v1.Evaluation.decode(reader, reader.size(), $undefined, _depth + 1, message.evaluation);
+                            message.body = "evaluation";
+                            continue;
+                        }
+                    case 18: {
+                            if (wireType !== 2)
+                                break;
+                            message.roundResult = $root.cohort.v1.RoundResult.decode(reader, reader.size(), $undefined, _depth + 1, message.roundResult);
+                            message.body = "roundResult";
+                            continue;
+                        }
+                    case 19: {
+                            if (wireType !== 2)
+                                break;
+                            message.jobEvent = $root.cohort.v1.JobEvent.decode(reader, reader.size(), $undefined, _depth + 1, message.jobEvent);
+                            message.body = "jobEvent";
+                            continue;
+                        }
+                    case 20: {
+                            if (wireType !== 2)
+                                break;
+                            message.error = $root.cohort.v1.Error.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
+                            message.body = "error";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Envelope
+             * @function getTypeUrl
+             * @memberof cohort.v1.Envelope
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Envelope.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Envelope";
+            };
+
+            return Envelope;
+        })();
+
+        v1.Tensor = (function() {
+
+            /**
+             * Properties of a Tensor.
+             * @typedef {Object} cohort.v1.Tensor.$Properties
+             * @property {Array.<number>|null} [shape] Tensor shape
+             * @property {Uint8Array|null} [data] Tensor data
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Tensor.
+             * @memberof cohort.v1
+             * @interface ITensor
+             * @augments cohort.v1.Tensor.$Properties
+             * @deprecated Use cohort.v1.Tensor.$Properties instead.
+             */
+
+            /**
+             * Shape of a Tensor.
+             * @typedef {cohort.v1.Tensor.$Properties} cohort.v1.Tensor.$Shape
+             */
+
+            /**
+             * Constructs a new Tensor.
+             * @memberof cohort.v1
+             * @classdesc Represents a Tensor.
+             * @constructor
+             * @param {cohort.v1.Tensor.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Tensor = function (properties) {
+                this.shape = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Tensor shape.
+             * @member {Array.<number>} shape
+             * @memberof cohort.v1.Tensor
+             * @instance
+             */
+            Tensor.prototype.shape = $util.emptyArray;
+
+            /**
+             * Tensor data.
+             * @member {Uint8Array} data
+             * @memberof cohort.v1.Tensor
+             * @instance
+             */
+            Tensor.prototype.data = $util.newBuffer([]);
+
+            /**
+             * Creates a new Tensor instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Tensor
+             * @static
+             * @param {cohort.v1.Tensor.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Tensor} Tensor instance
+             * @type {{
+             *   (properties: cohort.v1.Tensor.$Shape): cohort.v1.Tensor & cohort.v1.Tensor.$Shape;
+             *   (properties?: cohort.v1.Tensor.$Properties): cohort.v1.Tensor;
+             * }}
+             */
+            Tensor.create = function(properties) {
+                return new Tensor(properties);
+            };
+
+            /**
+             * Encodes the specified Tensor message. Does not implicitly {@link cohort.v1.Tensor.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Tensor
+             * @static
+             * @param {cohort.v1.Tensor.$Properties} message Tensor message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Tensor.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.shape != null && message.shape.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).uint32s(message.shape);
+                if (message.data != null && $Object.hasOwnProperty.call(message, "data") && message.data.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.data);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Tensor message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Tensor
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Tensor & cohort.v1.Tensor.$Shape} Tensor
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Tensor.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Tensor();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType === 2) {
+                                if (!(message.shape && message.shape.length))
+                                    message.shape = [];
+                                reader.uint32s(message.shape);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.shape && message.shape.length))
+                                message.shape = [];
+                            message.shape.push(reader.uint32());
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.data = value;
+                            else
+                                delete message.data;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Tensor
+             * @function getTypeUrl
+             * @memberof cohort.v1.Tensor
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Tensor.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Tensor";
+            };
+
+            return Tensor;
+        })();
+
+        v1.Hello = (function() {
+
+            /**
+             * Properties of a Hello.
+             * @typedef {Object} cohort.v1.Hello.$Properties
+             * @property {string|null} [name] Hello name
+             * @property {string|null} [software] Hello software
+             * @property {Array.<cohort.v1.DatasetInfo.$Properties>|null} [datasets] Hello datasets
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Hello.
+             * @memberof cohort.v1
+             * @interface IHello
+             * @augments cohort.v1.Hello.$Properties
+             * @deprecated Use cohort.v1.Hello.$Properties instead.
+             */
+
+            /**
+             * Shape of a Hello.
+             * @typedef {cohort.v1.Hello.$Properties} cohort.v1.Hello.$Shape
+             */
+
+            /**
+             * Constructs a new Hello.
+             * @memberof cohort.v1
+             * @classdesc Represents a Hello.
+             * @constructor
+             * @param {cohort.v1.Hello.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Hello = function (properties) {
+                this.datasets = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Hello name.
+             * @member {string} name
+             * @memberof cohort.v1.Hello
+             * @instance
+             */
+            Hello.prototype.name = "";
+
+            /**
+             * Hello software.
+             * @member {string} software
+             * @memberof cohort.v1.Hello
+             * @instance
+             */
+            Hello.prototype.software = "";
+
+            /**
+             * Hello datasets.
+             * @member {Array.<cohort.v1.DatasetInfo.$Properties>} datasets
+             * @memberof cohort.v1.Hello
+             * @instance
+             */
+            Hello.prototype.datasets = $util.emptyArray;
+
+            /**
+             * Creates a new Hello instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Hello
+             * @static
+             * @param {cohort.v1.Hello.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Hello} Hello instance
+             * @type {{
+             *   (properties: cohort.v1.Hello.$Shape): cohort.v1.Hello & cohort.v1.Hello.$Shape;
+             *   (properties?: cohort.v1.Hello.$Properties): cohort.v1.Hello;
+             * }}
+             */
+            Hello.create = function(properties) {
+                return new Hello(properties);
+            };
+
+            /**
+             * Encodes the specified Hello message. Does not implicitly {@link cohort.v1.Hello.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Hello
+             * @static
+             * @param {cohort.v1.Hello.$Properties} message Hello message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Hello.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.software != null && $Object.hasOwnProperty.call(message, "software") && message.software !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.software);
+                if (message.datasets != null && message.datasets.length)
+                    for (let i = 0; i < message.datasets.length; ++i)
+                        $root.cohort.v1.DatasetInfo.encode(message.datasets[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Hello message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Hello
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Hello & cohort.v1.Hello.$Shape} Hello
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Hello.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Hello();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.software = value;
+                            else
+                                delete message.software;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.datasets && message.datasets.length))
+                                message.datasets = [];
+                            message.datasets.push($root.cohort.v1.DatasetInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Hello
+             * @function getTypeUrl
+             * @memberof cohort.v1.Hello
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Hello.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Hello";
+            };
+
+            return Hello;
+        })();
+
+        v1.DatasetInfo = (function() {
+
+            /**
+             * Properties of a DatasetInfo.
+             * @typedef {Object} cohort.v1.DatasetInfo.$Properties
+             * @property {string|null} [schemaId] DatasetInfo schemaId
+             * @property {Array.<string>|null} [features] DatasetInfo features
+             * @property {string|null} [label] DatasetInfo label
+             * @property {number|null} [numTrain] DatasetInfo numTrain
+             * @property {number|null} [numTest] DatasetInfo numTest
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DatasetInfo.
+             * @memberof cohort.v1
+             * @interface IDatasetInfo
+             * @augments cohort.v1.DatasetInfo.$Properties
+             * @deprecated Use cohort.v1.DatasetInfo.$Properties instead.
+             */
+
+            /**
+             * Shape of a DatasetInfo.
+             * @typedef {cohort.v1.DatasetInfo.$Properties} cohort.v1.DatasetInfo.$Shape
+             */
+
+            /**
+             * Constructs a new DatasetInfo.
+             * @memberof cohort.v1
+             * @classdesc Represents a DatasetInfo.
+             * @constructor
+             * @param {cohort.v1.DatasetInfo.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DatasetInfo = function (properties) {
+                this.features = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * DatasetInfo schemaId.
+             * @member {string} schemaId
+             * @memberof cohort.v1.DatasetInfo
+             * @instance
+             */
+            DatasetInfo.prototype.schemaId = "";
+
+            /**
+             * DatasetInfo features.
+             * @member {Array.<string>} features
+             * @memberof cohort.v1.DatasetInfo
+             * @instance
+             */
+            DatasetInfo.prototype.features = $util.emptyArray;
+
+            /**
+             * DatasetInfo label.
+             * @member {string} label
+             * @memberof cohort.v1.DatasetInfo
+             * @instance
+             */
+            DatasetInfo.prototype.label = "";
+
+            /**
+             * DatasetInfo numTrain.
+             * @member {number} numTrain
+             * @memberof cohort.v1.DatasetInfo
+             * @instance
+             */
+            DatasetInfo.prototype.numTrain = 0;
+
+            /**
+             * DatasetInfo numTest.
+             * @member {number} numTest
+             * @memberof cohort.v1.DatasetInfo
+             * @instance
+             */
+            DatasetInfo.prototype.numTest = 0;
+
+            /**
+             * Creates a new DatasetInfo instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.DatasetInfo
+             * @static
+             * @param {cohort.v1.DatasetInfo.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.DatasetInfo} DatasetInfo instance
+             * @type {{
+             *   (properties: cohort.v1.DatasetInfo.$Shape): cohort.v1.DatasetInfo & cohort.v1.DatasetInfo.$Shape;
+             *   (properties?: cohort.v1.DatasetInfo.$Properties): cohort.v1.DatasetInfo;
+             * }}
+             */
+            DatasetInfo.create = function(properties) {
+                return new DatasetInfo(properties);
+            };
+
+            /**
+             * Encodes the specified DatasetInfo message. Does not implicitly {@link cohort.v1.DatasetInfo.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.DatasetInfo
+             * @static
+             * @param {cohort.v1.DatasetInfo.$Properties} message DatasetInfo message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DatasetInfo.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.schemaId != null && $Object.hasOwnProperty.call(message, "schemaId") && message.schemaId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.schemaId);
+                if (message.features != null && message.features.length)
+                    for (let i = 0; i < message.features.length; ++i)
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.features[i]);
+                if (message.label != null && $Object.hasOwnProperty.call(message, "label") && message.label !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.label);
+                if (message.numTrain != null && $Object.hasOwnProperty.call(message, "numTrain") && message.numTrain !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.numTrain);
+                if (message.numTest != null && $Object.hasOwnProperty.call(message, "numTest") && message.numTest !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.numTest);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DatasetInfo message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.DatasetInfo
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.DatasetInfo & cohort.v1.DatasetInfo.$Shape} DatasetInfo
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DatasetInfo.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.DatasetInfo();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.schemaId = value;
+                            else
+                                delete message.schemaId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.features && message.features.length))
+                                message.features = [];
+                            message.features.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.label = value;
+                            else
+                                delete message.label;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.numTrain = value;
+                            else
+                                delete message.numTrain;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.numTest = value;
+                            else
+                                delete message.numTest;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for DatasetInfo
+             * @function getTypeUrl
+             * @memberof cohort.v1.DatasetInfo
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            DatasetInfo.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.DatasetInfo";
+            };
+
+            return DatasetInfo;
+        })();
+
+        v1.Welcome = (function() {
+
+            /**
+             * Properties of a Welcome.
+             * @typedef {Object} cohort.v1.Welcome.$Properties
+             * @property {string|null} [coordinatorId] Welcome coordinatorId
+             * @property {number|null} [maxFrameBytes] Welcome maxFrameBytes
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Welcome.
+             * @memberof cohort.v1
+             * @interface IWelcome
+             * @augments cohort.v1.Welcome.$Properties
+             * @deprecated Use cohort.v1.Welcome.$Properties instead.
+             */
+
+            /**
+             * Shape of a Welcome.
+             * @typedef {cohort.v1.Welcome.$Properties} cohort.v1.Welcome.$Shape
+             */
+
+            /**
+             * Constructs a new Welcome.
+             * @memberof cohort.v1
+             * @classdesc Represents a Welcome.
+             * @constructor
+             * @param {cohort.v1.Welcome.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Welcome = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Welcome coordinatorId.
+             * @member {string} coordinatorId
+             * @memberof cohort.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.coordinatorId = "";
+
+            /**
+             * Welcome maxFrameBytes.
+             * @member {number} maxFrameBytes
+             * @memberof cohort.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.maxFrameBytes = 0;
+
+            /**
+             * Creates a new Welcome instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Welcome
+             * @static
+             * @param {cohort.v1.Welcome.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Welcome} Welcome instance
+             * @type {{
+             *   (properties: cohort.v1.Welcome.$Shape): cohort.v1.Welcome & cohort.v1.Welcome.$Shape;
+             *   (properties?: cohort.v1.Welcome.$Properties): cohort.v1.Welcome;
+             * }}
+             */
+            Welcome.create = function(properties) {
+                return new Welcome(properties);
+            };
+
+            /**
+             * Encodes the specified Welcome message. Does not implicitly {@link cohort.v1.Welcome.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Welcome
+             * @static
+             * @param {cohort.v1.Welcome.$Properties} message Welcome message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Welcome.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.coordinatorId != null && $Object.hasOwnProperty.call(message, "coordinatorId") && message.coordinatorId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.coordinatorId);
+                if (message.maxFrameBytes != null && $Object.hasOwnProperty.call(message, "maxFrameBytes") && message.maxFrameBytes !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.maxFrameBytes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Welcome message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Welcome
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Welcome & cohort.v1.Welcome.$Shape} Welcome
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Welcome.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Welcome();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.coordinatorId = value;
+                            else
+                                delete message.coordinatorId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxFrameBytes = value;
+                            else
+                                delete message.maxFrameBytes;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Welcome
+             * @function getTypeUrl
+             * @memberof cohort.v1.Welcome
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Welcome.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Welcome";
+            };
+
+            return Welcome;
+        })();
+
+        v1.JobOffer = (function() {
+
+            /**
+             * Properties of a JobOffer.
+             * @typedef {Object} cohort.v1.JobOffer.$Properties
+             * @property {cohort.v1.JobSpec.$Properties|null} [spec] JobOffer spec
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a JobOffer.
+             * @memberof cohort.v1
+             * @interface IJobOffer
+             * @augments cohort.v1.JobOffer.$Properties
+             * @deprecated Use cohort.v1.JobOffer.$Properties instead.
+             */
+
+            /**
+             * Shape of a JobOffer.
+             * @typedef {cohort.v1.JobOffer.$Properties} cohort.v1.JobOffer.$Shape
+             */
+
+            /**
+             * Constructs a new JobOffer.
+             * @memberof cohort.v1
+             * @classdesc Represents a JobOffer.
+             * @constructor
+             * @param {cohort.v1.JobOffer.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const JobOffer = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * JobOffer spec.
+             * @member {cohort.v1.JobSpec.$Properties|null|undefined} spec
+             * @memberof cohort.v1.JobOffer
+             * @instance
+             */
+            JobOffer.prototype.spec = null;
+
+            /**
+             * Creates a new JobOffer instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.JobOffer
+             * @static
+             * @param {cohort.v1.JobOffer.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.JobOffer} JobOffer instance
+             * @type {{
+             *   (properties: cohort.v1.JobOffer.$Shape): cohort.v1.JobOffer & cohort.v1.JobOffer.$Shape;
+             *   (properties?: cohort.v1.JobOffer.$Properties): cohort.v1.JobOffer;
+             * }}
+             */
+            JobOffer.create = function(properties) {
+                return new JobOffer(properties);
+            };
+
+            /**
+             * Encodes the specified JobOffer message. Does not implicitly {@link cohort.v1.JobOffer.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.JobOffer
+             * @static
+             * @param {cohort.v1.JobOffer.$Properties} message JobOffer message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            JobOffer.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.spec != null && $Object.hasOwnProperty.call(message, "spec"))
+                    $root.cohort.v1.JobSpec.encode(message.spec, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a JobOffer message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.JobOffer
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.JobOffer & cohort.v1.JobOffer.$Shape} JobOffer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            JobOffer.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.JobOffer();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.spec = $root.cohort.v1.JobSpec.decode(reader, reader.size(), $undefined, _depth + 1, message.spec);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for JobOffer
+             * @function getTypeUrl
+             * @memberof cohort.v1.JobOffer
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            JobOffer.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.JobOffer";
+            };
+
+            return JobOffer;
+        })();
+
+        v1.JobSpec = (function() {
+
+            /**
+             * Properties of a JobSpec.
+             * @typedef {Object} cohort.v1.JobSpec.$Properties
+             * @property {string|null} [name] JobSpec name
+             * @property {cohort.v1.ModelSpec.$Properties|null} [model] JobSpec model
+             * @property {Array.<string>|null} [features] JobSpec features
+             * @property {string|null} [label] JobSpec label
+             * @property {number|null} [rounds] JobSpec rounds
+             * @property {number|null} [minClients] JobSpec minClients
+             * @property {number|null} [targetClients] JobSpec targetClients
+             * @property {number|null} [roundTimeoutMs] JobSpec roundTimeoutMs
+             * @property {number|null} [joinWaitMs] JobSpec joinWaitMs
+             * @property {cohort.v1.LocalTraining.$Properties|null} [local] JobSpec local
+             * @property {cohort.v1.StrategySpec.$Properties|null} [strategy] JobSpec strategy
+             * @property {number|null} [seed] JobSpec seed
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a JobSpec.
+             * @memberof cohort.v1
+             * @interface IJobSpec
+             * @augments cohort.v1.JobSpec.$Properties
+             * @deprecated Use cohort.v1.JobSpec.$Properties instead.
+             */
+
+            /**
+             * Shape of a JobSpec.
+             * @typedef {cohort.v1.JobSpec.$Properties} cohort.v1.JobSpec.$Shape
+             */
+
+            /**
+             * Constructs a new JobSpec.
+             * @memberof cohort.v1
+             * @classdesc Represents a JobSpec.
+             * @constructor
+             * @param {cohort.v1.JobSpec.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const JobSpec = function (properties) {
+                this.features = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * JobSpec name.
+             * @member {string} name
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.name = "";
+
+            /**
+             * JobSpec model.
+             * @member {cohort.v1.ModelSpec.$Properties|null|undefined} model
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.model = null;
+
+            /**
+             * JobSpec features.
+             * @member {Array.<string>} features
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.features = $util.emptyArray;
+
+            /**
+             * JobSpec label.
+             * @member {string} label
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.label = "";
+
+            /**
+             * JobSpec rounds.
+             * @member {number} rounds
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.rounds = 0;
+
+            /**
+             * JobSpec minClients.
+             * @member {number} minClients
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.minClients = 0;
+
+            /**
+             * JobSpec targetClients.
+             * @member {number} targetClients
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.targetClients = 0;
+
+            /**
+             * JobSpec roundTimeoutMs.
+             * @member {number} roundTimeoutMs
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.roundTimeoutMs = 0;
+
+            /**
+             * JobSpec joinWaitMs.
+             * @member {number} joinWaitMs
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.joinWaitMs = 0;
+
+            /**
+             * JobSpec local.
+             * @member {cohort.v1.LocalTraining.$Properties|null|undefined} local
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.local = null;
+
+            /**
+             * JobSpec strategy.
+             * @member {cohort.v1.StrategySpec.$Properties|null|undefined} strategy
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.strategy = null;
+
+            /**
+             * JobSpec seed.
+             * @member {number} seed
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.seed = 0;
+
+            /**
+             * Creates a new JobSpec instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.JobSpec
+             * @static
+             * @param {cohort.v1.JobSpec.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.JobSpec} JobSpec instance
+             * @type {{
+             *   (properties: cohort.v1.JobSpec.$Shape): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
+             *   (properties?: cohort.v1.JobSpec.$Properties): cohort.v1.JobSpec;
+             * }}
+             */
+            JobSpec.create = function(properties) {
+                return new JobSpec(properties);
+            };
+
+            /**
+             * Encodes the specified JobSpec message. Does not implicitly {@link cohort.v1.JobSpec.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.JobSpec
+             * @static
+             * @param {cohort.v1.JobSpec.$Properties} message JobSpec message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            JobSpec.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.model != null && $Object.hasOwnProperty.call(message, "model"))
+                    $root.cohort.v1.ModelSpec.encode(message.model, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.features != null && message.features.length)
+                    for (let i = 0; i < message.features.length; ++i)
+                        writer.uint32(/* id 3, wireType 2 =*/26).string(message.features[i]);
+                if (message.label != null && $Object.hasOwnProperty.call(message, "label") && message.label !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.label);
+                if (message.rounds != null && $Object.hasOwnProperty.call(message, "rounds") && message.rounds !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.rounds);
+                if (message.minClients != null && $Object.hasOwnProperty.call(message, "minClients") && message.minClients !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.minClients);
+                if (message.targetClients != null && $Object.hasOwnProperty.call(message, "targetClients") && message.targetClients !== 0)
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.targetClients);
+                if (message.roundTimeoutMs != null && $Object.hasOwnProperty.call(message, "roundTimeoutMs") && message.roundTimeoutMs !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.roundTimeoutMs);
+                if (message.joinWaitMs != null && $Object.hasOwnProperty.call(message, "joinWaitMs") && message.joinWaitMs !== 0)
+                    writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.joinWaitMs);
+                if (message.local != null && $Object.hasOwnProperty.call(message, "local"))
+                    $root.cohort.v1.LocalTraining.encode(message.local, writer.uint32(/* id 10, wireType 2 =*/82).fork(), _depth + 1).ldelim();
+                if (message.strategy != null && $Object.hasOwnProperty.call(message, "strategy"))
+                    $root.cohort.v1.StrategySpec.encode(message.strategy, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
+                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && message.seed !== 0)
+                    writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.seed);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a JobSpec message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.JobSpec
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape} JobSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            JobSpec.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.JobSpec();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.model = $root.cohort.v1.ModelSpec.decode(reader, reader.size(), $undefined, _depth + 1, message.model);
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.features && message.features.length))
+                                message.features = [];
+                            message.features.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.label = value;
+                            else
+                                delete message.label;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.rounds = value;
+                            else
+                                delete message.rounds;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.minClients = value;
+                            else
+                                delete message.minClients;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.targetClients = value;
+                            else
+                                delete message.targetClients;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.roundTimeoutMs = value;
+                            else
+                                delete message.roundTimeoutMs;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.joinWaitMs = value;
+                            else
+                                delete message.joinWaitMs;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 2)
+                                break;
+                            message.local = $root.cohort.v1.LocalTraining.decode(reader, reader.size(), $undefined, _depth + 1, message.local);
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 2)
+                                break;
+                            message.strategy = $root.cohort.v1.StrategySpec.decode(reader, reader.size(), $undefined, _depth + 1, message.strategy);
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seed = value;
+                            else
+                                delete message.seed;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for JobSpec
+             * @function getTypeUrl
+             * @memberof cohort.v1.JobSpec
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            JobSpec.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.JobSpec";
+            };
+
+            return JobSpec;
+        })();
+
+        v1.ModelSpec = (function() {
+
+            /**
+             * Properties of a ModelSpec.
+             * @typedef {Object} cohort.v1.ModelSpec.$Properties
+             * @property {number|null} [inputDim] ModelSpec inputDim
+             * @property {Array.<cohort.v1.DenseLayer.$Properties>|null} [layers] ModelSpec layers
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a ModelSpec.
+             * @memberof cohort.v1
+             * @interface IModelSpec
+             * @augments cohort.v1.ModelSpec.$Properties
+             * @deprecated Use cohort.v1.ModelSpec.$Properties instead.
+             */
+
+            /**
+             * Shape of a ModelSpec.
+             * @typedef {cohort.v1.ModelSpec.$Properties} cohort.v1.ModelSpec.$Shape
+             */
+
+            /**
+             * Constructs a new ModelSpec.
+             * @memberof cohort.v1
+             * @classdesc Represents a ModelSpec.
+             * @constructor
+             * @param {cohort.v1.ModelSpec.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const ModelSpec = function (properties) {
+                this.layers = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * ModelSpec inputDim.
+             * @member {number} inputDim
+             * @memberof cohort.v1.ModelSpec
+             * @instance
+             */
+            ModelSpec.prototype.inputDim = 0;
+
+            /**
+             * ModelSpec layers.
+             * @member {Array.<cohort.v1.DenseLayer.$Properties>} layers
+             * @memberof cohort.v1.ModelSpec
+             * @instance
+             */
+            ModelSpec.prototype.layers = $util.emptyArray;
+
+            /**
+             * Creates a new ModelSpec instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.ModelSpec
+             * @static
+             * @param {cohort.v1.ModelSpec.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.ModelSpec} ModelSpec instance
+             * @type {{
+             *   (properties: cohort.v1.ModelSpec.$Shape): cohort.v1.ModelSpec & cohort.v1.ModelSpec.$Shape;
+             *   (properties?: cohort.v1.ModelSpec.$Properties): cohort.v1.ModelSpec;
+             * }}
+             */
+            ModelSpec.create = function(properties) {
+                return new ModelSpec(properties);
+            };
+
+            /**
+             * Encodes the specified ModelSpec message. Does not implicitly {@link cohort.v1.ModelSpec.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.ModelSpec
+             * @static
+             * @param {cohort.v1.ModelSpec.$Properties} message ModelSpec message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            ModelSpec.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.inputDim != null && $Object.hasOwnProperty.call(message, "inputDim") && message.inputDim !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.inputDim);
+                if (message.layers != null && message.layers.length)
+                    for (let i = 0; i < message.layers.length; ++i)
+                        $root.cohort.v1.DenseLayer.encode(message.layers[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a ModelSpec message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.ModelSpec
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.ModelSpec & cohort.v1.ModelSpec.$Shape} ModelSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            ModelSpec.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.ModelSpec();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.inputDim = value;
+                            else
+                                delete message.inputDim;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.layers && message.layers.length))
+                                message.layers = [];
+                            message.layers.push($root.cohort.v1.DenseLayer.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for ModelSpec
+             * @function getTypeUrl
+             * @memberof cohort.v1.ModelSpec
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            ModelSpec.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.ModelSpec";
+            };
+
+            return ModelSpec;
+        })();
+
+        v1.DenseLayer = (function() {
+
+            /**
+             * Properties of a DenseLayer.
+             * @typedef {Object} cohort.v1.DenseLayer.$Properties
+             * @property {number|null} [units] DenseLayer units
+             * @property {string|null} [activation] DenseLayer activation
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DenseLayer.
+             * @memberof cohort.v1
+             * @interface IDenseLayer
+             * @augments cohort.v1.DenseLayer.$Properties
+             * @deprecated Use cohort.v1.DenseLayer.$Properties instead.
+             */
+
+            /**
+             * Shape of a DenseLayer.
+             * @typedef {cohort.v1.DenseLayer.$Properties} cohort.v1.DenseLayer.$Shape
+             */
+
+            /**
+             * Constructs a new DenseLayer.
+             * @memberof cohort.v1
+             * @classdesc Represents a DenseLayer.
+             * @constructor
+             * @param {cohort.v1.DenseLayer.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DenseLayer = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * DenseLayer units.
+             * @member {number} units
+             * @memberof cohort.v1.DenseLayer
+             * @instance
+             */
+            DenseLayer.prototype.units = 0;
+
+            /**
+             * DenseLayer activation.
+             * @member {string} activation
+             * @memberof cohort.v1.DenseLayer
+             * @instance
+             */
+            DenseLayer.prototype.activation = "";
+
+            /**
+             * Creates a new DenseLayer instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.DenseLayer
+             * @static
+             * @param {cohort.v1.DenseLayer.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.DenseLayer} DenseLayer instance
+             * @type {{
+             *   (properties: cohort.v1.DenseLayer.$Shape): cohort.v1.DenseLayer & cohort.v1.DenseLayer.$Shape;
+             *   (properties?: cohort.v1.DenseLayer.$Properties): cohort.v1.DenseLayer;
+             * }}
+             */
+            DenseLayer.create = function(properties) {
+                return new DenseLayer(properties);
+            };
+
+            /**
+             * Encodes the specified DenseLayer message. Does not implicitly {@link cohort.v1.DenseLayer.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.DenseLayer
+             * @static
+             * @param {cohort.v1.DenseLayer.$Properties} message DenseLayer message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DenseLayer.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.units != null && $Object.hasOwnProperty.call(message, "units") && message.units !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.units);
+                if (message.activation != null && $Object.hasOwnProperty.call(message, "activation") && message.activation !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.activation);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DenseLayer message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.DenseLayer
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.DenseLayer & cohort.v1.DenseLayer.$Shape} DenseLayer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DenseLayer.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.DenseLayer();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.units = value;
+                            else
+                                delete message.units;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.activation = value;
+                            else
+                                delete message.activation;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for DenseLayer
+             * @function getTypeUrl
+             * @memberof cohort.v1.DenseLayer
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            DenseLayer.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.DenseLayer";
+            };
+
+            return DenseLayer;
+        })();
+
+        v1.LocalTraining = (function() {
+
+            /**
+             * Properties of a LocalTraining.
+             * @typedef {Object} cohort.v1.LocalTraining.$Properties
+             * @property {number|null} [epochs] LocalTraining epochs
+             * @property {number|null} [batchSize] LocalTraining batchSize
+             * @property {number|null} [learningRate] LocalTraining learningRate
+             * @property {string|null} [optimizer] LocalTraining optimizer
+             * @property {number|null} [proximalMu] LocalTraining proximalMu
+             * @property {number|null} [maxSteps] LocalTraining maxSteps
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a LocalTraining.
+             * @memberof cohort.v1
+             * @interface ILocalTraining
+             * @augments cohort.v1.LocalTraining.$Properties
+             * @deprecated Use cohort.v1.LocalTraining.$Properties instead.
+             */
+
+            /**
+             * Shape of a LocalTraining.
+             * @typedef {cohort.v1.LocalTraining.$Properties} cohort.v1.LocalTraining.$Shape
+             */
+
+            /**
+             * Constructs a new LocalTraining.
+             * @memberof cohort.v1
+             * @classdesc Represents a LocalTraining.
+             * @constructor
+             * @param {cohort.v1.LocalTraining.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const LocalTraining = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * LocalTraining epochs.
+             * @member {number} epochs
+             * @memberof cohort.v1.LocalTraining
+             * @instance
+             */
+            LocalTraining.prototype.epochs = 0;
+
+            /**
+             * LocalTraining batchSize.
+             * @member {number} batchSize
+             * @memberof cohort.v1.LocalTraining
+             * @instance
+             */
+            LocalTraining.prototype.batchSize = 0;
+
+            /**
+             * LocalTraining learningRate.
+             * @member {number} learningRate
+             * @memberof cohort.v1.LocalTraining
+             * @instance
+             */
+            LocalTraining.prototype.learningRate = 0;
+
+            /**
+             * LocalTraining optimizer.
+             * @member {string} optimizer
+             * @memberof cohort.v1.LocalTraining
+             * @instance
+             */
+            LocalTraining.prototype.optimizer = "";
+
+            /**
+             * LocalTraining proximalMu.
+             * @member {number} proximalMu
+             * @memberof cohort.v1.LocalTraining
+             * @instance
+             */
+            LocalTraining.prototype.proximalMu = 0;
+
+            /**
+             * LocalTraining maxSteps.
+             * @member {number} maxSteps
+             * @memberof cohort.v1.LocalTraining
+             * @instance
+             */
+            LocalTraining.prototype.maxSteps = 0;
+
+            /**
+             * Creates a new LocalTraining instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.LocalTraining
+             * @static
+             * @param {cohort.v1.LocalTraining.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.LocalTraining} LocalTraining instance
+             * @type {{
+             *   (properties: cohort.v1.LocalTraining.$Shape): cohort.v1.LocalTraining & cohort.v1.LocalTraining.$Shape;
+             *   (properties?: cohort.v1.LocalTraining.$Properties): cohort.v1.LocalTraining;
+             * }}
+             */
+            LocalTraining.create = function(properties) {
+                return new LocalTraining(properties);
+            };
+
+            /**
+             * Encodes the specified LocalTraining message. Does not implicitly {@link cohort.v1.LocalTraining.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.LocalTraining
+             * @static
+             * @param {cohort.v1.LocalTraining.$Properties} message LocalTraining message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            LocalTraining.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.epochs != null && $Object.hasOwnProperty.call(message, "epochs") && message.epochs !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.epochs);
+                if (message.batchSize != null && $Object.hasOwnProperty.call(message, "batchSize") && message.batchSize !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.batchSize);
+                if (message.learningRate != null && $Object.hasOwnProperty.call(message, "learningRate") && !$Object.is(message.learningRate, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.learningRate);
+                if (message.optimizer != null && $Object.hasOwnProperty.call(message, "optimizer") && message.optimizer !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.optimizer);
+                if (message.proximalMu != null && $Object.hasOwnProperty.call(message, "proximalMu") && !$Object.is(message.proximalMu, 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.proximalMu);
+                if (message.maxSteps != null && $Object.hasOwnProperty.call(message, "maxSteps") && message.maxSteps !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.maxSteps);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a LocalTraining message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.LocalTraining
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.LocalTraining & cohort.v1.LocalTraining.$Shape} LocalTraining
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            LocalTraining.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.LocalTraining();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.epochs = value;
+                            else
+                                delete message.epochs;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.batchSize = value;
+                            else
+                                delete message.batchSize;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.learningRate = value;
+                            else
+                                delete message.learningRate;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.optimizer = value;
+                            else
+                                delete message.optimizer;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.proximalMu = value;
+                            else
+                                delete message.proximalMu;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxSteps = value;
+                            else
+                                delete message.maxSteps;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for LocalTraining
+             * @function getTypeUrl
+             * @memberof cohort.v1.LocalTraining
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            LocalTraining.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.LocalTraining";
+            };
+
+            return LocalTraining;
+        })();
+
+        v1.StrategySpec = (function() {
+
+            /**
+             * Properties of a StrategySpec.
+             * @typedef {Object} cohort.v1.StrategySpec.$Properties
+             * @property {string|null} [name] StrategySpec name
+             * @property {number|null} [serverLearningRate] StrategySpec serverLearningRate
+             * @property {number|null} [beta1] StrategySpec beta1
+             * @property {number|null} [beta2] StrategySpec beta2
+             * @property {number|null} [tau] StrategySpec tau
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a StrategySpec.
+             * @memberof cohort.v1
+             * @interface IStrategySpec
+             * @augments cohort.v1.StrategySpec.$Properties
+             * @deprecated Use cohort.v1.StrategySpec.$Properties instead.
+             */
+
+            /**
+             * Shape of a StrategySpec.
+             * @typedef {cohort.v1.StrategySpec.$Properties} cohort.v1.StrategySpec.$Shape
+             */
+
+            /**
+             * Constructs a new StrategySpec.
+             * @memberof cohort.v1
+             * @classdesc Represents a StrategySpec.
+             * @constructor
+             * @param {cohort.v1.StrategySpec.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const StrategySpec = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * StrategySpec name.
+             * @member {string} name
+             * @memberof cohort.v1.StrategySpec
+             * @instance
+             */
+            StrategySpec.prototype.name = "";
+
+            /**
+             * StrategySpec serverLearningRate.
+             * @member {number} serverLearningRate
+             * @memberof cohort.v1.StrategySpec
+             * @instance
+             */
+            StrategySpec.prototype.serverLearningRate = 0;
+
+            /**
+             * StrategySpec beta1.
+             * @member {number} beta1
+             * @memberof cohort.v1.StrategySpec
+             * @instance
+             */
+            StrategySpec.prototype.beta1 = 0;
+
+            /**
+             * StrategySpec beta2.
+             * @member {number} beta2
+             * @memberof cohort.v1.StrategySpec
+             * @instance
+             */
+            StrategySpec.prototype.beta2 = 0;
+
+            /**
+             * StrategySpec tau.
+             * @member {number} tau
+             * @memberof cohort.v1.StrategySpec
+             * @instance
+             */
+            StrategySpec.prototype.tau = 0;
+
+            /**
+             * Creates a new StrategySpec instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.StrategySpec
+             * @static
+             * @param {cohort.v1.StrategySpec.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.StrategySpec} StrategySpec instance
+             * @type {{
+             *   (properties: cohort.v1.StrategySpec.$Shape): cohort.v1.StrategySpec & cohort.v1.StrategySpec.$Shape;
+             *   (properties?: cohort.v1.StrategySpec.$Properties): cohort.v1.StrategySpec;
+             * }}
+             */
+            StrategySpec.create = function(properties) {
+                return new StrategySpec(properties);
+            };
+
+            /**
+             * Encodes the specified StrategySpec message. Does not implicitly {@link cohort.v1.StrategySpec.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.StrategySpec
+             * @static
+             * @param {cohort.v1.StrategySpec.$Properties} message StrategySpec message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            StrategySpec.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.serverLearningRate != null && $Object.hasOwnProperty.call(message, "serverLearningRate") && !$Object.is(message.serverLearningRate, 0))
+                    writer.uint32(/* id 2, wireType 1 =*/17).double(message.serverLearningRate);
+                if (message.beta1 != null && $Object.hasOwnProperty.call(message, "beta1") && !$Object.is(message.beta1, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.beta1);
+                if (message.beta2 != null && $Object.hasOwnProperty.call(message, "beta2") && !$Object.is(message.beta2, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.beta2);
+                if (message.tau != null && $Object.hasOwnProperty.call(message, "tau") && !$Object.is(message.tau, 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.tau);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a StrategySpec message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.StrategySpec
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.StrategySpec & cohort.v1.StrategySpec.$Shape} StrategySpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            StrategySpec.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.StrategySpec();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.serverLearningRate = value;
+                            else
+                                delete message.serverLearningRate;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.beta1 = value;
+                            else
+                                delete message.beta1;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.beta2 = value;
+                            else
+                                delete message.beta2;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.tau = value;
+                            else
+                                delete message.tau;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for StrategySpec
+             * @function getTypeUrl
+             * @memberof cohort.v1.StrategySpec
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            StrategySpec.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.StrategySpec";
+            };
+
+            return StrategySpec;
+        })();
+
+        v1.JoinJob = (function() {
+
+            /**
+             * Properties of a JoinJob.
+             * @typedef {Object} cohort.v1.JoinJob.$Properties
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a JoinJob.
+             * @memberof cohort.v1
+             * @interface IJoinJob
+             * @augments cohort.v1.JoinJob.$Properties
+             * @deprecated Use cohort.v1.JoinJob.$Properties instead.
+             */
+
+            /**
+             * Shape of a JoinJob.
+             * @typedef {cohort.v1.JoinJob.$Properties} cohort.v1.JoinJob.$Shape
+             */
+
+            /**
+             * Constructs a new JoinJob.
+             * @memberof cohort.v1
+             * @classdesc Represents a JoinJob.
+             * @constructor
+             * @param {cohort.v1.JoinJob.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const JoinJob = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Creates a new JoinJob instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.JoinJob
+             * @static
+             * @param {cohort.v1.JoinJob.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.JoinJob} JoinJob instance
+             * @type {{
+             *   (properties: cohort.v1.JoinJob.$Shape): cohort.v1.JoinJob & cohort.v1.JoinJob.$Shape;
+             *   (properties?: cohort.v1.JoinJob.$Properties): cohort.v1.JoinJob;
+             * }}
+             */
+            JoinJob.create = function(properties) {
+                return new JoinJob(properties);
+            };
+
+            /**
+             * Encodes the specified JoinJob message. Does not implicitly {@link cohort.v1.JoinJob.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.JoinJob
+             * @static
+             * @param {cohort.v1.JoinJob.$Properties} message JoinJob message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            JoinJob.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a JoinJob message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.JoinJob
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.JoinJob & cohort.v1.JoinJob.$Shape} JoinJob
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            JoinJob.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.JoinJob();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    reader.skipType(tag & 7, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for JoinJob
+             * @function getTypeUrl
+             * @memberof cohort.v1.JoinJob
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            JoinJob.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.JoinJob";
+            };
+
+            return JoinJob;
+        })();
+
+        v1.DeclineJob = (function() {
+
+            /**
+             * Properties of a DeclineJob.
+             * @typedef {Object} cohort.v1.DeclineJob.$Properties
+             * @property {string|null} [code] DeclineJob code
+             * @property {string|null} [reason] DeclineJob reason
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a DeclineJob.
+             * @memberof cohort.v1
+             * @interface IDeclineJob
+             * @augments cohort.v1.DeclineJob.$Properties
+             * @deprecated Use cohort.v1.DeclineJob.$Properties instead.
+             */
+
+            /**
+             * Shape of a DeclineJob.
+             * @typedef {cohort.v1.DeclineJob.$Properties} cohort.v1.DeclineJob.$Shape
+             */
+
+            /**
+             * Constructs a new DeclineJob.
+             * @memberof cohort.v1
+             * @classdesc Represents a DeclineJob.
+             * @constructor
+             * @param {cohort.v1.DeclineJob.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const DeclineJob = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * DeclineJob code.
+             * @member {string} code
+             * @memberof cohort.v1.DeclineJob
+             * @instance
+             */
+            DeclineJob.prototype.code = "";
+
+            /**
+             * DeclineJob reason.
+             * @member {string} reason
+             * @memberof cohort.v1.DeclineJob
+             * @instance
+             */
+            DeclineJob.prototype.reason = "";
+
+            /**
+             * Creates a new DeclineJob instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.DeclineJob
+             * @static
+             * @param {cohort.v1.DeclineJob.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.DeclineJob} DeclineJob instance
+             * @type {{
+             *   (properties: cohort.v1.DeclineJob.$Shape): cohort.v1.DeclineJob & cohort.v1.DeclineJob.$Shape;
+             *   (properties?: cohort.v1.DeclineJob.$Properties): cohort.v1.DeclineJob;
+             * }}
+             */
+            DeclineJob.create = function(properties) {
+                return new DeclineJob(properties);
+            };
+
+            /**
+             * Encodes the specified DeclineJob message. Does not implicitly {@link cohort.v1.DeclineJob.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.DeclineJob
+             * @static
+             * @param {cohort.v1.DeclineJob.$Properties} message DeclineJob message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            DeclineJob.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a DeclineJob message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.DeclineJob
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.DeclineJob & cohort.v1.DeclineJob.$Shape} DeclineJob
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            DeclineJob.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.DeclineJob();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.code = value;
+                            else
+                                delete message.code;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for DeclineJob
+             * @function getTypeUrl
+             * @memberof cohort.v1.DeclineJob
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            DeclineJob.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.DeclineJob";
+            };
+
+            return DeclineJob;
+        })();
+
+        v1.RoundConfig = (function() {
+
+            /**
+             * Properties of a RoundConfig.
+             * @typedef {Object} cohort.v1.RoundConfig.$Properties
+             * @property {cohort.v1.Tensor.$Properties|null} [weights] RoundConfig weights
+             * @property {boolean|null} [train] RoundConfig train
+             * @property {number|null} [deadlineUnixMs] RoundConfig deadlineUnixMs
+             * @property {number|null} [seed] RoundConfig seed
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RoundConfig.
+             * @memberof cohort.v1
+             * @interface IRoundConfig
+             * @augments cohort.v1.RoundConfig.$Properties
+             * @deprecated Use cohort.v1.RoundConfig.$Properties instead.
+             */
+
+            /**
+             * Shape of a RoundConfig.
+             * @typedef {cohort.v1.RoundConfig.$Properties} cohort.v1.RoundConfig.$Shape
+             */
+
+            /**
+             * Constructs a new RoundConfig.
+             * @memberof cohort.v1
+             * @classdesc Represents a RoundConfig.
+             * @constructor
+             * @param {cohort.v1.RoundConfig.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RoundConfig = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RoundConfig weights.
+             * @member {cohort.v1.Tensor.$Properties|null|undefined} weights
+             * @memberof cohort.v1.RoundConfig
+             * @instance
+             */
+            RoundConfig.prototype.weights = null;
+
+            /**
+             * RoundConfig train.
+             * @member {boolean} train
+             * @memberof cohort.v1.RoundConfig
+             * @instance
+             */
+            RoundConfig.prototype.train = false;
+
+            /**
+             * RoundConfig deadlineUnixMs.
+             * @member {number} deadlineUnixMs
+             * @memberof cohort.v1.RoundConfig
+             * @instance
+             */
+            RoundConfig.prototype.deadlineUnixMs = 0;
+
+            /**
+             * RoundConfig seed.
+             * @member {number} seed
+             * @memberof cohort.v1.RoundConfig
+             * @instance
+             */
+            RoundConfig.prototype.seed = 0;
+
+            /**
+             * Creates a new RoundConfig instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.RoundConfig
+             * @static
+             * @param {cohort.v1.RoundConfig.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.RoundConfig} RoundConfig instance
+             * @type {{
+             *   (properties: cohort.v1.RoundConfig.$Shape): cohort.v1.RoundConfig & cohort.v1.RoundConfig.$Shape;
+             *   (properties?: cohort.v1.RoundConfig.$Properties): cohort.v1.RoundConfig;
+             * }}
+             */
+            RoundConfig.create = function(properties) {
+                return new RoundConfig(properties);
+            };
+
+            /**
+             * Encodes the specified RoundConfig message. Does not implicitly {@link cohort.v1.RoundConfig.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.RoundConfig
+             * @static
+             * @param {cohort.v1.RoundConfig.$Properties} message RoundConfig message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RoundConfig.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.weights != null && $Object.hasOwnProperty.call(message, "weights"))
+                    $root.cohort.v1.Tensor.encode(message.weights, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.train != null && $Object.hasOwnProperty.call(message, "train") && message.train !== false)
+                    writer.uint32(/* id 2, wireType 0 =*/16).bool(message.train);
+                if (message.deadlineUnixMs != null && $Object.hasOwnProperty.call(message, "deadlineUnixMs") && !$Object.is(message.deadlineUnixMs, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.deadlineUnixMs);
+                if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && message.seed !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.seed);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RoundConfig message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.RoundConfig
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.RoundConfig & cohort.v1.RoundConfig.$Shape} RoundConfig
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RoundConfig.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.RoundConfig();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.weights = $root.cohort.v1.Tensor.decode(reader, reader.size(), $undefined, _depth + 1, message.weights);
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.train = value;
+                            else
+                                delete message.train;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.deadlineUnixMs = value;
+                            else
+                                delete message.deadlineUnixMs;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.seed = value;
+                            else
+                                delete message.seed;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RoundConfig
+             * @function getTypeUrl
+             * @memberof cohort.v1.RoundConfig
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RoundConfig.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.RoundConfig";
+            };
+
+            return RoundConfig;
+        })();
+
+        v1.Update = (function() {
+
+            /**
+             * Properties of an Update.
+             * @typedef {Object} cohort.v1.Update.$Properties
+             * @property {cohort.v1.Tensor.$Properties|null} [delta] Update delta
+             * @property {number|null} [numExamples] Update numExamples
+             * @property {number|null} [trainLoss] Update trainLoss
+             * @property {number|null} [steps] Update steps
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Update.
+             * @memberof cohort.v1
+             * @interface IUpdate
+             * @augments cohort.v1.Update.$Properties
+             * @deprecated Use cohort.v1.Update.$Properties instead.
+             */
+
+            /**
+             * Shape of an Update.
+             * @typedef {cohort.v1.Update.$Properties} cohort.v1.Update.$Shape
+             */
+
+            /**
+             * Constructs a new Update.
+             * @memberof cohort.v1
+             * @classdesc Represents an Update.
+             * @constructor
+             * @param {cohort.v1.Update.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Update = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Update delta.
+             * @member {cohort.v1.Tensor.$Properties|null|undefined} delta
+             * @memberof cohort.v1.Update
+             * @instance
+             */
+            Update.prototype.delta = null;
+
+            /**
+             * Update numExamples.
+             * @member {number} numExamples
+             * @memberof cohort.v1.Update
+             * @instance
+             */
+            Update.prototype.numExamples = 0;
+
+            /**
+             * Update trainLoss.
+             * @member {number} trainLoss
+             * @memberof cohort.v1.Update
+             * @instance
+             */
+            Update.prototype.trainLoss = 0;
+
+            /**
+             * Update steps.
+             * @member {number} steps
+             * @memberof cohort.v1.Update
+             * @instance
+             */
+            Update.prototype.steps = 0;
+
+            /**
+             * Creates a new Update instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Update
+             * @static
+             * @param {cohort.v1.Update.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Update} Update instance
+             * @type {{
+             *   (properties: cohort.v1.Update.$Shape): cohort.v1.Update & cohort.v1.Update.$Shape;
+             *   (properties?: cohort.v1.Update.$Properties): cohort.v1.Update;
+             * }}
+             */
+            Update.create = function(properties) {
+                return new Update(properties);
+            };
+
+            /**
+             * Encodes the specified Update message. Does not implicitly {@link cohort.v1.Update.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Update
+             * @static
+             * @param {cohort.v1.Update.$Properties} message Update message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Update.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.delta != null && $Object.hasOwnProperty.call(message, "delta"))
+                    $root.cohort.v1.Tensor.encode(message.delta, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.numExamples != null && $Object.hasOwnProperty.call(message, "numExamples") && message.numExamples !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.numExamples);
+                if (message.trainLoss != null && $Object.hasOwnProperty.call(message, "trainLoss") && !$Object.is(message.trainLoss, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.trainLoss);
+                if (message.steps != null && $Object.hasOwnProperty.call(message, "steps") && message.steps !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.steps);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Update message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Update
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Update & cohort.v1.Update.$Shape} Update
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Update.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Update();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.delta = $root.cohort.v1.Tensor.decode(reader, reader.size(), $undefined, _depth + 1, message.delta);
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.numExamples = value;
+                            else
+                                delete message.numExamples;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.trainLoss = value;
+                            else
+                                delete message.trainLoss;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.steps = value;
+                            else
+                                delete message.steps;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Update
+             * @function getTypeUrl
+             * @memberof cohort.v1.Update
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Update.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Update";
+            };
+
+            return Update;
+        })();
+
+        v1.Evaluation = (function() {
+
+            /**
+             * Properties of an Evaluation.
+             * @typedef {Object} cohort.v1.Evaluation.$Properties
+             * @property {cohort.v1.Metrics.$Properties|null} [metrics] Evaluation metrics
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Evaluation.
+             * @memberof cohort.v1
+             * @interface IEvaluation
+             * @augments cohort.v1.Evaluation.$Properties
+             * @deprecated Use cohort.v1.Evaluation.$Properties instead.
+             */
+
+            /**
+             * Shape of an Evaluation.
+             * @typedef {cohort.v1.Evaluation.$Properties} cohort.v1.Evaluation.$Shape
+             */
+
+            /**
+             * Constructs a new Evaluation.
+             * @memberof cohort.v1
+             * @classdesc Represents an Evaluation.
+             * @constructor
+             * @param {cohort.v1.Evaluation.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Evaluation = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Evaluation metrics.
+             * @member {cohort.v1.Metrics.$Properties|null|undefined} metrics
+             * @memberof cohort.v1.Evaluation
+             * @instance
+             */
+            Evaluation.prototype.metrics = null;
+
+            /**
+             * Creates a new Evaluation instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Evaluation
+             * @static
+             * @param {cohort.v1.Evaluation.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Evaluation} Evaluation instance
+             * @type {{
+             *   (properties: cohort.v1.Evaluation.$Shape): cohort.v1.Evaluation & cohort.v1.Evaluation.$Shape;
+             *   (properties?: cohort.v1.Evaluation.$Properties): cohort.v1.Evaluation;
+             * }}
+             */
+            Evaluation.create = function(properties) {
+                return new Evaluation(properties);
+            };
+
+            /**
+             * Encodes the specified Evaluation message. Does not implicitly {@link cohort.v1.Evaluation.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Evaluation
+             * @static
+             * @param {cohort.v1.Evaluation.$Properties} message Evaluation message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Evaluation.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.metrics != null && $Object.hasOwnProperty.call(message, "metrics"))
+                    $root.cohort.v1.Metrics.encode(message.metrics, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Evaluation message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Evaluation
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Evaluation & cohort.v1.Evaluation.$Shape} Evaluation
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Evaluation.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Evaluation();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            message.metrics = $root.cohort.v1.Metrics.decode(reader, reader.size(), $undefined, _depth + 1, message.metrics);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Evaluation
+             * @function getTypeUrl
+             * @memberof cohort.v1.Evaluation
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Evaluation.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Evaluation";
+            };
+
+            return Evaluation;
+        })();
+
+        v1.Metrics = (function() {
+
+            /**
+             * Properties of a Metrics.
+             * @typedef {Object} cohort.v1.Metrics.$Properties
+             * @property {number|null} [numExamples] Metrics numExamples
+             * @property {number|null} [numCorrect] Metrics numCorrect
+             * @property {number|null} [loss] Metrics loss
+             * @property {number|null} [accuracy] Metrics accuracy
+             * @property {number|null} [auc] Metrics auc
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Metrics.
+             * @memberof cohort.v1
+             * @interface IMetrics
+             * @augments cohort.v1.Metrics.$Properties
+             * @deprecated Use cohort.v1.Metrics.$Properties instead.
+             */
+
+            /**
+             * Shape of a Metrics.
+             * @typedef {cohort.v1.Metrics.$Properties} cohort.v1.Metrics.$Shape
+             */
+
+            /**
+             * Constructs a new Metrics.
+             * @memberof cohort.v1
+             * @classdesc Represents a Metrics.
+             * @constructor
+             * @param {cohort.v1.Metrics.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Metrics = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Metrics numExamples.
+             * @member {number} numExamples
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.numExamples = 0;
+
+            /**
+             * Metrics numCorrect.
+             * @member {number} numCorrect
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.numCorrect = 0;
+
+            /**
+             * Metrics loss.
+             * @member {number} loss
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.loss = 0;
+
+            /**
+             * Metrics accuracy.
+             * @member {number} accuracy
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.accuracy = 0;
+
+            /**
+             * Metrics auc.
+             * @member {number|null|undefined} auc
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.auc = null;
+
+            // OneOf field names bound to virtual getters and setters
+            let $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_auc", {
+                get: $util.oneOfGetter($oneOfFields = ["auc"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Creates a new Metrics instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Metrics
+             * @static
+             * @param {cohort.v1.Metrics.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Metrics} Metrics instance
+             * @type {{
+             *   (properties: cohort.v1.Metrics.$Shape): cohort.v1.Metrics & cohort.v1.Metrics.$Shape;
+             *   (properties?: cohort.v1.Metrics.$Properties): cohort.v1.Metrics;
+             * }}
+             */
+            Metrics.create = function(properties) {
+                return new Metrics(properties);
+            };
+
+            /**
+             * Encodes the specified Metrics message. Does not implicitly {@link cohort.v1.Metrics.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Metrics
+             * @static
+             * @param {cohort.v1.Metrics.$Properties} message Metrics message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Metrics.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.numExamples != null && $Object.hasOwnProperty.call(message, "numExamples") && message.numExamples !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.numExamples);
+                if (message.numCorrect != null && $Object.hasOwnProperty.call(message, "numCorrect") && message.numCorrect !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.numCorrect);
+                if (message.loss != null && $Object.hasOwnProperty.call(message, "loss") && !$Object.is(message.loss, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.loss);
+                if (message.accuracy != null && $Object.hasOwnProperty.call(message, "accuracy") && !$Object.is(message.accuracy, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.accuracy);
+                if (message.auc != null && $Object.hasOwnProperty.call(message, "auc"))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.auc);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Metrics message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Metrics
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Metrics & cohort.v1.Metrics.$Shape} Metrics
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Metrics.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Metrics();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.numExamples = value;
+                            else
+                                delete message.numExamples;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.numCorrect = value;
+                            else
+                                delete message.numCorrect;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.loss = value;
+                            else
+                                delete message.loss;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.accuracy = value;
+                            else
+                                delete message.accuracy;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            message.auc = reader.double();
+                            message._auc = "auc";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Metrics
+             * @function getTypeUrl
+             * @memberof cohort.v1.Metrics
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Metrics.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Metrics";
+            };
+
+            return Metrics;
+        })();
+
+        v1.RoundResult = (function() {
+
+            /**
+             * Properties of a RoundResult.
+             * @typedef {Object} cohort.v1.RoundResult.$Properties
+             * @property {number|null} [participants] RoundResult participants
+             * @property {number|null} [dropped] RoundResult dropped
+             * @property {cohort.v1.Metrics.$Properties|null} [metrics] RoundResult metrics
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RoundResult.
+             * @memberof cohort.v1
+             * @interface IRoundResult
+             * @augments cohort.v1.RoundResult.$Properties
+             * @deprecated Use cohort.v1.RoundResult.$Properties instead.
+             */
+
+            /**
+             * Shape of a RoundResult.
+             * @typedef {cohort.v1.RoundResult.$Properties} cohort.v1.RoundResult.$Shape
+             */
+
+            /**
+             * Constructs a new RoundResult.
+             * @memberof cohort.v1
+             * @classdesc Represents a RoundResult.
+             * @constructor
+             * @param {cohort.v1.RoundResult.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RoundResult = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RoundResult participants.
+             * @member {number} participants
+             * @memberof cohort.v1.RoundResult
+             * @instance
+             */
+            RoundResult.prototype.participants = 0;
+
+            /**
+             * RoundResult dropped.
+             * @member {number} dropped
+             * @memberof cohort.v1.RoundResult
+             * @instance
+             */
+            RoundResult.prototype.dropped = 0;
+
+            /**
+             * RoundResult metrics.
+             * @member {cohort.v1.Metrics.$Properties|null|undefined} metrics
+             * @memberof cohort.v1.RoundResult
+             * @instance
+             */
+            RoundResult.prototype.metrics = null;
+
+            /**
+             * Creates a new RoundResult instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.RoundResult
+             * @static
+             * @param {cohort.v1.RoundResult.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.RoundResult} RoundResult instance
+             * @type {{
+             *   (properties: cohort.v1.RoundResult.$Shape): cohort.v1.RoundResult & cohort.v1.RoundResult.$Shape;
+             *   (properties?: cohort.v1.RoundResult.$Properties): cohort.v1.RoundResult;
+             * }}
+             */
+            RoundResult.create = function(properties) {
+                return new RoundResult(properties);
+            };
+
+            /**
+             * Encodes the specified RoundResult message. Does not implicitly {@link cohort.v1.RoundResult.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.RoundResult
+             * @static
+             * @param {cohort.v1.RoundResult.$Properties} message RoundResult message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RoundResult.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.participants != null && $Object.hasOwnProperty.call(message, "participants") && message.participants !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.participants);
+                if (message.dropped != null && $Object.hasOwnProperty.call(message, "dropped") && message.dropped !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.dropped);
+                if (message.metrics != null && $Object.hasOwnProperty.call(message, "metrics"))
+                    $root.cohort.v1.Metrics.encode(message.metrics, writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RoundResult message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.RoundResult
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.RoundResult & cohort.v1.RoundResult.$Shape} RoundResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RoundResult.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.RoundResult();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.participants = value;
+                            else
+                                delete message.participants;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.dropped = value;
+                            else
+                                delete message.dropped;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.metrics = $root.cohort.v1.Metrics.decode(reader, reader.size(), $undefined, _depth + 1, message.metrics);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RoundResult
+             * @function getTypeUrl
+             * @memberof cohort.v1.RoundResult
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RoundResult.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.RoundResult";
+            };
+
+            return RoundResult;
+        })();
+
+        v1.JobEvent = (function() {
+
+            /**
+             * Properties of a JobEvent.
+             * @typedef {Object} cohort.v1.JobEvent.$Properties
+             * @property {cohort.v1.JobEvent.Kind|null} [kind] JobEvent kind
+             * @property {string|null} [reason] JobEvent reason
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a JobEvent.
+             * @memberof cohort.v1
+             * @interface IJobEvent
+             * @augments cohort.v1.JobEvent.$Properties
+             * @deprecated Use cohort.v1.JobEvent.$Properties instead.
+             */
+
+            /**
+             * Shape of a JobEvent.
+             * @typedef {cohort.v1.JobEvent.$Properties} cohort.v1.JobEvent.$Shape
+             */
+
+            /**
+             * Constructs a new JobEvent.
+             * @memberof cohort.v1
+             * @classdesc Represents a JobEvent.
+             * @constructor
+             * @param {cohort.v1.JobEvent.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const JobEvent = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * JobEvent kind.
+             * @member {cohort.v1.JobEvent.Kind} kind
+             * @memberof cohort.v1.JobEvent
+             * @instance
+             */
+            JobEvent.prototype.kind = 0;
+
+            /**
+             * JobEvent reason.
+             * @member {string} reason
+             * @memberof cohort.v1.JobEvent
+             * @instance
+             */
+            JobEvent.prototype.reason = "";
+
+            /**
+             * Creates a new JobEvent instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.JobEvent
+             * @static
+             * @param {cohort.v1.JobEvent.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.JobEvent} JobEvent instance
+             * @type {{
+             *   (properties: cohort.v1.JobEvent.$Shape): cohort.v1.JobEvent & cohort.v1.JobEvent.$Shape;
+             *   (properties?: cohort.v1.JobEvent.$Properties): cohort.v1.JobEvent;
+             * }}
+             */
+            JobEvent.create = function(properties) {
+                return new JobEvent(properties);
+            };
+
+            /**
+             * Encodes the specified JobEvent message. Does not implicitly {@link cohort.v1.JobEvent.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.JobEvent
+             * @static
+             * @param {cohort.v1.JobEvent.$Properties} message JobEvent message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            JobEvent.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.kind);
+                if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a JobEvent message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.JobEvent
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.JobEvent & cohort.v1.JobEvent.$Shape} JobEvent
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            JobEvent.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.JobEvent();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.kind = value;
+                            else
+                                delete message.kind;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.reason = value;
+                            else
+                                delete message.reason;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for JobEvent
+             * @function getTypeUrl
+             * @memberof cohort.v1.JobEvent
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            JobEvent.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.JobEvent";
+            };
+
+            /**
+             * Kind enum.
+             * @name cohort.v1.JobEvent.Kind
+             * @enum {number}
+             * @property {number} KIND_UNSPECIFIED=0 KIND_UNSPECIFIED value
+             * @property {number} STARTED=1 STARTED value
+             * @property {number} COMPLETED=2 COMPLETED value
+             * @property {number} FAILED=3 FAILED value
+             * @property {number} CANCELLED=4 CANCELLED value
+             */
+            JobEvent.Kind = (function() {
+                const valuesById = $Object.create(null), values = $Object.create(valuesById);
+                values[valuesById[0] = "KIND_UNSPECIFIED"] = 0;
+                values[valuesById[1] = "STARTED"] = 1;
+                values[valuesById[2] = "COMPLETED"] = 2;
+                values[valuesById[3] = "FAILED"] = 3;
+                values[valuesById[4] = "CANCELLED"] = 4;
+                return values;
+            })();
+
+            return JobEvent;
+        })();
+
+        v1.Error = (function() {
+
+            /**
+             * Properties of an Error.
+             * @typedef {Object} cohort.v1.Error.$Properties
+             * @property {string|null} [code] Error code
+             * @property {string|null} [message] Error message
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Error.
+             * @memberof cohort.v1
+             * @interface IError
+             * @augments cohort.v1.Error.$Properties
+             * @deprecated Use cohort.v1.Error.$Properties instead.
+             */
+
+            /**
+             * Shape of an Error.
+             * @typedef {cohort.v1.Error.$Properties} cohort.v1.Error.$Shape
+             */
+
+            /**
+             * Constructs a new Error.
+             * @memberof cohort.v1
+             * @classdesc Represents an Error.
+             * @constructor
+             * @param {cohort.v1.Error.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Error = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Error code.
+             * @member {string} code
+             * @memberof cohort.v1.Error
+             * @instance
+             */
+            Error.prototype.code = "";
+
+            /**
+             * Error message.
+             * @member {string} message
+             * @memberof cohort.v1.Error
+             * @instance
+             */
+            Error.prototype.message = "";
+
+            /**
+             * Creates a new Error instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Error
+             * @static
+             * @param {cohort.v1.Error.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Error} Error instance
+             * @type {{
+             *   (properties: cohort.v1.Error.$Shape): cohort.v1.Error & cohort.v1.Error.$Shape;
+             *   (properties?: cohort.v1.Error.$Properties): cohort.v1.Error;
+             * }}
+             */
+            Error.create = function(properties) {
+                return new Error(properties);
+            };
+
+            /**
+             * Encodes the specified Error message. Does not implicitly {@link cohort.v1.Error.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Error
+             * @static
+             * @param {cohort.v1.Error.$Properties} message Error message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Error.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.code != null && $Object.hasOwnProperty.call(message, "code") && message.code !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
+                if (message.message != null && $Object.hasOwnProperty.call(message, "message") && message.message !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.message);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Error message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Error
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Error & cohort.v1.Error.$Shape} Error
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Error.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Error();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.code = value;
+                            else
+                                delete message.code;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.message = value;
+                            else
+                                delete message.message;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Error
+             * @function getTypeUrl
+             * @memberof cohort.v1.Error
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Error.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Error";
+            };
+
+            return Error;
+        })();
+
+        return v1;
+    })();
+
+    return cohort;
+})();
+
+export {
+  $root as default
+};
