@@ -1,0 +1,26 @@
+/**
+ * FedAvg (McMahan et al. 2017, "Communication-Efficient Learning of Deep
+ * Networks from Decentralized Data", Algorithm 1), written as a server step on
+ * the mean delta: w' = w + η Δ. With η = 1 this is exactly the example-weighted
+ * average of the client models; η ≠ 1 is the "server learning rate" of
+ * Reddi et al. 2021 §2 (FedOpt with SGD as the server optimiser).
+ */
+import { weightedMeanDelta } from './mean.ts';
+import type { AggregateInput, AggregateOutput, Strategy } from './types.ts';
+
+export interface FedAvgParams {
+  serverLearningRate: number;
+}
+
+export function createFedAvg(p: FedAvgParams): Strategy {
+  const eta = p.serverLearningRate;
+  return {
+    name: 'fedavg',
+    aggregate({ global, results }: AggregateInput): AggregateOutput {
+      const delta = weightedMeanDelta(results, global.length);
+      const weights = new Float32Array(global.length);
+      for (let j = 0; j < weights.length; j++) weights[j] = global[j]! + eta * delta[j]!;
+      return { weights, state: null };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Server aggregation strategies: the public door of core/strategy.
+ */
+import { CohortError } from '../errors.ts';
+import type { StrategySpec } from '../job/spec.ts';
+import { createFedAdam } from './fedadam.ts';
+import { createFedAvg } from './fedavg.ts';
+import { createFedProx } from './fedprox.ts';
+import { createFedYogi } from './fedyogi.ts';
+import type { Strategy } from './types.ts';
+
+export type { AggregateInput, AggregateOutput, ClientResult, ServerState, Strategy, StrategyName } from './types.ts';
+export { decodeServerState, encodeServerState } from './state.ts';
+
+/** Builds the strategy a validated job spec names. */
+export function createStrategy(spec: StrategySpec): Strategy {
+  switch (spec.name) {
+    case 'fedavg':
+      return createFedAvg(spec);
+    case 'fedprox':
+      return createFedProx(spec);
+    case 'fedadam':
+      return createFedAdam(spec);
+    case 'fedyogi':
+      return createFedYogi(spec);
+    default: {
+      const never: never = spec.name;
+      throw new CohortError('E_JOB_SPEC', `unknown strategy "${String(never)}"`);
+    }
+  }
+}
