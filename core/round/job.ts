@@ -1,0 +1,253 @@
+/**
+ * A federated job as a pure state machine: waiting for clients, running
+ * training rounds, a final evaluation round, then completed (or failed after
+ * too many failed attempts at one round). Inputs are events with the current
+ * time; outputs are effects for the driver (coordinator/) to carry out:
+ * frames to send, a round to persist, when to call `tick` next. The same
+ * machine runs under unit tests, the simulator and the server.
+ */
+import { CohortError } from '../errors.ts';
+import { deriveSeed } from '../rng.ts';
+import { pooledMetrics, type Metrics } from '../metrics.ts';
+import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
+import type { JobSpec } from '../job/spec.ts';
+import { Round, type ClientUpdate, type RoundKind } from './round.ts';
+
+export type JobStatus = 'waiting' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** How many times one round may fail (too few answers) before the job fails. */
+export const MAX_ROUND_ATTEMPTS = 5;
+
+export interface RoundRecord {
+  round: number;
+  kind: RoundKind;
+  /** Global weights after this round (unchanged by an evaluation round). */
+  weights: Float32Array;
+  serverState: ServerState | null;
+  participants: string[];
+  dropped: string[];
+  /** Per-client metrics of the model this round started from. */
+  evaluations: Record<string, Metrics>;
+  /** Pooled metrics of that model over the clients that reported. */
+  pooled: Metrics | null;
+  /** Example-weighted mean local training loss (train rounds). */
+  trainLoss: number | null;
+  completedAt: number;
+}
+
+export type OutgoingBody =
+  | { roundConfig: { weights: Float32Array; train: boolean; deadlineUnixMs: number; seed: number } }
+  | { roundResult: { participants: number; dropped: number; metrics: Metrics | null } }
+  | { jobEvent: { kind: 'STARTED' | 'COMPLETED' | 'FAILED' | 'CANCELLED'; reason: string } };
+
+export type JobEffect =
+  | { type: 'send'; to: string; round: number; body: OutgoingBody }
+  | { type: 'roundCompleted'; record: RoundRecord }
+  | { type: 'roundFailed'; round: number; attempt: number; reason: string }
+  | { type: 'status'; status: JobStatus; reason: string }
+  | { type: 'wakeAt'; at: number };
+
+export interface JobResume {
+  /** Rounds already completed (training rounds, plus 1 once the evaluation round is done). */
+  completedRounds: number;
+  weights: Float32Array;
+  serverState: ServerState | null;
+}
+
+export class JobMachine {
+  readonly spec: JobSpec;
+  readonly jobId: string;
+  private readonly strategy: Strategy;
+  private readonly joined = new Set<string>();
+  private weights: Float32Array;
+  private serverState: ServerState | null;
+  private completed: number;
+  private current: Round | null = null;
+  private attempts = 0;
+  private minReachedAt: number | null = null;
+  private _status: JobStatus;
+
+  constructor(jobId: string, spec: JobSpec, resume: JobResume) {
+    this.jobId = jobId;
+    this.spec = spec;
+    this.strategy = createStrategy(spec.strategy);
+    this.weights = resume.weights;
+    this.serverState = resume.serverState;
+    this.completed = resume.completedRounds;
+    this._status = this.completed > spec.rounds ? 'completed' : 'waiting';
+  }
+
+  get status(): JobStatus {
+    return this._status;
+  }
+
+  get completedRounds(): number {
+    return this.completed;
+  }
+
+  get currentRound(): Round | null {
+    return this.current;
+  }
+
+  get globalWeights(): Float32Array {
+    return this.weights;
+  }
+
+  get members(): ReadonlySet<string> {
+    return this.joined;
+  }
+
+  /** Total rounds including the final evaluation round. */
+  get totalRounds(): number {
+    return this.spec.rounds + 1;
+  }
+
+  get finished(): boolean {
+    return this._status === 'completed' || this._status === 'failed' || this._status === 'cancelled';
+  }
+
+  clientJoined(client: string, now: number): JobEffect[] {
+    if (this.finished) throw new CohortError('E_UNKNOWN_JOB', `job ${this.jobId} is ${this._status}`);
+    this.joined.add(client);
+    return this.tick(now);
+  }
+
+  clientLeft(client: string, now: number): JobEffect[] {
+    if (!this.joined.delete(client)) return [];
+    if (this.joined.size < this.spec.minClients) this.minReachedAt = null;
+    this.current?.drop(client);
+    return this.tick(now);
+  }
+
+  submitUpdate(client: string, round: number, update: ClientUpdate, now: number): JobEffect[] {
+    this.openRound(client, round).submitUpdate(client, update);
+    return this.tick(now);
+  }
+
+  submitEvaluation(client: string, round: number, metrics: Metrics, now: number): JobEffect[] {
+    this.openRound(client, round).submitEvaluation(client, metrics);
+    return this.tick(now);
+  }
+
+  cancel(reason: string): JobEffect[] {
+    if (this.finished) return [];
+    return this.finish('cancelled', reason);
+  }
+
+  /** Advances time: starts, closes or fails rounds as the rules say. */
+  tick(now: number): JobEffect[] {
+    const effects: JobEffect[] = [];
+    // Each pass may close a round and open the next; bounded by the number of rounds.
+    for (let guard = 0; guard < 3 && !this.finished; guard++) {
+      if (this.current) {
+        this.current.expire(now);
+        if (this.current.status === 'open') {
+          effects.push({ type: 'wakeAt', at: this.current.deadline });
+          break;
+        }
+        effects.push(...this.closeRound(now));
+        continue;
+      }
+      const start = this.readyToStart(now);
+      if (start === true) {
+        effects.push(...this.openNextRound(now));
+        continue;
+      }
+      if (typeof start === 'number') effects.push({ type: 'wakeAt', at: start });
+      break;
+    }
+    return effects;
+  }
+
+  private readyToStart(now: number): boolean | number {
+    const n = this.joined.size;
+    if (n >= this.spec.targetClients) return true;
+    if (n < this.spec.minClients) return false;
+    this.minReachedAt ??= now;
+    const at = this.minReachedAt + this.spec.joinWaitMs;
+    return now >= at ? true : at;
+  }
+
+  private openRound(client: string, round: number): Round {
+    if (!this.joined.has(client)) throw new CohortError('E_NOT_PARTICIPANT', `${client} has not joined job ${this.jobId}`);
+    const r = this.current;
+    if (!r || r.round !== round) throw new CohortError('E_ROUND_MISMATCH', `round ${round} of job ${this.jobId} is not open`);
+    return r;
+  }
+
+  private openNextRound(now: number): JobEffect[] {
+    const round = this.completed + 1;
+    const kind: RoundKind = round <= this.spec.rounds ? 'train' : 'evaluate';
+    const participants = [...this.joined].sort();
+    const deadline = now + this.spec.roundTimeoutMs;
+    this.current = new Round({ round, kind, participants, minClients: this.spec.minClients, deadline });
+    const effects: JobEffect[] = [];
+    if (this._status === 'waiting') {
+      this._status = 'running';
+      effects.push({ type: 'status', status: 'running', reason: `round ${round} started with ${participants.length} clients` });
+    }
+    for (const to of participants) {
+      effects.push({
+        type: 'send',
+        to,
+        round,
+        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, this.jobId, round, this.attempts, to) } },
+      });
+    }
+    effects.push({ type: 'wakeAt', at: deadline });
+    return effects;
+  }
+
+  private closeRound(now: number): JobEffect[] {
+    const r = this.current!;
+    this.current = null;
+    if (r.status === 'failed') {
+      this.attempts++;
+      const effects: JobEffect[] = [{ type: 'roundFailed', round: r.round, attempt: this.attempts, reason: r.failure }];
+      if (this.attempts >= MAX_ROUND_ATTEMPTS) effects.push(...this.finish('failed', `round ${r.round} failed ${this.attempts} times: ${r.failure}`));
+      return effects;
+    }
+    const evaluations = Object.fromEntries([...r.evaluations].filter(([c]) => !r.dropped.has(c)));
+    const perClient = Object.values(evaluations);
+    const record: RoundRecord = {
+      round: r.round,
+      kind: r.kind,
+      weights: this.weights,
+      serverState: this.serverState,
+      participants: [...r.participants],
+      dropped: [...r.dropped].sort(),
+      evaluations,
+      pooled: perClient.length > 0 ? pooledMetrics(perClient) : null,
+      trainLoss: null,
+      completedAt: now,
+    };
+    if (r.kind === 'train') {
+      const results = [...r.updates].map(([client, u]) => ({ client, delta: u.delta, numExamples: u.numExamples }));
+      const out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
+      this.weights = out.weights;
+      this.serverState = out.state;
+      record.weights = out.weights;
+      record.serverState = out.state;
+      const n = results.reduce((s, x) => s + x.numExamples, 0);
+      record.trainLoss = [...r.updates.values()].reduce((s, u) => s + u.trainLoss * u.numExamples, 0) / n;
+    }
+    this.completed = r.round;
+    this.attempts = 0;
+    const effects: JobEffect[] = [{ type: 'roundCompleted', record }];
+    for (const to of r.participants) {
+      if (r.dropped.has(to) || !this.joined.has(to)) continue;
+      effects.push({ type: 'send', to, round: r.round, body: { roundResult: { participants: r.answered, dropped: r.dropped.size, metrics: record.pooled } } });
+    }
+    if (this.completed >= this.totalRounds) effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
+    return effects;
+  }
+
+  private finish(status: 'completed' | 'failed' | 'cancelled', reason: string): JobEffect[] {
+    this._status = status;
+    this.current = null;
+    const kind = status === 'completed' ? 'COMPLETED' : status === 'failed' ? 'FAILED' : 'CANCELLED';
+    const effects: JobEffect[] = [{ type: 'status', status, reason }];
+    for (const to of [...this.joined].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
+    return effects;
+  }
+}
