@@ -1,0 +1,136 @@
+/**
+ * One client's local training for a round: minibatch SGD/Adam from the global
+ * weights, returning the update w_local − w_global.
+ *
+ * A hand-written loop rather than `model.fit`, so the objective can carry the
+ * FedProx proximal term now and per-example clipping (DP-SGD) later.
+ */
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { CohortError } from '../../core/errors.ts';
+import type { DatasetSplit } from '../../core/data/types.ts';
+import type { LocalTraining } from '../../core/job/spec.ts';
+import type { ModelSpec } from '../../core/model/spec.ts';
+import { seededRng, shuffleInPlace } from '../../core/rng.ts';
+import type { Tf } from './backend.ts';
+import { assertSplitFits, buildModel, getFlatWeights, setFlatWeights } from './model.ts';
+
+export interface TrainInput {
+  spec: ModelSpec;
+  local: LocalTraining;
+  /** The global weights this round starts from (flat, paramShapes order). */
+  weights: Float32Array;
+  data: DatasetSplit;
+  /** Seeds the batch order; the same seed gives a bit-identical delta on the same backend. */
+  seed: number;
+}
+
+export interface TrainResult {
+  /** w_local − w_global, flat. */
+  delta: Float32Array;
+  /** Mean over steps of the minimised objective (cross-entropy, plus the proximal term under FedProx). */
+  loss: number;
+  steps: number;
+  numExamples: number;
+}
+
+/**
+ * Longest stretch of synchronous training before yielding to the event loop:
+ * cpu and wasm kernels run on the main thread, and the client daemon must keep
+ * answering its socket (pings, close frames) during a long round.
+ */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * Trains locally and returns the update. Inputs are not mutated. An empty
+ * split gives a zero delta and zero steps. Throws E_UPDATE_NONFINITE if
+ * training diverged (learning rate too high), so no NaN leaves the client.
+ */
+export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult> {
+  const { spec, local, weights, data, seed } = input;
+  assertSplitFits(spec, data);
+  const { n, d } = data;
+  // Logits head: tf.losses.sigmoidCrossEntropy computes max(z,0) − z·y + log(1 + e^−|z|),
+  // finite for any logit, where BCE on sigmoid outputs needs clipping and loses
+  // the gradient once the sigmoid saturates.
+  const model = buildModel(tf, spec, 'logit');
+  const optimizer = local.optimizer === 'adam' ? tf.train.adam(local.learningRate) : tf.train.sgd(local.learningRate);
+  const owned: Tensor[] = [];
+  const own = <T extends Tensor>(t: T): T => (owned.push(t), t);
+  let lossSum: Scalar | undefined;
+  try {
+    setFlatWeights(tf, model, weights);
+    if (n === 0) return { delta: new Float32Array(weights.length), loss: 0, steps: 0, numExamples: 0 };
+
+    const vars = model.trainableWeights.map((w) => w.read() as Variable);
+    // The data stays on the backend for the whole call; batches are gathered from it.
+    const x = own(tf.tensor2d(data.x, [n, d]));
+    const y = own(tf.tensor2d(data.y, [n, 1]));
+    const proximal = local.proximalMu > 0 ? proximalTerm(tf, vars, local.proximalMu, own) : undefined;
+
+    const rng = seededRng(seed);
+    const order = Array.from({ length: n }, (_, i) => i);
+    lossSum = tf.scalar(0);
+    let steps = 0;
+    let lastYield = performance.now();
+    const budget = local.maxSteps > 0 ? local.maxSteps : Infinity;
+
+    for (let epoch = 0; epoch < local.epochs && steps < budget; epoch++) {
+      shuffleInPlace(order, rng);
+      const perm = tf.tensor1d(order, 'int32');
+      try {
+        for (let start = 0; start < n && steps < budget; start += local.batchSize) {
+          const size = Math.min(local.batchSize, n - start);
+          const sum: Scalar = lossSum;
+          lossSum = tf.tidy(() => {
+            const idx = tf.slice(perm, [start], [size]);
+            const xb = tf.gather(x, idx);
+            const yb = tf.gather(y, idx);
+            const cost = optimizer.minimize(() => {
+              const logits = model.apply(xb, { training: true }) as Tensor;
+              const bce = tf.losses.sigmoidCrossEntropy(yb, logits, undefined, 0, tf.Reduction.MEAN) as Scalar;
+              return proximal ? tf.add(bce, proximal()) : bce;
+            }, true, vars)!;
+            // Summed on the device and read once at the end: no sync per step.
+            return tf.add(sum, cost) as Scalar;
+          });
+          sum.dispose();
+          steps++;
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
+        }
+      } finally {
+        perm.dispose();
+      }
+    }
+
+    const loss = (await lossSum.data())[0]! / steps;
+    const trained = getFlatWeights(model);
+    const delta = new Float32Array(trained.length);
+    for (let i = 0; i < delta.length; i++) delta[i] = trained[i]! - weights[i]!;
+    for (let i = 0; i < delta.length; i++) {
+      if (!Number.isFinite(delta[i]!)) {
+        throw new CohortError('E_UPDATE_NONFINITE', `local training diverged (parameter ${i} is not finite); lower local.learningRate`);
+      }
+    }
+    return { delta, loss, steps, numExamples: n };
+  } finally {
+    lossSum?.dispose();
+    tf.dispose(owned);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * FedProx proximal term (μ/2)·Σ‖w − w_global‖² over all trainable weights
+ * (Li et al. 2020, "Federated Optimization in Heterogeneous Networks", eq. 2):
+ * it pulls local weights toward the global model, bounding client drift on
+ * heterogeneous data. w_global is snapshotted before the first step.
+ */
+function proximalTerm(tf: Tf, vars: Variable[], mu: number, own: <T extends Tensor>(t: T) => T): () => Scalar {
+  const global = vars.map((v) => own(tf.clone(v)));
+  const halfMu = own(tf.scalar(mu / 2));
+  return () => tf.mul(halfMu, tf.addN(vars.map((v, i) => tf.sum(tf.squaredDifference(v, global[i]!))))) as Scalar;
+}
