@@ -1,0 +1,324 @@
+/**
+ * The coordinator process: a WebSocket server, the job registry, and the
+ * driver that feeds socket events and timers into each job's state machine
+ * (core/round/job.ts) and carries out the effects it returns.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { CohortError, asCohortError } from '../core/errors.ts';
+import { silentLogger, type Logger } from '../core/log.ts';
+import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
+import { initialWeights } from '../core/model/init.ts';
+import { paramCount } from '../core/model/spec.ts';
+import { validateMetrics } from '../core/metrics.ts';
+import { JobMachine, type JobEffect, type JobStatus, type RoundRecord } from '../core/round/job.ts';
+import { DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf, type Envelope } from '../proto/codec.ts';
+import { CoordinatorStore } from './store.ts';
+import { Peer } from './peer.ts';
+
+export interface CoordinatorOptions {
+  /** SQLite file; ':memory:' for throwaway runs. */
+  dbPath: string;
+  port?: number;
+  host?: string;
+  log?: Logger;
+  /** Largest frame accepted (ws maxPayload and decoder cap). */
+  maxFrameBytes?: number;
+  /** A peer whose unread send buffer exceeds this is disconnected. */
+  maxBufferedBytes?: number;
+  /** A connection that sends no Hello within this time is closed. */
+  helloTimeoutMs?: number;
+  id?: string;
+  now?: () => number;
+}
+
+export interface RoundEvent {
+  jobId: string;
+  record: RoundRecord;
+  totalRounds: number;
+}
+
+export interface JobStatusEvent {
+  jobId: string;
+  status: JobStatus;
+  reason: string;
+}
+
+interface CoordinatorEvents {
+  round: [RoundEvent];
+  roundFailed: [{ jobId: string; round: number; attempt: number; reason: string }];
+  job: [JobStatusEvent];
+  listening: [{ port: number }];
+}
+
+interface LiveJob {
+  machine: JobMachine;
+  dim: number;
+  timer: NodeJS.Timeout | null;
+  log: Logger;
+}
+
+export class Coordinator extends EventEmitter<CoordinatorEvents> {
+  readonly id: string;
+  private readonly store: CoordinatorStore;
+  private readonly log: Logger;
+  private readonly maxFrameBytes: number;
+  private readonly maxBufferedBytes: number;
+  private readonly helloTimeoutMs: number;
+  private readonly now: () => number;
+  private readonly jobs = new Map<string, LiveJob>();
+  private readonly byName = new Map<string, Peer>();
+  private wss: WebSocketServer | null = null;
+
+  constructor(private readonly opts: CoordinatorOptions) {
+    super();
+    this.id = opts.id ?? 'coordinator';
+    this.log = (opts.log ?? silentLogger).child({ component: 'coordinator' });
+    this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 4 * this.maxFrameBytes;
+    this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
+    this.now = opts.now ?? Date.now;
+    this.store = new CoordinatorStore(opts.dbPath);
+    for (const job of this.store.unfinishedJobs()) {
+      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState });
+      this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
+    }
+  }
+
+  get database(): CoordinatorStore {
+    return this.store;
+  }
+
+  async listen(): Promise<number> {
+    const wss = new WebSocketServer({ port: this.opts.port ?? 0, host: this.opts.host ?? '127.0.0.1', maxPayload: this.maxFrameBytes, perMessageDeflate: false });
+    this.wss = wss;
+    wss.on('connection', (ws, req) => this.onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+    wss.on('error', (err) => this.log.error({ err }, 'server error'));
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    const port = (wss.address() as AddressInfo).port;
+    this.log.info({ port, maxFrameBytes: this.maxFrameBytes }, 'listening');
+    this.emit('listening', { port });
+    return port;
+  }
+
+  /** Validates and registers a job; returns its id. Connected clients get the offer at once. */
+  submitJob(input: unknown): string {
+    const spec = parseJobSpec(input);
+    const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
+    const weights = initialWeights(spec.model, spec.seed);
+    this.store.createJob(id, spec, weights, this.now());
+    this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null });
+    this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds }, 'job submitted');
+    for (const peer of this.byName.values()) this.offer(peer, id);
+    return id;
+  }
+
+  cancelJob(jobId: string, reason: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new CohortError('E_UNKNOWN_JOB', `no job ${jobId}`);
+    this.apply(jobId, job.machine.cancel(reason));
+  }
+
+  jobState(jobId: string): { status: JobStatus; completedRounds: number; weights: Float32Array } | undefined {
+    const live = this.jobs.get(jobId);
+    if (live) return { status: live.machine.status, completedRounds: live.machine.completedRounds, weights: live.machine.globalWeights };
+    const stored = this.store.getJob(jobId);
+    return stored && { status: stored.status, completedRounds: stored.completedRounds, weights: stored.weights };
+  }
+
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) if (job.timer) clearTimeout(job.timer);
+    for (const peer of this.byName.values()) peer.close(1001, 'coordinator shutting down');
+    if (this.wss) {
+      for (const ws of this.wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
+    }
+    this.store.close();
+  }
+
+  private addLiveJob(id: string, spec: JobSpec, resume: ConstructorParameters<typeof JobMachine>[2]): void {
+    const machine = new JobMachine(id, spec, resume);
+    this.jobs.set(id, { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }) });
+  }
+
+  private onConnection(ws: WebSocket, remote: string): void {
+    const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }));
+    const helloTimer = setTimeout(() => {
+      if (!peer.name) peer.fail(new CohortError('E_HELLO_TIMEOUT', `no Hello within ${this.helloTimeoutMs} ms`));
+    }, this.helloTimeoutMs);
+    ws.on('message', (data, isBinary) => {
+      // Nothing thrown by a peer's bytes may escape a socket listener.
+      try {
+        this.onFrame(peer, data, isBinary);
+      } catch (err) {
+        const e = asCohortError(err);
+        if (e.code === 'E_INTERNAL') this.log.error({ err, client: peer.name }, 'internal error handling a frame');
+        peer.fail(e);
+      }
+    });
+    ws.on('error', (err) => {
+      // ws reports oversize frames (maxPayload) and protocol errors here, then closes.
+      peer.log.warn({ code: 'E_WIRE_TOO_LARGE', err: err.message, client: peer.name }, 'socket error');
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      this.onClose(peer);
+    });
+  }
+
+  private onFrame(peer: Peer, data: RawData, isBinary: boolean): void {
+    if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+    const env = decodeEnvelope(bytes, this.maxFrameBytes);
+    peer.acceptSeq(env.seq);
+    if (peer.name === null) {
+      if (env.body !== 'hello') throw new CohortError('E_NOT_JOINED', `"${env.body}" before Hello`);
+      this.onHello(peer, env);
+      return;
+    }
+    if (env.sender !== peer.name) throw new CohortError('E_WIRE_FIELD', `sender "${env.sender}" does not match this connection's name`);
+    switch (env.body) {
+      case 'joinJob':
+        this.withJob(peer, env, (job) => this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now())));
+        return;
+      case 'declineJob':
+        this.withJob(peer, env, (job) => job.log.info({ client: peer.name, code: env.declineJob?.code, reason: env.declineJob?.reason }, 'client declined job'));
+        return;
+      case 'update':
+        this.withJob(peer, env, (job) => this.onUpdate(peer, job, env));
+        return;
+      case 'evaluation':
+        this.withJob(peer, env, (job) => {
+          const metrics = validateMetrics(metricsFromWire(env.evaluation?.metrics));
+          this.apply(env.jobId, job.machine.submitEvaluation(peer.name!, env.round, metrics, this.now()));
+        });
+        return;
+      case 'error':
+        peer.log.warn({ client: peer.name, job: env.jobId, code: env.error?.code }, 'client reported an error');
+        return;
+      default:
+        throw new CohortError('E_WIRE_UNEXPECTED', `"${env.body}" is not sent by clients`);
+    }
+  }
+
+  private onHello(peer: Peer, env: Envelope): void {
+    const name = validateClientName(env.hello?.name ?? '');
+    if (env.sender !== name) throw new CohortError('E_WIRE_FIELD', 'sender must equal the Hello name');
+    const existing = this.byName.get(name);
+    if (existing?.isOpen) throw new CohortError('E_DUPLICATE_NAME', `a client named ${name} is already connected`);
+    peer.name = name;
+    peer.log = this.log.child({ client: name });
+    this.byName.set(name, peer);
+    peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
+    peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes } });
+    for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
+  }
+
+  private offer(peer: Peer, jobId: string): void {
+    const job = this.jobs.get(jobId)!;
+    peer.send({ jobId, jobOffer: { spec: jobSpecToWire(job.machine.spec) } });
+  }
+
+  private withJob(peer: Peer, env: Envelope, fn: (job: LiveJob) => void): void {
+    const job = this.jobs.get(env.jobId);
+    if (!job || job.machine.finished) {
+      peer.fail(new CohortError('E_UNKNOWN_JOB', `no active job "${env.jobId}"`), env.jobId, env.round);
+      return;
+    }
+    try {
+      fn(job);
+    } catch (err) {
+      const e = asCohortError(err);
+      if (e.code === 'E_INTERNAL') this.log.error({ err, job: env.jobId }, 'internal error');
+      peer.fail(e, env.jobId, env.round);
+    }
+  }
+
+  private onUpdate(peer: Peer, job: LiveJob, env: Envelope): void {
+    const u = env.update!;
+    let delta: Float32Array;
+    try {
+      delta = vectorOf(u.delta, job.dim);
+    } catch (err) {
+      // A malformed update removes the sender from this round at once instead
+      // of letting the round wait for its deadline.
+      this.dropFromRound(env.jobId, job, peer.name!, env.round);
+      throw err;
+    }
+    const update = { delta, numExamples: u.numExamples ?? 0, trainLoss: u.trainLoss ?? 0, steps: u.steps ?? 0 };
+    this.apply(env.jobId, job.machine.submitUpdate(peer.name!, env.round, update, this.now()));
+  }
+
+  private dropFromRound(jobId: string, job: LiveJob, client: string, round: number): void {
+    const r = job.machine.currentRound;
+    if (r && r.round === round) {
+      r.drop(client);
+      this.apply(jobId, job.machine.tick(this.now()));
+    }
+  }
+
+  private onClose(peer: Peer): void {
+    if (peer.name === null || this.byName.get(peer.name) !== peer) return;
+    this.byName.delete(peer.name);
+    peer.log.info('client disconnected');
+    for (const [id, job] of this.jobs) if (!job.machine.finished) this.apply(id, job.machine.clientLeft(peer.name, this.now()));
+  }
+
+  /** Carries out a job machine's effects. */
+  private apply(jobId: string, effects: JobEffect[]): void {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    for (const fx of effects) {
+      switch (fx.type) {
+        case 'send':
+          this.byName.get(fx.to)?.send({ jobId, round: fx.round, ...toWireBody(fx.body) });
+          break;
+        case 'roundCompleted':
+          this.store.commitRound(jobId, fx.record);
+          job.log.info({ round: fx.record.round, kind: fx.record.kind, participants: fx.record.participants.length, dropped: fx.record.dropped, accuracy: fx.record.pooled?.accuracy }, 'round completed');
+          this.emit('round', { jobId, record: fx.record, totalRounds: job.machine.totalRounds });
+          break;
+        case 'roundFailed':
+          job.log.warn({ round: fx.round, attempt: fx.attempt, reason: fx.reason }, 'round failed');
+          this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason });
+          break;
+        case 'status':
+          this.store.setStatus(jobId, fx.status, fx.reason, this.now());
+          job.log.info({ status: fx.status, reason: fx.reason }, 'job status');
+          this.emit('job', { jobId, status: fx.status, reason: fx.reason });
+          if (job.machine.finished && job.timer) clearTimeout(job.timer);
+          break;
+        case 'wakeAt':
+          this.wakeAt(jobId, job, fx.at);
+          break;
+      }
+    }
+  }
+
+  private wakeAt(jobId: string, job: LiveJob, at: number): void {
+    if (job.timer) clearTimeout(job.timer);
+    job.timer = setTimeout(() => {
+      job.timer = null;
+      try {
+        this.apply(jobId, job.machine.tick(this.now()));
+      } catch (err) {
+        this.log.error({ err, job: jobId }, 'job tick failed');
+      }
+    }, Math.max(0, at - this.now()) + 1);
+    job.timer.unref?.();
+  }
+}
+
+function toWireBody(body: import('../core/round/job.ts').OutgoingBody) {
+  if ('roundConfig' in body) {
+    const c = body.roundConfig;
+    return { roundConfig: { weights: tensorOf(c.weights), train: c.train, deadlineUnixMs: c.deadlineUnixMs, seed: c.seed } };
+  }
+  if ('roundResult' in body) return { roundResult: { participants: body.roundResult.participants, dropped: body.roundResult.dropped, metrics: body.roundResult.metrics ? metricsToWire(body.roundResult.metrics) : null } };
+  return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
+}

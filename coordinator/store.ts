@@ -1,0 +1,203 @@
+/**
+ * The coordinator's SQLite database (better-sqlite3, WAL): jobs and completed
+ * rounds. A round's weights, server-optimiser state and metrics are written in
+ * one transaction with the job's progress, so a restarted coordinator resumes
+ * every running job at its last completed round.
+ */
+import Database from 'better-sqlite3';
+import { CohortError } from '../core/errors.ts';
+import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
+import { paramCount } from '../core/model/spec.ts';
+import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
+import { decodeServerState, encodeServerState } from '../core/strategy/index.ts';
+import type { JobStatus, RoundRecord } from '../core/round/job.ts';
+import type { Metrics } from '../core/metrics.ts';
+
+const SCHEMA_VERSION = 1;
+
+const MIGRATIONS = [
+  `CREATE TABLE jobs (
+     id TEXT PRIMARY KEY,
+     spec TEXT NOT NULL,
+     status TEXT NOT NULL,
+     reason TEXT NOT NULL DEFAULT '',
+     completed_rounds INTEGER NOT NULL DEFAULT 0,
+     weights BLOB NOT NULL,
+     server_state BLOB,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE rounds (
+     job_id TEXT NOT NULL REFERENCES jobs(id),
+     round INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     participants TEXT NOT NULL,
+     dropped TEXT NOT NULL,
+     evaluations TEXT NOT NULL,
+     pooled TEXT,
+     train_loss REAL,
+     weights BLOB NOT NULL,
+     completed_at INTEGER NOT NULL,
+     PRIMARY KEY (job_id, round)
+   );`,
+];
+
+export interface StoredJob {
+  id: string;
+  spec: JobSpec;
+  status: JobStatus;
+  reason: string;
+  completedRounds: number;
+  weights: Float32Array;
+  serverState: ReturnType<typeof decodeServerState> | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredRound {
+  jobId: string;
+  round: number;
+  kind: 'train' | 'evaluate';
+  participants: string[];
+  dropped: string[];
+  evaluations: Record<string, Metrics>;
+  pooled: Metrics | null;
+  trainLoss: number | null;
+  completedAt: number;
+}
+
+interface JobRow {
+  id: string; spec: string; status: string; reason: string; completed_rounds: number;
+  weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number;
+}
+interface RoundRow {
+  job_id: string; round: number; kind: string; participants: string; dropped: string;
+  evaluations: string; pooled: string | null; train_loss: number | null; completed_at: number;
+}
+
+export class CoordinatorStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+    } catch (err) {
+      if (err instanceof CohortError) throw err;
+      throw new CohortError('E_STORE', `cannot open coordinator database ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new CohortError('E_STORE', `database schema version ${version} is newer than this coordinator (${SCHEMA_VERSION})`);
+    }
+    this.db.transaction(() => {
+      for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  createJob(id: string, spec: JobSpec, weights: Float32Array, now: number): void {
+    this.db
+      .prepare(`INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at) VALUES (?, ?, 'waiting', 0, ?, ?, ?)`)
+      .run(id, JSON.stringify(spec), Buffer.from(vectorToBytes(weights)), now, now);
+  }
+
+  /** Persists a completed round and the job's new position atomically. */
+  commitRound(jobId: string, rec: RoundRecord): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(jobId, rec.round, rec.kind, JSON.stringify(rec.participants), JSON.stringify(rec.dropped),
+          JSON.stringify(rec.evaluations, nanToNull), rec.pooled ? JSON.stringify(rec.pooled, nanToNull) : null, rec.trainLoss,
+          Buffer.from(vectorToBytes(rec.weights)), rec.completedAt);
+      const changed = this.db
+        .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, status = 'running', updated_at = ? WHERE id = ? AND completed_rounds = ?`)
+        .run(rec.round, Buffer.from(vectorToBytes(rec.weights)), rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null, rec.completedAt, jobId, rec.round - 1);
+      if (changed.changes !== 1) throw new CohortError('E_STORE', `job ${jobId} is not at round ${rec.round - 1}`);
+    })();
+  }
+
+  setStatus(jobId: string, status: JobStatus, reason: string, now: number): void {
+    this.db.prepare(`UPDATE jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?`).run(status, reason, now, jobId);
+  }
+
+  getJob(id: string): StoredJob | undefined {
+    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  listJobs(): StoredJob[] {
+    return (this.db.prepare(`SELECT * FROM jobs ORDER BY created_at, id`).all() as JobRow[]).map(toJob);
+  }
+
+  /** Jobs a restarted coordinator must resume. */
+  unfinishedJobs(): StoredJob[] {
+    return this.listJobs().filter((j) => j.status === 'waiting' || j.status === 'running');
+  }
+
+  rounds(jobId: string): StoredRound[] {
+    return (this.db.prepare(`SELECT job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as RoundRow[]).map(toRound);
+  }
+
+  roundWeights(jobId: string, round: number): Float32Array | undefined {
+    const row = this.db.prepare(`SELECT r.weights, j.spec FROM rounds r JOIN jobs j ON j.id = r.job_id WHERE r.job_id = ? AND r.round = ?`).get(jobId, round) as { weights: Buffer; spec: string } | undefined;
+    if (!row) return undefined;
+    const spec = parseJobSpec(JSON.parse(row.spec));
+    return bytesToVector(row.weights, paramCount(spec.model));
+  }
+}
+
+function nanToNull(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+function metricsFromJson(m: Metrics & { auc: number | null }): Metrics {
+  return { ...m, auc: m.auc ?? Number.NaN };
+}
+
+function toJob(row: JobRow): StoredJob {
+  let spec: JobSpec;
+  try {
+    spec = parseJobSpec(JSON.parse(row.spec));
+  } catch (err) {
+    throw new CohortError('E_STORE', `job ${row.id} has an unreadable spec`, { cause: err });
+  }
+  const d = paramCount(spec.model);
+  return {
+    id: row.id,
+    spec,
+    status: row.status as JobStatus,
+    reason: row.reason,
+    completedRounds: row.completed_rounds,
+    weights: bytesToVector(row.weights, d),
+    serverState: row.server_state ? decodeServerState(row.server_state, d) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRound(row: RoundRow): StoredRound {
+  const evals = JSON.parse(row.evaluations) as Record<string, Metrics & { auc: number | null }>;
+  return {
+    jobId: row.job_id,
+    round: row.round,
+    kind: row.kind as 'train' | 'evaluate',
+    participants: JSON.parse(row.participants) as string[],
+    dropped: JSON.parse(row.dropped) as string[],
+    evaluations: Object.fromEntries(Object.entries(evals).map(([k, v]) => [k, metricsFromJson(v)])),
+    pooled: row.pooled ? metricsFromJson(JSON.parse(row.pooled)) : null,
+    trainLoss: row.train_loss,
+    completedAt: row.completed_at,
+  };
+}

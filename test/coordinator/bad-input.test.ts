@@ -1,0 +1,145 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { encodeEnvelope, pb, tensorOf } from '../../proto/codec.ts';
+import { RawClient } from '../helpers/raw-client.ts';
+import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../helpers/synthetic.ts';
+
+let coordinator: Coordinator;
+let port: number;
+const raws: RawClient[] = [];
+const daemons: ClientDaemon[] = [];
+
+beforeEach(async () => {
+  coordinator = new Coordinator({ dbPath: ':memory:', port: 0, maxFrameBytes: 64 * 1024, helloTimeoutMs: 500 });
+  port = await coordinator.listen();
+});
+
+afterEach(async () => {
+  for (const r of raws.splice(0)) r.close();
+  await Promise.all(daemons.splice(0).map((d) => d.stop()));
+  await coordinator.close();
+});
+
+async function raw(name: string): Promise<RawClient> {
+  const r = await RawClient.connect(port, name);
+  raws.push(r);
+  return r;
+}
+
+describe('coordinator under bad input', () => {
+  it('answers a non-Envelope frame with E_WIRE_DECODE and closes', async () => {
+    const r = await raw('x');
+    r.sendRaw(new Uint8Array([0xff, 0xff, 0xff, 0x01]));
+    expect(await r.waitClosed()).toBe(1007);
+    expect(r.errorCodes()).toEqual(['E_WIRE_DECODE']);
+  });
+
+  it('refuses text frames', async () => {
+    const r = await raw('x');
+    r.sendRaw('{"hello": {}}');
+    expect(await r.waitClosed()).toBe(1003);
+    expect(r.errorCodes()).toEqual(['E_WIRE_NOT_BINARY']);
+  });
+
+  it('refuses a client that speaks before Hello', async () => {
+    const r = await raw('x');
+    r.send({ jobId: 'whatever', joinJob: {} });
+    expect(await r.waitClosed()).toBe(1008);
+    expect(r.errorCodes()).toEqual(['E_NOT_JOINED']);
+  });
+
+  it('closes a connection that never says Hello', async () => {
+    const r = await raw('x');
+    expect(await r.waitClosed()).toBe(1008);
+    expect(r.errorCodes()).toEqual(['E_HELLO_TIMEOUT']);
+  });
+
+  it('answers an unknown job id with E_UNKNOWN_JOB and keeps the connection', async () => {
+    const r = await raw('x');
+    await r.hello();
+    r.send({ jobId: 'no-such-job', joinJob: {} });
+    const err = await r.waitFor((e) => e.body === 'error');
+    expect(err.error!.code).toBe('E_UNKNOWN_JOB');
+    expect(err.jobId).toBe('no-such-job');
+    expect(r.closeCode).toBeNull();
+  });
+
+  it('refuses replayed sequence numbers, spoofed senders and duplicate names', async () => {
+    const a = await raw('a');
+    await a.hello();
+    a.ws.send(encodeEnvelope({ sender: 'a', seq: 1, joinJob: {} }));
+    expect(await a.waitClosed()).toBe(1002);
+    expect(a.errorCodes()).toContain('E_WIRE_SEQ');
+
+    const b = await raw('b');
+    await b.hello();
+    b.send({ sender: 'someone-else', jobId: 'j', joinJob: {} });
+    expect(await b.waitClosed()).toBe(1007);
+    expect(b.errorCodes()).toContain('E_WIRE_FIELD');
+
+    const c1 = await raw('c');
+    await c1.hello();
+    const c2 = await raw('c');
+    c2.send({ hello: { name: 'c' } });
+    expect(await c2.waitClosed()).toBe(1008);
+    expect(c2.errorCodes()).toEqual(['E_DUPLICATE_NAME']);
+    expect(c1.closeCode).toBeNull();
+  });
+
+  it('closes a peer that sends a frame above maxPayload', async () => {
+    const r = await raw('x');
+    await r.hello();
+    r.sendRaw(new Uint8Array(128 * 1024));
+    expect(await r.waitClosed()).toBe(1009);
+  });
+
+  it('rejects malformed updates, drops the sender from the round, and the round completes from honest clients', async () => {
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 3 }));
+    const completed = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
+    const evil = await raw('evil');
+    await evil.hello(SYNTH_FEATURES);
+    await evil.waitFor((e) => e.body === 'jobOffer');
+    evil.send({ jobId, joinJob: {} });
+    for (const name of ['honest-1', 'honest-2']) {
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(name.length) });
+      daemons.push(d);
+      d.start();
+    }
+    const cfg1 = await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 1);
+    expect(cfg1.roundConfig!.weights!.shape).toEqual([4]);
+    evil.send({ jobId, round: 1, update: { delta: tensorOf(new Float32Array(5)), numExamples: 10 } }); // wrong length
+    const e1 = await evil.waitFor((e) => e.body === 'error');
+    expect(e1.error!.code).toBe('E_UPDATE_LENGTH');
+
+    const cfg2 = await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 2);
+    expect(cfg2.roundConfig!.weights!.data!.length).toBe(16);
+    evil.send({ jobId, round: 2, update: { delta: tensorOf(new Float32Array([0, Number.NaN, 0, 0])), numExamples: 10 } });
+    await evil.waitFor((e) => e.body === 'error' && e.error!.code === 'E_UPDATE_NONFINITE');
+    evil.send({ jobId, round: 2, evaluation: { metrics: { numExamples: 5, numCorrect: 9, loss: 0.1, accuracy: 1.8 } } });
+    await evil.waitFor((e) => e.body === 'error' && e.error!.code === 'E_UPDATE_RANGE');
+    evil.send({ jobId, round: 7, update: { delta: tensorOf(new Float32Array(4)), numExamples: 10 } });
+    await evil.waitFor((e) => e.body === 'error' && e.error!.code === 'E_ROUND_MISMATCH');
+    evil.send({ jobId, round: 2, roundResult: {} }); // a coordinator-only message: the peer is cut off
+    expect(await evil.waitClosed()).toBe(1002);
+
+    await completed;
+    const rounds = coordinator.database.rounds(jobId);
+    expect(rounds.map((r) => r.round)).toEqual([1, 2, 3]);
+    expect(rounds[0]!.dropped).toEqual(['evil']);
+    expect(rounds[1]!.dropped).toEqual(['evil']);
+    expect(Object.keys(rounds[2]!.evaluations).sort()).toEqual(['honest-1', 'honest-2']);
+    expect(coordinator.jobState(jobId)!.weights.every(Number.isFinite)).toBe(true);
+  });
+
+  it('keeps serving after a barrage of random frames', async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await raw(`r${i}`);
+      r.sendRaw(new Uint8Array(Array.from({ length: 1 + i * 7 }, (_, j) => (j * 31 + i) & 0xff)));
+    }
+    const ok = await raw('ok');
+    await ok.hello();
+    expect(ok.frames.map((f) => f.body)).toEqual(['welcome']);
+    expect(pb.Envelope).toBeDefined();
+  });
+});
