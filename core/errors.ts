@@ -34,6 +34,7 @@ export const ERRORS = {
   E_SCHEMA_INVALID: { close: undefined, doc: 'dataset schema failed validation' },
   E_DATA_COLUMNS: { close: undefined, doc: 'CSV header does not match the declared schema' },
   E_DATA_EMPTY: { close: undefined, doc: 'no usable rows after cleaning' },
+  E_DATA_ROW: { close: undefined, doc: 'the CSV file cannot be parsed past a record (malformed quoting or a record over the size limit)' },
   E_CONFIG_INVALID: { close: undefined, doc: 'invalid option or configuration value' },
   E_STORE: { close: undefined, doc: 'database is unreadable or from an incompatible version' },
   E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },

@@ -1,0 +1,12 @@
+/** The data intake's public surface: declared schemas in, prepared tables out. */
+export type { DatasetSplit, IntakeReport, PreparedDataset } from './types.ts';
+export {
+  parseDatasetSchema,
+  encodedFeatureNames,
+  labelColumnOf,
+  type DatasetSchema,
+  type DatasetSchemaInput,
+  type ColumnSpec,
+} from './schema.ts';
+export { prepareDataset, type PrepareOptions } from './prepare.ts';
+export type { DropReason } from './encode.ts';

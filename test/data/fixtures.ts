@@ -1,0 +1,39 @@
+import { parseDatasetSchema, type DatasetSchema, type DatasetSchemaInput } from '../../core/data/schema.ts';
+
+/** A small schema exercising every column kind: number (ranged), categorical, ignore, label. */
+export function smallSchemaInput(): DatasetSchemaInput {
+  return {
+    id: 'small-v1',
+    missing: ['?'],
+    columns: [
+      { name: 'age', kind: 'feature', type: 'number', range: [0, 120] },
+      { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 2, 3] },
+      { name: 'note', kind: 'ignore' },
+      { name: 'chol', kind: 'feature', type: 'number' },
+      { name: 'num', kind: 'label', type: 'binary', positiveWhen: { op: '>', value: 0 } },
+    ],
+    split: { testFraction: 0.25, stratified: true, seed: 3 },
+    standardize: 'per-site-train',
+  };
+}
+
+export function smallSchema(): DatasetSchema {
+  return parseDatasetSchema(smallSchemaInput());
+}
+
+export const SMALL_HEADER = ['age', 'cp', 'note', 'chol', 'num'];
+
+/** n valid rows with varied values, alternating labels. */
+export function validRows(n: number): string[][] {
+  return Array.from({ length: n }, (_, i) => [String(30 + (i % 40)), String(1 + (i % 3)), 'free text', String(150 + ((i * 37) % 200)), String(i % 2 === 0 ? 0 : 1 + (i % 3))]);
+}
+
+/** Captures a thrown error (sync or async) for code and message assertions. */
+export async function caught(f: () => unknown): Promise<{ code?: string; message: string }> {
+  try {
+    await f();
+  } catch (e) {
+    return e as { code?: string; message: string };
+  }
+  throw new Error('expected a throw');
+}
