@@ -79,8 +79,12 @@ export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type LocalTraining = JobSpec['local'];
 export type StrategySpec = JobSpec['strategy'];
 
+/**
+ * FedAvg/FedProx: 1, plain (weighted) model averaging. FedAdam/FedYogi: 0.1,
+ * Flower's default server learning rate (eta) for its adaptive strategies.
+ */
 function defaultServerLearningRate(name: StrategyName): number {
-  return name === 'fedadam' || name === 'fedyogi' ? 0.03 : 1;
+  return name === 'fedadam' || name === 'fedyogi' ? 0.1 : 1;
 }
 
 /** Parses untrusted input into a JobSpec, or throws E_JOB_SPEC naming each bad field. */

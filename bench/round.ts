@@ -1,0 +1,43 @@
+/**
+ * Simulated round time of fed-heart-disease over loopback, beside its floor
+ * measured in the same run: the slowest centre's local evaluation + training
+ * for one round, run directly with no coordinator, sockets or codec.
+ */
+import { CENTERS, DEFAULTS, heartDiseaseJob, loadHeartDisease, runFedHeartDisease } from '../simulations/fed-heart-disease.ts';
+import { parseJobSpec } from '../core/job/spec.ts';
+import { initialWeights } from '../core/model/init.ts';
+import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
+
+export interface RoundBench {
+  backend: string;
+  rounds: number;
+  meanRoundMs: number;
+  floorMs: number;
+  ratio: number;
+}
+
+export async function benchRound(rounds = 10): Promise<RoundBench> {
+  const { tf, backend } = await loadTf();
+  const data = await loadHeartDisease();
+  const first = data[CENTERS[0]]!;
+  const spec = parseJobSpec(heartDiseaseJob(first.features, first.label, { rounds, strategy: DEFAULTS.strategy, seed: 1 }));
+  const w = initialWeights(spec.model, 1);
+  const once = async () => {
+    let slowest = 0;
+    for (const c of CENTERS) {
+      const t0 = performance.now();
+      await evaluateModel(tf, spec.model, w, data[c]!.test);
+      await trainLocal(tf, { spec: spec.model, local: spec.local, weights: w, data: data[c]!.train, seed: 1 });
+      slowest = Math.max(slowest, performance.now() - t0);
+    }
+    return slowest;
+  };
+  await once(); // warm-up
+  const floors: number[] = [];
+  for (let i = 0; i < 5; i++) floors.push(await once());
+  const floorMs = floors.sort((a, b) => a - b)[2]!;
+  const result = await runFedHeartDisease({ rounds, seed: 1 });
+  const train = result.roundTimesMs.slice(1, rounds); // first round includes connection set-up
+  const meanRoundMs = train.reduce((s, x) => s + x, 0) / train.length;
+  return { backend, rounds, meanRoundMs, floorMs, ratio: meanRoundMs / floorMs };
+}

@@ -1,0 +1,27 @@
+/** The `cohort` command: one entry point, subcommands registered by each part. */
+import { Command } from 'commander';
+import { CohortError } from './core/errors.ts';
+import { registerCoordinator } from './coordinator/cli.ts';
+import { registerClient } from './client/cli.ts';
+import { registerSimulate } from './simulations/cli.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('cohort')
+    .description('privacy-preserving federated learning for hospital networks')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerCoordinator(program);
+  registerClient(program);
+  registerSimulate(program);
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CohortError) {
+    process.stderr.write(`cohort: ${err.code}: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,50 @@
+/** `cohort coordinator start`: CLI glue around Coordinator. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { intArg } from '../core/args.ts';
+import { CohortError } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
+import { DEFAULT_MAX_FRAME_BYTES } from '../proto/codec.ts';
+import { Coordinator } from './coordinator.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function registerCoordinator(program: Command): void {
+  const cmd = program.command('coordinator').description('the training coordinator');
+  cmd
+    .command('start')
+    .description('serve training rounds over WebSocket; resumes unfinished jobs found in --db')
+    .option('--port <n>', 'TCP port', intArg(0, 65_535), 7700)
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--db <path>', 'SQLite database (jobs, rounds)', 'coordinator.db')
+    .option('--job <file...>', 'job spec JSON file(s) to submit at start')
+    .option('--max-frame-bytes <n>', 'largest frame accepted', intArg(1024, 1 << 30), DEFAULT_MAX_FRAME_BYTES)
+    .option('--insecure', 'allow plain ws:// on a non-loopback address (no TLS: testing only)', false)
+    .action(async (o: { port: number; host: string; db: string; job?: string[]; maxFrameBytes: number; insecure: boolean }) => {
+      const log = createLogger();
+      if (!LOOPBACK.has(o.host)) {
+        if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// on ${o.host}: bind to loopback, or pass --insecure for a test network`);
+        log.warn({ host: o.host }, 'INSECURE: serving plain ws:// without TLS on a non-loopback address');
+      }
+      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes });
+      for (const file of o.job ?? []) {
+        const id = coordinator.submitJob(readJson(file));
+        log.info({ job: id, file }, 'job submitted from file');
+      }
+      await coordinator.listen();
+      const shutdown = (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        void coordinator.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CohortError('E_JOB_SPEC', `${file}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,115 @@
+/** `cohort simulate ...`: runs scenarios and prints their figures. */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { intArg } from '../core/args.ts';
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import { createLogger } from '../core/log.ts';
+import { STRATEGIES, type StrategyName } from '../core/job/spec.ts';
+import { CENTERS, DEFAULTS, runFedHeartDisease, type FedHeartResult } from './fed-heart-disease.ts';
+
+function seedList(v: string): number[] {
+  return v.split(',').map((s) => intArg(0, 0xffffffff)(s.trim()));
+}
+
+export function registerSimulate(program: Command): void {
+  const simulate = program.command('simulate').description('run a scenario: real coordinator and clients over loopback WebSockets');
+  simulate
+    .command('fed-heart-disease')
+    .description('4 hospitals (UCI Heart Disease: Cleveland, Hungary, Switzerland, VA) train logistic regression; compared with a pooled-data baseline')
+    .option('--rounds <n>', 'training rounds', intArg(1, 10_000), DEFAULTS.rounds)
+    .addOption(new Option('--strategy <name>', 'aggregation strategy').choices(STRATEGIES).default(DEFAULTS.strategy))
+    .option('--seed <s>', 'seed for initialisation and shuffling; a comma list runs once per seed and reports the mean', seedList, [DEFAULTS.seed])
+    .option('--db <path>', "keep the coordinator's SQLite database here (default: a temp file)")
+    .option('--json <path>', 'also write the figures as JSON')
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
+    .action(async (o: { rounds: number; strategy: StrategyName; seed: number[]; db?: string; json?: string; logLevel: 'warn' }) => {
+      const log = createLogger({ level: o.logLevel, destination: process.stderr });
+      const results: FedHeartResult[] = [];
+      for (const seed of o.seed) {
+        const bar = progress(`${o.strategy} seed ${seed}`);
+        const dbPath = o.db && o.seed.length > 1 ? o.db.replace(/(\.db)?$/, `-seed${seed}.db`) : o.db;
+        const r = await runFedHeartDisease({
+          rounds: o.rounds, strategy: o.strategy, seed, log, ...(dbPath ? { dbPath } : {}),
+          onRound: (round, total, pooled) => bar.update(round, total, pooled?.accuracy),
+        });
+        bar.stop();
+        results.push(r);
+        process.stdout.write(`${renderTable(r)}\n`);
+      }
+      const summary = summarise(results);
+      if (results.length > 1) process.stdout.write(`${renderSummary(summary)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(results.length === 1 ? results[0] : summary, nanSafe, 2)}\n`);
+    });
+}
+
+function progress(label: string) {
+  if (!process.stderr.isTTY) {
+    return {
+      update: (round: number, total: number, acc?: number) =>
+        process.stderr.write(`${label}: round ${round}/${total}${acc === undefined ? '' : ` pooled accuracy of the round's starting model ${acc.toFixed(3)}`}\n`),
+      stop: () => undefined,
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} |{bar}| round {value}/{total} | pooled acc {acc}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(1, 0, { acc: '-' });
+  return {
+    update: (round: number, total: number, acc?: number) => {
+      bar.setTotal(total);
+      bar.update(round, { acc: acc === undefined ? '-' : acc.toFixed(3) });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+
+export function renderTable(r: FedHeartResult): string {
+  const plain = !process.stdout.isTTY;
+  const t = new Table({ ...(plain ? { style: { head: [], border: [] } } : {}), head: ['center', 'test n', `${r.strategy} accuracy`, `${r.strategy} AUC`, 'centralised accuracy', 'centralised AUC'] });
+  for (const c of CENTERS) {
+    const f = r.perCenter[c]!;
+    const b = r.baseline.perCenter[c]!;
+    t.push([c, f.numTest, pct(f.accuracy), pct(f.auc), pct(b.accuracy), pct(b.auc)]);
+  }
+  const n = CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0);
+  t.push(['pooled', n, pct(r.pooledAccuracy), pct(r.pooledAuc), pct(r.baseline.pooledAccuracy), pct(r.baseline.pooledAuc)]);
+  const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
+  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)`;
+}
+
+export interface Summary {
+  scenario: 'fed-heart-disease';
+  strategy: StrategyName;
+  rounds: number;
+  seeds: number[];
+  pooledAccuracy: number;
+  baselinePooledAccuracy: number;
+  perCenter: Record<string, { accuracy: number }>;
+  runs: FedHeartResult[];
+}
+
+export function summarise(rs: FedHeartResult[]): Summary {
+  const mean = (f: (r: FedHeartResult) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+  return {
+    scenario: 'fed-heart-disease',
+    strategy: rs[0]!.strategy,
+    rounds: rs[0]!.rounds,
+    seeds: rs.map((r) => r.seed),
+    pooledAccuracy: mean((r) => r.pooledAccuracy),
+    baselinePooledAccuracy: mean((r) => r.baseline.pooledAccuracy),
+    perCenter: Object.fromEntries(CENTERS.map((c) => [c, { accuracy: mean((r) => r.perCenter[c]!.accuracy) }])),
+    runs: rs,
+  };
+}
+
+function renderSummary(s: Summary): string {
+  return `mean over seeds ${s.seeds.join(', ')}: ${s.strategy} pooled accuracy ${s.pooledAccuracy.toFixed(3)}, centralised ${s.baselinePooledAccuracy.toFixed(3)}`;
+}
+
+function nanSafe(_k: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}

@@ -1,0 +1,54 @@
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runFedHeartDisease, CENTERS, type FedHeartResult } from '../../simulations/fed-heart-disease.ts';
+
+describe('fed-heart-disease, the embedded default job', () => {
+  // The bar (published FLamby figures: pooled 0.79, FedAvg 0.75), mean over 3 seeds.
+  it('FedAvg reaches >= 0.75 pooled test accuracy and the centralised baseline >= 0.78', async () => {
+    const runs: FedHeartResult[] = [];
+    for (const seed of [1, 2, 3]) runs.push(await runFedHeartDisease({ seed }));
+    const mean = (f: (r: FedHeartResult) => number) => runs.reduce((s, r) => s + f(r), 0) / runs.length;
+    expect(mean((r) => r.pooledAccuracy)).toBeGreaterThanOrEqual(0.75);
+    expect(mean((r) => r.baseline.pooledAccuracy)).toBeGreaterThanOrEqual(0.78);
+    for (const r of runs) {
+      expect(Object.keys(r.perCenter)).toEqual([...CENTERS]);
+      expect(CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0)).toBe(250);
+      expect(r.roundTimesMs).toHaveLength(21);
+    }
+    // Different seeds are different runs, not one run three times.
+    expect(new Set(runs.map((r) => r.pooledAccuracy.toFixed(6) + r.baseline.pooledAccuracy.toFixed(6))).size).toBeGreaterThan(1);
+  });
+
+  it('the CLI writes the figures as JSON and keeps the database when asked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cohort-cli-'));
+    const json = join(dir, 'out.json');
+    const db = join(dir, 'coordinator.db');
+    const stdout = execFileSync('node', ['cohort.mjs', 'simulate', 'fed-heart-disease', '--rounds', '3', '--strategy', 'fedyogi', '--seed', '7', '--json', json, '--db', db], { encoding: 'utf8' });
+    expect(stdout).toContain('pooled');
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out).toMatchObject({ scenario: 'fed-heart-disease', strategy: 'fedyogi', seed: 7, rounds: 3 });
+    expect(out.pooledAccuracy).toBeGreaterThan(0.5);
+    expect(Object.keys(out.perCenter)).toEqual([...CENTERS]);
+    expect(existsSync(db)).toBe(true);
+    const rows = new Database(db, { readonly: true }).prepare('SELECT round, kind FROM rounds ORDER BY round').all();
+    expect(rows).toEqual([{ round: 1, kind: 'train' }, { round: 2, kind: 'train' }, { round: 3, kind: 'train' }, { round: 4, kind: 'evaluate' }]);
+  });
+
+  it('the CLI refuses bad options with a clear message', () => {
+    const run = (args: string[]) => {
+      try {
+        execFileSync('node', ['cohort.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' });
+        return '';
+      } catch (e) {
+        return String((e as { stderr: string }).stderr);
+      }
+    };
+    expect(run(['simulate', 'fed-heart-disease', '--rounds', '0'])).toMatch(/expected an integer in \[1, 10000\]/);
+    expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toMatch(/Allowed choices are fedavg, fedprox, fedadam, fedyogi/);
+    expect(run(['coordinator', 'start', '--host', '0.0.0.0', '--db', ':memory:'])).toMatch(/E_CONFIG_INVALID/);
+  });
+});
