@@ -191,7 +191,7 @@ export class JobMachine {
         type: 'send',
         to,
         round,
-        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, this.jobId, round, this.attempts, to) } },
+        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, round, this.attempts, to) } },
       });
     }
     effects.push({ type: 'wakeAt', at: deadline });
@@ -222,7 +222,10 @@ export class JobMachine {
       completedAt: now,
     };
     if (r.kind === 'train') {
-      const results = [...r.updates].map(([client, u]) => ({ client, delta: u.delta, numExamples: u.numExamples }));
+      // Aggregate in client-name order, not arrival order, so a seed reproduces the same weights bit for bit.
+      const results = [...r.updates]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([client, u]) => ({ client, delta: u.delta, numExamples: u.numExamples }));
       const out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
       this.weights = out.weights;
       this.serverState = out.state;

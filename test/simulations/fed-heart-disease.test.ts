@@ -23,6 +23,19 @@ describe('fed-heart-disease, the embedded default job', () => {
     expect(new Set(runs.map((r) => r.pooledAccuracy.toFixed(6) + r.baseline.pooledAccuracy.toFixed(6))).size).toBeGreaterThan(1);
   });
 
+  it('is reproducible: the same seed gives bit-identical global weights', async () => {
+    const weights = async () => {
+      const r = await runFedHeartDisease({ seed: 11, rounds: 4, strategy: 'fedadam' });
+      const db = new Database(r.dbPath, { readonly: true });
+      const row = db.prepare('SELECT weights FROM jobs').get() as { weights: Buffer };
+      db.close();
+      return row.weights;
+    };
+    const [a, b] = [await weights(), await weights()];
+    expect(a.length).toBe(14 * 4);
+    expect(a.equals(b)).toBe(true);
+  });
+
   it('the CLI writes the figures as JSON and keeps the database when asked', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cohort-cli-'));
     const json = join(dir, 'out.json');
