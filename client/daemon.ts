@@ -30,6 +30,8 @@ export interface ClientOptions {
   /** Reconnect backoff bounds (ms). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** Reconnect when the coordinator has sent nothing, not even a ping, for this long. */
+  silenceTimeoutMs?: number;
 }
 
 export interface ClientRoundEvent {
@@ -60,6 +62,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private stopped = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private silenceTimer: NodeJS.Timeout | null = null;
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
 
@@ -77,6 +80,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
     const ws = this.ws;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
       await new Promise<void>((resolve) => {
@@ -92,7 +96,18 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const ws = new WebSocket(this.opts.coordinatorUrl, { maxPayload: this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false });
     this.ws = ws;
     this.seq = 0;
+    // The coordinator pings every 15 s; silence far longer than that means a dead link.
+    const heard = () => {
+      if (this.silenceTimer) clearTimeout(this.silenceTimer);
+      this.silenceTimer = setTimeout(() => {
+        this.log.warn({ silentMs: this.opts.silenceTimeoutMs ?? 45_000 }, 'coordinator silent: reconnecting');
+        ws.terminate();
+      }, this.opts.silenceTimeoutMs ?? 45_000);
+      this.silenceTimer.unref();
+    };
+    ws.on('ping', heard);
     ws.on('open', () => {
+      heard();
       const d = this.opts.dataset;
       this.send({
         hello: {
@@ -103,6 +118,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       });
     });
     ws.on('message', (data, isBinary) => {
+      heard();
       try {
         if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
         const env = decodeEnvelope(data as Buffer, this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
@@ -116,7 +132,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     });
     ws.on('error', (err) => this.log.warn({ err: err.message }, 'connection error'));
     ws.on('close', (code, reason) => {
-      if (this.ws === ws) this.ws = null;
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.silenceTimer) clearTimeout(this.silenceTimer);
       this.emit('disconnected', { code, reason: reason.toString() });
       if (!this.stopped) this.scheduleReconnect();
     });
@@ -131,9 +149,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
-  private send(env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>): void {
+  /**
+   * Sends on the current connection, or only on `via` when given: a round's
+   * results must not leak onto a later connection, where the round is gone.
+   */
+  private send(env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>, via?: WebSocket): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || ws.readyState !== WebSocket.OPEN || (via && via !== ws)) return;
     ws.send(encodeEnvelope({ ...env, sender: this.name, seq: ++this.seq }));
   }
 
@@ -151,11 +173,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         const spec = this.jobs.get(env.jobId);
         if (!spec) throw new CohortError('E_UNKNOWN_JOB', `round for unknown job ${env.jobId}`);
         const weights = vectorOf(env.roundConfig?.weights, paramCount(spec.model));
-        const cfg = { jobId: env.jobId, round: env.round, train: env.roundConfig?.train ?? false, seed: env.roundConfig?.seed ?? 0, weights };
+        const cfg = { jobId: env.jobId, round: env.round, train: env.roundConfig?.train ?? false, seed: env.roundConfig?.seed ?? 0, weights, via: this.ws! };
         this.work = this.work.then(() => this.runRound(spec, cfg)).catch((err) => {
           const e = asCohortError(err);
           this.log.error({ job: cfg.jobId, round: cfg.round, code: e.code, err: e.code === 'E_INTERNAL' ? e.cause : undefined }, 'round failed locally');
-          this.send({ jobId: cfg.jobId, round: cfg.round, error: { code: e.code, message: e.code === 'E_INTERNAL' ? 'local training failed' : e.message } });
+          this.send({ jobId: cfg.jobId, round: cfg.round, error: { code: e.code, message: e.code === 'E_INTERNAL' ? 'local training failed' : e.message } }, cfg.via);
         });
         return;
       }
@@ -198,15 +220,16 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.emit('joined', { jobId: env.jobId, spec });
   }
 
-  private async runRound(spec: JobSpec, cfg: { jobId: string; round: number; train: boolean; seed: number; weights: Float32Array }): Promise<void> {
+  private async runRound(spec: JobSpec, cfg: { jobId: string; round: number; train: boolean; seed: number; weights: Float32Array; via: WebSocket }): Promise<void> {
+    if (cfg.via !== this.ws) return; // the connection that asked is gone, and so is its round
     const { tf } = await loadTf(this.log);
     const d = this.opts.dataset;
     const metrics = await evaluateModel(tf, spec.model, cfg.weights, d.test);
-    this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: { metrics: metricsToWire(metrics) } });
+    this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: { metrics: metricsToWire(metrics) } }, cfg.via);
     this.emit('round', { jobId: cfg.jobId, round: cfg.round, train: cfg.train, metrics });
     if (!cfg.train) return;
     const out = await trainLocal(tf, { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed });
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
-    this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: out.numExamples, trainLoss: out.loss, steps: out.steps } });
+    this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: out.numExamples, trainLoss: out.loss, steps: out.steps } }, cfg.via);
   }
 }

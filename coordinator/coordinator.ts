@@ -30,6 +30,8 @@ export interface CoordinatorOptions {
   maxBufferedBytes?: number;
   /** A connection that sends no Hello within this time is closed. */
   helloTimeoutMs?: number;
+  /** Ping interval; a peer that misses one pong is terminated (half-open TCP). */
+  heartbeatMs?: number;
   id?: string;
   now?: () => number;
 }
@@ -71,6 +73,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private readonly jobs = new Map<string, LiveJob>();
   private readonly byName = new Map<string, Peer>();
   private wss: WebSocketServer | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly alive = new WeakSet<WebSocket>();
 
   constructor(private readonly opts: CoordinatorOptions) {
     super();
@@ -100,6 +104,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       wss.once('listening', resolve);
       wss.once('error', reject);
     });
+    // Without a heartbeat a vanished hospital (half-open TCP) would keep its
+    // name forever and its reconnects would be refused as duplicates.
+    this.heartbeat = setInterval(() => {
+      for (const ws of wss.clients) {
+        if (!this.alive.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        this.alive.delete(ws);
+        ws.ping();
+      }
+    }, this.opts.heartbeatMs ?? 15_000);
+    this.heartbeat.unref();
     const port = (wss.address() as AddressInfo).port;
     this.log.info({ port, maxFrameBytes: this.maxFrameBytes }, 'listening');
     this.emit('listening', { port });
@@ -133,6 +150,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   async close(): Promise<void> {
     for (const job of this.jobs.values()) if (job.timer) clearTimeout(job.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     for (const peer of this.byName.values()) peer.close(1001, 'coordinator shutting down');
     if (this.wss) {
       for (const ws of this.wss.clients) ws.terminate();
@@ -148,10 +166,13 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private onConnection(ws: WebSocket, remote: string): void {
     const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }));
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     const helloTimer = setTimeout(() => {
       if (!peer.name) peer.fail(new CohortError('E_HELLO_TIMEOUT', `no Hello within ${this.helloTimeoutMs} ms`));
     }, this.helloTimeoutMs);
     ws.on('message', (data, isBinary) => {
+      this.alive.add(ws);
       // Nothing thrown by a peer's bytes may escape a socket listener.
       try {
         this.onFrame(peer, data, isBinary);

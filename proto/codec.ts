@@ -45,7 +45,26 @@ export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_B
   checkText('sender', env.sender, MAX_NAME_LENGTH);
   checkText('jobId', env.jobId, MAX_NAME_LENGTH);
   if (env.sender !== '' && !NAME_RE.test(env.sender)) throw new CohortError('E_WIRE_FIELD', '"sender" has characters outside [A-Za-z0-9._-]');
+  checkBodyText(env);
   return env;
+}
+
+/** Free-text fields end up in logs: bound them so a peer cannot flood a log line. */
+function checkBodyText(env: Envelope): void {
+  if (env.hello) {
+    checkText('hello.name', env.hello.name ?? '', MAX_NAME_LENGTH);
+    checkText('hello.software', env.hello.software ?? '', MAX_NAME_LENGTH);
+    if ((env.hello.datasets?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.datasets" lists more than 64 datasets');
+  }
+  if (env.declineJob) {
+    checkText('declineJob.code', env.declineJob.code ?? '', MAX_NAME_LENGTH);
+    checkText('declineJob.reason', env.declineJob.reason ?? '', MAX_TEXT_LENGTH);
+  }
+  if (env.error) {
+    checkText('error.code', env.error.code ?? '', MAX_NAME_LENGTH);
+    checkText('error.message', env.error.message ?? '', MAX_TEXT_LENGTH);
+  }
+  if (env.jobEvent) checkText('jobEvent.reason', env.jobEvent.reason ?? '', MAX_TEXT_LENGTH);
 }
 
 function checkText(field: string, value: string, max: number): void {

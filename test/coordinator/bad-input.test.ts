@@ -132,6 +132,24 @@ describe('coordinator under bad input', () => {
     expect(coordinator.jobState(jobId)!.weights.every(Number.isFinite)).toBe(true);
   });
 
+  it('terminates a peer that stops answering pings, freeing its name for a reconnect', async () => {
+    await coordinator.close();
+    coordinator = new Coordinator({ dbPath: ':memory:', port: 0, heartbeatMs: 100 });
+    port = await coordinator.listen();
+    const deaf = await RawClient.connect(port, 'deaf', { autoPong: false });
+    raws.push(deaf);
+    await deaf.hello();
+    const again = await raw('deaf');
+    again.send({ hello: { name: 'deaf' } });
+    await again.waitFor((e) => e.body === 'error');
+    expect(again.errorCodes()).toEqual(['E_DUPLICATE_NAME']);
+    expect(await deaf.waitClosed()).toBe(1006); // terminated, no close frame
+    const third = await raw('deaf');
+    await third.hello();
+    await new Promise((r) => setTimeout(r, 350)); // a peer that answers pings stays
+    expect(third.closeCode).toBeNull();
+  });
+
   it('keeps serving after a barrage of random frames', async () => {
     for (let i = 0; i < 20; i++) {
       const r = await raw(`r${i}`);

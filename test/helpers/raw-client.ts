@@ -20,8 +20,8 @@ export class RawClient {
     ws.on('error', () => undefined);
   }
 
-  static async connect(port: number, name: string): Promise<RawClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+  static async connect(port: number, name: string, opts: WebSocket.ClientOptions = {}): Promise<RawClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, opts);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -115,6 +115,9 @@ describe('Envelope decoding of bad frames', () => {
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1 })))).toBe('E_WIRE_FIELD');
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'x'.repeat(129), seq: 1, joinJob: {} })))).toBe('E_WIRE_FIELD');
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a b', seq: 1, joinJob: {} })))).toBe('E_WIRE_FIELD');
+    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, hello: { name: 'a', software: 'x'.repeat(200) } })))).toBe('E_WIRE_FIELD');
+    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, declineJob: { reason: 'x'.repeat(5000) } })))).toBe('E_WIRE_FIELD');
+    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, error: { code: 'E_X', message: 'x'.repeat(5000) } })))).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName('coordinator'))).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName(''))).toBe('E_WIRE_FIELD');
     expect(validateClientName('hospital-a.01')).toBe('hospital-a.01');
