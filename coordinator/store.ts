@@ -54,16 +54,9 @@ export interface StoredJob {
   updatedAt: number;
 }
 
-export interface StoredRound {
+/** A completed round as listed back; weights are read separately (roundWeights). */
+export interface StoredRound extends Omit<RoundRecord, 'weights' | 'serverState'> {
   jobId: string;
-  round: number;
-  kind: 'train' | 'evaluate';
-  participants: string[];
-  dropped: string[];
-  evaluations: Record<string, Metrics>;
-  pooled: Metrics | null;
-  trainLoss: number | null;
-  completedAt: number;
 }
 
 interface JobRow {
