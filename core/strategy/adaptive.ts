@@ -13,8 +13,8 @@
  */
 import { CohortError } from '../errors.ts';
 import type { StrategyName } from '../job/spec.ts';
-import { weightedMeanDelta } from './mean.ts';
-import type { AggregateInput, AggregateOutput, ServerState, Strategy } from './types.ts';
+import { checkLength } from './mean.ts';
+import type { AggregateOutput, ServerState, ServerStep, StepInput } from './types.ts';
 
 export interface AdaptiveParams {
   serverLearningRate: number;
@@ -26,13 +26,13 @@ export interface AdaptiveParams {
 /** The second-moment update v_t from v_{t-1} and Δ_t² for one coordinate. */
 export type SecondMomentRule = (vPrev: number, deltaSq: number, beta2: number) => number;
 
-export function createAdaptive(name: StrategyName, p: AdaptiveParams, rule: SecondMomentRule): Strategy {
+export function createAdaptive(name: StrategyName, p: AdaptiveParams, rule: SecondMomentRule): ServerStep {
   const { serverLearningRate: eta, beta1, beta2, tau } = p;
   return {
     name,
-    aggregate({ global, results, state }: AggregateInput): AggregateOutput {
+    step({ global, meanDelta: delta, state }: StepInput): AggregateOutput {
       const d = global.length;
-      const delta = weightedMeanDelta(results, d);
+      checkLength(delta, d);
       const prev = state ?? initialState(d, tau);
       if (prev.m.length !== d || prev.v.length !== d) {
         throw new CohortError('E_STORE', `server state has ${prev.m.length}/${prev.v.length} values, model has ${d}`);

@@ -5,19 +5,19 @@
  * average of the client models; η ≠ 1 is the "server learning rate" of
  * Reddi et al. 2021 §2 (FedOpt with SGD as the server optimiser).
  */
-import { weightedMeanDelta } from './mean.ts';
-import type { AggregateInput, AggregateOutput, Strategy } from './types.ts';
+import { checkLength } from './mean.ts';
+import type { AggregateOutput, ServerStep, StepInput } from './types.ts';
 
 export interface FedAvgParams {
   serverLearningRate: number;
 }
 
-export function createFedAvg(p: FedAvgParams): Strategy {
+export function createFedAvg(p: FedAvgParams): ServerStep {
   const eta = p.serverLearningRate;
   return {
     name: 'fedavg',
-    aggregate({ global, results }: AggregateInput): AggregateOutput {
-      const delta = weightedMeanDelta(results, global.length);
+    step({ global, meanDelta: delta }: StepInput): AggregateOutput {
+      checkLength(delta, global.length);
       const weights = new Float32Array(global.length);
       for (let j = 0; j < weights.length; j++) weights[j] = global[j]! + eta * delta[j]!;
       return { weights, state: null };

@@ -5,9 +5,9 @@
  * FedAvg's weighted average, as in the paper and in Flower's `fedprox.py`.
  */
 import { createFedAvg, type FedAvgParams } from './fedavg.ts';
-import type { Strategy } from './types.ts';
+import type { ServerStep } from './types.ts';
 
-export function createFedProx(p: FedAvgParams): Strategy {
-  const { aggregate } = createFedAvg(p);
-  return { name: 'fedprox', aggregate };
+export function createFedProx(p: FedAvgParams): ServerStep {
+  const { step } = createFedAvg(p);
+  return { name: 'fedprox', step };
 }

@@ -7,8 +7,8 @@
  * sign(0) = 0 leaves v unchanged.
  */
 import { createAdaptive, type AdaptiveParams } from './adaptive.ts';
-import type { Strategy } from './types.ts';
+import type { ServerStep } from './types.ts';
 
-export function createFedYogi(p: AdaptiveParams): Strategy {
+export function createFedYogi(p: AdaptiveParams): ServerStep {
   return createAdaptive('fedyogi', p, (vPrev, deltaSq, beta2) => vPrev - (1 - beta2) * deltaSq * Math.sign(vPrev - deltaSq));
 }

@@ -7,13 +7,24 @@ import { createFedAdam } from './fedadam.ts';
 import { createFedAvg } from './fedavg.ts';
 import { createFedProx } from './fedprox.ts';
 import { createFedYogi } from './fedyogi.ts';
-import type { Strategy } from './types.ts';
+import { weightedMeanDelta } from './mean.ts';
+import type { ServerStep, Strategy } from './types.ts';
 
-export type { AggregateInput, AggregateOutput, ClientResult, ServerState, Strategy, StrategyName } from './types.ts';
+export type { AggregateInput, AggregateOutput, ClientResult, ServerState, ServerStep, StepInput, Strategy, StrategyName } from './types.ts';
+export { weightedMeanDelta } from './mean.ts';
 export { decodeServerState, encodeServerState } from './state.ts';
 
 /** Builds the strategy a validated job spec names. */
 export function createStrategy(spec: StrategySpec): Strategy {
+  const server = createStep(spec);
+  return {
+    name: server.name,
+    step: (input) => server.step(input),
+    aggregate: ({ round, global, results, state }) => server.step({ round, global, meanDelta: weightedMeanDelta(results, global.length), state }),
+  };
+}
+
+function createStep(spec: StrategySpec): ServerStep {
   switch (spec.name) {
     case 'fedavg':
       return createFedAvg(spec);

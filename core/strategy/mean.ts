@@ -36,3 +36,8 @@ export function weightedMeanDelta(results: readonly ClientResult[], length: numb
   for (let j = 0; j < length; j++) sum[j]! /= total;
   return sum;
 }
+
+/** A mean delta must match the model it updates. */
+export function checkLength(delta: ArrayLike<number>, length: number): void {
+  if (delta.length !== length) throw new CohortError('E_UPDATE_LENGTH', `mean delta has ${delta.length} values, model has ${length}`);
+}

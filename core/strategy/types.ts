@@ -42,7 +42,25 @@ export interface AggregateOutput {
   state: ServerState | null;
 }
 
-export interface Strategy {
+/**
+ * The server step alone, on an already averaged delta: how secure
+ * aggregation (which yields only the mean) and plaintext rounds share one
+ * optimiser.
+ */
+export interface StepInput {
+  round: number;
+  global: Float32Array;
+  /** The example-weighted mean of the round's client deltas. */
+  meanDelta: ArrayLike<number>;
+  state: ServerState | null;
+}
+
+export interface ServerStep {
   readonly name: StrategyName;
+  step(input: StepInput): AggregateOutput;
+}
+
+export interface Strategy extends ServerStep {
+  /** Plaintext path: weighted mean of the results, then `step`. */
   aggregate(input: AggregateInput): AggregateOutput;
 }
