@@ -37,6 +37,16 @@ export const ERRORS = {
   E_DATA_ROW: { close: undefined, doc: 'the CSV file cannot be parsed past a record (malformed quoting or a record over the size limit)' },
   E_CONFIG_INVALID: { close: undefined, doc: 'invalid option or configuration value' },
   E_STORE: { close: undefined, doc: 'database is unreadable or from an incompatible version' },
+  E_SECAGG_SHARES: { close: undefined, doc: 'Shamir split or combine got invalid parameters, too few or malformed shares, or inconsistent shares' },
+  // Secure aggregation protocol
+  E_SECAGG_PARAMS: { close: undefined, doc: 'secure-aggregation session parameters are invalid (graph degree, threshold, bits, participants)' },
+  E_SECAGG_PROTOCOL: { close: undefined, doc: 'secure-aggregation message out of order or inconsistent with the session' },
+  E_SECAGG_BAD_SIGNATURE: { close: undefined, doc: 'a secure-aggregation message is not signed by its sender\'s identity key' },
+  E_SECAGG_BAD_KEY: { close: undefined, doc: 'a key is missing, malformed, reused or of low order' },
+  E_SECAGG_BAD_SHARE: { close: undefined, doc: 'a share is for the wrong recipient or owner, malformed, or revealed against the protocol' },
+  E_SECAGG_TOO_FEW: { close: undefined, doc: 'fewer clients than the threshold remain in the session' },
+  E_SECAGG_DECRYPT: { close: undefined, doc: 'an encrypted secure-aggregation message failed authentication (wrong key, associated data, or tampered bytes)' },
+  E_SECAGG_BAD_INPUT: { close: undefined, doc: 'a secure-aggregation crypto function got an argument of the wrong type, length or range' },
   E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
 } as const satisfies Record<string, { close: number | undefined; doc: string }>;
 

@@ -1,0 +1,140 @@
+/**
+ * The hospital's Ed25519 identity key on disk: the one long-lived secret of a
+ * client, so the file is created owner-only, never overwritten, and refused
+ * on read if others may read it or if its halves do not belong together.
+ *
+ * Format (JSON): {"kind":"cohort-ed25519","secretKey":<64 hex>,"publicKey":<64 hex>}
+ * where secretKey is the RFC 8032 §5.1.5 seed.
+ */
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CohortError } from '../core/errors.ts';
+import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
+import { constantTimeEqual, ed25519PublicKey, zeroize } from '../core/secagg/index.ts';
+
+export const IDENTITY_KEY_KIND = 'cohort-ed25519';
+/** The file holds ~170 bytes; anything much larger is not an identity key. */
+export const MAX_IDENTITY_FILE_BYTES = 4096;
+/** Owner read/write only, as ssh requires of private keys. */
+export const IDENTITY_FILE_MODE = 0o600;
+
+const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/);
+const identityFileSchema = z.strictObject({
+  kind: z.literal(IDENTITY_KEY_KIND),
+  secretKey: hex32,
+  publicKey: hex32,
+});
+
+/**
+ * Writes `identity` (a fresh key pair by default) to `path` with mode 0600 and
+ * returns it. Throws E_CONFIG_INVALID if the file already exists (an identity
+ * is never silently replaced: peers know this hospital by its public key) or
+ * cannot be created.
+ *
+ * The hex strings of the secret (here and in readIdentityKey) cannot be wiped:
+ * JavaScript strings are immutable, so they linger until the engine reuses
+ * their memory. Byte buffers are wiped.
+ */
+export function writeIdentityKey(path: string, identity: Identity = ed25519KeyPair()): Identity {
+  checkPair(identity.secretKey, identity.publicKey, path);
+  const json = JSON.stringify({ kind: IDENTITY_KEY_KIND, secretKey: toHex(identity.secretKey), publicKey: toHex(identity.publicKey) });
+  try {
+    // 'wx' fails if the path exists (O_CREAT | O_EXCL), so the mode always applies to a file we created.
+    writeFileSync(path, `${json}\n`, { mode: IDENTITY_FILE_MODE, flag: 'wx' });
+  } catch (err) {
+    const exists = (err as NodeJS.ErrnoException).code === 'EEXIST';
+    throw new CohortError('E_CONFIG_INVALID', exists ? `refusing to overwrite the identity key file ${path}` : `cannot create the identity key file ${path}`, { cause: err });
+  }
+  return identity;
+}
+
+/**
+ * Reads and validates the identity key at `path`. Throws E_CONFIG_INVALID if
+ * the file is missing, not a regular file, readable or writable by group or
+ * others (POSIX only), over MAX_IDENTITY_FILE_BYTES, not in the format above,
+ * or if publicKey is not the public key of secretKey. Messages name the file
+ * and the faulty field, never a key.
+ */
+export function readIdentityKey(path: string): Identity {
+  const raw = readBounded(path);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw invalid(path, 'not JSON');
+  } finally {
+    raw.fill(0);
+  }
+  const result = identityFileSchema.safeParse(parsed);
+  if (!result.success) {
+    // Name the fields at fault, never their values: one of them may be the secret.
+    const fields = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? ['unexpected fields'] : [i.path.join('.') || 'not an object']));
+    throw invalid(path, `not a ${IDENTITY_KEY_KIND} key (${[...new Set(fields)].join(', ')})`);
+  }
+  const secretKey = fromHex(result.data.secretKey);
+  const publicKey = fromHex(result.data.publicKey);
+  try {
+    checkPair(secretKey, publicKey, path);
+  } catch (err) {
+    zeroize(secretKey);
+    throw err;
+  }
+  return { secretKey, publicKey };
+}
+
+function readBounded(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `cannot open the identity key file ${path}`, { cause: err });
+  }
+  try {
+    // Checked on the open descriptor, so the file cannot be swapped between check and read.
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw invalid(path, 'not a regular file');
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+      throw invalid(path, `accessible by group or others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`);
+    }
+    if (st.size > MAX_IDENTITY_FILE_BYTES) throw invalid(path, `larger than ${MAX_IDENTITY_FILE_BYTES} bytes`);
+    const buf = Buffer.alloc(MAX_IDENTITY_FILE_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    if (n > MAX_IDENTITY_FILE_BYTES) {
+      buf.fill(0);
+      throw invalid(path, `larger than ${MAX_IDENTITY_FILE_BYTES} bytes`);
+    }
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkPair(secretKey: Uint8Array, publicKey: Uint8Array, path: string): void {
+  let derived: Uint8Array;
+  try {
+    derived = ed25519PublicKey(secretKey);
+  } catch {
+    throw invalid(path, 'malformed secret key');
+  }
+  if (!constantTimeEqual(derived, publicKey)) throw invalid(path, 'public key does not match the secret key');
+}
+
+function invalid(path: string, why: string): CohortError {
+  return new CohortError('E_CONFIG_INVALID', `identity key file ${path}: ${why}`);
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+}
+
+function fromHex(hex: string): Uint8Array {
+  const buf = Buffer.from(hex, 'hex');
+  const out = Uint8Array.from(buf);
+  buf.fill(0);
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * X25519 Diffie-Hellman (RFC 7748 §5, §6.1) through @noble/curves: the key
+ * agreement behind SecAgg's share-encryption keys (c) and pairwise masks (s)
+ * (Bonawitz et al., CCS 2017, round AdvertiseKeys).
+ */
+import { randomBytes } from 'node:crypto';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { CohortError } from '../errors.ts';
+import { checkBytes, moveToUint8Array } from './bytes.ts';
+
+export const X25519_KEY_BYTES = 32;
+
+/**
+ * A fresh key pair. The secret is 32 uniform bytes from node:crypto; the
+ * RFC 7748 §5 clamping (decodeScalar25519) is applied inside every scalar
+ * multiplication, so the stored secret need not be clamped.
+ */
+export function x25519KeyPair(): { secretKey: Uint8Array; publicKey: Uint8Array } {
+  const secretKey = moveToUint8Array(randomBytes(X25519_KEY_BYTES));
+  return { secretKey, publicKey: x25519PublicKey(secretKey) };
+}
+
+/** X25519(secret, 9): the public key of `secret`. Throws E_SECAGG_BAD_KEY unless secret is 32 bytes. */
+export function x25519PublicKey(secret: Uint8Array): Uint8Array {
+  checkBytes(secret, X25519_KEY_BYTES, 'X25519 secret key', 'E_SECAGG_BAD_KEY');
+  return x25519.getPublicKey(secret);
+}
+
+/**
+ * X25519(secret, peerPublic), the 32-byte shared secret; feed it to
+ * kdf.ts's `deriveKey`, never use it as a key directly.
+ *
+ * Throws E_SECAGG_BAD_KEY unless both keys are 32-byte Uint8Arrays, and when
+ * the result is all zeros: RFC 7748 §6.1 lets a party abort there, and SecAgg
+ * must, since a low-order peer key would make the "shared" secret (and the
+ * mask it seeds) known to everyone.
+ */
+export function x25519Agree(secret: Uint8Array, peerPublic: Uint8Array): Uint8Array {
+  checkBytes(secret, X25519_KEY_BYTES, 'X25519 secret key', 'E_SECAGG_BAD_KEY');
+  checkBytes(peerPublic, X25519_KEY_BYTES, 'X25519 public key', 'E_SECAGG_BAD_KEY');
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(secret, peerPublic);
+  } catch {
+    // noble refuses the all-zero output itself; its message is not ours to pass on.
+    throw lowOrder();
+  }
+  // Checked again here, in constant time, so the guarantee does not rest on a
+  // dependency's choice (RFC 7748 §6.1 leaves the check optional).
+  let acc = 0;
+  for (const byte of shared) acc |= byte;
+  if (acc === 0) throw lowOrder();
+  return shared;
+}
+
+function lowOrder(): CohortError {
+  return new CohortError('E_SECAGG_BAD_KEY', 'X25519 agreement gave the all-zero secret (low-order public key)');
+}
