@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { CohortError } from './core/errors.ts';
 import { registerCoordinator } from './coordinator/cli.ts';
-import { registerClient } from './client/cli.ts';
+import { registerClient, registerKeys } from './client/cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
 
 export function buildProgram(): Command {
@@ -12,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerCoordinator(program);
   registerClient(program);
+  registerKeys(program);
   registerSimulate(program);
   return program;
 }

@@ -18,8 +18,19 @@ import {
   tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
 import { evaluateModel, loadTf, trainLocal } from './trainer/index.ts';
+import { SecAggClient, encodeInput, openSession, EXTRA_WORDS, type Identity } from '../core/secagg/index.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
+
+interface RoundWork {
+  jobId: string;
+  round: number;
+  train: boolean;
+  seed: number;
+  weights: Float32Array;
+  via: WebSocket;
+  secagg: import('../proto/generated/cohort.js').cohort.v1.SecAggParams.$Properties | null;
+}
 
 export interface ClientOptions {
   coordinatorUrl: string;
@@ -32,7 +43,17 @@ export interface ClientOptions {
   backoffMaxMs?: number;
   /** Reconnect when the coordinator has sent nothing, not even a ping, for this long. */
   silenceTimeoutMs?: number;
+  /** Ed25519 identity that signs this hospital's secure-aggregation messages. */
+  identity: Identity;
+  /**
+   * Fault injection for simulations: asked before each secure-aggregation
+   * message; true makes the daemon drop its connection instead of sending,
+   * as a crash would (it reconnects afterwards).
+   */
+  crashBefore?: (e: { jobId: string; round: number; phase: SecAggPhase }) => boolean;
 }
+
+export type SecAggPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask';
 
 export interface ClientRoundEvent {
   jobId: string;
@@ -65,6 +86,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private silenceTimer: NodeJS.Timeout | null = null;
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
+  /** The secure-aggregation session of each job's current round. */
+  private readonly sessions = new Map<string, { round: number; client: SecAggClient; via: WebSocket; input: Uint32Array | null }>();
 
   constructor(private readonly opts: ClientOptions) {
     super();
@@ -114,6 +137,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           name: this.name,
           software: SOFTWARE,
           datasets: [{ schemaId: d.schemaId, features: [...d.features], label: d.label, numTrain: d.train.n, numTest: d.test.n }],
+          identityKey: this.opts.identity.publicKey,
         },
       });
     });
@@ -173,7 +197,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         const spec = this.jobs.get(env.jobId);
         if (!spec) throw new CohortError('E_UNKNOWN_JOB', `round for unknown job ${env.jobId}`);
         const weights = vectorOf(env.roundConfig?.weights, paramCount(spec.model));
-        const cfg = { jobId: env.jobId, round: env.round, train: env.roundConfig?.train ?? false, seed: env.roundConfig?.seed ?? 0, weights, via: this.ws! };
+        const cfg = { jobId: env.jobId, round: env.round, train: env.roundConfig?.train ?? false, seed: env.roundConfig?.seed ?? 0, weights, via: this.ws!, secagg: env.roundConfig?.secagg ?? null };
         this.work = this.work.then(() => this.runRound(spec, cfg)).catch((err) => {
           const e = asCohortError(err);
           this.log.error({ job: cfg.jobId, round: cfg.round, code: e.code, err: e.code === 'E_INTERNAL' ? e.cause : undefined }, 'round failed locally');
@@ -191,6 +215,12 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         this.emit('jobEvent', { jobId: env.jobId, kind, reason: env.jobEvent?.reason ?? '' });
         return;
       }
+      case 'secaggKeys':
+      case 'secaggSharesRelay':
+      case 'secaggSurvivors':
+      case 'secaggUnmaskRequest':
+        this.onSecAgg(env);
+        return;
       case 'error':
         this.log.warn({ job: env.jobId, round: env.round, code: env.error?.code }, `coordinator error: ${env.error?.message ?? ''}`);
         this.emit('coordinatorError', { jobId: env.jobId, code: env.error?.code ?? '', message: env.error?.message ?? '' });
@@ -220,7 +250,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.emit('joined', { jobId: env.jobId, spec });
   }
 
-  private async runRound(spec: JobSpec, cfg: { jobId: string; round: number; train: boolean; seed: number; weights: Float32Array; via: WebSocket }): Promise<void> {
+  private async runRound(spec: JobSpec, cfg: RoundWork): Promise<void> {
     if (cfg.via !== this.ws) return; // the connection that asked is gone, and so is its round
     const { tf } = await loadTf(this.log);
     const d = this.opts.dataset;
@@ -230,6 +260,72 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!cfg.train) return;
     const out = await trainLocal(tf, { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed });
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
-    this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: out.numExamples, trainLoss: out.loss, steps: out.steps } }, cfg.via);
+    if (!cfg.secagg) {
+      if (!spec.secureAggregation.enabled) this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
+      else throw new CohortError('E_SECAGG_PARAMS', 'the job requires secure aggregation but the round carries no session parameters');
+      this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: out.numExamples, trainLoss: out.loss, steps: out.steps } }, cfg.via);
+      return;
+    }
+    const p = cfg.secagg;
+    const session = openSession({
+      jobId: cfg.jobId, round: cfg.round, bits: p.bits ?? 0, threshold: p.threshold ?? 0, degree: p.degree ?? 0, clip: p.clip ?? 0,
+      graphSeed: p.graphSeed ?? new Uint8Array(0), participants: p.participants ?? [], totalExamples: p.totalExamples ?? 0,
+      vectorLength: cfg.weights.length + EXTRA_WORDS,
+    });
+    if (cfg.via !== this.ws) return;
+    const client = new SecAggClient(session, this.name, this.opts.identity);
+    // Quantized before any key is made: the input is fixed once the session starts.
+    const input = encodeInput(session, out.delta, out.numExamples, out.loss);
+    this.sessions.set(cfg.jobId, { round: cfg.round, client, via: cfg.via, input });
+    if (this.crashes(cfg.jobId, cfg.round, 'advertise', cfg.via)) return;
+    this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: client.advertise() }, cfg.via);
+  }
+
+  private crashes(jobId: string, round: number, phase: SecAggPhase, via: WebSocket): boolean {
+    if (!this.opts.crashBefore?.({ jobId, round, phase })) return false;
+    this.log.warn({ job: jobId, round, phase }, 'fault injection: crashing before this phase');
+    this.sessions.get(jobId)?.client.forget();
+    this.sessions.delete(jobId);
+    via.terminate();
+    return true;
+  }
+
+  /** Steps the job's secure-aggregation session; a failure abandons it (the coordinator drops this client). */
+  private onSecAgg(env: Envelope): void {
+    const s = this.sessions.get(env.jobId);
+    if (!s || s.round !== env.round || s.via !== this.ws) throw new CohortError('E_ROUND_MISMATCH', `no secure-aggregation session for job ${env.jobId} round ${env.round}`);
+    const reply = (body: Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'>) => this.send({ jobId: env.jobId, round: env.round, ...body }, s.via);
+    const crash = (phase: SecAggPhase) => this.crashes(env.jobId, env.round, phase, s.via);
+    try {
+      switch (env.body) {
+        case 'secaggKeys':
+          if (crash('share')) return;
+          reply({ secaggShares: s.client.onKeys(env.secaggKeys!) });
+          break;
+        case 'secaggSharesRelay':
+          s.client.onShares(env.secaggSharesRelay!);
+          if (crash('masked')) return;
+          reply({ secaggMaskedInput: s.client.maskInput(s.input!) });
+          s.input = null;
+          break;
+        case 'secaggSurvivors':
+          if (crash('consistency')) return;
+          reply({ secaggConsistency: s.client.onSurvivors(env.secaggSurvivors!) });
+          break;
+        case 'secaggUnmaskRequest':
+          if (crash('unmask')) return;
+          reply({ secaggUnmask: s.client.onUnmaskRequest(env.secaggUnmaskRequest!) });
+          this.sessions.delete(env.jobId);
+          break;
+        default:
+          break;
+      }
+    } catch (err) {
+      const e = asCohortError(err);
+      s.client.forget();
+      this.sessions.delete(env.jobId);
+      this.log.warn({ job: env.jobId, round: env.round, code: e.code }, `secure aggregation abandoned: ${e.message}`);
+      reply({ error: { code: e.code, message: e.message } });
+    }
   }
 }

@@ -13,8 +13,12 @@ import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics } from '../core/metrics.ts';
-import { JobMachine, type JobEffect, type JobStatus, type RoundRecord } from '../core/round/job.ts';
-import { DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf, type Envelope } from '../proto/codec.ts';
+import { JobMachine, type JobEffect, type JobStatus, type MemberInfo, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
+import type { ClientMessage } from '../core/secagg/index.ts';
+import {
+  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
+  type Envelope, type EnvelopeInit,
+} from '../proto/codec.ts';
 import { CoordinatorStore } from './store.ts';
 import { Peer } from './peer.ts';
 
@@ -130,7 +134,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const weights = initialWeights(spec.model, spec.seed);
     this.store.createJob(id, spec, weights, this.now());
     this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null });
-    this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds }, 'job submitted');
+    this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds, secureAggregation: spec.secureAggregation.enabled }, 'job submitted');
+    if (!spec.secureAggregation.enabled) {
+      this.log.warn({ job: id }, 'secure aggregation is OFF for this job (explicit opt-out): the coordinator will see each hospital\'s update');
+    }
     for (const peer of this.byName.values()) this.offer(peer, id);
     return id;
   }
@@ -205,7 +212,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (env.sender !== peer.name) throw new CohortError('E_WIRE_FIELD', `sender "${env.sender}" does not match this connection's name`);
     switch (env.body) {
       case 'joinJob':
-        this.withJob(peer, env, (job) => this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now())));
+        this.withJob(peer, env, (job) => this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), peer.info)));
         return;
       case 'declineJob':
         this.withJob(peer, env, (job) => job.log.info({ client: peer.name, code: env.declineJob?.code, reason: env.declineJob?.reason }, 'client declined job'));
@@ -217,6 +224,18 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         this.withJob(peer, env, (job) => {
           const metrics = validateMetrics(metricsFromWire(env.evaluation?.metrics));
           this.apply(env.jobId, job.machine.submitEvaluation(peer.name!, env.round, metrics, this.now()));
+        });
+        return;
+      case 'secaggAdvertise':
+      case 'secaggShares':
+      case 'secaggMaskedInput':
+      case 'secaggConsistency':
+      case 'secaggUnmask':
+        this.withJob(peer, env, (job) => {
+          const msg = { [env.body!]: env[env.body as keyof Envelope] } as ClientMessage;
+          const { effects, rejected } = job.machine.submitSecAgg(peer.name!, env.round, msg, this.now());
+          this.apply(env.jobId, effects);
+          if (rejected) peer.fail(rejected, env.jobId, env.round);
         });
         return;
       case 'error':
@@ -232,7 +251,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (env.sender !== name) throw new CohortError('E_WIRE_FIELD', 'sender must equal the Hello name');
     const existing = this.byName.get(name);
     if (existing?.isOpen) throw new CohortError('E_DUPLICATE_NAME', `a client named ${name} is already connected`);
+    const raw = env.hello?.identityKey;
+    const identityKey = raw && raw.length > 0 ? raw : null;
+    if (identityKey && identityKey.length !== 32) throw new CohortError('E_WIRE_FIELD', 'identity key must be 32 bytes (Ed25519)');
     peer.name = name;
+    peer.info = { identityKey, numTrain: Math.max(1, env.hello?.datasets?.[0]?.numTrain ?? 1) };
     peer.log = this.log.child({ client: name });
     this.byName.set(name, peer);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
@@ -335,11 +358,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 }
 
-function toWireBody(body: import('../core/round/job.ts').OutgoingBody) {
+function toWireBody(body: OutgoingBody): Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'> {
   if ('roundConfig' in body) {
     const c = body.roundConfig;
-    return { roundConfig: { weights: tensorOf(c.weights), train: c.train, deadlineUnixMs: c.deadlineUnixMs, seed: c.seed } };
+    return { roundConfig: { weights: tensorOf(c.weights), train: c.train, deadlineUnixMs: c.deadlineUnixMs, seed: c.seed, secagg: c.secagg } };
   }
   if ('roundResult' in body) return { roundResult: { participants: body.roundResult.participants, dropped: body.roundResult.dropped, metrics: body.roundResult.metrics ? metricsToWire(body.roundResult.metrics) : null } };
-  return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
+  if ('jobEvent' in body) return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
+  return body; // secure-aggregation frames are already in wire form
 }

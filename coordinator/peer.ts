@@ -7,10 +7,13 @@
 import type { WebSocket } from 'ws';
 import { CohortError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import type { MemberInfo } from '../core/round/job.ts';
 import { COORDINATOR_SENDER, encodeEnvelope, type EnvelopeInit } from '../proto/codec.ts';
 
 export class Peer {
   name: string | null = null;
+  /** What the peer's Hello declared: identity key and training-set size. */
+  info: MemberInfo = { identityKey: null, numTrain: 1 };
   private seqIn = 0;
   private seqOut = 0;
   private closed = false;

@@ -12,8 +12,9 @@ import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
 import { decodeServerState, encodeServerState } from '../core/strategy/index.ts';
 import type { JobStatus, RoundRecord } from '../core/round/job.ts';
 import type { Metrics } from '../core/metrics.ts';
+import type { PhaseCounts } from '../core/secagg/index.ts';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -40,6 +41,8 @@ const MIGRATIONS = [
      completed_at INTEGER NOT NULL,
      PRIMARY KEY (job_id, round)
    );`,
+  // 2: clients that reached each secure-aggregation phase, per round.
+  `ALTER TABLE rounds ADD COLUMN phase_counts TEXT;`,
 ];
 
 export interface StoredJob {
@@ -65,7 +68,7 @@ interface JobRow {
 }
 interface RoundRow {
   job_id: string; round: number; kind: string; participants: string; dropped: string;
-  evaluations: string; pooled: string | null; train_loss: number | null; completed_at: number;
+  evaluations: string; pooled: string | null; train_loss: number | null; completed_at: number; phase_counts: string | null;
 }
 
 export class CoordinatorStore {
@@ -109,11 +112,11 @@ export class CoordinatorStore {
   commitRound(jobId: string, rec: RoundRecord): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(jobId, rec.round, rec.kind, JSON.stringify(rec.participants), JSON.stringify(rec.dropped),
           JSON.stringify(rec.evaluations, nanToNull), rec.pooled ? JSON.stringify(rec.pooled, nanToNull) : null, rec.trainLoss,
-          Buffer.from(vectorToBytes(rec.weights)), rec.completedAt);
+          Buffer.from(vectorToBytes(rec.weights)), rec.completedAt, rec.phaseCounts ? JSON.stringify(rec.phaseCounts) : null);
       const changed = this.db
         .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, status = 'running', updated_at = ? WHERE id = ? AND completed_rounds = ?`)
         .run(rec.round, Buffer.from(vectorToBytes(rec.weights)), rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null, rec.completedAt, jobId, rec.round - 1);
@@ -140,7 +143,7 @@ export class CoordinatorStore {
   }
 
   rounds(jobId: string): StoredRound[] {
-    return (this.db.prepare(`SELECT job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as RoundRow[]).map(toRound);
+    return (this.db.prepare(`SELECT job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as RoundRow[]).map(toRound);
   }
 
   roundWeights(jobId: string, round: number): Float32Array | undefined {
@@ -191,6 +194,7 @@ function toRound(row: RoundRow): StoredRound {
     evaluations: Object.fromEntries(Object.entries(evals).map(([k, v]) => [k, metricsFromJson(v)])),
     pooled: row.pooled ? metricsFromJson(JSON.parse(row.pooled)) : null,
     trainLoss: row.train_loss,
+    phaseCounts: row.phase_counts ? (JSON.parse(row.phase_counts) as PhaseCounts) : null,
     completedAt: row.completed_at,
   };
 }

@@ -108,6 +108,7 @@ export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
     local: { ...spec.local },
     strategy: { ...spec.strategy },
     seed: spec.seed,
+    secureAggregation: { ...spec.secureAggregation },
   };
 }
 
@@ -142,6 +143,13 @@ export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefi
       tau: strategy.tau ?? 0,
     },
     seed: w.seed ?? 0,
+    secureAggregation: {
+      enabled: w.secureAggregation?.enabled ?? false,
+      bits: w.secureAggregation?.bits ?? 0,
+      clip: w.secureAggregation?.clip ?? 0,
+      dropoutFraction: w.secureAggregation?.dropoutFraction ?? 0,
+      corruptFraction: w.secureAggregation?.corruptFraction ?? 0,
+    },
   });
 }
 

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import { createLogger } from '../core/log.ts';
 import { STRATEGIES, type StrategyName } from '../core/job/spec.ts';
 import { CENTERS, DEFAULTS, runFedHeartDisease, type FedHeartResult } from './fed-heart-disease.ts';
+import { PHASES, runDropouts } from './dropouts.ts';
 
 function seedList(v: string): number[] {
   return v.split(',').map((s) => intArg(0, 0xffffffff)(s.trim()));
@@ -20,17 +21,19 @@ export function registerSimulate(program: Command): void {
     .option('--rounds <n>', 'training rounds', intArg(1, 10_000), DEFAULTS.rounds)
     .addOption(new Option('--strategy <name>', 'aggregation strategy').choices(STRATEGIES).default(DEFAULTS.strategy))
     .option('--seed <s>', 'seed for initialisation and shuffling; a comma list runs once per seed and reports the mean', seedList, [DEFAULTS.seed])
+    .option('--secagg', 'secure aggregation: the coordinator sees only the sum (default)')
+    .option('--no-secagg', 'plaintext updates: an explicit, logged opt-out')
     .option('--db <path>', "keep the coordinator's SQLite database here (default: a temp file)")
     .option('--json <path>', 'also write the figures as JSON')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
-    .action(async (o: { rounds: number; strategy: StrategyName; seed: number[]; db?: string; json?: string; logLevel: 'warn' }) => {
+    .action(async (o: { rounds: number; strategy: StrategyName; seed: number[]; secagg: boolean; db?: string; json?: string; logLevel: 'warn' }) => {
       const log = createLogger({ level: o.logLevel, destination: process.stderr });
       const results: FedHeartResult[] = [];
       for (const seed of o.seed) {
         const bar = progress(`${o.strategy} seed ${seed}`);
         const dbPath = o.db && o.seed.length > 1 ? o.db.replace(/(\.db)?$/, `-seed${seed}.db`) : o.db;
         const r = await runFedHeartDisease({
-          rounds: o.rounds, strategy: o.strategy, seed, log, ...(dbPath ? { dbPath } : {}),
+          rounds: o.rounds, strategy: o.strategy, seed, secagg: o.secagg, log, ...(dbPath ? { dbPath } : {}),
           onRound: (round, total, pooled) => bar.update(round, total, pooled?.accuracy),
         });
         bar.stop();
@@ -40,6 +43,30 @@ export function registerSimulate(program: Command): void {
       const summary = summarise(results);
       if (results.length > 1) process.stdout.write(`${renderSummary(summary)}\n`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(results.length === 1 ? results[0] : summary, nanSafe, 2)}\n`);
+    });
+
+  simulate
+    .command('dropouts')
+    .description('synthetic hospitals under secure aggregation; each round one client crashes before each protocol phase')
+    .option('--clients <n>', 'number of hospitals', intArg(10, 1000), 20)
+    .option('--rounds <n>', 'training rounds', intArg(1, 1000), 5)
+    .option('--seed <s>', 'seed for data, crash plan and training', intArg(0, 0xffffffff), 1)
+    .option('--json <path>', 'also write the figures as JSON')
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('error'))
+    .action(async (o: { clients: number; rounds: number; seed: number; json?: string; logLevel: 'error' }) => {
+      const log = createLogger({ level: o.logLevel, destination: process.stderr });
+      const bar = progress(`dropouts, ${o.clients} clients`);
+      const r = await runDropouts({ clients: o.clients, rounds: o.rounds, seed: o.seed, log, onRound: (round, total) => bar.update(round, total) });
+      bar.stop();
+      const plain = !process.stdout.isTTY;
+      const t = new Table({ ...(plain ? { style: { head: [], border: [] } } : {}), head: ['round', 'participants', ...PHASES.map((p) => `reached ${p}`), 'crashed (before phase)', 'not in sum'] });
+      for (const x of r.rounds) {
+        const c = x.phaseCounts;
+        t.push([x.round, x.participants.length, ...(c ? [c.advertise, c.share, c.masked, c.consistency, c.unmask] : PHASES.map(() => '-')),
+          PHASES.map((p) => `${x.crashed[p]} (${p})`).join('\n'), x.dropped.join(', ')]);
+      }
+      process.stdout.write(`${t.toString()}\nrounds completed ${r.roundsCompleted}, failed attempts ${r.roundsFailed}, final pooled accuracy ${r.finalAccuracy.toFixed(3)}\n`);
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(r, nanSafe, 2)}\n`);
     });
 }
 
@@ -78,7 +105,7 @@ export function renderTable(r: FedHeartResult): string {
   const n = CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0);
   t.push(['pooled', n, pct(r.pooledAccuracy), pct(r.pooledAuc), pct(r.baseline.pooledAccuracy), pct(r.baseline.pooledAuc)]);
   const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
-  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)`;
+  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)`;
 }
 
 export interface Summary {

@@ -17,6 +17,7 @@ import type { JobSpecInput, StrategyName } from '../core/job/spec.ts';
 import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { ClientDaemon } from '../client/daemon.ts';
+import { ed25519KeyPair } from '../core/secagg/index.ts';
 import { loadSchemaFile, readCsvDataset } from '../client/intake/csv.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
 
@@ -40,6 +41,8 @@ export interface FedHeartOptions {
   rounds?: number;
   strategy?: StrategyName;
   seed?: number;
+  /** Secure aggregation (default true); false is the explicit plaintext opt-out. */
+  secagg?: boolean;
   /** Keep the coordinator's database here (default: a temp file). */
   dbPath?: string;
   log?: Logger;
@@ -58,6 +61,7 @@ export interface FedHeartResult {
   strategy: StrategyName;
   seed: number;
   rounds: number;
+  secagg: boolean;
   backend: string;
   jobId: string;
   dbPath: string;
@@ -76,7 +80,7 @@ export async function loadHeartDisease(): Promise<Record<string, PreparedDataset
   return out;
 }
 
-export function heartDiseaseJob(features: readonly string[], label: string, o: { rounds: number; strategy: StrategyName; seed: number }): JobSpecInput {
+export function heartDiseaseJob(features: readonly string[], label: string, o: { rounds: number; strategy: StrategyName; seed: number; secagg?: boolean }): JobSpecInput {
   return {
     name: 'fed-heart-disease',
     model: logisticRegression(features.length),
@@ -90,6 +94,7 @@ export function heartDiseaseJob(features: readonly string[], label: string, o: {
     local: { ...DEFAULTS.local, proximalMu: o.strategy === 'fedprox' ? DEFAULTS.proximalMu : 0 },
     strategy: { name: o.strategy },
     seed: o.seed,
+    secureAggregation: { enabled: o.secagg ?? true },
   };
 }
 
@@ -97,6 +102,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const rounds = opts.rounds ?? DEFAULTS.rounds;
   const strategy = opts.strategy ?? DEFAULTS.strategy;
   const seed = opts.seed ?? DEFAULTS.seed;
+  const secagg = opts.secagg ?? true;
   const log = opts.log ?? silentLogger;
   const started = performance.now();
   const data = await loadHeartDisease();
@@ -106,10 +112,10 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
   const coordinator = new Coordinator({ dbPath, log, port: 0 });
   const port = await coordinator.listen();
-  const clients = CENTERS.map((c) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log }));
+  const clients = CENTERS.map((c) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair() }));
   const roundTimesMs: number[] = [];
   try {
-    const jobId = coordinator.submitJob(heartDiseaseJob(first.features, first.label, { rounds, strategy, seed }));
+    const jobId = coordinator.submitJob(heartDiseaseJob(first.features, first.label, { rounds, strategy, seed, secagg }));
     let last = performance.now();
     const done = new Promise<void>((resolve, reject) => {
       coordinator.on('round', ({ jobId: id, record, totalRounds }) => {
@@ -134,7 +140,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     const pooled = pooledMetrics(Object.values(final.evaluations));
     const baseline = await centralisedBaseline(data, { rounds, seed });
     return {
-      scenario: 'fed-heart-disease', strategy, seed, rounds, backend, jobId, dbPath,
+      scenario: 'fed-heart-disease', strategy, seed, rounds, secagg, backend, jobId, dbPath,
       pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter, baseline,
       roundTimesMs, wallTimeMs: performance.now() - started,
     };

@@ -1,5 +1,6 @@
-import { seededRng } from '../../core/rng.ts';
-import type { DatasetSplit, PreparedDataset } from '../../core/data/types.ts';
+/** Seeded synthetic tables for scenarios and tests that need many clients and no real records. */
+import { seededRng } from '../core/rng.ts';
+import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
 
 export const SYNTH_FEATURES = ['f0', 'f1', 'f2'];
 

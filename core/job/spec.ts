@@ -35,6 +35,21 @@ export const strategySpecSchema = z.strictObject({
   tau: finitePositive.max(1).default(1e-3),
 });
 
+/**
+ * Secure aggregation (Bonawitz et al. CCS 2017; SecAgg+ graph of Bell et al.
+ * CCS 2020) is on for every job unless a spec turns it off explicitly.
+ * `clip` bounds each coordinate of a client's weighted delta before
+ * quantization into Z_{2^bits}; the dropout and corruption fractions size the
+ * neighbour graph and threshold (core/secagg/params.ts).
+ */
+export const secureAggregationSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  bits: z.number().int().min(16).max(32).default(32),
+  clip: finitePositive.max(1e6).default(10),
+  dropoutFraction: z.number().finite().min(0).max(0.5).default(0.1),
+  corruptFraction: z.number().finite().min(0).max(0.33).default(0.05),
+});
+
 export const jobSpecSchema = z
   .strictObject({
     name,
@@ -48,6 +63,7 @@ export const jobSpecSchema = z
     joinWaitMs: z.number().int().min(0).max(86_400_000).default(10_000),
     local: localTrainingSchema.default(localTrainingSchema.parse({})),
     strategy: strategySpecSchema.default(strategySpecSchema.parse({})),
+    secureAggregation: secureAggregationSchema.default(secureAggregationSchema.parse({})),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
   })
   .superRefine((s, ctx) => {
@@ -59,6 +75,11 @@ export const jobSpecSchema = z
     }
     if (s.targetClients !== undefined && s.targetClients < s.minClients) {
       ctx.addIssue({ code: 'custom', path: ['targetClients'], message: `must be >= minClients (${s.minClients})` });
+    }
+    const sa = s.secureAggregation;
+    if (sa.enabled && sa.corruptFraction + 2 * sa.dropoutFraction >= 1) {
+      // With a server that may lie about dropouts, a threshold exists only if γ + 2δ < 1 (core/secagg/params.ts).
+      ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: 'corruptFraction + 2 * dropoutFraction must be below 1' });
     }
     if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
       ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
@@ -78,6 +99,7 @@ export type JobSpec = z.output<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type LocalTraining = JobSpec['local'];
 export type StrategySpec = JobSpec['strategy'];
+export type SecureAggregationSpec = JobSpec['secureAggregation'];
 
 /**
  * FedAvg/FedProx: 1, plain (weighted) model averaging. FedAdam/FedYogi: 0.1,

@@ -11,7 +11,11 @@ import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
 import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import type { JobSpec } from '../job/spec.ts';
+import { randomBytes } from 'node:crypto';
+import { chooseParams, openSession, EXTRA_WORDS, type ClientMessage, type PhaseCounts, type ServerMessage } from '../secagg/index.ts';
+import { paramCount } from '../model/spec.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
+import { SecureStage } from './secure-stage.ts';
 
 export type JobStatus = 'waiting' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -32,11 +36,31 @@ export interface RoundRecord {
   pooled: Metrics | null;
   /** Example-weighted mean local training loss (train rounds). */
   trainLoss: number | null;
+  /** Clients that completed each secure-aggregation phase (secure rounds only). */
+  phaseCounts: PhaseCounts | null;
   completedAt: number;
 }
 
+/** What the coordinator knows of a member from its Hello. */
+export interface MemberInfo {
+  identityKey: Uint8Array | null;
+  numTrain: number;
+}
+
+/** Public parameters of a round's secure-aggregation session, as sent in RoundConfig. */
+export interface SecAggConfig {
+  bits: number;
+  threshold: number;
+  degree: number;
+  clip: number;
+  graphSeed: Uint8Array;
+  participants: string[];
+  totalExamples: number;
+}
+
 export type OutgoingBody =
-  | { roundConfig: { weights: Float32Array; train: boolean; deadlineUnixMs: number; seed: number } }
+  | { roundConfig: { weights: Float32Array; train: boolean; deadlineUnixMs: number; seed: number; secagg: SecAggConfig | null } }
+  | ServerMessage
   | { roundResult: { participants: number; dropped: number; metrics: Metrics | null } }
   | { jobEvent: { kind: 'STARTED' | 'COMPLETED' | 'FAILED' | 'CANCELLED'; reason: string } };
 
@@ -58,11 +82,12 @@ export class JobMachine {
   readonly spec: JobSpec;
   readonly jobId: string;
   private readonly strategy: Strategy;
-  private readonly joined = new Set<string>();
+  private readonly joined = new Map<string, MemberInfo>();
   private weights: Float32Array;
   private serverState: ServerState | null;
   private completed: number;
   private current: Round | null = null;
+  private secure: SecureStage | null = null;
   private attempts = 0;
   private minReachedAt: number | null = null;
   private _status: JobStatus;
@@ -94,7 +119,11 @@ export class JobMachine {
   }
 
   get members(): ReadonlySet<string> {
-    return this.joined;
+    return new Set(this.joined.keys());
+  }
+
+  get secureStage(): SecureStage | null {
+    return this.secure;
   }
 
   /** Total rounds including the final evaluation round. */
@@ -106,9 +135,12 @@ export class JobMachine {
     return this._status === 'completed' || this._status === 'failed' || this._status === 'cancelled';
   }
 
-  clientJoined(client: string, now: number): JobEffect[] {
+  clientJoined(client: string, now: number, info: MemberInfo = { identityKey: null, numTrain: 1 }): JobEffect[] {
     if (this.finished) throw new CohortError('E_UNKNOWN_JOB', `job ${this.jobId} is ${this._status}`);
-    this.joined.add(client);
+    if (this.spec.secureAggregation.enabled && !info.identityKey) {
+      throw new CohortError('E_SECAGG_BAD_KEY', 'this job uses secure aggregation: Hello must carry an identity key');
+    }
+    this.joined.set(client, info);
     return this.tick(now);
   }
 
@@ -116,7 +148,25 @@ export class JobMachine {
     if (!this.joined.delete(client)) return [];
     if (this.joined.size < this.spec.minClients) this.minReachedAt = null;
     this.current?.drop(client);
-    return this.tick(now);
+    const out = this.secure?.drop(client, now) ?? [];
+    return [...this.relay(out), ...this.tick(now)];
+  }
+
+  /**
+   * A secure-aggregation message from a client. An invalid one drops its
+   * sender from the session and comes back as `rejected` for the caller to
+   * report, beside the effects the session produced without it.
+   */
+  submitSecAgg(client: string, round: number, msg: ClientMessage, now: number): { effects: JobEffect[]; rejected: CohortError | null } {
+    this.openRound(client, round);
+    if (!this.secure) throw new CohortError('E_WIRE_UNEXPECTED', `round ${round} does not use secure aggregation`);
+    const { out, rejected } = this.secure.receive(client, msg, now);
+    return { effects: [...this.relay(out), ...this.tick(now)], rejected };
+  }
+
+  private relay(out: { to: string; body: ServerMessage }[]): JobEffect[] {
+    const round = this.current?.round ?? 0;
+    return out.map(({ to, body }) => ({ type: 'send', to, round, body }) as JobEffect);
   }
 
   submitUpdate(client: string, round: number, update: ClientUpdate, now: number): JobEffect[] {
@@ -140,9 +190,13 @@ export class JobMachine {
     // Each pass may close a round and open the next; bounded by the number of rounds.
     for (let guard = 0; guard < 3 && !this.finished; guard++) {
       if (this.current) {
+        if (this.secure) {
+          effects.push(...this.relay(this.secure.expire(now)));
+          if (this.secure.status !== 'open') this.current.conclude(this.secure.status, this.secure.failure);
+        }
         this.current.expire(now);
         if (this.current.status === 'open') {
-          effects.push({ type: 'wakeAt', at: this.current.deadline });
+          effects.push({ type: 'wakeAt', at: this.secure ? this.secure.deadline : this.current.deadline });
           break;
         }
         effects.push(...this.closeRound(now));
@@ -178,9 +232,19 @@ export class JobMachine {
   private openNextRound(now: number): JobEffect[] {
     const round = this.completed + 1;
     const kind: RoundKind = round <= this.spec.rounds ? 'train' : 'evaluate';
-    const participants = [...this.joined].sort();
+    const participants = [...this.joined.keys()].sort();
     const deadline = now + this.spec.roundTimeoutMs;
-    this.current = new Round({ round, kind, participants, minClients: this.spec.minClients, deadline });
+    let secagg: SecAggConfig | null = null;
+    if (kind === 'train' && this.spec.secureAggregation.enabled) {
+      try {
+        secagg = this.openSecure(round, participants, now);
+      } catch (err) {
+        // No safe threshold exists for this many participants: retrying cannot help.
+        if (!(err instanceof CohortError)) throw err;
+        return this.finish('failed', `secure aggregation cannot run round ${round} with ${participants.length} clients: ${err.message}`);
+      }
+    }
+    this.current = new Round({ round, kind, participants, minClients: this.spec.minClients, deadline, decidedBy: secagg ? 'external' : 'answers' });
     const effects: JobEffect[] = [];
     if (this._status === 'waiting') {
       this._status = 'running';
@@ -191,16 +255,41 @@ export class JobMachine {
         type: 'send',
         to,
         round,
-        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, round, this.attempts, to) } },
+        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, round, this.attempts, to), secagg } },
       });
     }
-    effects.push({ type: 'wakeAt', at: deadline });
+    effects.push({ type: 'wakeAt', at: this.secure ? this.secure.deadline : deadline });
     return effects;
+  }
+
+  /**
+   * Sets up the round's secure-aggregation session: neighbour degree and
+   * threshold from the participant count and the spec's expected dropout and
+   * corruption (core/secagg/params.ts), fresh public randomness for the graph.
+   */
+  private openSecure(round: number, participants: string[], now: number): SecAggConfig {
+    const sa = this.spec.secureAggregation;
+    const p = chooseParams({ n: participants.length, dropoutFraction: sa.dropoutFraction, corruptFraction: sa.corruptFraction });
+    const config: SecAggConfig = {
+      bits: sa.bits,
+      threshold: p.t,
+      degree: p.full ? participants.length - 1 : p.k,
+      clip: sa.clip,
+      graphSeed: new Uint8Array(randomBytes(32)),
+      participants,
+      totalExamples: participants.reduce((sum, c) => sum + this.joined.get(c)!.numTrain, 0),
+    };
+    const session = openSession({ jobId: this.jobId, round, ...config, vectorLength: paramCount(this.spec.model) + EXTRA_WORDS });
+    const keys = new Map(participants.map((c) => [c, this.joined.get(c)!.identityKey!]));
+    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now);
+    return config;
   }
 
   private closeRound(now: number): JobEffect[] {
     const r = this.current!;
+    const secure = this.secure;
     this.current = null;
+    this.secure = null;
     if (r.status === 'failed') {
       this.attempts++;
       const effects: JobEffect[] = [{ type: 'roundFailed', round: r.round, attempt: this.attempts, reason: r.failure }];
@@ -219,9 +308,22 @@ export class JobMachine {
       evaluations,
       pooled: perClient.length > 0 ? pooledMetrics(perClient) : null,
       trainLoss: null,
+      phaseCounts: null,
       completedAt: now,
     };
-    if (r.kind === 'train') {
+    if (secure) {
+      // The coordinator sees only the sum of the survivors' inputs.
+      const sum = secure.result();
+      const out = this.strategy.step({ round: r.round, global: this.weights, meanDelta: sum.meanDelta, state: this.serverState });
+      this.weights = out.weights;
+      this.serverState = out.state;
+      record.weights = out.weights;
+      record.serverState = out.state;
+      record.trainLoss = sum.trainLoss;
+      record.phaseCounts = { ...secure.counts };
+      const survivors = new Set(secure.survivors);
+      record.dropped = r.participants.filter((c) => !survivors.has(c));
+    } else if (r.kind === 'train') {
       // Aggregate in client-name order, not arrival order, so a seed reproduces the same weights bit for bit.
       const results = [...r.updates]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -237,9 +339,10 @@ export class JobMachine {
     this.completed = r.round;
     this.attempts = 0;
     const effects: JobEffect[] = [{ type: 'roundCompleted', record }];
+    const dropped = new Set(record.dropped);
     for (const to of r.participants) {
-      if (r.dropped.has(to) || !this.joined.has(to)) continue;
-      effects.push({ type: 'send', to, round: r.round, body: { roundResult: { participants: r.answered, dropped: r.dropped.size, metrics: record.pooled } } });
+      if (dropped.has(to) || !this.joined.has(to)) continue;
+      effects.push({ type: 'send', to, round: r.round, body: { roundResult: { participants: r.participants.length - dropped.size, dropped: dropped.size, metrics: record.pooled } } });
     }
     if (this.completed >= this.totalRounds) effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
     return effects;
@@ -248,9 +351,10 @@ export class JobMachine {
   private finish(status: 'completed' | 'failed' | 'cancelled', reason: string): JobEffect[] {
     this._status = status;
     this.current = null;
+    this.secure = null;
     const kind = status === 'completed' ? 'COMPLETED' : status === 'failed' ? 'FAILED' : 'CANCELLED';
     const effects: JobEffect[] = [{ type: 'status', status, reason }];
-    for (const to of [...this.joined].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
+    for (const to of [...this.joined.keys()].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
     return effects;
   }
 }

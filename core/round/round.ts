@@ -28,6 +28,12 @@ export interface RoundParams {
   participants: readonly string[];
   minClients: number;
   deadline: number;
+  /**
+   * 'external': the round's outcome is decided by another stage (secure
+   * aggregation) through `conclude`; the round only keeps membership and
+   * evaluations.
+   */
+  decidedBy?: 'answers' | 'external';
 }
 
 export class Round {
@@ -36,6 +42,7 @@ export class Round {
   readonly participants: readonly string[];
   readonly minClients: number;
   readonly deadline: number;
+  readonly external: boolean;
   readonly updates = new Map<string, ClientUpdate>();
   readonly evaluations = new Map<string, Metrics>();
   /** Participants that disconnected or missed the deadline without answering. */
@@ -52,6 +59,14 @@ export class Round {
     this.participants = [...p.participants];
     this.minClients = p.minClients;
     this.deadline = p.deadline;
+    this.external = p.decidedBy === 'external';
+  }
+
+  /** Closes an externally decided round. */
+  conclude(status: 'complete' | 'failed', reason = ''): void {
+    if (!this.external || this._status !== 'open') return;
+    if (status === 'complete') this._status = 'complete';
+    else this.fail(reason);
   }
 
   get status(): RoundStatus {
@@ -95,7 +110,7 @@ export class Round {
 
   /** The deadline passed: close with what arrived. */
   expire(now: number): void {
-    if (this._status !== 'open' || now < this.deadline) return;
+    if (this.external || this._status !== 'open' || now < this.deadline) return;
     for (const c of this.participants) if (!this.hasAnswered(c)) this.dropped.add(c);
     if (this.answered >= this.minClients) this._status = 'complete';
     else this.fail(`deadline passed with ${this.answered} answers; ${this.minClients} required`);
@@ -112,6 +127,7 @@ export class Round {
   }
 
   private settle(): void {
+    if (this.external) return;
     const pending = this.participants.length - this.answered - this.dropped.size;
     if (this.answered + pending < this.minClients) {
       this.fail(`only ${this.answered + pending} of ${this.participants.length} participants can still answer; ${this.minClients} required`);

@@ -27,7 +27,16 @@ export namespace cohort {
             roundResult?: (cohort.v1.RoundResult.$Properties|null);
             jobEvent?: (cohort.v1.JobEvent.$Properties|null);
             error?: (cohort.v1.Error.$Properties|null);
-            body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error");
+            secaggAdvertise?: (cohort.v1.SecAggAdvertise.$Properties|null);
+            secaggKeys?: (cohort.v1.SecAggKeys.$Properties|null);
+            secaggShares?: (cohort.v1.SecAggShares.$Properties|null);
+            secaggSharesRelay?: (cohort.v1.SecAggShares.$Properties|null);
+            secaggMaskedInput?: (cohort.v1.SecAggMaskedInput.$Properties|null);
+            secaggSurvivors?: (cohort.v1.SecAggSurvivors.$Properties|null);
+            secaggConsistency?: (cohort.v1.SecAggConsistency.$Properties|null);
+            secaggUnmaskRequest?: (cohort.v1.SecAggUnmaskRequest.$Properties|null);
+            secaggUnmask?: (cohort.v1.SecAggUnmask.$Properties|null);
+            body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask");
             static create(properties: cohort.v1.Envelope.$Shape): cohort.v1.Envelope & cohort.v1.Envelope.$Shape;
             static create(properties?: cohort.v1.Envelope.$Properties): cohort.v1.Envelope;
             static encode(message: cohort.v1.Envelope.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -53,7 +62,16 @@ export namespace cohort {
                 roundResult?: (cohort.v1.RoundResult.$Properties|null);
                 jobEvent?: (cohort.v1.JobEvent.$Properties|null);
                 error?: (cohort.v1.Error.$Properties|null);
-                body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error");
+                secaggAdvertise?: (cohort.v1.SecAggAdvertise.$Properties|null);
+                secaggKeys?: (cohort.v1.SecAggKeys.$Properties|null);
+                secaggShares?: (cohort.v1.SecAggShares.$Properties|null);
+                secaggSharesRelay?: (cohort.v1.SecAggShares.$Properties|null);
+                secaggMaskedInput?: (cohort.v1.SecAggMaskedInput.$Properties|null);
+                secaggSurvivors?: (cohort.v1.SecAggSurvivors.$Properties|null);
+                secaggConsistency?: (cohort.v1.SecAggConsistency.$Properties|null);
+                secaggUnmaskRequest?: (cohort.v1.SecAggUnmaskRequest.$Properties|null);
+                secaggUnmask?: (cohort.v1.SecAggUnmask.$Properties|null);
+                body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask");
                 $unknowns?: Uint8Array[];
             }
             type $Shape = {
@@ -73,9 +91,18 @@ export namespace cohort {
               roundResult?: cohort.v1.RoundResult.$Shape|null;
               jobEvent?: cohort.v1.JobEvent.$Shape|null;
               error?: cohort.v1.Error.$Shape|null;
+              secaggAdvertise?: cohort.v1.SecAggAdvertise.$Shape|null;
+              secaggKeys?: cohort.v1.SecAggKeys.$Shape|null;
+              secaggShares?: cohort.v1.SecAggShares.$Shape|null;
+              secaggSharesRelay?: cohort.v1.SecAggShares.$Shape|null;
+              secaggMaskedInput?: cohort.v1.SecAggMaskedInput.$Shape|null;
+              secaggSurvivors?: cohort.v1.SecAggSurvivors.$Shape|null;
+              secaggConsistency?: cohort.v1.SecAggConsistency.$Shape|null;
+              secaggUnmaskRequest?: cohort.v1.SecAggUnmaskRequest.$Shape|null;
+              secaggUnmask?: cohort.v1.SecAggUnmask.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape })
+              ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape })
             );
         }
 
@@ -112,6 +139,7 @@ export namespace cohort {
             name: string;
             software: string;
             datasets: cohort.v1.DatasetInfo.$Properties[];
+            identityKey: Uint8Array;
             static create(properties: cohort.v1.Hello.$Shape): cohort.v1.Hello & cohort.v1.Hello.$Shape;
             static create(properties?: cohort.v1.Hello.$Properties): cohort.v1.Hello;
             static encode(message: cohort.v1.Hello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -124,6 +152,7 @@ export namespace cohort {
                 name?: (string|null);
                 software?: (string|null);
                 datasets?: (cohort.v1.DatasetInfo.$Properties[]|null);
+                identityKey?: (Uint8Array|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.Hello.$Properties;
@@ -223,6 +252,7 @@ export namespace cohort {
             local?: (cohort.v1.LocalTraining.$Properties|null);
             strategy?: (cohort.v1.StrategySpec.$Properties|null);
             seed: number;
+            secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
             static create(properties: cohort.v1.JobSpec.$Shape): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
             static create(properties?: cohort.v1.JobSpec.$Properties): cohort.v1.JobSpec;
             static encode(message: cohort.v1.JobSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -244,9 +274,40 @@ export namespace cohort {
                 local?: (cohort.v1.LocalTraining.$Properties|null);
                 strategy?: (cohort.v1.StrategySpec.$Properties|null);
                 seed?: (number|null);
+                secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.JobSpec.$Properties;
+        }
+
+        interface ISecureAggregationSpec extends cohort.v1.SecureAggregationSpec.$Properties {
+        }
+
+        class SecureAggregationSpec {
+            constructor(properties?: cohort.v1.SecureAggregationSpec.$Properties);
+            $unknowns?: Uint8Array[];
+            enabled: boolean;
+            bits: number;
+            clip: number;
+            dropoutFraction: number;
+            corruptFraction: number;
+            static create(properties: cohort.v1.SecureAggregationSpec.$Shape): cohort.v1.SecureAggregationSpec & cohort.v1.SecureAggregationSpec.$Shape;
+            static create(properties?: cohort.v1.SecureAggregationSpec.$Properties): cohort.v1.SecureAggregationSpec;
+            static encode(message: cohort.v1.SecureAggregationSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecureAggregationSpec & cohort.v1.SecureAggregationSpec.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecureAggregationSpec {
+            interface $Properties {
+                enabled?: (boolean|null);
+                bits?: (number|null);
+                clip?: (number|null);
+                dropoutFraction?: (number|null);
+                corruptFraction?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecureAggregationSpec.$Properties;
         }
 
         interface IModelSpec extends cohort.v1.ModelSpec.$Properties {
@@ -413,6 +474,7 @@ export namespace cohort {
             train: boolean;
             deadlineUnixMs: number;
             seed: number;
+            secagg?: (cohort.v1.SecAggParams.$Properties|null);
             static create(properties: cohort.v1.RoundConfig.$Shape): cohort.v1.RoundConfig & cohort.v1.RoundConfig.$Shape;
             static create(properties?: cohort.v1.RoundConfig.$Properties): cohort.v1.RoundConfig;
             static encode(message: cohort.v1.RoundConfig.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -426,9 +488,328 @@ export namespace cohort {
                 train?: (boolean|null);
                 deadlineUnixMs?: (number|null);
                 seed?: (number|null);
+                secagg?: (cohort.v1.SecAggParams.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.RoundConfig.$Properties;
+        }
+
+        interface ISecAggParams extends cohort.v1.SecAggParams.$Properties {
+        }
+
+        class SecAggParams {
+            constructor(properties?: cohort.v1.SecAggParams.$Properties);
+            $unknowns?: Uint8Array[];
+            bits: number;
+            threshold: number;
+            degree: number;
+            clip: number;
+            graphSeed: Uint8Array;
+            participants: string[];
+            totalExamples: number;
+            static create(properties: cohort.v1.SecAggParams.$Shape): cohort.v1.SecAggParams & cohort.v1.SecAggParams.$Shape;
+            static create(properties?: cohort.v1.SecAggParams.$Properties): cohort.v1.SecAggParams;
+            static encode(message: cohort.v1.SecAggParams.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggParams & cohort.v1.SecAggParams.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggParams {
+            interface $Properties {
+                bits?: (number|null);
+                threshold?: (number|null);
+                degree?: (number|null);
+                clip?: (number|null);
+                graphSeed?: (Uint8Array|null);
+                participants?: (string[]|null);
+                totalExamples?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggParams.$Properties;
+        }
+
+        interface ISecAggAdvertise extends cohort.v1.SecAggAdvertise.$Properties {
+        }
+
+        class SecAggAdvertise {
+            constructor(properties?: cohort.v1.SecAggAdvertise.$Properties);
+            $unknowns?: Uint8Array[];
+            cPk: Uint8Array;
+            sPk: Uint8Array;
+            signature: Uint8Array;
+            static create(properties: cohort.v1.SecAggAdvertise.$Shape): cohort.v1.SecAggAdvertise & cohort.v1.SecAggAdvertise.$Shape;
+            static create(properties?: cohort.v1.SecAggAdvertise.$Properties): cohort.v1.SecAggAdvertise;
+            static encode(message: cohort.v1.SecAggAdvertise.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggAdvertise & cohort.v1.SecAggAdvertise.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggAdvertise {
+            interface $Properties {
+                cPk?: (Uint8Array|null);
+                sPk?: (Uint8Array|null);
+                signature?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggAdvertise.$Properties;
+        }
+
+        interface ISecAggKeys extends cohort.v1.SecAggKeys.$Properties {
+        }
+
+        class SecAggKeys {
+            constructor(properties?: cohort.v1.SecAggKeys.$Properties);
+            $unknowns?: Uint8Array[];
+            clients: cohort.v1.SecAggClientKeys.$Properties[];
+            static create(properties: cohort.v1.SecAggKeys.$Shape): cohort.v1.SecAggKeys & cohort.v1.SecAggKeys.$Shape;
+            static create(properties?: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggKeys;
+            static encode(message: cohort.v1.SecAggKeys.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggKeys & cohort.v1.SecAggKeys.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggKeys {
+            interface $Properties {
+                clients?: (cohort.v1.SecAggClientKeys.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggKeys.$Properties;
+        }
+
+        interface ISecAggClientKeys extends cohort.v1.SecAggClientKeys.$Properties {
+        }
+
+        class SecAggClientKeys {
+            constructor(properties?: cohort.v1.SecAggClientKeys.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            cPk: Uint8Array;
+            sPk: Uint8Array;
+            signature: Uint8Array;
+            identityKey: Uint8Array;
+            static create(properties: cohort.v1.SecAggClientKeys.$Shape): cohort.v1.SecAggClientKeys & cohort.v1.SecAggClientKeys.$Shape;
+            static create(properties?: cohort.v1.SecAggClientKeys.$Properties): cohort.v1.SecAggClientKeys;
+            static encode(message: cohort.v1.SecAggClientKeys.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggClientKeys & cohort.v1.SecAggClientKeys.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggClientKeys {
+            interface $Properties {
+                name?: (string|null);
+                cPk?: (Uint8Array|null);
+                sPk?: (Uint8Array|null);
+                signature?: (Uint8Array|null);
+                identityKey?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggClientKeys.$Properties;
+        }
+
+        interface ISecAggShares extends cohort.v1.SecAggShares.$Properties {
+        }
+
+        class SecAggShares {
+            constructor(properties?: cohort.v1.SecAggShares.$Properties);
+            $unknowns?: Uint8Array[];
+            shares: cohort.v1.EncryptedShare.$Properties[];
+            static create(properties: cohort.v1.SecAggShares.$Shape): cohort.v1.SecAggShares & cohort.v1.SecAggShares.$Shape;
+            static create(properties?: cohort.v1.SecAggShares.$Properties): cohort.v1.SecAggShares;
+            static encode(message: cohort.v1.SecAggShares.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggShares & cohort.v1.SecAggShares.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggShares {
+            interface $Properties {
+                shares?: (cohort.v1.EncryptedShare.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggShares.$Properties;
+        }
+
+        interface IEncryptedShare extends cohort.v1.EncryptedShare.$Properties {
+        }
+
+        class EncryptedShare {
+            constructor(properties?: cohort.v1.EncryptedShare.$Properties);
+            $unknowns?: Uint8Array[];
+            peer: string;
+            ciphertext: Uint8Array;
+            static create(properties: cohort.v1.EncryptedShare.$Shape): cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape;
+            static create(properties?: cohort.v1.EncryptedShare.$Properties): cohort.v1.EncryptedShare;
+            static encode(message: cohort.v1.EncryptedShare.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace EncryptedShare {
+            interface $Properties {
+                peer?: (string|null);
+                ciphertext?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.EncryptedShare.$Properties;
+        }
+
+        interface ISecAggMaskedInput extends cohort.v1.SecAggMaskedInput.$Properties {
+        }
+
+        class SecAggMaskedInput {
+            constructor(properties?: cohort.v1.SecAggMaskedInput.$Properties);
+            $unknowns?: Uint8Array[];
+            masked: Uint8Array;
+            static create(properties: cohort.v1.SecAggMaskedInput.$Shape): cohort.v1.SecAggMaskedInput & cohort.v1.SecAggMaskedInput.$Shape;
+            static create(properties?: cohort.v1.SecAggMaskedInput.$Properties): cohort.v1.SecAggMaskedInput;
+            static encode(message: cohort.v1.SecAggMaskedInput.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggMaskedInput & cohort.v1.SecAggMaskedInput.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggMaskedInput {
+            interface $Properties {
+                masked?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggMaskedInput.$Properties;
+        }
+
+        interface ISecAggSurvivors extends cohort.v1.SecAggSurvivors.$Properties {
+        }
+
+        class SecAggSurvivors {
+            constructor(properties?: cohort.v1.SecAggSurvivors.$Properties);
+            $unknowns?: Uint8Array[];
+            survivors: string[];
+            static create(properties: cohort.v1.SecAggSurvivors.$Shape): cohort.v1.SecAggSurvivors & cohort.v1.SecAggSurvivors.$Shape;
+            static create(properties?: cohort.v1.SecAggSurvivors.$Properties): cohort.v1.SecAggSurvivors;
+            static encode(message: cohort.v1.SecAggSurvivors.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggSurvivors & cohort.v1.SecAggSurvivors.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggSurvivors {
+            interface $Properties {
+                survivors?: (string[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggSurvivors.$Properties;
+        }
+
+        interface ISecAggConsistency extends cohort.v1.SecAggConsistency.$Properties {
+        }
+
+        class SecAggConsistency {
+            constructor(properties?: cohort.v1.SecAggConsistency.$Properties);
+            $unknowns?: Uint8Array[];
+            signature: Uint8Array;
+            static create(properties: cohort.v1.SecAggConsistency.$Shape): cohort.v1.SecAggConsistency & cohort.v1.SecAggConsistency.$Shape;
+            static create(properties?: cohort.v1.SecAggConsistency.$Properties): cohort.v1.SecAggConsistency;
+            static encode(message: cohort.v1.SecAggConsistency.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggConsistency & cohort.v1.SecAggConsistency.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggConsistency {
+            interface $Properties {
+                signature?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggConsistency.$Properties;
+        }
+
+        interface ISecAggUnmaskRequest extends cohort.v1.SecAggUnmaskRequest.$Properties {
+        }
+
+        class SecAggUnmaskRequest {
+            constructor(properties?: cohort.v1.SecAggUnmaskRequest.$Properties);
+            $unknowns?: Uint8Array[];
+            signatures: cohort.v1.SecAggSignature.$Properties[];
+            static create(properties: cohort.v1.SecAggUnmaskRequest.$Shape): cohort.v1.SecAggUnmaskRequest & cohort.v1.SecAggUnmaskRequest.$Shape;
+            static create(properties?: cohort.v1.SecAggUnmaskRequest.$Properties): cohort.v1.SecAggUnmaskRequest;
+            static encode(message: cohort.v1.SecAggUnmaskRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggUnmaskRequest & cohort.v1.SecAggUnmaskRequest.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggUnmaskRequest {
+            interface $Properties {
+                signatures?: (cohort.v1.SecAggSignature.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggUnmaskRequest.$Properties;
+        }
+
+        interface ISecAggSignature extends cohort.v1.SecAggSignature.$Properties {
+        }
+
+        class SecAggSignature {
+            constructor(properties?: cohort.v1.SecAggSignature.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            signature: Uint8Array;
+            static create(properties: cohort.v1.SecAggSignature.$Shape): cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape;
+            static create(properties?: cohort.v1.SecAggSignature.$Properties): cohort.v1.SecAggSignature;
+            static encode(message: cohort.v1.SecAggSignature.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggSignature {
+            interface $Properties {
+                name?: (string|null);
+                signature?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggSignature.$Properties;
+        }
+
+        interface ISecAggUnmask extends cohort.v1.SecAggUnmask.$Properties {
+        }
+
+        class SecAggUnmask {
+            constructor(properties?: cohort.v1.SecAggUnmask.$Properties);
+            $unknowns?: Uint8Array[];
+            selfMaskShares: cohort.v1.RevealedShare.$Properties[];
+            keyShares: cohort.v1.RevealedShare.$Properties[];
+            static create(properties: cohort.v1.SecAggUnmask.$Shape): cohort.v1.SecAggUnmask & cohort.v1.SecAggUnmask.$Shape;
+            static create(properties?: cohort.v1.SecAggUnmask.$Properties): cohort.v1.SecAggUnmask;
+            static encode(message: cohort.v1.SecAggUnmask.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggUnmask & cohort.v1.SecAggUnmask.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggUnmask {
+            interface $Properties {
+                selfMaskShares?: (cohort.v1.RevealedShare.$Properties[]|null);
+                keyShares?: (cohort.v1.RevealedShare.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggUnmask.$Properties;
+        }
+
+        interface IRevealedShare extends cohort.v1.RevealedShare.$Properties {
+        }
+
+        class RevealedShare {
+            constructor(properties?: cohort.v1.RevealedShare.$Properties);
+            $unknowns?: Uint8Array[];
+            owner: string;
+            share: Uint8Array;
+            static create(properties: cohort.v1.RevealedShare.$Shape): cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape;
+            static create(properties?: cohort.v1.RevealedShare.$Properties): cohort.v1.RevealedShare;
+            static encode(message: cohort.v1.RevealedShare.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RevealedShare {
+            interface $Properties {
+                owner?: (string|null);
+                share?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.RevealedShare.$Properties;
         }
 
         interface IUpdate extends cohort.v1.Update.$Properties {

@@ -47,7 +47,16 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.RoundResult.$Properties|null} [roundResult] Envelope roundResult
              * @property {cohort.v1.JobEvent.$Properties|null} [jobEvent] Envelope jobEvent
              * @property {cohort.v1.Error.$Properties|null} [error] Envelope error
-             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"} [body] Envelope body
+             * @property {cohort.v1.SecAggAdvertise.$Properties|null} [secaggAdvertise] Envelope secaggAdvertise
+             * @property {cohort.v1.SecAggKeys.$Properties|null} [secaggKeys] Envelope secaggKeys
+             * @property {cohort.v1.SecAggShares.$Properties|null} [secaggShares] Envelope secaggShares
+             * @property {cohort.v1.SecAggShares.$Properties|null} [secaggSharesRelay] Envelope secaggSharesRelay
+             * @property {cohort.v1.SecAggMaskedInput.$Properties|null} [secaggMaskedInput] Envelope secaggMaskedInput
+             * @property {cohort.v1.SecAggSurvivors.$Properties|null} [secaggSurvivors] Envelope secaggSurvivors
+             * @property {cohort.v1.SecAggConsistency.$Properties|null} [secaggConsistency] Envelope secaggConsistency
+             * @property {cohort.v1.SecAggUnmaskRequest.$Properties|null} [secaggUnmaskRequest] Envelope secaggUnmaskRequest
+             * @property {cohort.v1.SecAggUnmask.$Properties|null} [secaggUnmask] Envelope secaggUnmask
+             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"} [body] Envelope body
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -78,9 +87,18 @@ export const cohort = $root.cohort = (() => {
              *   roundResult?: cohort.v1.RoundResult.$Shape|null;
              *   jobEvent?: cohort.v1.JobEvent.$Shape|null;
              *   error?: cohort.v1.Error.$Shape|null;
+             *   secaggAdvertise?: cohort.v1.SecAggAdvertise.$Shape|null;
+             *   secaggKeys?: cohort.v1.SecAggKeys.$Shape|null;
+             *   secaggShares?: cohort.v1.SecAggShares.$Shape|null;
+             *   secaggSharesRelay?: cohort.v1.SecAggShares.$Shape|null;
+             *   secaggMaskedInput?: cohort.v1.SecAggMaskedInput.$Shape|null;
+             *   secaggSurvivors?: cohort.v1.SecAggSurvivors.$Shape|null;
+             *   secaggConsistency?: cohort.v1.SecAggConsistency.$Shape|null;
+             *   secaggUnmaskRequest?: cohort.v1.SecAggUnmaskRequest.$Shape|null;
+             *   secaggUnmask?: cohort.v1.SecAggUnmask.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * } & (
-             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape })
+             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape })
              * )} cohort.v1.Envelope.$Shape
              */
 
@@ -227,17 +245,89 @@ export const cohort = $root.cohort = (() => {
              */
             Envelope.prototype.error = null;
 
+            /**
+             * Envelope secaggAdvertise.
+             * @member {cohort.v1.SecAggAdvertise.$Properties|null|undefined} secaggAdvertise
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggAdvertise = null;
+
+            /**
+             * Envelope secaggKeys.
+             * @member {cohort.v1.SecAggKeys.$Properties|null|undefined} secaggKeys
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggKeys = null;
+
+            /**
+             * Envelope secaggShares.
+             * @member {cohort.v1.SecAggShares.$Properties|null|undefined} secaggShares
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggShares = null;
+
+            /**
+             * Envelope secaggSharesRelay.
+             * @member {cohort.v1.SecAggShares.$Properties|null|undefined} secaggSharesRelay
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggSharesRelay = null;
+
+            /**
+             * Envelope secaggMaskedInput.
+             * @member {cohort.v1.SecAggMaskedInput.$Properties|null|undefined} secaggMaskedInput
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggMaskedInput = null;
+
+            /**
+             * Envelope secaggSurvivors.
+             * @member {cohort.v1.SecAggSurvivors.$Properties|null|undefined} secaggSurvivors
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggSurvivors = null;
+
+            /**
+             * Envelope secaggConsistency.
+             * @member {cohort.v1.SecAggConsistency.$Properties|null|undefined} secaggConsistency
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggConsistency = null;
+
+            /**
+             * Envelope secaggUnmaskRequest.
+             * @member {cohort.v1.SecAggUnmaskRequest.$Properties|null|undefined} secaggUnmaskRequest
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggUnmaskRequest = null;
+
+            /**
+             * Envelope secaggUnmask.
+             * @member {cohort.v1.SecAggUnmask.$Properties|null|undefined} secaggUnmask
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggUnmask = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             /**
              * Envelope body.
-             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|undefined} body
+             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|undefined} body
              * @memberof cohort.v1.Envelope
              * @instance
              */
             $Object.defineProperty(Envelope.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error"]),
+                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error", "secaggAdvertise", "secaggKeys", "secaggShares", "secaggSharesRelay", "secaggMaskedInput", "secaggSurvivors", "secaggConsistency", "secaggUnmaskRequest", "secaggUnmask"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -305,6 +395,24 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.JobEvent.encode(message.jobEvent, writer.uint32(/* id 19, wireType 2 =*/154).fork(), _depth + 1).ldelim();
                 if (message.error != null && $Object.hasOwnProperty.call(message, "error"))
                     $root.cohort.v1.Error.encode(message.error, writer.uint32(/* id 20, wireType 2 =*/162).fork(), _depth + 1).ldelim();
+                if (message.secaggAdvertise != null && $Object.hasOwnProperty.call(message, "secaggAdvertise"))
+                    $root.cohort.v1.SecAggAdvertise.encode(message.secaggAdvertise, writer.uint32(/* id 30, wireType 2 =*/242).fork(), _depth + 1).ldelim();
+                if (message.secaggKeys != null && $Object.hasOwnProperty.call(message, "secaggKeys"))
+                    $root.cohort.v1.SecAggKeys.encode(message.secaggKeys, writer.uint32(/* id 31, wireType 2 =*/250).fork(), _depth + 1).ldelim();
+                if (message.secaggShares != null && $Object.hasOwnProperty.call(message, "secaggShares"))
+                    $root.cohort.v1.SecAggShares.encode(message.secaggShares, writer.uint32(/* id 32, wireType 2 =*/258).fork(), _depth + 1).ldelim();
+                if (message.secaggSharesRelay != null && $Object.hasOwnProperty.call(message, "secaggSharesRelay"))
+                    $root.cohort.v1.SecAggShares.encode(message.secaggSharesRelay, writer.uint32(/* id 33, wireType 2 =*/266).fork(), _depth + 1).ldelim();
+                if (message.secaggMaskedInput != null && $Object.hasOwnProperty.call(message, "secaggMaskedInput"))
+                    $root.cohort.v1.SecAggMaskedInput.encode(message.secaggMaskedInput, writer.uint32(/* id 34, wireType 2 =*/274).fork(), _depth + 1).ldelim();
+                if (message.secaggSurvivors != null && $Object.hasOwnProperty.call(message, "secaggSurvivors"))
+                    $root.cohort.v1.SecAggSurvivors.encode(message.secaggSurvivors, writer.uint32(/* id 35, wireType 2 =*/282).fork(), _depth + 1).ldelim();
+                if (message.secaggConsistency != null && $Object.hasOwnProperty.call(message, "secaggConsistency"))
+                    $root.cohort.v1.SecAggConsistency.encode(message.secaggConsistency, writer.uint32(/* id 36, wireType 2 =*/290).fork(), _depth + 1).ldelim();
+                if (message.secaggUnmaskRequest != null && $Object.hasOwnProperty.call(message, "secaggUnmaskRequest"))
+                    $root.cohort.v1.SecAggUnmaskRequest.encode(message.secaggUnmaskRequest, writer.uint32(/* id 37, wireType 2 =*/298).fork(), _depth + 1).ldelim();
+                if (message.secaggUnmask != null && $Object.hasOwnProperty.call(message, "secaggUnmask"))
+                    $root.cohort.v1.SecAggUnmask.encode(message.secaggUnmask, writer.uint32(/* id 38, wireType 2 =*/306).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -469,6 +577,69 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             message.error = $root.cohort.v1.Error.decode(reader, reader.size(), $undefined, _depth + 1, message.error);
                             message.body = "error";
+                            continue;
+                        }
+                    case 30: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggAdvertise = $root.cohort.v1.SecAggAdvertise.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggAdvertise);
+                            message.body = "secaggAdvertise";
+                            continue;
+                        }
+                    case 31: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggKeys = $root.cohort.v1.SecAggKeys.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggKeys);
+                            message.body = "secaggKeys";
+                            continue;
+                        }
+                    case 32: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggShares = $root.cohort.v1.SecAggShares.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggShares);
+                            message.body = "secaggShares";
+                            continue;
+                        }
+                    case 33: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggSharesRelay = $root.cohort.v1.SecAggShares.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggSharesRelay);
+                            message.body = "secaggSharesRelay";
+                            continue;
+                        }
+                    case 34: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggMaskedInput = $root.cohort.v1.SecAggMaskedInput.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggMaskedInput);
+                            message.body = "secaggMaskedInput";
+                            continue;
+                        }
+                    case 35: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggSurvivors = $root.cohort.v1.SecAggSurvivors.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggSurvivors);
+                            message.body = "secaggSurvivors";
+                            continue;
+                        }
+                    case 36: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggConsistency = $root.cohort.v1.SecAggConsistency.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggConsistency);
+                            message.body = "secaggConsistency";
+                            continue;
+                        }
+                    case 37: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggUnmaskRequest = $root.cohort.v1.SecAggUnmaskRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggUnmaskRequest);
+                            message.body = "secaggUnmaskRequest";
+                            continue;
+                        }
+                    case 38: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggUnmask = $root.cohort.v1.SecAggUnmask.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggUnmask);
+                            message.body = "secaggUnmask";
                             continue;
                         }
                     }
@@ -705,6 +876,7 @@ export const cohort = $root.cohort = (() => {
              * @property {string|null} [name] Hello name
              * @property {string|null} [software] Hello software
              * @property {Array.<cohort.v1.DatasetInfo.$Properties>|null} [datasets] Hello datasets
+             * @property {Uint8Array|null} [identityKey] Hello identityKey
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -762,6 +934,14 @@ export const cohort = $root.cohort = (() => {
             Hello.prototype.datasets = $util.emptyArray;
 
             /**
+             * Hello identityKey.
+             * @member {Uint8Array} identityKey
+             * @memberof cohort.v1.Hello
+             * @instance
+             */
+            Hello.prototype.identityKey = $util.newBuffer([]);
+
+            /**
              * Creates a new Hello instance using the specified properties.
              * @function create
              * @memberof cohort.v1.Hello
@@ -800,6 +980,8 @@ export const cohort = $root.cohort = (() => {
                 if (message.datasets != null && message.datasets.length)
                     for (let i = 0; i < message.datasets.length; ++i)
                         $root.cohort.v1.DatasetInfo.encode(message.datasets[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                if (message.identityKey != null && $Object.hasOwnProperty.call(message, "identityKey") && message.identityKey.length)
+                    writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.identityKey);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -868,6 +1050,15 @@ export const cohort = $root.cohort = (() => {
                             if (!(message.datasets && message.datasets.length))
                                 message.datasets = [];
                             message.datasets.push($root.cohort.v1.DatasetInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.identityKey = value;
+                            else
+                                delete message.identityKey;
                             continue;
                         }
                     }
@@ -1517,6 +1708,7 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.LocalTraining.$Properties|null} [local] JobSpec local
              * @property {cohort.v1.StrategySpec.$Properties|null} [strategy] JobSpec strategy
              * @property {number|null} [seed] JobSpec seed
+             * @property {cohort.v1.SecureAggregationSpec.$Properties|null} [secureAggregation] JobSpec secureAggregation
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1646,6 +1838,14 @@ export const cohort = $root.cohort = (() => {
             JobSpec.prototype.seed = 0;
 
             /**
+             * JobSpec secureAggregation.
+             * @member {cohort.v1.SecureAggregationSpec.$Properties|null|undefined} secureAggregation
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.secureAggregation = null;
+
+            /**
              * Creates a new JobSpec instance using the specified properties.
              * @function create
              * @memberof cohort.v1.JobSpec
@@ -1702,6 +1902,8 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.StrategySpec.encode(message.strategy, writer.uint32(/* id 11, wireType 2 =*/90).fork(), _depth + 1).ldelim();
                 if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && message.seed !== 0)
                     writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.seed);
+                if (message.secureAggregation != null && $Object.hasOwnProperty.call(message, "secureAggregation"))
+                    $root.cohort.v1.SecureAggregationSpec.encode(message.secureAggregation, writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1844,6 +2046,12 @@ export const cohort = $root.cohort = (() => {
                                 delete message.seed;
                             continue;
                         }
+                    case 13: {
+                            if (wireType !== 2)
+                                break;
+                            message.secureAggregation = $root.cohort.v1.SecureAggregationSpec.decode(reader, reader.size(), $undefined, _depth + 1, message.secureAggregation);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1876,6 +2084,252 @@ export const cohort = $root.cohort = (() => {
             };
 
             return JobSpec;
+        })();
+
+        v1.SecureAggregationSpec = (function() {
+
+            /**
+             * Properties of a SecureAggregationSpec.
+             * @typedef {Object} cohort.v1.SecureAggregationSpec.$Properties
+             * @property {boolean|null} [enabled] SecureAggregationSpec enabled
+             * @property {number|null} [bits] SecureAggregationSpec bits
+             * @property {number|null} [clip] SecureAggregationSpec clip
+             * @property {number|null} [dropoutFraction] SecureAggregationSpec dropoutFraction
+             * @property {number|null} [corruptFraction] SecureAggregationSpec corruptFraction
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecureAggregationSpec.
+             * @memberof cohort.v1
+             * @interface ISecureAggregationSpec
+             * @augments cohort.v1.SecureAggregationSpec.$Properties
+             * @deprecated Use cohort.v1.SecureAggregationSpec.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecureAggregationSpec.
+             * @typedef {cohort.v1.SecureAggregationSpec.$Properties} cohort.v1.SecureAggregationSpec.$Shape
+             */
+
+            /**
+             * Constructs a new SecureAggregationSpec.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecureAggregationSpec.
+             * @constructor
+             * @param {cohort.v1.SecureAggregationSpec.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecureAggregationSpec = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecureAggregationSpec enabled.
+             * @member {boolean} enabled
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @instance
+             */
+            SecureAggregationSpec.prototype.enabled = false;
+
+            /**
+             * SecureAggregationSpec bits.
+             * @member {number} bits
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @instance
+             */
+            SecureAggregationSpec.prototype.bits = 0;
+
+            /**
+             * SecureAggregationSpec clip.
+             * @member {number} clip
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @instance
+             */
+            SecureAggregationSpec.prototype.clip = 0;
+
+            /**
+             * SecureAggregationSpec dropoutFraction.
+             * @member {number} dropoutFraction
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @instance
+             */
+            SecureAggregationSpec.prototype.dropoutFraction = 0;
+
+            /**
+             * SecureAggregationSpec corruptFraction.
+             * @member {number} corruptFraction
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @instance
+             */
+            SecureAggregationSpec.prototype.corruptFraction = 0;
+
+            /**
+             * Creates a new SecureAggregationSpec instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @static
+             * @param {cohort.v1.SecureAggregationSpec.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecureAggregationSpec} SecureAggregationSpec instance
+             * @type {{
+             *   (properties: cohort.v1.SecureAggregationSpec.$Shape): cohort.v1.SecureAggregationSpec & cohort.v1.SecureAggregationSpec.$Shape;
+             *   (properties?: cohort.v1.SecureAggregationSpec.$Properties): cohort.v1.SecureAggregationSpec;
+             * }}
+             */
+            SecureAggregationSpec.create = function(properties) {
+                return new SecureAggregationSpec(properties);
+            };
+
+            /**
+             * Encodes the specified SecureAggregationSpec message. Does not implicitly {@link cohort.v1.SecureAggregationSpec.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @static
+             * @param {cohort.v1.SecureAggregationSpec.$Properties} message SecureAggregationSpec message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecureAggregationSpec.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.enabled != null && $Object.hasOwnProperty.call(message, "enabled") && message.enabled !== false)
+                    writer.uint32(/* id 1, wireType 0 =*/8).bool(message.enabled);
+                if (message.bits != null && $Object.hasOwnProperty.call(message, "bits") && message.bits !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.bits);
+                if (message.clip != null && $Object.hasOwnProperty.call(message, "clip") && !$Object.is(message.clip, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.clip);
+                if (message.dropoutFraction != null && $Object.hasOwnProperty.call(message, "dropoutFraction") && !$Object.is(message.dropoutFraction, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.dropoutFraction);
+                if (message.corruptFraction != null && $Object.hasOwnProperty.call(message, "corruptFraction") && !$Object.is(message.corruptFraction, 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.corruptFraction);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecureAggregationSpec message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecureAggregationSpec & cohort.v1.SecureAggregationSpec.$Shape} SecureAggregationSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecureAggregationSpec.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecureAggregationSpec();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.enabled = value;
+                            else
+                                delete message.enabled;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.bits = value;
+                            else
+                                delete message.bits;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.clip = value;
+                            else
+                                delete message.clip;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.dropoutFraction = value;
+                            else
+                                delete message.dropoutFraction;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.corruptFraction = value;
+                            else
+                                delete message.corruptFraction;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecureAggregationSpec
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecureAggregationSpec.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecureAggregationSpec";
+            };
+
+            return SecureAggregationSpec;
         })();
 
         v1.ModelSpec = (function() {
@@ -3101,6 +3555,7 @@ export const cohort = $root.cohort = (() => {
              * @property {boolean|null} [train] RoundConfig train
              * @property {number|null} [deadlineUnixMs] RoundConfig deadlineUnixMs
              * @property {number|null} [seed] RoundConfig seed
+             * @property {cohort.v1.SecAggParams.$Properties|null} [secagg] RoundConfig secagg
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3165,6 +3620,14 @@ export const cohort = $root.cohort = (() => {
             RoundConfig.prototype.seed = 0;
 
             /**
+             * RoundConfig secagg.
+             * @member {cohort.v1.SecAggParams.$Properties|null|undefined} secagg
+             * @memberof cohort.v1.RoundConfig
+             * @instance
+             */
+            RoundConfig.prototype.secagg = null;
+
+            /**
              * Creates a new RoundConfig instance using the specified properties.
              * @function create
              * @memberof cohort.v1.RoundConfig
@@ -3204,6 +3667,8 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 3, wireType 1 =*/25).double(message.deadlineUnixMs);
                 if (message.seed != null && $Object.hasOwnProperty.call(message, "seed") && message.seed !== 0)
                     writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.seed);
+                if (message.secagg != null && $Object.hasOwnProperty.call(message, "secagg"))
+                    $root.cohort.v1.SecAggParams.encode(message.secagg, writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3281,6 +3746,12 @@ export const cohort = $root.cohort = (() => {
                                 delete message.seed;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            message.secagg = $root.cohort.v1.SecAggParams.decode(reader, reader.size(), $undefined, _depth + 1, message.secagg);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3313,6 +3784,2491 @@ export const cohort = $root.cohort = (() => {
             };
 
             return RoundConfig;
+        })();
+
+        v1.SecAggParams = (function() {
+
+            /**
+             * Properties of a SecAggParams.
+             * @typedef {Object} cohort.v1.SecAggParams.$Properties
+             * @property {number|null} [bits] SecAggParams bits
+             * @property {number|null} [threshold] SecAggParams threshold
+             * @property {number|null} [degree] SecAggParams degree
+             * @property {number|null} [clip] SecAggParams clip
+             * @property {Uint8Array|null} [graphSeed] SecAggParams graphSeed
+             * @property {Array.<string>|null} [participants] SecAggParams participants
+             * @property {number|null} [totalExamples] SecAggParams totalExamples
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggParams.
+             * @memberof cohort.v1
+             * @interface ISecAggParams
+             * @augments cohort.v1.SecAggParams.$Properties
+             * @deprecated Use cohort.v1.SecAggParams.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggParams.
+             * @typedef {cohort.v1.SecAggParams.$Properties} cohort.v1.SecAggParams.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggParams.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggParams.
+             * @constructor
+             * @param {cohort.v1.SecAggParams.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggParams = function (properties) {
+                this.participants = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggParams bits.
+             * @member {number} bits
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.bits = 0;
+
+            /**
+             * SecAggParams threshold.
+             * @member {number} threshold
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.threshold = 0;
+
+            /**
+             * SecAggParams degree.
+             * @member {number} degree
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.degree = 0;
+
+            /**
+             * SecAggParams clip.
+             * @member {number} clip
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.clip = 0;
+
+            /**
+             * SecAggParams graphSeed.
+             * @member {Uint8Array} graphSeed
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.graphSeed = $util.newBuffer([]);
+
+            /**
+             * SecAggParams participants.
+             * @member {Array.<string>} participants
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.participants = $util.emptyArray;
+
+            /**
+             * SecAggParams totalExamples.
+             * @member {number} totalExamples
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.totalExamples = 0;
+
+            /**
+             * Creates a new SecAggParams instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggParams
+             * @static
+             * @param {cohort.v1.SecAggParams.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggParams} SecAggParams instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggParams.$Shape): cohort.v1.SecAggParams & cohort.v1.SecAggParams.$Shape;
+             *   (properties?: cohort.v1.SecAggParams.$Properties): cohort.v1.SecAggParams;
+             * }}
+             */
+            SecAggParams.create = function(properties) {
+                return new SecAggParams(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggParams message. Does not implicitly {@link cohort.v1.SecAggParams.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggParams
+             * @static
+             * @param {cohort.v1.SecAggParams.$Properties} message SecAggParams message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggParams.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.bits != null && $Object.hasOwnProperty.call(message, "bits") && message.bits !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.bits);
+                if (message.threshold != null && $Object.hasOwnProperty.call(message, "threshold") && message.threshold !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.threshold);
+                if (message.degree != null && $Object.hasOwnProperty.call(message, "degree") && message.degree !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.degree);
+                if (message.clip != null && $Object.hasOwnProperty.call(message, "clip") && !$Object.is(message.clip, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.clip);
+                if (message.graphSeed != null && $Object.hasOwnProperty.call(message, "graphSeed") && message.graphSeed.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.graphSeed);
+                if (message.participants != null && message.participants.length)
+                    for (let i = 0; i < message.participants.length; ++i)
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.participants[i]);
+                if (message.totalExamples != null && $Object.hasOwnProperty.call(message, "totalExamples") && message.totalExamples !== 0)
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.totalExamples);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggParams message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggParams
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggParams & cohort.v1.SecAggParams.$Shape} SecAggParams
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggParams.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggParams();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.bits = value;
+                            else
+                                delete message.bits;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.threshold = value;
+                            else
+                                delete message.threshold;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.degree = value;
+                            else
+                                delete message.degree;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.clip = value;
+                            else
+                                delete message.clip;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.graphSeed = value;
+                            else
+                                delete message.graphSeed;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.participants && message.participants.length))
+                                message.participants = [];
+                            message.participants.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.totalExamples = value;
+                            else
+                                delete message.totalExamples;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggParams
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggParams
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggParams.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggParams";
+            };
+
+            return SecAggParams;
+        })();
+
+        v1.SecAggAdvertise = (function() {
+
+            /**
+             * Properties of a SecAggAdvertise.
+             * @typedef {Object} cohort.v1.SecAggAdvertise.$Properties
+             * @property {Uint8Array|null} [cPk] SecAggAdvertise cPk
+             * @property {Uint8Array|null} [sPk] SecAggAdvertise sPk
+             * @property {Uint8Array|null} [signature] SecAggAdvertise signature
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggAdvertise.
+             * @memberof cohort.v1
+             * @interface ISecAggAdvertise
+             * @augments cohort.v1.SecAggAdvertise.$Properties
+             * @deprecated Use cohort.v1.SecAggAdvertise.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggAdvertise.
+             * @typedef {cohort.v1.SecAggAdvertise.$Properties} cohort.v1.SecAggAdvertise.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggAdvertise.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggAdvertise.
+             * @constructor
+             * @param {cohort.v1.SecAggAdvertise.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggAdvertise = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggAdvertise cPk.
+             * @member {Uint8Array} cPk
+             * @memberof cohort.v1.SecAggAdvertise
+             * @instance
+             */
+            SecAggAdvertise.prototype.cPk = $util.newBuffer([]);
+
+            /**
+             * SecAggAdvertise sPk.
+             * @member {Uint8Array} sPk
+             * @memberof cohort.v1.SecAggAdvertise
+             * @instance
+             */
+            SecAggAdvertise.prototype.sPk = $util.newBuffer([]);
+
+            /**
+             * SecAggAdvertise signature.
+             * @member {Uint8Array} signature
+             * @memberof cohort.v1.SecAggAdvertise
+             * @instance
+             */
+            SecAggAdvertise.prototype.signature = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggAdvertise instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggAdvertise
+             * @static
+             * @param {cohort.v1.SecAggAdvertise.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggAdvertise} SecAggAdvertise instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggAdvertise.$Shape): cohort.v1.SecAggAdvertise & cohort.v1.SecAggAdvertise.$Shape;
+             *   (properties?: cohort.v1.SecAggAdvertise.$Properties): cohort.v1.SecAggAdvertise;
+             * }}
+             */
+            SecAggAdvertise.create = function(properties) {
+                return new SecAggAdvertise(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggAdvertise message. Does not implicitly {@link cohort.v1.SecAggAdvertise.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggAdvertise
+             * @static
+             * @param {cohort.v1.SecAggAdvertise.$Properties} message SecAggAdvertise message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggAdvertise.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.cPk != null && $Object.hasOwnProperty.call(message, "cPk") && message.cPk.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.cPk);
+                if (message.sPk != null && $Object.hasOwnProperty.call(message, "sPk") && message.sPk.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.sPk);
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.signature);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggAdvertise message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggAdvertise
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggAdvertise & cohort.v1.SecAggAdvertise.$Shape} SecAggAdvertise
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggAdvertise.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggAdvertise();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.cPk = value;
+                            else
+                                delete message.cPk;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sPk = value;
+                            else
+                                delete message.sPk;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.signature = value;
+                            else
+                                delete message.signature;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggAdvertise
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggAdvertise
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggAdvertise.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggAdvertise";
+            };
+
+            return SecAggAdvertise;
+        })();
+
+        v1.SecAggKeys = (function() {
+
+            /**
+             * Properties of a SecAggKeys.
+             * @typedef {Object} cohort.v1.SecAggKeys.$Properties
+             * @property {Array.<cohort.v1.SecAggClientKeys.$Properties>|null} [clients] SecAggKeys clients
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggKeys.
+             * @memberof cohort.v1
+             * @interface ISecAggKeys
+             * @augments cohort.v1.SecAggKeys.$Properties
+             * @deprecated Use cohort.v1.SecAggKeys.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggKeys.
+             * @typedef {cohort.v1.SecAggKeys.$Properties} cohort.v1.SecAggKeys.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggKeys.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggKeys.
+             * @constructor
+             * @param {cohort.v1.SecAggKeys.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggKeys = function (properties) {
+                this.clients = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggKeys clients.
+             * @member {Array.<cohort.v1.SecAggClientKeys.$Properties>} clients
+             * @memberof cohort.v1.SecAggKeys
+             * @instance
+             */
+            SecAggKeys.prototype.clients = $util.emptyArray;
+
+            /**
+             * Creates a new SecAggKeys instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggKeys
+             * @static
+             * @param {cohort.v1.SecAggKeys.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggKeys} SecAggKeys instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggKeys.$Shape): cohort.v1.SecAggKeys & cohort.v1.SecAggKeys.$Shape;
+             *   (properties?: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggKeys;
+             * }}
+             */
+            SecAggKeys.create = function(properties) {
+                return new SecAggKeys(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggKeys message. Does not implicitly {@link cohort.v1.SecAggKeys.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggKeys
+             * @static
+             * @param {cohort.v1.SecAggKeys.$Properties} message SecAggKeys message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggKeys.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.clients != null && message.clients.length)
+                    for (let i = 0; i < message.clients.length; ++i)
+                        $root.cohort.v1.SecAggClientKeys.encode(message.clients[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggKeys message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggKeys
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggKeys & cohort.v1.SecAggKeys.$Shape} SecAggKeys
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggKeys.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggKeys();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.clients && message.clients.length))
+                                message.clients = [];
+                            message.clients.push($root.cohort.v1.SecAggClientKeys.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggKeys
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggKeys
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggKeys.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggKeys";
+            };
+
+            return SecAggKeys;
+        })();
+
+        v1.SecAggClientKeys = (function() {
+
+            /**
+             * Properties of a SecAggClientKeys.
+             * @typedef {Object} cohort.v1.SecAggClientKeys.$Properties
+             * @property {string|null} [name] SecAggClientKeys name
+             * @property {Uint8Array|null} [cPk] SecAggClientKeys cPk
+             * @property {Uint8Array|null} [sPk] SecAggClientKeys sPk
+             * @property {Uint8Array|null} [signature] SecAggClientKeys signature
+             * @property {Uint8Array|null} [identityKey] SecAggClientKeys identityKey
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggClientKeys.
+             * @memberof cohort.v1
+             * @interface ISecAggClientKeys
+             * @augments cohort.v1.SecAggClientKeys.$Properties
+             * @deprecated Use cohort.v1.SecAggClientKeys.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggClientKeys.
+             * @typedef {cohort.v1.SecAggClientKeys.$Properties} cohort.v1.SecAggClientKeys.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggClientKeys.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggClientKeys.
+             * @constructor
+             * @param {cohort.v1.SecAggClientKeys.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggClientKeys = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggClientKeys name.
+             * @member {string} name
+             * @memberof cohort.v1.SecAggClientKeys
+             * @instance
+             */
+            SecAggClientKeys.prototype.name = "";
+
+            /**
+             * SecAggClientKeys cPk.
+             * @member {Uint8Array} cPk
+             * @memberof cohort.v1.SecAggClientKeys
+             * @instance
+             */
+            SecAggClientKeys.prototype.cPk = $util.newBuffer([]);
+
+            /**
+             * SecAggClientKeys sPk.
+             * @member {Uint8Array} sPk
+             * @memberof cohort.v1.SecAggClientKeys
+             * @instance
+             */
+            SecAggClientKeys.prototype.sPk = $util.newBuffer([]);
+
+            /**
+             * SecAggClientKeys signature.
+             * @member {Uint8Array} signature
+             * @memberof cohort.v1.SecAggClientKeys
+             * @instance
+             */
+            SecAggClientKeys.prototype.signature = $util.newBuffer([]);
+
+            /**
+             * SecAggClientKeys identityKey.
+             * @member {Uint8Array} identityKey
+             * @memberof cohort.v1.SecAggClientKeys
+             * @instance
+             */
+            SecAggClientKeys.prototype.identityKey = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggClientKeys instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggClientKeys
+             * @static
+             * @param {cohort.v1.SecAggClientKeys.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggClientKeys} SecAggClientKeys instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggClientKeys.$Shape): cohort.v1.SecAggClientKeys & cohort.v1.SecAggClientKeys.$Shape;
+             *   (properties?: cohort.v1.SecAggClientKeys.$Properties): cohort.v1.SecAggClientKeys;
+             * }}
+             */
+            SecAggClientKeys.create = function(properties) {
+                return new SecAggClientKeys(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggClientKeys message. Does not implicitly {@link cohort.v1.SecAggClientKeys.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggClientKeys
+             * @static
+             * @param {cohort.v1.SecAggClientKeys.$Properties} message SecAggClientKeys message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggClientKeys.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.cPk != null && $Object.hasOwnProperty.call(message, "cPk") && message.cPk.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.cPk);
+                if (message.sPk != null && $Object.hasOwnProperty.call(message, "sPk") && message.sPk.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.sPk);
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                    writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.signature);
+                if (message.identityKey != null && $Object.hasOwnProperty.call(message, "identityKey") && message.identityKey.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.identityKey);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggClientKeys message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggClientKeys
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggClientKeys & cohort.v1.SecAggClientKeys.$Shape} SecAggClientKeys
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggClientKeys.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggClientKeys();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.cPk = value;
+                            else
+                                delete message.cPk;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.sPk = value;
+                            else
+                                delete message.sPk;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.signature = value;
+                            else
+                                delete message.signature;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.identityKey = value;
+                            else
+                                delete message.identityKey;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggClientKeys
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggClientKeys
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggClientKeys.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggClientKeys";
+            };
+
+            return SecAggClientKeys;
+        })();
+
+        v1.SecAggShares = (function() {
+
+            /**
+             * Properties of a SecAggShares.
+             * @typedef {Object} cohort.v1.SecAggShares.$Properties
+             * @property {Array.<cohort.v1.EncryptedShare.$Properties>|null} [shares] SecAggShares shares
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggShares.
+             * @memberof cohort.v1
+             * @interface ISecAggShares
+             * @augments cohort.v1.SecAggShares.$Properties
+             * @deprecated Use cohort.v1.SecAggShares.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggShares.
+             * @typedef {cohort.v1.SecAggShares.$Properties} cohort.v1.SecAggShares.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggShares.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggShares.
+             * @constructor
+             * @param {cohort.v1.SecAggShares.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggShares = function (properties) {
+                this.shares = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggShares shares.
+             * @member {Array.<cohort.v1.EncryptedShare.$Properties>} shares
+             * @memberof cohort.v1.SecAggShares
+             * @instance
+             */
+            SecAggShares.prototype.shares = $util.emptyArray;
+
+            /**
+             * Creates a new SecAggShares instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggShares
+             * @static
+             * @param {cohort.v1.SecAggShares.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggShares} SecAggShares instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggShares.$Shape): cohort.v1.SecAggShares & cohort.v1.SecAggShares.$Shape;
+             *   (properties?: cohort.v1.SecAggShares.$Properties): cohort.v1.SecAggShares;
+             * }}
+             */
+            SecAggShares.create = function(properties) {
+                return new SecAggShares(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggShares message. Does not implicitly {@link cohort.v1.SecAggShares.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggShares
+             * @static
+             * @param {cohort.v1.SecAggShares.$Properties} message SecAggShares message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggShares.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.shares != null && message.shares.length)
+                    for (let i = 0; i < message.shares.length; ++i)
+                        $root.cohort.v1.EncryptedShare.encode(message.shares[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggShares message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggShares
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggShares & cohort.v1.SecAggShares.$Shape} SecAggShares
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggShares.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggShares();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.shares && message.shares.length))
+                                message.shares = [];
+                            message.shares.push($root.cohort.v1.EncryptedShare.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggShares
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggShares
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggShares.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggShares";
+            };
+
+            return SecAggShares;
+        })();
+
+        v1.EncryptedShare = (function() {
+
+            /**
+             * Properties of an EncryptedShare.
+             * @typedef {Object} cohort.v1.EncryptedShare.$Properties
+             * @property {string|null} [peer] EncryptedShare peer
+             * @property {Uint8Array|null} [ciphertext] EncryptedShare ciphertext
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an EncryptedShare.
+             * @memberof cohort.v1
+             * @interface IEncryptedShare
+             * @augments cohort.v1.EncryptedShare.$Properties
+             * @deprecated Use cohort.v1.EncryptedShare.$Properties instead.
+             */
+
+            /**
+             * Shape of an EncryptedShare.
+             * @typedef {cohort.v1.EncryptedShare.$Properties} cohort.v1.EncryptedShare.$Shape
+             */
+
+            /**
+             * Constructs a new EncryptedShare.
+             * @memberof cohort.v1
+             * @classdesc Represents an EncryptedShare.
+             * @constructor
+             * @param {cohort.v1.EncryptedShare.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const EncryptedShare = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * EncryptedShare peer.
+             * @member {string} peer
+             * @memberof cohort.v1.EncryptedShare
+             * @instance
+             */
+            EncryptedShare.prototype.peer = "";
+
+            /**
+             * EncryptedShare ciphertext.
+             * @member {Uint8Array} ciphertext
+             * @memberof cohort.v1.EncryptedShare
+             * @instance
+             */
+            EncryptedShare.prototype.ciphertext = $util.newBuffer([]);
+
+            /**
+             * Creates a new EncryptedShare instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.EncryptedShare
+             * @static
+             * @param {cohort.v1.EncryptedShare.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.EncryptedShare} EncryptedShare instance
+             * @type {{
+             *   (properties: cohort.v1.EncryptedShare.$Shape): cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape;
+             *   (properties?: cohort.v1.EncryptedShare.$Properties): cohort.v1.EncryptedShare;
+             * }}
+             */
+            EncryptedShare.create = function(properties) {
+                return new EncryptedShare(properties);
+            };
+
+            /**
+             * Encodes the specified EncryptedShare message. Does not implicitly {@link cohort.v1.EncryptedShare.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.EncryptedShare
+             * @static
+             * @param {cohort.v1.EncryptedShare.$Properties} message EncryptedShare message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            EncryptedShare.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.peer != null && $Object.hasOwnProperty.call(message, "peer") && message.peer !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.peer);
+                if (message.ciphertext != null && $Object.hasOwnProperty.call(message, "ciphertext") && message.ciphertext.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.ciphertext);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an EncryptedShare message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.EncryptedShare
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape} EncryptedShare
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            EncryptedShare.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.EncryptedShare();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.peer = value;
+                            else
+                                delete message.peer;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.ciphertext = value;
+                            else
+                                delete message.ciphertext;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for EncryptedShare
+             * @function getTypeUrl
+             * @memberof cohort.v1.EncryptedShare
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            EncryptedShare.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.EncryptedShare";
+            };
+
+            return EncryptedShare;
+        })();
+
+        v1.SecAggMaskedInput = (function() {
+
+            /**
+             * Properties of a SecAggMaskedInput.
+             * @typedef {Object} cohort.v1.SecAggMaskedInput.$Properties
+             * @property {Uint8Array|null} [masked] SecAggMaskedInput masked
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggMaskedInput.
+             * @memberof cohort.v1
+             * @interface ISecAggMaskedInput
+             * @augments cohort.v1.SecAggMaskedInput.$Properties
+             * @deprecated Use cohort.v1.SecAggMaskedInput.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggMaskedInput.
+             * @typedef {cohort.v1.SecAggMaskedInput.$Properties} cohort.v1.SecAggMaskedInput.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggMaskedInput.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggMaskedInput.
+             * @constructor
+             * @param {cohort.v1.SecAggMaskedInput.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggMaskedInput = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggMaskedInput masked.
+             * @member {Uint8Array} masked
+             * @memberof cohort.v1.SecAggMaskedInput
+             * @instance
+             */
+            SecAggMaskedInput.prototype.masked = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggMaskedInput instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggMaskedInput
+             * @static
+             * @param {cohort.v1.SecAggMaskedInput.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggMaskedInput} SecAggMaskedInput instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggMaskedInput.$Shape): cohort.v1.SecAggMaskedInput & cohort.v1.SecAggMaskedInput.$Shape;
+             *   (properties?: cohort.v1.SecAggMaskedInput.$Properties): cohort.v1.SecAggMaskedInput;
+             * }}
+             */
+            SecAggMaskedInput.create = function(properties) {
+                return new SecAggMaskedInput(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggMaskedInput message. Does not implicitly {@link cohort.v1.SecAggMaskedInput.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggMaskedInput
+             * @static
+             * @param {cohort.v1.SecAggMaskedInput.$Properties} message SecAggMaskedInput message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggMaskedInput.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.masked != null && $Object.hasOwnProperty.call(message, "masked") && message.masked.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.masked);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggMaskedInput message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggMaskedInput
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggMaskedInput & cohort.v1.SecAggMaskedInput.$Shape} SecAggMaskedInput
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggMaskedInput.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggMaskedInput();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.masked = value;
+                            else
+                                delete message.masked;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggMaskedInput
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggMaskedInput
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggMaskedInput.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggMaskedInput";
+            };
+
+            return SecAggMaskedInput;
+        })();
+
+        v1.SecAggSurvivors = (function() {
+
+            /**
+             * Properties of a SecAggSurvivors.
+             * @typedef {Object} cohort.v1.SecAggSurvivors.$Properties
+             * @property {Array.<string>|null} [survivors] SecAggSurvivors survivors
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggSurvivors.
+             * @memberof cohort.v1
+             * @interface ISecAggSurvivors
+             * @augments cohort.v1.SecAggSurvivors.$Properties
+             * @deprecated Use cohort.v1.SecAggSurvivors.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggSurvivors.
+             * @typedef {cohort.v1.SecAggSurvivors.$Properties} cohort.v1.SecAggSurvivors.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggSurvivors.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggSurvivors.
+             * @constructor
+             * @param {cohort.v1.SecAggSurvivors.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggSurvivors = function (properties) {
+                this.survivors = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggSurvivors survivors.
+             * @member {Array.<string>} survivors
+             * @memberof cohort.v1.SecAggSurvivors
+             * @instance
+             */
+            SecAggSurvivors.prototype.survivors = $util.emptyArray;
+
+            /**
+             * Creates a new SecAggSurvivors instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggSurvivors
+             * @static
+             * @param {cohort.v1.SecAggSurvivors.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggSurvivors} SecAggSurvivors instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggSurvivors.$Shape): cohort.v1.SecAggSurvivors & cohort.v1.SecAggSurvivors.$Shape;
+             *   (properties?: cohort.v1.SecAggSurvivors.$Properties): cohort.v1.SecAggSurvivors;
+             * }}
+             */
+            SecAggSurvivors.create = function(properties) {
+                return new SecAggSurvivors(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggSurvivors message. Does not implicitly {@link cohort.v1.SecAggSurvivors.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggSurvivors
+             * @static
+             * @param {cohort.v1.SecAggSurvivors.$Properties} message SecAggSurvivors message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggSurvivors.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.survivors != null && message.survivors.length)
+                    for (let i = 0; i < message.survivors.length; ++i)
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.survivors[i]);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggSurvivors message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggSurvivors
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggSurvivors & cohort.v1.SecAggSurvivors.$Shape} SecAggSurvivors
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggSurvivors.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggSurvivors();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.survivors && message.survivors.length))
+                                message.survivors = [];
+                            message.survivors.push(reader.stringVerify());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggSurvivors
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggSurvivors
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggSurvivors.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggSurvivors";
+            };
+
+            return SecAggSurvivors;
+        })();
+
+        v1.SecAggConsistency = (function() {
+
+            /**
+             * Properties of a SecAggConsistency.
+             * @typedef {Object} cohort.v1.SecAggConsistency.$Properties
+             * @property {Uint8Array|null} [signature] SecAggConsistency signature
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggConsistency.
+             * @memberof cohort.v1
+             * @interface ISecAggConsistency
+             * @augments cohort.v1.SecAggConsistency.$Properties
+             * @deprecated Use cohort.v1.SecAggConsistency.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggConsistency.
+             * @typedef {cohort.v1.SecAggConsistency.$Properties} cohort.v1.SecAggConsistency.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggConsistency.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggConsistency.
+             * @constructor
+             * @param {cohort.v1.SecAggConsistency.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggConsistency = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggConsistency signature.
+             * @member {Uint8Array} signature
+             * @memberof cohort.v1.SecAggConsistency
+             * @instance
+             */
+            SecAggConsistency.prototype.signature = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggConsistency instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggConsistency
+             * @static
+             * @param {cohort.v1.SecAggConsistency.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggConsistency} SecAggConsistency instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggConsistency.$Shape): cohort.v1.SecAggConsistency & cohort.v1.SecAggConsistency.$Shape;
+             *   (properties?: cohort.v1.SecAggConsistency.$Properties): cohort.v1.SecAggConsistency;
+             * }}
+             */
+            SecAggConsistency.create = function(properties) {
+                return new SecAggConsistency(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggConsistency message. Does not implicitly {@link cohort.v1.SecAggConsistency.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggConsistency
+             * @static
+             * @param {cohort.v1.SecAggConsistency.$Properties} message SecAggConsistency message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggConsistency.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.signature);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggConsistency message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggConsistency
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggConsistency & cohort.v1.SecAggConsistency.$Shape} SecAggConsistency
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggConsistency.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggConsistency();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.signature = value;
+                            else
+                                delete message.signature;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggConsistency
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggConsistency
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggConsistency.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggConsistency";
+            };
+
+            return SecAggConsistency;
+        })();
+
+        v1.SecAggUnmaskRequest = (function() {
+
+            /**
+             * Properties of a SecAggUnmaskRequest.
+             * @typedef {Object} cohort.v1.SecAggUnmaskRequest.$Properties
+             * @property {Array.<cohort.v1.SecAggSignature.$Properties>|null} [signatures] SecAggUnmaskRequest signatures
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggUnmaskRequest.
+             * @memberof cohort.v1
+             * @interface ISecAggUnmaskRequest
+             * @augments cohort.v1.SecAggUnmaskRequest.$Properties
+             * @deprecated Use cohort.v1.SecAggUnmaskRequest.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggUnmaskRequest.
+             * @typedef {cohort.v1.SecAggUnmaskRequest.$Properties} cohort.v1.SecAggUnmaskRequest.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggUnmaskRequest.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggUnmaskRequest.
+             * @constructor
+             * @param {cohort.v1.SecAggUnmaskRequest.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggUnmaskRequest = function (properties) {
+                this.signatures = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggUnmaskRequest signatures.
+             * @member {Array.<cohort.v1.SecAggSignature.$Properties>} signatures
+             * @memberof cohort.v1.SecAggUnmaskRequest
+             * @instance
+             */
+            SecAggUnmaskRequest.prototype.signatures = $util.emptyArray;
+
+            /**
+             * Creates a new SecAggUnmaskRequest instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggUnmaskRequest
+             * @static
+             * @param {cohort.v1.SecAggUnmaskRequest.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggUnmaskRequest} SecAggUnmaskRequest instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggUnmaskRequest.$Shape): cohort.v1.SecAggUnmaskRequest & cohort.v1.SecAggUnmaskRequest.$Shape;
+             *   (properties?: cohort.v1.SecAggUnmaskRequest.$Properties): cohort.v1.SecAggUnmaskRequest;
+             * }}
+             */
+            SecAggUnmaskRequest.create = function(properties) {
+                return new SecAggUnmaskRequest(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggUnmaskRequest message. Does not implicitly {@link cohort.v1.SecAggUnmaskRequest.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggUnmaskRequest
+             * @static
+             * @param {cohort.v1.SecAggUnmaskRequest.$Properties} message SecAggUnmaskRequest message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggUnmaskRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.signatures != null && message.signatures.length)
+                    for (let i = 0; i < message.signatures.length; ++i)
+                        $root.cohort.v1.SecAggSignature.encode(message.signatures[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggUnmaskRequest message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggUnmaskRequest
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggUnmaskRequest & cohort.v1.SecAggUnmaskRequest.$Shape} SecAggUnmaskRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggUnmaskRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggUnmaskRequest();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.signatures && message.signatures.length))
+                                message.signatures = [];
+                            message.signatures.push($root.cohort.v1.SecAggSignature.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggUnmaskRequest
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggUnmaskRequest
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggUnmaskRequest.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggUnmaskRequest";
+            };
+
+            return SecAggUnmaskRequest;
+        })();
+
+        v1.SecAggSignature = (function() {
+
+            /**
+             * Properties of a SecAggSignature.
+             * @typedef {Object} cohort.v1.SecAggSignature.$Properties
+             * @property {string|null} [name] SecAggSignature name
+             * @property {Uint8Array|null} [signature] SecAggSignature signature
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggSignature.
+             * @memberof cohort.v1
+             * @interface ISecAggSignature
+             * @augments cohort.v1.SecAggSignature.$Properties
+             * @deprecated Use cohort.v1.SecAggSignature.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggSignature.
+             * @typedef {cohort.v1.SecAggSignature.$Properties} cohort.v1.SecAggSignature.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggSignature.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggSignature.
+             * @constructor
+             * @param {cohort.v1.SecAggSignature.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggSignature = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggSignature name.
+             * @member {string} name
+             * @memberof cohort.v1.SecAggSignature
+             * @instance
+             */
+            SecAggSignature.prototype.name = "";
+
+            /**
+             * SecAggSignature signature.
+             * @member {Uint8Array} signature
+             * @memberof cohort.v1.SecAggSignature
+             * @instance
+             */
+            SecAggSignature.prototype.signature = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggSignature instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggSignature
+             * @static
+             * @param {cohort.v1.SecAggSignature.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggSignature} SecAggSignature instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggSignature.$Shape): cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape;
+             *   (properties?: cohort.v1.SecAggSignature.$Properties): cohort.v1.SecAggSignature;
+             * }}
+             */
+            SecAggSignature.create = function(properties) {
+                return new SecAggSignature(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggSignature message. Does not implicitly {@link cohort.v1.SecAggSignature.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggSignature
+             * @static
+             * @param {cohort.v1.SecAggSignature.$Properties} message SecAggSignature message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggSignature.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.signature);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggSignature message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggSignature
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape} SecAggSignature
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggSignature.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggSignature();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.signature = value;
+                            else
+                                delete message.signature;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggSignature
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggSignature
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggSignature.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggSignature";
+            };
+
+            return SecAggSignature;
+        })();
+
+        v1.SecAggUnmask = (function() {
+
+            /**
+             * Properties of a SecAggUnmask.
+             * @typedef {Object} cohort.v1.SecAggUnmask.$Properties
+             * @property {Array.<cohort.v1.RevealedShare.$Properties>|null} [selfMaskShares] SecAggUnmask selfMaskShares
+             * @property {Array.<cohort.v1.RevealedShare.$Properties>|null} [keyShares] SecAggUnmask keyShares
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggUnmask.
+             * @memberof cohort.v1
+             * @interface ISecAggUnmask
+             * @augments cohort.v1.SecAggUnmask.$Properties
+             * @deprecated Use cohort.v1.SecAggUnmask.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggUnmask.
+             * @typedef {cohort.v1.SecAggUnmask.$Properties} cohort.v1.SecAggUnmask.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggUnmask.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggUnmask.
+             * @constructor
+             * @param {cohort.v1.SecAggUnmask.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggUnmask = function (properties) {
+                this.selfMaskShares = [];
+                this.keyShares = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggUnmask selfMaskShares.
+             * @member {Array.<cohort.v1.RevealedShare.$Properties>} selfMaskShares
+             * @memberof cohort.v1.SecAggUnmask
+             * @instance
+             */
+            SecAggUnmask.prototype.selfMaskShares = $util.emptyArray;
+
+            /**
+             * SecAggUnmask keyShares.
+             * @member {Array.<cohort.v1.RevealedShare.$Properties>} keyShares
+             * @memberof cohort.v1.SecAggUnmask
+             * @instance
+             */
+            SecAggUnmask.prototype.keyShares = $util.emptyArray;
+
+            /**
+             * Creates a new SecAggUnmask instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggUnmask
+             * @static
+             * @param {cohort.v1.SecAggUnmask.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggUnmask} SecAggUnmask instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggUnmask.$Shape): cohort.v1.SecAggUnmask & cohort.v1.SecAggUnmask.$Shape;
+             *   (properties?: cohort.v1.SecAggUnmask.$Properties): cohort.v1.SecAggUnmask;
+             * }}
+             */
+            SecAggUnmask.create = function(properties) {
+                return new SecAggUnmask(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggUnmask message. Does not implicitly {@link cohort.v1.SecAggUnmask.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggUnmask
+             * @static
+             * @param {cohort.v1.SecAggUnmask.$Properties} message SecAggUnmask message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggUnmask.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.selfMaskShares != null && message.selfMaskShares.length)
+                    for (let i = 0; i < message.selfMaskShares.length; ++i)
+                        $root.cohort.v1.RevealedShare.encode(message.selfMaskShares[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.keyShares != null && message.keyShares.length)
+                    for (let i = 0; i < message.keyShares.length; ++i)
+                        $root.cohort.v1.RevealedShare.encode(message.keyShares[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggUnmask message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggUnmask
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggUnmask & cohort.v1.SecAggUnmask.$Shape} SecAggUnmask
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggUnmask.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggUnmask();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.selfMaskShares && message.selfMaskShares.length))
+                                message.selfMaskShares = [];
+                            message.selfMaskShares.push($root.cohort.v1.RevealedShare.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.keyShares && message.keyShares.length))
+                                message.keyShares = [];
+                            message.keyShares.push($root.cohort.v1.RevealedShare.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggUnmask
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggUnmask
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggUnmask.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggUnmask";
+            };
+
+            return SecAggUnmask;
+        })();
+
+        v1.RevealedShare = (function() {
+
+            /**
+             * Properties of a RevealedShare.
+             * @typedef {Object} cohort.v1.RevealedShare.$Properties
+             * @property {string|null} [owner] RevealedShare owner
+             * @property {Uint8Array|null} [share] RevealedShare share
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RevealedShare.
+             * @memberof cohort.v1
+             * @interface IRevealedShare
+             * @augments cohort.v1.RevealedShare.$Properties
+             * @deprecated Use cohort.v1.RevealedShare.$Properties instead.
+             */
+
+            /**
+             * Shape of a RevealedShare.
+             * @typedef {cohort.v1.RevealedShare.$Properties} cohort.v1.RevealedShare.$Shape
+             */
+
+            /**
+             * Constructs a new RevealedShare.
+             * @memberof cohort.v1
+             * @classdesc Represents a RevealedShare.
+             * @constructor
+             * @param {cohort.v1.RevealedShare.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RevealedShare = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RevealedShare owner.
+             * @member {string} owner
+             * @memberof cohort.v1.RevealedShare
+             * @instance
+             */
+            RevealedShare.prototype.owner = "";
+
+            /**
+             * RevealedShare share.
+             * @member {Uint8Array} share
+             * @memberof cohort.v1.RevealedShare
+             * @instance
+             */
+            RevealedShare.prototype.share = $util.newBuffer([]);
+
+            /**
+             * Creates a new RevealedShare instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.RevealedShare
+             * @static
+             * @param {cohort.v1.RevealedShare.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.RevealedShare} RevealedShare instance
+             * @type {{
+             *   (properties: cohort.v1.RevealedShare.$Shape): cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape;
+             *   (properties?: cohort.v1.RevealedShare.$Properties): cohort.v1.RevealedShare;
+             * }}
+             */
+            RevealedShare.create = function(properties) {
+                return new RevealedShare(properties);
+            };
+
+            /**
+             * Encodes the specified RevealedShare message. Does not implicitly {@link cohort.v1.RevealedShare.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.RevealedShare
+             * @static
+             * @param {cohort.v1.RevealedShare.$Properties} message RevealedShare message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RevealedShare.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.owner != null && $Object.hasOwnProperty.call(message, "owner") && message.owner !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.owner);
+                if (message.share != null && $Object.hasOwnProperty.call(message, "share") && message.share.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.share);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RevealedShare message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.RevealedShare
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape} RevealedShare
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RevealedShare.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.RevealedShare();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.owner = value;
+                            else
+                                delete message.owner;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.share = value;
+                            else
+                                delete message.share;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RevealedShare
+             * @function getTypeUrl
+             * @memberof cohort.v1.RevealedShare
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RevealedShare.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.RevealedShare";
+            };
+
+            return RevealedShare;
         })();
 
         v1.Update = (function() {

@@ -1,9 +1,10 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
+import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { encodeEnvelope, pb, tensorOf } from '../../proto/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
-import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../helpers/synthetic.ts';
+import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 
 let coordinator: Coordinator;
 let port: number;
@@ -95,14 +96,14 @@ describe('coordinator under bad input', () => {
   });
 
   it('rejects malformed updates, drops the sender from the round, and the round completes from honest clients', async () => {
-    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 3 }));
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 3, secureAggregation: { enabled: false } }));
     const completed = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
     const evil = await raw('evil');
     await evil.hello(SYNTH_FEATURES);
     await evil.waitFor((e) => e.body === 'jobOffer');
     evil.send({ jobId, joinJob: {} });
     for (const name of ['honest-1', 'honest-2']) {
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(name.length) });
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(name.length), identity: ed25519KeyPair() });
       daemons.push(d);
       d.start();
     }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
-import { syntheticDataset, syntheticJob } from '../helpers/synthetic.ts';
+import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,7 +31,7 @@ async function startCoordinator(dbPath: string, port = 0) {
 }
 
 function startClients(port: number, names: string[]) {
-  const clients = names.map((name, i) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(100 + i), backoffMinMs: 50, backoffMaxMs: 300 }));
+  const clients = names.map((name, i) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(100 + i), backoffMinMs: 50, backoffMaxMs: 300, identity: ed25519KeyPair() }));
   for (const c of clients) c.start();
   cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
   return clients;

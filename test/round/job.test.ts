@@ -5,6 +5,7 @@ import { parseJobSpec } from '../../core/job/spec.ts';
 const spec = parseJobSpec({
   name: 't', model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['x'], label: 'y',
   rounds: 2, minClients: 2, targetClients: 3, roundTimeoutMs: 1000, joinWaitMs: 500,
+  secureAggregation: { enabled: false }, // plaintext rounds; test/secagg drives the secure stage
 });
 const w0 = new Float32Array([0, 0]); // kernel [1,1] + bias [1]
 const metrics = (n: number, c: number) => ({ numExamples: n, numCorrect: c, loss: 0.5, accuracy: c / n, auc: 0.5 });

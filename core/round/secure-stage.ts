@@ -1,0 +1,79 @@
+/**
+ * The secure-aggregation stage of a training round: one SecAggServer session
+ * plus the per-phase deadlines the job machine enforces on it. Each phase
+ * gets the job's round timeout; a client silent past it is dropped, so one
+ * straggler can delay a phase but never stall the round.
+ */
+import { CohortError } from '../errors.ts';
+import {
+  SecAggServer, decodeSum, type ClientMessage, type Outgoing, type PhaseCounts, type SecureResult, type Session, type ServerPhase,
+} from '../secagg/index.ts';
+
+export class SecureStage {
+  private readonly server: SecAggServer;
+  private phase: ServerPhase;
+  private _deadline: number;
+
+  constructor(
+    readonly session: Session,
+    identityKeys: ReadonlyMap<string, Uint8Array>,
+    private readonly phaseTimeoutMs: number,
+    now: number,
+  ) {
+    this.server = new SecAggServer(session, identityKeys);
+    this.phase = this.server.phase;
+    this._deadline = now + phaseTimeoutMs;
+  }
+
+  get status(): 'open' | 'complete' | 'failed' {
+    const p = this.server.phase;
+    return p === 'done' ? 'complete' : p === 'failed' ? 'failed' : 'open';
+  }
+
+  get failure(): string {
+    return this.server.failure;
+  }
+
+  get deadline(): number {
+    return this._deadline;
+  }
+
+  get counts(): PhaseCounts {
+    return this.server.counts;
+  }
+
+  get survivors(): readonly string[] {
+    return this.server.survivors;
+  }
+
+  receive(from: string, msg: ClientMessage, now: number): { out: Outgoing[]; rejected: CohortError | null } {
+    const r = this.server.receive(from, msg);
+    this.onProgress(now);
+    return r;
+  }
+
+  drop(client: string, now: number): Outgoing[] {
+    const out = this.server.drop(client);
+    this.onProgress(now);
+    return out;
+  }
+
+  /** Drops the current phase's silent clients once its deadline passed. */
+  expire(now: number): Outgoing[] {
+    if (now < this._deadline) return [];
+    const out = this.server.expire();
+    this.onProgress(now);
+    return out;
+  }
+
+  result(): SecureResult {
+    return decodeSum(this.session, this.server.sum);
+  }
+
+  private onProgress(now: number): void {
+    if (this.server.phase !== this.phase) {
+      this.phase = this.server.phase;
+      this._deadline = now + this.phaseTimeoutMs;
+    }
+  }
+}

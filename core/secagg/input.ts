@@ -1,0 +1,48 @@
+/**
+ * What a client feeds into the secure sum, and how the coordinator reads the
+ * sum back. The weighted mean Σ n_i Δ_i / Σ n_i must survive dropouts, so each
+ * client sends w_i = n_i / N alongside w_i·Δ_i (N is a public bound on the
+ * round's examples): the sum then carries both Σ w_i Δ_i and Σ w_i over the
+ * survivors, whoever they turn out to be. Every coordinate is bounded by
+ * `clip` before quantization, so the sum of n inputs cannot wrap.
+ */
+import { CohortError } from '../errors.ts';
+import { dequantizeSum, quantize, type QuantParams } from './quantize.ts';
+import type { Session } from './session.ts';
+
+/** Extra words after the model delta: the weight and the weighted training loss. */
+export const EXTRA_WORDS = 2;
+
+export function quantParams(s: Session): QuantParams {
+  return { bits: s.bits, clip: s.clip, maxClients: s.participants.length };
+}
+
+export function encodeInput(s: Session, delta: Float32Array, numExamples: number, trainLoss: number): Uint32Array {
+  if (delta.length + EXTRA_WORDS !== s.vectorLength) throw new CohortError('E_UPDATE_LENGTH', `delta of ${delta.length} values for a session of ${s.vectorLength - EXTRA_WORDS}`);
+  if (!Number.isInteger(numExamples) || numExamples < 1 || numExamples > s.totalExamples) {
+    throw new CohortError('E_UPDATE_RANGE', `numExamples ${numExamples} outside [1, ${s.totalExamples}]`);
+  }
+  const w = numExamples / s.totalExamples;
+  const x = new Float32Array(s.vectorLength);
+  for (let i = 0; i < delta.length; i++) x[i] = w * delta[i]!;
+  x[delta.length] = w;
+  x[delta.length + 1] = w * Math.min(trainLoss, s.clip);
+  return quantize(x, quantParams(s));
+}
+
+export interface SecureResult {
+  meanDelta: Float64Array;
+  /** Σ w_i over the survivors: the fraction of the round's examples in the sum. */
+  weight: number;
+  trainLoss: number;
+}
+
+export function decodeSum(s: Session, sum: Uint32Array): SecureResult {
+  const total = dequantizeSum(sum, quantParams(s));
+  const d = s.vectorLength - EXTRA_WORDS;
+  const weight = total[d]!;
+  if (!(weight > 0)) throw new CohortError('E_ROUND_FAILED', 'secure sum carries no examples');
+  const meanDelta = new Float64Array(d);
+  for (let i = 0; i < d; i++) meanDelta[i] = total[i]! / weight;
+  return { meanDelta, weight, trainLoss: total[d + 1]! / weight };
+}

@@ -1,0 +1,104 @@
+/**
+ * `cohort simulate dropouts`: many synthetic hospitals train with secure
+ * aggregation while clients crash at every phase of the protocol. Each round,
+ * one client vanishes before each of the five phases (advertise keys, share
+ * keys, masked input, consistency check, unmasking); crashed daemons
+ * reconnect and rejoin later rounds. Every round must still complete, with
+ * exactly the clients that sent a masked input in the sum.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger, type Logger } from '../core/log.ts';
+import { CohortError } from '../core/errors.ts';
+import type { PhaseCounts } from '../core/secagg/index.ts';
+import { ed25519KeyPair } from '../core/secagg/index.ts';
+import { Coordinator } from '../coordinator/coordinator.ts';
+import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
+import { syntheticDataset, syntheticJob } from './synthetic.ts';
+
+export const PHASES: SecAggPhase[] = ['advertise', 'share', 'masked', 'consistency', 'unmask'];
+
+export interface DropoutsOptions {
+  clients?: number;
+  rounds?: number;
+  seed?: number;
+  log?: Logger;
+  onRound?: (round: number, total: number) => void;
+}
+
+export interface DropoutsRound {
+  round: number;
+  crashed: Record<SecAggPhase, string>;
+  phaseCounts: PhaseCounts | null;
+  participants: string[];
+  /** Participants whose input is not in the sum. */
+  dropped: string[];
+}
+
+export interface DropoutsResult {
+  scenario: 'dropouts';
+  clients: number;
+  rounds: DropoutsRound[];
+  roundsCompleted: number;
+  roundsFailed: number;
+  finalAccuracy: number;
+}
+
+export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResult> {
+  const n = o.clients ?? 20;
+  const rounds = o.rounds ?? 5;
+  const seed = o.seed ?? 1;
+  const log = o.log ?? silentLogger;
+  if (n < 10) throw new CohortError('E_CONFIG_INVALID', 'the dropouts scenario needs at least 10 clients (5 crash per round)');
+  const names = Array.from({ length: n }, (_, i) => `site-${String(i).padStart(2, '0')}`);
+  // Round r crashes five distinct clients, one before each phase.
+  const plan = new Map<string, Record<SecAggPhase, string>>();
+  for (let r = 1; r <= rounds; r++) {
+    plan.set(String(r), Object.fromEntries(PHASES.map((p, i) => [p, names[(r * 5 + i + seed) % n]!])) as Record<SecAggPhase, string>);
+  }
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-dropouts-')), 'coordinator.db');
+  const coordinator = new Coordinator({ dbPath, log, port: 0 });
+  const port = await coordinator.listen();
+  const clients = names.map((name, i) => new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name, log, identity: ed25519KeyPair(), dataset: syntheticDataset(seed * 1000 + i, 80, 40),
+    backoffMinMs: 50, backoffMaxMs: 200,
+    crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
+  }));
+  let failed = 0;
+  try {
+    // Every joined client takes part; 5 crash each round, so at least n - 5 answer.
+    const jobId = coordinator.submitJob(syntheticJob({
+      name: 'dropouts', rounds, minClients: n - 5, targetClients: n, roundTimeoutMs: 5_000, joinWaitMs: 2_000, seed,
+      secureAggregation: { dropoutFraction: 0.3 },
+    }));
+    const done = new Promise<void>((resolve, reject) => {
+      coordinator.on('round', (e) => e.jobId === jobId && o.onRound?.(e.record.round, e.totalRounds));
+      coordinator.on('roundFailed', (e) => {
+        if (e.jobId === jobId) failed++;
+      });
+      coordinator.on('job', (e) => {
+        if (e.jobId !== jobId) return;
+        if (e.status === 'completed') resolve();
+        else if (e.status !== 'running') reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
+      });
+    });
+    for (const c of clients) c.start();
+    await done;
+    const stored = coordinator.database.rounds(jobId);
+    const final = stored.at(-1)!;
+    return {
+      scenario: 'dropouts',
+      clients: n,
+      rounds: stored.filter((r) => r.kind === 'train').map((r) => ({
+        round: r.round, crashed: plan.get(String(r.round))!, phaseCounts: r.phaseCounts, participants: r.participants, dropped: r.dropped,
+      })),
+      roundsCompleted: stored.filter((r) => r.kind === 'train').length,
+      roundsFailed: failed,
+      finalAccuracy: final.pooled?.accuracy ?? Number.NaN,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.stop()));
+    await coordinator.close();
+  }
+}
