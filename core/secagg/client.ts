@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
-import { x25519KeyPair, x25519Agree, seal, open, sign, verify, zeroize } from './crypto.ts';
+import { x25519KeyPair, x25519Peer, X25519Party, seal, open, sign, verify, zeroize } from './crypto.ts';
 import { split, encodeShare } from './shamir.ts';
 import { addMaskInto } from './prg.ts';
 import {
@@ -111,9 +111,10 @@ export class SecAggClient {
     const keyShares = split(this.s!.secretKey, s.threshold, xs);
     const seedShares = split(this.selfSeed, s.threshold, xs);
     this.held.set(this.self, { keyShare: encodeShare(keyShares[0]!), seedShare: encodeShare(seedShares[0]!) });
+    const c = new X25519Party(this.c!.secretKey);
     const shares = holders.slice(1).map((v, j) => {
       const i = j + 1;
-      const key = shareKey(s, x25519Agree(this.c!.secretKey, this.peers.get(v)!.cPk), this.self, v);
+      const key = shareKey(s, c.agree(x25519Peer(this.peers.get(v)!.cPk)), this.self, v);
       const plaintext = encodeSharePair(encodeShare(keyShares[i]!), encodeShare(seedShares[i]!));
       const ciphertext = seal(key, plaintext, shareAad(s, this.self, v));
       zeroize(key, plaintext);
@@ -127,11 +128,12 @@ export class SecAggClient {
   onShares(msg: cohort.v1.SecAggShares.$Properties): void {
     this.expect('shared');
     const s = this.session;
+    const c = new X25519Party(this.c!.secretKey);
     for (const e of msg.shares ?? []) {
       const from = e.peer ?? '';
       const peer = this.peers.get(from);
       if (!peer || from === this.self || this.held.has(from)) throw new CohortError('E_SECAGG_BAD_SHARE', `share from "${from}", which is not a neighbour or already sent one`);
-      const key = shareKey(s, x25519Agree(this.c!.secretKey, peer.cPk), from, this.self);
+      const key = shareKey(s, c.agree(x25519Peer(peer.cPk)), from, this.self);
       const plaintext = open(key, e.ciphertext ?? new Uint8Array(0), shareAad(s, from, this.self));
       this.held.set(from, decodeSharePair(plaintext));
       zeroize(key, plaintext);
@@ -152,9 +154,10 @@ export class SecAggClient {
     const selfKey = selfMaskKey(s, this.selfSeed!, this.self);
     addMaskInto(y, selfKey, 1, s.bits);
     zeroize(selfKey);
+    const party = new X25519Party(this.s!.secretKey);
     for (const v of this.held.keys()) {
       if (v === this.self) continue;
-      const agreed = x25519Agree(this.s!.secretKey, this.peers.get(v)!.sPk);
+      const agreed = party.agree(x25519Peer(this.peers.get(v)!.sPk));
       const key = pairwiseMaskKey(s, agreed, this.self, v);
       addMaskInto(y, key, pairwiseSign(this.self, v), s.bits);
       zeroize(agreed, key);

@@ -6,7 +6,7 @@
  * (the signed-bytes encoding), bytes.ts (comparison and wiping). Internal to
  * core/secagg: coordinator/ and client/ go through index.ts.
  */
-export { x25519KeyPair, x25519PublicKey, x25519Agree, X25519_KEY_BYTES } from './x25519.ts';
+export { x25519KeyPair, x25519PublicKey, x25519Agree, x25519Peer, X25519Party, X25519_KEY_BYTES } from './x25519.ts';
 export { hkdf, deriveKey, keyInfo, KEY_PURPOSES, type KeyContext, type KeyPurpose } from './kdf.ts';
 export { seal, open, KEY_BYTES as AEAD_KEY_BYTES, NONCE_BYTES, TAG_BYTES } from './aead.ts';
 export { ed25519KeyPair, ed25519PublicKey, sign, verify, ED25519_SIGNATURE_BYTES } from './ed25519.ts';

@@ -13,7 +13,8 @@
  */
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
-import { x25519Agree, x25519PublicKey, verify, zeroize, constantTimeEqual } from './crypto.ts';
+import { X25519Party, x25519Peer, x25519PublicKey, verify, zeroize, constantTimeEqual } from './crypto.ts';
+import type { KeyObject } from 'node:crypto';
 import { combine, decodeShare, type Share } from './shamir.ts';
 import { addMaskInto } from './prg.ts';
 import { addInto } from './ring.ts';
@@ -304,15 +305,19 @@ export class SecAggServer {
         addMaskInto(this.acc, key, -1, s.bits);
         zeroize(seed, key);
       }
+      const peers = new Map<string, KeyObject>();
       for (const v of this.u2) {
         if (alive.has(v)) continue;
         const sk = combine(this.sharesOf(this.keyShares, v), s.threshold, SECRET_BYTES);
         if (!constantTimeEqual(x25519PublicKey(sk), this.keys.get(v)!.sPk)) {
           throw new CohortError('E_SECAGG_BAD_SHARE', `reconstructed mask key of ${v} does not match its advertised key`);
         }
+        const party = new X25519Party(sk);
         for (const u of neighboursOf(s, v)) {
           if (!alive.has(u)) continue;
-          const agreed = x25519Agree(sk, this.keys.get(u)!.sPk);
+          let peer = peers.get(u);
+          if (!peer) peers.set(u, (peer = x25519Peer(this.keys.get(u)!.sPk)));
+          const agreed = party.agree(peer);
           const key = pairwiseMaskKey(s, agreed, u, v);
           // u added pairwiseSign(u, v)·mask; take it back out.
           addMaskInto(this.acc, key, pairwiseSign(u, v) === 1 ? -1 : 1, s.bits);
