@@ -211,7 +211,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       case 'jobEvent': {
         const kind = ['UNSPECIFIED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'][env.jobEvent?.kind ?? 0] ?? 'UNSPECIFIED';
         this.log.info({ job: env.jobId, kind, reason: env.jobEvent?.reason }, 'job event');
-        if (kind !== 'STARTED') this.jobs.delete(env.jobId);
+        if (kind !== 'STARTED') {
+          this.jobs.delete(env.jobId);
+          this.sessions.get(env.jobId)?.client.forget();
+          this.sessions.delete(env.jobId);
+        }
         this.emit('jobEvent', { jobId: env.jobId, kind, reason: env.jobEvent?.reason ?? '' });
         return;
       }
@@ -276,6 +280,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const client = new SecAggClient(session, this.name, this.opts.identity);
     // Quantized before any key is made: the input is fixed once the session starts.
     const input = encodeInput(session, out.delta, out.numExamples, out.loss);
+    // A new round supersedes whatever session the job had: its secrets go now.
+    this.sessions.get(cfg.jobId)?.client.forget();
     this.sessions.set(cfg.jobId, { round: cfg.round, client, via: cfg.via, input });
     if (this.crashes(cfg.jobId, cfg.round, 'advertise', cfg.via)) return;
     this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: client.advertise() }, cfg.via);

@@ -44,7 +44,7 @@ export class SecAggClient {
   private c: { secretKey: Uint8Array; publicKey: Uint8Array } | null = null;
   private s: { secretKey: Uint8Array; publicKey: Uint8Array } | null = null;
   private selfSeed: Uint8Array | null = null;
-  /** Neighbours that advertised keys (U1 ∩ N(self)), with their verified keys. */
+  /** Neighbours that advertised keys (U1 ∩ N(self)), with their verified keys; u1 adds this client. */
   private readonly peers = new Map<string, PeerKeys>();
   /** Shares held for this client and each neighbour that reached ShareKeys (U2 ∩ N(self)). */
   private readonly held = new Map<string, { keyShare: Uint8Array; seedShare: Uint8Array }>();
@@ -78,10 +78,11 @@ export class SecAggClient {
   onKeys(msg: Keys): cohort.v1.SecAggShares.$Properties {
     this.expect('advertised');
     const s = this.session;
+    const neighbourhood = new Set([this.self, ...neighboursOf(s, this.self)]);
     const seen = new Set<string>();
     for (const k of msg.clients ?? []) {
       const name = k.name ?? '';
-      if (!s.xOf.has(name) || seen.has(name)) throw new CohortError('E_SECAGG_PROTOCOL', `key list names an unknown or repeated client "${name}"`);
+      if (!neighbourhood.has(name) || seen.has(name)) throw new CohortError('E_SECAGG_PROTOCOL', `key list names "${name}", not a neighbour or repeated`);
       seen.add(name);
       const cPk = k.cPk ?? new Uint8Array(0);
       const sPk = k.sPk ?? new Uint8Array(0);
@@ -95,12 +96,12 @@ export class SecAggClient {
     if (!mine || !equalBytes(mine.cPk, this.c!.publicKey) || !equalBytes(mine.sPk, this.s!.publicKey)) {
       throw new CohortError('E_SECAGG_PROTOCOL', 'the key list does not carry this client\'s own keys');
     }
-    if (this.u1.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${this.u1.size} clients advertised keys; threshold is ${s.threshold}`);
     for (const v of neighboursOf(s, this.self)) {
       const keys = this.u1.get(v);
       if (keys) this.peers.set(v, keys);
     }
-    if (this.peers.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${this.peers.size} neighbours advertised keys; threshold is ${s.threshold}`);
+    // Holders of this client's secrets: its live neighbours and itself.
+    if (this.peers.size + 1 < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${this.peers.size} neighbours advertised keys; threshold is ${s.threshold}`);
 
     this.selfSeed = randomBytes(SECRET_BYTES);
     // The client holds one share of its own secrets too, as in Bonawitz et al.
@@ -171,7 +172,7 @@ export class SecAggClient {
     const survivors = [...new Set(msg.survivors ?? [])].sort();
     if (survivors.length !== (msg.survivors ?? []).length) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list repeats a client');
     if (!survivors.includes(this.self)) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list omits this client, which sent its input');
-    if (survivors.some((v) => !this.u1.has(v))) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client that never advertised keys');
+    if (survivors.some((v) => !this.session.xOf.has(v))) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client outside the round');
     if (survivors.length < this.session.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors.length} survivors; threshold is ${this.session.threshold}`);
     this.survivors = survivors;
     this.phase = 'checked';
@@ -190,9 +191,11 @@ export class SecAggClient {
     const s = this.session;
     const transcript = survivorsTranscript(s, this.survivors);
     const signers = new Set<string>();
+    // Bell et al.: the check is local; signatures of this client's surviving
+    // neighbourhood (and its own) must agree on the survivor set.
     for (const sig of msg.signatures ?? []) {
       const name = sig.name ?? '';
-      if (!this.survivors.includes(name) || signers.has(name)) continue;
+      if (!this.survivors.includes(name) || signers.has(name) || !this.u1.has(name)) continue;
       if (!verify(this.u1.get(name)!.identityKey, transcript, sig.signature ?? new Uint8Array(0))) {
         throw new CohortError('E_SECAGG_BAD_SIGNATURE', `consistency signature of "${name}" is invalid`);
       }

@@ -79,6 +79,7 @@ export class SecAggServer {
   private readonly seedShares = new Map<string, Share[]>();
   private readonly keyShares = new Map<string, Share[]>();
   private acc: Uint32Array;
+  private readonly scratch: Uint32Array;
   private _sum: Uint32Array | null = null;
 
   constructor(
@@ -87,6 +88,7 @@ export class SecAggServer {
   ) {
     this.expected = new Set(session.participants);
     this.acc = new Uint32Array(session.vectorLength);
+    this.scratch = new Uint32Array(session.vectorLength);
   }
 
   get phase(): ServerPhase {
@@ -189,7 +191,9 @@ export class SecAggServer {
       if (bytes.byteLength !== s.vectorLength * 4) {
         throw new CohortError('E_UPDATE_LENGTH', `masked input of ${bytes.byteLength} bytes; expected ${s.vectorLength * 4}`);
       }
-      const words = new Uint32Array(s.vectorLength);
+      // One scratch vector for every input: the frame's bytes may sit at any
+      // alignment, and a fresh copy per client would be n·d of garbage.
+      const words = this.scratch;
       new Uint8Array(words.buffer).set(bytes);
       if (s.bits < 32) {
         const limit = 2 ** s.bits;
@@ -245,11 +249,15 @@ export class SecAggServer {
     switch (this._phase) {
       case 'advertise': {
         this.counts.advertise = done.length;
-        const clients = done.map((name) => {
+        const entry = (name: string) => {
           const k = this.keys.get(name)!;
           return { name, cPk: k.cPk, sPk: k.sPk, signature: k.signature, identityKey: k.identityKey };
-        });
-        for (const to of done) out.push({ to, body: { secaggKeys: { clients } } });
+        };
+        // Each client gets its own neighbourhood only: O(k) per client in SecAgg+.
+        for (const to of done) {
+          const clients = [to, ...neighboursOf(s, to)].filter((v) => this.keys.has(v)).map(entry);
+          out.push({ to, body: { secaggKeys: { clients } } });
+        }
         this.next('share', done);
         break;
       }
@@ -273,8 +281,11 @@ export class SecAggServer {
         break;
       case 'consistency': {
         this.counts.consistency = done.length;
-        const signatures = done.map((name) => ({ name, signature: this.signatures.get(name)! }));
-        for (const to of done) out.push({ to, body: { secaggUnmaskRequest: { signatures } } });
+        const signed = new Set(done);
+        for (const to of done) {
+          const signatures = [to, ...neighboursOf(s, to)].filter((v) => signed.has(v)).map((name) => ({ name, signature: this.signatures.get(name)! }));
+          out.push({ to, body: { secaggUnmaskRequest: { signatures } } });
+        }
         this.next('unmask', done);
         break;
       }
