@@ -1,17 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 import { GRAPH_SEED_BYTES, neighbourGraph } from '../../core/secagg/graph.ts';
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CohortError ? e.code : `not a CohortError: ${String(e)}`;
-  }
-  return undefined;
-};
+const code = errorCode;
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `h${String(i).padStart(3, '0')}`);
 const seedOf = (byte: number) => new Uint8Array(GRAPH_SEED_BYTES).fill(byte);

@@ -1,16 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 import { MAX_CLIENTS, assessParams, chooseParams, type Adversary, type ParamsOptions } from '../../core/secagg/params.ts';
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CohortError ? e.code : `not a CohortError: ${String(e)}`;
-  }
-  return undefined;
-};
+const code = errorCode;
 
 const tryChoose = (o: ParamsOptions) => {
   try {

@@ -1,18 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 import { CHUNK_BYTES, SEED_BYTES, addMaskInto, expandMask } from '../../core/secagg/prg.ts';
 import { addInto, subInto } from '../../core/secagg/ring.ts';
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CohortError ? e.code : `not a CohortError: ${String(e)}`;
-  }
-  return undefined;
-};
+const code = errorCode;
 
 const CHUNK_WORDS = CHUNK_BYTES / 4;
 

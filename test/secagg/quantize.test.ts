@@ -1,17 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 import { dequantizeSum, quantize, scaleFor, type QuantParams } from '../../core/secagg/quantize.ts';
 import { addInto } from '../../core/secagg/ring.ts';
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CohortError ? e.code : `not a CohortError: ${String(e)}`;
-  }
-  return undefined;
-};
+const code = errorCode;
 
 /** Rounding always up (u = 0) or never up (u just below 1): the two extremes of randomised rounding. */
 const ALWAYS_UP = (): number => 0;

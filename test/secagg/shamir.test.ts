@@ -1,20 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 import { P, add, inv, mul, randomElements, sub } from '../../core/secagg/field.ts';
 import {
   MAX_X, combine, decodeShare, encodeShare, encodedShareLength, split, splitWithCoefficients, type Share,
 } from '../../core/secagg/shamir.ts';
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CohortError ? e.code : `not a CohortError: ${String(e)}`;
-  }
-  return undefined;
-};
+const code = errorCode;
 
 /** A secret from 16-bit chunks, little-endian as shamir.ts reads them. */
 const chunksToBytes = (chunks: number[]): Uint8Array => new Uint8Array(chunks.flatMap((c) => [c & 0xff, c >>> 8]));
