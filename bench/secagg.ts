@@ -144,7 +144,7 @@ export function runCase(c: Case): CaseResult {
     toServer(p, { secaggAdvertise: ad });
   }
   const keyList = {
-    clients: participants.map((p) => ({ name: p, cPk: keys.get(p)!.c.publicKey, sPk: keys.get(p)!.s.publicKey, signature: sign(ids.get(p)!.secretKey, advertiseTranscript(session, p, keys.get(p)!.c.publicKey, keys.get(p)!.s.publicKey)), identityKey: ids.get(p)!.publicKey })),
+    clients: [measured, ...neighboursOf(session, measured)].sort().map((p) => ({ name: p, cPk: keys.get(p)!.c.publicKey, sPk: keys.get(p)!.s.publicKey, signature: sign(ids.get(p)!.secretKey, advertiseTranscript(session, p, keys.get(p)!.c.publicKey, keys.get(p)!.s.publicKey)), identityKey: ids.get(p)!.publicKey })),
   };
   // Phase 1: shares. Ciphertexts between simulated clients are random bytes of the real size.
   const measuredShares = timed(() => client.onKeys(keyList));

@@ -5,7 +5,7 @@
  * CCS 2017, rounds AdvertiseKeys and ConsistencyCheck of the active-adversary
  * protocol). Sign only canonical.ts's `signedBytes`.
  */
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, verify as opensslVerify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { CohortError } from '../errors.ts';
 import { checkBytes, isBytes, moveToUint8Array } from './bytes.ts';
@@ -13,14 +13,6 @@ import { checkBytes, isBytes, moveToUint8Array } from './bytes.ts';
 export const ED25519_SECRET_BYTES = 32;
 export const ED25519_PUBLIC_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
-
-/**
- * Strict RFC 8032 §5.1.7 verification rather than noble's ZIP-215 default:
- * non-canonical encodings of R or A and small-order public keys are refused,
- * so a signature cannot be re-encoded into a second valid one and a crafted
- * low-order identity key cannot make one signature valid for many messages.
- */
-const STRICT = { zip215: false } as const;
 
 /** A fresh identity key pair; the secret is the 32-byte RFC 8032 §5.1.5 seed, from node:crypto. */
 export function ed25519KeyPair(): { secretKey: Uint8Array; publicKey: Uint8Array } {
@@ -46,6 +38,12 @@ export function sign(secret: Uint8Array, message: Uint8Array): Uint8Array {
 }
 
 /**
+ * Strict RFC 8032 §5.1.7 verification, not the lenient ZIP-215 rules:
+ * non-canonical encodings of R or A, S >= L and small-order public keys are
+ * refused, so a signature cannot be re-encoded into a second valid one and a
+ * crafted low-order identity key cannot make one signature valid for many
+ * messages.
+ *
  * True iff `signature` is a valid strict-RFC 8032 signature of `message` under
  * `publicKey`. Never throws: a malformed key, message or signature (wrong
  * type or length, not a curve point) is simply not a valid signature, so a
@@ -56,8 +54,50 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
   if (!isBytes(message)) return false;
   if (!isBytes(signature) || signature.length !== ED25519_SIGNATURE_BYTES) return false;
   try {
-    return ed25519.verify(signature, message, publicKey, STRICT);
+    // The strict-encoding rules are checked here with noble (cheap: two point
+    // decodings, the key's cached); the curve arithmetic runs in OpenSSL,
+    // ~8x faster, which matters to a server checking 2n signatures a round.
+    const key = strictKey(publicKey);
+    if (!key || !canonicalScalar(signature.subarray(32)) || !canonicalPoint(signature.subarray(0, 32))) return false;
+    return opensslVerify(null, message, key, signature);
   } catch {
     return false;
   }
+}
+
+/** Order of the prime subgroup, L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
+const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** Identity keys recur every round: their strict decoding and parsed form are cached. */
+const KEY_CACHE_LIMIT = 4096;
+const keyCache = new Map<string, KeyObject | null>();
+
+function strictKey(publicKey: Uint8Array): KeyObject | null {
+  const id = Buffer.from(publicKey).toString('hex');
+  const hit = keyCache.get(id);
+  if (hit !== undefined) return hit;
+  let key: KeyObject | null = null;
+  if (canonicalPoint(publicKey) && !ed25519.Point.fromBytes(publicKey, false).isSmallOrder()) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+  }
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+  keyCache.set(id, key);
+  return key;
+}
+
+/** A strict (RFC 8032 §5.1.3) encoding of a curve point: y < p and a valid x. */
+function canonicalPoint(bytes: Uint8Array): boolean {
+  try {
+    ed25519.Point.fromBytes(bytes, false);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** S < L (RFC 8032 §5.1.7 step 1): rejects the S + L re-encoding of a signature. */
+function canonicalScalar(s: Uint8Array): boolean {
+  let v = 0n;
+  for (let i = s.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(s[i]!);
+  return v < L;
 }
