@@ -3,16 +3,19 @@ import { Command } from 'commander';
 import { CohortError } from './core/errors.ts';
 import { registerCoordinator } from './coordinator/cli.ts';
 import { registerClient, registerKeys } from './client/cli.ts';
+import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
     .description('privacy-preserving federated learning for hospital networks')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .enablePositionalOptions();
   registerCoordinator(program);
   registerClient(program);
   registerKeys(program);
+  registerAccountant(program);
   registerSimulate(program);
   return program;
 }
