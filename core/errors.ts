@@ -48,7 +48,7 @@ export const ERRORS = {
   E_SECAGG_DECRYPT: { close: undefined, doc: 'an encrypted secure-aggregation message failed authentication (wrong key, associated data, or tampered bytes)' },
   E_SECAGG_BAD_INPUT: { close: undefined, doc: 'a secure-aggregation crypto function got an argument of the wrong type, length or range' },
   // Privacy accounting
-  E_PRIVACY_PARAMS: { close: undefined, doc: 'privacy accounting got an invalid parameter (sampling rate, noise multiplier, order, steps, epsilon or delta) or a target it cannot reach' },
+  E_PRIVACY_PARAMS: { close: undefined, doc: 'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach' },
   E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
 } as const satisfies Record<string, { close: number | undefined; doc: string }>;
 
