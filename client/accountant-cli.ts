@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CohortError } from '../core/errors.ts';
-import { DEFAULT_ORDERS, calibrateSigma, rdpDelta, rdpEpsilon } from '../core/privacy/index.ts';
+import { DEFAULT_ORDERS, calibrateSigma, pldDelta, pldEpsilon, rdpDelta, rdpEpsilon } from '../core/privacy/index.ts';
 
 function numberArg(name: string, check: (x: number) => boolean, expected: string) {
   return (v: string): number => {
@@ -35,7 +35,7 @@ interface SpendOptions {
   steps: number;
   delta?: number;
   epsilon?: number;
-  accountant: 'rdp';
+  accountant: 'rdp' | 'pld';
   orders?: number[];
   json: boolean;
 }
@@ -51,7 +51,7 @@ export function registerAccountant(program: Command): void {
     .option('--steps <n>', 'number of steps (required)', stepsArg)
     .option('--delta <delta>', 'target delta: print epsilon', deltaArg)
     .option('--epsilon <epsilon>', 'target epsilon: print delta', epsilonArg)
-    .addOption(new Option('--accountant <name>', 'accountant').choices(['rdp']).default('rdp'))
+    .addOption(new Option('--accountant <name>', 'rdp (Renyi DP) or pld (privacy loss distribution: tighter)').choices(['rdp', 'pld']).default('rdp'))
     .option('--orders <list>', `RDP orders (default: ${DEFAULT_ORDERS.length} orders from 1.1 to 1024)`, ordersArg)
     .option('--json', 'machine-readable output (RDP: with the value at each order)', false)
     .action((o: SpendOptions) => {
@@ -63,6 +63,18 @@ export function registerAccountant(program: Command): void {
       }
       const orders = o.orders ?? DEFAULT_ORDERS;
       const base = { q: o.q, sigma: o.sigma, steps: o.steps, orders };
+      if (o.accountant === 'pld') {
+        if (o.delta !== undefined) {
+          const epsilon = pldEpsilon({ q: o.q, sigma: o.sigma, steps: o.steps, delta: o.delta });
+          if (o.json) print({ accountant: 'pld', ...params(o), delta: o.delta, epsilon });
+          else process.stdout.write(`epsilon = ${epsilon} (delta = ${o.delta}, PLD accountant)\n`);
+        } else {
+          const delta = pldDelta({ q: o.q, sigma: o.sigma, steps: o.steps, epsilon: o.epsilon! });
+          if (o.json) print({ accountant: 'pld', ...params(o), epsilon: o.epsilon, delta });
+          else process.stdout.write(`delta = ${delta} (epsilon = ${o.epsilon}, PLD accountant)\n`);
+        }
+        return;
+      }
       if (o.delta !== undefined) {
         const r = rdpEpsilon({ ...base, delta: o.delta });
         if (o.json) print({ accountant: 'rdp', ...params(o), delta: o.delta, epsilon: r.epsilon, order: r.order, rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })) });
@@ -80,12 +92,15 @@ export function registerAccountant(program: Command): void {
     .requiredOption('--delta <delta>', 'target delta', deltaArg)
     .requiredOption('--q <rate>', 'sampling rate per step', qArg)
     .requiredOption('--steps <n>', 'number of steps', stepsArg)
+    .addOption(new Option('--accountant <name>', 'rdp or pld').choices(['rdp', 'pld']).default('rdp'))
     .option('--json', 'machine-readable output', false)
-    .action((o: { epsilon: number; delta: number; q: number; steps: number; json: boolean }) => {
-      const sigma = calibrateSigma({ targetEpsilon: o.epsilon, delta: o.delta, q: o.q, steps: o.steps });
-      const achieved = rdpEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }).epsilon;
-      if (o.json) print({ accountant: 'rdp', q: o.q, steps: o.steps, delta: o.delta, targetEpsilon: o.epsilon, sigma, epsilon: achieved });
-      else process.stdout.write(`sigma = ${sigma} (epsilon ${achieved} <= ${o.epsilon} at delta ${o.delta}, RDP accountant)\n`);
+    .action((o: { epsilon: number; delta: number; q: number; steps: number; accountant: 'rdp' | 'pld'; json: boolean }) => {
+      const epsilonAt = (sigma: number) =>
+        o.accountant === 'pld' ? pldEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }) : rdpEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }).epsilon;
+      const sigma = calibrateSigma({ targetEpsilon: o.epsilon, delta: o.delta, q: o.q, steps: o.steps, accountant: epsilonAt });
+      const achieved = epsilonAt(sigma);
+      if (o.json) print({ accountant: o.accountant, q: o.q, steps: o.steps, delta: o.delta, targetEpsilon: o.epsilon, sigma, epsilon: achieved });
+      else process.stdout.write(`sigma = ${sigma} (epsilon ${achieved} <= ${o.epsilon} at delta ${o.delta}, ${o.accountant.toUpperCase()} accountant)\n`);
     });
 }
 

@@ -1,13 +1,17 @@
 /**
- * Differential-privacy accounting: the public door of core/privacy.
- * RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang
- * 2019), its conversion to (ε, δ) (Canonne, Kamath, Steinke 2020) and noise
- * calibration for a budget; noise from the CSPRNG: continuous Gaussian for
- * DP-SGD and the exact discrete Gaussian (Canonne, Kamath, Steinke 2020) for
- * integer noise inside secure aggregation.
+ * Differential privacy: the public door of core/privacy.
+ * - RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang
+ *   2019) and its conversion to (ε, δ) (Canonne, Kamath, Steinke 2020);
+ * - its privacy loss distribution (PLD; discretised, pessimistic, composed by
+ *   FFT, as Google's dp_accounting), the tighter bound;
+ * - noise calibration for a budget;
+ * - noise from the CSPRNG: continuous Gaussian for DP-SGD, the exact discrete
+ *   Gaussian (Canonne, Kamath, Steinke 2020) for integers in the secure sum.
  */
 export { DEFAULT_ORDERS, MAX_ORDER, rdpSampledGaussian, composeRdp, type SampledGaussianRun } from './rdp.ts';
 export { epsilonForDelta, deltaForEpsilon, rdpEpsilon, rdpDelta, type EpsilonAtOrder, type DeltaAtOrder, type RdpRun } from './conversion.ts';
 export { calibrateSigma, SIGMA_REL_TOL, MIN_SIGMA, MAX_SIGMA, type CalibrateOptions } from './calibrate.ts';
 export { gaussianNoise } from './gaussian.ts';
 export { discreteGaussian, discreteGaussianVector, rationalFromNumber, MAX_SIGMA2, MAX_SIGMA2_INT32, type Rational } from './discrete-gaussian.ts';
+export { pldEpsilon, pldDelta, sampledGaussianPld, pldDeltaFor, pldEpsilonFor, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, type PldRun, type SampledGaussianPld } from './pld.ts';
+export type { PldPmf } from './pld-pmf.ts';

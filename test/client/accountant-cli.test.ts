@@ -34,6 +34,15 @@ describe('cohort accountant', () => {
     expect(r.epsilon).toBeLessThanOrEqual(8);
   });
 
+  it('the PLD accountant gives a smaller epsilon and needs less noise than RDP', () => {
+    const args = ['--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json'];
+    const rdp = JSON.parse(cohort(['accountant', ...args]).out).epsilon;
+    const pld = JSON.parse(cohort(['accountant', ...args, '--accountant', 'pld']).out);
+    expect(pld.accountant).toBe('pld');
+    expect(pld.epsilon).toBeLessThan(rdp * 0.95);
+    expect(pld.epsilon).toBeGreaterThan(rdp * 0.75);
+  });
+
   it('refuses bad or missing parameters with a clear message', () => {
     expect(cohort(['accountant', '--q', '2', '--sigma', '1', '--steps', '1', '--delta', '1e-5']).err).toMatch(/--q expected a sampling rate in \[0, 1\]/);
     expect(cohort(['accountant', '--sigma', '1', '--steps', '1', '--delta', '1e-5']).err).toMatch(/E_CONFIG_INVALID: --q is required/);
