@@ -184,6 +184,43 @@ export function selfCompose(pmf: PldPmf, times: number, limits: ComposeLimits): 
 }
 
 /**
+ * The PLD of running the mechanisms of `a` and `b` one after the other: the
+ * convolution of their masses (a linear one, padded so nothing wraps) and
+ * mass at +∞ 1 − (1 − m_a)(1 − m_b). Both must share one grid spacing.
+ * Entries the inverse transform leaves negative are clamped to 0 (adds mass).
+ */
+export function compose(a: PldPmf, b: PldPmf, maxBins: number): PldPmf {
+  if (a.discretization !== b.discretization) {
+    throw new CohortError('E_PRIVACY_PARAMS', `cannot compose PLDs on different grids (${a.discretization} and ${b.discretization})`);
+  }
+  const width = a.probs.length + b.probs.length - 1;
+  const size = nextPowerOfTwo(width);
+  if (size > maxBins) throw new CohortError('E_PRIVACY_PARAMS', `composing needs ${size} grid points, over the limit of ${maxBins}`);
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  re.set(a.probs);
+  im.set(b.probs);
+  // Two real transforms in one complex one: X = A + iB, then A·B from X's symmetric parts.
+  fft(re, im);
+  const pr = new Float64Array(size);
+  const pi = new Float64Array(size);
+  for (let j = 0; j < size; j++) {
+    const k = (size - j) & (size - 1);
+    const ar = (re[j]! + re[k]!) / 2;
+    const ai = (im[j]! - im[k]!) / 2;
+    const br = (im[j]! + im[k]!) / 2;
+    const bi = (re[k]! - re[j]!) / 2;
+    pr[j] = ar * br - ai * bi;
+    pi[j] = ar * bi + ai * br;
+  }
+  fft(pr, pi, true);
+  const probs = new Float64Array(width);
+  for (let i = 0; i < width; i++) probs[i] = pr[i]! > 0 ? pr[i]! : 0;
+  const infinityMass = Math.min(1, a.infinityMass + b.infinityMass - a.infinityMass * b.infinityMass);
+  return { discretization: a.discretization, offset: a.offset + b.offset, probs, infinityMass };
+}
+
+/**
  * δ(ε) of the discrete PLD by (1): the mass at +∞ plus Σ_{l > ε} p_l(1 − e^{ε−l}),
  * summed from the largest loss down (small terms first), capped at 1.
  */

@@ -30,7 +30,7 @@
 import { CohortError } from '../errors.ts';
 import { MAX_FFT_SIZE } from './fft.ts';
 import { sampledGaussianPmf, type Adjacency } from './gaussian-pld.ts';
-import { hockeyStickDelta, hockeyStickEpsilon, selfCompose, type PldPmf } from './pld-pmf.ts';
+import { compose, hockeyStickDelta, hockeyStickEpsilon, selfCompose, type PldPmf } from './pld-pmf.ts';
 import { checkQ, checkSigma, checkSteps } from './rdp.ts';
 
 /**
@@ -130,6 +130,26 @@ export function sampledGaussianPld(run: PldRun): SampledGaussianPld {
     );
   const remove = composed('remove');
   return { remove, add: q === 1 ? remove : composed('add') };
+}
+
+/**
+ * The PLD of several sampled-Gaussian runs one after another (a hospital's
+ * jobs, each with its own q and σ): each run composed with itself by
+ * sampledGaussianPld, then the runs convolved, per direction. All runs use
+ * one grid (`discretization` and `maxBins` of the first run, or the defaults).
+ */
+export function composeSampledGaussianPlds(runs: readonly PldRun[]): SampledGaussianPld {
+  const discretization = runs[0]?.discretization ?? DEFAULT_DISCRETIZATION;
+  const maxBins = runs[0]?.maxBins ?? DEFAULT_MAX_BINS;
+  let acc: SampledGaussianPld = { remove: identity(discretization), add: identity(discretization) };
+  acc.add = acc.remove;
+  for (const run of runs) {
+    const next = sampledGaussianPld({ ...run, discretization, maxBins });
+    const remove = compose(acc.remove, next.remove, maxBins);
+    const symmetric = acc.add === acc.remove && next.add === next.remove;
+    acc = { remove, add: symmetric ? remove : compose(acc.add, next.add, maxBins) };
+  }
+  return acc;
 }
 
 /** δ at ε of a composed PLD: the larger of the two directions. Throws E_PRIVACY_PARAMS unless ε is finite and ≥ 0. */

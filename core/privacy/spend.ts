@@ -1,0 +1,83 @@
+/**
+ * What a sequence of DP releases costs, by both accountants: the privacy
+ * spend of one round, one job, or everything a hospital has trained on a
+ * dataset. Mechanisms compose sequentially (the same records take part in
+ * each), so RDP curves add per order (Mironov 2017, Prop. 1) and PLDs
+ * convolve (pld.ts). The `accountant` named by the job or the hospital is
+ * the bound charged; the other is reported beside it for the ledger.
+ */
+import { CohortError } from '../errors.ts';
+import { epsilonForDelta } from './conversion.ts';
+import { composeSampledGaussianPlds, pldEpsilonFor, type PldRun } from './pld.ts';
+import { DEFAULT_ORDERS, rdpSampledGaussian } from './rdp.ts';
+
+export type AccountantName = 'pld' | 'rdp';
+
+/** `steps` steps of the Poisson-subsampled Gaussian mechanism (DP-SGD; q = 1 is the plain Gaussian). */
+export interface SampledGaussianMechanism {
+  kind: 'sampled-gaussian';
+  q: number;
+  sigma: number;
+  steps: number;
+}
+
+export type Mechanism = SampledGaussianMechanism;
+
+export interface SpendReport {
+  /** δ every figure is stated at. */
+  delta: number;
+  /** The ε charged: `bound`'s. */
+  epsilon: number;
+  bound: AccountantName;
+  rdp: { epsilon: number; order: number };
+  /** ε by PLD; null when some mechanism has no PLD here. */
+  pld: number | null;
+}
+
+/** The spend of nothing: ε = 0 at any δ. */
+export function noSpend(delta: number, bound: AccountantName): SpendReport {
+  return { delta, epsilon: 0, bound, rdp: { epsilon: 0, order: DEFAULT_ORDERS[0]! }, pld: bound === 'pld' ? 0 : null };
+}
+
+/** Runs with the same (q, σ) are one run with the steps summed: composition is the same either way, and one PLD is cheaper than two. */
+function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[] {
+  const byParams = new Map<string, SampledGaussianMechanism>();
+  for (const m of mechanisms) {
+    if (m.steps === 0 || m.q === 0) continue;
+    const key = `${m.q}/${m.sigma}`;
+    const seen = byParams.get(key);
+    if (seen) seen.steps += m.steps;
+    else byParams.set(key, { ...m });
+  }
+  return [...byParams.values()];
+}
+
+/**
+ * ε at δ of running every mechanism in turn. Throws E_PRIVACY_PARAMS for an
+ * invalid mechanism or δ (checked by the accountants).
+ */
+export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
+  if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
+  const runs = mergeRuns(mechanisms);
+  if (runs.length === 0) return noSpend(delta, accountant);
+  const orders = DEFAULT_ORDERS;
+  const rdp = new Array<number>(orders.length).fill(0);
+  for (const r of runs) rdpSampledGaussian(r.q, r.sigma, orders).forEach((v, i) => (rdp[i]! += v * r.steps));
+  const byRdp = epsilonForDelta(rdp, orders, delta);
+  const pldRuns: PldRun[] = runs.map((r) => ({ q: r.q, sigma: r.sigma, steps: r.steps }));
+  const pld = pldOrNull(pldRuns, delta);
+  // RDP is a valid bound too: when the PLD grid would be too large the charge falls back to it, and says so.
+  const bound: AccountantName = accountant === 'pld' && pld !== null ? 'pld' : 'rdp';
+  const epsilon = bound === 'pld' ? pld! : byRdp.epsilon;
+  return { delta, epsilon, bound, rdp: { epsilon: byRdp.epsilon, order: byRdp.order }, pld };
+}
+
+/** ε by PLD, or null when its grid would exceed the limit (very long runs at small σ). */
+function pldOrNull(runs: PldRun[], delta: number): number | null {
+  try {
+    return pldEpsilonFor(composeSampledGaussianPlds(runs), delta);
+  } catch (err) {
+    if (err instanceof CohortError && err.code === 'E_PRIVACY_PARAMS' && /grid points/.test(err.message)) return null;
+    throw err;
+  }
+}
