@@ -109,6 +109,7 @@ export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
     strategy: { ...spec.strategy },
     seed: spec.seed,
     secureAggregation: { ...spec.secureAggregation },
+    ...(spec.privacy ? { privacy: { ...spec.privacy } } : {}),
   };
 }
 
@@ -150,7 +151,22 @@ export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefi
       dropoutFraction: w.secureAggregation?.dropoutFraction ?? 0,
       corruptFraction: w.secureAggregation?.corruptFraction ?? 0,
     },
+    ...(w.privacy ? { privacy: privacyFromWire(w.privacy) } : {}),
   });
+}
+
+/** proto3 has no "absent" for a scalar: zeros of optional fields mean "not given". */
+function privacyFromWire(p: cohort.v1.PrivacySpec.$Properties): Record<string, unknown> {
+  return {
+    unit: p.unit ?? '',
+    epsilon: p.epsilon ?? 0,
+    delta: p.delta ?? 0,
+    clip: p.clip ?? 0,
+    accountant: p.accountant ?? '',
+    ...(p.noiseMultiplier ? { noiseMultiplier: p.noiseMultiplier } : {}),
+    ...(p.samplingRate ? { samplingRate: p.samplingRate } : {}),
+    ...(p.minSurvivors ? { minSurvivors: p.minSurvivors } : {}),
+  };
 }
 
 /** Metrics on the wire: an undefined AUC (one-class split) is an absent field, never NaN. */

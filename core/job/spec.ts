@@ -50,6 +50,31 @@ export const secureAggregationSchema = z.strictObject({
   corruptFraction: z.number().finite().min(0).max(0.33).default(0.05),
 });
 
+/**
+ * The job's differential-privacy guarantee, stated in its privacy unit:
+ * - `record`: one patient record at one hospital. Each hospital runs DP-SGD
+ *   (Abadi et al. 2016): Poisson sampling at `samplingRate`, per-example L2
+ *   clip `clip`, Gaussian noise of std noiseMultiplier·clip per step.
+ * - `hospital`: one hospital's whole contribution. Each hospital clips its
+ *   update to L2 norm `clip` and adds discrete-Gaussian noise inside the
+ *   masked sum so that `minSurvivors` clients together add the full noise
+ *   (Kairouz, Liu, Steinke ICML 2021); needs secure aggregation.
+ * `epsilon`/`delta` is the target for the whole job; with no
+ * `noiseMultiplier` the coordinator calibrates it (core/job/privacy.ts), with
+ * one the job is refused if it misses the target. `accountant` names the
+ * bound the budget is charged with (both are always computed).
+ */
+export const privacySpecSchema = z.strictObject({
+  unit: z.enum(['record', 'hospital']),
+  epsilon: finitePositive.max(100),
+  delta: z.number().finite().gt(0).lt(1),
+  clip: finitePositive.max(1e6),
+  noiseMultiplier: finitePositive.max(1e6).optional(),
+  samplingRate: z.number().finite().gt(0).max(1).optional(),
+  minSurvivors: z.number().int().min(1).max(10_000).optional(),
+  accountant: z.enum(['pld', 'rdp']).default('pld'),
+});
+
 export const jobSpecSchema = z
   .strictObject({
     name,
@@ -65,6 +90,7 @@ export const jobSpecSchema = z
     strategy: strategySpecSchema.default(strategySpecSchema.parse({})),
     secureAggregation: secureAggregationSchema.default(secureAggregationSchema.parse({})),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
+    privacy: privacySpecSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.features.length !== s.model.inputDim) {
@@ -81,6 +107,20 @@ export const jobSpecSchema = z
       // With a server that may lie about dropouts, a threshold exists only if γ + 2δ < 1 (core/secagg/params.ts).
       ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: 'corruptFraction + 2 * dropoutFraction must be below 1' });
     }
+    const p = s.privacy;
+    if (p?.unit === 'record' && p.samplingRate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['privacy', 'samplingRate'], message: 'record-level DP needs the Poisson sampling rate q of DP-SGD' });
+    }
+    if (p?.unit === 'hospital') {
+      if (p.samplingRate !== undefined) ctx.addIssue({ code: 'custom', path: ['privacy', 'samplingRate'], message: 'hospital-level DP samples no records: remove samplingRate' });
+      if (!sa.enabled) ctx.addIssue({ code: 'custom', path: ['privacy', 'unit'], message: 'hospital-level DP adds its noise inside the secure sum: secureAggregation must be enabled' });
+      if (p.minSurvivors !== undefined && p.minSurvivors < s.minClients) {
+        ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: `must be >= minClients (${s.minClients}): a round with fewer survivors fails anyway` });
+      }
+    }
+    if (p?.unit === 'record' && p.minSurvivors !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: 'minSurvivors is for hospital-level DP only' });
+    }
     if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
       ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
     }
@@ -92,6 +132,7 @@ export const jobSpecSchema = z
     ...s,
     targetClients: s.targetClients ?? s.minClients,
     strategy: { ...s.strategy, serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy.name) },
+    privacy: s.privacy && s.privacy.unit === 'hospital' ? { ...s.privacy, minSurvivors: s.privacy.minSurvivors ?? s.minClients } : s.privacy,
   }));
 
 /** A fully resolved job spec: every default applied. */
@@ -100,6 +141,7 @@ export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type LocalTraining = JobSpec['local'];
 export type StrategySpec = JobSpec['strategy'];
 export type SecureAggregationSpec = JobSpec['secureAggregation'];
+export type PrivacySpec = NonNullable<JobSpec['privacy']>;
 
 /**
  * FedAvg/FedProx: 1, plain (weighted) model averaging. FedAdam/FedYogi: 0.1,

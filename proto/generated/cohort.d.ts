@@ -253,6 +253,7 @@ export namespace cohort {
             strategy?: (cohort.v1.StrategySpec.$Properties|null);
             seed: number;
             secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
+            privacy?: (cohort.v1.PrivacySpec.$Properties|null);
             static create(properties: cohort.v1.JobSpec.$Shape): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
             static create(properties?: cohort.v1.JobSpec.$Properties): cohort.v1.JobSpec;
             static encode(message: cohort.v1.JobSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -275,9 +276,46 @@ export namespace cohort {
                 strategy?: (cohort.v1.StrategySpec.$Properties|null);
                 seed?: (number|null);
                 secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
+                privacy?: (cohort.v1.PrivacySpec.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.JobSpec.$Properties;
+        }
+
+        interface IPrivacySpec extends cohort.v1.PrivacySpec.$Properties {
+        }
+
+        class PrivacySpec {
+            constructor(properties?: cohort.v1.PrivacySpec.$Properties);
+            $unknowns?: Uint8Array[];
+            unit: string;
+            epsilon: number;
+            delta: number;
+            clip: number;
+            noiseMultiplier: number;
+            samplingRate: number;
+            minSurvivors: number;
+            accountant: string;
+            static create(properties: cohort.v1.PrivacySpec.$Shape): cohort.v1.PrivacySpec & cohort.v1.PrivacySpec.$Shape;
+            static create(properties?: cohort.v1.PrivacySpec.$Properties): cohort.v1.PrivacySpec;
+            static encode(message: cohort.v1.PrivacySpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.PrivacySpec & cohort.v1.PrivacySpec.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace PrivacySpec {
+            interface $Properties {
+                unit?: (string|null);
+                epsilon?: (number|null);
+                delta?: (number|null);
+                clip?: (number|null);
+                noiseMultiplier?: (number|null);
+                samplingRate?: (number|null);
+                minSurvivors?: (number|null);
+                accountant?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.PrivacySpec.$Properties;
         }
 
         interface ISecureAggregationSpec extends cohort.v1.SecureAggregationSpec.$Properties {

@@ -1709,6 +1709,7 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.StrategySpec.$Properties|null} [strategy] JobSpec strategy
              * @property {number|null} [seed] JobSpec seed
              * @property {cohort.v1.SecureAggregationSpec.$Properties|null} [secureAggregation] JobSpec secureAggregation
+             * @property {cohort.v1.PrivacySpec.$Properties|null} [privacy] JobSpec privacy
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1846,6 +1847,14 @@ export const cohort = $root.cohort = (() => {
             JobSpec.prototype.secureAggregation = null;
 
             /**
+             * JobSpec privacy.
+             * @member {cohort.v1.PrivacySpec.$Properties|null|undefined} privacy
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.privacy = null;
+
+            /**
              * Creates a new JobSpec instance using the specified properties.
              * @function create
              * @memberof cohort.v1.JobSpec
@@ -1904,6 +1913,8 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.seed);
                 if (message.secureAggregation != null && $Object.hasOwnProperty.call(message, "secureAggregation"))
                     $root.cohort.v1.SecureAggregationSpec.encode(message.secureAggregation, writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
+                if (message.privacy != null && $Object.hasOwnProperty.call(message, "privacy"))
+                    $root.cohort.v1.PrivacySpec.encode(message.privacy, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2052,6 +2063,12 @@ export const cohort = $root.cohort = (() => {
                             message.secureAggregation = $root.cohort.v1.SecureAggregationSpec.decode(reader, reader.size(), $undefined, _depth + 1, message.secureAggregation);
                             continue;
                         }
+                    case 14: {
+                            if (wireType !== 2)
+                                break;
+                            message.privacy = $root.cohort.v1.PrivacySpec.decode(reader, reader.size(), $undefined, _depth + 1, message.privacy);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2084,6 +2101,312 @@ export const cohort = $root.cohort = (() => {
             };
 
             return JobSpec;
+        })();
+
+        v1.PrivacySpec = (function() {
+
+            /**
+             * Properties of a PrivacySpec.
+             * @typedef {Object} cohort.v1.PrivacySpec.$Properties
+             * @property {string|null} [unit] PrivacySpec unit
+             * @property {number|null} [epsilon] PrivacySpec epsilon
+             * @property {number|null} [delta] PrivacySpec delta
+             * @property {number|null} [clip] PrivacySpec clip
+             * @property {number|null} [noiseMultiplier] PrivacySpec noiseMultiplier
+             * @property {number|null} [samplingRate] PrivacySpec samplingRate
+             * @property {number|null} [minSurvivors] PrivacySpec minSurvivors
+             * @property {string|null} [accountant] PrivacySpec accountant
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a PrivacySpec.
+             * @memberof cohort.v1
+             * @interface IPrivacySpec
+             * @augments cohort.v1.PrivacySpec.$Properties
+             * @deprecated Use cohort.v1.PrivacySpec.$Properties instead.
+             */
+
+            /**
+             * Shape of a PrivacySpec.
+             * @typedef {cohort.v1.PrivacySpec.$Properties} cohort.v1.PrivacySpec.$Shape
+             */
+
+            /**
+             * Constructs a new PrivacySpec.
+             * @memberof cohort.v1
+             * @classdesc Represents a PrivacySpec.
+             * @constructor
+             * @param {cohort.v1.PrivacySpec.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const PrivacySpec = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * PrivacySpec unit.
+             * @member {string} unit
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.unit = "";
+
+            /**
+             * PrivacySpec epsilon.
+             * @member {number} epsilon
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.epsilon = 0;
+
+            /**
+             * PrivacySpec delta.
+             * @member {number} delta
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.delta = 0;
+
+            /**
+             * PrivacySpec clip.
+             * @member {number} clip
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.clip = 0;
+
+            /**
+             * PrivacySpec noiseMultiplier.
+             * @member {number} noiseMultiplier
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.noiseMultiplier = 0;
+
+            /**
+             * PrivacySpec samplingRate.
+             * @member {number} samplingRate
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.samplingRate = 0;
+
+            /**
+             * PrivacySpec minSurvivors.
+             * @member {number} minSurvivors
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.minSurvivors = 0;
+
+            /**
+             * PrivacySpec accountant.
+             * @member {string} accountant
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.accountant = "";
+
+            /**
+             * Creates a new PrivacySpec instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.PrivacySpec
+             * @static
+             * @param {cohort.v1.PrivacySpec.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.PrivacySpec} PrivacySpec instance
+             * @type {{
+             *   (properties: cohort.v1.PrivacySpec.$Shape): cohort.v1.PrivacySpec & cohort.v1.PrivacySpec.$Shape;
+             *   (properties?: cohort.v1.PrivacySpec.$Properties): cohort.v1.PrivacySpec;
+             * }}
+             */
+            PrivacySpec.create = function(properties) {
+                return new PrivacySpec(properties);
+            };
+
+            /**
+             * Encodes the specified PrivacySpec message. Does not implicitly {@link cohort.v1.PrivacySpec.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.PrivacySpec
+             * @static
+             * @param {cohort.v1.PrivacySpec.$Properties} message PrivacySpec message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PrivacySpec.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.unit != null && $Object.hasOwnProperty.call(message, "unit") && message.unit !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.unit);
+                if (message.epsilon != null && $Object.hasOwnProperty.call(message, "epsilon") && !$Object.is(message.epsilon, 0))
+                    writer.uint32(/* id 2, wireType 1 =*/17).double(message.epsilon);
+                if (message.delta != null && $Object.hasOwnProperty.call(message, "delta") && !$Object.is(message.delta, 0))
+                    writer.uint32(/* id 3, wireType 1 =*/25).double(message.delta);
+                if (message.clip != null && $Object.hasOwnProperty.call(message, "clip") && !$Object.is(message.clip, 0))
+                    writer.uint32(/* id 4, wireType 1 =*/33).double(message.clip);
+                if (message.noiseMultiplier != null && $Object.hasOwnProperty.call(message, "noiseMultiplier") && !$Object.is(message.noiseMultiplier, 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.noiseMultiplier);
+                if (message.samplingRate != null && $Object.hasOwnProperty.call(message, "samplingRate") && !$Object.is(message.samplingRate, 0))
+                    writer.uint32(/* id 6, wireType 1 =*/49).double(message.samplingRate);
+                if (message.minSurvivors != null && $Object.hasOwnProperty.call(message, "minSurvivors") && message.minSurvivors !== 0)
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.minSurvivors);
+                if (message.accountant != null && $Object.hasOwnProperty.call(message, "accountant") && message.accountant !== "")
+                    writer.uint32(/* id 8, wireType 2 =*/66).string(message.accountant);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a PrivacySpec message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.PrivacySpec
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.PrivacySpec & cohort.v1.PrivacySpec.$Shape} PrivacySpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PrivacySpec.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.PrivacySpec();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.unit = value;
+                            else
+                                delete message.unit;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.epsilon = value;
+                            else
+                                delete message.epsilon;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.delta = value;
+                            else
+                                delete message.delta;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.clip = value;
+                            else
+                                delete message.clip;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.noiseMultiplier = value;
+                            else
+                                delete message.noiseMultiplier;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.samplingRate = value;
+                            else
+                                delete message.samplingRate;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.minSurvivors = value;
+                            else
+                                delete message.minSurvivors;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.accountant = value;
+                            else
+                                delete message.accountant;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for PrivacySpec
+             * @function getTypeUrl
+             * @memberof cohort.v1.PrivacySpec
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            PrivacySpec.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.PrivacySpec";
+            };
+
+            return PrivacySpec;
         })();
 
         v1.SecureAggregationSpec = (function() {

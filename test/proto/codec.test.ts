@@ -70,6 +70,17 @@ describe('Envelope codec', () => {
     expect(code(() => jobSpecFromWire(null))).toBe('E_JOB_SPEC');
   });
 
+  it('carries the privacy guarantee, absent stays absent', () => {
+    expect(jobSpecFromWire(jobSpecToWire(spec)).privacy).toBeUndefined();
+    const dp = parseJobSpec({ ...spec, local: { ...spec.local, proximalMu: 0 }, strategy: { name: 'fedavg' },
+      privacy: { unit: 'record', epsilon: 2, delta: 1e-6, clip: 0.5, samplingRate: 0.02, noiseMultiplier: 1.25, accountant: 'rdp' } });
+    const back = jobSpecFromWire(decodeEnvelope(encodeEnvelope({ sender: 'c', seq: 1, jobOffer: { spec: jobSpecToWire(dp) } })).jobOffer!.spec);
+    expect(back).toEqual(dp);
+    const hospital = parseJobSpec({ ...dp, privacy: { unit: 'hospital', epsilon: 3, delta: 1e-5, clip: 1 } });
+    expect(hospital.privacy!.minSurvivors).toBe(hospital.minClients);
+    expect(jobSpecFromWire(jobSpecToWire(hospital))).toEqual(hospital);
+  });
+
   it('keeps an undefined AUC absent instead of sending NaN or 0', () => {
     const m = { numExamples: 2, numCorrect: 1, loss: 0.3, accuracy: 0.5, auc: Number.NaN };
     const env = decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, evaluation: { metrics: metricsToWire(m) } }));
