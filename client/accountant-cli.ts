@@ -5,15 +5,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CohortError } from '../core/errors.ts';
+import { numberArg } from '../core/args.ts';
 import { DEFAULT_ORDERS, calibrateSigma, pldDelta, pldEpsilon, rdpDelta, rdpEpsilon } from '../core/privacy/index.ts';
-
-function numberArg(name: string, check: (x: number) => boolean, expected: string) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new InvalidArgumentError(`${name} expected ${expected}, got "${v}"`);
-    return x;
-  };
-}
 
 const qArg = numberArg('--q', (x) => x >= 0 && x <= 1, 'a sampling rate in [0, 1]');
 const sigmaArg = numberArg('--sigma', (x) => x > 0, 'a noise multiplier > 0');

@@ -10,3 +10,12 @@ export function intArg(min: number, max: number): (v: string) => number {
     return n;
   };
 }
+
+/** A finite number satisfying `check`; the message names the option and what it expected. */
+export function numberArg(name: string, check: (x: number) => boolean, expected: string): (v: string) => number {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new InvalidArgumentError(`${name} expected ${expected}, got "${v}"`);
+    return x;
+  };
+}

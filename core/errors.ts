@@ -49,6 +49,8 @@ export const ERRORS = {
   E_SECAGG_BAD_INPUT: { close: undefined, doc: 'a secure-aggregation crypto function got an argument of the wrong type, length or range' },
   // Privacy accounting
   E_PRIVACY_PARAMS: { close: undefined, doc: 'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach' },
+  E_PRIVACY_ROUNDING: { close: undefined, doc: 'conditional randomized rounding drew no rounding within the norm bound in the allowed tries (for a clipped input each try fails with probability at most beta)' },
+  E_BUDGET_EXCEEDED: { close: undefined, doc: "the hospital refused: the job or round would take its dataset past its privacy budget, or has no DP guarantee to charge" },
   E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
 } as const satisfies Record<string, { close: number | undefined; doc: string }>;
 
