@@ -6,7 +6,10 @@
  *   FFT, as Google's dp_accounting), the tighter bound;
  * - noise calibration for a budget;
  * - noise from the CSPRNG: continuous Gaussian for DP-SGD, the exact discrete
- *   Gaussian (Canonne, Kamath, Steinke 2020) for integers in the secure sum.
+ *   Gaussian (Canonne, Kamath, Steinke 2020) for integers in the secure sum;
+ * - RDP of the distributed discrete Gaussian, the sum of every client's
+ *   discrete noise under secure aggregation (Kairouz, Liu, Steinke 2021),
+ *   and its noise calibration.
  */
 export { DEFAULT_ORDERS, MAX_ORDER, rdpSampledGaussian, composeRdp, type SampledGaussianRun } from './rdp.ts';
 export { epsilonForDelta, deltaForEpsilon, rdpEpsilon, rdpDelta, type EpsilonAtOrder, type DeltaAtOrder, type RdpRun } from './conversion.ts';
@@ -15,3 +18,16 @@ export { gaussianNoise } from './gaussian.ts';
 export { discreteGaussian, discreteGaussianVector, rationalFromNumber, MAX_SIGMA2, MAX_SIGMA2_INT32, type Rational } from './discrete-gaussian.ts';
 export { pldEpsilon, pldDelta, sampledGaussianPld, pldDeltaFor, pldEpsilonFor, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, type PldRun, type SampledGaussianPld } from './pld.ts';
 export type { PldPmf } from './pld-pmf.ts';
+export {
+  ddgRdp,
+  ddgEpsilon,
+  ddgTau,
+  calibrateDdgNoise,
+  roundedL2Bound,
+  roundedL1Bound,
+  MIN_DDG_SIGMA,
+  MAX_DDG_CLIENTS,
+  MAX_DDG_DIM,
+  type DdgMechanism,
+  type CalibrateDdgOptions,
+} from './distributed-dg.ts';
