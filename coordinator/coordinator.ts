@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
+import { resolvePrivacy } from '../core/job/privacy.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics } from '../core/metrics.ts';
@@ -129,7 +130,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Validates and registers a job; returns its id. Connected clients get the offer at once. */
   submitJob(input: unknown): string {
-    const spec = parseJobSpec(input);
+    // The noise multiplier is settled here, once: every hospital is offered the same resolved spec.
+    const spec = resolvePrivacy(parseJobSpec(input));
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
     const weights = initialWeights(spec.model, spec.seed);
     this.store.createJob(id, spec, weights, this.now());
@@ -239,7 +241,16 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         });
         return;
       case 'error':
-        peer.log.warn({ client: peer.name, job: env.jobId, code: env.error?.code }, 'client reported an error');
+        peer.log.warn({ client: peer.name, job: env.jobId, round: env.round, code: env.error?.code, reason: env.error?.message }, 'client reported an error');
+        if (env.jobId && env.round > 0) {
+          this.withJob(peer, env, (job) => {
+            // A budget refusal means no more rounds from this hospital; anything else only this round.
+            const effects = env.error?.code === 'E_BUDGET_EXCEEDED'
+              ? job.machine.clientLeft(peer.name!, this.now())
+              : job.machine.clientAbandoned(peer.name!, env.round, this.now());
+            this.apply(env.jobId, effects);
+          });
+        }
         return;
       default:
         throw new CohortError('E_WIRE_UNEXPECTED', `"${env.body}" is not sent by clients`);

@@ -7,11 +7,24 @@
  * sampling rate q and noise multiplier σ, so the job is rounds·stepsPerRound
  * steps of the sampled Gaussian mechanism, the same for every hospital
  * (q is a rate, not a batch size, so no hospital's size enters the bound).
+ *
+ * Hospital level: every round each hospital clips its update to L2 norm c
+ * and adds discrete-Gaussian noise of std σ_c = noiseMultiplier·c/√n_min
+ * inside the secure sum (core/secagg/ddg-encode.ts), so any n_min survivors
+ * together add noise of std noiseMultiplier·c: the job is `rounds` rounds of
+ * the distributed discrete Gaussian, accounted in the sum's integer units
+ * (KLS21). The modulus headroom is sized for targetClients, the most
+ * clients a round of such a job takes.
  */
 import { CohortError } from '../errors.ts';
 import { calibrateSigma } from '../privacy/calibrate.ts';
 import { accountSpend, type Mechanism, type SpendReport } from '../privacy/spend.ts';
 import type { JobSpec, PrivacySpec } from './spec.ts';
+import { paramCount } from '../model/spec.ts';
+import { ddgParams, planDdg, type DdgParams } from '../secagg/ddg-params.ts';
+
+/** β of conditional randomized rounding: the reference implementation's default e^{−1/2} (KLS21 §5). */
+export const DDG_BETA = Math.exp(-0.5);
 
 /** ε(σ) may exceed the target by this relative slack: the calibrated σ is the bracket's upper end, checked by the same code. */
 const TARGET_SLACK = 1e-9;
@@ -27,14 +40,36 @@ export function roundMechanism(spec: JobSpec): Mechanism {
   const p = requirePrivacy(spec);
   const sigma = requireSigma(p);
   if (p.unit === 'record') return { kind: 'sampled-gaussian', q: p.samplingRate!, sigma, steps: stepsPerRound(spec, p) };
-  throw new CohortError('E_JOB_SPEC', 'hospital-level privacy is not supported by this build');
+  const m = ddgPlan(spec).mechanism;
+  return { kind: 'distributed-discrete-gaussian', clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }), dim: m.dim, rounds: 1 };
+}
+
+/** Shape of the distributed discrete Gaussian of a hospital-level job, before σ is known. */
+function ddgShape(spec: JobSpec, p: PrivacySpec) {
+  return { n: Math.max(spec.targetClients, p.minSurvivors!), nMin: p.minSurvivors!, d: paramCount(spec.model), clip: p.clip, bits: spec.secureAggregation.bits, beta: DDG_BETA };
+}
+
+/** The encoding both sides use in a hospital-level job's secure sum (resolved spec). */
+export function ddgPlan(spec: JobSpec): DdgParams {
+  const p = requirePrivacy(spec);
+  if (p.unit !== 'hospital') throw new CohortError('E_JOB_SPEC', 'only hospital-level privacy adds noise inside the secure sum');
+  const sigma = (requireSigma(p) * p.clip) / Math.sqrt(p.minSurvivors!);
+  try {
+    return ddgParams({ ...ddgShape(spec, p), sigma });
+  } catch (err) {
+    throw new CohortError('E_JOB_SPEC', `"privacy": ${asMessage(err)}`);
+  }
+}
+
+function asMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** The spend of `rounds` training rounds (default: the whole job) at the job's δ, by both accountants. */
 export function jobSpend(spec: JobSpec, rounds: number = spec.rounds): SpendReport {
   const p = requirePrivacy(spec);
   const m = roundMechanism(spec);
-  return accountSpend(Array.from({ length: rounds }, () => m), p.delta, p.accountant);
+  return accountSpend(m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds }] : Array.from({ length: rounds }, () => m), p.delta, p.accountant);
 }
 
 /**
@@ -54,6 +89,18 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
     return spec;
   }
   let sigma: number;
+  if (p.unit === 'hospital') {
+    try {
+      // γ and σ depend on each other (rounding inflates the sensitivity): planDdg solves both.
+      const plan = planDdg({ ...ddgShape(spec, p), targetEpsilon: p.epsilon, delta: p.delta, rounds: spec.rounds });
+      sigma = ((plan.sigma * Math.sqrt(p.minSurvivors!)) / p.clip) * (1 + 1e-9);
+    } catch (err) {
+      throw new CohortError('E_JOB_SPEC', `"privacy": cannot calibrate the noise: ${asMessage(err)}`);
+    }
+    const resolved = { ...spec, privacy: { ...p, noiseMultiplier: sigma } };
+    if (!(jobSpend(resolved).epsilon <= p.epsilon * (1 + TARGET_SLACK))) throw new CohortError('E_INTERNAL', 'calibrated hospital-level noise misses its own target');
+    return resolved;
+  }
   try {
     sigma = calibrateSigma({
       targetEpsilon: p.epsilon,

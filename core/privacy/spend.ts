@@ -10,6 +10,7 @@ import { CohortError } from '../errors.ts';
 import { epsilonForDelta } from './conversion.ts';
 import { composeSampledGaussianPlds, pldEpsilonFor, type PldRun } from './pld.ts';
 import { DEFAULT_ORDERS, rdpSampledGaussian } from './rdp.ts';
+import { ddgRdp, type DdgMechanism } from './distributed-dg.ts';
 
 export type AccountantName = 'pld' | 'rdp';
 
@@ -21,7 +22,17 @@ export interface SampledGaussianMechanism {
   steps: number;
 }
 
-export type Mechanism = SampledGaussianMechanism;
+/**
+ * `rounds` rounds of the distributed discrete Gaussian in the secure sum
+ * (Kairouz, Liu, Steinke 2021), in the integer units of the sum. It has no
+ * PLD here: its RDP bound is the only one, and is charged.
+ */
+export interface DistributedDiscreteGaussianMechanism extends DdgMechanism {
+  kind: 'distributed-discrete-gaussian';
+  rounds: number;
+}
+
+export type Mechanism = SampledGaussianMechanism | DistributedDiscreteGaussianMechanism;
 
 export interface SpendReport {
   /** δ every figure is stated at. */
@@ -43,7 +54,7 @@ export function noSpend(delta: number, bound: AccountantName): SpendReport {
 function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[] {
   const byParams = new Map<string, SampledGaussianMechanism>();
   for (const m of mechanisms) {
-    if (m.steps === 0 || m.q === 0) continue;
+    if (m.kind !== 'sampled-gaussian' || m.steps === 0 || m.q === 0) continue;
     const key = `${m.q}/${m.sigma}`;
     const seen = byParams.get(key);
     if (seen) seen.steps += m.steps;
@@ -59,13 +70,18 @@ function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[]
 export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
   if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
   const runs = mergeRuns(mechanisms);
-  if (runs.length === 0) return noSpend(delta, accountant);
+  const ddg = mechanisms.filter((m): m is DistributedDiscreteGaussianMechanism => m.kind === 'distributed-discrete-gaussian' && m.rounds > 0);
+  for (const m of mechanisms) {
+    if (m.kind !== 'sampled-gaussian' && m.kind !== 'distributed-discrete-gaussian') throw new CohortError('E_PRIVACY_PARAMS', `unknown mechanism kind ${String((m as { kind: unknown }).kind)}`);
+  }
+  if (runs.length === 0 && ddg.length === 0) return noSpend(delta, accountant);
   const orders = DEFAULT_ORDERS;
   const rdp = new Array<number>(orders.length).fill(0);
   for (const r of runs) rdpSampledGaussian(r.q, r.sigma, orders).forEach((v, i) => (rdp[i]! += v * r.steps));
+  for (const m of ddg) ddgRdp(m, orders).forEach((v, i) => (rdp[i]! += v * m.rounds));
   const byRdp = epsilonForDelta(rdp, orders, delta);
   const pldRuns: PldRun[] = runs.map((r) => ({ q: r.q, sigma: r.sigma, steps: r.steps }));
-  const pld = pldOrNull(pldRuns, delta);
+  const pld = ddg.length > 0 ? null : pldOrNull(pldRuns, delta);
   // RDP is a valid bound too: when the PLD grid would be too large the charge falls back to it, and says so.
   const bound: AccountantName = accountant === 'pld' && pld !== null ? 'pld' : 'rdp';
   const epsilon = bound === 'pld' ? pld! : byRdp.epsilon;

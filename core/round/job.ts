@@ -12,10 +12,10 @@ import { pooledMetrics, type Metrics } from '../metrics.ts';
 import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import type { JobSpec } from '../job/spec.ts';
 import { randomBytes } from 'node:crypto';
-import { chooseParams, openSession, EXTRA_WORDS, type ClientMessage, type PhaseCounts, type ServerMessage } from '../secagg/index.ts';
-import { paramCount } from '../model/spec.ts';
+import { chooseParams, openSession, type ClientMessage, type PhaseCounts, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
+import { secureInput, type SecureInput } from './secure-input.ts';
 
 export type JobStatus = 'waiting' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -82,6 +82,8 @@ export class JobMachine {
   readonly spec: JobSpec;
   readonly jobId: string;
   private readonly strategy: Strategy;
+  /** How this job's updates enter the secure sum (hospital-level DP or not). */
+  private readonly input: SecureInput;
   private readonly joined = new Map<string, MemberInfo>();
   private weights: Float32Array;
   private serverState: ServerState | null;
@@ -96,6 +98,7 @@ export class JobMachine {
     this.jobId = jobId;
     this.spec = spec;
     this.strategy = createStrategy(spec.strategy);
+    this.input = secureInput(spec);
     this.weights = resume.weights;
     this.serverState = resume.serverState;
     this.completed = resume.completedRounds;
@@ -148,6 +151,17 @@ export class JobMachine {
     if (!this.joined.delete(client)) return [];
     if (this.joined.size < this.spec.minClients) this.minReachedAt = null;
     this.current?.drop(client);
+    const out = this.secure?.drop(client, now) ?? [];
+    return [...this.relay(out), ...this.tick(now)];
+  }
+
+  /**
+   * A participant said it will not finish this round (local training failed,
+   * or its privacy budget refused the round): it leaves the round now rather
+   * than at the deadline, and stays a member of the job.
+   */
+  clientAbandoned(client: string, round: number, now: number): JobEffect[] {
+    this.openRound(client, round).drop(client);
     const out = this.secure?.drop(client, now) ?? [];
     return [...this.relay(out), ...this.tick(now)];
   }
@@ -232,7 +246,7 @@ export class JobMachine {
   private openNextRound(now: number): JobEffect[] {
     const round = this.completed + 1;
     const kind: RoundKind = round <= this.spec.rounds ? 'train' : 'evaluate';
-    const participants = [...this.joined.keys()].sort();
+    const participants = this.pickParticipants(round, kind);
     const deadline = now + this.spec.roundTimeoutMs;
     let secagg: SecAggConfig | null = null;
     if (kind === 'train' && this.spec.secureAggregation.enabled) {
@@ -263,6 +277,21 @@ export class JobMachine {
   }
 
   /**
+   * Every member takes part, except in a training round of a hospital-level
+   * DP job, whose modulus and accounting are sized for at most targetClients
+   * (core/job/privacy.ts): then a window of that many, moving round to round
+   * so no member is always left out.
+   */
+  private pickParticipants(round: number, kind: RoundKind): string[] {
+    const all = [...this.joined.keys()].sort();
+    const p = this.spec.privacy;
+    const cap = kind === 'train' && p?.unit === 'hospital' ? Math.max(this.spec.targetClients, p.minSurvivors ?? 1) : Infinity;
+    if (all.length <= cap) return all;
+    const start = ((round - 1) * cap) % all.length;
+    return [...all, ...all].slice(start, start + cap).sort();
+  }
+
+  /**
    * Sets up the round's secure-aggregation session: neighbour degree and
    * threshold from the participant count and the spec's expected dropout and
    * corruption (core/secagg/params.ts), fresh public randomness for the graph.
@@ -270,18 +299,20 @@ export class JobMachine {
   private openSecure(round: number, participants: string[], now: number): SecAggConfig {
     const sa = this.spec.secureAggregation;
     const p = chooseParams({ n: participants.length, dropoutFraction: sa.dropoutFraction, corruptFraction: sa.corruptFraction });
+    const input: SecureInput = this.input;
     const config: SecAggConfig = {
       bits: sa.bits,
-      threshold: p.t,
+      // Hospital-level DP: no sum of fewer than n_min inputs may be unmasked (secure-input.ts).
+      threshold: Math.max(p.t, input.minSurvivors),
       degree: p.full ? participants.length - 1 : p.k,
       clip: sa.clip,
       graphSeed: new Uint8Array(randomBytes(32)),
       participants,
       totalExamples: participants.reduce((sum, c) => sum + this.joined.get(c)!.numTrain, 0),
     };
-    const session = openSession({ jobId: this.jobId, round, ...config, vectorLength: paramCount(this.spec.model) + EXTRA_WORDS });
+    const session = openSession({ jobId: this.jobId, round, ...config, vectorLength: input.vectorLength });
     const keys = new Map(participants.map((c) => [c, this.joined.get(c)!.identityKey!]));
-    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now);
+    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, input);
     return config;
   }
 

@@ -5,8 +5,9 @@
  * straggler can delay a phase but never stall the round.
  */
 import { CohortError } from '../errors.ts';
+import type { SecureInput } from './secure-input.ts';
 import {
-  SecAggServer, decodeSum, type ClientMessage, type Outgoing, type PhaseCounts, type SecureResult, type Session, type ServerPhase,
+  SecAggServer, type ClientMessage, type Outgoing, type PhaseCounts, type SecureResult, type Session, type ServerPhase,
 } from '../secagg/index.ts';
 
 export class SecureStage {
@@ -19,6 +20,7 @@ export class SecureStage {
     identityKeys: ReadonlyMap<string, Uint8Array>,
     private readonly phaseTimeoutMs: number,
     now: number,
+    private readonly input: SecureInput,
   ) {
     this.server = new SecAggServer(session, identityKeys);
     this.phase = this.server.phase;
@@ -67,7 +69,7 @@ export class SecureStage {
   }
 
   result(): SecureResult {
-    return decodeSum(this.session, this.server.sum);
+    return this.input.decode(this.session, this.server.sum, this.server.survivors.length);
   }
 
   private onProgress(now: number): void {

@@ -32,9 +32,10 @@ export function encodeInput(s: Session, delta: Float32Array, numExamples: number
 
 export interface SecureResult {
   meanDelta: Float64Array;
-  /** Σ w_i over the survivors: the fraction of the round's examples in the sum. */
+  /** Σ w_i over the survivors: the fraction of the round's examples in the sum (hospital-level DP: the survivor count). */
   weight: number;
-  trainLoss: number;
+  /** Example-weighted mean training loss; null where it is not released. */
+  trainLoss: number | null;
 }
 
 export function decodeSum(s: Session, sum: Uint32Array): SecureResult {
