@@ -1,24 +1,28 @@
 import { describe, it, expect } from 'vitest';
 import { JobMachine, type JobEffect, type SecAggConfig } from '../../core/round/job.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
-import { SecAggClient, openSession, ed25519KeyPair, encodeInput, EXTRA_WORDS, type ClientMessage } from '../../core/secagg/index.ts';
+import { SecAggClient, openSession, ed25519KeyPair, type ClientMessage } from '../../core/secagg/index.ts';
+import { secureInput } from '../../core/round/secure-input.ts';
+import { resolvePrivacy, ddgPlan } from '../../core/job/privacy.ts';
+import { errorCode } from '../helpers/errors.ts';
 
 const spec = parseJobSpec({
   name: 's', model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['a', 'b'], label: 'y',
   rounds: 1, minClients: 3, targetClients: 4, roundTimeoutMs: 1000, strategy: { name: 'fedavg' },
 });
 const names = ['a', 'b', 'c', 'd'];
-const ids = new Map(names.map((n) => [n, ed25519KeyPair()]));
+const ids = new Map([...names, 'e', 'f'].map((n) => [n, ed25519KeyPair()]));
 const sends = (fx: JobEffect[]) => fx.filter((e) => e.type === 'send') as Extract<JobEffect, { type: 'send' }>[];
 
 /** Plays the four hospitals against a JobMachine, with `silent` never sending its masked input. */
-function play(silent: string | null) {
-  const m = new JobMachine('job', spec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
+function play(silent: string | null, jobSpec = spec, members = names) {
+  const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
+  const input = secureInput(jobSpec);
   let now = 0;
   let fx: JobEffect[] = [];
-  for (const n of names) fx.push(...m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: 10 }));
+  for (const n of members) fx.push(...m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: 10 }));
   const clients = new Map<string, SecAggClient>();
-  const deltas = new Map(names.map((n, i) => [n, new Float32Array([0.1 * (i + 1), -0.2, 0.05])]));
+  const deltas = new Map(members.map((n, i) => [n, new Float32Array([0.1 * (i + 1), -0.2, 0.05])]));
   const log: JobEffect[] = [];
   const deliver = (effects: JobEffect[]) => {
     log.push(...effects);
@@ -33,7 +37,7 @@ function play(silent: string | null) {
       if ('roundConfig' in body) {
         if (!body.roundConfig.train) continue;
         const p = body.roundConfig.secagg as SecAggConfig;
-        const session = openSession({ jobId: 'job', round, ...p, vectorLength: 3 + EXTRA_WORDS });
+        const session = openSession({ jobId: 'job', round, ...p, vectorLength: input.vectorLength });
         const c = new SecAggClient(session, to, ids.get(to)!);
         clients.set(to, c);
         submit({ secaggAdvertise: c.advertise() });
@@ -41,7 +45,7 @@ function play(silent: string | null) {
       else if ('secaggSharesRelay' in body) {
         const c = clients.get(to)!;
         c.onShares(body.secaggSharesRelay);
-        if (to !== silent) submit({ secaggMaskedInput: c.maskInput(encodeInput(c.session, deltas.get(to)!, 10, 0.5)) });
+        if (to !== silent) submit({ secaggMaskedInput: c.maskInput(input.encode(c.session, deltas.get(to)!, 10, 0.5)) });
       } else if ('secaggSurvivors' in body) submit({ secaggConsistency: clients.get(to)!.onSurvivors(body.secaggSurvivors) });
       else if ('secaggUnmaskRequest' in body) submit({ secaggUnmask: clients.get(to)!.onUnmaskRequest(body.secaggUnmaskRequest) });
     }
@@ -77,5 +81,58 @@ describe('JobMachine with a secure-aggregation stage, no sockets', () => {
     expect(done.record.dropped).toEqual(['c']);
     const mean = [0, 1, 2].map((j) => ['a', 'b', 'd'].reduce((s, n) => s + deltas.get(n)![j]!, 0) / 3);
     [...m.globalWeights].forEach((w, j) => expect(w).toBeCloseTo(mean[j]!, 6));
+  });
+});
+
+describe('hospital-level DP through the secure sum', () => {
+  const dp = (epsilon: number, minSurvivors = 3) =>
+    resolvePrivacy(parseJobSpec({ ...spec, rounds: 1, privacy: { unit: 'hospital', epsilon, delta: 1e-5, clip: 1, minSurvivors } }));
+  const trained = (log: JobEffect[]) =>
+    (log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<JobEffect, { type: 'roundCompleted' }> | undefined)?.record;
+
+  it('the sum carries the noise: the mean is off the true mean by about σ·c/n per coordinate, unweighted, no loss released', () => {
+    const s = dp(10);
+    const sigmaTotal = s.privacy!.noiseMultiplier! * s.privacy!.clip;
+    const trueMean = [0, 1, 2].map((j) => names.reduce((sum, _n, i) => sum + [0.1 * (i + 1), -0.2, 0.05][j]!, 0) / 4);
+    // Four survivors add 4/3 of the noise calibrated for n_min = 3: std of the mean = σ·c·√(4/3)/4.
+    const stdOfMean = (sigmaTotal * Math.sqrt(4 / 3)) / 4;
+    const errors: number[] = [];
+    for (let k = 0; k < 30; k++) {
+      const { m, log } = play(null, s);
+      const rec = trained(log)!;
+      expect(rec.trainLoss).toBeNull();
+      [...m.globalWeights].forEach((w, j) => errors.push(w - trueMean[j]!));
+    }
+    const sd = Math.sqrt(errors.reduce((a, e) => a + e * e, 0) / errors.length);
+    // 90 draws: the sample std is within ±25 % of the true one with probability > 0.99.
+    expect(sd).toBeGreaterThan(0.75 * stdOfMean);
+    expect(sd).toBeLessThan(1.25 * stdOfMean);
+  });
+
+  it('raises the session threshold to n_min, so a round with fewer survivors fails instead of releasing a less noisy sum', () => {
+    const s = dp(10, 4);
+    const { m, log } = play('c', s);
+    const cfg = log.find((e) => e.type === 'send' && 'roundConfig' in e.body) as Extract<JobEffect, { type: 'send' }>;
+    expect((cfg.body as { roundConfig: { secagg: SecAggConfig } }).roundConfig.secagg.threshold).toBe(4);
+    expect(trained(log)).toBeUndefined();
+    expect(log.some((e) => e.type === 'roundFailed')).toBe(true);
+    expect(m.completedRounds).toBe(0);
+  });
+
+  it('takes at most targetClients into a training round, a different window each round', () => {
+    const s = dp(10);
+    const { log } = play(null, s, [...names, 'e', 'f']);
+    const cfg = log.find((e) => e.type === 'send' && 'roundConfig' in e.body) as Extract<JobEffect, { type: 'send' }>;
+    expect((cfg.body as { roundConfig: { secagg: SecAggConfig } }).roundConfig.secagg.participants).toHaveLength(4);
+    expect(trained(log)!.participants).toHaveLength(4);
+  });
+
+  it('the encoding both sides use is the job spec\'s, and decoding refuses fewer than n_min survivors', () => {
+    const s = dp(10);
+    const input = secureInput(s);
+    expect(input.vectorLength).toBe(ddgPlan(s).paddedDim);
+    expect(input.minSurvivors).toBe(3);
+    const session = openSession({ jobId: 'j', round: 1, bits: 32, threshold: 3, degree: 3, clip: 10, graphSeed: new Uint8Array(32), participants: names, totalExamples: 40, vectorLength: input.vectorLength });
+    expect(errorCode(() => input.decode(session, new Uint32Array(input.vectorLength), 2))).toBe('E_SECAGG_TOO_FEW');
   });
 });
