@@ -126,8 +126,9 @@ export class BudgetStore {
 
   /**
    * Records one training round of an admitted job as spent, before it runs.
-   * Within the reservation this cannot exceed the budget (it was priced at
-   * admission); past it (retries) the round is priced on its own.
+   * Refused if it would take the spent total past the budget (lowered since
+   * admission, say), or, past the job's reservation (retries), if it would
+   * eat into what other running jobs reserved.
    */
   spendRound(dataset: string, jobId: string, round: number, mechanism: Mechanism): Decision {
     return this.db.transaction((): Decision => {
@@ -135,15 +136,16 @@ export class BudgetStore {
       const res = this.db.prepare(`SELECT mechanism, rounds FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) as { mechanism: string; rounds: number } | undefined;
       if (!res) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: `job ${jobId} was not admitted against this budget` };
       if (res.mechanism !== JSON.stringify(mechanism)) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: 'the round asks for a different mechanism than the job was admitted with' };
-      const trained = this.trainedRounds(dataset, jobId);
-      const within = trained < res.rounds;
-      // Within the reservation the round was priced at admission; past it, it is extra and priced now.
-      if (!within) {
+      // Never train a round that takes what is actually spent past the budget (which may have been lowered since admission).
+      const after = accountSpend([...this.spent(dataset), mechanism], budget.delta, budget.accountant);
+      if (!(after.epsilon <= budget.epsilon)) {
+        return { allowed: false, projected: after, reason: `this round would bring the spent epsilon to ${after.epsilon.toFixed(4)} (${after.bound}, delta ${budget.delta}), over this hospital's budget of ${budget.epsilon}` };
+      }
+      // Past the reservation (a retried round) it must also leave room for what other jobs reserved.
+      if (this.trainedRounds(dataset, jobId) >= res.rounds) {
         const decision = admit(budget, this.committed(dataset), [mechanism]);
         if (!decision.allowed) return decision;
       }
-      // The ε after this round counts only what has been spent, not what is still reserved.
-      const after = accountSpend([...this.spent(dataset), mechanism], budget.delta, budget.accountant);
       this.db
         .prepare(`INSERT INTO spends (dataset, job_id, round, mechanism, epsilon_after, bound, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(dataset, jobId, round, JSON.stringify(mechanism), after.epsilon, after.bound, this.now());

@@ -61,6 +61,19 @@ describe('BudgetStore', () => {
     s.close();
   });
 
+  it('refuses a round once the budget was lowered below what it would spend', () => {
+    const s = new BudgetStore(path);
+    s.setBudget(D, { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+    s.admitJob(D, 'job-a', round, 10);
+    expect(s.spendRound(D, 'job-a', 1, round).allowed).toBe(true);
+    s.setBudget(D, { epsilon: eps(1) * 1.01, delta: 1e-5, accountant: 'rdp' });
+    const refused = s.spendRound(D, 'job-a', 2, round);
+    expect(refused.allowed).toBe(false);
+    expect(refused.projected.epsilon).toBeCloseTo(eps(2), 12);
+    expect(s.spends(D)).toHaveLength(1);
+    s.close();
+  });
+
   it('releases what a finished job did not train', () => {
     const s = new BudgetStore(path);
     s.setBudget(D, { epsilon: eps(12), delta: 1e-5, accountant: 'rdp' });
