@@ -8,6 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
+import { benchDpSgd, formatDpSgd } from './dpsgd.ts';
 import { benchRound } from './round.ts';
 import { benchPrg } from './secagg-prg.ts';
 import { BONAWITZ, allCases, formatResult, runCase } from './secagg.ts';
@@ -22,6 +23,10 @@ const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> 
         `  ratio trainer / model.fit = ${r.ratio.toFixed(2)}`,
       ],
     };
+  },
+  dpsgd: async () => {
+    const r = await benchDpSgd();
+    return { json: r, lines: formatDpSgd(r) };
   },
   round: async () => {
     const r = await benchRound();

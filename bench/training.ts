@@ -51,15 +51,16 @@ export async function benchTraining(): Promise<TrainingBench> {
   return { backend, samplesPerSecCustom, samplesPerSecFit, ratio: samplesPerSecCustom / samplesPerSecFit };
 }
 
-async function fitOnce(tf: Tf, spec: ModelSpec, weights: Float32Array, data: DatasetSplit): Promise<Float32Array> {
+/** Plain Keras-style training, flat weights in to flat weights out: the baseline the trainers are measured against. */
+export async function fitOnce(tf: Tf, spec: ModelSpec, weights: Float32Array, data: DatasetSplit, local: LocalTraining = LOCAL): Promise<Float32Array> {
   const model = buildModel(tf, spec);
-  const optimizer = tf.train.sgd(LOCAL.learningRate);
+  const optimizer = tf.train.sgd(local.learningRate);
   const x = tf.tensor2d(data.x, [data.n, data.d]);
   const y = tf.tensor2d(data.y, [data.n, 1]);
   try {
     setFlatWeights(tf, model, weights);
     model.compile({ optimizer, loss: 'binaryCrossentropy' });
-    await model.fit(x, y, { epochs: LOCAL.epochs, batchSize: LOCAL.batchSize, shuffle: true, verbose: 0 });
+    await model.fit(x, y, { epochs: local.epochs, batchSize: local.batchSize, shuffle: true, verbose: 0 });
     return getFlatWeights(model);
   } finally {
     tf.dispose([x, y]);
@@ -69,7 +70,7 @@ async function fitOnce(tf: Tf, spec: ModelSpec, weights: Float32Array, data: Dat
 }
 
 /** Linearly separable rows: y = [Σ ±x_j > 0], features uniform in [−1, 1). */
-function syntheticSplit(n: number, d: number, seed: number): DatasetSplit {
+export function syntheticSplit(n: number, d: number, seed: number): DatasetSplit {
   const rng = seededRng(seed);
   const x = new Float32Array(n * d);
   const y = new Float32Array(n);
@@ -85,13 +86,13 @@ function syntheticSplit(n: number, d: number, seed: number): DatasetSplit {
   return { x, y, n, d };
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }

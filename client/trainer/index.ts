@@ -1,4 +1,5 @@
-/** The client trainer: tfjs backend choice, local training and local evaluation. */
+/** The client trainer: tfjs backend choice, local training (plain and DP-SGD) and local evaluation. */
 export { loadTf, BACKEND_ENV, type BackendLog, type BackendName, type LoadedTf, type Tf } from './backend.ts';
 export { trainLocal, type TrainInput, type TrainResult } from './train.ts';
+export { trainDpSgd, assertDpParams, MAX_DP_STEPS, type DpSgdParams, type DpTrainInput, type DpTrainResult } from './dpsgd.ts';
 export { evaluateModel } from './evaluate.ts';

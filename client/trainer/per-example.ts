@@ -1,0 +1,108 @@
+/**
+ * DP-SGD's clipped gradient sum for a dense MLP, Σ_i g_i·min(1, C/‖g_i‖), from
+ * one forward and one backward pass over the batch, never materialising the
+ * per-example gradients g_i.
+ *
+ * Dense-layer identity (Goodfellow, "Efficient Per-Example Gradient
+ * Computations", arXiv:1510.01799, 2015): with layer input a_{l−1} and
+ * G_l = ∂(Σ_i ℓ_i)/∂z_l, row i of G_l is ∂ℓ_i/∂z_{l,i}, so example i's kernel
+ * gradient is the outer product a_{l−1,i} ⊗ G_{l,i}, of Frobenius norm
+ * ‖a_{l−1,i}‖·‖G_{l,i}‖ exactly, and its bias gradient is G_{l,i}. Hence
+ *   ‖g_i‖² = Σ_l (‖a_{l−1,i}‖² + 1)·‖G_{l,i}‖²
+ * (the "ghost norm" of Li, Tramèr, Liang, Hashimoto, "Large Language Models
+ * Can Be Strong Differentially Private Learners", ICLR 2022, §4, and Bu et al.,
+ * "Scalable and Efficient Training of Large Convolutional Neural Networks with
+ * Differential Privacy", NeurIPS 2022). The clipped sums are then ordinary
+ * reductions of the row-rescaled G_l: a_{l−1}ᵀ(c ⊙ G_l) and Σ_i c_i·G_{l,i}.
+ *
+ * The backward pass is written out rather than taken from tf.grads: every
+ * activation cohort's ModelSpec allows has a closed-form derivative in its
+ * output, and tf.grads would hide the layer inputs a_{l−1} inside its forward
+ * scope (they would have to be computed twice). The derivatives match tfjs's
+ * own kernels (relu: step(z), sigmoid: s(1−s), tanh: 1−a²);
+ * test/trainer/per-example.test.ts checks the norms and sums against one
+ * tf.grad pass per example.
+ */
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { CohortError } from '../../core/errors.ts';
+import { paramShapes, type ModelSpec } from '../../core/model/spec.ts';
+import type { Tf } from './backend.ts';
+
+type Activation = ModelSpec['layers'][number]['activation'];
+
+export interface ClippedSum {
+  /** Σ_i clip_C(g_i), one tensor per parameter in paramShapes order (kernel [in, units], bias [units] per layer). */
+  grads: Tensor[];
+  /** ‖g_i‖, the unclipped per-example gradient norms, [B]. */
+  norms: Tensor1D;
+}
+
+/**
+ * The clipped gradient sum of the per-example losses ℓ_i = sigmoid
+ * cross-entropy of the logit (the final layer's sigmoid left out, as
+ * train.ts's 'logit' head) against y_i. `params` are the model's weights in
+ * paramShapes order; x is [B, inputDim], y is [B, 1], B may be 0. The result
+ * is fresh tensors owned by the caller; intermediates are freed.
+ */
+export function clippedGradientSum(tf: Tf, spec: ModelSpec, params: readonly Tensor[], x: Tensor2D, y: Tensor2D, clip: number): ClippedSum {
+  const shapes = paramShapes(spec);
+  if (params.length !== shapes.length) {
+    throw new CohortError('E_INTERNAL', `clippedGradientSum got ${params.length} parameter tensors, the model has ${shapes.length}`);
+  }
+  return tf.tidy(() => {
+    const batch = x.shape[0];
+    // Zero-size matMuls are not supported by every backend; an empty sample's sum is zero.
+    if (batch === 0) return { grads: params.map((p) => tf.zerosLike(p)), norms: tf.zeros([0]) as Tensor1D };
+
+    const last = spec.layers.length - 1;
+    const kernel = (l: number) => params[2 * l] as Tensor2D;
+    // inputs[l] = a_{l−1}, the input of layer l; inputs[0] = x.
+    const inputs: Tensor2D[] = [x];
+    let z: Tensor2D = x;
+    for (let l = 0; l <= last; l++) {
+      z = tf.add(tf.matMul(inputs[l]!, kernel(l)), params[2 * l + 1]!);
+      if (l < last) inputs.push(activate(tf, spec.layers[l]!.activation, z));
+    }
+
+    // ∂ℓ_i/∂z for ℓ = softplus(z) − z·y is σ(z) − y, written (1 − y)·σ(z) − y·σ(−z): the
+    // same value without the float32 cancellation of σ(z) − 1 on confident, correct examples.
+    const deltas: Tensor2D[] = new Array(last + 1);
+    deltas[last] = tf.sub(tf.mul(tf.sub(1, y), tf.sigmoid(z)), tf.mul(y, tf.sigmoid(tf.neg(z))));
+    for (let l = last; l > 0; l--) {
+      const back: Tensor2D = tf.matMul(deltas[l]!, kernel(l), false, true);
+      deltas[l - 1] = derivative(tf, spec.layers[l - 1]!.activation, inputs[l]!, back);
+    }
+
+    const rowSq = (t: Tensor2D) => tf.sum(tf.square(t), 1);
+    const sq = tf.addN(deltas.map((g, l) => tf.mul(tf.add(rowSq(inputs[l]!), 1), rowSq(g))));
+    const norms = tf.sqrt(sq) as Tensor1D;
+    // c_i = min(1, C/‖g_i‖), written C / max(‖g_i‖, C) so a zero gradient gives 1, not C/0.
+    const scale = tf.reshape(tf.div(clip, tf.maximum(norms, clip)), [batch, 1]);
+
+    const grads: Tensor[] = [];
+    deltas.forEach((g, l) => {
+      const scaled = tf.mul(g, scale);
+      grads.push(tf.matMul(inputs[l]!, scaled, true, false), tf.sum(scaled, 0));
+    });
+    return { grads, norms };
+  });
+}
+
+function activate(tf: Tf, a: Activation, z: Tensor2D): Tensor2D {
+  switch (a) {
+    case 'relu': return tf.relu(z);
+    case 'sigmoid': return tf.sigmoid(z);
+    case 'tanh': return tf.tanh(z);
+    case 'linear': return z;
+  }
+}
+
+/** upstream ⊙ act'(z), with act' written in the activation's output `out`. */
+function derivative(tf: Tf, a: Activation, out: Tensor2D, upstream: Tensor2D): Tensor2D {
+  switch (a) {
+    case 'relu': return tf.mul(upstream, tf.step(out)); // relu(z) > 0 exactly when z > 0: tfjs's step(z)
+    case 'sigmoid': return tf.mul(upstream, tf.mul(out, tf.sub(1, out)));
+    case 'tanh': return tf.mul(upstream, tf.sub(1, tf.square(out)));
+    case 'linear': return upstream;
+  }
+}

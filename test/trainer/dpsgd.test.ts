@@ -1,0 +1,222 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logisticRegression, paramCount, type ModelSpec } from '../../core/model/spec.ts';
+import { initialWeights } from '../../core/model/init.ts';
+import type { DatasetSplit } from '../../core/data/types.ts';
+import {
+  assertDpParams, evaluateModel, trainDpSgd, trainLocal, type DpSgdParams, type DpTrainInput, type Tf,
+} from '../../client/trainer/index.ts';
+import { errorCode } from '../helpers/errors.ts';
+import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
+
+const D = 5;
+const LR = logisticRegression(D);
+const MLP: ModelSpec = { inputDim: D, layers: [{ units: 8, activation: 'relu' }, { units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+const train = separable(200, D, 1);
+const test = separable(200, D, 2);
+
+let tf: Tf;
+beforeAll(async () => {
+  ({ tf } = await loadTestTf());
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const DP: DpSgdParams = { samplingRate: 0.1, noiseMultiplier: 1, clip: 1, steps: 10 };
+
+function input(o: Partial<DpTrainInput> = {}): DpTrainInput {
+  const spec = o.spec ?? LR;
+  return { spec, local: localTraining({ learningRate: 0.5 }), weights: initialWeights(spec, 3), data: train, seed: 7, dp: DP, ...o };
+}
+
+function applied(w: Float32Array, delta: Float32Array): Float32Array {
+  return w.map((x, i) => x + delta[i]!);
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
+  it('q = 1, σ = 0, C huge: full-batch steps equal trainLocal with one batch per epoch (sgd, adam, FedProx)', async () => {
+    const cases = [
+      { spec: LR, optimizer: 'sgd' as const, proximalMu: 0 },
+      { spec: MLP, optimizer: 'sgd' as const, proximalMu: 0 },
+      { spec: MLP, optimizer: 'adam' as const, proximalMu: 0 },
+      // Later steps start away from the global weights, so the proximal gradient μ(w − w_global) is exercised.
+      { spec: MLP, optimizer: 'sgd' as const, proximalMu: 0.5 },
+    ];
+    for (const c of cases) {
+      for (const steps of [1, 3]) {
+        const local = localTraining({ epochs: steps, batchSize: train.n, learningRate: c.optimizer === 'adam' ? 0.01 : 0.3, optimizer: c.optimizer, proximalMu: c.proximalMu });
+        const inp = input({ spec: c.spec, local, dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1e6, steps } });
+        const plain = await trainLocal(tf, inp);
+        const dp = await trainDpSgd(tf, inp);
+        expect(dp.steps).toBe(steps);
+        expect(dp.sampledExamples).toBe(steps * train.n);
+        expect(norm(dp.delta)).toBeGreaterThan(0);
+        // float32 sums in another order (per-example trick vs autodiff of the mean).
+        expect(maxAbsDiff(dp.delta, plain.delta)).toBeLessThan(1e-5 * Math.max(1, norm(plain.delta)));
+      }
+    }
+  });
+
+  it('σ = 0, small C: each step moves the weights by at most lr·C·|batch|/(q·n), and exactly that when all gradients agree', async () => {
+    const q = 0.2;
+    const clip = 0.01;
+    const lr = 0.5;
+    // Every record the same: every per-example gradient is the same vector, far above C.
+    const row = train.x.slice(0, D);
+    const same: DatasetSplit = { x: Float32Array.from({ length: train.n * D }, (_, i) => row[i % D]!), y: new Float32Array(train.n).fill(1), n: train.n, d: D };
+    for (const data of [train, same]) {
+      for (let run = 0; run < 25; run++) {
+        const out = await trainDpSgd(tf, input({ spec: MLP, data, local: localTraining({ learningRate: lr }), dp: { samplingRate: q, noiseMultiplier: 0, clip, steps: 1 } }));
+        const bound = (lr * clip * out.sampledExamples) / (q * train.n);
+        if (data === same) expect(Math.abs(norm(out.delta) - bound)).toBeLessThanOrEqual(bound * 1e-5);
+        else expect(norm(out.delta)).toBeLessThanOrEqual(bound * (1 + 1e-5));
+        if (out.sampledExamples === 0) expect(out.delta.every((v) => v === 0)).toBe(true);
+      }
+    }
+  });
+});
+
+describe('trainDpSgd: noise and sampling', () => {
+  it('with no record sampled, the update is N(0, steps·(lr·σC/(q·n))²) per coordinate', async () => {
+    // q·n = 1e-9 · 200: a record joins a batch with probability 2e-7 over the run, and
+    // would move the weights by at most lr·C/(q·n) = 0.5, against a noise norm of ~150.
+    const spec: ModelSpec = { inputDim: D, layers: [{ units: 64, activation: 'relu' }, { units: 64, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+    const q = 1e-9;
+    const sigma = 2;
+    const clip = 0.5;
+    const steps = 4;
+    const lr = q * train.n; // lr/(q·n) = 1: per step std σC = 1
+    const out = await trainDpSgd(tf, input({ spec, local: localTraining({ learningRate: lr }), dp: { samplingRate: q, noiseMultiplier: sigma, clip, steps } }));
+    const p = out.delta.length;
+    expect(p).toBe(paramCount(spec));
+    const expectedStd = Math.sqrt(steps) * ((lr * sigma * clip) / (q * train.n));
+    let sum = 0;
+    let sq = 0;
+    for (const v of out.delta) {
+      sum += v;
+      sq += v * v;
+    }
+    const mean = sum / p;
+    const std = Math.sqrt(sq / p - mean * mean);
+    // p = 4673 coordinates: the sample std has relative standard error 1/√(2p) ≈ 1 %,
+    // so 5 % is a 4.8σ band (false failure < 2e-6); the mean's band is 5σ.
+    expect(Math.abs(std / expectedStd - 1)).toBeLessThan(0.05);
+    expect(Math.abs(mean)).toBeLessThan((5 * expectedStd) / Math.sqrt(p));
+  });
+
+  it('draws Poisson batches: the mean batch size is q·n', async () => {
+    const q = 0.1;
+    const steps = 1500;
+    const out = await trainDpSgd(tf, input({ dp: { samplingRate: q, noiseMultiplier: 0, clip: 1, steps } }));
+    expect(out.steps).toBe(steps);
+    // Σ batch sizes ~ Binomial(steps·n, q): sd √(300000·0.1·0.9) ≈ 164; 6 sd bounds a false failure by 2e-9.
+    const sd = Math.sqrt(steps * train.n * q * (1 - q));
+    expect(Math.abs(out.sampledExamples - steps * q * train.n)).toBeLessThan(6 * sd);
+  });
+
+  it('draws from the CSPRNG: never Math.random, and the seed replays nothing', async () => {
+    const spy = vi.spyOn(Math, 'random');
+    const a = await trainDpSgd(tf, input({ seed: 1 }));
+    const b = await trainDpSgd(tf, input({ seed: 1 }));
+    expect(spy).not.toHaveBeenCalled();
+    expect(bytesOf(a.delta).equals(bytesOf(b.delta))).toBe(false);
+  });
+
+  it('learns a separable problem at σ = 1, C = 1, q = 0.1 in 300 steps', async () => {
+    for (const [spec, lr] of [[LR, 1], [MLP, 0.5]] as const) {
+      const inp = input({ spec, local: localTraining({ learningRate: lr }), dp: { samplingRate: 0.1, noiseMultiplier: 1, clip: 1, steps: 300 } });
+      const before = await evaluateModel(tf, spec, inp.weights, test);
+      const out = await trainDpSgd(tf, inp);
+      const after = await evaluateModel(tf, spec, applied(inp.weights, out.delta), test);
+      expect(after.accuracy).toBeGreaterThanOrEqual(0.85);
+      expect(after.loss).toBeLessThan(before.loss);
+    }
+  });
+});
+
+describe('trainDpSgd: contract', () => {
+  it('runs exactly dp.steps, reports n and no training loss, and does not mutate its inputs', async () => {
+    const inp = input({ spec: MLP, local: localTraining({ proximalMu: 0.1, optimizer: 'adam', learningRate: 0.01 }), dp: { ...DP, steps: 7 } });
+    const w = inp.weights.slice();
+    const x = inp.data.x.slice();
+    const y = inp.data.y.slice();
+    const dp = { ...inp.dp };
+    const out = await trainDpSgd(tf, inp);
+    expect(out.steps).toBe(7);
+    expect(out.numExamples).toBe(train.n);
+    expect(out.loss).toBe(0);
+    expect(out.delta.length).toBe(paramCount(MLP));
+    expect(out.delta.every((v) => Number.isFinite(v))).toBe(true);
+    expect(bytesOf(inp.weights).equals(bytesOf(w))).toBe(true);
+    expect(bytesOf(inp.data.x).equals(bytesOf(x))).toBe(true);
+    expect(bytesOf(inp.data.y).equals(bytesOf(y))).toBe(true);
+    expect(inp.dp).toEqual(dp);
+  });
+
+  it('yields to the event loop during a long run', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      const t0 = performance.now();
+      await trainDpSgd(tf, input({ spec: MLP, dp: { ...DP, steps: 3000 } }));
+      // Only meaningful if the run outlasts a few yield periods.
+      if (performance.now() - t0 > 200) expect(ticks).toBeGreaterThan(1);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('gives a zero update on an empty split', async () => {
+    const empty: DatasetSplit = { x: new Float32Array(0), y: new Float32Array(0), n: 0, d: D };
+    const out = await trainDpSgd(tf, input({ data: empty }));
+    expect(out).toEqual({ delta: new Float32Array(paramCount(LR)), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0 });
+  });
+
+  it('rejects invalid DP parameters with E_PRIVACY_PARAMS, before touching data', async () => {
+    const bad: Partial<DpSgdParams>[] = [
+      { samplingRate: 0 }, { samplingRate: -0.1 }, { samplingRate: 1.01 }, { samplingRate: NaN },
+      { noiseMultiplier: -1 }, { noiseMultiplier: NaN }, { noiseMultiplier: Infinity },
+      { clip: 0 }, { clip: -1 }, { clip: NaN }, { clip: Infinity },
+      { steps: 0 }, { steps: 1.5 }, { steps: -3 }, { steps: NaN }, { steps: 1e7 },
+      { noiseMultiplier: 1e300, clip: 1e300 },
+    ];
+    for (const b of bad) {
+      const dp = { ...DP, ...b };
+      expect(errorCode(() => assertDpParams(dp)), JSON.stringify(b)).toBe('E_PRIVACY_PARAMS');
+      // An empty split would otherwise return at once: the parameters are checked first.
+      const empty: DatasetSplit = { x: new Float32Array(0), y: new Float32Array(0), n: 0, d: D };
+      await expect(trainDpSgd(tf, input({ dp, data: empty })).catch(thrownCode)).resolves.toBe('E_PRIVACY_PARAMS');
+    }
+    for (const ok of [{ samplingRate: 1 }, { noiseMultiplier: 0 }, { steps: 1 }]) expect(errorCode(() => assertDpParams({ ...DP, ...ok }))).toBeUndefined();
+  });
+
+  it('rejects mismatched weights and features, and divergence, with typed errors', async () => {
+    await expect(trainDpSgd(tf, input({ weights: new Float32Array(2) })).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
+    await expect(trainDpSgd(tf, input({ data: separable(10, D + 1, 1) })).catch(thrownCode)).resolves.toBe('E_JOB_FEATURES');
+    // Noise of std 1e35 per coordinate overflows float32 in the next forward pass.
+    const diverge = input({ spec: MLP, local: localTraining({ learningRate: 10 }), dp: { samplingRate: 0.5, noiseMultiplier: 1e35, clip: 1, steps: 3 } });
+    await expect(trainDpSgd(tf, diverge).catch(thrownCode)).resolves.toBe('E_UPDATE_NONFINITE');
+  });
+
+  it('leaks no tensors (sgd, adam, FedProx, noise, empty batches, full batches, errors)', async () => {
+    const cases = [
+      input(),
+      input({ spec: MLP, local: localTraining({ optimizer: 'adam', proximalMu: 0.5, learningRate: 0.01 }) }),
+      input({ spec: MLP, dp: { samplingRate: 1e-9, noiseMultiplier: 1, clip: 1, steps: 5 } }),
+      input({ spec: MLP, dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1, steps: 2 } }),
+    ];
+    await trainDpSgd(tf, cases[0]!); // first use may allocate backend-level caches
+    const before = tf.memory().numTensors;
+    for (const c of cases) await trainDpSgd(tf, c);
+    await trainDpSgd(tf, input({ weights: new Float32Array(2) })).catch(() => {});
+    await trainDpSgd(tf, input({ spec: MLP, local: localTraining({ learningRate: 10 }), dp: { samplingRate: 0.5, noiseMultiplier: 1e35, clip: 1, steps: 3 } })).catch(() => {});
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
