@@ -1,6 +1,9 @@
 /** `cohort client start`: CLI glue around the hospital daemon. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { numberArg } from '../core/args.ts';
+import { BudgetStore } from './budget-store.ts';
 import { createLogger } from '../core/log.ts';
+import { CohortError } from '../core/errors.ts';
 import { loadSchemaFile, readCsvDataset } from './intake/csv.ts';
 import { ClientDaemon } from './daemon.ts';
 import { loadTf } from './trainer/index.ts';
@@ -16,14 +19,27 @@ export function registerClient(program: Command): void {
     .requiredOption('--schema <schema.json>', 'declared schema of the CSV columns')
     .requiredOption('--name <name>', 'this hospital\'s name ([A-Za-z0-9._-], as enrolled)')
     .requiredOption('--identity <file.key>', 'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages')
-    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string }) => {
+    .option('--state <file.db>', "this hospital's privacy-budget database (SQLite); required with --budget-epsilon")
+    .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
+    .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
+    .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
+    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string; state?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
       const log = createLogger();
       const identity = readIdentityKey(o.identity);
       const schema = await loadSchemaFile(o.schema);
       const dataset = await readCsvDataset(o.data, schema);
       log.info({ hospital: o.name, train: dataset.train.n, test: dataset.test.n, dropped: dataset.report.rowsDropped }, 'local dataset ready');
+      let budget: BudgetStore | undefined;
+      if (o.budgetEpsilon !== undefined) {
+        if (!o.state) throw new CohortError('E_CONFIG_INVALID', '--budget-epsilon needs --state <file.db> to keep what has been spent');
+        budget = new BudgetStore(o.state);
+        budget.setBudget(dataset.schemaId, { epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant });
+        log.info({ epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant, spent: budget.summary(dataset.schemaId).spent.epsilon }, 'privacy budget enforced');
+      } else {
+        log.warn('no privacy budget configured (--budget-epsilon): jobs are not limited by this hospital');
+      }
       await loadTf(log);
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity });
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, ...(budget ? { budget } : {}) });
       daemon.start();
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);

@@ -17,8 +17,11 @@ import {
   DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire,
   tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
-import { evaluateModel, loadTf, trainLocal } from './trainer/index.ts';
-import { SecAggClient, encodeInput, openSession, EXTRA_WORDS, type Identity } from '../core/secagg/index.ts';
+import { assertDpParams, evaluateModel, loadTf, trainDpSgd, trainLocal } from './trainer/index.ts';
+import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
+import type { BudgetStore } from './budget-store.ts';
+import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
+import { secureInput } from '../core/round/secure-input.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
 
@@ -51,6 +54,13 @@ export interface ClientOptions {
    * as a crash would (it reconnects afterwards).
    */
   crashBefore?: (e: { jobId: string; round: number; phase: SecAggPhase }) => boolean;
+  /**
+   * The hospital's privacy budget for this dataset. When set, a job is joined
+   * only if its whole DP cost fits (jobs without a DP guarantee are declined)
+   * and each training round is recorded as spent before it runs; a round that
+   * does not fit is refused. Fail closed: an error while pricing is a refusal.
+   */
+  budget?: BudgetStore;
 }
 
 export type SecAggPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask';
@@ -68,6 +78,8 @@ interface ClientEvents {
   disconnected: [{ code: number; reason: string }];
   joined: [{ jobId: string; spec: JobSpec }];
   declined: [{ jobId: string; code: string; reason: string }];
+  /** A training round refused by the privacy budget. */
+  refused: [{ jobId: string; round: number; reason: string }];
   round: [ClientRoundEvent];
   roundResult: [{ jobId: string; round: number; metrics: Metrics | null }];
   jobEvent: [{ jobId: string; kind: string; reason: string }];
@@ -87,7 +99,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
   /** The secure-aggregation session of each job's current round. */
-  private readonly sessions = new Map<string, { round: number; client: SecAggClient; via: WebSocket; input: Uint32Array | null }>();
+  private readonly sessions = new Map<string, { round: number; client: SecAggClient; via: WebSocket; input: Uint32Array | null; minSurvivors: number }>();
 
   constructor(private readonly opts: ClientOptions) {
     super();
@@ -212,6 +224,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         const kind = ['UNSPECIFIED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'][env.jobEvent?.kind ?? 0] ?? 'UNSPECIFIED';
         this.log.info({ job: env.jobId, kind, reason: env.jobEvent?.reason }, 'job event');
         if (kind !== 'STARTED') {
+          if (this.jobs.has(env.jobId)) this.opts.budget?.closeJob(this.opts.dataset.schemaId, env.jobId);
           this.jobs.delete(env.jobId);
           this.sessions.get(env.jobId)?.client.forget();
           this.sessions.delete(env.jobId);
@@ -241,6 +254,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       const d = this.opts.dataset;
       const same = spec.label === d.label && spec.features.length === d.features.length && spec.features.every((f, i) => f === d.features[i]);
       if (!same) throw new CohortError('E_JOB_FEATURES', `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`);
+      this.checkPrivacy(env.jobId, spec);
     } catch (err) {
       const e = asCohortError(err);
       this.log.info({ job: env.jobId, code: e.code }, `declining job: ${e.message}`);
@@ -254,6 +268,54 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.emit('joined', { jobId: env.jobId, spec });
   }
 
+  /**
+   * Checks an offered job against this hospital's privacy rules: a record-level
+   * job's δ must be below 1/records (else one record could be released outright),
+   * its claimed ε must match its parameters, and its whole cost must fit the
+   * budget, which then reserves it.
+   */
+  private checkPrivacy(jobId: string, spec: JobSpec): void {
+    const p = spec.privacy;
+    const budget = this.opts.budget;
+    if (!p) {
+      if (budget) throw new CohortError('E_BUDGET_EXCEEDED', 'the job has no differential-privacy guarantee and this hospital enforces a privacy budget');
+      this.log.warn({ job: jobId }, 'joining a job WITHOUT differential privacy (no budget configured)');
+      return;
+    }
+    const n = this.opts.dataset.train.n;
+    if (p.unit === 'record' && !(p.delta < 1 / n)) throw new CohortError('E_PRIVACY_PARAMS', `privacy.delta ${p.delta} is not below 1/records (${n} training records)`);
+    // The coordinator resolved σ; recompute the job's ε here rather than trust it.
+    const claimed = jobSpend(spec);
+    if (!(claimed.epsilon <= p.epsilon * (1 + 1e-9))) {
+      throw new CohortError('E_PRIVACY_PARAMS', `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`);
+    }
+    if (!budget) return;
+    const decision = budget.admitJob(this.opts.dataset.schemaId, jobId, roundMechanism(spec), spec.rounds);
+    if (!decision.allowed) throw new CohortError('E_BUDGET_EXCEEDED', decision.reason);
+    this.log.info({ job: jobId, projectedEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'job admitted against the privacy budget');
+  }
+
+  /** Charges one training round to the budget before any record is touched; false if refused (the coordinator is told). */
+  private chargeRound(spec: JobSpec, cfg: RoundWork): boolean {
+    const budget = this.opts.budget;
+    if (!budget || !spec.privacy) return true;
+    let reason: string;
+    try {
+      const decision = budget.spendRound(this.opts.dataset.schemaId, cfg.jobId, cfg.round, roundMechanism(spec));
+      if (decision.allowed) {
+        this.log.info({ job: cfg.jobId, round: cfg.round, spentEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'round charged to the privacy budget');
+        return true;
+      }
+      reason = decision.reason;
+    } catch (err) {
+      reason = `budget check failed: ${asCohortError(err).message}`;
+    }
+    this.log.warn({ job: cfg.jobId, round: cfg.round, reason }, 'round refused by the privacy budget');
+    this.send({ jobId: cfg.jobId, round: cfg.round, error: { code: 'E_BUDGET_EXCEEDED', message: reason } }, cfg.via);
+    this.emit('refused', { jobId: cfg.jobId, round: cfg.round, reason });
+    return false;
+  }
+
   private async runRound(spec: JobSpec, cfg: RoundWork): Promise<void> {
     if (cfg.via !== this.ws) return; // the connection that asked is gone, and so is its round
     const { tf } = await loadTf(this.log);
@@ -262,7 +324,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: { metrics: metricsToWire(metrics) } }, cfg.via);
     this.emit('round', { jobId: cfg.jobId, round: cfg.round, train: cfg.train, metrics });
     if (!cfg.train) return;
-    const out = await trainLocal(tf, { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed });
+    const dp = dpSgdParams(spec);
+    if (dp) assertDpParams(dp); // an invalid job must not cost budget before it fails
+    if (cfg.via !== this.ws || !this.chargeRound(spec, cfg)) return;
+    const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
+    const out = dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, job);
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
     if (!cfg.secagg) {
       if (!spec.secureAggregation.enabled) this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
@@ -271,18 +337,19 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       return;
     }
     const p = cfg.secagg;
+    const codec = secureInput(spec);
     const session = openSession({
       jobId: cfg.jobId, round: cfg.round, bits: p.bits ?? 0, threshold: p.threshold ?? 0, degree: p.degree ?? 0, clip: p.clip ?? 0,
       graphSeed: p.graphSeed ?? new Uint8Array(0), participants: p.participants ?? [], totalExamples: p.totalExamples ?? 0,
-      vectorLength: cfg.weights.length + EXTRA_WORDS,
+      vectorLength: codec.vectorLength,
     });
     if (cfg.via !== this.ws) return;
     const client = new SecAggClient(session, this.name, this.opts.identity);
     // Quantized before any key is made: the input is fixed once the session starts.
-    const input = encodeInput(session, out.delta, out.numExamples, out.loss);
+    const input = codec.encode(session, out.delta, out.numExamples, out.loss);
     // A new round supersedes whatever session the job had: its secrets go now.
     this.sessions.get(cfg.jobId)?.client.forget();
-    this.sessions.set(cfg.jobId, { round: cfg.round, client, via: cfg.via, input });
+    this.sessions.set(cfg.jobId, { round: cfg.round, client, via: cfg.via, input, minSurvivors: codec.minSurvivors });
     if (this.crashes(cfg.jobId, cfg.round, 'advertise', cfg.via)) return;
     this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: client.advertise() }, cfg.via);
   }
@@ -314,10 +381,14 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           reply({ secaggMaskedInput: s.client.maskInput(s.input!) });
           s.input = null;
           break;
-        case 'secaggSurvivors':
+        case 'secaggSurvivors': {
+          // The session threshold already enforces this; checked here too, against the spec itself.
+          const survivors = env.secaggSurvivors!.survivors?.length ?? 0;
+          if (survivors < s.minSurvivors) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors} survivors; this job's DP noise needs ${s.minSurvivors}`);
           if (crash('consistency')) return;
           reply({ secaggConsistency: s.client.onSurvivors(env.secaggSurvivors!) });
           break;
+        }
         case 'secaggUnmaskRequest':
           if (crash('unmask')) return;
           reply({ secaggUnmask: s.client.onUnmaskRequest(env.secaggUnmaskRequest!) });

@@ -1,12 +1,13 @@
 /** `cohort simulate ...`: runs scenarios and prints their figures. */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { intArg } from '../core/args.ts';
+import { intArg, numberArg } from '../core/args.ts';
+import { CohortError } from '../core/errors.ts';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { createLogger } from '../core/log.ts';
 import { STRATEGIES, type StrategyName } from '../core/job/spec.ts';
-import { CENTERS, DEFAULTS, runFedHeartDisease, type FedHeartResult } from './fed-heart-disease.ts';
+import { CENTERS, DEFAULTS, runFedHeartDisease, type DpOptions, type FedHeartResult } from './fed-heart-disease.ts';
 import { PHASES, runDropouts } from './dropouts.ts';
 
 function seedList(v: string): number[] {
@@ -23,17 +24,28 @@ export function registerSimulate(program: Command): void {
     .option('--seed <s>', 'seed for initialisation and shuffling; a comma list runs once per seed and reports the mean', seedList, [DEFAULTS.seed])
     .option('--secagg', 'secure aggregation: the coordinator sees only the sum (default)')
     .option('--no-secagg', 'plaintext updates: an explicit, logged opt-out')
-    .option('--db <path>', "keep the coordinator's SQLite database here (default: a temp file)")
+    .addOption(new Option('--dp <unit>', 'differential privacy: record (DP-SGD at each hospital) or hospital (noise inside the secure sum)').choices(['record', 'hospital']))
+    .option('--epsilon <e>', 'with --dp: target epsilon of the whole job (noise calibrated to it)', numberArg('--epsilon', (x) => x > 0, 'a number > 0'))
+    .option('--delta <d>', 'with --dp: target delta', numberArg('--delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULTS.dp.delta)
+    .addOption(new Option('--accountant <name>', 'with --dp: the bound charged (both are reported)').choices(['pld', 'rdp']).default('pld'))
+    .option('--budget <e>', "with --dp: each hospital's total privacy budget (epsilon)", numberArg('--budget', (x) => x > 0, 'a number > 0'), DEFAULTS.budgetEpsilon)
+    .option('--db <path>', "keep the coordinator's SQLite database here (default: a temp file); hospitals' budget databases go beside it")
     .option('--json <path>', 'also write the figures as JSON')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
-    .action(async (o: { rounds: number; strategy: StrategyName; seed: number[]; secagg: boolean; db?: string; json?: string; logLevel: 'warn' }) => {
+    .action(async (o: {
+      rounds: number; strategy: StrategyName; seed: number[]; secagg: boolean; db?: string; json?: string; logLevel: 'warn';
+      dp?: 'record' | 'hospital'; epsilon?: number; delta: number; accountant: 'pld' | 'rdp'; budget: number;
+    }) => {
       const log = createLogger({ level: o.logLevel, destination: process.stderr });
+      if (o.dp && o.epsilon === undefined) throw new CohortError('E_CONFIG_INVALID', '--dp needs --epsilon, the target of the whole job');
+      if (!o.dp && o.epsilon !== undefined) throw new CohortError('E_CONFIG_INVALID', '--epsilon is the target of --dp record|hospital');
+      const dp: DpOptions | undefined = o.dp ? { unit: o.dp, epsilon: o.epsilon!, delta: o.delta, accountant: o.accountant } : undefined;
       const results: FedHeartResult[] = [];
       for (const seed of o.seed) {
         const bar = progress(`${o.strategy} seed ${seed}`);
         const dbPath = o.db && o.seed.length > 1 ? o.db.replace(/(\.db)?$/, `-seed${seed}.db`) : o.db;
         const r = await runFedHeartDisease({
-          rounds: o.rounds, strategy: o.strategy, seed, secagg: o.secagg, log, ...(dbPath ? { dbPath } : {}),
+          rounds: o.rounds, strategy: o.strategy, seed, secagg: o.secagg, log, ...(dbPath ? { dbPath } : {}), ...(dp ? { dp, budgetEpsilon: o.budget } : {}),
           onRound: (round, total, pooled) => bar.update(round, total, pooled?.accuracy),
         });
         bar.stop();
@@ -105,7 +117,21 @@ export function renderTable(r: FedHeartResult): string {
   const n = CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0);
   t.push(['pooled', n, pct(r.pooledAccuracy), pct(r.pooledAuc), pct(r.baseline.pooledAccuracy), pct(r.baseline.pooledAuc)]);
   const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
-  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)`;
+  const dp = r.privacy ? `, DP ${r.privacy.unit}-level epsilon ${r.privacy.targetEpsilon} delta ${r.privacy.delta}` : ', no DP';
+  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}`;
+}
+
+/** Each hospital's budget database after the job: rounds charged and epsilon spent by both accountants. */
+function renderPrivacy(p: NonNullable<FedHeartResult['privacy']>): string {
+  const plain = !process.stdout.isTTY;
+  const t = new Table({ ...(plain ? { style: { head: [], border: [] } } : {}), head: ['center', 'rounds charged', 'epsilon (PLD)', 'epsilon (RDP)', 'charged', `delta`] });
+  for (const [c, s] of Object.entries(p.spent)) {
+    t.push([c, s.rounds, s.spend.pld === null ? 'n/a' : s.spend.pld.toFixed(4), s.spend.rdp.epsilon.toFixed(4), `${s.spend.epsilon.toFixed(4)} (${s.spend.bound})`, s.spend.delta]);
+  }
+  const how = p.unit === 'record'
+    ? `DP-SGD: q ${p.samplingRate}, ${p.stepsPerRound} steps/round, clip ${p.clip}, noise multiplier ${p.noiseMultiplier.toFixed(4)}`
+    : `distributed discrete Gaussian: clip ${p.clip}, noise multiplier ${p.noiseMultiplier.toFixed(4)}`;
+  return `privacy spent per hospital (from each hospital's budget database; ${how}):\n${t.toString()}`;
 }
 
 export interface Summary {

@@ -13,7 +13,10 @@ import { CohortError } from '../core/errors.ts';
 import { logisticRegression } from '../core/model/spec.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { pooledMetrics, type Metrics } from '../core/metrics.ts';
-import type { JobSpecInput, StrategyName } from '../core/job/spec.ts';
+import type { JobSpec, JobSpecInput, StrategyName } from '../core/job/spec.ts';
+import { stepsPerRound } from '../core/job/privacy.ts';
+import type { SpendReport } from '../core/privacy/spend.ts';
+import { BudgetStore } from '../client/budget-store.ts';
 import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { ClientDaemon } from '../client/daemon.ts';
@@ -35,7 +38,23 @@ export const DEFAULTS = {
   seed: 1,
   local: { epochs: 1, batchSize: 8, learningRate: 0.05, optimizer: 'sgd' as const },
   proximalMu: 0.1,
+  /**
+   * DP settings of the embedded job (record level): per-example clip 1,
+   * Poisson rate q = 0.1 (about 10–24 records per batch at these centres' sizes).
+   */
+  dp: { clip: 1, samplingRate: 0.1, delta: 1e-5 },
+  /** Each simulated hospital's total budget unless --budget says otherwise. */
+  budgetEpsilon: 10,
 };
+
+export interface DpOptions {
+  unit: 'record' | 'hospital';
+  epsilon: number;
+  delta?: number;
+  clip?: number;
+  samplingRate?: number;
+  accountant?: 'pld' | 'rdp';
+}
 
 export interface FedHeartOptions {
   rounds?: number;
@@ -43,8 +62,12 @@ export interface FedHeartOptions {
   seed?: number;
   /** Secure aggregation (default true); false is the explicit plaintext opt-out. */
   secagg?: boolean;
-  /** Keep the coordinator's database here (default: a temp file). */
+  /** Keep the coordinator's database here (default: a temp file); the hospitals' budget databases go beside it. */
   dbPath?: string;
+  /** Differential privacy for the job (default: none). */
+  dp?: DpOptions;
+  /** Each hospital's total privacy budget (ε at the job's δ); enforced when `dp` is set. */
+  budgetEpsilon?: number;
   log?: Logger;
   /** Called after each completed round. */
   onRound?: (round: number, totalRounds: number, pooled: Metrics | null) => void;
@@ -71,6 +94,21 @@ export interface FedHeartResult {
   baseline: { pooledAccuracy: number; pooledAuc: number; perCenter: Record<string, CenterFigures> };
   roundTimesMs: number[];
   wallTimeMs: number;
+  /** The job's guarantee and what each hospital's budget database recorded as spent; null without DP. */
+  privacy: PrivacyFigures | null;
+}
+
+export interface PrivacyFigures {
+  unit: 'record' | 'hospital';
+  targetEpsilon: number;
+  delta: number;
+  noiseMultiplier: number;
+  clip: number;
+  samplingRate: number | null;
+  stepsPerRound: number;
+  accountant: 'pld' | 'rdp';
+  /** Per centre: rounds charged and the cumulative spend by both accountants. */
+  spent: Record<string, { rounds: number; spend: SpendReport }>;
 }
 
 export async function loadHeartDisease(): Promise<Record<string, PreparedDataset>> {
@@ -80,8 +118,13 @@ export async function loadHeartDisease(): Promise<Record<string, PreparedDataset
   return out;
 }
 
-export function heartDiseaseJob(features: readonly string[], label: string, o: { rounds: number; strategy: StrategyName; seed: number; secagg?: boolean }): JobSpecInput {
+export function heartDiseaseJob(features: readonly string[], label: string, o: { rounds: number; strategy: StrategyName; seed: number; secagg?: boolean; dp?: DpOptions }): JobSpecInput {
+  const dp = o.dp;
   return {
+    ...(dp ? { privacy: {
+      unit: dp.unit, epsilon: dp.epsilon, delta: dp.delta ?? DEFAULTS.dp.delta, clip: dp.clip ?? DEFAULTS.dp.clip, accountant: dp.accountant ?? 'pld',
+      ...(dp.unit === 'record' ? { samplingRate: dp.samplingRate ?? DEFAULTS.dp.samplingRate } : {}),
+    } } : {}),
     name: 'fed-heart-disease',
     model: logisticRegression(features.length),
     features: [...features],
@@ -112,10 +155,18 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
   const coordinator = new Coordinator({ dbPath, log, port: 0 });
   const port = await coordinator.listen();
-  const clients = CENTERS.map((c) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair() }));
+  // Each hospital keeps its own budget database, as a real site would.
+  const budgets = opts.dp ? Object.fromEntries(CENTERS.map((c) => {
+    const store = new BudgetStore(dbPath.replace(/(\.db)?$/, `-${c}-budget.db`));
+    store.setBudget(data[c]!.schemaId, { epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon, delta: opts.dp!.delta ?? DEFAULTS.dp.delta, accountant: opts.dp!.accountant ?? 'pld' });
+    return [c, store];
+  })) : null;
+  const clients = CENTERS.map((c) => new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair(), ...(budgets ? { budget: budgets[c]! } : {}),
+  }));
   const roundTimesMs: number[] = [];
   try {
-    const jobId = coordinator.submitJob(heartDiseaseJob(first.features, first.label, { rounds, strategy, seed, secagg }));
+    const jobId = coordinator.submitJob(heartDiseaseJob(first.features, first.label, { rounds, strategy, seed, secagg, ...(opts.dp ? { dp: opts.dp } : {}) }));
     let last = performance.now();
     const done = new Promise<void>((resolve, reject) => {
       coordinator.on('round', ({ jobId: id, record, totalRounds }) => {
@@ -143,10 +194,12 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
       scenario: 'fed-heart-disease', strategy, seed, rounds, secagg, backend, jobId, dbPath,
       pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter, baseline,
       roundTimesMs, wallTimeMs: performance.now() - started,
+      privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
     };
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await coordinator.close();
+    for (const b of Object.values(budgets ?? {})) b.close();
   }
 }
 
@@ -168,6 +221,18 @@ export async function centralisedBaseline(data: Record<string, PreparedDataset>,
   for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec, w, data[c]!.test);
   const pooled = pooledMetrics(Object.values(evals));
   return { pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter: figures(evals) };
+}
+
+function privacyFigures(spec: JobSpec, budgets: Record<string, BudgetStore>, data: Record<string, PreparedDataset>): PrivacyFigures {
+  const p = spec.privacy!;
+  return {
+    unit: p.unit, targetEpsilon: p.epsilon, delta: p.delta, noiseMultiplier: p.noiseMultiplier!, clip: p.clip,
+    samplingRate: p.samplingRate ?? null, stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : 1, accountant: p.accountant,
+    spent: Object.fromEntries(CENTERS.map((c) => {
+      const summary = budgets[c]!.summary(data[c]!.schemaId);
+      return [c, { rounds: summary.perJob.reduce((n, j) => n + j.rounds, 0), spend: summary.spent }];
+    })),
+  };
 }
 
 function figures(evals: Record<string, Metrics>): Record<string, CenterFigures> {

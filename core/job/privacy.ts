@@ -35,6 +35,13 @@ export function stepsPerRound(spec: JobSpec, p: PrivacySpec): number {
   return spec.local.epochs * Math.ceil(1 / p.samplingRate!);
 }
 
+/** DP-SGD settings of a record-level round (resolved spec), or null when the trainer runs without DP-SGD. */
+export function dpSgdParams(spec: JobSpec): { samplingRate: number; noiseMultiplier: number; clip: number; steps: number } | null {
+  const p = spec.privacy;
+  if (p?.unit !== 'record') return null;
+  return { samplingRate: p.samplingRate!, noiseMultiplier: requireSigma(p), clip: p.clip, steps: stepsPerRound(spec, p) };
+}
+
 /** What one hospital spends on one training round, under a resolved spec (noiseMultiplier set). */
 export function roundMechanism(spec: JobSpec): Mechanism {
   const p = requirePrivacy(spec);

@@ -64,6 +64,9 @@ export const secureAggregationSchema = z.strictObject({
  * one the job is refused if it misses the target. `accountant` names the
  * bound the budget is charged with (both are always computed).
  */
+/** Most DP-SGD steps one round may take (the trainer's limit, client/trainer/dpsgd.ts MAX_DP_STEPS). */
+export const MAX_DP_STEPS_PER_ROUND = 1_000_000;
+
 export const privacySpecSchema = z.strictObject({
   unit: z.enum(['record', 'hospital']),
   epsilon: finitePositive.max(100),
@@ -117,6 +120,9 @@ export const jobSpecSchema = z
       if (p.minSurvivors !== undefined && p.minSurvivors < s.minClients) {
         ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: `must be >= minClients (${s.minClients}): a round with fewer survivors fails anyway` });
       }
+    }
+    if (p?.unit === 'record' && p.samplingRate !== undefined && s.local.maxSteps === 0 && s.local.epochs * Math.ceil(1 / p.samplingRate) > MAX_DP_STEPS_PER_ROUND) {
+      ctx.addIssue({ code: 'custom', path: ['privacy', 'samplingRate'], message: `local.epochs / samplingRate gives over ${MAX_DP_STEPS_PER_ROUND} DP-SGD steps per round: set local.maxSteps` });
     }
     if (p?.unit === 'record' && p.minSurvivors !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: 'minSurvivors is for hospital-level DP only' });

@@ -350,7 +350,8 @@ export class JobMachine {
       this.serverState = out.state;
       record.weights = out.weights;
       record.serverState = out.state;
-      record.trainLoss = sum.trainLoss;
+      // A DP job releases no training loss: it is computed on the records without noise.
+      record.trainLoss = this.spec.privacy ? null : sum.trainLoss;
       record.phaseCounts = { ...secure.counts };
       const survivors = new Set(secure.survivors);
       record.dropped = r.participants.filter((c) => !survivors.has(c));
@@ -365,7 +366,7 @@ export class JobMachine {
       record.weights = out.weights;
       record.serverState = out.state;
       const n = results.reduce((s, x) => s + x.numExamples, 0);
-      record.trainLoss = [...r.updates.values()].reduce((s, u) => s + u.trainLoss * u.numExamples, 0) / n;
+      record.trainLoss = this.spec.privacy ? null : [...r.updates.values()].reduce((s, u) => s + u.trainLoss * u.numExamples, 0) / n;
     }
     this.completed = r.round;
     this.attempts = 0;
