@@ -139,6 +139,8 @@ export interface Summary {
   strategy: StrategyName;
   rounds: number;
   seeds: number[];
+  /** The job's DP target (null: no DP); each run has the spend per hospital. */
+  privacy: { unit: 'record' | 'hospital'; epsilon: number; delta: number } | null;
   pooledAccuracy: number;
   baselinePooledAccuracy: number;
   perCenter: Record<string, { accuracy: number }>;
@@ -147,11 +149,13 @@ export interface Summary {
 
 export function summarise(rs: FedHeartResult[]): Summary {
   const mean = (f: (r: FedHeartResult) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+  const p = rs[0]!.privacy;
   return {
     scenario: 'fed-heart-disease',
     strategy: rs[0]!.strategy,
     rounds: rs[0]!.rounds,
     seeds: rs.map((r) => r.seed),
+    privacy: p ? { unit: p.unit, epsilon: p.targetEpsilon, delta: p.delta } : null,
     pooledAccuracy: mean((r) => r.pooledAccuracy),
     baselinePooledAccuracy: mean((r) => r.baseline.pooledAccuracy),
     perCenter: Object.fromEntries(CENTERS.map((c) => [c, { accuracy: mean((r) => r.perCenter[c]!.accuracy) }])),
@@ -160,7 +164,8 @@ export function summarise(rs: FedHeartResult[]): Summary {
 }
 
 function renderSummary(s: Summary): string {
-  return `mean over seeds ${s.seeds.join(', ')}: ${s.strategy} pooled accuracy ${s.pooledAccuracy.toFixed(3)}, centralised ${s.baselinePooledAccuracy.toFixed(3)}`;
+  const dp = s.privacy ? ` (DP ${s.privacy.unit}-level, epsilon ${s.privacy.epsilon}, delta ${s.privacy.delta})` : '';
+  return `mean over seeds ${s.seeds.join(', ')}: ${s.strategy}${dp} pooled accuracy ${s.pooledAccuracy.toFixed(3)}, centralised ${s.baselinePooledAccuracy.toFixed(3)}`;
 }
 
 function nanSafe(_k: string, v: unknown): unknown {

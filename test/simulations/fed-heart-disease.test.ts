@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runFedHeartDisease, CENTERS, type FedHeartResult } from '../../simulations/fed-heart-disease.ts';
+import { jobSpend } from '../../core/job/privacy.ts';
+import { parseJobSpec } from '../../core/job/spec.ts';
 
 describe('fed-heart-disease, the embedded default job', () => {
   // The bar (published FLamby figures: pooled 0.79, FedAvg 0.75), mean over 3 seeds.
@@ -75,5 +77,41 @@ describe('fed-heart-disease, the embedded default job', () => {
     expect(run(['simulate', 'fed-heart-disease', '--rounds', '0'])).toMatch(/expected an integer in \[1, 10000\]/);
     expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toMatch(/Allowed choices are fedavg, fedprox, fedadam, fedyogi/);
     expect(run(['coordinator', 'start', '--host', '0.0.0.0', '--db', ':memory:'])).toMatch(/E_CONFIG_INVALID/);
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record'])).toMatch(/--dp needs --epsilon/);
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'patient', '--epsilon', '1'])).toMatch(/Allowed choices are record, hospital/);
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '0'])).toMatch(/--epsilon expected a number > 0/);
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '1', '--delta', '1'])).toMatch(/--delta expected a number in \(0, 1\)/);
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', 'NaN'])).toMatch(/--epsilon expected/);
   });
+
+  it('record-level DP with secure aggregation: each hospital\'s budget database holds exactly the job\'s epsilon', async () => {
+    const r = await runFedHeartDisease({ rounds: 5, seed: 2, dp: { unit: 'record', epsilon: 1 } });
+    expect(r.secagg).toBe(true);
+    const p = r.privacy!;
+    const spec = parseJobSpec(JSON.parse(new Database(r.dbPath, { readonly: true }).prepare('SELECT spec FROM jobs').pluck().get() as string));
+    const job = jobSpend(spec);
+    expect(job.epsilon).toBeLessThanOrEqual(1);
+    expect(p.noiseMultiplier).toBe(spec.privacy!.noiseMultiplier);
+    for (const c of CENTERS) {
+      expect(p.spent[c]!.rounds).toBe(5);
+      expect(p.spent[c]!.spend.epsilon).toBeCloseTo(job.epsilon, 12);
+      expect(p.spent[c]!.spend.bound).toBe('pld');
+      expect(p.spent[c]!.spend.pld!).toBeLessThan(p.spent[c]!.spend.rdp.epsilon);
+    }
+    // Five noisy rounds still learn something (the untrained model is at chance, about 0.5).
+    expect(r.pooledAccuracy).toBeGreaterThan(0.6);
+  });
+
+  it('hospital-level DP: noise inside the secure sum, charged per round by the RDP bound', async () => {
+    const r = await runFedHeartDisease({ rounds: 3, seed: 2, dp: { unit: 'hospital', epsilon: 30 }, budgetEpsilon: 40 });
+    const p = r.privacy!;
+    expect(p.unit).toBe('hospital');
+    for (const c of CENTERS) {
+      expect(p.spent[c]!.rounds).toBe(3);
+      expect(p.spent[c]!.spend.bound).toBe('rdp');
+      expect(p.spent[c]!.spend.pld).toBeNull();
+      expect(p.spent[c]!.spend.epsilon).toBeLessThanOrEqual(30);
+    }
+  });
+
 });
