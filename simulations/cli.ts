@@ -21,11 +21,12 @@ export function registerSimulate(program: Command): void {
     .description('4 hospitals (UCI Heart Disease: Cleveland, Hungary, Switzerland, VA) train logistic regression; compared with a pooled-data baseline')
     .option('--rounds <n>', 'training rounds', intArg(1, 10_000), DEFAULTS.rounds)
     .addOption(new Option('--strategy <name>', 'aggregation strategy').choices(STRATEGIES).default(DEFAULTS.strategy))
-    .option('--seed <s>', 'seed for initialisation and shuffling; a comma list runs once per seed and reports the mean', seedList, [DEFAULTS.seed])
+    .option('--seed <s>', 'seed for initialisation and shuffling (DP sampling and noise come from the CSPRNG, never a seed); a comma list runs once per seed and reports the mean', seedList, [DEFAULTS.seed])
     .option('--secagg', 'secure aggregation: the coordinator sees only the sum (default)')
     .option('--no-secagg', 'plaintext updates: an explicit, logged opt-out')
-    .addOption(new Option('--dp <unit>', 'differential privacy: record (DP-SGD at each hospital) or hospital (noise inside the secure sum)').choices(['record', 'hospital']))
-    .option('--epsilon <e>', 'with --dp: target epsilon of the whole job (noise calibrated to it)', numberArg('--epsilon', (x) => x > 0, 'a number > 0'))
+    .addOption(new Option('--dp <unit>', 'differential privacy: record (DP-SGD at each hospital) or hospital (noise inside the secure sum)').choices(['record', 'hospital']).default(DEFAULTS.dp.unit))
+    .option('--no-dp', 'no differential privacy: an explicit opt-out')
+    .option('--epsilon <e>', `with --dp: target epsilon of the whole job, noise calibrated to it (default ${DEFAULTS.dp.epsilon})`, numberArg('--epsilon', (x) => x > 0, 'a number > 0'))
     .option('--delta <d>', 'with --dp: target delta', numberArg('--delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), DEFAULTS.dp.delta)
     .addOption(new Option('--accountant <name>', 'with --dp: the bound charged (both are reported)').choices(['pld', 'rdp']).default('pld'))
     .option('--budget <e>', "with --dp: each hospital's total privacy budget (epsilon)", numberArg('--budget', (x) => x > 0, 'a number > 0'), DEFAULTS.budgetEpsilon)
@@ -34,12 +35,12 @@ export function registerSimulate(program: Command): void {
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
     .action(async (o: {
       rounds: number; strategy: StrategyName; seed: number[]; secagg: boolean; db?: string; json?: string; logLevel: 'warn';
-      dp?: 'record' | 'hospital'; epsilon?: number; delta: number; accountant: 'pld' | 'rdp'; budget: number;
+      dp: 'record' | 'hospital' | false; epsilon?: number; delta: number; accountant: 'pld' | 'rdp'; budget: number;
     }) => {
       const log = createLogger({ level: o.logLevel, destination: process.stderr });
-      if (o.dp && o.epsilon === undefined) throw new CohortError('E_CONFIG_INVALID', '--dp needs --epsilon, the target of the whole job');
-      if (!o.dp && o.epsilon !== undefined) throw new CohortError('E_CONFIG_INVALID', '--epsilon is the target of --dp record|hospital');
-      const dp: DpOptions | undefined = o.dp ? { unit: o.dp, epsilon: o.epsilon!, delta: o.delta, accountant: o.accountant } : undefined;
+      if (!o.dp && o.epsilon !== undefined) throw new CohortError('E_CONFIG_INVALID', '--epsilon is the target of --dp record|hospital, not of --no-dp');
+      const dp: DpOptions | undefined = o.dp ? { unit: o.dp, epsilon: o.epsilon ?? DEFAULTS.dp.epsilon, delta: o.delta, accountant: o.accountant } : undefined;
+      if (!dp) log.warn('differential privacy is off (--no-dp): updates carry no DP guarantee');
       const results: FedHeartResult[] = [];
       for (const seed of o.seed) {
         const bar = progress(`${o.strategy} seed ${seed}`);

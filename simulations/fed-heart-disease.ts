@@ -39,10 +39,11 @@ export const DEFAULTS = {
   local: { epochs: 1, batchSize: 8, learningRate: 0.05, optimizer: 'sgd' as const },
   proximalMu: 0.1,
   /**
-   * DP settings of the embedded job (record level): per-example clip 1,
-   * Poisson rate q = 0.1 (about 10–24 records per batch at these centres' sizes).
+   * DP settings of the CLI's embedded job: record level, (1, 1e-5) for the
+   * whole job, per-example clip 1, Poisson rate q = 0.1 (about 10–24 records
+   * per batch at these centres' sizes).
    */
-  dp: { clip: 1, samplingRate: 0.1, delta: 1e-5 },
+  dp: { unit: 'record' as const, epsilon: 1, clip: 1, samplingRate: 0.1, delta: 1e-5 },
   /** Each simulated hospital's total budget unless --budget says otherwise. */
   budgetEpsilon: 10,
 };

@@ -69,6 +69,18 @@ describe('budget guard in the client daemon', () => {
     expect(tooSmall.stores[0]!.spends('synthetic-v1')).toHaveLength(0);
   });
 
+  it('declines a record-level job whose delta is not below 1/records, with or without a budget', async () => {
+    // 120 training records: delta must be below 1/120.
+    for (const budget of [null, 50]) {
+      const { clients } = await setup([budget], syntheticJob({ rounds: 2, minClients: 1, privacy: { ...DP, delta: 0.01, epsilon: 20 } }));
+      const d = declined(clients[0]!);
+      clients[0]!.start();
+      const why = await d;
+      expect(why.code).toBe('E_PRIVACY_PARAMS');
+      expect(why.reason).toMatch(/not below 1\/records \(120 training records\)/);
+    }
+  });
+
   it('charges every round before it trains; the spent epsilon equals the accountant for the rounds trained', async () => {
     const { clients, stores, jobId, done, coordinator } = await setup([50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: DP }));
     for (const c of clients) c.start();

@@ -77,7 +77,7 @@ describe('fed-heart-disease, the embedded default job', () => {
     expect(run(['simulate', 'fed-heart-disease', '--rounds', '0'])).toMatch(/expected an integer in \[1, 10000\]/);
     expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toMatch(/Allowed choices are fedavg, fedprox, fedadam, fedyogi/);
     expect(run(['coordinator', 'start', '--host', '0.0.0.0', '--db', ':memory:'])).toMatch(/E_CONFIG_INVALID/);
-    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record'])).toMatch(/--dp needs --epsilon/);
+    expect(run(['simulate', 'fed-heart-disease', '--no-dp', '--epsilon', '1'])).toMatch(/--epsilon is the target of --dp/);
     expect(run(['simulate', 'fed-heart-disease', '--dp', 'patient', '--epsilon', '1'])).toMatch(/Allowed choices are record, hospital/);
     expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '0'])).toMatch(/--epsilon expected a number > 0/);
     expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '1', '--delta', '1'])).toMatch(/--delta expected a number in \(0, 1\)/);
