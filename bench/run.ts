@@ -5,6 +5,8 @@
  * `secagg` takes about 15 minutes (n = 500 cases); it is left out of the
  * default run and named explicitly: `npm run bench secagg` (or only
  * Bonawitz et al.'s setting: `npm run bench secagg-bonawitz`, ~3 minutes).
+ * `ledger` (about 2 minutes: a 10^5-entry privacy ledger built and audited)
+ * is left out too: `npm run bench ledger`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -12,6 +14,7 @@ import { benchDpSgd, formatDpSgd } from './dpsgd.ts';
 import { benchRound } from './round.ts';
 import { benchPrg } from './secagg-prg.ts';
 import { BONAWITZ, allCases, formatResult, runCase } from './secagg.ts';
+import { benchLedger, formatLedger } from './ledger.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -72,6 +75,11 @@ function runBonawitz(say: (line: string) => void) {
   return out;
 }
 
+BENCHES.ledger = async () => {
+  const r = await benchLedger(100_000, (line) => process.stderr.write(`${line}\n`));
+  return { json: r, lines: formatLedger(r) };
+};
+
 BENCHES['secagg-bonawitz'] = async () => {
   const lines: string[] = [];
   const bonawitz = runBonawitz((line) => {
@@ -81,7 +89,7 @@ BENCHES['secagg-bonawitz'] = async () => {
 };
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg'));
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && n !== 'ledger');
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}\n`);

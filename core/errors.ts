@@ -51,6 +51,16 @@ export const ERRORS = {
   E_PRIVACY_PARAMS: { close: undefined, doc: 'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach' },
   E_PRIVACY_ROUNDING: { close: undefined, doc: 'conditional randomized rounding drew no rounding within the norm bound in the allowed tries (for a clipped input each try fails with probability at most beta)' },
   E_BUDGET_EXCEEDED: { close: undefined, doc: "the hospital refused: the job or round would take its dataset past its privacy budget, or has no DP guarantee to charge" },
+  E_LEDGER_RECEIPT: { close: undefined, doc: 'a ledger receipt does not match the entry, names no spend of its sender, or is not signed by it' },
+  E_LEDGER_MISMATCH: { close: undefined, doc: "a ledger entry from the coordinator does not match what this hospital charged or is not signed by the coordinator's ledger key" },
+  E_LEDGER_ENCODING: { close: undefined, doc: 'a value has no canonical JSON form (RFC 8785 subset): undefined, NaN or Infinity, a function, typed array or non-plain object, a lone surrogate, or nesting deeper than the limit' },
+  E_LEDGER_ENTRY: { close: undefined, doc: 'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)' },
+  E_LEDGER_KEY: { close: undefined, doc: 'a ledger signing or verification key is not a 32-byte Ed25519 key' },
+  // Auditors' HTTP endpoint (coordinator/ledger-http.ts)
+  E_UNAUTHORIZED: { close: undefined, doc: 'the request carries no valid credential for this endpoint' },
+  E_HTTP_METHOD: { close: undefined, doc: 'the endpoint is read-only: GET only' },
+  E_HTTP_REQUEST: { close: undefined, doc: 'the request is malformed (URL too long, unknown format)' },
+  E_NOT_FOUND: { close: undefined, doc: 'no such resource' },
   E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
 } as const satisfies Record<string, { close: number | undefined; doc: string }>;
 

@@ -1,0 +1,14 @@
+/**
+ * The privacy ledger: the public door of core/ledger for coordinator/,
+ * client/ and the auditor's CLI. An append-only chain of entries in
+ * canonical JSON (RFC 8785), SHA-256-linked and sealed with the
+ * coordinator's Ed25519 key, receipted by the hospitals whose spend each
+ * records, and verifiable end to end from the stored rows alone.
+ */
+export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical.ts';
+export { entryHash, sealEntry, verifySeal, receiptMessage, signReceipt, verifyReceipt, MAX_ENTRY_CHARS, SEAL_DOMAIN, RECEIPT_DOMAIN } from './seal.ts';
+export { roundSpends, type RoundSpendArgs } from './spend.ts';
+export { verifyLedger, VERIFY_CODES, type VerifyCode, type VerifyFailure, type VerifyInput, type VerifyReport, type HospitalLedgerInput } from './verify.ts';
+export { entryProblem } from './schema.ts';
+export { ledgerPublicKey } from './ed25519.ts';
+export * from './types.ts';
