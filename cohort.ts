@@ -5,6 +5,7 @@ import { registerCoordinator } from './coordinator/cli.ts';
 import { registerClient, registerKeys } from './client/cli.ts';
 import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
+import { registerLedger } from './coordinator/ledger-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerAccountant(program);
   registerSimulate(program);
+  registerLedger(program);
   return program;
 }
 

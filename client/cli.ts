@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { numberArg } from '../core/args.ts';
 import { BudgetStore } from './budget-store.ts';
+import { LocalLedger } from './local-ledger.ts';
 import { createLogger } from '../core/log.ts';
 import { CohortError } from '../core/errors.ts';
 import { loadSchemaFile, readCsvDataset } from './intake/csv.ts';
@@ -19,7 +20,7 @@ export function registerClient(program: Command): void {
     .requiredOption('--schema <schema.json>', 'declared schema of the CSV columns')
     .requiredOption('--name <name>', 'this hospital\'s name ([A-Za-z0-9._-], as enrolled)')
     .requiredOption('--identity <file.key>', 'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages')
-    .option('--state <file.db>', "this hospital's privacy-budget database (SQLite); required with --budget-epsilon")
+    .option('--state <file.db>', "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon")
     .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
     .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
     .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
@@ -38,8 +39,9 @@ export function registerClient(program: Command): void {
       } else {
         log.warn('no privacy budget configured (--budget-epsilon): jobs are not limited by this hospital');
       }
+      const ledger = o.state ? new LocalLedger(o.state) : undefined;
       await loadTf(log);
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, ...(budget ? { budget } : {}) });
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
       daemon.start();
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);

@@ -20,6 +20,8 @@ import {
 import { assertDpParams, evaluateModel, loadTf, trainDpSgd, trainLocal } from './trainer/index.ts';
 import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
 import type { BudgetStore } from './budget-store.ts';
+import type { LocalLedger } from './local-ledger.ts';
+import type { Mechanism } from '../core/privacy/spend.ts';
 import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
 import { secureInput } from '../core/round/secure-input.ts';
 
@@ -61,6 +63,11 @@ export interface ClientOptions {
    * does not fit is refused. Fail closed: an error while pricing is a refusal.
    */
   budget?: BudgetStore;
+  /**
+   * This hospital's copy of the ledger entries recording its spend: each is
+   * checked against what it charged, kept, and receipted when it agrees.
+   */
+  ledger?: LocalLedger;
 }
 
 export type SecAggPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask';
@@ -78,6 +85,8 @@ interface ClientEvents {
   disconnected: [{ code: number; reason: string }];
   joined: [{ jobId: string; spec: JobSpec }];
   declined: [{ jobId: string; code: string; reason: string }];
+  /** A ledger entry received for this hospital's spend: receipted, or kept with the problem found. */
+  ledgerEntry: [{ jobId: string; round: number; seq: number; problem: string | null }];
   /** A training round refused by the privacy budget. */
   refused: [{ jobId: string; round: number; reason: string }];
   round: [ClientRoundEvent];
@@ -99,6 +108,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
   /** The secure-aggregation session of each job's current round. */
+  /** Rounds this daemon trained (job/round), for checking ledger entries without a budget store. */
+  private readonly trained = new Set<string>();
   private readonly sessions = new Map<string, { round: number; client: SecAggClient; via: WebSocket; input: Uint32Array | null; minSurvivors: number }>();
 
   constructor(private readonly opts: ClientOptions) {
@@ -198,6 +209,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private onFrame(env: Envelope): void {
     switch (env.body) {
       case 'welcome':
+        if (this.opts.ledger && env.welcome?.ledgerKey?.length) this.opts.ledger.pinCoordinatorKey(Buffer.from(env.welcome.ledgerKey).toString('hex'));
         this.attempt = 0;
         this.log.info({ coordinator: env.welcome?.coordinatorId }, 'connected');
         this.emit('connected');
@@ -218,6 +230,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return;
       }
       case 'roundResult':
+        if (env.roundResult?.ledgerEntry) this.onLedgerEntry(env);
         this.emit('roundResult', { jobId: env.jobId, round: env.round, metrics: env.roundResult?.metrics ? metricsFromWire(env.roundResult.metrics) : null });
         return;
       case 'jobEvent': {
@@ -245,6 +258,26 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       default:
         throw new CohortError('E_WIRE_UNEXPECTED', `"${env.body}" is not sent by a coordinator`);
     }
+  }
+
+  /** Checks, keeps and (if it agrees with what was charged) receipts the entry recording this round's spend. */
+  private onLedgerEntry(env: Envelope): void {
+    const ledger = this.opts.ledger;
+    const e = env.roundResult!.ledgerEntry!;
+    if (!ledger) return;
+    const sealed = { seq: e.seq ?? 0, canonical: e.canonical ?? '', hash: e.hash ?? '', signature: e.signature ?? '' };
+    const { receipt, problem } = ledger.accept(sealed, { ...this.opts.identity, name: this.name }, this.chargedMechanism(env.jobId, env.round));
+    if (problem) this.log.error({ job: env.jobId, round: env.round, seq: sealed.seq, problem }, 'ledger entry disagrees with this hospital: not receipted');
+    else this.send({ jobId: env.jobId, round: env.round, ledgerReceipt: { seq: receipt!.seq, hash: sealed.hash, signature: receipt!.signature } });
+    this.emit('ledgerEntry', { jobId: env.jobId, round: env.round, seq: sealed.seq, problem });
+  }
+
+  /** What this hospital charged for a round: its budget's record, else the job's mechanism if it trained that round. */
+  private chargedMechanism(jobId: string, round: number): Mechanism | null {
+    const budget = this.opts.budget;
+    if (budget) return budget.spends(this.opts.dataset.schemaId).filter((r) => r.jobId === jobId && r.round === round).at(-1)?.mechanism ?? null;
+    const spec = this.jobs.get(jobId);
+    return spec?.privacy && this.trained.has(`${jobId}/${round}`) ? roundMechanism(spec) : null;
   }
 
   private onOffer(env: Envelope): void {
@@ -327,6 +360,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const dp = dpSgdParams(spec);
     if (dp) assertDpParams(dp); // an invalid job must not cost budget before it fails
     if (cfg.via !== this.ws || !this.chargeRound(spec, cfg)) return;
+    this.trained.add(`${cfg.jobId}/${cfg.round}`);
     const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
     const out = dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, job);
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');

@@ -6,7 +6,7 @@
  * Format (JSON): {"kind":"cohort-ed25519","secretKey":<64 hex>,"publicKey":<64 hex>}
  * where secretKey is the RFC 8032 §5.1.5 seed.
  */
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
@@ -137,4 +137,13 @@ function fromHex(hex: string): Uint8Array {
   const out = Uint8Array.from(buf);
   buf.fill(0);
   return out;
+}
+
+/**
+ * The identity at `path`, created there first if the file does not exist
+ * (the coordinator's ledger key beside its database, like an SSH host key).
+ */
+export function loadOrCreateIdentityKey(path: string): Identity {
+  if (!existsSync(path)) return writeIdentityKey(path);
+  return readIdentityKey(path);
 }

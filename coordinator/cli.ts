@@ -6,6 +6,7 @@ import { CohortError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../proto/codec.ts';
 import { Coordinator } from './coordinator.ts';
+import { readIdentityKey } from '../client/keys.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -20,13 +21,14 @@ export function registerCoordinator(program: Command): void {
     .option('--job <file...>', 'job spec JSON file(s) to submit at start')
     .option('--max-frame-bytes <n>', 'largest frame accepted', intArg(1024, 1 << 30), DEFAULT_MAX_FRAME_BYTES)
     .option('--insecure', 'allow plain ws:// on a non-loopback address (no TLS: testing only)', false)
-    .action(async (o: { port: number; host: string; db: string; job?: string[]; maxFrameBytes: number; insecure: boolean }) => {
+    .option('--ledger-key <file.key>', 'Ed25519 key that signs the privacy ledger (default: <db>.ledger.key, created 0600 on first start)')
+    .action(async (o: { port: number; host: string; db: string; job?: string[]; maxFrameBytes: number; insecure: boolean; ledgerKey?: string }) => {
       const log = createLogger();
       if (!LOOPBACK.has(o.host)) {
         if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// on ${o.host}: bind to loopback, or pass --insecure for a test network`);
         log.warn({ host: o.host }, 'INSECURE: serving plain ws:// without TLS on a non-loopback address');
       }
-      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes });
+      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}) });
       for (const file of o.job ?? []) {
         const id = coordinator.submitJob(readJson(file));
         log.info({ job: id, file }, 'job submitted from file');

@@ -21,6 +21,10 @@ import {
   type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
 import { CoordinatorStore } from './store.ts';
+import { CoordinatorLedger } from './ledger.ts';
+import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
+import { loadOrCreateIdentityKey } from '../client/keys.ts';
+import type { SealedEntry } from '../core/ledger/types.ts';
 import { Peer } from './peer.ts';
 
 export interface CoordinatorOptions {
@@ -39,6 +43,14 @@ export interface CoordinatorOptions {
   heartbeatMs?: number;
   id?: string;
   now?: () => number;
+  /**
+   * Ed25519 key that signs the privacy ledger. Default: the key file beside
+   * the database (`<db>.ledger.key`, created 0600 on first start, like an SSH
+   * host key); a fresh throwaway key for ':memory:'.
+   */
+  ledgerKey?: Identity;
+  /** Fault injection for crash tests: called after a round is aggregated, before it is committed. */
+  beforeCommit?: (e: { jobId: string; round: number }) => void;
 }
 
 export interface RoundEvent {
@@ -65,11 +77,16 @@ interface LiveJob {
   dim: number;
   timer: NodeJS.Timeout | null;
   log: Logger;
+  /** The ledger entry of the last committed training round, sent to its survivors with the round result. */
+  lastEntry: { round: number; sealed: SealedEntry } | null;
+  /** (hospital, round) pairs whose budget refusal is already in the ledger: one entry each, however often a peer repeats it. */
+  refusals: Set<string>;
 }
 
 export class Coordinator extends EventEmitter<CoordinatorEvents> {
   readonly id: string;
   private readonly store: CoordinatorStore;
+  private readonly ledger: CoordinatorLedger;
   private readonly log: Logger;
   private readonly maxFrameBytes: number;
   private readonly maxBufferedBytes: number;
@@ -90,6 +107,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.now = opts.now ?? Date.now;
     this.store = new CoordinatorStore(opts.dbPath);
+    const key = opts.ledgerKey ?? (opts.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${opts.dbPath}.ledger.key`));
+    this.ledger = new CoordinatorLedger(this.store, key, this.now);
     for (const job of this.store.unfinishedJobs()) {
       this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState });
       this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
@@ -134,7 +153,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const spec = resolvePrivacy(parseJobSpec(input));
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
     const weights = initialWeights(spec.model, spec.seed);
-    this.store.createJob(id, spec, weights, this.now());
+    this.store.createJob(id, spec, weights, this.now(), this.ledger.jobCreated(id, spec, weights));
     this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null });
     this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds, secureAggregation: spec.secureAggregation.enabled }, 'job submitted');
     if (!spec.secureAggregation.enabled) {
@@ -170,7 +189,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private addLiveJob(id: string, spec: JobSpec, resume: ConstructorParameters<typeof JobMachine>[2]): void {
     const machine = new JobMachine(id, spec, resume);
-    this.jobs.set(id, { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }) });
+    this.jobs.set(id, { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }), lastEntry: null, refusals: new Set() });
   }
 
   private onConnection(ws: WebSocket, remote: string): void {
@@ -217,8 +236,22 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         this.withJob(peer, env, (job) => this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), peer.info)));
         return;
       case 'declineJob':
-        this.withJob(peer, env, (job) => job.log.info({ client: peer.name, code: env.declineJob?.code, reason: env.declineJob?.reason }, 'client declined job'));
+        this.withJob(peer, env, (job) => {
+          job.log.info({ client: peer.name, code: env.declineJob?.code, reason: env.declineJob?.reason }, 'client declined job');
+          if (env.declineJob?.code === 'E_BUDGET_EXCEEDED') this.recordRefusal(env.jobId, job, peer.name!, 0, env.declineJob.reason ?? '');
+        });
         return;
+      case 'ledgerReceipt': {
+        // Receipts may arrive after the job ended: no active job needed, only the entry.
+        const r = env.ledgerReceipt!;
+        if (!peer.info.identityKey) throw new CohortError('E_LEDGER_RECEIPT', 'a receipt needs an identity key in Hello');
+        try {
+          this.ledger.acceptReceipt({ seq: r.seq ?? 0, hospital: peer.name, signature: r.signature ?? '' }, peer.info.identityKey, r.hash ?? '');
+        } catch (err) {
+          peer.fail(asCohortError(err), env.jobId, env.round);
+        }
+        return;
+      }
       case 'update':
         this.withJob(peer, env, (job) => this.onUpdate(peer, job, env));
         return;
@@ -245,9 +278,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         if (env.jobId && env.round > 0) {
           this.withJob(peer, env, (job) => {
             // A budget refusal means no more rounds from this hospital; anything else only this round.
-            const effects = env.error?.code === 'E_BUDGET_EXCEEDED'
-              ? job.machine.clientLeft(peer.name!, this.now())
-              : job.machine.clientAbandoned(peer.name!, env.round, this.now());
+            const refused = env.error?.code === 'E_BUDGET_EXCEEDED';
+            if (refused) this.recordRefusal(env.jobId, job, peer.name!, env.round, env.error?.message ?? '');
+            const effects = refused ? job.machine.clientLeft(peer.name!, this.now()) : job.machine.clientAbandoned(peer.name!, env.round, this.now());
             this.apply(env.jobId, effects);
           });
         }
@@ -265,12 +298,13 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const raw = env.hello?.identityKey;
     const identityKey = raw && raw.length > 0 ? raw : null;
     if (identityKey && identityKey.length !== 32) throw new CohortError('E_WIRE_FIELD', 'identity key must be 32 bytes (Ed25519)');
+    if (identityKey) this.ledger.recordHospitalKey(name, identityKey);
     peer.name = name;
     peer.info = { identityKey, numTrain: Math.max(1, env.hello?.datasets?.[0]?.numTrain ?? 1) };
     peer.log = this.log.child({ client: name });
     this.byName.set(name, peer);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
-    peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes } });
+    peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes, ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex') } });
     for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
   }
 
@@ -292,6 +326,14 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       if (e.code === 'E_INTERNAL') this.log.error({ err, job: env.jobId }, 'internal error');
       peer.fail(e, env.jobId, env.round);
     }
+  }
+
+  /** A hospital's budget refusal goes into the ledger once per (job, hospital, round). */
+  private recordRefusal(jobId: string, job: LiveJob, hospital: string, round: number, reason: string): void {
+    const key = `${hospital}/${round}`;
+    if (job.refusals.has(key)) return;
+    job.refusals.add(key);
+    this.store.appendEntry(this.ledger.refusal(jobId, round, hospital, 'E_BUDGET_EXCEEDED', reason.slice(0, 1024)));
   }
 
   private onUpdate(peer: Peer, job: LiveJob, env: Envelope): void {
@@ -330,20 +372,29 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (!job) return;
     for (const fx of effects) {
       switch (fx.type) {
-        case 'send':
-          this.byName.get(fx.to)?.send({ jobId, round: fx.round, ...toWireBody(fx.body) });
+        case 'send': {
+          const entry = 'roundResult' in fx.body && job.lastEntry?.round === fx.round ? job.lastEntry.sealed : null;
+          this.byName.get(fx.to)?.send({ jobId, round: fx.round, ...toWireBody(fx.body, entry) });
           break;
-        case 'roundCompleted':
-          this.store.commitRound(jobId, fx.record);
+        }
+        case 'roundCompleted': {
+          this.opts.beforeCommit?.({ jobId, round: fx.record.round });
+          const train = fx.record.kind === 'train';
+          const sealed = this.store.commitRound(jobId, fx.record, train ? this.ledger.round(jobId, job.machine.spec, fx.record) : undefined);
+          job.lastEntry = sealed && job.machine.spec.privacy ? { round: fx.record.round, sealed } : null;
           job.log.info({ round: fx.record.round, kind: fx.record.kind, participants: fx.record.participants.length, dropped: fx.record.dropped, accuracy: fx.record.pooled?.accuracy }, 'round completed');
           this.emit('round', { jobId, record: fx.record, totalRounds: job.machine.totalRounds });
           break;
+        }
         case 'roundFailed':
           job.log.warn({ round: fx.round, attempt: fx.attempt, reason: fx.reason }, 'round failed');
           this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason });
           break;
         case 'status':
-          this.store.setStatus(jobId, fx.status, fx.reason, this.now());
+          this.store.setStatus(jobId, fx.status, fx.reason, this.now(),
+            fx.status === 'completed' || fx.status === 'failed' || fx.status === 'cancelled'
+              ? this.ledger.jobEnded(jobId, fx.status, fx.reason, job.machine.completedRounds, job.machine.globalWeights)
+              : undefined);
           job.log.info({ status: fx.status, reason: fx.reason }, 'job status');
           this.emit('job', { jobId, status: fx.status, reason: fx.reason });
           if (job.machine.finished && job.timer) clearTimeout(job.timer);
@@ -369,12 +420,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 }
 
-function toWireBody(body: OutgoingBody): Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'> {
+function toWireBody(body: OutgoingBody, entry: SealedEntry | null): Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'> {
   if ('roundConfig' in body) {
     const c = body.roundConfig;
     return { roundConfig: { weights: tensorOf(c.weights), train: c.train, deadlineUnixMs: c.deadlineUnixMs, seed: c.seed, secagg: c.secagg } };
   }
-  if ('roundResult' in body) return { roundResult: { participants: body.roundResult.participants, dropped: body.roundResult.dropped, metrics: body.roundResult.metrics ? metricsToWire(body.roundResult.metrics) : null } };
+  if ('roundResult' in body) {
+    const r = body.roundResult;
+    return { roundResult: { participants: r.participants, dropped: r.dropped, metrics: r.metrics ? metricsToWire(r.metrics) : null, ...(entry ? { ledgerEntry: { ...entry } } : {}) } };
+  }
   if ('jobEvent' in body) return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
   return body; // secure-aggregation frames are already in wire form
 }

@@ -13,8 +13,9 @@ import { decodeServerState, encodeServerState } from '../core/strategy/index.ts'
 import type { JobStatus, RoundRecord } from '../core/round/job.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
+import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -43,7 +44,25 @@ const MIGRATIONS = [
    );`,
   // 2: clients that reached each secure-aggregation phase, per round.
   `ALTER TABLE rounds ADD COLUMN phase_counts TEXT;`,
+  // 3: the privacy ledger (core/ledger/): sealed entries, hospitals' receipts, and the key that signs them.
+  `CREATE TABLE ledger (
+     seq INTEGER PRIMARY KEY,
+     canonical TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     signature TEXT NOT NULL
+   );
+   CREATE TABLE ledger_receipts (
+     seq INTEGER NOT NULL,
+     hospital TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     received_at INTEGER NOT NULL,
+     PRIMARY KEY (seq, hospital)
+   );
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
+
+/** Builds the next entry once its position is known (inside the transaction that appends it). */
+export type EntryBuilder = (seq: number, prevHash: string) => SealedEntry;
 
 export interface StoredJob {
   id: string;
@@ -78,7 +97,8 @@ export class CoordinatorStore {
     try {
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      // FULL: a committed round and its ledger entry survive power loss, not only a process crash.
+      this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
       this.migrate();
     } catch (err) {
@@ -102,15 +122,64 @@ export class CoordinatorStore {
     this.db.close();
   }
 
-  createJob(id: string, spec: JobSpec, weights: Float32Array, now: number): void {
-    this.db
-      .prepare(`INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at) VALUES (?, ?, 'waiting', 0, ?, ?, ?)`)
-      .run(id, JSON.stringify(spec), Buffer.from(vectorToBytes(weights)), now, now);
+  /**
+   * The key the ledger is signed with, fixed at the first entry: a database
+   * whose ledger was signed by another key is refused rather than continued
+   * under a second signer.
+   */
+  bindLedgerKey(publicKeyHex: string): void {
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
+    if (!row) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('ledger_key', ?)`).run(publicKeyHex);
+    else if (row.value !== publicKeyHex) throw new CohortError('E_STORE', `this database's ledger is signed by key ${row.value.slice(0, 16)}…, not by the key given (${publicKeyHex.slice(0, 16)}…)`);
   }
 
-  /** Persists a completed round and the job's new position atomically. */
-  commitRound(jobId: string, rec: RoundRecord): void {
+  ledgerKey(): string | null {
+    return (this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined)?.value ?? null;
+  }
+
+  /** Appends one entry; inside a caller's transaction it commits (or not) with it. */
+  appendEntry(build: EntryBuilder): SealedEntry {
+    return this.db.transaction(() => {
+      const last = this.db.prepare(`SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined;
+      const sealed = build((last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH);
+      this.db.prepare(`INSERT INTO ledger (seq, canonical, hash, signature) VALUES (?, ?, ?, ?)`).run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature);
+      return sealed;
+    })();
+  }
+
+  ledgerEntries(): SealedEntry[] {
+    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid`).all() as SealedEntry[];
+  }
+
+  ledgerEntry(seq: number): SealedEntry | undefined {
+    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as SealedEntry | undefined;
+  }
+
+  /** Round entries of one job, oldest first (for the spend each hospital has accumulated). */
+  ledgerEntriesOfJob(jobId: string): SealedEntry[] {
+    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE json_extract(canonical, '$.jobId') = ? ORDER BY seq`).all(jobId) as SealedEntry[];
+  }
+
+  addReceipt(r: Receipt, now: number): void {
+    this.db.prepare(`INSERT OR REPLACE INTO ledger_receipts (seq, hospital, signature, received_at) VALUES (?, ?, ?, ?)`).run(r.seq, r.hospital, r.signature, now);
+  }
+
+  receipts(): Receipt[] {
+    return this.db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`).all() as Receipt[];
+  }
+
+  createJob(id: string, spec: JobSpec, weights: Float32Array, now: number, entry?: EntryBuilder): void {
     this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at) VALUES (?, ?, 'waiting', 0, ?, ?, ?)`)
+        .run(id, JSON.stringify(spec), Buffer.from(vectorToBytes(weights)), now, now);
+      if (entry) this.appendEntry(entry);
+    })();
+  }
+
+  /** Persists a completed round, the job's new position and the round's ledger entry atomically: a crash leaves all or none. */
+  commitRound(jobId: string, rec: RoundRecord, entry?: EntryBuilder): SealedEntry | null {
+    return this.db.transaction(() => {
       this.db
         .prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -121,11 +190,15 @@ export class CoordinatorStore {
         .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, status = 'running', updated_at = ? WHERE id = ? AND completed_rounds = ?`)
         .run(rec.round, Buffer.from(vectorToBytes(rec.weights)), rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null, rec.completedAt, jobId, rec.round - 1);
       if (changed.changes !== 1) throw new CohortError('E_STORE', `job ${jobId} is not at round ${rec.round - 1}`);
+      return entry ? this.appendEntry(entry) : null;
     })();
   }
 
-  setStatus(jobId: string, status: JobStatus, reason: string, now: number): void {
-    this.db.prepare(`UPDATE jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?`).run(status, reason, now, jobId);
+  setStatus(jobId: string, status: JobStatus, reason: string, now: number, entry?: EntryBuilder): void {
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?`).run(status, reason, now, jobId);
+      if (entry) this.appendEntry(entry);
+    })();
   }
 
   getJob(id: string): StoredJob | undefined {

@@ -20,6 +20,9 @@ export const PROTOCOL_VERSION = 1;
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_NAME_LENGTH = 128;
 export const MAX_TEXT_LENGTH = 4096;
+/** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
+export const MAX_LEDGER_ENTRY_CHARS = 4 * 1024 * 1024;
+const HEX_RE = /^[0-9a-f]*$/;
 export const COORDINATOR_SENDER = 'coordinator';
 
 const NAME_RE = /^[A-Za-z0-9._-]+$/;
@@ -65,6 +68,21 @@ function checkBodyText(env: Envelope): void {
     checkText('error.message', env.error.message ?? '', MAX_TEXT_LENGTH);
   }
   if (env.jobEvent) checkText('jobEvent.reason', env.jobEvent.reason ?? '', MAX_TEXT_LENGTH);
+  const entry = env.roundResult?.ledgerEntry;
+  if (entry) {
+    checkText('roundResult.ledgerEntry.canonical', entry.canonical ?? '', MAX_LEDGER_ENTRY_CHARS);
+    checkHex('roundResult.ledgerEntry.hash', entry.hash ?? '', 64);
+    checkHex('roundResult.ledgerEntry.signature', entry.signature ?? '', 128);
+  }
+  if (env.ledgerReceipt) {
+    checkHex('ledgerReceipt.hash', env.ledgerReceipt.hash ?? '', 64);
+    checkHex('ledgerReceipt.signature', env.ledgerReceipt.signature ?? '', 128);
+  }
+  if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32) throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
+}
+
+function checkHex(field: string, value: string, length: number): void {
+  if (value.length !== length || !HEX_RE.test(value)) throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
 }
 
 function checkText(field: string, value: string, max: number): void {

@@ -17,6 +17,8 @@ import type { JobSpec, JobSpecInput, StrategyName } from '../core/job/spec.ts';
 import { stepsPerRound } from '../core/job/privacy.ts';
 import type { SpendReport } from '../core/privacy/spend.ts';
 import { BudgetStore } from '../client/budget-store.ts';
+import { LocalLedger } from '../client/local-ledger.ts';
+import { verifyFiles } from '../coordinator/ledger-cli.ts';
 import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { ClientDaemon } from '../client/daemon.ts';
@@ -97,6 +99,8 @@ export interface FedHeartResult {
   wallTimeMs: number;
   /** The job's guarantee and what each hospital's budget database recorded as spent; null without DP. */
   privacy: PrivacyFigures | null;
+  /** `cohort ledger verify` of the coordinator's ledger against the hospitals' copies, after the job. */
+  ledger: { ok: boolean; entries: number; headHash: string; receipts: number; firstFailure: string | null };
 }
 
 export interface PrivacyFigures {
@@ -157,13 +161,17 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const coordinator = new Coordinator({ dbPath, log, port: 0 });
   const port = await coordinator.listen();
   // Each hospital keeps its own budget database, as a real site would.
+  const statePath = (c: string) => dbPath.replace(/(\.db)?$/, `-${c}-state.db`);
   const budgets = opts.dp ? Object.fromEntries(CENTERS.map((c) => {
-    const store = new BudgetStore(dbPath.replace(/(\.db)?$/, `-${c}-budget.db`));
+    const store = new BudgetStore(statePath(c));
     store.setBudget(data[c]!.schemaId, { epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon, delta: opts.dp!.delta ?? DEFAULTS.dp.delta, accountant: opts.dp!.accountant ?? 'pld' });
     return [c, store];
   })) : null;
+  // Each hospital keeps its copy of the ledger entries recording its spend in the same state database.
+  const ledgers = budgets ? Object.fromEntries(CENTERS.map((c) => [c, new LocalLedger(statePath(c))])) : null;
   const clients = CENTERS.map((c) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair(), ...(budgets ? { budget: budgets[c]! } : {}),
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair(),
+    ...(budgets ? { budget: budgets[c]!, ledger: ledgers![c]! } : {}),
   }));
   const roundTimesMs: number[] = [];
   try {
@@ -196,11 +204,13 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
       pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter, baseline,
       roundTimesMs, wallTimeMs: performance.now() - started,
       privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
+      ledger: ledgerFigures(dbPath, budgets ? CENTERS.map(statePath) : []),
     };
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await coordinator.close();
     for (const b of Object.values(budgets ?? {})) b.close();
+    for (const l of Object.values(ledgers ?? {})) l.close();
   }
 }
 
@@ -222,6 +232,13 @@ export async function centralisedBaseline(data: Record<string, PreparedDataset>,
   for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec, w, data[c]!.test);
   const pooled = pooledMetrics(Object.values(evals));
   return { pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter: figures(evals) };
+}
+
+function ledgerFigures(dbPath: string, hospitalLedgers: string[]): FedHeartResult['ledger'] {
+  // Waits for no late receipts: a receipt that has not arrived yet is a note, not a failure.
+  const r = verifyFiles({ db: dbPath, hospitalLedger: hospitalLedgers });
+  const f = r.failures[0];
+  return { ok: r.ok, entries: r.entries, headHash: r.head?.hash ?? '', receipts: r.receiptsVerified, firstFailure: f ? `entry ${f.seq}: ${f.code}: ${f.message}` : null };
 }
 
 function privacyFigures(spec: JobSpec, budgets: Record<string, BudgetStore>, data: Record<string, PreparedDataset>): PrivacyFigures {

@@ -1,0 +1,125 @@
+/**
+ * The hospital's own copy of the privacy-ledger entries that record its
+ * spend, each with the receipt it signed, in its state database beside its
+ * budget (better-sqlite3, WAL). An entry is receipted only if it is signed
+ * by the coordinator's ledger key (pinned at first use), records for this
+ * hospital exactly the mechanism it charged to its budget for that round,
+ * and states the epsilon the accountant gives for it; otherwise it is kept
+ * as disagreed, unreceipted, and `cohort ledger verify --hospital-ledger`
+ * reports it. An auditor compares this copy with the coordinator's.
+ */
+import Database from 'better-sqlite3';
+import { isDeepStrictEqual } from 'node:util';
+import { CohortError } from '../core/errors.ts';
+import { roundSpends, signReceipt, verifySeal } from '../core/ledger/index.ts';
+import type { LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
+import type { Mechanism } from '../core/privacy/spend.ts';
+import type { Identity } from '../core/secagg/index.ts';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS ledger_entries (
+    seq INTEGER PRIMARY KEY,
+    job_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    canonical TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    receipt TEXT,
+    problem TEXT,
+    received_at INTEGER NOT NULL
+  );
+`;
+
+export interface AcceptedEntry {
+  receipt: Receipt | null;
+  /** Why the entry was not receipted (null when it was). */
+  problem: string | null;
+}
+
+export class LocalLedger {
+  private readonly db: Database.Database;
+
+  constructor(path: string, private readonly now: () => number = Date.now) {
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      throw new CohortError('E_STORE', `cannot open the hospital ledger ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Pins the coordinator's ledger key at first sight; a different key later is refused. */
+  pinCoordinatorKey(keyHex: string): void {
+    const row = this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as { value: string } | undefined;
+    if (!row) this.db.prepare(`INSERT INTO ledger_meta (key, value) VALUES ('coordinator_key', ?)`).run(keyHex);
+    else if (row.value !== keyHex) throw new CohortError('E_LEDGER_MISMATCH', `the coordinator's ledger key changed (pinned ${row.value.slice(0, 16)}…, now ${keyHex.slice(0, 16)}…)`);
+  }
+
+  coordinatorKey(): string | null {
+    return (this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as { value: string } | undefined)?.value ?? null;
+  }
+
+  /**
+   * Checks a round entry against what this hospital charged (`charged`: its
+   * budget's mechanism for that job and round, null if it charged nothing),
+   * stores it, and signs a receipt when it agrees.
+   */
+  accept(sealed: SealedEntry, me: Identity & { name: string }, charged: Mechanism | null): AcceptedEntry {
+    const key = this.coordinatorKey();
+    if (!key) throw new CohortError('E_LEDGER_MISMATCH', 'no coordinator ledger key pinned');
+    let entry: LedgerEntry;
+    try {
+      entry = JSON.parse(sealed.canonical) as LedgerEntry;
+    } catch {
+      throw new CohortError('E_LEDGER_MISMATCH', `entry ${sealed.seq} is not JSON`);
+    }
+    this.db.prepare(`INSERT OR IGNORE INTO ledger_meta (key, value) VALUES ('hospital', ?)`).run(me.name);
+    const problem = this.check(sealed, entry, key, me.name, charged);
+    const receipt = problem === null ? signReceipt(sealed, me.name, me.secretKey) : null;
+    this.db
+      .prepare(`INSERT OR REPLACE INTO ledger_entries (seq, job_id, round, canonical, hash, signature, receipt, problem, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(sealed.seq, String(entry.jobId), Number(entry.round) || 0, sealed.canonical, sealed.hash, sealed.signature, receipt?.signature ?? null, problem, this.now());
+    return { receipt, problem };
+  }
+
+  private check(sealed: SealedEntry, entry: LedgerEntry, keyHex: string, me: string, charged: Mechanism | null): string | null {
+    if (!verifySeal(sealed, Buffer.from(keyHex, 'hex'))) return 'not signed by the pinned coordinator ledger key';
+    if (entry.seq !== sealed.seq || entry.kind !== 'round') return 'not a round entry at its stated position';
+    const body = entry.body as RoundBody;
+    const mine = body.spends?.find((s) => s.hospital === me);
+    if (!mine) return 'records no spend of this hospital';
+    if (!charged) return 'records a spend this hospital never charged to its budget';
+    if (!isDeepStrictEqual(mine.mechanism, charged)) return 'records another mechanism than this hospital applied';
+    // The coordinator's cumulative figure counts the rounds in which this hospital was in the sum: the entries kept here.
+    const prior = this.priorMechanisms(entry.jobId, entry.seq, me);
+    const [expected] = roundSpends({ survivors: [me], mechanism: charged, prior: new Map([[me, prior]]), delta: body.delta, accountant: body.accountant });
+    if (!isDeepStrictEqual(expected, mine)) return `states epsilon ${mine.cumulativeEpsilon} where this hospital's own entries give ${expected!.cumulativeEpsilon}`;
+    return null;
+  }
+
+  /** Mechanisms recorded for this hospital in its earlier entries of the job. */
+  private priorMechanisms(jobId: string, beforeSeq: number, me: string): Mechanism[] {
+    const rows = this.db.prepare(`SELECT canonical FROM ledger_entries WHERE job_id = ? AND seq < ? ORDER BY seq`).all(jobId, beforeSeq) as { canonical: string }[];
+    const out: Mechanism[] = [];
+    for (const r of rows) {
+      const s = ((JSON.parse(r.canonical) as LedgerEntry).body as RoundBody).spends?.find((x) => x.hospital === me);
+      if (s) out.push(s.mechanism);
+    }
+    return out;
+  }
+
+  entries(): (SealedEntry & { receipt: string | null; problem: string | null })[] {
+    return this.db.prepare(`SELECT seq, canonical, hash, signature, receipt, problem FROM ledger_entries ORDER BY seq`).all() as (SealedEntry & { receipt: string | null; problem: string | null })[];
+  }
+
+  receipts(hospital: string): Receipt[] {
+    return this.entries().filter((e) => e.receipt !== null).map((e) => ({ seq: e.seq, hospital, signature: e.receipt! }));
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Read-only access to a ledger for auditors: the coordinator's database and
+ * hospitals' state databases are opened read-only (never migrated or
+ * written), and their entries turned into the rows `cohort ledger
+ * show|export`, the HTTP endpoint and verification use.
+ */
+import Database from 'better-sqlite3';
+import { CohortError } from '../core/errors.ts';
+import type { Mechanism } from '../core/privacy/spend.ts';
+import type { HospitalSpend, LedgerEntry, LedgerHead, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
+import { hospitalKeysOf } from './ledger.ts';
+
+function openReadOnly(path: string, what: string): Database.Database {
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new CohortError('E_STORE', `cannot open ${what} ${path} read-only: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export interface CoordinatorLedgerData {
+  entries: SealedEntry[];
+  receipts: Receipt[];
+  /** The key recorded in the database (hex); an auditor should pin their own copy. */
+  coordinatorKey: string | null;
+  hospitalKeys: Map<string, string>;
+}
+
+export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
+  const db = openReadOnly(path, 'coordinator database');
+  try {
+    const entries = db.prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid`).all() as SealedEntry[];
+    const receipts = db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`).all() as Receipt[];
+    const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
+    return { entries, receipts, coordinatorKey: key?.value ?? null, hospitalKeys: hospitalKeysOf(entries) };
+  } catch (err) {
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
+  } finally {
+    db.close();
+  }
+}
+
+export interface HospitalLedgerData {
+  hospital: string;
+  entries: SealedEntry[];
+  receipts: Receipt[];
+  charges: { jobId: string; round: number; mechanism: Mechanism }[];
+  budget: { dataset: string; epsilon: number; delta: number; accountant: string }[];
+}
+
+/** A hospital's state database: the entries it kept and receipted, and what its budget charged. */
+export function readHospitalLedger(path: string): HospitalLedgerData {
+  const db = openReadOnly(path, 'hospital state database');
+  try {
+    const name = db.prepare(`SELECT value FROM ledger_meta WHERE key = 'hospital'`).get() as { value: string } | undefined;
+    if (!name) throw new CohortError('E_STORE', `${path} holds no hospital ledger (no entry was ever received)`);
+    const rows = db.prepare(`SELECT seq, canonical, hash, signature, receipt FROM ledger_entries ORDER BY seq`).all() as (SealedEntry & { receipt: string | null })[];
+    // A hospital without a budget keeps no charges: every spend recorded for it will then be reported as uncharged.
+    const has = (table: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+    const spends = has('spends') ? (db.prepare(`SELECT job_id, round, mechanism FROM spends ORDER BY id`).all() as { job_id: string; round: number; mechanism: string }[]) : [];
+    const budget = has('budgets') ? (db.prepare(`SELECT dataset, epsilon, delta, accountant FROM budgets ORDER BY dataset`).all() as HospitalLedgerData['budget']) : [];
+    return {
+      hospital: name.value,
+      entries: rows.map(({ seq, canonical, hash, signature }) => ({ seq, canonical, hash, signature })),
+      receipts: rows.filter((r) => r.receipt !== null).map((r) => ({ seq: r.seq, hospital: name.value, signature: r.receipt! })),
+      charges: spends.map((s) => ({ jobId: s.job_id, round: s.round, mechanism: JSON.parse(s.mechanism) as Mechanism })),
+      budget,
+    };
+  } catch (err) {
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_STORE', `${path} is not a readable hospital state database: ${(err as Error).message}`, { cause: err });
+  } finally {
+    db.close();
+  }
+}
+
+export function headOf(data: CoordinatorLedgerData): LedgerHead | null {
+  const last = data.entries.at(-1);
+  return last && data.coordinatorKey ? { seq: last.seq, hash: last.hash, signature: last.signature, coordinatorKey: data.coordinatorKey } : null;
+}
+
+/** One row per entry, or per hospital spend of a round entry, for show/export. */
+export interface LedgerRow {
+  seq: number;
+  at: string;
+  kind: string;
+  jobId: string;
+  round: number;
+  hospital: string;
+  unit: string;
+  mechanism: string;
+  epsilon: number | null;
+  cumulativeEpsilon: number | null;
+  delta: number | null;
+  bound: string;
+  survivors: number | null;
+  modelHash: string;
+  receipted: boolean | null;
+  hash: string;
+}
+
+export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; hospital?: string } = {}): LedgerRow[] {
+  const receipted = new Set(data.receipts.map((r) => `${r.seq}/${r.hospital}`));
+  const rows: LedgerRow[] = [];
+  for (const sealed of data.entries) {
+    const e = JSON.parse(sealed.canonical) as LedgerEntry;
+    if (filter.job && e.jobId !== filter.job) continue;
+    const base = { seq: e.seq, at: new Date(e.at).toISOString(), kind: e.kind, jobId: e.jobId, round: e.round, hash: sealed.hash };
+    const empty = { unit: '', mechanism: '', epsilon: null, cumulativeEpsilon: null, delta: null, bound: '', survivors: null, modelHash: '', receipted: null };
+    if (e.kind === 'round') {
+      const b = e.body as RoundBody;
+      const spends = b.spends.filter((s) => !filter.hospital || s.hospital === filter.hospital);
+      if (filter.hospital && spends.length === 0) continue;
+      const common = { unit: b.unit, delta: b.delta || null, survivors: b.survivors.length, modelHash: b.modelHash };
+      if (spends.length === 0) rows.push({ ...base, ...empty, ...common, hospital: '' });
+      for (const s of spends) rows.push({ ...base, ...empty, ...common, ...spendColumns(s), receipted: receipted.has(`${e.seq}/${s.hospital}`) });
+      continue;
+    }
+    const b = e.body as unknown as Record<string, unknown>;
+    const hospital = String(b.hospital ?? b.subject ?? '');
+    if (filter.hospital && hospital !== filter.hospital) continue;
+    rows.push({ ...base, ...empty, hospital, modelHash: String(b.modelHash ?? '') });
+  }
+  return rows;
+}
+
+function spendColumns(s: HospitalSpend) {
+  const m = s.mechanism;
+  const mechanism = m.kind === 'sampled-gaussian' ? `sampled-gaussian q=${m.q} sigma=${m.sigma} steps=${m.steps}` : `distributed-discrete-gaussian n=${m.clients} sigma=${m.sigma} l2=${m.l2Sensitivity} dim=${m.dim}`;
+  return { hospital: s.hospital, mechanism, epsilon: s.epsilon, cumulativeEpsilon: s.cumulativeEpsilon, bound: s.bound };
+}
+
+/** Per hospital and job: rounds charged in released sums and the cumulative epsilon at the job's delta. */
+export function budgetSummary(data: CoordinatorLedgerData): { hospital: string; jobId: string; rounds: number; epsilon: number; delta: number; bound: string }[] {
+  const out = new Map<string, { hospital: string; jobId: string; rounds: number; epsilon: number; delta: number; bound: string }>();
+  for (const sealed of data.entries) {
+    const e = JSON.parse(sealed.canonical) as LedgerEntry;
+    if (e.kind !== 'round') continue;
+    const b = e.body as RoundBody;
+    for (const s of b.spends) {
+      const key = `${s.hospital}/${e.jobId}`;
+      const prev = out.get(key);
+      out.set(key, { hospital: s.hospital, jobId: e.jobId, rounds: (prev?.rounds ?? 0) + 1, epsilon: s.cumulativeEpsilon, delta: b.delta, bound: s.bound });
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.hospital + a.jobId < b.hospital + b.jobId ? -1 : 1));
+}
+
+const CSV_COLUMNS: (keyof LedgerRow)[] = ['seq', 'at', 'kind', 'jobId', 'round', 'hospital', 'unit', 'mechanism', 'epsilon', 'cumulativeEpsilon', 'delta', 'bound', 'survivors', 'modelHash', 'receipted', 'hash'];
+
+/** RFC 4180 CSV; cells that a spreadsheet would read as a formula are prefixed with ' (OWASP CSV injection). */
+export function toCsv(rows: readonly LedgerRow[]): string {
+  const cell = (v: unknown): string => {
+    let s = v === null || v === undefined ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return `${[CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n')}\r\n`;
+}

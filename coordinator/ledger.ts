@@ -1,0 +1,149 @@
+/**
+ * The coordinator's side of the privacy ledger: the entries it writes for
+ * job creation, each completed training round, refusals and job end, sealed
+ * (core/ledger/) with its Ed25519 key, and the receipts hospitals send back.
+ * Entries are built inside the store transaction that commits what they
+ * record (store.ts), so the ledger and the round table never disagree.
+ */
+import { createHash } from 'node:crypto';
+import { CohortError } from '../core/errors.ts';
+import type { JobSpec } from '../core/job/spec.ts';
+import { roundMechanism, stepsPerRound } from '../core/job/privacy.ts';
+import type { RoundRecord } from '../core/round/job.ts';
+import { vectorToBytes } from '../core/model/vector.ts';
+import type { Mechanism } from '../core/privacy/spend.ts';
+import type { Identity } from '../core/secagg/index.ts';
+import { canonicalJson, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
+import type { EntryBody, EntryKind, LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
+import type { CoordinatorStore, EntryBuilder } from './store.ts';
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function modelHash(weights: Float32Array): string {
+  return sha256Hex(vectorToBytes(weights));
+}
+
+/** The spec as plain JSON (no undefined fields), as hashed and recorded. */
+function plainSpec(spec: JobSpec): unknown {
+  return JSON.parse(JSON.stringify(spec));
+}
+
+export class CoordinatorLedger {
+  readonly publicKeyHex: string;
+
+  constructor(
+    private readonly store: CoordinatorStore,
+    private readonly identity: Identity,
+    private readonly now: () => number,
+  ) {
+    this.publicKeyHex = Buffer.from(identity.publicKey).toString('hex');
+    store.bindLedgerKey(this.publicKeyHex);
+  }
+
+  private builder(kind: EntryKind, jobId: string, round: number, body: EntryBody): EntryBuilder {
+    return (seq, prevHash) => {
+      const entry: LedgerEntry = { seq, at: this.now(), kind, jobId, round, body, prevHash };
+      return sealEntry(entry, this.identity.secretKey);
+    };
+  }
+
+  jobCreated(jobId: string, spec: JobSpec, weights: Float32Array): EntryBuilder {
+    const plain = plainSpec(spec);
+    return this.builder('job-created', jobId, 0, { specHash: sha256Hex(canonicalJson(plain)), spec: plain, modelHash: modelHash(weights) });
+  }
+
+  jobEnded(jobId: string, status: 'completed' | 'failed' | 'cancelled', reason: string, rounds: number, weights: Float32Array): EntryBuilder {
+    return this.builder('job-ended', jobId, 0, { status, reason: reason.slice(0, 4096), rounds, modelHash: modelHash(weights) });
+  }
+
+  /**
+   * Records the identity key a hospital presented, the first time it is seen
+   * with it: receipts are checked against the key the ledger itself holds
+   * (enrolment will make this an explicit grant by an admin).
+   */
+  recordHospitalKey(name: string, publicKey: Uint8Array): void {
+    const hex = Buffer.from(publicKey).toString('hex');
+    const keys = this.hospitalKeys();
+    if (keys.get(name) === hex) return;
+    this.store.appendEntry(this.builder('role-grant', '', 0, { subject: name, role: 'hospital', granted: true, publicKey: hex }));
+    keys.set(name, hex);
+  }
+
+  private keys: Map<string, string> | null = null;
+
+  /** Each hospital's latest key recorded in the ledger (hex); read once, then kept current. */
+  hospitalKeys(): Map<string, string> {
+    this.keys ??= hospitalKeysOf(this.store.ledgerEntries());
+    return this.keys;
+  }
+
+  refusal(jobId: string, round: number, hospital: string, code: string, reason: string): EntryBuilder {
+    return this.builder('budget-refusal', jobId, round, { hospital, code, reason });
+  }
+
+  /** A training round: who is in the released sum, the mechanism applied to each, and what it cost them. */
+  round(jobId: string, spec: JobSpec, rec: RoundRecord): EntryBuilder {
+    const p = spec.privacy;
+    const dropped = new Set(rec.dropped);
+    const survivors = rec.participants.filter((c) => !dropped.has(c));
+    const base = {
+      participants: [...rec.participants],
+      survivors,
+      modelHash: modelHash(rec.weights),
+      bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
+    };
+    if (!p) {
+      const body: RoundBody = { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null, samplingRate: null, stepsPerRound: null, spends: [], ...base };
+      return this.builder('round', jobId, rec.round, body);
+    }
+    const mechanism = roundMechanism(spec);
+    return (seq, prevHash) => {
+      // Read inside the transaction: the job's earlier round entries are what each hospital has spent so far.
+      const prior = this.priorMechanisms(jobId);
+      const body: RoundBody = {
+        unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip, noiseMultiplier: p.noiseMultiplier ?? null,
+        samplingRate: p.samplingRate ?? null, stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
+        spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
+        ...base,
+      };
+      return this.builder('round', jobId, rec.round, body)(seq, prevHash);
+    };
+  }
+
+  /** Each hospital's charged mechanisms in this job's round entries so far. */
+  private priorMechanisms(jobId: string): Map<string, Mechanism[]> {
+    const out = new Map<string, Mechanism[]>();
+    for (const e of this.store.ledgerEntriesOfJob(jobId)) {
+      const entry = JSON.parse(e.canonical) as LedgerEntry;
+      if (entry.kind !== 'round') continue;
+      for (const s of (entry.body as RoundBody).spends) out.set(s.hospital, [...(out.get(s.hospital) ?? []), s.mechanism]);
+    }
+    return out;
+  }
+
+  /** Stores a hospital's receipt if it verifies under its identity key and names a spend of that hospital. */
+  acceptReceipt(r: Receipt, hospitalKey: Uint8Array, hash: string): void {
+    const sealed: SealedEntry | undefined = this.store.ledgerEntry(r.seq);
+    if (!sealed || sealed.hash !== hash) throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} does not match the ledger`);
+    const entry = JSON.parse(sealed.canonical) as LedgerEntry;
+    const named = entry.kind === 'round' && (entry.body as RoundBody).spends.some((s) => s.hospital === r.hospital);
+    if (!named) throw new CohortError('E_LEDGER_RECEIPT', `entry ${r.seq} records no spend of ${r.hospital}`);
+    if (!verifyReceipt(r, sealed, hospitalKey)) throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} is not signed by ${r.hospital}`);
+    this.store.addReceipt(r, this.now());
+  }
+}
+
+/** Each subject's latest granted key in a ledger's role-grant entries (hex). */
+export function hospitalKeysOf(entries: readonly SealedEntry[]): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const e of entries) {
+    if (!e.canonical.includes('"kind":"role-grant"')) continue;
+    const entry = JSON.parse(e.canonical) as LedgerEntry;
+    const b = entry.body as { subject: string; granted: boolean; publicKey: string };
+    if (b.granted) keys.set(b.subject, b.publicKey);
+    else keys.delete(b.subject);
+  }
+  return keys;
+}
