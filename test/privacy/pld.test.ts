@@ -392,7 +392,9 @@ describe('properties', () => {
   it('PLD ε never exceeds RDP ε (both are upper bounds; PLD is the tight one)', () => {
     fc.assert(
       fc.property(settings, (r) => {
-        expect(eps(r)).toBeLessThanOrEqual(rdpEpsilon(r).epsilon);
+        // Relative slack 1e-9: at q = 0.00162, σ = 3.17, 998 steps (per-step losses below the
+        // coarse grid's 1e-3) both give 0.0625499747, PLD 9e-13 higher by rounding.
+        expect(eps(r)).toBeLessThanOrEqual(rdpEpsilon(r).epsilon * (1 + 1e-9));
       }),
       { numRuns: 15 },
     );

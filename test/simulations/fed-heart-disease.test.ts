@@ -98,6 +98,9 @@ describe('fed-heart-disease, the embedded default job', () => {
       expect(p.spent[c]!.spend.bound).toBe('pld');
       expect(p.spent[c]!.spend.pld!).toBeLessThan(p.spent[c]!.spend.rdp.epsilon);
     }
+    // The ledger verifies against every hospital's copy, each epsilon recomputed from the recorded mechanism.
+    expect(r.ledger).toMatchObject({ ok: true, firstFailure: null });
+    expect(r.ledger.receipts).toBeGreaterThanOrEqual(5 * 3);
     // Five noisy rounds still learn something (the untrained model is at chance, about 0.5).
     expect(r.pooledAccuracy).toBeGreaterThan(0.6);
   });
@@ -112,6 +115,7 @@ describe('fed-heart-disease, the embedded default job', () => {
       expect(p.spent[c]!.spend.pld).toBeNull();
       expect(p.spent[c]!.spend.epsilon).toBeLessThanOrEqual(30);
     }
+    expect(r.ledger).toMatchObject({ ok: true, firstFailure: null });
   });
 
 });
