@@ -119,7 +119,7 @@ export function renderTable(r: FedHeartResult): string {
   t.push(['pooled', n, pct(r.pooledAccuracy), pct(r.pooledAuc), pct(r.baseline.pooledAccuracy), pct(r.baseline.pooledAuc)]);
   const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
   const dp = r.privacy ? `, DP ${r.privacy.unit}-level epsilon ${r.privacy.targetEpsilon} delta ${r.privacy.delta}` : ', no DP';
-  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}\n${renderLedger(r.ledger)}`;
+  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}\n${renderLedger(r)}`;
 }
 
 /** Each hospital's budget database after the job: rounds charged and epsilon spent by both accountants. */
@@ -135,9 +135,11 @@ function renderPrivacy(p: NonNullable<FedHeartResult['privacy']>): string {
   return `privacy spent per hospital (from each hospital's budget database; ${how}):\n${t.toString()}`;
 }
 
-function renderLedger(l: FedHeartResult['ledger']): string {
+function renderLedger(r: FedHeartResult): string {
+  const l = r.ledger;
+  const states = r.privacy ? ` --hospital-ledger ${r.dbPath.replace(/(\.db)?$/, '-*-state.db')}` : '';
   return l.ok
-    ? `privacy ledger: verified ${l.entries} entries against the hospitals' copies (${l.receipts} receipts), head ${l.headHash.slice(0, 16)}…; check it yourself with cohort ledger verify --db <db> --hospital-ledger <db>-<center>-state.db`
+    ? `privacy ledger: verified ${l.entries} entries (${l.receipts} hospital receipts), head ${l.headHash.slice(0, 16)}…; check it yourself: npx cohort ledger verify --db ${r.dbPath}${states}`
     : `privacy ledger: VERIFICATION FAILED: ${l.firstFailure}`;
 }
 
