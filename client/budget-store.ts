@@ -7,7 +7,8 @@
  * record (a crash after that point counts the round: fail closed). A round
  * beyond the reservation (a retried round) is priced again on its own.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStateDb } from './state-db.ts';
 import { CohortError } from '../core/errors.ts';
 import { admit, checkBudgetConfig, type Budget, type Decision } from '../core/privacy/budget.ts';
 import { accountSpend, type Mechanism, type SpendReport } from '../core/privacy/spend.ts';
@@ -66,14 +67,7 @@ export class BudgetStore {
   private readonly db: Database.Database;
 
   constructor(path: string, private readonly now: () => number = Date.now) {
-    try {
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.exec(SCHEMA);
-    } catch (err) {
-      throw new CohortError('E_STORE', `cannot open the budget database ${path}: ${(err as Error).message}`, { cause: err });
-    }
+    this.db = openStateDb(path, SCHEMA, 'budget database');
     const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
     if (!v) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
     else if (Number(v.value) !== SCHEMA_VERSION) throw new CohortError('E_STORE', `budget database ${path} has schema version ${v.value}, this build reads ${SCHEMA_VERSION}`);

@@ -8,7 +8,8 @@
  * as disagreed, unreceipted, and `cohort ledger verify --hospital-ledger`
  * reports it. An auditor compares this copy with the coordinator's.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStateDb } from './state-db.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { CohortError } from '../core/errors.ts';
 import { roundSpends, signReceipt, verifySeal } from '../core/ledger/index.ts';
@@ -41,14 +42,7 @@ export class LocalLedger {
   private readonly db: Database.Database;
 
   constructor(path: string, private readonly now: () => number = Date.now) {
-    try {
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.exec(SCHEMA);
-    } catch (err) {
-      throw new CohortError('E_STORE', `cannot open the hospital ledger ${path}: ${(err as Error).message}`, { cause: err });
-    }
+    this.db = openStateDb(path, SCHEMA, 'hospital ledger');
   }
 
   close(): void {
