@@ -8,7 +8,7 @@ import { CohortError } from '../core/errors.ts';
 import { loadSchemaFile, readCsvDataset } from './intake/csv.ts';
 import { ClientDaemon } from './daemon.ts';
 import { loadTf } from './trainer/index.ts';
-import { readIdentityKey, writeIdentityKey } from './keys.ts';
+import { readIdentityKey, readPem, writeIdentityKey } from './keys.ts';
 
 export function registerClient(program: Command): void {
   const cmd = program.command('client').description('the hospital daemon');
@@ -20,11 +20,15 @@ export function registerClient(program: Command): void {
     .requiredOption('--schema <schema.json>', 'declared schema of the CSV columns')
     .requiredOption('--name <name>', 'this hospital\'s name ([A-Za-z0-9._-], as enrolled)')
     .requiredOption('--identity <file.key>', 'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages')
+    .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
+    .option('--tls-cert <file.pem>', 'mutual TLS: this hospital\'s client certificate (PEM)')
+    .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
+    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)', false)
     .option('--state <file.db>', "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon")
     .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
     .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
     .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
-    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string; state?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
+    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
       const log = createLogger();
       const identity = readIdentityKey(o.identity);
       const schema = await loadSchemaFile(o.schema);
@@ -41,7 +45,9 @@ export function registerClient(program: Command): void {
       }
       const ledger = o.state ? new LocalLedger(o.state) : undefined;
       await loadTf(log);
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
+      const tls = o.ca ? { ca: readPem(o.ca), ...(o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : {}) } : undefined;
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(tls ? { tls } : {}), ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
       daemon.start();
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);

@@ -48,6 +48,14 @@ export interface ClientOptions {
   backoffMaxMs?: number;
   /** Reconnect when the coordinator has sent nothing, not even a ping, for this long. */
   silenceTimeoutMs?: number;
+  /**
+   * TLS for wss:// URLs: `ca` pins the coordinator's certificate or its CA
+   * (PEM; the system's CAs are not trusted), `cert`/`key` are this hospital's
+   * client certificate for mutual TLS.
+   */
+  tls?: { ca: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
+  /** Allow plain ws:// to a coordinator that is not on loopback (testing only; logged loudly). */
+  insecure?: boolean;
   /** Ed25519 identity that signs this hospital's secure-aggregation messages. */
   identity: Identity;
   /**
@@ -116,6 +124,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     super();
     this.name = validateClientName(opts.name);
     this.log = (opts.log ?? silentLogger).child({ component: 'client', hospital: this.name });
+    checkTransport(opts.coordinatorUrl, opts, this.log);
   }
 
   start(): void {
@@ -139,7 +148,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   }
 
   private connect(): void {
-    const ws = new WebSocket(this.opts.coordinatorUrl, { maxPayload: this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false });
+    const tls = this.opts.tls;
+    const ws = new WebSocket(this.opts.coordinatorUrl, {
+      maxPayload: this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false,
+      ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}), minVersion: 'TLSv1.2' as const } : {}),
+    });
     this.ws = ws;
     this.seq = 0;
     // The coordinator pings every 15 s; silence far longer than that means a dead link.
@@ -439,4 +452,29 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       reply({ error: { code: e.code, message: e.message } });
     }
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * The transport rules: wss:// with a pinned certificate or CA (the system's
+ * CAs are not trusted for this), or plain ws:// to loopback; plain ws:// to
+ * another host only with `insecure`, logged loudly.
+ */
+export function checkTransport(url: string, o: { tls?: { ca: unknown }; insecure?: boolean }, log: Logger): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new CohortError('E_CONFIG_INVALID', `coordinator URL "${url}" is not a URL`);
+  }
+  if (u.protocol === 'wss:') {
+    if (!o.tls?.ca) throw new CohortError('E_CONFIG_INVALID', 'wss:// needs the coordinator\'s certificate or CA to pin (--ca)');
+    return;
+  }
+  if (u.protocol !== 'ws:') throw new CohortError('E_CONFIG_INVALID', `coordinator URL must be wss:// or ws://, got ${u.protocol}`);
+  if (o.tls) throw new CohortError('E_CONFIG_INVALID', 'TLS settings given for a plain ws:// URL: use wss://');
+  if (LOOPBACK_HOSTS.has(u.hostname)) return;
+  if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// to ${u.hostname}: use wss:// with --ca, or --insecure on a test network`);
+  log.warn({ coordinator: u.host }, 'INSECURE: plain ws:// to a non-loopback coordinator: updates and keys travel unencrypted');
 }

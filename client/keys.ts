@@ -6,7 +6,7 @@
  * Format (JSON): {"kind":"cohort-ed25519","secretKey":<64 hex>,"publicKey":<64 hex>}
  * where secretKey is the RFC 8032 §5.1.5 seed.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
@@ -146,4 +146,16 @@ function fromHex(hex: string): Uint8Array {
 export function loadOrCreateIdentityKey(path: string): Identity {
   if (!existsSync(path)) return writeIdentityKey(path);
   return readIdentityKey(path);
+}
+
+/** A PEM file, read once at start; a missing or non-PEM file is a configuration error naming it. */
+export function readPem(path: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (!pem.toString('latin1').includes('-----BEGIN ')) throw new CohortError('E_CONFIG_INVALID', `${path} is not a PEM file`);
+  return pem;
 }

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
@@ -49,6 +50,12 @@ export interface CoordinatorOptions {
    * host key); a fresh throwaway key for ':memory:'.
    */
   ledgerKey?: Identity;
+  /**
+   * TLS: serve wss:// with this certificate chain and key (PEM). With
+   * `clientCa`, mutual TLS: only clients presenting a certificate issued by
+   * it complete the handshake.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
   /** Fault injection for crash tests: called after a round is aggregated, before it is committed. */
   beforeCommit?: (e: { jobId: string; round: number }) => void;
 }
@@ -95,6 +102,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private readonly jobs = new Map<string, LiveJob>();
   private readonly byName = new Map<string, Peer>();
   private wss: WebSocketServer | null = null;
+  private https: HttpsServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly alive = new WeakSet<WebSocket>();
 
@@ -120,14 +128,33 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   async listen(): Promise<number> {
-    const wss = new WebSocketServer({ port: this.opts.port ?? 0, host: this.opts.host ?? '127.0.0.1', maxPayload: this.maxFrameBytes, perMessageDeflate: false });
+    const tls = this.opts.tls;
+    const common = { maxPayload: this.maxFrameBytes, perMessageDeflate: false };
+    let wss: WebSocketServer;
+    if (tls) {
+      this.https = createHttpsServer({
+        cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2',
+        ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+      });
+      // A failed TLS handshake (wrong CA, no client certificate) is logged, never thrown.
+      this.https.on('tlsClientError', (err) => this.log.warn({ err: err.message }, 'TLS handshake refused'));
+      wss = new WebSocketServer({ server: this.https, ...common });
+      await new Promise<void>((resolve, reject) => {
+        this.https!.once('error', reject);
+        this.https!.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
+      });
+    } else {
+      wss = new WebSocketServer({ port: this.opts.port ?? 0, host: this.opts.host ?? '127.0.0.1', ...common });
+    }
     this.wss = wss;
     wss.on('connection', (ws, req) => this.onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
     wss.on('error', (err) => this.log.error({ err }, 'server error'));
-    await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
-    });
+    if (!tls) {
+      await new Promise<void>((resolve, reject) => {
+        wss.once('listening', resolve);
+        wss.once('error', reject);
+      });
+    }
     // Without a heartbeat a vanished hospital (half-open TCP) would keep its
     // name forever and its reconnects would be refused as duplicates.
     this.heartbeat = setInterval(() => {
@@ -141,8 +168,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       }
     }, this.opts.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
-    const port = (wss.address() as AddressInfo).port;
-    this.log.info({ port, maxFrameBytes: this.maxFrameBytes }, 'listening');
+    const port = ((this.https ?? wss).address() as AddressInfo).port;
+    this.log.info({ port, maxFrameBytes: this.maxFrameBytes, tls: Boolean(tls), mutualTls: Boolean(tls?.clientCa) }, 'listening');
     this.emit('listening', { port });
     return port;
   }
@@ -184,6 +211,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       for (const ws of this.wss.clients) ws.terminate();
       await new Promise<void>((resolve) => this.wss!.close(() => resolve()));
     }
+    if (this.https) await new Promise<void>((resolve) => this.https!.close(() => resolve()));
     this.store.close();
   }
 

@@ -1,0 +1,103 @@
+/**
+ * Transport security with throwaway certificates (openssl, made per run):
+ * hospitals reach the coordinator over wss:// only when they pin its CA;
+ * with mutual TLS only hospitals holding a certificate from the client CA get
+ * through; plain ws:// is allowed to loopback only, or with --insecure.
+ */
+import { describe, it, expect, beforeAll, afterEach } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { ClientDaemon, checkTransport } from '../../client/daemon.ts';
+import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { silentLogger } from '../../core/log.ts';
+import { errorCode } from '../helpers/errors.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cohort-tls-'));
+const pem = (name: string) => readFileSync(join(dir, name));
+
+/** A CA and a certificate it signs for `cn` (server: SAN 127.0.0.1). */
+function issue(ca: string, name: string, server: boolean): void {
+  const f = (x: string) => join(dir, x);
+  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${name}`], { stdio: 'pipe' });
+  writeFileSync(f(`${name}.ext`), server ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n');
+  execFileSync('openssl', ['x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${ca}.crt`), '-CAkey', f(`${ca}.key`), '-CAcreateserial', '-days', '1', '-out', f(`${name}.crt`), '-extfile', f(`${name}.ext`)], { stdio: 'pipe' });
+}
+function makeCa(name: string): void {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`), '-days', '1', '-subj', `/CN=${name}`], { stdio: 'pipe' });
+}
+
+beforeAll(() => {
+  makeCa('ca');
+  makeCa('other-ca');
+  makeCa('client-ca');
+  issue('ca', 'server', true);
+  issue('client-ca', 'hospital', false);
+  issue('other-ca', 'stranger', false);
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function coordinatorWith(tls: ConstructorParameters<typeof Coordinator>[0]['tls']) {
+  const c = new Coordinator({ dbPath: ':memory:', port: 0, ...(tls ? { tls } : {}) });
+  const port = await c.listen();
+  cleanups.push(() => c.close());
+  return { c, port };
+}
+
+function client(port: number, name: string, tls: ConstructorParameters<typeof ClientDaemon>[0]['tls']) {
+  const d = new ClientDaemon({ coordinatorUrl: `wss://127.0.0.1:${port}`, name, dataset: syntheticDataset(7), identity: ed25519KeyPair(), backoffMinMs: 50, backoffMaxMs: 100, ...(tls ? { tls } : {}) });
+  cleanups.push(() => d.stop());
+  return d;
+}
+
+const connects = (d: ClientDaemon, ms = 1500) =>
+  new Promise<boolean>((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    d.once('connected', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+    d.start();
+  });
+
+describe('TLS transport', () => {
+  it('trains a job over wss:// with the coordinator CA pinned', async () => {
+    const { c, port } = await coordinatorWith({ cert: pem('server.crt'), key: pem('server.key') });
+    const jobId = c.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2 }));
+    const done = new Promise<string>((resolve) => c.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
+    for (const n of ['a', 'b']) client(port, n, { ca: pem('ca.crt') }).start();
+    expect(await done).toBe('completed');
+  });
+
+  it('a hospital pinning another CA never gets through', async () => {
+    const { port } = await coordinatorWith({ cert: pem('server.crt'), key: pem('server.key') });
+    expect(await connects(client(port, 'a', { ca: pem('other-ca.crt') }))).toBe(false);
+  });
+
+  it('mutual TLS: a certificate from the client CA is required', async () => {
+    const { port } = await coordinatorWith({ cert: pem('server.crt'), key: pem('server.key'), clientCa: pem('client-ca.crt') });
+    expect(await connects(client(port, 'none', { ca: pem('ca.crt') }))).toBe(false);
+    expect(await connects(client(port, 'stranger', { ca: pem('ca.crt'), cert: pem('stranger.crt'), key: pem('stranger.key') }))).toBe(false);
+    expect(await connects(client(port, 'hospital', { ca: pem('ca.crt'), cert: pem('hospital.crt'), key: pem('hospital.key') }))).toBe(true);
+  });
+
+  it('plain ws:// only to loopback, or with insecure; wss:// only with a pinned CA', () => {
+    const check = (url: string, o: Parameters<typeof checkTransport>[1] = {}) => errorCode(() => checkTransport(url, o, silentLogger));
+    expect(check('ws://127.0.0.1:7700')).toBeUndefined();
+    expect(check('ws://localhost:7700')).toBeUndefined();
+    expect(check('ws://10.0.0.5:7700')).toBe('E_CONFIG_INVALID');
+    expect(check('ws://10.0.0.5:7700', { insecure: true })).toBeUndefined();
+    expect(check('wss://coordinator.example:7700')).toBe('E_CONFIG_INVALID');
+    expect(check('wss://coordinator.example:7700', { tls: { ca: 'x' } })).toBeUndefined();
+    expect(check('ws://127.0.0.1:7700', { tls: { ca: 'x' } })).toBe('E_CONFIG_INVALID');
+    expect(check('http://127.0.0.1:7700')).toBe('E_CONFIG_INVALID');
+    expect(check('not a url')).toBe('E_CONFIG_INVALID');
+  });
+});
