@@ -3,6 +3,8 @@ import { Option, type Command } from 'commander';
 import { numberArg } from '../core/args.ts';
 import { BudgetStore } from './budget-store.ts';
 import { LocalLedger } from './local-ledger.ts';
+import { parseHospitalPolicy } from '../core/job/policy.ts';
+import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/log.ts';
 import { CohortError } from '../core/errors.ts';
 import { loadSchemaFile, readCsvDataset } from './intake/csv.ts';
@@ -24,11 +26,12 @@ export function registerClient(program: Command): void {
     .option('--tls-cert <file.pem>', 'mutual TLS: this hospital\'s client certificate (PEM)')
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
     .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)', false)
+    .option('--policy <policy.json>', 'jobs this hospital joins: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers')
     .option('--state <file.db>', "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon")
     .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
     .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
     .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
-    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
+    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
       const log = createLogger();
       const identity = readIdentityKey(o.identity);
       const schema = await loadSchemaFile(o.schema);
@@ -47,7 +50,8 @@ export function registerClient(program: Command): void {
       await loadTf(log);
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
       const tls = o.ca ? { ca: readPem(o.ca), ...(o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : {}) } : undefined;
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(tls ? { tls } : {}), ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
+      const policy = o.policy ? parseHospitalPolicy(readJsonFile(o.policy)) : undefined;
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
       daemon.start();
       const shutdown = () => void daemon.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
@@ -66,4 +70,12 @@ export function registerKeys(program: Command): void {
       const { publicKey } = writeIdentityKey(o.out);
       process.stdout.write(`${Buffer.from(publicKey).toString('hex')}\n`);
     });
+}
+
+function readJsonFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path} as JSON: ${(err as Error).message}`);
+  }
 }

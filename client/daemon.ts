@@ -21,6 +21,7 @@ import { assertDpParams, evaluateModel, loadTf, trainDpSgd, trainLocal } from '.
 import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
 import type { BudgetStore } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
+import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
 import { secureInput } from '../core/round/secure-input.ts';
@@ -54,6 +55,8 @@ export interface ClientOptions {
    * client certificate for mutual TLS.
    */
   tls?: { ca: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
+  /** This hospital's rules for the jobs it joins (core/job/policy.ts); absent: any job its data and budget allow. */
+  policy?: HospitalPolicy;
   /** Allow plain ws:// to a coordinator that is not on loopback (testing only; logged loudly). */
   insecure?: boolean;
   /** Ed25519 identity that signs this hospital's secure-aggregation messages. */
@@ -300,6 +303,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       const d = this.opts.dataset;
       const same = spec.label === d.label && spec.features.length === d.features.length && spec.features.every((f, i) => f === d.features[i]);
       if (!same) throw new CohortError('E_JOB_FEATURES', `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`);
+      const broken = this.opts.policy ? policyViolations(this.opts.policy, spec) : null;
+      if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
       this.checkPrivacy(env.jobId, spec);
     } catch (err) {
       const e = asCohortError(err);

@@ -15,6 +15,7 @@ import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { jobSpend, roundMechanism } from '../../core/job/privacy.ts';
 import { accountSpend } from '../../core/privacy/spend.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { parseHospitalPolicy } from '../../core/job/policy.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -45,7 +46,7 @@ async function setup(budgets: (number | null)[], job: Record<string, unknown>) {
   const done = new Promise<string>((resolve) => coordinator.on('job', (e) => {
     if (e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting') resolve(e.status);
   }));
-  return { coordinator, clients, stores, jobId, done };
+  return { coordinator, clients, stores, jobId, done, url: `ws://127.0.0.1:${port}` };
 }
 
 const declined = (c: ClientDaemon) => new Promise<{ code: string; reason: string }>((resolve) => c.once('declined', resolve));
@@ -79,6 +80,21 @@ describe('budget guard in the client daemon', () => {
       expect(why.code).toBe('E_PRIVACY_PARAMS');
       expect(why.reason).toMatch(/not below 1\/records \(120 training records\)/);
     }
+  });
+
+  it('declines a job its local policy forbids, naming the rule, before pricing it', async () => {
+    const { stores, url } = await setup([50], syntheticJob({ rounds: 2, minClients: 1, privacy: DP }));
+    const policed = new ClientDaemon({
+      coordinatorUrl: url, name: 'strict', dataset: syntheticDataset(9),
+      identity: ed25519KeyPair(), budget: stores[0]!, policy: parseHospitalPolicy({ maxEpsilon: 1 }),
+    });
+    cleanups.push(() => policed.stop());
+    const d = declined(policed);
+    policed.start();
+    const why = await d;
+    expect(why.code).toBe('E_POLICY_DECLINED');
+    expect(why.reason).toMatch(/epsilon 5 is above this hospital's maximum of 1/);
+    expect(stores[0]!.spends('synthetic-v1')).toHaveLength(0);
   });
 
   it('charges every round before it trains; the spent epsilon equals the accountant for the rounds trained', async () => {

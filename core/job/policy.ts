@@ -1,0 +1,59 @@
+/**
+ * A hospital's local policy for the jobs it will join, checked by its daemon
+ * against each offered spec before anything else happens (in addition to
+ * the privacy budget). Configuration is data, validated once
+ * (`hospitalPolicySchema`); a job that misses any rule is declined with the
+ * rule named.
+ */
+import { z } from 'zod';
+import { CohortError } from '../errors.ts';
+import type { JobSpec } from './spec.ts';
+import { formatIssues } from './spec.ts';
+
+export const hospitalPolicySchema = z.strictObject({
+  /**
+   * Researchers whose jobs this hospital joins. Jobs carry no submitting
+   * researcher until enrolment exists, so a policy that lists any declines
+   * every job (fail closed) rather than guessing.
+   */
+  allowedResearchers: z.array(z.string().min(1).max(128)).max(10_000).optional(),
+  /** DP the job must carry: "record", "hospital", "any" (either), or "none-ok" (a job without DP is acceptable). */
+  requireDp: z.enum(['record', 'hospital', 'any', 'none-ok']).default('any'),
+  /** Largest epsilon one job may state. */
+  maxEpsilon: z.number().finite().positive().max(100).optional(),
+  /** Largest delta one job may state. */
+  maxDelta: z.number().finite().gt(0).lt(1).optional(),
+  requireSecureAggregation: z.boolean().default(true),
+  /** Features a job may use; absent: any the dataset provides. */
+  allowedFeatures: z.array(z.string().min(1).max(128)).max(100_000).optional(),
+  maxRounds: z.number().int().min(1).max(10_000).optional(),
+});
+
+export type HospitalPolicy = z.output<typeof hospitalPolicySchema>;
+
+export function parseHospitalPolicy(input: unknown): HospitalPolicy {
+  const r = hospitalPolicySchema.safeParse(input);
+  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `hospital policy: ${formatIssues(r.error)}`);
+  return r.data;
+}
+
+/** Why `spec` breaks `policy` (every rule it breaks), or null if it meets it. */
+export function policyViolations(policy: HospitalPolicy, spec: JobSpec): string | null {
+  const why: string[] = [];
+  const p = spec.privacy;
+  if (policy.allowedResearchers) why.push('the job names no submitting researcher, and this hospital only joins jobs of allowed researchers');
+  if (policy.requireDp !== 'none-ok') {
+    if (!p) why.push('the job has no differential-privacy guarantee');
+    else if (policy.requireDp !== 'any' && p.unit !== policy.requireDp) why.push(`the job's privacy unit is ${p.unit}; this hospital requires ${policy.requireDp}`);
+  }
+  if (p && policy.maxEpsilon !== undefined && p.epsilon > policy.maxEpsilon) why.push(`epsilon ${p.epsilon} is above this hospital's maximum of ${policy.maxEpsilon} per job`);
+  if (p && policy.maxDelta !== undefined && p.delta > policy.maxDelta) why.push(`delta ${p.delta} is above this hospital's maximum of ${policy.maxDelta}`);
+  if (policy.requireSecureAggregation && !spec.secureAggregation.enabled) why.push('the job turns secure aggregation off');
+  if (policy.allowedFeatures) {
+    const allowed = new Set(policy.allowedFeatures);
+    const extra = spec.features.filter((f) => !allowed.has(f));
+    if (extra.length > 0) why.push(`features not allowed here: ${extra.slice(0, 10).join(', ')}${extra.length > 10 ? ', …' : ''}`);
+  }
+  if (policy.maxRounds !== undefined && spec.rounds > policy.maxRounds) why.push(`${spec.rounds} rounds is above this hospital's maximum of ${policy.maxRounds}`);
+  return why.length > 0 ? why.join('; ') : null;
+}
