@@ -23,6 +23,7 @@ import {
 } from '../proto/codec.ts';
 import { CoordinatorStore } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
+import { TokenBucket } from '../core/rate.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
@@ -56,9 +57,20 @@ export interface CoordinatorOptions {
    * it complete the handshake.
    */
   tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
+  /** Sustained frames per second one connection may send, and the burst above it (token bucket); over it, E_RATE_LIMIT closes the connection. */
+  maxMessagesPerSecond?: number;
+  messageBurst?: number;
   /** Fault injection for crash tests: called after a round is aggregated, before it is committed. */
   beforeCommit?: (e: { jobId: string; round: number }) => void;
 }
+
+/**
+ * An honest hospital sends a handful of frames per round (Hello, join,
+ * evaluation, five secure-aggregation messages, receipt); 50 per second with
+ * bursts of 200 leaves two orders of magnitude of headroom.
+ */
+export const DEFAULT_MESSAGES_PER_SECOND = 50;
+export const DEFAULT_MESSAGE_BURST = 200;
 
 export interface RoundEvent {
   jobId: string;
@@ -222,6 +234,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private onConnection(ws: WebSocket, remote: string): void {
     const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }));
+    const bucket = new TokenBucket(this.opts.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND, this.opts.messageBurst ?? DEFAULT_MESSAGE_BURST, Date.now());
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
     const helloTimer = setTimeout(() => {
@@ -229,6 +242,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }, this.helloTimeoutMs);
     ws.on('message', (data, isBinary) => {
       this.alive.add(ws);
+      if (!bucket.take(Date.now())) {
+        peer.fail(new CohortError('E_RATE_LIMIT', `more than ${this.opts.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND} frames per second`));
+        return;
+      }
       // Nothing thrown by a peer's bytes may escape a socket listener.
       try {
         this.onFrame(peer, data, isBinary);

@@ -162,3 +162,21 @@ describe('coordinator under bad input', () => {
     expect(pb.Envelope).toBeDefined();
   });
 });
+
+describe('flooding', () => {
+  it('closes a peer that floods frames (E_RATE_LIMIT) while an honest job finishes unaffected', async () => {
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2 }));
+    const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status)));
+    for (const n of ['a', 'b']) {
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(n === 'a' ? 1 : 2), identity: ed25519KeyPair() });
+      daemons.push(d);
+      d.start();
+    }
+    const flooder = await raw('flooder');
+    await flooder.hello(SYNTH_FEATURES);
+    for (let i = 0; i < 1000; i++) flooder.send({ jobId: 'nope', joinJob: {} });
+    expect(await flooder.waitClosed()).toBe(1008);
+    expect(flooder.errorCodes()).toContain('E_RATE_LIMIT');
+    expect(await done).toBe('completed');
+  });
+});
