@@ -1,7 +1,7 @@
 /** The `cohort` command: one entry point, subcommands registered by each part. */
 import { Command } from 'commander';
 import { CohortError } from './core/errors.ts';
-import { registerCoordinator } from './coordinator/cli.ts';
+import { registerAdmin, registerCoordinator } from './coordinator/cli.ts';
 import { registerClient, registerKeys } from './client/cli.ts';
 import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
@@ -14,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerCoordinator(program);
+  registerAdmin(program);
   registerClient(program);
   registerKeys(program);
   registerAccountant(program);

@@ -25,6 +25,7 @@ import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
 import { secureInput } from '../core/round/secure-input.ts';
+import { signHandshake } from '../core/handshake.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
 
@@ -168,18 +169,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       this.silenceTimer.unref();
     };
     ws.on('ping', heard);
-    ws.on('open', () => {
-      heard();
-      const d = this.opts.dataset;
-      this.send({
-        hello: {
-          name: this.name,
-          software: SOFTWARE,
-          datasets: [{ schemaId: d.schemaId, features: [...d.features], label: d.label, numTrain: d.train.n, numTest: d.test.n }],
-          identityKey: this.opts.identity.publicKey,
-        },
-      });
-    });
+    // The coordinator speaks first (a Challenge); the Hello answers it.
+    ws.on('open', heard);
     ws.on('message', (data, isBinary) => {
       heard();
       try {
@@ -224,6 +215,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   private onFrame(env: Envelope): void {
     switch (env.body) {
+      case 'challenge':
+        this.onChallenge(env);
+        return;
       case 'welcome':
         if (this.opts.ledger && env.welcome?.ledgerKey?.length) this.opts.ledger.pinCoordinatorKey(Buffer.from(env.welcome.ledgerKey).toString('hex'));
         this.attempt = 0;
@@ -274,6 +268,28 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       default:
         throw new CohortError('E_WIRE_UNEXPECTED', `"${env.body}" is not sent by a coordinator`);
     }
+  }
+
+  /** Answers the connection's challenge with a Hello that signs it (core/handshake.ts). */
+  private onChallenge(env: Envelope): void {
+    if (this.seq > 0) throw new CohortError('E_WIRE_UNEXPECTED', 'a second challenge on one connection');
+    const c = env.challenge!;
+    const d = this.opts.dataset;
+    const timestampMs = Date.now();
+    const handshakeSignature = signHandshake(
+      { nonce: c.nonce ?? new Uint8Array(0), coordinatorId: c.coordinatorId ?? '', timestampMs, name: this.name, publicKey: this.opts.identity.publicKey },
+      this.opts.identity.secretKey,
+    );
+    this.send({
+      hello: {
+        name: this.name,
+        software: SOFTWARE,
+        datasets: [{ schemaId: d.schemaId, features: [...d.features], label: d.label, numTrain: d.train.n, numTest: d.test.n }],
+        identityKey: this.opts.identity.publicKey,
+        handshakeSignature,
+        handshakeTimestampMs: timestampMs,
+      },
+    });
   }
 
   /** Checks, keeps and (if it agrees with what was charged) receipts the entry recording this round's spend. */

@@ -1,12 +1,14 @@
 /** `cohort coordinator start`: CLI glue around Coordinator. */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { intArg } from '../core/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
-import { DEFAULT_MAX_FRAME_BYTES } from '../proto/codec.ts';
 import { Coordinator } from './coordinator.ts';
-import { readIdentityKey, readPem } from '../client/keys.ts';
+import { loadOrCreateIdentityKey, readIdentityKey, readPem } from '../client/keys.ts';
+import { CoordinatorStore, ROLES, type Role } from './store.ts';
+import { CoordinatorLedger } from './ledger.ts';
+import { DEFAULT_MAX_FRAME_BYTES, validateClientName } from '../proto/codec.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -24,10 +26,11 @@ export function registerCoordinator(program: Command): void {
     .option('--tls-key <file.pem>', 'private key of --tls-cert (PEM)')
     .option('--tls-client-ca <file.pem>', 'mutual TLS: accept only clients with a certificate from this CA')
     .option('--insecure', 'allow plain ws:// on a non-loopback address (no TLS: testing only)', false)
+    .option('--open-enrolment', 'accept hospitals that are not enrolled (no handshake check: testing only)', false)
     .option('--ledger-key <file.key>', 'Ed25519 key that signs the privacy ledger (default: <db>.ledger.key, created 0600 on first start)')
     .action(async (o: {
       port: number; host: string; db: string; job?: string[]; maxFrameBytes: number; insecure: boolean; ledgerKey?: string;
-      tlsCert?: string; tlsKey?: string; tlsClientCa?: string;
+      tlsCert?: string; tlsKey?: string; tlsClientCa?: string; openEnrolment: boolean;
     }) => {
       const log = createLogger();
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
@@ -37,11 +40,12 @@ export function registerCoordinator(program: Command): void {
         if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// on ${o.host}: bind to loopback, or pass --insecure for a test network`);
         log.warn({ host: o.host }, 'INSECURE: serving plain ws:// without TLS on a non-loopback address');
       }
-      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}) });
+      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, requireEnrolment: !o.openEnrolment, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}) });
       for (const file of o.job ?? []) {
         const id = coordinator.submitJob(readJson(file));
         log.info({ job: id, file }, 'job submitted from file');
       }
+      if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
       await coordinator.listen();
       const shutdown = (signal: string) => {
         log.info({ signal }, 'shutting down');
@@ -60,3 +64,55 @@ function readJson(file: string): unknown {
   }
 }
 
+
+/** A public key file: 64 hex digits, or a cohort identity key file (its public half is used). */
+function readPublicKey(path: string): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (/^[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
+  if (text.startsWith('{')) return readIdentityKey(path).publicKey;
+  throw new CohortError('E_CONFIG_INVALID', `${path} holds neither a 64-hex-digit public key nor a cohort key file`);
+}
+
+export function registerAdmin(program: Command): void {
+  const cmd = program.command('admin').description('enrol and revoke identities (writes the coordinator database and its ledger)');
+  const open = (db: string, ledgerKey?: string) => {
+    const store = new CoordinatorStore(db);
+    return { store, ledger: new CoordinatorLedger(store, ledgerKey ? readIdentityKey(ledgerKey) : loadOrCreateIdentityKey(`${db}.ledger.key`), Date.now) };
+  };
+  cmd
+    .command('enroll')
+    .description('enrol an identity in a role (re-enrolling replaces its key and lifts a revocation)')
+    .requiredOption('--db <file>', "the coordinator's database")
+    .addOption(new Option('--role <role>', 'its role').choices([...ROLES]).makeOptionMandatory())
+    .requiredOption('--name <name>', 'its name ([A-Za-z0-9._-])')
+    .requiredOption('--pubkey <file>', 'its public key: 64 hex digits (as cohort keys generate prints) or its key file')
+    .option('--ledger-key <file.key>', 'the ledger key (default: <db>.ledger.key)')
+    .action((o: { db: string; role: Role; name: string; pubkey: string; ledgerKey?: string }) => {
+      validateClientName(o.name);
+      const key = readPublicKey(o.pubkey);
+      const { store, ledger } = open(o.db, o.ledgerKey);
+      const hex = Buffer.from(key).toString('hex');
+      store.enroll(o.name, o.role, hex, Date.now(), ledger.grant(o.name, o.role, true, hex));
+      store.close();
+      process.stdout.write(`enrolled ${o.name} as ${o.role} (${hex.slice(0, 16)}…)\n`);
+    });
+  cmd
+    .command('revoke')
+    .description('revoke an identity; a running coordinator closes its connection within a heartbeat')
+    .requiredOption('--db <file>', "the coordinator's database")
+    .requiredOption('--name <name>', 'the identity')
+    .option('--ledger-key <file.key>', 'the ledger key (default: <db>.ledger.key)')
+    .action((o: { db: string; name: string; ledgerKey?: string }) => {
+      const { store, ledger } = open(o.db, o.ledgerKey);
+      const who = store.identity(o.name);
+      if (!who) throw new CohortError('E_CONFIG_INVALID', `${o.name} is not enrolled`);
+      const done = store.revoke(o.name, Date.now(), ledger.grant(o.name, who.role, false, who.publicKey));
+      store.close();
+      process.stdout.write(done ? `revoked ${o.name}\n` : `${o.name} was already revoked\n`);
+    });
+}

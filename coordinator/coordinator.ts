@@ -24,6 +24,8 @@ import {
 import { CoordinatorStore } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
 import { TokenBucket } from '../core/rate.ts';
+import { handshakeProblem } from '../core/handshake.ts';
+import type { Role } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
@@ -57,6 +59,12 @@ export interface CoordinatorOptions {
    * it complete the handshake.
    */
   tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
+  /**
+   * Only enrolled identities may connect (cohort admin enroll): a Hello must
+   * come from an enrolled, unrevoked hospital, present its enrolled key and
+   * sign this connection's challenge. Off only for in-process simulations.
+   */
+  requireEnrolment?: boolean;
   /** Sustained frames per second one connection may send, and the burst above it (token bucket); over it, E_RATE_LIMIT closes the connection. */
   maxMessagesPerSecond?: number;
   messageBurst?: number;
@@ -170,6 +178,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     // Without a heartbeat a vanished hospital (half-open TCP) would keep its
     // name forever and its reconnects would be refused as duplicates.
     this.heartbeat = setInterval(() => {
+      this.closeRevoked();
       for (const ws of wss.clients) {
         if (!this.alive.has(ws)) {
           ws.terminate();
@@ -234,6 +243,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private onConnection(ws: WebSocket, remote: string): void {
     const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }));
+    peer.send({ challenge: { nonce: peer.nonce, coordinatorId: this.id, timestampMs: this.now() } });
     const bucket = new TokenBucket(this.opts.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND, this.opts.messageBurst ?? DEFAULT_MESSAGE_BURST, Date.now());
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
@@ -343,6 +353,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const raw = env.hello?.identityKey;
     const identityKey = raw && raw.length > 0 ? raw : null;
     if (identityKey && identityKey.length !== 32) throw new CohortError('E_WIRE_FIELD', 'identity key must be 32 bytes (Ed25519)');
+    if (this.opts.requireEnrolment) this.authenticate(peer, name, identityKey, env);
     if (identityKey) this.ledger.recordHospitalKey(name, identityKey);
     peer.name = name;
     peer.info = { identityKey, numTrain: Math.max(1, env.hello?.datasets?.[0]?.numTrain ?? 1) };
@@ -351,6 +362,47 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
     peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes, ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex') } });
     for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
+  }
+
+  /** The handshake of an enrolled hospital (core/handshake.ts); any failure closes the connection before anything else is read. */
+  private authenticate(peer: Peer, name: string, key: Uint8Array | null, env: Envelope): void {
+    const who = this.store.identity(name);
+    const deny = (why: string) => {
+      throw new CohortError('E_AUTH_FAILED', why);
+    };
+    if (!who) deny(`${name} is not enrolled`);
+    if (who!.revokedAt !== null) deny(`${name} was revoked`);
+    if (who!.role !== 'hospital') deny(`${name} is enrolled as ${who!.role}, not as a hospital`);
+    if (!key || Buffer.from(key).toString('hex') !== who!.publicKey) deny(`${name} presented a key other than its enrolled one`);
+    const problem = handshakeProblem(
+      { nonce: peer.nonce, coordinatorId: this.id, timestampMs: Number(env.hello?.handshakeTimestampMs ?? 0), name, publicKey: key! },
+      env.hello?.handshakeSignature, this.now(),
+    );
+    if (problem) deny(problem);
+  }
+
+  /** Enrols an identity (the ledger records it); a revoked one is restored. */
+  enroll(name: string, role: Role, publicKey: Uint8Array): void {
+    validateClientName(name);
+    const hex = Buffer.from(publicKey).toString('hex');
+    this.store.enroll(name, role, hex, this.now(), this.ledger.grant(name, role, true, hex));
+  }
+
+  /** Revokes an identity; a live connection under it is closed at once. */
+  revoke(name: string): boolean {
+    const who = this.store.identity(name);
+    const done = who !== null && this.store.revoke(name, this.now(), this.ledger.grant(name, who.role, false, who.publicKey));
+    this.closeRevoked();
+    return done;
+  }
+
+  /** Closes live connections whose identity has been revoked (also by another process: the admin CLI writes the database). */
+  private closeRevoked(): void {
+    if (!this.opts.requireEnrolment) return;
+    for (const [name, peer] of this.byName) {
+      const who = this.store.identity(name);
+      if (!who || who.revokedAt !== null) peer.fail(new CohortError('E_AUTH_REVOKED', `${name} was revoked`));
+    }
   }
 
   private offer(peer: Peer, jobId: string): void {

@@ -79,6 +79,11 @@ export class CoordinatorLedger {
     return this.keys;
   }
 
+  /** The entry recording an enrolment or a revocation. */
+  grant(subject: string, role: string, granted: boolean, publicKeyHex: string): EntryBuilder {
+    return this.builder('role-grant', '', 0, { subject, role, granted, publicKey: publicKeyHex });
+  }
+
   refusal(jobId: string, round: number, hospital: string, code: string, reason: string): EntryBuilder {
     return this.builder('budget-refusal', jobId, round, { hospital, code, reason });
   }
@@ -135,15 +140,15 @@ export class CoordinatorLedger {
   }
 }
 
-/** Each subject's latest granted key in a ledger's role-grant entries (hex). */
+/** Each subject's latest key in a ledger's role-grant entries (hex), revoked or not. */
 export function hospitalKeysOf(entries: readonly SealedEntry[]): Map<string, string> {
   const keys = new Map<string, string>();
   for (const e of entries) {
     if (!e.canonical.includes('"kind":"role-grant"')) continue;
     const entry = JSON.parse(e.canonical) as LedgerEntry;
     const b = entry.body as { subject: string; granted: boolean; publicKey: string };
-    if (b.granted) keys.set(b.subject, b.publicKey);
-    else keys.delete(b.subject);
+    // A revocation ends what a key may do from now on, not the receipts it signed before: keep it for verification.
+    keys.set(b.subject, b.publicKey);
   }
   return keys;
 }

@@ -4,7 +4,9 @@
  * sequence, and a single way to report a violation (error frame, then close
  * when the peer can no longer be trusted).
  */
+import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { NONCE_BYTES } from '../core/handshake.ts';
 import { CohortError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { MemberInfo } from '../core/round/job.ts';
@@ -14,6 +16,8 @@ export class Peer {
   name: string | null = null;
   /** What the peer's Hello declared: identity key and training-set size. */
   info: MemberInfo = { identityKey: null, numTrain: 1 };
+  /** This connection's handshake challenge (core/handshake.ts). */
+  readonly nonce = new Uint8Array(randomBytes(NONCE_BYTES));
   private seqIn = 0;
   private seqOut = 0;
   private closed = false;

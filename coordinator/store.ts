@@ -15,7 +15,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -59,7 +59,26 @@ const MIGRATIONS = [
      PRIMARY KEY (seq, hospital)
    );
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 4: enrolled identities (PKI): who may connect, with which key, in which role.
+  `CREATE TABLE identities (
+     name TEXT PRIMARY KEY,
+     role TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     enrolled_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );`,
 ];
+
+export const ROLES = ['admin', 'researcher', 'auditor', 'hospital'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Enrolled {
+  name: string;
+  role: Role;
+  publicKey: string;
+  enrolledAt: number;
+  revokedAt: number | null;
+}
 
 /** Builds the next entry once its position is known (inside the transaction that appends it). */
 export type EntryBuilder = (seq: number, prevHash: string) => SealedEntry;
@@ -131,6 +150,32 @@ export class CoordinatorStore {
     const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
     if (!row) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('ledger_key', ?)`).run(publicKeyHex);
     else if (row.value !== publicKeyHex) throw new CohortError('E_STORE', `this database's ledger is signed by key ${row.value.slice(0, 16)}…, not by the key given (${publicKeyHex.slice(0, 16)}…)`);
+  }
+
+  /** Enrols (or re-enrols, clearing a revocation) `name` with `publicKeyHex` in `role`, with its ledger entry in the same transaction. */
+  enroll(name: string, role: Role, publicKeyHex: string, now: number, entry: EntryBuilder): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO identities (name, role, public_key, enrolled_at, revoked_at) VALUES (?, ?, ?, ?, NULL)
+                  ON CONFLICT (name) DO UPDATE SET role = excluded.role, public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, revoked_at = NULL`)
+        .run(name, role, publicKeyHex, now);
+      this.appendEntry(entry);
+    })();
+  }
+
+  /** Revokes `name`; false if it was not enrolled or already revoked. */
+  revoke(name: string, now: number, entry: EntryBuilder): boolean {
+    return this.db.transaction(() => {
+      const changed = this.db.prepare(`UPDATE identities SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`).run(now, name).changes;
+      if (changed === 1) this.appendEntry(entry);
+      return changed === 1;
+    })();
+  }
+
+  identity(name: string): Enrolled | null {
+    const r = this.db.prepare(`SELECT name, role, public_key, enrolled_at, revoked_at FROM identities WHERE name = ?`).get(name) as
+      { name: string; role: Role; public_key: string; enrolled_at: number; revoked_at: number | null } | undefined;
+    return r ? { name: r.name, role: r.role, publicKey: r.public_key, enrolledAt: r.enrolled_at, revokedAt: r.revoked_at } : null;
   }
 
   ledgerKey(): string | null {

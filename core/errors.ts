@@ -24,6 +24,8 @@ export const ERRORS = {
   E_UPDATE_RANGE: { close: undefined, doc: 'update field out of range' },
   E_RATE_LIMIT: { close: 1008, doc: 'peer exceeded its message budget' },
   E_SLOW_PEER: { close: 1008, doc: 'peer does not read its frames fast enough (send buffer over the limit)' },
+  E_AUTH_FAILED: { close: 1008, doc: 'handshake refused: not enrolled, revoked, not a hospital, another key than the enrolled one, or a bad, stale or replayed signature' },
+  E_AUTH_REVOKED: { close: 1008, doc: "the connection's identity was revoked" },
   E_HELLO_TIMEOUT: { close: 1008, doc: 'peer did not send Hello in time' },
   // Jobs and rounds
   E_JOB_SPEC: { close: undefined, doc: 'job spec failed validation' },

@@ -68,6 +68,11 @@ function checkBodyText(env: Envelope): void {
     checkText('error.message', env.error.message ?? '', MAX_TEXT_LENGTH);
   }
   if (env.jobEvent) checkText('jobEvent.reason', env.jobEvent.reason ?? '', MAX_TEXT_LENGTH);
+  if (env.challenge) {
+    checkText('challenge.coordinatorId', env.challenge.coordinatorId ?? '', MAX_NAME_LENGTH);
+    if ((env.challenge.nonce?.length ?? 0) !== 32) throw new CohortError('E_WIRE_FIELD', '"challenge.nonce" must be 32 bytes');
+  }
+  if ((env.hello?.handshakeSignature?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.handshakeSignature" longer than 64 bytes');
   const entry = env.roundResult?.ledgerEntry;
   if (entry) {
     checkText('roundResult.ledgerEntry.canonical', entry.canonical ?? '', MAX_LEDGER_ENTRY_CHARS);

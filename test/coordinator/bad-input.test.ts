@@ -158,7 +158,7 @@ describe('coordinator under bad input', () => {
     }
     const ok = await raw('ok');
     await ok.hello();
-    expect(ok.frames.map((f) => f.body)).toEqual(['welcome']);
+    expect(ok.frames.map((f) => f.body)).toEqual(['challenge', 'welcome']);
     expect(pb.Envelope).toBeDefined();
   });
 });

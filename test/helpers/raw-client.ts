@@ -22,11 +22,13 @@ export class RawClient {
 
   static async connect(port: number, name: string, opts: WebSocket.ClientOptions = {}): Promise<RawClient> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}`, opts);
+    // Listen before the socket opens: the coordinator's Challenge is its first frame.
+    const client = new RawClient(ws, name);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new RawClient(ws, name);
+    return client;
   }
 
   send(env: Omit<EnvelopeInit, 'version'>): void {

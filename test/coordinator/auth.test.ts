@@ -1,0 +1,127 @@
+/**
+ * Enrolment and the signed-challenge handshake (coordinator with
+ * requireEnrolment): only an enrolled, unrevoked hospital presenting its
+ * enrolled key and signing this connection's nonce gets past Hello;
+ * revocation closes a live connection.
+ */
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { CoordinatorStore } from '../../coordinator/store.ts';
+import { CoordinatorLedger } from '../../coordinator/ledger.ts';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { readIdentityKey } from '../../client/keys.ts';
+import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import { signHandshake, MAX_CLOCK_SKEW_MS } from '../../core/handshake.ts';
+import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import { RawClient } from '../helpers/raw-client.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+
+let coordinator: Coordinator;
+let port: number;
+let db: string;
+const alice = ed25519KeyPair();
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeEach(async () => {
+  db = join(mkdtempSync(join(tmpdir(), 'cohort-auth-')), 'c.db');
+  coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, heartbeatMs: 100 });
+  port = await coordinator.listen();
+  coordinator.enroll('alice', 'hospital', alice.publicKey);
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await coordinator.close();
+});
+
+function daemon(name: string, identity: Identity) {
+  const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(3), identity, backoffMinMs: 50, backoffMaxMs: 100 });
+  cleanups.push(() => d.stop());
+  return d;
+}
+
+/** A raw connection that answers the challenge with a Hello built by `make`. */
+async function rawHello(name: string, make: (nonce: Uint8Array, coordinatorId: string) => Record<string, unknown>) {
+  const r = await RawClient.connect(port, name);
+  cleanups.push(() => r.close());
+  const c = (await r.waitFor((e) => e.body === 'challenge')).challenge!;
+  r.send({ hello: { name, software: 'raw', datasets: [{ schemaId: 'synthetic-v1', features: ['f0', 'f1', 'f2'], label: 'y' }], ...make(c.nonce!, c.coordinatorId!) } });
+  return r;
+}
+
+const signed = (id: Identity, name: string, nonce: Uint8Array, coordinatorId: string, timestampMs = Date.now(), presented = id.publicKey) => ({
+  identityKey: presented,
+  handshakeTimestampMs: timestampMs,
+  handshakeSignature: signHandshake({ nonce, coordinatorId, timestampMs, name, publicKey: presented }, id.secretKey),
+});
+
+describe('enrolment and handshake', () => {
+  it('an enrolled hospital with its key joins and trains', async () => {
+    coordinator.enroll('bob', 'hospital', ed25519KeyPair().publicKey);
+    const bob = ed25519KeyPair();
+    coordinator.enroll('bob', 'hospital', bob.publicKey); // re-enrolment replaces the key
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1, minClients: 2, targetClients: 2 }));
+    const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
+    daemon('alice', alice).start();
+    daemon('bob', bob).start();
+    expect(await done).toBe('completed');
+  });
+
+  it('refuses the unenrolled, another key than the enrolled one, and a non-hospital role', async () => {
+    const stranger = await rawHello('mallory', (n, id) => signed(ed25519KeyPair(), 'mallory', n, id));
+    expect(await stranger.waitClosed()).toBe(1008);
+    expect(stranger.errorCodes()).toEqual(['E_AUTH_FAILED']);
+    // Mallory signs correctly with her own key but claims to be alice.
+    const impostor = await rawHello('alice', (n, id) => signed(ed25519KeyPair(), 'alice', n, id));
+    expect(await impostor.waitClosed()).toBe(1008);
+    coordinator.enroll('rita', 'researcher', alice.publicKey);
+    const researcher = await rawHello('rita', (n, id) => signed(alice, 'rita', n, id));
+    expect(await researcher.waitClosed()).toBe(1008);
+  });
+
+  it('refuses a forged signature, a stale clock, and a replayed handshake', async () => {
+    // Alice's key presented, signed by someone else.
+    const forged = await rawHello('alice', (n, id) => signed(ed25519KeyPair(), 'alice', n, id, Date.now(), alice.publicKey));
+    expect(await forged.waitClosed()).toBe(1008);
+    const stale = await rawHello('alice', (n, id) => signed(alice, 'alice', n, id, Date.now() - MAX_CLOCK_SKEW_MS - 60_000));
+    expect(await stale.waitClosed()).toBe(1008);
+    // A genuine handshake recorded on one connection, replayed on another (another nonce).
+    let recorded: Record<string, unknown> = {};
+    const first = await rawHello('alice', (n, id) => (recorded = signed(alice, 'alice', n, id)));
+    await first.waitFor((e) => e.body === 'welcome');
+    first.close();
+    await first.waitClosed();
+    const replay = await rawHello('alice', () => recorded);
+    expect(await replay.waitClosed()).toBe(1008);
+    expect(replay.errorCodes()).toEqual(['E_AUTH_FAILED']);
+  });
+
+  it('revocation closes a live connection at once and keeps it out; the ledger records both grants', async () => {
+    const d = daemon('alice', alice);
+    const connected = new Promise<void>((resolve) => d.once('connected', resolve));
+    d.start();
+    await connected;
+    const dropped = new Promise<number>((resolve) => d.once('disconnected', (e) => resolve(e.code)));
+    expect(coordinator.revoke('alice')).toBe(true);
+    expect(await dropped).toBe(1008);
+    const again = await rawHello('alice', (n, id) => signed(alice, 'alice', n, id));
+    expect(await again.waitClosed()).toBe(1008);
+    const report = verifyFiles({ db });
+    expect(report.ok).toBe(true);
+  });
+
+  it('a revocation written by another process (the admin CLI) takes effect on the live connection', async () => {
+    const d = daemon('alice', alice);
+    const connected = new Promise<void>((resolve) => d.once('connected', resolve));
+    d.start();
+    await connected;
+    const dropped = new Promise<number>((resolve) => d.once('disconnected', (e) => resolve(e.code)));
+    const admin = new CoordinatorStore(db);
+    const ledger = new CoordinatorLedger(admin, readIdentityKey(`${db}.ledger.key`), Date.now);
+    admin.revoke('alice', Date.now(), ledger.grant('alice', 'hospital', false, Buffer.from(alice.publicKey).toString('hex')));
+    admin.close();
+    expect(await dropped).toBe(1008);
+  });
+});
