@@ -75,10 +75,18 @@ export class LocalLedger {
       throw new CohortError('E_LEDGER_MISMATCH', `entry ${sealed.seq} is not JSON`);
     }
     this.db.prepare(`INSERT OR IGNORE INTO ledger_meta (key, value) VALUES ('hospital', ?)`).run(me.name);
+    // The copy kept here is the evidence: a second, different entry at the same position never replaces it.
+    const kept = this.db.prepare(`SELECT hash, signature, receipt, problem FROM ledger_entries WHERE seq = ?`).get(sealed.seq) as { hash: string; signature: string; receipt: string | null; problem: string | null } | undefined;
+    if (kept) {
+      if (kept.hash === sealed.hash && kept.signature === sealed.signature) {
+        return { receipt: kept.receipt ? { seq: sealed.seq, hospital: me.name, signature: kept.receipt } : null, problem: kept.problem };
+      }
+      return { receipt: null, problem: `the coordinator sent a different entry for position ${sealed.seq} than the one kept here` };
+    }
     const problem = this.check(sealed, entry, key, me.name, charged);
     const receipt = problem === null ? signReceipt(sealed, me.name, me.secretKey) : null;
     this.db
-      .prepare(`INSERT OR REPLACE INTO ledger_entries (seq, job_id, round, canonical, hash, signature, receipt, problem, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(`INSERT INTO ledger_entries (seq, job_id, round, canonical, hash, signature, receipt, problem, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(sealed.seq, String(entry.jobId), Number(entry.round) || 0, sealed.canonical, sealed.hash, sealed.signature, receipt?.signature ?? null, problem, this.now());
     return { receipt, problem };
   }
