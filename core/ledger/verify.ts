@@ -14,6 +14,7 @@
  * may fail after a hospital charged for its training.
  */
 import { roundMechanism } from '../job/privacy.ts';
+import { parseJobSpec } from '../job/spec.ts';
 import type { JobSpec } from '../job/spec.ts';
 import type { Mechanism } from '../privacy/spend.ts';
 import { CohortError } from '../errors.ts';
@@ -285,8 +286,13 @@ function checkJobs(entries: readonly Checked[], failures: Failures, notes: strin
       failures.add(seq, 'mechanism-mismatch', `entry ${seq}: job ${entry.jobId}'s recorded spec gives no mechanism (${job.mechanism})`);
       continue;
     }
-    const want = canonicalJson(job.mechanism);
-    const off = body.spends.find((s) => canonicalJson(s.mechanism) !== want);
+    let off: { hospital: string } | undefined;
+    try {
+      const want = canonicalJson(job.mechanism);
+      off = body.spends.find((s) => canonicalJson(s.mechanism) !== want);
+    } catch {
+      off = { hospital: 'a hospital' }; // a mechanism with no canonical form is not the spec's
+    }
     if (off) failures.add(seq, 'mechanism-mismatch', `entry ${seq}: ${off.hospital} is charged another mechanism than job ${entry.jobId}'s spec applies`);
   }
   if (unknownJobs.size > 0) notes.push(`round entries of ${unknownJobs.size} job(s) with no job-created entry before them (e.g. ${[...unknownJobs].slice(0, NOTE_EXAMPLES).join(', ')}): their mechanisms were not checked against a spec`);
@@ -294,7 +300,8 @@ function checkJobs(entries: readonly Checked[], failures: Failures, notes: strin
 
 function mechanismOf(spec: JobSpec): Mechanism | string {
   try {
-    return roundMechanism(spec);
+    // Re-validated: a recorded spec is data from the database, not a trusted JobSpec.
+    return roundMechanism(parseJobSpec(spec));
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
