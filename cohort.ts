@@ -6,6 +6,7 @@ import { registerClient, registerKeys } from './client/cli.ts';
 import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
 import { registerLedger } from './coordinator/ledger-cli.ts';
+import { registerJob } from './client/job-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAccountant(program);
   registerSimulate(program);
   registerLedger(program);
+  registerJob(program);
   return program;
 }
 

@@ -25,7 +25,7 @@ import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
 import { secureInput } from '../core/round/secure-input.ts';
-import { signHandshake } from '../core/handshake.ts';
+import { signHandshake } from '../core/auth/handshake.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
 
@@ -270,7 +270,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
   }
 
-  /** Answers the connection's challenge with a Hello that signs it (core/handshake.ts). */
+  /** Answers the connection's challenge with a Hello that signs it (core/auth/handshake.ts). */
   private onChallenge(env: Envelope): void {
     if (this.seq > 0) throw new CohortError('E_WIRE_UNEXPECTED', 'a second challenge on one connection');
     const c = env.challenge!;

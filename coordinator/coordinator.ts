@@ -24,8 +24,9 @@ import {
 import { CoordinatorStore } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
 import { TokenBucket } from '../core/rate.ts';
-import { handshakeProblem } from '../core/handshake.ts';
-import type { Role } from './store.ts';
+import { handshakeProblem } from '../core/auth/handshake.ts';
+import { ACTIONS, POLICY, denial, type Action, type Role } from '../core/auth/policy.ts';
+import type { StoredJob } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
@@ -196,18 +197,18 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** Validates and registers a job; returns its id. Connected clients get the offer at once. */
-  submitJob(input: unknown): string {
+  submitJob(input: unknown, owner: string | null = null): string {
     // The noise multiplier is settled here, once: every hospital is offered the same resolved spec.
     const spec = resolvePrivacy(parseJobSpec(input));
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
     const weights = initialWeights(spec.model, spec.seed);
-    this.store.createJob(id, spec, weights, this.now(), this.ledger.jobCreated(id, spec, weights));
+    this.store.createJob(id, spec, weights, this.now(), this.ledger.jobCreated(id, spec, weights), owner);
     this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null });
     this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds, secureAggregation: spec.secureAggregation.enabled }, 'job submitted');
     if (!spec.secureAggregation.enabled) {
       this.log.warn({ job: id }, 'secure aggregation is OFF for this job (explicit opt-out): the coordinator will see each hospital\'s update');
     }
-    for (const peer of this.byName.values()) this.offer(peer, id);
+    for (const peer of this.byName.values()) if (peer.role === 'hospital') this.offer(peer, id);
     return id;
   }
 
@@ -288,7 +289,14 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (env.sender !== peer.name) throw new CohortError('E_WIRE_FIELD', `sender "${env.sender}" does not match this connection's name`);
     switch (env.body) {
       case 'joinJob':
-        this.withJob(peer, env, (job) => this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), peer.info)));
+        this.withJob(peer, env, (job) => {
+          const no = denial(peer.role, peer.name!, 'job.join');
+          if (no) throw new CohortError('E_FORBIDDEN', no);
+          this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), peer.info));
+        });
+        return;
+      case 'request':
+        this.onRequest(peer, env);
         return;
       case 'declineJob':
         this.withJob(peer, env, (job) => {
@@ -361,10 +369,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.byName.set(name, peer);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
     peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes, ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex') } });
-    for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
+    if (peer.role === 'hospital') for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
   }
 
-  /** The handshake of an enrolled hospital (core/handshake.ts); any failure closes the connection before anything else is read. */
+  /** The handshake of an enrolled identity (core/auth/handshake.ts); its enrolled role becomes the connection's; any failure closes the connection before anything else is read. */
   private authenticate(peer: Peer, name: string, key: Uint8Array | null, env: Envelope): void {
     const who = this.store.identity(name);
     const deny = (why: string) => {
@@ -372,13 +380,65 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     };
     if (!who) deny(`${name} is not enrolled`);
     if (who!.revokedAt !== null) deny(`${name} was revoked`);
-    if (who!.role !== 'hospital') deny(`${name} is enrolled as ${who!.role}, not as a hospital`);
     if (!key || Buffer.from(key).toString('hex') !== who!.publicKey) deny(`${name} presented a key other than its enrolled one`);
     const problem = handshakeProblem(
       { nonce: peer.nonce, coordinatorId: this.id, timestampMs: Number(env.hello?.handshakeTimestampMs ?? 0), name, publicKey: key! },
       env.hello?.handshakeSignature, this.now(),
     );
     if (problem) deny(problem);
+    peer.role = who!.role;
+  }
+
+  /**
+   * A researcher's, auditor's or admin's request, checked against the policy
+   * table (core/auth/policy.ts) before anything is read or changed. A denial
+   * is an E_FORBIDDEN error frame; the connection stays.
+   */
+  private onRequest(peer: Peer, env: Envelope): void {
+    const r = env.request!;
+    const id = r.id ?? 0;
+    const action = r.action as Action;
+    if (!(ACTIONS as readonly string[]).includes(action) || action === 'job.join') throw new CohortError('E_WIRE_FIELD', `unknown request action "${r.action}"`);
+    const reply = (json: unknown, model?: Float32Array) => peer.send({ jobId: r.jobId ?? '', reply: { id, json: JSON.stringify(json), ...(model ? { model: tensorOf(model) } : {}) } });
+    const fail = (e: CohortError) => peer.send({ jobId: r.jobId ?? '', error: { code: e.code, message: `request ${id}: ${e.message}` } });
+    try {
+      const who = peer.name!;
+      const check = (owner?: string | null) => {
+        const no = denial(peer.role, who, action, owner);
+        if (no) throw new CohortError('E_FORBIDDEN', no);
+      };
+      if (action === 'job.submit') {
+        check();
+        let input: unknown;
+        try {
+          input = JSON.parse(r.specJson ?? '');
+        } catch {
+          throw new CohortError('E_JOB_SPEC', 'the job spec is not JSON');
+        }
+        reply({ jobId: this.submitJob(input, who) });
+        return;
+      }
+      if (action === 'job.list') {
+        check();
+        const mine = POLICY['job.list'][peer.role] === 'own';
+        reply(this.store.listJobs().filter((j) => !mine || j.owner === who).map(jobSummary));
+        return;
+      }
+      const job = this.store.getJob(r.jobId ?? '');
+      // An unknown job and someone else's job answer alike: ids are not disclosed to those who may not see them.
+      check(job ? job.owner : '\u0000');
+      if (!job) throw new CohortError('E_UNKNOWN_JOB', `no job ${r.jobId}`);
+      if (action === 'job.status') reply({ ...jobSummary(job), rounds: this.store.rounds(job.id).map((x) => ({ round: x.round, kind: x.kind, participants: x.participants.length, dropped: x.dropped.length, pooled: x.pooled })) });
+      else if (action === 'job.cancel') {
+        this.cancelJob(job.id, `cancelled by ${who}`);
+        reply({ jobId: job.id, status: 'cancelled' });
+      } else reply({ jobId: job.id, completedRounds: this.jobState(job.id)!.completedRounds }, this.jobState(job.id)!.weights);
+    } catch (err) {
+      const e = asCohortError(err);
+      if (e.code === 'E_INTERNAL') this.log.error({ err }, 'internal error in a request');
+      peer.log.info({ action, job: r.jobId, code: e.code }, 'request refused');
+      fail(e);
+    }
   }
 
   /** Enrols an identity (the ledger records it); a revoked one is restored. */
@@ -528,4 +588,13 @@ function toWireBody(body: OutgoingBody, entry: SealedEntry | null): Omit<Envelop
   }
   if ('jobEvent' in body) return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
   return body; // secure-aggregation frames are already in wire form
+}
+
+/** What researchers and auditors see of a job: metadata, never weights. */
+function jobSummary(j: StoredJob) {
+  return {
+    id: j.id, name: j.spec.name, owner: j.owner, status: j.status, reason: j.reason, completedRounds: j.completedRounds, rounds: j.spec.rounds,
+    strategy: j.spec.strategy.name, secureAggregation: j.spec.secureAggregation.enabled,
+    privacy: j.spec.privacy ? { unit: j.spec.privacy.unit, epsilon: j.spec.privacy.epsilon, delta: j.spec.privacy.delta } : null,
+  };
 }

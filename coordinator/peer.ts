@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { NONCE_BYTES } from '../core/handshake.ts';
+import { NONCE_BYTES } from '../core/auth/handshake.ts';
+import type { Role } from '../core/auth/policy.ts';
 import { CohortError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { MemberInfo } from '../core/round/job.ts';
@@ -16,7 +17,9 @@ export class Peer {
   name: string | null = null;
   /** What the peer's Hello declared: identity key and training-set size. */
   info: MemberInfo = { identityKey: null, numTrain: 1 };
-  /** This connection's handshake challenge (core/handshake.ts). */
+  /** The enrolled role (without enrolment every peer is taken for a hospital). */
+  role: Role = 'hospital';
+  /** This connection's handshake challenge (core/auth/handshake.ts). */
   readonly nonce = new Uint8Array(randomBytes(NONCE_BYTES));
   private seqIn = 0;
   private seqOut = 0;

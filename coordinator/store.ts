@@ -15,7 +15,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -67,10 +67,12 @@ const MIGRATIONS = [
      enrolled_at INTEGER NOT NULL,
      revoked_at INTEGER
    );`,
+  // 5: the researcher who submitted each job (null: submitted by the operator at start).
+  `ALTER TABLE jobs ADD COLUMN owner TEXT;`,
 ];
 
-export const ROLES = ['admin', 'researcher', 'auditor', 'hospital'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../core/auth/policy.ts';
+import type { Role } from '../core/auth/policy.ts';
 
 export interface Enrolled {
   name: string;
@@ -93,6 +95,7 @@ export interface StoredJob {
   serverState: ReturnType<typeof decodeServerState> | null;
   createdAt: number;
   updatedAt: number;
+  owner: string | null;
 }
 
 /** A completed round as listed back; weights are read separately (roundWeights). */
@@ -102,7 +105,7 @@ export interface StoredRound extends Omit<RoundRecord, 'weights' | 'serverState'
 
 interface JobRow {
   id: string; spec: string; status: string; reason: string; completed_rounds: number;
-  weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number;
+  weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number; owner: string | null;
 }
 interface RoundRow {
   job_id: string; round: number; kind: string; participants: string; dropped: string;
@@ -213,11 +216,11 @@ export class CoordinatorStore {
     return this.db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`).all() as Receipt[];
   }
 
-  createJob(id: string, spec: JobSpec, weights: Float32Array, now: number, entry?: EntryBuilder): void {
+  createJob(id: string, spec: JobSpec, weights: Float32Array, now: number, entry?: EntryBuilder, owner: string | null = null): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at) VALUES (?, ?, 'waiting', 0, ?, ?, ?)`)
-        .run(id, JSON.stringify(spec), Buffer.from(vectorToBytes(weights)), now, now);
+        .prepare(`INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at, owner) VALUES (?, ?, 'waiting', 0, ?, ?, ?, ?)`)
+        .run(id, JSON.stringify(spec), Buffer.from(vectorToBytes(weights)), now, now, owner);
       if (entry) this.appendEntry(entry);
     })();
   }
@@ -298,6 +301,7 @@ function toJob(row: JobRow): StoredJob {
     serverState: row.server_state ? decodeServerState(row.server_state, d) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    owner: row.owner,
   };
 }
 

@@ -25,6 +25,7 @@ export const ERRORS = {
   E_RATE_LIMIT: { close: 1008, doc: 'peer exceeded its message budget' },
   E_SLOW_PEER: { close: 1008, doc: 'peer does not read its frames fast enough (send buffer over the limit)' },
   E_AUTH_FAILED: { close: 1008, doc: 'handshake refused: not enrolled, revoked, not a hospital, another key than the enrolled one, or a bad, stale or replayed signature' },
+  E_FORBIDDEN: { close: undefined, doc: "the identity's role may not perform this action (core/auth/policy.ts), or not on this job" },
   E_AUTH_REVOKED: { close: 1008, doc: "the connection's identity was revoked" },
   E_HELLO_TIMEOUT: { close: 1008, doc: 'peer did not send Hello in time' },
   // Jobs and rounds

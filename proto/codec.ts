@@ -21,6 +21,8 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_NAME_LENGTH = 128;
 export const MAX_TEXT_LENGTH = 4096;
 /** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
+/** Largest job spec accepted over the wire as JSON (a spec with 100,000 feature names fits). */
+export const MAX_SPEC_JSON_CHARS = 4 * 1024 * 1024;
 export const MAX_LEDGER_ENTRY_CHARS = 4 * 1024 * 1024;
 const HEX_RE = /^[0-9a-f]*$/;
 export const COORDINATOR_SENDER = 'coordinator';
@@ -68,6 +70,11 @@ function checkBodyText(env: Envelope): void {
     checkText('error.message', env.error.message ?? '', MAX_TEXT_LENGTH);
   }
   if (env.jobEvent) checkText('jobEvent.reason', env.jobEvent.reason ?? '', MAX_TEXT_LENGTH);
+  if (env.request) {
+    checkText('request.action', env.request.action ?? '', MAX_NAME_LENGTH);
+    checkText('request.jobId', env.request.jobId ?? '', MAX_NAME_LENGTH);
+    checkText('request.specJson', env.request.specJson ?? '', MAX_SPEC_JSON_CHARS);
+  }
   if (env.challenge) {
     checkText('challenge.coordinatorId', env.challenge.coordinatorId ?? '', MAX_NAME_LENGTH);
     if ((env.challenge.nonce?.length ?? 0) !== 32) throw new CohortError('E_WIRE_FIELD', '"challenge.nonce" must be 32 bytes');

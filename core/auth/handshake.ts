@@ -5,8 +5,8 @@
  * tag of its own. A recorded Hello is useless on another connection (other
  * nonce) or to another coordinator (other id), and a stale clock is refused.
  */
-import { encodeFields } from './secagg/canonical.ts';
-import { sign, verify } from './secagg/ed25519.ts';
+import { encodeFields } from '../secagg/canonical.ts';
+import { sign, verify } from '../secagg/ed25519.ts';
 
 export const HANDSHAKE_TAG = 'cohort/handshake/v1';
 export const NONCE_BYTES = 32;

@@ -14,7 +14,7 @@ import { CoordinatorLedger } from '../../coordinator/ledger.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { readIdentityKey } from '../../client/keys.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
-import { signHandshake, MAX_CLOCK_SKEW_MS } from '../../core/handshake.ts';
+import { signHandshake, MAX_CLOCK_SKEW_MS } from '../../core/auth/handshake.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
@@ -69,16 +69,22 @@ describe('enrolment and handshake', () => {
     expect(await done).toBe('completed');
   });
 
-  it('refuses the unenrolled, another key than the enrolled one, and a non-hospital role', async () => {
+  it('refuses the unenrolled and another key than the enrolled one; a non-hospital role may not join jobs', async () => {
     const stranger = await rawHello('mallory', (n, id) => signed(ed25519KeyPair(), 'mallory', n, id));
     expect(await stranger.waitClosed()).toBe(1008);
     expect(stranger.errorCodes()).toEqual(['E_AUTH_FAILED']);
     // Mallory signs correctly with her own key but claims to be alice.
     const impostor = await rawHello('alice', (n, id) => signed(ed25519KeyPair(), 'alice', n, id));
     expect(await impostor.waitClosed()).toBe(1008);
+    // A researcher authenticates, but is offered no job and may not join one.
     coordinator.enroll('rita', 'researcher', alice.publicKey);
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1 }));
     const researcher = await rawHello('rita', (n, id) => signed(alice, 'rita', n, id));
-    expect(await researcher.waitClosed()).toBe(1008);
+    await researcher.waitFor((e) => e.body === 'welcome');
+    researcher.send({ jobId, joinJob: {} });
+    await researcher.waitFor((e) => e.body === 'error');
+    expect(researcher.errorCodes()).toEqual(['E_FORBIDDEN']);
+    expect(researcher.frames.some((e) => e.body === 'jobOffer')).toBe(false);
   });
 
   it('refuses a forged signature, a stale clock, and a replayed handshake', async () => {

@@ -1,0 +1,79 @@
+/**
+ * One authenticated request to a running coordinator, for researchers,
+ * auditors and admins (`cohort job ...`): connect, answer the challenge with
+ * a signed Hello (core/auth/handshake.ts), send the Request, wait for its
+ * Reply or a typed error, close. Same transport rules as the daemon.
+ */
+import WebSocket from 'ws';
+import { CohortError, isErrorCode } from '../core/errors.ts';
+import { silentLogger } from '../core/log.ts';
+import { signHandshake } from '../core/auth/handshake.ts';
+import type { Identity } from '../core/secagg/index.ts';
+import { bytesToVector } from '../core/model/vector.ts';
+import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, validateClientName, type EnvelopeInit } from '../proto/codec.ts';
+import { checkTransport } from './daemon.ts';
+
+export interface RequestOptions {
+  coordinatorUrl: string;
+  name: string;
+  identity: Identity;
+  tls?: { ca: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
+  insecure?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RequestBody {
+  action: 'job.submit' | 'job.list' | 'job.status' | 'job.cancel' | 'job.download';
+  jobId?: string;
+  specJson?: string;
+}
+
+export async function request(o: RequestOptions, body: RequestBody): Promise<{ json: unknown; model: Float32Array | null }> {
+  validateClientName(o.name);
+  checkTransport(o.coordinatorUrl, o, silentLogger);
+  const tls = o.tls;
+  const ws = new WebSocket(o.coordinatorUrl, {
+    maxPayload: DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false,
+    ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } : {}),
+  });
+  let seq = 0;
+  const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => ws.send(encodeEnvelope({ ...env, sender: o.name, seq: ++seq }));
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CohortError('E_CONFIG_INVALID', `no answer from ${o.coordinatorUrl} within ${o.timeoutMs ?? 15_000} ms`)), o.timeoutMs ?? 15_000);
+      const done = (f: () => void) => {
+        clearTimeout(timer);
+        f();
+      };
+      ws.on('error', (err) => done(() => reject(new CohortError('E_CONFIG_INVALID', `cannot reach ${o.coordinatorUrl}: ${err.message}`))));
+      ws.on('close', (code, reason) => done(() => reject(new CohortError(isErrorCode(reason.toString()) ? reason.toString() as never : 'E_AUTH_FAILED', `connection closed (${code} ${reason.toString()})`))));
+      ws.on('message', (data) => {
+        try {
+          const env = decodeEnvelope(data as Buffer);
+          if (env.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+          if (env.body === 'challenge') {
+            const c = env.challenge!;
+            const timestampMs = Date.now();
+            const handshakeSignature = signHandshake({ nonce: c.nonce!, coordinatorId: c.coordinatorId ?? '', timestampMs, name: o.name, publicKey: o.identity.publicKey }, o.identity.secretKey);
+            send({ hello: { name: o.name, software: 'cohort-request/0.1.0', identityKey: o.identity.publicKey, handshakeSignature, handshakeTimestampMs: timestampMs } });
+          } else if (env.body === 'welcome') {
+            send({ jobId: body.jobId ?? '', request: { id: 1, action: body.action, jobId: body.jobId ?? '', specJson: body.specJson ?? '' } });
+          } else if (env.body === 'reply') {
+            const r = env.reply!;
+            const model = r.model?.data ? bytesToVector(r.model.data, r.model.data.length / 4) : null;
+            done(() => resolve({ json: JSON.parse(r.json ?? 'null'), model }));
+          } else if (env.body === 'error') {
+            const code = env.error?.code ?? '';
+            done(() => reject(new CohortError(isErrorCode(code) ? code : 'E_INTERNAL', env.error?.message ?? '')));
+          }
+        } catch (err) {
+          done(() => reject(err));
+        }
+      });
+    });
+  } finally {
+    ws.removeAllListeners('close');
+    ws.on('error', () => undefined);
+    ws.close();
+  }
+}
