@@ -15,6 +15,7 @@ import { benchRound } from './round.ts';
 import { benchPrg } from './secagg-prg.ts';
 import { BONAWITZ, allCases, formatResult, runCase } from './secagg.ts';
 import { benchLedger, formatLedger } from './ledger.ts';
+import { benchConnections, formatConnections } from './connections.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -30,6 +31,10 @@ const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> 
   dpsgd: async () => {
     const r = await benchDpSgd();
     return { json: r, lines: formatDpSgd(r) };
+  },
+  connections: async () => {
+    const r = await benchConnections();
+    return { json: r, lines: formatConnections(r) };
   },
   round: async () => {
     const r = await benchRound();
