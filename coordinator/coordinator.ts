@@ -291,7 +291,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       case 'joinJob':
         this.withJob(peer, env, (job) => {
           const no = denial(peer.role, peer.name!, 'job.join');
-          if (no) throw new CohortError('E_FORBIDDEN', no);
+          if (no) {
+            this.recordDenial(peer, 'job.join', env.jobId, no);
+            throw new CohortError('E_FORBIDDEN', no);
+          }
           this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), peer.info));
         });
         return;
@@ -405,7 +408,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       const who = peer.name!;
       const check = (owner?: string | null) => {
         const no = denial(peer.role, who, action, owner);
-        if (no) throw new CohortError('E_FORBIDDEN', no);
+        if (no) {
+          this.recordDenial(peer, action, r.jobId ?? '', no);
+          throw new CohortError('E_FORBIDDEN', no);
+        }
       };
       if (action === 'job.submit') {
         check();
@@ -439,6 +445,18 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       peer.log.info({ action, job: r.jobId, code: e.code }, 'request refused');
       fail(e);
     }
+  }
+
+  /**
+   * A denial goes into the ledger once per connection, action and job: a
+   * peer repeating a forbidden request cannot grow the ledger without bound
+   * (the rate limit bounds the rest).
+   */
+  private recordDenial(peer: Peer, action: string, jobId: string, reason: string): void {
+    const key = `${action}/${jobId}`;
+    if (peer.denied.has(key) || peer.denied.size >= 64) return;
+    peer.denied.add(key);
+    this.store.appendEntry(this.ledger.denial(jobId, peer.name!, peer.role, action, reason));
   }
 
   /** Enrols an identity (the ledger records it); a revoked one is restored. */

@@ -84,6 +84,10 @@ export class CoordinatorLedger {
     return this.builder('role-grant', '', 0, { subject, role, granted, publicKey: publicKeyHex });
   }
 
+  denial(jobId: string, subject: string, role: string, action: string, reason: string): EntryBuilder {
+    return this.builder('access-denial', jobId.slice(0, 128), 0, { subject, role, action, reason: reason.slice(0, 1024) });
+  }
+
   refusal(jobId: string, round: number, hospital: string, code: string, reason: string): EntryBuilder {
     return this.builder('budget-refusal', jobId, round, { hospital, code, reason });
   }

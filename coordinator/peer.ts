@@ -19,6 +19,8 @@ export class Peer {
   info: MemberInfo = { identityKey: null, numTrain: 1 };
   /** The enrolled role (without enrolment every peer is taken for a hospital). */
   role: Role = 'hospital';
+  /** Denials of this connection already in the ledger (action/job). */
+  readonly denied = new Set<string>();
   /** This connection's handshake challenge (core/auth/handshake.ts). */
   readonly nonce = new Uint8Array(randomBytes(NONCE_BYTES));
   private seqIn = 0;

@@ -71,12 +71,13 @@ const BODIES = {
   'job-ended': z.strictObject({ status: z.enum(['completed', 'failed', 'cancelled']), reason: z.string().max(MAX_REASON), rounds: count, modelHash: hex64 }),
   'budget-refusal': z.strictObject({ hospital: name, code: z.string().min(1).max(MAX_LEDGER_NAME), reason: z.string().max(MAX_REASON) }),
   'role-grant': z.strictObject({ subject: name, role: name, granted: z.boolean(), publicKey: hex64 }),
+  'access-denial': z.strictObject({ subject: name, role: name, action: z.string().min(1).max(MAX_LEDGER_NAME), reason: z.string().max(MAX_REASON) }),
 } as const;
 
 const entrySchema = z.strictObject({
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   at: count,
-  kind: z.enum(['job-created', 'round', 'job-ended', 'budget-refusal', 'role-grant']),
+  kind: z.enum(['job-created', 'round', 'job-ended', 'budget-refusal', 'role-grant', 'access-denial']),
   jobId: z.string().max(MAX_LEDGER_NAME),
   round: count,
   body: z.unknown(),

@@ -6,7 +6,7 @@
  */
 import type { AccountantName, Mechanism } from '../privacy/spend.ts';
 
-export type EntryKind = 'job-created' | 'round' | 'job-ended' | 'budget-refusal' | 'role-grant';
+export type EntryKind = 'job-created' | 'round' | 'job-ended' | 'budget-refusal' | 'role-grant' | 'access-denial';
 
 /** What one hospital spent in one round entry, and in the job so far, at the job's δ. */
 export interface HospitalSpend {
@@ -76,7 +76,15 @@ export interface RoleGrantBody {
   publicKey: string;
 }
 
-export type EntryBody = JobCreatedBody | RoundBody | JobEndedBody | BudgetRefusalBody | RoleGrantBody;
+/** A request the policy table refused (core/auth/policy.ts). */
+export interface AccessDenialBody {
+  subject: string;
+  role: string;
+  action: string;
+  reason: string;
+}
+
+export type EntryBody = JobCreatedBody | RoundBody | JobEndedBody | BudgetRefusalBody | RoleGrantBody | AccessDenialBody;
 
 /** The signed part of an entry. */
 export interface LedgerEntry {

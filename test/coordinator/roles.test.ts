@@ -104,6 +104,19 @@ describe('every role/action pair against a live coordinator', () => {
     expect((status.json as { rounds: unknown[] }).rounds.length).toBe(2);
   });
 
+  it('every denial is a ledger entry (once per connection, action and job), and the ledger verifies', async () => {
+    const { readCoordinatorLedger } = await import('../../coordinator/ledger-reader.ts');
+    const { verifyFiles } = await import('../../coordinator/ledger-cli.ts');
+    const before = readCoordinatorLedger(join(dir, 'c.db')).entries.length;
+    expect(await outcome('aud', { action: 'job.download', jobId: ritasJob })).toBe('E_FORBIDDEN');
+    const entries = readCoordinatorLedger(join(dir, 'c.db')).entries.map((e) => JSON.parse(e.canonical) as { kind: string; jobId: string; body: Record<string, unknown> });
+    expect(entries.length).toBe(before + 1);
+    expect(entries.at(-1)).toMatchObject({ kind: 'access-denial', jobId: ritasJob, body: { subject: 'aud', role: 'auditor', action: 'job.download' } });
+    const denials = entries.filter((e) => e.kind === 'access-denial');
+    expect(denials.length).toBeGreaterThanOrEqual(users.length); // the matrix's denied pairs
+    expect(verifyFiles({ db: join(dir, 'c.db') }).ok).toBe(true);
+  });
+
   it('the owner downloads the trained model', async () => {
     const r = await as('rita', { action: 'job.download', jobId: ritasJob });
     expect(Buffer.from(r.model!.buffer).equals(Buffer.from(coordinator.jobState(ritasJob)!.weights.buffer))).toBe(true);
