@@ -13,14 +13,16 @@ import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { seededRng } from '../../core/rng.ts';
 import { encodeEnvelope, pb, tensorOf } from '../../proto/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
+import { signHandshake } from '../../core/auth/handshake.ts';
 import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 
 const FRAMES = 20_000;
-const ids = { a: ed25519KeyPair(), b: ed25519KeyPair() };
+const AUTH_FRAMES = 5_000;
+const ids = { a: ed25519KeyPair(), b: ed25519KeyPair(), fz: ed25519KeyPair() };
 
 /** Valid envelopes of every body kind a client may send, and some it may not. */
-function seeds(jobId: string): Uint8Array[] {
-  const bodies = [
+function seedBodies(): Record<string, unknown>[] {
+  return [
     { hello: { name: 'fz', software: 'x', datasets: [{ schemaId: 's', features: SYNTH_FEATURES, label: 'y', numTrain: 5 }], identityKey: new Uint8Array(32), handshakeSignature: new Uint8Array(64), handshakeTimestampMs: Date.now() } },
     { joinJob: {} },
     { declineJob: { code: 'E_BUDGET_EXCEEDED', reason: 'r' } },
@@ -32,8 +34,12 @@ function seeds(jobId: string): Uint8Array[] {
     { ledgerReceipt: { seq: 1, hash: '0'.repeat(64), signature: '0'.repeat(128) } },
     { welcome: { coordinatorId: 'c', maxFrameBytes: 10 } },
     { jobEvent: { kind: pb.JobEvent.Kind.COMPLETED, reason: 'x' } },
+    { request: { id: 1, action: 'job.download', jobId: 'j' } },
   ];
-  return bodies.map((b, i) => encodeEnvelope({ jobId, round: 1, sender: 'fz', seq: i + 1, ...b } as never));
+}
+
+function seeds(jobId: string): Uint8Array[] {
+  return seedBodies().map((b, i) => encodeEnvelope({ jobId, round: 1, sender: 'fz', seq: i + 1, ...b } as never));
 }
 
 function mutate(rng: ReturnType<typeof seededRng>, base: Uint8Array): Uint8Array {
@@ -51,16 +57,47 @@ function mutate(rng: ReturnType<typeof seededRng>, base: Uint8Array): Uint8Array
   }
 }
 
-async function runJob(fuzz: boolean): Promise<{ weights: Float32Array; frames: number; connections: number }> {
+/** An authenticated fuzzer: enrolled hospital "fz" that passes the handshake, then sends valid headers with corrupted bodies. */
+async function authFuzz(port: number, jobId: string, rng: ReturnType<typeof seededRng>): Promise<{ frames: number; connections: number }> {
+  // No joinJob for the honest job: a member that never answers would only slow the job down to its round timeout.
+  const bodies = seedBodies().filter((b) => !('joinJob' in b) && !('hello' in b));
+  let frames = 0;
+  let connections = 0;
+  while (frames < AUTH_FRAMES) {
+    const r = await RawClient.connect(port, 'fz');
+    connections++;
+    const c = (await r.waitFor((e) => e.body === 'challenge')).challenge!;
+    const t = Date.now();
+    r.send({ hello: { name: 'fz', software: 'fz', identityKey: ids.fz.publicKey, handshakeTimestampMs: t,
+      handshakeSignature: signHandshake({ nonce: c.nonce!, coordinatorId: c.coordinatorId!, timestampMs: t, name: 'fz', publicKey: ids.fz.publicKey }, ids.fz.secretKey) } });
+    await r.waitFor((e) => e.body === 'welcome').catch(() => undefined);
+    for (let seq = 2; frames < AUTH_FRAMES && r.closeCode === null && seq < 200; seq++, frames++) {
+      const base = bodies[rng.int(0, bodies.length - 1)]!;
+      const bytes = encodeEnvelope({ jobId, round: 1, ...base, sender: 'fz', seq } as never);
+      // Corrupt the body only (the header fields come first in the encoding).
+      const half = Math.floor(bytes.length / 2);
+      for (let k = rng.int(0, 3); k > 0; k--) bytes[rng.int(half, bytes.length - 1)]! ^= 1 << rng.int(0, 7);
+      r.sendRaw(bytes);
+      if (seq % 20 === 0) await new Promise((res) => setImmediate(res));
+    }
+    r.close();
+    await r.waitClosed(2000).catch(() => undefined);
+  }
+  return { frames, connections };
+}
+
+async function runJob(fuzz: boolean): Promise<{ weights: Float32Array; frames: number; connections: number; authFrames: number }> {
   const coordinator = new Coordinator({ dbPath: ':memory:', port: 0, requireEnrolment: true, maxMessagesPerSecond: 1e6, messageBurst: 1_000_000, helloTimeoutMs: 2000 });
   const port = await coordinator.listen();
   coordinator.enroll('a', 'hospital', ids.a.publicKey);
   coordinator.enroll('b', 'hospital', ids.b.publicKey);
+  coordinator.enroll('fz', 'hospital', ids.fz.publicKey);
   const jobId = coordinator.submitJob(syntheticJob({ rounds: 15, minClients: 2, targetClients: 2, secureAggregation: { enabled: false }, roundTimeoutMs: 60_000 }));
   const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status)));
   const daemons = (['a', 'b'] as const).map((n, i) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(40 + i), identity: ids[n], backoffMinMs: 20, backoffMaxMs: 50 }));
   let frames = 0;
   let connections = 0;
+  let authFrames = 0;
   try {
     for (const d of daemons) d.start();
     if (fuzz) {
@@ -76,9 +113,10 @@ async function runJob(fuzz: boolean): Promise<{ weights: Float32Array; frames: n
         if (connections % 8 === 0) await r.waitClosed(2500).catch(() => undefined);
         r.close();
       }
+      authFrames = (await authFuzz(port, jobId, rng)).frames;
     }
     expect(await done).toBe('completed');
-    return { weights: coordinator.jobState(jobId)!.weights, frames, connections };
+    return { weights: coordinator.jobState(jobId)!.weights, frames, connections, authFrames };
   } finally {
     await Promise.all(daemons.map((d) => d.stop()));
     await coordinator.close();
@@ -86,10 +124,11 @@ async function runJob(fuzz: boolean): Promise<{ weights: Float32Array; frames: n
 }
 
 describe('fuzzing a live coordinator', () => {
-  it(`keeps serving through ${FRAMES} random and mutated frames; the honest job's weights are unchanged`, async () => {
+  it(`keeps serving through ${FRAMES} random and mutated frames, then ${AUTH_FRAMES} corrupted frames from an authenticated peer; the honest job's weights are unchanged`, async () => {
     const clean = await runJob(false);
     const attacked = await runJob(true);
     expect(attacked.frames).toBe(FRAMES);
+    expect(attacked.authFrames).toBe(AUTH_FRAMES);
     expect(attacked.connections).toBeGreaterThanOrEqual(FRAMES / 4);
     expect(Buffer.from(attacked.weights.buffer).equals(Buffer.from(clean.weights.buffer))).toBe(true);
   }, 120_000);
