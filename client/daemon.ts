@@ -319,7 +319,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       const d = this.opts.dataset;
       const same = spec.label === d.label && spec.features.length === d.features.length && spec.features.every((f, i) => f === d.features[i]);
       if (!same) throw new CohortError('E_JOB_FEATURES', `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`);
-      const broken = this.opts.policy ? policyViolations(this.opts.policy, spec) : null;
+      const broken = this.opts.policy ? policyViolations(this.opts.policy, spec, env.jobOffer?.owner || null) : null;
       if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
       this.checkPrivacy(env.jobId, spec);
     } catch (err) {

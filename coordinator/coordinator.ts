@@ -107,6 +107,8 @@ interface LiveJob {
   log: Logger;
   /** The ledger entry of the last committed training round, sent to its survivors with the round result. */
   lastEntry: { round: number; sealed: SealedEntry } | null;
+  /** The enrolled researcher who submitted the job (null: the operator). */
+  owner: string | null;
   /** (hospital, round) pairs whose budget refusal is already in the ledger: one entry each, however often a peer repeats it. */
   refusals: Set<string>;
 }
@@ -139,7 +141,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const key = opts.ledgerKey ?? (opts.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${opts.dbPath}.ledger.key`));
     this.ledger = new CoordinatorLedger(this.store, key, this.now);
     for (const job of this.store.unfinishedJobs()) {
-      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState });
+      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState }, job.owner);
       this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
     }
   }
@@ -203,7 +205,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
     const weights = initialWeights(spec.model, spec.seed);
     this.store.createJob(id, spec, weights, this.now(), this.ledger.jobCreated(id, spec, weights), owner);
-    this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null });
+    this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null }, owner);
     this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds, secureAggregation: spec.secureAggregation.enabled }, 'job submitted');
     if (!spec.secureAggregation.enabled) {
       this.log.warn({ job: id }, 'secure aggregation is OFF for this job (explicit opt-out): the coordinator will see each hospital\'s update');
@@ -237,9 +239,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.store.close();
   }
 
-  private addLiveJob(id: string, spec: JobSpec, resume: ConstructorParameters<typeof JobMachine>[2]): void {
+  private addLiveJob(id: string, spec: JobSpec, resume: ConstructorParameters<typeof JobMachine>[2], owner: string | null = null): void {
     const machine = new JobMachine(id, spec, resume);
-    this.jobs.set(id, { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }), lastEntry: null, refusals: new Set() });
+    this.jobs.set(id, { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }), lastEntry: null, refusals: new Set(), owner });
   }
 
   private onConnection(ws: WebSocket, remote: string): void {
@@ -421,6 +423,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         } catch {
           throw new CohortError('E_JOB_SPEC', 'the job spec is not JSON');
         }
+        // A researcher's job states its privacy guarantee: no target, no job.
+        if (typeof input !== 'object' || input === null || !('privacy' in input)) throw new CohortError('E_JOB_SPEC', '"privacy": a researcher\'s job must state its privacy target (unit, epsilon, delta, clip)');
         reply({ jobId: this.submitJob(input, who) });
         return;
       }
@@ -485,7 +489,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private offer(peer: Peer, jobId: string): void {
     const job = this.jobs.get(jobId)!;
-    peer.send({ jobId, jobOffer: { spec: jobSpecToWire(job.machine.spec) } });
+    peer.send({ jobId, jobOffer: { spec: jobSpecToWire(job.machine.spec), owner: job.owner ?? '' } });
   }
 
   private withJob(peer: Peer, env: Envelope, fn: (job: LiveJob) => void): void {

@@ -61,6 +61,7 @@ function checkBodyText(env: Envelope): void {
     checkText('hello.software', env.hello.software ?? '', MAX_NAME_LENGTH);
     if ((env.hello.datasets?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.datasets" lists more than 64 datasets');
   }
+  if (env.jobOffer) checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
   if (env.declineJob) {
     checkText('declineJob.code', env.declineJob.code ?? '', MAX_NAME_LENGTH);
     checkText('declineJob.reason', env.declineJob.reason ?? '', MAX_TEXT_LENGTH);

@@ -11,11 +11,7 @@ import type { JobSpec } from './spec.ts';
 import { formatIssues } from './spec.ts';
 
 export const hospitalPolicySchema = z.strictObject({
-  /**
-   * Researchers whose jobs this hospital joins. Jobs carry no submitting
-   * researcher until enrolment exists, so a policy that lists any declines
-   * every job (fail closed) rather than guessing.
-   */
+  /** Researchers whose jobs this hospital joins; a job the operator started (no researcher) is declined when the list is set. */
   allowedResearchers: z.array(z.string().min(1).max(128)).max(10_000).optional(),
   /** DP the job must carry: "record", "hospital", "any" (either), or "none-ok" (a job without DP is acceptable). */
   requireDp: z.enum(['record', 'hospital', 'any', 'none-ok']).default('any'),
@@ -38,10 +34,12 @@ export function parseHospitalPolicy(input: unknown): HospitalPolicy {
 }
 
 /** Why `spec` breaks `policy` (every rule it breaks), or null if it meets it. */
-export function policyViolations(policy: HospitalPolicy, spec: JobSpec): string | null {
+export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: string | null = null): string | null {
   const why: string[] = [];
   const p = spec.privacy;
-  if (policy.allowedResearchers) why.push('the job names no submitting researcher, and this hospital only joins jobs of allowed researchers');
+  if (policy.allowedResearchers && (owner === null || !policy.allowedResearchers.includes(owner))) {
+    why.push(owner === null ? 'the job names no submitting researcher, and this hospital only joins jobs of allowed researchers' : `researcher ${owner} is not among this hospital's allowed researchers`);
+  }
   if (policy.requireDp !== 'none-ok') {
     if (!p) why.push('the job has no differential-privacy guarantee');
     else if (policy.requireDp !== 'any' && p.unit !== policy.requireDp) why.push(`the job's privacy unit is ${p.unit}; this hospital requires ${policy.requireDp}`);

@@ -263,6 +263,7 @@ export namespace cohort {
             constructor(properties?: cohort.v1.JobOffer.$Properties);
             $unknowns?: Uint8Array[];
             spec?: (cohort.v1.JobSpec.$Properties|null);
+            owner: string;
             static create(properties: cohort.v1.JobOffer.$Shape): cohort.v1.JobOffer & cohort.v1.JobOffer.$Shape;
             static create(properties?: cohort.v1.JobOffer.$Properties): cohort.v1.JobOffer;
             static encode(message: cohort.v1.JobOffer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -273,6 +274,7 @@ export namespace cohort {
         namespace JobOffer {
             interface $Properties {
                 spec?: (cohort.v1.JobSpec.$Properties|null);
+                owner?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.JobOffer.$Properties;

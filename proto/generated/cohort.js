@@ -1876,6 +1876,7 @@ export const cohort = $root.cohort = (() => {
              * Properties of a JobOffer.
              * @typedef {Object} cohort.v1.JobOffer.$Properties
              * @property {cohort.v1.JobSpec.$Properties|null} [spec] JobOffer spec
+             * @property {string|null} [owner] JobOffer owner
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1916,6 +1917,14 @@ export const cohort = $root.cohort = (() => {
             JobOffer.prototype.spec = null;
 
             /**
+             * JobOffer owner.
+             * @member {string} owner
+             * @memberof cohort.v1.JobOffer
+             * @instance
+             */
+            JobOffer.prototype.owner = "";
+
+            /**
              * Creates a new JobOffer instance using the specified properties.
              * @function create
              * @memberof cohort.v1.JobOffer
@@ -1949,6 +1958,8 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.spec != null && $Object.hasOwnProperty.call(message, "spec"))
                     $root.cohort.v1.JobSpec.encode(message.spec, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.owner != null && $Object.hasOwnProperty.call(message, "owner") && message.owner !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.owner);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1997,6 +2008,15 @@ export const cohort = $root.cohort = (() => {
                             if (wireType !== 2)
                                 break;
                             message.spec = $root.cohort.v1.JobSpec.decode(reader, reader.size(), $undefined, _depth + 1, message.spec);
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.owner = value;
+                            else
+                                delete message.owner;
                             continue;
                         }
                     }

@@ -27,6 +27,7 @@ const ids: Record<string, Identity> = {};
 const users: [string, Role][] = [['ada', 'admin'], ['rita', 'researcher'], ['rob', 'researcher'], ['aud', 'auditor'], ['h1', 'hospital'], ['h2', 'hospital'], ['h3', 'hospital']];
 const daemons: ClientDaemon[] = [];
 let ritasJob = '';
+const privacy = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
 
 beforeAll(async () => {
   coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
@@ -41,7 +42,7 @@ beforeAll(async () => {
     d.start();
   }
   const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
-  ritasJob = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1, minClients: 2, targetClients: 2 })) })).json as { jobId: string }).jobId;
+  ritasJob = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1, minClients: 2, targetClients: 2, privacy })) })).json as { jobId: string }).jobId;
   await done;
 });
 afterAll(async () => {
@@ -75,7 +76,7 @@ describe('the policy table', () => {
 
 describe('every role/action pair against a live coordinator', () => {
   const body = (a: Exclude<Action, 'job.join'>): RequestBody =>
-    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x' })) } : a === 'job.list' ? { action: a } : { action: a, jobId: ritasJob };
+    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' ? { action: a } : { action: a, jobId: ritasJob };
   // Cancel last: it changes the job (already completed, so cancelling is a no-op that still needs the grant).
   const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'job.cancel'] as const;
   for (const [name, role] of users.filter(([n]) => n !== 'h1' && n !== 'h2')) {
@@ -122,9 +123,11 @@ describe('every role/action pair against a live coordinator', () => {
     expect(Buffer.from(r.model!.buffer).equals(Buffer.from(coordinator.jobState(ritasJob)!.weights.buffer))).toBe(true);
   });
 
-  it('a bad spec is refused naming the field; an unknown job reads as forbidden to a researcher', async () => {
-    const bad = await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 0 })) });
+  it('a bad spec or one without a privacy target is refused; an unknown job reads as forbidden to a researcher', async () => {
+    const bad = await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 0, privacy })) });
     expect(bad).toBe('E_JOB_SPEC');
+    // No privacy target: refused.
+    expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1 })) })).toBe('E_JOB_SPEC');
     expect(await outcome('rita', { action: 'job.status', jobId: 'nope' })).toBe('E_FORBIDDEN');
     expect(await outcome('aud', { action: 'job.status', jobId: 'nope' })).toBe('E_UNKNOWN_JOB');
   });
@@ -141,7 +144,7 @@ describe('every role/action pair against a live coordinator', () => {
     const key = join(dir, 'rita.key');
     writeIdentityKey(key, ids.rita!);
     const spec = join(dir, 'job.json');
-    writeFileSync(spec, JSON.stringify(syntheticJob({ rounds: 1, name: 'cli' })));
+    writeFileSync(spec, JSON.stringify(syntheticJob({ rounds: 1, name: 'cli', privacy })));
     const common = ['--coordinator', `ws://127.0.0.1:${port}`, '--name', 'rita', '--identity', key];
     const out = JSON.parse((await cli('job', 'submit', spec, ...common)).out) as { jobId: string };
     expect(out.jobId).toMatch(/^cli-/);

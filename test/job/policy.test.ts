@@ -27,8 +27,11 @@ describe('hospital policy', () => {
     expect(policyViolations(parseHospitalPolicy({ maxEpsilon: 2, maxDelta: 1e-6, allowedFeatures: ['f0', 'f1', 'f2'], maxRounds: 3 }), job())).toBeNull();
   });
 
-  it('allowed researchers fail closed while jobs carry no researcher', () => {
-    expect(policyViolations(parseHospitalPolicy({ allowedResearchers: ['dr-x'] }), job())).toMatch(/names no submitting researcher/);
+  it('allowed researchers: the job\'s submitting researcher must be listed; operator jobs are declined', () => {
+    const p = parseHospitalPolicy({ allowedResearchers: ['dr-x'] });
+    expect(policyViolations(p, job())).toMatch(/names no submitting researcher/);
+    expect(policyViolations(p, job(), 'dr-y')).toMatch(/researcher dr-y is not among/);
+    expect(policyViolations(p, job(), 'dr-x')).toBeNull();
   });
 
   it('bad policy files are typed errors naming the field', () => {
