@@ -147,6 +147,12 @@ export class BudgetStore {
     })();
   }
 
+  /** The mechanism last charged for one round of a job, or null if none was. */
+  charged(dataset: string, jobId: string, round: number): Mechanism | null {
+    const r = this.db.prepare(`SELECT mechanism FROM spends WHERE dataset = ? AND job_id = ? AND round = ? ORDER BY id DESC LIMIT 1`).get(dataset, jobId, round) as { mechanism: string } | undefined;
+    return r ? (JSON.parse(r.mechanism) as Mechanism) : null;
+  }
+
   /** Releases what a finished job reserved but did not train. */
   closeJob(dataset: string, jobId: string): void {
     this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(dataset, jobId);

@@ -4,13 +4,12 @@ import { numberArg } from '../core/args.ts';
 import { BudgetStore } from './budget-store.ts';
 import { LocalLedger } from './local-ledger.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
-import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/log.ts';
 import { CohortError } from '../core/errors.ts';
 import { loadSchemaFile, readCsvDataset } from './intake/csv.ts';
 import { ClientDaemon } from './daemon.ts';
 import { loadTf } from './trainer/index.ts';
-import { readIdentityKey, readPem, writeIdentityKey } from './keys.ts';
+import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } from './keys.ts';
 
 export function registerClient(program: Command): void {
   const cmd = program.command('client').description('the hospital daemon');
@@ -48,8 +47,7 @@ export function registerClient(program: Command): void {
       }
       const ledger = o.state ? new LocalLedger(o.state) : undefined;
       await loadTf(log);
-      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
-      const tls = o.ca ? { ca: readPem(o.ca), ...(o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : {}) } : undefined;
+      const tls = clientTlsFromFiles(o);
       const policy = o.policy ? parseHospitalPolicy(readJsonFile(o.policy)) : undefined;
       const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
       daemon.start();
@@ -70,12 +68,4 @@ export function registerKeys(program: Command): void {
       const { publicKey } = writeIdentityKey(o.out);
       process.stdout.write(`${Buffer.from(publicKey).toString('hex')}\n`);
     });
-}
-
-function readJsonFile(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path} as JSON: ${(err as Error).message}`);
-  }
 }

@@ -307,7 +307,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** What this hospital charged for a round: its budget's record, else the job's mechanism if it trained that round. */
   private chargedMechanism(jobId: string, round: number): Mechanism | null {
     const budget = this.opts.budget;
-    if (budget) return budget.spends(this.opts.dataset.schemaId).filter((r) => r.jobId === jobId && r.round === round).at(-1)?.mechanism ?? null;
+    if (budget) return budget.charged(this.opts.dataset.schemaId, jobId, round);
     const spec = this.jobs.get(jobId);
     return spec?.privacy && this.trained.has(`${jobId}/${round}`) ? roundMechanism(spec) : null;
   }

@@ -1,10 +1,10 @@
 /** `cohort job submit|list|status|cancel|download`: a researcher's (or auditor's) requests to a running coordinator. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CohortError } from '../core/errors.ts';
 import { parseJobSpec } from '../core/job/spec.ts';
 import { vectorToBytes } from '../core/model/vector.ts';
-import { readIdentityKey, readPem } from './keys.ts';
+import { clientTlsFromFiles, readIdentityKey, readJsonFile } from './keys.ts';
 import { request, type RequestBody, type RequestOptions } from './request.ts';
 
 interface Common {
@@ -18,8 +18,7 @@ interface Common {
 }
 
 function connection(o: Common): RequestOptions {
-  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
-  const tls = o.ca ? { ca: readPem(o.ca), ...(o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : {}) } : undefined;
+  const tls = clientTlsFromFiles(o);
   return { coordinatorUrl: o.coordinator, name: o.name, identity: readIdentityKey(o.identity), insecure: o.insecure, ...(tls ? { tls } : {}) };
 }
 
@@ -42,12 +41,7 @@ export function registerJob(program: Command): void {
   sub('submit', 'validate a job spec (the same schema as the coordinator) and submit it; prints the job id')
     .argument('<job.json>', 'the job spec')
     .action(async (file: string, o: Common) => {
-      let input: unknown;
-      try {
-        input = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (err) {
-        throw new CohortError('E_JOB_SPEC', `cannot read ${file} as JSON: ${(err as Error).message}`);
-      }
+      const input = readJsonFile(file, 'E_JOB_SPEC');
       parseJobSpec(input); // every bad field named here, before anything is sent
       print((await run(o, { action: 'job.submit', specJson: JSON.stringify(input) })).json);
     });

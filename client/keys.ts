@@ -159,3 +159,22 @@ export function readPem(path: string): Buffer {
   if (!pem.toString('latin1').includes('-----BEGIN ')) throw new CohortError('E_CONFIG_INVALID', `${path} is not a PEM file`);
   return pem;
 }
+
+/** A JSON configuration file (job spec, policy); unreadable or not JSON is a typed error naming it. */
+export function readJsonFile(path: string, code: 'E_CONFIG_INVALID' | 'E_JOB_SPEC' = 'E_CONFIG_INVALID'): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CohortError(code, `cannot read ${path} as JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A client's TLS settings from PEM files: the pinned CA, and for mutual TLS a certificate with its key. */
+export function clientTlsFromFiles(o: { ca?: string; tlsCert?: string; tlsKey?: string }): { ca: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
+  if (!o.ca) {
+    if (o.tlsCert) throw new CohortError('E_CONFIG_INVALID', '--tls-cert needs --ca (wss:// with the coordinator pinned)');
+    return undefined;
+  }
+  return { ca: readPem(o.ca), ...(o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : {}) };
+}

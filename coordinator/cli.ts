@@ -5,7 +5,7 @@ import { intArg } from '../core/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Coordinator } from './coordinator.ts';
-import { loadOrCreateIdentityKey, readIdentityKey, readPem } from '../client/keys.ts';
+import { loadOrCreateIdentityKey, readIdentityKey, readJsonFile, readPem } from '../client/keys.ts';
 import { CoordinatorStore, ROLES, type Role } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, validateClientName } from '../proto/codec.ts';
@@ -42,7 +42,7 @@ export function registerCoordinator(program: Command): void {
       }
       const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, requireEnrolment: !o.openEnrolment, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}) });
       for (const file of o.job ?? []) {
-        const id = coordinator.submitJob(readJson(file));
+        const id = coordinator.submitJob(readJsonFile(file, 'E_JOB_SPEC'));
         log.info({ job: id, file }, 'job submitted from file');
       }
       if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
@@ -56,13 +56,6 @@ export function registerCoordinator(program: Command): void {
     });
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new CohortError('E_JOB_SPEC', `${file}: ${(err as Error).message}`);
-  }
-}
 
 
 /** A public key file: 64 hex digits, or a cohort identity key file (its public half is used). */

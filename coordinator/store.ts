@@ -15,7 +15,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -69,6 +69,10 @@ const MIGRATIONS = [
    );`,
   // 5: the researcher who submitted each job (null: submitted by the operator at start).
   `ALTER TABLE jobs ADD COLUMN owner TEXT;`,
+  // 6: each entry's job, indexed, so a round's entry reads its job's earlier entries without scanning the ledger.
+  `ALTER TABLE ledger ADD COLUMN job_id TEXT;
+   UPDATE ledger SET job_id = json_extract(canonical, '$.jobId');
+   CREATE INDEX ledger_by_job ON ledger (job_id, seq);`,
 ];
 
 export { ROLES, type Role } from '../core/auth/policy.ts';
@@ -190,7 +194,8 @@ export class CoordinatorStore {
     return this.db.transaction(() => {
       const last = this.db.prepare(`SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined;
       const sealed = build((last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH);
-      this.db.prepare(`INSERT INTO ledger (seq, canonical, hash, signature) VALUES (?, ?, ?, ?)`).run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature);
+      const jobId = (JSON.parse(sealed.canonical) as { jobId: string }).jobId;
+      this.db.prepare(`INSERT INTO ledger (seq, canonical, hash, signature, job_id) VALUES (?, ?, ?, ?, ?)`).run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, jobId);
       return sealed;
     })();
   }
@@ -205,7 +210,7 @@ export class CoordinatorStore {
 
   /** Round entries of one job, oldest first (for the spend each hospital has accumulated). */
   ledgerEntriesOfJob(jobId: string): SealedEntry[] {
-    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE json_extract(canonical, '$.jobId') = ? ORDER BY seq`).all(jobId) as SealedEntry[];
+    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? ORDER BY seq`).all(jobId) as SealedEntry[];
   }
 
   addReceipt(r: Receipt, now: number): void {
