@@ -7,6 +7,7 @@ import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
 import { registerLedger } from './coordinator/ledger-cli.ts';
 import { registerJob } from './client/job-cli.ts';
+import { registerLedgerFetch } from './client/ledger-fetch-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerAccountant(program);
   registerSimulate(program);
-  registerLedger(program);
+  registerLedgerFetch(registerLedger(program));
   registerJob(program);
   return program;
 }

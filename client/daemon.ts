@@ -21,6 +21,8 @@ import { assertDpParams, evaluateModel, loadTf, trainDpSgd, trainLocal } from '.
 import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
 import type { BudgetStore } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
+import { ledgerPageReplySchema, type LedgerPageReply } from '../core/ledger/index.ts';
+import type { SealedEntry } from '../core/ledger/types.ts';
 import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
@@ -113,6 +115,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private readonly jobs = new Map<string, JobSpec>();
   private ws: WebSocket | null = null;
   private seq = 0;
+  /** Id of this connection's latest ledger.read request. */
+  private requestId = 0;
   private stopped = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -223,6 +227,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         this.attempt = 0;
         this.log.info({ coordinator: env.welcome?.coordinatorId }, 'connected');
         this.emit('connected');
+        if (this.opts.ledger) this.readLedgerAfter(this.opts.ledger.syncedThrough());
+        return;
+      case 'reply':
+        this.onLedgerPage(env);
         return;
       case 'jobOffer':
         this.onOffer(env);
@@ -294,14 +302,50 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   /** Checks, keeps and (if it agrees with what was charged) receipts the entry recording this round's spend. */
   private onLedgerEntry(env: Envelope): void {
-    const ledger = this.opts.ledger;
     const e = env.roundResult!.ledgerEntry!;
+    this.acceptLedgerEntry(env.jobId, env.round, { seq: e.seq ?? 0, canonical: e.canonical ?? '', hash: e.hash ?? '', signature: e.signature ?? '' });
+  }
+
+  private acceptLedgerEntry(jobId: string, round: number, sealed: SealedEntry): void {
+    const ledger = this.opts.ledger;
     if (!ledger) return;
-    const sealed = { seq: e.seq ?? 0, canonical: e.canonical ?? '', hash: e.hash ?? '', signature: e.signature ?? '' };
-    const { receipt, problem } = ledger.accept(sealed, { ...this.opts.identity, name: this.name }, this.chargedMechanism(env.jobId, env.round));
-    if (problem) this.log.error({ job: env.jobId, round: env.round, seq: sealed.seq, problem }, 'ledger entry disagrees with this hospital: not receipted');
-    else this.send({ jobId: env.jobId, round: env.round, ledgerReceipt: { seq: receipt!.seq, hash: sealed.hash, signature: receipt!.signature } });
-    this.emit('ledgerEntry', { jobId: env.jobId, round: env.round, seq: sealed.seq, problem });
+    const { receipt, problem } = ledger.accept(sealed, { ...this.opts.identity, name: this.name }, this.chargedMechanism(jobId, round));
+    if (problem) this.log.error({ job: jobId, round, seq: sealed.seq, problem }, 'ledger entry disagrees with this hospital: not receipted');
+    else this.send({ jobId, round, ledgerReceipt: { seq: receipt!.seq, hash: sealed.hash, signature: receipt!.signature } });
+    this.emit('ledgerEntry', { jobId, round, seq: sealed.seq, problem });
+  }
+
+  /**
+   * Catch-up: asks for this hospital's own ledger entries (`ledger.read`)
+   * after those already read, so an entry it missed while disconnected (the
+   * round closed after it sent its input) is still checked and receipted.
+   */
+  private readLedgerAfter(seq: number): void {
+    this.send({ request: { id: ++this.requestId, action: 'ledger.read', afterSeq: seq } });
+  }
+
+  private onLedgerPage(env: Envelope): void {
+    const ledger = this.opts.ledger;
+    if (!ledger || env.reply?.id !== this.requestId) throw new CohortError('E_WIRE_UNEXPECTED', 'a reply to no request');
+    let page: LedgerPageReply;
+    try {
+      page = ledgerPageReplySchema.parse(JSON.parse(env.reply.json ?? ''));
+    } catch {
+      throw new CohortError('E_WIRE_FIELD', 'the ledger page is malformed');
+    }
+    for (const e of page.entries) {
+      if (ledger.has(e.seq)) continue;
+      let entry: { kind?: unknown; jobId?: unknown; round?: unknown; body?: { spends?: { hospital?: unknown }[] } };
+      try {
+        entry = JSON.parse(e.canonical) as typeof entry;
+      } catch {
+        continue; // an unparseable entry records no spend of this hospital to check; an auditor's verify reports it
+      }
+      if (entry.kind !== 'round' || !entry.body?.spends?.some((x) => x.hospital === this.name)) continue;
+      this.acceptLedgerEntry(String(entry.jobId), Number(entry.round) || 0, e);
+    }
+    if (page.more) this.readLedgerAfter(page.lastSeq);
+    else ledger.setSyncedThrough(page.lastSeq);
   }
 
   /** What this hospital charged for a round: its budget's record, else the job's mechanism if it trained that round. */

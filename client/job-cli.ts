@@ -1,41 +1,17 @@
-/** `cohort job submit|list|status|cancel|download`: a researcher's (or auditor's) requests to a running coordinator. */
+/** `cohort job submit|list|status|pause|resume|cancel|download`: a researcher's (or auditor's) requests to a running coordinator. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CohortError } from '../core/errors.ts';
 import { parseJobSpec } from '../core/job/spec.ts';
 import { vectorToBytes } from '../core/model/vector.ts';
-import { clientTlsFromFiles, readIdentityKey, readJsonFile } from './keys.ts';
-import { request, type RequestBody, type RequestOptions } from './request.ts';
-
-interface Common {
-  coordinator: string;
-  name: string;
-  identity: string;
-  ca?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  insecure: boolean;
-}
-
-function connection(o: Common): RequestOptions {
-  const tls = clientTlsFromFiles(o);
-  return { coordinatorUrl: o.coordinator, name: o.name, identity: readIdentityKey(o.identity), insecure: o.insecure, ...(tls ? { tls } : {}) };
-}
+import { readJsonFile } from './keys.ts';
+import { request, type RequestBody } from './request.ts';
+import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from './connection-options.ts';
 
 export function registerJob(program: Command): void {
-  const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status)');
-  const sub = (name: string, description: string) =>
-    cmd
-      .command(name)
-      .description(description)
-      .requiredOption('--coordinator <url>', 'coordinator URL (wss://, or ws:// on loopback)')
-      .requiredOption('--name <name>', 'your enrolled name')
-      .requiredOption('--identity <file.key>', 'your Ed25519 identity key file')
-      .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin")
-      .option('--tls-cert <file.pem>', 'mutual TLS: your client certificate')
-      .option('--tls-key <file.pem>', 'mutual TLS: its key')
-      .option('--insecure', 'allow plain ws:// off loopback (testing only)', false);
-  const run = async (o: Common, body: RequestBody) => request(connection(o), body);
+  const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status; admins may list, read, pause, resume and cancel any job)');
+  const sub = (name: string, description: string) => withConnectionOptions(cmd.command(name).description(description));
+  const run = async (o: Common, body: RequestBody) => request(connectionOf(o), body);
   const print = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);
 
   sub('submit', 'validate a job spec (the same schema as the coordinator) and submit it; prints the job id')
@@ -47,6 +23,8 @@ export function registerJob(program: Command): void {
     });
   sub('list', 'your jobs (researchers), or all jobs (auditors, admins): metadata only').action(async (o: Common) => print((await run(o, { action: 'job.list' })).json));
   sub('status', "a job's status and per-round aggregate metrics").argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.status', jobId: id })).json));
+  sub('pause', 'stop new rounds of one of your jobs (the round in flight finishes); it stays paused across coordinator restarts').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.pause', jobId: id })).json));
+  sub('resume', 'let a paused job start rounds again').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.resume', jobId: id })).json));
   sub('cancel', 'cancel one of your jobs').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.cancel', jobId: id })).json));
   sub('download', "write one of your jobs' global model (little-endian float32) to --out")
     .argument('<job-id>')

@@ -117,6 +117,20 @@ export class LocalLedger {
     return out;
   }
 
+  /** Whether an entry at `seq` is kept here. */
+  has(seq: number): boolean {
+    return this.db.prepare(`SELECT 1 FROM ledger_entries WHERE seq = ?`).get(seq) !== undefined;
+  }
+
+  /** The coordinator's ledger has been read up to this seq (ledger.read catch-up); 0 before the first. */
+  syncedThrough(): number {
+    return Number((this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'synced_through'`).get() as { value: string } | undefined)?.value ?? 0);
+  }
+
+  setSyncedThrough(seq: number): void {
+    this.db.prepare(`INSERT INTO ledger_meta (key, value) VALUES ('synced_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(seq));
+  }
+
   entries(): (SealedEntry & { receipt: string | null; problem: string | null })[] {
     return this.db.prepare(`SELECT seq, canonical, hash, signature, receipt, problem FROM ledger_entries ORDER BY seq`).all() as (SealedEntry & { receipt: string | null; problem: string | null })[];
   }

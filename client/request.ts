@@ -9,6 +9,7 @@ import { CohortError, isErrorCode } from '../core/errors.ts';
 import { silentLogger } from '../core/log.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 import type { Identity } from '../core/secagg/index.ts';
+import type { Action } from '../core/auth/policy.ts';
 import { bytesToVector } from '../core/model/vector.ts';
 import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, validateClientName, type EnvelopeInit } from '../proto/codec.ts';
 import { checkTransport } from './daemon.ts';
@@ -23,9 +24,12 @@ export interface RequestOptions {
 }
 
 export interface RequestBody {
-  action: 'job.submit' | 'job.list' | 'job.status' | 'job.cancel' | 'job.download';
+  /** Any action of the policy table but joining, which is the daemon's. */
+  action: Exclude<Action, 'job.join'>;
   jobId?: string;
   specJson?: string;
+  /** ledger.read: start after this seq. */
+  afterSeq?: number;
 }
 
 export async function request(o: RequestOptions, body: RequestBody): Promise<{ json: unknown; model: Float32Array | null }> {
@@ -57,7 +61,7 @@ export async function request(o: RequestOptions, body: RequestBody): Promise<{ j
             const handshakeSignature = signHandshake({ nonce: c.nonce!, coordinatorId: c.coordinatorId ?? '', timestampMs, name: o.name, publicKey: o.identity.publicKey }, o.identity.secretKey);
             send({ hello: { name: o.name, software: 'cohort-request/0.1.0', identityKey: o.identity.publicKey, handshakeSignature, handshakeTimestampMs: timestampMs } });
           } else if (env.body === 'welcome') {
-            send({ jobId: body.jobId ?? '', request: { id: 1, action: body.action, jobId: body.jobId ?? '', specJson: body.specJson ?? '' } });
+            send({ jobId: body.jobId ?? '', request: { id: 1, action: body.action, jobId: body.jobId ?? '', specJson: body.specJson ?? '', afterSeq: body.afterSeq ?? 0 } });
           } else if (env.body === 'reply') {
             const r = env.reply!;
             const model = r.model?.data ? bytesToVector(r.model.data, r.model.data.length / 4) : null;

@@ -26,10 +26,12 @@ import { CoordinatorLedger } from './ledger.ts';
 import { TokenBucket } from '../core/rate.ts';
 import { handshakeProblem } from '../core/auth/handshake.ts';
 import { ACTIONS, POLICY, denial, type Action, type Role } from '../core/auth/policy.ts';
+import { featureProblem } from '../core/job/features.ts';
 import type { StoredJob } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
+import { entriesConcerning, pageOf, LEDGER_PAGE_ENTRIES } from '../core/ledger/index.ts';
 import { Peer } from './peer.ts';
 
 export interface CoordinatorOptions {
@@ -141,7 +143,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const key = opts.ledgerKey ?? (opts.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${opts.dbPath}.ledger.key`));
     this.ledger = new CoordinatorLedger(this.store, key, this.now);
     for (const job of this.store.unfinishedJobs()) {
-      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState }, job.owner);
+      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState, paused: job.status === 'paused' }, job.owner);
       this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
     }
   }
@@ -218,6 +220,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const job = this.jobs.get(jobId);
     if (!job) throw new CohortError('E_UNKNOWN_JOB', `no job ${jobId}`);
     this.apply(jobId, job.machine.cancel(reason));
+  }
+
+  /** Stops new rounds of a job (the round in flight finishes); it stays paused across restarts. */
+  pauseJob(jobId: string, reason: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new CohortError('E_JOB_STATE', `job ${jobId} is not running`);
+    this.apply(jobId, job.machine.pause(reason));
+  }
+
+  resumeJob(jobId: string, reason: string): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new CohortError('E_JOB_STATE', `job ${jobId} is not paused`);
+    this.apply(jobId, job.machine.resume(reason, this.now()));
   }
 
   jobState(jobId: string): { status: JobStatus; completedRounds: number; weights: Float32Array } | undefined {
@@ -370,6 +385,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (identityKey) this.ledger.recordHospitalKey(name, identityKey);
     peer.name = name;
     peer.info = { identityKey, numTrain: Math.max(1, env.hello?.datasets?.[0]?.numTrain ?? 1) };
+    if (peer.role === 'hospital' && env.hello?.datasets?.length) {
+      this.store.recordDatasets(name, env.hello.datasets.map((d) => ({ schemaId: d.schemaId ?? '', label: d.label ?? '', features: d.features ?? [] })), this.now());
+    }
     peer.log = this.log.child({ client: name });
     this.byName.set(name, peer);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
@@ -425,6 +443,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         }
         // A researcher's job states its privacy guarantee: no target, no job.
         if (typeof input !== 'object' || input === null || !('privacy' in input)) throw new CohortError('E_JOB_SPEC', '"privacy": a researcher\'s job must state its privacy target (unit, epsilon, delta, clip)');
+        const problem = featureProblem(parseJobSpec(input), this.store.offeredDatasets());
+        if (problem) throw new CohortError('E_JOB_FEATURES', problem);
         reply({ jobId: this.submitJob(input, who) });
         return;
       }
@@ -432,6 +452,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         check();
         const mine = POLICY['job.list'][peer.role] === 'own';
         reply(this.store.listJobs().filter((j) => !mine || j.owner === who).map(jobSummary));
+        return;
+      }
+      if (action === 'ledger.read') {
+        check();
+        reply(this.ledgerPage(peer, r.afterSeq ?? 0, r.jobId ?? ''));
         return;
       }
       const job = this.store.getJob(r.jobId ?? '');
@@ -442,6 +467,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       else if (action === 'job.cancel') {
         this.cancelJob(job.id, `cancelled by ${who}`);
         reply({ jobId: job.id, status: 'cancelled' });
+      } else if (action === 'job.pause') {
+        this.pauseJob(job.id, `paused by ${who}`);
+        reply({ jobId: job.id, status: this.jobState(job.id)!.status });
+      } else if (action === 'job.resume') {
+        this.resumeJob(job.id, `resumed by ${who}`);
+        reply({ jobId: job.id, status: this.jobState(job.id)!.status });
       } else reply({ jobId: job.id, completedRounds: this.jobState(job.id)!.completedRounds }, this.jobState(job.id)!.weights);
     } catch (err) {
       const e = asCohortError(err);
@@ -449,6 +480,23 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       peer.log.info({ action, job: r.jobId, code: e.code }, 'request refused');
       fail(e);
     }
+  }
+
+  /**
+   * A page of the ledger as `peer` may read it (core/ledger/scope.ts): all of
+   * it for auditors and admins, a hospital's own entries for a hospital;
+   * optionally one job's. With the receipts of the entries given and the key
+   * that seals them, so the reader can verify the page by itself.
+   */
+  private ledgerPage(peer: Peer, afterSeq: number, jobId: string): unknown {
+    const last = this.store.lastLedgerSeq();
+    // A hospital's entries are found by reading the rest of the ledger; anyone else's page is the next rows.
+    const page = peer.role === 'hospital'
+      ? pageOf(entriesConcerning(this.store.ledgerEntriesAfter(0, jobId), peer.name!), afterSeq, last)
+      : pageOf(this.store.ledgerEntriesAfter(afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1), afterSeq, last);
+    const given = new Set(page.entries.map((e) => e.seq));
+    const receipts = page.entries.length ? this.store.receiptsBetween(page.entries[0]!.seq, page.entries.at(-1)!.seq).filter((x) => given.has(x.seq)) : [];
+    return { coordinatorKey: this.ledger.publicKeyHex, scope: peer.role === 'hospital' ? 'own' : 'all', ...page, receipts };
   }
 
   /**

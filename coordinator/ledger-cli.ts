@@ -52,7 +52,7 @@ export function verifyFiles(o: { db: string; hospitalLedger?: string[]; head?: s
   return { ...report, pinned: pinnedKey !== undefined };
 }
 
-export function registerLedger(program: Command): void {
+export function registerLedger(program: Command): Command {
   const cmd = program.command('ledger').description('the privacy ledger: verify it, read it, anchor it');
   cmd
     .command('verify')
@@ -140,4 +140,5 @@ export function registerLedger(program: Command): void {
       const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host });
       process.stderr.write(`ledger endpoint on http://${o.host}:${port}/ledger (read-only)\n`);
     });
+  return cmd;
 }

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { HospitalSpend, LedgerEntry, LedgerHead, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
-import { hospitalKeysOf } from './ledger.ts';
+import { hospitalKeysOf } from '../core/ledger/index.ts';
 
 function openReadOnly(path: string, what: string): Database.Database {
   try {

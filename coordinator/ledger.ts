@@ -13,7 +13,7 @@ import type { RoundRecord } from '../core/round/job.ts';
 import { vectorToBytes } from '../core/model/vector.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
-import { canonicalJson, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
+import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
 import type { EntryBody, EntryKind, LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import type { CoordinatorStore, EntryBuilder } from './store.ts';
 
@@ -142,17 +142,4 @@ export class CoordinatorLedger {
     if (!verifyReceipt(r, sealed, hospitalKey)) throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} is not signed by ${r.hospital}`);
     this.store.addReceipt(r, this.now());
   }
-}
-
-/** Each subject's latest key in a ledger's role-grant entries (hex), revoked or not. */
-export function hospitalKeysOf(entries: readonly SealedEntry[]): Map<string, string> {
-  const keys = new Map<string, string>();
-  for (const e of entries) {
-    if (!e.canonical.includes('"kind":"role-grant"')) continue;
-    const entry = JSON.parse(e.canonical) as LedgerEntry;
-    const b = entry.body as { subject: string; granted: boolean; publicKey: string };
-    // A revocation ends what a key may do from now on, not the receipts it signed before: keep it for verification.
-    keys.set(b.subject, b.publicKey);
-  }
-  return keys;
 }

@@ -11,11 +11,12 @@ import { paramCount } from '../core/model/spec.ts';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
 import { decodeServerState, encodeServerState } from '../core/strategy/index.ts';
 import type { JobStatus, RoundRecord } from '../core/round/job.ts';
+import type { OfferedDataset } from '../core/job/features.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -73,6 +74,15 @@ const MIGRATIONS = [
   `ALTER TABLE ledger ADD COLUMN job_id TEXT;
    UPDATE ledger SET job_id = json_extract(canonical, '$.jobId');
    CREATE INDEX ledger_by_job ON ledger (job_id, seq);`,
+  // 7: the datasets each hospital last offered (names only), so a researcher's job is checked against them at submission.
+  `CREATE TABLE hospital_datasets (
+     hospital TEXT NOT NULL,
+     schema_id TEXT NOT NULL,
+     label TEXT NOT NULL,
+     features TEXT NOT NULL,
+     seen_at INTEGER NOT NULL,
+     PRIMARY KEY (hospital, schema_id)
+   );`,
 ];
 
 export { ROLES, type Role } from '../core/auth/policy.ts';
@@ -213,6 +223,40 @@ export class CoordinatorStore {
     return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? ORDER BY seq`).all(jobId) as SealedEntry[];
   }
 
+  /** Entries after `afterSeq` (of one job, if given), oldest first, at most `limit`. */
+  ledgerEntriesAfter(afterSeq: number, jobId: string, limit = -1): SealedEntry[] {
+    return (jobId
+      ? this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(jobId, afterSeq, limit)
+      : this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit)) as SealedEntry[];
+  }
+
+  lastLedgerSeq(): number {
+    return (this.db.prepare(`SELECT MAX(seq) AS seq FROM ledger`).get() as { seq: number | null }).seq ?? 0;
+  }
+
+  /** Receipts of entries `from`..`to` (inclusive). */
+  receiptsBetween(from: number, to: number): Receipt[] {
+    return this.db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq BETWEEN ? AND ? ORDER BY seq, hospital`).all(from, to) as Receipt[];
+  }
+
+  /** Replaces what `hospital` offers with the datasets of its latest Hello. */
+  recordDatasets(hospital: string, datasets: readonly Omit<OfferedDataset, 'hospital'>[], now: number): void {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM hospital_datasets WHERE hospital = ?`).run(hospital);
+      const insert = this.db.prepare(`INSERT OR REPLACE INTO hospital_datasets (hospital, schema_id, label, features, seen_at) VALUES (?, ?, ?, ?, ?)`);
+      for (const d of datasets) insert.run(hospital, d.schemaId, d.label, JSON.stringify(d.features), now);
+    })();
+  }
+
+  /** Datasets offered by hospitals that are not revoked. */
+  offeredDatasets(): OfferedDataset[] {
+    const rows = this.db
+      .prepare(`SELECT d.hospital, d.schema_id, d.label, d.features FROM hospital_datasets d LEFT JOIN identities i ON i.name = d.hospital
+                WHERE i.revoked_at IS NULL ORDER BY d.hospital, d.schema_id`)
+      .all() as { hospital: string; schema_id: string; label: string; features: string }[];
+    return rows.map((r) => ({ hospital: r.hospital, schemaId: r.schema_id, label: r.label, features: JSON.parse(r.features) as string[] }));
+  }
+
   addReceipt(r: Receipt, now: number): void {
     this.db.prepare(`INSERT OR REPLACE INTO ledger_receipts (seq, hospital, signature, received_at) VALUES (?, ?, ?, ?)`).run(r.seq, r.hospital, r.signature, now);
   }
@@ -240,7 +284,7 @@ export class CoordinatorStore {
           JSON.stringify(rec.evaluations, nanToNull), rec.pooled ? JSON.stringify(rec.pooled, nanToNull) : null, rec.trainLoss,
           Buffer.from(vectorToBytes(rec.weights)), rec.completedAt, rec.phaseCounts ? JSON.stringify(rec.phaseCounts) : null);
       const changed = this.db
-        .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, status = 'running', updated_at = ? WHERE id = ? AND completed_rounds = ?`)
+        .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, status = CASE status WHEN 'paused' THEN 'paused' ELSE 'running' END, updated_at = ? WHERE id = ? AND completed_rounds = ?`)
         .run(rec.round, Buffer.from(vectorToBytes(rec.weights)), rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null, rec.completedAt, jobId, rec.round - 1);
       if (changed.changes !== 1) throw new CohortError('E_STORE', `job ${jobId} is not at round ${rec.round - 1}`);
       return entry ? this.appendEntry(entry) : null;
@@ -265,7 +309,7 @@ export class CoordinatorStore {
 
   /** Jobs a restarted coordinator must resume. */
   unfinishedJobs(): StoredJob[] {
-    return this.listJobs().filter((j) => j.status === 'waiting' || j.status === 'running');
+    return this.listJobs().filter((j) => j.status === 'waiting' || j.status === 'running' || j.status === 'paused');
   }
 
   rounds(jobId: string): StoredRound[] {

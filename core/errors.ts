@@ -30,7 +30,8 @@ export const ERRORS = {
   E_HELLO_TIMEOUT: { close: 1008, doc: 'peer did not send Hello in time' },
   // Jobs and rounds
   E_JOB_SPEC: { close: undefined, doc: 'job spec failed validation' },
-  E_JOB_FEATURES: { close: undefined, doc: 'job needs features the local dataset does not provide' },
+  E_JOB_FEATURES: { close: undefined, doc: 'job needs features the local dataset does not provide (at a hospital), or that fewer than minClients known hospitals offer (at submission)' },
+  E_JOB_STATE: { close: undefined, doc: 'the job is not in a state that allows this action (pausing a finished job, resuming one that is not paused)' },
   E_ROUND_FAILED: { close: undefined, doc: 'round ended with fewer than minClients results' },
   E_JOB_FAILED: { close: undefined, doc: 'job exhausted its round retries' },
   // Data and configuration

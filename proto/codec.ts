@@ -20,6 +20,8 @@ export const PROTOCOL_VERSION = 1;
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_NAME_LENGTH = 128;
 export const MAX_TEXT_LENGTH = 4096;
+/** Most feature names one offered dataset may list (a job spec's own limit). */
+export const MAX_DATASET_FEATURES = 100_000;
 /** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
 /** Largest job spec accepted over the wire as JSON (a spec with 100,000 feature names fits). */
 export const MAX_SPEC_JSON_CHARS = 4 * 1024 * 1024;
@@ -60,6 +62,12 @@ function checkBodyText(env: Envelope): void {
     checkText('hello.name', env.hello.name ?? '', MAX_NAME_LENGTH);
     checkText('hello.software', env.hello.software ?? '', MAX_NAME_LENGTH);
     if ((env.hello.datasets?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.datasets" lists more than 64 datasets');
+    for (const d of env.hello.datasets ?? []) {
+      checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
+      checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
+      if ((d.features?.length ?? 0) > MAX_DATASET_FEATURES) throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`);
+      for (const f of d.features ?? []) checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
+    }
   }
   if (env.jobOffer) checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
   if (env.declineJob) {

@@ -1,13 +1,14 @@
 /**
  * Who may do what: the one policy table every request is checked against
  * (graded authorisation). Roles are enrolled identities' (cohort admin
- * enroll); "own" actions apply to a researcher's own jobs only. Auditors see
- * job metadata and the ledger, never models; hospitals join jobs.
+ * enroll); "own" actions apply to a researcher's own jobs only (for
+ * `ledger.read`, to the entries that concern a hospital: its own ledger).
+ * Auditors see job metadata and the ledger, never models; hospitals join jobs.
  */
 export const ROLES = ['admin', 'researcher', 'auditor', 'hospital'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.cancel', 'job.download', 'job.join'] as const;
+export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.pause', 'job.resume', 'job.cancel', 'job.download', 'job.join', 'ledger.read'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 type Grant = 'any' | 'own';
@@ -16,15 +17,20 @@ export const POLICY: Readonly<Record<Action, Partial<Record<Role, Grant>>>> = {
   'job.submit': { researcher: 'any' },
   'job.list': { researcher: 'own', auditor: 'any', admin: 'any' },
   'job.status': { researcher: 'own', auditor: 'any', admin: 'any' },
+  'job.pause': { researcher: 'own', admin: 'any' },
+  'job.resume': { researcher: 'own', admin: 'any' },
   'job.cancel': { researcher: 'own', admin: 'any' },
   'job.download': { researcher: 'own' },
   'job.join': { hospital: 'any' },
+  'ledger.read': { auditor: 'any', admin: 'any', hospital: 'own' },
 };
 
 /** Why `who` (in `role`) may not do `action` on a job owned by `owner`, or null if it may. */
 export function denial(role: Role, who: string, action: Action, owner?: string | null): string | null {
   const grant = POLICY[action]?.[role];
-  if (!grant) return `a ${role} may not ${action.replace('job.', '')} jobs`;
-  if (grant === 'own' && owner !== undefined && owner !== who) return `${who} may ${action.replace('job.', '')} only its own jobs`;
+  const [object, verb] = action.split('.') as [string, string];
+  const what = object === 'job' ? 'jobs' : 'the ledger';
+  if (!grant) return `a ${role} may not ${verb} ${what}`;
+  if (grant === 'own' && owner !== undefined && owner !== who) return `${who} may ${verb} only its own ${object === 'job' ? 'jobs' : 'entries'}`;
   return null;
 }

@@ -17,7 +17,8 @@ import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 
-export type JobStatus = 'waiting' | 'running' | 'completed' | 'failed' | 'cancelled';
+/** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
+export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
 /** How many times one round may fail (too few answers) before the job fails. */
 export const MAX_ROUND_ATTEMPTS = 5;
@@ -76,6 +77,8 @@ export interface JobResume {
   completedRounds: number;
   weights: Float32Array;
   serverState: ServerState | null;
+  /** The job was paused when the coordinator stopped: it stays paused. */
+  paused?: boolean;
 }
 
 export class JobMachine {
@@ -102,7 +105,7 @@ export class JobMachine {
     this.weights = resume.weights;
     this.serverState = resume.serverState;
     this.completed = resume.completedRounds;
-    this._status = this.completed > spec.rounds ? 'completed' : 'waiting';
+    this._status = this.completed > spec.rounds ? 'completed' : resume.paused ? 'paused' : 'waiting';
   }
 
   get status(): JobStatus {
@@ -198,6 +201,24 @@ export class JobMachine {
     return this.finish('cancelled', reason);
   }
 
+  /**
+   * Stops new rounds. The round in flight runs to its end: its hospitals have
+   * already charged their budgets for it, and aborting would waste that spend.
+   */
+  pause(reason: string): JobEffect[] {
+    if (this.finished) throw new CohortError('E_JOB_STATE', `job ${this.jobId} is ${this._status}: it cannot be paused`);
+    if (this._status === 'paused') return [];
+    this._status = 'paused';
+    return [{ type: 'status', status: 'paused', reason }];
+  }
+
+  /** Lets rounds start again; the next one opens as soon as enough members are connected. */
+  resume(reason: string, now: number): JobEffect[] {
+    if (this._status !== 'paused') throw new CohortError('E_JOB_STATE', `job ${this.jobId} is ${this._status}, not paused`);
+    this._status = this.completed > 0 || this.current ? 'running' : 'waiting';
+    return [{ type: 'status', status: this._status, reason }, ...this.tick(now)];
+  }
+
   /** Advances time: starts, closes or fails rounds as the rules say. */
   tick(now: number): JobEffect[] {
     const effects: JobEffect[] = [];
@@ -228,6 +249,7 @@ export class JobMachine {
   }
 
   private readyToStart(now: number): boolean | number {
+    if (this._status === 'paused') return false;
     const n = this.joined.size;
     if (n >= this.spec.targetClients) return true;
     if (n < this.spec.minClients) return false;

@@ -1124,6 +1124,7 @@ export namespace cohort {
             action: string;
             jobId: string;
             specJson: string;
+            afterSeq: number;
             static create(properties: cohort.v1.Request.$Shape): cohort.v1.Request & cohort.v1.Request.$Shape;
             static create(properties?: cohort.v1.Request.$Properties): cohort.v1.Request;
             static encode(message: cohort.v1.Request.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1137,6 +1138,7 @@ export namespace cohort {
                 action?: (string|null);
                 jobId?: (string|null);
                 specJson?: (string|null);
+                afterSeq?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.Request.$Properties;

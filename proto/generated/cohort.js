@@ -8648,6 +8648,7 @@ export const cohort = $root.cohort = (() => {
              * @property {string|null} [action] Request action
              * @property {string|null} [jobId] Request jobId
              * @property {string|null} [specJson] Request specJson
+             * @property {number|null} [afterSeq] Request afterSeq
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -8712,6 +8713,14 @@ export const cohort = $root.cohort = (() => {
             Request.prototype.specJson = "";
 
             /**
+             * Request afterSeq.
+             * @member {number} afterSeq
+             * @memberof cohort.v1.Request
+             * @instance
+             */
+            Request.prototype.afterSeq = 0;
+
+            /**
              * Creates a new Request instance using the specified properties.
              * @function create
              * @memberof cohort.v1.Request
@@ -8751,6 +8760,8 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.jobId);
                 if (message.specJson != null && $Object.hasOwnProperty.call(message, "specJson") && message.specJson !== "")
                     writer.uint32(/* id 4, wireType 2 =*/34).string(message.specJson);
+                if (message.afterSeq != null && $Object.hasOwnProperty.call(message, "afterSeq") && message.afterSeq !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.afterSeq);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8829,6 +8840,15 @@ export const cohort = $root.cohort = (() => {
                                 message.specJson = value;
                             else
                                 delete message.specJson;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.afterSeq = value;
+                            else
+                                delete message.afterSeq;
                             continue;
                         }
                     }

@@ -7,17 +7,19 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Coordinator } from '../../coordinator/coordinator.ts';
+import { Coordinator, type RoundEvent } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { request, type RequestBody } from '../../client/request.ts';
 import { writeIdentityKey } from '../../client/keys.ts';
 import { ACTIONS, POLICY, ROLES, denial, type Action, type Role } from '../../core/auth/policy.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { CohortError } from '../../core/errors.ts';
+import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { until } from '../helpers/until.ts';
 
 let coordinator: Coordinator;
 let port: number;
@@ -41,6 +43,8 @@ beforeAll(async () => {
     daemons.push(d);
     d.start();
   }
+  // A researcher's job is checked against the datasets hospitals have offered: let them connect first.
+  await Promise.all(daemons.map((d) => new Promise<void>((resolve) => d.once('connected', () => resolve()))));
   const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
   ritasJob = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1, minClients: 2, targetClients: 2, privacy })) })).json as { jobId: string }).jobId;
   await done;
@@ -61,14 +65,15 @@ const outcome = async (name: string, body: RequestBody): Promise<string> => {
 };
 
 describe('the policy table', () => {
-  it('grants exactly: researchers submit and act on their own jobs, auditors read metadata, hospitals join, admins list/status/cancel', () => {
+  it('grants exactly: researchers submit and act on their own jobs, auditors read metadata and the ledger, hospitals join and read their own entries, admins manage', () => {
     const grid = Object.fromEntries(ROLES.map((r) => [r, ACTIONS.filter((a) => POLICY[a][r]).map((a) => `${a}:${POLICY[a][r]}`)]));
     expect(grid).toEqual({
-      admin: ['job.list:any', 'job.status:any', 'job.cancel:any'],
-      researcher: ['job.submit:any', 'job.list:own', 'job.status:own', 'job.cancel:own', 'job.download:own'],
-      auditor: ['job.list:any', 'job.status:any'],
-      hospital: ['job.join:any'],
+      admin: ['job.list:any', 'job.status:any', 'job.pause:any', 'job.resume:any', 'job.cancel:any', 'ledger.read:any'],
+      researcher: ['job.submit:any', 'job.list:own', 'job.status:own', 'job.pause:own', 'job.resume:own', 'job.cancel:own', 'job.download:own'],
+      auditor: ['job.list:any', 'job.status:any', 'ledger.read:any'],
+      hospital: ['job.join:any', 'ledger.read:own'],
     });
+    expect(denial('researcher', 'rita', 'ledger.read')).toMatch(/may not read the ledger/);
     expect(denial('researcher', 'rob', 'job.download', 'rita')).toMatch(/only its own jobs/);
     expect(denial('auditor', 'aud', 'job.download', 'rita')).toMatch(/may not download/);
   });
@@ -76,13 +81,15 @@ describe('the policy table', () => {
 
 describe('every role/action pair against a live coordinator', () => {
   const body = (a: Exclude<Action, 'job.join'>): RequestBody =>
-    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' ? { action: a } : { action: a, jobId: ritasJob };
+    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
   // Cancel last: it changes the job (already completed, so cancelling is a no-op that still needs the grant).
-  const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'job.cancel'] as const;
+  const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'ledger.read', 'job.pause', 'job.resume', 'job.cancel'] as const;
   for (const [name, role] of users.filter(([n]) => n !== 'h1' && n !== 'h2')) {
     for (const a of actions) {
       const owner = 'rita';
-      const expected = denial(role, name, a, a === 'job.submit' || a === 'job.list' ? undefined : owner) ? 'E_FORBIDDEN' : 'ok';
+      const granted = !denial(role, name, a, a === 'job.submit' || a === 'job.list' || a === 'ledger.read' ? undefined : owner);
+      // Rita's job has completed: a granted pause or resume reaches the job and is refused by its state.
+      const expected = !granted ? 'E_FORBIDDEN' : a === 'job.pause' || a === 'job.resume' ? 'E_JOB_STATE' : 'ok';
       it(`${role} ${name} ${a}: ${expected === 'ok' ? 'allowed' : 'denied'}`, async () => {
         expect(await outcome(name, body(a))).toBe(expected);
       });
@@ -155,5 +162,101 @@ describe('every role/action pair against a live coordinator', () => {
     expect(readFileSync(weights).length).toBe(4 * 4);
     writeFileSync(spec, JSON.stringify({ ...syntheticJob({ rounds: 1 }), model: { inputDim: 3, layers: [{ units: 1, activation: 'softmax' }] } }));
     expect((await cli('job', 'submit', spec, ...common)).err).toMatch(/E_JOB_SPEC: "model.layers.0.activation"/);
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('pause and resume on a live job', () => {
+  it('a paused job finishes the round in flight, stays paused (also in the store), and completes once its owner resumes it', async () => {
+    const paused = new Promise<string>((resolve) => {
+      const onRound = (e: RoundEvent) => {
+        if (!e.jobId.startsWith('pausable-') || e.record.round !== 1) return;
+        coordinator.off('round', onRound);
+        // Round 2 is already open when round 1's event fires: it is the round in flight.
+        coordinator.pauseJob(e.jobId, 'paused by the test');
+        resolve(e.jobId);
+      };
+      coordinator.on('round', onRound);
+    });
+    const spec = syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, name: 'pausable', privacy });
+    const id = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string }).jobId;
+    expect(await paused).toBe(id);
+    await until(() => coordinator.jobState(id)!.completedRounds === 2);
+    await sleep(500);
+    expect(coordinator.jobState(id)).toMatchObject({ status: 'paused', completedRounds: 2 });
+    expect(coordinator.database.getJob(id)!.status).toBe('paused');
+    expect((await as('aud', { action: 'job.status', jobId: id })).json).toMatchObject({ status: 'paused' });
+    expect(await outcome('rob', { action: 'job.resume', jobId: id })).toBe('E_FORBIDDEN');
+
+    const completed = new Promise<void>((resolve) => coordinator.on('job', (e) => e.jobId === id && e.status === 'completed' && resolve()));
+    expect((await as('rita', { action: 'job.resume', jobId: id })).json).toMatchObject({ jobId: id, status: 'running' });
+    await completed;
+    expect(coordinator.jobState(id)!.completedRounds).toBe(4);
+    expect(await outcome('rita', { action: 'job.pause', jobId: id })).toBe('E_JOB_STATE');
+  });
+});
+
+describe('reading the ledger over the authenticated connection', () => {
+  const parse = (e: SealedEntry) => JSON.parse(e.canonical) as LedgerEntry & { body: Record<string, unknown> };
+
+  it('an auditor reads every entry; a hospital only the entries that concern it', async () => {
+    const all = coordinator.database.ledgerEntries();
+    const page = (await as('aud', { action: 'ledger.read' })).json as { scope: string; entries: SealedEntry[]; more: boolean; coordinatorKey: string };
+    expect(page.scope).toBe('all');
+    expect(page.more).toBe(false);
+    expect(page.entries).toEqual(all);
+    expect(page.coordinatorKey).toBe(coordinator.database.ledgerKey());
+    const one = (await as('aud', { action: 'ledger.read', jobId: ritasJob })).json as { entries: SealedEntry[] };
+    expect(one.entries.length).toBeGreaterThan(2);
+    expect(one.entries.every((e) => parse(e).jobId === ritasJob)).toBe(true);
+
+    // h3 trained nothing: its own ledger is its enrolment and its denials.
+    const own = (await as('h3', { action: 'ledger.read' })).json as { scope: string; entries: SealedEntry[] };
+    expect(own.scope).toBe('own');
+    const expected = all.filter((e) => parse(e).body['subject'] === 'h3').map((e) => e.seq);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(own.entries.map((e) => e.seq)).toEqual(expected);
+  });
+
+  it('cohort ledger fetch verifies the whole chain for an auditor, each seal for a hospital, and fails under another key', async () => {
+    const run = async (...args: string[]) => {
+      try {
+        return { code: 0, out: (await promisify(execFile)('node', ['cohort.mjs', 'ledger', 'fetch', ...args], { encoding: 'utf8' })).stdout };
+      } catch (e) {
+        return { code: (e as { code: number }).code, out: String((e as { stdout: string }).stdout) };
+      }
+    };
+    const common = (who: string) => {
+      const key = join(dir, `${who}.key`);
+      if (!existsSync(key)) writeIdentityKey(key, ids[who]!);
+      return ['--coordinator', `ws://127.0.0.1:${port}`, '--name', who, '--identity', key];
+    };
+    const out = join(dir, 'fetched.json');
+    const aud = await run(...common('aud'), '--coordinator-key', coordinator.database.ledgerKey()!, '--out', out);
+    expect(aud.code).toBe(0);
+    expect(aud.out).toMatch(/^ledger OK: \d+ entries \(all\); checked the whole chain/);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { entries: unknown[] }).entries.length).toBe(coordinator.database.ledgerEntries().length);
+    const h3 = await run(...common('h3'));
+    expect(h3.code).toBe(0);
+    expect(h3.out).toMatch(/entries \(your own\); checked each entry's hash and seal/);
+    const wrong = await run(...common('aud'), '--coordinator-key', Buffer.from(ids.aud!.publicKey).toString('hex'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/^ledger FAILED at|^ledger FAILED: entry 1: bad-signature/);
+  });
+});
+
+describe('feature check at submission', () => {
+  it("refuses a job whose features no connected hospital's schema has, naming them", async () => {
+    const spec = syntheticJob({ rounds: 1, privacy, features: ['f0', 'f1', 'cholesterol'] });
+    try {
+      await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CohortError).code).toBe('E_JOB_FEATURES');
+      expect((e as CohortError).message).toMatch(/"cholesterol" is in no hospital's schema/);
+    }
+    const needsThree = syntheticJob({ rounds: 1, privacy, minClients: 3, targetClients: 3 });
+    expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(needsThree) })).toBe('E_JOB_FEATURES');
   });
 });

@@ -130,3 +130,51 @@ describe('JobMachine', () => {
     expect(run()).toEqual([a, b]);
   });
 });
+
+describe('JobMachine pause and resume', () => {
+  const started = () => {
+    const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
+    m.clientJoined('a', 0);
+    m.clientJoined('b', 0);
+    m.clientJoined('c', 0);
+    return m;
+  };
+
+  it('lets the round in flight finish, then opens no round until resumed', () => {
+    const m = started();
+    expect(of(m.pause('by rita'), 'status')[0]).toMatchObject({ status: 'paused', reason: 'by rita' });
+    expect(m.pause('again')).toEqual([]); // already paused: nothing new
+    let out: JobEffect[] = [];
+    for (const c of ['a', 'b', 'c']) out = m.submitUpdate(c, 1, upd([1, 1], 1), 10);
+    expect(of(out, 'roundCompleted')[0]!.record.round).toBe(1);
+    expect(sends(out).filter((s) => 'roundConfig' in s.body)).toHaveLength(0);
+    expect(sends(m.tick(100_000)).filter((s) => 'roundConfig' in s.body)).toHaveLength(0);
+    expect(m.status).toBe('paused');
+    expect(m.completedRounds).toBe(1);
+
+    const resumed = m.resume('by rita', 100_001);
+    expect(of(resumed, 'status')[0]!.status).toBe('running');
+    expect(sends(resumed).filter((s) => 'roundConfig' in s.body).map((s) => s.round)).toEqual([2, 2, 2]);
+  });
+
+  it('a job paused before its first round waits again on resume; finished or running jobs refuse the wrong transition', () => {
+    const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
+    m.pause('early');
+    m.clientJoined('a', 0);
+    m.clientJoined('b', 0);
+    expect(sends(m.clientJoined('c', 0))).toHaveLength(0); // three members, but paused
+    const out = m.resume('go', 1);
+    expect(of(out, 'status')[0]!.status).toBe('waiting');
+    expect(m.status).toBe('running'); // the tick that followed opened round 1
+    expect(() => m.resume('twice', 2)).toThrow(expect.objectContaining({ code: 'E_JOB_STATE' }));
+    m.cancel('stop');
+    expect(() => m.pause('late')).toThrow(expect.objectContaining({ code: 'E_JOB_STATE' }));
+  });
+
+  it('a job stored as paused comes back paused', () => {
+    const m = new JobMachine('j', spec, { completedRounds: 1, weights: w0, serverState: null, paused: true });
+    expect(m.status).toBe('paused');
+    for (const c of ['a', 'b', 'c']) expect(sends(m.clientJoined(c, 0))).toHaveLength(0);
+    expect(sends(m.resume('go', 1)).filter((s) => 'roundConfig' in s.body)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * What part of the ledger a reader may have (the `ledger.read` action of
+ * core/auth/policy.ts). Auditors and admins read every entry; a hospital reads
+ * its own ledger: the entries that name it (its spends, refusals, grants and
+ * denials) and the job-created / job-ended entries of jobs it took part in.
+ * Entries are sealed whole, so an entry is given whole or not at all.
+ */
+import { z } from 'zod';
+import type { LedgerEntry, SealedEntry } from './types.ts';
+
+/** Largest page of entries one reply carries, by count and by canonical text. */
+export const LEDGER_PAGE_ENTRIES = 1000;
+export const LEDGER_PAGE_CHARS = 4 * 1024 * 1024;
+
+export interface LedgerPage {
+  entries: SealedEntry[];
+  /** More entries follow: ask again after `lastSeq`. */
+  more: boolean;
+  /** The last seq this page covered (of the whole ledger, not only the entries given). */
+  lastSeq: number;
+}
+
+const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
+
+/** A `ledger.read` reply as a reader validates it: the page, the receipts of its entries, the sealing key. */
+export const ledgerPageReplySchema = z.object({
+  coordinatorKey: hex(64),
+  scope: z.enum(['all', 'own']),
+  entries: z.array(z.strictObject({ seq: z.number().int().min(1), canonical: z.string(), hash: hex(64), signature: hex(128) })).max(LEDGER_PAGE_ENTRIES),
+  receipts: z.array(z.strictObject({ seq: z.number().int().min(1), hospital: z.string(), signature: hex(128) })),
+  more: z.boolean(),
+  lastSeq: z.number().int().min(0),
+});
+export type LedgerPageReply = z.output<typeof ledgerPageReplySchema>;
+
+type Parsed = Pick<LedgerEntry, 'kind' | 'jobId'> & { body: Record<string, unknown> };
+
+/** Whether an entry names `hospital` itself (not only its job). */
+function names(e: Parsed, hospital: string): boolean {
+  const b = e.body;
+  switch (e.kind) {
+    case 'round':
+      return Array.isArray(b['participants']) && (b['participants'] as unknown[]).includes(hospital);
+    case 'budget-refusal':
+      return b['hospital'] === hospital;
+    case 'role-grant':
+    case 'access-denial':
+      return b['subject'] === hospital;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The entries of `all` (in seq order) that concern `hospital`. Two passes: the
+ * jobs it took part in are known only once its round and refusal entries are
+ * read, and a job's created entry comes before them.
+ */
+export function entriesConcerning(all: readonly SealedEntry[], hospital: string): SealedEntry[] {
+  // A quoted-name scan first: most entries never mention this hospital and need no parse.
+  const needle = JSON.stringify(hospital);
+  const parsed = new Map<number, Parsed>();
+  const jobs = new Set<string>();
+  for (const s of all) {
+    if (!s.canonical.includes(needle)) continue;
+    const e = JSON.parse(s.canonical) as Parsed;
+    parsed.set(s.seq, e);
+    if (names(e, hospital) && e.jobId && (e.kind === 'round' || e.kind === 'budget-refusal')) jobs.add(e.jobId);
+  }
+  return all.filter((s) => {
+    const e = parsed.get(s.seq);
+    if (e && names(e, hospital)) return true;
+    if (jobs.size === 0 || !s.canonical.includes('"job-')) return false;
+    const j = e ?? (JSON.parse(s.canonical) as Parsed);
+    return (j.kind === 'job-created' || j.kind === 'job-ended') && jobs.has(j.jobId);
+  });
+}
+
+/** One page of `entries` (seq order, already scoped) after `afterSeq`, within the page limits. */
+export function pageOf(entries: readonly SealedEntry[], afterSeq: number, lastSeqOfLedger: number): LedgerPage {
+  const out: SealedEntry[] = [];
+  let chars = 0;
+  for (const s of entries) {
+    if (s.seq <= afterSeq) continue;
+    if (out.length === LEDGER_PAGE_ENTRIES || (out.length > 0 && chars + s.canonical.length > LEDGER_PAGE_CHARS)) {
+      return { entries: out, more: true, lastSeq: out.at(-1)!.seq };
+    }
+    out.push(s);
+    chars += s.canonical.length;
+  }
+  return { entries: out, more: false, lastSeq: Math.max(afterSeq, lastSeqOfLedger) };
+}
