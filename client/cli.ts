@@ -1,8 +1,7 @@
 /** `cohort client start`: CLI glue around the hospital daemon. */
 import { Option, type Command } from 'commander';
 import { numberArg } from '../core/args.ts';
-import { BudgetStore } from './budget-store.ts';
-import { LocalLedger } from './local-ledger.ts';
+import { openHospitalState } from './hospital-state.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
 import { createLogger } from '../core/log.ts';
 import { CohortError } from '../core/errors.ts';
@@ -36,22 +35,25 @@ export function registerClient(program: Command): void {
       const schema = await loadSchemaFile(o.schema);
       const dataset = await readCsvDataset(o.data, schema);
       log.info({ hospital: o.name, train: dataset.train.n, test: dataset.test.n, dropped: dataset.report.rowsDropped }, 'local dataset ready');
-      let budget: BudgetStore | undefined;
+      const state = o.state ? openHospitalState(o.state) : undefined;
       if (o.budgetEpsilon !== undefined) {
-        if (!o.state) throw new CohortError('E_CONFIG_INVALID', '--budget-epsilon needs --state <file.db> to keep what has been spent');
-        budget = new BudgetStore(o.state);
-        budget.setBudget(dataset.schemaId, { epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant });
-        log.info({ epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant, spent: budget.summary(dataset.schemaId).spent.epsilon }, 'privacy budget enforced');
+        if (!state) throw new CohortError('E_CONFIG_INVALID', '--budget-epsilon needs --state <file.db> to keep what has been spent');
+        state.budget.setBudget(dataset.schemaId, { epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant });
+        log.info({ epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant, spent: state.budget.summary(dataset.schemaId).spent.epsilon }, 'privacy budget enforced');
       } else {
         log.warn('no privacy budget configured (--budget-epsilon): jobs are not limited by this hospital');
       }
-      const ledger = o.state ? new LocalLedger(o.state) : undefined;
+      // The budget is enforced only when set; the ledger copy and round outputs are kept whenever there is a state file.
+      const budget = o.budgetEpsilon !== undefined ? state?.budget : undefined;
       await loadTf(log);
       const tls = clientTlsFromFiles(o);
       const policy = o.policy ? parseHospitalPolicy(readJsonFile(o.policy)) : undefined;
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget } : {}), ...(ledger ? { ledger } : {}) });
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget, outputs: state!.outputs } : {}), ...(state ? { ledger: state.ledger } : {}) });
       daemon.start();
-      const shutdown = () => void daemon.stop().then(() => process.exit(0));
+      const shutdown = () => void daemon.stop().then(() => {
+        state?.close();
+        process.exit(0);
+      });
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });

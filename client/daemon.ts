@@ -6,6 +6,7 @@
  * leave this process; records never do.
  */
 import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
 import WebSocket from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
@@ -21,6 +22,7 @@ import { assertDpParams, evaluateModel, loadTf, trainDpSgd, trainLocal } from '.
 import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
 import type { BudgetStore } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
+import { weightsHash, type RoundOutput, type RoundOutputs } from './round-outputs.ts';
 import { ledgerPageReplySchema, type LedgerPageReply } from '../core/ledger/index.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
 import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
@@ -82,6 +84,12 @@ export interface ClientOptions {
    * checked against what it charged, kept, and receipted when it agrees.
    */
   ledger?: LocalLedger;
+  /**
+   * Where a record-level DP round's output is kept before it is sent, so a
+   * retried round re-sends it instead of training and charging again
+   * (client/round-outputs.ts). Used with `budget`.
+   */
+  outputs?: RoundOutputs;
 }
 
 export type SecAggPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask';
@@ -256,6 +264,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         this.log.info({ job: env.jobId, kind, reason: env.jobEvent?.reason }, 'job event');
         if (kind !== 'STARTED') {
           if (this.jobs.has(env.jobId)) this.opts.budget?.closeJob(this.opts.dataset.schemaId, env.jobId);
+          this.opts.outputs?.forgetJob(this.opts.dataset.schemaId, env.jobId);
           this.jobs.delete(env.jobId);
           this.sessions.get(env.jobId)?.client.forget();
           this.sessions.delete(env.jobId);
@@ -437,10 +446,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!cfg.train) return;
     const dp = dpSgdParams(spec);
     if (dp) assertDpParams(dp); // an invalid job must not cost budget before it fails
-    if (cfg.via !== this.ws || !this.chargeRound(spec, cfg)) return;
+    if (cfg.via !== this.ws) return;
+    const out = await this.trainOnce(spec, cfg, async () => {
+      const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
+      return dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, job);
+    });
+    if (!out) return;
     this.trained.add(`${cfg.jobId}/${cfg.round}`);
-    const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
-    const out = dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, job);
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
     if (!cfg.secagg) {
       if (!spec.secureAggregation.enabled) this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
@@ -464,6 +476,38 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.sessions.set(cfg.jobId, { round: cfg.round, client, via: cfg.via, input, minSurvivors: codec.minSurvivors });
     if (this.crashes(cfg.jobId, cfg.round, 'advertise', cfg.via)) return;
     this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: client.advertise() }, cfg.via);
+  }
+
+  /**
+   * Charges and trains a round, at most once per round for record-level DP:
+   * a retried round whose output was kept re-sends it; one charged but whose
+   * output was never kept (so never sent) trains again at no new charge.
+   * Null when the budget refuses.
+   */
+  private async trainOnce(spec: JobSpec, cfg: RoundWork, train: () => Promise<RoundOutput>): Promise<RoundOutput | null> {
+    const { budget, outputs } = this.opts;
+    const dataset = this.opts.dataset.schemaId;
+    const keep = spec.privacy?.unit === 'record' && budget && outputs ? outputs : null;
+    const start = keep ? weightsHash(cfg.weights) : '';
+    if (keep && isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec))) {
+      const kept = keep.get(dataset, cfg.jobId, cfg.round, start);
+      if (kept) {
+        this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: sending this round\'s DP output again (no new charge)');
+        return kept;
+      }
+      // Charged, but no output from this start was kept: either none was ever made (so none left this
+      // hospital) or it was made from other weights, which would be a new mechanism and is charged.
+      if (!keep.hasRound(dataset, cfg.jobId, cfg.round)) {
+        this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: charged before any output left; training it at no new charge');
+        const out = await train();
+        keep.put(dataset, cfg.jobId, cfg.round, start, out);
+        return out;
+      }
+    }
+    if (!this.chargeRound(spec, cfg)) return null;
+    const out = await train();
+    keep?.put(dataset, cfg.jobId, cfg.round, start, out);
+    return out;
   }
 
   private crashes(jobId: string, round: number, phase: SecAggPhase, via: WebSocket): boolean {

@@ -17,7 +17,7 @@ import type { JobSpec, JobSpecInput, StrategyName } from '../core/job/spec.ts';
 import { stepsPerRound } from '../core/job/privacy.ts';
 import type { SpendReport } from '../core/privacy/spend.ts';
 import { BudgetStore } from '../client/budget-store.ts';
-import { LocalLedger } from '../client/local-ledger.ts';
+import { openHospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-cli.ts';
 import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
@@ -162,16 +162,15 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const port = await coordinator.listen();
   // Each hospital keeps its own budget database, as a real site would.
   const statePath = (c: string) => dbPath.replace(/(\.db)?$/, `-${c}-state.db`);
-  const budgets = opts.dp ? Object.fromEntries(CENTERS.map((c) => {
-    const store = new BudgetStore(statePath(c));
-    store.setBudget(data[c]!.schemaId, { epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon, delta: opts.dp!.delta ?? DEFAULTS.dp.delta, accountant: opts.dp!.accountant ?? 'pld' });
-    return [c, store];
+  const states = opts.dp ? Object.fromEntries(CENTERS.map((c) => {
+    const state = openHospitalState(statePath(c));
+    state.budget.setBudget(data[c]!.schemaId, { epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon, delta: opts.dp!.delta ?? DEFAULTS.dp.delta, accountant: opts.dp!.accountant ?? 'pld' });
+    return [c, state];
   })) : null;
-  // Each hospital keeps its copy of the ledger entries recording its spend in the same state database.
-  const ledgers = budgets ? Object.fromEntries(CENTERS.map((c) => [c, new LocalLedger(statePath(c))])) : null;
+  const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
   const clients = CENTERS.map((c) => new ClientDaemon({
     coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair(),
-    ...(budgets ? { budget: budgets[c]!, ledger: ledgers![c]! } : {}),
+    ...(states ? { budget: states[c]!.budget, ledger: states[c]!.ledger, outputs: states[c]!.outputs } : {}),
   }));
   const roundTimesMs: number[] = [];
   try {
@@ -209,8 +208,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await coordinator.close();
-    for (const b of Object.values(budgets ?? {})) b.close();
-    for (const l of Object.values(ledgers ?? {})) l.close();
+    for (const st of Object.values(states ?? {})) st.close();
   }
 }
 

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ClientDaemon } from '../../client/daemon.ts';
-import { BudgetStore } from '../../client/budget-store.ts';
-import { LocalLedger } from '../../client/local-ledger.ts';
+import { openHospitalState } from '../../client/hospital-state.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { modelHash } from '../../coordinator/ledger.ts';
@@ -65,12 +64,12 @@ describe('coordinator crash between aggregation and commit', () => {
     const port = await first.port;
     const names = ['h0', 'h1', 'h2'];
     const states = names.map((n) => join(dir, `${n}-state.db`));
+    const hospitals = names.map((_, i) => openHospitalState(states[i]!));
+    cleanups.push(() => { for (const h of hospitals) h.close(); });
     const clients = names.map((name, i) => {
-      const budget = new BudgetStore(states[i]!);
+      const { budget, ledger, outputs } = hospitals[i]!;
       budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-      const ledger = new LocalLedger(states[i]!);
-      cleanups.push(() => { budget.close(); ledger.close(); });
-      return new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(300 + i), identity: ed25519KeyPair(), budget, ledger, backoffMinMs: 50, backoffMaxMs: 200 });
+      return new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(300 + i), identity: ed25519KeyPair(), budget, ledger, outputs, backoffMinMs: 50, backoffMaxMs: 200 });
     });
     cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
     for (const c of clients) c.start();
@@ -116,6 +115,8 @@ describe('coordinator crash between aggregation and commit', () => {
       expect((e.body as RoundBody).modelHash).toBe(modelHash(bytesToVector(w, 4)));
     }
     expect(done.entries.map((e) => e.kind)).toContain('job-ended');
+    // Round 3 ran twice (before the crash, and after the restart with fresh keys) but each hospital paid for it once.
+    for (const h of hospitals) expect(h.budget.spends('synthetic-v1').map((x) => x.round)).toEqual([1, 2, 3, 4]);
     const report = verifyFiles({ db, hospitalLedger: states });
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);

@@ -1,0 +1,88 @@
+/**
+ * A retried round costs a record-level DP hospital nothing more: the round's
+ * privatised output is kept before it leaves and sent again on retry
+ * (client/round-outputs.ts), with fresh secure-aggregation keys and masks.
+ * The control run without the kept outputs charges the retried round twice,
+ * so the assertion can fail.
+ */
+import { describe, it, expect, afterAll, vi } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { openHospitalState } from '../../client/hospital-state.ts';
+import { SecAggClient, ed25519KeyPair } from '../../core/secagg/index.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  vi.restoreAllMocks();
+});
+
+const advertised: string[] = [];
+const advertise = SecAggClient.prototype.advertise;
+vi.spyOn(SecAggClient.prototype, 'advertise').mockImplementation(function (this: SecAggClient) {
+  const a = advertise.call(this);
+  advertised.push(Buffer.from(a.cPk!).toString('hex'), Buffer.from(a.sPk!).toString('hex'));
+  return a;
+});
+
+/** Runs a 2-round job in which round 1's first attempt fails after every hospital trained (two vanish before unmasking). */
+async function run(keepOutputs: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'cohort-retry-'));
+  const coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0 });
+  const port = await coordinator.listen();
+  cleanups.push(() => coordinator.close());
+  const names = ['h0', 'h1', 'h2'];
+  const failed: number[] = [];
+  coordinator.on('roundFailed', (e) => failed.push(e.round));
+  const crashed = new Set<string>();
+  const states = names.map((n, i) => {
+    const st = openHospitalState(join(dir, `${n}.db`));
+    st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+    cleanups.push(() => st.close());
+    const d = new ClientDaemon({
+      coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(60 + i), identity: ed25519KeyPair(),
+      budget: st.budget, ledger: st.ledger, ...(keepOutputs ? { outputs: st.outputs } : {}), backoffMinMs: 20, backoffMaxMs: 100,
+      // Round 1, first attempt only: h1 and h2 vanish before unmasking, after sending their masked inputs.
+      crashBefore: ({ round, phase }) => {
+        if (round !== 1 || phase !== 'unmask' || n === 'h0' || crashed.has(n)) return false;
+        crashed.add(n);
+        return true;
+      },
+    });
+    cleanups.push(() => d.stop());
+    return { st, d };
+  });
+  const done = new Promise<void>((resolve, reject) => coordinator.on('job', (e) => (e.status === 'completed' ? resolve() : e.status === 'failed' && reject(new Error(e.reason)))));
+  coordinator.submitJob(syntheticJob({
+    rounds: 2, minClients: 3, targetClients: 3, roundTimeoutMs: 2500,
+    privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' },
+  }));
+  for (const { d } of states) d.start();
+  await done;
+  const spends = states.map(({ st }) => st.budget.spends('synthetic-v1').map((h) => h.round));
+  return { failed, spends, db: join(dir, 'c.db'), stateFiles: names.map((n) => join(dir, `${n}.db`)) };
+}
+
+describe('a retried record-level DP round', () => {
+  it('is charged once per hospital, sent again with fresh keys, and the ledger agrees', async () => {
+    advertised.length = 0;
+    const r = await run(true);
+    expect(r.failed).toEqual([1]); // the first attempt of round 1 failed and was retried
+    for (const rounds of r.spends) expect(rounds).toEqual([1, 2]); // not [1, 1, 2]
+    // Every attempt drew new key pairs (and with them new mask seeds): none repeats.
+    expect(advertised.length).toBeGreaterThanOrEqual(2 * 3 * 3);
+    expect(new Set(advertised).size).toBe(advertised.length);
+    expect(verifyFiles({ db: r.db, hospitalLedger: r.stateFiles }).ok).toBe(true);
+  }, 60_000);
+
+  it('without kept outputs (the control), the retry is charged again', async () => {
+    const r = await run(false);
+    expect(r.failed).toEqual([1]);
+    for (const rounds of r.spends) expect(rounds).toEqual([1, 1, 2]);
+  }, 60_000);
+});
