@@ -59,7 +59,7 @@ async function run(keepOutputs: boolean) {
   });
   const done = new Promise<void>((resolve, reject) => coordinator.on('job', (e) => (e.status === 'completed' ? resolve() : e.status === 'failed' && reject(new Error(e.reason)))));
   coordinator.submitJob(syntheticJob({
-    rounds: 2, minClients: 3, targetClients: 3, roundTimeoutMs: 2500,
+    rounds: 2, minClients: 3, targetClients: 3, roundTimeoutMs: 8000,
     privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' },
   }));
   for (const { d } of states) d.start();
