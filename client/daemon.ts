@@ -90,6 +90,8 @@ export interface ClientOptions {
    * (client/round-outputs.ts). Used with `budget`.
    */
   outputs?: RoundOutputs;
+  /** This host's clock (Unix ms) for handshake timestamps; Date.now unless a test or the chaos harness skews it. */
+  clock?: () => number;
 }
 
 export type SecAggPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask';
@@ -292,7 +294,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (this.seq > 0) throw new CohortError('E_WIRE_UNEXPECTED', 'a second challenge on one connection');
     const c = env.challenge!;
     const d = this.opts.dataset;
-    const timestampMs = Date.now();
+    const timestampMs = (this.opts.clock ?? Date.now)();
     const handshakeSignature = signHandshake(
       { nonce: c.nonce ?? new Uint8Array(0), coordinatorId: c.coordinatorId ?? '', timestampMs, name: this.name, publicKey: this.opts.identity.publicKey },
       this.opts.identity.secretKey,

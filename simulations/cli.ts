@@ -1,5 +1,6 @@
 /** `cohort simulate ...`: runs scenarios and prints their figures. */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { intArg, numberArg } from '../core/args.ts';
 import { CohortError } from '../core/errors.ts';
@@ -9,6 +10,8 @@ import { createLogger } from '../core/log.ts';
 import { STRATEGIES, type StrategyName } from '../core/job/spec.ts';
 import { CENTERS, DEFAULTS, runFedHeartDisease, type DpOptions, type FedHeartResult } from './fed-heart-disease.ts';
 import { PHASES, runDropouts } from './dropouts.ts';
+import { runChaos, type ChaosReport } from './chaos/run.ts';
+import { MIN_CHAOS_CLIENTS, MIN_CHAOS_ROUNDS } from './chaos/plan.ts';
 
 function seedList(v: string): number[] {
   return v.split(',').map((s) => intArg(0, 0xffffffff)(s.trim()));
@@ -81,6 +84,48 @@ export function registerSimulate(program: Command): void {
       process.stdout.write(`${t.toString()}\nrounds completed ${r.roundsCompleted}, failed attempts ${r.roundsFailed}, final pooled accuracy ${r.finalAccuracy.toFixed(3)}\n`);
       if (o.json) writeFileSync(o.json, `${JSON.stringify(r, nanSafe, 2)}\n`);
     });
+  simulate
+    .command('chaos')
+    .description('a coordinator and hospital daemons in their own processes under scheduled faults (client killed before each secure-aggregation phase, coordinator SIGKILL mid-round, link stalls and cuts, restarts, clock skew, a slow link, garbage frames); compared with a fault-free run of the same seed')
+    .option('--clients <n>', 'number of hospitals', intArg(MIN_CHAOS_CLIENTS, 64), 8)
+    .option('--rounds <n>', 'training rounds', intArg(MIN_CHAOS_ROUNDS, 100), 8)
+    .option('--seed <s>', 'seed for the fault plan, data and training', intArg(0, 0xffffffff), 1)
+    .option('--no-baseline', 'skip the fault-free run')
+    .option('--workdir <dir>', "keep every process's databases, keys and logs here (default: a temporary directory)")
+    .option('--json <path>', 'also write the report as JSON')
+    .action(async (o: { clients: number; rounds: number; seed: number; baseline: boolean; workdir?: string; json?: string }) => {
+      const say = (line: string) => void process.stderr.write(`${line}\n`);
+      const sub = (name: string) => (o.workdir ? join(o.workdir, name) : undefined);
+      let baseline: number | null = null;
+      if (o.baseline) {
+        say('fault-free run (the baseline)...');
+        const b = await runChaos({ clients: o.clients, rounds: o.rounds, seed: o.seed, faults: false, ...(sub('baseline') ? { workdir: sub('baseline')! } : {}) });
+        if (b.jobStatus !== 'completed') throw new CohortError('E_JOB_FAILED', `the fault-free run ended ${b.jobStatus}`);
+        baseline = b.finalAccuracy;
+      }
+      say('chaos run...');
+      const r = await runChaos({ clients: o.clients, rounds: o.rounds, seed: o.seed, onEvent: say, ...(sub('chaos') ? { workdir: sub('chaos')! } : {}) });
+      const report = { ...r, baselineAccuracy: baseline, accuracyGap: baseline === null ? null : Math.abs(r.finalAccuracy - baseline) };
+      process.stdout.write(formatChaos(report));
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(report, nanSafe, 2)}\n`);
+      if (r.jobStatus !== 'completed' || !r.ledger.ok || !r.epsilonMatches) process.exitCode = 1;
+    });
+}
+
+function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; accuracyGap: number | null }): string {
+  const faults = new Table({ head: ['fault', 'where', 'fired'] });
+  for (const f of r.faultsInjected) {
+    const where = [('client' in f ? f.client : ''), ('round' in f ? `round ${f.round}` : 'whole run'), ('phase' in f ? `before ${f.phase}` : '')].filter(Boolean).join(', ');
+    faults.push([f.kind, where, f.fired ? 'yes' : 'no']);
+  }
+  const eps = new Table({ head: ['hospital', 'epsilon (ledger)', 'epsilon (accountant)', 'rounds in sum', 'rounds charged', 'charged twice'] });
+  for (const [h, e] of Object.entries(r.epsilon)) eps.push([h, e.ledger.toFixed(6), e.accountant.toFixed(6), e.roundsInSum, e.chargedRounds.length, e.duplicateCharges]);
+  return `${faults.toString()}\n${eps.toString()}\n`
+    + `job ${r.jobStatus}: ${r.roundsCompleted} of ${r.rounds} rounds completed, ${r.roundsRetried} retried; coordinator restarted ${r.coordinatorRestarts}x, clients ${r.clientRestarts}x\n`
+    + `epsilon per hospital ${r.epsilonMatches ? 'equals' : 'DOES NOT equal'} the accountant's for the rounds it was in; ledger ${r.ledger.ok ? 'verifies' : `FAILS: ${r.ledger.failures[0]}`} (${r.ledger.entries} entries, ${r.ledger.receiptsVerified} receipts)\n`
+    + (r.garbage ? `garbage: ${r.garbage.frames} frames over ${r.garbage.connections} connections, closed with ${JSON.stringify(r.garbage.closes)}\n` : '')
+    + `final accuracy ${r.finalAccuracy.toFixed(3)}${r.baselineAccuracy === null ? '' : ` vs fault-free ${r.baselineAccuracy.toFixed(3)} (gap ${r.accuracyGap!.toFixed(3)})`}\n`
+    + `files: ${r.workdir}\n`;
 }
 
 function progress(label: string) {
