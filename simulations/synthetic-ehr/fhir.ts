@@ -158,7 +158,8 @@ export function toFhir(p: SyntheticPatient): PatientResources {
 export const bundleHead = (site: string, timestamp: string) =>
   `{"resourceType":"Bundle","id":${JSON.stringify(`${site}-export`)},"type":"collection","timestamp":${JSON.stringify(timestamp)},"entry":[`;
 
-export const bundleEntry = (site: string, resource: FhirResource) =>
-  JSON.stringify({ fullUrl: `${fhirBase(site)}/${resource.resourceType}/${resource.id}`, resource });
+/** `resourceJson` is JSON.stringify(resource), passed in so a writer that also emits NDJSON serialises each resource once. */
+export const bundleEntry = (site: string, resource: FhirResource, resourceJson = JSON.stringify(resource)) =>
+  `{"fullUrl":${JSON.stringify(`${fhirBase(site)}/${resource.resourceType}/${resource.id}`)},"resource":${resourceJson}}`;
 
 export const BUNDLE_TAIL = ']}\n';

@@ -12,4 +12,4 @@ export { SYSTEM, MEASURES, MEASURE_KEYS, SMOKING, SMOKING_STATUS, GENOTYPE, COND
 export { toFhir, bundleHead, bundleEntry, BUNDLE_TAIL, type PatientResources, type FhirResource, type FhirPatient, type FhirObservation, type FhirCondition } from './fhir.ts';
 export { CSV_HEADER, CSV_HEADER_LINE, csvField, csvLine, csvValues, csvRow, type CsvColumn } from './csv.ts';
 export { identifiersOf, addIdentifiers, emptySiteIdentifiers, IDENTIFIER_KINDS, type IdentifierKind, type PatientIdentifiers, type SiteIdentifiers } from './identifiers.ts';
-export { writeSyntheticHospitals, writeSite, SYNTHETIC_FORMATS, type SyntheticFormat, type WriteSyntheticHospitalsOptions, type WrittenHospital, type SiteFiles } from './write.ts';
+export { writeSyntheticHospitals, SYNTHETIC_FORMATS, type SyntheticFormat, type WriteSyntheticHospitalsOptions, type WrittenHospital, type SiteFiles } from './write.ts';

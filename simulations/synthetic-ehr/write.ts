@@ -142,13 +142,23 @@ export async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
       if (identifiers) addIdentifiers(identifiers, p);
       if (csv) await csv.write(csvRow(p));
       if (!bundle && !ndjson) continue;
+      // One write per file per patient, each resource serialised once.
       const { patient, observations, conditions } = toFhir(p);
+      let entries = '';
+      const lines = { Patient: '', Observation: '', Condition: '' };
       for (const resource of [patient, ...observations, ...conditions]) {
+        const json = JSON.stringify(resource);
         if (bundle) {
-          await bundle.write(`${first ? '\n' : ',\n'}${bundleEntry(o.site, resource)}`);
+          entries += `${first ? '\n' : ',\n'}${bundleEntry(o.site, resource, json)}`;
           first = false;
         }
-        if (ndjson) await ndjson[resource.resourceType].write(`${JSON.stringify(resource)}\n`);
+        lines[resource.resourceType] += `${json}\n`;
+      }
+      if (bundle) await bundle.write(entries);
+      if (ndjson) {
+        await ndjson.Patient.write(lines.Patient);
+        await ndjson.Observation.write(lines.Observation);
+        await ndjson.Condition.write(lines.Condition);
       }
     }
     if (bundle) await bundle.write(BUNDLE_TAIL);

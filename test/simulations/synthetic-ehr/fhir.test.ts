@@ -9,7 +9,7 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const FHIR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const FHIR_DATETIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 const ALLOWED_SYSTEMS = new Set<string>(Object.values(SYSTEM));
-const LOINC_UNITS = new Map(Object.values(MEASURES).map((m) => [m.loinc, m]));
+const LOINC_UNITS = new Map<string, (typeof MEASURES)[keyof typeof MEASURES]>(Object.values(MEASURES).map((m) => [m.loinc, m]));
 const SMOKING_CODES = new Set<string>(Object.values(SMOKING).map((s) => s.snomed));
 
 /** Every code-system or identifier-system URI in a resource (telecom's `system` is a ContactPoint kind, not a URI). */
@@ -53,8 +53,7 @@ describe('toFhir', () => {
       }
     }
     // Another site's references point at none of this site's patients.
-    const other = siteResources('h2', 50).resources.filter((r) => r.resourceType !== 'Patient');
-    for (const r of other) if (r.resourceType !== 'Patient') expect(patientIds.has(r.subject.reference.slice('Patient/'.length))).toBe(false);
+    for (const r of siteResources('h2', 50).resources) if (r.resourceType !== 'Patient') expect(patientIds.has(r.subject.reference.slice('Patient/'.length))).toBe(false);
   });
 
   it('codes only from the listed systems', () => {
