@@ -11,7 +11,7 @@ import { formatIssues } from '../../core/job/spec.ts';
 import { deriveSeed, seededRng, type SeededRng } from '../../core/rng.ts';
 import { MEASURES, NOISE_CONDITIONS, type Genotype, type MeasureKey, type Smoking } from './codes.ts';
 import { AREA_CODES, FAMILY, FEMALE_GIVEN, MALE_GIVEN, PLACES, STREET_NAMES, STREET_SUFFIXES, UNIT_PREFIXES, type Place } from './names.ts';
-import { siteProfileSchema, type SiteProfile } from './profiles.ts';
+import { siteNameSchema, siteProfileSchema, type SiteProfile } from './profiles.ts';
 import { fhirBase, type ConditionRecord, type Measurement, type Sex, type SyntheticPatient } from './record.ts';
 import { cadLogit, sigmoid } from './risk.ts';
 
@@ -35,9 +35,12 @@ export interface GenerateSiteOptions {
   asOf?: string;
 }
 
+/** Seeds are 32-bit (core/rng.ts), signed or not. */
+export const seedSchema = z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1);
+
 const optionsSchema = z.object({
-  seed: z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1),
-  site: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens'),
+  seed: seedSchema,
+  site: siteNameSchema,
   patients: z.number().int().min(0).max(MAX_PATIENTS_PER_SITE),
   profile: siteProfileSchema,
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'a calendar date').optional(),

@@ -15,8 +15,11 @@ export const MAX_SITES = 1000;
 
 const probability = z.number().min(0).max(1);
 
+/** Site and profile names: they go into URLs and directory names. */
+export const siteNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens');
+
 export const siteProfileSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens'),
+  name: siteNameSchema,
   /** Adult ages, normal then clipped to [18, 95]. */
   age: z.object({ mean: z.number().min(18).max(95), sd: z.number().min(0).max(40) }).strict(),
   femaleShare: probability,

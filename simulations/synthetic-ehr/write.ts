@@ -11,7 +11,7 @@ import { CohortError } from '../../core/errors.ts';
 import { formatIssues } from '../../core/job/spec.ts';
 import { CSV_HEADER_LINE, csvRow } from './csv.ts';
 import { BUNDLE_TAIL, bundleEntry, bundleHead, toFhir, type FhirResource } from './fhir.ts';
-import { DEFAULT_AS_OF, MAX_PATIENTS_PER_SITE, generateSite } from './generator.ts';
+import { DEFAULT_AS_OF, MAX_PATIENTS_PER_SITE, generateSite, seedSchema } from './generator.ts';
 import { addIdentifiers, emptySiteIdentifiers, type SiteIdentifiers } from './identifiers.ts';
 import { MAX_SITES, siteProfileSchema, siteProfiles, type SiteProfile } from './profiles.ts';
 
@@ -57,7 +57,7 @@ const optionsSchema = z.object({
   dir: z.string().min(1),
   hospitals: z.number().int().min(1).max(MAX_SITES),
   patientsPerHospital: z.number().int().min(0).max(MAX_PATIENTS_PER_SITE),
-  seed: z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1),
+  seed: seedSchema,
   formats: z.array(z.enum(SYNTHETIC_FORMATS)).min(1).refine((f) => new Set(f).size === f.length, 'no format twice').optional(),
   profiles: z.array(siteProfileSchema).optional(),
   asOf: z.string().optional(),
