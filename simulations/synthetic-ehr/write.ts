@@ -92,7 +92,7 @@ export async function writeSyntheticHospitals(options: WriteSyntheticHospitalsOp
   return { dir: o.dir, hospitals };
 }
 
-export interface WriteSiteOptions {
+interface WriteSiteOptions {
   dir: string;
   site: string;
   seed: number;
@@ -104,7 +104,7 @@ export interface WriteSiteOptions {
 }
 
 /** One hospital's files, from one pass over its patient stream. */
-export async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
+async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
   const asOf = o.asOf ?? DEFAULT_AS_OF;
   const patients = generateSite({ seed: o.seed, site: o.site, patients: o.patients, profile: o.profile, asOf });
   await mkdir(o.dir, { recursive: true });
