@@ -20,7 +20,7 @@ export interface PrepareOptions {
   /** The site secret keying pseudonyms and date shifts; required when the schema has either. */
   secret?: Uint8Array;
   /** Counts the reader already made (records rejected before they were rows, values turned missing). */
-  reader?: () => { recordsRejected: Readonly<Record<string, number>>; valuesRejected: Readonly<Record<string, number>> };
+  reader?: () => { recordsRejected: Readonly<Record<string, number>>; valuesRejected: Readonly<Record<string, number>>; ignored?: Readonly<Record<string, number>> };
   /** Classes smaller than this are flagged in the k-anonymity report. */
   kThreshold?: number;
 }
@@ -68,6 +68,7 @@ export async function prepareDataset(
     rowsDropped: sorted(dropped),
     recordsRejected: sorted(new Map(Object.entries(fromReader.recordsRejected))),
     valuesRejected: sorted(new Map(Object.entries(fromReader.valuesRejected))),
+    ...(fromReader.ignored ? { recordsIgnored: sorted(new Map(Object.entries(fromReader.ignored))) } : {}),
     columns: columnReports(schema, plan, tally),
     ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
   };

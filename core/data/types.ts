@@ -73,6 +73,8 @@ export interface IntakeReport {
   readonly recordsRejected: Readonly<Record<string, number>>;
   /** Single values the reader rejected (the cell became missing), by reason code (e.g. "unit:sbp"). */
   readonly valuesRejected: Readonly<Record<string, number>>;
+  /** Records read but deliberately not used (another FHIR resource type, an undeclared code), by reason. */
+  readonly recordsIgnored?: Readonly<Record<string, number>>;
   readonly columns: readonly ColumnReport[];
   /** Undefined when the schema declares no quasi-identifier. */
   readonly kAnonymity?: KAnonymity;
