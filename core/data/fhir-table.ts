@@ -43,6 +43,8 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 export class FhirTable {
   readonly header: readonly string[];
   private readonly patients = new Map<string, PatientState>();
+  /** Patients in the order their Patient resources came: rows do not depend on which file is read first. */
+  private readonly order: PatientState[] = [];
   private readonly rejected = new Map<string, number>();
   private readonly valueRejected = new Map<string, number>();
   private readonly ignoredCounts = new Map<string, number>();
@@ -101,7 +103,7 @@ export class FhirTable {
 
   /** Rows of patients that have a Patient resource; references to others are counted as rejected. */
   *rows(): Iterable<string[]> {
-    for (const s of this.patients.values()) if (s.hasPatient) yield s.cells;
+    for (const s of this.order) yield s.cells;
   }
 
   counts(): { recordsRejected: Record<string, number>; valuesRejected: Record<string, number>; ignored: Record<string, number> } {
@@ -136,6 +138,7 @@ export class FhirTable {
     if (s.hasPatient) return this.reject('fhir:duplicate-patient');
     s.hasPatient = true;
     s.refs = 0;
+    this.order.push(s);
     for (const { at, src } of this.patientCols) s.cells[at] = patientElement(r, src) ?? '';
   }
 
