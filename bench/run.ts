@@ -6,7 +6,8 @@
  * default run and named explicitly: `npm run bench secagg` (or only
  * Bonawitz et al.'s setting: `npm run bench secagg-bonawitz`, ~3 minutes).
  * `ledger` (about 2 minutes: a 10^5-entry privacy ledger built and audited)
- * is left out too: `npm run bench ledger`.
+ * is left out too: `npm run bench ledger`; so is `intake` (about 1-2 minutes:
+ * 10^6 CSV rows, 10^5 FHIR patients, a 1 GiB line): `npm run bench intake`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -16,6 +17,7 @@ import { benchPrg } from './secagg-prg.ts';
 import { BONAWITZ, allCases, formatResult, runCase } from './secagg.ts';
 import { benchLedger, formatLedger } from './ledger.ts';
 import { benchConnections, formatConnections } from './connections.ts';
+import { benchIntake, formatIntake } from './intake.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -85,6 +87,11 @@ BENCHES.ledger = async () => {
   return { json: r, lines: formatLedger(r) };
 };
 
+BENCHES.intake = async () => {
+  const r = await benchIntake((line) => process.stderr.write(`${line}\n`));
+  return { json: r, lines: formatIntake(r) };
+};
+
 BENCHES['secagg-bonawitz'] = async () => {
   const lines: string[] = [];
   const bonawitz = runBonawitz((line) => {
@@ -94,7 +101,7 @@ BENCHES['secagg-bonawitz'] = async () => {
 };
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && n !== 'ledger');
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && n !== 'ledger' && n !== 'intake');
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}\n`);
