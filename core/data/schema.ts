@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { parseDate } from './generalize.ts';
 
 /** Most columns a schema may declare; bounds the header check and the plan. */
 export const MAX_COLUMNS = 4096;
@@ -43,8 +44,11 @@ export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
 /** A UCUM unit code (https://ucum.org), e.g. "mm[Hg]", "kg/m2", "mg/dL", "%", "/min". */
 const ucum = z.string().min(1).max(32).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
-/** A calendar date as FHIR writes it: YYYY, YYYY-MM or YYYY-MM-DD. */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A calendar date, YYYY-MM-DD (checked to exist). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((d) => parseDate(d) !== undefined, 'not a calendar date');
 const codeText = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 
 /** Code systems a Condition source may list, by short name (URIs in fhir-codes.ts). */

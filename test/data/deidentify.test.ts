@@ -80,7 +80,10 @@ describe('generalisation (45 CFR 164.514(b)(2))', () => {
   it('refuses bands that start above 90 (no top code) in the schema', async () => {
     const s = JSON.parse(readFileSync(new URL('./fixtures/synthetic-ehr.csv.schema.json', import.meta.url), 'utf8'));
     s.columns[7].bands = [0, 50, 95];
-    expect((await caught(() => parseDatasetSchema(s))).code).toBe('E_SCHEMA_INVALID');
+    expect((await caught(() => parseDatasetSchema(s))).message).toContain('"columns.7.bands.2"');
+    s.columns[7].bands = [0, 50, 90];
+    s.columns[7].asOf = '2025-02-30';
+    expect((await caught(() => parseDatasetSchema(s))).message).toContain('"columns.7.asOf"');
   });
 
   it('reads genotypes as allele counts', () => {
