@@ -6,9 +6,10 @@
  * default run and named explicitly: `npm run bench secagg` (or only
  * Bonawitz et al.'s setting: `npm run bench secagg-bonawitz`, ~3 minutes).
  * `ledger` (about 2 minutes: a 10^5-entry privacy ledger built and audited)
- * is left out too: `npm run bench ledger`, and so is `synthetic-ehr` (about
+ * is left out too: `npm run bench ledger`; so are `synthetic-ehr` (about
  * 2 minutes and 3 GB of temporary files: 10^5 patients per format, 10^6 as
- * CSV): `npm run bench synthetic-ehr`.
+ * CSV) and `intake` (about 1-2 minutes: 10^6 CSV rows, 10^5 FHIR patients, a
+ * 1 GiB line): `npm run bench synthetic-ehr`, `npm run bench intake`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -19,6 +20,7 @@ import { BONAWITZ, allCases, formatResult, runCase } from './secagg.ts';
 import { benchLedger, formatLedger } from './ledger.ts';
 import { benchConnections, formatConnections } from './connections.ts';
 import { benchSyntheticEhr, formatSyntheticEhr } from './synthetic-ehr.ts';
+import { benchIntake, formatIntake } from './intake.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -93,6 +95,11 @@ BENCHES['synthetic-ehr'] = async () => {
   return { json: r, lines: formatSyntheticEhr(r) };
 };
 
+BENCHES.intake = async () => {
+  const r = await benchIntake((line) => process.stderr.write(`${line}\n`));
+  return { json: r, lines: formatIntake(r) };
+};
+
 BENCHES['secagg-bonawitz'] = async () => {
   const lines: string[] = [];
   const bonawitz = runBonawitz((line) => {
@@ -102,7 +109,7 @@ BENCHES['secagg-bonawitz'] = async () => {
 };
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && n !== 'ledger' && n !== 'synthetic-ehr');
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !['ledger', 'synthetic-ehr', 'intake'].includes(n));
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}\n`);

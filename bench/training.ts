@@ -16,6 +16,7 @@ import type { DatasetSplit } from '../core/data/types.ts';
 import type { LocalTraining } from '../core/job/spec.ts';
 import { loadTf, trainLocal, type Tf } from '../client/trainer/index.ts';
 import { buildModel, getFlatWeights, setFlatWeights } from '../client/trainer/model.ts';
+import { numericSplit } from '../core/data/index.ts';
 
 export interface TrainingBench {
   backend: string;
@@ -83,7 +84,7 @@ export function syntheticSplit(n: number, d: number, seed: number): DatasetSplit
     }
     y[i] = s > 0 ? 1 : 0;
   }
-  return { x, y, n, d };
+  return numericSplit(x, y, d);
 }
 
 export async function timed(fn: () => Promise<unknown>): Promise<number> {

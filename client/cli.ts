@@ -5,19 +5,25 @@ import { openHospitalState } from './hospital-state.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
 import { createLogger } from '../core/log.ts';
 import { CohortError } from '../core/errors.ts';
-import { loadSchemaFile, readCsvDataset } from './intake/csv.ts';
+import { DATA_FORMATS, loadOrCreateSiteSecret, loadSchemaFile, readDataset, type DataFormat } from './intake/index.ts';
+import { formatInspect } from './intake/inspect.ts';
+import { DEFAULT_K_THRESHOLD } from '../core/data/k-anonymity.ts';
+import { randomBytes } from 'node:crypto';
 import { ClientDaemon } from './daemon.ts';
 import { loadTf } from './trainer/index.ts';
 import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } from './keys.ts';
 
 export function registerClient(program: Command): void {
   const cmd = program.command('client').description('the hospital daemon');
+  registerInspect(cmd);
   cmd
     .command('start')
     .description('connect to a coordinator and train its jobs on local records; only model updates leave')
     .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7700')
-    .requiredOption('--data <file.csv>', 'local records (CSV)')
-    .requiredOption('--schema <schema.json>', 'declared schema of the CSV columns')
+    .requiredOption('--data <file|dir>', 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)')
+    .requiredOption('--schema <schema.json>', 'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore')
+    .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
+    .option('--secret <file>', "site secret keying pseudonyms and date shifts (created with mode 0600 if missing; never leaves this machine); required by schemas with pseudonym or shifted-date columns")
     .requiredOption('--name <name>', 'this hospital\'s name ([A-Za-z0-9._-], as enrolled)')
     .requiredOption('--identity <file.key>', 'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages')
     .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
@@ -29,12 +35,13 @@ export function registerClient(program: Command): void {
     .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
     .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
     .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
-    .action(async (o: { coordinator: string; data: string; schema: string; name: string; identity: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
+    .action(async (o: { coordinator: string; data: string; schema: string; format?: DataFormat; secret?: string; name: string; identity: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
       const log = createLogger();
       const identity = readIdentityKey(o.identity);
       const schema = await loadSchemaFile(o.schema);
-      const dataset = await readCsvDataset(o.data, schema);
-      log.info({ hospital: o.name, train: dataset.train.n, test: dataset.test.n, dropped: dataset.report.rowsDropped }, 'local dataset ready');
+      const dataset = await readDataset(o.data, schema, { ...(o.format ? { format: o.format } : {}), ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}) });
+      // Counts by reason code only: never a record value, a pseudonym or a quasi value.
+      log.info({ hospital: o.name, train: dataset.train.n, test: dataset.test.n, dropped: dataset.report.rowsDropped, rejected: dataset.report.recordsRejected, valuesRejected: dataset.report.valuesRejected, k: dataset.report.kAnonymity?.k }, 'local dataset ready');
       const state = o.state ? openHospitalState(o.state) : undefined;
       if (o.budgetEpsilon !== undefined) {
         if (!state) throw new CohortError('E_CONFIG_INVALID', '--budget-epsilon needs --state <file.db> to keep what has been spent');
@@ -56,6 +63,25 @@ export function registerClient(program: Command): void {
       });
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+    });
+}
+
+/** `cohort client inspect`: what the intake does to local records, in counts, without connecting anywhere. */
+export function registerInspect(client: Command): void {
+  client
+    .command('inspect')
+    .description('run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers')
+    .requiredOption('--data <file|dir>', 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)')
+    .requiredOption('--schema <schema.json>', 'declared schema')
+    .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
+    .option('--secret <file>', 'site secret file (as for client start); without it a throwaway in-memory secret is used, which changes only shifted dates, not any count')
+    .option('--k <n>', 'flag k-anonymity classes smaller than this', numberArg('--k', (x) => Number.isInteger(x) && x >= 2, 'an integer >= 2'), DEFAULT_K_THRESHOLD)
+    .option('--json', 'print the report as JSON', false)
+    .action(async (o: { data: string; schema: string; format?: DataFormat; secret?: string; k: number; json: boolean }) => {
+      const schema = await loadSchemaFile(o.schema);
+      const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
+      const d = await readDataset(o.data, schema, { secret, kThreshold: o.k, ...(o.format ? { format: o.format } : {}) });
+      process.stdout.write(o.json ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n` : formatInspect(d));
     });
 }
 

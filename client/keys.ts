@@ -83,30 +83,38 @@ export function readIdentityKey(path: string): Identity {
 }
 
 function readBounded(path: string): Buffer {
+  return readPrivateFile(path, MAX_IDENTITY_FILE_BYTES, (why) => invalid(path, why), 'E_CONFIG_INVALID', 'identity key');
+}
+
+/**
+ * Reads a secret file of at most `maxBytes`, refusing one that group or others
+ * can access (checked on the open descriptor, so the file cannot be swapped
+ * between check and read). Errors never include the file's bytes.
+ */
+export function readPrivateFile(path: string, maxBytes: number, fail: (why: string) => CohortError, openCode: 'E_CONFIG_INVALID' | 'E_INTAKE_SECRET', what: string): Buffer {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot open the identity key file ${path}`, { cause: err });
+    throw new CohortError(openCode, `cannot open the ${what} file ${path}`, { cause: err });
   }
   try {
-    // Checked on the open descriptor, so the file cannot be swapped between check and read.
     const st = fstatSync(fd);
-    if (!st.isFile()) throw invalid(path, 'not a regular file');
+    if (!st.isFile()) throw fail('not a regular file');
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw invalid(path, `accessible by group or others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`);
+      throw fail(`accessible by group or others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`);
     }
-    if (st.size > MAX_IDENTITY_FILE_BYTES) throw invalid(path, `larger than ${MAX_IDENTITY_FILE_BYTES} bytes`);
-    const buf = Buffer.alloc(MAX_IDENTITY_FILE_BYTES + 1);
+    if (st.size > maxBytes) throw fail(`larger than ${maxBytes} bytes`);
+    const buf = Buffer.alloc(maxBytes + 1);
     let n = 0;
     while (n < buf.length) {
       const r = readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
     }
-    if (n > MAX_IDENTITY_FILE_BYTES) {
+    if (n > maxBytes) {
       buf.fill(0);
-      throw invalid(path, `larger than ${MAX_IDENTITY_FILE_BYTES} bytes`);
+      throw fail(`larger than ${maxBytes} bytes`);
     }
     return buf.subarray(0, n);
   } finally {

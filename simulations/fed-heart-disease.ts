@@ -19,12 +19,13 @@ import type { SpendReport } from '../core/privacy/spend.ts';
 import { BudgetStore } from '../client/budget-store.ts';
 import { openHospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-cli.ts';
-import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
+import type { PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { ClientDaemon } from '../client/daemon.ts';
 import { ed25519KeyPair } from '../core/secagg/index.ts';
 import { loadSchemaFile, readCsvDataset } from '../client/intake/csv.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
+import { concatSplits } from '../core/data/index.ts';
 
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data', 'heart-disease');
 export const CENTERS = ['cleveland', 'hungarian', 'switzerland', 'va'] as const;
@@ -221,7 +222,7 @@ export async function centralisedBaseline(data: Record<string, PreparedDataset>,
   const { tf } = await loadTf();
   const first = data[CENTERS[0]]!;
   const spec = logisticRegression(first.features.length);
-  const train = concat(CENTERS.map((c) => data[c]!.train));
+  const train = concatSplits(CENTERS.map((c) => data[c]!.train));
   const local = { ...DEFAULTS.local, epochs: DEFAULTS.local.epochs * o.rounds, proximalMu: 0, maxSteps: 0 };
   const w0 = initialWeights(spec, o.seed);
   const out = await trainLocal(tf, { spec, local, weights: w0, data: train, seed: o.seed });
@@ -255,16 +256,3 @@ function figures(evals: Record<string, Metrics>): Record<string, CenterFigures> 
   return Object.fromEntries(Object.entries(evals).map(([c, m]) => [c, { numTest: m.numExamples, accuracy: m.accuracy, auc: m.auc }]));
 }
 
-function concat(splits: DatasetSplit[]): DatasetSplit {
-  const d = splits[0]!.d;
-  const n = splits.reduce((s, x) => s + x.n, 0);
-  const x = new Float32Array(n * d);
-  const y = new Float32Array(n);
-  let off = 0;
-  for (const s of splits) {
-    x.set(s.x, off * d);
-    y.set(s.y, off);
-    off += s.n;
-  }
-  return { x, y, n, d };
-}

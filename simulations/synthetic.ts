@@ -1,6 +1,7 @@
 /** Seeded synthetic tables for scenarios and tests that need many clients and no real records. */
 import { seededRng } from '../core/rng.ts';
 import type { DatasetSplit, PreparedDataset } from '../core/data/types.ts';
+import { numericSplit } from '../core/data/index.ts';
 
 export const SYNTH_FEATURES = ['f0', 'f1', 'f2'];
 
@@ -21,7 +22,7 @@ export function syntheticDataset(seed: number, nTrain = 120, nTest = 60, shift =
       }
       y[i] = s + (rng.float() - 0.5) * 0.5 > 0 ? 1 : 0;
     }
-    return { x, y, n, d };
+    return numericSplit(x, y, d);
   };
   return {
     schemaId: 'synthetic-v1',
@@ -29,7 +30,7 @@ export function syntheticDataset(seed: number, nTrain = 120, nTest = 60, shift =
     label: 'y',
     train: split(nTrain),
     test: split(nTest),
-    report: { rowsRead: nTrain + nTest, rowsUsed: nTrain + nTest, rowsDropped: {} },
+    report: { rowsRead: nTrain + nTest, rowsUsed: nTrain + nTest, rowsDropped: {}, recordsRejected: {}, valuesRejected: {}, columns: [] },
   };
 }
 

@@ -6,7 +6,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
+import { BoundedRecords } from './bounded-records.ts';
 import { CsvError, parse } from 'csv-parse';
 import { CohortError } from '../../core/errors.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../core/data/schema.ts';
@@ -14,9 +15,10 @@ import { prepareDataset } from '../../core/data/prepare.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 
 /**
- * Longest CSV record accepted, in characters (csv-parse's `max_record_size`).
- * Real clinical rows are well under 10 KiB; the limit stops one endless line
- * (a binary file, a broken export) from growing the parser's buffer without end.
+ * Longest CSV record accepted, in bytes. Real clinical rows are well under
+ * 10 KiB; a longer record (a binary file, a broken export, a 1 GB field) is
+ * cut out by the guard in front of the parser, counted as "csv:oversize", and
+ * the rest of the file is read.
  */
 export const MAX_RECORD_SIZE = 1024 * 1024;
 /** Largest schema file read; a schema is a few KiB. */
@@ -25,35 +27,59 @@ export const MAX_SCHEMA_FILE_SIZE = 1024 * 1024;
 export interface ReadCsvOptions {
   /** Overrides the schema's split seed. */
   seed?: number;
-  /** Defaults to MAX_RECORD_SIZE. */
+  /** Defaults to MAX_RECORD_SIZE (bytes). */
   maxRecordSize?: number;
+  /** Site secret (secret.ts), needed when the schema has pseudonym or shifted-date columns. */
+  secret?: Uint8Array;
+  /** Classes smaller than this are flagged in the k-anonymity report. */
+  kThreshold?: number;
 }
 
 /**
- * Reads `path` (first line: header) and prepares it under `schema`.
+ * Reads a CSV export (first line: header) from a path or a byte stream and
+ * prepares it under `schema`.
  *
  * Rows with a wrong cell count reach the pipeline (`relax_column_count`) and
- * are counted there as "cells". A record over `maxRecordSize` or broken
- * quoting is different: csv-parse cannot resynchronise after it (its
- * skip-on-error mode keeps buffering the oversized field), so the whole file is
- * refused with E_DATA_ROW naming only the line number.
+ * are counted there as "cells". A record over `maxRecordSize` never reaches
+ * the parser (BoundedRecords cuts it out: "csv:oversize"). Broken quoting
+ * still refuses the file (E_DATA_ROW, line number only): csv-parse's
+ * skip-on-error mode does not resynchronise after it and would silently lose
+ * the rows that follow.
  */
-export async function readCsvDataset(path: string, schema: DatasetSchema, opts: ReadCsvOptions = {}): Promise<PreparedDataset> {
+export async function readCsvDataset(source: string | Readable, schema: DatasetSchema, opts: ReadCsvOptions = {}): Promise<PreparedDataset> {
   const maxRecordSize = opts.maxRecordSize ?? MAX_RECORD_SIZE;
-  const parser = parse({ bom: true, trim: true, relax_column_count: true, skip_empty_lines: true, max_record_size: maxRecordSize });
+  const label = typeof source === 'string' ? source : 'CSV stream';
+  const guard = new BoundedRecords({ maxRecordBytes: maxRecordSize, quotes: true });
+  const parser = parse({
+    bom: true,
+    trim: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    // A backstop only: the guard already keeps records (in bytes, so also in characters) under the limit.
+    max_record_size: maxRecordSize + 1,
+  });
   // pipeline, not pipe: a read error (missing file) must reach the parser's iterator, or it would wait forever.
-  pipeline(createReadStream(path), parser, () => {});
+  pipeline(typeof source === 'string' ? createReadStream(source) : source, guard, parser, () => {});
   const records: AsyncIterator<string[]> = parser[Symbol.asyncIterator]();
   try {
     const header = await records.next();
-    if (header.done) throw new CohortError('E_DATA_EMPTY', `${path}: empty file, no header line`);
+    if (header.done) throw new CohortError('E_DATA_EMPTY', `${label}: empty file, no header line`);
     const rows: AsyncIterable<string[]> = { [Symbol.asyncIterator]: () => records };
-    return await prepareDataset(header.value, rows, schema, opts.seed === undefined ? {} : { seed: opts.seed });
+    return await prepareDataset(header.value, rows, schema, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.secret ? { secret: opts.secret } : {}),
+      ...(opts.kThreshold === undefined ? {} : { kThreshold: opts.kThreshold }),
+      reader: () => ({ recordsRejected: nonZero({ 'csv:oversize': guard.oversized }), valuesRejected: {} }),
+    });
   } catch (err) {
-    throw err instanceof CsvError ? csvFailure(path, err, maxRecordSize) : err;
+    throw err instanceof CsvError ? csvFailure(label, err) : err;
   } finally {
     parser.destroy();
   }
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
 /** Reads and validates a schema file; unreadable JSON or an invalid schema is E_SCHEMA_INVALID. */
@@ -78,8 +104,7 @@ export async function loadSchemaFile(path: string): Promise<DatasetSchema> {
  * some messages quote a character of it, so neither the message nor the error
  * is passed on, only its code and line.
  */
-function csvFailure(path: string, err: CsvError, maxRecordSize: number): CohortError {
+function csvFailure(label: string, err: CsvError): CohortError {
   const line = typeof err['lines'] === 'number' ? ` at line ${err['lines']}` : '';
-  const what = err.code === 'CSV_MAX_RECORD_SIZE' ? `a record over ${maxRecordSize} characters` : `unparseable CSV (${err.code})`;
-  return new CohortError('E_DATA_ROW', `${path}: ${what}${line}; file refused`);
+  return new CohortError('E_DATA_ROW', `${label}: unparseable CSV (${err.code})${line}; file refused`);
 }

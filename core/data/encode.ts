@@ -1,15 +1,38 @@
 /**
- * Row encoding: matches a header against the schema once, then turns each row
- * of cells into a feature vector and a 0/1 label, or into a drop reason.
+ * Row de-identification and encoding: matches a header against the schema
+ * once, then turns each row of cells into a feature vector and a 0/1 label,
+ * or into a drop reason. Identifier cells are never read past "is it empty",
+ * pseudonyms are HMACs, quasi-identifiers leave only generalised values.
  * Reasons and errors name columns, never cells: cells are patient data.
  */
 import { CohortError } from '../errors.ts';
-import { encodedFeatureNames, type ColumnSpec, type DatasetSchema, type LabelColumn } from './schema.ts';
+import { ageBandIndex, ageBandMidpoint, ageOn, alleleCount, parseDate, shiftDate, zip3, type CalendarDate } from './generalize.ts';
+import type { Pseudonymizer } from './pseudonym.ts';
+import { ageBandLabels, encodedFeatureNames, type ColumnSpec, type DatasetSchema, type LabelColumn, type MissingPolicy, type QuasiColumn } from './schema.ts';
 
 /** Why a row was dropped: "cells" (wrong cell count) or `${check}:${column}`. */
-export type DropReason = 'cells' | `${'missing' | 'number' | 'range' | 'category'}:${string}`;
+export type DropReason = 'cells' | `${'missing' | 'number' | 'range' | 'category' | 'date' | 'zip' | 'genotype'}:${string}`;
 
-export type EncodedRow = { ok: true; x: Float64Array; y: 0 | 1 } | { ok: false; reason: DropReason };
+/** What happened to one column's value in one row, tallied per column in the report. */
+export const enum Note {
+  Missing = 0,
+  Done = 1,
+  /** Age top-coded into the open band, ZIP prefix suppressed to "000", or a missing number imputed. */
+  Special = 2,
+}
+
+export type EncodedRow =
+  | {
+      ok: true;
+      /** Features; NaN where a missing value awaits imputation. */
+      x: Float64Array;
+      y: 0 | 1;
+      /** Generalised quasi-identifier values of the row, joined (k-anonymity class key); "" if none. */
+      quasi: string;
+      /** One Note per step (plan.steps order); valid until the next encodeRow call. */
+      notes: Uint8Array;
+    }
+  | { ok: false; reason: DropReason };
 
 /** A header resolved against a schema: where each used column sits and how it encodes. */
 export interface RowPlan {
@@ -18,17 +41,34 @@ export interface RowPlan {
   readonly label: string;
   readonly steps: readonly Step[];
   readonly missing: ReadonlySet<string>;
+  /** Whether any step needs the site secret (pseudonyms, date shifts). */
+  readonly needsSecret: boolean;
+  /** Columns whose generalised values form the k-anonymity class, in order. */
+  readonly quasiColumns: readonly string[];
 }
 
-type Step =
-  | { kind: 'number'; name: string; at: number; out: number; min: number; max: number }
-  | { kind: 'categorical'; name: string; at: number; out: number; numeric: boolean; levels: ReadonlyMap<number | string, number> }
-  | { kind: 'label'; name: string; at: number; numeric: boolean; isPositive: (v: number | string) => boolean };
+type Common = { name: string; at: number; missing: MissingPolicy };
+export type Step = Common &
+  (
+    | { kind: 'identifier' }
+    | { kind: 'pseudonym' }
+    | { kind: 'number'; out: number; min: number; max: number }
+    | { kind: 'categorical'; out: number; numeric: boolean; levels: ReadonlyMap<number | string, number> }
+    | { kind: 'label'; numeric: boolean; isPositive: (v: number | string) => boolean }
+    | { kind: 'age'; out: number; use: AgeUse; bands: readonly number[]; labels: readonly string[]; min: number; max: number; asOf?: CalendarDate }
+    | { kind: 'date'; out: number; use: 'none' | 'number'; shift: number | undefined }
+    | { kind: 'zip' }
+    | { kind: 'genetic'; out: number; allele: string; carrier: boolean }
+  );
+type AgeUse = 'none' | 'band-midpoint' | 'band-categorical';
+
+/** Oldest age accepted from a birth date; older means a wrong date. */
+const MAX_AGE = 150;
 
 /**
  * Checks that the header holds exactly the declared columns (any order) and
  * builds the plan. Throws E_DATA_COLUMNS naming undeclared, missing or
- * repeated columns.
+ * repeated columns: an undeclared column is refused, never passed through.
  */
 export function planColumns(header: readonly string[], schema: DatasetSchema): RowPlan {
   const at = new Map<string, number>();
@@ -54,12 +94,13 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
 
   let out = 0;
   const steps = schema.columns.flatMap((c): Step[] => {
-    const i = at.get(c.name)!;
-    const step = stepFor(c, i, out);
-    if (step?.kind === 'number') out += 1;
-    if (step?.kind === 'categorical') out += step.levels.size - 1;
-    return step ? [step] : [];
+    const step = stepFor(c, at.get(c.name)!, out);
+    if (!step) return [];
+    out += width(step);
+    return [step];
   });
+  // Pseudonyms first: date shifts are keyed by the row's pseudonym.
+  steps.sort((a, b) => Number(b.kind === 'pseudonym') - Number(a.kind === 'pseudonym'));
   const label = schema.columns.find((c): c is LabelColumn => c.kind === 'label')!;
   return {
     width: header.length,
@@ -67,18 +108,50 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
     label: label.name,
     steps,
     missing: new Set(['', ...schema.missing]),
+    needsSecret: steps.some((s) => s.kind === 'pseudonym' || (s.kind === 'date' && s.shift !== undefined)),
+    quasiColumns: steps.filter(isQuasiClassStep).map((s) => s.name),
   };
 }
 
-/** Encodes one row; the first failing column (in declared order) gives the reason. */
-export function encodeRow(cells: readonly string[], plan: RowPlan): EncodedRow {
+/** Shifted dates are left out of the k-anonymity class: the secret offset already breaks linkage with outside data. */
+function isQuasiClassStep(s: Step): boolean {
+  return s.kind === 'age' || s.kind === 'zip' || (s.kind === 'date' && s.shift === undefined);
+}
+
+/**
+ * De-identifies and encodes one row; the first failing column (pseudonyms
+ * first, then declared order) gives the reason. `keys` is needed when the
+ * plan has pseudonym or date-shift steps.
+ */
+export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudonymizer): EncodedRow {
   if (cells.length !== plan.width) return { ok: false, reason: 'cells' };
+  if (plan.needsSecret && !keys) throw new CohortError('E_INTAKE_SECRET', 'this schema pseudonymises or shifts dates: a site secret is required');
   const x = new Float64Array(plan.features.length);
+  const notes = new Uint8Array(plan.steps.length);
   let y: 0 | 1 = 0;
-  for (const s of plan.steps) {
+  let pseudonym: string | undefined;
+  let quasi = '';
+  for (let k = 0; k < plan.steps.length; k++) {
+    const s = plan.steps[k]!;
     const cell = cells[s.at]!.trim();
-    if (plan.missing.has(cell)) return { ok: false, reason: `missing:${s.name}` };
+    if (s.kind === 'identifier') {
+      notes[k] = plan.missing.has(cell) ? Note.Missing : Note.Done;
+      continue;
+    }
+    if (plan.missing.has(cell)) {
+      if (s.missing === 'drop-row') return { ok: false, reason: `missing:${s.name}` };
+      if (s.missing === 'impute-mean') {
+        if ('out' in s) x[s.out] = NaN;
+        notes[k] = Note.Special;
+      } // 'keep': nothing to write
+      if (isQuasiClassStep(s)) quasi += '\u0000*';
+      continue;
+    }
+    notes[k] = Note.Done;
     switch (s.kind) {
+      case 'pseudonym':
+        pseudonym ??= keys!.pseudonym(cell);
+        break;
       case 'number': {
         const v = parseDecimal(cell);
         if (v === undefined) return { ok: false, reason: `number:${s.name}` };
@@ -99,9 +172,53 @@ export function encodeRow(cells: readonly string[], plan: RowPlan): EncodedRow {
         y = s.isPositive(v) ? 1 : 0;
         break;
       }
+      case 'age': {
+        let age: number | undefined;
+        if (s.asOf) {
+          const birth = parseDate(cell);
+          if (!birth) return { ok: false, reason: `date:${s.name}` };
+          age = ageOn(birth, s.asOf);
+        } else {
+          age = parseDecimal(cell);
+          if (age === undefined) return { ok: false, reason: `number:${s.name}` };
+        }
+        if (age < s.min || age > s.max) return { ok: false, reason: `range:${s.name}` };
+        const band = ageBandIndex(age, s.bands);
+        if (band === s.bands.length - 1) notes[k] = Note.Special;
+        if (s.use === 'band-midpoint') x[s.out] = ageBandMidpoint(band, s.bands);
+        else if (s.use === 'band-categorical' && band > 0) x[s.out + band - 1] = 1;
+        quasi += `\u0000${s.labels[band]}`;
+        break;
+      }
+      case 'date': {
+        const d = parseDate(cell);
+        if (!d) return { ok: false, reason: `date:${s.name}` };
+        if (s.shift === undefined) {
+          if (s.use === 'number') x[s.out] = d.year;
+          quasi += `\u0000${d.year}`;
+        } else {
+          // A row without a pseudonym was dropped above (pseudonyms are drop-row and come first).
+          const shifted = shiftDate(d, keys!.shiftDays(pseudonym!, s.shift));
+          if (s.use === 'number') x[s.out] = shifted.year;
+        }
+        break;
+      }
+      case 'zip': {
+        const z = zip3(cell);
+        if (z === undefined) return { ok: false, reason: `zip:${s.name}` };
+        if (z === '000') notes[k] = Note.Special;
+        quasi += `\u0000${z}`;
+        break;
+      }
+      case 'genetic': {
+        const n = alleleCount(cell, s.allele);
+        if (n === undefined) return { ok: false, reason: `genotype:${s.name}` };
+        x[s.out] = s.carrier ? Math.min(n, 1) : n;
+        break;
+      }
     }
   }
-  return { ok: true, x, y };
+  return { ok: true, x, y, quasi: quasi.slice(1), notes };
 }
 
 /**
@@ -114,26 +231,63 @@ export function parseDecimal(cell: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
+function width(s: Step): number {
+  switch (s.kind) {
+    case 'number':
+    case 'genetic':
+      return 1;
+    case 'categorical':
+      return s.levels.size - 1;
+    case 'age':
+      return s.use === 'none' ? 0 : s.use === 'band-midpoint' ? 1 : s.bands.length - 1;
+    case 'date':
+      return s.use === 'number' ? 1 : 0;
+    default:
+      return 0;
+  }
+}
+
 function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
+  const common = { name: c.name, at, missing: 'missing' in c ? c.missing : ('drop-row' as const) };
   switch (c.kind) {
     case 'ignore':
       return undefined;
+    case 'identifier':
+      return { ...common, kind: 'identifier' };
+    case 'pseudonym':
+      return { ...common, kind: 'pseudonym' };
     case 'feature':
       if (c.type === 'number') {
-        return { kind: 'number', name: c.name, at, out, min: c.range?.[0] ?? -Infinity, max: c.range?.[1] ?? Infinity };
+        return { ...common, kind: 'number', out, min: c.range?.[0] ?? -Infinity, max: c.range?.[1] ?? Infinity };
       }
       return {
+        ...common,
         kind: 'categorical',
-        name: c.name,
-        at,
         out,
         numeric: typeof c.categories[0] === 'number',
         levels: new Map<number | string, number>(c.categories.map((k, level) => [k, level])),
       };
     case 'label': {
       const { op, value } = c.positiveWhen;
-      return { kind: 'label', name: c.name, at, numeric: typeof value === 'number', isPositive: (v) => compare(v, op, value) };
+      return { ...common, kind: 'label', numeric: typeof value === 'number', isPositive: (v) => compare(v, op, value) };
     }
+    case 'quasi':
+      return quasiStep(c, common, out);
+    case 'genetic':
+      return { ...common, kind: 'genetic', out, allele: c.allele, carrier: c.derive === 'carrier' };
+  }
+}
+
+function quasiStep(c: QuasiColumn, common: Common, out: number): Step {
+  switch (c.type) {
+    case 'age':
+      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: c.range?.[0] ?? 0, max: c.range?.[1] ?? MAX_AGE };
+    case 'birth-date':
+      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: 0, max: MAX_AGE, asOf: parseDate(c.asOf)! };
+    case 'date':
+      return { ...common, kind: 'date', out, use: c.use, shift: c.generalize === 'shift' ? c.maxShiftDays : undefined };
+    case 'zip':
+      return { ...common, kind: 'zip' };
   }
 }
 

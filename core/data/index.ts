@@ -10,3 +10,5 @@ export {
 } from './schema.ts';
 export { prepareDataset, type PrepareOptions } from './prepare.ts';
 export type { DropReason } from './encode.ts';
+export { numericSplit, concatSplits } from './split-tensors.ts';
+export type { ColumnReport, KAnonymity } from './types.ts';

@@ -4,11 +4,13 @@
  * trusts the resulting `DatasetSchema`. A column the schema does not declare is
  * never read, so adding a column to an export cannot leak it into training.
  *
- * `kind` is a discriminated union so later kinds (identifier, pseudonym,
- * quasi-identifier, genetic) slot in as new options without touching the rest.
+ * Every column has a class (`kind`): identifier (dropped), pseudonym (HMAC'd
+ * join key), quasi (generalised: age bands, dates, ZIP3), genetic (a derived
+ * allele count or carrier flag), feature, label, or an explicit ignore.
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { parseDate } from './generalize.ts';
 
 /** Most columns a schema may declare; bounds the header check and the plan. */
 export const MAX_COLUMNS = 4096;
@@ -31,20 +33,79 @@ const columnName = z
 const categoryText = z.string().min(1).max(MAX_CATEGORY_LENGTH).regex(/^[^\p{Cc}]+$/u, 'no control characters');
 const category = z.union([z.number(), categoryText]);
 
-/** What to do with a row whose cell in this column is missing. Only dropping exists for now. */
-const missingPolicy = z.enum(['drop-row']).default('drop-row');
+/**
+ * What to do when a cell is missing: drop the row, or (for columns that give a
+ * number) fill in the mean of the training rows before standardisation, or
+ * (for columns that give no model input) keep the row.
+ */
+const MISSING_POLICIES = ['drop-row', 'impute-mean', 'keep'] as const;
+const missingPolicy = z.enum(MISSING_POLICIES).default('drop-row');
+export type MissingPolicy = (typeof MISSING_POLICIES)[number];
+
+/** A UCUM unit code (https://ucum.org), e.g. "mm[Hg]", "kg/m2", "mg/dL", "%", "/min". */
+const ucum = z.string().min(1).max(32).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+/** A calendar date, YYYY-MM-DD (checked to exist). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((d) => parseDate(d) !== undefined, 'not a calendar date');
+const codeText = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+
+/** Code systems a Condition source may list, by short name (URIs in fhir-codes.ts). */
+export const CONDITION_SYSTEMS = ['icd-10-cm', 'icd-10', 'snomed'] as const;
+export type ConditionSystem = (typeof CONDITION_SYSTEMS)[number];
+export const PATIENT_ELEMENTS = ['id', 'identifier', 'name', 'telecom', 'address', 'postalCode', 'birthDate', 'gender'] as const;
+export type PatientElement = (typeof PATIENT_ELEMENTS)[number];
+
+/**
+ * Where a column's cell comes from when reading FHIR R4 (Bundle or NDJSON bulk
+ * export) instead of CSV: the FHIR reader builds one row per Patient with the
+ * declared columns, and that row goes through the same pipeline as a CSV row.
+ */
+const fhirSource = z.discriminatedUnion('resource', [
+  z.strictObject({
+    resource: z.literal('Patient'),
+    element: z.enum(PATIENT_ELEMENTS),
+    /** identifier: only identifiers whose type has this code (v2-0203, e.g. "MR" for a medical record number). */
+    identifierType: codeText.optional(),
+    /** identifier: only identifiers with this system URI. */
+    identifierSystem: z.string().min(1).max(256).optional(),
+    /** telecom: only contact points of this system. */
+    telecomSystem: z.enum(['phone', 'email', 'fax', 'url', 'sms', 'pager', 'other']).optional(),
+  }),
+  z.strictObject({
+    resource: z.literal('Observation'),
+    /** LOINC code of Observation.code (system http://loinc.org). */
+    loinc: codeText,
+    /** quantity: valueQuantity.value (unit checked against the column's `unit`); code: valueCodeableConcept's first coding code; text: valueCodeableConcept.text (or valueString). */
+    value: z.enum(['quantity', 'code', 'text']).default('quantity'),
+    /** Which observation wins when a patient has several: by effective[DateTime|Instant|Period.start], or issued. */
+    pick: z.enum(['latest', 'earliest', 'min', 'max']).default('latest'),
+    /** Only observations with a component of this LOINC code whose value (coding code, text or string) equals `value`. */
+    component: z.strictObject({ loinc: codeText, value: z.string().min(1).max(64) }).optional(),
+  }),
+  z.strictObject({
+    resource: z.literal('Condition'),
+    /** The cell is "1" if the patient has a Condition with any of these codes (not refuted or entered-in-error), else "0". */
+    codes: z.array(z.strictObject({ system: z.enum(CONDITION_SYSTEMS), code: codeText })).min(1).max(256),
+  }),
+]);
+export type FhirSource = z.output<typeof fhirSource>;
+
+const base = { name: columnName, fhir: fhirSource.optional() };
 
 const numberFeature = z.strictObject({
-  name: columnName,
+  ...base,
   kind: z.literal('feature'),
   type: z.literal('number'),
+  unit: ucum.optional(),
   /** Inclusive [min, max]; a value outside drops the row. */
   range: z.tuple([z.number(), z.number()]).optional(),
   missing: missingPolicy,
 });
 
 const categoricalFeature = z.strictObject({
-  name: columnName,
+  ...base,
   kind: z.literal('feature'),
   type: z.literal('categorical'),
   /** All numbers or all strings; the first is the reference level (dropped in the one-hot code). */
@@ -61,7 +122,7 @@ export const COMPARISONS = ['>', '>=', '==', '!='] as const;
 export type Comparison = (typeof COMPARISONS)[number];
 
 const binaryLabel = z.strictObject({
-  name: columnName,
+  ...base,
   kind: z.literal('label'),
   type: z.literal('binary'),
   /** The label is 1 when `cell <op> value`, else 0. A number value compares numerically. */
@@ -71,12 +132,68 @@ const binaryLabel = z.strictObject({
 
 const labelColumn = z.discriminatedUnion('type', [binaryLabel]);
 
-const ignoreColumn = z.strictObject({
-  name: columnName,
-  kind: z.literal('ignore'),
+/** Declared and deliberately unused: read by the CSV parser, never by the pipeline. */
+const ignoreColumn = z.strictObject({ ...base, kind: z.literal('ignore') });
+
+/** Directly identifying (name, MRN, national id, phone, email, address): dropped, only counted. */
+const identifierColumn = z.strictObject({ ...base, kind: z.literal('identifier') });
+
+/**
+ * A join key kept only as HMAC-SHA256 under the site's secret (pseudonym.ts).
+ * The pseudonym never enters the model input; it keys per-patient date shifts.
+ */
+const pseudonymColumn = z.strictObject({ ...base, kind: z.literal('pseudonym'), missing: z.literal('drop-row').default('drop-row') });
+
+/**
+ * HIPAA Safe Harbor top-codes ages over 89: bands may not start above 90, so
+ * every age >= 90 falls in one band "90+" (or a wider top band).
+ * 45 CFR 164.514(b)(2)(i)(C).
+ */
+export const AGE_TOP_CODE = 90;
+/** Lower edges of the age bands; the last band is open ("90+"). */
+const ageBands = z.array(z.number().int().min(0).max(AGE_TOP_CODE)).min(2).max(64).default([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+/** How a generalised age reaches the model: not at all, as its band's midpoint, or one-hot over bands. */
+const ageUse = z.enum(['none', 'band-midpoint', 'band-categorical']).default('none');
+
+const quasiColumn = z.discriminatedUnion('type', [
+  /** Cell is an age in years. */
+  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('age'), range: z.tuple([z.number(), z.number()]).optional(), bands: ageBands, use: ageUse, missing: missingPolicy }),
+  /** Cell is a birth date; it becomes the age on `asOf`, then an age band (the date itself is not kept). */
+  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('birth-date'), asOf: isoDate, bands: ageBands, use: ageUse, missing: missingPolicy }),
+  /**
+   * Cell is a date: kept as its year, or shifted by a per-patient offset in
+   * [-maxShiftDays, maxShiftDays] derived from the pseudonym (so intervals
+   * within one patient survive). `use: number` feeds the year (fractional for shifted dates).
+   */
+  z.strictObject({
+    ...base,
+    kind: z.literal('quasi'),
+    type: z.literal('date'),
+    generalize: z.enum(['year', 'shift']),
+    maxShiftDays: z.number().int().min(1).max(3650).default(365),
+    use: z.enum(['none', 'number']).default('none'),
+    missing: missingPolicy,
+  }),
+  /** Cell is a US ZIP code: kept as its first 3 digits, "000" for the low-population prefixes (zip3.ts). Never model input. */
+  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('zip'), use: z.literal('none').default('none'), missing: missingPolicy }),
+]);
+
+/**
+ * A genotype cell ("A/G", "A|G" or "AG") replaced by the one number the job
+ * needs: how many copies of `allele` (0-2) or whether there is any (0/1).
+ * The genotype itself is never kept.
+ */
+const geneticColumn = z.strictObject({
+  ...base,
+  kind: z.literal('genetic'),
+  /** Variant id (dbSNP rsID), for the record and FHIR matching. */
+  variant: z.string().regex(/^rs\d{1,12}$/, 'a dbSNP id like rs10455872'),
+  allele: z.string().regex(/^[ACGT]{1,50}$/, 'A, C, G, T only'),
+  derive: z.enum(['allele-count', 'carrier']),
+  missing: missingPolicy,
 });
 
-const columnSpec = z.discriminatedUnion('kind', [featureColumn, labelColumn, ignoreColumn]);
+const columnSpec = z.discriminatedUnion('kind', [featureColumn, labelColumn, ignoreColumn, identifierColumn, pseudonymColumn, quasiColumn, geneticColumn]);
 
 export const datasetSchemaSchema = z
   .strictObject({
@@ -105,6 +222,29 @@ export const datasetSchemaSchema = z
       if (c.kind === 'label' && (c.positiveWhen.op === '>' || c.positiveWhen.op === '>=') && typeof c.positiveWhen.value !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['columns', i, 'positiveWhen', 'value'], message: `"${c.positiveWhen.op}" needs a number` });
       }
+      if (c.kind === 'quasi' && c.type === 'age' && c.range && c.range[0] > c.range[1]) {
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: `range min ${c.range[0]} is above max ${c.range[1]}` });
+      }
+      if (c.kind === 'quasi' && (c.type === 'age' || c.type === 'birth-date')) {
+        if (c.bands[0] !== 0 || c.bands.some((b, j) => j > 0 && b <= c.bands[j - 1]!)) {
+          ctx.addIssue({ code: 'custom', path: ['columns', i, 'bands'], message: 'bands must start at 0 and strictly increase' });
+        }
+      }
+      if ('missing' in c) {
+        const gives = outputOf(c);
+        if (c.missing === 'impute-mean' && gives !== 'number') {
+          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"impute-mean" needs a column that gives one number to the model' });
+        }
+        if (c.missing === 'keep' && gives !== 'none') {
+          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"keep" is only for columns that give the model nothing (use "impute-mean" or "drop-row")' });
+        }
+      }
+      if (c.kind === 'quasi' && c.type === 'date' && c.generalize === 'shift' && !s.columns.some((p) => p.kind === 'pseudonym')) {
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'generalize'], message: 'date shifting is keyed by the pseudonym: declare a pseudonym column' });
+      }
+      if (c.fhir?.resource === 'Observation' && c.fhir.value === 'quantity' && !(c.kind === 'feature' && c.type === 'number' && c.unit)) {
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'fhir', 'value'], message: 'a quantity needs a number feature with its UCUM "unit" (values in other units are rejected)' });
+      }
     });
     const labels = s.columns.filter((c) => c.kind === 'label').length;
     if (labels !== 1) ctx.addIssue({ code: 'custom', path: ['columns'], message: `exactly one label column expected, got ${labels}` });
@@ -123,6 +263,8 @@ export type DatasetSchemaInput = z.input<typeof datasetSchemaSchema>;
 export type ColumnSpec = DatasetSchema['columns'][number];
 export type FeatureColumn = Extract<ColumnSpec, { kind: 'feature' }>;
 export type LabelColumn = Extract<ColumnSpec, { kind: 'label' }>;
+export type QuasiColumn = Extract<ColumnSpec, { kind: 'quasi' }>;
+export type GeneticColumn = Extract<ColumnSpec, { kind: 'genetic' }>;
 
 /** Parses untrusted input into a DatasetSchema, or throws E_SCHEMA_INVALID naming each bad field path. */
 export function parseDatasetSchema(input: unknown): DatasetSchema {
@@ -153,8 +295,35 @@ export function labelColumnOf(schema: DatasetSchema): LabelColumn {
 
 function expand(columns: readonly ColumnSpec[]): string[] {
   return columns.flatMap((c) => {
-    if (c.kind !== 'feature') return [];
-    if (c.type === 'number') return [c.name];
-    return c.categories.slice(1).map((k) => `${c.name}_${k}`);
+    switch (c.kind) {
+      case 'feature':
+        return c.type === 'number' ? [c.name] : c.categories.slice(1).map((k) => `${c.name}_${k}`);
+      case 'quasi':
+        if (c.use === 'band-categorical') return ageBandLabels(c.bands).slice(1).map((b) => `${c.name}_${b}`);
+        return c.use === 'none' ? [] : [c.name];
+      case 'genetic':
+        return [c.name];
+      default:
+        return [];
+    }
   });
+}
+
+/** What a column gives the model: nothing, one number, or a one-hot block. */
+export function outputOf(c: ColumnSpec): 'none' | 'number' | 'one-hot' {
+  switch (c.kind) {
+    case 'feature':
+      return c.type === 'number' ? 'number' : 'one-hot';
+    case 'quasi':
+      return c.use === 'none' ? 'none' : c.use === 'band-categorical' ? 'one-hot' : 'number';
+    case 'genetic':
+      return 'number';
+    default:
+      return 'none';
+  }
+}
+
+/** "0-9", "10-19", ..., "90+" for lower edges [0, 10, ..., 90]. */
+export function ageBandLabels(bands: readonly number[]): string[] {
+  return bands.map((b, i) => (i + 1 < bands.length ? `${b}-${bands[i + 1]! - 1}` : `${b}+`));
 }

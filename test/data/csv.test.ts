@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { loadSchemaFile, readCsvDataset } from '../../client/intake/csv.ts';
 import { SMALL_HEADER, caught, smallSchema, smallSchemaInput, validRows } from './fixtures.ts';
 
@@ -26,7 +27,7 @@ describe('readCsvDataset', () => {
     const rows = validRows(30).map((r) => r.map((c) => ` ${c} `));
     const text = csv([SMALL_HEADER, ...rows.slice(0, 10)]) + '\n\n' + csv([['1', '2'], ['40', '1', 'x', '180', '0', SENTINEL], ...rows.slice(10)]);
     const d = await readCsvDataset(file('ok.csv', text), smallSchema());
-    expect(d.report).toEqual({ rowsRead: 32, rowsUsed: 30, rowsDropped: { cells: 2 } });
+    expect(d.report).toMatchObject({ rowsRead: 32, rowsUsed: 30, rowsDropped: { cells: 2 }, recordsRejected: {} });
     expect(d.train.n + d.test.n).toBe(30);
   });
 
@@ -38,15 +39,25 @@ describe('readCsvDataset', () => {
     expect(b.test.x).not.toEqual(a.test.x);
   });
 
-  it('refuses a file with a record over the size limit (E_DATA_ROW, line only)', async () => {
+  it('rejects and counts a record over the size limit, uses the rest, never quotes it', async () => {
     const p = file('big.csv', csv([SMALL_HEADER, ...validRows(5), ['40', '1', SENTINEL.repeat(200), '180', '0'], ...validRows(5)]));
-    const e = await caught(() => readCsvDataset(p, smallSchema(), { maxRecordSize: 1000 }));
-    expect(e.code).toBe('E_DATA_ROW');
-    expect(e.message).toContain('line 7');
-    expect(e.message).not.toContain(SENTINEL);
-    expect((e as Error).cause).toBeUndefined();
-    // The same file is fine under the default 1 MiB limit.
-    expect((await readCsvDataset(p, smallSchema())).report.rowsUsed).toBe(11);
+    const d = await readCsvDataset(p, smallSchema(), { maxRecordSize: 1000 });
+    expect(d.report).toMatchObject({ rowsRead: 10, rowsUsed: 10, recordsRejected: { 'csv:oversize': 1 } });
+    expect(JSON.stringify(d.report)).not.toContain(SENTINEL);
+    // The same file is whole under the default 1 MiB limit.
+    expect((await readCsvDataset(p, smallSchema())).report).toMatchObject({ rowsUsed: 11, recordsRejected: {} });
+  });
+
+  it('cuts out a multi-megabyte line (quoted newlines inside) streamed in small chunks, memory bounded by the limit', async () => {
+    const huge = `40,1,"${'x'.repeat(1 << 20)}\n${SENTINEL.repeat(300_000)}",180,0\n`; // ~4.3 MB record
+    async function* source() {
+      yield Buffer.from(csv([SMALL_HEADER, ...validRows(20)]));
+      const b = Buffer.from(huge);
+      for (let i = 0; i < b.length; i += 65_536) yield b.subarray(i, i + 65_536);
+      yield Buffer.from(csv(validRows(20)));
+    }
+    const d = await readCsvDataset(Readable.from(source()), smallSchema(), { maxRecordSize: 64 * 1024 });
+    expect(d.report).toMatchObject({ rowsRead: 40, rowsUsed: 40, recordsRejected: { 'csv:oversize': 1 } });
   });
 
   it('refuses broken quoting without quoting the record', async () => {

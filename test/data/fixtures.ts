@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseDatasetSchema, type DatasetSchema, type DatasetSchemaInput } from '../../core/data/schema.ts';
 
 /** A small schema exercising every column kind: number (ranged), categorical, ignore, label. */
@@ -36,4 +37,9 @@ export async function caught(f: () => unknown): Promise<{ code?: string; message
     return e as { code?: string; message: string };
   }
   throw new Error('expected a throw');
+}
+
+/** The example schemas for the synthetic EHR layout (test/data/fixtures/), as a CSV table or as FHIR R4 resources. */
+export function ehrSchema(kind: 'csv' | 'fhir'): DatasetSchema {
+  return parseDatasetSchema(JSON.parse(readFileSync(new URL(`./fixtures/synthetic-ehr.${kind}.schema.json`, import.meta.url), 'utf8')));
 }

@@ -38,13 +38,14 @@ import { rdpEpsilon } from '../../core/privacy/conversion.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import { trainDpSgd, type Tf } from '../../client/trainer/index.ts';
 import { loadTestTf, localTraining, separable } from '../trainer/fixtures.ts';
+import { numericSplit } from '../../core/data/index.ts';
 
 const d = 2;
 const spec = logisticRegression(d);
 const D = separable(50, d, 5);
 // separable()'s rule is w* = (1, −0.75): (5, 5) scores 1.25 > 0, so its "natural" label is 1.
 const CANARY = { x: [5, 5], y: 0 };
-const D_PRIME: DatasetSplit = { x: Float32Array.from([...D.x, ...CANARY.x]), y: Float32Array.from([...D.y, CANARY.y]), n: D.n + 1, d };
+const D_PRIME: DatasetSplit = numericSplit(Float32Array.from([...D.x, ...CANARY.x]), Float32Array.from([...D.y, CANARY.y]), d);
 
 const Q = 0.5;
 const STEPS = 10;

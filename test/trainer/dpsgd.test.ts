@@ -7,6 +7,7 @@ import {
 } from '../../client/trainer/index.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
+import { numericSplit } from '../../core/data/index.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
@@ -70,7 +71,7 @@ describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
     const lr = 0.5;
     // Every record the same: every per-example gradient is the same vector, far above C.
     const row = train.x.slice(0, D);
-    const same: DatasetSplit = { x: Float32Array.from({ length: train.n * D }, (_, i) => row[i % D]!), y: new Float32Array(train.n).fill(1), n: train.n, d: D };
+    const same: DatasetSplit = numericSplit(Float32Array.from({ length: train.n * D }, (_, i) => row[i % D]!), new Float32Array(train.n).fill(1), D);
     for (const data of [train, same]) {
       for (let run = 0; run < 25; run++) {
         const out = await trainDpSgd(tf, input({ spec: MLP, data, local: localTraining({ learningRate: lr }), dp: { samplingRate: q, noiseMultiplier: 0, clip, steps: 1 } }));
@@ -174,7 +175,7 @@ describe('trainDpSgd: contract', () => {
   });
 
   it('gives a zero update on an empty split', async () => {
-    const empty: DatasetSplit = { x: new Float32Array(0), y: new Float32Array(0), n: 0, d: D };
+    const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
     const out = await trainDpSgd(tf, input({ data: empty }));
     expect(out).toEqual({ delta: new Float32Array(paramCount(LR)), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0 });
   });
@@ -191,7 +192,7 @@ describe('trainDpSgd: contract', () => {
       const dp = { ...DP, ...b };
       expect(errorCode(() => assertDpParams(dp)), JSON.stringify(b)).toBe('E_PRIVACY_PARAMS');
       // An empty split would otherwise return at once: the parameters are checked first.
-      const empty: DatasetSplit = { x: new Float32Array(0), y: new Float32Array(0), n: 0, d: D };
+      const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
       await expect(trainDpSgd(tf, input({ dp, data: empty })).catch(thrownCode)).resolves.toBe('E_PRIVACY_PARAMS');
     }
     for (const ok of [{ samplingRate: 1 }, { noiseMultiplier: 0 }, { steps: 1 }]) expect(errorCode(() => assertDpParams({ ...DP, ...ok }))).toBeUndefined();

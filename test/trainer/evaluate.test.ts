@@ -5,6 +5,7 @@ import type { DatasetSplit } from '../../core/data/types.ts';
 import { evaluateModel, type Tf } from '../../client/trainer/index.ts';
 import { EVAL_CHUNK_ROWS } from '../../client/trainer/evaluate.ts';
 import { loadTestTf, separable, thrownCode } from './fixtures.ts';
+import { numericSplit } from '../../core/data/index.ts';
 
 const D = 4;
 const LR = logisticRegression(D);
@@ -39,7 +40,7 @@ describe('evaluateModel', () => {
   });
 
   it('returns empty metrics on an empty split', async () => {
-    const m = await evaluateModel(tf, LR, W, { x: new Float32Array(0), y: new Float32Array(0), n: 0, d: D });
+    const m = await evaluateModel(tf, LR, W, numericSplit(new Float32Array(0), new Float32Array(0), D));
     expect(m).toMatchObject({ numExamples: 0, numCorrect: 0 });
   });
 

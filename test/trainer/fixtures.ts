@@ -2,6 +2,7 @@ import { seededRng } from '../../core/rng.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import { localTrainingSchema, type LocalTraining } from '../../core/job/spec.ts';
 import { loadTf, type LoadedTf } from '../../client/trainer/index.ts';
+import { numericSplit } from '../../core/data/index.ts';
 
 /**
  * cpu, not wasm: for these tiny models the two train at the same speed (see
@@ -36,7 +37,7 @@ export function separable(n: number, d: number, seed: number, margin = 0.1): Dat
     y[i] = s > 0 ? 1 : 0;
     i++;
   }
-  return { x, y, n, d };
+  return numericSplit(x, y, d);
 }
 
 /** A validated LocalTraining, so tests only run configurations a job could declare. */

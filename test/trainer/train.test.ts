@@ -4,6 +4,7 @@ import { initialWeights } from '../../core/model/init.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import { evaluateModel, trainLocal, type Tf, type TrainInput } from '../../client/trainer/index.ts';
 import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
+import { numericSplit } from '../../core/data/index.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
@@ -110,7 +111,7 @@ describe('trainLocal', () => {
   });
 
   it('gives a zero update on an empty split', async () => {
-    const empty: DatasetSplit = { x: new Float32Array(0), y: new Float32Array(0), n: 0, d: D };
+    const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
     const out = await trainLocal(tf, input({ data: empty }));
     expect(out).toEqual({ delta: new Float32Array(paramCount(LR)), loss: 0, steps: 0, numExamples: 0 });
   });

@@ -1,0 +1,31 @@
+/** The hospital's data intake: any supported export format in, a de-identified PreparedDataset out. */
+import { stat } from 'node:fs/promises';
+import type { DatasetSchema } from '../../core/data/schema.ts';
+import type { PreparedDataset } from '../../core/data/types.ts';
+import { readCsvDataset, type ReadCsvOptions } from './csv.ts';
+import { readFhirBundle, readFhirNdjson } from './fhir.ts';
+
+export { loadSchemaFile, readCsvDataset } from './csv.ts';
+export { readFhirBundle, readFhirNdjson } from './fhir.ts';
+export { loadOrCreateSiteSecret } from './secret.ts';
+
+export const DATA_FORMATS = ['csv', 'fhir-bundle', 'fhir-ndjson'] as const;
+export type DataFormat = (typeof DATA_FORMATS)[number];
+
+/** A directory or *.ndjson is an NDJSON bulk export, *.json a Bundle, anything else CSV. */
+export async function guessFormat(path: string): Promise<DataFormat> {
+  if ((await stat(path)).isDirectory() || path.endsWith('.ndjson')) return 'fhir-ndjson';
+  return path.endsWith('.json') ? 'fhir-bundle' : 'csv';
+}
+
+export async function readDataset(path: string, schema: DatasetSchema, opts: ReadCsvOptions & { format?: DataFormat } = {}): Promise<PreparedDataset> {
+  const { format, ...rest } = opts;
+  switch (format ?? (await guessFormat(path))) {
+    case 'csv':
+      return readCsvDataset(path, schema, rest);
+    case 'fhir-bundle':
+      return readFhirBundle(path, schema, rest);
+    case 'fhir-ndjson':
+      return readFhirNdjson(path, schema, rest);
+  }
+}
