@@ -133,6 +133,6 @@ describe('hospital-level DP through the secure sum', () => {
     expect(input.vectorLength).toBe(ddgPlan(s).paddedDim);
     expect(input.minSurvivors).toBe(3);
     const session = openSession({ jobId: 'j', round: 1, bits: 32, threshold: 3, degree: 3, clip: 10, graphSeed: new Uint8Array(32), participants: names, totalExamples: 40, vectorLength: input.vectorLength });
-    expect(errorCode(() => input.decode(session, new Uint32Array(input.vectorLength), 2))).toBe('E_SECAGG_TOO_FEW');
+    expect(errorCode(() => input.decode(session, new Uint32Array(input.vectorLength), [10, 10]))).toBe('E_SECAGG_TOO_FEW');
   });
 });
