@@ -5,9 +5,10 @@
  * asserted here are the ones docs/byzantine.md derives.
  */
 import { describe, it, expect } from 'vitest';
-import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect, type SecAggConfig } from '../../core/round/job.ts';
+import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../core/round/job.ts';
+import { jobDriver } from './job-driver.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
-import { SecAggClient, openSession, ed25519KeyPair, ddgSumNormBound, type ClientMessage, type Session } from '../../core/secagg/index.ts';
+import { openSession, ed25519KeyPair, ddgSumNormBound, type Session } from '../../core/secagg/index.ts';
 import { secureInput } from '../../core/round/secure-input.ts';
 import { resolvePrivacy, ddgPlan } from '../../core/job/privacy.ts';
 import { scaleFor } from '../../core/secagg/quantize.ts';
@@ -21,7 +22,6 @@ const spec = parseJobSpec({
 });
 const names = ['a', 'b', 'c', 'd'];
 const ids = new Map(names.map((n) => [n, ed25519KeyPair()]));
-const sends = (fx: JobEffect[]) => fx.filter((e) => e.type === 'send') as Extract<JobEffect, { type: 'send' }>[];
 const BITS = 32;
 const CLIP = spec.secureAggregation.clip;
 const word = (v: number) => ((v % 2 ** BITS) + 2 ** BITS) % 2 ** BITS;
@@ -40,48 +40,24 @@ interface Play {
   attack: Attack;
 }
 
-/** Runs one training round with `d` malicious; returns the machine and its effects. */
+/** Runs one training round with `d` malicious; returns the machine and its failed attempts. */
 function play({ jobSpec = spec, declared = {}, deltas = honest, silent, attack }: Play) {
   const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
   const codec = secureInput(jobSpec);
   let now = 0;
-  const log: JobEffect[] = [];
-  const clients = new Map<string, SecAggClient>();
-  const deliver = (effects: JobEffect[]) => {
-    log.push(...effects);
-    const queue = [...sends(effects)];
-    while (queue.length > 0) {
-      const { to, round, body } = queue.shift()!;
-      const submit = (msg: ClientMessage) => {
-        const r = m.submitSecAgg(to, round, msg, now);
-        expect(r.rejected).toBeNull();
-        log.push(...r.effects);
-        queue.push(...sends(r.effects));
-      };
-      if ('roundConfig' in body) {
-        if (!body.roundConfig.train) continue;
-        const p = body.roundConfig.secagg as SecAggConfig;
-        const c = new SecAggClient(openSession({ jobId: 'job', round, ...p, vectorLength: codec.vectorLength }), to, ids.get(to)!);
-        clients.set(to, c);
-        submit({ secaggAdvertise: c.advertise() });
-      } else if ('secaggKeys' in body) submit({ secaggShares: clients.get(to)!.onKeys(body.secaggKeys) });
-      else if ('secaggSharesRelay' in body) {
-        const c = clients.get(to)!;
-        c.onShares(body.secaggSharesRelay);
-        if (to === silent) continue;
-        const encode = (delta: number[], n: number) => codec.encode(c.session, Float32Array.from(delta), n, 0.5);
-        const input = to === 'd' ? attack(c.session, encode) : encode(deltas.get(to)!, declared[to] ?? 10);
-        submit({ secaggMaskedInput: c.maskInput(input) });
-      } else if ('secaggSurvivors' in body) submit({ secaggConsistency: clients.get(to)!.onSurvivors(body.secaggSurvivors) });
-      else if ('secaggUnmaskRequest' in body) submit({ secaggUnmask: clients.get(to)!.onUnmaskRequest(body.secaggUnmaskRequest) });
-    }
-  };
+  const { deliver, log, rejected } = jobDriver(m, codec, ids, (to, session) => {
+    if (to === silent) return null;
+    const encode = (delta: number[], n: number) => codec.encode(session, Float32Array.from(delta), n, 0.5);
+    return to === 'd' ? attack(session, encode) : encode(deltas.get(to)!, declared[to] ?? 10);
+  }, () => now);
   for (const n of names) deliver(m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: declared[n] ?? 10 }));
   // The silent hospital misses each attempt's masked-input deadline.
   for (let k = 0; silent && k < MAX_ROUND_ATTEMPTS && !m.finished && m.completedRounds === 0; k++) {
     now += 5000;
     deliver(m.tick(now));
   }
+  // Masking hides the attack: every message of the protocol is well formed.
+  expect(rejected).toEqual([]);
   const failed = log.filter((e) => e.type === 'roundFailed') as Extract<JobEffect, { type: 'roundFailed' }>[];
   return { m, failed };
 }
