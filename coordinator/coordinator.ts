@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { CohortError, asCohortError } from '../core/errors.ts';
+import { CohortError, asCohortError, type ErrorCode } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { resolvePrivacy } from '../core/job/privacy.ts';
@@ -97,7 +97,7 @@ export interface JobStatusEvent {
 
 interface CoordinatorEvents {
   round: [RoundEvent];
-  roundFailed: [{ jobId: string; round: number; attempt: number; reason: string }];
+  roundFailed: [{ jobId: string; round: number; attempt: number; reason: string; code: ErrorCode }];
   job: [JobStatusEvent];
   listening: [{ port: number }];
 }
@@ -614,8 +614,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           break;
         }
         case 'roundFailed':
-          job.log.warn({ round: fx.round, attempt: fx.attempt, reason: fx.reason }, 'round failed');
-          this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason });
+          job.log.warn({ round: fx.round, attempt: fx.attempt, code: fx.code, reason: fx.reason }, 'round failed');
+          this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason, code: fx.code });
           break;
         case 'status':
           this.store.setStatus(jobId, fx.status, fx.reason, this.now(),

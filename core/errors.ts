@@ -52,6 +52,7 @@ export const ERRORS = {
   E_SECAGG_BAD_SHARE: { close: undefined, doc: 'a share is for the wrong recipient or owner, malformed, or revealed against the protocol' },
   E_SECAGG_TOO_FEW: { close: undefined, doc: 'fewer clients than the threshold remain in the session' },
   E_SECAGG_DECRYPT: { close: undefined, doc: 'an encrypted secure-aggregation message failed authentication (wrong key, associated data, or tampered bytes)' },
+  E_SECAGG_SUM_BOUND: { close: undefined, doc: 'the unmasked secure sum lies outside what its survivors\' clipped inputs can produce (a malicious input, a bad self-mask seed share, or a wrapped sum); the round fails and is retried (docs/byzantine.md)' },
   E_SECAGG_BAD_INPUT: { close: undefined, doc: 'a secure-aggregation crypto function got an argument of the wrong type, length or range' },
   // Privacy accounting
   E_PRIVACY_PARAMS: { close: undefined, doc: 'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach' },

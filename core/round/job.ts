@@ -6,13 +6,13 @@
  * frames to send, a round to persist, when to call `tick` next. The same
  * machine runs under unit tests, the simulator and the server.
  */
-import { CohortError } from '../errors.ts';
+import { CohortError, type ErrorCode } from '../errors.ts';
 import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
 import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import type { JobSpec } from '../job/spec.ts';
 import { randomBytes } from 'node:crypto';
-import { chooseParams, openSession, type ClientMessage, type PhaseCounts, type ServerMessage } from '../secagg/index.ts';
+import { chooseParams, openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
@@ -68,7 +68,8 @@ export type OutgoingBody =
 export type JobEffect =
   | { type: 'send'; to: string; round: number; body: OutgoingBody }
   | { type: 'roundCompleted'; record: RoundRecord }
-  | { type: 'roundFailed'; round: number; attempt: number; reason: string }
+  /** `code`: E_ROUND_FAILED for too few answers, or the typed error that rejected the round's result (E_SECAGG_SUM_BOUND). */
+  | { type: 'roundFailed'; round: number; attempt: number; reason: string; code: ErrorCode }
   | { type: 'status'; status: JobStatus; reason: string }
   | { type: 'wakeAt'; at: number };
 
@@ -334,7 +335,8 @@ export class JobMachine {
     };
     const session = openSession({ jobId: this.jobId, round, ...config, vectorLength: input.vectorLength });
     const keys = new Map(participants.map((c) => [c, this.joined.get(c)!.identityKey!]));
-    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, input);
+    const declared = new Map(participants.map((c) => [c, this.joined.get(c)!.numTrain]));
+    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, input, declared);
     return config;
   }
 
@@ -343,11 +345,16 @@ export class JobMachine {
     const secure = this.secure;
     this.current = null;
     this.secure = null;
-    if (r.status === 'failed') {
-      this.attempts++;
-      const effects: JobEffect[] = [{ type: 'roundFailed', round: r.round, attempt: this.attempts, reason: r.failure }];
-      if (this.attempts >= MAX_ROUND_ATTEMPTS) effects.push(...this.finish('failed', `round ${r.round} failed ${this.attempts} times: ${r.failure}`));
-      return effects;
+    if (r.status === 'failed') return this.roundFailed(r.round, r.failure, 'E_ROUND_FAILED');
+    let sum: SecureResult | null = null;
+    if (secure) {
+      // The coordinator sees only the sum of the survivors' inputs, and rejects one they cannot have produced honestly.
+      try {
+        sum = secure.result();
+      } catch (err) {
+        if (!(err instanceof CohortError)) throw err;
+        return this.roundFailed(r.round, err.message, err.code);
+      }
     }
     const evaluations = Object.fromEntries([...r.evaluations].filter(([c]) => !r.dropped.has(c)));
     const perClient = Object.values(evaluations);
@@ -364,9 +371,7 @@ export class JobMachine {
       phaseCounts: null,
       completedAt: now,
     };
-    if (secure) {
-      // The coordinator sees only the sum of the survivors' inputs.
-      const sum = secure.result();
+    if (secure && sum) {
       const out = this.strategy.step({ round: r.round, global: this.weights, meanDelta: sum.meanDelta, state: this.serverState });
       this.weights = out.weights;
       this.serverState = out.state;
@@ -399,6 +404,14 @@ export class JobMachine {
       effects.push({ type: 'send', to, round: r.round, body: { roundResult: { participants: r.participants.length - dropped.size, dropped: dropped.size, metrics: record.pooled } } });
     }
     if (this.completed >= this.totalRounds) effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
+    return effects;
+  }
+
+  /** A failed attempt at a round: retried, until MAX_ROUND_ATTEMPTS fail the job. The global weights stay as they were. */
+  private roundFailed(round: number, reason: string, code: ErrorCode): JobEffect[] {
+    this.attempts++;
+    const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code }];
+    if (this.attempts >= MAX_ROUND_ATTEMPTS) effects.push(...this.finish('failed', `round ${round} failed ${this.attempts} times: ${reason}`));
     return effects;
   }
 

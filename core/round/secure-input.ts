@@ -10,12 +10,15 @@
  *   up the job's noise, so n_min is also the least the sum may hold: the
  *   session threshold is raised to it, and clients refuse to help unmask a
  *   sum of fewer.
+ * Either way, decode first checks that the sum is one its survivors could
+ * have produced by following the protocol (core/secagg/sum-bound.ts,
+ * docs/byzantine.md) and throws E_SECAGG_SUM_BOUND if not.
  */
 import { CohortError } from '../errors.ts';
 import type { JobSpec } from '../job/spec.ts';
 import { ddgPlan } from '../job/privacy.ts';
 import { paramCount } from '../model/spec.ts';
-import { decodeSum, encodeInput, EXTRA_WORDS, type Session, type SecureResult } from '../secagg/index.ts';
+import { checkDdgSum, checkWeightedSum, decodeSum, encodeInput, EXTRA_WORDS, type Session, type SecureResult } from '../secagg/index.ts';
 import { ddgDecode, ddgEncode } from '../secagg/ddg-encode.ts';
 
 export interface SecureInput {
@@ -24,7 +27,13 @@ export interface SecureInput {
   /** Fewest survivors whose inputs may be unmasked together (1: no floor beyond the protocol's threshold). */
   minSurvivors: number;
   encode(session: Session, delta: Float32Array, numExamples: number, trainLoss: number): Uint32Array;
-  decode(session: Session, sum: Uint32Array, survivors: number): SecureResult;
+  /**
+   * The survivors' mean update from their unmasked sum. `survivorExamples`
+   * holds each survivor's declared example count (the numTrain of its Hello),
+   * one per survivor. Throws E_SECAGG_SUM_BOUND for a sum outside what they
+   * could produce.
+   */
+  decode(session: Session, sum: Uint32Array, survivorExamples: readonly number[]): SecureResult;
 }
 
 export function secureInput(spec: JobSpec): SecureInput {
@@ -33,7 +42,10 @@ export function secureInput(spec: JobSpec): SecureInput {
       vectorLength: paramCount(spec.model) + EXTRA_WORDS,
       minSurvivors: 1,
       encode: encodeInput,
-      decode: (session, sum) => decodeSum(session, sum),
+      decode: (session, sum, survivorExamples) => {
+        checkWeightedSum(session, sum, survivorExamples);
+        return decodeSum(session, sum);
+      },
     };
   }
   const plan = ddgPlan(spec);
@@ -41,8 +53,10 @@ export function secureInput(spec: JobSpec): SecureInput {
     vectorLength: plan.paddedDim,
     minSurvivors: plan.nMin,
     encode: (session, delta) => ddgEncode(delta, plan, session.graphSeed),
-    decode: (session, sum, survivors) => {
+    decode: (session, sum, survivorExamples) => {
+      const survivors = survivorExamples.length;
       if (survivors < plan.nMin) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors} survivors; hospital-level DP needs ${plan.nMin}`);
+      checkDdgSum(plan, sum, survivors);
       const total = ddgDecode(sum, plan, session.graphSeed);
       const meanDelta = new Float64Array(total.length);
       for (let i = 0; i < total.length; i++) meanDelta[i] = total[i]! / survivors;

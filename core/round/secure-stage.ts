@@ -21,6 +21,8 @@ export class SecureStage {
     private readonly phaseTimeoutMs: number,
     now: number,
     private readonly input: SecureInput,
+    /** Each participant's declared training examples (its Hello's numTrain): the weights an honest sum carries. */
+    private readonly declaredExamples: ReadonlyMap<string, number>,
   ) {
     this.server = new SecAggServer(session, identityKeys);
     this.phase = this.server.phase;
@@ -68,8 +70,10 @@ export class SecureStage {
     return out;
   }
 
+  /** The survivors' mean update; throws E_SECAGG_SUM_BOUND for a sum they cannot have produced honestly. */
   result(): SecureResult {
-    return this.input.decode(this.session, this.server.sum, this.server.survivors.length);
+    const examples = this.server.survivors.map((c) => this.declaredExamples.get(c) ?? 0);
+    return this.input.decode(this.session, this.server.sum, examples);
   }
 
   private onProgress(now: number): void {

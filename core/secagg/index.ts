@@ -9,3 +9,4 @@ export { openSession, type Session, type SessionParams } from './session.ts';
 export { encodeInput, decodeSum, EXTRA_WORDS, type SecureResult } from './input.ts';
 export { chooseParams } from './params.ts';
 export { ed25519KeyPair, ed25519PublicKey, constantTimeEqual, zeroize } from './crypto.ts';
+export { checkWeightedSum, checkDdgSum, weightedSumBounds, ddgSumNormBound, SUM_BOUND_FAILURE, type WeightedSumBounds, type WordRange } from './sum-bound.ts';

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { JobMachine, type JobEffect, type SecAggConfig } from '../../core/round/job.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
-import { SecAggClient, openSession, ed25519KeyPair, type ClientMessage } from '../../core/secagg/index.ts';
+import { openSession, ed25519KeyPair } from '../../core/secagg/index.ts';
+import { jobDriver } from './job-driver.ts';
 import { secureInput } from '../../core/round/secure-input.ts';
 import { resolvePrivacy, ddgPlan } from '../../core/job/privacy.ts';
 import { errorCode } from '../helpers/errors.ts';
@@ -12,45 +13,15 @@ const spec = parseJobSpec({
 });
 const names = ['a', 'b', 'c', 'd'];
 const ids = new Map([...names, 'e', 'f'].map((n) => [n, ed25519KeyPair()]));
-const sends = (fx: JobEffect[]) => fx.filter((e) => e.type === 'send') as Extract<JobEffect, { type: 'send' }>[];
 
 /** Plays the four hospitals against a JobMachine, with `silent` never sending its masked input. */
 function play(silent: string | null, jobSpec = spec, members = names) {
   const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
   const input = secureInput(jobSpec);
   let now = 0;
-  let fx: JobEffect[] = [];
-  for (const n of members) fx.push(...m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: 10 }));
-  const clients = new Map<string, SecAggClient>();
   const deltas = new Map(members.map((n, i) => [n, new Float32Array([0.1 * (i + 1), -0.2, 0.05])]));
-  const log: JobEffect[] = [];
-  const deliver = (effects: JobEffect[]) => {
-    log.push(...effects);
-    const queue = [...sends(effects)];
-    while (queue.length > 0) {
-      const { to, round, body } = queue.shift()!;
-      const submit = (msg: ClientMessage) => {
-        const r = m.submitSecAgg(to, round, msg, now);
-        log.push(...r.effects);
-        queue.push(...sends(r.effects));
-      };
-      if ('roundConfig' in body) {
-        if (!body.roundConfig.train) continue;
-        const p = body.roundConfig.secagg as SecAggConfig;
-        const session = openSession({ jobId: 'job', round, ...p, vectorLength: input.vectorLength });
-        const c = new SecAggClient(session, to, ids.get(to)!);
-        clients.set(to, c);
-        submit({ secaggAdvertise: c.advertise() });
-      } else if ('secaggKeys' in body) submit({ secaggShares: clients.get(to)!.onKeys(body.secaggKeys) });
-      else if ('secaggSharesRelay' in body) {
-        const c = clients.get(to)!;
-        c.onShares(body.secaggSharesRelay);
-        if (to !== silent) submit({ secaggMaskedInput: c.maskInput(input.encode(c.session, deltas.get(to)!, 10, 0.5)) });
-      } else if ('secaggSurvivors' in body) submit({ secaggConsistency: clients.get(to)!.onSurvivors(body.secaggSurvivors) });
-      else if ('secaggUnmaskRequest' in body) submit({ secaggUnmask: clients.get(to)!.onUnmaskRequest(body.secaggUnmaskRequest) });
-    }
-  };
-  deliver(fx);
+  const { deliver, log } = jobDriver(m, input, ids, (to, session) => (to === silent ? null : input.encode(session, deltas.get(to)!, 10, 0.5)), () => now);
+  for (const n of members) deliver(m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: 10 }));
   const before = m.completedRounds;
   if (silent) {
     now = 999; // within the phase deadline: still waiting for the silent client
@@ -133,6 +104,6 @@ describe('hospital-level DP through the secure sum', () => {
     expect(input.vectorLength).toBe(ddgPlan(s).paddedDim);
     expect(input.minSurvivors).toBe(3);
     const session = openSession({ jobId: 'j', round: 1, bits: 32, threshold: 3, degree: 3, clip: 10, graphSeed: new Uint8Array(32), participants: names, totalExamples: 40, vectorLength: input.vectorLength });
-    expect(errorCode(() => input.decode(session, new Uint32Array(input.vectorLength), 2))).toBe('E_SECAGG_TOO_FEW');
+    expect(errorCode(() => input.decode(session, new Uint32Array(input.vectorLength), [10, 10]))).toBe('E_SECAGG_TOO_FEW');
   });
 });

@@ -1,0 +1,181 @@
+/**
+ * One malicious hospital against the pure job machine (no sockets): it runs
+ * the secure-aggregation protocol faithfully but puts words of its choosing in
+ * its masked input, which masking hides from the coordinator. The bounds
+ * asserted here are the ones docs/byzantine.md derives.
+ */
+import { describe, it, expect } from 'vitest';
+import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../core/round/job.ts';
+import { jobDriver } from './job-driver.ts';
+import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
+import { openSession, ed25519KeyPair, ddgSumNormBound, type Session } from '../../core/secagg/index.ts';
+import { secureInput } from '../../core/round/secure-input.ts';
+import { resolvePrivacy, ddgPlan } from '../../core/job/privacy.ts';
+import { scaleFor } from '../../core/secagg/quantize.ts';
+import { addInto } from '../../core/secagg/ring.ts';
+import { ddgEncode } from '../../core/secagg/ddg-encode.ts';
+import { errorCode } from '../helpers/errors.ts';
+
+const spec = parseJobSpec({
+  name: 's', model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['a', 'b'], label: 'y',
+  rounds: 1, minClients: 3, targetClients: 4, roundTimeoutMs: 1000, strategy: { name: 'fedavg' },
+});
+const names = ['a', 'b', 'c', 'd'];
+const ids = new Map(names.map((n) => [n, ed25519KeyPair()]));
+const BITS = 32;
+const CLIP = spec.secureAggregation.clip;
+const word = (v: number) => ((v % 2 ** BITS) + 2 ** BITS) % 2 ** BITS;
+/** Honest deltas of a, b, c; d is the attacker. */
+const honest = new Map([['a', [0.1, -0.2, 0.05]], ['b', [0.2, -0.2, 0.05]], ['c', [0.3, -0.2, 0.05]]]);
+
+type Attack = (session: Session, honestEncode: (delta: number[], numExamples: number) => Uint32Array) => Uint32Array;
+
+interface Play {
+  jobSpec?: JobSpec;
+  /** numTrain each hospital declares in its Hello; 10 by default. */
+  declared?: Record<string, number>;
+  deltas?: Map<string, number[]>;
+  /** Sends no masked input: dropped at the phase deadline. */
+  silent?: string;
+  attack: Attack;
+}
+
+/** Runs one training round with `d` malicious; returns the machine and its failed attempts. */
+function play({ jobSpec = spec, declared = {}, deltas = honest, silent, attack }: Play) {
+  const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
+  const codec = secureInput(jobSpec);
+  let now = 0;
+  const { deliver, log, rejected } = jobDriver(m, codec, ids, (to, session) => {
+    if (to === silent) return null;
+    const encode = (delta: number[], n: number) => codec.encode(session, Float32Array.from(delta), n, 0.5);
+    return to === 'd' ? attack(session, encode) : encode(deltas.get(to)!, declared[to] ?? 10);
+  }, () => now);
+  for (const n of names) deliver(m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: declared[n] ?? 10 }));
+  // The silent hospital misses each attempt's masked-input deadline.
+  for (let k = 0; silent && k < MAX_ROUND_ATTEMPTS && !m.finished && m.completedRounds === 0; k++) {
+    now += 5000;
+    deliver(m.tick(now));
+  }
+  // Masking hides the attack: every message of the protocol is well formed.
+  expect(rejected).toEqual([]);
+  const failed = log.filter((e) => e.type === 'roundFailed') as Extract<JobEffect, { type: 'roundFailed' }>[];
+  return { m, failed };
+}
+
+/**
+ * Every attempt at the round fails with E_SECAGG_SUM_BOUND and is retried; an
+ * attacker that keeps at it fails the job after MAX_ROUND_ATTEMPTS (denial of
+ * service), and the global weights never move.
+ */
+function expectRejected(r: ReturnType<typeof play>): void {
+  expect(r.failed.map((f) => f.code)).toEqual(Array(MAX_ROUND_ATTEMPTS).fill('E_SECAGG_SUM_BOUND'));
+  expect(r.m.status).toBe('failed');
+  expect(r.m.completedRounds).toBe(0);
+  expect([...r.m.globalWeights]).toEqual([0, 0, 0]);
+}
+
+/** The words a client that skips clipping sends: ⌊x·s⌉ mod 2^k for its whole vector [w·Δ, w, w·loss]. */
+function unclipped(session: Session, x: number[]): Uint32Array {
+  const s = scaleFor({ bits: session.bits, clip: session.clip, maxClients: session.participants.length });
+  return Uint32Array.from(x.map((v) => word(Math.round(v * s))));
+}
+
+describe('one malicious hospital, per-coordinate codec', () => {
+  const s4 = scaleFor({ bits: BITS, clip: CLIP, maxClients: 4 });
+  const cs = Math.ceil(CLIP * s4);
+
+  it('(a) an update boosted past its clip fails the round (E_SECAGG_SUM_BOUND) and leaves the weights unchanged', () => {
+    // With c silent, 3 survivors: the box is 3 clips per coordinate; d claims 3 clips alone.
+    expectRejected(play({ silent: 'c', attack: (session) => unclipped(session, [3 * CLIP, 0, 0, 0.25, 0.125]) }));
+    // At full participation, too, once the boost spills into the weight: w = 1 where 0.25 was declared.
+    expectRejected(play({ attack: (session) => unclipped(session, [1e3, -1e3, 1e3, 1, 0.5]) }));
+  });
+
+  it('(b) a wrap-around word (2^(k−1)) in the weight fails the round; in a model word too, once the box is narrower than the ring', () => {
+    expectRejected(play({ attack: (session, enc) => { const x = enc([0, 0, 0], 10); x[3] = word(2 ** (BITS - 1)); return x; } }));
+    expectRejected(play({ silent: 'c', attack: (session, enc) => { const x = enc([0, 0, 0], 10); x[0] = word(2 ** (BITS - 1)); return x; } }));
+  });
+
+  it('(c) the worst accepted input moves each coordinate of the sum by at most (2m − 1)·⌈c·s⌉/s, and can reach it', () => {
+    // Honest hospitals at their clip (+c on every coordinate once weighted), d aims for the far edge −m·⌈c·s⌉ (less m quanta of rounding).
+    const big = new Map([...honest.keys()].map((n) => [n, [1e3, 1e3, 1e3]]));
+    const target = -4 * cs + 4;
+    const r = play({
+      deltas: big,
+      attack: (session, enc) => {
+        const x = enc([0, 0, 0], 10);
+        for (let j = 0; j < 3; j++) x[j] = word(target - 3 * cs);
+        return x;
+      },
+    });
+    expect(r.failed).toEqual([]);
+    expect(r.m.completedRounds).toBe(1);
+    // W = 1 (all four declared 10 of 40), so FedAvg's step is the sum itself.
+    const honestSum = 3 * CLIP;
+    const bound = (7 * cs) / s4;
+    for (const wj of r.m.globalWeights) {
+      const shift = Math.abs(wj - honestSum);
+      expect(shift).toBeLessThanOrEqual(bound * (1 + 1e-6));
+      expect(shift).toBeGreaterThan(bound * (1 - 1e-6));
+    }
+    // At full participation the box fills the ring: a wrap-around model word is accepted, and is one such input.
+    const w = play({ attack: (session, enc) => { const x = enc([0, 0, 0], 10); x[0] = word(2 ** (BITS - 1)); return x; } });
+    expect(w.failed).toEqual([]);
+    expect(Math.abs(w.m.globalWeights[0]!)).toBeLessThanOrEqual((4 * cs) / s4 + 1e-5);
+  });
+
+  it('(d) a lie about numExamples inside the sum fails the round; a lie in the public Hello takes over the mean, within one clip', () => {
+    // Declared 10 in its Hello, encodes 40 (every example of the round).
+    expectRejected(play({ attack: (_session, enc) => enc([1, 1, 1], 40) }));
+    // Declares 10^6 in its Hello and encodes it consistently: accepted, and the mean is nearly its own (clipped) delta.
+    const r = play({ declared: { d: 1_000_000 }, attack: (_session, enc) => enc([-5, -5, -5], 1_000_000) });
+    expect(r.failed).toEqual([]);
+    for (const wj of r.m.globalWeights) {
+      expect(wj).toBeCloseTo(-5, 3);
+      expect(Math.abs(wj)).toBeLessThanOrEqual(CLIP);
+    }
+  });
+});
+
+describe('one malicious hospital, hospital-level DP (distributed discrete Gaussian)', () => {
+  const dp = resolvePrivacy(parseJobSpec({ ...spec, privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 } }));
+  const plan = ddgPlan(dp);
+
+  it('an update scaled 100× past its clip fails the round and leaves the weights unchanged', () => {
+    expectRejected(play({
+      jobSpec: dp,
+      attack: (session) => {
+        // ddgEncode with the clip skipped: encode x/100 honestly, then scale the words back up by 100.
+        const x = ddgEncode(Float64Array.from([100, 0, 0]), plan, session.graphSeed);
+        const out = new Uint32Array(x.length);
+        for (let j = 0; j < x.length; j++) out[j] = word((x[j]! >= 2 ** 31 ? x[j]! - 2 ** 32 : x[j]!) * 100);
+        return out;
+      },
+    }));
+  });
+
+  it('the worst accepted input moves the decoded sum by at most γ·(bound(m) + bound(m − 1)) in L2', () => {
+    const codec = secureInput(dp);
+    const session = openSession({ jobId: 'j', round: 1, bits: BITS, threshold: 3, degree: 3, clip: CLIP, graphSeed: new Uint8Array(32).fill(3), participants: names, totalExamples: 40, vectorLength: codec.vectorLength });
+    const honestWords = [...honest.values()].map((u) => ddgEncode(Float64Array.from(u), plan, session.graphSeed));
+    const h = new Uint32Array(plan.paddedDim);
+    for (const x of honestWords) addInto(h, x, BITS);
+    const centred = (v: number) => (v >= 2 ** 31 ? v - 2 ** 32 : v);
+    const hNorm = Math.hypot(...[...h].map(centred));
+    // d flips the honest sum and stretches it to just inside the bound for m = 4.
+    const bound4 = ddgSumNormBound(plan, 4);
+    const f = (bound4 * (1 - 1e-6)) / hNorm;
+    const flipped = (g: number) => {
+      const sum = Uint32Array.from([...h].map((v) => word(Math.round(-(1 + g) * centred(v)))));
+      return addInto(sum, h, BITS);
+    };
+    const decodedHonest = codec.decode(session, h, [10, 10, 10]).meanDelta.map((v) => v * 3);
+    const decoded = codec.decode(session, flipped(f), [10, 10, 10, 10]).meanDelta.map((v) => v * 4);
+    const shift = Math.hypot(...decoded.map((v, j) => v - decodedHonest[j]!));
+    expect(shift).toBeLessThanOrEqual(plan.gamma * (bound4 + ddgSumNormBound(plan, 3)));
+    // Far more than an honest hospital could move it (its clip, c = 1): the check bounds, it does not stop, a targeted attack.
+    expect(shift).toBeGreaterThan(2 * dp.privacy!.clip);
+    // 1 % further and the sum is out of bounds.
+    expect(errorCode(() => codec.decode(session, flipped(1.01 * f), [10, 10, 10, 10]))).toBe('E_SECAGG_SUM_BOUND');
+  });
+});
