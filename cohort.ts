@@ -7,6 +7,7 @@ import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
 import { registerLedger } from './coordinator/ledger-cli.ts';
 import { registerJob } from './client/job-cli.ts';
+import { registerDashboard } from './client/dashboard-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerLedger(program);
   registerJob(program);
+  registerDashboard(program);
   return program;
 }
 

@@ -7,7 +7,7 @@ import { vectorToBytes } from '../core/model/vector.ts';
 import { clientTlsFromFiles, readIdentityKey, readJsonFile } from './keys.ts';
 import { request, type RequestBody, type RequestOptions } from './request.ts';
 
-interface Common {
+export interface Common {
   coordinator: string;
   name: string;
   identity: string;
@@ -17,24 +17,26 @@ interface Common {
   insecure: boolean;
 }
 
-function connection(o: Common): RequestOptions {
+export function connection(o: Common): RequestOptions {
   const tls = clientTlsFromFiles(o);
   return { coordinatorUrl: o.coordinator, name: o.name, identity: readIdentityKey(o.identity), insecure: o.insecure, ...(tls ? { tls } : {}) };
 }
 
+/** The options every authenticated request takes: where, who, and how the transport is secured. */
+export function connectionOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--coordinator <url>', 'coordinator URL (wss://, or ws:// on loopback)')
+    .requiredOption('--name <name>', 'your enrolled name')
+    .requiredOption('--identity <file.key>', 'your Ed25519 identity key file')
+    .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin")
+    .option('--tls-cert <file.pem>', 'mutual TLS: your client certificate')
+    .option('--tls-key <file.pem>', 'mutual TLS: its key')
+    .option('--insecure', 'allow plain ws:// off loopback (testing only)', false);
+}
+
 export function registerJob(program: Command): void {
   const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status)');
-  const sub = (name: string, description: string) =>
-    cmd
-      .command(name)
-      .description(description)
-      .requiredOption('--coordinator <url>', 'coordinator URL (wss://, or ws:// on loopback)')
-      .requiredOption('--name <name>', 'your enrolled name')
-      .requiredOption('--identity <file.key>', 'your Ed25519 identity key file')
-      .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin")
-      .option('--tls-cert <file.pem>', 'mutual TLS: your client certificate')
-      .option('--tls-key <file.pem>', 'mutual TLS: its key')
-      .option('--insecure', 'allow plain ws:// off loopback (testing only)', false);
+  const sub = (name: string, description: string) => connectionOptions(cmd.command(name).description(description));
   const run = async (o: Common, body: RequestBody) => request(connection(o), body);
   const print = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);
 

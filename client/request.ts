@@ -23,7 +23,7 @@ export interface RequestOptions {
 }
 
 export interface RequestBody {
-  action: 'job.submit' | 'job.list' | 'job.status' | 'job.cancel' | 'job.download';
+  action: 'job.submit' | 'job.list' | 'job.status' | 'job.cancel' | 'job.download' | 'dashboard.login';
   jobId?: string;
   specJson?: string;
 }

@@ -7,7 +7,7 @@
 export const ROLES = ['admin', 'researcher', 'auditor', 'hospital'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.cancel', 'job.download', 'job.join'] as const;
+export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.cancel', 'job.download', 'job.join', 'dashboard.login', 'dashboard.ledger', 'dashboard.hospitals'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 type Grant = 'any' | 'own';
@@ -19,12 +19,21 @@ export const POLICY: Readonly<Record<Action, Partial<Record<Role, Grant>>>> = {
   'job.cancel': { researcher: 'own', admin: 'any' },
   'job.download': { researcher: 'own' },
   'job.join': { hospital: 'any' },
+  // The web dashboard (coordinator/dashboard/): who may get a login code, and
+  // which views beyond their jobs' (job.status) each role is sent.
+  'dashboard.login': { researcher: 'any', auditor: 'any', admin: 'any' },
+  'dashboard.ledger': { auditor: 'any', admin: 'any' },
+  'dashboard.hospitals': { researcher: 'any', auditor: 'any', admin: 'any' },
 };
+
+/** Checked by the dashboard when it builds a view (coordinator/dashboard/api.ts); never the action of a Request frame. */
+export const VIEW_ACTIONS: readonly Action[] = ['dashboard.ledger', 'dashboard.hospitals'];
 
 /** Why `who` (in `role`) may not do `action` on a job owned by `owner`, or null if it may. */
 export function denial(role: Role, who: string, action: Action, owner?: string | null): string | null {
   const grant = POLICY[action]?.[role];
-  if (!grant) return `a ${role} may not ${action.replace('job.', '')} jobs`;
+  const verb = action.startsWith('job.') ? `${action.slice(4)} jobs` : `use ${action}`;
+  if (!grant) return `a ${role} may not ${verb}`;
   if (grant === 'own' && owner !== undefined && owner !== who) return `${who} may ${action.replace('job.', '')} only its own jobs`;
   return null;
 }
