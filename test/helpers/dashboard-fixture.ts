@@ -30,29 +30,38 @@ export interface Fixture {
   loginUrl(name: string): Promise<string>;
   /** Logged in over HTTP: the session cookie. */
   cookie(name: string): Promise<string>;
+  /** Starts the daemon of a hospital named in `waiting`. */
+  startHospital(name: string): void;
   /** Submits a job as `name` (a researcher) and returns its id. */
   submit(name: string, overrides?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startFixture(o: { hospitals?: string[]; coordinator?: Partial<CoordinatorOptions> } = {}): Promise<Fixture> {
+/** `hospitals` connect at once; `waiting` are enrolled and connect on startHospital. */
+export async function startFixture(o: { hospitals?: string[]; waiting?: string[]; coordinator?: Partial<CoordinatorOptions> } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-dashboard-'));
   const db = join(dir, 'c.db');
   const coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 }, ...o.coordinator });
   const port = await coordinator.listen();
   const ids: Record<string, Identity> = {};
   const hospitals = o.hospitals ?? ['h1', 'h2'];
-  for (const [name, role] of [...PEOPLE, ...hospitals.map((h) => [h, 'hospital'] as [string, Role])]) {
+  const all = [...hospitals, ...(o.waiting ?? [])];
+  for (const [name, role] of [...PEOPLE, ...all.map((h) => [h, 'hospital'] as [string, Role])]) {
     ids[name] = ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
-  const daemons = hospitals.map((h, i) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]! }));
-  for (const d of daemons) d.start();
+  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]! })]));
+  const started: ClientDaemon[] = [];
+  const startHospital = (h: string) => {
+    started.push(daemons.get(h)!);
+    daemons.get(h)!.start();
+  };
+  hospitals.forEach(startHospital);
   const dashboard = coordinator.dashboardUrl!;
   const as = (name: string, body: RequestBody) => request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
   const loginUrl = async (name: string) => ((await as(name, { action: 'dashboard.login' })).json as { url: string }).url;
   return {
-    coordinator, dir, db, port, dashboard, ids, as, loginUrl,
+    coordinator, dir, db, port, dashboard, ids, as, loginUrl, startHospital,
     async cookie(name) {
       const code = new URL(await loginUrl(name)).hash.replace('#code=', '');
       const res = await fetch(`${dashboard}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
@@ -64,7 +73,7 @@ export async function startFixture(o: { hospitals?: string[]; coordinator?: Part
       return ((await as(name, { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string }).jobId;
     },
     async close() {
-      await Promise.all(daemons.map((d) => d.stop()));
+      await Promise.all(started.map((d) => d.stop()));
       await coordinator.close();
     },
   };
