@@ -95,6 +95,10 @@ describe('the dashboard in Chromium', () => {
     const remaining = await page.locator('#remaining tbody tr').allTextContents();
     expect(remaining).toHaveLength(3);
     await page.screenshot({ path: `${ARTIFACTS}/researcher-job.png`, fullPage: true });
+    await page.click('a[href="#/hospitals"]');
+    await page.waitForSelector('#hospitals table');
+    expect(await page.locator('#hospitals table').first().locator('tbody td:first-child').allTextContents()).toEqual(['h1', 'h2', 'h3']);
+    await page.screenshot({ path: `${ARTIFACTS}/researcher-hospitals.png`, fullPage: true });
     await page.context().close();
   });
 
