@@ -8,6 +8,7 @@ import { registerSimulate } from './simulations/cli.ts';
 import { registerLedger } from './coordinator/ledger-cli.ts';
 import { registerJob } from './client/job-cli.ts';
 import { registerLedgerFetch } from './client/ledger-fetch-cli.ts';
+import { registerDashboard } from './client/dashboard-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerLedgerFetch(registerLedger(program));
   registerJob(program);
+  registerDashboard(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { readJsonFile } from './keys.ts';
 import { request, type RequestBody } from './request.ts';
 import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from './connection-options.ts';
 
+
 export function registerJob(program: Command): void {
   const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status; admins may list, read, pause, resume and cancel any job)');
   const sub = (name: string, description: string) => withConnectionOptions(cmd.command(name).description(description));

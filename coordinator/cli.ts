@@ -28,9 +28,14 @@ export function registerCoordinator(program: Command): void {
     .option('--insecure', 'allow plain ws:// on a non-loopback address (no TLS: testing only)', false)
     .option('--open-enrolment', 'accept hospitals that are not enrolled (no handshake check: testing only)', false)
     .option('--ledger-key <file.key>', 'Ed25519 key that signs the privacy ledger (default: <db>.ledger.key, created 0600 on first start)')
+    .option('--dashboard-port <n>', 'serve the web dashboard on this port (https with --tls-cert); log in with `cohort dashboard login`', intArg(0, 65_535))
+    .option('--dashboard-host <addr>', 'address the dashboard binds (default: --host)')
+    .option('--dashboard-url <url>', 'the dashboard URL people open, if not its own address (behind a proxy)')
+    .option('--metrics-token-file <file>', 'serve Prometheus metrics at the dashboard\'s /metrics to this bearer token (>= 32 characters)')
     .action(async (o: {
       port: number; host: string; db: string; job?: string[]; maxFrameBytes: number; insecure: boolean; ledgerKey?: string;
       tlsCert?: string; tlsKey?: string; tlsClientCa?: string; openEnrolment: boolean;
+      dashboardPort?: number; dashboardHost?: string; dashboardUrl?: string; metricsTokenFile?: string;
     }) => {
       const log = createLogger();
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
@@ -40,7 +45,17 @@ export function registerCoordinator(program: Command): void {
         if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// on ${o.host}: bind to loopback, or pass --insecure for a test network`);
         log.warn({ host: o.host }, 'INSECURE: serving plain ws:// without TLS on a non-loopback address');
       }
-      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, requireEnrolment: !o.openEnrolment, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}) });
+      if (o.dashboardPort === undefined && (o.dashboardHost || o.dashboardUrl || o.metricsTokenFile)) throw new CohortError('E_CONFIG_INVALID', '--dashboard-host, --dashboard-url and --metrics-token-file need --dashboard-port');
+      const dashboardHost = o.dashboardHost ?? o.host;
+      if (o.dashboardPort !== undefined && !tls && !LOOPBACK.has(dashboardHost)) {
+        if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing a plain-http dashboard on ${dashboardHost}: bind it to loopback, serve TLS, or pass --insecure for a test network`);
+        log.warn({ host: dashboardHost }, 'INSECURE: serving the dashboard over plain http on a non-loopback address');
+      }
+      const dashboard = o.dashboardPort === undefined ? undefined : {
+        port: o.dashboardPort, host: dashboardHost, ...(o.dashboardUrl ? { publicUrl: o.dashboardUrl } : {}),
+        ...(o.metricsTokenFile ? { metricsToken: readFileSync(o.metricsTokenFile, 'utf8').trim() } : {}),
+      };
+      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, requireEnrolment: !o.openEnrolment, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}), ...(dashboard ? { dashboard } : {}) });
       for (const file of o.job ?? []) {
         const id = coordinator.submitJob(readJsonFile(file, 'E_JOB_SPEC'));
         log.info({ job: id, file }, 'job submitted from file');

@@ -25,7 +25,7 @@ import { CoordinatorStore } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
 import { TokenBucket } from '../core/rate.ts';
 import { handshakeProblem } from '../core/auth/handshake.ts';
-import { ACTIONS, POLICY, denial, type Action, type Role } from '../core/auth/policy.ts';
+import { ACTIONS, POLICY, VIEW_ACTIONS, denial, type Action, type Role } from '../core/auth/policy.ts';
 import { featureProblem } from '../core/job/features.ts';
 import type { StoredJob } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
@@ -33,6 +33,9 @@ import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
 import { entriesConcerning, pageOf, LEDGER_PAGE_ENTRIES } from '../core/ledger/index.ts';
 import { Peer } from './peer.ts';
+import { jobPhase, type CoordinatorSnapshot, type HospitalPresence } from '../core/dashboard/index.ts';
+import { DashboardServer, type DashboardOptions } from './dashboard/server.ts';
+import { CoordinatorMetrics } from './dashboard/metrics.ts';
 
 export interface CoordinatorOptions {
   /** SQLite file; ':memory:' for throwaway runs. */
@@ -73,6 +76,8 @@ export interface CoordinatorOptions {
   messageBurst?: number;
   /** Fault injection for crash tests: called after a round is aggregated, before it is committed. */
   beforeCommit?: (e: { jobId: string; round: number }) => void;
+  /** Serve the web dashboard (coordinator/dashboard/) on its own port; needs a database file. */
+  dashboard?: DashboardOptions;
 }
 
 /**
@@ -130,6 +135,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private https: HttpsServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly alive = new WeakSet<WebSocket>();
+  /** Prometheus metrics (served by the dashboard at /metrics). */
+  readonly metrics: CoordinatorMetrics;
+  /** Hospitals seen since start, for the dashboard (snapshot()); at most MAX_SEEN, oldest disconnected first out. */
+  private readonly seen = new Map<string, HospitalPresence>();
+  private readonly dashboard: DashboardServer | null;
 
   constructor(private readonly opts: CoordinatorOptions) {
     super();
@@ -142,6 +152,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.store = new CoordinatorStore(opts.dbPath);
     const key = opts.ledgerKey ?? (opts.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${opts.dbPath}.ledger.key`));
     this.ledger = new CoordinatorLedger(this.store, key, this.now);
+    this.metrics = new CoordinatorMetrics(() => [...this.seen.values()].filter((h) => h.connected).length);
+    this.on('round', (e) => this.metrics.roundCompleted(e.record));
+    this.on('roundFailed', () => this.metrics.roundFailed());
+    this.dashboard = opts.dashboard
+      ? new DashboardServer({ dbPath: opts.dbPath, snapshot: () => this.snapshot(), metrics: this.metrics, log: this.log, now: this.now, ...(opts.tls ? { tls: opts.tls } : {}) }, opts.dashboard)
+      : null;
     for (const job of this.store.unfinishedJobs()) {
       this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState, paused: job.status === 'paused' }, job.owner);
       this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
@@ -196,8 +212,23 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.heartbeat.unref();
     const port = ((this.https ?? wss).address() as AddressInfo).port;
     this.log.info({ port, maxFrameBytes: this.maxFrameBytes, tls: Boolean(tls), mutualTls: Boolean(tls?.clientCa) }, 'listening');
+    if (this.dashboard) await this.dashboard.listen();
     this.emit('listening', { port });
     return port;
+  }
+
+  /** The dashboard's address (null without one). */
+  get dashboardUrl(): string | null {
+    return this.dashboard?.url ?? null;
+  }
+
+  /** What the dashboard shows beside the database: hospitals' presence and each unfinished job's round and phase. */
+  snapshot(): CoordinatorSnapshot {
+    const jobs: CoordinatorSnapshot['jobs'] = {};
+    for (const [id, j] of this.jobs) {
+      if (!j.machine.finished) jobs[id] = { round: j.machine.currentRound?.round ?? null, phase: jobPhase(j.machine), members: [...j.machine.members] };
+    }
+    return { hospitals: [...this.seen.values()].map((h) => ({ ...h })), jobs };
   }
 
   /** Validates and registers a job; returns its id. Connected clients get the offer at once. */
@@ -245,6 +276,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   async close(): Promise<void> {
     for (const job of this.jobs.values()) if (job.timer) clearTimeout(job.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.dashboard?.close();
     for (const peer of this.byName.values()) peer.close(1001, 'coordinator shutting down');
     if (this.wss) {
       for (const ws of this.wss.clients) ws.terminate();
@@ -260,7 +292,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   private onConnection(ws: WebSocket, remote: string): void {
-    const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }));
+    const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }), (n) => this.metrics.frameOut(n));
     peer.send({ challenge: { nonce: peer.nonce, coordinatorId: this.id, timestampMs: this.now() } });
     const bucket = new TokenBucket(this.opts.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND, this.opts.messageBurst ?? DEFAULT_MESSAGE_BURST, Date.now());
     this.alive.add(ws);
@@ -270,6 +302,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }, this.helloTimeoutMs);
     ws.on('message', (data, isBinary) => {
       this.alive.add(ws);
+      this.metrics.frameIn(frameBytes(data));
+      const seen = peer.name === null ? undefined : this.seen.get(peer.name);
+      if (seen && peer.role === 'hospital') seen.lastSeen = this.now();
       if (!bucket.take(Date.now())) {
         peer.fail(new CohortError('E_RATE_LIMIT', `more than ${this.opts.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND} frames per second`));
         return;
@@ -390,6 +425,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     peer.log = this.log.child({ client: name });
     this.byName.set(name, peer);
+    if (peer.role === 'hospital') this.sawHospital(name, true);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
     peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes, ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex') } });
     if (peer.role === 'hospital') for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
@@ -421,7 +457,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const r = env.request!;
     const id = r.id ?? 0;
     const action = r.action as Action;
-    if (!(ACTIONS as readonly string[]).includes(action) || action === 'job.join') throw new CohortError('E_WIRE_FIELD', `unknown request action "${r.action}"`);
+    if (!(ACTIONS as readonly string[]).includes(action) || action === 'job.join' || VIEW_ACTIONS.includes(action)) throw new CohortError('E_WIRE_FIELD', `unknown request action "${r.action}"`);
     const reply = (json: unknown, model?: Float32Array) => peer.send({ jobId: r.jobId ?? '', reply: { id, json: JSON.stringify(json), ...(model ? { model: tensorOf(model) } : {}) } });
     const fail = (e: CohortError) => peer.send({ jobId: r.jobId ?? '', error: { code: e.code, message: `request ${id}: ${e.message}` } });
     try {
@@ -433,6 +469,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           throw new CohortError('E_FORBIDDEN', no);
         }
       };
+      if (action === 'dashboard.login') {
+        check();
+        if (!this.dashboard) throw new CohortError('E_CONFIG_INVALID', 'this coordinator serves no dashboard (start it with --dashboard-port)');
+        reply(this.dashboard.login(who, peer.role));
+        return;
+      }
       if (action === 'job.submit') {
         check();
         let input: unknown;
@@ -589,14 +631,27 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private onClose(peer: Peer): void {
     if (peer.name === null || this.byName.get(peer.name) !== peer) return;
     this.byName.delete(peer.name);
+    if (peer.role === 'hospital') this.sawHospital(peer.name, false);
     peer.log.info('client disconnected');
     for (const [id, job] of this.jobs) if (!job.machine.finished) this.apply(id, job.machine.clientLeft(peer.name, this.now()));
+  }
+
+  private sawHospital(name: string, connected: boolean): void {
+    const now = this.now();
+    const prev = this.seen.get(name);
+    this.seen.delete(name); // re-inserted last: the map stays ordered by last change
+    this.seen.set(name, { name, connected, connectedAt: connected ? now : prev?.connectedAt ?? null, lastSeen: now });
+    for (const [n, h] of this.seen) {
+      if (this.seen.size <= MAX_SEEN) break;
+      if (!h.connected) this.seen.delete(n);
+    }
   }
 
   /** Carries out a job machine's effects. */
   private apply(jobId: string, effects: JobEffect[]): void {
     const job = this.jobs.get(jobId);
     if (!job) return;
+    this.metrics.phase(jobId, jobPhase(job.machine), this.now());
     for (const fx of effects) {
       switch (fx.type) {
         case 'send': {
@@ -658,6 +713,12 @@ function toWireBody(body: OutgoingBody, entry: SealedEntry | null): Omit<Envelop
   }
   if ('jobEvent' in body) return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
   return body; // secure-aggregation frames are already in wire form
+}
+
+const MAX_SEEN = 10_000;
+
+function frameBytes(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 /** What researchers and auditors see of a job: metadata, never weights. */

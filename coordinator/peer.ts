@@ -32,6 +32,8 @@ export class Peer {
     readonly remote: string,
     private readonly maxBufferedBytes: number,
     public log: Logger,
+    /** Told the size of every frame sent (metrics). */
+    private readonly countOut: (bytes: number) => void = () => {},
   ) {}
 
   get isOpen(): boolean {
@@ -52,7 +54,9 @@ export class Peer {
       this.close(new CohortError('E_SLOW_PEER').closeCode, 'E_SLOW_PEER');
       return;
     }
-    this.ws.send(encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++this.seqOut }));
+    const frame = encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++this.seqOut });
+    this.countOut(frame.length);
+    this.ws.send(frame);
   }
 
   /** Reports a violation to the peer once; closes the connection if the code says so. */

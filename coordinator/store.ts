@@ -121,7 +121,7 @@ interface JobRow {
   id: string; spec: string; status: string; reason: string; completed_rounds: number;
   weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number; owner: string | null;
 }
-interface RoundRow {
+export interface RoundRow {
   job_id: string; round: number; kind: string; participants: string; dropped: string;
   evaluations: string; pooled: string | null; train_loss: number | null; completed_at: number; phase_counts: string | null;
 }
@@ -354,7 +354,7 @@ function toJob(row: JobRow): StoredJob {
   };
 }
 
-function toRound(row: RoundRow): StoredRound {
+export function toRound(row: RoundRow): StoredRound {
   const evals = JSON.parse(row.evaluations) as Record<string, Metrics & { auc: number | null }>;
   return {
     jobId: row.job_id,

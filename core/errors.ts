@@ -64,11 +64,12 @@ export const ERRORS = {
   E_LEDGER_ENCODING: { close: undefined, doc: 'a value has no canonical JSON form (RFC 8785 subset): undefined, NaN or Infinity, a function, typed array or non-plain object, a lone surrogate, or nesting deeper than the limit' },
   E_LEDGER_ENTRY: { close: undefined, doc: 'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)' },
   E_LEDGER_KEY: { close: undefined, doc: 'a ledger signing or verification key is not a 32-byte Ed25519 key' },
-  // Auditors' HTTP endpoint (coordinator/ledger-http.ts)
+  // HTTP: the auditors' endpoint (coordinator/ledger-http.ts) and the dashboard (coordinator/dashboard/)
   E_UNAUTHORIZED: { close: undefined, doc: 'the request carries no valid credential for this endpoint' },
   E_HTTP_METHOD: { close: undefined, doc: 'the endpoint is read-only: GET only' },
   E_HTTP_REQUEST: { close: undefined, doc: 'the request is malformed (URL too long, unknown format)' },
   E_NOT_FOUND: { close: undefined, doc: 'no such resource' },
+  E_HTTP_BUSY: { close: undefined, doc: 'the dashboard has as many open event streams as it allows (MAX_EVENT_STREAMS)' },
   E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
 } as const satisfies Record<string, { close: number | undefined; doc: string }>;
 

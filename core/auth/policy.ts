@@ -8,7 +8,7 @@
 export const ROLES = ['admin', 'researcher', 'auditor', 'hospital'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.pause', 'job.resume', 'job.cancel', 'job.download', 'job.join', 'ledger.read'] as const;
+export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.pause', 'job.resume', 'job.cancel', 'job.download', 'job.join', 'ledger.read', 'dashboard.login', 'dashboard.ledger', 'dashboard.hospitals'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 type Grant = 'any' | 'own';
@@ -23,14 +23,22 @@ export const POLICY: Readonly<Record<Action, Partial<Record<Role, Grant>>>> = {
   'job.download': { researcher: 'own' },
   'job.join': { hospital: 'any' },
   'ledger.read': { auditor: 'any', admin: 'any', hospital: 'own' },
+  // The web dashboard (coordinator/dashboard/): who may get a login code, and
+  // which views beyond their jobs' (job.status) each role is sent.
+  'dashboard.login': { researcher: 'any', auditor: 'any', admin: 'any' },
+  'dashboard.ledger': { auditor: 'any', admin: 'any' },
+  'dashboard.hospitals': { researcher: 'any', auditor: 'any', admin: 'any' },
 };
+
+/** Checked by the dashboard when it builds a view (coordinator/dashboard/api.ts); never the action of a Request frame. */
+export const VIEW_ACTIONS: readonly Action[] = ['dashboard.ledger', 'dashboard.hospitals'];
 
 /** Why `who` (in `role`) may not do `action` on a job owned by `owner`, or null if it may. */
 export function denial(role: Role, who: string, action: Action, owner?: string | null): string | null {
   const grant = POLICY[action]?.[role];
   const [object, verb] = action.split('.') as [string, string];
-  const what = object === 'job' ? 'jobs' : 'the ledger';
-  if (!grant) return `a ${role} may not ${verb} ${what}`;
+  const what = object === 'job' ? `${verb} jobs` : object === 'ledger' ? `${verb} the ledger` : `use ${action}`;
+  if (!grant) return `a ${role} may not ${what}`;
   if (grant === 'own' && owner !== undefined && owner !== who) return `${who} may ${verb} only its own ${object === 'job' ? 'jobs' : 'entries'}`;
   return null;
 }

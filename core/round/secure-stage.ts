@@ -42,6 +42,11 @@ export class SecureStage {
     return this._deadline;
   }
 
+  /** The session's current phase ('done' or 'failed' once over). */
+  get serverPhase(): ServerPhase {
+    return this.server.phase;
+  }
+
   get counts(): PhaseCounts {
     return this.server.counts;
   }

@@ -68,9 +68,9 @@ describe('the policy table', () => {
   it('grants exactly: researchers submit and act on their own jobs, auditors read metadata and the ledger, hospitals join and read their own entries, admins manage', () => {
     const grid = Object.fromEntries(ROLES.map((r) => [r, ACTIONS.filter((a) => POLICY[a][r]).map((a) => `${a}:${POLICY[a][r]}`)]));
     expect(grid).toEqual({
-      admin: ['job.list:any', 'job.status:any', 'job.pause:any', 'job.resume:any', 'job.cancel:any', 'ledger.read:any'],
-      researcher: ['job.submit:any', 'job.list:own', 'job.status:own', 'job.pause:own', 'job.resume:own', 'job.cancel:own', 'job.download:own'],
-      auditor: ['job.list:any', 'job.status:any', 'ledger.read:any'],
+      admin: ['job.list:any', 'job.status:any', 'job.pause:any', 'job.resume:any', 'job.cancel:any', 'ledger.read:any', 'dashboard.login:any', 'dashboard.ledger:any', 'dashboard.hospitals:any'],
+      researcher: ['job.submit:any', 'job.list:own', 'job.status:own', 'job.pause:own', 'job.resume:own', 'job.cancel:own', 'job.download:own', 'dashboard.login:any', 'dashboard.hospitals:any'],
+      auditor: ['job.list:any', 'job.status:any', 'ledger.read:any', 'dashboard.login:any', 'dashboard.ledger:any', 'dashboard.hospitals:any'],
       hospital: ['job.join:any', 'ledger.read:own'],
     });
     expect(denial('researcher', 'rita', 'ledger.read')).toMatch(/may not read the ledger/);
@@ -80,10 +80,10 @@ describe('the policy table', () => {
 });
 
 describe('every role/action pair against a live coordinator', () => {
-  const body = (a: Exclude<Action, 'job.join'>): RequestBody =>
-    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
   // Cancel last: it changes the job (already completed, so cancelling is a no-op that still needs the grant).
   const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'ledger.read', 'job.pause', 'job.resume', 'job.cancel'] as const;
+  const body = (a: (typeof actions)[number]): RequestBody =>
+    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
   for (const [name, role] of users.filter(([n]) => n !== 'h1' && n !== 'h2')) {
     for (const a of actions) {
       const owner = 'rita';

@@ -1,0 +1,75 @@
+/**
+ * The dashboard's read-only connection to the coordinator's database. It
+ * selects metadata columns only: the weights and server-state columns are
+ * never read, so no view built from these rows can carry a model.
+ */
+import Database from 'better-sqlite3';
+import { CohortError } from '../../core/errors.ts';
+import { parseJobSpec } from '../../core/job/spec.ts';
+import type { JobStatus } from '../../core/round/job.ts';
+import type { LedgerEntry } from '../../core/ledger/types.ts';
+import type { JobRecord } from '../../core/dashboard/index.ts';
+import { toRound, type RoundRow as StoredRoundRow, type StoredRound, type Enrolled } from '../store.ts';
+
+const ROUND_COLUMNS = 'job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts';
+
+export class DashboardReader {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    try {
+      this.db = new Database(path, { readonly: true, fileMustExist: true });
+    } catch (err) {
+      throw new CohortError('E_STORE', `cannot open ${path} read-only for the dashboard: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Changes whenever another connection (the coordinator, the admin CLI) commits. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  jobs(): JobRecord[] {
+    const rows = this.db.prepare(`SELECT id, spec, status, reason, completed_rounds, owner, created_at, updated_at,
+        (SELECT participants FROM rounds r WHERE r.job_id = jobs.id ORDER BY round DESC LIMIT 1) AS last_participants
+      FROM jobs ORDER BY created_at, id`).all() as {
+      id: string; spec: string; status: string; reason: string; completed_rounds: number; owner: string | null;
+      created_at: number; updated_at: number; last_participants: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id, spec: parseJobSpec(JSON.parse(r.spec)), status: r.status as JobStatus, reason: r.reason, completedRounds: r.completed_rounds,
+      owner: r.owner, createdAt: r.created_at, updatedAt: r.updated_at, lastParticipants: r.last_participants ? (JSON.parse(r.last_participants) as string[]) : [],
+    }));
+  }
+
+  rounds(jobId: string): StoredRound[] {
+    return (this.db.prepare(`SELECT ${ROUND_COLUMNS} FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as StoredRoundRow[]).map(toRound);
+  }
+
+  /** The job's ledger entries that still parse (a tampered row that does not is the ledger view's to flag, not the chart's). */
+  ledgerOfJob(jobId: string): LedgerEntry[] {
+    const out: LedgerEntry[] = [];
+    for (const { canonical } of this.db.prepare(`SELECT canonical FROM ledger WHERE job_id = ? ORDER BY seq`).all(jobId) as { canonical: string }[]) {
+      try {
+        out.push(JSON.parse(canonical) as LedgerEntry);
+      } catch {
+        // skipped: unreadable
+      }
+    }
+    return out;
+  }
+
+  identity(name: string): Pick<Enrolled, 'role' | 'revokedAt'> | null {
+    const r = this.db.prepare(`SELECT role, revoked_at FROM identities WHERE name = ?`).get(name) as { role: Enrolled['role']; revoked_at: number | null } | undefined;
+    return r ? { role: r.role, revokedAt: r.revoked_at } : null;
+  }
+
+  /** Enrolled, unrevoked hospitals. */
+  hospitals(): string[] {
+    return (this.db.prepare(`SELECT name FROM identities WHERE role = 'hospital' AND revoked_at IS NULL ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  }
+}

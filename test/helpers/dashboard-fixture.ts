@@ -1,0 +1,91 @@
+/**
+ * A live coordinator with its dashboard, enrolled people (researchers rita and
+ * rob, auditor aud, admin ada) and hospital daemons, for the dashboard's API
+ * and browser tests. `login` goes through the real path: a signed-challenge
+ * Request for a login code, then the code traded for a session cookie.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator, type CoordinatorOptions } from '../../coordinator/coordinator.ts';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { request, type RequestBody } from '../../client/request.ts';
+import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Role } from '../../core/auth/policy.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+
+export const METRICS_TOKEN = 'm'.repeat(40);
+export const PRIVACY = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
+const PEOPLE: [string, Role][] = [['rita', 'researcher'], ['rob', 'researcher'], ['aud', 'auditor'], ['ada', 'admin']];
+
+export interface Fixture {
+  coordinator: Coordinator;
+  dir: string;
+  db: string;
+  port: number;
+  dashboard: string;
+  ids: Record<string, Identity>;
+  as(name: string, body: RequestBody): ReturnType<typeof request>;
+  /** A login URL for `name` (what `cohort dashboard login` prints). */
+  loginUrl(name: string): Promise<string>;
+  /** Logged in over HTTP: the session cookie. */
+  cookie(name: string): Promise<string>;
+  /** Starts the daemon of a hospital named in `waiting`. */
+  startHospital(name: string): void;
+  /** Submits a job as `name` (a researcher) and returns its id. */
+  submit(name: string, overrides?: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** `hospitals` connect at once; `waiting` are enrolled and connect on startHospital. */
+export async function startFixture(o: { hospitals?: string[]; waiting?: string[]; coordinator?: Partial<CoordinatorOptions> } = {}): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'cohort-dashboard-'));
+  const db = join(dir, 'c.db');
+  const coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 }, ...o.coordinator });
+  const port = await coordinator.listen();
+  const ids: Record<string, Identity> = {};
+  const hospitals = o.hospitals ?? ['h1', 'h2'];
+  const all = [...hospitals, ...(o.waiting ?? [])];
+  for (const [name, role] of [...PEOPLE, ...all.map((h) => [h, 'hospital'] as [string, Role])]) {
+    ids[name] = ed25519KeyPair();
+    coordinator.enroll(name, role, ids[name]!.publicKey);
+  }
+  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]! })]));
+  const started: ClientDaemon[] = [];
+  const startHospital = (h: string) => {
+    started.push(daemons.get(h)!);
+    daemons.get(h)!.start();
+  };
+  hospitals.forEach(startHospital);
+  const dashboard = coordinator.dashboardUrl!;
+  const as = (name: string, body: RequestBody) => request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
+  const loginUrl = async (name: string) => ((await as(name, { action: 'dashboard.login' })).json as { url: string }).url;
+  return {
+    coordinator, dir, db, port, dashboard, ids, as, loginUrl, startHospital,
+    async cookie(name) {
+      const code = new URL(await loginUrl(name)).hash.replace('#code=', '');
+      const res = await fetch(`${dashboard}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      if (res.status !== 200) throw new Error(`login as ${name}: HTTP ${res.status}`);
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    },
+    async submit(name, overrides = {}) {
+      const spec = syntheticJob({ rounds: 2, minClients: hospitals.length, targetClients: hospitals.length, privacy: PRIVACY, ...overrides });
+      return ((await as(name, { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string }).jobId;
+    },
+    async close() {
+      await Promise.all(started.map((d) => d.stop()));
+      await coordinator.close();
+    },
+  };
+}
+
+/** Resolves when `jobId` completes (or rejects when it fails). */
+export function jobDone(c: Coordinator, jobId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    c.on('job', (e) => {
+      if (e.jobId !== jobId) return;
+      if (e.status === 'completed') resolve();
+      else if (e.status === 'failed' || e.status === 'cancelled') reject(new Error(`${jobId} ${e.status}: ${e.reason}`));
+    });
+  });
+}
