@@ -17,7 +17,7 @@ import { readFhirNdjson } from '../client/intake/fhir.ts';
 import { loadSchemaFile } from '../client/intake/csv.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 
-const SCHEMAS = join(import.meta.dirname, '..', 'test', 'data', 'fixtures');
+const SCHEMAS = join(import.meta.dirname, '..', 'simulations', 'synthetic-ehr', 'schemas');
 const SECRET = new Uint8Array(32).fill(1);
 const HEADER = 'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad';
 const SMOKING = ['266919005', '8517006', '77176002'];
@@ -141,8 +141,8 @@ async function measured(what: string, records: number, fileBytes: number, f: () 
 export async function benchIntake(say: (line: string) => void = () => {}): Promise<IntakeBench> {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-bench-intake-'));
   try {
-    const csvSchema = await loadSchemaFile(join(SCHEMAS, 'synthetic-ehr.csv.schema.json'));
-    const fhirSchema = await loadSchemaFile(join(SCHEMAS, 'synthetic-ehr.fhir.schema.json'));
+    const csvSchema = await loadSchemaFile(join(SCHEMAS, 'csv.schema.json'));
+    const fhirSchema = await loadSchemaFile(join(SCHEMAS, 'fhir.schema.json'));
     const runs: Partial<IntakeBench> = {};
     for (const [key, n] of [['csv1e5', 100_000], ['csv1e6', 1_000_000]] as const) {
       const p = join(dir, `${n}.csv`);

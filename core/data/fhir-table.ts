@@ -193,7 +193,9 @@ export class FhirTable {
       return String(q['value']);
     }
     const cc = r['valueCodeableConcept'];
-    const text = src.value === 'code' ? codingsOf(cc)[0]?.code : isObj(cc) && typeof cc['text'] === 'string' ? cc['text'] : r['valueString'];
+    const code = codingsOf(cc)[0]?.code;
+    const text = src.value === 'code' ? (src.codes && code !== undefined ? (Object.hasOwn(src.codes, code) ? src.codes[code] : undefined) : code)
+      : isObj(cc) && typeof cc['text'] === 'string' ? cc['text'] : r['valueString'];
     if (typeof text !== 'string' || text.length === 0 || text.length > 256) return void bump(this.valueRejected, `value:${name}`, 1);
     return text;
   }

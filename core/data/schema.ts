@@ -83,7 +83,12 @@ const fhirSource = z.discriminatedUnion('resource', [
     pick: z.enum(['latest', 'earliest', 'min', 'max']).default('latest'),
     /** Only observations with a component of this LOINC code whose value (coding code, text or string) equals `value`. */
     component: z.strictObject({ loinc: codeText, value: z.string().min(1).max(64) }).optional(),
-  }),
+    /**
+     * value "code": the cell each code stands for (e.g. SNOMED 8517006 -> "former"), so a FHIR export and a
+     * CSV export of the same data encode alike; a code not listed is a rejected value.
+     */
+    codes: z.record(codeText, z.string().min(1).max(64)).optional(),
+  }).refine((o) => o.codes === undefined || o.value === 'code', { message: '"codes" maps coded values: it needs value "code"', path: ['codes'] }),
   z.strictObject({
     resource: z.literal('Condition'),
     /** The cell is "1" if the patient has a Condition with any of these codes (not refuted or entered-in-error), else "0". */

@@ -32,7 +32,7 @@ function record(i: number, over: Record<string, string> = {}): string[] {
     hdl: String(35 + (i % 30)),
     hba1c: String(5 + (i % 4)),
     glucose: String(80 + (i % 60)),
-    smoking: ['266919005', '8517006', '77176002'][i % 3]!,
+    smoking: ['never', 'former', 'current'][i % 3]!,
     diabetes: String(i % 4 === 0 ? 1 : 0),
     hypertension: String(i % 3 === 0 ? 1 : 0),
     rs10455872: ['A/A', 'A/G', 'G|G', 'AG'][i % 4]!,
@@ -78,7 +78,7 @@ describe('generalisation (45 CFR 164.514(b)(2))', () => {
   });
 
   it('refuses bands that start above 90 (no top code) in the schema', async () => {
-    const s = JSON.parse(readFileSync(new URL('./fixtures/synthetic-ehr.csv.schema.json', import.meta.url), 'utf8'));
+    const s = JSON.parse(readFileSync(new URL('../../simulations/synthetic-ehr/schemas/csv.schema.json', import.meta.url), 'utf8'));
     s.columns[7].bands = [0, 50, 95];
     expect((await caught(() => parseDatasetSchema(s))).message).toContain('"columns.7.bands.2"');
     s.columns[7].bands = [0, 50, 90];
@@ -98,7 +98,7 @@ describe('column classes through the pipeline', () => {
 
   it('drops identifiers, pseudonymises, generalises, derives genotype features', () => {
     const plan = planColumns(HEADER, schema);
-    expect(plan.features).toEqual(['birth_date', 'sex_male', 'sbp', 'dbp', 'bmi', 'heart_rate', 'total_chol', 'hdl', 'hba1c', 'glucose', 'smoking_8517006', 'smoking_77176002', 'diabetes', 'hypertension', 'rs10455872']);
+    expect(plan.features).toEqual(['birth_date', 'sex_male', 'sbp', 'dbp', 'bmi', 'heart_rate', 'total_chol', 'hdl', 'hba1c', 'glucose', 'smoking_former', 'smoking_current', 'diabetes', 'hypertension', 'rs10455872']);
     const keys = pseudonymizer(SECRET);
     const r = encodeRow(record(1, { birth_date: '1920-06-01', rs10455872: 'G/G' }), plan, keys);
     const s = encodeRow(record(2, { birth_date: '1901-06-01', rs10455872: 'A/A', zip: '03601' }), plan, keys);

@@ -126,3 +126,21 @@ describe('FHIR R4 intake', () => {
     expect((await caught(() => readFhirBundle(p, ehrSchema('csv'), { secret: SECRET }))).code).toBe('E_SCHEMA_INVALID');
   });
 });
+
+describe('FHIR coded values mapped to the CSV categories', () => {
+  it('maps each listed code to its cell, so CSV and FHIR exports encode alike; an unlisted code is a counted, rejected value', async () => {
+    const schema = ehrSchema('fhir');
+    const smokingCol = schema.columns.find((c) => c.name === 'smoking')!;
+    expect(smokingCol).toMatchObject({ categories: ['never', 'former', 'current'], fhir: { codes: { '8517006': 'former' } } });
+    const resources = goodResources();
+    // Patient 5's smoking status uses a SNOMED code the schema does not list.
+    const i = resources.findIndex((r) => (r as { code?: { coding?: { code?: string }[] }; subject?: { reference?: string } }).code?.coding?.[0]?.code === '72166-2' && (r as { subject: { reference: string } }).subject.reference === 'Patient/p5');
+    resources[i] = smoking(5, '428041000124106');
+    const file = join(dir, 'coded.ndjson');
+    writeFileSync(file, resources.map((r) => JSON.stringify(r)).join('\n'));
+    const d = await readFhirNdjson(file, schema, { secret: SECRET });
+    expect(d.features.filter((f) => f.startsWith('smoking_'))).toEqual(['smoking_former', 'smoking_current']);
+    expect(d.report.valuesRejected).toMatchObject({ 'value:smoking': 1 });
+    expect(d.report.rowsUsed).toBe(23); // patient 5 lost its smoking status, which drops its row
+  });
+});

@@ -39,7 +39,7 @@ export async function caught(f: () => unknown): Promise<{ code?: string; message
   throw new Error('expected a throw');
 }
 
-/** The example schemas for the synthetic EHR layout (test/data/fixtures/), as a CSV table or as FHIR R4 resources. */
+/** The schemas of the synthetic EHR layout (simulations/synthetic-ehr/schemas/), as a CSV table or as FHIR R4 resources. */
 export function ehrSchema(kind: 'csv' | 'fhir'): DatasetSchema {
-  return parseDatasetSchema(JSON.parse(readFileSync(new URL(`./fixtures/synthetic-ehr.${kind}.schema.json`, import.meta.url), 'utf8')));
+  return parseDatasetSchema(JSON.parse(readFileSync(new URL(`../../simulations/synthetic-ehr/schemas/${kind}.schema.json`, import.meta.url), 'utf8')));
 }

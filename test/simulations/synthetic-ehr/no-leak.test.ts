@@ -1,0 +1,81 @@
+/**
+ * Defence in depth beside DP: a whole simulated job on generated records full
+ * of names, MRNs, national ids, phones, emails and addresses (read from CSV
+ * and from FHIR NDJSON), with every frame every process sends and every log
+ * line (trace level) and console write captured, and the coordinator's
+ * database read byte by byte. None of the generated identifying values may
+ * appear in any of them.
+ */
+import { describe, it, expect, afterAll, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createLogger } from '../../../core/log.ts';
+import { decodeEnvelope } from '../../../proto/codec.ts';
+import { IDENTIFIER_KINDS } from '../../../simulations/synthetic-ehr/index.ts';
+import { runSyntheticEhr } from '../../../simulations/synthetic-ehr/scenario.ts';
+
+const frames: Buffer[] = [];
+const send = WebSocket.prototype.send;
+vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, data: unknown, ...rest: unknown[]) {
+  frames.push(Buffer.from(data as Uint8Array));
+  return (send as (...a: unknown[]) => void).call(this, data, ...rest);
+});
+const consoleText: string[] = [];
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+    consoleText.push(String(chunk));
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof stream.write);
+}
+afterAll(() => vi.restoreAllMocks());
+
+/** Every string inside a decoded frame (byte fields are tensors, keys and signatures: skipped). */
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) for (const x of Object.values(v)) strings(x, out);
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Digits match only as a whole number (a ZIP inside a timestamp is not a leak), words as whole words. */
+const pattern = (value: string) => new RegExp(/^\d+$/.test(value) ? `(?<!\\d)${value}(?!\\d)` : `(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`, 'u');
+
+describe('synthetic EHR job: no identifier leaves a hospital', () => {
+  it('no generated identifier is in any frame, log line, console write or the coordinator database', async () => {
+    const logLines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+    const r = await runSyntheticEhr({ hospitals: 3, patientsPerHospital: 150, rounds: 2, log: createLogger({ level: 'trace', destination: sink }) });
+    expect(r.ledgerOk).toBe(true);
+    expect(frames.length).toBeGreaterThan(50);
+    expect(logLines.length).toBeGreaterThan(20);
+
+    const frameText = frames.map((f) => strings(decodeEnvelope(f)).join('\n')).join('\n');
+    const rawFrames = Buffer.concat(frames).toString('latin1');
+    const logs = logLines.join('');
+    const printed = consoleText.join('');
+    const db = readFileSync(join(r.workdir, 'coordinator.db')).toString('latin1') + readFileSync(join(r.workdir, 'coordinator.db-wal'), { flag: 'a+' }).toString('latin1');
+    const { identifiers: _sets, ...figures } = r;
+    const report = JSON.stringify(figures);
+
+    let checked = 0;
+    const found: string[] = [];
+    for (const site of r.identifiers) {
+      for (const kind of IDENTIFIER_KINDS) {
+        for (const value of site[kind]) {
+          checked++;
+          const re = pattern(value);
+          if (re.test(frameText) || re.test(logs) || re.test(printed) || re.test(report)) found.push(`${kind}: in a frame, log line, console write or the report`);
+          // Raw bytes (a binary frame, the database file): long values only, so chance byte patterns cannot match.
+          if (value.length >= 8 && (rawFrames.includes(value) || db.includes(value))) found.push(`${kind}: in raw frame or database bytes`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(3 * 150 * 8);
+    // Kinds only: the test's own output must not print a patient's identifiers either.
+    expect([...new Set(found)]).toEqual([]);
+  }, 120_000);
+});
