@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { readIdentityKey } from '../../client/keys.ts';
-import { syntheticDataset } from '../synthetic.ts';
+import { chaosDataset } from './data.ts';
 import { createLogger } from '../../core/log.ts';
 import { loadTf } from '../../client/trainer/index.ts';
 
@@ -23,7 +23,7 @@ const { values } = parseArgs({
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const [crashRound, crashPhase] = (values['crash-before'] ?? ':').split(':');
 const skew = Number(values['clock-skew-ms']);
-const dataset = syntheticDataset(Number(values['data-seed']), 80, 40);
+const dataset = chaosDataset(Number(values['data-seed']));
 const state = openHospitalState(values.state!);
 state.budget.setBudget(dataset.schemaId, { epsilon: 100, delta: 1e-5, accountant: 'pld' });
 

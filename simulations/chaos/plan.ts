@@ -38,7 +38,8 @@ export interface PlanOptions {
 }
 
 export const MIN_CHAOS_CLIENTS = 6;
-export const MIN_CHAOS_ROUNDS = 3;
+/** Five crashes and three link faults, at most two clients lost per round. */
+export const MIN_CHAOS_ROUNDS = 4;
 
 export function chaosPlan(o: PlanOptions): Fault[] {
   const n = o.clients.length;
@@ -46,26 +47,36 @@ export function chaosPlan(o: PlanOptions): Fault[] {
   if (!Number.isInteger(o.rounds) || o.rounds < MIN_CHAOS_ROUNDS) throw new CohortError('E_CONFIG_INVALID', `the chaos run needs at least ${MIN_CHAOS_ROUNDS} rounds, got ${o.rounds}`);
   const rng = seededRng(o.seed);
   const pick = () => o.clients[Math.floor(rng.float() * n)]!;
-  // One crash per phase, spread over the rounds.
-  const faults: Fault[] = SECAGG_PHASES.map((phase, i) => ({ kind: 'client-crash', client: pick(), round: 1 + (i % o.rounds), phase }));
-  const lostIn = (round: number) => new Set(faults.flatMap((f) => ('client' in f && 'round' in f && f.round === round ? [f.client] : [])));
-  // A second client lost in a round must be another one, and no round loses more than two.
-  const another = (round: number) => {
-    const lost = lostIn(round);
-    if (lost.size >= 2) return null;
-    let c = pick();
-    while (lost.has(c)) c = pick();
-    return c;
-  };
-  const at = (k: number) => 1 + ((k + Math.floor(rng.float() * o.rounds)) % o.rounds);
-  const linkFaults: [Fault['kind'], number][] = [['network-stall', at(1)], ['network-cut', at(2)], ['client-restart', at(3)]];
-  for (const [kind, round] of linkFaults) {
-    const client = another(round);
-    if (!client) continue;
-    faults.push(kind === 'network-stall' ? { kind, client, round, ms: 3_000 } : { kind: kind as 'network-cut' | 'client-restart', client, round });
+  // One crash per phase, five different clients (a client just restarted may miss the next round), spread over the rounds.
+  const shuffled = [...o.clients];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.float() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
   }
+  const crashers = shuffled.slice(0, SECAGG_PHASES.length);
+  const faults: Fault[] = SECAGG_PHASES.map((phase, i) => ({ kind: 'client-crash', client: crashers[i]!, round: 1 + (i % o.rounds), phase }));
+  const lostIn = (round: number) => new Set(faults.flatMap((f) => ('client' in f && 'round' in f && f.round === round ? [f.client] : [])));
+  // Each link fault goes to the first round from a seeded start that has lost fewer than two clients, to a client not lost there.
+  const slot = (): [number, string] => {
+    const start = Math.floor(rng.float() * o.rounds);
+    for (let k = 0; k < o.rounds; k++) {
+      const round = 1 + ((start + k) % o.rounds);
+      const lost = lostIn(round);
+      if (lost.size >= 2) continue;
+      let c = pick();
+      while (lost.has(c)) c = pick();
+      return [round, c];
+    }
+    throw new CohortError('E_CONFIG_INVALID', `no room for another fault in ${o.rounds} rounds`);
+  };
+  const [stallRound, stalled] = slot();
+  faults.push({ kind: 'network-stall', client: stalled, round: stallRound, ms: 3_000 });
+  const [cutRound, cut] = slot();
+  faults.push({ kind: 'network-cut', client: cut, round: cutRound });
+  const [restartRound, restarted] = slot();
+  faults.push({ kind: 'client-restart', client: restarted, round: restartRound });
   faults.push({ kind: 'coordinator-kill', round: Math.ceil(o.rounds / 2) });
-  faults.push({ kind: 'garbage', round: at(4), frames: 2_000 });
+  faults.push({ kind: 'garbage', round: 1 + Math.floor(rng.float() * o.rounds), frames: 2_000 });
   const skewed = pick();
   let slow = pick();
   while (slow === skewed) slow = pick();

@@ -26,6 +26,12 @@ import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { writeIdentityKey } from '../../client/keys.ts';
 import { syntheticJob } from '../synthetic.ts';
+import { chaosDataset } from './data.ts';
+import { evaluateModel, loadTf } from '../../client/trainer/index.ts';
+import { pooledMetrics } from '../../core/metrics.ts';
+import { silentLogger } from '../../core/log.ts';
+import type { ModelSpec } from '../../core/model/spec.ts';
+import type { PreparedDataset } from '../../core/data/types.ts';
 import { FaultyLink } from './link.ts';
 import { sendGarbage, type GarbageReport } from './garbage.ts';
 import { chaosPlan, type Fault } from './plan.ts';
@@ -264,6 +270,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   await Promise.all([...links.values()].map((l) => l.close()));
 
   const report = readOutcome(db, jobId, names, stateFile);
+  // Judged on the same footing in every run: the final global model on every hospital's test split,
+  // not only on the hospitals that happened to answer the final evaluation round.
+  const finalAccuracy = await testAccuracy(report.spec.model, report.weights, names.map((_, i) => chaosDataset(seed * 1000 + i)));
   return {
     scenario: 'chaos', seed, clients: n, rounds, workdir: dir,
     faultsInjected: faults,
@@ -274,25 +283,31 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
     epsilon: report.epsilon,
     epsilonMatches: Object.values(report.epsilon).every((h) => Math.abs(h.ledger - h.accountant) <= EPSILON_TOLERANCE && h.duplicateCharges === 0),
     ledger: report.ledger,
-    finalAccuracy: report.finalAccuracy,
+    finalAccuracy,
     garbage,
     jobStatus,
     wallTimeMs: performance.now() - started,
   };
 }
 
+async function testAccuracy(model: ModelSpec, weights: Float32Array, sites: PreparedDataset[]): Promise<number> {
+  const { tf } = await loadTf(silentLogger);
+  const metrics = [];
+  for (const d of sites) metrics.push(await evaluateModel(tf, model, weights, d.test));
+  return pooledMetrics(metrics).accuracy;
+}
+
 /** What the databases say once every process has stopped. */
 function readOutcome(db: string, jobId: string, names: string[], stateFile: (c: string) => string) {
   if (!jobId) throw new CohortError('E_JOB_FAILED', 'the chaos job was never submitted');
   const store = new CoordinatorStore(db);
-  let spec, stored;
+  let spec, stored, weights;
   try {
-    spec = store.getJob(jobId)!.spec;
+    ({ spec, weights } = store.getJob(jobId)!);
     stored = store.rounds(jobId);
   } finally {
     store.close();
   }
-  const final = stored.at(-1);
   const entries = readCoordinatorLedger(db).entries
     .map((e) => JSON.parse(e.canonical) as LedgerEntry)
     .filter((e) => e.kind === 'round' && e.jobId === jobId);
@@ -320,8 +335,9 @@ function readOutcome(db: string, jobId: string, names: string[], stateFile: (c: 
   }
   const v = verifyFiles({ db, hospitalLedger: names.map(stateFile) });
   return {
+    spec,
+    weights,
     roundsCompleted: stored.filter((r) => r.kind === 'train').length,
-    finalAccuracy: final?.kind === 'evaluate' ? final.pooled?.accuracy ?? Number.NaN : Number.NaN,
     epsilon,
     ledger: { ok: v.ok, entries: v.entries, receiptsVerified: v.receiptsVerified, failures: v.failures.map((f) => `${f.seq ?? '-'} ${f.code}: ${f.message}`) },
   };
