@@ -153,6 +153,11 @@ export class BudgetStore {
     return r ? (JSON.parse(r.mechanism) as Mechanism) : null;
   }
 
+  /** The highest round of a job charged to this dataset, 0 if none. */
+  latestRound(dataset: string, jobId: string): number {
+    return (this.db.prepare(`SELECT MAX(round) AS r FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { r: number | null }).r ?? 0;
+  }
+
   /** Releases what a finished job reserved but did not train. */
   closeJob(dataset: string, jobId: string): void {
     this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(dataset, jobId);

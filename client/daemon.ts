@@ -489,16 +489,27 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private async trainOnce(spec: JobSpec, cfg: RoundWork, train: () => Promise<RoundOutput>): Promise<RoundOutput | null> {
     const { budget, outputs } = this.opts;
     const dataset = this.opts.dataset.schemaId;
+    // Rounds only move forward: an older round than one already charged comes from a coordinator replaying
+    // rounds or restored from a backup, and would be a new mechanism at every replay.
+    const latest = budget && spec.privacy ? budget.latestRound(dataset, cfg.jobId) : 0;
+    if (cfg.round < latest) {
+      const reason = `round ${cfg.round} is older than round ${latest}, which this hospital already trained for this job: refused`;
+      this.log.warn({ job: cfg.jobId, round: cfg.round, latest }, 'round older than one already trained: refused');
+      this.send({ jobId: cfg.jobId, round: cfg.round, error: { code: 'E_ROUND_MISMATCH', message: reason } }, cfg.via);
+      this.emit('refused', { jobId: cfg.jobId, round: cfg.round, reason });
+      return null;
+    }
     const keep = spec.privacy?.unit === 'record' && budget && outputs ? outputs : null;
     const start = keep ? weightsHash(cfg.weights) : '';
-    if (keep && isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec))) {
+    if (keep && cfg.round === latest && isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec))) {
       const kept = keep.get(dataset, cfg.jobId, cfg.round, start);
       if (kept) {
         this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: sending this round\'s DP output again (no new charge)');
         return kept;
       }
       // Charged, but no output from this start was kept: either none was ever made (so none left this
-      // hospital) or it was made from other weights, which would be a new mechanism and is charged.
+      // hospital: it is kept before it is sent, and only a later round's output replaces it, which
+      // the check above rules out) or it was made from other weights: a new mechanism, charged.
       if (!keep.hasRound(dataset, cfg.jobId, cfg.round)) {
         this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: charged before any output left; training it at no new charge');
         const out = await train();

@@ -256,7 +256,7 @@ describe('feature check at submission', () => {
       expect((e as CohortError).code).toBe('E_JOB_FEATURES');
       expect((e as CohortError).message).toMatch(/"cholesterol" is in no hospital's schema/);
     }
-    const needsThree = syntheticJob({ rounds: 1, privacy, minClients: 3, targetClients: 3 });
-    expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(needsThree) })).toBe('E_JOB_FEATURES');
+    const reordered = syntheticJob({ rounds: 1, privacy, features: ['f2', 'f1', 'f0'] });
+    expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(reordered) })).toBe('E_JOB_FEATURES');
   });
 });
