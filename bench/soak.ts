@@ -320,7 +320,7 @@ export async function benchSoak(o: SoakOptions) {
     connected = mem();
     o.say(`soak: ${n} clients connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const job = (name: string, rounds: number) => syntheticJob({
-      name, rounds, minClients: minClientsOf(n), targetClients: n, roundTimeoutMs: 60_000, joinWaitMs: 500, seed: o.seed,
+      name, rounds, minClients: minClientsOf(n), targetClients: n, roundTimeoutMs: 60_000, joinWaitMs: 10_000, seed: o.seed,
       secureAggregation: { dropoutFraction: o.dropoutFraction, corruptFraction: o.corruptFraction },
     });
     const baseline = o.baselineRounds > 0 ? await runJob(coord, job('soak-baseline', o.baselineRounds)) : null;
