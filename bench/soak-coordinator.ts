@@ -13,11 +13,15 @@
  *   { type: 'job', jobId, status, reason }
  * Heap figures are taken right after a full collection (run with
  * --expose-gc): what the heap still holds at a round boundary.
+ * With SOAK_HEAP_SNAPSHOTS=DIR and SOAK_HEAP_SNAPSHOT_ROUNDS=10,30 it writes a
+ * V8 heap snapshot at those round ends (of any job), to diff in DevTools.
  * Usage: node --expose-gc --import tsx bench/soak-coordinator.ts --db F --enrol F
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { Coordinator } from '../coordinator/coordinator.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, enrol: { type: 'string' } } });
@@ -32,8 +36,11 @@ const coordinator = new Coordinator({ dbPath: values.db, port: 0, requireEnrolme
 for (const { name, publicKeyHex } of JSON.parse(readFileSync(values.enrol, 'utf8')) as { name: string; publicKeyHex: string }[]) {
   coordinator.enroll(name, 'hospital', Buffer.from(publicKeyHex, 'hex'));
 }
+const snapshotDir = process.env.SOAK_HEAP_SNAPSHOTS;
+const snapshotRounds = new Set((process.env.SOAK_HEAP_SNAPSHOT_ROUNDS ?? '').split(',').filter(Boolean).map(Number));
 coordinator.on('round', ({ jobId, record }) => {
   gc?.();
+  if (snapshotDir && snapshotRounds.has(record.round)) writeHeapSnapshot(join(snapshotDir, `${jobId}-round-${record.round}.heapsnapshot`));
   const m = process.memoryUsage();
   say({
     type: 'round', jobId, round: record.round, kind: record.kind, participants: record.participants.length, dropped: record.dropped.length,
