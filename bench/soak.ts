@@ -21,14 +21,15 @@
  * participants at unmasking, i.e. 41% gone on average with a binomial spread
  * (σ ≈ 7 clients at n = 200), so δ must cover about 0.41 plus two σ: 0.48.
  * The job schema requires γ + 2δ < 1, leaving γ (assumed corrupt) = 0.03.
- * At n = 200 this gives the complete graph with t = 103; a Monte Carlo of the
- * phases' thresholds and each owner's share count puts about 1% of rounds
- * below t (they fail and are retried, up to MAX_ROUND_ATTEMPTS). δ = 0.45,
- * γ = 0.05 would fail ~7% of rounds; the default 0.1 / 0.05 nearly all.
+ * At n = 200, δ = 0.47 gives k = 196, t = 102; a Monte Carlo of the phases'
+ * thresholds and each owner's share count puts ~3% of full 200-client rounds
+ * below t (they fail and are retried, up to MAX_ROUND_ATTEMPTS; rounds with
+ * fewer participants fail more often: 9 of 59 attempts in the 200 x 50 run).
+ * δ = 0.45, γ = 0.05 would fail ~7%; the default 0.1 / 0.05 nearly all.
  * δ = 0.48 has no secure and live threshold at some client counts (e.g. 100,
  * and even counts 34–50), and a round's participants vary with reconnects,
  * so δ is the largest of 0.48, 0.47, ... 0.45 that chooseParams accepts for
- * every count from minClients to n (0.48 at n = 200, 0.47 at n = 40).
+ * every count from minClients (n/2) to n: 0.47 at n = 200 and at n = 40.
  *
  * Record-level DP is off: a hospital recomputes the whole job's ε when it is
  * offered a job (client/daemon.ts checkPrivacy → jobSpend, 0.5–1 s for 50
@@ -311,6 +312,7 @@ export async function benchSoak(o: SoakOptions) {
   let runs: { baseline: JobRun | null; soak: JobRun };
   let connected: NodeJS.MemoryUsage;
   let end: NodeJS.MemoryUsage;
+  let hwm = Number.NaN;
   try {
     await Promise.all(clients.map((c) => {
       const up = once(c, 'connected');
@@ -337,6 +339,7 @@ export async function benchSoak(o: SoakOptions) {
     coord.off('msg', progress);
     runs = { baseline, soak };
     end = mem();
+    hwm = procStats(coord.pid)?.hwm ?? Number.NaN;
   } finally {
     clearInterval(sampler);
     await Promise.all(clients.map((c) => c.stop()));
@@ -380,6 +383,8 @@ export async function benchSoak(o: SoakOptions) {
       external: trend(roundNo, train.map((r) => r.external)),
       fds: trend(roundNo, train.map((r) => r.coordinator!.fds)),
       peakRss: Math.max(...soakSamples.map((s) => s.rss), ...train.map((r) => r.coordinator!.rss)),
+      /** VmHWM: the kernel's peak over the process's life (baseline job included). */
+      highWaterMark: hwm,
       sampledFds: { min: Math.min(...soakSamples.map((s) => s.fds)), max: Math.max(...soakSamples.map((s) => s.fds)) },
     },
     clientProcess: {
@@ -411,7 +416,7 @@ export function formatSoak(r: Awaited<ReturnType<typeof benchSoak>>): string[] {
     `coordinator memory (round ends; heap after a full GC), idle before clients ${mib(c.idleRss)} RSS:`,
     growth('RSS', c.rss, mib),
     growth('heap', c.heapAfterGc, mib),
-    `  peak RSS ${mib(c.peakRss)} (ratio to round 1's ${(c.peakRss / c.rss.first).toFixed(2)})`,
+    `  peak RSS ${mib(c.peakRss)} sampled during the soak (ratio to round 1's ${(c.peakRss / c.rss.first).toFixed(2)}; kernel high-water mark ${mib(c.highWaterMark)})`,
     `  open fds at round ends ${c.fds.min}–${c.fds.max} (slope ${c.fds.perRound.toFixed(2)}/round; every 500 ms ${c.sampledFds.min}–${c.sampledFds.max}; idle ${c.idleFds}; ${r.clients} clients)`,
     `client process (${r.clients} daemons): per client ${kib(r.clientProcess.perClientConnected.rss)} RSS, ${kib(r.clientProcess.perClientConnected.heap)} heap once connected; ${kib(r.clientProcess.perClientEnd.rss)} RSS, ${kib(r.clientProcess.perClientEnd.heap)} heap after the soak`,
     growth('client process RSS', r.clientProcess.rss, mib),
