@@ -6,7 +6,7 @@
  * default run and named explicitly: `npm run bench secagg` (or only
  * Bonawitz et al.'s setting: `npm run bench secagg-bonawitz`, ~3 minutes).
  * `ledger` (about 2 minutes: a 10^5-entry privacy ledger built and audited)
- * is left out too: `npm run bench ledger`. So is `soak` (about 10 minutes:
+ * is left out too: `npm run bench ledger`. So is `soak` (about 20 minutes:
  * 200 clients, 50 rounds, crashes in every secure-aggregation phase; smaller
  * with SOAK_CLIENTS / SOAK_ROUNDS): `npm run bench soak`.
  */
