@@ -8,8 +8,10 @@
  * `ledger` (about 2 minutes: a 10^5-entry privacy ledger built and audited)
  * is left out too: `npm run bench ledger`; so are `synthetic-ehr` (about
  * 2 minutes and 3 GB of temporary files: 10^5 patients per format, 10^6 as
- * CSV) and `intake` (about 1-2 minutes: 10^6 CSV rows, 10^5 FHIR patients, a
- * 1 GiB line): `npm run bench synthetic-ehr`, `npm run bench intake`.
+ * CSV), `intake` (about 1-2 minutes: 10^6 CSV rows, 10^5 FHIR patients, a
+ * 1 GiB line) and `soak` (about 20 minutes: 200 clients, 50 rounds, crashes
+ * in every secure-aggregation phase; smaller with SOAK_CLIENTS /
+ * SOAK_ROUNDS): `npm run bench synthetic-ehr`, `intake`, `soak`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -21,6 +23,7 @@ import { benchLedger, formatLedger } from './ledger.ts';
 import { benchConnections, formatConnections } from './connections.ts';
 import { benchSyntheticEhr, formatSyntheticEhr } from './synthetic-ehr.ts';
 import { benchIntake, formatIntake } from './intake.ts';
+import { benchSoak, formatSoak, soakOptionsFromEnv } from './soak.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -100,6 +103,11 @@ BENCHES.intake = async () => {
   return { json: r, lines: formatIntake(r) };
 };
 
+BENCHES.soak = async () => {
+  const r = await benchSoak(soakOptionsFromEnv(process.env, (line) => process.stderr.write(`${line}\n`)));
+  return { json: r, lines: formatSoak(r) };
+};
+
 BENCHES['secagg-bonawitz'] = async () => {
   const lines: string[] = [];
   const bonawitz = runBonawitz((line) => {
@@ -109,7 +117,8 @@ BENCHES['secagg-bonawitz'] = async () => {
 };
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !['ledger', 'synthetic-ehr', 'intake'].includes(n));
+const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak']);
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}\n`);
