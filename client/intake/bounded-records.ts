@@ -9,9 +9,13 @@
  * record; an escaped quote ("") toggles the state twice, so counting quotes
  * is exact. An oversized record is discarded up to its real end; a quote left
  * open in it makes that end the next newline after the closing quote, as a
- * CSV parser would read it.
+ * CSV parser would read it. A quote still open at the end of the input
+ * (one stray `"` in an unquoted field) would make everything after it one
+ * record; that input is refused (E_DATA_ROW, naming the line) rather than
+ * silently cut down to the records before it.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { CohortError } from '../../core/errors.ts';
 
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
@@ -29,6 +33,8 @@ export class BoundedRecords extends Transform {
   private inQuote = false;
   private discarding = false;
   private recordBytes = 0;
+  /** Records ended so far (the current one starts on line records + 1 when records are single lines). */
+  private records = 0;
   /** Bytes of the current, unfinished record (at most maxRecordBytes). */
   private pending: Buffer[] = [];
 
@@ -70,6 +76,7 @@ export class BoundedRecords extends Transform {
       }
       start = i;
       this.recordBytes = 0;
+      this.records++;
     }
     if (!this.discarding && start < n) this.pending.push(chunk.subarray(start));
     if (out.length > 0) this.push(out.length === 1 ? out[0] : Buffer.concat(out));
@@ -77,6 +84,11 @@ export class BoundedRecords extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    if (this.o.quotes && this.inQuote) {
+      this.pending = [];
+      done(new CohortError('E_DATA_ROW', `a double quote opened in record ${this.records + 1} never closes: the rest of the file would be one field; file refused`));
+      return;
+    }
     if (!this.discarding && this.pending.length > 0) this.push(Buffer.concat(this.pending));
     this.pending = [];
     done();

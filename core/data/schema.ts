@@ -235,7 +235,10 @@ export const datasetSchemaSchema = z
           ctx.addIssue({ code: 'custom', path: ['columns', i, 'bands'], message: 'bands must start at 0 and strictly increase' });
         }
       }
-      if ('missing' in c) {
+      if (c.kind === 'label' && c.missing !== 'drop-row') {
+        // A row without its label has nothing to learn from; kept, it would silently count as a negative.
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: 'a label\'s missing value can only drop the row' });
+      } else if ('missing' in c) {
         const gives = outputOf(c);
         if (c.missing === 'impute-mean' && gives !== 'number') {
           ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"impute-mean" needs a column that gives one number to the model' });

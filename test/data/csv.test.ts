@@ -68,6 +68,16 @@ describe('readCsvDataset', () => {
     expect(e.message).not.toMatch(/got "x"/);
   });
 
+  it('refuses a file whose stray quote never closes, even when the rest is far past the record limit (it is not silently cut short)', async () => {
+    // A stray quote on row 4 of 20,000 (5'10" in an unquoted cell) would make the rest one oversized record.
+    const rows = validRows(20_000);
+    const p = file('stray.csv', csv([SMALL_HEADER, ...rows.slice(0, 3), ['40', '1', `5'10${'"'} ${SENTINEL}`, '180', '0'], ...rows.slice(3)]));
+    const e = await caught(() => readCsvDataset(p, smallSchema(), { maxRecordSize: 64 * 1024 }));
+    expect(e.code).toBe('E_DATA_ROW');
+    expect(e.message).toMatch(/record 5 never closes/);
+    expect(e.message).not.toContain(SENTINEL);
+  });
+
   it('E_DATA_COLUMNS for an undeclared column, E_DATA_EMPTY for an empty file', async () => {
     const e = await caught(() => readCsvDataset(file('extra.csv', csv([[...SMALL_HEADER, 'mrn'], ...validRows(3).map((r) => [...r, '1'])])), smallSchema()));
     expect(e.code).toBe('E_DATA_COLUMNS');

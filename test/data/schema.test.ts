@@ -50,6 +50,8 @@ describe('parseDatasetSchema', () => {
     ['test fraction 1', { ...smallSchemaInput(), split: { testFraction: 1 } }, 'split.testFraction'],
     ['no split', { ...smallSchemaInput(), split: undefined }, 'split'],
     ['unknown standardize', { ...smallSchemaInput(), standardize: 'global' }, 'standardize'],
+    ['a label kept when missing (it would read as a negative)', withColumns([age, { ...label, missing: 'keep' }]), 'columns.1.missing'],
+    ['a label imputed', withColumns([age, { ...label, missing: 'impute-mean' }]), 'columns.1.missing'],
   ])('refuses %s with E_SCHEMA_INVALID naming the field', (_, input, path) => {
     const e = schemaError(input);
     expect(e.code).toBe('E_SCHEMA_INVALID');
