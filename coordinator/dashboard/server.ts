@@ -54,6 +54,8 @@ export interface DashboardDeps {
 export const DEFAULT_POLL_MS = 250;
 /** Event streams open at once; more are refused with 503. */
 export const MAX_EVENT_STREAMS = 64;
+/** Event streams one login session may hold (a few tabs). */
+export const MAX_STREAMS_PER_SESSION = 4;
 const MAX_BODY_BYTES = 1024;
 const MAX_URL_LENGTH = 2048;
 const HEARTBEAT_MS = 15_000;
@@ -221,10 +223,15 @@ export class DashboardServer {
 
   private openStream(res: ServerResponse, token: string): void {
     if (this.streams.size >= MAX_EVENT_STREAMS) throw new CohortError('E_HTTP_BUSY', `more than ${MAX_EVENT_STREAMS} open event streams`);
+    // One session cannot take every slot: its oldest stream makes way.
+    const own = [...this.streams].filter((x) => x.token === token);
+    if (own.length >= MAX_STREAMS_PER_SESSION) this.closeStream(own[0]!, 'event: replaced\ndata: {}\n\n');
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', ...SECURITY_HEADERS });
     res.write('retry: 2000\n\n');
     const stream = { res, token };
     this.streams.add(stream);
+    // A socket error must not become an unhandled 'error' event in the coordinator.
+    res.on('error', () => this.closeStream(stream));
     res.on('close', () => {
       this.streams.delete(stream);
       if (this.streams.size === 0 && this.poller) {
@@ -259,14 +266,23 @@ export class DashboardServer {
     this.lastSignature = sig;
     const beat = now - this.lastHeartbeat >= HEARTBEAT_MS;
     if (beat) this.lastHeartbeat = now;
-    for (const s of this.streams) {
+    for (const s of [...this.streams]) {
       if (!this.sessions.session(s.token, now)) {
-        s.res.end('event: expired\ndata: {}\n\n');
+        this.closeStream(s, 'event: expired\ndata: {}\n\n');
         continue;
       }
-      if (changed) s.res.write(`event: change\ndata: {"at":${now}}\n\n`);
-      else if (beat) s.res.write(': keep-alive\n\n');
+      // A reader that stopped reading is dropped rather than buffered for without end.
+      const ok = changed ? s.res.write(`event: change\ndata: {"at":${now}}\n\n`) : beat ? s.res.write(': keep-alive\n\n') : true;
+      if (!ok) this.closeStream(s);
     }
+  }
+
+  /** Ends a stream once: it leaves the set before its end is written, so a later poll never writes after it. */
+  private closeStream(s: Stream, last?: string): void {
+    this.streams.delete(s);
+    if (s.res.writableEnded || s.res.destroyed) return;
+    if (last) s.res.end(last);
+    else s.res.destroy();
   }
 }
 

@@ -154,6 +154,19 @@ describe('live updates, metrics, static files', () => {
     ac.abort();
   });
 
+  it('one session holds at most MAX_STREAMS_PER_SESSION event streams: a fifth closes its oldest', async () => {
+    const { MAX_STREAMS_PER_SESSION } = await import('../../../coordinator/dashboard/server.ts');
+    const acs = Array.from({ length: MAX_STREAMS_PER_SESSION + 1 }, () => new AbortController());
+    const first = await get('/api/events', 'aud', { signal: acs[0]!.signal });
+    const reader = first.body!.getReader();
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return true;
+    })();
+    for (const ac of acs.slice(1)) expect((await get('/api/events', 'aud', { signal: ac.signal })).status).toBe(200);
+    await expect(ended).resolves.toBe(true);
+    for (const ac of acs) ac.abort();
+  });
+
   it('/metrics: bearer token only; rounds, phase durations, dropouts, connected hospitals and bytes', async () => {
     expect((await fetch(`${f.dashboard}/metrics`)).status).toBe(401);
     expect((await fetch(`${f.dashboard}/metrics`, { headers: { authorization: `Bearer ${'x'.repeat(40)}` } })).status).toBe(401);
