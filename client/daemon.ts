@@ -125,8 +125,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private readonly jobs = new Map<string, JobSpec>();
   private ws: WebSocket | null = null;
   private seq = 0;
-  /** Id of this connection's latest ledger.read request. */
+  /** Id of this connection's latest ledger.read request, and the seq it asked after. */
   private requestId = 0;
+  private ledgerAfter = 0;
   private stopped = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -332,6 +333,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
    * round closed after it sent its input) is still checked and receipted.
    */
   private readLedgerAfter(seq: number): void {
+    this.ledgerAfter = seq;
     this.send({ request: { id: ++this.requestId, action: 'ledger.read', afterSeq: seq } });
   }
 
@@ -344,6 +346,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     } catch {
       throw new CohortError('E_WIRE_FIELD', 'the ledger page is malformed');
     }
+    if (page.lastSeq < this.ledgerAfter || (page.more && page.lastSeq === this.ledgerAfter) || page.entries.some((e) => e.seq <= this.ledgerAfter)) {
+      throw new CohortError('E_WIRE_FIELD', 'the ledger page does not move forward');
+    }
     for (const e of page.entries) {
       if (ledger.has(e.seq)) continue;
       let entry: { kind?: unknown; jobId?: unknown; round?: unknown; body?: { spends?: { hospital?: unknown }[] } };
@@ -353,6 +358,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         continue; // an unparseable entry records no spend of this hospital to check; an auditor's verify reports it
       }
       if (entry.kind !== 'round' || !entry.body?.spends?.some((x) => x.hospital === this.name)) continue;
+      // Without a budget store what was trained is known only since this process started: an older entry
+      // cannot be checked here, and is left for the auditor rather than kept as a false disagreement.
+      if (!this.opts.budget && !this.trained.has(`${String(entry.jobId)}/${Number(entry.round) || 0}`)) continue;
       this.acceptLedgerEntry(String(entry.jobId), Number(entry.round) || 0, e);
     }
     if (page.more) this.readLedgerAfter(page.lastSeq);

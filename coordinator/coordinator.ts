@@ -31,7 +31,10 @@ import type { StoredJob } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
-import { entriesConcerning, pageOf, LEDGER_PAGE_ENTRIES } from '../core/ledger/index.ts';
+import { entriesConcerning, jobsOf, pageOf, LEDGER_PAGE_CHARS, LEDGER_PAGE_ENTRIES, type LedgerPage } from '../core/ledger/index.ts';
+
+/** Upper bound of one receipt's JSON in a ledger page (seq, a name of up to 128 characters, 128 hex digits). */
+const RECEIPT_JSON_CHARS = 320;
 import { Peer } from './peer.ts';
 import { jobPhase, type CoordinatorSnapshot, type HospitalPresence } from '../core/dashboard/index.ts';
 import { DashboardServer, type DashboardOptions } from './dashboard/server.ts';
@@ -532,12 +535,26 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
    */
   private ledgerPage(peer: Peer, afterSeq: number, jobId: string): unknown {
     const last = this.store.lastLedgerSeq();
-    // A hospital's entries are found by reading the rest of the ledger; anyone else's page is the next rows.
-    const page = peer.role === 'hospital'
-      ? pageOf(entriesConcerning(this.store.ledgerEntriesAfter(0, jobId), peer.name!), afterSeq, last)
-      : pageOf(this.store.ledgerEntriesAfter(afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1), afterSeq, last);
-    const given = new Set(page.entries.map((e) => e.seq));
-    const receipts = page.entries.length ? this.store.receiptsBetween(page.entries[0]!.seq, page.entries.at(-1)!.seq).filter((x) => given.has(x.seq)) : [];
+    let page: LedgerPage;
+    if (peer.role === 'hospital') {
+      // A hospital's entries: those naming it (found by SQLite), and the created/ended entries of its jobs.
+      const named = this.store.ledgerEntriesContaining(JSON.stringify(peer.name), jobId);
+      const candidates = [...named, ...this.store.jobBoundaryEntries([...jobsOf(named, peer.name!)])].sort((a, b) => a.seq - b.seq);
+      page = pageOf(entriesConcerning(candidates.filter((e, i) => i === 0 || e.seq !== candidates[i - 1]!.seq), peer.name!), afterSeq, last);
+    } else {
+      page = pageOf(this.store.ledgerEntriesAfter(afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1), afterSeq, last);
+    }
+    const receiptsOf = (p: LedgerPage) => {
+      const given = new Set(p.entries.map((e) => e.seq));
+      return p.entries.length ? this.store.receiptsBetween(p.entries[0]!.seq, p.entries.at(-1)!.seq).filter((x) => given.has(x.seq)) : [];
+    };
+    let receipts = receiptsOf(page);
+    // Receipts grow with the hospitals per round: a page whose receipts would overflow a frame is cut short.
+    while (page.entries.length > 1 && receipts.length * RECEIPT_JSON_CHARS > LEDGER_PAGE_CHARS) {
+      const entries = page.entries.slice(0, Math.ceil(page.entries.length / 2));
+      page = { entries, more: true, lastSeq: entries.at(-1)!.seq };
+      receipts = receiptsOf(page);
+    }
     return { coordinatorKey: this.ledger.publicKeyHex, scope: peer.role === 'hospital' ? 'own' : 'all', ...page, receipts };
   }
 

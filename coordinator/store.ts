@@ -230,6 +230,22 @@ export class CoordinatorStore {
       : this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit)) as SealedEntry[];
   }
 
+  /**
+   * What a hospital's own ledger is drawn from without reading the rest into
+   * memory: the entries whose text holds `needle` (its quoted name; SQLite
+   * scans, only matches come back), then the created/ended entries of `jobs`.
+   */
+  ledgerEntriesContaining(needle: string, jobId: string): SealedEntry[] {
+    return (jobId
+      ? this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND instr(canonical, ?) > 0 ORDER BY seq`).all(jobId, needle)
+      : this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE instr(canonical, ?) > 0 ORDER BY seq`).all(needle)) as SealedEntry[];
+  }
+
+  jobBoundaryEntries(jobs: readonly string[]): SealedEntry[] {
+    const q = this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND json_extract(canonical, '$.kind') IN ('job-created', 'job-ended') ORDER BY seq`);
+    return jobs.flatMap((j) => q.all(j) as SealedEntry[]);
+  }
+
   lastLedgerSeq(): number {
     return (this.db.prepare(`SELECT MAX(seq) AS seq FROM ledger`).get() as { seq: number | null }).seq ?? 0;
   }

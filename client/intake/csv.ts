@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { BoundedRecords } from './bounded-records.ts';
 import { CsvError, parse } from 'csv-parse';
-import { CohortError } from '../../core/errors.ts';
+import { CohortError, ERRORS } from '../../core/errors.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../core/data/schema.ts';
 import { prepareDataset } from '../../core/data/prepare.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
@@ -72,7 +72,13 @@ export async function readCsvDataset(source: string | Readable, schema: DatasetS
       reader: () => ({ recordsRejected: nonZero({ 'csv:oversize': guard.oversized }), valuesRejected: {} }),
     });
   } catch (err) {
-    throw err instanceof CsvError ? csvFailure(label, err) : err;
+    if (err instanceof CsvError) throw csvFailure(label, err);
+    // A file system error (missing file, no permission) is typed too; its message names only the path.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof CohortError) && typeof code === 'string' && code.startsWith('E') && !(code in ERRORS)) {
+      throw new CohortError('E_DATA_FILE', `${label}: cannot be read (${code})`, { cause: err });
+    }
+    throw err;
   } finally {
     parser.destroy();
   }

@@ -20,7 +20,13 @@ export function loadOrCreateSiteSecret(path: string): Uint8Array {
   if (!existsSync(path)) {
     const secret = randomBytes(MIN_SECRET_BYTES);
     // 'wx' (O_CREAT | O_EXCL): the mode applies to a file we created, and a racing writer's file is never overwritten.
-    writeFileSync(path, secret, { mode: SECRET_FILE_MODE, flag: 'wx' });
+    try {
+      writeFileSync(path, secret, { mode: SECRET_FILE_MODE, flag: 'wx' });
+    } catch (err) {
+      // Another process created it first (EEXIST: read that one), or the directory is missing or not writable.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CohortError('E_INTAKE_SECRET', `site secret ${path}: cannot be created (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+      return loadOrCreateSiteSecret(path);
+    }
     return new Uint8Array(secret);
   }
   const fail = (why: string) => new CohortError('E_INTAKE_SECRET', `site secret ${path}: ${why}`);

@@ -51,6 +51,18 @@ function names(e: Parsed, hospital: string): boolean {
   }
 }
 
+/** The jobs `hospital` took part in, by its round and refusal entries among `entries`. */
+export function jobsOf(entries: readonly SealedEntry[], hospital: string): Set<string> {
+  const needle = JSON.stringify(hospital);
+  const jobs = new Set<string>();
+  for (const s of entries) {
+    if (!s.canonical.includes(needle)) continue;
+    const e = JSON.parse(s.canonical) as Parsed;
+    if (names(e, hospital) && e.jobId && (e.kind === 'round' || e.kind === 'budget-refusal')) jobs.add(e.jobId);
+  }
+  return jobs;
+}
+
 /**
  * The entries of `all` (in seq order) that concern `hospital`. Two passes: the
  * jobs it took part in are known only once its round and refusal entries are

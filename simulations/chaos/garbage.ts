@@ -16,6 +16,8 @@ export interface GarbageReport {
 }
 
 const FRAMES_PER_CONNECTION = 50;
+const GARBAGE_DEADLINE_MS = 60_000;
+const MAX_GARBAGE_CONNECTIONS = 1_000;
 
 export async function sendGarbage(url: string, frames: number, seed: number): Promise<GarbageReport> {
   const rng = seededRng(seed);
@@ -34,7 +36,9 @@ export async function sendGarbage(url: string, frames: number, seed: number): Pr
     return v; // well formed, but no Hello first
   };
   const report: GarbageReport = { frames: 0, connections: 0, closes: {} };
-  while (report.frames < frames) {
+  // Bounded even when nobody answers (the coordinator is down): at most this long and this many connections.
+  const deadline = Date.now() + GARBAGE_DEADLINE_MS;
+  while (report.frames < frames && Date.now() < deadline && report.connections < MAX_GARBAGE_CONNECTIONS) {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     report.connections++;
     const closed = new Promise<void>((resolve) => {

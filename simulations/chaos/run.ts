@@ -108,7 +108,8 @@ class Proc {
         // not an event line
       }
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': it comes after the last stdout line, so a fault's report is read before the restart.
+    this.exited = new Promise((resolve) => this.child.once('close', (code, signal) => resolve({ code, signal })));
   }
 
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<unknown> {

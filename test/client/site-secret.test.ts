@@ -21,6 +21,9 @@ describe('site secret file', () => {
       const short = join(dir, 'short.key');
       writeFileSync(short, 'x'.repeat(16), { mode: 0o600 });
       expect((await caught(() => loadOrCreateSiteSecret(short))).code).toBe('E_INTAKE_SECRET');
+      const nowhere = await caught(() => loadOrCreateSiteSecret(join(dir, 'no-such-dir', 'site.key')));
+      expect(nowhere.code).toBe('E_INTAKE_SECRET');
+      expect(nowhere.message).toMatch(/cannot be created \(ENOENT\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

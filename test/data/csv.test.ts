@@ -87,7 +87,8 @@ describe('readCsvDataset', () => {
 
   it('rejects (does not hang) on a missing file', async () => {
     const e = await caught(() => readCsvDataset(join(dir, 'absent.csv'), smallSchema()));
-    expect(e.code).toBe('ENOENT');
+    expect(e.code).toBe('E_DATA_FILE');
+    expect(e.message).toMatch(/cannot be read \(ENOENT\)/);
   });
 });
 
