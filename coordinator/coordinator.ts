@@ -252,7 +252,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   cancelJob(jobId: string, reason: string): void {
     const job = this.jobs.get(jobId);
-    if (!job) throw new CohortError('E_UNKNOWN_JOB', `no job ${jobId}`);
+    if (!job) {
+      const stored = this.store.getJob(jobId);
+      throw stored ? new CohortError('E_JOB_STATE', `job ${jobId} is ${stored.status}: it cannot be cancelled`) : new CohortError('E_UNKNOWN_JOB', `no job ${jobId}`);
+    }
     this.apply(jobId, job.machine.cancel(reason));
   }
 
@@ -703,6 +706,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           break;
       }
     }
+    // A finished job lives on in the store only: a long-lived coordinator does not keep every job's weights in memory.
+    if (job.machine.finished) this.jobs.delete(jobId);
   }
 
   private wakeAt(jobId: string, job: LiveJob, at: number): void {

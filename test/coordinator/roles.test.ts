@@ -80,7 +80,7 @@ describe('the policy table', () => {
 });
 
 describe('every role/action pair against a live coordinator', () => {
-  // Cancel last: it changes the job (already completed, so cancelling is a no-op that still needs the grant).
+  // Cancel last: it would change the job (already completed, so a granted cancel is refused by its state).
   const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'ledger.read', 'job.pause', 'job.resume', 'job.cancel'] as const;
   const body = (a: (typeof actions)[number]): RequestBody =>
     a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
@@ -88,8 +88,8 @@ describe('every role/action pair against a live coordinator', () => {
     for (const a of actions) {
       const owner = 'rita';
       const granted = !denial(role, name, a, a === 'job.submit' || a === 'job.list' || a === 'ledger.read' ? undefined : owner);
-      // Rita's job has completed: a granted pause or resume reaches the job and is refused by its state.
-      const expected = !granted ? 'E_FORBIDDEN' : a === 'job.pause' || a === 'job.resume' ? 'E_JOB_STATE' : 'ok';
+      // Rita's job has completed: a granted pause, resume or cancel reaches the job and is refused by its state.
+      const expected = !granted ? 'E_FORBIDDEN' : a === 'job.pause' || a === 'job.resume' || a === 'job.cancel' ? 'E_JOB_STATE' : 'ok';
       it(`${role} ${name} ${a}: ${expected === 'ok' ? 'allowed' : 'denied'}`, async () => {
         expect(await outcome(name, body(a))).toBe(expected);
       });
@@ -125,7 +125,8 @@ describe('every role/action pair against a live coordinator', () => {
     expect(verifyFiles({ db: join(dir, 'c.db') }).ok).toBe(true);
   });
 
-  it('the owner downloads the trained model', async () => {
+  it('the owner downloads the trained model (from the store: a finished job is no longer held in memory)', async () => {
+    expect(Object.keys(coordinator.snapshot().jobs)).not.toContain(ritasJob);
     const r = await as('rita', { action: 'job.download', jobId: ritasJob });
     expect(Buffer.from(r.model!.buffer).equals(Buffer.from(coordinator.jobState(ritasJob)!.weights.buffer))).toBe(true);
   });
