@@ -14,6 +14,11 @@ import { runChaos, type ChaosReport } from './chaos/run.ts';
 import { runSyntheticEhr } from './synthetic-ehr/scenario.ts';
 import { MIN_CHAOS_CLIENTS, MIN_CHAOS_ROUNDS } from './chaos/plan.ts';
 
+/** Every scenario's --log-level (logs go to stderr, so the figures on stdout stay clean). */
+function logLevelOption(level: string): Option {
+  return new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default(level);
+}
+
 function seedList(v: string): number[] {
   return v.split(',').map((s) => intArg(0, 0xffffffff)(s.trim()));
 }
@@ -36,7 +41,7 @@ export function registerSimulate(program: Command): void {
     .option('--budget <e>', "with --dp: each hospital's total privacy budget (epsilon)", numberArg('--budget', (x) => x > 0, 'a number > 0'), DEFAULTS.budgetEpsilon)
     .option('--db <path>', "keep the coordinator's SQLite database here (default: a temp file); hospitals' budget databases go beside it")
     .option('--json <path>', 'also write the figures as JSON')
-    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
+    .addOption(logLevelOption('warn'))
     .action(async (o: {
       rounds: number; strategy: StrategyName; seed: number[]; secagg: boolean; db?: string; json?: string; logLevel: 'warn';
       dp: 'record' | 'hospital' | false; epsilon?: number; delta: number; accountant: 'pld' | 'rdp'; budget: number;
@@ -69,7 +74,7 @@ export function registerSimulate(program: Command): void {
     .option('--rounds <n>', 'training rounds', intArg(1, 1000), 5)
     .option('--seed <s>', 'seed for data, crash plan and training', intArg(0, 0xffffffff), 1)
     .option('--json <path>', 'also write the figures as JSON')
-    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('error'))
+    .addOption(logLevelOption('error'))
     .action(async (o: { clients: number; rounds: number; seed: number; json?: string; logLevel: 'error' }) => {
       const log = createLogger({ level: o.logLevel, destination: process.stderr });
       const bar = progress(`dropouts, ${o.clients} clients`);
@@ -95,7 +100,7 @@ export function registerSimulate(program: Command): void {
     .option('--seed <s>', 'seed for the records and training', intArg(0, 0xffffffff), 1)
     .option('--workdir <dir>', "keep each hospital's generated records (FHIR and CSV), site secret and state database, and the coordinator's database here (default: a temporary directory)")
     .option('--json <path>', 'also write the figures as JSON (without the identifier lists)')
-    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
+    .addOption(logLevelOption('warn'))
     .action(async (o: { hospitals: number; patients: number; rounds: number; epsilon: number; seed: number; workdir?: string; json?: string; logLevel: 'warn' }) => {
       const log = createLogger({ level: o.logLevel, destination: process.stderr });
       const bar = progress(`synthetic-ehr, ${o.hospitals} hospitals`);
