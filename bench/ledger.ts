@@ -44,6 +44,8 @@ export interface LedgerBench {
   meanRoundMs: number;
   /** auditMs / meanRoundMs. */
   ratio: number;
+  /** (e) the last round entry verified from the checkpoint of the rows before it (cold memo), and that time / meanRoundMs. */
+  incremental: { ms: number; sealsOnlyMs: number; spends: number; round: number; mechanism: string; checkpointBytes: number; ratio: number };
 }
 
 const HOSPITALS = ['h1', 'h2', 'h3', 'h4'];
@@ -157,17 +159,21 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
     signUs: medianUs(2000, () => ledgerSign(coordinator.secretKey, new TextEncoder().encode(`cohort/ledger/v1\n${entries[0]!.hash}`))),
   };
 
-  // (b) Verification without recomputation, beside raw Ed25519 verification of as many signatures.
-  const [noRecompute, verifyMs] = timeMs(() => verifyLedger({ entries, coordinatorKey: coordinator.publicKey, receipts, hospitalKeys, recompute: false }));
+  // (b) Verification without recomputation, beside raw Ed25519 verification of as many signatures. All rows
+  // but the last: its checkpoint is where (e) starts, as an auditor's last audit would have left it.
+  const last = entries.at(-1)!;
+  const before = entries.slice(0, -1);
+  const beforeReceipts = receipts.filter((r) => r.seq !== last.seq);
+  const [noRecompute, verifyMs] = timeMs(() => verifyLedger({ entries: before, coordinatorKey: coordinator.publicKey, receipts: beforeReceipts, hospitalKeys, recompute: false }));
   if (!noRecompute.ok) throw new Error(`bench ledger does not verify: ${JSON.stringify(noRecompute.failures[0])}`);
-  const signatures = entries.length + receipts.length;
+  const signatures = before.length + beforeReceipts.length;
   const floorN = 20_000;
   const msg = new TextEncoder().encode(`cohort/ledger/v1\n${entries[0]!.hash}`);
   const sig = new Uint8Array(Buffer.from(entries[0]!.signature, 'hex'));
   const [, floorMs] = timeMs(() => {
     for (let i = 0; i < floorN; i++) ledgerVerify(coordinator.publicKey, msg, sig);
   });
-  const verify = { ms: verifyMs, entriesPerSec: entries.length / (verifyMs / 1000), signaturesPerSec: signatures / (verifyMs / 1000), floorSignaturesPerSec: floorN / (floorMs / 1000) };
+  const verify = { ms: verifyMs, entriesPerSec: before.length / (verifyMs / 1000), signaturesPerSec: signatures / (verifyMs / 1000), floorSignaturesPerSec: floorN / (floorMs / 1000) };
   log(`verify (no recompute): ${(verifyMs / 1000).toFixed(1)} s`);
 
   // (c) The chain alone: canonical round trip, hash and link per entry, beside SHA-256 alone.
@@ -209,6 +215,17 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   const recompute = { coldMs, warmMs, evaluations, spends };
   log(`recompute: cold ${(coldMs / 1000).toFixed(1)} s (${evaluations} evaluations), warm ${(warmMs / 1000).toFixed(1)} s`);
 
+  // (e) What an auditor pays per new round with a checkpoint (`ledger verify --checkpoint`): the last row alone,
+  // from (b)'s checkpoint, every spend recomputed from a cold memo (a fresh auditor process).
+  clearSpendCache();
+  const lastEntry = JSON.parse(last.canonical) as LedgerEntry;
+  const [incremental, incrementalMs] = timeMs(() => verifyLedger({ entries: [last], coordinatorKey: coordinator.publicKey, receipts: receipts.filter((r) => r.seq === last.seq), hospitalKeys, from: noRecompute.checkpoint! }));
+  if (!incremental.ok || incremental.spendsRecomputed === 0) throw new Error(`incremental verification failed: ${JSON.stringify(incremental.failures[0])}`);
+  const checkpointBytes = JSON.stringify(noRecompute.checkpoint).length;
+  const [, sealsOnlyMs] = timeMs(() => verifyLedger({ entries: [last], coordinatorKey: coordinator.publicKey, receipts: receipts.filter((r) => r.seq === last.seq), hospitalKeys, from: noRecompute.checkpoint!, recompute: false }));
+  log(`incremental: ${incrementalMs.toFixed(1)} ms for entry ${last.seq} (${incremental.spendsRecomputed} spends recomputed), checkpoint ${(checkpointBytes / 1e6).toFixed(1)} MB`);
+  const incrementalFigures = { ms: incrementalMs, sealsOnlyMs, spends: incremental.spendsRecomputed, round: lastEntry.round, mechanism: (lastEntry.body as RoundBody).spends[0]!.mechanism.kind, checkpointBytes };
+
   // A full audit (`cohort ledger verify` on this ledger, cold memo) is (b) plus cold recomputation:
   // verifyLedger runs exactly these two parts one after the other. Timing it again would add a minute.
   const auditMs = verifyMs + coldMs;
@@ -218,6 +235,7 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   return {
     entries: entries.length, roundEntries: rounds.length, spends, receipts: receipts.length, buildMs,
     append, verify, chain, recompute, auditMs, meanRoundMs, ratio: auditMs / meanRoundMs,
+    incremental: { ...incrementalFigures, ratio: incrementalMs / meanRoundMs },
   };
 }
 
@@ -230,5 +248,6 @@ export function formatLedger(r: LedgerBench): string[] {
     `  (c) canonical form + hash chain only: ${(r.chain.ms / 1000).toFixed(2)} s, ${k(r.chain.entriesPerSec)} entries/s vs SHA-256 alone ${k(r.chain.floorEntriesPerSec)} entries/s (ratio ${(r.chain.entriesPerSec / r.chain.floorEntriesPerSec).toFixed(2)})`,
     `  (d) recompute ${r.recompute.spends} spends: cold memo ${(r.recompute.coldMs / 1000).toFixed(1)} s (${r.recompute.evaluations} accountant evaluations), warm memo ${(r.recompute.warmMs / 1000).toFixed(1)} s`,
     `  full audit of 10^5 entries ((b) + (d) cold): ${(r.auditMs / 1000).toFixed(1)} s vs one fed-heart-disease round (mean of 3, this run) ${r.meanRoundMs.toFixed(0)} ms: ratio ${r.ratio.toFixed(0)}`,
+    `  (e) from a checkpoint (ledger verify --checkpoint): the newest round entry (round ${r.incremental.round}, ${r.incremental.mechanism}, ${r.incremental.spends} spends recomputed cold) in ${r.incremental.ms.toFixed(1)} ms vs that round ${r.meanRoundMs.toFixed(0)} ms: ratio ${r.incremental.ratio.toFixed(2)} (seals, chain and receipts alone: ${r.incremental.sealsOnlyMs.toFixed(1)} ms, ratio ${(r.incremental.sealsOnlyMs / r.meanRoundMs).toFixed(3)}; the rest is the PLD accountant, cold); checkpoint ${(r.incremental.checkpointBytes / 1e6).toFixed(1)} MB`,
   ];
 }

@@ -3,15 +3,16 @@
  * Everything reads the databases read-only; `verify` exits 1 and names the
  * first bad entry on any failure.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { z } from 'zod';
 import { intArg } from '../core/args.ts';
 import { CohortError } from '../core/errors.ts';
-import { verifyLedger, type VerifyReport } from '../core/ledger/index.ts';
+import { mechanismSchema } from '../core/ledger/schema.ts';
+import { entryHash, verifyLedger, type VerifyCheckpoint, type VerifyFailure, type VerifyReport } from '../core/ledger/index.ts';
 import type { LedgerHead } from '../core/ledger/types.ts';
-import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readHospitalLedger, toCsv } from './ledger-reader.ts';
+import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, toCsv } from './ledger-reader.ts';
 import { serveLedger } from './ledger-http.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -30,6 +31,70 @@ function readHead(path: string): LedgerHead {
 }
 
 const keyBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+
+// Mechanisms are checked by the ledger's own schema: a checkpoint is input like any file.
+const mechanismRuns = z.array(z.tuple([mechanismSchema, z.number().int().min(1)]));
+const checkpointSchema = z.strictObject({
+  seq: z.number().int().min(1),
+  hash: hex(64),
+  coordinatorKey: hex(64),
+  specs: z.record(z.string(), z.unknown()),
+  prior: z.record(z.string(), z.record(z.string(), mechanismRuns)),
+  hospitalKeys: z.record(z.string(), hex(64)),
+});
+
+function readCheckpoint(path: string): VerifyCheckpoint {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `cannot read the checkpoint ${path}: ${(err as Error).message}`);
+  }
+  const r = checkpointSchema.safeParse(raw);
+  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `${path} is not a ledger checkpoint (cohort ledger verify --checkpoint): ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  return r.data;
+}
+
+/**
+ * `ledger verify --checkpoint FILE`: with no file yet, a full verification
+ * that leaves one; with one, only the rows after it (and that the row it
+ * ends at is still the one it names), leaving the next. Hospitals' copies
+ * and saved heads are compared in a full verification.
+ */
+export function verifyFromCheckpoint(o: { db: string; checkpoint: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean; from: number } {
+  if (o.coordinatorKey !== undefined && !/^[0-9a-f]{64}$/.test(o.coordinatorKey)) throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+  if (!existsSync(o.checkpoint)) {
+    const full = verifyFiles({ db: o.db, ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}), ...(o.recompute === undefined ? {} : { recompute: o.recompute }) });
+    if (full.ok && full.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(full.checkpoint)}\n`);
+    return { ...full, from: 0 };
+  }
+  const cp = readCheckpoint(o.checkpoint);
+  if (o.coordinatorKey !== undefined && o.coordinatorKey !== cp.coordinatorKey) throw new CohortError('E_CONFIG_INVALID', `--coordinator-key differs from the key the checkpoint ${o.checkpoint} was made under`);
+  const data = readCoordinatorLedgerAfter(o.db, cp.seq);
+  const report = verifyLedger({
+    entries: data.entries,
+    coordinatorKey: keyBytes(cp.coordinatorKey),
+    receipts: data.receipts,
+    hospitalKeys: new Map([...Object.entries(cp.hospitalKeys), ...data.hospitalKeys].map(([n, k]) => [n, keyBytes(k)])),
+    from: cp,
+    recompute: o.recompute ?? true,
+  });
+  // The checkpoint's own row must still be there and be the entry it names, or history before it was rewritten.
+  const tipFailure: VerifyFailure | null = !data.tip
+    ? { seq: cp.seq, code: 'head-missing', message: `the checkpoint ends at entry ${cp.seq}, which the ledger no longer holds (truncated)` }
+    : data.tip.hash !== cp.hash || entryHash(data.tip.canonical) !== cp.hash
+      ? { seq: cp.seq, code: 'head-mismatch', message: `entry ${cp.seq} is not the entry the checkpoint names (history rewritten)` }
+      : null;
+  const merged = tipFailure ? { ...report, ok: false, failures: [tipFailure, ...report.failures], checkpoint: null } : report;
+  if (merged.ok && merged.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(merged.checkpoint)}\n`);
+  return { ...merged, pinned: true, from: cp.seq };
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
 
 /** Verifies a coordinator database (and hospitals' copies) the way `cohort ledger verify` does. */
 export function verifyFiles(o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean } {
@@ -62,14 +127,17 @@ export function registerLedger(program: Command): Command {
     .option('--head <file>', 'a head saved earlier (cohort ledger head --json): detects truncation and rewritten history')
     .option('--coordinator-key <hex>', "the coordinator's ledger public key as you know it out of band (default: the one in --db)")
     .option('--no-recompute', 'skip recomputing epsilon (chain, signatures and receipts only)')
+    .option('--checkpoint <file>', 'verify only the entries after this checkpoint and move it forward; created by a full verification when missing (compare hospitals\' copies and heads in a full verification)')
     .option('--json', 'machine-readable report', false)
-    .action((o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute: boolean; json: boolean }) => {
-      const r = verifyFiles(o);
-      if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    .action((o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute: boolean; json: boolean; checkpoint?: string }) => {
+      if (o.checkpoint && (o.hospitalLedger?.length || o.head)) throw new CohortError('E_CONFIG_INVALID', '--checkpoint verifies only new entries: compare --hospital-ledger copies and a --head in a full verification');
+      const r = o.checkpoint ? verifyFromCheckpoint({ db: o.db, checkpoint: o.checkpoint, recompute: o.recompute, ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}) }) : { ...verifyFiles(o), from: 0 };
+      const { checkpoint: _state, ...shown } = r;
+      if (o.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       else {
         const first = r.failures[0];
         process.stdout.write(r.ok
-          ? `ledger OK: ${r.entries} entries, head seq ${r.head?.seq ?? 0} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
+          ? `ledger OK: ${r.entries} entries${r.from ? ` after the checkpoint at ${r.from}` : ''}, head seq ${r.head?.seq ?? r.from} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
           : `ledger FAILED at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}\n${r.failures.length > 1 ? `(${r.failures.length - 1} more failures; --json lists them)\n` : ''}`);
         for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
       }

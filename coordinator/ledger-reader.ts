@@ -41,6 +41,23 @@ export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
   }
 }
 
+/** The rows after `seq` (storage order), their receipts, and the row at `seq` itself: what a verification from a checkpoint reads. */
+export function readCoordinatorLedgerAfter(path: string, seq: number): CoordinatorLedgerData & { tip: SealedEntry | null } {
+  const db = openReadOnly(path, 'coordinator database');
+  try {
+    const entries = db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY rowid`).all(seq) as SealedEntry[];
+    const receipts = db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq > ? ORDER BY seq, hospital`).all(seq) as Receipt[];
+    const tip = (db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as SealedEntry | undefined) ?? null;
+    const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
+    return { entries, receipts, tip, coordinatorKey: key?.value ?? null, hospitalKeys: hospitalKeysOf(entries) };
+  } catch (err) {
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
+  } finally {
+    db.close();
+  }
+}
+
 export interface HospitalLedgerData {
   hospital: string;
   entries: SealedEntry[];

@@ -10,7 +10,7 @@ export { entryHash, sealEntry, verifySeal, receiptMessage, signReceipt, verifyRe
 export { roundSpends, type RoundSpendArgs } from './spend.ts';
 export { hospitalKeysOf } from './grants.ts';
 export { entriesConcerning, jobsOf, pageOf, ledgerPageReplySchema, LEDGER_PAGE_ENTRIES, LEDGER_PAGE_CHARS, type LedgerPage, type LedgerPageReply } from './scope.ts';
-export { verifyLedger, VERIFY_CODES, type VerifyCode, type VerifyFailure, type VerifyInput, type VerifyReport, type HospitalLedgerInput } from './verify.ts';
+export { verifyLedger, VERIFY_CODES, type VerifyCode, type VerifyFailure, type VerifyInput, type VerifyReport, type VerifyCheckpoint, type HospitalLedgerInput } from './verify.ts';
 export { entryProblem } from './schema.ts';
 export { ledgerPublicKey } from './ed25519.ts';
 export * from './types.ts';

@@ -71,6 +71,26 @@ export interface VerifyReport {
   /** At most one per code (its lowest seq), sorted by seq then code: failures[0] is the first bad entry. */
   failures: VerifyFailure[];
   notes: string[];
+  /** What verifying the rows after this one needs (null when the ledger failed or is empty). */
+  checkpoint: VerifyCheckpoint | null;
+}
+
+/**
+ * What a verified ledger prefix leaves behind so that only the rows after
+ * it need verifying: its last seq and hash (the chain continues from them),
+ * the specs of the jobs it created, each hospital's mechanisms so far per
+ * job (run-length: a job applies one mechanism), and the keys its grants
+ * record. An auditor keeps it beside a saved head; what it vouches for is
+ * what was verified when it was made, so rows before it are only re-checked
+ * by a full verification.
+ */
+export interface VerifyCheckpoint {
+  seq: number;
+  hash: string;
+  coordinatorKey: string;
+  specs: Record<string, unknown>;
+  prior: Record<string, Record<string, [Mechanism, number][]>>;
+  hospitalKeys: Record<string, string>;
 }
 
 export interface HospitalLedgerInput {
@@ -93,6 +113,8 @@ export interface VerifyInput {
   hospitalLedgers?: HospitalLedgerInput[];
   /** Recompute every ε (default true; the slow part when PLD results are not cached). */
   recompute?: boolean;
+  /** Verify only `entries` after a checkpoint (they must start at its seq + 1 and chain from its hash). */
+  from?: VerifyCheckpoint;
 }
 
 /** Examples listed in a note before "…". */
@@ -135,8 +157,10 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
   const notes: string[] = [];
   const rows = input.entries;
 
-  checkOrder(rows, failures);
-  const checked = checkRows(rows, key, failures);
+  const from = input.from;
+  if (from && from.coordinatorKey !== hex(key)) failures.add(from.seq, 'head-mismatch', `the checkpoint was made under key ${from.coordinatorKey.slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`);
+  checkOrder(rows, failures, (from?.seq ?? 0) + 1);
+  const checked = checkRows(rows, key, failures, from ? { hash: from.hash, seq: from.seq } : { hash: GENESIS_HASH, seq: null });
   // Later checks look entries up by seq; a duplicated seq keeps its first row (already a failure).
   const bySeq = new Map<number, Checked>();
   for (const c of checked) if (!bySeq.has(c.sealed.seq)) bySeq.set(c.sealed.seq, c);
@@ -144,23 +168,80 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
   const rowBySeq = new Map<number, SealedEntry>();
   for (const r of rows) if (!rowBySeq.has(r.seq)) rowBySeq.set(r.seq, r);
 
-  checkJobs(ordered, failures, notes);
-  const spendsRecomputed = input.recompute === false ? 0 : recomputeSpends(ordered, failures);
+  const specs = new Map<string, unknown>(Object.entries(from?.specs ?? {}));
+  checkJobs(ordered, specs, failures, notes);
+  const prior = new Histories(from?.prior ?? {});
+  const spendsRecomputed = recomputeSpends(ordered, prior, input.recompute !== false, failures);
   const receiptsVerified = checkReceipts(ordered, bySeq, rowBySeq, input.receipts, input.hospitalKeys, failures, notes);
   for (const h of input.hospitalLedgers ?? []) checkHospital(h, ordered, rowBySeq, key, input.hospitalKeys, failures, notes);
   if (input.head) checkHead(input.head, rowBySeq, key, failures);
 
   const last = rows.at(-1);
   const list = failures.sorted();
+  const ok = list.length === 0;
+  const tip = last ? { seq: last.seq, hash: last.hash } : from ? { seq: from.seq, hash: from.hash } : null;
   return {
-    ok: list.length === 0,
+    ok,
     entries: rows.length,
     head: last ? { seq: last.seq, hash: last.hash, signature: last.signature, coordinatorKey: hex(key) } : null,
     receiptsVerified,
     spendsRecomputed,
     failures: list,
     notes,
+    checkpoint: ok && tip ? {
+      ...tip,
+      coordinatorKey: hex(key),
+      specs: Object.fromEntries(specs),
+      prior: prior.toRuns(),
+      hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
+    } : null,
   };
+}
+
+/**
+ * Each hospital's mechanisms so far, per job. Histories from a checkpoint stay
+ * run-length encoded until an entry touches them, so verifying a few new rows
+ * does not unpack (or re-encode) the history of every job ever run.
+ */
+class Histories {
+  private readonly runs: Map<string, Map<string, [Mechanism, number][]>>;
+  private readonly touched = new Map<string, Map<string, Mechanism[]>>();
+
+  constructor(seed: Record<string, Record<string, [Mechanism, number][]>>) {
+    this.runs = new Map(Object.entries(seed).map(([job, byHospital]) => [job, new Map(Object.entries(byHospital))]));
+  }
+
+  get(job: string, hospital: string): Mechanism[] {
+    let byHospital = this.touched.get(job);
+    if (!byHospital) this.touched.set(job, (byHospital = new Map()));
+    let list = byHospital.get(hospital);
+    if (!list) {
+      const runs = this.runs.get(job)?.get(hospital) ?? [];
+      this.runs.get(job)?.delete(hospital);
+      byHospital.set(hospital, (list = runs.flatMap(([m, n]) => Array.from({ length: n }, () => m))));
+    }
+    return list;
+  }
+
+  toRuns(): Record<string, Record<string, [Mechanism, number][]>> {
+    const out: Record<string, Record<string, [Mechanism, number][]>> = {};
+    for (const [job, byHospital] of this.runs) for (const [h, runs] of byHospital) (out[job] ??= {})[h] = runs;
+    for (const [job, byHospital] of this.touched) for (const [h, list] of byHospital) (out[job] ??= {})[h] = runsOf(list);
+    return out;
+  }
+}
+
+/** Mechanisms as runs of equal ones: a job's history is one run per hospital. Parsed from canonical text, so JSON.stringify is their canonical form. */
+function runsOf(ms: readonly Mechanism[]): [Mechanism, number][] {
+  const runs: [Mechanism, number][] = [];
+  let last = '';
+  for (const m of ms) {
+    const c = JSON.stringify(m);
+    if (runs.length > 0 && c === last) runs.at(-1)![1]++;
+    else runs.push([m, 1]);
+    last = c;
+  }
+  return runs;
 }
 
 /**
@@ -168,11 +249,11 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
  * names the first seq out of place: the missing one for a gap, the one that
  * appears too late for a reordering.
  */
-function checkOrder(rows: readonly SealedEntry[], failures: Failures): void {
+function checkOrder(rows: readonly SealedEntry[], failures: Failures, first: number): void {
   const present = new Set<number>();
   for (const r of rows) present.add(r.seq);
   const seen = new Set<number>();
-  let expected = 1;
+  let expected = first;
   for (let i = 0; i < rows.length; i++) {
     const seq = rows[i]!.seq;
     if (!Number.isSafeInteger(seq) || seq < 1) {
@@ -183,17 +264,17 @@ function checkOrder(rows: readonly SealedEntry[], failures: Failures): void {
     else if (seq > expected) {
       if (present.has(expected)) failures.add(expected, 'seq-order', `entry ${expected} is stored after entry ${seq}`);
       else failures.add(expected, 'seq-gap', seq === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`);
-    } else if (seq < expected) failures.add(seq, 'seq-order', `entry ${seq} is stored after entry ${expected - 1}`);
+    } else if (seq < expected) failures.add(seq, 'seq-order', seq < first ? `entry ${seq} comes before the checkpoint at ${first - 1}` : `entry ${seq} is stored after entry ${expected - 1}`);
     seen.add(seq);
     expected = Math.max(expected, seq + 1);
   }
 }
 
 /** Per row: canonical form, seq, hash, chain link, seal and schema. Returns the rows that parsed to well-formed entries. */
-function checkRows(rows: readonly SealedEntry[], key: Uint8Array, failures: Failures): Checked[] {
+function checkRows(rows: readonly SealedEntry[], key: Uint8Array, failures: Failures, start: { hash: string; seq: number | null }): Checked[] {
   const out: Checked[] = [];
-  let prevHash = GENESIS_HASH;
-  let prevSeq: number | null = null;
+  let prevHash = start.hash;
+  let prevSeq: number | null = start.seq;
   for (const row of rows) {
     const seq = Number.isSafeInteger(row.seq) ? row.seq : null;
     const text = row.canonical;
@@ -247,8 +328,8 @@ function parseCanonical(text: unknown): { value: unknown } | string {
  * roundMechanism), at its δ and accountant: the coordinator cannot charge a
  * cheaper mechanism than the one its hospitals ran without this showing.
  */
-function checkJobs(entries: readonly Checked[], failures: Failures, notes: string[]): void {
-  const specs = new Map<string, { spec: JobSpec; mechanism: Mechanism | string | null }>();
+function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, failures: Failures, notes: string[]): void {
+  const specs = new Map<string, { spec: JobSpec; mechanism: Mechanism | string | null }>([...recorded].map(([id, spec]) => [id, { spec: spec as JobSpec, mechanism: null }]));
   const unknownJobs = new Set<string>();
   for (const { sealed, entry } of entries) {
     const seq = sealed.seq;
@@ -262,6 +343,7 @@ function checkJobs(entries: readonly Checked[], failures: Failures, notes: strin
       }
       if (specHash !== b.specHash) failures.add(seq, 'spec-hash-mismatch', `entry ${seq}: specHash is not the hash of the spec it records`);
       specs.set(entry.jobId, { spec: b.spec as JobSpec, mechanism: null });
+      recorded.set(entry.jobId, b.spec);
       continue;
     }
     if (entry.kind !== 'round') continue;
@@ -313,17 +395,19 @@ function mechanismOf(spec: JobSpec): Mechanism | string {
  * Compared exactly (as canonical JSON, so also no field added or missing):
  * the coordinator ran the same deterministic code on the same inputs.
  */
-function recomputeSpends(entries: readonly Checked[], failures: Failures): number {
+function recomputeSpends(entries: readonly Checked[], prior: Histories, recompute: boolean, failures: Failures): number {
   let equal = 0;
-  const prior = new Map<string, Map<string, Mechanism[]>>();
   for (const { sealed, entry } of entries) {
     if (entry.kind !== 'round') continue;
     const body = entry.body as RoundBody;
     if (body.spends.length === 0) continue;
-    let job = prior.get(entry.jobId);
-    if (!job) prior.set(entry.jobId, (job = new Map()));
     for (const s of body.spends) {
-      const mine = job.get(s.hospital) ?? [];
+      const mine = prior.get(entry.jobId, s.hospital);
+      if (!recompute) {
+        // Without recomputation the history is still kept, for a checkpoint.
+        mine.push(s.mechanism);
+        continue;
+      }
       let expected: HospitalSpend | undefined;
       try {
         [expected] = roundSpends({ survivors: [s.hospital], mechanism: s.mechanism, prior: new Map([[s.hospital, mine]]), delta: body.delta, accountant: body.accountant });
@@ -334,7 +418,6 @@ function recomputeSpends(entries: readonly Checked[], failures: Failures): numbe
         failures.add(sealed.seq, 'epsilon-mismatch', `entry ${sealed.seq}: ${s.hospital}'s ${firstDifference(expected, s)}`);
       } else if (expected) equal++;
       mine.push(s.mechanism);
-      job.set(s.hospital, mine);
     }
   }
   return equal;

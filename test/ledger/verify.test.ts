@@ -343,3 +343,56 @@ describe('verifyLedger detects any single-byte change to any entry', () => {
     );
   });
 });
+
+describe('verifyLedger from a checkpoint: only the rows after it', () => {
+  /** The checkpoint of the first `n` rows (their receipts only), as an auditor would have kept it. */
+  const checkpointAt = (n: number) => {
+    const seqs = new Set(f.entries.slice(0, n).map((e) => e.seq));
+    const r = verifyLedger(input({ entries: f.entries.slice(0, n), receipts: f.receipts.filter((x) => seqs.has(x.seq)) }));
+    expect(r.ok).toBe(true);
+    return r.checkpoint!;
+  };
+  const rest = (n: number) => {
+    const seqs = new Set(f.entries.slice(n).map((e) => e.seq));
+    return { entries: f.entries.slice(n), receipts: f.receipts.filter((x) => seqs.has(x.seq)) };
+  };
+
+  it('at any split, prefix then suffix verify like the whole: same receipts, every spend recomputed, the same final checkpoint', () => {
+    const whole = verifyLedger(input());
+    fc.assert(fc.property(fc.integer({ min: 1, max: f.entries.length - 1 }), (n) => {
+      const prefix = verifyLedger(input({ entries: f.entries.slice(0, n), receipts: rest(0).receipts.filter((x) => x.seq <= f.entries[n - 1]!.seq) }));
+      const suffix = verifyLedger(input({ ...rest(n), from: prefix.checkpoint! }));
+      expect(suffix.ok).toBe(true);
+      expect(prefix.receiptsVerified + suffix.receiptsVerified).toBe(whole.receiptsVerified);
+      expect(prefix.spendsRecomputed + suffix.spendsRecomputed).toBe(whole.spendsRecomputed);
+      expect(suffix.checkpoint).toEqual(whole.checkpoint);
+      // A checkpoint is JSON: what an auditor stores is what it reads back.
+      expect(JSON.parse(JSON.stringify(suffix.checkpoint))).toEqual(suffix.checkpoint);
+    }), { numRuns: 8 });
+  });
+
+  it('a run-length history stays small: one run per hospital and job', () => {
+    const cp = checkpointAt(f.entries.length);
+    for (const byHospital of Object.values(cp.prior)) for (const runs of Object.values(byHospital)) expect(runs.length).toBe(1);
+  });
+
+  it('a suffix that does not continue the checkpoint, a tampered suffix, another key: failures at the suffix', () => {
+    const n = indexOf(f.rounds.record[3]!);
+    const cp = checkpointAt(n);
+    const { entries, receipts } = rest(n);
+    // Starting one row late: a gap right after the checkpoint.
+    expect(first(verifyLedger(input({ entries: entries.slice(1), receipts: [], from: cp })))).toMatchObject({ seq: cp.seq + 1, code: 'seq-gap' });
+    // A suffix of another history (entry 1 differs, the rest re-sealed by the coordinator): it does not chain to the checkpoint.
+    const other = rewrite(f.coordinator.secretKey, (e) => {
+      if (e.seq === 1) e.at += 1;
+    }).slice(n);
+    expect(first(verifyLedger(input({ entries: other, receipts: [], from: cp })))).toMatchObject({ seq: cp.seq + 1, code: 'prev-hash-mismatch' });
+    // The suffix's first round entry with a halved cumulative epsilon, re-sealed by the coordinator: its history
+    // before the checkpoint comes from the checkpoint, and the recomputation disagrees.
+    const e = parse(entries[0]!);
+    (e.body as RoundBody).spends[0]!.cumulativeEpsilon /= 2;
+    const forged = [sealEntry(e, f.coordinator.secretKey), ...entries.slice(1)];
+    expect(verifyLedger(input({ entries: forged, receipts: [], from: cp })).failures.map((x) => [x.seq, x.code])).toContainEqual([cp.seq + 1, 'epsilon-mismatch']);
+    expect(first(verifyLedger(input({ entries, receipts, from: cp, coordinatorKey: ed25519KeyPair().publicKey }))).code).toMatch(/head-mismatch|bad-signature/);
+  });
+});

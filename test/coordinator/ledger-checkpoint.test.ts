@@ -1,0 +1,75 @@
+/**
+ * `cohort ledger verify --checkpoint`: the first run verifies everything and
+ * leaves a checkpoint; later runs verify only the entries written since, and
+ * notice when the entry the checkpoint ends at was rewritten or truncated.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { verifyFromCheckpoint } from '../../coordinator/ledger-cli.ts';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { openHospitalState } from '../../client/hospital-state.ts';
+import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { until } from '../helpers/until.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cohort-checkpoint-'));
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+const privacy = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'pld' };
+
+describe('ledger verify --checkpoint', () => {
+  it('verifies only what was written since, moves the checkpoint forward, and catches a rewritten or truncated tip', async () => {
+    const db = join(dir, 'c.db');
+    const coordinator = new Coordinator({ dbPath: db, port: 0 });
+    const port = await coordinator.listen();
+    cleanups.push(() => coordinator.close());
+    for (const [i, name] of ['h0', 'h1'].entries()) {
+      const st = openHospitalState(join(dir, `${name}.db`));
+      st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(80 + i), identity: ed25519KeyPair(), budget: st.budget, ledger: st.ledger, outputs: st.outputs });
+      cleanups.push(() => st.close(), () => d.stop());
+      d.start();
+    }
+    const runJob = async () => {
+      const id = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, privacy }));
+      await until(() => coordinator.jobState(id)?.status === 'completed', 60_000, 'the job');
+      await until(() => coordinator.database.receipts().filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 4, 10_000, 'its receipts');
+    };
+    await runJob();
+    const cp = join(dir, 'audit.json');
+    const first = verifyFromCheckpoint({ db, checkpoint: cp });
+    expect(first).toMatchObject({ ok: true, from: 0 });
+    expect(existsSync(cp)).toBe(true);
+    const tip = JSON.parse(readFileSync(cp, 'utf8')) as { seq: number };
+    expect(tip.seq).toBe(first.entries);
+
+    await runJob();
+    const second = verifyFromCheckpoint({ db, checkpoint: cp });
+    expect(second).toMatchObject({ ok: true, from: tip.seq });
+    expect(second.entries).toBe(coordinator.database.lastLedgerSeq() - tip.seq); // only the new job's entries
+    expect(second.spendsRecomputed).toBe(4); // two rounds x two hospitals, each against its checkpointed history
+    expect(second.receiptsVerified).toBe(4);
+    const moved = JSON.parse(readFileSync(cp, 'utf8')) as { seq: number };
+    expect(moved.seq).toBe(coordinator.database.lastLedgerSeq());
+    // Nothing new: nothing to verify, still fine.
+    expect(verifyFromCheckpoint({ db, checkpoint: cp })).toMatchObject({ ok: true, entries: 0 });
+
+    // The entry the checkpoint ends at, rewritten (a byte of its text): caught without reading the rest.
+    const raw = new Database(db);
+    raw.prepare(`UPDATE ledger SET canonical = replace(canonical, '"status":"completed"', '"status":"cancelled"') WHERE seq = ?`).run(moved.seq);
+    const rewritten = verifyFromCheckpoint({ db, checkpoint: cp });
+    expect(rewritten.ok).toBe(false);
+    expect(rewritten.failures[0]).toMatchObject({ seq: moved.seq, code: 'head-mismatch' });
+    raw.prepare(`DELETE FROM ledger WHERE seq = ?`).run(moved.seq);
+    raw.close();
+    expect(verifyFromCheckpoint({ db, checkpoint: cp }).failures[0]).toMatchObject({ seq: moved.seq, code: 'head-missing' });
+    // A failed run leaves the checkpoint where it was.
+    expect((JSON.parse(readFileSync(cp, 'utf8')) as { seq: number }).seq).toBe(moved.seq);
+  }, 120_000);
+});
