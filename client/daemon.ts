@@ -119,9 +119,6 @@ interface ClientEvents {
   coordinatorError: [{ jobId: string; code: string; message: string }];
 }
 
-/** Job specs whose accounting a daemon remembers. */
-const SPEND_MEMO_LIMIT = 64;
-
 export class ClientDaemon extends EventEmitter<ClientEvents> {
   readonly name: string;
   private readonly log: Logger;
@@ -138,8 +135,6 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
   /** The secure-aggregation session of each job's current round. */
-  /** The whole-job spend of each spec offered (oldest dropped past SPEND_MEMO_LIMIT). */
-  private readonly spendOfSpec = new Map<string, ReturnType<typeof jobSpend>>();
   /** Rounds this daemon trained (job/round), for checking ledger entries without a budget store. */
   private readonly trained = new Set<string>();
   private readonly sessions = new Map<string, { round: number; client: SecAggClient; via: WebSocket; input: Uint32Array | null; minSurvivors: number }>();
@@ -419,15 +414,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
     const n = this.opts.dataset.train.n;
     if (p.unit === 'record' && !(p.delta < 1 / n)) throw new CohortError('E_PRIVACY_PARAMS', `privacy.delta ${p.delta} is not below 1/records (${n} training records)`);
-    // The coordinator resolved σ; recompute the job's ε here rather than trust it (once per spec:
-    // the offer comes again on every reconnect, and a long job's accounting takes a second).
-    const key = JSON.stringify(spec);
-    let claimed = this.spendOfSpec.get(key);
-    if (!claimed) {
-      claimed = jobSpend(spec);
-      if (this.spendOfSpec.size >= SPEND_MEMO_LIMIT) this.spendOfSpec.delete(this.spendOfSpec.keys().next().value!);
-      this.spendOfSpec.set(key, claimed);
-    }
+    // The coordinator resolved σ; recompute the job's ε here rather than trust it (memoised by the
+    // accountant: the offer comes again on every reconnect, and a long job's accounting takes a second).
+    const claimed = jobSpend(spec);
     if (!(claimed.epsilon <= p.epsilon * (1 + 1e-9))) {
       throw new CohortError('E_PRIVACY_PARAMS', `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`);
     }

@@ -18,7 +18,8 @@
  */
 import { CohortError } from '../errors.ts';
 import { calibrateSigma } from '../privacy/calibrate.ts';
-import { accountSpend, type Mechanism, type SpendReport } from '../privacy/spend.ts';
+import type { Mechanism, SpendReport } from '../privacy/spend.ts';
+import { memoisedSpend } from '../privacy/spend-memo.ts';
 import type { JobSpec, PrivacySpec } from './spec.ts';
 import { paramCount } from '../model/spec.ts';
 import { ddgParams, planDdg, type DdgParams } from '../secagg/ddg-params.ts';
@@ -76,7 +77,7 @@ function asMessage(err: unknown): string {
 export function jobSpend(spec: JobSpec, rounds: number = spec.rounds): SpendReport {
   const p = requirePrivacy(spec);
   const m = roundMechanism(spec);
-  return accountSpend(m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds }] : Array.from({ length: rounds }, () => m), p.delta, p.accountant);
+  return memoisedSpend(m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds }] : Array.from({ length: rounds }, () => m), p.delta, p.accountant);
 }
 
 /**

@@ -4,6 +4,7 @@ import { parseJobSpec, type JobSpecInput } from '../../core/job/spec.ts';
 import { jobSpend, resolvePrivacy, roundMechanism, stepsPerRound } from '../../core/job/privacy.ts';
 import { calibrateSigma, rdpEpsilon } from '../../core/privacy/index.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
+import { clearSpendCache, spendCacheStats } from '../../core/privacy/spend-memo.ts';
 
 const base: JobSpecInput = {
   name: 'dp', model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', rounds: 20,
@@ -26,6 +27,16 @@ describe('job privacy: steps, mechanism, spend', () => {
     expect(roundMechanism(s)).toEqual({ kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 });
     expect(jobSpend(s).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 400, delta: 1e-5 }).epsilon, 12);
     expect(jobSpend(s, 5).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 100, delta: 1e-5 }).epsilon, 12);
+  });
+
+  it('a job is priced once: the same spec again (a hospital re-offered it) is a memo hit, and the shared report is frozen', () => {
+    const s = record({ noiseMultiplier: 2.5 }, { rounds: 37 });
+    clearSpendCache();
+    const first = jobSpend(s);
+    expect(spendCacheStats().evaluations).toBe(1);
+    expect(jobSpend(parseJobSpec(JSON.parse(JSON.stringify(s))))).toBe(first);
+    expect(spendCacheStats().evaluations).toBe(1);
+    expect(Object.isFrozen(first)).toBe(true);
   });
 });
 
