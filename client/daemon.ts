@@ -23,7 +23,7 @@ import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
 import type { BudgetStore } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
 import { weightsHash, type RoundOutput, type RoundOutputs } from './round-outputs.ts';
-import { ledgerPageReplySchema, type LedgerPageReply } from '../core/ledger/index.ts';
+import { ledgerPageReplySchema, pageProblem, type LedgerPageReply } from '../core/ledger/index.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
 import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
@@ -346,9 +346,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     } catch {
       throw new CohortError('E_WIRE_FIELD', 'the ledger page is malformed');
     }
-    if (page.lastSeq < this.ledgerAfter || (page.more && page.lastSeq === this.ledgerAfter) || page.entries.some((e) => e.seq <= this.ledgerAfter)) {
-      throw new CohortError('E_WIRE_FIELD', 'the ledger page does not move forward');
-    }
+    const problem = pageProblem(page, this.ledgerAfter);
+    if (problem) throw new CohortError('E_WIRE_FIELD', `ledger catch-up: ${problem}`);
     for (const e of page.entries) {
       if (ledger.has(e.seq)) continue;
       let entry: { kind?: unknown; jobId?: unknown; round?: unknown; body?: { spends?: { hospital?: unknown }[] } };

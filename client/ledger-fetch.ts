@@ -5,7 +5,7 @@
  * checked here, under the key the reader pinned when it has one.
  */
 import { CohortError } from '../core/errors.ts';
-import { hospitalKeysOf, ledgerPageReplySchema, verifyLedger, verifySeal, type VerifyReport } from '../core/ledger/index.ts';
+import { hospitalKeysOf, ledgerPageReplySchema, pageProblem, verifyLedger, verifySeal, type VerifyReport } from '../core/ledger/index.ts';
 import type { Receipt, SealedEntry } from '../core/ledger/types.ts';
 import { request, type RequestOptions } from './request.ts';
 
@@ -29,9 +29,8 @@ export async function fetchLedger(conn: RequestOptions, jobId: string | null = n
     if (!r.success) throw new CohortError('E_LEDGER_ENTRY', `the coordinator's ledger page is malformed: ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     const p = r.data;
     if (out.coordinatorKey && p.coordinatorKey !== out.coordinatorKey) throw new CohortError('E_LEDGER_KEY', 'the coordinator changed its ledger key between pages');
-    if (p.entries.some((e) => e.seq <= after) || p.lastSeq < after || (p.more && p.lastSeq === after)) {
-      throw new CohortError('E_LEDGER_ENTRY', `the coordinator's page after seq ${after} goes backwards`);
-    }
+    const problem = pageProblem(p, after);
+    if (problem) throw new CohortError('E_LEDGER_ENTRY', `the coordinator's ledger: ${problem}`);
     Object.assign(out, { coordinatorKey: p.coordinatorKey, scope: p.scope });
     out.entries.push(...p.entries);
     out.receipts.push(...p.receipts);

@@ -31,7 +31,7 @@ import type { StoredJob } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { loadOrCreateIdentityKey } from '../client/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
-import { entriesConcerning, jobsOf, pageOf, LEDGER_PAGE_CHARS, LEDGER_PAGE_ENTRIES, type LedgerPage } from '../core/ledger/index.ts';
+import { ownEntries, pageOf, LEDGER_PAGE_CHARS, LEDGER_PAGE_ENTRIES, type LedgerPage } from '../core/ledger/index.ts';
 
 /** Upper bound of one receipt's JSON in a ledger page (seq, a name of up to 128 characters, 128 hex digits). */
 const RECEIPT_JSON_CHARS = 320;
@@ -542,8 +542,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (peer.role === 'hospital') {
       // A hospital's entries: those naming it (found by SQLite), and the created/ended entries of its jobs.
       const named = this.store.ledgerEntriesContaining(JSON.stringify(peer.name), jobId);
-      const candidates = [...named, ...this.store.jobBoundaryEntries([...jobsOf(named, peer.name!)])].sort((a, b) => a.seq - b.seq);
-      page = pageOf(entriesConcerning(candidates.filter((e, i) => i === 0 || e.seq !== candidates[i - 1]!.seq), peer.name!), afterSeq, last);
+      page = pageOf(ownEntries(named, peer.name!, (jobs) => this.store.jobBoundaryEntries(jobs)), afterSeq, last);
     } else {
       page = pageOf(this.store.ledgerEntriesAfter(afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1), afterSeq, last);
     }

@@ -224,7 +224,7 @@ export class CoordinatorStore {
   }
 
   /** Entries after `afterSeq` (of one job, if given), oldest first, at most `limit`. */
-  ledgerEntriesAfter(afterSeq: number, jobId: string, limit = -1): SealedEntry[] {
+  ledgerEntriesAfter(afterSeq: number, jobId: string, limit: number): SealedEntry[] {
     return (jobId
       ? this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(jobId, afterSeq, limit)
       : this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit)) as SealedEntry[];

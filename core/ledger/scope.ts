@@ -51,41 +51,65 @@ function names(e: Parsed, hospital: string): boolean {
   }
 }
 
-/** The jobs `hospital` took part in, by its round and refusal entries among `entries`. */
-export function jobsOf(entries: readonly SealedEntry[], hospital: string): Set<string> {
+/** The entries of `entries` that name `hospital` itself, parsed: a quoted-name scan first, so most need no parse. */
+function naming(entries: readonly SealedEntry[], hospital: string): Map<number, Parsed> {
   const needle = JSON.stringify(hospital);
-  const jobs = new Set<string>();
+  const out = new Map<number, Parsed>();
   for (const s of entries) {
     if (!s.canonical.includes(needle)) continue;
     const e = JSON.parse(s.canonical) as Parsed;
-    if (names(e, hospital) && e.jobId && (e.kind === 'round' || e.kind === 'budget-refusal')) jobs.add(e.jobId);
+    if (names(e, hospital)) out.set(s.seq, e);
   }
+  return out;
+}
+
+function jobsIn(named: ReadonlyMap<number, Parsed>): Set<string> {
+  const jobs = new Set<string>();
+  for (const e of named.values()) if (e.jobId && (e.kind === 'round' || e.kind === 'budget-refusal')) jobs.add(e.jobId);
   return jobs;
 }
 
 /**
- * The entries of `all` (in seq order) that concern `hospital`. Two passes: the
- * jobs it took part in are known only once its round and refusal entries are
- * read, and a job's created entry comes before them.
+ * The entries of `all` (in seq order) that concern `hospital`: those naming
+ * it, and the created/ended entries of the jobs it took part in. Two passes:
+ * those jobs are known only once its round and refusal entries are read, and
+ * a job's created entry comes before them.
  */
 export function entriesConcerning(all: readonly SealedEntry[], hospital: string): SealedEntry[] {
-  // A quoted-name scan first: most entries never mention this hospital and need no parse.
-  const needle = JSON.stringify(hospital);
-  const parsed = new Map<number, Parsed>();
-  const jobs = new Set<string>();
-  for (const s of all) {
-    if (!s.canonical.includes(needle)) continue;
-    const e = JSON.parse(s.canonical) as Parsed;
-    parsed.set(s.seq, e);
-    if (names(e, hospital) && e.jobId && (e.kind === 'round' || e.kind === 'budget-refusal')) jobs.add(e.jobId);
-  }
+  const named = naming(all, hospital);
+  const jobs = jobsIn(named);
   return all.filter((s) => {
-    const e = parsed.get(s.seq);
-    if (e && names(e, hospital)) return true;
+    if (named.has(s.seq)) return true;
     if (jobs.size === 0 || !s.canonical.includes('"job-')) return false;
-    const j = e ?? (JSON.parse(s.canonical) as Parsed);
+    const j = JSON.parse(s.canonical) as Parsed;
     return (j.kind === 'job-created' || j.kind === 'job-ended') && jobs.has(j.jobId);
   });
+}
+
+/**
+ * The same entries as entriesConcerning, when only `named` (the entries that
+ * may name the hospital, e.g. found by a database text search) is at hand:
+ * `boundaries` fetches the created/ended entries of the jobs found. Each
+ * entry is parsed once.
+ */
+export function ownEntries(named: readonly SealedEntry[], hospital: string, boundaries: (jobs: readonly string[]) => SealedEntry[]): SealedEntry[] {
+  const own = naming(named, hospital);
+  const byJob = boundaries([...jobsIn(own)]);
+  const seen = new Set<number>();
+  return [...named.filter((s) => own.has(s.seq)), ...byJob]
+    .filter((s) => !seen.has(s.seq) && seen.add(s.seq))
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Why a reader should not take `page`, asked for after `afterSeq`: it goes
+ * backwards or, saying there is more, does not move (a coordinator could
+ * otherwise keep a reader asking forever). Null when it moves forward.
+ */
+export function pageProblem(page: Pick<LedgerPage, 'entries' | 'more' | 'lastSeq'>, afterSeq: number): string | null {
+  if (page.entries.some((e) => e.seq <= afterSeq) || page.lastSeq < afterSeq) return `the page after seq ${afterSeq} goes backwards`;
+  if (page.more && page.lastSeq === afterSeq) return `the page after seq ${afterSeq} says there is more but does not move`;
+  return null;
 }
 
 /** One page of `entries` (seq order, already scoped) after `afterSeq`, within the page limits. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, entriesConcerning, pageOf, LEDGER_PAGE_ENTRIES } from '../../core/ledger/index.ts';
+import { canonicalJson, entriesConcerning, ownEntries, pageOf, pageProblem, LEDGER_PAGE_ENTRIES } from '../../core/ledger/index.ts';
 import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';
 
 // Scoping reads only the canonical text; seals are checked by the reader (test/coordinator/roles.test.ts).
@@ -29,6 +29,32 @@ describe('entriesConcerning: a hospital reads its own ledger', () => {
     expect(seqs('h4')).toEqual([2]);
     expect(seqs('h1x')).toEqual([7]);
     expect(seqs('nobody')).toEqual([]);
+  });
+});
+
+describe('ownEntries: the same scope from a text search and the jobs\' boundary entries', () => {
+  it('equals entriesConcerning for every hospital, fetching boundaries only for its jobs', () => {
+    for (const h of ['h1', 'h2', 'h3', 'h4', 'h1x', 'nobody']) {
+      const named = ledger.filter((e) => e.canonical.includes(JSON.stringify(h))); // what SQLite's instr() finds
+      const asked: string[][] = [];
+      const own = ownEntries(named, h, (jobs) => {
+        asked.push([...jobs]);
+        return ledger.filter((e) => jobs.includes((JSON.parse(e.canonical) as LedgerEntry).jobId) && /"kind":"job-(created|ended)"/.test(e.canonical));
+      });
+      expect(own.map((e) => e.seq)).toEqual(seqs(h));
+      expect(asked).toEqual([h === 'h1' || h === 'h2' ? ['A'] : h === 'h3' ? ['B'] : []]);
+    }
+  });
+});
+
+describe('pageProblem', () => {
+  it('takes a page that moves forward, refuses one that goes back or claims more without moving', () => {
+    const e = (seq: number) => ({ seq, canonical: '{}', hash: '', signature: '' });
+    expect(pageProblem({ entries: [e(5), e(6)], more: true, lastSeq: 6 }, 4)).toBeNull();
+    expect(pageProblem({ entries: [], more: false, lastSeq: 4 }, 4)).toBeNull();
+    expect(pageProblem({ entries: [e(4)], more: false, lastSeq: 9 }, 4)).toMatch(/goes backwards/);
+    expect(pageProblem({ entries: [], more: false, lastSeq: 3 }, 4)).toMatch(/goes backwards/);
+    expect(pageProblem({ entries: [], more: true, lastSeq: 4 }, 4)).toMatch(/does not move/);
   });
 });
 
