@@ -12,7 +12,7 @@ import { CohortError } from '../core/errors.ts';
 import { mechanismSchema } from '../core/ledger/schema.ts';
 import { entryHash, verifyLedger, type VerifyCheckpoint, type VerifyFailure, type VerifyReport } from '../core/ledger/index.ts';
 import type { LedgerHead } from '../core/ledger/types.ts';
-import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, toCsv } from './ledger-reader.ts';
+import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, toCsv, type CoordinatorLedgerData } from './ledger-reader.ts';
 import { serveLedger } from './ledger-http.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -98,7 +98,11 @@ function writeAtomically(path: string, text: string): void {
 
 /** Verifies a coordinator database (and hospitals' copies) the way `cohort ledger verify` does. */
 export function verifyFiles(o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean } {
-  const data = readCoordinatorLedger(o.db);
+  return verifyData(readCoordinatorLedger(o.db), o);
+}
+
+/** verifyFiles on a ledger already read (the dashboard reads it once for its rows and its verification). */
+export function verifyData(data: CoordinatorLedgerData, o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean } {
   const head = o.head ? readHead(o.head) : undefined;
   // The key an auditor pinned (flag, or the saved head) wins over the one stored beside the entries.
   const pinnedKey = o.coordinatorKey ?? head?.coordinatorKey;

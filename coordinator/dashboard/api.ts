@@ -9,8 +9,8 @@ import {
   type CoordinatorSnapshot, type CurvesView, type DropoutPhase, type HospitalsView, type JobView, type PrivacyView, type Viewer,
 } from '../../core/dashboard/index.ts';
 import type { VerifyFailure } from '../../core/ledger/index.ts';
-import { ledgerRows, readCoordinatorLedger, type LedgerRow } from '../ledger-reader.ts';
-import { verifyFiles } from '../ledger-cli.ts';
+import { ledgerRows, readCoordinatorLedger, type CoordinatorLedgerData, type LedgerRow } from '../ledger-reader.ts';
+import { verifyData } from '../ledger-cli.ts';
 import type { DashboardReader } from './reader.ts';
 
 /** The ledger view lists at most this many rows (the latest). */
@@ -77,6 +77,8 @@ export class DashboardApi {
   /** Entries, receipts and the verification report of the whole chain (core/ledger/verify.ts, as `cohort ledger verify`). */
   ledger(viewer: Viewer): LedgerView {
     if (!allowed(viewer, 'dashboard.ledger')) throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the ledger view`);
+    // The version first: a commit landing while the rows are read makes the next request verify again.
+    const version = this.reader.dataVersion();
     const data = readCoordinatorLedger(this.dbPath);
     const rows: LedgerView['rows'] = [];
     for (const e of data.entries.slice(-MAX_LEDGER_ROWS)) {
@@ -86,14 +88,13 @@ export class DashboardApi {
         rows.push({ seq: e.seq, kind: 'unreadable', hash: e.hash });
       }
     }
-    return { rows, truncated: data.entries.length > MAX_LEDGER_ROWS, receipts: data.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })), verify: this.verify() };
+    return { rows, truncated: data.entries.length > MAX_LEDGER_ROWS, receipts: data.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })), verify: this.verify(data, version) };
   }
 
   /** Verification recomputes every ε: done once per database change, not per page refresh. */
-  private verify(): LedgerView['verify'] {
-    const version = this.reader.dataVersion();
+  private verify(data: CoordinatorLedgerData, version: number): LedgerView['verify'] {
     if (this.verified?.version !== version) {
-      const r = verifyFiles({ db: this.dbPath });
+      const r = verifyData(data, { db: this.dbPath });
       this.verified = {
         version,
         report: { ok: r.ok, entries: r.entries, head: r.head && { seq: r.head.seq, hash: r.head.hash }, receiptsVerified: r.receiptsVerified, spendsRecomputed: r.spendsRecomputed, failures: r.failures, notes: r.notes },
