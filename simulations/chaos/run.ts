@@ -159,18 +159,18 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   let coordinatorRestarts = 0;
   let clientRestarts = 0;
   const failures: ChaosReport['roundFailures'] = [];
-  let killed = false;
-  const pending: Promise<unknown>[] = [];
+  const inFlight: Promise<unknown>[] = [];
   let garbage: GarbageReport | null = null;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const fired = (pred: (f: Fault) => boolean) => faults.filter((f) => !f.fired && pred(f));
+  /** Faults not yet fired that `pred` picks. */
+  const notFired = (pred: (f: Fault) => boolean) => faults.filter((f) => !f.fired && pred(f));
 
   // The coordinator: restarted whenever it dies unasked.
   let coordinator: Proc;
   const startCoordinator = (first: boolean) => {
-    const kill = fired((f) => f.kind === 'coordinator-kill')[0];
+    const kill = notFired((f) => f.kind === 'coordinator-kill')[0];
     const args = ['--db', db, '--port', String(port), '--enrol', join(dir, 'enrol.json'), ...(first ? ['--job', join(dir, 'job.json')] : []),
       ...(kill && kill.kind === 'coordinator-kill' ? ['--kill-before-commit', String(kill.round)] : [])];
     coordinator = new Proc(here('./coordinator-proc.ts'), args, log('coordinator'), onCoordinatorEvent);
@@ -186,8 +186,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
       jobId = String(e['jobId']);
       inject(1);
     } else if (e['event'] === 'killed') {
-      killed = true;
-      for (const f of fired((f) => f.kind === 'coordinator-kill')) f.fired = true;
+      for (const f of notFired((f) => f.kind === 'coordinator-kill')) f.fired = true;
       say(`fault: coordinator SIGKILLed after aggregating round ${String(e['round'])}, before committing it`);
     } else if (e['event'] === 'round' && e['jobId'] === jobId) {
       completed = Math.max(completed, Number(e['round']));
@@ -206,7 +205,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   const links = new Map<string, FaultyLink>();
   const procs = new Map<string, Proc>();
   const startClient = (c: string, i: number) => {
-    const crash = fired((f) => f.kind === 'client-crash' && f.client === c && f.round > completed)
+    const crash = notFired((f) => f.kind === 'client-crash' && f.client === c && f.round > completed)
       .sort((a, b) => (a as { round: number }).round - (b as { round: number }).round)[0] as (Extract<Fault, { kind: 'client-crash' }> & { fired: boolean }) | undefined;
     const skew = plan.find((f): f is Extract<Fault, { kind: 'clock-skew' }> => f.kind === 'clock-skew' && f.client === c);
     const args = ['--coordinator', `ws://127.0.0.1:${String(linkPorts.get(c))}`, '--name', c, '--key', keyFile(c), '--state', stateFile(c), '--data-seed', String(seed * 1000 + i),
@@ -228,7 +227,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   const linkPorts = new Map<string, number>();
 
   const inject = (round: number) => {
-    for (const f of fired((x) => 'round' in x && x.round === round && x.kind !== 'client-crash' && x.kind !== 'coordinator-kill')) {
+    for (const f of notFired((x) => 'round' in x && x.round === round && x.kind !== 'client-crash' && x.kind !== 'coordinator-kill')) {
       f.fired = true;
       if (f.kind === 'network-stall') {
         links.get(f.client)!.stall(f.ms);
@@ -241,7 +240,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
         void procs.get(f.client)!.stop('SIGTERM');
       } else if (f.kind === 'garbage') {
         say(`fault: a stranger sends ${f.frames} garbage frames in round ${round}`);
-        pending.push(sendGarbage(`ws://127.0.0.1:${port}`, f.frames, seed).then((g) => {
+        inFlight.push(sendGarbage(`ws://127.0.0.1:${port}`, f.frames, seed).then((g) => {
           garbage = g;
         }));
       }
@@ -265,7 +264,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   }, o.timeoutMs ?? 600_000);
   await finished;
   clearTimeout(timeout);
-  await Promise.all(pending);
+  await Promise.all(inFlight);
   await Promise.all([...procs.values()].map((p) => p.stop('SIGTERM')));
   await coordinator!.stop('SIGTERM');
   await Promise.all([...links.values()].map((l) => l.close()));
@@ -278,7 +277,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
     scenario: 'chaos', seed, clients: n, rounds, workdir: dir,
     faultsInjected: faults,
     roundsCompleted: report.roundsCompleted,
-    roundsRetried: failures.length + (killed ? 1 : 0),
+    roundsRetried: failures.length + faults.filter((f) => f.kind === 'coordinator-kill' && f.fired).length,
     roundFailures: failures,
     coordinatorRestarts, clientRestarts,
     epsilon: report.epsilon,
