@@ -236,8 +236,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Validates and registers a job; returns its id. Connected clients get the offer at once. */
   submitJob(input: unknown, owner: string | null = null): string {
+    return this.registerJob(parseJobSpec(input), owner);
+  }
+
+  private registerJob(parsed: JobSpec, owner: string | null): string {
     // The noise multiplier is settled here, once: every hospital is offered the same resolved spec.
-    const spec = resolvePrivacy(parseJobSpec(input));
+    const spec = resolvePrivacy(parsed);
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
     const weights = initialWeights(spec.model, spec.seed);
     this.store.createJob(id, spec, weights, this.now(), this.ledger.jobCreated(id, spec, weights), owner);
@@ -491,9 +495,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         }
         // A researcher's job states its privacy guarantee: no target, no job.
         if (typeof input !== 'object' || input === null || !('privacy' in input)) throw new CohortError('E_JOB_SPEC', '"privacy": a researcher\'s job must state its privacy target (unit, epsilon, delta, clip)');
-        const problem = featureProblem(parseJobSpec(input), this.store.offeredDatasets());
+        const spec = parseJobSpec(input);
+        const problem = featureProblem(spec, this.store.offeredDatasets());
         if (problem) throw new CohortError('E_JOB_FEATURES', problem);
-        reply({ jobId: this.submitJob(input, who) });
+        reply({ jobId: this.registerJob(spec, who) });
         return;
       }
       if (action === 'job.list') {
