@@ -9,6 +9,8 @@ import { registerLedger } from './coordinator/ledger-cli.ts';
 import { registerJob } from './client/job-cli.ts';
 import { registerLedgerFetch } from './client/ledger-fetch-cli.ts';
 import { registerDashboard } from './client/dashboard-cli.ts';
+import { registerSecAgg } from './client/secagg-cli.ts';
+import { registerRoster } from './client/roster-cli.ts';
 
 export function buildProgram(): Command {
   const program = new Command('cohort')
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerLedgerFetch(registerLedger(program));
   registerJob(program);
   registerDashboard(program);
+  registerSecAgg(program);
+  registerRoster(program);
   return program;
 }
 
