@@ -148,6 +148,35 @@ function fromHex(hex: string): Uint8Array {
 }
 
 /**
+ * An Ed25519 public key from a file holding either 64 hex digits (as `cohort
+ * keys generate` prints) or a cohort identity key file, whose public half is
+ * returned (the file is read as readIdentityKey reads it, mode checks
+ * included). Throws E_CONFIG_INVALID naming the file if it is missing, over
+ * MAX_IDENTITY_FILE_BYTES, or neither.
+ */
+export function readPublicKeyFile(path: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let text: string;
+  try {
+    if (fstatSync(fd).size > MAX_IDENTITY_FILE_BYTES) throw new CohortError('E_CONFIG_INVALID', `${path} is larger than ${MAX_IDENTITY_FILE_BYTES} bytes: not a key file`);
+    text = readFileSync(fd, 'utf8').trim();
+  } catch (err) {
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+  if (/^[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
+  if (text.startsWith('{')) return readIdentityKey(path).publicKey;
+  throw new CohortError('E_CONFIG_INVALID', `${path} holds neither a 64-hex-digit public key nor a cohort key file`);
+}
+
+/**
  * The identity at `path`, created there first if the file does not exist
  * (the coordinator's ledger key beside its database, like an SSH host key).
  */

@@ -5,7 +5,7 @@ import { intArg } from '../core/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { Coordinator } from './coordinator.ts';
-import { loadOrCreateIdentityKey, readIdentityKey, readJsonFile, readPem } from '../client/keys.ts';
+import { loadOrCreateIdentityKey, readIdentityKey, readJsonFile, readPem, readPublicKeyFile } from '../client/keys.ts';
 import { CoordinatorStore, ROLES, type Role } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, validateClientName } from '../proto/codec.ts';
@@ -73,19 +73,6 @@ export function registerCoordinator(program: Command): void {
 
 
 
-/** A public key file: 64 hex digits, or a cohort identity key file (its public half is used). */
-function readPublicKey(path: string): Uint8Array {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
-  }
-  if (/^[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
-  if (text.startsWith('{')) return readIdentityKey(path).publicKey;
-  throw new CohortError('E_CONFIG_INVALID', `${path} holds neither a 64-hex-digit public key nor a cohort key file`);
-}
-
 export function registerAdmin(program: Command): void {
   const cmd = program.command('admin').description('enrol and revoke identities (writes the coordinator database and its ledger)');
   const open = (db: string, ledgerKey?: string) => {
@@ -102,7 +89,7 @@ export function registerAdmin(program: Command): void {
     .option('--ledger-key <file.key>', 'the ledger key (default: <db>.ledger.key)')
     .action((o: { db: string; role: Role; name: string; pubkey: string; ledgerKey?: string }) => {
       validateClientName(o.name);
-      const key = readPublicKey(o.pubkey);
+      const key = readPublicKeyFile(o.pubkey);
       const { store, ledger } = open(o.db, o.ledgerKey);
       const hex = Buffer.from(key).toString('hex');
       store.enroll(o.name, o.role, hex, Date.now(), ledger.grant(o.name, o.role, true, hex));
