@@ -1,6 +1,99 @@
-/** `cohort secagg params`: the secure-aggregation parameters a round of N hospitals gets (core/secagg/params.ts). */
+/**
+ * `cohort secagg params`: the secure-aggregation parameters a round of N
+ * hospitals gets, and what they guarantee. Glue only: the search and its
+ * threat model are core/secagg/params.ts's; the defaults are the job spec's
+ * (core/job/spec.ts, secureAggregationSchema).
+ */
 import type { Command } from 'commander';
+import { intArg, numberArg } from '../core/args.ts';
+import { secureAggregationSchema } from '../core/job/spec.ts';
+import { DEFAULT_SECURITY_BITS, MAX_CLIENTS, chooseParams, type SecAggParams } from '../core/secagg/params.ts';
 
-export function registerSecAgg(_program: Command): void {
-  // Filled in by the parameter-search work (issue 14).
+const SPEC_DEFAULTS = secureAggregationSchema.parse({});
+
+const fractionArg = (name: string) => numberArg(name, (x) => x >= 0 && x < 1, 'a fraction in [0, 1)');
+
+interface ParamsCliOptions {
+  clients: number;
+  dropout: number;
+  corrupt: number;
+  json: boolean;
+}
+
+export interface ParamsReport {
+  clients: number;
+  corruptFraction: number;
+  dropoutFraction: number;
+  /** C = ⌈γn⌉. */
+  corrupt: number;
+  /** D = ⌊δn⌋. */
+  dropouts: number;
+  graph: 'complete' | 'harary';
+  k: number;
+  holders: number;
+  t: number;
+  /** log2 of the bound on a privacy failure (S1 or S2); −Infinity: none possible. */
+  securityLog2: number;
+  /** log2 of the bound on an abort with at most D dropouts; −Infinity: none possible. */
+  correctnessLog2: number;
+  /** Fewest honest inputs in a sum the server can unmask. */
+  honestInSum: number;
+  guarantee: string;
+}
+
+export function registerSecAgg(program: Command): void {
+  const secagg = program.command('secagg').description('secure aggregation (Bonawitz et al. 2017, SecAgg+ of Bell et al. 2020)');
+  secagg
+    .command('params')
+    .description('neighbour degree k and Shamir threshold t a round of N hospitals gets, and what they guarantee')
+    .requiredOption('--clients <n>', `hospitals in the round (2 to ${MAX_CLIENTS})`, intArg(2, MAX_CLIENTS))
+    .option('--dropout <fraction>', 'expected fraction of hospitals that drop out, δ', fractionArg('--dropout'), SPEC_DEFAULTS.dropoutFraction)
+    .option('--corrupt <fraction>', 'assumed fraction colluding with the coordinator, γ (C = ceil(γn))', fractionArg('--corrupt'), SPEC_DEFAULTS.corruptFraction)
+    .option('--json', 'machine-readable output', false)
+    .action((o: ParamsCliOptions) => {
+      const p = chooseParams({ n: o.clients, dropoutFraction: o.dropout, corruptFraction: o.corrupt });
+      const r = report(o, p);
+      process.stdout.write(o.json ? `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : table(r));
+    });
+}
+
+function report(o: ParamsCliOptions, p: SecAggParams): ParamsReport {
+  const n = o.clients;
+  // Sparse graph: S1, S2 and the corrupt-neighbour bound behind honestInSum hold together except with probability < 2^−σ.
+  const odds = p.full ? '' : `, except with probability < 2^-${DEFAULT_SECURITY_BITS}`;
+  return {
+    clients: n,
+    corruptFraction: o.corrupt,
+    dropoutFraction: o.dropout,
+    corrupt: p.corrupt,
+    dropouts: p.dropped,
+    graph: p.full ? 'complete' : 'harary',
+    k: p.k,
+    holders: p.holders,
+    t: p.t,
+    securityLog2: p.securityLog2,
+    correctnessLog2: p.failureProbLog2,
+    honestInSum: p.honestInSum,
+    // A colluder's input is known to the server anyway: what t buys is the honest inputs every unmaskable sum contains.
+    guarantee:
+      `a server that lies about dropouts, colluding with ${p.corrupt} hospital${p.corrupt === 1 ? '' : 's'}, ` +
+      `learns only sums of >= ${p.honestInSum} honest hospitals' inputs (any ${p.t} holders of a secret include >= ${p.honestInSum} honest)${odds}`,
+  };
+}
+
+function table(r: ParamsReport): string {
+  const exponent = (x: number) => (x === -Infinity ? '-inf (exact)' : x.toFixed(1));
+  const rows: [string, string][] = [
+    ['clients n', String(r.clients)],
+    ['corrupt C = ceil(γn)', `${r.corrupt} (γ = ${r.corruptFraction})`],
+    ['dropouts D = floor(δn)', `${r.dropouts} (δ = ${r.dropoutFraction})`],
+    ['graph', r.graph === 'complete' ? 'complete' : 'SecAgg+ Harary'],
+    ['k (neighbours)', String(r.k)],
+    ['holders k+1', String(r.holders)],
+    ['threshold t', String(r.t)],
+    ['security log2 P[privacy fails]', exponent(r.securityLog2)],
+    ['correctness log2 P[round aborts]', exponent(r.correctnessLog2)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\nguarantee: ${r.guarantee}\n`;
 }
