@@ -16,7 +16,7 @@
  */
 import { runFedHeartDisease } from '../simulations/fed-heart-disease.ts';
 import { parseJobSpec, type JobSpecInput } from '../core/job/spec.ts';
-import { resolvePrivacy, roundMechanism, stepsPerRound } from '../core/job/privacy.ts';
+import { resolveJob, roundMechanism, stepsPerRound } from '../core/job/privacy.ts';
 import { logisticRegression } from '../core/model/spec.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../core/secagg/index.ts';
@@ -74,7 +74,7 @@ function templates() {
     { ...base, minClients: 3, privacy: { unit: 'hospital', epsilon: 8, delta: 1e-5, clip: 1 } },
   ] as JobSpecInput[];
   return specs.map((s) => {
-    const spec = resolvePrivacy(parseJobSpec(s));
+    const spec = resolveJob(parseJobSpec(s), HOSPITALS.length);
     return { spec, plain: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>, mechanism: roundMechanism(spec) };
   });
 }

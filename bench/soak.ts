@@ -295,7 +295,7 @@ export async function benchSoak(o: SoakOptions) {
   await loadTf();
   const before = mem();
   let soakJob = '';
-  const injected: Record<SecAggPhase, number> = { advertise: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
+  const injected: Record<SecAggPhase, number> = { advertise: 0, reveal: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
   const clients = names.map((name, i) => {
     // One stream per client, drawn in the order it reaches phases: reproducible per client, fresh draws on a retried round.
     const rng = seededRng(deriveSeed(o.seed, 'soak', name));

@@ -27,8 +27,12 @@ import { ledgerPageReplySchema, pageProblem, type LedgerPageReply } from '../cor
 import type { SealedEntry } from '../core/ledger/types.ts';
 import { policyViolations, type HospitalPolicy } from '../core/job/policy.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
-import { SecAggClient, openSession, type Identity } from '../core/secagg/index.ts';
+import type { Identity } from '../core/secagg/index.ts';
 import { secureInput } from '../core/round/secure-input.ts';
+import { AttemptLog, HospitalSession } from '../core/round/hospital-session.ts';
+import { checkCorruptClients, type HospitalView } from '../core/round/session-params.ts';
+import { completeRoster, extendsRoster, parseRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
+import { constantTimeEqual } from '../core/secagg/index.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
@@ -67,6 +71,15 @@ export interface ClientOptions {
   /** Ed25519 identity that signs this hospital's secure-aggregation messages. */
   identity: Identity;
   /**
+   * The network's roster as this hospital's operator installed it
+   * (core/roster/): the only source of peers' identity keys. Without one the
+   * daemon refuses every secure-aggregation round. A newer version from the
+   * coordinator is adopted only if it extends this chain with the members'
+   * quorum; `onRoster` is then told, to keep it.
+   */
+  roster?: RosterChain;
+  onRoster?: (chain: RosterChain) => void;
+  /**
    * Fault injection for simulations: asked before each secure-aggregation
    * message; true makes the daemon drop its connection instead of sending,
    * as a crash would (it reconnects afterwards).
@@ -94,7 +107,7 @@ export interface ClientOptions {
   clock?: () => number;
 }
 
-export type SecAggPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask';
+export type SecAggPhase = 'advertise' | 'reveal' | 'share' | 'masked' | 'consistency' | 'unmask';
 
 export interface ClientRoundEvent {
   jobId: string;
@@ -137,13 +150,57 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** The secure-aggregation session of each job's current round. */
   /** Rounds this daemon trained (job/round), for checking ledger entries without a budget store. */
   private readonly trained = new Set<string>();
-  private readonly sessions = new Map<string, { round: number; client: SecAggClient; via: WebSocket; input: Uint32Array | null; minSurvivors: number }>();
+  private readonly sessions = new Map<string, { round: number; hs: HospitalSession; via: WebSocket; out: RoundOutput | null; spec: JobSpec }>();
+  private readonly attempts = new AttemptLog();
+  private roster: { chain: RosterChain; head: Roster } | null = null;
 
   constructor(private readonly opts: ClientOptions) {
     super();
     this.name = validateClientName(opts.name);
     this.log = (opts.log ?? silentLogger).child({ component: 'client', hospital: this.name });
     checkTransport(opts.coordinatorUrl, opts, this.log);
+    if (opts.roster) this.roster = this.ownRoster(opts.roster);
+  }
+
+  /**
+   * A roster chain's complete part and head, which must list this hospital
+   * under its own key (E_ROSTER_* otherwise). A newest version still being
+   * signed is left out until it has its quorum.
+   */
+  private ownRoster(full: RosterChain): { chain: RosterChain; head: Roster } {
+    const { chain, head } = completeRoster(full);
+    const listed = head.members.get(this.name);
+    if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${this.name} is not in roster ${head.network} v${head.version}`);
+    if (!constantTimeEqual(listed, this.opts.identity.publicKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `roster ${head.network} v${head.version} lists another key for ${this.name} than its identity key`);
+    return { chain, head };
+  }
+
+  /** The roster this hospital runs sessions under (its head), if any. */
+  get rosterHead(): Roster | null {
+    return this.roster?.head ?? null;
+  }
+
+  /**
+   * A roster chain from the coordinator: adopted only if it extends this
+   * hospital's own (same versions, then more, each with its quorum) and still
+   * lists this hospital; a rollback, a fork or a chain the hospital has no
+   * anchor for is refused and logged, never trusted.
+   */
+  private offeredRoster(json: string): void {
+    const mine = this.roster;
+    if (!mine) return; // no operator-installed anchor: nothing the coordinator sends can become one
+    try {
+      const next = this.ownRoster(parseRosterChain(JSON.parse(json)));
+      if (next.chain.versions.length <= mine.chain.versions.length) return;
+      if (!extendsRoster(mine.chain, next.chain)) throw new CohortError('E_ROSTER_MISMATCH', 'the coordinator\'s roster does not extend this hospital\'s (a fork)');
+      const { chain, head } = next;
+      this.roster = next;
+      this.log.info({ network: head.network, version: head.version, members: head.size }, 'roster updated');
+      this.opts.onRoster?.(chain);
+    } catch (err) {
+      const e = asCohortError(err);
+      this.log.warn({ code: e.code }, `roster from the coordinator refused: ${e.message}`);
+    }
   }
 
   start(): void {
@@ -235,6 +292,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return;
       case 'welcome':
         if (this.opts.ledger && env.welcome?.ledgerKey?.length) this.opts.ledger.pinCoordinatorKey(Buffer.from(env.welcome.ledgerKey).toString('hex'));
+        if (env.welcome?.rosterJson) this.offeredRoster(env.welcome.rosterJson);
         this.attempt = 0;
         this.log.info({ coordinator: env.welcome?.coordinatorId }, 'connected');
         this.emit('connected');
@@ -242,6 +300,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return;
       case 'reply':
         this.onLedgerPage(env);
+        return;
+      case 'rosterUpdate':
+        this.offeredRoster(env.rosterUpdate?.chainJson ?? '');
         return;
       case 'jobOffer':
         this.onOffer(env);
@@ -269,12 +330,14 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           if (this.jobs.has(env.jobId)) this.opts.budget?.closeJob(this.opts.dataset.schemaId, env.jobId);
           this.opts.outputs?.forgetJob(this.opts.dataset.schemaId, env.jobId);
           this.jobs.delete(env.jobId);
-          this.sessions.get(env.jobId)?.client.forget();
+          this.attempts.forgetJob(env.jobId);
+          this.sessions.get(env.jobId)?.hs.forget();
           this.sessions.delete(env.jobId);
         }
         this.emit('jobEvent', { jobId: env.jobId, kind, reason: env.jobEvent?.reason ?? '' });
         return;
       }
+      case 'secaggCommitments':
       case 'secaggKeys':
       case 'secaggSharesRelay':
       case 'secaggSurvivors':
@@ -383,6 +446,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       if (!same) throw new CohortError('E_JOB_FEATURES', `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`);
       const broken = this.opts.policy ? policyViolations(this.opts.policy, spec, env.jobOffer?.owner || null) : null;
       if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
+      // Secure aggregation runs only under this hospital's roster, with at least as many colluders assumed as it assumes.
+      if (spec.secureAggregation.enabled) checkCorruptClients(spec, this.hospitalView());
       this.checkPrivacy(env.jobId, spec);
     } catch (err) {
       const e = asCohortError(err);
@@ -426,7 +491,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   }
 
   /** Charges one training round to the budget before any record is touched; false if refused (the coordinator is told). */
-  private chargeRound(spec: JobSpec, cfg: RoundWork): boolean {
+  private chargeRound(spec: JobSpec, cfg: Pick<RoundWork, 'jobId' | 'round' | 'via'>): boolean {
     const budget = this.opts.budget;
     if (!budget || !spec.privacy) return true;
     let reason: string;
@@ -448,6 +513,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   private async runRound(spec: JobSpec, cfg: RoundWork): Promise<void> {
     if (cfg.via !== this.ws) return; // the connection that asked is gone, and so is its round
+    // The session is checked before anything is evaluated, trained or charged: a round whose
+    // parameters this hospital does not compute itself costs it nothing.
+    if (cfg.train && !cfg.secagg && spec.secureAggregation.enabled) throw new CohortError('E_SECAGG_PARAMS', 'the job requires secure aggregation but the round carries no session parameters');
+    const hs = cfg.train && cfg.secagg ? this.openSecure(spec, cfg, cfg.secagg) : null;
     const { tf } = await loadTf(this.log);
     const d = this.opts.dataset;
     const metrics = await evaluateModel(tf, spec.model, cfg.weights, d.test);
@@ -464,28 +533,44 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!out) return;
     this.trained.add(`${cfg.jobId}/${cfg.round}`);
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
-    if (!cfg.secagg) {
-      if (!spec.secureAggregation.enabled) this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
-      else throw new CohortError('E_SECAGG_PARAMS', 'the job requires secure aggregation but the round carries no session parameters');
+    if (!hs) {
+      this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
       this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: out.numExamples, trainLoss: out.loss, steps: out.steps } }, cfg.via);
       return;
     }
-    const p = cfg.secagg;
-    const codec = secureInput(spec);
-    const session = openSession({
-      jobId: cfg.jobId, round: cfg.round, bits: p.bits ?? 0, threshold: p.threshold ?? 0, degree: p.degree ?? 0, clip: p.clip ?? 0,
-      graphSeed: p.graphSeed ?? new Uint8Array(0), participants: p.participants ?? [], totalExamples: p.totalExamples ?? 0,
-      vectorLength: codec.vectorLength,
-    });
     if (cfg.via !== this.ws) return;
-    const client = new SecAggClient(session, this.name, this.opts.identity);
-    // Quantized before any key is made: the input is fixed once the session starts.
-    const input = codec.encode(session, out.delta, out.numExamples, out.loss);
     // A new round supersedes whatever session the job had: its secrets go now.
-    this.sessions.get(cfg.jobId)?.client.forget();
-    this.sessions.set(cfg.jobId, { round: cfg.round, client, via: cfg.via, input, minSurvivors: codec.minSurvivors });
+    this.sessions.get(cfg.jobId)?.hs.forget();
+    this.sessions.set(cfg.jobId, { round: cfg.round, hs, via: cfg.via, out, spec });
     if (this.crashes(cfg.jobId, cfg.round, 'advertise', cfg.via)) return;
-    this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: client.advertise() }, cfg.via);
+    this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: hs.advertise() }, cfg.via);
+  }
+
+  /**
+   * This hospital's machine for the round's session, once every offered
+   * parameter matches its own computation from the spec, its roster and its
+   * policy (core/round/session-params.ts); a typed error naming the field
+   * otherwise, which abandons the round.
+   */
+  private openSecure(spec: JobSpec, cfg: RoundWork, p: NonNullable<RoundWork['secagg']>): HospitalSession {
+    return HospitalSession.open({
+      spec,
+      offered: {
+        jobId: cfg.jobId, round: cfg.round, attempt: p.attempt ?? 0, bits: p.bits ?? 0, threshold: p.threshold ?? 0, degree: p.degree ?? 0, clip: p.clip ?? 0,
+        participants: p.participants ?? [], totalExamples: p.totalExamples ?? 0, rosterHash: p.rosterHash ?? new Uint8Array(0),
+        vectorLength: secureInput(spec).vectorLength,
+      },
+      view: this.hospitalView(),
+      identity: this.opts.identity,
+      attempts: this.attempts,
+    });
+  }
+
+  private hospitalView(): HospitalView {
+    const head = this.roster?.head;
+    if (!head) throw new CohortError('E_ROSTER_NOT_MEMBER', 'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)');
+    const minCorruptFraction = this.opts.policy?.minCorruptFraction;
+    return { name: this.name, roster: head, numTrain: this.opts.dataset.train.n, ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }) };
   }
 
   /**
@@ -525,7 +610,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return out;
       }
     }
-    if (!this.chargeRound(spec, cfg)) return null;
+    // Hospital-level DP is charged when its noisy input leaves, once per attempt (onSecAgg): its noise is fresh each time.
+    if (spec.privacy?.unit !== 'hospital' && !this.chargeRound(spec, cfg)) return null;
     const out = await train();
     keep?.put(dataset, cfg.jobId, cfg.round, start, out);
     return out;
@@ -534,7 +620,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private crashes(jobId: string, round: number, phase: SecAggPhase, via: WebSocket): boolean {
     if (!this.opts.crashBefore?.({ jobId, round, phase })) return false;
     this.log.warn({ job: jobId, round, phase }, 'fault injection: crashing before this phase');
-    this.sessions.get(jobId)?.client.forget();
+    this.sessions.get(jobId)?.hs.forget();
     this.sessions.delete(jobId);
     via.terminate();
     return true;
@@ -546,29 +632,39 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!s || s.round !== env.round || s.via !== this.ws) throw new CohortError('E_ROUND_MISMATCH', `no secure-aggregation session for job ${env.jobId} round ${env.round}`);
     const reply = (body: Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'>) => this.send({ jobId: env.jobId, round: env.round, ...body }, s.via);
     const crash = (phase: SecAggPhase) => this.crashes(env.jobId, env.round, phase, s.via);
+    const abandon = () => {
+      s.hs.forget();
+      this.sessions.delete(env.jobId);
+    };
     try {
       switch (env.body) {
+        case 'secaggCommitments':
+          if (crash('reveal')) return;
+          reply({ secaggReveal: s.hs.onCommitments(env.secaggCommitments!) });
+          break;
         case 'secaggKeys':
           if (crash('share')) return;
-          reply({ secaggShares: s.client.onKeys(env.secaggKeys!) });
+          reply({ secaggShares: s.hs.onKeys(env.secaggKeys!) });
           break;
-        case 'secaggSharesRelay':
-          s.client.onShares(env.secaggSharesRelay!);
+        case 'secaggSharesRelay': {
+          s.hs.onShares(env.secaggSharesRelay!);
           if (crash('masked')) return;
-          reply({ secaggMaskedInput: s.client.maskInput(s.input!) });
-          s.input = null;
-          break;
-        case 'secaggSurvivors': {
-          // The session threshold already enforces this; checked here too, against the spec itself.
-          const survivors = env.secaggSurvivors!.survivors?.length ?? 0;
-          if (survivors < s.minSurvivors) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors} survivors; this job's DP noise needs ${s.minSurvivors}`);
-          if (crash('consistency')) return;
-          reply({ secaggConsistency: s.client.onSurvivors(env.secaggSurvivors!) });
+          if (s.spec.privacy?.unit === 'hospital' && !this.chargeRound(s.spec, { jobId: env.jobId, round: env.round, via: s.via })) {
+            abandon();
+            return;
+          }
+          const out = s.out!;
+          s.out = null;
+          reply({ secaggMaskedInput: s.hs.maskInput(out.delta, out.numExamples, out.loss) });
           break;
         }
+        case 'secaggSurvivors':
+          if (crash('consistency')) return;
+          reply({ secaggConsistency: s.hs.onSurvivors(env.secaggSurvivors!) });
+          break;
         case 'secaggUnmaskRequest':
           if (crash('unmask')) return;
-          reply({ secaggUnmask: s.client.onUnmaskRequest(env.secaggUnmaskRequest!) });
+          reply({ secaggUnmask: s.hs.onUnmaskRequest(env.secaggUnmaskRequest!) });
           this.sessions.delete(env.jobId);
           break;
         default:
@@ -576,8 +672,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       }
     } catch (err) {
       const e = asCohortError(err);
-      s.client.forget();
-      this.sessions.delete(env.jobId);
+      abandon();
       this.log.warn({ job: env.jobId, round: env.round, code: e.code }, `secure aggregation abandoned: ${e.message}`);
       reply({ error: { code: e.code, message: e.message } });
     }

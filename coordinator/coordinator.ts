@@ -11,11 +11,12 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CohortError, asCohortError, type ErrorCode } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
-import { resolvePrivacy } from '../core/job/privacy.ts';
+import { resolveJob } from '../core/job/privacy.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics } from '../core/metrics.ts';
 import { JobMachine, type JobEffect, type JobStatus, type MemberInfo, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
+import { extendsRoster, rosterHash, verifyRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
 import type { ClientMessage } from '../core/secagg/index.ts';
 import {
   DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
@@ -81,6 +82,12 @@ export interface CoordinatorOptions {
   beforeCommit?: (e: { jobId: string; round: number }) => void;
   /** Serve the web dashboard (coordinator/dashboard/) on its own port; needs a database file. */
   dashboard?: DashboardOptions;
+  /**
+   * A roster chain to publish at start (core/roster/), as `cohort roster
+   * publish` would: it must extend the database's. Secure-aggregation jobs
+   * need a roster: their sessions take identity keys from it alone.
+   */
+  roster?: RosterChain;
 }
 
 /**
@@ -143,6 +150,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** Hospitals seen since start, for the dashboard (snapshot()); at most MAX_SEEN, oldest disconnected first out. */
   private readonly seen = new Map<string, HospitalPresence>();
   private readonly dashboard: DashboardServer | null;
+  /** The published roster (its chain and verified head), or null. */
+  private roster: { chain: RosterChain; head: Roster; json: string } | null = null;
 
   constructor(private readonly opts: CoordinatorOptions) {
     super();
@@ -161,10 +170,47 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.dashboard = opts.dashboard
       ? new DashboardServer({ dbPath: opts.dbPath, snapshot: () => this.snapshot(), metrics: this.metrics, log: this.log, now: this.now, ...(opts.tls ? { tls: opts.tls } : {}) }, opts.dashboard)
       : null;
+    const stored = this.store.rosterChain();
+    if (stored) this.adoptRoster(stored);
+    if (opts.roster) this.publishRoster(opts.roster);
     for (const job of this.store.unfinishedJobs()) {
-      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState, paused: job.status === 'paused' }, job.owner);
+      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState, paused: job.status === 'paused', attempts: job.attempts }, job.owner);
       this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
     }
+  }
+
+  /** The roster's verified head, or null before one is published. */
+  get rosterHead(): Roster | null {
+    return this.roster?.head ?? null;
+  }
+
+  /**
+   * Adopts a roster chain that extends the published one (E_ROSTER_MISMATCH
+   * otherwise: a rollback or a fork), records each new version in the ledger
+   * with the database row, and sends it to connected hospitals, which check it
+   * against their own. Returns the versions added.
+   */
+  publishRoster(chain: RosterChain): number {
+    const head = verifyRosterChain(chain);
+    const known = this.roster?.chain.versions.length ?? 0;
+    if (this.roster && !extendsRoster(this.roster.chain, chain)) throw new CohortError('E_ROSTER_MISMATCH', `roster v${head.version} does not extend the published v${this.roster.head.version}`);
+    const added = chain.versions.slice(known);
+    if (added.length === 0) return 0;
+    this.store.appendRosterVersions(added.map((version) => {
+      const hash = rosterHash(version.body);
+      return { version, hash, entry: this.ledger.rosterVersion(version, hash) };
+    }), this.now());
+    this.adoptRoster(chain);
+    this.log.info({ network: head.network, version: head.version, members: head.size }, 'roster published');
+    const json = this.roster!.json;
+    for (const peer of this.byName.values()) if (peer.role === 'hospital') peer.send({ rosterUpdate: { chainJson: json } });
+    return added.length;
+  }
+
+  private adoptRoster(chain: RosterChain): void {
+    const head = verifyRosterChain(chain);
+    this.roster = { chain, head, json: JSON.stringify(chain) };
+    for (const [id, job] of this.jobs) this.apply(id, job.machine.useRoster(head, this.now()));
   }
 
   get database(): CoordinatorStore {
@@ -240,8 +286,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   private registerJob(parsed: JobSpec, owner: string | null): string {
-    // The noise multiplier is settled here, once: every hospital is offered the same resolved spec.
-    const spec = resolvePrivacy(parsed);
+    if (parsed.secureAggregation.enabled && !this.roster) {
+      throw new CohortError('E_ROSTER_NOT_MEMBER', 'secure aggregation needs the hospitals\' signed roster: publish one first (cohort roster publish, or coordinator start --roster)');
+    }
+    // The colluder count and the noise multiplier are settled here, once: every hospital is offered the same resolved spec.
+    const spec = resolveJob(parsed, this.roster?.head.size ?? 0);
     const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
     const weights = initialWeights(spec.model, spec.seed);
     this.store.createJob(id, spec, weights, this.now(), this.ledger.jobCreated(id, spec, weights), owner);
@@ -298,6 +347,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private addLiveJob(id: string, spec: JobSpec, resume: ConstructorParameters<typeof JobMachine>[2], owner: string | null = null): void {
     const machine = new JobMachine(id, spec, resume);
+    if (this.roster) machine.useRoster(this.roster.head, this.now());
     this.jobs.set(id, { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }), lastEntry: null, refusals: new Set(), owner });
   }
 
@@ -390,6 +440,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         });
         return;
       case 'secaggAdvertise':
+      case 'secaggReveal':
       case 'secaggShares':
       case 'secaggMaskedInput':
       case 'secaggConsistency':
@@ -437,7 +488,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.byName.set(name, peer);
     if (peer.role === 'hospital') this.sawHospital(name, true);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
-    peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes, ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex') } });
+    peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.maxFrameBytes, ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex'), ...(peer.role === 'hospital' && this.roster ? { rosterJson: this.roster.json } : {}) } });
     if (peer.role === 'hospital') for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
   }
 
@@ -692,6 +743,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           this.emit('round', { jobId, record: fx.record, totalRounds: job.machine.totalRounds });
           break;
         }
+        case 'attemptStarted':
+          this.store.setAttempts(jobId, fx.attempt);
+          break;
         case 'roundFailed':
           job.log.warn({ round: fx.round, attempt: fx.attempt, code: fx.code, reason: fx.reason }, 'round failed');
           this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason, code: fx.code });

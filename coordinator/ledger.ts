@@ -16,6 +16,7 @@ import type { Identity } from '../core/secagg/index.ts';
 import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
 import type { EntryBody, EntryKind, LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import type { CoordinatorStore, EntryBuilder } from './store.ts';
+import type { RosterVersion } from '../core/roster/index.ts';
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -82,6 +83,11 @@ export class CoordinatorLedger {
   /** The entry recording an enrolment or a revocation. */
   grant(subject: string, role: string, granted: boolean, publicKeyHex: string): EntryBuilder {
     return this.builder('role-grant', '', 0, { subject, role, granted, publicKey: publicKeyHex });
+  }
+
+  /** The entry recording a roster version the coordinator adopted (core/roster/). */
+  rosterVersion(version: RosterVersion, hash: string): EntryBuilder {
+    return this.builder('roster', '', 0, { network: version.body.network, version: version.body.version, hash, roster: JSON.parse(JSON.stringify(version)) });
   }
 
   denial(jobId: string, subject: string, role: string, action: string, reason: string): EntryBuilder {

@@ -15,8 +15,9 @@ import type { OfferedDataset } from '../core/job/features.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
+import { parseRosterChain, type RosterChain, type RosterVersion } from '../core/roster/index.ts';
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 9;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -83,6 +84,15 @@ const MIGRATIONS = [
      seen_at INTEGER NOT NULL,
      PRIMARY KEY (hospital, schema_id)
    );`,
+  // 8: attempts started at a job's next round, so a restarted coordinator never offers an attempt number twice.
+  `ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
+  // 9: the network's roster chain (core/roster/), one row per version, as published (cohort roster publish).
+  `CREATE TABLE roster_versions (
+     version INTEGER PRIMARY KEY,
+     hash TEXT NOT NULL,
+     json TEXT NOT NULL,
+     adopted_at INTEGER NOT NULL
+   );`,
 ];
 
 export { ROLES, type Role } from '../core/auth/policy.ts';
@@ -110,6 +120,8 @@ export interface StoredJob {
   createdAt: number;
   updatedAt: number;
   owner: string | null;
+  /** Attempts already started at the next round (core/round/job.ts attemptStarted). */
+  attempts: number;
 }
 
 /** A completed round as listed back; weights are read separately (roundWeights). */
@@ -119,7 +131,7 @@ export interface StoredRound extends Omit<RoundRecord, 'weights' | 'serverState'
 
 interface JobRow {
   id: string; spec: string; status: string; reason: string; completed_rounds: number;
-  weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number; owner: string | null;
+  weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number; owner: string | null; attempts: number;
 }
 export interface RoundRow {
   job_id: string; round: number; kind: string; participants: string; dropped: string;
@@ -300,10 +312,31 @@ export class CoordinatorStore {
           JSON.stringify(rec.evaluations, nanToNull), rec.pooled ? JSON.stringify(rec.pooled, nanToNull) : null, rec.trainLoss,
           Buffer.from(vectorToBytes(rec.weights)), rec.completedAt, rec.phaseCounts ? JSON.stringify(rec.phaseCounts) : null);
       const changed = this.db
-        .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, status = CASE status WHEN 'paused' THEN 'paused' ELSE 'running' END, updated_at = ? WHERE id = ? AND completed_rounds = ?`)
+        .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, attempts = 0, status = CASE status WHEN 'paused' THEN 'paused' ELSE 'running' END, updated_at = ? WHERE id = ? AND completed_rounds = ?`)
         .run(rec.round, Buffer.from(vectorToBytes(rec.weights)), rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null, rec.completedAt, jobId, rec.round - 1);
       if (changed.changes !== 1) throw new CohortError('E_STORE', `job ${jobId} is not at round ${rec.round - 1}`);
       return entry ? this.appendEntry(entry) : null;
+    })();
+  }
+
+  /** Records that `attempt` attempts have started at the job's next round (before their configs go out). */
+  setAttempts(jobId: string, attempt: number): void {
+    this.db.prepare(`UPDATE jobs SET attempts = MAX(attempts, ?) WHERE id = ?`).run(attempt, jobId);
+  }
+
+  /** The published roster chain (core/roster/), or null if none was published. */
+  rosterChain(): RosterChain | null {
+    const rows = this.db.prepare(`SELECT json FROM roster_versions ORDER BY version`).all() as { json: string }[];
+    return rows.length === 0 ? null : parseRosterChain({ versions: rows.map((r) => JSON.parse(r.json) as unknown) });
+  }
+
+  /** Appends roster versions (already checked to extend the stored chain) with their ledger entries, atomically. */
+  appendRosterVersions(versions: readonly { version: RosterVersion; hash: string; entry: EntryBuilder }[], now: number): void {
+    this.db.transaction(() => {
+      for (const v of versions) {
+        this.db.prepare(`INSERT INTO roster_versions (version, hash, json, adopted_at) VALUES (?, ?, ?, ?)`).run(v.version.body.version, v.hash, JSON.stringify(v.version), now);
+        this.appendEntry(v.entry);
+      }
     })();
   }
 
@@ -367,6 +400,7 @@ function toJob(row: JobRow): StoredJob {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     owner: row.owner,
+    attempts: row.attempts,
   };
 }
 

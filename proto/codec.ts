@@ -15,7 +15,8 @@ export type Envelope = cohort.v1.Envelope;
 export type EnvelopeInit = cohort.v1.Envelope.$Properties;
 export type BodyKind = NonNullable<Envelope['body']>;
 
-export const PROTOCOL_VERSION = 1;
+/** 2: sessions bind an attempt and a roster, and the graph seed is agreed by commit-reveal (core/secagg/seed.ts). */
+export const PROTOCOL_VERSION = 2;
 /** Default cap on one frame; the heart-disease model is ~60 bytes, a 10^6-parameter model 4 MB. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_NAME_LENGTH = 128;
@@ -26,6 +27,8 @@ export const MAX_DATASET_FEATURES = 100_000;
 /** Largest job spec accepted over the wire as JSON (a spec with 100,000 feature names fits). */
 export const MAX_SPEC_JSON_CHARS = 4 * 1024 * 1024;
 export const MAX_LEDGER_ENTRY_CHARS = 4 * 1024 * 1024;
+/** Largest roster chain accepted on the wire as JSON (about 40,000 signed member entries). */
+export const MAX_ROSTER_JSON_CHARS = 12 * 1024 * 1024;
 const HEX_RE = /^[0-9a-f]*$/;
 export const COORDINATOR_SENDER = 'coordinator';
 
@@ -100,6 +103,8 @@ function checkBodyText(env: Envelope): void {
     checkHex('ledgerReceipt.signature', env.ledgerReceipt.signature ?? '', 128);
   }
   if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32) throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
+  if (env.welcome) checkText('welcome.rosterJson', env.welcome.rosterJson ?? '', MAX_ROSTER_JSON_CHARS);
+  if (env.rosterUpdate) checkText('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
 }
 
 function checkHex(field: string, value: string, length: number): void {
@@ -189,6 +194,8 @@ export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefi
       clip: w.secureAggregation?.clip ?? 0,
       dropoutFraction: w.secureAggregation?.dropoutFraction ?? 0,
       corruptFraction: w.secureAggregation?.corruptFraction ?? 0,
+      // Offered specs are resolved: 0 is a count, not "absent".
+      corruptClients: w.secureAggregation?.corruptClients ?? 0,
     },
     ...(w.privacy ? { privacy: privacyFromWire(w.privacy) } : {}),
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { CohortError } from '../core/errors.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
-import { ed25519KeyPair } from '../core/secagg/index.ts';
+import { simulatedNetwork } from './network.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
 import { syntheticDataset, syntheticJob } from './synthetic.ts';
@@ -58,10 +58,11 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
     plan.set(String(r), Object.fromEntries(PHASES.map((p, i) => [p, names[(r * 5 + i + seed) % n]!])) as Record<SecAggPhase, string>);
   }
   const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-dropouts-')), 'coordinator.db');
-  const coordinator = new Coordinator({ dbPath, log, port: 0 });
+  const net = simulatedNetwork(names, 'dropouts');
+  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
   const port = await coordinator.listen();
   const clients = names.map((name, i) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name, log, identity: ed25519KeyPair(), dataset: syntheticDataset(seed * 1000 + i, 80, 40),
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name, log, identity: net.identity(name), roster: net.chain, dataset: syntheticDataset(seed * 1000 + i, 80, 40),
     backoffMinMs: 50, backoffMaxMs: 200,
     crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
   }));

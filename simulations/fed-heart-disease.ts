@@ -22,7 +22,7 @@ import { verifyFiles } from '../coordinator/ledger-cli.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { ClientDaemon } from '../client/daemon.ts';
-import { ed25519KeyPair } from '../core/secagg/index.ts';
+import { simulatedNetwork } from './network.ts';
 import { loadSchemaFile, readCsvDataset } from '../client/intake/csv.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
 import { concatSplits } from '../core/data/index.ts';
@@ -159,7 +159,9 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const { backend } = await loadTf(log);
 
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
-  const coordinator = new Coordinator({ dbPath, log, port: 0 });
+  // The four hospitals' keys and the roster they all signed: secure aggregation takes peers' keys from it alone.
+  const net = simulatedNetwork(CENTERS, 'fed-heart-disease');
+  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
   const port = await coordinator.listen();
   // Each hospital keeps its own budget database, as a real site would.
   const statePath = (c: string) => dbPath.replace(/(\.db)?$/, `-${c}-state.db`);
@@ -170,7 +172,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   })) : null;
   const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
   const clients = CENTERS.map((c) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: ed25519KeyPair(),
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: net.identity(c), roster: net.chain,
     ...(states ? { budget: states[c]!.budget, ledger: states[c]!.ledger, outputs: states[c]!.outputs } : {}),
   }));
   const roundTimesMs: number[] = [];

@@ -170,13 +170,15 @@ export function privacyView(spec: JobSpec, entries: readonly LedgerEntry[]): Pri
 }
 
 /** Where a participant can drop out of a round: before its update (plaintext), or in a secure-aggregation phase. */
-export const DROPOUT_PHASES = ['update', 'advertise', 'share', 'masked', 'consistency', 'unmask'] as const;
+export const DROPOUT_PHASES = ['update', 'advertise', 'reveal', 'share', 'masked', 'consistency', 'unmask'] as const;
 export type DropoutPhase = (typeof DROPOUT_PHASES)[number];
 
 /**
  * Participants lost in each phase of one round. A secure round's phase counts
- * are the clients that completed each phase (U1..U5 of Bonawitz et al. 2017),
- * so the loss in a phase is the count before it minus the count after it.
+ * are the clients that completed each phase (U1..U5 of Bonawitz et al. 2017,
+ * plus the seed reveal, core/secagg/seed.ts), so the loss in a phase is the
+ * count before it minus the count after it. Rounds stored before the reveal
+ * phase existed count none lost in it.
  */
 export function roundDropouts(r: Pick<RoundRow, 'participants' | 'dropped' | 'phaseCounts'>): Record<DropoutPhase, number> {
   const out = Object.fromEntries(DROPOUT_PHASES.map((p) => [p, 0])) as Record<DropoutPhase, number>;
@@ -185,8 +187,8 @@ export function roundDropouts(r: Pick<RoundRow, 'participants' | 'dropped' | 'ph
     out.update = r.dropped.length;
     return out;
   }
-  const chain = [r.participants.length, c.advertise, c.share, c.masked, c.consistency, c.unmask];
-  (['advertise', 'share', 'masked', 'consistency', 'unmask'] as const).forEach((p, i) => {
+  const chain = [r.participants.length, c.advertise, c.reveal ?? c.advertise, c.share, c.masked, c.consistency, c.unmask];
+  (['advertise', 'reveal', 'share', 'masked', 'consistency', 'unmask'] as const).forEach((p, i) => {
     out[p] = Math.max(0, chain[i]! - chain[i + 1]!);
   });
   return out;

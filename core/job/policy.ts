@@ -23,6 +23,12 @@ export const hospitalPolicySchema = z.strictObject({
   /** Features a job may use; absent: any the dataset provides. */
   allowedFeatures: z.array(z.string().min(1).max(128)).max(100_000).optional(),
   maxRounds: z.number().int().min(1).max(10_000).optional(),
+  /**
+   * Secure aggregation: assume at least this fraction of the network's
+   * hospitals collude with the coordinator, whatever the job states; a job
+   * assuming fewer colluders is declined (core/round/session-params.ts).
+   */
+  minCorruptFraction: z.number().finite().min(0).max(0.33).optional(),
 });
 
 export type HospitalPolicy = z.output<typeof hospitalPolicySchema>;

@@ -9,12 +9,14 @@
  * (q is a rate, not a batch size, so no hospital's size enters the bound).
  *
  * Hospital level: every round each hospital clips its update to L2 norm c
- * and adds discrete-Gaussian noise of std σ_c = noiseMultiplier·c/√n_min
- * inside the secure sum (core/secagg/ddg-encode.ts), so any n_min survivors
- * together add noise of std noiseMultiplier·c: the job is `rounds` rounds of
- * the distributed discrete Gaussian, accounted in the sum's integer units
- * (KLS21). The modulus headroom is sized for targetClients, the most
- * clients a round of such a job takes.
+ * and adds discrete-Gaussian noise of std σ_c = noiseMultiplier·c/√h inside
+ * the secure sum (core/secagg/ddg-encode.ts), h = n_min − C the honest
+ * shares among any n_min survivors when C hospitals collude (they know their
+ * own shares and can take them out): so the honest survivors of any round
+ * together add noise of std at least noiseMultiplier·c, and the job is
+ * `rounds` rounds of the distributed discrete Gaussian with h shares,
+ * accounted in the sum's integer units (KLS21). The modulus headroom is
+ * sized for targetClients, the most clients a round of such a job takes.
  */
 import { CohortError } from '../errors.ts';
 import { calibrateSigma } from '../privacy/calibrate.ts';
@@ -52,16 +54,41 @@ export function roundMechanism(spec: JobSpec): Mechanism {
   return { kind: 'distributed-discrete-gaussian', clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }), dim: m.dim, rounds: 1 };
 }
 
+/**
+ * Colluding hospitals a job assumes: ⌈γ·N⌉ of a network of N (its roster),
+ * the EPS guarding γN a hair above an integer in floating point.
+ */
+export function corruptCount(fraction: number, networkSize: number): number {
+  return Math.max(0, Math.ceil(fraction * networkSize - 1e-9));
+}
+
+/** The job's resolved count of colluding hospitals (resolveJob). */
+export function requireCorrupt(spec: JobSpec): number {
+  const c = spec.secureAggregation.corruptClients;
+  if (c === undefined) throw new CohortError('E_JOB_SPEC', '"secureAggregation.corruptClients" is not resolved (resolveJob)');
+  return c;
+}
+
+/** Honest noise shares among any n_min survivors of a hospital-level job: n_min − C. */
+export function honestShares(spec: JobSpec): number {
+  const p = requirePrivacy(spec);
+  const h = p.minSurvivors! - requireCorrupt(spec);
+  if (h < 1) {
+    throw new CohortError('E_JOB_SPEC', `"privacy.minSurvivors": ${p.minSurvivors} survivors hold no honest noise share when ${requireCorrupt(spec)} hospitals collude; raise minSurvivors above secureAggregation.corruptClients`);
+  }
+  return h;
+}
+
 /** Shape of the distributed discrete Gaussian of a hospital-level job, before σ is known. */
 function ddgShape(spec: JobSpec, p: PrivacySpec) {
-  return { n: Math.max(spec.targetClients, p.minSurvivors!), nMin: p.minSurvivors!, d: paramCount(spec.model), clip: p.clip, bits: spec.secureAggregation.bits, beta: DDG_BETA };
+  return { n: Math.max(spec.targetClients, p.minSurvivors!), nMin: honestShares(spec), d: paramCount(spec.model), clip: p.clip, bits: spec.secureAggregation.bits, beta: DDG_BETA };
 }
 
 /** The encoding both sides use in a hospital-level job's secure sum (resolved spec). */
 export function ddgPlan(spec: JobSpec): DdgParams {
   const p = requirePrivacy(spec);
   if (p.unit !== 'hospital') throw new CohortError('E_JOB_SPEC', 'only hospital-level privacy adds noise inside the secure sum');
-  const sigma = (requireSigma(p) * p.clip) / Math.sqrt(p.minSurvivors!);
+  const sigma = (requireSigma(p) * p.clip) / Math.sqrt(honestShares(spec));
   try {
     return ddgParams({ ...ddgShape(spec, p), sigma });
   } catch (err) {
@@ -78,6 +105,20 @@ export function jobSpend(spec: JobSpec, rounds: number = spec.rounds): SpendRepo
   const p = requirePrivacy(spec);
   const m = roundMechanism(spec);
   return memoisedSpend(m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds }] : Array.from({ length: rounds }, () => m), p.delta, p.accountant);
+}
+
+/**
+ * The spec as the coordinator offers it: `secureAggregation.corruptClients`
+ * settled for a network of `networkSize` hospitals (⌈γ·N⌉, or a larger count
+ * the spec gives; a smaller one is refused), then the noise (resolvePrivacy).
+ */
+export function resolveJob(spec: JobSpec, networkSize: number): JobSpec {
+  const sa = spec.secureAggregation;
+  const least = corruptCount(sa.corruptFraction, networkSize);
+  if (sa.corruptClients !== undefined && sa.corruptClients < least) {
+    throw new CohortError('E_JOB_SPEC', `"secureAggregation.corruptClients": ${sa.corruptClients} is below ⌈corruptFraction · ${networkSize} hospitals⌉ = ${least}`);
+  }
+  return resolvePrivacy({ ...spec, secureAggregation: { ...sa, corruptClients: sa.corruptClients ?? least } });
 }
 
 /**
@@ -101,7 +142,7 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
     try {
       // γ and σ depend on each other (rounding inflates the sensitivity): planDdg solves both.
       const plan = planDdg({ ...ddgShape(spec, p), targetEpsilon: p.epsilon, delta: p.delta, rounds: spec.rounds });
-      sigma = ((plan.sigma * Math.sqrt(p.minSurvivors!)) / p.clip) * (1 + 1e-9);
+      sigma = ((plan.sigma * Math.sqrt(honestShares(spec))) / p.clip) * (1 + 1e-9);
     } catch (err) {
       throw new CohortError('E_JOB_SPEC', `"privacy": cannot calibrate the noise: ${asMessage(err)}`);
     }

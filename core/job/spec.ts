@@ -39,8 +39,13 @@ export const strategySpecSchema = z.strictObject({
  * Secure aggregation (Bonawitz et al. CCS 2017; SecAgg+ graph of Bell et al.
  * CCS 2020) is on for every job unless a spec turns it off explicitly.
  * `clip` bounds each coordinate of a client's weighted delta before
- * quantization into Z_{2^bits}; the dropout and corruption fractions size the
- * neighbour graph and threshold (core/secagg/params.ts).
+ * quantization into Z_{2^bits}; the dropout fraction and the colluding
+ * hospitals size the neighbour graph and threshold (core/secagg/params.ts).
+ * `corruptFraction` γ is stated of the network: the coordinator resolves
+ * `corruptClients` = ⌈γ·N⌉ for its roster of N hospitals at submission (or
+ * keeps a larger value given), since a lying coordinator can put every
+ * colluder into one round; hospitals check it against their own roster
+ * (core/round/session-params.ts).
  */
 export const secureAggregationSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -48,6 +53,7 @@ export const secureAggregationSchema = z.strictObject({
   clip: finitePositive.max(1e6).default(10),
   dropoutFraction: z.number().finite().min(0).max(0.5).default(0.1),
   corruptFraction: z.number().finite().min(0).max(0.33).default(0.05),
+  corruptClients: z.number().int().min(0).max(10_000).optional(),
 });
 
 /**
@@ -57,8 +63,10 @@ export const secureAggregationSchema = z.strictObject({
  *   clip `clip`, Gaussian noise of std noiseMultiplier·clip per step.
  * - `hospital`: one hospital's whole contribution. Each hospital clips its
  *   update to L2 norm `clip` and adds discrete-Gaussian noise inside the
- *   masked sum so that `minSurvivors` clients together add the full noise
- *   (Kairouz, Liu, Steinke ICML 2021); needs secure aggregation.
+ *   masked sum so that the honest ones among any `minSurvivors` survivors
+ *   (minSurvivors − secureAggregation.corruptClients of them: colluders know
+ *   and subtract their own shares) together add the full noise (Kairouz,
+ *   Liu, Steinke ICML 2021); needs secure aggregation.
  * `epsilon`/`delta` is the target for the whole job; with no
  * `noiseMultiplier` the coordinator calibrates it (core/job/privacy.ts), with
  * one the job is refused if it misses the target. `accountant` names the

@@ -72,12 +72,14 @@ const BODIES = {
   'budget-refusal': z.strictObject({ hospital: name, code: z.string().min(1).max(MAX_LEDGER_NAME), reason: z.string().max(MAX_REASON) }),
   'role-grant': z.strictObject({ subject: name, role: name, granted: z.boolean(), publicKey: hex64 }),
   'access-denial': z.strictObject({ subject: name, role: name, action: z.string().min(1).max(MAX_LEDGER_NAME), reason: z.string().max(MAX_REASON) }),
+  // The version itself is checked by core/roster/ against the versions before it (verify.ts checkRosters).
+  roster: z.strictObject({ network: name, version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: hex64, roster: z.unknown() }),
 } as const;
 
 const entrySchema = z.strictObject({
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   at: count,
-  kind: z.enum(['job-created', 'round', 'job-ended', 'budget-refusal', 'role-grant', 'access-denial']),
+  kind: z.enum(['job-created', 'round', 'job-ended', 'budget-refusal', 'role-grant', 'access-denial', 'roster']),
   jobId: z.string().max(MAX_LEDGER_NAME),
   round: count,
   body: z.unknown(),

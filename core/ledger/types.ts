@@ -6,7 +6,7 @@
  */
 import type { AccountantName, Mechanism } from '../privacy/spend.ts';
 
-export type EntryKind = 'job-created' | 'round' | 'job-ended' | 'budget-refusal' | 'role-grant' | 'access-denial';
+export type EntryKind = 'job-created' | 'round' | 'job-ended' | 'budget-refusal' | 'role-grant' | 'access-denial' | 'roster';
 
 /** What one hospital spent in one round entry, and in the job so far, at the job's δ. */
 export interface HospitalSpend {
@@ -84,7 +84,21 @@ export interface AccessDenialBody {
   reason: string;
 }
 
-export type EntryBody = JobCreatedBody | RoundBody | JobEndedBody | BudgetRefusalBody | RoleGrantBody | AccessDenialBody;
+/**
+ * A roster version the coordinator adopted (core/roster/): the version with
+ * its signatures, so an auditor re-checks its quorum against the versions
+ * recorded before it; network, version and hash restate its body for search.
+ */
+export interface RosterEntryBody {
+  network: string;
+  version: number;
+  /** rosterHash of the version's body (64 hex). */
+  hash: string;
+  /** The RosterVersion as published: { body, signatures }. */
+  roster: unknown;
+}
+
+export type EntryBody = JobCreatedBody | RoundBody | JobEndedBody | BudgetRefusalBody | RoleGrantBody | AccessDenialBody | RosterEntryBody;
 
 /** The signed part of an entry. */
 export interface LedgerEntry {

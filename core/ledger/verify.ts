@@ -23,7 +23,8 @@ import { LEDGER_KEY_BYTES } from './ed25519.ts';
 import { entryHash, MAX_ENTRY_CHARS, sealSignatureValid, verifyReceipt, verifySeal } from './seal.ts';
 import { entryProblem } from './schema.ts';
 import { roundSpends } from './spend.ts';
-import { GENESIS_HASH, type HospitalSpend, type JobCreatedBody, type LedgerEntry, type LedgerHead, type Receipt, type RoundBody, type SealedEntry } from './types.ts';
+import { GENESIS_HASH, type HospitalSpend, type JobCreatedBody, type LedgerEntry, type LedgerHead, type Receipt, type RosterEntryBody, type RoundBody, type SealedEntry } from './types.ts';
+import { parseRosterChain, verifyRosterChain, type RosterVersion } from '../roster/index.ts';
 
 /** Every failure code, in the order failures at one seq are reported. */
 export const VERIFY_CODES = [
@@ -37,6 +38,7 @@ export const VERIFY_CODES = [
   'prev-hash-mismatch', // prevHash is not the previous row's hash (GENESIS_HASH for the first)
   'bad-signature', // the seal does not verify under the coordinator key
   'bad-body', // fails its kind's schema or round consistency (core/ledger/schema.ts)
+  'bad-roster', // a roster version that does not extend the ones recorded before it with its quorum (core/roster/)
   'spec-hash-mismatch', // a job-created entry's specHash is not the hash of its spec
   'mechanism-mismatch', // a spend's mechanism, unit, δ or accountant differs from the job's recorded spec
   'epsilon-mismatch', // a recorded figure differs from roundSpends' recomputation
@@ -91,6 +93,8 @@ export interface VerifyCheckpoint {
   specs: Record<string, unknown>;
   prior: Record<string, Record<string, [Mechanism, number][]>>;
   hospitalKeys: Record<string, string>;
+  /** The roster versions recorded so far, in order (absent in checkpoints made before rosters). */
+  roster?: RosterVersion[];
 }
 
 export interface HospitalLedgerInput {
@@ -170,6 +174,7 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
 
   const specs = new Map<string, unknown>(Object.entries(from?.specs ?? {}));
   checkJobs(ordered, specs, failures, notes);
+  const roster = checkRosters(ordered, from?.roster ?? [], failures);
   const prior = new Histories(from?.prior ?? {});
   const spendsRecomputed = recomputeSpends(ordered, prior, input.recompute !== false, failures);
   const receiptsVerified = checkReceipts(ordered, bySeq, rowBySeq, input.receipts, input.hospitalKeys, failures, notes);
@@ -194,6 +199,7 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
       specs: Object.fromEntries(specs),
       prior: prior.toRuns(),
       hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
+      roster,
     } : null,
   };
 }
@@ -378,6 +384,28 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
     if (off) failures.add(seq, 'mechanism-mismatch', `entry ${seq}: ${off.hospital} is charged another mechanism than job ${entry.jobId}'s spec applies`);
   }
   if (unknownJobs.size > 0) notes.push(`round entries of ${unknownJobs.size} job(s) with no job-created entry before them (e.g. ${[...unknownJobs].slice(0, NOTE_EXAMPLES).join(', ')}): their mechanisms were not checked against a spec`);
+}
+
+/**
+ * Roster entries must form one chain from version 1, each version signed by
+ * its quorum of the version before it (core/roster/ verifyRosterChain), and
+ * restate its body's network, version and hash. Returns the chain so far.
+ */
+function checkRosters(entries: readonly Checked[], before: readonly RosterVersion[], failures: Failures): RosterVersion[] {
+  const chain = [...before];
+  for (const { sealed, entry } of entries) {
+    if (entry.kind !== 'roster') continue;
+    const b = entry.body as RosterEntryBody;
+    try {
+      const versions = parseRosterChain({ versions: [...chain, b.roster] }).versions;
+      const head = verifyRosterChain({ versions });
+      if (head.network !== b.network || head.version !== b.version || head.hash !== b.hash) throw new Error('network, version or hash differs from the version recorded');
+      chain.push(versions.at(-1)!);
+    } catch (err) {
+      failures.add(sealed.seq, 'bad-roster', `entry ${sealed.seq}: roster version ${b.version} does not extend the roster recorded before it: ${(err as Error).message}`);
+    }
+  }
+  return chain;
 }
 
 function mechanismOf(spec: JobSpec): Mechanism | string {

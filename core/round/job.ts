@@ -11,17 +11,16 @@ import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
 import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import type { JobSpec } from '../job/spec.ts';
-import { randomBytes } from 'node:crypto';
-import { chooseParams, openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
+import { openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
+import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
 
 /** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
 export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
-/** How many times one round may fail (too few answers) before the job fails. */
-export const MAX_ROUND_ATTEMPTS = 5;
+export { MAX_ROUND_ATTEMPTS };
 
 export interface RoundRecord {
   round: number;
@@ -48,15 +47,22 @@ export interface MemberInfo {
   numTrain: number;
 }
 
-/** Public parameters of a round's secure-aggregation session, as sent in RoundConfig. */
+/** The roster the coordinator runs sessions under (core/roster/): its head's hash and members' keys. */
+export interface RosterRef {
+  hashBytes: Uint8Array;
+  members: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Public parameters of a round's secure-aggregation session, as sent in RoundConfig (core/round/session-params.ts). */
 export interface SecAggConfig {
   bits: number;
   threshold: number;
   degree: number;
   clip: number;
-  graphSeed: Uint8Array;
   participants: string[];
   totalExamples: number;
+  attempt: number;
+  rosterHash: Uint8Array;
 }
 
 export type OutgoingBody =
@@ -68,6 +74,8 @@ export type OutgoingBody =
 export type JobEffect =
   | { type: 'send'; to: string; round: number; body: OutgoingBody }
   | { type: 'roundCompleted'; record: RoundRecord }
+  /** An attempt at a round starts: persisted before its configs go out, so a restarted coordinator never reuses an attempt number. */
+  | { type: 'attemptStarted'; round: number; attempt: number }
   /** `code`: E_ROUND_FAILED for too few answers, or the typed error that rejected the round's result (E_SECAGG_SUM_BOUND). */
   | { type: 'roundFailed'; round: number; attempt: number; reason: string; code: ErrorCode }
   | { type: 'status'; status: JobStatus; reason: string }
@@ -80,6 +88,8 @@ export interface JobResume {
   serverState: ServerState | null;
   /** The job was paused when the coordinator stopped: it stays paused. */
   paused?: boolean;
+  /** Attempts already started at the next round (attemptStarted effects persisted). */
+  attempts?: number;
 }
 
 export class JobMachine {
@@ -94,7 +104,11 @@ export class JobMachine {
   private completed: number;
   private current: Round | null = null;
   private secure: SecureStage | null = null;
-  private attempts = 0;
+  /** Attempts started at the round in flight or next (1-based numbers go out as SecAggConfig.attempt). */
+  private attempts: number;
+  /** Members a failed attempt of this round blamed (a bad share or secret): left out of its retries. */
+  private readonly blamed = new Set<string>();
+  private roster: RosterRef | null = null;
   private minReachedAt: number | null = null;
   private _status: JobStatus;
 
@@ -106,6 +120,7 @@ export class JobMachine {
     this.weights = resume.weights;
     this.serverState = resume.serverState;
     this.completed = resume.completedRounds;
+    this.attempts = resume.attempts ?? 0;
     this._status = this.completed > spec.rounds ? 'completed' : resume.paused ? 'paused' : 'waiting';
   }
 
@@ -142,10 +157,23 @@ export class JobMachine {
     return this._status === 'completed' || this._status === 'failed' || this._status === 'cancelled';
   }
 
+  /**
+   * The roster secure rounds run under: participants' identity keys come
+   * from it, never from a Hello. Members no longer listed leave the job.
+   */
+  useRoster(roster: RosterRef, now: number): JobEffect[] {
+    this.roster = roster;
+    if (!this.spec.secureAggregation.enabled) return [];
+    const gone = [...this.joined.keys()].filter((c) => !roster.members.has(c));
+    return gone.flatMap((c) => this.clientLeft(c, now));
+  }
+
   clientJoined(client: string, now: number, info: MemberInfo = { identityKey: null, numTrain: 1 }): JobEffect[] {
     if (this.finished) throw new CohortError('E_UNKNOWN_JOB', `job ${this.jobId} is ${this._status}`);
-    if (this.spec.secureAggregation.enabled && !info.identityKey) {
-      throw new CohortError('E_SECAGG_BAD_KEY', 'this job uses secure aggregation: Hello must carry an identity key');
+    if (this.spec.secureAggregation.enabled) {
+      const listed = this.roster?.members.get(client);
+      if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} is not in the roster this job's secure aggregation runs under`);
+      if (!info.identityKey || !sameBytes(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
     }
     this.joined.set(client, info);
     return this.tick(now);
@@ -271,10 +299,11 @@ export class JobMachine {
     const kind: RoundKind = round <= this.spec.rounds ? 'train' : 'evaluate';
     const participants = this.pickParticipants(round, kind);
     const deadline = now + this.spec.roundTimeoutMs;
+    const attempt = ++this.attempts;
     let secagg: SecAggConfig | null = null;
     if (kind === 'train' && this.spec.secureAggregation.enabled) {
       try {
-        secagg = this.openSecure(round, participants, now);
+        secagg = this.openSecure(round, attempt, participants, now);
       } catch (err) {
         // No safe threshold exists for this many participants: retrying cannot help.
         if (!(err instanceof CohortError)) throw err;
@@ -282,7 +311,7 @@ export class JobMachine {
       }
     }
     this.current = new Round({ round, kind, participants, minClients: this.spec.minClients, deadline, decidedBy: secagg ? 'external' : 'answers' });
-    const effects: JobEffect[] = [];
+    const effects: JobEffect[] = [{ type: 'attemptStarted', round, attempt }];
     if (this._status === 'waiting') {
       this._status = 'running';
       effects.push({ type: 'status', status: 'running', reason: `round ${round} started with ${participants.length} clients` });
@@ -292,7 +321,7 @@ export class JobMachine {
         type: 'send',
         to,
         round,
-        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, round, this.attempts, to), secagg } },
+        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, round, attempt - 1, to), secagg } },
       });
     }
     effects.push({ type: 'wakeAt', at: this.secure ? this.secure.deadline : deadline });
@@ -306,7 +335,7 @@ export class JobMachine {
    * so no member is always left out.
    */
   private pickParticipants(round: number, kind: RoundKind): string[] {
-    const all = [...this.joined.keys()].sort();
+    const all = [...this.joined.keys()].filter((c) => !this.blamed.has(c)).sort();
     const p = this.spec.privacy;
     const cap = kind === 'train' && p?.unit === 'hospital' ? Math.max(this.spec.targetClients, p.minSurvivors ?? 1) : Infinity;
     if (all.length <= cap) return all;
@@ -315,29 +344,21 @@ export class JobMachine {
   }
 
   /**
-   * Sets up the round's secure-aggregation session: neighbour degree and
-   * threshold from the participant count and the spec's expected dropout and
-   * corruption (core/secagg/params.ts), fresh public randomness for the graph.
+   * Sets up the round's secure-aggregation session with the parameters every
+   * hospital recomputes (core/round/session-params.ts); the graph seed is
+   * agreed by the participants inside the session.
    */
-  private openSecure(round: number, participants: string[], now: number): SecAggConfig {
-    const sa = this.spec.secureAggregation;
-    const p = chooseParams({ n: participants.length, dropoutFraction: sa.dropoutFraction, corruptFraction: sa.corruptFraction });
-    const input: SecureInput = this.input;
-    const config: SecAggConfig = {
-      bits: sa.bits,
-      // Hospital-level DP: no sum of fewer than n_min inputs may be unmasked (secure-input.ts).
-      threshold: Math.max(p.t, input.minSurvivors),
-      degree: p.full ? participants.length - 1 : p.k,
-      clip: sa.clip,
-      graphSeed: new Uint8Array(randomBytes(32)),
-      participants,
-      totalExamples: participants.reduce((sum, c) => sum + this.joined.get(c)!.numTrain, 0),
-    };
-    const session = openSession({ jobId: this.jobId, round, ...config, vectorLength: input.vectorLength });
-    const keys = new Map(participants.map((c) => [c, this.joined.get(c)!.identityKey!]));
+  private openSecure(round: number, attempt: number, participants: string[], now: number): SecAggConfig {
+    const roster = this.roster;
+    if (!roster) throw new CohortError('E_ROSTER_NOT_MEMBER', 'no roster: secure aggregation takes identity keys from the hospitals\' signed roster only');
+    const totalExamples = participants.reduce((sum, c) => sum + this.joined.get(c)!.numTrain, 0);
+    const params = sessionParams(this.spec, { jobId: this.jobId, round, attempt, participants, rosterHash: roster.hashBytes, totalExamples });
+    const session = openSession(params);
+    const keys = new Map(participants.map((c) => [c, roster.members.get(c)!]));
     const declared = new Map(participants.map((c) => [c, this.joined.get(c)!.numTrain]));
-    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, input, declared);
-    return config;
+    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, this.input, declared);
+    const { bits, threshold, degree, clip } = params;
+    return { bits, threshold, degree, clip, participants, totalExamples, attempt, rosterHash: roster.hashBytes };
   }
 
   private closeRound(now: number): JobEffect[] {
@@ -345,7 +366,7 @@ export class JobMachine {
     const secure = this.secure;
     this.current = null;
     this.secure = null;
-    if (r.status === 'failed') return this.roundFailed(r.round, r.failure, 'E_ROUND_FAILED');
+    if (r.status === 'failed') return this.roundFailed(r.round, r.failure, 'E_ROUND_FAILED', secure);
     let sum: SecureResult | null = null;
     if (secure) {
       // The coordinator sees only the sum of the survivors' inputs, and rejects one they cannot have produced honestly.
@@ -353,7 +374,7 @@ export class JobMachine {
         sum = secure.result();
       } catch (err) {
         if (!(err instanceof CohortError)) throw err;
-        return this.roundFailed(r.round, err.message, err.code);
+        return this.roundFailed(r.round, err.message, err.code, secure);
       }
     }
     const evaluations = Object.fromEntries([...r.evaluations].filter(([c]) => !r.dropped.has(c)));
@@ -397,6 +418,7 @@ export class JobMachine {
     }
     this.completed = r.round;
     this.attempts = 0;
+    this.blamed.clear();
     const effects: JobEffect[] = [{ type: 'roundCompleted', record }];
     const dropped = new Set(record.dropped);
     for (const to of r.participants) {
@@ -407,9 +429,15 @@ export class JobMachine {
     return effects;
   }
 
-  /** A failed attempt at a round: retried, until MAX_ROUND_ATTEMPTS fail the job. The global weights stay as they were. */
-  private roundFailed(round: number, reason: string, code: ErrorCode): JobEffect[] {
-    this.attempts++;
+  /**
+   * A failed attempt at a round: retried, until MAX_ROUND_ATTEMPTS fail the
+   * job. The global weights stay as they were. Members the session blamed
+   * (a wrong share, a secret that does not rebuild) sit out the retries.
+   */
+  private roundFailed(round: number, why: string, code: ErrorCode, secure: SecureStage | null): JobEffect[] {
+    const blamed = [...(secure?.blamed.keys() ?? [])].sort();
+    for (const c of blamed) this.blamed.add(c);
+    const reason = blamed.length > 0 ? `${why} (left out of the retries: ${blamed.join(', ')})` : why;
     const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code }];
     if (this.attempts >= MAX_ROUND_ATTEMPTS) effects.push(...this.finish('failed', `round ${round} failed ${this.attempts} times: ${reason}`));
     return effects;
@@ -424,4 +452,8 @@ export class JobMachine {
     for (const to of [...this.joined.keys()].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
     return effects;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

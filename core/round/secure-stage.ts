@@ -55,6 +55,11 @@ export class SecureStage {
     return this.server.survivors;
   }
 
+  /** Clients the session found deviating, with why. */
+  get blamed(): ReadonlyMap<string, string> {
+    return this.server.blamed;
+  }
+
   receive(from: string, msg: ClientMessage, now: number): { out: Outgoing[]; rejected: CohortError | null } {
     const r = this.server.receive(from, msg);
     this.onProgress(now);
@@ -78,7 +83,7 @@ export class SecureStage {
   /** The survivors' mean update; throws E_SECAGG_SUM_BOUND for a sum they cannot have produced honestly. */
   result(): SecureResult {
     const examples = this.server.survivors.map((c) => this.declaredExamples.get(c) ?? 0);
-    return this.input.decode(this.session, this.server.sum, examples);
+    return this.input.decode(this.session, this.server.seed, this.server.sum, examples);
   }
 
   private onProgress(now: number): void {

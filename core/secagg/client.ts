@@ -1,32 +1,39 @@
 /**
  * One client's side of a secure-aggregation session, as a state machine that
  * takes protobuf messages in and gives protobuf messages out (Bonawitz et al.
- * CCS 2017, Fig. 4 "Secure Aggregation Protocol", actively secure variant
- * with the ConsistencyCheck round; neighbours from the SecAgg+ graph of Bell
- * et al. CCS 2020). No sockets, no timers.
+ * CCS 2017, Fig. 4, the variant with the ConsistencyCheck round; neighbours
+ * from the SecAgg+ graph of Bell et al. CCS 2020). No sockets, no timers.
  *
- *   advertise()         -> SecAggAdvertise           (round 0, AdvertiseKeys)
- *   onKeys(U1)          -> SecAggShares              (round 1, ShareKeys)
- *   onShares(relay)        learns U2 among its neighbours
- *   maskInput(x)        -> SecAggMaskedInput         (round 2, MaskedInputCollection)
- *   onSurvivors(U3)     -> SecAggConsistency         (round 3, ConsistencyCheck)
- *   onUnmaskRequest(U4) -> SecAggUnmask              (round 4, Unmasking)
+ *   advertise()              -> SecAggAdvertise   keys, seed and mask commitments
+ *   onCommitments(L)         -> SecAggReveal      the seed nonce (seed.ts)
+ *   onKeys(U1, reveals)      -> SecAggShares      seed agreed, graph built, keys checked
+ *   onShares(relay)             learns U2 among its neighbours
+ *   maskInput(x)             -> SecAggMaskedInput
+ *   onSurvivors(U3)          -> SecAggConsistency
+ *   onUnmaskRequest(U4)      -> SecAggUnmask
+ *
+ * What it relies on and what it does not (docs/threat-model.md): peers'
+ * identity keys come only from the roster it was given, never from the
+ * coordinator; the session parameters were checked by the hospital before
+ * the machine was made (core/round/session-params.ts); the graph comes from
+ * a seed the coordinator cannot choose. Against a coordinator that deviates,
+ * it guarantees that what leaves it reveals only sums of at least t inputs
+ * (t − C of them honest), as long as at most C participants collude; it
+ * does not guarantee that the round completes.
  */
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
-import { x25519KeyPair, x25519Peer, X25519Party, seal, open, sign, verify, zeroize } from './crypto.ts';
+import { x25519KeyPair, x25519Peer, X25519Party, seal, open, sign, verify, zeroize, constantTimeEqual } from './crypto.ts';
 import { split, encodeShare } from './shamir.ts';
 import { addMaskInto } from './prg.ts';
 import {
   SECRET_BYTES, advertiseTranscript, decodeSharePair, encodeSharePair, neighboursOf, pairwiseMaskKey, pairwiseSign,
-  selfMaskKey, shareAad, shareKey, survivorsTranscript, type Session,
+  seatGraph, selfMaskKey, shareAad, shareKey, survivorsTranscript, type Seeded, type Session,
 } from './session.ts';
+import { NONCE_BYTES, agreeSeed, checkCommitments, maskCommitment, seedCommitment, type Commitment } from './seed.ts';
 
-type Msg = typeof cohort.v1;
-type Keys = InstanceType<Msg['SecAggKeys']> | cohort.v1.SecAggKeys.$Properties;
-
-export type ClientPhase = 'init' | 'advertised' | 'shared' | 'relayed' | 'masked' | 'checked' | 'unmasked';
+export type ClientPhase = 'init' | 'advertised' | 'revealed' | 'shared' | 'relayed' | 'masked' | 'checked' | 'unmasked' | 'closed';
 
 export interface Identity {
   secretKey: Uint8Array;
@@ -36,83 +43,143 @@ export interface Identity {
 interface PeerKeys {
   cPk: Uint8Array;
   sPk: Uint8Array;
-  identityKey: Uint8Array;
+}
+
+interface Secrets {
+  c: { secretKey: Uint8Array; publicKey: Uint8Array };
+  s: { secretKey: Uint8Array; publicKey: Uint8Array };
+  selfSeed: Uint8Array;
+  nonce: Uint8Array;
+  seedCommit: Uint8Array;
 }
 
 export class SecAggClient {
   private phase: ClientPhase = 'init';
-  private c: { secretKey: Uint8Array; publicKey: Uint8Array } | null = null;
-  private s: { secretKey: Uint8Array; publicKey: Uint8Array } | null = null;
-  private selfSeed: Uint8Array | null = null;
-  /** Neighbours that advertised keys (U1 ∩ N(self)), with their verified keys; u1 adds this client. */
+  private secrets: Secrets | null = null;
+  private commitments: Commitment[] = [];
+  private seeded: Seeded | null = null;
+  /** Neighbours that advertised keys (U1 ∩ N(self)), with their verified keys. */
   private readonly peers = new Map<string, PeerKeys>();
-  /** Shares held for this client and each neighbour that reached ShareKeys (U2 ∩ N(self)). */
+  /** Neighbours whose share reached this client in ShareKeys (U2 ∩ N(self)): the pairwise masks it adds. */
+  private readonly sharers = new Set<string>();
+  /** Shares held for this client and each sharer whose ciphertext opened. */
   private readonly held = new Map<string, { keyShare: Uint8Array; seedShare: Uint8Array }>();
+  /** Sharers whose ciphertext did not open: reported, never fatal. */
+  private readonly rejected: string[] = [];
   private survivors: string[] = [];
-  private u1 = new Map<string, PeerKeys>();
 
+  /**
+   * `roster`: each participant's Ed25519 identity key, from the roster the
+   * hospital holds (core/roster/). Every participant must be in it, and this
+   * client's own key must be its roster key.
+   */
   constructor(
     readonly session: Session,
     readonly self: string,
     private readonly identity: Identity,
+    private readonly roster: ReadonlyMap<string, Uint8Array>,
   ) {
     if (!session.xOf.has(self)) throw new CohortError('E_SECAGG_PARAMS', `${self} is not a participant of this session`);
+    const unknown = session.participants.find((p) => !roster.has(p));
+    if (unknown !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" is not in this hospital's roster`);
+    if (!constantTimeEqual(roster.get(self)!, identity.publicKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `the roster lists another key for ${self} than this hospital's identity`);
   }
 
   get state(): ClientPhase {
     return this.phase;
   }
 
-  advertise(): cohort.v1.SecAggAdvertise.$Properties {
-    this.expect('init');
-    const c = x25519KeyPair();
-    const s = x25519KeyPair();
-    this.c = c;
-    this.s = s;
-    const signature = sign(this.identity.secretKey, advertiseTranscript(this.session, this.self, c.publicKey, s.publicKey));
-    this.phase = 'advertised';
-    return { cPk: c.publicKey, sPk: s.publicKey, signature };
+  /** The agreed seed (after onKeys): also the DDG rotation seed (rotation.ts derives its own key). */
+  get seed(): Uint8Array {
+    if (!this.seeded) throw new CohortError('E_SECAGG_PROTOCOL', 'the seed is not agreed yet');
+    return this.seeded.seed;
   }
 
-  /** Verifies every advertised key set, then Shamir-shares s_sk and the self-mask seed to the neighbours. */
-  onKeys(msg: Keys): cohort.v1.SecAggShares.$Properties {
-    this.expect('advertised');
+  advertise(): cohort.v1.SecAggAdvertise.$Properties {
+    this.expect('init');
     const s = this.session;
-    const neighbourhood = new Set([this.self, ...neighboursOf(s, this.self)]);
-    const seen = new Set<string>();
-    for (const k of msg.clients ?? []) {
-      const name = k.name ?? '';
-      if (!neighbourhood.has(name) || seen.has(name)) throw new CohortError('E_SECAGG_PROTOCOL', `key list names "${name}", not a neighbour or repeated`);
-      seen.add(name);
-      const cPk = k.cPk ?? new Uint8Array(0);
-      const sPk = k.sPk ?? new Uint8Array(0);
-      const identityKey = k.identityKey ?? new Uint8Array(0);
-      if (!verify(identityKey, advertiseTranscript(s, name, cPk, sPk), k.signature ?? new Uint8Array(0))) {
-        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `keys of "${name}" carry an invalid signature`);
-      }
-      this.u1.set(name, { cPk, sPk, identityKey });
+    const c = x25519KeyPair();
+    const sk = x25519KeyPair();
+    const selfSeed = new Uint8Array(randomBytes(SECRET_BYTES));
+    const nonce = new Uint8Array(randomBytes(NONCE_BYTES));
+    const seedCommit = seedCommitment(s, this.self, nonce);
+    const maskCommit = maskCommitment(s, this.self, selfSeed);
+    this.secrets = { c, s: sk, selfSeed, nonce, seedCommit };
+    const signature = sign(this.identity.secretKey, advertiseTranscript(s, this.self, c.publicKey, sk.publicKey, seedCommit, maskCommit));
+    this.phase = 'advertised';
+    return { cPk: c.publicKey, sPk: sk.publicKey, seedCommit, maskCommit, signature };
+  }
+
+  /** Fixes this client's view of who committed, then reveals its nonce (seed.ts step 2). */
+  onCommitments(msg: cohort.v1.SecAggCommitments.$Properties): cohort.v1.SecAggReveal.$Properties {
+    this.expect('advertised');
+    const list = (msg.commitments ?? []).map((c) => ({ name: c.name ?? '', commit: c.commit ?? new Uint8Array(0) }));
+    checkCommitments(this.session, list, this.self, this.secrets!.seedCommit, this.session.threshold);
+    this.commitments = list;
+    this.phase = 'revealed';
+    return { nonce: this.secrets!.nonce };
+  }
+
+  /** Agrees the seed, checks its neighbours' signed keys against the roster, then Shamir-shares s_sk and b_u to them. */
+  onKeys(msg: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggShares.$Properties {
+    this.expect('revealed');
+    const s = this.session;
+    const reveals = new Map<string, Uint8Array>();
+    for (const r of msg.reveals ?? []) {
+      if (reveals.has(r.name ?? '')) throw new CohortError('E_SECAGG_SEED', `two seed reveals for "${r.name ?? ''}"`);
+      reveals.set(r.name ?? '', r.nonce ?? new Uint8Array(0));
     }
-    const mine = this.u1.get(this.self);
-    if (!mine || !equalBytes(mine.cPk, this.c!.publicKey) || !equalBytes(mine.sPk, this.s!.publicKey)) {
-      throw new CohortError('E_SECAGG_PROTOCOL', 'the key list does not carry this client\'s own keys');
-    }
-    for (const v of neighboursOf(s, this.self)) {
-      const keys = this.u1.get(v);
-      if (keys) this.peers.set(v, keys);
-    }
+    this.seeded = seatGraph(s, agreeSeed(s, this.commitments, reveals));
+    this.acceptKeys(msg.clients ?? []);
     // Holders of this client's secrets: its live neighbours and itself.
     if (this.peers.size + 1 < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${this.peers.size} neighbours advertised keys; threshold is ${s.threshold}`);
+    return this.shareSecrets();
+  }
 
-    this.selfSeed = randomBytes(SECRET_BYTES);
-    // The client holds one share of its own secrets too, as in Bonawitz et al.
-    // (shares go to all of U1, the sharer included): a survivor then needs one
-    // fewer surviving neighbour to have its self mask removed.
+  private acceptKeys(clients: readonly cohort.v1.ISecAggClientKeys[]): void {
+    const s = this.session;
+    const mine = this.secrets!;
+    const neighbours = neighboursOf(this.seeded!, this.self);
+    const neighbourhood = new Set([this.self, ...neighbours]);
+    const committed = new Map(this.commitments.map((c) => [c.name, c.commit]));
+    const seen = new Map<string, PeerKeys>();
+    for (const k of clients) {
+      const name = k.name ?? '';
+      if (!neighbourhood.has(name) || seen.has(name) || !committed.has(name)) {
+        throw new CohortError('E_SECAGG_PROTOCOL', `key list names "${name}": not a committed neighbour, or repeated`);
+      }
+      const cPk = k.cPk ?? new Uint8Array(0);
+      const sPk = k.sPk ?? new Uint8Array(0);
+      const seedCommit = k.seedCommit ?? new Uint8Array(0);
+      const transcript = advertiseTranscript(s, name, cPk, sPk, seedCommit, k.maskCommit ?? new Uint8Array(0));
+      // The seed commitment in the signed advertisement must be the one the seed was built from.
+      if (!constantTimeEqual(seedCommit, committed.get(name)!) || !verify(this.roster.get(name)!, transcript, k.signature ?? new Uint8Array(0))) {
+        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `keys of "${name}" are not signed by its roster key for this session`);
+      }
+      seen.set(name, { cPk, sPk });
+    }
+    const own = seen.get(this.self);
+    if (!own || !constantTimeEqual(own.cPk, mine.c.publicKey) || !constantTimeEqual(own.sPk, mine.s.publicKey)) {
+      throw new CohortError('E_SECAGG_PROTOCOL', "the key list does not carry this client's own keys");
+    }
+    for (const v of neighbours) {
+      const keys = seen.get(v);
+      if (keys) this.peers.set(v, keys);
+    }
+  }
+
+  private shareSecrets(): cohort.v1.SecAggShares.$Properties {
+    const s = this.session;
+    const mine = this.secrets!;
+    // The client keeps one share of its own secrets too, as in Bonawitz et al.
+    // (shares go to all of U1, the sharer included): k + 1 holders, which the
+    // parameter search counts (params.ts).
     const holders = [this.self, ...this.peers.keys()];
     const xs = holders.map((v) => s.xOf.get(v)!);
-    const keyShares = split(this.s!.secretKey, s.threshold, xs);
-    const seedShares = split(this.selfSeed, s.threshold, xs);
+    const keyShares = split(mine.s.secretKey, s.threshold, xs);
+    const seedShares = split(mine.selfSeed, s.threshold, xs);
     this.held.set(this.self, { keyShare: encodeShare(keyShares[0]!), seedShare: encodeShare(seedShares[0]!) });
-    const c = new X25519Party(this.c!.secretKey);
+    const c = new X25519Party(mine.c.secretKey);
     const shares = holders.slice(1).map((v, j) => {
       const i = j + 1;
       const key = shareKey(s, c.agree(x25519Peer(this.peers.get(v)!.cPk)), this.self, v);
@@ -121,25 +188,41 @@ export class SecAggClient {
       zeroize(key, plaintext);
       return { peer: v, ciphertext };
     });
+    for (const sh of [...keyShares, ...seedShares]) zeroize(sh.y);
     this.phase = 'shared';
     return { shares };
   }
 
-  /** Decrypts the shares neighbours sent this client; their senders are U2 ∩ N(self). */
+  /**
+   * Takes the shares neighbours sent this client; their senders are
+   * U2 ∩ N(self), and each gets a pairwise mask whether or not its share
+   * opens (the mask needs only its signed key, and every sharer's own input
+   * carries the mask with this client). A share that does not open is not
+   * held and its sender is reported with the masked input, so one bad
+   * neighbour cannot make an honest client abandon the session.
+   */
   onShares(msg: cohort.v1.SecAggShares.$Properties): void {
     this.expect('shared');
     const s = this.session;
-    const c = new X25519Party(this.c!.secretKey);
+    const c = new X25519Party(this.secrets!.c.secretKey);
     for (const e of msg.shares ?? []) {
       const from = e.peer ?? '';
       const peer = this.peers.get(from);
-      if (!peer || from === this.self || this.held.has(from)) throw new CohortError('E_SECAGG_BAD_SHARE', `share from "${from}", which is not a neighbour or already sent one`);
+      // The relay is the coordinator's: a name outside the neighbourhood, or repeated, is ignored, not trusted.
+      if (!peer || this.sharers.has(from)) continue;
+      this.sharers.add(from);
       const key = shareKey(s, c.agree(x25519Peer(peer.cPk)), from, this.self);
-      const plaintext = open(key, e.ciphertext ?? new Uint8Array(0), shareAad(s, from, this.self));
-      this.held.set(from, decodeSharePair(plaintext));
-      zeroize(key, plaintext);
+      try {
+        const plaintext = open(key, e.ciphertext ?? new Uint8Array(0), shareAad(s, from, this.self));
+        this.held.set(from, decodeSharePair(plaintext));
+        zeroize(plaintext);
+      } catch {
+        this.rejected.push(from);
+      } finally {
+        zeroize(key);
+      }
     }
-    if (this.held.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `only ${this.held.size - 1} neighbours shared keys`);
+    if (this.held.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `only ${this.held.size - 1} neighbours shared keys that open`);
     this.phase = 'relayed';
   }
 
@@ -150,54 +233,55 @@ export class SecAggClient {
   maskInput(x: Uint32Array): cohort.v1.SecAggMaskedInput.$Properties {
     this.expect('relayed');
     const s = this.session;
+    const mine = this.secrets!;
     if (x.length !== s.vectorLength) throw new CohortError('E_UPDATE_LENGTH', `input has ${x.length} words, session expects ${s.vectorLength}`);
     const y = new Uint32Array(x);
-    const selfKey = selfMaskKey(s, this.selfSeed!, this.self);
+    const selfKey = selfMaskKey(s, mine.selfSeed, this.self);
     addMaskInto(y, selfKey, 1, s.bits);
     zeroize(selfKey);
-    const party = new X25519Party(this.s!.secretKey);
-    for (const v of this.held.keys()) {
-      if (v === this.self) continue;
+    const party = new X25519Party(mine.s.secretKey);
+    for (const v of this.sharers) {
       const agreed = party.agree(x25519Peer(this.peers.get(v)!.sPk));
       const key = pairwiseMaskKey(s, agreed, this.self, v);
       addMaskInto(y, key, pairwiseSign(this.self, v), s.bits);
       zeroize(agreed, key);
     }
     this.phase = 'masked';
-    return { masked: new Uint8Array(y.buffer, y.byteOffset, y.byteLength) };
+    return { masked: new Uint8Array(y.buffer, y.byteOffset, y.byteLength), rejected: [...this.rejected].sort() };
   }
 
   onSurvivors(msg: cohort.v1.SecAggSurvivors.$Properties): cohort.v1.SecAggConsistency.$Properties {
     this.expect('masked');
-    const survivors = [...new Set(msg.survivors ?? [])].sort();
-    if (survivors.length !== (msg.survivors ?? []).length) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list repeats a client');
+    const given = msg.survivors ?? [];
+    const survivors = [...new Set(given)].sort();
+    const committed = new Set(this.commitments.map((c) => c.name));
+    if (survivors.length !== given.length) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list repeats a client');
     if (!survivors.includes(this.self)) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list omits this client, which sent its input');
-    if (survivors.some((v) => !this.session.xOf.has(v))) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client outside the round');
+    if (survivors.some((v) => !committed.has(v))) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client that never committed to this session');
     if (survivors.length < this.session.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors.length} survivors; threshold is ${this.session.threshold}`);
     this.survivors = survivors;
     this.phase = 'checked';
-    return { signature: sign(this.identity.secretKey, survivorsTranscript(this.session, survivors)) };
+    return { signature: sign(this.identity.secretKey, survivorsTranscript(this.session, this.seeded!.seed, survivors)) };
   }
 
   /**
    * Reveals, for each neighbour, the self-mask-seed share if it survived and
    * the mask-key share if it dropped after sharing — never both (the
-   * protocol's core safety rule), and only once at least t survivors signed
-   * the same survivor set, so a server cannot show different clients
-   * different sets.
+   * protocol's core safety rule), and only once at least t survivors of its
+   * neighbourhood signed the same survivor set and seed, so a server cannot
+   * show different clients different sets or graphs.
    */
   onUnmaskRequest(msg: cohort.v1.SecAggUnmaskRequest.$Properties): cohort.v1.SecAggUnmask.$Properties {
     this.expect('checked');
     const s = this.session;
-    const transcript = survivorsTranscript(s, this.survivors);
+    const transcript = survivorsTranscript(s, this.seeded!.seed, this.survivors);
+    const allowed = new Set([this.self, ...this.peers.keys()]);
     const signers = new Set<string>();
-    // Bell et al.: the check is local; signatures of this client's surviving
-    // neighbourhood (and its own) must agree on the survivor set.
     for (const sig of msg.signatures ?? []) {
       const name = sig.name ?? '';
-      if (!this.survivors.includes(name) || signers.has(name) || !this.u1.has(name)) continue;
-      if (!verify(this.u1.get(name)!.identityKey, transcript, sig.signature ?? new Uint8Array(0))) {
-        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `consistency signature of "${name}" is invalid`);
+      if (!this.survivors.includes(name) || signers.has(name) || !allowed.has(name)) continue;
+      if (!verify(this.roster.get(name)!, transcript, sig.signature ?? new Uint8Array(0))) {
+        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `consistency signature of "${name}" does not sign this client's survivor set and seed`);
       }
       signers.add(name);
     }
@@ -206,26 +290,24 @@ export class SecAggClient {
     const selfMaskShares: { owner: string; share: Uint8Array }[] = [];
     const keyShares: { owner: string; share: Uint8Array }[] = [];
     for (const [owner, pair] of this.held) {
-      if (alive.has(owner)) selfMaskShares.push({ owner, share: pair.seedShare });
-      else keyShares.push({ owner, share: pair.keyShare });
+      if (alive.has(owner)) selfMaskShares.push({ owner, share: Uint8Array.from(pair.seedShare) });
+      else keyShares.push({ owner, share: Uint8Array.from(pair.keyShare) });
     }
-    this.phase = 'unmasked';
     this.forget();
+    this.phase = 'unmasked';
     return { selfMaskShares, keyShares };
   }
 
-  /** Drops every secret of the session (after unmasking, or on abort). */
+  /** Drops every secret of the session, the shares it holds for others included (after unmasking, or on abort). */
   forget(): void {
-    if (this.c) zeroize(this.c.secretKey);
-    if (this.s) zeroize(this.s.secretKey);
-    if (this.selfSeed) zeroize(this.selfSeed);
+    const m = this.secrets;
+    if (m) zeroize(m.c.secretKey, m.s.secretKey, m.selfSeed, m.nonce);
+    for (const pair of this.held.values()) zeroize(pair.keyShare, pair.seedShare);
+    this.held.clear();
+    if (this.phase !== 'unmasked') this.phase = 'closed';
   }
 
   private expect(phase: ClientPhase): void {
     if (this.phase !== phase) throw new CohortError('E_SECAGG_PROTOCOL', `message out of order: client is in phase "${this.phase}", expected "${phase}"`);
   }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -13,19 +13,24 @@
  * everything below is part of the wire protocol and must not change without a
  * protocol version bump:
  *   1. sort the names (JavaScript's default UTF-16 code-unit order);
- *   2. keystream = AES-256-CTR(key = seed, iv = GRAPH_IV) over zero bytes,
- *      read as little-endian uint32 words;
+ *   2. keystream = AES-256-CTR(key = HKDF-SHA256(seed, salt = empty,
+ *      info = GRAPH_INFO, 32 bytes), iv = GRAPH_IV) over zero bytes, read as
+ *      little-endian uint32 words (the seed is agreed by the clients,
+ *      seed.ts, and keys the rotation too: HKDF gives each use its own key);
  *   3. Fisher–Yates (Knuth, TAOCP vol. 2, Algorithm 3.4.2P): for i = n−1 … 1
  *      swap positions i and j, j uniform in [0, i] by rejection sampling
  *      (draw w; retry while w ≥ 2^32 − (2^32 mod (i+1)); j = w mod (i+1));
  *   4. the client at position p neighbours positions p ± 1 … p ± k/2 (mod n).
  * Google's reference implementation builds the same shape
  * (google-parfait/federated-compute, fcp/secagg/server/
- * secret_sharing_harary_graph.h), with a self-edge we do not have: here a
- * client never holds a share of its own secrets.
+ * secret_sharing_harary_graph.h). Its graph lists a self-edge; this one lists
+ * neighbours only, and each client keeps one share of its own secrets
+ * besides (client.ts), so either way a secret has k + 1 holders, which the
+ * parameter search counts (params.ts).
  */
 import { createCipheriv } from 'node:crypto';
 import { CohortError } from '../errors.ts';
+import { hkdf } from './kdf.ts';
 
 export const GRAPH_SEED_BYTES = 32;
 
@@ -36,8 +41,10 @@ export const GRAPH_SEED_BYTES = 32;
  */
 export const MAX_ADJACENCY_ENTRIES = 2 ** 25;
 
-/** Fixed CTR nonce: separates this keystream from any other use of a 32-byte value as an AES key. */
-const GRAPH_IV = Buffer.from('cohort/graph/v1\u0000', 'latin1');
+/** Fixed CTR nonce (the key is single-use per seed; the nonce only needs to be fixed). */
+const GRAPH_IV = Buffer.from('cohort/graph/v2\u0000', 'latin1');
+/** HKDF info of the permutation key: separates it from the rotation's key (rotation.ts) under the same seed. */
+const GRAPH_INFO = new TextEncoder().encode('cohort/secagg/v2/graph');
 
 /**
  * The neighbours of every client, each list sorted, the map in sorted name
@@ -105,7 +112,9 @@ function uniformBelow(bound: number, next: () => number): number {
 }
 
 function keystreamWords(seed: Uint8Array): () => number {
-  const cipher = createCipheriv('aes-256-ctr', seed, GRAPH_IV);
+  const key = hkdf(seed, new Uint8Array(0), GRAPH_INFO, GRAPH_SEED_BYTES);
+  const cipher = createCipheriv('aes-256-ctr', key, GRAPH_IV);
+  key.fill(0);
   const zeros = Buffer.alloc(4096);
   let block = Buffer.alloc(0);
   let at = 0;

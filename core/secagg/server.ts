@@ -1,38 +1,51 @@
 /**
  * The coordinator's side of one secure-aggregation session (Bonawitz et al.
  * CCS 2017, Fig. 4, with the ConsistencyCheck round; SecAgg+ neighbours of
- * Bell et al. CCS 2020). It routes ciphertexts it cannot read, adds masked
- * inputs into one running sum as they arrive (memory O(d), not O(n·d)), and
- * at the end removes the masks it may remove: survivors' self masks and the
- * pairwise masks of clients that dropped after sharing. It learns only the
- * sum of the survivors' inputs.
+ * Bell et al. CCS 2020; the graph seed agreed by commit-reveal, seed.ts). It
+ * routes ciphertexts it cannot read, adds masked inputs into one running sum
+ * as they arrive (memory O(d), not O(n·d)), and at the end removes the masks
+ * it may remove: survivors' self masks and the pairwise masks of clients that
+ * dropped after sharing. Followed honestly, it learns only the sum of the
+ * survivors' inputs; the clients do not rely on it being followed
+ * (client.ts, docs/threat-model.md).
  *
  * Each phase closes when every client expected in it has answered or been
  * dropped (disconnect, deadline, invalid message); fewer than t answers fail
- * the session.
+ * the session, and so does a missing seed reveal (the seed needs every
+ * committed nonce). Secrets are rebuilt robustly: each revealed share must
+ * carry its revealer's x, and the result must open the owner's commitment
+ * (H(b_u) from its signed advertisement, or its advertised s_pk); wrong
+ * shares are found with the spare ones (reed-solomon.ts) and their revealers
+ * blamed. A client whose secret cannot be rebuilt is blamed and the session
+ * fails before anything is unmasked.
  */
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
 import { X25519Party, x25519Peer, x25519PublicKey, verify, zeroize, constantTimeEqual } from './crypto.ts';
 import type { KeyObject } from 'node:crypto';
-import { combine, decodeShare, type Share } from './shamir.ts';
+import { decodeShare, type Share } from './shamir.ts';
+import { reconstructVerified } from './reed-solomon.ts';
 import { addMaskInto } from './prg.ts';
 import { addInto } from './ring.ts';
 import {
-  SECRET_BYTES, advertiseTranscript, neighboursOf, pairwiseMaskKey, pairwiseSign, selfMaskKey, survivorsTranscript, type Session,
+  DIGEST_BYTES, SECRET_BYTES, advertiseTranscript, neighboursOf, pairwiseMaskKey, pairwiseSign, seatGraph, selfMaskKey,
+  survivorsTranscript, type Seeded, type Session,
 } from './session.ts';
+import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment, type Commitment } from './seed.ts';
 
-export type ServerPhase = 'advertise' | 'share' | 'masked' | 'consistency' | 'unmask' | 'done' | 'failed';
+export type ServerPhase = 'advertise' | 'reveal' | 'share' | 'masked' | 'consistency' | 'unmask' | 'done' | 'failed';
 
 /** Messages a client may send, by phase. */
 export type ClientMessage =
   | { secaggAdvertise: cohort.v1.SecAggAdvertise.$Properties }
+  | { secaggReveal: cohort.v1.SecAggReveal.$Properties }
   | { secaggShares: cohort.v1.SecAggShares.$Properties }
   | { secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Properties }
   | { secaggConsistency: cohort.v1.SecAggConsistency.$Properties }
   | { secaggUnmask: cohort.v1.SecAggUnmask.$Properties };
 
 export type ServerMessage =
+  | { secaggCommitments: cohort.v1.SecAggCommitments.$Properties }
   | { secaggKeys: cohort.v1.SecAggKeys.$Properties }
   | { secaggSharesRelay: cohort.v1.SecAggShares.$Properties }
   | { secaggSurvivors: cohort.v1.SecAggSurvivors.$Properties }
@@ -46,6 +59,7 @@ export interface Outgoing {
 /** Clients that completed each phase: U1 (advertise) ... U5 (unmask). */
 export interface PhaseCounts {
   advertise: number;
+  reveal: number;
   share: number;
   masked: number;
   consistency: number;
@@ -54,6 +68,7 @@ export interface PhaseCounts {
 
 const PHASE_MESSAGE: Record<string, string> = {
   advertise: 'secaggAdvertise',
+  reveal: 'secaggReveal',
   share: 'secaggShares',
   masked: 'secaggMaskedInput',
   consistency: 'secaggConsistency',
@@ -62,6 +77,20 @@ const PHASE_MESSAGE: Record<string, string> = {
 
 const MAX_CIPHERTEXT_BYTES = 4096;
 
+interface Advertised {
+  cPk: Uint8Array;
+  sPk: Uint8Array;
+  seedCommit: Uint8Array;
+  maskCommit: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** A revealed share with the client that revealed it. */
+interface Revealed {
+  from: string;
+  share: Share;
+}
+
 export class SecAggServer {
   private _phase: ServerPhase = 'advertise';
   private _failure = '';
@@ -69,23 +98,33 @@ export class SecAggServer {
   private expected: Set<string>;
   private answered = new Set<string>();
   readonly dropped = new Set<string>();
-  readonly counts: PhaseCounts = { advertise: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
+  readonly counts: PhaseCounts = { advertise: 0, reveal: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
+  /** Clients found deviating (bad reveal, share, or a secret that does not rebuild), with why: excluded from the round's retries. */
+  readonly blamed = new Map<string, string>();
+  /** Who reported whose share as unopenable (accused -> accusers): evidence for the log, not proof. */
+  readonly complaints = new Map<string, Set<string>>();
 
-  private readonly keys = new Map<string, { cPk: Uint8Array; sPk: Uint8Array; signature: Uint8Array; identityKey: Uint8Array }>();
+  private readonly keys = new Map<string, Advertised>();
+  private commitments: Commitment[] = [];
+  private readonly reveals = new Map<string, Uint8Array>();
+  private seeded: Seeded | null = null;
   private readonly outbox = new Map<string, { from: string; ciphertext: Uint8Array }[]>();
   private u2: string[] = [];
   private u3: string[] = [];
   private readonly signatures = new Map<string, Uint8Array>();
-  private readonly seedShares = new Map<string, Share[]>();
-  private readonly keyShares = new Map<string, Share[]>();
+  private readonly seedShares = new Map<string, Revealed[]>();
+  private readonly keyShares = new Map<string, Revealed[]>();
   private acc: Uint32Array;
   private readonly scratch: Uint32Array;
   private _sum: Uint32Array | null = null;
 
+  /** `identityKeys`: each participant's key from the coordinator's roster (core/roster/). */
   constructor(
     readonly session: Session,
     private readonly identityKeys: ReadonlyMap<string, Uint8Array>,
   ) {
+    const unknown = session.participants.find((p) => !identityKeys.has(p));
+    if (unknown !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" has no roster key`);
     this.expected = new Set(session.participants);
     this.acc = new Uint32Array(session.vectorLength);
     this.scratch = new Uint32Array(session.vectorLength);
@@ -102,6 +141,12 @@ export class SecAggServer {
   /** Survivors whose inputs are in the sum (U3), once known. */
   get survivors(): readonly string[] {
     return this.u3;
+  }
+
+  /** The agreed seed (after the reveal phase): the DDG rotation's too. */
+  get seed(): Uint8Array {
+    if (!this.seeded) throw new CohortError('E_SECAGG_PROTOCOL', 'the seed is not agreed yet');
+    return this.seeded.seed;
   }
 
   /** The unmasked sum of the survivors' quantized inputs, when done. */
@@ -133,6 +178,7 @@ export class SecAggServer {
     } catch (err) {
       this.dropped.add(from);
       const rejected = err instanceof CohortError ? err : new CohortError('E_SECAGG_PROTOCOL', 'invalid message');
+      this.blamed.set(from, rejected.message);
       return { out: this.advance(), rejected };
     }
     this.answered.add(from);
@@ -154,86 +200,118 @@ export class SecAggServer {
   }
 
   private accept(from: string, msg: ClientMessage): void {
-    const s = this.session;
-    if ('secaggAdvertise' in msg) {
-      const m = msg.secaggAdvertise;
-      const cPk = m.cPk ?? new Uint8Array(0);
-      const sPk = m.sPk ?? new Uint8Array(0);
-      const signature = m.signature ?? new Uint8Array(0);
-      const identityKey = this.identityKeys.get(from);
-      if (!identityKey || !verify(identityKey, advertiseTranscript(s, from, cPk, sPk), signature)) {
-        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `advertised keys of ${from} are not signed by its identity key`);
-      }
-      for (const k of this.keys.values()) {
-        if (constantTimeEqual(k.cPk, cPk) || constantTimeEqual(k.sPk, sPk)) throw new CohortError('E_SECAGG_BAD_KEY', `${from} advertised keys another client uses`);
-      }
-      this.keys.set(from, { cPk, sPk, signature, identityKey });
-    } else if ('secaggShares' in msg) {
-      const allowed = new Set(neighboursOf(s, from).filter((v) => this.keys.has(v)));
-      const seen = new Set<string>();
-      const list: { to: string; ciphertext: Uint8Array }[] = [];
-      for (const e of msg.secaggShares.shares ?? []) {
-        const to = e.peer ?? '';
-        const ct = e.ciphertext ?? new Uint8Array(0);
-        if (!allowed.has(to) || seen.has(to)) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} sent a share for "${to}", not one of its neighbours or twice`);
-        if (ct.length > MAX_CIPHERTEXT_BYTES) throw new CohortError('E_SECAGG_BAD_SHARE', `share ciphertext of ${ct.length} bytes`);
-        seen.add(to);
-        list.push({ to, ciphertext: ct });
-      }
-      if (seen.size !== allowed.size) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} shared with ${seen.size} of its ${allowed.size} neighbours`);
-      for (const { to, ciphertext } of list) {
-        const box = this.outbox.get(to) ?? [];
-        box.push({ from, ciphertext });
-        this.outbox.set(to, box);
-      }
-    } else if ('secaggMaskedInput' in msg) {
-      const bytes = msg.secaggMaskedInput.masked ?? new Uint8Array(0);
-      if (bytes.byteLength !== s.vectorLength * 4) {
-        throw new CohortError('E_UPDATE_LENGTH', `masked input of ${bytes.byteLength} bytes; expected ${s.vectorLength * 4}`);
-      }
-      // One scratch vector for every input: the frame's bytes may sit at any
-      // alignment, and a fresh copy per client would be n·d of garbage.
-      const words = this.scratch;
-      new Uint8Array(words.buffer).set(bytes);
-      if (s.bits < 32) {
-        const limit = 2 ** s.bits;
-        for (let i = 0; i < words.length; i++) if (words[i]! >= limit) throw new CohortError('E_UPDATE_RANGE', `masked word ${i} is outside Z_2^${s.bits}`);
-      }
-      addInto(this.acc, words, s.bits);
-    } else if ('secaggConsistency' in msg) {
+    if ('secaggAdvertise' in msg) this.acceptAdvertise(from, msg.secaggAdvertise);
+    else if ('secaggReveal' in msg) this.acceptReveal(from, msg.secaggReveal);
+    else if ('secaggShares' in msg) this.acceptShares(from, msg.secaggShares);
+    else if ('secaggMaskedInput' in msg) this.acceptMaskedInput(from, msg.secaggMaskedInput);
+    else if ('secaggConsistency' in msg) {
       const signature = msg.secaggConsistency.signature ?? new Uint8Array(0);
-      if (!verify(this.keys.get(from)!.identityKey, survivorsTranscript(s, this.u3), signature)) {
+      if (!verify(this.identityKeys.get(from)!, survivorsTranscript(this.session, this.seeded!.seed, this.u3), signature)) {
         throw new CohortError('E_SECAGG_BAD_SIGNATURE', `consistency signature of ${from} does not sign the survivor set`);
       }
       this.signatures.set(from, signature);
-    } else {
-      const m = msg.secaggUnmask;
-      const mine = new Set(neighboursOf(s, from));
-      const alive = new Set(this.u3);
-      const shared = new Set(this.u2);
-      const owners = new Set<string>();
-      const seeds: [string, Share][] = [];
-      const keys: [string, Share][] = [];
-      for (const r of m.selfMaskShares ?? []) {
-        const owner = r.owner ?? '';
-        // A client holds a share of its own seed as well as its neighbours'.
-        if (!(mine.has(owner) || owner === from) || !alive.has(owner) || owners.has(owner)) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a self-mask share of "${owner}"`);
-        owners.add(owner);
-        seeds.push([owner, decodeShare(r.share ?? new Uint8Array(0), SECRET_BYTES)]);
-      }
-      for (const r of m.keyShares ?? []) {
-        const owner = r.owner ?? '';
-        // A survivor's mask key must never be revealed: with its seed it would expose its input.
-        if (!mine.has(owner) || alive.has(owner) || !shared.has(owner) || owners.has(owner)) {
-          throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a mask-key share of "${owner}"`);
-        }
-        owners.add(owner);
-        keys.push([owner, decodeShare(r.share ?? new Uint8Array(0), SECRET_BYTES)]);
-      }
-      // Committed only once the whole message is valid.
-      for (const [owner, share] of seeds) pushShare(this.seedShares, owner, share);
-      for (const [owner, share] of keys) pushShare(this.keyShares, owner, share);
+    } else this.acceptUnmask(from, msg.secaggUnmask);
+  }
+
+  private acceptAdvertise(from: string, m: cohort.v1.SecAggAdvertise.$Properties): void {
+    const a: Advertised = {
+      cPk: m.cPk ?? new Uint8Array(0), sPk: m.sPk ?? new Uint8Array(0), seedCommit: m.seedCommit ?? new Uint8Array(0),
+      maskCommit: m.maskCommit ?? new Uint8Array(0), signature: m.signature ?? new Uint8Array(0),
+    };
+    if (a.seedCommit.length !== DIGEST_BYTES || a.maskCommit.length !== DIGEST_BYTES) throw new CohortError('E_SECAGG_SEED', `${from} advertised commitments that are not ${DIGEST_BYTES} bytes`);
+    if (!verify(this.identityKeys.get(from)!, advertiseTranscript(this.session, from, a.cPk, a.sPk, a.seedCommit, a.maskCommit), a.signature)) {
+      throw new CohortError('E_SECAGG_BAD_SIGNATURE', `advertised keys of ${from} are not signed by its roster key`);
     }
+    for (const k of this.keys.values()) {
+      if (constantTimeEqual(k.cPk, a.cPk) || constantTimeEqual(k.sPk, a.sPk)) throw new CohortError('E_SECAGG_BAD_KEY', `${from} advertised keys another client uses`);
+    }
+    this.keys.set(from, a);
+  }
+
+  private acceptReveal(from: string, m: cohort.v1.SecAggReveal.$Properties): void {
+    const nonce = m.nonce ?? new Uint8Array(0);
+    if (nonce.length !== NONCE_BYTES || !constantTimeEqual(seedCommitment(this.session, from, nonce), this.keys.get(from)!.seedCommit)) {
+      throw new CohortError('E_SECAGG_SEED', `the seed reveal of ${from} does not open its commitment`);
+    }
+    this.reveals.set(from, nonce);
+  }
+
+  private acceptShares(from: string, m: cohort.v1.SecAggShares.$Properties): void {
+    const allowed = new Set(neighboursOf(this.seeded!, from).filter((v) => this.keys.has(v)));
+    const seen = new Set<string>();
+    const list: { to: string; ciphertext: Uint8Array }[] = [];
+    for (const e of m.shares ?? []) {
+      const to = e.peer ?? '';
+      const ct = e.ciphertext ?? new Uint8Array(0);
+      if (!allowed.has(to) || seen.has(to)) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} sent a share for "${to}", not one of its neighbours or twice`);
+      if (ct.length > MAX_CIPHERTEXT_BYTES) throw new CohortError('E_SECAGG_BAD_SHARE', `share ciphertext of ${ct.length} bytes`);
+      seen.add(to);
+      list.push({ to, ciphertext: ct });
+    }
+    if (seen.size !== allowed.size) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} shared with ${seen.size} of its ${allowed.size} neighbours`);
+    for (const { to, ciphertext } of list) {
+      const box = this.outbox.get(to) ?? [];
+      box.push({ from, ciphertext });
+      this.outbox.set(to, box);
+    }
+  }
+
+  private acceptMaskedInput(from: string, m: cohort.v1.SecAggMaskedInput.$Properties): void {
+    const s = this.session;
+    const bytes = m.masked ?? new Uint8Array(0);
+    if (bytes.byteLength !== s.vectorLength * 4) {
+      throw new CohortError('E_UPDATE_LENGTH', `masked input of ${bytes.byteLength} bytes; expected ${s.vectorLength * 4}`);
+    }
+    const mine = new Set(neighboursOf(this.seeded!, from));
+    const accused = (m.rejected ?? []).filter((v) => mine.has(v));
+    // One scratch vector for every input: the frame's bytes may sit at any
+    // alignment, and a fresh copy per client would be n·d of garbage.
+    const words = this.scratch;
+    new Uint8Array(words.buffer).set(bytes);
+    if (s.bits < 32) {
+      const limit = 2 ** s.bits;
+      for (let i = 0; i < words.length; i++) if (words[i]! >= limit) throw new CohortError('E_UPDATE_RANGE', `masked word ${i} is outside Z_2^${s.bits}`);
+    }
+    addInto(this.acc, words, s.bits);
+    for (const v of accused) {
+      const by = this.complaints.get(v) ?? new Set<string>();
+      by.add(from);
+      this.complaints.set(v, by);
+    }
+  }
+
+  private acceptUnmask(from: string, m: cohort.v1.SecAggUnmask.$Properties): void {
+    const x = this.session.xOf.get(from)!;
+    const mine = new Set(neighboursOf(this.seeded!, from));
+    const alive = new Set(this.u3);
+    const shared = new Set(this.u2);
+    const owners = new Set<string>();
+    const seeds: [string, Share][] = [];
+    const keys: [string, Share][] = [];
+    const take = (owner: string, bytes: Uint8Array | null | undefined): Share => {
+      const share = decodeShare(bytes ?? new Uint8Array(0), SECRET_BYTES);
+      // A share's x is its holder's: a revealer cannot pass off another holder's share, or a second one of its own, as new.
+      if (share.x !== x) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a share of "${owner}" at x = ${share.x}, not its own x = ${x}`);
+      owners.add(owner);
+      return share;
+    };
+    for (const r of m.selfMaskShares ?? []) {
+      const owner = r.owner ?? '';
+      // A client holds a share of its own seed as well as its neighbours'.
+      if (!(mine.has(owner) || owner === from) || !alive.has(owner) || owners.has(owner)) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a self-mask share of "${owner}"`);
+      seeds.push([owner, take(owner, r.share)]);
+    }
+    for (const r of m.keyShares ?? []) {
+      const owner = r.owner ?? '';
+      // A survivor's mask key must never be revealed: with its seed it would expose its input.
+      if (!mine.has(owner) || alive.has(owner) || !shared.has(owner) || owners.has(owner)) {
+        throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a mask-key share of "${owner}"`);
+      }
+      keys.push([owner, take(owner, r.share)]);
+    }
+    // Committed only once the whole message is valid.
+    for (const [owner, share] of seeds) pushShare(this.seedShares, owner, { from, share });
+    for (const [owner, share] of keys) pushShare(this.keyShares, owner, { from, share });
   }
 
   /** Closes the phase when nobody is pending, and opens the next one. */
@@ -245,57 +323,80 @@ export class SecAggServer {
       this.fail(`phase "${this._phase}" ended with ${done.length} clients; threshold is ${s.threshold}`);
       return [];
     }
-    const out: Outgoing[] = [];
     switch (this._phase) {
-      case 'advertise': {
-        this.counts.advertise = done.length;
-        const entry = (name: string) => {
-          const k = this.keys.get(name)!;
-          return { name, cPk: k.cPk, sPk: k.sPk, signature: k.signature, identityKey: k.identityKey };
-        };
-        // Each client gets its own neighbourhood only: O(k) per client in SecAgg+.
-        for (const to of done) {
-          const clients = [to, ...neighboursOf(s, to)].filter((v) => this.keys.has(v)).map(entry);
-          out.push({ to, body: { secaggKeys: { clients } } });
-        }
-        this.next('share', done);
-        break;
-      }
-      case 'share': {
-        this.counts.share = done.length;
-        this.u2 = done;
-        const inU2 = new Set(done);
-        for (const to of done) {
-          const shares = (this.outbox.get(to) ?? []).filter((e) => inU2.has(e.from)).map((e) => ({ peer: e.from, ciphertext: e.ciphertext }));
-          out.push({ to, body: { secaggSharesRelay: { shares } } });
-        }
-        this.outbox.clear();
-        this.next('masked', done);
-        break;
-      }
+      case 'advertise':
+        return this.openReveal(done);
+      case 'reveal':
+        return this.openShare(done);
+      case 'share':
+        return this.openMasked(done);
       case 'masked':
         this.counts.masked = done.length;
         this.u3 = done;
-        for (const to of done) out.push({ to, body: { secaggSurvivors: { survivors: done } } });
         this.next('consistency', done);
-        break;
-      case 'consistency': {
-        this.counts.consistency = done.length;
-        const signed = new Set(done);
-        for (const to of done) {
-          const signatures = [to, ...neighboursOf(s, to)].filter((v) => signed.has(v)).map((name) => ({ name, signature: this.signatures.get(name)! }));
-          out.push({ to, body: { secaggUnmaskRequest: { signatures } } });
-        }
-        this.next('unmask', done);
-        break;
-      }
+        return done.map((to) => ({ to, body: { secaggSurvivors: { survivors: done } } }));
+      case 'consistency':
+        return this.openUnmask(done);
       case 'unmask':
         this.counts.unmask = done.length;
         this.unmask();
-        break;
+        return [];
       default:
-        break;
+        return [];
     }
+  }
+
+  private openReveal(done: string[]): Outgoing[] {
+    this.counts.advertise = done.length;
+    this.commitments = done.map((name) => ({ name, commit: this.keys.get(name)!.seedCommit }));
+    this.next('reveal', done);
+    const commitments = this.commitments.map((c) => ({ name: c.name, commit: c.commit }));
+    return done.map((to) => ({ to, body: { secaggCommitments: { commitments } } }));
+  }
+
+  private openShare(done: string[]): Outgoing[] {
+    this.counts.reveal = done.length;
+    // The seed needs every committed nonce: completing it without one would let the coordinator choose among subsets.
+    const missing = this.commitments.find((c) => !this.reveals.has(c.name));
+    if (missing) {
+      this.fail(`${missing.name} committed to the seed but did not reveal: the attempt cannot agree a seed`);
+      return [];
+    }
+    this.seeded = seatGraph(this.session, agreeSeed(this.session, this.commitments, this.reveals));
+    const reveals = this.commitments.map((c) => ({ name: c.name, nonce: this.reveals.get(c.name)! }));
+    const entry = (name: string) => {
+      const k = this.keys.get(name)!;
+      return { name, cPk: k.cPk, sPk: k.sPk, seedCommit: k.seedCommit, maskCommit: k.maskCommit, signature: k.signature };
+    };
+    this.next('share', done);
+    // Each client gets its own neighbourhood's keys only: O(k) per client in SecAgg+; every reveal: O(n).
+    return done.map((to) => ({
+      to,
+      body: { secaggKeys: { clients: [to, ...neighboursOf(this.seeded!, to)].filter((v) => this.keys.has(v)).map(entry), reveals } },
+    }));
+  }
+
+  private openMasked(done: string[]): Outgoing[] {
+    this.counts.share = done.length;
+    this.u2 = done;
+    const inU2 = new Set(done);
+    const out = done.map((to) => ({
+      to,
+      body: { secaggSharesRelay: { shares: (this.outbox.get(to) ?? []).filter((e) => inU2.has(e.from)).map((e) => ({ peer: e.from, ciphertext: e.ciphertext })) } },
+    }));
+    this.outbox.clear();
+    this.next('masked', done);
+    return out;
+  }
+
+  private openUnmask(done: string[]): Outgoing[] {
+    this.counts.consistency = done.length;
+    const signed = new Set(done);
+    const out = done.map((to) => ({
+      to,
+      body: { secaggUnmaskRequest: { signatures: [to, ...neighboursOf(this.seeded!, to)].filter((v) => signed.has(v)).map((name) => ({ name, signature: this.signatures.get(name)! })) } },
+    }));
+    this.next('unmask', done);
     return out;
   }
 
@@ -311,7 +412,7 @@ export class SecAggServer {
     const alive = new Set(this.u3);
     try {
       for (const u of this.u3) {
-        const seed = combine(this.sharesOf(this.seedShares, u), s.threshold, SECRET_BYTES);
+        const seed = this.rebuild(this.seedShares, u, (b) => constantTimeEqual(maskCommitment(s, u, b), this.keys.get(u)!.maskCommit));
         const key = selfMaskKey(s, seed, u);
         addMaskInto(this.acc, key, -1, s.bits);
         zeroize(seed, key);
@@ -319,12 +420,9 @@ export class SecAggServer {
       const peers = new Map<string, KeyObject>();
       for (const v of this.u2) {
         if (alive.has(v)) continue;
-        const sk = combine(this.sharesOf(this.keyShares, v), s.threshold, SECRET_BYTES);
-        if (!constantTimeEqual(x25519PublicKey(sk), this.keys.get(v)!.sPk)) {
-          throw new CohortError('E_SECAGG_BAD_SHARE', `reconstructed mask key of ${v} does not match its advertised key`);
-        }
+        const sk = this.rebuild(this.keyShares, v, (k) => constantTimeEqual(x25519PublicKey(k), this.keys.get(v)!.sPk));
         const party = new X25519Party(sk);
-        for (const u of neighboursOf(s, v)) {
+        for (const u of neighboursOf(this.seeded!, v)) {
           if (!alive.has(u)) continue;
           let peer = peers.get(u);
           if (!peer) peers.set(u, (peer = x25519Peer(this.keys.get(u)!.sPk)));
@@ -344,12 +442,30 @@ export class SecAggServer {
     this._phase = 'done';
   }
 
-  private sharesOf(store: Map<string, Share[]>, owner: string): Share[] {
-    const shares = store.get(owner) ?? [];
-    if (shares.length < this.session.threshold) {
-      throw new CohortError('E_SECAGG_TOO_FEW', `${shares.length} shares of ${owner}; threshold is ${this.session.threshold}`);
+  /**
+   * The owner's secret from its revealed shares, checked against its
+   * commitment; revealers whose share is off the rebuilt polynomial are
+   * blamed. If no consistent secret opens the commitment, the owner is
+   * blamed: it shared values that do not match what it signed (or more
+   * revealers lied than the spare shares can outvote).
+   */
+  private rebuild(store: Map<string, Revealed[]>, owner: string, opens: (secret: Uint8Array) => boolean): Uint8Array {
+    const revealed = store.get(owner) ?? [];
+    const t = this.session.threshold;
+    if (revealed.length < t) {
+      // Too few holders could open its shares: its fault if they said so when they got them.
+      const accusers = this.complaints.get(owner)?.size ?? 0;
+      if (accusers > 0) this.blamed.set(owner, `${accusers} neighbours could not open its shares, leaving ${revealed.length} of the ${t} needed`);
+      throw new CohortError('E_SECAGG_TOO_FEW', `${revealed.length} shares of ${owner}; threshold is ${t}`);
     }
-    return shares;
+    try {
+      const { secret, bad } = reconstructVerified(revealed.map((r) => r.share), t, SECRET_BYTES, opens);
+      for (const i of bad) this.blamed.set(revealed[i]!.from, `revealed a wrong share of ${owner}'s secret`);
+      return secret;
+    } catch (err) {
+      this.blamed.set(owner, `its secret's shares do not rebuild what it committed to${this.complaints.has(owner) ? ` (and ${this.complaints.get(owner)!.size} neighbours could not open its share)` : ''}`);
+      throw new CohortError('E_SECAGG_BAD_SHARE', `the shares of ${owner}'s secret do not rebuild what it committed to`, { cause: err });
+    }
   }
 
   private fail(reason: string): void {
@@ -359,8 +475,8 @@ export class SecAggServer {
   }
 }
 
-function pushShare(store: Map<string, Share[]>, owner: string, share: Share): void {
+function pushShare(store: Map<string, Revealed[]>, owner: string, r: Revealed): void {
   const list = store.get(owner) ?? [];
-  list.push(share);
+  list.push(r);
   store.set(owner, list);
 }

@@ -30,6 +30,7 @@ export namespace cohort {
             challenge?: (cohort.v1.Challenge.$Properties|null);
             request?: (cohort.v1.Request.$Properties|null);
             reply?: (cohort.v1.Reply.$Properties|null);
+            rosterUpdate?: (cohort.v1.RosterUpdate.$Properties|null);
             secaggAdvertise?: (cohort.v1.SecAggAdvertise.$Properties|null);
             secaggKeys?: (cohort.v1.SecAggKeys.$Properties|null);
             secaggShares?: (cohort.v1.SecAggShares.$Properties|null);
@@ -39,8 +40,10 @@ export namespace cohort {
             secaggConsistency?: (cohort.v1.SecAggConsistency.$Properties|null);
             secaggUnmaskRequest?: (cohort.v1.SecAggUnmaskRequest.$Properties|null);
             secaggUnmask?: (cohort.v1.SecAggUnmask.$Properties|null);
+            secaggCommitments?: (cohort.v1.SecAggCommitments.$Properties|null);
+            secaggReveal?: (cohort.v1.SecAggReveal.$Properties|null);
             ledgerReceipt?: (cohort.v1.LedgerReceipt.$Properties|null);
-            body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"ledgerReceipt");
+            body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt");
             static create(properties: cohort.v1.Envelope.$Shape): cohort.v1.Envelope & cohort.v1.Envelope.$Shape;
             static create(properties?: cohort.v1.Envelope.$Properties): cohort.v1.Envelope;
             static encode(message: cohort.v1.Envelope.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -69,6 +72,7 @@ export namespace cohort {
                 challenge?: (cohort.v1.Challenge.$Properties|null);
                 request?: (cohort.v1.Request.$Properties|null);
                 reply?: (cohort.v1.Reply.$Properties|null);
+                rosterUpdate?: (cohort.v1.RosterUpdate.$Properties|null);
                 secaggAdvertise?: (cohort.v1.SecAggAdvertise.$Properties|null);
                 secaggKeys?: (cohort.v1.SecAggKeys.$Properties|null);
                 secaggShares?: (cohort.v1.SecAggShares.$Properties|null);
@@ -78,8 +82,10 @@ export namespace cohort {
                 secaggConsistency?: (cohort.v1.SecAggConsistency.$Properties|null);
                 secaggUnmaskRequest?: (cohort.v1.SecAggUnmaskRequest.$Properties|null);
                 secaggUnmask?: (cohort.v1.SecAggUnmask.$Properties|null);
+                secaggCommitments?: (cohort.v1.SecAggCommitments.$Properties|null);
+                secaggReveal?: (cohort.v1.SecAggReveal.$Properties|null);
                 ledgerReceipt?: (cohort.v1.LedgerReceipt.$Properties|null);
-                body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"ledgerReceipt");
+                body?: ("hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt");
                 $unknowns?: Uint8Array[];
             }
             type $Shape = {
@@ -102,6 +108,7 @@ export namespace cohort {
               challenge?: cohort.v1.Challenge.$Shape|null;
               request?: cohort.v1.Request.$Shape|null;
               reply?: cohort.v1.Reply.$Shape|null;
+              rosterUpdate?: cohort.v1.RosterUpdate.$Shape|null;
               secaggAdvertise?: cohort.v1.SecAggAdvertise.$Shape|null;
               secaggKeys?: cohort.v1.SecAggKeys.$Shape|null;
               secaggShares?: cohort.v1.SecAggShares.$Shape|null;
@@ -111,10 +118,12 @@ export namespace cohort {
               secaggConsistency?: cohort.v1.SecAggConsistency.$Shape|null;
               secaggUnmaskRequest?: cohort.v1.SecAggUnmaskRequest.$Shape|null;
               secaggUnmask?: cohort.v1.SecAggUnmask.$Shape|null;
+              secaggCommitments?: cohort.v1.SecAggCommitments.$Shape|null;
+              secaggReveal?: cohort.v1.SecAggReveal.$Shape|null;
               ledgerReceipt?: cohort.v1.LedgerReceipt.$Shape|null;
               $unknowns?: Uint8Array[];
             } & (
-              ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "challenge"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge: cohort.v1.Challenge.$Shape; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "request"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request: cohort.v1.Request.$Shape; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "reply"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply: cohort.v1.Reply.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape; ledgerReceipt?: null }|{ body?: "ledgerReceipt"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt: cohort.v1.LedgerReceipt.$Shape })
+              ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "challenge"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge: cohort.v1.Challenge.$Shape; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "request"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request: cohort.v1.Request.$Shape; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "reply"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply: cohort.v1.Reply.$Shape; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "rosterUpdate"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate: cohort.v1.RosterUpdate.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggCommitments"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments: cohort.v1.SecAggCommitments.$Shape; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggReveal"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal: cohort.v1.SecAggReveal.$Shape; ledgerReceipt?: null }|{ body?: "ledgerReceipt"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt: cohort.v1.LedgerReceipt.$Shape })
             );
         }
 
@@ -239,6 +248,7 @@ export namespace cohort {
             coordinatorId: string;
             maxFrameBytes: number;
             ledgerKey: Uint8Array;
+            rosterJson: string;
             static create(properties: cohort.v1.Welcome.$Shape): cohort.v1.Welcome & cohort.v1.Welcome.$Shape;
             static create(properties?: cohort.v1.Welcome.$Properties): cohort.v1.Welcome;
             static encode(message: cohort.v1.Welcome.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -251,9 +261,32 @@ export namespace cohort {
                 coordinatorId?: (string|null);
                 maxFrameBytes?: (number|null);
                 ledgerKey?: (Uint8Array|null);
+                rosterJson?: (string|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.Welcome.$Properties;
+        }
+
+        interface IRosterUpdate extends cohort.v1.RosterUpdate.$Properties {
+        }
+
+        class RosterUpdate {
+            constructor(properties?: cohort.v1.RosterUpdate.$Properties);
+            $unknowns?: Uint8Array[];
+            chainJson: string;
+            static create(properties: cohort.v1.RosterUpdate.$Shape): cohort.v1.RosterUpdate & cohort.v1.RosterUpdate.$Shape;
+            static create(properties?: cohort.v1.RosterUpdate.$Properties): cohort.v1.RosterUpdate;
+            static encode(message: cohort.v1.RosterUpdate.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.RosterUpdate & cohort.v1.RosterUpdate.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RosterUpdate {
+            interface $Properties {
+                chainJson?: (string|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.RosterUpdate.$Properties;
         }
 
         interface IJobOffer extends cohort.v1.JobOffer.$Properties {
@@ -375,6 +408,7 @@ export namespace cohort {
             clip: number;
             dropoutFraction: number;
             corruptFraction: number;
+            corruptClients: number;
             static create(properties: cohort.v1.SecureAggregationSpec.$Shape): cohort.v1.SecureAggregationSpec & cohort.v1.SecureAggregationSpec.$Shape;
             static create(properties?: cohort.v1.SecureAggregationSpec.$Properties): cohort.v1.SecureAggregationSpec;
             static encode(message: cohort.v1.SecureAggregationSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -389,6 +423,7 @@ export namespace cohort {
                 clip?: (number|null);
                 dropoutFraction?: (number|null);
                 corruptFraction?: (number|null);
+                corruptClients?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecureAggregationSpec.$Properties;
@@ -588,9 +623,10 @@ export namespace cohort {
             threshold: number;
             degree: number;
             clip: number;
-            graphSeed: Uint8Array;
             participants: string[];
             totalExamples: number;
+            attempt: number;
+            rosterHash: Uint8Array;
             static create(properties: cohort.v1.SecAggParams.$Shape): cohort.v1.SecAggParams & cohort.v1.SecAggParams.$Shape;
             static create(properties?: cohort.v1.SecAggParams.$Properties): cohort.v1.SecAggParams;
             static encode(message: cohort.v1.SecAggParams.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -604,9 +640,10 @@ export namespace cohort {
                 threshold?: (number|null);
                 degree?: (number|null);
                 clip?: (number|null);
-                graphSeed?: (Uint8Array|null);
                 participants?: (string[]|null);
                 totalExamples?: (number|null);
+                attempt?: (number|null);
+                rosterHash?: (Uint8Array|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggParams.$Properties;
@@ -621,6 +658,8 @@ export namespace cohort {
             cPk: Uint8Array;
             sPk: Uint8Array;
             signature: Uint8Array;
+            seedCommit: Uint8Array;
+            maskCommit: Uint8Array;
             static create(properties: cohort.v1.SecAggAdvertise.$Shape): cohort.v1.SecAggAdvertise & cohort.v1.SecAggAdvertise.$Shape;
             static create(properties?: cohort.v1.SecAggAdvertise.$Properties): cohort.v1.SecAggAdvertise;
             static encode(message: cohort.v1.SecAggAdvertise.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -633,9 +672,79 @@ export namespace cohort {
                 cPk?: (Uint8Array|null);
                 sPk?: (Uint8Array|null);
                 signature?: (Uint8Array|null);
+                seedCommit?: (Uint8Array|null);
+                maskCommit?: (Uint8Array|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggAdvertise.$Properties;
+        }
+
+        interface ISecAggCommitments extends cohort.v1.SecAggCommitments.$Properties {
+        }
+
+        class SecAggCommitments {
+            constructor(properties?: cohort.v1.SecAggCommitments.$Properties);
+            $unknowns?: Uint8Array[];
+            commitments: cohort.v1.SecAggCommitment.$Properties[];
+            static create(properties: cohort.v1.SecAggCommitments.$Shape): cohort.v1.SecAggCommitments & cohort.v1.SecAggCommitments.$Shape;
+            static create(properties?: cohort.v1.SecAggCommitments.$Properties): cohort.v1.SecAggCommitments;
+            static encode(message: cohort.v1.SecAggCommitments.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggCommitments & cohort.v1.SecAggCommitments.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggCommitments {
+            interface $Properties {
+                commitments?: (cohort.v1.SecAggCommitment.$Properties[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggCommitments.$Properties;
+        }
+
+        interface ISecAggCommitment extends cohort.v1.SecAggCommitment.$Properties {
+        }
+
+        class SecAggCommitment {
+            constructor(properties?: cohort.v1.SecAggCommitment.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            commit: Uint8Array;
+            static create(properties: cohort.v1.SecAggCommitment.$Shape): cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape;
+            static create(properties?: cohort.v1.SecAggCommitment.$Properties): cohort.v1.SecAggCommitment;
+            static encode(message: cohort.v1.SecAggCommitment.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggCommitment {
+            interface $Properties {
+                name?: (string|null);
+                commit?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggCommitment.$Properties;
+        }
+
+        interface ISecAggReveal extends cohort.v1.SecAggReveal.$Properties {
+        }
+
+        class SecAggReveal {
+            constructor(properties?: cohort.v1.SecAggReveal.$Properties);
+            $unknowns?: Uint8Array[];
+            nonce: Uint8Array;
+            static create(properties: cohort.v1.SecAggReveal.$Shape): cohort.v1.SecAggReveal & cohort.v1.SecAggReveal.$Shape;
+            static create(properties?: cohort.v1.SecAggReveal.$Properties): cohort.v1.SecAggReveal;
+            static encode(message: cohort.v1.SecAggReveal.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggReveal & cohort.v1.SecAggReveal.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggReveal {
+            interface $Properties {
+                nonce?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggReveal.$Properties;
         }
 
         interface ISecAggKeys extends cohort.v1.SecAggKeys.$Properties {
@@ -645,6 +754,7 @@ export namespace cohort {
             constructor(properties?: cohort.v1.SecAggKeys.$Properties);
             $unknowns?: Uint8Array[];
             clients: cohort.v1.SecAggClientKeys.$Properties[];
+            reveals: cohort.v1.SecAggRevealed.$Properties[];
             static create(properties: cohort.v1.SecAggKeys.$Shape): cohort.v1.SecAggKeys & cohort.v1.SecAggKeys.$Shape;
             static create(properties?: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggKeys;
             static encode(message: cohort.v1.SecAggKeys.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -655,9 +765,34 @@ export namespace cohort {
         namespace SecAggKeys {
             interface $Properties {
                 clients?: (cohort.v1.SecAggClientKeys.$Properties[]|null);
+                reveals?: (cohort.v1.SecAggRevealed.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggKeys.$Properties;
+        }
+
+        interface ISecAggRevealed extends cohort.v1.SecAggRevealed.$Properties {
+        }
+
+        class SecAggRevealed {
+            constructor(properties?: cohort.v1.SecAggRevealed.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            nonce: Uint8Array;
+            static create(properties: cohort.v1.SecAggRevealed.$Shape): cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape;
+            static create(properties?: cohort.v1.SecAggRevealed.$Properties): cohort.v1.SecAggRevealed;
+            static encode(message: cohort.v1.SecAggRevealed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SecAggRevealed {
+            interface $Properties {
+                name?: (string|null);
+                nonce?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.SecAggRevealed.$Properties;
         }
 
         interface ISecAggClientKeys extends cohort.v1.SecAggClientKeys.$Properties {
@@ -670,7 +805,8 @@ export namespace cohort {
             cPk: Uint8Array;
             sPk: Uint8Array;
             signature: Uint8Array;
-            identityKey: Uint8Array;
+            seedCommit: Uint8Array;
+            maskCommit: Uint8Array;
             static create(properties: cohort.v1.SecAggClientKeys.$Shape): cohort.v1.SecAggClientKeys & cohort.v1.SecAggClientKeys.$Shape;
             static create(properties?: cohort.v1.SecAggClientKeys.$Properties): cohort.v1.SecAggClientKeys;
             static encode(message: cohort.v1.SecAggClientKeys.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -684,7 +820,8 @@ export namespace cohort {
                 cPk?: (Uint8Array|null);
                 sPk?: (Uint8Array|null);
                 signature?: (Uint8Array|null);
-                identityKey?: (Uint8Array|null);
+                seedCommit?: (Uint8Array|null);
+                maskCommit?: (Uint8Array|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggClientKeys.$Properties;
@@ -743,6 +880,7 @@ export namespace cohort {
             constructor(properties?: cohort.v1.SecAggMaskedInput.$Properties);
             $unknowns?: Uint8Array[];
             masked: Uint8Array;
+            rejected: string[];
             static create(properties: cohort.v1.SecAggMaskedInput.$Shape): cohort.v1.SecAggMaskedInput & cohort.v1.SecAggMaskedInput.$Shape;
             static create(properties?: cohort.v1.SecAggMaskedInput.$Properties): cohort.v1.SecAggMaskedInput;
             static encode(message: cohort.v1.SecAggMaskedInput.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -753,6 +891,7 @@ export namespace cohort {
         namespace SecAggMaskedInput {
             interface $Properties {
                 masked?: (Uint8Array|null);
+                rejected?: (string[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggMaskedInput.$Properties;

@@ -50,6 +50,7 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.Challenge.$Properties|null} [challenge] Envelope challenge
              * @property {cohort.v1.Request.$Properties|null} [request] Envelope request
              * @property {cohort.v1.Reply.$Properties|null} [reply] Envelope reply
+             * @property {cohort.v1.RosterUpdate.$Properties|null} [rosterUpdate] Envelope rosterUpdate
              * @property {cohort.v1.SecAggAdvertise.$Properties|null} [secaggAdvertise] Envelope secaggAdvertise
              * @property {cohort.v1.SecAggKeys.$Properties|null} [secaggKeys] Envelope secaggKeys
              * @property {cohort.v1.SecAggShares.$Properties|null} [secaggShares] Envelope secaggShares
@@ -59,8 +60,10 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.SecAggConsistency.$Properties|null} [secaggConsistency] Envelope secaggConsistency
              * @property {cohort.v1.SecAggUnmaskRequest.$Properties|null} [secaggUnmaskRequest] Envelope secaggUnmaskRequest
              * @property {cohort.v1.SecAggUnmask.$Properties|null} [secaggUnmask] Envelope secaggUnmask
+             * @property {cohort.v1.SecAggCommitments.$Properties|null} [secaggCommitments] Envelope secaggCommitments
+             * @property {cohort.v1.SecAggReveal.$Properties|null} [secaggReveal] Envelope secaggReveal
              * @property {cohort.v1.LedgerReceipt.$Properties|null} [ledgerReceipt] Envelope ledgerReceipt
-             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"ledgerReceipt"} [body] Envelope body
+             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt"} [body] Envelope body
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -94,6 +97,7 @@ export const cohort = $root.cohort = (() => {
              *   challenge?: cohort.v1.Challenge.$Shape|null;
              *   request?: cohort.v1.Request.$Shape|null;
              *   reply?: cohort.v1.Reply.$Shape|null;
+             *   rosterUpdate?: cohort.v1.RosterUpdate.$Shape|null;
              *   secaggAdvertise?: cohort.v1.SecAggAdvertise.$Shape|null;
              *   secaggKeys?: cohort.v1.SecAggKeys.$Shape|null;
              *   secaggShares?: cohort.v1.SecAggShares.$Shape|null;
@@ -103,10 +107,12 @@ export const cohort = $root.cohort = (() => {
              *   secaggConsistency?: cohort.v1.SecAggConsistency.$Shape|null;
              *   secaggUnmaskRequest?: cohort.v1.SecAggUnmaskRequest.$Shape|null;
              *   secaggUnmask?: cohort.v1.SecAggUnmask.$Shape|null;
+             *   secaggCommitments?: cohort.v1.SecAggCommitments.$Shape|null;
+             *   secaggReveal?: cohort.v1.SecAggReveal.$Shape|null;
              *   ledgerReceipt?: cohort.v1.LedgerReceipt.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * } & (
-             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "challenge"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge: cohort.v1.Challenge.$Shape; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "request"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request: cohort.v1.Request.$Shape; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "reply"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply: cohort.v1.Reply.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null; ledgerReceipt?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape; ledgerReceipt?: null }|{ body?: "ledgerReceipt"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; ledgerReceipt: cohort.v1.LedgerReceipt.$Shape })
+             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "challenge"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge: cohort.v1.Challenge.$Shape; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "request"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request: cohort.v1.Request.$Shape; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "reply"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply: cohort.v1.Reply.$Shape; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "rosterUpdate"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate: cohort.v1.RosterUpdate.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggCommitments"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments: cohort.v1.SecAggCommitments.$Shape; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggReveal"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal: cohort.v1.SecAggReveal.$Shape; ledgerReceipt?: null }|{ body?: "ledgerReceipt"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt: cohort.v1.LedgerReceipt.$Shape })
              * )} cohort.v1.Envelope.$Shape
              */
 
@@ -278,6 +284,14 @@ export const cohort = $root.cohort = (() => {
             Envelope.prototype.reply = null;
 
             /**
+             * Envelope rosterUpdate.
+             * @member {cohort.v1.RosterUpdate.$Properties|null|undefined} rosterUpdate
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.rosterUpdate = null;
+
+            /**
              * Envelope secaggAdvertise.
              * @member {cohort.v1.SecAggAdvertise.$Properties|null|undefined} secaggAdvertise
              * @memberof cohort.v1.Envelope
@@ -350,6 +364,22 @@ export const cohort = $root.cohort = (() => {
             Envelope.prototype.secaggUnmask = null;
 
             /**
+             * Envelope secaggCommitments.
+             * @member {cohort.v1.SecAggCommitments.$Properties|null|undefined} secaggCommitments
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggCommitments = null;
+
+            /**
+             * Envelope secaggReveal.
+             * @member {cohort.v1.SecAggReveal.$Properties|null|undefined} secaggReveal
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.secaggReveal = null;
+
+            /**
              * Envelope ledgerReceipt.
              * @member {cohort.v1.LedgerReceipt.$Properties|null|undefined} ledgerReceipt
              * @memberof cohort.v1.Envelope
@@ -362,12 +392,12 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * Envelope body.
-             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"ledgerReceipt"|undefined} body
+             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt"|undefined} body
              * @memberof cohort.v1.Envelope
              * @instance
              */
             $Object.defineProperty(Envelope.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error", "challenge", "request", "reply", "secaggAdvertise", "secaggKeys", "secaggShares", "secaggSharesRelay", "secaggMaskedInput", "secaggSurvivors", "secaggConsistency", "secaggUnmaskRequest", "secaggUnmask", "ledgerReceipt"]),
+                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error", "challenge", "request", "reply", "rosterUpdate", "secaggAdvertise", "secaggKeys", "secaggShares", "secaggSharesRelay", "secaggMaskedInput", "secaggSurvivors", "secaggConsistency", "secaggUnmaskRequest", "secaggUnmask", "secaggCommitments", "secaggReveal", "ledgerReceipt"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -441,6 +471,8 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.Request.encode(message.request, writer.uint32(/* id 22, wireType 2 =*/178).fork(), _depth + 1).ldelim();
                 if (message.reply != null && $Object.hasOwnProperty.call(message, "reply"))
                     $root.cohort.v1.Reply.encode(message.reply, writer.uint32(/* id 23, wireType 2 =*/186).fork(), _depth + 1).ldelim();
+                if (message.rosterUpdate != null && $Object.hasOwnProperty.call(message, "rosterUpdate"))
+                    $root.cohort.v1.RosterUpdate.encode(message.rosterUpdate, writer.uint32(/* id 24, wireType 2 =*/194).fork(), _depth + 1).ldelim();
                 if (message.secaggAdvertise != null && $Object.hasOwnProperty.call(message, "secaggAdvertise"))
                     $root.cohort.v1.SecAggAdvertise.encode(message.secaggAdvertise, writer.uint32(/* id 30, wireType 2 =*/242).fork(), _depth + 1).ldelim();
                 if (message.secaggKeys != null && $Object.hasOwnProperty.call(message, "secaggKeys"))
@@ -459,8 +491,12 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.SecAggUnmaskRequest.encode(message.secaggUnmaskRequest, writer.uint32(/* id 37, wireType 2 =*/298).fork(), _depth + 1).ldelim();
                 if (message.secaggUnmask != null && $Object.hasOwnProperty.call(message, "secaggUnmask"))
                     $root.cohort.v1.SecAggUnmask.encode(message.secaggUnmask, writer.uint32(/* id 38, wireType 2 =*/306).fork(), _depth + 1).ldelim();
+                if (message.secaggCommitments != null && $Object.hasOwnProperty.call(message, "secaggCommitments"))
+                    $root.cohort.v1.SecAggCommitments.encode(message.secaggCommitments, writer.uint32(/* id 39, wireType 2 =*/314).fork(), _depth + 1).ldelim();
                 if (message.ledgerReceipt != null && $Object.hasOwnProperty.call(message, "ledgerReceipt"))
                     $root.cohort.v1.LedgerReceipt.encode(message.ledgerReceipt, writer.uint32(/* id 40, wireType 2 =*/322).fork(), _depth + 1).ldelim();
+                if (message.secaggReveal != null && $Object.hasOwnProperty.call(message, "secaggReveal"))
+                    $root.cohort.v1.SecAggReveal.encode(message.secaggReveal, writer.uint32(/* id 41, wireType 2 =*/330).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -648,6 +684,13 @@ export const cohort = $root.cohort = (() => {
                             message.body = "reply";
                             continue;
                         }
+                    case 24: {
+                            if (wireType !== 2)
+                                break;
+                            message.rosterUpdate = $root.cohort.v1.RosterUpdate.decode(reader, reader.size(), $undefined, _depth + 1, message.rosterUpdate);
+                            message.body = "rosterUpdate";
+                            continue;
+                        }
                     case 30: {
                             if (wireType !== 2)
                                 break;
@@ -709,6 +752,20 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             message.secaggUnmask = $root.cohort.v1.SecAggUnmask.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggUnmask);
                             message.body = "secaggUnmask";
+                            continue;
+                        }
+                    case 39: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggCommitments = $root.cohort.v1.SecAggCommitments.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggCommitments);
+                            message.body = "secaggCommitments";
+                            continue;
+                        }
+                    case 41: {
+                            if (wireType !== 2)
+                                break;
+                            message.secaggReveal = $root.cohort.v1.SecAggReveal.decode(reader, reader.size(), $undefined, _depth + 1, message.secaggReveal);
+                            message.body = "secaggReveal";
                             continue;
                         }
                     case 40: {
@@ -1672,6 +1729,7 @@ export const cohort = $root.cohort = (() => {
              * @property {string|null} [coordinatorId] Welcome coordinatorId
              * @property {number|null} [maxFrameBytes] Welcome maxFrameBytes
              * @property {Uint8Array|null} [ledgerKey] Welcome ledgerKey
+             * @property {string|null} [rosterJson] Welcome rosterJson
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1728,6 +1786,14 @@ export const cohort = $root.cohort = (() => {
             Welcome.prototype.ledgerKey = $util.newBuffer([]);
 
             /**
+             * Welcome rosterJson.
+             * @member {string} rosterJson
+             * @memberof cohort.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.rosterJson = "";
+
+            /**
              * Creates a new Welcome instance using the specified properties.
              * @function create
              * @memberof cohort.v1.Welcome
@@ -1765,6 +1831,8 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.maxFrameBytes);
                 if (message.ledgerKey != null && $Object.hasOwnProperty.call(message, "ledgerKey") && message.ledgerKey.length)
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.ledgerKey);
+                if (message.rosterJson != null && $Object.hasOwnProperty.call(message, "rosterJson") && message.rosterJson !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.rosterJson);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1836,6 +1904,15 @@ export const cohort = $root.cohort = (() => {
                                 delete message.ledgerKey;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.rosterJson = value;
+                            else
+                                delete message.rosterJson;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1868,6 +1945,172 @@ export const cohort = $root.cohort = (() => {
             };
 
             return Welcome;
+        })();
+
+        v1.RosterUpdate = (function() {
+
+            /**
+             * Properties of a RosterUpdate.
+             * @typedef {Object} cohort.v1.RosterUpdate.$Properties
+             * @property {string|null} [chainJson] RosterUpdate chainJson
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a RosterUpdate.
+             * @memberof cohort.v1
+             * @interface IRosterUpdate
+             * @augments cohort.v1.RosterUpdate.$Properties
+             * @deprecated Use cohort.v1.RosterUpdate.$Properties instead.
+             */
+
+            /**
+             * Shape of a RosterUpdate.
+             * @typedef {cohort.v1.RosterUpdate.$Properties} cohort.v1.RosterUpdate.$Shape
+             */
+
+            /**
+             * Constructs a new RosterUpdate.
+             * @memberof cohort.v1
+             * @classdesc Represents a RosterUpdate.
+             * @constructor
+             * @param {cohort.v1.RosterUpdate.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const RosterUpdate = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * RosterUpdate chainJson.
+             * @member {string} chainJson
+             * @memberof cohort.v1.RosterUpdate
+             * @instance
+             */
+            RosterUpdate.prototype.chainJson = "";
+
+            /**
+             * Creates a new RosterUpdate instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.RosterUpdate
+             * @static
+             * @param {cohort.v1.RosterUpdate.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.RosterUpdate} RosterUpdate instance
+             * @type {{
+             *   (properties: cohort.v1.RosterUpdate.$Shape): cohort.v1.RosterUpdate & cohort.v1.RosterUpdate.$Shape;
+             *   (properties?: cohort.v1.RosterUpdate.$Properties): cohort.v1.RosterUpdate;
+             * }}
+             */
+            RosterUpdate.create = function(properties) {
+                return new RosterUpdate(properties);
+            };
+
+            /**
+             * Encodes the specified RosterUpdate message. Does not implicitly {@link cohort.v1.RosterUpdate.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.RosterUpdate
+             * @static
+             * @param {cohort.v1.RosterUpdate.$Properties} message RosterUpdate message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RosterUpdate.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.chainJson != null && $Object.hasOwnProperty.call(message, "chainJson") && message.chainJson !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.chainJson);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a RosterUpdate message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.RosterUpdate
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.RosterUpdate & cohort.v1.RosterUpdate.$Shape} RosterUpdate
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RosterUpdate.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.RosterUpdate();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.chainJson = value;
+                            else
+                                delete message.chainJson;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for RosterUpdate
+             * @function getTypeUrl
+             * @memberof cohort.v1.RosterUpdate
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            RosterUpdate.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.RosterUpdate";
+            };
+
+            return RosterUpdate;
         })();
 
         v1.JobOffer = (function() {
@@ -2781,6 +3024,7 @@ export const cohort = $root.cohort = (() => {
              * @property {number|null} [clip] SecureAggregationSpec clip
              * @property {number|null} [dropoutFraction] SecureAggregationSpec dropoutFraction
              * @property {number|null} [corruptFraction] SecureAggregationSpec corruptFraction
+             * @property {number|null} [corruptClients] SecureAggregationSpec corruptClients
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2853,6 +3097,14 @@ export const cohort = $root.cohort = (() => {
             SecureAggregationSpec.prototype.corruptFraction = 0;
 
             /**
+             * SecureAggregationSpec corruptClients.
+             * @member {number} corruptClients
+             * @memberof cohort.v1.SecureAggregationSpec
+             * @instance
+             */
+            SecureAggregationSpec.prototype.corruptClients = 0;
+
+            /**
              * Creates a new SecureAggregationSpec instance using the specified properties.
              * @function create
              * @memberof cohort.v1.SecureAggregationSpec
@@ -2894,6 +3146,8 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 4, wireType 1 =*/33).double(message.dropoutFraction);
                 if (message.corruptFraction != null && $Object.hasOwnProperty.call(message, "corruptFraction") && !$Object.is(message.corruptFraction, 0))
                     writer.uint32(/* id 5, wireType 1 =*/41).double(message.corruptFraction);
+                if (message.corruptClients != null && $Object.hasOwnProperty.call(message, "corruptClients") && message.corruptClients !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.corruptClients);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2981,6 +3235,15 @@ export const cohort = $root.cohort = (() => {
                                 message.corruptFraction = value;
                             else
                                 delete message.corruptFraction;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.corruptClients = value;
+                            else
+                                delete message.corruptClients;
                             continue;
                         }
                     }
@@ -4480,9 +4743,10 @@ export const cohort = $root.cohort = (() => {
              * @property {number|null} [threshold] SecAggParams threshold
              * @property {number|null} [degree] SecAggParams degree
              * @property {number|null} [clip] SecAggParams clip
-             * @property {Uint8Array|null} [graphSeed] SecAggParams graphSeed
              * @property {Array.<string>|null} [participants] SecAggParams participants
              * @property {number|null} [totalExamples] SecAggParams totalExamples
+             * @property {number|null} [attempt] SecAggParams attempt
+             * @property {Uint8Array|null} [rosterHash] SecAggParams rosterHash
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4548,14 +4812,6 @@ export const cohort = $root.cohort = (() => {
             SecAggParams.prototype.clip = 0;
 
             /**
-             * SecAggParams graphSeed.
-             * @member {Uint8Array} graphSeed
-             * @memberof cohort.v1.SecAggParams
-             * @instance
-             */
-            SecAggParams.prototype.graphSeed = $util.newBuffer([]);
-
-            /**
              * SecAggParams participants.
              * @member {Array.<string>} participants
              * @memberof cohort.v1.SecAggParams
@@ -4570,6 +4826,22 @@ export const cohort = $root.cohort = (() => {
              * @instance
              */
             SecAggParams.prototype.totalExamples = 0;
+
+            /**
+             * SecAggParams attempt.
+             * @member {number} attempt
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.attempt = 0;
+
+            /**
+             * SecAggParams rosterHash.
+             * @member {Uint8Array} rosterHash
+             * @memberof cohort.v1.SecAggParams
+             * @instance
+             */
+            SecAggParams.prototype.rosterHash = $util.newBuffer([]);
 
             /**
              * Creates a new SecAggParams instance using the specified properties.
@@ -4611,13 +4883,15 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.degree);
                 if (message.clip != null && $Object.hasOwnProperty.call(message, "clip") && !$Object.is(message.clip, 0))
                     writer.uint32(/* id 4, wireType 1 =*/33).double(message.clip);
-                if (message.graphSeed != null && $Object.hasOwnProperty.call(message, "graphSeed") && message.graphSeed.length)
-                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.graphSeed);
                 if (message.participants != null && message.participants.length)
                     for (let i = 0; i < message.participants.length; ++i)
                         writer.uint32(/* id 6, wireType 2 =*/50).string(message.participants[i]);
                 if (message.totalExamples != null && $Object.hasOwnProperty.call(message, "totalExamples") && message.totalExamples !== 0)
                     writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.totalExamples);
+                if (message.attempt != null && $Object.hasOwnProperty.call(message, "attempt") && message.attempt !== 0)
+                    writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.attempt);
+                if (message.rosterHash != null && $Object.hasOwnProperty.call(message, "rosterHash") && message.rosterHash.length)
+                    writer.uint32(/* id 9, wireType 2 =*/74).bytes(message.rosterHash);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4698,15 +4972,6 @@ export const cohort = $root.cohort = (() => {
                                 delete message.clip;
                             continue;
                         }
-                    case 5: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.bytes()).length)
-                                message.graphSeed = value;
-                            else
-                                delete message.graphSeed;
-                            continue;
-                        }
                     case 6: {
                             if (wireType !== 2)
                                 break;
@@ -4722,6 +4987,24 @@ export const cohort = $root.cohort = (() => {
                                 message.totalExamples = value;
                             else
                                 delete message.totalExamples;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.attempt = value;
+                            else
+                                delete message.attempt;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.rosterHash = value;
+                            else
+                                delete message.rosterHash;
                             continue;
                         }
                     }
@@ -4766,6 +5049,8 @@ export const cohort = $root.cohort = (() => {
              * @property {Uint8Array|null} [cPk] SecAggAdvertise cPk
              * @property {Uint8Array|null} [sPk] SecAggAdvertise sPk
              * @property {Uint8Array|null} [signature] SecAggAdvertise signature
+             * @property {Uint8Array|null} [seedCommit] SecAggAdvertise seedCommit
+             * @property {Uint8Array|null} [maskCommit] SecAggAdvertise maskCommit
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4822,6 +5107,22 @@ export const cohort = $root.cohort = (() => {
             SecAggAdvertise.prototype.signature = $util.newBuffer([]);
 
             /**
+             * SecAggAdvertise seedCommit.
+             * @member {Uint8Array} seedCommit
+             * @memberof cohort.v1.SecAggAdvertise
+             * @instance
+             */
+            SecAggAdvertise.prototype.seedCommit = $util.newBuffer([]);
+
+            /**
+             * SecAggAdvertise maskCommit.
+             * @member {Uint8Array} maskCommit
+             * @memberof cohort.v1.SecAggAdvertise
+             * @instance
+             */
+            SecAggAdvertise.prototype.maskCommit = $util.newBuffer([]);
+
+            /**
              * Creates a new SecAggAdvertise instance using the specified properties.
              * @function create
              * @memberof cohort.v1.SecAggAdvertise
@@ -4859,6 +5160,10 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.sPk);
                 if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.signature);
+                if (message.seedCommit != null && $Object.hasOwnProperty.call(message, "seedCommit") && message.seedCommit.length)
+                    writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.seedCommit);
+                if (message.maskCommit != null && $Object.hasOwnProperty.call(message, "maskCommit") && message.maskCommit.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.maskCommit);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4930,6 +5235,24 @@ export const cohort = $root.cohort = (() => {
                                 delete message.signature;
                             continue;
                         }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.seedCommit = value;
+                            else
+                                delete message.seedCommit;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.maskCommit = value;
+                            else
+                                delete message.maskCommit;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4964,12 +5287,532 @@ export const cohort = $root.cohort = (() => {
             return SecAggAdvertise;
         })();
 
+        v1.SecAggCommitments = (function() {
+
+            /**
+             * Properties of a SecAggCommitments.
+             * @typedef {Object} cohort.v1.SecAggCommitments.$Properties
+             * @property {Array.<cohort.v1.SecAggCommitment.$Properties>|null} [commitments] SecAggCommitments commitments
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggCommitments.
+             * @memberof cohort.v1
+             * @interface ISecAggCommitments
+             * @augments cohort.v1.SecAggCommitments.$Properties
+             * @deprecated Use cohort.v1.SecAggCommitments.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggCommitments.
+             * @typedef {cohort.v1.SecAggCommitments.$Properties} cohort.v1.SecAggCommitments.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggCommitments.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggCommitments.
+             * @constructor
+             * @param {cohort.v1.SecAggCommitments.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggCommitments = function (properties) {
+                this.commitments = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggCommitments commitments.
+             * @member {Array.<cohort.v1.SecAggCommitment.$Properties>} commitments
+             * @memberof cohort.v1.SecAggCommitments
+             * @instance
+             */
+            SecAggCommitments.prototype.commitments = $util.emptyArray;
+
+            /**
+             * Creates a new SecAggCommitments instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggCommitments
+             * @static
+             * @param {cohort.v1.SecAggCommitments.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggCommitments} SecAggCommitments instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggCommitments.$Shape): cohort.v1.SecAggCommitments & cohort.v1.SecAggCommitments.$Shape;
+             *   (properties?: cohort.v1.SecAggCommitments.$Properties): cohort.v1.SecAggCommitments;
+             * }}
+             */
+            SecAggCommitments.create = function(properties) {
+                return new SecAggCommitments(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggCommitments message. Does not implicitly {@link cohort.v1.SecAggCommitments.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggCommitments
+             * @static
+             * @param {cohort.v1.SecAggCommitments.$Properties} message SecAggCommitments message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggCommitments.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.commitments != null && message.commitments.length)
+                    for (let i = 0; i < message.commitments.length; ++i)
+                        $root.cohort.v1.SecAggCommitment.encode(message.commitments[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggCommitments message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggCommitments
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggCommitments & cohort.v1.SecAggCommitments.$Shape} SecAggCommitments
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggCommitments.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggCommitments();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.commitments && message.commitments.length))
+                                message.commitments = [];
+                            message.commitments.push($root.cohort.v1.SecAggCommitment.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggCommitments
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggCommitments
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggCommitments.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggCommitments";
+            };
+
+            return SecAggCommitments;
+        })();
+
+        v1.SecAggCommitment = (function() {
+
+            /**
+             * Properties of a SecAggCommitment.
+             * @typedef {Object} cohort.v1.SecAggCommitment.$Properties
+             * @property {string|null} [name] SecAggCommitment name
+             * @property {Uint8Array|null} [commit] SecAggCommitment commit
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggCommitment.
+             * @memberof cohort.v1
+             * @interface ISecAggCommitment
+             * @augments cohort.v1.SecAggCommitment.$Properties
+             * @deprecated Use cohort.v1.SecAggCommitment.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggCommitment.
+             * @typedef {cohort.v1.SecAggCommitment.$Properties} cohort.v1.SecAggCommitment.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggCommitment.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggCommitment.
+             * @constructor
+             * @param {cohort.v1.SecAggCommitment.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggCommitment = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggCommitment name.
+             * @member {string} name
+             * @memberof cohort.v1.SecAggCommitment
+             * @instance
+             */
+            SecAggCommitment.prototype.name = "";
+
+            /**
+             * SecAggCommitment commit.
+             * @member {Uint8Array} commit
+             * @memberof cohort.v1.SecAggCommitment
+             * @instance
+             */
+            SecAggCommitment.prototype.commit = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggCommitment instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggCommitment
+             * @static
+             * @param {cohort.v1.SecAggCommitment.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggCommitment} SecAggCommitment instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggCommitment.$Shape): cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape;
+             *   (properties?: cohort.v1.SecAggCommitment.$Properties): cohort.v1.SecAggCommitment;
+             * }}
+             */
+            SecAggCommitment.create = function(properties) {
+                return new SecAggCommitment(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggCommitment message. Does not implicitly {@link cohort.v1.SecAggCommitment.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggCommitment
+             * @static
+             * @param {cohort.v1.SecAggCommitment.$Properties} message SecAggCommitment message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggCommitment.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.commit != null && $Object.hasOwnProperty.call(message, "commit") && message.commit.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.commit);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggCommitment message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggCommitment
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape} SecAggCommitment
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggCommitment.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggCommitment();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.commit = value;
+                            else
+                                delete message.commit;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggCommitment
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggCommitment
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggCommitment.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggCommitment";
+            };
+
+            return SecAggCommitment;
+        })();
+
+        v1.SecAggReveal = (function() {
+
+            /**
+             * Properties of a SecAggReveal.
+             * @typedef {Object} cohort.v1.SecAggReveal.$Properties
+             * @property {Uint8Array|null} [nonce] SecAggReveal nonce
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggReveal.
+             * @memberof cohort.v1
+             * @interface ISecAggReveal
+             * @augments cohort.v1.SecAggReveal.$Properties
+             * @deprecated Use cohort.v1.SecAggReveal.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggReveal.
+             * @typedef {cohort.v1.SecAggReveal.$Properties} cohort.v1.SecAggReveal.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggReveal.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggReveal.
+             * @constructor
+             * @param {cohort.v1.SecAggReveal.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggReveal = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggReveal nonce.
+             * @member {Uint8Array} nonce
+             * @memberof cohort.v1.SecAggReveal
+             * @instance
+             */
+            SecAggReveal.prototype.nonce = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggReveal instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggReveal
+             * @static
+             * @param {cohort.v1.SecAggReveal.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggReveal} SecAggReveal instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggReveal.$Shape): cohort.v1.SecAggReveal & cohort.v1.SecAggReveal.$Shape;
+             *   (properties?: cohort.v1.SecAggReveal.$Properties): cohort.v1.SecAggReveal;
+             * }}
+             */
+            SecAggReveal.create = function(properties) {
+                return new SecAggReveal(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggReveal message. Does not implicitly {@link cohort.v1.SecAggReveal.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggReveal
+             * @static
+             * @param {cohort.v1.SecAggReveal.$Properties} message SecAggReveal message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggReveal.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.nonce);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggReveal message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggReveal
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggReveal & cohort.v1.SecAggReveal.$Shape} SecAggReveal
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggReveal.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggReveal();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.nonce = value;
+                            else
+                                delete message.nonce;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggReveal
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggReveal
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggReveal.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggReveal";
+            };
+
+            return SecAggReveal;
+        })();
+
         v1.SecAggKeys = (function() {
 
             /**
              * Properties of a SecAggKeys.
              * @typedef {Object} cohort.v1.SecAggKeys.$Properties
              * @property {Array.<cohort.v1.SecAggClientKeys.$Properties>|null} [clients] SecAggKeys clients
+             * @property {Array.<cohort.v1.SecAggRevealed.$Properties>|null} [reveals] SecAggKeys reveals
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4996,6 +5839,7 @@ export const cohort = $root.cohort = (() => {
              */
             const SecAggKeys = function (properties) {
                 this.clients = [];
+                this.reveals = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -5009,6 +5853,14 @@ export const cohort = $root.cohort = (() => {
              * @instance
              */
             SecAggKeys.prototype.clients = $util.emptyArray;
+
+            /**
+             * SecAggKeys reveals.
+             * @member {Array.<cohort.v1.SecAggRevealed.$Properties>} reveals
+             * @memberof cohort.v1.SecAggKeys
+             * @instance
+             */
+            SecAggKeys.prototype.reveals = $util.emptyArray;
 
             /**
              * Creates a new SecAggKeys instance using the specified properties.
@@ -5045,6 +5897,9 @@ export const cohort = $root.cohort = (() => {
                 if (message.clients != null && message.clients.length)
                     for (let i = 0; i < message.clients.length; ++i)
                         $root.cohort.v1.SecAggClientKeys.encode(message.clients[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.reveals != null && message.reveals.length)
+                    for (let i = 0; i < message.reveals.length; ++i)
+                        $root.cohort.v1.SecAggRevealed.encode(message.reveals[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5097,6 +5952,14 @@ export const cohort = $root.cohort = (() => {
                             message.clients.push($root.cohort.v1.SecAggClientKeys.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.reveals && message.reveals.length))
+                                message.reveals = [];
+                            message.reveals.push($root.cohort.v1.SecAggRevealed.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -5131,6 +5994,192 @@ export const cohort = $root.cohort = (() => {
             return SecAggKeys;
         })();
 
+        v1.SecAggRevealed = (function() {
+
+            /**
+             * Properties of a SecAggRevealed.
+             * @typedef {Object} cohort.v1.SecAggRevealed.$Properties
+             * @property {string|null} [name] SecAggRevealed name
+             * @property {Uint8Array|null} [nonce] SecAggRevealed nonce
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a SecAggRevealed.
+             * @memberof cohort.v1
+             * @interface ISecAggRevealed
+             * @augments cohort.v1.SecAggRevealed.$Properties
+             * @deprecated Use cohort.v1.SecAggRevealed.$Properties instead.
+             */
+
+            /**
+             * Shape of a SecAggRevealed.
+             * @typedef {cohort.v1.SecAggRevealed.$Properties} cohort.v1.SecAggRevealed.$Shape
+             */
+
+            /**
+             * Constructs a new SecAggRevealed.
+             * @memberof cohort.v1
+             * @classdesc Represents a SecAggRevealed.
+             * @constructor
+             * @param {cohort.v1.SecAggRevealed.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const SecAggRevealed = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * SecAggRevealed name.
+             * @member {string} name
+             * @memberof cohort.v1.SecAggRevealed
+             * @instance
+             */
+            SecAggRevealed.prototype.name = "";
+
+            /**
+             * SecAggRevealed nonce.
+             * @member {Uint8Array} nonce
+             * @memberof cohort.v1.SecAggRevealed
+             * @instance
+             */
+            SecAggRevealed.prototype.nonce = $util.newBuffer([]);
+
+            /**
+             * Creates a new SecAggRevealed instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.SecAggRevealed
+             * @static
+             * @param {cohort.v1.SecAggRevealed.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.SecAggRevealed} SecAggRevealed instance
+             * @type {{
+             *   (properties: cohort.v1.SecAggRevealed.$Shape): cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape;
+             *   (properties?: cohort.v1.SecAggRevealed.$Properties): cohort.v1.SecAggRevealed;
+             * }}
+             */
+            SecAggRevealed.create = function(properties) {
+                return new SecAggRevealed(properties);
+            };
+
+            /**
+             * Encodes the specified SecAggRevealed message. Does not implicitly {@link cohort.v1.SecAggRevealed.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.SecAggRevealed
+             * @static
+             * @param {cohort.v1.SecAggRevealed.$Properties} message SecAggRevealed message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            SecAggRevealed.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.nonce);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a SecAggRevealed message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.SecAggRevealed
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape} SecAggRevealed
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            SecAggRevealed.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.SecAggRevealed();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.nonce = value;
+                            else
+                                delete message.nonce;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for SecAggRevealed
+             * @function getTypeUrl
+             * @memberof cohort.v1.SecAggRevealed
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            SecAggRevealed.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.SecAggRevealed";
+            };
+
+            return SecAggRevealed;
+        })();
+
         v1.SecAggClientKeys = (function() {
 
             /**
@@ -5140,7 +6189,8 @@ export const cohort = $root.cohort = (() => {
              * @property {Uint8Array|null} [cPk] SecAggClientKeys cPk
              * @property {Uint8Array|null} [sPk] SecAggClientKeys sPk
              * @property {Uint8Array|null} [signature] SecAggClientKeys signature
-             * @property {Uint8Array|null} [identityKey] SecAggClientKeys identityKey
+             * @property {Uint8Array|null} [seedCommit] SecAggClientKeys seedCommit
+             * @property {Uint8Array|null} [maskCommit] SecAggClientKeys maskCommit
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -5205,12 +6255,20 @@ export const cohort = $root.cohort = (() => {
             SecAggClientKeys.prototype.signature = $util.newBuffer([]);
 
             /**
-             * SecAggClientKeys identityKey.
-             * @member {Uint8Array} identityKey
+             * SecAggClientKeys seedCommit.
+             * @member {Uint8Array} seedCommit
              * @memberof cohort.v1.SecAggClientKeys
              * @instance
              */
-            SecAggClientKeys.prototype.identityKey = $util.newBuffer([]);
+            SecAggClientKeys.prototype.seedCommit = $util.newBuffer([]);
+
+            /**
+             * SecAggClientKeys maskCommit.
+             * @member {Uint8Array} maskCommit
+             * @memberof cohort.v1.SecAggClientKeys
+             * @instance
+             */
+            SecAggClientKeys.prototype.maskCommit = $util.newBuffer([]);
 
             /**
              * Creates a new SecAggClientKeys instance using the specified properties.
@@ -5252,8 +6310,10 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.sPk);
                 if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
                     writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.signature);
-                if (message.identityKey != null && $Object.hasOwnProperty.call(message, "identityKey") && message.identityKey.length)
-                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.identityKey);
+                if (message.seedCommit != null && $Object.hasOwnProperty.call(message, "seedCommit") && message.seedCommit.length)
+                    writer.uint32(/* id 6, wireType 2 =*/50).bytes(message.seedCommit);
+                if (message.maskCommit != null && $Object.hasOwnProperty.call(message, "maskCommit") && message.maskCommit.length)
+                    writer.uint32(/* id 7, wireType 2 =*/58).bytes(message.maskCommit);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5334,13 +6394,22 @@ export const cohort = $root.cohort = (() => {
                                 delete message.signature;
                             continue;
                         }
-                    case 5: {
+                    case 6: {
                             if (wireType !== 2)
                                 break;
                             if ((value = reader.bytes()).length)
-                                message.identityKey = value;
+                                message.seedCommit = value;
                             else
-                                delete message.identityKey;
+                                delete message.seedCommit;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.maskCommit = value;
+                            else
+                                delete message.maskCommit;
                             continue;
                         }
                     }
@@ -5736,6 +6805,7 @@ export const cohort = $root.cohort = (() => {
              * Properties of a SecAggMaskedInput.
              * @typedef {Object} cohort.v1.SecAggMaskedInput.$Properties
              * @property {Uint8Array|null} [masked] SecAggMaskedInput masked
+             * @property {Array.<string>|null} [rejected] SecAggMaskedInput rejected
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -5761,6 +6831,7 @@ export const cohort = $root.cohort = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const SecAggMaskedInput = function (properties) {
+                this.rejected = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -5774,6 +6845,14 @@ export const cohort = $root.cohort = (() => {
              * @instance
              */
             SecAggMaskedInput.prototype.masked = $util.newBuffer([]);
+
+            /**
+             * SecAggMaskedInput rejected.
+             * @member {Array.<string>} rejected
+             * @memberof cohort.v1.SecAggMaskedInput
+             * @instance
+             */
+            SecAggMaskedInput.prototype.rejected = $util.emptyArray;
 
             /**
              * Creates a new SecAggMaskedInput instance using the specified properties.
@@ -5809,6 +6888,9 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.masked != null && $Object.hasOwnProperty.call(message, "masked") && message.masked.length)
                     writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.masked);
+                if (message.rejected != null && message.rejected.length)
+                    for (let i = 0; i < message.rejected.length; ++i)
+                        writer.uint32(/* id 2, wireType 2 =*/18).string(message.rejected[i]);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5860,6 +6942,14 @@ export const cohort = $root.cohort = (() => {
                                 message.masked = value;
                             else
                                 delete message.masked;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.rejected && message.rejected.length))
+                                message.rejected = [];
+                            message.rejected.push(reader.stringVerify());
                             continue;
                         }
                     }

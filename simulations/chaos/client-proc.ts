@@ -4,19 +4,20 @@
  * file, on a seeded synthetic table. With --crash-before R:PHASE it SIGKILLs
  * itself just before that secure-aggregation phase of round R; --clock-skew-ms
  * runs its handshake clock ahead. Usage (by simulations/chaos/run.ts):
- *   node --import tsx simulations/chaos/client-proc.ts --coordinator URL --name N --key F --state F --data-seed S [--crash-before R:PHASE] [--clock-skew-ms MS]
+ *   node --import tsx simulations/chaos/client-proc.ts --coordinator URL --name N --key F --roster F --state F --data-seed S [--crash-before R:PHASE] [--clock-skew-ms MS]
  */
 import { parseArgs } from 'node:util';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { readIdentityKey } from '../../client/keys.ts';
+import { readRosterFile } from '../../client/roster-file.ts';
 import { chaosDataset } from './data.ts';
 import { createLogger } from '../../core/log.ts';
 import { loadTf } from '../../client/trainer/index.ts';
 
 const { values } = parseArgs({
   options: {
-    coordinator: { type: 'string' }, name: { type: 'string' }, key: { type: 'string' }, state: { type: 'string' },
+    coordinator: { type: 'string' }, name: { type: 'string' }, key: { type: 'string' }, roster: { type: 'string' }, state: { type: 'string' },
     'data-seed': { type: 'string' }, 'crash-before': { type: 'string' }, 'clock-skew-ms': { type: 'string', default: '0' },
   },
 });
@@ -30,7 +31,7 @@ state.budget.setBudget(dataset.schemaId, { epsilon: 100, delta: 1e-5, accountant
 const log = createLogger({ level: 'info', destination: process.stderr });
 await loadTf(log); // before connecting, as `cohort client start` does: the first round must not wait for it
 const daemon = new ClientDaemon({ log,
-  coordinatorUrl: values.coordinator!, name: values.name!, dataset, identity: readIdentityKey(values.key!),
+  coordinatorUrl: values.coordinator!, name: values.name!, dataset, identity: readIdentityKey(values.key!), roster: readRosterFile(values.roster!),
   budget: state.budget, ledger: state.ledger, outputs: state.outputs,
   backoffMinMs: 100, backoffMaxMs: 1_000,
   clock: () => Date.now() + skew,

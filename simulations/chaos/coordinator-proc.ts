@@ -4,14 +4,15 @@
  * JSON lines on stdout for the harness. With --kill-before-commit R it
  * SIGKILLs itself after aggregating round R and before committing it, as a
  * power cut would. Usage (by simulations/chaos/run.ts):
- *   node --import tsx simulations/chaos/coordinator-proc.ts --db F --port N --enrol F.json [--job F] [--kill-before-commit R]
+ *   node --import tsx simulations/chaos/coordinator-proc.ts --db F --port N --enrol F.json --roster F.json [--job F] [--kill-before-commit R]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { createLogger } from '../../core/log.ts';
+import { readRosterFile } from '../../client/roster-file.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, enrol: { type: 'string' }, job: { type: 'string' }, 'kill-before-commit': { type: 'string' } } });
+const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' }, job: { type: 'string' }, 'kill-before-commit': { type: 'string' } } });
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const killAt = values['kill-before-commit'] ? Number(values['kill-before-commit']) : null;
 
@@ -19,6 +20,8 @@ const coordinator = new Coordinator({
   dbPath: values.db!,
   port: Number(values.port),
   requireEnrolment: true,
+  // Published on the first start; a restart finds the same chain in its database and adds nothing.
+  roster: readRosterFile(values.roster!),
   log: createLogger({ level: 'info', destination: process.stderr }),
   beforeCommit: ({ round }) => {
     if (round === killAt) {

@@ -19,7 +19,8 @@ import { CohortError } from '../../core/errors.ts';
 import { roundMechanism } from '../../core/job/privacy.ts';
 import { accountSpend } from '../../core/privacy/spend.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { simulatedNetwork } from '../network.ts';
+import { writeRosterFile } from '../../client/roster-file.ts';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
@@ -139,10 +140,13 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   mkdirSync(dir, { recursive: true });
   const say = o.onEvent ?? (() => undefined);
 
-  // Identities enrolled before the coordinator first starts; keys on disk, 0600.
+  // Identities enrolled before the coordinator first starts; keys on disk, 0600; the roster they all signed beside them.
   const keyFile = (c: string) => join(dir, `${c}.key`);
   const stateFile = (c: string) => join(dir, `${c}-state.db`);
-  const enrol = names.map((c) => ({ name: c, publicKey: Buffer.from(writeIdentityKey(keyFile(c), ed25519KeyPair()).publicKey).toString('hex') }));
+  const net = simulatedNetwork(names, 'chaos');
+  const rosterFile = join(dir, 'roster.json');
+  writeRosterFile(rosterFile, net.chain, 'create');
+  const enrol = names.map((c) => ({ name: c, publicKey: Buffer.from(writeIdentityKey(keyFile(c), net.identity(c)).publicKey).toString('hex') }));
   writeFileSync(join(dir, 'enrol.json'), JSON.stringify(enrol));
   writeFileSync(join(dir, 'job.json'), JSON.stringify(syntheticJob({
     name: 'chaos', rounds, seed, minClients: n - 3, targetClients: n, roundTimeoutMs: 15_000, joinWaitMs: 3_000,
@@ -171,7 +175,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   let coordinator: Proc;
   const startCoordinator = (first: boolean) => {
     const kill = notFired((f) => f.kind === 'coordinator-kill')[0];
-    const args = ['--db', db, '--port', String(port), '--enrol', join(dir, 'enrol.json'), ...(first ? ['--job', join(dir, 'job.json')] : []),
+    const args = ['--db', db, '--port', String(port), '--enrol', join(dir, 'enrol.json'), '--roster', rosterFile, ...(first ? ['--job', join(dir, 'job.json')] : []),
       ...(kill && kill.kind === 'coordinator-kill' ? ['--kill-before-commit', String(kill.round)] : [])];
     coordinator = new Proc(here('./coordinator-proc.ts'), args, log('coordinator'), onCoordinatorEvent);
     void coordinator.exited.then(({ signal }) => {
@@ -208,7 +212,7 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
     const crash = notFired((f) => f.kind === 'client-crash' && f.client === c && f.round > completed)
       .sort((a, b) => (a as { round: number }).round - (b as { round: number }).round)[0] as (Extract<Fault, { kind: 'client-crash' }> & { fired: boolean }) | undefined;
     const skew = plan.find((f): f is Extract<Fault, { kind: 'clock-skew' }> => f.kind === 'clock-skew' && f.client === c);
-    const args = ['--coordinator', `ws://127.0.0.1:${String(linkPorts.get(c))}`, '--name', c, '--key', keyFile(c), '--state', stateFile(c), '--data-seed', String(seed * 1000 + i),
+    const args = ['--coordinator', `ws://127.0.0.1:${String(linkPorts.get(c))}`, '--name', c, '--key', keyFile(c), '--roster', rosterFile, '--state', stateFile(c), '--data-seed', String(seed * 1000 + i),
       ...(crash ? ['--crash-before', `${crash.round}:${crash.phase}`] : []), ...(skew ? ['--clock-skew-ms', String(skew.skewMs)] : [])];
     const p = new Proc(here('./client-proc.ts'), args, log(c), (e) => {
       if (e['event'] === 'crashing' && crash) {

@@ -16,7 +16,7 @@ import { CohortError } from '../../core/errors.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
 import { pooledMetrics, type Metrics } from '../../core/metrics.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { simulatedNetwork } from '../network.ts';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
@@ -90,16 +90,17 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
   }
 
   const dbPath = join(dir, 'coordinator.db');
-  const coordinator = new Coordinator({ dbPath, log, port: 0 });
-  const port = await coordinator.listen();
   const names = written.hospitals.map((h) => h.name);
+  const net = simulatedNetwork(names, 'synthetic-ehr');
+  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
+  const port = await coordinator.listen();
   const states = names.map((name, i) => {
     const st = openHospitalState(join(written.hospitals[i]!.dir, 'state.db'));
     st.budget.setBudget(data[i]!.schemaId, { epsilon: 10, delta: 1e-5, accountant: 'pld' });
     return st;
   });
   const clients = names.map((name, i) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: data[i]!, log, identity: ed25519KeyPair(),
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: data[i]!, log, identity: net.identity(name), roster: net.chain,
     budget: states[i]!.budget, ledger: states[i]!.ledger, outputs: states[i]!.outputs,
   }));
   try {

@@ -13,7 +13,7 @@ import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, jobSpecToWire, tensorOf, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
-import { resolvePrivacy } from '../../core/job/privacy.ts';
+import { resolveJob } from '../../core/job/privacy.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { until } from '../helpers/until.ts';
@@ -25,10 +25,10 @@ afterAll(async () => {
 
 describe('a coordinator replaying rounds', () => {
   it('gets round 1 refused once round 2 was trained, and the hospital is charged once per round', async () => {
-    const spec = resolvePrivacy(parseJobSpec(syntheticJob({
+    const spec = resolveJob(parseJobSpec(syntheticJob({
       rounds: 3, secureAggregation: { enabled: false },
       privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
-    })));
+    })), 1);
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise((r) => wss.once('listening', r));
     cleanups.push(() => new Promise((r) => wss.close(r)));

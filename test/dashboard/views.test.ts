@@ -89,7 +89,7 @@ describe('privacyView', () => {
 describe('dropouts per phase', () => {
   // Phase counts of a secure round only ever shrink: survivors of a phase are a subset of the previous one's.
   const chain = fc.integer({ min: 1, max: 40 }).chain((n) =>
-    fc.array(fc.nat(), { minLength: 5, maxLength: 5 }).map((cuts) => {
+    fc.array(fc.nat(), { minLength: 6, maxLength: 6 }).map((cuts) => {
       let left = n;
       const counts = cuts.map((c) => (left = Math.max(0, left - (c % 4))));
       return { n, counts };
@@ -97,8 +97,8 @@ describe('dropouts per phase', () => {
 
   it('a secure round loses in each phase what the previous phase counted more; the losses add up to participants less unmask', () => {
     fc.assert(fc.property(chain, ({ n, counts }) => {
-      const [advertise, share, masked, consistency, unmask] = counts as [number, number, number, number, number];
-      const d = roundDropouts({ participants: Array.from({ length: n }, (_, i) => `h${i}`), dropped: [], phaseCounts: { advertise, share, masked, consistency, unmask } });
+      const [advertise, reveal, share, masked, consistency, unmask] = counts as [number, number, number, number, number, number];
+      const d = roundDropouts({ participants: Array.from({ length: n }, (_, i) => `h${i}`), dropped: [], phaseCounts: { advertise, reveal, share, masked, consistency, unmask } });
       expect(d.update).toBe(0);
       expect(d.advertise).toBe(n - advertise);
       expect(d.unmask).toBe(consistency - unmask);
@@ -113,9 +113,9 @@ describe('dropouts per phase', () => {
   it('the hospitals view counts rounds and dropouts per hospital, including hospitals never connected', () => {
     const v = hospitalsView(
       [{ name: 'a', connected: true, connectedAt: 5, lastSeen: 9 }, { name: 'z', connected: false, connectedAt: null, lastSeen: null }],
-      [round(1, { dropped: ['b'] }), round(2, { participants: ['a', 'b', 'c'], phaseCounts: { advertise: 3, share: 3, masked: 2, consistency: 2, unmask: 2 }, dropped: ['c'] })],
+      [round(1, { dropped: ['b'] }), round(2, { participants: ['a', 'b', 'c'], phaseCounts: { advertise: 3, reveal: 3, share: 3, masked: 2, consistency: 2, unmask: 2 }, dropped: ['c'] })],
     );
     expect(v.hospitals.map((h) => [h.name, h.connected, h.rounds, h.dropped])).toEqual([['a', true, 2, 0], ['b', false, 2, 1], ['c', false, 1, 1], ['z', false, 0, 0]]);
-    expect(v.dropoutsByPhase).toEqual({ update: 1, advertise: 0, share: 0, masked: 1, consistency: 0, unmask: 0 });
+    expect(v.dropoutsByPhase).toEqual({ update: 1, advertise: 0, reveal: 0, share: 0, masked: 1, consistency: 0, unmask: 0 });
   });
 });

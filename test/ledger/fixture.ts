@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
-import { resolvePrivacy, roundMechanism, stepsPerRound } from '../../core/job/privacy.ts';
+import { resolveJob, roundMechanism, stepsPerRound } from '../../core/job/privacy.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
 import type { Mechanism } from '../../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
@@ -34,16 +34,16 @@ export interface Fixture {
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export const recordSpec = (): JobSpec => resolvePrivacy(parseJobSpec({
+export const recordSpec = (): JobSpec => resolveJob(parseJobSpec({
   name: 'record-job', model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', rounds: 20, minClients: 2,
   local: { epochs: 1, batchSize: 8, learningRate: 0.1, maxSteps: 5 },
   privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.05, noiseMultiplier: 1.2, accountant: 'pld' },
-}));
+}), HOSPITALS.length);
 
-export const hospitalSpec = (): JobSpec => resolvePrivacy(parseJobSpec({
+export const hospitalSpec = (): JobSpec => resolveJob(parseJobSpec({
   name: 'hospital-job', model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', rounds: 3, minClients: 3,
   privacy: { unit: 'hospital', epsilon: 6, delta: 1e-5, clip: 1 },
-}));
+}), HOSPITALS.length);
 
 /** Who is in each round's released sum (participants are all four). */
 function survivorsOf(job: 'record' | 'hospital', round: number): string[] {

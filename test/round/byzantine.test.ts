@@ -8,20 +8,21 @@ import { describe, it, expect } from 'vitest';
 import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../core/round/job.ts';
 import { jobDriver } from './job-driver.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
-import { openSession, ed25519KeyPair, ddgSumNormBound, type Session } from '../../core/secagg/index.ts';
+import { openSession, ddgSumNormBound, type Session } from '../../core/secagg/index.ts';
 import { secureInput } from '../../core/round/secure-input.ts';
-import { resolvePrivacy, ddgPlan } from '../../core/job/privacy.ts';
+import { resolveJob, ddgPlan } from '../../core/job/privacy.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 import { scaleFor } from '../../core/secagg/quantize.ts';
 import { addInto } from '../../core/secagg/ring.ts';
 import { ddgEncode } from '../../core/secagg/ddg-encode.ts';
 import { errorCode } from '../helpers/errors.ts';
 
-const spec = parseJobSpec({
+const names = ['a', 'b', 'c', 'd'];
+const net = simulatedNetwork(names);
+const spec = resolveJob(parseJobSpec({
   name: 's', model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['a', 'b'], label: 'y',
   rounds: 1, minClients: 3, targetClients: 4, roundTimeoutMs: 1000, strategy: { name: 'fedavg' },
-});
-const names = ['a', 'b', 'c', 'd'];
-const ids = new Map(names.map((n) => [n, ed25519KeyPair()]));
+}), names.length);
 const BITS = 32;
 const CLIP = spec.secureAggregation.clip;
 const word = (v: number) => ((v % 2 ** BITS) + 2 ** BITS) % 2 ** BITS;
@@ -45,12 +46,13 @@ function play({ jobSpec = spec, declared = {}, deltas = honest, silent, attack }
   const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
   const codec = secureInput(jobSpec);
   let now = 0;
-  const { deliver, log, rejected } = jobDriver(m, codec, ids, (to, session) => {
+  const { deliver, log, rejected } = jobDriver(m, jobSpec, net, (to) => {
     if (to === silent) return null;
-    const encode = (delta: number[], n: number) => codec.encode(session, Float32Array.from(delta), n, 0.5);
-    return to === 'd' ? attack(session, encode) : encode(deltas.get(to)!, declared[to] ?? 10);
+    if (to === 'd') return { words: (session, seed) => attack(session, (delta, n) => codec.encode(session, seed, Float32Array.from(delta), n, 0.5)) };
+    return { delta: Float32Array.from(deltas.get(to)!), numExamples: declared[to] ?? 10, loss: 0.5 };
   }, () => now);
-  for (const n of names) deliver(m.clientJoined(n, now, { identityKey: ids.get(n)!.publicKey, numTrain: declared[n] ?? 10 }));
+  m.useRoster(net.head, now);
+  for (const n of names) deliver(m.clientJoined(n, now, { identityKey: net.identity(n).publicKey, numTrain: declared[n] ?? 10 }));
   // The silent hospital misses each attempt's masked-input deadline.
   for (let k = 0; silent && k < MAX_ROUND_ATTEMPTS && !m.finished && m.completedRounds === 0; k++) {
     now += 5000;
@@ -138,7 +140,7 @@ describe('one malicious hospital, per-coordinate codec', () => {
 });
 
 describe('one malicious hospital, hospital-level DP (distributed discrete Gaussian)', () => {
-  const dp = resolvePrivacy(parseJobSpec({ ...spec, privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 } }));
+  const dp = resolveJob(parseJobSpec({ ...spec, privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 } }), names.length);
   const plan = ddgPlan(dp);
 
   it('an update far past its clip fails the round and leaves the weights unchanged', () => {
@@ -151,8 +153,9 @@ describe('one malicious hospital, hospital-level DP (distributed discrete Gaussi
 
   it('the worst accepted input moves the decoded sum by at most γ·(bound(m) + bound(m − 1)) in L2', () => {
     const codec = secureInput(dp);
-    const session = openSession({ jobId: 'j', round: 1, bits: BITS, threshold: 3, degree: 3, clip: CLIP, graphSeed: new Uint8Array(32).fill(3), participants: names, totalExamples: 40, vectorLength: codec.vectorLength });
-    const honestWords = [...honest.values()].map((u) => ddgEncode(Float64Array.from(u), plan, session.graphSeed));
+    const session = openSession({ jobId: 'j', round: 1, attempt: 1, bits: BITS, threshold: 3, degree: 3, clip: CLIP, participants: names, totalExamples: 40, vectorLength: codec.vectorLength, rosterHash: net.head.hashBytes });
+    const seed = new Uint8Array(32).fill(3);
+    const honestWords = [...honest.values()].map((u) => ddgEncode(Float64Array.from(u), plan, seed));
     const h = new Uint32Array(plan.paddedDim);
     for (const x of honestWords) addInto(h, x, BITS);
     const centred = (v: number) => (v >= 2 ** 31 ? v - 2 ** 32 : v);
@@ -164,13 +167,13 @@ describe('one malicious hospital, hospital-level DP (distributed discrete Gaussi
       const sum = Uint32Array.from([...h].map((v) => word(Math.round(-(1 + g) * centred(v)))));
       return addInto(sum, h, BITS);
     };
-    const decodedHonest = codec.decode(session, h, [10, 10, 10]).meanDelta.map((v) => v * 3);
-    const decoded = codec.decode(session, flipped(f), [10, 10, 10, 10]).meanDelta.map((v) => v * 4);
+    const decodedHonest = codec.decode(session, seed, h, [10, 10, 10]).meanDelta.map((v) => v * 3);
+    const decoded = codec.decode(session, seed, flipped(f), [10, 10, 10, 10]).meanDelta.map((v) => v * 4);
     const shift = Math.hypot(...decoded.map((v, j) => v - decodedHonest[j]!));
     expect(shift).toBeLessThanOrEqual(plan.gamma * (bound4 + ddgSumNormBound(plan, 3)));
     // Far more than an honest hospital could move it (its clip, c = 1): the check bounds, it does not stop, a targeted attack.
     expect(shift).toBeGreaterThan(2 * dp.privacy!.clip);
     // 1 % further and the sum is out of bounds.
-    expect(errorCode(() => codec.decode(session, flipped(1.01 * f), [10, 10, 10, 10]))).toBe('E_SECAGG_SUM_BOUND');
+    expect(errorCode(() => codec.decode(session, seed, flipped(1.01 * f), [10, 10, 10, 10]))).toBe('E_SECAGG_SUM_BOUND');
   });
 });

@@ -87,32 +87,111 @@ describe('secure aggregation under bad input: the offender is dropped, honest cl
     expect(eq(r.server.sum, expectedSum(r.inputs, all))).toBe(true); // its input was already in
   });
 
-  it('a replayed message from an earlier round, and a duplicated client', () => {
+  it('a replayed advertisement from another round or another attempt, and a duplicated client', () => {
     const participants = names(4);
     const ids = new Map(participants.map((p) => [p, ed25519KeyPair()]));
-    const params = { jobId: 'j', bits: 32, threshold: 2, degree: 3, clip: 10, graphSeed: randomBytes(32), participants, totalExamples: 10, vectorLength: 4 };
-    const round3 = openSession({ ...params, round: 3 });
-    const round4 = openSession({ ...params, round: 4 });
-    const old = new SecAggClient(round3, participants[0]!, ids.get(participants[0]!)!).advertise();
-    const server = new SecAggServer(round4, new Map([...ids].map(([p, k]) => [p, k.publicKey])));
-    const { rejected } = server.receive(participants[0]!, { secaggAdvertise: old });
-    expect(rejected?.code).toBe('E_SECAGG_BAD_SIGNATURE');
+    const roster = new Map([...ids].map(([p, k]) => [p, k.publicKey]));
+    const params = { jobId: 'j', bits: 32, threshold: 3, degree: 3, clip: 10, participants, totalExamples: 10, vectorLength: 4, rosterHash: new Uint8Array(32) };
+    const round4 = openSession({ ...params, round: 4, attempt: 1 });
+    const server = new SecAggServer(round4, roster);
+    for (const other of [openSession({ ...params, round: 3, attempt: 1 }), openSession({ ...params, round: 4, attempt: 2 })]) {
+      const old = new SecAggClient(other, participants[0]!, ids.get(participants[0]!)!, roster).advertise();
+      const s2 = new SecAggServer(round4, roster);
+      expect(s2.receive(participants[0]!, { secaggAdvertise: old }).rejected?.code).toBe('E_SECAGG_BAD_SIGNATURE');
+    }
 
-    const fresh = new SecAggClient(round4, participants[1]!, ids.get(participants[1]!)!).advertise();
+    const fresh = new SecAggClient(round4, participants[1]!, ids.get(participants[1]!)!, roster).advertise();
     expect(server.receive(participants[1]!, { secaggAdvertise: fresh }).rejected).toBeNull();
     expect(() => server.receive(participants[1]!, { secaggAdvertise: fresh })).toThrow(expect.objectContaining({ code: 'E_DUPLICATE_UPDATE' }));
     expect(() => server.receive('stranger', { secaggAdvertise: fresh })).toThrow(expect.objectContaining({ code: 'E_NOT_PARTICIPANT' }));
     expect(() => server.receive(participants[2]!, { secaggMaskedInput: { masked: new Uint8Array(16) } })).toThrow(expect.objectContaining({ code: 'E_SECAGG_PROTOCOL' }));
   });
 
-  it('a client refuses a key list whose signatures do not verify', () => {
+  it('a participant outside the roster cannot be put into a session, nor a roster key differing from the identity', () => {
     const participants = names(3);
     const ids = new Map(participants.map((p) => [p, ed25519KeyPair()]));
-    const s = openSession({ jobId: 'j', round: 1, bits: 32, threshold: 2, degree: 2, clip: 10, graphSeed: randomBytes(32), participants, totalExamples: 10, vectorLength: 4 });
-    const clients = participants.map((p) => new SecAggClient(s, p, ids.get(p)!));
-    const ads = clients.map((c) => c.advertise());
-    const list = participants.map((name, i) => ({ name, ...ads[i], identityKey: ids.get(name)!.publicKey }));
-    list[2] = { ...list[2]!, cPk: randomBytes(32) }; // a coordinator substituting a key
-    expect(() => clients[0]!.onKeys({ clients: list })).toThrow(expect.objectContaining({ code: 'E_SECAGG_BAD_SIGNATURE' }));
+    const roster = new Map([...ids].map(([p, k]) => [p, k.publicKey]));
+    const s = openSession({ jobId: 'j', round: 1, attempt: 1, bits: 32, threshold: 3, degree: 2, clip: 10, participants, totalExamples: 10, vectorLength: 4, rosterHash: new Uint8Array(32) });
+    const partial = new Map([...roster].slice(0, 2));
+    expect(() => new SecAggClient(s, participants[0]!, ids.get(participants[0]!)!, partial)).toThrow(expect.objectContaining({ code: 'E_ROSTER_NOT_MEMBER' }));
+    expect(() => new SecAggServer(s, partial)).toThrow(expect.objectContaining({ code: 'E_ROSTER_NOT_MEMBER' }));
+    expect(() => new SecAggClient(s, participants[0]!, ed25519KeyPair(), roster)).toThrow(expect.objectContaining({ code: 'E_ROSTER_NOT_MEMBER' }));
+  });
+});
+
+describe('robust unmasking: a bad share or ciphertext identifies its sender and does not stop honest clients', () => {
+  it('a revealer that passes a share at another x is refused and blamed; the sum is still right', () => {
+    const all = names(7);
+    const r = drive({
+      n: 7, threshold: 4,
+      tamper: (from, msg) => {
+        if (!('secaggUnmask' in msg) || from !== all[3]) return msg;
+        const shares = (msg.secaggUnmask.selfMaskShares ?? []).map((x) => {
+          const share = Uint8Array.from(x.share!);
+          share[0] = share[0]! === 1 ? 2 : 1; // claim another holder's x
+          return { ...x, share };
+        });
+        return { secaggUnmask: { ...msg.secaggUnmask, selfMaskShares: shares } };
+      },
+    });
+    expect(r.rejected).toEqual([{ from: all[3], code: 'E_SECAGG_BAD_SHARE' }]);
+    expect(r.server.blamed.has(all[3]!)).toBe(true);
+    expect(r.server.phase).toBe('done');
+    expect(eq(r.server.sum, expectedSum(r.inputs, all))).toBe(true);
+  });
+
+  it('a revealer that sends a wrong share at its own x is outvoted by the spare shares and blamed', () => {
+    const all = names(9);
+    const r = drive({
+      n: 9, threshold: 5,
+      tamper: (from, msg) => {
+        if (!('secaggUnmask' in msg) || from !== all[0]) return msg;
+        const shares = (msg.secaggUnmask.selfMaskShares ?? []).map((x) => {
+          const share = Uint8Array.from(x.share!);
+          share[2] = (share[2]! + 1) & 0xff; // a wrong y, still well formed, at its own x
+          share[4] = 0;
+          return { ...x, share };
+        });
+        return { secaggUnmask: { ...msg.secaggUnmask, selfMaskShares: shares } };
+      },
+    });
+    expect(r.rejected).toEqual([]);
+    expect(r.server.phase).toBe('done');
+    expect(eq(r.server.sum, expectedSum(r.inputs, all))).toBe(true);
+    expect([...r.server.blamed.keys()]).toEqual([all[0]]);
+  });
+
+  it('a sharer whose ciphertext does not open: the recipient reports it and carries on', () => {
+    const all = names(7);
+    const r = drive({
+      n: 7, threshold: 4,
+      tamper: (from, msg) => {
+        if (!('secaggShares' in msg) || from !== all[1]) return msg;
+        const shares = (msg.secaggShares.shares ?? []).map((e) => (e.peer === all[5] ? { ...e, ciphertext: randomBytes(e.ciphertext!.length) } : e));
+        return { secaggShares: { shares } };
+      },
+    });
+    expect(r.refused.size).toBe(0);
+    expect(r.server.phase).toBe('done');
+    expect(eq(r.server.sum, expectedSum(r.inputs, all))).toBe(true);
+    expect([...(r.server.complaints.get(all[1]!) ?? [])]).toEqual([all[5]]);
+    const masked = r.received.find(({ from, msg }) => from === all[5] && 'secaggMaskedInput' in msg)!.msg as { secaggMaskedInput: { rejected?: string[] } };
+    expect(masked.secaggMaskedInput.rejected).toEqual([all[1]]);
+  });
+
+  it('a sharer whose shares rebuild nothing it committed to is blamed, and nothing is unmasked', () => {
+    const all = names(6);
+    const r = drive({
+      n: 6, threshold: 4,
+      // all[2] sends garbage to everyone: no holder can open its shares, so its self mask cannot be removed.
+      tamper: (from, msg) => {
+        if (!('secaggShares' in msg) || from !== all[2]) return msg;
+        return { secaggShares: { shares: (msg.secaggShares.shares ?? []).map((e) => ({ ...e, ciphertext: randomBytes(e.ciphertext!.length) })) } };
+      },
+    });
+    expect(r.server.phase).toBe('failed');
+    expect(r.server.blamed.has(all[2]!)).toBe(true);
+    expect(() => r.server.sum).toThrow();
+    expect(r.refused.size).toBe(0); // honest clients never abandoned the session
   });
 });

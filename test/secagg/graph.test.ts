@@ -39,13 +39,16 @@ const shuffled = <T>(xs: readonly T[]): T[] => {
 describe('neighbourGraph (Harary H_{k,n} on a seeded permutation, Bell et al. CCS 2020 §3)', () => {
   it('pins the wire-format vector: 8 clients, seed 00 01 … 1f', () => {
     // Server and clients derive the graph independently; any change here is a protocol break.
+    // Protocol v2 keys the permutation with HKDF-SHA256(seed, "", "cohort/secagg/v2/graph"). The
+    // expected graphs were computed outside this code: Python's hmac (RFC 5869 by hand), `openssl
+    // enc -aes-256-ctr` for the keystream, and the Fisher-Yates of the module comment.
     const clients = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     expect(Object.fromEntries(neighbourGraph(clients, 2, counting))).toEqual({
-      a: ['d', 'h'], b: ['d', 'e'], c: ['e', 'f'], d: ['a', 'b'], e: ['b', 'c'], f: ['c', 'g'], g: ['f', 'h'], h: ['a', 'g'],
+      a: ['c', 'e'], b: ['c', 'g'], c: ['a', 'b'], d: ['g', 'h'], e: ['a', 'f'], f: ['e', 'h'], g: ['b', 'd'], h: ['d', 'f'],
     });
     expect(Object.fromEntries(neighbourGraph(clients, 4, counting))).toEqual({
-      a: ['b', 'd', 'g', 'h'], b: ['a', 'c', 'd', 'e'], c: ['b', 'e', 'f', 'g'], d: ['a', 'b', 'e', 'h'],
-      e: ['b', 'c', 'd', 'f'], f: ['c', 'e', 'g', 'h'], g: ['a', 'c', 'f', 'h'], h: ['a', 'd', 'f', 'g'],
+      a: ['b', 'c', 'e', 'f'], b: ['a', 'c', 'd', 'g'], c: ['a', 'b', 'e', 'g'], d: ['b', 'f', 'g', 'h'],
+      e: ['a', 'c', 'f', 'h'], f: ['a', 'd', 'e', 'h'], g: ['b', 'c', 'd', 'h'], h: ['d', 'e', 'f', 'g'],
     });
   });
 

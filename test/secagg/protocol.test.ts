@@ -8,7 +8,7 @@ describe('secure aggregation session (Bonawitz et al. 2017), in memory', () => {
     const r = drive({ n: 6 });
     expect(r.server.phase).toBe('done');
     expect(eq(r.server.sum, expectedSum(r.inputs, names(6)))).toBe(true);
-    expect(r.server.counts).toEqual({ advertise: 6, share: 6, masked: 6, consistency: 6, unmask: 6 });
+    expect(r.server.counts).toEqual({ advertise: 6, reveal: 6, share: 6, masked: 6, consistency: 6, unmask: 6 });
   });
 
   it('works in Z_2^k for k < 32', () => {
@@ -19,6 +19,15 @@ describe('secure aggregation session (Bonawitz et al. 2017), in memory', () => {
   });
 
   const phases: DropPhase[] = ['advertise', 'share', 'masked', 'consistency', 'unmask'];
+  // A client lost between committing to the seed and revealing it fails the attempt: completing the seed
+  // without its nonce would let the coordinator choose among subsets (core/secagg/seed.ts).
+  it('fails the attempt, before any secret is shared, when a committed client does not reveal its seed nonce', () => {
+    const all = names(6);
+    const r = drive({ n: 6, drops: { reveal: [all[2]!] } });
+    expect(r.server.phase).toBe('failed');
+    expect(r.server.failure).toMatch(/did not reveal/);
+    expect(r.received.some(({ msg }) => 'secaggShares' in msg)).toBe(false);
+  });
   for (const phase of phases) {
     it(`tolerates clients that vanish in phase "${phase}"`, () => {
       const all = names(8);

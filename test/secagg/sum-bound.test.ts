@@ -10,8 +10,8 @@ import { ddgEncode } from '../../core/secagg/ddg-encode.ts';
 function session(n: number, bits: number, clip: number, declared: readonly number[], d: number): Session {
   const participants = Array.from({ length: n }, (_, i) => `h${String(i).padStart(2, '0')}`);
   return openSession({
-    jobId: 'j', round: 1, bits, threshold: 1, degree: n - 1, clip, graphSeed: new Uint8Array(32), participants,
-    totalExamples: declared.reduce((a, b) => a + b, 0), vectorLength: d + 2,
+    jobId: 'j', round: 1, attempt: 1, bits, threshold: 1, degree: Math.max(1, n - 1), clip, participants,
+    totalExamples: declared.reduce((a, b) => a + b, 0), vectorLength: d + 2, rosterHash: new Uint8Array(32),
   });
 }
 

@@ -153,9 +153,9 @@ function jobDetailView(id: string): View {
       lineChart(auc.el, 'auc', c.x, metricLines(c, 'auc'), 'AUC');
       privacy(d.privacy);
       dropouts.replaceChildren(d.dropouts.length === 0 ? h('p', { class: 'muted' }, 'No completed rounds yet.') : table(
-        ['round', 'kind', 'participants', 'update', 'advertise', 'share', 'masked', 'consistency', 'unmask'],
-        d.dropouts.map((r) => [r.round, r.kind, r.participants, r.update, r.advertise, r.share, r.masked, r.consistency, r.unmask]),
-        [0, 2, 3, 4, 5, 6, 7, 8],
+        ['round', 'kind', 'participants', 'update', 'advertise', 'reveal', 'share', 'masked', 'consistency', 'unmask'],
+        d.dropouts.map((r) => [r.round, r.kind, r.participants, r.update, r.advertise, r.reveal, r.share, r.masked, r.consistency, r.unmask]),
+        [0, 2, 3, 4, 5, 6, 7, 8, 9],
       ));
     },
   };
