@@ -129,7 +129,9 @@ const RANK = new Map<string, number>(VERIFY_CODES.map((c, i) => [c, i]));
 class Failures {
   private readonly byCode = new Map<VerifyCode, VerifyFailure>();
 
-  add(seq: number | null, code: VerifyCode, message: string): void {
+  add(raw: number | null, code: VerifyCode, message: string): void {
+    // A seq read from a hospital's copy or a receipt may be anything; only an integer orders failures.
+    const seq = Number.isSafeInteger(raw) ? raw : null;
     const seen = this.byCode.get(code);
     if (seen && (seq === null || (seen.seq !== null && seen.seq <= seq))) return;
     this.byCode.set(code, { seq, code, message });
@@ -263,7 +265,7 @@ function checkOrder(rows: readonly SealedEntry[], failures: Failures, first: num
   for (let i = 0; i < rows.length; i++) {
     const seq = rows[i]!.seq;
     if (!Number.isSafeInteger(seq) || seq < 1) {
-      failures.add(expected, 'seq-gap', `row ${i + 1} has seq ${String(seq)}, not a positive integer`);
+      failures.add(expected, 'seq-gap', `row ${i + 1} has seq ${shown(seq)}, not a positive integer`);
       continue;
     }
     if (seen.has(seq)) failures.add(seq, 'duplicate-seq', `entry ${seq} is stored twice`);
@@ -294,7 +296,7 @@ function checkRows(rows: readonly SealedEntry[], key: Uint8Array, failures: Fail
     } else {
       const entry = parsed.value as Partial<LedgerEntry> | null;
       const claimed = entry !== null && typeof entry === 'object' ? entry.seq : undefined;
-      if (claimed !== row.seq) failures.add(seq, 'seq-mismatch', `row ${seq} holds the text of entry ${String(claimed)}`);
+      if (claimed !== row.seq) failures.add(seq, 'seq-mismatch', `row ${seq} holds the text of entry ${shown(claimed)}`);
       const link = entry !== null && typeof entry === 'object' ? entry.prevHash : undefined;
       if (link !== prevHash) {
         failures.add(seq, 'prev-hash-mismatch', prevSeq === null ? `entry ${seq}: first entry's prevHash is not the genesis hash` : `entry ${seq}: prevHash is not the hash of entry ${prevSeq} stored before it`);
@@ -486,21 +488,21 @@ function checkReceipts(
     const seq = Number.isSafeInteger(r.seq) ? r.seq : null;
     const row = seq === null ? undefined : rowBySeq.get(seq);
     if (!row) {
-      failures.add(seq, 'receipt-unknown-entry', `receipt by ${r.hospital} for entry ${String(r.seq)}, which the ledger does not hold (deleted or truncated?)`);
+      failures.add(seq, 'receipt-unknown-entry', `receipt by ${shown(r.hospital)} for entry ${shown(r.seq)}, which the ledger does not hold (deleted or truncated?)`);
       continue;
     }
     const checked = bySeq.get(row.seq);
     // A malformed entry is already a failure; its receipts cannot be judged against its spends.
     if (checked && !spenders(checked.entry).includes(r.hospital)) {
-      failures.add(seq, 'receipt-not-a-spender', `entry ${seq} records no spend of ${r.hospital}, who receipted it`);
+      failures.add(seq, 'receipt-not-a-spender', `entry ${seq} records no spend of ${shown(r.hospital)}, who receipted it`);
       continue;
     }
     const hospitalKey = keys.get(r.hospital);
     if (!hospitalKey) {
-      failures.add(seq, 'receipt-unknown-hospital', `entry ${seq}: no key is known for ${r.hospital}, who receipted it`);
+      failures.add(seq, 'receipt-unknown-hospital', `entry ${seq}: no key is known for ${shown(r.hospital)}, who receipted it`);
       continue;
     }
-    if (!verifyReceipt(r, row, hospitalKey)) failures.add(seq, 'bad-receipt', `entry ${seq}: ${r.hospital}'s receipt does not verify under its key`);
+    if (!verifyReceipt(r, row, hospitalKey)) failures.add(seq, 'bad-receipt', `entry ${seq}: ${shown(r.hospital)}'s receipt does not verify under its key`);
     else receipted.add(`${seq}\n${r.hospital}`);
   }
   const missing: string[] = [];
@@ -546,18 +548,18 @@ function checkHospital(
     kept.set(e.seq, e);
     const mine = rowBySeq.get(e.seq);
     if (!mine) {
-      failures.add(e.seq, 'hospital-disagrees', `${h.hospital} holds entry ${e.seq}, which the coordinator's ledger lacks${verifySeal(e, key) ? ' although it is sealed by the coordinator key (deleted or truncated)' : ''}`);
+      failures.add(e.seq, 'hospital-disagrees', `${h.hospital} holds entry ${shown(e.seq)}, which the coordinator's ledger lacks${verifySeal(e, key) ? ' although it is sealed by the coordinator key (deleted or truncated)' : ''}`);
     } else if (mine.canonical !== e.canonical || mine.hash !== e.hash || mine.signature !== e.signature) {
       const sealed = verifySeal(e, key);
-      failures.add(e.seq, 'hospital-disagrees', `${h.hospital}'s copy of entry ${e.seq} differs from the coordinator's${sealed ? '; its copy is sealed by the coordinator key, so the coordinator sealed two versions or its copy was rewritten' : '; its copy is not sealed by the coordinator key'}`);
+      failures.add(e.seq, 'hospital-disagrees', `${h.hospital}'s copy of entry ${shown(e.seq)} differs from the coordinator's${sealed ? '; its copy is sealed by the coordinator key, so the coordinator sealed two versions or its copy was rewritten' : '; its copy is not sealed by the coordinator key'}`);
     }
   }
   const hospitalKey = keys.get(h.hospital);
   for (const r of h.receipts) {
     const copy = kept.get(r.seq);
-    if (!copy) failures.add(r.seq, 'receipt-unknown-entry', `${h.hospital} keeps a receipt for entry ${r.seq} but no copy of it`);
-    else if (!hospitalKey) failures.add(r.seq, 'receipt-unknown-hospital', `no key is known for ${h.hospital}, whose copy of entry ${r.seq} is receipted`);
-    else if (r.hospital !== h.hospital || !verifyReceipt(r, copy, hospitalKey)) failures.add(r.seq, 'bad-receipt', `${h.hospital}'s own receipt of entry ${r.seq} does not verify under its key`);
+    if (!copy) failures.add(r.seq, 'receipt-unknown-entry', `${h.hospital} keeps a receipt for entry ${shown(r.seq)} but no copy of it`);
+    else if (!hospitalKey) failures.add(r.seq, 'receipt-unknown-hospital', `no key is known for ${h.hospital}, whose copy of entry ${shown(r.seq)} is receipted`);
+    else if (r.hospital !== h.hospital || !verifyReceipt(r, copy, hospitalKey)) failures.add(r.seq, 'bad-receipt', `${h.hospital}'s own receipt of entry ${shown(r.seq)} does not verify under its key`);
   }
   const charges = new Map<string, { jobId: string; round: number; n: number }>();
   for (const c of h.charges) {
@@ -600,9 +602,14 @@ function chargeKey(jobId: string, round: number, m: Mechanism): string | null {
  */
 function checkHead(head: LedgerHead, rowBySeq: ReadonlyMap<number, SealedEntry>, key: Uint8Array, failures: Failures): void {
   const seq = Number.isSafeInteger(head.seq) ? head.seq : null;
-  if (head.coordinatorKey !== hex(key)) failures.add(seq, 'head-mismatch', `the saved head was signed under key ${String(head.coordinatorKey).slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`);
+  if (head.coordinatorKey !== hex(key)) failures.add(seq, 'head-mismatch', `the saved head was signed under key ${shown(head.coordinatorKey).slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`);
   if (!sealSignatureValid(head.hash, head.signature, key)) failures.add(seq, 'head-bad-signature', `the saved head's signature does not verify under the coordinator key`);
   const row = seq === null ? undefined : rowBySeq.get(seq);
-  if (!row) failures.add(seq, 'head-missing', `the saved head is entry ${String(head.seq)}, which the ledger no longer holds (truncated)`);
+  if (!row) failures.add(seq, 'head-missing', `the saved head is entry ${shown(head.seq)}, which the ledger no longer holds (truncated)`);
   else if (typeof row.canonical !== 'string' || entryHash(row.canonical) !== head.hash) failures.add(seq, 'head-mismatch', `entry ${seq} is not the entry the saved head names (history rewritten)`);
+}
+
+/** A value read from a file or a row, for a message: it may hold anything, even an object String() cannot convert. */
+function shown(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : `(${v === null ? 'null' : typeof v})`;
 }

@@ -322,6 +322,20 @@ describe('verifyLedger on garbage', () => {
   });
 });
 
+describe('verifyLedger on values String() cannot convert', () => {
+  it('names them without throwing (a fast-check counterexample: a head of { toString: {} })', () => {
+    const odd = JSON.parse('{"toString":{}}') as unknown;
+    const r = verifyLedger(input({
+      entries: [...f.entries.slice(0, 3), { seq: odd, canonical: odd, hash: odd, signature: odd } as unknown as SealedEntry], recompute: false,
+      receipts: [{ seq: odd, hospital: odd, signature: odd } as unknown as Receipt, { seq: 1, hospital: odd, signature: '' } as unknown as Receipt],
+      head: { seq: odd, hash: odd, signature: odd, coordinatorKey: odd } as unknown as LedgerHead,
+      hospitalLedgers: [{ hospital: 'h1', entries: [{ seq: odd } as unknown as SealedEntry], receipts: [{ seq: odd, hospital: 'h1', signature: '' } as unknown as Receipt], charges: [] }],
+    }));
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((x) => x.code)).toEqual(expect.arrayContaining(['head-missing', 'receipt-unknown-entry']));
+  });
+});
+
 describe('verifyLedger detects any single-byte change to any entry', () => {
   it('changing one UTF-8 byte of one canonical text fails at that entry', () => {
     // Without recomputation: a changed digit in a mechanism would send the
