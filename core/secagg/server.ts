@@ -16,8 +16,8 @@
  * carry its revealer's x, and the result must open the owner's commitment
  * (H(b_u) from its signed advertisement, or its advertised s_pk); wrong
  * shares are found with the spare ones (reed-solomon.ts) and their revealers
- * blamed. A client whose secret cannot be rebuilt is blamed and the session
- * fails before anything is unmasked.
+ * blamed whenever their shares were needed. A client whose secret cannot be
+ * rebuilt is blamed and the session fails before anything is unmasked.
  */
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
@@ -459,7 +459,8 @@ export class SecAggServer {
       throw new CohortError('E_SECAGG_TOO_FEW', `${revealed.length} shares of ${owner}; threshold is ${t}`);
     }
     try {
-      const { secret, bad } = reconstructVerified(revealed.map((r) => r.share), t, SECRET_BYTES, opens);
+      // Spare shares are looked at only when the first t do not open the commitment: a liar whose share was not needed harms nothing.
+      const { secret, bad } = reconstructVerified(revealed.map((r) => r.share), t, SECRET_BYTES, opens, undefined, false);
       for (const i of bad) this.blamed.set(revealed[i]!.from, `revealed a wrong share of ${owner}'s secret`);
       return secret;
     } catch (err) {

@@ -287,6 +287,15 @@ describe('reconstructVerified', () => {
     expect(code(() => decodeShares(received, t, 32))).toBe('E_SECAGG_SHARES'); // too many for the decoder alone
   });
 
+  it('checkSpares false: unneeded liars are not looked at, needed ones are still found by the fallback', () => {
+    const after = copyShares(shares);
+    for (const i of [5, 6, 8, 10]) after[i] = corrupt(after[i]!, [[i, 1]]);
+    expect(reconstructVerified(after, t, 32, hashCommitment(secret).verify, undefined, false)).toEqual({ secret, bad: [] });
+    const among = copyShares(shares);
+    among[0] = corrupt(among[0]!, [[3, 5]]);
+    expect(reconstructVerified(among, t, 32, hashCommitment(secret).verify, undefined, false)).toEqual({ secret, bad: [0] });
+  });
+
   it('throws when nothing verifies, and accepts only a literal true', () => {
     expect(code(() => reconstructVerified(shares, t, 32, () => false))).toBe('E_SECAGG_SHARES');
     expect(code(() => reconstructVerified(shares, t, 32, () => 1 as unknown as boolean))).toBe('E_SECAGG_SHARES');
