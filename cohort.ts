@@ -1,7 +1,7 @@
 /** The `cohort` command: one entry point, subcommands registered by each part. */
 import { Command } from 'commander';
 import { CohortError } from './core/errors.ts';
-import { registerAdmin, registerCoordinator } from './coordinator/cli.ts';
+import { registerAdmin, registerCoordinator, registerRosterPublish } from './coordinator/cli.ts';
 import { registerClient, registerKeys } from './client/cli.ts';
 import { registerAccountant } from './client/accountant-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
@@ -28,7 +28,7 @@ export function buildProgram(): Command {
   registerJob(program);
   registerDashboard(program);
   registerSecAgg(program);
-  registerRoster(program);
+  registerRosterPublish(registerRoster(program));
   return program;
 }
 

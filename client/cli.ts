@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { ClientDaemon } from './daemon.ts';
 import { loadTf } from './trainer/index.ts';
 import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } from './keys.ts';
+import { readRosterFile, writeRosterFile } from './roster-file.ts';
+import type { RosterChain } from '../core/roster/index.ts';
 
 export function registerClient(program: Command): void {
   const cmd = program.command('client').description('the hospital daemon');
@@ -26,18 +28,21 @@ export function registerClient(program: Command): void {
     .option('--secret <file>', "site secret keying pseudonyms and date shifts (created with mode 0600 if missing; never leaves this machine); required by schemas with pseudonym or shifted-date columns")
     .requiredOption('--name <name>', 'this hospital\'s name ([A-Za-z0-9._-], as enrolled)')
     .requiredOption('--identity <file.key>', 'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages')
+    .option('--roster <roster.json>', "the network's roster this hospital signed (cohort roster): peers' keys come from it alone; without it, secure-aggregation jobs are declined. Newer versions from the coordinator are checked against it and written back to it")
     .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
     .option('--tls-cert <file.pem>', 'mutual TLS: this hospital\'s client certificate (PEM)')
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
     .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)', false)
-    .option('--policy <policy.json>', 'jobs this hospital joins: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers')
+    .option('--policy <policy.json>', 'jobs this hospital joins: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction')
     .option('--state <file.db>', "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon")
     .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
     .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
     .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
-    .action(async (o: { coordinator: string; data: string; schema: string; format?: DataFormat; secret?: string; name: string; identity: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
+    .action(async (o: { coordinator: string; data: string; schema: string; format?: DataFormat; secret?: string; name: string; identity: string; roster?: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
       const log = createLogger();
       const identity = readIdentityKey(o.identity);
+      const roster = o.roster ? readRosterFile(o.roster) : undefined;
+      if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
       const schema = await loadSchemaFile(o.schema);
       const dataset = await readDataset(o.data, schema, { ...(o.format ? { format: o.format } : {}), ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}) });
       // Counts by reason code only: never a record value, a pseudonym or a quasi value.
@@ -55,7 +60,8 @@ export function registerClient(program: Command): void {
       await loadTf(log);
       const tls = clientTlsFromFiles(o);
       const policy = o.policy ? parseHospitalPolicy(readJsonFile(o.policy)) : undefined;
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget, outputs: state!.outputs } : {}), ...(state ? { ledger: state.ledger } : {}) });
+      const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(roster ? { roster } : {}), ...(onRoster ? { onRoster } : {}), ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget, outputs: state!.outputs } : {}), ...(state ? { ledger: state.ledger } : {}) });
       daemon.start();
       const shutdown = () => void daemon.stop().then(() => {
         state?.close();

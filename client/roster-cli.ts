@@ -18,7 +18,8 @@ import { readRosterFile, writeRosterFile } from './roster-file.ts';
 const HASH_PREFIX = 16;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
-export function registerRoster(program: Command): void {
+/** Registers `cohort roster` and returns it, for the coordinator's `publish` (coordinator/cli.ts) to join. */
+export function registerRoster(program: Command): Command {
   const cmd = program.command('roster').description("the network's hospitals and their identity keys, in versions signed by the hospitals");
   registerInit(cmd);
   registerSign(cmd);
@@ -26,6 +27,7 @@ export function registerRoster(program: Command): void {
   registerShow(cmd);
   registerVerify(cmd);
   registerFingerprint(cmd);
+  return cmd;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];

@@ -9,6 +9,8 @@ import { loadOrCreateIdentityKey, readIdentityKey, readJsonFile, readPem, readPu
 import { CoordinatorStore, ROLES, type Role } from './store.ts';
 import { CoordinatorLedger } from './ledger.ts';
 import { DEFAULT_MAX_FRAME_BYTES, validateClientName } from '../proto/codec.ts';
+import { readRosterFile } from '../client/roster-file.ts';
+import { publishRoster } from './roster.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -32,10 +34,11 @@ export function registerCoordinator(program: Command): void {
     .option('--dashboard-host <addr>', 'address the dashboard binds (default: --host)')
     .option('--dashboard-url <url>', 'the dashboard URL people open, if not its own address (behind a proxy)')
     .option('--metrics-token-file <file>', 'serve Prometheus metrics at the dashboard\'s /metrics to this bearer token (>= 32 characters)')
+    .option('--roster <roster.json>', "publish this roster chain (cohort roster) at start: secure-aggregation jobs take hospitals' keys from it alone; it must extend the one in --db")
     .action(async (o: {
       port: number; host: string; db: string; job?: string[]; maxFrameBytes: number; insecure: boolean; ledgerKey?: string;
       tlsCert?: string; tlsKey?: string; tlsClientCa?: string; openEnrolment: boolean;
-      dashboardPort?: number; dashboardHost?: string; dashboardUrl?: string; metricsTokenFile?: string;
+      dashboardPort?: number; dashboardHost?: string; dashboardUrl?: string; metricsTokenFile?: string; roster?: string;
     }) => {
       const log = createLogger();
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
@@ -55,7 +58,11 @@ export function registerCoordinator(program: Command): void {
         port: o.dashboardPort, host: dashboardHost, ...(o.dashboardUrl ? { publicUrl: o.dashboardUrl } : {}),
         ...(o.metricsTokenFile ? { metricsToken: readFileSync(o.metricsTokenFile, 'utf8').trim() } : {}),
       };
-      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, requireEnrolment: !o.openEnrolment, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}), ...(dashboard ? { dashboard } : {}) });
+      const roster = o.roster ? readRosterFile(o.roster) : undefined;
+      const coordinator = new Coordinator({ dbPath: o.db, port: o.port, host: o.host, log, maxFrameBytes: o.maxFrameBytes, requireEnrolment: !o.openEnrolment, ...(tls ? { tls } : {}), ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}), ...(dashboard ? { dashboard } : {}), ...(roster ? { roster } : {}) });
+      const head = coordinator.rosterHead;
+      if (head) log.info({ network: head.network, version: head.version, members: head.size, hash: head.hash.slice(0, 16) }, 'roster');
+      else log.warn('no roster published: secure-aggregation jobs are refused until one is (cohort roster publish, or --roster)');
       for (const file of o.job ?? []) {
         const id = coordinator.submitJob(readJsonFile(file, 'E_JOB_SPEC'));
         log.info({ job: id, file }, 'job submitted from file');
@@ -73,12 +80,36 @@ export function registerCoordinator(program: Command): void {
 
 
 
+/** `cohort roster publish`: the coordinator-side step of the roster, writing its database and ledger. */
+export function registerRosterPublish(roster: Command): void {
+  roster
+    .command('publish')
+    .description("publish a roster chain at the coordinator: each new version goes into its database and ledger; a running coordinator adopts it within a heartbeat and sends it to the hospitals, which check it against their own")
+    .requiredOption('--roster <roster.json>', 'the roster chain (every version complete)')
+    .requiredOption('--db <file>', "the coordinator's database")
+    .option('--ledger-key <file.key>', 'the ledger key (default: <db>.ledger.key)')
+    .action((o: { roster: string; db: string; ledgerKey?: string }) => {
+      const chain = readRosterFile(o.roster);
+      const { store, ledger } = openAdmin(o.db, o.ledgerKey);
+      try {
+        const { head, added } = publishRoster(store, ledger, chain, Date.now());
+        process.stdout.write(added === 0
+          ? `roster ${head.network} v${head.version} is already published\n`
+          : `published roster ${head.network} v${head.version} (${head.size} members, hash ${head.hash.slice(0, 16)}…): ${added} new version(s) in the ledger\n`);
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function openAdmin(db: string, ledgerKey?: string) {
+  const store = new CoordinatorStore(db);
+  return { store, ledger: new CoordinatorLedger(store, ledgerKey ? readIdentityKey(ledgerKey) : loadOrCreateIdentityKey(`${db}.ledger.key`), Date.now) };
+}
+
 export function registerAdmin(program: Command): void {
   const cmd = program.command('admin').description('enrol and revoke identities (writes the coordinator database and its ledger)');
-  const open = (db: string, ledgerKey?: string) => {
-    const store = new CoordinatorStore(db);
-    return { store, ledger: new CoordinatorLedger(store, ledgerKey ? readIdentityKey(ledgerKey) : loadOrCreateIdentityKey(`${db}.ledger.key`), Date.now) };
-  };
+  const open = openAdmin;
   cmd
     .command('enroll')
     .description('enrol an identity in a role (re-enrolling replaces its key and lifts a revocation)')

@@ -16,7 +16,8 @@ import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics } from '../core/metrics.ts';
 import { JobMachine, type JobEffect, type JobStatus, type MemberInfo, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
-import { extendsRoster, rosterHash, verifyRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
+import { verifyRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
+import { publishRoster } from './roster.ts';
 import type { ClientMessage } from '../core/secagg/index.ts';
 import {
   DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
@@ -185,32 +186,31 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /**
-   * Adopts a roster chain that extends the published one (E_ROSTER_MISMATCH
-   * otherwise: a rollback or a fork), records each new version in the ledger
-   * with the database row, and sends it to connected hospitals, which check it
-   * against their own. Returns the versions added.
+   * Publishes a roster chain that extends the one in the database (coordinator/roster.ts: each new
+   * version a ledger entry) and adopts it: live jobs take their session keys from it, and connected
+   * hospitals are sent it, to check against their own. Returns the versions added.
    */
   publishRoster(chain: RosterChain): number {
-    const head = verifyRosterChain(chain);
-    const known = this.roster?.chain.versions.length ?? 0;
-    if (this.roster && !extendsRoster(this.roster.chain, chain)) throw new CohortError('E_ROSTER_MISMATCH', `roster v${head.version} does not extend the published v${this.roster.head.version}`);
-    const added = chain.versions.slice(known);
-    if (added.length === 0) return 0;
-    this.store.appendRosterVersions(added.map((version) => {
-      const hash = rosterHash(version.body);
-      return { version, hash, entry: this.ledger.rosterVersion(version, hash) };
-    }), this.now());
+    const { head, added } = publishRoster(this.store, this.ledger, chain, this.now());
+    if (added === 0) return 0;
     this.adoptRoster(chain);
     this.log.info({ network: head.network, version: head.version, members: head.size }, 'roster published');
-    const json = this.roster!.json;
-    for (const peer of this.byName.values()) if (peer.role === 'hospital') peer.send({ rosterUpdate: { chainJson: json } });
-    return added.length;
+    return added;
+  }
+
+  /** Adopts a roster published by another process (cohort roster publish writes the database). */
+  private refreshRoster(): void {
+    if (this.store.rosterVersion() <= (this.roster?.head.version ?? 0)) return;
+    const stored = this.store.rosterChain();
+    if (stored) this.adoptRoster(stored);
   }
 
   private adoptRoster(chain: RosterChain): void {
     const head = verifyRosterChain(chain);
-    this.roster = { chain, head, json: JSON.stringify(chain) };
+    const json = JSON.stringify(chain);
+    this.roster = { chain, head, json };
     for (const [id, job] of this.jobs) this.apply(id, job.machine.useRoster(head, this.now()));
+    for (const peer of this.byName.values()) if (peer.role === 'hospital') peer.send({ rosterUpdate: { chainJson: json } });
   }
 
   get database(): CoordinatorStore {
@@ -249,6 +249,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     // name forever and its reconnects would be refused as duplicates.
     this.heartbeat = setInterval(() => {
       this.closeRevoked();
+      this.refreshRoster();
       for (const ws of wss.clients) {
         if (!this.alive.has(ws)) {
           ws.terminate();

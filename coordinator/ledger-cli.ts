@@ -7,6 +7,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { z } from 'zod';
+import { formatIssues } from '../core/job/spec.ts';
+import { parseRosterChain } from '../core/roster/index.ts';
 import { intArg } from '../core/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { mechanismSchema } from '../core/ledger/schema.ts';
@@ -41,6 +43,8 @@ const checkpointSchema = z.strictObject({
   specs: z.record(z.string(), z.unknown()),
   prior: z.record(z.string(), z.record(z.string(), mechanismRuns)),
   hospitalKeys: z.record(z.string(), hex(64)),
+  // The roster versions recorded so far, checked as a chain (core/roster/) when the checkpoint is read.
+  roster: z.array(z.unknown()).max(1000).optional(),
 });
 
 function readCheckpoint(path: string): VerifyCheckpoint {
@@ -51,8 +55,14 @@ function readCheckpoint(path: string): VerifyCheckpoint {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the checkpoint ${path}: ${(err as Error).message}`);
   }
   const r = checkpointSchema.safeParse(raw);
-  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `${path} is not a ledger checkpoint (cohort ledger verify --checkpoint): ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-  return r.data;
+  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `${path} is not a ledger checkpoint (cohort ledger verify --checkpoint): ${formatIssues(r.error)}`);
+  const { roster, ...rest } = r.data;
+  if (!roster || roster.length === 0) return rest;
+  try {
+    return { ...rest, roster: parseRosterChain({ versions: roster }).versions };
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `${path}: its roster is not a roster chain: ${(err as Error).message}`);
+  }
 }
 
 /**

@@ -330,6 +330,11 @@ export class CoordinatorStore {
     return rows.length === 0 ? null : parseRosterChain({ versions: rows.map((r) => JSON.parse(r.json) as unknown) });
   }
 
+  /** The published roster's latest version number (0: none): cheap enough to poll. */
+  rosterVersion(): number {
+    return (this.db.prepare(`SELECT MAX(version) AS v FROM roster_versions`).get() as { v: number | null }).v ?? 0;
+  }
+
   /** Appends roster versions (already checked to extend the stored chain) with their ledger entries, atomically. */
   appendRosterVersions(versions: readonly { version: RosterVersion; hash: string; entry: EntryBuilder }[], now: number): void {
     this.db.transaction(() => {
