@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { jobSpend, roundMechanism } from '../../core/job/privacy.ts';
 import { accountSpend } from '../../core/privacy/spend.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { parseHospitalPolicy } from '../../core/job/policy.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -23,11 +24,13 @@ afterEach(async () => {
 });
 
 const dir = () => mkdtempSync(join(tmpdir(), 'cohort-guard-'));
+// Every hospital a test starts, in the roster they all signed: secure aggregation takes identity keys from it alone.
+const net = simulatedNetwork(['h0', 'h1', 'h2', 'strict']);
 const DP = { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.5, accountant: 'rdp' } as const;
 
 async function setup(budgets: (number | null)[], job: Record<string, unknown>) {
   const d = dir();
-  const coordinator = new Coordinator({ dbPath: join(d, 'c.db'), port: 0 });
+  const coordinator = new Coordinator({ dbPath: join(d, 'c.db'), port: 0, roster: net.chain });
   const port = await coordinator.listen();
   cleanups.push(() => coordinator.close());
   const stores = budgets.map((eps, i) => {
@@ -39,7 +42,7 @@ async function setup(budgets: (number | null)[], job: Record<string, unknown>) {
   });
   const clients = budgets.map((_, i) => new ClientDaemon({
     coordinatorUrl: `ws://127.0.0.1:${port}`, name: `h${i}`, dataset: syntheticDataset(200 + i), backoffMinMs: 50, backoffMaxMs: 300,
-    identity: ed25519KeyPair(), ...(stores[i] ? { budget: stores[i] } : {}),
+    identity: net.identity(`h${i}`), roster: net.chain, ...(stores[i] ? { budget: stores[i] } : {}),
   }));
   cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
   const jobId = coordinator.submitJob(job);
@@ -86,7 +89,7 @@ describe('budget guard in the client daemon', () => {
     const { stores, url } = await setup([50], syntheticJob({ rounds: 2, minClients: 1, privacy: DP }));
     const policed = new ClientDaemon({
       coordinatorUrl: url, name: 'strict', dataset: syntheticDataset(9),
-      identity: ed25519KeyPair(), budget: stores[0]!, policy: parseHospitalPolicy({ maxEpsilon: 1 }),
+      identity: net.identity('strict'), roster: net.chain, budget: stores[0]!, policy: parseHospitalPolicy({ maxEpsilon: 1 }),
     });
     cleanups.push(() => policed.stop());
     const d = declined(policed);
@@ -98,7 +101,7 @@ describe('budget guard in the client daemon', () => {
   });
 
   it('charges every round before it trains; the spent epsilon equals the accountant for the rounds trained', async () => {
-    const { clients, stores, jobId, done, coordinator } = await setup([50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: DP }));
+    const { clients, stores, jobId, done, coordinator } = await setup([50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: DP, secureAggregation: PAIR_SECURE_AGGREGATION }));
     for (const c of clients) c.start();
     expect(await done).toBe('completed');
     const spec = coordinator.database.getJob(jobId)!.spec;
@@ -111,7 +114,8 @@ describe('budget guard in the client daemon', () => {
   });
 
   it('refuses a round the budget no longer covers; the coordinator drops that hospital and the job goes on', async () => {
-    const { clients, stores, jobId, done, coordinator } = await setup([50, 50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 3, joinWaitMs: 300, privacy: DP }));
+    // Once h2 is dropped the job goes on with two hospitals: secure aggregation for a pair (no colluder assumed).
+    const { clients, stores, jobId, done, coordinator } = await setup([50, 50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 3, joinWaitMs: 300, privacy: DP, secureAggregation: PAIR_SECURE_AGGREGATION }));
     const spec = coordinator.database.getJob(jobId)!.spec;
     const oneRound = accountSpend([roundMechanism(spec)], 1e-5, 'rdp').epsilon;
     // h2 lowers its budget after admission to what one round costs: round 2 must be refused.

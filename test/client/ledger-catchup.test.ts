@@ -14,9 +14,10 @@ import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { LocalLedger } from '../../client/local-ledger.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 import { until } from '../helpers/until.ts';
+import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-catchup-'));
 const cleanups: (() => unknown)[] = [];
@@ -26,23 +27,23 @@ afterAll(async () => {
 
 describe('ledger catch-up on reconnect', () => {
   it('a daemon fetches, checks and receipts the entries it missed; the ledger verifies against its copy', async () => {
-    const coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0 });
+    const names = ['h0', 'h1'];
+    const net = simulatedNetwork(names);
+    const coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, roster: net.chain });
     const port = await coordinator.listen();
     cleanups.push(() => coordinator.close());
-    const names = ['h0', 'h1'];
     const states = names.map((n) => join(dir, `${n}.db`));
-    const identities = names.map(() => ed25519KeyPair());
     const daemon = (i: number) => {
       const budget = new BudgetStore(states[i]!);
       budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
       const ledger = new LocalLedger(states[i]!);
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: names[i]!, dataset: syntheticDataset(40 + i), identity: identities[i]!, budget, ledger });
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: names[i]!, dataset: syntheticDataset(40 + i), identity: net.identity(names[i]!), roster: net.chain, budget, ledger });
       return { d, ledger, close: async () => { await d.stop(); budget.close(); ledger.close(); } };
     };
     const live = names.map((_, i) => daemon(i));
     cleanups.push(() => live[0]!.close());
     const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
-    coordinator.submitJob(syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' } }));
+    coordinator.submitJob(syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' }, secureAggregation: PAIR_SECURE_AGGREGATION }));
     for (const x of live) x.d.start();
     await done;
     const hospitalLedgers = states;

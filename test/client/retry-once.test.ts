@@ -13,8 +13,9 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
-import { SecAggClient, ed25519KeyPair } from '../../core/secagg/index.ts';
+import { SecAggClient } from '../../core/secagg/index.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -33,10 +34,11 @@ vi.spyOn(SecAggClient.prototype, 'advertise').mockImplementation(function (this:
 /** Runs a 2-round job in which round 1's first attempt fails after every hospital trained (two vanish before unmasking). */
 async function run(keepOutputs: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-retry-'));
-  const coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0 });
+  const names = ['h0', 'h1', 'h2'];
+  const net = simulatedNetwork(names);
+  const coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, roster: net.chain });
   const port = await coordinator.listen();
   cleanups.push(() => coordinator.close());
-  const names = ['h0', 'h1', 'h2'];
   const failed: number[] = [];
   coordinator.on('roundFailed', (e) => failed.push(e.round));
   const crashed = new Set<string>();
@@ -45,7 +47,7 @@ async function run(keepOutputs: boolean) {
     st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
     cleanups.push(() => st.close());
     const d = new ClientDaemon({
-      coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(60 + i), identity: ed25519KeyPair(),
+      coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(60 + i), identity: net.identity(n), roster: net.chain,
       budget: st.budget, ledger: st.ledger, ...(keepOutputs ? { outputs: st.outputs } : {}), backoffMinMs: 20, backoffMaxMs: 100,
       // Round 1, first attempt only: h1 and h2 vanish before unmasking, after sending their masked inputs.
       crashBefore: ({ round, phase }) => {

@@ -18,16 +18,19 @@ import { signHandshake, MAX_CLOCK_SKEW_MS } from '../../core/auth/handshake.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 
 let coordinator: Coordinator;
 let port: number;
 let db: string;
-const alice = ed25519KeyPair();
+// The hospitals' signed roster; a hospital's enrolled key is its roster key.
+const net = simulatedNetwork(['alice', 'bob', 'carol']);
+const alice = net.identity('alice');
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeEach(async () => {
   db = join(mkdtempSync(join(tmpdir(), 'cohort-auth-')), 'c.db');
-  coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, heartbeatMs: 100 });
+  coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, heartbeatMs: 100, roster: net.chain });
   port = await coordinator.listen();
   coordinator.enroll('alice', 'hospital', alice.publicKey);
 });
@@ -37,7 +40,7 @@ afterEach(async () => {
 });
 
 function daemon(name: string, identity: Identity) {
-  const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(3), identity, backoffMinMs: 50, backoffMaxMs: 100 });
+  const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(3), identity, roster: net.chain, backoffMinMs: 50, backoffMaxMs: 100 });
   cleanups.push(() => d.stop());
   return d;
 }
@@ -60,13 +63,36 @@ const signed = (id: Identity, name: string, nonce: Uint8Array, coordinatorId: st
 describe('enrolment and handshake', () => {
   it('an enrolled hospital with its key joins and trains', async () => {
     coordinator.enroll('bob', 'hospital', ed25519KeyPair().publicKey);
-    const bob = ed25519KeyPair();
+    const bob = net.identity('bob');
     coordinator.enroll('bob', 'hospital', bob.publicKey); // re-enrolment replaces the key
-    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1, minClients: 2, targetClients: 2 }));
+    coordinator.enroll('carol', 'hospital', net.identity('carol').publicKey);
+    // Three hospitals, not two: with the default corruptFraction a roster of 3 assumes C = 1 colluder, and
+    // 2 participants with C >= 1 cannot run secure aggregation (E_SECAGG_PARAMS); 3 can, with t = 3.
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1, minClients: 3, targetClients: 3 }));
     const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
     daemon('alice', alice).start();
     daemon('bob', bob).start();
+    daemon('carol', net.identity('carol')).start();
     expect(await done).toBe('completed');
+  });
+
+  it('an enrolled hospital outside the roster may not join a secure-aggregation job; the roster members finish it', async () => {
+    for (const h of ['bob', 'carol']) coordinator.enroll(h, 'hospital', net.identity(h).publicKey);
+    const mallory = ed25519KeyPair();
+    coordinator.enroll('mallory', 'hospital', mallory.publicKey); // the coordinator's operator enrolled her; the hospitals never signed her in
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1, minClients: 3, targetClients: 3 }));
+    const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
+    const m = await rawHello('mallory', (n, id) => signed(mallory, 'mallory', n, id));
+    await m.waitFor((e) => e.body === 'jobOffer' && e.jobId === jobId);
+    m.send({ jobId, joinJob: {} });
+    await m.waitFor((e) => e.body === 'error');
+    expect(m.errorCodes()).toEqual(['E_ROSTER_NOT_MEMBER']);
+    for (const h of ['alice', 'bob', 'carol']) daemon(h, net.identity(h)).start();
+    expect(await done).toBe('completed');
+    const rounds = coordinator.database.rounds(jobId);
+    expect(rounds.map((r) => r.kind)).toEqual(['train', 'evaluate']);
+    for (const r of rounds) expect(r.participants).toEqual(['alice', 'bob', 'carol']);
+    expect(m.frames.some((e) => e.body === 'roundConfig')).toBe(false);
   });
 
   it('refuses the unenrolled and another key than the enrolled one; a non-hospital role may not join jobs', async () => {

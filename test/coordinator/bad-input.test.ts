@@ -5,6 +5,8 @@ import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { encodeEnvelope, pb, tensorOf } from '../../proto/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 let coordinator: Coordinator;
 let port: number;
@@ -165,10 +167,12 @@ describe('coordinator under bad input', () => {
 
 describe('flooding', () => {
   it('closes a peer that floods frames (E_RATE_LIMIT) while an honest job finishes unaffected', async () => {
-    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2 }));
+    const net = simulatedNetwork(['a', 'b']);
+    coordinator.publishRoster(net.chain);
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, secureAggregation: PAIR_SECURE_AGGREGATION }));
     const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status)));
     for (const n of ['a', 'b']) {
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(n === 'a' ? 1 : 2), identity: ed25519KeyPair() });
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(n === 'a' ? 1 : 2), identity: net.identity(n), roster: net.chain });
       daemons.push(d);
       d.start();
     }

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+
+// The hospitals' signed roster: secure aggregation takes every identity key from it, never from the coordinator.
+const net = simulatedNetwork(['alpha', 'beta', 'gamma']);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -17,7 +20,7 @@ function tmpDb(): string {
 }
 
 async function startCoordinator(dbPath: string, port = 0) {
-  const coordinator = new Coordinator({ dbPath, port });
+  const coordinator = new Coordinator({ dbPath, port, roster: net.chain });
   const actual = await coordinator.listen();
   let closed = false;
   const close = async () => {
@@ -30,8 +33,12 @@ async function startCoordinator(dbPath: string, port = 0) {
   return { coordinator, port: actual, close };
 }
 
-function startClients(port: number, names: string[]) {
-  const clients = names.map((name, i) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(100 + i), backoffMinMs: 50, backoffMaxMs: 300, identity: ed25519KeyPair() }));
+/** Roster members' daemons, each holding its roster key and the roster; `withRoster: false` leaves the roster out. */
+function startClients(port: number, names: string[], { withRoster = true } = {}) {
+  const clients = names.map((name, i) => new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(100 + i), backoffMinMs: 50, backoffMaxMs: 300,
+    identity: net.identity(name), ...(withRoster ? { roster: net.chain } : {}),
+  }));
   for (const c of clients) c.start();
   cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
   return clients;
@@ -91,5 +98,15 @@ describe('coordinator and clients over loopback WebSockets', () => {
     const rounds = second.coordinator.database.rounds(jobId);
     expect(rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
     expect(rounds.at(-1)!.kind).toBe('evaluate');
+  });
+
+  it('a daemon started without a roster declines a secure-aggregation job with E_ROSTER_NOT_MEMBER', async () => {
+    const { coordinator, port } = await startCoordinator(tmpDb());
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1 }));
+    // alpha holds its roster key but no roster: it has nowhere trustworthy to take its peers' keys from.
+    const [alpha] = startClients(port, ['alpha'], { withRoster: false });
+    const declined = await new Promise<{ jobId: string; code: string }>((resolve) => alpha!.once('declined', resolve));
+    expect(declined).toMatchObject({ jobId, code: 'E_ROSTER_NOT_MEMBER' });
+    expect(coordinator.jobState(jobId)).toMatchObject({ status: 'waiting', completedRounds: 0 });
   });
 });

@@ -12,9 +12,10 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFromCheckpoint } from '../../coordinator/ledger-cli.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 import { until } from '../helpers/until.ts';
+import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-checkpoint-'));
 const cleanups: (() => unknown)[] = [];
@@ -26,18 +27,19 @@ const privacy = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate
 describe('ledger verify --checkpoint', () => {
   it('verifies only what was written since, moves the checkpoint forward, and catches a rewritten or truncated tip', async () => {
     const db = join(dir, 'c.db');
-    const coordinator = new Coordinator({ dbPath: db, port: 0 });
+    const net = simulatedNetwork(['h0', 'h1']);
+    const coordinator = new Coordinator({ dbPath: db, port: 0, roster: net.chain });
     const port = await coordinator.listen();
     cleanups.push(() => coordinator.close());
     for (const [i, name] of ['h0', 'h1'].entries()) {
       const st = openHospitalState(join(dir, `${name}.db`));
       st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(80 + i), identity: ed25519KeyPair(), budget: st.budget, ledger: st.ledger, outputs: st.outputs });
+      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(80 + i), identity: net.identity(name), roster: net.chain, budget: st.budget, ledger: st.ledger, outputs: st.outputs });
       cleanups.push(() => st.close(), () => d.stop());
       d.start();
     }
     const runJob = async () => {
-      const id = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, privacy }));
+      const id = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, privacy, secureAggregation: PAIR_SECURE_AGGREGATION }));
       await until(() => coordinator.jobState(id)?.status === 'completed', 60_000, 'the job');
       await until(() => coordinator.database.receipts().filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 4, 10_000, 'its receipts');
     };

@@ -13,12 +13,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { writeRosterFile } from '../../client/roster-file.ts';
 import { verifyFiles } from '../../coordinator/ledger-cli.ts';
 import { modelHash } from '../../coordinator/ledger.ts';
 import { bytesToVector } from '../../core/model/vector.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 
 const procs: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -60,16 +61,20 @@ describe('coordinator crash between aggregation and commit', () => {
       privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' },
     })));
 
-    const first = startCoordinator(['--db', db, '--job', jobFile, '--kill-before-commit', '3']);
-    const port = await first.port;
     const names = ['h0', 'h1', 'h2'];
+    const net = simulatedNetwork(names);
+    const rosterFile = join(dir, 'roster.json');
+    writeRosterFile(rosterFile, net.chain, 'create');
+
+    const first = startCoordinator(['--db', db, '--roster', rosterFile, '--job', jobFile, '--kill-before-commit', '3']);
+    const port = await first.port;
     const states = names.map((n) => join(dir, `${n}-state.db`));
     const hospitals = names.map((_, i) => openHospitalState(states[i]!));
     cleanups.push(() => { for (const h of hospitals) h.close(); });
     const clients = names.map((name, i) => {
       const { budget, ledger, outputs } = hospitals[i]!;
       budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-      return new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(300 + i), identity: ed25519KeyPair(), budget, ledger, outputs, backoffMinMs: 50, backoffMaxMs: 200 });
+      return new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(300 + i), identity: net.identity(name), roster: net.chain, budget, ledger, outputs, backoffMinMs: 50, backoffMaxMs: 200 });
     });
     cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
     for (const c of clients) c.start();
@@ -93,6 +98,7 @@ describe('coordinator crash between aggregation and commit', () => {
     expect(afterCrash.entries.filter((e) => e.kind === 'round').map((e) => e.round)).toEqual([1, 2]);
     expect(verifyFiles({ db }).ok).toBe(true);
 
+    // No --roster: the restarted coordinator runs the resumed job's sessions under the roster in its database.
     const second = startCoordinator(['--db', db, '--port', String(port)]);
     await second.port;
     await new Promise<void>((resolve) => {

@@ -19,7 +19,9 @@ import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { CohortError } from '../../core/errors.ts';
 import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 import { until } from '../helpers/until.ts';
+import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 let coordinator: Coordinator;
 let port: number;
@@ -30,23 +32,26 @@ const users: [string, Role][] = [['ada', 'admin'], ['rita', 'researcher'], ['rob
 const daemons: ClientDaemon[] = [];
 let ritasJob = '';
 const privacy = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
+// The hospitals' signed roster; each hospital is enrolled under its roster key. Jobs here run on h1 and h2 alone.
+const net = simulatedNetwork(['h1', 'h2', 'h3']);
+const job = (o: Record<string, unknown>) => syntheticJob({ privacy, secureAggregation: PAIR_SECURE_AGGREGATION, ...o });
 
 beforeAll(async () => {
-  coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
+  coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true, roster: net.chain });
   port = await coordinator.listen();
   for (const [name, role] of users) {
-    ids[name] = ed25519KeyPair();
+    ids[name] = role === 'hospital' ? net.identity(name) : ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
   for (const h of ['h1', 'h2']) {
-    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(h === 'h1' ? 1 : 2), identity: ids[h]! });
+    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(h === 'h1' ? 1 : 2), identity: ids[h]!, roster: net.chain });
     daemons.push(d);
     d.start();
   }
   // A researcher's job is checked against the datasets hospitals have offered: let them connect first.
   await Promise.all(daemons.map((d) => new Promise<void>((resolve) => d.once('connected', () => resolve()))));
   const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
-  ritasJob = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1, minClients: 2, targetClients: 2, privacy })) })).json as { jobId: string }).jobId;
+  ritasJob = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(job({ rounds: 1, minClients: 2, targetClients: 2 })) })).json as { jobId: string }).jobId;
   await done;
 });
 afterAll(async () => {
@@ -83,7 +88,7 @@ describe('every role/action pair against a live coordinator', () => {
   // Cancel last: it would change the job (already completed, so a granted cancel is refused by its state).
   const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'ledger.read', 'job.pause', 'job.resume', 'job.cancel'] as const;
   const body = (a: (typeof actions)[number]): RequestBody =>
-    a === 'job.submit' ? { action: a, specJson: JSON.stringify(syntheticJob({ rounds: 1, name: 'x', privacy })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
+    a === 'job.submit' ? { action: a, specJson: JSON.stringify(job({ rounds: 1, name: 'x' })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
   for (const [name, role] of users.filter(([n]) => n !== 'h1' && n !== 'h2')) {
     for (const a of actions) {
       const owner = 'rita';
@@ -152,7 +157,7 @@ describe('every role/action pair against a live coordinator', () => {
     const key = join(dir, 'rita.key');
     writeIdentityKey(key, ids.rita!);
     const spec = join(dir, 'job.json');
-    writeFileSync(spec, JSON.stringify(syntheticJob({ rounds: 1, name: 'cli', privacy })));
+    writeFileSync(spec, JSON.stringify(job({ rounds: 1, name: 'cli' })));
     const common = ['--coordinator', `ws://127.0.0.1:${port}`, '--name', 'rita', '--identity', key];
     const out = JSON.parse((await cli('job', 'submit', spec, ...common)).out) as { jobId: string };
     expect(out.jobId).toMatch(/^cli-/);
@@ -180,7 +185,7 @@ describe('pause and resume on a live job', () => {
       };
       coordinator.on('round', onRound);
     });
-    const spec = syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, name: 'pausable', privacy });
+    const spec = job({ rounds: 3, minClients: 2, targetClients: 2, name: 'pausable' });
     const id = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string }).jobId;
     expect(await paused).toBe(id);
     await until(() => coordinator.jobState(id)!.completedRounds === 2);

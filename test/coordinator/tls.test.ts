@@ -11,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon, checkTransport } from '../../client/daemon.ts';
-import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { silentLogger } from '../../core/log.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-tls-'));
+// Every hospital name the tests connect, in the roster they signed.
+const net = simulatedNetwork(['a', 'b', 'hospital', 'none', 'stranger']);
 const pem = (name: string) => readFileSync(join(dir, name));
 
 /** A CA and a certificate it signs for `cn` (server: SAN 127.0.0.1). */
@@ -45,14 +48,14 @@ afterEach(async () => {
 });
 
 async function coordinatorWith(tls: ConstructorParameters<typeof Coordinator>[0]['tls']) {
-  const c = new Coordinator({ dbPath: ':memory:', port: 0, ...(tls ? { tls } : {}) });
+  const c = new Coordinator({ dbPath: ':memory:', port: 0, roster: net.chain, ...(tls ? { tls } : {}) });
   const port = await c.listen();
   cleanups.push(() => c.close());
   return { c, port };
 }
 
 function client(port: number, name: string, tls: ConstructorParameters<typeof ClientDaemon>[0]['tls']) {
-  const d = new ClientDaemon({ coordinatorUrl: `wss://127.0.0.1:${port}`, name, dataset: syntheticDataset(7), identity: ed25519KeyPair(), backoffMinMs: 50, backoffMaxMs: 100, ...(tls ? { tls } : {}) });
+  const d = new ClientDaemon({ coordinatorUrl: `wss://127.0.0.1:${port}`, name, dataset: syntheticDataset(7), identity: net.identity(name), roster: net.chain, backoffMinMs: 50, backoffMaxMs: 100, ...(tls ? { tls } : {}) });
   cleanups.push(() => d.stop());
   return d;
 }
@@ -70,7 +73,7 @@ const connects = (d: ClientDaemon, ms = 1500) =>
 describe('TLS transport', () => {
   it('trains a job over wss:// with the coordinator CA pinned', async () => {
     const { c, port } = await coordinatorWith({ cert: pem('server.crt'), key: pem('server.key') });
-    const jobId = c.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2 }));
+    const jobId = c.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, secureAggregation: PAIR_SECURE_AGGREGATION }));
     const done = new Promise<string>((resolve) => c.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
     for (const n of ['a', 'b']) client(port, n, { ca: pem('ca.crt') }).start();
     expect(await done).toBe('completed');

@@ -2,7 +2,9 @@
  * A live coordinator with its dashboard, enrolled people (researchers rita and
  * rob, auditor aud, admin ada) and hospital daemons, for the dashboard's API
  * and browser tests. `login` goes through the real path: a signed-challenge
- * Request for a login code, then the code traded for a session cookie.
+ * Request for a login code, then the code traded for a session cookie. The
+ * hospitals, connected or waiting, signed the roster the coordinator
+ * publishes, and each is enrolled under its roster key.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { request, type RequestBody } from '../../client/request.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import type { Role } from '../../core/auth/policy.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
 
 export const METRICS_TOKEN = 'm'.repeat(40);
 export const PRIVACY = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
@@ -41,16 +44,17 @@ export interface Fixture {
 export async function startFixture(o: { hospitals?: string[]; waiting?: string[]; coordinator?: Partial<CoordinatorOptions> } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-dashboard-'));
   const db = join(dir, 'c.db');
-  const coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 }, ...o.coordinator });
-  const port = await coordinator.listen();
-  const ids: Record<string, Identity> = {};
   const hospitals = o.hospitals ?? ['h1', 'h2'];
   const all = [...hospitals, ...(o.waiting ?? [])];
+  const net = simulatedNetwork(all);
+  const coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 }, roster: net.chain, ...o.coordinator });
+  const port = await coordinator.listen();
+  const ids: Record<string, Identity> = {};
   for (const [name, role] of [...PEOPLE, ...all.map((h) => [h, 'hospital'] as [string, Role])]) {
-    ids[name] = ed25519KeyPair();
+    ids[name] = role === 'hospital' ? net.identity(name) : ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
-  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]! })]));
+  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]!, roster: net.chain })]));
   const started: ClientDaemon[] = [];
   const startHospital = (h: string) => {
     started.push(daemons.get(h)!);

@@ -10,6 +10,7 @@ import {
 } from '../../proto/codec.ts';
 import { CohortError, type ErrorCode } from '../../core/errors.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
+import { resolveJob } from '../../core/job/privacy.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
 
 function code(fn: () => unknown): ErrorCode | 'none' {
@@ -22,11 +23,12 @@ function code(fn: () => unknown): ErrorCode | 'none' {
   }
 }
 
-const spec = parseJobSpec({
+// Specs go on the wire as the coordinator offers them: resolved for its network (here 4 hospitals, so corruptClients = ⌈0.05·4⌉ = 1).
+const spec = resolveJob(parseJobSpec({
   name: 'demo', model: { inputDim: 3, layers: [{ units: 4, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] },
   features: ['a', 'b', 'c'], label: 'y', rounds: 7, minClients: 2, targetClients: 3,
   local: { epochs: 2, batchSize: 16, learningRate: 0.1, optimizer: 'adam', proximalMu: 0.5 }, strategy: { name: 'fedprox' }, seed: 99,
-});
+}), 4);
 
 describe('Envelope codec', () => {
   it('round-trips every body kind with its header', () => {
@@ -63,7 +65,12 @@ describe('Envelope codec', () => {
   });
 
   it('round-trips a job spec through the wire and validates it again', () => {
+    expect(spec.secureAggregation.corruptClients).toBe(1);
     expect(jobSpecFromWire(jobSpecToWire(spec))).toEqual(spec);
+    // A resolved count of 0 (corruptFraction 0) stays a count.
+    const none = resolveJob({ ...spec, secureAggregation: { ...spec.secureAggregation, corruptFraction: 0, corruptClients: undefined } }, 4);
+    expect(none.secureAggregation.corruptClients).toBe(0);
+    expect(jobSpecFromWire(jobSpecToWire(none))).toEqual(none);
     const bad = jobSpecToWire(spec);
     bad.features = ['a', 'b'];
     expect(code(() => jobSpecFromWire(bad))).toBe('E_JOB_SPEC');
@@ -121,8 +128,11 @@ describe('Envelope decoding of bad frames', () => {
   });
 
   it('rejects another protocol version, an empty body, and oversized or odd names', () => {
-    const v2 = pb.Envelope.encode({ version: 2, sender: 'a', hello: { name: 'a' } }).finish();
-    expect(code(() => decodeEnvelope(v2))).toBe('E_WIRE_VERSION');
+    // The version before this one (1: sessions without attempt or roster) and the one after.
+    for (const version of [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1]) {
+      const other = pb.Envelope.encode({ version, sender: 'a', hello: { name: 'a' } }).finish();
+      expect(code(() => decodeEnvelope(other))).toBe('E_WIRE_VERSION');
+    }
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1 })))).toBe('E_WIRE_FIELD');
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'x'.repeat(129), seq: 1, joinJob: {} })))).toBe('E_WIRE_FIELD');
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a b', seq: 1, joinJob: {} })))).toBe('E_WIRE_FIELD');

@@ -171,6 +171,11 @@ export class LyingCoordinator {
     this.seeded = null;
   }
 
+  /** The seed nonce a hospital revealed this session. */
+  revealOf(name: string): Uint8Array | undefined {
+    return this.reveals.get(name);
+  }
+
   /** The consistency signatures collected this session (a copy). */
   consistencySignatures(): Map<string, Uint8Array> {
     return new Map(this.signatures);

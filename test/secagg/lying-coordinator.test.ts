@@ -267,6 +267,24 @@ describe('replays across attempts (finding 6)', () => {
     expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_BAD_SIGNATURE');
   });
 
+  it('a neighbour\'s whole attempt-1 contribution (advertisement, commitment, reveal) replayed in attempt 2: the reveal opens nothing in this session, E_SECAGG_SEED', () => {
+    const sc = new LyingCoordinator({ n: 5 });
+    sc.open();
+    sc.advertise();
+    sc.commit();
+    const old = { advert: sc.adverts.get('h01')!, nonce: sc.revealOf('h01')! };
+    sc.nextSession();
+    sc.open(() => sc.honestParams(2));
+    sc.advertise();
+    sc.commit((to, all) => (to === VICTIM ? all.map((c) => (c.name === 'h01' ? { ...c, commit: old.advert.seedCommit! } : c)) : all));
+    sc.keys((to, msg) => (to !== VICTIM ? msg : {
+      clients: msg.clients!.map((k) => (k.name === 'h01' ? { name: 'h01', ...old.advert } : k)),
+      reveals: msg.reveals!.map((r) => (r.name === 'h01' ? { name: 'h01', nonce: old.nonce } : r)),
+    }));
+    expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_SEED');
+    expect(sc.sharesSentBy(VICTIM)).toBeUndefined();
+  });
+
   it('an attempt number offered twice, and one past the cap: E_SECAGG_ATTEMPT', () => {
     const sc = new LyingCoordinator({ n: 4 });
     sc.open(() => sc.honestParams(2));

@@ -16,6 +16,7 @@ import { buildDashboard, PUBLIC_DIR, PUBLIC_FILES } from '../../../coordinator/d
 import type { JobDetailView, LedgerView, MeView } from '../../../coordinator/dashboard/api.ts';
 import type { HospitalsView, JobView } from '../../../core/dashboard/index.ts';
 import { jobDone, METRICS_TOKEN, startFixture, type Fixture } from '../../helpers/dashboard-fixture.ts';
+import { PAIR_SECURE_AGGREGATION } from '../../helpers/network.ts';
 
 let f: Fixture;
 let jobId = '';
@@ -23,7 +24,7 @@ const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
   f = await startFixture({ waiting: ['h3'] }); // h3: enrolled, never connected
-  jobId = await f.submit('rita');
+  jobId = await f.submit('rita', { secureAggregation: PAIR_SECURE_AGGREGATION }); // run by h1 and h2
   await jobDone(f.coordinator, jobId);
   for (const n of ['rita', 'rob', 'aud', 'ada']) cookies[n] = await f.cookie(n);
 });
