@@ -3,30 +3,43 @@
  *
  * The server is the real SecAggServer, fed the frames n clients would send.
  * Simulating n real clients would cost n² key agreements in the harness
- * alone, so the harness plays the crowd: real Ed25519 signatures, real
- * X25519 keys and real Shamir shares (so reconstruction, signature checks and
- * mask removal are exactly the server's work), but the encrypted shares and
- * masked inputs it forwards are random bytes of the right length — the server
- * cannot read or check either, and its cost does not depend on their content
- * (correctness is proved in test/secagg). One client per case is real end to
- * end: the measured SecAggClient gets genuine encrypted shares from its
- * neighbours and masks a real input.
+ * alone, so the harness plays the crowd: real Ed25519 signatures under the
+ * roster's keys, real X25519 keys, real seed commitments and reveals, real
+ * mask commitments H(b_u) and real Shamir shares of that same b_u, each at
+ * its holder's x (so signature checks, seed agreement, the commitment-checked
+ * reconstruction and mask removal are exactly the server's work), but the
+ * encrypted shares and masked inputs it forwards are random bytes of the
+ * right length — the server cannot read or check either, and its cost does
+ * not depend on their content (correctness is proved in test/secagg). One
+ * client per case is real end to end: the measured SecAggClient gets the
+ * server's own messages (commitment list, keys and reveals, relay, survivors,
+ * signatures), genuine encrypted shares from its neighbours, and masks a real
+ * input.
  *
  * Floors measured in the same run: a client's masking floor is (neighbours +
  * 1) expansions of d words of raw AES-256-CTR keystream plus as many vector
- * additions.
+ * additions. The previous protocol, measured in the same run as the baseline
+ * of the Bonawitz setting, is driven by secagg-baseline.ts.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import {
-  SecAggClient, SecAggServer, openSession, chooseParams, ed25519KeyPair, type ClientMessage, type Session,
+  SecAggClient, SecAggServer, openSession, chooseParams, ed25519KeyPair, type ClientMessage, type Outgoing, type ServerMessage,
 } from '../core/secagg/index.ts';
 import { x25519KeyPair, sign, seal, open, x25519Agree } from '../core/secagg/crypto.ts';
-import { advertiseTranscript, decodeSharePair, encodeSharePair, neighboursOf, shareAad, shareKey, survivorsTranscript, SECRET_BYTES } from '../core/secagg/session.ts';
+import {
+  advertiseTranscript, decodeSharePair, encodeSharePair, neighboursOf, seatGraph, shareAad, shareKey, survivorsTranscript, SECRET_BYTES,
+} from '../core/secagg/session.ts';
+import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment } from '../core/secagg/seed.ts';
 import { split, encodeShare } from '../core/secagg/shamir.ts';
 import { addInto } from '../core/secagg/ring.ts';
 import { CHUNK_BYTES, addMaskInto } from '../core/secagg/prg.ts';
 import { encodeEnvelope, tensorOf } from '../proto/codec.ts';
+
+/** The kinds of message the server sends, and the body of each. */
+type ServerKind = ServerMessage extends infer M ? (M extends unknown ? keyof M : never) : never;
+type ServerBody<K extends ServerKind> = Extract<ServerMessage, Record<K, unknown>>[K];
+type ServerBodies = { [K in ServerKind]?: ServerBody<K> };
 
 export interface Case {
   n: number;
@@ -41,6 +54,8 @@ export interface CaseResult extends Case {
   clientMaskMs: number;
   clientFloorMs: number;
   clientMaskRatio: number;
+  /** The client's work before masking: advertise, reveal, onKeys (seed, graph, roster-signature checks, sharing), onShares. */
+  clientSetupMs: number;
   clientTotalMs: number;
   agreementsPerClient: number;
   serverUnmaskMs: number;
@@ -48,20 +63,63 @@ export interface CaseResult extends Case {
   bytesPerClient: number;
   plaintextBytes: number;
   serverMemoryGrowthBytes: number;
+  /** The same server and client figures in CPU time (Stopwatch). */
+  cpu: Pick<CaseResult, ProtocolFigure>;
 }
+
+/** The figures secagg-baseline.ts also gives for the previous protocol: what new / previous compares. */
+export const PROTOCOL_FIGURES = ['serverTotalMs', 'serverUnmaskMs', 'clientTotalMs', 'clientSetupMs'] as const;
+export type ProtocolFigure = (typeof PROTOCOL_FIGURES)[number];
+export type ProtocolTimes = Pick<CaseResult, ProtocolFigure | 'cpu' | 'degree' | 'threshold'>;
 
 /**
  * Collects garbage when node runs with --expose-gc, so memory figures show
  * what is retained; twice, because external buffers are released by
  * finalizers that the first collection only schedules.
  */
-const gc = (): void => {
+export const gc = (): void => {
   const collect = (globalThis as { gc?: () => void }).gc;
   collect?.();
   collect?.();
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const names = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`);
+export const names = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`);
+
+/** Wall and CPU milliseconds. */
+export interface Times {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Sums the wall and CPU time of the calls it runs. CPU time is the process's
+ * (process.cpuUsage: all its threads, GC helpers included, ~1 µs a reading):
+ * unlike wall time it leaves out the time other processes held the core, so
+ * on a shared machine two runs minutes apart stay comparable by it.
+ */
+export class Stopwatch implements Times {
+  wallMs = 0;
+  cpuMs = 0;
+
+  time<T>(fn: () => T): T {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.wallMs += performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      this.cpuMs += (cpu.user + cpu.system) / 1000;
+    }
+  }
+
+  read(): Times {
+    return { wallMs: this.wallMs, cpuMs: this.cpuMs };
+  }
+}
+
+/** b − a, field by field. */
+export const since = (a: Times, b: Times): Times => ({ wallMs: b.wallMs - a.wallMs, cpuMs: b.cpuMs - a.cpuMs });
 
 /** (k+1) raw keystream expansions of d words plus as many additions: the client's masking floor. */
 function maskingFloorMs(d: number, expansions: number): number {
@@ -94,24 +152,37 @@ export function paramsFor(c: Case): { degree: number; threshold: number } {
 }
 
 export function runCase(c: Case): CaseResult {
+  gc();
   const participants = names(c.n);
   const { degree, threshold } = paramsFor(c);
   const session = openSession({
-    jobId: 'bench', round: 1, bits: 32, threshold, degree, clip: 10, graphSeed: randomBytes(32), participants, totalExamples: 1_000_000, vectorLength: c.d,
+    jobId: 'bench', round: 1, attempt: 1, bits: 32, threshold, degree, clip: 10, participants, totalExamples: 1_000_000, vectorLength: c.d, rosterHash: randomBytes(32),
   });
   const ids = new Map(participants.map((p) => [p, ed25519KeyPair()]));
-  const keys = new Map(participants.map((p) => [p, { c: x25519KeyPair(), s: x25519KeyPair(), b: randomBytes(SECRET_BYTES) }]));
-  const server = new SecAggServer(session, new Map([...ids].map(([p, k]) => [p, k.publicKey])));
+  const roster = new Map([...ids].map(([p, k]) => [p, k.publicKey]));
+  // Each simulated client's round secrets: its keys, its self-mask seed b (committed to in its advertisement) and its seed nonce.
+  const keys = new Map(participants.map((p) => [p, { c: x25519KeyPair(), s: x25519KeyPair(), b: randomBytes(SECRET_BYTES), nonce: randomBytes(NONCE_BYTES) }]));
+  const server = new SecAggServer(session, roster);
   const measured = participants[0]!;
   const dropCount = Math.round(c.dropout * c.n);
   // Dropouts after sharing keys, before the masked input: the expensive case for the server.
   const dropped = new Set(participants.slice(c.n - dropCount));
-  let serverMs = 0;
+  const serverClock = new Stopwatch();
+  // What the server sends the measured client, in order: the real messages, not rebuilt by the harness.
+  const inbox: ServerBodies[] = [];
+  const route = (out: Outgoing[]) => {
+    for (const o of out) if (o.to === measured) inbox.push(o.body);
+  };
   const toServer = (from: string, msg: ClientMessage) => {
-    const t0 = performance.now();
-    const { rejected } = server.receive(from, msg);
-    serverMs += performance.now() - t0;
+    const { out, rejected } = serverClock.time(() => server.receive(from, msg));
     if (rejected) throw rejected;
+    route(out);
+  };
+  const dropOut = (client: string) => route(serverClock.time(() => server.drop(client)));
+  const fromServer = <K extends ServerKind>(kind: K): ServerBody<K> => {
+    const body = inbox.shift()?.[kind];
+    if (!body) throw new Error(`bench: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
+    return body;
   };
   const bytesSent: number[] = [];
   const count = (from: string, body: object) => {
@@ -119,16 +190,11 @@ export function runCase(c: Case): CaseResult {
   };
 
   // The real client.
-  const client = new SecAggClient(session, measured, ids.get(measured)!);
-  let clientMs = 0;
-  const timed = <T>(fn: () => T): T => {
-    const t0 = performance.now();
-    const r = fn();
-    clientMs += performance.now() - t0;
-    return r;
-  };
+  const client = new SecAggClient(session, measured, ids.get(measured)!, roster);
+  const clientClock = new Stopwatch();
+  const timed = <T>(fn: () => T): T => clientClock.time(fn);
 
-  // Phase 0: advertise.
+  // Phase 0: advertise keys and both commitments, signed.
   for (const p of participants) {
     if (p === measured) {
       const ad = timed(() => client.advertise());
@@ -140,18 +206,31 @@ export function runCase(c: Case): CaseResult {
       continue;
     }
     const k = keys.get(p)!;
-    const ad = { cPk: k.c.publicKey, sPk: k.s.publicKey, signature: sign(ids.get(p)!.secretKey, advertiseTranscript(session, p, k.c.publicKey, k.s.publicKey)) };
-    toServer(p, { secaggAdvertise: ad });
+    const seedCommit = seedCommitment(session, p, k.nonce);
+    const maskCommit = maskCommitment(session, p, k.b);
+    const signature = sign(ids.get(p)!.secretKey, advertiseTranscript(session, p, k.c.publicKey, k.s.publicKey, seedCommit, maskCommit));
+    toServer(p, { secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, seedCommit, maskCommit, signature } });
   }
-  const keyList = {
-    clients: [measured, ...neighboursOf(session, measured)].sort().map((p) => ({ name: p, cPk: keys.get(p)!.c.publicKey, sPk: keys.get(p)!.s.publicKey, signature: sign(ids.get(p)!.secretKey, advertiseTranscript(session, p, keys.get(p)!.c.publicKey, keys.get(p)!.s.publicKey)), identityKey: ids.get(p)!.publicKey })),
-  };
-  // Phase 1: shares. Ciphertexts between simulated clients are random bytes of the real size.
+  // Phase 1: the server lists the seed commitments; every client reveals its nonce.
+  const commitments = fromServer('secaggCommitments');
+  for (const p of participants) {
+    if (p === measured) {
+      const reveal = timed(() => client.onCommitments(commitments));
+      count(p, { secaggReveal: reveal });
+      toServer(p, { secaggReveal: reveal });
+      continue;
+    }
+    toServer(p, { secaggReveal: { nonce: keys.get(p)!.nonce } });
+  }
+  const keyList = fromServer('secaggKeys');
+  // The crowd agrees the seed from the server's reveals as each client does, and so the graph.
+  const list = (commitments.commitments ?? []).map((e) => ({ name: e.name!, commit: e.commit! }));
+  const seeded = seatGraph(session, agreeSeed(session, list, new Map((keyList.reveals ?? []).map((r) => [r.name!, r.nonce!]))));
+  // Phase 2: shares. Ciphertexts between simulated clients are random bytes of the real size.
   const measuredShares = timed(() => client.onKeys(keyList));
   count(measured, { secaggShares: measuredShares });
   const ctLength = measuredShares.shares![0]!.ciphertext!.length;
-  const relayToMeasured: { peer: string; ciphertext: Uint8Array }[] = [];
-  const holdersOf = (owner: string) => [owner, ...neighboursOf(session, owner)];
+  const holdersOf = (owner: string) => [owner, ...neighboursOf(seeded, owner)];
   const secretShares = new Map<string, Map<string, Uint8Array>>(); // owner -> holder -> encoded share of its revealed secret
   // The neighbours decrypt the measured client's shares, to reveal them at unmasking.
   const measuredSeedShares = new Map<string, Uint8Array>();
@@ -167,37 +246,36 @@ export function runCase(c: Case): CaseResult {
     }
     const k = keys.get(p)!;
     const holders = holdersOf(p);
-    // The secret the server will ask for: the seed of a survivor, the mask key of a dropped client.
+    // Holder i's share is at holder i's x: the server accepts a revealed share only at its revealer's x.
+    const xs = holders.map((h) => session.xOf.get(h)!);
+    // The secret the server will ask for: the self-mask seed of a survivor (the committed b), the mask key of a dropped client.
     const secret = dropped.has(p) ? k.s.secretKey : k.b;
-    const shares = split(secret, threshold, holders.map((h) => session.xOf.get(h)!));
+    const shares = split(secret, threshold, xs);
     secretShares.set(p, new Map(holders.map((h, i) => [h, encodeShare(shares[i]!)])));
-    const list = neighboursOf(session, p).map((v) => {
+    const sent = neighboursOf(seeded, p).map((v) => {
       if (v !== measured) return { peer: v, ciphertext: randomBytes(ctLength) };
       // Genuine shares for the measured client.
-      const other = split(dropped.has(p) ? k.b : k.s.secretKey, threshold, holders.map((h) => session.xOf.get(h)!));
+      const other = split(dropped.has(p) ? k.b : k.s.secretKey, threshold, xs);
       const i = holders.indexOf(v);
       const seedShare = dropped.has(p) ? encodeShare(other[i]!) : encodeShare(shares[i]!);
       const keyShare = dropped.has(p) ? encodeShare(shares[i]!) : encodeShare(other[i]!);
       const key = shareKey(session, x25519Agree(k.c.secretKey, keys.get(v)!.c.publicKey), p, v);
-      const ct = seal(key, encodeSharePair(keyShare, seedShare), shareAad(session, p, v));
-      relayToMeasured.push({ peer: p, ciphertext: ct });
-      return { peer: v, ciphertext: ct };
+      return { peer: v, ciphertext: seal(key, encodeSharePair(keyShare, seedShare), shareAad(session, p, v)) };
     });
-    toServer(p, { secaggShares: { shares: list } });
+    toServer(p, { secaggShares: { shares: sent } });
   }
-  // Phase 2: masked inputs. A daemon runs warm: the mask kernels are
+  // Phase 3: masked inputs. A daemon runs warm: the mask kernels are
   // exercised once before timing, as the floor's are, and the harness's
   // garbage is collected (npm run bench passes --expose-gc).
   const input = new Uint32Array(c.d).fill(7);
-  timed(() => client.onShares({ shares: relayToMeasured }));
+  timed(() => client.onShares(fromServer('secaggSharesRelay')));
+  const clientSetup = clientClock.read();
   const warm = new Uint32Array(c.d);
   addMaskInto(warm, randomBytes(32), 1);
   addMaskInto(warm, randomBytes(32), -1);
   const noise = randomBytes(c.d * 4);
-  const t0 = performance.now();
-  const masked = client.maskInput(input);
-  const clientMaskMs = performance.now() - t0;
-  clientMs += clientMaskMs;
+  const masked = timed(() => client.maskInput(input));
+  const clientMaskMs = since(clientSetup, clientClock.read()).wallMs;
   count(measured, { secaggMaskedInput: masked });
   gc();
   const memBefore = process.memoryUsage().arrayBuffers;
@@ -206,9 +284,7 @@ export function runCase(c: Case): CaseResult {
   for (const p of participants) {
     if (p === measured) continue;
     if (dropped.has(p)) {
-      const t1 = performance.now();
-      server.drop(p);
-      serverMs += performance.now() - t1;
+      dropOut(p);
       continue;
     }
     toServer(p, { secaggMaskedInput: { masked: noise } });
@@ -217,21 +293,23 @@ export function runCase(c: Case): CaseResult {
   // scratch vector exist from the start, so O(d) shows as ~0 growth; O(n·d) would show as ~n.
   gc();
   memPeak = process.memoryUsage().arrayBuffers - memBefore;
-  // Phase 3: consistency.
-  const survivors = participants.filter((p) => !dropped.has(p));
-  const transcript = survivorsTranscript(session, survivors);
-  const signatures: { name: string; signature: Uint8Array }[] = [];
-  for (const p of survivors) {
-    const sig = p === measured ? timed(() => client.onSurvivors({ survivors })) : { signature: sign(ids.get(p)!.secretKey, transcript) };
-    if (p === measured) count(p, { secaggConsistency: sig });
-    signatures.push({ name: p, signature: sig.signature! });
-    toServer(p, { secaggConsistency: sig });
+  // Phase 4: consistency: every survivor signs the survivor set and the seed.
+  const { survivors } = fromServer('secaggSurvivors');
+  const transcript = survivorsTranscript(session, seeded.seed, survivors ?? []);
+  for (const p of survivors ?? []) {
+    if (p === measured) {
+      const sig = timed(() => client.onSurvivors({ survivors }));
+      count(p, { secaggConsistency: sig });
+      toServer(p, { secaggConsistency: sig });
+      continue;
+    }
+    toServer(p, { secaggConsistency: { signature: sign(ids.get(p)!.secretKey, transcript) } });
   }
-  // Phase 4: unmasking, timed on the server from the first frame to the sum.
-  const measuredUnmask = timed(() => client.onUnmaskRequest({ signatures }));
+  // Phase 5: unmasking, timed on the server from the first frame to the sum.
+  const measuredUnmask = timed(() => client.onUnmaskRequest(fromServer('secaggUnmaskRequest')));
   count(measured, { secaggUnmask: measuredUnmask });
-  const unmaskStart = serverMs;
-  for (const w of survivors) {
+  const unmaskStart = serverClock.read();
+  for (const w of survivors ?? []) {
     let msg: ClientMessage;
     if (w === measured) msg = { secaggUnmask: measuredUnmask };
     else {
@@ -247,21 +325,25 @@ export function runCase(c: Case): CaseResult {
     toServer(w, msg);
   }
   if (server.phase !== 'done') throw new Error(`bench session ended in ${server.phase}: ${server.failure}`);
-  const serverUnmaskMs = serverMs - unmaskStart;
-  const k = neighboursOf(session, measured).length;
+  // Nobody lied, so nobody may be blamed: a blame here is a harness (or server) bug.
+  if (server.blamed.size > 0) throw new Error(`bench session blamed ${[...server.blamed.keys()].join(', ')}: ${[...server.blamed.values()][0]}`);
+  const serverUnmask = since(unmaskStart, serverClock.read());
+  const k = neighboursOf(seeded, measured).length;
   return {
     ...c, degree, threshold,
     clientMaskMs,
     clientFloorMs: maskingFloorMs(c.d, k + 1),
     clientMaskRatio: 0,
-    clientTotalMs: clientMs,
+    clientSetupMs: clientSetup.wallMs,
+    clientTotalMs: clientClock.wallMs,
     // share encryption (k) + share decryption (k) + pairwise masks (k)
     agreementsPerClient: 3 * k,
-    serverUnmaskMs,
-    serverTotalMs: serverMs,
+    serverUnmaskMs: serverUnmask.wallMs,
+    serverTotalMs: serverClock.wallMs,
     bytesPerClient: bytesSent.reduce((s, x) => s + x, 0),
     plaintextBytes: encodeEnvelope({ jobId: 'bench', round: 1, sender: measured, seq: 1, update: { delta: tensorOf(new Float32Array(c.d)), numExamples: 1 } }).length,
     serverMemoryGrowthBytes: memPeak,
+    cpu: { serverTotalMs: serverClock.cpuMs, serverUnmaskMs: serverUnmask.cpuMs, clientTotalMs: clientClock.cpuMs, clientSetupMs: clientSetup.cpuMs },
   };
 }
 
