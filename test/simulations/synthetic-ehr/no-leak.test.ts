@@ -32,10 +32,25 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 afterAll(() => vi.restoreAllMocks());
 
-/** Every string inside a decoded frame (byte fields are tensors, keys and signatures: skipped). */
+/**
+ * Every string inside a decoded frame or log line. Byte fields (tensors, keys,
+ * signatures) are skipped, and so are the same bytes written as hex (a roster's
+ * keys and signatures, ledger hashes): a 5-digit ZIP turns up inside random hex
+ * by chance. JSON inside a string (a roster chain, a ledger entry) is searched
+ * value by value.
+ */
 function strings(v: unknown, out: string[] = []): string[] {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  if (typeof v === 'string') {
+    if (/^[0-9a-f]{32,}$/.test(v)) return out;
+    if (/^\s*[[{]/.test(v)) {
+      try {
+        return strings(JSON.parse(v) as unknown, out);
+      } catch {
+        // not JSON: searched as text below
+      }
+    }
+    out.push(v);
+  } else if (Array.isArray(v)) for (const x of v) strings(x, out);
   else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) for (const x of Object.values(v)) strings(x, out);
   return out;
 }

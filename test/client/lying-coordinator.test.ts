@@ -1,0 +1,119 @@
+/**
+ * A real hospital daemon against a coordinator that lies, over a real
+ * socket: the daemon checks a round's session before it evaluates, trains,
+ * charges or sends anything, refuses a replayed attempt, and adopts a roster
+ * from the coordinator only if the hospitals' quorum signed it.
+ * (test/secagg/lying-coordinator.test.ts covers each attack in depth.)
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { openHospitalState } from '../../client/hospital-state.ts';
+import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, jobSpecToWire, tensorOf, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
+import { parseJobSpec } from '../../core/job/spec.ts';
+import { resolveJob } from '../../core/job/privacy.ts';
+import { sessionParams } from '../../core/round/session-params.ts';
+import { draftRosterChange, signRoster, type RosterChain } from '../../core/roster/index.ts';
+import { ed25519KeyPair } from '../../core/secagg/index.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+import { until } from '../helpers/until.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const names = ['h', 'i', 'j', 'k'];
+
+async function lyingCoordinator() {
+  const net = simulatedNetwork(names, 'lying');
+  const spec = resolveJob(parseJobSpec(syntheticJob({
+    rounds: 3, minClients: 3, targetClients: 4,
+    privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
+  })), names.length);
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
+  cleanups.push(() => new Promise((r) => wss.close(r)));
+  const got: Envelope[] = [];
+  let peer!: WebSocket;
+  let seq = 0;
+  const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => peer.send(encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++seq }));
+  wss.on('connection', (ws) => {
+    peer = ws;
+    ws.on('message', (data) => {
+      const env = decodeEnvelope(data as Buffer);
+      got.push(env);
+      if (env.body === 'hello') {
+        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20 } });
+        send({ jobId: 'job', jobOffer: { spec: jobSpecToWire(spec), owner: '' } });
+      }
+    });
+    send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
+  });
+  const state = openHospitalState(join(mkdtempSync(join(tmpdir(), 'cohort-lying-')), 'state.db'));
+  cleanups.push(() => state.close());
+  state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+  const adopted: RosterChain[] = [];
+  const port = (wss.address() as { port: number }).port;
+  const daemon = new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`, name: 'h', dataset: syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
+    onRoster: (c) => adopted.push(c), budget: state.budget, ledger: state.ledger, outputs: state.outputs,
+  });
+  cleanups.push(() => daemon.stop());
+  daemon.start();
+  await until(() => got.some((e) => e.body === 'joinJob'), 10_000, 'the hospital joining');
+  const offer = (round: number, attempt: number, lie: Record<string, unknown> = {}) => {
+    const p = sessionParams(spec, { jobId: 'job', round, attempt, participants: names, rosterHash: net.head.hashBytes, totalExamples: 4 * 120 });
+    send({
+      jobId: 'job', round, roundConfig: {
+        weights: tensorOf(new Float32Array(4)), train: true, deadlineUnixMs: Date.now() + 60_000, seed: 1,
+        secagg: { bits: p.bits, threshold: p.threshold, degree: p.degree, clip: p.clip, participants: [...p.participants], totalExamples: p.totalExamples, attempt, rosterHash: p.rosterHash, ...lie },
+      },
+    });
+  };
+  const bodies = (round: number) => got.filter((e) => e.round === round && e.body !== 'ledgerReceipt').map((e) => (e.body === 'error' ? `error ${e.error?.code}` : e.body));
+  return { net, daemon, state, send, offer, bodies, adopted };
+}
+
+describe('a real daemon against a lying coordinator', () => {
+  it('refuses a lowered threshold with E_SECAGG_PARAMS before evaluating, training or charging; runs the honest session; refuses a replayed attempt', async () => {
+    const c = await lyingCoordinator();
+    c.offer(1, 1, { threshold: 2 });
+    await until(() => c.bodies(1).length > 0, 20_000, 'an answer to the lying round');
+    expect(c.bodies(1)).toEqual(['error E_SECAGG_PARAMS']);
+    expect(c.state.budget.spends('synthetic-v1')).toEqual([]);
+
+    c.offer(2, 1);
+    await until(() => c.bodies(2).includes('secaggAdvertise'), 20_000, 'the honest session advertised');
+    expect(c.bodies(2)).toEqual(['evaluation', 'secaggAdvertise']);
+    c.offer(2, 1); // the same attempt again
+    await until(() => c.bodies(2).length > 2, 20_000, 'an answer to the replayed attempt');
+    expect(c.bodies(2).slice(2)).toEqual(['error E_SECAGG_ATTEMPT']);
+  }, 60_000);
+
+  it('adopts a roster version only with the hospitals\' quorum; a coordinator-made one adding a Sybil is refused', async () => {
+    const c = await lyingCoordinator();
+    const sybil = ed25519KeyPair();
+    // The coordinator drafts v2 adding its Sybil, signed by the Sybil alone: no quorum of h, i, j, k.
+    const forged = signRoster(draftRosterChange(c.net.chain, { add: [{ name: 'sybil', key: Buffer.from(sybil.publicKey).toString('hex') }] }), 'sybil', sybil);
+    c.send({ rosterUpdate: { chainJson: JSON.stringify(forged) } });
+    // The same change signed by three of the four hospitals (q(4) = 3) and the new member is a real roster change.
+    let signed = forged;
+    for (const n of ['i', 'j', 'k']) signed = signRoster(signed, n, c.net.identity(n));
+    c.send({ rosterUpdate: { chainJson: JSON.stringify(signed) } });
+    await until(() => c.adopted.length > 0, 10_000, 'the signed version adopted');
+    expect(c.adopted).toHaveLength(1);
+    expect(c.daemon.rosterHead?.version).toBe(2);
+    expect(c.daemon.rosterHead?.members.has('sybil')).toBe(true);
+    // A rollback to v1 afterwards changes nothing.
+    c.send({ rosterUpdate: { chainJson: JSON.stringify(c.net.chain) } });
+    c.offer(1, 1);
+    await until(() => c.bodies(1).length > 0, 20_000, 'an answer to a session under the old roster');
+    expect(c.bodies(1)).toEqual(['error E_ROSTER_MISMATCH']);
+    expect(c.daemon.rosterHead?.version).toBe(2);
+  }, 60_000);
+});
