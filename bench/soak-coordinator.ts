@@ -4,7 +4,7 @@
  * (bench/soak.ts) without the 200 clients' memory mixed in.
  *
  * Enrols the identities listed in --enrol (JSON: [{ name, publicKeyHex }]),
- * listens on loopback, then reads job specs from stdin, one JSON per line,
+ * publishes the roster chain in --roster (the hospitals' signed keys), listens on loopback, then reads job specs from stdin, one JSON per line,
  * and submits each. Reports on stdout, one JSON object per line:
  *   { type: 'listening', port }
  *   { type: 'submitted', jobId }
@@ -15,7 +15,7 @@
  * --expose-gc): what the heap still holds at a round boundary.
  * With SOAK_HEAP_SNAPSHOTS=DIR and SOAK_HEAP_SNAPSHOT_ROUNDS=10,30 it writes a
  * V8 heap snapshot at those round ends (of any job), to diff in DevTools.
- * Usage: node --expose-gc --import tsx bench/soak-coordinator.ts --db F --enrol F
+ * Usage: node --expose-gc --import tsx bench/soak-coordinator.ts --db F --enrol F --roster F
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -23,16 +23,17 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { Coordinator } from '../coordinator/coordinator.ts';
+import { readRosterFile } from '../client/roster-file.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, enrol: { type: 'string' } } });
-if (!values.db || !values.enrol) {
-  process.stderr.write('usage: soak-coordinator.ts --db FILE --enrol FILE\n');
+const { values } = parseArgs({ options: { db: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' } } });
+if (!values.db || !values.enrol || !values.roster) {
+  process.stderr.write('usage: soak-coordinator.ts --db FILE --enrol FILE --roster FILE\n');
   process.exit(2);
 }
 const say = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const coordinator = new Coordinator({ dbPath: values.db, port: 0, requireEnrolment: true });
+const coordinator = new Coordinator({ dbPath: values.db, port: 0, requireEnrolment: true, roster: readRosterFile(values.roster) });
 for (const { name, publicKeyHex } of JSON.parse(readFileSync(values.enrol, 'utf8')) as { name: string; publicKeyHex: string }[]) {
   coordinator.enroll(name, 'hospital', Buffer.from(publicKeyHex, 'hex'));
 }

@@ -45,7 +45,10 @@ import { fileURLToPath } from 'node:url';
 import { EventEmitter, once } from 'node:events';
 import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
 import { loadTf } from '../client/trainer/index.ts';
-import { chooseParams, ed25519KeyPair } from '../core/secagg/index.ts';
+import { chooseParams } from '../core/secagg/index.ts';
+import { corruptCount } from '../core/job/privacy.ts';
+import { simulatedNetwork } from '../simulations/network.ts';
+import { writeRosterFile } from '../client/roster-file.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { PHASES } from '../simulations/dropouts.ts';
@@ -67,13 +70,18 @@ export interface SoakOptions {
 
 const CORRUPT_FRACTION = 0.03;
 
-/** The largest δ (0.48 down to 0.45) with a secure, live threshold at every participant count the soak's rounds can have. */
+/**
+ * The largest δ (0.48 down to 0.45) with a secure, live threshold at every
+ * participant count the soak's rounds can have, with the colluders a job
+ * assumes of the network, ⌈γ·n⌉ (core/job/privacy.ts), all possibly in the round.
+ */
 export function liveDropoutFraction(n: number, corruptFraction: number): number {
   const counts = Array.from({ length: n - minClientsOf(n) + 1 }, (_, i) => minClientsOf(n) + i);
+  const colluders = corruptCount(corruptFraction, n);
   for (const delta of [0.48, 0.47, 0.46]) {
     const live = counts.every((m) => {
       try {
-        chooseParams({ n: m, dropoutFraction: delta, corruptFraction });
+        chooseParams({ n: m, dropoutFraction: delta, corrupt: Math.min(colluders, m - 1) });
         return true;
       } catch {
         return false;
@@ -172,10 +180,10 @@ class CoordinatorProcess extends EventEmitter<{ msg: [CoordinatorMsg] }> {
   readonly child: ChildProcess;
   private stderr = '';
 
-  constructor(dir: string, enrolPath: string) {
+  constructor(dir: string, enrolPath: string, rosterPath: string) {
     super();
     const script = fileURLToPath(new URL('./soak-coordinator.ts', import.meta.url));
-    this.child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--db', join(dir, 'coordinator.db'), '--enrol', enrolPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--db', join(dir, 'coordinator.db'), '--enrol', enrolPath, '--roster', rosterPath], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
     });
@@ -278,10 +286,14 @@ export async function benchSoak(o: SoakOptions) {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'cohort-bench-soak-'));
   const names = Array.from({ length: n }, (_, i) => `soak-${String(i).padStart(3, '0')}`);
-  const ids = names.map(() => ed25519KeyPair());
+  // The hospitals' keys and the roster they all signed (the coordinator publishes it; each daemon holds it).
+  const net = simulatedNetwork(names, 'soak');
+  const ids = names.map((name) => net.identity(name));
   const enrolPath = join(dir, 'enrol.json');
   writeFileSync(enrolPath, JSON.stringify(names.map((name, i) => ({ name, publicKeyHex: Buffer.from(ids[i]!.publicKey).toString('hex') }))));
-  const coord = new CoordinatorProcess(dir, enrolPath);
+  const rosterPath = join(dir, 'roster.json');
+  writeRosterFile(rosterPath, net.chain, 'create');
+  const coord = new CoordinatorProcess(dir, enrolPath, rosterPath);
   const port = await coord.next((m) => (m.type === 'listening' ? m.port : undefined));
   const idle = procStats(coord.pid)!;
 
@@ -300,10 +312,12 @@ export async function benchSoak(o: SoakOptions) {
     // One stream per client, drawn in the order it reaches phases: reproducible per client, fresh draws on a retried round.
     const rng = seededRng(deriveSeed(o.seed, 'soak', name));
     return new ClientDaemon({
-      coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[i]!, dataset: syntheticDataset(o.seed * 1000 + i, 80, 40),
+      coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[i]!, roster: net.chain, dataset: syntheticDataset(o.seed * 1000 + i, 80, 40),
       backoffMinMs: 50, backoffMaxMs: 500,
+      // Crashes at the five phases whose dropouts the protocol tolerates. Between committing to the seed and
+      // revealing it a dropout fails the attempt by design (core/secagg/seed.ts), so 10% there would fail every round.
       crashBefore: ({ jobId, phase }) => {
-        if (jobId !== soakJob || rng.float() >= o.dropout) return false;
+        if (jobId !== soakJob || phase === 'reveal' || rng.float() >= o.dropout) return false;
         injected[phase]++;
         return true;
       },

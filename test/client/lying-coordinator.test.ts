@@ -6,13 +6,13 @@
  * (test/secagg/lying-coordinator.test.ts covers each attack in depth.)
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
-import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, jobSpecToWire, tensorOf, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
+import { jobSpecToWire, tensorOf } from '../../proto/codec.ts';
+import { fakeCoordinator } from '../helpers/fake-coordinator.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
 import { resolveJob } from '../../core/job/privacy.ts';
 import { sessionParams } from '../../core/round/session-params.ts';
@@ -35,32 +35,15 @@ async function lyingCoordinator() {
     rounds: 3, minClients: 3, targetClients: 4,
     privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
   })), names.length);
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await new Promise((r) => wss.once('listening', r));
-  cleanups.push(() => new Promise((r) => wss.close(r)));
-  const got: Envelope[] = [];
-  let peer!: WebSocket;
-  let seq = 0;
-  const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => peer.send(encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++seq }));
-  wss.on('connection', (ws) => {
-    peer = ws;
-    ws.on('message', (data) => {
-      const env = decodeEnvelope(data as Buffer);
-      got.push(env);
-      if (env.body === 'hello') {
-        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20 } });
-        send({ jobId: 'job', jobOffer: { spec: jobSpecToWire(spec), owner: '' } });
-      }
-    });
-    send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
-  });
+  const fake = await fakeCoordinator((send) => send({ jobId: 'job', jobOffer: { spec: jobSpecToWire(spec), owner: '' } }));
+  cleanups.push(() => fake.close());
+  const { got, send } = fake;
   const state = openHospitalState(join(mkdtempSync(join(tmpdir(), 'cohort-lying-')), 'state.db'));
   cleanups.push(() => state.close());
   state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
   const adopted: RosterChain[] = [];
-  const port = (wss.address() as { port: number }).port;
   const daemon = new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name: 'h', dataset: syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
+    coordinatorUrl: fake.url, name: 'h', dataset: syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
     onRoster: (c) => adopted.push(c), budget: state.budget, ledger: state.ledger, outputs: state.outputs,
   });
   cleanups.push(() => daemon.stop());

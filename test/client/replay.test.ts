@@ -8,10 +8,10 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
-import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, jobSpecToWire, tensorOf, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
+import { jobSpecToWire, tensorOf } from '../../proto/codec.ts';
+import { fakeCoordinator } from '../helpers/fake-coordinator.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
 import { resolveJob } from '../../core/job/privacy.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
@@ -29,31 +29,14 @@ describe('a coordinator replaying rounds', () => {
       rounds: 3, secureAggregation: { enabled: false },
       privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
     })), 1);
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await new Promise((r) => wss.once('listening', r));
-    cleanups.push(() => new Promise((r) => wss.close(r)));
-    const got: Envelope[] = [];
-    let peer!: WebSocket;
-    let seq = 0;
-    const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => peer.send(encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++seq }));
-    wss.on('connection', (ws) => {
-      peer = ws;
-      ws.on('message', (data) => {
-        const env = decodeEnvelope(data as Buffer);
-        got.push(env);
-        if (env.body === 'hello') {
-          send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20 } });
-          send({ jobId: 'j', jobOffer: { spec: jobSpecToWire(spec), owner: '' } });
-        }
-      });
-      send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
-    });
+    const fake = await fakeCoordinator((send) => send({ jobId: 'j', jobOffer: { spec: jobSpecToWire(spec), owner: '' } }));
+    cleanups.push(() => fake.close());
+    const { got, send } = fake;
 
     const state = openHospitalState(join(mkdtempSync(join(tmpdir(), 'cohort-replay-')), 'state.db'));
     cleanups.push(() => state.close());
     state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-    const port = (wss.address() as { port: number }).port;
-    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: 'h', dataset: syntheticDataset(5), identity: ed25519KeyPair(), budget: state.budget, ledger: state.ledger, outputs: state.outputs });
+    const d = new ClientDaemon({ coordinatorUrl: fake.url, name: 'h', dataset: syntheticDataset(5), identity: ed25519KeyPair(), budget: state.budget, ledger: state.ledger, outputs: state.outputs });
     cleanups.push(() => d.stop());
     d.start();
     await until(() => got.some((e) => e.body === 'joinJob'), 10_000, 'the hospital joining');

@@ -1,17 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cohort } from '../helpers/cli.ts';
 
-function cohort(...args: string[]): { out: string; err: string; code: number } {
-  try {
-    return { out: execFileSync('node', ['cohort.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' }), err: '', code: 0 };
-  } catch (e) {
-    const x = e as { stdout: string; stderr: string; status: number };
-    return { out: x.stdout, err: x.stderr, code: x.status };
-  }
-}
 
 /** A failure as cohort.ts reports a CohortError: exit 2, one line, no stack trace. */
 function expectFailure(r: { err: string; code: number }, code: string): void {

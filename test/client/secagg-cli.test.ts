@@ -1,18 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { cohort } from '../helpers/cli.ts';
 
-function cohort(args: string[]): { out: string; err: string; code: number } {
-  try {
-    return { out: execFileSync('node', ['cohort.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' }), err: '', code: 0 };
-  } catch (e) {
-    const x = e as { stdout: string; stderr: string; status: number };
-    return { out: x.stdout, err: x.stderr, code: x.status };
-  }
-}
 
 describe('cohort secagg params', () => {
   it('gives 5 hospitals at the job spec defaults a complete graph with 2t >= n + 1 + C, n holders', () => {
-    const r = cohort(['secagg', 'params', '--clients', '5', '--json']);
+    const r = cohort(...['secagg', 'params', '--clients', '5', '--json']);
     expect(r.code).toBe(0);
     const p = JSON.parse(r.out);
     // γ = 0.05, δ = 0.1 (core/job/spec.ts): C = ceil(0.25) = 1, D = floor(0.5) = 0.
@@ -26,31 +18,31 @@ describe('cohort secagg params', () => {
   });
 
   it('prints the table, with the exact exponents of the complete graph and the bounds of a sparse one', () => {
-    const full = cohort(['secagg', 'params', '--clients', '21']);
+    const full = cohort(...['secagg', 'params', '--clients', '21']);
     expect(full.out).toMatch(/^threshold t\s+12$/m);
     expect(full.out).toMatch(/^corrupt C = ceil\(γn\)\s+2 /m);
     expect(full.out).toMatch(/^security log2 P\[privacy fails\]\s+-inf \(exact\)$/m);
     expect(full.out).toMatch(/^guarantee: .*colluding with 2 hospitals.*>= 10 honest/m);
-    const sparse = JSON.parse(cohort(['secagg', 'params', '--clients', '1000', '--corrupt', '0.05', '--dropout', '0.05', '--json']).out);
+    const sparse = JSON.parse(cohort(...['secagg', 'params', '--clients', '1000', '--corrupt', '0.05', '--dropout', '0.05', '--json']).out);
     expect(sparse).toMatchObject({ graph: 'harary', k: 52, holders: 53, t: 37, corrupt: 50 });
     expect(sparse.securityLog2).toBeLessThan(-40);
     expect(sparse.correctnessLog2).toBeLessThan(-20);
   });
 
   it('exits 2 with E_SECAGG_PARAMS, and no stack trace, when no threshold is both safe and live', () => {
-    const r = cohort(['secagg', 'params', '--clients', '2']);
+    const r = cohort(...['secagg', 'params', '--clients', '2']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^cohort: E_SECAGG_PARAMS: /);
     expect(r.err).not.toMatch(/\n\s+at /);
-    expect(cohort(['secagg', 'params', '--clients', '10', '--dropout', '0.5', '--corrupt', '0']).code).toBe(2);
+    expect(cohort(...['secagg', 'params', '--clients', '10', '--dropout', '0.5', '--corrupt', '0']).code).toBe(2);
   });
 
   it('refuses malformed options with a message naming them', () => {
-    const r = cohort(['secagg', 'params', '--clients', '10', '--corrupt', '1.5']);
+    const r = cohort(...['secagg', 'params', '--clients', '10', '--corrupt', '1.5']);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--corrupt expected a fraction in \[0, 1\)/);
     expect(r.err).not.toMatch(/\n\s+at /);
-    expect(cohort(['secagg', 'params', '--clients', '1']).err).toMatch(/expected an integer in \[2, 10000\]/);
-    expect(cohort(['secagg', 'params']).code).not.toBe(0);
+    expect(cohort(...['secagg', 'params', '--clients', '1']).err).toMatch(/expected an integer in \[2, 10000\]/);
+    expect(cohort(...['secagg', 'params']).code).not.toBe(0);
   });
 });

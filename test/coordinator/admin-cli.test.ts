@@ -1,19 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
+import { cohort } from '../helpers/cli.ts';
 
-const cohort = (...args: string[]) => {
-  try {
-    return { out: execFileSync('node', ['cohort.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' }), status: 0, err: '' };
-  } catch (e) {
-    const x = e as { stdout: string; stderr: string; status: number };
-    return { out: x.stdout, status: x.status, err: x.stderr };
-  }
-};
 
 describe('cohort admin enroll|revoke', () => {
   it('enrols from a key file or a hex public key, revokes, and records both in the verifiable ledger', () => {
@@ -24,7 +16,7 @@ describe('cohort admin enroll|revoke', () => {
     expect(cohort('admin', 'enroll', '--db', db, '--role', 'hospital', '--name', 'cleveland', '--pubkey', keyFile).out).toMatch(/enrolled cleveland as hospital/);
     const hexFile = join(dir, 'rita.pub');
     writeFileSync(hexFile, `${pub}\n`);
-    expect(cohort('admin', 'enroll', '--db', db, '--role', 'researcher', '--name', 'rita', '--pubkey', hexFile).status).toBe(0);
+    expect(cohort('admin', 'enroll', '--db', db, '--role', 'researcher', '--name', 'rita', '--pubkey', hexFile).code).toBe(0);
     expect(cohort('admin', 'revoke', '--db', db, '--name', 'cleveland').out).toMatch(/revoked cleveland/);
     const store = new CoordinatorStore(db);
     expect(store.identity('cleveland')!.revokedAt).not.toBeNull();
@@ -32,7 +24,7 @@ describe('cohort admin enroll|revoke', () => {
     store.close();
     const grants = readCoordinatorLedger(db).entries.map((e) => JSON.parse(e.canonical)).filter((e) => e.kind === 'role-grant').map((e) => [e.body.subject, e.body.role, e.body.granted]);
     expect(grants).toEqual([['cleveland', 'hospital', true], ['rita', 'researcher', true], ['cleveland', 'hospital', false]]);
-    expect(cohort('ledger', 'verify', '--db', db).status).toBe(0);
+    expect(cohort('ledger', 'verify', '--db', db).code).toBe(0);
   });
 
   it('refuses bad input with a clear error', () => {

@@ -14,7 +14,7 @@ import { Coordinator, type RoundEvent } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { request, type RequestBody } from '../../client/request.ts';
 import { writeIdentityKey } from '../../client/keys.ts';
-import { ACTIONS, POLICY, ROLES, denial, type Action, type Role } from '../../core/auth/policy.ts';
+import { ACTIONS, POLICY, ROLES, denial, type Role } from '../../core/auth/policy.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { CohortError } from '../../core/errors.ts';
 import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';

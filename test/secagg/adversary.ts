@@ -21,7 +21,6 @@ import { resolveJob } from '../../core/job/privacy.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
 import { AttemptLog, HospitalSession } from '../../core/round/hospital-session.ts';
 import { sessionParams } from '../../core/round/session-params.ts';
-import { secureInput } from '../../core/round/secure-input.ts';
 import { SecAggClient, encodeInput, openSession, type Session, type SessionParams } from '../../core/secagg/index.ts';
 import { sign, x25519Peer, x25519PublicKey, X25519Party, constantTimeEqual } from '../../core/secagg/crypto.ts';
 import { decodeShare, type Share } from '../../core/secagg/shamir.ts';

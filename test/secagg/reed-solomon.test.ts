@@ -5,6 +5,7 @@ import { errorCode } from '../helpers/errors.ts';
 import { P } from '../../core/secagg/field.ts';
 import { MAX_X, combine, split, splitWithCoefficients, type Share } from '../../core/secagg/shamir.ts';
 import { MAX_DECODE_SHARES, decodeShares, reconstructVerified } from '../../core/secagg/reed-solomon.ts';
+import { modn, invn } from './field-reference.ts';
 
 const code = errorCode;
 
@@ -38,15 +39,6 @@ function hashCommitment(secret: Uint8Array): { verify: (s: Uint8Array) => boolea
   };
 }
 
-// Reference arithmetic in BigInt, independent of field.ts and of the decoder.
-const Pn = BigInt(P);
-const modn = (a: bigint): bigint => ((a % Pn) + Pn) % Pn;
-const invn = (a: bigint): bigint => {
-  let r = 1n;
-  let b = modn(a);
-  for (let e = Pn - 2n; e > 0n; e >>= 1n, b = (b * b) % Pn) if (e & 1n) r = (r * b) % Pn;
-  return r;
-};
 
 /**
  * The secret of the one polynomial vector of degree < t through every share,

@@ -6,6 +6,7 @@ import { P, add, inv, mul, randomElements, sub } from '../../core/secagg/field.t
 import {
   MAX_X, combine, decodeShare, encodeShare, encodedShareLength, split, splitWithCoefficients, type Share,
 } from '../../core/secagg/shamir.ts';
+import { Pn, modn, invn } from './field-reference.ts';
 
 const code = errorCode;
 
@@ -15,15 +16,6 @@ const yValues = (s: Share): number[] =>
   Array.from({ length: s.y.length / 3 }, (_, c) => s.y[3 * c]! | (s.y[3 * c + 1]! << 8) | (s.y[3 * c + 2]! << 16));
 const yBytes = (values: number[]): Uint8Array => new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
 
-// Reference arithmetic in BigInt, independent of field.ts, for the tests that fabricate shares.
-const Pn = BigInt(P);
-const modn = (a: bigint): bigint => ((a % Pn) + Pn) % Pn;
-const invn = (a: bigint): bigint => {
-  let r = 1n;
-  let b = modn(a);
-  for (let e = Pn - 2n; e > 0n; e >>= 1n, b = (b * b) % Pn) if (e & 1n) r = (r * b) % Pn;
-  return r;
-};
 /** Lagrange coefficient of point i at x = 0 over the x-coordinates xs. */
 const lambdaN = (xs: number[], i: number): bigint =>
   xs.reduce((acc, xj, j) => (j === i ? acc : modn(acc * BigInt(xj) * invn(BigInt(xj - xs[i]!)))), 1n);

@@ -1,0 +1,42 @@
+/**
+ * A coordinator played by the test over a real socket: it opens each
+ * connection with a Challenge (not checked: no enrolment), answers the Hello
+ * with a Welcome and whatever `onHello` sends, and records every frame the
+ * daemon sends. For tests of what a daemon does when the coordinator
+ * replays, lies or deviates.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
+
+export type Send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => void;
+
+export interface FakeCoordinator {
+  url: string;
+  /** Every frame the daemon sent, in order. */
+  got: Envelope[];
+  send: Send;
+  close(): Promise<void>;
+}
+
+export async function fakeCoordinator(onHello: (send: Send) => void): Promise<FakeCoordinator> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
+  const got: Envelope[] = [];
+  let peer: WebSocket | null = null;
+  let seq = 0;
+  const send: Send = (env) => peer?.send(encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++seq }));
+  wss.on('connection', (ws) => {
+    peer = ws;
+    ws.on('message', (data) => {
+      const env = decodeEnvelope(data as Buffer);
+      got.push(env);
+      if (env.body === 'hello') {
+        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20 } });
+        onHello(send);
+      }
+    });
+    send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
+  });
+  const port = (wss.address() as { port: number }).port;
+  return { url: `ws://127.0.0.1:${port}`, got, send, close: () => new Promise((r) => wss.close(() => r())) };
+}
