@@ -258,6 +258,12 @@ export class SecAggClient {
     if (survivors.length !== given.length) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list repeats a client');
     if (!survivors.includes(this.self)) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list omits this client, which sent its input');
     if (survivors.some((v) => !committed.has(v))) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client that never committed to this session');
+    // Bonawitz et al.'s U3 ⊆ U2, from where this client stands: a surviving neighbour must be one it masked with.
+    // Otherwise the coordinator could call the neighbours it did mask with "dropped" (their keys revealed, their
+    // masks removed) and unmask this input alone, the survivors' sum holding nothing that still masks it.
+    const neighbours = new Set(neighboursOf(this.seeded!, this.self));
+    const unmasked = survivors.find((v) => neighbours.has(v) && !this.sharers.has(v));
+    if (unmasked !== undefined) throw new CohortError('E_SECAGG_PROTOCOL', `survivor list names neighbour "${unmasked}", whose share never reached this client: its input carries no mask with it`);
     if (survivors.length < this.session.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors.length} survivors; threshold is ${this.session.threshold}`);
     this.survivors = survivors;
     this.phase = 'checked';

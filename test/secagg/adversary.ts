@@ -21,7 +21,8 @@ import { resolveJob } from '../../core/job/privacy.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
 import { AttemptLog, HospitalSession } from '../../core/round/hospital-session.ts';
 import { sessionParams } from '../../core/round/session-params.ts';
-import { SecAggClient, encodeInput, openSession, type Session, type SessionParams } from '../../core/secagg/index.ts';
+import { SecAggClient, openSession, type Session, type SessionParams } from '../../core/secagg/index.ts';
+import { secureInput } from '../../core/round/secure-input.ts';
 import { sign, x25519Peer, x25519PublicKey, X25519Party, constantTimeEqual } from '../../core/secagg/crypto.ts';
 import { decodeShare, type Share } from '../../core/secagg/shamir.ts';
 import { reconstructVerified } from '../../core/secagg/reed-solomon.ts';
@@ -224,15 +225,21 @@ export class LyingCoordinator {
     }
   }
 
-  /** Relays the shares and collects the masked inputs (`inputs: false` for hospitals that must not send one). */
-  relayAndMask(silent: readonly string[] = []): void {
+  /**
+   * Relays the shares and collects the masked inputs (none from the `silent`
+   * hospitals, as if they dropped); `withhold(to, from)` keeps `from`'s share
+   * from `to`, which then adds no pairwise mask with it.
+   */
+  relayAndMask(silent: readonly string[] = [], withhold: (to: string, from: string) => boolean = () => false): void {
     for (const name of this.shares.keys()) {
-      const shares = [...this.shares].flatMap(([from, m]) => (m.shares ?? []).filter((e) => e.peer === name).map((e) => ({ peer: from, ciphertext: e.ciphertext })));
+      const shares = [...this.shares].flatMap(([from, m]) =>
+        withhold(name, from) ? [] : (m.shares ?? []).filter((e) => e.peer === name).map((e) => ({ peer: from, ciphertext: e.ciphertext })),
+      );
       this.relayed.set(name, shares.map((s) => s.peer!));
       this.as(name, (p) => {
         this.client(p).onShares({ shares });
         if (silent.includes(name)) return;
-        const out = p.hs ? p.hs.maskInput(p.delta, EXAMPLES, LOSS) : p.raw!.maskInput(encodeInput(p.raw!.session, p.delta, EXAMPLES, LOSS));
+        const out = p.hs ? p.hs.maskInput(p.delta, EXAMPLES, LOSS) : p.raw!.maskInput(secureInput(this.spec).encode(p.raw!.session, p.raw!.seed, p.delta, EXAMPLES, LOSS));
         const b = out.masked!;
         this.masked.set(name, new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
       });
@@ -280,13 +287,6 @@ export class LyingCoordinator {
     this.survivors(o.viewFor);
   }
 
-  /**
-   * Everything the adversary can do to recover `victim`'s input: rebuild its
-   * self-mask seed and its mask key from the shares it was revealed plus its
-   * colluders' holdings, then strip every mask it can from the victim's
-   * masked input. `learned` is true iff the result decodes to the victim's
-   * actual update.
-   */
   /** The victim's self-mask seed and mask key, if the shares the adversary holds rebuild what the victim committed to. */
   secretsOf(victim: string): { selfSeed: Uint8Array | null; maskKey: Uint8Array | null } {
     const s = this.session;
@@ -297,6 +297,14 @@ export class LyingCoordinator {
     };
   }
 
+  /**
+   * Everything the adversary can do to recover `victim`'s input: rebuild its
+   * self-mask seed from the shares it was revealed plus its colluders'
+   * holdings, then strip each pairwise mask the victim added, with the
+   * victim's mask key, a colluding neighbour's, or a neighbour's whose key
+   * was revealed (it was called dropped). `learned` is true iff the result
+   * decodes to the victim's actual update.
+   */
   learn(victim: string): { learned: boolean; seedShares: number; keyShares: number; why: string } {
     const s = this.session;
     const ad = this.adverts.get(victim);
@@ -311,8 +319,9 @@ export class LyingCoordinator {
     addMaskInto(x, selfMaskKey(s, b, victim), -1, s.bits);
     const sk = rebuild(keyShares, s.threshold, (k) => constantTimeEqual(x25519PublicKey(k), ad.sPk!));
     for (const u of this.relayed.get(victim) ?? this.sharersOf(victim)) {
-      const secret = sk ? { mine: sk, theirs: this.adverts.get(u)!.sPk! } : this.colluders.has(u) ? { mine: this.inside(u).secrets!.s.secretKey, theirs: ad.sPk! } : null;
-      if (!secret) return { ...base, why: `its pairwise mask with ${u} is unknown (${keyShares.length} shares of its mask key; ${s.threshold} needed)` };
+      const theirs = sk ? null : this.colluders.has(u) ? this.inside(u).secrets!.s.secretKey : this.secretsOf(u).maskKey;
+      const secret = sk ? { mine: sk, theirs: this.adverts.get(u)!.sPk! } : theirs ? { mine: theirs, theirs: ad.sPk! } : null;
+      if (!secret) return { ...base, why: `its pairwise mask with ${u} is unknown (${keyShares.length} shares of its mask key, ${s.threshold} needed; ${u}'s key not revealed)` };
       const agreed = new X25519Party(secret.mine).agree(x25519Peer(secret.theirs));
       addMaskInto(x, pairwiseMaskKey(s, agreed, victim, u), pairwiseSign(victim, u) === 1 ? -1 : 1, s.bits);
     }

@@ -338,6 +338,65 @@ describe('claiming a hospital dropped after its masked input arrived', () => {
   });
 });
 
+/**
+ * Review finding R1 (Bonawitz et al.'s U3 ⊆ U2, checked by each hospital for
+ * its own neighbourhood): the coordinator withholds from the victim the shares
+ * of some honest neighbours ("hidden"), so the victim adds no mask with them,
+ * calls the victim's other honest neighbours dropped (their mask keys are
+ * revealed) and shows everyone the survivor set {victim, hidden, colluders}:
+ * t members, one consistent set. Were it signed, the victim's self-mask seed
+ * and the dropped neighbours' keys would strip its input alone. It exists
+ * whenever 1 + X + |hidden| ≥ t with t − 1 − X neighbours to drop; at the
+ * defaults that is about half of all n < 64 (equality in 2t ≥ n + 1 + C).
+ * The check is in SecAggClient itself, so bare clients have it too and there
+ * is no control run; with the check removed these tests go red, and `learn`
+ * recovers the victim's update exactly in the first four cases (in the DDG
+ * case it strips every mask, leaving the victim's encoded input with only its
+ * own noise share σc/√(n_min − C)).
+ */
+describe('a survivor set naming neighbours whose shares never reached the victim (review R1)', () => {
+  const cases: { n: number; colluders: number; gamma?: number; hospitalDp?: boolean }[] = [
+    { n: 6, colluders: 1 },
+    { n: 10, colluders: 1 },
+    { n: 21, colluders: 2 },
+    { n: 5, colluders: 0, gamma: 0 },
+    { n: 6, colluders: 1, hospitalDp: true },
+  ];
+  for (const c of cases) {
+    const what = c.gamma === 0 ? ' (the job assumes C = 0: the coordinator alone)' : c.hospitalDp ? ', hospital-level DP (t = n_min = 4)' : '';
+    it(`n = ${c.n}, ${c.colluders} colluder(s)${what}: the victim refuses (E_SECAGG_PROTOCOL) and its input stays masked`, () => {
+      const colluders = Array.from({ length: c.colluders }, (_, i) => hospitalNames(c.n)[c.n - 1 - i]!);
+      const sc = new LyingCoordinator({
+        n: c.n,
+        colluders,
+        spec: (s) => ({
+          ...s,
+          ...(c.gamma === undefined ? {} : { secureAggregation: { corruptFraction: c.gamma } }),
+          ...(c.hospitalDp ? { minClients: 4, privacy: { unit: 'hospital' as const, epsilon: 100, delta: 1e-5, clip: 1, minSurvivors: 4 } } : {}),
+        }),
+      });
+      sc.open();
+      const t = sc.session.threshold;
+      const others = sc.honest.filter((h) => h !== VICTIM);
+      const dropped = others.slice(0, t - 1 - c.colluders);
+      const hidden = others.slice(t - 1 - c.colluders);
+      expect(1 + c.colluders + hidden.length).toBeGreaterThanOrEqual(t); // the attack's survivor set is large enough
+      sc.advertise();
+      sc.commit();
+      sc.keys();
+      sc.relayAndMask(dropped, (to, from) => to === VICTIM && hidden.includes(from));
+      sc.survivors();
+      sc.unmask();
+      expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_PROTOCOL');
+      // Without the victim's signature the others see t − 1: nothing of anyone is revealed.
+      for (const h of hidden) expect(sc.refused.get(h)).toBe('E_SECAGG_TOO_FEW');
+      const r = sc.learn(VICTIM);
+      expect(r.seedShares).toBeLessThan(t);
+      expect(r.learned).toBe(false);
+    });
+  }
+});
+
 describe('every other parameter is recomputed by the hospital (finding 1, 5)', () => {
   const cases: [string, (sc: LyingCoordinator) => SessionParams, string][] = [
     ['degree', (sc) => ({ ...sc.honestParams(), degree: 2 }), 'E_SECAGG_PARAMS'],
