@@ -16,6 +16,7 @@ import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
+import { requireCorrupt } from '../job/privacy.ts';
 
 /** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
 export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -356,7 +357,7 @@ export class JobMachine {
     const session = openSession(params);
     const keys = new Map(participants.map((c) => [c, roster.members.get(c)!]));
     const declared = new Map(participants.map((c) => [c, this.joined.get(c)!.numTrain]));
-    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, this.input, declared);
+    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, this.input, declared, Math.min(requireCorrupt(this.spec), participants.length - 1));
     const { bits, threshold, degree, clip } = params;
     return { bits, threshold, degree, clip, participants, totalExamples, attempt, rosterHash: roster.hashBytes };
   }

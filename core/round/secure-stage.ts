@@ -23,8 +23,10 @@ export class SecureStage {
     private readonly input: SecureInput,
     /** Each participant's declared training examples (its Hello's numTrain): the weights an honest sum carries. */
     private readonly declaredExamples: ReadonlyMap<string, number>,
+    /** The colluders the job assumes (C): how much evidence blames a client. */
+    corrupt: number,
   ) {
-    this.server = new SecAggServer(session, identityKeys);
+    this.server = new SecAggServer(session, identityKeys, corrupt);
     this.phase = this.server.phase;
     this._deadline = now + phaseTimeoutMs;
   }

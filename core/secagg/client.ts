@@ -164,7 +164,9 @@ export class SecAggClient {
     }
     for (const v of neighbours) {
       const keys = seen.get(v);
-      if (keys) this.peers.set(v, keys);
+      // A neighbour whose signed keys are not valid X25519 keys (malformed, low order) is left out like one that did
+      // not advertise: one bad neighbour must not make this client abandon (the coordinator should have refused it).
+      if (keys && usableKeys(keys, mine)) this.peers.set(v, keys);
     }
   }
 
@@ -315,5 +317,15 @@ export class SecAggClient {
 
   private expect(phase: ClientPhase): void {
     if (this.phase !== phase) throw new CohortError('E_SECAGG_PROTOCOL', `message out of order: client is in phase "${this.phase}", expected "${phase}"`);
+  }
+}
+
+/** Both of a peer's keys agree to a non-zero secret with this client's (x25519.ts refuses low-order points). */
+function usableKeys(peer: PeerKeys, mine: Secrets): boolean {
+  try {
+    zeroize(new X25519Party(mine.c.secretKey).agree(x25519Peer(peer.cPk)), new X25519Party(mine.s.secretKey).agree(x25519Peer(peer.sPk)));
+    return true;
+  } catch {
+    return false;
   }
 }

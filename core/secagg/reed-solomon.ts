@@ -96,9 +96,12 @@ export function decodeShares(shares: readonly Share[], t: number, secretLength: 
  * commitment: a hash, or an X25519 public key). First `combine`s the first t
  * shares; if `verify` accepts that, the later shares that disagree with it are
  * reported as bad. Otherwise falls back to `decodeShares` and checks its
- * result. `verify` gets a copy that is zeroed when it returns, and must return
- * `true` to accept. Throws E_SECAGG_SHARES on bad input, when decoding fails,
- * or when the decoded secret is not accepted either.
+ * result, and if that fails too, to a search over t-subsets (leaving out up
+ * to min(m − t, maxErrors) shares, within MAX_SUBSET_TRIALS combinations):
+ * the commitment tells a right subset from a wrong one beyond what decoding
+ * corrects. `verify` gets a copy that is zeroed when it returns, and must
+ * return `true` to accept. Throws E_SECAGG_SHARES on bad input, or when
+ * nothing it tried is accepted.
  *
  * The fast path's `bad` is exact whenever `verify` is binding: a wrong share
  * among the first t moves f(0) in every chunk where it is wrong (its Lagrange
@@ -122,10 +125,68 @@ export function reconstructVerified(
     if (accepts(verify, fast)) return { secret: fast, bad: checkSpares ? disagreeingAfterFirstT(shares, t, secretLength / 2) : [] };
     fast.fill(0);
   }
-  const decoded = decode(shares, t, secretLength, errorBound(shares.length, t, maxErrors));
-  if (accepts(verify, decoded.secret)) return decoded;
-  decoded.secret.fill(0);
+  const decoded = decodeOrUndefined(shares, t, secretLength, errorBound(shares.length, t, maxErrors));
+  if (decoded && accepts(verify, decoded.secret)) return decoded;
+  decoded?.secret.fill(0);
+  // Beyond what decoding corrects (⌊(m − t)/2⌋ wrong shares), a commitment still tells a right t-subset from a
+  // wrong one: try leaving out up to m − t shares, as long as that takes few combinations (n = 5, t = 4 with one
+  // liar: decoding corrects none, leaving one out of five finds it).
+  const found = searchSubsets(shares, t, secretLength, verify, maxErrors ?? shares.length - t);
+  if (found) return found;
   fail('shares do not reconstruct the committed secret');
+}
+
+/** Combinations of shares to leave out that searchSubsets tries at most (each one `combine`, O(t²)). */
+export const MAX_SUBSET_TRIALS = 4096;
+
+/**
+ * A t-subset whose secret `verify` accepts: for j = 1 … maxLeftOut leaves out
+ * each j of the first t + j shares and combines the other t, within
+ * MAX_SUBSET_TRIALS. `bad`: the shares off the accepted polynomial. Finds
+ * one whenever, for some j it reaches, at most j of the first t + j shares
+ * are wrong (so always when at most m − t are, and the trials suffice).
+ */
+function searchSubsets(shares: readonly Share[], t: number, secretLength: number, verify: (secret: Uint8Array) => boolean, maxLeftOut: number): Decoded | undefined {
+  let trials = 0;
+  for (let j = 1; j <= Math.min(shares.length - t, maxLeftOut); j++) {
+    for (const out of combinations(t + j, j)) {
+      if (++trials > MAX_SUBSET_TRIALS) return undefined;
+      const left = new Set(out);
+      const kept = shares.slice(0, t + j).filter((_, i) => !left.has(i));
+      const secret = combineOrUndefined(kept, t, secretLength);
+      if (secret === undefined) continue;
+      if (accepts(verify, secret)) {
+        // The accepted subset first (the shares not left out, in order: its t come first), so the polynomial check runs against it.
+        const order = [...[...shares.keys()].filter((i) => !left.has(i)), ...out];
+        const bad = disagreeingAfterFirstT(order.map((i) => shares[i]!), t, secretLength / 2).map((k) => order[k]!).sort((a, b) => a - b);
+        return { secret, bad };
+      }
+      secret.fill(0);
+    }
+  }
+  return undefined;
+}
+
+/** Every j-subset of 0..m−1, in lexicographic order. */
+function* combinations(m: number, j: number): Generator<number[]> {
+  const idx = Array.from({ length: j }, (_, i) => i);
+  for (;;) {
+    yield [...idx];
+    let i = j - 1;
+    while (i >= 0 && idx[i] === m - j + i) i--;
+    if (i < 0) return;
+    idx[i]!++;
+    for (let k = i + 1; k < j; k++) idx[k] = idx[k - 1]! + 1;
+  }
+}
+
+function decodeOrUndefined(shares: readonly Share[], t: number, secretLength: number, limit: number): Decoded | undefined {
+  try {
+    return decode(shares, t, secretLength, limit);
+  } catch (e) {
+    if (e instanceof CohortError && e.code === 'E_SECAGG_SHARES') return undefined;
+    throw e;
+  }
 }
 
 function errorBound(m: number, t: number, maxErrors: number | undefined): number {

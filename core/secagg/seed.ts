@@ -27,8 +27,8 @@
  * docs/threat-model.md states this bound.
  *
  * The same nonce scheme commits each client to its self-mask seed b_u
- * (maskCommitment), so a reconstructed b_u can be checked and a revealer
- * who sends a wrong share is found (reed-solomon.ts).
+ * (maskCommitment), so a reconstructed b_u can be checked and a wrong
+ * revealed share is outvoted (reed-solomon.ts).
  */
 import { CohortError } from '../errors.ts';
 import { constantTimeEqual } from './crypto.ts';

@@ -15,16 +15,16 @@
  * committed nonce). Secrets are rebuilt robustly: each revealed share must
  * carry its revealer's x, and the result must open the owner's commitment
  * (H(b_u) from its signed advertisement, or its advertised s_pk); wrong
- * shares are found with the spare ones (reed-solomon.ts) and their revealers
- * blamed whenever their shares were needed. A client whose secret cannot be
- * rebuilt is blamed and the session fails before anything is unmasked.
+ * shares are outvoted by the spare ones (reed-solomon.ts). A secret that
+ * cannot be rebuilt fails the session before anything is unmasked; who is
+ * blamed for it is decided on evidence only (rebuild).
  */
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
-import { X25519Party, x25519Peer, x25519PublicKey, verify, zeroize, constantTimeEqual } from './crypto.ts';
+import { X25519Party, x25519KeyPair, x25519Peer, x25519PublicKey, verify, zeroize, constantTimeEqual } from './crypto.ts';
 import type { KeyObject } from 'node:crypto';
 import { decodeShare, type Share } from './shamir.ts';
-import { reconstructVerified } from './reed-solomon.ts';
+import { decodeShares, reconstructVerified } from './reed-solomon.ts';
 import { addMaskInto } from './prg.ts';
 import { addInto } from './ring.ts';
 import {
@@ -99,7 +99,7 @@ export class SecAggServer {
   private answered = new Set<string>();
   readonly dropped = new Set<string>();
   readonly counts: PhaseCounts = { advertise: 0, reveal: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
-  /** Clients found deviating (bad reveal, share, or a secret that does not rebuild), with why: excluded from the round's retries. */
+  /** Clients found deviating beyond doubt (an invalid message, shares dealt wrong), with why: excluded from the round's retries. */
   readonly blamed = new Map<string, string>();
   /** Who reported whose share as unopenable (accused -> accusers): evidence for the log, not proof. */
   readonly complaints = new Map<string, Set<string>>();
@@ -116,12 +116,19 @@ export class SecAggServer {
   private readonly keyShares = new Map<string, Revealed[]>();
   private acc: Uint32Array;
   private readonly scratch: Uint32Array;
+  /** A throwaway key that advertised keys must agree with to a non-zero secret (x25519.ts). */
+  private readonly probe = new X25519Party(x25519KeyPair().secretKey);
   private _sum: Uint32Array | null = null;
 
-  /** `identityKeys`: each participant's key from the coordinator's roster (core/roster/). */
+  /**
+   * `identityKeys`: each participant's key from the coordinator's roster
+   * (core/roster/). `corrupt`: the colluders the job assumes (C), which
+   * decides when evidence against a client is enough to blame it.
+   */
   constructor(
     readonly session: Session,
     private readonly identityKeys: ReadonlyMap<string, Uint8Array>,
+    private readonly corrupt = 0,
   ) {
     const unknown = session.participants.find((p) => !identityKeys.has(p));
     if (unknown !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" has no roster key`);
@@ -219,6 +226,8 @@ export class SecAggServer {
       maskCommit: m.maskCommit ?? new Uint8Array(0), signature: m.signature ?? new Uint8Array(0),
     };
     if (a.seedCommit.length !== DIGEST_BYTES || a.maskCommit.length !== DIGEST_BYTES) throw new CohortError('E_SECAGG_SEED', `${from} advertised commitments that are not ${DIGEST_BYTES} bytes`);
+    // A malformed or low-order key would make its neighbours' agreements fail (or their masks public): refused here, its sender blamed.
+    for (const k of [a.cPk, a.sPk]) this.probe.agree(x25519Peer(k));
     if (!verify(this.identityKeys.get(from)!, advertiseTranscript(this.session, from, a.cPk, a.sPk, a.seedCommit, a.maskCommit), a.signature)) {
       throw new CohortError('E_SECAGG_BAD_SIGNATURE', `advertised keys of ${from} are not signed by its roster key`);
     }
@@ -444,27 +453,32 @@ export class SecAggServer {
 
   /**
    * The owner's secret from its revealed shares, checked against its
-   * commitment; revealers whose share is off the rebuilt polynomial are
-   * blamed. If no consistent secret opens the commitment, the owner is
-   * blamed: it shared values that do not match what it signed (or more
-   * revealers lied than the spare shares can outvote).
+   * commitment (reed-solomon.ts: wrong shares are outvoted by the spare ones).
+   * Blame falls only where the evidence leaves no doubt, since a malicious
+   * hospital must not be able to get an honest one excluded:
+   * - a share off the rebuilt polynomial could be its revealer's lie or the
+   *   dealer's: nobody is blamed (the secret was rebuilt anyway);
+   * - a secret that does not rebuild is the owner's fault only if every
+   *   revealed share lies on one polynomial and at least t of them are honest
+   *   (t + C revealed): that is the polynomial it dealt, and it does not open
+   *   what it committed to;
+   * - fewer than t shares are the owner's fault only if more than C
+   *   neighbours reported that its share did not open (one of them honest).
    */
   private rebuild(store: Map<string, Revealed[]>, owner: string, opens: (secret: Uint8Array) => boolean): Uint8Array {
     const revealed = store.get(owner) ?? [];
     const t = this.session.threshold;
+    const accusers = this.complaints.get(owner)?.size ?? 0;
     if (revealed.length < t) {
-      // Too few holders could open its shares: its fault if they said so when they got them.
-      const accusers = this.complaints.get(owner)?.size ?? 0;
-      if (accusers > 0) this.blamed.set(owner, `${accusers} neighbours could not open its shares, leaving ${revealed.length} of the ${t} needed`);
+      if (accusers > this.corrupt) this.blamed.set(owner, `${accusers} neighbours could not open its shares, more than the ${this.corrupt} colluders assumed, leaving ${revealed.length} of the ${t} needed`);
       throw new CohortError('E_SECAGG_TOO_FEW', `${revealed.length} shares of ${owner}; threshold is ${t}`);
     }
+    const shares = revealed.map((r) => r.share);
     try {
       // Spare shares are looked at only when the first t do not open the commitment: a liar whose share was not needed harms nothing.
-      const { secret, bad } = reconstructVerified(revealed.map((r) => r.share), t, SECRET_BYTES, opens, undefined, false);
-      for (const i of bad) this.blamed.set(revealed[i]!.from, `revealed a wrong share of ${owner}'s secret`);
-      return secret;
+      return reconstructVerified(shares, t, SECRET_BYTES, opens, undefined, false).secret;
     } catch (err) {
-      this.blamed.set(owner, `its secret's shares do not rebuild what it committed to${this.complaints.has(owner) ? ` (and ${this.complaints.get(owner)!.size} neighbours could not open its share)` : ''}`);
+      if (revealed.length >= t + this.corrupt && dealtWrong(shares, t, opens)) this.blamed.set(owner, 'the shares it dealt rebuild a secret other than the one it committed to');
       throw new CohortError('E_SECAGG_BAD_SHARE', `the shares of ${owner}'s secret do not rebuild what it committed to`, { cause: err });
     }
   }
@@ -480,4 +494,16 @@ function pushShare(store: Map<string, Revealed[]>, owner: string, r: Revealed): 
   const list = store.get(owner) ?? [];
   list.push(r);
   store.set(owner, list);
+}
+
+/** Every share on one polynomial of degree < t, whose secret does not open the commitment: what its dealer dealt. */
+function dealtWrong(shares: readonly Share[], t: number, opens: (secret: Uint8Array) => boolean): boolean {
+  try {
+    const { secret } = decodeShares(shares, t, SECRET_BYTES, 0);
+    const wrong = !opens(secret);
+    zeroize(secret);
+    return wrong;
+  } catch {
+    return false; // the shares disagree among themselves: a revealer or the dealer lied, and which is not known
+  }
 }

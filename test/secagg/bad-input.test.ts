@@ -140,7 +140,7 @@ describe('robust unmasking: a bad share or ciphertext identifies its sender and 
     expect(eq(r.server.sum, expectedSum(r.inputs, all))).toBe(true);
   });
 
-  it('a revealer that sends a wrong share at its own x is outvoted by the spare shares and blamed', () => {
+  it('a revealer that sends a wrong share at its own x is outvoted by the spare shares; nobody is blamed', () => {
     const all = names(9);
     const r = drive({
       n: 9, threshold: 5,
@@ -158,7 +158,8 @@ describe('robust unmasking: a bad share or ciphertext identifies its sender and 
     expect(r.rejected).toEqual([]);
     expect(r.server.phase).toBe('done');
     expect(eq(r.server.sum, expectedSum(r.inputs, all))).toBe(true);
-    expect([...r.server.blamed.keys()]).toEqual([all[0]]);
+    // Its revealer's lie, or a wrong share dealt to it: the coordinator cannot tell, so blames neither.
+    expect([...r.server.blamed.keys()]).toEqual([]);
   });
 
   it('a sharer whose ciphertext does not open: the recipient reports it and carries on', () => {

@@ -16,6 +16,8 @@ export interface DriveOptions {
   bits?: number;
   length?: number;
   attempt?: number;
+  /** The colluders the job assumes (C): how much evidence blames a client (SecAggServer). */
+  corrupt?: number;
   /** Clients that stop answering when the server is in this phase. */
   drops?: Partial<Record<DropPhase, string[]>>;
   /** Each client's input (default: uniform random words). */
@@ -51,7 +53,7 @@ export function drive(o: DriveOptions): DriveResult {
   });
   const ids = new Map(participants.map((p) => [p, ed25519KeyPair()]));
   const roster = new Map([...ids].map(([p, k]) => [p, k.publicKey]));
-  const server = new SecAggServer(session, roster);
+  const server = new SecAggServer(session, roster, o.corrupt ?? 0);
   const clients = new Map(participants.map((p) => [p, new SecAggClient(session, p, ids.get(p)!, roster)]));
   const random = () => Uint32Array.from({ length }, () => randomBytes(4).readUInt32LE(0) >>> (32 - (o.bits ?? 32)));
   const inputs = new Map(participants.map((p, i) => [p, o.input ? o.input(p, i) : random()]));

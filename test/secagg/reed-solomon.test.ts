@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errorCode } from '../helpers/errors.ts';
 import { P } from '../../core/secagg/field.ts';
 import { MAX_X, combine, split, splitWithCoefficients, type Share } from '../../core/secagg/shamir.ts';
-import { MAX_DECODE_SHARES, decodeShares, reconstructVerified } from '../../core/secagg/reed-solomon.ts';
+import { MAX_DECODE_SHARES, MAX_SUBSET_TRIALS, decodeShares, reconstructVerified } from '../../core/secagg/reed-solomon.ts';
 import { modn, invn } from './field-reference.ts';
 
 const code = errorCode;
@@ -15,6 +15,11 @@ const yValues = (s: Share): number[] =>
   Array.from({ length: s.y.length / 3 }, (_, c) => s.y[3 * c]! | (s.y[3 * c + 1]! << 8) | (s.y[3 * c + 2]! << 16));
 const yBytes = (values: number[]): Uint8Array => new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
 const withY = (s: Share, values: number[]): Share => ({ x: s.x, y: yBytes(values) });
+
+/** C(m, j): j-subsets of m. */
+const choose = (m: number, j: number): number => (j === 0 ? 1 : (choose(m - 1, j - 1) * m) / j);
+/** The subsets reconstructVerified's search tries leaving out 1 … j shares: Σ C(t + i, i). */
+const trialsUpTo = (t: number, j: number): number => Array.from({ length: j }, (_, i) => choose(t + i + 1, i + 1)).reduce((a, b) => a + b, 0);
 
 /** `share` with each listed chunk moved by a non-zero delta mod p, so it always changes and stays in [0, p). */
 function corrupt(share: Share, changes: ReadonlyArray<readonly [chunk: number, delta: number]>): Share {
@@ -233,12 +238,16 @@ describe('Reed–Solomon decoding of Shamir shares: properties', () => {
           // Still a codeword within e of what was received: the shares not named lie on one polynomial vector with this secret.
           expect(consistentSecret(received.filter((_, i) => !decoded!.bad.includes(i)), s.t)).toEqual(decoded!.secret);
         }
+        // The commitment still picks the right polynomial: the subset search finds an honest t-subset
+        // whenever at most m − t shares lie and the trials it needs are within MAX_SUBSET_TRIALS.
         const { verify } = hashCommitment(s.secret);
         let verified: { secret: Uint8Array; bad: number[] } | undefined;
         const cv = code(() => (verified = reconstructVerified(received, s.t, len, verify)));
         if (cv !== undefined) expect(cv).toBe('E_SECAGG_SHARES');
-        else expect(verified).toEqual({ secret: s.secret, bad: liars }); // only the fast path can succeed here
-        if (liars.some((i) => i < s.t)) expect(cv).toBe('E_SECAGG_SHARES');
+        else expect(verified!.secret).toEqual(s.secret);
+        const spare = s.xs.length - s.t;
+        if (liars.length <= spare && trialsUpTo(s.t, liars.length) <= MAX_SUBSET_TRIALS) expect(cv).toBeUndefined();
+        if (liars.length > spare) expect(cv).toBe('E_SECAGG_SHARES');
       }),
       { numRuns: 300 },
     );
@@ -293,7 +302,8 @@ describe('reconstructVerified', () => {
     expect(code(() => reconstructVerified(shares, t, 32, () => 1 as unknown as boolean))).toBe('E_SECAGG_SHARES');
     const other = hashCommitment(new Uint8Array(32));
     expect(code(() => reconstructVerified(shares, t, 32, other.verify))).toBe('E_SECAGG_SHARES');
-    expect(other.seen).toHaveLength(2); // fast path, then the decoder's (same) answer
+    // Fast path, the decoder's (same) answer, then every subset leaving out 1 … m − t of the first t + j.
+    expect(other.seen).toHaveLength(2 + trialsUpTo(t, xs.length - t));
   });
 
   it('hands verify a copy, zeroed when it returns, and lets its errors through', () => {
@@ -321,6 +331,36 @@ describe('reconstructVerified', () => {
     const { verify } = hashCommitment(secret);
     expect(code(() => reconstructVerified(received, t, 32, verify, 1))).toBe('E_SECAGG_SHARES');
     expect(reconstructVerified(received, t, 32, verify, 2)).toEqual({ secret, bad: [1, 2] });
+  });
+
+  it('beyond the decoder, the commitment picks the subset: t = 4 of m = 5 with one wrong share (e = 0)', () => {
+    // n = 5, t = 4, every hospital revealing: one liar leaves the decoder nothing to correct with.
+    const five = split(secret, 4, [1, 2, 3, 4, 5]);
+    for (const liar of [0, 2, 4]) {
+      const received = copyShares(five);
+      received[liar] = corrupt(received[liar]!, [[liar, 1]]);
+      expect(code(() => decodeShares(received, 4, 32))).toBe('E_SECAGG_SHARES');
+      expect(reconstructVerified(received, 4, 32, hashCommitment(secret).verify)).toEqual({ secret, bad: [liar] });
+      // maxErrors 0 allows no share left out: a needed wrong share is then fatal (a spare one never is).
+      if (liar < 4) expect(code(() => reconstructVerified(received, 4, 32, hashCommitment(secret).verify, 0))).toBe('E_SECAGG_SHARES');
+    }
+    // Two wrong of five: no 4 honest shares, nothing to find.
+    const two = copyShares(five);
+    two[1] = corrupt(two[1]!, [[0, 1]]);
+    two[3] = corrupt(two[3]!, [[0, 1]]);
+    expect(code(() => reconstructVerified(two, 4, 32, hashCommitment(secret).verify))).toBe('E_SECAGG_SHARES');
+  });
+
+  it('the search stops after MAX_SUBSET_TRIALS combinations', () => {
+    // t = 30 and m = 40 with the first 10 shares wrong: the decoder corrects 5, and the honest subset
+    // leaves out 10 of the first 40, beyond the trials (C(31, 1) + C(32, 2) + C(33, 3) alone pass 4096).
+    const many = split(secret, 30, Array.from({ length: 40 }, (_, i) => i + 1));
+    for (let i = 0; i < 10; i++) many[i] = corrupt(many[i]!, [[0, 1]]);
+    const { verify, seen } = hashCommitment(secret);
+    expect(code(() => reconstructVerified(many, 30, 32, verify))).toBe('E_SECAGG_SHARES');
+    // The fast path, the decoder's answer if it found a (wrong) one, then the trials.
+    expect(seen.length - MAX_SUBSET_TRIALS).toBeGreaterThanOrEqual(1);
+    expect(seen.length - MAX_SUBSET_TRIALS).toBeLessThanOrEqual(2);
   });
 });
 
@@ -357,7 +397,9 @@ describe('decodeShares: bounds', () => {
     // y = x − 1 is f(x) = x − 1, whose constant term is −1 = 2^16; a liar at x = 3 does not change that.
     const received: Share[] = [1, 2, 3, 4, 5].map((x) => ({ x, y: yBytes([x === 3 ? 77 : x - 1, 5]) }));
     expect(code(() => decodeShares(received, 2, 4))).toBe('E_SECAGG_SHARES');
-    expect(code(() => reconstructVerified(received, 2, 4, () => true))).toBe('E_SECAGG_SHARES');
+    // reconstructVerified's fallbacks skip it (and the subsets through it) rather than throw: the subsets
+    // that keep the liar decode to other secrets, none of which verifies here.
+    expect(code(() => reconstructVerified(received, 2, 4, hashCommitment(new Uint8Array(4)).verify))).toBe('E_SECAGG_SHARES');
   });
 
   it('m = 500, t = 260, 32-byte secret, 20 liars spread over all positions', () => {
