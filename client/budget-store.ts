@@ -98,20 +98,23 @@ export class BudgetStore {
    * Admits a job of `rounds` training rounds of `perRound` each, reserving
    * them. Re-admitting a job that already holds a reservation (a restarted
    * daemon re-offered its job) keeps the reservation and decides nothing anew.
+   * A job whose reservation was closed (it ended here) is never admitted
+   * again: a coordinator offering it anew would be replaying its rounds.
    */
   admitJob(dataset: string, jobId: string, perRound: Mechanism, rounds: number): Decision {
     return this.db.transaction((): Decision => {
       const budget = this.requireBudget(dataset);
-      const held = this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId);
+      const held = this.db.prepare(`SELECT open FROM reservations WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { open: number } | undefined;
       if (held) {
         const projected = accountSpend(this.committed(dataset), budget.delta, budget.accountant);
-        return { allowed: true, projected, reason: 'job already admitted' };
+        return held.open === 1
+          ? { allowed: true, projected, reason: 'job already admitted' }
+          : { allowed: false, projected, reason: `job ${jobId} already ended at this hospital: offering it again would replay its rounds` };
       }
       const decision = admit(budget, this.committed(dataset), Array.from({ length: rounds }, () => perRound));
       if (decision.allowed) {
         this.db
-          .prepare(`INSERT INTO reservations (dataset, job_id, mechanism, rounds, open, created_at) VALUES (?, ?, ?, ?, 1, ?)
-                    ON CONFLICT (dataset, job_id) DO UPDATE SET mechanism = excluded.mechanism, rounds = excluded.rounds, open = 1`)
+          .prepare(`INSERT INTO reservations (dataset, job_id, mechanism, rounds, open, created_at) VALUES (?, ?, ?, ?, 1, ?)`)
           .run(dataset, jobId, JSON.stringify(perRound), rounds, this.now());
       }
       return decision;
@@ -156,6 +159,11 @@ export class BudgetStore {
   /** The highest round of a job charged to this dataset, 0 if none. */
   latestRound(dataset: string, jobId: string): number {
     return (this.db.prepare(`SELECT MAX(round) AS r FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { r: number | null }).r ?? 0;
+  }
+
+  /** Whether a job ended here (its reservation closed): it is never admitted again. */
+  jobEnded(dataset: string, jobId: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 0`).get(dataset, jobId) !== undefined;
   }
 
   /** Releases what a finished job reserved but did not train. */

@@ -152,6 +152,14 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private readonly trained = new Set<string>();
   private readonly sessions = new Map<string, { round: number; hs: HospitalSession; via: WebSocket; out: RoundOutput | null; spec: JobSpec }>();
   private readonly attempts = new AttemptLog();
+  /**
+   * Jobs that ended while this daemon ran: an offer of one again is refused
+   * (E_JOB_STATE), as is one whose budget reservation was closed (across
+   * restarts). Otherwise a coordinator could end a job and offer it anew to
+   * start its attempts (and seeds) from 1 again, or to have a round trained
+   * again with fresh noise.
+   */
+  private readonly ended = new Set<string>();
   private roster: { chain: RosterChain; head: Roster } | null = null;
 
   constructor(private readonly opts: ClientOptions) {
@@ -327,7 +335,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         const kind = ['UNSPECIFIED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'][env.jobEvent?.kind ?? 0] ?? 'UNSPECIFIED';
         this.log.info({ job: env.jobId, kind, reason: env.jobEvent?.reason }, 'job event');
         if (kind !== 'STARTED') {
-          if (this.jobs.has(env.jobId)) this.opts.budget?.closeJob(this.opts.dataset.schemaId, env.jobId);
+          if (this.jobs.has(env.jobId)) {
+            this.opts.budget?.closeJob(this.opts.dataset.schemaId, env.jobId);
+            this.ended.add(env.jobId);
+          }
           this.opts.outputs?.forgetJob(this.opts.dataset.schemaId, env.jobId);
           this.jobs.delete(env.jobId);
           this.attempts.forgetJob(env.jobId);
@@ -440,6 +451,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private onOffer(env: Envelope): void {
     let spec: JobSpec;
     try {
+      if (this.ended.has(env.jobId) || this.opts.budget?.jobEnded(this.opts.dataset.schemaId, env.jobId)) throw new CohortError('E_JOB_STATE', `job ${env.jobId} already ended at this hospital: offering it again would replay its rounds`);
       spec = jobSpecFromWire(env.jobOffer?.spec);
       const d = this.opts.dataset;
       const same = spec.label === d.label && spec.features.length === d.features.length && spec.features.every((f, i) => f === d.features[i]);

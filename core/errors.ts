@@ -31,7 +31,7 @@ export const ERRORS = {
   // Jobs and rounds
   E_JOB_SPEC: { close: undefined, doc: 'job spec failed validation' },
   E_JOB_FEATURES: { close: undefined, doc: 'job needs features the local dataset does not provide (at a hospital), or that fewer than minClients known hospitals offer (at submission)' },
-  E_JOB_STATE: { close: undefined, doc: 'the job is not in a state that allows this action (pausing a finished job, resuming one that is not paused)' },
+  E_JOB_STATE: { close: undefined, doc: 'the job is not in a state that allows this action (pausing a finished job, resuming one that is not paused; a hospital offered again a job that already ended there)' },
   E_ROUND_FAILED: { close: undefined, doc: 'round ended with fewer than minClients results' },
   E_JOB_FAILED: { close: undefined, doc: 'job exhausted its round retries' },
   // Data and configuration

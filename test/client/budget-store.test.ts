@@ -85,6 +85,11 @@ describe('BudgetStore', () => {
     expect(s.admitJob(D, 'job-b', round, 8).allowed).toBe(true);
     // A closed job's rounds are refused: it was finished.
     expect(s.spendRound(D, 'job-a', 3, round).allowed).toBe(false);
+    // And it is never admitted again: a coordinator offering it anew would replay its rounds.
+    const again = s.admitJob(D, 'job-a', round, 10);
+    expect(again.allowed).toBe(false);
+    expect(again.reason).toMatch(/already ended/);
+    expect(s.spendRound(D, 'job-a', 3, round).allowed).toBe(false);
     s.close();
   });
 
