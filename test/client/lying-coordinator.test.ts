@@ -6,20 +6,12 @@
  * (test/secagg/lying-coordinator.test.ts covers each attack in depth.)
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
-import { jobSpecToWire, tensorOf } from '../../proto/codec.ts';
-import { fakeCoordinator } from '../helpers/fake-coordinator.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
 import { resolveJob } from '../../core/job/privacy.ts';
-import { sessionParams } from '../../core/round/session-params.ts';
-import { draftRosterChange, signRoster, type RosterChain } from '../../core/roster/index.ts';
+import { draftRosterChange, signRoster } from '../../core/roster/index.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
-import { simulatedNetwork } from '../../simulations/network.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
+import { hospitalUnderTest, NETWORK } from '../helpers/hospital-under-test.ts';
 import { until } from '../helpers/until.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -27,39 +19,14 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-const names = ['h', 'i', 'j', 'k'];
-
 async function lyingCoordinator() {
-  const net = simulatedNetwork(names, 'lying');
   const spec = resolveJob(parseJobSpec(syntheticJob({
     rounds: 3, minClients: 3, targetClients: 4,
     privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
-  })), names.length);
-  const fake = await fakeCoordinator((send) => send({ jobId: 'job', jobOffer: { spec: jobSpecToWire(spec), owner: '' } }));
-  cleanups.push(() => fake.close());
-  const { got, send } = fake;
-  const state = openHospitalState(join(mkdtempSync(join(tmpdir(), 'cohort-lying-')), 'state.db'));
-  cleanups.push(() => state.close());
-  state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-  const adopted: RosterChain[] = [];
-  const daemon = new ClientDaemon({
-    coordinatorUrl: fake.url, name: 'h', dataset: syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
-    onRoster: (c) => adopted.push(c), budget: state.budget, ledger: state.ledger, outputs: state.outputs,
-  });
-  cleanups.push(() => daemon.stop());
-  daemon.start();
-  await until(() => got.some((e) => e.body === 'joinJob'), 10_000, 'the hospital joining');
-  const offer = (round: number, attempt: number, lie: Record<string, unknown> = {}) => {
-    const p = sessionParams(spec, { jobId: 'job', round, attempt, participants: names, rosterHash: net.head.hashBytes, totalExamples: 4 * 120 });
-    send({
-      jobId: 'job', round, roundConfig: {
-        weights: tensorOf(new Float32Array(4)), train: true, deadlineUnixMs: Date.now() + 60_000, seed: 1,
-        secagg: { bits: p.bits, threshold: p.threshold, degree: p.degree, clip: p.clip, participants: [...p.participants], totalExamples: p.totalExamples, attempt, rosterHash: p.rosterHash, ...lie },
-      },
-    });
-  };
-  const bodies = (round: number) => got.filter((e) => e.round === round && e.body !== 'ledgerReceipt').map((e) => (e.body === 'error' ? `error ${e.error?.code}` : e.body));
-  return { net, daemon, state, send, offer, bodies, adopted };
+  })), NETWORK.length);
+  const h = await hospitalUnderTest(spec, { cleanups });
+  const offer = (round: number, attempt: number, lie: Record<string, unknown> = {}) => h.round(round, h.secagg(round, attempt, lie));
+  return { ...h, send: h.fake.send, offer, bodies: (round: number) => h.frames(round) };
 }
 
 describe('a real daemon against a lying coordinator', () => {

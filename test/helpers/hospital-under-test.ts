@@ -1,0 +1,88 @@
+/**
+ * One real hospital daemon, "h" of the network h, i, j, k (budget, ledger and
+ * outputs in a fresh SQLite state), under a coordinator the test plays
+ * (fake-coordinator.ts) that offers `spec` as job `jobId` on every Hello. For
+ * tests of what a daemon does when the coordinator replays, lies or deviates.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { openHospitalState, type HospitalState } from '../../client/hospital-state.ts';
+import { jobSpecToWire, tensorOf } from '../../proto/codec.ts';
+import type { JobSpec } from '../../core/job/spec.ts';
+import type { RosterChain } from '../../core/roster/index.ts';
+import { sessionParams } from '../../core/round/session-params.ts';
+import { syntheticDataset } from '../../simulations/synthetic.ts';
+import { simulatedNetwork, type SimulatedNetwork } from '../../simulations/network.ts';
+import { fakeCoordinator, type FakeCoordinator } from './fake-coordinator.ts';
+import { until } from './until.ts';
+
+export const NETWORK = ['h', 'i', 'j', 'k'];
+/** Examples each hospital of NETWORK declares in a session (syntheticDataset(5) trains on 120). */
+const EXAMPLES = 120;
+
+export interface HospitalUnderTest {
+  net: SimulatedNetwork;
+  fake: FakeCoordinator;
+  state: HospitalState;
+  daemon: ClientDaemon;
+  /** The state's folder: open another daemon on it to restart the hospital. */
+  dir: string;
+  /** Roster chains the daemon adopted. */
+  adopted: RosterChain[];
+  /** Why the daemon closed its connections (the close reason it gave: an error code). */
+  closed: string[];
+  /** What the daemon sent (for `round`, only that round's frames), receipts left out: a body's name, `error CODE` or `declineJob CODE`. */
+  frames(round?: number): string[];
+  /** The secure-aggregation session an honest coordinator would offer for (round, attempt), `lie` overriding fields. */
+  secagg(round: number, attempt: number, lie?: Record<string, unknown>): Record<string, unknown>;
+  /** Sends a training round (with `secagg`, a secure-aggregation one). */
+  round(round: number, secagg?: Record<string, unknown>): void;
+  /** Offers the job again, as on a Hello. */
+  reoffer(): void;
+}
+
+export interface HospitalOptions {
+  /** Where teardown steps go (the caller runs them after its tests). */
+  cleanups: (() => unknown)[];
+  jobId?: string;
+  /** An existing state folder (a restart); default a fresh one. */
+  dir?: string;
+}
+
+export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Promise<HospitalUnderTest> {
+  const jobId = o.jobId ?? 'job';
+  const net = simulatedNetwork(NETWORK, 'under-test');
+  const offer = { jobId, jobOffer: { spec: jobSpecToWire(spec), owner: '' } };
+  const fake = await fakeCoordinator((send) => send(offer));
+  o.cleanups.push(() => fake.close());
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'cohort-hospital-'));
+  const state = openHospitalState(join(dir, 'state.db'));
+  o.cleanups.push(() => state.close());
+  if (state.budget.budget('synthetic-v1') === null) state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+  const adopted: RosterChain[] = [];
+  const daemon = new ClientDaemon({
+    coordinatorUrl: fake.url, name: 'h', dataset: syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
+    onRoster: (c) => adopted.push(c), budget: state.budget, ledger: state.ledger, outputs: state.outputs,
+  });
+  o.cleanups.push(() => daemon.stop());
+  const closed: string[] = [];
+  daemon.on('disconnected', ({ reason }) => closed.push(reason));
+  daemon.start();
+  await until(() => fake.got.some((e) => e.body === 'joinJob' || e.body === 'declineJob'), 10_000, 'an answer to the offer');
+  return {
+    net, fake, state, daemon, dir, adopted, closed,
+    frames: (round) => fake.got
+      .filter((e) => (round === undefined || e.round === round) && e.body !== 'ledgerReceipt')
+      .map((e) => (e.body === 'error' ? `error ${e.error?.code}` : e.body === 'declineJob' ? `declineJob ${e.declineJob?.code}` : String(e.body))),
+    secagg: (round, attempt, lie = {}) => {
+      const p = sessionParams(spec, { jobId, round, attempt, participants: NETWORK, rosterHash: net.head.hashBytes, totalExamples: NETWORK.length * EXAMPLES });
+      return { bits: p.bits, threshold: p.threshold, degree: p.degree, clip: p.clip, participants: [...p.participants], totalExamples: p.totalExamples, attempt, rosterHash: p.rosterHash, ...lie };
+    },
+    round: (round, secagg) => fake.send({
+      jobId, round, roundConfig: { weights: tensorOf(new Float32Array(4)), train: true, deadlineUnixMs: Date.now() + 60_000, seed: 1, ...(secagg ? { secagg } : {}) },
+    }),
+    reoffer: () => fake.send(offer),
+  };
+}
