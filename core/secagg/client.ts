@@ -40,9 +40,15 @@ export interface Identity {
   publicKey: Uint8Array;
 }
 
-interface PeerKeys {
-  cPk: Uint8Array;
-  sPk: Uint8Array;
+/**
+ * A neighbour whose signed keys were accepted, with this client's agreements
+ * with them (computed once, in acceptKeys, which is also the check that they
+ * are usable X25519 keys): c for the share-encryption keys both ways, s for
+ * the pairwise mask. Zeroed once used, and by forget().
+ */
+interface Peer {
+  cShared: Uint8Array;
+  sShared: Uint8Array;
 }
 
 interface Secrets {
@@ -59,7 +65,7 @@ export class SecAggClient {
   private commitments: Commitment[] = [];
   private seeded: Seeded | null = null;
   /** Neighbours that advertised keys (U1 ∩ N(self)), with their verified keys. */
-  private readonly peers = new Map<string, PeerKeys>();
+  private readonly peers = new Map<string, Peer>();
   /** Neighbours whose share reached this client in ShareKeys (U2 ∩ N(self)): the pairwise masks it adds. */
   private readonly sharers = new Set<string>();
   /** Shares held for this client and each sharer whose ciphertext opened. */
@@ -142,7 +148,7 @@ export class SecAggClient {
     const neighbours = neighboursOf(this.seeded!, this.self);
     const neighbourhood = new Set([this.self, ...neighbours]);
     const committed = new Map(this.commitments.map((c) => [c.name, c.commit]));
-    const seen = new Map<string, PeerKeys>();
+    const seen = new Map<string, { cPk: Uint8Array; sPk: Uint8Array }>();
     for (const k of clients) {
       const name = k.name ?? '';
       if (!neighbourhood.has(name) || seen.has(name) || !committed.has(name)) {
@@ -162,11 +168,15 @@ export class SecAggClient {
     if (!own || !constantTimeEqual(own.cPk, mine.c.publicKey) || !constantTimeEqual(own.sPk, mine.s.publicKey)) {
       throw new CohortError('E_SECAGG_PROTOCOL', "the key list does not carry this client's own keys");
     }
+    const c = new X25519Party(mine.c.secretKey);
+    const sParty = new X25519Party(mine.s.secretKey);
     for (const v of neighbours) {
       const keys = seen.get(v);
+      if (!keys) continue;
       // A neighbour whose signed keys are not valid X25519 keys (malformed, low order) is left out like one that did
       // not advertise: one bad neighbour must not make this client abandon (the coordinator should have refused it).
-      if (keys && usableKeys(keys, mine)) this.peers.set(v, keys);
+      const peer = agreeWith(c, sParty, keys.cPk, keys.sPk);
+      if (peer) this.peers.set(v, peer);
     }
   }
 
@@ -181,10 +191,9 @@ export class SecAggClient {
     const keyShares = split(mine.s.secretKey, s.threshold, xs);
     const seedShares = split(mine.selfSeed, s.threshold, xs);
     this.held.set(this.self, { keyShare: encodeShare(keyShares[0]!), seedShare: encodeShare(seedShares[0]!) });
-    const c = new X25519Party(mine.c.secretKey);
     const shares = holders.slice(1).map((v, j) => {
       const i = j + 1;
-      const key = shareKey(s, c.agree(x25519Peer(this.peers.get(v)!.cPk)), this.self, v);
+      const key = shareKey(s, this.peers.get(v)!.cShared, this.self, v);
       const plaintext = encodeSharePair(encodeShare(keyShares[i]!), encodeShare(seedShares[i]!));
       const ciphertext = seal(key, plaintext, shareAad(s, this.self, v));
       zeroize(key, plaintext);
@@ -206,14 +215,13 @@ export class SecAggClient {
   onShares(msg: cohort.v1.SecAggShares.$Properties): void {
     this.expect('shared');
     const s = this.session;
-    const c = new X25519Party(this.secrets!.c.secretKey);
     for (const e of msg.shares ?? []) {
       const from = e.peer ?? '';
       const peer = this.peers.get(from);
       // The relay is the coordinator's: a name outside the neighbourhood, or repeated, is ignored, not trusted.
       if (!peer || this.sharers.has(from)) continue;
       this.sharers.add(from);
-      const key = shareKey(s, c.agree(x25519Peer(peer.cPk)), from, this.self);
+      const key = shareKey(s, peer.cShared, from, this.self);
       try {
         const plaintext = open(key, e.ciphertext ?? new Uint8Array(0), shareAad(s, from, this.self));
         this.held.set(from, decodeSharePair(plaintext));
@@ -224,6 +232,8 @@ export class SecAggClient {
         zeroize(key);
       }
     }
+    // The share-encryption agreements have done their work (this client's shares out, its neighbours' in).
+    for (const peer of this.peers.values()) zeroize(peer.cShared);
     if (this.held.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `only ${this.held.size - 1} neighbours shared keys that open`);
     this.phase = 'relayed';
   }
@@ -241,13 +251,12 @@ export class SecAggClient {
     const selfKey = selfMaskKey(s, mine.selfSeed, this.self);
     addMaskInto(y, selfKey, 1, s.bits);
     zeroize(selfKey);
-    const party = new X25519Party(mine.s.secretKey);
     for (const v of this.sharers) {
-      const agreed = party.agree(x25519Peer(this.peers.get(v)!.sPk));
-      const key = pairwiseMaskKey(s, agreed, this.self, v);
+      const key = pairwiseMaskKey(s, this.peers.get(v)!.sShared, this.self, v);
       addMaskInto(y, key, pairwiseSign(this.self, v), s.bits);
-      zeroize(agreed, key);
+      zeroize(key);
     }
+    for (const peer of this.peers.values()) zeroize(peer.sShared);
     this.phase = 'masked';
     return { masked: new Uint8Array(y.buffer, y.byteOffset, y.byteLength), rejected: [...this.rejected].sort() };
   }
@@ -312,6 +321,7 @@ export class SecAggClient {
     if (m) zeroize(m.c.secretKey, m.s.secretKey, m.selfSeed, m.nonce);
     for (const pair of this.held.values()) zeroize(pair.keyShare, pair.seedShare);
     this.held.clear();
+    for (const peer of this.peers.values()) zeroize(peer.cShared, peer.sShared);
     if (this.phase !== 'unmasked') this.phase = 'closed';
   }
 
@@ -320,12 +330,15 @@ export class SecAggClient {
   }
 }
 
-/** Both of a peer's keys agree to a non-zero secret with this client's (x25519.ts refuses low-order points). */
-function usableKeys(peer: PeerKeys, mine: Secrets): boolean {
+/** This client's agreements with a peer's two keys, or null if either key is malformed or of low order (x25519.ts). */
+function agreeWith(c: X25519Party, s: X25519Party, cPk: Uint8Array, sPk: Uint8Array): Peer | null {
+  let cShared: Uint8Array | null = null;
   try {
-    zeroize(new X25519Party(mine.c.secretKey).agree(x25519Peer(peer.cPk)), new X25519Party(mine.s.secretKey).agree(x25519Peer(peer.sPk)));
-    return true;
-  } catch {
-    return false;
+    cShared = c.agree(x25519Peer(cPk));
+    return { cShared, sShared: s.agree(x25519Peer(sPk)) };
+  } catch (e) {
+    if (!(e instanceof CohortError && e.code === 'E_SECAGG_BAD_KEY')) throw e;
+    if (cShared) zeroize(cShared);
+    return null;
   }
 }
