@@ -97,7 +97,7 @@ export function decodeShares(shares: readonly Share[], t: number, secretLength: 
  * shares; if `verify` accepts that, the later shares that disagree with it are
  * reported as bad. Otherwise falls back to `decodeShares` and checks its
  * result, and if that fails too, to a search over t-subsets (leaving out up
- * to min(m − t, maxErrors) shares, within MAX_SUBSET_TRIALS combinations):
+ * to min(m − t, maxErrors) shares, within the options' trial budget):
  * the commitment tells a right subset from a wrong one beyond what decoding
  * corrects. `verify` gets a copy that is zeroed when it returns, and must
  * return `true` to accept. Throws E_SECAGG_SHARES on bad input, or when
@@ -115,9 +115,9 @@ export function reconstructVerified(
   t: number,
   secretLength: number,
   verify: (secret: Uint8Array) => boolean,
-  maxErrors?: number,
-  checkSpares = true,
+  options: RebuildOptions = {},
 ): Decoded {
+  const { maxErrors, checkSpares = true, budget = { trials: MAX_SUBSET_TRIALS } } = options;
   validate(shares, t, secretLength, maxErrors);
   if (typeof verify !== 'function') fail('verify must be a function');
   const fast = combineOrUndefined(shares, t, secretLength);
@@ -131,26 +131,41 @@ export function reconstructVerified(
   // Beyond what decoding corrects (⌊(m − t)/2⌋ wrong shares), a commitment still tells a right t-subset from a
   // wrong one: try leaving out up to m − t shares, as long as that takes few combinations (n = 5, t = 4 with one
   // liar: decoding corrects none, leaving one out of five finds it).
-  const found = searchSubsets(shares, t, secretLength, verify, maxErrors ?? shares.length - t);
+  const found = searchSubsets(shares, t, secretLength, verify, maxErrors ?? shares.length - t, budget);
   if (found) return found;
   fail('shares do not reconstruct the committed secret');
 }
 
-/** Combinations of shares to leave out that searchSubsets tries at most (each one `combine`, O(t²)). */
+/** Combinations of shares to leave out that one reconstructVerified call tries at most by default (each a `combine`, O(t²)). */
 export const MAX_SUBSET_TRIALS = 4096;
+
+export interface RebuildOptions {
+  /** At most this many wrong shares are corrected (decoding) or left out (the search); default m − t. */
+  maxErrors?: number;
+  /** Whether the fast path reports wrong shares after the first t (default true). */
+  checkSpares?: boolean;
+  /**
+   * Subset-search trials left, decremented as they are spent: share one
+   * object between calls to bound the search over many secrets (a session's).
+   * Default: a fresh MAX_SUBSET_TRIALS per call.
+   */
+  budget?: { trials: number };
+}
 
 /**
  * A t-subset whose secret `verify` accepts: for j = 1 … maxLeftOut leaves out
- * each j of the first t + j shares and combines the other t, within
- * MAX_SUBSET_TRIALS. `bad`: the shares off the accepted polynomial. Finds
+ * each j of the first t + j shares and combines the other t, while the
+ * budget lasts. `bad`: the shares off the accepted polynomial. Finds
  * one whenever, for some j it reaches, at most j of the first t + j shares
  * are wrong (so always when at most m − t are, and the trials suffice).
  */
-function searchSubsets(shares: readonly Share[], t: number, secretLength: number, verify: (secret: Uint8Array) => boolean, maxLeftOut: number): Decoded | undefined {
-  let trials = 0;
+function searchSubsets(
+  shares: readonly Share[], t: number, secretLength: number, verify: (secret: Uint8Array) => boolean, maxLeftOut: number, budget: { trials: number },
+): Decoded | undefined {
   for (let j = 1; j <= Math.min(shares.length - t, maxLeftOut); j++) {
     for (const out of combinations(t + j, j)) {
-      if (++trials > MAX_SUBSET_TRIALS) return undefined;
+      if (budget.trials <= 0) return undefined;
+      budget.trials--;
       const left = new Set(out);
       const kept = shares.slice(0, t + j).filter((_, i) => !left.has(i));
       const secret = combineOrUndefined(kept, t, secretLength);

@@ -16,7 +16,7 @@
  * carry its revealer's x, and the result must open the owner's commitment
  * (H(b_u) from its signed advertisement, or its advertised s_pk); wrong
  * shares are outvoted by the spare ones (reed-solomon.ts). A secret that
- * cannot be rebuilt fails the session before anything is unmasked; who is
+ * cannot be rebuilt fails the session before any sum is released; who is
  * blamed for it is decided on evidence only (rebuild).
  */
 import { CohortError } from '../errors.ts';
@@ -118,6 +118,8 @@ export class SecAggServer {
   private readonly scratch: Uint32Array;
   /** A throwaway key that advertised keys must agree with to a non-zero secret (x25519.ts). */
   private readonly probe = new X25519Party(x25519KeyPair().secretKey);
+  /** Subset-search trials this session may still spend rebuilding secrets past what decoding corrects (SEARCH_WORK). */
+  private readonly searchBudget: { trials: number };
   private _sum: Uint32Array | null = null;
 
   /**
@@ -130,6 +132,8 @@ export class SecAggServer {
     private readonly identityKeys: ReadonlyMap<string, Uint8Array>,
     private readonly corrupt = 0,
   ) {
+    const t = session.threshold;
+    this.searchBudget = { trials: Math.max(t + 1, Math.floor(SEARCH_WORK / (t * t + 16 * (session.degree + 1)))) };
     const unknown = session.participants.find((p) => !identityKeys.has(p));
     if (unknown !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" has no roster key`);
     this.expected = new Set(session.participants);
@@ -476,7 +480,7 @@ export class SecAggServer {
     const shares = revealed.map((r) => r.share);
     try {
       // Spare shares are looked at only when the first t do not open the commitment: a liar whose share was not needed harms nothing.
-      return reconstructVerified(shares, t, SECRET_BYTES, opens, undefined, false).secret;
+      return reconstructVerified(shares, t, SECRET_BYTES, opens, { checkSpares: false, budget: this.searchBudget }).secret;
     } catch (err) {
       if (revealed.length >= t + this.corrupt && dealtWrong(shares, t, opens)) this.blamed.set(owner, 'the shares it dealt rebuild a secret other than the one it committed to');
       throw new CohortError('E_SECAGG_BAD_SHARE', `the shares of ${owner}'s secret do not rebuild what it committed to`, { cause: err });
@@ -489,6 +493,15 @@ export class SecAggServer {
     this.acc.fill(0);
   }
 }
+
+/**
+ * What rebuilding past liars may cost the coordinator per session, in units
+ * of one subset trial's work (a `combine` of t of the ≤ k + 1 shares of a
+ * 32-byte secret: ~t² + 16(k + 1)): about 2^24, a fraction of a second, however
+ * many secrets the liars touch; at least t + 1 trials (one liar among t + 1
+ * shares is always found).
+ */
+const SEARCH_WORK = 2 ** 24;
 
 function pushShare(store: Map<string, Revealed[]>, owner: string, r: Revealed): void {
   const list = store.get(owner) ?? [];

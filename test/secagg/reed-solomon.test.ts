@@ -291,10 +291,10 @@ describe('reconstructVerified', () => {
   it('checkSpares false: unneeded liars are not looked at, needed ones are still found by the fallback', () => {
     const after = copyShares(shares);
     for (const i of [5, 6, 8, 10]) after[i] = corrupt(after[i]!, [[i, 1]]);
-    expect(reconstructVerified(after, t, 32, hashCommitment(secret).verify, undefined, false)).toEqual({ secret, bad: [] });
+    expect(reconstructVerified(after, t, 32, hashCommitment(secret).verify, { checkSpares: false })).toEqual({ secret, bad: [] });
     const among = copyShares(shares);
     among[0] = corrupt(among[0]!, [[3, 5]]);
-    expect(reconstructVerified(among, t, 32, hashCommitment(secret).verify, undefined, false)).toEqual({ secret, bad: [0] });
+    expect(reconstructVerified(among, t, 32, hashCommitment(secret).verify, { checkSpares: false })).toEqual({ secret, bad: [0] });
   });
 
   it('throws when nothing verifies, and accepts only a literal true', () => {
@@ -329,8 +329,8 @@ describe('reconstructVerified', () => {
     received[1] = corrupt(received[1]!, [[2, 3]]);
     received[2] = corrupt(received[2]!, [[2, 3]]);
     const { verify } = hashCommitment(secret);
-    expect(code(() => reconstructVerified(received, t, 32, verify, 1))).toBe('E_SECAGG_SHARES');
-    expect(reconstructVerified(received, t, 32, verify, 2)).toEqual({ secret, bad: [1, 2] });
+    expect(code(() => reconstructVerified(received, t, 32, verify, { maxErrors: 1 }))).toBe('E_SECAGG_SHARES');
+    expect(reconstructVerified(received, t, 32, verify, { maxErrors: 2 })).toEqual({ secret, bad: [1, 2] });
   });
 
   it('beyond the decoder, the commitment picks the subset: t = 4 of m = 5 with one wrong share (e = 0)', () => {
@@ -342,7 +342,7 @@ describe('reconstructVerified', () => {
       expect(code(() => decodeShares(received, 4, 32))).toBe('E_SECAGG_SHARES');
       expect(reconstructVerified(received, 4, 32, hashCommitment(secret).verify)).toEqual({ secret, bad: [liar] });
       // maxErrors 0 allows no share left out: a needed wrong share is then fatal (a spare one never is).
-      if (liar < 4) expect(code(() => reconstructVerified(received, 4, 32, hashCommitment(secret).verify, 0))).toBe('E_SECAGG_SHARES');
+      if (liar < 4) expect(code(() => reconstructVerified(received, 4, 32, hashCommitment(secret).verify, { maxErrors: 0 }))).toBe('E_SECAGG_SHARES');
     }
     // Two wrong of five: no 4 honest shares, nothing to find.
     const two = copyShares(five);
@@ -361,6 +361,19 @@ describe('reconstructVerified', () => {
     // The fast path, the decoder's answer if it found a (wrong) one, then the trials.
     expect(seen.length - MAX_SUBSET_TRIALS).toBeGreaterThanOrEqual(1);
     expect(seen.length - MAX_SUBSET_TRIALS).toBeLessThanOrEqual(2);
+  });
+
+  it('a budget shared between calls bounds the search across them', () => {
+    const five = split(secret, 4, [1, 2, 3, 4, 5]);
+    const received = copyShares(five);
+    received[0] = corrupt(received[0]!, [[0, 1]]); // found on the first trial (leave out share 0)
+    const budget = { trials: 1 };
+    expect(reconstructVerified(received, 4, 32, hashCommitment(secret).verify, { budget }).secret).toEqual(secret);
+    expect(budget.trials).toBe(0);
+    // Spent: the same rebuild now finds nothing, trying nothing.
+    const { verify, seen } = hashCommitment(secret);
+    expect(code(() => reconstructVerified(received, 4, 32, verify, { budget }))).toBe('E_SECAGG_SHARES');
+    expect(seen).toHaveLength(1); // the fast path only (the decoder corrects nothing at m − t = 1)
   });
 });
 
@@ -422,7 +435,7 @@ describe('decodeShares and reconstructVerified: bad input', () => {
   const ok = (): boolean => true;
   const both = (s: readonly Share[], t: number, len: number, maxErrors?: number): Array<string | undefined> => [
     code(() => decodeShares(s, t, len, maxErrors)),
-    code(() => reconstructVerified(s, t, len, ok, maxErrors)),
+    code(() => reconstructVerified(s, t, len, ok, { maxErrors })),
   ];
   const rejected = ['E_SECAGG_SHARES', 'E_SECAGG_SHARES'];
 
