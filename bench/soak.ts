@@ -46,7 +46,7 @@ import { EventEmitter, once } from 'node:events';
 import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
 import { loadTf } from '../client/trainer/index.ts';
 import { chooseParams } from '../core/secagg/index.ts';
-import { corruptCount } from '../core/job/privacy.ts';
+import { corruptCount } from '../core/secagg/params.ts';
 import { simulatedNetwork } from '../simulations/network.ts';
 import { writeRosterFile } from '../client/roster-file.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';

@@ -191,16 +191,19 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /**
    * A roster chain from the coordinator: adopted only if it extends this
    * hospital's own (same versions, then more, each with its quorum) and still
-   * lists this hospital; a rollback, a fork or a chain the hospital has no
-   * anchor for is refused and logged, never trusted.
+   * lists this hospital; a rollback or a fork is refused and logged, never
+   * trusted. Without an operator-installed anchor nothing is adopted: nothing
+   * the coordinator sends can become one.
    */
   private offeredRoster(json: string): void {
     const mine = this.roster;
-    if (!mine) return; // no operator-installed anchor: nothing the coordinator sends can become one
+    if (!mine) return;
     try {
       const next = this.ownRoster(parseRosterChain(JSON.parse(json)));
-      if (next.chain.versions.length <= mine.chain.versions.length) return;
+      const [have, offered] = [mine.chain.versions.length, next.chain.versions.length];
+      if (offered < have) throw new CohortError('E_ROSTER_MISMATCH', `the coordinator's roster has ${offered} versions, this hospital's ${have} (a rollback)`);
       if (!extendsRoster(mine.chain, next.chain)) throw new CohortError('E_ROSTER_MISMATCH', 'the coordinator\'s roster does not extend this hospital\'s (a fork)');
+      if (offered === have) return; // the roster this hospital holds: every Welcome carries it
       const { chain, head } = next;
       this.roster = next;
       this.log.info({ network: head.network, version: head.version, members: head.size }, 'roster updated');
@@ -525,6 +528,12 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   private async runRound(spec: JobSpec, cfg: RoundWork): Promise<void> {
     if (cfg.via !== this.ws) return; // the connection that asked is gone, and so is its round
+    // A job has spec.rounds training rounds and one evaluation round after them: more would be more
+    // releases (and, with secure aggregation, more seeds) than the job the hospital admitted.
+    const last = cfg.train ? spec.rounds : spec.rounds + 1;
+    if (!(Number.isInteger(cfg.round) && cfg.round >= 1 && cfg.round <= last)) {
+      throw new CohortError('E_ROUND_MISMATCH', `${cfg.train ? 'training' : 'evaluation'} round ${cfg.round} is outside the job's rounds 1..${last}`);
+    }
     // The session is checked before anything is evaluated, trained or charged: a round whose
     // parameters this hospital does not compute itself costs it nothing.
     if (cfg.train && !cfg.secagg && spec.secureAggregation.enabled) throw new CohortError('E_SECAGG_PARAMS', 'the job requires secure aggregation but the round carries no session parameters');
@@ -580,7 +589,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   private hospitalView(): HospitalView {
     const head = this.roster?.head;
-    if (!head) throw new CohortError('E_ROSTER_NOT_MEMBER', 'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)');
+    if (!head) throw new CohortError('E_ROSTER_MISSING', 'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)');
     const minCorruptFraction = this.opts.policy?.minCorruptFraction;
     return { name: this.name, roster: head, numTrain: this.opts.dataset.train.n, ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }) };
   }

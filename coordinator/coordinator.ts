@@ -288,7 +288,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private registerJob(parsed: JobSpec, owner: string | null): string {
     if (parsed.secureAggregation.enabled && !this.roster) {
-      throw new CohortError('E_ROSTER_NOT_MEMBER', 'secure aggregation needs the hospitals\' signed roster: publish one first (cohort roster publish, or coordinator start --roster)');
+      throw new CohortError('E_ROSTER_MISSING', 'secure aggregation needs the hospitals\' signed roster: publish one first (cohort roster publish, or coordinator start --roster)');
     }
     // The colluder count and the noise multiplier are settled here, once: every hospital is offered the same resolved spec.
     const spec = resolveJob(parsed, this.roster?.head.size ?? 0);

@@ -52,12 +52,13 @@ export const ERRORS = {
   E_SECAGG_BAD_SHARE: { close: undefined, doc: 'a share is for the wrong recipient or owner, malformed, or revealed against the protocol' },
   E_SECAGG_TOO_FEW: { close: undefined, doc: 'fewer clients than the threshold remain in the session' },
   E_SECAGG_DECRYPT: { close: undefined, doc: 'an encrypted secure-aggregation message failed authentication (wrong key, associated data, or tampered bytes)' },
-  E_SECAGG_SUM_BOUND: { close: undefined, doc: 'the unmasked secure sum lies outside what its survivors\' clipped inputs can produce (a malicious input, a bad self-mask seed share, or a wrapped sum); the round fails and is retried (docs/byzantine.md)' },
+  E_SECAGG_SUM_BOUND: { close: undefined, doc: 'the unmasked secure sum lies outside what its survivors\' clipped inputs can produce (a malicious input or a wrapped sum); the round fails and is retried (docs/byzantine.md)' },
   E_SECAGG_SEED: { close: undefined, doc: "the round's graph seed cannot be agreed: a seed reveal is missing, does not open its commitment, or the commitment list is not this session's" },
   E_SECAGG_ATTEMPT: { close: undefined, doc: 'a secure-aggregation attempt number repeats or goes back within a round, or passes the per-round attempt cap' },
   // Roster: the hospitals of a network and their identity keys, signed by the hospitals (core/roster/)
   E_ROSTER_INVALID: { close: undefined, doc: 'a roster document is malformed, a signature does not verify, a version lacks its quorum, or the chain of versions is broken' },
   E_ROSTER_MISMATCH: { close: undefined, doc: "a roster does not extend this party's roster (a rollback or a fork), or a session names another roster than this hospital's" },
+  E_ROSTER_MISSING: { close: undefined, doc: 'secure aggregation needs the hospitals\' signed roster and this party has none (publish one at the coordinator; install one at the hospital with client start --roster)' },
   E_ROSTER_NOT_MEMBER: { close: undefined, doc: 'a hospital that is not in the roster (or presents another key than its roster key) was named in, or asked to join, a secure-aggregation session' },
   E_SECAGG_BAD_INPUT: { close: undefined, doc: 'a secure-aggregation crypto function got an argument of the wrong type, length or range' },
   // Privacy accounting

@@ -9,6 +9,7 @@ import { CohortError } from '../core/errors.ts';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import type { Metrics } from '../core/metrics.ts';
+import { MAX_ROSTER_JSON_CHARS } from '../core/roster/types.ts';
 
 export const pb = cohort.v1;
 export type Envelope = cohort.v1.Envelope;
@@ -23,12 +24,10 @@ export const MAX_NAME_LENGTH = 128;
 export const MAX_TEXT_LENGTH = 4096;
 /** Most feature names one offered dataset may list (a job spec's own limit). */
 export const MAX_DATASET_FEATURES = 100_000;
-/** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
 /** Largest job spec accepted over the wire as JSON (a spec with 100,000 feature names fits). */
 export const MAX_SPEC_JSON_CHARS = 4 * 1024 * 1024;
+/** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
 export const MAX_LEDGER_ENTRY_CHARS = 4 * 1024 * 1024;
-/** Largest roster chain accepted on the wire as JSON (about 40,000 signed member entries). */
-export const MAX_ROSTER_JSON_CHARS = 12 * 1024 * 1024;
 const HEX_RE = /^[0-9a-f]*$/;
 export const COORDINATOR_SENDER = 'coordinator';
 

@@ -25,6 +25,7 @@ import { memoisedSpend } from '../privacy/spend-memo.ts';
 import type { JobSpec, PrivacySpec } from './spec.ts';
 import { paramCount } from '../model/spec.ts';
 import { ddgParams, planDdg, type DdgParams } from '../secagg/ddg-params.ts';
+import { corruptCount } from '../secagg/params.ts';
 
 /** β of conditional randomized rounding: the reference implementation's default e^{−1/2} (KLS21 §5). */
 export const DDG_BETA = Math.exp(-0.5);
@@ -54,19 +55,22 @@ export function roundMechanism(spec: JobSpec): Mechanism {
   return { kind: 'distributed-discrete-gaussian', clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }), dim: m.dim, rounds: 1 };
 }
 
-/**
- * Colluding hospitals a job assumes: ⌈γ·N⌉ of a network of N (its roster),
- * the EPS guarding γN a hair above an integer in floating point.
- */
-export function corruptCount(fraction: number, networkSize: number): number {
-  return Math.max(0, Math.ceil(fraction * networkSize - 1e-9));
-}
-
-/** The job's resolved count of colluding hospitals (resolveJob). */
+/** The job's resolved count of colluding hospitals (resolveJob): ⌈γ·N⌉ of its network of N. */
 export function requireCorrupt(spec: JobSpec): number {
   const c = spec.secureAggregation.corruptClients;
   if (c === undefined) throw new CohortError('E_JOB_SPEC', '"secureAggregation.corruptClients" is not resolved (resolveJob)');
   return c;
+}
+
+/** Colluders among a round's n participants: the job's C, at most n − 1 (all but one may collude). */
+export function roundCorrupt(spec: JobSpec, n: number): number {
+  return Math.min(requireCorrupt(spec), n - 1);
+}
+
+/** Most participants a round of a hospital-level job may have (its noise and modulus are sized for them); Infinity otherwise. */
+export function maxParticipants(spec: JobSpec): number {
+  const p = spec.privacy;
+  return p?.unit === 'hospital' ? Math.max(spec.targetClients, p.minSurvivors ?? 1) : Infinity;
 }
 
 /** Honest noise shares among any n_min survivors of a hospital-level job: n_min − C. */
@@ -81,7 +85,7 @@ export function honestShares(spec: JobSpec): number {
 
 /** Shape of the distributed discrete Gaussian of a hospital-level job, before σ is known. */
 function ddgShape(spec: JobSpec, p: PrivacySpec) {
-  return { n: Math.max(spec.targetClients, p.minSurvivors!), nMin: honestShares(spec), d: paramCount(spec.model), clip: p.clip, bits: spec.secureAggregation.bits, beta: DDG_BETA };
+  return { n: maxParticipants(spec), nMin: honestShares(spec), d: paramCount(spec.model), clip: p.clip, bits: spec.secureAggregation.bits, beta: DDG_BETA };
 }
 
 /** The encoding both sides use in a hospital-level job's secure sum (resolved spec). */

@@ -8,7 +8,7 @@
  */
 export { parseRosterChain } from './schema.ts';
 export { rosterHash, rosterSignedBytes } from './hash.ts';
-export { rosterFingerprint, FINGERPRINT_BYTES } from './fingerprint.ts';
+export { rosterFingerprint } from './fingerprint.ts';
 export { quorum, rosterDiff, type RosterDiff } from './rules.ts';
 export { completeRoster, rosterStatus, verifyRosterChain } from './verify.ts';
 export { extendsRoster } from './extends.ts';

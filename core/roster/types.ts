@@ -14,9 +14,17 @@ export const MAX_ROSTER_MEMBERS = 10_000;
 /** Most versions one chain may hold. */
 export const MAX_ROSTER_VERSIONS = 1000;
 /**
- * Largest roster file an edge should read (bytes). In pretty JSON a member
- * takes ~130 bytes and a signature ~180, so 64 MiB holds e.g. 100 versions
- * of 2,000 signed members; read the file bounded, then parse.
+ * Largest roster chain as compact JSON (characters): what the coordinator
+ * sends in a Welcome or RosterUpdate and hospitals accept (proto/codec.ts),
+ * so the coordinator refuses to publish a longer one (coordinator/roster.ts).
+ * A member takes ~110 characters and a signature ~170: about 40,000 signed
+ * member entries, e.g. 20 versions of 2,000 members.
+ */
+export const MAX_ROSTER_JSON_CHARS = 12 * 1024 * 1024;
+/**
+ * Largest roster file an edge should read (bytes): a chain within
+ * MAX_ROSTER_JSON_CHARS, pretty-printed, with room to spare; read the file
+ * bounded, then parse.
  */
 export const MAX_ROSTER_FILE_BYTES = 64 * 1024 * 1024;
 

@@ -65,10 +65,6 @@ export class HospitalSession {
     return new HospitalSession(session, new SecAggClient(session, a.view.name, a.identity, a.view.roster.members), secureInput(a.spec));
   }
 
-  get state(): SecAggClient['state'] {
-    return this.client.state;
-  }
-
   advertise(): cohort.v1.SecAggAdvertise.$Properties {
     return this.client.advertise();
   }

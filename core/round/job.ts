@@ -11,12 +11,12 @@ import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
 import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import type { JobSpec } from '../job/spec.ts';
-import { openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
+import { constantTimeEqual, openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
-import { requireCorrupt } from '../job/privacy.ts';
+import { maxParticipants, roundCorrupt } from '../job/privacy.ts';
 
 /** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
 export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -174,7 +174,7 @@ export class JobMachine {
     if (this.spec.secureAggregation.enabled) {
       const listed = this.roster?.members.get(client);
       if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} is not in the roster this job's secure aggregation runs under`);
-      if (!info.identityKey || !sameBytes(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
+      if (!info.identityKey || !constantTimeEqual(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
     }
     this.joined.set(client, info);
     return this.tick(now);
@@ -337,8 +337,7 @@ export class JobMachine {
    */
   private pickParticipants(round: number, kind: RoundKind): string[] {
     const all = [...this.joined.keys()].filter((c) => !this.blamed.has(c)).sort();
-    const p = this.spec.privacy;
-    const cap = kind === 'train' && p?.unit === 'hospital' ? Math.max(this.spec.targetClients, p.minSurvivors ?? 1) : Infinity;
+    const cap = kind === 'train' ? maxParticipants(this.spec) : Infinity;
     if (all.length <= cap) return all;
     const start = ((round - 1) * cap) % all.length;
     return [...all, ...all].slice(start, start + cap).sort();
@@ -351,13 +350,13 @@ export class JobMachine {
    */
   private openSecure(round: number, attempt: number, participants: string[], now: number): SecAggConfig {
     const roster = this.roster;
-    if (!roster) throw new CohortError('E_ROSTER_NOT_MEMBER', 'no roster: secure aggregation takes identity keys from the hospitals\' signed roster only');
+    if (!roster) throw new CohortError('E_ROSTER_MISSING', 'no roster: secure aggregation takes identity keys from the hospitals\' signed roster only');
     const totalExamples = participants.reduce((sum, c) => sum + this.joined.get(c)!.numTrain, 0);
     const params = sessionParams(this.spec, { jobId: this.jobId, round, attempt, participants, rosterHash: roster.hashBytes, totalExamples });
     const session = openSession(params);
     const keys = new Map(participants.map((c) => [c, roster.members.get(c)!]));
     const declared = new Map(participants.map((c) => [c, this.joined.get(c)!.numTrain]));
-    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, this.input, declared, Math.min(requireCorrupt(this.spec), participants.length - 1));
+    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, this.input, declared, roundCorrupt(this.spec, participants.length));
     const { bits, threshold, degree, clip } = params;
     return { bits, threshold, degree, clip, participants, totalExamples, attempt, rosterHash: roster.hashBytes };
   }
@@ -455,6 +454,3 @@ export class JobMachine {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}

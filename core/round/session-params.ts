@@ -19,7 +19,8 @@
  */
 import { CohortError } from '../errors.ts';
 import type { JobSpec } from '../job/spec.ts';
-import { corruptCount, requireCorrupt } from '../job/privacy.ts';
+import { maxParticipants, requireCorrupt, roundCorrupt } from '../job/privacy.ts';
+import { corruptCount } from '../secagg/params.ts';
 import { chooseParams, constantTimeEqual, openSession, type Session, type SessionParams } from '../secagg/index.ts';
 import { secureInput } from './secure-input.ts';
 
@@ -46,7 +47,7 @@ export function sessionParams(spec: JobSpec, inputs: SessionInputs): SessionPara
   const sa = spec.secureAggregation;
   const n = inputs.participants.length;
   const input = secureInput(spec);
-  const p = chooseParams({ n, dropoutFraction: sa.dropoutFraction, corrupt: Math.min(requireCorrupt(spec), n - 1) });
+  const p = chooseParams({ n, dropoutFraction: sa.dropoutFraction, corrupt: roundCorrupt(spec, n) });
   const threshold = Math.max(p.t, input.minSurvivors);
   const degree = p.full ? n - 1 : p.k;
   if (threshold > degree + 1) throw new CohortError('E_SECAGG_PARAMS', `${n} participants cannot give the ${threshold} survivors hospital-level DP needs`);
@@ -125,8 +126,7 @@ function checkParticipants(spec: JobSpec, participants: readonly string[], view:
   if (participants.length < spec.minClients) {
     throw new CohortError('E_SECAGG_PARAMS', `"participants": ${participants.length} is below the job's minClients ${spec.minClients}`);
   }
-  const p = spec.privacy;
   // A hospital-level job's modulus is sized for this many (core/job/privacy.ts).
-  const cap = p?.unit === 'hospital' ? Math.max(spec.targetClients, p.minSurvivors!) : Infinity;
+  const cap = maxParticipants(spec);
   if (participants.length > cap) throw new CohortError('E_SECAGG_PARAMS', `"participants": ${participants.length} is above the ${cap} the job's noise and modulus are sized for`);
 }

@@ -28,7 +28,13 @@
  *      disconnects it only if two disjoint runs of k/2 consecutive nodes are
  *      all corrupt or dropped; union bound over the n(n − k − 1)/2 pairs of
  *      runs, each all-bad with probability C(C+D, k) / C(n, k).
- *      Require P1 < 2^−(σ+1).
+ *      Require P1 < 2^−(σ+1). This counts dropouts that are not the
+ *      adversary's choice: a lying server knows the graph once the seed is
+ *      revealed and can drop whom it likes, disconnecting the honest
+ *      survivors. It then learns sums of parts of them, each still holding
+ *      ≥ t − X honest inputs by H, which is the guarantee cohort states; S1
+ *      stays in the search (and in the printed bound) for the honest-server
+ *      reading of "only the sum of all survivors".
  *   S2 no reconstruction. Semi-honest: the X corrupt holders rebuild s_u if
  *      X ≥ t; require P[X ≥ t] < 2^−(σ+1)/n. Semi-malicious: the server tells
  *      some of u's holders that u dropped (they reveal shares of s_u) and the
@@ -234,7 +240,7 @@ function model(o: Omit<ParamsOptions, 'fullGraphBelow'> & { fullGraphBelow?: num
   const minHonest = o.minHonest ?? DEFAULTS.minHonest;
   if (!Number.isInteger(n) || n < 2 || n > MAX_CLIENTS) throw new CohortError('E_SECAGG_PARAMS', `"n" expected integer in [2, ${MAX_CLIENTS}], got ${n}`);
   fraction('dropoutFraction', dropoutFraction);
-  const corrupt = corruptCount(o, n);
+  const corrupt = resolveCorrupt(o, n);
   // At least 1 bit each: the margin test in chooseParams relies on 2^−η + 2^−(σ+1) < 1.
   bits('securityBits', securityBits, 256);
   bits('correctnessBits', correctnessBits, 64);
@@ -264,8 +270,17 @@ function model(o: Omit<ParamsOptions, 'fullGraphBelow'> & { fullGraphBelow?: num
   };
 }
 
+/**
+ * Colluders a fraction γ of n clients stands for: ⌈γn⌉, the EPS guarding γn a
+ * hair above an integer in floating point. Jobs count it of the network (the
+ * roster), core/job/privacy.ts.
+ */
+export function corruptCount(gamma: number, n: number): number {
+  return Math.max(0, Math.ceil(gamma * n - EPS));
+}
+
 /** C from `corrupt` or ⌈γn⌉; an honest client must remain to protect. */
-function corruptCount(o: Pick<ParamsOptions, 'corrupt' | 'corruptFraction'>, n: number): number {
+function resolveCorrupt(o: Pick<ParamsOptions, 'corrupt' | 'corruptFraction'>, n: number): number {
   if ((o.corrupt === undefined) === (o.corruptFraction === undefined)) {
     throw new CohortError('E_SECAGG_PARAMS', 'give exactly one of "corrupt" (a count) and "corruptFraction"');
   }
@@ -276,7 +291,7 @@ function corruptCount(o: Pick<ParamsOptions, 'corrupt' | 'corruptFraction'>, n: 
   }
   const gamma = o.corruptFraction!;
   fraction('corruptFraction', gamma);
-  const c = Math.max(0, Math.ceil(gamma * n - EPS));
+  const c = corruptCount(gamma, n);
   if (c > n - 1) throw new CohortError('E_SECAGG_PARAMS', `"corruptFraction" ${gamma} of ${n} clients rounds up to ${c} corrupt: no honest client is left`);
   return c;
 }

@@ -14,8 +14,8 @@
  * length.
  *
  * The signs must be the same for every client and the server in a round, so
- * they come from a public 32-byte seed (fresh per round, fixed before the
- * clients' updates): HKDF-SHA256(seed, info = ROTATION_INFO) keys the
+ * they come from a public 32-byte seed (fresh per session attempt, agreed by
+ * commit-reveal before the clients encode their updates, seed.ts): HKDF-SHA256(seed, info = ROTATION_INFO) keys the
  * AES-CTR PRG of prg.ts, one sign per keystream bit. The HKDF step
  * separates this stream from any mask a caller might derive from the same
  * seed. Flatness holds over the choice of signs, so it protects the modulus

@@ -39,6 +39,14 @@ describe('a coordinator replaying rounds', () => {
     expect(sent[0]).toBe(sent[1]);
     expect(h.state.budget.spends('synthetic-v1').map((s) => s.round)).toEqual([1, 2]);
   }, 60_000);
+
+  it('gets a training round beyond the job\'s rounds refused (E_ROUND_MISMATCH), before anything is evaluated or charged', async () => {
+    const h = await hospitalUnderTest(plainJob(), { cleanups }); // 3 rounds
+    h.round(4);
+    await until(() => h.frames(4).length > 0, 20_000, 'an answer to round 4');
+    expect(h.frames(4)).toEqual(['error E_ROUND_MISMATCH']);
+    expect(h.state.budget.spends('synthetic-v1')).toEqual([]);
+  }, 60_000);
 });
 
 describe('a coordinator ending a job and offering it again under the same id (review R2)', () => {

@@ -100,13 +100,13 @@ describe('coordinator and clients over loopback WebSockets', () => {
     expect(rounds.at(-1)!.kind).toBe('evaluate');
   });
 
-  it('a daemon started without a roster declines a secure-aggregation job with E_ROSTER_NOT_MEMBER', async () => {
+  it('a daemon started without a roster declines a secure-aggregation job with E_ROSTER_MISSING', async () => {
     const { coordinator, port } = await startCoordinator(tmpDb());
     const jobId = coordinator.submitJob(syntheticJob({ rounds: 1 }));
     // alpha holds its roster key but no roster: it has nowhere trustworthy to take its peers' keys from.
     const [alpha] = startClients(port, ['alpha'], { withRoster: false });
     const declined = await new Promise<{ jobId: string; code: string }>((resolve) => alpha!.once('declined', resolve));
-    expect(declined).toMatchObject({ jobId, code: 'E_ROSTER_NOT_MEMBER' });
+    expect(declined).toMatchObject({ jobId, code: 'E_ROSTER_MISSING' });
     expect(coordinator.jobState(jobId)).toMatchObject({ status: 'waiting', completedRounds: 0 });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { CohortError } from '../../core/errors.ts';
+import type { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { sign } from '../../core/secagg/crypto.ts';
 import { encodeFields, signedBytes } from '../../core/secagg/canonical.ts';
@@ -21,15 +22,6 @@ const alt = (n: string) => ALT.get(n)!;
 const member = (n: string, identity: RosterIdentity = id(n)): RosterMember => ({ name: n, key: hex(identity.publicKey) });
 const genesis = (names: string[], network = 'eu-net') => genesisRoster(network, names.map((name) => ({ name, identity: id(name) })));
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CohortError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 function errorOf(fn: () => unknown): CohortError {
   try {
@@ -77,7 +69,7 @@ describe('roster genesis', () => {
     expect(status.versions[0]).toMatchObject({ version: 1, signers: ['ams', 'bern', 'cork'], required: ['dax'], unsigned: ['dax'], quorum: null, complete: false });
     expect(status.head).toBeNull();
     expect(status.problems).toHaveLength(1);
-    expect(codeOf(() => verifyRosterChain(chain))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => verifyRosterChain(chain))).toBe('E_ROSTER_INVALID');
     expect(verifyRosterChain(signRoster(chain, 'dax', id('dax'))).size).toBe(4);
   });
 
@@ -110,7 +102,7 @@ describe('roster genesis', () => {
     const outsider = structuredClone(chain);
     outsider.versions[0]!.signatures.push(rawSignature(chain.versions[0]!.body, 'zed', ed25519KeyPair()));
     expect(errorOf(() => verifyRosterChain(outsider)).message).toMatch(/version 1: signer "zed" is not a member/);
-    expect(codeOf(() => signRoster(chain, 'zed', ed25519KeyPair()))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => signRoster(chain, 'zed', ed25519KeyPair()))).toBe('E_ROSTER_INVALID');
     const twice = structuredClone(chain);
     twice.versions[0]!.signatures.push(twice.versions[0]!.signatures[1]!);
     const err = errorOf(() => verifyRosterChain(twice));
@@ -121,11 +113,11 @@ describe('roster genesis', () => {
   it('signRoster refuses another key than the roster lists, and replaces its own earlier signature', () => {
     const chain = draftGenesis('eu-net', ['ams', 'bern'].map((n) => member(n)));
     expect(errorOf(() => signRoster(chain, 'ams', id('bern'))).message).toMatch(/not the key of "ams"/);
-    expect(codeOf(() => signRoster(chain, 'ams', { secretKey: id('bern').secretKey, publicKey: id('ams').publicKey }))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => signRoster(chain, 'ams', { secretKey: id('bern').secretKey, publicKey: id('ams').publicKey }))).toBe('E_ROSTER_INVALID');
     const once = signRoster(chain, 'ams', id('ams'));
     const junk = structuredClone(once);
     junk.versions[0]!.signatures[0]!.signature = 'ab'.repeat(64);
-    expect(codeOf(() => signRoster(junk, 'bern', id('bern')))).toBe('E_ROSTER_INVALID'); // junk is never signed over
+    expect(errorCode(() => signRoster(junk, 'bern', id('bern')))).toBe('E_ROSTER_INVALID'); // junk is never signed over
     expect(signRoster(once, 'ams', id('ams')).versions[0]!.signatures).toEqual(once.versions[0]!.signatures);
   });
 });
@@ -138,7 +130,7 @@ describe('roster quorum', () => {
   it('q(N) = floor(2N/3) + 1', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(quorum)).toEqual([1, 2, 3, 3, 4, 5, 5, 6, 7, 7, 8, 9]);
     for (let n = 1; n <= 12; n++) expect(quorum(n)).toBe(Math.floor((2 * n) / 3) + 1);
-    for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) expect(codeOf(() => quorum(bad))).toBe('E_ROSTER_INVALID');
+    for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) expect(errorCode(() => quorum(bad))).toBe('E_ROSTER_INVALID');
   });
 
   it('guarantees exactly what rules.ts states, for N = 1..1000', () => {
@@ -149,10 +141,11 @@ describe('roster quorum', () => {
       expect(q).toBeLessThanOrEqual(n);
       expect(n - q).toBe(Math.ceil(n / 3) - 1); // members that may be offline
       expect(2 * q - n).toBeGreaterThanOrEqual(Math.floor(n / 3) + 1); // two quorums' smallest overlap
-      // C = floor(0.33 N) colluders (core/secagg/params.ts): cannot sign alone, cannot fork without an honest double signer.
+      // C = floor(0.33 N) colluders: cannot sign alone, cannot fork without an honest double signer.
       expect(floorC(n)).toBeLessThan(q);
       expect(floorC(n)).toBeLessThan(2 * q - n);
-      // C = ceil(0.33 N): cannot sign alone from N = 2; the fork bound fails for a known set.
+      // C = ceil(0.33 N), as jobs count it at the largest corruptFraction (core/job/privacy.ts): cannot sign alone
+      // from N = 2; the fork bound fails for a known set.
       if (n >= 2) expect(ceilC(n)).toBeLessThan(q);
       if (ceilC(n) >= 2 * q - n) forkable.push(n);
     }
@@ -167,7 +160,7 @@ describe('roster quorum', () => {
     const short = signAs(draft, [...olds(old.slice(0, q - 1)), ['hull', id('hull')]]);
     expect(rosterStatus(short).versions[1]).toMatchObject({ quorum: { have: q - 1, need: q }, required: [], complete: false });
     expect(rosterStatus(short).head?.version).toBe(1);
-    expect(codeOf(() => verifyRosterChain(short))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => verifyRosterChain(short))).toBe('E_ROSTER_INVALID');
     const head = verifyRosterChain(signRoster(short, old[q - 1]!, id(old[q - 1]!)));
     expect(head).toMatchObject({ version: 2, size: 8 });
     expect(head.members.has('hull')).toBe(true);
@@ -179,7 +172,7 @@ describe('roster quorum', () => {
     const draft = draftRosterChange(genesis(old), { add: [{ name: 'sybil', key: hex(sybil.publicKey) }] });
     const attempt = signAs(draft, [...olds(['ams', 'bern']), ['sybil', sybil]]);
     expect(rosterStatus(attempt).versions[1]!.complete).toBe(false);
-    expect(codeOf(() => verifyRosterChain(attempt))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => verifyRosterChain(attempt))).toBe('E_ROSTER_INVALID');
   });
 
   it("a re-key signature is not a quorum vote: re-keying honest members to the attacker's keys gets nowhere", () => {
@@ -192,7 +185,7 @@ describe('roster quorum', () => {
       [...olds(['ams', 'bern']), ...[...stolen].map(([n, k]): [string, RosterIdentity] => [n, k])],
     );
     expect(rosterStatus(attack).versions[1]).toMatchObject({ required: [], quorum: { have: 2, need: 5 }, complete: false });
-    expect(codeOf(() => verifyRosterChain(attack))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => verifyRosterChain(attack))).toBe('E_ROSTER_INVALID');
     // The draft function refuses such a change outright: 4 voters left, quorum 5.
     expect(errorOf(() => draftRosterChange(chain, { add: [...stolen].map(([n, k]) => member(n, k)) })).message).toMatch(/fewer than the quorum of 5/);
   });
@@ -205,7 +198,7 @@ describe('roster changes', () => {
     const draft = draftRosterChange(genesis(four), { add: [member('elx')] });
     const withoutNew = signAs(draft, olds(four));
     expect(rosterStatus(withoutNew).versions[1]).toMatchObject({ quorum: { have: 4, need: 3 }, required: ['elx'], complete: false });
-    expect(codeOf(() => verifyRosterChain(withoutNew))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => verifyRosterChain(withoutNew))).toBe('E_ROSTER_INVALID');
     expect(verifyRosterChain(signRoster(withoutNew, 'elx', id('elx'))).size).toBe(5);
   });
 
@@ -215,7 +208,7 @@ describe('roster changes', () => {
     expect(errorOf(() => signRoster(draft, 'bern', id('bern'))).message).toMatch(/not the key of "bern" in roster version 2/);
     const oldKey = structuredClone(draft);
     oldKey.versions[1]!.signatures = [rawSignature(draft.versions[1]!.body, 'bern', id('bern'))];
-    expect(codeOf(() => rosterStatus(oldKey))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => rosterStatus(oldKey))).toBe('E_ROSTER_INVALID');
     const two = signAs(draft, [['ams', id('ams')], ['bern', alt('bern')], ['cork', id('cork')]]);
     expect(rosterStatus(two).versions[1]).toMatchObject({ quorum: { have: 2, need: 3 }, required: [], complete: false });
     const withoutNewKey = signAs(draft, olds(['ams', 'cork', 'dax']));
@@ -223,7 +216,7 @@ describe('roster changes', () => {
     const head = verifyRosterChain(signRoster(two, 'dax', id('dax')));
     expect(hex(head.members.get('bern')!)).toBe(hex(alt('bern').publicKey));
     // With q(3) = 3 the other two cannot carry a re-key: remove, then add back.
-    expect(codeOf(() => draftRosterChange(genesis(['ams', 'bern', 'cork']), { add: [member('bern', alt('bern'))] }))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => draftRosterChange(genesis(['ams', 'bern', 'cork']), { add: [member('bern', alt('bern'))] }))).toBe('E_ROSTER_INVALID');
   });
 
   it('a removal needs a quorum of the old set, where the removed member may vote', () => {
@@ -240,7 +233,7 @@ describe('roster changes', () => {
     const incomplete = draftRosterChange(chain, { add: [member('elx')] });
     expect(errorOf(() => draftRosterChange(incomplete, { remove: ['ams'] })).message).toMatch(/finish signing version 2/);
     for (const change of [{}, { remove: ['zed'] }, { remove: ['ams', 'ams'] }, { add: [member('ams')] }, { add: [member('elx'), member('elx')] }, { remove: ['ams'], add: [member('ams', alt('ams'))] }, { add: [member('elx', id('ams'))] }, { add: [{ name: 'bad name', key: hex(id('elx').publicKey) }] }]) {
-      expect(codeOf(() => draftRosterChange(chain, change))).toBe('E_ROSTER_INVALID');
+      expect(errorCode(() => draftRosterChange(chain, change))).toBe('E_ROSTER_INVALID');
     }
     expect(errorOf(() => draftRosterChange(genesis(['ams']), { remove: ['ams'] })).message).toMatch(/leaves no member/);
   });
@@ -259,7 +252,7 @@ describe('roster changes', () => {
       expect(err.code).toBe('E_ROSTER_INVALID');
       expect(err.message).toMatch(why);
     }
-    expect(codeOf(() => rosterStatus(withLastBody(base, (b) => ({ ...b, previous: null }), all)))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => rosterStatus(withLastBody(base, (b) => ({ ...b, previous: null }), all)))).toBe('E_ROSTER_INVALID');
   });
 
   it('extendsRoster: a prefix extends, a rollback or a fork does not', () => {
@@ -301,7 +294,7 @@ describe('roster format', () => {
     expect(errorOf(() => parseRosterChain(members)).message).toMatch(/versions\.0\.body\.members\.1: "bern" is out of order/);
     const signatures = structuredClone(chain);
     signatures.versions[0]!.signatures.reverse();
-    expect(codeOf(() => verifyRosterChain(signatures))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => verifyRosterChain(signatures))).toBe('E_ROSTER_INVALID');
   });
 
   it('refuses malformed documents with the path and problem', () => {
@@ -326,18 +319,18 @@ describe('roster format', () => {
       expect(err.code).toBe('E_ROSTER_INVALID');
       expect(err.message).toMatch(why);
     }
-    for (const junk of [null, 'roster', 42, [], { versions: 'x' }]) expect(codeOf(() => parseRosterChain(junk))).toBe('E_ROSTER_INVALID');
+    for (const junk of [null, 'roster', 42, [], { versions: 'x' }]) expect(errorCode(() => parseRosterChain(junk))).toBe('E_ROSTER_INVALID');
   });
 
   it('enforces the member and version limits', () => {
     const key = (i: number) => createHash('sha256').update(String(i)).digest('hex');
     const members = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `h${String(i).padStart(5, '0')}`, key: key(i) }));
     expect(parseRosterChain(draftGenesis('n', members(MAX_ROSTER_MEMBERS))).versions[0]!.body.members).toHaveLength(MAX_ROSTER_MEMBERS);
-    expect(codeOf(() => draftGenesis('n', members(MAX_ROSTER_MEMBERS + 1)))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => draftGenesis('n', members(MAX_ROSTER_MEMBERS + 1)))).toBe('E_ROSTER_INVALID');
     const v = draftGenesis('n', members(1)).versions[0]!;
     const versions = (n: number) => ({ versions: Array.from({ length: n }, (_, i) => ({ ...v, body: { ...v.body, version: i + 1, previous: i === 0 ? null : key(i) } })) });
     expect(parseRosterChain(versions(MAX_ROSTER_VERSIONS)).versions).toHaveLength(MAX_ROSTER_VERSIONS);
-    expect(codeOf(() => parseRosterChain(versions(MAX_ROSTER_VERSIONS + 1)))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => parseRosterChain(versions(MAX_ROSTER_VERSIONS + 1)))).toBe('E_ROSTER_INVALID');
   });
 
   it('fingerprints a key as the first 16 bytes of its SHA-256 in groups of four hex digits', () => {
@@ -346,7 +339,7 @@ describe('roster format', () => {
     expect(rosterFingerprint(zeroKey)).toBe(rosterFingerprint(new Uint8Array(32)));
     const k = id('ams').publicKey;
     expect(rosterFingerprint(hex(k).toUpperCase())).toBe(rosterFingerprint(k));
-    for (const bad of ['00', new Uint8Array(31), null, 7]) expect(codeOf(() => rosterFingerprint(bad as string))).toBe('E_ROSTER_INVALID');
+    for (const bad of ['00', new Uint8Array(31), null, 7]) expect(errorCode(() => rosterFingerprint(bad as string))).toBe('E_ROSTER_INVALID');
   });
 });
 
@@ -392,7 +385,7 @@ describe('roster property', () => {
         const si = g(fc.nat, { max: chain.versions[vi]!.signatures.length - 1 });
         const broken = structuredClone(chain);
         broken.versions[vi]!.signatures.splice(si, 1);
-        expect(codeOf(() => verifyRosterChain(broken))).toBe('E_ROSTER_INVALID');
+        expect(errorCode(() => verifyRosterChain(broken))).toBe('E_ROSTER_INVALID');
       }),
       { numRuns: 40 },
     );
