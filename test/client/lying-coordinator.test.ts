@@ -51,6 +51,11 @@ describe('a real daemon against a lying coordinator', () => {
     // The coordinator drafts v2 adding its Sybil, signed by the Sybil alone: no quorum of h, i, j, k.
     const forged = signRoster(draftRosterChange(c.net.chain, { add: [{ name: 'sybil', key: Buffer.from(sybil.publicKey).toString('hex') }] }), 'sybil', sybil);
     c.send({ rosterUpdate: { chainJson: JSON.stringify(forged) } });
+    // Frames are handled in order: once a session under v1 is answered, the forged version was looked at, and refused.
+    c.offer(1, 1);
+    await until(() => c.bodies(1).includes('secaggAdvertise'), 20_000, 'a session under v1 accepted');
+    expect(c.adopted).toHaveLength(0);
+    expect(c.daemon.rosterHead?.version).toBe(1);
     // The same change signed by three of the four hospitals (q(4) = 3) and the new member is a real roster change.
     let signed = forged;
     for (const n of ['i', 'j', 'k']) signed = signRoster(signed, n, c.net.identity(n));
@@ -61,9 +66,9 @@ describe('a real daemon against a lying coordinator', () => {
     expect(c.daemon.rosterHead?.members.has('sybil')).toBe(true);
     // A rollback to v1 afterwards changes nothing.
     c.send({ rosterUpdate: { chainJson: JSON.stringify(c.net.chain) } });
-    c.offer(1, 1);
-    await until(() => c.bodies(1).length > 0, 20_000, 'an answer to a session under the old roster');
-    expect(c.bodies(1)).toEqual(['error E_ROSTER_MISMATCH']);
+    c.offer(2, 1);
+    await until(() => c.bodies(2).length > 0, 20_000, 'an answer to a session under the old roster');
+    expect(c.bodies(2)).toEqual(['error E_ROSTER_MISMATCH']);
     expect(c.daemon.rosterHead?.version).toBe(2);
   }, 60_000);
 });

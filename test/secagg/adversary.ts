@@ -11,9 +11,10 @@
  * masking leaves: its self-mask seed b_v plus every pairwise mask secret.
  *
  * With `checks: false` the honest hospitals are bare SecAggClients that take
- * the offered session and the coordinator's word for peers' keys, as the
- * daemon did at 981549c: the control that shows each attack is real and that
- * `learn` recognises a recovered input.
+ * the offered session and the coordinator's word for peers' keys (the
+ * HospitalSession checks skipped; the protocol machine is today's): the
+ * control that shows an attack on those checks is real and that `learn`
+ * recognises a recovered input.
  */
 import { CohortError } from '../../core/errors.ts';
 import { parseJobSpec, type JobSpec, type JobSpecInput } from '../../core/job/spec.ts';
@@ -80,8 +81,9 @@ export class LyingCoordinator {
   readonly net: SimulatedNetwork;
   readonly spec: JobSpec;
   readonly colluders: Set<string>;
-  /** The typed error each honest hospital refused with. */
+  /** The typed error each honest hospital refused with, and its message. */
   readonly refused = new Map<string, string>();
+  readonly reasons = new Map<string, string>();
   readonly parties = new Map<string, Party>();
   session!: Session;
   seeded: Seeded | null = null;
@@ -128,6 +130,7 @@ export class LyingCoordinator {
     } catch (e) {
       if (this.colluders.has(to) || !(e instanceof CohortError)) throw e;
       this.refused.set(to, e.code);
+      this.reasons.set(to, e.message);
       return undefined;
     }
   }
@@ -162,6 +165,7 @@ export class LyingCoordinator {
   /** Forgets the session (hospitals keep their attempt logs and refusals are cleared), to open another. */
   nextSession(): void {
     this.refused.clear();
+    this.reasons.clear();
     for (const m of [this.adverts, this.masked, this.unmasks, this.views, this.signatures, this.relayed, this.reveals, this.shares, this.stolen]) m.clear();
     for (const p of this.parties.values()) {
       p.hs = null;

@@ -116,6 +116,10 @@ export function drive(o: DriveOptions): DriveResult {
   return { session, server, clients, identities: ids, inputs, received, rejected, refused };
 }
 
+/** Whether two word vectors are equal, word for word. */
+export const sameWords = (a: Uint32Array, b: Uint32Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 /** Σ inputs of `who` mod 2^bits. */
 export function expectedSum(inputs: Map<string, Uint32Array>, who: readonly string[], bits = 32): Uint32Array {
   const first = inputs.values().next().value!;
