@@ -72,11 +72,21 @@ export function gaussianDelta(sigma: number, epsilon: number): number {
   return Math.exp(gaussianLogDelta(sigma, epsilon));
 }
 
-/** log(1 + (e^x − 1)/q) for 0 < q ≤ 1 and x > log(1 − q), without overflow for large x. */
+/**
+ * log(1 + (e^x − 1)/q) for 0 < q ≤ 1 and x > log(1 − q), without overflow
+ * for large x. log1p of the ratio is accurate while the ratio is ≥ −1/2.
+ * Below, as x nears log(1 − q) (the add direction near its largest loss),
+ * the ratio is −1 plus a number rounding leaves with fewer correct digits
+ * the nearer q is to 1, and connect-the-dots divides such errors by Δ (a
+ * q = 1 − 1e-12 PLD at σ = 0.2 summed to 7.3, not 1); so there it is
+ * x − log q + log(1 − (1 − q)e^{−x}), with 1 − (1 − q)e^{−x} = −expm1(log(1 − q) − x).
+ */
 function logOnePlusExpm1Over(x: number, q: number): number {
   if (q === 1) return x;
   if (x > 1) return x - Math.log(q) + Math.log1p(-(1 - q) * Math.exp(-x));
-  return Math.log1p(Math.expm1(x) / q);
+  const ratio = Math.expm1(x) / q;
+  if (ratio >= -0.5) return Math.log1p(ratio);
+  return x - Math.log(q) + Math.log(-Math.expm1(Math.log1p(-q) - x));
 }
 
 /** δ(ε) by the formulas of the module comment; accurate in relative terms when δ is small (ε ≥ 0). */
@@ -113,10 +123,28 @@ export function sampledGaussianDelta(q: number, sigma: number, epsilon: number, 
   return (epsilon < 0 ? -Math.expm1(epsilon) : 0) + sampledGaussianExcess(q, sigma, epsilon, adjacency);
 }
 
-/** log(1 − q + q e^t), for 0 < q ≤ 1 and any real t, without overflow. */
+/** log(e^a + e^b), either may be −∞. */
+function logAddExp(a: number, b: number): number {
+  const hi = Math.max(a, b);
+  if (hi === -Infinity) return -Infinity;
+  return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+}
+
+/**
+ * log(1 − q + q e^t), for 0 < q ≤ 1 and any real t, without overflow. While
+ * the mix is ≥ 1/2 (always, for q < 1/2), log1p(q·expm1(t)) is accurate to
+ * rounding. Below 1/2, 1 + q·expm1(t) is a difference of numbers near 1:
+ * it loses the digits of 1 − q as q → 1 and, at q = 1, gives log 0 = −∞ once
+ * expm1(t) rounds to −1 (t < −37: the grid's edge for σ below about 0.3,
+ * which calibration at large ε tries). There the two positive
+ * terms are summed in log space instead, log(1 − q) ⊕ (log q + t), which at
+ * q = 1 is exactly t: the plain Gaussian's loss, linear in the output.
+ */
 function logMix(q: number, t: number): number {
   if (t > 0) return t + Math.log(q + (1 - q) * Math.exp(-t));
-  return Math.log1p(q * Math.expm1(t));
+  const mix = q * Math.expm1(t);
+  if (mix > -0.5) return Math.log1p(mix);
+  return logAddExp(Math.log1p(-q), Math.log(q) + t);
 }
 
 /** The privacy loss at output x: decreasing in x in both directions. */

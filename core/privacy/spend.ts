@@ -3,8 +3,10 @@
  * spend of one round, one job, or everything a hospital has trained on a
  * dataset. Mechanisms compose sequentially (the same records take part in
  * each), so RDP curves add per order (Mironov 2017, Prop. 1) and PLDs
- * convolve (pld.ts). The `accountant` named by the job or the hospital is
- * the bound charged; the other is reported beside it for the ledger.
+ * convolve (pld.ts). Both are upper bounds on the same ε, so either may be
+ * charged: `pld` (the default of jobs and budgets) charges the smaller of
+ * the two, `rdp` charges RDP alone (the figure Opacus and TF Privacy give).
+ * The other figure is reported beside the charged one for the ledger.
  */
 import { CohortError } from '../errors.ts';
 import { epsilonForDelta } from './conversion.ts';
@@ -37,7 +39,7 @@ export type Mechanism = SampledGaussianMechanism | DistributedDiscreteGaussianMe
 export interface SpendReport {
   /** δ every figure is stated at. */
   delta: number;
-  /** The ε charged: `bound`'s. */
+  /** The ε charged: `bound`'s (under `pld`, the smaller of the two). */
   epsilon: number;
   bound: AccountantName;
   rdp: { epsilon: number; order: number };
@@ -64,8 +66,9 @@ function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[]
 }
 
 /**
- * ε at δ of running every mechanism in turn. Throws E_PRIVACY_PARAMS for an
- * invalid mechanism or δ (checked by the accountants).
+ * ε at δ of running every mechanism in turn: under `pld`, min(PLD ε, RDP ε)
+ * (PLD on a tie), under `rdp`, RDP ε; `bound` names the one charged. Throws
+ * E_PRIVACY_PARAMS for an invalid mechanism or δ (checked by the accountants).
  */
 export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
   if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
@@ -82,8 +85,10 @@ export function accountSpend(mechanisms: readonly Mechanism[], delta: number, ac
   const byRdp = epsilonForDelta(rdp, orders, delta);
   const pldRuns: PldRun[] = runs.map((r) => ({ q: r.q, sigma: r.sigma, steps: r.steps }));
   const pld = ddg.length > 0 ? null : pldOrNull(pldRuns, delta);
-  // RDP is a valid bound too: when the PLD grid would be too large the charge falls back to it, and says so.
-  const bound: AccountantName = accountant === 'pld' && pld !== null ? 'pld' : 'rdp';
+  // PLD is the tight one up to its pessimism (grid, truncated tails), RDP up to its conversion's slack; where
+  // the PLD's pessimism is the larger (a δ near its truncated tail mass, e.g. below 1e-15 after many steps,
+  // where it says ∞) or its grid would be too large, RDP is the smaller valid bound and is charged.
+  const bound: AccountantName = accountant === 'pld' && pld !== null && pld <= byRdp.epsilon ? 'pld' : 'rdp';
   const epsilon = bound === 'pld' ? pld! : byRdp.epsilon;
   return { delta, epsilon, bound, rdp: { epsilon: byRdp.epsilon, order: byRdp.order }, pld };
 }

@@ -26,6 +26,22 @@ describe('cohort accountant', () => {
     expect(r.epsilon).toBeLessThanOrEqual(8);
   });
 
+  // One Gaussian release at (16, 1e-5): the exact σ (Balle & Wang 2018, Thm. 8) is 0.3441774284964994, dp_accounting's
+  // get_sigma_gaussian(16, 1e-5) (google/differential-privacy b5b0286, python/dp_accounting/dp_accounting/gaussian_mechanism.py).
+  // Bracketing tries σ = 0.25, where the PLD's loss at its grid edge used to be −∞ (E_PRIVACY_PARAMS).
+  it('calibrates one plain Gaussian step (q = 1) by PLD: sigma = 0.344, as dp_accounting', () => {
+    const r = cohort(...['accountant', 'calibrate', '--epsilon', '16', '--delta', '1e-5', '--q', '1', '--steps', '1', '--accountant', 'pld']);
+    expect(r.err).toBe('');
+    const m = /^sigma = (\S+) \(epsilon (\S+) <= 16 at delta 0\.00001, PLD accountant\)\n$/.exec(r.out);
+    expect(m, r.out).not.toBeNull();
+    const sigma = Number(m![1]);
+    expect(sigma.toFixed(3)).toBe('0.344');
+    // Never below the exact σ (the PLD is an upper bound), within the bisection's relative 1e-4 above it.
+    expect(sigma).toBeGreaterThanOrEqual(0.3441774284964994);
+    expect(sigma).toBeLessThanOrEqual(0.3441774284964994 * (1 + 1e-4));
+    expect(Number(m![2])).toBeLessThanOrEqual(16);
+  });
+
   it('the PLD accountant gives a smaller epsilon and needs less noise than RDP', () => {
     const args = ['--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json'];
     const rdp = JSON.parse(cohort(...['accountant', ...args]).out).epsilon;

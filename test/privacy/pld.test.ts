@@ -274,6 +274,65 @@ describe('exactness against closed forms (q = 1: the Gaussian mechanism)', () =>
   });
 });
 
+describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', () => {
+  // δ(ε) of the Gaussian mechanism of noise σ, sensitivity 1, by the closed form of Balle & Wang,
+  // "Improving the Gaussian Mechanism for Differential Privacy", ICML 2018, Thm. 8 (dp_accounting's
+  // gaussian_mechanism._get_log_delta, arXiv:1805.06530 eq. 6), evaluated with mpmath at 50 digits.
+  // σ = 0.3441774284964994 is dp_accounting's get_sigma_gaussian(16, 1e-5) (google/differential-privacy
+  // b5b0286, python/dp_accounting/dp_accounting/gaussian_mechanism.py): δ(16) = 1e-5 there.
+  // Below σ ≈ 0.3 the loss at the grid's edge used to round to −∞ and the PLD threw.
+  const rows: [number, number, number][] = [
+    [0.2, 1, 0.9798516780897752], [0.2, 8, 0.7543607144299146], [0.2, 16, 0.18873254989433286], [0.2, 32, 2.6047245211093656e-5],
+    [0.25, 4, 0.76764281080815696], [0.25, 16, 0.013983205096206631], [0.25, 32, 3.8490149409303144e-10],
+    [0.3, 8, 0.16059606293472955], [0.3, 16, 0.000419022985740826], [0.3, 32, 3.098826256697448e-16],
+    [0.3441774284964994, 0, 0.85370378729116936], [0.3441774284964994, 4, 0.40301129101790708], [0.3441774284964994, 16, 9.9999999999038107e-6],
+    [0.5, 1, 0.50986166005467015], [0.5, 8, 0.00049540173893874536], [0.5, 16, 2.7693641313887169e-13],
+    [1, 1, 0.1269367375066439458], [1, 4, 4.7122412007931199e-5], [1, 8, 3.6508216874217909e-15],
+    [2, 1, 0.0068295949831145754], [2, 4, 2.7060338029569069e-16],
+  ];
+
+  it('the closed form reproduces them', () => {
+    for (const [sigma, eps, delta] of rows) expectNear(gaussianDelta(sigma, eps) / delta, 1, 1e-12, `σ=${sigma} ε=${eps}`);
+  });
+
+  it('one step\'s PLD is an upper bound within 1e-6 relative (ε on the grid), by either direction', () => {
+    const bySigma = new Map<number, [number, number][]>();
+    for (const [sigma, eps, delta] of rows) bySigma.set(sigma, [...(bySigma.get(sigma) ?? []), [eps, delta]]);
+    for (const [sigma, points] of bySigma) {
+      const pld = sampledGaussianPld({ q: 1, sigma, steps: 1 });
+      for (const [eps, delta] of points) {
+        const got = pldDeltaFor(pld, eps);
+        expect(got, `σ=${sigma} ε=${eps}`).toBeGreaterThanOrEqual(delta * (1 - 1e-12));
+        expect(got, `σ=${sigma} ε=${eps}`).toBeLessThanOrEqual(delta * (1 + 1e-6) + pld.remove.infinityMass);
+      }
+    }
+  });
+
+  it('ε(1e-5) at dp_accounting\'s σ for (16, 1e-5) is 16: above the exact ε, within 1e-4', () => {
+    const exact = exactGaussianEpsilon(0.3441774284964994, 1e-5);
+    expectNear(exact, 16, 1e-9);
+    const eps = pldEpsilon({ q: 1, sigma: 0.3441774284964994, steps: 1, delta: 1e-5 });
+    expect(eps).toBeGreaterThanOrEqual(exact - 1e-12);
+    expect(eps).toBeLessThanOrEqual(exact + 1e-4);
+  });
+
+  it('q just below 1 is the Gaussian scaled by q: both directions keep their mass, δ within 1e-9 of q = 1', () => {
+    for (const sigma of [0.2, 0.5]) {
+      const q = 1 - 1e-12;
+      for (const adjacency of ['add', 'remove'] as const) {
+        const pmf = sampledGaussianPmf({ q, sigma, adjacency, discretization: 1e-4, logMassTruncationBound: -50, maxBins: DEFAULT_MAX_BINS });
+        expectNear(pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass, 1, 1e-12, `σ=${sigma} ${adjacency}`);
+      }
+      const near = sampledGaussianPld({ q, sigma, steps: 1 });
+      const one = sampledGaussianPld({ q: 1, sigma, steps: 1 });
+      for (const eps of [0, 1, 4, 8]) {
+        const exact = pldDeltaFor(one, eps);
+        expect(Math.abs(pldDeltaFor(near, eps) - exact), `σ=${sigma} ε=${eps}`).toBeLessThanOrEqual(1e-9 * exact);
+      }
+    }
+  });
+});
+
 describe('PLD algebra', () => {
   it('selfCompose without truncation equals the direct convolution', () => {
     const base: PldPmf = { discretization: 0.1, offset: -2, probs: Float64Array.of(0.1, 0.2, 0.05, 0.3, 0.25), infinityMass: 0.1 };

@@ -66,6 +66,60 @@ describe('accountSpend', () => {
     expect(both.pld!).toBeLessThanOrEqual(both.rdp.epsilon);
   });
 
+  // Both bounds are valid, so `pld` charges the smaller and names it. The cases are real ones, not forced:
+  // PLD's pessimism (tails truncated at e^−50 per step, 1e-15 per composition, sent to +∞) costs more than
+  // RDP's conversion slack only at very small δ.
+  describe('charges the smaller valid bound under pld, and names it', () => {
+    it('RDP < PLD: one Gaussian (q = 1, σ = 2) at δ = 1e-20 is charged RDP', () => {
+      const r = accountSpend([sg(1, 2, 1)], 1e-20, 'pld');
+      // Balle & Wang 2018, Thm. 8: the exact ε is 4.595443 (mpmath, 60 digits); both bounds lie above it.
+      expect(r.rdp.epsilon).toBeGreaterThan(4.595443);
+      expect(r.rdp.epsilon).toBeLessThan(r.pld!); // 4.7148 vs 4.9930
+      expect(r.bound).toBe('rdp');
+      expect(r.epsilon).toBe(r.rdp.epsilon);
+      expect(r.pld).not.toBeNull(); // still reported beside it
+    });
+
+    it('RDP < PLD: 400 DP-SGD steps at δ = 1e-16, below the PLD\'s truncated tail mass, are charged RDP, not ∞', () => {
+      const r = accountSpend([sg(0.05, 2, 400)], 1e-16, 'pld');
+      expect(r.pld).toBe(Infinity);
+      expect(r.bound).toBe('rdp');
+      expect(r.epsilon).toBe(r.rdp.epsilon);
+      expect(r.epsilon).toBeCloseTo(5.0073, 3);
+    });
+
+    it('PLD < RDP: the usual DP-SGD case is charged PLD', () => {
+      const r = accountSpend([sg(0.05, 2, 400)], 1e-5, 'pld');
+      expect(r.pld!).toBeLessThan(r.rdp.epsilon);
+      expect(r.bound).toBe('pld');
+      expect(r.epsilon).toBe(r.pld);
+    });
+
+    it('rdp charges RDP alone, even where PLD is smaller', () => {
+      const r = accountSpend([sg(0.05, 2, 400)], 1e-5, 'rdp');
+      expect(r.pld!).toBeLessThan(r.rdp.epsilon);
+      expect(r.bound).toBe('rdp');
+      expect(r.epsilon).toBe(r.rdp.epsilon);
+    });
+
+    it('property: under pld the charge is min(PLD ε, RDP ε) and bound names it', () => {
+      fc.assert(
+        fc.property(
+          fc.double({ min: 0.01, max: 1, noNaN: true }),
+          fc.double({ min: 0.8, max: 10, noNaN: true }),
+          fc.integer({ min: 1, max: 50 }),
+          fc.constantFrom(1e-5, 1e-12, 1e-18),
+          (q, sigma, steps, delta) => {
+            const r = accountSpend([sg(q, sigma, steps)], delta, 'pld');
+            expect(r.epsilon).toBe(Math.min(r.pld!, r.rdp.epsilon));
+            expect(r.epsilon).toBe(r.bound === 'pld' ? r.pld : r.rdp.epsilon);
+          },
+        ),
+        { numRuns: 10, seed: 11 },
+      );
+    });
+  });
+
   it('nothing spent is ε = 0; bad δ is a typed error', () => {
     expect(accountSpend([], 1e-5, 'pld').epsilon).toBe(0);
     expect(accountSpend([sg(0.1, 1, 0)], 1e-5, 'rdp').epsilon).toBe(0);
