@@ -1,14 +1,29 @@
 /**
  * Row de-identification and encoding: matches a header against the schema
- * once, then turns each row of cells into a feature vector and a 0/1 label,
- * or into a drop reason. Identifier cells are never read past "is it empty",
- * pseudonyms are HMACs, quasi-identifiers leave only generalised values.
- * Reasons and errors name columns, never cells: cells are patient data.
+ * once, then turns each row of cells into its final feature vector and a 0/1
+ * label, or into a drop reason. Identifier cells are never read past "is it
+ * empty", pseudonyms are HMACs, quasi-identifiers leave only generalised
+ * values. Reasons and errors name columns, never cells: cells are patient data.
+ *
+ * A row's encoding depends on that row and the schema only (declared ranges
+ * and fills, standardize.ts), never on the other rows.
  */
 import { CohortError } from '../errors.ts';
 import { ageBandIndex, ageBandMidpoint, ageOn, alleleCount, parseDate, shiftDate, zip3, type CalendarDate } from './generalize.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
-import { ageBandLabels, encodedFeatureNames, type ColumnSpec, type DatasetSchema, type LabelColumn, type MissingPolicy, type QuasiColumn } from './schema.ts';
+import {
+  AGE_VALID,
+  ageBandLabels,
+  declaredRange,
+  encodedFeatureNames,
+  imputeValueOf,
+  type ColumnSpec,
+  type DatasetSchema,
+  type LabelColumn,
+  type MissingPolicy,
+  type QuasiColumn,
+} from './schema.ts';
+import { declaredScale, isClamped, scaleValue, type DeclaredScale } from './standardize.ts';
 
 /** Why a row was dropped: "cells" (wrong cell count) or `${check}:${column}`. */
 export type DropReason = 'cells' | `${'missing' | 'number' | 'range' | 'category' | 'date' | 'zip' | 'genotype'}:${string}`;
@@ -19,14 +34,20 @@ export const enum Note {
   Done = 1,
   /** Age top-coded into the open band, ZIP prefix suppressed to "000", or a missing number imputed. */
   Special = 2,
+  /** A number outside its declared range, clamped to it. */
+  Clamped = 3,
 }
+/** How many Note values there are (tally width). */
+export const NOTES = 4;
 
 export type EncodedRow =
   | {
       ok: true;
-      /** Features; NaN where a missing value awaits imputation. */
+      /** Final features: numbers scaled by their declared ranges, missing ones filled with their declared values. */
       x: Float64Array;
       y: 0 | 1;
+      /** The row's pseudonym (HMAC of its join key), when the schema declares one. */
+      pseudonym: string | undefined;
       /** Generalised quasi-identifier values of the row, joined (k-anonymity class key); "" if none. */
       quasi: string;
       /** One Note per step (plan.steps order); valid until the next encodeRow call. */
@@ -45,9 +66,15 @@ export interface RowPlan {
   readonly needsSecret: boolean;
   /** Columns whose generalised values form the k-anonymity class, in order. */
   readonly quasiColumns: readonly string[];
+  /** Header position of each declared column, in schema order: the canonical cell order of a record. */
+  readonly order: readonly number[];
 }
 
-type Common = { name: string; at: number; missing: MissingPolicy };
+/**
+ * `scale` is the declared range of a step that gives one number (undefined
+ * otherwise); `fill` is its scaled value for a missing cell under "impute".
+ */
+type Common = { name: string; at: number; missing: MissingPolicy; scale: DeclaredScale | undefined; fill: number };
 export type Step = Common &
   (
     | { kind: 'identifier' }
@@ -61,9 +88,6 @@ export type Step = Common &
     | { kind: 'genetic'; out: number; allele: string; carrier: boolean }
   );
 type AgeUse = 'none' | 'band-midpoint' | 'band-categorical';
-
-/** Oldest age accepted from a birth date; older means a wrong date. */
-const MAX_AGE = 150;
 
 /**
  * Checks that the header holds exactly the declared columns (any order) and
@@ -110,6 +134,7 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
     missing: new Set(['', ...schema.missing]),
     needsSecret: steps.some((s) => s.kind === 'pseudonym' || (s.kind === 'date' && s.shift !== undefined)),
     quasiColumns: steps.filter(isQuasiClassStep).map((s) => s.name),
+    order: schema.columns.map((c) => at.get(c.name)!),
   };
 }
 
@@ -140,8 +165,9 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
     }
     if (plan.missing.has(cell)) {
       if (s.missing === 'drop-row') return { ok: false, reason: `missing:${s.name}` };
-      if (s.missing === 'impute-mean') {
-        if ('out' in s) x[s.out] = NaN;
+      if (s.missing === 'impute') {
+        // The schema allows "impute" only on steps that give one number.
+        if ('out' in s) x[s.out] = s.fill;
         notes[k] = Note.Special;
       } // 'keep': nothing to write
       if (isQuasiClassStep(s)) quasi += '\u0000*';
@@ -156,7 +182,8 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
         const v = parseDecimal(cell);
         if (v === undefined) return { ok: false, reason: `number:${s.name}` };
         if (v < s.min || v > s.max) return { ok: false, reason: `range:${s.name}` };
-        x[s.out] = v;
+        x[s.out] = scaleValue(v, s.scale!);
+        if (isClamped(v, s.scale!)) notes[k] = Note.Clamped;
         break;
       }
       case 'categorical': {
@@ -185,7 +212,7 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
         if (age < s.min || age > s.max) return { ok: false, reason: `range:${s.name}` };
         const band = ageBandIndex(age, s.bands);
         if (band === s.bands.length - 1) notes[k] = Note.Special;
-        if (s.use === 'band-midpoint') x[s.out] = ageBandMidpoint(band, s.bands);
+        if (s.use === 'band-midpoint') x[s.out] = scaleValue(ageBandMidpoint(band, s.bands), s.scale!);
         else if (s.use === 'band-categorical' && band > 0) x[s.out + band - 1] = 1;
         quasi += `\u0000${s.labels[band]}`;
         break;
@@ -193,13 +220,12 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
       case 'date': {
         const d = parseDate(cell);
         if (!d) return { ok: false, reason: `date:${s.name}` };
-        if (s.shift === undefined) {
-          if (s.use === 'number') x[s.out] = d.year;
-          quasi += `\u0000${d.year}`;
-        } else {
-          // A row without a pseudonym was dropped above (pseudonyms are drop-row and come first).
-          const shifted = shiftDate(d, keys!.shiftDays(pseudonym!, s.shift));
-          if (s.use === 'number') x[s.out] = shifted.year;
+        // A row without a pseudonym was dropped above (pseudonyms are drop-row and come first).
+        const year = s.shift === undefined ? d.year : shiftDate(d, keys!.shiftDays(pseudonym!, s.shift)).year;
+        if (s.shift === undefined) quasi += `\u0000${d.year}`;
+        if (s.use === 'number') {
+          x[s.out] = scaleValue(year, s.scale!);
+          if (isClamped(year, s.scale!)) notes[k] = Note.Clamped;
         }
         break;
       }
@@ -213,12 +239,12 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
       case 'genetic': {
         const n = alleleCount(cell, s.allele);
         if (n === undefined) return { ok: false, reason: `genotype:${s.name}` };
-        x[s.out] = s.carrier ? Math.min(n, 1) : n;
+        x[s.out] = scaleValue(s.carrier ? Math.min(n, 1) : n, s.scale!);
         break;
       }
     }
   }
-  return { ok: true, x, y, quasi: quasi.slice(1), notes };
+  return { ok: true, x, y, pseudonym, quasi: quasi.slice(1), notes };
 }
 
 /**
@@ -248,7 +274,16 @@ function width(s: Step): number {
 }
 
 function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
-  const common = { name: c.name, at, missing: 'missing' in c ? c.missing : ('drop-row' as const) };
+  const range = declaredRange(c);
+  const scale = range && declaredScale(range[0], range[1]);
+  const fillRaw = imputeValueOf(c);
+  const common: Common = {
+    name: c.name,
+    at,
+    missing: 'missing' in c ? c.missing : 'drop-row',
+    scale,
+    fill: scale && fillRaw !== undefined ? scaleValue(fillRaw, scale) : 0,
+  };
   switch (c.kind) {
     case 'ignore':
       return undefined;
@@ -258,7 +293,7 @@ function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
       return { ...common, kind: 'pseudonym' };
     case 'feature':
       if (c.type === 'number') {
-        return { ...common, kind: 'number', out, min: c.range?.[0] ?? -Infinity, max: c.range?.[1] ?? Infinity };
+        return { ...common, kind: 'number', out, min: c.valid?.[0] ?? -Infinity, max: c.valid?.[1] ?? Infinity };
       }
       return {
         ...common,
@@ -281,9 +316,9 @@ function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
 function quasiStep(c: QuasiColumn, common: Common, out: number): Step {
   switch (c.type) {
     case 'age':
-      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: c.range?.[0] ?? 0, max: c.range?.[1] ?? MAX_AGE };
+      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: (c.valid ?? AGE_VALID)[0], max: (c.valid ?? AGE_VALID)[1] };
     case 'birth-date':
-      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: 0, max: MAX_AGE, asOf: parseDate(c.asOf)! };
+      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: AGE_VALID[0], max: AGE_VALID[1], asOf: parseDate(c.asOf)! };
     case 'date':
       return { ...common, kind: 'date', out, use: c.use, shift: c.generalize === 'shift' ? c.maxShiftDays : undefined };
     case 'zip':

@@ -1,23 +1,30 @@
 /**
  * The intake pipeline, pure (no I/O): header check, identifier removal,
- * pseudonymisation, generalisation, encoding, split, imputation and
- * standardisation with the training rows' statistics. Rows are encoded as
- * they stream in and their text is not kept; a bad row is dropped and
- * counted by reason, never echoed.
+ * pseudonymisation, generalisation, encoding with declared scaling and fills,
+ * and a per-record keyed split. Rows are encoded as they stream in and their
+ * text is not kept; a bad row is dropped and counted by reason, never echoed.
+ *
+ * Every used record's side and feature vector are functions of that record,
+ * the schema and the key alone (split.ts, standardize.ts): adding or removing
+ * a record changes no other record's side or features, which is what the
+ * per-record sensitivity of DP-SGD assumes.
  */
 import { CohortError } from '../errors.ts';
-import { encodeRow, Note, planColumns, type DropReason, type RowPlan, type Step } from './encode.ts';
+import { encodeRow, Note, NOTES, planColumns, type DropReason, type RowPlan, type Step } from './encode.ts';
 import { kAnonymity, DEFAULT_K_THRESHOLD } from './k-anonymity.ts';
 import { pseudonymizer } from './pseudonym.ts';
 import type { DatasetSchema } from './schema.ts';
-import { splitIndices } from './split.ts';
-import { applyStandardizer, fitStandardizer } from './standardize.ts';
+import { recordSplit } from './split.ts';
 import { brandSplit, type ColumnReport, type DatasetSplit, type IntakeReport, type PreparedDataset } from './types.ts';
 
 export interface PrepareOptions {
-  /** Overrides the schema's split seed (experiments repeat a split under several seeds). */
+  /** Overrides the schema's split seed (another seed, another split). */
   seed?: number;
-  /** The site secret keying pseudonyms and date shifts; required when the schema has either. */
+  /**
+   * The site secret keying pseudonyms, date shifts and the split; required when
+   * the schema has pseudonyms or shifted dates. Without it the split is keyed
+   * by the seed alone, which anyone with the file can recompute: public data only.
+   */
   secret?: Uint8Array;
   /** Counts the reader already made (records rejected before they were rows, values turned missing). */
   reader?: () => { recordsRejected: Readonly<Record<string, number>>; valuesRejected: Readonly<Record<string, number>>; ignored?: Readonly<Record<string, number>> };
@@ -34,11 +41,13 @@ export async function prepareDataset(
   const plan = planColumns(header, schema);
   if (plan.needsSecret && !opts.secret) throw new CohortError('E_INTAKE_SECRET', `schema "${schema.id}" pseudonymises or shifts dates: a site secret is required`);
   const keys = opts.secret ? pseudonymizer(opts.secret) : undefined;
+  const split = recordSplit({ testFraction: schema.split.testFraction, seed: opts.seed ?? schema.split.seed, ...(opts.secret ? { secret: opts.secret } : {}) });
+  const byPseudonym = plan.steps.some((s) => s.kind === 'pseudonym');
   const d = plan.features.length;
-  let x = new Float64Array(d * 1024);
-  const y: number[] = [];
+  const train = new Rows(d);
+  const test = new Rows(d);
   const dropped = new Map<DropReason, number>();
-  const tally = plan.steps.map(() => new Float64Array(3));
+  const tally = plan.steps.map(() => new Float64Array(NOTES));
   const classes = new Map<string, number>();
   const hasQuasi = plan.quasiColumns.length > 0;
   let rowsRead = 0;
@@ -52,19 +61,16 @@ export async function prepareDataset(
     }
     for (let k = 0; k < r.notes.length; k++) tally[k]![r.notes[k]!]! += 1;
     if (hasQuasi) classes.set(r.quasi, (classes.get(r.quasi) ?? 0) + 1);
-    if ((y.length + 1) * d > x.length) {
-      const bigger = new Float64Array(x.length * 2);
-      bigger.set(x);
-      x = bigger;
-    }
-    x.set(r.x, y.length * d);
-    y.push(r.y);
+    // A pseudonym column is drop-row, so every used row of such a schema has one.
+    const inTest = byPseudonym ? split.inTestByPseudonym(r.pseudonym!) : split.inTestByContent(cells, plan.order);
+    (inTest ? test : train).push(r.x, r.y);
   }
 
   const fromReader = opts.reader?.() ?? { recordsRejected: {}, valuesRejected: {} };
+  const rowsUsed = train.n + test.n;
   const report: IntakeReport = {
     rowsRead,
-    rowsUsed: y.length,
+    rowsUsed,
     rowsDropped: sorted(dropped),
     recordsRejected: sorted(new Map(Object.entries(fromReader.recordsRejected))),
     valuesRejected: sorted(new Map(Object.entries(fromReader.valuesRejected))),
@@ -72,55 +78,46 @@ export async function prepareDataset(
     columns: columnReports(schema, plan, tally),
     ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
   };
-  if (y.length === 0) {
+  if (rowsUsed === 0) {
     const why = Object.entries(report.rowsDropped).map(([k, v]) => `${k} ${v}`).join(', ');
     throw new CohortError('E_DATA_EMPTY', `no usable rows: ${rowsRead} read${why ? `, dropped ${why}` : ''}`);
   }
-
-  const { train, test } = splitIndices(y, { ...schema.split, seed: opts.seed ?? schema.split.seed });
-  if (train.length === 0) throw new CohortError('E_DATA_EMPTY', `no training rows: ${y.length} usable rows all went to test`);
-  imputeTrainMeans(x, d, train, y.length);
-  // Only 'per-site-train' exists; a future 'none' or 'global' would branch here.
-  const scaler = fitStandardizer(x, d, train);
-  const take = (idx: number[]): DatasetSplit =>
-    brandSplit({
-      x: applyStandardizer(x, d, idx, scaler),
-      y: Float32Array.from(idx, (i) => y[i]!),
-      n: idx.length,
-      d,
-    });
+  if (train.n === 0) throw new CohortError('E_DATA_EMPTY', `no training rows: ${rowsUsed} usable rows all went to test`);
 
   return {
     schemaId: schema.id,
     features: plan.features,
     label: plan.label,
-    train: take(train),
-    test: take(test),
+    train: train.split(),
+    test: test.split(),
     report,
   };
 }
 
-/**
- * Replaces NaN (missing, policy impute-mean) in each column of all n rows
- * with the mean of that column's present training values (0 if none), so no
- * test value informs the fill.
- */
-function imputeTrainMeans(x: Float64Array, d: number, train: readonly number[], n: number): void {
-  for (let j = 0; j < d; j++) {
-    let sum = 0;
-    let count = 0;
-    let any = false;
-    for (let i = 0; i < n; i++) if (Number.isNaN(x[i * d + j]!)) any = true;
-    if (!any) continue;
-    for (const r of train) {
-      const v = x[r * d + j]!;
-      if (!Number.isNaN(v)) {
-        sum += v;
-        count++;
-      }
+/** Encoded rows of one side, in file order, in a growing row-major buffer. */
+class Rows {
+  private x: Float32Array;
+  private readonly y: number[] = [];
+  constructor(private readonly d: number) {
+    this.x = new Float32Array(d * 1024);
+  }
+
+  get n(): number {
+    return this.y.length;
+  }
+
+  push(x: Float64Array, y: 0 | 1): void {
+    if ((this.y.length + 1) * this.d > this.x.length) {
+      const bigger = new Float32Array(this.x.length * 2);
+      bigger.set(this.x);
+      this.x = bigger;
     }
-    const fill = count > 0 ? sum / count : 0;
-    for (let i = 0; i < n; i++) if (Number.isNaN(x[i * d + j]!)) x[i * d + j] = fill;
+    this.x.set(x, this.y.length * this.d);
+    this.y.push(y);
+  }
+
+  split(): DatasetSplit {
+    return brandSplit({ x: this.x.slice(0, this.n * this.d), y: Float32Array.from(this.y), n: this.n, d: this.d });
   }
 }
 
@@ -135,30 +132,32 @@ function columnReports(schema: DatasetSchema, plan: RowPlan, tally: readonly Flo
       values: hit?.t[Note.Done] ?? 0,
       missing: hit?.t[Note.Missing] ?? 0,
       special: hit?.t[Note.Special] ?? 0,
+      clamped: hit?.t[Note.Clamped] ?? 0,
     };
   });
 }
 
 function actionOf(s: Step): string {
+  const scaled = s.scale ? `scaled by [${s.scale.lo}, ${s.scale.hi}]${s.missing === 'impute' ? ', missing filled with the declared value' : ''}` : '';
   switch (s.kind) {
     case 'identifier':
       return 'dropped';
     case 'pseudonym':
       return 'pseudonymised (HMAC-SHA256), not model input';
     case 'number':
-      return 'number, standardised';
+      return `number, ${scaled}`;
     case 'categorical':
       return `one-hot (${s.levels.size - 1} columns)`;
     case 'label':
       return 'label (0/1)';
     case 'age':
-      return `generalised to ${s.bands.length} age bands (top ${s.labels.at(-1)})${s.use === 'none' ? '' : s.use === 'band-midpoint' ? ', band midpoint as input' : ', bands one-hot as input'}`;
+      return `generalised to ${s.bands.length} age bands (top ${s.labels.at(-1)})${s.use === 'none' ? '' : s.use === 'band-midpoint' ? `, band midpoint as input, ${scaled}` : ', bands one-hot as input'}`;
     case 'date':
-      return `${s.shift === undefined ? 'generalised to year' : `shifted per patient (up to ${s.shift} days)`}${s.use === 'number' ? ', year as input' : ''}`;
+      return `${s.shift === undefined ? 'generalised to year' : `shifted per patient (up to ${s.shift} days)`}${s.use === 'number' ? `, year as input, ${scaled}` : ''}`;
     case 'zip':
       return 'generalised to ZIP3 (restricted prefixes to 000)';
     case 'genetic':
-      return s.carrier ? `carrier of ${s.allele} (0/1); genotype dropped` : `copies of ${s.allele} (0-2); genotype dropped`;
+      return `${s.carrier ? `carrier of ${s.allele} (0/1)` : `copies of ${s.allele} (0-2)`}, ${scaled}; genotype dropped`;
   }
 }
 

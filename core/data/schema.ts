@@ -7,10 +7,15 @@
  * Every column has a class (`kind`): identifier (dropped), pseudonym (HMAC'd
  * join key), quasi (generalised: age bands, dates, ZIP3), genetic (a derived
  * allele count or carrier flag), feature, label, or an explicit ignore.
+ *
+ * Nothing the pipeline does is fitted on the records: every column that gives
+ * the model a number declares the public range that scales it (standardize.ts)
+ * and the value that fills it when missing, so one record never changes how
+ * another is encoded.
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
-import { parseDate } from './generalize.ts';
+import { ageBandMidpoint, parseDate } from './generalize.ts';
 
 /** Most columns a schema may declare; bounds the header check and the plan. */
 export const MAX_COLUMNS = 4096;
@@ -35,12 +40,26 @@ const category = z.union([z.number(), categoryText]);
 
 /**
  * What to do when a cell is missing: drop the row, or (for columns that give a
- * number) fill in the mean of the training rows before standardisation, or
- * (for columns that give no model input) keep the row.
+ * number) fill in the column's declared `impute` value (default: the middle of
+ * its declared range), or (for columns that give no model input) keep the row.
  */
-const MISSING_POLICIES = ['drop-row', 'impute-mean', 'keep'] as const;
-const missingPolicy = z.enum(MISSING_POLICIES).default('drop-row');
+const MISSING_POLICIES = ['drop-row', 'impute', 'keep'] as const;
+const missingPolicy = z
+  .enum(MISSING_POLICIES, {
+    error: (iss) =>
+      iss.input === 'impute-mean'
+        ? '"impute-mean" is gone (a mean of the records would tie every record to the others): use "impute", which fills the declared "impute" value (default: the middle of "range")'
+        : undefined,
+  })
+  .default('drop-row');
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
+
+/** A declared [lo, hi] in the column's unit; lo < hi is checked with the column. */
+const bounds = z.tuple([z.number(), z.number()]);
+/** The fill for a missing value under policy "impute", in the column's unit, inside its declared range. */
+const imputeValue = z.number().optional();
+/** A field that was removed, still recognised so that old schemas are told why. */
+const removed = (why: string) => z.never({ error: why }).optional();
 
 /** A UCUM unit code (https://ucum.org), e.g. "mm[Hg]", "kg/m2", "mg/dL", "%", "/min". */
 const ucum = z.string().min(1).max(32).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
@@ -104,8 +123,18 @@ const numberFeature = z.strictObject({
   kind: z.literal('feature'),
   type: z.literal('number'),
   unit: ucum.optional(),
-  /** Inclusive [min, max]; a value outside drops the row. */
-  range: z.tuple([z.number(), z.number()]).optional(),
+  /**
+   * The public range [lo, hi] (lo < hi, in `unit`) the column is scaled by:
+   * a value becomes (clamp(v, lo, hi) - center) / halfWidth in [-1, 1].
+   * Values outside are clamped and counted. Required: scaling is declared,
+   * never fitted on the records.
+   */
+  range: z.tuple([z.number(), z.number()], {
+    error: (iss) => (iss.input === undefined ? 'a number column needs its public "range": [lo, hi] in its unit (scaling is declared, never fitted on the records)' : undefined),
+  }),
+  /** Inclusive plausibility bounds; a value outside is taken for an entry error and drops the row. */
+  valid: bounds.optional(),
+  impute: imputeValue,
   missing: missingPolicy,
 });
 
@@ -157,18 +186,24 @@ const pseudonymColumn = z.strictObject({ ...base, kind: z.literal('pseudonym'), 
 export const AGE_TOP_CODE = 90;
 /** Lower edges of the age bands; the last band is open ("90+"). */
 const ageBands = z.array(z.number().int().min(0).max(AGE_TOP_CODE)).min(2).max(64).default([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
-/** How a generalised age reaches the model: not at all, as its band's midpoint, or one-hot over bands. */
+/**
+ * How a generalised age reaches the model: not at all, as its band's midpoint
+ * (scaled by the first and last bands' midpoints, declaredRange), or one-hot over bands.
+ */
 const ageUse = z.enum(['none', 'band-midpoint', 'band-categorical']).default('none');
+/** Ages accepted from a birth date, and by default from an age column; outside means a wrong value. */
+export const AGE_VALID: readonly [number, number] = [0, 150];
 
 const quasiColumn = z.discriminatedUnion('type', [
-  /** Cell is an age in years. */
-  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('age'), range: z.tuple([z.number(), z.number()]).optional(), bands: ageBands, use: ageUse, missing: missingPolicy }),
+  /** Cell is an age in years; `valid` bounds the ages accepted (default AGE_VALID), outside drops the row. */
+  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('age'), valid: bounds.optional(), bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy }),
   /** Cell is a birth date; it becomes the age on `asOf`, then an age band (the date itself is not kept). */
-  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('birth-date'), asOf: isoDate, bands: ageBands, use: ageUse, missing: missingPolicy }),
+  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('birth-date'), asOf: isoDate, bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy }),
   /**
    * Cell is a date: kept as its year, or shifted by a per-patient offset in
    * [-maxShiftDays, maxShiftDays] derived from the pseudonym (so intervals
-   * within one patient survive). `use: number` feeds the year (fractional for shifted dates).
+   * within one patient survive). `use: number` feeds the year (fractional for
+   * shifted dates), scaled by its declared `range` of years, which it requires.
    */
   z.strictObject({
     ...base,
@@ -177,6 +212,8 @@ const quasiColumn = z.discriminatedUnion('type', [
     generalize: z.enum(['year', 'shift']),
     maxShiftDays: z.number().int().min(1).max(3650).default(365),
     use: z.enum(['none', 'number']).default('none'),
+    range: bounds.optional(),
+    impute: imputeValue,
     missing: missingPolicy,
   }),
   /** Cell is a US ZIP code: kept as its first 3 digits, "000" for the low-population prefixes (zip3.ts). Never model input. */
@@ -195,6 +232,8 @@ const geneticColumn = z.strictObject({
   variant: z.string().regex(/^rs\d{1,12}$/, 'a dbSNP id like rs10455872'),
   allele: z.string().regex(/^[ACGT]{1,50}$/, 'A, C, G, T only'),
   derive: z.enum(['allele-count', 'carrier']),
+  /** The fill for a missing genotype, e.g. twice the allele's population frequency for a count. */
+  impute: imputeValue,
   missing: missingPolicy,
 });
 
@@ -206,29 +245,43 @@ export const datasetSchemaSchema = z
     /** Cell texts meaning "no value", besides the empty cell (always missing). */
     missing: z.array(z.string().max(32)).max(MAX_MISSING_TOKENS).default([]),
     columns: z.array(columnSpec).min(1).max(MAX_COLUMNS),
+    /** Each record goes to test with probability testFraction, by a keyed hash of that record alone (split.ts). */
     split: z.strictObject({
       testFraction: z.number().gt(0).lt(1),
-      stratified: z.boolean().default(true),
+      /** Mixed into the split key: another seed, another split. */
       seed: z.number().int().min(0).max(0xffffffff).default(0),
+      stratified: removed('"stratified" is gone: each record\'s side is a keyed hash of that record alone (stratifying would tie records together), so class balance holds in expectation'),
     }),
-    standardize: z.enum(['per-site-train']).default('per-site-train'),
+    /** The only scaling: each number column by its declared range (standardize.ts). */
+    standardize: z
+      .enum(['declared-range'], {
+        error: (iss) => (iss.input === 'per-site-train' ? '"per-site-train" is gone (statistics of the records tie every record to the others): use "declared-range" and declare each number column\'s "range"' : undefined),
+      })
+      .default('declared-range'),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
     s.columns.forEach((c, i) => {
       if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['columns', i, 'name'], message: `duplicate column name "${c.name}"` });
       seen.add(c.name);
-      if (c.kind === 'feature' && c.type === 'number' && c.range && c.range[0] > c.range[1]) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: `range min ${c.range[0]} is above max ${c.range[1]}` });
+      if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'date')) {
+        if (c.range && !(c.range[0] < c.range[1])) ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: `range lo ${c.range[0]} must be below hi ${c.range[1]}` });
       }
+      if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'age')) {
+        if (c.valid && c.valid[0] > c.valid[1]) ctx.addIssue({ code: 'custom', path: ['columns', i, 'valid'], message: `valid min ${c.valid[0]} is above max ${c.valid[1]}` });
+      }
+      if (c.kind === 'quasi' && c.type === 'date' && c.use === 'number' && !c.range) {
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: 'a date used as a number needs its public "range" of years [from, to] (scaling is declared, never fitted on the records)' });
+      }
+      if (c.kind === 'quasi' && c.type === 'date' && c.use !== 'number' && c.range) {
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: '"range" scales a date used as a number: set use "number" or remove it' });
+      }
+      checkImpute(c, i, ctx);
       if (c.kind === 'feature' && c.type === 'categorical' && new Set<number | string>(c.categories).size !== c.categories.length) {
         ctx.addIssue({ code: 'custom', path: ['columns', i, 'categories'], message: 'categories must be unique' });
       }
       if (c.kind === 'label' && (c.positiveWhen.op === '>' || c.positiveWhen.op === '>=') && typeof c.positiveWhen.value !== 'number') {
         ctx.addIssue({ code: 'custom', path: ['columns', i, 'positiveWhen', 'value'], message: `"${c.positiveWhen.op}" needs a number` });
-      }
-      if (c.kind === 'quasi' && c.type === 'age' && c.range && c.range[0] > c.range[1]) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: `range min ${c.range[0]} is above max ${c.range[1]}` });
       }
       if (c.kind === 'quasi' && (c.type === 'age' || c.type === 'birth-date')) {
         if (c.bands[0] !== 0 || c.bands.some((b, j) => j > 0 && b <= c.bands[j - 1]!)) {
@@ -240,11 +293,11 @@ export const datasetSchemaSchema = z
         ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: 'a label\'s missing value can only drop the row' });
       } else if ('missing' in c) {
         const gives = outputOf(c);
-        if (c.missing === 'impute-mean' && gives !== 'number') {
-          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"impute-mean" needs a column that gives one number to the model' });
+        if (c.missing === 'impute' && gives !== 'number') {
+          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"impute" needs a column that gives one number to the model' });
         }
         if (c.missing === 'keep' && gives !== 'none') {
-          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"keep" is only for columns that give the model nothing (use "impute-mean" or "drop-row")' });
+          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"keep" is only for columns that give the model nothing (use "impute" or "drop-row")' });
         }
       }
       if (c.kind === 'quasi' && c.type === 'date' && c.generalize === 'shift' && !s.columns.some((p) => p.kind === 'pseudonym')) {
@@ -273,6 +326,49 @@ export type FeatureColumn = Extract<ColumnSpec, { kind: 'feature' }>;
 export type LabelColumn = Extract<ColumnSpec, { kind: 'label' }>;
 export type QuasiColumn = Extract<ColumnSpec, { kind: 'quasi' }>;
 export type GeneticColumn = Extract<ColumnSpec, { kind: 'genetic' }>;
+
+/**
+ * The declared range [lo, hi] a column's one model number is scaled by, or
+ * undefined for a column that gives none (or a one-hot block). Taken from the
+ * schema only: `range` of a number feature or a date used as a number, the
+ * first and last band midpoints of an age, 0 to 2 allele copies (0 to 1 for a
+ * carrier flag).
+ */
+export function declaredRange(c: ColumnSpec): readonly [number, number] | undefined {
+  if (outputOf(c) !== 'number') return undefined;
+  switch (c.kind) {
+    case 'feature':
+      return c.type === 'number' ? c.range : undefined;
+    case 'quasi':
+      if (c.type === 'date') return c.range;
+      if (c.type === 'age' || c.type === 'birth-date') return [ageBandMidpoint(0, c.bands), ageBandMidpoint(c.bands.length - 1, c.bands)];
+      return undefined;
+    case 'genetic':
+      return [0, c.derive === 'carrier' ? 1 : 2];
+    default:
+      return undefined;
+  }
+}
+
+/** What a missing value becomes under policy "impute": the declared `impute`, or the middle of the declared range. */
+export function imputeValueOf(c: ColumnSpec): number | undefined {
+  const r = declaredRange(c);
+  if (!r || !('missing' in c) || c.missing !== 'impute') return undefined;
+  return 'impute' in c && c.impute !== undefined ? c.impute : (r[0] + r[1]) / 2;
+}
+
+function checkImpute(c: ColumnSpec, i: number, ctx: z.RefinementCtx): void {
+  if (!('impute' in c) || c.impute === undefined) return;
+  const path = ['columns', i, 'impute'];
+  if (c.missing !== 'impute') {
+    ctx.addIssue({ code: 'custom', path, message: '"impute" is the fill under missing "impute": set missing to "impute" or remove it' });
+    return;
+  }
+  const r = declaredRange(c);
+  if (r && r[0] < r[1] && !(c.impute >= r[0] && c.impute <= r[1])) {
+    ctx.addIssue({ code: 'custom', path, message: `impute ${c.impute} lies outside the declared range [${r[0]}, ${r[1]}]` });
+  }
+}
 
 /** Parses untrusted input into a DatasetSchema, or throws E_SCHEMA_INVALID naming each bad field path. */
 export function parseDatasetSchema(input: unknown): DatasetSchema {

@@ -1,48 +1,40 @@
 /**
- * Per-site z-scoring fitted on the training rows only, so no test statistic
- * leaks into training (FLamby Fed-Heart-Disease standardises each centre with
- * its own train mean and std). Statistics stay on the hospital.
+ * Declared scaling: each column that gives the model one number is mapped
+ * onto [-1, 1] by the public range its schema declares,
+ *
+ *     (clamp(v, lo, hi) - center) / halfWidth,  center = (lo + hi) / 2, halfWidth = (hi - lo) / 2,
+ *
+ * never by statistics of the records. DP-SGD bounds the change one record
+ * makes to a step by the clipping norm C (Abadi et al. 2016, "Deep Learning
+ * with Differential Privacy", Algorithm 1); that bound holds only if adding or
+ * removing the record leaves every other record's input as it was. A mean or
+ * standard deviation fitted on the hospital's rows breaks it: one record
+ * would move all the others' features. Clamping also bounds every input,
+ * whatever the hospital's extremes.
+ *
+ * One-hot indicators stay 0/1; they need no range.
  */
 
-export interface Standardizer {
-  readonly mean: Float64Array;
-  /** Population std, or 1 for a column constant on train (centred only). */
-  readonly scale: Float64Array;
+export interface DeclaredScale {
+  readonly lo: number;
+  readonly hi: number;
+  readonly center: number;
+  readonly halfWidth: number;
 }
 
-/** Fits mean and population std per column over the rows `rows` of row-major `x` (d columns). */
-export function fitStandardizer(x: ArrayLike<number>, d: number, rows: readonly number[]): Standardizer {
-  const mean = new Float64Array(d);
-  const scale = new Float64Array(d);
-  const n = rows.length;
-  for (let j = 0; j < d; j++) {
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const r of rows) {
-      const v = x[r * d + j]!;
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const m = n > 0 ? sum / n : 0;
-    // Two passes: E[x²] − E[x]² cancels catastrophically on columns like chol.
-    let ss = 0;
-    for (const r of rows) ss += (x[r * d + j]! - m) ** 2;
-    const std = n > 0 ? Math.sqrt(ss / n) : 0;
-    mean[j] = m;
-    // A constant column's computed std can be a rounding residue (~1e-17) rather
-    // than 0; min === max detects it exactly.
-    scale[j] = min === max || !(std > 0) ? 1 : std;
-  }
-  return { mean, scale };
+/** The scale of a declared range [lo, hi], lo < hi (checked by the schema). */
+export function declaredScale(lo: number, hi: number): DeclaredScale {
+  return { lo, hi, center: (lo + hi) / 2, halfWidth: (hi - lo) / 2 };
 }
 
-/** Returns the rows `rows` of `x`, standardised, as a new row-major Float32Array. */
-export function applyStandardizer(x: ArrayLike<number>, d: number, rows: readonly number[], s: Standardizer): Float32Array {
-  const out = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < d; j++) out[i * d + j] = (x[r * d + j]! - s.mean[j]!) / s.scale[j]!;
-  });
-  return out;
+/** `v` clamped to the declared range and mapped onto [-1, 1]. */
+export function scaleValue(v: number, s: DeclaredScale): number {
+  const u = (Math.min(Math.max(v, s.lo), s.hi) - s.center) / s.halfWidth;
+  // Rounding in center and halfWidth can overshoot by an ulp on a narrow range far from 0.
+  return Math.min(Math.max(u, -1), 1);
+}
+
+/** Whether `v` lies outside the declared range (and so is clamped). */
+export function isClamped(v: number, s: DeclaredScale): boolean {
+  return v < s.lo || v > s.hi;
 }

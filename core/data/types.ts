@@ -1,6 +1,6 @@
 /**
- * The only table type the trainer accepts: numeric, encoded, standardised
- * features with 0/1 labels. Produced by the intake pipeline (core/data) from
+ * The only table type the trainer accepts: numeric, encoded features scaled
+ * by declared ranges, with 0/1 labels. Produced by the intake pipeline (core/data) from
  * declared schemas; raw rows never reach a model.
  *
  * `DatasetSplit` is branded with a symbol this module does not export, so an
@@ -48,6 +48,8 @@ export interface ColumnReport {
   readonly missing: number;
   /** Age top-coded into the open band, ZIP prefix suppressed to "000", or a missing number imputed. */
   readonly special: number;
+  /** Numbers outside the column's declared range, clamped to it (not counted in `values`). */
+  readonly clamped: number;
 }
 
 export interface KAnonymity {

@@ -103,11 +103,13 @@ describe('column classes through the pipeline', () => {
     const r = encodeRow(record(1, { birth_date: '1920-06-01', rs10455872: 'G/G' }), plan, keys);
     const s = encodeRow(record(2, { birth_date: '1901-06-01', rs10455872: 'A/A', zip: '03601' }), plan, keys);
     if (!r.ok || !s.ok) throw new Error('rows should encode');
-    // Ages 104 and 123 on 2025-01-01 are both "90+": one value (the top band's representative).
-    expect(r.x[0]).toBe(95);
-    expect(s.x[0]).toBe(95);
-    expect(r.x[14]).toBe(2);
-    expect(s.x[14]).toBe(0);
+    // Ages 104 and 123 on 2025-01-01 are both "90+": one value, the top band's midpoint, which tops the
+    // scale the bands declare (midpoints 14.5 to 95) and so encodes as 1.
+    expect(r.x[0]).toBe(1);
+    expect(s.x[0]).toBe(1);
+    // 0-2 copies of G map onto -1, 0, 1.
+    expect(r.x[14]).toBe(1);
+    expect(s.x[14]).toBe(-1);
     expect(r.quasi.split('\u0000')).toEqual(['021', '90+']);
     expect(s.quasi.split('\u0000')).toEqual(['000', '90+']);
   });

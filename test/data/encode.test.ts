@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { encodeRow, parseDecimal, planColumns } from '../../core/data/encode.ts';
+import { encodeRow, Note, parseDecimal, planColumns } from '../../core/data/encode.ts';
 import { parseDatasetSchema } from '../../core/data/schema.ts';
 import { SMALL_HEADER, caught, smallSchema, smallSchemaInput } from './fixtures.ts';
 
@@ -7,8 +7,9 @@ describe('planColumns', () => {
   it('accepts the declared columns in any order', () => {
     const plan = planColumns(['num', 'chol', 'note', 'cp', 'age'], smallSchema());
     expect(plan.features).toEqual(['age', 'cp_2', 'cp_3', 'chol']);
-    const r = encodeRow(['1', '200', 'x', '3', '50'], plan);
-    expect(r).toMatchObject({ ok: true, x: Float64Array.from([50, 0, 1, 200]), y: 1 });
+    const r = encodeRow(['1', '250', 'x', '3', '50'], plan);
+    // age 50 and chol 250 are the middles of their declared ranges [20, 80] and [100, 400].
+    expect(r).toMatchObject({ ok: true, x: Float64Array.from([0, 0, 1, 0]), y: 1 });
   });
 
   it('refuses an undeclared column, naming it', async () => {
@@ -44,14 +45,29 @@ describe('encodeRow', () => {
 
   it('one-hot encodes with the first category as reference', () => {
     const xs = ['1', '2', '3'].map((cp) => {
-      const r = encodeRow(['40', cp, '', '180', '0'], plan);
+      const r = encodeRow(['35', cp, '', '175', '0'], plan);
       return r.ok ? [...r.x] : r.reason;
     });
     expect(xs).toEqual([
-      [40, 0, 0, 180],
-      [40, 1, 0, 180],
-      [40, 0, 1, 180],
+      [-0.5, 0, 0, -0.5],
+      [-0.5, 1, 0, -0.5],
+      [-0.5, 0, 1, -0.5],
     ]);
+  });
+
+  it('scales numbers by their declared range, clamping and noting values outside it', () => {
+    const at = (age: string, chol: string) => {
+      const r = encodeRow([age, '1', '', chol, '0'], plan);
+      if (!r.ok) throw new Error(r.reason);
+      return { age: r.x[0], chol: r.x[3], notes: [...r.notes] };
+    };
+    const ageStep = plan.steps.findIndex((s) => s.name === 'age');
+    const cholStep = plan.steps.findIndex((s) => s.name === 'chol');
+    expect(at('20', '400')).toMatchObject({ age: -1, chol: 1 });
+    const outside = at('5', '1000');
+    expect(outside).toMatchObject({ age: -1, chol: 1 });
+    expect([outside.notes[ageStep], outside.notes[cholStep]]).toEqual([Note.Clamped, Note.Clamped]);
+    expect(at('80', '100').notes[ageStep]).toBe(Note.Done);
   });
 
   it('gives the first failing column as the reason', () => {

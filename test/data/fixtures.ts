@@ -1,20 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { parseDatasetSchema, type DatasetSchema, type DatasetSchemaInput } from '../../core/data/schema.ts';
 
-/** A small schema exercising every column kind: number (ranged), categorical, ignore, label. */
+/**
+ * A small schema exercising every column kind: number (declared range, and
+ * plausibility bounds that drop a row), categorical, ignore, label.
+ * age scales by [20, 80] (center 50, half-width 30), chol by [100, 400] (250, 150).
+ */
 export function smallSchemaInput(): DatasetSchemaInput {
   return {
     id: 'small-v1',
     missing: ['?'],
     columns: [
-      { name: 'age', kind: 'feature', type: 'number', range: [0, 120] },
+      { name: 'age', kind: 'feature', type: 'number', range: [20, 80], valid: [0, 120] },
       { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 2, 3] },
       { name: 'note', kind: 'ignore' },
-      { name: 'chol', kind: 'feature', type: 'number' },
+      { name: 'chol', kind: 'feature', type: 'number', range: [100, 400] },
       { name: 'num', kind: 'label', type: 'binary', positiveWhen: { op: '>', value: 0 } },
     ],
-    split: { testFraction: 0.25, stratified: true, seed: 3 },
-    standardize: 'per-site-train',
+    split: { testFraction: 0.25, seed: 3 },
+    standardize: 'declared-range',
   };
 }
 

@@ -1,27 +1,34 @@
 import { describe, it, expect } from 'vitest';
-import { applyStandardizer, fitStandardizer } from '../../core/data/standardize.ts';
+import fc from 'fast-check';
+import { declaredScale, isClamped, scaleValue } from '../../core/data/standardize.ts';
 
-describe('standardizer', () => {
-  // Rows 0-2 are train, row 3 test; column 1 is constant on train.
-  const x = [1, 0.1, 2, 0.1, 3, 0.1, 10, 5];
+describe('declared scaling', () => {
+  const chol = declaredScale(100, 600);
 
-  it('fits population mean and std on the given rows only', () => {
-    const s = fitStandardizer(x, 2, [0, 1, 2]);
-    expect(s.mean[0]).toBeCloseTo(2, 12);
-    expect(s.scale[0]).toBeCloseTo(Math.sqrt(2 / 3), 12);
+  it('maps the declared range onto [-1, 1], its middle to 0', () => {
+    expect(chol).toEqual({ lo: 100, hi: 600, center: 350, halfWidth: 250 });
+    expect([100, 350, 600, 225].map((v) => scaleValue(v, chol))).toEqual([-1, 0, 1, -0.5]);
   });
 
-  it('centres a train-constant column without scaling, even when its sum rounds', () => {
-    const s = fitStandardizer(x, 2, [0, 1, 2]);
-    expect(s.scale[1]).toBe(1);
-    const out = applyStandardizer(x, 2, [0, 1, 2, 3], s);
-    expect(Math.abs(out[1]!)).toBeLessThan(1e-7);
-    expect(out[7]).toBeCloseTo(5 - s.mean[1]!, 6);
+  it('clamps values outside the range and says so', () => {
+    expect([0, 85, 603, 1e9].map((v) => scaleValue(v, chol))).toEqual([-1, -1, 1, 1]);
+    expect([0, 99.9, 100, 600, 600.1].map((v) => isClamped(v, chol))).toEqual([true, true, false, false, true]);
   });
 
-  it('applies train statistics to test rows', () => {
-    const s = fitStandardizer(x, 2, [0, 1, 2]);
-    const out = applyStandardizer(x, 2, [3], s);
-    expect(out[0]).toBeCloseTo(8 / Math.sqrt(2 / 3), 5);
+  it('keeps every output in [-1, 1] and preserves order', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        fc.double({ min: -1e7, max: 1e7, noNaN: true }),
+        fc.double({ min: -1e7, max: 1e7, noNaN: true }),
+        (lo, width, a, b) => {
+          const s = declaredScale(lo, lo + width);
+          const [u, v] = [scaleValue(a, s), scaleValue(b, s)];
+          expect(Math.abs(u)).toBeLessThanOrEqual(1);
+          if (a <= b) expect(u).toBeLessThanOrEqual(v);
+        },
+      ),
+    );
   });
 });
