@@ -7,39 +7,72 @@
  *
  * Each of `steps` steps: every record joins the batch independently with
  * probability q; the per-example gradients are clipped to L2 norm C and
- * summed (per-example.ts); N(0, σ²C²) noise is added to every coordinate;
- * the sum is divided by the expected batch size q·n and handed to the
- * optimiser. Only the noisy sum depends on the records, so the optimiser
- * (SGD or Adam), the FedProx pull and the weights read back are
- * post-processing. Two things the guarantee leans on:
+ * summed (per-example.ts); the sum is read to the CPU and privatised by
+ * core/privacy/snapped-noise.ts (snapped to a power-of-two grid, exact
+ * discrete-Gaussian noise in grid units: no floating-point noise whose low
+ * bits could reveal the sum, Mironov CCS 2012); the result is divided by
+ * q·publicCount and handed to the optimiser. Only the noisy sum depends on
+ * the records, so the division, the float32 rounding, the optimiser (SGD or
+ * Adam), the FedProx pull and the weights read back are post-processing.
+ * The noise std is noiseMultiplier·Δ₂·γ ≤ noiseMultiplier·C·1.01
+ * (MAX_SENSITIVITY_INFLATION), and the accountant prices noiseMultiplier.
+ * What the guarantee leans on:
  * - The sample is drawn from the CSPRNG (core/privacy/random.ts): the
  *   amplification by sampling assumes the adversary cannot tell which
  *   records were used, which a seeded or predictable generator would reveal.
- * - The divisor is the expected q·n, never the realised batch size, which is
- *   a function of the secret sample. n itself is treated as public (the
- *   daemon reports it as numExamples); under add/remove neighbours a
- *   strict reading would fix it in advance.
+ * - The divisor is q·publicCount, never the realised batch size, which is a
+ *   function of the secret sample. publicCount defaults to n, which is then
+ *   treated as public (the daemon reports it as numExamples); under
+ *   add/remove neighbours a strict reading wants a count fixed in advance or
+ *   itself differentially private, which publicCount is for.
+ * - The clipped sum is the exact sum of per-example vectors of norm ≤ C. It
+ *   is computed in float32 on the backend; the rounding of the per-example
+ *   norms and of the batch sum (a few float32 ulps of the sum's coordinates)
+ *   is assumed not to push a neighbour's snapped sum past Δ₂, as every
+ *   floating-point DP-SGD implementation assumes for its sum.
+ *
+ * No failure depends on the records (issue 15: an error thrown on one
+ * record's overflow told the coordinator that record was present):
+ * 1. Everything checked is checked before the split is read: DP parameters,
+ *    noise scale for this model size, and the weights (finite, each tensor's
+ *    norm ≤ MAX_WEIGHT_NORM; model.ts assertWeights).
+ * 2. A per-example gradient that is not finite is zeroed before clipping
+ *    (per-example.ts), so the sum is always finite and its sensitivity is C.
+ * 3. A non-finite coordinate of the final delta is replaced by 0 and counted
+ *    (nonFiniteReplaced), not thrown. The delta is a deterministic function
+ *    of the public starting weights and the privatised sums of the steps, so
+ *    this replacement, like the count, is post-processing of the DP output.
  */
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import { MAX_DP_STEPS_PER_ROUND } from '../../core/job/spec.ts';
 import { paramShapes } from '../../core/model/spec.ts';
-import { gaussianNoise } from '../../core/privacy/gaussian.ts';
 import { randomUniform } from '../../core/privacy/random.ts';
+import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-noise.ts';
 import type { Tf } from './backend.ts';
-import { assertSplitFits } from './model.ts';
+import { assertSplitFits, assertWeights } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
 
 export interface DpSgdParams {
   /** Poisson sampling rate q in (0, 1]. */
   samplingRate: number;
-  /** σ ≥ 0: the noise std is σ·clip per coordinate of the summed gradient. σ = 0 is clipping without privacy. */
+  /**
+   * σ ≥ 0: the noise std is σ·Δ₂·γ ≤ σ·clip·1.01 per coordinate of the summed
+   * gradient (core/privacy/snapped-noise.ts). σ = 0 is clipping without
+   * privacy: no snapping, no noise.
+   */
   noiseMultiplier: number;
   /** C > 0: per-example L2 bound. */
   clip: number;
   /** Exactly this many steps run, however the samples fall: the accountant counts them. */
   steps: number;
+  /**
+   * The count in the divisor q·publicCount: a differentially private count of
+   * the records (the daemon will pass one). Defaults to data.n, only for
+   * callers that treat n as public.
+   */
+  publicCount?: number;
 }
 
 /**
@@ -57,6 +90,12 @@ export interface DpTrainResult extends TrainResult {
    * diagnostics and tests, never to be sent.
    */
   sampledExamples: number;
+  /**
+   * Coordinates of the delta that were not finite (training diverged) and
+   * were replaced by 0. Post-processing of the DP output, but for local
+   * diagnostics only, never to be sent.
+   */
+  nonFiniteReplaced: number;
 }
 
 /** Most steps one call runs; a job asking for more is refused (by its spec, before it gets here) rather than run for hours. */
@@ -66,23 +105,34 @@ export const MAX_DP_STEPS = MAX_DP_STEPS_PER_ROUND;
 const YIELD_EVERY_MS = 50;
 
 /**
- * Runs dp.steps DP-SGD steps from `weights` and returns the update. Throws
- * E_PRIVACY_PARAMS for invalid dp parameters, E_UPDATE_LENGTH / E_JOB_FEATURES
- * for weights or data that do not fit the model, E_UPDATE_NONFINITE if
- * training diverged. An empty split gives a zero delta and zero steps (there
- * is no record to protect). `loss` is reported as 0: the training loss is a
- * non-private function of the records, and a TrainResult's loss is sent to
- * the coordinator.
+ * Runs dp.steps DP-SGD steps from `weights` and returns the update. Throws,
+ * before reading `data`: E_PRIVACY_PARAMS for invalid dp parameters (or a
+ * noise scale too large for the model, see assertDpParams), E_UPDATE_LENGTH /
+ * E_UPDATE_RANGE for weights that do not fit the model or are out of range;
+ * then E_JOB_FEATURES for a split of another width, and E_PRIVACY_PARAMS if
+ * n records of norm clip could overflow the snapping grid (a function of n
+ * alone, beyond any real split). Nothing after that throws on the records'
+ * values: a diverged coordinate of the delta is 0 (counted in
+ * nonFiniteReplaced). An empty split gives a zero delta and zero steps
+ * (there is no record to protect). `loss` is reported as 0: the training
+ * loss is a non-private function of the records, and a TrainResult's loss is
+ * sent to the coordinator.
  */
 export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainResult> {
   const { spec, local, weights, data, dp } = input;
-  assertDpParams(dp);
-  assertSplitFits(spec, data);
   const shapes = paramShapes(spec);
   const total = shapes.reduce((s, p) => s + p.size, 0);
-  if (weights.length !== total) throw new CohortError('E_UPDATE_LENGTH', `model has ${total} parameters, weight vector has ${weights.length}`);
+  assertDpParams(dp, total);
+  assertWeights(spec, weights);
+  assertSplitFits(spec, data);
   const { n, d } = data;
-  if (n === 0) return { delta: new Float32Array(total), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0 };
+  if (n === 0) return { delta: new Float32Array(total), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0, nonFiniteReplaced: 0 };
+  const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
+  // A batch sum is at most n·C per coordinate (×2 for float32 slack in the clipping): keep it inside privatizeSum's range.
+  if (sigma > 0 && (2 * n * clip) / snapPlan(clip, total, sigma).gamma > MAX_SNAPPED) {
+    throw new CohortError('E_PRIVACY_PARAMS', `${n} records of clip ${clip} can exceed the snapping grid's range`);
+  }
+  const invExpected = 1 / (q * (dp.publicCount ?? n));
 
   const owned: Tensor[] = [];
   const own = <T extends Tensor>(t: T): T => (owned.push(t), t);
@@ -101,15 +151,15 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     const y = own(tf.tensor2d(data.y, [n, 1]));
     // FedProx (Li et al. 2020, eq. 2): μ(w − w_global) is data-independent, so it is added after the noise, unclipped.
     const global = local.proximalMu > 0 ? vars.map((v) => own(tf.clone(v))) : undefined;
-    const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
-    const invExpected = 1 / (q * n);
+    const sizes = shapes.map((s) => s.size);
+    const noisy = new Float64Array(total);
 
     let sampledExamples = 0;
     let lastYield = performance.now();
     for (let step = 0; step < dp.steps; step++) {
       const batch = poissonSample(n, q);
       sampledExamples += batch.length;
-      tf.tidy(() => {
+      const flat = tf.tidy(() => {
         let xb = x;
         let yb = y;
         if (batch.length < n) {
@@ -118,11 +168,24 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
           yb = tf.gather(y, idx);
         }
         const { grads } = clippedGradientSum(tf, spec, vars, xb, yb, clip);
-        const named = grads.map((g, i) => {
-          let t = g;
-          // A fresh array per tensor and step: the cpu backend keeps it rather than copying.
-          if (sigma > 0) t = tf.add(t, tf.tensor(gaussianNoise(shapes[i]!.size, sigma * clip, new Float32Array(shapes[i]!.size)), shapes[i]!.shape));
-          t = tf.mul(t, invExpected);
+        return tf.concat(grads.map((g) => tf.reshape(g, [-1])));
+      });
+      let sum: Float32Array;
+      try {
+        sum = (await flat.data()) as Float32Array;
+      } finally {
+        flat.dispose();
+      }
+      // The release: from here on everything is a function of the privatised sum (σ = 0: of the clipped sum).
+      if (sigma > 0) privatizeSum(sum, clip, sigma, noisy);
+      else noisy.set(sum);
+      // A fresh array per step: the cpu backend keeps it rather than copying.
+      const update = new Float32Array(total);
+      for (let i = 0; i < total; i++) update[i] = noisy[i]! * invExpected;
+      tf.tidy(() => {
+        const parts = tf.split(tf.tensor1d(update), sizes);
+        const named = parts.map((part, i) => {
+          let t: Tensor = tf.reshape(part, shapes[i]!.shape);
           if (global) t = tf.add(t, tf.mul(tf.sub(vars[i]!, global[i]!), local.proximalMu));
           return { name: vars[i]!.name, tensor: t };
         });
@@ -141,12 +204,15 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
       for (let i = 0; i < w.length; i++) delta[offset + i] = w[i]! - weights[offset + i]!;
       offset += w.length;
     }
-    for (let i = 0; i < delta.length; i++) {
+    // Post-processing, not an error (see the module comment): a diverged coordinate becomes 0.
+    let nonFiniteReplaced = 0;
+    for (let i = 0; i < total; i++) {
       if (!Number.isFinite(delta[i]!)) {
-        throw new CohortError('E_UPDATE_NONFINITE', `DP-SGD diverged (parameter ${i} is not finite); lower local.learningRate`);
+        delta[i] = 0;
+        nonFiniteReplaced++;
       }
     }
-    return { delta, loss: 0, steps: dp.steps, numExamples: n, sampledExamples };
+    return { delta, loss: 0, steps: dp.steps, numExamples: n, sampledExamples, nonFiniteReplaced };
   } finally {
     tf.dispose(owned);
     tf.dispose(vars);
@@ -163,15 +229,25 @@ function poissonSample(n: number, q: number): Int32Array {
   return out.subarray(0, k);
 }
 
-/** Throws E_PRIVACY_PARAMS unless dp is valid; trainDpSgd calls it first, callers may call it earlier (before charging a budget). */
-export function assertDpParams(dp: DpSgdParams): void {
+/**
+ * Throws E_PRIVACY_PARAMS unless dp is valid; trainDpSgd calls it first,
+ * callers may call it earlier (before charging a budget). With `params`, the
+ * model's parameter count, it also checks that the snapped noise fits the
+ * exact sampler (noise std ≤ 2^32 grid units: noiseMultiplier at most about
+ * 2^32 / (201·√params), e.g. 2·10^5 at 10^4 parameters).
+ */
+export function assertDpParams(dp: DpSgdParams, params?: number): void {
   const bad = (message: string): never => {
     throw new CohortError('E_PRIVACY_PARAMS', message);
   };
-  const { samplingRate: q, noiseMultiplier: sigma, clip, steps } = dp;
+  const { samplingRate: q, noiseMultiplier: sigma, clip, steps, publicCount } = dp;
   if (typeof q !== 'number' || !(q > 0 && q <= 1)) bad(`"dp.samplingRate" expected a number in (0, 1], got ${String(q)}`);
   if (typeof sigma !== 'number' || !(sigma >= 0) || !Number.isFinite(sigma)) bad(`"dp.noiseMultiplier" expected a finite number >= 0, got ${String(sigma)}`);
   if (typeof clip !== 'number' || !(clip > 0) || !Number.isFinite(clip)) bad(`"dp.clip" expected a finite number > 0, got ${String(clip)}`);
   if (!Number.isSafeInteger(steps) || steps < 1 || steps > MAX_DP_STEPS) bad(`"dp.steps" expected an integer in [1, ${MAX_DP_STEPS}], got ${String(steps)}`);
   if (!Number.isFinite(sigma * clip)) bad(`"dp.noiseMultiplier" × "dp.clip" must be finite, got ${sigma} × ${clip}`);
+  if (publicCount !== undefined && (typeof publicCount !== 'number' || !Number.isFinite(publicCount) || !(publicCount > 0))) {
+    bad(`"dp.publicCount" expected a finite number > 0, got ${String(publicCount)}`);
+  }
+  if (params !== undefined && sigma > 0) snapPlan(clip, params, sigma);
 }

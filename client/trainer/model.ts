@@ -70,6 +70,46 @@ export function getFlatWeights(model: LayersModel): Float32Array {
   return out;
 }
 
+/**
+ * Largest L2 norm of one weight tensor (a kernel or a bias) the trainer
+ * accepts from the coordinator. Generous for real models: a Glorot-initialised
+ * 4096×4096 kernel has norm ≈ 64, and trained dense layers stay within a
+ * small multiple of their initial norm; 10^6 is four orders of magnitude
+ * above that. It exists so that weights chosen to make some record's
+ * activations overflow are refused as weights, before any record is read,
+ * rather than failing on (and so revealing) that record. It is not what
+ * keeps DP-SGD error-free: per-example.ts zeroes any example whose gradient
+ * is not finite, whatever the weights (a deep relu stack can still exceed
+ * float32 at W^depth).
+ */
+export const MAX_WEIGHT_NORM = 1e6;
+
+/**
+ * Checks incoming weights against `spec` without looking at any data:
+ * length (E_UPDATE_LENGTH), every value finite and every tensor's L2 norm at
+ * most MAX_WEIGHT_NORM (E_UPDATE_RANGE). Callers run it before reading the
+ * split, so the outcome is a function of the weights alone.
+ */
+export function assertWeights(spec: ModelSpec, weights: Float32Array): void {
+  const shapes = paramShapes(spec);
+  const total = shapes.reduce((n, s) => n + s.size, 0);
+  if (!(weights instanceof Float32Array) || weights.length !== total) {
+    throw new CohortError('E_UPDATE_LENGTH', `model has ${total} parameters, weight vector has ${(weights as { length?: unknown })?.length}`);
+  }
+  let offset = 0;
+  for (const s of shapes) {
+    let sq = 0;
+    for (let i = offset; i < offset + s.size; i++) {
+      const w = weights[i]!;
+      if (!Number.isFinite(w)) throw new CohortError('E_UPDATE_RANGE', `weight ${i} (${s.name}) is not finite`);
+      sq += w * w; // float64: a float32 tensor's squares cannot overflow it
+    }
+    const norm = Math.sqrt(sq);
+    if (!(norm <= MAX_WEIGHT_NORM)) throw new CohortError('E_UPDATE_RANGE', `${s.name} has L2 norm ${norm}, above MAX_WEIGHT_NORM ${MAX_WEIGHT_NORM}`);
+    offset += s.size;
+  }
+}
+
 /** Rejects a split that cannot feed `spec`, before any tensor is built from it. */
 export function assertSplitFits(spec: ModelSpec, data: DatasetSplit): void {
   if (data.d !== spec.inputDim) {

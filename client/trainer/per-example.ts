@@ -22,6 +22,21 @@
  * own kernels (relu: step(z), sigmoid: s(1−s), tanh: 1−a²);
  * test/trainer/per-example.test.ts checks the norms and sums against one
  * tf.grad pass per example.
+ *
+ * Sanitisation (what makes C a bound whatever the weights and records): an
+ * example whose squared norm is not finite — an Inf or NaN anywhere in its
+ * activations or backpropagated errors, or a norm past float32 — gets
+ * gradient zero, its rows of a_{l−1} and G_l replaced by 0 (tf.where, so no
+ * 0·Inf = NaN) before the sums. If the squared norm Σ_l (‖a‖²+1)·‖G‖² is
+ * finite, every entry of every a_{l−1,i} and G_{l,i} is finite and each
+ * outer-product entry is at most the norm, so the clipped rows are finite
+ * with norm ≤ C. "Zero if not finite, else clip" is a function of the one
+ * example, with norm ≤ C: the sum's sensitivity is still C, and the sum is
+ * always finite, so nothing downstream can fail on a record. The loss
+ * derivative is the stable form below (finite for every logit, ±Inf
+ * included); hidden activations are not clamped, because bounded weights do
+ * not bound a deep relu stack inside float32 anyway (W^depth) and the
+ * sanitisation covers it.
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
@@ -33,7 +48,7 @@ type Activation = ModelSpec['layers'][number]['activation'];
 export interface ClippedSum {
   /** Σ_i clip_C(g_i), one tensor per parameter in paramShapes order (kernel [in, units], bias [units] per layer). */
   grads: Tensor[];
-  /** ‖g_i‖, the unclipped per-example gradient norms, [B]. */
+  /** ‖g_i‖, the unclipped per-example gradient norms, [B]; Inf or NaN for an example whose gradient was zeroed. */
   norms: Tensor1D;
 }
 
@@ -76,13 +91,16 @@ export function clippedGradientSum(tf: Tf, spec: ModelSpec, params: readonly Ten
     const rowSq = (t: Tensor2D) => tf.sum(tf.square(t), 1);
     const sq = tf.addN(deltas.map((g, l) => tf.mul(tf.add(rowSq(inputs[l]!), 1), rowSq(g))));
     const norms = tf.sqrt(sq) as Tensor1D;
+    const finite = tf.reshape(tf.isFinite(norms), [batch, 1]);
     // c_i = min(1, C/‖g_i‖), written C / max(‖g_i‖, C) so a zero gradient gives 1, not C/0.
     const scale = tf.reshape(tf.div(clip, tf.maximum(norms, clip)), [batch, 1]);
 
     const grads: Tensor[] = [];
     deltas.forEach((g, l) => {
-      const scaled = tf.mul(g, scale);
-      grads.push(tf.matMul(inputs[l]!, scaled, true, false), tf.sum(scaled, 0));
+      // Rows of a non-finite example become 0 in both factors (see the module comment).
+      const scaled = tf.where(finite, tf.mul(g, scale), 0);
+      const input = tf.where(finite, inputs[l]!, 0);
+      grads.push(tf.matMul(input, scaled, true, false), tf.sum(scaled, 0));
     });
     return { grads, norms };
   });

@@ -44,6 +44,13 @@ const YIELD_EVERY_MS = 50;
  * Trains locally and returns the update. Inputs are not mutated. An empty
  * split gives a zero delta and zero steps. Throws E_UPDATE_NONFINITE if
  * training diverged (learning rate too high), so no NaN leaves the client.
+ *
+ * That error depends on the records (issue 15: crafted weights can make one
+ * record overflow), and is kept on purpose: plain training makes no
+ * differential-privacy claim, and its update itself reveals far more about
+ * the records than whether it is finite. DP-SGD (dpsgd.ts) has no such
+ * failure: it checks weights before data, zeroes non-finite per-example
+ * gradients and replaces, rather than throws on, a non-finite delta.
  */
 export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult> {
   const { spec, local, weights, data, seed } = input;

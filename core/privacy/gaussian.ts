@@ -1,7 +1,10 @@
 /**
- * Continuous Gaussian noise N(0, σ²) for DP-SGD-style updates (Abadi et al.,
- * "Deep Learning with Differential Privacy", CCS 2016), whose privacy
- * rdp.ts accounts for.
+ * Continuous Gaussian noise N(0, σ²) in floating point. Not used for any
+ * differentially private release: DP-SGD (client/trainer/dpsgd.ts) adds
+ * exact discrete-Gaussian noise to its clipped sum snapped to a grid
+ * (snapped-noise.ts), because of the floating-point caveats below. Kept for
+ * non-DP uses and for tests, among them the attack test that shows the
+ * porosity of this path (test/privacy/snapped-noise.test.ts).
  *
  * Method: Box–Muller (Box and Muller, Ann. Math. Statist. 29(2), 1958) on
  * two 53-bit uniforms from random.ts, both outputs used:
@@ -29,13 +32,12 @@
  *   differential-privacy library avoids floating-point noise altogether,
  *   adding a scaled symmetric binomial on a power-of-two grid ("Secure Noise
  *   Generation", common_docs/Secure_Noise_Generation.pdf; GaussianNoise.java).
- * - Here the noise goes to DP-SGD model updates: the accounting (rdp.ts) is
- *   for the continuous Gaussian, and what is released is a model trained over
- *   many noisy steps rather than one noisy double per secret, the same
- *   trade-off Opacus makes by default. Where exactness matters (integer
- *   updates under secure aggregation) use discrete-gaussian.ts, which has no
- *   floating point in its sampling decisions (Canonne, Kamath and Steinke,
- *   "The Discrete Gaussian for Differential Privacy", NeurIPS 2020).
+ * - DP-SGD used this sampler until issue 15 (doubles rounded to float32 and
+ *   added in float32, Opacus's default trade-off). It now snaps the sum to a
+ *   public grid and adds discrete-gaussian.ts's exact integers, which have no
+ *   floating point in their sampling decisions (Canonne, Kamath and Steinke,
+ *   "The Discrete Gaussian for Differential Privacy", NeurIPS 2020), so every
+ *   output is an integer times a public power of two.
  */
 import { CohortError } from '../errors.ts';
 import { randomUniform } from './random.ts';

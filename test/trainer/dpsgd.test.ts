@@ -8,6 +8,8 @@ import {
 import { errorCode } from '../helpers/errors.ts';
 import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
 import { numericSplit } from '../../core/data/index.ts';
+import { MAX_SENSITIVITY_INFLATION, snapPlan } from '../../core/privacy/snapped-noise.ts';
+import { MAX_WEIGHT_NORM } from '../../client/trainer/model.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
@@ -29,6 +31,23 @@ const DP: DpSgdParams = { samplingRate: 0.1, noiseMultiplier: 1, clip: 1, steps:
 function input(o: Partial<DpTrainInput> = {}): DpTrainInput {
   const spec = o.spec ?? LR;
   return { spec, local: localTraining({ learningRate: 0.5 }), weights: initialWeights(spec, 3), data: train, seed: 7, dp: DP, ...o };
+}
+
+/** A split whose every property access throws: proves a check ran before the data was read. */
+function untouchable(): DatasetSplit {
+  return new Proxy({} as DatasetSplit, {
+    get() {
+      throw new Error('data touched');
+    },
+  });
+}
+
+/**
+ * Weights overflow float32: q·n = 2e-38, so the update noise/(q·n) has std ≈ 1e4/2e-38, past
+ * float32's 3.4e38 at the first step; later steps compute Inf − Inf.
+ */
+function diverging(): DpTrainInput {
+  return input({ spec: MLP, local: localTraining({ learningRate: 10 }), dp: { samplingRate: 1e-40, noiseMultiplier: 1, clip: 1e4, steps: 3 } });
 }
 
 function applied(w: Float32Array, delta: Float32Array): Float32Array {
@@ -85,7 +104,7 @@ describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
 });
 
 describe('trainDpSgd: noise and sampling', () => {
-  it('with no record sampled, the update is N(0, steps·(lr·σC/(q·n))²) per coordinate', async () => {
+  it('with no record sampled, the update has std √steps·lr·σΔ₂γ/(q·n) per coordinate (σΔ₂γ within 1 % above σC)', async () => {
     // q·n = 1e-9 · 200: a record joins a batch with probability 2e-7 over the run, and
     // would move the weights by at most lr·C/(q·n) = 0.5, against a noise norm of ~150.
     const spec: ModelSpec = { inputDim: D, layers: [{ units: 64, activation: 'relu' }, { units: 64, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
@@ -97,7 +116,11 @@ describe('trainDpSgd: noise and sampling', () => {
     const out = await trainDpSgd(tf, input({ spec, local: localTraining({ learningRate: lr }), dp: { samplingRate: q, noiseMultiplier: sigma, clip, steps } }));
     const p = out.delta.length;
     expect(p).toBe(paramCount(spec));
-    const expectedStd = Math.sqrt(steps) * ((lr * sigma * clip) / (q * train.n));
+    // Snapped discrete noise (core/privacy/snapped-noise.ts): std σ·Δ₂·γ, within 1 % above σ·C.
+    const plan = snapPlan(clip, p, sigma);
+    expect(plan.std).toBeGreaterThanOrEqual(sigma * clip);
+    expect(plan.std).toBeLessThanOrEqual(sigma * clip * MAX_SENSITIVITY_INFLATION);
+    const expectedStd = Math.sqrt(steps) * ((lr * plan.std) / (q * train.n));
     let sum = 0;
     let sq = 0;
     for (const v of out.delta) {
@@ -110,6 +133,19 @@ describe('trainDpSgd: noise and sampling', () => {
     // so 5 % is a 4.8σ band (false failure < 2e-6); the mean's band is 5σ.
     expect(Math.abs(std / expectedStd - 1)).toBeLessThan(0.05);
     expect(Math.abs(mean)).toBeLessThan((5 * expectedStd) / Math.sqrt(p));
+  });
+
+  it('releases snapped discrete noise: one SGD step from zero weights lands on the public γ grid (no float32 Box–Muller)', async () => {
+    // q·publicCount = 2^−30·2^10 and lr = 2^−20: the step is −lr·noisy/(q·count) = −noisy exactly in
+    // float32, and with no record sampled (probability 1 − 2e-7) noisy = Z·γ, Z discrete Gaussian.
+    const spec: ModelSpec = { inputDim: D, layers: [{ units: 64, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+    const p = paramCount(spec);
+    const dp: DpSgdParams = { samplingRate: 2 ** -30, noiseMultiplier: 1, clip: 1, steps: 1, publicCount: 2 ** 10 };
+    const out = await trainDpSgd(tf, input({ spec, weights: new Float32Array(p), local: localTraining({ learningRate: 2 ** -20 }), dp }));
+    const plan = snapPlan(1, p, 1);
+    expect(out.delta.every((v) => Number.isInteger(v / plan.gamma))).toBe(true);
+    const std = norm(out.delta) / Math.sqrt(p);
+    expect(Math.abs(std / plan.std - 1)).toBeLessThan(6 / Math.sqrt(2 * p));
   });
 
   it('draws Poisson batches: the mean batch size is q·n', async () => {
@@ -177,7 +213,7 @@ describe('trainDpSgd: contract', () => {
   it('gives a zero update on an empty split', async () => {
     const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
     const out = await trainDpSgd(tf, input({ data: empty }));
-    expect(out).toEqual({ delta: new Float32Array(paramCount(LR)), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0 });
+    expect(out).toEqual({ delta: new Float32Array(paramCount(LR)), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0, nonFiniteReplaced: 0 });
   });
 
   it('rejects invalid DP parameters with E_PRIVACY_PARAMS, before touching data', async () => {
@@ -187,6 +223,7 @@ describe('trainDpSgd: contract', () => {
       { clip: 0 }, { clip: -1 }, { clip: NaN }, { clip: Infinity },
       { steps: 0 }, { steps: 1.5 }, { steps: -3 }, { steps: NaN }, { steps: 1e7 },
       { noiseMultiplier: 1e300, clip: 1e300 },
+      { publicCount: 0 }, { publicCount: -5 }, { publicCount: NaN }, { publicCount: Infinity },
     ];
     for (const b of bad) {
       const dp = { ...DP, ...b };
@@ -195,15 +232,38 @@ describe('trainDpSgd: contract', () => {
       const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
       await expect(trainDpSgd(tf, input({ dp, data: empty })).catch(thrownCode)).resolves.toBe('E_PRIVACY_PARAMS');
     }
-    for (const ok of [{ samplingRate: 1 }, { noiseMultiplier: 0 }, { steps: 1 }]) expect(errorCode(() => assertDpParams({ ...DP, ...ok }))).toBeUndefined();
+    for (const ok of [{ samplingRate: 1 }, { noiseMultiplier: 0 }, { steps: 1 }, { publicCount: 0.5 }]) expect(errorCode(() => assertDpParams({ ...DP, ...ok }))).toBeUndefined();
+    // Noise beyond the exact sampler's range for this model size (std > 2^32 grid units): refused with the model's size, before data.
+    expect(errorCode(() => assertDpParams({ ...DP, noiseMultiplier: 1e35 }))).toBeUndefined();
+    expect(errorCode(() => assertDpParams({ ...DP, noiseMultiplier: 1e35 }, paramCount(MLP)))).toBe('E_PRIVACY_PARAMS');
+    await expect(trainDpSgd(tf, input({ spec: MLP, dp: { ...DP, noiseMultiplier: 1e35 }, data: untouchable() })).catch(thrownCode)).resolves.toBe('E_PRIVACY_PARAMS');
   });
 
-  it('rejects mismatched weights and features, and divergence, with typed errors', async () => {
+  it('divides by q·publicCount when given, not by q·n', async () => {
+    // σ = 0, q = 1, C huge: one step is lr·(Σ gradients)/(q·count), so the delta scales as 1/count.
+    const dp = { samplingRate: 1, noiseMultiplier: 0, clip: 1e6, steps: 1 };
+    const local = localTraining({ learningRate: 0.1 });
+    const byN = await trainDpSgd(tf, input({ local, dp }));
+    const byCount = await trainDpSgd(tf, input({ local, dp: { ...dp, publicCount: train.n / 4 } }));
+    expect(maxAbsDiff(byCount.delta, byN.delta.map((v) => 4 * v))).toBeLessThan(1e-5 * norm(byCount.delta));
+  });
+
+  it('rejects mismatched or out-of-range weights and mismatched features with typed errors', async () => {
     await expect(trainDpSgd(tf, input({ weights: new Float32Array(2) })).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
     await expect(trainDpSgd(tf, input({ data: separable(10, D + 1, 1) })).catch(thrownCode)).resolves.toBe('E_JOB_FEATURES');
-    // Noise of std 1e35 per coordinate overflows float32 in the next forward pass.
-    const diverge = input({ spec: MLP, local: localTraining({ learningRate: 10 }), dp: { samplingRate: 0.5, noiseMultiplier: 1e35, clip: 1, steps: 3 } });
-    await expect(trainDpSgd(tf, diverge).catch(thrownCode)).resolves.toBe('E_UPDATE_NONFINITE');
+    for (const bad of [NaN, Infinity, -Infinity, 2 * MAX_WEIGHT_NORM]) {
+      const w = initialWeights(MLP, 3);
+      w[7] = bad;
+      await expect(trainDpSgd(tf, input({ spec: MLP, weights: w })).catch(thrownCode), String(bad)).resolves.toBe('E_UPDATE_RANGE');
+    }
+  });
+
+  it('a diverging run returns a finite delta, its non-finite coordinates replaced by 0 and counted', async () => {
+    const out = await trainDpSgd(tf, diverging());
+    expect(out.nonFiniteReplaced).toBeGreaterThan(0);
+    expect(out.delta.every((v) => Number.isFinite(v))).toBe(true);
+    expect(out.delta.filter((v) => v === 0).length).toBeGreaterThanOrEqual(out.nonFiniteReplaced);
+    expect(out.steps).toBe(3);
   });
 
   it('leaks no tensors (sgd, adam, FedProx, noise, empty batches, full batches, errors)', async () => {
@@ -217,7 +277,69 @@ describe('trainDpSgd: contract', () => {
     const before = tf.memory().numTensors;
     for (const c of cases) await trainDpSgd(tf, c);
     await trainDpSgd(tf, input({ weights: new Float32Array(2) })).catch(() => {});
-    await trainDpSgd(tf, input({ spec: MLP, local: localTraining({ learningRate: 10 }), dp: { samplingRate: 0.5, noiseMultiplier: 1e35, clip: 1, steps: 3 } })).catch(() => {});
+    await trainDpSgd(tf, diverging());
+    await trainDpSgd(tf, input({ spec: MLP, weights: new Float32Array(paramCount(MLP)).fill(NaN) })).catch(() => {});
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('trainDpSgd: no failure that depends on the records (issue 15, item 4)', () => {
+  // The issue's attack: crafted weights on a 2-layer MLP make one outlier record's activations
+  // overflow, and the run's error or success told whether that record was in the split
+  // (63 of 200 runs failed with it, 0 of 200 without). Here the two hidden units fed by feature 0
+  // reach Inf on the target (1e5 · 1e35) and the logit is Inf·1e5 − Inf·1e5 = NaN. Before the fix
+  // this setup failed in 57 of 200 runs with the target (q = 0.3) and none without.
+  const H = 4;
+  const MLP2: ModelSpec = { inputDim: D, layers: [{ units: H, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+  const RUNS = 100;
+  const ATTACK_DP: DpSgdParams = { samplingRate: 0.3, noiseMultiplier: 1, clip: 1, steps: 1 };
+
+  function crafted(scale: number): Float32Array {
+    const w = new Float32Array(paramCount(MLP2));
+    for (let j = 0; j < H; j++) w[j] = scale; // kernel 0, row of feature 0
+    const k2 = D * H + H;
+    w[k2] = scale;
+    w[k2 + 1] = -scale;
+    return w;
+  }
+
+  function split(withTarget: boolean): DatasetSplit {
+    const base = separable(20, D, 5);
+    const x = base.x.slice();
+    if (withTarget) x[0] = 1e35; // the target: record 0, an outlier in feature 0 (finite in float32)
+    return numericSplit(x, base.y.slice(), D);
+  }
+
+  it(`crafted weights within MAX_WEIGHT_NORM: the outcome is the same with and without the target (${RUNS} runs each, no error)`, async () => {
+    const weights = crafted(1e5);
+    expect(2 * 1e5).toBeLessThanOrEqual(MAX_WEIGHT_NORM);
+    const outcomes: Record<string, { errors: number; replaced: number }> = {};
+    for (const withTarget of [true, false]) {
+      const data = split(withTarget);
+      const o = { errors: 0, replaced: 0 };
+      for (let r = 0; r < RUNS; r++) {
+        try {
+          const out = await trainDpSgd(tf, input({ spec: MLP2, weights, data, local: localTraining({ learningRate: 0.1 }), dp: ATTACK_DP }));
+          if (!out.delta.every((v) => Number.isFinite(v))) o.errors++;
+          o.replaced += out.nonFiniteReplaced;
+        } catch {
+          o.errors++;
+        }
+      }
+      outcomes[String(withTarget)] = o;
+    }
+    expect(outcomes).toEqual({ true: { errors: 0, replaced: 0 }, false: { errors: 0, replaced: 0 } });
+  });
+
+  it('weights over the norm bound are refused before the data is touched', async () => {
+    // 1e20 per entry: the issue's kind of weights; the split's every accessor throws, so a data error would show.
+    for (const weights of [crafted(1e20), crafted(Infinity), crafted(NaN)]) {
+      await expect(trainDpSgd(tf, input({ spec: MLP2, weights, data: untouchable(), dp: ATTACK_DP })).catch(thrownCode)).resolves.toBe('E_UPDATE_RANGE');
+    }
+    await expect(trainDpSgd(tf, input({ spec: MLP2, weights: new Float32Array(3), data: untouchable(), dp: ATTACK_DP })).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
+    // The same weights with real data: the same error, whether or not the target is present.
+    for (const withTarget of [true, false]) {
+      await expect(trainDpSgd(tf, input({ spec: MLP2, weights: crafted(1e20), data: split(withTarget), dp: ATTACK_DP })).catch(thrownCode)).resolves.toBe('E_UPDATE_RANGE');
+    }
   });
 });

@@ -4,6 +4,7 @@ import { logisticRegression, type ModelSpec } from '../../core/model/spec.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import { evaluateModel, type Tf } from '../../client/trainer/index.ts';
 import { EVAL_CHUNK_ROWS } from '../../client/trainer/evaluate.ts';
+import { MAX_WEIGHT_NORM } from '../../client/trainer/model.ts';
 import { loadTestTf, separable, thrownCode } from './fixtures.ts';
 import { numericSplit } from '../../core/data/index.ts';
 
@@ -47,6 +48,42 @@ describe('evaluateModel', () => {
   it('rejects mismatched weights and features with typed errors', async () => {
     await expect(evaluateModel(tf, LR, new Float32Array(3), separable(5, D, 1)).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
     await expect(evaluateModel(tf, LR, W, separable(5, D + 1, 1)).catch(thrownCode)).resolves.toBe('E_JOB_FEATURES');
+  });
+
+  it('never fails on the records: a NaN probability counts as 0.5 (issue 15, item 4)', async () => {
+    // Crafted weights: two relu units fed by feature 0 both reach Inf on the outlier, and the logit is
+    // Inf·1e5 − Inf·1e5 = NaN. binaryMetrics would throw on it, telling whether the record is there.
+    const mlp: ModelSpec = { inputDim: D, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+    const w = new Float32Array(D * 2 + 2 + 2 + 1);
+    w[0] = 1e5;
+    w[1] = 1e5;
+    w[D * 2 + 2] = 1e5;
+    w[D * 2 + 3] = -1e5;
+    const base = separable(30, D, 4);
+    const x = base.x.slice();
+    x[0] = 1e35;
+    const withTarget = numericSplit(x, base.y, D);
+    const m = await evaluateModel(tf, mlp, w, withTarget);
+    const without = await evaluateModel(tf, mlp, w, base);
+    // The two units cancel on every other record (logit 0, probability 0.5), and the outlier's NaN
+    // counts as 0.5: the same metrics with and without the target.
+    const expected = binaryMetrics(new Float32Array(30).fill(0.5), base.y);
+    expect(m).toEqual(expected);
+    expect(without).toEqual(expected);
+  });
+
+  it('checks the weights before reading the split', async () => {
+    const untouchable = new Proxy({} as DatasetSplit, {
+      get() {
+        throw new Error('data touched');
+      },
+    });
+    for (const bad of [NaN, Infinity, 2 * MAX_WEIGHT_NORM]) {
+      const w = W.slice();
+      w[1] = bad;
+      await expect(evaluateModel(tf, LR, w, untouchable).catch(thrownCode), String(bad)).resolves.toBe('E_UPDATE_RANGE');
+    }
+    await expect(evaluateModel(tf, LR, new Float32Array(3), untouchable).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
   });
 
   it('leaks no tensors', async () => {

@@ -186,6 +186,32 @@ describe('clippedGradientSum', () => {
     expect(relErr(ours(spec, w, data, 1e6).sum, expected)).toBeLessThan(REL);
   });
 
+  it('zeroes an example whose gradient is not finite: the sum is that of the others, finite, and the bound C holds', () => {
+    // Issue 15: an outlier record whose activations overflow used to turn the whole sum into NaN
+    // (‖a‖² = Inf, scale 0, Inf·0 = NaN). Now its contribution is 0, exactly as if it were not sampled.
+    const outliers = [1e30, 3e38, Infinity, -Infinity, NaN];
+    for (const [name, spec] of Object.entries(SPECS)) {
+      for (const bad of outliers) {
+        const data = batch(6, 11);
+        const w = weights(spec, 11);
+        const clip = 0.5;
+        const withBad: Batch = { x: data.x.slice(), y: data.y, b: data.b };
+        withBad.x[2 * D] = bad; // row 2, feature 0
+        const without: Batch = {
+          x: Float32Array.from([...data.x.slice(0, 2 * D), ...data.x.slice(3 * D)]),
+          y: Float32Array.from([...data.y.slice(0, 2), ...data.y.slice(3)]),
+          b: data.b - 1,
+        };
+        const got = ours(spec, w, withBad, clip);
+        const ref = ours(spec, w, without, clip);
+        expect(got.sum.every((v) => Number.isFinite(v)), `${name}, x = ${bad}`).toBe(true);
+        // Finite but large outliers may still give a finite norm on some models: then it is clipped to C.
+        if (Number.isFinite(got.norms[2]!)) expect(l2(Float64Array.from(got.sum, (v, i) => v - ref.sum[i]!))).toBeLessThanOrEqual(clip * (1 + 1e-4));
+        else expect(relErr(got.sum, ref.sum), `${name}, x = ${bad}`).toBeLessThan(REL);
+      }
+    }
+  });
+
   it('an empty batch gives zero sums and no norms', () => {
     const spec = SPECS['relu, tanh']!;
     const { sum, norms } = ours(spec, weights(spec, 1), { x: new Float32Array(0), y: new Float32Array(0), b: 0 }, 1);
