@@ -4,6 +4,7 @@ import { CohortError } from './core/errors.ts';
 import { registerAdmin, registerCoordinator, registerRosterPublish } from './coordinator/cli.ts';
 import { registerClient, registerKeys } from './client/cli.ts';
 import { registerAccountant } from './client/accountant-cli.ts';
+import { registerBudget } from './client/budget-cli.ts';
 import { registerSimulate } from './simulations/cli.ts';
 import { registerLedger } from './coordinator/ledger-cli.ts';
 import { registerJob } from './client/job-cli.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerClient(program);
   registerKeys(program);
   registerAccountant(program);
+  registerBudget(program);
   registerSimulate(program);
   registerLedgerFetch(registerLedger(program));
   registerJob(program);

@@ -6,14 +6,32 @@
  * reserved; each training round is recorded as spent before the model sees a
  * record (a crash after that point counts the round: fail closed). A round
  * beyond the reservation (a retried round) is priced again on its own.
+ *
+ * Every read-decide-write runs in an IMMEDIATE transaction: it takes the
+ * database's write lock before reading, so a second process (an operator
+ * command, another daemon on the same file) waits for it (busy timeout
+ * DEFAULT_BUSY_TIMEOUT_MS) and then decides on what the first wrote. In a
+ * deferred one the second would read the same spent total, and its write
+ * would fail with SQLITE_BUSY instead of waiting (WAL refuses to upgrade a
+ * stale read), refusing a round or a job for no reason of the budget's.
+ *
+ * A reservation is open until its job ends here (the coordinator's job end,
+ * or an operator's `cohort budget close` when that never comes: a daemon
+ * that was down when its job failed keeps the reservation otherwise).
+ * Closing keeps every charged round spent, releases the untrained rest, and
+ * marks the job ended: it is never admitted again.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { openStateDb } from './state-db.ts';
 import { CohortError } from '../core/errors.ts';
 import { admit, checkBudgetConfig, type Budget, type Decision } from '../core/privacy/budget.ts';
 import { accountSpend, type Mechanism, type SpendReport } from '../core/privacy/spend.ts';
 
 const SCHEMA_VERSION = 1;
+
+/** How long a transaction waits for another connection's write lock before SQLITE_BUSY (better-sqlite3's default, which openStateDb keeps). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,6 +74,39 @@ export interface SpendRow {
   at: number;
 }
 
+/** A job's reservation against a dataset's budget. */
+export interface Reservation {
+  dataset: string;
+  jobId: string;
+  /** The mechanism of each round reserved at admission, in order (training rounds, then an evaluation's release). */
+  mechanisms: Mechanism[];
+  /** Rounds reserved at admission: mechanisms.length. */
+  rounds: number;
+  /** Rounds charged so far (retried rounds each count). */
+  charged: number;
+  /** Open: its untrained rounds still count against the budget. Closed: the job ended here. */
+  open: boolean;
+  /** When the job was admitted (ms since the epoch). */
+  at: number;
+}
+
+/** What closing a reservation did. */
+export interface ClosedReservation {
+  reservation: Reservation;
+  /** Reserved rounds never charged, released by the close. */
+  released: number;
+}
+
+export interface BudgetStoreOptions {
+  /** Clock of the rows written; default Date.now. */
+  now?: () => number;
+  /**
+   * Open only a file that already holds a budget database, never creating
+   * one (operator commands: a mistyped path must not become an empty budget).
+   */
+  mustExist?: boolean;
+}
+
 export interface BudgetSummary {
   dataset: string;
   budget: Budget;
@@ -66,8 +117,11 @@ export interface BudgetSummary {
 export class BudgetStore {
   private readonly db: Database.Database;
 
-  constructor(path: string, private readonly now: () => number = Date.now) {
-    this.db = openStateDb(path, SCHEMA, 'budget database');
+  private readonly now: () => number;
+
+  constructor(path: string, options: BudgetStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.db = options.mustExist ? openExisting(path) : openStateDb(path, SCHEMA, 'budget database');
     const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
     if (!v) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
     else if (Number(v.value) !== SCHEMA_VERSION) throw new CohortError('E_STORE', `budget database ${path} has schema version ${v.value}, this build reads ${SCHEMA_VERSION}`);
@@ -95,14 +149,14 @@ export class BudgetStore {
   }
 
   /**
-   * Admits a job of `rounds` training rounds of `perRound` each, reserving
-   * them. Re-admitting a job that already holds a reservation (a restarted
+   * Admits a job whose rounds apply `mechanisms` (one per round it may charge:
+   * core/job/privacy.ts jobMechanisms), reserving them. Re-admitting a job that already holds a reservation (a restarted
    * daemon re-offered its job) keeps the reservation and decides nothing anew.
    * A job whose reservation was closed (it ended here) is never admitted
    * again: a coordinator offering it anew would be replaying its rounds.
    */
-  admitJob(dataset: string, jobId: string, perRound: Mechanism, rounds: number): Decision {
-    return this.db.transaction((): Decision => {
+  admitJob(dataset: string, jobId: string, mechanisms: readonly Mechanism[]): Decision {
+    return this.immediate((): Decision => {
       const budget = this.requireBudget(dataset);
       const held = this.db.prepare(`SELECT open FROM reservations WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { open: number } | undefined;
       if (held) {
@@ -111,28 +165,30 @@ export class BudgetStore {
           ? { allowed: true, projected, reason: 'job already admitted' }
           : { allowed: false, projected, reason: `job ${jobId} already ended at this hospital: offering it again would replay its rounds` };
       }
-      const decision = admit(budget, this.committed(dataset), Array.from({ length: rounds }, () => perRound));
+      const decision = admit(budget, this.committed(dataset), [...mechanisms]);
       if (decision.allowed) {
         this.db
           .prepare(`INSERT INTO reservations (dataset, job_id, mechanism, rounds, open, created_at) VALUES (?, ?, ?, ?, 1, ?)`)
-          .run(dataset, jobId, JSON.stringify(perRound), rounds, this.now());
+          .run(dataset, jobId, JSON.stringify(mechanisms), mechanisms.length, this.now());
       }
       return decision;
-    })();
+    });
   }
 
   /**
-   * Records one training round of an admitted job as spent, before it runs.
+   * Records one round of an admitted job as spent, before it runs (or before
+   * its evaluation is released). Its mechanism must be one the job reserved.
    * Refused if it would take the spent total past the budget (lowered since
    * admission, say), or, past the job's reservation (retries), if it would
    * eat into what other running jobs reserved.
    */
   spendRound(dataset: string, jobId: string, round: number, mechanism: Mechanism): Decision {
-    return this.db.transaction((): Decision => {
+    return this.immediate((): Decision => {
       const budget = this.requireBudget(dataset);
       const res = this.db.prepare(`SELECT mechanism, rounds FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) as { mechanism: string; rounds: number } | undefined;
       if (!res) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: `job ${jobId} was not admitted against this budget` };
-      if (res.mechanism !== JSON.stringify(mechanism)) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: 'the round asks for a different mechanism than the job was admitted with' };
+      const wanted = JSON.stringify(mechanism);
+      if (!reservedMechanisms(res).some((m) => JSON.stringify(m) === wanted)) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: 'the round asks for a different mechanism than the job was admitted with' };
       // Never train a round that takes what is actually spent past the budget (which may have been lowered since admission).
       const after = accountSpend([...this.spent(dataset), mechanism], budget.delta, budget.accountant);
       if (!(after.epsilon <= budget.epsilon)) {
@@ -147,7 +203,7 @@ export class BudgetStore {
         .prepare(`INSERT INTO spends (dataset, job_id, round, mechanism, epsilon_after, bound, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(dataset, jobId, round, JSON.stringify(mechanism), after.epsilon, after.bound, this.now());
       return { allowed: true, projected: after, reason: `spent epsilon ${after.epsilon.toFixed(4)} of ${budget.epsilon} after this round (${after.bound}, delta ${budget.delta})` };
-    })();
+    });
   }
 
   /** The mechanism last charged for one round of a job, or null if none was. */
@@ -166,9 +222,42 @@ export class BudgetStore {
     return this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 0`).get(dataset, jobId) !== undefined;
   }
 
-  /** Releases what a finished job reserved but did not train. */
+  /** Releases what a finished job reserved but did not train (the daemon, at the coordinator's job end; no reservation: nothing to do). */
   closeJob(dataset: string, jobId: string): void {
     this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(dataset, jobId);
+  }
+
+  /** Reservations of every dataset, oldest first; only the open ones unless `all`. */
+  reservations(options: { all?: boolean } = {}): Reservation[] {
+    const rows = this.db
+      .prepare(`SELECT dataset, job_id, mechanism, rounds, open, created_at FROM reservations ${options.all ? '' : 'WHERE open = 1'} ORDER BY created_at, dataset, job_id`)
+      .all() as ReservationRow[];
+    return rows.map((r) => this.reservationOf(r));
+  }
+
+  /**
+   * The operator's close of a job's reservation, for a job whose end never
+   * reached this hospital: its charged rounds stay spent, its untrained
+   * reservation is released, and the job is marked ended (the daemon refuses
+   * its further rounds and any re-offer). `dataset` may be left out when only
+   * one dataset holds a reservation for the job. Throws E_UNKNOWN_JOB when
+   * none does, E_CONFIG_INVALID when several do and no dataset is named,
+   * E_JOB_STATE when the reservation is already closed.
+   */
+  closeReservation(jobId: string, dataset?: string): ClosedReservation {
+    return this.immediate((): ClosedReservation => {
+      const rows = (dataset === undefined
+        ? this.db.prepare(`SELECT dataset, job_id, mechanism, rounds, open, created_at FROM reservations WHERE job_id = ? ORDER BY dataset`).all(jobId)
+        : this.db.prepare(`SELECT dataset, job_id, mechanism, rounds, open, created_at FROM reservations WHERE job_id = ? AND dataset = ?`).all(jobId, dataset)) as ReservationRow[];
+      const where = dataset === undefined ? '' : ` for dataset ${dataset}`;
+      if (rows.length === 0) throw new CohortError('E_UNKNOWN_JOB', `no reservation of job ${jobId}${where} in this budget database`);
+      if (rows.length > 1) throw new CohortError('E_CONFIG_INVALID', `job ${jobId} holds reservations for datasets ${rows.map((r) => r.dataset).join(', ')}: name one with --dataset`);
+      const row = rows[0]!;
+      if (row.open !== 1) throw new CohortError('E_JOB_STATE', `the reservation of job ${jobId} for dataset ${row.dataset} is already closed`);
+      this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(row.dataset, jobId);
+      const reservation = this.reservationOf({ ...row, open: 0 });
+      return { reservation, released: Math.max(0, reservation.rounds - reservation.charged) };
+    });
   }
 
   spends(dataset: string): SpendRow[] {
@@ -193,6 +282,15 @@ export class BudgetStore {
     };
   }
 
+  /** Runs `fn` in an IMMEDIATE transaction (see the module comment). */
+  private immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private reservationOf(r: ReservationRow): Reservation {
+    return { dataset: r.dataset, jobId: r.job_id, mechanisms: reservedMechanisms(r), rounds: r.rounds, charged: this.trainedRounds(r.dataset, r.job_id), open: r.open === 1, at: r.created_at };
+  }
+
   private requireBudget(dataset: string): Budget {
     const b = this.budget(dataset);
     if (!b) throw new CohortError('E_BUDGET_EXCEEDED', `no privacy budget is configured for dataset ${dataset}`);
@@ -207,15 +305,56 @@ export class BudgetStore {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { n: number }).n;
   }
 
-  /** Spent rounds plus the untrained remainder of every open reservation. */
+  /** Spent rounds plus what every open reservation reserved and has not charged yet (each charge uses up one reserved round of its mechanism). */
   private committed(dataset: string): Mechanism[] {
-    const out = this.spent(dataset);
+    const spent = this.spends(dataset);
+    const out = spent.map((r) => r.mechanism);
     const open = this.db.prepare(`SELECT job_id, mechanism, rounds FROM reservations WHERE dataset = ? AND open = 1`).all(dataset) as { job_id: string; mechanism: string; rounds: number }[];
     for (const r of open) {
-      const left = r.rounds - this.trainedRounds(dataset, r.job_id);
-      const m = JSON.parse(r.mechanism) as Mechanism;
-      for (let i = 0; i < left; i++) out.push(m);
+      const left = new Map<string, { m: Mechanism; n: number }>();
+      for (const m of reservedMechanisms(r)) {
+        const k = JSON.stringify(m);
+        left.set(k, { m, n: (left.get(k)?.n ?? 0) + 1 });
+      }
+      for (const s of spent) {
+        if (s.jobId !== r.job_id) continue;
+        const hit = left.get(JSON.stringify(s.mechanism));
+        if (hit && hit.n > 0) hit.n--;
+      }
+      for (const { m, n } of left.values()) for (let i = 0; i < n; i++) out.push(m);
     }
     return out;
+  }
+}
+
+/** A reservation's mechanisms: a JSON list, or (databases written before evaluations were charged) one mechanism for every round. */
+function reservedMechanisms(r: { mechanism: string; rounds: number }): Mechanism[] {
+  const parsed = JSON.parse(r.mechanism) as Mechanism | Mechanism[];
+  return Array.isArray(parsed) ? parsed : Array.from({ length: r.rounds }, () => parsed);
+}
+
+interface ReservationRow {
+  dataset: string;
+  job_id: string;
+  mechanism: string;
+  rounds: number;
+  open: number;
+  created_at: number;
+}
+
+/** An existing budget database, as written by openStateDb: refused (E_STORE) if missing or holding no budget tables. */
+function openExisting(path: string): Database.Database {
+  if (!existsSync(path)) throw new CohortError('E_STORE', `no budget database at ${path}`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: DEFAULT_BUSY_TIMEOUT_MS });
+    db.pragma('synchronous = FULL');
+    const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reservations'`).get() !== undefined;
+    if (!has) throw new CohortError('E_STORE', `${path} holds no privacy budget (not a hospital state database, or one that never had a budget)`);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_STORE', `cannot open the budget database ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -1,0 +1,82 @@
+import { describe, it, expect } from 'vitest';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cohort } from '../helpers/cli.ts';
+import { BudgetStore } from '../../client/budget-store.ts';
+import type { Mechanism } from '../../core/privacy/spend.ts';
+
+/** A reservation of n rounds of one mechanism. */
+const times = <T>(m: T, n: number): T[] => Array.from({ length: n }, () => m);
+
+const round: Mechanism = { kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 };
+const D = 'heart-disease';
+
+/** A failure as cohort.ts reports a CohortError: exit 2, one line, no stack trace. */
+function expectFailure(r: { err: string; code: number }, code: string): void {
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(new RegExp(`^cohort: ${code}: `));
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+}
+
+/** A state database as a daemon leaves it after a restart: job-a admitted for 10 rounds, 3 charged, its end never seen. */
+function daemonState(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cohort-budget-cli-')), 'hospital.db');
+  const s = new BudgetStore(path);
+  s.setBudget(D, { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+  s.admitJob(D, 'job-a', times(round, 10));
+  for (let r = 1; r <= 3; r++) s.spendRound(D, 'job-a', r, round);
+  s.admitJob(D, 'job-b', times(round, 2));
+  s.close();
+  return path;
+}
+
+describe('cohort budget', () => {
+  it('lists open reservations, closes one to what was charged, and the job stays ended', () => {
+    const state = daemonState();
+    const listed = JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out);
+    expect(listed).toEqual([
+      expect.objectContaining({ dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: true }),
+      expect.objectContaining({ dataset: D, jobId: 'job-b', rounds: 2, charged: 0, open: true }),
+    ]);
+    const table = cohort('budget', 'reservations', '--state', state);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/job-a .* 10 .* 3 .* open/);
+
+    const closed = cohort('budget', 'close', '--state', state, '--job', 'job-a');
+    expect(closed.err).toBe('');
+    expect(closed.out).toBe(`closed job job-a on dataset ${D}: 3 charged round(s) stay spent, 7 reserved round(s) released\n`);
+    expect(JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out).map((r: { jobId: string }) => r.jobId)).toEqual(['job-b']);
+    expect(JSON.parse(cohort('budget', 'reservations', '--state', state, '--all', '--json').out).map((r: { jobId: string; open: boolean }) => [r.jobId, r.open])).toEqual([['job-a', false], ['job-b', true]]);
+
+    // What the daemon sees next: the 3 rounds still spent, the job ended (a re-offer is refused), the 7 released.
+    const s = new BudgetStore(state);
+    expect(s.spends(D)).toHaveLength(3);
+    expect(s.jobEnded(D, 'job-a')).toBe(true);
+    expect(s.admitJob(D, 'job-a', times(round, 10)).allowed).toBe(false);
+    s.close();
+
+    const json = JSON.parse(cohort('budget', 'close', '--state', state, '--job', 'job-b', '--json').out);
+    expect(json).toMatchObject({ dataset: D, jobId: 'job-b', rounds: 2, charged: 0, open: false, released: 2 });
+    expect(cohort('budget', 'reservations', '--state', state).out).toBe('no open reservations\n');
+  });
+
+  it('refuses an unknown job, a closed one, and a missing or unreadable state file with typed errors', () => {
+    const state = daemonState();
+    expectFailure(cohort('budget', 'close', '--state', state, '--job', 'ghost'), 'E_UNKNOWN_JOB');
+    expectFailure(cohort('budget', 'close', '--state', state, '--job', 'job-a', '--dataset', 'other'), 'E_UNKNOWN_JOB');
+    expect(cohort('budget', 'close', '--state', state, '--job', 'job-a').code).toBe(0);
+    expectFailure(cohort('budget', 'close', '--state', state, '--job', 'job-a'), 'E_JOB_STATE');
+
+    const dir = mkdtempSync(join(tmpdir(), 'cohort-budget-cli-'));
+    const missing = join(dir, 'typo.db');
+    expectFailure(cohort('budget', 'reservations', '--state', missing), 'E_STORE');
+    expectFailure(cohort('budget', 'close', '--state', missing, '--job', 'job-a'), 'E_STORE');
+    expect(existsSync(missing)).toBe(false); // never created
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'this is not a database'.repeat(100));
+    expectFailure(cohort('budget', 'reservations', '--state', junk), 'E_STORE');
+    expect(cohort('budget', 'close', '--state', state).err).toMatch(/required option '--job <id>'/);
+  });
+});
