@@ -1,25 +1,28 @@
 /**
  * The hospital daemon: keeps a connection to the coordinator (reconnecting
  * with jittered exponential backoff), accepts the jobs its dataset can serve,
- * and for each round evaluates the global model on the local test split and
- * trains on the local train split. Only the model delta and aggregate metrics
- * leave this process; records never do.
+ * trains on the local train split, and evaluates the global model on the
+ * local test split in the rounds the job schedules, once each. Only the
+ * model delta and evaluation results leave this process, and in a DP job
+ * both are differentially private: the evaluation is noisy counts (or kept
+ * here, by policy) and no record count leaves at all. Records never do.
  */
 import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import WebSocket from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
-import type { JobSpec } from '../core/job/spec.ts';
+import { evaluates, type JobSpec } from '../core/job/spec.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { paramCount } from '../core/model/spec.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 import {
-  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire,
+  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire, noisyCountsToWire,
   tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
-import { assertDpParams, evaluateModel, loadTf, trainDpSgd, trainLocal } from './trainer/index.ts';
-import { dpSgdParams, jobSpend, roundMechanism } from '../core/job/privacy.ts';
+import { assertDpParams, evaluateConfusion, loadTf, trainDpSgd, trainLocal, type Tf } from './trainer/index.ts';
+import { dpSgdParams, jobMechanisms, jobSpend, releasesEvaluation, roundMechanism, updateWeight } from '../core/job/privacy.ts';
+import { noisyConfusion } from '../core/privacy/noisy-counts.ts';
 import type { BudgetStore } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
 import { weightsHash, type RoundOutput, type RoundOutputs } from './round-outputs.ts';
@@ -36,6 +39,8 @@ import { constantTimeEqual } from '../core/secagg/index.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
+
+type EvaluationBody = import('../proto/generated/cohort.js').cohort.v1.Evaluation.$Properties;
 
 interface RoundWork {
   jobId: string;
@@ -148,8 +153,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
   /** The secure-aggregation session of each job's current round. */
-  /** Rounds this daemon trained (job/round), for checking ledger entries without a budget store. */
+  /** Rounds this daemon trained or released an evaluation in (job/round), for checking ledger entries without a budget store. */
   private readonly trained = new Set<string>();
+  /** What this daemon answered for each evaluated round (job/round): sent again, never recomputed. */
+  private readonly evaluated = new Map<string, EvaluationBody>();
   private readonly sessions = new Map<string, { round: number; hs: HospitalSession; via: WebSocket; out: RoundOutput | null; spec: JobSpec }>();
   private readonly attempts = new AttemptLog();
   /**
@@ -381,7 +388,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       hello: {
         name: this.name,
         software: SOFTWARE,
-        datasets: [{ schemaId: d.schemaId, features: [...d.features], label: d.label, numTrain: d.train.n, numTest: d.test.n }],
+        // No record counts: a hospital's size is a function of its records (core/job/privacy.ts).
+        datasets: [{ schemaId: d.schemaId, features: [...d.features], label: d.label }],
         identityKey: this.opts.identity.publicKey,
         handshakeSignature,
         handshakeTimestampMs: timestampMs,
@@ -448,7 +456,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const budget = this.opts.budget;
     if (budget) return budget.charged(this.opts.dataset.schemaId, jobId, round);
     const spec = this.jobs.get(jobId);
-    return spec?.privacy && this.trained.has(`${jobId}/${round}`) ? roundMechanism(spec) : null;
+    return spec?.privacy && this.trained.has(`${jobId}/${round}`) ? roundMechanism(spec, round) : null;
   }
 
   private onOffer(env: Envelope): void {
@@ -462,7 +470,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       const broken = this.opts.policy ? policyViolations(this.opts.policy, spec, env.jobOffer?.owner || null) : null;
       if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
       // Secure aggregation runs only under this hospital's roster, with at least as many colluders assumed as it assumes.
-      if (spec.secureAggregation.enabled) checkCorruptClients(spec, this.hospitalView());
+      if (spec.secureAggregation.enabled) checkCorruptClients(spec, this.hospitalView(spec));
       this.checkPrivacy(env.jobId, spec);
     } catch (err) {
       const e = asCohortError(err);
@@ -473,7 +481,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
     this.jobs.set(env.jobId, spec);
     this.log.info({ job: env.jobId, strategy: spec.strategy.name, rounds: spec.rounds }, 'joining job');
-    this.send({ jobId: env.jobId, joinJob: {} });
+    this.send({ jobId: env.jobId, joinJob: { weight: updateWeight(spec, this.opts.dataset.train.n) } });
     this.emit('joined', { jobId: env.jobId, spec });
   }
 
@@ -500,7 +508,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       throw new CohortError('E_PRIVACY_PARAMS', `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`);
     }
     if (!budget) return;
-    const decision = budget.admitJob(this.opts.dataset.schemaId, jobId, roundMechanism(spec), spec.rounds);
+    const decision = budget.admitJob(this.opts.dataset.schemaId, jobId, jobMechanisms(spec));
     if (!decision.allowed) throw new CohortError('E_BUDGET_EXCEEDED', decision.reason);
     this.log.info({ job: jobId, projectedEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'job admitted against the privacy budget');
   }
@@ -511,7 +519,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!budget || !spec.privacy) return true;
     let reason: string;
     try {
-      const decision = budget.spendRound(this.opts.dataset.schemaId, cfg.jobId, cfg.round, roundMechanism(spec));
+      const decision = budget.spendRound(this.opts.dataset.schemaId, cfg.jobId, cfg.round, roundMechanism(spec, cfg.round));
       if (decision.allowed) {
         this.log.info({ job: cfg.jobId, round: cfg.round, spentEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'round charged to the privacy budget');
         return true;
@@ -530,22 +538,22 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (cfg.via !== this.ws) return; // the connection that asked is gone, and so is its round
     // A job has spec.rounds training rounds and one evaluation round after them: more would be more
     // releases (and, with secure aggregation, more seeds) than the job the hospital admitted.
-    const last = cfg.train ? spec.rounds : spec.rounds + 1;
-    if (!(Number.isInteger(cfg.round) && cfg.round >= 1 && cfg.round <= last)) {
-      throw new CohortError('E_ROUND_MISMATCH', `${cfg.train ? 'training' : 'evaluation'} round ${cfg.round} is outside the job's rounds 1..${last}`);
+    const final = spec.rounds + 1;
+    if (!(Number.isInteger(cfg.round) && cfg.round >= 1 && cfg.round <= (cfg.train ? spec.rounds : final))) {
+      throw new CohortError('E_ROUND_MISMATCH', `${cfg.train ? 'training' : 'evaluation'} round ${cfg.round} is outside the job's rounds 1..${cfg.train ? spec.rounds : final}`);
     }
+    // Evaluation is not an oracle: only the final round asks for one alone, and only scheduled rounds get one.
+    if (!cfg.train && cfg.round !== final) throw new CohortError('E_ROUND_MISMATCH', `evaluation-only round ${cfg.round}: only the final round ${final} evaluates without training`);
     // The session is checked before anything is evaluated, trained or charged: a round whose
     // parameters this hospital does not compute itself costs it nothing.
     if (cfg.train && !cfg.secagg && spec.secureAggregation.enabled) throw new CohortError('E_SECAGG_PARAMS', 'the job requires secure aggregation but the round carries no session parameters');
     const hs = cfg.train && cfg.secagg ? this.openSecure(spec, cfg, cfg.secagg) : null;
     const { tf } = await loadTf(this.log);
     const d = this.opts.dataset;
-    const metrics = await evaluateModel(tf, spec.model, cfg.weights, d.test);
-    this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: { metrics: metricsToWire(metrics) } }, cfg.via);
-    this.emit('round', { jobId: cfg.jobId, round: cfg.round, train: cfg.train, metrics });
+    if (evaluates(spec, cfg.round)) await this.evaluateOnce(tf, spec, cfg);
     if (!cfg.train) return;
     const dp = dpSgdParams(spec);
-    if (dp) assertDpParams(dp); // an invalid job must not cost budget before it fails
+    if (dp) assertDpParams(dp, paramCount(spec.model)); // an invalid job must not cost budget before it fails
     if (cfg.via !== this.ws) return;
     const out = await this.trainOnce(spec, cfg, async () => {
       const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
@@ -556,7 +564,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
     if (!hs) {
       this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
-      this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: out.numExamples, trainLoss: out.loss, steps: out.steps } }, cfg.via);
+      this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: updateWeight(spec, out.numExamples), trainLoss: out.loss, steps: out.steps } }, cfg.via);
       return;
     }
     if (cfg.via !== this.ws) return;
@@ -565,6 +573,45 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.sessions.set(cfg.jobId, { round: cfg.round, hs, via: cfg.via, out, spec });
     if (this.crashes(cfg.jobId, cfg.round, 'advertise', cfg.via)) return;
     this.send({ jobId: cfg.jobId, round: cfg.round, secaggAdvertise: hs.advertise() }, cfg.via);
+  }
+
+  /**
+   * This hospital's evaluation of a scheduled round's starting model, made
+   * and sent once: asked again (a retried round, a replaying coordinator) it
+   * sends the same answer, whatever weights come with the request. What
+   * leaves depends on the job and this hospital's policy: exact metrics in a
+   * job without DP; in a record-level DP job, noisy counts charged to the
+   * budget first (the default) or nothing (policy evaluation "local"); in a
+   * hospital-level job, nothing. The exact figures stay here, for this
+   * hospital's operator (the 'round' event and the log).
+   */
+  private async evaluateOnce(tf: Tf, spec: JobSpec, cfg: RoundWork): Promise<void> {
+    const key = `${cfg.jobId}/${cfg.round}`;
+    const sent = this.evaluated.get(key);
+    if (sent) {
+      this.log.info({ job: cfg.jobId, round: cfg.round }, 'evaluation asked again: sending the same answer (nothing new is evaluated or released)');
+      this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: sent }, cfg.via);
+      return;
+    }
+    const p = spec.privacy;
+    const release = !p || (releasesEvaluation(spec) && (this.opts.policy?.evaluation ?? 'dp') === 'dp');
+    let body: EvaluationBody;
+    const { metrics, counts } = await evaluateConfusion(tf, spec.model, cfg.weights, this.opts.dataset.test);
+    if (!p) body = { metrics: metricsToWire(metrics) };
+    else if (!release) body = { withheld: true };
+    else if (this.opts.budget?.charged(this.opts.dataset.schemaId, cfg.jobId, cfg.round)) {
+      // Released before this process started, and the noisy counts were not kept: a second release would be a second draw.
+      this.log.warn({ job: cfg.jobId, round: cfg.round }, 'evaluation already released before a restart: withheld this time');
+      body = { withheld: true };
+    } else {
+      if (!this.chargeRound(spec, cfg)) return;
+      body = { noisy: noisyCountsToWire(noisyConfusion(counts, p.evaluationNoise)) };
+      this.trained.add(key);
+    }
+    this.evaluated.set(key, body);
+    this.log.info({ job: cfg.jobId, round: cfg.round, accuracy: metrics.accuracy, numTest: metrics.numExamples, sent: body.metrics ? 'exact' : body.noisy ? 'noisy counts' : 'nothing' }, 'evaluated the model on the local test split (these figures stay here)');
+    this.emit('round', { jobId: cfg.jobId, round: cfg.round, train: cfg.train, metrics });
+    this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: body }, cfg.via);
   }
 
   /**
@@ -581,17 +628,17 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         participants: p.participants ?? [], totalExamples: p.totalExamples ?? 0, rosterHash: p.rosterHash ?? new Uint8Array(0),
         vectorLength: secureInput(spec).vectorLength,
       },
-      view: this.hospitalView(),
+      view: this.hospitalView(spec),
       identity: this.opts.identity,
       attempts: this.attempts,
     });
   }
 
-  private hospitalView(): HospitalView {
+  private hospitalView(spec: JobSpec): HospitalView {
     const head = this.roster?.head;
     if (!head) throw new CohortError('E_ROSTER_MISSING', 'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)');
     const minCorruptFraction = this.opts.policy?.minCorruptFraction;
-    return { name: this.name, roster: head, numTrain: this.opts.dataset.train.n, ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }) };
+    return { name: this.name, roster: head, numTrain: updateWeight(spec, this.opts.dataset.train.n), ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }) };
   }
 
   /**
@@ -615,7 +662,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
     const keep = spec.privacy?.unit === 'record' && budget && outputs ? outputs : null;
     const start = keep ? weightsHash(cfg.weights) : '';
-    if (keep && cfg.round === latest && isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec))) {
+    if (keep && cfg.round === latest && isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec, cfg.round))) {
       const kept = keep.get(dataset, cfg.jobId, cfg.round, start);
       if (kept) {
         this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: sending this round\'s DP output again (no new charge)');
@@ -676,7 +723,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           }
           const out = s.out!;
           s.out = null;
-          reply({ secaggMaskedInput: s.hs.maskInput(out.delta, out.numExamples, out.loss) });
+          reply({ secaggMaskedInput: s.hs.maskInput(out.delta, updateWeight(s.spec, out.numExamples), out.loss) });
           break;
         }
         case 'secaggSurvivors':

@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CohortError, asCohortError, type ErrorCode } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
-import { resolveJob } from '../core/job/privacy.ts';
+import { releasesEvaluation, resolveJob } from '../core/job/privacy.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics } from '../core/metrics.ts';
@@ -20,7 +20,7 @@ import { verifyRosterChain, type Roster, type RosterChain } from '../core/roster
 import { publishRoster } from './roster.ts';
 import type { ClientMessage } from '../core/secagg/index.ts';
 import {
-  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
+  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, evaluationFromWire, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
   type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
 import { CoordinatorStore } from './store.ts';
@@ -408,7 +408,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
             this.recordDenial(peer, 'job.join', env.jobId, no);
             throw new CohortError('E_FORBIDDEN', no);
           }
-          this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), peer.info));
+          // A DP job's updates are averaged with equal weights: no record count leaves a hospital (core/job/privacy.ts).
+          const weight = job.machine.spec.privacy ? 1 : env.joinJob?.weight ?? 0;
+          if (!Number.isInteger(weight) || weight < 1 || weight > 1e9) throw new CohortError('E_WIRE_FIELD', 'joinJob.weight must be an integer in [1, 10^9]');
+          this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), { ...peer.info, numTrain: weight }));
         });
         return;
       case 'request':
@@ -436,8 +439,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         return;
       case 'evaluation':
         this.withJob(peer, env, (job) => {
-          const metrics = validateMetrics(metricsFromWire(env.evaluation?.metrics));
-          this.apply(env.jobId, job.machine.submitEvaluation(peer.name!, env.round, metrics, this.now()));
+          this.apply(env.jobId, job.machine.submitEvaluation(peer.name!, env.round, evaluationFromWire(env.evaluation), this.now()));
         });
         return;
       case 'secaggAdvertise':
@@ -481,7 +483,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (this.opts.requireEnrolment) this.authenticate(peer, name, identityKey, env);
     if (identityKey) this.ledger.recordHospitalKey(name, identityKey);
     peer.name = name;
-    peer.info = { identityKey, numTrain: Math.max(1, env.hello?.datasets?.[0]?.numTrain ?? 1) };
+    peer.info = { identityKey, numTrain: 1 };
     if (peer.role === 'hospital' && env.hello?.datasets?.length) {
       this.store.recordDatasets(name, env.hello.datasets.map((d) => ({ schemaId: d.schemaId ?? '', label: d.label ?? '', features: d.features ?? [] })), this.now());
     }
@@ -737,8 +739,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         }
         case 'roundCompleted': {
           this.opts.beforeCommit?.({ jobId, round: fx.record.round });
-          const train = fx.record.kind === 'train';
-          const sealed = this.store.commitRound(jobId, fx.record, train ? this.ledger.round(jobId, job.machine.spec, fx.record) : undefined);
+          // Every training round has an entry, and so has a record-level DP job's final evaluation: its noisy counts are charged.
+          const entered = fx.record.kind === 'train' || releasesEvaluation(job.machine.spec);
+          const sealed = this.store.commitRound(jobId, fx.record, entered ? this.ledger.round(jobId, job.machine.spec, fx.record) : undefined);
           job.lastEntry = sealed && job.machine.spec.privacy ? { round: fx.record.round, sealed } : null;
           job.log.info({ round: fx.record.round, kind: fx.record.kind, participants: fx.record.participants.length, dropped: fx.record.dropped, accuracy: fx.record.pooled?.accuracy }, 'round completed');
           this.emit('round', { jobId, record: fx.record, totalRounds: job.machine.totalRounds });

@@ -3,6 +3,7 @@
  * Everything reads the databases read-only; `verify` exits 1 and names the
  * first bad entry on any failure.
  */
+import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
@@ -203,12 +204,14 @@ export function registerLedger(program: Command): Command {
         process.stdout.write(`${JSON.stringify({ perJob, totals }, null, 2)}\n`);
         return;
       }
-      const t = new Table({ head: ['hospital', 'job', 'rounds in released sums', 'epsilon', 'delta', 'bound', 'hospital budget'] });
+      const t = new Table({ head: ['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget'] });
       for (const r of perJob) {
         const b = totals.find((x) => x.hospital === r.hospital)?.budget.map((x) => `${x.epsilon} at ${x.delta}`).join('; ') ?? '';
-        t.push([r.hospital, r.jobId, r.rounds, r.epsilon.toFixed(4), r.delta, r.bound, b]);
+        t.push([r.hospital, r.jobId, r.unit, r.rounds, r.epsilon.toFixed(4), r.delta, r.bound, b]);
       }
-      process.stdout.write(`${t.toString()}\n`);
+      // What each epsilon means, beside it (core/job/guarantee.ts).
+      const units = [...new Set(perJob.map((r) => r.unit))].filter((u): u is PrivacyUnit => u === 'record' || u === 'hospital').sort();
+      process.stdout.write(`${t.toString()}\n${units.map((u) => `${u}-level epsilon: ${guaranteeLine(u)}\n`).join('')}`);
     });
   cmd
     .command('serve')

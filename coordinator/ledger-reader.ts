@@ -149,8 +149,8 @@ function spendColumns(s: HospitalSpend) {
 }
 
 /** Per hospital and job: rounds charged in released sums and the cumulative epsilon at the job's delta. */
-export function budgetSummary(data: CoordinatorLedgerData): { hospital: string; jobId: string; rounds: number; epsilon: number; delta: number; bound: string }[] {
-  const out = new Map<string, { hospital: string; jobId: string; rounds: number; epsilon: number; delta: number; bound: string }>();
+export function budgetSummary(data: CoordinatorLedgerData): { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }[] {
+  const out = new Map<string, { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }>();
   for (const sealed of data.entries) {
     const e = JSON.parse(sealed.canonical) as LedgerEntry;
     if (e.kind !== 'round') continue;
@@ -158,7 +158,7 @@ export function budgetSummary(data: CoordinatorLedgerData): { hospital: string; 
     for (const s of b.spends) {
       const key = `${s.hospital}/${e.jobId}`;
       const prev = out.get(key);
-      out.set(key, { hospital: s.hospital, jobId: e.jobId, rounds: (prev?.rounds ?? 0) + 1, epsilon: s.cumulativeEpsilon, delta: b.delta, bound: s.bound });
+      out.set(key, { hospital: s.hospital, jobId: e.jobId, unit: b.unit, rounds: (prev?.rounds ?? 0) + 1, epsilon: s.cumulativeEpsilon, delta: b.delta, bound: s.bound });
     }
   }
   return [...out.values()].sort((a, b) => (a.hospital + a.jobId < b.hospital + b.jobId ? -1 : 1));

@@ -98,11 +98,15 @@ export class CoordinatorLedger {
     return this.builder('budget-refusal', jobId, round, { hospital, code, reason });
   }
 
-  /** A training round: who is in the released sum, the mechanism applied to each, and what it cost them. */
+  /**
+   * A training round (who is in the released sum) or a DP job's final
+   * evaluation round (who released noisy counts): the mechanism applied to
+   * each of them, and what it cost them.
+   */
   round(jobId: string, spec: JobSpec, rec: RoundRecord): EntryBuilder {
     const p = spec.privacy;
     const dropped = new Set(rec.dropped);
-    const survivors = rec.participants.filter((c) => !dropped.has(c));
+    const survivors = rec.kind === 'train' ? rec.participants.filter((c) => !dropped.has(c)) : rec.participants.filter((c) => c in rec.evaluations);
     const base = {
       participants: [...rec.participants],
       survivors,
@@ -113,13 +117,16 @@ export class CoordinatorLedger {
       const body: RoundBody = { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null, samplingRate: null, stepsPerRound: null, spends: [], ...base };
       return this.builder('round', jobId, rec.round, body);
     }
-    const mechanism = roundMechanism(spec);
+    const mechanism = roundMechanism(spec, rec.round);
     return (seq, prevHash) => {
       // Read inside the transaction: the job's earlier round entries are what each hospital has spent so far.
       const prior = this.priorMechanisms(jobId);
       const body: RoundBody = {
-        unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip, noiseMultiplier: p.noiseMultiplier ?? null,
-        samplingRate: p.samplingRate ?? null, stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
+        // A record-level entry restates its round's mechanism: DP-SGD's settings, or (the final evaluation) the counts' noise.
+        unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip,
+        ...(mechanism.kind === 'sampled-gaussian'
+          ? { noiseMultiplier: mechanism.sigma, samplingRate: mechanism.q, stepsPerRound: mechanism.steps }
+          : { noiseMultiplier: p.noiseMultiplier ?? null, samplingRate: null, stepsPerRound: null }),
         spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
         ...base,
       };

@@ -8,7 +8,8 @@ import { cohort } from './generated/cohort.js';
 import { CohortError } from '../core/errors.ts';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
-import type { Metrics } from '../core/metrics.ts';
+import { validateMetrics, type Metrics } from '../core/metrics.ts';
+import { metricsOfNoisyCounts, validateNoisyCounts, type NoisyCounts } from '../core/privacy/noisy-counts.ts';
 import { MAX_ROSTER_JSON_CHARS } from '../core/roster/types.ts';
 
 export const pb = cohort.v1;
@@ -153,6 +154,8 @@ export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
     seed: spec.seed,
     secureAggregation: { ...spec.secureAggregation },
     ...(spec.privacy ? { privacy: { ...spec.privacy } } : {}),
+    // Empty: the default schedule (core/job/spec.ts evaluates).
+    evaluation: { rounds: [...(spec.evaluation.rounds ?? [])] },
   };
 }
 
@@ -197,6 +200,7 @@ export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefi
       corruptClients: w.secureAggregation?.corruptClients ?? 0,
     },
     ...(w.privacy ? { privacy: privacyFromWire(w.privacy) } : {}),
+    evaluation: w.evaluation?.rounds?.length ? { rounds: w.evaluation.rounds } : {},
   });
 }
 
@@ -211,7 +215,31 @@ function privacyFromWire(p: cohort.v1.PrivacySpec.$Properties): Record<string, u
     ...(p.noiseMultiplier ? { noiseMultiplier: p.noiseMultiplier } : {}),
     ...(p.samplingRate ? { samplingRate: p.samplingRate } : {}),
     ...(p.minSurvivors ? { minSurvivors: p.minSurvivors } : {}),
+    ...(p.evaluationNoise ? { evaluationNoise: p.evaluationNoise } : {}),
   };
+}
+
+/**
+ * A hospital's Evaluation as the coordinator takes it: exact metrics (range
+ * checked), metrics read off noisy counts (`released`), or null when
+ * withheld. Exactly one of the three; E_WIRE_FIELD otherwise.
+ */
+export function evaluationFromWire(e: cohort.v1.Evaluation.$Properties | null | undefined): { metrics: Metrics; released: boolean } | null {
+  if (!e) throw new CohortError('E_WIRE_FIELD', 'evaluation missing');
+  const given = [e.metrics ? 'metrics' : '', e.noisy ? 'noisy' : '', e.withheld ? 'withheld' : ''].filter(Boolean);
+  if (given.length !== 1) throw new CohortError('E_WIRE_FIELD', `an evaluation carries exactly one of metrics, noisy, withheld; got ${given.length === 0 ? 'none' : given.join(', ')}`);
+  if (e.withheld) return null;
+  if (e.metrics) return { metrics: validateMetrics(metricsFromWire(e.metrics)), released: false };
+  const n = e.noisy!;
+  const counts = validateNoisyCounts({
+    truePositive: n.truePositive ?? 0, falsePositive: n.falsePositive ?? 0, trueNegative: n.trueNegative ?? 0, falseNegative: n.falseNegative ?? 0, sigma: n.sigma ?? 0,
+  });
+  return { metrics: metricsOfNoisyCounts(counts), released: true };
+}
+
+/** Noisy counts on the wire. */
+export function noisyCountsToWire(n: NoisyCounts): cohort.v1.NoisyCounts.$Properties {
+  return { truePositive: n.truePositive, falsePositive: n.falsePositive, trueNegative: n.trueNegative, falseNegative: n.falseNegative, sigma: n.sigma };
 }
 
 /** Metrics on the wire: an undefined AUC (one-class split) is an absent field, never NaN. */

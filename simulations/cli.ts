@@ -1,4 +1,5 @@
 /** `cohort simulate ...`: runs scenarios and prints their figures. */
+import { guaranteeLine } from '../core/job/guarantee.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -196,7 +197,10 @@ export function renderTable(r: FedHeartResult): string {
   t.push(['pooled', n, pct(r.pooledAccuracy), pct(r.pooledAuc), pct(r.baseline.pooledAccuracy), pct(r.baseline.pooledAuc)]);
   const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
   const dp = r.privacy ? `, DP ${r.privacy.unit}-level epsilon ${r.privacy.targetEpsilon} delta ${r.privacy.delta}` : ', no DP';
-  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}\n${renderLedger(r)}`;
+  const released = r.privacy
+    ? `\n(each hospital's operator measured these on its own test split; what left the hospitals is noisy counts, whose pooled accuracy is ${r.releasedAccuracy === null ? 'n/a (all withheld)' : pct(r.releasedAccuracy)})`
+    : '';
+  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${released}${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}\n${renderLedger(r)}`;
 }
 
 /** Each hospital's budget database after the job: rounds charged and epsilon spent by both accountants. */
@@ -209,7 +213,7 @@ function renderPrivacy(p: NonNullable<FedHeartResult['privacy']>): string {
   const how = p.unit === 'record'
     ? `DP-SGD: q ${p.samplingRate}, ${p.stepsPerRound} steps/round, clip ${p.clip}, noise multiplier ${p.noiseMultiplier.toFixed(4)}`
     : `distributed discrete Gaussian: clip ${p.clip}, noise multiplier ${p.noiseMultiplier.toFixed(4)}`;
-  return `privacy spent per hospital (from each hospital's budget database; ${how}):\n${t.toString()}`;
+  return `privacy spent per hospital (from each hospital's budget database; ${how}):\n${t.toString()}\n${guaranteeLine(p.unit)}`;
 }
 
 function renderLedger(r: FedHeartResult): string {

@@ -92,8 +92,11 @@ export interface FedHeartResult {
   backend: string;
   jobId: string;
   dbPath: string;
+  /** Pooled over the centres' test splits, as each hospital's operator measures it locally. */
   pooledAccuracy: number;
   pooledAuc: number;
+  /** Pooled accuracy from what the hospitals released: noisy counts in a DP job (null if all withheld). */
+  releasedAccuracy: number | null;
   perCenter: Record<string, CenterFigures>;
   baseline: { pooledAccuracy: number; pooledAuc: number; perCenter: Record<string, CenterFigures> };
   roundTimesMs: number[];
@@ -156,7 +159,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const started = performance.now();
   const data = await loadHeartDisease();
   const first = data[CENTERS[0]]!;
-  const { backend } = await loadTf(log);
+  const { tf, backend } = await loadTf(log);
 
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
   // The four hospitals' keys and the roster they all signed: secure aggregation takes peers' keys from it alone.
@@ -198,12 +201,20 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
 
     const final = coordinator.database.rounds(jobId).at(-1);
     if (!final || final.kind !== 'evaluate') throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
-    const perCenter = figures(final.evaluations);
-    const pooled = pooledMetrics(Object.values(final.evaluations));
+    // Each hospital's operator evaluates the final model on its own test split: in a DP job only
+    // noisy counts left the hospitals, and those are reported beside it (releasedAccuracy).
+    const spec = coordinator.database.getJob(jobId)!.spec;
+    const weights = coordinator.database.roundWeights(jobId, final.round)!;
+    const evals: Record<string, Metrics> = {};
+    for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec.model, weights, data[c]!.test);
+    const perCenter = figures(evals);
+    const pooled = pooledMetrics(Object.values(evals));
+    const released = Object.values(final.evaluations);
     const baseline = await centralisedBaseline(data, { rounds, seed });
     return {
       scenario: 'fed-heart-disease', strategy, seed, rounds, secagg, backend, jobId, dbPath,
       pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter, baseline,
+      releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
       roundTimesMs, wallTimeMs: performance.now() - started,
       privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
       ledger: ledgerFigures(dbPath, budgets ? CENTERS.map(statePath) : []),

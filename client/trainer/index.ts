@@ -2,4 +2,4 @@
 export { loadTf, BACKEND_ENV, type BackendLog, type BackendName, type LoadedTf, type Tf } from './backend.ts';
 export { trainLocal, type TrainInput, type TrainResult } from './train.ts';
 export { trainDpSgd, assertDpParams, MAX_DP_STEPS, type DpSgdParams, type DpTrainInput, type DpTrainResult } from './dpsgd.ts';
-export { evaluateModel } from './evaluate.ts';
+export { evaluateConfusion, evaluateModel } from './evaluate.ts';

@@ -5,6 +5,7 @@
  * functions decide what leaves for the browser. None of their inputs or
  * outputs carries model weights: a view cannot leak what it never holds.
  */
+import { guarantee } from '../job/guarantee.ts';
 import { denial, type Action, type Role } from '../auth/policy.ts';
 import type { JobSpec } from '../job/spec.ts';
 import type { Metrics } from '../metrics.ts';
@@ -74,7 +75,8 @@ export interface JobView {
   currentRound: number | null;
   phase: string;
   participants: string[];
-  privacy: { unit: string; epsilon: number; delta: number } | null;
+  /** The target, with what it is stated under and relies on (core/job/guarantee.ts). */
+  privacy: { unit: string; epsilon: number; delta: number; adjacency: string; trust: string } | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -88,7 +90,7 @@ export function jobView(j: JobRecord, live: LiveJobState | undefined): JobView {
     currentRound: live?.round ?? null,
     phase: live?.phase ?? (j.status === 'running' || j.status === 'waiting' ? 'waiting' : j.status),
     participants: live && live.members.length > 0 ? [...live.members].sort() : j.lastParticipants,
-    privacy: p ? { unit: p.unit, epsilon: p.epsilon, delta: p.delta } : null,
+    privacy: p ? { unit: p.unit, epsilon: p.epsilon, delta: p.delta, ...guarantee(p.unit) } : null,
     createdAt: j.createdAt, updatedAt: j.updatedAt,
   };
 }

@@ -29,6 +29,13 @@ export const hospitalPolicySchema = z.strictObject({
    * assuming fewer colluders is declined (core/round/session-params.ts).
    */
   minCorruptFraction: z.number().finite().min(0).max(0.33).optional(),
+  /**
+   * What this hospital sends when it evaluates a record-level DP job's model:
+   * "dp", noisy counts charged to its budget (core/privacy/noisy-counts.ts),
+   * or "local", nothing (the figures stay with this hospital's operator).
+   * Jobs without DP get exact metrics; hospital-level jobs get nothing.
+   */
+  evaluation: z.enum(['dp', 'local']).default('dp'),
 });
 
 export type HospitalPolicy = z.output<typeof hospitalPolicySchema>;

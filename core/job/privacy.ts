@@ -17,6 +17,20 @@
  * `rounds` rounds of the distributed discrete Gaussian with h shares,
  * accounted in the sum's integer units (KLS21). The modulus headroom is
  * sized for targetClients, the most clients a round of such a job takes.
+ *
+ * Evaluation: in a record-level job each hospital releases its evaluation of
+ * the final model (round rounds + 1) as four noisy counts
+ * (core/privacy/noisy-counts.ts), the Gaussian mechanism at noise multiplier
+ * privacy.evaluationNoise, and that round is charged like a training round.
+ * The accounting composes it with training over every record (it touches
+ * the test split only, so parallel composition would allow less: not
+ * claimed). A hospital-level job releases no evaluation: four counts of one
+ * hospital's test split have no bounded sensitivity in that unit.
+ *
+ * No record count leaves a hospital in a DP job (it is a function of the
+ * records: an exact n voids add/remove-one DP). Updates are averaged with
+ * equal weights, and DP-SGD divides its noisy sum by the job's public
+ * local.batchSize (dpSgdParams), as Opacus divides by expected_batch_size.
  */
 import { CohortError } from '../errors.ts';
 import { calibrateSigma } from '../privacy/calibrate.ts';
@@ -39,20 +53,52 @@ export function stepsPerRound(spec: JobSpec, p: PrivacySpec): number {
   return spec.local.epochs * Math.ceil(1 / p.samplingRate!);
 }
 
-/** DP-SGD settings of a record-level round (resolved spec), or null when the trainer runs without DP-SGD. */
-export function dpSgdParams(spec: JobSpec): { samplingRate: number; noiseMultiplier: number; clip: number; steps: number } | null {
+/**
+ * DP-SGD settings of a record-level round (resolved spec), or null when the
+ * trainer runs without DP-SGD. The noisy sum is divided by q · publicCount
+ * = local.batchSize, a public constant: never by q·n, which would release n.
+ */
+export function dpSgdParams(spec: JobSpec): { samplingRate: number; noiseMultiplier: number; clip: number; steps: number; publicCount: number } | null {
   const p = spec.privacy;
   if (p?.unit !== 'record') return null;
-  return { samplingRate: p.samplingRate!, noiseMultiplier: requireSigma(p), clip: p.clip, steps: stepsPerRound(spec, p) };
+  return { samplingRate: p.samplingRate!, noiseMultiplier: requireSigma(p), clip: p.clip, steps: stepsPerRound(spec, p), publicCount: spec.local.batchSize / p.samplingRate! };
 }
 
-/** What one hospital spends on one training round, under a resolved spec (noiseMultiplier set). */
-export function roundMechanism(spec: JobSpec): Mechanism {
+/** Whether a hospital releases noisy evaluation counts in this job: record-level DP only (see the module doc). */
+export function releasesEvaluation(spec: JobSpec): boolean {
+  return spec.privacy?.unit === 'record';
+}
+
+/** The weight of one hospital's update in a job's average: its record count without DP, 1 with (no count leaves). */
+export function updateWeight(spec: JobSpec, records: number): number {
+  return spec.privacy ? 1 : records;
+}
+
+/**
+ * What one hospital spends in round `round` of a job (resolved spec): a
+ * training round's DP-SGD or distributed noise, or, in the final round
+ * (rounds + 1) of a record-level job, the release of its evaluation counts.
+ * Throws E_JOB_SPEC for a round that releases nothing under the job's DP.
+ */
+export function roundMechanism(spec: JobSpec, round = 1): Mechanism {
   const p = requirePrivacy(spec);
+  if (round > spec.rounds) {
+    if (!releasesEvaluation(spec)) throw new CohortError('E_JOB_SPEC', `round ${round} of a ${p.unit}-level job releases nothing under DP`);
+    return { kind: 'sampled-gaussian', q: 1, sigma: p.evaluationNoise, steps: 1 };
+  }
   const sigma = requireSigma(p);
   if (p.unit === 'record') return { kind: 'sampled-gaussian', q: p.samplingRate!, sigma, steps: stepsPerRound(spec, p) };
   const m = ddgPlan(spec).mechanism;
   return { kind: 'distributed-discrete-gaussian', clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }), dim: m.dim, rounds: 1 };
+}
+
+/** Every charged mechanism of rounds 1..through (default: the whole job, its evaluation included), in order. */
+export function jobMechanisms(spec: JobSpec, through: number = spec.rounds + 1): Mechanism[] {
+  const train = Math.min(through, spec.rounds);
+  const m = roundMechanism(spec);
+  const out: Mechanism[] = m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds: train }] : Array.from({ length: train }, () => m);
+  if (through > spec.rounds && releasesEvaluation(spec)) out.push(roundMechanism(spec, spec.rounds + 1));
+  return out;
 }
 
 /** The job's resolved count of colluding hospitals (resolveJob): ⌈γ·N⌉ of its network of N. */
@@ -104,11 +150,10 @@ function asMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The spend of `rounds` training rounds (default: the whole job) at the job's δ, by both accountants. */
-export function jobSpend(spec: JobSpec, rounds: number = spec.rounds): SpendReport {
+/** The spend of rounds 1..through (default: the whole job, its evaluation included) at the job's δ, by both accountants. */
+export function jobSpend(spec: JobSpec, through: number = spec.rounds + 1): SpendReport {
   const p = requirePrivacy(spec);
-  const m = roundMechanism(spec);
-  return memoisedSpend(m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds }] : Array.from({ length: rounds }, () => m), p.delta, p.accountant);
+  return memoisedSpend(jobMechanisms(spec, through), p.delta, p.accountant);
 }
 
 /**

@@ -72,6 +72,14 @@ export const secureAggregationSchema = z.strictObject({
  * one the job is refused if it misses the target. `accountant` names the
  * bound the budget is charged with (both are always computed).
  */
+/**
+ * Std of the discrete-Gaussian noise on each of the four confusion-matrix
+ * counts a hospital releases when it evaluates a DP job's model: one record
+ * moves one count by 1, so it is the Gaussian mechanism at noise multiplier
+ * evaluationNoise, charged like any other release.
+ */
+export const DEFAULT_EVALUATION_NOISE = 20;
+
 /** Most DP-SGD steps one round may take (the trainer's limit, client/trainer/dpsgd.ts MAX_DP_STEPS). */
 export const MAX_DP_STEPS_PER_ROUND = 1_000_000;
 
@@ -84,6 +92,19 @@ export const privacySpecSchema = z.strictObject({
   samplingRate: z.number().finite().gt(0).max(1).optional(),
   minSurvivors: z.number().int().min(1).max(10_000).optional(),
   accountant: z.enum(['pld', 'rdp']).default('pld'),
+  evaluationNoise: finitePositive.min(1).max(1e6).default(DEFAULT_EVALUATION_NOISE),
+});
+
+/**
+ * Which rounds' starting models the hospitals evaluate on their test splits:
+ * ascending, each in 1..rounds+1, always including rounds+1 (the final
+ * model, evaluated in the job's last round). A hospital evaluates these and
+ * nothing else, once each. Default: every round for a job without DP; the
+ * final model only for a DP job, where each evaluation is a release charged
+ * to the budget, and the only one cohort schedules (core/job/privacy.ts).
+ */
+export const evaluationScheduleSchema = z.strictObject({
+  rounds: z.array(z.number().int().min(1).max(10_001)).min(1).max(10_001).optional(),
 });
 
 export const jobSpecSchema = z
@@ -102,6 +123,7 @@ export const jobSpecSchema = z
     secureAggregation: secureAggregationSchema.default(secureAggregationSchema.parse({})),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     privacy: privacySpecSchema.optional(),
+    evaluation: evaluationScheduleSchema.default({}),
   })
   .superRefine((s, ctx) => {
     if (s.features.length !== s.model.inputDim) {
@@ -135,6 +157,17 @@ export const jobSpecSchema = z
     if (p?.unit === 'record' && p.minSurvivors !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: 'minSurvivors is for hospital-level DP only' });
     }
+    const evalRounds = s.evaluation.rounds;
+    if (evalRounds) {
+      const final = s.rounds + 1;
+      if (evalRounds.some((r, i) => r > final || (i > 0 && r <= evalRounds[i - 1]!))) {
+        ctx.addIssue({ code: 'custom', path: ['evaluation', 'rounds'], message: `must be ascending rounds in 1..${final} (rounds + 1 is the final model)` });
+      } else if (evalRounds.at(-1) !== final) {
+        ctx.addIssue({ code: 'custom', path: ['evaluation', 'rounds'], message: `must include ${final}: the final model is always evaluated` });
+      } else if (p && evalRounds.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['evaluation', 'rounds'], message: `a DP job evaluates its final model only (round ${final}): every evaluation is a release charged to the hospitals' budgets` });
+      }
+    }
     if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
       ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
     }
@@ -148,6 +181,13 @@ export const jobSpecSchema = z
     strategy: { ...s.strategy, serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy.name) },
     privacy: s.privacy && s.privacy.unit === 'hospital' ? { ...s.privacy, minSurvivors: s.privacy.minSurvivors ?? s.minClients } : s.privacy,
   }));
+
+/** Whether hospitals evaluate round `round`'s starting model (evaluationScheduleSchema; its default when the spec lists none). */
+export function evaluates(spec: Pick<JobSpec, 'rounds' | 'privacy' | 'evaluation'>, round: number): boolean {
+  const listed = spec.evaluation.rounds;
+  if (listed) return listed.includes(round);
+  return Number.isInteger(round) && round >= 1 && round <= spec.rounds + 1 && (!spec.privacy || round === spec.rounds + 1);
+}
 
 /** A fully resolved job spec: every default applied. */
 export type JobSpec = z.output<typeof jobSpecSchema>;

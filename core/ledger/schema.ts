@@ -102,7 +102,8 @@ function describe(err: z.ZodError, prefix: string): string {
 /**
  * A round's spends are one per survivor, in survivor order, all of the one
  * mechanism its unit applies (the coordinator builds them with roundSpends),
- * and a record-level mechanism restates the DP-SGD settings beside it.
+ * and a record-level mechanism restates its settings beside it (DP-SGD's, or
+ * the noise of a final evaluation's counts: samplingRate 1, one step).
  */
 function roundProblem(entry: LedgerEntry & { body: RoundBody }): string | null {
   const b = entry.body;

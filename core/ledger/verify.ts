@@ -337,7 +337,8 @@ function parseCanonical(text: unknown): { value: unknown } | string {
  * cheaper mechanism than the one its hospitals ran without this showing.
  */
 function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, failures: Failures, notes: string[]): void {
-  const specs = new Map<string, { spec: JobSpec; mechanism: Mechanism | string | null }>([...recorded].map(([id, spec]) => [id, { spec: spec as JobSpec, mechanism: null }]));
+  // Each job's mechanism per kind of round (training, or the final evaluation's release), computed once.
+  const specs = new Map<string, { spec: JobSpec; mechanisms: Map<string, Mechanism | string> }>([...recorded].map(([id, spec]) => [id, { spec: spec as JobSpec, mechanisms: new Map() }]));
   const unknownJobs = new Set<string>();
   for (const { sealed, entry } of entries) {
     const seq = sealed.seq;
@@ -350,7 +351,7 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
         // The entry's text is canonical, so its spec is too; unreachable in practice.
       }
       if (specHash !== b.specHash) failures.add(seq, 'spec-hash-mismatch', `entry ${seq}: specHash is not the hash of the spec it records`);
-      specs.set(entry.jobId, { spec: b.spec as JobSpec, mechanism: null });
+      specs.set(entry.jobId, { spec: b.spec as JobSpec, mechanisms: new Map() });
       recorded.set(entry.jobId, b.spec);
       continue;
     }
@@ -371,14 +372,16 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
       failures.add(seq, 'mechanism-mismatch', `entry ${seq}: unit, delta or accountant differs from job ${entry.jobId}'s recorded spec`);
       continue;
     }
-    job.mechanism ??= mechanismOf(job.spec);
-    if (typeof job.mechanism === 'string') {
-      failures.add(seq, 'mechanism-mismatch', `entry ${seq}: job ${entry.jobId}'s recorded spec gives no mechanism (${job.mechanism})`);
+    const kind = entry.round > ((job.spec as Partial<JobSpec>).rounds ?? Infinity) ? 'evaluation' : 'training';
+    let mechanism = job.mechanisms.get(kind);
+    if (mechanism === undefined) job.mechanisms.set(kind, (mechanism = mechanismOf(job.spec, entry.round)));
+    if (typeof mechanism === 'string') {
+      failures.add(seq, 'mechanism-mismatch', `entry ${seq}: job ${entry.jobId}'s recorded spec gives no mechanism for round ${entry.round} (${mechanism})`);
       continue;
     }
     let off: { hospital: string } | undefined;
     try {
-      const want = canonicalJson(job.mechanism);
+      const want = canonicalJson(mechanism);
       off = body.spends.find((s) => canonicalJson(s.mechanism) !== want);
     } catch {
       off = { hospital: 'a hospital' }; // a mechanism with no canonical form is not the spec's
@@ -410,10 +413,10 @@ function checkRosters(entries: readonly Checked[], before: readonly RosterVersio
   return chain;
 }
 
-function mechanismOf(spec: JobSpec): Mechanism | string {
+function mechanismOf(spec: JobSpec, round: number): Mechanism | string {
   try {
     // Re-validated: a recorded spec is data from the database, not a trusted JobSpec.
-    return roundMechanism(parseJobSpec(spec));
+    return roundMechanism(parseJobSpec(spec), round);
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }

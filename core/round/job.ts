@@ -10,13 +10,13 @@ import { CohortError, type ErrorCode } from '../errors.ts';
 import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
 import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
-import type { JobSpec } from '../job/spec.ts';
+import { evaluates, type JobSpec } from '../job/spec.ts';
 import { constantTimeEqual, openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
-import { maxParticipants, roundCorrupt } from '../job/privacy.ts';
+import { maxParticipants, releasesEvaluation, roundCorrupt } from '../job/privacy.ts';
 
 /** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
 export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -42,9 +42,10 @@ export interface RoundRecord {
   completedAt: number;
 }
 
-/** What the coordinator knows of a member from its Hello. */
+/** What the coordinator knows of a member: its identity key from its Hello, and its update's weight from its JoinJob. */
 export interface MemberInfo {
   identityKey: Uint8Array | null;
+  /** The weight of its update in the job's average: its record count in a job without DP, 1 in a DP job (core/job/privacy.ts updateWeight). */
   numTrain: number;
 }
 
@@ -221,8 +222,19 @@ export class JobMachine {
     return this.tick(now);
   }
 
-  submitEvaluation(client: string, round: number, metrics: Metrics, now: number): JobEffect[] {
-    this.openRound(client, round).submitEvaluation(client, metrics);
+  /**
+   * A participant's evaluation of the round's starting model: exact metrics
+   * (a job without DP), metrics read off noisy counts (`released`, a
+   * record-level DP job), or null (withheld). Refused (E_WIRE_UNEXPECTED) for
+   * a round the job does not evaluate, and when its kind does not fit the
+   * job: exact metrics in a DP job, a release in a job that releases none.
+   */
+  submitEvaluation(client: string, round: number, evaluation: { metrics: Metrics; released: boolean } | null, now: number): JobEffect[] {
+    const r = this.openRound(client, round);
+    if (!evaluates(this.spec, round)) throw new CohortError('E_WIRE_UNEXPECTED', `round ${round} of job ${this.jobId} is not evaluated`);
+    if (evaluation?.released === false && this.spec.privacy) throw new CohortError('E_WIRE_UNEXPECTED', 'exact metrics in a DP job: a hospital releases only noisy counts');
+    if (evaluation?.released && !releasesEvaluation(this.spec)) throw new CohortError('E_WIRE_UNEXPECTED', 'noisy counts in a job that releases no evaluation');
+    r.submitEvaluation(client, evaluation?.metrics ?? null);
     return this.tick(now);
   }
 

@@ -45,6 +45,8 @@ export class Round {
   readonly external: boolean;
   readonly updates = new Map<string, ClientUpdate>();
   readonly evaluations = new Map<string, Metrics>();
+  /** Participants that answered an evaluation by keeping it to themselves (their policy, or the job's DP unit). */
+  readonly withheld = new Set<string>();
   /** Participants that disconnected or missed the deadline without answering. */
   readonly dropped = new Set<string>();
   private _status: RoundStatus = 'open';
@@ -79,7 +81,7 @@ export class Round {
 
   /** Clients whose answer decides the round: updates (train) or evaluations (evaluate). */
   get answered(): number {
-    return this.kind === 'train' ? this.updates.size : this.evaluations.size;
+    return this.kind === 'train' ? this.updates.size : this.evaluations.size + this.withheld.size;
   }
 
   submitUpdate(client: string, update: ClientUpdate): void {
@@ -94,10 +96,12 @@ export class Round {
     this.settle();
   }
 
-  submitEvaluation(client: string, metrics: Metrics): void {
+  /** An evaluation of the round's starting model: its metrics, or null when the participant withheld them. */
+  submitEvaluation(client: string, metrics: Metrics | null): void {
     this.checkOpen(client);
-    if (this.evaluations.has(client)) throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an evaluation for round ${this.round}`);
-    this.evaluations.set(client, metrics);
+    if (this.evaluations.has(client) || this.withheld.has(client)) throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an evaluation for round ${this.round}`);
+    if (metrics) this.evaluations.set(client, metrics);
+    else this.withheld.add(client);
     this.settle();
   }
 
@@ -117,7 +121,7 @@ export class Round {
   }
 
   private hasAnswered(client: string): boolean {
-    return this.kind === 'train' ? this.updates.has(client) : this.evaluations.has(client);
+    return this.kind === 'train' ? this.updates.has(client) : this.evaluations.has(client) || this.withheld.has(client);
   }
 
   private checkOpen(client: string): void {

@@ -218,8 +218,6 @@ export namespace cohort {
             schemaId: string;
             features: string[];
             label: string;
-            numTrain: number;
-            numTest: number;
             static create(properties: cohort.v1.DatasetInfo.$Shape): cohort.v1.DatasetInfo & cohort.v1.DatasetInfo.$Shape;
             static create(properties?: cohort.v1.DatasetInfo.$Properties): cohort.v1.DatasetInfo;
             static encode(message: cohort.v1.DatasetInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -232,8 +230,6 @@ export namespace cohort {
                 schemaId?: (string|null);
                 features?: (string[]|null);
                 label?: (string|null);
-                numTrain?: (number|null);
-                numTest?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.DatasetInfo.$Properties;
@@ -333,6 +329,7 @@ export namespace cohort {
             seed: number;
             secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
             privacy?: (cohort.v1.PrivacySpec.$Properties|null);
+            evaluation?: (cohort.v1.EvaluationSchedule.$Properties|null);
             static create(properties: cohort.v1.JobSpec.$Shape): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
             static create(properties?: cohort.v1.JobSpec.$Properties): cohort.v1.JobSpec;
             static encode(message: cohort.v1.JobSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -356,9 +353,32 @@ export namespace cohort {
                 seed?: (number|null);
                 secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
                 privacy?: (cohort.v1.PrivacySpec.$Properties|null);
+                evaluation?: (cohort.v1.EvaluationSchedule.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.JobSpec.$Properties;
+        }
+
+        interface IEvaluationSchedule extends cohort.v1.EvaluationSchedule.$Properties {
+        }
+
+        class EvaluationSchedule {
+            constructor(properties?: cohort.v1.EvaluationSchedule.$Properties);
+            $unknowns?: Uint8Array[];
+            rounds: number[];
+            static create(properties: cohort.v1.EvaluationSchedule.$Shape): cohort.v1.EvaluationSchedule & cohort.v1.EvaluationSchedule.$Shape;
+            static create(properties?: cohort.v1.EvaluationSchedule.$Properties): cohort.v1.EvaluationSchedule;
+            static encode(message: cohort.v1.EvaluationSchedule.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.EvaluationSchedule & cohort.v1.EvaluationSchedule.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace EvaluationSchedule {
+            interface $Properties {
+                rounds?: (number[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.EvaluationSchedule.$Properties;
         }
 
         interface IPrivacySpec extends cohort.v1.PrivacySpec.$Properties {
@@ -375,6 +395,7 @@ export namespace cohort {
             samplingRate: number;
             minSurvivors: number;
             accountant: string;
+            evaluationNoise: number;
             static create(properties: cohort.v1.PrivacySpec.$Shape): cohort.v1.PrivacySpec & cohort.v1.PrivacySpec.$Shape;
             static create(properties?: cohort.v1.PrivacySpec.$Properties): cohort.v1.PrivacySpec;
             static encode(message: cohort.v1.PrivacySpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -392,6 +413,7 @@ export namespace cohort {
                 samplingRate?: (number|null);
                 minSurvivors?: (number|null);
                 accountant?: (string|null);
+                evaluationNoise?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.PrivacySpec.$Properties;
@@ -545,6 +567,7 @@ export namespace cohort {
         class JoinJob {
             constructor(properties?: cohort.v1.JoinJob.$Properties);
             $unknowns?: Uint8Array[];
+            weight: number;
             static create(properties: cohort.v1.JoinJob.$Shape): cohort.v1.JoinJob & cohort.v1.JoinJob.$Shape;
             static create(properties?: cohort.v1.JoinJob.$Properties): cohort.v1.JoinJob;
             static encode(message: cohort.v1.JoinJob.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -554,6 +577,7 @@ export namespace cohort {
 
         namespace JoinJob {
             interface $Properties {
+                weight?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.JoinJob.$Properties;
@@ -1070,6 +1094,8 @@ export namespace cohort {
             constructor(properties?: cohort.v1.Evaluation.$Properties);
             $unknowns?: Uint8Array[];
             metrics?: (cohort.v1.Metrics.$Properties|null);
+            noisy?: (cohort.v1.NoisyCounts.$Properties|null);
+            withheld: boolean;
             static create(properties: cohort.v1.Evaluation.$Shape): cohort.v1.Evaluation & cohort.v1.Evaluation.$Shape;
             static create(properties?: cohort.v1.Evaluation.$Properties): cohort.v1.Evaluation;
             static encode(message: cohort.v1.Evaluation.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -1080,9 +1106,41 @@ export namespace cohort {
         namespace Evaluation {
             interface $Properties {
                 metrics?: (cohort.v1.Metrics.$Properties|null);
+                noisy?: (cohort.v1.NoisyCounts.$Properties|null);
+                withheld?: (boolean|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.Evaluation.$Properties;
+        }
+
+        interface INoisyCounts extends cohort.v1.NoisyCounts.$Properties {
+        }
+
+        class NoisyCounts {
+            constructor(properties?: cohort.v1.NoisyCounts.$Properties);
+            $unknowns?: Uint8Array[];
+            truePositive: number;
+            falsePositive: number;
+            trueNegative: number;
+            falseNegative: number;
+            sigma: number;
+            static create(properties: cohort.v1.NoisyCounts.$Shape): cohort.v1.NoisyCounts & cohort.v1.NoisyCounts.$Shape;
+            static create(properties?: cohort.v1.NoisyCounts.$Properties): cohort.v1.NoisyCounts;
+            static encode(message: cohort.v1.NoisyCounts.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.NoisyCounts & cohort.v1.NoisyCounts.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace NoisyCounts {
+            interface $Properties {
+                truePositive?: (number|null);
+                falsePositive?: (number|null);
+                trueNegative?: (number|null);
+                falseNegative?: (number|null);
+                sigma?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.NoisyCounts.$Properties;
         }
 
         interface IMetrics extends cohort.v1.Metrics.$Properties {

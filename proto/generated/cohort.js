@@ -1482,8 +1482,6 @@ export const cohort = $root.cohort = (() => {
              * @property {string|null} [schemaId] DatasetInfo schemaId
              * @property {Array.<string>|null} [features] DatasetInfo features
              * @property {string|null} [label] DatasetInfo label
-             * @property {number|null} [numTrain] DatasetInfo numTrain
-             * @property {number|null} [numTest] DatasetInfo numTest
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1541,22 +1539,6 @@ export const cohort = $root.cohort = (() => {
             DatasetInfo.prototype.label = "";
 
             /**
-             * DatasetInfo numTrain.
-             * @member {number} numTrain
-             * @memberof cohort.v1.DatasetInfo
-             * @instance
-             */
-            DatasetInfo.prototype.numTrain = 0;
-
-            /**
-             * DatasetInfo numTest.
-             * @member {number} numTest
-             * @memberof cohort.v1.DatasetInfo
-             * @instance
-             */
-            DatasetInfo.prototype.numTest = 0;
-
-            /**
              * Creates a new DatasetInfo instance using the specified properties.
              * @function create
              * @memberof cohort.v1.DatasetInfo
@@ -1595,10 +1577,6 @@ export const cohort = $root.cohort = (() => {
                         writer.uint32(/* id 2, wireType 2 =*/18).string(message.features[i]);
                 if (message.label != null && $Object.hasOwnProperty.call(message, "label") && message.label !== "")
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.label);
-                if (message.numTrain != null && $Object.hasOwnProperty.call(message, "numTrain") && message.numTrain !== 0)
-                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.numTrain);
-                if (message.numTest != null && $Object.hasOwnProperty.call(message, "numTest") && message.numTest !== 0)
-                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.numTest);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1667,24 +1645,6 @@ export const cohort = $root.cohort = (() => {
                                 message.label = value;
                             else
                                 delete message.label;
-                            continue;
-                        }
-                    case 4: {
-                            if (wireType !== 0)
-                                break;
-                            if (value = reader.uint32())
-                                message.numTrain = value;
-                            else
-                                delete message.numTrain;
-                            continue;
-                        }
-                    case 5: {
-                            if (wireType !== 0)
-                                break;
-                            if (value = reader.uint32())
-                                message.numTest = value;
-                            else
-                                delete message.numTest;
                             continue;
                         }
                     }
@@ -2315,6 +2275,7 @@ export const cohort = $root.cohort = (() => {
              * @property {number|null} [seed] JobSpec seed
              * @property {cohort.v1.SecureAggregationSpec.$Properties|null} [secureAggregation] JobSpec secureAggregation
              * @property {cohort.v1.PrivacySpec.$Properties|null} [privacy] JobSpec privacy
+             * @property {cohort.v1.EvaluationSchedule.$Properties|null} [evaluation] JobSpec evaluation
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2460,6 +2421,14 @@ export const cohort = $root.cohort = (() => {
             JobSpec.prototype.privacy = null;
 
             /**
+             * JobSpec evaluation.
+             * @member {cohort.v1.EvaluationSchedule.$Properties|null|undefined} evaluation
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.evaluation = null;
+
+            /**
              * Creates a new JobSpec instance using the specified properties.
              * @function create
              * @memberof cohort.v1.JobSpec
@@ -2520,6 +2489,8 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.SecureAggregationSpec.encode(message.secureAggregation, writer.uint32(/* id 13, wireType 2 =*/106).fork(), _depth + 1).ldelim();
                 if (message.privacy != null && $Object.hasOwnProperty.call(message, "privacy"))
                     $root.cohort.v1.PrivacySpec.encode(message.privacy, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
+                if (message.evaluation != null && $Object.hasOwnProperty.call(message, "evaluation"))
+                    $root.cohort.v1.EvaluationSchedule.encode(message.evaluation, writer.uint32(/* id 15, wireType 2 =*/122).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2674,6 +2645,12 @@ export const cohort = $root.cohort = (() => {
                             message.privacy = $root.cohort.v1.PrivacySpec.decode(reader, reader.size(), $undefined, _depth + 1, message.privacy);
                             continue;
                         }
+                    case 15: {
+                            if (wireType !== 2)
+                                break;
+                            message.evaluation = $root.cohort.v1.EvaluationSchedule.decode(reader, reader.size(), $undefined, _depth + 1, message.evaluation);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2708,6 +2685,178 @@ export const cohort = $root.cohort = (() => {
             return JobSpec;
         })();
 
+        v1.EvaluationSchedule = (function() {
+
+            /**
+             * Properties of an EvaluationSchedule.
+             * @typedef {Object} cohort.v1.EvaluationSchedule.$Properties
+             * @property {Array.<number>|null} [rounds] EvaluationSchedule rounds
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an EvaluationSchedule.
+             * @memberof cohort.v1
+             * @interface IEvaluationSchedule
+             * @augments cohort.v1.EvaluationSchedule.$Properties
+             * @deprecated Use cohort.v1.EvaluationSchedule.$Properties instead.
+             */
+
+            /**
+             * Shape of an EvaluationSchedule.
+             * @typedef {cohort.v1.EvaluationSchedule.$Properties} cohort.v1.EvaluationSchedule.$Shape
+             */
+
+            /**
+             * Constructs a new EvaluationSchedule.
+             * @memberof cohort.v1
+             * @classdesc Represents an EvaluationSchedule.
+             * @constructor
+             * @param {cohort.v1.EvaluationSchedule.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const EvaluationSchedule = function (properties) {
+                this.rounds = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * EvaluationSchedule rounds.
+             * @member {Array.<number>} rounds
+             * @memberof cohort.v1.EvaluationSchedule
+             * @instance
+             */
+            EvaluationSchedule.prototype.rounds = $util.emptyArray;
+
+            /**
+             * Creates a new EvaluationSchedule instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.EvaluationSchedule
+             * @static
+             * @param {cohort.v1.EvaluationSchedule.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.EvaluationSchedule} EvaluationSchedule instance
+             * @type {{
+             *   (properties: cohort.v1.EvaluationSchedule.$Shape): cohort.v1.EvaluationSchedule & cohort.v1.EvaluationSchedule.$Shape;
+             *   (properties?: cohort.v1.EvaluationSchedule.$Properties): cohort.v1.EvaluationSchedule;
+             * }}
+             */
+            EvaluationSchedule.create = function(properties) {
+                return new EvaluationSchedule(properties);
+            };
+
+            /**
+             * Encodes the specified EvaluationSchedule message. Does not implicitly {@link cohort.v1.EvaluationSchedule.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.EvaluationSchedule
+             * @static
+             * @param {cohort.v1.EvaluationSchedule.$Properties} message EvaluationSchedule message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            EvaluationSchedule.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.rounds != null && message.rounds.length)
+                    writer.uint32(/* id 1, wireType 2 =*/10).uint32s(message.rounds);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an EvaluationSchedule message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.EvaluationSchedule
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.EvaluationSchedule & cohort.v1.EvaluationSchedule.$Shape} EvaluationSchedule
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            EvaluationSchedule.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.EvaluationSchedule();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType === 2) {
+                                if (!(message.rounds && message.rounds.length))
+                                    message.rounds = [];
+                                reader.uint32s(message.rounds);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.rounds && message.rounds.length))
+                                message.rounds = [];
+                            message.rounds.push(reader.uint32());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for EvaluationSchedule
+             * @function getTypeUrl
+             * @memberof cohort.v1.EvaluationSchedule
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            EvaluationSchedule.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.EvaluationSchedule";
+            };
+
+            return EvaluationSchedule;
+        })();
+
         v1.PrivacySpec = (function() {
 
             /**
@@ -2721,6 +2870,7 @@ export const cohort = $root.cohort = (() => {
              * @property {number|null} [samplingRate] PrivacySpec samplingRate
              * @property {number|null} [minSurvivors] PrivacySpec minSurvivors
              * @property {string|null} [accountant] PrivacySpec accountant
+             * @property {number|null} [evaluationNoise] PrivacySpec evaluationNoise
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2817,6 +2967,14 @@ export const cohort = $root.cohort = (() => {
             PrivacySpec.prototype.accountant = "";
 
             /**
+             * PrivacySpec evaluationNoise.
+             * @member {number} evaluationNoise
+             * @memberof cohort.v1.PrivacySpec
+             * @instance
+             */
+            PrivacySpec.prototype.evaluationNoise = 0;
+
+            /**
              * Creates a new PrivacySpec instance using the specified properties.
              * @function create
              * @memberof cohort.v1.PrivacySpec
@@ -2864,6 +3022,8 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.minSurvivors);
                 if (message.accountant != null && $Object.hasOwnProperty.call(message, "accountant") && message.accountant !== "")
                     writer.uint32(/* id 8, wireType 2 =*/66).string(message.accountant);
+                if (message.evaluationNoise != null && $Object.hasOwnProperty.call(message, "evaluationNoise") && !$Object.is(message.evaluationNoise, 0))
+                    writer.uint32(/* id 9, wireType 1 =*/73).double(message.evaluationNoise);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2978,6 +3138,15 @@ export const cohort = $root.cohort = (() => {
                                 message.accountant = value;
                             else
                                 delete message.accountant;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.evaluationNoise = value;
+                            else
+                                delete message.evaluationNoise;
                             continue;
                         }
                     }
@@ -4170,6 +4339,7 @@ export const cohort = $root.cohort = (() => {
             /**
              * Properties of a JoinJob.
              * @typedef {Object} cohort.v1.JoinJob.$Properties
+             * @property {number|null} [weight] JoinJob weight
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4200,6 +4370,14 @@ export const cohort = $root.cohort = (() => {
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
                             this[keys[i]] = properties[keys[i]];
             };
+
+            /**
+             * JoinJob weight.
+             * @member {number} weight
+             * @memberof cohort.v1.JoinJob
+             * @instance
+             */
+            JoinJob.prototype.weight = 0;
 
             /**
              * Creates a new JoinJob instance using the specified properties.
@@ -4233,6 +4411,8 @@ export const cohort = $root.cohort = (() => {
                     _depth = 0;
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
+                if (message.weight != null && $Object.hasOwnProperty.call(message, "weight") && message.weight !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.weight);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4257,7 +4437,7 @@ export const cohort = $root.cohort = (() => {
                     _depth = 0;
                 if (_depth > $Reader.recursionLimit)
                     throw $Error("max depth exceeded");
-                let end, message;
+                let end, message, value;
                 if (length === $undefined)
                     end = reader.len;
                 else {
@@ -4275,7 +4455,19 @@ export const cohort = $root.cohort = (() => {
                         _end = $undefined;
                         break;
                     }
-                    reader.skipType(tag & 7, _depth, tag);
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.weight = value;
+                            else
+                                delete message.weight;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
                         $util.makeProp(message, "$unknowns", false);
                         (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
@@ -8275,6 +8467,8 @@ export const cohort = $root.cohort = (() => {
              * Properties of an Evaluation.
              * @typedef {Object} cohort.v1.Evaluation.$Properties
              * @property {cohort.v1.Metrics.$Properties|null} [metrics] Evaluation metrics
+             * @property {cohort.v1.NoisyCounts.$Properties|null} [noisy] Evaluation noisy
+             * @property {boolean|null} [withheld] Evaluation withheld
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -8315,6 +8509,22 @@ export const cohort = $root.cohort = (() => {
             Evaluation.prototype.metrics = null;
 
             /**
+             * Evaluation noisy.
+             * @member {cohort.v1.NoisyCounts.$Properties|null|undefined} noisy
+             * @memberof cohort.v1.Evaluation
+             * @instance
+             */
+            Evaluation.prototype.noisy = null;
+
+            /**
+             * Evaluation withheld.
+             * @member {boolean} withheld
+             * @memberof cohort.v1.Evaluation
+             * @instance
+             */
+            Evaluation.prototype.withheld = false;
+
+            /**
              * Creates a new Evaluation instance using the specified properties.
              * @function create
              * @memberof cohort.v1.Evaluation
@@ -8348,6 +8558,10 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.metrics != null && $Object.hasOwnProperty.call(message, "metrics"))
                     $root.cohort.v1.Metrics.encode(message.metrics, writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                if (message.noisy != null && $Object.hasOwnProperty.call(message, "noisy"))
+                    $root.cohort.v1.NoisyCounts.encode(message.noisy, writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.withheld != null && $Object.hasOwnProperty.call(message, "withheld") && message.withheld !== false)
+                    writer.uint32(/* id 3, wireType 0 =*/24).bool(message.withheld);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -8398,6 +8612,21 @@ export const cohort = $root.cohort = (() => {
                             message.metrics = $root.cohort.v1.Metrics.decode(reader, reader.size(), $undefined, _depth + 1, message.metrics);
                             continue;
                         }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.noisy = $root.cohort.v1.NoisyCounts.decode(reader, reader.size(), $undefined, _depth + 1, message.noisy);
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.withheld = value;
+                            else
+                                delete message.withheld;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -8430,6 +8659,252 @@ export const cohort = $root.cohort = (() => {
             };
 
             return Evaluation;
+        })();
+
+        v1.NoisyCounts = (function() {
+
+            /**
+             * Properties of a NoisyCounts.
+             * @typedef {Object} cohort.v1.NoisyCounts.$Properties
+             * @property {number|null} [truePositive] NoisyCounts truePositive
+             * @property {number|null} [falsePositive] NoisyCounts falsePositive
+             * @property {number|null} [trueNegative] NoisyCounts trueNegative
+             * @property {number|null} [falseNegative] NoisyCounts falseNegative
+             * @property {number|null} [sigma] NoisyCounts sigma
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a NoisyCounts.
+             * @memberof cohort.v1
+             * @interface INoisyCounts
+             * @augments cohort.v1.NoisyCounts.$Properties
+             * @deprecated Use cohort.v1.NoisyCounts.$Properties instead.
+             */
+
+            /**
+             * Shape of a NoisyCounts.
+             * @typedef {cohort.v1.NoisyCounts.$Properties} cohort.v1.NoisyCounts.$Shape
+             */
+
+            /**
+             * Constructs a new NoisyCounts.
+             * @memberof cohort.v1
+             * @classdesc Represents a NoisyCounts.
+             * @constructor
+             * @param {cohort.v1.NoisyCounts.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const NoisyCounts = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * NoisyCounts truePositive.
+             * @member {number} truePositive
+             * @memberof cohort.v1.NoisyCounts
+             * @instance
+             */
+            NoisyCounts.prototype.truePositive = 0;
+
+            /**
+             * NoisyCounts falsePositive.
+             * @member {number} falsePositive
+             * @memberof cohort.v1.NoisyCounts
+             * @instance
+             */
+            NoisyCounts.prototype.falsePositive = 0;
+
+            /**
+             * NoisyCounts trueNegative.
+             * @member {number} trueNegative
+             * @memberof cohort.v1.NoisyCounts
+             * @instance
+             */
+            NoisyCounts.prototype.trueNegative = 0;
+
+            /**
+             * NoisyCounts falseNegative.
+             * @member {number} falseNegative
+             * @memberof cohort.v1.NoisyCounts
+             * @instance
+             */
+            NoisyCounts.prototype.falseNegative = 0;
+
+            /**
+             * NoisyCounts sigma.
+             * @member {number} sigma
+             * @memberof cohort.v1.NoisyCounts
+             * @instance
+             */
+            NoisyCounts.prototype.sigma = 0;
+
+            /**
+             * Creates a new NoisyCounts instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.NoisyCounts
+             * @static
+             * @param {cohort.v1.NoisyCounts.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.NoisyCounts} NoisyCounts instance
+             * @type {{
+             *   (properties: cohort.v1.NoisyCounts.$Shape): cohort.v1.NoisyCounts & cohort.v1.NoisyCounts.$Shape;
+             *   (properties?: cohort.v1.NoisyCounts.$Properties): cohort.v1.NoisyCounts;
+             * }}
+             */
+            NoisyCounts.create = function(properties) {
+                return new NoisyCounts(properties);
+            };
+
+            /**
+             * Encodes the specified NoisyCounts message. Does not implicitly {@link cohort.v1.NoisyCounts.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.NoisyCounts
+             * @static
+             * @param {cohort.v1.NoisyCounts.$Properties} message NoisyCounts message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            NoisyCounts.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.truePositive != null && $Object.hasOwnProperty.call(message, "truePositive") && message.truePositive !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).sint32(message.truePositive);
+                if (message.falsePositive != null && $Object.hasOwnProperty.call(message, "falsePositive") && message.falsePositive !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).sint32(message.falsePositive);
+                if (message.trueNegative != null && $Object.hasOwnProperty.call(message, "trueNegative") && message.trueNegative !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).sint32(message.trueNegative);
+                if (message.falseNegative != null && $Object.hasOwnProperty.call(message, "falseNegative") && message.falseNegative !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).sint32(message.falseNegative);
+                if (message.sigma != null && $Object.hasOwnProperty.call(message, "sigma") && !$Object.is(message.sigma, 0))
+                    writer.uint32(/* id 5, wireType 1 =*/41).double(message.sigma);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a NoisyCounts message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.NoisyCounts
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.NoisyCounts & cohort.v1.NoisyCounts.$Shape} NoisyCounts
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            NoisyCounts.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.NoisyCounts();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.sint32())
+                                message.truePositive = value;
+                            else
+                                delete message.truePositive;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.sint32())
+                                message.falsePositive = value;
+                            else
+                                delete message.falsePositive;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.sint32())
+                                message.trueNegative = value;
+                            else
+                                delete message.trueNegative;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.sint32())
+                                message.falseNegative = value;
+                            else
+                                delete message.falseNegative;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.sigma = value;
+                            else
+                                delete message.sigma;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for NoisyCounts
+             * @function getTypeUrl
+             * @memberof cohort.v1.NoisyCounts
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            NoisyCounts.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.NoisyCounts";
+            };
+
+            return NoisyCounts;
         })();
 
         v1.Metrics = (function() {

@@ -107,7 +107,9 @@ describe('budget guard in the client daemon', () => {
     const spec = coordinator.database.getJob(jobId)!.spec;
     for (const s of stores) {
       const rows = s!.spends('synthetic-v1');
-      expect(rows.map((r) => [r.jobId, r.round])).toEqual([[jobId, 1], [jobId, 2], [jobId, 3]]);
+      // Three training rounds, then the final evaluation's noisy counts (round 4).
+      expect(rows.map((r) => [r.jobId, r.round])).toEqual([[jobId, 1], [jobId, 2], [jobId, 3], [jobId, 4]]);
+      expect(rows[3]!.mechanism).toEqual(roundMechanism(spec, 4));
       expect(rows[2]!.epsilonAfter).toBeCloseTo(accountSpend([1, 2, 3].map(() => roundMechanism(spec)), 1e-5, 'rdp').epsilon, 12);
       expect(s!.summary('synthetic-v1').spent.epsilon).toBeCloseTo(jobSpend(spec).epsilon, 12);
     }

@@ -48,21 +48,21 @@ describe('ledger catch-up on reconnect', () => {
     await done;
     const hospitalLedgers = states;
     const receipts = () => coordinator.database.receipts().length;
-    await until(() => receipts() === 6, 10_000, 'both hospitals\' receipts');
+    await until(() => receipts() === 8, 10_000, 'both hospitals\' receipts');
     expect(verifyFiles({ db: join(dir, 'c.db'), hospitalLedger: hospitalLedgers }).ok).toBe(true);
 
-    // h1 "missed" its three round entries: gone from its copy, its receipts gone from the coordinator.
+    // h1 "missed" its four round entries (three trained, one evaluation released): gone from its copy, its receipts gone from the coordinator.
     await live[1]!.close();
     const kept = new Database(states[1]!);
     const forgotten = kept.prepare(`DELETE FROM ledger_entries`).run().changes;
     kept.prepare(`DELETE FROM ledger_meta WHERE key = 'synced_through'`).run();
     kept.close();
-    expect(forgotten).toBe(3);
+    expect(forgotten).toBe(4);
     const c = new Database(join(dir, 'c.db'));
     c.prepare(`DELETE FROM ledger_receipts WHERE hospital = 'h1'`).run();
     c.close();
     const missing = verifyFiles({ db: join(dir, 'c.db'), hospitalLedger: hospitalLedgers });
-    expect(missing.receiptsVerified).toBe(3); // h0's only
+    expect(missing.receiptsVerified).toBe(4); // h0's only
 
     const again = daemon(1);
     cleanups.push(() => again.close());
@@ -70,15 +70,15 @@ describe('ledger catch-up on reconnect', () => {
     const caughtUp = new Promise<void>((resolve) => again.d.on('ledgerEntry', (e) => {
       expect(e.problem).toBeNull();
       seen.push(e.seq);
-      if (seen.length === 3) resolve();
+      if (seen.length === 4) resolve();
     }));
     again.d.start();
     await caughtUp;
-    await until(() => receipts() === 6, 10_000, 'h1\'s receipts again');
+    await until(() => receipts() === 8, 10_000, 'h1\'s receipts again');
     expect(again.ledger.entries().filter((e) => e.receipt !== null).map((e) => e.seq)).toEqual(seen.sort((a, b) => a - b));
     expect(again.ledger.syncedThrough()).toBe(coordinator.database.lastLedgerSeq());
     const report = verifyFiles({ db: join(dir, 'c.db'), hospitalLedger: hospitalLedgers });
     expect(report.ok).toBe(true);
-    expect(report.receiptsVerified).toBe(6);
+    expect(report.receiptsVerified).toBe(8);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { errorCode } from '../helpers/errors.ts';
-import { parseJobSpec, type JobSpecInput } from '../../core/job/spec.ts';
-import { jobSpend, resolvePrivacy, roundMechanism, stepsPerRound } from '../../core/job/privacy.ts';
+import { DEFAULT_EVALUATION_NOISE, parseJobSpec, type JobSpecInput } from '../../core/job/spec.ts';
+import { jobMechanisms, jobSpend, resolvePrivacy, roundMechanism, stepsPerRound } from '../../core/job/privacy.ts';
+import { accountSpend } from '../../core/privacy/spend.ts';
 import { calibrateSigma, rdpEpsilon } from '../../core/privacy/index.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
 import { clearSpendCache, spendCacheStats } from '../../core/privacy/spend-memo.ts';
@@ -22,11 +23,23 @@ describe('job privacy: steps, mechanism, spend', () => {
     expect(stepsPerRound(m, m.privacy!)).toBe(7);
   });
 
-  it('the job spend is the accountant on rounds · stepsPerRound steps', () => {
+  it('the job spend is the accountant on rounds · stepsPerRound steps, then the final evaluation\'s release', () => {
     const s = record({ noiseMultiplier: 2 });
     expect(roundMechanism(s)).toEqual({ kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 });
-    expect(jobSpend(s).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 400, delta: 1e-5 }).epsilon, 12);
+    expect(roundMechanism(s, 20)).toEqual(roundMechanism(s));
+    // Round rounds + 1: four noisy counts, one record moves one by 1 (core/privacy/noisy-counts.ts).
+    expect(roundMechanism(s, 21)).toEqual({ kind: 'sampled-gaussian', q: 1, sigma: DEFAULT_EVALUATION_NOISE, steps: 1 });
+    expect(jobMechanisms(s)).toEqual([...Array.from({ length: 20 }, () => roundMechanism(s)), roundMechanism(s, 21)]);
     expect(jobSpend(s, 5).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 100, delta: 1e-5 }).epsilon, 12);
+    expect(jobSpend(s, 20).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 400, delta: 1e-5 }).epsilon, 12);
+    expect(jobSpend(s).epsilon).toBeCloseTo(accountSpend(jobMechanisms(s), 1e-5, 'rdp').epsilon, 12);
+    expect(jobSpend(s).epsilon).toBeGreaterThan(jobSpend(s, 20).epsilon);
+  });
+
+  it('a hospital-level job releases no evaluation, so its final round charges nothing', () => {
+    const h = resolvePrivacy(parseJobSpec({ ...base, rounds: 3, minClients: 3, secureAggregation: { enabled: true, corruptClients: 0 }, privacy: { unit: 'hospital', epsilon: 5, delta: 1e-5, clip: 1 } }));
+    expect(jobMechanisms(h)).toHaveLength(1);
+    expect(errorCode(() => roundMechanism(h, 4))).toBe('E_JOB_SPEC');
   });
 
   it('a job is priced once: the same spec again (a hospital re-offered it) is a memo hit, and the shared report is frozen', () => {
@@ -44,7 +57,9 @@ describe('resolvePrivacy', () => {
   it('calibrates σ when only a target is given: the smallest σ meeting it', () => {
     const s = resolvePrivacy(record({ epsilon: 1 }));
     const sigma = s.privacy!.noiseMultiplier!;
-    expect(sigma).toBeCloseTo(calibrateSigma({ targetEpsilon: 1, delta: 1e-5, q: 0.05, steps: 400 }), 3);
+    // Calibrated for the whole job: its 400 DP-SGD steps and the final evaluation's release.
+    expect(sigma).toBeGreaterThan(calibrateSigma({ targetEpsilon: 1, delta: 1e-5, q: 0.05, steps: 400 }));
+    expect(sigma).toBeCloseTo(calibrateSigma({ targetEpsilon: 1, delta: 1e-5, q: 1, steps: 1, accountant: (x) => jobSpend(record({ noiseMultiplier: x })).epsilon }), 3);
     expect(jobSpend(s).epsilon).toBeLessThanOrEqual(1);
     expect(jobSpend(record({ noiseMultiplier: sigma / 1.001 })).epsilon).toBeGreaterThan(1);
   });

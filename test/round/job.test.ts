@@ -37,7 +37,7 @@ describe('JobMachine', () => {
     expect(configs.every((s) => 'roundConfig' in s.body && s.body.roundConfig.train)).toBe(true);
 
     // Round 1: weighted FedAvg of deltas: (1*1 + 3*5) / 4 = 4 for the kernel, (0 + 3*(-4))/4 = -3 bias. c straggles.
-    m.submitEvaluation('a', 1, metrics(10, 5), 10);
+    m.submitEvaluation('a', 1, { metrics: metrics(10, 5), released: false }, 10);
     m.submitUpdate('a', 1, upd([1, 0], 1), 10);
     m.submitUpdate('b', 1, upd([5, -4], 3), 20);
     let out = m.tick(1000);
@@ -57,9 +57,9 @@ describe('JobMachine', () => {
     expect(evalRound.every((s) => s.round === 3 && 'roundConfig' in s.body && !s.body.roundConfig.train)).toBe(true);
     expect([...m.globalWeights]).toEqual([5, -2]);
 
-    m.submitEvaluation('a', 3, metrics(10, 9), 1200);
-    m.submitEvaluation('b', 3, metrics(10, 7), 1200);
-    out = m.submitEvaluation('c', 3, metrics(20, 10), 1200);
+    m.submitEvaluation('a', 3, { metrics: metrics(10, 9), released: false }, 1200);
+    m.submitEvaluation('b', 3, { metrics: metrics(10, 7), released: false }, 1200);
+    out = m.submitEvaluation('c', 3, { metrics: metrics(20, 10), released: false }, 1200);
     const fin = of(out, 'roundCompleted')[0]!.record;
     expect(fin.kind).toBe('evaluate');
     expect(fin.pooled?.accuracy).toBeCloseTo(26 / 40);

@@ -145,6 +145,7 @@ function jobDetailView(id: string): View {
         ...row('current round', j.currentRound === null ? '–' : `${j.currentRound} (${j.phase})`), ...row('strategy', j.strategy),
         ...row('secure aggregation', j.secureAggregation ? 'on' : 'off'),
         ...row('privacy target', j.privacy ? `ε ${j.privacy.epsilon} at δ ${j.privacy.delta}, per ${j.privacy.unit}` : 'none'),
+        ...(j.privacy ? [...row('adjacency', j.privacy.adjacency), ...row('holds if', j.privacy.trust)] : []),
         ...row('participants', j.participants.join(', ') || '–'), ...(j.reason ? row('reason', j.reason) : []),
       );
       const c = d.curves;

@@ -1,0 +1,87 @@
+/**
+ * A hospital's evaluation of a DP job's model, released as a confusion
+ * matrix with discrete-Gaussian noise on each cell.
+ *
+ * Adding or removing one test record moves exactly one of the four cells by
+ * 1, so the L2 sensitivity is 1 and the release is the Gaussian mechanism at
+ * noise multiplier σ (core/job/privacy.ts charges it as such). The noise is
+ * the exact integer sampler of discrete-gaussian.ts (Canonne, Kamath and
+ * Steinke, NeurIPS 2020), whose one-dimensional Rényi divergences at integer
+ * shifts equal the continuous Gaussian's, so no floating-point value of a
+ * record ever reaches the output. σ² is rounded up to a rational, never down.
+ *
+ * What leaves is four integers, and what is derived from them (accuracy,
+ * sensitivity, specificity) is post-processing. Loss and AUC are not
+ * released: their per-record sensitivity is large or unbounded.
+ */
+import { CohortError } from '../errors.ts';
+import type { Metrics } from '../metrics.ts';
+import { discreteGaussian, rationalFromNumber } from './discrete-gaussian.ts';
+
+/** A 2×2 confusion matrix: exact on the hospital, noisy once released (cells may then be negative). */
+export interface Confusion {
+  truePositive: number;
+  falsePositive: number;
+  trueNegative: number;
+  falseNegative: number;
+}
+
+export interface NoisyCounts extends Confusion {
+  /** Std of the noise on each cell. */
+  sigma: number;
+}
+
+/** Denominator of the rational σ²: 2^20, so σ² is within 2^−20 above the double asked for. */
+const SIGMA2_DEN = 1n << 20n;
+/** Most a noisy cell may be on the wire (sint32) and from a peer: counts up to 10^9 plus noise. */
+export const MAX_NOISY_CELL = 2 ** 31 - 1;
+
+/** Counts of predictions (prob ≥ threshold is positive) against 0/1 labels. Non-finite probabilities count as negative. */
+export function confusion(probs: ArrayLike<number>, labels: ArrayLike<number>, threshold = 0.5): Confusion {
+  const c: Confusion = { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 };
+  for (let i = 0; i < probs.length; i++) {
+    const predicted = probs[i]! >= threshold;
+    if (labels[i] === 1) predicted ? c.truePositive++ : c.falseNegative++;
+    else predicted ? c.falsePositive++ : c.trueNegative++;
+  }
+  return c;
+}
+
+/** The matrix with independent N_Z(0, σ²) noise added to each cell. Throws E_PRIVACY_PARAMS unless σ ≥ 1 is finite. */
+export function noisyConfusion(c: Confusion, sigma: number): NoisyCounts {
+  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 1) throw new CohortError('E_PRIVACY_PARAMS', `"sigma" expected a finite number >= 1, got ${String(sigma)}`);
+  const sigma2 = rationalFromNumber(sigma * sigma, SIGMA2_DEN);
+  const clamp = (v: number) => Math.max(-MAX_NOISY_CELL, Math.min(MAX_NOISY_CELL, v));
+  return {
+    truePositive: clamp(c.truePositive + discreteGaussian(sigma2)),
+    falsePositive: clamp(c.falsePositive + discreteGaussian(sigma2)),
+    trueNegative: clamp(c.trueNegative + discreteGaussian(sigma2)),
+    falseNegative: clamp(c.falseNegative + discreteGaussian(sigma2)),
+    sigma,
+  };
+}
+
+/**
+ * Checks noisy counts received from a peer: integer cells within the wire's
+ * range, σ ≥ 1 and finite. Throws E_WIRE_FIELD naming the field.
+ */
+export function validateNoisyCounts(n: NoisyCounts): NoisyCounts {
+  for (const k of ['truePositive', 'falsePositive', 'trueNegative', 'falseNegative'] as const) {
+    const v = n[k];
+    if (!Number.isSafeInteger(v) || Math.abs(v) > MAX_NOISY_CELL) throw new CohortError('E_WIRE_FIELD', `noisy count "${k}" must be an integer of magnitude at most ${MAX_NOISY_CELL}`);
+  }
+  if (!Number.isFinite(n.sigma) || n.sigma < 1) throw new CohortError('E_WIRE_FIELD', 'noisy counts: "sigma" must be a finite number >= 1');
+  return { truePositive: n.truePositive, falsePositive: n.falsePositive, trueNegative: n.trueNegative, falseNegative: n.falseNegative, sigma: n.sigma };
+}
+
+/**
+ * Metrics read off noisy counts (post-processing): negative cells count as 0,
+ * so numExamples ≥ numCorrect ≥ 0 and accuracy is in [0, 1]. Loss and AUC
+ * are NaN: they are not released.
+ */
+export function metricsOfNoisyCounts(n: Confusion): Metrics {
+  const pos = (v: number) => Math.max(0, v);
+  const correct = pos(n.truePositive) + pos(n.trueNegative);
+  const total = correct + pos(n.falsePositive) + pos(n.falseNegative);
+  return { numExamples: total, numCorrect: correct, loss: Number.NaN, accuracy: total === 0 ? 0 : correct / total, auc: Number.NaN };
+}
