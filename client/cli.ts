@@ -80,7 +80,7 @@ export function registerInspect(client: Command): void {
     .requiredOption('--data <file|dir>', 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)')
     .requiredOption('--schema <schema.json>', 'declared schema')
     .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
-    .option('--secret <file>', 'site secret file (as for client start); without it a throwaway in-memory secret is used, so shifted dates and the train/test split (keyed by the secret) differ from the daemon's')
+    .option('--secret <file>', 'site secret file (as for client start); without it a throwaway in-memory secret is used, so shifted dates and the train/test split (keyed by the secret) differ from what the daemon uses')
     .option('--k <n>', 'flag k-anonymity classes smaller than this', numberArg('--k', (x) => Number.isInteger(x) && x >= 2, 'an integer >= 2'), DEFAULT_K_THRESHOLD)
     .option('--json', 'print the report as JSON', false)
     .action(async (o: { data: string; schema: string; format?: DataFormat; secret?: string; k: number; json: boolean }) => {
