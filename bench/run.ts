@@ -16,7 +16,10 @@
  * CSV), `intake` (about 1-2 minutes: 10^6 CSV rows, 10^5 FHIR patients, a
  * 1 GiB line) and `soak` (about 20 minutes: 200 clients, 50 rounds, crashes
  * in every secure-aggregation phase; smaller with SOAK_CLIENTS /
- * SOAK_ROUNDS): `npm run bench synthetic-ehr`, `intake`, `soak`.
+ * SOAK_ROUNDS): `npm run bench synthetic-ehr`, `intake`, `soak`. `audit`
+ * (about 20 s: the one-run canary audit of DP-SGD's noising step, 10 seeds
+ * of each mechanism; AUDIT_SEEDS sets them) is left out too: `npm run bench
+ * audit`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -31,6 +34,7 @@ import { benchConnections, formatConnections } from './connections.ts';
 import { benchSyntheticEhr, formatSyntheticEhr } from './synthetic-ehr.ts';
 import { benchIntake, formatIntake } from './intake.ts';
 import { benchSoak, formatSoak, soakOptionsFromEnv } from './soak.ts';
+import { auditSeedsFromEnv, benchAudit, formatAudit } from './audit.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -200,8 +204,13 @@ BENCHES['secagg-bonawitz'] = async () => {
   return { lines, json: { bonawitz } };
 };
 
+BENCHES.audit = async () => {
+  const r = benchAudit(auditSeedsFromEnv(process.env));
+  return { json: r, lines: formatAudit(r) };
+};
+
 const wanted = process.argv.slice(2);
-const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak']);
+const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak', 'audit']);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
