@@ -84,7 +84,7 @@ describe('enrolment and handshake', () => {
     const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
     const m = await rawHello('mallory', (n, id) => signed(mallory, 'mallory', n, id));
     await m.waitFor((e) => e.body === 'jobOffer' && e.jobId === jobId);
-    m.send({ jobId, joinJob: {} });
+    m.send({ jobId, joinJob: { weight: 10 } });
     await m.waitFor((e) => e.body === 'error');
     expect(m.errorCodes()).toEqual(['E_ROSTER_NOT_MEMBER']);
     for (const h of ['alice', 'bob', 'carol']) daemon(h, net.identity(h)).start();

@@ -103,7 +103,7 @@ describe('coordinator under bad input', () => {
     const evil = await raw('evil');
     await evil.hello(SYNTH_FEATURES);
     await evil.waitFor((e) => e.body === 'jobOffer');
-    evil.send({ jobId, joinJob: {} });
+    evil.send({ jobId, joinJob: { weight: 10 } });
     for (const name of ['honest-1', 'honest-2']) {
       const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(name.length), identity: ed25519KeyPair() });
       daemons.push(d);

@@ -41,7 +41,7 @@ describe('ledger verify --checkpoint', () => {
     const runJob = async () => {
       const id = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, privacy, secureAggregation: PAIR_SECURE_AGGREGATION }));
       await until(() => coordinator.jobState(id)?.status === 'completed', 60_000, 'the job');
-      await until(() => coordinator.database.receipts().filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 4, 10_000, 'its receipts');
+      await until(() => coordinator.database.receipts().filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 6, 10_000, 'its receipts (2 training rounds and the evaluation, x 2 hospitals)');
     };
     await runJob();
     const cp = join(dir, 'audit.json');
@@ -55,8 +55,9 @@ describe('ledger verify --checkpoint', () => {
     const second = verifyFromCheckpoint({ db, checkpoint: cp });
     expect(second).toMatchObject({ ok: true, from: tip.seq });
     expect(second.entries).toBe(coordinator.database.lastLedgerSeq() - tip.seq); // only the new job's entries
-    expect(second.spendsRecomputed).toBe(4); // two rounds x two hospitals, each against its checkpointed history
-    expect(second.receiptsVerified).toBe(4);
+    // Two training rounds and the final evaluation's release, x two hospitals, each against its checkpointed history.
+    expect(second.spendsRecomputed).toBe(6);
+    expect(second.receiptsVerified).toBe(6);
     const moved = JSON.parse(readFileSync(cp, 'utf8')) as { seq: number };
     expect(moved.seq).toBe(coordinator.database.lastLedgerSeq());
     // Nothing new: nothing to verify, still fine.

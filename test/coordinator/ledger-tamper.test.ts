@@ -51,7 +51,9 @@ describe('ledger verify on a 20-round simulated job', () => {
     expect(r.ok).toBe(true);
     const data = readCoordinatorLedger(db);
     const rounds = data.entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.kind === 'round');
-    expect(rounds).toHaveLength(20);
+    // 20 training rounds and the final evaluation's release (round 21).
+    expect(rounds).toHaveLength(21);
+    expect((rounds.at(-1)!.body as RoundBody).spends[0]!.mechanism).toMatchObject({ kind: 'sampled-gaussian', q: 1, steps: 1 });
     for (const e of rounds) expect((e.body as RoundBody).spends.length).toBeGreaterThanOrEqual(3);
     // Receipts: every survivor of every round signed for its spend.
     expect(data.receipts.length).toBe(rounds.reduce((n, e) => n + (e.body as RoundBody).spends.length, 0));

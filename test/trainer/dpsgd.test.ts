@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logisticRegression, paramCount, type ModelSpec } from '../../core/model/spec.ts';
+import { logisticRegression, paramCount, paramShapes, type ModelSpec } from '../../core/model/spec.ts';
 import { initialWeights } from '../../core/model/init.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import {
@@ -10,6 +10,7 @@ import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from 
 import { numericSplit } from '../../core/data/index.ts';
 import { MAX_SENSITIVITY_INFLATION, snapPlan } from '../../core/privacy/snapped-noise.ts';
 import { MAX_WEIGHT_NORM } from '../../client/trainer/model.ts';
+import { clippedGradientSum } from '../../client/trainer/per-example.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
@@ -60,6 +61,53 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
+/**
+ * DP-SGD at q = 1 and σ = 0 as the trainer ran it before its optimiser moved
+ * to the CPU: the clipped sum read back, divided by q·n in double and stored
+ * as float32, FedProx's μ(w − w_global) added and the step taken by tf.train's
+ * optimiser on tf variables. Returns the delta.
+ */
+function tfOptimizerReference(inp: DpTrainInput): Float32Array {
+  const { spec, local, weights, data, dp } = inp;
+  const shapes = paramShapes(spec);
+  const optimizer = local.optimizer === 'adam' ? tf.train.adam(local.learningRate) : tf.train.sgd(local.learningRate);
+  let offset = 0;
+  const vars = shapes.map((s) => {
+    const v = tf.variable(tf.tensor(weights.slice(offset, offset + s.size), s.shape, 'float32'));
+    offset += s.size;
+    return v;
+  });
+  const global = vars.map((v) => tf.clone(v));
+  const x = tf.tensor2d(data.x, [data.n, data.d]);
+  const y = tf.tensor2d(data.y, [data.n, 1]);
+  try {
+    for (let step = 0; step < dp.steps; step++) {
+      tf.tidy(() => {
+        const { grads } = clippedGradientSum(tf, spec, vars, x, y, dp.clip);
+        optimizer.applyGradients(
+          grads.map((g, i) => {
+            const update = Float32Array.from(g.dataSync(), (v) => v * (1 / (dp.samplingRate * data.n)));
+            let t = tf.tensor(update, shapes[i]!.shape, 'float32');
+            if (local.proximalMu > 0) t = tf.add(t, tf.mul(tf.sub(vars[i]!, global[i]!), local.proximalMu));
+            return { name: vars[i]!.name, tensor: t };
+          }),
+        );
+      });
+    }
+    const delta = new Float32Array(weights.length);
+    offset = 0;
+    for (const v of vars) {
+      const w = v.dataSync();
+      for (let i = 0; i < w.length; i++) delta[offset + i] = w[i]! - weights[offset + i]!;
+      offset += w.length;
+    }
+    return delta;
+  } finally {
+    tf.dispose([...vars, ...global, x, y]);
+    optimizer.dispose();
+  }
+}
+
 describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
   it('q = 1, σ = 0, C huge: full-batch steps equal trainLocal with one batch per epoch (sgd, adam, FedProx)', async () => {
     const cases = [
@@ -81,6 +129,18 @@ describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
         // float32 sums in another order (per-example trick vs autodiff of the mean).
         expect(maxAbsDiff(dp.delta, plain.delta)).toBeLessThan(1e-5 * Math.max(1, norm(plain.delta)));
       }
+    }
+  });
+
+  it('q = 1, σ = 0, C active: the CPU update is tf.train\'s optimiser on the same clipped sums (sgd, adam, FedProx)', async () => {
+    for (const [optimizer, proximalMu] of [['sgd', 0], ['adam', 0], ['sgd', 0.5], ['adam', 0.5]] as const) {
+      const local = localTraining({ learningRate: optimizer === 'adam' ? 0.01 : 0.3, optimizer, proximalMu });
+      const inp = input({ spec: MLP, local, dp: { samplingRate: 1, noiseMultiplier: 0, clip: 0.05, steps: 8 } });
+      const ref = tfOptimizerReference(inp);
+      const got = await trainDpSgd(tf, inp);
+      expect(norm(ref)).toBeGreaterThan(0);
+      // The same float32 operations in the same order: equal up to float32 rounding (in fact bit for bit on cpu and wasm).
+      expect(maxAbsDiff(got.delta, ref), `${optimizer}, μ = ${proximalMu}`).toBeLessThanOrEqual(1e-6 * norm(ref));
     }
   });
 
