@@ -92,11 +92,10 @@ export function roundMechanism(spec: JobSpec, round = 1): Mechanism {
   return { kind: 'distributed-discrete-gaussian', clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }), dim: m.dim, rounds: 1 };
 }
 
-/** Every charged mechanism of rounds 1..through (default: the whole job, its evaluation included), in order. */
+/** Every charged mechanism of rounds 1..through (default: the whole job, its evaluation included), one per round, in order. */
 export function jobMechanisms(spec: JobSpec, through: number = spec.rounds + 1): Mechanism[] {
-  const train = Math.min(through, spec.rounds);
   const m = roundMechanism(spec);
-  const out: Mechanism[] = m.kind === 'distributed-discrete-gaussian' ? [{ ...m, rounds: train }] : Array.from({ length: train }, () => m);
+  const out: Mechanism[] = Array.from({ length: Math.min(through, spec.rounds) }, () => m);
   if (through > spec.rounds && releasesEvaluation(spec)) out.push(roundMechanism(spec, spec.rounds + 1));
   return out;
 }

@@ -65,6 +65,19 @@ function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[]
   return [...byParams.values()];
 }
 
+/** Distributed-discrete-Gaussian entries with the same parameters are one, with the rounds summed (RDP adds either way; one curve is cheaper). */
+function mergeDdg(mechanisms: readonly Mechanism[]): DistributedDiscreteGaussianMechanism[] {
+  const byParams = new Map<string, DistributedDiscreteGaussianMechanism>();
+  for (const m of mechanisms) {
+    if (m.kind !== 'distributed-discrete-gaussian' || m.rounds <= 0) continue;
+    const key = JSON.stringify({ ...m, rounds: 0 });
+    const seen = byParams.get(key);
+    if (seen) seen.rounds += m.rounds;
+    else byParams.set(key, { ...m });
+  }
+  return [...byParams.values()];
+}
+
 /**
  * ε at δ of running every mechanism in turn: under `pld`, min(PLD ε, RDP ε)
  * (PLD on a tie), under `rdp`, RDP ε; `bound` names the one charged. Throws
@@ -73,7 +86,7 @@ function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[]
 export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
   if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
   const runs = mergeRuns(mechanisms);
-  const ddg = mechanisms.filter((m): m is DistributedDiscreteGaussianMechanism => m.kind === 'distributed-discrete-gaussian' && m.rounds > 0);
+  const ddg = mergeDdg(mechanisms);
   for (const m of mechanisms) {
     if (m.kind !== 'sampled-gaussian' && m.kind !== 'distributed-discrete-gaussian') throw new CohortError('E_PRIVACY_PARAMS', `unknown mechanism kind ${String((m as { kind: unknown }).kind)}`);
   }
