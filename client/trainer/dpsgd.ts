@@ -11,9 +11,13 @@
  * core/privacy/snapped-noise.ts (snapped to a power-of-two grid, exact
  * discrete-Gaussian noise in grid units: no floating-point noise whose low
  * bits could reveal the sum, Mironov CCS 2012); the result is divided by
- * q·publicCount and handed to the optimiser. Only the noisy sum depends on
- * the records, so the division, the float32 rounding, the optimiser (SGD or
- * Adam), the FedProx pull and the weights read back are post-processing.
+ * q·publicCount and handed to the optimiser, which updates the weights on
+ * the CPU (cpu-optimizer.ts: tf.train's SGD and Adam, operation for
+ * operation); the weights go back to the backend once a step, for the next
+ * forward and backward pass. Only the noisy sum depends on the records, so
+ * the division, the float32 rounding, the optimiser (SGD or Adam), the
+ * FedProx pull and the weights uploaded for the next step are
+ * post-processing.
  * The noise std is noiseMultiplier·Δ₂·γ ≤ noiseMultiplier·C·1.01
  * (MAX_SENSITIVITY_INFLATION), and the accountant prices noiseMultiplier.
  * What the guarantee leans on:
@@ -43,13 +47,14 @@
  *    of the public starting weights and the privatised sums of the steps, so
  *    this replacement, like the count, is post-processing of the DP output.
  */
-import type { Tensor, Variable } from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import { MAX_DP_STEPS_PER_ROUND } from '../../core/job/spec.ts';
 import { paramShapes } from '../../core/model/spec.ts';
 import { randomUniform } from '../../core/privacy/random.ts';
 import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-noise.ts';
 import type { Tf } from './backend.ts';
+import { cpuOptimizer } from './cpu-optimizer.ts';
 import { assertSplitFits, assertWeights } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
@@ -134,32 +139,36 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   }
   const invExpected = 1 / (q * (dp.publicCount ?? n));
 
+  const offsets: number[] = [];
+  for (let i = 0, at = 0; i < shapes.length; i++) {
+    offsets.push(at);
+    at += shapes[i]!.size;
+  }
+  // The model lives on the CPU, updated there from the noisy sum (post-processing, cpu-optimizer.ts) and
+  // uploaded once a step for the forward and backward pass. `start` is w_global, safe from a caller's writes.
+  const start = weights.slice();
+  const w = weights.slice();
+  const optimizer = cpuOptimizer(local.optimizer, local.learningRate, total);
+  // FedProx (Li et al. 2020, eq. 2): μ(w − w_global) is data-independent, so it is added after the noise, unclipped;
+  // each operation rounded to float32, as the tf ops it replaces.
+  const mu = Math.fround(local.proximalMu);
+  const sum = new Float32Array(total);
+  const grad = new Float32Array(total);
+  const noisy = new Float64Array(total);
   const owned: Tensor[] = [];
-  const own = <T extends Tensor>(t: T): T => (owned.push(t), t);
-  const vars: Variable[] = [];
-  const optimizer = local.optimizer === 'adam' ? tf.train.adam(local.learningRate) : tf.train.sgd(local.learningRate);
   try {
-    let offset = 0;
-    for (const s of shapes) {
-      // slice: the cpu backend keeps the array it is given (see model.ts).
-      const init = tf.tensor(weights.slice(offset, offset + s.size), s.shape, 'float32');
-      vars.push(tf.variable(init));
-      init.dispose();
-      offset += s.size;
-    }
-    const x = own(tf.tensor2d(data.x, [n, d]));
-    const y = own(tf.tensor2d(data.y, [n, 1]));
-    // FedProx (Li et al. 2020, eq. 2): μ(w − w_global) is data-independent, so it is added after the noise, unclipped.
-    const global = local.proximalMu > 0 ? vars.map((v) => own(tf.clone(v))) : undefined;
-    const sizes = shapes.map((s) => s.size);
-    const noisy = new Float64Array(total);
-
+    const x = tf.tensor2d(data.x, [n, d]);
+    owned.push(x);
+    const y = tf.tensor2d(data.y, [n, 1]);
+    owned.push(y);
     let sampledExamples = 0;
     let lastYield = performance.now();
     for (let step = 0; step < dp.steps; step++) {
       const batch = poissonSample(n, q);
       sampledExamples += batch.length;
-      const flat = tf.tidy(() => {
+      const grads = tf.tidy(() => {
+        // slice: the cpu backend keeps the array it is given, and w changes after this step.
+        const params = shapes.map((s, i) => tf.tensor(w.slice(offsets[i], offsets[i]! + s.size), s.shape, 'float32'));
         let xb = x;
         let yb = y;
         if (batch.length < n) {
@@ -167,30 +176,21 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
           xb = tf.gather(x, idx);
           yb = tf.gather(y, idx);
         }
-        const { grads } = clippedGradientSum(tf, spec, vars, xb, yb, clip);
-        return tf.concat(grads.map((g) => tf.reshape(g, [-1])));
+        return clippedGradientSum(tf, spec, params, xb, yb, clip).grads;
       });
-      let sum: Float32Array;
+      // A read per tensor into one buffer for the run: cheaper than a concat kernel and its read. The cpu and
+      // wasm kernels ran as they were called, so there is nothing to wait for.
       try {
-        sum = (await flat.data()) as Float32Array;
+        grads.forEach((g, i) => sum.set(g.dataSync() as Float32Array, offsets[i]));
       } finally {
-        flat.dispose();
+        tf.dispose(grads);
       }
       // The release: from here on everything is a function of the privatised sum (σ = 0: of the clipped sum).
       if (sigma > 0) privatizeSum(sum, clip, sigma, noisy);
       else noisy.set(sum);
-      // A fresh array per step: the cpu backend keeps it rather than copying.
-      const update = new Float32Array(total);
-      for (let i = 0; i < total; i++) update[i] = noisy[i]! * invExpected;
-      tf.tidy(() => {
-        const parts = tf.split(tf.tensor1d(update), sizes);
-        const named = parts.map((part, i) => {
-          let t: Tensor = tf.reshape(part, shapes[i]!.shape);
-          if (global) t = tf.add(t, tf.mul(tf.sub(vars[i]!, global[i]!), local.proximalMu));
-          return { name: vars[i]!.name, tensor: t };
-        });
-        optimizer.applyGradients(named);
-      });
+      for (let i = 0; i < total; i++) grad[i] = noisy[i]! * invExpected;
+      if (mu > 0) for (let i = 0; i < total; i++) grad[i] = grad[i]! + Math.fround(Math.fround(w[i]! - start[i]!) * mu);
+      optimizer.step(w, grad);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
@@ -198,12 +198,7 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     }
 
     const delta = new Float32Array(total);
-    offset = 0;
-    for (const v of vars) {
-      const w = (await v.data()) as Float32Array;
-      for (let i = 0; i < w.length; i++) delta[offset + i] = w[i]! - weights[offset + i]!;
-      offset += w.length;
-    }
+    for (let i = 0; i < total; i++) delta[i] = w[i]! - start[i]!;
     // Post-processing, not an error (see the module comment): a diverged coordinate becomes 0.
     let nonFiniteReplaced = 0;
     for (let i = 0; i < total; i++) {
@@ -215,8 +210,6 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     return { delta, loss: 0, steps: dp.steps, numExamples: n, sampledExamples, nonFiniteReplaced };
   } finally {
     tf.dispose(owned);
-    tf.dispose(vars);
-    optimizer.dispose();
   }
 }
 

@@ -21,14 +21,22 @@
  * scope (they would have to be computed twice). The derivatives match tfjs's
  * own kernels (relu: step(z), sigmoid: s(1−s), tanh: 1−a²);
  * test/trainer/per-example.test.ts checks the norms and sums against one
- * tf.grad pass per example.
+ * tf.grad pass per example. Products with a transposed factor transpose it
+ * first rather than pass matMul's transpose flags: the wasm backend's fast
+ * matMul takes neither flag, and its fallback was 5–10 times slower here
+ * (a 64×128 by 128×128 product: about 1 ms with a flag, 0.1 ms as transpose
+ * then matMul). The sums are the same up to float32 rounding (the wasm
+ * kernels add in another order; on the cpu backend they are bit for bit the
+ * same).
  *
  * Sanitisation (what makes C a bound whatever the weights and records): an
  * example whose squared norm is not finite — an Inf or NaN anywhere in its
  * activations or backpropagated errors, or a norm past float32 — gets
- * gradient zero, its rows of a_{l−1} and G_l replaced by 0 (tf.where, so no
- * 0·Inf = NaN) before the sums. If the squared norm Σ_l (‖a‖²+1)·‖G‖² is
- * finite, every entry of every a_{l−1,i} and G_{l,i} is finite and each
+ * gradient zero: its scale c_i is 0, and the non-finite entries of a_{l−1}
+ * and G_l are replaced by 0 (tf.where, so no 0·Inf = NaN) before the sums, so
+ * each of its outer-product terms is a finite number times 0. If the squared
+ * norm Σ_l (‖a‖²+1)·‖G‖² is finite, every entry of every a_{l−1,i} and
+ * G_{l,i} is finite (the replacement leaves its rows as they are) and each
  * outer-product entry is at most the norm, so the clipped rows are finite
  * with norm ≤ C. "Zero if not finite, else clip" is a function of the one
  * example, with norm ≤ C: the sum's sensitivity is still C, and the sum is
@@ -84,26 +92,34 @@ export function clippedGradientSum(tf: Tf, spec: ModelSpec, params: readonly Ten
     const deltas: Tensor2D[] = new Array(last + 1);
     deltas[last] = tf.sub(tf.mul(tf.sub(1, y), tf.sigmoid(z)), tf.mul(y, tf.sigmoid(tf.neg(z))));
     for (let l = last; l > 0; l--) {
-      const back: Tensor2D = tf.matMul(deltas[l]!, kernel(l), false, true);
+      const back: Tensor2D = tf.matMul(deltas[l]!, tf.transpose(kernel(l)));
       deltas[l - 1] = derivative(tf, spec.layers[l - 1]!.activation, inputs[l]!, back);
     }
 
     const rowSq = (t: Tensor2D) => tf.sum(tf.square(t), 1);
     const sq = tf.addN(deltas.map((g, l) => tf.mul(tf.add(rowSq(inputs[l]!), 1), rowSq(g))));
     const norms = tf.sqrt(sq) as Tensor1D;
-    const finite = tf.reshape(tf.isFinite(norms), [batch, 1]);
-    // c_i = min(1, C/‖g_i‖), written C / max(‖g_i‖, C) so a zero gradient gives 1, not C/0.
-    const scale = tf.reshape(tf.div(clip, tf.maximum(norms, clip)), [batch, 1]);
+    // c_i = min(1, C/‖g_i‖), written C / max(‖g_i‖, C) so a zero gradient gives 1, not C/0;
+    // and c_i = 0 for an example whose norm is not finite (see the module comment).
+    const scale = tf.reshape(tf.where(tf.isFinite(norms), tf.div(clip, tf.maximum(norms, clip)), tf.zerosLike(norms)), [batch, 1]);
 
     const grads: Tensor[] = [];
     deltas.forEach((g, l) => {
-      // Rows of a non-finite example become 0 in both factors (see the module comment).
-      const scaled = tf.where(finite, tf.mul(g, scale), 0);
-      const input = tf.where(finite, inputs[l]!, 0);
-      grads.push(tf.matMul(input, scaled, true, false), tf.sum(scaled, 0));
+      const scaled = tf.mul(finiteOrZero(tf, g), scale);
+      grads.push(tf.matMul(tf.transpose(finiteOrZero(tf, inputs[l]!)), scaled), tf.sum(scaled, 0));
     });
     return { grads, norms };
   });
+}
+
+/**
+ * t with its non-finite entries replaced by 0. Elementwise, with operands of
+ * t's own shape: tf.where broadcasts a smaller condition or a scalar with
+ * Tile, which on the wasm backend cost more than the whole backward pass
+ * (2.5 of 4.1 ms for a batch of 64 through 128-unit layers).
+ */
+function finiteOrZero(tf: Tf, t: Tensor2D): Tensor2D {
+  return tf.where(tf.isFinite(t), t, tf.zerosLike(t));
 }
 
 function activate(tf: Tf, a: Activation, z: Tensor2D): Tensor2D {
