@@ -33,9 +33,9 @@ export function registerClient(program: Command): void {
     .option('--tls-cert <file.pem>', 'mutual TLS: this hospital\'s client certificate (PEM)')
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
     .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)', false)
-    .option('--policy <policy.json>', 'jobs this hospital joins: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction')
+    .option('--policy <policy.json>', 'jobs this hospital joins and what it releases: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction, evaluation (dp|local); without it the defaults: DP and secure aggregation required, evaluations released as noisy counts')
     .option('--state <file.db>', "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon")
-    .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
+    .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined; without it DP jobs are declined (E_BUDGET_REQUIRED)', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
     .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
     .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
     .action(async (o: { coordinator: string; data: string; schema: string; format?: DataFormat; secret?: string; name: string; identity: string; roster?: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
@@ -53,15 +53,16 @@ export function registerClient(program: Command): void {
         state.budget.setBudget(dataset.schemaId, { epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant });
         log.info({ epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant, spent: state.budget.summary(dataset.schemaId).spent.epsilon }, 'privacy budget enforced');
       } else {
-        log.warn('no privacy budget configured (--budget-epsilon): jobs are not limited by this hospital');
+        log.warn('no privacy budget configured (--budget-epsilon): DP jobs will be declined, and only jobs without DP that the policy allows are joined');
       }
-      // The budget is enforced only when set; the ledger copy and round outputs are kept whenever there is a state file.
+      // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
       const budget = o.budgetEpsilon !== undefined ? state?.budget : undefined;
       await loadTf(log);
       const tls = clientTlsFromFiles(o);
-      const policy = o.policy ? parseHospitalPolicy(readJsonFile(o.policy)) : undefined;
+      // Without a policy file the defaults apply (core/job/policy.ts): private by default.
+      const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
       const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(roster ? { roster } : {}), ...(onRoster ? { onRoster } : {}), ...(policy ? { policy } : {}), ...(tls ? { tls } : {}), ...(budget ? { budget, outputs: state!.outputs } : {}), ...(state ? { ledger: state.ledger } : {}) });
+      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(roster ? { roster } : {}), ...(onRoster ? { onRoster } : {}), policy, ...(tls ? { tls } : {}), ...(budget ? { budget, outputs: state!.outputs } : {}), ...(state ? { ledger: state.ledger } : {}) });
       daemon.start();
       const shutdown = () => void daemon.stop().then(() => {
         state?.close();

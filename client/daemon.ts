@@ -95,6 +95,7 @@ export interface ClientOptions {
    * only if its whole DP cost fits (jobs without a DP guarantee are declined)
    * and each training round is recorded as spent before it runs; a round that
    * does not fit is refused. Fail closed: an error while pricing is a refusal.
+   * Without it, DP jobs are declined (E_BUDGET_REQUIRED).
    */
   budget?: BudgetStore;
   /**
@@ -489,7 +490,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
    * Checks an offered job against this hospital's privacy rules: a record-level
    * job's δ must be below 1/records (else one record could be released outright),
    * its claimed ε must match its parameters, and its whole cost must fit the
-   * budget, which then reserves it.
+   * budget, which then reserves it. A DP job is declined without a budget
+   * (E_BUDGET_REQUIRED): its releases would be recorded nowhere.
    */
   private checkPrivacy(jobId: string, spec: JobSpec): void {
     const p = spec.privacy;
@@ -507,7 +509,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!(claimed.epsilon <= p.epsilon * (1 + 1e-9))) {
       throw new CohortError('E_PRIVACY_PARAMS', `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`);
     }
-    if (!budget) return;
+    // Without a budget store nothing released is recorded, and a retried round would train again with fresh noise.
+    if (!budget) throw new CohortError('E_BUDGET_REQUIRED', 'the job is differentially private and this hospital has no privacy budget to charge it to (client start --state and --budget-epsilon)');
     const decision = budget.admitJob(this.opts.dataset.schemaId, jobId, jobMechanisms(spec));
     if (!decision.allowed) throw new CohortError('E_BUDGET_EXCEEDED', decision.reason);
     this.log.info({ job: jobId, projectedEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'job admitted against the privacy budget');

@@ -65,6 +65,7 @@ export const ERRORS = {
   E_PRIVACY_PARAMS: { close: undefined, doc: 'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach' },
   E_PRIVACY_ROUNDING: { close: undefined, doc: 'conditional randomized rounding drew no rounding within the norm bound in the allowed tries (for a clipped input each try fails with probability at most beta)' },
   E_POLICY_DECLINED: { close: undefined, doc: "the hospital declined the job: it breaks the hospital's local policy (the rules broken are named)" },
+  E_BUDGET_REQUIRED: { close: undefined, doc: 'the hospital has no privacy budget (client start --state and --budget-epsilon), so it declines DP jobs: it could neither record what it releases nor keep a round\'s output to send again instead of training it anew' },
   E_BUDGET_EXCEEDED: { close: undefined, doc: "the hospital refused: the job or round would take its dataset past its privacy budget, or has no DP guarantee to charge" },
   E_LEDGER_RECEIPT: { close: undefined, doc: 'a ledger receipt does not match the entry, names no spend of its sender, or is not signed by it' },
   E_LEDGER_MISMATCH: { close: undefined, doc: "a ledger entry from the coordinator does not match what this hospital charged or is not signed by the coordinator's ledger key" },

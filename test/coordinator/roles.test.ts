@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator, type RoundEvent } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
+import { BudgetStore } from '../../client/budget-store.ts';
 import { request, type RequestBody } from '../../client/request.ts';
 import { writeIdentityKey } from '../../client/keys.ts';
 import { ACTIONS, POLICY, ROLES, denial, type Role } from '../../core/auth/policy.ts';
@@ -44,7 +45,10 @@ beforeAll(async () => {
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
   for (const h of ['h1', 'h2']) {
-    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(h === 'h1' ? 1 : 2), identity: ids[h]!, roster: net.chain });
+    // A budget: a DP job is declined without one.
+    const budget = new BudgetStore(join(dir, `${h}.db`));
+    budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
+    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(h === 'h1' ? 1 : 2), identity: ids[h]!, roster: net.chain, budget });
     daemons.push(d);
     d.start();
   }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator, type CoordinatorOptions } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
+import { BudgetStore } from '../../client/budget-store.ts';
 import { request, type RequestBody } from '../../client/request.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import type { Role } from '../../core/auth/policy.ts';
@@ -54,7 +55,13 @@ export async function startFixture(o: { hospitals?: string[]; waiting?: string[]
     ids[name] = role === 'hospital' ? net.identity(name) : ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
-  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]!, roster: net.chain })]));
+  // Each hospital keeps a budget: a DP job is declined without one.
+  const budgets = all.map((h) => {
+    const b = new BudgetStore(join(dir, `${h}.db`));
+    b.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
+    return b;
+  });
+  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]!, roster: net.chain, budget: budgets[i]! })]));
   const started: ClientDaemon[] = [];
   const startHospital = (h: string) => {
     started.push(daemons.get(h)!);
@@ -79,6 +86,7 @@ export async function startFixture(o: { hospitals?: string[]; waiting?: string[]
     async close() {
       await Promise.all(started.map((d) => d.stop()));
       await coordinator.close();
+      for (const b of budgets) b.close();
     },
   };
 }
