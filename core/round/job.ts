@@ -79,7 +79,12 @@ export type JobEffect =
   /** An attempt at a round starts: persisted before its configs go out, so a restarted coordinator never reuses an attempt number. */
   | { type: 'attemptStarted'; round: number; attempt: number }
   /** `code`: E_ROUND_FAILED for too few answers, or the typed error that rejected the round's result (E_SECAGG_SUM_BOUND). */
-  | { type: 'roundFailed'; round: number; attempt: number; reason: string; code: ErrorCode }
+  /**
+   * `charged`: in a hospital-level DP job, the hospitals whose noisy masked
+   * inputs reached the coordinator before the attempt failed. Each charged
+   * its budget as its input left, so the ledger records the attempt for them.
+   */
+  | { type: 'roundFailed'; round: number; attempt: number; reason: string; code: ErrorCode; charged: string[] }
   | { type: 'status'; status: JobStatus; reason: string }
   | { type: 'wakeAt'; at: number };
 
@@ -450,7 +455,8 @@ export class JobMachine {
     const blamed = [...(secure?.blamed.keys() ?? [])].sort();
     for (const c of blamed) this.blamed.add(c);
     const reason = blamed.length > 0 ? `${why} (left out of the retries: ${blamed.join(', ')})` : why;
-    const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code }];
+    const charged = secure && this.spec.privacy?.unit === 'hospital' ? secure.inputsFrom : [];
+    const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code, charged }];
     if (this.attempts >= MAX_ROUND_ATTEMPTS) effects.push(...this.finish('failed', `round ${round} failed ${this.attempts} times: ${reason}`));
     return effects;
   }

@@ -57,6 +57,11 @@ export class SecureStage {
     return this.server.survivors;
   }
 
+  /** Clients whose masked input arrived (and who charged for it, in a hospital-level DP job), even if the session then failed. */
+  get inputsFrom(): string[] {
+    return this.server.inputsFrom;
+  }
+
   /** Clients the session found deviating, with why. */
   get blamed(): ReadonlyMap<string, string> {
     return this.server.blamed;

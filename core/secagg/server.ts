@@ -99,6 +99,7 @@ export class SecAggServer {
   private answered = new Set<string>();
   readonly dropped = new Set<string>();
   readonly counts: PhaseCounts = { advertise: 0, reveal: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
+  private readonly inputs = new Set<string>();
   /** Clients found deviating beyond doubt (an invalid message, shares dealt wrong), with why: excluded from the round's retries. */
   readonly blamed = new Map<string, string>();
   /** Who reported whose share as unopenable (accused -> accusers): evidence for the log, not proof. */
@@ -147,6 +148,11 @@ export class SecAggServer {
 
   get failure(): string {
     return this._failure;
+  }
+
+  /** Every client whose masked input was accepted, whatever happened to the session after (sorted). */
+  get inputsFrom(): string[] {
+    return [...this.inputs].sort();
   }
 
   /** Survivors whose inputs are in the sum (U3), once known. */
@@ -286,6 +292,7 @@ export class SecAggServer {
       for (let i = 0; i < words.length; i++) if (words[i]! >= limit) throw new CohortError('E_UPDATE_RANGE', `masked word ${i} is outside Z_2^${s.bits}`);
     }
     addInto(this.acc, words, s.bits);
+    this.inputs.add(from);
     for (const v of accused) {
       const by = this.complaints.get(v) ?? new Set<string>();
       by.add(from);

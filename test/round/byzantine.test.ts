@@ -148,7 +148,17 @@ describe('one malicious hospital, hospital-level DP (distributed discrete Gaussi
     // sum's norm is at least 2 * (0.75 * 2^31 - 3 honest words) > bound(4), whatever the noise draws.
     // (A vector scaled until it wraps modulo 2^32 lands inside the bound now and then: docs/byzantine.md.)
     const far = word(Math.round(0.75 * 2 ** 31));
-    expectRejected(play({ jobSpec: dp, attack: () => new Uint32Array(secureInput(dp).vectorLength).fill(far) }));
+    const r = play({ jobSpec: dp, attack: () => new Uint32Array(secureInput(dp).vectorLength).fill(far) });
+    expectRejected(r);
+    // Every hospital's noisy input left it (each charged its budget as it did): each failed attempt names them all
+    // for the ledger, which records the attempt's spend (issue 15, item 7).
+    for (const f of r.failed) expect(f.charged).toEqual([...names].sort());
+  });
+
+  it('a failed attempt without DP, or record-level, names no one to charge: those are charged per round, not per attempt', () => {
+    const r = play({ attack: (session) => unclipped(session, [1e3, -1e3, 1e3, 1, 0.5]) });
+    expect(r.failed.length).toBeGreaterThan(0);
+    for (const f of r.failed) expect(f.charged).toEqual([]);
   });
 
   it('the worst accepted input moves the decoded sum by at most γ·(bound(m) + bound(m − 1)) in L2', () => {
