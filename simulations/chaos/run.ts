@@ -316,10 +316,12 @@ function readOutcome(db: string, jobId: string, names: string[], stateFile: (c: 
     .map((e) => JSON.parse(e.canonical) as LedgerEntry)
     .filter((e) => e.kind === 'round' && e.jobId === jobId);
   const p = spec.privacy!;
-  const mechanism = roundMechanism(spec);
   const epsilon: Record<string, HospitalEpsilon> = {};
   for (const c of names) {
-    const spends = entries.flatMap((e) => (e.body as RoundBody).spends.filter((s) => s.hospital === c));
+    const mine = entries.filter((e) => (e.body as RoundBody).spends.some((s) => s.hospital === c));
+    const spends = mine.flatMap((e) => (e.body as RoundBody).spends.filter((s) => s.hospital === c));
+    // What the spec says each of those rounds applies (training, or the final evaluation's counts): the ledger must agree.
+    const mechanisms = mine.map((e) => roundMechanism(spec, e.round));
     const state = openHospitalState(stateFile(c));
     let charged;
     try {
@@ -330,7 +332,7 @@ function readOutcome(db: string, jobId: string, names: string[], stateFile: (c: 
     const chargedRounds = charged.map((s) => s.round);
     epsilon[c] = {
       ledger: spends.at(-1)?.cumulativeEpsilon ?? 0,
-      accountant: spends.length ? accountSpend(Array.from({ length: spends.length }, () => mechanism), p.delta, p.accountant).epsilon : 0,
+      accountant: spends.length ? accountSpend(mechanisms, p.delta, p.accountant).epsilon : 0,
       roundsInSum: spends.length,
       chargedRounds,
       chargedEpsilon: charged.at(-1)?.epsilonAfter ?? 0,
