@@ -146,6 +146,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private seq = 0;
   /** Id of this connection's latest ledger.read request, and the seq it asked after. */
   private requestId = 0;
+  /** A ledger.read is in flight on this connection; another is wanted once it ends. */
+  private reading = false;
+  private readAgain = false;
   private ledgerAfter = 0;
   private stopped = false;
   private attempt = 0;
@@ -315,6 +318,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         this.attempt = 0;
         this.log.info({ coordinator: env.welcome?.coordinatorId }, 'connected');
         this.emit('connected');
+        this.reading = this.readAgain = false; // a new connection: nothing is in flight on it
         if (this.opts.ledger) this.readLedgerAfter(this.opts.ledger.syncedThrough());
         return;
       case 'reply':
@@ -339,7 +343,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return;
       }
       case 'roundResult':
-        if (env.roundResult?.ledgerEntry) this.onLedgerEntry(env);
+        if (env.roundResult?.ledgerEntry && this.opts.ledger) this.onLedgerEntry();
         this.emit('roundResult', { jobId: env.jobId, round: env.round, metrics: env.roundResult?.metrics ? metricsFromWire(env.roundResult.metrics) : null });
         return;
       case 'jobEvent': {
@@ -398,10 +402,16 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     });
   }
 
-  /** Checks, keeps and (if it agrees with what was charged) receipts the entry recording this round's spend. */
-  private onLedgerEntry(env: Envelope): void {
-    const e = env.roundResult!.ledgerEntry!;
-    this.acceptLedgerEntry(env.jobId, env.round, { seq: e.seq ?? 0, canonical: e.canonical ?? '', hash: e.hash ?? '', signature: e.signature ?? '' });
+  /**
+   * A round result names the entry recording this round's spend. It is read
+   * back through the catch-up, in order after every earlier entry recording
+   * this hospital's spend: a failed hospital-level attempt's entry reaches no
+   * hospital in a round result, and an entry can be checked only against all
+   * those before it.
+   */
+  private onLedgerEntry(): void {
+    if (this.reading) this.readAgain = true;
+    else this.readLedgerAfter(this.opts.ledger!.syncedThrough());
   }
 
   private acceptLedgerEntry(jobId: string, round: number, sealed: SealedEntry): void {
@@ -419,6 +429,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
    * round closed after it sent its input) is still checked and receipted.
    */
   private readLedgerAfter(seq: number): void {
+    this.reading = true;
     this.ledgerAfter = seq;
     this.send({ request: { id: ++this.requestId, action: 'ledger.read', afterSeq: seq } });
   }
@@ -448,8 +459,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       if (!this.opts.budget && !this.trained.has(`${String(entry.jobId)}/${Number(entry.round) || 0}`)) continue;
       this.acceptLedgerEntry(String(entry.jobId), Number(entry.round) || 0, e);
     }
-    if (page.more) this.readLedgerAfter(page.lastSeq);
-    else ledger.setSyncedThrough(page.lastSeq);
+    if (page.more) return this.readLedgerAfter(page.lastSeq);
+    ledger.setSyncedThrough(page.lastSeq);
+    this.reading = false;
+    if (this.readAgain) {
+      this.readAgain = false;
+      this.readLedgerAfter(page.lastSeq);
+    }
   }
 
   /** What this hospital charged for a round: its budget's record, else the job's mechanism if it trained that round. */

@@ -1,0 +1,70 @@
+/**
+ * A hospital-level DP attempt that fails after the hospitals' noisy inputs
+ * reached the coordinator: each hospital charged its budget as its input
+ * left, and the ledger records that attempt's spend for each of them, so an
+ * auditor's figures match the hospitals' own (issue 15, item 7). Real
+ * coordinator, real daemons over sockets; the failure is a crash after the
+ * masked inputs went out, in a session whose threshold is all of them.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { ClientDaemon } from '../../client/daemon.ts';
+import { openHospitalState } from '../../client/hospital-state.ts';
+import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
+import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
+import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+import { until } from '../helpers/until.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+describe('a failed hospital-level attempt in the ledger', () => {
+  it('records the spend of every hospital whose input arrived; the ledger verifies against their budgets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cohort-failed-attempt-'));
+    const db = join(dir, 'c.db');
+    const names = ['h0', 'h1', 'h2'];
+    const net = simulatedNetwork(names);
+    const coordinator = new Coordinator({ dbPath: db, port: 0, roster: net.chain });
+    const port = await coordinator.listen();
+    cleanups.push(() => coordinator.close());
+    let crashed = false;
+    const states = names.map((n) => join(dir, `${n}.db`));
+    names.forEach((name, i) => {
+      const st = openHospitalState(states[i]!);
+      st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+      const d = new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(60 + i), identity: net.identity(name), roster: net.chain,
+        budget: st.budget, ledger: st.ledger, outputs: st.outputs, backoffMinMs: 50, backoffMaxMs: 200,
+        // h2 crashes once, after every masked input went out: with threshold 3 the attempt cannot finish.
+        crashBefore: ({ phase }) => name === 'h2' && phase === 'consistency' && !crashed && (crashed = true),
+      });
+      cleanups.push(() => st.close(), () => d.stop());
+      d.start();
+    });
+    const jobId = coordinator.submitJob(syntheticJob({
+      rounds: 1, minClients: 3, targetClients: 3, roundTimeoutMs: 3000,
+      secureAggregation: { enabled: true, corruptFraction: 0 },
+      privacy: { unit: 'hospital', epsilon: 20, delta: 1e-5, clip: 1, minSurvivors: 3, accountant: 'rdp' },
+    }));
+    await until(() => coordinator.jobState(jobId)?.status === 'completed', 60_000, 'the job');
+    expect(crashed).toBe(true);
+    const rounds = readCoordinatorLedger(db).entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.kind === 'round' && e.jobId === jobId);
+    // Round 1 twice: the failed attempt (all three inputs had arrived) and the one that completed.
+    expect(rounds.map((e) => e.round)).toEqual([1, 1]);
+    expect(rounds.map((e) => (e.body as RoundBody).survivors)).toEqual([names, names]);
+    // Each hospital charged both attempts, and the ledger's cumulative figure counts both.
+    await until(() => coordinator.database.receipts().length === 6, 10_000, 'every hospital\'s receipts of both entries');
+    const r = verifyFiles({ db, hospitalLedger: states });
+    expect(r.failures).toEqual([]);
+    expect(r.notes.filter((n: string) => /charged locally but not in any released sum/.test(n))).toEqual([]);
+    const [first, second] = rounds.map((e) => (e.body as RoundBody).spends[0]!);
+    expect(second!.cumulativeEpsilon).toBeGreaterThan(first!.cumulativeEpsilon);
+  }, 90_000);
+});
