@@ -198,6 +198,8 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     });
     for (const c of clients) c.start();
     await done;
+    // The hospitals receipt the last entries (the final evaluation's) after the job ends: give them a moment.
+    if (states) await receiptsSettled(coordinator, jobId);
 
     const final = coordinator.database.rounds(jobId).at(-1);
     if (!final || final.kind !== 'evaluate') throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
@@ -224,6 +226,15 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     await coordinator.close();
     for (const st of Object.values(states ?? {})) st.close();
   }
+}
+
+/** Waits (up to 5 s) until every spend of the job's ledger entries has its hospital's receipt. */
+async function receiptsSettled(coordinator: Coordinator, jobId: string): Promise<void> {
+  const spends = () => coordinator.database.ledgerEntriesOfJob(jobId)
+    .map((e) => JSON.parse(e.canonical) as { kind: string; body: { spends?: unknown[] } })
+    .reduce((n, e) => n + (e.kind === 'round' ? e.body.spends?.length ?? 0 : 0), 0);
+  const receipts = () => coordinator.database.receipts().length;
+  for (const end = Date.now() + 5000; Date.now() < end && receipts() < spends();) await new Promise((r) => setTimeout(r, 20));
 }
 
 /**
