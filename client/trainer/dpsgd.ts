@@ -25,10 +25,10 @@
  *   amplification by sampling assumes the adversary cannot tell which
  *   records were used, which a seeded or predictable generator would reveal.
  * - The divisor is q·publicCount, never the realised batch size, which is a
- *   function of the secret sample. publicCount defaults to n, which is then
- *   treated as public (the daemon reports it as numExamples); under
- *   add/remove neighbours a strict reading wants a count fixed in advance or
- *   itself differentially private, which publicCount is for.
+ *   function of the secret sample. The daemon passes a public constant (the
+ *   job's local.batchSize / q: core/job/privacy.ts dpSgdParams), so no record
+ *   count enters an update; publicCount defaults to n only for callers that
+ *   treat n as public (tests, benchmarks).
  * - The clipped sum is the exact sum of per-example vectors of norm ≤ C. It
  *   is computed in float32 on the backend; the rounding of the per-example
  *   norms and of the batch sum (a few float32 ulps of the sum's coordinates)
@@ -135,7 +135,8 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
   // A batch sum is at most n·C per coordinate (×2 for float32 slack in the clipping): keep it inside privatizeSum's range.
   if (sigma > 0 && (2 * n * clip) / snapPlan(clip, total, sigma).gamma > MAX_SNAPPED) {
-    throw new CohortError('E_PRIVACY_PARAMS', `${n} records of clip ${clip} can exceed the snapping grid's range`);
+    // Only past about 10^10 records; the message names no count (it is sent to the coordinator).
+    throw new CohortError('E_PRIVACY_PARAMS', `the training split is too large for the snapping grid's range at clip ${clip}`);
   }
   const invExpected = 1 / (q * (dp.publicCount ?? n));
 
