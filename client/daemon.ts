@@ -20,7 +20,7 @@ import {
   DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire, noisyCountsToWire,
   tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
-import { assertDpParams, evaluateConfusion, loadTf, trainDpSgd, trainLocal, type Tf } from './trainer/index.ts';
+import { assertDpParams, assertWeights, evaluateConfusion, loadTf, trainDpSgd, trainLocal, type Tf } from './trainer/index.ts';
 import { dpSgdParams, jobMechanisms, jobSpend, releasesEvaluation, roundMechanism, updateWeight } from '../core/job/privacy.ts';
 import { noisyConfusion } from '../core/privacy/noisy-counts.ts';
 import type { BudgetStore } from './budget-store.ts';
@@ -572,11 +572,14 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (evaluates(spec, cfg.round)) await this.evaluateOnce(tf, spec, cfg);
     if (!cfg.train) return;
     const dp = dpSgdParams(spec);
-    if (dp) assertDpParams(dp, paramCount(spec.model)); // an invalid job must not cost budget before it fails
+    // An invalid job, or weights out of range, must not cost budget before they fail; and neither check reads a record.
+    if (dp) assertDpParams(dp, paramCount(spec.model));
+    if (spec.privacy) assertWeights(spec.model, cfg.weights);
     if (cfg.via !== this.ws) return;
     const out = await this.trainOnce(spec, cfg, async () => {
       const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
-      return dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, job);
+      // Hospital-level DP clips and noises the whole update later: no error may depend on the records before that.
+      return dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, spec.privacy ? { ...job, nonFinite: 'zero' } : job);
     });
     if (!out) return;
     this.trained.add(`${cfg.jobId}/${cfg.round}`);

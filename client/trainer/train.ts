@@ -22,6 +22,14 @@ export interface TrainInput {
   data: DatasetSplit;
   /** Seeds the batch order; the same seed gives a bit-identical delta on the same backend. */
   seed: number;
+  /**
+   * A non-finite coordinate of the delta: 'throw' E_UPDATE_NONFINITE (the
+   * default), or 'zero' it. A hospital-level DP job clips and noises the
+   * whole update afterwards (core/secagg/ddg-encode.ts), so any function of
+   * the records may come before: 'zero' keeps an error that depends on the
+   * records from leaving (issue 15).
+   */
+  nonFinite?: 'throw' | 'zero';
 }
 
 export interface TrainResult {
@@ -46,9 +54,10 @@ const YIELD_EVERY_MS = 50;
  * training diverged (learning rate too high), so no NaN leaves the client.
  *
  * That error depends on the records (issue 15: crafted weights can make one
- * record overflow), and is kept on purpose: plain training makes no
- * differential-privacy claim, and its update itself reveals far more about
- * the records than whether it is finite. DP-SGD (dpsgd.ts) has no such
+ * record overflow), and is kept on purpose for jobs without DP: plain
+ * training makes no differential-privacy claim, and its update itself
+ * reveals far more about the records than whether it is finite. A
+ * hospital-level DP job asks for `nonFinite: 'zero'` instead. DP-SGD (dpsgd.ts) has no such
  * failure: it checks weights before data, zeroes non-finite per-example
  * gradients and replaces, rather than throws on, a non-finite delta.
  */
@@ -112,15 +121,16 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
       }
     }
 
-    const loss = (await lossSum.data())[0]! / steps;
+    let loss = (await lossSum.data())[0]! / steps;
     const trained = getFlatWeights(model);
     const delta = new Float32Array(trained.length);
     for (let i = 0; i < delta.length; i++) delta[i] = trained[i]! - weights[i]!;
     for (let i = 0; i < delta.length; i++) {
-      if (!Number.isFinite(delta[i]!)) {
-        throw new CohortError('E_UPDATE_NONFINITE', `local training diverged (parameter ${i} is not finite); lower local.learningRate`);
-      }
+      if (Number.isFinite(delta[i]!)) continue;
+      if (input.nonFinite !== 'zero') throw new CohortError('E_UPDATE_NONFINITE', `local training diverged (parameter ${i} is not finite); lower local.learningRate`);
+      delta[i] = 0;
     }
+    if (!Number.isFinite(loss) && input.nonFinite === 'zero') loss = 0;
     return { delta, loss, steps, numExamples: n };
   } finally {
     lossSum?.dispose();

@@ -11,6 +11,7 @@ import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState, type HospitalState } from '../../client/hospital-state.ts';
 import { jobSpecToWire, tensorOf } from '../../proto/codec.ts';
 import type { JobSpec } from '../../core/job/spec.ts';
+import type { PreparedDataset } from '../../core/data/types.ts';
 import type { RosterChain } from '../../core/roster/index.ts';
 import { sessionParams } from '../../core/round/session-params.ts';
 import { syntheticDataset } from '../../simulations/synthetic.ts';
@@ -37,8 +38,8 @@ export interface HospitalUnderTest {
   frames(round?: number): string[];
   /** The secure-aggregation session an honest coordinator would offer for (round, attempt), `lie` overriding fields. */
   secagg(round: number, attempt: number, lie?: Record<string, unknown>): Record<string, unknown>;
-  /** Sends a training round (with `secagg`, a secure-aggregation one). */
-  round(round: number, secagg?: Record<string, unknown>): void;
+  /** Sends a training round (with `secagg`, a secure-aggregation one), from `weights` (default: zeros of a 3-feature logistic model). */
+  round(round: number, secagg?: Record<string, unknown>, weights?: Float32Array): void;
   /** Offers the job again, as on a Hello. */
   reoffer(): void;
 }
@@ -49,6 +50,8 @@ export interface HospitalOptions {
   jobId?: string;
   /** An existing state folder (a restart); default a fresh one. */
   dir?: string;
+  /** The hospital's records; default syntheticDataset(5). */
+  dataset?: PreparedDataset;
 }
 
 export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Promise<HospitalUnderTest> {
@@ -63,7 +66,7 @@ export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Prom
   if (state.budget.budget('synthetic-v1') === null) state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
   const adopted: RosterChain[] = [];
   const daemon = new ClientDaemon({
-    coordinatorUrl: fake.url, name: 'h', dataset: syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
+    coordinatorUrl: fake.url, name: 'h', dataset: o.dataset ?? syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
     onRoster: (c) => adopted.push(c), budget: state.budget, ledger: state.ledger, outputs: state.outputs,
   });
   o.cleanups.push(() => daemon.stop());
@@ -80,8 +83,8 @@ export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Prom
       const p = sessionParams(spec, { jobId, round, attempt, participants: NETWORK, rosterHash: net.head.hashBytes, totalExamples: NETWORK.length * EXAMPLES });
       return { bits: p.bits, threshold: p.threshold, degree: p.degree, clip: p.clip, participants: [...p.participants], totalExamples: p.totalExamples, attempt, rosterHash: p.rosterHash, ...lie };
     },
-    round: (round, secagg) => fake.send({
-      jobId, round, roundConfig: { weights: tensorOf(new Float32Array(4)), train: true, deadlineUnixMs: Date.now() + 60_000, seed: 1, ...(secagg ? { secagg } : {}) },
+    round: (round, secagg, weights) => fake.send({
+      jobId, round, roundConfig: { weights: tensorOf(weights ?? new Float32Array(4)), train: true, deadlineUnixMs: Date.now() + 60_000, seed: 1, ...(secagg ? { secagg } : {}) },
     }),
     reoffer: () => fake.send(offer),
   };
