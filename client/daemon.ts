@@ -179,6 +179,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.log = (opts.log ?? silentLogger).child({ component: 'client', hospital: this.name });
     checkTransport(opts.coordinatorUrl, opts, this.log);
     if (opts.roster) this.roster = this.ownRoster(opts.roster);
+    // δ is the chance a guarantee fails outright; at 1/records or more one whole record may leak. Checked here, locally.
+    const budgetDelta = opts.budget?.budget(opts.dataset.schemaId)?.delta;
+    if (budgetDelta !== undefined && !(budgetDelta < 1 / opts.dataset.train.n)) {
+      throw new CohortError('E_CONFIG_INVALID', `the budget's delta ${budgetDelta} is not below 1/records (${opts.dataset.train.n} training records): lower --budget-delta`);
+    }
   }
 
   /**
@@ -504,8 +509,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   /**
    * Checks an offered job against this hospital's privacy rules: a record-level
-   * job's δ must be below 1/records (else one record could be released outright),
-   * its claimed ε must match its parameters, and its whole cost must fit the
+   * job's δ must be at most the budget's δ (itself below 1/records, checked
+   * locally at start: a decline that depended on the record count would
+   * reveal it), its claimed ε must match its parameters, and its whole cost must fit the
    * budget, which then reserves it. A DP job is declined without a budget
    * (E_BUDGET_REQUIRED): its releases would be recorded nowhere.
    */
@@ -517,8 +523,6 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       this.log.warn({ job: jobId }, 'joining a job WITHOUT differential privacy (no budget configured)');
       return;
     }
-    const n = this.opts.dataset.train.n;
-    if (p.unit === 'record' && !(p.delta < 1 / n)) throw new CohortError('E_PRIVACY_PARAMS', `privacy.delta ${p.delta} is not below 1/records (${n} training records)`);
     // The coordinator resolved σ; recompute the job's ε here rather than trust it (memoised by the
     // accountant: the offer comes again on every reconnect, and a long job's accounting takes a second).
     const claimed = jobSpend(spec);
@@ -527,6 +531,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
     // Without a budget store nothing released is recorded, and a retried round would train again with fresh noise.
     if (!budget) throw new CohortError('E_BUDGET_REQUIRED', 'the job is differentially private and this hospital has no privacy budget to charge it to (client start --state and --budget-epsilon)');
+    // Against the budget's δ, a public setting (checked below 1/records when the daemon starts): never against the record count itself.
+    const budgetDelta = budget.budget(this.opts.dataset.schemaId)?.delta;
+    if (budgetDelta !== undefined && p.delta > budgetDelta) throw new CohortError('E_PRIVACY_PARAMS', `privacy.delta ${p.delta} is above this hospital's budget delta ${budgetDelta}`);
     const decision = budget.admitJob(this.opts.dataset.schemaId, jobId, jobMechanisms(spec));
     if (!decision.allowed) throw new CohortError('E_BUDGET_EXCEEDED', decision.reason);
     this.log.info({ job: jobId, projectedEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'job admitted against the privacy budget');

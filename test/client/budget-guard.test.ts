@@ -73,16 +73,24 @@ describe('budget guard in the client daemon', () => {
     expect(tooSmall.stores[0]!.spends('synthetic-v1')).toHaveLength(0);
   });
 
-  it('declines a record-level job whose delta is not below 1/records, with or without a budget', async () => {
-    // 120 training records: delta must be below 1/120.
-    for (const budget of [null, 50]) {
-      const { clients } = await setup([budget], syntheticJob({ rounds: 2, minClients: 1, privacy: { ...DP, delta: 0.01, epsilon: 20 } }));
-      const d = declined(clients[0]!);
-      clients[0]!.start();
-      const why = await d;
-      expect(why.code).toBe('E_PRIVACY_PARAMS');
-      expect(why.reason).toMatch(/not below 1\/records \(120 training records\)/);
-    }
+  it('declines a job whose delta is above the budget\'s, saying nothing of the record count (red-team review, issue 15)', async () => {
+    const { clients } = await setup([50], syntheticJob({ rounds: 2, minClients: 1, privacy: { ...DP, delta: 0.01, epsilon: 20 } }));
+    const d = declined(clients[0]!);
+    clients[0]!.start();
+    const why = await d;
+    expect(why.code).toBe('E_PRIVACY_PARAMS');
+    expect(why.reason).toBe('privacy.delta 0.01 is above this hospital\'s budget delta 0.00001');
+    expect(why.reason).not.toMatch(/120/);
+  });
+
+  it('refuses to start with a budget delta not below 1/records: a local configuration error, never a decline', () => {
+    const s = new BudgetStore(join(dir(), 'h.db'));
+    cleanups.push(() => s.close());
+    s.setBudget('synthetic-v1', { epsilon: 5, delta: 0.01, accountant: 'rdp' }); // 120 training records
+    const start = () => new ClientDaemon({ coordinatorUrl: 'ws://127.0.0.1:1', name: 'h0', dataset: syntheticDataset(200), identity: net.identity('h0'), budget: s });
+    expect(start).toThrow(/not below 1\/records/);
+    s.setBudget('synthetic-v1', { epsilon: 5, delta: 1e-3, accountant: 'rdp' });
+    expect(start).not.toThrow();
   });
 
   it('declines a job its local policy forbids, naming the rule, before pricing it', async () => {
