@@ -194,8 +194,11 @@ export class BudgetStore {
       if (!(after.epsilon <= budget.epsilon)) {
         return { allowed: false, projected: after, reason: `this round would bring the spent epsilon to ${after.epsilon.toFixed(4)} (${after.bound}, delta ${budget.delta}), over this hospital's budget of ${budget.epsilon}` };
       }
-      // Past the reservation (a retried round) it must also leave room for what other jobs reserved.
-      if (this.trainedRounds(dataset, jobId) >= res.rounds) {
+      // Past the reservation (a retried round) it must also leave room for what other jobs reserved. Slots are per
+      // mechanism: a retried training round may not use up the slot reserved for the job's evaluation.
+      const reserved = reservedMechanisms(res).filter((m) => JSON.stringify(m) === wanted).length;
+      const used = this.spends(dataset).filter((s) => s.jobId === jobId && JSON.stringify(s.mechanism) === wanted).length;
+      if (used >= reserved) {
         const decision = admit(budget, this.committed(dataset), [mechanism]);
         if (!decision.allowed) return decision;
       }

@@ -31,12 +31,12 @@ export interface NoisyCounts extends Confusion {
   sigma: number;
 }
 
-/** Denominator of the rational σ²: 2^20, so σ² is within 2^−20 above the double asked for. */
-const SIGMA2_DEN = 1n << 20n;
+/** Denominator of the rational σ: 2^20, so σ is within 2^−20 above the double asked for (and σ² never below its square). */
+const SIGMA_DEN = 1n << 20n;
 /** Most a noisy cell may be on the wire (sint32) and from a peer: counts up to 10^9 plus noise. */
 export const MAX_NOISY_CELL = 2 ** 31 - 1;
 
-/** Counts of predictions (prob ≥ threshold is positive) against 0/1 labels. Non-finite probabilities count as negative. */
+/** Counts of predictions (prob ≥ threshold is positive) against 0/1 labels. A NaN probability compares false, so counts as negative (client/trainer/evaluate.ts replaces non-finite ones with 0.5 before). */
 export function confusion(probs: ArrayLike<number>, labels: ArrayLike<number>, threshold = 0.5): Confusion {
   const c: Confusion = { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 };
   for (let i = 0; i < probs.length; i++) {
@@ -50,7 +50,9 @@ export function confusion(probs: ArrayLike<number>, labels: ArrayLike<number>, t
 /** The matrix with independent N_Z(0, σ²) noise added to each cell. Throws E_PRIVACY_PARAMS unless σ ≥ 1 is finite. */
 export function noisyConfusion(c: Confusion, sigma: number): NoisyCounts {
   if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 1) throw new CohortError('E_PRIVACY_PARAMS', `"sigma" expected a finite number >= 1, got ${String(sigma)}`);
-  const sigma2 = rationalFromNumber(sigma * sigma, SIGMA2_DEN);
+  // σ rounded up to a rational, then squared exactly: σ·σ in doubles could round below σ².
+  const s = rationalFromNumber(sigma, SIGMA_DEN);
+  const sigma2 = { num: s.num * s.num, den: s.den * s.den };
   const clamp = (v: number) => Math.max(-MAX_NOISY_CELL, Math.min(MAX_NOISY_CELL, v));
   return {
     truePositive: clamp(c.truePositive + discreteGaussian(sigma2)),

@@ -68,6 +68,22 @@ describe('BudgetStore', () => {
     s.close();
   });
 
+  it('a retried training round cannot use up the slot its job reserved for the evaluation: it is priced against other jobs (red-team review)', () => {
+    const evaluation: Mechanism = { kind: 'sampled-gaussian', q: 1, sigma: 20, steps: 1 };
+    const job = [round, round, evaluation];
+    const s = new BudgetStore(path);
+    s.setBudget(D, { epsilon: accountSpend([...job, ...job], 1e-5, 'rdp').epsilon * 1.0001, delta: 1e-5, accountant: 'rdp' });
+    expect(s.admitJob(D, 'job-a', job).allowed).toBe(true);
+    expect(s.admitJob(D, 'job-b', job).allowed).toBe(true);
+    expect(s.spendRound(D, 'job-a', 1, round).allowed).toBe(true);
+    expect(s.spendRound(D, 'job-a', 2, round).allowed).toBe(true);
+    // A third training charge of job-a is past its two training slots, whatever its evaluation slot holds: it would eat job-b's.
+    expect(s.spendRound(D, 'job-a', 2, round).allowed).toBe(false);
+    for (const [r, m] of [[1, round], [2, round], [3, evaluation]] as const) expect(s.spendRound(D, 'job-b', r, m).allowed).toBe(true);
+    expect(s.spendRound(D, 'job-a', 3, evaluation).allowed).toBe(true);
+    s.close();
+  });
+
   it('refuses a round once the budget was lowered below what it would spend', () => {
     const s = new BudgetStore(path);
     s.setBudget(D, { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
