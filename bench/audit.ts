@@ -108,7 +108,7 @@ export function claimedEpsilon(s: CanaryAuditSetting): number {
 }
 
 /** log(1 − q + q·e^z) without overflow or cancellation: one step's log-likelihood ratio for the sampled Gaussian. */
-function logMix(q: number, z: number): number {
+export function logMix(q: number, z: number): number {
   if (q === 1) return z;
   return z > 0 ? z + Math.log(q + (1 - q) * Math.exp(-z)) : Math.log1p(q * Math.expm1(z));
 }

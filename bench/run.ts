@@ -19,7 +19,8 @@
  * SOAK_ROUNDS): `npm run bench synthetic-ehr`, `intake`, `soak`. `audit`
  * (about 20 s: the one-run canary audit of DP-SGD's noising step, 10 seeds
  * of each mechanism; AUDIT_SEEDS sets them) is left out too: `npm run bench
- * audit`.
+ * audit`, and so is `audit-dpsgd` (the same audit through trainDpSgd end to
+ * end, about 10 s a seed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -35,6 +36,7 @@ import { benchSyntheticEhr, formatSyntheticEhr } from './synthetic-ehr.ts';
 import { benchIntake, formatIntake } from './intake.ts';
 import { benchSoak, formatSoak, soakOptionsFromEnv } from './soak.ts';
 import { auditSeedsFromEnv, benchAudit, formatAudit } from './audit.ts';
+import { benchDpSgdAudit, formatDpSgdAudit } from './audit-dpsgd.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -209,8 +211,13 @@ BENCHES.audit = async () => {
   return { json: r, lines: formatAudit(r) };
 };
 
+BENCHES['audit-dpsgd'] = async () => {
+  const r = await benchDpSgdAudit(auditSeedsFromEnv(process.env));
+  return { json: r, lines: formatDpSgdAudit(r) };
+};
+
 const wanted = process.argv.slice(2);
-const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak', 'audit']);
+const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak', 'audit', 'audit-dpsgd']);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
