@@ -162,7 +162,7 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   // (b) Verification without recomputation, beside raw Ed25519 verification of as many signatures. All rows
   // up to the last record-level round priced by PLD: the checkpoint there is where (e) starts, as an
   // auditor's last audit would have left it (the few dozen rows after it are (e)'s).
-  const isRecordPld = (e: LedgerEntry) => e.kind === 'round' && (e.body as RoundBody).accountant === 'pld' && (e.body as RoundBody).spends[0]?.mechanism.kind === 'sampled-gaussian';
+  const isRecordPld = (e: LedgerEntry) => e.kind === 'round' && (e.body as RoundBody).accountant === 'pld' && ['sampled-gaussian', 'discrete-gaussian'].includes((e.body as RoundBody).spends[0]?.mechanism.kind ?? '');
   let tailFrom = parsed.length - 1;
   while (tailFrom > 0 && !isRecordPld(parsed[tailFrom]!)) tailFrom--;
   const before = entries.slice(0, tailFrom);

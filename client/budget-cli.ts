@@ -73,6 +73,7 @@ function describeAll(ms: readonly Mechanism[]): string {
 }
 
 function describe(m: Mechanism): string {
+  if (m.kind === 'discrete-gaussian') return `evaluation counts, discrete Gaussian sigma ${m.sigma}${m.steps === 1 ? '' : `, ${m.steps} releases`}`;
   if (m.kind === 'sampled-gaussian') return m.q === 1 && m.steps === 1 ? `Gaussian counts, sigma ${m.sigma}` : `DP-SGD q ${m.q}, sigma ${m.sigma}, ${m.steps} steps`;
   return `distributed discrete Gaussian, sigma ${m.sigma}, ${m.clients} clients`;
 }

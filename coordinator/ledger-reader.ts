@@ -144,7 +144,12 @@ export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; 
 
 function spendColumns(s: HospitalSpend) {
   const m = s.mechanism;
-  const mechanism = m.kind === 'sampled-gaussian' ? `sampled-gaussian q=${m.q} sigma=${m.sigma} steps=${m.steps}` : `distributed-discrete-gaussian n=${m.clients} sigma=${m.sigma} l2=${m.l2Sensitivity} dim=${m.dim}`;
+  const mechanism =
+    m.kind === 'sampled-gaussian'
+      ? `sampled-gaussian q=${m.q} sigma=${m.sigma} steps=${m.steps}`
+      : m.kind === 'discrete-gaussian'
+        ? `discrete-gaussian sigma=${m.sigma} steps=${m.steps}`
+        : `distributed-discrete-gaussian n=${m.clients} sigma=${m.sigma} l2=${m.l2Sensitivity} dim=${m.dim}`;
   return { hospital: s.hospital, mechanism, epsilon: s.epsilon, cumulativeEpsilon: s.cumulativeEpsilon, bound: s.bound };
 }
 

@@ -126,7 +126,9 @@ export class CoordinatorLedger {
         unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip,
         ...(mechanism.kind === 'sampled-gaussian'
           ? { noiseMultiplier: mechanism.sigma, samplingRate: mechanism.q, stepsPerRound: mechanism.steps }
-          : { noiseMultiplier: p.noiseMultiplier ?? null, samplingRate: null, stepsPerRound: null }),
+          : mechanism.kind === 'discrete-gaussian'
+            ? { noiseMultiplier: mechanism.sigma, samplingRate: 1, stepsPerRound: mechanism.steps }
+            : { noiseMultiplier: p.noiseMultiplier ?? null, samplingRate: null, stepsPerRound: null }),
         spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
         ...base,
       };

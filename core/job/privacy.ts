@@ -20,8 +20,11 @@
  *
  * Evaluation: in a record-level job each hospital releases its evaluation of
  * the final model (round rounds + 1) as four noisy counts
- * (core/privacy/noisy-counts.ts), the Gaussian mechanism at noise multiplier
- * privacy.evaluationNoise, and that round is charged like a training round.
+ * (core/privacy/noisy-counts.ts), each with exact discrete Gaussian noise
+ * N_Z(0, σ²) at σ = privacy.evaluationNoise; one record moves one count by
+ * 1, so that round is charged as one release of the discrete Gaussian
+ * mechanism at sensitivity 1 (kind 'discrete-gaussian', priced by its own
+ * PLD: its δ(ε) exceeds the continuous Gaussian's, most at small σ).
  * The accounting composes it with training over every record (it touches
  * the test split only, so parallel composition would allow less: not
  * claimed). A hospital-level job releases no evaluation: four counts of one
@@ -77,14 +80,15 @@ export function updateWeight(spec: JobSpec, records: number): number {
 /**
  * What one hospital spends in round `round` of a job (resolved spec): a
  * training round's DP-SGD or distributed noise, or, in the final round
- * (rounds + 1) of a record-level job, the release of its evaluation counts.
+ * (rounds + 1) of a record-level job, the release of its evaluation counts
+ * (one discrete Gaussian release at σ = privacy.evaluationNoise).
  * Throws E_JOB_SPEC for a round that releases nothing under the job's DP.
  */
 export function roundMechanism(spec: JobSpec, round = 1): Mechanism {
   const p = requirePrivacy(spec);
   if (round > spec.rounds) {
     if (!releasesEvaluation(spec)) throw new CohortError('E_JOB_SPEC', `round ${round} of a ${p.unit}-level job releases nothing under DP`);
-    return { kind: 'sampled-gaussian', q: 1, sigma: p.evaluationNoise, steps: 1 };
+    return { kind: 'discrete-gaussian', sigma: p.evaluationNoise, steps: 1 };
   }
   const sigma = requireSigma(p);
   if (p.unit === 'record') return { kind: 'sampled-gaussian', q: p.samplingRate!, sigma, steps: stepsPerRound(spec, p) };

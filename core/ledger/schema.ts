@@ -26,6 +26,12 @@ const sampledGaussian = z.strictObject({
   steps: count,
 });
 
+const discreteGaussian = z.strictObject({
+  kind: z.literal('discrete-gaussian'),
+  sigma: z.number().finite().min(1),
+  steps: count,
+});
+
 const distributedDiscreteGaussian = z.strictObject({
   kind: z.literal('distributed-discrete-gaussian'),
   clients: z.number().int().min(1),
@@ -36,7 +42,7 @@ const distributedDiscreteGaussian = z.strictObject({
   rounds: count,
 });
 
-export const mechanismSchema = z.discriminatedUnion('kind', [sampledGaussian, distributedDiscreteGaussian]);
+export const mechanismSchema = z.discriminatedUnion('kind', [sampledGaussian, discreteGaussian, distributedDiscreteGaussian]);
 
 const hospitalSpend = z.strictObject({
   hospital: name,
@@ -103,7 +109,8 @@ function describe(err: z.ZodError, prefix: string): string {
  * A round's spends are one per survivor, in survivor order, all of the one
  * mechanism its unit applies (the coordinator builds them with roundSpends),
  * and a record-level mechanism restates its settings beside it (DP-SGD's, or
- * the noise of a final evaluation's counts: samplingRate 1, one step).
+ * the discrete Gaussian noise of a final evaluation's counts: samplingRate 1,
+ * noiseMultiplier σ, stepsPerRound its steps).
  */
 function roundProblem(entry: LedgerEntry & { body: RoundBody }): string | null {
   const b = entry.body;
@@ -118,13 +125,17 @@ function roundProblem(entry: LedgerEntry & { body: RoundBody }): string | null {
   if (b.spends.length !== b.survivors.length || b.spends.some((s, i) => s.hospital !== b.survivors[i])) return 'body.spends: not one spend per survivor, in survivor order';
   const first = b.spends[0];
   if (!first) return null;
-  const kind = b.unit === 'record' ? 'sampled-gaussian' : 'distributed-discrete-gaussian';
-  if (first.mechanism.kind !== kind) return `body.spends: a ${b.unit}-level round applies ${kind}, not ${first.mechanism.kind}`;
+  const kinds = b.unit === 'record' ? ['sampled-gaussian', 'discrete-gaussian'] : ['distributed-discrete-gaussian'];
+  if (!kinds.includes(first.mechanism.kind)) return `body.spends: a ${b.unit}-level round applies ${kinds.join(' or ')}, not ${first.mechanism.kind}`;
   const m = canonicalJson(first.mechanism);
   if (b.spends.some((s) => canonicalJson(s.mechanism) !== m)) return 'body.spends: survivors charged different mechanisms in one round';
   if (first.mechanism.kind === 'sampled-gaussian') {
     const { q, sigma, steps } = first.mechanism;
     if (q !== b.samplingRate || sigma !== b.noiseMultiplier || steps !== b.stepsPerRound) return 'body.spends: mechanism differs from the samplingRate, noiseMultiplier and stepsPerRound stated beside it';
+  }
+  if (first.mechanism.kind === 'discrete-gaussian') {
+    const { sigma, steps } = first.mechanism;
+    if (b.samplingRate !== 1 || sigma !== b.noiseMultiplier || steps !== b.stepsPerRound) return 'body.spends: mechanism differs from the samplingRate, noiseMultiplier and stepsPerRound stated beside it';
   }
   return null;
 }

@@ -3,7 +3,8 @@
  * - RDP of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar, Zhang
  *   2019) and its conversion to (ε, δ) (Canonne, Kamath, Steinke 2020);
  * - its privacy loss distribution (PLD; discretised, pessimistic, composed by
- *   FFT, as Google's dp_accounting), the tighter bound;
+ *   FFT, as Google's dp_accounting), the tighter bound, and the discrete
+ *   Gaussian mechanism's (a hospital's noisy evaluation counts);
  * - noise calibration for a budget;
  * - noise from the CSPRNG: the exact discrete Gaussian (Canonne, Kamath,
  *   Steinke 2020) for integers in the secure sum, and for DP-SGD's clipped
@@ -28,7 +29,8 @@ export {
   type SnapPlan,
 } from './snapped-noise.ts';
 export { discreteGaussian, discreteGaussianVector, rationalFromNumber, MAX_SIGMA2, MAX_SIGMA2_INT32, type Rational } from './discrete-gaussian.ts';
-export { pldEpsilon, pldDelta, sampledGaussianPld, pldDeltaFor, pldEpsilonFor, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, type PldRun, type SampledGaussianPld } from './pld.ts';
+export { pldEpsilon, pldDelta, sampledGaussianPld, composeSymmetricPmf, pldDeltaFor, pldEpsilonFor, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, type PldRun, type SampledGaussianPld } from './pld.ts';
+export { discreteGaussianPmf, MIN_DISCRETE_GAUSSIAN_SIGMA, MAX_DISCRETE_GAUSSIAN_SIGMA } from './discrete-gaussian-pld.ts';
 export type { PldPmf } from './pld-pmf.ts';
 export {
   ddgRdp,

@@ -152,6 +152,20 @@ export function composeSampledGaussianPlds(runs: readonly PldRun[]): SampledGaus
   return acc;
 }
 
+/**
+ * `pld` followed by `times` runs of a mechanism whose PLD `pmf` is the same
+ * in both directions (the discrete Gaussian, discrete-gaussian-pld.ts): `pmf`
+ * composed with itself, then convolved with each direction. `pmf` must be on
+ * `pld`'s grid. Throws E_PRIVACY_PARAMS for a grid over `maxBins`.
+ */
+export function composeSymmetricPmf(pld: SampledGaussianPld, pmf: PldPmf, times: number, maxBins: number = DEFAULT_MAX_BINS): SampledGaussianPld {
+  checkSteps(times);
+  if (times === 0) return pld;
+  const next = selfCompose(pmf, times, { tailMass: TAIL_MASS_TRUNCATION, maxBins });
+  const remove = compose(pld.remove, next, maxBins);
+  return { remove, add: pld.add === pld.remove ? remove : compose(pld.add, next, maxBins) };
+}
+
 /** δ at ε of a composed PLD: the larger of the two directions. Throws E_PRIVACY_PARAMS unless ε is finite and ≥ 0. */
 export function pldDeltaFor(pld: SampledGaussianPld, epsilon: number): number {
   checkEpsilon(epsilon);

@@ -18,7 +18,7 @@ let evaluations = 0;
 const isNumber = (x: unknown): x is number => typeof x === 'number';
 
 /**
- * A key of one mechanism. For the two known shapes it lists the fields in a
+ * A key of one mechanism. For the known shapes it lists the fields in a
  * fixed order, each number as its ECMAScript text (what RFC 8785 writes):
  * equal keys mean equal mechanisms, at a tenth of the cost of canonical JSON,
  * which matters because a cumulative key lists every earlier round. Anything
@@ -26,6 +26,7 @@ const isNumber = (x: unknown): x is number => typeof x === 'number';
  */
 function mechanismKey(m: Mechanism): string {
   if (m.kind === 'sampled-gaussian' && isNumber(m.q) && isNumber(m.sigma) && isNumber(m.steps) && Object.keys(m).length === 4) return `g${m.q},${m.sigma},${m.steps}`;
+  if (m.kind === 'discrete-gaussian' && isNumber(m.sigma) && isNumber(m.steps) && Object.keys(m).length === 3) return `z${m.sigma},${m.steps}`;
   if (m.kind === 'distributed-discrete-gaussian' && isNumber(m.clients) && isNumber(m.sigma) && isNumber(m.l2Sensitivity) && isNumber(m.dim) && isNumber(m.rounds)) {
     if (m.l1Sensitivity === undefined && Object.keys(m).length === 6) return `d${m.clients},${m.sigma},${m.l2Sensitivity},,${m.dim},${m.rounds}`;
     if (isNumber(m.l1Sensitivity) && Object.keys(m).length === 7) return `d${m.clients},${m.sigma},${m.l2Sensitivity},${m.l1Sensitivity},${m.dim},${m.rounds}`;

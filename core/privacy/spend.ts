@@ -10,8 +10,9 @@
  */
 import { CohortError } from '../errors.ts';
 import { epsilonForDelta } from './conversion.ts';
-import { composeSampledGaussianPlds, pldEpsilonFor, type PldRun } from './pld.ts';
-import { DEFAULT_ORDERS, rdpSampledGaussian } from './rdp.ts';
+import { composeSampledGaussianPlds, composeSymmetricPmf, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, pldEpsilonFor, type PldRun } from './pld.ts';
+import { checkDiscreteGaussianSigma, discreteGaussianPmf } from './discrete-gaussian-pld.ts';
+import { checkSteps, DEFAULT_ORDERS, rdpSampledGaussian } from './rdp.ts';
 import { ddgRdp, type DdgMechanism } from './distributed-dg.ts';
 
 export type AccountantName = 'pld' | 'rdp';
@@ -34,7 +35,21 @@ export interface DistributedDiscreteGaussianMechanism extends DdgMechanism {
   rounds: number;
 }
 
-export type Mechanism = SampledGaussianMechanism | DistributedDiscreteGaussianMechanism;
+/**
+ * `steps` releases of an integer of sensitivity 1 plus discrete Gaussian
+ * noise N_Z(0, σ²), no sampling (a hospital's evaluation counts,
+ * core/privacy/noisy-counts.ts). RDP α/(2σ²) a step, the continuous
+ * Gaussian's (an upper bound: Canonne, Kamath, Steinke 2020); PLD its own,
+ * exact up to the grid (discrete-gaussian-pld.ts), since its δ(ε) exceeds the
+ * continuous Gaussian's. σ is finite, ≥ 1.
+ */
+export interface DiscreteGaussianMechanism {
+  kind: 'discrete-gaussian';
+  sigma: number;
+  steps: number;
+}
+
+export type Mechanism = SampledGaussianMechanism | DistributedDiscreteGaussianMechanism | DiscreteGaussianMechanism;
 
 export interface SpendReport {
   /** δ every figure is stated at. */
@@ -78,6 +93,27 @@ function mergeDdg(mechanisms: readonly Mechanism[]): DistributedDiscreteGaussian
   return [...byParams.values()];
 }
 
+/** Discrete-Gaussian entries with the same σ are one, with the steps summed. */
+function mergeDiscrete(mechanisms: readonly Mechanism[]): DiscreteGaussianMechanism[] {
+  const bySigma = new Map<number, DiscreteGaussianMechanism>();
+  for (const m of mechanisms) {
+    if (m.kind !== 'discrete-gaussian' || m.steps === 0) continue;
+    const seen = bySigma.get(m.sigma);
+    if (seen) seen.steps += m.steps;
+    else bySigma.set(m.sigma, { kind: m.kind, sigma: m.sigma, steps: m.steps });
+  }
+  return [...bySigma.values()];
+}
+
+function checkMechanism(m: Mechanism): void {
+  if (m.kind === 'discrete-gaussian') {
+    checkDiscreteGaussianSigma(m.sigma);
+    checkSteps(m.steps);
+  } else if (m.kind !== 'sampled-gaussian' && m.kind !== 'distributed-discrete-gaussian') {
+    throw new CohortError('E_PRIVACY_PARAMS', `unknown mechanism kind ${String((m as { kind: unknown }).kind)}`);
+  }
+}
+
 /**
  * ε at δ of running every mechanism in turn: under `pld`, min(PLD ε, RDP ε)
  * (PLD on a tie), under `rdp`, RDP ε; `bound` names the one charged. Throws
@@ -85,19 +121,19 @@ function mergeDdg(mechanisms: readonly Mechanism[]): DistributedDiscreteGaussian
  */
 export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
   if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
+  for (const m of mechanisms) checkMechanism(m);
   const runs = mergeRuns(mechanisms);
   const ddg = mergeDdg(mechanisms);
-  for (const m of mechanisms) {
-    if (m.kind !== 'sampled-gaussian' && m.kind !== 'distributed-discrete-gaussian') throw new CohortError('E_PRIVACY_PARAMS', `unknown mechanism kind ${String((m as { kind: unknown }).kind)}`);
-  }
-  if (runs.length === 0 && ddg.length === 0) return noSpend(delta, accountant);
+  const discrete = mergeDiscrete(mechanisms);
+  if (runs.length === 0 && ddg.length === 0 && discrete.length === 0) return noSpend(delta, accountant);
   const orders = DEFAULT_ORDERS;
   const rdp = new Array<number>(orders.length).fill(0);
   for (const r of runs) rdpSampledGaussian(r.q, r.sigma, orders).forEach((v, i) => (rdp[i]! += v * r.steps));
   for (const m of ddg) ddgRdp(m, orders).forEach((v, i) => (rdp[i]! += v * m.rounds));
+  for (const m of discrete) rdpSampledGaussian(1, m.sigma, orders).forEach((v, i) => (rdp[i]! += v * m.steps));
   const byRdp = epsilonForDelta(rdp, orders, delta);
   const pldRuns: PldRun[] = runs.map((r) => ({ q: r.q, sigma: r.sigma, steps: r.steps }));
-  const pld = ddg.length > 0 ? null : pldOrNull(pldRuns, delta);
+  const pld = ddg.length > 0 ? null : pldOrNull(pldRuns, discrete, delta);
   // PLD is the tight one up to its pessimism (grid, truncated tails), RDP up to its conversion's slack; where
   // the PLD's pessimism is the larger (a δ near its truncated tail mass, e.g. below 1e-15 after many steps,
   // where it says ∞) or its grid would be too large, RDP is the smaller valid bound and is charged.
@@ -106,10 +142,12 @@ export function accountSpend(mechanisms: readonly Mechanism[], delta: number, ac
   return { delta, epsilon, bound, rdp: { epsilon: byRdp.epsilon, order: byRdp.order }, pld };
 }
 
-/** ε by PLD, or null when its grid would exceed the limit (very long runs at small σ). */
-function pldOrNull(runs: PldRun[], delta: number): number | null {
+/** ε by PLD of the sampled-Gaussian runs then the discrete Gaussians, or null when its grid would exceed the limit (very long runs at small σ). */
+function pldOrNull(runs: PldRun[], discrete: readonly DiscreteGaussianMechanism[], delta: number): number | null {
   try {
-    return pldEpsilonFor(composeSampledGaussianPlds(runs), delta);
+    let pld = composeSampledGaussianPlds(runs);
+    for (const m of discrete) pld = composeSymmetricPmf(pld, discreteGaussianPmf(m.sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS), m.steps, DEFAULT_MAX_BINS);
+    return pldEpsilonFor(pld, delta);
   } catch (err) {
     if (err instanceof CohortError && err.code === 'E_PRIVACY_PARAMS' && /grid points/.test(err.message)) return null;
     throw err;

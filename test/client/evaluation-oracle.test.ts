@@ -127,7 +127,7 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
       // Charged once, before the counts left, as the final round's mechanism.
       const spends = h.state.budget.spends('synthetic-v1');
       expect(spends.map((s) => [s.round, s.mechanism])).toEqual([[FINAL, roundMechanism(spec, FINAL)]]);
-      expect(roundMechanism(spec, FINAL)).toEqual({ kind: 'sampled-gaussian', q: 1, sigma: spec.privacy!.evaluationNoise, steps: 1 });
+      expect(roundMechanism(spec, FINAL)).toEqual({ kind: 'discrete-gaussian', sigma: spec.privacy!.evaluationNoise, steps: 1 });
     });
 
     it('the counts are noisy: over fresh releases, a cell varies with about the declared σ', async () => {

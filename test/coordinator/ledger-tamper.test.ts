@@ -53,7 +53,7 @@ describe('ledger verify on a 20-round simulated job', () => {
     const rounds = data.entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.kind === 'round');
     // 20 training rounds and the final evaluation's release (round 21).
     expect(rounds).toHaveLength(21);
-    expect((rounds.at(-1)!.body as RoundBody).spends[0]!.mechanism).toMatchObject({ kind: 'sampled-gaussian', q: 1, steps: 1 });
+    expect((rounds.at(-1)!.body as RoundBody).spends[0]!.mechanism).toMatchObject({ kind: 'discrete-gaussian', steps: 1 });
     for (const e of rounds) expect((e.body as RoundBody).spends.length).toBeGreaterThanOrEqual(3);
     // Receipts: every survivor of every round signed for its spend.
     expect(data.receipts.length).toBe(rounds.reduce((n, e) => n + (e.body as RoundBody).spends.length, 0));

@@ -28,7 +28,7 @@ describe('job privacy: steps, mechanism, spend', () => {
     expect(roundMechanism(s)).toEqual({ kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 });
     expect(roundMechanism(s, 20)).toEqual(roundMechanism(s));
     // Round rounds + 1: four noisy counts, one record moves one by 1 (core/privacy/noisy-counts.ts).
-    expect(roundMechanism(s, 21)).toEqual({ kind: 'sampled-gaussian', q: 1, sigma: DEFAULT_EVALUATION_NOISE, steps: 1 });
+    expect(roundMechanism(s, 21)).toEqual({ kind: 'discrete-gaussian', sigma: DEFAULT_EVALUATION_NOISE, steps: 1 });
     expect(jobMechanisms(s)).toEqual([...Array.from({ length: 20 }, () => roundMechanism(s)), roundMechanism(s, 21)]);
     expect(jobSpend(s, 5).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 100, delta: 1e-5 }).epsilon, 12);
     expect(jobSpend(s, 20).epsilon).toBeCloseTo(rdpEpsilon({ q: 0.05, sigma: 2, steps: 400, delta: 1e-5 }).epsilon, 12);
