@@ -67,42 +67,24 @@ export function noSpend(delta: number, bound: AccountantName): SpendReport {
   return { delta, epsilon: 0, bound, rdp: { epsilon: 0, order: DEFAULT_ORDERS[0]! }, pld: bound === 'pld' ? 0 : null };
 }
 
-/** Runs with the same (q, σ) are one run with the steps summed: composition is the same either way, and one PLD is cheaper than two. */
-function mergeRuns(mechanisms: readonly Mechanism[]): SampledGaussianMechanism[] {
-  const byParams = new Map<string, SampledGaussianMechanism>();
+/**
+ * The mechanisms of one kind, those with the same parameters merged into one
+ * with their count (`steps` or `rounds`) summed: composition is the same
+ * either way, and one PLD or RDP curve is cheaper than many. Entries that
+ * release nothing (a count of 0, or q = 0) are left out.
+ */
+function merged<K extends Mechanism['kind'], M extends Extract<Mechanism, { kind: K }>>(mechanisms: readonly Mechanism[], kind: K, count: 'steps' | 'rounds'): M[] {
+  const byParams = new Map<string, M>();
   for (const m of mechanisms) {
-    if (m.kind !== 'sampled-gaussian' || m.steps === 0 || m.q === 0) continue;
-    const key = `${m.q}/${m.sigma}`;
-    const seen = byParams.get(key);
-    if (seen) seen.steps += m.steps;
-    else byParams.set(key, { ...m });
+    if (m.kind !== kind) continue;
+    const n = (m as unknown as Record<string, number>)[count]!;
+    if (!(n > 0) || (m.kind === 'sampled-gaussian' && m.q === 0)) continue;
+    const key = JSON.stringify({ ...m, [count]: 0 });
+    const seen = byParams.get(key) as Record<string, number> | undefined;
+    if (seen) seen[count]! += n;
+    else byParams.set(key, { ...m } as M);
   }
   return [...byParams.values()];
-}
-
-/** Distributed-discrete-Gaussian entries with the same parameters are one, with the rounds summed (RDP adds either way; one curve is cheaper). */
-function mergeDdg(mechanisms: readonly Mechanism[]): DistributedDiscreteGaussianMechanism[] {
-  const byParams = new Map<string, DistributedDiscreteGaussianMechanism>();
-  for (const m of mechanisms) {
-    if (m.kind !== 'distributed-discrete-gaussian' || m.rounds <= 0) continue;
-    const key = JSON.stringify({ ...m, rounds: 0 });
-    const seen = byParams.get(key);
-    if (seen) seen.rounds += m.rounds;
-    else byParams.set(key, { ...m });
-  }
-  return [...byParams.values()];
-}
-
-/** Discrete-Gaussian entries with the same σ are one, with the steps summed. */
-function mergeDiscrete(mechanisms: readonly Mechanism[]): DiscreteGaussianMechanism[] {
-  const bySigma = new Map<number, DiscreteGaussianMechanism>();
-  for (const m of mechanisms) {
-    if (m.kind !== 'discrete-gaussian' || m.steps === 0) continue;
-    const seen = bySigma.get(m.sigma);
-    if (seen) seen.steps += m.steps;
-    else bySigma.set(m.sigma, { kind: m.kind, sigma: m.sigma, steps: m.steps });
-  }
-  return [...bySigma.values()];
 }
 
 function checkMechanism(m: Mechanism): void {
@@ -122,9 +104,9 @@ function checkMechanism(m: Mechanism): void {
 export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
   if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
   for (const m of mechanisms) checkMechanism(m);
-  const runs = mergeRuns(mechanisms);
-  const ddg = mergeDdg(mechanisms);
-  const discrete = mergeDiscrete(mechanisms);
+  const runs = merged(mechanisms, 'sampled-gaussian', 'steps');
+  const ddg = merged(mechanisms, 'distributed-discrete-gaussian', 'rounds');
+  const discrete = merged(mechanisms, 'discrete-gaussian', 'steps');
   if (runs.length === 0 && ddg.length === 0 && discrete.length === 0) return noSpend(delta, accountant);
   const orders = DEFAULT_ORDERS;
   const rdp = new Array<number>(orders.length).fill(0);
