@@ -83,6 +83,13 @@ describe('budget guard in the client daemon', () => {
     expect(why.reason).not.toMatch(/120/);
   });
 
+  it('declines a DP job without a budget (E_BUDGET_REQUIRED): it could record nothing it released', async () => {
+    const { clients } = await setup([null], syntheticJob({ rounds: 2, minClients: 1, privacy: DP }));
+    const d = declined(clients[0]!);
+    clients[0]!.start();
+    expect((await d).code).toBe('E_BUDGET_REQUIRED');
+  });
+
   it('refuses to start with a budget delta not below 1/records: a local configuration error, never a decline', () => {
     const s = new BudgetStore(join(dir(), 'h.db'));
     cleanups.push(() => s.close());

@@ -104,6 +104,10 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
     it('refuses evaluation-only requests for every round but the final one', async () => {
       h = await hospitalUnderTest(spec, { cleanups });
       expect(h.frames()).toContain('joinJob');
+      // No record count leaves: none in the Hello, weight 1 in the JoinJob of a DP job (issue 15, finding 3).
+      const hello = h.fake.got.find((e) => e.body === 'hello')!.hello!;
+      expect(hello.datasets?.[0]).toEqual({ schemaId: 'synthetic-v1', features: ['f0', 'f1', 'f2'], label: 'y' });
+      expect(h.fake.got.find((e) => e.body === 'joinJob')!.joinJob!.weight).toBe(1);
       for (let round = 1; round <= ROUNDS; round++) {
         const jumps = await bisect(ask(round), -3, 3, TOL);
         expect(jumps).toEqual([]);
