@@ -101,6 +101,8 @@ describe('what each role is sent', () => {
   it("a job's detail: curves per round, and privacy spent that matches the ledger's budget summary", async () => {
     const d = await json<JobDetailView>(`/api/jobs/${jobId}`, 'rita');
     expect(d.job).toMatchObject({ id: jobId, status: 'completed', completedRounds: 3, rounds: 2, strategy: 'fedavg', privacy: { epsilon: 8 } });
+    // The target is shown with what it is stated under and relies on (core/job/guarantee.ts).
+    expect(d.job.privacy).toMatchObject({ adjacency: expect.stringMatching(/^add\/remove one patient record/), trust: expect.stringMatching(/whatever the coordinator/) });
     expect(d.curves.x).toEqual([1, 2, 3]);
     expect(Object.keys(d.curves.hospitals)).toEqual(['h1', 'h2']);
     // A DP job evaluates its final model only (round 3), and shows what the hospitals released: noisy counts.
