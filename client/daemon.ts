@@ -362,6 +362,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           this.opts.outputs?.forgetJob(this.opts.dataset.schemaId, env.jobId);
           this.jobs.delete(env.jobId);
           this.attempts.forgetJob(env.jobId);
+          for (const key of this.evaluated.keys()) if (key.startsWith(`${env.jobId}/`)) this.evaluated.delete(key);
           this.sessions.get(env.jobId)?.hs.forget();
           this.sessions.delete(env.jobId);
         }
