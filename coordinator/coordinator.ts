@@ -408,7 +408,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
             this.recordDenial(peer, 'job.join', env.jobId, no);
             throw new CohortError('E_FORBIDDEN', no);
           }
-          // A DP job's updates are averaged with equal weights: no record count leaves a hospital (core/job/privacy.ts).
+          // A DP job's updates are averaged with equal weights whatever is declared (the job machine sets them).
           const weight = job.machine.spec.privacy ? 1 : env.joinJob?.weight ?? 0;
           if (!Number.isInteger(weight) || weight < 1 || weight > 1e9) throw new CohortError('E_WIRE_FIELD', 'joinJob.weight must be an integer in [1, 10^9]');
           this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), { ...peer.info, numTrain: weight }));

@@ -182,7 +182,8 @@ export class JobMachine {
       if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} is not in the roster this job's secure aggregation runs under`);
       if (!info.identityKey || !constantTimeEqual(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
     }
-    this.joined.set(client, info);
+    // A DP job weights every hospital equally, whatever weight it declares: no record count enters it (core/job/privacy.ts).
+    this.joined.set(client, this.spec.privacy ? { ...info, numTrain: 1 } : info);
     return this.tick(now);
   }
 
@@ -424,7 +425,7 @@ export class JobMachine {
       // Aggregate in client-name order, not arrival order, so a seed reproduces the same weights bit for bit.
       const results = [...r.updates]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([client, u]) => ({ client, delta: u.delta, numExamples: u.numExamples }));
+        .map(([client, u]) => ({ client, delta: u.delta, numExamples: this.spec.privacy ? 1 : u.numExamples }));
       const out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
       this.weights = out.weights;
       this.serverState = out.state;

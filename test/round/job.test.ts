@@ -69,6 +69,19 @@ describe('JobMachine', () => {
     expect(m.finished).toBe(true);
   });
 
+  it('a DP job averages updates with equal weights, whatever example counts the hospitals declare or send (issue 15, finding 3)', () => {
+    const dp = parseJobSpec({ ...spec, privacy: { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 } });
+    const m = new JobMachine('j', dp, { completedRounds: 0, weights: w0, serverState: null });
+    m.clientJoined('a', 0, { identityKey: null, numTrain: 1000 });
+    m.clientJoined('b', 0, { identityKey: null, numTrain: 1 });
+    m.clientJoined('c', 0);
+    m.submitUpdate('a', 1, upd([9, 0], 1e6), 10);
+    m.submitUpdate('b', 1, upd([0, 3], 1), 10);
+    const done = of(m.submitUpdate('c', 1, upd([0, 0], 7), 10), 'roundCompleted')[0]!.record;
+    // The plain mean (3, 1), not a mean weighted 10^6 : 1 : 7 towards a.
+    expect([...done.weights]).toEqual([3, 1]);
+  });
+
   it('retries a failed round and fails the job after MAX_ROUND_ATTEMPTS', () => {
     const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 0, weights: w0, serverState: null });
     m.clientJoined('a', 0);
