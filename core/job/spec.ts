@@ -75,8 +75,8 @@ export const secureAggregationSchema = z.strictObject({
 /**
  * Std of the discrete-Gaussian noise on each of the four confusion-matrix
  * counts a hospital releases when it evaluates a DP job's model: one record
- * moves one count by 1, so it is the Gaussian mechanism at noise multiplier
- * evaluationNoise, charged like any other release.
+ * moves one count by 1, so it is one release of the discrete Gaussian
+ * mechanism at sensitivity 1, charged by its own PLD (core/job/privacy.ts).
  */
 export const DEFAULT_EVALUATION_NOISE = 20;
 

@@ -3,12 +3,14 @@
  * matrix with discrete-Gaussian noise on each cell.
  *
  * Adding or removing one test record moves exactly one of the four cells by
- * 1, so the L2 sensitivity is 1 and the release is the Gaussian mechanism at
- * noise multiplier σ (core/job/privacy.ts charges it as such). The noise is
- * the exact integer sampler of discrete-gaussian.ts (Canonne, Kamath and
- * Steinke, NeurIPS 2020), whose one-dimensional Rényi divergences at integer
- * shifts equal the continuous Gaussian's, so no floating-point value of a
- * record ever reaches the output. σ² is rounded up to a rational, never down.
+ * 1 (the other cells' noise cancels in the privacy loss), so the release is
+ * one-dimensional discrete Gaussian noise at integer shift 1: core/job/privacy.ts
+ * charges it as the 'discrete-gaussian' mechanism, priced by its own exact
+ * PLD (discrete-gaussian-pld.ts; at small σ its δ(ε) exceeds the continuous
+ * Gaussian's) and by RDP α/(2σ²) (Canonne, Kamath and Steinke, NeurIPS 2020).
+ * The noise is the exact integer sampler of discrete-gaussian.ts, so no
+ * floating-point value of a record ever reaches the output. σ is rounded up
+ * to a rational and squared exactly, so σ² is never below the one priced.
  *
  * What leaves is four integers, and what is derived from them (accuracy,
  * sensitivity, specificity) is post-processing. Loss and AUC are not
