@@ -47,7 +47,7 @@ import { auditScores } from '../core/privacy/audit.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import { loadTf, type Tf } from '../client/trainer/index.ts';
 import { trainDpSgd } from '../client/trainer/dpsgd.ts';
-import { auditSeedsFromEnv, claimedEpsilon, logMix, type CanaryAuditRun, type CanaryAuditSetting, type CanaryGame } from './audit.ts';
+import { auditSeedsFromEnv, canaryScore, claimedEpsilon, type CanaryAuditRun, type CanaryAuditSetting, type CanaryGame } from './audit.ts';
 
 export interface DpSgdAuditSetting extends CanaryAuditSetting {
   /** M: canary i is the record M·e_i; large enough that its gradient is always clipped. */
@@ -117,13 +117,11 @@ export async function playDpSgdCanaryGame(tf: Tf, s: DpSgdAuditSetting, fault: T
   const spec = logisticRegression(m);
   let weights = new Float32Array(m + 1);
   const scores = new Float64Array(m);
-  const claimedVar = (s.noiseMultiplier * c) ** 2;
   for (let t = 0; t < s.steps; t++) {
     const { delta } = await train(tf, { spec, local, weights, data, seed: 0, dp });
     for (let i = 0; i < m; i++) {
       // The released sum's coordinate i is −Δw_i/(η/(q·publicCount)); canary i's gradient there is −clip.
-      const y = delta[i]! / s.stepPerUnit;
-      scores[i] = scores[i]! + logMix(s.q, (2 * y * c - c * c) / (2 * claimedVar));
+      scores[i] = scores[i]! + canaryScore(s, delta[i]! / s.stepPerUnit);
     }
     const next = new Float32Array(m + 1);
     for (let i = 0; i <= m; i++) next[i] = weights[i]! + delta[i]!;

@@ -46,6 +46,7 @@ import { pathToFileURL } from 'node:url';
 import { privatizeSum } from '../core/privacy/snapped-noise.ts';
 import { gaussianNoise } from '../core/privacy/gaussian.ts';
 import { accountSpend } from '../core/privacy/spend.ts';
+import { logMix } from '../core/privacy/gaussian-pld.ts';
 import { auditScores, type AuditResult, type GuessRule } from '../core/privacy/audit.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 
@@ -107,10 +108,14 @@ export function claimedEpsilon(s: CanaryAuditSetting): number {
   return accountSpend([{ kind: 'sampled-gaussian', q: s.q, sigma: s.noiseMultiplier, steps: s.steps }], s.delta, 'pld').epsilon;
 }
 
-/** log(1 − q + q·e^z) without overflow or cancellation: one step's log-likelihood ratio for the sampled Gaussian. */
-export function logMix(q: number, z: number): number {
-  if (q === 1) return z;
-  return z > 0 ? z + Math.log(q + (1 - q) * Math.exp(-z)) : Math.log1p(q * Math.expm1(z));
+/**
+ * One step's log-likelihood ratio that a canary of norm `clip` was in a
+ * released coordinate y, scored against the claim (noise std σ·clip): the
+ * sampled Gaussian's log(1 − q + q·e^{(2y·c − c²)/(2σ²c²)}).
+ */
+export function canaryScore(s: CanaryAuditSetting, y: number): number {
+  const c = s.clip;
+  return logMix(s.q, (2 * y * c - c * c) / (2 * (s.noiseMultiplier * c) ** 2));
 }
 
 /** What the adversary ends with: a score per canary, and (for the audit) which canaries were included. */
@@ -129,7 +134,6 @@ export function playCanaryGame(s: CanaryAuditSetting, fault: Fault, seed: number
   const background = new Float64Array(m);
   const released = new Float64Array(m);
   const scores = new Float64Array(m);
-  const claimedVar = (s.noiseMultiplier * c) ** 2; // the adversary scores against the claim
   const canary = c * fault.canaryScale;
   for (let t = 0; t < s.steps; t++) {
     for (let i = 0; i < m; i++) {
@@ -138,8 +142,7 @@ export function playCanaryGame(s: CanaryAuditSetting, fault: Fault, seed: number
     }
     privatize(sum, c, s.noiseMultiplier * fault.noiseScale, released);
     for (let i = 0; i < m; i++) {
-      const y = released[i]! - background[i]!;
-      scores[i] = scores[i]! + logMix(s.q, (2 * y * c - c * c) / (2 * claimedVar));
+      scores[i] = scores[i]! + canaryScore(s, released[i]! - background[i]!);
     }
   }
   return { scores, included };

@@ -140,7 +140,7 @@ function logAddExp(a: number, b: number): number {
  * terms are summed in log space instead, log(1 − q) ⊕ (log q + t), which at
  * q = 1 is exactly t: the plain Gaussian's loss, linear in the output.
  */
-function logMix(q: number, t: number): number {
+export function logMix(q: number, t: number): number {
   if (t > 0) return t + Math.log(q + (1 - q) * Math.exp(-t));
   const mix = q * Math.expm1(t);
   if (mix > -0.5) return Math.log1p(mix);

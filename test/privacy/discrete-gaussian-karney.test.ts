@@ -15,6 +15,7 @@ import {
   wordScaler,
 } from '../../core/privacy/exact-int.ts';
 import { cdfBounds, halfGaussianIndexFrom, MAX_INDEX } from '../../core/privacy/half-discrete-gaussian.ts';
+import { normalCdf } from '../helpers/normal.ts';
 
 /*
  * Karney's sampler (discrete-gaussian-karney.ts) and its integer helpers.
@@ -37,14 +38,6 @@ function chiSquareCritical(k: number): number {
   return k * (1 - c + Z_1E5 * Math.sqrt(c)) ** 3;
 }
 
-/** Standard normal CDF via erfc, Abramowitz and Stegun 7.1.26 (absolute error ≤ 1.5e−7). */
-function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erfc = poly * Math.exp(-z * z);
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
 
 /** z with normalCdf(z) = p, by bisection: only bin edges depend on it, not the bins' probabilities. */
 function normalQuantile(p: number): number {

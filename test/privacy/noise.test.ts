@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { errorCode } from '../helpers/errors.ts';
 import { randomBigIntBelow, randomBit, randomBits, randomIntBelow, randomUint32, randomUint53, randomUniform } from '../../core/privacy/random.ts';
 import { gaussianNoise } from '../../core/privacy/gaussian.ts';
+import { normalCdf } from '../helpers/normal.ts';
 import {
   MAX_SIGMA2,
   bernoulliExp,
@@ -107,17 +108,6 @@ function moments(xs: ArrayLike<number>): { mean: number; variance: number } {
   return { mean: s / xs.length, variance: ss / xs.length };
 }
 
-/**
- * Standard normal CDF through erfc by Abramowitz and Stegun 7.1.26 (absolute
- * error ≤ 1.5e−7, under 1/40 of the KS critical value used here).
- */
-function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erfc = poly * Math.exp(-z * z);
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
 
 const r = (num: bigint, den: bigint): Rational => ({ num, den });
 
