@@ -14,13 +14,14 @@ import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { releasesEvaluation, resolveJob } from '../core/job/privacy.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
-import { validateMetrics } from '../core/metrics.ts';
+import { validateMetrics, type Metrics } from '../core/metrics.ts';
+import { metricsOfNoisyCounts, validateNoisyCounts } from '../core/privacy/noisy-counts.ts';
 import { JobMachine, type JobEffect, type JobStatus, type MemberInfo, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
 import { verifyRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
 import { publishRoster } from './roster.ts';
 import type { ClientMessage } from '../core/secagg/index.ts';
 import {
-  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, evaluationFromWire, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
+  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecToWire, metricsFromWire, metricsToWire, tensorOf, validateClientName, vectorOf,
   type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
 import { CoordinatorStore } from './store.ts';
@@ -820,4 +821,22 @@ function jobSummary(j: StoredJob) {
     strategy: j.spec.strategy.name, secureAggregation: j.spec.secureAggregation.enabled,
     privacy: j.spec.privacy ? { unit: j.spec.privacy.unit, epsilon: j.spec.privacy.epsilon, delta: j.spec.privacy.delta } : null,
   };
+}
+
+/**
+ * A hospital's Evaluation as the coordinator takes it: exact metrics (range
+ * checked), metrics read off noisy counts (`released`), or null when
+ * withheld. Exactly one of the three; E_WIRE_FIELD otherwise.
+ */
+function evaluationFromWire(e: Envelope['evaluation']): { metrics: Metrics; released: boolean } | null {
+  if (!e) throw new CohortError('E_WIRE_FIELD', 'evaluation missing');
+  const given = [e.metrics ? 'metrics' : '', e.noisy ? 'noisy' : '', e.withheld ? 'withheld' : ''].filter(Boolean);
+  if (given.length !== 1) throw new CohortError('E_WIRE_FIELD', `an evaluation carries exactly one of metrics, noisy, withheld; got ${given.length === 0 ? 'none' : given.join(', ')}`);
+  if (e.withheld) return null;
+  if (e.metrics) return { metrics: validateMetrics(metricsFromWire(e.metrics)), released: false };
+  const n = e.noisy!;
+  const counts = validateNoisyCounts({
+    truePositive: n.truePositive ?? 0, falsePositive: n.falsePositive ?? 0, trueNegative: n.trueNegative ?? 0, falseNegative: n.falseNegative ?? 0, sigma: n.sigma ?? 0,
+  });
+  return { metrics: metricsOfNoisyCounts(counts), released: true };
 }

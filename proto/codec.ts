@@ -8,8 +8,8 @@ import { cohort } from './generated/cohort.js';
 import { CohortError } from '../core/errors.ts';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
-import { validateMetrics, type Metrics } from '../core/metrics.ts';
-import { metricsOfNoisyCounts, validateNoisyCounts, type NoisyCounts } from '../core/privacy/noisy-counts.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { NoisyCounts } from '../core/privacy/noisy-counts.ts';
 import { MAX_ROSTER_JSON_CHARS } from '../core/roster/types.ts';
 
 export const pb = cohort.v1;
@@ -217,24 +217,6 @@ function privacyFromWire(p: cohort.v1.PrivacySpec.$Properties): Record<string, u
     ...(p.minSurvivors ? { minSurvivors: p.minSurvivors } : {}),
     ...(p.evaluationNoise ? { evaluationNoise: p.evaluationNoise } : {}),
   };
-}
-
-/**
- * A hospital's Evaluation as the coordinator takes it: exact metrics (range
- * checked), metrics read off noisy counts (`released`), or null when
- * withheld. Exactly one of the three; E_WIRE_FIELD otherwise.
- */
-export function evaluationFromWire(e: cohort.v1.Evaluation.$Properties | null | undefined): { metrics: Metrics; released: boolean } | null {
-  if (!e) throw new CohortError('E_WIRE_FIELD', 'evaluation missing');
-  const given = [e.metrics ? 'metrics' : '', e.noisy ? 'noisy' : '', e.withheld ? 'withheld' : ''].filter(Boolean);
-  if (given.length !== 1) throw new CohortError('E_WIRE_FIELD', `an evaluation carries exactly one of metrics, noisy, withheld; got ${given.length === 0 ? 'none' : given.join(', ')}`);
-  if (e.withheld) return null;
-  if (e.metrics) return { metrics: validateMetrics(metricsFromWire(e.metrics)), released: false };
-  const n = e.noisy!;
-  const counts = validateNoisyCounts({
-    truePositive: n.truePositive ?? 0, falsePositive: n.falsePositive ?? 0, trueNegative: n.trueNegative ?? 0, falseNegative: n.falseNegative ?? 0, sigma: n.sigma ?? 0,
-  });
-  return { metrics: metricsOfNoisyCounts(counts), released: true };
 }
 
 /** Noisy counts on the wire. */
