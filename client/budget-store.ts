@@ -31,7 +31,7 @@ import { accountSpend, type Mechanism, type SpendReport } from '../core/privacy/
 const SCHEMA_VERSION = 1;
 
 /** How long a transaction waits for another connection's write lock before SQLITE_BUSY (better-sqlite3's default, which openStateDb keeps). */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -16,7 +16,7 @@ import { initialWeights } from '../core/model/init.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics, type Metrics } from '../core/metrics.ts';
 import { metricsOfNoisyCounts, validateNoisyCounts } from '../core/privacy/noisy-counts.ts';
-import { JobMachine, type JobEffect, type JobStatus, type MemberInfo, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
+import { JobMachine, type JobEffect, type JobStatus, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
 import { verifyRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
 import { publishRoster } from './roster.ts';
 import type { ClientMessage } from '../core/secagg/index.ts';
@@ -409,8 +409,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
             this.recordDenial(peer, 'job.join', env.jobId, no);
             throw new CohortError('E_FORBIDDEN', no);
           }
-          // A DP job's updates are averaged with equal weights whatever is declared (the job machine sets them).
-          const weight = job.machine.spec.privacy ? 1 : env.joinJob?.weight ?? 0;
+          // The declared weight; a DP job's machine replaces it with 1 (core/job/privacy.ts updateWeight).
+          const weight = env.joinJob?.weight ?? 0;
           if (!Number.isInteger(weight) || weight < 1 || weight > 1e9) throw new CohortError('E_WIRE_FIELD', 'joinJob.weight must be an integer in [1, 10^9]');
           this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), { ...peer.info, numTrain: weight }));
         });

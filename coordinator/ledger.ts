@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { CohortError } from '../core/errors.ts';
 import type { JobSpec } from '../core/job/spec.ts';
-import { roundMechanism, stepsPerRound } from '../core/job/privacy.ts';
+import { roundMechanism } from '../core/job/privacy.ts';
 import type { RoundRecord } from '../core/round/job.ts';
 import { vectorToBytes } from '../core/model/vector.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';

@@ -34,7 +34,7 @@ export interface CpuOptimizer {
 }
 
 /** tfjs's defaults for tf.train.adam(learningRate) on a float32 backend. */
-export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
 
 /** An optimiser for `size` weights. Throws E_INTERNAL for a learning rate that is not finite and > 0 or a size that is not a non-negative integer. */
 export function cpuOptimizer(kind: LocalTraining['optimizer'], learningRate: number, size: number): CpuOptimizer {

@@ -73,9 +73,10 @@ export interface DpSgdParams {
   /** Exactly this many steps run, however the samples fall: the accountant counts them. */
   steps: number;
   /**
-   * The count in the divisor q·publicCount: a differentially private count of
-   * the records (the daemon will pass one). Defaults to data.n, only for
-   * callers that treat n as public.
+   * The count in the divisor q·publicCount: a public constant, never the
+   * records' count (the daemon passes local.batchSize / q: core/job/privacy.ts
+   * dpSgdParams). Defaults to data.n, only for callers that treat n as public
+   * (tests, benchmarks).
    */
   publicCount?: number;
 }

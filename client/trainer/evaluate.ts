@@ -20,7 +20,7 @@ import { assertSplitFits, assertWeights, buildModel, setFlatWeights } from './mo
 export const EVAL_CHUNK_ROWS = 4096;
 
 /** What a non-finite probability counts as: the uninformative prediction (loss log 2, on the threshold). */
-export const NONFINITE_PROBABILITY = 0.5;
+const NONFINITE_PROBABILITY = 0.5;
 
 /**
  * Throws E_UPDATE_LENGTH / E_UPDATE_RANGE for weights that do not fit the

@@ -34,7 +34,7 @@ export function guarantee(unit: PrivacyUnit): Guarantee {
   return GUARANTEES[unit];
 }
 
-/** One line for a terminal or a log: "adjacency: …; holds: …". */
+/** One line for a terminal or a log: "adjacency: …; trust: …". */
 export function guaranteeLine(unit: PrivacyUnit): string {
   const g = guarantee(unit);
   return `adjacency: ${g.adjacency}; trust: ${g.trust}`;

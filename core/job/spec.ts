@@ -57,10 +57,22 @@ export const secureAggregationSchema = z.strictObject({
 });
 
 /**
+ * Std of the discrete-Gaussian noise on each of the four confusion-matrix
+ * counts a hospital releases when it evaluates a DP job's model: one record
+ * moves one count by 1, so it is one release of the discrete Gaussian
+ * mechanism at sensitivity 1, charged by its own PLD (core/job/privacy.ts).
+ */
+export const DEFAULT_EVALUATION_NOISE = 20;
+
+/** Most DP-SGD steps one round may take (the trainer's limit, client/trainer/dpsgd.ts MAX_DP_STEPS). */
+export const MAX_DP_STEPS_PER_ROUND = 1_000_000;
+
+/**
  * The job's differential-privacy guarantee, stated in its privacy unit:
  * - `record`: one patient record at one hospital. Each hospital runs DP-SGD
  *   (Abadi et al. 2016): Poisson sampling at `samplingRate`, per-example L2
- *   clip `clip`, Gaussian noise of std noiseMultiplier·clip per step.
+ *   clip `clip`, exact discrete-Gaussian noise of std noiseMultiplier·clip
+ *   (at most 1 % more: core/privacy/snapped-noise.ts) per step.
  * - `hospital`: one hospital's whole contribution. Each hospital clips its
  *   update to L2 norm `clip` and adds discrete-Gaussian noise inside the
  *   masked sum so that the honest ones among any `minSurvivors` survivors
@@ -72,17 +84,6 @@ export const secureAggregationSchema = z.strictObject({
  * one the job is refused if it misses the target. `accountant` names the
  * bound the budget is charged with (both are always computed).
  */
-/**
- * Std of the discrete-Gaussian noise on each of the four confusion-matrix
- * counts a hospital releases when it evaluates a DP job's model: one record
- * moves one count by 1, so it is one release of the discrete Gaussian
- * mechanism at sensitivity 1, charged by its own PLD (core/job/privacy.ts).
- */
-export const DEFAULT_EVALUATION_NOISE = 20;
-
-/** Most DP-SGD steps one round may take (the trainer's limit, client/trainer/dpsgd.ts MAX_DP_STEPS). */
-export const MAX_DP_STEPS_PER_ROUND = 1_000_000;
-
 export const privacySpecSchema = z.strictObject({
   unit: z.enum(['record', 'hospital']),
   epsilon: finitePositive.max(100),

@@ -16,7 +16,7 @@ import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
-import { maxParticipants, releasesEvaluation, roundCorrupt } from '../job/privacy.ts';
+import { maxParticipants, releasesEvaluation, roundCorrupt, updateWeight } from '../job/privacy.ts';
 
 /** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
 export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -183,7 +183,7 @@ export class JobMachine {
       if (!info.identityKey || !constantTimeEqual(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
     }
     // A DP job weights every hospital equally, whatever weight it declares: no record count enters it (core/job/privacy.ts).
-    this.joined.set(client, this.spec.privacy ? { ...info, numTrain: 1 } : info);
+    this.joined.set(client, { ...info, numTrain: updateWeight(this.spec, info.numTrain) });
     return this.tick(now);
   }
 
@@ -425,7 +425,7 @@ export class JobMachine {
       // Aggregate in client-name order, not arrival order, so a seed reproduces the same weights bit for bit.
       const results = [...r.updates]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([client, u]) => ({ client, delta: u.delta, numExamples: this.spec.privacy ? 1 : u.numExamples }));
+        .map(([client, u]) => ({ client, delta: u.delta, numExamples: updateWeight(this.spec, u.numExamples) }));
       const out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
       this.weights = out.weights;
       this.serverState = out.state;

@@ -31,7 +31,7 @@ export interface SecureInput {
   encode(session: Session, seed: Uint8Array, delta: Float32Array, numExamples: number, trainLoss: number): Uint32Array;
   /**
    * The survivors' mean update from their unmasked sum. `survivorExamples`
-   * holds each survivor's declared example count (the numTrain of its Hello),
+   * holds each survivor's declared example count (its JoinJob's weight, 1 in a DP job),
    * one per survivor. Throws E_SECAGG_SUM_BOUND for a sum outside what they
    * could produce.
    */

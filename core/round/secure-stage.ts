@@ -21,7 +21,7 @@ export class SecureStage {
     private readonly phaseTimeoutMs: number,
     now: number,
     private readonly input: SecureInput,
-    /** Each participant's declared training examples (its Hello's numTrain): the weights an honest sum carries. */
+    /** Each participant's declared training examples (its JoinJob's weight, 1 in a DP job): the weights an honest sum carries. */
     private readonly declaredExamples: ReadonlyMap<string, number>,
     /** The colluders the job assumes (C): how much evidence blames a client. */
     corrupt: number,

@@ -140,7 +140,7 @@ export function reconstructVerified(
 export const MAX_SUBSET_TRIALS = 4096;
 
 export interface RebuildOptions {
-  /** At most this many wrong shares are corrected (decoding) or left out (the search); default m − t. */
+  /** At most this many wrong shares are corrected (decoding: default ⌊(m − t)/2⌋) or left out (the search: default m − t). */
   maxErrors?: number;
   /** Whether the fast path reports wrong shares after the first t (default true). */
   checkSpares?: boolean;
@@ -153,8 +153,9 @@ export interface RebuildOptions {
 }
 
 /**
- * A t-subset whose secret `verify` accepts: for j = 1 … maxLeftOut leaves out
- * each j of the first t + j shares and combines the other t, while the
+ * A t-subset whose secret `verify` accepts: for j = 1 … maxLeftOut combines
+ * each t-subset of the first t + j shares that holds share t + j − 1 (the
+ * others were tried before: by the fast path, or at level j − 1), while the
  * budget lasts. `bad`: the shares off the accepted polynomial. Finds
  * one whenever, for some j it reaches, at most j of the first t + j shares
  * are wrong (so always when at most m − t are, and the trials suffice).
@@ -163,7 +164,8 @@ function searchSubsets(
   shares: readonly Share[], t: number, secretLength: number, verify: (secret: Uint8Array) => boolean, maxLeftOut: number, budget: { trials: number },
 ): Decoded | undefined {
   for (let j = 1; j <= Math.min(shares.length - t, maxLeftOut); j++) {
-    for (const out of combinations(t + j, j)) {
+    // Subsets of the first t + j − 1 shares were tried at level j − 1 (the first t by the fast path): keep share t + j − 1.
+    for (const out of combinations(t + j - 1, j)) {
       if (budget.trials <= 0) return undefined;
       budget.trials--;
       const left = new Set(out);

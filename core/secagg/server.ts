@@ -504,9 +504,13 @@ export class SecAggServer {
 /**
  * What rebuilding past liars may cost the coordinator per session, in units
  * of one subset trial's work (a `combine` of t of the ≤ k + 1 shares of a
- * 32-byte secret: ~t² + 16(k + 1)): about 2^24, a fraction of a second, however
- * many secrets the liars touch; at least t + 1 trials (one liar among t + 1
- * shares is always found).
+ * 32-byte secret: ~t² + 16(k + 1)): about 2^24 however many secrets the
+ * liars touch; at least t + 1 trials (one liar among t + 1 shares is always
+ * found). The unit counts `combine` only: each trial's check against the
+ * owner's commitment is extra, and for a mask key (an X25519 base-point
+ * multiplication, ~0.7 ms here) it dominates: at t = 10, k = 20 the worst
+ * case is about 38,000 trials, tens of seconds on the event loop (issue 16:
+ * expensive work off the event loop).
  */
 const SEARCH_WORK = 2 ** 24;
 

@@ -14,8 +14,8 @@
  * - Per-coordinate codec (input.ts): a client's word j is ⌊v⌋ or ⌊v⌋ + 1 for
  *   v = clamp(x_j, −c, c)·s, so the m survivors' signed sum lies in
  *   [Σ⌊v_i⌋, Σ⌈v_i⌉]. For model words v_i ∈ [−c·s, c·s]; for the weight word
- *   v_i is fixed by the survivor's declared example count (the numTrain of its
- *   Hello), recomputed here with the encoder's own float32 arithmetic; for the
+ *   v_i is fixed by the survivor's declared example count (its JoinJob's
+ *   weight, 1 in a DP job), recomputed here with the encoder's own float32 arithmetic; for the
  *   loss word (losses are ≥ 0) v_i ∈ [0, min(w_i·c, c)·s].
  * - Distributed discrete Gaussian (ddg-encode.ts): each rounded vector has
  *   ‖r_i‖₂² ≤ maxNormSq (conditional rounding makes that certain), and each

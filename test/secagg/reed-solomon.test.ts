@@ -19,7 +19,8 @@ const withY = (s: Share, values: number[]): Share => ({ x: s.x, y: yBytes(values
 /** C(m, j): j-subsets of m. */
 const choose = (m: number, j: number): number => (j === 0 ? 1 : (choose(m - 1, j - 1) * m) / j);
 /** The subsets reconstructVerified's search tries leaving out 1 … j shares: Σ C(t + i, i). */
-const trialsUpTo = (t: number, j: number): number => Array.from({ length: j }, (_, i) => choose(t + i + 1, i + 1)).reduce((a, b) => a + b, 0);
+/** Subset trials through level j: at level l, every t-subset of the first t + l shares holding share t + l − 1, C(t + l − 1, l) of them. */
+const trialsUpTo = (t: number, j: number): number => Array.from({ length: j }, (_, i) => choose(t + i, i + 1)).reduce((a, b) => a + b, 0);
 
 /** `share` with each listed chunk moved by a non-zero delta mod p, so it always changes and stays in [0, p). */
 function corrupt(share: Share, changes: ReadonlyArray<readonly [chunk: number, delta: number]>): Share {
@@ -302,7 +303,7 @@ describe('reconstructVerified', () => {
     expect(code(() => reconstructVerified(shares, t, 32, () => 1 as unknown as boolean))).toBe('E_SECAGG_SHARES');
     const other = hashCommitment(new Uint8Array(32));
     expect(code(() => reconstructVerified(shares, t, 32, other.verify))).toBe('E_SECAGG_SHARES');
-    // Fast path, the decoder's (same) answer, then every subset leaving out 1 … m − t of the first t + j.
+    // Fast path, the decoder's (same) answer, then each new t-subset of the first t + j, j = 1 … m − t: none tried twice.
     expect(other.seen).toHaveLength(2 + trialsUpTo(t, xs.length - t));
   });
 
