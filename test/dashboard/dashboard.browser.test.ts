@@ -91,6 +91,7 @@ describe('the dashboard in Chromium', () => {
     expect(eps.at(-1)).toBe((ROUNDS + 1) * 3);
     // A DP job releases no loss (train or test): its loss chart stays empty however the job runs.
     expect(seen.loss!.every((v) => v === '0')).toBe(true);
+    expect(await page.locator('#chart-loss').getAttribute('data-points')).toBe('0');
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
     // The remaining budget is the target less what the ledger records as spent.
     const remaining = await page.locator('#remaining tbody tr').allTextContents();
