@@ -185,21 +185,23 @@ export class BudgetStore {
   spendRound(dataset: string, jobId: string, round: number, mechanism: Mechanism): Decision {
     return this.immediate((): Decision => {
       const budget = this.requireBudget(dataset);
+      const spent = this.spends(dataset); // read once: every figure below is of these rows
+      const refuse = (reason: string): Decision => ({ allowed: false, projected: accountSpend(this.committed(dataset, spent), budget.delta, budget.accountant), reason });
       const res = this.db.prepare(`SELECT mechanism, rounds FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) as { mechanism: string; rounds: number } | undefined;
-      if (!res) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: `job ${jobId} was not admitted against this budget` };
+      if (!res) return refuse(`job ${jobId} was not admitted against this budget`);
       const wanted = JSON.stringify(mechanism);
-      if (!reservedMechanisms(res).some((m) => JSON.stringify(m) === wanted)) return { allowed: false, projected: accountSpend(this.committed(dataset), budget.delta, budget.accountant), reason: 'the round asks for a different mechanism than the job was admitted with' };
+      if (!reservedMechanisms(res).some((m) => JSON.stringify(m) === wanted)) return refuse('the round asks for a different mechanism than the job was admitted with');
       // Never train a round that takes what is actually spent past the budget (which may have been lowered since admission).
-      const after = accountSpend([...this.spent(dataset), mechanism], budget.delta, budget.accountant);
+      const after = accountSpend([...spent.map((s) => s.mechanism), mechanism], budget.delta, budget.accountant);
       if (!(after.epsilon <= budget.epsilon)) {
         return { allowed: false, projected: after, reason: `this round would bring the spent epsilon to ${after.epsilon.toFixed(4)} (${after.bound}, delta ${budget.delta}), over this hospital's budget of ${budget.epsilon}` };
       }
       // Past the reservation (a retried round) it must also leave room for what other jobs reserved. Slots are per
       // mechanism: a retried training round may not use up the slot reserved for the job's evaluation.
       const reserved = reservedMechanisms(res).filter((m) => JSON.stringify(m) === wanted).length;
-      const used = this.spends(dataset).filter((s) => s.jobId === jobId && JSON.stringify(s.mechanism) === wanted).length;
+      const used = spent.filter((s) => s.jobId === jobId && JSON.stringify(s.mechanism) === wanted).length;
       if (used >= reserved) {
-        const decision = admit(budget, this.committed(dataset), [mechanism]);
+        const decision = admit(budget, this.committed(dataset, spent), [mechanism]);
         if (!decision.allowed) return decision;
       }
       this.db
@@ -300,18 +302,16 @@ export class BudgetStore {
     return b;
   }
 
-  private spent(dataset: string): Mechanism[] {
-    return this.spends(dataset).map((r) => r.mechanism);
-  }
-
   private trainedRounds(dataset: string, jobId: string): number {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { n: number }).n;
   }
 
   /** Spent rounds plus what every open reservation reserved and has not charged yet (each charge uses up one reserved round of its mechanism). */
-  private committed(dataset: string): Mechanism[] {
-    const spent = this.spends(dataset);
+  private committed(dataset: string, spent: readonly SpendRow[] = this.spends(dataset)): Mechanism[] {
     const out = spent.map((r) => r.mechanism);
+    // Each charge's mechanism as a key, grouped by job, once: not once per open reservation.
+    const chargedKeys = new Map<string, string[]>();
+    for (const s of spent) chargedKeys.set(s.jobId, [...(chargedKeys.get(s.jobId) ?? []), JSON.stringify(s.mechanism)]);
     const open = this.db.prepare(`SELECT job_id, mechanism, rounds FROM reservations WHERE dataset = ? AND open = 1`).all(dataset) as { job_id: string; mechanism: string; rounds: number }[];
     for (const r of open) {
       const left = new Map<string, { m: Mechanism; n: number }>();
@@ -319,9 +319,8 @@ export class BudgetStore {
         const k = JSON.stringify(m);
         left.set(k, { m, n: (left.get(k)?.n ?? 0) + 1 });
       }
-      for (const s of spent) {
-        if (s.jobId !== r.job_id) continue;
-        const hit = left.get(JSON.stringify(s.mechanism));
+      for (const k of chargedKeys.get(r.job_id) ?? []) {
+        const hit = left.get(k);
         if (hit && hit.n > 0) hit.n--;
       }
       for (const { m, n } of left.values()) for (let i = 0; i < n; i++) out.push(m);
@@ -352,7 +351,9 @@ function openExisting(path: string): Database.Database {
   try {
     db = new Database(path, { fileMustExist: true, timeout: DEFAULT_BUSY_TIMEOUT_MS });
     db.pragma('synchronous = FULL');
-    const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reservations'`).get() !== undefined;
+    // Every table the store reads, so a partial or foreign file is refused here rather than failing on its first query.
+    const tables = db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'budgets', 'reservations', 'spends')`).get() as { n: number };
+    const has = tables.n === 4;
     if (!has) throw new CohortError('E_STORE', `${path} holds no privacy budget (not a hospital state database, or one that never had a budget)`);
     return db;
   } catch (err) {

@@ -19,6 +19,7 @@
 import { CohortError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import { discreteGaussian, rationalFromNumber } from './discrete-gaussian.ts';
+import { checkDiscreteGaussianSigma } from './discrete-gaussian-pld.ts';
 
 /** A 2×2 confusion matrix: exact on the hospital, noisy once released (cells may then be negative). */
 export interface Confusion {
@@ -51,7 +52,8 @@ export function confusion(probs: ArrayLike<number>, labels: ArrayLike<number>, t
 
 /** The matrix with independent N_Z(0, σ²) noise added to each cell. Throws E_PRIVACY_PARAMS unless σ ≥ 1 is finite. */
 export function noisyConfusion(c: Confusion, sigma: number): NoisyCounts {
-  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 1) throw new CohortError('E_PRIVACY_PARAMS', `"sigma" expected a finite number >= 1, got ${String(sigma)}`);
+  // The σ the accountant prices (discrete-gaussian-pld.ts): sampling and pricing accept the same range.
+  checkDiscreteGaussianSigma(sigma);
   // σ rounded up to a rational, then squared exactly: σ·σ in doubles could round below σ².
   const s = rationalFromNumber(sigma, SIGMA_DEN);
   const sigma2 = { num: s.num * s.num, den: s.den * s.den };
