@@ -753,14 +753,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           break;
         case 'roundFailed':
           job.log.warn({ round: fx.round, attempt: fx.attempt, code: fx.code, reason: fx.reason }, 'round failed');
-          if (fx.charged.length > 0) {
-            // Their noisy inputs left them (and each charged its budget): the failed attempt's spend is recorded too.
-            const attempt: RoundRecord = {
-              round: fx.round, kind: 'train', weights: job.machine.globalWeights, serverState: null, participants: fx.charged, dropped: [],
-              evaluations: {}, pooled: null, trainLoss: null, phaseCounts: null, completedAt: this.now(),
-            };
-            this.store.appendEntry(this.ledger.round(jobId, job.machine.spec, attempt));
-          }
+          // Their noisy inputs left them (and each charged its budget): the failed attempt's spend is recorded too.
+          if (fx.charged.length > 0) this.store.appendEntry(this.ledger.failedAttempt(jobId, job.machine.spec, fx.round, fx.charged, job.machine.globalWeights));
           this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason, code: fx.code });
           break;
         case 'status':

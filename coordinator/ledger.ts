@@ -104,20 +104,33 @@ export class CoordinatorLedger {
    * each of them, and what it cost them.
    */
   round(jobId: string, spec: JobSpec, rec: RoundRecord): EntryBuilder {
-    const p = spec.privacy;
     const dropped = new Set(rec.dropped);
     const survivors = rec.kind === 'train' ? rec.participants.filter((c) => !dropped.has(c)) : rec.participants.filter((c) => c in rec.evaluations);
+    return this.spendEntry(jobId, spec, rec.round, rec.participants, survivors, rec.weights);
+  }
+
+  /**
+   * A failed hospital-level attempt whose noisy inputs reached the
+   * coordinator: each of `charged` charged its budget as its input left, so
+   * the attempt's spend is recorded for them (the model, unchanged, is `weights`).
+   */
+  failedAttempt(jobId: string, spec: JobSpec, round: number, charged: readonly string[], weights: Float32Array): EntryBuilder {
+    return this.spendEntry(jobId, spec, round, charged, [...charged], weights);
+  }
+
+  private spendEntry(jobId: string, spec: JobSpec, round: number, participants: readonly string[], survivors: string[], weights: Float32Array): EntryBuilder {
+    const p = spec.privacy;
     const base = {
-      participants: [...rec.participants],
+      participants: [...participants],
       survivors,
-      modelHash: modelHash(rec.weights),
+      modelHash: modelHash(weights),
       bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
     };
     if (!p) {
       const body: RoundBody = { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null, samplingRate: null, stepsPerRound: null, spends: [], ...base };
-      return this.builder('round', jobId, rec.round, body);
+      return this.builder('round', jobId, round, body);
     }
-    const mechanism = roundMechanism(spec, rec.round);
+    const mechanism = roundMechanism(spec, round);
     return (seq, prevHash) => {
       // Read inside the transaction: the job's earlier round entries are what each hospital has spent so far.
       const prior = this.priorMechanisms(jobId);
@@ -132,7 +145,7 @@ export class CoordinatorLedger {
         spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
         ...base,
       };
-      return this.builder('round', jobId, rec.round, body)(seq, prevHash);
+      return this.builder('round', jobId, round, body)(seq, prevHash);
     };
   }
 
