@@ -51,6 +51,7 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.Request.$Properties|null} [request] Envelope request
              * @property {cohort.v1.Reply.$Properties|null} [reply] Envelope reply
              * @property {cohort.v1.RosterUpdate.$Properties|null} [rosterUpdate] Envelope rosterUpdate
+             * @property {cohort.v1.Fragment.$Properties|null} [fragment] Envelope fragment
              * @property {cohort.v1.SecAggAdvertise.$Properties|null} [secaggAdvertise] Envelope secaggAdvertise
              * @property {cohort.v1.SecAggKeys.$Properties|null} [secaggKeys] Envelope secaggKeys
              * @property {cohort.v1.SecAggShares.$Properties|null} [secaggShares] Envelope secaggShares
@@ -63,7 +64,7 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.SecAggCommitments.$Properties|null} [secaggCommitments] Envelope secaggCommitments
              * @property {cohort.v1.SecAggReveal.$Properties|null} [secaggReveal] Envelope secaggReveal
              * @property {cohort.v1.LedgerReceipt.$Properties|null} [ledgerReceipt] Envelope ledgerReceipt
-             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt"} [body] Envelope body
+             * @property {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"fragment"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt"} [body] Envelope body
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -98,6 +99,7 @@ export const cohort = $root.cohort = (() => {
              *   request?: cohort.v1.Request.$Shape|null;
              *   reply?: cohort.v1.Reply.$Shape|null;
              *   rosterUpdate?: cohort.v1.RosterUpdate.$Shape|null;
+             *   fragment?: cohort.v1.Fragment.$Shape|null;
              *   secaggAdvertise?: cohort.v1.SecAggAdvertise.$Shape|null;
              *   secaggKeys?: cohort.v1.SecAggKeys.$Shape|null;
              *   secaggShares?: cohort.v1.SecAggShares.$Shape|null;
@@ -112,7 +114,7 @@ export const cohort = $root.cohort = (() => {
              *   ledgerReceipt?: cohort.v1.LedgerReceipt.$Shape|null;
              *   $unknowns?: Array.<Uint8Array>;
              * } & (
-             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "challenge"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge: cohort.v1.Challenge.$Shape; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "request"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request: cohort.v1.Request.$Shape; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "reply"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply: cohort.v1.Reply.$Shape; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "rosterUpdate"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate: cohort.v1.RosterUpdate.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggCommitments"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments: cohort.v1.SecAggCommitments.$Shape; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggReveal"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal: cohort.v1.SecAggReveal.$Shape; ledgerReceipt?: null }|{ body?: "ledgerReceipt"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt: cohort.v1.LedgerReceipt.$Shape })
+             *   ({ body?: undefined; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "hello"; hello: cohort.v1.Hello.$Shape; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "welcome"; hello?: null; welcome: cohort.v1.Welcome.$Shape; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobOffer"; hello?: null; welcome?: null; jobOffer: cohort.v1.JobOffer.$Shape; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "joinJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob: cohort.v1.JoinJob.$Shape; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "declineJob"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob: cohort.v1.DeclineJob.$Shape; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundConfig"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig: cohort.v1.RoundConfig.$Shape; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "update"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update: cohort.v1.Update.$Shape; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "evaluation"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation: cohort.v1.Evaluation.$Shape; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "roundResult"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult: cohort.v1.RoundResult.$Shape; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "jobEvent"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent: cohort.v1.JobEvent.$Shape; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "error"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error: cohort.v1.Error.$Shape; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "challenge"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge: cohort.v1.Challenge.$Shape; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "request"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request: cohort.v1.Request.$Shape; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "reply"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply: cohort.v1.Reply.$Shape; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "rosterUpdate"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate: cohort.v1.RosterUpdate.$Shape; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "fragment"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment: cohort.v1.Fragment.$Shape; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggAdvertise"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise: cohort.v1.SecAggAdvertise.$Shape; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggKeys"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys: cohort.v1.SecAggKeys.$Shape; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggShares"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares: cohort.v1.SecAggShares.$Shape; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSharesRelay"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay: cohort.v1.SecAggShares.$Shape; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggMaskedInput"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Shape; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggSurvivors"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors: cohort.v1.SecAggSurvivors.$Shape; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggConsistency"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency: cohort.v1.SecAggConsistency.$Shape; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmaskRequest"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Shape; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggUnmask"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask: cohort.v1.SecAggUnmask.$Shape; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggCommitments"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments: cohort.v1.SecAggCommitments.$Shape; secaggReveal?: null; ledgerReceipt?: null }|{ body?: "secaggReveal"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal: cohort.v1.SecAggReveal.$Shape; ledgerReceipt?: null }|{ body?: "ledgerReceipt"; hello?: null; welcome?: null; jobOffer?: null; joinJob?: null; declineJob?: null; roundConfig?: null; update?: null; evaluation?: null; roundResult?: null; jobEvent?: null; error?: null; challenge?: null; request?: null; reply?: null; rosterUpdate?: null; fragment?: null; secaggAdvertise?: null; secaggKeys?: null; secaggShares?: null; secaggSharesRelay?: null; secaggMaskedInput?: null; secaggSurvivors?: null; secaggConsistency?: null; secaggUnmaskRequest?: null; secaggUnmask?: null; secaggCommitments?: null; secaggReveal?: null; ledgerReceipt: cohort.v1.LedgerReceipt.$Shape })
              * )} cohort.v1.Envelope.$Shape
              */
 
@@ -292,6 +294,14 @@ export const cohort = $root.cohort = (() => {
             Envelope.prototype.rosterUpdate = null;
 
             /**
+             * Envelope fragment.
+             * @member {cohort.v1.Fragment.$Properties|null|undefined} fragment
+             * @memberof cohort.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.fragment = null;
+
+            /**
              * Envelope secaggAdvertise.
              * @member {cohort.v1.SecAggAdvertise.$Properties|null|undefined} secaggAdvertise
              * @memberof cohort.v1.Envelope
@@ -392,12 +402,12 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * Envelope body.
-             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt"|undefined} body
+             * @member {"hello"|"welcome"|"jobOffer"|"joinJob"|"declineJob"|"roundConfig"|"update"|"evaluation"|"roundResult"|"jobEvent"|"error"|"challenge"|"request"|"reply"|"rosterUpdate"|"fragment"|"secaggAdvertise"|"secaggKeys"|"secaggShares"|"secaggSharesRelay"|"secaggMaskedInput"|"secaggSurvivors"|"secaggConsistency"|"secaggUnmaskRequest"|"secaggUnmask"|"secaggCommitments"|"secaggReveal"|"ledgerReceipt"|undefined} body
              * @memberof cohort.v1.Envelope
              * @instance
              */
             $Object.defineProperty(Envelope.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error", "challenge", "request", "reply", "rosterUpdate", "secaggAdvertise", "secaggKeys", "secaggShares", "secaggSharesRelay", "secaggMaskedInput", "secaggSurvivors", "secaggConsistency", "secaggUnmaskRequest", "secaggUnmask", "secaggCommitments", "secaggReveal", "ledgerReceipt"]),
+                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "jobOffer", "joinJob", "declineJob", "roundConfig", "update", "evaluation", "roundResult", "jobEvent", "error", "challenge", "request", "reply", "rosterUpdate", "fragment", "secaggAdvertise", "secaggKeys", "secaggShares", "secaggSharesRelay", "secaggMaskedInput", "secaggSurvivors", "secaggConsistency", "secaggUnmaskRequest", "secaggUnmask", "secaggCommitments", "secaggReveal", "ledgerReceipt"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -473,6 +483,8 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.Reply.encode(message.reply, writer.uint32(/* id 23, wireType 2 =*/186).fork(), _depth + 1).ldelim();
                 if (message.rosterUpdate != null && $Object.hasOwnProperty.call(message, "rosterUpdate"))
                     $root.cohort.v1.RosterUpdate.encode(message.rosterUpdate, writer.uint32(/* id 24, wireType 2 =*/194).fork(), _depth + 1).ldelim();
+                if (message.fragment != null && $Object.hasOwnProperty.call(message, "fragment"))
+                    $root.cohort.v1.Fragment.encode(message.fragment, writer.uint32(/* id 25, wireType 2 =*/202).fork(), _depth + 1).ldelim();
                 if (message.secaggAdvertise != null && $Object.hasOwnProperty.call(message, "secaggAdvertise"))
                     $root.cohort.v1.SecAggAdvertise.encode(message.secaggAdvertise, writer.uint32(/* id 30, wireType 2 =*/242).fork(), _depth + 1).ldelim();
                 if (message.secaggKeys != null && $Object.hasOwnProperty.call(message, "secaggKeys"))
@@ -689,6 +701,13 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             message.rosterUpdate = $root.cohort.v1.RosterUpdate.decode(reader, reader.size(), $undefined, _depth + 1, message.rosterUpdate);
                             message.body = "rosterUpdate";
+                            continue;
+                        }
+                    case 25: {
+                            if (wireType !== 2)
+                                break;
+                            message.fragment = $root.cohort.v1.Fragment.decode(reader, reader.size(), $undefined, _depth + 1, message.fragment);
+                            message.body = "fragment";
                             continue;
                         }
                     case 30: {
@@ -1690,6 +1709,8 @@ export const cohort = $root.cohort = (() => {
              * @property {number|null} [maxFrameBytes] Welcome maxFrameBytes
              * @property {Uint8Array|null} [ledgerKey] Welcome ledgerKey
              * @property {string|null} [rosterJson] Welcome rosterJson
+             * @property {Array.<string>|null} [liveJobs] Welcome liveJobs
+             * @property {number|null} [maxMessageBytes] Welcome maxMessageBytes
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1715,6 +1736,7 @@ export const cohort = $root.cohort = (() => {
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
             const Welcome = function (properties) {
+                this.liveJobs = [];
                 if (properties)
                     for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1752,6 +1774,22 @@ export const cohort = $root.cohort = (() => {
              * @instance
              */
             Welcome.prototype.rosterJson = "";
+
+            /**
+             * Welcome liveJobs.
+             * @member {Array.<string>} liveJobs
+             * @memberof cohort.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.liveJobs = $util.emptyArray;
+
+            /**
+             * Welcome maxMessageBytes.
+             * @member {number} maxMessageBytes
+             * @memberof cohort.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.maxMessageBytes = 0;
 
             /**
              * Creates a new Welcome instance using the specified properties.
@@ -1793,6 +1831,11 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.ledgerKey);
                 if (message.rosterJson != null && $Object.hasOwnProperty.call(message, "rosterJson") && message.rosterJson !== "")
                     writer.uint32(/* id 4, wireType 2 =*/34).string(message.rosterJson);
+                if (message.liveJobs != null && message.liveJobs.length)
+                    for (let i = 0; i < message.liveJobs.length; ++i)
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.liveJobs[i]);
+                if (message.maxMessageBytes != null && $Object.hasOwnProperty.call(message, "maxMessageBytes") && message.maxMessageBytes !== 0)
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.maxMessageBytes);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1873,6 +1916,23 @@ export const cohort = $root.cohort = (() => {
                                 delete message.rosterJson;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.liveJobs && message.liveJobs.length))
+                                message.liveJobs = [];
+                            message.liveJobs.push(reader.stringVerify());
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxMessageBytes = value;
+                            else
+                                delete message.maxMessageBytes;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -1905,6 +1965,252 @@ export const cohort = $root.cohort = (() => {
             };
 
             return Welcome;
+        })();
+
+        v1.Fragment = (function() {
+
+            /**
+             * Properties of a Fragment.
+             * @typedef {Object} cohort.v1.Fragment.$Properties
+             * @property {number|null} [messageId] Fragment messageId
+             * @property {number|null} [index] Fragment index
+             * @property {number|null} [count] Fragment count
+             * @property {number|null} [totalBytes] Fragment totalBytes
+             * @property {Uint8Array|null} [data] Fragment data
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Fragment.
+             * @memberof cohort.v1
+             * @interface IFragment
+             * @augments cohort.v1.Fragment.$Properties
+             * @deprecated Use cohort.v1.Fragment.$Properties instead.
+             */
+
+            /**
+             * Shape of a Fragment.
+             * @typedef {cohort.v1.Fragment.$Properties} cohort.v1.Fragment.$Shape
+             */
+
+            /**
+             * Constructs a new Fragment.
+             * @memberof cohort.v1
+             * @classdesc Represents a Fragment.
+             * @constructor
+             * @param {cohort.v1.Fragment.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const Fragment = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Fragment messageId.
+             * @member {number} messageId
+             * @memberof cohort.v1.Fragment
+             * @instance
+             */
+            Fragment.prototype.messageId = 0;
+
+            /**
+             * Fragment index.
+             * @member {number} index
+             * @memberof cohort.v1.Fragment
+             * @instance
+             */
+            Fragment.prototype.index = 0;
+
+            /**
+             * Fragment count.
+             * @member {number} count
+             * @memberof cohort.v1.Fragment
+             * @instance
+             */
+            Fragment.prototype.count = 0;
+
+            /**
+             * Fragment totalBytes.
+             * @member {number} totalBytes
+             * @memberof cohort.v1.Fragment
+             * @instance
+             */
+            Fragment.prototype.totalBytes = 0;
+
+            /**
+             * Fragment data.
+             * @member {Uint8Array} data
+             * @memberof cohort.v1.Fragment
+             * @instance
+             */
+            Fragment.prototype.data = $util.newBuffer([]);
+
+            /**
+             * Creates a new Fragment instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.Fragment
+             * @static
+             * @param {cohort.v1.Fragment.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.Fragment} Fragment instance
+             * @type {{
+             *   (properties: cohort.v1.Fragment.$Shape): cohort.v1.Fragment & cohort.v1.Fragment.$Shape;
+             *   (properties?: cohort.v1.Fragment.$Properties): cohort.v1.Fragment;
+             * }}
+             */
+            Fragment.create = function(properties) {
+                return new Fragment(properties);
+            };
+
+            /**
+             * Encodes the specified Fragment message. Does not implicitly {@link cohort.v1.Fragment.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.Fragment
+             * @static
+             * @param {cohort.v1.Fragment.$Properties} message Fragment message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Fragment.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.messageId != null && $Object.hasOwnProperty.call(message, "messageId") && message.messageId !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.messageId);
+                if (message.index != null && $Object.hasOwnProperty.call(message, "index") && message.index !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.index);
+                if (message.count != null && $Object.hasOwnProperty.call(message, "count") && message.count !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.count);
+                if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && message.totalBytes !== 0)
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.totalBytes);
+                if (message.data != null && $Object.hasOwnProperty.call(message, "data") && message.data.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.data);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Fragment message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.Fragment
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.Fragment & cohort.v1.Fragment.$Shape} Fragment
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Fragment.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.Fragment();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.messageId = value;
+                            else
+                                delete message.messageId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.index = value;
+                            else
+                                delete message.index;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.count = value;
+                            else
+                                delete message.count;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.totalBytes = value;
+                            else
+                                delete message.totalBytes;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.data = value;
+                            else
+                                delete message.data;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for Fragment
+             * @function getTypeUrl
+             * @memberof cohort.v1.Fragment
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            Fragment.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.Fragment";
+            };
+
+            return Fragment;
         })();
 
         v1.RosterUpdate = (function() {
