@@ -5,11 +5,10 @@
  */
 import Database from 'better-sqlite3';
 import { CohortError } from '../../core/errors.ts';
-import { parseJobSpec } from '../../core/job/spec.ts';
-import type { JobStatus } from '../../core/round/job.ts';
 import type { LedgerEntry } from '../../core/ledger/types.ts';
 import type { JobRecord } from '../../core/dashboard/index.ts';
 import { toRound, type RoundRow as StoredRoundRow, type StoredRound, type Enrolled } from '../store.ts';
+import { LISTING_COLUMNS, readNames, toListing, type ListingRow } from '../job-rows.ts';
 
 const ROUND_COLUMNS = 'job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts';
 
@@ -33,17 +32,22 @@ export class DashboardReader {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
+  /**
+   * Every job the views can draw, whatever the rows hold (coordinator/job-rows.ts):
+   * a row whose spec does not parse has nothing to draw and is left out
+   * (`cohort job list` still lists it, with its status); an unreadable
+   * participants list reads as empty.
+   */
   jobs(): JobRecord[] {
-    const rows = this.db.prepare(`SELECT id, spec, status, reason, completed_rounds, owner, created_at, updated_at,
+    const rows = this.db.prepare(`SELECT ${LISTING_COLUMNS},
         (SELECT participants FROM rounds r WHERE r.job_id = jobs.id ORDER BY round DESC LIMIT 1) AS last_participants
-      FROM jobs ORDER BY created_at, id`).all() as {
-      id: string; spec: string; status: string; reason: string; completed_rounds: number; owner: string | null;
-      created_at: number; updated_at: number; last_participants: string | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id, spec: parseJobSpec(JSON.parse(r.spec)), status: r.status as JobStatus, reason: r.reason, completedRounds: r.completed_rounds,
-      owner: r.owner, createdAt: r.created_at, updatedAt: r.updated_at, lastParticipants: r.last_participants ? (JSON.parse(r.last_participants) as string[]) : [],
-    }));
+      FROM jobs ORDER BY created_at, id`).all() as (ListingRow & { last_participants: unknown })[];
+    const out: JobRecord[] = [];
+    for (const r of rows) {
+      const { spec, specProblem: _, attempts: __, ...j } = toListing(r);
+      if (spec) out.push({ ...j, spec, lastParticipants: readNames(r.last_participants) });
+    }
+    return out;
   }
 
   rounds(jobId: string): StoredRound[] {

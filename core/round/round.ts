@@ -84,7 +84,14 @@ export class Round {
     return this.kind === 'train' ? this.updates.size : this.evaluations.size + this.withheld.size;
   }
 
-  submitUpdate(client: string, update: ClientUpdate): void {
+  /**
+   * Throws for an update the round cannot take at all (not a participant,
+   * closed, a duplicate, fields out of range), changing nothing. Then
+   * `bound`, the job's check of the update's content (core/round/update-bound.ts),
+   * if given: an update it refuses drops its sender from the round, and its
+   * error is returned (null: accepted).
+   */
+  submitUpdate(client: string, update: ClientUpdate, bound?: (u: ClientUpdate) => void): CohortError | null {
     this.checkOpen(client);
     if (this.kind !== 'train') throw new CohortError('E_WIRE_UNEXPECTED', `round ${this.round} is evaluation-only`);
     if (this.updates.has(client)) throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an update for round ${this.round}`);
@@ -92,8 +99,16 @@ export class Round {
       throw new CohortError('E_UPDATE_RANGE', 'numExamples must be an integer in [1, 10^9]');
     }
     if (!Number.isFinite(update.trainLoss) || update.trainLoss < 0) throw new CohortError('E_UPDATE_RANGE', 'trainLoss must be finite and >= 0');
+    try {
+      bound?.(update);
+    } catch (err) {
+      if (!(err instanceof CohortError)) throw err;
+      this.drop(client);
+      return err;
+    }
     this.updates.set(client, update);
     this.settle();
+    return null;
   }
 
   /** An evaluation of the round's starting model: its metrics, or null when the participant withheld them. */

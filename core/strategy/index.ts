@@ -7,20 +7,27 @@ import { createFedAdam } from './fedadam.ts';
 import { createFedAvg } from './fedavg.ts';
 import { createFedProx } from './fedprox.ts';
 import { createFedYogi } from './fedyogi.ts';
+import { checkAggregate } from './finite.ts';
 import { weightedMeanDelta } from './mean.ts';
 import type { ServerStep, Strategy } from './types.ts';
 
 export type { AggregateInput, AggregateOutput, ClientResult, ServerState, ServerStep, StepInput, Strategy, StrategyName } from './types.ts';
 export { weightedMeanDelta } from './mean.ts';
 export { decodeServerState, encodeServerState } from './state.ts';
+export { checkAggregate } from './finite.ts';
 
-/** Builds the strategy a validated job spec names. */
+/**
+ * Builds the strategy a validated job spec names. Its every output is
+ * checked finite (core/strategy/finite.ts): a step that overflows throws
+ * E_AGGREGATE_NONFINITE instead of returning weights that must not be
+ * committed.
+ */
 export function createStrategy(spec: StrategySpec): Strategy {
   const server = createStep(spec);
   return {
     name: server.name,
-    step: (input) => server.step(input),
-    aggregate: ({ round, global, results, state }) => server.step({ round, global, meanDelta: weightedMeanDelta(results, global.length), state }),
+    step: (input) => checkAggregate(server.step(input)),
+    aggregate: ({ round, global, results, state }) => checkAggregate(server.step({ round, global, meanDelta: weightedMeanDelta(results, global.length), state })),
   };
 }
 
