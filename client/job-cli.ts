@@ -8,6 +8,12 @@ import { readJsonFile } from './keys.ts';
 import { request, type RequestBody } from './request.ts';
 import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from './connection-options.ts';
 
+/**
+ * How long `job submit` waits for its answer: the coordinator prepares a
+ * submission in a worker thread, for up to 20 s by default, possibly behind
+ * the two its queue holds (coordinator/job-submissions.ts).
+ */
+const SUBMIT_TIMEOUT_MS = 120_000;
 
 export function registerJob(program: Command): void {
   const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status; admins may list, read, pause, resume and cancel any job)');
@@ -20,7 +26,7 @@ export function registerJob(program: Command): void {
     .action(async (file: string, o: Common) => {
       const input = readJsonFile(file, 'E_JOB_SPEC');
       parseJobSpec(input); // every bad field named here, before anything is sent
-      print((await run(o, { action: 'job.submit', specJson: JSON.stringify(input) })).json);
+      print((await request({ ...connectionOf(o), timeoutMs: SUBMIT_TIMEOUT_MS }, { action: 'job.submit', specJson: JSON.stringify(input) })).json);
     });
   sub('list', 'your jobs (researchers), or all jobs (auditors, admins): metadata only').action(async (o: Common) => print((await run(o, { action: 'job.list' })).json));
   sub('status', "a job's status and per-round aggregate metrics").argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.status', jobId: id })).json));

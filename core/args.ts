@@ -1,7 +1,8 @@
 /** Shared command-line argument parsers (commander), so every command bounds numbers the same way. */
 import { InvalidArgumentError } from 'commander';
 
-export function intArg(min: number, max: number): (v: string) => number {
+/** An integer in [min, max]; without bounds, any safe integer, for an option whose schema bounds it (core/options.ts). */
+export function intArg(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v: string): number => {
     const n = Number(v);
     if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
