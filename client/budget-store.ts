@@ -15,11 +15,12 @@
  * would fail with SQLITE_BUSY instead of waiting (WAL refuses to upgrade a
  * stale read), refusing a round or a job for no reason of the budget's.
  *
- * A reservation is open until its job ends here (the coordinator's job end,
- * or an operator's `cohort budget close` when that never comes: a daemon
- * that was down when its job failed keeps the reservation otherwise).
- * Closing keeps every charged round spent, releases the untrained rest, and
- * marks the job ended: it is never admitted again.
+ * A reservation is open until its job ends here: the coordinator's job end
+ * (sent to every hospital offered the job), the daemon's own decline, the
+ * job missing from the live jobs a Welcome lists (it ended while the daemon
+ * was away), or an operator's `cohort budget close` when none of these can
+ * come. Closing keeps every charged round spent, releases the untrained
+ * rest, and marks the job ended: it is never admitted again.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -88,6 +89,8 @@ export interface Reservation {
   open: boolean;
   /** When the job was admitted (ms since the epoch). */
   at: number;
+  /** When its latest round was charged (ms since the epoch), null if none was. */
+  lastChargedAt: number | null;
 }
 
 /** What closing a reservation did. */
@@ -227,15 +230,37 @@ export class BudgetStore {
     return this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 0`).get(dataset, jobId) !== undefined;
   }
 
-  /** Releases what a finished job reserved but did not train (the daemon, at the coordinator's job end; no reservation: nothing to do). */
-  closeJob(dataset: string, jobId: string): void {
-    this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(dataset, jobId);
+  /** Whether a job holds an open reservation against this dataset's budget. */
+  reserved(dataset: string, jobId: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) !== undefined;
+  }
+
+  /**
+   * The daemon's close of a job whose part at this hospital ended (see the
+   * module comment): as closeReservation, for one dataset, and null when the
+   * job holds no open reservation (never admitted, or already closed).
+   */
+  closeJob(dataset: string, jobId: string): ClosedReservation | null {
+    return this.immediate((): ClosedReservation | null => {
+      const row = this.db.prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) as ReservationRow | undefined;
+      return row ? this.closeRow(row) : null;
+    });
+  }
+
+  /**
+   * What the dataset's budget has committed: every charged round and every
+   * open reservation's untrained rounds, as one ε (the budget's δ and
+   * accountant). A job is admitted only if this plus its own cost fits.
+   */
+  committedSpend(dataset: string): SpendReport {
+    const budget = this.requireBudget(dataset);
+    return accountSpend(this.committed(dataset), budget.delta, budget.accountant);
   }
 
   /** Reservations of every dataset, oldest first; only the open ones unless `all`. */
   reservations(options: { all?: boolean } = {}): Reservation[] {
     const rows = this.db
-      .prepare(`SELECT dataset, job_id, mechanism, rounds, open, created_at FROM reservations ${options.all ? '' : 'WHERE open = 1'} ORDER BY created_at, dataset, job_id`)
+      .prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations ${options.all ? '' : 'WHERE open = 1'} ORDER BY created_at, dataset, job_id`)
       .all() as ReservationRow[];
     return rows.map((r) => this.reservationOf(r));
   }
@@ -252,17 +277,22 @@ export class BudgetStore {
   closeReservation(jobId: string, dataset?: string): ClosedReservation {
     return this.immediate((): ClosedReservation => {
       const rows = (dataset === undefined
-        ? this.db.prepare(`SELECT dataset, job_id, mechanism, rounds, open, created_at FROM reservations WHERE job_id = ? ORDER BY dataset`).all(jobId)
-        : this.db.prepare(`SELECT dataset, job_id, mechanism, rounds, open, created_at FROM reservations WHERE job_id = ? AND dataset = ?`).all(jobId, dataset)) as ReservationRow[];
+        ? this.db.prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE job_id = ? ORDER BY dataset`).all(jobId)
+        : this.db.prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE job_id = ? AND dataset = ?`).all(jobId, dataset)) as ReservationRow[];
       const where = dataset === undefined ? '' : ` for dataset ${dataset}`;
       if (rows.length === 0) throw new CohortError('E_UNKNOWN_JOB', `no reservation of job ${jobId}${where} in this budget database`);
       if (rows.length > 1) throw new CohortError('E_CONFIG_INVALID', `job ${jobId} holds reservations for datasets ${rows.map((r) => r.dataset).join(', ')}: name one with --dataset`);
       const row = rows[0]!;
       if (row.open !== 1) throw new CohortError('E_JOB_STATE', `the reservation of job ${jobId} for dataset ${row.dataset} is already closed`);
-      this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(row.dataset, jobId);
-      const reservation = this.reservationOf({ ...row, open: 0 });
-      return { reservation, released: Math.max(0, reservation.rounds - reservation.charged) };
+      return this.closeRow(row);
     });
+  }
+
+  /** Closes the open reservation `row` (inside the caller's transaction): its charged rounds stay spent, the rest is released. */
+  private closeRow(row: ReservationRow): ClosedReservation {
+    this.db.prepare(`UPDATE reservations SET open = 0 WHERE dataset = ? AND job_id = ?`).run(row.dataset, row.job_id);
+    const reservation = this.reservationOf({ ...row, open: 0 });
+    return { reservation, released: Math.max(0, reservation.rounds - reservation.charged) };
   }
 
   spends(dataset: string): SpendRow[] {
@@ -293,17 +323,14 @@ export class BudgetStore {
   }
 
   private reservationOf(r: ReservationRow): Reservation {
-    return { dataset: r.dataset, jobId: r.job_id, mechanisms: reservedMechanisms(r), rounds: r.rounds, charged: this.trainedRounds(r.dataset, r.job_id), open: r.open === 1, at: r.created_at };
+    const c = this.db.prepare(`SELECT COUNT(*) AS n, MAX(created_at) AS last FROM spends WHERE dataset = ? AND job_id = ?`).get(r.dataset, r.job_id) as { n: number; last: number | null };
+    return { dataset: r.dataset, jobId: r.job_id, mechanisms: reservedMechanisms(r), rounds: r.rounds, charged: c.n, open: r.open === 1, at: r.created_at, lastChargedAt: c.last };
   }
 
   private requireBudget(dataset: string): Budget {
     const b = this.budget(dataset);
     if (!b) throw new CohortError('E_BUDGET_EXCEEDED', `no privacy budget is configured for dataset ${dataset}`);
     return b;
-  }
-
-  private trainedRounds(dataset: string, jobId: string): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { n: number }).n;
   }
 
   /** Spent rounds plus what every open reservation reserved and has not charged yet (each charge uses up one reserved round of its mechanism). */
@@ -335,6 +362,8 @@ function reservedMechanisms(r: { mechanism: string; rounds: number }): Mechanism
   return Array.isArray(parsed) ? parsed : Array.from({ length: r.rounds }, () => parsed);
 }
 
+/** The columns of a reservation row, as ReservationRow reads them. */
+const RESERVATION_COLUMNS = 'dataset, job_id, mechanism, rounds, open, created_at';
 interface ReservationRow {
   dataset: string;
   job_id: string;

@@ -40,9 +40,19 @@ describe('cohort budget', () => {
       expect.objectContaining({ dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: true }),
       expect.objectContaining({ dataset: D, jobId: 'job-b', rounds: 2, charged: 0, open: true }),
     ]);
+    expect(listed[0].lastChargedAt).toMatch(/^\d{4}-/);
+    expect(listed[1].lastChargedAt).toBeNull();
+    expect(listed.every((r: { ageSeconds: number }) => Number.isInteger(r.ageSeconds) && r.ageSeconds >= 0)).toBe(true);
     const table = cohort('budget', 'reservations', '--state', state);
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/job-a .* 10 .* 3 .* open/);
+    // Spent: the 3 charged rounds; committed: those and the 7 + 2 untrained rounds still reserved.
+    const s0 = new BudgetStore(state);
+    const [spent, committed] = [s0.summary(D).spent.epsilon, s0.committedSpend(D).epsilon];
+    s0.close();
+    expect(committed).toBeGreaterThan(spent);
+    expect(table.out).toContain(`${D}: epsilon spent ${spent.toFixed(4)}, committed ${committed.toFixed(4)} of 100 (delta 0.00001, rdp)\n`);
+    expect(table.out).toMatch(/job-a .* 10 .* 3 .* 7 .* open .* ago/);
+    expect(table.out).toMatch(/job-b .* 2 .* 0 .* 2 .* open .* never/);
 
     const closed = cohort('budget', 'close', '--state', state, '--job', 'job-a');
     expect(closed.err).toBe('');

@@ -17,6 +17,7 @@ import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { parseHospitalPolicy } from '../../core/job/policy.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
+import { until } from '../helpers/until.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -62,7 +63,7 @@ describe('budget guard in the client daemon', () => {
     expect((await d1).code).toBe('E_BUDGET_EXCEEDED');
 
     const job = syntheticJob({ rounds: 4, minClients: 1, privacy: DP });
-    const spec = (await setup([], job)).coordinator.database.listJobs()[0]!.spec;
+    const spec = (await setup([], job)).coordinator.database.listJobs()[0]!.spec!;
     const cost = jobSpend(spec).epsilon;
     const tooSmall = await setup([cost * 0.99], job);
     const d2 = declined(tooSmall.clients[0]!);
@@ -148,5 +149,9 @@ describe('budget guard in the client daemon', () => {
     expect(rounds[r - 1]!.participants).toContain('h2');
     expect(rounds[r - 1]!.dropped).toContain('h2');
     for (const later of rounds.slice(r)) expect(later.participants).not.toContain('h2');
+    // No longer a member, h2 is still told the job ended (issue 16, finding 3): its reservation closes, its round stays spent.
+    await until(() => !stores[2]!.reserved('synthetic-v1', jobId), 10_000, 'h2\'s reservation closed');
+    expect(stores[2]!.jobEnded('synthetic-v1', jobId)).toBe(true);
+    expect(stores[2]!.committedSpend('synthetic-v1').epsilon).toBe(stores[2]!.summary('synthetic-v1').spent.epsilon);
   });
 });

@@ -104,7 +104,14 @@ describe('BudgetStore', () => {
     s.spendRound(D, 'job-a', 1, round);
     s.spendRound(D, 'job-a', 2, round);
     expect(s.admitJob(D, 'job-b', times(round, 8)).allowed).toBe(false);
-    s.closeJob(D, 'job-a');
+    expect(s.committedSpend(D).epsilon).toBeCloseTo(eps(10), 12);
+    expect(s.reserved(D, 'job-a')).toBe(true);
+    expect(s.closeJob(D, 'job-a')?.released).toBe(8);
+    expect(s.reserved(D, 'job-a')).toBe(false);
+    expect(s.committedSpend(D).epsilon).toBeCloseTo(eps(2), 12); // the charged rounds stay spent
+    expect(s.closeJob(D, 'job-a')).toBeNull(); // already closed: nothing to do
+    expect(s.closeJob(D, 'ghost')).toBeNull(); // never admitted: nothing recorded
+    expect(s.jobEnded(D, 'ghost')).toBe(false);
     expect(s.admitJob(D, 'job-b', times(round, 8)).allowed).toBe(true);
     // A closed job's rounds are refused: it was finished.
     expect(s.spendRound(D, 'job-a', 3, round).allowed).toBe(false);
@@ -127,19 +134,22 @@ describe('BudgetStore', () => {
   });
 
   it('lists reservations and closes one: charged rounds stay spent, the rest is released, the job ended', () => {
-    const s = new BudgetStore(path, { now: () => 1_000 });
+    let clock = 1_000;
+    const s = new BudgetStore(path, { now: () => clock });
     s.setBudget(D, { epsilon: eps(12), delta: 1e-5, accountant: 'rdp' });
     s.admitJob(D, 'job-a', times(round, 10));
+    clock = 2_000;
     for (let r = 1; r <= 3; r++) s.spendRound(D, 'job-a', r, round);
+    clock = 3_000;
     s.admitJob(D, 'job-b', times(round, 2));
     expect(s.reservations()).toEqual([
-      { dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: true, at: 1_000 },
-      { dataset: D, jobId: 'job-b', mechanisms: times(round, 2), rounds: 2, charged: 0, open: true, at: 1_000 },
+      { dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: true, at: 1_000, lastChargedAt: 2_000 },
+      { dataset: D, jobId: 'job-b', mechanisms: times(round, 2), rounds: 2, charged: 0, open: true, at: 3_000, lastChargedAt: null },
     ]);
     expect(s.admitJob(D, 'job-c', times(round, 5)).allowed).toBe(false); // 10 + 2 + 5 > 12
 
     const closed = s.closeReservation('job-a');
-    expect(closed).toEqual({ reservation: { dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: false, at: 1_000 }, released: 7 });
+    expect(closed).toEqual({ reservation: { dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: false, at: 1_000, lastChargedAt: 2_000 }, released: 7 });
     expect(s.reservations().map((r) => r.jobId)).toEqual(['job-b']);
     expect(s.reservations({ all: true }).map((r) => [r.jobId, r.open])).toEqual([['job-a', false], ['job-b', true]]);
     expect(s.summary(D).spent.epsilon).toBeCloseTo(eps(3), 12); // the charged rounds stay spent

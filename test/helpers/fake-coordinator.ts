@@ -1,9 +1,9 @@
 /**
  * A coordinator played by the test over a real socket: it opens each
  * connection with a Challenge (not checked: no enrolment), answers the Hello
- * with a Welcome and whatever `onHello` sends, and records every frame the
- * daemon sends. For tests of what a daemon does when the coordinator
- * replays, lies or deviates.
+ * with a Welcome listing `liveJobs` and whatever `onHello` sends, and records
+ * every frame the daemon sends. For tests of what a daemon does when the
+ * coordinator replays, lies or deviates.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
@@ -14,16 +14,19 @@ export interface FakeCoordinator {
   url: string;
   /** Every frame the daemon sent, in order. */
   got: Envelope[];
+  /** The jobs each Welcome lists as live (a daemon ends its part in any other it holds); change it between connections to lie. */
+  liveJobs: string[];
   send: Send;
   close(): Promise<void>;
 }
 
-export async function fakeCoordinator(onHello: (send: Send) => void): Promise<FakeCoordinator> {
+export async function fakeCoordinator(onHello: (send: Send) => void, liveJobs: string[] = []): Promise<FakeCoordinator> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => wss.once('listening', r));
   const got: Envelope[] = [];
   let peer: WebSocket | null = null;
   let seq = 0;
+  const fake = { liveJobs };
   const send: Send = (env) => peer?.send(encodeEnvelope({ ...env, sender: COORDINATOR_SENDER, seq: ++seq }));
   wss.on('connection', (ws) => {
     peer = ws;
@@ -31,12 +34,12 @@ export async function fakeCoordinator(onHello: (send: Send) => void): Promise<Fa
       const env = decodeEnvelope(data as Buffer);
       got.push(env);
       if (env.body === 'hello') {
-        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20 } });
+        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20, liveJobs: fake.liveJobs } });
         onHello(send);
       }
     });
     send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
   });
   const port = (wss.address() as { port: number }).port;
-  return { url: `ws://127.0.0.1:${port}`, got, send, close: () => new Promise((r) => wss.close(() => r())) };
+  return Object.assign(fake, { url: `ws://127.0.0.1:${port}`, got, send, close: () => new Promise<void>((r) => wss.close(() => r())) });
 }

@@ -58,7 +58,7 @@ export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Prom
   const jobId = o.jobId ?? 'job';
   const net = simulatedNetwork(NETWORK, 'under-test');
   const offer = { jobId, jobOffer: { spec: jobSpecToWire(spec), owner: '' } };
-  const fake = await fakeCoordinator((send) => send(offer));
+  const fake = await fakeCoordinator((send) => send(offer), [jobId]);
   o.cleanups.push(() => fake.close());
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'cohort-hospital-'));
   const state = openHospitalState(join(dir, 'state.db'));
