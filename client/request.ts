@@ -11,7 +11,8 @@ import { signHandshake } from '../core/auth/handshake.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import type { Action } from '../core/auth/policy.ts';
 import { bytesToVector } from '../core/model/vector.ts';
-import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, validateClientName, type EnvelopeInit } from '../proto/codec.ts';
+import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, validateClientName, type EnvelopeInit } from '../proto/codec.ts';
+import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../proto/fragments.ts';
 import { checkTransport } from './daemon.ts';
 
 export interface RequestOptions {
@@ -21,6 +22,8 @@ export interface RequestOptions {
   tls?: { ca: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
   insecure?: boolean;
   timeoutMs?: number;
+  /** Largest reply taken in fragments (a model download; default DEFAULT_MAX_MESSAGE_BYTES, the largest model the job spec allows). */
+  maxMessageBytes?: number;
 }
 
 export interface RequestBody {
@@ -36,12 +39,16 @@ export async function request(o: RequestOptions, body: RequestBody): Promise<{ j
   validateClientName(o.name);
   checkTransport(o.coordinatorUrl, o, silentLogger);
   const tls = o.tls;
+  const inbound = new Reassembler(messageLimit(o.maxMessageBytes, DEFAULT_MAX_FRAME_BYTES));
+  const out = new FrameEncoder(fragmentBytesFor(DEFAULT_MAX_FRAME_BYTES));
   const ws = new WebSocket(o.coordinatorUrl, {
     maxPayload: DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false,
     ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } : {}),
   });
-  let seq = 0;
-  const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => ws.send(encodeEnvelope({ ...env, sender: o.name, seq: ++seq }));
+  // A message's frames go out back to back (a job spec of megabytes is cut into fragments).
+  const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => {
+    for (const frame of out.encode({ ...env, sender: o.name })) ws.send(frame);
+  };
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new CohortError('E_CONFIG_INVALID', `no answer from ${o.coordinatorUrl} within ${o.timeoutMs ?? 15_000} ms`)), o.timeoutMs ?? 15_000);
@@ -53,18 +60,23 @@ export async function request(o: RequestOptions, body: RequestBody): Promise<{ j
       ws.on('close', (code, reason) => done(() => reject(new CohortError(isErrorCode(reason.toString()) ? reason.toString() as never : 'E_AUTH_FAILED', `connection closed (${code} ${reason.toString()})`))));
       ws.on('message', (data) => {
         try {
-          const env = decodeEnvelope(data as Buffer);
-          if (env.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+          const frame = decodeEnvelope(data as Buffer);
+          if (frame.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+          const env = inbound.accept(frame);
+          if (!env) return; // more fragments of this message are due (a model download)
           if (env.body === 'challenge') {
             const c = env.challenge!;
             const timestampMs = Date.now();
             const handshakeSignature = signHandshake({ nonce: c.nonce!, coordinatorId: c.coordinatorId ?? '', timestampMs, name: o.name, publicKey: o.identity.publicKey }, o.identity.secretKey);
             send({ hello: { name: o.name, software: 'cohort-request/0.1.0', identityKey: o.identity.publicKey, handshakeSignature, handshakeTimestampMs: timestampMs } });
           } else if (env.body === 'welcome') {
+            out.peerLimits(env.welcome!);
             send({ jobId: body.jobId ?? '', request: { id: 1, action: body.action, jobId: body.jobId ?? '', specJson: body.specJson ?? '', afterSeq: body.afterSeq ?? 0 } });
           } else if (env.body === 'reply') {
             const r = env.reply!;
-            const model = r.model?.data ? bytesToVector(r.model.data, r.model.data.length / 4) : null;
+            const bytes = r.model?.data;
+            if (bytes && bytes.length % 4 !== 0) throw new CohortError('E_WIRE_FIELD', `a model of ${bytes.length} bytes is not float32 values`);
+            const model = bytes ? bytesToVector(bytes, bytes.length / 4) : null;
             done(() => resolve({ json: JSON.parse(r.json ?? 'null'), model }));
           } else if (env.body === 'error') {
             const code = env.error?.code ?? '';
