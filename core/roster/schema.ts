@@ -10,14 +10,10 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { COORDINATOR_NAME, NAME_SHAPE, isNameShaped } from '../auth/name.ts';
 import { MAX_ROSTER_MEMBERS, MAX_ROSTER_VERSIONS, ROSTER_FORMAT, type RosterChain } from './types.ts';
 
-/** The client-name rule of proto/codec.ts (validateClientName), restated: core/ does not import proto/. */
-const NAME_RE = /^[A-Za-z0-9._-]{1,128}$/;
-/** The coordinator's sender name on the wire; no hospital may take it. */
-const COORDINATOR_NAME = 'coordinator';
-
-const name = z.string().regex(NAME_RE, 'expected 1-128 characters of [A-Za-z0-9._-]');
+const name = z.string().refine(isNameShaped, `expected ${NAME_SHAPE}`);
 const memberName = name.refine((n) => n !== COORDINATOR_NAME, `"${COORDINATOR_NAME}" is reserved`);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
 const hex128 = z.string().regex(/^[0-9a-f]{128}$/, 'expected 128 lowercase hex digits');

@@ -121,14 +121,17 @@ describe('every role/action pair against a live coordinator', () => {
     expect((status.json as { rounds: unknown[] }).rounds.length).toBe(2);
   });
 
-  it('every denial is a ledger entry (once per connection, action and job), and the ledger verifies', async () => {
+  it('every denial is a ledger entry (once per identity, action and job, whatever the connection), and the ledger verifies', async () => {
     const { readCoordinatorLedger } = await import('../../coordinator/ledger-reader.ts');
     const { verifyFiles } = await import('../../coordinator/ledger-cli.ts');
     const before = readCoordinatorLedger(join(dir, 'c.db')).entries.length;
+    // The matrix denied aud this download already: a new connection does not record it again.
     expect(await outcome('aud', { action: 'job.download', jobId: ritasJob })).toBe('E_FORBIDDEN');
+    expect(readCoordinatorLedger(join(dir, 'c.db')).entries.length).toBe(before);
+    expect(await outcome('aud', { action: 'job.download', jobId: 'another-job' })).toBe('E_FORBIDDEN');
     const entries = readCoordinatorLedger(join(dir, 'c.db')).entries.map((e) => JSON.parse(e.canonical) as { kind: string; jobId: string; body: Record<string, unknown> });
     expect(entries.length).toBe(before + 1);
-    expect(entries.at(-1)).toMatchObject({ kind: 'access-denial', jobId: ritasJob, body: { subject: 'aud', role: 'auditor', action: 'job.download' } });
+    expect(entries.at(-1)).toMatchObject({ kind: 'access-denial', jobId: 'another-job', body: { subject: 'aud', role: 'auditor', action: 'job.download' } });
     const denials = entries.filter((e) => e.kind === 'access-denial');
     expect(denials.length).toBeGreaterThanOrEqual(users.length); // the matrix's denied pairs
     expect(verifyFiles({ db: join(dir, 'c.db') }).ok).toBe(true);
