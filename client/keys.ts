@@ -6,17 +6,21 @@
  * Format (JSON): {"kind":"cohort-ed25519","secretKey":<64 hex>,"publicKey":<64 hex>}
  * where secretKey is the RFC 8032 §5.1.5 seed.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { constantTimeEqual, ed25519PublicKey, zeroize } from '../core/secagg/index.ts';
+import { readCappedFile } from './capped-file.ts';
+import { PRIVATE_FILE_MODE } from './private-file.ts';
 
 export const IDENTITY_KEY_KIND = 'cohort-ed25519';
 /** The file holds ~170 bytes; anything much larger is not an identity key. */
 export const MAX_IDENTITY_FILE_BYTES = 4096;
-/** Owner read/write only, as ssh requires of private keys. */
-export const IDENTITY_FILE_MODE = 0o600;
+/** Largest PEM file read (a certificate chain or a key). */
+export const MAX_PEM_FILE_BYTES = 1 << 20;
+/** Largest JSON configuration file read (a job spec or a policy), as large as a spec may be on the wire (proto/codec.ts). */
+export const MAX_JSON_FILE_BYTES = 4 * 1024 * 1024;
 
 const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/);
 const identityFileSchema = z.strictObject({
@@ -40,7 +44,7 @@ export function writeIdentityKey(path: string, identity: Identity = ed25519KeyPa
   const json = JSON.stringify({ kind: IDENTITY_KEY_KIND, secretKey: toHex(identity.secretKey), publicKey: toHex(identity.publicKey) });
   try {
     // 'wx' fails if the path exists (O_CREAT | O_EXCL), so the mode always applies to a file we created.
-    writeFileSync(path, `${json}\n`, { mode: IDENTITY_FILE_MODE, flag: 'wx' });
+    writeFileSync(path, `${json}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (err) {
     const exists = (err as NodeJS.ErrnoException).code === 'EEXIST';
     throw new CohortError('E_CONFIG_INVALID', exists ? `refusing to overwrite the identity key file ${path}` : `cannot create the identity key file ${path}`, { cause: err });
@@ -83,43 +87,16 @@ export function readIdentityKey(path: string): Identity {
 }
 
 function readBounded(path: string): Buffer {
-  return readPrivateFile(path, MAX_IDENTITY_FILE_BYTES, (why) => invalid(path, why), 'E_CONFIG_INVALID', 'identity key');
+  return readPrivateFile(path, MAX_IDENTITY_FILE_BYTES, 'E_CONFIG_INVALID', 'identity key file');
 }
 
 /**
  * Reads a secret file of at most `maxBytes`, refusing one that group or others
- * can access (checked on the open descriptor, so the file cannot be swapped
- * between check and read). Errors never include the file's bytes.
+ * can access (client/capped-file.ts, checked on the open descriptor). Errors
+ * never include the file's bytes.
  */
-export function readPrivateFile(path: string, maxBytes: number, fail: (why: string) => CohortError, openCode: 'E_CONFIG_INVALID' | 'E_INTAKE_SECRET', what: string): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new CohortError(openCode, `cannot open the ${what} file ${path}`, { cause: err });
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw fail('not a regular file');
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw fail(`accessible by group or others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`);
-    }
-    if (st.size > maxBytes) throw fail(`larger than ${maxBytes} bytes`);
-    const buf = Buffer.alloc(maxBytes + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const r = readSync(fd, buf, n, buf.length - n, null);
-      if (r === 0) break;
-      n += r;
-    }
-    if (n > maxBytes) {
-      buf.fill(0);
-      throw fail(`larger than ${maxBytes} bytes`);
-    }
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
+export function readPrivateFile(path: string, maxBytes: number, code: 'E_CONFIG_INVALID' | 'E_INTAKE_SECRET' | 'E_TOKEN_FILE', what: string): Buffer {
+  return readCappedFile(path, { maxBytes, what, code, private: true });
 }
 
 function checkPair(secretKey: Uint8Array, publicKey: Uint8Array, path: string): void {
@@ -155,22 +132,7 @@ function fromHex(hex: string): Uint8Array {
  * MAX_IDENTITY_FILE_BYTES, or neither.
  */
 export function readPublicKeyFile(path: string): Uint8Array {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
-  }
-  let text: string;
-  try {
-    if (fstatSync(fd).size > MAX_IDENTITY_FILE_BYTES) throw new CohortError('E_CONFIG_INVALID', `${path} is larger than ${MAX_IDENTITY_FILE_BYTES} bytes: not a key file`);
-    text = readFileSync(fd, 'utf8').trim();
-  } catch (err) {
-    if (err instanceof CohortError) throw err;
-    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
-  } finally {
-    closeSync(fd);
-  }
+  const text = readCappedFile(path, { maxBytes: MAX_IDENTITY_FILE_BYTES, what: 'public key file', code: 'E_CONFIG_INVALID' }).toString('utf8').trim();
   if (/^[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
   if (text.startsWith('{')) return readIdentityKey(path).publicKey;
   throw new CohortError('E_CONFIG_INVALID', `${path} holds neither a 64-hex-digit public key nor a cohort key file`);
@@ -185,33 +147,34 @@ export function loadOrCreateIdentityKey(path: string): Identity {
   return readIdentityKey(path);
 }
 
-/** A PEM file, read once at start; a missing or non-PEM file is a configuration error naming it. */
+/** A PEM file, read once at start; a missing, special, oversized or non-PEM file is a configuration error naming it. */
 export function readPem(path: string): Buffer {
-  let pem: Buffer;
-  try {
-    pem = readFileSync(path);
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`);
-  }
+  const pem = readCappedFile(path, { maxBytes: MAX_PEM_FILE_BYTES, what: 'PEM file', code: 'E_CONFIG_INVALID' });
   if (!pem.toString('latin1').includes('-----BEGIN ')) throw new CohortError('E_CONFIG_INVALID', `${path} is not a PEM file`);
   return pem;
 }
 
-/** A JSON configuration file (job spec, policy); unreadable or not JSON is a typed error naming it. */
+/** A JSON configuration file (job spec, policy); unreadable, special, over MAX_JSON_FILE_BYTES or not JSON is a typed error naming it. */
 export function readJsonFile(path: string, code: 'E_CONFIG_INVALID' | 'E_JOB_SPEC' = 'E_CONFIG_INVALID'): unknown {
+  const text = readCappedFile(path, { maxBytes: MAX_JSON_FILE_BYTES, what: code === 'E_JOB_SPEC' ? 'job spec' : 'JSON file', code }).toString('utf8');
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new CohortError(code, `cannot read ${path} as JSON: ${(err as Error).message}`);
   }
 }
 
+/** A certificate chain and its key from PEM files (--tls-cert, --tls-key: both or neither), or undefined for neither. */
+export function tlsPairFromFiles(o: { tlsCert?: string; tlsKey?: string }): { cert: Buffer; key: Buffer } | undefined {
+  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
+  return o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : undefined;
+}
+
 /** A client's TLS settings from PEM files: the pinned CA, and for mutual TLS a certificate with its key. */
 export function clientTlsFromFiles(o: { ca?: string; tlsCert?: string; tlsKey?: string }): { ca: Buffer; cert?: Buffer; key?: Buffer } | undefined {
-  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
   if (!o.ca) {
-    if (o.tlsCert) throw new CohortError('E_CONFIG_INVALID', '--tls-cert needs --ca (wss:// with the coordinator pinned)');
+    if (o.tlsCert || o.tlsKey) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key need --ca (wss:// with the coordinator pinned)');
     return undefined;
   }
-  return { ca: readPem(o.ca), ...(o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : {}) };
+  return { ca: readPem(o.ca), ...tlsPairFromFiles(o) };
 }

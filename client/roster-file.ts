@@ -3,10 +3,11 @@
  * written atomically. The `cohort roster` commands, the daemon and the
  * coordinator read them here.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../core/errors.ts';
 import { MAX_ROSTER_FILE_BYTES, parseRosterChain, type RosterChain } from '../core/roster/index.ts';
+import { readCappedFile } from './capped-file.ts';
 
 /**
  * A roster file, read bounded (MAX_ROSTER_FILE_BYTES) and parsed. Throws
@@ -14,7 +15,7 @@ import { MAX_ROSTER_FILE_BYTES, parseRosterChain, type RosterChain } from '../co
  * not JSON, and E_ROSTER_INVALID (naming it) if it is not a roster chain.
  */
 export function readRosterFile(path: string): RosterChain {
-  const text = readBounded(path, MAX_ROSTER_FILE_BYTES);
+  const text = readCappedFile(path, { maxBytes: MAX_ROSTER_FILE_BYTES, what: 'roster file', code: 'E_CONFIG_INVALID' }).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -26,23 +27,6 @@ export function readRosterFile(path: string): RosterChain {
   } catch (err) {
     if (err instanceof CohortError) throw new CohortError(err.code, `${path}: ${err.message}`);
     throw err;
-  }
-}
-
-function readBounded(path: string, maxBytes: number): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read the roster file ${path}: ${(err as Error).message}`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new CohortError('E_CONFIG_INVALID', `roster file ${path} is not a regular file`);
-    if (st.size > maxBytes) throw new CohortError('E_CONFIG_INVALID', `roster file ${path} is larger than ${maxBytes} bytes`);
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
   }
 }
 

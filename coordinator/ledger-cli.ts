@@ -4,7 +4,7 @@
  * first bad entry on any failure.
  */
 import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { z } from 'zod';
@@ -17,14 +17,23 @@ import { entryHash, verifyLedger, type VerifyCheckpoint, type VerifyFailure, typ
 import type { LedgerHead } from '../core/ledger/types.ts';
 import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, toCsv, type CoordinatorLedgerData } from './ledger-reader.ts';
 import { serveLedger } from './ledger-http.ts';
+import { readTokenFile } from './token-file.ts';
+import { readCappedFile } from '../client/capped-file.ts';
+import { tlsPairFromFiles } from '../client/keys.ts';
+
+/** Largest saved head read (about 300 bytes). */
+const MAX_HEAD_FILE_BYTES = 64 * 1024;
+/** Largest checkpoint read: every job's spec and mechanism runs, and the roster chain. */
+const MAX_CHECKPOINT_FILE_BYTES = 256 * 1024 * 1024;
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 const headSchema = z.strictObject({ seq: z.number().int().min(1), hash: hex(64), signature: hex(128), coordinatorKey: hex(64) });
 
 function readHead(path: string): LedgerHead {
+  const text = readCappedFile(path, { maxBytes: MAX_HEAD_FILE_BYTES, what: 'saved head', code: 'E_CONFIG_INVALID' }).toString('utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the saved head ${path}: ${(err as Error).message}`);
   }
@@ -49,9 +58,10 @@ const checkpointSchema = z.strictObject({
 });
 
 function readCheckpoint(path: string): VerifyCheckpoint {
+  const text = readCappedFile(path, { maxBytes: MAX_CHECKPOINT_FILE_BYTES, what: 'checkpoint', code: 'E_CONFIG_INVALID' }).toString('utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the checkpoint ${path}: ${(err as Error).message}`);
   }
@@ -215,15 +225,18 @@ export function registerLedger(program: Command): Command {
     });
   cmd
     .command('serve')
-    .description('read-only HTTP endpoint for auditors (GET /ledger, /ledger/head, /ledger/budget, /ledger/verify; bearer token)')
+    .description('read-only HTTP endpoint for auditors (GET /ledger, /ledger/head, /ledger/budget, /ledger/verify; bearer token); loopback only unless served over TLS')
     .requiredOption('--db <file>', "the coordinator's database")
-    .requiredOption('--token-file <file>', 'file holding the auditor bearer token (>= 32 characters)')
+    .requiredOption('--token-file <file>', 'file holding the auditor bearer token, mode 0600 (openssl rand -hex 32 > auditor.token; chmod 600 auditor.token)')
     .option('--port <n>', 'TCP port', intArg(0, 65_535), 7701)
-    .option('--host <addr>', 'address to bind', '127.0.0.1')
-    .action(async (o: { db: string; tokenFile: string; port: number; host: string }) => {
-      const token = readFileSync(o.tokenFile, 'utf8').trim();
-      const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host });
-      process.stderr.write(`ledger endpoint on http://${o.host}:${port}/ledger (read-only)\n`);
+    .option('--host <addr>', 'address to bind (other than loopback: needs --tls-cert and --tls-key)', '127.0.0.1')
+    .option('--tls-cert <file.pem>', 'serve https with this certificate chain (PEM); responses then carry Strict-Transport-Security')
+    .option('--tls-key <file.pem>', 'private key of --tls-cert (PEM)')
+    .action(async (o: { db: string; tokenFile: string; port: number; host: string; tlsCert?: string; tlsKey?: string }) => {
+      const tls = tlsPairFromFiles(o);
+      const token = readTokenFile(o.tokenFile, 'auditor token file');
+      const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host, ...(tls ? { tls } : {}) });
+      process.stderr.write(`ledger endpoint on ${tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/ledger (read-only)\n`);
     });
   return cmd;
 }

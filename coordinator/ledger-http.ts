@@ -5,45 +5,59 @@
  *   GET /ledger/budget                             spent per hospital and job
  *   GET /ledger/verify                             the `ledger verify` report
  * Every request needs `Authorization: Bearer <token>`; the token is compared
- * in constant time. The database is opened read-only per request, so the
- * endpoint never holds a lock the coordinator needs. (Enrolled auditor
+ * in constant time, and must be strong (core/auth/token.ts). The database is
+ * opened read-only per request, so the endpoint never holds a lock the
+ * coordinator needs. It binds loopback by default; any other address needs
+ * TLS (the token would otherwise cross the network in clear), and under TLS
+ * every response carries Strict-Transport-Security. (Enrolled auditor
  * identities replace the shared token with the security issue.)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { requireStrongToken } from '../core/auth/token.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, toCsv } from './ledger-reader.ts';
 import { verifyFiles } from './ledger-cli.ts';
 
-export const MIN_TOKEN_LENGTH = 32;
 const MAX_URL_LENGTH = 2048;
+/** Sent on every https response, here and by the dashboard (RFC 6797): one year, this host only. */
+export const HSTS = 'max-age=31536000';
 
 export interface LedgerServerOptions {
   db: string;
   token: string;
   port?: number;
+  /** Default 127.0.0.1; an address other than loopback (core/loopback.ts) needs `tls`. */
   host?: string;
+  /** Serve https with this certificate chain and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Server; port: number }> {
-  if (o.token.length < MIN_TOKEN_LENGTH) throw new CohortError('E_CONFIG_INVALID', `the auditor token must be at least ${MIN_TOKEN_LENGTH} characters`);
+  requireStrongToken(o.token, 'the auditor token');
+  const host = o.host ?? '127.0.0.1';
+  if (!o.tls && !isLoopbackHost(host)) throw new CohortError('E_CONFIG_INVALID', `refusing to serve the ledger over plain http on ${host}: bind it to loopback, or serve TLS (--tls-cert and --tls-key)`);
   const expected = digest(o.token);
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (o.tls) res.setHeader('Strict-Transport-Security', HSTS);
     try {
       handle(req, res, o.db, expected);
     } catch (err) {
       const e = asCohortError(err);
       send(res, e.code === 'E_STORE' ? 503 : 500, 'application/json', JSON.stringify({ code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message }));
     }
-  });
+  };
+  const server = o.tls ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
+    server.listen(o.port ?? 0, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
 }

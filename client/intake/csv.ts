@@ -5,9 +5,9 @@
  * quoted in an error.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { BoundedRecords } from './bounded-records.ts';
+import { readCappedFileAsync } from '../capped-file.ts';
 import { CsvError, parse } from 'csv-parse';
 import { CohortError, ERRORS } from '../../core/errors.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../core/data/schema.ts';
@@ -88,15 +88,12 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
-/** Reads and validates a schema file; unreadable JSON or an invalid schema is E_SCHEMA_INVALID. */
+/** Reads and validates a schema file; a missing, special or oversized file, unreadable JSON or an invalid schema is E_SCHEMA_INVALID. */
 export async function loadSchemaFile(path: string): Promise<DatasetSchema> {
-  const { size } = await stat(path);
-  if (size > MAX_SCHEMA_FILE_SIZE) {
-    throw new CohortError('E_SCHEMA_INVALID', `${path}: ${size} bytes, over the ${MAX_SCHEMA_FILE_SIZE}-byte schema limit`);
-  }
+  const text = (await readCappedFileAsync(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' })).toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text around the fault; if a CSV was passed
     // by mistake, that text is a patient's record.

@@ -6,7 +6,7 @@
  * no file is ever held whole and an over-long line costs one rejection.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -16,6 +16,7 @@ import { prepareDataset } from '../../core/data/prepare.ts';
 import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { BoundedRecords } from './bounded-records.ts';
+import { readCappedFileAsync } from '../capped-file.ts';
 import type { ReadCsvOptions } from './csv.ts';
 
 /** Longest NDJSON line (one resource), in bytes; longer lines are rejected ("fhir:line-too-long"). */
@@ -32,11 +33,10 @@ export interface ReadFhirOptions extends Omit<ReadCsvOptions, 'maxRecordSize'> {
 
 export async function readFhirBundle(path: string, schema: DatasetSchema, opts: ReadFhirOptions = {}): Promise<PreparedDataset> {
   const table = new FhirTable(schema);
-  const { size } = await stat(path);
-  if (size > MAX_BUNDLE_BYTES) throw new CohortError('E_DATA_FILE', `${path}: ${size} bytes, over the ${MAX_BUNDLE_BYTES}-byte Bundle limit (use an NDJSON bulk export)`);
+  const text = (await readCappedFileAsync(path, { maxBytes: MAX_BUNDLE_BYTES, what: 'FHIR Bundle', code: 'E_DATA_FILE' })).toString('utf8');
   let bundle: unknown;
   try {
-    bundle = JSON.parse(await readFile(path, 'utf8'));
+    bundle = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text near the fault: patient data.
     throw new CohortError('E_DATA_FILE', `${path}: not valid JSON`);

@@ -10,8 +10,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { CohortError } from '../../core/errors.ts';
 import { MIN_SECRET_BYTES } from '../../core/data/pseudonym.ts';
 import { readPrivateFile } from '../keys.ts';
+import { PRIVATE_FILE_MODE } from '../private-file.ts';
 
-export const SECRET_FILE_MODE = 0o600;
 /** Largest secret file read: secrets are MIN_SECRET_BYTES, kept generous for hand-made ones. */
 export const MAX_SECRET_FILE_BYTES = 1024;
 
@@ -21,7 +21,7 @@ export function loadOrCreateSiteSecret(path: string): Uint8Array {
     const secret = randomBytes(MIN_SECRET_BYTES);
     // 'wx' (O_CREAT | O_EXCL): the mode applies to a file we created, and a racing writer's file is never overwritten.
     try {
-      writeFileSync(path, secret, { mode: SECRET_FILE_MODE, flag: 'wx' });
+      writeFileSync(path, secret, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     } catch (err) {
       // Another process created it first (EEXIST: read that one), or the directory is missing or not writable.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CohortError('E_INTAKE_SECRET', `site secret ${path}: cannot be created (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
@@ -30,7 +30,7 @@ export function loadOrCreateSiteSecret(path: string): Uint8Array {
     return new Uint8Array(secret);
   }
   const fail = (why: string) => new CohortError('E_INTAKE_SECRET', `site secret ${path}: ${why}`);
-  const bytes = readPrivateFile(path, MAX_SECRET_FILE_BYTES, fail, 'E_INTAKE_SECRET', 'site secret');
+  const bytes = readPrivateFile(path, MAX_SECRET_FILE_BYTES, 'E_INTAKE_SECRET', 'site secret');
   if (bytes.length < MIN_SECRET_BYTES) throw fail(`shorter than ${MIN_SECRET_BYTES} bytes`);
   return new Uint8Array(bytes);
 }

@@ -3,15 +3,23 @@
  * (coordinator/dashboard/public), a JSON API per role (api.ts), server-sent
  * events that tell open pages when to refresh, and Prometheus metrics.
  *
- *   POST /api/login   {code}  one-time code from `cohort dashboard login` -> session cookie
+ *   POST /api/login   {code, replace?}  one-time code from `cohort dashboard login` -> session cookie
  *   POST /api/logout
  *   GET  /api/me, /api/jobs, /api/jobs/:id, /api/hospitals, /api/ledger
  *   GET  /api/events          text/event-stream: `change` when the database or the live state changed
  *   GET  /metrics             Prometheus text; `Authorization: Bearer <metrics token>`
  *
- * The session cookie is HttpOnly and SameSite=Strict; POSTs must be JSON from
- * this origin. Events carry no data, only "look again": everything a page
- * shows goes through the per-role API.
+ * The session cookie is HttpOnly and SameSite=Strict, and `__Host-` prefixed
+ * and Secure when the page is served over https (cookieFor). Every POST must
+ * name this origin in its Origin header, and no /api/ request may come from
+ * another origin by Sec-Fetch-Site (crossOriginProblem): SameSite does not
+ * stop a page on another port of the same host, which is the same site. A
+ * login code opened in a browser that holds another identity's session is
+ * refused (409 E_SESSION_EXISTS) until the page asks again with
+ * `replace: true`, which it does only when the user confirms. Events carry no
+ * data, only "look again": everything a page shows goes through the per-role
+ * API. Sessions and event streams are capped per identity: nobody's logins
+ * or streams close another identity's.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,7 +32,8 @@ import { CohortError, asCohortError, type ErrorCode } from '../../core/errors.ts
 import type { CoordinatorSnapshot, Viewer } from '../../core/dashboard/index.ts';
 import type { Role } from '../../core/auth/policy.ts';
 import type { Logger } from '../../core/log.ts';
-import { MIN_TOKEN_LENGTH } from '../ledger-http.ts';
+import { requireStrongToken } from '../../core/auth/token.ts';
+import { HSTS } from '../ledger-http.ts';
 import { DashboardApi } from './api.ts';
 import type { CoordinatorMetrics } from './metrics.ts';
 import { DashboardReader } from './reader.ts';
@@ -35,7 +44,7 @@ export interface DashboardOptions {
   host?: string;
   /** The URL people open (behind a proxy); default: this server's own. */
   publicUrl?: string;
-  /** Bearer token for /metrics (>= 32 characters); without it /metrics answers 404. */
+  /** Bearer token for /metrics (strong: core/auth/token.ts); without it /metrics answers 404. */
   metricsToken?: string;
   /** How often open event streams check for changes. */
   pollMs?: number;
@@ -52,14 +61,18 @@ export interface DashboardDeps {
 }
 
 export const DEFAULT_POLL_MS = 250;
-/** Event streams open at once; more are refused with 503. */
-export const MAX_EVENT_STREAMS = 64;
-/** Event streams one login session may hold (a few tabs). */
+/** Event streams open at once over all identities, a backstop (512 identities each at MAX_STREAMS_PER_IDENTITY); more are refused with 503, none is closed. */
+export const MAX_EVENT_STREAMS = 4096;
+/** Event streams one login session may hold (a few tabs); a newer one closes the session's oldest. */
 export const MAX_STREAMS_PER_SESSION = 4;
+/** Event streams one identity may hold over all its sessions; a newer one closes the identity's oldest. */
+export const MAX_STREAMS_PER_IDENTITY = 8;
 const MAX_BODY_BYTES = 1024;
 const MAX_URL_LENGTH = 2048;
 const HEARTBEAT_MS = 15_000;
-const COOKIE = 'cohort_session';
+/** The session cookie's name over https (the prefix makes browsers refuse it without Secure, Path=/ or with a Domain) and over plain http. */
+export const SECURE_COOKIE = '__Host-cohort_session';
+export const PLAIN_COOKIE = 'cohort_session';
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const STATIC: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
@@ -67,7 +80,7 @@ const STATIC: Record<string, [file: string, type: string]> = {
   '/app.css': ['app.css', 'text/css; charset=utf-8'],
 };
 const STATUS: Partial<Record<ErrorCode, number>> = {
-  E_UNAUTHORIZED: 401, E_FORBIDDEN: 403, E_NOT_FOUND: 404, E_HTTP_METHOD: 405, E_HTTP_REQUEST: 400, E_HTTP_BUSY: 503, E_STORE: 503,
+  E_UNAUTHORIZED: 401, E_FORBIDDEN: 403, E_HTTP_CROSS_ORIGIN: 403, E_NOT_FOUND: 404, E_HTTP_METHOD: 405, E_SESSION_EXISTS: 409, E_HTTP_REQUEST: 400, E_HTTP_BUSY: 503, E_STORE: 503,
 };
 const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -75,12 +88,13 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
 };
-const loginBody = z.strictObject({ code: z.string().min(16).max(128) });
+const loginBody = z.strictObject({ code: z.string().min(16).max(128), replace: z.literal(true).optional() });
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 interface Stream {
   res: ServerResponse;
   token: string;
+  name: string;
 }
 
 export class DashboardServer {
@@ -95,10 +109,13 @@ export class DashboardServer {
   private lastSignature = '';
   private lastHeartbeat = 0;
   private baseUrl = '';
+  /** Origins a POST may come from: the URL people open (set at listen); the request's own Host is added per request. */
+  private publicOrigin = '';
+  private cookie = { name: PLAIN_COOKIE, attributes: 'Path=/; HttpOnly; SameSite=Strict' };
 
   constructor(private readonly deps: DashboardDeps, private readonly opts: DashboardOptions = {}) {
     if (deps.dbPath === ':memory:') throw new CohortError('E_CONFIG_INVALID', 'the dashboard reads the coordinator database: it needs a database file, not :memory:');
-    if (opts.metricsToken !== undefined && opts.metricsToken.length < MIN_TOKEN_LENGTH) throw new CohortError('E_CONFIG_INVALID', `the metrics token must be at least ${MIN_TOKEN_LENGTH} characters`);
+    if (opts.metricsToken !== undefined) requireStrongToken(opts.metricsToken, 'the metrics token');
     this.metricsToken = opts.metricsToken ? digest(opts.metricsToken) : null;
     for (const [file] of Object.values(STATIC)) this.files.set(file, readFileSync(PUBLIC_DIR + file));
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
@@ -117,6 +134,8 @@ export class DashboardServer {
     });
     const port = (this.server.address() as AddressInfo).port;
     this.baseUrl = (this.opts.publicUrl ?? `${this.deps.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+    this.publicOrigin = new URL(this.baseUrl).origin;
+    this.cookie = cookieFor(this.baseUrl);
     this.deps.log.info({ url: this.baseUrl, metrics: this.metricsToken !== null }, 'dashboard listening');
     return port;
   }
@@ -141,9 +160,14 @@ export class DashboardServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.deps.tls) res.setHeader('Strict-Transport-Security', HSTS);
     try {
       if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_REQUEST', 'URL too long');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        const problem = crossOriginProblem(req, [this.publicOrigin, `${this.deps.tls ? 'https' : 'http'}://${req.headers.host ?? ''}`]);
+        if (problem) throw new CohortError('E_HTTP_CROSS_ORIGIN', problem);
+      }
       if (path === '/metrics') return await this.metrics(req, res);
       const file = STATIC[path];
       if (file) {
@@ -157,11 +181,11 @@ export class DashboardServer {
       if (path === '/api/logout') {
         requireMethod(req, 'POST');
         this.sessions.end(token);
-        res.setHeader('Set-Cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${this.deps.tls ? '; Secure' : ''}`);
+        res.setHeader('Set-Cookie', `${this.cookie.name}=; ${this.cookie.attributes}; Max-Age=0`);
         return json(res, 200, { ok: true });
       }
       requireMethod(req, 'GET');
-      if (path === '/api/events') return this.openStream(res, token);
+      if (path === '/api/events') return this.openStream(res, token, session.name);
       if (path === '/api/me') return json(res, 200, api.me(viewer, session.expiresAt));
       if (path === '/api/jobs') return json(res, 200, api.jobs(viewer));
       if (path === '/api/hospitals') return json(res, 200, api.hospitals(viewer));
@@ -180,15 +204,27 @@ export class DashboardServer {
 
   /** The session of the request's cookie, still valid and of an identity still enrolled in the same role. */
   private authenticate(req: IncomingMessage): { viewer: Viewer; session: Session; token: string } {
-    const token = cookie(req, COOKIE);
-    const session = token ? this.sessions.session(token, this.deps.now()) : null;
-    if (!token || !session) throw new CohortError('E_UNAUTHORIZED', 'no valid dashboard session: run `cohort dashboard login` and open the URL it prints');
-    const who = this.reader!.identity(session.name);
-    if (!who || who.revokedAt !== null || who.role !== session.role) {
-      this.sessions.endAllOf(session.name);
-      throw new CohortError('E_UNAUTHORIZED', 'this identity is no longer enrolled in that role');
-    }
+    const found = this.current(req);
+    if (!found) throw new CohortError('E_UNAUTHORIZED', 'no valid dashboard session: run `cohort dashboard login` and open the URL it prints');
+    const { token, session } = found;
+    if (!this.stillEnrolled(session)) throw new CohortError('E_UNAUTHORIZED', 'this identity is no longer enrolled in that role');
     return { viewer: { name: session.name, role: session.role }, session, token };
+  }
+
+  /** The request's live session, if its cookie holds one (a second cookie of that name, as another port could plant, counts as none). */
+  private current(req: IncomingMessage): { token: string; session: Session } | null {
+    const tokens = cookieValues(req, this.cookie.name);
+    const token = tokens.length === 1 ? tokens[0]! : null;
+    const session = token ? this.sessions.session(token, this.deps.now()) : null;
+    return token && session ? { token, session } : null;
+  }
+
+  /** Whether the session's identity is still enrolled, unrevoked, in the same role; if not, every session of it ends. */
+  private stillEnrolled(session: Session): boolean {
+    const who = this.reader!.identity(session.name);
+    if (who && who.revokedAt === null && who.role === session.role) return true;
+    this.sessions.endAllOf(session.name);
+    return false;
   }
 
   private async login_(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -202,10 +238,25 @@ export class DashboardServer {
       if (err instanceof CohortError) throw err;
       throw new CohortError('E_HTTP_REQUEST', 'login expects {"code": "..."}');
     }
+    const unknown = () => new CohortError('E_UNAUTHORIZED', 'the login code is unknown, used or expired: run `cohort dashboard login` again');
+    const offered = this.sessions.peek(parsed.code, this.deps.now());
+    if (!offered) throw unknown();
+    // A link carrying someone else's code must not silently swap the identity this browser is logged in as.
+    const found = this.current(req);
+    const current = found && this.stillEnrolled(found.session) ? found : null;
+    if (current && current.session.name !== offered.name && !parsed.replace) {
+      return json(res, 409, {
+        code: 'E_SESSION_EXISTS',
+        message: `this browser is logged in as ${current.session.name}; the link would log it in as ${offered.name} instead`,
+        current: { name: current.session.name, role: current.session.role },
+        offered: { name: offered.name, role: offered.role },
+      });
+    }
     const s = this.sessions.redeem(parsed.code, this.deps.now());
-    if (!s) throw new CohortError('E_UNAUTHORIZED', 'the login code is unknown, used or expired: run `cohort dashboard login` again');
+    if (!s) throw unknown();
+    if (current) this.sessions.end(current.token);
     const maxAge = Math.floor((s.expiresAt - this.deps.now()) / 1000);
-    res.setHeader('Set-Cookie', `${COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${this.deps.tls ? '; Secure' : ''}`);
+    res.setHeader('Set-Cookie', `${this.cookie.name}=${s.token}; ${this.cookie.attributes}; Max-Age=${maxAge}`);
     this.deps.log.info({ user: s.name, role: s.role }, 'dashboard login');
     json(res, 200, { name: s.name, role: s.role, expiresAt: s.expiresAt });
   }
@@ -221,14 +272,16 @@ export class DashboardServer {
     send(res, 200, this.deps.metrics.registry.contentType, Buffer.from(await this.deps.metrics.text()));
   }
 
-  private openStream(res: ServerResponse, token: string): void {
+  private openStream(res: ServerResponse, token: string, name: string): void {
+    // An identity's streams make way only for its own: its session's oldest past MAX_STREAMS_PER_SESSION, its oldest past MAX_STREAMS_PER_IDENTITY.
+    const mine = [...this.streams].filter((x) => x.name === name);
+    const session = mine.filter((x) => x.token === token);
+    const oldest = session.length >= MAX_STREAMS_PER_SESSION ? session[0] : mine.length >= MAX_STREAMS_PER_IDENTITY ? mine[0] : undefined;
+    if (oldest) this.closeStream(oldest, 'event: replaced\ndata: {}\n\n');
     if (this.streams.size >= MAX_EVENT_STREAMS) throw new CohortError('E_HTTP_BUSY', `more than ${MAX_EVENT_STREAMS} open event streams`);
-    // One session cannot take every slot: its oldest stream makes way.
-    const own = [...this.streams].filter((x) => x.token === token);
-    if (own.length >= MAX_STREAMS_PER_SESSION) this.closeStream(own[0]!, 'event: replaced\ndata: {}\n\n');
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', ...SECURITY_HEADERS });
     res.write('retry: 2000\n\n');
-    const stream = { res, token };
+    const stream = { res, token, name };
     this.streams.add(stream);
     // A socket error must not become an unhandled 'error' event in the coordinator.
     res.on('error', () => this.closeStream(stream));
@@ -290,11 +343,46 @@ function requireMethod(req: IncomingMessage, method: 'GET' | 'POST'): void {
   if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) throw new CohortError('E_HTTP_METHOD', `${method} only`);
 }
 
-function cookie(req: IncomingMessage, name: string): string | null {
+/** Every value the Cookie header gives `name` (RFC 6265 §5.4: a browser sends one per path and domain that matches). */
+function cookieValues(req: IncomingMessage, name: string): string[] {
+  const out: string[] = [];
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=') || null;
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name && part.slice(eq + 1).trim() !== '') out.push(part.slice(eq + 1).trim());
   }
+  return out;
+}
+
+/**
+ * The session cookie for a dashboard opened at `baseUrl`. Over https:
+ * `__Host-` and Secure, so no other origin can set it with a Domain or a
+ * narrower Path, and it never travels in clear. Over plain http (loopback,
+ * or a network with --insecure) neither: browsers drop Secure cookies from
+ * http:// outside loopback, and on http://localhost Chromium and Firefox keep
+ * them but Safari does not (WebKit bug 281149), while there they would add
+ * nothing, every port of the host being as "secure" to the browser as this one.
+ */
+export function cookieFor(baseUrl: string): { name: string; attributes: string } {
+  return new URL(baseUrl).protocol === 'https:'
+    ? { name: SECURE_COOKIE, attributes: 'Path=/; Secure; HttpOnly; SameSite=Strict' }
+    : { name: PLAIN_COOKIE, attributes: 'Path=/; HttpOnly; SameSite=Strict' };
+}
+
+/**
+ * Why a request must be refused as cross-origin, or null. Cookies are sent to
+ * every port of a host and SameSite counts ports as one site, so the check is
+ * by origin. As Go's net/http CrossOriginProtection: a browser's
+ * Sec-Fetch-Site must say same-origin (or none: typed in the address bar);
+ * beyond it, a POST must carry an Origin, and it must be one of `allowed`
+ * (the public URL, or the scheme and Host the request was sent to).
+ */
+export function crossOriginProblem(req: IncomingMessage, allowed: string[]): string | null {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a ${site} request: the dashboard answers its own pages only`;
+  if (req.method === 'GET' || req.method === 'HEAD') return null;
+  const origin = req.headers.origin;
+  if (origin === undefined) return `a ${req.method} needs an Origin header naming the dashboard`;
+  if (!allowed.includes(origin)) return `a ${req.method} from ${origin.slice(0, 200)}: the dashboard accepts writes from its own origin only`;
   return null;
 }
 

@@ -6,6 +6,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,7 +216,7 @@ describe('reading the ledger: show/export and the auditors\' HTTP endpoint', () 
 
   it('serves the same read-only, to a bearer of the auditor token only', async () => {
     const { serveLedger } = await import('../../coordinator/ledger-http.ts');
-    const token = 'a'.repeat(40);
+    const token = randomBytes(32).toString('hex'); // a weak one is refused (test/hostile/f8-files.test.ts)
     const { server, port } = await serveLedger({ db, token });
     try {
       const get = (path: string, auth: string | null = `Bearer ${token}`, method = 'GET') =>

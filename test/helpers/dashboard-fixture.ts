@@ -6,6 +6,7 @@
  * hospitals, connected or waiting, signed the roster the coordinator
  * publishes, and each is enrolled under its roster key.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import type { Role } from '../../core/auth/policy.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 
-export const METRICS_TOKEN = 'm'.repeat(40);
+export const METRICS_TOKEN = randomBytes(32).toString('hex');
 export const PRIVACY = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
 const PEOPLE: [string, Role][] = [['rita', 'researcher'], ['rob', 'researcher'], ['aud', 'auditor'], ['ada', 'admin']];
 
@@ -75,7 +76,7 @@ export async function startFixture(o: { hospitals?: string[]; waiting?: string[]
     coordinator, dir, db, port, dashboard, ids, as, loginUrl, startHospital,
     async cookie(name) {
       const code = new URL(await loginUrl(name)).hash.replace('#code=', '');
-      const res = await fetch(`${dashboard}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      const res = await fetch(`${dashboard}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dashboard }, body: JSON.stringify({ code }) });
       if (res.status !== 200) throw new Error(`login as ${name}: HTTP ${res.status}`);
       return res.headers.get('set-cookie')!.split(';')[0]!;
     },

@@ -296,14 +296,45 @@ function loggedOut(why: string): void {
   );
 }
 
+interface Who {
+  name: string;
+  role: string;
+}
+
+/** Trades a login code for a session. The server refuses (409) to switch a browser logged in as someone else unless asked to `replace`. */
+async function redeem(code: string, replace: boolean): Promise<'ok' | 'failed' | { current: Who; offered: Who }> {
+  const res = await fetch('/api/login', {
+    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(replace ? { code, replace } : { code }),
+  });
+  if (res.ok) return 'ok';
+  if (res.status !== 409) return 'failed';
+  const body = (await res.json()) as { current: Who; offered: Who };
+  return { current: body.current, offered: body.offered };
+}
+
+/** Asks whether to leave the session this browser holds for the identity of a login link; resolves true to switch. */
+function confirmSwitch(current: Who, offered: Who): Promise<boolean> {
+  return new Promise((resolve) => {
+    const stay = h('button', { id: 'login-stay' }, `Stay as ${current.name}`);
+    const swap = h('button', { id: 'login-switch' }, `Log in as ${offered.name}`);
+    stay.addEventListener('click', () => resolve(false));
+    swap.addEventListener('click', () => resolve(true));
+    main.replaceChildren(
+      h('h2', {}, 'Switch identity?'),
+      h('p', { id: 'login-conflict' }, `This browser is logged in as ${current.name} (${current.role}). The link you opened would log it in as ${offered.name} (${offered.role}) instead. Only switch if you ran \`cohort dashboard login\` as ${offered.name} yourself.`),
+      h('p', {}, stay, ' ', swap),
+    );
+  });
+}
+
 async function start(): Promise<void> {
   const code = /^#code=([A-Za-z0-9_-]+)$/.exec(location.hash)?.[1];
   if (code) {
     // The code leaves the address bar (and history) before anything else happens.
     history.replaceState(null, '', `${location.pathname}#/jobs`);
-    try {
-      await api('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
-    } catch {
+    let result = await redeem(code, false).catch(() => 'failed' as const);
+    if (typeof result === 'object') result = (await confirmSwitch(result.current, result.offered)) ? await redeem(code, true).catch(() => 'failed' as const) : 'ok';
+    if (result === 'failed') {
       loggedOut('That login link is used or expired.');
       return;
     }

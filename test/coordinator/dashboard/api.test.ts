@@ -40,7 +40,7 @@ const json = async <T>(path: string, who: string): Promise<T> => {
   return (await r.json()) as T;
 };
 const code = async (name: string) => new URL(await f.loginUrl(name)).hash.replace('#code=', '');
-const login = (c: string, type = 'application/json') => fetch(`${f.dashboard}/api/login`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ code: c }) });
+const login = (c: string, type = 'application/json') => fetch(`${f.dashboard}/api/login`, { method: 'POST', headers: { 'content-type': type, origin: f.dashboard }, body: JSON.stringify({ code: c }) });
 const errorCode = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof CohortError ? e.code : String(e)));
 
 describe('dashboard login', () => {
@@ -51,7 +51,7 @@ describe('dashboard login', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ name: 'rita', role: 'researcher' });
     const setCookie = ok.headers.get('set-cookie')!;
-    expect(setCookie).toMatch(/^cohort_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(setCookie).toMatch(/^cohort_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/); // plain http: no Secure, no __Host- (test/hostile/f8-web.test.ts)
     // 15 minutes, less the time the request took (a loaded machine may round down to 899).
     expect(Number(/Max-Age=(\d+)/.exec(setCookie)![1])).toBeGreaterThanOrEqual(880);
     expect(Number(/Max-Age=(\d+)/.exec(setCookie)![1])).toBeLessThanOrEqual(900);
@@ -74,7 +74,7 @@ describe('dashboard login', () => {
   it('logout ends the session', async () => {
     const c = await f.cookie('ada');
     expect((await get('/api/me', undefined, { headers: { cookie: c } })).status).toBe(200);
-    expect((await get('/api/logout', undefined, { method: 'POST', headers: { cookie: c } })).status).toBe(200);
+    expect((await get('/api/logout', undefined, { method: 'POST', headers: { cookie: c, origin: f.dashboard } })).status).toBe(200);
     expect((await get('/api/me', undefined, { headers: { cookie: c } })).status).toBe(401);
   });
 
@@ -201,7 +201,7 @@ describe('live updates, metrics, static files', () => {
     expect((await fetch(`${f.dashboard}/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
     expect((await fetch(`${f.dashboard}/../package.json`)).status).toBe(404);
     expect((await fetch(`${f.dashboard}/nope`)).status).toBe(404);
-    expect((await get('/api/jobs', 'aud', { method: 'POST' })).status).toBe(405);
+    expect((await get('/api/jobs', 'aud', { method: 'POST', headers: { origin: f.dashboard } })).status).toBe(405);
   });
 
   it('the committed bundle is what the sources build to', async () => {
