@@ -34,10 +34,16 @@ function mechanismKey(m: Mechanism): string {
   return `j${JSON.stringify(m)}`;
 }
 
-/** accountSpend, memoised by a key of its arguments (LRU: a hit moves to the back). Results are frozen: they are shared. */
-export function memoisedSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
+/** The memo's key of (mechanisms, δ, accountant): equal keys, equal prices. */
+export function spendKey(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): string {
   let key = `${accountant}|${String(delta)}`;
   for (const m of mechanisms) key += `|${mechanismKey(m)}`;
+  return key;
+}
+
+/** accountSpend, memoised by a key of its arguments (LRU: a hit moves to the back). Results are frozen: they are shared. */
+export function memoisedSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
+  const key = spendKey(mechanisms, delta, accountant);
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
@@ -45,12 +51,30 @@ export function memoisedSpend(mechanisms: readonly Mechanism[], delta: number, a
     return hit;
   }
   evaluations++;
-  const report = accountSpend(mechanisms, delta, accountant);
+  return keep(key, accountSpend(mechanisms, delta, accountant));
+}
+
+function keep(key: string, report: SpendReport): SpendReport {
   Object.freeze(report.rdp);
   Object.freeze(report);
   if (cache.size >= SPEND_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, report);
   return report;
+}
+
+/** Whether the memo holds the price of (mechanisms, δ, accountant). */
+export function hasSpend(key: string): boolean {
+  return cache.has(key);
+}
+
+/**
+ * Keeps a price that accountSpend computed for this key in another thread
+ * (coordinator/spend-prefetch.ts: a worker running this same code on the
+ * same inputs, so the figures are the ones memoisedSpend would compute).
+ * A key already held keeps its price.
+ */
+export function rememberSpend(key: string, report: SpendReport): void {
+  if (!cache.has(key)) keep(key, report);
 }
 
 /** How many accountant evaluations the memo has run (misses) and how many results it holds. */
