@@ -20,7 +20,15 @@
  * (about 20 s: the one-run canary audit of DP-SGD's noising step, 10 seeds
  * of each mechanism; AUDIT_SEEDS sets them) is left out too: `npm run bench
  * audit`, and so is `audit-dpsgd` (the same audit through trainDpSgd end to
- * end, about 10 s a seed).
+ * end, about 10 s a seed). `pre-auth` (about 20 s: the CPU one 15.8 MB frame
+ * before the handshake costs the coordinator, beside commit fd8f54b's,
+ * extracted with git archive into bench/.baseline-fd8f54b/) is left out
+ * too: `npm run bench pre-auth`, and so is `hostile` (about 2 minutes: a
+ * hospital's round trips with an idle coordinator and during a hostile
+ * researcher's submission loop; HOSTILE_PHASE_MS sets each phase, default
+ * 30 s): `npm run bench hostile`. `wire-scan` (about 20 s and 1.5 GB of
+ * heap: the structural scan beside the decode of the red team's
+ * decode-amplification payloads) is left out too: `npm run bench wire-scan`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -37,6 +45,10 @@ import { benchIntake, formatIntake } from './intake.ts';
 import { benchSoak, formatSoak, soakOptionsFromEnv } from './soak.ts';
 import { auditSeedsFromEnv, benchAudit, formatAudit } from './audit.ts';
 import { benchDpSgdAudit, formatDpSgdAudit } from './audit-dpsgd.ts';
+import { benchPreAuth, formatPreAuth } from './pre-auth.ts';
+import { benchHostile, formatHostile } from './hostile.ts';
+import { benchWireScan, formatWireScan } from './wire-scan.ts';
+import { benchCommitPricing, formatCommitPricing } from './commit-pricing.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -56,6 +68,10 @@ const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> 
   connections: async () => {
     const r = await benchConnections();
     return { json: r, lines: formatConnections(r) };
+  },
+  'commit-pricing': async () => {
+    const r = await benchCommitPricing();
+    return { json: r, lines: formatCommitPricing(r) };
   },
   round: async () => {
     const r = await benchRound();
@@ -216,8 +232,23 @@ BENCHES['audit-dpsgd'] = async () => {
   return { json: r, lines: formatDpSgdAudit(r) };
 };
 
+BENCHES['pre-auth'] = async () => {
+  const r = await benchPreAuth();
+  return { json: r, lines: formatPreAuth(r) };
+};
+
+BENCHES.hostile = async () => {
+  const r = await benchHostile();
+  return { json: r, lines: formatHostile(r) };
+};
+
+BENCHES['wire-scan'] = async () => {
+  const cases = benchWireScan();
+  return { json: { cases }, lines: formatWireScan(cases) };
+};
+
 const wanted = process.argv.slice(2);
-const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak', 'audit', 'audit-dpsgd']);
+const EXPLICIT = new Set(['ledger', 'synthetic-ehr', 'intake', 'soak', 'audit', 'audit-dpsgd', 'pre-auth', 'hostile', 'wire-scan']);
 const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {

@@ -12,18 +12,19 @@ import { isDeepStrictEqual } from 'node:util';
 import WebSocket from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
 import { evaluates, type JobSpec } from '../core/job/spec.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { paramCount } from '../core/model/spec.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 import {
-  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire, noisyCountsToWire,
+  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire, noisyCountsToWire,
   tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
 } from '../proto/codec.ts';
 import { assertDpParams, assertWeights, evaluateConfusion, loadTf, trainDpSgd, trainLocal, type Tf } from './trainer/index.ts';
 import { dpSgdParams, jobMechanisms, jobSpend, releasesEvaluation, roundMechanism, updateWeight } from '../core/job/privacy.ts';
 import { noisyConfusion } from '../core/privacy/noisy-counts.ts';
-import type { BudgetStore } from './budget-store.ts';
+import type { BudgetStore, ClosedReservation } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
 import { weightsHash, type RoundOutput, type RoundOutputs } from './round-outputs.ts';
 import { ledgerPageReplySchema, pageProblem, type LedgerPageReply } from '../core/ledger/index.ts';
@@ -37,6 +38,7 @@ import { checkCorruptClients, type HospitalView } from '../core/round/session-pa
 import { completeRoster, extendsRoster, parseRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
 import { constantTimeEqual } from '../core/secagg/index.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
+import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../proto/fragments.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
 
@@ -58,6 +60,10 @@ export interface ClientOptions {
   dataset: PreparedDataset;
   log?: Logger;
   maxFrameBytes?: number;
+  /** Largest message taken from the coordinator in fragments (proto/fragments.ts; default DEFAULT_MAX_MESSAGE_BYTES, the largest model the job spec allows). */
+  maxMessageBytes?: number;
+  /** Payload of each fragment this hospital sends (default 1 MiB; less to fit the coordinator's frames). */
+  fragmentBytes?: number;
   /** Reconnect backoff bounds (ms). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
@@ -135,6 +141,8 @@ interface ClientEvents {
   round: [ClientRoundEvent];
   roundResult: [{ jobId: string; round: number; metrics: Metrics | null }];
   jobEvent: [{ jobId: string; kind: string; reason: string }];
+  /** A job's budget reservation closed here: `charged` rounds stay spent, `released` reserved rounds are free again. */
+  reservationClosed: [{ jobId: string; charged: number; released: number; why: string }];
   coordinatorError: [{ jobId: string; code: string; message: string }];
 }
 
@@ -143,7 +151,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private readonly log: Logger;
   private readonly jobs = new Map<string, JobSpec>();
   private ws: WebSocket | null = null;
-  private seq = 0;
+  /** The current connection's sending side: numbered frames, large messages in fragments. */
+  private out: FrameEncoder;
+  private readonly maxFrameBytes: number;
+  private readonly maxMessageBytes: number;
+  private readonly fragmentBytes: number;
   /** Id of this connection's latest ledger.read request, and the seq it asked after. */
   private requestId = 0;
   /** A ledger.read is in flight on this connection; another is wanted once it ends. */
@@ -176,6 +188,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   constructor(private readonly opts: ClientOptions) {
     super();
     this.name = validateClientName(opts.name);
+    this.maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxMessageBytes = messageLimit(opts.maxMessageBytes, this.maxFrameBytes);
+    this.fragmentBytes = fragmentBytesFor(this.maxFrameBytes, opts.fragmentBytes);
+    this.out = new FrameEncoder(this.fragmentBytes);
     this.log = (opts.log ?? silentLogger).child({ component: 'client', hospital: this.name });
     checkTransport(opts.coordinatorUrl, opts, this.log);
     if (opts.roster) this.roster = this.ownRoster(opts.roster);
@@ -253,11 +269,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private connect(): void {
     const tls = this.opts.tls;
     const ws = new WebSocket(this.opts.coordinatorUrl, {
-      maxPayload: this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false,
+      maxPayload: this.maxFrameBytes, perMessageDeflate: false,
       ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}), minVersion: 'TLSv1.2' as const } : {}),
     });
     this.ws = ws;
-    this.seq = 0;
+    this.out = new FrameEncoder(this.fragmentBytes);
+    // This connection's fragments: at most one message in flight, within our own limit (the coordinator's word sets nothing here).
+    const inbound = new Reassembler(this.maxMessageBytes);
     // The coordinator pings every 15 s; silence far longer than that means a dead link.
     const heard = () => {
       if (this.silenceTimer) clearTimeout(this.silenceTimer);
@@ -274,8 +292,12 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       heard();
       try {
         if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
-        const env = decodeEnvelope(data as Buffer, this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
-        if (env.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+        const frame = decodeEnvelope(data as Buffer, this.maxFrameBytes);
+        if (frame.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+        const env = inbound.accept(frame);
+        if (!env) return; // more fragments of this message are due
+        // Its limits shape what this side sends: fragments that fit its frames, nothing over its message limit.
+        if (env.body === 'welcome' && ws === this.ws) this.out.peerLimits(env.welcome!);
         this.onFrame(env);
       } catch (err) {
         const e = asCohortError(err);
@@ -309,7 +331,22 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private send(env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>, via?: WebSocket): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN || (via && via !== ws)) return;
-    ws.send(encodeEnvelope({ ...env, sender: this.name, seq: ++this.seq }));
+    let frames: Uint8Array[];
+    try {
+      frames = this.out.encode({ ...env, sender: this.name });
+    } catch (err) {
+      // Over the coordinator's message limit: it would close the connection; the round goes on without this hospital.
+      const e = asCohortError(err);
+      this.log.warn({ code: e.code, job: env.jobId, round: env.round, body: Object.keys(env).find((k) => k !== 'jobId' && k !== 'round') }, `not sent: ${e.message}`);
+      return;
+    }
+    // Back to back: nothing may come between the fragments of one message.
+    for (const frame of frames) ws.send(frame);
+  }
+
+  /** Frames numbered on this connection so far. */
+  private get seq(): number {
+    return this.out.lastSeq;
   }
 
   private onFrame(env: Envelope): void {
@@ -320,6 +357,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       case 'welcome':
         if (this.opts.ledger && env.welcome?.ledgerKey?.length) this.opts.ledger.pinCoordinatorKey(Buffer.from(env.welcome.ledgerKey).toString('hex'));
         if (env.welcome?.rosterJson) this.offeredRoster(env.welcome.rosterJson);
+        this.endJobsNotLive(env.welcome?.liveJobs ?? []);
         this.attempt = 0;
         this.log.info({ coordinator: env.welcome?.coordinatorId }, 'connected');
         this.emit('connected');
@@ -354,18 +392,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       case 'jobEvent': {
         const kind = ['UNSPECIFIED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'][env.jobEvent?.kind ?? 0] ?? 'UNSPECIFIED';
         this.log.info({ job: env.jobId, kind, reason: env.jobEvent?.reason }, 'job event');
-        if (kind !== 'STARTED') {
-          if (this.jobs.has(env.jobId)) {
-            this.opts.budget?.closeJob(this.opts.dataset.schemaId, env.jobId);
-            this.ended.add(env.jobId);
-          }
-          this.opts.outputs?.forgetJob(this.opts.dataset.schemaId, env.jobId);
-          this.jobs.delete(env.jobId);
-          this.attempts.forgetJob(env.jobId);
-          for (const key of this.evaluated.keys()) if (key.startsWith(`${env.jobId}/`)) this.evaluated.delete(key);
-          this.sessions.get(env.jobId)?.hs.forget();
-          this.sessions.delete(env.jobId);
-        }
+        if (kind !== 'STARTED') this.endJob(env.jobId, `the job ended (${kind})`);
         this.emit('jobEvent', { jobId: env.jobId, kind, reason: env.jobEvent?.reason ?? '' });
         return;
       }
@@ -383,6 +410,51 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       default:
         throw new CohortError('E_WIRE_UNEXPECTED', `"${env.body}" is not sent by a coordinator`);
     }
+  }
+
+  /**
+   * This hospital's part in a job is over: the coordinator ended the job, the
+   * job is not live at a reconnect, or this hospital declined it. Its budget
+   * reservation is closed (charged rounds stay spent, the untrained rest is
+   * released, the job is never admitted again) and what this process held
+   * for it goes. A job this hospital held is refused if offered again.
+   */
+  private endJob(jobId: string, why: string): void {
+    const dataset = this.opts.dataset.schemaId;
+    let closed: ClosedReservation | null = null;
+    try {
+      closed = this.opts.budget?.closeJob(dataset, jobId) ?? null;
+    } catch (err) {
+      // Left open: the next Welcome that does not list the job closes it, or the operator (cohort budget close).
+      this.log.error({ job: jobId, code: asCohortError(err).code }, `the job's budget reservation could not be closed: ${asCohortError(err).message}`);
+    }
+    if (closed || this.jobs.has(jobId)) this.ended.add(jobId);
+    this.opts.outputs?.forgetJob(dataset, jobId);
+    this.jobs.delete(jobId);
+    this.attempts.forgetJob(jobId);
+    for (const key of this.evaluated.keys()) if (key.startsWith(`${jobId}/`)) this.evaluated.delete(key);
+    this.sessions.get(jobId)?.hs.forget();
+    this.sessions.delete(jobId);
+    if (!closed) return;
+    const { charged } = closed.reservation;
+    this.log.info({ job: jobId, charged, released: closed.released }, `budget reservation closed: ${why}`);
+    this.emit('reservationClosed', { jobId, charged, released: closed.released, why });
+  }
+
+  /**
+   * Reconciliation on every Welcome: the coordinator lists the jobs that have
+   * not ended, and any other job this hospital holds (in memory, or as an open
+   * reservation on its dataset, from before a restart) ended while it was
+   * away, unseen. A coordinator that omits a live job only ends this
+   * hospital's part in it; one that lists a dead job only keeps a
+   * reservation open (docs/threat-model.md).
+   */
+  private endJobsNotLive(liveJobs: readonly string[]): void {
+    const live = new Set(liveJobs);
+    const dataset = this.opts.dataset.schemaId;
+    const held = new Set(this.jobs.keys());
+    for (const r of this.opts.budget?.reservations() ?? []) if (r.dataset === dataset) held.add(r.jobId);
+    for (const jobId of held) if (!live.has(jobId)) this.endJob(jobId, 'the job is not live at the coordinator (it ended while this hospital was away)');
   }
 
   /** Answers the connection's challenge with a Hello that signs it (core/auth/handshake.ts). */
@@ -498,6 +570,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     } catch (err) {
       const e = asCohortError(err);
       this.log.info({ job: env.jobId, code: e.code }, `declining job: ${e.message}`);
+      // A job admitted before (a re-offer that no longer passes this hospital's checks): its part in it ends here.
+      if (this.jobs.has(env.jobId) || this.opts.budget?.reserved(this.opts.dataset.schemaId, env.jobId)) this.endJob(env.jobId, `declined: ${e.message}`);
       this.send({ jobId: env.jobId, declineJob: { code: e.code, reason: e.message } });
       this.emit('declined', { jobId: env.jobId, code: e.code, reason: e.message });
       return;
@@ -777,11 +851,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   }
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 /**
  * The transport rules: wss:// with a pinned certificate or CA (the system's
- * CAs are not trusted for this), or plain ws:// to loopback; plain ws:// to
+ * CAs are not trusted for this), or plain ws:// to loopback (core/loopback.ts); plain ws:// to
  * another host only with `insecure`, logged loudly.
  */
 export function checkTransport(url: string, o: { tls?: { ca: unknown }; insecure?: boolean }, log: Logger): void {
@@ -797,7 +869,7 @@ export function checkTransport(url: string, o: { tls?: { ca: unknown }; insecure
   }
   if (u.protocol !== 'ws:') throw new CohortError('E_CONFIG_INVALID', `coordinator URL must be wss:// or ws://, got ${u.protocol}`);
   if (o.tls) throw new CohortError('E_CONFIG_INVALID', 'TLS settings given for a plain ws:// URL: use wss://');
-  if (LOOPBACK_HOSTS.has(u.hostname)) return;
+  if (isLoopbackHost(u.hostname)) return;
   if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// to ${u.hostname}: use wss:// with --ca, or --insecure on a test network`);
   log.warn({ coordinator: u.host }, 'INSECURE: plain ws:// to a non-loopback coordinator: updates and keys travel unencrypted');
 }

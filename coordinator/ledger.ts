@@ -10,7 +10,7 @@ import { CohortError } from '../core/errors.ts';
 import type { JobSpec } from '../core/job/spec.ts';
 import { roundMechanism } from '../core/job/privacy.ts';
 import type { RoundRecord } from '../core/round/job.ts';
-import { vectorToBytes } from '../core/model/vector.ts';
+import { modelHash } from '../core/model/hash.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
@@ -22,9 +22,7 @@ export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function modelHash(weights: Float32Array): string {
-  return sha256Hex(vectorToBytes(weights));
-}
+export { modelHash };
 
 /** The spec as plain JSON (no undefined fields), as hashed and recorded. */
 function plainSpec(spec: JobSpec): unknown {
@@ -50,13 +48,19 @@ export class CoordinatorLedger {
     };
   }
 
-  jobCreated(jobId: string, spec: JobSpec, weights: Float32Array): EntryBuilder {
+  /**
+   * `initialHash`: modelHash of the job's initial weights, computed where
+   * they were drawn (core/job/prepare.ts, in a worker thread for a
+   * researcher's job): hashing 40 MB here would hold the event loop.
+   */
+  jobCreated(jobId: string, spec: JobSpec, initialHash: string): EntryBuilder {
     const plain = plainSpec(spec);
-    return this.builder('job-created', jobId, 0, { specHash: sha256Hex(canonicalJson(plain)), spec: plain, modelHash: modelHash(weights) });
+    return this.builder('job-created', jobId, 0, { specHash: sha256Hex(canonicalJson(plain)), spec: plain, modelHash: initialHash });
   }
 
-  jobEnded(jobId: string, status: 'completed' | 'failed' | 'cancelled', reason: string, rounds: number, weights: Float32Array): EntryBuilder {
-    return this.builder('job-ended', jobId, 0, { status, reason: reason.slice(0, 4096), rounds, modelHash: modelHash(weights) });
+  /** `finalHash`: modelHash of the weights the job ended with (the job-created one when no round was committed). */
+  jobEnded(jobId: string, status: 'completed' | 'failed' | 'cancelled', reason: string, rounds: number, finalHash: string): EntryBuilder {
+    return this.builder('job-ended', jobId, 0, { status, reason: reason.slice(0, 4096), rounds, modelHash: finalHash });
   }
 
   /**
@@ -150,7 +154,7 @@ export class CoordinatorLedger {
   }
 
   /** Each hospital's charged mechanisms in this job's round entries so far. */
-  private priorMechanisms(jobId: string): Map<string, Mechanism[]> {
+  priorMechanisms(jobId: string): Map<string, Mechanism[]> {
     const out = new Map<string, Mechanism[]>();
     for (const e of this.store.ledgerEntriesOfJob(jobId)) {
       const entry = JSON.parse(e.canonical) as LedgerEntry;

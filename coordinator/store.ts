@@ -6,14 +6,15 @@
  */
 import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
+import { createPrivateFile } from '../client/private-file.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
-import { decodeServerState, encodeServerState } from '../core/strategy/index.ts';
-import type { JobStatus, RoundRecord } from '../core/round/job.ts';
+import { encodeServerState } from '../core/strategy/index.ts';
+import { ENDED_STATUSES, type JobStatus, type RoundRecord } from '../core/round/job.ts';
 import type { OfferedDataset } from '../core/job/features.ts';
-import type { Metrics } from '../core/metrics.ts';
-import type { PhaseCounts } from '../core/secagg/index.ts';
+import type { OwnedJob } from '../core/job/quota.ts';
+import { LISTING_COLUMNS, loadJob, toListing, toRound, type DamagedJob, type JobListing, type JobRow, type ListingRow, type RoundRow, type StoredJob, type StoredRound } from './job-rows.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 import { parseRosterChain, type RosterChain, type RosterVersion } from '../core/roster/index.ts';
 
@@ -106,43 +107,28 @@ export interface Enrolled {
   revokedAt: number | null;
 }
 
+/** A dataset a hospital offers, its feature list as stored JSON (offeredDatasetsJson). */
+export interface OfferedDatasetJson {
+  hospital: string;
+  schemaId: string;
+  label: string;
+  featuresJson: string;
+}
+
 /** Builds the next entry once its position is known (inside the transaction that appends it). */
 export type EntryBuilder = (seq: number, prevHash: string) => SealedEntry;
 
-export interface StoredJob {
-  id: string;
-  spec: JobSpec;
-  status: JobStatus;
-  reason: string;
-  completedRounds: number;
-  weights: Float32Array;
-  serverState: ReturnType<typeof decodeServerState> | null;
-  createdAt: number;
-  updatedAt: number;
-  owner: string | null;
-  /** Attempts already started at the next round (core/round/job.ts attemptStarted). */
-  attempts: number;
-}
-
-/** A completed round as listed back; weights are read separately (roundWeights). */
-export interface StoredRound extends Omit<RoundRecord, 'weights' | 'serverState'> {
-  jobId: string;
-}
-
-interface JobRow {
-  id: string; spec: string; status: string; reason: string; completed_rounds: number;
-  weights: Buffer; server_state: Buffer | null; created_at: number; updated_at: number; owner: string | null; attempts: number;
-}
-export interface RoundRow {
-  job_id: string; round: number; kind: string; participants: string; dropped: string;
-  evaluations: string; pooled: string | null; train_loss: number | null; completed_at: number; phase_counts: string | null;
-}
+export { toRound, type DamagedJob, type JobListing, type RoundRow, type StoredJob, type StoredRound } from './job-rows.ts';
 
 export class CoordinatorStore {
   private readonly db: Database.Database;
+  /** hospital_datasets as last read (offeredDatasetsJson); null once a Hello changed it. */
+  private datasetRows: OfferedDatasetJson[] | null = null;
 
   constructor(path: string) {
     try {
+      // It holds every job's weights: 0600, and so are its -wal and -shm (client/private-file.ts).
+      createPrivateFile(path);
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       // FULL: a committed round and its ledger entry survive power loss, not only a process crash.
@@ -269,20 +255,12 @@ export class CoordinatorStore {
 
   /** Replaces what `hospital` offers with the datasets of its latest Hello. */
   recordDatasets(hospital: string, datasets: readonly Omit<OfferedDataset, 'hospital'>[], now: number): void {
+    this.datasetRows = null;
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM hospital_datasets WHERE hospital = ?`).run(hospital);
       const insert = this.db.prepare(`INSERT OR REPLACE INTO hospital_datasets (hospital, schema_id, label, features, seen_at) VALUES (?, ?, ?, ?, ?)`);
       for (const d of datasets) insert.run(hospital, d.schemaId, d.label, JSON.stringify(d.features), now);
     })();
-  }
-
-  /** Datasets offered by hospitals that are not revoked. */
-  offeredDatasets(): OfferedDataset[] {
-    const rows = this.db
-      .prepare(`SELECT d.hospital, d.schema_id, d.label, d.features FROM hospital_datasets d LEFT JOIN identities i ON i.name = d.hospital
-                WHERE i.revoked_at IS NULL ORDER BY d.hospital, d.schema_id`)
-      .all() as { hospital: string; schema_id: string; label: string; features: string }[];
-    return rows.map((r) => ({ hospital: r.hospital, schemaId: r.schema_id, label: r.label, features: JSON.parse(r.features) as string[] }));
   }
 
   addReceipt(r: Receipt, now: number): void {
@@ -352,29 +330,91 @@ export class CoordinatorStore {
     })();
   }
 
+  /**
+   * One job with its model. Throws E_STORE, naming what is wrong, for a row
+   * that does not load (coordinator/job-rows.ts): its listing (jobListing)
+   * still reads.
+   */
   getJob(id: string): StoredJob | undefined {
     const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
-    return row && toJob(row);
+    if (!row) return undefined;
+    const job = loadJob(row);
+    if ('problem' in job) throw new CohortError('E_STORE', `job ${job.id} cannot be loaded: ${job.problem}`);
+    return job;
   }
 
-  listJobs(): StoredJob[] {
-    return (this.db.prepare(`SELECT * FROM jobs ORDER BY created_at, id`).all() as JobRow[]).map(toJob);
+  /** One job's metadata and spec, never its model; whatever its row holds. */
+  jobListing(id: string): JobListing | undefined {
+    const row = this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs WHERE id = ?`).get(id) as ListingRow | undefined;
+    return row && toListing(row);
   }
 
-  /** Jobs a restarted coordinator must resume. */
-  unfinishedJobs(): StoredJob[] {
-    return this.listJobs().filter((j) => j.status === 'waiting' || j.status === 'running' || j.status === 'paused');
+  /** Every job's metadata and spec, never a model; a row that does not read back is listed with what does. */
+  listJobs(): JobListing[] {
+    return (this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs ORDER BY created_at, id`).all() as ListingRow[]).map(toListing);
+  }
+
+  /**
+   * Jobs a restarted coordinator must resume: every job whose status is not
+   * an ended one (ENDED_STATUSES), loaded, or damaged with the reason it
+   * cannot be (for the caller to end it, not to stop on it).
+   */
+  unfinishedJobs(): (StoredJob | DamagedJob)[] {
+    const ended = ENDED_STATUSES.map(() => '?').join(', ');
+    return (this.db.prepare(`SELECT * FROM jobs WHERE status NOT IN (${ended}) ORDER BY created_at, id`).all(...ENDED_STATUSES) as JobRow[]).map(loadJob);
+  }
+
+  /** The stored model's bytes as they are (any length, any values): what the ledger hashes when a job that cannot be loaded ends. */
+  jobModelBytes(id: string): Uint8Array | undefined {
+    const row = this.db.prepare(`SELECT weights FROM jobs WHERE id = ?`).get(id) as { weights: unknown } | undefined;
+    if (!row) return undefined;
+    return row.weights instanceof Uint8Array ? row.weights : Buffer.from(String(row.weights ?? ''));
   }
 
   rounds(jobId: string): StoredRound[] {
     return (this.db.prepare(`SELECT job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as RoundRow[]).map(toRound);
   }
 
+  /** A round's weights; throws E_STORE when they or the job's spec do not read back. */
   roundWeights(jobId: string, round: number): Float32Array | undefined {
     const row = this.db.prepare(`SELECT r.weights, j.spec FROM rounds r JOIN jobs j ON j.id = r.job_id WHERE r.job_id = ? AND r.round = ?`).get(jobId, round) as { weights: Buffer; spec: string } | undefined;
     if (!row) return undefined;
-    const spec = parseJobSpec(JSON.parse(row.spec));
-    return bytesToVector(row.weights, paramCount(spec.model));
+    try {
+      return bytesToVector(row.weights, paramCount(parseJobSpec(JSON.parse(row.spec)).model));
+    } catch (err) {
+      throw new CohortError('E_STORE', `round ${round} of job ${jobId} cannot be read: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * The datasets offered by hospitals that are not revoked, each feature list
+   * as its stored JSON, unparsed: what a submission's worker thread checks
+   * the job against (parsing up to a megabyte of names per hospital is the
+   * worker's work, not the event loop's). The rows are read once and kept
+   * until a Hello records new ones (recordDatasets: only this process writes
+   * them); revocations, which the admin CLI writes from another process, are
+   * read each time (one name per revoked identity).
+   */
+  offeredDatasetsJson(): OfferedDatasetJson[] {
+    this.datasetRows ??= this.db
+      .prepare(`SELECT hospital, schema_id AS schemaId, label, features AS featuresJson FROM hospital_datasets ORDER BY hospital, schema_id`)
+      .all() as OfferedDatasetJson[];
+    const revoked = new Set((this.db.prepare(`SELECT name FROM identities WHERE revoked_at IS NOT NULL`).pluck().all() as string[]));
+    return this.datasetRows.filter((d) => !revoked.has(d.hospital));
+  }
+
+  /**
+   * `owner`'s jobs as its quotas count them (core/job/quota.ts ownerUsage):
+   * raw figures read by SQL alone (blob lengths, not blobs), with a spec that
+   * is not JSON giving no rounds.
+   */
+  ownerUsage(owner: string): OwnedJob[] {
+    return this.db
+      .prepare(`SELECT j.status, length(j.weights) AS weightBytes,
+                       CASE WHEN json_valid(j.spec) THEN json_extract(j.spec, '$.rounds') END AS rounds,
+                       (SELECT COALESCE(SUM(length(r.weights)), 0) FROM rounds r WHERE r.job_id = j.id) AS roundBytes
+                FROM jobs j WHERE j.owner = ?`)
+      .all(owner) as OwnedJob[];
   }
 }
 
@@ -382,45 +422,3 @@ function nanToNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
-function metricsFromJson(m: Metrics & { auc: number | null }): Metrics {
-  return { ...m, auc: m.auc ?? Number.NaN };
-}
-
-function toJob(row: JobRow): StoredJob {
-  let spec: JobSpec;
-  try {
-    spec = parseJobSpec(JSON.parse(row.spec));
-  } catch (err) {
-    throw new CohortError('E_STORE', `job ${row.id} has an unreadable spec`, { cause: err });
-  }
-  const d = paramCount(spec.model);
-  return {
-    id: row.id,
-    spec,
-    status: row.status as JobStatus,
-    reason: row.reason,
-    completedRounds: row.completed_rounds,
-    weights: bytesToVector(row.weights, d),
-    serverState: row.server_state ? decodeServerState(row.server_state, d) : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    owner: row.owner,
-    attempts: row.attempts,
-  };
-}
-
-export function toRound(row: RoundRow): StoredRound {
-  const evals = JSON.parse(row.evaluations) as Record<string, Metrics & { auc: number | null }>;
-  return {
-    jobId: row.job_id,
-    round: row.round,
-    kind: row.kind as 'train' | 'evaluate',
-    participants: JSON.parse(row.participants) as string[],
-    dropped: JSON.parse(row.dropped) as string[],
-    evaluations: Object.fromEntries(Object.entries(evals).map(([k, v]) => [k, metricsFromJson(v)])),
-    pooled: row.pooled ? metricsFromJson(JSON.parse(row.pooled)) : null,
-    trainLoss: row.train_loss,
-    phaseCounts: row.phase_counts ? (JSON.parse(row.phase_counts) as PhaseCounts) : null,
-    completedAt: row.completed_at,
-  };
-}

@@ -11,67 +11,218 @@ import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { NoisyCounts } from '../core/privacy/noisy-counts.ts';
 import { MAX_ROSTER_JSON_CHARS } from '../core/roster/types.ts';
+import { MAX_CLIENTS } from '../core/secagg/params.ts';
+import { WireScanner, type ScanLimits, type WireHeader } from './wire-scan.ts';
+import { COORDINATOR_NAME, MAX_NAME_LENGTH, NAME_RE, NAME_SHAPE, isIdentityName } from '../core/auth/name.ts';
+
+export { MAX_NAME_LENGTH };
 
 export const pb = cohort.v1;
 export type Envelope = cohort.v1.Envelope;
 export type EnvelopeInit = cohort.v1.Envelope.$Properties;
 export type BodyKind = NonNullable<Envelope['body']>;
 
-/** 2: sessions bind an attempt and a roster, and the graph seed is agreed by commit-reveal (core/secagg/seed.ts). */
-export const PROTOCOL_VERSION = 2;
-/** Default cap on one frame; the heart-disease model is ~60 bytes, a 10^6-parameter model 4 MB. */
+/**
+ * 2: sessions bind an attempt and a roster, and the graph seed is agreed by commit-reveal (core/secagg/seed.ts).
+ * 3: messages larger than a frame travel as Fragments (proto/fragments.ts); the Welcome lists the live jobs
+ * (a hospital closes the budget reservation of any other) and the peer's message limit; Hellos are smaller.
+ * A v2 peer's Welcome has no live-jobs list, which a v3 hospital would read as "every job ended": the bump
+ * makes the mismatch an E_WIRE_VERSION refusal instead.
+ */
+export const PROTOCOL_VERSION = 3;
+/** Default cap on one frame; the heart-disease model is ~60 bytes. A larger message (a 10^7-parameter model is 40 MB) goes in fragments (proto/fragments.ts). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
-export const MAX_NAME_LENGTH = 128;
 export const MAX_TEXT_LENGTH = 4096;
 /** Most feature names one offered dataset may list (a job spec's own limit). */
 export const MAX_DATASET_FEATURES = 100_000;
+/**
+ * A Hello is read before its sender is authenticated, so what it may carry is
+ * bounded for the frame limit before the handshake (MAX_HELLO_BYTES) to be
+ * small. A daemon describes one dataset; a Hello lists at most
+ * MAX_HELLO_DATASETS, whose feature names take at most MAX_HELLO_FEATURE_BYTES
+ * on the wire together, counted as each name's UTF-8 bytes plus 3 (its field
+ * tag and length): 100,000 names of 7 bytes, or 20,000 of 47. A hospital
+ * whose feature list is longer cannot describe it (E_WIRE_FIELD).
+ */
+export const MAX_HELLO_DATASETS = 16;
+export const MAX_HELLO_FEATURE_BYTES = 1_000_000;
 /** Largest job spec accepted over the wire as JSON (a spec with 100,000 feature names fits). */
 export const MAX_SPEC_JSON_CHARS = 4 * 1024 * 1024;
 /** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
 export const MAX_LEDGER_ENTRY_CHARS = 4 * 1024 * 1024;
 const HEX_RE = /^[0-9a-f]*$/;
-export const COORDINATOR_SENDER = 'coordinator';
+/** The coordinator's sender name (core/auth/name.ts): no client may take it. */
+export const COORDINATOR_SENDER = COORDINATOR_NAME;
 
-const NAME_RE = /^[A-Za-z0-9._-]+$/;
+/** Bytes of an unsigned varint. */
+function varintBytes(n: number): number {
+  let bytes = 1;
+  for (let v = n; v >= 128; v = Math.floor(v / 128)) bytes++;
+  return bytes;
+}
+/** A length-delimited field (a field number below 16: a one-byte tag) of `payload` bytes. */
+const delimited = (payload: number) => 1 + varintBytes(payload) + payload;
+/** UTF-8 bytes of a string of at most `chars` UTF-16 units: 3 a unit at most (a surrogate pair is 4 bytes for 2). */
+const utf8 = (chars: number) => 3 * chars;
+/** A varint field: a one-byte tag and at most 10 bytes (5 for a uint32). */
+const UINT32_FIELD = 1 + 5;
+const UINT64_FIELD = 1 + 10;
+
+/**
+ * The largest Hello frame decodeEnvelope accepts, every field at its largest
+ * (a 32-byte identity key, a 64-byte signature): the frame limit before the
+ * handshake. A larger frame is no honest Hello, and is refused unread. About
+ * 1 MB, below the 1 MiB fragment size, so a Hello is never fragmented
+ * (proto/fragments.ts; no fragment is taken before the handshake).
+ */
+export const MAX_HELLO_BYTES = (() => {
+  const dataset = 1 + 5 + delimited(utf8(MAX_NAME_LENGTH)) * 2; // tag, length, schemaId, label
+  const hello = delimited(utf8(MAX_NAME_LENGTH)) + delimited(utf8(MAX_NAME_LENGTH)) + MAX_HELLO_DATASETS * dataset + MAX_HELLO_FEATURE_BYTES
+    + delimited(32) + delimited(64) + UINT64_FIELD;
+  // version, job id, round, sender (a name: ASCII), seq, then the Hello's tag and length.
+  return UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD + 1 + 5 + hello;
+})();
+
+/**
+ * The largest Request frame decodeEnvelope accepts whose spec JSON is at most
+ * `specBytes` bytes, every other field at its largest: what a researcher's or
+ * auditor's connection may send (coordinator/coordinator.ts), as nothing but
+ * a Request carries more than a few kilobytes from them.
+ */
+export function maxRequestBytes(specBytes: number): number {
+  // id, action, job id, spec JSON, after_seq.
+  const request = UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) * 2 + delimited(specBytes) + UINT32_FIELD;
+  // version, job id, round, sender (a name: ASCII), seq, then the Request's tag (field 22: two bytes) and length.
+  return UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD + 2 + 5 + request;
+}
 
 export function encodeEnvelope(env: EnvelopeInit): Uint8Array {
   return pb.Envelope.encode({ version: PROTOCOL_VERSION, ...env }).finish();
 }
 
-export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): Envelope {
+/** Most elements of a repeated field in one message where no cap below names it (proto/wire-scan.ts). */
+export const DEFAULT_MAX_REPEATED = 16_384;
+/** Most dimensions of a Tensor's shape (every tensor on the wire is flat: one). */
+export const MAX_TENSOR_DIMS = 8;
+/**
+ * The structural bounds every Envelope is scanned against before it is
+ * decoded (proto/wire-scan.ts), each derived from the largest honest message:
+ * - repeated fields: DEFAULT_MAX_REPEATED, but secure aggregation's lists (a
+ *   round's participants, survivors, keys, shares, signatures, rejected
+ *   peers) at most MAX_CLIENTS, the largest network its parameter search
+ *   takes; a job spec's and a dataset's feature names at most
+ *   MAX_DATASET_FEATURES (the spec's limit); a Hello's datasets
+ *   MAX_HELLO_DATASETS; a tensor's shape MAX_TENSOR_DIMS. (The spec's other
+ *   lists are shorter than the default: 16 layers, 10,001 evaluation rounds.)
+ * - fields in one message: 2^18. The largest honest messages hold about
+ *   250,000 (a Hello with MAX_HELLO_FEATURE_BYTES of one-character feature
+ *   names), 110,000 (a job offer with 100,000 features and 10,001 evaluation
+ *   rounds) and 100,000 (the keys of a 10,000-hospital session).
+ * - nesting: 8, twice the schema's depth (Envelope, JobOffer, JobSpec,
+ *   ModelSpec, DenseLayer).
+ * A message past one is refused (E_WIRE_COUNT, E_WIRE_DEPTH) at the cost of
+ * walking its tags, before protobufjs builds an object of it.
+ */
+export const WIRE_LIMITS: ScanLimits = {
+  maxDepth: 8,
+  maxFields: 1 << 18,
+  defaultRepeated: DEFAULT_MAX_REPEATED,
+  maxHeaderTextBytes: utf8(MAX_NAME_LENGTH),
+  repeated: {
+    'Tensor.shape': MAX_TENSOR_DIMS,
+    'Hello.datasets': MAX_HELLO_DATASETS,
+    'DatasetInfo.features': MAX_DATASET_FEATURES,
+    'JobSpec.features': MAX_DATASET_FEATURES,
+    'SecAggParams.participants': MAX_CLIENTS,
+    'SecAggCommitments.commitments': MAX_CLIENTS,
+    'SecAggKeys.clients': MAX_CLIENTS,
+    'SecAggKeys.reveals': MAX_CLIENTS,
+    'SecAggShares.shares': MAX_CLIENTS,
+    'SecAggMaskedInput.rejected': MAX_CLIENTS,
+    'SecAggSurvivors.survivors': MAX_CLIENTS,
+    'SecAggUnmaskRequest.signatures': MAX_CLIENTS,
+    'SecAggUnmask.selfMaskShares': MAX_CLIENTS,
+    'SecAggUnmask.keyShares': MAX_CLIENTS,
+  },
+};
+const scanner = new WireScanner(WIRE_LIMITS);
+
+/** An Envelope's header fields and body kind, read by the scan without decoding the body. */
+export interface EnvelopeHeader {
+  version: number;
+  jobId: string;
+  round: number;
+  sender: string;
+  seq: number;
+  body: BodyKind;
+}
+
+/** An encoded Envelope that passed scanEnvelope: only these are decoded (decodeScanned). */
+export interface ScannedEnvelope {
+  readonly bytes: Uint8Array;
+  readonly header: EnvelopeHeader;
+}
+const scanned = new WeakSet<ScannedEnvelope>();
+
+/** The header's own checks: version, a body, bounded plain-character names. */
+function checkHeader(h: WireHeader): EnvelopeHeader {
+  if (h.version !== PROTOCOL_VERSION) {
+    throw new CohortError('E_WIRE_VERSION', `protocol version ${h.version} is not supported (this peer speaks ${PROTOCOL_VERSION})`);
+  }
+  if (!h.body) throw new CohortError('E_WIRE_FIELD', 'envelope has no body');
+  checkText('sender', h.sender, MAX_NAME_LENGTH);
+  checkText('jobId', h.jobId, MAX_NAME_LENGTH);
+  if (h.sender !== '' && !NAME_RE.test(h.sender)) throw new CohortError('E_WIRE_FIELD', '"sender" has characters outside [A-Za-z0-9._-]');
+  return { ...h, body: h.body as BodyKind };
+}
+
+/**
+ * The first step of decoding: the size, then the structural scan
+ * (WIRE_LIMITS), the version, a body and the header's names, all before any
+ * object is built. A caller that must look at the header before paying for
+ * the decode (the coordinator: the sender's role against the body kind)
+ * calls this, then decodeScanned.
+ */
+export function scanEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): ScannedEnvelope {
   if (bytes.byteLength > maxBytes) {
     throw new CohortError('E_WIRE_TOO_LARGE', `frame of ${bytes.byteLength} bytes exceeds ${maxBytes}`);
   }
+  const s: ScannedEnvelope = Object.freeze({ bytes, header: checkHeader(scanner.scan(bytes)) });
+  scanned.add(s);
+  return s;
+}
+
+/**
+ * The header of a message of which `prefix` is the start (a first fragment,
+ * proto/fragments.ts), checked as scanEnvelope checks it; null if the prefix
+ * ends before the body's tag (an encoder writes the header fields first).
+ */
+export function peekEnvelope(prefix: Uint8Array): EnvelopeHeader | null {
+  const h = scanner.peek(prefix);
+  return h && checkHeader(h);
+}
+
+/** The second step: decodes what scanEnvelope let through, and bounds every text field. */
+export function decodeScanned(s: ScannedEnvelope): Envelope {
+  if (!scanned.has(s)) throw new CohortError('E_INTERNAL', 'decodeScanned takes only what scanEnvelope returned');
   let env: Envelope;
   try {
-    env = pb.Envelope.decode(bytes);
+    env = pb.Envelope.decode(s.bytes);
   } catch (err) {
     throw new CohortError('E_WIRE_DECODE', `not a valid Envelope: ${(err as Error).message}`);
   }
-  if (env.version !== PROTOCOL_VERSION) {
-    throw new CohortError('E_WIRE_VERSION', `protocol version ${env.version} is not supported (this peer speaks ${PROTOCOL_VERSION})`);
-  }
-  if (!env.body) throw new CohortError('E_WIRE_FIELD', 'envelope has no body');
-  checkText('sender', env.sender, MAX_NAME_LENGTH);
-  checkText('jobId', env.jobId, MAX_NAME_LENGTH);
-  if (env.sender !== '' && !NAME_RE.test(env.sender)) throw new CohortError('E_WIRE_FIELD', '"sender" has characters outside [A-Za-z0-9._-]');
   checkBodyText(env);
   return env;
 }
 
+/** Scans, then decodes, one encoded Envelope of at most `maxBytes`. */
+export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): Envelope {
+  return decodeScanned(scanEnvelope(bytes, maxBytes));
+}
+
 /** Free-text fields end up in logs: bound them so a peer cannot flood a log line. */
 function checkBodyText(env: Envelope): void {
-  if (env.hello) {
-    checkText('hello.name', env.hello.name ?? '', MAX_NAME_LENGTH);
-    checkText('hello.software', env.hello.software ?? '', MAX_NAME_LENGTH);
-    if ((env.hello.datasets?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.datasets" lists more than 64 datasets');
-    for (const d of env.hello.datasets ?? []) {
-      checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
-      checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
-      if ((d.features?.length ?? 0) > MAX_DATASET_FEATURES) throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`);
-      for (const f of d.features ?? []) checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
-    }
-  }
+  if (env.hello) checkHello(env.hello);
   if (env.jobOffer) checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
   if (env.declineJob) {
     checkText('declineJob.code', env.declineJob.code ?? '', MAX_NAME_LENGTH);
@@ -107,6 +258,27 @@ function checkBodyText(env: Envelope): void {
   if (env.rosterUpdate) checkText('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
 }
 
+/** A Hello within the bounds MAX_HELLO_BYTES is derived from. */
+function checkHello(h: cohort.v1.IHello): void {
+  checkText('hello.name', h.name ?? '', MAX_NAME_LENGTH);
+  checkText('hello.software', h.software ?? '', MAX_NAME_LENGTH);
+  const datasets = h.datasets ?? [];
+  if (datasets.length > MAX_HELLO_DATASETS) throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
+  let featureBytes = 0;
+  for (const d of datasets) {
+    checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
+    checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
+    if ((d.features?.length ?? 0) > MAX_DATASET_FEATURES) throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`);
+    for (const f of d.features ?? []) {
+      checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
+      featureBytes += Buffer.byteLength(f) + 3;
+    }
+  }
+  if (featureBytes > MAX_HELLO_FEATURE_BYTES) {
+    throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" take ${featureBytes} bytes on the wire, more than ${MAX_HELLO_FEATURE_BYTES}`);
+  }
+}
+
 function checkHex(field: string, value: string, length: number): void {
   if (value.length !== length || !HEX_RE.test(value)) throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
 }
@@ -115,11 +287,9 @@ function checkText(field: string, value: string, max: number): void {
   if (value.length > max) throw new CohortError('E_WIRE_FIELD', `"${field}" longer than ${max} characters`);
 }
 
-/** A client name as it must appear in Hello: non-empty, bounded, plain characters. */
+/** A client name as it must appear in Hello (core/auth/name.ts isIdentityName). */
 export function validateClientName(name: string): string {
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH || !NAME_RE.test(name) || name === COORDINATOR_SENDER) {
-    throw new CohortError('E_WIRE_FIELD', `client name must be 1-${MAX_NAME_LENGTH} characters of [A-Za-z0-9._-] and not "${COORDINATOR_SENDER}"`);
-  }
+  if (!isIdentityName(name)) throw new CohortError('E_WIRE_FIELD', `client name must be ${NAME_SHAPE} and not "${COORDINATOR_NAME}"`);
   return name;
 }
 

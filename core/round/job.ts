@@ -1,15 +1,16 @@
 /**
  * A federated job as a pure state machine: waiting for clients, running
  * training rounds, a final evaluation round, then completed (or failed after
- * too many failed attempts at one round). Inputs are events with the current
- * time; outputs are effects for the driver (coordinator/) to carry out:
- * frames to send, a round to persist, when to call `tick` next. The same
- * machine runs under unit tests, the simulator and the server.
+ * too many failed attempts at one round, or for not starting by its start
+ * deadline). Inputs are events with the current time; outputs are effects
+ * for the driver (coordinator/) to carry out: frames to send, a round to
+ * persist, when to call `tick` next. The same machine runs under unit
+ * tests, the simulator and the server.
  */
 import { CohortError, type ErrorCode } from '../errors.ts';
 import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
-import { createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
+import { checkAggregate, createStrategy, type AggregateOutput, type ClientResult, type ServerState, type Strategy } from '../strategy/index.ts';
 import { evaluates, type JobSpec } from '../job/spec.ts';
 import { constantTimeEqual, openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
@@ -17,9 +18,23 @@ import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
 import { maxParticipants, releasesEvaluation, roundCorrupt, updateWeight } from '../job/privacy.ts';
+import { paramCount } from '../model/spec.ts';
+import { checkDeclaredWeight, checkPlaintextUpdate } from './update-bound.ts';
 
 /** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
 export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+/** Statuses after which a job never runs again. */
+export const ENDED_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export type EndedStatus = (typeof ENDED_STATUSES)[number];
+
+/**
+ * Whether `status` is an ended one. Any other value, a stored one no
+ * coordinator writes included, is an unfinished job: it counts against its
+ * owner's quotas, and a restart resumes it (or ends it as damaged).
+ */
+export function isEnded(status: string): status is EndedStatus {
+  return (ENDED_STATUSES as readonly string[]).includes(status);
+}
 
 export { MAX_ROUND_ATTEMPTS };
 
@@ -78,7 +93,7 @@ export type JobEffect =
   | { type: 'roundCompleted'; record: RoundRecord }
   /** An attempt at a round starts: persisted before its configs go out, so a restarted coordinator never reuses an attempt number. */
   | { type: 'attemptStarted'; round: number; attempt: number }
-  /** `code`: E_ROUND_FAILED for too few answers, or the typed error that rejected the round's result (E_SECAGG_SUM_BOUND). */
+  /** `code`: E_ROUND_FAILED for too few answers, or the typed error that rejected the round's result (E_SECAGG_SUM_BOUND, E_AGGREGATE_NONFINITE). */
   /**
    * `charged`: in a hospital-level DP job, the hospitals whose noisy masked
    * inputs reached the coordinator before the attempt failed. Each charged
@@ -97,6 +112,14 @@ export interface JobResume {
   paused?: boolean;
   /** Attempts already started at the next round (attemptStarted effects persisted). */
   attempts?: number;
+  /**
+   * When the job must have opened its first round (ms since the epoch; the
+   * coordinator: its creation time plus its maximum start wait, so a restart
+   * does not move it). A job that has not by then fails, which ends every
+   * offered hospital's budget reservation; with at least minClients members
+   * it starts then instead. Unset: no deadline.
+   */
+  startBy?: number;
 }
 
 export class JobMachine {
@@ -106,6 +129,12 @@ export class JobMachine {
   /** How this job's updates enter the secure sum (hospital-level DP or not). */
   private readonly input: SecureInput;
   private readonly joined = new Map<string, MemberInfo>();
+  /**
+   * Hospitals that may hold a budget reservation for this job: every one it
+   * was offered to or that asked to join, member or not (it left, its join was
+   * refused, its join had not arrived yet). Each is told when the job ends.
+   */
+  private readonly concerned = new Set<string>();
   private weights: Float32Array;
   private serverState: ServerState | null;
   private completed: number;
@@ -117,17 +146,33 @@ export class JobMachine {
   private readonly blamed = new Set<string>();
   private roster: RosterRef | null = null;
   private minReachedAt: number | null = null;
+  /** A round was ever opened (now or before a restart): the start deadline no longer applies. */
+  private started: boolean;
+  private readonly startBy: number | null;
   private _status: JobStatus;
 
+  /**
+   * Throws E_UPDATE_LENGTH or E_AGGREGATE_NONFINITE for resumed weights or
+   * server state of the wrong length or not finite: a job is never resumed
+   * from a model it could not have committed.
+   */
   constructor(jobId: string, spec: JobSpec, resume: JobResume) {
     this.jobId = jobId;
     this.spec = spec;
     this.strategy = createStrategy(spec.strategy);
     this.input = secureInput(spec);
+    const d = paramCount(spec.model);
+    const s = resume.serverState;
+    if (resume.weights.length !== d || (s && (s.m.length !== d || s.v.length !== d))) {
+      throw new CohortError('E_UPDATE_LENGTH', `job ${jobId} resumes ${resume.weights.length} weights (server state ${s ? `${s.m.length}/${s.v.length}` : 'none'}) for a model of ${d}`);
+    }
+    checkAggregate({ weights: resume.weights, state: s });
     this.weights = resume.weights;
     this.serverState = resume.serverState;
     this.completed = resume.completedRounds;
     this.attempts = resume.attempts ?? 0;
+    this.started = this.completed > 0 || this.attempts > 0;
+    this.startBy = resume.startBy ?? null;
     this._status = this.completed > spec.rounds ? 'completed' : resume.paused ? 'paused' : 'waiting';
   }
 
@@ -161,7 +206,7 @@ export class JobMachine {
   }
 
   get finished(): boolean {
-    return this._status === 'completed' || this._status === 'failed' || this._status === 'cancelled';
+    return isEnded(this._status);
   }
 
   /**
@@ -175,15 +220,23 @@ export class JobMachine {
     return gone.flatMap((c) => this.clientLeft(c, now));
   }
 
+  /** The job was offered to `client`: accepting, it reserves budget for the job, so it is told when the job ends. */
+  offered(client: string): void {
+    if (!this.finished) this.concerned.add(client);
+  }
+
   clientJoined(client: string, now: number, info: MemberInfo = { identityKey: null, numTrain: 1 }): JobEffect[] {
     if (this.finished) throw new CohortError('E_UNKNOWN_JOB', `job ${this.jobId} is ${this._status}`);
+    this.concerned.add(client); // told of the job's end even if its join is refused below
     if (this.spec.secureAggregation.enabled) {
       const listed = this.roster?.members.get(client);
       if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} is not in the roster this job's secure aggregation runs under`);
       if (!info.identityKey || !constantTimeEqual(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
     }
     // A DP job weights every hospital equally, whatever weight it declares: no record count enters it (core/job/privacy.ts).
-    this.joined.set(client, { ...info, numTrain: updateWeight(this.spec, info.numTrain) });
+    const numTrain = updateWeight(this.spec, info.numTrain);
+    checkDeclaredWeight(this.spec, numTrain);
+    this.joined.set(client, { ...info, numTrain });
     return this.tick(now);
   }
 
@@ -223,9 +276,20 @@ export class JobMachine {
     return out.map(({ to, body }) => ({ type: 'send', to, round, body }) as JobEffect);
   }
 
-  submitUpdate(client: string, round: number, update: ClientUpdate, now: number): JobEffect[] {
-    this.openRound(client, round).submitUpdate(client, update);
-    return this.tick(now);
+  /**
+   * A participant's plaintext update. One outside the job's bound
+   * (core/round/update-bound.ts) drops its sender from the round and comes
+   * back as `rejected` for the caller to report, beside the effects of the
+   * drop; other errors (not a participant, round not open, a duplicate)
+   * throw and change nothing.
+   */
+  submitUpdate(client: string, round: number, update: ClientUpdate, now: number): { effects: JobEffect[]; rejected: CohortError | null } {
+    const r = this.openRound(client, round);
+    // With secure aggregation the masked sum is checked instead (core/secagg/sum-bound.ts); a plaintext update there is never aggregated.
+    const declared = this.joined.get(client)!.numTrain;
+    const bound = this.secure ? undefined : (u: ClientUpdate) => checkPlaintextUpdate(this.spec, declared, u);
+    const rejected = r.submitUpdate(client, update, bound);
+    return { effects: this.tick(now), rejected };
   }
 
   /**
@@ -290,10 +354,23 @@ export class JobMachine {
         effects.push(...this.openNextRound(now));
         continue;
       }
-      if (typeof start === 'number') effects.push({ type: 'wakeAt', at: start });
+      const deadline = this.startDeadline;
+      if (deadline !== null && now >= deadline) {
+        // Its offered hospitals hold a reservation of its whole budget while it waits: the job's end releases them.
+        const why = this._status === 'paused' ? 'it was paused before its first round' : `${this.joined.size} of the ${this.spec.minClients} hospitals it needs had joined`;
+        effects.push(...this.finish('failed', `not started by its start deadline (${new Date(deadline).toISOString()}): ${why}`));
+        break;
+      }
+      const wake = Math.min(typeof start === 'number' ? start : Infinity, deadline ?? Infinity);
+      if (wake !== Infinity) effects.push({ type: 'wakeAt', at: wake });
       break;
     }
     return effects;
+  }
+
+  /** When the job fails if it has not opened a round by then; null once it has, or without a deadline. */
+  private get startDeadline(): number | null {
+    return this.started ? null : this.startBy;
   }
 
   private readyToStart(now: number): boolean | number {
@@ -302,7 +379,8 @@ export class JobMachine {
     if (n >= this.spec.targetClients) return true;
     if (n < this.spec.minClients) return false;
     this.minReachedAt ??= now;
-    const at = this.minReachedAt + this.spec.joinWaitMs;
+    // Enough members to run: at the start deadline it starts with them rather than fail.
+    const at = Math.min(this.minReachedAt + this.spec.joinWaitMs, this.startDeadline ?? Infinity);
     return now >= at ? true : at;
   }
 
@@ -330,6 +408,7 @@ export class JobMachine {
       }
     }
     this.current = new Round({ round, kind, participants, minClients: this.spec.minClients, deadline, decidedBy: secagg ? 'external' : 'answers' });
+    this.started = true;
     const effects: JobEffect[] = [{ type: 'attemptStarted', round, attempt }];
     if (this._status === 'waiting') {
       this._status = 'running';
@@ -410,8 +489,17 @@ export class JobMachine {
       phaseCounts: null,
       completedAt: now,
     };
-    if (secure && sum) {
-      const out = this.strategy.step({ round: r.round, global: this.weights, meanDelta: sum.meanDelta, state: this.serverState });
+    const results = !secure && r.kind === 'train' ? this.plaintextResults(r) : null;
+    let out: AggregateOutput | null = null;
+    try {
+      if (secure && sum) out = this.strategy.step({ round: r.round, global: this.weights, meanDelta: sum.meanDelta, state: this.serverState });
+      else if (results) out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
+    } catch (err) {
+      // E_AGGREGATE_NONFINITE (core/strategy/finite.ts) or a result the strategy cannot use: the round fails, the weights stay.
+      if (!(err instanceof CohortError)) throw err;
+      return this.roundFailed(r.round, `round ${r.round} not committed: ${err.message}`, err.code, secure);
+    }
+    if (secure && sum && out) {
       this.weights = out.weights;
       this.serverState = out.state;
       record.weights = out.weights;
@@ -421,12 +509,7 @@ export class JobMachine {
       record.phaseCounts = { ...secure.counts };
       const survivors = new Set(secure.survivors);
       record.dropped = r.participants.filter((c) => !survivors.has(c));
-    } else if (r.kind === 'train') {
-      // Aggregate in client-name order, not arrival order, so a seed reproduces the same weights bit for bit.
-      const results = [...r.updates]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([client, u]) => ({ client, delta: u.delta, numExamples: updateWeight(this.spec, u.numExamples) }));
-      const out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
+    } else if (results && out) {
       this.weights = out.weights;
       this.serverState = out.state;
       record.weights = out.weights;
@@ -445,6 +528,13 @@ export class JobMachine {
     }
     if (this.completed >= this.totalRounds) effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
     return effects;
+  }
+
+  /** A plaintext round's updates with their weights, in client-name order, not arrival order, so a seed reproduces the same weights bit for bit. */
+  private plaintextResults(r: Round): ClientResult[] {
+    return [...r.updates]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([client, u]) => ({ client, delta: u.delta, numExamples: updateWeight(this.spec, u.numExamples) }));
   }
 
   /**
@@ -468,7 +558,9 @@ export class JobMachine {
     this.secure = null;
     const kind = status === 'completed' ? 'COMPLETED' : status === 'failed' ? 'FAILED' : 'CANCELLED';
     const effects: JobEffect[] = [{ type: 'status', status, reason }];
-    for (const to of [...this.joined.keys()].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
+    // Not only the members: a hospital that left or never got in may still hold a reservation that only this ends.
+    const told = new Set([...this.joined.keys(), ...this.concerned]);
+    for (const to of [...told].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
     return effects;
   }
 }
