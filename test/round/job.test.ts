@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../core/round/job.ts';
+import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect, type JobResume } from '../../core/round/job.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
 
 const spec = parseJobSpec({
@@ -30,7 +30,7 @@ describe('JobMachine', () => {
   it('starts at once when targetClients joined and runs train rounds then a final evaluation', () => {
     const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
     m.clientJoined('a', 0);
-    m.clientJoined('b', 0);
+    m.clientJoined('b', 0, { identityKey: null, numTrain: 3 }); // its update's weight, as declared in its JoinJob
     const fx = m.clientJoined('c', 0);
     const configs = sends(fx);
     expect(configs.map((s) => [s.to, s.round])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
@@ -52,7 +52,7 @@ describe('JobMachine', () => {
     expect(r2.map((s) => s.to)).toEqual(['a', 'b', 'c']);
     expect(r2.every((s) => s.round === 2)).toBe(true);
 
-    for (const c of ['a', 'b', 'c']) out = m.submitUpdate(c, 2, upd([1, 1], 1), 1100);
+    for (const c of ['a', 'b', 'c']) out = m.submitUpdate(c, 2, upd([1, 1], 1), 1100).effects;
     const evalRound = sends(out).filter((s) => 'roundConfig' in s.body);
     expect(evalRound.every((s) => s.round === 3 && 'roundConfig' in s.body && !s.body.roundConfig.train)).toBe(true);
     expect([...m.globalWeights]).toEqual([5, -2]);
@@ -77,7 +77,7 @@ describe('JobMachine', () => {
     m.clientJoined('c', 0);
     m.submitUpdate('a', 1, upd([9, 0], 1e6), 10);
     m.submitUpdate('b', 1, upd([0, 3], 1), 10);
-    const done = of(m.submitUpdate('c', 1, upd([0, 0], 7), 10), 'roundCompleted')[0]!.record;
+    const done = of(m.submitUpdate('c', 1, upd([0, 0], 7), 10).effects, 'roundCompleted')[0]!.record;
     // The plain mean (3, 1), not a mean weighted 10^6 : 1 : 7 towards a.
     expect([...done.weights]).toEqual([3, 1]);
   });
@@ -158,7 +158,7 @@ describe('JobMachine pause and resume', () => {
     expect(of(m.pause('by rita'), 'status')[0]).toMatchObject({ status: 'paused', reason: 'by rita' });
     expect(m.pause('again')).toEqual([]); // already paused: nothing new
     let out: JobEffect[] = [];
-    for (const c of ['a', 'b', 'c']) out = m.submitUpdate(c, 1, upd([1, 1], 1), 10);
+    for (const c of ['a', 'b', 'c']) out = m.submitUpdate(c, 1, upd([1, 1], 1), 10).effects;
     expect(of(out, 'roundCompleted')[0]!.record.round).toBe(1);
     expect(sends(out).filter((s) => 'roundConfig' in s.body)).toHaveLength(0);
     expect(sends(m.tick(100_000)).filter((s) => 'roundConfig' in s.body)).toHaveLength(0);
@@ -189,5 +189,48 @@ describe('JobMachine pause and resume', () => {
     expect(m.status).toBe('paused');
     for (const c of ['a', 'b', 'c']) expect(sends(m.clientJoined(c, 0))).toHaveLength(0);
     expect(sends(m.resume('go', 1)).filter((s) => 'roundConfig' in s.body)).toHaveLength(3);
+  });
+});
+
+describe('JobMachine start deadline (issue 16, finding 3)', () => {
+  const waiting = (resume: Partial<JobResume> = {}) => new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null, startBy: 5000, ...resume });
+  const jobEvents = (fx: JobEffect[]) => sends(fx).filter((s) => 'jobEvent' in s.body);
+
+  it('a job short of minClients wakes at its deadline and fails there, telling every hospital offered it', () => {
+    const m = waiting();
+    expect(of(m.tick(0), 'wakeAt')).toEqual([{ type: 'wakeAt', at: 5000 }]); // the first tick, with nobody joined, sets the wake-up
+    m.offered('never-joined');
+    expect(of(m.clientJoined('a', 100), 'wakeAt')).toEqual([{ type: 'wakeAt', at: 5000 }]); // 1 of minClients 2
+    expect(m.tick(4999).filter((e) => e.type !== 'wakeAt')).toEqual([]);
+    const fx = m.tick(5000);
+    expect(of(fx, 'status')).toEqual([{ type: 'status', status: 'failed', reason: `not started by its start deadline (${new Date(5000).toISOString()}): 1 of the 2 hospitals it needs had joined` }]);
+    expect(jobEvents(fx).map((s) => s.to)).toEqual(['a', 'never-joined']); // each holds a reservation that only this ends
+    expect(m.finished).toBe(true);
+    expect(() => m.clientJoined('b', 5001)).toThrow(expect.objectContaining({ code: 'E_UNKNOWN_JOB' }));
+  });
+
+  it('with minClients joined it starts at the deadline instead of waiting out joinWaitMs', () => {
+    const m = waiting();
+    m.clientJoined('a', 4800);
+    expect(of(m.clientJoined('b', 4800), 'wakeAt')).toEqual([{ type: 'wakeAt', at: 5000 }]); // not 4800 + joinWaitMs
+    const fx = m.tick(5000);
+    expect(sends(fx).filter((s) => 'roundConfig' in s.body).map((s) => s.to)).toEqual(['a', 'b']);
+    expect(m.status).toBe('running');
+    expect(of(m.clientLeft('b', 6000), 'status')).toEqual([]); // once started, the deadline no longer applies
+    expect(m.tick(100_000).some((e) => e.type === 'status' && e.status === 'failed')).toBe(false);
+  });
+
+  it('a job paused before its first round fails at the deadline too', () => {
+    const m = waiting();
+    m.pause('by rita');
+    for (const c of ['a', 'b', 'c']) m.clientJoined(c, 0);
+    expect(of(m.tick(5000), 'status')[0]).toMatchObject({ status: 'failed', reason: expect.stringContaining('paused before its first round') });
+  });
+
+  it('counts from the job\'s creation across a restart: a resumed job past it fails at its first tick; one that had started has none', () => {
+    expect(of(waiting().tick(9000), 'status')[0]).toMatchObject({ status: 'failed' });
+    expect(waiting({ attempts: 1 }).tick(9000)).toEqual([]); // it opened round 1 before the restart
+    expect(waiting({ completedRounds: 1 }).tick(9000)).toEqual([]);
+    expect(new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null }).tick(1e12)).toEqual([]); // no deadline given
   });
 });
