@@ -6,7 +6,7 @@
  * against the hospitals' own copies.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { bytesToVector } from '../../core/model/vector.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { startCoordinatorProcess, type CoordinatorProcess } from '../helpers/coordinator-process.ts';
 
 const procs: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -28,26 +29,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function startCoordinator(args: string[]): { proc: ChildProcess; port: Promise<number>; exit: Promise<NodeJS.Signals | number | null>; lines: string[] } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/coordinator-proc.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  procs.push(proc);
-  const lines: string[] = [];
-  const port = new Promise<number>((resolve, reject) => {
-    let buf = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        lines.push(line);
-        if (line.startsWith('PORT ')) resolve(Number(line.slice(5)));
-      }
-    });
-    proc.once('exit', () => reject(new Error('coordinator exited before listening')));
-  });
-  const exit = new Promise<NodeJS.Signals | number | null>((resolve) => proc.once('exit', (code, signal) => resolve(signal ?? code)));
-  return { proc, port, exit, lines };
+function startCoordinator(args: string[]): CoordinatorProcess {
+  const started = startCoordinatorProcess(args);
+  procs.push(started.proc);
+  return started;
 }
 
 describe('coordinator crash between aggregation and commit', () => {

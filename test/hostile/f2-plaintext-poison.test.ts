@@ -16,7 +16,6 @@
  *   entry, the rest resume, every job lists, and the admin cancels.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,7 @@ import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulation
 import { RawClient } from '../helpers/raw-client.ts';
 import { until } from '../helpers/until.ts';
 import { signedClient } from '../helpers/signed-client.ts';
+import { startCoordinatorProcess } from '../helpers/coordinator-process.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -219,21 +219,9 @@ describe('finding 2: a coordinator restarted on the database a poisoned job left
     const dir = mkdtempSync(join(tmpdir(), 'cohort-f2-proc-'));
     const db = join(dir, 'c.db');
     const { jobs } = await poisonedDatabase(db);
-    const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/coordinator-proc.ts', '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { proc, port: listening } = startCoordinatorProcess(['--db', db]);
     cleanups.push(() => void proc.kill('SIGKILL'));
-    const port = await new Promise<number>((resolve, reject) => {
-      let buf = '';
-      proc.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          if (line.startsWith('PORT ')) resolve(Number(line.slice(5)));
-        }
-      });
-      proc.once('exit', (code) => reject(new Error(`coordinator exited (${code}) before listening`)));
-    });
+    const port = await listening;
     expect(port).toBeGreaterThan(0);
     const ro = new Database(db, { readonly: true });
     const statuses = Object.fromEntries((ro.prepare(`SELECT id, status FROM jobs`).all() as { id: string; status: string }[]).map((r) => [r.id, r.status]));

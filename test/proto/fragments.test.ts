@@ -9,21 +9,15 @@ import { decodeEnvelope, encodeEnvelope, pb, type Envelope } from '../../proto/c
 import {
   DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FRAGMENT_HEADER_BYTES, FrameEncoder, MIN_FRAGMENT_BYTES, Reassembler, fragmentBytesFor, messageLimit,
 } from '../../proto/fragments.ts';
-import { CohortError, type ErrorCode } from '../../core/errors.ts';
+import { CohortError } from '../../core/errors.ts';
 import { MAX_PARAMS } from '../../core/model/spec.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../../proto/codec.ts';
+import { errorCode } from '../helpers/errors.ts';
 
 const LIMIT = 1 << 20;
 
-function code(fn: () => unknown): ErrorCode | 'none' {
-  try {
-    fn();
-    return 'none';
-  } catch (e) {
-    if (e instanceof CohortError) return e.code;
-    throw e;
-  }
-}
+/** The CohortError code `fn` throws, or 'none'. */
+const code = (fn: () => unknown): string => errorCode(fn) ?? 'none';
 
 /** A message of about `n` bytes: an update whose delta carries them. */
 function message(n: number, fill = 7): Parameters<FrameEncoder['encode']>[0] {

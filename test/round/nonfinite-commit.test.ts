@@ -9,7 +9,7 @@
 import { describe, it, expect } from 'vitest';
 import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../core/round/job.ts';
 import { parseJobSpec } from '../../core/job/spec.ts';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 
 const base = {
   name: 't', model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['x'], label: 'y',
@@ -18,14 +18,8 @@ const base = {
 };
 const upd = (d: number[]) => ({ delta: new Float32Array(d), numExamples: 1, trainLoss: 0.1, steps: 1 });
 const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) => fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
-const code = (f: () => unknown): string => {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    return e instanceof CohortError ? e.code : String(e);
-  }
-};
+/** The CohortError code `f` throws, or 'ok'. */
+const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
 
 describe('the commit check', () => {
   // FedAdam with the smallest τ the spec allows: v starts at τ² (0 in float32), a tiny delta leaves it 0 in float32,

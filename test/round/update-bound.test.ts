@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { JobMachine, type JobEffect } from '../../core/round/job.ts';
 import { checkDeclaredWeight, checkPlaintextUpdate } from '../../core/round/update-bound.ts';
 import { DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, parseJobSpec } from '../../core/job/spec.ts';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 
 const base = {
   name: 't', model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['x'], label: 'y',
@@ -21,14 +21,8 @@ const base = {
 const spec = parseJobSpec(base);
 const w0 = new Float32Array([0, 0]);
 const upd = (d: number[], n: number, trainLoss = 0.1) => ({ delta: new Float32Array(d), numExamples: n, trainLoss, steps: 1 });
-const code = (f: () => unknown): string => {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    return e instanceof CohortError ? e.code : String(e);
-  }
-};
+/** The CohortError code `f` throws, or 'ok'. */
+const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
 const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) => fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
 
 describe('updateBound in the job spec', () => {

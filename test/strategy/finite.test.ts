@@ -7,16 +7,10 @@
 import { describe, it, expect } from 'vitest';
 import { checkAggregate, createStrategy } from '../../core/strategy/index.ts';
 import { strategySpecSchema, STRATEGIES } from '../../core/job/spec.ts';
-import { CohortError } from '../../core/errors.ts';
+import { errorCode } from '../helpers/errors.ts';
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    return e instanceof CohortError ? e.code : String(e);
-  }
-};
+/** The CohortError code `f` throws, or 'ok'. */
+const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
 const strategy = (name: string, o: Record<string, unknown> = {}) => {
   const s = strategySpecSchema.parse({ name, ...o });
   return createStrategy({ ...s, serverLearningRate: s.serverLearningRate ?? 1 });
