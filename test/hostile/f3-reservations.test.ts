@@ -99,7 +99,7 @@ describe('finding 3: a researcher tying up hospitals\' budgets (reservations end
     const refused = h2.coordinatorError(jobId);
     p2.release();
     expect(await refused).toBe('E_UNKNOWN_JOB');
-    await until(() => !h1.store.reserved(D, jobId), 10_000, 'h1\'s reservation closed');
+    await until(() => !h1.store.reserved(D, jobId), 30_000, 'h1\'s reservation closed');
     for (const h of [h1, h2]) {
       expect(h.store.reserved(D, jobId)).toBe(false);
       expect(h.store.committedSpend(D).epsilon).toBe(0);
@@ -127,7 +127,7 @@ describe('finding 3: a researcher tying up hospitals\' budgets (reservations end
     // The operator tightens the hospital's policy: at the re-offer it declines the live job, and its part in it ends.
     const stricter = await hospital('h3', { restartOf: after, policy: parseHospitalPolicy({ maxEpsilon: 0.5 }) });
     await stricter.declined(live);
-    await until(() => !stricter.store.reserved(D, live), 10_000, 'the declined job\'s reservation closed');
+    await until(() => !stricter.store.reserved(D, live), 30_000, 'the declined job\'s reservation closed');
     expect(stricter.store.committedSpend(D).epsilon).toBe(0);
     await stricter.stop();
     await researcher.cancel(live);
@@ -155,7 +155,7 @@ describe('finding 3: a job that can never start (a start deadline; minClients wi
     proxy.hold(); // its join never reaches the coordinator: no member, nothing else to wake the job
     const jobId = await rita2.submit(dpJob('never-starts')); // it needs 3 hospitals: it would wait for good
     expect(await ended).toMatchObject({ jobId, status: 'failed', reason: expect.stringContaining('not started by its start deadline') });
-    await until(() => h.closed.length > 0, 10_000, 'h1\'s reservation closed');
+    await until(() => h.closed.length > 0, 30_000, 'h1\'s reservation closed');
     expect(h.closed).toEqual([{ jobId, charged: 0, released: 21 }]); // it had reserved the whole job: 20 training rounds and the evaluation
     expect(h.store.reserved(D, jobId)).toBe(false);
     expect(h.store.committedSpend(D).epsilon).toBe(0);
@@ -183,7 +183,7 @@ describe('finding 3: a job that can never start (a start deadline; minClients wi
     cleanups.push(() => c.close());
     expect(await jobEnd(c)).toMatchObject({ jobId, status: 'failed', reason: expect.stringContaining('not started by its start deadline') });
     const after = await hospital('h2', { restartOf: h, port: await c.listen() });
-    await until(() => after.closed.length > 0, 10_000, 'h2\'s reservation closed at its Welcome');
+    await until(() => after.closed.length > 0, 30_000, 'h2\'s reservation closed at its Welcome');
     expect(after.closed).toEqual([{ jobId, charged: 0, released: 21 }]);
     expect(after.store.committedSpend(D).epsilon).toBe(0);
     await after.stop();
@@ -210,7 +210,7 @@ describe('finding 3 against a lying coordinator: the live-jobs list of a Welcome
     await h.daemon.stop();
     h.daemon.start();
     expect(await closed).toMatchObject({ charged: 1, released: 3 }); // 3 training rounds and the evaluation reserved, 1 charged
-    await until(() => h.frames().includes('declineJob E_JOB_STATE'), 10_000, 'the re-offer declined');
+    await until(() => h.frames().includes('declineJob E_JOB_STATE'), 30_000, 'the re-offer declined');
     expect(h.state.budget.spends(D).map((s) => s.round)).toEqual([1]);
     expect(h.state.budget.summary(D).spent.epsilon).toBe(spent); // nothing charged is forgotten
     expect(h.state.budget.committedSpend(D).epsilon).toBe(spent);
@@ -218,7 +218,7 @@ describe('finding 3 against a lying coordinator: the live-jobs list of a Welcome
     h.fake.liveJobs = ['job'];
     await h.daemon.stop();
     h.daemon.start();
-    await until(() => h.frames().filter((f) => f === 'declineJob E_JOB_STATE').length === 2, 10_000, 'the second re-offer declined');
+    await until(() => h.frames().filter((f) => f === 'declineJob E_JOB_STATE').length === 2, 30_000, 'the second re-offer declined');
     expect(h.frames().filter((f) => f === 'joinJob')).toHaveLength(1);
     expect(h.state.budget.reserved(D, 'job')).toBe(false);
   }, 90_000);
@@ -227,7 +227,7 @@ describe('finding 3 against a lying coordinator: the live-jobs list of a Welcome
     const h = await hospitalUnderTest(spec(), { cleanups });
     await h.daemon.stop();
     h.daemon.start();
-    await until(() => h.frames().filter((f) => f === 'joinJob').length === 2, 10_000, 'the re-offer joined');
+    await until(() => h.frames().filter((f) => f === 'joinJob').length === 2, 30_000, 'the re-offer joined');
     expect(h.state.budget.reserved(D, 'job')).toBe(true);
   }, 60_000);
 });
@@ -276,13 +276,13 @@ async function hospital(name: string, o: { via?: number; port?: number; restartO
   await connected;
   return {
     path, store, closed,
-    joined: (jobId) => until(() => joined.has(jobId), 10_000, `${name} joined ${jobId}`),
+    joined: (jobId) => until(() => joined.has(jobId), 30_000, `${name} joined ${jobId}`),
     declined: async (jobId) => {
-      await until(() => declined.has(jobId), 10_000, `${name} declined ${jobId}`);
+      await until(() => declined.has(jobId), 30_000, `${name} declined ${jobId}`);
       return declined.get(jobId)!;
     },
     coordinatorError: async (jobId) => {
-      await until(() => errors.has(jobId), 10_000, `an error for ${name} about ${jobId}`);
+      await until(() => errors.has(jobId), 30_000, `an error for ${name} about ${jobId}`);
       return errors.get(jobId)!;
     },
     stop: () => daemon.stop(),
