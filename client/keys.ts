@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { constantTimeEqual, ed25519PublicKey, zeroize } from '../core/secagg/index.ts';
-import { readCappedFile } from './capped-file.ts';
-import { PRIVATE_FILE_MODE } from './private-file.ts';
+import { readCappedFile } from '../edge/capped-file.ts';
+import { PRIVATE_FILE_MODE } from '../edge/private-file.ts';
 
 export const IDENTITY_KEY_KIND = 'cohort-ed25519';
 /** The file holds ~170 bytes; anything much larger is not an identity key. */
@@ -87,16 +87,7 @@ export function readIdentityKey(path: string): Identity {
 }
 
 function readBounded(path: string): Buffer {
-  return readPrivateFile(path, MAX_IDENTITY_FILE_BYTES, 'E_CONFIG_INVALID', 'identity key file');
-}
-
-/**
- * Reads a secret file of at most `maxBytes`, refusing one that group or others
- * can access (client/capped-file.ts, checked on the open descriptor). Errors
- * never include the file's bytes.
- */
-export function readPrivateFile(path: string, maxBytes: number, code: 'E_CONFIG_INVALID' | 'E_INTAKE_SECRET' | 'E_TOKEN_FILE', what: string): Buffer {
-  return readCappedFile(path, { maxBytes, what, code, private: true });
+  return readCappedFile(path, { maxBytes: MAX_IDENTITY_FILE_BYTES, what: 'identity key file', code: 'E_CONFIG_INVALID', private: true });
 }
 
 function checkPair(secretKey: Uint8Array, publicKey: Uint8Array, path: string): void {

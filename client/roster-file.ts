@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../core/errors.ts';
 import { MAX_ROSTER_FILE_BYTES, parseRosterChain, type RosterChain } from '../core/roster/index.ts';
-import { readCappedFile } from './capped-file.ts';
+import { readCappedFile } from '../edge/capped-file.ts';
 
 /**
  * A roster file, read bounded (MAX_ROSTER_FILE_BYTES) and parsed. Throws

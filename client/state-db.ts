@@ -2,11 +2,11 @@
  * The hospital's state database (better-sqlite3): privacy budget and its copy
  * of the ledger live in one file, each part creating its own tables. WAL with
  * synchronous=FULL: a round charged or an entry receipted survives power loss.
- * A new file is created 0600 (client/private-file.ts).
+ * A new file is created 0600 (edge/private-file.ts).
  */
 import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
-import { createPrivateFile } from './private-file.ts';
+import { createPrivateFile } from '../edge/private-file.ts';
 
 export function openStateDb(path: string, schema: string, what: string): Database.Database {
   try {

@@ -18,7 +18,7 @@ import type { LedgerHead } from '../core/ledger/types.ts';
 import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, toCsv, type CoordinatorLedgerData } from './ledger-reader.ts';
 import { serveLedger } from './ledger-http.ts';
 import { readTokenFile } from './token-file.ts';
-import { readCappedFile } from '../client/capped-file.ts';
+import { readCappedFile } from '../edge/capped-file.ts';
 import { tlsPairFromFiles } from '../client/keys.ts';
 
 /** Largest saved head read (about 300 bytes). */

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
-import { createPrivateFile } from '../client/private-file.ts';
+import { createPrivateFile } from '../edge/private-file.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
@@ -127,7 +127,7 @@ export class CoordinatorStore {
 
   constructor(path: string) {
     try {
-      // It holds every job's weights: 0600, and so are its -wal and -shm (client/private-file.ts).
+      // It holds every job's weights: 0600, and so are its -wal and -shm (edge/private-file.ts).
       createPrivateFile(path);
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');

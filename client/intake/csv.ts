@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { BoundedRecords } from './bounded-records.ts';
-import { readCappedFileAsync } from '../capped-file.ts';
+import { readCappedFileAsync } from '../../edge/capped-file.ts';
 import { CsvError, parse } from 'csv-parse';
 import { CohortError, ERRORS } from '../../core/errors.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../core/data/schema.ts';

@@ -16,7 +16,7 @@ import { prepareDataset } from '../../core/data/prepare.ts';
 import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { BoundedRecords } from './bounded-records.ts';
-import { readCappedFileAsync } from '../capped-file.ts';
+import { readCappedFileAsync } from '../../edge/capped-file.ts';
 import type { ReadCsvOptions } from './csv.ts';
 
 /** Longest NDJSON line (one resource), in bytes; longer lines are rejected ("fhir:line-too-long"). */

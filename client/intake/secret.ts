@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { CohortError } from '../../core/errors.ts';
 import { MIN_SECRET_BYTES } from '../../core/data/pseudonym.ts';
-import { readPrivateFile } from '../keys.ts';
-import { PRIVATE_FILE_MODE } from '../private-file.ts';
+import { PRIVATE_FILE_MODE } from '../../edge/private-file.ts';
+import { readCappedFile } from '../../edge/capped-file.ts';
 
 /** Largest secret file read: secrets are MIN_SECRET_BYTES, kept generous for hand-made ones. */
 export const MAX_SECRET_FILE_BYTES = 1024;
@@ -30,7 +30,7 @@ export function loadOrCreateSiteSecret(path: string): Uint8Array {
     return new Uint8Array(secret);
   }
   const fail = (why: string) => new CohortError('E_INTAKE_SECRET', `site secret ${path}: ${why}`);
-  const bytes = readPrivateFile(path, MAX_SECRET_FILE_BYTES, 'E_INTAKE_SECRET', 'site secret');
+  const bytes = readCappedFile(path, { maxBytes: MAX_SECRET_FILE_BYTES, what: 'site secret', code: 'E_INTAKE_SECRET', private: true });
   if (bytes.length < MIN_SECRET_BYTES) throw fail(`shorter than ${MIN_SECRET_BYTES} bytes`);
   return new Uint8Array(bytes);
 }

@@ -21,7 +21,7 @@ import { readRosterFile } from '../../client/roster-file.ts';
 import { loadSchemaFile } from '../../client/intake/index.ts';
 import { loadOrCreateSiteSecret } from '../../client/intake/secret.ts';
 import { readFhirBundle } from '../../client/intake/fhir.ts';
-import { readCappedFile } from '../../client/capped-file.ts';
+import { readCappedFile } from '../../edge/capped-file.ts';
 import { readTokenFile } from '../../coordinator/token-file.ts';
 import { serveLedger } from '../../coordinator/ledger-http.ts';
 import { CohortError } from '../../core/errors.ts';
