@@ -326,6 +326,7 @@ export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
     ...(spec.privacy ? { privacy: { ...spec.privacy } } : {}),
     // Empty: the default schedule (core/job/spec.ts evaluates).
     evaluation: { rounds: [...(spec.evaluation.rounds ?? [])] },
+    updateBound: { maxNorm: spec.updateBound.maxNorm, maxExamples: spec.updateBound.maxExamples },
   };
 }
 
@@ -371,6 +372,7 @@ export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefi
     },
     ...(w.privacy ? { privacy: privacyFromWire(w.privacy) } : {}),
     evaluation: w.evaluation?.rounds?.length ? { rounds: w.evaluation.rounds } : {},
+    updateBound: { maxNorm: w.updateBound?.maxNorm ?? 0, maxExamples: w.updateBound?.maxExamples ?? 0 },
   });
 }
 

@@ -367,6 +367,7 @@ export namespace cohort {
             secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
             privacy?: (cohort.v1.PrivacySpec.$Properties|null);
             evaluation?: (cohort.v1.EvaluationSchedule.$Properties|null);
+            updateBound?: (cohort.v1.UpdateBound.$Properties|null);
             static create(properties: cohort.v1.JobSpec.$Shape): cohort.v1.JobSpec & cohort.v1.JobSpec.$Shape;
             static create(properties?: cohort.v1.JobSpec.$Properties): cohort.v1.JobSpec;
             static encode(message: cohort.v1.JobSpec.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -391,9 +392,34 @@ export namespace cohort {
                 secureAggregation?: (cohort.v1.SecureAggregationSpec.$Properties|null);
                 privacy?: (cohort.v1.PrivacySpec.$Properties|null);
                 evaluation?: (cohort.v1.EvaluationSchedule.$Properties|null);
+                updateBound?: (cohort.v1.UpdateBound.$Properties|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.JobSpec.$Properties;
+        }
+
+        interface IUpdateBound extends cohort.v1.UpdateBound.$Properties {
+        }
+
+        class UpdateBound {
+            constructor(properties?: cohort.v1.UpdateBound.$Properties);
+            $unknowns?: Uint8Array[];
+            maxNorm: number;
+            maxExamples: number;
+            static create(properties: cohort.v1.UpdateBound.$Shape): cohort.v1.UpdateBound & cohort.v1.UpdateBound.$Shape;
+            static create(properties?: cohort.v1.UpdateBound.$Properties): cohort.v1.UpdateBound;
+            static encode(message: cohort.v1.UpdateBound.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.UpdateBound & cohort.v1.UpdateBound.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace UpdateBound {
+            interface $Properties {
+                maxNorm?: (number|null);
+                maxExamples?: (number|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.UpdateBound.$Properties;
         }
 
         interface IEvaluationSchedule extends cohort.v1.EvaluationSchedule.$Properties {

@@ -2582,6 +2582,7 @@ export const cohort = $root.cohort = (() => {
              * @property {cohort.v1.SecureAggregationSpec.$Properties|null} [secureAggregation] JobSpec secureAggregation
              * @property {cohort.v1.PrivacySpec.$Properties|null} [privacy] JobSpec privacy
              * @property {cohort.v1.EvaluationSchedule.$Properties|null} [evaluation] JobSpec evaluation
+             * @property {cohort.v1.UpdateBound.$Properties|null} [updateBound] JobSpec updateBound
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -2735,6 +2736,14 @@ export const cohort = $root.cohort = (() => {
             JobSpec.prototype.evaluation = null;
 
             /**
+             * JobSpec updateBound.
+             * @member {cohort.v1.UpdateBound.$Properties|null|undefined} updateBound
+             * @memberof cohort.v1.JobSpec
+             * @instance
+             */
+            JobSpec.prototype.updateBound = null;
+
+            /**
              * Creates a new JobSpec instance using the specified properties.
              * @function create
              * @memberof cohort.v1.JobSpec
@@ -2797,6 +2806,8 @@ export const cohort = $root.cohort = (() => {
                     $root.cohort.v1.PrivacySpec.encode(message.privacy, writer.uint32(/* id 14, wireType 2 =*/114).fork(), _depth + 1).ldelim();
                 if (message.evaluation != null && $Object.hasOwnProperty.call(message, "evaluation"))
                     $root.cohort.v1.EvaluationSchedule.encode(message.evaluation, writer.uint32(/* id 15, wireType 2 =*/122).fork(), _depth + 1).ldelim();
+                if (message.updateBound != null && $Object.hasOwnProperty.call(message, "updateBound"))
+                    $root.cohort.v1.UpdateBound.encode(message.updateBound, writer.uint32(/* id 16, wireType 2 =*/130).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2957,6 +2968,12 @@ export const cohort = $root.cohort = (() => {
                             message.evaluation = $root.cohort.v1.EvaluationSchedule.decode(reader, reader.size(), $undefined, _depth + 1, message.evaluation);
                             continue;
                         }
+                    case 16: {
+                            if (wireType !== 2)
+                                break;
+                            message.updateBound = $root.cohort.v1.UpdateBound.decode(reader, reader.size(), $undefined, _depth + 1, message.updateBound);
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2989,6 +3006,192 @@ export const cohort = $root.cohort = (() => {
             };
 
             return JobSpec;
+        })();
+
+        v1.UpdateBound = (function() {
+
+            /**
+             * Properties of an UpdateBound.
+             * @typedef {Object} cohort.v1.UpdateBound.$Properties
+             * @property {number|null} [maxNorm] UpdateBound maxNorm
+             * @property {number|null} [maxExamples] UpdateBound maxExamples
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an UpdateBound.
+             * @memberof cohort.v1
+             * @interface IUpdateBound
+             * @augments cohort.v1.UpdateBound.$Properties
+             * @deprecated Use cohort.v1.UpdateBound.$Properties instead.
+             */
+
+            /**
+             * Shape of an UpdateBound.
+             * @typedef {cohort.v1.UpdateBound.$Properties} cohort.v1.UpdateBound.$Shape
+             */
+
+            /**
+             * Constructs a new UpdateBound.
+             * @memberof cohort.v1
+             * @classdesc Represents an UpdateBound.
+             * @constructor
+             * @param {cohort.v1.UpdateBound.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const UpdateBound = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * UpdateBound maxNorm.
+             * @member {number} maxNorm
+             * @memberof cohort.v1.UpdateBound
+             * @instance
+             */
+            UpdateBound.prototype.maxNorm = 0;
+
+            /**
+             * UpdateBound maxExamples.
+             * @member {number} maxExamples
+             * @memberof cohort.v1.UpdateBound
+             * @instance
+             */
+            UpdateBound.prototype.maxExamples = 0;
+
+            /**
+             * Creates a new UpdateBound instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.UpdateBound
+             * @static
+             * @param {cohort.v1.UpdateBound.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.UpdateBound} UpdateBound instance
+             * @type {{
+             *   (properties: cohort.v1.UpdateBound.$Shape): cohort.v1.UpdateBound & cohort.v1.UpdateBound.$Shape;
+             *   (properties?: cohort.v1.UpdateBound.$Properties): cohort.v1.UpdateBound;
+             * }}
+             */
+            UpdateBound.create = function(properties) {
+                return new UpdateBound(properties);
+            };
+
+            /**
+             * Encodes the specified UpdateBound message. Does not implicitly {@link cohort.v1.UpdateBound.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.UpdateBound
+             * @static
+             * @param {cohort.v1.UpdateBound.$Properties} message UpdateBound message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            UpdateBound.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.maxNorm != null && $Object.hasOwnProperty.call(message, "maxNorm") && !$Object.is(message.maxNorm, 0))
+                    writer.uint32(/* id 1, wireType 1 =*/9).double(message.maxNorm);
+                if (message.maxExamples != null && $Object.hasOwnProperty.call(message, "maxExamples") && message.maxExamples !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.maxExamples);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an UpdateBound message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.UpdateBound
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.UpdateBound & cohort.v1.UpdateBound.$Shape} UpdateBound
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            UpdateBound.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.UpdateBound();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 1)
+                                break;
+                            if (!$Object.is(value = reader.double(), 0))
+                                message.maxNorm = value;
+                            else
+                                delete message.maxNorm;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.maxExamples = value;
+                            else
+                                delete message.maxExamples;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for UpdateBound
+             * @function getTypeUrl
+             * @memberof cohort.v1.UpdateBound
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            UpdateBound.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.UpdateBound";
+            };
+
+            return UpdateBound;
         })();
 
         v1.EvaluationSchedule = (function() {

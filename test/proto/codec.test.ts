@@ -67,6 +67,9 @@ describe('Envelope codec', () => {
   it('round-trips a job spec through the wire and validates it again', () => {
     expect(spec.secureAggregation.corruptClients).toBe(1);
     expect(jobSpecFromWire(jobSpecToWire(spec))).toEqual(spec);
+    // The bound a hospital's updates are held to travels with the offer: a hospital sees the coordinator's, not the default.
+    const bounded = { ...spec, updateBound: { maxNorm: 2.5, maxExamples: 640 } };
+    expect(jobSpecFromWire(jobSpecToWire(bounded)).updateBound).toEqual({ maxNorm: 2.5, maxExamples: 640 });
     // A resolved count of 0 (corruptFraction 0) stays a count.
     const none = resolveJob({ ...spec, secureAggregation: { ...spec.secureAggregation, corruptFraction: 0, corruptClients: undefined } }, 4);
     expect(none.secureAggregation.corruptClients).toBe(0);
