@@ -594,7 +594,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       }
       // Nothing thrown by a peer's bytes may escape a socket listener.
       try {
-        this.onFrame(peer, data, isBinary);
+        this.onFrame(peer, data, size, isBinary);
       } catch (err) {
         const e = asCohortError(err);
         if (e.code === 'E_INTERNAL') this.log.error({ err, client: peer.name }, 'internal error handling a frame');
@@ -612,10 +612,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     });
   }
 
-  private onFrame(peer: Peer, data: RawData, isBinary: boolean): void {
+  private onFrame(peer: Peer, data: RawData, size: number, isBinary: boolean): void {
     // A frame past its peer's limit is refused unread: before the handshake the largest Hello (MAX_HELLO_BYTES), after it the role's.
     const limit = peer.name === null ? this.maxHelloBytes : this.frameLimitOf(peer.role);
-    if (frameBytes(data) > limit) {
+    if (size > limit) {
       throw new CohortError('E_WIRE_TOO_LARGE', peer.name === null ? `a frame before the handshake may be at most ${limit} bytes` : `a ${peer.role}'s frames may be at most ${limit} bytes`);
     }
     if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
