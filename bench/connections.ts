@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
-import { decodeEnvelope, encodeEnvelope } from '../proto/codec.ts';
+import { decodeEnvelope, encodeEnvelope } from '../edge/wire/codec.ts';
 
 const N = 500;
 const BURST = 2000;

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { signHandshake } from '../core/auth/handshake.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from '../proto/codec.ts';
+import { decodeEnvelope, encodeEnvelope, type Envelope } from '../edge/wire/codec.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../simulations/synthetic.ts';
 
 const PROBE_EVERY_MS = 40;

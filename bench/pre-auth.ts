@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { encodeEnvelope, MAX_HELLO_BYTES } from '../proto/codec.ts';
+import { encodeEnvelope, MAX_HELLO_BYTES } from '../edge/wire/codec.ts';
 
 /** The commit before issue 16's fixes: it decoded any frame up to the 16 MiB frame limit before the handshake. */
 export const BASELINE_COMMIT = 'fd8f54b';

@@ -34,7 +34,7 @@ import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment } from '../core/
 import { split, encodeShare } from '../core/secagg/shamir.ts';
 import { addInto } from '../core/secagg/ring.ts';
 import { CHUNK_BYTES, addMaskInto } from '../core/secagg/prg.ts';
-import { encodeEnvelope, tensorOf } from '../proto/codec.ts';
+import { encodeEnvelope, tensorOf } from '../edge/wire/codec.ts';
 
 /** The kinds of message the server sends, and the body of each. */
 type ServerKind = ServerMessage extends infer M ? (M extends unknown ? keyof M : never) : never;

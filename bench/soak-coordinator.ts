@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { Coordinator } from '../coordinator/coordinator.ts';
-import { readRosterFile } from '../client/roster-file.ts';
+import { readRosterFile } from '../edge/roster-file.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' } } });
 if (!values.db || !values.enrol || !values.roster) {

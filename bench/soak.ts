@@ -48,7 +48,7 @@ import { loadTf } from '../client/trainer/index.ts';
 import { chooseParams } from '../core/secagg/index.ts';
 import { corruptCount } from '../core/secagg/params.ts';
 import { simulatedNetwork } from '../simulations/network.ts';
-import { writeRosterFile } from '../client/roster-file.ts';
+import { writeRosterFile } from '../edge/roster-file.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { PHASES } from '../simulations/dropouts.ts';

@@ -1,5 +1,5 @@
 /**
- * Issue 16, decode amplification: the structural scan (proto/wire-scan.ts)
+ * Issue 16, decode amplification: the structural scan (edge/wire/wire-scan.ts)
  * beside the protobufjs decode it runs before, on the red team's payloads
  * and on the largest honest messages, in one process. For each: the scan's
  * time (to its verdict: a refusal stops at the first bound passed) and the
@@ -7,9 +7,9 @@
  * ran it before the scan). Median of REPEATS runs (the first few warm the JIT); the decode of the large
  * hostile payloads once (seconds, and gigabytes of heap, each).
  */
-import { encodeEnvelope, pb, scanEnvelope, PROTOCOL_VERSION } from '../proto/codec.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../proto/fragments.ts';
-import { DEFAULT_MAX_FRAME_BYTES } from '../proto/codec.ts';
+import { encodeEnvelope, pb, scanEnvelope, PROTOCOL_VERSION } from '../edge/wire/codec.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../edge/wire/fragments.ts';
+import { DEFAULT_MAX_FRAME_BYTES } from '../edge/wire/codec.ts';
 
 const REPEATS = 21;
 
@@ -123,7 +123,7 @@ export function benchWireScan(): WireScanCase[] {
 
 export function formatWireScan(cases: WireScanCase[]): string[] {
   return [
-    'structural scan (proto/wire-scan.ts) beside the protobufjs decode it runs before:',
+    'structural scan (edge/wire/wire-scan.ts) beside the protobufjs decode it runs before:',
     ...cases.map((c) => `  ${c.name}, ${(c.bytes / 1e6).toFixed(1)} MB: scan ${c.scanMs.toFixed(3)} ms (${c.verdict}); decode ${c.decodeMs.toFixed(1)} ms, +${c.decodeHeapMb.toFixed(0)} MB heap; decode / scan = ${c.ratio.toFixed(0)}`),
   ];
 }

@@ -1,6 +1,6 @@
 /** The options every command that talks to a running coordinator as an enrolled identity shares (`cohort job ...`, `cohort ledger fetch`). */
 import type { Command } from 'commander';
-import { clientTlsFromFiles, readIdentityKey } from './keys.ts';
+import { clientTlsFromFiles, readIdentityKey } from '../edge/keys.ts';
 import type { RequestOptions } from './request.ts';
 
 export interface ConnectionFlags {

@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import WebSocket from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
-import { silentLogger, type Logger } from '../core/log.ts';
+import { silentLogger, type Logger } from '../edge/log.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { evaluates, type JobSpec } from '../core/job/spec.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -20,7 +20,7 @@ import type { PreparedDataset } from '../core/data/types.ts';
 import {
   DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire, noisyCountsToWire,
   tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
-} from '../proto/codec.ts';
+} from '../edge/wire/codec.ts';
 import { assertDpParams, assertWeights, evaluateConfusion, loadTf, trainDpSgd, trainLocal, type Tf } from './trainer/index.ts';
 import { dpSgdParams, jobMechanisms, jobSpend, releasesEvaluation, roundMechanism, updateWeight } from '../core/job/privacy.ts';
 import { noisyConfusion } from '../core/privacy/noisy-counts.ts';
@@ -38,7 +38,7 @@ import { checkCorruptClients, type HospitalView } from '../core/round/session-pa
 import { completeRoster, extendsRoster, parseRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
 import { constantTimeEqual } from '../core/secagg/index.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
-import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../proto/fragments.ts';
+import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
 
 export const SOFTWARE = 'cohort-client/0.1.0';
 
@@ -60,7 +60,7 @@ export interface ClientOptions {
   dataset: PreparedDataset;
   log?: Logger;
   maxFrameBytes?: number;
-  /** Largest message taken from the coordinator in fragments (proto/fragments.ts; default DEFAULT_MAX_MESSAGE_BYTES, the largest model the job spec allows). */
+  /** Largest message taken from the coordinator in fragments (edge/wire/fragments.ts; default DEFAULT_MAX_MESSAGE_BYTES, the largest model the job spec allows). */
   maxMessageBytes?: number;
   /** Payload of each fragment this hospital sends (default 1 MiB; less to fit the coordinator's frames). */
   fragmentBytes?: number;

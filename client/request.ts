@@ -6,13 +6,13 @@
  */
 import WebSocket from 'ws';
 import { CohortError, isErrorCode } from '../core/errors.ts';
-import { silentLogger } from '../core/log.ts';
+import { silentLogger } from '../edge/log.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import type { Action } from '../core/auth/policy.ts';
 import { bytesToVector } from '../core/model/vector.ts';
-import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, validateClientName, type EnvelopeInit } from '../proto/codec.ts';
-import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../proto/fragments.ts';
+import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, validateClientName, type EnvelopeInit } from '../edge/wire/codec.ts';
+import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
 import { checkTransport } from './daemon.ts';
 
 export interface RequestOptions {

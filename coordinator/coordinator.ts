@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { CohortError, asCohortError, type ErrorCode } from '../core/errors.ts';
-import { silentLogger, type Logger } from '../core/log.ts';
+import { silentLogger, type Logger } from '../edge/log.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { releasesEvaluation, roundMechanism } from '../core/job/privacy.ts';
 import { prepareJob, type PreparedJob } from '../core/job/prepare.ts';
@@ -25,12 +25,12 @@ import type { ClientMessage } from '../core/secagg/index.ts';
 import {
   DEFAULT_MAX_FRAME_BYTES, MAX_HELLO_BYTES, MAX_SPEC_JSON_CHARS, decodeScanned, jobSpecToWire, maxRequestBytes, metricsFromWire, metricsToWire, scanEnvelope,
   tensorOf, validateClientName, vectorOf, type BodyKind, type Envelope, type EnvelopeInit,
-} from '../proto/codec.ts';
+} from '../edge/wire/codec.ts';
 import { CoordinatorStore } from './store.ts';
 import { CoordinatorLedger, modelHash } from './ledger.ts';
 import { SpendPrefetch } from './spend-prefetch.ts';
 import { TokenBucket, checkBucket } from '../core/rate.ts';
-import { HOSPITAL_VECTOR_BODIES, fragmentBytesFor, messageDeadline, messageLimit, DEFAULT_MESSAGE_TIMEOUT_MS, DEFAULT_MIN_BYTES_PER_SECOND } from '../proto/fragments.ts';
+import { HOSPITAL_VECTOR_BODIES, fragmentBytesFor, messageDeadline, messageLimit, DEFAULT_MESSAGE_TIMEOUT_MS, DEFAULT_MIN_BYTES_PER_SECOND } from '../edge/wire/fragments.ts';
 import { handshakeProblem } from '../core/auth/handshake.ts';
 import { ACTIONS, POLICY, VIEW_ACTIONS, denial, type Action, type Role } from '../core/auth/policy.ts';
 import { frameAction, frameDenial, frameKind } from '../core/auth/frames.ts';
@@ -40,7 +40,7 @@ import { certificateNames } from '../core/auth/certificate.ts';
 import type { TLSSocket } from 'node:tls';
 import type { JobListing, StoredJob } from './store.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
-import { loadOrCreateIdentityKey } from '../client/keys.ts';
+import { loadOrCreateIdentityKey } from '../edge/keys.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
 import { ownEntries, pageOf, LEDGER_PAGE_CHARS, LEDGER_PAGE_ENTRIES, type LedgerPage } from '../core/ledger/index.ts';
 
@@ -60,7 +60,7 @@ export interface CoordinatorOptions {
   /** Largest frame accepted (ws maxPayload and decoder cap). */
   maxFrameBytes?: number;
   /**
-   * Largest message a hospital may send in fragments (proto/fragments.ts;
+   * Largest message a hospital may send in fragments (edge/wire/fragments.ts;
    * default DEFAULT_MAX_MESSAGE_BYTES, 68 MiB: the largest model the job spec
    * allows); other roles' messages stay within one frame's size. Told to
    * each peer in its Welcome.
@@ -620,7 +620,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-    // Scanned, not decoded (proto/wire-scan.ts): its structure bounded and its header read before protobufjs builds anything.
+    // Scanned, not decoded (edge/wire/wire-scan.ts): its structure bounded and its header read before protobufjs builds anything.
     const frame = scanEnvelope(bytes, limit);
     peer.acceptSeq(frame.header.seq);
     if (peer.name === null) {
@@ -633,7 +633,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       }
       return;
     }
-    // A fragment carries its connection's name as its message does (proto/fragments.ts checks the two agree).
+    // A fragment carries its connection's name as its message does (edge/wire/fragments.ts checks the two agree).
     if (frame.header.sender !== peer.name) throw new CohortError('E_WIRE_FIELD', `sender "${frame.header.sender}" does not match this connection's name`);
     const message = peer.collect(frame);
     if (!message) return; // more fragments of this message are due

@@ -8,11 +8,11 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../edge/log.ts';
 import { parseOptions } from '../core/options.ts';
 import type { PreparedJob } from '../core/job/prepare.ts';
 import { SubmissionWindow, quotaProblem, type JobQuotas } from '../core/job/quota.ts';
-import { MAX_SPEC_JSON_CHARS } from '../proto/codec.ts';
+import { MAX_SPEC_JSON_CHARS } from '../edge/wire/codec.ts';
 import type { CoordinatorStore } from './store.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -29,7 +29,7 @@ export const submissionLimitsSchema = z.strictObject({
   queue: z.number().int().min(0).max(10_000).default(2),
   timeLimitMs: z.number().int().min(10).max(3_600_000).default(20_000),
   memoryLimitMb: z.number().int().min(16).max(65_536).default(512),
-  // Beyond 3 · MAX_SPEC_JSON_CHARS nothing arrives: the wire refuses a longer spec (proto/codec.ts), and a UTF-16 unit is at most 3 bytes of UTF-8.
+  // Beyond 3 · MAX_SPEC_JSON_CHARS nothing arrives: the wire refuses a longer spec (edge/wire/codec.ts), and a UTF-16 unit is at most 3 bytes of UTF-8.
   maxSpecBytes: z.number().int().min(1024).max(3 * MAX_SPEC_JSON_CHARS).default(2 << 20),
 });
 

@@ -20,7 +20,7 @@ import { requireStrongToken } from '../core/auth/token.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, toCsv } from './ledger-reader.ts';
-import { verifyFiles } from './ledger-cli.ts';
+import { verifyFiles } from './ledger-audit.ts';
 
 const MAX_URL_LENGTH = 2048;
 /** Sent on every https response, here and by the dashboard (RFC 6797): one year, this host only. */

@@ -1,6 +1,6 @@
 /**
  * One client connection as the coordinator sees it: messages out as numbered
- * frames (a large one cut into fragments, proto/fragments.ts) with a bounded
+ * frames (a large one cut into fragments, edge/wire/fragments.ts) with a bounded
  * send buffer, frames in checked for sequence and, once the peer is
  * authenticated, fragments put back together within its message limit and
  * by their deadline, and a single way to report a violation (error frame,
@@ -11,10 +11,10 @@ import type { WebSocket } from 'ws';
 import { NONCE_BYTES } from '../core/auth/handshake.ts';
 import type { Role } from '../core/auth/policy.ts';
 import { CohortError } from '../core/errors.ts';
-import type { Logger } from '../core/log.ts';
+import type { Logger } from '../edge/log.ts';
 import type { MemberInfo } from '../core/round/job.ts';
-import { COORDINATOR_SENDER, type EnvelopeInit, type ScannedEnvelope } from '../proto/codec.ts';
-import { FrameEncoder, Reassembler, type ReassemblyOptions } from '../proto/fragments.ts';
+import { COORDINATOR_SENDER, type EnvelopeInit, type ScannedEnvelope } from '../edge/wire/codec.ts';
+import { FrameEncoder, Reassembler, type ReassemblyOptions } from '../edge/wire/fragments.ts';
 
 export class Peer {
   name: string | null = null;

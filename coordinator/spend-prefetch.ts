@@ -10,7 +10,7 @@
  * price the worker has not delivered by the commit (busy, slow, refused) is
  * computed at the commit, on the event loop, as before.
  */
-import { silentLogger, type Logger } from '../core/log.ts';
+import { silentLogger, type Logger } from '../edge/log.ts';
 import { asCohortError } from '../core/errors.ts';
 import { hasSpend, rememberSpend, spendKey } from '../core/privacy/spend-memo.ts';
 import type { AccountantName, Mechanism } from '../core/privacy/spend.ts';

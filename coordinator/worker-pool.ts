@@ -15,7 +15,7 @@
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CohortError, asCohortError, isErrorCode } from '../core/errors.ts';
-import { silentLogger, type Logger } from '../core/log.ts';
+import { silentLogger, type Logger } from '../edge/log.ts';
 import type { TaskInput, TaskName, TaskOutput, WorkerReply, WorkerRequest } from './worker-tasks.ts';
 
 export interface WorkerPoolLimits {

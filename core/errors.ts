@@ -7,10 +7,10 @@
 export const ERRORS = {
   // Wire and session
   E_WIRE_DECODE: { close: 1007, doc: 'frame is not a valid Envelope' },
-  E_WIRE_TOO_LARGE: { close: 1009, doc: 'frame exceeds the maximum frame size, or a message (proto/fragments.ts) the maximum message size' },
+  E_WIRE_TOO_LARGE: { close: 1009, doc: 'frame exceeds the maximum frame size, or a message (edge/wire/fragments.ts) the maximum message size' },
   E_WIRE_FRAGMENT: { close: 1002, doc: 'a Fragment frame out of order, inconsistent with its message (id, count, total, lengths), nested, or another frame inside a fragmented message' },
-  E_WIRE_COUNT: { close: 1009, doc: 'a message holds more fields, more elements of a repeated field, or more occurrences of a singular field or oneof than the wire allows (proto/wire-scan.ts), found before it is decoded' },
-  E_WIRE_DEPTH: { close: 1009, doc: 'a message nests sub-messages deeper than the wire allows (proto/wire-scan.ts)' },
+  E_WIRE_COUNT: { close: 1009, doc: 'a message holds more fields, more elements of a repeated field, or more occurrences of a singular field or oneof than the wire allows (edge/wire/wire-scan.ts), found before it is decoded' },
+  E_WIRE_DEPTH: { close: 1009, doc: 'a message nests sub-messages deeper than the wire allows (edge/wire/wire-scan.ts)' },
   E_WIRE_NOT_BINARY: { close: 1003, doc: 'text frame where a binary Envelope was expected' },
   E_WIRE_VERSION: { close: 1002, doc: 'unsupported wire protocol version' },
   E_WIRE_SEQ: { close: 1002, doc: 'sequence number not strictly increasing' },

@@ -8,7 +8,7 @@
  */
 import { closeSync, constants, fchmodSync, openSync } from 'node:fs';
 
-/** Mode of every file cohort creates that only its owner may read: databases, identity keys (client/keys.ts), site secrets (client/intake/secret.ts); ssh's rule for private keys. */
+/** Mode of every file cohort creates that only its owner may read: databases, identity keys (edge/keys.ts), site secrets (client/intake/secret.ts); ssh's rule for private keys. */
 export const PRIVATE_FILE_MODE = 0o600;
 
 /** Creates `path` empty with mode 0600 unless it exists (or is SQLite's ':memory:'). */

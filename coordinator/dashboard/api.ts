@@ -10,7 +10,7 @@ import {
 } from '../../core/dashboard/index.ts';
 import type { VerifyFailure } from '../../core/ledger/index.ts';
 import { ledgerRows, readCoordinatorLedger, type CoordinatorLedgerData, type LedgerRow } from '../ledger-reader.ts';
-import { verifyData } from '../ledger-cli.ts';
+import { verifyData } from '../ledger-audit.ts';
 import type { DashboardReader } from './reader.ts';
 
 /** The ledger view lists at most this many rows (the latest). */

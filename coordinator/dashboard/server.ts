@@ -31,7 +31,7 @@ import { z } from 'zod';
 import { CohortError, asCohortError, type ErrorCode } from '../../core/errors.ts';
 import type { CoordinatorSnapshot, Viewer } from '../../core/dashboard/index.ts';
 import type { Role } from '../../core/auth/policy.ts';
-import type { Logger } from '../../core/log.ts';
+import type { Logger } from '../../edge/log.ts';
 import { requireStrongToken } from '../../core/auth/token.ts';
 import { HSTS } from '../ledger-http.ts';
 import { DashboardApi } from './api.ts';

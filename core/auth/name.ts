@@ -1,13 +1,13 @@
 /**
  * The rule for an identity's name (a hospital, researcher or auditor), one
  * for everything that reads one: the wire's Hello and senders
- * (proto/codec.ts validateClientName), enrolment, rosters
+ * (edge/wire/codec.ts validateClientName), enrolment, rosters
  * (core/roster/schema.ts) and mutual-TLS certificates (certificate.ts).
  * Plain characters, so a name is safe in a path, a log line or a URL;
  * bounded; never the coordinator's own name on the wire.
  */
 
-/** Longest name (also the wire's bound on its other short text fields, proto/codec.ts). */
+/** Longest name (also the wire's bound on its other short text fields, edge/wire/codec.ts). */
 export const MAX_NAME_LENGTH = 128;
 /** The characters of a name, at any length (a caller that allows an empty value checks the length itself). */
 export const NAME_RE = /^[A-Za-z0-9._-]+$/;

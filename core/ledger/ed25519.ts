@@ -1,7 +1,7 @@
 /**
  * Ed25519 (RFC 8032 §5.1) for the ledger through node:crypto (OpenSSL), with
  * the raw 32-byte keys cohort uses everywhere (the secret is the §5.1.5
- * seed, as in core/secagg ed25519KeyPair and client/keys.ts). OpenSSL signs
+ * seed, as in core/secagg ed25519KeyPair and edge/keys.ts). OpenSSL signs
  * in ~30 µs and verifies in ~80 µs, several times faster than a pure-JS
  * implementation, which matters to an auditor checking 10^5 entries.
  *

@@ -18,7 +18,7 @@
  * and oneRunEpsilonLowerBound are their Appendix D code (`p_value_DP_audit`,
  * `get_eps_audit`, also in google-deepmind/jax_privacy auditing.py
  * `_one_run_p_value`), with scipy's binomial replaced by sums in log space;
- * test/privacy/audit.test.ts checks them against the paper's printed values.
+ * test/core/privacy/audit.test.ts checks them against the paper's printed values.
  *
  * Choosing (k+, k−) after seeing the scores: the bound holds for a rule
  * fixed before the run, and taking the best of several rules after the run

@@ -9,7 +9,7 @@
  * error in a coefficient is multiplied by that power: the twiddle factors here
  * are each computed directly with Math.cos/Math.sin, never by a recurrence
  * whose rounding grows with the index, and the code is short enough to test
- * exhaustively against the naive DFT (test/privacy/pld.test.ts). Forward and
+ * exhaustively against the naive DFT (test/core/privacy/pld.test.ts). Forward and
  * inverse rounding error is O(ε·log N) relative to the vector's L2 norm
  * (Gentleman & Sande, "Fast Fourier Transforms: for fun and profit", 1966).
  */

@@ -4,7 +4,7 @@
  * exact discrete-Gaussian noise to its clipped sum snapped to a grid
  * (snapped-noise.ts), because of the floating-point caveats below. Kept for
  * non-DP uses and for tests, among them the attack test that shows the
- * porosity of this path (test/privacy/snapped-noise.test.ts).
+ * porosity of this path (test/core/privacy/snapped-noise.test.ts).
  *
  * Method: Box–Muller (Box and Muller, Ann. Math. Statist. 29(2), 1958) on
  * two 53-bit uniforms from random.ts, both outputs used:

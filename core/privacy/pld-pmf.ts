@@ -12,7 +12,7 @@
  * PLDs (ibid. Thm. 2; Koskela, Jälkö, Honkela, "Computing Tight Differential
  * Privacy Guarantees Using FFT", AISTATS 2020). The algorithms follow Google's
  * dp_accounting (python/dp_accounting/pld/pld_pmf.py and common.py), whose
- * published test values test/privacy/pld.test.ts reproduces.
+ * published test values test/core/privacy/pld.test.ts reproduces.
  *
  * Every approximation here errs on the side of more privacy loss, so δ and ε
  * read off the result are upper bounds on the true ones, up to floating-point

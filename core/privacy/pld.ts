@@ -19,7 +19,7 @@
  * Every step rounds towards more privacy loss, so the ε and δ returned are
  * upper bounds on the true ones, up to floating-point rounding of order
  * 1e-15 in δ (tested against closed forms where they exist,
- * test/privacy/pld.test.ts).
+ * test/core/privacy/pld.test.ts).
  *
  * Cost: one step's grid has (loss range)/Δ points (35 000 for q = 0.04,
  * σ = 1.5 at Δ = 1e-4) and the composition one FFT over the window where the

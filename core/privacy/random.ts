@@ -5,7 +5,7 @@
  * from a few outputs, so noise drawn from it can be reconstructed and
  * subtracted; and core/rng.ts is seeded on purpose, for reproducible
  * experiments, so it is no better. Every sampler in core/privacy draws its
- * randomness from this module and nowhere else (test/privacy/noise.test.ts
+ * randomness from this module and nowhere else (test/core/privacy/noise.test.ts
  * checks that Math.random is never called).
  *
  * Why a pool: `randomFillSync` costs about a microsecond per call however few

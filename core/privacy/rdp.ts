@@ -15,7 +15,7 @@
  * underflow. These are the quantities computed by Opacus
  * (opacus/accountants/analysis/rdp.py) and Google's dp_accounting
  * (dp_accounting/rdp/rdp_privacy_accountant.py), whose published test values
- * this module reproduces (test/privacy/rdp.test.ts).
+ * this module reproduces (test/core/privacy/rdp.test.ts).
  */
 import { CohortError } from '../errors.ts';
 

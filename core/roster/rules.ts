@@ -23,7 +23,7 @@
  * the other N - k; for N <= 3 (q(N) = N) re-key in two steps, remove then add.
  *
  * What q(N) guarantees, for C colluding members (all proved for N = 1..1000
- * in test/roster/roster.test.ts):
+ * in test/core/roster/roster.test.ts):
  * - q(N) > 2N/3 and q(N) <= N: a fully present network can always change.
  * - Up to N - q(N) = ceil(N/3) - 1 members may be offline during a change.
  * - Two different successors of one version that both reach q(N) share at

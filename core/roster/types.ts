@@ -15,7 +15,7 @@ export const MAX_ROSTER_MEMBERS = 10_000;
 export const MAX_ROSTER_VERSIONS = 1000;
 /**
  * Largest roster chain as compact JSON (characters): what the coordinator
- * sends in a Welcome or RosterUpdate and hospitals accept (proto/codec.ts),
+ * sends in a Welcome or RosterUpdate and hospitals accept (edge/wire/codec.ts),
  * so the coordinator refuses to publish a longer one (coordinator/roster.ts).
  * A member takes ~110 characters and a signature ~170: about 40,000 signed
  * member entries, e.g. 20 versions of 2,000 members.
@@ -29,7 +29,7 @@ export const MAX_ROSTER_JSON_CHARS = 12 * 1024 * 1024;
 export const MAX_ROSTER_FILE_BYTES = 64 * 1024 * 1024;
 
 export interface RosterMember {
-  /** /^[A-Za-z0-9._-]{1,128}$/, the client-name rule of proto/codec.ts. */
+  /** /^[A-Za-z0-9._-]{1,128}$/, the client-name rule of edge/wire/codec.ts. */
   name: string;
   /** Ed25519 public key, 64 lowercase hex digits. */
   key: string;

@@ -36,7 +36,7 @@ export function checkDeclaredWeight(spec: JobSpec, weight: number): void {
  * sender declared when it joined (`declared`, the member's weight) or whose
  * delta's L2 norm is above updateBound.maxNorm; E_UPDATE_RANGE for a training
  * loss no float32 model reports. Length, finiteness and the example count's
- * range are the wire's and the round's to check (proto/codec.ts vectorOf,
+ * range are the wire's and the round's to check (edge/wire/codec.ts vectorOf,
  * core/round/round.ts).
  */
 export function checkPlaintextUpdate(spec: JobSpec, declared: number, u: ClientUpdate): void {

@@ -9,10 +9,10 @@
 import { parseArgs } from 'node:util';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
-import { readIdentityKey } from '../../client/keys.ts';
-import { readRosterFile } from '../../client/roster-file.ts';
+import { readIdentityKey } from '../../edge/keys.ts';
+import { readRosterFile } from '../../edge/roster-file.ts';
 import { chaosDataset } from './data.ts';
-import { createLogger } from '../../core/log.ts';
+import { createLogger } from '../../edge/log.ts';
 import { loadTf } from '../../client/trainer/index.ts';
 
 const { values } = parseArgs({

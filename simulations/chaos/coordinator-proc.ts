@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { createLogger } from '../../core/log.ts';
-import { readRosterFile } from '../../client/roster-file.ts';
+import { createLogger } from '../../edge/log.ts';
+import { readRosterFile } from '../../edge/roster-file.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' }, job: { type: 'string' }, 'kill-before-commit': { type: 'string' } } });
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);

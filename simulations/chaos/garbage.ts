@@ -5,7 +5,7 @@
  * typed error and keep serving the hospitals.
  */
 import WebSocket from 'ws';
-import { encodeEnvelope } from '../../proto/codec.ts';
+import { encodeEnvelope } from '../../edge/wire/codec.ts';
 import { seededRng } from '../../core/rng.ts';
 
 export interface GarbageReport {

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseJobSpec } from '../../core/job/spec.ts';
 import { resolvePrivacy, roundMechanism } from '../../core/job/privacy.ts';
 import { binaryMetrics } from '../../core/metrics.ts';
-import { tensorOf, type Envelope } from '../../proto/codec.ts';
+import { tensorOf, type Envelope } from '../../edge/wire/codec.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { hospitalUnderTest, type HospitalUnderTest } from '../helpers/hospital-under-test.ts';
 import { until } from '../helpers/until.ts';
@@ -142,7 +142,7 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
       for (let k = 0; k < 12; k++) {
         const job = `noise-${k}`;
         const from = h.fake.got.length;
-        h.fake.send({ jobId: job, jobOffer: { spec: (await import('../../proto/codec.ts')).jobSpecToWire(spec), owner: '' } });
+        h.fake.send({ jobId: job, jobOffer: { spec: (await import('../../edge/wire/codec.ts')).jobSpecToWire(spec), owner: '' } });
         await until(() => h.fake.got.slice(from).some((e) => e.jobId === job && e.body === 'joinJob'), 10_000, 'join');
         h.fake.send({ jobId: job, round: FINAL, roundConfig: { weights: tensorOf(crafted(0)), train: false, deadlineUnixMs: Date.now() + 60_000, seed: 1 } });
         await until(() => h.fake.got.slice(from).some((e) => e.jobId === job && e.body === 'evaluation'), 10_000, 'evaluation');

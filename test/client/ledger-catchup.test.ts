@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { LocalLedger } from '../../client/local-ledger.ts';

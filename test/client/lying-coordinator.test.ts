@@ -3,7 +3,7 @@
  * socket: the daemon checks a round's session before it evaluates, trains,
  * charges or sends anything, refuses a replayed attempt, and adopts a roster
  * from the coordinator only if the hospitals' quorum signed it.
- * (test/secagg/lying-coordinator.test.ts covers each attack in depth.)
+ * (test/core/secagg/lying-coordinator.test.ts covers each attack in depth.)
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { parseJobSpec } from '../../core/job/spec.ts';

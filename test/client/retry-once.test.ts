@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { SecAggClient } from '../../core/secagg/index.ts';

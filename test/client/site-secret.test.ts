@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateSiteSecret } from '../../client/intake/secret.ts';
-import { caught } from '../data/fixtures.ts';
+import { caught } from '../core/data/fixtures.ts';
 
 describe('site secret file', () => {
   it('is created with mode 0600, read back unchanged, and refused when others can read it or it is short', async () => {

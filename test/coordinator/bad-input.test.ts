@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
-import { encodeEnvelope, pb, tensorOf } from '../../proto/codec.ts';
+import { encodeEnvelope, pb, tensorOf } from '../../edge/wire/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';

@@ -11,7 +11,7 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { seededRng } from '../../core/rng.ts';
-import { encodeEnvelope, pb, tensorOf } from '../../proto/codec.ts';
+import { encodeEnvelope, pb, tensorOf } from '../../edge/wire/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { signHandshake } from '../../core/auth/handshake.ts';
 import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';

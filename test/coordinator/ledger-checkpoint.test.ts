@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { verifyFromCheckpoint } from '../../coordinator/ledger-cli.ts';
+import { verifyFromCheckpoint } from '../../coordinator/ledger-audit.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';

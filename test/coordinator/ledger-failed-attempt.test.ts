@@ -14,7 +14,7 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
-import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runFedHeartDisease, CENTERS } from '../../simulations/fed-heart-disease.ts';
-import { verifyFiles } from '../../coordinator/ledger-cli.ts';
+import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { headOf, readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { sealEntry } from '../../core/ledger/index.ts';
 import { GENESIS_HASH, type LedgerEntry, type RoundBody } from '../../core/ledger/types.ts';

@@ -14,7 +14,7 @@ import { Coordinator, type RoundEvent } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { request, type RequestBody } from '../../client/request.ts';
-import { writeIdentityKey } from '../../client/keys.ts';
+import { writeIdentityKey } from '../../edge/keys.ts';
 import { ACTIONS, POLICY, ROLES, denial, type Role } from '../../core/auth/policy.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { CohortError } from '../../core/errors.ts';
@@ -123,7 +123,7 @@ describe('every role/action pair against a live coordinator', () => {
 
   it('every denial is a ledger entry (once per identity, action and job, whatever the connection), and the ledger verifies', async () => {
     const { readCoordinatorLedger } = await import('../../coordinator/ledger-reader.ts');
-    const { verifyFiles } = await import('../../coordinator/ledger-cli.ts');
+    const { verifyFiles } = await import('../../coordinator/ledger-audit.ts');
     const before = readCoordinatorLedger(join(dir, 'c.db')).entries.length;
     // The matrix denied aud this download already: a new connection does not record it again.
     expect(await outcome('aud', { action: 'job.download', jobId: ritasJob })).toBe('E_FORBIDDEN');

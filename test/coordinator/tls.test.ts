@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon, checkTransport } from '../../client/daemon.ts';
-import { silentLogger } from '../../core/log.ts';
+import { silentLogger } from '../../edge/log.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';

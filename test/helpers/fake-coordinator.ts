@@ -6,7 +6,7 @@
  * coordinator replays, lies or deviates.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
+import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../edge/wire/codec.ts';
 
 export type Send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => void;
 

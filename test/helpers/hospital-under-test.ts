@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState, type HospitalState } from '../../client/hospital-state.ts';
-import { jobSpecToWire, tensorOf } from '../../proto/codec.ts';
+import { jobSpecToWire, tensorOf } from '../../edge/wire/codec.ts';
 import type { JobSpec } from '../../core/job/spec.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import type { RosterChain } from '../../core/roster/index.ts';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../proto/codec.ts';
+import { decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../edge/wire/codec.ts';
 
 /** A hand-driven WebSocket peer for feeding a coordinator arbitrary frames. */
 export class RawClient {

@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import { signHandshake } from '../../core/auth/handshake.ts';
 import type { Identity } from '../../core/secagg/index.ts';
-import type { Envelope, EnvelopeInit } from '../../proto/codec.ts';
+import type { Envelope, EnvelopeInit } from '../../edge/wire/codec.ts';
 import { RawClient } from './raw-client.ts';
 
 export interface HelloOptions {

@@ -9,7 +9,7 @@
  * - a hospital's fragmented message may exceed one frame only for a body
  *   that carries a vector, found from its first fragment's header: the
  *   68 MiB share list is refused there (E_WIRE_TOO_LARGE), never decoded;
- * - every message is scanned before it is decoded (proto/wire-scan.ts): an
+ * - every message is scanned before it is decoded (edge/wire/wire-scan.ts): an
  *   update whose shape is 66 M packed zeros is refused whole but undecoded
  *   (E_WIRE_COUNT);
  * - a researcher's or auditor's frames are capped at the largest request:
@@ -26,8 +26,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
-import { DEFAULT_MAX_FRAME_BYTES, MAX_SPEC_JSON_CHARS, PROTOCOL_VERSION, encodeEnvelope, maxRequestBytes, pb } from '../../proto/codec.ts';
-import { DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FRAGMENT_HEADER_BYTES, Reassembler } from '../../proto/fragments.ts';
+import { DEFAULT_MAX_FRAME_BYTES, MAX_SPEC_JSON_CHARS, PROTOCOL_VERSION, encodeEnvelope, maxRequestBytes, pb } from '../../edge/wire/codec.ts';
+import { DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FRAGMENT_HEADER_BYTES, Reassembler } from '../../edge/wire/fragments.ts';
 import { SYNTH_FEATURES } from '../../simulations/synthetic.ts';
 import { signedClient } from '../helpers/signed-client.ts';
 import type { RawClient } from '../helpers/raw-client.ts';

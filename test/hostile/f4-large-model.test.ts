@@ -2,7 +2,7 @@
  * Issue 16, finding 4: a model the job spec allows (up to 10^7 parameters,
  * 40 MB) was larger than the 16 MiB frame limit, so a 9M-parameter job
  * disconnected every hospital on every attempt. Now messages travel in
- * fragments (proto/fragments.ts): against a real coordinator with enrolment,
+ * fragments (edge/wire/fragments.ts): against a real coordinator with enrolment,
  * a ~9M-parameter plaintext job's weights reach its hospitals, their
  * full-size updates come back, the round completes, the researcher downloads
  * the model, and a small job beside it trains on real daemons undisturbed.
@@ -20,8 +20,8 @@ import { request } from '../../client/request.ts';
 import { Peer } from '../../coordinator/peer.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { paramCount } from '../../core/model/spec.ts';
-import { DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, tensorOf, vectorOf, type Envelope } from '../../proto/codec.ts';
-import { DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FrameEncoder, Reassembler, type OutgoingEnvelope } from '../../proto/fragments.ts';
+import { DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, tensorOf, vectorOf, type Envelope } from '../../edge/wire/codec.ts';
+import { DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FrameEncoder, Reassembler, type OutgoingEnvelope } from '../../edge/wire/fragments.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { until } from '../helpers/until.ts';
 import { signedHello } from '../helpers/signed-client.ts';

@@ -2,7 +2,7 @@
  * Issue 16, finding 7 (before the handshake) and finding 8's first item. A
  * 15.8 MB Hello was decoded in full before its sender was authenticated
  * (about 0.4 s of coordinator time each); now no frame larger than the
- * largest Hello the codec accepts (MAX_HELLO_BYTES, about 1 MB: proto/codec.ts
+ * largest Hello the codec accepts (MAX_HELLO_BYTES, about 1 MB: edge/wire/codec.ts
  * bounds a Hello's datasets and feature names) is read before the handshake.
  * And a stranger could tell enrolled, revoked and online names apart by the
  * handshake's errors; now every refused Hello gets the same bytes, and a
@@ -18,7 +18,7 @@ import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { MAX_CLOCK_SKEW_MS } from '../../core/auth/handshake.ts';
 import {
   MAX_HELLO_BYTES, MAX_HELLO_DATASETS, MAX_HELLO_FEATURE_BYTES, MAX_NAME_LENGTH, decodeEnvelope, encodeEnvelope, pb, type EnvelopeInit,
-} from '../../proto/codec.ts';
+} from '../../edge/wire/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { sendSignedHello, signedClient, type HelloOptions } from '../helpers/signed-client.ts';
 import { errorCode } from '../helpers/errors.ts';
@@ -93,7 +93,7 @@ describe('the frame limit before the handshake', () => {
     expect(frame.length).toBeGreaterThan(MAX_HELLO_BYTES - 64); // the bound is tight, not a guess
     expect(decodeEnvelope(frame, MAX_HELLO_BYTES).hello!.datasets!.length).toBe(MAX_HELLO_DATASETS);
     expect(errorCode(() => decodeEnvelope(largest({ datasets: datasets(featuresOf(MAX_HELLO_FEATURE_BYTES + 1)) })))).toBe('E_WIRE_FIELD');
-    // One dataset too many is refused by the structural scan, before the decode (proto/wire-scan.ts).
+    // One dataset too many is refused by the structural scan, before the decode (edge/wire/wire-scan.ts).
     expect(errorCode(() => decodeEnvelope(largest({ datasets: datasets([], MAX_HELLO_DATASETS + 1) })))).toBe('E_WIRE_COUNT');
   });
 

@@ -8,7 +8,7 @@
  * identity is not switched to another by a link without the user's click
  * (E_SESSION_EXISTS), and every https response of the dashboard and of
  * `ledger serve` carries Strict-Transport-Security. Checked over HTTP and in
- * Debian's Chromium (as test/dashboard/dashboard.browser.test.ts).
+ * Debian's Chromium (as test/coordinator/dashboard/dashboard.browser.test.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeIdentityKey } from '../../../client/keys.ts';
+import { writeIdentityKey } from '../../../edge/keys.ts';
 import { CohortError } from '../../../core/errors.ts';
 import { budgetSummary, readCoordinatorLedger } from '../../../coordinator/ledger-reader.ts';
 import { buildDashboard, PUBLIC_DIR, PUBLIC_FILES } from '../../../coordinator/dashboard/build.ts';

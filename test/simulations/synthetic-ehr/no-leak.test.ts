@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { createLogger } from '../../../core/log.ts';
-import { decodeEnvelope } from '../../../proto/codec.ts';
+import { createLogger } from '../../../edge/log.ts';
+import { decodeEnvelope } from '../../../edge/wire/codec.ts';
 import { IDENTIFIER_KINDS } from '../../../simulations/synthetic-ehr/index.ts';
 import { runSyntheticEhr } from '../../../simulations/synthetic-ehr/scenario.ts';
 

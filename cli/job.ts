@@ -1,0 +1,45 @@
+/** `cohort job submit|list|status|pause|resume|cancel|download`: a researcher's (or auditor's) requests to a running coordinator. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CohortError } from '../core/errors.ts';
+import { parseJobSpec } from '../core/job/spec.ts';
+import { vectorToBytes } from '../core/model/vector.ts';
+import { readJsonFile } from '../edge/keys.ts';
+import { request, type RequestBody } from '../client/request.ts';
+import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from '../client/connection-options.ts';
+
+/**
+ * How long `job submit` waits for its answer: the coordinator prepares a
+ * submission in a worker thread, for up to 20 s by default, possibly behind
+ * the two its queue holds (coordinator/job-submissions.ts).
+ */
+const SUBMIT_TIMEOUT_MS = 120_000;
+
+export function registerJob(program: Command): void {
+  const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status; admins may list, read, pause, resume and cancel any job)');
+  const sub = (name: string, description: string) => withConnectionOptions(cmd.command(name).description(description));
+  const run = async (o: Common, body: RequestBody) => request(connectionOf(o), body);
+  const print = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);
+
+  sub('submit', 'validate a job spec (the same schema as the coordinator) and submit it; prints the job id')
+    .argument('<job.json>', 'the job spec')
+    .action(async (file: string, o: Common) => {
+      const input = readJsonFile(file, 'E_JOB_SPEC');
+      parseJobSpec(input); // every bad field named here, before anything is sent
+      print((await request({ ...connectionOf(o), timeoutMs: SUBMIT_TIMEOUT_MS }, { action: 'job.submit', specJson: JSON.stringify(input) })).json);
+    });
+  sub('list', 'your jobs (researchers), or all jobs (auditors, admins): metadata only').action(async (o: Common) => print((await run(o, { action: 'job.list' })).json));
+  sub('status', "a job's status and per-round aggregate metrics").argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.status', jobId: id })).json));
+  sub('pause', 'stop new rounds of one of your jobs (the round in flight finishes); it stays paused across coordinator restarts').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.pause', jobId: id })).json));
+  sub('resume', 'let a paused job start rounds again').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.resume', jobId: id })).json));
+  sub('cancel', 'cancel one of your jobs').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.cancel', jobId: id })).json));
+  sub('download', "write one of your jobs' global model (little-endian float32) to --out")
+    .argument('<job-id>')
+    .requiredOption('--out <file>', 'where to write the weights')
+    .action(async (id: string, o: Common & { out: string }) => {
+      const r = await run(o, { action: 'job.download', jobId: id });
+      if (!r.model) throw new CohortError('E_WIRE_FIELD', 'the coordinator sent no model');
+      writeFileSync(o.out, vectorToBytes(r.model));
+      print(r.json);
+    });
+}

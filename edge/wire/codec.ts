@@ -1,0 +1,410 @@
+/**
+ * The wire boundary: every frame in or out passes through here. Decoding
+ * checks the size before parsing, then the protocol version, the presence of
+ * a body and the bounds of every string, so the rest of the code handles
+ * well-formed messages only.
+ */
+import { cohort } from '../../proto/generated/cohort.js';
+import { CohortError } from '../../core/errors.ts';
+import { bytesToVector, vectorToBytes } from '../../core/model/vector.ts';
+import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
+import type { Metrics } from '../../core/metrics.ts';
+import type { NoisyCounts } from '../../core/privacy/noisy-counts.ts';
+import { MAX_ROSTER_JSON_CHARS } from '../../core/roster/types.ts';
+import { MAX_CLIENTS } from '../../core/secagg/params.ts';
+import { WireScanner, type ScanLimits, type WireHeader } from './wire-scan.ts';
+import { COORDINATOR_NAME, MAX_NAME_LENGTH, NAME_RE, NAME_SHAPE, isIdentityName } from '../../core/auth/name.ts';
+
+export { MAX_NAME_LENGTH };
+
+export const pb = cohort.v1;
+export type Envelope = cohort.v1.Envelope;
+export type EnvelopeInit = cohort.v1.Envelope.$Properties;
+export type BodyKind = NonNullable<Envelope['body']>;
+
+/**
+ * 2: sessions bind an attempt and a roster, and the graph seed is agreed by commit-reveal (core/secagg/seed.ts).
+ * 3: messages larger than a frame travel as Fragments (edge/wire/fragments.ts); the Welcome lists the live jobs
+ * (a hospital closes the budget reservation of any other) and the peer's message limit; Hellos are smaller.
+ * A v2 peer's Welcome has no live-jobs list, which a v3 hospital would read as "every job ended": the bump
+ * makes the mismatch an E_WIRE_VERSION refusal instead.
+ */
+export const PROTOCOL_VERSION = 3;
+/** Default cap on one frame; the heart-disease model is ~60 bytes. A larger message (a 10^7-parameter model is 40 MB) goes in fragments (edge/wire/fragments.ts). */
+export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+export const MAX_TEXT_LENGTH = 4096;
+/** Most feature names one offered dataset may list (a job spec's own limit). */
+export const MAX_DATASET_FEATURES = 100_000;
+/**
+ * A Hello is read before its sender is authenticated, so what it may carry is
+ * bounded for the frame limit before the handshake (MAX_HELLO_BYTES) to be
+ * small. A daemon describes one dataset; a Hello lists at most
+ * MAX_HELLO_DATASETS, whose feature names take at most MAX_HELLO_FEATURE_BYTES
+ * on the wire together, counted as each name's UTF-8 bytes plus 3 (its field
+ * tag and length): 100,000 names of 7 bytes, or 20,000 of 47. A hospital
+ * whose feature list is longer cannot describe it (E_WIRE_FIELD).
+ */
+export const MAX_HELLO_DATASETS = 16;
+export const MAX_HELLO_FEATURE_BYTES = 1_000_000;
+/** Largest job spec accepted over the wire as JSON (a spec with 100,000 feature names fits). */
+export const MAX_SPEC_JSON_CHARS = 4 * 1024 * 1024;
+/** Largest ledger entry text accepted on the wire (a round entry grows ~0.5 KiB per surviving hospital). */
+export const MAX_LEDGER_ENTRY_CHARS = 4 * 1024 * 1024;
+const HEX_RE = /^[0-9a-f]*$/;
+/** The coordinator's sender name (core/auth/name.ts): no client may take it. */
+export const COORDINATOR_SENDER = COORDINATOR_NAME;
+
+/** Bytes of an unsigned varint. */
+function varintBytes(n: number): number {
+  let bytes = 1;
+  for (let v = n; v >= 128; v = Math.floor(v / 128)) bytes++;
+  return bytes;
+}
+/** A length-delimited field (a field number below 16: a one-byte tag) of `payload` bytes. */
+const delimited = (payload: number) => 1 + varintBytes(payload) + payload;
+/** UTF-8 bytes of a string of at most `chars` UTF-16 units: 3 a unit at most (a surrogate pair is 4 bytes for 2). */
+const utf8 = (chars: number) => 3 * chars;
+/** A varint field: a one-byte tag and at most 10 bytes (5 for a uint32). */
+const UINT32_FIELD = 1 + 5;
+const UINT64_FIELD = 1 + 10;
+
+/**
+ * The largest Hello frame decodeEnvelope accepts, every field at its largest
+ * (a 32-byte identity key, a 64-byte signature): the frame limit before the
+ * handshake. A larger frame is no honest Hello, and is refused unread. About
+ * 1 MB, below the 1 MiB fragment size, so a Hello is never fragmented
+ * (edge/wire/fragments.ts; no fragment is taken before the handshake).
+ */
+export const MAX_HELLO_BYTES = (() => {
+  const dataset = 1 + 5 + delimited(utf8(MAX_NAME_LENGTH)) * 2; // tag, length, schemaId, label
+  const hello = delimited(utf8(MAX_NAME_LENGTH)) + delimited(utf8(MAX_NAME_LENGTH)) + MAX_HELLO_DATASETS * dataset + MAX_HELLO_FEATURE_BYTES
+    + delimited(32) + delimited(64) + UINT64_FIELD;
+  // version, job id, round, sender (a name: ASCII), seq, then the Hello's tag and length.
+  return UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD + 1 + 5 + hello;
+})();
+
+/**
+ * The largest Request frame decodeEnvelope accepts whose spec JSON is at most
+ * `specBytes` bytes, every other field at its largest: what a researcher's or
+ * auditor's connection may send (coordinator/coordinator.ts), as nothing but
+ * a Request carries more than a few kilobytes from them.
+ */
+export function maxRequestBytes(specBytes: number): number {
+  // id, action, job id, spec JSON, after_seq.
+  const request = UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) * 2 + delimited(specBytes) + UINT32_FIELD;
+  // version, job id, round, sender (a name: ASCII), seq, then the Request's tag (field 22: two bytes) and length.
+  return UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD + 2 + 5 + request;
+}
+
+export function encodeEnvelope(env: EnvelopeInit): Uint8Array {
+  return pb.Envelope.encode({ version: PROTOCOL_VERSION, ...env }).finish();
+}
+
+/** Most elements of a repeated field in one message where no cap below names it (edge/wire/wire-scan.ts). */
+export const DEFAULT_MAX_REPEATED = 16_384;
+/** Most dimensions of a Tensor's shape (every tensor on the wire is flat: one). */
+export const MAX_TENSOR_DIMS = 8;
+/**
+ * The structural bounds every Envelope is scanned against before it is
+ * decoded (edge/wire/wire-scan.ts), each derived from the largest honest message:
+ * - repeated fields: DEFAULT_MAX_REPEATED, but secure aggregation's lists (a
+ *   round's participants, survivors, keys, shares, signatures, rejected
+ *   peers) at most MAX_CLIENTS, the largest network its parameter search
+ *   takes; a job spec's and a dataset's feature names at most
+ *   MAX_DATASET_FEATURES (the spec's limit); a Hello's datasets
+ *   MAX_HELLO_DATASETS; a tensor's shape MAX_TENSOR_DIMS. (The spec's other
+ *   lists are shorter than the default: 16 layers, 10,001 evaluation rounds.)
+ * - fields in one message: 2^18. The largest honest messages hold about
+ *   250,000 (a Hello with MAX_HELLO_FEATURE_BYTES of one-character feature
+ *   names), 110,000 (a job offer with 100,000 features and 10,001 evaluation
+ *   rounds) and 100,000 (the keys of a 10,000-hospital session).
+ * - nesting: 8, twice the schema's depth (Envelope, JobOffer, JobSpec,
+ *   ModelSpec, DenseLayer).
+ * A message past one is refused (E_WIRE_COUNT, E_WIRE_DEPTH) at the cost of
+ * walking its tags, before protobufjs builds an object of it.
+ */
+export const WIRE_LIMITS: ScanLimits = {
+  maxDepth: 8,
+  maxFields: 1 << 18,
+  defaultRepeated: DEFAULT_MAX_REPEATED,
+  maxHeaderTextBytes: utf8(MAX_NAME_LENGTH),
+  repeated: {
+    'Tensor.shape': MAX_TENSOR_DIMS,
+    'Hello.datasets': MAX_HELLO_DATASETS,
+    'DatasetInfo.features': MAX_DATASET_FEATURES,
+    'JobSpec.features': MAX_DATASET_FEATURES,
+    'SecAggParams.participants': MAX_CLIENTS,
+    'SecAggCommitments.commitments': MAX_CLIENTS,
+    'SecAggKeys.clients': MAX_CLIENTS,
+    'SecAggKeys.reveals': MAX_CLIENTS,
+    'SecAggShares.shares': MAX_CLIENTS,
+    'SecAggMaskedInput.rejected': MAX_CLIENTS,
+    'SecAggSurvivors.survivors': MAX_CLIENTS,
+    'SecAggUnmaskRequest.signatures': MAX_CLIENTS,
+    'SecAggUnmask.selfMaskShares': MAX_CLIENTS,
+    'SecAggUnmask.keyShares': MAX_CLIENTS,
+  },
+};
+const scanner = new WireScanner(WIRE_LIMITS);
+
+/** An Envelope's header fields and body kind, read by the scan without decoding the body. */
+export interface EnvelopeHeader {
+  version: number;
+  jobId: string;
+  round: number;
+  sender: string;
+  seq: number;
+  body: BodyKind;
+}
+
+/** An encoded Envelope that passed scanEnvelope: only these are decoded (decodeScanned). */
+export interface ScannedEnvelope {
+  readonly bytes: Uint8Array;
+  readonly header: EnvelopeHeader;
+}
+const scanned = new WeakSet<ScannedEnvelope>();
+
+/** The header's own checks: version, a body, bounded plain-character names. */
+function checkHeader(h: WireHeader): EnvelopeHeader {
+  if (h.version !== PROTOCOL_VERSION) {
+    throw new CohortError('E_WIRE_VERSION', `protocol version ${h.version} is not supported (this peer speaks ${PROTOCOL_VERSION})`);
+  }
+  if (!h.body) throw new CohortError('E_WIRE_FIELD', 'envelope has no body');
+  checkText('sender', h.sender, MAX_NAME_LENGTH);
+  checkText('jobId', h.jobId, MAX_NAME_LENGTH);
+  if (h.sender !== '' && !NAME_RE.test(h.sender)) throw new CohortError('E_WIRE_FIELD', '"sender" has characters outside [A-Za-z0-9._-]');
+  return { ...h, body: h.body as BodyKind };
+}
+
+/**
+ * The first step of decoding: the size, then the structural scan
+ * (WIRE_LIMITS), the version, a body and the header's names, all before any
+ * object is built. A caller that must look at the header before paying for
+ * the decode (the coordinator: the sender's role against the body kind)
+ * calls this, then decodeScanned.
+ */
+export function scanEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): ScannedEnvelope {
+  if (bytes.byteLength > maxBytes) {
+    throw new CohortError('E_WIRE_TOO_LARGE', `frame of ${bytes.byteLength} bytes exceeds ${maxBytes}`);
+  }
+  const s: ScannedEnvelope = Object.freeze({ bytes, header: checkHeader(scanner.scan(bytes)) });
+  scanned.add(s);
+  return s;
+}
+
+/**
+ * The header of a message of which `prefix` is the start (a first fragment,
+ * edge/wire/fragments.ts), checked as scanEnvelope checks it; null if the prefix
+ * ends before the body's tag (an encoder writes the header fields first).
+ */
+export function peekEnvelope(prefix: Uint8Array): EnvelopeHeader | null {
+  const h = scanner.peek(prefix);
+  return h && checkHeader(h);
+}
+
+/** The second step: decodes what scanEnvelope let through, and bounds every text field. */
+export function decodeScanned(s: ScannedEnvelope): Envelope {
+  if (!scanned.has(s)) throw new CohortError('E_INTERNAL', 'decodeScanned takes only what scanEnvelope returned');
+  let env: Envelope;
+  try {
+    env = pb.Envelope.decode(s.bytes);
+  } catch (err) {
+    throw new CohortError('E_WIRE_DECODE', `not a valid Envelope: ${(err as Error).message}`);
+  }
+  checkBodyText(env);
+  return env;
+}
+
+/** Scans, then decodes, one encoded Envelope of at most `maxBytes`. */
+export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): Envelope {
+  return decodeScanned(scanEnvelope(bytes, maxBytes));
+}
+
+/** Free-text fields end up in logs: bound them so a peer cannot flood a log line. */
+function checkBodyText(env: Envelope): void {
+  if (env.hello) checkHello(env.hello);
+  if (env.jobOffer) checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
+  if (env.declineJob) {
+    checkText('declineJob.code', env.declineJob.code ?? '', MAX_NAME_LENGTH);
+    checkText('declineJob.reason', env.declineJob.reason ?? '', MAX_TEXT_LENGTH);
+  }
+  if (env.error) {
+    checkText('error.code', env.error.code ?? '', MAX_NAME_LENGTH);
+    checkText('error.message', env.error.message ?? '', MAX_TEXT_LENGTH);
+  }
+  if (env.jobEvent) checkText('jobEvent.reason', env.jobEvent.reason ?? '', MAX_TEXT_LENGTH);
+  if (env.request) {
+    checkText('request.action', env.request.action ?? '', MAX_NAME_LENGTH);
+    checkText('request.jobId', env.request.jobId ?? '', MAX_NAME_LENGTH);
+    checkText('request.specJson', env.request.specJson ?? '', MAX_SPEC_JSON_CHARS);
+  }
+  if (env.challenge) {
+    checkText('challenge.coordinatorId', env.challenge.coordinatorId ?? '', MAX_NAME_LENGTH);
+    if ((env.challenge.nonce?.length ?? 0) !== 32) throw new CohortError('E_WIRE_FIELD', '"challenge.nonce" must be 32 bytes');
+  }
+  if ((env.hello?.handshakeSignature?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.handshakeSignature" longer than 64 bytes');
+  const entry = env.roundResult?.ledgerEntry;
+  if (entry) {
+    checkText('roundResult.ledgerEntry.canonical', entry.canonical ?? '', MAX_LEDGER_ENTRY_CHARS);
+    checkHex('roundResult.ledgerEntry.hash', entry.hash ?? '', 64);
+    checkHex('roundResult.ledgerEntry.signature', entry.signature ?? '', 128);
+  }
+  if (env.ledgerReceipt) {
+    checkHex('ledgerReceipt.hash', env.ledgerReceipt.hash ?? '', 64);
+    checkHex('ledgerReceipt.signature', env.ledgerReceipt.signature ?? '', 128);
+  }
+  if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32) throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
+  if (env.welcome) checkText('welcome.rosterJson', env.welcome.rosterJson ?? '', MAX_ROSTER_JSON_CHARS);
+  if (env.rosterUpdate) checkText('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
+}
+
+/** A Hello within the bounds MAX_HELLO_BYTES is derived from. */
+function checkHello(h: cohort.v1.IHello): void {
+  checkText('hello.name', h.name ?? '', MAX_NAME_LENGTH);
+  checkText('hello.software', h.software ?? '', MAX_NAME_LENGTH);
+  const datasets = h.datasets ?? [];
+  if (datasets.length > MAX_HELLO_DATASETS) throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
+  let featureBytes = 0;
+  for (const d of datasets) {
+    checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
+    checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
+    if ((d.features?.length ?? 0) > MAX_DATASET_FEATURES) throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`);
+    for (const f of d.features ?? []) {
+      checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
+      featureBytes += Buffer.byteLength(f) + 3;
+    }
+  }
+  if (featureBytes > MAX_HELLO_FEATURE_BYTES) {
+    throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" take ${featureBytes} bytes on the wire, more than ${MAX_HELLO_FEATURE_BYTES}`);
+  }
+}
+
+function checkHex(field: string, value: string, length: number): void {
+  if (value.length !== length || !HEX_RE.test(value)) throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
+}
+
+function checkText(field: string, value: string, max: number): void {
+  if (value.length > max) throw new CohortError('E_WIRE_FIELD', `"${field}" longer than ${max} characters`);
+}
+
+/** A client name as it must appear in Hello (core/auth/name.ts isIdentityName). */
+export function validateClientName(name: string): string {
+  if (!isIdentityName(name)) throw new CohortError('E_WIRE_FIELD', `client name must be ${NAME_SHAPE} and not "${COORDINATOR_NAME}"`);
+  return name;
+}
+
+export function tensorOf(v: Float32Array): cohort.v1.Tensor.$Properties {
+  return { shape: [v.length], data: vectorToBytes(v) };
+}
+
+/** Reads a flat float32 tensor of exactly `expectedLength` finite values. */
+export function vectorOf(t: cohort.v1.Tensor.$Properties | null | undefined, expectedLength: number): Float32Array {
+  if (!t || !t.data) throw new CohortError('E_WIRE_FIELD', 'tensor missing');
+  const shape = t.shape ?? [];
+  const declared = shape.reduce((n, s) => n * s, 1);
+  if (shape.length === 0 || declared !== expectedLength) {
+    throw new CohortError('E_UPDATE_LENGTH', `tensor shape [${shape.join(',')}] does not hold ${expectedLength} values`);
+  }
+  return bytesToVector(t.data, expectedLength);
+}
+
+export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
+  return {
+    name: spec.name,
+    model: { inputDim: spec.model.inputDim, layers: spec.model.layers.map((l) => ({ units: l.units, activation: l.activation })) },
+    features: [...spec.features],
+    label: spec.label,
+    rounds: spec.rounds,
+    minClients: spec.minClients,
+    targetClients: spec.targetClients,
+    roundTimeoutMs: spec.roundTimeoutMs,
+    joinWaitMs: spec.joinWaitMs,
+    local: { ...spec.local },
+    strategy: { ...spec.strategy },
+    seed: spec.seed,
+    secureAggregation: { ...spec.secureAggregation },
+    ...(spec.privacy ? { privacy: { ...spec.privacy } } : {}),
+    // Empty: the default schedule (core/job/spec.ts evaluates).
+    evaluation: { rounds: [...(spec.evaluation.rounds ?? [])] },
+    updateBound: { maxNorm: spec.updateBound.maxNorm, maxExamples: spec.updateBound.maxExamples },
+  };
+}
+
+/** Validates a received spec with the same schema as a submitted one. */
+export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefined): JobSpec {
+  if (!w) throw new CohortError('E_JOB_SPEC', 'job offer has no spec');
+  const local = w.local ?? {};
+  const strategy = w.strategy ?? {};
+  return parseJobSpec({
+    name: w.name ?? '',
+    model: { inputDim: w.model?.inputDim ?? 0, layers: (w.model?.layers ?? []).map((l) => ({ units: l.units ?? 0, activation: l.activation ?? '' })) },
+    features: w.features ?? [],
+    label: w.label ?? '',
+    rounds: w.rounds ?? 0,
+    minClients: w.minClients ?? 0,
+    targetClients: w.targetClients ?? 0,
+    roundTimeoutMs: w.roundTimeoutMs ?? 0,
+    joinWaitMs: w.joinWaitMs ?? 0,
+    local: {
+      epochs: local.epochs ?? 0,
+      batchSize: local.batchSize ?? 0,
+      learningRate: local.learningRate ?? 0,
+      optimizer: local.optimizer ?? '',
+      proximalMu: local.proximalMu ?? 0,
+      maxSteps: local.maxSteps ?? 0,
+    },
+    strategy: {
+      name: strategy.name ?? '',
+      serverLearningRate: strategy.serverLearningRate ?? 0,
+      beta1: strategy.beta1 ?? 0,
+      beta2: strategy.beta2 ?? 0,
+      tau: strategy.tau ?? 0,
+    },
+    seed: w.seed ?? 0,
+    secureAggregation: {
+      enabled: w.secureAggregation?.enabled ?? false,
+      bits: w.secureAggregation?.bits ?? 0,
+      clip: w.secureAggregation?.clip ?? 0,
+      dropoutFraction: w.secureAggregation?.dropoutFraction ?? 0,
+      corruptFraction: w.secureAggregation?.corruptFraction ?? 0,
+      // Offered specs are resolved: 0 is a count, not "absent".
+      corruptClients: w.secureAggregation?.corruptClients ?? 0,
+    },
+    ...(w.privacy ? { privacy: privacyFromWire(w.privacy) } : {}),
+    evaluation: w.evaluation?.rounds?.length ? { rounds: w.evaluation.rounds } : {},
+    updateBound: { maxNorm: w.updateBound?.maxNorm ?? 0, maxExamples: w.updateBound?.maxExamples ?? 0 },
+  });
+}
+
+/** proto3 has no "absent" for a scalar: zeros of optional fields mean "not given". */
+function privacyFromWire(p: cohort.v1.PrivacySpec.$Properties): Record<string, unknown> {
+  return {
+    unit: p.unit ?? '',
+    epsilon: p.epsilon ?? 0,
+    delta: p.delta ?? 0,
+    clip: p.clip ?? 0,
+    accountant: p.accountant ?? '',
+    ...(p.noiseMultiplier ? { noiseMultiplier: p.noiseMultiplier } : {}),
+    ...(p.samplingRate ? { samplingRate: p.samplingRate } : {}),
+    ...(p.minSurvivors ? { minSurvivors: p.minSurvivors } : {}),
+    ...(p.evaluationNoise ? { evaluationNoise: p.evaluationNoise } : {}),
+  };
+}
+
+/** Noisy counts on the wire. */
+export function noisyCountsToWire(n: NoisyCounts): cohort.v1.NoisyCounts.$Properties {
+  return { truePositive: n.truePositive, falsePositive: n.falsePositive, trueNegative: n.trueNegative, falseNegative: n.falseNegative, sigma: n.sigma };
+}
+
+/** Metrics on the wire: an undefined AUC (one-class split) is an absent field, never NaN. */
+export function metricsToWire(m: Metrics): cohort.v1.Metrics.$Properties {
+  const out: cohort.v1.Metrics.$Properties = { numExamples: m.numExamples, numCorrect: m.numCorrect, loss: m.loss, accuracy: m.accuracy };
+  if (Number.isFinite(m.auc)) out.auc = m.auc;
+  return out;
+}
+
+/** Reads wire metrics; range checks are the receiver's (validateMetrics). */
+export function metricsFromWire(m: cohort.v1.Metrics.$Properties | null | undefined): Metrics {
+  if (!m) throw new CohortError('E_WIRE_FIELD', 'metrics missing');
+  return { numExamples: m.numExamples ?? 0, numCorrect: m.numCorrect ?? 0, loss: m.loss ?? 0, accuracy: m.accuracy ?? 0, auc: m.auc ?? Number.NaN };
+}

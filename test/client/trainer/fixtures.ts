@@ -1,0 +1,60 @@
+import { seededRng } from '../../../core/rng.ts';
+import type { DatasetSplit } from '../../../core/data/types.ts';
+import { localTrainingSchema, type LocalTraining } from '../../../core/job/spec.ts';
+import { loadTf, type LoadedTf } from '../../../client/trainer/index.ts';
+import { numericSplit } from '../../../core/data/index.ts';
+
+/**
+ * cpu, not wasm: for these tiny models the two train at the same speed (see
+ * bench/training.ts), and cpu starts faster (no WebAssembly compile per worker).
+ */
+export async function loadTestTf(): Promise<LoadedTf> {
+  process.env.COHORT_TF_BACKEND = 'cpu';
+  const loaded = await loadTf();
+  // tfjs's own test flag: checks every kernel for leaked tensors, and
+  // silences the "install tfjs-node" banner in the test output.
+  loaded.tf.env().set('IS_TEST', true);
+  return loaded;
+}
+
+/**
+ * Linearly separable rows with a margin: features uniform in [−1, 1), label
+ * [w*·x > 0] for a fixed w*, rows with |w*·x| < margin redrawn.
+ */
+export function separable(n: number, d: number, seed: number, margin = 0.1): DatasetSplit {
+  const rng = seededRng(seed);
+  const wStar = Array.from({ length: d }, (_, j) => (j % 2 === 0 ? 1 : -0.5) * (1 + j / d));
+  const x = new Float32Array(n * d);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; ) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = rng.float() * 2 - 1;
+      x[i * d + j] = v;
+      s += wStar[j]! * v;
+    }
+    if (Math.abs(s) < margin) continue;
+    y[i] = s > 0 ? 1 : 0;
+    i++;
+  }
+  return numericSplit(x, y, d);
+}
+
+/** A validated LocalTraining, so tests only run configurations a job could declare. */
+export function localTraining(o: Partial<LocalTraining> = {}): LocalTraining {
+  return localTrainingSchema.parse(o);
+}
+
+export function norm(v: Float32Array): number {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return Math.sqrt(s);
+}
+
+export function bytesOf(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export function thrownCode(err: unknown): string | undefined {
+  return (err as { code?: string }).code;
+}
