@@ -47,7 +47,14 @@ import { auditScores } from '../core/privacy/audit.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import { loadTf, type Tf } from '../client/trainer/index.ts';
 import { trainDpSgd } from '../client/trainer/dpsgd.ts';
-import { auditSeedsFromEnv, canaryScore, claimedEpsilon, type CanaryAuditRun, type CanaryAuditSetting, type CanaryGame } from './audit.ts';
+import {
+  auditSeedsFromEnv,
+  canaryScore,
+  claimedEpsilon,
+  type CanaryAuditRun,
+  type CanaryAuditSetting,
+  type CanaryGame,
+} from './audit.ts';
 
 export interface DpSgdAuditSetting extends CanaryAuditSetting {
   /** M: canary i is the record M·e_i; large enough that its gradient is always clipped. */
@@ -105,7 +112,13 @@ export function canarySplit(s: DpSgdAuditSetting, included: readonly boolean[]):
 export type DpTrainer = typeof trainDpSgd;
 
 /** One run through trainDpSgd with `fault` in how it is called; `seed` fixes membership only. */
-export async function playDpSgdCanaryGame(tf: Tf, s: DpSgdAuditSetting, fault: TrainerFault, seed: number, train: DpTrainer = trainDpSgd): Promise<CanaryGame> {
+export async function playDpSgdCanaryGame(
+  tf: Tf,
+  s: DpSgdAuditSetting,
+  fault: TrainerFault,
+  seed: number,
+  train: DpTrainer = trainDpSgd,
+): Promise<CanaryGame> {
   const m = s.canaries;
   const c = s.clip;
   const rng = seededRng(deriveSeed(seed, 'dpsgd-canary-audit'));
@@ -113,7 +126,13 @@ export async function playDpSgdCanaryGame(tf: Tf, s: DpSgdAuditSetting, fault: T
   const data = canarySplit(s, included);
   const publicCount = m / 2; // the expected number of IN canaries: public, whatever the draw
   const local = localTrainingSchema.parse({ optimizer: 'sgd', learningRate: s.stepPerUnit * s.q * publicCount });
-  const dp = { samplingRate: s.q, noiseMultiplier: s.noiseMultiplier * fault.noiseScale, clip: c * fault.clipScale, steps: 1, publicCount };
+  const dp = {
+    samplingRate: s.q,
+    noiseMultiplier: s.noiseMultiplier * fault.noiseScale,
+    clip: c * fault.clipScale,
+    steps: 1,
+    publicCount,
+  };
   const spec = logisticRegression(m);
   let weights = new Float32Array(m + 1);
   const scores = new Float64Array(m);
@@ -130,7 +149,13 @@ export async function playDpSgdCanaryGame(tf: Tf, s: DpSgdAuditSetting, fault: T
   return { scores, included };
 }
 
-export async function runDpSgdAudit(tf: Tf, s: DpSgdAuditSetting, fault: TrainerFault, seed: number, train: DpTrainer = trainDpSgd): Promise<CanaryAuditRun> {
+export async function runDpSgdAudit(
+  tf: Tf,
+  s: DpSgdAuditSetting,
+  fault: TrainerFault,
+  seed: number,
+  train: DpTrainer = trainDpSgd,
+): Promise<CanaryAuditRun> {
   const { scores, included } = await playDpSgdCanaryGame(tf, s, fault, seed, train);
   return { fault: fault.name, seed, ...auditScores(scores, included, s.grid, s.delta, s.significance) };
 }
@@ -145,7 +170,10 @@ export interface DpSgdAuditBench {
 }
 
 /** Each trainer fault over seeds 1..seeds, against the accountant's claim. */
-export async function benchDpSgdAudit(seeds: number, setting: DpSgdAuditSetting = DPSGD_AUDIT_SETTING): Promise<DpSgdAuditBench> {
+export async function benchDpSgdAudit(
+  seeds: number,
+  setting: DpSgdAuditSetting = DPSGD_AUDIT_SETTING,
+): Promise<DpSgdAuditBench> {
   process.env.COHORT_TF_BACKEND ??= 'cpu';
   const { tf, backend } = await loadTf();
   const claim = claimedEpsilon(setting);
@@ -156,17 +184,28 @@ export async function benchDpSgdAudit(seeds: number, setting: DpSgdAuditSetting 
     for (let k = 1; k <= seeds; k++) epsilons.push((await runDpSgdAudit(tf, setting, fault, k)).epsilon);
     rows.push({ fault: fault.name, epsilons, aboveClaim: epsilons.filter((e) => e > claim).length });
   }
-  return { setting, backend, claimedEpsilon: claim, seeds, rows, msPerRun: (performance.now() - started) / (rows.length * seeds) };
+  return {
+    setting,
+    backend,
+    claimedEpsilon: claim,
+    seeds,
+    rows,
+    msPerRun: (performance.now() - started) / (rows.length * seeds),
+  };
 }
 
 export function formatDpSgdAudit(b: DpSgdAuditBench): string[] {
   const s = b.setting;
   const rules = s.grid.map((g) => `top ${g.kPlus} in, bottom ${g.kMinus} out`).join('; ');
-  const stat = (xs: number[]) => `mean ${(xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(3)}, range [${Math.min(...xs).toFixed(3)}, ${Math.max(...xs).toFixed(3)}]`;
+  const stat = (xs: number[]) =>
+    `mean ${(xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(3)}, range [${Math.min(...xs).toFixed(3)}, ${Math.max(...xs).toFixed(3)}]`;
   return [
     `end-to-end canary audit through trainDpSgd (${b.backend}; m = ${s.canaries} record canaries M·e_i, M = ${s.featureScale}, logistic regression, q = ${s.q}, ${s.steps} steps, σ = ${s.noiseMultiplier}, clip = ${s.clip}; guesses: ${rules}; ${(1 - s.significance) * 100}% confidence; ${b.seeds} seeds):`,
     `  claimed ε = ${b.claimedEpsilon.toFixed(3)} at δ = ${s.delta.toExponential()} (accountant, PLD)`,
-    ...b.rows.map((r) => `  ${`trainDpSgd, ${r.fault}:`.padEnd(28)} ε lower bound ${stat(r.epsilons)}; above the claim in ${r.aboveClaim}/${r.epsilons.length} (${r.epsilons.map((e) => e.toFixed(2)).join(', ')})`),
+    ...b.rows.map(
+      (r) =>
+        `  ${`trainDpSgd, ${r.fault}:`.padEnd(28)} ε lower bound ${stat(r.epsilons)}; above the claim in ${r.aboveClaim}/${r.epsilons.length} (${r.epsilons.map((e) => e.toFixed(2)).join(', ')})`,
+    ),
     `  ${(b.msPerRun / 1000).toFixed(1)} s per run`,
   ];
 }

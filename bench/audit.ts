@@ -51,7 +51,12 @@ import { auditScores, type AuditResult, type GuessRule } from '../core/privacy/a
 import { deriveSeed, seededRng } from '../core/rng.ts';
 
 /** The noising step under audit: privatizeSum's signature. */
-export type Privatize = (sum: ArrayLike<number>, clip: number, noiseMultiplier: number, out?: Float64Array) => Float64Array;
+export type Privatize = (
+  sum: ArrayLike<number>,
+  clip: number,
+  noiseMultiplier: number,
+  out?: Float64Array,
+) => Float64Array;
 
 export interface CanaryAuditSetting {
   /** Canaries m: the released sums have m coordinates. */
@@ -105,7 +110,8 @@ export const DEFAULT_SETTING: CanaryAuditSetting = {
 
 /** The accountant's ε at δ for the setting's (q, σ, steps), by PLD as cohort charges it: what the mechanism claims. */
 export function claimedEpsilon(s: CanaryAuditSetting): number {
-  return accountSpend([{ kind: 'sampled-gaussian', q: s.q, sigma: s.noiseMultiplier, steps: s.steps }], s.delta, 'pld').epsilon;
+  return accountSpend([{ kind: 'sampled-gaussian', q: s.q, sigma: s.noiseMultiplier, steps: s.steps }], s.delta, 'pld')
+    .epsilon;
 }
 
 /**
@@ -125,7 +131,12 @@ export interface CanaryGame {
 }
 
 /** One run of the game with `fault` injected; `seed` fixes everything but the mechanism's noise. */
-export function playCanaryGame(s: CanaryAuditSetting, fault: Fault, seed: number, privatize: Privatize = privatizeSum): CanaryGame {
+export function playCanaryGame(
+  s: CanaryAuditSetting,
+  fault: Fault,
+  seed: number,
+  privatize: Privatize = privatizeSum,
+): CanaryGame {
   const m = s.canaries;
   const c = s.clip;
   const rng = seededRng(deriveSeed(seed, 'canary-audit'));
@@ -154,7 +165,12 @@ export interface CanaryAuditRun extends AuditResult {
 }
 
 /** One audited run: the game, then the one-run bound over the setting's guess rules. */
-export function runCanaryAudit(s: CanaryAuditSetting, fault: Fault, seed: number, privatize: Privatize = privatizeSum): CanaryAuditRun {
+export function runCanaryAudit(
+  s: CanaryAuditSetting,
+  fault: Fault,
+  seed: number,
+  privatize: Privatize = privatizeSum,
+): CanaryAuditRun {
   const { scores, included } = playCanaryGame(s, fault, seed, privatize);
   return { fault: fault.name, seed, ...auditScores(scores, included, s.grid, s.delta, s.significance) };
 }
@@ -186,7 +202,15 @@ export interface AuditBench {
 
 function summarise(mechanism: string, fault: Fault, runs: CanaryAuditRun[], claim: number): AuditSummary {
   const eps = runs.map((r) => r.epsilon);
-  return { mechanism, fault: fault.name, mean: eps.reduce((a, b) => a + b, 0) / eps.length, min: Math.min(...eps), max: Math.max(...eps), aboveClaim: eps.filter((e) => e > claim).length, runs };
+  return {
+    mechanism,
+    fault: fault.name,
+    mean: eps.reduce((a, b) => a + b, 0) / eps.length,
+    min: Math.min(...eps),
+    max: Math.max(...eps),
+    aboveClaim: eps.filter((e) => e > claim).length,
+    runs,
+  };
 }
 
 /**
@@ -205,7 +229,13 @@ export function benchAudit(seeds: number, setting: CanaryAuditSetting = DEFAULT_
   };
   for (const fault of FAULTS) run('privatizeSum', privatizeSum, fault);
   run('continuous Gaussian', continuousGaussianSum, CORRECT);
-  return { setting, claimedEpsilon: claim, seeds, rows, msPerRun: (performance.now() - started) / (rows.length * seeds) };
+  return {
+    setting,
+    claimedEpsilon: claim,
+    seeds,
+    rows,
+    msPerRun: (performance.now() - started) / (rows.length * seeds),
+  };
 }
 
 export function formatAudit(b: AuditBench): string[] {
@@ -214,7 +244,10 @@ export function formatAudit(b: AuditBench): string[] {
   return [
     `one-run canary audit (m = ${s.canaries} Dirac canaries, q = ${s.q}, ${s.steps} steps, σ = ${s.noiseMultiplier}, clip = ${s.clip}; guesses: ${rules}; ${(1 - s.significance) * 100}% confidence; ${b.seeds} seeds):`,
     `  claimed ε = ${b.claimedEpsilon.toFixed(3)} at δ = ${s.delta.toExponential()} (accountant, PLD)`,
-    ...b.rows.map((r) => `  ${`${r.mechanism}, ${r.fault}:`.padEnd(37)} ε lower bound mean ${r.mean.toFixed(3)}, range [${r.min.toFixed(3)}, ${r.max.toFixed(3)}]; above the claim in ${r.aboveClaim}/${r.runs.length}`),
+    ...b.rows.map(
+      (r) =>
+        `  ${`${r.mechanism}, ${r.fault}:`.padEnd(37)} ε lower bound mean ${r.mean.toFixed(3)}, range [${r.min.toFixed(3)}, ${r.max.toFixed(3)}]; above the claim in ${r.aboveClaim}/${r.runs.length}`,
+    ),
     `  ${b.msPerRun.toFixed(0)} ms per run`,
   ];
 }

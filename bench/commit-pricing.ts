@@ -20,8 +20,15 @@ export interface CommitPricingResult {
   ratio: number;
 }
 
-export async function benchCommitPricing(rounds = Number(process.env.COMMIT_PRICING_ROUNDS ?? 200)): Promise<CommitPricingResult> {
-  const history: Mechanism[] = Array.from({ length: rounds }, () => ({ kind: 'sampled-gaussian', q: 0.01, sigma: 1.1, steps: 25 }));
+export async function benchCommitPricing(
+  rounds = Number(process.env.COMMIT_PRICING_ROUNDS ?? 200),
+): Promise<CommitPricingResult> {
+  const history: Mechanism[] = Array.from({ length: rounds }, () => ({
+    kind: 'sampled-gaussian',
+    q: 0.01,
+    sigma: 1.1,
+    steps: 25,
+  }));
   const alone = history.slice(0, 1);
   clearSpendCache();
   let t = performance.now();

@@ -28,8 +28,29 @@ function handshake(port: number, name: string, id: Identity): Promise<WebSocket>
       const env = decodeEnvelope(data as Buffer);
       if (env.body === 'challenge') {
         const t = Date.now();
-        const sig = signHandshake({ nonce: env.challenge!.nonce!, coordinatorId: env.challenge!.coordinatorId ?? '', timestampMs: t, name, publicKey: id.publicKey }, id.secretKey);
-        ws.send(encodeEnvelope({ sender: name, seq: 1, hello: { name, software: 'bench', identityKey: id.publicKey, handshakeSignature: sig, handshakeTimestampMs: t } }));
+        const sig = signHandshake(
+          {
+            nonce: env.challenge!.nonce!,
+            coordinatorId: env.challenge!.coordinatorId ?? '',
+            timestampMs: t,
+            name,
+            publicKey: id.publicKey,
+          },
+          id.secretKey,
+        );
+        ws.send(
+          encodeEnvelope({
+            sender: name,
+            seq: 1,
+            hello: {
+              name,
+              software: 'bench',
+              identityKey: id.publicKey,
+              handshakeSignature: sig,
+              handshakeTimestampMs: t,
+            },
+          }),
+        );
       } else if (env.body === 'welcome') {
         ws.removeAllListeners('close');
         resolve(ws);
@@ -55,11 +76,17 @@ export async function benchConnections() {
   await new Promise((r) => bare.once('listening', r));
   const barePort = (bare.address() as AddressInfo).port;
   let t = performance.now();
-  const bareSockets = await Promise.all(Array.from({ length: N }, () => new Promise<WebSocket>((res, rej) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${barePort}`, { perMessageDeflate: false });
-    ws.once('open', () => res(ws));
-    ws.once('error', rej);
-  })));
+  const bareSockets = await Promise.all(
+    Array.from(
+      { length: N },
+      () =>
+        new Promise<WebSocket>((res, rej) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${barePort}`, { perMessageDeflate: false });
+          ws.once('open', () => res(ws));
+          ws.once('error', rej);
+        }),
+    ),
+  );
   const bareMs = performance.now() - t;
   for (const ws of bareSockets) ws.terminate();
   await new Promise<void>((r) => bare.close(() => r()));
@@ -73,7 +100,12 @@ export async function benchConnections() {
   // Burst: unenrolled peers, all refused at the handshake; one honest handshake timed in the middle.
   t = performance.now();
   const stranger = ed25519KeyPair();
-  const burst = Array.from({ length: BURST }, (_, i) => handshake(port, `x${i}`, stranger).then(() => 'accepted', () => 'refused'));
+  const burst = Array.from({ length: BURST }, (_, i) =>
+    handshake(port, `x${i}`, stranger).then(
+      () => 'accepted',
+      () => 'refused',
+    ),
+  );
   const probeStart = performance.now();
   const extra = ed25519KeyPair();
   c.enroll('probe', 'hospital', extra.publicKey);
@@ -92,7 +124,13 @@ export async function benchConnections() {
     ratio: authMs / bareMs,
     rssPerConnectionBytes: perConnection,
     heapPerConnectionBytes: (held.heapUsed - before.heapUsed) / N,
-    burst: { attempts: BURST, refused: outcomes.filter((o) => o === 'refused').length, accepted: outcomes.filter((o) => o === 'accepted').length, ms: burstMs, attemptsPerSec: (BURST / burstMs) * 1000 },
+    burst: {
+      attempts: BURST,
+      refused: outcomes.filter((o) => o === 'refused').length,
+      accepted: outcomes.filter((o) => o === 'accepted').length,
+      ms: burstMs,
+      attemptsPerSec: (BURST / burstMs) * 1000,
+    },
     honestHandshakeDuringBurstMs: probeMs,
   };
 }

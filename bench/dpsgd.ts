@@ -39,14 +39,28 @@ const FEATURES = 13; // fed-heart-disease's width
 const BATCH = 64; // expected batch q·n for DP-SGD, the batch size for model.fit
 const EPOCHS = 5;
 const REPEATS = 5;
-const LOCAL: LocalTraining = { epochs: EPOCHS, batchSize: BATCH, learningRate: 0.05, optimizer: 'sgd', proximalMu: 0, maxSteps: 0 };
+const LOCAL: LocalTraining = {
+  epochs: EPOCHS,
+  batchSize: BATCH,
+  learningRate: 0.05,
+  optimizer: 'sgd',
+  proximalMu: 0,
+  maxSteps: 0,
+};
 const DP = { samplingRate: BATCH / ROWS, noiseMultiplier: 1, clip: 1, steps: (EPOCHS * ROWS) / BATCH };
 
 /** The MLP is the case with a target: DP-SGD at no less than half model.fit's throughput. */
 const MLP_GOAL = 0.5;
 
 const MODELS: Record<string, ModelSpec> = {
-  'MLP 13-128-128-1 (relu)': { inputDim: FEATURES, layers: [{ units: 128, activation: 'relu' }, { units: 128, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] },
+  'MLP 13-128-128-1 (relu)': {
+    inputDim: FEATURES,
+    layers: [
+      { units: 128, activation: 'relu' },
+      { units: 128, activation: 'relu' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+  },
   'logistic regression': logisticRegression(FEATURES),
 };
 
@@ -73,7 +87,13 @@ export async function benchDpSgd(): Promise<DpSgdBench> {
     }
     const samplesPerSecDp = sampled / REPEATS / (median(dpMs) / 1000);
     const samplesPerSecFit = (ROWS * EPOCHS) / (median(fitMs) / 1000);
-    cases.push({ model, params: paramCount(spec), samplesPerSecDp, samplesPerSecFit, ratio: samplesPerSecDp / samplesPerSecFit });
+    cases.push({
+      model,
+      params: paramCount(spec),
+      samplesPerSecDp,
+      samplesPerSecFit,
+      ratio: samplesPerSecDp / samplesPerSecFit,
+    });
   }
   return { backend, rows: ROWS, batch: BATCH, epochs: EPOCHS, cases };
 }

@@ -18,7 +18,11 @@ if (!values.db || !values.enrol) {
   process.exit(2);
 }
 const coordinator = new Coordinator({ dbPath: values.db, port: 0, requireEnrolment: true });
-for (const e of JSON.parse(readFileSync(values.enrol, 'utf8')) as { name: string; role: Role; publicKeyHex: string }[]) {
+for (const e of JSON.parse(readFileSync(values.enrol, 'utf8')) as {
+  name: string;
+  role: Role;
+  publicKeyHex: string;
+}[]) {
   coordinator.enroll(e.name, e.role, Buffer.from(e.publicKeyHex, 'hex'));
 }
 const port = await coordinator.listen();

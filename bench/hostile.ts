@@ -33,10 +33,18 @@ class Session {
   private readonly waiting = new Map<number, (e: Envelope) => void>();
   private readonly pongs = new Map<string, () => void>();
 
-  private constructor(private readonly ws: WebSocket, private readonly name: string) {
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly name: string,
+  ) {
     ws.on('message', (data) => {
       const env = decodeEnvelope(data as Buffer);
-      const id = env.body === 'reply' ? env.reply!.id! : env.body === 'error' ? Number(/^request (\d+):/.exec(env.error?.message ?? '')?.[1] ?? -1) : -1;
+      const id =
+        env.body === 'reply'
+          ? env.reply!.id!
+          : env.body === 'error'
+            ? Number(/^request (\d+):/.exec(env.error?.message ?? '')?.[1] ?? -1)
+            : -1;
       this.waiting.get(id)?.(env);
       this.waiting.delete(id);
     });
@@ -46,7 +54,12 @@ class Session {
     });
   }
 
-  static connect(port: number, name: string, id: Identity, datasets: { schemaId: string; features: string[]; label: string }[] = []): Promise<Session> {
+  static connect(
+    port: number,
+    name: string,
+    id: Identity,
+    datasets: { schemaId: string; features: string[]; label: string }[] = [],
+  ): Promise<Session> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
       ws.on('error', reject);
@@ -54,8 +67,30 @@ class Session {
         const env = decodeEnvelope(data as Buffer);
         if (env.body === 'challenge') {
           const t = Date.now();
-          const sig = signHandshake({ nonce: env.challenge!.nonce!, coordinatorId: env.challenge!.coordinatorId ?? '', timestampMs: t, name, publicKey: id.publicKey }, id.secretKey);
-          ws.send(encodeEnvelope({ sender: name, seq: 1, hello: { name, software: 'bench-hostile', identityKey: id.publicKey, handshakeSignature: sig, handshakeTimestampMs: t, datasets } }));
+          const sig = signHandshake(
+            {
+              nonce: env.challenge!.nonce!,
+              coordinatorId: env.challenge!.coordinatorId ?? '',
+              timestampMs: t,
+              name,
+              publicKey: id.publicKey,
+            },
+            id.secretKey,
+          );
+          ws.send(
+            encodeEnvelope({
+              sender: name,
+              seq: 1,
+              hello: {
+                name,
+                software: 'bench-hostile',
+                identityKey: id.publicKey,
+                handshakeSignature: sig,
+                handshakeTimestampMs: t,
+                datasets,
+              },
+            }),
+          );
         } else if (env.body === 'welcome') {
           ws.off('message', onHandshake);
           const s = new Session(ws, name);
@@ -113,14 +148,22 @@ async function probe(hospital: Session, ms: number): Promise<{ request: Latencie
   }
   const sent = pending.length / 2;
   await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2 * HEARTBEAT_MS))]);
-  return { request: { answered: request, lost: sent - request.length }, ping: { answered: ping, lost: sent - ping.length } };
+  return {
+    request: { answered: request, lost: sent - request.length },
+    ping: { answered: ping, lost: sent - ping.length },
+  };
 }
 
 /** The finding's spec, made distinct by its ε: 3,000 rounds, q = 0.5, the noise to calibrate by PLD (about 50 s on a 2-core machine). */
-const costly = (i: number) => JSON.stringify(syntheticJob({
-  name: `freeze-${i}`, rounds: 3000, secureAggregation: { enabled: false },
-  privacy: { unit: 'record', epsilon: 99.5 - i / 1000, delta: 1e-5, clip: 1, samplingRate: 0.5 },
-}));
+const costly = (i: number) =>
+  JSON.stringify(
+    syntheticJob({
+      name: `freeze-${i}`,
+      rounds: 3000,
+      secureAggregation: { enabled: false },
+      privacy: { unit: 'record', epsilon: 99.5 - i / 1000, delta: 1e-5, clip: 1, samplingRate: 0.5 },
+    }),
+  );
 
 /** Submits distinct costly specs back to back, each as soon as the last is answered, until `stop()`; returns each answer's code and time. */
 function hostileLoop(researcher: Session): { stop: () => Promise<{ code: string; ms: number }[]> } {
@@ -130,7 +173,10 @@ function hostileLoop(researcher: Session): { stop: () => Promise<{ code: string;
     for (let i = 0; running; i++) {
       const t = performance.now();
       const answer = await researcher.request({ action: 'job.submit', specJson: costly(i) });
-      outcomes.push({ code: answer.body === 'reply' ? 'accepted' : answer.error?.code ?? '?', ms: performance.now() - t });
+      outcomes.push({
+        code: answer.body === 'reply' ? 'accepted' : (answer.error?.code ?? '?'),
+        ms: performance.now() - t,
+      });
     }
   })();
   return {
@@ -149,7 +195,14 @@ function percentile(xs: number[], p: number): number {
 }
 
 function summary(l: Latencies) {
-  return { n: l.answered.length, lost: l.lost, p50: percentile(l.answered, 0.5), p99: percentile(l.answered, 0.99), max: Math.max(...l.answered), overHeartbeat: l.answered.filter((x) => x > HEARTBEAT_MS).length + l.lost };
+  return {
+    n: l.answered.length,
+    lost: l.lost,
+    p50: percentile(l.answered, 0.5),
+    p99: percentile(l.answered, 0.99),
+    max: Math.max(...l.answered),
+    overHeartbeat: l.answered.filter((x) => x > HEARTBEAT_MS).length + l.lost,
+  };
 }
 
 export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS ?? 30_000)) {
@@ -157,11 +210,26 @@ export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS
   const hospitalId = ed25519KeyPair();
   const researcherId = ed25519KeyPair();
   const enrol = join(dir, 'enrol.json');
-  writeFileSync(enrol, JSON.stringify([
-    { name: 'h1', role: 'hospital', publicKeyHex: Buffer.from(hospitalId.publicKey).toString('hex') },
-    { name: 'mallory', role: 'researcher', publicKeyHex: Buffer.from(researcherId.publicKey).toString('hex') },
-  ]));
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./hostile-coordinator.ts', import.meta.url).pathname, '--db', join(dir, 'c.db'), '--enrol', enrol], { stdio: ['ignore', 'pipe', 'inherit'] });
+  writeFileSync(
+    enrol,
+    JSON.stringify([
+      { name: 'h1', role: 'hospital', publicKeyHex: Buffer.from(hospitalId.publicKey).toString('hex') },
+      { name: 'mallory', role: 'researcher', publicKeyHex: Buffer.from(researcherId.publicKey).toString('hex') },
+    ]),
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./hostile-coordinator.ts', import.meta.url).pathname,
+      '--db',
+      join(dir, 'c.db'),
+      '--enrol',
+      enrol,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -172,7 +240,9 @@ export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS
       });
       child.once('exit', (code) => reject(new Error(`the coordinator exited (${code})`)));
     });
-    const hospital = await Session.connect(port, 'h1', hospitalId, [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }]);
+    const hospital = await Session.connect(port, 'h1', hospitalId, [
+      { schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' },
+    ]);
     const researcher = await Session.connect(port, 'mallory', researcherId);
     await probe(hospital, 2_000); // warm both ends; not recorded
     const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
@@ -184,13 +254,26 @@ export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS
     const after = await probe(hospital, phaseMs);
     hospital.close();
     researcher.close();
-    const phases = { idle: { request: summary(idle.request), ping: summary(idle.ping) }, hostile: { request: summary(hostile.request), ping: summary(hostile.ping) }, idleAfter: { request: summary(after.request), ping: summary(after.ping) } };
+    const phases = {
+      idle: { request: summary(idle.request), ping: summary(idle.ping) },
+      hostile: { request: summary(hostile.request), ping: summary(hostile.ping) },
+      idleAfter: { request: summary(after.request), ping: summary(after.ping) },
+    };
     return {
-      phaseMs, probeEveryMs: PROBE_EVERY_MS, loadAtStart, loadAtEnd: load(),
+      phaseMs,
+      probeEveryMs: PROBE_EVERY_MS,
+      loadAtStart,
+      loadAtEnd: load(),
       ...phases,
       ratio: {
-        request: { p50: phases.hostile.request.p50 / phases.idle.request.p50, p99: phases.hostile.request.p99 / phases.idle.request.p99 },
-        ping: { p50: phases.hostile.ping.p50 / phases.idle.ping.p50, p99: phases.hostile.ping.p99 / phases.idle.ping.p99 },
+        request: {
+          p50: phases.hostile.request.p50 / phases.idle.request.p50,
+          p99: phases.hostile.request.p99 / phases.idle.request.p99,
+        },
+        ping: {
+          p50: phases.hostile.ping.p50 / phases.idle.ping.p50,
+          p99: phases.hostile.ping.p99 / phases.idle.ping.p99,
+        },
       },
       submissions,
     };
@@ -201,8 +284,12 @@ export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS
 
 export function formatHostile(r: Awaited<ReturnType<typeof benchHostile>>): string[] {
   const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(1)} ms`);
-  const row = (s: ReturnType<typeof summary>) => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)} (${s.n} answered, ${s.lost} unanswered)`;
-  const codes = r.submissions.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.code]: (acc[s.code] ?? 0) + 1 }), {});
+  const row = (s: ReturnType<typeof summary>) =>
+    `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(s.max)} (${s.n} answered, ${s.lost} unanswered)`;
+  const codes = r.submissions.reduce<Record<string, number>>(
+    (acc, s) => ({ ...acc, [s.code]: (acc[s.code] ?? 0) + 1 }),
+    {},
+  );
   return [
     `hospital frame latency during a hostile submission loop (coordinator in its own process; a ledger.read request and a ping every ${r.probeEveryMs} ms; ${r.phaseMs / 1000} s a phase; ${r.loadAtStart} at the start, ${r.loadAtEnd} at the end)`,
     `  request -> reply: idle ${row(r.idle.request)}`,
@@ -213,7 +300,9 @@ export function formatHostile(r: Awaited<ReturnType<typeof benchHostile>>): stri
     `                    hostile ${row(r.hostile.ping)}`,
     `                    idle again ${row(r.idleAfter.ping)}`,
     `    ratio hostile / idle: p50 ${r.ratio.ping.p50.toFixed(2)}, p99 ${r.ratio.ping.p99.toFixed(2)}`,
-    `  hostile loop: ${r.submissions.length} distinct 3,000-round specs submitted back to back: ${Object.entries(codes).map(([c, n]) => `${n} ${c}`).join(', ')}; each answered after ${r.submissions.map((s) => ms(s.ms)).join(', ')}`,
+    `  hostile loop: ${r.submissions.length} distinct 3,000-round specs submitted back to back: ${Object.entries(codes)
+      .map(([c, n]) => `${n} ${c}`)
+      .join(', ')}; each answered after ${r.submissions.map((s) => ms(s.ms)).join(', ')}`,
     `  hospital round trips over one heartbeat (${HEARTBEAT_MS / 1000} s) or unanswered while hostile: ${r.hostile.request.overHeartbeat} requests, ${r.hostile.ping.overHeartbeat} pings`,
   ];
 }

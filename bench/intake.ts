@@ -19,7 +19,8 @@ import type { PreparedDataset } from '../core/data/types.ts';
 
 const SCHEMAS = join(import.meta.dirname, '..', 'simulations', 'synthetic-ehr', 'schemas');
 const SECRET = new Uint8Array(32).fill(1);
-const HEADER = 'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad';
+const HEADER =
+  'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad';
 const SMOKING = ['266919005', '8517006', '77176002'];
 const GENOTYPES = ['A/A', 'A/G', 'G/G'];
 
@@ -57,10 +58,28 @@ function csvRow(i: number, r: () => number): string {
   const age = 30 + Math.floor(r() * 65);
   const cad = r() < 0.2 + age / 300 ? 1 : 0;
   return [
-    `MRN${1_000_000 + i}`, `${100 + (i % 900)}-${10 + (i % 90)}-${1000 + (i % 9000)}`, `"Patient ${i}, Given"`, `+1-555-${String(i % 10_000).padStart(4, '0')}`, `p${i}@example.org`, `"${i} Main St, Springfield"`,
-    String(10_000 + Math.floor(r() * 89_999)), `${2024 - age}-0${1 + (i % 9)}-1${i % 9}`, r() < 0.5 ? 'female' : 'male',
-    (100 + r() * 60).toFixed(0), (60 + r() * 30).toFixed(0), (18 + r() * 20).toFixed(1), (55 + r() * 40).toFixed(0), (140 + r() * 120).toFixed(0), (30 + r() * 50).toFixed(0),
-    (4.5 + r() * 4).toFixed(1), (70 + r() * 100).toFixed(0), SMOKING[i % 3]!, r() < 0.15 ? '1' : '0', r() < 0.3 ? '1' : '0', GENOTYPES[Math.floor(r() * 3)]!, String(cad),
+    `MRN${1_000_000 + i}`,
+    `${100 + (i % 900)}-${10 + (i % 90)}-${1000 + (i % 9000)}`,
+    `"Patient ${i}, Given"`,
+    `+1-555-${String(i % 10_000).padStart(4, '0')}`,
+    `p${i}@example.org`,
+    `"${i} Main St, Springfield"`,
+    String(10_000 + Math.floor(r() * 89_999)),
+    `${2024 - age}-0${1 + (i % 9)}-1${i % 9}`,
+    r() < 0.5 ? 'female' : 'male',
+    (100 + r() * 60).toFixed(0),
+    (60 + r() * 30).toFixed(0),
+    (18 + r() * 20).toFixed(1),
+    (55 + r() * 40).toFixed(0),
+    (140 + r() * 120).toFixed(0),
+    (30 + r() * 50).toFixed(0),
+    (4.5 + r() * 4).toFixed(1),
+    (70 + r() * 100).toFixed(0),
+    SMOKING[i % 3]!,
+    r() < 0.15 ? '1' : '0',
+    r() < 0.3 ? '1' : '0',
+    GENOTYPES[Math.floor(r() * 3)]!,
+    String(cad),
   ].join(',');
 }
 
@@ -83,38 +102,100 @@ async function writeCsv(path: string, n: number): Promise<void> {
   await writeLines(path, n + 1, (i) => (i === 0 ? HEADER : csvRow(i - 1, r)));
 }
 
-const OBS: [string, string, number, number][] = [['8480-6', 'mm[Hg]', 100, 60], ['8462-4', 'mm[Hg]', 60, 30], ['39156-5', 'kg/m2', 18, 20], ['8867-4', '/min', 55, 40], ['2093-3', 'mg/dL', 140, 120], ['2085-9', 'mg/dL', 30, 50], ['4548-4', '%', 4.5, 4], ['2345-7', 'mg/dL', 70, 100]];
+const OBS: [string, string, number, number][] = [
+  ['8480-6', 'mm[Hg]', 100, 60],
+  ['8462-4', 'mm[Hg]', 60, 30],
+  ['39156-5', 'kg/m2', 18, 20],
+  ['8867-4', '/min', 55, 40],
+  ['2093-3', 'mg/dL', 140, 120],
+  ['2085-9', 'mg/dL', 30, 50],
+  ['4548-4', '%', 4.5, 4],
+  ['2345-7', 'mg/dL', 70, 100],
+];
 
 async function writeNdjson(dir: string, n: number): Promise<void> {
   const r = rng(n + 7);
   await writeLines(join(dir, 'Patient.ndjson'), n, (i) =>
     JSON.stringify({
-      resourceType: 'Patient', id: `p${i}`,
-      identifier: [{ type: { coding: [{ code: 'MR' }] }, value: `MRN${i}` }, { system: 'urn:oid:2.16.840.1.113883.4.1', value: `999-${i}` }],
-      name: [{ family: `Family${i}`, given: ['Given'] }], telecom: [{ system: 'phone', value: `555-${i}` }, { system: 'email', value: `p${i}@example.org` }],
+      resourceType: 'Patient',
+      id: `p${i}`,
+      identifier: [
+        { type: { coding: [{ code: 'MR' }] }, value: `MRN${i}` },
+        { system: 'urn:oid:2.16.840.1.113883.4.1', value: `999-${i}` },
+      ],
+      name: [{ family: `Family${i}`, given: ['Given'] }],
+      telecom: [
+        { system: 'phone', value: `555-${i}` },
+        { system: 'email', value: `p${i}@example.org` },
+      ],
       address: [{ use: 'home', line: [`${i} Main St`], postalCode: String(10_000 + Math.floor(r() * 89_999)) }],
-      gender: r() < 0.5 ? 'female' : 'male', birthDate: `${1930 + Math.floor(r() * 65)}-0${1 + (i % 9)}-1${i % 9}`,
+      gender: r() < 0.5 ? 'female' : 'male',
+      birthDate: `${1930 + Math.floor(r() * 65)}-0${1 + (i % 9)}-1${i % 9}`,
     }),
   );
   const per = OBS.length + 2;
   await writeLines(join(dir, 'Observation.ndjson'), n * per, (k) => {
     const i = Math.floor(k / per);
     const j = k % per;
-    const base = { resourceType: 'Observation', status: 'final', subject: { reference: `Patient/p${i}` }, effectiveDateTime: '2024-05-01' };
+    const base = {
+      resourceType: 'Observation',
+      status: 'final',
+      subject: { reference: `Patient/p${i}` },
+      effectiveDateTime: '2024-05-01',
+    };
     if (j < OBS.length) {
       const [code, unit, lo, span] = OBS[j]!;
-      return JSON.stringify({ ...base, code: { coding: [{ system: 'http://loinc.org', code }] }, valueQuantity: { value: Math.round((lo + r() * span) * 10) / 10, unit, system: 'http://unitsofmeasure.org', code: unit } });
+      return JSON.stringify({
+        ...base,
+        code: { coding: [{ system: 'http://loinc.org', code }] },
+        valueQuantity: {
+          value: Math.round((lo + r() * span) * 10) / 10,
+          unit,
+          system: 'http://unitsofmeasure.org',
+          code: unit,
+        },
+      });
     }
-    if (j === OBS.length) return JSON.stringify({ ...base, code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: SMOKING[i % 3] }] } });
-    return JSON.stringify({ ...base, code: { coding: [{ system: 'http://loinc.org', code: '69548-6' }] }, valueCodeableConcept: { text: GENOTYPES[i % 3] }, component: [{ code: { coding: [{ system: 'http://loinc.org', code: '81255-2' }] }, valueCodeableConcept: { coding: [{ code: 'rs10455872' }] } }] });
+    if (j === OBS.length)
+      return JSON.stringify({
+        ...base,
+        code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] },
+        valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: SMOKING[i % 3] }] },
+      });
+    return JSON.stringify({
+      ...base,
+      code: { coding: [{ system: 'http://loinc.org', code: '69548-6' }] },
+      valueCodeableConcept: { text: GENOTYPES[i % 3] },
+      component: [
+        {
+          code: { coding: [{ system: 'http://loinc.org', code: '81255-2' }] },
+          valueCodeableConcept: { coding: [{ code: 'rs10455872' }] },
+        },
+      ],
+    });
   });
   await writeLines(join(dir, 'Condition.ndjson'), n, (i) =>
-    JSON.stringify({ resourceType: 'Condition', subject: { reference: `Patient/p${i}` }, code: { coding: [i % 3 === 0 ? { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I25.10' } : { system: 'http://snomed.info/sct', code: '38341003' }] } }),
+    JSON.stringify({
+      resourceType: 'Condition',
+      subject: { reference: `Patient/p${i}` },
+      code: {
+        coding: [
+          i % 3 === 0
+            ? { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I25.10' }
+            : { system: 'http://snomed.info/sct', code: '38341003' },
+        ],
+      },
+    }),
   );
 }
 
 /** Runs `f` while sampling RSS and heap every 10 ms; peaks are above the pre-run baseline. */
-async function measured(what: string, records: number, fileBytes: number, f: () => Promise<PreparedDataset>): Promise<IntakeRun> {
+async function measured(
+  what: string,
+  records: number,
+  fileBytes: number,
+  f: () => Promise<PreparedDataset>,
+): Promise<IntakeRun> {
   (globalThis as { gc?: () => void }).gc?.();
   const base = process.memoryUsage();
   let rss = base.rss;
@@ -131,7 +212,11 @@ async function measured(what: string, records: number, fileBytes: number, f: () 
   const n = d.report.rowsUsed;
   const MiB = 2 ** 20;
   return {
-    what, records, fileBytes, ms, recordsPerSec: records / (ms / 1000),
+    what,
+    records,
+    fileBytes,
+    ms,
+    recordsPerSec: records / (ms / 1000),
     peakRssMiB: (rss - base.rss) / MiB,
     peakHeapMiB: (heap - base.heapUsed - base.arrayBuffers) / MiB,
     tableMiB: (n * d.features.length * (8 + 4)) / MiB,
@@ -144,18 +229,28 @@ export async function benchIntake(say: (line: string) => void = () => {}): Promi
     const csvSchema = await loadSchemaFile(join(SCHEMAS, 'csv.schema.json'));
     const fhirSchema = await loadSchemaFile(join(SCHEMAS, 'fhir.schema.json'));
     const runs: Partial<IntakeBench> = {};
-    for (const [key, n] of [['csv1e5', 100_000], ['csv1e6', 1_000_000]] as const) {
+    for (const [key, n] of [
+      ['csv1e5', 100_000],
+      ['csv1e6', 1_000_000],
+    ] as const) {
       const p = join(dir, `${n}.csv`);
       await writeCsv(p, n);
-      runs[key] = await measured(`CSV ${n} rows`, n, statSync(p).size, () => readCsvDataset(p, csvSchema, { secret: SECRET }));
+      runs[key] = await measured(`CSV ${n} rows`, n, statSync(p).size, () =>
+        readCsvDataset(p, csvSchema, { secret: SECRET }),
+      );
       rmSync(p);
       say(formatRun(runs[key]));
     }
     const nd = join(dir, 'fhir');
     mkdirSync(nd);
     await writeNdjson(nd, 100_000);
-    const bytes = ['Patient', 'Observation', 'Condition'].reduce((s, f) => s + statSync(join(nd, `${f}.ndjson`)).size, 0);
-    runs.fhir1e5 = await measured('FHIR NDJSON 100000 patients', 100_000, bytes, () => readFhirNdjson(nd, fhirSchema, { secret: SECRET }));
+    const bytes = ['Patient', 'Observation', 'Condition'].reduce(
+      (s, f) => s + statSync(join(nd, `${f}.ndjson`)).size,
+      0,
+    );
+    runs.fhir1e5 = await measured('FHIR NDJSON 100000 patients', 100_000, bytes, () =>
+      readFhirNdjson(nd, fhirSchema, { secret: SECRET }),
+    );
     say(`${formatRun(runs.fhir1e5)} (${(runs.fhir1e5.recordsPerSec * 12).toFixed(0)} resources/s)`);
     rmSync(nd, { recursive: true });
     runs.gibLine = await gibLine(csvSchema, say);
@@ -166,7 +261,10 @@ export async function benchIntake(say: (line: string) => void = () => {}): Promi
 }
 
 /** 1,000 good rows, one 1 GiB line (streamed from memory in 1 MiB chunks, never a file), 1,000 more. */
-async function gibLine(schema: Awaited<ReturnType<typeof loadSchemaFile>>, say: (line: string) => void): Promise<IntakeBench['gibLine']> {
+async function gibLine(
+  schema: Awaited<ReturnType<typeof loadSchemaFile>>,
+  say: (line: string) => void,
+): Promise<IntakeBench['gibLine']> {
   const r = rng(3);
   const chunk = Buffer.alloc(1 << 20, 'x');
   async function* source() {

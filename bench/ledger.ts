@@ -23,7 +23,15 @@ import { ed25519KeyPair } from '../core/secagg/index.ts';
 import { canonicalJson, entryHash, roundSpends, sealEntry, signReceipt, verifyLedger } from '../core/ledger/index.ts';
 import { ledgerSign, ledgerVerify } from '../core/ledger/ed25519.ts';
 import { clearSpendCache, spendCacheStats } from '../core/ledger/spend.ts';
-import { GENESIS_HASH, type EntryBody, type EntryKind, type LedgerEntry, type Receipt, type RoundBody, type SealedEntry } from '../core/ledger/types.ts';
+import {
+  GENESIS_HASH,
+  type EntryBody,
+  type EntryKind,
+  type LedgerEntry,
+  type Receipt,
+  type RoundBody,
+  type SealedEntry,
+} from '../core/ledger/types.ts';
 
 export interface LedgerBench {
   entries: number;
@@ -45,7 +53,10 @@ export interface LedgerBench {
   /** auditMs / meanRoundMs. */
   ratio: number;
   /** (e) each row after (b)'s checkpoint verified alone from the checkpoint before it: cold memo, and seals/chain/receipts only. */
-  incremental: { steps: { seq: number; kind: string; mechanism: string; spends: number; ms: number; sealsOnlyMs: number }[]; checkpointBytes: number };
+  incremental: {
+    steps: { seq: number; kind: string; mechanism: string; spends: number; ms: number; sealsOnlyMs: number }[];
+    checkpointBytes: number;
+  };
 }
 
 const HOSPITALS = ['h1', 'h2', 'h3', 'h4'];
@@ -65,17 +76,64 @@ function rng(seed: number): () => number {
 }
 
 function templates() {
-  const base: JobSpecInput = { name: 'bench', model: logisticRegression(13), features: Array.from({ length: 13 }, (_, i) => `f${i}`), label: 'y', rounds: ROUNDS, minClients: 2 };
+  const base: JobSpecInput = {
+    name: 'bench',
+    model: logisticRegression(13),
+    features: Array.from({ length: 13 }, (_, i) => `f${i}`),
+    label: 'y',
+    rounds: ROUNDS,
+    minClients: 2,
+  };
   const local = { epochs: 1, batchSize: 16, learningRate: 0.1, maxSteps: 5 };
   const specs = [
-    { ...base, local, privacy: { unit: 'record', epsilon: 20, delta: 1e-5, clip: 1, samplingRate: 0.05, noiseMultiplier: 1.2, accountant: 'pld' } },
-    { ...base, local, privacy: { unit: 'record', epsilon: 40, delta: 1e-5, clip: 1, samplingRate: 0.05, noiseMultiplier: 0.9, accountant: 'pld' } },
-    { ...base, local, privacy: { unit: 'record', epsilon: 20, delta: 1e-5, clip: 1, samplingRate: 0.05, noiseMultiplier: 1.2, accountant: 'rdp' } },
+    {
+      ...base,
+      local,
+      privacy: {
+        unit: 'record',
+        epsilon: 20,
+        delta: 1e-5,
+        clip: 1,
+        samplingRate: 0.05,
+        noiseMultiplier: 1.2,
+        accountant: 'pld',
+      },
+    },
+    {
+      ...base,
+      local,
+      privacy: {
+        unit: 'record',
+        epsilon: 40,
+        delta: 1e-5,
+        clip: 1,
+        samplingRate: 0.05,
+        noiseMultiplier: 0.9,
+        accountant: 'pld',
+      },
+    },
+    {
+      ...base,
+      local,
+      privacy: {
+        unit: 'record',
+        epsilon: 20,
+        delta: 1e-5,
+        clip: 1,
+        samplingRate: 0.05,
+        noiseMultiplier: 1.2,
+        accountant: 'rdp',
+      },
+    },
     { ...base, minClients: 3, privacy: { unit: 'hospital', epsilon: 8, delta: 1e-5, clip: 1 } },
   ] as JobSpecInput[];
   return specs.map((s) => {
     const spec = resolveJob(parseJobSpec(s), HOSPITALS.length);
-    return { spec, plain: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>, mechanism: roundMechanism(spec) };
+    return {
+      spec,
+      plain: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
+      mechanism: roundMechanism(spec),
+    };
   });
 }
 
@@ -88,33 +146,60 @@ function buildLedger(n: number) {
   const random = rng(42);
   let prevHash = GENESIS_HASH;
   const append = (kind: EntryKind, jobId: string, round: number, body: EntryBody) => {
-    const sealed = sealEntry({ seq: entries.length + 1, at: 1_700_000_000_000 + entries.length, kind, jobId, round, body, prevHash }, coordinator.secretKey);
+    const sealed = sealEntry(
+      { seq: entries.length + 1, at: 1_700_000_000_000 + entries.length, kind, jobId, round, body, prevHash },
+      coordinator.secretKey,
+    );
     entries.push(sealed);
     prevHash = sealed.hash;
     return sealed;
   };
-  for (const [h, id] of ids) append('role-grant', '', 0, { subject: h, role: 'hospital', granted: true, publicKey: Buffer.from(id.publicKey).toString('hex') });
+  for (const [h, id] of ids)
+    append('role-grant', '', 0, {
+      subject: h,
+      role: 'hospital',
+      granted: true,
+      publicKey: Buffer.from(id.publicKey).toString('hex'),
+    });
   const settings = templates();
   for (let j = 0; entries.length < n; j++) {
     const { spec, plain, mechanism } = settings[j % settings.length]!;
     const p = spec.privacy!;
     const jobId = `job-${j}`;
     const jobSpec = { ...plain, name: jobId };
-    append('job-created', jobId, 0, { specHash: entryHash(canonicalJson(jobSpec)), spec: jobSpec, modelHash: entryHash(`${jobId}/0`) });
+    append('job-created', jobId, 0, {
+      specHash: entryHash(canonicalJson(jobSpec)),
+      spec: jobSpec,
+      modelHash: entryHash(`${jobId}/0`),
+    });
     const prior = new Map<string, Mechanism[]>();
     for (let r = 1; r <= ROUNDS && entries.length < n; r++) {
       const survivors = HOSPITALS.filter(() => random() >= DROPOUT);
       const body: RoundBody = {
-        unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip, noiseMultiplier: p.noiseMultiplier ?? null,
-        samplingRate: p.samplingRate ?? null, stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null, bits: spec.secureAggregation.bits,
-        participants: [...HOSPITALS], survivors, modelHash: entryHash(`${jobId}/${r}`),
+        unit: p.unit,
+        delta: p.delta,
+        accountant: p.accountant,
+        clip: p.clip,
+        noiseMultiplier: p.noiseMultiplier ?? null,
+        samplingRate: p.samplingRate ?? null,
+        stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
+        bits: spec.secureAggregation.bits,
+        participants: [...HOSPITALS],
+        survivors,
+        modelHash: entryHash(`${jobId}/${r}`),
         spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
       };
       for (const s of survivors) prior.set(s, [...(prior.get(s) ?? []), mechanism]);
       const sealed = append('round', jobId, r, body);
       for (const s of survivors) receipts.push(signReceipt(sealed, s, ids.get(s)!.secretKey));
     }
-    if (entries.length < n) append('job-ended', jobId, 0, { status: 'completed', reason: '', rounds: ROUNDS, modelHash: entryHash(`${jobId}/${ROUNDS}`) });
+    if (entries.length < n)
+      append('job-ended', jobId, 0, {
+        status: 'completed',
+        reason: '',
+        rounds: ROUNDS,
+        modelHash: entryHash(`${jobId}/${ROUNDS}`),
+      });
   }
   return { coordinator, hospitalKeys: new Map([...ids].map(([h, id]) => [h, id.publicKey])), entries, receipts };
 }
@@ -147,7 +232,9 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   const parsed = entries.map((e) => JSON.parse(e.canonical) as LedgerEntry);
   const rounds = parsed.filter((e) => e.kind === 'round');
   const spends = rounds.reduce((k, e) => k + (e.body as RoundBody).spends.length, 0);
-  log(`built ${entries.length} entries (${rounds.length} rounds, ${spends} spends, ${receipts.length} receipts) in ${(buildMs / 1000).toFixed(1)} s`);
+  log(
+    `built ${entries.length} entries (${rounds.length} rounds, ${spends} spends, ${receipts.length} receipts) in ${(buildMs / 1000).toFixed(1)} s`,
+  );
 
   // (a) Append: one round entry with four spends, sealed again and again (its figures are computed beforehand, as roundSpends' memo is warm in a running coordinator).
   const sample = rounds.find((e) => (e.body as RoundBody).spends.length === 4)!;
@@ -156,18 +243,31 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
     medianUs: medianUs(2000, () => sealEntry(sample, coordinator.secretKey)),
     canonicalUs: medianUs(2000, () => canonicalJson(sample)),
     hashUs: medianUs(2000, () => entryHash(entries[sample.seq - 1]!.canonical)),
-    signUs: medianUs(2000, () => ledgerSign(coordinator.secretKey, new TextEncoder().encode(`cohort/ledger/v1\n${entries[0]!.hash}`))),
+    signUs: medianUs(2000, () =>
+      ledgerSign(coordinator.secretKey, new TextEncoder().encode(`cohort/ledger/v1\n${entries[0]!.hash}`)),
+    ),
   };
 
   // (b) Verification without recomputation, beside raw Ed25519 verification of as many signatures. All rows
   // up to the last record-level round priced by PLD: the checkpoint there is where (e) starts, as an
   // auditor's last audit would have left it (the few dozen rows after it are (e)'s).
-  const isRecordPld = (e: LedgerEntry) => e.kind === 'round' && (e.body as RoundBody).accountant === 'pld' && ['sampled-gaussian', 'discrete-gaussian'].includes((e.body as RoundBody).spends[0]?.mechanism.kind ?? '');
+  const isRecordPld = (e: LedgerEntry) =>
+    e.kind === 'round' &&
+    (e.body as RoundBody).accountant === 'pld' &&
+    ['sampled-gaussian', 'discrete-gaussian'].includes((e.body as RoundBody).spends[0]?.mechanism.kind ?? '');
   let tailFrom = parsed.length - 1;
   while (tailFrom > 0 && !isRecordPld(parsed[tailFrom]!)) tailFrom--;
   const before = entries.slice(0, tailFrom);
   const beforeReceipts = receipts.filter((r) => r.seq <= before.at(-1)!.seq);
-  const [noRecompute, verifyMs] = timeMs(() => verifyLedger({ entries: before, coordinatorKey: coordinator.publicKey, receipts: beforeReceipts, hospitalKeys, recompute: false }));
+  const [noRecompute, verifyMs] = timeMs(() =>
+    verifyLedger({
+      entries: before,
+      coordinatorKey: coordinator.publicKey,
+      receipts: beforeReceipts,
+      hospitalKeys,
+      recompute: false,
+    }),
+  );
   if (!noRecompute.ok) throw new Error(`bench ledger does not verify: ${JSON.stringify(noRecompute.failures[0])}`);
   const signatures = before.length + beforeReceipts.length;
   const floorN = 20_000;
@@ -176,7 +276,12 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   const [, floorMs] = timeMs(() => {
     for (let i = 0; i < floorN; i++) ledgerVerify(coordinator.publicKey, msg, sig);
   });
-  const verify = { ms: verifyMs, entriesPerSec: before.length / (verifyMs / 1000), signaturesPerSec: signatures / (verifyMs / 1000), floorSignaturesPerSec: floorN / (floorMs / 1000) };
+  const verify = {
+    ms: verifyMs,
+    entriesPerSec: before.length / (verifyMs / 1000),
+    signaturesPerSec: signatures / (verifyMs / 1000),
+    floorSignaturesPerSec: floorN / (floorMs / 1000),
+  };
   log(`verify (no recompute): ${(verifyMs / 1000).toFixed(1)} s`);
 
   // (c) The chain alone: canonical round trip, hash and link per entry, beside SHA-256 alone.
@@ -185,17 +290,30 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
     for (const e of entries) {
       const value = JSON.parse(e.canonical) as LedgerEntry;
       const h = entryHash(e.canonical);
-      if (canonicalJson(value) !== e.canonical || h !== e.hash || value.prevHash !== prev) throw new Error(`chain broken at ${e.seq}`);
+      if (canonicalJson(value) !== e.canonical || h !== e.hash || value.prevHash !== prev)
+        throw new Error(`chain broken at ${e.seq}`);
       prev = h;
     }
   });
   const [, hashMs] = timeMs(() => {
     for (const e of entries) entryHash(e.canonical);
   });
-  const chain = { ms: chainMs, entriesPerSec: entries.length / (chainMs / 1000), floorEntriesPerSec: entries.length / (hashMs / 1000) };
+  const chain = {
+    ms: chainMs,
+    entriesPerSec: entries.length / (chainMs / 1000),
+    floorEntriesPerSec: entries.length / (hashMs / 1000),
+  };
 
   // (d) Recomputation as verifyLedger does it (the same roundSpends calls and comparisons), from a cold memo and then a warm one.
-  const figures = ['epsilon', 'rdpEpsilon', 'pldEpsilon', 'cumulativeEpsilon', 'cumulativeRdpEpsilon', 'cumulativePldEpsilon', 'bound'] as const;
+  const figures = [
+    'epsilon',
+    'rdpEpsilon',
+    'pldEpsilon',
+    'cumulativeEpsilon',
+    'cumulativeRdpEpsilon',
+    'cumulativePldEpsilon',
+    'bound',
+  ] as const;
   const recomputeAll = () => {
     const prior = new Map<string, Map<string, Mechanism[]>>();
     for (const e of rounds) {
@@ -204,7 +322,13 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
       if (!job) prior.set(e.jobId, (job = new Map()));
       for (const s of b.spends) {
         const mine = job.get(s.hospital) ?? [];
-        const [x] = roundSpends({ survivors: [s.hospital], mechanism: s.mechanism, prior: new Map([[s.hospital, mine]]), delta: b.delta, accountant: b.accountant });
+        const [x] = roundSpends({
+          survivors: [s.hospital],
+          mechanism: s.mechanism,
+          prior: new Map([[s.hospital, mine]]),
+          delta: b.delta,
+          accountant: b.accountant,
+        });
         if (!figures.every((f) => x![f] === s[f])) throw new Error(`spend differs at ${e.seq}`);
         mine.push(s.mechanism);
         job.set(s.hospital, mine);
@@ -216,7 +340,9 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   const evaluations = spendCacheStats().evaluations;
   const [, warmMs] = timeMs(recomputeAll);
   const recompute = { coldMs, warmMs, evaluations, spends };
-  log(`recompute: cold ${(coldMs / 1000).toFixed(1)} s (${evaluations} evaluations), warm ${(warmMs / 1000).toFixed(1)} s`);
+  log(
+    `recompute: cold ${(coldMs / 1000).toFixed(1)} s (${evaluations} evaluations), warm ${(warmMs / 1000).toFixed(1)} s`,
+  );
 
   // (e) What an auditor pays per new entry with a checkpoint (`ledger verify --checkpoint`): each row after
   // (b)'s checkpoint alone, from the checkpoint before it, every spend recomputed from a cold memo (a fresh
@@ -226,17 +352,37 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   let cp = noRecompute.checkpoint!;
   for (const row of entries.slice(tailFrom)) {
     const mine = receipts.filter((r) => r.seq === row.seq);
-    const [, sealsOnlyMs] = timeMs(() => verifyLedger({ entries: [row], coordinatorKey: coordinator.publicKey, receipts: mine, hospitalKeys, from: cp, recompute: false }));
+    const [, sealsOnlyMs] = timeMs(() =>
+      verifyLedger({
+        entries: [row],
+        coordinatorKey: coordinator.publicKey,
+        receipts: mine,
+        hospitalKeys,
+        from: cp,
+        recompute: false,
+      }),
+    );
     clearSpendCache();
-    const [r, ms] = timeMs(() => verifyLedger({ entries: [row], coordinatorKey: coordinator.publicKey, receipts: mine, hospitalKeys, from: cp }));
+    const [r, ms] = timeMs(() =>
+      verifyLedger({ entries: [row], coordinatorKey: coordinator.publicKey, receipts: mine, hospitalKeys, from: cp }),
+    );
     if (!r.ok) throw new Error(`incremental verification failed at ${row.seq}: ${JSON.stringify(r.failures[0])}`);
     const e = parsed[row.seq - 1]!;
     const body = e.body as RoundBody;
-    steps.push({ seq: row.seq, kind: e.kind, mechanism: e.kind === 'round' ? `${body.spends[0]?.mechanism.kind ?? 'none'}/${body.accountant}` : '', spends: r.spendsRecomputed, ms, sealsOnlyMs });
+    steps.push({
+      seq: row.seq,
+      kind: e.kind,
+      mechanism: e.kind === 'round' ? `${body.spends[0]?.mechanism.kind ?? 'none'}/${body.accountant}` : '',
+      spends: r.spendsRecomputed,
+      ms,
+      sealsOnlyMs,
+    });
     cp = r.checkpoint!;
   }
   const worst = steps.reduce((a, b) => (b.ms > a.ms ? b : a));
-  log(`incremental: ${steps.length} entries one by one, worst ${worst.ms.toFixed(1)} ms (entry ${worst.seq}, ${worst.mechanism}), checkpoint ${(checkpointBytes / 1e6).toFixed(1)} MB`);
+  log(
+    `incremental: ${steps.length} entries one by one, worst ${worst.ms.toFixed(1)} ms (entry ${worst.seq}, ${worst.mechanism}), checkpoint ${(checkpointBytes / 1e6).toFixed(1)} MB`,
+  );
 
   // A full audit (`cohort ledger verify` on this ledger, cold memo) is (b) plus cold recomputation:
   // verifyLedger runs exactly these two parts one after the other. Timing it again would add a minute.
@@ -245,8 +391,18 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   const fed = await runFedHeartDisease({ rounds: 3 });
   const meanRoundMs = fed.roundTimesMs.reduce((s, x) => s + x, 0) / fed.roundTimesMs.length;
   return {
-    entries: entries.length, roundEntries: rounds.length, spends, receipts: receipts.length, buildMs,
-    append, verify, chain, recompute, auditMs, meanRoundMs, ratio: auditMs / meanRoundMs,
+    entries: entries.length,
+    roundEntries: rounds.length,
+    spends,
+    receipts: receipts.length,
+    buildMs,
+    append,
+    verify,
+    chain,
+    recompute,
+    auditMs,
+    meanRoundMs,
+    ratio: auditMs / meanRoundMs,
     incremental: { steps, checkpointBytes },
   };
 }
@@ -271,12 +427,16 @@ function formatIncremental(r: LedgerBench): string[] {
     const k = st.kind === 'round' ? `round entry (${st.mechanism})` : `${st.kind} entry`;
     byKind.set(k, [...(byKind.get(k) ?? []), st]);
   }
-  const lines = [`  (e) from a checkpoint (ledger verify --checkpoint), the last ${r.incremental.steps.length} entries one by one, each from the checkpoint before it (checkpoint ${(r.incremental.checkpointBytes / 1e6).toFixed(1)} MB):`];
+  const lines = [
+    `  (e) from a checkpoint (ledger verify --checkpoint), the last ${r.incremental.steps.length} entries one by one, each from the checkpoint before it (checkpoint ${(r.incremental.checkpointBytes / 1e6).toFixed(1)} MB):`,
+  ];
   for (const [k, steps] of byKind) {
     const cold = median(steps.map((x) => x.ms));
     const seals = median(steps.map((x) => x.sealsOnlyMs));
     const worst = Math.max(...steps.map((x) => x.ms));
-    lines.push(`      ${k} x${steps.length}: median ${cold.toFixed(1)} ms with every spend recomputed cold (ratio to one round ${(cold / r.meanRoundMs).toFixed(2)}; worst ${worst.toFixed(1)} ms); seals, chain and receipts alone median ${seals.toFixed(1)} ms (ratio ${(seals / r.meanRoundMs).toFixed(2)})`);
+    lines.push(
+      `      ${k} x${steps.length}: median ${cold.toFixed(1)} ms with every spend recomputed cold (ratio to one round ${(cold / r.meanRoundMs).toFixed(2)}; worst ${worst.toFixed(1)} ms); seals, chain and receipts alone median ${seals.toFixed(1)} ms (ratio ${(seals / r.meanRoundMs).toFixed(2)})`,
+    );
   }
   return lines;
 }

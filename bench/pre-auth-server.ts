@@ -10,7 +10,9 @@ import { pathToFileURL } from 'node:url';
 
 const root = process.argv[2];
 if (!root || !process.send) throw new Error('usage: forked by bench/pre-auth.ts with the root of the code to run');
-const { Coordinator } = (await import(pathToFileURL(join(root, 'coordinator', 'coordinator.ts')).href)) as typeof import('../coordinator/coordinator.ts');
+const { Coordinator } = (await import(
+  pathToFileURL(join(root, 'coordinator', 'coordinator.ts')).href
+)) as typeof import('../coordinator/coordinator.ts');
 const coordinator = new Coordinator({ dbPath: ':memory:', port: 0, requireEnrolment: true, helloTimeoutMs: 60_000 });
 const port = await coordinator.listen();
 process.on('message', (m) => {

@@ -43,13 +43,29 @@ export interface PreAuthResult {
 export async function benchPreAuth(): Promise<PreAuthResult> {
   const baseline = extractBaseline();
   const features = Array.from({ length: 100_000 }, (_, i) => `f${String(i).padStart(76, '0')}`);
-  const frame = encodeEnvelope({ sender: 'mallory', seq: 1, hello: { name: 'mallory', software: 'x', datasets: [{ schemaId: 's', label: 'y', features }, { schemaId: 't', label: 'y', features }] } });
+  const frame = encodeEnvelope({
+    sender: 'mallory',
+    seq: 1,
+    hello: {
+      name: 'mallory',
+      software: 'x',
+      datasets: [
+        { schemaId: 's', label: 'y', features },
+        { schemaId: 't', label: 'y', features },
+      ],
+    },
+  });
   const control = new Uint8Array([0xff, 0xff, 0xff, 0x01]);
   const now = await measure(ROOT, frame, control);
   const before = await measure(baseline, frame, control);
   return {
-    frameBytes: frame.length, maxHelloBytes: MAX_HELLO_BYTES, frames: FRAMES,
-    nowMs: now.frameMs, baselineMs: before.frameMs, controlNowMs: now.controlMs, controlBaselineMs: before.controlMs,
+    frameBytes: frame.length,
+    maxHelloBytes: MAX_HELLO_BYTES,
+    frames: FRAMES,
+    nowMs: now.frameMs,
+    baselineMs: before.frameMs,
+    controlNowMs: now.controlMs,
+    controlBaselineMs: before.controlMs,
     ratio: before.frameMs / Math.max(now.frameMs, 1e-3),
   };
 }
@@ -62,7 +78,11 @@ export function formatPreAuth(r: PreAuthResult): string[] {
   ];
 }
 
-async function measure(root: string, frame: Uint8Array, control: Uint8Array): Promise<{ frameMs: number; controlMs: number }> {
+async function measure(
+  root: string,
+  frame: Uint8Array,
+  control: Uint8Array,
+): Promise<{ frameMs: number; controlMs: number }> {
   const child = fork(SERVER, [root], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const { port } = (await reply(child)) as { port: number };
@@ -113,7 +133,11 @@ function extractBaseline(): string {
   const tmp = `${dir}.tmp-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', BASELINE_COMMIT, 'coordinator', 'core', 'proto', 'client'], { maxBuffer: 256 * 1024 * 1024 });
+    const tar = execFileSync(
+      'git',
+      ['-C', ROOT, 'archive', '--format=tar', BASELINE_COMMIT, 'coordinator', 'core', 'proto', 'client'],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);

@@ -6,7 +6,13 @@
  * and the floor is the sum; deployed hospitals train in parallel and would
  * be bounded by the slowest centre instead (also reported).
  */
-import { CENTERS, DEFAULTS, heartDiseaseJob, loadHeartDisease, runFedHeartDisease } from '../simulations/fed-heart-disease.ts';
+import {
+  CENTERS,
+  DEFAULTS,
+  heartDiseaseJob,
+  loadHeartDisease,
+  runFedHeartDisease,
+} from '../simulations/fed-heart-disease.ts';
 import { parseJobSpec } from '../core/job/spec.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
@@ -26,7 +32,9 @@ export async function benchRound(rounds = 10): Promise<RoundBench> {
   const { tf, backend } = await loadTf();
   const data = await loadHeartDisease();
   const first = data[CENTERS[0]]!;
-  const spec = parseJobSpec(heartDiseaseJob(first.features, first.label, { rounds, strategy: DEFAULTS.strategy, seed: 1 }));
+  const spec = parseJobSpec(
+    heartDiseaseJob(first.features, first.label, { rounds, strategy: DEFAULTS.strategy, seed: 1 }),
+  );
   const w = initialWeights(spec.model, 1);
   const once = async () => {
     let slowest = 0;

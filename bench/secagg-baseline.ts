@@ -74,12 +74,24 @@ interface OldClient {
 export interface BaselineApi {
   commit: string;
   openSession(p: {
-    jobId: string; round: number; bits: number; threshold: number; degree: number; clip: number; graphSeed: Bytes;
-    participants: readonly string[]; totalExamples: number; vectorLength: number;
+    jobId: string;
+    round: number;
+    bits: number;
+    threshold: number;
+    degree: number;
+    clip: number;
+    graphSeed: Bytes;
+    participants: readonly string[];
+    totalExamples: number;
+    vectorLength: number;
   }): OldSession;
   SecAggServer: new (session: OldSession, identityKeys: ReadonlyMap<string, Bytes>) => OldServer;
   SecAggClient: new (session: OldSession, self: string, identity: KeyPair) => OldClient;
-  chooseParams(o: { n: number; dropoutFraction: number; corruptFraction: number; fullGraphBelow?: number }): { k: number; t: number; full: boolean };
+  chooseParams(o: { n: number; dropoutFraction: number; corruptFraction: number; fullGraphBelow?: number }): {
+    k: number;
+    t: number;
+    full: boolean;
+  };
   ed25519KeyPair(): KeyPair;
   x25519KeyPair(): KeyPair;
   x25519Agree(secretKey: Bytes, publicKey: Bytes): Bytes;
@@ -99,10 +111,36 @@ export interface BaselineApi {
   SECRET_BYTES: number;
 }
 
-const MODULES = ['core/secagg/index.ts', 'core/secagg/crypto.ts', 'core/secagg/session.ts', 'core/secagg/shamir.ts', 'core/secagg/params.ts', 'core/secagg/prg.ts'];
+const MODULES = [
+  'core/secagg/index.ts',
+  'core/secagg/crypto.ts',
+  'core/secagg/session.ts',
+  'core/secagg/shamir.ts',
+  'core/secagg/params.ts',
+  'core/secagg/prg.ts',
+];
 const EXPORTS: (keyof BaselineApi)[] = [
-  'openSession', 'SecAggServer', 'SecAggClient', 'chooseParams', 'ed25519KeyPair', 'x25519KeyPair', 'x25519Agree', 'sign', 'seal', 'open',
-  'advertiseTranscript', 'survivorsTranscript', 'neighboursOf', 'shareAad', 'shareKey', 'encodeSharePair', 'decodeSharePair', 'split', 'encodeShare', 'addMaskInto', 'SECRET_BYTES',
+  'openSession',
+  'SecAggServer',
+  'SecAggClient',
+  'chooseParams',
+  'ed25519KeyPair',
+  'x25519KeyPair',
+  'x25519Agree',
+  'sign',
+  'seal',
+  'open',
+  'advertiseTranscript',
+  'survivorsTranscript',
+  'neighboursOf',
+  'shareAad',
+  'shareKey',
+  'encodeSharePair',
+  'decodeSharePair',
+  'split',
+  'encodeShare',
+  'addMaskInto',
+  'SECRET_BYTES',
 ];
 
 /** Extracts the baseline commit's core/ and proto/ (once; later runs reuse it) and imports its secure aggregation. */
@@ -111,25 +149,35 @@ export async function loadBaseline(): Promise<BaselineApi> {
   const api: Record<string, unknown> = { commit: BASELINE_COMMIT };
   for (const m of MODULES) Object.assign(api, await import(pathToFileURL(join(DIR, m)).href));
   const missing = EXPORTS.filter((e) => api[e] === undefined);
-  if (missing.length > 0) throw new BaselineUnavailable(`${DIR} does not export ${missing.join(', ')}: remove it and run again`);
+  if (missing.length > 0)
+    throw new BaselineUnavailable(`${DIR} does not export ${missing.join(', ')}: remove it and run again`);
   return api as unknown as BaselineApi;
 }
 
 function extract(): void {
   if (existsSync(join(DIR, MODULES[0]!))) return;
-  const git = (args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { maxBuffer: MAX_ARCHIVE_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (args: string[]) =>
+    execFileSync('git', ['-C', ROOT, ...args], { maxBuffer: MAX_ARCHIVE_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     git(['rev-parse', '--verify', '--quiet', `${BASELINE_COMMIT}^{commit}`]);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new BaselineUnavailable('git is not installed: the previous protocol is measured from its commit, extracted with git archive');
-    throw new BaselineUnavailable(`commit ${BASELINE_COMMIT} (the previous protocol) is not in ${ROOT}: run the bench in a git clone that has it (git fetch --unshallow in a shallow clone)`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new BaselineUnavailable(
+        'git is not installed: the previous protocol is measured from its commit, extracted with git archive',
+      );
+    throw new BaselineUnavailable(
+      `commit ${BASELINE_COMMIT} (the previous protocol) is not in ${ROOT}: run the bench in a git clone that has it (git fetch --unshallow in a shallow clone)`,
+    );
   }
   // Into a fresh directory renamed into place, so that an interrupted extraction is never taken for a whole one.
   const tmp = `${DIR}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    execFileSync('tar', ['-x', '-C', tmp], { input: git(['archive', '--format=tar', BASELINE_COMMIT, 'core', 'proto']), stdio: ['pipe', 'ignore', 'pipe'] });
+    execFileSync('tar', ['-x', '-C', tmp], {
+      input: git(['archive', '--format=tar', BASELINE_COMMIT, 'core', 'proto']),
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     renameSync(tmp, DIR);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
@@ -150,10 +198,24 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   gc();
   const participants = names(c.n);
   const session = api.openSession({
-    jobId: 'bench', round: 1, bits: 32, threshold, degree, clip: 10, graphSeed: randomBytes(32), participants, totalExamples: 1_000_000, vectorLength: c.d,
+    jobId: 'bench',
+    round: 1,
+    bits: 32,
+    threshold,
+    degree,
+    clip: 10,
+    graphSeed: randomBytes(32),
+    participants,
+    totalExamples: 1_000_000,
+    vectorLength: c.d,
   });
   const ids = new Map(participants.map((name) => [name, api.ed25519KeyPair()]));
-  const keys = new Map(participants.map((name) => [name, { c: api.x25519KeyPair(), s: api.x25519KeyPair(), b: randomBytes(api.SECRET_BYTES) }]));
+  const keys = new Map(
+    participants.map((name) => [
+      name,
+      { c: api.x25519KeyPair(), s: api.x25519KeyPair(), b: randomBytes(api.SECRET_BYTES) },
+    ]),
+  );
   const server = new api.SecAggServer(session, new Map([...ids].map(([name, k]) => [name, k.publicKey])));
   const measured = participants[0]!;
   const dropped = new Set(participants.slice(c.n - Math.round(c.dropout * c.n)));
@@ -170,7 +232,8 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   const dropOut = (client: string) => route(serverClock.time(() => server.drop(client)));
   const fromServer = (kind: string): Body => {
     const body = inbox.shift()?.[kind];
-    if (!body) throw new Error(`bench baseline: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
+    if (!body)
+      throw new Error(`bench baseline: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
     return body as Body;
   };
   const client = new api.SecAggClient(session, measured, ids.get(measured)!);
@@ -187,7 +250,10 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
       toServer(name, { secaggAdvertise: ad });
       continue;
     }
-    const signature = api.sign(ids.get(name)!.secretKey, api.advertiseTranscript(session, name, k.c.publicKey, k.s.publicKey));
+    const signature = api.sign(
+      ids.get(name)!.secretKey,
+      api.advertiseTranscript(session, name, k.c.publicKey, k.s.publicKey),
+    );
     toServer(name, { secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, signature } });
   }
   // Phase 1: shares.
@@ -198,8 +264,16 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   const measuredSeedShares = new Map<string, Bytes>();
   for (const e of measuredShares.shares ?? []) {
     const v = e.peer!;
-    const key = api.shareKey(session, api.x25519Agree(keys.get(v)!.c.secretKey, keys.get(measured)!.c.publicKey), measured, v);
-    measuredSeedShares.set(v, api.decodeSharePair(api.open(key, e.ciphertext!, api.shareAad(session, measured, v))).seedShare);
+    const key = api.shareKey(
+      session,
+      api.x25519Agree(keys.get(v)!.c.secretKey, keys.get(measured)!.c.publicKey),
+      measured,
+      v,
+    );
+    measuredSeedShares.set(
+      v,
+      api.decodeSharePair(api.open(key, e.ciphertext!, api.shareAad(session, measured, v))).seedShare,
+    );
   }
   for (const name of participants) {
     if (name === measured) {
@@ -218,7 +292,10 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
       const seedShare = api.encodeShare(dropped.has(name) ? other[i]! : shares[i]!);
       const keyShare = api.encodeShare(dropped.has(name) ? shares[i]! : other[i]!);
       const key = api.shareKey(session, api.x25519Agree(k.c.secretKey, keys.get(v)!.c.publicKey), name, v);
-      return { peer: v, ciphertext: api.seal(key, api.encodeSharePair(keyShare, seedShare), api.shareAad(session, name, v)) };
+      return {
+        peer: v,
+        ciphertext: api.seal(key, api.encodeSharePair(keyShare, seedShare), api.shareAad(session, name, v)),
+      };
     });
     toServer(name, { secaggShares: { shares: sent } });
   }
@@ -240,7 +317,10 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   const survivors = fromServer('secaggSurvivors').survivors as string[];
   const transcript = api.survivorsTranscript(session, survivors);
   for (const name of survivors) {
-    const sig = name === measured ? timed(() => client.onSurvivors({ survivors })) : { signature: api.sign(ids.get(name)!.secretKey, transcript) };
+    const sig =
+      name === measured
+        ? timed(() => client.onSurvivors({ survivors }))
+        : { signature: api.sign(ids.get(name)!.secretKey, transcript) };
     toServer(name, { secaggConsistency: sig });
   }
   // Phase 4: unmasking.
@@ -262,8 +342,17 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   if (server.phase !== 'done') throw new Error(`bench baseline session ended in ${server.phase}: ${server.failure}`);
   const serverUnmask = since(unmaskStart, serverClock.read());
   return {
-    degree, threshold,
-    serverTotalMs: serverClock.wallMs, serverUnmaskMs: serverUnmask.wallMs, clientTotalMs: clientClock.wallMs, clientSetupMs: clientSetup.wallMs,
-    cpu: { serverTotalMs: serverClock.cpuMs, serverUnmaskMs: serverUnmask.cpuMs, clientTotalMs: clientClock.cpuMs, clientSetupMs: clientSetup.cpuMs },
+    degree,
+    threshold,
+    serverTotalMs: serverClock.wallMs,
+    serverUnmaskMs: serverUnmask.wallMs,
+    clientTotalMs: clientClock.wallMs,
+    clientSetupMs: clientSetup.wallMs,
+    cpu: {
+      serverTotalMs: serverClock.cpuMs,
+      serverUnmaskMs: serverUnmask.cpuMs,
+      clientTotalMs: clientClock.cpuMs,
+      clientSetupMs: clientSetup.cpuMs,
+    },
   };
 }

@@ -90,8 +90,12 @@ export async function benchPrg(words = WORDS): Promise<PrgBench> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await benchPrg();
   const m = (x: number) => `${(x / 1e6).toFixed(1)} M words/s (${((x * 4) / 2 ** 30).toFixed(2)} GiB/s)`;
-  console.log(`mask PRG, d = ${r.words} words: median of ${SAMPLES} interleaved samples of ${CALLS_PER_SAMPLE} calls, after warm-up`);
+  console.log(
+    `mask PRG, d = ${r.words} words: median of ${SAMPLES} interleaved samples of ${CALLS_PER_SAMPLE} calls, after warm-up`,
+  );
   console.log(`  floor: raw AES-256-CTR   ${m(r.aesCtrRawWordsPerSec)}`);
-  console.log(`  expandMask               ${m(r.expandWordsPerSec)}  = ${r.ratioExpand.toFixed(2)} × floor (target ≥ 0.80)`);
+  console.log(
+    `  expandMask               ${m(r.expandWordsPerSec)}  = ${r.ratioExpand.toFixed(2)} × floor (target ≥ 0.80)`,
+  );
   console.log(`  addMaskInto (fused add)  ${m(r.fusedAddWordsPerSec)}  = ${r.ratioFused.toFixed(2)} × floor`);
 }

@@ -24,11 +24,26 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import {
-  SecAggClient, SecAggServer, openSession, chooseParams, ed25519KeyPair, type ClientMessage, type Outgoing, type ServerMessage,
+  SecAggClient,
+  SecAggServer,
+  openSession,
+  chooseParams,
+  ed25519KeyPair,
+  type ClientMessage,
+  type Outgoing,
+  type ServerMessage,
 } from '../core/secagg/index.ts';
 import { x25519KeyPair, sign, seal, open, x25519Agree } from '../core/secagg/crypto.ts';
 import {
-  advertiseTranscript, decodeSharePair, encodeSharePair, neighboursOf, seatGraph, shareAad, shareKey, survivorsTranscript, SECRET_BYTES,
+  advertiseTranscript,
+  decodeSharePair,
+  encodeSharePair,
+  neighboursOf,
+  seatGraph,
+  shareAad,
+  shareKey,
+  survivorsTranscript,
+  SECRET_BYTES,
 } from '../core/secagg/session.ts';
 import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment } from '../core/secagg/seed.ts';
 import { split, encodeShare } from '../core/secagg/shamir.ts';
@@ -147,7 +162,12 @@ function maskingFloorMs(d: number, expansions: number): number {
 
 export function paramsFor(c: Case): { degree: number; threshold: number } {
   const dropoutFraction = Math.max(0.1, c.dropout);
-  const p = chooseParams({ n: c.n, dropoutFraction, corruptFraction: 0.05, fullGraphBelow: c.mode === 'full' ? c.n + 1 : 0 });
+  const p = chooseParams({
+    n: c.n,
+    dropoutFraction,
+    corruptFraction: 0.05,
+    fullGraphBelow: c.mode === 'full' ? c.n + 1 : 0,
+  });
   return { degree: p.full ? c.n - 1 : p.k, threshold: p.t };
 }
 
@@ -156,12 +176,27 @@ export function runCase(c: Case): CaseResult {
   const participants = names(c.n);
   const { degree, threshold } = paramsFor(c);
   const session = openSession({
-    jobId: 'bench', round: 1, attempt: 1, bits: 32, threshold, degree, clip: 10, participants, totalExamples: 1_000_000, vectorLength: c.d, rosterHash: randomBytes(32),
+    jobId: 'bench',
+    round: 1,
+    attempt: 1,
+    bits: 32,
+    threshold,
+    degree,
+    clip: 10,
+    participants,
+    totalExamples: 1_000_000,
+    vectorLength: c.d,
+    rosterHash: randomBytes(32),
   });
   const ids = new Map(participants.map((p) => [p, ed25519KeyPair()]));
   const roster = new Map([...ids].map(([p, k]) => [p, k.publicKey]));
   // Each simulated client's round secrets: its keys, its self-mask seed b (committed to in its advertisement) and its seed nonce.
-  const keys = new Map(participants.map((p) => [p, { c: x25519KeyPair(), s: x25519KeyPair(), b: randomBytes(SECRET_BYTES), nonce: randomBytes(NONCE_BYTES) }]));
+  const keys = new Map(
+    participants.map((p) => [
+      p,
+      { c: x25519KeyPair(), s: x25519KeyPair(), b: randomBytes(SECRET_BYTES), nonce: randomBytes(NONCE_BYTES) },
+    ]),
+  );
   const server = new SecAggServer(session, roster);
   const measured = participants[0]!;
   const dropCount = Math.round(c.dropout * c.n);
@@ -186,7 +221,8 @@ export function runCase(c: Case): CaseResult {
   };
   const bytesSent: number[] = [];
   const count = (from: string, body: object) => {
-    if (from === measured) bytesSent.push(encodeEnvelope({ jobId: 'bench', round: 1, sender: from, seq: 1, ...body }).length);
+    if (from === measured)
+      bytesSent.push(encodeEnvelope({ jobId: 'bench', round: 1, sender: from, seq: 1, ...body }).length);
   };
 
   // The real client.
@@ -208,7 +244,10 @@ export function runCase(c: Case): CaseResult {
     const k = keys.get(p)!;
     const seedCommit = seedCommitment(session, p, k.nonce);
     const maskCommit = maskCommitment(session, p, k.b);
-    const signature = sign(ids.get(p)!.secretKey, advertiseTranscript(session, p, k.c.publicKey, k.s.publicKey, seedCommit, maskCommit));
+    const signature = sign(
+      ids.get(p)!.secretKey,
+      advertiseTranscript(session, p, k.c.publicKey, k.s.publicKey, seedCommit, maskCommit),
+    );
     toServer(p, { secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, seedCommit, maskCommit, signature } });
   }
   // Phase 1: the server lists the seed commitments; every client reveals its nonce.
@@ -225,7 +264,10 @@ export function runCase(c: Case): CaseResult {
   const keyList = fromServer('secaggKeys');
   // The crowd agrees the seed from the server's reveals as each client does, and so the graph.
   const list = (commitments.commitments ?? []).map((e) => ({ name: e.name!, commit: e.commit! }));
-  const seeded = seatGraph(session, agreeSeed(session, list, new Map((keyList.reveals ?? []).map((r) => [r.name!, r.nonce!]))));
+  const seeded = seatGraph(
+    session,
+    agreeSeed(session, list, new Map((keyList.reveals ?? []).map((r) => [r.name!, r.nonce!]))),
+  );
   // Phase 2: shares. Ciphertexts between simulated clients are random bytes of the real size.
   const measuredShares = timed(() => client.onKeys(keyList));
   count(measured, { secaggShares: measuredShares });
@@ -326,11 +368,14 @@ export function runCase(c: Case): CaseResult {
   }
   if (server.phase !== 'done') throw new Error(`bench session ended in ${server.phase}: ${server.failure}`);
   // Nobody lied, so nobody may be blamed: a blame here is a harness (or server) bug.
-  if (server.blamed.size > 0) throw new Error(`bench session blamed ${[...server.blamed.keys()].join(', ')}: ${[...server.blamed.values()][0]}`);
+  if (server.blamed.size > 0)
+    throw new Error(`bench session blamed ${[...server.blamed.keys()].join(', ')}: ${[...server.blamed.values()][0]}`);
   const serverUnmask = since(unmaskStart, serverClock.read());
   const k = neighboursOf(seeded, measured).length;
   return {
-    ...c, degree, threshold,
+    ...c,
+    degree,
+    threshold,
     clientMaskMs,
     clientFloorMs: maskingFloorMs(c.d, k + 1),
     clientMaskRatio: 0,
@@ -341,17 +386,36 @@ export function runCase(c: Case): CaseResult {
     serverUnmaskMs: serverUnmask.wallMs,
     serverTotalMs: serverClock.wallMs,
     bytesPerClient: bytesSent.reduce((s, x) => s + x, 0),
-    plaintextBytes: encodeEnvelope({ jobId: 'bench', round: 1, sender: measured, seq: 1, update: { delta: tensorOf(new Float32Array(c.d)), numExamples: 1 } }).length,
+    plaintextBytes: encodeEnvelope({
+      jobId: 'bench',
+      round: 1,
+      sender: measured,
+      seq: 1,
+      update: { delta: tensorOf(new Float32Array(c.d)), numExamples: 1 },
+    }).length,
     serverMemoryGrowthBytes: memPeak,
-    cpu: { serverTotalMs: serverClock.cpuMs, serverUnmaskMs: serverUnmask.cpuMs, clientTotalMs: clientClock.cpuMs, clientSetupMs: clientSetup.cpuMs },
+    cpu: {
+      serverTotalMs: serverClock.cpuMs,
+      serverUnmaskMs: serverUnmask.cpuMs,
+      clientTotalMs: clientClock.cpuMs,
+      clientSetupMs: clientSetup.cpuMs,
+    },
   };
 }
 
-export const BONAWITZ = { n: 500, d: 100_000, clientMs: 849, serverMs: { 0: 2_000, 0.1: 62_200, 0.3: 143_400 } as Record<string, number> };
+export const BONAWITZ = {
+  n: 500,
+  d: 100_000,
+  clientMs: 849,
+  serverMs: { 0: 2_000, 0.1: 62_200, 0.3: 143_400 } as Record<string, number>,
+};
 
 export function allCases(): Case[] {
   const out: Case[] = [];
-  for (const n of [10, 100, 500]) for (const d of [100_000, 1_000_000]) for (const dropout of [0, 0.1]) for (const mode of ['full', 'secagg+'] as const) out.push({ n, d, dropout, mode });
+  for (const n of [10, 100, 500])
+    for (const d of [100_000, 1_000_000])
+      for (const dropout of [0, 0.1])
+        for (const mode of ['full', 'secagg+'] as const) out.push({ n, d, dropout, mode });
   return out;
 }
 

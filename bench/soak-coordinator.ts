@@ -25,7 +25,9 @@ import { writeHeapSnapshot } from 'node:v8';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { readRosterFile } from '../edge/roster-file.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { db: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' } },
+});
 if (!values.db || !values.enrol || !values.roster) {
   process.stderr.write('usage: soak-coordinator.ts --db FILE --enrol FILE --roster FILE\n');
   process.exit(2);
@@ -33,28 +35,47 @@ if (!values.db || !values.enrol || !values.roster) {
 const say = (msg: object) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const coordinator = new Coordinator({ dbPath: values.db, port: 0, requireEnrolment: true, roster: readRosterFile(values.roster) });
-for (const { name, publicKeyHex } of JSON.parse(readFileSync(values.enrol, 'utf8')) as { name: string; publicKeyHex: string }[]) {
+const coordinator = new Coordinator({
+  dbPath: values.db,
+  port: 0,
+  requireEnrolment: true,
+  roster: readRosterFile(values.roster),
+});
+for (const { name, publicKeyHex } of JSON.parse(readFileSync(values.enrol, 'utf8')) as {
+  name: string;
+  publicKeyHex: string;
+}[]) {
   coordinator.enroll(name, 'hospital', Buffer.from(publicKeyHex, 'hex'));
 }
 const snapshotDir = process.env.SOAK_HEAP_SNAPSHOTS;
 const snapshotRounds = new Set((process.env.SOAK_HEAP_SNAPSHOT_ROUNDS ?? '').split(',').filter(Boolean).map(Number));
 coordinator.on('round', ({ jobId, record }) => {
   gc?.();
-  if (snapshotDir && snapshotRounds.has(record.round)) writeHeapSnapshot(join(snapshotDir, `${jobId}-round-${record.round}.heapsnapshot`));
+  if (snapshotDir && snapshotRounds.has(record.round))
+    writeHeapSnapshot(join(snapshotDir, `${jobId}-round-${record.round}.heapsnapshot`));
   const m = process.memoryUsage();
   say({
-    type: 'round', jobId, round: record.round, kind: record.kind, participants: record.participants.length, dropped: record.dropped.length,
-    phaseCounts: record.phaseCounts, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss,
+    type: 'round',
+    jobId,
+    round: record.round,
+    kind: record.kind,
+    participants: record.participants.length,
+    dropped: record.dropped.length,
+    phaseCounts: record.phaseCounts,
+    heapUsed: m.heapUsed,
+    external: m.external + m.arrayBuffers,
+    rss: m.rss,
   });
 });
 coordinator.on('roundFailed', (e) => say({ type: 'roundFailed', ...e }));
 coordinator.on('job', (e) => say({ type: 'job', ...e }));
 say({ type: 'listening', port: await coordinator.listen() });
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === '') return;
-  say({ type: 'submitted', jobId: coordinator.submitJob(JSON.parse(line)) });
-}).on('close', () => {
-  void coordinator.close().then(() => process.exit(0));
-});
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line.trim() === '') return;
+    say({ type: 'submitted', jobId: coordinator.submitJob(JSON.parse(line)) });
+  })
+  .on('close', () => {
+    void coordinator.close().then(() => process.exit(0));
+  });

@@ -108,7 +108,9 @@ export function soakOptionsFromEnv(env: NodeJS.ProcessEnv, say: (line: string) =
     dropout: num('SOAK_DROPOUT', 0.1),
     seed: num('SOAK_SEED', 1),
     baselineRounds: num('SOAK_BASELINE_ROUNDS', 3),
-    dropoutFraction: env.SOAK_DROPOUT_FRACTION ? num('SOAK_DROPOUT_FRACTION', 0) : liveDropoutFraction(num('SOAK_CLIENTS', 200), CORRUPT_FRACTION),
+    dropoutFraction: env.SOAK_DROPOUT_FRACTION
+      ? num('SOAK_DROPOUT_FRACTION', 0)
+      : liveDropoutFraction(num('SOAK_CLIENTS', 200), CORRUPT_FRACTION),
     corruptFraction: num('SOAK_CORRUPT_FRACTION', CORRUPT_FRACTION),
     sampleMs: 500,
     say,
@@ -138,7 +140,8 @@ type CoordinatorMsg =
 export function procStats(pid: number): { rss: number; hwm: number; fds: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
     return { rss: kb('VmRSS'), hwm: kb('VmHWM'), fds: readdirSync(`/proc/${pid}/fd`).length };
   } catch {
     return null; // the process has exited
@@ -167,7 +170,15 @@ function trend(rounds: readonly number[], values: readonly number[]) {
   const y = values.slice(from);
   const mean = y.reduce((a, b) => a + b, 0) / y.length;
   const perRound = slope(x, y);
-  return { perRound, mean, relative: (perRound * rounds.length) / mean, min: Math.min(...values), max: Math.max(...values), first: values[0]!, last: values.at(-1)! };
+  return {
+    perRound,
+    mean,
+    relative: (perRound * rounds.length) / mean,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    first: values[0]!,
+    last: values.at(-1)!,
+  };
 }
 
 const mem = () => {
@@ -183,7 +194,22 @@ class CoordinatorProcess extends EventEmitter<{ msg: [CoordinatorMsg] }> {
   constructor(dir: string, enrolPath: string, rosterPath: string) {
     super();
     const script = fileURLToPath(new URL('./soak-coordinator.ts', import.meta.url));
-    this.child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--db', join(dir, 'coordinator.db'), '--enrol', enrolPath, '--roster', rosterPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        script,
+        '--db',
+        join(dir, 'coordinator.db'),
+        '--enrol',
+        enrolPath,
+        '--roster',
+        rosterPath,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
     });
@@ -241,19 +267,30 @@ interface JobRun {
 }
 
 /** Submits a job and follows it to its end, sampling both processes at each round boundary. */
-async function runJob(coord: CoordinatorProcess, spec: object, onSubmitted: (jobId: string) => void = () => {}): Promise<JobRun> {
+async function runJob(
+  coord: CoordinatorProcess,
+  spec: object,
+  onSubmitted: (jobId: string) => void = () => {},
+): Promise<JobRun> {
   const run: JobRun = { jobId: '', status: '', reason: '', submittedAt: performance.now(), rounds: [], failures: [] };
   const onMsg = (m: CoordinatorMsg) => {
     if (!('jobId' in m) || m.jobId !== run.jobId) return;
     if (m.type === 'round') {
       const p = procStats(coord.pid);
-      run.rounds.push({ ...m, at: performance.now(), coordinator: p && { rss: p.rss, fds: p.fds }, clientRss: process.memoryUsage().rss });
+      run.rounds.push({
+        ...m,
+        at: performance.now(),
+        coordinator: p && { rss: p.rss, fds: p.fds },
+        clientRss: process.memoryUsage().rss,
+      });
     } else if (m.type === 'roundFailed') run.failures.push({ round: m.round, attempt: m.attempt, reason: m.reason });
   };
   coord.on('msg', onMsg);
   const submitted = coord.submit(spec);
   // The job's end may be reported before the submission's reply is read: both are awaited on the same stream.
-  const ended = coord.next((m) => (m.type === 'job' && m.jobId === run.jobId && !['running', 'waiting', 'paused'].includes(m.status) ? m : undefined));
+  const ended = coord.next((m) =>
+    m.type === 'job' && m.jobId === run.jobId && !['running', 'waiting', 'paused'].includes(m.status) ? m : undefined,
+  );
   run.jobId = await submitted;
   onSubmitted(run.jobId);
   const end = await ended;
@@ -268,7 +305,13 @@ async function runJob(coord: CoordinatorProcess, spec: object, onSubmitted: (job
  * last (steady state: the first round also pays for offers, joins and the
  * trainer's first compilation), and mean participants per round.
  */
-function roundRate(run: JobRun): { rounds: number; perMinute: number; meanRoundMs: number; meanParticipants: number; firstRoundMs: number } {
+function roundRate(run: JobRun): {
+  rounds: number;
+  perMinute: number;
+  meanRoundMs: number;
+  meanParticipants: number;
+  firstRoundMs: number;
+} {
   const train = run.rounds.filter((r) => r.kind === 'train');
   const ms = train.length > 1 ? train.at(-1)!.at - train[0]!.at : Number.NaN;
   const meanRoundMs = ms / (train.length - 1);
@@ -290,7 +333,10 @@ export async function benchSoak(o: SoakOptions) {
   const net = simulatedNetwork(names, 'soak');
   const ids = names.map((name) => net.identity(name));
   const enrolPath = join(dir, 'enrol.json');
-  writeFileSync(enrolPath, JSON.stringify(names.map((name, i) => ({ name, publicKeyHex: Buffer.from(ids[i]!.publicKey).toString('hex') }))));
+  writeFileSync(
+    enrolPath,
+    JSON.stringify(names.map((name, i) => ({ name, publicKeyHex: Buffer.from(ids[i]!.publicKey).toString('hex') }))),
+  );
   const rosterPath = join(dir, 'roster.json');
   writeRosterFile(rosterPath, net.chain, 'create');
   const coord = new CoordinatorProcess(dir, enrolPath, rosterPath);
@@ -307,13 +353,25 @@ export async function benchSoak(o: SoakOptions) {
   await loadTf();
   const before = mem();
   let soakJob = '';
-  const injected: Record<SecAggPhase, number> = { advertise: 0, reveal: 0, share: 0, masked: 0, consistency: 0, unmask: 0 };
+  const injected: Record<SecAggPhase, number> = {
+    advertise: 0,
+    reveal: 0,
+    share: 0,
+    masked: 0,
+    consistency: 0,
+    unmask: 0,
+  };
   const clients = names.map((name, i) => {
     // One stream per client, drawn in the order it reaches phases: reproducible per client, fresh draws on a retried round.
     const rng = seededRng(deriveSeed(o.seed, 'soak', name));
     return new ClientDaemon({
-      coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[i]!, roster: net.chain, dataset: syntheticDataset(o.seed * 1000 + i, 80, 40),
-      backoffMinMs: 50, backoffMaxMs: 500,
+      coordinatorUrl: `ws://127.0.0.1:${port}`,
+      name,
+      identity: ids[i]!,
+      roster: net.chain,
+      dataset: syntheticDataset(o.seed * 1000 + i, 80, 40),
+      backoffMinMs: 50,
+      backoffMaxMs: 500,
       // Crashes at the five phases whose dropouts the protocol tolerates. Between committing to the seed and
       // revealing it a dropout fails the attempt by design (core/secagg/seed.ts), so 10% there would fail every round.
       crashBefore: ({ jobId, phase }) => {
@@ -328,22 +386,38 @@ export async function benchSoak(o: SoakOptions) {
   let end: NodeJS.MemoryUsage;
   let hwm = Number.NaN;
   try {
-    await Promise.all(clients.map((c) => {
-      const up = once(c, 'connected');
-      c.start();
-      return up;
-    }));
+    await Promise.all(
+      clients.map((c) => {
+        const up = once(c, 'connected');
+        c.start();
+        return up;
+      }),
+    );
     connected = mem();
     o.say(`soak: ${n} clients connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const job = (name: string, rounds: number) => syntheticJob({
-      name, rounds, minClients: minClientsOf(n), targetClients: n, roundTimeoutMs: 60_000, joinWaitMs: 10_000, seed: o.seed,
-      secureAggregation: { dropoutFraction: o.dropoutFraction, corruptFraction: o.corruptFraction },
-    });
+    const job = (name: string, rounds: number) =>
+      syntheticJob({
+        name,
+        rounds,
+        minClients: minClientsOf(n),
+        targetClients: n,
+        roundTimeoutMs: 60_000,
+        joinWaitMs: 10_000,
+        seed: o.seed,
+        secureAggregation: { dropoutFraction: o.dropoutFraction, corruptFraction: o.corruptFraction },
+      });
     const baseline = o.baselineRounds > 0 ? await runJob(coord, job('soak-baseline', o.baselineRounds)) : null;
-    if (baseline) o.say(`soak: baseline job (no crashes) ${baseline.status}: ${roundRate(baseline).meanRoundMs.toFixed(0)} ms/round`);
+    if (baseline)
+      o.say(
+        `soak: baseline job (no crashes) ${baseline.status}: ${roundRate(baseline).meanRoundMs.toFixed(0)} ms/round`,
+      );
     const progress = (m: CoordinatorMsg) => {
-      if (m.type === 'round' && m.jobId === soakJob) o.say(`soak: round ${m.round}/${o.rounds + 1} ${m.kind}: ${m.participants} participants, ${m.dropped} dropped; coordinator heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB, rss ${(m.rss / 2 ** 20).toFixed(1)} MiB`);
-      if (m.type === 'roundFailed' && m.jobId === soakJob) o.say(`soak: round ${m.round} failed (attempt ${m.attempt}): ${m.reason}`);
+      if (m.type === 'round' && m.jobId === soakJob)
+        o.say(
+          `soak: round ${m.round}/${o.rounds + 1} ${m.kind}: ${m.participants} participants, ${m.dropped} dropped; coordinator heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB, rss ${(m.rss / 2 ** 20).toFixed(1)} MiB`,
+        );
+      if (m.type === 'roundFailed' && m.jobId === soakJob)
+        o.say(`soak: round ${m.round} failed (attempt ${m.attempt}): ${m.reason}`);
     };
     coord.on('msg', progress);
     // The crash hook keys on the job id, known once submitted; the first secure-aggregation phase comes after the clients join and train.
@@ -384,31 +458,63 @@ export async function benchSoak(o: SoakOptions) {
     meanRoundMs: speed.meanRoundMs,
     meanParticipants: speed.meanParticipants,
     firstRoundMs: speed.firstRoundMs,
-    baseline: base && { rounds: base.rounds, roundsPerMinute: base.perMinute, meanRoundMs: base.meanRoundMs, meanParticipants: base.meanParticipants, status: baseline!.status },
+    baseline: base && {
+      rounds: base.rounds,
+      roundsPerMinute: base.perMinute,
+      meanRoundMs: base.meanRoundMs,
+      meanParticipants: base.meanParticipants,
+      status: baseline!.status,
+    },
     dropoutsInjected: injected,
     dropoutsTotal: Object.values(injected).reduce((a, b) => a + b, 0),
     /** Summed over completed rounds: participants, and clients that completed each phase (U1..U5). */
-    phaseTotals: { participants: train.reduce((s, r) => s + r.participants, 0), ...Object.fromEntries(PHASES.map((p) => [p, sum(p)])) },
+    phaseTotals: {
+      participants: train.reduce((s, r) => s + r.participants, 0),
+      ...Object.fromEntries(PHASES.map((p) => [p, sum(p)])),
+    },
     coordinator: {
       idleRss: idle.rss,
       idleFds: idle.fds,
-      rss: trend(roundNo, train.map((r) => r.coordinator!.rss)),
-      heapAfterGc: trend(roundNo, train.map((r) => r.heapUsed)),
-      external: trend(roundNo, train.map((r) => r.external)),
-      fds: trend(roundNo, train.map((r) => r.coordinator!.fds)),
+      rss: trend(
+        roundNo,
+        train.map((r) => r.coordinator!.rss),
+      ),
+      heapAfterGc: trend(
+        roundNo,
+        train.map((r) => r.heapUsed),
+      ),
+      external: trend(
+        roundNo,
+        train.map((r) => r.external),
+      ),
+      fds: trend(
+        roundNo,
+        train.map((r) => r.coordinator!.fds),
+      ),
       peakRss: Math.max(...soakSamples.map((s) => s.rss), ...train.map((r) => r.coordinator!.rss)),
       /** VmHWM: the kernel's peak over the process's life (baseline job included). */
       highWaterMark: hwm,
       sampledFds: { min: Math.min(...soakSamples.map((s) => s.fds)), max: Math.max(...soakSamples.map((s) => s.fds)) },
     },
     clientProcess: {
-      rss: trend(roundNo, train.map((r) => r.clientRss)),
+      rss: trend(
+        roundNo,
+        train.map((r) => r.clientRss),
+      ),
       perClientConnected: { rss: (connected!.rss - before.rss) / n, heap: (connected!.heapUsed - before.heapUsed) / n },
       perClientEnd: { rss: (end!.rss - before.rss) / n, heap: (end!.heapUsed - before.heapUsed) / n },
     },
     perRound: soak.rounds.map((r) => ({
-      round: r.round, kind: r.kind, atMs: Math.round(r.at - soak.submittedAt), participants: r.participants, dropped: r.dropped, phaseCounts: r.phaseCounts,
-      coordinatorRss: r.coordinator?.rss ?? null, coordinatorFds: r.coordinator?.fds ?? null, coordinatorHeap: r.heapUsed, clientRss: r.clientRss,
+      round: r.round,
+      kind: r.kind,
+      atMs: Math.round(r.at - soak.submittedAt),
+      participants: r.participants,
+      dropped: r.dropped,
+      phaseCounts: r.phaseCounts,
+      coordinatorRss: r.coordinator?.rss ?? null,
+      coordinatorFds: r.coordinator?.fds ?? null,
+      coordinatorHeap: r.heapUsed,
+      clientRss: r.clientRss,
     })),
     samples,
   };
@@ -420,7 +526,11 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 export function formatSoak(r: Awaited<ReturnType<typeof benchSoak>>): string[] {
   const c = r.coordinator;
   const inj = r.dropoutsInjected;
-  const growth = (name: string, t: { perRound: number; relative: number; mean: number; first: number; last: number }, unit: (b: number) => string) =>
+  const growth = (
+    name: string,
+    t: { perRound: number; relative: number; mean: number; first: number; last: number },
+    unit: (b: number) => string,
+  ) =>
     `  ${name}: ${unit(t.first)} after round 1, ${unit(t.last)} at the end; slope over the second half ${unit(t.perRound)}/round = ${(t.relative * 100).toFixed(2)}% of its mean (${unit(t.mean)}) over ${r.rounds} rounds`;
   return [
     `soak (${r.clients} clients, ${r.rounds} rounds, ${r.dropoutPerPhase * 100}% crashes per secure-aggregation phase, coordinator in its own process): job ${r.status}, ${r.roundsCompleted} rounds completed, ${r.roundsFailed} failed attempts (retried), ${(r.totalSeconds / 60).toFixed(1)} min in all`,

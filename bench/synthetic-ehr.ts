@@ -12,7 +12,13 @@
 import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PROFILES, generateSite, toFhir, writeSyntheticHospitals, type SyntheticFormat } from '../simulations/synthetic-ehr/index.ts';
+import {
+  DEFAULT_PROFILES,
+  generateSite,
+  toFhir,
+  writeSyntheticHospitals,
+  type SyntheticFormat,
+} from '../simulations/synthetic-ehr/index.ts';
 
 export interface EhrCase {
   label: string;
@@ -44,7 +50,8 @@ function collect() {
 
 function dirBytes(dir: string): number {
   let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
   return total;
 }
 
@@ -88,7 +95,9 @@ export async function benchSyntheticEhr(say: (line: string) => void = () => {}):
   say(`floor: drawing 10^5 patients ${(floor / 1000).toFixed(2)} s (${floorPatientsPerSec.toFixed(0)} patients/s)`);
   const fhirFloor = fhirFloorMs(100_000);
   const fhirFloorPatientsPerSec = 100_000 / (fhirFloor / 1000);
-  say(`FHIR floor: drawing + building + serialising 10^5 patients' resources ${(fhirFloor / 1000).toFixed(2)} s (${fhirFloorPatientsPerSec.toFixed(0)} patients/s)`);
+  say(
+    `FHIR floor: drawing + building + serialising 10^5 patients' resources ${(fhirFloor / 1000).toFixed(2)} s (${fhirFloorPatientsPerSec.toFixed(0)} patients/s)`,
+  );
   const plans: { label: string; formats: SyntheticFormat[]; patients: number }[] = [
     { label: 'csv', formats: ['csv'], patients: 100_000 },
     { label: 'ndjson', formats: ['ndjson'], patients: 100_000 },
@@ -100,9 +109,26 @@ export async function benchSyntheticEhr(say: (line: string) => void = () => {}):
   for (const plan of plans) {
     const dir = mkdtempSync(join(tmpdir(), 'cohort-ehr-bench-'));
     try {
-      const m = await measure(() => writeSyntheticHospitals({ dir, hospitals: 1, patientsPerHospital: plan.patients, seed: SEED, formats: plan.formats, profiles: [profile], collectIdentifiers: false }));
+      const m = await measure(() =>
+        writeSyntheticHospitals({
+          dir,
+          hospitals: 1,
+          patientsPerHospital: plan.patients,
+          seed: SEED,
+          formats: plan.formats,
+          profiles: [profile],
+          collectIdentifiers: false,
+        }),
+      );
       const base = plan.patients === 100_000 ? floor : floorMs(plan.patients);
-      const c: EhrCase = { ...plan, ms: m.ms, patientsPerSec: plan.patients / (m.ms / 1000), bytes: dirBytes(dir), ratio: m.ms / base, peakHeapGrowthMiB: m.peakHeapGrowthMiB };
+      const c: EhrCase = {
+        ...plan,
+        ms: m.ms,
+        patientsPerSec: plan.patients / (m.ms / 1000),
+        bytes: dirBytes(dir),
+        ratio: m.ms / base,
+        peakHeapGrowthMiB: m.peakHeapGrowthMiB,
+      };
       if (plan.formats.some((f) => f !== 'csv')) c.fhirRatio = m.ms / fhirFloor;
       cases.push(c);
       say(formatCase(c));
@@ -120,5 +146,6 @@ export function formatCase(c: EhrCase): string {
 export function formatSyntheticEhr(r: EhrBench): string[] {
   return [
     `synthetic EHR, one urban-teaching hospital; floors: drawing patients ${r.floorPatientsPerSec.toFixed(0)} patients/s, drawing + rendering FHIR (no disk) ${r.fhirFloorPatientsPerSec.toFixed(0)} patients/s`,
-    ...r.cases.map((c) => `  ${formatCase(c)}`)];
+    ...r.cases.map((c) => `  ${formatCase(c)}`),
+  ];
 }

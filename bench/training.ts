@@ -28,7 +28,14 @@ export interface TrainingBench {
 const ROWS = 400;
 const FEATURES = 13; // fed-heart-disease's width
 const REPEATS = 5;
-const LOCAL: LocalTraining = { epochs: 20, batchSize: 32, learningRate: 0.1, optimizer: 'sgd', proximalMu: 0, maxSteps: 0 };
+const LOCAL: LocalTraining = {
+  epochs: 20,
+  batchSize: 32,
+  learningRate: 0.1,
+  optimizer: 'sgd',
+  proximalMu: 0,
+  maxSteps: 0,
+};
 
 export async function benchTraining(): Promise<TrainingBench> {
   const { tf, backend } = await loadTf();
@@ -53,7 +60,13 @@ export async function benchTraining(): Promise<TrainingBench> {
 }
 
 /** Plain Keras-style training, flat weights in to flat weights out: the baseline the trainers are measured against. */
-export async function fitOnce(tf: Tf, spec: ModelSpec, weights: Float32Array, data: DatasetSplit, local: LocalTraining = LOCAL): Promise<Float32Array> {
+export async function fitOnce(
+  tf: Tf,
+  spec: ModelSpec,
+  weights: Float32Array,
+  data: DatasetSplit,
+  local: LocalTraining = LOCAL,
+): Promise<Float32Array> {
   const model = buildModel(tf, spec);
   const optimizer = tf.train.sgd(local.learningRate);
   const x = tf.tensor2d(data.x, [data.n, data.d]);

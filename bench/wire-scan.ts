@@ -36,8 +36,11 @@ function varint(n: number): number[] {
 function envelope(field: number, body: Uint8Array): Uint8Array {
   const tag = varint((field << 3) | 2);
   return Buffer.concat([
-    Buffer.from([0x08, PROTOCOL_VERSION, 0x12, 1, 0x78, 0x18, 1, 0x22, 2]), Buffer.from('h1'), Buffer.from([0x28, 2]),
-    Buffer.from([...tag, ...varint(body.length)]), body,
+    Buffer.from([0x08, PROTOCOL_VERSION, 0x12, 1, 0x78, 0x18, 1, 0x22, 2]),
+    Buffer.from('h1'),
+    Buffer.from([0x28, 2]),
+    Buffer.from([...tag, ...varint(body.length)]),
+    body,
   ]);
 }
 
@@ -57,20 +60,51 @@ export function wireScanPayloads(): { name: string; bytes: Uint8Array }[] {
   const update = Buffer.concat([Buffer.from([0x0a, ...varint(tensor.length)]), tensor]);
   const names = Array.from({ length: 10_000 }, (_, i) => `hospital-${String(i).padStart(5, '0')}`);
   return [
-    { name: `hospital: ${(shares68 / 1e6).toFixed(1)} M empty shares (68 MiB message)`, bytes: envelope(32, emptyShares(shares68)) },
+    {
+      name: `hospital: ${(shares68 / 1e6).toFixed(1)} M empty shares (68 MiB message)`,
+      bytes: envelope(32, emptyShares(shares68)),
+    },
     { name: 'hospital: update.delta.shape of 66 M packed zeros', bytes: envelope(16, update) },
-    { name: `auditor: ${(shares16 / 1e6).toFixed(1)} M empty shares (16 MiB frame)`, bytes: envelope(32, emptyShares(shares16)) },
-    { name: 'honest: a 10^7-parameter update (40 MB)', bytes: encodeEnvelope({ sender: 'h1', seq: 2, jobId: 'x', round: 1, update: { delta: { shape: [1e7], data: new Uint8Array(4e7) }, numExamples: 10 } }) },
+    {
+      name: `auditor: ${(shares16 / 1e6).toFixed(1)} M empty shares (16 MiB frame)`,
+      bytes: envelope(32, emptyShares(shares16)),
+    },
+    {
+      name: 'honest: a 10^7-parameter update (40 MB)',
+      bytes: encodeEnvelope({
+        sender: 'h1',
+        seq: 2,
+        jobId: 'x',
+        round: 1,
+        update: { delta: { shape: [1e7], data: new Uint8Array(4e7) }, numExamples: 10 },
+      }),
+    },
     {
       name: 'honest: a 10,000-hospital share list (150-byte ciphertexts)',
-      bytes: encodeEnvelope({ sender: 'h1', seq: 2, jobId: 'x', round: 1, secaggShares: { shares: names.map((peer) => ({ peer, ciphertext: new Uint8Array(150) })) } }),
+      bytes: encodeEnvelope({
+        sender: 'h1',
+        seq: 2,
+        jobId: 'x',
+        round: 1,
+        secaggShares: { shares: names.map((peer) => ({ peer, ciphertext: new Uint8Array(150) })) },
+      }),
     },
     {
       name: 'honest: the keys of a 10,000-hospital session',
       bytes: encodeEnvelope({
-        sender: 'coordinator', seq: 2, jobId: 'x', round: 1,
+        sender: 'coordinator',
+        seq: 2,
+        jobId: 'x',
+        round: 1,
         secaggKeys: {
-          clients: names.map((name) => ({ name, cPk: new Uint8Array(32), sPk: new Uint8Array(32), signature: new Uint8Array(64), seedCommit: new Uint8Array(32), maskCommit: new Uint8Array(32) })),
+          clients: names.map((name) => ({
+            name,
+            cPk: new Uint8Array(32),
+            sPk: new Uint8Array(32),
+            signature: new Uint8Array(64),
+            seedCommit: new Uint8Array(32),
+            maskCommit: new Uint8Array(32),
+          })),
           reveals: names.map((name) => ({ name, nonce: new Uint8Array(32) })),
         },
       }),
@@ -117,14 +151,24 @@ export function benchWireScan(): WireScanCase[] {
     gc();
     const scanMs = median(scans.map((s) => s.ms));
     const decodeMs = median(decodes);
-    return { name, bytes: bytes.length, verdict: scans[0]!.verdict, scanMs, decodeMs, decodeHeapMb, ratio: decodeMs / Math.max(scanMs, 1e-3) };
+    return {
+      name,
+      bytes: bytes.length,
+      verdict: scans[0]!.verdict,
+      scanMs,
+      decodeMs,
+      decodeHeapMb,
+      ratio: decodeMs / Math.max(scanMs, 1e-3),
+    };
   });
 }
 
 export function formatWireScan(cases: WireScanCase[]): string[] {
   return [
     'structural scan (edge/wire/wire-scan.ts) beside the protobufjs decode it runs before:',
-    ...cases.map((c) => `  ${c.name}, ${(c.bytes / 1e6).toFixed(1)} MB: scan ${c.scanMs.toFixed(3)} ms (${c.verdict}); decode ${c.decodeMs.toFixed(1)} ms, +${c.decodeHeapMb.toFixed(0)} MB heap; decode / scan = ${c.ratio.toFixed(0)}`),
+    ...cases.map(
+      (c) =>
+        `  ${c.name}, ${(c.bytes / 1e6).toFixed(1)} MB: scan ${c.scanMs.toFixed(3)} ms (${c.verdict}); decode ${c.decodeMs.toFixed(1)} ms, +${c.decodeHeapMb.toFixed(0)} MB heap; decode / scan = ${c.ratio.toFixed(0)}`,
+    ),
   ];
 }
-

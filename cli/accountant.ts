@@ -36,7 +36,9 @@ interface SpendOptions {
 export function registerAccountant(program: Command): void {
   const cmd = program
     .command('accountant')
-    .description('privacy spent by the Poisson-subsampled Gaussian mechanism (DP-SGD): epsilon for a delta, or delta for an epsilon')
+    .description(
+      'privacy spent by the Poisson-subsampled Gaussian mechanism (DP-SGD): epsilon for a delta, or delta for an epsilon',
+    )
     // Options here come before any subcommand; `calibrate` has its own (positional options).
     .enablePositionalOptions()
     .option('--q <rate>', 'sampling rate per step (required)', qArg)
@@ -44,7 +46,11 @@ export function registerAccountant(program: Command): void {
     .option('--steps <n>', 'number of steps (required)', stepsArg)
     .option('--delta <delta>', 'target delta: print epsilon', deltaArg)
     .option('--epsilon <epsilon>', 'target epsilon: print delta', epsilonArg)
-    .addOption(new Option('--accountant <name>', 'rdp (Renyi DP) or pld (privacy loss distribution: tighter)').choices(['rdp', 'pld']).default('rdp'))
+    .addOption(
+      new Option('--accountant <name>', 'rdp (Renyi DP) or pld (privacy loss distribution: tighter)')
+        .choices(['rdp', 'pld'])
+        .default('rdp'),
+    )
     .option('--orders <list>', `RDP orders (default: ${DEFAULT_ORDERS.length} orders from 1.1 to 1024)`, ordersArg)
     .option('--json', 'machine-readable output (RDP: with the value at each order)', false)
     .action((o: SpendOptions) => {
@@ -52,7 +58,10 @@ export function registerAccountant(program: Command): void {
         if (o[k] === undefined) throw new CohortError('E_CONFIG_INVALID', `--${k} is required`);
       }
       if ((o.delta === undefined) === (o.epsilon === undefined)) {
-        throw new CohortError('E_CONFIG_INVALID', 'give exactly one of --delta (to get epsilon) or --epsilon (to get delta)');
+        throw new CohortError(
+          'E_CONFIG_INVALID',
+          'give exactly one of --delta (to get epsilon) or --epsilon (to get delta)',
+        );
       }
       const orders = o.orders ?? DEFAULT_ORDERS;
       const base = { q: o.q, sigma: o.sigma, steps: o.steps, orders };
@@ -70,12 +79,34 @@ export function registerAccountant(program: Command): void {
       }
       if (o.delta !== undefined) {
         const r = rdpEpsilon({ ...base, delta: o.delta });
-        if (o.json) print({ accountant: 'rdp', ...params(o), delta: o.delta, epsilon: r.epsilon, order: r.order, rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })) });
-        else process.stdout.write(`epsilon = ${r.epsilon} (delta = ${o.delta}, RDP accountant, optimal order ${r.order})\n`);
+        if (o.json)
+          print({
+            accountant: 'rdp',
+            ...params(o),
+            delta: o.delta,
+            epsilon: r.epsilon,
+            order: r.order,
+            rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
+          });
+        else
+          process.stdout.write(
+            `epsilon = ${r.epsilon} (delta = ${o.delta}, RDP accountant, optimal order ${r.order})\n`,
+          );
       } else {
         const r = rdpDelta({ ...base, epsilon: o.epsilon! });
-        if (o.json) print({ accountant: 'rdp', ...params(o), epsilon: o.epsilon, delta: r.delta, order: r.order, rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })) });
-        else process.stdout.write(`delta = ${r.delta} (epsilon = ${o.epsilon}, RDP accountant, optimal order ${r.order})\n`);
+        if (o.json)
+          print({
+            accountant: 'rdp',
+            ...params(o),
+            epsilon: o.epsilon,
+            delta: r.delta,
+            order: r.order,
+            rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
+          });
+        else
+          process.stdout.write(
+            `delta = ${r.delta} (epsilon = ${o.epsilon}, RDP accountant, optimal order ${r.order})\n`,
+          );
       }
     });
   cmd
@@ -87,14 +118,36 @@ export function registerAccountant(program: Command): void {
     .requiredOption('--steps <n>', 'number of steps', stepsArg)
     .addOption(new Option('--accountant <name>', 'rdp or pld').choices(['rdp', 'pld']).default('rdp'))
     .option('--json', 'machine-readable output', false)
-    .action((o: { epsilon: number; delta: number; q: number; steps: number; accountant: 'rdp' | 'pld'; json: boolean }) => {
-      const epsilonAt = (sigma: number) =>
-        o.accountant === 'pld' ? pldEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }) : rdpEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }).epsilon;
-      const sigma = calibrateSigma({ targetEpsilon: o.epsilon, delta: o.delta, q: o.q, steps: o.steps, accountant: epsilonAt });
-      const achieved = epsilonAt(sigma);
-      if (o.json) print({ accountant: o.accountant, q: o.q, steps: o.steps, delta: o.delta, targetEpsilon: o.epsilon, sigma, epsilon: achieved });
-      else process.stdout.write(`sigma = ${sigma} (epsilon ${achieved} <= ${o.epsilon} at delta ${o.delta}, ${o.accountant.toUpperCase()} accountant)\n`);
-    });
+    .action(
+      (o: { epsilon: number; delta: number; q: number; steps: number; accountant: 'rdp' | 'pld'; json: boolean }) => {
+        const epsilonAt = (sigma: number) =>
+          o.accountant === 'pld'
+            ? pldEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta })
+            : rdpEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }).epsilon;
+        const sigma = calibrateSigma({
+          targetEpsilon: o.epsilon,
+          delta: o.delta,
+          q: o.q,
+          steps: o.steps,
+          accountant: epsilonAt,
+        });
+        const achieved = epsilonAt(sigma);
+        if (o.json)
+          print({
+            accountant: o.accountant,
+            q: o.q,
+            steps: o.steps,
+            delta: o.delta,
+            targetEpsilon: o.epsilon,
+            sigma,
+            epsilon: achieved,
+          });
+        else
+          process.stdout.write(
+            `sigma = ${sigma} (epsilon ${achieved} <= ${o.epsilon} at delta ${o.delta}, ${o.accountant.toUpperCase()} accountant)\n`,
+          );
+      },
+    );
 }
 
 function params(o: SpendOptions) {
@@ -102,5 +155,7 @@ function params(o: SpendOptions) {
 }
 
 function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`,
+  );
 }

@@ -13,7 +13,11 @@ import { BudgetStore, type Reservation } from '../client/budget-store.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 
 export function registerBudget(program: Command): void {
-  const cmd = program.command('budget').description("a hospital's privacy-budget reservations: list them, close one whose job's end can never reach the daemon");
+  const cmd = program
+    .command('budget')
+    .description(
+      "a hospital's privacy-budget reservations: list them, close one whose job's end can never reach the daemon",
+    );
   cmd
     .command('reservations')
     .description(
@@ -29,12 +33,23 @@ export function registerBudget(program: Command): void {
         const rows = s.reservations({ all: o.all });
         const datasets = [...new Set(rows.map((r) => r.dataset))].map((dataset) => {
           const budget = s.budget(dataset);
-          return { dataset, budget, spent: budget ? s.summary(dataset).spent.epsilon : null, committed: budget ? s.committedSpend(dataset).epsilon : null };
+          return {
+            dataset,
+            budget,
+            spent: budget ? s.summary(dataset).spent.epsilon : null,
+            committed: budget ? s.committedSpend(dataset).epsilon : null,
+          };
         });
         return { rows, datasets };
       });
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(rows.map((r) => asJson(r, now)), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            rows.map((r) => asJson(r, now)),
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
       if (rows.length === 0) {
@@ -42,14 +57,25 @@ export function registerBudget(program: Command): void {
         return;
       }
       for (const d of datasets) {
-        const of = d.budget ? ` of ${d.budget.epsilon} (delta ${d.budget.delta}, ${d.budget.accountant})` : ' (no budget set)';
+        const of = d.budget
+          ? ` of ${d.budget.epsilon} (delta ${d.budget.delta}, ${d.budget.accountant})`
+          : ' (no budget set)';
         process.stdout.write(`${d.dataset}: epsilon spent ${fmt(d.spent)}, committed ${fmt(d.committed)}${of}\n`);
       }
-      const t = new Table({ head: ['dataset', 'job', 'rounds reserved', 'charged', 'untrained', 'state', 'admitted', 'age', 'last charge'] });
+      const t = new Table({
+        head: ['dataset', 'job', 'rounds reserved', 'charged', 'untrained', 'state', 'admitted', 'age', 'last charge'],
+      });
       for (const r of rows) {
         t.push([
-          r.dataset, r.jobId, describeAll(r.mechanisms), r.charged, Math.max(0, r.rounds - r.charged), r.open ? 'open' : 'closed',
-          new Date(r.at).toISOString(), age(now - r.at), r.lastChargedAt === null ? 'never' : `${age(now - r.lastChargedAt)} ago`,
+          r.dataset,
+          r.jobId,
+          describeAll(r.mechanisms),
+          r.charged,
+          Math.max(0, r.rounds - r.charged),
+          r.open ? 'open' : 'closed',
+          new Date(r.at).toISOString(),
+          age(now - r.at),
+          r.lastChargedAt === null ? 'never' : `${age(now - r.lastChargedAt)} ago`,
         ]);
       }
       process.stdout.write(`${t.toString()}\n`);
@@ -67,7 +93,10 @@ export function registerBudget(program: Command): void {
     .action((o: { state: string; job: string; dataset?: string; json: boolean }) => {
       const { reservation: r, released } = withStore(o.state, (s) => s.closeReservation(o.job, o.dataset));
       if (o.json) process.stdout.write(`${JSON.stringify({ ...asJson(r, Date.now()), released }, null, 2)}\n`);
-      else process.stdout.write(`closed job ${r.jobId} on dataset ${r.dataset}: ${r.charged} charged round(s) stay spent, ${released} reserved round(s) released\n`);
+      else
+        process.stdout.write(
+          `closed job ${r.jobId} on dataset ${r.dataset}: ${r.charged} charged round(s) stay spent, ${released} reserved round(s) released\n`,
+        );
     });
 }
 
@@ -83,8 +112,14 @@ function withStore<T>(path: string, fn: (s: BudgetStore) => T): T {
 
 function asJson(r: Reservation, now: number) {
   return {
-    dataset: r.dataset, jobId: r.jobId, mechanisms: r.mechanisms, rounds: r.rounds, charged: r.charged, open: r.open,
-    admittedAt: new Date(r.at).toISOString(), ageSeconds: Math.max(0, Math.floor((now - r.at) / 1000)),
+    dataset: r.dataset,
+    jobId: r.jobId,
+    mechanisms: r.mechanisms,
+    rounds: r.rounds,
+    charged: r.charged,
+    open: r.open,
+    admittedAt: new Date(r.at).toISOString(),
+    ageSeconds: Math.max(0, Math.floor((now - r.at) / 1000)),
     lastChargedAt: r.lastChargedAt === null ? null : new Date(r.lastChargedAt).toISOString(),
   };
 }
@@ -96,7 +131,12 @@ function fmt(x: number | null): string {
 /** "3d 4h", "2h 5m", "40s": the two largest units of a duration. */
 function age(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  const units: [string, number][] = [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]];
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ];
   const parts: string[] = [];
   let left = s;
   for (const [u, n] of units) {
@@ -121,7 +161,11 @@ function describeAll(ms: readonly Mechanism[]): string {
 }
 
 function describe(m: Mechanism): string {
-  if (m.kind === 'discrete-gaussian') return `evaluation counts, discrete Gaussian sigma ${m.sigma}${m.steps === 1 ? '' : `, ${m.steps} releases`}`;
-  if (m.kind === 'sampled-gaussian') return m.q === 1 && m.steps === 1 ? `Gaussian counts, sigma ${m.sigma}` : `DP-SGD q ${m.q}, sigma ${m.sigma}, ${m.steps} steps`;
+  if (m.kind === 'discrete-gaussian')
+    return `evaluation counts, discrete Gaussian sigma ${m.sigma}${m.steps === 1 ? '' : `, ${m.steps} releases`}`;
+  if (m.kind === 'sampled-gaussian')
+    return m.q === 1 && m.steps === 1
+      ? `Gaussian counts, sigma ${m.sigma}`
+      : `DP-SGD q ${m.q}, sigma ${m.sigma}, ${m.steps} steps`;
   return `distributed discrete Gaussian, sigma ${m.sigma}, ${m.clients} clients`;
 }

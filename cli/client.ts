@@ -5,7 +5,13 @@ import { openHospitalState } from '../client/hospital-state.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
 import { createLogger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
-import { DATA_FORMATS, loadOrCreateSiteSecret, loadSchemaFile, readDataset, type DataFormat } from '../client/intake/index.ts';
+import {
+  DATA_FORMATS,
+  loadOrCreateSiteSecret,
+  loadSchemaFile,
+  readDataset,
+  type DataFormat,
+} from '../client/intake/index.ts';
 import { formatInspect } from '../client/intake/inspect.ts';
 import { DEFAULT_K_THRESHOLD } from '../core/data/k-anonymity.ts';
 import { randomBytes } from 'node:crypto';
@@ -22,74 +28,197 @@ export function registerClient(program: Command): void {
     .command('start')
     .description('connect to a coordinator and train its jobs on local records; only model updates leave')
     .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7700')
-    .requiredOption('--data <file|dir>', 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)')
-    .requiredOption('--schema <schema.json>', 'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore')
+    .requiredOption(
+      '--data <file|dir>',
+      'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)',
+    )
+    .requiredOption(
+      '--schema <schema.json>',
+      'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore',
+    )
     .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
-    .option('--secret <file>', "site secret keying pseudonyms and date shifts (created with mode 0600 if missing; never leaves this machine); required by schemas with pseudonym or shifted-date columns")
-    .requiredOption('--name <name>', 'this hospital\'s name ([A-Za-z0-9._-], as enrolled)')
-    .requiredOption('--identity <file.key>', 'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages')
-    .option('--roster <roster.json>', "the network's roster this hospital signed (cohort roster): peers' keys come from it alone; without it, secure-aggregation jobs are declined. Newer versions from the coordinator are checked against it and written back to it")
+    .option(
+      '--secret <file>',
+      'site secret keying pseudonyms and date shifts (created with mode 0600 if missing; never leaves this machine); required by schemas with pseudonym or shifted-date columns',
+    )
+    .requiredOption('--name <name>', "this hospital's name ([A-Za-z0-9._-], as enrolled)")
+    .requiredOption(
+      '--identity <file.key>',
+      'Ed25519 identity key file (cohort keys generate) that signs secure-aggregation messages',
+    )
+    .option(
+      '--roster <roster.json>',
+      "the network's roster this hospital signed (cohort roster): peers' keys come from it alone; without it, secure-aggregation jobs are declined. Newer versions from the coordinator are checked against it and written back to it",
+    )
     .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
-    .option('--tls-cert <file.pem>', 'mutual TLS: this hospital\'s client certificate (PEM)')
+    .option('--tls-cert <file.pem>', "mutual TLS: this hospital's client certificate (PEM)")
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
     .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)', false)
-    .option('--policy <policy.json>', 'jobs this hospital joins and what it releases: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction, evaluation (dp|local); without it the defaults: DP and secure aggregation required, evaluations released as noisy counts')
-    .option('--state <file.db>', "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon")
-    .option('--budget-epsilon <e>', 'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined; without it DP jobs are declined (E_BUDGET_REQUIRED)', numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'))
-    .option('--budget-delta <d>', 'delta the budget is stated at', numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'), 1e-5)
-    .addOption(new Option('--budget-accountant <name>', 'bound charged against the budget').choices(['pld', 'rdp']).default('pld'))
-    .action(async (o: { coordinator: string; data: string; schema: string; format?: DataFormat; secret?: string; name: string; identity: string; roster?: string; state?: string; ca?: string; tlsCert?: string; tlsKey?: string; insecure: boolean; policy?: string; budgetEpsilon?: number; budgetDelta: number; budgetAccountant: 'pld' | 'rdp' }) => {
-      const log = createLogger();
-      const identity = readIdentityKey(o.identity);
-      const roster = o.roster ? readRosterFile(o.roster) : undefined;
-      if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
-      const schema = await loadSchemaFile(o.schema);
-      const dataset = await readDataset(o.data, schema, { ...(o.format ? { format: o.format } : {}), ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}) });
-      // Counts by reason code only: never a record value, a pseudonym or a quasi value.
-      log.info({ hospital: o.name, train: dataset.train.n, test: dataset.test.n, dropped: dataset.report.rowsDropped, rejected: dataset.report.recordsRejected, valuesRejected: dataset.report.valuesRejected, k: dataset.report.kAnonymity?.k }, 'local dataset ready');
-      const state = o.state ? openHospitalState(o.state) : undefined;
-      if (o.budgetEpsilon !== undefined) {
-        if (!state) throw new CohortError('E_CONFIG_INVALID', '--budget-epsilon needs --state <file.db> to keep what has been spent');
-        state.budget.setBudget(dataset.schemaId, { epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant });
-        log.info({ epsilon: o.budgetEpsilon, delta: o.budgetDelta, accountant: o.budgetAccountant, spent: state.budget.summary(dataset.schemaId).spent.epsilon }, 'privacy budget enforced');
-      } else {
-        log.warn('no privacy budget configured (--budget-epsilon): DP jobs will be declined, and only jobs without DP that the policy allows are joined');
-      }
-      // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
-      const budget = o.budgetEpsilon !== undefined ? state?.budget : undefined;
-      await loadTf(log);
-      const tls = clientTlsFromFiles(o);
-      // Without a policy file the defaults apply (core/job/policy.ts): private by default.
-      const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
-      const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
-      const daemon = new ClientDaemon({ coordinatorUrl: o.coordinator, name: o.name, dataset, log, identity, insecure: o.insecure, ...(roster ? { roster } : {}), ...(onRoster ? { onRoster } : {}), policy, ...(tls ? { tls } : {}), ...(budget ? { budget, outputs: state!.outputs } : {}), ...(state ? { ledger: state.ledger } : {}) });
-      daemon.start();
-      const shutdown = () => void daemon.stop().then(() => {
-        state?.close();
-        process.exit(0);
-      });
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-    });
+    .option(
+      '--policy <policy.json>',
+      'jobs this hospital joins and what it releases: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction, evaluation (dp|local); without it the defaults: DP and secure aggregation required, evaluations released as noisy counts',
+    )
+    .option(
+      '--state <file.db>',
+      "this hospital's state database (SQLite): privacy budget and its copy of the ledger entries recording its spend; required with --budget-epsilon",
+    )
+    .option(
+      '--budget-epsilon <e>',
+      'total privacy budget epsilon of this dataset: jobs and rounds past it are refused, jobs without DP declined; without it DP jobs are declined (E_BUDGET_REQUIRED)',
+      numberArg('--budget-epsilon', (x) => x > 0, 'a number > 0'),
+    )
+    .option(
+      '--budget-delta <d>',
+      'delta the budget is stated at',
+      numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'),
+      1e-5,
+    )
+    .addOption(
+      new Option('--budget-accountant <name>', 'bound charged against the budget')
+        .choices(['pld', 'rdp'])
+        .default('pld'),
+    )
+    .action(
+      async (o: {
+        coordinator: string;
+        data: string;
+        schema: string;
+        format?: DataFormat;
+        secret?: string;
+        name: string;
+        identity: string;
+        roster?: string;
+        state?: string;
+        ca?: string;
+        tlsCert?: string;
+        tlsKey?: string;
+        insecure: boolean;
+        policy?: string;
+        budgetEpsilon?: number;
+        budgetDelta: number;
+        budgetAccountant: 'pld' | 'rdp';
+      }) => {
+        const log = createLogger();
+        const identity = readIdentityKey(o.identity);
+        const roster = o.roster ? readRosterFile(o.roster) : undefined;
+        if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
+        const schema = await loadSchemaFile(o.schema);
+        const dataset = await readDataset(o.data, schema, {
+          ...(o.format ? { format: o.format } : {}),
+          ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}),
+        });
+        // Counts by reason code only: never a record value, a pseudonym or a quasi value.
+        log.info(
+          {
+            hospital: o.name,
+            train: dataset.train.n,
+            test: dataset.test.n,
+            dropped: dataset.report.rowsDropped,
+            rejected: dataset.report.recordsRejected,
+            valuesRejected: dataset.report.valuesRejected,
+            k: dataset.report.kAnonymity?.k,
+          },
+          'local dataset ready',
+        );
+        const state = o.state ? openHospitalState(o.state) : undefined;
+        if (o.budgetEpsilon !== undefined) {
+          if (!state)
+            throw new CohortError(
+              'E_CONFIG_INVALID',
+              '--budget-epsilon needs --state <file.db> to keep what has been spent',
+            );
+          state.budget.setBudget(dataset.schemaId, {
+            epsilon: o.budgetEpsilon,
+            delta: o.budgetDelta,
+            accountant: o.budgetAccountant,
+          });
+          log.info(
+            {
+              epsilon: o.budgetEpsilon,
+              delta: o.budgetDelta,
+              accountant: o.budgetAccountant,
+              spent: state.budget.summary(dataset.schemaId).spent.epsilon,
+            },
+            'privacy budget enforced',
+          );
+        } else {
+          log.warn(
+            'no privacy budget configured (--budget-epsilon): DP jobs will be declined, and only jobs without DP that the policy allows are joined',
+          );
+        }
+        // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
+        const budget = o.budgetEpsilon !== undefined ? state?.budget : undefined;
+        await loadTf(log);
+        const tls = clientTlsFromFiles(o);
+        // Without a policy file the defaults apply (core/job/policy.ts): private by default.
+        const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
+        const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
+        const daemon = new ClientDaemon({
+          coordinatorUrl: o.coordinator,
+          name: o.name,
+          dataset,
+          log,
+          identity,
+          insecure: o.insecure,
+          ...(roster ? { roster } : {}),
+          ...(onRoster ? { onRoster } : {}),
+          policy,
+          ...(tls ? { tls } : {}),
+          ...(budget ? { budget, outputs: state!.outputs } : {}),
+          ...(state ? { ledger: state.ledger } : {}),
+        });
+        daemon.start();
+        const shutdown = () =>
+          void daemon.stop().then(() => {
+            state?.close();
+            process.exit(0);
+          });
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      },
+    );
 }
 
 /** `cohort client inspect`: what the intake does to local records, in counts, without connecting anywhere. */
 export function registerInspect(client: Command): void {
   client
     .command('inspect')
-    .description('run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers')
-    .requiredOption('--data <file|dir>', 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)')
+    .description(
+      'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers',
+    )
+    .requiredOption(
+      '--data <file|dir>',
+      'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)',
+    )
     .requiredOption('--schema <schema.json>', 'declared schema')
     .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
-    .option('--secret <file>', 'site secret file (as for client start); without it a throwaway in-memory secret is used, so shifted dates and the train/test split (keyed by the secret) differ from what the daemon uses')
-    .option('--k <n>', 'flag k-anonymity classes smaller than this', numberArg('--k', (x) => Number.isInteger(x) && x >= 2, 'an integer >= 2'), DEFAULT_K_THRESHOLD)
+    .option(
+      '--secret <file>',
+      'site secret file (as for client start); without it a throwaway in-memory secret is used, so shifted dates and the train/test split (keyed by the secret) differ from what the daemon uses',
+    )
+    .option(
+      '--k <n>',
+      'flag k-anonymity classes smaller than this',
+      numberArg('--k', (x) => Number.isInteger(x) && x >= 2, 'an integer >= 2'),
+      DEFAULT_K_THRESHOLD,
+    )
     .option('--json', 'print the report as JSON', false)
-    .action(async (o: { data: string; schema: string; format?: DataFormat; secret?: string; k: number; json: boolean }) => {
-      const schema = await loadSchemaFile(o.schema);
-      const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
-      const d = await readDataset(o.data, schema, { secret, kThreshold: o.k, ...(o.format ? { format: o.format } : {}) });
-      process.stdout.write(o.json ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n` : formatInspect(d));
-    });
+    .action(
+      async (o: { data: string; schema: string; format?: DataFormat; secret?: string; k: number; json: boolean }) => {
+        const schema = await loadSchemaFile(o.schema);
+        const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
+        const d = await readDataset(o.data, schema, {
+          secret,
+          kThreshold: o.k,
+          ...(o.format ? { format: o.format } : {}),
+        });
+        process.stdout.write(
+          o.json
+            ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n`
+            : formatInspect(d),
+        );
+      },
+    );
 }
 
 export function registerKeys(program: Command): void {

@@ -16,7 +16,11 @@ import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } f
 const SUBMIT_TIMEOUT_MS = 120_000;
 
 export function registerJob(program: Command): void {
-  const cmd = program.command('job').description('submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status; admins may list, read, pause, resume and cancel any job)');
+  const cmd = program
+    .command('job')
+    .description(
+      'submit and manage jobs on a running coordinator (as an enrolled researcher; auditors may list and read status; admins may list, read, pause, resume and cancel any job)',
+    );
   const sub = (name: string, description: string) => withConnectionOptions(cmd.command(name).description(description));
   const run = async (o: Common, body: RequestBody) => request(connectionOf(o), body);
   const print = (x: unknown): void => void process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);
@@ -26,13 +30,33 @@ export function registerJob(program: Command): void {
     .action(async (file: string, o: Common) => {
       const input = readJsonFile(file, 'E_JOB_SPEC');
       parseJobSpec(input); // every bad field named here, before anything is sent
-      print((await request({ ...connectionOf(o), timeoutMs: SUBMIT_TIMEOUT_MS }, { action: 'job.submit', specJson: JSON.stringify(input) })).json);
+      print(
+        (
+          await request(
+            { ...connectionOf(o), timeoutMs: SUBMIT_TIMEOUT_MS },
+            { action: 'job.submit', specJson: JSON.stringify(input) },
+          )
+        ).json,
+      );
     });
-  sub('list', 'your jobs (researchers), or all jobs (auditors, admins): metadata only').action(async (o: Common) => print((await run(o, { action: 'job.list' })).json));
-  sub('status', "a job's status and per-round aggregate metrics").argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.status', jobId: id })).json));
-  sub('pause', 'stop new rounds of one of your jobs (the round in flight finishes); it stays paused across coordinator restarts').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.pause', jobId: id })).json));
-  sub('resume', 'let a paused job start rounds again').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.resume', jobId: id })).json));
-  sub('cancel', 'cancel one of your jobs').argument('<job-id>').action(async (id: string, o: Common) => print((await run(o, { action: 'job.cancel', jobId: id })).json));
+  sub('list', 'your jobs (researchers), or all jobs (auditors, admins): metadata only').action(async (o: Common) =>
+    print((await run(o, { action: 'job.list' })).json),
+  );
+  sub('status', "a job's status and per-round aggregate metrics")
+    .argument('<job-id>')
+    .action(async (id: string, o: Common) => print((await run(o, { action: 'job.status', jobId: id })).json));
+  sub(
+    'pause',
+    'stop new rounds of one of your jobs (the round in flight finishes); it stays paused across coordinator restarts',
+  )
+    .argument('<job-id>')
+    .action(async (id: string, o: Common) => print((await run(o, { action: 'job.pause', jobId: id })).json));
+  sub('resume', 'let a paused job start rounds again')
+    .argument('<job-id>')
+    .action(async (id: string, o: Common) => print((await run(o, { action: 'job.resume', jobId: id })).json));
+  sub('cancel', 'cancel one of your jobs')
+    .argument('<job-id>')
+    .action(async (id: string, o: Common) => print((await run(o, { action: 'job.cancel', jobId: id })).json));
   sub('download', "write one of your jobs' global model (little-endian float32) to --out")
     .argument('<job-id>')
     .requiredOption('--out <file>', 'where to write the weights')

@@ -13,9 +13,24 @@ import { parseRosterChain } from '../core/roster/index.ts';
 import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { mechanismSchema } from '../core/ledger/schema.ts';
-import { entryHash, verifyLedger, type VerifyCheckpoint, type VerifyFailure, type VerifyReport } from '../core/ledger/index.ts';
+import {
+  entryHash,
+  verifyLedger,
+  type VerifyCheckpoint,
+  type VerifyFailure,
+  type VerifyReport,
+} from '../core/ledger/index.ts';
 import type { LedgerHead } from '../core/ledger/types.ts';
-import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, toCsv, type CoordinatorLedgerData } from '../coordinator/ledger-reader.ts';
+import {
+  budgetSummary,
+  headOf,
+  ledgerRows,
+  readCoordinatorLedger,
+  readCoordinatorLedgerAfter,
+  readHospitalLedger,
+  toCsv,
+  type CoordinatorLedgerData,
+} from '../coordinator/ledger-reader.ts';
 import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import { readCappedFile } from '../edge/capped-file.ts';
@@ -25,55 +40,116 @@ export function registerLedger(program: Command): Command {
   const cmd = program.command('ledger').description('the privacy ledger: verify it, read it, anchor it');
   cmd
     .command('verify')
-    .description('check the hash chain, every signature and receipt, agreement with hospitals\' copies, and recompute every epsilon; exit 1 on the first bad entry')
+    .description(
+      "check the hash chain, every signature and receipt, agreement with hospitals' copies, and recompute every epsilon; exit 1 on the first bad entry",
+    )
     .requiredOption('--db <file>', "the coordinator's database")
     .option('--hospital-ledger <file...>', "hospitals' state databases to compare with the coordinator's ledger")
-    .option('--head <file>', 'a head saved earlier (cohort ledger head --json): detects truncation and rewritten history')
-    .option('--coordinator-key <hex>', "the coordinator's ledger public key as you know it out of band (default: the one in --db)")
+    .option(
+      '--head <file>',
+      'a head saved earlier (cohort ledger head --json): detects truncation and rewritten history',
+    )
+    .option(
+      '--coordinator-key <hex>',
+      "the coordinator's ledger public key as you know it out of band (default: the one in --db)",
+    )
     .option('--no-recompute', 'skip recomputing epsilon (chain, signatures and receipts only)')
-    .option('--checkpoint <file>', 'verify only the entries after this checkpoint and move it forward; created by a full verification when missing (compare hospitals\' copies and heads in a full verification)')
+    .option(
+      '--checkpoint <file>',
+      "verify only the entries after this checkpoint and move it forward; created by a full verification when missing (compare hospitals' copies and heads in a full verification)",
+    )
     .option('--json', 'machine-readable report', false)
-    .action((o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute: boolean; json: boolean; checkpoint?: string }) => {
-      if (o.checkpoint && (o.hospitalLedger?.length || o.head)) throw new CohortError('E_CONFIG_INVALID', '--checkpoint verifies only new entries: compare --hospital-ledger copies and a --head in a full verification');
-      const r = o.checkpoint ? verifyFromCheckpoint({ db: o.db, checkpoint: o.checkpoint, recompute: o.recompute, ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}) }) : { ...verifyFiles(o), from: 0 };
-      const { checkpoint: _state, ...shown } = r;
-      if (o.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-      else {
-        const first = r.failures[0];
-        process.stdout.write(r.ok
-          ? `ledger OK: ${r.entries} entries${r.from ? ` after the checkpoint at ${r.from}` : ''}, head seq ${r.head?.seq ?? r.from} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
-          : `ledger FAILED at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}\n${r.failures.length > 1 ? `(${r.failures.length - 1} more failures; --json lists them)\n` : ''}`);
-        for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
-      }
-      if (!r.ok) process.exitCode = 1;
-    });
+    .action(
+      (o: {
+        db: string;
+        hospitalLedger?: string[];
+        head?: string;
+        coordinatorKey?: string;
+        recompute: boolean;
+        json: boolean;
+        checkpoint?: string;
+      }) => {
+        if (o.checkpoint && (o.hospitalLedger?.length || o.head))
+          throw new CohortError(
+            'E_CONFIG_INVALID',
+            '--checkpoint verifies only new entries: compare --hospital-ledger copies and a --head in a full verification',
+          );
+        const r = o.checkpoint
+          ? verifyFromCheckpoint({
+              db: o.db,
+              checkpoint: o.checkpoint,
+              recompute: o.recompute,
+              ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}),
+            })
+          : { ...verifyFiles(o), from: 0 };
+        const { checkpoint: _state, ...shown } = r;
+        if (o.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        else {
+          const first = r.failures[0];
+          process.stdout.write(
+            r.ok
+              ? `ledger OK: ${r.entries} entries${r.from ? ` after the checkpoint at ${r.from}` : ''}, head seq ${r.head?.seq ?? r.from} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
+              : `ledger FAILED at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}\n${r.failures.length > 1 ? `(${r.failures.length - 1} more failures; --json lists them)\n` : ''}`,
+          );
+          for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
+        }
+        if (!r.ok) process.exitCode = 1;
+      },
+    );
   cmd
     .command('head')
-    .description('print the latest entry\'s seq, hash and signature, to keep out of band')
+    .description("print the latest entry's seq, hash and signature, to keep out of band")
     .requiredOption('--db <file>', "the coordinator's database")
     .option('--json', 'as JSON (the file --head reads)', false)
     .action((o: { db: string; json: boolean }) => {
       const head = headOf(readCoordinatorLedger(o.db));
       if (!head) throw new CohortError('E_STORE', `${o.db} has an empty ledger`);
-      process.stdout.write(o.json ? `${JSON.stringify(head)}\n` : `seq ${head.seq}\nhash ${head.hash}\nsignature ${head.signature}\ncoordinator key ${head.coordinatorKey}\n`);
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(head)}\n`
+          : `seq ${head.seq}\nhash ${head.hash}\nsignature ${head.signature}\ncoordinator key ${head.coordinatorKey}\n`,
+      );
     });
   for (const name of ['show', 'export'] as const) {
     cmd
       .command(name)
-      .description(name === 'show' ? 'list ledger entries (one row per hospital spend)' : 'write ledger entries as JSON or CSV')
+      .description(
+        name === 'show' ? 'list ledger entries (one row per hospital spend)' : 'write ledger entries as JSON or CSV',
+      )
       .requiredOption('--db <file>', "the coordinator's database")
-      .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default(name === 'show' ? 'table' : 'json'))
+      .addOption(
+        new Option('--format <f>', 'output format')
+          .choices(['table', 'json', 'csv'])
+          .default(name === 'show' ? 'table' : 'json'),
+      )
       .option('--job <id>', 'only this job')
-      .option('--hospital <name>', 'only this hospital\'s spends')
+      .option('--hospital <name>', "only this hospital's spends")
       .option('--out <file>', 'write here instead of stdout')
       .action((o: { db: string; format: 'table' | 'json' | 'csv'; job?: string; hospital?: string; out?: string }) => {
-        const rows = ledgerRows(readCoordinatorLedger(o.db), { ...(o.job ? { job: o.job } : {}), ...(o.hospital ? { hospital: o.hospital } : {}) });
+        const rows = ledgerRows(readCoordinatorLedger(o.db), {
+          ...(o.job ? { job: o.job } : {}),
+          ...(o.hospital ? { hospital: o.hospital } : {}),
+        });
         let text: string;
         if (o.format === 'json') text = `${JSON.stringify(rows, null, 2)}\n`;
         else if (o.format === 'csv') text = toCsv(rows);
         else {
-          const t = new Table({ head: ['seq', 'kind', 'job', 'round', 'hospital', 'epsilon', 'cumulative', 'bound', 'survivors', 'receipt'] });
-          for (const r of rows) t.push([r.seq, r.kind, r.jobId, r.round || '', r.hospital, r.epsilon?.toFixed(4) ?? '', r.cumulativeEpsilon?.toFixed(4) ?? '', r.bound, r.survivors ?? '', r.receipted === null ? '' : r.receipted ? 'yes' : 'no']);
+          const t = new Table({
+            head: ['seq', 'kind', 'job', 'round', 'hospital', 'epsilon', 'cumulative', 'bound', 'survivors', 'receipt'],
+          });
+          for (const r of rows)
+            t.push([
+              r.seq,
+              r.kind,
+              r.jobId,
+              r.round || '',
+              r.hospital,
+              r.epsilon?.toFixed(4) ?? '',
+              r.cumulativeEpsilon?.toFixed(4) ?? '',
+              r.bound,
+              r.survivors ?? '',
+              r.receipted === null ? '' : r.receipted ? 'yes' : 'no',
+            ]);
           text = `${t.toString()}\n`;
         }
         if (o.out) writeFileSync(o.out, text);
@@ -82,40 +158,66 @@ export function registerLedger(program: Command): Command {
   }
   cmd
     .command('budget')
-    .description('privacy spent per hospital and job, from the coordinator\'s ledger; with --hospital-ledger, against that hospital\'s own budget')
+    .description(
+      "privacy spent per hospital and job, from the coordinator's ledger; with --hospital-ledger, against that hospital's own budget",
+    )
     .requiredOption('--db <file>', "the coordinator's database")
     .option('--hospital-ledger <file...>', "hospitals' state databases (their totals)")
     .option('--json', 'machine-readable', false)
     .action((o: { db: string; hospitalLedger?: string[]; json: boolean }) => {
       const perJob = budgetSummary(readCoordinatorLedger(o.db));
-      const totals = (o.hospitalLedger ?? []).map(readHospitalLedger).map((h) => ({ hospital: h.hospital, budget: h.budget }));
+      const totals = (o.hospitalLedger ?? [])
+        .map(readHospitalLedger)
+        .map((h) => ({ hospital: h.hospital, budget: h.budget }));
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ perJob, totals }, null, 2)}\n`);
         return;
       }
-      const t = new Table({ head: ['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget'] });
+      const t = new Table({
+        head: ['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget'],
+      });
       for (const r of perJob) {
-        const b = totals.find((x) => x.hospital === r.hospital)?.budget.map((x) => `${x.epsilon} at ${x.delta}`).join('; ') ?? '';
+        const b =
+          totals
+            .find((x) => x.hospital === r.hospital)
+            ?.budget.map((x) => `${x.epsilon} at ${x.delta}`)
+            .join('; ') ?? '';
         t.push([r.hospital, r.jobId, r.unit, r.rounds, r.epsilon.toFixed(4), r.delta, r.bound, b]);
       }
       // What each epsilon means, beside it (core/job/guarantee.ts).
-      const units = [...new Set(perJob.map((r) => r.unit))].filter((u): u is PrivacyUnit => u === 'record' || u === 'hospital').sort();
-      process.stdout.write(`${t.toString()}\n${units.map((u) => `${u}-level epsilon: ${guaranteeLine(u)}\n`).join('')}`);
+      const units = [...new Set(perJob.map((r) => r.unit))]
+        .filter((u): u is PrivacyUnit => u === 'record' || u === 'hospital')
+        .sort();
+      process.stdout.write(
+        `${t.toString()}\n${units.map((u) => `${u}-level epsilon: ${guaranteeLine(u)}\n`).join('')}`,
+      );
     });
   cmd
     .command('serve')
-    .description('read-only HTTP endpoint for auditors (GET /ledger, /ledger/head, /ledger/budget, /ledger/verify; bearer token); loopback only unless served over TLS')
+    .description(
+      'read-only HTTP endpoint for auditors (GET /ledger, /ledger/head, /ledger/budget, /ledger/verify; bearer token); loopback only unless served over TLS',
+    )
     .requiredOption('--db <file>', "the coordinator's database")
-    .requiredOption('--token-file <file>', 'file holding the auditor bearer token, mode 0600 (openssl rand -hex 32 > auditor.token; chmod 600 auditor.token)')
+    .requiredOption(
+      '--token-file <file>',
+      'file holding the auditor bearer token, mode 0600 (openssl rand -hex 32 > auditor.token; chmod 600 auditor.token)',
+    )
     .option('--port <n>', 'TCP port', intArg(0, 65_535), 7701)
     .option('--host <addr>', 'address to bind (other than loopback: needs --tls-cert and --tls-key)', '127.0.0.1')
-    .option('--tls-cert <file.pem>', 'serve https with this certificate chain (PEM); responses then carry Strict-Transport-Security')
+    .option(
+      '--tls-cert <file.pem>',
+      'serve https with this certificate chain (PEM); responses then carry Strict-Transport-Security',
+    )
     .option('--tls-key <file.pem>', 'private key of --tls-cert (PEM)')
-    .action(async (o: { db: string; tokenFile: string; port: number; host: string; tlsCert?: string; tlsKey?: string }) => {
-      const tls = tlsPairFromFiles(o);
-      const token = readTokenFile(o.tokenFile, 'auditor token file');
-      const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host, ...(tls ? { tls } : {}) });
-      process.stderr.write(`ledger endpoint on ${tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/ledger (read-only)\n`);
-    });
+    .action(
+      async (o: { db: string; tokenFile: string; port: number; host: string; tlsCert?: string; tlsKey?: string }) => {
+        const tls = tlsPairFromFiles(o);
+        const token = readTokenFile(o.tokenFile, 'auditor token file');
+        const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host, ...(tls ? { tls } : {}) });
+        process.stderr.write(
+          `ledger endpoint on ${tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/ledger (read-only)\n`,
+        );
+      },
+    );
   return cmd;
 }

@@ -8,8 +8,16 @@
 import type { Command } from 'commander';
 import { CohortError } from '../core/errors.ts';
 import {
-  draftGenesis, draftRosterChange, rosterDiff, rosterFingerprint, rosterStatus, signRoster, verifyRosterChain,
-  type RosterChain, type RosterMember, type RosterStatus,
+  draftGenesis,
+  draftRosterChange,
+  rosterDiff,
+  rosterFingerprint,
+  rosterStatus,
+  signRoster,
+  verifyRosterChain,
+  type RosterChain,
+  type RosterMember,
+  type RosterStatus,
 } from '../core/roster/index.ts';
 import { readIdentityKey, readPublicKeyFile } from '../edge/keys.ts';
 import { readRosterFile, writeRosterFile } from '../edge/roster-file.ts';
@@ -20,7 +28,9 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 /** Registers `cohort roster` and returns it, for the coordinator's `publish` (coordinator/cli.ts) to join. */
 export function registerRoster(program: Command): Command {
-  const cmd = program.command('roster').description("the network's hospitals and their identity keys, in versions signed by the hospitals");
+  const cmd = program
+    .command('roster')
+    .description("the network's hospitals and their identity keys, in versions signed by the hospitals");
   registerInit(cmd);
   registerSign(cmd);
   registerChange(cmd);
@@ -31,7 +41,8 @@ export function registerRoster(program: Command): Command {
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const MEMBER_HELP = 'a member as NAME=KEY, KEY being 64 hex digits or a key file (a cohort identity key file, or a file of 64 hex digits); repeat for each';
+const MEMBER_HELP =
+  'a member as NAME=KEY, KEY being 64 hex digits or a key file (a cohort identity key file, or a file of 64 hex digits); repeat for each';
 
 function registerInit(cmd: Command): void {
   cmd
@@ -41,17 +52,22 @@ function registerInit(cmd: Command): void {
     .option('--member <name=key>', MEMBER_HELP, collect, [])
     .requiredOption('--out <file>', 'the roster file to create (never overwritten)')
     .action((o: { network: string; member: string[]; out: string }) => {
-      if (o.member.length === 0) throw new CohortError('E_CONFIG_INVALID', 'roster init needs at least one --member NAME=KEY');
+      if (o.member.length === 0)
+        throw new CohortError('E_CONFIG_INVALID', 'roster init needs at least one --member NAME=KEY');
       const chain = draftGenesis(o.network, o.member.map(memberArg));
       writeRosterFile(o.out, chain, 'create');
-      process.stdout.write(`wrote ${o.out}: roster "${o.network}" version 1, ${chain.versions[0]!.body.members.length} members, unsigned; each member now runs \`cohort roster sign\`\n`);
+      process.stdout.write(
+        `wrote ${o.out}: roster "${o.network}" version 1, ${chain.versions[0]!.body.members.length} members, unsigned; each member now runs \`cohort roster sign\`\n`,
+      );
     });
 }
 
 function registerSign(cmd: Command): void {
   cmd
     .command('sign')
-    .description('sign the last version of a roster file as one member, after printing what it lists (compare the fingerprints out of band)')
+    .description(
+      'sign the last version of a roster file as one member, after printing what it lists (compare the fingerprints out of band)',
+    )
     .requiredOption('--roster <file>', 'the roster file')
     .requiredOption('--name <name>', 'the member signing')
     .requiredOption('--identity <file.key>', "the member's identity key file")
@@ -107,7 +123,9 @@ function registerShow(cmd: Command): void {
       const chain = readRosterFile(o.roster);
       const status = rosterStatus(chain);
       const network = chain.versions[0]!.body.network;
-      process.stdout.write(o.json ? `${JSON.stringify(statusJson(network, status), null, 2)}\n` : formatStatus(network, status));
+      process.stdout.write(
+        o.json ? `${JSON.stringify(statusJson(network, status), null, 2)}\n` : formatStatus(network, status),
+      );
     });
 }
 
@@ -118,7 +136,9 @@ function registerVerify(cmd: Command): void {
     .requiredOption('--roster <file>', 'the roster file')
     .action((o: { roster: string }) => {
       const head = verifyRosterChain(readRosterFile(o.roster));
-      process.stdout.write(`roster ${head.network} v${head.version} verified: ${head.size} members, hash ${head.hash}\n`);
+      process.stdout.write(
+        `roster ${head.network} v${head.version} verified: ${head.size} members, hash ${head.hash}\n`,
+      );
     });
 }
 
@@ -126,7 +146,10 @@ function registerFingerprint(cmd: Command): void {
   cmd
     .command('fingerprint')
     .description("print a key's fingerprint, to read out during the signing ceremony")
-    .requiredOption('--key <key>', '64 hex digits or a key file (a cohort identity key file, or a file of 64 hex digits)')
+    .requiredOption(
+      '--key <key>',
+      '64 hex digits or a key file (a cohort identity key file, or a file of 64 hex digits)',
+    )
     .action((o: { key: string }) => {
       process.stdout.write(`${rosterFingerprint(keyArg(o.key))}\n`);
     });
@@ -135,7 +158,8 @@ function registerFingerprint(cmd: Command): void {
 /** NAME=KEY, KEY being 64 hex digits or a key file. */
 function memberArg(arg: string): RosterMember {
   const at = arg.indexOf('=');
-  if (at <= 0 || at === arg.length - 1) throw new CohortError('E_CONFIG_INVALID', `--member expected NAME=KEY, got "${arg}"`);
+  if (at <= 0 || at === arg.length - 1)
+    throw new CohortError('E_CONFIG_INVALID', `--member expected NAME=KEY, got "${arg}"`);
   return { name: arg.slice(0, at), key: keyArg(arg.slice(at + 1)) };
 }
 
@@ -154,9 +178,13 @@ function describeLastVersion(chain: RosterChain, signer: string): string {
     `signing roster "${last.network}" version ${last.version} as ${signer}`,
     `  previous: ${last.previous === null ? 'none (version 1: every member signs)' : `version ${prev!.version}, hash ${last.previous}`}`,
     `  members (${last.members.length}):`,
-    ...last.members.map((m) => `    ${m.name.padEnd(24)} ${rosterFingerprint(m.key)}${added.has(m.name) ? '  added' : rekeyed.has(m.name) ? '  new key' : ''}`),
+    ...last.members.map(
+      (m) =>
+        `    ${m.name.padEnd(24)} ${rosterFingerprint(m.key)}${added.has(m.name) ? '  added' : rekeyed.has(m.name) ? '  new key' : ''}`,
+    ),
   ];
-  for (const r of diff?.rekeyed ?? []) lines.push(`  re-keyed: ${r.name} ${rosterFingerprint(r.from)} -> ${rosterFingerprint(r.to)}`);
+  for (const r of diff?.rekeyed ?? [])
+    lines.push(`  re-keyed: ${r.name} ${rosterFingerprint(r.from)} -> ${rosterFingerprint(r.to)}`);
   for (const m of diff?.removed ?? []) lines.push(`  removed:  ${m.name} ${rosterFingerprint(m.key)}`);
   lines.push('compare every fingerprint with its hospital out of band (cohort roster fingerprint --key <its key>)');
   return `${lines.join('\n')}\n`;
@@ -174,18 +202,26 @@ function statusJson(network: string, status: RosterStatus): unknown {
   return {
     network,
     head: status.head && { version: status.head.version, hash: status.head.hash, size: status.head.size },
-    versions: status.versions.map((s) => ({ ...s, members: s.members.map((m) => ({ ...m, fingerprint: rosterFingerprint(m.key) })) })),
+    versions: status.versions.map((s) => ({
+      ...s,
+      members: s.members.map((m) => ({ ...m, fingerprint: rosterFingerprint(m.key) })),
+    })),
     problems: status.problems,
   };
 }
 
 function formatStatus(network: string, status: RosterStatus): string {
-  const head = status.head ? `head version ${status.head.version} (${status.head.size} members, hash ${status.head.hash})` : 'no complete version';
-  const lines = [`roster "${network}": ${status.versions.length} version${status.versions.length === 1 ? '' : 's'}, ${head}`];
+  const head = status.head
+    ? `head version ${status.head.version} (${status.head.size} members, hash ${status.head.hash})`
+    : 'no complete version';
+  const lines = [
+    `roster "${network}": ${status.versions.length} version${status.versions.length === 1 ? '' : 's'}, ${head}`,
+  ];
   for (const s of status.versions) {
     const signed = new Set(s.signers);
     lines.push(`version ${s.version}  hash ${s.hash.slice(0, HASH_PREFIX)}…  ${progressOf(s)}`);
-    for (const m of s.members) lines.push(`  ${m.name.padEnd(24)} ${rosterFingerprint(m.key)}  ${signed.has(m.name) ? 'signed' : 'not signed'}`);
+    for (const m of s.members)
+      lines.push(`  ${m.name.padEnd(24)} ${rosterFingerprint(m.key)}  ${signed.has(m.name) ? 'signed' : 'not signed'}`);
     const others = s.signers.filter((n) => !s.members.some((m) => m.name === n));
     if (others.length > 0) lines.push(`  also signed (removed members): ${others.join(', ')}`);
     if (!s.complete && s.unsigned.length > 0) lines.push(`  may still sign: ${s.unsigned.join(', ')}`);

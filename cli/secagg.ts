@@ -10,7 +10,13 @@ import type { Command } from 'commander';
 import { intArg, numberArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { secureAggregationSchema } from '../core/job/spec.ts';
-import { DEFAULT_SECURITY_BITS, MAX_CLIENTS, chooseParams, corruptCount, type SecAggParams } from '../core/secagg/params.ts';
+import {
+  DEFAULT_SECURITY_BITS,
+  MAX_CLIENTS,
+  chooseParams,
+  corruptCount,
+  type SecAggParams,
+} from '../core/secagg/params.ts';
 
 const SPEC_DEFAULTS = secureAggregationSchema.parse({});
 
@@ -48,22 +54,46 @@ export interface ParamsReport {
 }
 
 export function registerSecAgg(program: Command): void {
-  const secagg = program.command('secagg').description('secure aggregation (Bonawitz et al. 2017, SecAgg+ of Bell et al. 2020)');
+  const secagg = program
+    .command('secagg')
+    .description('secure aggregation (Bonawitz et al. 2017, SecAgg+ of Bell et al. 2020)');
   secagg
     .command('params')
     .description('neighbour degree k and Shamir threshold t a round of n hospitals gets, and what they guarantee')
     .requiredOption('--clients <n>', `hospitals in the round (2 to ${MAX_CLIENTS})`, intArg(2, MAX_CLIENTS))
-    .option('--network <N>', 'hospitals in the network (the roster), of which C is counted (default: the round\'s n)', intArg(2, 1_000_000))
-    .option('--dropout <fraction>', 'expected fraction of hospitals that drop out, δ', fractionArg('--dropout'), SPEC_DEFAULTS.dropoutFraction)
-    .option('--corrupt <fraction>', 'assumed fraction of the network colluding with the coordinator, γ (C = ceil(γN), at most n - 1)', fractionArg('--corrupt'), SPEC_DEFAULTS.corruptFraction)
+    .option(
+      '--network <N>',
+      "hospitals in the network (the roster), of which C is counted (default: the round's n)",
+      intArg(2, 1_000_000),
+    )
+    .option(
+      '--dropout <fraction>',
+      'expected fraction of hospitals that drop out, δ',
+      fractionArg('--dropout'),
+      SPEC_DEFAULTS.dropoutFraction,
+    )
+    .option(
+      '--corrupt <fraction>',
+      'assumed fraction of the network colluding with the coordinator, γ (C = ceil(γN), at most n - 1)',
+      fractionArg('--corrupt'),
+      SPEC_DEFAULTS.corruptFraction,
+    )
     .option('--json', 'machine-readable output', false)
     .action((o: ParamsCliOptions) => {
       const network = o.network ?? o.clients;
-      if (network < o.clients) throw new CohortError('E_CONFIG_INVALID', `--network ${network} is smaller than the round's --clients ${o.clients}`);
+      if (network < o.clients)
+        throw new CohortError(
+          'E_CONFIG_INVALID',
+          `--network ${network} is smaller than the round's --clients ${o.clients}`,
+        );
       const corrupt = Math.min(corruptCount(o.corrupt, network), o.clients - 1);
       const p = chooseParams({ n: o.clients, dropoutFraction: o.dropout, corrupt });
       const r = report(o, network, p);
-      process.stdout.write(o.json ? `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : table(r));
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`
+          : table(r),
+      );
     });
 }
 

@@ -125,9 +125,14 @@ export class BudgetStore {
   constructor(path: string, options: BudgetStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.db = options.mustExist ? openExisting(path) : openStateDb(path, SCHEMA, 'budget database');
-    const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+    const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
+      { value: string } | undefined;
     if (!v) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    else if (Number(v.value) !== SCHEMA_VERSION) throw new CohortError('E_STORE', `budget database ${path} has schema version ${v.value}, this build reads ${SCHEMA_VERSION}`);
+    else if (Number(v.value) !== SCHEMA_VERSION)
+      throw new CohortError(
+        'E_STORE',
+        `budget database ${path} has schema version ${v.value}, this build reads ${SCHEMA_VERSION}`,
+      );
   }
 
   close(): void {
@@ -141,13 +146,16 @@ export class BudgetStore {
   setBudget(dataset: string, budget: Budget): void {
     checkBudgetConfig(budget);
     this.db
-      .prepare(`INSERT INTO budgets (dataset, epsilon, delta, accountant, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (dataset) DO UPDATE SET epsilon = excluded.epsilon, delta = excluded.delta, accountant = excluded.accountant, updated_at = excluded.updated_at`)
+      .prepare(
+        `INSERT INTO budgets (dataset, epsilon, delta, accountant, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (dataset) DO UPDATE SET epsilon = excluded.epsilon, delta = excluded.delta, accountant = excluded.accountant, updated_at = excluded.updated_at`,
+      )
       .run(dataset, budget.epsilon, budget.delta, budget.accountant, this.now());
   }
 
   budget(dataset: string): Budget | null {
-    const r = this.db.prepare(`SELECT epsilon, delta, accountant FROM budgets WHERE dataset = ?`).get(dataset) as Budget | undefined;
+    const r = this.db.prepare(`SELECT epsilon, delta, accountant FROM budgets WHERE dataset = ?`).get(dataset) as
+      Budget | undefined;
     return r ? { epsilon: r.epsilon, delta: r.delta, accountant: r.accountant } : null;
   }
 
@@ -161,17 +169,25 @@ export class BudgetStore {
   admitJob(dataset: string, jobId: string, mechanisms: readonly Mechanism[]): Decision {
     return this.immediate((): Decision => {
       const budget = this.requireBudget(dataset);
-      const held = this.db.prepare(`SELECT open FROM reservations WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { open: number } | undefined;
+      const held = this.db
+        .prepare(`SELECT open FROM reservations WHERE dataset = ? AND job_id = ?`)
+        .get(dataset, jobId) as { open: number } | undefined;
       if (held) {
         const projected = accountSpend(this.committed(dataset), budget.delta, budget.accountant);
         return held.open === 1
           ? { allowed: true, projected, reason: 'job already admitted' }
-          : { allowed: false, projected, reason: `job ${jobId} already ended at this hospital: offering it again would replay its rounds` };
+          : {
+              allowed: false,
+              projected,
+              reason: `job ${jobId} already ended at this hospital: offering it again would replay its rounds`,
+            };
       }
       const decision = admit(budget, this.committed(dataset), [...mechanisms]);
       if (decision.allowed) {
         this.db
-          .prepare(`INSERT INTO reservations (dataset, job_id, mechanism, rounds, open, created_at) VALUES (?, ?, ?, ?, 1, ?)`)
+          .prepare(
+            `INSERT INTO reservations (dataset, job_id, mechanism, rounds, open, created_at) VALUES (?, ?, ?, ?, 1, ?)`,
+          )
           .run(dataset, jobId, JSON.stringify(mechanisms), mechanisms.length, this.now());
       }
       return decision;
@@ -189,15 +205,26 @@ export class BudgetStore {
     return this.immediate((): Decision => {
       const budget = this.requireBudget(dataset);
       const spent = this.spends(dataset); // read once: every figure below is of these rows
-      const refuse = (reason: string): Decision => ({ allowed: false, projected: accountSpend(this.committed(dataset, spent), budget.delta, budget.accountant), reason });
-      const res = this.db.prepare(`SELECT mechanism, rounds FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) as { mechanism: string; rounds: number } | undefined;
+      const refuse = (reason: string): Decision => ({
+        allowed: false,
+        projected: accountSpend(this.committed(dataset, spent), budget.delta, budget.accountant),
+        reason,
+      });
+      const res = this.db
+        .prepare(`SELECT mechanism, rounds FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`)
+        .get(dataset, jobId) as { mechanism: string; rounds: number } | undefined;
       if (!res) return refuse(`job ${jobId} was not admitted against this budget`);
       const wanted = JSON.stringify(mechanism);
-      if (!reservedMechanisms(res).some((m) => JSON.stringify(m) === wanted)) return refuse('the round asks for a different mechanism than the job was admitted with');
+      if (!reservedMechanisms(res).some((m) => JSON.stringify(m) === wanted))
+        return refuse('the round asks for a different mechanism than the job was admitted with');
       // Never train a round that takes what is actually spent past the budget (which may have been lowered since admission).
       const after = accountSpend([...spent.map((s) => s.mechanism), mechanism], budget.delta, budget.accountant);
       if (!(after.epsilon <= budget.epsilon)) {
-        return { allowed: false, projected: after, reason: `this round would bring the spent epsilon to ${after.epsilon.toFixed(4)} (${after.bound}, delta ${budget.delta}), over this hospital's budget of ${budget.epsilon}` };
+        return {
+          allowed: false,
+          projected: after,
+          reason: `this round would bring the spent epsilon to ${after.epsilon.toFixed(4)} (${after.bound}, delta ${budget.delta}), over this hospital's budget of ${budget.epsilon}`,
+        };
       }
       // Past the reservation (a retried round) it must also leave room for what other jobs reserved. Slots are per
       // mechanism: a retried training round may not use up the slot reserved for the job's evaluation.
@@ -208,31 +235,53 @@ export class BudgetStore {
         if (!decision.allowed) return decision;
       }
       this.db
-        .prepare(`INSERT INTO spends (dataset, job_id, round, mechanism, epsilon_after, bound, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(
+          `INSERT INTO spends (dataset, job_id, round, mechanism, epsilon_after, bound, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
         .run(dataset, jobId, round, JSON.stringify(mechanism), after.epsilon, after.bound, this.now());
-      return { allowed: true, projected: after, reason: `spent epsilon ${after.epsilon.toFixed(4)} of ${budget.epsilon} after this round (${after.bound}, delta ${budget.delta})` };
+      return {
+        allowed: true,
+        projected: after,
+        reason: `spent epsilon ${after.epsilon.toFixed(4)} of ${budget.epsilon} after this round (${after.bound}, delta ${budget.delta})`,
+      };
     });
   }
 
   /** The mechanism last charged for one round of a job, or null if none was. */
   charged(dataset: string, jobId: string, round: number): Mechanism | null {
-    const r = this.db.prepare(`SELECT mechanism FROM spends WHERE dataset = ? AND job_id = ? AND round = ? ORDER BY id DESC LIMIT 1`).get(dataset, jobId, round) as { mechanism: string } | undefined;
+    const r = this.db
+      .prepare(`SELECT mechanism FROM spends WHERE dataset = ? AND job_id = ? AND round = ? ORDER BY id DESC LIMIT 1`)
+      .get(dataset, jobId, round) as { mechanism: string } | undefined;
     return r ? (JSON.parse(r.mechanism) as Mechanism) : null;
   }
 
   /** The highest round of a job charged to this dataset, 0 if none. */
   latestRound(dataset: string, jobId: string): number {
-    return (this.db.prepare(`SELECT MAX(round) AS r FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as { r: number | null }).r ?? 0;
+    return (
+      (
+        this.db.prepare(`SELECT MAX(round) AS r FROM spends WHERE dataset = ? AND job_id = ?`).get(dataset, jobId) as {
+          r: number | null;
+        }
+      ).r ?? 0
+    );
   }
 
   /** Whether a job ended here (its reservation closed): it is never admitted again. */
   jobEnded(dataset: string, jobId: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 0`).get(dataset, jobId) !== undefined;
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 0`)
+        .get(dataset, jobId) !== undefined
+    );
   }
 
   /** Whether a job holds an open reservation against this dataset's budget. */
   reserved(dataset: string, jobId: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) !== undefined;
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`)
+        .get(dataset, jobId) !== undefined
+    );
   }
 
   /**
@@ -242,7 +291,9 @@ export class BudgetStore {
    */
   closeJob(dataset: string, jobId: string): ClosedReservation | null {
     return this.immediate((): ClosedReservation | null => {
-      const row = this.db.prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`).get(dataset, jobId) as ReservationRow | undefined;
+      const row = this.db
+        .prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE dataset = ? AND job_id = ? AND open = 1`)
+        .get(dataset, jobId) as ReservationRow | undefined;
       return row ? this.closeRow(row) : null;
     });
   }
@@ -260,7 +311,9 @@ export class BudgetStore {
   /** Reservations of every dataset, oldest first; only the open ones unless `all`. */
   reservations(options: { all?: boolean } = {}): Reservation[] {
     const rows = this.db
-      .prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations ${options.all ? '' : 'WHERE open = 1'} ORDER BY created_at, dataset, job_id`)
+      .prepare(
+        `SELECT ${RESERVATION_COLUMNS} FROM reservations ${options.all ? '' : 'WHERE open = 1'} ORDER BY created_at, dataset, job_id`,
+      )
       .all() as ReservationRow[];
     return rows.map((r) => this.reservationOf(r));
   }
@@ -276,14 +329,29 @@ export class BudgetStore {
    */
   closeReservation(jobId: string, dataset?: string): ClosedReservation {
     return this.immediate((): ClosedReservation => {
-      const rows = (dataset === undefined
-        ? this.db.prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE job_id = ? ORDER BY dataset`).all(jobId)
-        : this.db.prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE job_id = ? AND dataset = ?`).all(jobId, dataset)) as ReservationRow[];
+      const rows = (
+        dataset === undefined
+          ? this.db
+              .prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE job_id = ? ORDER BY dataset`)
+              .all(jobId)
+          : this.db
+              .prepare(`SELECT ${RESERVATION_COLUMNS} FROM reservations WHERE job_id = ? AND dataset = ?`)
+              .all(jobId, dataset)
+      ) as ReservationRow[];
       const where = dataset === undefined ? '' : ` for dataset ${dataset}`;
-      if (rows.length === 0) throw new CohortError('E_UNKNOWN_JOB', `no reservation of job ${jobId}${where} in this budget database`);
-      if (rows.length > 1) throw new CohortError('E_CONFIG_INVALID', `job ${jobId} holds reservations for datasets ${rows.map((r) => r.dataset).join(', ')}: name one with --dataset`);
+      if (rows.length === 0)
+        throw new CohortError('E_UNKNOWN_JOB', `no reservation of job ${jobId}${where} in this budget database`);
+      if (rows.length > 1)
+        throw new CohortError(
+          'E_CONFIG_INVALID',
+          `job ${jobId} holds reservations for datasets ${rows.map((r) => r.dataset).join(', ')}: name one with --dataset`,
+        );
       const row = rows[0]!;
-      if (row.open !== 1) throw new CohortError('E_JOB_STATE', `the reservation of job ${jobId} for dataset ${row.dataset} is already closed`);
+      if (row.open !== 1)
+        throw new CohortError(
+          'E_JOB_STATE',
+          `the reservation of job ${jobId} for dataset ${row.dataset} is already closed`,
+        );
       return this.closeRow(row);
     });
   }
@@ -296,10 +364,26 @@ export class BudgetStore {
   }
 
   spends(dataset: string): SpendRow[] {
-    const rows = this.db.prepare(`SELECT job_id, round, mechanism, epsilon_after, bound, created_at FROM spends WHERE dataset = ? ORDER BY id`).all(dataset) as {
-      job_id: string; round: number; mechanism: string; epsilon_after: number; bound: string; created_at: number;
+    const rows = this.db
+      .prepare(
+        `SELECT job_id, round, mechanism, epsilon_after, bound, created_at FROM spends WHERE dataset = ? ORDER BY id`,
+      )
+      .all(dataset) as {
+      job_id: string;
+      round: number;
+      mechanism: string;
+      epsilon_after: number;
+      bound: string;
+      created_at: number;
     }[];
-    return rows.map((r) => ({ jobId: r.job_id, round: r.round, mechanism: JSON.parse(r.mechanism) as Mechanism, epsilonAfter: r.epsilon_after, bound: r.bound, at: r.created_at }));
+    return rows.map((r) => ({
+      jobId: r.job_id,
+      round: r.round,
+      mechanism: JSON.parse(r.mechanism) as Mechanism,
+      epsilonAfter: r.epsilon_after,
+      bound: r.bound,
+      at: r.created_at,
+    }));
   }
 
   summary(dataset: string): BudgetSummary {
@@ -309,10 +393,22 @@ export class BudgetStore {
     return {
       dataset,
       budget,
-      spent: accountSpend(rows.map((r) => r.mechanism), budget.delta, budget.accountant),
+      spent: accountSpend(
+        rows.map((r) => r.mechanism),
+        budget.delta,
+        budget.accountant,
+      ),
       perJob: jobs.map((jobId) => {
         const mine = rows.filter((r) => r.jobId === jobId);
-        return { jobId, rounds: mine.length, spent: accountSpend(mine.map((r) => r.mechanism), budget.delta, budget.accountant) };
+        return {
+          jobId,
+          rounds: mine.length,
+          spent: accountSpend(
+            mine.map((r) => r.mechanism),
+            budget.delta,
+            budget.accountant,
+          ),
+        };
       }),
     };
   }
@@ -323,8 +419,19 @@ export class BudgetStore {
   }
 
   private reservationOf(r: ReservationRow): Reservation {
-    const c = this.db.prepare(`SELECT COUNT(*) AS n, MAX(created_at) AS last FROM spends WHERE dataset = ? AND job_id = ?`).get(r.dataset, r.job_id) as { n: number; last: number | null };
-    return { dataset: r.dataset, jobId: r.job_id, mechanisms: reservedMechanisms(r), rounds: r.rounds, charged: c.n, open: r.open === 1, at: r.created_at, lastChargedAt: c.last };
+    const c = this.db
+      .prepare(`SELECT COUNT(*) AS n, MAX(created_at) AS last FROM spends WHERE dataset = ? AND job_id = ?`)
+      .get(r.dataset, r.job_id) as { n: number; last: number | null };
+    return {
+      dataset: r.dataset,
+      jobId: r.job_id,
+      mechanisms: reservedMechanisms(r),
+      rounds: r.rounds,
+      charged: c.n,
+      open: r.open === 1,
+      at: r.created_at,
+      lastChargedAt: c.last,
+    };
   }
 
   private requireBudget(dataset: string): Budget {
@@ -339,7 +446,9 @@ export class BudgetStore {
     // Each charge's mechanism as a key, grouped by job, once: not once per open reservation.
     const chargedKeys = new Map<string, string[]>();
     for (const s of spent) chargedKeys.set(s.jobId, [...(chargedKeys.get(s.jobId) ?? []), JSON.stringify(s.mechanism)]);
-    const open = this.db.prepare(`SELECT job_id, mechanism, rounds FROM reservations WHERE dataset = ? AND open = 1`).all(dataset) as { job_id: string; mechanism: string; rounds: number }[];
+    const open = this.db
+      .prepare(`SELECT job_id, mechanism, rounds FROM reservations WHERE dataset = ? AND open = 1`)
+      .all(dataset) as { job_id: string; mechanism: string; rounds: number }[];
     for (const r of open) {
       const left = new Map<string, { m: Mechanism; n: number }>();
       for (const m of reservedMechanisms(r)) {
@@ -381,13 +490,23 @@ function openExisting(path: string): Database.Database {
     db = new Database(path, { fileMustExist: true, timeout: DEFAULT_BUSY_TIMEOUT_MS });
     db.pragma('synchronous = FULL');
     // Every table the store reads, so a partial or foreign file is refused here rather than failing on its first query.
-    const tables = db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'budgets', 'reservations', 'spends')`).get() as { n: number };
+    const tables = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'budgets', 'reservations', 'spends')`,
+      )
+      .get() as { n: number };
     const has = tables.n === 4;
-    if (!has) throw new CohortError('E_STORE', `${path} holds no privacy budget (not a hospital state database, or one that never had a budget)`);
+    if (!has)
+      throw new CohortError(
+        'E_STORE',
+        `${path} holds no privacy budget (not a hospital state database, or one that never had a budget)`,
+      );
     return db;
   } catch (err) {
     db?.close();
     if (err instanceof CohortError) throw err;
-    throw new CohortError('E_STORE', `cannot open the budget database ${path}: ${(err as Error).message}`, { cause: err });
+    throw new CohortError('E_STORE', `cannot open the budget database ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

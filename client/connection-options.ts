@@ -26,5 +26,11 @@ export function withConnectionOptions(cmd: Command): Command {
 
 export function connectionOf(o: ConnectionFlags): RequestOptions {
   const tls = clientTlsFromFiles(o);
-  return { coordinatorUrl: o.coordinator, name: o.name, identity: readIdentityKey(o.identity), insecure: o.insecure, ...(tls ? { tls } : {}) };
+  return {
+    coordinatorUrl: o.coordinator,
+    name: o.name,
+    identity: readIdentityKey(o.identity),
+    insecure: o.insecure,
+    ...(tls ? { tls } : {}),
+  };
 }

@@ -18,11 +18,36 @@ import type { Metrics } from '../core/metrics.ts';
 import { paramCount } from '../core/model/spec.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 import {
-  DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, jobSpecFromWire, metricsFromWire, metricsToWire, noisyCountsToWire,
-  tensorOf, validateClientName, vectorOf, COORDINATOR_SENDER, type Envelope, type EnvelopeInit,
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeEnvelope,
+  jobSpecFromWire,
+  metricsFromWire,
+  metricsToWire,
+  noisyCountsToWire,
+  tensorOf,
+  validateClientName,
+  vectorOf,
+  COORDINATOR_SENDER,
+  type Envelope,
+  type EnvelopeInit,
 } from '../edge/wire/codec.ts';
-import { assertDpParams, assertWeights, evaluateConfusion, loadTf, trainDpSgd, trainLocal, type Tf } from './trainer/index.ts';
-import { dpSgdParams, jobMechanisms, jobSpend, releasesEvaluation, roundMechanism, updateWeight } from '../core/job/privacy.ts';
+import {
+  assertDpParams,
+  assertWeights,
+  evaluateConfusion,
+  loadTf,
+  trainDpSgd,
+  trainLocal,
+  type Tf,
+} from './trainer/index.ts';
+import {
+  dpSgdParams,
+  jobMechanisms,
+  jobSpend,
+  releasesEvaluation,
+  roundMechanism,
+  updateWeight,
+} from '../core/job/privacy.ts';
 import { noisyConfusion } from '../core/privacy/noisy-counts.ts';
 import type { BudgetStore, ClosedReservation } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
@@ -35,7 +60,13 @@ import type { Identity } from '../core/secagg/index.ts';
 import { secureInput } from '../core/round/secure-input.ts';
 import { AttemptLog, HospitalSession } from '../core/round/hospital-session.ts';
 import { checkCorruptClients, type HospitalView } from '../core/round/session-params.ts';
-import { completeRoster, extendsRoster, parseRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
+import {
+  completeRoster,
+  extendsRoster,
+  parseRosterChain,
+  type Roster,
+  type RosterChain,
+} from '../core/roster/index.ts';
 import { constantTimeEqual } from '../core/secagg/index.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
@@ -173,7 +204,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private readonly trained = new Set<string>();
   /** What this daemon answered for each evaluated round (job/round): sent again, never recomputed. */
   private readonly evaluated = new Map<string, EvaluationBody>();
-  private readonly sessions = new Map<string, { round: number; hs: HospitalSession; via: WebSocket; out: RoundOutput | null; spec: JobSpec }>();
+  private readonly sessions = new Map<
+    string,
+    { round: number; hs: HospitalSession; via: WebSocket; out: RoundOutput | null; spec: JobSpec }
+  >();
   private readonly attempts = new AttemptLog();
   /**
    * Jobs that ended while this daemon ran: an offer of one again is refused
@@ -198,7 +232,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     // δ is the chance a guarantee fails outright; at 1/records or more one whole record may leak. Checked here, locally.
     const budgetDelta = opts.budget?.budget(opts.dataset.schemaId)?.delta;
     if (budgetDelta !== undefined && !(budgetDelta < 1 / opts.dataset.train.n)) {
-      throw new CohortError('E_CONFIG_INVALID', `the budget's delta ${budgetDelta} is not below 1/records (${opts.dataset.train.n} training records): lower --budget-delta`);
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `the budget's delta ${budgetDelta} is not below 1/records (${opts.dataset.train.n} training records): lower --budget-delta`,
+      );
     }
   }
 
@@ -210,8 +247,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private ownRoster(full: RosterChain): { chain: RosterChain; head: Roster } {
     const { chain, head } = completeRoster(full);
     const listed = head.members.get(this.name);
-    if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${this.name} is not in roster ${head.network} v${head.version}`);
-    if (!constantTimeEqual(listed, this.opts.identity.publicKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `roster ${head.network} v${head.version} lists another key for ${this.name} than its identity key`);
+    if (!listed)
+      throw new CohortError('E_ROSTER_NOT_MEMBER', `${this.name} is not in roster ${head.network} v${head.version}`);
+    if (!constantTimeEqual(listed, this.opts.identity.publicKey))
+      throw new CohortError(
+        'E_ROSTER_NOT_MEMBER',
+        `roster ${head.network} v${head.version} lists another key for ${this.name} than its identity key`,
+      );
     return { chain, head };
   }
 
@@ -233,8 +275,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     try {
       const next = this.ownRoster(parseRosterChain(JSON.parse(json)));
       const [have, offered] = [mine.chain.versions.length, next.chain.versions.length];
-      if (offered < have) throw new CohortError('E_ROSTER_MISMATCH', `the coordinator's roster has ${offered} versions, this hospital's ${have} (a rollback)`);
-      if (!extendsRoster(mine.chain, next.chain)) throw new CohortError('E_ROSTER_MISMATCH', 'the coordinator\'s roster does not extend this hospital\'s (a fork)');
+      if (offered < have)
+        throw new CohortError(
+          'E_ROSTER_MISMATCH',
+          `the coordinator's roster has ${offered} versions, this hospital's ${have} (a rollback)`,
+        );
+      if (!extendsRoster(mine.chain, next.chain))
+        throw new CohortError('E_ROSTER_MISMATCH', "the coordinator's roster does not extend this hospital's (a fork)");
       if (offered === have) return; // the roster this hospital holds: every Welcome carries it
       const { chain, head } = next;
       this.roster = next;
@@ -260,7 +307,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
         ws.close(1000, 'client stopping');
-        setTimeout(() => { ws.terminate(); resolve(); }, 1000).unref();
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 1000).unref();
       });
     }
     await this.work.catch(() => undefined);
@@ -269,8 +319,16 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private connect(): void {
     const tls = this.opts.tls;
     const ws = new WebSocket(this.opts.coordinatorUrl, {
-      maxPayload: this.maxFrameBytes, perMessageDeflate: false,
-      ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}), minVersion: 'TLSv1.2' as const } : {}),
+      maxPayload: this.maxFrameBytes,
+      perMessageDeflate: false,
+      ...(tls
+        ? {
+            ca: tls.ca,
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+            minVersion: 'TLSv1.2' as const,
+          }
+        : {}),
     });
     this.ws = ws;
     this.out = new FrameEncoder(this.fragmentBytes);
@@ -293,7 +351,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       try {
         if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
         const frame = decodeEnvelope(data as Buffer, this.maxFrameBytes);
-        if (frame.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+        if (frame.sender !== COORDINATOR_SENDER)
+          throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
         const env = inbound.accept(frame);
         if (!env) return; // more fragments of this message are due
         // Its limits shape what this side sends: fragments that fit its frames, nothing over its message limit.
@@ -337,7 +396,15 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     } catch (err) {
       // Over the coordinator's message limit: it would close the connection; the round goes on without this hospital.
       const e = asCohortError(err);
-      this.log.warn({ code: e.code, job: env.jobId, round: env.round, body: Object.keys(env).find((k) => k !== 'jobId' && k !== 'round') }, `not sent: ${e.message}`);
+      this.log.warn(
+        {
+          code: e.code,
+          job: env.jobId,
+          round: env.round,
+          body: Object.keys(env).find((k) => k !== 'jobId' && k !== 'round'),
+        },
+        `not sent: ${e.message}`,
+      );
       return;
     }
     // Back to back: nothing may come between the fragments of one message.
@@ -355,7 +422,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         this.onChallenge(env);
         return;
       case 'welcome':
-        if (this.opts.ledger && env.welcome?.ledgerKey?.length) this.opts.ledger.pinCoordinatorKey(Buffer.from(env.welcome.ledgerKey).toString('hex'));
+        if (this.opts.ledger && env.welcome?.ledgerKey?.length)
+          this.opts.ledger.pinCoordinatorKey(Buffer.from(env.welcome.ledgerKey).toString('hex'));
         if (env.welcome?.rosterJson) this.offeredRoster(env.welcome.rosterJson);
         this.endJobsNotLive(env.welcome?.liveJobs ?? []);
         this.attempt = 0;
@@ -377,20 +445,45 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         const spec = this.jobs.get(env.jobId);
         if (!spec) throw new CohortError('E_UNKNOWN_JOB', `round for unknown job ${env.jobId}`);
         const weights = vectorOf(env.roundConfig?.weights, paramCount(spec.model));
-        const cfg = { jobId: env.jobId, round: env.round, train: env.roundConfig?.train ?? false, seed: env.roundConfig?.seed ?? 0, weights, via: this.ws!, secagg: env.roundConfig?.secagg ?? null };
-        this.work = this.work.then(() => this.runRound(spec, cfg)).catch((err) => {
-          const e = asCohortError(err);
-          this.log.error({ job: cfg.jobId, round: cfg.round, code: e.code, err: e.code === 'E_INTERNAL' ? e.cause : undefined }, 'round failed locally');
-          this.send({ jobId: cfg.jobId, round: cfg.round, error: { code: e.code, message: e.code === 'E_INTERNAL' ? 'local training failed' : e.message } }, cfg.via);
-        });
+        const cfg = {
+          jobId: env.jobId,
+          round: env.round,
+          train: env.roundConfig?.train ?? false,
+          seed: env.roundConfig?.seed ?? 0,
+          weights,
+          via: this.ws!,
+          secagg: env.roundConfig?.secagg ?? null,
+        };
+        this.work = this.work
+          .then(() => this.runRound(spec, cfg))
+          .catch((err) => {
+            const e = asCohortError(err);
+            this.log.error(
+              { job: cfg.jobId, round: cfg.round, code: e.code, err: e.code === 'E_INTERNAL' ? e.cause : undefined },
+              'round failed locally',
+            );
+            this.send(
+              {
+                jobId: cfg.jobId,
+                round: cfg.round,
+                error: { code: e.code, message: e.code === 'E_INTERNAL' ? 'local training failed' : e.message },
+              },
+              cfg.via,
+            );
+          });
         return;
       }
       case 'roundResult':
         if (env.roundResult?.ledgerEntry && this.opts.ledger) this.onLedgerEntry();
-        this.emit('roundResult', { jobId: env.jobId, round: env.round, metrics: env.roundResult?.metrics ? metricsFromWire(env.roundResult.metrics) : null });
+        this.emit('roundResult', {
+          jobId: env.jobId,
+          round: env.round,
+          metrics: env.roundResult?.metrics ? metricsFromWire(env.roundResult.metrics) : null,
+        });
         return;
       case 'jobEvent': {
-        const kind = ['UNSPECIFIED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'][env.jobEvent?.kind ?? 0] ?? 'UNSPECIFIED';
+        const kind =
+          ['UNSPECIFIED', 'STARTED', 'COMPLETED', 'FAILED', 'CANCELLED'][env.jobEvent?.kind ?? 0] ?? 'UNSPECIFIED';
         this.log.info({ job: env.jobId, kind, reason: env.jobEvent?.reason }, 'job event');
         if (kind !== 'STARTED') this.endJob(env.jobId, `the job ended (${kind})`);
         this.emit('jobEvent', { jobId: env.jobId, kind, reason: env.jobEvent?.reason ?? '' });
@@ -404,8 +497,15 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         this.onSecAgg(env);
         return;
       case 'error':
-        this.log.warn({ job: env.jobId, round: env.round, code: env.error?.code }, `coordinator error: ${env.error?.message ?? ''}`);
-        this.emit('coordinatorError', { jobId: env.jobId, code: env.error?.code ?? '', message: env.error?.message ?? '' });
+        this.log.warn(
+          { job: env.jobId, round: env.round, code: env.error?.code },
+          `coordinator error: ${env.error?.message ?? ''}`,
+        );
+        this.emit('coordinatorError', {
+          jobId: env.jobId,
+          code: env.error?.code ?? '',
+          message: env.error?.message ?? '',
+        });
         return;
       default:
         throw new CohortError('E_WIRE_UNEXPECTED', `"${env.body}" is not sent by a coordinator`);
@@ -426,7 +526,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       closed = this.opts.budget?.closeJob(dataset, jobId) ?? null;
     } catch (err) {
       // Left open: the next Welcome that does not list the job closes it, or the operator (cohort budget close).
-      this.log.error({ job: jobId, code: asCohortError(err).code }, `the job's budget reservation could not be closed: ${asCohortError(err).message}`);
+      this.log.error(
+        { job: jobId, code: asCohortError(err).code },
+        `the job's budget reservation could not be closed: ${asCohortError(err).message}`,
+      );
     }
     if (closed || this.jobs.has(jobId)) this.ended.add(jobId);
     this.opts.outputs?.forgetJob(dataset, jobId);
@@ -454,7 +557,9 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const dataset = this.opts.dataset.schemaId;
     const held = new Set(this.jobs.keys());
     for (const r of this.opts.budget?.reservations() ?? []) if (r.dataset === dataset) held.add(r.jobId);
-    for (const jobId of held) if (!live.has(jobId)) this.endJob(jobId, 'the job is not live at the coordinator (it ended while this hospital was away)');
+    for (const jobId of held)
+      if (!live.has(jobId))
+        this.endJob(jobId, 'the job is not live at the coordinator (it ended while this hospital was away)');
   }
 
   /** Answers the connection's challenge with a Hello that signs it (core/auth/handshake.ts). */
@@ -464,7 +569,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const d = this.opts.dataset;
     const timestampMs = (this.opts.clock ?? Date.now)();
     const handshakeSignature = signHandshake(
-      { nonce: c.nonce ?? new Uint8Array(0), coordinatorId: c.coordinatorId ?? '', timestampMs, name: this.name, publicKey: this.opts.identity.publicKey },
+      {
+        nonce: c.nonce ?? new Uint8Array(0),
+        coordinatorId: c.coordinatorId ?? '',
+        timestampMs,
+        name: this.name,
+        publicKey: this.opts.identity.publicKey,
+      },
       this.opts.identity.secretKey,
     );
     this.send({
@@ -495,9 +606,22 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private acceptLedgerEntry(jobId: string, round: number, sealed: SealedEntry): void {
     const ledger = this.opts.ledger;
     if (!ledger) return;
-    const { receipt, problem } = ledger.accept(sealed, { ...this.opts.identity, name: this.name }, this.chargedMechanism(jobId, round));
-    if (problem) this.log.error({ job: jobId, round, seq: sealed.seq, problem }, 'ledger entry disagrees with this hospital: not receipted');
-    else this.send({ jobId, round, ledgerReceipt: { seq: receipt!.seq, hash: sealed.hash, signature: receipt!.signature } });
+    const { receipt, problem } = ledger.accept(
+      sealed,
+      { ...this.opts.identity, name: this.name },
+      this.chargedMechanism(jobId, round),
+    );
+    if (problem)
+      this.log.error(
+        { job: jobId, round, seq: sealed.seq, problem },
+        'ledger entry disagrees with this hospital: not receipted',
+      );
+    else
+      this.send({
+        jobId,
+        round,
+        ledgerReceipt: { seq: receipt!.seq, hash: sealed.hash, signature: receipt!.signature },
+      });
     this.emit('ledgerEntry', { jobId, round, seq: sealed.seq, problem });
   }
 
@@ -514,7 +638,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   private onLedgerPage(env: Envelope): void {
     const ledger = this.opts.ledger;
-    if (!ledger || env.reply?.id !== this.requestId) throw new CohortError('E_WIRE_UNEXPECTED', 'a reply to no request');
+    if (!ledger || env.reply?.id !== this.requestId)
+      throw new CohortError('E_WIRE_UNEXPECTED', 'a reply to no request');
     let page: LedgerPageReply;
     try {
       page = ledgerPageReplySchema.parse(JSON.parse(env.reply.json ?? ''));
@@ -557,11 +682,22 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private onOffer(env: Envelope): void {
     let spec: JobSpec;
     try {
-      if (this.ended.has(env.jobId) || this.opts.budget?.jobEnded(this.opts.dataset.schemaId, env.jobId)) throw new CohortError('E_JOB_STATE', `job ${env.jobId} already ended at this hospital: offering it again would replay its rounds`);
+      if (this.ended.has(env.jobId) || this.opts.budget?.jobEnded(this.opts.dataset.schemaId, env.jobId))
+        throw new CohortError(
+          'E_JOB_STATE',
+          `job ${env.jobId} already ended at this hospital: offering it again would replay its rounds`,
+        );
       spec = jobSpecFromWire(env.jobOffer?.spec);
       const d = this.opts.dataset;
-      const same = spec.label === d.label && spec.features.length === d.features.length && spec.features.every((f, i) => f === d.features[i]);
-      if (!same) throw new CohortError('E_JOB_FEATURES', `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`);
+      const same =
+        spec.label === d.label &&
+        spec.features.length === d.features.length &&
+        spec.features.every((f, i) => f === d.features[i]);
+      if (!same)
+        throw new CohortError(
+          'E_JOB_FEATURES',
+          `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`,
+        );
       const broken = this.opts.policy ? policyViolations(this.opts.policy, spec, env.jobOffer?.owner || null) : null;
       if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
       // Secure aggregation runs only under this hospital's roster, with at least as many colluders assumed as it assumes.
@@ -571,7 +707,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       const e = asCohortError(err);
       this.log.info({ job: env.jobId, code: e.code }, `declining job: ${e.message}`);
       // A job admitted before (a re-offer that no longer passes this hospital's checks): its part in it ends here.
-      if (this.jobs.has(env.jobId) || this.opts.budget?.reserved(this.opts.dataset.schemaId, env.jobId)) this.endJob(env.jobId, `declined: ${e.message}`);
+      if (this.jobs.has(env.jobId) || this.opts.budget?.reserved(this.opts.dataset.schemaId, env.jobId))
+        this.endJob(env.jobId, `declined: ${e.message}`);
       this.send({ jobId: env.jobId, declineJob: { code: e.code, reason: e.message } });
       this.emit('declined', { jobId: env.jobId, code: e.code, reason: e.message });
       return;
@@ -594,7 +731,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const p = spec.privacy;
     const budget = this.opts.budget;
     if (!p) {
-      if (budget) throw new CohortError('E_BUDGET_EXCEEDED', 'the job has no differential-privacy guarantee and this hospital enforces a privacy budget');
+      if (budget)
+        throw new CohortError(
+          'E_BUDGET_EXCEEDED',
+          'the job has no differential-privacy guarantee and this hospital enforces a privacy budget',
+        );
       this.log.warn({ job: jobId }, 'joining a job WITHOUT differential privacy (no budget configured)');
       return;
     }
@@ -602,16 +743,30 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     // accountant: the offer comes again on every reconnect, and a long job's accounting takes a second).
     const claimed = jobSpend(spec);
     if (!(claimed.epsilon <= p.epsilon * (1 + 1e-9))) {
-      throw new CohortError('E_PRIVACY_PARAMS', `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`);
+      throw new CohortError(
+        'E_PRIVACY_PARAMS',
+        `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`,
+      );
     }
     // Without a budget store nothing released is recorded, and a retried round would train again with fresh noise.
-    if (!budget) throw new CohortError('E_BUDGET_REQUIRED', 'the job is differentially private and this hospital has no privacy budget to charge it to (client start --state and --budget-epsilon)');
+    if (!budget)
+      throw new CohortError(
+        'E_BUDGET_REQUIRED',
+        'the job is differentially private and this hospital has no privacy budget to charge it to (client start --state and --budget-epsilon)',
+      );
     // Against the budget's δ, a public setting (checked below 1/records when the daemon starts): never against the record count itself.
     const budgetDelta = budget.budget(this.opts.dataset.schemaId)?.delta;
-    if (budgetDelta !== undefined && p.delta > budgetDelta) throw new CohortError('E_PRIVACY_PARAMS', `privacy.delta ${p.delta} is above this hospital's budget delta ${budgetDelta}`);
+    if (budgetDelta !== undefined && p.delta > budgetDelta)
+      throw new CohortError(
+        'E_PRIVACY_PARAMS',
+        `privacy.delta ${p.delta} is above this hospital's budget delta ${budgetDelta}`,
+      );
     const decision = budget.admitJob(this.opts.dataset.schemaId, jobId, jobMechanisms(spec));
     if (!decision.allowed) throw new CohortError('E_BUDGET_EXCEEDED', decision.reason);
-    this.log.info({ job: jobId, projectedEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'job admitted against the privacy budget');
+    this.log.info(
+      { job: jobId, projectedEpsilon: decision.projected.epsilon, bound: decision.projected.bound },
+      'job admitted against the privacy budget',
+    );
   }
 
   /** Charges one training round to the budget before any record is touched; false if refused (the coordinator is told). */
@@ -620,9 +775,22 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     if (!budget || !spec.privacy) return true;
     let reason: string;
     try {
-      const decision = budget.spendRound(this.opts.dataset.schemaId, cfg.jobId, cfg.round, roundMechanism(spec, cfg.round));
+      const decision = budget.spendRound(
+        this.opts.dataset.schemaId,
+        cfg.jobId,
+        cfg.round,
+        roundMechanism(spec, cfg.round),
+      );
       if (decision.allowed) {
-        this.log.info({ job: cfg.jobId, round: cfg.round, spentEpsilon: decision.projected.epsilon, bound: decision.projected.bound }, 'round charged to the privacy budget');
+        this.log.info(
+          {
+            job: cfg.jobId,
+            round: cfg.round,
+            spentEpsilon: decision.projected.epsilon,
+            bound: decision.projected.bound,
+          },
+          'round charged to the privacy budget',
+        );
         return true;
       }
       reason = decision.reason;
@@ -641,13 +809,24 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     // releases (and, with secure aggregation, more seeds) than the job the hospital admitted.
     const final = spec.rounds + 1;
     if (!(Number.isInteger(cfg.round) && cfg.round >= 1 && cfg.round <= (cfg.train ? spec.rounds : final))) {
-      throw new CohortError('E_ROUND_MISMATCH', `${cfg.train ? 'training' : 'evaluation'} round ${cfg.round} is outside the job's rounds 1..${cfg.train ? spec.rounds : final}`);
+      throw new CohortError(
+        'E_ROUND_MISMATCH',
+        `${cfg.train ? 'training' : 'evaluation'} round ${cfg.round} is outside the job's rounds 1..${cfg.train ? spec.rounds : final}`,
+      );
     }
     // Evaluation is not an oracle: only the final round asks for one alone, and only scheduled rounds get one.
-    if (!cfg.train && cfg.round !== final) throw new CohortError('E_ROUND_MISMATCH', `evaluation-only round ${cfg.round}: only the final round ${final} evaluates without training`);
+    if (!cfg.train && cfg.round !== final)
+      throw new CohortError(
+        'E_ROUND_MISMATCH',
+        `evaluation-only round ${cfg.round}: only the final round ${final} evaluates without training`,
+      );
     // The session is checked before anything is evaluated, trained or charged: a round whose
     // parameters this hospital does not compute itself costs it nothing.
-    if (cfg.train && !cfg.secagg && spec.secureAggregation.enabled) throw new CohortError('E_SECAGG_PARAMS', 'the job requires secure aggregation but the round carries no session parameters');
+    if (cfg.train && !cfg.secagg && spec.secureAggregation.enabled)
+      throw new CohortError(
+        'E_SECAGG_PARAMS',
+        'the job requires secure aggregation but the round carries no session parameters',
+      );
     const hs = cfg.train && cfg.secagg ? this.openSecure(spec, cfg, cfg.secagg) : null;
     const { tf } = await loadTf(this.log);
     const d = this.opts.dataset;
@@ -661,14 +840,31 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const out = await this.trainOnce(spec, cfg, async () => {
       const job = { spec: spec.model, local: spec.local, weights: cfg.weights, data: d.train, seed: cfg.seed };
       // Hospital-level DP clips and noises the whole update later: no error may depend on the records before that.
-      return dp ? await trainDpSgd(tf, { ...job, dp }) : await trainLocal(tf, spec.privacy ? { ...job, nonFinite: 'zero' } : job);
+      return dp
+        ? await trainDpSgd(tf, { ...job, dp })
+        : await trainLocal(tf, spec.privacy ? { ...job, nonFinite: 'zero' } : job);
     });
     if (!out) return;
     this.trained.add(`${cfg.jobId}/${cfg.round}`);
     this.log.debug({ job: cfg.jobId, round: cfg.round, steps: out.steps, loss: out.loss }, 'local training done');
     if (!hs) {
-      this.log.warn({ job: cfg.jobId, round: cfg.round }, 'secure aggregation is off for this job: sending a plaintext update');
-      this.send({ jobId: cfg.jobId, round: cfg.round, update: { delta: tensorOf(out.delta), numExamples: updateWeight(spec, out.numExamples), trainLoss: out.loss, steps: out.steps } }, cfg.via);
+      this.log.warn(
+        { job: cfg.jobId, round: cfg.round },
+        'secure aggregation is off for this job: sending a plaintext update',
+      );
+      this.send(
+        {
+          jobId: cfg.jobId,
+          round: cfg.round,
+          update: {
+            delta: tensorOf(out.delta),
+            numExamples: updateWeight(spec, out.numExamples),
+            trainLoss: out.loss,
+            steps: out.steps,
+          },
+        },
+        cfg.via,
+      );
       return;
     }
     if (cfg.via !== this.ws) return;
@@ -693,7 +889,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     const key = `${cfg.jobId}/${cfg.round}`;
     const sent = this.evaluated.get(key);
     if (sent) {
-      this.log.info({ job: cfg.jobId, round: cfg.round }, 'evaluation asked again: sending the same answer (nothing new is evaluated or released)');
+      this.log.info(
+        { job: cfg.jobId, round: cfg.round },
+        'evaluation asked again: sending the same answer (nothing new is evaluated or released)',
+      );
       this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: sent }, cfg.via);
       return;
     }
@@ -705,7 +904,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     else if (!release) body = { withheld: true };
     else if (this.opts.budget?.charged(this.opts.dataset.schemaId, cfg.jobId, cfg.round)) {
       // Released before this process started, and the noisy counts were not kept: a second release would be a second draw.
-      this.log.warn({ job: cfg.jobId, round: cfg.round }, 'evaluation already released before a restart: withheld this time');
+      this.log.warn(
+        { job: cfg.jobId, round: cfg.round },
+        'evaluation already released before a restart: withheld this time',
+      );
       body = { withheld: true };
     } else {
       if (!this.chargeRound(spec, cfg)) return;
@@ -713,7 +915,16 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       this.trained.add(key);
     }
     this.evaluated.set(key, body);
-    this.log.info({ job: cfg.jobId, round: cfg.round, accuracy: metrics.accuracy, numTest: metrics.numExamples, sent: body.metrics ? 'exact' : body.noisy ? 'noisy counts' : 'nothing' }, 'evaluated the model on the local test split (these figures stay here)');
+    this.log.info(
+      {
+        job: cfg.jobId,
+        round: cfg.round,
+        accuracy: metrics.accuracy,
+        numTest: metrics.numExamples,
+        sent: body.metrics ? 'exact' : body.noisy ? 'noisy counts' : 'nothing',
+      },
+      'evaluated the model on the local test split (these figures stay here)',
+    );
     this.emit('round', { jobId: cfg.jobId, round: cfg.round, train: cfg.train, metrics });
     this.send({ jobId: cfg.jobId, round: cfg.round, evaluation: body }, cfg.via);
   }
@@ -728,8 +939,16 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     return HospitalSession.open({
       spec,
       offered: {
-        jobId: cfg.jobId, round: cfg.round, attempt: p.attempt ?? 0, bits: p.bits ?? 0, threshold: p.threshold ?? 0, degree: p.degree ?? 0, clip: p.clip ?? 0,
-        participants: p.participants ?? [], totalExamples: p.totalExamples ?? 0, rosterHash: p.rosterHash ?? new Uint8Array(0),
+        jobId: cfg.jobId,
+        round: cfg.round,
+        attempt: p.attempt ?? 0,
+        bits: p.bits ?? 0,
+        threshold: p.threshold ?? 0,
+        degree: p.degree ?? 0,
+        clip: p.clip ?? 0,
+        participants: p.participants ?? [],
+        totalExamples: p.totalExamples ?? 0,
+        rosterHash: p.rosterHash ?? new Uint8Array(0),
         vectorLength: secureInput(spec).vectorLength,
       },
       view: this.hospitalView(spec),
@@ -740,9 +959,18 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   private hospitalView(spec: JobSpec): HospitalView {
     const head = this.roster?.head;
-    if (!head) throw new CohortError('E_ROSTER_MISSING', 'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)');
+    if (!head)
+      throw new CohortError(
+        'E_ROSTER_MISSING',
+        'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)',
+      );
     const minCorruptFraction = this.opts.policy?.minCorruptFraction;
-    return { name: this.name, roster: head, numTrain: updateWeight(spec, this.opts.dataset.train.n), ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }) };
+    return {
+      name: this.name,
+      roster: head,
+      numTrain: updateWeight(spec, this.opts.dataset.train.n),
+      ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }),
+    };
   }
 
   /**
@@ -751,7 +979,11 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
    * output was never kept (so never sent) trains again at no new charge.
    * Null when the budget refuses.
    */
-  private async trainOnce(spec: JobSpec, cfg: RoundWork, train: () => Promise<RoundOutput>): Promise<RoundOutput | null> {
+  private async trainOnce(
+    spec: JobSpec,
+    cfg: RoundWork,
+    train: () => Promise<RoundOutput>,
+  ): Promise<RoundOutput | null> {
     const { budget, outputs } = this.opts;
     const dataset = this.opts.dataset.schemaId;
     // Rounds only move forward: an older round than one already charged comes from a coordinator replaying
@@ -766,17 +998,27 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
     const keep = spec.privacy?.unit === 'record' && budget && outputs ? outputs : null;
     const start = keep ? weightsHash(cfg.weights) : '';
-    if (keep && cfg.round === latest && isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec, cfg.round))) {
+    if (
+      keep &&
+      cfg.round === latest &&
+      isDeepStrictEqual(budget!.charged(dataset, cfg.jobId, cfg.round), roundMechanism(spec, cfg.round))
+    ) {
       const kept = keep.get(dataset, cfg.jobId, cfg.round, start);
       if (kept) {
-        this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: sending this round\'s DP output again (no new charge)');
+        this.log.info(
+          { job: cfg.jobId, round: cfg.round },
+          "retried round: sending this round's DP output again (no new charge)",
+        );
         return kept;
       }
       // Charged, but no output from this start was kept: either none was ever made (so none left this
       // hospital: it is kept before it is sent, and only a later round's output replaces it, which
       // the check above rules out) or it was made from other weights: a new mechanism, charged.
       if (!keep.hasRound(dataset, cfg.jobId, cfg.round)) {
-        this.log.info({ job: cfg.jobId, round: cfg.round }, 'retried round: charged before any output left; training it at no new charge');
+        this.log.info(
+          { job: cfg.jobId, round: cfg.round },
+          'retried round: charged before any output left; training it at no new charge',
+        );
         const out = await train();
         keep.put(dataset, cfg.jobId, cfg.round, start, out);
         return out;
@@ -801,8 +1043,13 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   /** Steps the job's secure-aggregation session; a failure abandons it (the coordinator drops this client). */
   private onSecAgg(env: Envelope): void {
     const s = this.sessions.get(env.jobId);
-    if (!s || s.round !== env.round || s.via !== this.ws) throw new CohortError('E_ROUND_MISMATCH', `no secure-aggregation session for job ${env.jobId} round ${env.round}`);
-    const reply = (body: Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'>) => this.send({ jobId: env.jobId, round: env.round, ...body }, s.via);
+    if (!s || s.round !== env.round || s.via !== this.ws)
+      throw new CohortError(
+        'E_ROUND_MISMATCH',
+        `no secure-aggregation session for job ${env.jobId} round ${env.round}`,
+      );
+    const reply = (body: Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'>) =>
+      this.send({ jobId: env.jobId, round: env.round, ...body }, s.via);
     const crash = (phase: SecAggPhase) => this.crashes(env.jobId, env.round, phase, s.via);
     const abandon = () => {
       s.hs.forget();
@@ -821,7 +1068,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         case 'secaggSharesRelay': {
           s.hs.onShares(env.secaggSharesRelay!);
           if (crash('masked')) return;
-          if (s.spec.privacy?.unit === 'hospital' && !this.chargeRound(s.spec, { jobId: env.jobId, round: env.round, via: s.via })) {
+          if (
+            s.spec.privacy?.unit === 'hospital' &&
+            !this.chargeRound(s.spec, { jobId: env.jobId, round: env.round, via: s.via })
+          ) {
             abandon();
             return;
           }
@@ -864,12 +1114,21 @@ export function checkTransport(url: string, o: { tls?: { ca: unknown }; insecure
     throw new CohortError('E_CONFIG_INVALID', `coordinator URL "${url}" is not a URL`);
   }
   if (u.protocol === 'wss:') {
-    if (!o.tls?.ca) throw new CohortError('E_CONFIG_INVALID', 'wss:// needs the coordinator\'s certificate or CA to pin (--ca)');
+    if (!o.tls?.ca)
+      throw new CohortError('E_CONFIG_INVALID', "wss:// needs the coordinator's certificate or CA to pin (--ca)");
     return;
   }
-  if (u.protocol !== 'ws:') throw new CohortError('E_CONFIG_INVALID', `coordinator URL must be wss:// or ws://, got ${u.protocol}`);
+  if (u.protocol !== 'ws:')
+    throw new CohortError('E_CONFIG_INVALID', `coordinator URL must be wss:// or ws://, got ${u.protocol}`);
   if (o.tls) throw new CohortError('E_CONFIG_INVALID', 'TLS settings given for a plain ws:// URL: use wss://');
   if (isLoopbackHost(u.hostname)) return;
-  if (!o.insecure) throw new CohortError('E_CONFIG_INVALID', `refusing plain ws:// to ${u.hostname}: use wss:// with --ca, or --insecure on a test network`);
-  log.warn({ coordinator: u.host }, 'INSECURE: plain ws:// to a non-loopback coordinator: updates and keys travel unencrypted');
+  if (!o.insecure)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `refusing plain ws:// to ${u.hostname}: use wss:// with --ca, or --insecure on a test network`,
+    );
+  log.warn(
+    { coordinator: u.host },
+    'INSECURE: plain ws:// to a non-loopback coordinator: updates and keys travel unencrypted',
+  );
 }

@@ -18,5 +18,14 @@ export function openHospitalState(path: string): HospitalState {
   const budget = new BudgetStore(path);
   const ledger = new LocalLedger(path);
   const outputs = new RoundOutputs(path);
-  return { budget, ledger, outputs, close: () => { outputs.close(); ledger.close(); budget.close(); } };
+  return {
+    budget,
+    ledger,
+    outputs,
+    close: () => {
+      outputs.close();
+      ledger.close();
+      budget.close();
+    },
+  };
 }

@@ -41,7 +41,10 @@ export interface AcceptedEntry {
 export class LocalLedger {
   private readonly db: Database.Database;
 
-  constructor(path: string, private readonly now: () => number = Date.now) {
+  constructor(
+    path: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.db = openStateDb(path, SCHEMA, 'hospital ledger');
   }
 
@@ -51,13 +54,23 @@ export class LocalLedger {
 
   /** Pins the coordinator's ledger key at first sight; a different key later is refused. */
   pinCoordinatorKey(keyHex: string): void {
-    const row = this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as { value: string } | undefined;
+    const row = this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as
+      { value: string } | undefined;
     if (!row) this.db.prepare(`INSERT INTO ledger_meta (key, value) VALUES ('coordinator_key', ?)`).run(keyHex);
-    else if (row.value !== keyHex) throw new CohortError('E_LEDGER_MISMATCH', `the coordinator's ledger key changed (pinned ${row.value.slice(0, 16)}…, now ${keyHex.slice(0, 16)}…)`);
+    else if (row.value !== keyHex)
+      throw new CohortError(
+        'E_LEDGER_MISMATCH',
+        `the coordinator's ledger key changed (pinned ${row.value.slice(0, 16)}…, now ${keyHex.slice(0, 16)}…)`,
+      );
   }
 
   coordinatorKey(): string | null {
-    return (this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as { value: string } | undefined)?.value ?? null;
+    return (
+      (
+        this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as
+          { value: string } | undefined
+      )?.value ?? null
+    );
   }
 
   /**
@@ -76,22 +89,49 @@ export class LocalLedger {
     }
     this.db.prepare(`INSERT OR IGNORE INTO ledger_meta (key, value) VALUES ('hospital', ?)`).run(me.name);
     // The copy kept here is the evidence: a second, different entry at the same position never replaces it.
-    const kept = this.db.prepare(`SELECT hash, signature, receipt, problem FROM ledger_entries WHERE seq = ?`).get(sealed.seq) as { hash: string; signature: string; receipt: string | null; problem: string | null } | undefined;
+    const kept = this.db
+      .prepare(`SELECT hash, signature, receipt, problem FROM ledger_entries WHERE seq = ?`)
+      .get(sealed.seq) as
+      { hash: string; signature: string; receipt: string | null; problem: string | null } | undefined;
     if (kept) {
       if (kept.hash === sealed.hash && kept.signature === sealed.signature) {
-        return { receipt: kept.receipt ? { seq: sealed.seq, hospital: me.name, signature: kept.receipt } : null, problem: kept.problem };
+        return {
+          receipt: kept.receipt ? { seq: sealed.seq, hospital: me.name, signature: kept.receipt } : null,
+          problem: kept.problem,
+        };
       }
-      return { receipt: null, problem: `the coordinator sent a different entry for position ${sealed.seq} than the one kept here` };
+      return {
+        receipt: null,
+        problem: `the coordinator sent a different entry for position ${sealed.seq} than the one kept here`,
+      };
     }
     const problem = this.check(sealed, entry, key, me.name, charged);
     const receipt = problem === null ? signReceipt(sealed, me.name, me.secretKey) : null;
     this.db
-      .prepare(`INSERT INTO ledger_entries (seq, job_id, round, canonical, hash, signature, receipt, problem, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(sealed.seq, String(entry.jobId), Number(entry.round) || 0, sealed.canonical, sealed.hash, sealed.signature, receipt?.signature ?? null, problem, this.now());
+      .prepare(
+        `INSERT INTO ledger_entries (seq, job_id, round, canonical, hash, signature, receipt, problem, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        sealed.seq,
+        String(entry.jobId),
+        Number(entry.round) || 0,
+        sealed.canonical,
+        sealed.hash,
+        sealed.signature,
+        receipt?.signature ?? null,
+        problem,
+        this.now(),
+      );
     return { receipt, problem };
   }
 
-  private check(sealed: SealedEntry, entry: LedgerEntry, keyHex: string, me: string, charged: Mechanism | null): string | null {
+  private check(
+    sealed: SealedEntry,
+    entry: LedgerEntry,
+    keyHex: string,
+    me: string,
+    charged: Mechanism | null,
+  ): string | null {
     if (!verifySeal(sealed, Buffer.from(keyHex, 'hex'))) return 'not signed by the pinned coordinator ledger key';
     if (entry.seq !== sealed.seq || entry.kind !== 'round') return 'not a round entry at its stated position';
     const body = entry.body as RoundBody;
@@ -101,14 +141,23 @@ export class LocalLedger {
     if (!isDeepStrictEqual(mine.mechanism, charged)) return 'records another mechanism than this hospital applied';
     // The coordinator's cumulative figure counts the rounds in which this hospital was in the sum: the entries kept here.
     const prior = this.priorMechanisms(entry.jobId, entry.seq, me);
-    const [expected] = roundSpends({ survivors: [me], mechanism: charged, prior: new Map([[me, prior]]), delta: body.delta, accountant: body.accountant });
-    if (!isDeepStrictEqual(expected, mine)) return `states epsilon ${mine.cumulativeEpsilon} where this hospital's own entries give ${expected!.cumulativeEpsilon}`;
+    const [expected] = roundSpends({
+      survivors: [me],
+      mechanism: charged,
+      prior: new Map([[me, prior]]),
+      delta: body.delta,
+      accountant: body.accountant,
+    });
+    if (!isDeepStrictEqual(expected, mine))
+      return `states epsilon ${mine.cumulativeEpsilon} where this hospital's own entries give ${expected!.cumulativeEpsilon}`;
     return null;
   }
 
   /** Mechanisms recorded for this hospital in its earlier entries of the job. */
   private priorMechanisms(jobId: string, beforeSeq: number, me: string): Mechanism[] {
-    const rows = this.db.prepare(`SELECT canonical FROM ledger_entries WHERE job_id = ? AND seq < ? ORDER BY seq`).all(jobId, beforeSeq) as { canonical: string }[];
+    const rows = this.db
+      .prepare(`SELECT canonical FROM ledger_entries WHERE job_id = ? AND seq < ? ORDER BY seq`)
+      .all(jobId, beforeSeq) as { canonical: string }[];
     const out: Mechanism[] = [];
     for (const r of rows) {
       const s = ((JSON.parse(r.canonical) as LedgerEntry).body as RoundBody).spends?.find((x) => x.hospital === me);
@@ -124,18 +173,31 @@ export class LocalLedger {
 
   /** The coordinator's ledger has been read up to this seq (ledger.read catch-up); 0 before the first. */
   syncedThrough(): number {
-    return Number((this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'synced_through'`).get() as { value: string } | undefined)?.value ?? 0);
+    return Number(
+      (
+        this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'synced_through'`).get() as
+          { value: string } | undefined
+      )?.value ?? 0,
+    );
   }
 
   setSyncedThrough(seq: number): void {
-    this.db.prepare(`INSERT INTO ledger_meta (key, value) VALUES ('synced_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(seq));
+    this.db
+      .prepare(
+        `INSERT INTO ledger_meta (key, value) VALUES ('synced_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      )
+      .run(String(seq));
   }
 
   entries(): (SealedEntry & { receipt: string | null; problem: string | null })[] {
-    return this.db.prepare(`SELECT seq, canonical, hash, signature, receipt, problem FROM ledger_entries ORDER BY seq`).all() as (SealedEntry & { receipt: string | null; problem: string | null })[];
+    return this.db
+      .prepare(`SELECT seq, canonical, hash, signature, receipt, problem FROM ledger_entries ORDER BY seq`)
+      .all() as (SealedEntry & { receipt: string | null; problem: string | null })[];
   }
 
   receipts(hospital: string): Receipt[] {
-    return this.entries().filter((e) => e.receipt !== null).map((e) => ({ seq: e.seq, hospital, signature: e.receipt! }));
+    return this.entries()
+      .filter((e) => e.receipt !== null)
+      .map((e) => ({ seq: e.seq, hospital, signature: e.receipt! }));
   }
 }

@@ -11,7 +11,13 @@ import { signHandshake } from '../core/auth/handshake.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import type { Action } from '../core/auth/policy.ts';
 import { bytesToVector } from '../core/model/vector.ts';
-import { COORDINATOR_SENDER, DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, validateClientName, type EnvelopeInit } from '../edge/wire/codec.ts';
+import {
+  COORDINATOR_SENDER,
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeEnvelope,
+  validateClientName,
+  type EnvelopeInit,
+} from '../edge/wire/codec.ts';
 import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
 import { checkTransport } from './daemon.ts';
 
@@ -35,14 +41,18 @@ export interface RequestBody {
   afterSeq?: number;
 }
 
-export async function request(o: RequestOptions, body: RequestBody): Promise<{ json: unknown; model: Float32Array | null }> {
+export async function request(
+  o: RequestOptions,
+  body: RequestBody,
+): Promise<{ json: unknown; model: Float32Array | null }> {
   validateClientName(o.name);
   checkTransport(o.coordinatorUrl, o, silentLogger);
   const tls = o.tls;
   const inbound = new Reassembler(messageLimit(o.maxMessageBytes, DEFAULT_MAX_FRAME_BYTES));
   const out = new FrameEncoder(fragmentBytesFor(DEFAULT_MAX_FRAME_BYTES));
   const ws = new WebSocket(o.coordinatorUrl, {
-    maxPayload: DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false,
+    maxPayload: DEFAULT_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
     ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } : {}),
   });
   // A message's frames go out back to back (a job spec of megabytes is cut into fragments).
@@ -51,31 +61,79 @@ export async function request(o: RequestOptions, body: RequestBody): Promise<{ j
   };
   try {
     return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CohortError('E_CONFIG_INVALID', `no answer from ${o.coordinatorUrl} within ${o.timeoutMs ?? 15_000} ms`)), o.timeoutMs ?? 15_000);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new CohortError(
+              'E_CONFIG_INVALID',
+              `no answer from ${o.coordinatorUrl} within ${o.timeoutMs ?? 15_000} ms`,
+            ),
+          ),
+        o.timeoutMs ?? 15_000,
+      );
       const done = (f: () => void) => {
         clearTimeout(timer);
         f();
       };
-      ws.on('error', (err) => done(() => reject(new CohortError('E_CONFIG_INVALID', `cannot reach ${o.coordinatorUrl}: ${err.message}`))));
-      ws.on('close', (code, reason) => done(() => reject(new CohortError(isErrorCode(reason.toString()) ? reason.toString() as never : 'E_AUTH_FAILED', `connection closed (${code} ${reason.toString()})`))));
+      ws.on('error', (err) =>
+        done(() => reject(new CohortError('E_CONFIG_INVALID', `cannot reach ${o.coordinatorUrl}: ${err.message}`))),
+      );
+      ws.on('close', (code, reason) =>
+        done(() =>
+          reject(
+            new CohortError(
+              isErrorCode(reason.toString()) ? (reason.toString() as never) : 'E_AUTH_FAILED',
+              `connection closed (${code} ${reason.toString()})`,
+            ),
+          ),
+        ),
+      );
       ws.on('message', (data) => {
         try {
           const frame = decodeEnvelope(data as Buffer);
-          if (frame.sender !== COORDINATOR_SENDER) throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
+          if (frame.sender !== COORDINATOR_SENDER)
+            throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
           const env = inbound.accept(frame);
           if (!env) return; // more fragments of this message are due (a model download)
           if (env.body === 'challenge') {
             const c = env.challenge!;
             const timestampMs = Date.now();
-            const handshakeSignature = signHandshake({ nonce: c.nonce!, coordinatorId: c.coordinatorId ?? '', timestampMs, name: o.name, publicKey: o.identity.publicKey }, o.identity.secretKey);
-            send({ hello: { name: o.name, software: 'cohort-request/0.1.0', identityKey: o.identity.publicKey, handshakeSignature, handshakeTimestampMs: timestampMs } });
+            const handshakeSignature = signHandshake(
+              {
+                nonce: c.nonce!,
+                coordinatorId: c.coordinatorId ?? '',
+                timestampMs,
+                name: o.name,
+                publicKey: o.identity.publicKey,
+              },
+              o.identity.secretKey,
+            );
+            send({
+              hello: {
+                name: o.name,
+                software: 'cohort-request/0.1.0',
+                identityKey: o.identity.publicKey,
+                handshakeSignature,
+                handshakeTimestampMs: timestampMs,
+              },
+            });
           } else if (env.body === 'welcome') {
             out.peerLimits(env.welcome!);
-            send({ jobId: body.jobId ?? '', request: { id: 1, action: body.action, jobId: body.jobId ?? '', specJson: body.specJson ?? '', afterSeq: body.afterSeq ?? 0 } });
+            send({
+              jobId: body.jobId ?? '',
+              request: {
+                id: 1,
+                action: body.action,
+                jobId: body.jobId ?? '',
+                specJson: body.specJson ?? '',
+                afterSeq: body.afterSeq ?? 0,
+              },
+            });
           } else if (env.body === 'reply') {
             const r = env.reply!;
             const bytes = r.model?.data;
-            if (bytes && bytes.length % 4 !== 0) throw new CohortError('E_WIRE_FIELD', `a model of ${bytes.length} bytes is not float32 values`);
+            if (bytes && bytes.length % 4 !== 0)
+              throw new CohortError('E_WIRE_FIELD', `a model of ${bytes.length} bytes is not float32 values`);
             const model = bytes ? bytesToVector(bytes, bytes.length / 4) : null;
             done(() => resolve({ json: JSON.parse(r.json ?? 'null'), model }));
           } else if (env.body === 'error') {

@@ -47,7 +47,10 @@ export function weightsHash(weights: Float32Array): string {
 export class RoundOutputs {
   private readonly db: Database.Database;
 
-  constructor(path: string, private readonly now: () => number = Date.now) {
+  constructor(
+    path: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.db = openStateDb(path, SCHEMA, 'round outputs');
   }
 
@@ -58,21 +61,47 @@ export class RoundOutputs {
   /** The output kept for this job's `round` if it started from `startHash`, else null. */
   get(dataset: string, jobId: string, round: number, startHash: string): RoundOutput | null {
     const r = this.db
-      .prepare(`SELECT delta, num_examples, loss, steps FROM round_outputs WHERE dataset = ? AND job_id = ? AND round = ? AND weights_hash = ?`)
-      .get(dataset, jobId, round, startHash) as { delta: Buffer; num_examples: number; loss: number; steps: number } | undefined;
-    return r ? { delta: bytesToVector(new Uint8Array(r.delta), r.delta.length / 4), numExamples: r.num_examples, loss: r.loss, steps: r.steps } : null;
+      .prepare(
+        `SELECT delta, num_examples, loss, steps FROM round_outputs WHERE dataset = ? AND job_id = ? AND round = ? AND weights_hash = ?`,
+      )
+      .get(dataset, jobId, round, startHash) as
+      { delta: Buffer; num_examples: number; loss: number; steps: number } | undefined;
+    return r
+      ? {
+          delta: bytesToVector(new Uint8Array(r.delta), r.delta.length / 4),
+          numExamples: r.num_examples,
+          loss: r.loss,
+          steps: r.steps,
+        }
+      : null;
   }
 
   /** Keeps `out` as the job's latest round output (durably, before it is sent); an earlier round's is dropped: only the open round is ever retried. */
   put(dataset: string, jobId: string, round: number, startHash: string, out: RoundOutput): void {
     this.db
-      .prepare(`INSERT OR REPLACE INTO round_outputs (dataset, job_id, round, weights_hash, delta, num_examples, loss, steps, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(dataset, jobId, round, startHash, Buffer.from(vectorToBytes(out.delta)), out.numExamples, out.loss, out.steps, this.now());
+      .prepare(
+        `INSERT OR REPLACE INTO round_outputs (dataset, job_id, round, weights_hash, delta, num_examples, loss, steps, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        dataset,
+        jobId,
+        round,
+        startHash,
+        Buffer.from(vectorToBytes(out.delta)),
+        out.numExamples,
+        out.loss,
+        out.steps,
+        this.now(),
+      );
   }
 
   /** Whether an output of this job's `round` is kept, from whatever start. */
   hasRound(dataset: string, jobId: string, round: number): boolean {
-    return this.db.prepare(`SELECT 1 FROM round_outputs WHERE dataset = ? AND job_id = ? AND round = ?`).get(dataset, jobId, round) !== undefined;
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM round_outputs WHERE dataset = ? AND job_id = ? AND round = ?`)
+        .get(dataset, jobId, round) !== undefined
+    );
   }
 
   forgetJob(dataset: string, jobId: string): void {

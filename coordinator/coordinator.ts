@@ -13,24 +13,58 @@ import { silentLogger, type Logger } from '../edge/log.ts';
 import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { releasesEvaluation, roundMechanism } from '../core/job/privacy.ts';
 import { prepareJob, type PreparedJob } from '../core/job/prepare.ts';
-import { jobStoredBytes, parseJobQuotas, quotaProblem, type JobQuotas, type JobQuotasInput } from '../core/job/quota.ts';
+import {
+  jobStoredBytes,
+  parseJobQuotas,
+  quotaProblem,
+  type JobQuotas,
+  type JobQuotasInput,
+} from '../core/job/quota.ts';
 import { JobSubmissions, parseSubmissionLimits, type SubmissionLimitsInput } from './job-submissions.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { validateMetrics, type Metrics } from '../core/metrics.ts';
 import { metricsOfNoisyCounts, validateNoisyCounts } from '../core/privacy/noisy-counts.ts';
-import { JobMachine, isEnded, type JobEffect, type JobResume, type JobStatus, type OutgoingBody, type RoundRecord } from '../core/round/job.ts';
+import {
+  JobMachine,
+  isEnded,
+  type JobEffect,
+  type JobResume,
+  type JobStatus,
+  type OutgoingBody,
+  type RoundRecord,
+} from '../core/round/job.ts';
 import { verifyRosterChain, type Roster, type RosterChain } from '../core/roster/index.ts';
 import { publishRoster } from './roster.ts';
 import type { ClientMessage } from '../core/secagg/index.ts';
 import {
-  DEFAULT_MAX_FRAME_BYTES, MAX_HELLO_BYTES, MAX_SPEC_JSON_CHARS, decodeScanned, jobSpecToWire, maxRequestBytes, metricsFromWire, metricsToWire, scanEnvelope,
-  tensorOf, validateClientName, vectorOf, type BodyKind, type Envelope, type EnvelopeInit,
+  DEFAULT_MAX_FRAME_BYTES,
+  MAX_HELLO_BYTES,
+  MAX_SPEC_JSON_CHARS,
+  decodeScanned,
+  jobSpecToWire,
+  maxRequestBytes,
+  metricsFromWire,
+  metricsToWire,
+  scanEnvelope,
+  tensorOf,
+  validateClientName,
+  vectorOf,
+  type BodyKind,
+  type Envelope,
+  type EnvelopeInit,
 } from '../edge/wire/codec.ts';
 import { CoordinatorStore } from './store.ts';
 import { CoordinatorLedger, modelHash } from './ledger.ts';
 import { SpendPrefetch } from './spend-prefetch.ts';
 import { TokenBucket, checkBucket } from '../core/rate.ts';
-import { HOSPITAL_VECTOR_BODIES, fragmentBytesFor, messageDeadline, messageLimit, DEFAULT_MESSAGE_TIMEOUT_MS, DEFAULT_MIN_BYTES_PER_SECOND } from '../edge/wire/fragments.ts';
+import {
+  HOSPITAL_VECTOR_BODIES,
+  fragmentBytesFor,
+  messageDeadline,
+  messageLimit,
+  DEFAULT_MESSAGE_TIMEOUT_MS,
+  DEFAULT_MIN_BYTES_PER_SECOND,
+} from '../edge/wire/fragments.ts';
 import { handshakeProblem } from '../core/auth/handshake.ts';
 import { ACTIONS, POLICY, VIEW_ACTIONS, denial, type Action, type Role } from '../core/auth/policy.ts';
 import { frameAction, frameDenial, frameKind } from '../core/auth/frames.ts';
@@ -260,32 +294,60 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? this.maxMessageBytes + 4 * this.maxFrameBytes;
     this.maxBytesPerSecond = opts.maxBytesPerSecond ?? this.maxMessageBytes;
     if (!(this.maxBytesPerSecond >= this.maxFrameBytes) || !Number.isFinite(this.maxBytesPerSecond)) {
-      throw new CohortError('E_CONFIG_INVALID', `"maxBytesPerSecond" expected a finite number >= maxFrameBytes (${this.maxFrameBytes}), got ${this.maxBytesPerSecond}`);
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `"maxBytesPerSecond" expected a finite number >= maxFrameBytes (${this.maxFrameBytes}), got ${this.maxBytesPerSecond}`,
+      );
     }
     this.maxMessagesPerSecond = opts.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND;
     this.messageBurst = opts.messageBurst ?? DEFAULT_MESSAGE_BURST;
     checkBucket(this.maxMessagesPerSecond, this.messageBurst, { rate: 'maxMessagesPerSecond', burst: 'messageBurst' });
-    this.messageDeadlineMs = messageDeadline(opts.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS, opts.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND);
+    this.messageDeadlineMs = messageDeadline(
+      opts.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS,
+      opts.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
+    );
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.now = opts.now ?? Date.now;
     this.quotas = parseJobQuotas(opts.quotas);
     this.maxStartWaitMs = opts.maxStartWaitMs ?? DEFAULT_MAX_START_WAIT_MS;
-    if (!Number.isSafeInteger(this.maxStartWaitMs) || this.maxStartWaitMs < 1 || this.maxStartWaitMs > MAX_START_WAIT_MS) {
-      throw new CohortError('E_CONFIG_INVALID', `"maxStartWaitMs" expected an integer in [1, ${MAX_START_WAIT_MS}], got ${opts.maxStartWaitMs}`);
+    if (
+      !Number.isSafeInteger(this.maxStartWaitMs) ||
+      this.maxStartWaitMs < 1 ||
+      this.maxStartWaitMs > MAX_START_WAIT_MS
+    ) {
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `"maxStartWaitMs" expected an integer in [1, ${MAX_START_WAIT_MS}], got ${opts.maxStartWaitMs}`,
+      );
     }
     const submissionLimits = parseSubmissionLimits(opts.submissions);
     // A spec of the wire's character limit in ASCII fits too, so an oversize spec gets its typed refusal (E_JOB_SPEC_SIZE) where it can.
-    this.requestLimit = Math.min(this.maxMessageBytes, maxRequestBytes(Math.max(submissionLimits.maxSpecBytes, MAX_SPEC_JSON_CHARS)));
+    this.requestLimit = Math.min(
+      this.maxMessageBytes,
+      maxRequestBytes(Math.max(submissionLimits.maxSpecBytes, MAX_SPEC_JSON_CHARS)),
+    );
     this.store = new CoordinatorStore(opts.dbPath);
     this.spendPrefetch = new SpendPrefetch(this.log);
     this.submissions = new JobSubmissions(submissionLimits, this.quotas, this.store, this.now, this.log);
-    const key = opts.ledgerKey ?? (opts.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${opts.dbPath}.ledger.key`));
+    const key =
+      opts.ledgerKey ??
+      (opts.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${opts.dbPath}.ledger.key`));
     this.ledger = new CoordinatorLedger(this.store, key, this.now);
     this.metrics = new CoordinatorMetrics(() => [...this.seen.values()].filter((h) => h.connected).length);
     this.on('round', (e) => this.metrics.roundCompleted(e.record));
     this.on('roundFailed', () => this.metrics.roundFailed());
     this.dashboard = opts.dashboard
-      ? new DashboardServer({ dbPath: opts.dbPath, snapshot: () => this.snapshot(), metrics: this.metrics, log: this.log, now: this.now, ...(opts.tls ? { tls: opts.tls } : {}) }, opts.dashboard)
+      ? new DashboardServer(
+          {
+            dbPath: opts.dbPath,
+            snapshot: () => this.snapshot(),
+            metrics: this.metrics,
+            log: this.log,
+            now: this.now,
+            ...(opts.tls ? { tls: opts.tls } : {}),
+          },
+          opts.dashboard,
+        )
       : null;
     const stored = this.store.rosterChain();
     if (stored) this.adoptRoster(stored);
@@ -314,7 +376,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** Makes a stored job live again; returns null, or why its machine refused the stored state. */
   private reviveJob(job: StoredJob): string | null {
     try {
-      this.addLiveJob(job.id, job.spec, { completedRounds: job.completedRounds, weights: job.weights, serverState: job.serverState, paused: job.status === 'paused', attempts: job.attempts }, job.owner, job.createdAt);
+      this.addLiveJob(
+        job.id,
+        job.spec,
+        {
+          completedRounds: job.completedRounds,
+          weights: job.weights,
+          serverState: job.serverState,
+          paused: job.status === 'paused',
+          attempts: job.attempts,
+        },
+        job.owner,
+        job.createdAt,
+      );
       this.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
       return null;
     } catch (err) {
@@ -338,7 +412,13 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const model = new Float32Array(new Uint8Array(bytes.subarray(0, bytes.byteLength - (bytes.byteLength % 4))).buffer);
     const rounds = Number.isSafeInteger(completedRounds) && completedRounds >= 0 ? completedRounds : 0;
     try {
-      this.store.setStatus(jobId, status, reason, now, this.ledger.jobEnded(jobId, status, reason, rounds, modelHash(model)));
+      this.store.setStatus(
+        jobId,
+        status,
+        reason,
+        now,
+        this.ledger.jobEnded(jobId, status, reason, rounds, modelHash(model)),
+      );
     } catch (err) {
       this.log.error({ job: jobId, err }, 'job-ended entry not written; writing the status alone');
       try {
@@ -383,7 +463,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const json = JSON.stringify(chain);
     this.roster = { chain, head, json };
     for (const [id, job] of this.jobs) this.apply(id, job.machine.useRoster(head, this.now()));
-    for (const peer of this.byName.values()) if (peer.role === 'hospital') peer.send({ rosterUpdate: { chainJson: json } });
+    for (const peer of this.byName.values())
+      if (peer.role === 'hospital') peer.send({ rosterUpdate: { chainJson: json } });
   }
 
   get database(): CoordinatorStore {
@@ -396,7 +477,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     let wss: WebSocketServer;
     if (tls) {
       this.https = createHttpsServer({
-        cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2',
+        cert: tls.cert,
+        key: tls.key,
+        minVersion: 'TLSv1.2',
         ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
       });
       // A failed TLS handshake (wrong CA, no client certificate) is logged, never thrown.
@@ -411,8 +494,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     this.wss = wss;
     // Under mutual TLS, the names the client certificate carries: the Hello's must be one of them.
-    const certNames = (socket: unknown) => (tls?.clientCa ? certificateNames((socket as TLSSocket).getPeerCertificate()) : null);
-    wss.on('connection', (ws, req) => this.onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, certNames(req.socket)));
+    const certNames = (socket: unknown) =>
+      tls?.clientCa ? certificateNames((socket as TLSSocket).getPeerCertificate()) : null;
+    wss.on('connection', (ws, req) =>
+      this.onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, certNames(req.socket)),
+    );
     wss.on('error', (err) => this.log.error({ err }, 'server error'));
     if (!tls) {
       await new Promise<void>((resolve, reject) => {
@@ -436,7 +522,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }, this.opts.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
     const port = ((this.https ?? wss).address() as AddressInfo).port;
-    this.log.info({ port, maxFrameBytes: this.maxFrameBytes, tls: Boolean(tls), mutualTls: Boolean(tls?.clientCa) }, 'listening');
+    this.log.info(
+      { port, maxFrameBytes: this.maxFrameBytes, tls: Boolean(tls), mutualTls: Boolean(tls?.clientCa) },
+      'listening',
+    );
     if (this.dashboard) await this.dashboard.listen();
     this.emit('listening', { port });
     return port;
@@ -451,7 +540,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   snapshot(): CoordinatorSnapshot {
     const jobs: CoordinatorSnapshot['jobs'] = {};
     for (const [id, j] of this.jobs) {
-      if (!j.machine.finished) jobs[id] = { round: j.machine.currentRound?.round ?? null, phase: jobPhase(j.machine), members: [...j.machine.members] };
+      if (!j.machine.finished)
+        jobs[id] = {
+          round: j.machine.currentRound?.round ?? null,
+          phase: jobPhase(j.machine),
+          members: [...j.machine.members],
+        };
     }
     return { hospitals: [...this.seen.values()].map((h) => ({ ...h })), jobs };
   }
@@ -490,9 +584,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const createdAt = this.now();
     this.store.createJob(id, spec, weights, createdAt, this.ledger.jobCreated(id, spec, initialHash), owner);
     this.addLiveJob(id, spec, { completedRounds: 0, weights, serverState: null }, owner, createdAt, initialHash);
-    this.log.info({ job: id, strategy: spec.strategy.name, rounds: spec.rounds, secureAggregation: spec.secureAggregation.enabled }, 'job submitted');
+    this.log.info(
+      { job: id, strategy: spec.strategy.name, rounds: spec.rounds, secureAggregation: spec.secureAggregation.enabled },
+      'job submitted',
+    );
     if (!spec.secureAggregation.enabled) {
-      this.log.warn({ job: id }, 'secure aggregation is OFF for this job (explicit opt-out): the coordinator will see each hospital\'s update');
+      this.log.warn(
+        { job: id },
+        "secure aggregation is OFF for this job (explicit opt-out): the coordinator will see each hospital's update",
+      );
     }
     for (const peer of this.byName.values()) if (peer.role === 'hospital') this.offer(peer, id);
     return id;
@@ -512,7 +612,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     const stored = this.store.jobListing(jobId);
     if (!stored) throw new CohortError('E_UNKNOWN_JOB', `no job ${jobId}`);
-    if (isEnded(stored.status)) throw new CohortError('E_JOB_STATE', `job ${jobId} is ${stored.status}: it cannot be cancelled`);
+    if (isEnded(stored.status))
+      throw new CohortError('E_JOB_STATE', `job ${jobId} is ${stored.status}: it cannot be cancelled`);
     this.endStoredJob(jobId, 'cancelled', reason, stored.completedRounds);
   }
 
@@ -531,7 +632,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   jobState(jobId: string): { status: JobStatus; completedRounds: number; weights: Float32Array } | undefined {
     const live = this.jobs.get(jobId);
-    if (live) return { status: live.machine.status, completedRounds: live.machine.completedRounds, weights: live.machine.globalWeights };
+    if (live)
+      return {
+        status: live.machine.status,
+        completedRounds: live.machine.completedRounds,
+        weights: live.machine.globalWeights,
+      };
     const stored = this.store.getJob(jobId);
     return stored && { status: stored.status, completedRounds: stored.completedRounds, weights: stored.weights };
   }
@@ -557,16 +663,39 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
    * first tick (which fails it if already past, or sets the wake-up for it)
    * runs from a timer, outside the caller's write.
    */
-  private addLiveJob(id: string, spec: JobSpec, resume: Omit<JobResume, 'startBy'>, owner: string | null, createdAt: number, createdModelHash: string | null = null): void {
+  private addLiveJob(
+    id: string,
+    spec: JobSpec,
+    resume: Omit<JobResume, 'startBy'>,
+    owner: string | null,
+    createdAt: number,
+    createdModelHash: string | null = null,
+  ): void {
     const machine = new JobMachine(id, spec, { ...resume, startBy: createdAt + this.maxStartWaitMs });
     if (this.roster) machine.useRoster(this.roster.head, this.now());
-    const job: LiveJob = { machine, dim: paramCount(spec.model), timer: null, log: this.log.child({ job: id }), lastEntry: null, refusals: new RefusalGate(), owner, createdModelHash };
+    const job: LiveJob = {
+      machine,
+      dim: paramCount(spec.model),
+      timer: null,
+      log: this.log.child({ job: id }),
+      lastEntry: null,
+      refusals: new RefusalGate(),
+      owner,
+      createdModelHash,
+    };
     this.jobs.set(id, job);
     this.wakeAt(id, job, this.now());
   }
 
   private onConnection(ws: WebSocket, remote: string, certNames: string[] | null): void {
-    const peer = new Peer(ws, remote, this.maxBufferedBytes, this.log.child({ remote }), (n) => this.metrics.frameOut(n), this.fragmentBytes);
+    const peer = new Peer(
+      ws,
+      remote,
+      this.maxBufferedBytes,
+      this.log.child({ remote }),
+      (n) => this.metrics.frameOut(n),
+      this.fragmentBytes,
+    );
     peer.certNames = certNames;
     peer.send({ challenge: { nonce: peer.nonce, coordinatorId: this.id, timestampMs: this.now() } });
     const bucket = new TokenBucket(this.maxMessagesPerSecond, this.messageBurst, Date.now());
@@ -616,7 +745,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     // A frame past its peer's limit is refused unread: before the handshake the largest Hello (MAX_HELLO_BYTES), after it the role's.
     const limit = peer.name === null ? this.maxHelloBytes : this.frameLimitOf(peer.role);
     if (size > limit) {
-      throw new CohortError('E_WIRE_TOO_LARGE', peer.name === null ? `a frame before the handshake may be at most ${limit} bytes` : `a ${peer.role}'s frames may be at most ${limit} bytes`);
+      throw new CohortError(
+        'E_WIRE_TOO_LARGE',
+        peer.name === null
+          ? `a frame before the handshake may be at most ${limit} bytes`
+          : `a ${peer.role}'s frames may be at most ${limit} bytes`,
+      );
     }
     if (!isBinary) throw new CohortError('E_WIRE_NOT_BINARY');
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
@@ -629,12 +763,16 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       this.onHello(peer, decodeScanned(frame));
       if (peer.name !== null) {
         const role = peer.role;
-        peer.acceptMessages(this.messageLimitOf(role), { limitOf: (h) => this.bodyLimitOf(role, h.body), deadlineMs: this.messageDeadlineMs });
+        peer.acceptMessages(this.messageLimitOf(role), {
+          limitOf: (h) => this.bodyLimitOf(role, h.body),
+          deadlineMs: this.messageDeadlineMs,
+        });
       }
       return;
     }
     // A fragment carries its connection's name as its message does (edge/wire/fragments.ts checks the two agree).
-    if (frame.header.sender !== peer.name) throw new CohortError('E_WIRE_FIELD', `sender "${frame.header.sender}" does not match this connection's name`);
+    if (frame.header.sender !== peer.name)
+      throw new CohortError('E_WIRE_FIELD', `sender "${frame.header.sender}" does not match this connection's name`);
     const message = peer.collect(frame);
     if (!message) return; // more fragments of this message are due
     const header = message.header;
@@ -648,7 +786,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       return;
     }
     const bodyLimit = this.bodyLimitOf(peer.role, header.body);
-    if (message.bytes.length > bodyLimit) throw new CohortError('E_WIRE_TOO_LARGE', `a "${header.body}" message may be at most ${bodyLimit} bytes`);
+    if (message.bytes.length > bodyLimit)
+      throw new CohortError('E_WIRE_TOO_LARGE', `a "${header.body}" message may be at most ${bodyLimit} bytes`);
     const env = decodeScanned(message);
     switch (env.body) {
       case 'joinJob':
@@ -656,7 +795,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           job.refusals.requireOffered(env.jobId, peer.name!);
           // The declared weight; a DP job's machine replaces it with 1 (core/job/privacy.ts updateWeight).
           const weight = env.joinJob?.weight ?? 0;
-          if (!Number.isInteger(weight) || weight < 1 || weight > 1e9) throw new CohortError('E_WIRE_FIELD', 'joinJob.weight must be an integer in [1, 10^9]');
+          if (!Number.isInteger(weight) || weight < 1 || weight > 1e9)
+            throw new CohortError('E_WIRE_FIELD', 'joinJob.weight must be an integer in [1, 10^9]');
           this.apply(env.jobId, job.machine.clientJoined(peer.name!, this.now(), { ...peer.info, numTrain: weight }));
         });
         return;
@@ -666,16 +806,25 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       case 'declineJob':
         this.withJob(peer, env, (job) => {
           job.refusals.requireOffered(env.jobId, peer.name!);
-          job.log.info({ client: peer.name, code: env.declineJob?.code, reason: env.declineJob?.reason }, 'client declined job');
-          if (env.declineJob?.code === 'E_BUDGET_EXCEEDED') this.recordRefusal(env.jobId, job, peer.name!, 0, env.declineJob.reason ?? '');
+          job.log.info(
+            { client: peer.name, code: env.declineJob?.code, reason: env.declineJob?.reason },
+            'client declined job',
+          );
+          if (env.declineJob?.code === 'E_BUDGET_EXCEEDED')
+            this.recordRefusal(env.jobId, job, peer.name!, 0, env.declineJob.reason ?? '');
         });
         return;
       case 'ledgerReceipt': {
         // Receipts may arrive after the job ended: no active job needed, only the entry.
         const r = env.ledgerReceipt!;
-        if (!peer.info.identityKey) throw new CohortError('E_LEDGER_RECEIPT', 'a receipt needs an identity key in Hello');
+        if (!peer.info.identityKey)
+          throw new CohortError('E_LEDGER_RECEIPT', 'a receipt needs an identity key in Hello');
         try {
-          this.ledger.acceptReceipt({ seq: r.seq ?? 0, hospital: peer.name, signature: r.signature ?? '' }, peer.info.identityKey, r.hash ?? '');
+          this.ledger.acceptReceipt(
+            { seq: r.seq ?? 0, hospital: peer.name, signature: r.signature ?? '' },
+            peer.info.identityKey,
+            r.hash ?? '',
+          );
         } catch (err) {
           peer.fail(asCohortError(err), env.jobId, env.round);
         }
@@ -686,7 +835,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         return;
       case 'evaluation':
         this.withJob(peer, env, (job) => {
-          this.apply(env.jobId, job.machine.submitEvaluation(peer.name!, env.round, evaluationFromWire(env.evaluation), this.now()));
+          this.apply(
+            env.jobId,
+            job.machine.submitEvaluation(peer.name!, env.round, evaluationFromWire(env.evaluation), this.now()),
+          );
         });
         return;
       case 'secaggAdvertise':
@@ -703,14 +855,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         });
         return;
       case 'error':
-        peer.log.warn({ client: peer.name, job: env.jobId, round: env.round, code: env.error?.code, reason: env.error?.message }, 'client reported an error');
+        peer.log.warn(
+          { client: peer.name, job: env.jobId, round: env.round, code: env.error?.code, reason: env.error?.message },
+          'client reported an error',
+        );
         if (env.jobId && env.round > 0) {
           this.withJob(peer, env, (job) => {
             // A budget refusal means no more rounds from this hospital; anything else only this round.
             // A refusal of a round not sent to it is refused (E_NOT_PARTICIPANT) and changes nothing.
             const refused = env.error?.code === 'E_BUDGET_EXCEEDED';
             if (refused) this.recordRefusal(env.jobId, job, peer.name!, env.round, env.error?.message ?? '');
-            const effects = refused ? job.machine.clientLeft(peer.name!, this.now()) : job.machine.clientAbandoned(peer.name!, env.round, this.now());
+            const effects = refused
+              ? job.machine.clientLeft(peer.name!, this.now())
+              : job.machine.clientAbandoned(peer.name!, env.round, this.now());
             this.apply(env.jobId, effects);
           });
         }
@@ -760,15 +917,33 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     peer.name = name;
     peer.info = { identityKey, numTrain: 1 };
     if (peer.role === 'hospital' && env.hello?.datasets?.length) {
-      this.store.recordDatasets(name, env.hello.datasets.map((d) => ({ schemaId: d.schemaId ?? '', label: d.label ?? '', features: d.features ?? [] })), this.now());
+      this.store.recordDatasets(
+        name,
+        env.hello.datasets.map((d) => ({
+          schemaId: d.schemaId ?? '',
+          label: d.label ?? '',
+          features: d.features ?? [],
+        })),
+        this.now(),
+      );
     }
     peer.log = this.log.child({ client: name });
     this.byName.set(name, peer);
     if (peer.role === 'hospital') this.sawHospital(name, true);
     peer.log.info({ software: env.hello?.software, datasets: env.hello?.datasets?.length ?? 0 }, 'client connected');
     // A hospital closes its reservation of any job not listed (it ended while the hospital was away: nothing told it).
-    const liveJobs = peer.role === 'hospital' ? [...this.jobs].filter(([, j]) => !j.machine.finished).map(([id]) => id) : [];
-    peer.send({ welcome: { coordinatorId: this.id, maxFrameBytes: this.frameLimitOf(peer.role), maxMessageBytes: this.messageLimitOf(peer.role), ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex'), ...(peer.role === 'hospital' && this.roster ? { rosterJson: this.roster.json } : {}), liveJobs } });
+    const liveJobs =
+      peer.role === 'hospital' ? [...this.jobs].filter(([, j]) => !j.machine.finished).map(([id]) => id) : [];
+    peer.send({
+      welcome: {
+        coordinatorId: this.id,
+        maxFrameBytes: this.frameLimitOf(peer.role),
+        maxMessageBytes: this.messageLimitOf(peer.role),
+        ledgerKey: Buffer.from(this.ledger.publicKeyHex, 'hex'),
+        ...(peer.role === 'hospital' && this.roster ? { rosterJson: this.roster.json } : {}),
+        liveJobs,
+      },
+    });
     if (peer.role === 'hospital') for (const [id, job] of this.jobs) if (!job.machine.finished) this.offer(peer, id);
   }
 
@@ -785,9 +960,13 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       if (env.sender !== name) throw new CohortError('E_WIRE_FIELD', 'sender must equal the Hello name');
       const raw = env.hello?.identityKey;
       const identityKey = raw && raw.length > 0 ? raw : null;
-      if (identityKey && identityKey.length !== 32) throw new CohortError('E_WIRE_FIELD', 'identity key must be 32 bytes (Ed25519)');
+      if (identityKey && identityKey.length !== 32)
+        throw new CohortError('E_WIRE_FIELD', 'identity key must be 32 bytes (Ed25519)');
       if (peer.certNames && !peer.certNames.includes(name)) {
-        throw new CohortError('E_AUTH_FAILED', `the client certificate names ${peer.certNames.join(', ') || 'no client name'}, not ${name}`);
+        throw new CohortError(
+          'E_AUTH_FAILED',
+          `the client certificate names ${peer.certNames.join(', ') || 'no client name'}, not ${name}`,
+        );
       }
       if (this.opts.requireEnrolment) this.authenticate(peer, name, identityKey, env);
       return { name, identityKey };
@@ -813,8 +992,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     };
     if (!key) return deny('Hello carries no identity key');
     const problem = handshakeProblem(
-      { nonce: peer.nonce, coordinatorId: this.id, timestampMs: Number(env.hello?.handshakeTimestampMs ?? 0), name, publicKey: key },
-      env.hello?.handshakeSignature, this.now(),
+      {
+        nonce: peer.nonce,
+        coordinatorId: this.id,
+        timestampMs: Number(env.hello?.handshakeTimestampMs ?? 0),
+        name,
+        publicKey: key,
+      },
+      env.hello?.handshakeSignature,
+      this.now(),
     );
     if (problem) deny(problem);
     const who = this.store.identity(name) ?? deny(`${name} is not enrolled`);
@@ -832,9 +1018,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const r = env.request!;
     const id = r.id ?? 0;
     const action = r.action as Action;
-    if (!(ACTIONS as readonly string[]).includes(action) || action === 'job.join' || VIEW_ACTIONS.includes(action)) throw new CohortError('E_WIRE_FIELD', `unknown request action "${r.action}"`);
-    const reply = (json: unknown, model?: Float32Array) => peer.send({ jobId: r.jobId ?? '', reply: { id, json: JSON.stringify(json), ...(model ? { model: tensorOf(model) } : {}) } });
-    const fail = (e: CohortError) => peer.send({ jobId: r.jobId ?? '', error: { code: e.code, message: `request ${id}: ${e.message}` } });
+    if (!(ACTIONS as readonly string[]).includes(action) || action === 'job.join' || VIEW_ACTIONS.includes(action))
+      throw new CohortError('E_WIRE_FIELD', `unknown request action "${r.action}"`);
+    const reply = (json: unknown, model?: Float32Array) =>
+      peer.send({
+        jobId: r.jobId ?? '',
+        reply: { id, json: JSON.stringify(json), ...(model ? { model: tensorOf(model) } : {}) },
+      });
+    const fail = (e: CohortError) =>
+      peer.send({ jobId: r.jobId ?? '', error: { code: e.code, message: `request ${id}: ${e.message}` } });
     const refuse = (err: unknown) => {
       const e = asCohortError(err);
       if (e.code === 'E_INTERNAL') this.log.error({ err }, 'internal error in a request');
@@ -852,20 +1044,31 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       };
       if (action === 'dashboard.login') {
         check();
-        if (!this.dashboard) throw new CohortError('E_CONFIG_INVALID', 'this coordinator serves no dashboard (start it with --dashboard-port)');
+        if (!this.dashboard)
+          throw new CohortError(
+            'E_CONFIG_INVALID',
+            'this coordinator serves no dashboard (start it with --dashboard-port)',
+          );
         reply(this.dashboard.login(who, peer.role));
         return;
       }
       if (action === 'job.submit') {
         check();
         // Parsed and calibrated in a worker thread: this loop serves everyone else meanwhile, and the reply follows.
-        this.submitFromPeer(who, r.specJson ?? '').then((jobId) => reply({ jobId })).catch(refuse);
+        this.submitFromPeer(who, r.specJson ?? '')
+          .then((jobId) => reply({ jobId }))
+          .catch(refuse);
         return;
       }
       if (action === 'job.list') {
         check();
         const mine = POLICY['job.list'][peer.role] === 'own';
-        reply(this.store.listJobs().filter((j) => !mine || j.owner === who).map(jobSummary));
+        reply(
+          this.store
+            .listJobs()
+            .filter((j) => !mine || j.owner === who)
+            .map(jobSummary),
+        );
         return;
       }
       if (action === 'ledger.read') {
@@ -878,7 +1081,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       // An unknown job and someone else's job answer alike: ids are not disclosed to those who may not see them.
       check(job ? job.owner : '\u0000');
       if (!job) throw new CohortError('E_UNKNOWN_JOB', `no job ${r.jobId}`);
-      if (action === 'job.status') reply({ ...jobSummary(job), rounds: this.store.rounds(job.id).map((x) => ({ round: x.round, kind: x.kind, participants: x.participants.length, dropped: x.dropped.length, pooled: x.pooled })) });
+      if (action === 'job.status')
+        reply({
+          ...jobSummary(job),
+          rounds: this.store
+            .rounds(job.id)
+            .map((x) => ({
+              round: x.round,
+              kind: x.kind,
+              participants: x.participants.length,
+              dropped: x.dropped.length,
+              pooled: x.pooled,
+            })),
+        });
       else if (action === 'job.cancel') {
         this.cancelJob(job.id, `cancelled by ${who}`);
         reply({ jobId: job.id, status: 'cancelled' });
@@ -909,13 +1124,19 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (peer.role === 'hospital') {
       // A hospital's entries: those naming it (found by SQLite), and the created/ended entries of its jobs.
       const named = this.store.ledgerEntriesContaining(JSON.stringify(peer.name), jobId);
-      page = pageOf(ownEntries(named, peer.name!, (jobs) => this.store.jobBoundaryEntries(jobs)), afterSeq, last);
+      page = pageOf(
+        ownEntries(named, peer.name!, (jobs) => this.store.jobBoundaryEntries(jobs)),
+        afterSeq,
+        last,
+      );
     } else {
       page = pageOf(this.store.ledgerEntriesAfter(afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1), afterSeq, last);
     }
     const receiptsOf = (p: LedgerPage) => {
       const given = new Set(p.entries.map((e) => e.seq));
-      return p.entries.length ? this.store.receiptsBetween(p.entries[0]!.seq, p.entries.at(-1)!.seq).filter((x) => given.has(x.seq)) : [];
+      return p.entries.length
+        ? this.store.receiptsBetween(p.entries[0]!.seq, p.entries.at(-1)!.seq).filter((x) => given.has(x.seq))
+        : [];
     };
     let receipts = receiptsOf(page);
     // Receipts grow with the hospitals per round: a page whose receipts would overflow a frame is cut short.
@@ -924,7 +1145,12 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       page = { entries, more: true, lastSeq: entries.at(-1)!.seq };
       receipts = receiptsOf(page);
     }
-    return { coordinatorKey: this.ledger.publicKeyHex, scope: peer.role === 'hospital' ? 'own' : 'all', ...page, receipts };
+    return {
+      coordinatorKey: this.ledger.publicKeyHex,
+      scope: peer.role === 'hospital' ? 'own' : 'all',
+      ...page,
+      receipts,
+    };
   }
 
   /**
@@ -948,7 +1174,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** Revokes an identity; a live connection under it is closed at once. */
   revoke(name: string): boolean {
     const who = this.store.identity(name);
-    const done = who !== null && this.store.revoke(name, this.now(), this.ledger.grant(name, who.role, false, who.publicKey));
+    const done =
+      who !== null && this.store.revoke(name, this.now(), this.ledger.grant(name, who.role, false, who.publicKey));
     this.closeRevoked();
     return done;
   }
@@ -993,7 +1220,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private recordRefusal(jobId: string, job: LiveJob, hospital: string, round: number, reason: string): void {
     job.refusals.requireOffered(jobId, hospital);
     const verdict = job.refusals.admit(hospital, round);
-    if (verdict === 'not-sent') throw new CohortError('E_NOT_PARTICIPANT', `round ${round} of job ${jobId} was not sent to ${hospital}`);
+    if (verdict === 'not-sent')
+      throw new CohortError('E_NOT_PARTICIPANT', `round ${round} of job ${jobId} was not sent to ${hospital}`);
     if (verdict !== 'record') return;
     this.store.appendEntry(this.ledger.refusal(jobId, round, hospital, 'E_BUDGET_EXCEEDED', reason.slice(0, 1024)));
   }
@@ -1014,7 +1242,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const { effects, rejected } = job.machine.submitUpdate(peer.name!, env.round, update, this.now());
     this.apply(env.jobId, effects);
     if (rejected) {
-      job.log.warn({ client: peer.name, round: env.round, code: rejected.code, reason: rejected.message }, 'update refused');
+      job.log.warn(
+        { client: peer.name, round: env.round, code: rejected.code, reason: rejected.message },
+        'update refused',
+      );
       throw rejected;
     }
   }
@@ -1032,14 +1263,15 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.byName.delete(peer.name);
     if (peer.role === 'hospital') this.sawHospital(peer.name, false);
     peer.log.info('client disconnected');
-    for (const [id, job] of this.jobs) if (!job.machine.finished) this.apply(id, job.machine.clientLeft(peer.name, this.now()));
+    for (const [id, job] of this.jobs)
+      if (!job.machine.finished) this.apply(id, job.machine.clientLeft(peer.name, this.now()));
   }
 
   private sawHospital(name: string, connected: boolean): void {
     const now = this.now();
     const prev = this.seen.get(name);
     this.seen.delete(name); // re-inserted last: the map stays ordered by last change
-    this.seen.set(name, { name, connected, connectedAt: connected ? now : prev?.connectedAt ?? null, lastSeen: now });
+    this.seen.set(name, { name, connected, connectedAt: connected ? now : (prev?.connectedAt ?? null), lastSeen: now });
     for (const [n, h] of this.seen) {
       if (this.seen.size <= MAX_SEEN) break;
       if (!h.connected) this.seen.delete(n);
@@ -1063,9 +1295,22 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
           this.opts.beforeCommit?.({ jobId, round: fx.record.round });
           // Every training round has an entry, and so has a record-level DP job's final evaluation: its noisy counts are charged.
           const entered = fx.record.kind === 'train' || releasesEvaluation(job.machine.spec);
-          const sealed = this.store.commitRound(jobId, fx.record, entered ? this.ledger.round(jobId, job.machine.spec, fx.record) : undefined);
+          const sealed = this.store.commitRound(
+            jobId,
+            fx.record,
+            entered ? this.ledger.round(jobId, job.machine.spec, fx.record) : undefined,
+          );
           job.lastEntry = sealed && job.machine.spec.privacy ? { round: fx.record.round, sealed } : null;
-          job.log.info({ round: fx.record.round, kind: fx.record.kind, participants: fx.record.participants.length, dropped: fx.record.dropped, accuracy: fx.record.pooled?.accuracy }, 'round completed');
+          job.log.info(
+            {
+              round: fx.record.round,
+              kind: fx.record.kind,
+              participants: fx.record.participants.length,
+              dropped: fx.record.dropped,
+              accuracy: fx.record.pooled?.accuracy,
+            },
+            'round completed',
+          );
           this.emit('round', { jobId, record: fx.record, totalRounds: job.machine.totalRounds });
           break;
         }
@@ -1076,14 +1321,22 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         case 'roundFailed':
           job.log.warn({ round: fx.round, attempt: fx.attempt, code: fx.code, reason: fx.reason }, 'round failed');
           // Their noisy inputs left them (and each charged its budget): the failed attempt's spend is recorded too.
-          if (fx.charged.length > 0) this.store.appendEntry(this.ledger.failedAttempt(jobId, job.machine.spec, fx.round, fx.charged, job.machine.globalWeights));
+          if (fx.charged.length > 0)
+            this.store.appendEntry(
+              this.ledger.failedAttempt(jobId, job.machine.spec, fx.round, fx.charged, job.machine.globalWeights),
+            );
           this.emit('roundFailed', { jobId, round: fx.round, attempt: fx.attempt, reason: fx.reason, code: fx.code });
           break;
         case 'status':
-          this.store.setStatus(jobId, fx.status, fx.reason, this.now(),
+          this.store.setStatus(
+            jobId,
+            fx.status,
+            fx.reason,
+            this.now(),
             isEnded(fx.status)
               ? this.ledger.jobEnded(jobId, fx.status, fx.reason, job.machine.completedRounds, this.endHash(job))
-              : undefined);
+              : undefined,
+          );
           job.log.info({ status: fx.status, reason: fx.reason }, 'job status');
           this.emit('job', { jobId, status: fx.status, reason: fx.reason });
           if (job.machine.finished && job.timer) clearTimeout(job.timer);
@@ -1114,33 +1367,62 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private wakeAt(jobId: string, job: LiveJob, at: number): void {
     if (job.timer) clearTimeout(job.timer);
-    job.timer = setTimeout(() => {
-      job.timer = null;
-      try {
-        this.apply(jobId, job.machine.tick(this.now()));
-      } catch (err) {
-        this.log.error({ err, job: jobId }, 'job tick failed');
-      }
-    }, Math.min(MAX_TIMER_MS, Math.max(0, at - this.now()) + 1));
+    job.timer = setTimeout(
+      () => {
+        job.timer = null;
+        try {
+          this.apply(jobId, job.machine.tick(this.now()));
+        } catch (err) {
+          this.log.error({ err, job: jobId }, 'job tick failed');
+        }
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, at - this.now()) + 1),
+    );
     job.timer.unref?.();
   }
 
   /** The model hash of a job's end: the job-created one while no round is committed (the weights have not changed), else its weights hashed. */
   private endHash(job: LiveJob): string {
-    return job.machine.completedRounds === 0 && job.createdModelHash !== null ? job.createdModelHash : modelHash(job.machine.globalWeights);
+    return job.machine.completedRounds === 0 && job.createdModelHash !== null
+      ? job.createdModelHash
+      : modelHash(job.machine.globalWeights);
   }
 }
 
-function toWireBody(body: OutgoingBody, entry: SealedEntry | null): Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'> {
+function toWireBody(
+  body: OutgoingBody,
+  entry: SealedEntry | null,
+): Omit<EnvelopeInit, 'sender' | 'seq' | 'version' | 'jobId' | 'round'> {
   if ('roundConfig' in body) {
     const c = body.roundConfig;
-    return { roundConfig: { weights: tensorOf(c.weights), train: c.train, deadlineUnixMs: c.deadlineUnixMs, seed: c.seed, secagg: c.secagg } };
+    return {
+      roundConfig: {
+        weights: tensorOf(c.weights),
+        train: c.train,
+        deadlineUnixMs: c.deadlineUnixMs,
+        seed: c.seed,
+        secagg: c.secagg,
+      },
+    };
   }
   if ('roundResult' in body) {
     const r = body.roundResult;
-    return { roundResult: { participants: r.participants, dropped: r.dropped, metrics: r.metrics ? metricsToWire(r.metrics) : null, ...(entry ? { ledgerEntry: { ...entry } } : {}) } };
+    return {
+      roundResult: {
+        participants: r.participants,
+        dropped: r.dropped,
+        metrics: r.metrics ? metricsToWire(r.metrics) : null,
+        ...(entry ? { ledgerEntry: { ...entry } } : {}),
+      },
+    };
   }
-  if ('jobEvent' in body) return { jobEvent: { kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind], reason: body.jobEvent.reason } };
+  if ('jobEvent' in body)
+    return {
+      jobEvent: {
+        kind: ({ STARTED: 1, COMPLETED: 2, FAILED: 3, CANCELLED: 4 } as const)[body.jobEvent.kind],
+        reason: body.jobEvent.reason,
+      },
+    };
   return body; // secure-aggregation frames are already in wire form
 }
 
@@ -1150,15 +1432,26 @@ const MAX_SEEN = 10_000;
 const HANDSHAKE_REFUSED = 'handshake refused (the coordinator logs why)';
 
 function frameBytes(data: RawData): number {
-  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+  return Array.isArray(data)
+    ? data.reduce((n, b) => n + b.length, 0)
+    : data instanceof ArrayBuffer
+      ? data.byteLength
+      : data.length;
 }
 
 /** What researchers and auditors see of a job: metadata, never weights. A spec that does not read back leaves its fields null and says why. */
 function jobSummary(j: JobListing) {
   const s = j.spec;
   return {
-    id: j.id, name: s?.name ?? null, owner: j.owner, status: j.status, reason: j.reason, completedRounds: j.completedRounds, rounds: s?.rounds ?? null,
-    strategy: s?.strategy.name ?? null, secureAggregation: s?.secureAggregation.enabled ?? null,
+    id: j.id,
+    name: s?.name ?? null,
+    owner: j.owner,
+    status: j.status,
+    reason: j.reason,
+    completedRounds: j.completedRounds,
+    rounds: s?.rounds ?? null,
+    strategy: s?.strategy.name ?? null,
+    secureAggregation: s?.secureAggregation.enabled ?? null,
     privacy: s?.privacy ? { unit: s.privacy.unit, epsilon: s.privacy.epsilon, delta: s.privacy.delta } : null,
     ...(j.specProblem ? { problem: j.specProblem } : {}),
   };
@@ -1172,12 +1465,20 @@ function jobSummary(j: JobListing) {
 function evaluationFromWire(e: Envelope['evaluation']): { metrics: Metrics; released: boolean } | null {
   if (!e) throw new CohortError('E_WIRE_FIELD', 'evaluation missing');
   const given = [e.metrics ? 'metrics' : '', e.noisy ? 'noisy' : '', e.withheld ? 'withheld' : ''].filter(Boolean);
-  if (given.length !== 1) throw new CohortError('E_WIRE_FIELD', `an evaluation carries exactly one of metrics, noisy, withheld; got ${given.length === 0 ? 'none' : given.join(', ')}`);
+  if (given.length !== 1)
+    throw new CohortError(
+      'E_WIRE_FIELD',
+      `an evaluation carries exactly one of metrics, noisy, withheld; got ${given.length === 0 ? 'none' : given.join(', ')}`,
+    );
   if (e.withheld) return null;
   if (e.metrics) return { metrics: validateMetrics(metricsFromWire(e.metrics)), released: false };
   const n = e.noisy!;
   const counts = validateNoisyCounts({
-    truePositive: n.truePositive ?? 0, falsePositive: n.falsePositive ?? 0, trueNegative: n.trueNegative ?? 0, falseNegative: n.falseNegative ?? 0, sigma: n.sigma ?? 0,
+    truePositive: n.truePositive ?? 0,
+    falsePositive: n.falsePositive ?? 0,
+    trueNegative: n.trueNegative ?? 0,
+    falseNegative: n.falseNegative ?? 0,
+    sigma: n.sigma ?? 0,
   });
   return { metrics: metricsOfNoisyCounts(counts), released: true };
 }

@@ -25,11 +25,19 @@ export const LISTING_COLUMNS = 'id, spec, status, reason, completed_rounds, crea
 
 /** A job row's columns as SQLite may return them: declared types are not enforced. */
 export interface ListingRow {
-  id: unknown; spec: unknown; status: unknown; reason: unknown; completed_rounds: unknown;
-  created_at: unknown; updated_at: unknown; owner: unknown; attempts: unknown;
+  id: unknown;
+  spec: unknown;
+  status: unknown;
+  reason: unknown;
+  completed_rounds: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+  owner: unknown;
+  attempts: unknown;
 }
 export interface JobRow extends ListingRow {
-  weights: unknown; server_state: unknown;
+  weights: unknown;
+  server_state: unknown;
 }
 
 /** A job as listed: what every row yields. */
@@ -75,8 +83,16 @@ export interface StoredRound extends Omit<RoundRecord, 'weights' | 'serverState'
 }
 
 export interface RoundRow {
-  job_id: string; round: number; kind: string; participants: string; dropped: string;
-  evaluations: string; pooled: string | null; train_loss: number | null; completed_at: number; phase_counts: string | null;
+  job_id: string;
+  round: number;
+  kind: string;
+  participants: string;
+  dropped: string;
+  evaluations: string;
+  pooled: string | null;
+  train_loss: number | null;
+  completed_at: number;
+  phase_counts: string | null;
 }
 
 /** Longest problem text kept (a spec's validation issues can run long). */
@@ -129,9 +145,11 @@ export function loadJob(row: JobRow): StoredJob | DamagedJob {
   if (!spec) return damaged(listing.specProblem!);
   if (!STATUSES.includes(listing.status)) return damaged(`status "${listing.status.slice(0, 64)}" is not a job status`);
   const c = row.completed_rounds;
-  if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0 || c > spec.rounds + 1) return damaged(`completed rounds ${String(c).slice(0, 64)} outside [0, ${spec.rounds + 1}]`);
+  if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0 || c > spec.rounds + 1)
+    return damaged(`completed rounds ${String(c).slice(0, 64)} outside [0, ${spec.rounds + 1}]`);
   const a = row.attempts;
-  if (typeof a !== 'number' || !Number.isSafeInteger(a) || a < 0) return damaged(`attempts ${String(a).slice(0, 64)} is not a count`);
+  if (typeof a !== 'number' || !Number.isSafeInteger(a) || a < 0)
+    return damaged(`attempts ${String(a).slice(0, 64)} is not a count`);
   if (!(row.weights instanceof Uint8Array)) return damaged('weights are not a blob');
   const d = paramCount(spec.model);
   let weights: Float32Array;

@@ -30,14 +30,22 @@ export const submissionLimitsSchema = z.strictObject({
   timeLimitMs: z.number().int().min(10).max(3_600_000).default(20_000),
   memoryLimitMb: z.number().int().min(16).max(65_536).default(512),
   // Beyond 3 · MAX_SPEC_JSON_CHARS nothing arrives: the wire refuses a longer spec (edge/wire/codec.ts), and a UTF-16 unit is at most 3 bytes of UTF-8.
-  maxSpecBytes: z.number().int().min(1024).max(3 * MAX_SPEC_JSON_CHARS).default(2 << 20),
+  maxSpecBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(3 * MAX_SPEC_JSON_CHARS)
+    .default(2 << 20),
 });
 
 export type SubmissionLimits = z.output<typeof submissionLimitsSchema>;
 export type SubmissionLimitsInput = z.input<typeof submissionLimitsSchema>;
 
 /** Validates the limits once; throws E_CONFIG_INVALID naming the field. */
-export function parseSubmissionLimits(input: SubmissionLimitsInput = {}, names?: Readonly<Record<string, string>>): SubmissionLimits {
+export function parseSubmissionLimits(
+  input: SubmissionLimitsInput = {},
+  names?: Readonly<Record<string, string>>,
+): SubmissionLimits {
   return parseOptions(submissionLimitsSchema, 'submissions', input, names);
 }
 
@@ -71,14 +79,23 @@ export class JobSubmissions {
       throw new CohortError('E_JOB_SPEC_SIZE', `the job spec is over ${max} bytes of JSON`);
     }
     const pending = this.pending.get(owner) ?? 0;
-    if (pending >= this.quotas.maxPending) throw new CohortError('E_QUOTA_EXCEEDED', `${owner} already has ${pending} submission(s) being prepared, the most allowed at once`);
+    if (pending >= this.quotas.maxPending)
+      throw new CohortError(
+        'E_QUOTA_EXCEEDED',
+        `${owner} already has ${pending} submission(s) being prepared, the most allowed at once`,
+      );
     const problem = quotaProblem(owner, this.store.ownerUsage(owner), this.quotas);
     if (problem) throw new CohortError('E_QUOTA_EXCEEDED', problem);
     // The window counts a submission once the pool has room for it: a refusal for a busy pool (E_BUSY) costs the researcher nothing.
-    const prepared = this.pool.run('job.prepare', { specJson, offered: this.store.offeredDatasetsJson(), networkSize }, 'preparing the job (parsing it, calibrating its noise)', () => {
-      const late = this.window.take(owner, this.now());
-      if (late) throw new CohortError('E_QUOTA_EXCEEDED', late);
-    });
+    const prepared = this.pool.run(
+      'job.prepare',
+      { specJson, offered: this.store.offeredDatasetsJson(), networkSize },
+      'preparing the job (parsing it, calibrating its noise)',
+      () => {
+        const late = this.window.take(owner, this.now());
+        if (late) throw new CohortError('E_QUOTA_EXCEEDED', late);
+      },
+    );
     this.pending.set(owner, pending + 1);
     try {
       return await prepared;

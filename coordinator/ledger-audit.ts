@@ -9,9 +9,20 @@ import { parseRosterChain } from '../core/roster/index.ts';
 import { CohortError } from '../core/errors.ts';
 import { formatIssues } from '../core/job/spec.ts';
 import { mechanismSchema } from '../core/ledger/schema.ts';
-import { entryHash, verifyLedger, type VerifyCheckpoint, type VerifyFailure, type VerifyReport } from '../core/ledger/index.ts';
+import {
+  entryHash,
+  verifyLedger,
+  type VerifyCheckpoint,
+  type VerifyFailure,
+  type VerifyReport,
+} from '../core/ledger/index.ts';
 import type { LedgerHead } from '../core/ledger/types.ts';
-import { readCoordinatorLedger, readCoordinatorLedgerAfter, readHospitalLedger, type CoordinatorLedgerData } from './ledger-reader.ts';
+import {
+  readCoordinatorLedger,
+  readCoordinatorLedgerAfter,
+  readHospitalLedger,
+  type CoordinatorLedgerData,
+} from './ledger-reader.ts';
 import { readCappedFile } from '../edge/capped-file.ts';
 
 /** Largest saved head read (about 300 bytes). */
@@ -20,10 +31,19 @@ const MAX_HEAD_FILE_BYTES = 64 * 1024;
 const MAX_CHECKPOINT_FILE_BYTES = 256 * 1024 * 1024;
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
-const headSchema = z.strictObject({ seq: z.number().int().min(1), hash: hex(64), signature: hex(128), coordinatorKey: hex(64) });
+const headSchema = z.strictObject({
+  seq: z.number().int().min(1),
+  hash: hex(64),
+  signature: hex(128),
+  coordinatorKey: hex(64),
+});
 
 function readHead(path: string): LedgerHead {
-  const text = readCappedFile(path, { maxBytes: MAX_HEAD_FILE_BYTES, what: 'saved head', code: 'E_CONFIG_INVALID' }).toString('utf8');
+  const text = readCappedFile(path, {
+    maxBytes: MAX_HEAD_FILE_BYTES,
+    what: 'saved head',
+    code: 'E_CONFIG_INVALID',
+  }).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -31,7 +51,11 @@ function readHead(path: string): LedgerHead {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the saved head ${path}: ${(err as Error).message}`);
   }
   const r = headSchema.safeParse(raw);
-  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `${path} is not a ledger head (cohort ledger head --json): ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!r.success)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `${path} is not a ledger head (cohort ledger head --json): ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   return r.data;
 }
 
@@ -51,7 +75,11 @@ const checkpointSchema = z.strictObject({
 });
 
 function readCheckpoint(path: string): VerifyCheckpoint {
-  const text = readCappedFile(path, { maxBytes: MAX_CHECKPOINT_FILE_BYTES, what: 'checkpoint', code: 'E_CONFIG_INVALID' }).toString('utf8');
+  const text = readCappedFile(path, {
+    maxBytes: MAX_CHECKPOINT_FILE_BYTES,
+    what: 'checkpoint',
+    code: 'E_CONFIG_INVALID',
+  }).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -59,7 +87,11 @@ function readCheckpoint(path: string): VerifyCheckpoint {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the checkpoint ${path}: ${(err as Error).message}`);
   }
   const r = checkpointSchema.safeParse(raw);
-  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `${path} is not a ledger checkpoint (cohort ledger verify --checkpoint): ${formatIssues(r.error)}`);
+  if (!r.success)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `${path} is not a ledger checkpoint (cohort ledger verify --checkpoint): ${formatIssues(r.error)}`,
+    );
   const { roster, ...rest } = r.data;
   if (!roster || roster.length === 0) return rest;
   try {
@@ -75,15 +107,29 @@ function readCheckpoint(path: string): VerifyCheckpoint {
  * ends at is still the one it names), leaving the next. Hospitals' copies
  * and saved heads are compared in a full verification.
  */
-export function verifyFromCheckpoint(o: { db: string; checkpoint: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean; from: number } {
-  if (o.coordinatorKey !== undefined && !/^[0-9a-f]{64}$/.test(o.coordinatorKey)) throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+export function verifyFromCheckpoint(o: {
+  db: string;
+  checkpoint: string;
+  coordinatorKey?: string;
+  recompute?: boolean;
+}): VerifyReport & { pinned: boolean; from: number } {
+  if (o.coordinatorKey !== undefined && !/^[0-9a-f]{64}$/.test(o.coordinatorKey))
+    throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
   if (!existsSync(o.checkpoint)) {
-    const full = verifyFiles({ db: o.db, ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}), ...(o.recompute === undefined ? {} : { recompute: o.recompute }) });
+    const full = verifyFiles({
+      db: o.db,
+      ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}),
+      ...(o.recompute === undefined ? {} : { recompute: o.recompute }),
+    });
     if (full.ok && full.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(full.checkpoint)}\n`);
     return { ...full, from: 0 };
   }
   const cp = readCheckpoint(o.checkpoint);
-  if (o.coordinatorKey !== undefined && o.coordinatorKey !== cp.coordinatorKey) throw new CohortError('E_CONFIG_INVALID', `--coordinator-key differs from the key the checkpoint ${o.checkpoint} was made under`);
+  if (o.coordinatorKey !== undefined && o.coordinatorKey !== cp.coordinatorKey)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `--coordinator-key differs from the key the checkpoint ${o.checkpoint} was made under`,
+    );
   const data = readCoordinatorLedgerAfter(o.db, cp.seq);
   const report = verifyLedger({
     entries: data.entries,
@@ -95,11 +141,21 @@ export function verifyFromCheckpoint(o: { db: string; checkpoint: string; coordi
   });
   // The checkpoint's own row must still be there and be the entry it names, or history before it was rewritten.
   const tipFailure: VerifyFailure | null = !data.tip
-    ? { seq: cp.seq, code: 'head-missing', message: `the checkpoint ends at entry ${cp.seq}, which the ledger no longer holds (truncated)` }
+    ? {
+        seq: cp.seq,
+        code: 'head-missing',
+        message: `the checkpoint ends at entry ${cp.seq}, which the ledger no longer holds (truncated)`,
+      }
     : data.tip.hash !== cp.hash || entryHash(data.tip.canonical) !== cp.hash
-      ? { seq: cp.seq, code: 'head-mismatch', message: `entry ${cp.seq} is not the entry the checkpoint names (history rewritten)` }
+      ? {
+          seq: cp.seq,
+          code: 'head-mismatch',
+          message: `entry ${cp.seq} is not the entry the checkpoint names (history rewritten)`,
+        }
       : null;
-  const merged = tipFailure ? { ...report, ok: false, failures: [tipFailure, ...report.failures], checkpoint: null } : report;
+  const merged = tipFailure
+    ? { ...report, ok: false, failures: [tipFailure, ...report.failures], checkpoint: null }
+    : report;
   if (merged.ok && merged.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(merged.checkpoint)}\n`);
   return { ...merged, pinned: true, from: cp.seq };
 }
@@ -111,16 +167,26 @@ function writeAtomically(path: string, text: string): void {
 }
 
 /** Verifies a coordinator database (and hospitals' copies) the way `cohort ledger verify` does. */
-export function verifyFiles(o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean } {
+export function verifyFiles(o: {
+  db: string;
+  hospitalLedger?: string[];
+  head?: string;
+  coordinatorKey?: string;
+  recompute?: boolean;
+}): VerifyReport & { pinned: boolean } {
   return verifyData(readCoordinatorLedger(o.db), o);
 }
 
 /** verifyFiles on a ledger already read (the dashboard reads it once for its rows and its verification). */
-export function verifyData(data: CoordinatorLedgerData, o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean }): VerifyReport & { pinned: boolean } {
+export function verifyData(
+  data: CoordinatorLedgerData,
+  o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean },
+): VerifyReport & { pinned: boolean } {
   const head = o.head ? readHead(o.head) : undefined;
   // The key an auditor pinned (flag, or the saved head) wins over the one stored beside the entries.
   const pinnedKey = o.coordinatorKey ?? head?.coordinatorKey;
-  if (pinnedKey !== undefined && !/^[0-9a-f]{64}$/.test(pinnedKey)) throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+  if (pinnedKey !== undefined && !/^[0-9a-f]{64}$/.test(pinnedKey))
+    throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
   const key = pinnedKey ?? data.coordinatorKey;
   if (!key) throw new CohortError('E_STORE', `${o.db} records no ledger key and none was given (--coordinator-key)`);
   const report = verifyLedger({
@@ -129,9 +195,10 @@ export function verifyData(data: CoordinatorLedgerData, o: { db: string; hospita
     receipts: data.receipts,
     hospitalKeys: new Map([...data.hospitalKeys].map(([n, k]) => [n, keyBytes(k)])),
     ...(head ? { head } : {}),
-    hospitalLedgers: (o.hospitalLedger ?? []).map(readHospitalLedger).map(({ hospital, entries, receipts, charges }) => ({ hospital, entries, receipts, charges })),
+    hospitalLedgers: (o.hospitalLedger ?? [])
+      .map(readHospitalLedger)
+      .map(({ hospital, entries, receipts, charges }) => ({ hospital, entries, receipts, charges })),
     recompute: o.recompute ?? true,
   });
   return { ...report, pinned: pinnedKey !== undefined };
 }
-

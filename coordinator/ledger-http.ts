@@ -41,7 +41,11 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Server; port: number }> {
   requireStrongToken(o.token, 'the auditor token');
   const host = o.host ?? '127.0.0.1';
-  if (!o.tls && !isLoopbackHost(host)) throw new CohortError('E_CONFIG_INVALID', `refusing to serve the ledger over plain http on ${host}: bind it to loopback, or serve TLS (--tls-cert and --tls-key)`);
+  if (!o.tls && !isLoopbackHost(host))
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `refusing to serve the ledger over plain http on ${host}: bind it to loopback, or serve TLS (--tls-cert and --tls-key)`,
+    );
   const expected = digest(o.token);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (o.tls) res.setHeader('Strict-Transport-Security', HSTS);
@@ -49,10 +53,17 @@ export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Ser
       handle(req, res, o.db, expected);
     } catch (err) {
       const e = asCohortError(err);
-      send(res, e.code === 'E_STORE' ? 503 : 500, 'application/json', JSON.stringify({ code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message }));
+      send(
+        res,
+        e.code === 'E_STORE' ? 503 : 500,
+        'application/json',
+        JSON.stringify({ code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message }),
+      );
     }
   };
-  const server = o.tls ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
+  const server = o.tls
+    ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handler)
+    : createServer(handler);
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
@@ -67,7 +78,12 @@ function handle(req: IncomingMessage, res: ServerResponse, db: string, expected:
   const m = /^Bearer (.+)$/.exec(auth);
   if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="cohort-ledger"');
-    send(res, 401, 'application/json', JSON.stringify({ code: 'E_UNAUTHORIZED', message: 'a valid auditor bearer token is required' }));
+    send(
+      res,
+      401,
+      'application/json',
+      JSON.stringify({ code: 'E_UNAUTHORIZED', message: 'a valid auditor bearer token is required' }),
+    );
     return;
   }
   if (req.method !== 'GET') {
@@ -85,12 +101,20 @@ function handle(req: IncomingMessage, res: ServerResponse, db: string, expected:
     case '/ledger': {
       const format = q('format') ?? 'json';
       if (format !== 'json' && format !== 'csv') {
-        send(res, 400, 'application/json', JSON.stringify({ code: 'E_HTTP_REQUEST', message: 'format must be json or csv' }));
+        send(
+          res,
+          400,
+          'application/json',
+          JSON.stringify({ code: 'E_HTTP_REQUEST', message: 'format must be json or csv' }),
+        );
         return;
       }
       const job = q('job');
       const hospital = q('hospital');
-      const rows = ledgerRows(readCoordinatorLedger(db), { ...(job ? { job } : {}), ...(hospital ? { hospital } : {}) });
+      const rows = ledgerRows(readCoordinatorLedger(db), {
+        ...(job ? { job } : {}),
+        ...(hospital ? { hospital } : {}),
+      });
       if (format === 'csv') send(res, 200, 'text/csv; charset=utf-8', toCsv(rows));
       else send(res, 200, 'application/json', JSON.stringify(rows));
       return;

@@ -14,7 +14,9 @@ function openReadOnly(path: string, what: string): Database.Database {
   try {
     return new Database(path, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new CohortError('E_STORE', `cannot open ${what} ${path} read-only: ${(err as Error).message}`, { cause: err });
+    throw new CohortError('E_STORE', `cannot open ${what} ${path} read-only: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -29,8 +31,12 @@ export interface CoordinatorLedgerData {
 export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
   const db = openReadOnly(path, 'coordinator database');
   try {
-    const entries = db.prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid`).all() as SealedEntry[];
-    const receipts = db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`).all() as Receipt[];
+    const entries = db
+      .prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid`)
+      .all() as SealedEntry[];
+    const receipts = db
+      .prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`)
+      .all() as Receipt[];
     const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
     return { entries, receipts, coordinatorKey: key?.value ?? null, hospitalKeys: hospitalKeysOf(entries) };
   } catch (err) {
@@ -42,12 +48,21 @@ export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
 }
 
 /** The rows after `seq` (storage order), their receipts, and the row at `seq` itself: what a verification from a checkpoint reads. */
-export function readCoordinatorLedgerAfter(path: string, seq: number): CoordinatorLedgerData & { tip: SealedEntry | null } {
+export function readCoordinatorLedgerAfter(
+  path: string,
+  seq: number,
+): CoordinatorLedgerData & { tip: SealedEntry | null } {
   const db = openReadOnly(path, 'coordinator database');
   try {
-    const entries = db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY rowid`).all(seq) as SealedEntry[];
-    const receipts = db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq > ? ORDER BY seq, hospital`).all(seq) as Receipt[];
-    const tip = (db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as SealedEntry | undefined) ?? null;
+    const entries = db
+      .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY rowid`)
+      .all(seq) as SealedEntry[];
+    const receipts = db
+      .prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq > ? ORDER BY seq, hospital`)
+      .all(seq) as Receipt[];
+    const tip =
+      (db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as
+        SealedEntry | undefined) ?? null;
     const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
     return { entries, receipts, tip, coordinatorKey: key?.value ?? null, hospitalKeys: hospitalKeysOf(entries) };
   } catch (err) {
@@ -70,23 +85,45 @@ export interface HospitalLedgerData {
 export function readHospitalLedger(path: string): HospitalLedgerData {
   const db = openReadOnly(path, 'hospital state database');
   try {
-    const name = db.prepare(`SELECT value FROM ledger_meta WHERE key = 'hospital'`).get() as { value: string } | undefined;
+    const name = db.prepare(`SELECT value FROM ledger_meta WHERE key = 'hospital'`).get() as
+      { value: string } | undefined;
     if (!name) throw new CohortError('E_STORE', `${path} holds no hospital ledger (no entry was ever received)`);
-    const rows = db.prepare(`SELECT seq, canonical, hash, signature, receipt FROM ledger_entries ORDER BY seq`).all() as (SealedEntry & { receipt: string | null })[];
+    const rows = db
+      .prepare(`SELECT seq, canonical, hash, signature, receipt FROM ledger_entries ORDER BY seq`)
+      .all() as (SealedEntry & { receipt: string | null })[];
     // A hospital without a budget keeps no charges: every spend recorded for it will then be reported as uncharged.
-    const has = (table: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
-    const spends = has('spends') ? (db.prepare(`SELECT job_id, round, mechanism FROM spends ORDER BY id`).all() as { job_id: string; round: number; mechanism: string }[]) : [];
-    const budget = has('budgets') ? (db.prepare(`SELECT dataset, epsilon, delta, accountant FROM budgets ORDER BY dataset`).all() as HospitalLedgerData['budget']) : [];
+    const has = (table: string) =>
+      db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+    const spends = has('spends')
+      ? (db.prepare(`SELECT job_id, round, mechanism FROM spends ORDER BY id`).all() as {
+          job_id: string;
+          round: number;
+          mechanism: string;
+        }[])
+      : [];
+    const budget = has('budgets')
+      ? (db
+          .prepare(`SELECT dataset, epsilon, delta, accountant FROM budgets ORDER BY dataset`)
+          .all() as HospitalLedgerData['budget'])
+      : [];
     return {
       hospital: name.value,
       entries: rows.map(({ seq, canonical, hash, signature }) => ({ seq, canonical, hash, signature })),
-      receipts: rows.filter((r) => r.receipt !== null).map((r) => ({ seq: r.seq, hospital: name.value, signature: r.receipt! })),
-      charges: spends.map((s) => ({ jobId: s.job_id, round: s.round, mechanism: JSON.parse(s.mechanism) as Mechanism })),
+      receipts: rows
+        .filter((r) => r.receipt !== null)
+        .map((r) => ({ seq: r.seq, hospital: name.value, signature: r.receipt! })),
+      charges: spends.map((s) => ({
+        jobId: s.job_id,
+        round: s.round,
+        mechanism: JSON.parse(s.mechanism) as Mechanism,
+      })),
       budget,
     };
   } catch (err) {
     if (err instanceof CohortError) throw err;
-    throw new CohortError('E_STORE', `${path} is not a readable hospital state database: ${(err as Error).message}`, { cause: err });
+    throw new CohortError('E_STORE', `${path} is not a readable hospital state database: ${(err as Error).message}`, {
+      cause: err,
+    });
   } finally {
     db.close();
   }
@@ -94,7 +131,9 @@ export function readHospitalLedger(path: string): HospitalLedgerData {
 
 export function headOf(data: CoordinatorLedgerData): LedgerHead | null {
   const last = data.entries.at(-1);
-  return last && data.coordinatorKey ? { seq: last.seq, hash: last.hash, signature: last.signature, coordinatorKey: data.coordinatorKey } : null;
+  return last && data.coordinatorKey
+    ? { seq: last.seq, hash: last.hash, signature: last.signature, coordinatorKey: data.coordinatorKey }
+    : null;
 }
 
 /** One row per entry, or per hospital spend of a round entry, for show/export. */
@@ -123,15 +162,39 @@ export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; 
   for (const sealed of data.entries) {
     const e = JSON.parse(sealed.canonical) as LedgerEntry;
     if (filter.job && e.jobId !== filter.job) continue;
-    const base = { seq: e.seq, at: new Date(e.at).toISOString(), kind: e.kind, jobId: e.jobId, round: e.round, hash: sealed.hash };
-    const empty = { unit: '', mechanism: '', epsilon: null, cumulativeEpsilon: null, delta: null, bound: '', survivors: null, modelHash: '', receipted: null };
+    const base = {
+      seq: e.seq,
+      at: new Date(e.at).toISOString(),
+      kind: e.kind,
+      jobId: e.jobId,
+      round: e.round,
+      hash: sealed.hash,
+    };
+    const empty = {
+      unit: '',
+      mechanism: '',
+      epsilon: null,
+      cumulativeEpsilon: null,
+      delta: null,
+      bound: '',
+      survivors: null,
+      modelHash: '',
+      receipted: null,
+    };
     if (e.kind === 'round') {
       const b = e.body as RoundBody;
       const spends = b.spends.filter((s) => !filter.hospital || s.hospital === filter.hospital);
       if (filter.hospital && spends.length === 0) continue;
       const common = { unit: b.unit, delta: b.delta || null, survivors: b.survivors.length, modelHash: b.modelHash };
       if (spends.length === 0) rows.push({ ...base, ...empty, ...common, hospital: '' });
-      for (const s of spends) rows.push({ ...base, ...empty, ...common, ...spendColumns(s), receipted: receipted.has(`${e.seq}/${s.hospital}`) });
+      for (const s of spends)
+        rows.push({
+          ...base,
+          ...empty,
+          ...common,
+          ...spendColumns(s),
+          receipted: receipted.has(`${e.seq}/${s.hospital}`),
+        });
       continue;
     }
     const b = e.body as unknown as Record<string, unknown>;
@@ -150,12 +213,23 @@ function spendColumns(s: HospitalSpend) {
       : m.kind === 'discrete-gaussian'
         ? `discrete-gaussian sigma=${m.sigma} steps=${m.steps}`
         : `distributed-discrete-gaussian n=${m.clients} sigma=${m.sigma} l2=${m.l2Sensitivity} dim=${m.dim}`;
-  return { hospital: s.hospital, mechanism, epsilon: s.epsilon, cumulativeEpsilon: s.cumulativeEpsilon, bound: s.bound };
+  return {
+    hospital: s.hospital,
+    mechanism,
+    epsilon: s.epsilon,
+    cumulativeEpsilon: s.cumulativeEpsilon,
+    bound: s.bound,
+  };
 }
 
 /** Per hospital and job: rounds charged in released sums and the cumulative epsilon at the job's delta. */
-export function budgetSummary(data: CoordinatorLedgerData): { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }[] {
-  const out = new Map<string, { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }>();
+export function budgetSummary(
+  data: CoordinatorLedgerData,
+): { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }[] {
+  const out = new Map<
+    string,
+    { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }
+  >();
   for (const sealed of data.entries) {
     const e = JSON.parse(sealed.canonical) as LedgerEntry;
     if (e.kind !== 'round') continue;
@@ -163,13 +237,38 @@ export function budgetSummary(data: CoordinatorLedgerData): { hospital: string; 
     for (const s of b.spends) {
       const key = `${s.hospital}/${e.jobId}`;
       const prev = out.get(key);
-      out.set(key, { hospital: s.hospital, jobId: e.jobId, unit: b.unit, rounds: (prev?.rounds ?? 0) + 1, epsilon: s.cumulativeEpsilon, delta: b.delta, bound: s.bound });
+      out.set(key, {
+        hospital: s.hospital,
+        jobId: e.jobId,
+        unit: b.unit,
+        rounds: (prev?.rounds ?? 0) + 1,
+        epsilon: s.cumulativeEpsilon,
+        delta: b.delta,
+        bound: s.bound,
+      });
     }
   }
   return [...out.values()].sort((a, b) => (a.hospital + a.jobId < b.hospital + b.jobId ? -1 : 1));
 }
 
-const CSV_COLUMNS: (keyof LedgerRow)[] = ['seq', 'at', 'kind', 'jobId', 'round', 'hospital', 'unit', 'mechanism', 'epsilon', 'cumulativeEpsilon', 'delta', 'bound', 'survivors', 'modelHash', 'receipted', 'hash'];
+const CSV_COLUMNS: (keyof LedgerRow)[] = [
+  'seq',
+  'at',
+  'kind',
+  'jobId',
+  'round',
+  'hospital',
+  'unit',
+  'mechanism',
+  'epsilon',
+  'cumulativeEpsilon',
+  'delta',
+  'bound',
+  'survivors',
+  'modelHash',
+  'receipted',
+  'hash',
+];
 
 /** RFC 4180 CSV; cells that a spreadsheet would read as a formula are prefixed with ' (OWASP CSV injection). */
 export function toCsv(rows: readonly LedgerRow[]): string {

@@ -55,11 +55,21 @@ export class CoordinatorLedger {
    */
   jobCreated(jobId: string, spec: JobSpec, initialHash: string): EntryBuilder {
     const plain = plainSpec(spec);
-    return this.builder('job-created', jobId, 0, { specHash: sha256Hex(canonicalJson(plain)), spec: plain, modelHash: initialHash });
+    return this.builder('job-created', jobId, 0, {
+      specHash: sha256Hex(canonicalJson(plain)),
+      spec: plain,
+      modelHash: initialHash,
+    });
   }
 
   /** `finalHash`: modelHash of the weights the job ended with (the job-created one when no round was committed). */
-  jobEnded(jobId: string, status: 'completed' | 'failed' | 'cancelled', reason: string, rounds: number, finalHash: string): EntryBuilder {
+  jobEnded(
+    jobId: string,
+    status: 'completed' | 'failed' | 'cancelled',
+    reason: string,
+    rounds: number,
+    finalHash: string,
+  ): EntryBuilder {
     return this.builder('job-ended', jobId, 0, { status, reason: reason.slice(0, 4096), rounds, modelHash: finalHash });
   }
 
@@ -72,7 +82,9 @@ export class CoordinatorLedger {
     const hex = Buffer.from(publicKey).toString('hex');
     const keys = this.hospitalKeys();
     if (keys.get(name) === hex) return;
-    this.store.appendEntry(this.builder('role-grant', '', 0, { subject: name, role: 'hospital', granted: true, publicKey: hex }));
+    this.store.appendEntry(
+      this.builder('role-grant', '', 0, { subject: name, role: 'hospital', granted: true, publicKey: hex }),
+    );
     keys.set(name, hex);
   }
 
@@ -91,11 +103,21 @@ export class CoordinatorLedger {
 
   /** The entry recording a roster version the coordinator adopted (core/roster/). */
   rosterVersion(version: RosterVersion, hash: string): EntryBuilder {
-    return this.builder('roster', '', 0, { network: version.body.network, version: version.body.version, hash, roster: JSON.parse(JSON.stringify(version)) });
+    return this.builder('roster', '', 0, {
+      network: version.body.network,
+      version: version.body.version,
+      hash,
+      roster: JSON.parse(JSON.stringify(version)),
+    });
   }
 
   denial(jobId: string, subject: string, role: string, action: string, reason: string): EntryBuilder {
-    return this.builder('access-denial', jobId.slice(0, 128), 0, { subject, role, action, reason: reason.slice(0, 1024) });
+    return this.builder('access-denial', jobId.slice(0, 128), 0, {
+      subject,
+      role,
+      action,
+      reason: reason.slice(0, 1024),
+    });
   }
 
   refusal(jobId: string, round: number, hospital: string, code: string, reason: string): EntryBuilder {
@@ -109,7 +131,10 @@ export class CoordinatorLedger {
    */
   round(jobId: string, spec: JobSpec, rec: RoundRecord): EntryBuilder {
     const dropped = new Set(rec.dropped);
-    const survivors = rec.kind === 'train' ? rec.participants.filter((c) => !dropped.has(c)) : rec.participants.filter((c) => c in rec.evaluations);
+    const survivors =
+      rec.kind === 'train'
+        ? rec.participants.filter((c) => !dropped.has(c))
+        : rec.participants.filter((c) => c in rec.evaluations);
     return this.spendEntry(jobId, spec, rec.round, rec.participants, survivors, rec.weights);
   }
 
@@ -118,11 +143,24 @@ export class CoordinatorLedger {
    * coordinator: each of `charged` charged its budget as its input left, so
    * the attempt's spend is recorded for them (the model, unchanged, is `weights`).
    */
-  failedAttempt(jobId: string, spec: JobSpec, round: number, charged: readonly string[], weights: Float32Array): EntryBuilder {
+  failedAttempt(
+    jobId: string,
+    spec: JobSpec,
+    round: number,
+    charged: readonly string[],
+    weights: Float32Array,
+  ): EntryBuilder {
     return this.spendEntry(jobId, spec, round, charged, [...charged], weights);
   }
 
-  private spendEntry(jobId: string, spec: JobSpec, round: number, participants: readonly string[], survivors: string[], weights: Float32Array): EntryBuilder {
+  private spendEntry(
+    jobId: string,
+    spec: JobSpec,
+    round: number,
+    participants: readonly string[],
+    survivors: string[],
+    weights: Float32Array,
+  ): EntryBuilder {
     const p = spec.privacy;
     const base = {
       participants: [...participants],
@@ -131,7 +169,17 @@ export class CoordinatorLedger {
       bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
     };
     if (!p) {
-      const body: RoundBody = { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null, samplingRate: null, stepsPerRound: null, spends: [], ...base };
+      const body: RoundBody = {
+        unit: 'none',
+        delta: 0,
+        accountant: 'rdp',
+        clip: null,
+        noiseMultiplier: null,
+        samplingRate: null,
+        stepsPerRound: null,
+        spends: [],
+        ...base,
+      };
       return this.builder('round', jobId, round, body);
     }
     const mechanism = roundMechanism(spec, round);
@@ -140,7 +188,10 @@ export class CoordinatorLedger {
       const prior = this.priorMechanisms(jobId);
       const body: RoundBody = {
         // A record-level entry restates its round's mechanism: DP-SGD's settings, or (the final evaluation) the counts' noise.
-        unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip,
+        unit: p.unit,
+        delta: p.delta,
+        accountant: p.accountant,
+        clip: p.clip,
         ...(mechanism.kind === 'sampled-gaussian'
           ? { noiseMultiplier: mechanism.sigma, samplingRate: mechanism.q, stepsPerRound: mechanism.steps }
           : mechanism.kind === 'discrete-gaussian'
@@ -159,7 +210,8 @@ export class CoordinatorLedger {
     for (const e of this.store.ledgerEntriesOfJob(jobId)) {
       const entry = JSON.parse(e.canonical) as LedgerEntry;
       if (entry.kind !== 'round') continue;
-      for (const s of (entry.body as RoundBody).spends) out.set(s.hospital, [...(out.get(s.hospital) ?? []), s.mechanism]);
+      for (const s of (entry.body as RoundBody).spends)
+        out.set(s.hospital, [...(out.get(s.hospital) ?? []), s.mechanism]);
     }
     return out;
   }
@@ -167,11 +219,13 @@ export class CoordinatorLedger {
   /** Stores a hospital's receipt if it verifies under its identity key and names a spend of that hospital. */
   acceptReceipt(r: Receipt, hospitalKey: Uint8Array, hash: string): void {
     const sealed: SealedEntry | undefined = this.store.ledgerEntry(r.seq);
-    if (!sealed || sealed.hash !== hash) throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} does not match the ledger`);
+    if (!sealed || sealed.hash !== hash)
+      throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} does not match the ledger`);
     const entry = JSON.parse(sealed.canonical) as LedgerEntry;
     const named = entry.kind === 'round' && (entry.body as RoundBody).spends.some((s) => s.hospital === r.hospital);
     if (!named) throw new CohortError('E_LEDGER_RECEIPT', `entry ${r.seq} records no spend of ${r.hospital}`);
-    if (!verifyReceipt(r, sealed, hospitalKey)) throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} is not signed by ${r.hospital}`);
+    if (!verifyReceipt(r, sealed, hospitalKey))
+      throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} is not signed by ${r.hospital}`);
     this.store.addReceipt(r, this.now());
   }
 }

@@ -90,13 +90,16 @@ export class Peer {
       return;
     }
     if (this.deadlineTimer) return;
-    this.deadlineTimer = setTimeout(() => {
-      this.deadlineTimer = null;
-      const at = Date.now();
-      const late = this.inbound?.expire(at);
-      if (late) this.fail(late);
-      else this.watchDeadline(at);
-    }, Math.max(0, deadline - now));
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.deadlineTimer = null;
+        const at = Date.now();
+        const late = this.inbound?.expire(at);
+        if (late) this.fail(late);
+        else this.watchDeadline(at);
+      },
+      Math.max(0, deadline - now),
+    );
     this.deadlineTimer.unref();
   }
 
@@ -114,7 +117,10 @@ export class Peer {
     if (!this.isOpen) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       // The peer is not reading: an error frame would queue behind the rest, so just close.
-      this.log.warn({ code: 'E_SLOW_PEER', remote: this.remote, client: this.name, buffered: this.ws.bufferedAmount }, 'closing a peer that does not read');
+      this.log.warn(
+        { code: 'E_SLOW_PEER', remote: this.remote, client: this.name, buffered: this.ws.bufferedAmount },
+        'closing a peer that does not read',
+      );
       this.close(new CohortError('E_SLOW_PEER').closeCode, 'E_SLOW_PEER');
       return;
     }

@@ -14,7 +14,19 @@ import { encodeServerState } from '../core/strategy/index.ts';
 import { ENDED_STATUSES, type JobStatus, type RoundRecord } from '../core/round/job.ts';
 import type { OfferedDataset } from '../core/job/features.ts';
 import type { OwnedJob } from '../core/job/quota.ts';
-import { LISTING_COLUMNS, loadJob, toListing, toRound, type DamagedJob, type JobListing, type JobRow, type ListingRow, type RoundRow, type StoredJob, type StoredRound } from './job-rows.ts';
+import {
+  LISTING_COLUMNS,
+  loadJob,
+  toListing,
+  toRound,
+  type DamagedJob,
+  type JobListing,
+  type JobRow,
+  type ListingRow,
+  type RoundRow,
+  type StoredJob,
+  type StoredRound,
+} from './job-rows.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 import { parseRosterChain, type RosterChain, type RosterVersion } from '../core/roster/index.ts';
 
@@ -118,7 +130,14 @@ export interface OfferedDatasetJson {
 /** Builds the next entry once its position is known (inside the transaction that appends it). */
 export type EntryBuilder = (seq: number, prevHash: string) => SealedEntry;
 
-export { toRound, type DamagedJob, type JobListing, type RoundRow, type StoredJob, type StoredRound } from './job-rows.ts';
+export {
+  toRound,
+  type DamagedJob,
+  type JobListing,
+  type RoundRow,
+  type StoredJob,
+  type StoredRound,
+} from './job-rows.ts';
 
 export class CoordinatorStore {
   private readonly db: Database.Database;
@@ -137,14 +156,19 @@ export class CoordinatorStore {
       this.migrate();
     } catch (err) {
       if (err instanceof CohortError) throw err;
-      throw new CohortError('E_STORE', `cannot open coordinator database ${path}: ${(err as Error).message}`, { cause: err });
+      throw new CohortError('E_STORE', `cannot open coordinator database ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new CohortError('E_STORE', `database schema version ${version} is newer than this coordinator (${SCHEMA_VERSION})`);
+      throw new CohortError(
+        'E_STORE',
+        `database schema version ${version} is newer than this coordinator (${SCHEMA_VERSION})`,
+      );
     }
     this.db.transaction(() => {
       for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
@@ -162,17 +186,24 @@ export class CoordinatorStore {
    * under a second signer.
    */
   bindLedgerKey(publicKeyHex: string): void {
-    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as
+      { value: string } | undefined;
     if (!row) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('ledger_key', ?)`).run(publicKeyHex);
-    else if (row.value !== publicKeyHex) throw new CohortError('E_STORE', `this database's ledger is signed by key ${row.value.slice(0, 16)}…, not by the key given (${publicKeyHex.slice(0, 16)}…)`);
+    else if (row.value !== publicKeyHex)
+      throw new CohortError(
+        'E_STORE',
+        `this database's ledger is signed by key ${row.value.slice(0, 16)}…, not by the key given (${publicKeyHex.slice(0, 16)}…)`,
+      );
   }
 
   /** Enrols (or re-enrols, clearing a revocation) `name` with `publicKeyHex` in `role`, with its ledger entry in the same transaction. */
   enroll(name: string, role: Role, publicKeyHex: string, now: number, entry: EntryBuilder): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO identities (name, role, public_key, enrolled_at, revoked_at) VALUES (?, ?, ?, ?, NULL)
-                  ON CONFLICT (name) DO UPDATE SET role = excluded.role, public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, revoked_at = NULL`)
+        .prepare(
+          `INSERT INTO identities (name, role, public_key, enrolled_at, revoked_at) VALUES (?, ?, ?, ?, NULL)
+                  ON CONFLICT (name) DO UPDATE SET role = excluded.role, public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, revoked_at = NULL`,
+        )
         .run(name, role, publicKeyHex, now);
       this.appendEntry(entry);
     })();
@@ -181,29 +212,41 @@ export class CoordinatorStore {
   /** Revokes `name`; false if it was not enrolled or already revoked. */
   revoke(name: string, now: number, entry: EntryBuilder): boolean {
     return this.db.transaction(() => {
-      const changed = this.db.prepare(`UPDATE identities SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`).run(now, name).changes;
+      const changed = this.db
+        .prepare(`UPDATE identities SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`)
+        .run(now, name).changes;
       if (changed === 1) this.appendEntry(entry);
       return changed === 1;
     })();
   }
 
   identity(name: string): Enrolled | null {
-    const r = this.db.prepare(`SELECT name, role, public_key, enrolled_at, revoked_at FROM identities WHERE name = ?`).get(name) as
+    const r = this.db
+      .prepare(`SELECT name, role, public_key, enrolled_at, revoked_at FROM identities WHERE name = ?`)
+      .get(name) as
       { name: string; role: Role; public_key: string; enrolled_at: number; revoked_at: number | null } | undefined;
-    return r ? { name: r.name, role: r.role, publicKey: r.public_key, enrolledAt: r.enrolled_at, revokedAt: r.revoked_at } : null;
+    return r
+      ? { name: r.name, role: r.role, publicKey: r.public_key, enrolledAt: r.enrolled_at, revokedAt: r.revoked_at }
+      : null;
   }
 
   ledgerKey(): string | null {
-    return (this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined)?.value ?? null;
+    return (
+      (this.db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined)
+        ?.value ?? null
+    );
   }
 
   /** Appends one entry; inside a caller's transaction it commits (or not) with it. */
   appendEntry(build: EntryBuilder): SealedEntry {
     return this.db.transaction(() => {
-      const last = this.db.prepare(`SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined;
+      const last = this.db.prepare(`SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).get() as
+        { seq: number; hash: string } | undefined;
       const sealed = build((last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH);
       const jobId = (JSON.parse(sealed.canonical) as { jobId: string }).jobId;
-      this.db.prepare(`INSERT INTO ledger (seq, canonical, hash, signature, job_id) VALUES (?, ?, ?, ?, ?)`).run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, jobId);
+      this.db
+        .prepare(`INSERT INTO ledger (seq, canonical, hash, signature, job_id) VALUES (?, ?, ?, ?, ?)`)
+        .run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, jobId);
       return sealed;
     })();
   }
@@ -213,19 +256,30 @@ export class CoordinatorStore {
   }
 
   ledgerEntry(seq: number): SealedEntry | undefined {
-    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as SealedEntry | undefined;
+    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as
+      SealedEntry | undefined;
   }
 
   /** Round entries of one job, oldest first (for the spend each hospital has accumulated). */
   ledgerEntriesOfJob(jobId: string): SealedEntry[] {
-    return this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? ORDER BY seq`).all(jobId) as SealedEntry[];
+    return this.db
+      .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? ORDER BY seq`)
+      .all(jobId) as SealedEntry[];
   }
 
   /** Entries after `afterSeq` (of one job, if given), oldest first, at most `limit`. */
   ledgerEntriesAfter(afterSeq: number, jobId: string, limit: number): SealedEntry[] {
-    return (jobId
-      ? this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(jobId, afterSeq, limit)
-      : this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit)) as SealedEntry[];
+    return (
+      jobId
+        ? this.db
+            .prepare(
+              `SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+            )
+            .all(jobId, afterSeq, limit)
+        : this.db
+            .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?`)
+            .all(afterSeq, limit)
+    ) as SealedEntry[];
   }
 
   /**
@@ -234,13 +288,23 @@ export class CoordinatorStore {
    * scans, only matches come back), then the created/ended entries of `jobs`.
    */
   ledgerEntriesContaining(needle: string, jobId: string): SealedEntry[] {
-    return (jobId
-      ? this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND instr(canonical, ?) > 0 ORDER BY seq`).all(jobId, needle)
-      : this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE instr(canonical, ?) > 0 ORDER BY seq`).all(needle)) as SealedEntry[];
+    return (
+      jobId
+        ? this.db
+            .prepare(
+              `SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND instr(canonical, ?) > 0 ORDER BY seq`,
+            )
+            .all(jobId, needle)
+        : this.db
+            .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE instr(canonical, ?) > 0 ORDER BY seq`)
+            .all(needle)
+    ) as SealedEntry[];
   }
 
   jobBoundaryEntries(jobs: readonly string[]): SealedEntry[] {
-    const q = this.db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND json_extract(canonical, '$.kind') IN ('job-created', 'job-ended') ORDER BY seq`);
+    const q = this.db.prepare(
+      `SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND json_extract(canonical, '$.kind') IN ('job-created', 'job-ended') ORDER BY seq`,
+    );
     return jobs.flatMap((j) => q.all(j) as SealedEntry[]);
   }
 
@@ -250,7 +314,9 @@ export class CoordinatorStore {
 
   /** Receipts of entries `from`..`to` (inclusive). */
   receiptsBetween(from: number, to: number): Receipt[] {
-    return this.db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq BETWEEN ? AND ? ORDER BY seq, hospital`).all(from, to) as Receipt[];
+    return this.db
+      .prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq BETWEEN ? AND ? ORDER BY seq, hospital`)
+      .all(from, to) as Receipt[];
   }
 
   /** Replaces what `hospital` offers with the datasets of its latest Hello. */
@@ -258,23 +324,38 @@ export class CoordinatorStore {
     this.datasetRows = null;
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM hospital_datasets WHERE hospital = ?`).run(hospital);
-      const insert = this.db.prepare(`INSERT OR REPLACE INTO hospital_datasets (hospital, schema_id, label, features, seen_at) VALUES (?, ?, ?, ?, ?)`);
+      const insert = this.db.prepare(
+        `INSERT OR REPLACE INTO hospital_datasets (hospital, schema_id, label, features, seen_at) VALUES (?, ?, ?, ?, ?)`,
+      );
       for (const d of datasets) insert.run(hospital, d.schemaId, d.label, JSON.stringify(d.features), now);
     })();
   }
 
   addReceipt(r: Receipt, now: number): void {
-    this.db.prepare(`INSERT OR REPLACE INTO ledger_receipts (seq, hospital, signature, received_at) VALUES (?, ?, ?, ?)`).run(r.seq, r.hospital, r.signature, now);
+    this.db
+      .prepare(`INSERT OR REPLACE INTO ledger_receipts (seq, hospital, signature, received_at) VALUES (?, ?, ?, ?)`)
+      .run(r.seq, r.hospital, r.signature, now);
   }
 
   receipts(): Receipt[] {
-    return this.db.prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`).all() as Receipt[];
+    return this.db
+      .prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`)
+      .all() as Receipt[];
   }
 
-  createJob(id: string, spec: JobSpec, weights: Float32Array, now: number, entry?: EntryBuilder, owner: string | null = null): void {
+  createJob(
+    id: string,
+    spec: JobSpec,
+    weights: Float32Array,
+    now: number,
+    entry?: EntryBuilder,
+    owner: string | null = null,
+  ): void {
     this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at, owner) VALUES (?, ?, 'waiting', 0, ?, ?, ?, ?)`)
+        .prepare(
+          `INSERT INTO jobs (id, spec, status, completed_rounds, weights, created_at, updated_at, owner) VALUES (?, ?, 'waiting', 0, ?, ?, ?, ?)`,
+        )
         .run(id, JSON.stringify(spec), Buffer.from(vectorToBytes(weights)), now, now, owner);
       if (entry) this.appendEntry(entry);
     })();
@@ -284,14 +365,35 @@ export class CoordinatorStore {
   commitRound(jobId: string, rec: RoundRecord, entry?: EntryBuilder): SealedEntry | null {
     return this.db.transaction(() => {
       this.db
-        .prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(jobId, rec.round, rec.kind, JSON.stringify(rec.participants), JSON.stringify(rec.dropped),
-          JSON.stringify(rec.evaluations, nanToNull), rec.pooled ? JSON.stringify(rec.pooled, nanToNull) : null, rec.trainLoss,
-          Buffer.from(vectorToBytes(rec.weights)), rec.completedAt, rec.phaseCounts ? JSON.stringify(rec.phaseCounts) : null);
+        .prepare(
+          `INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          jobId,
+          rec.round,
+          rec.kind,
+          JSON.stringify(rec.participants),
+          JSON.stringify(rec.dropped),
+          JSON.stringify(rec.evaluations, nanToNull),
+          rec.pooled ? JSON.stringify(rec.pooled, nanToNull) : null,
+          rec.trainLoss,
+          Buffer.from(vectorToBytes(rec.weights)),
+          rec.completedAt,
+          rec.phaseCounts ? JSON.stringify(rec.phaseCounts) : null,
+        );
       const changed = this.db
-        .prepare(`UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, attempts = 0, status = CASE status WHEN 'paused' THEN 'paused' ELSE 'running' END, updated_at = ? WHERE id = ? AND completed_rounds = ?`)
-        .run(rec.round, Buffer.from(vectorToBytes(rec.weights)), rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null, rec.completedAt, jobId, rec.round - 1);
+        .prepare(
+          `UPDATE jobs SET completed_rounds = ?, weights = ?, server_state = ?, attempts = 0, status = CASE status WHEN 'paused' THEN 'paused' ELSE 'running' END, updated_at = ? WHERE id = ? AND completed_rounds = ?`,
+        )
+        .run(
+          rec.round,
+          Buffer.from(vectorToBytes(rec.weights)),
+          rec.serverState ? Buffer.from(encodeServerState(rec.serverState)) : null,
+          rec.completedAt,
+          jobId,
+          rec.round - 1,
+        );
       if (changed.changes !== 1) throw new CohortError('E_STORE', `job ${jobId} is not at round ${rec.round - 1}`);
       return entry ? this.appendEntry(entry) : null;
     })();
@@ -314,10 +416,15 @@ export class CoordinatorStore {
   }
 
   /** Appends roster versions (already checked to extend the stored chain) with their ledger entries, atomically. */
-  appendRosterVersions(versions: readonly { version: RosterVersion; hash: string; entry: EntryBuilder }[], now: number): void {
+  appendRosterVersions(
+    versions: readonly { version: RosterVersion; hash: string; entry: EntryBuilder }[],
+    now: number,
+  ): void {
     this.db.transaction(() => {
       for (const v of versions) {
-        this.db.prepare(`INSERT INTO roster_versions (version, hash, json, adopted_at) VALUES (?, ?, ?, ?)`).run(v.version.body.version, v.hash, JSON.stringify(v.version), now);
+        this.db
+          .prepare(`INSERT INTO roster_versions (version, hash, json, adopted_at) VALUES (?, ?, ?, ?)`)
+          .run(v.version.body.version, v.hash, JSON.stringify(v.version), now);
         this.appendEntry(v.entry);
       }
     })();
@@ -325,7 +432,9 @@ export class CoordinatorStore {
 
   setStatus(jobId: string, status: JobStatus, reason: string, now: number, entry?: EntryBuilder): void {
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?`).run(status, reason, now, jobId);
+      this.db
+        .prepare(`UPDATE jobs SET status = ?, reason = ?, updated_at = ? WHERE id = ?`)
+        .run(status, reason, now, jobId);
       if (entry) this.appendEntry(entry);
     })();
   }
@@ -351,7 +460,9 @@ export class CoordinatorStore {
 
   /** Every job's metadata and spec, never a model; a row that does not read back is listed with what does. */
   listJobs(): JobListing[] {
-    return (this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs ORDER BY created_at, id`).all() as ListingRow[]).map(toListing);
+    return (this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs ORDER BY created_at, id`).all() as ListingRow[]).map(
+      toListing,
+    );
   }
 
   /**
@@ -361,7 +472,11 @@ export class CoordinatorStore {
    */
   unfinishedJobs(): (StoredJob | DamagedJob)[] {
     const ended = ENDED_STATUSES.map(() => '?').join(', ');
-    return (this.db.prepare(`SELECT * FROM jobs WHERE status NOT IN (${ended}) ORDER BY created_at, id`).all(...ENDED_STATUSES) as JobRow[]).map(loadJob);
+    return (
+      this.db
+        .prepare(`SELECT * FROM jobs WHERE status NOT IN (${ended}) ORDER BY created_at, id`)
+        .all(...ENDED_STATUSES) as JobRow[]
+    ).map(loadJob);
   }
 
   /** The stored model's bytes as they are (any length, any values): what the ledger hashes when a job that cannot be loaded ends. */
@@ -372,17 +487,29 @@ export class CoordinatorStore {
   }
 
   rounds(jobId: string): StoredRound[] {
-    return (this.db.prepare(`SELECT job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as RoundRow[]).map(toRound);
+    return (
+      this.db
+        .prepare(
+          `SELECT job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts FROM rounds WHERE job_id = ? ORDER BY round`,
+        )
+        .all(jobId) as RoundRow[]
+    ).map(toRound);
   }
 
   /** A round's weights; throws E_STORE when they or the job's spec do not read back. */
   roundWeights(jobId: string, round: number): Float32Array | undefined {
-    const row = this.db.prepare(`SELECT r.weights, j.spec FROM rounds r JOIN jobs j ON j.id = r.job_id WHERE r.job_id = ? AND r.round = ?`).get(jobId, round) as { weights: Buffer; spec: string } | undefined;
+    const row = this.db
+      .prepare(
+        `SELECT r.weights, j.spec FROM rounds r JOIN jobs j ON j.id = r.job_id WHERE r.job_id = ? AND r.round = ?`,
+      )
+      .get(jobId, round) as { weights: Buffer; spec: string } | undefined;
     if (!row) return undefined;
     try {
       return bytesToVector(row.weights, paramCount(parseJobSpec(JSON.parse(row.spec)).model));
     } catch (err) {
-      throw new CohortError('E_STORE', `round ${round} of job ${jobId} cannot be read: ${(err as Error).message}`, { cause: err });
+      throw new CohortError('E_STORE', `round ${round} of job ${jobId} cannot be read: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -397,9 +524,13 @@ export class CoordinatorStore {
    */
   offeredDatasetsJson(): OfferedDatasetJson[] {
     this.datasetRows ??= this.db
-      .prepare(`SELECT hospital, schema_id AS schemaId, label, features AS featuresJson FROM hospital_datasets ORDER BY hospital, schema_id`)
+      .prepare(
+        `SELECT hospital, schema_id AS schemaId, label, features AS featuresJson FROM hospital_datasets ORDER BY hospital, schema_id`,
+      )
       .all() as OfferedDatasetJson[];
-    const revoked = new Set((this.db.prepare(`SELECT name FROM identities WHERE revoked_at IS NOT NULL`).pluck().all() as string[]));
+    const revoked = new Set(
+      this.db.prepare(`SELECT name FROM identities WHERE revoked_at IS NOT NULL`).pluck().all() as string[],
+    );
     return this.datasetRows.filter((d) => !revoked.has(d.hospital));
   }
 
@@ -410,10 +541,12 @@ export class CoordinatorStore {
    */
   ownerUsage(owner: string): OwnedJob[] {
     return this.db
-      .prepare(`SELECT j.status, length(j.weights) AS weightBytes,
+      .prepare(
+        `SELECT j.status, length(j.weights) AS weightBytes,
                        CASE WHEN json_valid(j.spec) THEN json_extract(j.spec, '$.rounds') END AS rounds,
                        (SELECT COALESCE(SUM(length(r.weights)), 0) FROM rounds r WHERE r.job_id = j.id) AS roundBytes
-                FROM jobs j WHERE j.owner = ?`)
+                FROM jobs j WHERE j.owner = ?`,
+      )
       .all(owner) as OwnedJob[];
   }
 }
@@ -421,4 +554,3 @@ export class CoordinatorStore {
 function nanToNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
-

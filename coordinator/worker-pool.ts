@@ -55,7 +55,11 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly limits: WorkerPoolLimits, private readonly log: Logger = silentLogger, private readonly createWorker: WorkerFactory = startThread) {}
+  constructor(
+    private readonly limits: WorkerPoolLimits,
+    private readonly log: Logger = silentLogger,
+    private readonly createWorker: WorkerFactory = startThread,
+  ) {}
 
   /** Whether a task given now would be refused with E_BUSY (every thread busy, the queue full). */
   get full(): boolean {
@@ -72,7 +76,12 @@ export class WorkerPool {
   run<K extends TaskName>(task: K, input: TaskInput<K>, what: string, admit?: () => void): Promise<TaskOutput<K>> {
     if (this.closed) return Promise.reject(shuttingDown());
     if (this.full) {
-      return Promise.reject(new CohortError('E_BUSY', `${what}: every worker thread is busy and ${this.limits.queue} tasks are waiting: try again later`));
+      return Promise.reject(
+        new CohortError(
+          'E_BUSY',
+          `${what}: every worker thread is busy and ${this.limits.queue} tasks are waiting: try again later`,
+        ),
+      );
     }
     try {
       admit?.();
@@ -113,15 +122,23 @@ export class WorkerPool {
   private spawn(): Slot {
     const worker = this.createWorker({
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, this.limits.memoryLimitMb), stackSizeMb: 4 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.limits.memoryLimitMb,
+        maxYoungGenerationSizeMb: Math.min(32, this.limits.memoryLimitMb),
+        stackSizeMb: 4,
+      },
     });
     const slot: Slot = { worker, ready: false, task: null, timer: null };
     this.slots.add(slot);
     worker.on('message', (m: WorkerReply) => this.onReply(slot, m));
     worker.on('error', (err: Error & { code?: string }) => {
-      const e = err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new CohortError('E_TOO_COSTLY', `${slot.task?.what ?? 'a task'} passed its memory limit of ${this.limits.memoryLimitMb} MB`)
-        : new CohortError('E_INTERNAL', 'internal error');
+      const e =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new CohortError(
+              'E_TOO_COSTLY',
+              `${slot.task?.what ?? 'a task'} passed its memory limit of ${this.limits.memoryLimitMb} MB`,
+            )
+          : new CohortError('E_INTERNAL', 'internal error');
       if (e.code === 'E_INTERNAL') this.log.error({ err }, 'worker thread failed');
       void this.stop(slot, e);
     });
@@ -134,7 +151,10 @@ export class WorkerPool {
     slot.task = task;
     slot.worker.ref();
     slot.timer = setTimeout(() => {
-      void this.stop(slot, new CohortError('E_TOO_COSTLY', `${task.what} passed its time limit of ${this.limits.timeLimitMs} ms`));
+      void this.stop(
+        slot,
+        new CohortError('E_TOO_COSTLY', `${task.what} passed its time limit of ${this.limits.timeLimitMs} ms`),
+      );
     }, this.limits.timeLimitMs);
     if (slot.ready) this.send(slot);
   }
@@ -163,7 +183,8 @@ export class WorkerPool {
     slot.task = null;
     slot.worker.unref();
     if ('error' in m) {
-      if (m.error.detail) this.log.error({ task: task.task, detail: m.error.detail }, 'internal error in a worker task');
+      if (m.error.detail)
+        this.log.error({ task: task.task, detail: m.error.detail }, 'internal error in a worker task');
       task.reject(new CohortError(isErrorCode(m.error.code) ? m.error.code : 'E_INTERNAL', m.error.message));
     } else {
       task.resolve(m.value);

@@ -31,7 +31,10 @@ export const TASKS = {
   }),
   /** A researcher's submission: parsed, checked, calibrated, initial weights drawn and hashed for the ledger (core/job/prepare.ts). */
   'job.prepare': (input: PrepareJobInput): { value: PreparedJob; transfer: ArrayBuffer[] } => {
-    const offered: OfferedDataset[] = input.offered.map(({ featuresJson, ...d }) => ({ ...d, features: featureNames(featuresJson) }));
+    const offered: OfferedDataset[] = input.offered.map(({ featuresJson, ...d }) => ({
+      ...d,
+      features: featureNames(featuresJson),
+    }));
     const prepared = prepareJob(parseResearcherSpec(input.specJson, offered), input.networkSize);
     return { value: prepared, transfer: [prepared.weights.buffer as ArrayBuffer] };
   },

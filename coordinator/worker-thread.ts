@@ -18,9 +18,17 @@ port.on('message', (m: WorkerRequest) => {
     port.postMessage({ id: m.id, value } satisfies WorkerReply, transfer ?? []);
   } catch (err) {
     // A CohortError travels as its code and message; anything else as E_INTERNAL, with its stack for the coordinator's log only.
-    const reply: WorkerReply = err instanceof CohortError
-      ? { id: m.id, error: { code: err.code, message: err.message } }
-      : { id: m.id, error: { code: 'E_INTERNAL', message: 'internal error', detail: err instanceof Error ? (err.stack ?? err.message) : String(err) } };
+    const reply: WorkerReply =
+      err instanceof CohortError
+        ? { id: m.id, error: { code: err.code, message: err.message } }
+        : {
+            id: m.id,
+            error: {
+              code: 'E_INTERNAL',
+              message: 'internal error',
+              detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
+            },
+          };
     port.postMessage(reply);
   }
 });

@@ -62,7 +62,7 @@ function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   let negativesBelow = 0;
   let positives = 0;
   let u = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const s = scores[order[start]!]!;
     let pos = 0;
     let neg = 0;
@@ -120,7 +120,12 @@ export function validateMetrics(m: unknown): Metrics {
   if (typeof m !== 'object' || m === null) throw new CohortError('E_UPDATE_RANGE', 'metrics: expected an object');
   const r = m as Record<string, unknown>;
   const { numExamples, numCorrect, loss, accuracy, auc } = r;
-  if (typeof numExamples !== 'number' || !Number.isInteger(numExamples) || numExamples < 0 || numExamples > MAX_EXAMPLES) {
+  if (
+    typeof numExamples !== 'number' ||
+    !Number.isInteger(numExamples) ||
+    numExamples < 0 ||
+    numExamples > MAX_EXAMPLES
+  ) {
     throw rangeError('numExamples', `integer in [0, ${MAX_EXAMPLES}]`, numExamples);
   }
   if (typeof numCorrect !== 'number' || !Number.isInteger(numCorrect) || numCorrect < 0 || numCorrect > numExamples) {
@@ -142,5 +147,8 @@ export function validateMetrics(m: unknown): Metrics {
 }
 
 function rangeError(field: keyof Metrics, expected: string, got: unknown): CohortError {
-  return new CohortError('E_UPDATE_RANGE', `"${field}" expected ${expected}, got ${typeof got === 'number' ? got : typeof got}`);
+  return new CohortError(
+    'E_UPDATE_RANGE',
+    `"${field}" expected ${expected}, got ${typeof got === 'number' ? got : typeof got}`,
+  );
 }

@@ -11,11 +11,21 @@ import { CohortError } from './errors.ts';
  * `names[field]` when given (a CLI passes its flags' names, so the message
  * names what the user typed).
  */
-export function parseOptions<S extends z.ZodType>(schema: S, label: string, input: z.input<S>, names: Readonly<Record<string, string>> = {}): z.output<S> {
+export function parseOptions<S extends z.ZodType>(
+  schema: S,
+  label: string,
+  input: z.input<S>,
+  names: Readonly<Record<string, string>> = {},
+): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  throw new CohortError('E_CONFIG_INVALID', r.error.issues.map((i) => {
-    const field = i.path.join('.');
-    return `${names[field] ?? `${label} "${field}"`}: ${i.message}`;
-  }).join('; '));
+  throw new CohortError(
+    'E_CONFIG_INVALID',
+    r.error.issues
+      .map((i) => {
+        const field = i.path.join('.');
+        return `${names[field] ?? `${label} "${field}"`}: ${i.message}`;
+      })
+      .join('; '),
+  );
 }

@@ -7,16 +7,26 @@
 import { CohortError } from './errors.ts';
 
 /** Throws E_CONFIG_INVALID, naming the options, unless `ratePerSecond` and `burst` make a token bucket. */
-export function checkBucket(ratePerSecond: number, burst: number, names = { rate: 'ratePerSecond', burst: 'burst' }): void {
-  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new CohortError('E_CONFIG_INVALID', `"${names.rate}" expected a finite number > 0, got ${ratePerSecond}`);
-  if (!Number.isInteger(burst) || burst < 1) throw new CohortError('E_CONFIG_INVALID', `"${names.burst}" expected an integer >= 1, got ${burst}`);
+export function checkBucket(
+  ratePerSecond: number,
+  burst: number,
+  names = { rate: 'ratePerSecond', burst: 'burst' },
+): void {
+  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+    throw new CohortError('E_CONFIG_INVALID', `"${names.rate}" expected a finite number > 0, got ${ratePerSecond}`);
+  if (!Number.isInteger(burst) || burst < 1)
+    throw new CohortError('E_CONFIG_INVALID', `"${names.burst}" expected an integer >= 1, got ${burst}`);
 }
 
 export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly ratePerSecond: number, private readonly burst: number, now: number) {
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    now: number,
+  ) {
     checkBucket(ratePerSecond, burst);
     this.tokens = burst;
     this.last = now;

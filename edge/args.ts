@@ -16,7 +16,8 @@ export function intArg(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTE
 export function numberArg(name: string, check: (x: number) => boolean, expected: string): (v: string) => number {
   return (v: string): number => {
     const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new InvalidArgumentError(`${name} expected ${expected}, got "${v}"`);
+    if (v.trim() === '' || !Number.isFinite(x) || !check(x))
+      throw new InvalidArgumentError(`${name} expected ${expected}, got "${v}"`);
     return x;
   };
 }

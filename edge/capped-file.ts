@@ -75,7 +75,11 @@ export async function readCappedFileAsync(path: string, o: CappedReadOptions): P
  * and returns the file's bytes once a read gives none. Past the cap it
  * throws (tooLarge); a file that outgrows its buffer gets another chunk.
  */
-function* readLoop(first: number, path: string, o: CappedReadOptions): Generator<{ buf: Buffer; at: number }, Buffer, number> {
+function* readLoop(
+  first: number,
+  path: string,
+  o: CappedReadOptions,
+): Generator<{ buf: Buffer; at: number }, Buffer, number> {
   let buf: Buffer = Buffer.alloc(first);
   const chunks: Buffer[] = [buf];
   let at = 0;
@@ -97,7 +101,10 @@ function* readLoop(first: number, path: string, o: CappedReadOptions): Generator
 function firstSize(st: Stats, path: string, o: CappedReadOptions): number {
   if (!st.isFile()) throw new CohortError(o.code, `${o.what} ${path}: not a regular file`);
   if (o.private && process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-    throw new CohortError(o.code, `${o.what} ${path}: accessible by group or others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`);
+    throw new CohortError(
+      o.code,
+      `${o.what} ${path}: accessible by group or others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`,
+    );
   }
   if (st.size > o.maxBytes) throw new CohortError(o.code, `${o.what} ${path}: larger than ${o.maxBytes} bytes`);
   return st.size + 1;
@@ -109,7 +116,11 @@ function nextChunk(total: number, o: CappedReadOptions): Buffer {
 }
 
 function cannotOpen(path: string, o: CappedReadOptions, err: unknown): CohortError {
-  return new CohortError(o.code, `cannot open the ${o.what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  return new CohortError(
+    o.code,
+    `cannot open the ${o.what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    { cause: err },
+  );
 }
 
 function tooLarge(chunks: Buffer[], path: string, o: CappedReadOptions): never {

@@ -41,13 +41,21 @@ const identityFileSchema = z.strictObject({
  */
 export function writeIdentityKey(path: string, identity: Identity = ed25519KeyPair()): Identity {
   checkPair(identity.secretKey, identity.publicKey, path);
-  const json = JSON.stringify({ kind: IDENTITY_KEY_KIND, secretKey: toHex(identity.secretKey), publicKey: toHex(identity.publicKey) });
+  const json = JSON.stringify({
+    kind: IDENTITY_KEY_KIND,
+    secretKey: toHex(identity.secretKey),
+    publicKey: toHex(identity.publicKey),
+  });
   try {
     // 'wx' fails if the path exists (O_CREAT | O_EXCL), so the mode always applies to a file we created.
     writeFileSync(path, `${json}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (err) {
     const exists = (err as NodeJS.ErrnoException).code === 'EEXIST';
-    throw new CohortError('E_CONFIG_INVALID', exists ? `refusing to overwrite the identity key file ${path}` : `cannot create the identity key file ${path}`, { cause: err });
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      exists ? `refusing to overwrite the identity key file ${path}` : `cannot create the identity key file ${path}`,
+      { cause: err },
+    );
   }
   return identity;
 }
@@ -72,7 +80,9 @@ export function readIdentityKey(path: string): Identity {
   const result = identityFileSchema.safeParse(parsed);
   if (!result.success) {
     // Name the fields at fault, never their values: one of them may be the secret.
-    const fields = result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? ['unexpected fields'] : [i.path.join('.') || 'not an object']));
+    const fields = result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys' ? ['unexpected fields'] : [i.path.join('.') || 'not an object'],
+    );
     throw invalid(path, `not a ${IDENTITY_KEY_KIND} key (${[...new Set(fields)].join(', ')})`);
   }
   const secretKey = fromHex(result.data.secretKey);
@@ -87,7 +97,12 @@ export function readIdentityKey(path: string): Identity {
 }
 
 function readBounded(path: string): Buffer {
-  return readCappedFile(path, { maxBytes: MAX_IDENTITY_FILE_BYTES, what: 'identity key file', code: 'E_CONFIG_INVALID', private: true });
+  return readCappedFile(path, {
+    maxBytes: MAX_IDENTITY_FILE_BYTES,
+    what: 'identity key file',
+    code: 'E_CONFIG_INVALID',
+    private: true,
+  });
 }
 
 function checkPair(secretKey: Uint8Array, publicKey: Uint8Array, path: string): void {
@@ -123,7 +138,13 @@ function fromHex(hex: string): Uint8Array {
  * MAX_IDENTITY_FILE_BYTES, or neither.
  */
 export function readPublicKeyFile(path: string): Uint8Array {
-  const text = readCappedFile(path, { maxBytes: MAX_IDENTITY_FILE_BYTES, what: 'public key file', code: 'E_CONFIG_INVALID' }).toString('utf8').trim();
+  const text = readCappedFile(path, {
+    maxBytes: MAX_IDENTITY_FILE_BYTES,
+    what: 'public key file',
+    code: 'E_CONFIG_INVALID',
+  })
+    .toString('utf8')
+    .trim();
   if (/^[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
   if (text.startsWith('{')) return readIdentityKey(path).publicKey;
   throw new CohortError('E_CONFIG_INVALID', `${path} holds neither a 64-hex-digit public key nor a cohort key file`);
@@ -141,13 +162,18 @@ export function loadOrCreateIdentityKey(path: string): Identity {
 /** A PEM file, read once at start; a missing, special, oversized or non-PEM file is a configuration error naming it. */
 export function readPem(path: string): Buffer {
   const pem = readCappedFile(path, { maxBytes: MAX_PEM_FILE_BYTES, what: 'PEM file', code: 'E_CONFIG_INVALID' });
-  if (!pem.toString('latin1').includes('-----BEGIN ')) throw new CohortError('E_CONFIG_INVALID', `${path} is not a PEM file`);
+  if (!pem.toString('latin1').includes('-----BEGIN '))
+    throw new CohortError('E_CONFIG_INVALID', `${path} is not a PEM file`);
   return pem;
 }
 
 /** A JSON configuration file (job spec, policy); unreadable, special, over MAX_JSON_FILE_BYTES or not JSON is a typed error naming it. */
 export function readJsonFile(path: string, code: 'E_CONFIG_INVALID' | 'E_JOB_SPEC' = 'E_CONFIG_INVALID'): unknown {
-  const text = readCappedFile(path, { maxBytes: MAX_JSON_FILE_BYTES, what: code === 'E_JOB_SPEC' ? 'job spec' : 'JSON file', code }).toString('utf8');
+  const text = readCappedFile(path, {
+    maxBytes: MAX_JSON_FILE_BYTES,
+    what: code === 'E_JOB_SPEC' ? 'job spec' : 'JSON file',
+    code,
+  }).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -157,14 +183,23 @@ export function readJsonFile(path: string, code: 'E_CONFIG_INVALID' | 'E_JOB_SPE
 
 /** A certificate chain and its key from PEM files (--tls-cert, --tls-key: both or neither), or undefined for neither. */
 export function tlsPairFromFiles(o: { tlsCert?: string; tlsKey?: string }): { cert: Buffer; key: Buffer } | undefined {
-  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
+  if (Boolean(o.tlsCert) !== Boolean(o.tlsKey))
+    throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key go together');
   return o.tlsCert ? { cert: readPem(o.tlsCert), key: readPem(o.tlsKey!) } : undefined;
 }
 
 /** A client's TLS settings from PEM files: the pinned CA, and for mutual TLS a certificate with its key. */
-export function clientTlsFromFiles(o: { ca?: string; tlsCert?: string; tlsKey?: string }): { ca: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+export function clientTlsFromFiles(o: {
+  ca?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}): { ca: Buffer; cert?: Buffer; key?: Buffer } | undefined {
   if (!o.ca) {
-    if (o.tlsCert || o.tlsKey) throw new CohortError('E_CONFIG_INVALID', '--tls-cert and --tls-key need --ca (wss:// with the coordinator pinned)');
+    if (o.tlsCert || o.tlsKey)
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        '--tls-cert and --tls-key need --ca (wss:// with the coordinator pinned)',
+      );
     return undefined;
   }
   return { ca: readPem(o.ca), ...tlsPairFromFiles(o) };

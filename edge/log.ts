@@ -9,8 +9,26 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 export type { Logger };
 
 export const REDACT_PATHS = [
-  'weights', 'delta', 'data', 'key', 'secret', 'share', 'shares', 'privateKey', 'records', 'rows',
-  '*.weights', '*.delta', '*.data', '*.key', '*.secret', '*.share', '*.shares', '*.privateKey', '*.records', '*.rows',
+  'weights',
+  'delta',
+  'data',
+  'key',
+  'secret',
+  'share',
+  'shares',
+  'privateKey',
+  'records',
+  'rows',
+  '*.weights',
+  '*.delta',
+  '*.data',
+  '*.key',
+  '*.secret',
+  '*.share',
+  '*.shares',
+  '*.privateKey',
+  '*.records',
+  '*.rows',
 ];
 
 export interface LoggerOptions {
@@ -27,7 +45,10 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   if (opts.destination) return pino(base, opts.destination as pino.DestinationStream);
   const pretty = opts.pretty ?? (process.stdout.isTTY === true && process.env.COHORT_LOG_FORMAT !== 'json');
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', destination: 2 } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', destination: 2 } },
+    });
   }
   return pino(base);
 }

@@ -15,7 +15,11 @@ import { readCappedFile } from './capped-file.ts';
  * not JSON, and E_ROSTER_INVALID (naming it) if it is not a roster chain.
  */
 export function readRosterFile(path: string): RosterChain {
-  const text = readCappedFile(path, { maxBytes: MAX_ROSTER_FILE_BYTES, what: 'roster file', code: 'E_CONFIG_INVALID' }).toString('utf8');
+  const text = readCappedFile(path, {
+    maxBytes: MAX_ROSTER_FILE_BYTES,
+    what: 'roster file',
+    code: 'E_CONFIG_INVALID',
+  }).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -51,7 +55,11 @@ export function writeRosterFile(path: string, chain: RosterChain, mode: 'create'
   } catch (err) {
     if (mode === 'replace') rmSync(target, { force: true });
     const exists = (err as NodeJS.ErrnoException).code === 'EEXIST' && mode === 'create';
-    throw new CohortError('E_CONFIG_INVALID', exists ? `refusing to overwrite ${path}` : `cannot write the roster file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      exists ? `refusing to overwrite ${path}` : `cannot write the roster file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

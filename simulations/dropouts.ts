@@ -50,29 +50,50 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
   const rounds = o.rounds ?? 5;
   const seed = o.seed ?? 1;
   const log = o.log ?? silentLogger;
-  if (n < 10) throw new CohortError('E_CONFIG_INVALID', 'the dropouts scenario needs at least 10 clients (5 crash per round)');
+  if (n < 10)
+    throw new CohortError('E_CONFIG_INVALID', 'the dropouts scenario needs at least 10 clients (5 crash per round)');
   const names = Array.from({ length: n }, (_, i) => `site-${String(i).padStart(2, '0')}`);
   // Round r crashes five distinct clients, one before each phase.
   const plan = new Map<string, Record<SecAggPhase, string>>();
   for (let r = 1; r <= rounds; r++) {
-    plan.set(String(r), Object.fromEntries(PHASES.map((p, i) => [p, names[(r * 5 + i + seed) % n]!])) as Record<SecAggPhase, string>);
+    plan.set(
+      String(r),
+      Object.fromEntries(PHASES.map((p, i) => [p, names[(r * 5 + i + seed) % n]!])) as Record<SecAggPhase, string>,
+    );
   }
   const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-dropouts-')), 'coordinator.db');
   const net = simulatedNetwork(names, 'dropouts');
   const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
   const port = await coordinator.listen();
-  const clients = names.map((name, i) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name, log, identity: net.identity(name), roster: net.chain, dataset: syntheticDataset(seed * 1000 + i, 80, 40),
-    backoffMinMs: 50, backoffMaxMs: 200,
-    crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
-  }));
+  const clients = names.map(
+    (name, i) =>
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        log,
+        identity: net.identity(name),
+        roster: net.chain,
+        dataset: syntheticDataset(seed * 1000 + i, 80, 40),
+        backoffMinMs: 50,
+        backoffMaxMs: 200,
+        crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
+      }),
+  );
   let failed = 0;
   try {
     // Every joined client takes part; 5 crash each round, so at least n - 5 answer.
-    const jobId = coordinator.submitJob(syntheticJob({
-      name: 'dropouts', rounds, minClients: n - 5, targetClients: n, roundTimeoutMs: 5_000, joinWaitMs: 2_000, seed,
-      secureAggregation: { dropoutFraction: 0.3 },
-    }));
+    const jobId = coordinator.submitJob(
+      syntheticJob({
+        name: 'dropouts',
+        rounds,
+        minClients: n - 5,
+        targetClients: n,
+        roundTimeoutMs: 5_000,
+        joinWaitMs: 2_000,
+        seed,
+        secureAggregation: { dropoutFraction: 0.3 },
+      }),
+    );
     const done = new Promise<void>((resolve, reject) => {
       coordinator.on('round', (e) => e.jobId === jobId && o.onRound?.(e.record.round, e.totalRounds));
       coordinator.on('roundFailed', (e) => {
@@ -91,9 +112,15 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
     return {
       scenario: 'dropouts',
       clients: n,
-      rounds: stored.filter((r) => r.kind === 'train').map((r) => ({
-        round: r.round, crashed: plan.get(String(r.round))!, phaseCounts: r.phaseCounts, participants: r.participants, dropped: r.dropped,
-      })),
+      rounds: stored
+        .filter((r) => r.kind === 'train')
+        .map((r) => ({
+          round: r.round,
+          crashed: plan.get(String(r.round))!,
+          phaseCounts: r.phaseCounts,
+          participants: r.participants,
+          dropped: r.dropped,
+        })),
       roundsCompleted: stored.filter((r) => r.kind === 'train').length,
       roundsFailed: failed,
       finalAccuracy: final.pooled?.accuracy ?? Number.NaN,

@@ -127,13 +127,25 @@ export async function loadHeartDisease(): Promise<Record<string, PreparedDataset
   return out;
 }
 
-export function heartDiseaseJob(features: readonly string[], label: string, o: { rounds: number; strategy: StrategyName; seed: number; secagg?: boolean; dp?: DpOptions }): JobSpecInput {
+export function heartDiseaseJob(
+  features: readonly string[],
+  label: string,
+  o: { rounds: number; strategy: StrategyName; seed: number; secagg?: boolean; dp?: DpOptions },
+): JobSpecInput {
   const dp = o.dp;
   return {
-    ...(dp ? { privacy: {
-      unit: dp.unit, epsilon: dp.epsilon, delta: dp.delta ?? DEFAULTS.dp.delta, clip: dp.clip ?? DEFAULTS.dp.clip, accountant: dp.accountant ?? 'pld',
-      ...(dp.unit === 'record' ? { samplingRate: dp.samplingRate ?? DEFAULTS.dp.samplingRate } : {}),
-    } } : {}),
+    ...(dp
+      ? {
+          privacy: {
+            unit: dp.unit,
+            epsilon: dp.epsilon,
+            delta: dp.delta ?? DEFAULTS.dp.delta,
+            clip: dp.clip ?? DEFAULTS.dp.clip,
+            accountant: dp.accountant ?? 'pld',
+            ...(dp.unit === 'record' ? { samplingRate: dp.samplingRate ?? DEFAULTS.dp.samplingRate } : {}),
+          },
+        }
+      : {}),
     name: 'fed-heart-disease',
     model: logisticRegression(features.length),
     features: [...features],
@@ -168,19 +180,43 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const port = await coordinator.listen();
   // Each hospital keeps its own budget database, as a real site would.
   const statePath = (c: string) => dbPath.replace(/(\.db)?$/, `-${c}-state.db`);
-  const states = opts.dp ? Object.fromEntries(CENTERS.map((c) => {
-    const state = openHospitalState(statePath(c));
-    state.budget.setBudget(data[c]!.schemaId, { epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon, delta: opts.dp!.delta ?? DEFAULTS.dp.delta, accountant: opts.dp!.accountant ?? 'pld' });
-    return [c, state];
-  })) : null;
+  const states = opts.dp
+    ? Object.fromEntries(
+        CENTERS.map((c) => {
+          const state = openHospitalState(statePath(c));
+          state.budget.setBudget(data[c]!.schemaId, {
+            epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon,
+            delta: opts.dp!.delta ?? DEFAULTS.dp.delta,
+            accountant: opts.dp!.accountant ?? 'pld',
+          });
+          return [c, state];
+        }),
+      )
+    : null;
   const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
-  const clients = CENTERS.map((c) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name: c, dataset: data[c]!, log, identity: net.identity(c), roster: net.chain,
-    ...(states ? { budget: states[c]!.budget, ledger: states[c]!.ledger, outputs: states[c]!.outputs } : {}),
-  }));
+  const clients = CENTERS.map(
+    (c) =>
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name: c,
+        dataset: data[c]!,
+        log,
+        identity: net.identity(c),
+        roster: net.chain,
+        ...(states ? { budget: states[c]!.budget, ledger: states[c]!.ledger, outputs: states[c]!.outputs } : {}),
+      }),
+  );
   const roundTimesMs: number[] = [];
   try {
-    const jobId = coordinator.submitJob(heartDiseaseJob(first.features, first.label, { rounds, strategy, seed, secagg, ...(opts.dp ? { dp: opts.dp } : {}) }));
+    const jobId = coordinator.submitJob(
+      heartDiseaseJob(first.features, first.label, {
+        rounds,
+        strategy,
+        seed,
+        secagg,
+        ...(opts.dp ? { dp: opts.dp } : {}),
+      }),
+    );
     let last = performance.now();
     const done = new Promise<void>((resolve, reject) => {
       coordinator.on('round', ({ jobId: id, record, totalRounds }) => {
@@ -193,7 +229,8 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
       coordinator.on('job', ({ jobId: id, status, reason }) => {
         if (id !== jobId) return;
         if (status === 'completed') resolve();
-        else if (status === 'failed' || status === 'cancelled') reject(new CohortError('E_JOB_FAILED', `job ${status}: ${reason}`));
+        else if (status === 'failed' || status === 'cancelled')
+          reject(new CohortError('E_JOB_FAILED', `job ${status}: ${reason}`));
       });
     });
     for (const c of clients) c.start();
@@ -202,7 +239,8 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     if (states) await receiptsSettled(coordinator, jobId, log);
 
     const final = coordinator.database.rounds(jobId).at(-1);
-    if (!final || final.kind !== 'evaluate') throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
+    if (!final || final.kind !== 'evaluate')
+      throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
     // Each hospital's operator evaluates the final model on its own test split: in a DP job only
     // noisy counts left the hospitals, and those are reported beside it (releasedAccuracy).
     const spec = coordinator.database.getJob(jobId)!.spec;
@@ -214,10 +252,21 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     const released = Object.values(final.evaluations);
     const baseline = await centralisedBaseline(data, { rounds, seed });
     return {
-      scenario: 'fed-heart-disease', strategy, seed, rounds, secagg, backend, jobId, dbPath,
-      pooledAccuracy: pooled.accuracy, pooledAuc: pooled.auc, perCenter, baseline,
+      scenario: 'fed-heart-disease',
+      strategy,
+      seed,
+      rounds,
+      secagg,
+      backend,
+      jobId,
+      dbPath,
+      pooledAccuracy: pooled.accuracy,
+      pooledAuc: pooled.auc,
+      perCenter,
+      baseline,
       releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
-      roundTimesMs, wallTimeMs: performance.now() - started,
+      roundTimesMs,
+      wallTimeMs: performance.now() - started,
       privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
       ledger: ledgerFigures(dbPath, budgets ? CENTERS.map(statePath) : []),
     };
@@ -238,10 +287,12 @@ async function receiptsSettled(coordinator: Coordinator, jobId: string, log: Log
   const seqs = new Set(entries.map((e) => e.seq));
   const spends = entries
     .map((e) => JSON.parse(e.canonical) as { kind: string; body: { spends?: unknown[] } })
-    .reduce((n, e) => n + (e.kind === 'round' ? e.body.spends?.length ?? 0 : 0), 0);
+    .reduce((n, e) => n + (e.kind === 'round' ? (e.body.spends?.length ?? 0) : 0), 0);
   const receipts = () => coordinator.database.receipts().filter((r) => seqs.has(r.seq)).length;
-  for (const end = Date.now() + 5000; Date.now() < end && receipts() < spends;) await new Promise((r) => setTimeout(r, 20));
-  if (receipts() < spends) log.warn({ job: jobId, receipts: receipts(), spends }, 'not every ledger spend was receipted within 5 s');
+  for (const end = Date.now() + 5000; Date.now() < end && receipts() < spends;)
+    await new Promise((r) => setTimeout(r, 20));
+  if (receipts() < spends)
+    log.warn({ job: jobId, receipts: receipts(), spends }, 'not every ledger spend was receipted within 5 s');
 }
 
 /**
@@ -268,22 +319,41 @@ function ledgerFigures(dbPath: string, hospitalLedgers: string[]): FedHeartResul
   // Waits for no late receipts: a receipt that has not arrived yet is a note, not a failure.
   const r = verifyFiles({ db: dbPath, hospitalLedger: hospitalLedgers });
   const f = r.failures[0];
-  return { ok: r.ok, entries: r.entries, headHash: r.head?.hash ?? '', receipts: r.receiptsVerified, firstFailure: f ? `entry ${f.seq}: ${f.code}: ${f.message}` : null };
+  return {
+    ok: r.ok,
+    entries: r.entries,
+    headHash: r.head?.hash ?? '',
+    receipts: r.receiptsVerified,
+    firstFailure: f ? `entry ${f.seq}: ${f.code}: ${f.message}` : null,
+  };
 }
 
-function privacyFigures(spec: JobSpec, budgets: Record<string, BudgetStore>, data: Record<string, PreparedDataset>): PrivacyFigures {
+function privacyFigures(
+  spec: JobSpec,
+  budgets: Record<string, BudgetStore>,
+  data: Record<string, PreparedDataset>,
+): PrivacyFigures {
   const p = spec.privacy!;
   return {
-    unit: p.unit, targetEpsilon: p.epsilon, delta: p.delta, noiseMultiplier: p.noiseMultiplier!, clip: p.clip,
-    samplingRate: p.samplingRate ?? null, stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : 1, accountant: p.accountant,
-    spent: Object.fromEntries(CENTERS.map((c) => {
-      const summary = budgets[c]!.summary(data[c]!.schemaId);
-      return [c, { rounds: summary.perJob.reduce((n, j) => n + j.rounds, 0), spend: summary.spent }];
-    })),
+    unit: p.unit,
+    targetEpsilon: p.epsilon,
+    delta: p.delta,
+    noiseMultiplier: p.noiseMultiplier!,
+    clip: p.clip,
+    samplingRate: p.samplingRate ?? null,
+    stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : 1,
+    accountant: p.accountant,
+    spent: Object.fromEntries(
+      CENTERS.map((c) => {
+        const summary = budgets[c]!.summary(data[c]!.schemaId);
+        return [c, { rounds: summary.perJob.reduce((n, j) => n + j.rounds, 0), spend: summary.spent }];
+      }),
+    ),
   };
 }
 
 function figures(evals: Record<string, Metrics>): Record<string, CenterFigures> {
-  return Object.fromEntries(Object.entries(evals).map(([c, m]) => [c, { numTest: m.numExamples, accuracy: m.accuracy, auc: m.auc }]));
+  return Object.fromEntries(
+    Object.entries(evals).map(([c, m]) => [c, { numTest: m.numExamples, accuracy: m.accuracy, auc: m.auc }]),
+  );
 }
-

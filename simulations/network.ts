@@ -16,6 +16,9 @@ export interface SimulatedNetwork {
 
 export function simulatedNetwork(names: readonly string[], network = 'simulated'): SimulatedNetwork {
   const identities = new Map(names.map((n) => [n, ed25519KeyPair()]));
-  const chain = genesisRoster(network, names.map((name) => ({ name, identity: identities.get(name)! })));
+  const chain = genesisRoster(
+    network,
+    names.map((name) => ({ name, identity: identities.get(name)! })),
+  );
   return { identities, chain, head: verifyRosterChain(chain), identity: (name) => identities.get(name)! };
 }

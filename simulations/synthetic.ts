@@ -30,7 +30,14 @@ export function syntheticDataset(seed: number, nTrain = 120, nTest = 60, shift =
     label: 'y',
     train: split(nTrain),
     test: split(nTest),
-    report: { rowsRead: nTrain + nTest, rowsUsed: nTrain + nTest, rowsDropped: {}, recordsRejected: {}, valuesRejected: {}, columns: [] },
+    report: {
+      rowsRead: nTrain + nTest,
+      rowsUsed: nTrain + nTest,
+      rowsDropped: {},
+      recordsRejected: {},
+      valuesRejected: {},
+      columns: [],
+    },
   };
 }
 

@@ -55,7 +55,11 @@ export class BoundedRecords extends Transform {
       if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf(QUOTE, i);
       if (nextNewline !== -1 && nextNewline < i) nextNewline = chunk.indexOf(NEWLINE, i);
       // Inside quotes only a quote changes state; outside, the earlier of the two.
-      const j = this.inQuote ? nextQuote : nextQuote !== -1 && (nextNewline === -1 || nextQuote < nextNewline) ? nextQuote : nextNewline;
+      const j = this.inQuote
+        ? nextQuote
+        : nextQuote !== -1 && (nextNewline === -1 || nextQuote < nextNewline)
+          ? nextQuote
+          : nextNewline;
       const stop = j === -1 ? n : j;
       if (!this.discarding) {
         this.recordBytes += stop - i;
@@ -86,7 +90,12 @@ export class BoundedRecords extends Transform {
   override _flush(done: TransformCallback): void {
     if (this.o.quotes && this.inQuote) {
       this.pending = [];
-      done(new CohortError('E_DATA_ROW', `a double quote opened in record ${this.records + 1} never closes: the rest of the file would be one field; file refused`));
+      done(
+        new CohortError(
+          'E_DATA_ROW',
+          `a double quote opened in record ${this.records + 1} never closes: the rest of the file would be one field; file refused`,
+        ),
+      );
       return;
     }
     if (!this.discarding && this.pending.length > 0) this.push(Buffer.concat(this.pending));

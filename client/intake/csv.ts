@@ -46,7 +46,11 @@ export interface ReadCsvOptions {
  * skip-on-error mode does not resynchronise after it and would silently lose
  * the rows that follow.
  */
-export async function readCsvDataset(source: string | Readable, schema: DatasetSchema, opts: ReadCsvOptions = {}): Promise<PreparedDataset> {
+export async function readCsvDataset(
+  source: string | Readable,
+  schema: DatasetSchema,
+  opts: ReadCsvOptions = {},
+): Promise<PreparedDataset> {
   const maxRecordSize = opts.maxRecordSize ?? MAX_RECORD_SIZE;
   const label = typeof source === 'string' ? source : 'CSV stream';
   const guard = new BoundedRecords({ maxRecordBytes: maxRecordSize, quotes: true });
@@ -90,7 +94,9 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 
 /** Reads and validates a schema file; a missing, special or oversized file, unreadable JSON or an invalid schema is E_SCHEMA_INVALID. */
 export async function loadSchemaFile(path: string): Promise<DatasetSchema> {
-  const text = (await readCappedFileAsync(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' })).toString('utf8');
+  const text = (
+    await readCappedFileAsync(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' })
+  ).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -31,9 +31,15 @@ export interface ReadFhirOptions extends Omit<ReadCsvOptions, 'maxRecordSize'> {
   maxLineBytes?: number;
 }
 
-export async function readFhirBundle(path: string, schema: DatasetSchema, opts: ReadFhirOptions = {}): Promise<PreparedDataset> {
+export async function readFhirBundle(
+  path: string,
+  schema: DatasetSchema,
+  opts: ReadFhirOptions = {},
+): Promise<PreparedDataset> {
   const table = new FhirTable(schema);
-  const text = (await readCappedFileAsync(path, { maxBytes: MAX_BUNDLE_BYTES, what: 'FHIR Bundle', code: 'E_DATA_FILE' })).toString('utf8');
+  const text = (
+    await readCappedFileAsync(path, { maxBytes: MAX_BUNDLE_BYTES, what: 'FHIR Bundle', code: 'E_DATA_FILE' })
+  ).toString('utf8');
   let bundle: unknown;
   try {
     bundle = JSON.parse(text);
@@ -41,20 +47,35 @@ export async function readFhirBundle(path: string, schema: DatasetSchema, opts: 
     // JSON.parse's message quotes the text near the fault: patient data.
     throw new CohortError('E_DATA_FILE', `${path}: not valid JSON`);
   }
-  const entries = typeof bundle === 'object' && bundle !== null && (bundle as Record<string, unknown>)['resourceType'] === 'Bundle' ? (bundle as Record<string, unknown>)['entry'] : undefined;
+  const entries =
+    typeof bundle === 'object' && bundle !== null && (bundle as Record<string, unknown>)['resourceType'] === 'Bundle'
+      ? (bundle as Record<string, unknown>)['entry']
+      : undefined;
   if (!Array.isArray(entries)) throw new CohortError('E_DATA_FILE', `${path}: not a FHIR Bundle with an entry array`);
-  const resources = entries.map((e: unknown) => (typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}));
+  const resources = entries.map((e: unknown) =>
+    typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {},
+  );
   for (const e of resources) table.alias(e['fullUrl'], e['resource']);
   for (const e of resources) table.add(e['resource']);
   return prepare(table, schema, opts);
 }
 
 /** Reads one NDJSON file, or every *.ndjson file of a directory (in name order). */
-export async function readFhirNdjson(path: string, schema: DatasetSchema, opts: ReadFhirOptions = {}): Promise<PreparedDataset> {
+export async function readFhirNdjson(
+  path: string,
+  schema: DatasetSchema,
+  opts: ReadFhirOptions = {},
+): Promise<PreparedDataset> {
   const table = new FhirTable(schema);
-  const files = (await stat(path)).isDirectory() ? (await readdir(path)).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(path, f)) : [path];
+  const files = (await stat(path)).isDirectory()
+    ? (await readdir(path))
+        .filter((f) => f.endsWith('.ndjson'))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
   if (files.length === 0) throw new CohortError('E_DATA_FILE', `${path}: no .ndjson files`);
-  if (files.length > MAX_NDJSON_FILES) throw new CohortError('E_DATA_FILE', `${path}: over ${MAX_NDJSON_FILES} .ndjson files`);
+  if (files.length > MAX_NDJSON_FILES)
+    throw new CohortError('E_DATA_FILE', `${path}: over ${MAX_NDJSON_FILES} .ndjson files`);
   for (const f of files) await readNdjsonFile(f, table, opts.maxLineBytes ?? MAX_NDJSON_LINE);
   return prepare(table, schema, opts);
 }

@@ -18,7 +18,11 @@ export async function guessFormat(path: string): Promise<DataFormat> {
   return path.endsWith('.json') ? 'fhir-bundle' : 'csv';
 }
 
-export async function readDataset(path: string, schema: DatasetSchema, opts: ReadCsvOptions & { format?: DataFormat } = {}): Promise<PreparedDataset> {
+export async function readDataset(
+  path: string,
+  schema: DatasetSchema,
+  opts: ReadCsvOptions & { format?: DataFormat } = {},
+): Promise<PreparedDataset> {
   const { format, ...rest } = opts;
   switch (format ?? (await guessFormat(path))) {
     case 'csv':

@@ -9,12 +9,21 @@ import type { IntakeReport, PreparedDataset } from '../../core/data/types.ts';
 export function formatInspect(d: PreparedDataset): string {
   const r = d.report;
   const out: string[] = [];
-  const cols = new Table({ head: ['column', 'class', 'what the pipeline does', 'values', 'missing', 'top-coded / 000 / imputed'] });
+  const cols = new Table({
+    head: ['column', 'class', 'what the pipeline does', 'values', 'missing', 'top-coded / 000 / imputed'],
+  });
   for (const c of r.columns) cols.push([c.name, c.kind, c.action, c.values, c.missing, c.special]);
-  out.push(`schema ${d.schemaId}: ${r.rowsRead} rows read, ${r.rowsUsed} used (train ${d.train.n}, test ${d.test.n}); ${d.features.length} model inputs -> ${d.label}`);
+  out.push(
+    `schema ${d.schemaId}: ${r.rowsRead} rows read, ${r.rowsUsed} used (train ${d.train.n}, test ${d.test.n}); ${d.features.length} model inputs -> ${d.label}`,
+  );
   out.push(cols.toString());
-  out.push(counts('rows dropped', r.rowsDropped), counts('records rejected by the reader', r.recordsRejected), counts('values rejected (cell treated as missing)', r.valuesRejected));
-  if (r.recordsIgnored && Object.keys(r.recordsIgnored).length) out.push(counts('records not used (not declared)', r.recordsIgnored));
+  out.push(
+    counts('rows dropped', r.rowsDropped),
+    counts('records rejected by the reader', r.recordsRejected),
+    counts('values rejected (cell treated as missing)', r.valuesRejected),
+  );
+  if (r.recordsIgnored && Object.keys(r.recordsIgnored).length)
+    out.push(counts('records not used (not declared)', r.recordsIgnored));
   out.push(kAnon(r));
   return `${out.filter(Boolean).join('\n')}\n`;
 }

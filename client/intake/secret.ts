@@ -24,13 +24,23 @@ export function loadOrCreateSiteSecret(path: string): Uint8Array {
       writeFileSync(path, secret, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     } catch (err) {
       // Another process created it first (EEXIST: read that one), or the directory is missing or not writable.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new CohortError('E_INTAKE_SECRET', `site secret ${path}: cannot be created (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new CohortError(
+          'E_INTAKE_SECRET',
+          `site secret ${path}: cannot be created (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          { cause: err },
+        );
       return loadOrCreateSiteSecret(path);
     }
     return new Uint8Array(secret);
   }
   const fail = (why: string) => new CohortError('E_INTAKE_SECRET', `site secret ${path}: ${why}`);
-  const bytes = readCappedFile(path, { maxBytes: MAX_SECRET_FILE_BYTES, what: 'site secret', code: 'E_INTAKE_SECRET', private: true });
+  const bytes = readCappedFile(path, {
+    maxBytes: MAX_SECRET_FILE_BYTES,
+    what: 'site secret',
+    code: 'E_INTAKE_SECRET',
+    private: true,
+  });
   if (bytes.length < MIN_SECRET_BYTES) throw fail(`shorter than ${MIN_SECRET_BYTES} bytes`);
   return new Uint8Array(bytes);
 }

@@ -70,7 +70,11 @@ async function choose(): Promise<Choice> {
     try {
       return { loaded: await loaders[forced](), forced: true, fallbacks: [] };
     } catch (err) {
-      throw new CohortError('E_CONFIG_INVALID', `${BACKEND_ENV}=${forced} but that backend failed to load: ${reason(err)}`, { cause: err });
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `${BACKEND_ENV}=${forced} but that backend failed to load: ${reason(err)}`,
+        { cause: err },
+      );
     }
   }
   const fallbacks: Fallback[] = [];

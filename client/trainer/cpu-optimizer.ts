@@ -41,10 +41,14 @@ export function cpuOptimizer(kind: LocalTraining['optimizer'], learningRate: num
   if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || !(learningRate > 0)) {
     throw new CohortError('E_INTERNAL', `learning rate expected a finite number > 0, got ${String(learningRate)}`);
   }
-  if (!Number.isSafeInteger(size) || size < 0) throw new CohortError('E_INTERNAL', `optimizer size expected an integer >= 0, got ${String(size)}`);
+  if (!Number.isSafeInteger(size) || size < 0)
+    throw new CohortError('E_INTERNAL', `optimizer size expected an integer >= 0, got ${String(size)}`);
   const check = (weights: Float32Array, gradient: Float32Array) => {
     if (weights.length !== size || gradient.length !== size) {
-      throw new CohortError('E_INTERNAL', `optimizer for ${size} weights got ${weights.length} weights and ${gradient.length} gradients`);
+      throw new CohortError(
+        'E_INTERNAL',
+        `optimizer for ${size} weights got ${weights.length} weights and ${gradient.length} gradients`,
+      );
     }
   };
   const negLr = f32(-learningRate);

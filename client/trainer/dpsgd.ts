@@ -132,12 +132,23 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   assertWeights(spec, weights);
   assertSplitFits(spec, data);
   const { n, d } = data;
-  if (n === 0) return { delta: new Float32Array(total), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0, nonFiniteReplaced: 0 };
+  if (n === 0)
+    return {
+      delta: new Float32Array(total),
+      loss: 0,
+      steps: 0,
+      numExamples: 0,
+      sampledExamples: 0,
+      nonFiniteReplaced: 0,
+    };
   const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
   // A batch sum is at most n·C per coordinate (×2 for float32 slack in the clipping): keep it inside privatizeSum's range.
   if (sigma > 0 && (2 * n * clip) / snapPlan(clip, total, sigma).gamma > MAX_SNAPPED) {
     // Only past about 10^10 records; the message names no count (it is sent to the coordinator).
-    throw new CohortError('E_PRIVACY_PARAMS', `the training split is too large for the snapping grid's range at clip ${clip}`);
+    throw new CohortError(
+      'E_PRIVACY_PARAMS',
+      `the training split is too large for the snapping grid's range at clip ${clip}`,
+    );
   }
   const invExpected = 1 / (q * (dp.publicCount ?? n));
 
@@ -236,12 +247,19 @@ export function assertDpParams(dp: DpSgdParams, params?: number): void {
     throw new CohortError('E_PRIVACY_PARAMS', message);
   };
   const { samplingRate: q, noiseMultiplier: sigma, clip, steps, publicCount } = dp;
-  if (typeof q !== 'number' || !(q > 0 && q <= 1)) bad(`"dp.samplingRate" expected a number in (0, 1], got ${String(q)}`);
-  if (typeof sigma !== 'number' || !(sigma >= 0) || !Number.isFinite(sigma)) bad(`"dp.noiseMultiplier" expected a finite number >= 0, got ${String(sigma)}`);
-  if (typeof clip !== 'number' || !(clip > 0) || !Number.isFinite(clip)) bad(`"dp.clip" expected a finite number > 0, got ${String(clip)}`);
-  if (!Number.isSafeInteger(steps) || steps < 1 || steps > MAX_DP_STEPS) bad(`"dp.steps" expected an integer in [1, ${MAX_DP_STEPS}], got ${String(steps)}`);
+  if (typeof q !== 'number' || !(q > 0 && q <= 1))
+    bad(`"dp.samplingRate" expected a number in (0, 1], got ${String(q)}`);
+  if (typeof sigma !== 'number' || !(sigma >= 0) || !Number.isFinite(sigma))
+    bad(`"dp.noiseMultiplier" expected a finite number >= 0, got ${String(sigma)}`);
+  if (typeof clip !== 'number' || !(clip > 0) || !Number.isFinite(clip))
+    bad(`"dp.clip" expected a finite number > 0, got ${String(clip)}`);
+  if (!Number.isSafeInteger(steps) || steps < 1 || steps > MAX_DP_STEPS)
+    bad(`"dp.steps" expected an integer in [1, ${MAX_DP_STEPS}], got ${String(steps)}`);
   if (!Number.isFinite(sigma * clip)) bad(`"dp.noiseMultiplier" × "dp.clip" must be finite, got ${sigma} × ${clip}`);
-  if (publicCount !== undefined && (typeof publicCount !== 'number' || !Number.isFinite(publicCount) || !(publicCount > 0))) {
+  if (
+    publicCount !== undefined &&
+    (typeof publicCount !== 'number' || !Number.isFinite(publicCount) || !(publicCount > 0))
+  ) {
     bad(`"dp.publicCount" expected a finite number > 0, got ${String(publicCount)}`);
   }
   if (params !== undefined && sigma > 0) snapPlan(clip, params, sigma);

@@ -27,18 +27,33 @@ const NONFINITE_PROBABILITY = 0.5;
  * model or are out of range (before reading `data`), E_JOB_FEATURES for a
  * split of another width. Never throws on the values of the records.
  */
-export async function evaluateModel(tf: Tf, spec: ModelSpec, weights: Float32Array, data: DatasetSplit): Promise<Metrics> {
+export async function evaluateModel(
+  tf: Tf,
+  spec: ModelSpec,
+  weights: Float32Array,
+  data: DatasetSplit,
+): Promise<Metrics> {
   return binaryMetrics(await predictProbabilities(tf, spec, weights, data), data.y);
 }
 
 /** evaluateModel's metrics and the confusion matrix behind them, which a DP job releases noised (core/privacy/noisy-counts.ts). Throws as evaluateModel. */
-export async function evaluateConfusion(tf: Tf, spec: ModelSpec, weights: Float32Array, data: DatasetSplit): Promise<{ metrics: Metrics; counts: Confusion }> {
+export async function evaluateConfusion(
+  tf: Tf,
+  spec: ModelSpec,
+  weights: Float32Array,
+  data: DatasetSplit,
+): Promise<{ metrics: Metrics; counts: Confusion }> {
   const probs = await predictProbabilities(tf, spec, weights, data);
   return { metrics: binaryMetrics(probs, data.y), counts: confusion(probs, data.y) };
 }
 
 /** The model's probability for every row of the split, non-finite ones replaced (see the module doc). */
-async function predictProbabilities(tf: Tf, spec: ModelSpec, weights: Float32Array, data: DatasetSplit): Promise<Float32Array> {
+async function predictProbabilities(
+  tf: Tf,
+  spec: ModelSpec,
+  weights: Float32Array,
+  data: DatasetSplit,
+): Promise<Float32Array> {
   assertWeights(spec, weights);
   assertSplitFits(spec, data);
   const { n, d } = data;
@@ -49,7 +64,11 @@ async function predictProbabilities(tf: Tf, spec: ModelSpec, weights: Float32Arr
     for (let start = 0; start < n; start += EVAL_CHUNK_ROWS) {
       const rows = Math.min(EVAL_CHUNK_ROWS, n - start);
       // model.apply, not model.predict: predict would split the chunk into batches of 32.
-      const p = tf.tidy(() => tf.reshape(model.apply(tf.tensor2d(data.x.subarray(start * d, (start + rows) * d), [rows, d])) as Tensor, [rows]));
+      const p = tf.tidy(() =>
+        tf.reshape(model.apply(tf.tensor2d(data.x.subarray(start * d, (start + rows) * d), [rows, d])) as Tensor, [
+          rows,
+        ]),
+      );
       try {
         probs.set((await p.data()) as Float32Array, start);
       } finally {

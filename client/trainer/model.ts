@@ -94,7 +94,10 @@ export function assertWeights(spec: ModelSpec, weights: Float32Array): void {
   const shapes = paramShapes(spec);
   const total = shapes.reduce((n, s) => n + s.size, 0);
   if (!(weights instanceof Float32Array) || weights.length !== total) {
-    throw new CohortError('E_UPDATE_LENGTH', `model has ${total} parameters, weight vector has ${(weights as { length?: unknown })?.length}`);
+    throw new CohortError(
+      'E_UPDATE_LENGTH',
+      `model has ${total} parameters, weight vector has ${(weights as { length?: unknown })?.length}`,
+    );
   }
   let offset = 0;
   for (const s of shapes) {
@@ -105,7 +108,11 @@ export function assertWeights(spec: ModelSpec, weights: Float32Array): void {
       sq += w * w; // float64: a float32 tensor's squares cannot overflow it
     }
     const norm = Math.sqrt(sq);
-    if (!(norm <= MAX_WEIGHT_NORM)) throw new CohortError('E_UPDATE_RANGE', `${s.name} has L2 norm ${norm}, above MAX_WEIGHT_NORM ${MAX_WEIGHT_NORM}`);
+    if (!(norm <= MAX_WEIGHT_NORM))
+      throw new CohortError(
+        'E_UPDATE_RANGE',
+        `${s.name} has L2 norm ${norm}, above MAX_WEIGHT_NORM ${MAX_WEIGHT_NORM}`,
+      );
     offset += s.size;
   }
 }
@@ -116,7 +123,10 @@ export function assertSplitFits(spec: ModelSpec, data: DatasetSplit): void {
     throw new CohortError('E_JOB_FEATURES', `dataset has ${data.d} features but model.inputDim is ${spec.inputDim}`);
   }
   if (!Number.isInteger(data.n) || data.n < 0 || data.x.length !== data.n * data.d || data.y.length !== data.n) {
-    throw new CohortError('E_INTERNAL', `inconsistent split: n=${data.n}, d=${data.d}, x has ${data.x.length} values, y has ${data.y.length}`);
+    throw new CohortError(
+      'E_INTERNAL',
+      `inconsistent split: n=${data.n}, d=${data.d}, x has ${data.x.length} values, y has ${data.y.length}`,
+    );
   }
 }
 
@@ -137,7 +147,10 @@ function checkedShapes(model: LayersModel): { shape: number[]; size: number }[] 
     const e = expected[i]!;
     const shape = w.shape as number[];
     if (shape.length !== e.shape.length || shape.some((s, k) => s !== e.shape[k])) {
-      throw new CohortError('E_INTERNAL', `weight ${i} (${w.name}) has shape [${shape}], expected ${e.name} [${e.shape}]`);
+      throw new CohortError(
+        'E_INTERNAL',
+        `weight ${i} (${w.name}) has shape [${shape}], expected ${e.name} [${e.shape}]`,
+      );
     }
     return { shape, size: e.size };
   });

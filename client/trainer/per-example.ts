@@ -67,10 +67,20 @@ export interface ClippedSum {
  * paramShapes order; x is [B, inputDim], y is [B, 1], B may be 0. The result
  * is fresh tensors owned by the caller; intermediates are freed.
  */
-export function clippedGradientSum(tf: Tf, spec: ModelSpec, params: readonly Tensor[], x: Tensor2D, y: Tensor2D, clip: number): ClippedSum {
+export function clippedGradientSum(
+  tf: Tf,
+  spec: ModelSpec,
+  params: readonly Tensor[],
+  x: Tensor2D,
+  y: Tensor2D,
+  clip: number,
+): ClippedSum {
   const shapes = paramShapes(spec);
   if (params.length !== shapes.length) {
-    throw new CohortError('E_INTERNAL', `clippedGradientSum got ${params.length} parameter tensors, the model has ${shapes.length}`);
+    throw new CohortError(
+      'E_INTERNAL',
+      `clippedGradientSum got ${params.length} parameter tensors, the model has ${shapes.length}`,
+    );
   }
   return tf.tidy(() => {
     const batch = x.shape[0];
@@ -101,7 +111,10 @@ export function clippedGradientSum(tf: Tf, spec: ModelSpec, params: readonly Ten
     const norms = tf.sqrt(sq) as Tensor1D;
     // c_i = min(1, C/‖g_i‖), written C / max(‖g_i‖, C) so a zero gradient gives 1, not C/0;
     // and c_i = 0 for an example whose norm is not finite (see the module comment).
-    const scale = tf.reshape(tf.where(tf.isFinite(norms), tf.div(clip, tf.maximum(norms, clip)), tf.zerosLike(norms)), [batch, 1]);
+    const scale = tf.reshape(tf.where(tf.isFinite(norms), tf.div(clip, tf.maximum(norms, clip)), tf.zerosLike(norms)), [
+      batch,
+      1,
+    ]);
 
     const grads: Tensor[] = [];
     deltas.forEach((g, l) => {
@@ -124,19 +137,27 @@ function finiteOrZero(tf: Tf, t: Tensor2D): Tensor2D {
 
 function activate(tf: Tf, a: Activation, z: Tensor2D): Tensor2D {
   switch (a) {
-    case 'relu': return tf.relu(z);
-    case 'sigmoid': return tf.sigmoid(z);
-    case 'tanh': return tf.tanh(z);
-    case 'linear': return z;
+    case 'relu':
+      return tf.relu(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+    case 'tanh':
+      return tf.tanh(z);
+    case 'linear':
+      return z;
   }
 }
 
 /** upstream ⊙ act'(z), with act' written in the activation's output `out`. */
 function derivative(tf: Tf, a: Activation, out: Tensor2D, upstream: Tensor2D): Tensor2D {
   switch (a) {
-    case 'relu': return tf.mul(upstream, tf.step(out)); // relu(z) > 0 exactly when z > 0: tfjs's step(z)
-    case 'sigmoid': return tf.mul(upstream, tf.mul(out, tf.sub(1, out)));
-    case 'tanh': return tf.mul(upstream, tf.sub(1, tf.square(out)));
-    case 'linear': return upstream;
+    case 'relu':
+      return tf.mul(upstream, tf.step(out)); // relu(z) > 0 exactly when z > 0: tfjs's step(z)
+    case 'sigmoid':
+      return tf.mul(upstream, tf.mul(out, tf.sub(1, out)));
+    case 'tanh':
+      return tf.mul(upstream, tf.sub(1, tf.square(out)));
+    case 'linear':
+      return upstream;
   }
 }

@@ -101,11 +101,15 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
             const idx = tf.slice(perm, [start], [size]);
             const xb = tf.gather(x, idx);
             const yb = tf.gather(y, idx);
-            const cost = optimizer.minimize(() => {
-              const logits = model.apply(xb, { training: true }) as Tensor;
-              const bce = tf.losses.sigmoidCrossEntropy(yb, logits, undefined, 0, tf.Reduction.MEAN) as Scalar;
-              return proximal ? tf.add(bce, proximal()) : bce;
-            }, true, vars)!;
+            const cost = optimizer.minimize(
+              () => {
+                const logits = model.apply(xb, { training: true }) as Tensor;
+                const bce = tf.losses.sigmoidCrossEntropy(yb, logits, undefined, 0, tf.Reduction.MEAN) as Scalar;
+                return proximal ? tf.add(bce, proximal()) : bce;
+              },
+              true,
+              vars,
+            )!;
             // Summed on the device and read once at the end: no sync per step.
             return tf.add(sum, cost) as Scalar;
           });
@@ -127,7 +131,11 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     for (let i = 0; i < delta.length; i++) delta[i] = trained[i]! - weights[i]!;
     for (let i = 0; i < delta.length; i++) {
       if (Number.isFinite(delta[i]!)) continue;
-      if (input.nonFinite !== 'zero') throw new CohortError('E_UPDATE_NONFINITE', `local training diverged (parameter ${i} is not finite); lower local.learningRate`);
+      if (input.nonFinite !== 'zero')
+        throw new CohortError(
+          'E_UPDATE_NONFINITE',
+          `local training diverged (parameter ${i} is not finite); lower local.learningRate`,
+        );
       delta[i] = 0;
     }
     if (!Number.isFinite(loss) && input.nonFinite === 'zero') loss = 0;

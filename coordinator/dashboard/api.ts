@@ -5,8 +5,20 @@
  */
 import { CohortError } from '../../core/errors.ts';
 import {
-  allowed, curvesView, hospitalsView, jobView, privacyView, roundDropouts, visibleJobs,
-  type CoordinatorSnapshot, type CurvesView, type DropoutPhase, type HospitalsView, type JobView, type PrivacyView, type Viewer,
+  allowed,
+  curvesView,
+  hospitalsView,
+  jobView,
+  privacyView,
+  roundDropouts,
+  visibleJobs,
+  type CoordinatorSnapshot,
+  type CurvesView,
+  type DropoutPhase,
+  type HospitalsView,
+  type JobView,
+  type PrivacyView,
+  type Viewer,
 } from '../../core/dashboard/index.ts';
 import type { VerifyFailure } from '../../core/ledger/index.ts';
 import { ledgerRows, readCoordinatorLedger, type CoordinatorLedgerData, type LedgerRow } from '../ledger-reader.ts';
@@ -32,7 +44,15 @@ export interface LedgerView {
   rows: (LedgerRow | { seq: number; kind: 'unreadable'; hash: string })[];
   truncated: boolean;
   receipts: { seq: number; hospital: string }[];
-  verify: { ok: boolean; entries: number; head: { seq: number; hash: string } | null; receiptsVerified: number; spendsRecomputed: number; failures: VerifyFailure[]; notes: string[] };
+  verify: {
+    ok: boolean;
+    entries: number;
+    head: { seq: number; hash: string } | null;
+    receiptsVerified: number;
+    spendsRecomputed: number;
+    failures: VerifyFailure[];
+    notes: string[];
+  };
 }
 
 export class DashboardApi {
@@ -45,7 +65,12 @@ export class DashboardApi {
   ) {}
 
   me(viewer: Viewer, expiresAt: number): MeView {
-    return { name: viewer.name, role: viewer.role, expiresAt, views: { ledger: allowed(viewer, 'dashboard.ledger'), hospitals: allowed(viewer, 'dashboard.hospitals') } };
+    return {
+      name: viewer.name,
+      role: viewer.role,
+      expiresAt,
+      views: { ledger: allowed(viewer, 'dashboard.ledger'), hospitals: allowed(viewer, 'dashboard.hospitals') },
+    };
   }
 
   jobs(viewer: Viewer): JobView[] {
@@ -61,22 +86,30 @@ export class DashboardApi {
       job: jobView(j, this.snapshot().jobs[id]),
       curves: curvesView(rounds),
       privacy: privacyView(j.spec, this.reader.ledgerOfJob(id)),
-      dropouts: rounds.map((r) => ({ round: r.round, kind: r.kind, participants: r.participants.length, ...roundDropouts(r) })),
+      dropouts: rounds.map((r) => ({
+        round: r.round,
+        kind: r.kind,
+        participants: r.participants.length,
+        ...roundDropouts(r),
+      })),
     };
   }
 
   hospitals(viewer: Viewer): HospitalsView {
-    if (!allowed(viewer, 'dashboard.hospitals')) throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the hospitals view`);
+    if (!allowed(viewer, 'dashboard.hospitals'))
+      throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the hospitals view`);
     const snap = this.snapshot();
     const present = new Map(snap.hospitals.map((h) => [h.name, h]));
-    for (const name of this.reader.hospitals()) if (!present.has(name)) present.set(name, { name, connected: false, connectedAt: null, lastSeen: null });
+    for (const name of this.reader.hospitals())
+      if (!present.has(name)) present.set(name, { name, connected: false, connectedAt: null, lastSeen: null });
     const rounds = visibleJobs(viewer, this.reader.jobs()).flatMap((j) => this.reader.rounds(j.id));
     return hospitalsView([...present.values()], rounds);
   }
 
   /** Entries, receipts and the verification report of the whole chain (core/ledger/verify.ts, as `cohort ledger verify`). */
   ledger(viewer: Viewer): LedgerView {
-    if (!allowed(viewer, 'dashboard.ledger')) throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the ledger view`);
+    if (!allowed(viewer, 'dashboard.ledger'))
+      throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the ledger view`);
     // The version first: a commit landing while the rows are read makes the next request verify again.
     const version = this.reader.dataVersion();
     const data = readCoordinatorLedger(this.dbPath);
@@ -88,7 +121,12 @@ export class DashboardApi {
         rows.push({ seq: e.seq, kind: 'unreadable', hash: e.hash });
       }
     }
-    return { rows, truncated: data.entries.length > MAX_LEDGER_ROWS, receipts: data.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })), verify: this.verify(data, version) };
+    return {
+      rows,
+      truncated: data.entries.length > MAX_LEDGER_ROWS,
+      receipts: data.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })),
+      verify: this.verify(data, version),
+    };
   }
 
   /** Verification recomputes every ε: done once per database change, not per page refresh. */
@@ -97,7 +135,15 @@ export class DashboardApi {
       const r = verifyData(data, { db: this.dbPath });
       this.verified = {
         version,
-        report: { ok: r.ok, entries: r.entries, head: r.head && { seq: r.head.seq, hash: r.head.hash }, receiptsVerified: r.receiptsVerified, spendsRecomputed: r.spendsRecomputed, failures: r.failures, notes: r.notes },
+        report: {
+          ok: r.ok,
+          entries: r.entries,
+          head: r.head && { seq: r.head.seq, hash: r.head.hash },
+          receiptsVerified: r.receiptsVerified,
+          spendsRecomputed: r.spendsRecomputed,
+          failures: r.failures,
+          notes: r.notes,
+        },
       };
     }
     return this.verified.report;

@@ -18,7 +18,13 @@ export const PUBLIC_FILES = ['index.html', 'app.js', 'app.css'];
 export async function buildDashboard(outDir = PUBLIC_DIR): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const common = { absWorkingDir: HERE, bundle: true, minify: true, logLevel: 'silent', legalComments: 'eof' } as const;
-  await build({ ...common, entryPoints: ['web/main.ts'], outfile: join(outDir, 'app.js'), format: 'iife', target: ['es2020', 'chrome100', 'firefox100', 'safari15'] });
+  await build({
+    ...common,
+    entryPoints: ['web/main.ts'],
+    outfile: join(outDir, 'app.js'),
+    format: 'iife',
+    target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+  });
   await build({ ...common, entryPoints: ['web/style.css'], outfile: join(outDir, 'app.css') });
   copyFileSync(join(HERE, 'web', 'index.html'), join(outDir, 'index.html'));
 }

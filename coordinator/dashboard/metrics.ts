@@ -22,16 +22,48 @@ export class CoordinatorMetrics {
 
   constructor(connectedHospitals: () => number) {
     const registers = [this.registry];
-    this.rounds = new Counter({ name: 'cohort_rounds_completed_total', help: 'Rounds completed and committed, by kind (train, evaluate)', labelNames: ['kind'], registers });
-    this.failures = new Counter({ name: 'cohort_rounds_failed_total', help: 'Round attempts that failed (too few participants left)', registers });
-    this.dropouts = new Counter({ name: 'cohort_dropouts_total', help: 'Participants lost from completed rounds, by phase (update: plaintext rounds; the rest: secure-aggregation phases)', labelNames: ['phase'], registers });
+    this.rounds = new Counter({
+      name: 'cohort_rounds_completed_total',
+      help: 'Rounds completed and committed, by kind (train, evaluate)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'cohort_rounds_failed_total',
+      help: 'Round attempts that failed (too few participants left)',
+      registers,
+    });
+    this.dropouts = new Counter({
+      name: 'cohort_dropouts_total',
+      help: 'Participants lost from completed rounds, by phase (update: plaintext rounds; the rest: secure-aggregation phases)',
+      labelNames: ['phase'],
+      registers,
+    });
     this.phaseSeconds = new Histogram({
-      name: 'cohort_phase_duration_seconds', help: 'Time a job spent in each round phase (collect: plaintext updates or evaluations)', labelNames: ['phase'], registers,
+      name: 'cohort_phase_duration_seconds',
+      help: 'Time a job spent in each round phase (collect: plaintext updates or evaluations)',
+      labelNames: ['phase'],
+      registers,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     });
-    this.bytesIn = new Counter({ name: 'cohort_bytes_received_total', help: 'WebSocket frame bytes received from all peers', registers });
-    this.bytesOut = new Counter({ name: 'cohort_bytes_sent_total', help: 'WebSocket frame bytes sent to all peers', registers });
-    new Gauge({ name: 'cohort_connected_hospitals', help: 'Hospitals connected now', registers, collect() { this.set(connectedHospitals()); } });
+    this.bytesIn = new Counter({
+      name: 'cohort_bytes_received_total',
+      help: 'WebSocket frame bytes received from all peers',
+      registers,
+    });
+    this.bytesOut = new Counter({
+      name: 'cohort_bytes_sent_total',
+      help: 'WebSocket frame bytes sent to all peers',
+      registers,
+    });
+    new Gauge({
+      name: 'cohort_connected_hospitals',
+      help: 'Hospitals connected now',
+      registers,
+      collect() {
+        this.set(connectedHospitals());
+      },
+    });
     for (const p of DROPOUT_PHASES) this.dropouts.inc({ phase: p }, 0);
   }
 
@@ -57,7 +89,8 @@ export class CoordinatorMetrics {
   phase(jobId: string, phase: string, now: number): void {
     const prev = this.phases.get(jobId);
     if (prev?.phase === phase) return;
-    if (prev && TIMED_PHASES.has(prev.phase)) this.phaseSeconds.observe({ phase: prev.phase }, (now - prev.since) / 1000);
+    if (prev && TIMED_PHASES.has(prev.phase))
+      this.phaseSeconds.observe({ phase: prev.phase }, (now - prev.since) / 1000);
     if (phase === 'finished') this.phases.delete(jobId);
     else this.phases.set(jobId, { phase, since: now });
   }

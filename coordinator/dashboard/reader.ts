@@ -10,7 +10,8 @@ import type { JobRecord } from '../../core/dashboard/index.ts';
 import { toRound, type RoundRow as StoredRoundRow, type StoredRound, type Enrolled } from '../store.ts';
 import { LISTING_COLUMNS, readNames, toListing, type ListingRow } from '../job-rows.ts';
 
-const ROUND_COLUMNS = 'job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts';
+const ROUND_COLUMNS =
+  'job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts';
 
 export class DashboardReader {
   private readonly db: Database.Database;
@@ -19,7 +20,9 @@ export class DashboardReader {
     try {
       this.db = new Database(path, { readonly: true, fileMustExist: true });
     } catch (err) {
-      throw new CohortError('E_STORE', `cannot open ${path} read-only for the dashboard: ${(err as Error).message}`, { cause: err });
+      throw new CohortError('E_STORE', `cannot open ${path} read-only for the dashboard: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -39,9 +42,13 @@ export class DashboardReader {
    * participants list reads as empty.
    */
   jobs(): JobRecord[] {
-    const rows = this.db.prepare(`SELECT ${LISTING_COLUMNS},
+    const rows = this.db
+      .prepare(
+        `SELECT ${LISTING_COLUMNS},
         (SELECT participants FROM rounds r WHERE r.job_id = jobs.id ORDER BY round DESC LIMIT 1) AS last_participants
-      FROM jobs ORDER BY created_at, id`).all() as (ListingRow & { last_participants: unknown })[];
+      FROM jobs ORDER BY created_at, id`,
+      )
+      .all() as (ListingRow & { last_participants: unknown })[];
     const out: JobRecord[] = [];
     for (const r of rows) {
       const { spec, specProblem: _, attempts: __, ...j } = toListing(r);
@@ -51,13 +58,19 @@ export class DashboardReader {
   }
 
   rounds(jobId: string): StoredRound[] {
-    return (this.db.prepare(`SELECT ${ROUND_COLUMNS} FROM rounds WHERE job_id = ? ORDER BY round`).all(jobId) as StoredRoundRow[]).map(toRound);
+    return (
+      this.db
+        .prepare(`SELECT ${ROUND_COLUMNS} FROM rounds WHERE job_id = ? ORDER BY round`)
+        .all(jobId) as StoredRoundRow[]
+    ).map(toRound);
   }
 
   /** The job's ledger entries that still parse (a tampered row that does not is the ledger view's to flag, not the chart's). */
   ledgerOfJob(jobId: string): LedgerEntry[] {
     const out: LedgerEntry[] = [];
-    for (const { canonical } of this.db.prepare(`SELECT canonical FROM ledger WHERE job_id = ? ORDER BY seq`).all(jobId) as { canonical: string }[]) {
+    for (const { canonical } of this.db
+      .prepare(`SELECT canonical FROM ledger WHERE job_id = ? ORDER BY seq`)
+      .all(jobId) as { canonical: string }[]) {
       try {
         out.push(JSON.parse(canonical) as LedgerEntry);
       } catch {
@@ -68,12 +81,17 @@ export class DashboardReader {
   }
 
   identity(name: string): Pick<Enrolled, 'role' | 'revokedAt'> | null {
-    const r = this.db.prepare(`SELECT role, revoked_at FROM identities WHERE name = ?`).get(name) as { role: Enrolled['role']; revoked_at: number | null } | undefined;
+    const r = this.db.prepare(`SELECT role, revoked_at FROM identities WHERE name = ?`).get(name) as
+      { role: Enrolled['role']; revoked_at: number | null } | undefined;
     return r ? { role: r.role, revokedAt: r.revoked_at } : null;
   }
 
   /** Enrolled, unrevoked hospitals. */
   hospitals(): string[] {
-    return (this.db.prepare(`SELECT name FROM identities WHERE role = 'hospital' AND revoked_at IS NULL ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+    return (
+      this.db
+        .prepare(`SELECT name FROM identities WHERE role = 'hospital' AND revoked_at IS NULL ORDER BY name`)
+        .all() as { name: string }[]
+    ).map((r) => r.name);
   }
 }

@@ -80,10 +80,19 @@ const STATIC: Record<string, [file: string, type: string]> = {
   '/app.css': ['app.css', 'text/css; charset=utf-8'],
 };
 const STATUS: Partial<Record<ErrorCode, number>> = {
-  E_UNAUTHORIZED: 401, E_FORBIDDEN: 403, E_HTTP_CROSS_ORIGIN: 403, E_NOT_FOUND: 404, E_HTTP_METHOD: 405, E_SESSION_EXISTS: 409, E_HTTP_REQUEST: 400, E_HTTP_BUSY: 503, E_STORE: 503,
+  E_UNAUTHORIZED: 401,
+  E_FORBIDDEN: 403,
+  E_HTTP_CROSS_ORIGIN: 403,
+  E_NOT_FOUND: 404,
+  E_HTTP_METHOD: 405,
+  E_SESSION_EXISTS: 409,
+  E_HTTP_REQUEST: 400,
+  E_HTTP_BUSY: 503,
+  E_STORE: 503,
 };
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -113,13 +122,22 @@ export class DashboardServer {
   private publicOrigin = '';
   private cookie = { name: PLAIN_COOKIE, attributes: 'Path=/; HttpOnly; SameSite=Strict' };
 
-  constructor(private readonly deps: DashboardDeps, private readonly opts: DashboardOptions = {}) {
-    if (deps.dbPath === ':memory:') throw new CohortError('E_CONFIG_INVALID', 'the dashboard reads the coordinator database: it needs a database file, not :memory:');
+  constructor(
+    private readonly deps: DashboardDeps,
+    private readonly opts: DashboardOptions = {},
+  ) {
+    if (deps.dbPath === ':memory:')
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        'the dashboard reads the coordinator database: it needs a database file, not :memory:',
+      );
     if (opts.metricsToken !== undefined) requireStrongToken(opts.metricsToken, 'the metrics token');
     this.metricsToken = opts.metricsToken ? digest(opts.metricsToken) : null;
     for (const [file] of Object.values(STATIC)) this.files.set(file, readFileSync(PUBLIC_DIR + file));
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = deps.tls ? createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
+    this.server = deps.tls
+      ? createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.2' }, handler)
+      : createServer(handler);
     this.server.requestTimeout = 30_000;
     this.server.headersTimeout = 10_000;
   }
@@ -133,7 +151,9 @@ export class DashboardServer {
       this.server.listen(this.opts.port ?? 0, host, () => resolve());
     });
     const port = (this.server.address() as AddressInfo).port;
-    this.baseUrl = (this.opts.publicUrl ?? `${this.deps.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+    this.baseUrl = (
+      this.opts.publicUrl ?? `${this.deps.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
+    ).replace(/\/+$/, '');
     this.publicOrigin = new URL(this.baseUrl).origin;
     this.cookie = cookieFor(this.baseUrl);
     this.deps.log.info({ url: this.baseUrl, metrics: this.metricsToken !== null }, 'dashboard listening');
@@ -165,7 +185,10 @@ export class DashboardServer {
       if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_REQUEST', 'URL too long');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
-        const problem = crossOriginProblem(req, [this.publicOrigin, `${this.deps.tls ? 'https' : 'http'}://${req.headers.host ?? ''}`]);
+        const problem = crossOriginProblem(req, [
+          this.publicOrigin,
+          `${this.deps.tls ? 'https' : 'http'}://${req.headers.host ?? ''}`,
+        ]);
         if (problem) throw new CohortError('E_HTTP_CROSS_ORIGIN', problem);
       }
       if (path === '/metrics') return await this.metrics(req, res);
@@ -197,7 +220,11 @@ export class DashboardServer {
       const e = asCohortError(err);
       if (e.code === 'E_INTERNAL') this.deps.log.error({ err }, 'dashboard request failed');
       if (e.code === 'E_HTTP_METHOD') res.setHeader('Allow', e.message.startsWith('POST') ? 'POST' : 'GET');
-      if (!res.headersSent) json(res, STATUS[e.code] ?? 500, { code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message });
+      if (!res.headersSent)
+        json(res, STATUS[e.code] ?? 500, {
+          code: e.code,
+          message: e.code === 'E_INTERNAL' ? 'internal error' : e.message,
+        });
       else res.end();
     }
   }
@@ -205,9 +232,14 @@ export class DashboardServer {
   /** The session of the request's cookie, still valid and of an identity still enrolled in the same role. */
   private authenticate(req: IncomingMessage): { viewer: Viewer; session: Session; token: string } {
     const found = this.current(req);
-    if (!found) throw new CohortError('E_UNAUTHORIZED', 'no valid dashboard session: run `cohort dashboard login` and open the URL it prints');
+    if (!found)
+      throw new CohortError(
+        'E_UNAUTHORIZED',
+        'no valid dashboard session: run `cohort dashboard login` and open the URL it prints',
+      );
     const { token, session } = found;
-    if (!this.stillEnrolled(session)) throw new CohortError('E_UNAUTHORIZED', 'this identity is no longer enrolled in that role');
+    if (!this.stillEnrolled(session))
+      throw new CohortError('E_UNAUTHORIZED', 'this identity is no longer enrolled in that role');
     return { viewer: { name: session.name, role: session.role }, session, token };
   }
 
@@ -230,7 +262,8 @@ export class DashboardServer {
   private async login_(req: IncomingMessage, res: ServerResponse): Promise<void> {
     requireMethod(req, 'POST');
     // A JSON body cannot be sent cross-site without a CORS preflight, which this server never grants.
-    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new CohortError('E_HTTP_REQUEST', 'login expects application/json');
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? ''))
+      throw new CohortError('E_HTTP_REQUEST', 'login expects application/json');
     let parsed: z.infer<typeof loginBody>;
     try {
       parsed = loginBody.parse(JSON.parse(await readBody(req)));
@@ -238,7 +271,11 @@ export class DashboardServer {
       if (err instanceof CohortError) throw err;
       throw new CohortError('E_HTTP_REQUEST', 'login expects {"code": "..."}');
     }
-    const unknown = () => new CohortError('E_UNAUTHORIZED', 'the login code is unknown, used or expired: run `cohort dashboard login` again');
+    const unknown = () =>
+      new CohortError(
+        'E_UNAUTHORIZED',
+        'the login code is unknown, used or expired: run `cohort dashboard login` again',
+      );
     const offered = this.sessions.peek(parsed.code, this.deps.now());
     if (!offered) throw unknown();
     // A link carrying someone else's code must not silently swap the identity this browser is logged in as.
@@ -276,10 +313,21 @@ export class DashboardServer {
     // An identity's streams make way only for its own: its session's oldest past MAX_STREAMS_PER_SESSION, its oldest past MAX_STREAMS_PER_IDENTITY.
     const mine = [...this.streams].filter((x) => x.name === name);
     const session = mine.filter((x) => x.token === token);
-    const oldest = session.length >= MAX_STREAMS_PER_SESSION ? session[0] : mine.length >= MAX_STREAMS_PER_IDENTITY ? mine[0] : undefined;
+    const oldest =
+      session.length >= MAX_STREAMS_PER_SESSION
+        ? session[0]
+        : mine.length >= MAX_STREAMS_PER_IDENTITY
+          ? mine[0]
+          : undefined;
     if (oldest) this.closeStream(oldest, 'event: replaced\ndata: {}\n\n');
-    if (this.streams.size >= MAX_EVENT_STREAMS) throw new CohortError('E_HTTP_BUSY', `more than ${MAX_EVENT_STREAMS} open event streams`);
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', ...SECURITY_HEADERS });
+    if (this.streams.size >= MAX_EVENT_STREAMS)
+      throw new CohortError('E_HTTP_BUSY', `more than ${MAX_EVENT_STREAMS} open event streams`);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      ...SECURITY_HEADERS,
+    });
     res.write('retry: 2000\n\n');
     const stream = { res, token, name };
     this.streams.add(stream);
@@ -302,8 +350,13 @@ export class DashboardServer {
   /** What a page would see change: any commit to the database, a hospital (dis)connecting, a job changing round or phase. */
   private signature(): string {
     const snap = this.deps.snapshot();
-    const live = Object.entries(snap.jobs).map(([id, j]) => `${id}:${j.round}:${j.phase}:${j.members.length}`).join(',');
-    return `${this.reader!.dataVersion()}|${snap.hospitals.filter((h) => h.connected).map((h) => h.name).join(',')}|${live}`;
+    const live = Object.entries(snap.jobs)
+      .map(([id, j]) => `${id}:${j.round}:${j.phase}:${j.members.length}`)
+      .join(',');
+    return `${this.reader!.dataVersion()}|${snap.hospitals
+      .filter((h) => h.connected)
+      .map((h) => h.name)
+      .join(',')}|${live}`;
   }
 
   private poll(): void {
@@ -325,7 +378,11 @@ export class DashboardServer {
         continue;
       }
       // A reader that stopped reading is dropped rather than buffered for without end.
-      const ok = changed ? s.res.write(`event: change\ndata: {"at":${now}}\n\n`) : beat ? s.res.write(': keep-alive\n\n') : true;
+      const ok = changed
+        ? s.res.write(`event: change\ndata: {"at":${now}}\n\n`)
+        : beat
+          ? s.res.write(': keep-alive\n\n')
+          : true;
       if (!ok) this.closeStream(s);
     }
   }
@@ -340,7 +397,8 @@ export class DashboardServer {
 }
 
 function requireMethod(req: IncomingMessage, method: 'GET' | 'POST'): void {
-  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) throw new CohortError('E_HTTP_METHOD', `${method} only`);
+  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD'))
+    throw new CohortError('E_HTTP_METHOD', `${method} only`);
 }
 
 /** Every value the Cookie header gives `name` (RFC 6265 §5.4: a browser sends one per path and domain that matches). */
@@ -348,7 +406,8 @@ function cookieValues(req: IncomingMessage, name: string): string[] {
   const out: string[] = [];
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === name && part.slice(eq + 1).trim() !== '') out.push(part.slice(eq + 1).trim());
+    if (eq !== -1 && part.slice(0, eq).trim() === name && part.slice(eq + 1).trim() !== '')
+      out.push(part.slice(eq + 1).trim());
   }
   return out;
 }
@@ -378,11 +437,13 @@ export function cookieFor(baseUrl: string): { name: string; attributes: string }
  */
 export function crossOriginProblem(req: IncomingMessage, allowed: string[]): string | null {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a ${site} request: the dashboard answers its own pages only`;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `a ${site} request: the dashboard answers its own pages only`;
   if (req.method === 'GET' || req.method === 'HEAD') return null;
   const origin = req.headers.origin;
   if (origin === undefined) return `a ${req.method} needs an Origin header naming the dashboard`;
-  if (!allowed.includes(origin)) return `a ${req.method} from ${origin.slice(0, 200)}: the dashboard accepts writes from its own origin only`;
+  if (!allowed.includes(origin))
+    return `a ${req.method} from ${origin.slice(0, 200)}: the dashboard accepts writes from its own origin only`;
   return null;
 }
 

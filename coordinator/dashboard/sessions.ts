@@ -91,7 +91,10 @@ class Table {
   private readonly byKey = new Map<string, Session>();
   private readonly byName = new Map<string, Set<string>>();
 
-  constructor(private readonly perIdentity: number, private readonly max: number) {}
+  constructor(
+    private readonly perIdentity: number,
+    private readonly max: number,
+  ) {}
 
   get(key: string, now: number): Session | null {
     const s = this.byKey.get(key);
@@ -121,7 +124,11 @@ class Table {
     }
     if (this.byKey.size >= this.max) {
       for (const [k, v] of this.byKey) if (v.expiresAt <= now) this.delete(k, v);
-      if (this.byKey.size >= this.max) throw new CohortError('E_HTTP_BUSY', `the dashboard holds ${this.max} ${what}, as many as it allows: try again when some expire`);
+      if (this.byKey.size >= this.max)
+        throw new CohortError(
+          'E_HTTP_BUSY',
+          `the dashboard holds ${this.max} ${what}, as many as it allows: try again when some expire`,
+        );
     }
     this.byKey.set(key, s);
     own.add(key);

@@ -11,8 +11,20 @@
 import { POLICY, ROLES, type Action, type Role } from './policy.ts';
 
 export const CLIENT_FRAMES = [
-  'request', 'notice', 'error', 'joinJob', 'declineJob', 'update', 'evaluation', 'ledgerReceipt',
-  'secaggAdvertise', 'secaggReveal', 'secaggShares', 'secaggMaskedInput', 'secaggConsistency', 'secaggUnmask',
+  'request',
+  'notice',
+  'error',
+  'joinJob',
+  'declineJob',
+  'update',
+  'evaluation',
+  'ledgerReceipt',
+  'secaggAdvertise',
+  'secaggReveal',
+  'secaggShares',
+  'secaggMaskedInput',
+  'secaggConsistency',
+  'secaggUnmask',
 ] as const;
 export type ClientFrame = (typeof CLIENT_FRAMES)[number];
 
@@ -52,5 +64,7 @@ export function frameAction(kind: ClientFrame): string {
 
 /** Why `role` may not send a `kind` frame, or null if it may. */
 export function frameDenial(role: Role, kind: ClientFrame): string | null {
-  return FRAME_POLICY[kind].includes(role) ? null : `a ${role} may not send ${kind === 'error' ? 'errors about a job' : `${kind} frames`}`;
+  return FRAME_POLICY[kind].includes(role)
+    ? null
+    : `a ${role} may not send ${kind === 'error' ? 'errors about a job' : `${kind} frames`}`;
 }

@@ -30,9 +30,15 @@ export function signHandshake(f: HandshakeFields, secretKey: Uint8Array): Uint8A
 }
 
 /** Why the handshake fails, or null if it holds. */
-export function handshakeProblem(f: HandshakeFields, signature: Uint8Array | null | undefined, now: number): string | null {
+export function handshakeProblem(
+  f: HandshakeFields,
+  signature: Uint8Array | null | undefined,
+  now: number,
+): string | null {
   if (!signature || signature.length !== 64) return 'Hello carries no handshake signature';
-  if (!Number.isSafeInteger(f.timestampMs) || Math.abs(f.timestampMs - now) > MAX_CLOCK_SKEW_MS) return `handshake timestamp is more than ${MAX_CLOCK_SKEW_MS / 1000} s from the coordinator's clock`;
-  if (!verify(f.publicKey, handshakeTranscript(f), signature)) return 'handshake signature does not verify under the presented key';
+  if (!Number.isSafeInteger(f.timestampMs) || Math.abs(f.timestampMs - now) > MAX_CLOCK_SKEW_MS)
+    return `handshake timestamp is more than ${MAX_CLOCK_SKEW_MS / 1000} s from the coordinator's clock`;
+  if (!verify(f.publicKey, handshakeTranscript(f), signature))
+    return 'handshake signature does not verify under the presented key';
   return null;
 }

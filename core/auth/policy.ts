@@ -8,7 +8,20 @@
 export const ROLES = ['admin', 'researcher', 'auditor', 'hospital'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ACTIONS = ['job.submit', 'job.list', 'job.status', 'job.pause', 'job.resume', 'job.cancel', 'job.download', 'job.join', 'ledger.read', 'dashboard.login', 'dashboard.ledger', 'dashboard.hospitals'] as const;
+export const ACTIONS = [
+  'job.submit',
+  'job.list',
+  'job.status',
+  'job.pause',
+  'job.resume',
+  'job.cancel',
+  'job.download',
+  'job.join',
+  'ledger.read',
+  'dashboard.login',
+  'dashboard.ledger',
+  'dashboard.hospitals',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 type Grant = 'any' | 'own';
@@ -39,6 +52,7 @@ export function denial(role: Role, who: string, action: Action, owner?: string |
   const [object, verb] = action.split('.') as [string, string];
   const what = object === 'job' ? `${verb} jobs` : object === 'ledger' ? `${verb} the ledger` : `use ${action}`;
   if (!grant) return `a ${role} may not ${what}`;
-  if (grant === 'own' && owner !== undefined && owner !== who) return `${who} may ${verb} only its own ${object === 'job' ? 'jobs' : 'entries'}`;
+  if (grant === 'own' && owner !== undefined && owner !== who)
+    return `${who} may ${verb} only its own ${object === 'job' ? 'jobs' : 'entries'}`;
   return null;
 }

@@ -39,7 +39,8 @@ export class RefusalGate {
 
   /** Throws E_NOT_PARTICIPANT unless job `jobId` (this gate's) was offered to `hospital`: what a join, decline or refusal from anyone else gets. */
   requireOffered(jobId: string, hospital: string): void {
-    if (!this.offered.has(hospital)) throw new CohortError('E_NOT_PARTICIPANT', `job ${jobId} was not offered to ${hospital}`);
+    if (!this.offered.has(hospital))
+      throw new CohortError('E_NOT_PARTICIPANT', `job ${jobId} was not offered to ${hospital}`);
   }
 
   /**

@@ -35,7 +35,8 @@ export function tokenWeakness(token: string): string | null {
   if (token.length < MIN_TOKEN_LENGTH) return `shorter than ${MIN_TOKEN_LENGTH} characters`;
   if (!/^[\x21-\x7e]+$/.test(token)) return 'not printable ASCII without spaces';
   const bits = tokenBits(token);
-  if (bits < MIN_TOKEN_BITS) return `too predictable (about ${Math.floor(bits)} bits estimated, under ${MIN_TOKEN_BITS}): use a random one, e.g. openssl rand -hex 32`;
+  if (bits < MIN_TOKEN_BITS)
+    return `too predictable (about ${Math.floor(bits)} bits estimated, under ${MIN_TOKEN_BITS}): use a random one, e.g. openssl rand -hex 32`;
   return null;
 }
 

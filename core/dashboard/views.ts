@@ -84,14 +84,21 @@ export interface JobView {
 export function jobView(j: JobRecord, live: LiveJobState | undefined): JobView {
   const p = j.spec.privacy;
   return {
-    id: j.id, name: j.spec.name, owner: j.owner, status: j.status, reason: j.reason,
-    strategy: j.spec.strategy.name, secureAggregation: j.spec.secureAggregation.enabled,
-    rounds: j.spec.rounds, completedRounds: j.completedRounds,
+    id: j.id,
+    name: j.spec.name,
+    owner: j.owner,
+    status: j.status,
+    reason: j.reason,
+    strategy: j.spec.strategy.name,
+    secureAggregation: j.spec.secureAggregation.enabled,
+    rounds: j.spec.rounds,
+    completedRounds: j.completedRounds,
     currentRound: live?.round ?? null,
     phase: live?.phase ?? (j.status === 'running' || j.status === 'waiting' ? 'waiting' : j.status),
     participants: live && live.members.length > 0 ? [...live.members].sort() : j.lastParticipants,
     privacy: p ? { unit: p.unit, epsilon: p.epsilon, delta: p.delta, ...guarantee(p.unit) } : null,
-    createdAt: j.createdAt, updatedAt: j.updatedAt,
+    createdAt: j.createdAt,
+    updatedAt: j.updatedAt,
   };
 }
 
@@ -113,10 +120,15 @@ export interface CurvesView {
   hospitals: Record<string, MetricSeries>;
 }
 
-const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const finite = (v: number | null | undefined): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : null;
 
 function pick(ms: (Metrics | null | undefined)[]): MetricSeries {
-  return { loss: ms.map((m) => finite(m?.loss)), accuracy: ms.map((m) => finite(m?.accuracy)), auc: ms.map((m) => finite(m?.auc)) };
+  return {
+    loss: ms.map((m) => finite(m?.loss)),
+    accuracy: ms.map((m) => finite(m?.accuracy)),
+    auc: ms.map((m) => finite(m?.auc)),
+  };
 }
 
 export function curvesView(rounds: readonly RoundRow[]): CurvesView {
@@ -182,14 +194,24 @@ export type DropoutPhase = (typeof DROPOUT_PHASES)[number];
  * count before it minus the count after it. Rounds stored before the reveal
  * phase existed count none lost in it.
  */
-export function roundDropouts(r: Pick<RoundRow, 'participants' | 'dropped' | 'phaseCounts'>): Record<DropoutPhase, number> {
+export function roundDropouts(
+  r: Pick<RoundRow, 'participants' | 'dropped' | 'phaseCounts'>,
+): Record<DropoutPhase, number> {
   const out = Object.fromEntries(DROPOUT_PHASES.map((p) => [p, 0])) as Record<DropoutPhase, number>;
   const c: PhaseCounts | null = r.phaseCounts;
   if (!c) {
     out.update = r.dropped.length;
     return out;
   }
-  const chain = [r.participants.length, c.advertise, c.reveal ?? c.advertise, c.share, c.masked, c.consistency, c.unmask];
+  const chain = [
+    r.participants.length,
+    c.advertise,
+    c.reveal ?? c.advertise,
+    c.share,
+    c.masked,
+    c.consistency,
+    c.unmask,
+  ];
   (['advertise', 'reveal', 'share', 'masked', 'consistency', 'unmask'] as const).forEach((p, i) => {
     out[p] = Math.max(0, chain[i]! - chain[i + 1]!);
   });
@@ -207,7 +229,14 @@ export function hospitalsView(presence: readonly HospitalPresence[], rounds: rea
   const totals = Object.fromEntries(DROPOUT_PHASES.map((p) => [p, 0])) as Record<DropoutPhase, number>;
   for (const r of rounds) {
     for (const n of r.participants) {
-      const h = byName.get(n) ?? { name: n, connected: false, connectedAt: null, lastSeen: null, rounds: 0, dropped: 0 };
+      const h = byName.get(n) ?? {
+        name: n,
+        connected: false,
+        connectedAt: null,
+        lastSeen: null,
+        rounds: 0,
+        dropped: 0,
+      };
       h.rounds++;
       if (r.dropped.includes(n)) h.dropped++;
       byName.set(n, h);
@@ -226,7 +255,11 @@ export interface CoordinatorSnapshot {
 }
 
 /** The phase a job's machine is in, as the dashboard and the phase-duration metric name it. */
-export function jobPhase(m: { finished: boolean; currentRound: { status: string } | null; secureStage: { serverPhase: string } | null }): string {
+export function jobPhase(m: {
+  finished: boolean;
+  currentRound: { status: string } | null;
+  secureStage: { serverPhase: string } | null;
+}): string {
   if (m.finished) return 'finished';
   if (!m.currentRound || m.currentRound.status !== 'open') return 'waiting';
   const p = m.secureStage?.serverPhase;

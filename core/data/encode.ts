@@ -9,7 +9,16 @@
  * and fills, standardize.ts), never on the other rows.
  */
 import { CohortError } from '../errors.ts';
-import { ageBandIndex, ageBandMidpoint, ageOn, alleleCount, parseDate, shiftDate, zip3, type CalendarDate } from './generalize.ts';
+import {
+  ageBandIndex,
+  ageBandMidpoint,
+  ageOn,
+  alleleCount,
+  parseDate,
+  shiftDate,
+  zip3,
+  type CalendarDate,
+} from './generalize.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 import {
   AGE_VALID,
@@ -26,7 +35,8 @@ import {
 import { declaredScale, isClamped, scaleValue, type DeclaredScale } from './standardize.ts';
 
 /** Why a row was dropped: "cells" (wrong cell count) or `${check}:${column}`. */
-export type DropReason = 'cells' | `${'missing' | 'number' | 'range' | 'category' | 'date' | 'zip' | 'genotype'}:${string}`;
+export type DropReason =
+  'cells' | `${'missing' | 'number' | 'range' | 'category' | 'date' | 'zip' | 'genotype'}:${string}`;
 
 /** What happened to one column's value in one row, tallied per column in the report. */
 export const enum Note {
@@ -82,7 +92,16 @@ export type Step = Common &
     | { kind: 'number'; out: number; min: number; max: number }
     | { kind: 'categorical'; out: number; numeric: boolean; levels: ReadonlyMap<number | string, number> }
     | { kind: 'label'; numeric: boolean; isPositive: (v: number | string) => boolean }
-    | { kind: 'age'; out: number; use: AgeUse; bands: readonly number[]; labels: readonly string[]; min: number; max: number; asOf?: CalendarDate }
+    | {
+        kind: 'age';
+        out: number;
+        use: AgeUse;
+        bands: readonly number[];
+        labels: readonly string[];
+        min: number;
+        max: number;
+        asOf?: CalendarDate;
+      }
     | { kind: 'date'; out: number; use: 'none' | 'number'; shift: number | undefined }
     | { kind: 'zip' }
     | { kind: 'genetic'; out: number; allele: string; carrier: boolean }
@@ -105,7 +124,10 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
   // No header cell names a declared column: most likely the export has no
   // header and this line is a patient's record, so name nothing from it.
   if (!header.some((h) => declared.has(h))) {
-    throw new CohortError('E_DATA_COLUMNS', `schema "${schema.id}": no header cell names a declared column (is the header line missing?)`);
+    throw new CohortError(
+      'E_DATA_COLUMNS',
+      `schema "${schema.id}": no header cell names a declared column (is the header line missing?)`,
+    );
   }
   const undeclared = header.flatMap((h, i) => (declared.has(h) ? [] : [displayName(h, i)]));
   const absent = schema.columns.filter((c) => !at.has(c.name)).map((c) => `"${c.name}"`);
@@ -150,7 +172,8 @@ function isQuasiClassStep(s: Step): boolean {
  */
 export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudonymizer): EncodedRow {
   if (cells.length !== plan.width) return { ok: false, reason: 'cells' };
-  if (plan.needsSecret && !keys) throw new CohortError('E_INTAKE_SECRET', 'this schema pseudonymises or shifts dates: a site secret is required');
+  if (plan.needsSecret && !keys)
+    throw new CohortError('E_INTAKE_SECRET', 'this schema pseudonymises or shifts dates: a site secret is required');
   const x = new Float64Array(plan.features.length);
   const notes = new Uint8Array(plan.steps.length);
   let y: 0 | 1 = 0;
@@ -316,9 +339,28 @@ function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
 function quasiStep(c: QuasiColumn, common: Common, out: number): Step {
   switch (c.type) {
     case 'age':
-      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: (c.valid ?? AGE_VALID)[0], max: (c.valid ?? AGE_VALID)[1] };
+      return {
+        ...common,
+        kind: 'age',
+        out,
+        use: c.use,
+        bands: c.bands,
+        labels: ageBandLabels(c.bands),
+        min: (c.valid ?? AGE_VALID)[0],
+        max: (c.valid ?? AGE_VALID)[1],
+      };
     case 'birth-date':
-      return { ...common, kind: 'age', out, use: c.use, bands: c.bands, labels: ageBandLabels(c.bands), min: AGE_VALID[0], max: AGE_VALID[1], asOf: parseDate(c.asOf)! };
+      return {
+        ...common,
+        kind: 'age',
+        out,
+        use: c.use,
+        bands: c.bands,
+        labels: ageBandLabels(c.bands),
+        min: AGE_VALID[0],
+        max: AGE_VALID[1],
+        asOf: parseDate(c.asOf)!,
+      };
     case 'date':
       return { ...common, kind: 'date', out, use: c.use, shift: c.generalize === 'shift' ? c.maxShiftDays : undefined };
     case 'zip':

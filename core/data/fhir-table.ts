@@ -49,7 +49,10 @@ export class FhirTable {
   private readonly valueRejected = new Map<string, number>();
   private readonly ignoredCounts = new Map<string, number>();
   private readonly patientCols: { at: number; src: PatientSource }[] = [];
-  private readonly obsCols = new Map<string, { at: number; rank: number; name: string; unit: string | undefined; src: ObservationSource }[]>();
+  private readonly obsCols = new Map<
+    string,
+    { at: number; rank: number; name: string; unit: string | undefined; src: ObservationSource }[]
+  >();
   private readonly condCols: { at: number; codes: ReadonlySet<string> }[] = [];
   private readonly nObs: number;
   /** Bundle fullUrl aliases ("urn:uuid:...") of Patient entries -> "Patient/<id>". */
@@ -58,16 +61,27 @@ export class FhirTable {
   constructor(schema: DatasetSchema) {
     this.header = schema.columns.map((c) => c.name);
     const unsourced = schema.columns.filter((c) => !c.fhir && c.kind !== 'ignore').map((c) => `"${c.name}"`);
-    if (unsourced.length) throw new CohortError('E_SCHEMA_INVALID', `schema "${schema.id}": reading FHIR needs a "fhir" source on column(s) ${unsourced.join(', ')}`);
+    if (unsourced.length)
+      throw new CohortError(
+        'E_SCHEMA_INVALID',
+        `schema "${schema.id}": reading FHIR needs a "fhir" source on column(s) ${unsourced.join(', ')}`,
+      );
     let rank = 0;
     schema.columns.forEach((c: ColumnSpec, at) => {
       const src = c.fhir;
       if (!src) return;
       if (src.resource === 'Patient') this.patientCols.push({ at, src });
-      else if (src.resource === 'Condition') this.condCols.push({ at, codes: new Set(src.codes.map((k) => codeKey(SYSTEM_URI[k.system], k.code))) });
+      else if (src.resource === 'Condition')
+        this.condCols.push({ at, codes: new Set(src.codes.map((k) => codeKey(SYSTEM_URI[k.system], k.code))) });
       else {
         const list = this.obsCols.get(src.loinc) ?? [];
-        list.push({ at, rank: rank++, name: c.name, unit: c.kind === 'feature' && c.type === 'number' ? c.unit : undefined, src });
+        list.push({
+          at,
+          rank: rank++,
+          name: c.name,
+          unit: c.kind === 'feature' && c.type === 'number' ? c.unit : undefined,
+          src,
+        });
         this.obsCols.set(src.loinc, list);
       }
     });
@@ -81,7 +95,12 @@ export class FhirTable {
 
   /** Registers a Bundle entry's fullUrl for a Patient, so references by "urn:uuid:..." resolve. */
   alias(fullUrl: unknown, resource: unknown): void {
-    if (typeof fullUrl === 'string' && isObj(resource) && resource['resourceType'] === 'Patient' && typeof resource['id'] === 'string') {
+    if (
+      typeof fullUrl === 'string' &&
+      isObj(resource) &&
+      resource['resourceType'] === 'Patient' &&
+      typeof resource['id'] === 'string'
+    ) {
       this.aliases.set(fullUrl, `Patient/${resource['id']}`);
     }
   }
@@ -106,12 +125,20 @@ export class FhirTable {
     for (const s of this.order) yield s.cells;
   }
 
-  counts(): { recordsRejected: Record<string, number>; valuesRejected: Record<string, number>; ignored: Record<string, number> } {
+  counts(): {
+    recordsRejected: Record<string, number>;
+    valuesRejected: Record<string, number>;
+    ignored: Record<string, number>;
+  } {
     let unknown = 0;
     for (const s of this.patients.values()) if (!s.hasPatient) unknown += s.refs;
     const rejected = new Map(this.rejected);
     if (unknown > 0) rejected.set('fhir:unknown-patient', unknown);
-    return { recordsRejected: Object.fromEntries(rejected), valuesRejected: Object.fromEntries(this.valueRejected), ignored: Object.fromEntries(this.ignoredCounts) };
+    return {
+      recordsRejected: Object.fromEntries(rejected),
+      valuesRejected: Object.fromEntries(this.valueRejected),
+      ignored: Object.fromEntries(this.ignoredCounts),
+    };
   }
 
   private state(key: string): PatientState | undefined {
@@ -159,7 +186,8 @@ export class FhirTable {
     const codings = codingsOf(r['code']);
     const loinc = codings.find((c) => c.system === LOINC);
     if (!loinc || !isLoincCode(loinc.code)) return this.reject('fhir:code');
-    if (r['status'] === 'entered-in-error' || r['status'] === 'cancelled') return bump(this.ignoredCounts, 'observation-status', 1);
+    if (r['status'] === 'entered-in-error' || r['status'] === 'cancelled')
+      return bump(this.ignoredCounts, 'observation-status', 1);
     const cols = this.obsCols.get(loinc.code);
     if (!cols) return bump(this.ignoredCounts, 'observation-undeclared-code', 1);
     const s = this.subject(r);
@@ -187,16 +215,27 @@ export class FhirTable {
   private observationValue(r: Obj, src: ObservationSource, unit: string | undefined, name: string): string | undefined {
     if (src.value === 'quantity') {
       const q = r['valueQuantity'];
-      if (!isObj(q) || typeof q['value'] !== 'number' || !Number.isFinite(q['value'])) return void bump(this.valueRejected, `value:${name}`, 1);
+      if (!isObj(q) || typeof q['value'] !== 'number' || !Number.isFinite(q['value']))
+        return void bump(this.valueRejected, `value:${name}`, 1);
       const u = typeof q['code'] === 'string' ? q['code'] : q['unit'];
-      if ((q['system'] !== undefined && q['system'] !== UCUM) || u !== unit) return void bump(this.valueRejected, `unit:${name}`, 1);
+      if ((q['system'] !== undefined && q['system'] !== UCUM) || u !== unit)
+        return void bump(this.valueRejected, `unit:${name}`, 1);
       return String(q['value']);
     }
     const cc = r['valueCodeableConcept'];
     const code = codingsOf(cc)[0]?.code;
-    const text = src.value === 'code' ? (src.codes && code !== undefined ? (Object.hasOwn(src.codes, code) ? src.codes[code] : undefined) : code)
-      : isObj(cc) && typeof cc['text'] === 'string' ? cc['text'] : r['valueString'];
-    if (typeof text !== 'string' || text.length === 0 || text.length > 256) return void bump(this.valueRejected, `value:${name}`, 1);
+    const text =
+      src.value === 'code'
+        ? src.codes && code !== undefined
+          ? Object.hasOwn(src.codes, code)
+            ? src.codes[code]
+            : undefined
+          : code
+        : isObj(cc) && typeof cc['text'] === 'string'
+          ? cc['text']
+          : r['valueString'];
+    if (typeof text !== 'string' || text.length === 0 || text.length > 256)
+      return void bump(this.valueRejected, `value:${name}`, 1);
     return text;
   }
 
@@ -261,13 +300,19 @@ function hasComponent(r: Obj, want: { loinc: string; value: string }): boolean {
   return comps.some((c) => {
     if (!isObj(c) || !codingsOf(c['code']).some((k) => k.system === LOINC && k.code === want.loinc)) return false;
     const cc = c['valueCodeableConcept'];
-    return c['valueString'] === want.value || (isObj(cc) && cc['text'] === want.value) || codingsOf(cc).some((k) => k.code === want.value);
+    return (
+      c['valueString'] === want.value ||
+      (isObj(cc) && cc['text'] === want.value) ||
+      codingsOf(cc).some((k) => k.code === want.value)
+    );
   });
 }
 
 function codingsOf(cc: unknown): { system: unknown; code: string }[] {
   if (!isObj(cc) || !Array.isArray(cc['coding'])) return [];
-  return cc['coding'].flatMap((c) => (isObj(c) && typeof c['code'] === 'string' ? [{ system: c['system'], code: c['code'] }] : []));
+  return cc['coding'].flatMap((c) =>
+    isObj(c) && typeof c['code'] === 'string' ? [{ system: c['system'], code: c['code'] }] : [],
+  );
 }
 
 function codeKey(system: string, code: string): string {

@@ -11,7 +11,25 @@
  * prefixes in HHS OCR's "Guidance Regarding Methods for De-identification of
  * PHI" (2012), "When can ZIP codes be included in de-identified information?".
  */
-export const RESTRICTED_ZIP3: ReadonlySet<string> = new Set(['036', '059', '063', '102', '203', '556', '692', '790', '821', '823', '830', '831', '878', '879', '884', '890', '893']);
+export const RESTRICTED_ZIP3: ReadonlySet<string> = new Set([
+  '036',
+  '059',
+  '063',
+  '102',
+  '203',
+  '556',
+  '692',
+  '790',
+  '821',
+  '823',
+  '830',
+  '831',
+  '878',
+  '879',
+  '884',
+  '890',
+  '893',
+]);
 
 /** "12345" or "12345-6789" -> "123" (or "000" for a restricted prefix); anything else -> undefined. */
 export function zip3(cell: string): string | undefined {

@@ -12,7 +12,12 @@ export const MAX_LISTED_CLASSES = 10;
 /** Separator of quasi values inside a class key (cannot occur in a generalised value). */
 export const QUASI_SEPARATOR = '\u0000';
 
-export function kAnonymity(classes: ReadonlyMap<string, number>, columns: readonly string[], threshold: number, listed = MAX_LISTED_CLASSES): KAnonymity {
+export function kAnonymity(
+  classes: ReadonlyMap<string, number>,
+  columns: readonly string[],
+  threshold: number,
+  listed = MAX_LISTED_CLASSES,
+): KAnonymity {
   let k = Infinity;
   let classesBelow = 0;
   let rowsBelow = 0;
@@ -27,5 +32,13 @@ export function kAnonymity(classes: ReadonlyMap<string, number>, columns: readon
     .sort(([a, m], [b, n]) => m - n || (a < b ? -1 : 1))
     .slice(0, listed)
     .map(([key, count]) => ({ values: key.split(QUASI_SEPARATOR), count }));
-  return { columns, k: classes.size === 0 ? 0 : k, classes: classes.size, threshold, classesBelow, rowsBelow, smallest };
+  return {
+    columns,
+    k: classes.size === 0 ? 0 : k,
+    classes: classes.size,
+    threshold,
+    classesBelow,
+    rowsBelow,
+    smallest,
+  };
 }

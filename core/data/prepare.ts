@@ -27,7 +27,11 @@ export interface PrepareOptions {
    */
   secret?: Uint8Array;
   /** Counts the reader already made (records rejected before they were rows, values turned missing). */
-  reader?: () => { recordsRejected: Readonly<Record<string, number>>; valuesRejected: Readonly<Record<string, number>>; ignored?: Readonly<Record<string, number>> };
+  reader?: () => {
+    recordsRejected: Readonly<Record<string, number>>;
+    valuesRejected: Readonly<Record<string, number>>;
+    ignored?: Readonly<Record<string, number>>;
+  };
   /** Classes smaller than this are flagged in the k-anonymity report. */
   kThreshold?: number;
 }
@@ -39,9 +43,17 @@ export async function prepareDataset(
   opts: PrepareOptions = {},
 ): Promise<PreparedDataset> {
   const plan = planColumns(header, schema);
-  if (plan.needsSecret && !opts.secret) throw new CohortError('E_INTAKE_SECRET', `schema "${schema.id}" pseudonymises or shifts dates: a site secret is required`);
+  if (plan.needsSecret && !opts.secret)
+    throw new CohortError(
+      'E_INTAKE_SECRET',
+      `schema "${schema.id}" pseudonymises or shifts dates: a site secret is required`,
+    );
   const keys = opts.secret ? pseudonymizer(opts.secret) : undefined;
-  const split = recordSplit({ testFraction: schema.split.testFraction, seed: opts.seed ?? schema.split.seed, ...(opts.secret ? { secret: opts.secret } : {}) });
+  const split = recordSplit({
+    testFraction: schema.split.testFraction,
+    seed: opts.seed ?? schema.split.seed,
+    ...(opts.secret ? { secret: opts.secret } : {}),
+  });
   const byPseudonym = plan.steps.some((s) => s.kind === 'pseudonym');
   const d = plan.features.length;
   const train = new Rows(d);
@@ -79,10 +91,13 @@ export async function prepareDataset(
     ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
   };
   if (rowsUsed === 0) {
-    const why = Object.entries(report.rowsDropped).map(([k, v]) => `${k} ${v}`).join(', ');
+    const why = Object.entries(report.rowsDropped)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     throw new CohortError('E_DATA_EMPTY', `no usable rows: ${rowsRead} read${why ? `, dropped ${why}` : ''}`);
   }
-  if (train.n === 0) throw new CohortError('E_DATA_EMPTY', `no training rows: ${rowsUsed} usable rows all went to test`);
+  if (train.n === 0)
+    throw new CohortError('E_DATA_EMPTY', `no training rows: ${rowsUsed} usable rows all went to test`);
 
   return {
     schemaId: schema.id,
@@ -138,7 +153,9 @@ function columnReports(schema: DatasetSchema, plan: RowPlan, tally: readonly Flo
 }
 
 function actionOf(s: Step): string {
-  const scaled = s.scale ? `scaled by [${s.scale.lo}, ${s.scale.hi}]${s.missing === 'impute' ? ', missing filled with the declared value' : ''}` : '';
+  const scaled = s.scale
+    ? `scaled by [${s.scale.lo}, ${s.scale.hi}]${s.missing === 'impute' ? ', missing filled with the declared value' : ''}`
+    : '';
   switch (s.kind) {
     case 'identifier':
       return 'dropped';

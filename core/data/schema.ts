@@ -33,9 +33,16 @@ const columnName = z
   .string()
   .min(1)
   .max(MAX_NAME_LENGTH)
-  .regex(/^[\p{L}\p{N}_.()-]+(?: [\p{L}\p{N}_.()-]+)*$/u, 'letters, digits, "_", ".", "(", ")", "-" and single inner spaces only');
+  .regex(
+    /^[\p{L}\p{N}_.()-]+(?: [\p{L}\p{N}_.()-]+)*$/u,
+    'letters, digits, "_", ".", "(", ")", "-" and single inner spaces only',
+  );
 
-const categoryText = z.string().min(1).max(MAX_CATEGORY_LENGTH).regex(/^[^\p{Cc}]+$/u, 'no control characters');
+const categoryText = z
+  .string()
+  .min(1)
+  .max(MAX_CATEGORY_LENGTH)
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
 const category = z.union([z.number(), categoryText]);
 
 /**
@@ -62,18 +69,35 @@ const imputeValue = z.number().optional();
 const removed = (why: string) => z.never({ error: why }).optional();
 
 /** A UCUM unit code (https://ucum.org), e.g. "mm[Hg]", "kg/m2", "mg/dL", "%", "/min". */
-const ucum = z.string().min(1).max(32).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+const ucum = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 /** A calendar date, YYYY-MM-DD (checked to exist). */
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
   .refine((d) => parseDate(d) !== undefined, 'not a calendar date');
-const codeText = z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+const codeText = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 
 /** Code systems a Condition source may list, by short name (URIs in fhir-codes.ts). */
 export const CONDITION_SYSTEMS = ['icd-10-cm', 'icd-10', 'snomed'] as const;
 export type ConditionSystem = (typeof CONDITION_SYSTEMS)[number];
-export const PATIENT_ELEMENTS = ['id', 'identifier', 'name', 'telecom', 'address', 'postalCode', 'birthDate', 'gender'] as const;
+export const PATIENT_ELEMENTS = [
+  'id',
+  'identifier',
+  'name',
+  'telecom',
+  'address',
+  'postalCode',
+  'birthDate',
+  'gender',
+] as const;
 export type PatientElement = (typeof PATIENT_ELEMENTS)[number];
 
 /**
@@ -92,26 +116,34 @@ const fhirSource = z.discriminatedUnion('resource', [
     /** telecom: only contact points of this system. */
     telecomSystem: z.enum(['phone', 'email', 'fax', 'url', 'sms', 'pager', 'other']).optional(),
   }),
-  z.strictObject({
-    resource: z.literal('Observation'),
-    /** LOINC code of Observation.code (system http://loinc.org). */
-    loinc: codeText,
-    /** quantity: valueQuantity.value (unit checked against the column's `unit`); code: valueCodeableConcept's first coding code; text: valueCodeableConcept.text (or valueString). */
-    value: z.enum(['quantity', 'code', 'text']).default('quantity'),
-    /** Which observation wins when a patient has several: by effective[DateTime|Instant|Period.start], or issued. */
-    pick: z.enum(['latest', 'earliest', 'min', 'max']).default('latest'),
-    /** Only observations with a component of this LOINC code whose value (coding code, text or string) equals `value`. */
-    component: z.strictObject({ loinc: codeText, value: z.string().min(1).max(64) }).optional(),
-    /**
-     * value "code": the cell each code stands for (e.g. SNOMED 8517006 -> "former"), so a FHIR export and a
-     * CSV export of the same data encode alike; a code not listed is a rejected value.
-     */
-    codes: z.record(codeText, z.string().min(1).max(64)).optional(),
-  }).refine((o) => o.codes === undefined || o.value === 'code', { message: '"codes" maps coded values: it needs value "code"', path: ['codes'] }),
+  z
+    .strictObject({
+      resource: z.literal('Observation'),
+      /** LOINC code of Observation.code (system http://loinc.org). */
+      loinc: codeText,
+      /** quantity: valueQuantity.value (unit checked against the column's `unit`); code: valueCodeableConcept's first coding code; text: valueCodeableConcept.text (or valueString). */
+      value: z.enum(['quantity', 'code', 'text']).default('quantity'),
+      /** Which observation wins when a patient has several: by effective[DateTime|Instant|Period.start], or issued. */
+      pick: z.enum(['latest', 'earliest', 'min', 'max']).default('latest'),
+      /** Only observations with a component of this LOINC code whose value (coding code, text or string) equals `value`. */
+      component: z.strictObject({ loinc: codeText, value: z.string().min(1).max(64) }).optional(),
+      /**
+       * value "code": the cell each code stands for (e.g. SNOMED 8517006 -> "former"), so a FHIR export and a
+       * CSV export of the same data encode alike; a code not listed is a rejected value.
+       */
+      codes: z.record(codeText, z.string().min(1).max(64)).optional(),
+    })
+    .refine((o) => o.codes === undefined || o.value === 'code', {
+      message: '"codes" maps coded values: it needs value "code"',
+      path: ['codes'],
+    }),
   z.strictObject({
     resource: z.literal('Condition'),
     /** The cell is "1" if the patient has a Condition with any of these codes (not refuted or entered-in-error), else "0". */
-    codes: z.array(z.strictObject({ system: z.enum(CONDITION_SYSTEMS), code: codeText })).min(1).max(256),
+    codes: z
+      .array(z.strictObject({ system: z.enum(CONDITION_SYSTEMS), code: codeText }))
+      .min(1)
+      .max(256),
   }),
 ]);
 export type FhirSource = z.output<typeof fhirSource>;
@@ -130,7 +162,10 @@ const numberFeature = z.strictObject({
    * never fitted on the records.
    */
   range: z.tuple([z.number(), z.number()], {
-    error: (iss) => (iss.input === undefined ? 'a number column needs its public "range": [lo, hi] in its unit (scaling is declared, never fitted on the records)' : undefined),
+    error: (iss) =>
+      iss.input === undefined
+        ? 'a number column needs its public "range": [lo, hi] in its unit (scaling is declared, never fitted on the records)'
+        : undefined,
   }),
   /** Inclusive plausibility bounds; a value outside is taken for an entry error and drops the row. */
   valid: bounds.optional(),
@@ -176,7 +211,11 @@ const identifierColumn = z.strictObject({ ...base, kind: z.literal('identifier')
  * A join key kept only as HMAC-SHA256 under the site's secret (pseudonym.ts).
  * The pseudonym never enters the model input; it keys per-patient date shifts.
  */
-const pseudonymColumn = z.strictObject({ ...base, kind: z.literal('pseudonym'), missing: z.literal('drop-row').default('drop-row') });
+const pseudonymColumn = z.strictObject({
+  ...base,
+  kind: z.literal('pseudonym'),
+  missing: z.literal('drop-row').default('drop-row'),
+});
 
 /**
  * HIPAA Safe Harbor top-codes ages over 89: bands may not start above 90, so
@@ -185,7 +224,11 @@ const pseudonymColumn = z.strictObject({ ...base, kind: z.literal('pseudonym'), 
  */
 export const AGE_TOP_CODE = 90;
 /** Lower edges of the age bands; the last band is open ("90+"). */
-const ageBands = z.array(z.number().int().min(0).max(AGE_TOP_CODE)).min(2).max(64).default([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+const ageBands = z
+  .array(z.number().int().min(0).max(AGE_TOP_CODE))
+  .min(2)
+  .max(64)
+  .default([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
 /**
  * How a generalised age reaches the model: not at all, as its band's midpoint
  * (scaled by the first and last bands' midpoints, declaredRange), or one-hot over bands.
@@ -196,9 +239,27 @@ export const AGE_VALID: readonly [number, number] = [0, 150];
 
 const quasiColumn = z.discriminatedUnion('type', [
   /** Cell is an age in years; `valid` bounds the ages accepted (default AGE_VALID), outside drops the row. */
-  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('age'), valid: bounds.optional(), bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('quasi'),
+    type: z.literal('age'),
+    valid: bounds.optional(),
+    bands: ageBands,
+    use: ageUse,
+    impute: imputeValue,
+    missing: missingPolicy,
+  }),
   /** Cell is a birth date; it becomes the age on `asOf`, then an age band (the date itself is not kept). */
-  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('birth-date'), asOf: isoDate, bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('quasi'),
+    type: z.literal('birth-date'),
+    asOf: isoDate,
+    bands: ageBands,
+    use: ageUse,
+    impute: imputeValue,
+    missing: missingPolicy,
+  }),
   /**
    * Cell is a date: kept as its year, or shifted by a per-patient offset in
    * [-maxShiftDays, maxShiftDays] derived from the pseudonym (so intervals
@@ -217,7 +278,13 @@ const quasiColumn = z.discriminatedUnion('type', [
     missing: missingPolicy,
   }),
   /** Cell is a US ZIP code: kept as its first 3 digits, "000" for the low-population prefixes (zip3.ts). Never model input. */
-  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('zip'), use: z.literal('none').default('none'), missing: missingPolicy }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('quasi'),
+    type: z.literal('zip'),
+    use: z.literal('none').default('none'),
+    missing: missingPolicy,
+  }),
 ]);
 
 /**
@@ -237,11 +304,23 @@ const geneticColumn = z.strictObject({
   missing: missingPolicy,
 });
 
-const columnSpec = z.discriminatedUnion('kind', [featureColumn, labelColumn, ignoreColumn, identifierColumn, pseudonymColumn, quasiColumn, geneticColumn]);
+const columnSpec = z.discriminatedUnion('kind', [
+  featureColumn,
+  labelColumn,
+  ignoreColumn,
+  identifierColumn,
+  pseudonymColumn,
+  quasiColumn,
+  geneticColumn,
+]);
 
 export const datasetSchemaSchema = z
   .strictObject({
-    id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only'),
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only'),
     /** Cell texts meaning "no value", besides the empty cell (always missing). */
     missing: z.array(z.string().max(32)).max(MAX_MISSING_TOKENS).default([]),
     columns: z.array(columnSpec).min(1).max(MAX_COLUMNS),
@@ -250,71 +329,144 @@ export const datasetSchemaSchema = z
       testFraction: z.number().gt(0).lt(1),
       /** Mixed into the split key: another seed, another split. */
       seed: z.number().int().min(0).max(0xffffffff).default(0),
-      stratified: removed('"stratified" is gone: each record\'s side is a keyed hash of that record alone (stratifying would tie records together), so class balance holds in expectation'),
+      stratified: removed(
+        '"stratified" is gone: each record\'s side is a keyed hash of that record alone (stratifying would tie records together), so class balance holds in expectation',
+      ),
     }),
     /** The only scaling: each number column by its declared range (standardize.ts). */
     standardize: z
       .enum(['declared-range'], {
-        error: (iss) => (iss.input === 'per-site-train' ? '"per-site-train" is gone (statistics of the records tie every record to the others): use "declared-range" and declare each number column\'s "range"' : undefined),
+        error: (iss) =>
+          iss.input === 'per-site-train'
+            ? '"per-site-train" is gone (statistics of the records tie every record to the others): use "declared-range" and declare each number column\'s "range"'
+            : undefined,
       })
       .default('declared-range'),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
     s.columns.forEach((c, i) => {
-      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['columns', i, 'name'], message: `duplicate column name "${c.name}"` });
+      if (seen.has(c.name))
+        ctx.addIssue({ code: 'custom', path: ['columns', i, 'name'], message: `duplicate column name "${c.name}"` });
       seen.add(c.name);
       if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'date')) {
-        if (c.range && !(c.range[0] < c.range[1])) ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: `range lo ${c.range[0]} must be below hi ${c.range[1]}` });
+        if (c.range && !(c.range[0] < c.range[1]))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i, 'range'],
+            message: `range lo ${c.range[0]} must be below hi ${c.range[1]}`,
+          });
       }
       if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'age')) {
-        if (c.valid && c.valid[0] > c.valid[1]) ctx.addIssue({ code: 'custom', path: ['columns', i, 'valid'], message: `valid min ${c.valid[0]} is above max ${c.valid[1]}` });
+        if (c.valid && c.valid[0] > c.valid[1])
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i, 'valid'],
+            message: `valid min ${c.valid[0]} is above max ${c.valid[1]}`,
+          });
       }
       if (c.kind === 'quasi' && c.type === 'date' && c.use === 'number' && !c.range) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: 'a date used as a number needs its public "range" of years [from, to] (scaling is declared, never fitted on the records)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'range'],
+          message:
+            'a date used as a number needs its public "range" of years [from, to] (scaling is declared, never fitted on the records)',
+        });
       }
       if (c.kind === 'quasi' && c.type === 'date' && c.use !== 'number' && c.range) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'range'], message: '"range" scales a date used as a number: set use "number" or remove it' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'range'],
+          message: '"range" scales a date used as a number: set use "number" or remove it',
+        });
       }
       checkImpute(c, i, ctx);
-      if (c.kind === 'feature' && c.type === 'categorical' && new Set<number | string>(c.categories).size !== c.categories.length) {
+      if (
+        c.kind === 'feature' &&
+        c.type === 'categorical' &&
+        new Set<number | string>(c.categories).size !== c.categories.length
+      ) {
         ctx.addIssue({ code: 'custom', path: ['columns', i, 'categories'], message: 'categories must be unique' });
       }
-      if (c.kind === 'label' && (c.positiveWhen.op === '>' || c.positiveWhen.op === '>=') && typeof c.positiveWhen.value !== 'number') {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'positiveWhen', 'value'], message: `"${c.positiveWhen.op}" needs a number` });
+      if (
+        c.kind === 'label' &&
+        (c.positiveWhen.op === '>' || c.positiveWhen.op === '>=') &&
+        typeof c.positiveWhen.value !== 'number'
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'positiveWhen', 'value'],
+          message: `"${c.positiveWhen.op}" needs a number`,
+        });
       }
       if (c.kind === 'quasi' && (c.type === 'age' || c.type === 'birth-date')) {
         if (c.bands[0] !== 0 || c.bands.some((b, j) => j > 0 && b <= c.bands[j - 1]!)) {
-          ctx.addIssue({ code: 'custom', path: ['columns', i, 'bands'], message: 'bands must start at 0 and strictly increase' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i, 'bands'],
+            message: 'bands must start at 0 and strictly increase',
+          });
         }
       }
       if (c.kind === 'label' && c.missing !== 'drop-row') {
         // A row without its label has nothing to learn from; kept, it would silently count as a negative.
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: 'a label\'s missing value can only drop the row' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'missing'],
+          message: "a label's missing value can only drop the row",
+        });
       } else if ('missing' in c) {
         const gives = outputOf(c);
         if (c.missing === 'impute' && gives !== 'number') {
-          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"impute" needs a column that gives one number to the model' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i, 'missing'],
+            message: '"impute" needs a column that gives one number to the model',
+          });
         }
         if (c.missing === 'keep' && gives !== 'none') {
-          ctx.addIssue({ code: 'custom', path: ['columns', i, 'missing'], message: '"keep" is only for columns that give the model nothing (use "impute" or "drop-row")' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i, 'missing'],
+            message: '"keep" is only for columns that give the model nothing (use "impute" or "drop-row")',
+          });
         }
       }
-      if (c.kind === 'quasi' && c.type === 'date' && c.generalize === 'shift' && !s.columns.some((p) => p.kind === 'pseudonym')) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'generalize'], message: 'date shifting is keyed by the pseudonym: declare a pseudonym column' });
+      if (
+        c.kind === 'quasi' &&
+        c.type === 'date' &&
+        c.generalize === 'shift' &&
+        !s.columns.some((p) => p.kind === 'pseudonym')
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'generalize'],
+          message: 'date shifting is keyed by the pseudonym: declare a pseudonym column',
+        });
       }
-      if (c.fhir?.resource === 'Observation' && c.fhir.value === 'quantity' && !(c.kind === 'feature' && c.type === 'number' && c.unit)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'fhir', 'value'], message: 'a quantity needs a number feature with its UCUM "unit" (values in other units are rejected)' });
+      if (
+        c.fhir?.resource === 'Observation' &&
+        c.fhir.value === 'quantity' &&
+        !(c.kind === 'feature' && c.type === 'number' && c.unit)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'fhir', 'value'],
+          message: 'a quantity needs a number feature with its UCUM "unit" (values in other units are rejected)',
+        });
       }
     });
     const labels = s.columns.filter((c) => c.kind === 'label').length;
-    if (labels !== 1) ctx.addIssue({ code: 'custom', path: ['columns'], message: `exactly one label column expected, got ${labels}` });
+    if (labels !== 1)
+      ctx.addIssue({ code: 'custom', path: ['columns'], message: `exactly one label column expected, got ${labels}` });
     const encoded = expand(s.columns);
-    if (encoded.length === 0) ctx.addIssue({ code: 'custom', path: ['columns'], message: 'at least one feature column expected' });
+    if (encoded.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'at least one feature column expected' });
     // One-hot names can collide with declared names (a column "cp_2" beside categorical "cp").
     const names = new Set<string>();
     for (const n of encoded) {
-      if (names.has(n)) ctx.addIssue({ code: 'custom', path: ['columns'], message: `encoded feature name "${n}" is produced twice` });
+      if (names.has(n))
+        ctx.addIssue({ code: 'custom', path: ['columns'], message: `encoded feature name "${n}" is produced twice` });
       names.add(n);
     }
   });
@@ -341,7 +493,8 @@ export function declaredRange(c: ColumnSpec): readonly [number, number] | undefi
       return c.type === 'number' ? c.range : undefined;
     case 'quasi':
       if (c.type === 'date') return c.range;
-      if (c.type === 'age' || c.type === 'birth-date') return [ageBandMidpoint(0, c.bands), ageBandMidpoint(c.bands.length - 1, c.bands)];
+      if (c.type === 'age' || c.type === 'birth-date')
+        return [ageBandMidpoint(0, c.bands), ageBandMidpoint(c.bands.length - 1, c.bands)];
       return undefined;
     case 'genetic':
       return [0, c.derive === 'carrier' ? 1 : 2];
@@ -361,12 +514,20 @@ function checkImpute(c: ColumnSpec, i: number, ctx: z.RefinementCtx): void {
   if (!('impute' in c) || c.impute === undefined) return;
   const path = ['columns', i, 'impute'];
   if (c.missing !== 'impute') {
-    ctx.addIssue({ code: 'custom', path, message: '"impute" is the fill under missing "impute": set missing to "impute" or remove it' });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: '"impute" is the fill under missing "impute": set missing to "impute" or remove it',
+    });
     return;
   }
   const r = declaredRange(c);
   if (r && r[0] < r[1] && !(c.impute >= r[0] && c.impute <= r[1])) {
-    ctx.addIssue({ code: 'custom', path, message: `impute ${c.impute} lies outside the declared range [${r[0]}, ${r[1]}]` });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `impute ${c.impute} lies outside the declared range [${r[0]}, ${r[1]}]`,
+    });
   }
 }
 
@@ -403,7 +564,10 @@ function expand(columns: readonly ColumnSpec[]): string[] {
       case 'feature':
         return c.type === 'number' ? [c.name] : c.categories.slice(1).map((k) => `${c.name}_${k}`);
       case 'quasi':
-        if (c.use === 'band-categorical') return ageBandLabels(c.bands).slice(1).map((b) => `${c.name}_${b}`);
+        if (c.use === 'band-categorical')
+          return ageBandLabels(c.bands)
+            .slice(1)
+            .map((b) => `${c.name}_${b}`);
         return c.use === 'none' ? [] : [c.name];
       case 'genetic':
         return [c.name];

@@ -9,9 +9,13 @@ import { brandSplit, type DatasetSplit } from './types.ts';
 
 /** Checks shapes and 0/1 labels, then brands the tensors as a DatasetSplit. */
 export function numericSplit(x: Float32Array, y: Float32Array, d: number): DatasetSplit {
-  if (!(x instanceof Float32Array) || !(y instanceof Float32Array)) throw new CohortError('E_CONFIG_INVALID', 'numericSplit takes Float32Array tensors');
+  if (!(x instanceof Float32Array) || !(y instanceof Float32Array))
+    throw new CohortError('E_CONFIG_INVALID', 'numericSplit takes Float32Array tensors');
   if (!Number.isInteger(d) || d < 1 || x.length !== y.length * d) {
-    throw new CohortError('E_CONFIG_INVALID', `numericSplit: x has ${x.length} values, expected ${y.length} rows x ${d}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `numericSplit: x has ${x.length} values, expected ${y.length} rows x ${d}`,
+    );
   }
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) throw new CohortError('E_CONFIG_INVALID', 'numericSplit: labels must be 0 or 1');

@@ -50,7 +50,8 @@ export interface RecordSplit {
 }
 
 export function recordSplit(o: SplitOptions): RecordSplit {
-  if (!(o.testFraction > 0 && o.testFraction < 1)) throw new CohortError('E_CONFIG_INVALID', `split testFraction must be in (0, 1), got ${o.testFraction}`);
+  if (!(o.testFraction > 0 && o.testFraction < 1))
+    throw new CohortError('E_CONFIG_INVALID', `split testFraction must be in (0, 1), got ${o.testFraction}`);
   const key = splitKey(o.seed, o.secret);
   const f = o.testFraction;
   return {
@@ -61,7 +62,8 @@ export function recordSplit(o: SplitOptions): RecordSplit {
 
 /** HMAC-SHA256(secret or PUBLIC_SPLIT_SECRET, "cohort/split/v1" 0x00 seed). */
 export function splitKey(seed: number, secret?: Uint8Array): Buffer {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new CohortError('E_CONFIG_INVALID', `split seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new CohortError('E_CONFIG_INVALID', `split seed must be a non-negative integer, got ${seed}`);
   if (secret !== undefined && (!(secret instanceof Uint8Array) || secret.length < MIN_SECRET_BYTES)) {
     throw new CohortError('E_INTAKE_SECRET', `site secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }

@@ -20,7 +20,7 @@ const GUARANTEES: Readonly<Record<PrivacyUnit, Guarantee>> = {
     trust:
       'each hospital adds the noise to what it releases itself (DP-SGD updates, evaluation counts) and charges it to its own budget first, ' +
       'so it holds whatever the coordinator, the researcher or the other hospitals do; a deviating coordinator can only ask for more or ' +
-      'replayed rounds, which each hospital refuses or charges, so past the job its budget (not the job\'s epsilon) bounds the total',
+      "replayed rounds, which each hospital refuses or charges, so past the job its budget (not the job's epsilon) bounds the total",
   },
   hospital: {
     adjacency: "add/remove one hospital's whole contribution",

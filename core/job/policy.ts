@@ -51,20 +51,30 @@ export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: s
   const why: string[] = [];
   const p = spec.privacy;
   if (policy.allowedResearchers && (owner === null || !policy.allowedResearchers.includes(owner))) {
-    why.push(owner === null ? 'the job names no submitting researcher, and this hospital only joins jobs of allowed researchers' : `researcher ${owner} is not among this hospital's allowed researchers`);
+    why.push(
+      owner === null
+        ? 'the job names no submitting researcher, and this hospital only joins jobs of allowed researchers'
+        : `researcher ${owner} is not among this hospital's allowed researchers`,
+    );
   }
   if (policy.requireDp !== 'none-ok') {
     if (!p) why.push('the job has no differential-privacy guarantee');
-    else if (policy.requireDp !== 'any' && p.unit !== policy.requireDp) why.push(`the job's privacy unit is ${p.unit}; this hospital requires ${policy.requireDp}`);
+    else if (policy.requireDp !== 'any' && p.unit !== policy.requireDp)
+      why.push(`the job's privacy unit is ${p.unit}; this hospital requires ${policy.requireDp}`);
   }
-  if (p && policy.maxEpsilon !== undefined && p.epsilon > policy.maxEpsilon) why.push(`epsilon ${p.epsilon} is above this hospital's maximum of ${policy.maxEpsilon} per job`);
-  if (p && policy.maxDelta !== undefined && p.delta > policy.maxDelta) why.push(`delta ${p.delta} is above this hospital's maximum of ${policy.maxDelta}`);
-  if (policy.requireSecureAggregation && !spec.secureAggregation.enabled) why.push('the job turns secure aggregation off');
+  if (p && policy.maxEpsilon !== undefined && p.epsilon > policy.maxEpsilon)
+    why.push(`epsilon ${p.epsilon} is above this hospital's maximum of ${policy.maxEpsilon} per job`);
+  if (p && policy.maxDelta !== undefined && p.delta > policy.maxDelta)
+    why.push(`delta ${p.delta} is above this hospital's maximum of ${policy.maxDelta}`);
+  if (policy.requireSecureAggregation && !spec.secureAggregation.enabled)
+    why.push('the job turns secure aggregation off');
   if (policy.allowedFeatures) {
     const allowed = new Set(policy.allowedFeatures);
     const extra = spec.features.filter((f) => !allowed.has(f));
-    if (extra.length > 0) why.push(`features not allowed here: ${extra.slice(0, 10).join(', ')}${extra.length > 10 ? ', …' : ''}`);
+    if (extra.length > 0)
+      why.push(`features not allowed here: ${extra.slice(0, 10).join(', ')}${extra.length > 10 ? ', …' : ''}`);
   }
-  if (policy.maxRounds !== undefined && spec.rounds > policy.maxRounds) why.push(`${spec.rounds} rounds is above this hospital's maximum of ${policy.maxRounds}`);
+  if (policy.maxRounds !== undefined && spec.rounds > policy.maxRounds)
+    why.push(`${spec.rounds} rounds is above this hospital's maximum of ${policy.maxRounds}`);
   return why.length > 0 ? why.join('; ') : null;
 }

@@ -34,7 +34,11 @@ export function parseResearcherSpec(specJson: string, offered: readonly OfferedD
   } catch {
     throw new CohortError('E_JOB_SPEC', 'the job spec is not JSON');
   }
-  if (typeof input !== 'object' || input === null || !('privacy' in input)) throw new CohortError('E_JOB_SPEC', '"privacy": a researcher\'s job must state its privacy target (unit, epsilon, delta, clip)');
+  if (typeof input !== 'object' || input === null || !('privacy' in input))
+    throw new CohortError(
+      'E_JOB_SPEC',
+      '"privacy": a researcher\'s job must state its privacy target (unit, epsilon, delta, clip)',
+    );
   const spec = parseJobSpec(input);
   const problem = featureProblem(spec, offered);
   if (problem) throw new CohortError('E_JOB_FEATURES', problem);
@@ -52,9 +56,16 @@ export function parseResearcherSpec(specJson: string, offered: readonly OfferedD
  */
 export function prepareJob(parsed: JobSpec, networkSize: number | null): PreparedJob {
   if (parsed.secureAggregation.enabled) {
-    if (networkSize === null) throw new CohortError('E_ROSTER_MISSING', 'secure aggregation needs the hospitals\' signed roster: publish one first (cohort roster publish, or coordinator start --roster)');
+    if (networkSize === null)
+      throw new CohortError(
+        'E_ROSTER_MISSING',
+        "secure aggregation needs the hospitals' signed roster: publish one first (cohort roster publish, or coordinator start --roster)",
+      );
     if (parsed.minClients > networkSize) {
-      throw new CohortError('E_JOB_UNSTARTABLE', `"minClients": ${parsed.minClients} hospitals needed, but the roster secure aggregation runs under lists ${networkSize}: the job could never start`);
+      throw new CohortError(
+        'E_JOB_UNSTARTABLE',
+        `"minClients": ${parsed.minClients} hospitals needed, but the roster secure aggregation runs under lists ${networkSize}: the job could never start`,
+      );
     }
   }
   const spec = resolveJob(parsed, networkSize ?? 0);

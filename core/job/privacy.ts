@@ -61,10 +61,18 @@ export function stepsPerRound(spec: JobSpec, p: PrivacySpec): number {
  * trainer runs without DP-SGD. The noisy sum is divided by q · publicCount
  * = local.batchSize, a public constant: never by q·n, which would release n.
  */
-export function dpSgdParams(spec: JobSpec): { samplingRate: number; noiseMultiplier: number; clip: number; steps: number; publicCount: number } | null {
+export function dpSgdParams(
+  spec: JobSpec,
+): { samplingRate: number; noiseMultiplier: number; clip: number; steps: number; publicCount: number } | null {
   const p = spec.privacy;
   if (p?.unit !== 'record') return null;
-  return { samplingRate: p.samplingRate!, noiseMultiplier: requireSigma(p), clip: p.clip, steps: stepsPerRound(spec, p), publicCount: spec.local.batchSize / p.samplingRate! };
+  return {
+    samplingRate: p.samplingRate!,
+    noiseMultiplier: requireSigma(p),
+    clip: p.clip,
+    steps: stepsPerRound(spec, p),
+    publicCount: spec.local.batchSize / p.samplingRate!,
+  };
 }
 
 /** Whether a hospital releases noisy evaluation counts in this job: record-level DP only (see the module doc). */
@@ -87,13 +95,23 @@ export function updateWeight(spec: JobSpec, records: number): number {
 export function roundMechanism(spec: JobSpec, round = 1): Mechanism {
   const p = requirePrivacy(spec);
   if (round > spec.rounds) {
-    if (!releasesEvaluation(spec)) throw new CohortError('E_JOB_SPEC', `round ${round} of a ${p.unit}-level job releases nothing under DP`);
+    if (!releasesEvaluation(spec))
+      throw new CohortError('E_JOB_SPEC', `round ${round} of a ${p.unit}-level job releases nothing under DP`);
     return { kind: 'discrete-gaussian', sigma: p.evaluationNoise, steps: 1 };
   }
   const sigma = requireSigma(p);
-  if (p.unit === 'record') return { kind: 'sampled-gaussian', q: p.samplingRate!, sigma, steps: stepsPerRound(spec, p) };
+  if (p.unit === 'record')
+    return { kind: 'sampled-gaussian', q: p.samplingRate!, sigma, steps: stepsPerRound(spec, p) };
   const m = ddgPlan(spec).mechanism;
-  return { kind: 'distributed-discrete-gaussian', clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }), dim: m.dim, rounds: 1 };
+  return {
+    kind: 'distributed-discrete-gaussian',
+    clients: m.clients,
+    sigma: m.sigma,
+    l2Sensitivity: m.l2Sensitivity,
+    ...(m.l1Sensitivity === undefined ? {} : { l1Sensitivity: m.l1Sensitivity }),
+    dim: m.dim,
+    rounds: 1,
+  };
 }
 
 /** Every charged mechanism of rounds 1..through (default: the whole job, its evaluation included), one per round, in order. */
@@ -107,7 +125,8 @@ export function jobMechanisms(spec: JobSpec, through: number = spec.rounds + 1):
 /** The job's resolved count of colluding hospitals (resolveJob): ⌈γ·N⌉ of its network of N. */
 export function requireCorrupt(spec: JobSpec): number {
   const c = spec.secureAggregation.corruptClients;
-  if (c === undefined) throw new CohortError('E_JOB_SPEC', '"secureAggregation.corruptClients" is not resolved (resolveJob)');
+  if (c === undefined)
+    throw new CohortError('E_JOB_SPEC', '"secureAggregation.corruptClients" is not resolved (resolveJob)');
   return c;
 }
 
@@ -127,20 +146,31 @@ export function honestShares(spec: JobSpec): number {
   const p = requirePrivacy(spec);
   const h = p.minSurvivors! - requireCorrupt(spec);
   if (h < 1) {
-    throw new CohortError('E_JOB_SPEC', `"privacy.minSurvivors": ${p.minSurvivors} survivors hold no honest noise share when ${requireCorrupt(spec)} hospitals collude; raise minSurvivors above secureAggregation.corruptClients`);
+    throw new CohortError(
+      'E_JOB_SPEC',
+      `"privacy.minSurvivors": ${p.minSurvivors} survivors hold no honest noise share when ${requireCorrupt(spec)} hospitals collude; raise minSurvivors above secureAggregation.corruptClients`,
+    );
   }
   return h;
 }
 
 /** Shape of the distributed discrete Gaussian of a hospital-level job, before σ is known. */
 function ddgShape(spec: JobSpec, p: PrivacySpec) {
-  return { n: maxParticipants(spec), nMin: honestShares(spec), d: paramCount(spec.model), clip: p.clip, bits: spec.secureAggregation.bits, beta: DDG_BETA };
+  return {
+    n: maxParticipants(spec),
+    nMin: honestShares(spec),
+    d: paramCount(spec.model),
+    clip: p.clip,
+    bits: spec.secureAggregation.bits,
+    beta: DDG_BETA,
+  };
 }
 
 /** The encoding both sides use in a hospital-level job's secure sum (resolved spec). */
 export function ddgPlan(spec: JobSpec): DdgParams {
   const p = requirePrivacy(spec);
-  if (p.unit !== 'hospital') throw new CohortError('E_JOB_SPEC', 'only hospital-level privacy adds noise inside the secure sum');
+  if (p.unit !== 'hospital')
+    throw new CohortError('E_JOB_SPEC', 'only hospital-level privacy adds noise inside the secure sum');
   const sigma = (requireSigma(p) * p.clip) / Math.sqrt(honestShares(spec));
   try {
     return ddgParams({ ...ddgShape(spec, p), sigma });
@@ -168,7 +198,10 @@ export function resolveJob(spec: JobSpec, networkSize: number): JobSpec {
   const sa = spec.secureAggregation;
   const least = corruptCount(sa.corruptFraction, networkSize);
   if (sa.corruptClients !== undefined && sa.corruptClients < least) {
-    throw new CohortError('E_JOB_SPEC', `"secureAggregation.corruptClients": ${sa.corruptClients} is below ⌈corruptFraction · ${networkSize} hospitals⌉ = ${least}`);
+    throw new CohortError(
+      'E_JOB_SPEC',
+      `"secureAggregation.corruptClients": ${sa.corruptClients} is below ⌈corruptFraction · ${networkSize} hospitals⌉ = ${least}`,
+    );
   }
   return resolvePrivacy({ ...spec, secureAggregation: { ...sa, corruptClients: sa.corruptClients ?? least } });
 }
@@ -185,7 +218,10 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
   if (p.noiseMultiplier !== undefined) {
     const spend = jobSpend(spec);
     if (!(spend.epsilon <= p.epsilon * (1 + TARGET_SLACK))) {
-      throw new CohortError('E_JOB_SPEC', `"privacy.noiseMultiplier": ${p.noiseMultiplier} gives epsilon ${spend.epsilon.toFixed(4)} (${spend.bound}) over ${spec.rounds} rounds, above the target ${p.epsilon}; remove it to have it calibrated`);
+      throw new CohortError(
+        'E_JOB_SPEC',
+        `"privacy.noiseMultiplier": ${p.noiseMultiplier} gives epsilon ${spend.epsilon.toFixed(4)} (${spend.bound}) over ${spec.rounds} rounds, above the target ${p.epsilon}; remove it to have it calibrated`,
+      );
     }
     return spec;
   }
@@ -199,7 +235,8 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
       throw new CohortError('E_JOB_SPEC', `"privacy": cannot calibrate the noise: ${asMessage(err)}`);
     }
     const resolved = { ...spec, privacy: { ...p, noiseMultiplier: sigma } };
-    if (!(jobSpend(resolved).epsilon <= p.epsilon * (1 + TARGET_SLACK))) throw new CohortError('E_INTERNAL', 'calibrated hospital-level noise misses its own target');
+    if (!(jobSpend(resolved).epsilon <= p.epsilon * (1 + TARGET_SLACK)))
+      throw new CohortError('E_INTERNAL', 'calibrated hospital-level noise misses its own target');
     return resolved;
   }
   try {
@@ -211,7 +248,8 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
       accountant: (s) => jobSpend({ ...spec, privacy: { ...p, noiseMultiplier: s } }).epsilon,
     });
   } catch (err) {
-    if (err instanceof CohortError && err.code === 'E_PRIVACY_PARAMS') throw new CohortError('E_JOB_SPEC', `"privacy": cannot calibrate the noise: ${err.message}`);
+    if (err instanceof CohortError && err.code === 'E_PRIVACY_PARAMS')
+      throw new CohortError('E_JOB_SPEC', `"privacy": cannot calibrate the noise: ${err.message}`);
     throw err;
   }
   return { ...spec, privacy: { ...p, noiseMultiplier: sigma } };
@@ -223,6 +261,7 @@ function requirePrivacy(spec: JobSpec): PrivacySpec {
 }
 
 function requireSigma(p: PrivacySpec): number {
-  if (p.noiseMultiplier === undefined) throw new CohortError('E_JOB_SPEC', '"privacy.noiseMultiplier" is not resolved (resolvePrivacy)');
+  if (p.noiseMultiplier === undefined)
+    throw new CohortError('E_JOB_SPEC', '"privacy.noiseMultiplier" is not resolved (resolvePrivacy)');
   return p.noiseMultiplier;
 }

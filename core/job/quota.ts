@@ -28,9 +28,19 @@ import type { JobSpec } from './spec.ts';
 export const jobQuotasSchema = z.strictObject({
   maxUnfinishedJobs: z.number().int().min(0).max(1_000_000).default(4),
   maxSubmissions: z.number().int().min(0).max(1_000_000).default(20),
-  windowMs: z.number().int().min(1000).max(30 * 86_400_000).default(3_600_000),
+  windowMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(30 * 86_400_000)
+    .default(3_600_000),
   maxPending: z.number().int().min(1).max(1000).default(1),
-  maxStoredBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(2 ** 30),
+  maxStoredBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(2 ** 30),
 });
 
 export type JobQuotas = z.output<typeof jobQuotasSchema>;
@@ -117,7 +127,10 @@ export function quotaProblem(owner: string, jobs: readonly OwnedJob[], quotas: J
 export class SubmissionWindow {
   private readonly times = new Map<string, number[]>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** Counts one submission by `who` at `now`, or returns why not (counting nothing) if its window is full. */
   take(who: string, now: number): string | null {
@@ -125,7 +138,8 @@ export class SubmissionWindow {
     if (recent.length >= this.limit) {
       this.times.set(who, recent);
       const wait = Math.ceil((recent[0]! + this.windowMs - now) / 1000);
-      const window = this.windowMs >= 60_000 ? `${Math.round(this.windowMs / 60_000)} min` : `${this.windowMs / 1000} s`;
+      const window =
+        this.windowMs >= 60_000 ? `${Math.round(this.windowMs / 60_000)} min` : `${this.windowMs / 1000} s`;
       return `${who} has submitted ${recent.length} jobs in the last ${window}, the most allowed: try again in ${wait} s`;
     }
     recent.push(now);

@@ -11,7 +11,11 @@ export const STRATEGIES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 const finitePositive = z.number().finite().positive();
-const name = z.string().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only');
+const name = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only');
 
 export const localTrainingSchema = z.strictObject({
   epochs: z.number().int().min(1).max(1000).default(1),
@@ -160,7 +164,11 @@ export const jobSpecSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.features.length !== s.model.inputDim) {
-      ctx.addIssue({ code: 'custom', path: ['features'], message: `${s.features.length} features but model.inputDim is ${s.model.inputDim}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: `${s.features.length} features but model.inputDim is ${s.model.inputDim}`,
+      });
     }
     if (new Set(s.features).size !== s.features.length) {
       ctx.addIssue({ code: 'custom', path: ['features'], message: 'feature names must be unique' });
@@ -171,55 +179,114 @@ export const jobSpecSchema = z
     const sa = s.secureAggregation;
     if (sa.enabled && sa.corruptFraction + 2 * sa.dropoutFraction >= 1) {
       // With a server that may lie about dropouts, a threshold exists only if γ + 2δ < 1 (core/secagg/params.ts).
-      ctx.addIssue({ code: 'custom', path: ['secureAggregation'], message: 'corruptFraction + 2 * dropoutFraction must be below 1' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secureAggregation'],
+        message: 'corruptFraction + 2 * dropoutFraction must be below 1',
+      });
     }
     const p = s.privacy;
     if (p?.unit === 'record' && p.samplingRate === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['privacy', 'samplingRate'], message: 'record-level DP needs the Poisson sampling rate q of DP-SGD' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'samplingRate'],
+        message: 'record-level DP needs the Poisson sampling rate q of DP-SGD',
+      });
     }
     if (p?.unit === 'hospital') {
-      if (p.samplingRate !== undefined) ctx.addIssue({ code: 'custom', path: ['privacy', 'samplingRate'], message: 'hospital-level DP samples no records: remove samplingRate' });
-      if (!sa.enabled) ctx.addIssue({ code: 'custom', path: ['privacy', 'unit'], message: 'hospital-level DP adds its noise inside the secure sum: secureAggregation must be enabled' });
+      if (p.samplingRate !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['privacy', 'samplingRate'],
+          message: 'hospital-level DP samples no records: remove samplingRate',
+        });
+      if (!sa.enabled)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['privacy', 'unit'],
+          message: 'hospital-level DP adds its noise inside the secure sum: secureAggregation must be enabled',
+        });
       if (p.minSurvivors !== undefined && p.minSurvivors < s.minClients) {
-        ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: `must be >= minClients (${s.minClients}): a round with fewer survivors fails anyway` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['privacy', 'minSurvivors'],
+          message: `must be >= minClients (${s.minClients}): a round with fewer survivors fails anyway`,
+        });
       }
     }
-    if (p?.unit === 'record' && p.samplingRate !== undefined && s.local.maxSteps === 0 && s.local.epochs * Math.ceil(1 / p.samplingRate) > MAX_DP_STEPS_PER_ROUND) {
-      ctx.addIssue({ code: 'custom', path: ['privacy', 'samplingRate'], message: `local.epochs / samplingRate gives over ${MAX_DP_STEPS_PER_ROUND} DP-SGD steps per round: set local.maxSteps` });
+    if (
+      p?.unit === 'record' &&
+      p.samplingRate !== undefined &&
+      s.local.maxSteps === 0 &&
+      s.local.epochs * Math.ceil(1 / p.samplingRate) > MAX_DP_STEPS_PER_ROUND
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'samplingRate'],
+        message: `local.epochs / samplingRate gives over ${MAX_DP_STEPS_PER_ROUND} DP-SGD steps per round: set local.maxSteps`,
+      });
     }
     if (p?.unit === 'record' && p.minSurvivors !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['privacy', 'minSurvivors'], message: 'minSurvivors is for hospital-level DP only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'minSurvivors'],
+        message: 'minSurvivors is for hospital-level DP only',
+      });
     }
     const evalRounds = s.evaluation.rounds;
     if (evalRounds) {
       const final = s.rounds + 1;
       if (evalRounds.some((r, i) => r > final || (i > 0 && r <= evalRounds[i - 1]!))) {
-        ctx.addIssue({ code: 'custom', path: ['evaluation', 'rounds'], message: `must be ascending rounds in 1..${final} (rounds + 1 is the final model)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evaluation', 'rounds'],
+          message: `must be ascending rounds in 1..${final} (rounds + 1 is the final model)`,
+        });
       } else if (evalRounds.at(-1) !== final) {
-        ctx.addIssue({ code: 'custom', path: ['evaluation', 'rounds'], message: `must include ${final}: the final model is always evaluated` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evaluation', 'rounds'],
+          message: `must include ${final}: the final model is always evaluated`,
+        });
       } else if (p && evalRounds.length > 1) {
-        ctx.addIssue({ code: 'custom', path: ['evaluation', 'rounds'], message: `a DP job evaluates its final model only (round ${final}): every evaluation is a release charged to the hospitals' budgets` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evaluation', 'rounds'],
+          message: `a DP job evaluates its final model only (round ${final}): every evaluation is a release charged to the hospitals' budgets`,
+        });
       }
     }
     if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
       ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
     }
     if (s.strategy.name !== 'fedprox' && s.local.proximalMu > 0) {
-      ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: `proximalMu > 0 is FedProx: set strategy.name to "fedprox"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['local', 'proximalMu'],
+        message: `proximalMu > 0 is FedProx: set strategy.name to "fedprox"`,
+      });
     }
   })
   .transform((s) => ({
     ...s,
     targetClients: s.targetClients ?? s.minClients,
-    strategy: { ...s.strategy, serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy.name) },
-    privacy: s.privacy && s.privacy.unit === 'hospital' ? { ...s.privacy, minSurvivors: s.privacy.minSurvivors ?? s.minClients } : s.privacy,
+    strategy: {
+      ...s.strategy,
+      serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy.name),
+    },
+    privacy:
+      s.privacy && s.privacy.unit === 'hospital'
+        ? { ...s.privacy, minSurvivors: s.privacy.minSurvivors ?? s.minClients }
+        : s.privacy,
   }));
 
 /** Whether hospitals evaluate round `round`'s starting model (evaluationScheduleSchema; its default when the spec lists none). */
 export function evaluates(spec: Pick<JobSpec, 'rounds' | 'privacy' | 'evaluation'>, round: number): boolean {
   const listed = spec.evaluation.rounds;
   if (listed) return listed.includes(round);
-  return Number.isInteger(round) && round >= 1 && round <= spec.rounds + 1 && (!spec.privacy || round === spec.rounds + 1);
+  return (
+    Number.isInteger(round) && round >= 1 && round <= spec.rounds + 1 && (!spec.privacy || round === spec.rounds + 1)
+  );
 }
 
 /** A fully resolved job spec: every default applied. */

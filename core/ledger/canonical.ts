@@ -44,7 +44,8 @@ function write(v: unknown, depth: number, path: string): string {
       return v ? 'true' : 'false';
     case 'object':
       if (v === null) return 'null';
-      if (depth >= MAX_CANONICAL_DEPTH) throw refuse(path, `nested deeper than ${MAX_CANONICAL_DEPTH} levels (or a cycle)`);
+      if (depth >= MAX_CANONICAL_DEPTH)
+        throw refuse(path, `nested deeper than ${MAX_CANONICAL_DEPTH} levels (or a cycle)`);
       return Array.isArray(v) ? writeArray(v, depth + 1, path) : writeObject(v, depth + 1, path);
     default:
       throw refuse(path, `${typeof v} has no JSON form`);
@@ -68,7 +69,8 @@ function writeArray(a: readonly unknown[], depth: number, path: string): string 
 
 function writeObject(o: object, depth: number, path: string): string {
   const proto = Object.getPrototypeOf(o) as unknown;
-  if (proto !== Object.prototype && proto !== null) throw refuse(path, `${o.constructor?.name ?? 'object'} is not a plain object`);
+  if (proto !== Object.prototype && proto !== null)
+    throw refuse(path, `${o.constructor?.name ?? 'object'} is not a plain object`);
   if (Object.getOwnPropertySymbols(o).length > 0) throw refuse(path, 'symbol-keyed member');
   // Default sort compares UTF-16 code units, exactly RFC 8785 §3.2.3's order.
   const keys = Object.keys(o).sort();

@@ -12,7 +12,14 @@
  * encoding of R because it compares the encoding of the recomputed R with
  * the signature's bytes.
  */
-import { createHash, createPrivateKey, createPublicKey, sign as opensslSign, verify as opensslVerify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as opensslSign,
+  verify as opensslVerify,
+  type KeyObject,
+} from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { CohortError } from '../errors.ts';
 
@@ -38,7 +45,8 @@ function isBytes(x: unknown): x is Uint8Array {
 }
 
 function privateKey(secretKey: Uint8Array): KeyObject {
-  if (!isBytes(secretKey) || secretKey.length !== LEDGER_KEY_BYTES) throw new CohortError('E_LEDGER_KEY', `Ed25519 secret key must be ${LEDGER_KEY_BYTES} bytes`);
+  if (!isBytes(secretKey) || secretKey.length !== LEDGER_KEY_BYTES)
+    throw new CohortError('E_LEDGER_KEY', `Ed25519 secret key must be ${LEDGER_KEY_BYTES} bytes`);
   const id = createHash('sha256').update('cohort/ledger/key-cache\n').update(secretKey).digest('hex');
   const hit = privateCache.get(id);
   if (hit) return hit;
@@ -62,7 +70,8 @@ function publicKey(raw: Uint8Array): KeyObject | null {
   let key: KeyObject | null = null;
   try {
     const point = ed25519.Point.fromBytes(raw, false);
-    if (!point.isSmallOrder()) key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    if (!point.isSmallOrder())
+      key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
   } catch {
     key = null;
   }

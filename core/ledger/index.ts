@@ -6,11 +6,40 @@
  * records, and verifiable end to end from the stored rows alone.
  */
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical.ts';
-export { entryHash, sealEntry, verifySeal, receiptMessage, signReceipt, verifyReceipt, MAX_ENTRY_CHARS, SEAL_DOMAIN, RECEIPT_DOMAIN } from './seal.ts';
+export {
+  entryHash,
+  sealEntry,
+  verifySeal,
+  receiptMessage,
+  signReceipt,
+  verifyReceipt,
+  MAX_ENTRY_CHARS,
+  SEAL_DOMAIN,
+  RECEIPT_DOMAIN,
+} from './seal.ts';
 export { roundSpends, type RoundSpendArgs } from './spend.ts';
 export { hospitalKeysOf } from './grants.ts';
-export { entriesConcerning, ownEntries, pageOf, pageProblem, ledgerPageReplySchema, LEDGER_PAGE_ENTRIES, LEDGER_PAGE_CHARS, type LedgerPage, type LedgerPageReply } from './scope.ts';
-export { verifyLedger, VERIFY_CODES, type VerifyCode, type VerifyFailure, type VerifyInput, type VerifyReport, type VerifyCheckpoint, type HospitalLedgerInput } from './verify.ts';
+export {
+  entriesConcerning,
+  ownEntries,
+  pageOf,
+  pageProblem,
+  ledgerPageReplySchema,
+  LEDGER_PAGE_ENTRIES,
+  LEDGER_PAGE_CHARS,
+  type LedgerPage,
+  type LedgerPageReply,
+} from './scope.ts';
+export {
+  verifyLedger,
+  VERIFY_CODES,
+  type VerifyCode,
+  type VerifyFailure,
+  type VerifyInput,
+  type VerifyReport,
+  type VerifyCheckpoint,
+  type HospitalLedgerInput,
+} from './verify.ts';
 export { entryProblem } from './schema.ts';
 export { ledgerPublicKey } from './ed25519.ts';
 export * from './types.ts';

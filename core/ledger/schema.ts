@@ -42,7 +42,11 @@ const distributedDiscreteGaussian = z.strictObject({
   rounds: count,
 });
 
-export const mechanismSchema = z.discriminatedUnion('kind', [sampledGaussian, discreteGaussian, distributedDiscreteGaussian]);
+export const mechanismSchema = z.discriminatedUnion('kind', [
+  sampledGaussian,
+  discreteGaussian,
+  distributedDiscreteGaussian,
+]);
 
 const hospitalSpend = z.strictObject({
   hospital: name,
@@ -74,12 +78,31 @@ const roundBody = z.strictObject({
 const BODIES = {
   'job-created': z.strictObject({ specHash: hex64, spec: z.unknown(), modelHash: hex64 }),
   round: roundBody,
-  'job-ended': z.strictObject({ status: z.enum(['completed', 'failed', 'cancelled']), reason: z.string().max(MAX_REASON), rounds: count, modelHash: hex64 }),
-  'budget-refusal': z.strictObject({ hospital: name, code: z.string().min(1).max(MAX_LEDGER_NAME), reason: z.string().max(MAX_REASON) }),
+  'job-ended': z.strictObject({
+    status: z.enum(['completed', 'failed', 'cancelled']),
+    reason: z.string().max(MAX_REASON),
+    rounds: count,
+    modelHash: hex64,
+  }),
+  'budget-refusal': z.strictObject({
+    hospital: name,
+    code: z.string().min(1).max(MAX_LEDGER_NAME),
+    reason: z.string().max(MAX_REASON),
+  }),
   'role-grant': z.strictObject({ subject: name, role: name, granted: z.boolean(), publicKey: hex64 }),
-  'access-denial': z.strictObject({ subject: name, role: name, action: z.string().min(1).max(MAX_LEDGER_NAME), reason: z.string().max(MAX_REASON) }),
+  'access-denial': z.strictObject({
+    subject: name,
+    role: name,
+    action: z.string().min(1).max(MAX_LEDGER_NAME),
+    reason: z.string().max(MAX_REASON),
+  }),
   // The version itself is checked by core/roster/ against the versions before it (verify.ts checkRosters).
-  roster: z.strictObject({ network: name, version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hash: hex64, roster: z.unknown() }),
+  roster: z.strictObject({
+    network: name,
+    version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    hash: hex64,
+    roster: z.unknown(),
+  }),
 } as const;
 
 const entrySchema = z.strictObject({
@@ -102,7 +125,10 @@ export function entryProblem(value: unknown): string | null {
 }
 
 function describe(err: z.ZodError, prefix: string): string {
-  return err.issues.slice(0, 3).map((i) => `${prefix}${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return err.issues
+    .slice(0, 3)
+    .map((i) => `${prefix}${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 /**
@@ -122,20 +148,25 @@ function roundProblem(entry: LedgerEntry & { body: RoundBody }): string | null {
   if (stranger !== undefined) return `body.survivors: ${stranger} is not a participant`;
   if (b.unit === 'none') return b.spends.length === 0 ? null : 'body.spends: a round without DP records no spend';
   if (!(b.delta > 0)) return 'body.delta: a DP round states its epsilons at a delta in (0, 1)';
-  if (b.spends.length !== b.survivors.length || b.spends.some((s, i) => s.hospital !== b.survivors[i])) return 'body.spends: not one spend per survivor, in survivor order';
+  if (b.spends.length !== b.survivors.length || b.spends.some((s, i) => s.hospital !== b.survivors[i]))
+    return 'body.spends: not one spend per survivor, in survivor order';
   const first = b.spends[0];
   if (!first) return null;
   const kinds = b.unit === 'record' ? ['sampled-gaussian', 'discrete-gaussian'] : ['distributed-discrete-gaussian'];
-  if (!kinds.includes(first.mechanism.kind)) return `body.spends: a ${b.unit}-level round applies ${kinds.join(' or ')}, not ${first.mechanism.kind}`;
+  if (!kinds.includes(first.mechanism.kind))
+    return `body.spends: a ${b.unit}-level round applies ${kinds.join(' or ')}, not ${first.mechanism.kind}`;
   const m = canonicalJson(first.mechanism);
-  if (b.spends.some((s) => canonicalJson(s.mechanism) !== m)) return 'body.spends: survivors charged different mechanisms in one round';
+  if (b.spends.some((s) => canonicalJson(s.mechanism) !== m))
+    return 'body.spends: survivors charged different mechanisms in one round';
   if (first.mechanism.kind === 'sampled-gaussian') {
     const { q, sigma, steps } = first.mechanism;
-    if (q !== b.samplingRate || sigma !== b.noiseMultiplier || steps !== b.stepsPerRound) return 'body.spends: mechanism differs from the samplingRate, noiseMultiplier and stepsPerRound stated beside it';
+    if (q !== b.samplingRate || sigma !== b.noiseMultiplier || steps !== b.stepsPerRound)
+      return 'body.spends: mechanism differs from the samplingRate, noiseMultiplier and stepsPerRound stated beside it';
   }
   if (first.mechanism.kind === 'discrete-gaussian') {
     const { sigma, steps } = first.mechanism;
-    if (b.samplingRate !== 1 || sigma !== b.noiseMultiplier || steps !== b.stepsPerRound) return 'body.spends: mechanism differs from the samplingRate, noiseMultiplier and stepsPerRound stated beside it';
+    if (b.samplingRate !== 1 || sigma !== b.noiseMultiplier || steps !== b.stepsPerRound)
+      return 'body.spends: mechanism differs from the samplingRate, noiseMultiplier and stepsPerRound stated beside it';
   }
   return null;
 }

@@ -26,7 +26,9 @@ const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 export const ledgerPageReplySchema = z.object({
   coordinatorKey: hex(64),
   scope: z.enum(['all', 'own']),
-  entries: z.array(z.strictObject({ seq: z.number().int().min(1), canonical: z.string(), hash: hex(64), signature: hex(128) })).max(LEDGER_PAGE_ENTRIES),
+  entries: z
+    .array(z.strictObject({ seq: z.number().int().min(1), canonical: z.string(), hash: hex(64), signature: hex(128) }))
+    .max(LEDGER_PAGE_ENTRIES),
   receipts: z.array(z.strictObject({ seq: z.number().int().min(1), hospital: z.string(), signature: hex(128) })),
   more: z.boolean(),
   lastSeq: z.number().int().min(0),
@@ -92,7 +94,11 @@ export function entriesConcerning(all: readonly SealedEntry[], hospital: string)
  * `boundaries` fetches the created/ended entries of the jobs found. Each
  * entry is parsed once.
  */
-export function ownEntries(named: readonly SealedEntry[], hospital: string, boundaries: (jobs: readonly string[]) => SealedEntry[]): SealedEntry[] {
+export function ownEntries(
+  named: readonly SealedEntry[],
+  hospital: string,
+  boundaries: (jobs: readonly string[]) => SealedEntry[],
+): SealedEntry[] {
   const own = naming(named, hospital);
   const byJob = boundaries([...jobsIn(own)]);
   const seen = new Set<number>();
@@ -107,8 +113,10 @@ export function ownEntries(named: readonly SealedEntry[], hospital: string, boun
  * otherwise keep a reader asking forever). Null when it moves forward.
  */
 export function pageProblem(page: Pick<LedgerPage, 'entries' | 'more' | 'lastSeq'>, afterSeq: number): string | null {
-  if (page.entries.some((e) => e.seq <= afterSeq) || page.lastSeq < afterSeq) return `the page after seq ${afterSeq} goes backwards`;
-  if (page.more && page.lastSeq === afterSeq) return `the page after seq ${afterSeq} says there is more but does not move`;
+  if (page.entries.some((e) => e.seq <= afterSeq) || page.lastSeq < afterSeq)
+    return `the page after seq ${afterSeq} goes backwards`;
+  if (page.more && page.lastSeq === afterSeq)
+    return `the page after seq ${afterSeq} says there is more but does not move`;
   return null;
 }
 

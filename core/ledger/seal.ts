@@ -56,7 +56,11 @@ function sealMessage(hash: string): Buffer {
  */
 export function sealEntry(entry: LedgerEntry, secretKey: Uint8Array): SealedEntry {
   const canonical = canonicalJson(entry);
-  if (canonical.length > MAX_ENTRY_CHARS) throw new CohortError('E_LEDGER_ENTRY', `entry ${entry.seq} is ${canonical.length} characters, over the limit of ${MAX_ENTRY_CHARS}`);
+  if (canonical.length > MAX_ENTRY_CHARS)
+    throw new CohortError(
+      'E_LEDGER_ENTRY',
+      `entry ${entry.seq} is ${canonical.length} characters, over the limit of ${MAX_ENTRY_CHARS}`,
+    );
   // Checked on the canonical form's parse, exactly what a verifier will see.
   const problem = entryProblem(JSON.parse(canonical));
   if (problem !== null) throw new CohortError('E_LEDGER_ENTRY', `entry ${String(entry.seq)}: ${problem}`);
@@ -72,12 +76,20 @@ export function sealEntry(entry: LedgerEntry, secretKey: Uint8Array): SealedEntr
  */
 export function verifySeal(sealed: SealedEntry, coordinatorKey: Uint8Array): boolean {
   if (typeof sealed?.canonical !== 'string' || sealed.canonical.length > MAX_ENTRY_CHARS) return false;
-  return sealed.hash === entryHash(sealed.canonical) && sealSignatureValid(sealed.hash, sealed.signature, coordinatorKey);
+  return (
+    sealed.hash === entryHash(sealed.canonical) && sealSignatureValid(sealed.hash, sealed.signature, coordinatorKey)
+  );
 }
 
 /** The seal check alone: `signature` signs `hash` under the key (whatever text the hash is of). */
 export function sealSignatureValid(hash: unknown, signature: unknown, coordinatorKey: Uint8Array): boolean {
-  if (typeof hash !== 'string' || !HASH_HEX.test(hash) || typeof signature !== 'string' || !SIGNATURE_HEX.test(signature)) return false;
+  if (
+    typeof hash !== 'string' ||
+    !HASH_HEX.test(hash) ||
+    typeof signature !== 'string' ||
+    !SIGNATURE_HEX.test(signature)
+  )
+    return false;
   return ledgerVerify(coordinatorKey, sealMessage(hash), fromHex(signature));
 }
 
@@ -89,10 +101,20 @@ export function sealSignatureValid(hash: unknown, signature: unknown, coordinato
  * let two names share one message).
  */
 export function receiptMessage(seq: number, hash: string, hospital: string): Uint8Array {
-  if (!Number.isSafeInteger(seq) || seq < 1) throw new CohortError('E_LEDGER_ENTRY', `receipt seq must be a positive integer, got ${String(seq)}`);
-  if (typeof hash !== 'string' || !HASH_HEX.test(hash)) throw new CohortError('E_LEDGER_ENTRY', 'receipt hash must be 64 lowercase hex digits');
-  if (typeof hospital !== 'string' || hospital.length === 0 || hospital.length > MAX_LEDGER_NAME || LONE_SURROGATE.test(hospital)) {
-    throw new CohortError('E_LEDGER_ENTRY', `receipt hospital must be a well-formed name of 1 to ${MAX_LEDGER_NAME} characters`);
+  if (!Number.isSafeInteger(seq) || seq < 1)
+    throw new CohortError('E_LEDGER_ENTRY', `receipt seq must be a positive integer, got ${String(seq)}`);
+  if (typeof hash !== 'string' || !HASH_HEX.test(hash))
+    throw new CohortError('E_LEDGER_ENTRY', 'receipt hash must be 64 lowercase hex digits');
+  if (
+    typeof hospital !== 'string' ||
+    hospital.length === 0 ||
+    hospital.length > MAX_LEDGER_NAME ||
+    LONE_SURROGATE.test(hospital)
+  ) {
+    throw new CohortError(
+      'E_LEDGER_ENTRY',
+      `receipt hospital must be a well-formed name of 1 to ${MAX_LEDGER_NAME} characters`,
+    );
   }
   const b = Buffer.from(`${RECEIPT_DOMAIN}${seq}\n${hash}\n${hospital}`, 'utf8');
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
@@ -105,7 +127,8 @@ export function receiptMessage(seq: number, hash: string, hospital: string): Uin
  * receiptMessage's reasons, E_LEDGER_KEY for a malformed key.
  */
 export function signReceipt(sealed: SealedEntry, hospital: string, secretKey: Uint8Array): Receipt {
-  if (typeof sealed?.canonical !== 'string' || sealed.hash !== entryHash(sealed.canonical)) throw new CohortError('E_LEDGER_ENTRY', `entry ${String(sealed?.seq)}: hash does not match its canonical text`);
+  if (typeof sealed?.canonical !== 'string' || sealed.hash !== entryHash(sealed.canonical))
+    throw new CohortError('E_LEDGER_ENTRY', `entry ${String(sealed?.seq)}: hash does not match its canonical text`);
   const signature = toHex(ledgerSign(secretKey, receiptMessage(sealed.seq, sealed.hash, hospital)));
   return { seq: sealed.seq, hospital, signature };
 }
@@ -116,7 +139,8 @@ export function signReceipt(sealed: SealedEntry, hospital: string, secretKey: Ui
  * is that of the canonical text is verifySeal's question.
  */
 export function verifyReceipt(receipt: Receipt, sealed: SealedEntry, hospitalKey: Uint8Array): boolean {
-  if (receipt?.seq !== sealed?.seq || typeof receipt.signature !== 'string' || !SIGNATURE_HEX.test(receipt.signature)) return false;
+  if (receipt?.seq !== sealed?.seq || typeof receipt.signature !== 'string' || !SIGNATURE_HEX.test(receipt.signature))
+    return false;
   let message: Uint8Array;
   try {
     message = receiptMessage(sealed.seq, sealed.hash, receipt.hospital);

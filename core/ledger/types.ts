@@ -6,7 +6,8 @@
  */
 import type { AccountantName, Mechanism } from '../privacy/spend.ts';
 
-export type EntryKind = 'job-created' | 'round' | 'job-ended' | 'budget-refusal' | 'role-grant' | 'access-denial' | 'roster';
+export type EntryKind =
+  'job-created' | 'round' | 'job-ended' | 'budget-refusal' | 'role-grant' | 'access-denial' | 'roster';
 
 /** What one hospital spent in one round entry, and in the job so far, at the job's δ. */
 export interface HospitalSpend {
@@ -98,7 +99,8 @@ export interface RosterEntryBody {
   roster: unknown;
 }
 
-export type EntryBody = JobCreatedBody | RoundBody | JobEndedBody | BudgetRefusalBody | RoleGrantBody | AccessDenialBody | RosterEntryBody;
+export type EntryBody =
+  JobCreatedBody | RoundBody | JobEndedBody | BudgetRefusalBody | RoleGrantBody | AccessDenialBody | RosterEntryBody;
 
 /** The signed part of an entry. */
 export interface LedgerEntry {

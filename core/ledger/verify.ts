@@ -23,7 +23,17 @@ import { LEDGER_KEY_BYTES } from './ed25519.ts';
 import { entryHash, MAX_ENTRY_CHARS, sealSignatureValid, verifyReceipt, verifySeal } from './seal.ts';
 import { entryProblem } from './schema.ts';
 import { roundSpends } from './spend.ts';
-import { GENESIS_HASH, type HospitalSpend, type JobCreatedBody, type LedgerEntry, type LedgerHead, type Receipt, type RosterEntryBody, type RoundBody, type SealedEntry } from './types.ts';
+import {
+  GENESIS_HASH,
+  type HospitalSpend,
+  type JobCreatedBody,
+  type LedgerEntry,
+  type LedgerHead,
+  type Receipt,
+  type RosterEntryBody,
+  type RoundBody,
+  type SealedEntry,
+} from './types.ts';
 import { parseRosterChain, verifyRosterChain, type RosterVersion } from '../roster/index.ts';
 
 /** Every failure code, in the order failures at one seq are reported. */
@@ -158,15 +168,26 @@ const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toS
  */
 export function verifyLedger(input: VerifyInput): VerifyReport {
   const key = input.coordinatorKey;
-  if (!(key instanceof Uint8Array) || key.length !== LEDGER_KEY_BYTES) throw new CohortError('E_LEDGER_KEY', `coordinator key must be ${LEDGER_KEY_BYTES} bytes`);
+  if (!(key instanceof Uint8Array) || key.length !== LEDGER_KEY_BYTES)
+    throw new CohortError('E_LEDGER_KEY', `coordinator key must be ${LEDGER_KEY_BYTES} bytes`);
   const failures = new Failures();
   const notes: string[] = [];
   const rows = input.entries;
 
   const from = input.from;
-  if (from && from.coordinatorKey !== hex(key)) failures.add(from.seq, 'head-mismatch', `the checkpoint was made under key ${from.coordinatorKey.slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`);
+  if (from && from.coordinatorKey !== hex(key))
+    failures.add(
+      from.seq,
+      'head-mismatch',
+      `the checkpoint was made under key ${from.coordinatorKey.slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`,
+    );
   checkOrder(rows, failures, (from?.seq ?? 0) + 1);
-  const checked = checkRows(rows, key, failures, from ? { hash: from.hash, seq: from.seq } : { hash: GENESIS_HASH, seq: null });
+  const checked = checkRows(
+    rows,
+    key,
+    failures,
+    from ? { hash: from.hash, seq: from.seq } : { hash: GENESIS_HASH, seq: null },
+  );
   // Later checks look entries up by seq; a duplicated seq keeps its first row (already a failure).
   const bySeq = new Map<number, Checked>();
   for (const c of checked) if (!bySeq.has(c.sealed.seq)) bySeq.set(c.sealed.seq, c);
@@ -180,7 +201,8 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
   const prior = new Histories(from?.prior ?? {});
   const spendsRecomputed = recomputeSpends(ordered, prior, input.recompute !== false, failures);
   const receiptsVerified = checkReceipts(ordered, bySeq, rowBySeq, input.receipts, input.hospitalKeys, failures, notes);
-  for (const h of input.hospitalLedgers ?? []) checkHospital(h, ordered, rowBySeq, key, input.hospitalKeys, failures, notes);
+  for (const h of input.hospitalLedgers ?? [])
+    checkHospital(h, ordered, rowBySeq, key, input.hospitalKeys, failures, notes);
   if (input.head) checkHead(input.head, rowBySeq, key, failures);
 
   const last = rows.at(-1);
@@ -195,14 +217,17 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
     spendsRecomputed,
     failures: list,
     notes,
-    checkpoint: ok && tip ? {
-      ...tip,
-      coordinatorKey: hex(key),
-      specs: Object.fromEntries(specs),
-      prior: prior.toRuns(),
-      hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
-      roster,
-    } : null,
+    checkpoint:
+      ok && tip
+        ? {
+            ...tip,
+            coordinatorKey: hex(key),
+            specs: Object.fromEntries(specs),
+            prior: prior.toRuns(),
+            hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
+            roster,
+          }
+        : null,
   };
 }
 
@@ -234,7 +259,8 @@ class Histories {
   toRuns(): Record<string, Record<string, [Mechanism, number][]>> {
     const out: Record<string, Record<string, [Mechanism, number][]>> = {};
     for (const [job, byHospital] of this.runs) for (const [h, runs] of byHospital) (out[job] ??= {})[h] = runs;
-    for (const [job, byHospital] of this.touched) for (const [h, list] of byHospital) (out[job] ??= {})[h] = runsOf(list);
+    for (const [job, byHospital] of this.touched)
+      for (const [h, list] of byHospital) (out[job] ??= {})[h] = runsOf(list);
     return out;
   }
 }
@@ -271,15 +297,32 @@ function checkOrder(rows: readonly SealedEntry[], failures: Failures, first: num
     if (seen.has(seq)) failures.add(seq, 'duplicate-seq', `entry ${seq} is stored twice`);
     else if (seq > expected) {
       if (present.has(expected)) failures.add(expected, 'seq-order', `entry ${expected} is stored after entry ${seq}`);
-      else failures.add(expected, 'seq-gap', seq === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`);
-    } else if (seq < expected) failures.add(seq, 'seq-order', seq < first ? `entry ${seq} comes before the checkpoint at ${first - 1}` : `entry ${seq} is stored after entry ${expected - 1}`);
+      else
+        failures.add(
+          expected,
+          'seq-gap',
+          seq === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`,
+        );
+    } else if (seq < expected)
+      failures.add(
+        seq,
+        'seq-order',
+        seq < first
+          ? `entry ${seq} comes before the checkpoint at ${first - 1}`
+          : `entry ${seq} is stored after entry ${expected - 1}`,
+      );
     seen.add(seq);
     expected = Math.max(expected, seq + 1);
   }
 }
 
 /** Per row: canonical form, seq, hash, chain link, seal and schema. Returns the rows that parsed to well-formed entries. */
-function checkRows(rows: readonly SealedEntry[], key: Uint8Array, failures: Failures, start: { hash: string; seq: number | null }): Checked[] {
+function checkRows(
+  rows: readonly SealedEntry[],
+  key: Uint8Array,
+  failures: Failures,
+  start: { hash: string; seq: number | null },
+): Checked[] {
   const out: Checked[] = [];
   let prevHash = start.hash;
   let prevSeq: number | null = start.seq;
@@ -288,18 +331,35 @@ function checkRows(rows: readonly SealedEntry[], key: Uint8Array, failures: Fail
     const text = row.canonical;
     // The link is to the previous row's actual text, whatever hash it claims.
     const actual = typeof text === 'string' ? entryHash(text) : '';
-    if (!sealSignatureValid(row.hash, row.signature, key)) failures.add(seq, 'bad-signature', `entry ${seq}: seal does not verify under the coordinator key ${hex(key).slice(0, 16)}…`);
-    if (row.hash !== actual) failures.add(seq, 'hash-mismatch', `entry ${seq}: stored hash is not the SHA-256 of its text`);
+    if (!sealSignatureValid(row.hash, row.signature, key))
+      failures.add(
+        seq,
+        'bad-signature',
+        `entry ${seq}: seal does not verify under the coordinator key ${hex(key).slice(0, 16)}…`,
+      );
+    if (row.hash !== actual)
+      failures.add(seq, 'hash-mismatch', `entry ${seq}: stored hash is not the SHA-256 of its text`);
     const parsed = parseCanonical(text);
     if (typeof parsed === 'string') {
-      failures.add(seq, parsed === 'too large' ? 'entry-too-large' : 'not-canonical', `entry ${seq}: ${parsed === 'too large' ? `over ${MAX_ENTRY_CHARS} characters` : parsed}`);
+      failures.add(
+        seq,
+        parsed === 'too large' ? 'entry-too-large' : 'not-canonical',
+        `entry ${seq}: ${parsed === 'too large' ? `over ${MAX_ENTRY_CHARS} characters` : parsed}`,
+      );
     } else {
       const entry = parsed.value as Partial<LedgerEntry> | null;
       const claimed = entry !== null && typeof entry === 'object' ? entry.seq : undefined;
-      if (claimed !== row.seq) failures.add(seq, 'seq-mismatch', `row ${seq} holds the text of entry ${shown(claimed)}`);
+      if (claimed !== row.seq)
+        failures.add(seq, 'seq-mismatch', `row ${seq} holds the text of entry ${shown(claimed)}`);
       const link = entry !== null && typeof entry === 'object' ? entry.prevHash : undefined;
       if (link !== prevHash) {
-        failures.add(seq, 'prev-hash-mismatch', prevSeq === null ? `entry ${seq}: first entry's prevHash is not the genesis hash` : `entry ${seq}: prevHash is not the hash of entry ${prevSeq} stored before it`);
+        failures.add(
+          seq,
+          'prev-hash-mismatch',
+          prevSeq === null
+            ? `entry ${seq}: first entry's prevHash is not the genesis hash`
+            : `entry ${seq}: prevHash is not the hash of entry ${prevSeq} stored before it`,
+        );
       }
       const problem = entryProblem(parsed.value);
       if (problem !== null) failures.add(seq, 'bad-body', `entry ${seq}: ${problem}`);
@@ -336,9 +396,16 @@ function parseCanonical(text: unknown): { value: unknown } | string {
  * roundMechanism), at its δ and accountant: the coordinator cannot charge a
  * cheaper mechanism than the one its hospitals ran without this showing.
  */
-function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, failures: Failures, notes: string[]): void {
+function checkJobs(
+  entries: readonly Checked[],
+  recorded: Map<string, unknown>,
+  failures: Failures,
+  notes: string[],
+): void {
   // Each job's mechanism per kind of round (training, or the final evaluation's release), computed once.
-  const specs = new Map<string, { spec: JobSpec; mechanisms: Map<string, Mechanism | string> }>([...recorded].map(([id, spec]) => [id, { spec: spec as JobSpec, mechanisms: new Map() }]));
+  const specs = new Map<string, { spec: JobSpec; mechanisms: Map<string, Mechanism | string> }>(
+    [...recorded].map(([id, spec]) => [id, { spec: spec as JobSpec, mechanisms: new Map() }]),
+  );
   const unknownJobs = new Set<string>();
   for (const { sealed, entry } of entries) {
     const seq = sealed.seq;
@@ -350,7 +417,8 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
       } catch {
         // The entry's text is canonical, so its spec is too; unreachable in practice.
       }
-      if (specHash !== b.specHash) failures.add(seq, 'spec-hash-mismatch', `entry ${seq}: specHash is not the hash of the spec it records`);
+      if (specHash !== b.specHash)
+        failures.add(seq, 'spec-hash-mismatch', `entry ${seq}: specHash is not the hash of the spec it records`);
       specs.set(entry.jobId, { spec: b.spec as JobSpec, mechanisms: new Map() });
       recorded.set(entry.jobId, b.spec);
       continue;
@@ -365,18 +433,30 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
     }
     const p = (job.spec as Partial<JobSpec> | null)?.privacy;
     if (!p) {
-      failures.add(seq, 'mechanism-mismatch', `entry ${seq}: job ${entry.jobId}'s recorded spec has no privacy guarantee, yet the round charges a spend`);
+      failures.add(
+        seq,
+        'mechanism-mismatch',
+        `entry ${seq}: job ${entry.jobId}'s recorded spec has no privacy guarantee, yet the round charges a spend`,
+      );
       continue;
     }
     if (p.unit !== body.unit || p.delta !== body.delta || p.accountant !== body.accountant) {
-      failures.add(seq, 'mechanism-mismatch', `entry ${seq}: unit, delta or accountant differs from job ${entry.jobId}'s recorded spec`);
+      failures.add(
+        seq,
+        'mechanism-mismatch',
+        `entry ${seq}: unit, delta or accountant differs from job ${entry.jobId}'s recorded spec`,
+      );
       continue;
     }
     const kind = entry.round > ((job.spec as Partial<JobSpec>).rounds ?? Infinity) ? 'evaluation' : 'training';
     let mechanism = job.mechanisms.get(kind);
     if (mechanism === undefined) job.mechanisms.set(kind, (mechanism = mechanismOf(job.spec, entry.round)));
     if (typeof mechanism === 'string') {
-      failures.add(seq, 'mechanism-mismatch', `entry ${seq}: job ${entry.jobId}'s recorded spec gives no mechanism for round ${entry.round} (${mechanism})`);
+      failures.add(
+        seq,
+        'mechanism-mismatch',
+        `entry ${seq}: job ${entry.jobId}'s recorded spec gives no mechanism for round ${entry.round} (${mechanism})`,
+      );
       continue;
     }
     let off: { hospital: string } | undefined;
@@ -386,9 +466,17 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
     } catch {
       off = { hospital: 'a hospital' }; // a mechanism with no canonical form is not the spec's
     }
-    if (off) failures.add(seq, 'mechanism-mismatch', `entry ${seq}: ${off.hospital} is charged another mechanism than job ${entry.jobId}'s spec applies`);
+    if (off)
+      failures.add(
+        seq,
+        'mechanism-mismatch',
+        `entry ${seq}: ${off.hospital} is charged another mechanism than job ${entry.jobId}'s spec applies`,
+      );
   }
-  if (unknownJobs.size > 0) notes.push(`round entries of ${unknownJobs.size} job(s) with no job-created entry before them (e.g. ${[...unknownJobs].slice(0, NOTE_EXAMPLES).join(', ')}): their mechanisms were not checked against a spec`);
+  if (unknownJobs.size > 0)
+    notes.push(
+      `round entries of ${unknownJobs.size} job(s) with no job-created entry before them (e.g. ${[...unknownJobs].slice(0, NOTE_EXAMPLES).join(', ')}): their mechanisms were not checked against a spec`,
+    );
 }
 
 /**
@@ -396,7 +484,11 @@ function checkJobs(entries: readonly Checked[], recorded: Map<string, unknown>, 
  * its quorum of the version before it (core/roster/ verifyRosterChain), and
  * restate its body's network, version and hash. Returns the chain so far.
  */
-function checkRosters(entries: readonly Checked[], before: readonly RosterVersion[], failures: Failures): RosterVersion[] {
+function checkRosters(
+  entries: readonly Checked[],
+  before: readonly RosterVersion[],
+  failures: Failures,
+): RosterVersion[] {
   const chain = [...before];
   for (const { sealed, entry } of entries) {
     if (entry.kind !== 'roster') continue;
@@ -404,10 +496,15 @@ function checkRosters(entries: readonly Checked[], before: readonly RosterVersio
     try {
       const versions = parseRosterChain({ versions: [...chain, b.roster] }).versions;
       const head = verifyRosterChain({ versions });
-      if (head.network !== b.network || head.version !== b.version || head.hash !== b.hash) throw new Error('network, version or hash differs from the version recorded');
+      if (head.network !== b.network || head.version !== b.version || head.hash !== b.hash)
+        throw new Error('network, version or hash differs from the version recorded');
       chain.push(versions.at(-1)!);
     } catch (err) {
-      failures.add(sealed.seq, 'bad-roster', `entry ${sealed.seq}: roster version ${b.version} does not extend the roster recorded before it: ${(err as Error).message}`);
+      failures.add(
+        sealed.seq,
+        'bad-roster',
+        `entry ${sealed.seq}: roster version ${b.version} does not extend the roster recorded before it: ${(err as Error).message}`,
+      );
     }
   }
   return chain;
@@ -428,7 +525,12 @@ function mechanismOf(spec: JobSpec, round: number): Mechanism | string {
  * Compared exactly (as canonical JSON, so also no field added or missing):
  * the coordinator ran the same deterministic code on the same inputs.
  */
-function recomputeSpends(entries: readonly Checked[], prior: Histories, recompute: boolean, failures: Failures): number {
+function recomputeSpends(
+  entries: readonly Checked[],
+  prior: Histories,
+  recompute: boolean,
+  failures: Failures,
+): number {
   let equal = 0;
   for (const { sealed, entry } of entries) {
     if (entry.kind !== 'round') continue;
@@ -443,12 +545,26 @@ function recomputeSpends(entries: readonly Checked[], prior: Histories, recomput
       }
       let expected: HospitalSpend | undefined;
       try {
-        [expected] = roundSpends({ survivors: [s.hospital], mechanism: s.mechanism, prior: new Map([[s.hospital, mine]]), delta: body.delta, accountant: body.accountant });
+        [expected] = roundSpends({
+          survivors: [s.hospital],
+          mechanism: s.mechanism,
+          prior: new Map([[s.hospital, mine]]),
+          delta: body.delta,
+          accountant: body.accountant,
+        });
       } catch (err) {
-        failures.add(sealed.seq, 'epsilon-mismatch', `entry ${sealed.seq}: ${s.hospital}'s spend cannot be recomputed: ${(err as Error).message}`);
+        failures.add(
+          sealed.seq,
+          'epsilon-mismatch',
+          `entry ${sealed.seq}: ${s.hospital}'s spend cannot be recomputed: ${(err as Error).message}`,
+        );
       }
       if (expected && !sameSpend(expected, s)) {
-        failures.add(sealed.seq, 'epsilon-mismatch', `entry ${sealed.seq}: ${s.hospital}'s ${firstDifference(expected, s)}`);
+        failures.add(
+          sealed.seq,
+          'epsilon-mismatch',
+          `entry ${sealed.seq}: ${s.hospital}'s ${firstDifference(expected, s)}`,
+        );
       } else if (expected) equal++;
       mine.push(s.mechanism);
     }
@@ -456,7 +572,16 @@ function recomputeSpends(entries: readonly Checked[], prior: Histories, recomput
   return equal;
 }
 
-const SPEND_FIGURES = ['hospital', 'epsilon', 'rdpEpsilon', 'pldEpsilon', 'cumulativeEpsilon', 'cumulativeRdpEpsilon', 'cumulativePldEpsilon', 'bound'] as const;
+const SPEND_FIGURES = [
+  'hospital',
+  'epsilon',
+  'rdpEpsilon',
+  'pldEpsilon',
+  'cumulativeEpsilon',
+  'cumulativeRdpEpsilon',
+  'cumulativePldEpsilon',
+  'bound',
+] as const;
 
 /** Field by field with ===; the schema has already refused any other field, and the mechanism is what was recomputed from. */
 function sameSpend(a: HospitalSpend, b: HospitalSpend): boolean {
@@ -468,7 +593,8 @@ function firstDifference(expected: HospitalSpend, recorded: HospitalSpend): stri
   for (const f of fields) {
     const a = expected[f];
     const b = recorded[f];
-    if (JSON.stringify(a) !== JSON.stringify(b)) return `${f} is recorded as ${JSON.stringify(b)}, recomputed as ${JSON.stringify(a)}`;
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      return `${f} is recorded as ${JSON.stringify(b)}, recomputed as ${JSON.stringify(a)}`;
   }
   return 'spend differs from its recomputation';
 }
@@ -491,21 +617,34 @@ function checkReceipts(
     const seq = Number.isSafeInteger(r.seq) ? r.seq : null;
     const row = seq === null ? undefined : rowBySeq.get(seq);
     if (!row) {
-      failures.add(seq, 'receipt-unknown-entry', `receipt by ${shown(r.hospital)} for entry ${shown(r.seq)}, which the ledger does not hold (deleted or truncated?)`);
+      failures.add(
+        seq,
+        'receipt-unknown-entry',
+        `receipt by ${shown(r.hospital)} for entry ${shown(r.seq)}, which the ledger does not hold (deleted or truncated?)`,
+      );
       continue;
     }
     const checked = bySeq.get(row.seq);
     // A malformed entry is already a failure; its receipts cannot be judged against its spends.
     if (checked && !spenders(checked.entry).includes(r.hospital)) {
-      failures.add(seq, 'receipt-not-a-spender', `entry ${seq} records no spend of ${shown(r.hospital)}, who receipted it`);
+      failures.add(
+        seq,
+        'receipt-not-a-spender',
+        `entry ${seq} records no spend of ${shown(r.hospital)}, who receipted it`,
+      );
       continue;
     }
     const hospitalKey = keys.get(r.hospital);
     if (!hospitalKey) {
-      failures.add(seq, 'receipt-unknown-hospital', `entry ${seq}: no key is known for ${shown(r.hospital)}, who receipted it`);
+      failures.add(
+        seq,
+        'receipt-unknown-hospital',
+        `entry ${seq}: no key is known for ${shown(r.hospital)}, who receipted it`,
+      );
       continue;
     }
-    if (!verifyReceipt(r, row, hospitalKey)) failures.add(seq, 'bad-receipt', `entry ${seq}: ${shown(r.hospital)}'s receipt does not verify under its key`);
+    if (!verifyReceipt(r, row, hospitalKey))
+      failures.add(seq, 'bad-receipt', `entry ${seq}: ${shown(r.hospital)}'s receipt does not verify under its key`);
     else receipted.add(`${seq}\n${r.hospital}`);
   }
   const missing: string[] = [];
@@ -519,7 +658,10 @@ function checkReceipts(
       if (missing.length <= NOTE_EXAMPLES) missing.push(`${sealed.seq}/${h}`);
     }
   }
-  if (unreceipted > 0) notes.push(`${unreceipted} of ${spends} spends have no valid receipt from their hospital (entry/hospital: ${examples(missing)})`);
+  if (unreceipted > 0)
+    notes.push(
+      `${unreceipted} of ${spends} spends have no valid receipt from their hospital (entry/hospital: ${examples(missing)})`,
+    );
   return receipted.size;
 }
 
@@ -551,18 +693,41 @@ function checkHospital(
     kept.set(e.seq, e);
     const mine = rowBySeq.get(e.seq);
     if (!mine) {
-      failures.add(e.seq, 'hospital-disagrees', `${h.hospital} holds entry ${shown(e.seq)}, which the coordinator's ledger lacks${verifySeal(e, key) ? ' although it is sealed by the coordinator key (deleted or truncated)' : ''}`);
+      failures.add(
+        e.seq,
+        'hospital-disagrees',
+        `${h.hospital} holds entry ${shown(e.seq)}, which the coordinator's ledger lacks${verifySeal(e, key) ? ' although it is sealed by the coordinator key (deleted or truncated)' : ''}`,
+      );
     } else if (mine.canonical !== e.canonical || mine.hash !== e.hash || mine.signature !== e.signature) {
       const sealed = verifySeal(e, key);
-      failures.add(e.seq, 'hospital-disagrees', `${h.hospital}'s copy of entry ${shown(e.seq)} differs from the coordinator's${sealed ? '; its copy is sealed by the coordinator key, so the coordinator sealed two versions or its copy was rewritten' : '; its copy is not sealed by the coordinator key'}`);
+      failures.add(
+        e.seq,
+        'hospital-disagrees',
+        `${h.hospital}'s copy of entry ${shown(e.seq)} differs from the coordinator's${sealed ? '; its copy is sealed by the coordinator key, so the coordinator sealed two versions or its copy was rewritten' : '; its copy is not sealed by the coordinator key'}`,
+      );
     }
   }
   const hospitalKey = keys.get(h.hospital);
   for (const r of h.receipts) {
     const copy = kept.get(r.seq);
-    if (!copy) failures.add(r.seq, 'receipt-unknown-entry', `${h.hospital} keeps a receipt for entry ${shown(r.seq)} but no copy of it`);
-    else if (!hospitalKey) failures.add(r.seq, 'receipt-unknown-hospital', `no key is known for ${h.hospital}, whose copy of entry ${shown(r.seq)} is receipted`);
-    else if (r.hospital !== h.hospital || !verifyReceipt(r, copy, hospitalKey)) failures.add(r.seq, 'bad-receipt', `${h.hospital}'s own receipt of entry ${shown(r.seq)} does not verify under its key`);
+    if (!copy)
+      failures.add(
+        r.seq,
+        'receipt-unknown-entry',
+        `${h.hospital} keeps a receipt for entry ${shown(r.seq)} but no copy of it`,
+      );
+    else if (!hospitalKey)
+      failures.add(
+        r.seq,
+        'receipt-unknown-hospital',
+        `no key is known for ${h.hospital}, whose copy of entry ${shown(r.seq)} is receipted`,
+      );
+    else if (r.hospital !== h.hospital || !verifyReceipt(r, copy, hospitalKey))
+      failures.add(
+        r.seq,
+        'bad-receipt',
+        `${h.hospital}'s own receipt of entry ${shown(r.seq)} does not verify under its key`,
+      );
   }
   const charges = new Map<string, { jobId: string; round: number; n: number }>();
   for (const c of h.charges) {
@@ -581,12 +746,26 @@ function checkHospital(
     if (!kept.has(sealed.seq)) uncopied++;
     const charge = charges.get(chargeKey(entry.jobId, entry.round, spend.mechanism) ?? '');
     if (charge && charge.n > 0) charge.n--;
-    else failures.add(sealed.seq, 'hospital-uncharged', `entry ${sealed.seq} records a spend of ${h.hospital} (job ${entry.jobId}, round ${entry.round}) that its budget never charged`);
+    else
+      failures.add(
+        sealed.seq,
+        'hospital-uncharged',
+        `entry ${sealed.seq} records a spend of ${h.hospital} (job ${entry.jobId}, round ${entry.round}) that its budget never charged`,
+      );
   }
-  if (uncopied > 0) notes.push(`${h.hospital} keeps no copy of ${uncopied} entries recording its spend (not received, or it crashed before storing them)`);
-  const unmatched = [...charges.values()].flatMap((c) => Array.from({ length: c.n }, () => `job ${c.jobId} round ${c.round}`));
-  if (unmatched.length > 0) notes.push(`${h.hospital}: ${unmatched.length} charge(s) charged locally but not in any released sum (e.g. dropped after training): ${examples(unmatched)}`);
-  if (unreadable > 0) notes.push(`${h.hospital}: ${unreadable} charge(s) with a mechanism that has no JSON form, matched to no spend`);
+  if (uncopied > 0)
+    notes.push(
+      `${h.hospital} keeps no copy of ${uncopied} entries recording its spend (not received, or it crashed before storing them)`,
+    );
+  const unmatched = [...charges.values()].flatMap((c) =>
+    Array.from({ length: c.n }, () => `job ${c.jobId} round ${c.round}`),
+  );
+  if (unmatched.length > 0)
+    notes.push(
+      `${h.hospital}: ${unmatched.length} charge(s) charged locally but not in any released sum (e.g. dropped after training): ${examples(unmatched)}`,
+    );
+  if (unreadable > 0)
+    notes.push(`${h.hospital}: ${unreadable} charge(s) with a mechanism that has no JSON form, matched to no spend`);
 }
 
 /** One key per (job, round, mechanism); null when the charge read from a hospital's database has no canonical form. */
@@ -603,13 +782,30 @@ function chargeKey(jobId: string, round: number, m: Mechanism): string | null {
  * signed under the key being verified with: a truncated ledger lacks its
  * seq, a rewritten one has another hash there (or another key).
  */
-function checkHead(head: LedgerHead, rowBySeq: ReadonlyMap<number, SealedEntry>, key: Uint8Array, failures: Failures): void {
+function checkHead(
+  head: LedgerHead,
+  rowBySeq: ReadonlyMap<number, SealedEntry>,
+  key: Uint8Array,
+  failures: Failures,
+): void {
   const seq = Number.isSafeInteger(head.seq) ? head.seq : null;
-  if (head.coordinatorKey !== hex(key)) failures.add(seq, 'head-mismatch', `the saved head was signed under key ${shown(head.coordinatorKey).slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`);
-  if (!sealSignatureValid(head.hash, head.signature, key)) failures.add(seq, 'head-bad-signature', `the saved head's signature does not verify under the coordinator key`);
+  if (head.coordinatorKey !== hex(key))
+    failures.add(
+      seq,
+      'head-mismatch',
+      `the saved head was signed under key ${shown(head.coordinatorKey).slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`,
+    );
+  if (!sealSignatureValid(head.hash, head.signature, key))
+    failures.add(seq, 'head-bad-signature', `the saved head's signature does not verify under the coordinator key`);
   const row = seq === null ? undefined : rowBySeq.get(seq);
-  if (!row) failures.add(seq, 'head-missing', `the saved head is entry ${shown(head.seq)}, which the ledger no longer holds (truncated)`);
-  else if (typeof row.canonical !== 'string' || entryHash(row.canonical) !== head.hash) failures.add(seq, 'head-mismatch', `entry ${seq} is not the entry the saved head names (history rewritten)`);
+  if (!row)
+    failures.add(
+      seq,
+      'head-missing',
+      `the saved head is entry ${shown(head.seq)}, which the ledger no longer holds (truncated)`,
+    );
+  else if (typeof row.canonical !== 'string' || entryHash(row.canonical) !== head.hash)
+    failures.add(seq, 'head-mismatch', `entry ${seq} is not the entry the saved head names (history rewritten)`);
 }
 
 /** A value read from a file or a row, for a message: it may hold anything, even an object String() cannot convert. */

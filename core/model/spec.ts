@@ -19,10 +19,16 @@ export const modelSpecSchema = z
     inputDim: z.number().int().min(1).max(100_000),
     layers: z.array(denseLayerSchema).min(1).max(16),
   })
-  .refine((m) => {
-    const last = m.layers[m.layers.length - 1];
-    return last !== undefined && last.units === 1 && last.activation === 'sigmoid';
-  }, { message: 'the last layer must be {"units": 1, "activation": "sigmoid"} (binary classification)', path: ['layers'] })
+  .refine(
+    (m) => {
+      const last = m.layers[m.layers.length - 1];
+      return last !== undefined && last.units === 1 && last.activation === 'sigmoid';
+    },
+    {
+      message: 'the last layer must be {"units": 1, "activation": "sigmoid"} (binary classification)',
+      path: ['layers'],
+    },
+  )
   .refine((m) => paramCount(m) <= MAX_PARAMS, { message: `model has more than ${1e7} parameters`, path: ['layers'] });
 
 export type ModelSpec = z.infer<typeof modelSpecSchema>;

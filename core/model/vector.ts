@@ -20,7 +20,10 @@ export function vectorToBytes(v: Float32Array): Uint8Array {
  */
 export function bytesToVector(bytes: Uint8Array, expectedLength: number): Float32Array {
   if (bytes.byteLength !== expectedLength * 4) {
-    throw new CohortError('E_UPDATE_LENGTH', `expected ${expectedLength} float32 values (${expectedLength * 4} bytes), got ${bytes.byteLength} bytes`);
+    throw new CohortError(
+      'E_UPDATE_LENGTH',
+      `expected ${expectedLength} float32 values (${expectedLength * 4} bytes), got ${bytes.byteLength} bytes`,
+    );
   }
   const out = new Float32Array(expectedLength);
   if (LITTLE_ENDIAN) {

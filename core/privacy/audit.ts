@@ -52,17 +52,20 @@ export interface GuessCounts {
 
 function checkCounts(c: GuessCounts): void {
   const { m, r, v } = c;
-  if (!Number.isSafeInteger(m) || m < 1 || m > MAX_CANARIES) invalid(`"m" expected an integer in [1, ${MAX_CANARIES}], got ${String(m)}`);
+  if (!Number.isSafeInteger(m) || m < 1 || m > MAX_CANARIES)
+    invalid(`"m" expected an integer in [1, ${MAX_CANARIES}], got ${String(m)}`);
   if (!Number.isSafeInteger(r) || r < 0 || r > m) invalid(`"r" expected an integer in [0, m = ${m}], got ${String(r)}`);
   if (!Number.isSafeInteger(v) || v < 0 || v > r) invalid(`"v" expected an integer in [0, r = ${r}], got ${String(v)}`);
 }
 
 function checkDelta(delta: number): void {
-  if (typeof delta !== 'number' || !(delta >= 0 && delta <= 1)) invalid(`"delta" expected a number in [0, 1], got ${String(delta)}`);
+  if (typeof delta !== 'number' || !(delta >= 0 && delta <= 1))
+    invalid(`"delta" expected a number in [0, 1], got ${String(delta)}`);
 }
 
 function checkSignificance(significance: number): void {
-  if (typeof significance !== 'number' || !(significance > 0 && significance < 1)) invalid(`"significance" expected a number in (0, 1), got ${String(significance)}`);
+  if (typeof significance !== 'number' || !(significance > 0 && significance < 1))
+    invalid(`"significance" expected a number in (0, 1), got ${String(significance)}`);
 }
 
 /** log k! for k = 0..n, summed with Kahan compensation: absolute error a few ulps of log n!, a relative 1e-9 in a probability at n = 10^6. */
@@ -112,7 +115,8 @@ function pValueWith(counts: GuessCounts, epsilon: number, delta: number, lf: Flo
  */
 export function oneRunPValue(counts: GuessCounts, epsilon: number, delta: number): number {
   checkCounts(counts);
-  if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) invalid(`"epsilon" expected a finite number >= 0, got ${String(epsilon)}`);
+  if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon))
+    invalid(`"epsilon" expected a finite number >= 0, got ${String(epsilon)}`);
   checkDelta(delta);
   return pValueWith(counts, epsilon, delta, logFactorials(counts.r));
 }
@@ -154,13 +158,17 @@ export interface GuessRule {
 function checkRule(rule: GuessRule, m: number): void {
   const { kPlus, kMinus } = rule;
   if (!Number.isSafeInteger(kPlus) || !Number.isSafeInteger(kMinus) || kPlus < 0 || kMinus < 0 || kPlus + kMinus > m) {
-    invalid(`guess rule expected integers kPlus, kMinus >= 0 with kPlus + kMinus <= m = ${m}, got ${String(kPlus)}, ${String(kMinus)}`);
+    invalid(
+      `guess rule expected integers kPlus, kMinus >= 0 with kPlus + kMinus <= m = ${m}, got ${String(kPlus)}, ${String(kMinus)}`,
+    );
   }
 }
 
 function checkScored(scores: ArrayLike<number>, included: ArrayLike<boolean>): void {
-  if (scores.length < 1 || scores.length > MAX_CANARIES) invalid(`"scores" expected 1 to ${MAX_CANARIES} canaries, got ${scores.length}`);
-  if (included.length !== scores.length) invalid(`"included" has length ${included.length}, expected ${scores.length} (one per score)`);
+  if (scores.length < 1 || scores.length > MAX_CANARIES)
+    invalid(`"scores" expected 1 to ${MAX_CANARIES} canaries, got ${scores.length}`);
+  if (included.length !== scores.length)
+    invalid(`"included" has length ${included.length}, expected ${scores.length} (one per score)`);
 }
 
 /** Correct guesses of one rule, from scores and memberships per canary (true = included). Ties are broken by canary index, a rule fixed in advance. */
@@ -203,7 +211,13 @@ export interface AuditResult {
  * confidence 1 − significance). Throws E_PRIVACY_PARAMS for an empty grid, a
  * rule that guesses more than m canaries, or invalid δ or significance.
  */
-export function auditScores(scores: ArrayLike<number>, included: ArrayLike<boolean>, grid: readonly GuessRule[], delta: number, significance: number): AuditResult {
+export function auditScores(
+  scores: ArrayLike<number>,
+  included: ArrayLike<boolean>,
+  grid: readonly GuessRule[],
+  delta: number,
+  significance: number,
+): AuditResult {
   checkDelta(delta);
   checkSignificance(significance);
   checkScored(scores, included);

@@ -26,12 +26,16 @@ export interface Decision {
 
 export function checkBudgetConfig(b: Budget): Budget {
   if (typeof b.epsilon !== 'number' || !Number.isFinite(b.epsilon) || !(b.epsilon > 0)) {
-    throw new CohortError('E_PRIVACY_PARAMS', `budget "epsilon" expected a finite number > 0, got ${String(b.epsilon)}`);
+    throw new CohortError(
+      'E_PRIVACY_PARAMS',
+      `budget "epsilon" expected a finite number > 0, got ${String(b.epsilon)}`,
+    );
   }
   if (typeof b.delta !== 'number' || !(b.delta > 0 && b.delta < 1)) {
     throw new CohortError('E_PRIVACY_PARAMS', `budget "delta" expected a number in (0, 1), got ${String(b.delta)}`);
   }
-  if (b.accountant !== 'pld' && b.accountant !== 'rdp') throw new CohortError('E_PRIVACY_PARAMS', `budget "accountant" expected pld or rdp, got ${String(b.accountant)}`);
+  if (b.accountant !== 'pld' && b.accountant !== 'rdp')
+    throw new CohortError('E_PRIVACY_PARAMS', `budget "accountant" expected pld or rdp, got ${String(b.accountant)}`);
   return b;
 }
 

@@ -53,7 +53,8 @@ export function calibrateSigma(options: CalibrateOptions): number {
   if (typeof targetEpsilon !== 'number' || !(targetEpsilon > 0) || !Number.isFinite(targetEpsilon)) {
     invalid(`"targetEpsilon" expected a finite number > 0, got ${String(targetEpsilon)}`);
   }
-  if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) invalid(`"delta" expected a number in (0, 1), got ${String(delta)}`);
+  if (typeof delta !== 'number' || !(delta > 0 && delta < 1))
+    invalid(`"delta" expected a number in (0, 1), got ${String(delta)}`);
   checkQ(q);
   checkSteps(steps);
   if (q === 0 || steps === 0) invalid('nothing is released (q = 0 or steps = 0): no σ to calibrate');

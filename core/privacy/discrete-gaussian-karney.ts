@@ -36,7 +36,15 @@
  * depend on SLACK, which tests widen to drive the bigint branches.
  */
 import { CohortError } from '../errors.ts';
-import { fixedMultiplier, isqrt, scaleWord, squareTimesFloor, wordScaler, type FixedMultiplier, type WordScaler } from './exact-int.ts';
+import {
+  fixedMultiplier,
+  isqrt,
+  scaleWord,
+  squareTimesFloor,
+  wordScaler,
+  type FixedMultiplier,
+  type WordScaler,
+} from './exact-int.ts';
 import { halfGaussianIndexFrom, MAX_INDEX } from './half-discrete-gaussian.ts';
 import { bitLength, randomBigIntBelow, randomBit, randomIntBelow, randomUint32 } from './random.ts';
 

@@ -50,8 +50,15 @@ function invalid(message: string): never {
 
 /** @internal Checks a discrete Gaussian's σ: finite, in [MIN, MAX]_DISCRETE_GAUSSIAN_SIGMA. */
 export function checkDiscreteGaussianSigma(sigma: unknown): asserts sigma is number {
-  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < MIN_DISCRETE_GAUSSIAN_SIGMA || sigma > MAX_DISCRETE_GAUSSIAN_SIGMA) {
-    invalid(`"sigma" of a discrete Gaussian expected a finite number in [${MIN_DISCRETE_GAUSSIAN_SIGMA}, ${MAX_DISCRETE_GAUSSIAN_SIGMA}], got ${String(sigma)}`);
+  if (
+    typeof sigma !== 'number' ||
+    !Number.isFinite(sigma) ||
+    sigma < MIN_DISCRETE_GAUSSIAN_SIGMA ||
+    sigma > MAX_DISCRETE_GAUSSIAN_SIGMA
+  ) {
+    invalid(
+      `"sigma" of a discrete Gaussian expected a finite number in [${MIN_DISCRETE_GAUSSIAN_SIGMA}, ${MAX_DISCRETE_GAUSSIAN_SIGMA}], got ${String(sigma)}`,
+    );
   }
 }
 
@@ -79,7 +86,10 @@ export function discreteGaussianPmf(sigma: number, discretization: number, maxBi
   const bin = (z: number): number => Math.ceil((1 - 2 * z) / twoVar / discretization);
   const offset = bin(t);
   const width = bin(-t) - offset + 1;
-  if (width > maxBins) invalid(`a discrete Gaussian at sigma ${sigma} needs ${width} grid points, over the limit of ${maxBins}: use a coarser "discretization"`);
+  if (width > maxBins)
+    invalid(
+      `a discrete Gaussian at sigma ${sigma} needs ${width} grid points, over the limit of ${maxBins}: use a coarser "discretization"`,
+    );
   const logNorm = logDiscreteGaussianNorm(sigma);
   const probs = new Float64Array(width);
   for (let z = t; z >= -t; z--) probs[bin(z) - offset]! += Math.exp(-(z * z) / twoVar - logNorm);

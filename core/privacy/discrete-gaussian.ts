@@ -97,7 +97,8 @@ function checkRational(x: unknown, name: string, positive: boolean): Rational {
   }
   const { num, den } = r as Rational;
   if (den < 1n) invalid(`"${name}" expected a denominator >= 1, got ${den}`);
-  if (positive ? num <= 0n : num < 0n) invalid(`"${name}" expected a numerator ${positive ? '> 0' : '>= 0'}, got ${num}`);
+  if (positive ? num <= 0n : num < 0n)
+    invalid(`"${name}" expected a numerator ${positive ? '> 0' : '>= 0'}, got ${num}`);
   if (bitLength(den) > MAX_RATIONAL_BITS || (num > 0n && bitLength(num) > MAX_RATIONAL_BITS)) {
     invalid(`"${name}" expected a numerator and denominator of at most ${MAX_RATIONAL_BITS} bits`);
   }
@@ -117,7 +118,8 @@ function toInt(x: bigint): Int {
  * below the one the privacy accounting used, and more noise only helps.
  */
 export function rationalFromNumber(x: number, den: bigint | number): Rational {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) invalid(`"x" expected a finite number >= 0, got ${String(x)}`);
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+    invalid(`"x" expected a finite number >= 0, got ${String(x)}`);
   if (typeof den === 'number') {
     if (!Number.isSafeInteger(den)) invalid(`"den" expected an integer >= 1, got ${String(den)}`);
     den = BigInt(den);
@@ -316,7 +318,12 @@ export function discreteGaussian(sigma2: Rational): number {
 }
 
 /** Checks (n, out) and writes n draws to out, failing rather than wrapping a value outside int32. */
-function fill<T extends Int32Array | BigInt64Array>(n: number, sigma2: Rational, out: T, samplerOf: (r: Rational) => () => number): T {
+function fill<T extends Int32Array | BigInt64Array>(
+  n: number,
+  sigma2: Rational,
+  out: T,
+  samplerOf: (r: Rational) => () => number,
+): T {
   if (!Number.isSafeInteger(n) || n < 0) invalid(`"n" expected an integer >= 0, got ${String(n)}`);
   const isInt32 = out instanceof Int32Array;
   if (!isInt32 && !(out instanceof BigInt64Array)) invalid('"out" expected an Int32Array or BigInt64Array');
@@ -326,7 +333,8 @@ function fill<T extends Int32Array | BigInt64Array>(n: number, sigma2: Rational,
     const o = out as Int32Array;
     for (let i = 0; i < n; i++) {
       const y = draw();
-      if (y > 2147483647 || y < -2147483648) throw new CohortError('E_INTERNAL', 'discrete Gaussian sample outside int32');
+      if (y > 2147483647 || y < -2147483648)
+        throw new CohortError('E_INTERNAL', 'discrete Gaussian sample outside int32');
       o[i] = y;
     }
   } else {
@@ -350,6 +358,10 @@ export function discreteGaussianVector<T extends Int32Array | BigInt64Array>(n: 
  * algorithm: the reference the two are tested against, with the same law and
  * errors. Not for production use: from σ² = 1 up it is several times slower.
  */
-export function discreteGaussianVectorCks<T extends Int32Array | BigInt64Array>(n: number, sigma2: Rational, out: T): T {
+export function discreteGaussianVectorCks<T extends Int32Array | BigInt64Array>(
+  n: number,
+  sigma2: Rational,
+  out: T,
+): T {
   return fill(n, sigma2, out, (r) => samplerFor(r, true));
 }

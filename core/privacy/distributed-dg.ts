@@ -87,7 +87,8 @@ function checkInt(x: unknown, name: string, min: number, max: number): asserts x
 }
 
 function checkBeta(beta: unknown): asserts beta is number {
-  if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) invalid(`"beta" expected a number in [0, 1), got ${String(beta)}`);
+  if (typeof beta !== 'number' || !(beta >= 0 && beta < 1))
+    invalid(`"beta" expected a number in [0, 1), got ${String(beta)}`);
 }
 
 /**
@@ -158,7 +159,13 @@ function checkMechanism(m: DdgMechanism): Required<DdgMechanism> {
   const l1 = m.l1Sensitivity ?? l1Default;
   checkPositive(l1, 'l1Sensitivity');
   // Every integer vector of L2 norm ≤ Δ₂ has L1 norm ≤ l1Default, so a larger Δ₁ is never needed.
-  return { clients: m.clients, sigma: m.sigma, l2Sensitivity: m.l2Sensitivity, l1Sensitivity: Math.min(l1, l1Default), dim: m.dim };
+  return {
+    clients: m.clients,
+    sigma: m.sigma,
+    l2Sensitivity: m.l2Sensitivity,
+    l1Sensitivity: Math.min(l1, l1Default),
+    dim: m.dim,
+  };
 }
 
 /**
@@ -240,7 +247,8 @@ export function calibrateDdgNoise(options: CalibrateDdgOptions): number {
   const l1Sensitivity = roundedL1Bound(l2Sensitivity, dim);
   const epsilonAt = (s: number): number => {
     if (!(s >= MIN_DDG_SIGMA)) return Infinity;
-    return ddgEpsilon({ clients: minClients, sigma: s, l2Sensitivity, l1Sensitivity, dim, rounds, delta, orders }).epsilon;
+    return ddgEpsilon({ clients: minClients, sigma: s, l2Sensitivity, l1Sensitivity, dim, rounds, delta, orders })
+      .epsilon;
   };
   const s = calibrateSigma({ targetEpsilon, delta, q: 1, steps: rounds, orders, accountant: epsilonAt });
   // Back to real units; σ/γ must not round below the s that met the target.

@@ -60,11 +60,23 @@ export interface FixedMultiplier {
 /** The multiplier q/2^shift; q must lie in [2^51, 2^52) and shift in [−200, 200] (scales stay normal doubles). */
 export function fixedMultiplier(q: bigint, shift: number): FixedMultiplier {
   if (q < 1n << 51n || q >= 1n << 52n || !Number.isSafeInteger(shift) || Math.abs(shift) > 200) {
-    throw new CohortError('E_INTERNAL', `fixedMultiplier expects q in [2^51, 2^52) and |shift| <= 200, got ${q}, ${shift}`);
+    throw new CohortError(
+      'E_INTERNAL',
+      `fixedMultiplier expects q in [2^51, 2^52) and |shift| <= 200, got ${q}, ${shift}`,
+    );
   }
   const qn = Number(q);
   const q1 = Math.floor(qn * INV_TWO_26);
-  return { q, shift, q1, q0: qn - q1 * TWO_26, s3: 2 ** (78 - shift), s2: 2 ** (52 - shift), s1: 2 ** (26 - shift), s0: 2 ** -shift };
+  return {
+    q,
+    shift,
+    q1,
+    q0: qn - q1 * TWO_26,
+    s3: 2 ** (78 - shift),
+    s2: 2 ** (52 - shift),
+    s1: 2 ** (26 - shift),
+    s0: 2 ** -shift,
+  };
 }
 
 /**
@@ -112,7 +124,8 @@ export interface WordScaler {
 
 /** The scaler of words to [0, m), for an integer 1 ≤ m ≤ 2^32. */
 export function wordScaler(m: number): WordScaler {
-  if (!Number.isSafeInteger(m) || m < 1 || m > TWO_32) throw new CohortError('E_INTERNAL', `wordScaler expects an integer in [1, 2^32], got ${m}`);
+  if (!Number.isSafeInteger(m) || m < 1 || m > TWO_32)
+    throw new CohortError('E_INTERNAL', `wordScaler expects an integer in [1, 2^32], got ${m}`);
   const high = Math.floor(m * INV_TWO_16);
   return { m, high, low: m - high * TWO_16, reject: TWO_32 % m };
 }

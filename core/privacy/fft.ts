@@ -34,7 +34,10 @@ export function nextPowerOfTwo(n: number): number {
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
   if (im.length !== n || n < 1 || n > MAX_FFT_SIZE || (n & (n - 1)) !== 0) {
-    throw new CohortError('E_INTERNAL', `fft: expected equal power-of-two lengths <= ${MAX_FFT_SIZE}, got ${n} and ${im.length}`);
+    throw new CohortError(
+      'E_INTERNAL',
+      `fft: expected equal power-of-two lengths <= ${MAX_FFT_SIZE}, got ${n} and ${im.length}`,
+    );
   }
   if (n === 1) return;
 

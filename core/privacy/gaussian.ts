@@ -54,7 +54,11 @@ function invalid(message: string): never {
  * each double rounded to single precision. Throws E_PRIVACY_PARAMS unless σ
  * is finite and > 0, n is an integer ≥ 0 and out has room for n samples.
  */
-export function gaussianNoise<T extends Float64Array | Float32Array = Float64Array>(n: number, sigma: number, out?: T): T {
+export function gaussianNoise<T extends Float64Array | Float32Array = Float64Array>(
+  n: number,
+  sigma: number,
+  out?: T,
+): T {
   if (typeof sigma !== 'number' || !(sigma > 0) || !Number.isFinite(sigma)) {
     invalid(`"sigma" expected a finite number > 0, got ${String(sigma)}`);
   }

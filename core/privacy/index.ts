@@ -15,7 +15,15 @@
  *   and its noise calibration.
  */
 export { DEFAULT_ORDERS, MAX_ORDER, rdpSampledGaussian, composeRdp, type SampledGaussianRun } from './rdp.ts';
-export { epsilonForDelta, deltaForEpsilon, rdpEpsilon, rdpDelta, type EpsilonAtOrder, type DeltaAtOrder, type RdpRun } from './conversion.ts';
+export {
+  epsilonForDelta,
+  deltaForEpsilon,
+  rdpEpsilon,
+  rdpDelta,
+  type EpsilonAtOrder,
+  type DeltaAtOrder,
+  type RdpRun,
+} from './conversion.ts';
 export { calibrateSigma, SIGMA_REL_TOL, MIN_SIGMA, MAX_SIGMA, type CalibrateOptions } from './calibrate.ts';
 export { gaussianNoise } from './gaussian.ts';
 export {
@@ -28,9 +36,31 @@ export {
   MAX_SNAP_DIM,
   type SnapPlan,
 } from './snapped-noise.ts';
-export { discreteGaussian, discreteGaussianVector, rationalFromNumber, MAX_SIGMA2, MAX_SIGMA2_INT32, type Rational } from './discrete-gaussian.ts';
-export { pldEpsilon, pldDelta, sampledGaussianPld, composeSymmetricPmf, pldDeltaFor, pldEpsilonFor, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, type PldRun, type SampledGaussianPld } from './pld.ts';
-export { discreteGaussianPmf, MIN_DISCRETE_GAUSSIAN_SIGMA, MAX_DISCRETE_GAUSSIAN_SIGMA } from './discrete-gaussian-pld.ts';
+export {
+  discreteGaussian,
+  discreteGaussianVector,
+  rationalFromNumber,
+  MAX_SIGMA2,
+  MAX_SIGMA2_INT32,
+  type Rational,
+} from './discrete-gaussian.ts';
+export {
+  pldEpsilon,
+  pldDelta,
+  sampledGaussianPld,
+  composeSymmetricPmf,
+  pldDeltaFor,
+  pldEpsilonFor,
+  DEFAULT_DISCRETIZATION,
+  DEFAULT_MAX_BINS,
+  type PldRun,
+  type SampledGaussianPld,
+} from './pld.ts';
+export {
+  discreteGaussianPmf,
+  MIN_DISCRETE_GAUSSIAN_SIGMA,
+  MAX_DISCRETE_GAUSSIAN_SIGMA,
+} from './discrete-gaussian-pld.ts';
 export type { PldPmf } from './pld-pmf.ts';
 export {
   ddgRdp,

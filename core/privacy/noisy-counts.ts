@@ -74,10 +74,21 @@ export function noisyConfusion(c: Confusion, sigma: number): NoisyCounts {
 export function validateNoisyCounts(n: NoisyCounts): NoisyCounts {
   for (const k of ['truePositive', 'falsePositive', 'trueNegative', 'falseNegative'] as const) {
     const v = n[k];
-    if (!Number.isSafeInteger(v) || Math.abs(v) > MAX_NOISY_CELL) throw new CohortError('E_WIRE_FIELD', `noisy count "${k}" must be an integer of magnitude at most ${MAX_NOISY_CELL}`);
+    if (!Number.isSafeInteger(v) || Math.abs(v) > MAX_NOISY_CELL)
+      throw new CohortError(
+        'E_WIRE_FIELD',
+        `noisy count "${k}" must be an integer of magnitude at most ${MAX_NOISY_CELL}`,
+      );
   }
-  if (!Number.isFinite(n.sigma) || n.sigma < 1) throw new CohortError('E_WIRE_FIELD', 'noisy counts: "sigma" must be a finite number >= 1');
-  return { truePositive: n.truePositive, falsePositive: n.falsePositive, trueNegative: n.trueNegative, falseNegative: n.falseNegative, sigma: n.sigma };
+  if (!Number.isFinite(n.sigma) || n.sigma < 1)
+    throw new CohortError('E_WIRE_FIELD', 'noisy counts: "sigma" must be a finite number >= 1');
+  return {
+    truePositive: n.truePositive,
+    falsePositive: n.falsePositive,
+    trueNegative: n.trueNegative,
+    falseNegative: n.falseNegative,
+    sigma: n.sigma,
+  };
 }
 
 /**
@@ -89,5 +100,11 @@ export function metricsOfNoisyCounts(n: Confusion): Metrics {
   const pos = (v: number) => Math.max(0, v);
   const correct = pos(n.truePositive) + pos(n.trueNegative);
   const total = correct + pos(n.falsePositive) + pos(n.falseNegative);
-  return { numExamples: total, numCorrect: correct, loss: Number.NaN, accuracy: total === 0 ? 0 : correct / total, auc: Number.NaN };
+  return {
+    numExamples: total,
+    numCorrect: correct,
+    loss: Number.NaN,
+    accuracy: total === 0 ? 0 : correct / total,
+    auc: Number.NaN,
+  };
 }

@@ -98,7 +98,12 @@ const CHERNOFF_EXPONENTS: readonly number[] = Array.from({ length: 17 }, (_, j) 
  * grid of λ only decides how tight the window is. M is summed with the
  * largest exponent factored out, so large λ·k cannot overflow.
  */
-function compositionWindow(probs: Float64Array, times: number, discretization: number, tailMass: number): [number, number] {
+function compositionWindow(
+  probs: Float64Array,
+  times: number,
+  discretization: number,
+  tailMass: number,
+): [number, number] {
   const n = probs.length;
   let lo = 0;
   let hi = times * (n - 1);
@@ -191,11 +196,15 @@ export function selfCompose(pmf: PldPmf, times: number, limits: ComposeLimits): 
  */
 export function compose(a: PldPmf, b: PldPmf, maxBins: number): PldPmf {
   if (a.discretization !== b.discretization) {
-    throw new CohortError('E_PRIVACY_PARAMS', `cannot compose PLDs on different grids (${a.discretization} and ${b.discretization})`);
+    throw new CohortError(
+      'E_PRIVACY_PARAMS',
+      `cannot compose PLDs on different grids (${a.discretization} and ${b.discretization})`,
+    );
   }
   const width = a.probs.length + b.probs.length - 1;
   const size = nextPowerOfTwo(width);
-  if (size > maxBins) throw new CohortError('E_PRIVACY_PARAMS', `composing needs ${size} grid points, over the limit of ${maxBins}`);
+  if (size > maxBins)
+    throw new CohortError('E_PRIVACY_PARAMS', `composing needs ${size} grid points, over the limit of ${maxBins}`);
   const re = new Float64Array(size);
   const im = new Float64Array(size);
   re.set(a.probs);

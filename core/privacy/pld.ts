@@ -124,7 +124,14 @@ export function sampledGaussianPld(run: PldRun): SampledGaussianPld {
   const limits = { tailMass: TAIL_MASS_TRUNCATION, maxBins };
   const composed = (adjacency: Adjacency): PldPmf =>
     selfCompose(
-      sampledGaussianPmf({ q, sigma, adjacency, discretization, logMassTruncationBound: LOG_MASS_TRUNCATION_BOUND, maxBins }),
+      sampledGaussianPmf({
+        q,
+        sigma,
+        adjacency,
+        discretization,
+        logMassTruncationBound: LOG_MASS_TRUNCATION_BOUND,
+        maxBins,
+      }),
       steps,
       limits,
     );
@@ -158,7 +165,12 @@ export function composeSampledGaussianPlds(runs: readonly PldRun[]): SampledGaus
  * composed with itself, then convolved with each direction. `pmf` must be on
  * `pld`'s grid. Throws E_PRIVACY_PARAMS for a grid over `maxBins`.
  */
-export function composeSymmetricPmf(pld: SampledGaussianPld, pmf: PldPmf, times: number, maxBins: number = DEFAULT_MAX_BINS): SampledGaussianPld {
+export function composeSymmetricPmf(
+  pld: SampledGaussianPld,
+  pmf: PldPmf,
+  times: number,
+  maxBins: number = DEFAULT_MAX_BINS,
+): SampledGaussianPld {
   checkSteps(times);
   if (times === 0) return pld;
   const next = selfCompose(pmf, times, { tailMass: TAIL_MASS_TRUNCATION, maxBins });

@@ -70,7 +70,8 @@ export function checkSigma(sigma: unknown): asserts sigma is number {
 
 /** @internal Checks a step count: an integer ≥ 0. */
 export function checkSteps(steps: unknown): asserts steps is number {
-  if (!Number.isSafeInteger(steps) || (steps as number) < 0) invalid(`"steps" expected an integer >= 0, got ${String(steps)}`);
+  if (!Number.isSafeInteger(steps) || (steps as number) < 0)
+    invalid(`"steps" expected an integer >= 0, got ${String(steps)}`);
 }
 
 /** @internal Checks a list of orders: each in (1, MAX_ORDER] or +Infinity. */
@@ -300,10 +301,8 @@ function logAFractional(q: number, sigma: number, alpha: number): number {
       if (factor < 0) negative = !negative;
     }
     const j = alpha - i;
-    const s0 =
-      logBinom + i * logQ + j * log1mQ + (i * i - i) / twoVar - Math.LN2 + logErfc((i - z0) / sqrt2Sigma);
-    const s1 =
-      logBinom + j * logQ + i * log1mQ + (j * j - j) / twoVar - Math.LN2 + logErfc((z0 - j) / sqrt2Sigma);
+    const s0 = logBinom + i * logQ + j * log1mQ + (i * i - i) / twoVar - Math.LN2 + logErfc((i - z0) / sqrt2Sigma);
+    const s1 = logBinom + j * logQ + i * log1mQ + (j * j - j) / twoVar - Math.LN2 + logErfc((z0 - j) / sqrt2Sigma);
     total.add(s0, negative);
     total.add(s1, negative);
     if (i > alpha) {
@@ -350,7 +349,8 @@ export function composeRdp(runs: readonly SampledGaussianRun[], orders: readonly
   checkOrders(orders);
   const total = orders.map(() => 0);
   for (const run of runs) {
-    if (typeof run !== 'object' || run === null) invalid(`"runs" expected objects { q, sigma, steps }, got ${String(run)}`);
+    if (typeof run !== 'object' || run === null)
+      invalid(`"runs" expected objects { q, sigma, steps }, got ${String(run)}`);
     checkSteps(run.steps);
     const perStep = rdpSampledGaussian(run.q, run.sigma, orders);
     if (run.steps === 0) continue; // also keeps 0 · ∞ out of the sum

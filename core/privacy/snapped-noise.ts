@@ -70,7 +70,13 @@
  *   can move a neighbour's sum by a few float32 ulps of the sum beyond ‖g‖₂.
  */
 import { CohortError } from '../errors.ts';
-import { discreteGaussianVector, MAX_SIGMA2, MAX_SIGMA2_INT32, rationalFromNumber, type Rational } from './discrete-gaussian.ts';
+import {
+  discreteGaussianVector,
+  MAX_SIGMA2,
+  MAX_SIGMA2_INT32,
+  rationalFromNumber,
+  type Rational,
+} from './discrete-gaussian.ts';
 
 /** G: the grid puts at least G·√d cells across the clip, so snapping inflates the L2 sensitivity by at most 1 + 1/G. */
 export const GRID_FACTOR = 100;
@@ -114,8 +120,10 @@ function invalid(message: string): never {
  * noiseMultiplier is finite and ≥ 0, and s ≤ MAX_GRID_SIGMA.
  */
 export function snapPlan(clip: number, dim: number, noiseMultiplier: number): SnapPlan {
-  if (typeof clip !== 'number' || !Number.isFinite(clip) || !(clip > 0)) invalid(`"clip" expected a finite number > 0, got ${String(clip)}`);
-  if (!Number.isSafeInteger(dim) || dim < 1 || dim > MAX_SNAP_DIM) invalid(`"d" expected an integer in [1, 2^27], got ${String(dim)}`);
+  if (typeof clip !== 'number' || !Number.isFinite(clip) || !(clip > 0))
+    invalid(`"clip" expected a finite number > 0, got ${String(clip)}`);
+  if (!Number.isSafeInteger(dim) || dim < 1 || dim > MAX_SNAP_DIM)
+    invalid(`"d" expected an integer in [1, 2^27], got ${String(dim)}`);
   if (typeof noiseMultiplier !== 'number' || !Number.isFinite(noiseMultiplier) || !(noiseMultiplier >= 0)) {
     invalid(`"noiseMultiplier" expected a finite number >= 0, got ${String(noiseMultiplier)}`);
   }
@@ -124,11 +132,14 @@ export function snapPlan(clip: number, dim: number, noiseMultiplier: number): Sn
   // log2 may be off by an ulp at a power of two: settle γ so that clip/γ ∈ [target, 2·target).
   while (clip / gamma < target) gamma /= 2;
   while (clip / (2 * gamma) >= target) gamma *= 2;
-  if (!(gamma >= 2 ** -900) || !(gamma <= 2 ** 900)) invalid(`"clip" ${clip} gives a grid outside the safe double range`);
+  if (!(gamma >= 2 ** -900) || !(gamma <= 2 ** 900))
+    invalid(`"clip" ${clip} gives a grid outside the safe double range`);
   const sensitivity = (clip / gamma + Math.sqrt(dim)) * ROUNDING_MARGIN;
   const gridSigma = noiseMultiplier * sensitivity;
   if (gridSigma > MAX_GRID_SIGMA) {
-    invalid(`noise std ${gridSigma} grid units (noiseMultiplier ${noiseMultiplier} × sensitivity ${sensitivity}) exceeds 2^32; lower noiseMultiplier or the model size`);
+    invalid(
+      `noise std ${gridSigma} grid units (noiseMultiplier ${noiseMultiplier} × sensitivity ${sensitivity}) exceeds 2^32; lower noiseMultiplier or the model size`,
+    );
   }
   let sigma2: Rational | null = null;
   if (gridSigma > 0) {
@@ -149,12 +160,19 @@ export function snapPlan(clip: number, dim: number, noiseMultiplier: number): Sn
  * empty sum, a non-finite coordinate, |sum/γ| > MAX_SNAPPED, or an `out`
  * that is not a Float64Array with room for the sum.
  */
-export function privatizeSum(sum: ArrayLike<number>, clip: number, noiseMultiplier: number, out?: Float64Array): Float64Array {
-  if (sum === null || typeof sum !== 'object' || !Number.isSafeInteger(sum.length)) invalid('"sum" expected an array of numbers');
+export function privatizeSum(
+  sum: ArrayLike<number>,
+  clip: number,
+  noiseMultiplier: number,
+  out?: Float64Array,
+): Float64Array {
+  if (sum === null || typeof sum !== 'object' || !Number.isSafeInteger(sum.length))
+    invalid('"sum" expected an array of numbers');
   const d = sum.length;
   const plan = snapPlan(clip, d, noiseMultiplier);
   const target = out ?? new Float64Array(d);
-  if (!(target instanceof Float64Array) || target.length < d) invalid(`"out" expected a Float64Array of length >= ${d}`);
+  if (!(target instanceof Float64Array) || target.length < d)
+    invalid(`"out" expected a Float64Array of length >= ${d}`);
   const { gamma, sigma2 } = plan;
   // Snap first, into the target: it is checked before any randomness is drawn.
   for (let i = 0; i < d; i++) {

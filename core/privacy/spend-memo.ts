@@ -25,11 +25,28 @@ const isNumber = (x: unknown): x is number => typeof x === 'number';
  * else is keyed by its JSON: another key order is only a miss, never a wrong hit.
  */
 function mechanismKey(m: Mechanism): string {
-  if (m.kind === 'sampled-gaussian' && isNumber(m.q) && isNumber(m.sigma) && isNumber(m.steps) && Object.keys(m).length === 4) return `g${m.q},${m.sigma},${m.steps}`;
-  if (m.kind === 'discrete-gaussian' && isNumber(m.sigma) && isNumber(m.steps) && Object.keys(m).length === 3) return `z${m.sigma},${m.steps}`;
-  if (m.kind === 'distributed-discrete-gaussian' && isNumber(m.clients) && isNumber(m.sigma) && isNumber(m.l2Sensitivity) && isNumber(m.dim) && isNumber(m.rounds)) {
-    if (m.l1Sensitivity === undefined && Object.keys(m).length === 6) return `d${m.clients},${m.sigma},${m.l2Sensitivity},,${m.dim},${m.rounds}`;
-    if (isNumber(m.l1Sensitivity) && Object.keys(m).length === 7) return `d${m.clients},${m.sigma},${m.l2Sensitivity},${m.l1Sensitivity},${m.dim},${m.rounds}`;
+  if (
+    m.kind === 'sampled-gaussian' &&
+    isNumber(m.q) &&
+    isNumber(m.sigma) &&
+    isNumber(m.steps) &&
+    Object.keys(m).length === 4
+  )
+    return `g${m.q},${m.sigma},${m.steps}`;
+  if (m.kind === 'discrete-gaussian' && isNumber(m.sigma) && isNumber(m.steps) && Object.keys(m).length === 3)
+    return `z${m.sigma},${m.steps}`;
+  if (
+    m.kind === 'distributed-discrete-gaussian' &&
+    isNumber(m.clients) &&
+    isNumber(m.sigma) &&
+    isNumber(m.l2Sensitivity) &&
+    isNumber(m.dim) &&
+    isNumber(m.rounds)
+  ) {
+    if (m.l1Sensitivity === undefined && Object.keys(m).length === 6)
+      return `d${m.clients},${m.sigma},${m.l2Sensitivity},,${m.dim},${m.rounds}`;
+    if (isNumber(m.l1Sensitivity) && Object.keys(m).length === 7)
+      return `d${m.clients},${m.sigma},${m.l2Sensitivity},${m.l1Sensitivity},${m.dim},${m.rounds}`;
   }
   return `j${JSON.stringify(m)}`;
 }
@@ -42,7 +59,11 @@ export function spendKey(mechanisms: readonly Mechanism[], delta: number, accoun
 }
 
 /** accountSpend, memoised by a key of its arguments (LRU: a hit moves to the back). Results are frozen: they are shared. */
-export function memoisedSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
+export function memoisedSpend(
+  mechanisms: readonly Mechanism[],
+  delta: number,
+  accountant: AccountantName,
+): SpendReport {
   const key = spendKey(mechanisms, delta, accountant);
   const hit = cache.get(key);
   if (hit) {

@@ -10,7 +10,14 @@
  */
 import { CohortError } from '../errors.ts';
 import { epsilonForDelta } from './conversion.ts';
-import { composeSampledGaussianPlds, composeSymmetricPmf, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, pldEpsilonFor, type PldRun } from './pld.ts';
+import {
+  composeSampledGaussianPlds,
+  composeSymmetricPmf,
+  DEFAULT_DISCRETIZATION,
+  DEFAULT_MAX_BINS,
+  pldEpsilonFor,
+  type PldRun,
+} from './pld.ts';
 import { checkDiscreteGaussianSigma, discreteGaussianPmf } from './discrete-gaussian-pld.ts';
 import { checkSteps, DEFAULT_ORDERS, rdpSampledGaussian } from './rdp.ts';
 import { ddgRdp, type DdgMechanism } from './distributed-dg.ts';
@@ -73,7 +80,11 @@ export function noSpend(delta: number, bound: AccountantName): SpendReport {
  * either way, and one PLD or RDP curve is cheaper than many. Entries that
  * release nothing (a count of 0, or q = 0) are left out.
  */
-function merged<K extends Mechanism['kind'], M extends Extract<Mechanism, { kind: K }>>(mechanisms: readonly Mechanism[], kind: K, count: 'steps' | 'rounds'): M[] {
+function merged<K extends Mechanism['kind'], M extends Extract<Mechanism, { kind: K }>>(
+  mechanisms: readonly Mechanism[],
+  kind: K,
+  count: 'steps' | 'rounds',
+): M[] {
   const byParams = new Map<string, M>();
   for (const m of mechanisms) {
     if (m.kind !== kind) continue;
@@ -102,7 +113,8 @@ function checkMechanism(m: Mechanism): void {
  * E_PRIVACY_PARAMS for an invalid mechanism or δ (checked by the accountants).
  */
 export function accountSpend(mechanisms: readonly Mechanism[], delta: number, accountant: AccountantName): SpendReport {
-  if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
+  if (typeof delta !== 'number' || !(delta > 0 && delta < 1))
+    throw new CohortError('E_PRIVACY_PARAMS', `"delta" expected a number in (0, 1), got ${String(delta)}`);
   for (const m of mechanisms) checkMechanism(m);
   const runs = merged(mechanisms, 'sampled-gaussian', 'steps');
   const ddg = merged(mechanisms, 'distributed-discrete-gaussian', 'rounds');
@@ -128,7 +140,13 @@ export function accountSpend(mechanisms: readonly Mechanism[], delta: number, ac
 function pldOrNull(runs: PldRun[], discrete: readonly DiscreteGaussianMechanism[], delta: number): number | null {
   try {
     let pld = composeSampledGaussianPlds(runs);
-    for (const m of discrete) pld = composeSymmetricPmf(pld, discreteGaussianPmf(m.sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS), m.steps, DEFAULT_MAX_BINS);
+    for (const m of discrete)
+      pld = composeSymmetricPmf(
+        pld,
+        discreteGaussianPmf(m.sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS),
+        m.steps,
+        DEFAULT_MAX_BINS,
+      );
     return pldEpsilonFor(pld, delta);
   } catch (err) {
     if (err instanceof CohortError && err.code === 'E_PRIVACY_PARAMS' && /grid points/.test(err.message)) return null;

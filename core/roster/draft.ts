@@ -18,7 +18,13 @@ export interface RosterChange {
 
 /** A chain holding only an unsigned version 1 of `members` (sorted here). Throws E_ROSTER_INVALID for a bad name, key or duplicate. */
 export function draftGenesis(network: string, members: readonly RosterMember[]): RosterChain {
-  const body: RosterBody = { format: ROSTER_FORMAT, network, version: 1, previous: null, members: sortMembers(members) };
+  const body: RosterBody = {
+    format: ROSTER_FORMAT,
+    network,
+    version: 1,
+    previous: null,
+    members: sortMembers(members),
+  };
   return parseRosterChain({ versions: [{ body, signatures: [] }] });
 }
 
@@ -32,21 +38,35 @@ export function draftGenesis(network: string, members: readonly RosterMember[]):
 export function draftRosterChange(chain: RosterChain, change: RosterChange): RosterChain {
   const status = rosterStatus(chain);
   const last = status.versions.at(-1)!;
-  if (status.problems.length > 0) throw new CohortError('E_ROSTER_INVALID', `finish signing version ${last.version} before drafting the next: ${status.problems[0]}`);
+  if (status.problems.length > 0)
+    throw new CohortError(
+      'E_ROSTER_INVALID',
+      `finish signing version ${last.version} before drafting the next: ${status.problems[0]}`,
+    );
   const parsed = parseRosterChain(chain);
   const body = parsed.versions.at(-1)!.body;
-  const next: RosterBody = { format: ROSTER_FORMAT, network: body.network, version: body.version + 1, previous: last.hash, members: applyChange(body, change) };
+  const next: RosterBody = {
+    format: ROSTER_FORMAT,
+    network: body.network,
+    version: body.version + 1,
+    previous: last.hash,
+    members: applyChange(body, change),
+  };
   const rules = signingRules(body, next);
   if (rules.voters.size < rules.need!) {
     const why = `re-keying ${body.members.length - rules.voters.size} of ${body.members.length} members leaves ${rules.voters.size} to sign, fewer than the quorum of ${rules.need}`;
-    throw new CohortError('E_ROSTER_INVALID', `${why}: re-key fewer members at once, or remove a member and add it back`);
+    throw new CohortError(
+      'E_ROSTER_INVALID',
+      `${why}: re-key fewer members at once, or remove a member and add it back`,
+    );
   }
   parsed.versions.push({ body: next, signatures: [] });
   return parseRosterChain(parsed);
 }
 
 function applyChange(body: RosterBody, { add = [], remove = [] }: RosterChange): RosterMember[] {
-  const fail = (why: string) => new CohortError('E_ROSTER_INVALID', `roster change to version ${body.version + 1}: ${why}`);
+  const fail = (why: string) =>
+    new CohortError('E_ROSTER_INVALID', `roster change to version ${body.version + 1}: ${why}`);
   if (add.length === 0 && remove.length === 0) throw fail('adds or removes no member');
   const members = new Map(body.members.map((m) => [m.name, m.key]));
   const removed = new Set<string>();
@@ -68,5 +88,7 @@ function applyChange(body: RosterBody, { add = [], remove = [] }: RosterChange):
 }
 
 function sortMembers(members: readonly RosterMember[]): RosterMember[] {
-  return members.map((m) => ({ name: m.name, key: m.key })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return members
+    .map((m) => ({ name: m.name, key: m.key }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -20,7 +20,11 @@ export const FINGERPRINT_BYTES = 16;
 /** The fingerprint of a 32-byte Ed25519 public key (bytes or 64 hex digits). Throws E_ROSTER_INVALID for anything else. */
 export function rosterFingerprint(key: Uint8Array | string): string {
   const bytes = typeof key === 'string' && /^[0-9a-fA-F]{64}$/.test(key) ? hexToBytes(key) : key;
-  if (!(bytes instanceof Uint8Array) || bytes.length !== 32) throw new CohortError('E_ROSTER_INVALID', 'a fingerprint is of a 32-byte key (or 64 hex digits)');
-  const hex = createHash('sha256').update(bytes).digest('hex').slice(0, 2 * FINGERPRINT_BYTES);
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 32)
+    throw new CohortError('E_ROSTER_INVALID', 'a fingerprint is of a 32-byte key (or 64 hex digits)');
+  const hex = createHash('sha256')
+    .update(bytes)
+    .digest('hex')
+    .slice(0, 2 * FINGERPRINT_BYTES);
   return hex.match(/.{4}/g)!.join('-');
 }

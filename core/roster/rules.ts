@@ -48,7 +48,8 @@ import type { RosterBody, RosterMember } from './types.ts';
 
 /** floor(2n/3) + 1: the signatures of a version's n members a change needs. */
 export function quorum(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 1) throw new CohortError('E_ROSTER_INVALID', `a quorum is of a positive number of members, got ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new CohortError('E_ROSTER_INVALID', `a quorum is of a positive number of members, got ${String(n)}`);
   return Math.floor((2 * n) / 3) + 1;
 }
 
@@ -86,7 +87,12 @@ export interface SigningRules {
 /** The rule for signing `body`, the successor of `prev` (null: body is the genesis). */
 export function signingRules(prev: RosterBody | null, body: RosterBody): SigningRules {
   if (prev === null) {
-    return { keys: new Map(body.members.map((m) => [m.name, m.key])), required: body.members.map((m) => m.name), voters: new Set(), need: null };
+    return {
+      keys: new Map(body.members.map((m) => [m.name, m.key])),
+      required: body.members.map((m) => m.name),
+      voters: new Set(),
+      need: null,
+    };
   }
   const diff = rosterDiff(prev, body);
   const rekeyed = new Set(diff.rekeyed.map((r) => r.name));

@@ -30,12 +30,21 @@ const body = z
   })
   .superRefine((b, ctx) => {
     if ((b.version === 1) !== (b.previous === null)) {
-      ctx.addIssue({ code: 'custom', path: ['previous'], message: 'must be null for version 1 and a hash for every later version' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previous'],
+        message: 'must be null for version 1 and a hash for every later version',
+      });
     }
     requireSortedNames(b.members, ctx, 'members', 'is listed twice');
     const keys = new Set<string>();
     b.members.forEach((m, i) => {
-      if (keys.has(m.key)) ctx.addIssue({ code: 'custom', path: ['members', i, 'key'], message: `the key of "${m.name}" is another member's key` });
+      if (keys.has(m.key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', i, 'key'],
+          message: `the key of "${m.name}" is another member's key`,
+        });
       keys.add(m.key);
     });
   });
@@ -52,13 +61,23 @@ const version = z
 
 const chain = z.strictObject({ versions: z.array(version).min(1).max(MAX_ROSTER_VERSIONS) });
 
-function requireSortedNames(items: readonly { name: string }[], ctx: z.RefinementCtx, field: string, twice: string): void {
+function requireSortedNames(
+  items: readonly { name: string }[],
+  ctx: z.RefinementCtx,
+  field: string,
+  twice: string,
+): void {
   for (let i = 1; i < items.length; i++) {
     const a = items[i - 1]!.name;
     const b = items[i]!.name;
     if (a === b) ctx.addIssue({ code: 'custom', path: [field, i], message: `"${b}" ${twice}` });
     // JavaScript's < on strings compares UTF-16 code units, the order RFC 8785 also uses.
-    else if (b < a) ctx.addIssue({ code: 'custom', path: [field, i], message: `"${b}" is out of order: ${field} must be sorted by name` });
+    else if (b < a)
+      ctx.addIssue({
+        code: 'custom',
+        path: [field, i],
+        message: `"${b}" is out of order: ${field} must be sorted by name`,
+      });
   }
 }
 

@@ -24,7 +24,11 @@ import type { RosterChain, RosterIdentity, RosterSignature } from './types.ts';
 export function signRoster(chain: RosterChain, name: string, identity: RosterIdentity): RosterChain {
   const status = rosterStatus(chain);
   const pending = status.versions.slice(0, -1).find((s) => !s.complete);
-  if (pending) throw new CohortError('E_ROSTER_INVALID', `roster version ${pending.version} is not complete: versions are signed in order`);
+  if (pending)
+    throw new CohortError(
+      'E_ROSTER_INVALID',
+      `roster version ${pending.version} is not complete: versions are signed in order`,
+    );
   const parsed = parseRosterChain(chain);
   const last = parsed.versions.at(-1)!;
   const prev = parsed.versions.at(-2)?.body ?? null;
@@ -45,8 +49,14 @@ export function signRoster(chain: RosterChain, name: string, identity: RosterIde
  * E_ROSTER_INVALID for a bad name, duplicate, or identity whose halves do
  * not belong together.
  */
-export function genesisRoster(network: string, members: readonly { name: string; identity: RosterIdentity }[]): RosterChain {
-  const chain = draftGenesis(network, members.map((m) => ({ name: m.name, key: publicHex(m.identity.publicKey) })));
+export function genesisRoster(
+  network: string,
+  members: readonly { name: string; identity: RosterIdentity }[],
+): RosterChain {
+  const chain = draftGenesis(
+    network,
+    members.map((m) => ({ name: m.name, key: publicHex(m.identity.publicKey) })),
+  );
   const version = chain.versions[0]!;
   const message = rosterSignedBytes(version.body);
   version.signatures = members
@@ -60,8 +70,14 @@ export function genesisRoster(network: string, members: readonly { name: string;
 
 function checkIdentity(identity: RosterIdentity, key: string, whose: string): void {
   if (!constantTimeEqual(identity.publicKey, hexToBytes(key))) {
-    const given = identity.publicKey instanceof Uint8Array && identity.publicKey.length === 32 ? rosterFingerprint(identity.publicKey) : 'not a 32-byte key';
-    throw new CohortError('E_ROSTER_INVALID', `the identity given is not the key of ${whose} (roster key ${rosterFingerprint(key)}, given ${given})`);
+    const given =
+      identity.publicKey instanceof Uint8Array && identity.publicKey.length === 32
+        ? rosterFingerprint(identity.publicKey)
+        : 'not a 32-byte key';
+    throw new CohortError(
+      'E_ROSTER_INVALID',
+      `the identity given is not the key of ${whose} (roster key ${rosterFingerprint(key)}, given ${given})`,
+    );
   }
   let derived: Uint8Array;
   try {
@@ -69,11 +85,16 @@ function checkIdentity(identity: RosterIdentity, key: string, whose: string): vo
   } catch {
     throw new CohortError('E_ROSTER_INVALID', `the identity given for ${whose} has a malformed secret key`);
   }
-  if (!constantTimeEqual(derived, identity.publicKey)) throw new CohortError('E_ROSTER_INVALID', `the identity given for ${whose}: its secret key does not match its public key`);
+  if (!constantTimeEqual(derived, identity.publicKey))
+    throw new CohortError(
+      'E_ROSTER_INVALID',
+      `the identity given for ${whose}: its secret key does not match its public key`,
+    );
 }
 
 function publicHex(key: Uint8Array): string {
-  if (!(key instanceof Uint8Array) || key.length !== 32) throw new CohortError('E_ROSTER_INVALID', 'an identity public key is 32 bytes');
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new CohortError('E_ROSTER_INVALID', 'an identity public key is 32 bytes');
   return bytesToHex(key);
 }
 

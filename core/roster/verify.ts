@@ -51,7 +51,8 @@ export function rosterStatus(chain: RosterChain): RosterStatus {
  */
 export function completeRoster(chain: RosterChain): { chain: RosterChain; head: Roster } {
   const { head } = rosterStatus(chain);
-  if (head === null) throw new CohortError('E_ROSTER_INVALID', 'the roster has no complete version: its genesis lacks signatures');
+  if (head === null)
+    throw new CohortError('E_ROSTER_INVALID', 'the roster has no complete version: its genesis lacks signatures');
   return { chain: { versions: chain.versions.slice(0, head.version) }, head };
 }
 
@@ -65,10 +66,12 @@ export function verifyRosterChain(chain: RosterChain): Roster {
 }
 
 function checkLink(body: RosterBody, prev: { body: RosterBody; hash: string } | null, index: number): void {
-  const fail = (why: string) => new CohortError('E_ROSTER_INVALID', `roster version ${body.version} (position ${index + 1}): ${why}`);
+  const fail = (why: string) =>
+    new CohortError('E_ROSTER_INVALID', `roster version ${body.version} (position ${index + 1}): ${why}`);
   if (body.version !== index + 1) throw fail(`versions must be numbered 1, 2, 3, … in order; expected ${index + 1}`);
   if (prev === null) return;
-  if (body.network !== prev.body.network) throw fail(`changes the network from "${prev.body.network}" to "${body.network}"`);
+  if (body.network !== prev.body.network)
+    throw fail(`changes the network from "${prev.body.network}" to "${body.network}"`);
   if (body.previous !== prev.hash) throw fail(`its previous hash is not the hash of version ${prev.body.version}`);
 }
 
@@ -111,7 +114,9 @@ function problemsOf(s: RosterVersionStatus, prev: RosterBody | null): string[] {
     out.push(`version ${s.version} lacks the signature of ${listNames(s.required)} (${who})`);
   }
   if (s.quorum !== null && s.quorum.have < s.quorum.need) {
-    out.push(`version ${s.version} has ${s.quorum.have} of the ${s.quorum.need} signatures it needs from version ${s.version - 1}'s ${prev!.members.length} members`);
+    out.push(
+      `version ${s.version} has ${s.quorum.have} of the ${s.quorum.need} signatures it needs from version ${s.version - 1}'s ${prev!.members.length} members`,
+    );
   }
   return out;
 }
@@ -124,5 +129,12 @@ function listNames(names: readonly string[]): string {
 function toRoster(body: RosterBody, hash: string): Roster {
   // Members are sorted by name (schema.ts), so the map iterates in name order.
   const members = new Map(body.members.map((m) => [m.name, hexToBytes(m.key)]));
-  return { network: body.network, version: body.version, hash, hashBytes: hexToBytes(hash), members, size: members.size };
+  return {
+    network: body.network,
+    version: body.version,
+    hash,
+    hashBytes: hexToBytes(hash),
+    members,
+    size: members.size,
+  };
 }

@@ -27,9 +27,16 @@ export class AttemptLog {
 
   admit(jobId: string, round: number, attempt: number): void {
     const seen = this.last.get(jobId);
-    if (seen && round < seen.round) throw new CohortError('E_ROUND_MISMATCH', `round ${round} is older than round ${seen.round}, which this hospital already opened`);
+    if (seen && round < seen.round)
+      throw new CohortError(
+        'E_ROUND_MISMATCH',
+        `round ${round} is older than round ${seen.round}, which this hospital already opened`,
+      );
     if (seen && round === seen.round && attempt <= seen.attempt) {
-      throw new CohortError('E_SECAGG_ATTEMPT', `attempt ${attempt} at round ${round} does not follow attempt ${seen.attempt}: a replayed or reordered session`);
+      throw new CohortError(
+        'E_SECAGG_ATTEMPT',
+        `attempt ${attempt} at round ${round} does not follow attempt ${seen.attempt}: a replayed or reordered session`,
+      );
     }
     this.last.set(jobId, { round, attempt });
   }
@@ -62,7 +69,11 @@ export class HospitalSession {
   static open(a: OpenArgs): HospitalSession {
     const session = checkOfferedSession(a.spec, a.offered, a.view);
     a.attempts.admit(session.jobId, session.round, session.attempt);
-    return new HospitalSession(session, new SecAggClient(session, a.view.name, a.identity, a.view.roster.members), secureInput(a.spec));
+    return new HospitalSession(
+      session,
+      new SecAggClient(session, a.view.name, a.identity, a.view.roster.members),
+      secureInput(a.spec),
+    );
   }
 
   advertise(): cohort.v1.SecAggAdvertise.$Properties {
@@ -94,7 +105,11 @@ export class HospitalSession {
   onSurvivors(msg: cohort.v1.SecAggSurvivors.$Properties): cohort.v1.SecAggConsistency.$Properties {
     // The session threshold already enforces this; checked here too, against the spec itself.
     const survivors = msg.survivors?.length ?? 0;
-    if (survivors < this.input.minSurvivors) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors} survivors; this job's DP noise needs ${this.input.minSurvivors}`);
+    if (survivors < this.input.minSurvivors)
+      throw new CohortError(
+        'E_SECAGG_TOO_FEW',
+        `${survivors} survivors; this job's DP noise needs ${this.input.minSurvivors}`,
+      );
     return this.client.onSurvivors(msg);
   }
 

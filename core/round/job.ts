@@ -10,9 +10,23 @@
 import { CohortError, type ErrorCode } from '../errors.ts';
 import { deriveSeed } from '../rng.ts';
 import { pooledMetrics, type Metrics } from '../metrics.ts';
-import { checkAggregate, createStrategy, type AggregateOutput, type ClientResult, type ServerState, type Strategy } from '../strategy/index.ts';
+import {
+  checkAggregate,
+  createStrategy,
+  type AggregateOutput,
+  type ClientResult,
+  type ServerState,
+  type Strategy,
+} from '../strategy/index.ts';
 import { evaluates, type JobSpec } from '../job/spec.ts';
-import { constantTimeEqual, openSession, type ClientMessage, type PhaseCounts, type SecureResult, type ServerMessage } from '../secagg/index.ts';
+import {
+  constantTimeEqual,
+  openSession,
+  type ClientMessage,
+  type PhaseCounts,
+  type SecureResult,
+  type ServerMessage,
+} from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
@@ -83,7 +97,15 @@ export interface SecAggConfig {
 }
 
 export type OutgoingBody =
-  | { roundConfig: { weights: Float32Array; train: boolean; deadlineUnixMs: number; seed: number; secagg: SecAggConfig | null } }
+  | {
+      roundConfig: {
+        weights: Float32Array;
+        train: boolean;
+        deadlineUnixMs: number;
+        seed: number;
+        secagg: SecAggConfig | null;
+      };
+    }
   | ServerMessage
   | { roundResult: { participants: number; dropped: number; metrics: Metrics | null } }
   | { jobEvent: { kind: 'STARTED' | 'COMPLETED' | 'FAILED' | 'CANCELLED'; reason: string } };
@@ -164,7 +186,10 @@ export class JobMachine {
     const d = paramCount(spec.model);
     const s = resume.serverState;
     if (resume.weights.length !== d || (s && (s.m.length !== d || s.v.length !== d))) {
-      throw new CohortError('E_UPDATE_LENGTH', `job ${jobId} resumes ${resume.weights.length} weights (server state ${s ? `${s.m.length}/${s.v.length}` : 'none'}) for a model of ${d}`);
+      throw new CohortError(
+        'E_UPDATE_LENGTH',
+        `job ${jobId} resumes ${resume.weights.length} weights (server state ${s ? `${s.m.length}/${s.v.length}` : 'none'}) for a model of ${d}`,
+      );
     }
     checkAggregate({ weights: resume.weights, state: s });
     this.weights = resume.weights;
@@ -230,8 +255,13 @@ export class JobMachine {
     this.concerned.add(client); // told of the job's end even if its join is refused below
     if (this.spec.secureAggregation.enabled) {
       const listed = this.roster?.members.get(client);
-      if (!listed) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} is not in the roster this job's secure aggregation runs under`);
-      if (!info.identityKey || !constantTimeEqual(listed, info.identityKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
+      if (!listed)
+        throw new CohortError(
+          'E_ROSTER_NOT_MEMBER',
+          `${client} is not in the roster this job's secure aggregation runs under`,
+        );
+      if (!info.identityKey || !constantTimeEqual(listed, info.identityKey))
+        throw new CohortError('E_ROSTER_NOT_MEMBER', `${client} presented another key than its roster key`);
     }
     // A DP job weights every hospital equally, whatever weight it declares: no record count enters it (core/job/privacy.ts).
     const numTrain = updateWeight(this.spec, info.numTrain);
@@ -264,7 +294,12 @@ export class JobMachine {
    * sender from the session and comes back as `rejected` for the caller to
    * report, beside the effects the session produced without it.
    */
-  submitSecAgg(client: string, round: number, msg: ClientMessage, now: number): { effects: JobEffect[]; rejected: CohortError | null } {
+  submitSecAgg(
+    client: string,
+    round: number,
+    msg: ClientMessage,
+    now: number,
+  ): { effects: JobEffect[]; rejected: CohortError | null } {
     this.openRound(client, round);
     if (!this.secure) throw new CohortError('E_WIRE_UNEXPECTED', `round ${round} does not use secure aggregation`);
     const { out, rejected } = this.secure.receive(client, msg, now);
@@ -283,7 +318,12 @@ export class JobMachine {
    * drop; other errors (not a participant, round not open, a duplicate)
    * throw and change nothing.
    */
-  submitUpdate(client: string, round: number, update: ClientUpdate, now: number): { effects: JobEffect[]; rejected: CohortError | null } {
+  submitUpdate(
+    client: string,
+    round: number,
+    update: ClientUpdate,
+    now: number,
+  ): { effects: JobEffect[]; rejected: CohortError | null } {
     const r = this.openRound(client, round);
     // With secure aggregation the masked sum is checked instead (core/secagg/sum-bound.ts); a plaintext update there is never aggregated.
     const declared = this.joined.get(client)!.numTrain;
@@ -299,11 +339,19 @@ export class JobMachine {
    * a round the job does not evaluate, and when its kind does not fit the
    * job: exact metrics in a DP job, a release in a job that releases none.
    */
-  submitEvaluation(client: string, round: number, evaluation: { metrics: Metrics; released: boolean } | null, now: number): JobEffect[] {
+  submitEvaluation(
+    client: string,
+    round: number,
+    evaluation: { metrics: Metrics; released: boolean } | null,
+    now: number,
+  ): JobEffect[] {
     const r = this.openRound(client, round);
-    if (!evaluates(this.spec, round)) throw new CohortError('E_WIRE_UNEXPECTED', `round ${round} of job ${this.jobId} is not evaluated`);
-    if (evaluation?.released === false && this.spec.privacy) throw new CohortError('E_WIRE_UNEXPECTED', 'exact metrics in a DP job: a hospital releases only noisy counts');
-    if (evaluation?.released && !releasesEvaluation(this.spec)) throw new CohortError('E_WIRE_UNEXPECTED', 'noisy counts in a job that releases no evaluation');
+    if (!evaluates(this.spec, round))
+      throw new CohortError('E_WIRE_UNEXPECTED', `round ${round} of job ${this.jobId} is not evaluated`);
+    if (evaluation?.released === false && this.spec.privacy)
+      throw new CohortError('E_WIRE_UNEXPECTED', 'exact metrics in a DP job: a hospital releases only noisy counts');
+    if (evaluation?.released && !releasesEvaluation(this.spec))
+      throw new CohortError('E_WIRE_UNEXPECTED', 'noisy counts in a job that releases no evaluation');
     r.submitEvaluation(client, evaluation?.metrics ?? null);
     return this.tick(now);
   }
@@ -318,7 +366,8 @@ export class JobMachine {
    * already charged their budgets for it, and aborting would waste that spend.
    */
   pause(reason: string): JobEffect[] {
-    if (this.finished) throw new CohortError('E_JOB_STATE', `job ${this.jobId} is ${this._status}: it cannot be paused`);
+    if (this.finished)
+      throw new CohortError('E_JOB_STATE', `job ${this.jobId} is ${this._status}: it cannot be paused`);
     if (this._status === 'paused') return [];
     this._status = 'paused';
     return [{ type: 'status', status: 'paused', reason }];
@@ -326,7 +375,8 @@ export class JobMachine {
 
   /** Lets rounds start again; the next one opens as soon as enough members are connected. */
   resume(reason: string, now: number): JobEffect[] {
-    if (this._status !== 'paused') throw new CohortError('E_JOB_STATE', `job ${this.jobId} is ${this._status}, not paused`);
+    if (this._status !== 'paused')
+      throw new CohortError('E_JOB_STATE', `job ${this.jobId} is ${this._status}, not paused`);
     this._status = this.completed > 0 || this.current ? 'running' : 'waiting';
     return [{ type: 'status', status: this._status, reason }, ...this.tick(now)];
   }
@@ -357,8 +407,13 @@ export class JobMachine {
       const deadline = this.startDeadline;
       if (deadline !== null && now >= deadline) {
         // Its offered hospitals hold a reservation of its whole budget while it waits: the job's end releases them.
-        const why = this._status === 'paused' ? 'it was paused before its first round' : `${this.joined.size} of the ${this.spec.minClients} hospitals it needs had joined`;
-        effects.push(...this.finish('failed', `not started by its start deadline (${new Date(deadline).toISOString()}): ${why}`));
+        const why =
+          this._status === 'paused'
+            ? 'it was paused before its first round'
+            : `${this.joined.size} of the ${this.spec.minClients} hospitals it needs had joined`;
+        effects.push(
+          ...this.finish('failed', `not started by its start deadline (${new Date(deadline).toISOString()}): ${why}`),
+        );
         break;
       }
       const wake = Math.min(typeof start === 'number' ? start : Infinity, deadline ?? Infinity);
@@ -385,9 +440,11 @@ export class JobMachine {
   }
 
   private openRound(client: string, round: number): Round {
-    if (!this.joined.has(client)) throw new CohortError('E_NOT_PARTICIPANT', `${client} has not joined job ${this.jobId}`);
+    if (!this.joined.has(client))
+      throw new CohortError('E_NOT_PARTICIPANT', `${client} has not joined job ${this.jobId}`);
     const r = this.current;
-    if (!r || r.round !== round) throw new CohortError('E_ROUND_MISMATCH', `round ${round} of job ${this.jobId} is not open`);
+    if (!r || r.round !== round)
+      throw new CohortError('E_ROUND_MISMATCH', `round ${round} of job ${this.jobId} is not open`);
     return r;
   }
 
@@ -404,22 +461,44 @@ export class JobMachine {
       } catch (err) {
         // No safe threshold exists for this many participants: retrying cannot help.
         if (!(err instanceof CohortError)) throw err;
-        return this.finish('failed', `secure aggregation cannot run round ${round} with ${participants.length} clients: ${err.message}`);
+        return this.finish(
+          'failed',
+          `secure aggregation cannot run round ${round} with ${participants.length} clients: ${err.message}`,
+        );
       }
     }
-    this.current = new Round({ round, kind, participants, minClients: this.spec.minClients, deadline, decidedBy: secagg ? 'external' : 'answers' });
+    this.current = new Round({
+      round,
+      kind,
+      participants,
+      minClients: this.spec.minClients,
+      deadline,
+      decidedBy: secagg ? 'external' : 'answers',
+    });
     this.started = true;
     const effects: JobEffect[] = [{ type: 'attemptStarted', round, attempt }];
     if (this._status === 'waiting') {
       this._status = 'running';
-      effects.push({ type: 'status', status: 'running', reason: `round ${round} started with ${participants.length} clients` });
+      effects.push({
+        type: 'status',
+        status: 'running',
+        reason: `round ${round} started with ${participants.length} clients`,
+      });
     }
     for (const to of participants) {
       effects.push({
         type: 'send',
         to,
         round,
-        body: { roundConfig: { weights: this.weights, train: kind === 'train', deadlineUnixMs: deadline, seed: deriveSeed(this.spec.seed, round, attempt - 1, to), secagg } },
+        body: {
+          roundConfig: {
+            weights: this.weights,
+            train: kind === 'train',
+            deadlineUnixMs: deadline,
+            seed: deriveSeed(this.spec.seed, round, attempt - 1, to),
+            secagg,
+          },
+        },
       });
     }
     effects.push({ type: 'wakeAt', at: this.secure ? this.secure.deadline : deadline });
@@ -447,13 +526,32 @@ export class JobMachine {
    */
   private openSecure(round: number, attempt: number, participants: string[], now: number): SecAggConfig {
     const roster = this.roster;
-    if (!roster) throw new CohortError('E_ROSTER_MISSING', 'no roster: secure aggregation takes identity keys from the hospitals\' signed roster only');
+    if (!roster)
+      throw new CohortError(
+        'E_ROSTER_MISSING',
+        "no roster: secure aggregation takes identity keys from the hospitals' signed roster only",
+      );
     const totalExamples = participants.reduce((sum, c) => sum + this.joined.get(c)!.numTrain, 0);
-    const params = sessionParams(this.spec, { jobId: this.jobId, round, attempt, participants, rosterHash: roster.hashBytes, totalExamples });
+    const params = sessionParams(this.spec, {
+      jobId: this.jobId,
+      round,
+      attempt,
+      participants,
+      rosterHash: roster.hashBytes,
+      totalExamples,
+    });
     const session = openSession(params);
     const keys = new Map(participants.map((c) => [c, roster.members.get(c)!]));
     const declared = new Map(participants.map((c) => [c, this.joined.get(c)!.numTrain]));
-    this.secure = new SecureStage(session, keys, this.spec.roundTimeoutMs, now, this.input, declared, roundCorrupt(this.spec, participants.length));
+    this.secure = new SecureStage(
+      session,
+      keys,
+      this.spec.roundTimeoutMs,
+      now,
+      this.input,
+      declared,
+      roundCorrupt(this.spec, participants.length),
+    );
     const { bits, threshold, degree, clip } = params;
     return { bits, threshold, degree, clip, participants, totalExamples, attempt, rosterHash: roster.hashBytes };
   }
@@ -492,8 +590,21 @@ export class JobMachine {
     const results = !secure && r.kind === 'train' ? this.plaintextResults(r) : null;
     let out: AggregateOutput | null = null;
     try {
-      if (secure && sum) out = this.strategy.step({ round: r.round, global: this.weights, meanDelta: sum.meanDelta, state: this.serverState });
-      else if (results) out = this.strategy.aggregate({ round: r.round, global: this.weights, results, failures: record.dropped, state: this.serverState });
+      if (secure && sum)
+        out = this.strategy.step({
+          round: r.round,
+          global: this.weights,
+          meanDelta: sum.meanDelta,
+          state: this.serverState,
+        });
+      else if (results)
+        out = this.strategy.aggregate({
+          round: r.round,
+          global: this.weights,
+          results,
+          failures: record.dropped,
+          state: this.serverState,
+        });
     } catch (err) {
       // E_AGGREGATE_NONFINITE (core/strategy/finite.ts) or a result the strategy cannot use: the round fails, the weights stay.
       if (!(err instanceof CohortError)) throw err;
@@ -515,7 +626,9 @@ export class JobMachine {
       record.weights = out.weights;
       record.serverState = out.state;
       const n = results.reduce((s, x) => s + x.numExamples, 0);
-      record.trainLoss = this.spec.privacy ? null : [...r.updates.values()].reduce((s, u) => s + u.trainLoss * u.numExamples, 0) / n;
+      record.trainLoss = this.spec.privacy
+        ? null
+        : [...r.updates.values()].reduce((s, u) => s + u.trainLoss * u.numExamples, 0) / n;
     }
     this.completed = r.round;
     this.attempts = 0;
@@ -524,9 +637,21 @@ export class JobMachine {
     const dropped = new Set(record.dropped);
     for (const to of r.participants) {
       if (dropped.has(to) || !this.joined.has(to)) continue;
-      effects.push({ type: 'send', to, round: r.round, body: { roundResult: { participants: r.participants.length - dropped.size, dropped: dropped.size, metrics: record.pooled } } });
+      effects.push({
+        type: 'send',
+        to,
+        round: r.round,
+        body: {
+          roundResult: {
+            participants: r.participants.length - dropped.size,
+            dropped: dropped.size,
+            metrics: record.pooled,
+          },
+        },
+      });
     }
-    if (this.completed >= this.totalRounds) effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
+    if (this.completed >= this.totalRounds)
+      effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
     return effects;
   }
 
@@ -548,7 +673,8 @@ export class JobMachine {
     const reason = blamed.length > 0 ? `${why} (left out of the retries: ${blamed.join(', ')})` : why;
     const charged = secure && this.spec.privacy?.unit === 'hospital' ? secure.inputsFrom : [];
     const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code, charged }];
-    if (this.attempts >= MAX_ROUND_ATTEMPTS) effects.push(...this.finish('failed', `round ${round} failed ${this.attempts} times: ${reason}`));
+    if (this.attempts >= MAX_ROUND_ATTEMPTS)
+      effects.push(...this.finish('failed', `round ${round} failed ${this.attempts} times: ${reason}`));
     return effects;
   }
 
@@ -560,8 +686,8 @@ export class JobMachine {
     const effects: JobEffect[] = [{ type: 'status', status, reason }];
     // Not only the members: a hospital that left or never got in may still hold a reservation that only this ends.
     const told = new Set([...this.joined.keys(), ...this.concerned]);
-    for (const to of [...told].sort()) effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
+    for (const to of [...told].sort())
+      effects.push({ type: 'send', to, round: this.completed, body: { jobEvent: { kind, reason } } });
     return effects;
   }
 }
-

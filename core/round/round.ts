@@ -54,7 +54,10 @@ export class Round {
 
   constructor(p: RoundParams) {
     if (p.participants.length < p.minClients) {
-      throw new CohortError('E_ROUND_FAILED', `round ${p.round} needs ${p.minClients} participants, has ${p.participants.length}`);
+      throw new CohortError(
+        'E_ROUND_FAILED',
+        `round ${p.round} needs ${p.minClients} participants, has ${p.participants.length}`,
+      );
     }
     this.round = p.round;
     this.kind = p.kind;
@@ -94,11 +97,13 @@ export class Round {
   submitUpdate(client: string, update: ClientUpdate, bound?: (u: ClientUpdate) => void): CohortError | null {
     this.checkOpen(client);
     if (this.kind !== 'train') throw new CohortError('E_WIRE_UNEXPECTED', `round ${this.round} is evaluation-only`);
-    if (this.updates.has(client)) throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an update for round ${this.round}`);
+    if (this.updates.has(client))
+      throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an update for round ${this.round}`);
     if (!Number.isInteger(update.numExamples) || update.numExamples < 1 || update.numExamples > 1e9) {
       throw new CohortError('E_UPDATE_RANGE', 'numExamples must be an integer in [1, 10^9]');
     }
-    if (!Number.isFinite(update.trainLoss) || update.trainLoss < 0) throw new CohortError('E_UPDATE_RANGE', 'trainLoss must be finite and >= 0');
+    if (!Number.isFinite(update.trainLoss) || update.trainLoss < 0)
+      throw new CohortError('E_UPDATE_RANGE', 'trainLoss must be finite and >= 0');
     try {
       bound?.(update);
     } catch (err) {
@@ -114,7 +119,8 @@ export class Round {
   /** An evaluation of the round's starting model: its metrics, or null when the participant withheld them. */
   submitEvaluation(client: string, metrics: Metrics | null): void {
     this.checkOpen(client);
-    if (this.evaluations.has(client) || this.withheld.has(client)) throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an evaluation for round ${this.round}`);
+    if (this.evaluations.has(client) || this.withheld.has(client))
+      throw new CohortError('E_DUPLICATE_UPDATE', `${client} already sent an evaluation for round ${this.round}`);
     if (metrics) this.evaluations.set(client, metrics);
     else this.withheld.add(client);
     this.settle();
@@ -140,16 +146,20 @@ export class Round {
   }
 
   private checkOpen(client: string): void {
-    if (!this.participants.includes(client)) throw new CohortError('E_NOT_PARTICIPANT', `${client} is not a participant of round ${this.round}`);
+    if (!this.participants.includes(client))
+      throw new CohortError('E_NOT_PARTICIPANT', `${client} is not a participant of round ${this.round}`);
     if (this._status !== 'open') throw new CohortError('E_ROUND_MISMATCH', `round ${this.round} is closed`);
-    if (this.dropped.has(client)) throw new CohortError('E_ROUND_MISMATCH', `${client} was dropped from round ${this.round}`);
+    if (this.dropped.has(client))
+      throw new CohortError('E_ROUND_MISMATCH', `${client} was dropped from round ${this.round}`);
   }
 
   private settle(): void {
     if (this.external) return;
     const pending = this.participants.length - this.answered - this.dropped.size;
     if (this.answered + pending < this.minClients) {
-      this.fail(`only ${this.answered + pending} of ${this.participants.length} participants can still answer; ${this.minClients} required`);
+      this.fail(
+        `only ${this.answered + pending} of ${this.participants.length} participants can still answer; ${this.minClients} required`,
+      );
     } else if (pending === 0) {
       this._status = 'complete';
     }

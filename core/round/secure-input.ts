@@ -19,7 +19,15 @@ import { CohortError } from '../errors.ts';
 import type { JobSpec } from '../job/spec.ts';
 import { ddgPlan } from '../job/privacy.ts';
 import { paramCount } from '../model/spec.ts';
-import { checkDdgSum, checkWeightedSum, decodeSum, encodeInput, EXTRA_WORDS, type Session, type SecureResult } from '../secagg/index.ts';
+import {
+  checkDdgSum,
+  checkWeightedSum,
+  decodeSum,
+  encodeInput,
+  EXTRA_WORDS,
+  type Session,
+  type SecureResult,
+} from '../secagg/index.ts';
 import { ddgDecode, ddgEncode } from '../secagg/ddg-encode.ts';
 
 export interface SecureInput {
@@ -58,7 +66,8 @@ export function secureInput(spec: JobSpec): SecureInput {
     encode: (_session, seed, delta) => ddgEncode(delta, plan, seed),
     decode: (_session, seed, sum, survivorExamples) => {
       const survivors = survivorExamples.length;
-      if (survivors < minSurvivors) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors} survivors; hospital-level DP needs ${minSurvivors}`);
+      if (survivors < minSurvivors)
+        throw new CohortError('E_SECAGG_TOO_FEW', `${survivors} survivors; hospital-level DP needs ${minSurvivors}`);
       checkDdgSum(plan, sum, survivors);
       const total = ddgDecode(sum, plan, seed);
       const meanDelta = new Float64Array(total.length);

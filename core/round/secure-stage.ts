@@ -7,7 +7,13 @@
 import { CohortError } from '../errors.ts';
 import type { SecureInput } from './secure-input.ts';
 import {
-  SecAggServer, type ClientMessage, type Outgoing, type PhaseCounts, type SecureResult, type Session, type ServerPhase,
+  SecAggServer,
+  type ClientMessage,
+  type Outgoing,
+  type PhaseCounts,
+  type SecureResult,
+  type Session,
+  type ServerPhase,
 } from '../secagg/index.ts';
 
 export class SecureStage {

@@ -50,7 +50,11 @@ export function sessionParams(spec: JobSpec, inputs: SessionInputs): SessionPara
   const p = chooseParams({ n, dropoutFraction: sa.dropoutFraction, corrupt: roundCorrupt(spec, n) });
   const threshold = Math.max(p.t, input.minSurvivors);
   const degree = p.full ? n - 1 : p.k;
-  if (threshold > degree + 1) throw new CohortError('E_SECAGG_PARAMS', `${n} participants cannot give the ${threshold} survivors hospital-level DP needs`);
+  if (threshold > degree + 1)
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `${n} participants cannot give the ${threshold} survivors hospital-level DP needs`,
+    );
   return {
     jobId: inputs.jobId,
     round: inputs.round,
@@ -86,7 +90,10 @@ export function checkCorruptClients(spec: JobSpec, view: Pick<HospitalView, 'ros
   const least = corruptCount(gamma, view.roster.size);
   const given = requireCorrupt(spec);
   if (given < least) {
-    throw new CohortError('E_SECAGG_PARAMS', `"corruptClients": the job assumes ${given} colluding hospitals; this hospital assumes ${least} (fraction ${gamma} of its roster of ${view.roster.size})`);
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `"corruptClients": the job assumes ${given} colluding hospitals; this hospital assumes ${least} (fraction ${gamma} of its roster of ${view.roster.size})`,
+    );
   }
 }
 
@@ -97,7 +104,8 @@ export function checkCorruptClients(spec: JobSpec, view: Pick<HospitalView, 'ros
  * E_SECAGG_PARAMS).
  */
 export function checkOfferedSession(spec: JobSpec, offered: SessionParams, view: HospitalView): Session {
-  if (!spec.secureAggregation.enabled) throw new CohortError('E_SECAGG_PARAMS', 'the job turns secure aggregation off, yet the round carries a session');
+  if (!spec.secureAggregation.enabled)
+    throw new CohortError('E_SECAGG_PARAMS', 'the job turns secure aggregation off, yet the round carries a session');
   if (!(offered.rosterHash instanceof Uint8Array) || !constantTimeEqual(offered.rosterHash, view.roster.hashBytes)) {
     throw new CohortError('E_ROSTER_MISMATCH', '"rosterHash": the session names another roster than this hospital\'s');
   }
@@ -107,12 +115,18 @@ export function checkOfferedSession(spec: JobSpec, offered: SessionParams, view:
     throw new CohortError('E_SECAGG_ATTEMPT', `"attempt": ${offered.attempt} is outside 1..${MAX_ROUND_ATTEMPTS}`);
   }
   if (!Number.isSafeInteger(offered.totalExamples) || offered.totalExamples < view.numTrain) {
-    throw new CohortError('E_SECAGG_PARAMS', `"totalExamples": ${offered.totalExamples} is below this hospital's own ${view.numTrain} examples`);
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `"totalExamples": ${offered.totalExamples} is below this hospital's own ${view.numTrain} examples`,
+    );
   }
   const expected = sessionParams(spec, { ...offered });
   for (const field of ['bits', 'threshold', 'degree', 'clip', 'vectorLength'] as const) {
     if (offered[field] !== expected[field]) {
-      throw new CohortError('E_SECAGG_PARAMS', `"${field}": offered ${offered[field]}, this hospital computes ${expected[field]}`);
+      throw new CohortError(
+        'E_SECAGG_PARAMS',
+        `"${field}": offered ${offered[field]}, this hospital computes ${expected[field]}`,
+      );
     }
   }
   return openSession(offered);
@@ -121,12 +135,21 @@ export function checkOfferedSession(spec: JobSpec, offered: SessionParams, view:
 function checkParticipants(spec: JobSpec, participants: readonly string[], view: HospitalView): void {
   if (!Array.isArray(participants)) throw new CohortError('E_SECAGG_PARAMS', '"participants": not a list');
   const stranger = participants.find((p) => !view.roster.members.has(p));
-  if (stranger !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `"participants": "${stranger}" is not in this hospital's roster`);
-  if (!participants.includes(view.name)) throw new CohortError('E_SECAGG_PARAMS', `"participants": the list omits ${view.name}`);
+  if (stranger !== undefined)
+    throw new CohortError('E_ROSTER_NOT_MEMBER', `"participants": "${stranger}" is not in this hospital's roster`);
+  if (!participants.includes(view.name))
+    throw new CohortError('E_SECAGG_PARAMS', `"participants": the list omits ${view.name}`);
   if (participants.length < spec.minClients) {
-    throw new CohortError('E_SECAGG_PARAMS', `"participants": ${participants.length} is below the job's minClients ${spec.minClients}`);
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `"participants": ${participants.length} is below the job's minClients ${spec.minClients}`,
+    );
   }
   // A hospital-level job's modulus is sized for this many (core/job/privacy.ts).
   const cap = maxParticipants(spec);
-  if (participants.length > cap) throw new CohortError('E_SECAGG_PARAMS', `"participants": ${participants.length} is above the ${cap} the job's noise and modulus are sized for`);
+  if (participants.length > cap)
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `"participants": ${participants.length} is above the ${cap} the job's noise and modulus are sized for`,
+    );
 }

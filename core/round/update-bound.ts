@@ -28,7 +28,11 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  */
 export function checkDeclaredWeight(spec: JobSpec, weight: number): void {
   const cap = spec.updateBound.maxExamples;
-  if (!(weight <= cap)) throw new CohortError('E_UPDATE_BOUND', `declared weight ${weight} is above the job's updateBound.maxExamples (${cap})`);
+  if (!(weight <= cap))
+    throw new CohortError(
+      'E_UPDATE_BOUND',
+      `declared weight ${weight} is above the job's updateBound.maxExamples (${cap})`,
+    );
 }
 
 /**
@@ -41,9 +45,17 @@ export function checkDeclaredWeight(spec: JobSpec, weight: number): void {
  */
 export function checkPlaintextUpdate(spec: JobSpec, declared: number, u: ClientUpdate): void {
   const weight = updateWeight(spec, u.numExamples);
-  if (!(weight <= declared)) throw new CohortError('E_UPDATE_BOUND', `numExamples ${u.numExamples} is above the ${declared} declared when joining`);
+  if (!(weight <= declared))
+    throw new CohortError(
+      'E_UPDATE_BOUND',
+      `numExamples ${u.numExamples} is above the ${declared} declared when joining`,
+    );
   const norm = l2Norm(u.delta);
   const max = spec.updateBound.maxNorm;
-  if (!(norm <= max)) throw new CohortError('E_UPDATE_BOUND', `update L2 norm ${norm.toExponential(3)} is above the job's updateBound.maxNorm (${max})`);
+  if (!(norm <= max))
+    throw new CohortError(
+      'E_UPDATE_BOUND',
+      `update L2 norm ${norm.toExponential(3)} is above the job's updateBound.maxNorm (${max})`,
+    );
   if (!(u.trainLoss <= FLOAT32_MAX)) throw new CohortError('E_UPDATE_RANGE', 'trainLoss is above the float32 range');
 }

@@ -68,8 +68,11 @@ export function sealWithNonce(key: Uint8Array, nonce: Uint8Array, plaintext: Uin
 export function open(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
   checkBytes(key, KEY_BYTES, 'AEAD key', 'E_SECAGG_BAD_KEY');
   if (
-    !isBytes(sealed) || !isBytes(aad) || aad.length > MAX_AAD_BYTES ||
-    sealed.length < NONCE_BYTES + TAG_BYTES || sealed.length > NONCE_BYTES + MAX_PLAINTEXT_BYTES + TAG_BYTES
+    !isBytes(sealed) ||
+    !isBytes(aad) ||
+    aad.length > MAX_AAD_BYTES ||
+    sealed.length < NONCE_BYTES + TAG_BYTES ||
+    sealed.length > NONCE_BYTES + MAX_PLAINTEXT_BYTES + TAG_BYTES
   ) {
     throw decryptError();
   }

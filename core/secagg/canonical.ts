@@ -56,7 +56,8 @@ export function signedBytes(fields: readonly Field[]): Uint8Array {
 export function encodeFields(fields: readonly (Field | null)[]): Uint8Array {
   const parts = fields.map(encodeContent);
   const total = parts.reduce((n, p) => n + HEADER_BYTES + p.content.length, 0);
-  if (total > MAX_ENCODED_BYTES) throw new CohortError('E_SECAGG_BAD_INPUT', `encoded fields exceed ${MAX_ENCODED_BYTES} bytes`);
+  if (total > MAX_ENCODED_BYTES)
+    throw new CohortError('E_SECAGG_BAD_INPUT', `encoded fields exceed ${MAX_ENCODED_BYTES} bytes`);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -74,12 +75,14 @@ function encodeContent(f: Field | null, i: number): { kind: number; content: Uin
   if (isBytes(f)) return { kind: KIND_BYTES, content: f };
   if (typeof f === 'string') {
     // UTF-8 never takes fewer bytes than UTF-16 code units: refuse before encoding.
-    if (f.length > MAX_ENCODED_BYTES) throw new CohortError('E_SECAGG_BAD_INPUT', `field ${i} exceeds ${MAX_ENCODED_BYTES} bytes`);
+    if (f.length > MAX_ENCODED_BYTES)
+      throw new CohortError('E_SECAGG_BAD_INPUT', `field ${i} exceeds ${MAX_ENCODED_BYTES} bytes`);
     if (LONE_SURROGATE.test(f)) throw new CohortError('E_SECAGG_BAD_INPUT', `field ${i} is not well-formed UTF-16`);
     return { kind: KIND_STRING, content: utf8.encode(f) };
   }
   if (typeof f === 'number') {
-    if (!Number.isSafeInteger(f) || f < 0) throw new CohortError('E_SECAGG_BAD_INPUT', `field ${i} must be a safe non-negative integer`);
+    if (!Number.isSafeInteger(f) || f < 0)
+      throw new CohortError('E_SECAGG_BAD_INPUT', `field ${i} must be a safe non-negative integer`);
     const content = new Uint8Array(8);
     new DataView(content.buffer).setBigUint64(0, BigInt(f));
     return { kind: KIND_INTEGER, content };

@@ -24,16 +24,39 @@
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
-import { x25519KeyPair, x25519Peer, X25519Party, seal, open, sign, verify, zeroize, constantTimeEqual } from './crypto.ts';
+import {
+  x25519KeyPair,
+  x25519Peer,
+  X25519Party,
+  seal,
+  open,
+  sign,
+  verify,
+  zeroize,
+  constantTimeEqual,
+} from './crypto.ts';
 import { split, encodeShare } from './shamir.ts';
 import { addMaskInto } from './prg.ts';
 import {
-  SECRET_BYTES, advertiseTranscript, decodeSharePair, encodeSharePair, neighboursOf, pairwiseMaskKey, pairwiseSign,
-  seatGraph, selfMaskKey, shareAad, shareKey, survivorsTranscript, type Seeded, type Session,
+  SECRET_BYTES,
+  advertiseTranscript,
+  decodeSharePair,
+  encodeSharePair,
+  neighboursOf,
+  pairwiseMaskKey,
+  pairwiseSign,
+  seatGraph,
+  selfMaskKey,
+  shareAad,
+  shareKey,
+  survivorsTranscript,
+  type Seeded,
+  type Session,
 } from './session.ts';
 import { NONCE_BYTES, agreeSeed, checkCommitments, maskCommitment, seedCommitment, type Commitment } from './seed.ts';
 
-export type ClientPhase = 'init' | 'advertised' | 'revealed' | 'shared' | 'relayed' | 'masked' | 'checked' | 'unmasked' | 'closed';
+export type ClientPhase =
+  'init' | 'advertised' | 'revealed' | 'shared' | 'relayed' | 'masked' | 'checked' | 'unmasked' | 'closed';
 
 export interface Identity {
   secretKey: Uint8Array;
@@ -85,10 +108,16 @@ export class SecAggClient {
     private readonly identity: Identity,
     private readonly roster: ReadonlyMap<string, Uint8Array>,
   ) {
-    if (!session.xOf.has(self)) throw new CohortError('E_SECAGG_PARAMS', `${self} is not a participant of this session`);
+    if (!session.xOf.has(self))
+      throw new CohortError('E_SECAGG_PARAMS', `${self} is not a participant of this session`);
     const unknown = session.participants.find((p) => !roster.has(p));
-    if (unknown !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" is not in this hospital's roster`);
-    if (!constantTimeEqual(roster.get(self)!, identity.publicKey)) throw new CohortError('E_ROSTER_NOT_MEMBER', `the roster lists another key for ${self} than this hospital's identity`);
+    if (unknown !== undefined)
+      throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" is not in this hospital's roster`);
+    if (!constantTimeEqual(roster.get(self)!, identity.publicKey))
+      throw new CohortError(
+        'E_ROSTER_NOT_MEMBER',
+        `the roster lists another key for ${self} than this hospital's identity`,
+      );
   }
 
   get state(): ClientPhase {
@@ -111,7 +140,10 @@ export class SecAggClient {
     const seedCommit = seedCommitment(s, this.self, nonce);
     const maskCommit = maskCommitment(s, this.self, selfSeed);
     this.secrets = { c, s: sk, selfSeed, nonce, seedCommit };
-    const signature = sign(this.identity.secretKey, advertiseTranscript(s, this.self, c.publicKey, sk.publicKey, seedCommit, maskCommit));
+    const signature = sign(
+      this.identity.secretKey,
+      advertiseTranscript(s, this.self, c.publicKey, sk.publicKey, seedCommit, maskCommit),
+    );
     this.phase = 'advertised';
     return { cPk: c.publicKey, sPk: sk.publicKey, seedCommit, maskCommit, signature };
   }
@@ -138,7 +170,11 @@ export class SecAggClient {
     this.seeded = seatGraph(s, agreeSeed(s, this.commitments, reveals));
     this.acceptKeys(msg.clients ?? []);
     // Holders of this client's secrets: its live neighbours and itself.
-    if (this.peers.size + 1 < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${this.peers.size} neighbours advertised keys; threshold is ${s.threshold}`);
+    if (this.peers.size + 1 < s.threshold)
+      throw new CohortError(
+        'E_SECAGG_TOO_FEW',
+        `${this.peers.size} neighbours advertised keys; threshold is ${s.threshold}`,
+      );
     return this.shareSecrets();
   }
 
@@ -159,8 +195,14 @@ export class SecAggClient {
       const seedCommit = k.seedCommit ?? new Uint8Array(0);
       const transcript = advertiseTranscript(s, name, cPk, sPk, seedCommit, k.maskCommit ?? new Uint8Array(0));
       // The seed commitment in the signed advertisement must be the one the seed was built from.
-      if (!constantTimeEqual(seedCommit, committed.get(name)!) || !verify(this.roster.get(name)!, transcript, k.signature ?? new Uint8Array(0))) {
-        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `keys of "${name}" are not signed by its roster key for this session`);
+      if (
+        !constantTimeEqual(seedCommit, committed.get(name)!) ||
+        !verify(this.roster.get(name)!, transcript, k.signature ?? new Uint8Array(0))
+      ) {
+        throw new CohortError(
+          'E_SECAGG_BAD_SIGNATURE',
+          `keys of "${name}" are not signed by its roster key for this session`,
+        );
       }
       seen.set(name, { cPk, sPk });
     }
@@ -234,7 +276,8 @@ export class SecAggClient {
     }
     // The share-encryption agreements have done their work (this client's shares out, its neighbours' in).
     for (const peer of this.peers.values()) zeroize(peer.cShared);
-    if (this.held.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `only ${this.held.size - 1} neighbours shared keys that open`);
+    if (this.held.size < s.threshold)
+      throw new CohortError('E_SECAGG_TOO_FEW', `only ${this.held.size - 1} neighbours shared keys that open`);
     this.phase = 'relayed';
   }
 
@@ -246,7 +289,8 @@ export class SecAggClient {
     this.expect('relayed');
     const s = this.session;
     const mine = this.secrets!;
-    if (x.length !== s.vectorLength) throw new CohortError('E_UPDATE_LENGTH', `input has ${x.length} words, session expects ${s.vectorLength}`);
+    if (x.length !== s.vectorLength)
+      throw new CohortError('E_UPDATE_LENGTH', `input has ${x.length} words, session expects ${s.vectorLength}`);
     const y = new Uint32Array(x);
     const selfKey = selfMaskKey(s, mine.selfSeed, this.self);
     addMaskInto(y, selfKey, 1, s.bits);
@@ -267,18 +311,30 @@ export class SecAggClient {
     const survivors = [...new Set(given)].sort();
     const committed = new Set(this.commitments.map((c) => c.name));
     if (survivors.length !== given.length) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list repeats a client');
-    if (!survivors.includes(this.self)) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list omits this client, which sent its input');
-    if (survivors.some((v) => !committed.has(v))) throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client that never committed to this session');
+    if (!survivors.includes(this.self))
+      throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list omits this client, which sent its input');
+    if (survivors.some((v) => !committed.has(v)))
+      throw new CohortError('E_SECAGG_PROTOCOL', 'survivor list names a client that never committed to this session');
     // Bonawitz et al.'s U3 ⊆ U2, from where this client stands: a surviving neighbour must be one it masked with.
     // Otherwise the coordinator could call the neighbours it did mask with "dropped" (their keys revealed, their
     // masks removed) and unmask this input alone, the survivors' sum holding nothing that still masks it.
     const neighbours = new Set(neighboursOf(this.seeded!, this.self));
     const unmasked = survivors.find((v) => neighbours.has(v) && !this.sharers.has(v));
-    if (unmasked !== undefined) throw new CohortError('E_SECAGG_PROTOCOL', `survivor list names neighbour "${unmasked}", whose share never reached this client: its input carries no mask with it`);
-    if (survivors.length < this.session.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${survivors.length} survivors; threshold is ${this.session.threshold}`);
+    if (unmasked !== undefined)
+      throw new CohortError(
+        'E_SECAGG_PROTOCOL',
+        `survivor list names neighbour "${unmasked}", whose share never reached this client: its input carries no mask with it`,
+      );
+    if (survivors.length < this.session.threshold)
+      throw new CohortError(
+        'E_SECAGG_TOO_FEW',
+        `${survivors.length} survivors; threshold is ${this.session.threshold}`,
+      );
     this.survivors = survivors;
     this.phase = 'checked';
-    return { signature: sign(this.identity.secretKey, survivorsTranscript(this.session, this.seeded!.seed, survivors)) };
+    return {
+      signature: sign(this.identity.secretKey, survivorsTranscript(this.session, this.seeded!.seed, survivors)),
+    };
   }
 
   /**
@@ -298,11 +354,18 @@ export class SecAggClient {
       const name = sig.name ?? '';
       if (!this.survivors.includes(name) || signers.has(name) || !allowed.has(name)) continue;
       if (!verify(this.roster.get(name)!, transcript, sig.signature ?? new Uint8Array(0))) {
-        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `consistency signature of "${name}" does not sign this client's survivor set and seed`);
+        throw new CohortError(
+          'E_SECAGG_BAD_SIGNATURE',
+          `consistency signature of "${name}" does not sign this client's survivor set and seed`,
+        );
       }
       signers.add(name);
     }
-    if (signers.size < s.threshold) throw new CohortError('E_SECAGG_TOO_FEW', `${signers.size} valid consistency signatures; threshold is ${s.threshold}`);
+    if (signers.size < s.threshold)
+      throw new CohortError(
+        'E_SECAGG_TOO_FEW',
+        `${signers.size} valid consistency signatures; threshold is ${s.threshold}`,
+      );
     const alive = new Set(this.survivors);
     const selfMaskShares: { owner: string; share: Uint8Array }[] = [];
     const keyShares: { owner: string; share: Uint8Array }[] = [];
@@ -326,7 +389,11 @@ export class SecAggClient {
   }
 
   private expect(phase: ClientPhase): void {
-    if (this.phase !== phase) throw new CohortError('E_SECAGG_PROTOCOL', `message out of order: client is in phase "${this.phase}", expected "${phase}"`);
+    if (this.phase !== phase)
+      throw new CohortError(
+        'E_SECAGG_PROTOCOL',
+        `message out of order: client is in phase "${this.phase}", expected "${phase}"`,
+      );
   }
 }
 

@@ -115,15 +115,24 @@ function checkParams(p: DdgParams): void {
  * E_SECAGG_BAD_INPUT for a seed that is not 32 bytes, and
  * E_PRIVACY_ROUNDING if every rounding draw exceeds the bound.
  */
-export function ddgEncode(update: Float32Array | Float64Array, p: DdgParams, seed: Uint8Array, options: DdgEncodeOptions = {}): Uint32Array {
+export function ddgEncode(
+  update: Float32Array | Float64Array,
+  p: DdgParams,
+  seed: Uint8Array,
+  options: DdgEncodeOptions = {},
+): Uint32Array {
   checkParams(p);
   if (!(update instanceof Float32Array || update instanceof Float64Array)) {
     throw new CohortError('E_CONFIG_INVALID', 'update must be a Float32Array or Float64Array');
   }
-  if (update.length !== p.d) throw new CohortError('E_UPDATE_LENGTH', `update of ${update.length} values for DDG parameters of ${p.d}`);
+  if (update.length !== p.d)
+    throw new CohortError('E_UPDATE_LENGTH', `update of ${update.length} values for DDG parameters of ${p.d}`);
   const maxTries = options.maxTries ?? DEFAULT_MAX_ROUNDING_TRIES;
   if (!Number.isSafeInteger(maxTries) || maxTries < 1 || maxTries > MAX_ROUNDING_TRIES) {
-    throw new CohortError('E_CONFIG_INVALID', `"maxTries" expected integer in [1, ${MAX_ROUNDING_TRIES}], got ${String(maxTries)}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `"maxTries" expected integer in [1, ${MAX_ROUNDING_TRIES}], got ${String(maxTries)}`,
+    );
   }
   const norm = l2Norm(update);
   const y = rotate(update, seed);
@@ -156,7 +165,8 @@ export function ddgEncode(update: Float32Array | Float64Array, p: DdgParams, see
 export function ddgDecode(sum: Uint32Array, p: DdgParams, seed: Uint8Array): Float64Array {
   checkParams(p);
   if (!(sum instanceof Uint32Array)) throw new CohortError('E_CONFIG_INVALID', 'sum must be a Uint32Array');
-  if (sum.length !== p.paddedDim) throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for DDG parameters of ${p.paddedDim}`);
+  if (sum.length !== p.paddedDim)
+    throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for DDG parameters of ${p.paddedDim}`);
   const modulus = 2 ** p.bits;
   const half = modulus / 2;
   const y = new Float64Array(sum.length);

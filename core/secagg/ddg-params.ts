@@ -32,7 +32,13 @@
  */
 import { CohortError } from '../errors.ts';
 import { rationalFromNumber, MAX_SIGMA2, type Rational } from '../privacy/discrete-gaussian.ts';
-import { calibrateDdgNoise, roundedL1Bound, roundedL2Bound, MAX_DDG_CLIENTS, type DdgMechanism } from '../privacy/distributed-dg.ts';
+import {
+  calibrateDdgNoise,
+  roundedL1Bound,
+  roundedL2Bound,
+  MAX_DDG_CLIENTS,
+  type DdgMechanism,
+} from '../privacy/distributed-dg.ts';
 import { paddedLength } from './rotation.ts';
 
 /** Default η: the chance that any coordinate of a round's sum wraps, 2^−30 ≈ 9.3e−10. */
@@ -101,7 +107,8 @@ function checkNumber(x: unknown, name: string, ok: (v: number) => boolean, range
 }
 
 function checkInteger(x: unknown, name: string, min: number, max: number): asserts x is number {
-  if (!Number.isSafeInteger(x) || (x as number) < min || (x as number) > max) bad(`"${name}" expected integer in [${min}, ${max}], got ${String(x)}`);
+  if (!Number.isSafeInteger(x) || (x as number) < min || (x as number) > max)
+    bad(`"${name}" expected integer in [${min}, ${max}], got ${String(x)}`);
 }
 
 interface Shape {
@@ -134,7 +141,8 @@ function shape(c: Omit<DdgConfig, 'sigma' | 'gamma'>): Shape {
   checkNumber(eta, 'wrapProbability', (v) => v > 0 && v < 1, 'a number in (0, 1)');
   const k = Math.sqrt(2 * Math.log((2 * paddedDim) / eta));
   const room = 2 ** (c.bits - 1) - 1 - c.n;
-  if (!(room > 0)) bad(`no headroom: the rounding errors of ${c.n} clients alone can fill Z_2^${c.bits}; use more bits`);
+  if (!(room > 0))
+    bad(`no headroom: the rounding errors of ${c.n} clients alone can fill Z_2^${c.bits}; use more bits`);
   return { n: c.n, nMin, d: c.d, paddedDim, clip: c.clip, bits: c.bits, beta: c.beta, eta, k, room };
 }
 
@@ -152,12 +160,14 @@ function build(s: Shape, sigma: number, gamma: number): DdgParams {
   const scaledClip = s.clip / gamma;
   if (!Number.isFinite(scaledClip)) bad(`"gamma" ${gamma} is too small for clip ${s.clip}`);
   const roundedBound = roundedL2Bound(scaledClip, s.paddedDim, s.beta);
-  if (!(roundedBound <= MAX_ROUNDED_BOUND)) bad(`rounded norm ${roundedBound} exceeds 2^50: gamma ${gamma} is too fine for clip ${s.clip}`);
+  if (!(roundedBound <= MAX_ROUNDED_BOUND))
+    bad(`rounded norm ${roundedBound} exceeds 2^50: gamma ${gamma} is too fine for clip ${s.clip}`);
   // B² in floating point can round up past an integer the exact B² is below; the 2^−40 margin absorbs it.
   const maxNormSq = Math.floor(roundedBound * roundedBound * (1 - 2 ** -40));
   const noiseStddev = sigma / gamma;
   const s2 = noiseStddev * noiseStddev;
-  if (!Number.isFinite(s2) || s2 > Number(MAX_SIGMA2)) bad(`noise sigma/gamma = ${noiseStddev} exceeds the sampler's 2^32`);
+  if (!Number.isFinite(s2) || s2 > Number(MAX_SIGMA2))
+    bad(`noise sigma/gamma = ${noiseStddev} exceeds the sampler's 2^32`);
   const noiseVariance = sigma === 0 ? null : rationalFromNumber(s2, varianceDenominator(s2));
   const headroom = (s.room * gamma) / Math.sqrt((s.n * s.n * s.clip * s.clip) / s.paddedDim + s.n * sigma * sigma);
   const wrapBound = Math.min(1, 2 * s.paddedDim * Math.exp((-headroom * headroom) / 2));
@@ -180,7 +190,13 @@ function build(s: Shape, sigma: number, gamma: number): DdgParams {
     noiseVariance,
     l2Sensitivity: roundedBound,
     l1Sensitivity,
-    mechanism: Object.freeze({ clients: s.nMin, sigma: noiseStddev, l2Sensitivity: roundedBound, l1Sensitivity, dim: s.paddedDim }),
+    mechanism: Object.freeze({
+      clients: s.nMin,
+      sigma: noiseStddev,
+      l2Sensitivity: roundedBound,
+      l1Sensitivity,
+      dim: s.paddedDim,
+    }),
   });
 }
 
@@ -199,7 +215,8 @@ export function ddgParams(config: DdgConfig): DdgParams {
   let gamma = least;
   if (config.gamma !== undefined) {
     checkNumber(config.gamma, 'gamma', (v) => v > 0 && Number.isFinite(v), 'a finite number > 0');
-    if (config.gamma < least) bad(`"gamma" ${config.gamma} leaves too little headroom: at least ${least} needed for ${config.bits} bits`);
+    if (config.gamma < least)
+      bad(`"gamma" ${config.gamma} leaves too little headroom: at least ${least} needed for ${config.bits} bits`);
     gamma = config.gamma;
   }
   return build(s, config.sigma, gamma);
@@ -261,5 +278,7 @@ export function planDdg(options: PlanDdgOptions): DdgParams {
     if (!(next < s.clip * 2 ** 40)) break;
     gamma = next;
   }
-  bad(`${options.bits} bits cannot carry ${s.n} clients at epsilon ${options.targetEpsilon}: the noise needed outgrows the headroom; use more bits`);
+  bad(
+    `${options.bits} bits cannot carry ${s.n} clients at epsilon ${options.targetEpsilon}: the noise needed outgrows the headroom; use more bits`,
+  );
 }

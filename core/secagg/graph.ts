@@ -56,16 +56,21 @@ const GRAPH_INFO = new TextEncoder().encode('cohort/secagg/v2/graph');
 export function neighbourGraph(clients: readonly string[], k: number, seed: Uint8Array): Map<string, string[]> {
   const sorted = checkedClients(clients);
   const n = sorted.length;
-  if (!Number.isInteger(k) || k < 1) throw new CohortError('E_SECAGG_PARAMS', `graph degree must be an integer >= 1, got ${k}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new CohortError('E_SECAGG_PARAMS', `graph degree must be an integer >= 1, got ${k}`);
   if (!(seed instanceof Uint8Array) || seed.length !== GRAPH_SEED_BYTES) {
     throw new CohortError('E_SECAGG_PARAMS', `graph seed must be a ${GRAPH_SEED_BYTES}-byte Uint8Array`);
   }
   const degree = Math.min(k, n - 1);
   if (n * degree > MAX_ADJACENCY_ENTRIES) {
-    throw new CohortError('E_SECAGG_PARAMS', `a degree-${degree} graph on ${n} clients exceeds ${MAX_ADJACENCY_ENTRIES} adjacency entries`);
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `a degree-${degree} graph on ${n} clients exceeds ${MAX_ADJACENCY_ENTRIES} adjacency entries`,
+    );
   }
   if (degree === n - 1) return new Map(sorted.map((c) => [c, sorted.filter((v) => v !== c)]));
-  if (k % 2 !== 0) throw new CohortError('E_SECAGG_PARAMS', `graph degree must be even below n - 1 = ${n - 1}, got ${k}`);
+  if (k % 2 !== 0)
+    throw new CohortError('E_SECAGG_PARAMS', `graph degree must be even below n - 1 = ${n - 1}, got ${k}`);
 
   const ring = permute(sorted, seed);
   const half = k / 2;
@@ -80,8 +85,10 @@ export function neighbourGraph(clients: readonly string[], k: number, seed: Uint
 }
 
 function checkedClients(clients: readonly string[]): string[] {
-  if (!Array.isArray(clients) || clients.length === 0) throw new CohortError('E_SECAGG_PARAMS', 'the graph needs at least one client');
-  if (clients.some((c) => typeof c !== 'string')) throw new CohortError('E_SECAGG_PARAMS', 'client names must be strings');
+  if (!Array.isArray(clients) || clients.length === 0)
+    throw new CohortError('E_SECAGG_PARAMS', 'the graph needs at least one client');
+  if (clients.some((c) => typeof c !== 'string'))
+    throw new CohortError('E_SECAGG_PARAMS', 'client names must be strings');
   const sorted = [...clients].sort();
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i] === sorted[i - 1]) throw new CohortError('E_SECAGG_PARAMS', `client "${sorted[i]}" appears twice`);

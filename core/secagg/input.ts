@@ -18,7 +18,11 @@ export function quantParams(s: Session): QuantParams {
 }
 
 export function encodeInput(s: Session, delta: Float32Array, numExamples: number, trainLoss: number): Uint32Array {
-  if (delta.length + EXTRA_WORDS !== s.vectorLength) throw new CohortError('E_UPDATE_LENGTH', `delta of ${delta.length} values for a session of ${s.vectorLength - EXTRA_WORDS}`);
+  if (delta.length + EXTRA_WORDS !== s.vectorLength)
+    throw new CohortError(
+      'E_UPDATE_LENGTH',
+      `delta of ${delta.length} values for a session of ${s.vectorLength - EXTRA_WORDS}`,
+    );
   if (!Number.isInteger(numExamples) || numExamples < 1 || numExamples > s.totalExamples) {
     throw new CohortError('E_UPDATE_RANGE', `numExamples ${numExamples} outside [1, ${s.totalExamples}]`);
   }

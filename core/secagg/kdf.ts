@@ -80,21 +80,25 @@ export function deriveKey(shared: Uint8Array, context: KeyContext): Uint8Array {
  * 32-byte key for the same context.
  */
 export function keyInfo(context: KeyContext): Uint8Array {
-  if (typeof context !== 'object' || context === null) throw new CohortError('E_SECAGG_BAD_INPUT', 'key context must be an object');
+  if (typeof context !== 'object' || context === null)
+    throw new CohortError('E_SECAGG_BAD_INPUT', 'key context must be an object');
   const { purpose, jobId, round, a, b } = context;
   const length = context.length ?? 32;
   if (!(KEY_PURPOSES as readonly unknown[]).includes(purpose)) {
     throw new CohortError('E_SECAGG_BAD_INPUT', `key purpose must be one of ${KEY_PURPOSES.join(', ')}`);
   }
   if (typeof jobId !== 'string') throw new CohortError('E_SECAGG_BAD_INPUT', 'key context jobId must be a string');
-  if (!Number.isSafeInteger(round) || round < 0) throw new CohortError('E_SECAGG_BAD_INPUT', 'key context round must be a non-negative integer');
+  if (!Number.isSafeInteger(round) || round < 0)
+    throw new CohortError('E_SECAGG_BAD_INPUT', 'key context round must be a non-negative integer');
   for (const party of [a, b]) {
-    if (party !== undefined && typeof party !== 'string') throw new CohortError('E_SECAGG_BAD_INPUT', 'key context parties must be strings');
+    if (party !== undefined && typeof party !== 'string')
+      throw new CohortError('E_SECAGG_BAD_INPUT', 'key context parties must be strings');
   }
   if (!Number.isInteger(length) || length < 1 || length > MAX_OKM_BYTES) {
     throw new CohortError('E_SECAGG_BAD_INPUT', `key length must be an integer in [1, ${MAX_OKM_BYTES}]`);
   }
   const info = encodeFields([KDF_TAG, purpose, jobId, round, a ?? null, b ?? null, length]);
-  if (info.length > MAX_INFO_BYTES) throw new CohortError('E_SECAGG_BAD_INPUT', `key context encodes to more than ${MAX_INFO_BYTES} bytes`);
+  if (info.length > MAX_INFO_BYTES)
+    throw new CohortError('E_SECAGG_BAD_INPUT', `key context encodes to more than ${MAX_INFO_BYTES} bytes`);
   return info;
 }

@@ -208,9 +208,11 @@ export function chooseParams(options: ParamsOptions): SecAggParams {
 export function assessParams(options: Omit<ParamsOptions, 'fullGraphBelow'> & { k: number; t: number }): Assessment {
   const m = model(options);
   const { k, t } = options;
-  if (!Number.isInteger(k) || k < 1 || k > m.n - 1) throw new CohortError('E_SECAGG_PARAMS', `k must be an integer in [1, ${m.n - 1}], got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > m.n - 1)
+    throw new CohortError('E_SECAGG_PARAMS', `k must be an integer in [1, ${m.n - 1}], got ${k}`);
   const h = holdersOf(m, k);
-  if (!Number.isInteger(t) || t < 1 || t > h) throw new CohortError('E_SECAGG_PARAMS', `t must be an integer in [1, ${h}] (the holders of a secret), got ${t}`);
+  if (!Number.isInteger(t) || t < 1 || t > h)
+    throw new CohortError('E_SECAGG_PARAMS', `t must be an integer in [1, ${h}] (the holders of a secret), got ${t}`);
   return assess(m, k, t);
 }
 
@@ -238,7 +240,8 @@ function model(o: Omit<ParamsOptions, 'fullGraphBelow'> & { fullGraphBelow?: num
   const adversary = o.adversary ?? DEFAULTS.adversary;
   const holders = o.holders ?? DEFAULTS.holders;
   const minHonest = o.minHonest ?? DEFAULTS.minHonest;
-  if (!Number.isInteger(n) || n < 2 || n > MAX_CLIENTS) throw new CohortError('E_SECAGG_PARAMS', `"n" expected integer in [2, ${MAX_CLIENTS}], got ${n}`);
+  if (!Number.isInteger(n) || n < 2 || n > MAX_CLIENTS)
+    throw new CohortError('E_SECAGG_PARAMS', `"n" expected integer in [2, ${MAX_CLIENTS}], got ${n}`);
   fraction('dropoutFraction', dropoutFraction);
   const corrupt = resolveCorrupt(o, n);
   // At least 1 bit each: the margin test in chooseParams relies on 2^−η + 2^−(σ+1) < 1.
@@ -248,9 +251,13 @@ function model(o: Omit<ParamsOptions, 'fullGraphBelow'> & { fullGraphBelow?: num
     throw new CohortError('E_SECAGG_PARAMS', `"fullGraphBelow" expected integer >= 0, got ${fullGraphBelow}`);
   }
   if (adversary !== 'semi-honest' && adversary !== 'semi-malicious') {
-    throw new CohortError('E_SECAGG_PARAMS', `"adversary" expected "semi-honest" or "semi-malicious", got ${String(adversary)}`);
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `"adversary" expected "semi-honest" or "semi-malicious", got ${String(adversary)}`,
+    );
   }
-  if (holders !== 'k+1' && holders !== 'k') throw new CohortError('E_SECAGG_PARAMS', `"holders" expected "k+1" or "k", got ${String(holders)}`);
+  if (holders !== 'k+1' && holders !== 'k')
+    throw new CohortError('E_SECAGG_PARAMS', `"holders" expected "k+1" or "k", got ${String(holders)}`);
   if (!Number.isInteger(minHonest) || minHonest < 1 || minHonest > n) {
     throw new CohortError('E_SECAGG_PARAMS', `"minHonest" expected integer in [1, ${n}], got ${minHonest}`);
   }
@@ -286,22 +293,29 @@ function resolveCorrupt(o: Pick<ParamsOptions, 'corrupt' | 'corruptFraction'>, n
   }
   if (o.corrupt !== undefined) {
     const c = o.corrupt;
-    if (!Number.isInteger(c) || c < 0 || c > n - 1) throw new CohortError('E_SECAGG_PARAMS', `"corrupt" expected integer in [0, ${n - 1}], got ${c}`);
+    if (!Number.isInteger(c) || c < 0 || c > n - 1)
+      throw new CohortError('E_SECAGG_PARAMS', `"corrupt" expected integer in [0, ${n - 1}], got ${c}`);
     return c;
   }
   const gamma = o.corruptFraction!;
   fraction('corruptFraction', gamma);
   const c = corruptCount(gamma, n);
-  if (c > n - 1) throw new CohortError('E_SECAGG_PARAMS', `"corruptFraction" ${gamma} of ${n} clients rounds up to ${c} corrupt: no honest client is left`);
+  if (c > n - 1)
+    throw new CohortError(
+      'E_SECAGG_PARAMS',
+      `"corruptFraction" ${gamma} of ${n} clients rounds up to ${c} corrupt: no honest client is left`,
+    );
   return c;
 }
 
 function fraction(name: string, v: number): void {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new CohortError('E_SECAGG_PARAMS', `"${name}" expected number in [0, 1), got ${v}`);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1))
+    throw new CohortError('E_SECAGG_PARAMS', `"${name}" expected number in [0, 1), got ${v}`);
 }
 
 function bits(name: string, v: number, max: number): void {
-  if (typeof v !== 'number' || !(v >= 1 && v <= max)) throw new CohortError('E_SECAGG_PARAMS', `"${name}" expected number in [1, ${max}], got ${v}`);
+  if (typeof v !== 'number' || !(v >= 1 && v <= max))
+    throw new CohortError('E_SECAGG_PARAMS', `"${name}" expected number in [1, ${max}], got ${v}`);
 }
 
 /** Holders of each secret at degree k, as this model counts them. */
@@ -379,18 +393,24 @@ function assess(m: Model, k: number, t: number): Assessment {
   const lnN = Math.log(n);
   const h = holdersOf(m, k);
   const bad = Math.min(m.corrupt + m.dropped, n);
-  const lnDisconnect = k > bad || k >= n - 1
-    ? -Infinity
-    : lnN + Math.log(n - k - 1) - Math.LN2 + lnChoose(m, bad, k) - lnChoose(m, n, k);
+  const lnDisconnect =
+    k > bad || k >= n - 1 ? -Infinity : lnN + Math.log(n - k - 1) - Math.LN2 + lnChoose(m, bad, k) - lnChoose(m, n, k);
   const reconstructAt = m.adversary === 'semi-malicious' ? 2 * t - h : t;
   const lnReconstruct = lnN + hgLogUpperTail(m, n - 1, m.corrupt, k, reconstructAt);
-  const lnFailure = k === n - 1
-    ? (t > h - m.dropped ? 0 : -Infinity)
-    // Fewer than t surviving neighbours ⇔ more than k − t dropped ones.
-    : lnN + hgLogUpperTail(m, n - 1, m.dropped, k, k - t + 1);
+  const lnFailure =
+    k === n - 1
+      ? t > h - m.dropped
+        ? 0
+        : -Infinity
+      : // Fewer than t surviving neighbours ⇔ more than k − t dropped ones.
+        lnN + hgLogUpperTail(m, n - 1, m.dropped, k, k - t + 1);
   const corruptHolders = corruptBound(m, k);
-  const ok = t >= Math.min(MIN_THRESHOLD, h) && t >= corruptHolders + m.minHonest
-    && lnDisconnect < m.lnSecurityEach && lnReconstruct < m.lnSecurityEach && lnFailure < m.lnCorrectness;
+  const ok =
+    t >= Math.min(MIN_THRESHOLD, h) &&
+    t >= corruptHolders + m.minHonest &&
+    lnDisconnect < m.lnSecurityEach &&
+    lnReconstruct < m.lnSecurityEach &&
+    lnFailure < m.lnCorrectness;
   return {
     failureProbLog2: Math.min(lnFailure, 0) / Math.LN2,
     securityLog2: Math.min(logAddExp(lnDisconnect, lnReconstruct), 0) / Math.LN2,

@@ -135,7 +135,8 @@ export function expandMask(seed32: Uint8Array, length: number, out?: Uint32Array
 export function addMaskInto(acc: Uint32Array, seed: Uint8Array, sign: 1 | -1, bits = 32): Uint32Array {
   checkSeed(seed);
   const mask = ringMask(bits);
-  if (sign !== 1 && sign !== -1) throw new CohortError('E_CONFIG_INVALID', `mask sign expected 1 or -1, got ${String(sign)}`);
+  if (sign !== 1 && sign !== -1)
+    throw new CohortError('E_CONFIG_INVALID', `mask sign expected 1 or -1, got ${String(sign)}`);
   const a = new Int32Array(acc.buffer, acc.byteOffset, acc.length);
   const ks = new Keystream(seed);
   try {

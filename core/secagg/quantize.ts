@@ -46,10 +46,14 @@ export function scaleFor(p: QuantParams): number {
   }
   const s = Math.floor(((2 ** (bits - 1) - 1) / maxClients - 1) / clip);
   if (!(s >= 1)) {
-    throw new CohortError('E_CONFIG_INVALID', `no headroom: ${maxClients} clients with clip ${clip} overflow Z_2^${bits} (scale ${s} < 1)`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `no headroom: ${maxClients} clients with clip ${clip} overflow Z_2^${bits} (scale ${s} < 1)`,
+    );
   }
   // A clip so small that s leaves the safe integers would make x·s inexact.
-  if (!Number.isSafeInteger(s)) throw new CohortError('E_CONFIG_INVALID', `"clip" ${clip} is too small for an exact scale`);
+  if (!Number.isSafeInteger(s))
+    throw new CohortError('E_CONFIG_INVALID', `"clip" ${clip} is too small for an exact scale`);
   return s;
 }
 

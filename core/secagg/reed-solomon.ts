@@ -122,7 +122,8 @@ export function reconstructVerified(
   if (typeof verify !== 'function') fail('verify must be a function');
   const fast = combineOrUndefined(shares, t, secretLength);
   if (fast !== undefined) {
-    if (accepts(verify, fast)) return { secret: fast, bad: checkSpares ? disagreeingAfterFirstT(shares, t, secretLength / 2) : [] };
+    if (accepts(verify, fast))
+      return { secret: fast, bad: checkSpares ? disagreeingAfterFirstT(shares, t, secretLength / 2) : [] };
     fast.fill(0);
   }
   const decoded = decodeOrUndefined(shares, t, secretLength, errorBound(shares.length, t, maxErrors));
@@ -161,7 +162,12 @@ export interface RebuildOptions {
  * are wrong (so always when at most m − t are, and the trials suffice).
  */
 function searchSubsets(
-  shares: readonly Share[], t: number, secretLength: number, verify: (secret: Uint8Array) => boolean, maxLeftOut: number, budget: { trials: number },
+  shares: readonly Share[],
+  t: number,
+  secretLength: number,
+  verify: (secret: Uint8Array) => boolean,
+  maxLeftOut: number,
+  budget: { trials: number },
 ): Decoded | undefined {
   for (let j = 1; j <= Math.min(shares.length - t, maxLeftOut); j++) {
     // Subsets of the first t + j − 1 shares were tried at level j − 1 (the first t by the fast path): keep share t + j − 1.
@@ -175,7 +181,13 @@ function searchSubsets(
       if (accepts(verify, secret)) {
         // The accepted subset first (the shares not left out, in order: its t come first), so the polynomial check runs against it.
         const order = [...[...shares.keys()].filter((i) => !left.has(i)), ...out];
-        const bad = disagreeingAfterFirstT(order.map((i) => shares[i]!), t, secretLength / 2).map((k) => order[k]!).sort((a, b) => a - b);
+        const bad = disagreeingAfterFirstT(
+          order.map((i) => shares[i]!),
+          t,
+          secretLength / 2,
+        )
+          .map((k) => order[k]!)
+          .sort((a, b) => a - b);
         return { secret, bad };
       }
       secret.fill(0);
@@ -197,7 +209,12 @@ function* combinations(m: number, j: number): Generator<number[]> {
   }
 }
 
-function decodeOrUndefined(shares: readonly Share[], t: number, secretLength: number, limit: number): Decoded | undefined {
+function decodeOrUndefined(
+  shares: readonly Share[],
+  t: number,
+  secretLength: number,
+  limit: number,
+): Decoded | undefined {
   try {
     return decode(shares, t, secretLength, limit);
   } catch (e) {
@@ -271,7 +288,8 @@ function decode(shares: readonly Share[], t: number, secretLength: number, limit
     wrong.forEach((w, i) => {
       if (w !== 0) bad.push(i);
     });
-    if (bad.length > limit) fail(`${bad.length} shares disagree with the decoded secret, more than the ${limit} that can be corrected`);
+    if (bad.length > limit)
+      fail(`${bad.length} shares disagree with the decoded secret, more than the ${limit} that can be corrected`);
     ok = true;
     return { secret, bad };
   } finally {
@@ -424,7 +442,14 @@ function gao(
 }
 
 /** g / v if v divides g with quotient degree < t, written into `out`; else undefined. Leaves g as the remainder. */
-function divideExactly(g: Float64Array, dg: number, v: Float64Array, dv: number, t: number, out: Float64Array): Float64Array | undefined {
+function divideExactly(
+  g: Float64Array,
+  dg: number,
+  v: Float64Array,
+  dv: number,
+  t: number,
+  out: Float64Array,
+): Float64Array | undefined {
   out.fill(0);
   if (dg - dv >= t) return undefined;
   const leadInv = inv(v[dv]!);
@@ -453,7 +478,13 @@ function degree(a: Float64Array, from: number): number {
  * So v (degree ≤ e) is evaluated at every x, and f (degree < t) only at its
  * roots: O(m·e + e·t) instead of O(m·t).
  */
-function markDisagreements(shares: readonly Share[], f: Float64Array, locator: Float64Array, chunk: number, wrong: Uint8Array): void {
+function markDisagreements(
+  shares: readonly Share[],
+  f: Float64Array,
+  locator: Float64Array,
+  chunk: number,
+  wrong: Uint8Array,
+): void {
   for (let i = 0; i < shares.length; i++) {
     const s = shares[i]!;
     if (horner(locator, s.x) === 0 && horner(f, s.x) !== readY(s.y, chunk)) wrong[i] = 1;
@@ -520,21 +551,30 @@ function disagreeingAfterFirstT(shares: readonly Share[], t: number, chunks: num
 // Validation, as shamir.ts's combine does it (its checks are not exported), plus the share cap.
 
 function validate(shares: readonly Share[], t: number, secretLength: number, maxErrors: number | undefined): void {
-  if (!Number.isInteger(secretLength) || secretLength < 2 || secretLength > MAX_SECRET_BYTES || secretLength % 2 !== 0) {
+  if (
+    !Number.isInteger(secretLength) ||
+    secretLength < 2 ||
+    secretLength > MAX_SECRET_BYTES ||
+    secretLength % 2 !== 0
+  ) {
     fail(`secret length must be even and in [2, ${MAX_SECRET_BYTES}], got ${secretLength}`);
   }
   if (!Number.isInteger(t) || t < 1) fail(`threshold must be an integer >= 1, got ${t}`);
-  if (!Array.isArray(shares) || shares.length < t) fail(`need ${t} shares, got ${Array.isArray(shares) ? shares.length : 'none'}`);
+  if (!Array.isArray(shares) || shares.length < t)
+    fail(`need ${t} shares, got ${Array.isArray(shares) ? shares.length : 'none'}`);
   if (shares.length > MAX_DECODE_SHARES) fail(`at most ${MAX_DECODE_SHARES} shares, got ${shares.length}`);
-  if (maxErrors !== undefined && (!Number.isInteger(maxErrors) || maxErrors < 0)) fail(`maxErrors must be an integer >= 0, got ${maxErrors}`);
+  if (maxErrors !== undefined && (!Number.isInteger(maxErrors) || maxErrors < 0))
+    fail(`maxErrors must be an integer >= 0, got ${maxErrors}`);
   const chunks = secretLength / 2;
   const seen = new Set<number>();
   for (let i = 0; i < shares.length; i++) {
     const s: unknown = shares[i];
     if (typeof s !== 'object' || s === null) fail(`share ${i} is not a share`);
     const { x, y } = s as { x: unknown; y: unknown };
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > MAX_X) fail(`share ${i}: x must be an integer in [1, ${MAX_X}]`);
-    if (!(y instanceof Uint8Array) || y.length !== chunks * Y_BYTES) fail(`share ${i}: y must be ${chunks * Y_BYTES} bytes`);
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > MAX_X)
+      fail(`share ${i}: x must be an integer in [1, ${MAX_X}]`);
+    if (!(y instanceof Uint8Array) || y.length !== chunks * Y_BYTES)
+      fail(`share ${i}: y must be ${chunks * Y_BYTES} bytes`);
     let tooBig = 0;
     for (let c = 0; c < chunks; c++) tooBig |= (P - 1 - readY(y, c)) >>> 31; // sign bit set iff value ≥ p
     if (tooBig !== 0) fail(`share ${i}: a y-value is not in [0, p)`);

@@ -41,7 +41,10 @@ const BLOCK = 4096;
 /** The next power of two ≥ d, for 1 ≤ d ≤ MAX_ROTATION_LENGTH; E_CONFIG_INVALID otherwise. */
 export function paddedLength(d: number): number {
   if (!Number.isSafeInteger(d) || d < 1 || d > MAX_ROTATION_LENGTH) {
-    throw new CohortError('E_CONFIG_INVALID', `rotation length expected an integer in [1, ${MAX_ROTATION_LENGTH}], got ${String(d)}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `rotation length expected an integer in [1, ${MAX_ROTATION_LENGTH}], got ${String(d)}`,
+    );
   }
   let l = 1;
   while (l < d) l *= 2;
@@ -74,7 +77,8 @@ function butterflies(x: Float64Array, start: number, span: number, lo: number, h
  */
 export function fwht(x: Float64Array): Float64Array {
   const n = x.length;
-  if (n === 0 || (n & (n - 1)) !== 0) throw new CohortError('E_CONFIG_INVALID', `Hadamard length must be a power of two, got ${n}`);
+  if (n === 0 || (n & (n - 1)) !== 0)
+    throw new CohortError('E_CONFIG_INVALID', `Hadamard length must be a power of two, got ${n}`);
   // The stages commute; doing the short ones block by block keeps them in cache.
   const block = Math.min(BLOCK, n);
   for (let start = 0; start < n; start += block) butterflies(x, start, block, 1, block);
@@ -104,7 +108,8 @@ function applySigns(y: Float64Array, words: Uint32Array): void {
  * for NaN or ±∞ in x, E_SECAGG_BAD_INPUT for a seed that is not 32 bytes.
  */
 export function rotate(x: Float32Array | Float64Array, seed: Uint8Array): Float64Array {
-  if (!(x instanceof Float32Array || x instanceof Float64Array)) throw new CohortError('E_CONFIG_INVALID', 'rotation input must be a Float32Array or Float64Array');
+  if (!(x instanceof Float32Array || x instanceof Float64Array))
+    throw new CohortError('E_CONFIG_INVALID', 'rotation input must be a Float32Array or Float64Array');
   const length = paddedLength(x.length);
   const y = new Float64Array(length);
   for (let j = 0; j < x.length; j++) {
@@ -127,10 +132,15 @@ export function rotate(x: Float32Array | Float64Array, seed: Uint8Array): Float6
 export function unrotate(y: Float64Array, seed: Uint8Array, dim: number): Float64Array {
   if (!(y instanceof Float64Array)) throw new CohortError('E_CONFIG_INVALID', 'rotated vector must be a Float64Array');
   const length = paddedLength(dim);
-  if (y.length !== length) throw new CohortError('E_UPDATE_LENGTH', `rotated vector has ${y.length} values, expected ${length} for dimension ${dim}`);
+  if (y.length !== length)
+    throw new CohortError(
+      'E_UPDATE_LENGTH',
+      `rotated vector has ${y.length} values, expected ${length} for dimension ${dim}`,
+    );
   const words = signWords(seed, length);
   const x = Float64Array.from(y);
-  for (let j = 0; j < length; j++) if (!Number.isFinite(x[j]!)) throw new CohortError('E_UPDATE_NONFINITE', `coordinate ${j} is ${x[j]}`);
+  for (let j = 0; j < length; j++)
+    if (!Number.isFinite(x[j]!)) throw new CohortError('E_UPDATE_NONFINITE', `coordinate ${j} is ${x[j]}`);
   fwht(x);
   const norm = 1 / Math.sqrt(length);
   for (let j = 0; j < length; j++) x[j]! *= norm;

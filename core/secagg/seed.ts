@@ -60,16 +60,27 @@ export interface Commitment {
  * sorted, distinct participants, its own commitment present and unchanged,
  * at least `least` entries. Throws E_SECAGG_SEED.
  */
-export function checkCommitments(s: Session, list: readonly Commitment[], self: string, own: Uint8Array, least: number): void {
+export function checkCommitments(
+  s: Session,
+  list: readonly Commitment[],
+  self: string,
+  own: Uint8Array,
+  least: number,
+): void {
   for (let i = 0; i < list.length; i++) {
     const { name, commit } = list[i]!;
-    if (!s.xOf.has(name)) throw new CohortError('E_SECAGG_SEED', `the commitment list names "${name}", not a participant`);
-    if (i > 0 && !(list[i - 1]!.name < name)) throw new CohortError('E_SECAGG_SEED', 'the commitment list is not sorted and distinct');
-    if (!(commit instanceof Uint8Array) || commit.length !== DIGEST_BYTES) throw new CohortError('E_SECAGG_SEED', `the commitment of "${name}" is not ${DIGEST_BYTES} bytes`);
+    if (!s.xOf.has(name))
+      throw new CohortError('E_SECAGG_SEED', `the commitment list names "${name}", not a participant`);
+    if (i > 0 && !(list[i - 1]!.name < name))
+      throw new CohortError('E_SECAGG_SEED', 'the commitment list is not sorted and distinct');
+    if (!(commit instanceof Uint8Array) || commit.length !== DIGEST_BYTES)
+      throw new CohortError('E_SECAGG_SEED', `the commitment of "${name}" is not ${DIGEST_BYTES} bytes`);
   }
   const mine = list.find((c) => c.name === self);
-  if (!mine || !constantTimeEqual(mine.commit, own)) throw new CohortError('E_SECAGG_SEED', "the commitment list does not carry this client's own commitment");
-  if (list.length < least) throw new CohortError('E_SECAGG_TOO_FEW', `${list.length} clients committed; threshold is ${least}`);
+  if (!mine || !constantTimeEqual(mine.commit, own))
+    throw new CohortError('E_SECAGG_SEED', "the commitment list does not carry this client's own commitment");
+  if (list.length < least)
+    throw new CohortError('E_SECAGG_TOO_FEW', `${list.length} clients committed; threshold is ${least}`);
 }
 
 /**
@@ -77,15 +88,20 @@ export function checkCommitments(s: Session, list: readonly Commitment[], self: 
  * hashes them in list order. Throws E_SECAGG_SEED naming the first client
  * whose reveal is missing or wrong.
  */
-export function agreeSeed(s: Session, list: readonly Commitment[], reveals: ReadonlyMap<string, Uint8Array>): Uint8Array {
+export function agreeSeed(
+  s: Session,
+  list: readonly Commitment[],
+  reveals: ReadonlyMap<string, Uint8Array>,
+): Uint8Array {
   const fields: (string | Uint8Array)[] = [SEED_TAG, s.id];
   for (const { name, commit } of list) {
     const nonce = reveals.get(name);
-    if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) throw new CohortError('E_SECAGG_SEED', `no seed reveal from "${name}"`);
-    if (!constantTimeEqual(seedCommitment(s, name, nonce), commit)) throw new CohortError('E_SECAGG_SEED', `the seed reveal of "${name}" does not open its commitment`);
+    if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES)
+      throw new CohortError('E_SECAGG_SEED', `no seed reveal from "${name}"`);
+    if (!constantTimeEqual(seedCommitment(s, name, nonce), commit))
+      throw new CohortError('E_SECAGG_SEED', `the seed reveal of "${name}" does not open its commitment`);
     fields.push(name, nonce);
   }
   if (reveals.size !== list.length) throw new CohortError('E_SECAGG_SEED', 'reveals from clients that did not commit');
   return digest(encodeFields(fields));
 }
-

@@ -21,15 +21,32 @@
  */
 import { CohortError } from '../errors.ts';
 import type { cohort } from '../../proto/generated/cohort.js';
-import { X25519Party, x25519KeyPair, x25519Peer, x25519PublicKey, verify, zeroize, constantTimeEqual } from './crypto.ts';
+import {
+  X25519Party,
+  x25519KeyPair,
+  x25519Peer,
+  x25519PublicKey,
+  verify,
+  zeroize,
+  constantTimeEqual,
+} from './crypto.ts';
 import type { KeyObject } from 'node:crypto';
 import { decodeShare, type Share } from './shamir.ts';
 import { decodeShares, reconstructVerified } from './reed-solomon.ts';
 import { addMaskInto } from './prg.ts';
 import { addInto } from './ring.ts';
 import {
-  DIGEST_BYTES, SECRET_BYTES, advertiseTranscript, neighboursOf, pairwiseMaskKey, pairwiseSign, seatGraph, selfMaskKey,
-  survivorsTranscript, type Seeded, type Session,
+  DIGEST_BYTES,
+  SECRET_BYTES,
+  advertiseTranscript,
+  neighboursOf,
+  pairwiseMaskKey,
+  pairwiseSign,
+  seatGraph,
+  selfMaskKey,
+  survivorsTranscript,
+  type Seeded,
+  type Session,
 } from './session.ts';
 import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment, type Commitment } from './seed.ts';
 
@@ -136,7 +153,8 @@ export class SecAggServer {
     const t = session.threshold;
     this.searchBudget = { trials: Math.max(t + 1, Math.floor(SEARCH_WORK / (t * t + 16 * (session.degree + 1)))) };
     const unknown = session.participants.find((p) => !identityKeys.has(p));
-    if (unknown !== undefined) throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" has no roster key`);
+    if (unknown !== undefined)
+      throw new CohortError('E_ROSTER_NOT_MEMBER', `participant "${unknown}" has no roster key`);
     this.expected = new Set(session.participants);
     this.acc = new Uint32Array(session.vectorLength);
     this.scratch = new Uint32Array(session.vectorLength);
@@ -185,11 +203,15 @@ export class SecAggServer {
    * on without that client while at least t remain.
    */
   receive(from: string, msg: ClientMessage): { out: Outgoing[]; rejected: CohortError | null } {
-    if (this._phase === 'done' || this._phase === 'failed') throw new CohortError('E_ROUND_MISMATCH', 'secure aggregation session is closed');
-    if (!this.expected.has(from) || this.dropped.has(from)) throw new CohortError('E_NOT_PARTICIPANT', `${from} is not expected in phase "${this._phase}"`);
-    if (this.answered.has(from)) throw new CohortError('E_DUPLICATE_UPDATE', `${from} already answered phase "${this._phase}"`);
+    if (this._phase === 'done' || this._phase === 'failed')
+      throw new CohortError('E_ROUND_MISMATCH', 'secure aggregation session is closed');
+    if (!this.expected.has(from) || this.dropped.has(from))
+      throw new CohortError('E_NOT_PARTICIPANT', `${from} is not expected in phase "${this._phase}"`);
+    if (this.answered.has(from))
+      throw new CohortError('E_DUPLICATE_UPDATE', `${from} already answered phase "${this._phase}"`);
     const kind = Object.keys(msg)[0];
-    if (kind !== PHASE_MESSAGE[this._phase]) throw new CohortError('E_SECAGG_PROTOCOL', `"${kind}" in phase "${this._phase}"`);
+    if (kind !== PHASE_MESSAGE[this._phase])
+      throw new CohortError('E_SECAGG_PROTOCOL', `"${kind}" in phase "${this._phase}"`);
     try {
       this.accept(from, msg);
     } catch (err) {
@@ -204,7 +226,8 @@ export class SecAggServer {
 
   /** A client disconnected: it no longer answers this session. */
   drop(client: string): Outgoing[] {
-    if (this._phase === 'done' || this._phase === 'failed' || !this.expected.has(client) || this.answered.has(client)) return [];
+    if (this._phase === 'done' || this._phase === 'failed' || !this.expected.has(client) || this.answered.has(client))
+      return [];
     this.dropped.add(client);
     return this.advance();
   }
@@ -223,8 +246,13 @@ export class SecAggServer {
     else if ('secaggMaskedInput' in msg) this.acceptMaskedInput(from, msg.secaggMaskedInput);
     else if ('secaggConsistency' in msg) {
       const signature = msg.secaggConsistency.signature ?? new Uint8Array(0);
-      if (!verify(this.identityKeys.get(from)!, survivorsTranscript(this.session, this.seeded!.seed, this.u3), signature)) {
-        throw new CohortError('E_SECAGG_BAD_SIGNATURE', `consistency signature of ${from} does not sign the survivor set`);
+      if (
+        !verify(this.identityKeys.get(from)!, survivorsTranscript(this.session, this.seeded!.seed, this.u3), signature)
+      ) {
+        throw new CohortError(
+          'E_SECAGG_BAD_SIGNATURE',
+          `consistency signature of ${from} does not sign the survivor set`,
+        );
       }
       this.signatures.set(from, signature);
     } else this.acceptUnmask(from, msg.secaggUnmask);
@@ -232,24 +260,38 @@ export class SecAggServer {
 
   private acceptAdvertise(from: string, m: cohort.v1.SecAggAdvertise.$Properties): void {
     const a: Advertised = {
-      cPk: m.cPk ?? new Uint8Array(0), sPk: m.sPk ?? new Uint8Array(0), seedCommit: m.seedCommit ?? new Uint8Array(0),
-      maskCommit: m.maskCommit ?? new Uint8Array(0), signature: m.signature ?? new Uint8Array(0),
+      cPk: m.cPk ?? new Uint8Array(0),
+      sPk: m.sPk ?? new Uint8Array(0),
+      seedCommit: m.seedCommit ?? new Uint8Array(0),
+      maskCommit: m.maskCommit ?? new Uint8Array(0),
+      signature: m.signature ?? new Uint8Array(0),
     };
-    if (a.seedCommit.length !== DIGEST_BYTES || a.maskCommit.length !== DIGEST_BYTES) throw new CohortError('E_SECAGG_SEED', `${from} advertised commitments that are not ${DIGEST_BYTES} bytes`);
+    if (a.seedCommit.length !== DIGEST_BYTES || a.maskCommit.length !== DIGEST_BYTES)
+      throw new CohortError('E_SECAGG_SEED', `${from} advertised commitments that are not ${DIGEST_BYTES} bytes`);
     // A malformed or low-order key would make its neighbours' agreements fail (or their masks public): refused here, its sender blamed.
     for (const k of [a.cPk, a.sPk]) this.probe.agree(x25519Peer(k));
-    if (!verify(this.identityKeys.get(from)!, advertiseTranscript(this.session, from, a.cPk, a.sPk, a.seedCommit, a.maskCommit), a.signature)) {
+    if (
+      !verify(
+        this.identityKeys.get(from)!,
+        advertiseTranscript(this.session, from, a.cPk, a.sPk, a.seedCommit, a.maskCommit),
+        a.signature,
+      )
+    ) {
       throw new CohortError('E_SECAGG_BAD_SIGNATURE', `advertised keys of ${from} are not signed by its roster key`);
     }
     for (const k of this.keys.values()) {
-      if (constantTimeEqual(k.cPk, a.cPk) || constantTimeEqual(k.sPk, a.sPk)) throw new CohortError('E_SECAGG_BAD_KEY', `${from} advertised keys another client uses`);
+      if (constantTimeEqual(k.cPk, a.cPk) || constantTimeEqual(k.sPk, a.sPk))
+        throw new CohortError('E_SECAGG_BAD_KEY', `${from} advertised keys another client uses`);
     }
     this.keys.set(from, a);
   }
 
   private acceptReveal(from: string, m: cohort.v1.SecAggReveal.$Properties): void {
     const nonce = m.nonce ?? new Uint8Array(0);
-    if (nonce.length !== NONCE_BYTES || !constantTimeEqual(seedCommitment(this.session, from, nonce), this.keys.get(from)!.seedCommit)) {
+    if (
+      nonce.length !== NONCE_BYTES ||
+      !constantTimeEqual(seedCommitment(this.session, from, nonce), this.keys.get(from)!.seedCommit)
+    ) {
       throw new CohortError('E_SECAGG_SEED', `the seed reveal of ${from} does not open its commitment`);
     }
     this.reveals.set(from, nonce);
@@ -262,12 +304,18 @@ export class SecAggServer {
     for (const e of m.shares ?? []) {
       const to = e.peer ?? '';
       const ct = e.ciphertext ?? new Uint8Array(0);
-      if (!allowed.has(to) || seen.has(to)) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} sent a share for "${to}", not one of its neighbours or twice`);
-      if (ct.length > MAX_CIPHERTEXT_BYTES) throw new CohortError('E_SECAGG_BAD_SHARE', `share ciphertext of ${ct.length} bytes`);
+      if (!allowed.has(to) || seen.has(to))
+        throw new CohortError(
+          'E_SECAGG_BAD_SHARE',
+          `${from} sent a share for "${to}", not one of its neighbours or twice`,
+        );
+      if (ct.length > MAX_CIPHERTEXT_BYTES)
+        throw new CohortError('E_SECAGG_BAD_SHARE', `share ciphertext of ${ct.length} bytes`);
       seen.add(to);
       list.push({ to, ciphertext: ct });
     }
-    if (seen.size !== allowed.size) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} shared with ${seen.size} of its ${allowed.size} neighbours`);
+    if (seen.size !== allowed.size)
+      throw new CohortError('E_SECAGG_BAD_SHARE', `${from} shared with ${seen.size} of its ${allowed.size} neighbours`);
     for (const { to, ciphertext } of list) {
       const box = this.outbox.get(to) ?? [];
       box.push({ from, ciphertext });
@@ -279,7 +327,10 @@ export class SecAggServer {
     const s = this.session;
     const bytes = m.masked ?? new Uint8Array(0);
     if (bytes.byteLength !== s.vectorLength * 4) {
-      throw new CohortError('E_UPDATE_LENGTH', `masked input of ${bytes.byteLength} bytes; expected ${s.vectorLength * 4}`);
+      throw new CohortError(
+        'E_UPDATE_LENGTH',
+        `masked input of ${bytes.byteLength} bytes; expected ${s.vectorLength * 4}`,
+      );
     }
     const mine = new Set(neighboursOf(this.seeded!, from));
     const accused = (m.rejected ?? []).filter((v) => mine.has(v));
@@ -289,7 +340,8 @@ export class SecAggServer {
     new Uint8Array(words.buffer).set(bytes);
     if (s.bits < 32) {
       const limit = 2 ** s.bits;
-      for (let i = 0; i < words.length; i++) if (words[i]! >= limit) throw new CohortError('E_UPDATE_RANGE', `masked word ${i} is outside Z_2^${s.bits}`);
+      for (let i = 0; i < words.length; i++)
+        if (words[i]! >= limit) throw new CohortError('E_UPDATE_RANGE', `masked word ${i} is outside Z_2^${s.bits}`);
     }
     addInto(this.acc, words, s.bits);
     this.inputs.add(from);
@@ -311,14 +363,19 @@ export class SecAggServer {
     const take = (owner: string, bytes: Uint8Array | null | undefined): Share => {
       const share = decodeShare(bytes ?? new Uint8Array(0), SECRET_BYTES);
       // A share's x is its holder's: a revealer cannot pass off another holder's share, or a second one of its own, as new.
-      if (share.x !== x) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a share of "${owner}" at x = ${share.x}, not its own x = ${x}`);
+      if (share.x !== x)
+        throw new CohortError(
+          'E_SECAGG_BAD_SHARE',
+          `${from} revealed a share of "${owner}" at x = ${share.x}, not its own x = ${x}`,
+        );
       owners.add(owner);
       return share;
     };
     for (const r of m.selfMaskShares ?? []) {
       const owner = r.owner ?? '';
       // A client holds a share of its own seed as well as its neighbours'.
-      if (!(mine.has(owner) || owner === from) || !alive.has(owner) || owners.has(owner)) throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a self-mask share of "${owner}"`);
+      if (!(mine.has(owner) || owner === from) || !alive.has(owner) || owners.has(owner))
+        throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a self-mask share of "${owner}"`);
       seeds.push([owner, take(owner, r.share)]);
     }
     for (const r of m.keyShares ?? []) {
@@ -386,13 +443,25 @@ export class SecAggServer {
     const reveals = this.commitments.map((c) => ({ name: c.name, nonce: this.reveals.get(c.name)! }));
     const entry = (name: string) => {
       const k = this.keys.get(name)!;
-      return { name, cPk: k.cPk, sPk: k.sPk, seedCommit: k.seedCommit, maskCommit: k.maskCommit, signature: k.signature };
+      return {
+        name,
+        cPk: k.cPk,
+        sPk: k.sPk,
+        seedCommit: k.seedCommit,
+        maskCommit: k.maskCommit,
+        signature: k.signature,
+      };
     };
     this.next('share', done);
     // Each client gets its own neighbourhood's keys only: O(k) per client in SecAgg+; every reveal: O(n).
     return done.map((to) => ({
       to,
-      body: { secaggKeys: { clients: [to, ...neighboursOf(this.seeded!, to)].filter((v) => this.keys.has(v)).map(entry), reveals } },
+      body: {
+        secaggKeys: {
+          clients: [to, ...neighboursOf(this.seeded!, to)].filter((v) => this.keys.has(v)).map(entry),
+          reveals,
+        },
+      },
     }));
   }
 
@@ -402,7 +471,13 @@ export class SecAggServer {
     const inU2 = new Set(done);
     const out = done.map((to) => ({
       to,
-      body: { secaggSharesRelay: { shares: (this.outbox.get(to) ?? []).filter((e) => inU2.has(e.from)).map((e) => ({ peer: e.from, ciphertext: e.ciphertext })) } },
+      body: {
+        secaggSharesRelay: {
+          shares: (this.outbox.get(to) ?? [])
+            .filter((e) => inU2.has(e.from))
+            .map((e) => ({ peer: e.from, ciphertext: e.ciphertext })),
+        },
+      },
     }));
     this.outbox.clear();
     this.next('masked', done);
@@ -414,7 +489,13 @@ export class SecAggServer {
     const signed = new Set(done);
     const out = done.map((to) => ({
       to,
-      body: { secaggUnmaskRequest: { signatures: [to, ...neighboursOf(this.seeded!, to)].filter((v) => signed.has(v)).map((name) => ({ name, signature: this.signatures.get(name)! })) } },
+      body: {
+        secaggUnmaskRequest: {
+          signatures: [to, ...neighboursOf(this.seeded!, to)]
+            .filter((v) => signed.has(v))
+            .map((name) => ({ name, signature: this.signatures.get(name)! })),
+        },
+      },
     }));
     this.next('unmask', done);
     return out;
@@ -432,7 +513,9 @@ export class SecAggServer {
     const alive = new Set(this.u3);
     try {
       for (const u of this.u3) {
-        const seed = this.rebuild(this.seedShares, u, (b) => constantTimeEqual(maskCommitment(s, u, b), this.keys.get(u)!.maskCommit));
+        const seed = this.rebuild(this.seedShares, u, (b) =>
+          constantTimeEqual(maskCommitment(s, u, b), this.keys.get(u)!.maskCommit),
+        );
         const key = selfMaskKey(s, seed, u);
         addMaskInto(this.acc, key, -1, s.bits);
         zeroize(seed, key);
@@ -481,16 +564,26 @@ export class SecAggServer {
     const t = this.session.threshold;
     const accusers = this.complaints.get(owner)?.size ?? 0;
     if (revealed.length < t) {
-      if (accusers > this.corrupt) this.blamed.set(owner, `${accusers} neighbours could not open its shares, more than the ${this.corrupt} colluders assumed, leaving ${revealed.length} of the ${t} needed`);
+      if (accusers > this.corrupt)
+        this.blamed.set(
+          owner,
+          `${accusers} neighbours could not open its shares, more than the ${this.corrupt} colluders assumed, leaving ${revealed.length} of the ${t} needed`,
+        );
       throw new CohortError('E_SECAGG_TOO_FEW', `${revealed.length} shares of ${owner}; threshold is ${t}`);
     }
     const shares = revealed.map((r) => r.share);
     try {
       // Spare shares are looked at only when the first t do not open the commitment: a liar whose share was not needed harms nothing.
-      return reconstructVerified(shares, t, SECRET_BYTES, opens, { checkSpares: false, budget: this.searchBudget }).secret;
+      return reconstructVerified(shares, t, SECRET_BYTES, opens, { checkSpares: false, budget: this.searchBudget })
+        .secret;
     } catch (err) {
-      if (revealed.length >= t + this.corrupt && dealtWrong(shares, t, opens)) this.blamed.set(owner, 'the shares it dealt rebuild a secret other than the one it committed to');
-      throw new CohortError('E_SECAGG_BAD_SHARE', `the shares of ${owner}'s secret do not rebuild what it committed to`, { cause: err });
+      if (revealed.length >= t + this.corrupt && dealtWrong(shares, t, opens))
+        this.blamed.set(owner, 'the shares it dealt rebuild a secret other than the one it committed to');
+      throw new CohortError(
+        'E_SECAGG_BAD_SHARE',
+        `the shares of ${owner}'s secret do not rebuild what it committed to`,
+        { cause: err },
+      );
     }
   }
 

@@ -61,24 +61,41 @@ export function openSession(p: SessionParams): Session {
   const n = p.participants.length;
   const sorted = [...p.participants].sort();
   if (n === 0) throw new CohortError('E_SECAGG_PARAMS', 'a session needs participants');
-  if (sorted.some((name, i) => typeof name !== 'string' || name !== p.participants[i] || (i > 0 && name === sorted[i - 1]))) {
+  if (
+    sorted.some(
+      (name, i) => typeof name !== 'string' || name !== p.participants[i] || (i > 0 && name === sorted[i - 1]),
+    )
+  ) {
     throw new CohortError('E_SECAGG_PARAMS', 'participants must be sorted and distinct');
   }
   if (typeof p.jobId !== 'string') throw new CohortError('E_SECAGG_PARAMS', 'jobId must be a string');
-  if (!Number.isSafeInteger(p.round) || p.round < 0) throw new CohortError('E_SECAGG_PARAMS', `round ${p.round} is not a non-negative integer`);
-  if (!Number.isSafeInteger(p.attempt) || p.attempt < 1) throw new CohortError('E_SECAGG_PARAMS', `attempt ${p.attempt} is not a positive integer`);
-  if (!Number.isInteger(p.bits) || p.bits < 16 || p.bits > 32) throw new CohortError('E_SECAGG_PARAMS', `bits ${p.bits} outside [16, 32]`);
-  if (!Number.isInteger(p.degree) || p.degree < 1 || p.degree > Math.max(1, n - 1)) throw new CohortError('E_SECAGG_PARAMS', `degree ${p.degree} outside [1, ${n - 1}]`);
+  if (!Number.isSafeInteger(p.round) || p.round < 0)
+    throw new CohortError('E_SECAGG_PARAMS', `round ${p.round} is not a non-negative integer`);
+  if (!Number.isSafeInteger(p.attempt) || p.attempt < 1)
+    throw new CohortError('E_SECAGG_PARAMS', `attempt ${p.attempt} is not a positive integer`);
+  if (!Number.isInteger(p.bits) || p.bits < 16 || p.bits > 32)
+    throw new CohortError('E_SECAGG_PARAMS', `bits ${p.bits} outside [16, 32]`);
+  if (!Number.isInteger(p.degree) || p.degree < 1 || p.degree > Math.max(1, n - 1))
+    throw new CohortError('E_SECAGG_PARAMS', `degree ${p.degree} outside [1, ${n - 1}]`);
   // Each secret has degree + 1 holders: the neighbours and its owner.
   if (!Number.isInteger(p.threshold) || p.threshold < 1 || p.threshold > p.degree + 1) {
     throw new CohortError('E_SECAGG_PARAMS', `threshold ${p.threshold} outside [1, degree + 1 = ${p.degree + 1}]`);
   }
-  if (!(p.clip > 0) || !Number.isFinite(p.clip)) throw new CohortError('E_SECAGG_PARAMS', 'clip must be a positive number');
-  if (!Number.isSafeInteger(p.totalExamples) || p.totalExamples < 1) throw new CohortError('E_SECAGG_PARAMS', 'totalExamples must be a positive integer');
-  if (!Number.isSafeInteger(p.vectorLength) || p.vectorLength < 1) throw new CohortError('E_SECAGG_PARAMS', 'vectorLength must be a positive integer');
-  if (!(p.rosterHash instanceof Uint8Array) || p.rosterHash.length !== DIGEST_BYTES) throw new CohortError('E_SECAGG_PARAMS', `rosterHash must be ${DIGEST_BYTES} bytes`);
+  if (!(p.clip > 0) || !Number.isFinite(p.clip))
+    throw new CohortError('E_SECAGG_PARAMS', 'clip must be a positive number');
+  if (!Number.isSafeInteger(p.totalExamples) || p.totalExamples < 1)
+    throw new CohortError('E_SECAGG_PARAMS', 'totalExamples must be a positive integer');
+  if (!Number.isSafeInteger(p.vectorLength) || p.vectorLength < 1)
+    throw new CohortError('E_SECAGG_PARAMS', 'vectorLength must be a positive integer');
+  if (!(p.rosterHash instanceof Uint8Array) || p.rosterHash.length !== DIGEST_BYTES)
+    throw new CohortError('E_SECAGG_PARAMS', `rosterHash must be ${DIGEST_BYTES} bytes`);
   const participants = [...p.participants];
-  const session: Omit<Session, 'id'> = { ...p, participants, rosterHash: Uint8Array.from(p.rosterHash), xOf: new Map(participants.map((name, i) => [name, i + 1])) };
+  const session: Omit<Session, 'id'> = {
+    ...p,
+    participants,
+    rosterHash: Uint8Array.from(p.rosterHash),
+    xOf: new Map(participants.map((name, i) => [name, i + 1])),
+  };
   return { ...session, id: sessionId(session) };
 }
 
@@ -91,8 +108,19 @@ function sessionId(p: SessionParams): Uint8Array {
   const clip = new Uint8Array(8);
   new DataView(clip.buffer).setFloat64(0, p.clip);
   const fields = encodeFields([
-    SESSION_TAG, p.jobId, p.round, p.attempt, p.bits, p.threshold, p.degree, clip, p.totalExamples, p.vectorLength, p.rosterHash,
-    p.participants.length, ...p.participants,
+    SESSION_TAG,
+    p.jobId,
+    p.round,
+    p.attempt,
+    p.bits,
+    p.threshold,
+    p.degree,
+    clip,
+    p.totalExamples,
+    p.vectorLength,
+    p.rosterHash,
+    p.participants.length,
+    ...p.participants,
   ]);
   return digest(fields);
 }
@@ -114,7 +142,14 @@ export function neighboursOf(g: Seeded, name: string): readonly string[] {
  * Bytes signed in phase 0: the round's fresh keys and both commitments,
  * bound to the client's name and to this session (and so to its attempt).
  */
-export function advertiseTranscript(s: Session, name: string, cPk: Uint8Array, sPk: Uint8Array, seedCommit: Uint8Array, maskCommit: Uint8Array): Uint8Array {
+export function advertiseTranscript(
+  s: Session,
+  name: string,
+  cPk: Uint8Array,
+  sPk: Uint8Array,
+  seedCommit: Uint8Array,
+  maskCommit: Uint8Array,
+): Uint8Array {
   return signedBytes(['advertise', s.id, name, cPk, sPk, seedCommit, maskCommit]);
 }
 
@@ -140,7 +175,13 @@ export function shareKey(s: Session, agreed: Uint8Array, from: string, to: strin
 /** PRG key of the pairwise mask between a and b, bound to job, round and vector length. */
 export function pairwiseMaskKey(s: Session, agreed: Uint8Array, u: string, v: string): Uint8Array {
   const [a, b] = u < v ? [u, v] : [v, u];
-  return deriveKey(agreed, { purpose: 'pairwise-mask', jobId: s.jobId, round: s.round, a, b: `${b}#${s.vectorLength}` });
+  return deriveKey(agreed, {
+    purpose: 'pairwise-mask',
+    jobId: s.jobId,
+    round: s.round,
+    a,
+    b: `${b}#${s.vectorLength}`,
+  });
 }
 
 export function selfMaskKey(s: Session, seed: Uint8Array, owner: string): Uint8Array {

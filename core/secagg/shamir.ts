@@ -97,7 +97,8 @@ export function splitWithCoefficients(
 export function combine(shares: readonly Share[], t: number, secretLength: number): Uint8Array {
   checkSecretLength(secretLength);
   if (!Number.isInteger(t) || t < 1) fail(`threshold must be an integer >= 1, got ${t}`);
-  if (!Array.isArray(shares) || shares.length < t) fail(`need ${t} shares, got ${Array.isArray(shares) ? shares.length : 'none'}`);
+  if (!Array.isArray(shares) || shares.length < t)
+    fail(`need ${t} shares, got ${Array.isArray(shares) ? shares.length : 'none'}`);
   const chunks = secretLength / 2;
   const seen = new Set<number>();
   for (let i = 0; i < shares.length; i++) {
@@ -131,7 +132,8 @@ export function combine(shares: readonly Share[], t: number, secretLength: numbe
 export function encodeShare(s: Share): Uint8Array {
   if (typeof s !== 'object' || s === null) fail('not a share');
   checkX(s.x, 'share');
-  if (!(s.y instanceof Uint8Array) || s.y.length === 0 || s.y.length % Y_BYTES !== 0) fail('share y has a malformed length');
+  if (!(s.y instanceof Uint8Array) || s.y.length === 0 || s.y.length % Y_BYTES !== 0)
+    fail('share y has a malformed length');
   const chunks = s.y.length / Y_BYTES;
   if (chunks * 2 > MAX_SECRET_BYTES) fail('share y is longer than any allowed secret');
   checkY(s.y, chunks, 'share');
@@ -202,7 +204,8 @@ function checkSplitArgs(secret: Uint8Array, t: number, xs: readonly number[]): v
   if (!(secret instanceof Uint8Array)) fail('secret is not a Uint8Array');
   checkSecretLength(secret.length);
   if (!Array.isArray(xs)) fail('xs is not an array');
-  if (!Number.isInteger(t) || t < 1 || t > xs.length) fail(`threshold must be an integer in [1, ${xs.length}], got ${t}`);
+  if (!Number.isInteger(t) || t < 1 || t > xs.length)
+    fail(`threshold must be an integer in [1, ${xs.length}], got ${t}`);
   const seen = new Set<number>();
   xs.forEach((x, i) => {
     checkX(x, `xs[${i}]`);
@@ -218,7 +221,8 @@ function checkSecretLength(length: number): void {
 }
 
 function checkX(x: unknown, what: string): asserts x is number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > MAX_X) fail(`${what}: x must be an integer in [1, ${MAX_X}]`);
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > MAX_X)
+    fail(`${what}: x must be an integer in [1, ${MAX_X}]`);
 }
 
 /** Checks length and that every value is below p, without branching on the (secret) values. */

@@ -81,7 +81,8 @@ export function weightedSumBounds(s: Session, declaredExamples: readonly number[
   const weight = { lo: 0, hi: 0 };
   const loss = { lo: 0, hi: 0 };
   for (const n of declaredExamples) {
-    if (!Number.isSafeInteger(n) || n < 1 || n > s.totalExamples) reject(`declared example count ${n} outside [1, ${s.totalExamples}]`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > s.totalExamples)
+      reject(`declared example count ${n} outside [1, ${s.totalExamples}]`);
     // As encodeInput and quantize compute them: w in float32, clamped to c, times s.
     const w = n / s.totalExamples;
     const x = Math.fround(w);
@@ -101,15 +102,20 @@ export function weightedSumBounds(s: Session, declaredExamples: readonly number[
  */
 export function checkWeightedSum(s: Session, sum: Uint32Array, declaredExamples: readonly number[]): void {
   const b = weightedSumBounds(s, declaredExamples);
-  if (sum.length !== s.vectorLength) throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for a session of ${s.vectorLength}`);
+  if (sum.length !== s.vectorLength)
+    throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for a session of ${s.vectorLength}`);
   const d = s.vectorLength - EXTRA_WORDS;
   const w = signed(sum[d]!, s.bits);
-  if (w < b.weight.lo || w > b.weight.hi) reject(`weight ${w} outside [${b.weight.lo}, ${b.weight.hi}] for ${declaredExamples.length} survivors' declared examples`);
+  if (w < b.weight.lo || w > b.weight.hi)
+    reject(
+      `weight ${w} outside [${b.weight.lo}, ${b.weight.hi}] for ${declaredExamples.length} survivors' declared examples`,
+    );
   const l = signed(sum[d + 1]!, s.bits);
   if (l < b.loss.lo || l > b.loss.hi) reject(`training-loss word ${l} outside [${b.loss.lo}, ${b.loss.hi}]`);
   for (let j = 0; j < d; j++) {
     const v = signed(sum[j]!, s.bits);
-    if (v < b.model.lo || v > b.model.hi) reject(`coordinate ${j} of the sum exceeds ${declaredExamples.length} clipped inputs`);
+    if (v < b.model.lo || v > b.model.hi)
+      reject(`coordinate ${j} of the sum exceeds ${declaredExamples.length} clipped inputs`);
   }
 }
 
@@ -129,11 +135,13 @@ export function ddgSumNormBound(p: DdgParams, survivors: number): number {
 /** Throws E_SECAGG_SUM_BOUND if the centred DDG sum's L2 norm exceeds ddgSumNormBound. */
 export function checkDdgSum(p: DdgParams, sum: Uint32Array, survivors: number): void {
   const bound = ddgSumNormBound(p, survivors);
-  if (sum.length !== p.paddedDim) throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for DDG parameters of ${p.paddedDim}`);
+  if (sum.length !== p.paddedDim)
+    throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for DDG parameters of ${p.paddedDim}`);
   let sq = 0;
   for (let j = 0; j < sum.length; j++) {
     const v = signed(sum[j]!, p.bits);
     sq += v * v;
   }
-  if (!(Math.sqrt(sq) <= bound)) reject(`sum norm exceeds what ${survivors} clipped, noised inputs reach (bound ${bound.toExponential(3)} units)`);
+  if (!(Math.sqrt(sq) <= bound))
+    reject(`sum norm exceeds what ${survivors} clipped, noised inputs reach (bound ${bound.toExponential(3)} units)`);
 }

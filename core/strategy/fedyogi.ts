@@ -10,5 +10,9 @@ import { createAdaptive, type AdaptiveParams } from './adaptive.ts';
 import type { ServerStep } from './types.ts';
 
 export function createFedYogi(p: AdaptiveParams): ServerStep {
-  return createAdaptive('fedyogi', p, (vPrev, deltaSq, beta2) => vPrev - (1 - beta2) * deltaSq * Math.sign(vPrev - deltaSq));
+  return createAdaptive(
+    'fedyogi',
+    p,
+    (vPrev, deltaSq, beta2) => vPrev - (1 - beta2) * deltaSq * Math.sign(vPrev - deltaSq),
+  );
 }

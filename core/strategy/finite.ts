@@ -29,5 +29,6 @@ export function checkServerState(s: ServerState): void {
   if (m >= 0) throw new CohortError('E_AGGREGATE_NONFINITE', `server state m[${m}] is ${s.m[m]}`);
   const v = firstNonFinite(s.v);
   if (v >= 0) throw new CohortError('E_AGGREGATE_NONFINITE', `server state v[${v}] is ${s.v[v]}`);
-  for (let j = 0; j < s.v.length; j++) if (s.v[j]! < 0) throw new CohortError('E_AGGREGATE_NONFINITE', `server state v[${j}] is negative`);
+  for (let j = 0; j < s.v.length; j++)
+    if (s.v[j]! < 0) throw new CohortError('E_AGGREGATE_NONFINITE', `server state v[${j}] is negative`);
 }

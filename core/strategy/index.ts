@@ -11,7 +11,16 @@ import { checkAggregate } from './finite.ts';
 import { weightedMeanDelta } from './mean.ts';
 import type { ServerStep, Strategy } from './types.ts';
 
-export type { AggregateInput, AggregateOutput, ClientResult, ServerState, ServerStep, StepInput, Strategy, StrategyName } from './types.ts';
+export type {
+  AggregateInput,
+  AggregateOutput,
+  ClientResult,
+  ServerState,
+  ServerStep,
+  StepInput,
+  Strategy,
+  StrategyName,
+} from './types.ts';
 export { weightedMeanDelta } from './mean.ts';
 export { decodeServerState, encodeServerState } from './state.ts';
 export { checkAggregate } from './finite.ts';
@@ -27,7 +36,8 @@ export function createStrategy(spec: StrategySpec): Strategy {
   return {
     name: server.name,
     step: (input) => checkAggregate(server.step(input)),
-    aggregate: ({ round, global, results, state }) => checkAggregate(server.step({ round, global, meanDelta: weightedMeanDelta(results, global.length), state })),
+    aggregate: ({ round, global, results, state }) =>
+      checkAggregate(server.step({ round, global, meanDelta: weightedMeanDelta(results, global.length), state })),
   };
 }
 

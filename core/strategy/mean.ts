@@ -21,7 +21,10 @@ export function weightedMeanDelta(results: readonly ClientResult[], length: numb
   let total = 0;
   for (const r of results) {
     if (r.delta.length !== length) {
-      throw new CohortError('E_UPDATE_LENGTH', `delta of "${r.client}" has ${r.delta.length} values, model has ${length}`);
+      throw new CohortError(
+        'E_UPDATE_LENGTH',
+        `delta of "${r.client}" has ${r.delta.length} values, model has ${length}`,
+      );
     }
     const n = r.numExamples;
     if (!Number.isSafeInteger(n) || n < 0) {
@@ -39,5 +42,6 @@ export function weightedMeanDelta(results: readonly ClientResult[], length: numb
 
 /** A mean delta must match the model it updates. */
 export function checkLength(delta: ArrayLike<number>, length: number): void {
-  if (delta.length !== length) throw new CohortError('E_UPDATE_LENGTH', `mean delta has ${delta.length} values, model has ${length}`);
+  if (delta.length !== length)
+    throw new CohortError('E_UPDATE_LENGTH', `mean delta has ${delta.length} values, model has ${length}`);
 }

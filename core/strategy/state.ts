@@ -24,7 +24,10 @@ export function encodeServerState(s: ServerState): Uint8Array {
  */
 export function decodeServerState(bytes: Uint8Array, length: number): ServerState {
   if (!Number.isSafeInteger(length) || length < 0 || bytes.byteLength !== 8 * length) {
-    throw new CohortError('E_STORE', `server state: expected ${8 * length} bytes for ${length} parameters, got ${bytes.byteLength}`);
+    throw new CohortError(
+      'E_STORE',
+      `server state: expected ${8 * length} bytes for ${length} parameters, got ${bytes.byteLength}`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const m = new Float32Array(length);

@@ -77,10 +77,25 @@ const UINT64_FIELD = 1 + 10;
  */
 export const MAX_HELLO_BYTES = (() => {
   const dataset = 1 + 5 + delimited(utf8(MAX_NAME_LENGTH)) * 2; // tag, length, schemaId, label
-  const hello = delimited(utf8(MAX_NAME_LENGTH)) + delimited(utf8(MAX_NAME_LENGTH)) + MAX_HELLO_DATASETS * dataset + MAX_HELLO_FEATURE_BYTES
-    + delimited(32) + delimited(64) + UINT64_FIELD;
+  const hello =
+    delimited(utf8(MAX_NAME_LENGTH)) +
+    delimited(utf8(MAX_NAME_LENGTH)) +
+    MAX_HELLO_DATASETS * dataset +
+    MAX_HELLO_FEATURE_BYTES +
+    delimited(32) +
+    delimited(64) +
+    UINT64_FIELD;
   // version, job id, round, sender (a name: ASCII), seq, then the Hello's tag and length.
-  return UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD + 1 + 5 + hello;
+  return (
+    UINT32_FIELD +
+    delimited(utf8(MAX_NAME_LENGTH)) +
+    UINT32_FIELD +
+    delimited(MAX_NAME_LENGTH) +
+    UINT32_FIELD +
+    1 +
+    5 +
+    hello
+  );
 })();
 
 /**
@@ -93,7 +108,16 @@ export function maxRequestBytes(specBytes: number): number {
   // id, action, job id, spec JSON, after_seq.
   const request = UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) * 2 + delimited(specBytes) + UINT32_FIELD;
   // version, job id, round, sender (a name: ASCII), seq, then the Request's tag (field 22: two bytes) and length.
-  return UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD + 2 + 5 + request;
+  return (
+    UINT32_FIELD +
+    delimited(utf8(MAX_NAME_LENGTH)) +
+    UINT32_FIELD +
+    delimited(MAX_NAME_LENGTH) +
+    UINT32_FIELD +
+    2 +
+    5 +
+    request
+  );
 }
 
 export function encodeEnvelope(env: EnvelopeInit): Uint8Array {
@@ -167,12 +191,16 @@ const scanned = new WeakSet<ScannedEnvelope>();
 /** The header's own checks: version, a body, bounded plain-character names. */
 function checkHeader(h: WireHeader): EnvelopeHeader {
   if (h.version !== PROTOCOL_VERSION) {
-    throw new CohortError('E_WIRE_VERSION', `protocol version ${h.version} is not supported (this peer speaks ${PROTOCOL_VERSION})`);
+    throw new CohortError(
+      'E_WIRE_VERSION',
+      `protocol version ${h.version} is not supported (this peer speaks ${PROTOCOL_VERSION})`,
+    );
   }
   if (!h.body) throw new CohortError('E_WIRE_FIELD', 'envelope has no body');
   checkText('sender', h.sender, MAX_NAME_LENGTH);
   checkText('jobId', h.jobId, MAX_NAME_LENGTH);
-  if (h.sender !== '' && !NAME_RE.test(h.sender)) throw new CohortError('E_WIRE_FIELD', '"sender" has characters outside [A-Za-z0-9._-]');
+  if (h.sender !== '' && !NAME_RE.test(h.sender))
+    throw new CohortError('E_WIRE_FIELD', '"sender" has characters outside [A-Za-z0-9._-]');
   return { ...h, body: h.body as BodyKind };
 }
 
@@ -240,9 +268,11 @@ function checkBodyText(env: Envelope): void {
   }
   if (env.challenge) {
     checkText('challenge.coordinatorId', env.challenge.coordinatorId ?? '', MAX_NAME_LENGTH);
-    if ((env.challenge.nonce?.length ?? 0) !== 32) throw new CohortError('E_WIRE_FIELD', '"challenge.nonce" must be 32 bytes');
+    if ((env.challenge.nonce?.length ?? 0) !== 32)
+      throw new CohortError('E_WIRE_FIELD', '"challenge.nonce" must be 32 bytes');
   }
-  if ((env.hello?.handshakeSignature?.length ?? 0) > 64) throw new CohortError('E_WIRE_FIELD', '"hello.handshakeSignature" longer than 64 bytes');
+  if ((env.hello?.handshakeSignature?.length ?? 0) > 64)
+    throw new CohortError('E_WIRE_FIELD', '"hello.handshakeSignature" longer than 64 bytes');
   const entry = env.roundResult?.ledgerEntry;
   if (entry) {
     checkText('roundResult.ledgerEntry.canonical', entry.canonical ?? '', MAX_LEDGER_ENTRY_CHARS);
@@ -253,7 +283,8 @@ function checkBodyText(env: Envelope): void {
     checkHex('ledgerReceipt.hash', env.ledgerReceipt.hash ?? '', 64);
     checkHex('ledgerReceipt.signature', env.ledgerReceipt.signature ?? '', 128);
   }
-  if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32) throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
+  if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32)
+    throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
   if (env.welcome) checkText('welcome.rosterJson', env.welcome.rosterJson ?? '', MAX_ROSTER_JSON_CHARS);
   if (env.rosterUpdate) checkText('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
 }
@@ -263,24 +294,33 @@ function checkHello(h: cohort.v1.IHello): void {
   checkText('hello.name', h.name ?? '', MAX_NAME_LENGTH);
   checkText('hello.software', h.software ?? '', MAX_NAME_LENGTH);
   const datasets = h.datasets ?? [];
-  if (datasets.length > MAX_HELLO_DATASETS) throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
+  if (datasets.length > MAX_HELLO_DATASETS)
+    throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
   let featureBytes = 0;
   for (const d of datasets) {
     checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
     checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
-    if ((d.features?.length ?? 0) > MAX_DATASET_FEATURES) throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`);
+    if ((d.features?.length ?? 0) > MAX_DATASET_FEATURES)
+      throw new CohortError(
+        'E_WIRE_FIELD',
+        `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`,
+      );
     for (const f of d.features ?? []) {
       checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
       featureBytes += Buffer.byteLength(f) + 3;
     }
   }
   if (featureBytes > MAX_HELLO_FEATURE_BYTES) {
-    throw new CohortError('E_WIRE_FIELD', `"hello.datasets.features" take ${featureBytes} bytes on the wire, more than ${MAX_HELLO_FEATURE_BYTES}`);
+    throw new CohortError(
+      'E_WIRE_FIELD',
+      `"hello.datasets.features" take ${featureBytes} bytes on the wire, more than ${MAX_HELLO_FEATURE_BYTES}`,
+    );
   }
 }
 
 function checkHex(field: string, value: string, length: number): void {
-  if (value.length !== length || !HEX_RE.test(value)) throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
+  if (value.length !== length || !HEX_RE.test(value))
+    throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
 }
 
 function checkText(field: string, value: string, max: number): void {
@@ -289,7 +329,8 @@ function checkText(field: string, value: string, max: number): void {
 
 /** A client name as it must appear in Hello (core/auth/name.ts isIdentityName). */
 export function validateClientName(name: string): string {
-  if (!isIdentityName(name)) throw new CohortError('E_WIRE_FIELD', `client name must be ${NAME_SHAPE} and not "${COORDINATOR_NAME}"`);
+  if (!isIdentityName(name))
+    throw new CohortError('E_WIRE_FIELD', `client name must be ${NAME_SHAPE} and not "${COORDINATOR_NAME}"`);
   return name;
 }
 
@@ -303,7 +344,10 @@ export function vectorOf(t: cohort.v1.Tensor.$Properties | null | undefined, exp
   const shape = t.shape ?? [];
   const declared = shape.reduce((n, s) => n * s, 1);
   if (shape.length === 0 || declared !== expectedLength) {
-    throw new CohortError('E_UPDATE_LENGTH', `tensor shape [${shape.join(',')}] does not hold ${expectedLength} values`);
+    throw new CohortError(
+      'E_UPDATE_LENGTH',
+      `tensor shape [${shape.join(',')}] does not hold ${expectedLength} values`,
+    );
   }
   return bytesToVector(t.data, expectedLength);
 }
@@ -311,7 +355,10 @@ export function vectorOf(t: cohort.v1.Tensor.$Properties | null | undefined, exp
 export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
   return {
     name: spec.name,
-    model: { inputDim: spec.model.inputDim, layers: spec.model.layers.map((l) => ({ units: l.units, activation: l.activation })) },
+    model: {
+      inputDim: spec.model.inputDim,
+      layers: spec.model.layers.map((l) => ({ units: l.units, activation: l.activation })),
+    },
     features: [...spec.features],
     label: spec.label,
     rounds: spec.rounds,
@@ -337,7 +384,10 @@ export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefi
   const strategy = w.strategy ?? {};
   return parseJobSpec({
     name: w.name ?? '',
-    model: { inputDim: w.model?.inputDim ?? 0, layers: (w.model?.layers ?? []).map((l) => ({ units: l.units ?? 0, activation: l.activation ?? '' })) },
+    model: {
+      inputDim: w.model?.inputDim ?? 0,
+      layers: (w.model?.layers ?? []).map((l) => ({ units: l.units ?? 0, activation: l.activation ?? '' })),
+    },
     features: w.features ?? [],
     label: w.label ?? '',
     rounds: w.rounds ?? 0,
@@ -393,12 +443,23 @@ function privacyFromWire(p: cohort.v1.PrivacySpec.$Properties): Record<string, u
 
 /** Noisy counts on the wire. */
 export function noisyCountsToWire(n: NoisyCounts): cohort.v1.NoisyCounts.$Properties {
-  return { truePositive: n.truePositive, falsePositive: n.falsePositive, trueNegative: n.trueNegative, falseNegative: n.falseNegative, sigma: n.sigma };
+  return {
+    truePositive: n.truePositive,
+    falsePositive: n.falsePositive,
+    trueNegative: n.trueNegative,
+    falseNegative: n.falseNegative,
+    sigma: n.sigma,
+  };
 }
 
 /** Metrics on the wire: an undefined AUC (one-class split) is an absent field, never NaN. */
 export function metricsToWire(m: Metrics): cohort.v1.Metrics.$Properties {
-  const out: cohort.v1.Metrics.$Properties = { numExamples: m.numExamples, numCorrect: m.numCorrect, loss: m.loss, accuracy: m.accuracy };
+  const out: cohort.v1.Metrics.$Properties = {
+    numExamples: m.numExamples,
+    numCorrect: m.numCorrect,
+    loss: m.loss,
+    accuracy: m.accuracy,
+  };
   if (Number.isFinite(m.auc)) out.auc = m.auc;
   return out;
 }
@@ -406,5 +467,11 @@ export function metricsToWire(m: Metrics): cohort.v1.Metrics.$Properties {
 /** Reads wire metrics; range checks are the receiver's (validateMetrics). */
 export function metricsFromWire(m: cohort.v1.Metrics.$Properties | null | undefined): Metrics {
   if (!m) throw new CohortError('E_WIRE_FIELD', 'metrics missing');
-  return { numExamples: m.numExamples ?? 0, numCorrect: m.numCorrect ?? 0, loss: m.loss ?? 0, accuracy: m.accuracy ?? 0, auc: m.auc ?? Number.NaN };
+  return {
+    numExamples: m.numExamples ?? 0,
+    numCorrect: m.numCorrect ?? 0,
+    loss: m.loss ?? 0,
+    accuracy: m.accuracy ?? 0,
+    auc: m.auc ?? Number.NaN,
+  };
 }

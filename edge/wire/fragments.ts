@@ -29,7 +29,15 @@ import { MAX_PARAMS } from '../../core/model/spec.ts';
 import { EXTRA_WORDS } from '../../core/secagg/index.ts';
 import { paddedLength } from '../../core/secagg/rotation.ts';
 import {
-  decodeScanned, encodeEnvelope, peekEnvelope, scanEnvelope, type BodyKind, type Envelope, type EnvelopeHeader, type EnvelopeInit, type ScannedEnvelope,
+  decodeScanned,
+  encodeEnvelope,
+  peekEnvelope,
+  scanEnvelope,
+  type BodyKind,
+  type Envelope,
+  type EnvelopeHeader,
+  type EnvelopeInit,
+  type ScannedEnvelope,
 } from './codec.ts';
 
 /**
@@ -48,7 +56,8 @@ import {
  * Total: 68 MiB. Messages without a vector are bounded by their own field
  * limits (edge/wire/codec.ts) far below it.
  */
-export const DEFAULT_MAX_MESSAGE_BYTES = Math.max(4 * MAX_PARAMS, 4 * (MAX_PARAMS + EXTRA_WORDS), 4 * paddedLength(MAX_PARAMS)) + 4 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES =
+  Math.max(4 * MAX_PARAMS, 4 * (MAX_PARAMS + EXTRA_WORDS), 4 * paddedLength(MAX_PARAMS)) + 4 * 1024 * 1024;
 /**
  * The bodies a hospital sends that carry a model-sized vector (an update's
  * delta, a masked input): the only ones that may exceed one frame. Every
@@ -68,9 +77,13 @@ export const DEFAULT_MIN_BYTES_PER_SECOND = 256 * 1024;
  * unless both are positive and finite.
  */
 export function messageDeadline(minMs: number, minBytesPerSecond: number): (totalBytes: number) => number {
-  if (!(minMs > 0) || !Number.isFinite(minMs)) throw new CohortError('E_CONFIG_INVALID', `"messageTimeoutMs" expected a finite number > 0, got ${minMs}`);
+  if (!(minMs > 0) || !Number.isFinite(minMs))
+    throw new CohortError('E_CONFIG_INVALID', `"messageTimeoutMs" expected a finite number > 0, got ${minMs}`);
   if (!(minBytesPerSecond > 0) || !Number.isFinite(minBytesPerSecond)) {
-    throw new CohortError('E_CONFIG_INVALID', `"minBytesPerSecond" expected a finite number > 0, got ${minBytesPerSecond}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `"minBytesPerSecond" expected a finite number > 0, got ${minBytesPerSecond}`,
+    );
   }
   return (totalBytes) => Math.max(minMs, (1000 * totalBytes) / minBytesPerSecond);
 }
@@ -89,11 +102,17 @@ export const FRAGMENT_HEADER_BYTES = 1024;
 /** The fragment payload for frames of at most `maxFrameBytes`: `wanted`, or less to fit. E_CONFIG_INVALID if no fragment of MIN_FRAGMENT_BYTES fits. */
 export function fragmentBytesFor(maxFrameBytes: number, wanted = DEFAULT_FRAGMENT_BYTES): number {
   if (!Number.isSafeInteger(wanted) || wanted < MIN_FRAGMENT_BYTES) {
-    throw new CohortError('E_CONFIG_INVALID', `"fragmentBytes" expected an integer >= ${MIN_FRAGMENT_BYTES}, got ${wanted}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `"fragmentBytes" expected an integer >= ${MIN_FRAGMENT_BYTES}, got ${wanted}`,
+    );
   }
   const fits = maxFrameBytes - FRAGMENT_HEADER_BYTES;
   if (!Number.isSafeInteger(maxFrameBytes) || fits < MIN_FRAGMENT_BYTES) {
-    throw new CohortError('E_CONFIG_INVALID', `"maxFrameBytes" expected an integer >= ${MIN_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES} (a fragment must fit in a frame), got ${maxFrameBytes}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `"maxFrameBytes" expected an integer >= ${MIN_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES} (a fragment must fit in a frame), got ${maxFrameBytes}`,
+    );
   }
   return Math.min(wanted, fits);
 }
@@ -103,7 +122,10 @@ export function messageLimit(maxMessageBytes: number | undefined, maxFrameBytes:
   const limit = maxMessageBytes ?? Math.max(DEFAULT_MAX_MESSAGE_BYTES, maxFrameBytes);
   // total_bytes is a uint32 on the wire.
   if (!Number.isSafeInteger(limit) || limit < maxFrameBytes || limit > 0xffff_ffff) {
-    throw new CohortError('E_CONFIG_INVALID', `"maxMessageBytes" expected an integer in [maxFrameBytes (${maxFrameBytes}), 2^32 - 1], got ${limit}`);
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `"maxMessageBytes" expected an integer in [maxFrameBytes (${maxFrameBytes}), 2^32 - 1], got ${limit}`,
+    );
   }
   return limit;
 }
@@ -123,7 +145,10 @@ export class FrameEncoder {
   /** `fragmentBytes`: from fragmentBytesFor, so a fragment fits the frames this side sends. */
   constructor(private fragmentBytes: number = DEFAULT_FRAGMENT_BYTES) {
     if (!Number.isSafeInteger(fragmentBytes) || fragmentBytes < MIN_FRAGMENT_BYTES) {
-      throw new CohortError('E_CONFIG_INVALID', `"fragmentBytes" expected an integer >= ${MIN_FRAGMENT_BYTES}, got ${fragmentBytes}`);
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `"fragmentBytes" expected an integer >= ${MIN_FRAGMENT_BYTES}, got ${fragmentBytes}`,
+      );
     }
   }
 
@@ -139,7 +164,8 @@ export class FrameEncoder {
    */
   peerLimits(l: { maxFrameBytes?: number | null; maxMessageBytes?: number | null }): void {
     const frame = l.maxFrameBytes ?? 0;
-    if (frame >= MIN_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES) this.fragmentBytes = fragmentBytesFor(frame, this.fragmentBytes);
+    if (frame >= MIN_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES)
+      this.fragmentBytes = fragmentBytesFor(frame, this.fragmentBytes);
     const message = l.maxMessageBytes ?? 0;
     if (message > 0) this.peerLimit = message;
   }
@@ -153,7 +179,10 @@ export class FrameEncoder {
     const first = this.seq + 1;
     const whole = encodeEnvelope({ ...env, seq: first });
     if (whole.length > this.peerLimit) {
-      throw new CohortError('E_WIRE_TOO_LARGE', `a message of ${whole.length} bytes exceeds the receiver's limit of ${this.peerLimit}`);
+      throw new CohortError(
+        'E_WIRE_TOO_LARGE',
+        `a message of ${whole.length} bytes exceeds the receiver's limit of ${this.peerLimit}`,
+      );
     }
     if (whole.length <= this.fragmentBytes || env.hello) {
       this.seq = first;
@@ -165,7 +194,13 @@ export class FrameEncoder {
     const frames: Uint8Array[] = [];
     for (let index = 0; index < count; index++) {
       const data = whole.subarray(index * size, Math.min(whole.length, (index + 1) * size));
-      frames.push(encodeEnvelope({ sender: env.sender, seq: first + index, fragment: { messageId, index, count, totalBytes: whole.length, data } }));
+      frames.push(
+        encodeEnvelope({
+          sender: env.sender,
+          seq: first + index,
+          fragment: { messageId, index, count, totalBytes: whole.length, data },
+        }),
+      );
     }
     this.seq = first + count - 1;
     return frames;
@@ -217,9 +252,15 @@ interface InFlight {
 export class Reassembler {
   private current: InFlight | null = null;
 
-  constructor(readonly maxMessageBytes: number, private readonly opts: ReassemblyOptions = {}) {
+  constructor(
+    readonly maxMessageBytes: number,
+    private readonly opts: ReassemblyOptions = {},
+  ) {
     if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1) {
-      throw new CohortError('E_CONFIG_INVALID', `"maxMessageBytes" expected a positive integer, got ${maxMessageBytes}`);
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `"maxMessageBytes" expected a positive integer, got ${maxMessageBytes}`,
+      );
     }
   }
 
@@ -267,7 +308,10 @@ export class Reassembler {
     const cur = this.current;
     if (!cur || now < cur.deadline) return null;
     this.current = null;
-    return new CohortError('E_WIRE_FRAGMENT', `message ${cur.messageId} (${cur.totalBytes} bytes) not complete by its deadline: ${cur.held} bytes arrived`);
+    return new CohortError(
+      'E_WIRE_FRAGMENT',
+      `message ${cur.messageId} (${cur.totalBytes} bytes) not complete by its deadline: ${cur.held} bytes arrived`,
+    );
   }
 
   /** Forgets the message in flight (the connection closed). */
@@ -280,7 +324,10 @@ export class Reassembler {
     if (cur) {
       const body = 'header' in frame ? frame.header.body : frame.body;
       this.current = null;
-      throw new CohortError('E_WIRE_FRAGMENT', `a "${body}" frame inside fragmented message ${cur.messageId} (fragment ${cur.next} of ${cur.count} due)`);
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `a "${body}" frame inside fragmented message ${cur.messageId} (fragment ${cur.next} of ${cur.count} due)`,
+      );
     }
     return frame;
   }
@@ -303,31 +350,86 @@ export class Reassembler {
     const totalBytes = f.totalBytes ?? 0;
     const data = f.data ?? new Uint8Array(0);
     if (!cur) {
-      if (index !== 0) throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} without its first`);
-      if (totalBytes > this.maxMessageBytes) throw new CohortError('E_WIRE_TOO_LARGE', `a message of ${totalBytes} bytes exceeds the limit of ${this.maxMessageBytes}`);
-      if (data.length < MIN_FRAGMENT_BYTES) throw new CohortError('E_WIRE_FRAGMENT', `a first fragment of ${data.length} bytes (at least ${MIN_FRAGMENT_BYTES})`);
+      if (index !== 0)
+        throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} without its first`);
+      if (totalBytes > this.maxMessageBytes)
+        throw new CohortError(
+          'E_WIRE_TOO_LARGE',
+          `a message of ${totalBytes} bytes exceeds the limit of ${this.maxMessageBytes}`,
+        );
+      if (data.length < MIN_FRAGMENT_BYTES)
+        throw new CohortError(
+          'E_WIRE_FRAGMENT',
+          `a first fragment of ${data.length} bytes (at least ${MIN_FRAGMENT_BYTES})`,
+        );
       if (count < 2 || count !== Math.ceil(totalBytes / data.length)) {
-        throw new CohortError('E_WIRE_FRAGMENT', `${count} fragments of ${data.length} bytes cannot hold ${totalBytes} bytes (nor can a message of one fragment)`);
+        throw new CohortError(
+          'E_WIRE_FRAGMENT',
+          `${count} fragments of ${data.length} bytes cannot hold ${totalBytes} bytes (nor can a message of one fragment)`,
+        );
       }
       const header = peekEnvelope(data);
-      if (!header) throw new CohortError('E_WIRE_FRAGMENT', `the first fragment of message ${messageId} does not hold its header and body tag`);
-      if (header.body === 'fragment') throw new CohortError('E_WIRE_FRAGMENT', `message ${messageId} is itself a fragment`);
-      if (header.seq !== frame.seq) throw new CohortError('E_WIRE_SEQ', `message ${messageId} carries sequence ${header.seq}, its first fragment ${frame.seq}`);
-      if (header.sender !== frame.sender) throw new CohortError('E_WIRE_FIELD', `message ${messageId} is from "${header.sender}", its fragments from "${frame.sender}"`);
+      if (!header)
+        throw new CohortError(
+          'E_WIRE_FRAGMENT',
+          `the first fragment of message ${messageId} does not hold its header and body tag`,
+        );
+      if (header.body === 'fragment')
+        throw new CohortError('E_WIRE_FRAGMENT', `message ${messageId} is itself a fragment`);
+      if (header.seq !== frame.seq)
+        throw new CohortError(
+          'E_WIRE_SEQ',
+          `message ${messageId} carries sequence ${header.seq}, its first fragment ${frame.seq}`,
+        );
+      if (header.sender !== frame.sender)
+        throw new CohortError(
+          'E_WIRE_FIELD',
+          `message ${messageId} is from "${header.sender}", its fragments from "${frame.sender}"`,
+        );
       const limit = Math.min(this.maxMessageBytes, this.opts.limitOf?.(header) ?? Infinity);
-      if (totalBytes > limit) throw new CohortError('E_WIRE_TOO_LARGE', `a "${header.body}" message of ${totalBytes} bytes exceeds the limit of ${limit} for its kind`);
+      if (totalBytes > limit)
+        throw new CohortError(
+          'E_WIRE_TOO_LARGE',
+          `a "${header.body}" message of ${totalBytes} bytes exceeds the limit of ${limit} for its kind`,
+        );
       const deadline = now + (this.opts.deadlineMs?.(totalBytes) ?? Infinity);
-      this.current = { messageId, count, totalBytes, size: data.length, next: 1, sender: frame.sender, firstSeq: frame.seq, body: header.body, limit, deadline, chunks: [data.slice()], held: data.length };
+      this.current = {
+        messageId,
+        count,
+        totalBytes,
+        size: data.length,
+        next: 1,
+        sender: frame.sender,
+        firstSeq: frame.seq,
+        body: header.body,
+        limit,
+        deadline,
+        chunks: [data.slice()],
+        held: data.length,
+      };
       return null;
     }
     if (now >= cur.deadline) throw this.expire(now)!;
-    if (messageId !== cur.messageId || count !== cur.count || totalBytes !== cur.totalBytes || frame.sender !== cur.sender) {
-      throw new CohortError('E_WIRE_FRAGMENT', `fragment of message ${messageId} (${count} fragments, ${totalBytes} bytes) inside message ${cur.messageId} (${cur.count}, ${cur.totalBytes})`);
+    if (
+      messageId !== cur.messageId ||
+      count !== cur.count ||
+      totalBytes !== cur.totalBytes ||
+      frame.sender !== cur.sender
+    ) {
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `fragment of message ${messageId} (${count} fragments, ${totalBytes} bytes) inside message ${cur.messageId} (${cur.count}, ${cur.totalBytes})`,
+      );
     }
-    if (index !== cur.next) throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} where ${cur.next} is due`);
+    if (index !== cur.next)
+      throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} where ${cur.next} is due`);
     const last = index === cur.count - 1;
     const want = last ? cur.totalBytes - cur.size * (cur.count - 1) : cur.size;
-    if (data.length !== want) throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} carries ${data.length} bytes, not ${want}`);
+    if (data.length !== want)
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `fragment ${index} of message ${messageId} carries ${data.length} bytes, not ${want}`,
+      );
     // A copy: the frame's buffer may be a slice of a larger socket read.
     cur.chunks.push(data.slice());
     cur.held += data.length;
@@ -338,9 +440,21 @@ export class Reassembler {
     const whole = scanEnvelope(Buffer.concat(cur.chunks, cur.totalBytes), cur.limit);
     const h = whole.header;
     // The whole's first body tag is the one the first fragment showed, and the scan refuses a second: the same kind.
-    if (h.body !== cur.body) throw new CohortError('E_WIRE_FRAGMENT', `message ${messageId} is a "${h.body}", its first fragment said "${cur.body}"`);
-    if (h.seq !== cur.firstSeq) throw new CohortError('E_WIRE_SEQ', `message ${messageId} carries sequence ${h.seq}, its first fragment ${cur.firstSeq}`);
-    if (h.sender !== cur.sender) throw new CohortError('E_WIRE_FIELD', `message ${messageId} is from "${h.sender}", its fragments from "${cur.sender}"`);
+    if (h.body !== cur.body)
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `message ${messageId} is a "${h.body}", its first fragment said "${cur.body}"`,
+      );
+    if (h.seq !== cur.firstSeq)
+      throw new CohortError(
+        'E_WIRE_SEQ',
+        `message ${messageId} carries sequence ${h.seq}, its first fragment ${cur.firstSeq}`,
+      );
+    if (h.sender !== cur.sender)
+      throw new CohortError(
+        'E_WIRE_FIELD',
+        `message ${messageId} is from "${h.sender}", its fragments from "${cur.sender}"`,
+      );
     return whole;
   }
 }

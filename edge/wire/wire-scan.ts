@@ -89,13 +89,17 @@ function wireTypeOf(field: protobuf.Field): number {
   if (field.resolvedType instanceof protobuf.Type) return 2;
   if (field.resolvedType instanceof protobuf.Enum) return 0;
   const basic = (protobuf.types.basic as Record<string, number | undefined>)[field.type];
-  if (basic === undefined) throw new CohortError('E_INTERNAL', `proto/cohort.proto: no wire type for ${field.fullName} (${field.type})`);
+  if (basic === undefined)
+    throw new CohortError('E_INTERNAL', `proto/cohort.proto: no wire type for ${field.fullName} (${field.type})`);
   return basic;
 }
 
 function packedBytesOf(field: protobuf.Field): number {
   if (!field.repeated || field.resolvedType instanceof protobuf.Type) return -1;
-  const wire = field.resolvedType instanceof protobuf.Enum ? 0 : (protobuf.types.packed as Record<string, number | undefined>)[field.type];
+  const wire =
+    field.resolvedType instanceof protobuf.Enum
+      ? 0
+      : (protobuf.types.packed as Record<string, number | undefined>)[field.type];
   return wire === undefined ? -1 : wire === 0 ? 0 : wire === 1 ? 8 : 4;
 }
 
@@ -116,8 +120,15 @@ function compile(root: protobuf.Root, limits: ScanLimits): MessageInfo {
       const cap = f.repeated ? (limits.repeated[name] ?? limits.defaultRepeated) : 1;
       if (f.repeated && name in limits.repeated) named.add(name);
       info.fields[f.id] = {
-        name, short: f.name, slot: info.slots++, wire: wireTypeOf(f), message: null, packedBytes: packedBytesOf(f), cap,
-        oneof: f.partOf ? oneofSlots.get(f.partOf)! : -1, header: type.name === ROOT && HEADER_FIELDS.has(f.name),
+        name,
+        short: f.name,
+        slot: info.slots++,
+        wire: wireTypeOf(f),
+        message: null,
+        packedBytes: packedBytesOf(f),
+        cap,
+        oneof: f.partOf ? oneofSlots.get(f.partOf)! : -1,
+        header: type.name === ROOT && HEADER_FIELDS.has(f.name),
       };
     }
     for (const f of type.fieldsArray) {
@@ -127,7 +138,8 @@ function compile(root: protobuf.Root, limits: ScanLimits): MessageInfo {
   };
   const top = infoOf(root.lookupType(`${PACKAGE}.${ROOT}`));
   const stray = Object.keys(limits.repeated).filter((n) => !named.has(n));
-  if (stray.length) throw new CohortError('E_INTERNAL', `wire caps name no repeated field of proto/cohort.proto: ${stray.join(', ')}`);
+  if (stray.length)
+    throw new CohortError('E_INTERNAL', `wire caps name no repeated field of proto/cohort.proto: ${stray.join(', ')}`);
   return top;
 }
 
@@ -139,11 +151,15 @@ export const SCHEMA: protobuf.Root = (() => {
 })();
 
 /** Deepest nesting of sub-messages in the schema (the Envelope at 0); the schema has no recursive type. */
-export function schemaDepth(type: protobuf.Type = SCHEMA.lookupType(`${PACKAGE}.${ROOT}`), seen: readonly protobuf.Type[] = []): number {
+export function schemaDepth(
+  type: protobuf.Type = SCHEMA.lookupType(`${PACKAGE}.${ROOT}`),
+  seen: readonly protobuf.Type[] = [],
+): number {
   if (seen.includes(type)) throw new CohortError('E_INTERNAL', `proto/cohort.proto: ${type.name} is recursive`);
   let deepest = 0;
   for (const f of type.fieldsArray) {
-    if (f.resolvedType instanceof protobuf.Type) deepest = Math.max(deepest, 1 + schemaDepth(f.resolvedType, [...seen, type]));
+    if (f.resolvedType instanceof protobuf.Type)
+      deepest = Math.max(deepest, 1 + schemaDepth(f.resolvedType, [...seen, type]));
   }
   return deepest;
 }
@@ -158,8 +174,14 @@ export class WireScanner {
   private fields = 0;
 
   constructor(private readonly limits: ScanLimits) {
-    for (const [what, v] of Object.entries({ maxDepth: limits.maxDepth, maxFields: limits.maxFields, defaultRepeated: limits.defaultRepeated, maxHeaderTextBytes: limits.maxHeaderTextBytes })) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new CohortError('E_CONFIG_INVALID', `"${what}" expected a positive integer, got ${v}`);
+    for (const [what, v] of Object.entries({
+      maxDepth: limits.maxDepth,
+      maxFields: limits.maxFields,
+      defaultRepeated: limits.defaultRepeated,
+      maxHeaderTextBytes: limits.maxHeaderTextBytes,
+    })) {
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new CohortError('E_CONFIG_INVALID', `"${what}" expected a positive integer, got ${v}`);
     }
     this.root = compile(SCHEMA, limits);
     let widest = 0;
@@ -210,7 +232,14 @@ export class WireScanner {
   }
 
   /** Walks one message of `type` ending at `end`. With `peek`, stops at the Envelope's body tag. */
-  private message(reader: protobuf.Reader, end: number, type: MessageInfo, depth: number, header: WireHeader, peek: boolean): void {
+  private message(
+    reader: protobuf.Reader,
+    end: number,
+    type: MessageInfo,
+    depth: number,
+    header: WireHeader,
+    peek: boolean,
+  ): void {
     const counts = this.counters[depth]!;
     counts.fill(0, 0, type.slots);
     const outer = reader.len;
@@ -221,7 +250,8 @@ export class WireScanner {
       const number = tag >>> 3;
       const wire = tag & 7;
       if (number === 0) throw decodeError('field number 0');
-      if (++this.fields > this.limits.maxFields) throw new CohortError('E_WIRE_COUNT', `more than ${this.limits.maxFields} fields in one message`);
+      if (++this.fields > this.limits.maxFields)
+        throw new CohortError('E_WIRE_COUNT', `more than ${this.limits.maxFields} fields in one message`);
       const f = type.fields[number];
       if (!f) {
         this.skip(reader, wire);
@@ -233,9 +263,13 @@ export class WireScanner {
       }
       if (wire !== f.wire) throw decodeError(`${f.name} has wire type ${wire}, not ${f.wire}`);
       if (++counts[f.slot]! > f.cap) {
-        throw new CohortError('E_WIRE_COUNT', f.cap === 1 ? `${f.name} appears more than once` : `${f.name} has more than ${f.cap} elements`);
+        throw new CohortError(
+          'E_WIRE_COUNT',
+          f.cap === 1 ? `${f.name} appears more than once` : `${f.name} has more than ${f.cap} elements`,
+        );
       }
-      if (f.oneof >= 0 && ++counts[f.oneof]! > 1) throw new CohortError('E_WIRE_COUNT', `${f.name}: more than one field of its oneof`);
+      if (f.oneof >= 0 && ++counts[f.oneof]! > 1)
+        throw new CohortError('E_WIRE_COUNT', `${f.name}: more than one field of its oneof`);
       if (depth === 0 && f.oneof >= 0) {
         header.body = f.short;
         if (peek) return;
@@ -243,7 +277,8 @@ export class WireScanner {
       if (depth === 0 && f.header) {
         this.headerField(reader, f, header);
       } else if (f.message) {
-        if (depth + 1 > this.limits.maxDepth) throw new CohortError('E_WIRE_DEPTH', `${f.name} nested deeper than ${this.limits.maxDepth}`);
+        if (depth + 1 > this.limits.maxDepth)
+          throw new CohortError('E_WIRE_DEPTH', `${f.name} nested deeper than ${this.limits.maxDepth}`);
         const length = reader.size();
         const inner = reader.pos + length;
         if (inner > end) throw decodeError(`${f.name} runs past its message`);
@@ -261,7 +296,8 @@ export class WireScanner {
     const length = reader.size();
     const start = reader.pos;
     const most = f.cap * (f.packedBytes === 0 ? 10 : f.packedBytes);
-    if (length > most) throw new CohortError('E_WIRE_COUNT', `${f.name} has more than ${f.cap} elements (${length} bytes packed)`);
+    if (length > most)
+      throw new CohortError('E_WIRE_COUNT', `${f.name} has more than ${f.cap} elements (${length} bytes packed)`);
     reader.skip(length);
     let n = 0;
     if (f.packedBytes === 0) {
@@ -273,7 +309,8 @@ export class WireScanner {
     counts[f.slot]! += n;
     this.fields += n;
     if (counts[f.slot]! > f.cap) throw new CohortError('E_WIRE_COUNT', `${f.name} has more than ${f.cap} elements`);
-    if (this.fields > this.limits.maxFields) throw new CohortError('E_WIRE_COUNT', `more than ${this.limits.maxFields} fields in one message`);
+    if (this.fields > this.limits.maxFields)
+      throw new CohortError('E_WIRE_COUNT', `more than ${this.limits.maxFields} fields in one message`);
   }
 
   private headerField(reader: protobuf.Reader, f: FieldInfo, header: WireHeader): void {
@@ -284,7 +321,8 @@ export class WireScanner {
     }
     const start = reader.pos;
     const length = reader.size();
-    if (length > this.limits.maxHeaderTextBytes) throw new CohortError('E_WIRE_FIELD', `"${f.short}" longer than ${this.limits.maxHeaderTextBytes} bytes`);
+    if (length > this.limits.maxHeaderTextBytes)
+      throw new CohortError('E_WIRE_FIELD', `"${f.short}" longer than ${this.limits.maxHeaderTextBytes} bytes`);
     // Read again as the decoder reads it: proto3 strings must be valid UTF-8.
     reader.pos = start;
     (header as unknown as Record<string, string>)[f.short] = reader.stringVerify();

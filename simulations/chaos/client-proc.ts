@@ -17,8 +17,14 @@ import { loadTf } from '../../client/trainer/index.ts';
 
 const { values } = parseArgs({
   options: {
-    coordinator: { type: 'string' }, name: { type: 'string' }, key: { type: 'string' }, roster: { type: 'string' }, state: { type: 'string' },
-    'data-seed': { type: 'string' }, 'crash-before': { type: 'string' }, 'clock-skew-ms': { type: 'string', default: '0' },
+    coordinator: { type: 'string' },
+    name: { type: 'string' },
+    key: { type: 'string' },
+    roster: { type: 'string' },
+    state: { type: 'string' },
+    'data-seed': { type: 'string' },
+    'crash-before': { type: 'string' },
+    'clock-skew-ms': { type: 'string', default: '0' },
   },
 });
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -30,10 +36,18 @@ state.budget.setBudget(dataset.schemaId, { epsilon: 100, delta: 1e-5, accountant
 
 const log = createLogger({ level: 'info', destination: process.stderr });
 await loadTf(log); // before connecting, as `cohort client start` does: the first round must not wait for it
-const daemon = new ClientDaemon({ log,
-  coordinatorUrl: values.coordinator!, name: values.name!, dataset, identity: readIdentityKey(values.key!), roster: readRosterFile(values.roster!),
-  budget: state.budget, ledger: state.ledger, outputs: state.outputs,
-  backoffMinMs: 100, backoffMaxMs: 1_000,
+const daemon = new ClientDaemon({
+  log,
+  coordinatorUrl: values.coordinator!,
+  name: values.name!,
+  dataset,
+  identity: readIdentityKey(values.key!),
+  roster: readRosterFile(values.roster!),
+  budget: state.budget,
+  ledger: state.ledger,
+  outputs: state.outputs,
+  backoffMinMs: 100,
+  backoffMaxMs: 1_000,
   clock: () => Date.now() + skew,
   crashBefore: ({ round, phase }) => {
     if (String(round) !== crashRound || phase !== crashPhase) return false;
@@ -45,7 +59,11 @@ const daemon = new ClientDaemon({ log,
 daemon.on('connected', () => say({ event: 'connected' }));
 daemon.on('refused', (e) => say({ event: 'refused', round: e.round }));
 daemon.start();
-process.once('SIGTERM', () => void daemon.stop().then(() => {
-  state.close();
-  process.exit(0);
-}));
+process.once(
+  'SIGTERM',
+  () =>
+    void daemon.stop().then(() => {
+      state.close();
+      process.exit(0);
+    }),
+);

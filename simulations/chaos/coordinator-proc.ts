@@ -12,7 +12,16 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { createLogger } from '../../edge/log.ts';
 import { readRosterFile } from '../../edge/roster-file.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, enrol: { type: 'string' }, roster: { type: 'string' }, job: { type: 'string' }, 'kill-before-commit': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    port: { type: 'string' },
+    enrol: { type: 'string' },
+    roster: { type: 'string' },
+    job: { type: 'string' },
+    'kill-before-commit': { type: 'string' },
+  },
+});
 const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const killAt = values['kill-before-commit'] ? Number(values['kill-before-commit']) : null;
 
@@ -32,9 +41,21 @@ const coordinator = new Coordinator({
 });
 // Enrolment is idempotent across restarts: only names not yet enrolled are added.
 const enrol = JSON.parse(readFileSync(values.enrol!, 'utf8')) as { name: string; publicKey: string }[];
-for (const e of enrol) if (!coordinator.database.identity(e.name)) coordinator.enroll(e.name, 'hospital', new Uint8Array(Buffer.from(e.publicKey, 'hex')));
-coordinator.on('round', (e) => say({ event: 'round', jobId: e.jobId, round: e.record.round, participants: e.record.participants.length, dropped: e.record.dropped.length }));
-coordinator.on('roundFailed', (e) => say({ event: 'roundFailed', jobId: e.jobId, round: e.round, attempt: e.attempt, reason: e.reason }));
+for (const e of enrol)
+  if (!coordinator.database.identity(e.name))
+    coordinator.enroll(e.name, 'hospital', new Uint8Array(Buffer.from(e.publicKey, 'hex')));
+coordinator.on('round', (e) =>
+  say({
+    event: 'round',
+    jobId: e.jobId,
+    round: e.record.round,
+    participants: e.record.participants.length,
+    dropped: e.record.dropped.length,
+  }),
+);
+coordinator.on('roundFailed', (e) =>
+  say({ event: 'roundFailed', jobId: e.jobId, round: e.round, attempt: e.attempt, reason: e.reason }),
+);
 coordinator.on('job', (e) => say({ event: 'job', jobId: e.jobId, status: e.status }));
 await coordinator.listen();
 if (values.job) say({ event: 'submitted', jobId: coordinator.submitJob(JSON.parse(readFileSync(values.job, 'utf8'))) });

@@ -22,7 +22,14 @@ const MAX_GARBAGE_CONNECTIONS = 1_000;
 export async function sendGarbage(url: string, frames: number, seed: number): Promise<GarbageReport> {
   const rng = seededRng(seed);
   const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rng.float() * 256));
-  const valid = () => encodeEnvelope({ sender: 'stranger', seq: 1 + Math.floor(rng.float() * 10), jobId: 'j', round: 1, update: { numExamples: 3, trainLoss: 0.5, steps: 1 } });
+  const valid = () =>
+    encodeEnvelope({
+      sender: 'stranger',
+      seq: 1 + Math.floor(rng.float() * 10),
+      jobId: 'j',
+      round: 1,
+      update: { numExamples: 3, trainLoss: 0.5, steps: 1 },
+    });
   const frame = (): Uint8Array => {
     const r = rng.float();
     if (r < 0.3) return bytes(1 + Math.floor(rng.float() * 512));

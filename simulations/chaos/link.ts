@@ -13,7 +13,10 @@ export class FaultyLink {
   /** Added to every chunk, both ways. */
   latencyMs = 0;
 
-  constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
+  constructor(
+    private readonly targetPort: number,
+    private readonly targetHost = '127.0.0.1',
+  ) {}
 
   async listen(): Promise<number> {
     const server = createServer((down) => this.bridge(down));

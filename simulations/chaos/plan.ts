@@ -43,8 +43,16 @@ export const MIN_CHAOS_ROUNDS = 4;
 
 export function chaosPlan(o: PlanOptions): Fault[] {
   const n = o.clients.length;
-  if (n < MIN_CHAOS_CLIENTS) throw new CohortError('E_CONFIG_INVALID', `the chaos run needs at least ${MIN_CHAOS_CLIENTS} clients (two may be lost in one round), got ${n}`);
-  if (!Number.isInteger(o.rounds) || o.rounds < MIN_CHAOS_ROUNDS) throw new CohortError('E_CONFIG_INVALID', `the chaos run needs at least ${MIN_CHAOS_ROUNDS} rounds, got ${o.rounds}`);
+  if (n < MIN_CHAOS_CLIENTS)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `the chaos run needs at least ${MIN_CHAOS_CLIENTS} clients (two may be lost in one round), got ${n}`,
+    );
+  if (!Number.isInteger(o.rounds) || o.rounds < MIN_CHAOS_ROUNDS)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `the chaos run needs at least ${MIN_CHAOS_ROUNDS} rounds, got ${o.rounds}`,
+    );
   const rng = seededRng(o.seed);
   const pick = () => o.clients[Math.floor(rng.float() * n)]!;
   // One crash per phase, five different clients (a client just restarted may miss the next round), spread over the rounds.
@@ -54,8 +62,14 @@ export function chaosPlan(o: PlanOptions): Fault[] {
     [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
   }
   const crashers = shuffled.slice(0, SECAGG_PHASES.length);
-  const faults: Fault[] = SECAGG_PHASES.map((phase, i) => ({ kind: 'client-crash', client: crashers[i]!, round: 1 + (i % o.rounds), phase }));
-  const lostIn = (round: number) => new Set(faults.flatMap((f) => ('client' in f && 'round' in f && f.round === round ? [f.client] : [])));
+  const faults: Fault[] = SECAGG_PHASES.map((phase, i) => ({
+    kind: 'client-crash',
+    client: crashers[i]!,
+    round: 1 + (i % o.rounds),
+    phase,
+  }));
+  const lostIn = (round: number) =>
+    new Set(faults.flatMap((f) => ('client' in f && 'round' in f && f.round === round ? [f.client] : [])));
   // Each link fault goes to the first round from a seeded start that has lost fewer than two clients, to a client not lost there.
   const slot = (): [number, string] => {
     const start = Math.floor(rng.float() * o.rounds);

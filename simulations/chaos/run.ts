@@ -146,13 +146,27 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   const net = simulatedNetwork(names, 'chaos');
   const rosterFile = join(dir, 'roster.json');
   writeRosterFile(rosterFile, net.chain, 'create');
-  const enrol = names.map((c) => ({ name: c, publicKey: Buffer.from(writeIdentityKey(keyFile(c), net.identity(c)).publicKey).toString('hex') }));
+  const enrol = names.map((c) => ({
+    name: c,
+    publicKey: Buffer.from(writeIdentityKey(keyFile(c), net.identity(c)).publicKey).toString('hex'),
+  }));
   writeFileSync(join(dir, 'enrol.json'), JSON.stringify(enrol));
-  writeFileSync(join(dir, 'job.json'), JSON.stringify(syntheticJob({
-    name: 'chaos', rounds, seed, minClients: n - 3, targetClients: n, roundTimeoutMs: 15_000, joinWaitMs: 3_000,
-    secureAggregation: { dropoutFraction: 0.3 },
-    privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'pld' },
-  })));
+  writeFileSync(
+    join(dir, 'job.json'),
+    JSON.stringify(
+      syntheticJob({
+        name: 'chaos',
+        rounds,
+        seed,
+        minClients: n - 3,
+        targetClients: n,
+        roundTimeoutMs: 15_000,
+        joinWaitMs: 3_000,
+        secureAggregation: { dropoutFraction: 0.3 },
+        privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'pld' },
+      }),
+    ),
+  );
   const db = join(dir, 'coordinator.db');
   const port = await freePort();
   const log = (name: string) => createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
@@ -175,8 +189,18 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   let coordinator: Proc;
   const startCoordinator = (first: boolean) => {
     const kill = notFired((f) => f.kind === 'coordinator-kill')[0];
-    const args = ['--db', db, '--port', String(port), '--enrol', join(dir, 'enrol.json'), '--roster', rosterFile, ...(first ? ['--job', join(dir, 'job.json')] : []),
-      ...(kill && kill.kind === 'coordinator-kill' ? ['--kill-before-commit', String(kill.round)] : [])];
+    const args = [
+      '--db',
+      db,
+      '--port',
+      String(port),
+      '--enrol',
+      join(dir, 'enrol.json'),
+      '--roster',
+      rosterFile,
+      ...(first ? ['--job', join(dir, 'job.json')] : []),
+      ...(kill && kill.kind === 'coordinator-kill' ? ['--kill-before-commit', String(kill.round)] : []),
+    ];
     coordinator = new Proc(here('./coordinator-proc.ts'), args, log('coordinator'), onCoordinatorEvent);
     void coordinator.exited.then(({ signal }) => {
       if (coordinator.stopping || coordinatorRestarts >= MAX_RESTARTS) return;
@@ -194,12 +218,18 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
       say(`fault: coordinator SIGKILLed after aggregating round ${String(e['round'])}, before committing it`);
     } else if (e['event'] === 'round' && e['jobId'] === jobId) {
       completed = Math.max(completed, Number(e['round']));
-      say(`round ${String(e['round'])} committed (${String(e['participants'])} participants, ${String(e['dropped'])} dropped)`);
+      say(
+        `round ${String(e['round'])} committed (${String(e['participants'])} participants, ${String(e['dropped'])} dropped)`,
+      );
       inject(completed + 1);
     } else if (e['event'] === 'roundFailed' && e['jobId'] === jobId) {
       failures.push({ round: Number(e['round']), attempt: Number(e['attempt']), reason: String(e['reason']) });
       say(`round ${String(e['round'])} attempt ${String(e['attempt'])} failed: ${String(e['reason'])}`);
-    } else if (e['event'] === 'job' && e['jobId'] === jobId && (e['status'] === 'completed' || e['status'] === 'failed' || e['status'] === 'cancelled')) {
+    } else if (
+      e['event'] === 'job' &&
+      e['jobId'] === jobId &&
+      (e['status'] === 'completed' || e['status'] === 'failed' || e['status'] === 'cancelled')
+    ) {
       jobStatus = String(e['status']);
       finish();
     }
@@ -209,11 +239,28 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   const links = new Map<string, FaultyLink>();
   const procs = new Map<string, Proc>();
   const startClient = (c: string, i: number) => {
-    const crash = notFired((f) => f.kind === 'client-crash' && f.client === c && f.round > completed)
-      .sort((a, b) => (a as { round: number }).round - (b as { round: number }).round)[0] as (Extract<Fault, { kind: 'client-crash' }> & { fired: boolean }) | undefined;
-    const skew = plan.find((f): f is Extract<Fault, { kind: 'clock-skew' }> => f.kind === 'clock-skew' && f.client === c);
-    const args = ['--coordinator', `ws://127.0.0.1:${String(linkPorts.get(c))}`, '--name', c, '--key', keyFile(c), '--roster', rosterFile, '--state', stateFile(c), '--data-seed', String(seed * 1000 + i),
-      ...(crash ? ['--crash-before', `${crash.round}:${crash.phase}`] : []), ...(skew ? ['--clock-skew-ms', String(skew.skewMs)] : [])];
+    const crash = notFired((f) => f.kind === 'client-crash' && f.client === c && f.round > completed).sort(
+      (a, b) => (a as { round: number }).round - (b as { round: number }).round,
+    )[0] as (Extract<Fault, { kind: 'client-crash' }> & { fired: boolean }) | undefined;
+    const skew = plan.find(
+      (f): f is Extract<Fault, { kind: 'clock-skew' }> => f.kind === 'clock-skew' && f.client === c,
+    );
+    const args = [
+      '--coordinator',
+      `ws://127.0.0.1:${String(linkPorts.get(c))}`,
+      '--name',
+      c,
+      '--key',
+      keyFile(c),
+      '--roster',
+      rosterFile,
+      '--state',
+      stateFile(c),
+      '--data-seed',
+      String(seed * 1000 + i),
+      ...(crash ? ['--crash-before', `${crash.round}:${crash.phase}`] : []),
+      ...(skew ? ['--clock-skew-ms', String(skew.skewMs)] : []),
+    ];
     const p = new Proc(here('./client-proc.ts'), args, log(c), (e) => {
       if (e['event'] === 'crashing' && crash) {
         crash.fired = true;
@@ -231,7 +278,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   const linkPorts = new Map<string, number>();
 
   const inject = (round: number) => {
-    for (const f of notFired((x) => 'round' in x && x.round === round && x.kind !== 'client-crash' && x.kind !== 'coordinator-kill')) {
+    for (const f of notFired(
+      (x) => 'round' in x && x.round === round && x.kind !== 'client-crash' && x.kind !== 'coordinator-kill',
+    )) {
       f.fired = true;
       if (f.kind === 'network-stall') {
         links.get(f.client)!.stall(f.ms);
@@ -244,9 +293,11 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
         void procs.get(f.client)!.stop('SIGTERM');
       } else if (f.kind === 'garbage') {
         say(`fault: a stranger sends ${f.frames} garbage frames in round ${round}`);
-        inFlight.push(sendGarbage(`ws://127.0.0.1:${port}`, f.frames, seed).then((g) => {
-          garbage = g;
-        }));
+        inFlight.push(
+          sendGarbage(`ws://127.0.0.1:${port}`, f.frames, seed).then((g) => {
+            garbage = g;
+          }),
+        );
       }
     }
   };
@@ -255,7 +306,9 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   for (const [i, c] of names.entries()) {
     const link = new FaultyLink(port);
     linkPorts.set(c, await link.listen());
-    const slow = plan.find((f): f is Extract<Fault, { kind: 'slow-client' }> => f.kind === 'slow-client' && f.client === c);
+    const slow = plan.find(
+      (f): f is Extract<Fault, { kind: 'slow-client' }> => f.kind === 'slow-client' && f.client === c,
+    );
     if (slow) link.latencyMs = slow.latencyMs;
     links.set(c, link);
     startClient(c, i);
@@ -276,16 +329,27 @@ export async function runChaos(o: ChaosOptions = {}): Promise<ChaosReport> {
   const report = readOutcome(db, jobId, names, stateFile);
   // Judged on the same footing in every run: the final global model on every hospital's test split,
   // not only on the hospitals that happened to answer the final evaluation round.
-  const finalAccuracy = await testAccuracy(report.spec.model, report.weights, names.map((_, i) => chaosDataset(seed * 1000 + i)));
+  const finalAccuracy = await testAccuracy(
+    report.spec.model,
+    report.weights,
+    names.map((_, i) => chaosDataset(seed * 1000 + i)),
+  );
   return {
-    scenario: 'chaos', seed, clients: n, rounds, workdir: dir,
+    scenario: 'chaos',
+    seed,
+    clients: n,
+    rounds,
+    workdir: dir,
     faultsInjected: faults,
     roundsCompleted: report.roundsCompleted,
     roundsRetried: failures.length + faults.filter((f) => f.kind === 'coordinator-kill' && f.fired).length,
     roundFailures: failures,
-    coordinatorRestarts, clientRestarts,
+    coordinatorRestarts,
+    clientRestarts,
     epsilon: report.epsilon,
-    epsilonMatches: Object.values(report.epsilon).every((h) => Math.abs(h.ledger - h.accountant) <= EPSILON_TOLERANCE && h.duplicateCharges === 0),
+    epsilonMatches: Object.values(report.epsilon).every(
+      (h) => Math.abs(h.ledger - h.accountant) <= EPSILON_TOLERANCE && h.duplicateCharges === 0,
+    ),
     ledger: report.ledger,
     finalAccuracy,
     garbage,
@@ -312,8 +376,8 @@ function readOutcome(db: string, jobId: string, names: string[], stateFile: (c: 
   } finally {
     store.close();
   }
-  const entries = readCoordinatorLedger(db).entries
-    .map((e) => JSON.parse(e.canonical) as LedgerEntry)
+  const entries = readCoordinatorLedger(db)
+    .entries.map((e) => JSON.parse(e.canonical) as LedgerEntry)
     .filter((e) => e.kind === 'round' && e.jobId === jobId);
   const p = spec.privacy!;
   const epsilon: Record<string, HospitalEpsilon> = {};
@@ -345,6 +409,11 @@ function readOutcome(db: string, jobId: string, names: string[], stateFile: (c: 
     weights,
     roundsCompleted: stored.filter((r) => r.kind === 'train').length,
     epsilon,
-    ledger: { ok: v.ok, entries: v.entries, receiptsVerified: v.receiptsVerified, failures: v.failures.map((f) => `${f.seq ?? '-'} ${f.code}: ${f.message}`) },
+    ledger: {
+      ok: v.ok,
+      entries: v.entries,
+      receiptsVerified: v.receiptsVerified,
+      failures: v.failures.map((f) => `${f.seq ?? '-'} ${f.code}: ${f.message}`),
+    },
   };
 }

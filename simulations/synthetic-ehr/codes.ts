@@ -27,14 +27,70 @@ export const SYSTEM = {
  * ward; wide enough for the sick tail).
  */
 export const MEASURES = {
-  sbp: { loinc: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', category: 'vital-signs', decimals: 0, range: [80, 230] as const },
-  dbp: { loinc: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', category: 'vital-signs', decimals: 0, range: [40, 140] as const },
-  bmi: { loinc: '39156-5', display: 'Body mass index (BMI) [Ratio]', unit: 'kg/m2', category: 'vital-signs', decimals: 1, range: [14, 65] as const },
-  heart_rate: { loinc: '8867-4', display: 'Heart rate', unit: '/min', category: 'vital-signs', decimals: 0, range: [40, 140] as const },
-  total_chol: { loinc: '2093-3', display: 'Cholesterol [Mass/volume] in Serum or Plasma', unit: 'mg/dL', category: 'laboratory', decimals: 0, range: [100, 360] as const },
-  hdl: { loinc: '2085-9', display: 'Cholesterol in HDL [Mass/volume] in Serum or Plasma', unit: 'mg/dL', category: 'laboratory', decimals: 0, range: [15, 120] as const },
-  hba1c: { loinc: '4548-4', display: 'Hemoglobin A1c/Hemoglobin.total in Blood', unit: '%', category: 'laboratory', decimals: 1, range: [3.5, 15] as const },
-  glucose: { loinc: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma', unit: 'mg/dL', category: 'laboratory', decimals: 0, range: [50, 450] as const },
+  sbp: {
+    loinc: '8480-6',
+    display: 'Systolic blood pressure',
+    unit: 'mm[Hg]',
+    category: 'vital-signs',
+    decimals: 0,
+    range: [80, 230] as const,
+  },
+  dbp: {
+    loinc: '8462-4',
+    display: 'Diastolic blood pressure',
+    unit: 'mm[Hg]',
+    category: 'vital-signs',
+    decimals: 0,
+    range: [40, 140] as const,
+  },
+  bmi: {
+    loinc: '39156-5',
+    display: 'Body mass index (BMI) [Ratio]',
+    unit: 'kg/m2',
+    category: 'vital-signs',
+    decimals: 1,
+    range: [14, 65] as const,
+  },
+  heart_rate: {
+    loinc: '8867-4',
+    display: 'Heart rate',
+    unit: '/min',
+    category: 'vital-signs',
+    decimals: 0,
+    range: [40, 140] as const,
+  },
+  total_chol: {
+    loinc: '2093-3',
+    display: 'Cholesterol [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+    category: 'laboratory',
+    decimals: 0,
+    range: [100, 360] as const,
+  },
+  hdl: {
+    loinc: '2085-9',
+    display: 'Cholesterol in HDL [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+    category: 'laboratory',
+    decimals: 0,
+    range: [15, 120] as const,
+  },
+  hba1c: {
+    loinc: '4548-4',
+    display: 'Hemoglobin A1c/Hemoglobin.total in Blood',
+    unit: '%',
+    category: 'laboratory',
+    decimals: 1,
+    range: [3.5, 15] as const,
+  },
+  glucose: {
+    loinc: '2345-7',
+    display: 'Glucose [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+    category: 'laboratory',
+    decimals: 0,
+    range: [50, 450] as const,
+  },
 } as const;
 
 export type MeasureKey = keyof typeof MEASURES;
@@ -60,16 +116,66 @@ export type Genotype = 'A/A' | 'A/G' | 'G/G';
 
 /** Conditions with both codings. `cad` is the label; the rest are features or noise. */
 export const CONDITIONS = {
-  diabetes: { icd10: 'E11.9', icd10Display: 'Type 2 diabetes mellitus without complications', snomed: '44054006', snomedDisplay: 'Diabetes mellitus type 2' },
-  hypertension: { icd10: 'I10', icd10Display: 'Essential (primary) hypertension', snomed: '38341003', snomedDisplay: 'Hypertensive disorder, systemic arterial' },
-  cad: { icd10: 'I25.10', icd10Display: 'Atherosclerotic heart disease of native coronary artery without angina pectoris', snomed: '53741008', snomedDisplay: 'Coronary arteriosclerosis' },
-  asthma: { icd10: 'J45.909', icd10Display: 'Unspecified asthma, uncomplicated', snomed: '195967001', snomedDisplay: 'Asthma' },
-  rhinitis: { icd10: 'J30.9', icd10Display: 'Allergic rhinitis, unspecified', snomed: '61582004', snomedDisplay: 'Allergic rhinitis' },
-  gerd: { icd10: 'K21.9', icd10Display: 'Gastro-esophageal reflux disease without esophagitis', snomed: '235595009', snomedDisplay: 'Gastroesophageal reflux disease' },
-  anxiety: { icd10: 'F41.1', icd10Display: 'Generalized anxiety disorder', snomed: '21897009', snomedDisplay: 'Generalized anxiety disorder' },
-  lowBackPain: { icd10: 'M54.50', icd10Display: 'Low back pain, unspecified', snomed: '279039007', snomedDisplay: 'Low back pain' },
-  hypothyroidism: { icd10: 'E03.9', icd10Display: 'Hypothyroidism, unspecified', snomed: '40930008', snomedDisplay: 'Hypothyroidism' },
-  migraine: { icd10: 'G43.909', icd10Display: 'Migraine, unspecified, not intractable, without status migrainosus', snomed: '37796009', snomedDisplay: 'Migraine' },
+  diabetes: {
+    icd10: 'E11.9',
+    icd10Display: 'Type 2 diabetes mellitus without complications',
+    snomed: '44054006',
+    snomedDisplay: 'Diabetes mellitus type 2',
+  },
+  hypertension: {
+    icd10: 'I10',
+    icd10Display: 'Essential (primary) hypertension',
+    snomed: '38341003',
+    snomedDisplay: 'Hypertensive disorder, systemic arterial',
+  },
+  cad: {
+    icd10: 'I25.10',
+    icd10Display: 'Atherosclerotic heart disease of native coronary artery without angina pectoris',
+    snomed: '53741008',
+    snomedDisplay: 'Coronary arteriosclerosis',
+  },
+  asthma: {
+    icd10: 'J45.909',
+    icd10Display: 'Unspecified asthma, uncomplicated',
+    snomed: '195967001',
+    snomedDisplay: 'Asthma',
+  },
+  rhinitis: {
+    icd10: 'J30.9',
+    icd10Display: 'Allergic rhinitis, unspecified',
+    snomed: '61582004',
+    snomedDisplay: 'Allergic rhinitis',
+  },
+  gerd: {
+    icd10: 'K21.9',
+    icd10Display: 'Gastro-esophageal reflux disease without esophagitis',
+    snomed: '235595009',
+    snomedDisplay: 'Gastroesophageal reflux disease',
+  },
+  anxiety: {
+    icd10: 'F41.1',
+    icd10Display: 'Generalized anxiety disorder',
+    snomed: '21897009',
+    snomedDisplay: 'Generalized anxiety disorder',
+  },
+  lowBackPain: {
+    icd10: 'M54.50',
+    icd10Display: 'Low back pain, unspecified',
+    snomed: '279039007',
+    snomedDisplay: 'Low back pain',
+  },
+  hypothyroidism: {
+    icd10: 'E03.9',
+    icd10Display: 'Hypothyroidism, unspecified',
+    snomed: '40930008',
+    snomedDisplay: 'Hypothyroidism',
+  },
+  migraine: {
+    icd10: 'G43.909',
+    icd10Display: 'Migraine, unspecified, not intractable, without status migrainosus',
+    snomed: '37796009',
+    snomedDisplay: 'Migraine',
+  },
 } as const;
 export type ConditionKind = keyof typeof CONDITIONS;
 

@@ -7,9 +7,28 @@ import { MEASURES, type ConditionKind, type MeasureKey } from './codes.ts';
 import { addressText, fullName, type SyntheticPatient } from './record.ts';
 
 export const CSV_HEADER = [
-  'mrn', 'national_id', 'name', 'phone', 'email', 'address', 'zip', 'birth_date', 'sex',
-  'sbp', 'dbp', 'bmi', 'heart_rate', 'total_chol', 'hdl', 'hba1c', 'glucose',
-  'smoking', 'diabetes', 'hypertension', 'rs10455872', 'cad',
+  'mrn',
+  'national_id',
+  'name',
+  'phone',
+  'email',
+  'address',
+  'zip',
+  'birth_date',
+  'sex',
+  'sbp',
+  'dbp',
+  'bmi',
+  'heart_rate',
+  'total_chol',
+  'hdl',
+  'hba1c',
+  'glucose',
+  'smoking',
+  'diabetes',
+  'hypertension',
+  'rs10455872',
+  'cad',
 ] as const;
 
 export type CsvColumn = (typeof CSV_HEADER)[number];

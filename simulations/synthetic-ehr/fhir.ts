@@ -37,7 +37,16 @@ export interface FhirPatient {
   telecom: { system: 'phone' | 'email'; value: string; use: string }[];
   gender: SyntheticPatient['sex'];
   birthDate: string;
-  address: { use: string; type: string; text: string; line: string[]; city: string; state: string; postalCode: string; country: string }[];
+  address: {
+    use: string;
+    type: string;
+    text: string;
+    line: string[];
+    city: string;
+    state: string;
+    postalCode: string;
+    country: string;
+  }[];
 }
 
 export interface FhirObservation {
@@ -72,12 +81,24 @@ export interface PatientResources {
   conditions: FhirCondition[];
 }
 
-const identifierType = (code: string, display: string): CodeableConcept => ({ coding: [{ system: SYSTEM.identifierType, code, display }], text: display });
+const identifierType = (code: string, display: string): CodeableConcept => ({
+  coding: [{ system: SYSTEM.identifierType, code, display }],
+  text: display,
+});
 
-const CATEGORY_DISPLAY = { 'vital-signs': 'Vital Signs', laboratory: 'Laboratory', 'social-history': 'Social History' } as const;
-const observationCategory = (code: keyof typeof CATEGORY_DISPLAY): CodeableConcept[] => [{ coding: [{ system: SYSTEM.observationCategory, code, display: CATEGORY_DISPLAY[code] }] }];
+const CATEGORY_DISPLAY = {
+  'vital-signs': 'Vital Signs',
+  laboratory: 'Laboratory',
+  'social-history': 'Social History',
+} as const;
+const observationCategory = (code: keyof typeof CATEGORY_DISPLAY): CodeableConcept[] => [
+  { coding: [{ system: SYSTEM.observationCategory, code, display: CATEGORY_DISPLAY[code] }] },
+];
 
-const loinc = (code: string, display: string): CodeableConcept => ({ coding: [{ system: SYSTEM.loinc, code, display }], text: display });
+const loinc = (code: string, display: string): CodeableConcept => ({
+  coding: [{ system: SYSTEM.loinc, code, display }],
+  text: display,
+});
 
 export function toFhir(p: SyntheticPatient): PatientResources {
   const subject = { reference: `Patient/${p.id}` };
@@ -86,7 +107,12 @@ export function toFhir(p: SyntheticPatient): PatientResources {
     id: p.id,
     identifier: [
       { use: 'usual', type: identifierType('MR', 'Medical record number'), system: p.mrnSystem, value: p.mrn },
-      { use: 'official', type: identifierType('SS', 'Social Security number'), system: SYSTEM.ssn, value: p.nationalId },
+      {
+        use: 'official',
+        type: identifierType('SS', 'Social Security number'),
+        system: SYSTEM.ssn,
+        value: p.nationalId,
+      },
     ],
     name: [{ use: 'official', text: fullName(p), family: p.family, given: [p.given] }],
     telecom: [
@@ -95,12 +121,29 @@ export function toFhir(p: SyntheticPatient): PatientResources {
     ],
     gender: p.sex,
     birthDate: p.birthDate,
-    address: [{ use: 'home', type: 'physical', text: addressText(p.address), line: [...p.address.line], city: p.address.city, state: p.address.state, postalCode: p.address.postalCode, country: 'US' }],
+    address: [
+      {
+        use: 'home',
+        type: 'physical',
+        text: addressText(p.address),
+        line: [...p.address.line],
+        city: p.address.city,
+        state: p.address.state,
+        postalCode: p.address.postalCode,
+        country: 'US',
+      },
+    ],
   };
 
   const observations: FhirObservation[] = [];
   const observation = (rest: Omit<FhirObservation, 'resourceType' | 'id' | 'status' | 'subject'>) =>
-    observations.push({ resourceType: 'Observation', id: `${p.id}-o${observations.length + 1}`, status: 'final', subject, ...rest });
+    observations.push({
+      resourceType: 'Observation',
+      id: `${p.id}-o${observations.length + 1}`,
+      status: 'final',
+      subject,
+      ...rest,
+    });
   for (const m of p.measurements) {
     const def = MEASURES[m.key];
     observation({
@@ -116,7 +159,10 @@ export function toFhir(p: SyntheticPatient): PatientResources {
       category: observationCategory('social-history'),
       code: loinc(SMOKING_STATUS.loinc, SMOKING_STATUS.display),
       effectiveDateTime: s.at,
-      valueCodeableConcept: { coding: [{ system: SYSTEM.snomed, code: v.snomed, display: v.display }], text: v.display },
+      valueCodeableConcept: {
+        coding: [{ system: SYSTEM.snomed, code: v.snomed, display: v.display }],
+        text: v.display,
+      },
     });
   }
   if (p.genotype) {
@@ -125,7 +171,9 @@ export function toFhir(p: SyntheticPatient): PatientResources {
       code: loinc(GENOTYPE.loinc, GENOTYPE.display),
       effectiveDateTime: p.genotype.at,
       valueCodeableConcept: { text: p.genotype.value },
-      component: [{ code: loinc(GENOTYPE.dbsnpLoinc, GENOTYPE.dbsnpDisplay), valueCodeableConcept: { text: GENOTYPE.rsid } }],
+      component: [
+        { code: loinc(GENOTYPE.dbsnpLoinc, GENOTYPE.dbsnpDisplay), valueCodeableConcept: { text: GENOTYPE.rsid } },
+      ],
     });
   }
 
@@ -136,7 +184,9 @@ export function toFhir(p: SyntheticPatient): PatientResources {
       id: `${p.id}-c${i + 1}`,
       clinicalStatus: { coding: [{ system: SYSTEM.conditionClinical, code: 'active' }] },
       verificationStatus: { coding: [{ system: SYSTEM.conditionVerification, code: 'confirmed' }] },
-      category: [{ coding: [{ system: SYSTEM.conditionCategory, code: 'problem-list-item', display: 'Problem List Item' }] }],
+      category: [
+        { coding: [{ system: SYSTEM.conditionCategory, code: 'problem-list-item', display: 'Problem List Item' }] },
+      ],
       code: {
         coding: [
           { system: SYSTEM.icd10cm, code: def.icd10, display: def.icd10Display },

@@ -10,7 +10,17 @@ import { CohortError } from '../../core/errors.ts';
 import { formatIssues } from '../../core/job/spec.ts';
 import { deriveSeed, seededRng, type SeededRng } from '../../core/rng.ts';
 import { MEASURES, NOISE_CONDITIONS, type Genotype, type MeasureKey, type Smoking } from './codes.ts';
-import { AREA_CODES, FAMILY, FEMALE_GIVEN, MALE_GIVEN, PLACES, STREET_NAMES, STREET_SUFFIXES, UNIT_PREFIXES, type Place } from './names.ts';
+import {
+  AREA_CODES,
+  FAMILY,
+  FEMALE_GIVEN,
+  MALE_GIVEN,
+  PLACES,
+  STREET_NAMES,
+  STREET_SUFFIXES,
+  UNIT_PREFIXES,
+  type Place,
+} from './names.ts';
 import { siteNameSchema, siteProfileSchema, type SiteProfile } from './profiles.ts';
 import { fhirBase, type ConditionRecord, type Measurement, type Sex, type SyntheticPatient } from './record.ts';
 import { cadLogit, sigmoid } from './risk.ts';
@@ -36,15 +46,25 @@ export interface GenerateSiteOptions {
 }
 
 /** Seeds are 32-bit (core/rng.ts), signed or not. */
-export const seedSchema = z.number().int().min(-(2 ** 31)).max(2 ** 32 - 1);
+export const seedSchema = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 32 - 1);
 
-const optionsSchema = z.object({
-  seed: seedSchema,
-  site: siteNameSchema,
-  patients: z.number().int().min(0).max(MAX_PATIENTS_PER_SITE),
-  profile: siteProfileSchema,
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'a calendar date').optional(),
-}).strict();
+const optionsSchema = z
+  .object({
+    seed: seedSchema,
+    site: siteNameSchema,
+    patients: z.number().int().min(0).max(MAX_PATIENTS_PER_SITE),
+    profile: siteProfileSchema,
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'a calendar date')
+      .optional(),
+  })
+  .strict();
 
 /** Validates eagerly, then returns a lazy stream of `patients` patients. */
 export function generateSite(options: GenerateSiteOptions): Iterable<SyntheticPatient> {
@@ -59,7 +79,8 @@ export function generateSite(options: GenerateSiteOptions): Iterable<SyntheticPa
 /** Patient `index` of the site, without drawing the ones before it. */
 export function generatePatient(options: GenerateSiteOptions, index: number): SyntheticPatient {
   const ctx = siteContext(options);
-  if (!Number.isInteger(index) || index < 0 || index >= ctx.patients) throw new CohortError('E_CONFIG_INVALID', `"index" expected an integer in [0, ${ctx.patients}), got ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index >= ctx.patients)
+    throw new CohortError('E_CONFIG_INVALID', `"index" expected an integer in [0, ${ctx.patients}), got ${index}`);
   return drawPatient(ctx, index);
 }
 
@@ -79,9 +100,14 @@ function siteContext(options: GenerateSiteOptions): SiteContext {
   if (!r.success) throw new CohortError('E_CONFIG_INVALID', `synthetic site: ${formatIssues(r.error)}`);
   const { seed, site, patients, profile } = r.data;
   const places = PLACES.filter((p) => profile.states.includes(p.state));
-  if (places.length === 0) throw new CohortError('E_CONFIG_INVALID', 'synthetic site: no embedded place in the profile\'s states');
+  if (places.length === 0)
+    throw new CohortError('E_CONFIG_INVALID', "synthetic site: no embedded place in the profile's states");
   return {
-    seed, site, patients, profile, places,
+    seed,
+    site,
+    patients,
+    profile,
+    places,
     asOfMs: Date.parse(`${r.data.asOf ?? DEFAULT_AS_OF}T00:00:00Z`),
     mrnOffsets: [deriveSeed(seed, site, 'mrn', 0) % ID_SPACE, deriveSeed(seed, site, 'mrn', 1) % ID_SPACE],
     ssnOffsets: [deriveSeed(seed, site, 'ssn', 0) % ID_SPACE, deriveSeed(seed, site, 'ssn', 1) % ID_SPACE],
@@ -117,7 +143,8 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
 
   // Latent physiology, Framingham-era correlations (age and BMI raise pressure, lipids and glycaemia).
   const u = rng.float();
-  const smokingStatus: Smoking = u < profile.smoking.current ? 'current' : u < profile.smoking.current + profile.smoking.former ? 'former' : 'never';
+  const smokingStatus: Smoking =
+    u < profile.smoking.current ? 'current' : u < profile.smoking.current + profile.smoking.former ? 'former' : 'never';
   const bmi = clamp(normal(27 + profile.bmiShift + 0.04 * (age - 45), 4.8), 16, 60);
   const diabetes = chance(sigmoid(-3.3 + 0.05 * (age - 50) + 0.13 * (bmi - 27)));
   const sbp = clamp(normal(118 + 0.55 * (age - 45) + 0.7 * (bmi - 27) + (male ? 4 : 0), 13), 88, 215);
@@ -125,14 +152,21 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
   const hypertension = sbp >= 140 || dbp >= 90 ? chance(0.85) : chance(0.08);
   const heartRate = clamp(normal(72 + (smokingStatus === 'current' ? 4 : 0), 10), 48, 125);
   const totalChol = clamp(normal(190 + 0.5 * (age - 45) - (male ? 3 : 0), 36), 115, 340);
-  const hdl = Math.min(clamp(normal(male ? 47 : 58, 12) - 0.6 * (bmi - 27) - (smokingStatus === 'current' ? 3 : 0), 22, 105), totalChol - 40);
-  const hba1c = diabetes ? clamp(normal(7.4, 1.2), 6.0, 13.5) : clamp(normal(5.4 + 0.01 * (age - 45) + 0.02 * (bmi - 27), 0.35), 4.2, 6.4);
+  const hdl = Math.min(
+    clamp(normal(male ? 47 : 58, 12) - 0.6 * (bmi - 27) - (smokingStatus === 'current' ? 3 : 0), 22, 105),
+    totalChol - 40,
+  );
+  const hba1c = diabetes
+    ? clamp(normal(7.4, 1.2), 6.0, 13.5)
+    : clamp(normal(5.4 + 0.01 * (age - 45) + 0.02 * (bmi - 27), 0.35), 4.2, 6.4);
   // ADAG: estimated average glucose = 28.7 x HbA1c - 46.7 (Nathan et al., Diabetes Care 2008).
   const glucoseMean = 28.7 * hba1c - 46.7;
   const q = profile.gAlleleFreq;
   const gAlleles = ((chance(q) ? 1 : 0) + (chance(q) ? 1 : 0)) as 0 | 1 | 2;
 
-  const cadProbability = sigmoid(cadLogit({ age, male, sbp, totalChol, hdl, smoking: smokingStatus, diabetes, bmi, gAlleles }, profile.cadIntercept));
+  const cadProbability = sigmoid(
+    cadLogit({ age, male, sbp, totalChol, hdl, smoking: smokingStatus, diabetes, bmi, gAlleles }, profile.cadIntercept),
+  );
   const cad = chance(cadProbability);
   const cadRecorded = chance(profile.labelFlip) ? !cad : cad;
 
@@ -145,8 +179,14 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
   }
   visits.sort((a, b) => a - b);
   const latent: Record<MeasureKey, [mean: number, sd: number]> = {
-    sbp: [sbp, 8], dbp: [dbp, 5], bmi: [bmi, 0.5], heart_rate: [heartRate, 7],
-    total_chol: [totalChol, 12], hdl: [hdl, 4], hba1c: [hba1c, 0.2], glucose: [glucoseMean, 14],
+    sbp: [sbp, 8],
+    dbp: [dbp, 5],
+    bmi: [bmi, 0.5],
+    heart_rate: [heartRate, 7],
+    total_chol: [totalChol, 12],
+    hdl: [hdl, 4],
+    hba1c: [hba1c, 0.2],
+    glucose: [glucoseMean, 14],
   };
   const measurements: Measurement[] = [];
   const smoking: SyntheticPatient['smoking'] = [];
@@ -173,16 +213,22 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
     }
     if (chance(0.6)) smoking.push({ status: smokingStatus, at });
   }
-  const genotype = chance(profile.missingGenotype) ? null : { value: GENOTYPES[gAlleles]!, at: isoDateTime(pick(visits)) };
+  const genotype = chance(profile.missingGenotype)
+    ? null
+    : { value: GENOTYPES[gAlleles]!, at: isoDateTime(pick(visits)) };
 
-  const onsetBefore = (yearsBack: number) => isoDate(ctx.asOfMs - rng.float() * Math.min(yearsBack, age - 18) * YEAR_MS);
+  const onsetBefore = (yearsBack: number) =>
+    isoDate(ctx.asOfMs - rng.float() * Math.min(yearsBack, age - 18) * YEAR_MS);
   const conditions: ConditionRecord[] = [];
   if (diabetes) conditions.push({ kind: 'diabetes', onset: onsetBefore(15) });
   if (hypertension) conditions.push({ kind: 'hypertension', onset: onsetBefore(20) });
   if (cadRecorded) conditions.push({ kind: 'cad', onset: onsetBefore(10) });
-  for (const { kind, prevalence } of NOISE_CONDITIONS) if (chance(prevalence)) conditions.push({ kind, onset: onsetBefore(30) });
+  for (const { kind, prevalence } of NOISE_CONDITIONS)
+    if (chance(prevalence)) conditions.push({ kind, onset: onsetBefore(30) });
 
-  const given = pick(sex === 'female' ? FEMALE_GIVEN : sex === 'male' ? MALE_GIVEN : chance(0.5) ? FEMALE_GIVEN : MALE_GIVEN);
+  const given = pick(
+    sex === 'female' ? FEMALE_GIVEN : sex === 'male' ? MALE_GIVEN : chance(0.5) ? FEMALE_GIVEN : MALE_GIVEN,
+  );
   const family = drawFamily(rng, pick);
   const place = pick(ctx.places);
   const line = [`${rng.int(1, 9899)} ${pick(STREET_NAMES)} ${pick(STREET_SUFFIXES)}`];
@@ -203,7 +249,12 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
     // 555-0100..0199 are reserved for fiction (NANP); example.* domains by RFC 2606.
     phone: `(${pick(AREA_CODES[place.state]!)}) 555-01${String(rng.int(0, 99)).padStart(2, '0')}`,
     email: `${local}@${pick(['example.org', 'example.com', 'example.net'])}`,
-    address: { line, city: place.city, state: place.state, postalCode: `${place.zip3}${String(rng.int(0, 99)).padStart(2, '0')}` },
+    address: {
+      line,
+      city: place.city,
+      state: place.state,
+      postalCode: `${place.zip3}${String(rng.int(0, 99)).padStart(2, '0')}`,
+    },
     measurements,
     smoking,
     genotype,
@@ -232,7 +283,11 @@ function drawFamily(rng: SeededRng, pick: <T>(xs: readonly T[]) => T): string {
 /** 9AA-GG-SSSS: the 900-999 area was never issued as an SSN. */
 const formatNationalId = (digits: string) => `9${digits.slice(0, 2)}-${digits.slice(2, 4)}-${digits.slice(4, 8)}`;
 
-const foldAscii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+const foldAscii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toLowerCase();
 
 /** A random (version 4) UUID from the seeded generator. */
 function uuid(rng: SeededRng): string {

@@ -7,7 +7,16 @@
 import { addressText, fullName, type SyntheticPatient } from './record.ts';
 
 export const IDENTIFIER_KINDS = [
-  'names', 'mrns', 'nationalIds', 'phones', 'emails', 'addresses', 'streetLines', 'postalCodes', 'birthDates', 'resourceIds',
+  'names',
+  'mrns',
+  'nationalIds',
+  'phones',
+  'emails',
+  'addresses',
+  'streetLines',
+  'postalCodes',
+  'birthDates',
+  'resourceIds',
 ] as const;
 
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];

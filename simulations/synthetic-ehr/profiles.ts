@@ -18,31 +18,42 @@ const probability = z.number().min(0).max(1);
 /** Site and profile names: they go into URLs and directory names. */
 export const siteNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens');
 
-export const siteProfileSchema = z.object({
-  name: siteNameSchema,
-  /** Adult ages, normal then clipped to [18, 95]. */
-  age: z.object({ mean: z.number().min(18).max(95), sd: z.number().min(0).max(40) }).strict(),
-  femaleShare: probability,
-  /** Prior smoking mix; the rest never smoked. */
-  smoking: z.object({ current: probability, former: probability }).strict().refine((s) => s.current + s.former <= 1, 'current + former must be <= 1'),
-  /** Added to the CAD risk model's log-odds: moves prevalence, keeps the covariate effects. */
-  cadIntercept: z.number().min(-10).max(5),
-  /** Probability that the recorded CAD label is the opposite of the true one. */
-  labelFlip: z.number().min(0).max(0.5),
-  /** Frequency of the rs10455872 G allele (about 0.07 in Europeans, lower elsewhere). */
-  gAlleleFreq: z.number().min(0).max(0.5),
-  /** Shifts mean BMI (kg/m2). */
-  bmiShift: z.number().min(-10).max(10),
-  /** Probability that a planned measurement is not taken; labs are missed more often than vitals. */
-  missingVital: probability,
-  missingLab: probability,
-  /** Probability that no genotype was ever recorded. */
-  missingGenotype: probability,
-  /** Encounters per patient, uniformly in [min, max]. */
-  visits: z.object({ min: z.number().int().min(1).max(20), max: z.number().int().min(1).max(20) }).strict().refine((v) => v.min <= v.max, 'min must be <= max'),
-  /** US states (two letters) the patients live in. */
-  states: z.array(z.string().refine((s) => s in AREA_CODES, 'a state of the embedded place list')).min(1).max(60),
-}).strict();
+export const siteProfileSchema = z
+  .object({
+    name: siteNameSchema,
+    /** Adult ages, normal then clipped to [18, 95]. */
+    age: z.object({ mean: z.number().min(18).max(95), sd: z.number().min(0).max(40) }).strict(),
+    femaleShare: probability,
+    /** Prior smoking mix; the rest never smoked. */
+    smoking: z
+      .object({ current: probability, former: probability })
+      .strict()
+      .refine((s) => s.current + s.former <= 1, 'current + former must be <= 1'),
+    /** Added to the CAD risk model's log-odds: moves prevalence, keeps the covariate effects. */
+    cadIntercept: z.number().min(-10).max(5),
+    /** Probability that the recorded CAD label is the opposite of the true one. */
+    labelFlip: z.number().min(0).max(0.5),
+    /** Frequency of the rs10455872 G allele (about 0.07 in Europeans, lower elsewhere). */
+    gAlleleFreq: z.number().min(0).max(0.5),
+    /** Shifts mean BMI (kg/m2). */
+    bmiShift: z.number().min(-10).max(10),
+    /** Probability that a planned measurement is not taken; labs are missed more often than vitals. */
+    missingVital: probability,
+    missingLab: probability,
+    /** Probability that no genotype was ever recorded. */
+    missingGenotype: probability,
+    /** Encounters per patient, uniformly in [min, max]. */
+    visits: z
+      .object({ min: z.number().int().min(1).max(20), max: z.number().int().min(1).max(20) })
+      .strict()
+      .refine((v) => v.min <= v.max, 'min must be <= max'),
+    /** US states (two letters) the patients live in. */
+    states: z
+      .array(z.string().refine((s) => s in AREA_CODES, 'a state of the embedded place list'))
+      .min(1)
+      .max(60),
+  })
+  .strict();
 
 export type SiteProfile = z.infer<typeof siteProfileSchema>;
 
@@ -55,27 +66,67 @@ export function parseSiteProfile(value: unknown): SiteProfile {
 export const DEFAULT_PROFILES: readonly SiteProfile[] = [
   {
     // City teaching hospital: young, mixed population, average risk.
-    name: 'urban-teaching', age: { mean: 47, sd: 17 }, femaleShare: 0.54, smoking: { current: 0.14, former: 0.2 },
-    cadIntercept: -3.0, labelFlip: 0.02, gAlleleFreq: 0.05, bmiShift: 0, missingVital: 0.05, missingLab: 0.35,
-    missingGenotype: 0.05, visits: { min: 1, max: 4 }, states: ['MA', 'NY', 'NJ', 'PA', 'IL'],
+    name: 'urban-teaching',
+    age: { mean: 47, sd: 17 },
+    femaleShare: 0.54,
+    smoking: { current: 0.14, former: 0.2 },
+    cadIntercept: -3.0,
+    labelFlip: 0.02,
+    gAlleleFreq: 0.05,
+    bmiShift: 0,
+    missingVital: 0.05,
+    missingLab: 0.35,
+    missingGenotype: 0.05,
+    visits: { min: 1, max: 4 },
+    states: ['MA', 'NY', 'NJ', 'PA', 'IL'],
   },
   {
     // Rural community hospital: older, more smokers and obesity, noisier coding.
-    name: 'rural-community', age: { mean: 61, sd: 13 }, femaleShare: 0.5, smoking: { current: 0.26, former: 0.28 },
-    cadIntercept: -3.3, labelFlip: 0.05, gAlleleFreq: 0.07, bmiShift: 2.5, missingVital: 0.1, missingLab: 0.5,
-    missingGenotype: 0.15, visits: { min: 1, max: 3 }, states: ['KY', 'WV', 'TN', 'AR', 'OK', 'MS', 'AL'],
+    name: 'rural-community',
+    age: { mean: 61, sd: 13 },
+    femaleShare: 0.5,
+    smoking: { current: 0.26, former: 0.28 },
+    cadIntercept: -3.3,
+    labelFlip: 0.05,
+    gAlleleFreq: 0.07,
+    bmiShift: 2.5,
+    missingVital: 0.1,
+    missingLab: 0.5,
+    missingGenotype: 0.15,
+    visits: { min: 1, max: 3 },
+    states: ['KY', 'WV', 'TN', 'AR', 'OK', 'MS', 'AL'],
   },
   {
     // Cardiac referral centre: old, enriched for CAD, carefully coded.
-    name: 'cardiac-referral', age: { mean: 66, sd: 10 }, femaleShare: 0.4, smoking: { current: 0.18, former: 0.38 },
-    cadIntercept: -2.1, labelFlip: 0.01, gAlleleFreq: 0.08, bmiShift: 1, missingVital: 0.02, missingLab: 0.15,
-    missingGenotype: 0.02, visits: { min: 2, max: 6 }, states: ['OH', 'MI', 'IN', 'MN', 'WI'],
+    name: 'cardiac-referral',
+    age: { mean: 66, sd: 10 },
+    femaleShare: 0.4,
+    smoking: { current: 0.18, former: 0.38 },
+    cadIntercept: -2.1,
+    labelFlip: 0.01,
+    gAlleleFreq: 0.08,
+    bmiShift: 1,
+    missingVital: 0.02,
+    missingLab: 0.15,
+    missingGenotype: 0.02,
+    visits: { min: 2, max: 6 },
+    states: ['OH', 'MI', 'IN', 'MN', 'WI'],
   },
   {
     // Suburban outpatient clinic: young, healthy, sparse labs, sloppy problem lists.
-    name: 'suburban-clinic', age: { mean: 41, sd: 13 }, femaleShare: 0.58, smoking: { current: 0.09, former: 0.15 },
-    cadIntercept: -3.4, labelFlip: 0.04, gAlleleFreq: 0.04, bmiShift: -1.5, missingVital: 0.08, missingLab: 0.6,
-    missingGenotype: 0.3, visits: { min: 1, max: 2 }, states: ['CA', 'WA', 'OR', 'AZ', 'CO', 'TX'],
+    name: 'suburban-clinic',
+    age: { mean: 41, sd: 13 },
+    femaleShare: 0.58,
+    smoking: { current: 0.09, former: 0.15 },
+    cadIntercept: -3.4,
+    labelFlip: 0.04,
+    gAlleleFreq: 0.04,
+    bmiShift: -1.5,
+    missingVital: 0.08,
+    missingLab: 0.6,
+    missingGenotype: 0.3,
+    visits: { min: 1, max: 2 },
+    states: ['CA', 'WA', 'OR', 'AZ', 'CO', 'TX'],
   },
 ];
 
@@ -87,7 +138,8 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
  * frequency, named `<default>-<k>`. Deterministic in (n, seed).
  */
 export function siteProfiles(n: number, seed: number): SiteProfile[] {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_SITES) throw new CohortError('E_CONFIG_INVALID', `"hospitals" expected an integer in [1, ${MAX_SITES}], got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SITES)
+    throw new CohortError('E_CONFIG_INVALID', `"hospitals" expected an integer in [1, ${MAX_SITES}], got ${n}`);
   const out: SiteProfile[] = [];
   for (let i = 0; i < n; i++) {
     const base = DEFAULT_PROFILES[i % DEFAULT_PROFILES.length]!;

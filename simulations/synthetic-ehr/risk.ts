@@ -41,16 +41,18 @@ export interface RiskFactors {
 export function cadLogit(f: RiskFactors, intercept: number): number {
   const c = CAD_COEFFICIENTS;
   const r = CAD_REFERENCE;
-  return intercept
-    + c.agePerYear * (f.age - r.age)
-    + (f.male ? c.male : 0)
-    + c.sbpPerMmHg * (f.sbp - r.sbp)
-    + c.totalCholPerMgDl * (f.totalChol - r.totalChol)
-    + c.hdlPerMgDl * (f.hdl - r.hdl)
-    + (f.smoking === 'current' ? c.currentSmoker : f.smoking === 'former' ? c.formerSmoker : 0)
-    + (f.diabetes ? c.diabetes : 0)
-    + c.bmiPerUnit * (f.bmi - r.bmi)
-    + c.perGAllele * f.gAlleles;
+  return (
+    intercept +
+    c.agePerYear * (f.age - r.age) +
+    (f.male ? c.male : 0) +
+    c.sbpPerMmHg * (f.sbp - r.sbp) +
+    c.totalCholPerMgDl * (f.totalChol - r.totalChol) +
+    c.hdlPerMgDl * (f.hdl - r.hdl) +
+    (f.smoking === 'current' ? c.currentSmoker : f.smoking === 'former' ? c.formerSmoker : 0) +
+    (f.diabetes ? c.diabetes : 0) +
+    c.bmiPerUnit * (f.bmi - r.bmi) +
+    c.perGAllele * f.gAlleles
+  );
 }
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

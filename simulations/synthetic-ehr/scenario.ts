@@ -65,14 +65,24 @@ export interface SyntheticEhrResult {
 
 export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<SyntheticEhrResult> {
   const n = o.hospitals ?? 4;
-  if (!Number.isInteger(n) || n < 2) throw new CohortError('E_CONFIG_INVALID', `the synthetic-ehr scenario needs at least 2 hospitals, got ${n}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new CohortError('E_CONFIG_INVALID', `the synthetic-ehr scenario needs at least 2 hospitals, got ${n}`);
   const rounds = o.rounds ?? 10;
   const seed = o.seed ?? 1;
   const log = o.log ?? silentLogger;
   const dir = o.workdir ?? mkdtempSync(join(tmpdir(), 'cohort-ehr-'));
   mkdirSync(dir, { recursive: true });
-  const written = await writeSyntheticHospitals({ dir, hospitals: n, patientsPerHospital: o.patientsPerHospital ?? 600, seed, formats: ['csv', 'ndjson'] });
-  const schemas = { csv: await loadSchemaFile(join(SCHEMAS_DIR, 'csv.schema.json')), 'fhir-ndjson': await loadSchemaFile(join(SCHEMAS_DIR, 'fhir.schema.json')) };
+  const written = await writeSyntheticHospitals({
+    dir,
+    hospitals: n,
+    patientsPerHospital: o.patientsPerHospital ?? 600,
+    seed,
+    formats: ['csv', 'ndjson'],
+  });
+  const schemas = {
+    csv: await loadSchemaFile(join(SCHEMAS_DIR, 'csv.schema.json')),
+    'fhir-ndjson': await loadSchemaFile(join(SCHEMAS_DIR, 'fhir.schema.json')),
+  };
 
   const data: PreparedDataset[] = [];
   const formats: ('csv' | 'fhir-ndjson')[] = [];
@@ -86,7 +96,8 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
   }
   const first = data[0]!;
   for (const [i, d] of data.entries()) {
-    if (d.features.join() !== first.features.join()) throw new CohortError('E_JOB_FEATURES', `hospital ${i + 1}'s intake gives other features than hospital 1's`);
+    if (d.features.join() !== first.features.join())
+      throw new CohortError('E_JOB_FEATURES', `hospital ${i + 1}'s intake gives other features than hospital 1's`);
   }
 
   const dbPath = join(dir, 'coordinator.db');
@@ -99,10 +110,20 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
     st.budget.setBudget(data[i]!.schemaId, { epsilon: 10, delta: 1e-5, accountant: 'pld' });
     return st;
   });
-  const clients = names.map((name, i) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: data[i]!, log, identity: net.identity(name), roster: net.chain,
-    budget: states[i]!.budget, ledger: states[i]!.ledger, outputs: states[i]!.outputs,
-  }));
+  const clients = names.map(
+    (name, i) =>
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: data[i]!,
+        log,
+        identity: net.identity(name),
+        roster: net.chain,
+        budget: states[i]!.budget,
+        ledger: states[i]!.ledger,
+        outputs: states[i]!.outputs,
+      }),
+  );
   try {
     const jobId = coordinator.submitJob({
       name: 'synthetic-ehr',
@@ -123,7 +144,8 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
       coordinator.on('job', (e) => {
         if (e.jobId !== jobId) return;
         if (e.status === 'completed') resolve();
-        else if (e.status === 'failed' || e.status === 'cancelled') reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
+        else if (e.status === 'failed' || e.status === 'cancelled')
+          reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
       });
     });
     for (const c of clients) c.start();
@@ -131,10 +153,21 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
     const final = coordinator.database.rounds(jobId).at(-1)!;
     const pooled = pooledMetrics(Object.values(final.evaluations));
     return {
-      scenario: 'synthetic-ehr', workdir: dir, rounds,
+      scenario: 'synthetic-ehr',
+      workdir: dir,
+      rounds,
       hospitals: written.hospitals.map((h, i) => ({
-        name: h.name, profile: h.profile, format: formats[i]!, train: data[i]!.train.n, test: data[i]!.test.n,
-        intake: { rowsRead: data[i]!.report.rowsRead, rowsUsed: data[i]!.report.rowsUsed, rowsDropped: data[i]!.report.rowsDropped, k: data[i]!.report.kAnonymity?.k ?? null },
+        name: h.name,
+        profile: h.profile,
+        format: formats[i]!,
+        train: data[i]!.train.n,
+        test: data[i]!.test.n,
+        intake: {
+          rowsRead: data[i]!.report.rowsRead,
+          rowsUsed: data[i]!.report.rowsUsed,
+          rowsDropped: data[i]!.report.rowsDropped,
+          k: data[i]!.report.kAnonymity?.k ?? null,
+        },
         accuracy: final.evaluations[h.name]?.accuracy ?? Number.NaN,
         auc: final.evaluations[h.name]?.auc ?? Number.NaN,
       })),

@@ -53,41 +53,55 @@ export interface WriteSyntheticHospitalsOptions {
   collectIdentifiers?: boolean;
 }
 
-const optionsSchema = z.object({
-  dir: z.string().min(1),
-  hospitals: z.number().int().min(1).max(MAX_SITES),
-  patientsPerHospital: z.number().int().min(0).max(MAX_PATIENTS_PER_SITE),
-  seed: seedSchema,
-  formats: z.array(z.enum(SYNTHETIC_FORMATS)).min(1).refine((f) => new Set(f).size === f.length, 'no format twice').optional(),
-  profiles: z.array(siteProfileSchema).optional(),
-  asOf: z.string().optional(),
-  collectIdentifiers: z.boolean().optional(),
-}).strict();
+const optionsSchema = z
+  .object({
+    dir: z.string().min(1),
+    hospitals: z.number().int().min(1).max(MAX_SITES),
+    patientsPerHospital: z.number().int().min(0).max(MAX_PATIENTS_PER_SITE),
+    seed: seedSchema,
+    formats: z
+      .array(z.enum(SYNTHETIC_FORMATS))
+      .min(1)
+      .refine((f) => new Set(f).size === f.length, 'no format twice')
+      .optional(),
+    profiles: z.array(siteProfileSchema).optional(),
+    asOf: z.string().optional(),
+    collectIdentifiers: z.boolean().optional(),
+  })
+  .strict();
 
 /**
  * Lays out `<dir>/hospital-<k>/{patients.csv, bundle.json,
  * ndjson/{Patient,Observation,Condition}.ndjson}` for k = 1..hospitals, each
  * hospital drawn from its own profile. Same options, same bytes.
  */
-export async function writeSyntheticHospitals(options: WriteSyntheticHospitalsOptions): Promise<{ dir: string; hospitals: WrittenHospital[] }> {
+export async function writeSyntheticHospitals(
+  options: WriteSyntheticHospitalsOptions,
+): Promise<{ dir: string; hospitals: WrittenHospital[] }> {
   const r = optionsSchema.safeParse(options);
   if (!r.success) throw new CohortError('E_CONFIG_INVALID', `synthetic hospitals: ${formatIssues(r.error)}`);
   const o = r.data;
   const profiles = o.profiles ?? siteProfiles(o.hospitals, o.seed);
-  if (profiles.length !== o.hospitals) throw new CohortError('E_CONFIG_INVALID', `synthetic hospitals: ${profiles.length} profiles for ${o.hospitals} hospitals`);
+  if (profiles.length !== o.hospitals)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `synthetic hospitals: ${profiles.length} profiles for ${o.hospitals} hospitals`,
+    );
   const hospitals: WrittenHospital[] = [];
   for (let k = 0; k < o.hospitals; k++) {
     const name = `hospital-${k + 1}`;
-    hospitals.push(await writeSite({
-      dir: join(o.dir, name),
-      site: name,
-      seed: o.seed,
-      patients: o.patientsPerHospital,
-      profile: profiles[k]!,
-      formats: o.formats ?? [...SYNTHETIC_FORMATS],
-      asOf: o.asOf,
-      collectIdentifiers: o.collectIdentifiers ?? true,
-    }));
+    hospitals.push(
+      await writeSite({
+        dir: join(o.dir, name),
+        site: name,
+        seed: o.seed,
+        patients: o.patientsPerHospital,
+        profile: profiles[k]!,
+        formats: o.formats ?? [...SYNTHETIC_FORMATS],
+        asOf: o.asOf,
+        collectIdentifiers: o.collectIdentifiers ?? true,
+      }),
+    );
   }
   return { dir: o.dir, hospitals };
 }
@@ -132,8 +146,16 @@ async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
     if (o.formats.includes('ndjson')) {
       const ndDir = join(o.dir, 'ndjson');
       await mkdir(ndDir, { recursive: true });
-      files.ndjson = { Patient: join(ndDir, 'Patient.ndjson'), Observation: join(ndDir, 'Observation.ndjson'), Condition: join(ndDir, 'Condition.ndjson') };
-      ndjson = { Patient: await openFile(files.ndjson.Patient), Observation: await openFile(files.ndjson.Observation), Condition: await openFile(files.ndjson.Condition) };
+      files.ndjson = {
+        Patient: join(ndDir, 'Patient.ndjson'),
+        Observation: join(ndDir, 'Observation.ndjson'),
+        Condition: join(ndDir, 'Condition.ndjson'),
+      };
+      ndjson = {
+        Patient: await openFile(files.ndjson.Patient),
+        Observation: await openFile(files.ndjson.Observation),
+        Condition: await openFile(files.ndjson.Condition),
+      };
     }
 
     const identifiers = o.collectIdentifiers ? emptySiteIdentifiers() : undefined;
@@ -163,7 +185,14 @@ async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
     }
     if (bundle) await bundle.write(BUNDLE_TAIL);
     for (const f of outputs) await f.flush();
-    return { name: o.site, profile: o.profile.name, dir: o.dir, patients: o.patients, files, ...(identifiers ? { identifiers } : {}) };
+    return {
+      name: o.site,
+      profile: o.profile.name,
+      dir: o.dir,
+      patients: o.patients,
+      files,
+      ...(identifiers ? { identifiers } : {}),
+    };
   } finally {
     for (const f of outputs) await f.close();
   }

@@ -1,27 +1,51 @@
 import { describe, it, expect } from 'vitest';
 import { cohort } from '../helpers/cli.ts';
 
-
 describe('cohort accountant', () => {
   // Opacus opacus/tests/accountants_test.py: q 0.04, sigma 1.5, 2250 steps, delta 1e-5 -> eps 7.32911117143.
   it('prints epsilon for a delta, and delta back for that epsilon', () => {
-    const e = cohort(...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json']);
+    const e = cohort(
+      ...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json'],
+    );
     const r = JSON.parse(e.out);
     expect(r.epsilon).toBeCloseTo(7.32911117143, 8);
     expect(r.order).toBe(3.9);
     expect(r.rdp).toHaveLength(156);
-    const d = cohort(...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--epsilon', String(r.epsilon), '--json']);
+    const d = cohort(
+      ...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--epsilon', String(r.epsilon), '--json'],
+    );
     expect(JSON.parse(d.out).delta).toBeCloseTo(1e-5, 12);
   });
 
   it('uses the orders it is given', () => {
-    const r = JSON.parse(cohort(...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--orders', '2,3,4.5', '--json']).out);
+    const r = JSON.parse(
+      cohort(
+        ...[
+          'accountant',
+          '--q',
+          '0.04',
+          '--sigma',
+          '1.5',
+          '--steps',
+          '2250',
+          '--delta',
+          '1e-5',
+          '--orders',
+          '2,3,4.5',
+          '--json',
+        ],
+      ).out,
+    );
     expect(r.rdp.map((x: { order: number }) => x.order)).toEqual([2, 3, 4.5]);
     expect(r.epsilon).toBeGreaterThan(7.32911117143); // fewer orders: a looser bound
   });
 
   it('calibrates sigma for a target (Opacus get_noise_multiplier: 1.3562 for eps 8, 2000 steps)', () => {
-    const r = JSON.parse(cohort(...['accountant', 'calibrate', '--epsilon', '8', '--delta', '1e-5', '--q', '0.04', '--steps', '2000', '--json']).out);
+    const r = JSON.parse(
+      cohort(
+        ...['accountant', 'calibrate', '--epsilon', '8', '--delta', '1e-5', '--q', '0.04', '--steps', '2000', '--json'],
+      ).out,
+    );
     expect(r.sigma).toBeCloseTo(1.3562, 3);
     expect(r.epsilon).toBeLessThanOrEqual(8);
   });
@@ -30,7 +54,22 @@ describe('cohort accountant', () => {
   // get_sigma_gaussian(16, 1e-5) (google/differential-privacy b5b0286, python/dp_accounting/dp_accounting/gaussian_mechanism.py).
   // Bracketing tries σ = 0.25, where the PLD's loss at its grid edge used to be −∞ (E_PRIVACY_PARAMS).
   it('calibrates one plain Gaussian step (q = 1) by PLD: sigma = 0.344, as dp_accounting', () => {
-    const r = cohort(...['accountant', 'calibrate', '--epsilon', '16', '--delta', '1e-5', '--q', '1', '--steps', '1', '--accountant', 'pld']);
+    const r = cohort(
+      ...[
+        'accountant',
+        'calibrate',
+        '--epsilon',
+        '16',
+        '--delta',
+        '1e-5',
+        '--q',
+        '1',
+        '--steps',
+        '1',
+        '--accountant',
+        'pld',
+      ],
+    );
     expect(r.err).toBe('');
     const m = /^sigma = (\S+) \(epsilon (\S+) <= 16 at delta 0\.00001, PLD accountant\)\n$/.exec(r.out);
     expect(m, r.out).not.toBeNull();
@@ -52,9 +91,15 @@ describe('cohort accountant', () => {
   });
 
   it('refuses bad or missing parameters with a clear message', () => {
-    expect(cohort(...['accountant', '--q', '2', '--sigma', '1', '--steps', '1', '--delta', '1e-5']).err).toMatch(/--q expected a sampling rate in \[0, 1\]/);
-    expect(cohort(...['accountant', '--sigma', '1', '--steps', '1', '--delta', '1e-5']).err).toMatch(/E_CONFIG_INVALID: --q is required/);
-    expect(cohort(...['accountant', '--q', '0.1', '--sigma', '1', '--steps', '1']).err).toMatch(/exactly one of --delta/);
+    expect(cohort(...['accountant', '--q', '2', '--sigma', '1', '--steps', '1', '--delta', '1e-5']).err).toMatch(
+      /--q expected a sampling rate in \[0, 1\]/,
+    );
+    expect(cohort(...['accountant', '--sigma', '1', '--steps', '1', '--delta', '1e-5']).err).toMatch(
+      /E_CONFIG_INVALID: --q is required/,
+    );
+    expect(cohort(...['accountant', '--q', '0.1', '--sigma', '1', '--steps', '1']).err).toMatch(
+      /exactly one of --delta/,
+    );
     expect(cohort(...['accountant', '--q', '0.1', '--sigma', '0', '--steps', '1', '--delta', '1e-5']).code).not.toBe(0);
   });
 });

@@ -37,7 +37,14 @@ describe('cohort budget', () => {
     const state = daemonState();
     const listed = JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out);
     expect(listed).toEqual([
-      expect.objectContaining({ dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: true }),
+      expect.objectContaining({
+        dataset: D,
+        jobId: 'job-a',
+        mechanisms: times(round, 10),
+        rounds: 10,
+        charged: 3,
+        open: true,
+      }),
       expect.objectContaining({ dataset: D, jobId: 'job-b', rounds: 2, charged: 0, open: true }),
     ]);
     expect(listed[0].lastChargedAt).toMatch(/^\d{4}-/);
@@ -50,15 +57,30 @@ describe('cohort budget', () => {
     const [spent, committed] = [s0.summary(D).spent.epsilon, s0.committedSpend(D).epsilon];
     s0.close();
     expect(committed).toBeGreaterThan(spent);
-    expect(table.out).toContain(`${D}: epsilon spent ${spent.toFixed(4)}, committed ${committed.toFixed(4)} of 100 (delta 0.00001, rdp)\n`);
+    expect(table.out).toContain(
+      `${D}: epsilon spent ${spent.toFixed(4)}, committed ${committed.toFixed(4)} of 100 (delta 0.00001, rdp)\n`,
+    );
     expect(table.out).toMatch(/job-a .* 10 .* 3 .* 7 .* open .* ago/);
     expect(table.out).toMatch(/job-b .* 2 .* 0 .* 2 .* open .* never/);
 
     const closed = cohort('budget', 'close', '--state', state, '--job', 'job-a');
     expect(closed.err).toBe('');
-    expect(closed.out).toBe(`closed job job-a on dataset ${D}: 3 charged round(s) stay spent, 7 reserved round(s) released\n`);
-    expect(JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out).map((r: { jobId: string }) => r.jobId)).toEqual(['job-b']);
-    expect(JSON.parse(cohort('budget', 'reservations', '--state', state, '--all', '--json').out).map((r: { jobId: string; open: boolean }) => [r.jobId, r.open])).toEqual([['job-a', false], ['job-b', true]]);
+    expect(closed.out).toBe(
+      `closed job job-a on dataset ${D}: 3 charged round(s) stay spent, 7 reserved round(s) released\n`,
+    );
+    expect(
+      JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out).map(
+        (r: { jobId: string }) => r.jobId,
+      ),
+    ).toEqual(['job-b']);
+    expect(
+      JSON.parse(cohort('budget', 'reservations', '--state', state, '--all', '--json').out).map(
+        (r: { jobId: string; open: boolean }) => [r.jobId, r.open],
+      ),
+    ).toEqual([
+      ['job-a', false],
+      ['job-b', true],
+    ]);
 
     // What the daemon sees next: the 3 rounds still spent, the job ended (a re-offer is refused), the 7 released.
     const s = new BudgetStore(state);

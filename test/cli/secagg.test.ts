@@ -1,14 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import { cohort } from '../helpers/cli.ts';
 
-
 describe('cohort secagg params', () => {
   it('gives 5 hospitals at the job spec defaults a complete graph with 2t >= n + 1 + C, n holders', () => {
     const r = cohort(...['secagg', 'params', '--clients', '5', '--json']);
     expect(r.code).toBe(0);
     const p = JSON.parse(r.out);
     // γ = 0.05, δ = 0.1 (core/job/spec.ts): C = ceil(0.25) = 1, D = floor(0.5) = 0.
-    expect(p).toMatchObject({ clients: 5, corruptFraction: 0.05, dropoutFraction: 0.1, corrupt: 1, dropouts: 0, graph: 'complete', k: 4, holders: 5 });
+    expect(p).toMatchObject({
+      clients: 5,
+      corruptFraction: 0.05,
+      dropoutFraction: 0.1,
+      corrupt: 1,
+      dropouts: 0,
+      graph: 'complete',
+      k: 4,
+      holders: 5,
+    });
     expect(2 * p.t).toBeGreaterThanOrEqual(p.clients + 1 + p.corrupt);
     expect(p.t).toBeGreaterThanOrEqual(p.corrupt + 2);
     expect(p.t).toBeLessThanOrEqual(p.clients - p.dropouts);
@@ -23,7 +31,9 @@ describe('cohort secagg params', () => {
     expect(full.out).toMatch(/^corrupt C = min\(ceil\(γN\), n-1\)\s+2 /m);
     expect(full.out).toMatch(/^security log2 P\[privacy fails\]\s+-inf \(exact\)$/m);
     expect(full.out).toMatch(/^guarantee: .*colluding with 2 hospitals.*>= 10 honest/m);
-    const sparse = JSON.parse(cohort(...['secagg', 'params', '--clients', '1000', '--corrupt', '0.05', '--dropout', '0.05', '--json']).out);
+    const sparse = JSON.parse(
+      cohort(...['secagg', 'params', '--clients', '1000', '--corrupt', '0.05', '--dropout', '0.05', '--json']).out,
+    );
     expect(sparse).toMatchObject({ graph: 'harary', k: 52, holders: 53, t: 37, corrupt: 50 });
     expect(sparse.securityLog2).toBeLessThan(-40);
     expect(sparse.correctnessLog2).toBeLessThan(-20);
@@ -34,7 +44,9 @@ describe('cohort secagg params', () => {
     // C = ceil(0.05 · 100) = 5; complete graph: 2t >= n + 1 + C = 27.
     expect(round).toMatchObject({ clients: 21, network: 100, corrupt: 5, graph: 'complete', t: 14, honestInSum: 9 });
     // At most n − 1 of the round collude: a round of 5 in a network of 100 (C = 5) counts 4, and no t protects it.
-    expect(cohort(...['secagg', 'params', '--clients', '5', '--network', '100']).err).toMatch(/E_SECAGG_PARAMS: .*5 clients with 4 corrupt/);
+    expect(cohort(...['secagg', 'params', '--clients', '5', '--network', '100']).err).toMatch(
+      /E_SECAGG_PARAMS: .*5 clients with 4 corrupt/,
+    );
     const small = cohort(...['secagg', 'params', '--clients', '21', '--network', '10']);
     expect(small.code).not.toBe(0);
     expect(small.err).toMatch(/E_CONFIG_INVALID: --network 10 is smaller than the round's --clients 21/);

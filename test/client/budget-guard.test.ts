@@ -27,7 +27,15 @@ afterEach(async () => {
 const dir = () => mkdtempSync(join(tmpdir(), 'cohort-guard-'));
 // Every hospital a test starts, in the roster they all signed: secure aggregation takes identity keys from it alone.
 const net = simulatedNetwork(['h0', 'h1', 'h2', 'strict']);
-const DP = { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.5, accountant: 'rdp' } as const;
+const DP = {
+  unit: 'record',
+  epsilon: 5,
+  delta: 1e-5,
+  clip: 1,
+  samplingRate: 0.1,
+  noiseMultiplier: 1.5,
+  accountant: 'rdp',
+} as const;
 
 async function setup(budgets: (number | null)[], job: Record<string, unknown>) {
   const d = dir();
@@ -41,19 +49,31 @@ async function setup(budgets: (number | null)[], job: Record<string, unknown>) {
     cleanups.push(() => s.close());
     return s;
   });
-  const clients = budgets.map((_, i) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name: `h${i}`, dataset: syntheticDataset(200 + i), backoffMinMs: 50, backoffMaxMs: 300,
-    identity: net.identity(`h${i}`), roster: net.chain, ...(stores[i] ? { budget: stores[i] } : {}),
-  }));
+  const clients = budgets.map(
+    (_, i) =>
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name: `h${i}`,
+        dataset: syntheticDataset(200 + i),
+        backoffMinMs: 50,
+        backoffMaxMs: 300,
+        identity: net.identity(`h${i}`),
+        roster: net.chain,
+        ...(stores[i] ? { budget: stores[i] } : {}),
+      }),
+  );
   cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
   const jobId = coordinator.submitJob(job);
-  const done = new Promise<string>((resolve) => coordinator.on('job', (e) => {
-    if (e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting') resolve(e.status);
-  }));
+  const done = new Promise<string>((resolve) =>
+    coordinator.on('job', (e) => {
+      if (e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting') resolve(e.status);
+    }),
+  );
   return { coordinator, clients, stores, jobId, done, url: `ws://127.0.0.1:${port}` };
 }
 
-const declined = (c: ClientDaemon) => new Promise<{ code: string; reason: string }>((resolve) => c.once('declined', resolve));
+const declined = (c: ClientDaemon) =>
+  new Promise<{ code: string; reason: string }>((resolve) => c.once('declined', resolve));
 
 describe('budget guard in the client daemon', () => {
   it('declines a job without DP when a budget is enforced, and one that costs more than the budget', async () => {
@@ -74,13 +94,16 @@ describe('budget guard in the client daemon', () => {
     expect(tooSmall.stores[0]!.spends('synthetic-v1')).toHaveLength(0);
   });
 
-  it('declines a job whose delta is above the budget\'s, saying nothing of the record count (red-team review, issue 15)', async () => {
-    const { clients } = await setup([50], syntheticJob({ rounds: 2, minClients: 1, privacy: { ...DP, delta: 0.01, epsilon: 20 } }));
+  it("declines a job whose delta is above the budget's, saying nothing of the record count (red-team review, issue 15)", async () => {
+    const { clients } = await setup(
+      [50],
+      syntheticJob({ rounds: 2, minClients: 1, privacy: { ...DP, delta: 0.01, epsilon: 20 } }),
+    );
     const d = declined(clients[0]!);
     clients[0]!.start();
     const why = await d;
     expect(why.code).toBe('E_PRIVACY_PARAMS');
-    expect(why.reason).toBe('privacy.delta 0.01 is above this hospital\'s budget delta 0.00001');
+    expect(why.reason).toBe("privacy.delta 0.01 is above this hospital's budget delta 0.00001");
     expect(why.reason).not.toMatch(/120/);
   });
 
@@ -95,7 +118,14 @@ describe('budget guard in the client daemon', () => {
     const s = new BudgetStore(join(dir(), 'h.db'));
     cleanups.push(() => s.close());
     s.setBudget('synthetic-v1', { epsilon: 5, delta: 0.01, accountant: 'rdp' }); // 120 training records
-    const start = () => new ClientDaemon({ coordinatorUrl: 'ws://127.0.0.1:1', name: 'h0', dataset: syntheticDataset(200), identity: net.identity('h0'), budget: s });
+    const start = () =>
+      new ClientDaemon({
+        coordinatorUrl: 'ws://127.0.0.1:1',
+        name: 'h0',
+        dataset: syntheticDataset(200),
+        identity: net.identity('h0'),
+        budget: s,
+      });
     expect(start).toThrow(/not below 1\/records/);
     s.setBudget('synthetic-v1', { epsilon: 5, delta: 1e-3, accountant: 'rdp' });
     expect(start).not.toThrow();
@@ -104,8 +134,13 @@ describe('budget guard in the client daemon', () => {
   it('declines a job its local policy forbids, naming the rule, before pricing it', async () => {
     const { stores, url } = await setup([50], syntheticJob({ rounds: 2, minClients: 1, privacy: DP }));
     const policed = new ClientDaemon({
-      coordinatorUrl: url, name: 'strict', dataset: syntheticDataset(9),
-      identity: net.identity('strict'), roster: net.chain, budget: stores[0]!, policy: parseHospitalPolicy({ maxEpsilon: 1 }),
+      coordinatorUrl: url,
+      name: 'strict',
+      dataset: syntheticDataset(9),
+      identity: net.identity('strict'),
+      roster: net.chain,
+      budget: stores[0]!,
+      policy: parseHospitalPolicy({ maxEpsilon: 1 }),
     });
     cleanups.push(() => policed.stop());
     const d = declined(policed);
@@ -117,27 +152,60 @@ describe('budget guard in the client daemon', () => {
   });
 
   it('charges every round before it trains; the spent epsilon equals the accountant for the rounds trained', async () => {
-    const { clients, stores, jobId, done, coordinator } = await setup([50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: DP, secureAggregation: PAIR_SECURE_AGGREGATION }));
+    const { clients, stores, jobId, done, coordinator } = await setup(
+      [50, 50],
+      syntheticJob({
+        rounds: 3,
+        minClients: 2,
+        targetClients: 2,
+        privacy: DP,
+        secureAggregation: PAIR_SECURE_AGGREGATION,
+      }),
+    );
     for (const c of clients) c.start();
     expect(await done).toBe('completed');
     const spec = coordinator.database.getJob(jobId)!.spec;
     for (const s of stores) {
       const rows = s!.spends('synthetic-v1');
       // Three training rounds, then the final evaluation's noisy counts (round 4).
-      expect(rows.map((r) => [r.jobId, r.round])).toEqual([[jobId, 1], [jobId, 2], [jobId, 3], [jobId, 4]]);
+      expect(rows.map((r) => [r.jobId, r.round])).toEqual([
+        [jobId, 1],
+        [jobId, 2],
+        [jobId, 3],
+        [jobId, 4],
+      ]);
       expect(rows[3]!.mechanism).toEqual(roundMechanism(spec, 4));
-      expect(rows[2]!.epsilonAfter).toBeCloseTo(accountSpend([1, 2, 3].map(() => roundMechanism(spec)), 1e-5, 'rdp').epsilon, 12);
+      expect(rows[2]!.epsilonAfter).toBeCloseTo(
+        accountSpend(
+          [1, 2, 3].map(() => roundMechanism(spec)),
+          1e-5,
+          'rdp',
+        ).epsilon,
+        12,
+      );
       expect(s!.summary('synthetic-v1').spent.epsilon).toBeCloseTo(jobSpend(spec).epsilon, 12);
     }
   });
 
   it('refuses a round the budget no longer covers; the coordinator drops that hospital and the job goes on', async () => {
     // Once h2 is dropped the job goes on with two hospitals: secure aggregation for a pair (no colluder assumed).
-    const { clients, stores, jobId, done, coordinator } = await setup([50, 50, 50], syntheticJob({ rounds: 3, minClients: 2, targetClients: 3, joinWaitMs: 300, privacy: DP, secureAggregation: PAIR_SECURE_AGGREGATION }));
+    const { clients, stores, jobId, done, coordinator } = await setup(
+      [50, 50, 50],
+      syntheticJob({
+        rounds: 3,
+        minClients: 2,
+        targetClients: 3,
+        joinWaitMs: 300,
+        privacy: DP,
+        secureAggregation: PAIR_SECURE_AGGREGATION,
+      }),
+    );
     const spec = coordinator.database.getJob(jobId)!.spec;
     const oneRound = accountSpend([roundMechanism(spec)], 1e-5, 'rdp').epsilon;
     // h2 lowers its budget after admission to what one round costs: round 2 must be refused.
-    clients[2]!.once('joined', () => stores[2]!.setBudget('synthetic-v1', { epsilon: oneRound * 1.001, delta: 1e-5, accountant: 'rdp' }));
+    clients[2]!.once('joined', () =>
+      stores[2]!.setBudget('synthetic-v1', { epsilon: oneRound * 1.001, delta: 1e-5, accountant: 'rdp' }),
+    );
     const refused = new Promise<{ round: number }>((resolve) => clients[2]!.once('refused', resolve));
     for (const c of clients) c.start();
     const r = (await refused).round;
@@ -150,7 +218,7 @@ describe('budget guard in the client daemon', () => {
     expect(rounds[r - 1]!.dropped).toContain('h2');
     for (const later of rounds.slice(r)) expect(later.participants).not.toContain('h2');
     // No longer a member, h2 is still told the job ended (issue 16, finding 3): its reservation closes, its round stays spent.
-    await until(() => !stores[2]!.reserved('synthetic-v1', jobId), 10_000, 'h2\'s reservation closed');
+    await until(() => !stores[2]!.reserved('synthetic-v1', jobId), 10_000, "h2's reservation closed");
     expect(stores[2]!.jobEnded('synthetic-v1', jobId)).toBe(true);
     expect(stores[2]!.committedSpend('synthetic-v1').epsilon).toBe(stores[2]!.summary('synthetic-v1').spent.epsilon);
   });

@@ -16,7 +16,12 @@ const times = <T>(m: T, n: number): T[] => Array.from({ length: n }, () => m);
 const round: Mechanism = { kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 };
 const D = 'heart-disease';
 /** ε (RDP, δ 1e-5) of r rounds of `round`. */
-const eps = (r: number) => accountSpend(Array.from({ length: r }, () => round), 1e-5, 'rdp').epsilon;
+const eps = (r: number) =>
+  accountSpend(
+    Array.from({ length: r }, () => round),
+    1e-5,
+    'rdp',
+  ).epsilon;
 
 describe('BudgetStore', () => {
   let path: string;
@@ -72,14 +77,23 @@ describe('BudgetStore', () => {
     const evaluation: Mechanism = { kind: 'sampled-gaussian', q: 1, sigma: 20, steps: 1 };
     const job = [round, round, evaluation];
     const s = new BudgetStore(path);
-    s.setBudget(D, { epsilon: accountSpend([...job, ...job], 1e-5, 'rdp').epsilon * 1.0001, delta: 1e-5, accountant: 'rdp' });
+    s.setBudget(D, {
+      epsilon: accountSpend([...job, ...job], 1e-5, 'rdp').epsilon * 1.0001,
+      delta: 1e-5,
+      accountant: 'rdp',
+    });
     expect(s.admitJob(D, 'job-a', job).allowed).toBe(true);
     expect(s.admitJob(D, 'job-b', job).allowed).toBe(true);
     expect(s.spendRound(D, 'job-a', 1, round).allowed).toBe(true);
     expect(s.spendRound(D, 'job-a', 2, round).allowed).toBe(true);
     // A third training charge of job-a is past its two training slots, whatever its evaluation slot holds: it would eat job-b's.
     expect(s.spendRound(D, 'job-a', 2, round).allowed).toBe(false);
-    for (const [r, m] of [[1, round], [2, round], [3, evaluation]] as const) expect(s.spendRound(D, 'job-b', r, m).allowed).toBe(true);
+    for (const [r, m] of [
+      [1, round],
+      [2, round],
+      [3, evaluation],
+    ] as const)
+      expect(s.spendRound(D, 'job-b', r, m).allowed).toBe(true);
     expect(s.spendRound(D, 'job-a', 3, evaluation).allowed).toBe(true);
     s.close();
   });
@@ -143,15 +157,48 @@ describe('BudgetStore', () => {
     clock = 3_000;
     s.admitJob(D, 'job-b', times(round, 2));
     expect(s.reservations()).toEqual([
-      { dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: true, at: 1_000, lastChargedAt: 2_000 },
-      { dataset: D, jobId: 'job-b', mechanisms: times(round, 2), rounds: 2, charged: 0, open: true, at: 3_000, lastChargedAt: null },
+      {
+        dataset: D,
+        jobId: 'job-a',
+        mechanisms: times(round, 10),
+        rounds: 10,
+        charged: 3,
+        open: true,
+        at: 1_000,
+        lastChargedAt: 2_000,
+      },
+      {
+        dataset: D,
+        jobId: 'job-b',
+        mechanisms: times(round, 2),
+        rounds: 2,
+        charged: 0,
+        open: true,
+        at: 3_000,
+        lastChargedAt: null,
+      },
     ]);
     expect(s.admitJob(D, 'job-c', times(round, 5)).allowed).toBe(false); // 10 + 2 + 5 > 12
 
     const closed = s.closeReservation('job-a');
-    expect(closed).toEqual({ reservation: { dataset: D, jobId: 'job-a', mechanisms: times(round, 10), rounds: 10, charged: 3, open: false, at: 1_000, lastChargedAt: 2_000 }, released: 7 });
+    expect(closed).toEqual({
+      reservation: {
+        dataset: D,
+        jobId: 'job-a',
+        mechanisms: times(round, 10),
+        rounds: 10,
+        charged: 3,
+        open: false,
+        at: 1_000,
+        lastChargedAt: 2_000,
+      },
+      released: 7,
+    });
     expect(s.reservations().map((r) => r.jobId)).toEqual(['job-b']);
-    expect(s.reservations({ all: true }).map((r) => [r.jobId, r.open])).toEqual([['job-a', false], ['job-b', true]]);
+    expect(s.reservations({ all: true }).map((r) => [r.jobId, r.open])).toEqual([
+      ['job-a', false],
+      ['job-b', true],
+    ]);
     expect(s.summary(D).spent.epsilon).toBeCloseTo(eps(3), 12); // the charged rounds stay spent
     expect(s.admitJob(D, 'job-c', times(round, 5)).allowed).toBe(true); // 3 spent + 2 + 5 ≤ 12: the 7 were released
     expect(s.jobEnded(D, 'job-a')).toBe(true);
@@ -166,7 +213,10 @@ describe('BudgetStore', () => {
     s.admitJob('other-dataset', 'job-b', times(round, 1));
     expect(errorCode(() => s.closeReservation('job-b'))).toBe('E_CONFIG_INVALID');
     expect(s.closeReservation('job-b', 'other-dataset').released).toBe(1);
-    expect(s.reservations().map((r) => [r.dataset, r.jobId])).toEqual([[D, 'job-b'], [D, 'job-c']]);
+    expect(s.reservations().map((r) => [r.dataset, r.jobId])).toEqual([
+      [D, 'job-b'],
+      [D, 'job-c'],
+    ]);
     s.close();
   });
 
@@ -194,13 +244,21 @@ describe('BudgetStore', () => {
     s.setBudget(D, { epsilon: eps(15), delta: 1e-5, accountant: 'rdp' }); // room for one job of 10 rounds
     const marker = `${path}.inside`;
     const store = fileURLToPath(new URL('../../client/budget-store.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', HOLDER, store, path, marker, JSON.stringify(round), '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', HOLDER, store, path, marker, JSON.stringify(round), '1500'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await until(() => existsSync(marker) || child.exitCode !== null, 30_000, 'the other process inside its transaction');
+    await until(
+      () => existsSync(marker) || child.exitCode !== null,
+      30_000,
+      'the other process inside its transaction',
+    );
     expect(existsSync(marker), err).toBe(true);
     const mine = s.admitJob(D, 'job-here', times(round, 10)); // blocks until the other process commits
     expect(await exited, err).toBe(0);
@@ -214,7 +272,13 @@ describe('BudgetStore', () => {
   it('fails closed: no budget configured, invalid budgets, unreadable database', () => {
     const s = new BudgetStore(path);
     expect(errorCode(() => s.admitJob(D, 'job-a', times(round, 1)))).toBe('E_BUDGET_EXCEEDED');
-    for (const b of [{ epsilon: 0, delta: 1e-5 }, { epsilon: NaN, delta: 1e-5 }, { epsilon: 1, delta: 1 }, { epsilon: 1, delta: 0 }, { epsilon: Infinity, delta: 1e-5 }]) {
+    for (const b of [
+      { epsilon: 0, delta: 1e-5 },
+      { epsilon: NaN, delta: 1e-5 },
+      { epsilon: 1, delta: 1 },
+      { epsilon: 1, delta: 0 },
+      { epsilon: Infinity, delta: 1e-5 },
+    ]) {
       expect(errorCode(() => s.setBudget(D, { ...b, accountant: 'pld' }))).toBe('E_PRIVACY_PARAMS');
     }
     s.close();

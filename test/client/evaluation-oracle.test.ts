@@ -70,11 +70,13 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
   const column = Array.from({ length: data.test.n }, (_, i) => Math.fround(data.test.x[i * D + COLUMN]!));
   const distinct = new Set(column).size;
   const TOL = 1e-4;
-  const spec = resolvePrivacy(parseJobSpec({
-    ...syntheticJob({ rounds: ROUNDS }),
-    secureAggregation: { enabled: false },
-    privacy: { unit: 'record', epsilon: 2, delta: 1e-5, clip: 1, samplingRate: 0.1 },
-  }));
+  const spec = resolvePrivacy(
+    parseJobSpec({
+      ...syntheticJob({ rounds: ROUNDS }),
+      secureAggregation: { enabled: false },
+      privacy: { unit: 'record', epsilon: 2, delta: 1e-5, clip: 1, samplingRate: 0.1 },
+    }),
+  );
 
   it('control: the exact evaluation a daemon used to send gives the column away', async () => {
     // The old answer: exact metrics of the crafted model, as evaluateModel computed them.
@@ -89,17 +91,29 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
 
   describe('against a real daemon', () => {
     let h: HospitalUnderTest;
-    const answers = (from: number) => h.fake.got.slice(from).filter((e) => e.body === 'evaluation' || e.body === 'error');
+    const answers = (from: number) =>
+      h.fake.got.slice(from).filter((e) => e.body === 'evaluation' || e.body === 'error');
     let asked = 0;
     /** Sends one evaluation-only request and waits for its answer; returns the answer's bytes as text. */
-    const ask = (round: number) => async (theta: number): Promise<string> => {
-      const from = h.fake.got.length;
-      asked++;
-      h.fake.send({ jobId: 'job', round, roundConfig: { weights: tensorOf(crafted(theta)), train: false, deadlineUnixMs: Date.now() + 60_000, seed: 1 } });
-      await until(() => answers(from).length > 0, 10_000, `an answer to evaluation query ${asked}`);
-      const e: Envelope = answers(from)[0]!;
-      return e.body === 'error' ? `error ${e.error?.code}` : JSON.stringify(e.evaluation);
-    };
+    const ask =
+      (round: number) =>
+      async (theta: number): Promise<string> => {
+        const from = h.fake.got.length;
+        asked++;
+        h.fake.send({
+          jobId: 'job',
+          round,
+          roundConfig: {
+            weights: tensorOf(crafted(theta)),
+            train: false,
+            deadlineUnixMs: Date.now() + 60_000,
+            seed: 1,
+          },
+        });
+        await until(() => answers(from).length > 0, 10_000, `an answer to evaluation query ${asked}`);
+        const e: Envelope = answers(from)[0]!;
+        return e.body === 'error' ? `error ${e.error?.code}` : JSON.stringify(e.evaluation);
+      };
 
     it('refuses evaluation-only requests for every round but the final one', async () => {
       h = await hospitalUnderTest(spec, { cleanups });
@@ -133,7 +147,11 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
       // Charged once, before the counts left, as the final round's mechanism.
       const spends = h.state.budget.spends('synthetic-v1');
       expect(spends.map((s) => [s.round, s.mechanism])).toEqual([[FINAL, roundMechanism(spec, FINAL)]]);
-      expect(roundMechanism(spec, FINAL)).toEqual({ kind: 'discrete-gaussian', sigma: spec.privacy!.evaluationNoise, steps: 1 });
+      expect(roundMechanism(spec, FINAL)).toEqual({
+        kind: 'discrete-gaussian',
+        sigma: spec.privacy!.evaluationNoise,
+        steps: 1,
+      });
     });
 
     it('the counts are noisy: over fresh releases, a cell varies with about the declared σ', async () => {
@@ -142,10 +160,21 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
       for (let k = 0; k < 12; k++) {
         const job = `noise-${k}`;
         const from = h.fake.got.length;
-        h.fake.send({ jobId: job, jobOffer: { spec: (await import('../../edge/wire/codec.ts')).jobSpecToWire(spec), owner: '' } });
+        h.fake.send({
+          jobId: job,
+          jobOffer: { spec: (await import('../../edge/wire/codec.ts')).jobSpecToWire(spec), owner: '' },
+        });
         await until(() => h.fake.got.slice(from).some((e) => e.jobId === job && e.body === 'joinJob'), 10_000, 'join');
-        h.fake.send({ jobId: job, round: FINAL, roundConfig: { weights: tensorOf(crafted(0)), train: false, deadlineUnixMs: Date.now() + 60_000, seed: 1 } });
-        await until(() => h.fake.got.slice(from).some((e) => e.jobId === job && e.body === 'evaluation'), 10_000, 'evaluation');
+        h.fake.send({
+          jobId: job,
+          round: FINAL,
+          roundConfig: { weights: tensorOf(crafted(0)), train: false, deadlineUnixMs: Date.now() + 60_000, seed: 1 },
+        });
+        await until(
+          () => h.fake.got.slice(from).some((e) => e.jobId === job && e.body === 'evaluation'),
+          10_000,
+          'evaluation',
+        );
         const e = h.fake.got.slice(from).find((x) => x.jobId === job && x.body === 'evaluation')!;
         cells.push(e.evaluation!.noisy!.truePositive ?? 0);
       }

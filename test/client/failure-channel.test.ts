@@ -33,11 +33,23 @@ function records(target: boolean) {
   return { ...base, train: numericSplit(x, y, 3) };
 }
 
-const spec = resolveJob(parseJobSpec({
-  ...syntheticJob({ rounds: 2 }), model: { inputDim: 3, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] },
-  minClients: 3, targetClients: 4, secureAggregation: { enabled: true },
-  privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 },
-}), NETWORK.length);
+const spec = resolveJob(
+  parseJobSpec({
+    ...syntheticJob({ rounds: 2 }),
+    model: {
+      inputDim: 3,
+      layers: [
+        { units: 2, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    },
+    minClients: 3,
+    targetClients: 4,
+    secureAggregation: { enabled: true },
+    privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 },
+  }),
+  NETWORK.length,
+);
 
 /** Hidden unit 0 = relu(scale·x0 − 3·scale), the second layer reading it: at scale 1e38 the weights are far past MAX_WEIGHT_NORM. */
 function crafted(scale: number): Float32Array {
@@ -63,12 +75,23 @@ describe('no failure that depends on the records, hospital-level DP (issue 15, f
     // Nine relu layers of one unit, every tensor's norm ≤ 3e5 (under MAX_WEIGHT_NORM): unit 1 = relu(1e5·x0 − 3e5)
     // is 0 for every record but the target (x0 = 10 gives 7e5), and each further layer multiplies by 1e5, so the
     // target's activations pass float32's range. Plain training then threw E_UPDATE_NONFINITE exactly when it was present.
-    const deep = resolveJob(parseJobSpec({
-      ...syntheticJob({ rounds: 2 }),
-      model: { inputDim: 3, layers: [...Array.from({ length: 9 }, () => ({ units: 1, activation: 'relu' })), { units: 1, activation: 'sigmoid' }] },
-      minClients: 3, targetClients: 4, secureAggregation: { enabled: true },
-      privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 },
-    }), NETWORK.length);
+    const deep = resolveJob(
+      parseJobSpec({
+        ...syntheticJob({ rounds: 2 }),
+        model: {
+          inputDim: 3,
+          layers: [
+            ...Array.from({ length: 9 }, () => ({ units: 1, activation: 'relu' })),
+            { units: 1, activation: 'sigmoid' },
+          ],
+        },
+        minClients: 3,
+        targetClients: 4,
+        secureAggregation: { enabled: true },
+        privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 },
+      }),
+      NETWORK.length,
+    );
     const w = new Float32Array(4 + 9 * 2); // kernel [3,1] + bias, then nine of kernel [1,1] + bias
     w[0] = 1e5;
     w[3] = -3e5;

@@ -37,18 +37,50 @@ describe('ledger catch-up on reconnect', () => {
       const budget = new BudgetStore(states[i]!);
       budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
       const ledger = new LocalLedger(states[i]!);
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: names[i]!, dataset: syntheticDataset(40 + i), identity: net.identity(names[i]!), roster: net.chain, budget, ledger });
-      return { d, ledger, close: async () => { await d.stop(); budget.close(); ledger.close(); } };
+      const d = new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name: names[i]!,
+        dataset: syntheticDataset(40 + i),
+        identity: net.identity(names[i]!),
+        roster: net.chain,
+        budget,
+        ledger,
+      });
+      return {
+        d,
+        ledger,
+        close: async () => {
+          await d.stop();
+          budget.close();
+          ledger.close();
+        },
+      };
     };
     const live = names.map((_, i) => daemon(i));
     cleanups.push(() => live[0]!.close());
     const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
-    coordinator.submitJob(syntheticJob({ rounds: 3, minClients: 2, targetClients: 2, privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' }, secureAggregation: PAIR_SECURE_AGGREGATION }));
+    coordinator.submitJob(
+      syntheticJob({
+        rounds: 3,
+        minClients: 2,
+        targetClients: 2,
+        privacy: {
+          unit: 'record',
+          epsilon: 8,
+          delta: 1e-5,
+          clip: 1,
+          samplingRate: 0.1,
+          noiseMultiplier: 1.2,
+          accountant: 'rdp',
+        },
+        secureAggregation: PAIR_SECURE_AGGREGATION,
+      }),
+    );
     for (const x of live) x.d.start();
     await done;
     const hospitalLedgers = states;
     const receipts = () => coordinator.database.receipts().length;
-    await until(() => receipts() === 8, 10_000, 'both hospitals\' receipts');
+    await until(() => receipts() === 8, 10_000, "both hospitals' receipts");
     expect(verifyFiles({ db: join(dir, 'c.db'), hospitalLedger: hospitalLedgers }).ok).toBe(true);
 
     // h1 "missed" its four round entries (three trained, one evaluation released): gone from its copy, its receipts gone from the coordinator.
@@ -67,15 +99,22 @@ describe('ledger catch-up on reconnect', () => {
     const again = daemon(1);
     cleanups.push(() => again.close());
     const seen: number[] = [];
-    const caughtUp = new Promise<void>((resolve) => again.d.on('ledgerEntry', (e) => {
-      expect(e.problem).toBeNull();
-      seen.push(e.seq);
-      if (seen.length === 4) resolve();
-    }));
+    const caughtUp = new Promise<void>((resolve) =>
+      again.d.on('ledgerEntry', (e) => {
+        expect(e.problem).toBeNull();
+        seen.push(e.seq);
+        if (seen.length === 4) resolve();
+      }),
+    );
     again.d.start();
     await caughtUp;
-    await until(() => receipts() === 8, 10_000, 'h1\'s receipts again');
-    expect(again.ledger.entries().filter((e) => e.receipt !== null).map((e) => e.seq)).toEqual(seen.sort((a, b) => a - b));
+    await until(() => receipts() === 8, 10_000, "h1's receipts again");
+    expect(
+      again.ledger
+        .entries()
+        .filter((e) => e.receipt !== null)
+        .map((e) => e.seq),
+    ).toEqual(seen.sort((a, b) => a - b));
     expect(again.ledger.syncedThrough()).toBe(coordinator.database.lastLedgerSeq());
     const report = verifyFiles({ db: join(dir, 'c.db'), hospitalLedger: hospitalLedgers });
     expect(report.ok).toBe(true);

@@ -15,11 +15,31 @@ const m: Mechanism = { kind: 'sampled-gaussian', q: 0.1, sigma: 2, steps: 10 };
 
 function roundEntry(seq: number, round: number, prior: Mechanism[], mechanism = m, key = coordinator.secretKey) {
   const entry: LedgerEntry = {
-    seq, at: 1_700_000_000_000 + seq, kind: 'round', jobId: 'job-1', round, prevHash: GENESIS_HASH,
+    seq,
+    at: 1_700_000_000_000 + seq,
+    kind: 'round',
+    jobId: 'job-1',
+    round,
+    prevHash: GENESIS_HASH,
     body: {
-      unit: 'record', delta: 1e-5, accountant: 'rdp', clip: 1, noiseMultiplier: mechanism.kind === 'sampled-gaussian' ? mechanism.sigma : 1,
-      samplingRate: 0.1, stepsPerRound: 10, bits: 32, participants: ['va'], survivors: ['va'], modelHash: 'ab'.repeat(32),
-      spends: roundSpends({ survivors: ['va'], mechanism, prior: new Map([['va', prior]]), delta: 1e-5, accountant: 'rdp' }),
+      unit: 'record',
+      delta: 1e-5,
+      accountant: 'rdp',
+      clip: 1,
+      noiseMultiplier: mechanism.kind === 'sampled-gaussian' ? mechanism.sigma : 1,
+      samplingRate: 0.1,
+      stepsPerRound: 10,
+      bits: 32,
+      participants: ['va'],
+      survivors: ['va'],
+      modelHash: 'ab'.repeat(32),
+      spends: roundSpends({
+        survivors: ['va'],
+        mechanism,
+        prior: new Map([['va', prior]]),
+        delta: 1e-5,
+        accountant: 'rdp',
+      }),
     },
   };
   return sealEntry(entry, key);
@@ -31,7 +51,7 @@ function fresh() {
   return l;
 }
 
-describe('a hospital\'s local ledger', () => {
+describe("a hospital's local ledger", () => {
   it('receipts an entry that matches what it charged, with the cumulative epsilon of its own earlier entries', () => {
     const l = fresh();
     const first = roundEntry(1, 1, []);
@@ -48,7 +68,9 @@ describe('a hospital\'s local ledger', () => {
     const l = fresh();
     expect(l.accept(roundEntry(1, 1, [], { ...m, sigma: 0.5 }), me, m).problem).toMatch(/another mechanism/);
     expect(l.accept(roundEntry(2, 2, []), me, null).problem).toMatch(/never charged/);
-    expect(l.accept(roundEntry(3, 3, [], m, ed25519KeyPair().secretKey), me, m).problem).toMatch(/not signed by the pinned/);
+    expect(l.accept(roundEntry(3, 3, [], m, ed25519KeyPair().secretKey), me, m).problem).toMatch(
+      /not signed by the pinned/,
+    );
     expect(l.receipts('va')).toEqual([]);
   });
 
@@ -65,6 +87,8 @@ describe('a hospital\'s local ledger', () => {
 
   it('pins the coordinator key at first use', () => {
     const l = fresh();
-    expect(errorCode(() => l.pinCoordinatorKey(Buffer.from(ed25519KeyPair().publicKey).toString('hex')))).toBe('E_LEDGER_MISMATCH');
+    expect(errorCode(() => l.pinCoordinatorKey(Buffer.from(ed25519KeyPair().publicKey).toString('hex')))).toBe(
+      'E_LEDGER_MISMATCH',
+    );
   });
 });

@@ -20,12 +20,20 @@ afterAll(async () => {
 });
 
 async function lyingCoordinator() {
-  const spec = resolveJob(parseJobSpec(syntheticJob({
-    rounds: 3, minClients: 3, targetClients: 4,
-    privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
-  })), NETWORK.length);
+  const spec = resolveJob(
+    parseJobSpec(
+      syntheticJob({
+        rounds: 3,
+        minClients: 3,
+        targetClients: 4,
+        privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' },
+      }),
+    ),
+    NETWORK.length,
+  );
   const h = await hospitalUnderTest(spec, { cleanups });
-  const offer = (round: number, attempt: number, lie: Record<string, unknown> = {}) => h.round(round, h.secagg(round, attempt, lie));
+  const offer = (round: number, attempt: number, lie: Record<string, unknown> = {}) =>
+    h.round(round, h.secagg(round, attempt, lie));
   return { ...h, send: h.fake.send, offer, bodies: (round: number) => h.frames(round) };
 }
 
@@ -46,11 +54,15 @@ describe('a real daemon against a lying coordinator', () => {
     expect(c.bodies(2).slice(1)).toEqual(['error E_SECAGG_ATTEMPT']);
   }, 60_000);
 
-  it('adopts a roster version only with the hospitals\' quorum; a coordinator-made one adding a Sybil is refused', async () => {
+  it("adopts a roster version only with the hospitals' quorum; a coordinator-made one adding a Sybil is refused", async () => {
     const c = await lyingCoordinator();
     const sybil = ed25519KeyPair();
     // The coordinator drafts v2 adding its Sybil, signed by the Sybil alone: no quorum of h, i, j, k.
-    const forged = signRoster(draftRosterChange(c.net.chain, { add: [{ name: 'sybil', key: Buffer.from(sybil.publicKey).toString('hex') }] }), 'sybil', sybil);
+    const forged = signRoster(
+      draftRosterChange(c.net.chain, { add: [{ name: 'sybil', key: Buffer.from(sybil.publicKey).toString('hex') }] }),
+      'sybil',
+      sybil,
+    );
     c.send({ rosterUpdate: { chainJson: JSON.stringify(forged) } });
     // Frames are handled in order: once a session under v1 is answered, the forged version was looked at, and refused.
     c.offer(1, 1);

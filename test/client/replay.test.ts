@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 const recordLevel = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' } as const;
-const plainJob = () => resolveJob(parseJobSpec(syntheticJob({ rounds: 3, secureAggregation: { enabled: false }, privacy: recordLevel })), 1);
+const plainJob = () =>
+  resolveJob(parseJobSpec(syntheticJob({ rounds: 3, secureAggregation: { enabled: false }, privacy: recordLevel })), 1);
 const cancel = { kind: 4, reason: 'cancelled' } as const; // JobEvent.Kind.CANCELLED
 
 describe('a coordinator replaying rounds', () => {
@@ -35,12 +36,14 @@ describe('a coordinator replaying rounds', () => {
     // Round 1 replayed after round 2: refused. Round 2 again: its kept output re-sent, not re-made.
     expect(updates()).toEqual([1, 2, 2]);
     expect(errors()).toEqual([[1, 'E_ROUND_MISMATCH']]);
-    const sent = h.fake.got.filter((e) => e.body === 'update' && e.round === 2).map((e) => Buffer.from(e.update!.delta!.data!).toString('hex'));
+    const sent = h.fake.got
+      .filter((e) => e.body === 'update' && e.round === 2)
+      .map((e) => Buffer.from(e.update!.delta!.data!).toString('hex'));
     expect(sent[0]).toBe(sent[1]);
     expect(h.state.budget.spends('synthetic-v1').map((s) => s.round)).toEqual([1, 2]);
   }, 60_000);
 
-  it('gets a training round beyond the job\'s rounds refused (E_ROUND_MISMATCH), before anything is evaluated or charged', async () => {
+  it("gets a training round beyond the job's rounds refused (E_ROUND_MISMATCH), before anything is evaluated or charged", async () => {
     const h = await hospitalUnderTest(plainJob(), { cleanups }); // 3 rounds
     h.round(4);
     await until(() => h.frames(4).length > 0, 20_000, 'an answer to round 4');
@@ -72,7 +75,10 @@ describe('a coordinator ending a job and offering it again under the same id (re
   }, 90_000);
 
   it(`secure aggregation: after attempt ${MAX_ROUND_ATTEMPTS} of round 1, the re-offer does not open attempt 1 again (no more seeds per round)`, async () => {
-    const spec = resolveJob(parseJobSpec(syntheticJob({ rounds: 3, minClients: 3, targetClients: 4, privacy: recordLevel })), NETWORK.length);
+    const spec = resolveJob(
+      parseJobSpec(syntheticJob({ rounds: 3, minClients: 3, targetClients: 4, privacy: recordLevel })),
+      NETWORK.length,
+    );
     const h = await hospitalUnderTest(spec, { cleanups });
     h.round(1, h.secagg(1, MAX_ROUND_ATTEMPTS));
     await until(() => h.frames(1).includes('secaggAdvertise'), 30_000, `attempt ${MAX_ROUND_ATTEMPTS} advertised`);

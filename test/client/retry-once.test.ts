@@ -47,8 +47,16 @@ async function run(keepOutputs: boolean) {
     st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
     cleanups.push(() => st.close());
     const d = new ClientDaemon({
-      coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(60 + i), identity: net.identity(n), roster: net.chain,
-      budget: st.budget, ledger: st.ledger, ...(keepOutputs ? { outputs: st.outputs } : {}), backoffMinMs: 20, backoffMaxMs: 100,
+      coordinatorUrl: `ws://127.0.0.1:${port}`,
+      name: n,
+      dataset: syntheticDataset(60 + i),
+      identity: net.identity(n),
+      roster: net.chain,
+      budget: st.budget,
+      ledger: st.ledger,
+      ...(keepOutputs ? { outputs: st.outputs } : {}),
+      backoffMinMs: 20,
+      backoffMaxMs: 100,
       // Round 1, first attempt only: h1 and h2 vanish before unmasking, after sending their masked inputs.
       crashBefore: ({ round, phase }) => {
         if (round !== 1 || phase !== 'unmask' || n === 'h0' || crashed.has(n)) return false;
@@ -59,11 +67,28 @@ async function run(keepOutputs: boolean) {
     cleanups.push(() => d.stop());
     return { st, d };
   });
-  const done = new Promise<void>((resolve, reject) => coordinator.on('job', (e) => (e.status === 'completed' ? resolve() : e.status === 'failed' && reject(new Error(e.reason)))));
-  coordinator.submitJob(syntheticJob({
-    rounds: 2, minClients: 3, targetClients: 3, roundTimeoutMs: 8000,
-    privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' },
-  }));
+  const done = new Promise<void>((resolve, reject) =>
+    coordinator.on('job', (e) =>
+      e.status === 'completed' ? resolve() : e.status === 'failed' && reject(new Error(e.reason)),
+    ),
+  );
+  coordinator.submitJob(
+    syntheticJob({
+      rounds: 2,
+      minClients: 3,
+      targetClients: 3,
+      roundTimeoutMs: 8000,
+      privacy: {
+        unit: 'record',
+        epsilon: 8,
+        delta: 1e-5,
+        clip: 1,
+        samplingRate: 0.1,
+        noiseMultiplier: 1.2,
+        accountant: 'rdp',
+      },
+    }),
+  );
   for (const { d } of states) d.start();
   await done;
   const spends = states.map(({ st }) => st.budget.spends('synthetic-v1').map((h) => h.round));

@@ -40,7 +40,15 @@ afterEach(async () => {
 });
 
 function daemon(name: string, identity: Identity) {
-  const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(3), identity, roster: net.chain, backoffMinMs: 50, backoffMaxMs: 100 });
+  const d = new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`,
+    name,
+    dataset: syntheticDataset(3),
+    identity,
+    roster: net.chain,
+    backoffMinMs: 50,
+    backoffMaxMs: 100,
+  });
   cleanups.push(() => d.stop());
   return d;
 }
@@ -50,11 +58,25 @@ async function rawHello(name: string, make: (nonce: Uint8Array, coordinatorId: s
   const r = await RawClient.connect(port, name);
   cleanups.push(() => r.close());
   const c = (await r.waitFor((e) => e.body === 'challenge')).challenge!;
-  r.send({ hello: { name, software: 'raw', datasets: [{ schemaId: 'synthetic-v1', features: ['f0', 'f1', 'f2'], label: 'y' }], ...make(c.nonce!, c.coordinatorId!) } });
+  r.send({
+    hello: {
+      name,
+      software: 'raw',
+      datasets: [{ schemaId: 'synthetic-v1', features: ['f0', 'f1', 'f2'], label: 'y' }],
+      ...make(c.nonce!, c.coordinatorId!),
+    },
+  });
   return r;
 }
 
-const signed = (id: Identity, name: string, nonce: Uint8Array, coordinatorId: string, timestampMs = Date.now(), presented = id.publicKey) => ({
+const signed = (
+  id: Identity,
+  name: string,
+  nonce: Uint8Array,
+  coordinatorId: string,
+  timestampMs = Date.now(),
+  presented = id.publicKey,
+) => ({
   identityKey: presented,
   handshakeTimestampMs: timestampMs,
   handshakeSignature: signHandshake({ nonce, coordinatorId, timestampMs, name, publicKey: presented }, id.secretKey),
@@ -69,7 +91,9 @@ describe('enrolment and handshake', () => {
     // Three hospitals, not two: with the default corruptFraction a roster of 3 assumes C = 1 colluder, and
     // 2 participants with C >= 1 cannot run secure aggregation (E_SECAGG_PARAMS); 3 can, with t = 3.
     const jobId = coordinator.submitJob(syntheticJob({ rounds: 1, minClients: 3, targetClients: 3 }));
-    const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
+    const done = new Promise<string>((resolve) =>
+      coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)),
+    );
     daemon('alice', alice).start();
     daemon('bob', bob).start();
     daemon('carol', net.identity('carol')).start();
@@ -81,7 +105,9 @@ describe('enrolment and handshake', () => {
     const mallory = ed25519KeyPair();
     coordinator.enroll('mallory', 'hospital', mallory.publicKey); // the coordinator's operator enrolled her; the hospitals never signed her in
     const jobId = coordinator.submitJob(syntheticJob({ rounds: 1, minClients: 3, targetClients: 3 }));
-    const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
+    const done = new Promise<string>((resolve) =>
+      coordinator.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)),
+    );
     const m = await rawHello('mallory', (n, id) => signed(mallory, 'mallory', n, id));
     await m.waitFor((e) => e.body === 'jobOffer' && e.jobId === jobId);
     m.send({ jobId, joinJob: { weight: 10 } });
@@ -115,9 +141,13 @@ describe('enrolment and handshake', () => {
 
   it('refuses a forged signature, a stale clock, and a replayed handshake', async () => {
     // Alice's key presented, signed by someone else.
-    const forged = await rawHello('alice', (n, id) => signed(ed25519KeyPair(), 'alice', n, id, Date.now(), alice.publicKey));
+    const forged = await rawHello('alice', (n, id) =>
+      signed(ed25519KeyPair(), 'alice', n, id, Date.now(), alice.publicKey),
+    );
     expect(await forged.waitClosed()).toBe(1008);
-    const stale = await rawHello('alice', (n, id) => signed(alice, 'alice', n, id, Date.now() - MAX_CLOCK_SKEW_MS - 60_000));
+    const stale = await rawHello('alice', (n, id) =>
+      signed(alice, 'alice', n, id, Date.now() - MAX_CLOCK_SKEW_MS - 60_000),
+    );
     expect(await stale.waitClosed()).toBe(1008);
     // A genuine handshake recorded on one connection, replayed on another (another nonce).
     let recorded: Record<string, unknown> = {};
@@ -152,7 +182,11 @@ describe('enrolment and handshake', () => {
     const dropped = new Promise<number>((resolve) => d.once('disconnected', (e) => resolve(e.code)));
     const admin = new CoordinatorStore(db);
     const ledger = new CoordinatorLedger(admin, readIdentityKey(`${db}.ledger.key`), Date.now);
-    admin.revoke('alice', Date.now(), ledger.grant('alice', 'hospital', false, Buffer.from(alice.publicKey).toString('hex')));
+    admin.revoke(
+      'alice',
+      Date.now(),
+      ledger.grant('alice', 'hospital', false, Buffer.from(alice.publicKey).toString('hex')),
+    );
     admin.close();
     expect(await dropped).toBe(1008);
   });

@@ -98,14 +98,23 @@ describe('coordinator under bad input', () => {
   });
 
   it('rejects malformed updates, drops the sender from the round, and the round completes from honest clients', async () => {
-    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 3, secureAggregation: { enabled: false } }));
-    const completed = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
+    const jobId = coordinator.submitJob(
+      syntheticJob({ rounds: 2, minClients: 2, targetClients: 3, secureAggregation: { enabled: false } }),
+    );
+    const completed = new Promise<void>((resolve) =>
+      coordinator.on('job', (e) => e.status === 'completed' && resolve()),
+    );
     const evil = await raw('evil');
     await evil.hello(SYNTH_FEATURES);
     await evil.waitFor((e) => e.body === 'jobOffer');
     evil.send({ jobId, joinJob: { weight: 10 } });
     for (const name of ['honest-1', 'honest-2']) {
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(name.length), identity: ed25519KeyPair() });
+      const d = new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: syntheticDataset(name.length),
+        identity: ed25519KeyPair(),
+      });
       daemons.push(d);
       d.start();
     }
@@ -117,9 +126,17 @@ describe('coordinator under bad input', () => {
 
     const cfg2 = await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 2);
     expect(cfg2.roundConfig!.weights!.data!.length).toBe(16);
-    evil.send({ jobId, round: 2, update: { delta: tensorOf(new Float32Array([0, Number.NaN, 0, 0])), numExamples: 10 } });
+    evil.send({
+      jobId,
+      round: 2,
+      update: { delta: tensorOf(new Float32Array([0, Number.NaN, 0, 0])), numExamples: 10 },
+    });
     await evil.waitFor((e) => e.body === 'error' && e.error!.code === 'E_UPDATE_NONFINITE');
-    evil.send({ jobId, round: 2, evaluation: { metrics: { numExamples: 5, numCorrect: 9, loss: 0.1, accuracy: 1.8 } } });
+    evil.send({
+      jobId,
+      round: 2,
+      evaluation: { metrics: { numExamples: 5, numCorrect: 9, loss: 0.1, accuracy: 1.8 } },
+    });
     await evil.waitFor((e) => e.body === 'error' && e.error!.code === 'E_UPDATE_RANGE');
     evil.send({ jobId, round: 7, update: { delta: tensorOf(new Float32Array(4)), numExamples: 10 } });
     await evil.waitFor((e) => e.body === 'error' && e.error!.code === 'E_ROUND_MISMATCH');
@@ -169,10 +186,23 @@ describe('flooding', () => {
   it('closes a peer that floods frames (E_RATE_LIMIT) while an honest job finishes unaffected', async () => {
     const net = simulatedNetwork(['a', 'b']);
     coordinator.publishRoster(net.chain);
-    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, secureAggregation: PAIR_SECURE_AGGREGATION }));
-    const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status)));
+    const jobId = coordinator.submitJob(
+      syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, secureAggregation: PAIR_SECURE_AGGREGATION }),
+    );
+    const done = new Promise<string>((resolve) =>
+      coordinator.on(
+        'job',
+        (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status),
+      ),
+    );
     for (const n of ['a', 'b']) {
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(n === 'a' ? 1 : 2), identity: net.identity(n), roster: net.chain });
+      const d = new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name: n,
+        dataset: syntheticDataset(n === 'a' ? 1 : 2),
+        identity: net.identity(n),
+        roster: net.chain,
+      });
       daemons.push(d);
       d.start();
     }

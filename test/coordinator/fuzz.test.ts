@@ -23,7 +23,16 @@ const ids = { a: ed25519KeyPair(), b: ed25519KeyPair(), fz: ed25519KeyPair() };
 /** Valid envelopes of every body kind a client may send, and some it may not. */
 function seedBodies(): Record<string, unknown>[] {
   return [
-    { hello: { name: 'fz', software: 'x', datasets: [{ schemaId: 's', features: SYNTH_FEATURES, label: 'y', numTrain: 5 }], identityKey: new Uint8Array(32), handshakeSignature: new Uint8Array(64), handshakeTimestampMs: Date.now() } },
+    {
+      hello: {
+        name: 'fz',
+        software: 'x',
+        datasets: [{ schemaId: 's', features: SYNTH_FEATURES, label: 'y', numTrain: 5 }],
+        identityKey: new Uint8Array(32),
+        handshakeSignature: new Uint8Array(64),
+        handshakeTimestampMs: Date.now(),
+      },
+    },
     { joinJob: {} },
     { declineJob: { code: 'E_BUDGET_EXCEEDED', reason: 'r' } },
     { update: { delta: tensorOf(new Float32Array([1, 2, 3, 4])), numExamples: 3, trainLoss: 0.1, steps: 1 } },
@@ -51,14 +60,21 @@ function mutate(rng: ReturnType<typeof seededRng>, base: Uint8Array): Uint8Array
     case 1: // truncation
       return out.subarray(0, rng.int(0, out.length));
     case 2: // random bytes spliced in
-      return Uint8Array.from([...out.subarray(0, rng.int(0, out.length)), ...Array.from({ length: rng.int(1, 16) }, () => rng.int(0, 255))]);
+      return Uint8Array.from([
+        ...out.subarray(0, rng.int(0, out.length)),
+        ...Array.from({ length: rng.int(1, 16) }, () => rng.int(0, 255)),
+      ]);
     default: // pure noise
       return Uint8Array.from({ length: rng.int(0, 64) }, () => rng.int(0, 255));
   }
 }
 
 /** An authenticated fuzzer: enrolled hospital "fz" that passes the handshake, then sends valid headers with corrupted bodies. */
-async function authFuzz(port: number, jobId: string, rng: ReturnType<typeof seededRng>): Promise<{ frames: number; connections: number }> {
+async function authFuzz(
+  port: number,
+  jobId: string,
+  rng: ReturnType<typeof seededRng>,
+): Promise<{ frames: number; connections: number }> {
   // No joinJob for the honest job: a member that never answers would only slow the job down to its round timeout.
   const bodies = seedBodies().filter((b) => !('joinJob' in b) && !('hello' in b));
   let frames = 0;
@@ -68,8 +84,18 @@ async function authFuzz(port: number, jobId: string, rng: ReturnType<typeof seed
     connections++;
     const c = (await r.waitFor((e) => e.body === 'challenge')).challenge!;
     const t = Date.now();
-    r.send({ hello: { name: 'fz', software: 'fz', identityKey: ids.fz.publicKey, handshakeTimestampMs: t,
-      handshakeSignature: signHandshake({ nonce: c.nonce!, coordinatorId: c.coordinatorId!, timestampMs: t, name: 'fz', publicKey: ids.fz.publicKey }, ids.fz.secretKey) } });
+    r.send({
+      hello: {
+        name: 'fz',
+        software: 'fz',
+        identityKey: ids.fz.publicKey,
+        handshakeTimestampMs: t,
+        handshakeSignature: signHandshake(
+          { nonce: c.nonce!, coordinatorId: c.coordinatorId!, timestampMs: t, name: 'fz', publicKey: ids.fz.publicKey },
+          ids.fz.secretKey,
+        ),
+      },
+    });
     await r.waitFor((e) => e.body === 'welcome').catch(() => undefined);
     for (let seq = 2; frames < AUTH_FRAMES && r.closeCode === null && seq < 200; seq++, frames++) {
       const base = bodies[rng.int(0, bodies.length - 1)]!;
@@ -86,15 +112,47 @@ async function authFuzz(port: number, jobId: string, rng: ReturnType<typeof seed
   return { frames, connections };
 }
 
-async function runJob(fuzz: boolean): Promise<{ weights: Float32Array; frames: number; connections: number; authFrames: number }> {
-  const coordinator = new Coordinator({ dbPath: ':memory:', port: 0, requireEnrolment: true, maxMessagesPerSecond: 1e6, messageBurst: 1_000_000, helloTimeoutMs: 2000 });
+async function runJob(
+  fuzz: boolean,
+): Promise<{ weights: Float32Array; frames: number; connections: number; authFrames: number }> {
+  const coordinator = new Coordinator({
+    dbPath: ':memory:',
+    port: 0,
+    requireEnrolment: true,
+    maxMessagesPerSecond: 1e6,
+    messageBurst: 1_000_000,
+    helloTimeoutMs: 2000,
+  });
   const port = await coordinator.listen();
   coordinator.enroll('a', 'hospital', ids.a.publicKey);
   coordinator.enroll('b', 'hospital', ids.b.publicKey);
   coordinator.enroll('fz', 'hospital', ids.fz.publicKey);
-  const jobId = coordinator.submitJob(syntheticJob({ rounds: 15, minClients: 2, targetClients: 2, secureAggregation: { enabled: false }, roundTimeoutMs: 60_000 }));
-  const done = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status)));
-  const daemons = (['a', 'b'] as const).map((n, i) => new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: n, dataset: syntheticDataset(40 + i), identity: ids[n], backoffMinMs: 20, backoffMaxMs: 50 }));
+  const jobId = coordinator.submitJob(
+    syntheticJob({
+      rounds: 15,
+      minClients: 2,
+      targetClients: 2,
+      secureAggregation: { enabled: false },
+      roundTimeoutMs: 60_000,
+    }),
+  );
+  const done = new Promise<string>((resolve) =>
+    coordinator.on(
+      'job',
+      (e) => e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting' && resolve(e.status),
+    ),
+  );
+  const daemons = (['a', 'b'] as const).map(
+    (n, i) =>
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name: n,
+        dataset: syntheticDataset(40 + i),
+        identity: ids[n],
+        backoffMinMs: 20,
+        backoffMaxMs: 50,
+      }),
+  );
   let frames = 0;
   let connections = 0;
   let authFrames = 0;
@@ -108,7 +166,9 @@ async function runJob(fuzz: boolean): Promise<{ weights: Float32Array; frames: n
       while (frames < FRAMES) {
         const r = await RawClient.connect(port, `fz${connections++}`);
         for (let k = 0; k < 4 && frames < FRAMES; k++, frames++) {
-          r.sendRaw(rng.float() < 0.8 ? mutate(rng, base[rng.int(0, base.length - 1)]!) : base[rng.int(0, base.length - 1)]!);
+          r.sendRaw(
+            rng.float() < 0.8 ? mutate(rng, base[rng.int(0, base.length - 1)]!) : base[rng.int(0, base.length - 1)]!,
+          );
         }
         if (connections % 8 === 0) await r.waitClosed(2500).catch(() => undefined);
         r.close();

@@ -35,10 +35,18 @@ async function startCoordinator(dbPath: string, port = 0) {
 
 /** Roster members' daemons, each holding its roster key and the roster; `withRoster: false` leaves the roster out. */
 function startClients(port: number, names: string[], { withRoster = true } = {}) {
-  const clients = names.map((name, i) => new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(100 + i), backoffMinMs: 50, backoffMaxMs: 300,
-    identity: net.identity(name), ...(withRoster ? { roster: net.chain } : {}),
-  }));
+  const clients = names.map(
+    (name, i) =>
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: syntheticDataset(100 + i),
+        backoffMinMs: 50,
+        backoffMaxMs: 300,
+        identity: net.identity(name),
+        ...(withRoster ? { roster: net.chain } : {}),
+      }),
+  );
   for (const c of clients) c.start();
   cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
   return clients;
@@ -63,7 +71,12 @@ describe('coordinator and clients over loopback WebSockets', () => {
 
     expect(await done).toBe('completed');
     const rounds = coordinator.database.rounds(jobId);
-    expect(rounds.map((r) => [r.round, r.kind])).toEqual([[1, 'train'], [2, 'train'], [3, 'train'], [4, 'evaluate']]);
+    expect(rounds.map((r) => [r.round, r.kind])).toEqual([
+      [1, 'train'],
+      [2, 'train'],
+      [3, 'train'],
+      [4, 'evaluate'],
+    ]);
     for (const r of rounds) expect(r.participants).toEqual(['alpha', 'beta', 'gamma']);
     for (const c of clients) expect(seen.get(c.name)).toEqual([1, 2, 3, 4]);
     const final = rounds.at(-1)!;

@@ -34,14 +34,41 @@ describe('ledger verify --checkpoint', () => {
     for (const [i, name] of ['h0', 'h1'].entries()) {
       const st = openHospitalState(join(dir, `${name}.db`));
       st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
-      const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(80 + i), identity: net.identity(name), roster: net.chain, budget: st.budget, ledger: st.ledger, outputs: st.outputs });
-      cleanups.push(() => st.close(), () => d.stop());
+      const d = new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: syntheticDataset(80 + i),
+        identity: net.identity(name),
+        roster: net.chain,
+        budget: st.budget,
+        ledger: st.ledger,
+        outputs: st.outputs,
+      });
+      cleanups.push(
+        () => st.close(),
+        () => d.stop(),
+      );
       d.start();
     }
     const runJob = async () => {
-      const id = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, privacy, secureAggregation: PAIR_SECURE_AGGREGATION }));
+      const id = coordinator.submitJob(
+        syntheticJob({
+          rounds: 2,
+          minClients: 2,
+          targetClients: 2,
+          privacy,
+          secureAggregation: PAIR_SECURE_AGGREGATION,
+        }),
+      );
       await until(() => coordinator.jobState(id)?.status === 'completed', 60_000, 'the job');
-      await until(() => coordinator.database.receipts().filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 6, 10_000, 'its receipts (2 training rounds and the evaluation, x 2 hospitals)');
+      await until(
+        () =>
+          coordinator.database
+            .receipts()
+            .filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 6,
+        10_000,
+        'its receipts (2 training rounds and the evaluation, x 2 hospitals)',
+      );
     };
     await runJob();
     const cp = join(dir, 'audit.json');
@@ -65,13 +92,20 @@ describe('ledger verify --checkpoint', () => {
 
     // The entry the checkpoint ends at, rewritten (a byte of its text): caught without reading the rest.
     const raw = new Database(db);
-    raw.prepare(`UPDATE ledger SET canonical = replace(canonical, '"status":"completed"', '"status":"cancelled"') WHERE seq = ?`).run(moved.seq);
+    raw
+      .prepare(
+        `UPDATE ledger SET canonical = replace(canonical, '"status":"completed"', '"status":"cancelled"') WHERE seq = ?`,
+      )
+      .run(moved.seq);
     const rewritten = verifyFromCheckpoint({ db, checkpoint: cp });
     expect(rewritten.ok).toBe(false);
     expect(rewritten.failures[0]).toMatchObject({ seq: moved.seq, code: 'head-mismatch' });
     raw.prepare(`DELETE FROM ledger WHERE seq = ?`).run(moved.seq);
     raw.close();
-    expect(verifyFromCheckpoint({ db, checkpoint: cp }).failures[0]).toMatchObject({ seq: moved.seq, code: 'head-missing' });
+    expect(verifyFromCheckpoint({ db, checkpoint: cp }).failures[0]).toMatchObject({
+      seq: moved.seq,
+      code: 'head-missing',
+    });
     // A failed run leaves the checkpoint where it was.
     expect((JSON.parse(readFileSync(cp, 'utf8')) as { seq: number }).seq).toBe(moved.seq);
   }, 120_000);

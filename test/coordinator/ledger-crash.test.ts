@@ -41,10 +41,26 @@ describe('coordinator crash between aggregation and commit', () => {
     const db = join(dir, 'coordinator.db');
     const jobFile = join(dir, 'job.json');
     const rounds = 4;
-    writeFileSync(jobFile, JSON.stringify(syntheticJob({
-      rounds, minClients: 3, targetClients: 3, roundTimeoutMs: 10_000,
-      privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' },
-    })));
+    writeFileSync(
+      jobFile,
+      JSON.stringify(
+        syntheticJob({
+          rounds,
+          minClients: 3,
+          targetClients: 3,
+          roundTimeoutMs: 10_000,
+          privacy: {
+            unit: 'record',
+            epsilon: 8,
+            delta: 1e-5,
+            clip: 1,
+            samplingRate: 0.1,
+            noiseMultiplier: 1.2,
+            accountant: 'rdp',
+          },
+        }),
+      ),
+    );
 
     const names = ['h0', 'h1', 'h2'];
     const net = simulatedNetwork(names);
@@ -55,11 +71,24 @@ describe('coordinator crash between aggregation and commit', () => {
     const port = await first.port;
     const states = names.map((n) => join(dir, `${n}-state.db`));
     const hospitals = names.map((_, i) => openHospitalState(states[i]!));
-    cleanups.push(() => { for (const h of hospitals) h.close(); });
+    cleanups.push(() => {
+      for (const h of hospitals) h.close();
+    });
     const clients = names.map((name, i) => {
       const { budget, ledger, outputs } = hospitals[i]!;
       budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-      return new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(300 + i), identity: net.identity(name), roster: net.chain, budget, ledger, outputs, backoffMinMs: 50, backoffMaxMs: 200 });
+      return new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: syntheticDataset(300 + i),
+        identity: net.identity(name),
+        roster: net.chain,
+        budget,
+        ledger,
+        outputs,
+        backoffMinMs: 50,
+        backoffMaxMs: 200,
+      });
     });
     cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
     for (const c of clients) c.start();
@@ -68,8 +97,12 @@ describe('coordinator crash between aggregation and commit', () => {
     const read = () => {
       const d = new Database(db, { readonly: true });
       try {
-        const trainRounds = (d.prepare(`SELECT round, weights FROM rounds WHERE kind = 'train' ORDER BY round`).all() as { round: number; weights: Buffer }[]);
-        const entries = (d.prepare(`SELECT canonical FROM ledger ORDER BY seq`).pluck().all() as string[]).map((c) => JSON.parse(c) as LedgerEntry);
+        const trainRounds = d
+          .prepare(`SELECT round, weights FROM rounds WHERE kind = 'train' ORDER BY round`)
+          .all() as { round: number; weights: Buffer }[];
+        const entries = (d.prepare(`SELECT canonical FROM ledger ORDER BY seq`).pluck().all() as string[]).map(
+          (c) => JSON.parse(c) as LedgerEntry,
+        );
         const completed = d.prepare(`SELECT completed_rounds FROM jobs`).pluck().get() as number;
         return { trainRounds, entries, completed };
       } finally {

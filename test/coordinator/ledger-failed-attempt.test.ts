@@ -40,27 +40,49 @@ describe('a failed hospital-level attempt in the ledger', () => {
       const st = openHospitalState(states[i]!);
       st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
       const d = new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(60 + i), identity: net.identity(name), roster: net.chain,
-        budget: st.budget, ledger: st.ledger, outputs: st.outputs, backoffMinMs: 50, backoffMaxMs: 200,
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: syntheticDataset(60 + i),
+        identity: net.identity(name),
+        roster: net.chain,
+        budget: st.budget,
+        ledger: st.ledger,
+        outputs: st.outputs,
+        backoffMinMs: 50,
+        backoffMaxMs: 200,
         // h2 crashes once, after every masked input went out: with threshold 3 the attempt cannot finish.
         crashBefore: ({ phase }) => name === 'h2' && phase === 'consistency' && !crashed && (crashed = true),
       });
-      cleanups.push(() => st.close(), () => d.stop());
+      cleanups.push(
+        () => st.close(),
+        () => d.stop(),
+      );
       d.start();
     });
-    const jobId = coordinator.submitJob(syntheticJob({
-      rounds: 1, minClients: 3, targetClients: 3, roundTimeoutMs: 3000,
-      secureAggregation: { enabled: true, corruptFraction: 0 },
-      privacy: { unit: 'hospital', epsilon: 20, delta: 1e-5, clip: 1, minSurvivors: 3, accountant: 'rdp' },
-    }));
+    const jobId = coordinator.submitJob(
+      syntheticJob({
+        rounds: 1,
+        minClients: 3,
+        targetClients: 3,
+        roundTimeoutMs: 3000,
+        secureAggregation: { enabled: true, corruptFraction: 0 },
+        privacy: { unit: 'hospital', epsilon: 20, delta: 1e-5, clip: 1, minSurvivors: 3, accountant: 'rdp' },
+      }),
+    );
     await until(() => coordinator.jobState(jobId)?.status === 'completed', 60_000, 'the job');
     expect(crashed).toBe(true);
-    const rounds = readCoordinatorLedger(db).entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.kind === 'round' && e.jobId === jobId);
+    const rounds = readCoordinatorLedger(db)
+      .entries.map((e) => JSON.parse(e.canonical) as LedgerEntry)
+      .filter((e) => e.kind === 'round' && e.jobId === jobId);
     // Round 1 twice: the failed attempt (all three inputs had arrived) and the one that completed.
     expect(rounds.map((e) => e.round)).toEqual([1, 1]);
     expect(rounds.map((e) => (e.body as RoundBody).survivors)).toEqual([names, names]);
     // Each hospital charged both attempts, and the ledger's cumulative figure counts both.
-    await until(() => coordinator.database.receipts().length === 6, 10_000, 'every hospital\'s receipts of both entries');
+    await until(
+      () => coordinator.database.receipts().length === 6,
+      10_000,
+      "every hospital's receipts of both entries",
+    );
     const r = verifyFiles({ db, hospitalLedger: states });
     expect(r.failures).toEqual([]);
     expect(r.notes.filter((n: string) => /charged locally but not in any released sum/.test(n))).toEqual([]);

@@ -42,8 +42,10 @@ function tampered(name: string, edit: (d: Database.Database) => void): string {
   return path;
 }
 
-const entries = (d: Database.Database) => (d.prepare('SELECT seq, canonical FROM ledger ORDER BY seq').all() as { seq: number; canonical: string }[]);
-const firstRoundSeq = (d: Database.Database, nth = 0) => entries(d).filter((e) => (JSON.parse(e.canonical) as LedgerEntry).kind === 'round')[nth]!.seq;
+const entries = (d: Database.Database) =>
+  d.prepare('SELECT seq, canonical FROM ledger ORDER BY seq').all() as { seq: number; canonical: string }[];
+const firstRoundSeq = (d: Database.Database, nth = 0) =>
+  entries(d).filter((e) => (JSON.parse(e.canonical) as LedgerEntry).kind === 'round')[nth]!.seq;
 
 describe('ledger verify on a 20-round simulated job', () => {
   it('the untouched ledger verifies against the coordinator and every hospital copy, and every epsilon recomputes', () => {
@@ -54,12 +56,19 @@ describe('ledger verify on a 20-round simulated job', () => {
     const rounds = data.entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.kind === 'round');
     // 20 training rounds and the final evaluation's release (round 21).
     expect(rounds).toHaveLength(21);
-    expect((rounds.at(-1)!.body as RoundBody).spends[0]!.mechanism).toMatchObject({ kind: 'discrete-gaussian', steps: 1 });
+    expect((rounds.at(-1)!.body as RoundBody).spends[0]!.mechanism).toMatchObject({
+      kind: 'discrete-gaussian',
+      steps: 1,
+    });
     for (const e of rounds) expect((e.body as RoundBody).spends.length).toBeGreaterThanOrEqual(3);
     // Receipts: every survivor of every round signed for its spend.
     expect(data.receipts.length).toBe(rounds.reduce((n, e) => n + (e.body as RoundBody).spends.length, 0));
     // And through the CLI, exit 0.
-    expect(execFileSync('node', ['cohort.mjs', 'ledger', 'verify', '--db', db, '--hospital-ledger', ...states], { encoding: 'utf8' })).toMatch(/^ledger OK/);
+    expect(
+      execFileSync('node', ['cohort.mjs', 'ledger', 'verify', '--db', db, '--hospital-ledger', ...states], {
+        encoding: 'utf8',
+      }),
+    ).toMatch(/^ledger OK/);
   });
 
   const failsAt = (path: string, extra: Partial<Parameters<typeof verifyFiles>[0]> = {}) => {
@@ -101,7 +110,12 @@ describe('ledger verify on a 20-round simulated job', () => {
       (parsed.body as RoundBody).spends[0]!.epsilon = 0.001;
       // A forger re-seals with a key of their own, keeping the stored signature's length.
       const forged = sealEntry(parsed, ed25519KeyPair().secretKey);
-      d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?').run(forged.canonical, forged.hash, forged.signature, seq);
+      d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?').run(
+        forged.canonical,
+        forged.hash,
+        forged.signature,
+        seq,
+      );
     });
     const f = failsAt(path);
     expect(f.seq).toBe(seq);
@@ -136,7 +150,9 @@ describe('ledger verify on a 20-round simulated job', () => {
     let seq = 0;
     const path = tampered('reorder', (d) => {
       seq = firstRoundSeq(d, 3);
-      const rows = d.prepare('SELECT seq, canonical, hash, signature FROM ledger WHERE seq IN (?, ?) ORDER BY seq').all(seq, seq + 1) as { seq: number; canonical: string; hash: string; signature: string }[];
+      const rows = d
+        .prepare('SELECT seq, canonical, hash, signature FROM ledger WHERE seq IN (?, ?) ORDER BY seq')
+        .all(seq, seq + 1) as { seq: number; canonical: string; hash: string; signature: string }[];
       const set = d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?');
       set.run(rows[1]!.canonical, rows[1]!.hash, rows[1]!.signature, seq);
       set.run(rows[0]!.canonical, rows[0]!.hash, rows[0]!.signature, seq + 1);
@@ -147,8 +163,13 @@ describe('ledger verify on a 20-round simulated job', () => {
   it('a receipt moved to another entry, or to another hospital', () => {
     let seq = 0;
     const moved = tampered('receipt-entry', (d) => {
-      const r = d.prepare('SELECT seq, hospital FROM ledger_receipts ORDER BY seq LIMIT 1 OFFSET 8').get() as { seq: number; hospital: string };
-      const next = d.prepare('SELECT seq FROM ledger_receipts WHERE seq > ? AND hospital = ? ORDER BY seq LIMIT 1').get(r.seq, r.hospital) as { seq: number };
+      const r = d.prepare('SELECT seq, hospital FROM ledger_receipts ORDER BY seq LIMIT 1 OFFSET 8').get() as {
+        seq: number;
+        hospital: string;
+      };
+      const next = d
+        .prepare('SELECT seq FROM ledger_receipts WHERE seq > ? AND hospital = ? ORDER BY seq LIMIT 1')
+        .get(r.seq, r.hospital) as { seq: number };
       d.prepare('DELETE FROM ledger_receipts WHERE seq = ? AND hospital = ?').run(next.seq, r.hospital);
       d.prepare('UPDATE ledger_receipts SET seq = ? WHERE seq = ? AND hospital = ?').run(next.seq, r.seq, r.hospital);
       seq = next.seq;
@@ -157,7 +178,11 @@ describe('ledger verify on a 20-round simulated job', () => {
     expect(f1.seq).toBe(seq);
     expect(f1.code).toBe('bad-receipt');
     const swapped = tampered('receipt-hospital', (d) => {
-      const [a, b] = d.prepare('SELECT seq, hospital, signature FROM ledger_receipts WHERE seq = (SELECT MIN(seq) FROM ledger_receipts) ORDER BY hospital LIMIT 2').all() as { seq: number; hospital: string; signature: string }[];
+      const [a, b] = d
+        .prepare(
+          'SELECT seq, hospital, signature FROM ledger_receipts WHERE seq = (SELECT MIN(seq) FROM ledger_receipts) ORDER BY hospital LIMIT 2',
+        )
+        .all() as { seq: number; hospital: string; signature: string }[];
       const set = d.prepare('UPDATE ledger_receipts SET signature = ? WHERE seq = ? AND hospital = ?');
       set.run(b!.signature, a!.seq, a!.hospital);
       set.run(a!.signature, b!.seq, b!.hospital);
@@ -171,7 +196,9 @@ describe('ledger verify on a 20-round simulated job', () => {
   it('the coordinator key replaced, alone or with the whole history re-signed under it', () => {
     const attacker = ed25519KeyPair();
     const attackerHex = Buffer.from(attacker.publicKey).toString('hex');
-    const keyOnly = tampered('key', (d) => d.prepare(`UPDATE meta SET value = ? WHERE key = 'ledger_key'`).run(attackerHex));
+    const keyOnly = tampered('key', (d) =>
+      d.prepare(`UPDATE meta SET value = ? WHERE key = 'ledger_key'`).run(attackerHex),
+    );
     const f = failsAt(keyOnly);
     expect(f.seq).toBe(1);
     expect(f.code).toBe('bad-signature');
@@ -185,7 +212,12 @@ describe('ledger verify on a 20-round simulated job', () => {
       for (const e of entries(d)) {
         const parsed = JSON.parse(e.canonical) as LedgerEntry;
         const forged = sealEntry({ ...parsed, prevHash: prev }, attacker.secretKey);
-        d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?').run(forged.canonical, forged.hash, forged.signature, e.seq);
+        d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?').run(
+          forged.canonical,
+          forged.hash,
+          forged.signature,
+          e.seq,
+        );
         prev = forged.hash;
       }
       d.prepare(`UPDATE meta SET value = ? WHERE key = 'ledger_key'`).run(attackerHex);
@@ -198,18 +230,29 @@ describe('ledger verify on a 20-round simulated job', () => {
   });
 });
 
-describe('reading the ledger: show/export and the auditors\' HTTP endpoint', () => {
+describe("reading the ledger: show/export and the auditors' HTTP endpoint", () => {
   it('exports one row per hospital spend as JSON and CSV, filtered by job and hospital', () => {
-    const rows = JSON.parse(execFileSync('node', ['cohort.mjs', 'ledger', 'export', '--db', db, '--format', 'json', '--hospital', 'cleveland'], { encoding: 'utf8' })) as { kind: string; hospital: string; cumulativeEpsilon: number; receipted: boolean }[];
+    const rows = JSON.parse(
+      execFileSync(
+        'node',
+        ['cohort.mjs', 'ledger', 'export', '--db', db, '--format', 'json', '--hospital', 'cleveland'],
+        { encoding: 'utf8' },
+      ),
+    ) as { kind: string; hospital: string; cumulativeEpsilon: number; receipted: boolean }[];
     const spends = rows.filter((r) => r.kind === 'round');
     expect(spends.length).toBeGreaterThan(10);
     expect(spends.every((r) => r.hospital === 'cleveland' && r.receipted)).toBe(true);
     // Cumulative epsilon only grows, and ends at or below the job's target of 2.
-    for (let i = 1; i < spends.length; i++) expect(spends[i]!.cumulativeEpsilon).toBeGreaterThan(spends[i - 1]!.cumulativeEpsilon);
+    for (let i = 1; i < spends.length; i++)
+      expect(spends[i]!.cumulativeEpsilon).toBeGreaterThan(spends[i - 1]!.cumulativeEpsilon);
     expect(spends.at(-1)!.cumulativeEpsilon).toBeLessThanOrEqual(2);
-    const csv = execFileSync('node', ['cohort.mjs', 'ledger', 'export', '--db', db, '--format', 'csv'], { encoding: 'utf8' });
+    const csv = execFileSync('node', ['cohort.mjs', 'ledger', 'export', '--db', db, '--format', 'csv'], {
+      encoding: 'utf8',
+    });
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,at,kind,jobId,round,hospital,unit,mechanism,epsilon,cumulativeEpsilon,delta,bound,survivors,modelHash,receipted,hash');
+    expect(lines[0]).toBe(
+      'seq,at,kind,jobId,round,hospital,unit,mechanism,epsilon,cumulativeEpsilon,delta,bound,survivors,modelHash,receipted,hash',
+    );
     expect(lines.some((l) => l.includes(',job-created,'))).toBe(true);
     expect(lines.some((l) => l.includes(',job-ended,'))).toBe(true);
   });

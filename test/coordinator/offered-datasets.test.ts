@@ -25,8 +25,13 @@ function stores() {
   return { store, other };
 }
 
-const offered = (s: CoordinatorStore) => s.offeredDatasetsJson().map((d) => `${d.hospital}/${d.schemaId}:${JSON.parse(d.featuresJson).length}`);
-const dataset = (schemaId: string, n: number) => ({ schemaId, label: 'y', features: Array.from({ length: n }, (_, i) => `f${i}`) });
+const offered = (s: CoordinatorStore) =>
+  s.offeredDatasetsJson().map((d) => `${d.hospital}/${d.schemaId}:${JSON.parse(d.featuresJson).length}`);
+const dataset = (schemaId: string, n: number) => ({
+  schemaId,
+  label: 'y',
+  features: Array.from({ length: n }, (_, i) => `f${i}`),
+});
 
 describe('the offered datasets a submission is checked against', () => {
   it('a Hello that records datasets is seen by the next submission', () => {
@@ -42,7 +47,11 @@ describe('the offered datasets a submission is checked against', () => {
     const { store, other } = stores();
     store.recordDatasets('h1', [dataset('a', 2)], 1);
     expect(offered(store)).toEqual(['h1/a:2']);
-    other.prepare(`INSERT INTO hospital_datasets (hospital, schema_id, label, features, seen_at) VALUES ('h9', 'z', 'y', '[]', 1)`).run();
+    other
+      .prepare(
+        `INSERT INTO hospital_datasets (hospital, schema_id, label, features, seen_at) VALUES ('h9', 'z', 'y', '[]', 1)`,
+      )
+      .run();
     expect(offered(store)).toEqual(['h1/a:2']);
   });
 
@@ -50,7 +59,11 @@ describe('the offered datasets a submission is checked against', () => {
     const { store, other } = stores();
     store.recordDatasets('h1', [dataset('a', 2)], 1);
     store.recordDatasets('h2', [dataset('b', 3)], 1);
-    other.prepare(`INSERT INTO identities (name, role, public_key, enrolled_at, revoked_at) VALUES ('h1', 'hospital', ?, 1, NULL)`).run('00'.repeat(32));
+    other
+      .prepare(
+        `INSERT INTO identities (name, role, public_key, enrolled_at, revoked_at) VALUES ('h1', 'hospital', ?, 1, NULL)`,
+      )
+      .run('00'.repeat(32));
     expect(offered(store)).toEqual(['h1/a:2', 'h2/b:3']);
     other.prepare(`UPDATE identities SET revoked_at = 2 WHERE name = 'h1'`).run();
     expect(offered(store)).toEqual(['h2/b:3']);

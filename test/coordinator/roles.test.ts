@@ -29,10 +29,26 @@ let port: number;
 const dir = mkdtempSync(join(tmpdir(), 'cohort-roles-'));
 const ids: Record<string, Identity> = {};
 // h1 and h2 run daemons (one live connection per identity); h3 is the hospital that sends requests.
-const users: [string, Role][] = [['ada', 'admin'], ['rita', 'researcher'], ['rob', 'researcher'], ['aud', 'auditor'], ['h1', 'hospital'], ['h2', 'hospital'], ['h3', 'hospital']];
+const users: [string, Role][] = [
+  ['ada', 'admin'],
+  ['rita', 'researcher'],
+  ['rob', 'researcher'],
+  ['aud', 'auditor'],
+  ['h1', 'hospital'],
+  ['h2', 'hospital'],
+  ['h3', 'hospital'],
+];
 const daemons: ClientDaemon[] = [];
 let ritasJob = '';
-const privacy = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
+const privacy = {
+  unit: 'record',
+  epsilon: 8,
+  delta: 1e-5,
+  clip: 1,
+  samplingRate: 0.1,
+  noiseMultiplier: 1.2,
+  accountant: 'rdp',
+};
 // The hospitals' signed roster; each hospital is enrolled under its roster key. Jobs here run on h1 and h2 alone.
 const net = simulatedNetwork(['h1', 'h2', 'h3']);
 const job = (o: Record<string, unknown>) => syntheticJob({ privacy, secureAggregation: PAIR_SECURE_AGGREGATION, ...o });
@@ -48,14 +64,28 @@ beforeAll(async () => {
     // A budget: a DP job is declined without one.
     const budget = new BudgetStore(join(dir, `${h}.db`));
     budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
-    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(h === 'h1' ? 1 : 2), identity: ids[h]!, roster: net.chain, budget });
+    const d = new ClientDaemon({
+      coordinatorUrl: `ws://127.0.0.1:${port}`,
+      name: h,
+      dataset: syntheticDataset(h === 'h1' ? 1 : 2),
+      identity: ids[h]!,
+      roster: net.chain,
+      budget,
+    });
     daemons.push(d);
     d.start();
   }
   // A researcher's job is checked against the datasets hospitals have offered: let them connect first.
   await Promise.all(daemons.map((d) => new Promise<void>((resolve) => d.once('connected', () => resolve()))));
   const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
-  ritasJob = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(job({ rounds: 1, minClients: 2, targetClients: 2 })) })).json as { jobId: string }).jobId;
+  ritasJob = (
+    (
+      await as('rita', {
+        action: 'job.submit',
+        specJson: JSON.stringify(job({ rounds: 1, minClients: 2, targetClients: 2 })),
+      })
+    ).json as { jobId: string }
+  ).jobId;
   await done;
 });
 afterAll(async () => {
@@ -63,7 +93,8 @@ afterAll(async () => {
   await coordinator.close();
 });
 
-const as = (name: string, body: RequestBody) => request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
+const as = (name: string, body: RequestBody) =>
+  request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
 const outcome = async (name: string, body: RequestBody): Promise<string> => {
   try {
     await as(name, body);
@@ -75,11 +106,40 @@ const outcome = async (name: string, body: RequestBody): Promise<string> => {
 
 describe('the policy table', () => {
   it('grants exactly: researchers submit and act on their own jobs, auditors read metadata and the ledger, hospitals join and read their own entries, admins manage', () => {
-    const grid = Object.fromEntries(ROLES.map((r) => [r, ACTIONS.filter((a) => POLICY[a][r]).map((a) => `${a}:${POLICY[a][r]}`)]));
+    const grid = Object.fromEntries(
+      ROLES.map((r) => [r, ACTIONS.filter((a) => POLICY[a][r]).map((a) => `${a}:${POLICY[a][r]}`)]),
+    );
     expect(grid).toEqual({
-      admin: ['job.list:any', 'job.status:any', 'job.pause:any', 'job.resume:any', 'job.cancel:any', 'ledger.read:any', 'dashboard.login:any', 'dashboard.ledger:any', 'dashboard.hospitals:any'],
-      researcher: ['job.submit:any', 'job.list:own', 'job.status:own', 'job.pause:own', 'job.resume:own', 'job.cancel:own', 'job.download:own', 'dashboard.login:any', 'dashboard.hospitals:any'],
-      auditor: ['job.list:any', 'job.status:any', 'ledger.read:any', 'dashboard.login:any', 'dashboard.ledger:any', 'dashboard.hospitals:any'],
+      admin: [
+        'job.list:any',
+        'job.status:any',
+        'job.pause:any',
+        'job.resume:any',
+        'job.cancel:any',
+        'ledger.read:any',
+        'dashboard.login:any',
+        'dashboard.ledger:any',
+        'dashboard.hospitals:any',
+      ],
+      researcher: [
+        'job.submit:any',
+        'job.list:own',
+        'job.status:own',
+        'job.pause:own',
+        'job.resume:own',
+        'job.cancel:own',
+        'job.download:own',
+        'dashboard.login:any',
+        'dashboard.hospitals:any',
+      ],
+      auditor: [
+        'job.list:any',
+        'job.status:any',
+        'ledger.read:any',
+        'dashboard.login:any',
+        'dashboard.ledger:any',
+        'dashboard.hospitals:any',
+      ],
       hospital: ['job.join:any', 'ledger.read:own'],
     });
     expect(denial('researcher', 'rita', 'ledger.read')).toMatch(/may not read the ledger/);
@@ -90,15 +150,37 @@ describe('the policy table', () => {
 
 describe('every role/action pair against a live coordinator', () => {
   // Cancel last: it would change the job (already completed, so a granted cancel is refused by its state).
-  const actions = ['job.submit', 'job.list', 'job.status', 'job.download', 'ledger.read', 'job.pause', 'job.resume', 'job.cancel'] as const;
+  const actions = [
+    'job.submit',
+    'job.list',
+    'job.status',
+    'job.download',
+    'ledger.read',
+    'job.pause',
+    'job.resume',
+    'job.cancel',
+  ] as const;
   const body = (a: (typeof actions)[number]): RequestBody =>
-    a === 'job.submit' ? { action: a, specJson: JSON.stringify(job({ rounds: 1, name: 'x' })) } : a === 'job.list' || a === 'ledger.read' ? { action: a } : { action: a, jobId: ritasJob };
+    a === 'job.submit'
+      ? { action: a, specJson: JSON.stringify(job({ rounds: 1, name: 'x' })) }
+      : a === 'job.list' || a === 'ledger.read'
+        ? { action: a }
+        : { action: a, jobId: ritasJob };
   for (const [name, role] of users.filter(([n]) => n !== 'h1' && n !== 'h2')) {
     for (const a of actions) {
       const owner = 'rita';
-      const granted = !denial(role, name, a, a === 'job.submit' || a === 'job.list' || a === 'ledger.read' ? undefined : owner);
+      const granted = !denial(
+        role,
+        name,
+        a,
+        a === 'job.submit' || a === 'job.list' || a === 'ledger.read' ? undefined : owner,
+      );
       // Rita's job has completed: a granted pause, resume or cancel reaches the job and is refused by its state.
-      const expected = !granted ? 'E_FORBIDDEN' : a === 'job.pause' || a === 'job.resume' || a === 'job.cancel' ? 'E_JOB_STATE' : 'ok';
+      const expected = !granted
+        ? 'E_FORBIDDEN'
+        : a === 'job.pause' || a === 'job.resume' || a === 'job.cancel'
+          ? 'E_JOB_STATE'
+          : 'ok';
       it(`${role} ${name} ${a}: ${expected === 'ok' ? 'allowed' : 'denied'}`, async () => {
         expect(await outcome(name, body(a))).toBe(expected);
       });
@@ -129,9 +211,15 @@ describe('every role/action pair against a live coordinator', () => {
     expect(await outcome('aud', { action: 'job.download', jobId: ritasJob })).toBe('E_FORBIDDEN');
     expect(readCoordinatorLedger(join(dir, 'c.db')).entries.length).toBe(before);
     expect(await outcome('aud', { action: 'job.download', jobId: 'another-job' })).toBe('E_FORBIDDEN');
-    const entries = readCoordinatorLedger(join(dir, 'c.db')).entries.map((e) => JSON.parse(e.canonical) as { kind: string; jobId: string; body: Record<string, unknown> });
+    const entries = readCoordinatorLedger(join(dir, 'c.db')).entries.map(
+      (e) => JSON.parse(e.canonical) as { kind: string; jobId: string; body: Record<string, unknown> },
+    );
     expect(entries.length).toBe(before + 1);
-    expect(entries.at(-1)).toMatchObject({ kind: 'access-denial', jobId: 'another-job', body: { subject: 'aud', role: 'auditor', action: 'job.download' } });
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'access-denial',
+      jobId: 'another-job',
+      body: { subject: 'aud', role: 'auditor', action: 'job.download' },
+    });
     const denials = entries.filter((e) => e.kind === 'access-denial');
     expect(denials.length).toBeGreaterThanOrEqual(users.length); // the matrix's denied pairs
     expect(verifyFiles({ db: join(dir, 'c.db') }).ok).toBe(true);
@@ -144,10 +232,15 @@ describe('every role/action pair against a live coordinator', () => {
   });
 
   it('a bad spec or one without a privacy target is refused; an unknown job reads as forbidden to a researcher', async () => {
-    const bad = await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 0, privacy })) });
+    const bad = await outcome('rita', {
+      action: 'job.submit',
+      specJson: JSON.stringify(syntheticJob({ rounds: 0, privacy })),
+    });
     expect(bad).toBe('E_JOB_SPEC');
     // No privacy target: refused.
-    expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1 })) })).toBe('E_JOB_SPEC');
+    expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(syntheticJob({ rounds: 1 })) })).toBe(
+      'E_JOB_SPEC',
+    );
     expect(await outcome('rita', { action: 'job.status', jobId: 'nope' })).toBe('E_FORBIDDEN');
     expect(await outcome('aud', { action: 'job.status', jobId: 'nope' })).toBe('E_UNKNOWN_JOB');
   });
@@ -156,7 +249,10 @@ describe('every role/action pair against a live coordinator', () => {
     // Asynchronous: the coordinator lives in this process and must keep answering.
     const cli = async (...args: string[]) => {
       try {
-        return { out: (await promisify(execFile)('node', ['cohort.mjs', ...args], { encoding: 'utf8' })).stdout, err: '' };
+        return {
+          out: (await promisify(execFile)('node', ['cohort.mjs', ...args], { encoding: 'utf8' })).stdout,
+          err: '',
+        };
       } catch (e) {
         return { out: '', err: String((e as { stderr: string }).stderr) };
       }
@@ -173,7 +269,13 @@ describe('every role/action pair against a live coordinator', () => {
     const weights = join(dir, 'w.bin');
     await cli('job', 'download', ritasJob, '--out', weights, ...common);
     expect(readFileSync(weights).length).toBe(4 * 4);
-    writeFileSync(spec, JSON.stringify({ ...syntheticJob({ rounds: 1 }), model: { inputDim: 3, layers: [{ units: 1, activation: 'softmax' }] } }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        ...syntheticJob({ rounds: 1 }),
+        model: { inputDim: 3, layers: [{ units: 1, activation: 'softmax' }] },
+      }),
+    );
     expect((await cli('job', 'submit', spec, ...common)).err).toMatch(/E_JOB_SPEC: "model.layers.0.activation"/);
   });
 });
@@ -193,7 +295,8 @@ describe('pause and resume on a live job', () => {
       coordinator.on('round', onRound);
     });
     const spec = job({ rounds: 3, minClients: 2, targetClients: 2, name: 'pausable' });
-    const id = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string }).jobId;
+    const id = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string })
+      .jobId;
     expect(await paused).toBe(id);
     await until(() => coordinator.jobState(id)!.completedRounds === 2);
     await sleep(500);
@@ -202,8 +305,13 @@ describe('pause and resume on a live job', () => {
     expect((await as('aud', { action: 'job.status', jobId: id })).json).toMatchObject({ status: 'paused' });
     expect(await outcome('rob', { action: 'job.resume', jobId: id })).toBe('E_FORBIDDEN');
 
-    const completed = new Promise<void>((resolve) => coordinator.on('job', (e) => e.jobId === id && e.status === 'completed' && resolve()));
-    expect((await as('rita', { action: 'job.resume', jobId: id })).json).toMatchObject({ jobId: id, status: 'running' });
+    const completed = new Promise<void>((resolve) =>
+      coordinator.on('job', (e) => e.jobId === id && e.status === 'completed' && resolve()),
+    );
+    expect((await as('rita', { action: 'job.resume', jobId: id })).json).toMatchObject({
+      jobId: id,
+      status: 'running',
+    });
     await completed;
     expect(coordinator.jobState(id)!.completedRounds).toBe(4);
     expect(await outcome('rita', { action: 'job.pause', jobId: id })).toBe('E_JOB_STATE');
@@ -215,7 +323,12 @@ describe('reading the ledger over the authenticated connection', () => {
 
   it('an auditor reads every entry; a hospital only the entries that concern it', async () => {
     const all = coordinator.database.ledgerEntries();
-    const page = (await as('aud', { action: 'ledger.read' })).json as { scope: string; entries: SealedEntry[]; more: boolean; coordinatorKey: string };
+    const page = (await as('aud', { action: 'ledger.read' })).json as {
+      scope: string;
+      entries: SealedEntry[];
+      more: boolean;
+      coordinatorKey: string;
+    };
     expect(page.scope).toBe('all');
     expect(page.more).toBe(false);
     expect(page.entries).toEqual(all);
@@ -235,7 +348,11 @@ describe('reading the ledger over the authenticated connection', () => {
   it('cohort ledger fetch verifies the whole chain for an auditor, each seal for a hospital, and fails under another key', async () => {
     const run = async (...args: string[]) => {
       try {
-        return { code: 0, out: (await promisify(execFile)('node', ['cohort.mjs', 'ledger', 'fetch', ...args], { encoding: 'utf8' })).stdout };
+        return {
+          code: 0,
+          out: (await promisify(execFile)('node', ['cohort.mjs', 'ledger', 'fetch', ...args], { encoding: 'utf8' }))
+            .stdout,
+        };
       } catch (e) {
         return { code: (e as { code: number }).code, out: String((e as { stdout: string }).stdout) };
       }
@@ -249,7 +366,9 @@ describe('reading the ledger over the authenticated connection', () => {
     const aud = await run(...common('aud'), '--coordinator-key', coordinator.database.ledgerKey()!, '--out', out);
     expect(aud.code).toBe(0);
     expect(aud.out).toMatch(/^ledger OK: \d+ entries \(all\); checked the whole chain/);
-    expect((JSON.parse(readFileSync(out, 'utf8')) as { entries: unknown[] }).entries.length).toBe(coordinator.database.ledgerEntries().length);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { entries: unknown[] }).entries.length).toBe(
+      coordinator.database.ledgerEntries().length,
+    );
     const h3 = await run(...common('h3'));
     expect(h3.code).toBe(0);
     expect(h3.out).toMatch(/entries \(your own\); checked each entry's hash and seal/);

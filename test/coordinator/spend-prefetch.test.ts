@@ -18,7 +18,11 @@ describe('pricing a round ahead of its commit (coordinator/spend-prefetch.ts)', 
   it('leaves in the memo the figures the commit would compute, so the commit computes nothing', async () => {
     clearSpendCache();
     prefetch = new SpendPrefetch();
-    const lists = [history(1), history(40), [...history(39), { kind: 'discrete-gaussian', sigma: 20, steps: 1 } as Mechanism]];
+    const lists = [
+      history(1),
+      history(40),
+      [...history(39), { kind: 'discrete-gaussian', sigma: 20, steps: 1 } as Mechanism],
+    ];
     prefetch.prefetch(lists, 1e-5, 'pld');
     await prefetch.settled();
     const before = spendCacheStats().evaluations;

@@ -25,12 +25,73 @@ const pem = (name: string) => readFileSync(join(dir, name));
 /** A CA and a certificate it signs for `cn` (server: SAN 127.0.0.1). */
 function issue(ca: string, name: string, server: boolean): void {
   const f = (x: string) => join(dir, x);
-  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`), '-subj', `/CN=${name}`], { stdio: 'pipe' });
-  writeFileSync(f(`${name}.ext`), server ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n');
-  execFileSync('openssl', ['x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${ca}.crt`), '-CAkey', f(`${ca}.key`), '-CAcreateserial', '-days', '1', '-out', f(`${name}.crt`), '-extfile', f(`${name}.ext`)], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.csr`),
+      '-subj',
+      `/CN=${name}`,
+    ],
+    { stdio: 'pipe' },
+  );
+  writeFileSync(
+    f(`${name}.ext`),
+    server ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n',
+  );
+  execFileSync(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      f(`${name}.csr`),
+      '-CA',
+      f(`${ca}.crt`),
+      '-CAkey',
+      f(`${ca}.key`),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      f(`${name}.crt`),
+      '-extfile',
+      f(`${name}.ext`),
+    ],
+    { stdio: 'pipe' },
+  );
 }
 function makeCa(name: string): void {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`), '-days', '1', '-subj', `/CN=${name}`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, `${name}.key`),
+      '-out',
+      join(dir, `${name}.crt`),
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+    ],
+    { stdio: 'pipe' },
+  );
 }
 
 beforeAll(() => {
@@ -55,7 +116,16 @@ async function coordinatorWith(tls: ConstructorParameters<typeof Coordinator>[0]
 }
 
 function client(port: number, name: string, tls: ConstructorParameters<typeof ClientDaemon>[0]['tls']) {
-  const d = new ClientDaemon({ coordinatorUrl: `wss://127.0.0.1:${port}`, name, dataset: syntheticDataset(7), identity: net.identity(name), roster: net.chain, backoffMinMs: 50, backoffMaxMs: 100, ...(tls ? { tls } : {}) });
+  const d = new ClientDaemon({
+    coordinatorUrl: `wss://127.0.0.1:${port}`,
+    name,
+    dataset: syntheticDataset(7),
+    identity: net.identity(name),
+    roster: net.chain,
+    backoffMinMs: 50,
+    backoffMaxMs: 100,
+    ...(tls ? { tls } : {}),
+  });
   cleanups.push(() => d.stop());
   return d;
 }
@@ -73,8 +143,12 @@ const connects = (d: ClientDaemon, ms = 1500) =>
 describe('TLS transport', () => {
   it('trains a job over wss:// with the coordinator CA pinned', async () => {
     const { c, port } = await coordinatorWith({ cert: pem('server.crt'), key: pem('server.key') });
-    const jobId = c.submitJob(syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, secureAggregation: PAIR_SECURE_AGGREGATION }));
-    const done = new Promise<string>((resolve) => c.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)));
+    const jobId = c.submitJob(
+      syntheticJob({ rounds: 2, minClients: 2, targetClients: 2, secureAggregation: PAIR_SECURE_AGGREGATION }),
+    );
+    const done = new Promise<string>((resolve) =>
+      c.on('job', (e) => e.jobId === jobId && e.status === 'completed' && resolve(e.status)),
+    );
     for (const n of ['a', 'b']) client(port, n, { ca: pem('ca.crt') }).start();
     expect(await done).toBe('completed');
   });
@@ -85,14 +159,27 @@ describe('TLS transport', () => {
   });
 
   it('mutual TLS: a certificate from the client CA is required', async () => {
-    const { port } = await coordinatorWith({ cert: pem('server.crt'), key: pem('server.key'), clientCa: pem('client-ca.crt') });
+    const { port } = await coordinatorWith({
+      cert: pem('server.crt'),
+      key: pem('server.key'),
+      clientCa: pem('client-ca.crt'),
+    });
     expect(await connects(client(port, 'none', { ca: pem('ca.crt') }))).toBe(false);
-    expect(await connects(client(port, 'stranger', { ca: pem('ca.crt'), cert: pem('stranger.crt'), key: pem('stranger.key') }))).toBe(false);
-    expect(await connects(client(port, 'hospital', { ca: pem('ca.crt'), cert: pem('hospital.crt'), key: pem('hospital.key') }))).toBe(true);
+    expect(
+      await connects(
+        client(port, 'stranger', { ca: pem('ca.crt'), cert: pem('stranger.crt'), key: pem('stranger.key') }),
+      ),
+    ).toBe(false);
+    expect(
+      await connects(
+        client(port, 'hospital', { ca: pem('ca.crt'), cert: pem('hospital.crt'), key: pem('hospital.key') }),
+      ),
+    ).toBe(true);
   });
 
   it('plain ws:// only to loopback, or with insecure; wss:// only with a pinned CA', () => {
-    const check = (url: string, o: Parameters<typeof checkTransport>[1] = {}) => errorCode(() => checkTransport(url, o, silentLogger));
+    const check = (url: string, o: Parameters<typeof checkTransport>[1] = {}) =>
+      errorCode(() => checkTransport(url, o, silentLogger));
     expect(check('ws://127.0.0.1:7700')).toBeUndefined();
     expect(check('ws://localhost:7700')).toBeUndefined();
     expect(check('ws://10.0.0.5:7700')).toBe('E_CONFIG_INVALID');

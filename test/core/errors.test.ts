@@ -23,7 +23,8 @@ describe('error registry', () => {
   it('every E_* code used in the source is registered', () => {
     const used = new Set<string>();
     for (const dir of ['core', 'coordinator', 'client', 'proto', 'simulations']) {
-      for (const f of sources(dir)) for (const m of readFileSync(f, 'utf8').matchAll(/'(E_[A-Z0-9_]+)'/g)) used.add(m[1]!);
+      for (const f of sources(dir))
+        for (const m of readFileSync(f, 'utf8').matchAll(/'(E_[A-Z0-9_]+)'/g)) used.add(m[1]!);
     }
     expect(used.size).toBeGreaterThan(10);
     const unknown = [...used].filter((c) => !isErrorCode(c));

@@ -27,7 +27,10 @@ function bruteAuc(scores: readonly number[], labels: readonly number[]): number 
 }
 
 /** Scores on a coarse grid so that ties are common. */
-const sample = fc.array(fc.record({ p: fc.integer({ min: 0, max: 10 }).map((k) => k / 10), y: fc.constantFrom(0, 1) }), { maxLength: 60 });
+const sample = fc.array(
+  fc.record({ p: fc.integer({ min: 0, max: 10 }).map((k) => k / 10), y: fc.constantFrom(0, 1) }),
+  { maxLength: 60 },
+);
 
 describe('binaryMetrics', () => {
   it('AUC of a small hand-computed case', () => {
@@ -101,9 +104,17 @@ describe('pooledMetrics', () => {
   it('accuracy and loss equal those of the concatenated data', () => {
     fc.assert(
       fc.property(fc.array(sample, { minLength: 1, maxLength: 5 }), (sites) => {
-        const per = sites.map((rows) => binaryMetrics(rows.map((r) => r.p), rows.map((r) => r.y)));
+        const per = sites.map((rows) =>
+          binaryMetrics(
+            rows.map((r) => r.p),
+            rows.map((r) => r.y),
+          ),
+        );
         const all = sites.flat();
-        const whole = binaryMetrics(all.map((r) => r.p), all.map((r) => r.y));
+        const whole = binaryMetrics(
+          all.map((r) => r.p),
+          all.map((r) => r.y),
+        );
         const pooled = pooledMetrics(per);
         expect(pooled.numExamples).toBe(whole.numExamples);
         expect(pooled.numCorrect).toBe(whole.numCorrect);

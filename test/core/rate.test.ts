@@ -15,16 +15,18 @@ describe('TokenBucket', () => {
   });
 
   it('property: over any schedule, takes granted <= burst + rate x elapsed', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 500 }), (gaps) => {
-      const b = new TokenBucket(20, 4, 0);
-      let t = 0;
-      let granted = 0;
-      for (const g of gaps) {
-        t += g;
-        if (b.take(t)) granted++;
-      }
-      expect(granted).toBeLessThanOrEqual(4 + (20 * t) / 1000 + 1e-9);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 500 }), (gaps) => {
+        const b = new TokenBucket(20, 4, 0);
+        let t = 0;
+        let granted = 0;
+        for (const g of gaps) {
+          t += g;
+          if (b.take(t)) granted++;
+        }
+        expect(granted).toBeLessThanOrEqual(4 + (20 * t) / 1000 + 1e-9);
+      }),
+    );
   });
 
   it('a clock going backwards grants nothing extra', () => {

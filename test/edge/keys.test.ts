@@ -40,7 +40,11 @@ describe('identity key file', () => {
     const written = writeIdentityKey(path);
     if (posix) expect(statSync(path).mode & 0o777).toBe(0o600);
     const json = JSON.parse(readFileSync(path, 'utf8'));
-    expect(json).toEqual({ kind: 'cohort-ed25519', secretKey: toHex(written.secretKey), publicKey: toHex(written.publicKey) });
+    expect(json).toEqual({
+      kind: 'cohort-ed25519',
+      secretKey: toHex(written.secretKey),
+      publicKey: toHex(written.publicKey),
+    });
     const read = readIdentityKey(path);
     expect(read.secretKey).toEqual(written.secretKey);
     expect(read.publicKey).toEqual(written.publicKey);
@@ -69,16 +73,24 @@ describe('identity key file', () => {
   it('refuses a public key that does not belong to the secret key, on read and on write', () => {
     const a = ed25519KeyPair();
     const b = ed25519KeyPair();
-    const path = handWritten(JSON.stringify({ kind: 'cohort-ed25519', secretKey: toHex(a.secretKey), publicKey: toHex(b.publicKey) }));
+    const path = handWritten(
+      JSON.stringify({ kind: 'cohort-ed25519', secretKey: toHex(a.secretKey), publicKey: toHex(b.publicKey) }),
+    );
     const e = errorOf(() => readIdentityKey(path));
     expect(e.code).toBe('E_CONFIG_INVALID');
     expect(e.message).not.toContain(toHex(a.secretKey));
-    expect(errorOf(() => writeIdentityKey(join(dir, 'mixed.json'), { secretKey: a.secretKey, publicKey: b.publicKey })).code).toBe('E_CONFIG_INVALID');
+    expect(
+      errorOf(() => writeIdentityKey(join(dir, 'mixed.json'), { secretKey: a.secretKey, publicKey: b.publicKey })).code,
+    ).toBe('E_CONFIG_INVALID');
   });
 
   it.runIf(posix)('refuses a key file readable by group or others', () => {
     const id = ed25519KeyPair();
-    const content = JSON.stringify({ kind: 'cohort-ed25519', secretKey: toHex(id.secretKey), publicKey: toHex(id.publicKey) });
+    const content = JSON.stringify({
+      kind: 'cohort-ed25519',
+      secretKey: toHex(id.secretKey),
+      publicKey: toHex(id.publicKey),
+    });
     for (const mode of [0o640, 0o604, 0o660, 0o644]) {
       expect(errorOf(() => readIdentityKey(handWritten(content, mode))).code).toBe('E_CONFIG_INVALID');
     }
@@ -101,7 +113,12 @@ describe('identity key file', () => {
       JSON.stringify({ kind: 'cohort-ed25519', secretKey: `${sk.slice(2)}zz`, publicKey: pk }),
       JSON.stringify({ kind: 'cohort-ed25519', secretKey: sk, publicKey: 42 }),
       JSON.stringify({ kind: 'cohort-ed25519', secretKey: sk, publicKey: pk, extra: 1 }),
-      JSON.stringify({ kind: 'cohort-ed25519', secretKey: sk, publicKey: pk, pad: 'x'.repeat(MAX_IDENTITY_FILE_BYTES) }),
+      JSON.stringify({
+        kind: 'cohort-ed25519',
+        secretKey: sk,
+        publicKey: pk,
+        pad: 'x'.repeat(MAX_IDENTITY_FILE_BYTES),
+      }),
     ];
     for (const content of bad) {
       const e = errorOf(() => readIdentityKey(handWritten(content)));

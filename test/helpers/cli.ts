@@ -3,7 +3,11 @@ import { execFileSync } from 'node:child_process';
 
 export function cohort(...args: string[]): { out: string; err: string; code: number } {
   try {
-    return { out: execFileSync('node', ['cohort.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' }), err: '', code: 0 };
+    return {
+      out: execFileSync('node', ['cohort.mjs', ...args], { encoding: 'utf8', stdio: 'pipe' }),
+      err: '',
+      code: 0,
+    };
   } catch (e) {
     const x = e as { stdout: string; stderr: string; status: number };
     return { out: x.stdout, err: x.stderr, code: x.status };

@@ -12,7 +12,15 @@ import { parseArgs } from 'node:util';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { readRosterFile } from '../../edge/roster-file.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string', default: '0' }, roster: { type: 'string' }, job: { type: 'string' }, 'kill-before-commit': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    roster: { type: 'string' },
+    job: { type: 'string' },
+    'kill-before-commit': { type: 'string' },
+  },
+});
 const killAt = values['kill-before-commit'] ? Number(values['kill-before-commit']) : null;
 const coordinator = new Coordinator({
   dbPath: values.db!,

@@ -14,7 +14,9 @@ export interface CoordinatorProcess {
 }
 
 export function startCoordinatorProcess(args: string[]): CoordinatorProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/coordinator-proc.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/coordinator-proc.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: string[] = [];
   const port = new Promise<number>((resolve, reject) => {
     let buf = '';
@@ -30,6 +32,8 @@ export function startCoordinatorProcess(args: string[]): CoordinatorProcess {
     });
     proc.once('exit', (code, signal) => reject(new Error(`coordinator exited (${signal ?? code}) before listening`)));
   });
-  const exit = new Promise<NodeJS.Signals | number | null>((resolve) => proc.once('exit', (code, signal) => resolve(signal ?? code)));
+  const exit = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
   return { proc, port, exit, lines };
 }

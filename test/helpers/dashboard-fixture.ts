@@ -20,8 +20,21 @@ import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 
 export const METRICS_TOKEN = randomBytes(32).toString('hex');
-export const PRIVACY = { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
-const PEOPLE: [string, Role][] = [['rita', 'researcher'], ['rob', 'researcher'], ['aud', 'auditor'], ['ada', 'admin']];
+export const PRIVACY = {
+  unit: 'record',
+  epsilon: 8,
+  delta: 1e-5,
+  clip: 1,
+  samplingRate: 0.1,
+  noiseMultiplier: 1.2,
+  accountant: 'rdp',
+};
+const PEOPLE: [string, Role][] = [
+  ['rita', 'researcher'],
+  ['rob', 'researcher'],
+  ['aud', 'auditor'],
+  ['ada', 'admin'],
+];
 
 export interface Fixture {
   coordinator: Coordinator;
@@ -43,13 +56,22 @@ export interface Fixture {
 }
 
 /** `hospitals` connect at once; `waiting` are enrolled and connect on startHospital. */
-export async function startFixture(o: { hospitals?: string[]; waiting?: string[]; coordinator?: Partial<CoordinatorOptions> } = {}): Promise<Fixture> {
+export async function startFixture(
+  o: { hospitals?: string[]; waiting?: string[]; coordinator?: Partial<CoordinatorOptions> } = {},
+): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-dashboard-'));
   const db = join(dir, 'c.db');
   const hospitals = o.hospitals ?? ['h1', 'h2'];
   const all = [...hospitals, ...(o.waiting ?? [])];
   const net = simulatedNetwork(all);
-  const coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true, dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 }, roster: net.chain, ...o.coordinator });
+  const coordinator = new Coordinator({
+    dbPath: db,
+    port: 0,
+    requireEnrolment: true,
+    dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 },
+    roster: net.chain,
+    ...o.coordinator,
+  });
   const port = await coordinator.listen();
   const ids: Record<string, Identity> = {};
   for (const [name, role] of [...PEOPLE, ...all.map((h) => [h, 'hospital'] as [string, Role])]) {
@@ -62,7 +84,19 @@ export async function startFixture(o: { hospitals?: string[]; waiting?: string[]
     b.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
     return b;
   });
-  const daemons = new Map(all.map((h, i) => [h, new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: h, dataset: syntheticDataset(i + 1), identity: ids[h]!, roster: net.chain, budget: budgets[i]! })]));
+  const daemons = new Map(
+    all.map((h, i) => [
+      h,
+      new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name: h,
+        dataset: syntheticDataset(i + 1),
+        identity: ids[h]!,
+        roster: net.chain,
+        budget: budgets[i]!,
+      }),
+    ]),
+  );
   const started: ClientDaemon[] = [];
   const startHospital = (h: string) => {
     started.push(daemons.get(h)!);
@@ -70,19 +104,40 @@ export async function startFixture(o: { hospitals?: string[]; waiting?: string[]
   };
   hospitals.forEach(startHospital);
   const dashboard = coordinator.dashboardUrl!;
-  const as = (name: string, body: RequestBody) => request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
-  const loginUrl = async (name: string) => ((await as(name, { action: 'dashboard.login' })).json as { url: string }).url;
+  const as = (name: string, body: RequestBody) =>
+    request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
+  const loginUrl = async (name: string) =>
+    ((await as(name, { action: 'dashboard.login' })).json as { url: string }).url;
   return {
-    coordinator, dir, db, port, dashboard, ids, as, loginUrl, startHospital,
+    coordinator,
+    dir,
+    db,
+    port,
+    dashboard,
+    ids,
+    as,
+    loginUrl,
+    startHospital,
     async cookie(name) {
       const code = new URL(await loginUrl(name)).hash.replace('#code=', '');
-      const res = await fetch(`${dashboard}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dashboard }, body: JSON.stringify({ code }) });
+      const res = await fetch(`${dashboard}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: dashboard },
+        body: JSON.stringify({ code }),
+      });
       if (res.status !== 200) throw new Error(`login as ${name}: HTTP ${res.status}`);
       return res.headers.get('set-cookie')!.split(';')[0]!;
     },
     async submit(name, overrides = {}) {
-      const spec = syntheticJob({ rounds: 2, minClients: hospitals.length, targetClients: hospitals.length, privacy: PRIVACY, ...overrides });
-      return ((await as(name, { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string }).jobId;
+      const spec = syntheticJob({
+        rounds: 2,
+        minClients: hospitals.length,
+        targetClients: hospitals.length,
+        privacy: PRIVACY,
+        ...overrides,
+      });
+      return ((await as(name, { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string })
+        .jobId;
     },
     async close() {
       await Promise.all(started.map((d) => d.stop()));
@@ -98,7 +153,8 @@ export function jobDone(c: Coordinator, jobId: string): Promise<void> {
     c.on('job', (e) => {
       if (e.jobId !== jobId) return;
       if (e.status === 'completed') resolve();
-      else if (e.status === 'failed' || e.status === 'cancelled') reject(new Error(`${jobId} ${e.status}: ${e.reason}`));
+      else if (e.status === 'failed' || e.status === 'cancelled')
+        reject(new Error(`${jobId} ${e.status}: ${e.reason}`));
     });
   });
 }

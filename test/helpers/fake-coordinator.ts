@@ -6,7 +6,13 @@
  * coordinator replays, lies or deviates.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../edge/wire/codec.ts';
+import {
+  COORDINATOR_SENDER,
+  decodeEnvelope,
+  encodeEnvelope,
+  type Envelope,
+  type EnvelopeInit,
+} from '../../edge/wire/codec.ts';
 
 export type Send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => void;
 
@@ -20,7 +26,10 @@ export interface FakeCoordinator {
   close(): Promise<void>;
 }
 
-export async function fakeCoordinator(onHello: (send: Send) => void, liveJobs: string[] = []): Promise<FakeCoordinator> {
+export async function fakeCoordinator(
+  onHello: (send: Send) => void,
+  liveJobs: string[] = [],
+): Promise<FakeCoordinator> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => wss.once('listening', r));
   const got: Envelope[] = [];
@@ -41,5 +50,10 @@ export async function fakeCoordinator(onHello: (send: Send) => void, liveJobs: s
     send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
   });
   const port = (wss.address() as { port: number }).port;
-  return Object.assign(fake, { url: `ws://127.0.0.1:${port}`, got, send, close: () => new Promise<void>((r) => wss.close(() => r())) });
+  return Object.assign(fake, {
+    url: `ws://127.0.0.1:${port}`,
+    got,
+    send,
+    close: () => new Promise<void>((r) => wss.close(() => r())),
+  });
 }

@@ -63,29 +63,80 @@ export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Prom
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'cohort-hospital-'));
   const state = openHospitalState(join(dir, 'state.db'));
   o.cleanups.push(() => state.close());
-  if (state.budget.budget('synthetic-v1') === null) state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
+  if (state.budget.budget('synthetic-v1') === null)
+    state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
   const adopted: RosterChain[] = [];
   const daemon = new ClientDaemon({
-    coordinatorUrl: fake.url, name: 'h', dataset: o.dataset ?? syntheticDataset(5), identity: net.identity('h'), roster: net.chain,
-    onRoster: (c) => adopted.push(c), budget: state.budget, ledger: state.ledger, outputs: state.outputs,
+    coordinatorUrl: fake.url,
+    name: 'h',
+    dataset: o.dataset ?? syntheticDataset(5),
+    identity: net.identity('h'),
+    roster: net.chain,
+    onRoster: (c) => adopted.push(c),
+    budget: state.budget,
+    ledger: state.ledger,
+    outputs: state.outputs,
   });
   o.cleanups.push(() => daemon.stop());
   const closed: string[] = [];
   daemon.on('disconnected', ({ reason }) => closed.push(reason));
   daemon.start();
-  await until(() => fake.got.some((e) => e.body === 'joinJob' || e.body === 'declineJob'), 10_000, 'an answer to the offer');
+  await until(
+    () => fake.got.some((e) => e.body === 'joinJob' || e.body === 'declineJob'),
+    10_000,
+    'an answer to the offer',
+  );
   return {
-    net, fake, state, daemon, dir, adopted, closed,
-    frames: (round) => fake.got
-      .filter((e) => (round === undefined || e.round === round) && e.body !== 'ledgerReceipt')
-      .map((e) => (e.body === 'error' ? `error ${e.error?.code}` : e.body === 'declineJob' ? `declineJob ${e.declineJob?.code}` : String(e.body))),
+    net,
+    fake,
+    state,
+    daemon,
+    dir,
+    adopted,
+    closed,
+    frames: (round) =>
+      fake.got
+        .filter((e) => (round === undefined || e.round === round) && e.body !== 'ledgerReceipt')
+        .map((e) =>
+          e.body === 'error'
+            ? `error ${e.error?.code}`
+            : e.body === 'declineJob'
+              ? `declineJob ${e.declineJob?.code}`
+              : String(e.body),
+        ),
     secagg: (round, attempt, lie = {}) => {
-      const p = sessionParams(spec, { jobId, round, attempt, participants: NETWORK, rosterHash: net.head.hashBytes, totalExamples: NETWORK.length * EXAMPLES });
-      return { bits: p.bits, threshold: p.threshold, degree: p.degree, clip: p.clip, participants: [...p.participants], totalExamples: p.totalExamples, attempt, rosterHash: p.rosterHash, ...lie };
+      const p = sessionParams(spec, {
+        jobId,
+        round,
+        attempt,
+        participants: NETWORK,
+        rosterHash: net.head.hashBytes,
+        totalExamples: NETWORK.length * EXAMPLES,
+      });
+      return {
+        bits: p.bits,
+        threshold: p.threshold,
+        degree: p.degree,
+        clip: p.clip,
+        participants: [...p.participants],
+        totalExamples: p.totalExamples,
+        attempt,
+        rosterHash: p.rosterHash,
+        ...lie,
+      };
     },
-    round: (round, secagg, weights) => fake.send({
-      jobId, round, roundConfig: { weights: tensorOf(weights ?? new Float32Array(4)), train: true, deadlineUnixMs: Date.now() + 60_000, seed: 1, ...(secagg ? { secagg } : {}) },
-    }),
+    round: (round, secagg, weights) =>
+      fake.send({
+        jobId,
+        round,
+        roundConfig: {
+          weights: tensorOf(weights ?? new Float32Array(4)),
+          train: true,
+          deadlineUnixMs: Date.now() + 60_000,
+          seed: 1,
+          ...(secagg ? { secagg } : {}),
+        },
+      }),
     reoffer: () => fake.send(offer),
   };
 }

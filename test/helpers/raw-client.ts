@@ -8,7 +8,10 @@ export class RawClient {
   private seq = 0;
   private waiters: (() => void)[] = [];
 
-  private constructor(readonly ws: WebSocket, readonly name: string) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly name: string,
+  ) {
     ws.on('message', (data) => {
       this.frames.push(decodeEnvelope(data as Buffer));
       this.wake();
@@ -40,7 +43,9 @@ export class RawClient {
   }
 
   async hello(datasetFeatures: string[] = []): Promise<void> {
-    this.send({ hello: { name: this.name, software: 'raw', datasets: [{ schemaId: 's', features: datasetFeatures, label: 'y' }] } });
+    this.send({
+      hello: { name: this.name, software: 'raw', datasets: [{ schemaId: 's', features: datasetFeatures, label: 'y' }] },
+    });
     await this.waitFor((e) => e.body === 'welcome');
   }
 

@@ -15,11 +15,26 @@ export interface HelloOptions {
 }
 
 /** The Hello for `name` that answers `challenge`, signed by `signer` (core/auth/handshake.ts), for a client that sends its own frames. */
-export function signedHello(challenge: NonNullable<Envelope['challenge']>, name: string, signer: Identity, o: HelloOptions = {}): NonNullable<EnvelopeInit['hello']> {
+export function signedHello(
+  challenge: NonNullable<Envelope['challenge']>,
+  name: string,
+  signer: Identity,
+  o: HelloOptions = {},
+): NonNullable<EnvelopeInit['hello']> {
   const presented = o.presented ?? signer.publicKey;
   const timestampMs = o.timestampMs ?? Date.now();
-  const handshakeSignature = signHandshake({ nonce: challenge.nonce!, coordinatorId: challenge.coordinatorId ?? '', timestampMs, name, publicKey: presented }, signer.secretKey);
-  return { name, software: 'raw', identityKey: presented, handshakeSignature, handshakeTimestampMs: timestampMs, ...o.hello };
+  const handshakeSignature = signHandshake(
+    { nonce: challenge.nonce!, coordinatorId: challenge.coordinatorId ?? '', timestampMs, name, publicKey: presented },
+    signer.secretKey,
+  );
+  return {
+    name,
+    software: 'raw',
+    identityKey: presented,
+    handshakeSignature,
+    handshakeTimestampMs: timestampMs,
+    ...o.hello,
+  };
 }
 
 /**
@@ -27,7 +42,12 @@ export function signedHello(challenge: NonNullable<Envelope['challenge']>, name:
  * signed by `signer` for `name`; returned once the Hello is sent, whatever
  * the answer.
  */
-export async function sendSignedHello(port: number, name: string, signer: Identity, o: HelloOptions = {}): Promise<RawClient> {
+export async function sendSignedHello(
+  port: number,
+  name: string,
+  signer: Identity,
+  o: HelloOptions = {},
+): Promise<RawClient> {
   const r = await RawClient.connect(port, name);
   const c = (await r.waitFor((e) => e.body === 'challenge')).challenge!;
   const hello = signedHello(c, name, signer, o);
@@ -37,7 +57,12 @@ export async function sendSignedHello(port: number, name: string, signer: Identi
 }
 
 /** An authenticated raw connection: the signed Hello answered with a Welcome. */
-export async function signedClient(port: number, name: string, signer: Identity, o: HelloOptions = {}): Promise<RawClient> {
+export async function signedClient(
+  port: number,
+  name: string,
+  signer: Identity,
+  o: HelloOptions = {},
+): Promise<RawClient> {
   const r = await sendSignedHello(port, name, signer, o);
   await r.waitFor((e) => e.body === 'welcome');
   return r;

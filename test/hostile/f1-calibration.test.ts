@@ -28,7 +28,10 @@ const dir = mkdtempSync(join(tmpdir(), 'cohort-f1-'));
 // Three hospitals in the roster (a secure-aggregation job may need no more than it lists: core/job/prepare.ts), one of them connected.
 const net = simulatedNetwork(['h1', 'h2', 'h3']);
 const researchers = ['rita', 'rob', 'sam', 'tess', 'uma', 'val'] as const;
-const ids = Object.fromEntries(researchers.map((r) => [r, ed25519KeyPair()])) as Record<(typeof researchers)[number], Identity>;
+const ids = Object.fromEntries(researchers.map((r) => [r, ed25519KeyPair()])) as Record<
+  (typeof researchers)[number],
+  Identity
+>;
 const cleanups: (() => unknown)[] = [];
 let coordinator: Coordinator;
 let port: number;
@@ -37,33 +40,56 @@ let hospital: RawClient;
 const QUOTAS = { maxUnfinishedJobs: 2, maxSubmissions: 6, windowMs: 3_600_000, maxStoredBytes: 1 << 20 };
 
 /** The finding's spec: record-level, 3,000 rounds, ε 99.5, q 0.5, noise to be calibrated by the PLD accountant. */
-const costly = (epsilon = 99.5) => syntheticJob({
-  name: 'freeze', rounds: 3000, privacy: { unit: 'record', epsilon, delta: 1e-5, clip: 1, samplingRate: 0.5 },
-});
+const costly = (epsilon = 99.5) =>
+  syntheticJob({
+    name: 'freeze',
+    rounds: 3000,
+    privacy: { unit: 'record', epsilon, delta: 1e-5, clip: 1, samplingRate: 0.5 },
+  });
 /**
  * A job that prepares in well under a second even in a fresh worker on a
  * loaded machine (σ given, one DP-SGD step a round), and waits for more
  * hospitals than are connected, so it stays unfinished.
  */
-const cheap = (o: Record<string, unknown> = {}) => syntheticJob({
-  name: 'waits', rounds: 2, minClients: 3, joinWaitMs: 600_000, local: { epochs: 1, batchSize: 16, learningRate: 0.2, optimizer: 'sgd', maxSteps: 1 },
-  privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' }, ...o,
-});
+const cheap = (o: Record<string, unknown> = {}) =>
+  syntheticJob({
+    name: 'waits',
+    rounds: 2,
+    minClients: 3,
+    joinWaitMs: 600_000,
+    local: { epochs: 1, batchSize: 16, learningRate: 0.2, optimizer: 'sgd', maxSteps: 1 },
+    privacy: {
+      unit: 'record',
+      epsilon: 8,
+      delta: 1e-5,
+      clip: 1,
+      samplingRate: 0.1,
+      noiseMultiplier: 1.2,
+      accountant: 'rdp',
+    },
+    ...o,
+  });
 
 beforeAll(async () => {
   coordinator = new Coordinator({
-    dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true, roster: net.chain,
+    dbPath: join(dir, 'c.db'),
+    port: 0,
+    requireEnrolment: true,
+    roster: net.chain,
     // A short time limit keeps the test quick (the costly spec takes about 50 s, a cheap one under 1 s); one worker and one waiting submission, to reach E_BUSY.
     submissions: { workers: 1, queue: 1, timeLimitMs: 5000 },
     quotas: QUOTAS,
     // The hospital below asks as fast as it is answered.
-    maxMessagesPerSecond: 10_000, messageBurst: 10_000,
+    maxMessagesPerSecond: 10_000,
+    messageBurst: 10_000,
   });
   port = await coordinator.listen();
   cleanups.push(() => coordinator.close());
   coordinator.enroll('h1', 'hospital', net.identity('h1').publicKey);
   for (const r of researchers) coordinator.enroll(r, 'researcher', ids[r].publicKey);
-  hospital = await signedIn('h1', net.identity('h1'), [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }]);
+  hospital = await signedIn('h1', net.identity('h1'), [
+    { schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' },
+  ]);
 });
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -80,7 +106,12 @@ async function as(name: (typeof researchers)[number]): Promise<RawClient> {
 }
 
 /** A raw connection past the signed handshake. */
-async function signedIn(name: string, id: Identity, datasets: { schemaId: string; features: string[]; label: string }[] = [], at = port): Promise<RawClient> {
+async function signedIn(
+  name: string,
+  id: Identity,
+  datasets: { schemaId: string; features: string[]; label: string }[] = [],
+  at = port,
+): Promise<RawClient> {
   const raw = await signedClient(at, name, id, { hello: { software: 'f1', datasets } });
   cleanups.push(() => raw.close());
   return raw;
@@ -88,10 +119,19 @@ async function signedIn(name: string, id: Identity, datasets: { schemaId: string
 
 let nextId = 1;
 /** Sends a request; the promise gives its reply's JSON or its error's code. */
-function ask(raw: RawClient, r: { action: string; specJson?: string; jobId?: string }): Promise<{ json?: unknown; code?: string }> {
+function ask(
+  raw: RawClient,
+  r: { action: string; specJson?: string; jobId?: string },
+): Promise<{ json?: unknown; code?: string }> {
   const id = nextId++;
   raw.send({ request: { id, ...r } });
-  return raw.waitFor((e) => (e.body === 'reply' && e.reply?.id === id) || (e.body === 'error' && (e.error?.message ?? '').startsWith(`request ${id}:`)), 120_000)
+  return raw
+    .waitFor(
+      (e) =>
+        (e.body === 'reply' && e.reply?.id === id) ||
+        (e.body === 'error' && (e.error?.message ?? '').startsWith(`request ${id}:`)),
+      120_000,
+    )
     .then((e) => (e.body === 'reply' ? { json: JSON.parse(e.reply!.json!) } : { code: e.error!.code! }));
 }
 
@@ -104,7 +144,9 @@ function ask(raw: RawClient, r: { action: string; specJson?: string; jobId?: str
  */
 async function hospitalAnswersWhile<T>(pending: Promise<T>): Promise<{ result: T; answered: number }> {
   let settled = false;
-  const done = pending.finally(() => { settled = true; });
+  const done = pending.finally(() => {
+    settled = true;
+  });
   let answered = 0;
   while (!settled) {
     const reply = await Promise.race([ask(hospital, { action: 'ledger.read' }), done.then(() => null)]);
@@ -124,7 +166,9 @@ describe('finding 1: a costly submission is prepared off the event loop, under a
   it('the 50-second spec: the hospital is answered while it is pending, then it is refused with E_TOO_COSTLY and nothing is written', async () => {
     const rita = await as('rita');
     const before = ledgerLength();
-    const { result, answered } = await hospitalAnswersWhile(ask(rita, { action: 'job.submit', specJson: specJson(costly()) }));
+    const { result, answered } = await hospitalAnswersWhile(
+      ask(rita, { action: 'job.submit', specJson: specJson(costly()) }),
+    );
     expect(answered).toBeGreaterThan(0); // a hospital reply arrived before the submission's refusal
     expect(result.code).toBe('E_TOO_COSTLY');
     expect(jobsOf('rita')).toEqual([]);
@@ -147,7 +191,7 @@ describe('finding 1: a costly submission is prepared off the event loop, under a
     expect(jobsOf('rita')).toEqual([]);
   }, 120_000);
 
-  it('the worker threads\' queue is bounded: with the worker busy and its queue full, a third submission is refused with E_BUSY', async () => {
+  it("the worker threads' queue is bounded: with the worker busy and its queue full, a third submission is refused with E_BUSY", async () => {
     const [tess, uma, val] = [await as('tess'), await as('uma'), await as('val')];
     // A researcher's frames are read in order: the answer to a request sent after a submission shows the submission was taken.
     const running = ask(tess, { action: 'job.submit', specJson: specJson(costly(98)) });
@@ -158,7 +202,9 @@ describe('finding 1: a costly submission is prepared off the event loop, under a
     expect((await running).code).toBe('E_TOO_COSTLY');
     expect((await waiting).code).toBe('E_TOO_COSTLY');
     // The worker was replaced after each time-out: a cheap job goes through.
-    expect((await ask(val, { action: 'job.submit', specJson: specJson(cheap()) })).json).toMatchObject({ jobId: expect.stringMatching(/^waits-/) });
+    expect((await ask(val, { action: 'job.submit', specJson: specJson(cheap()) })).json).toMatchObject({
+      jobId: expect.stringMatching(/^waits-/),
+    });
   }, 120_000);
 
   it('a 4 MB spec of nested arrays is refused by its size before it is parsed (E_JOB_SPEC_SIZE)', async () => {
@@ -169,18 +215,26 @@ describe('finding 1: a costly submission is prepared off the event loop, under a
     expect(nested.length).toBeGreaterThan(2 << 20);
     expect(wide.length).toBeGreaterThan(2 << 20);
     const before = ledgerLength();
-    const result = await Promise.all([ask(rita, { action: 'job.submit', specJson: nested }), ask(rita, { action: 'job.submit', specJson: wide })]);
+    const result = await Promise.all([
+      ask(rita, { action: 'job.submit', specJson: nested }),
+      ask(rita, { action: 'job.submit', specJson: wide }),
+    ]);
     expect(result.map((r) => r.code)).toEqual(['E_JOB_SPEC_SIZE', 'E_JOB_SPEC_SIZE']);
     expect(ledgerLength()).toBe(before);
   }, 60_000);
 });
 
 describe('finding 1: a submission past its memory limit', () => {
-  it('a spec whose parsing passes the worker\'s heap limit is refused with E_TOO_COSTLY, and the next submission gets a fresh worker', async () => {
+  it("a spec whose parsing passes the worker's heap limit is refused with E_TOO_COSTLY, and the next submission gets a fresh worker", async () => {
     // A coordinator of its own, with a 24 MB heap per worker. Measured on Node 20 (WorkerPool alone): a small spec is
     // prepared within 16 MB, the least the option allows, while parsing this 3.9 MB spec of 1.3 million empty arrays
     // needs over 64 MB; so the margin is several MB one way and some 40 MB the other, not a heap figure to the megabyte.
-    const small = new Coordinator({ dbPath: join(dir, 'memory.db'), port: 0, requireEnrolment: true, submissions: { memoryLimitMb: 24, maxSpecBytes: 4 << 20 } });
+    const small = new Coordinator({
+      dbPath: join(dir, 'memory.db'),
+      port: 0,
+      requireEnrolment: true,
+      submissions: { memoryLimitMb: 24, maxSpecBytes: 4 << 20 },
+    });
     cleanups.push(() => small.close());
     small.enroll('rita', 'researcher', ids.rita.publicKey);
     const rita = await signedIn('rita', ids.rita, [], await small.listen());
@@ -188,7 +242,9 @@ describe('finding 1: a submission past its memory limit', () => {
     expect(arrays.length).toBeGreaterThan(3_800_000);
     expect((await ask(rita, { action: 'job.submit', specJson: arrays })).code).toBe('E_TOO_COSTLY');
     // No privacy target: the fresh worker parses it and refuses it by the schema.
-    expect((await ask(rita, { action: 'job.submit', specJson: JSON.stringify(syntheticJob()) })).code).toBe('E_JOB_SPEC');
+    expect((await ask(rita, { action: 'job.submit', specJson: JSON.stringify(syntheticJob()) })).code).toBe(
+      'E_JOB_SPEC',
+    );
     expect(small.database.listJobs()).toEqual([]);
   }, 60_000);
 });
@@ -196,7 +252,10 @@ describe('finding 1: a submission past its memory limit', () => {
 describe('finding 1: per-identity quotas (a typed refusal; nothing written)', () => {
   it(`at most ${QUOTAS.maxUnfinishedJobs} unfinished jobs per researcher; cancelling one makes room`, async () => {
     const rob = await as('rob');
-    const ok = [await ask(rob, { action: 'job.submit', specJson: specJson(cheap()) }), await ask(rob, { action: 'job.submit', specJson: specJson(cheap()) })];
+    const ok = [
+      await ask(rob, { action: 'job.submit', specJson: specJson(cheap()) }),
+      await ask(rob, { action: 'job.submit', specJson: specJson(cheap()) }),
+    ];
     const jobIds = ok.map((r) => (r.json as { jobId: string }).jobId);
     expect(jobIds).toHaveLength(2);
     const before = ledgerLength();
@@ -204,7 +263,9 @@ describe('finding 1: per-identity quotas (a typed refusal; nothing written)', ()
     expect(jobsOf('rob')).toHaveLength(2);
     expect(ledgerLength()).toBe(before);
     await ask(rob, { action: 'job.cancel', jobId: jobIds[0] });
-    expect((await ask(rob, { action: 'job.submit', specJson: specJson(cheap()) })).json).toMatchObject({ jobId: expect.any(String) });
+    expect((await ask(rob, { action: 'job.submit', specJson: specJson(cheap()) })).json).toMatchObject({
+      jobId: expect.any(String),
+    });
   });
 
   it(`at most ${QUOTAS.maxSubmissions} submissions in the window per identity, refused ones included, across reconnects`, async () => {
@@ -225,16 +286,37 @@ describe('finding 1: per-identity quotas (a typed refusal; nothing written)', ()
     expect(ledgerLength()).toBe(before);
   });
 
-  it('the bytes of weights a researcher\'s jobs may store: a job that would pass the quota is refused once its model size is known', async () => {
+  it("the bytes of weights a researcher's jobs may store: a job that would pass the quota is refused once its model size is known", async () => {
     const uma = await as('uma');
     // 20,481 parameters, 80 KiB a copy, stored once per round and once more: 20 rounds store 1.8 MB (over 1 MiB), 5 rounds 573 KB.
-    const model = { inputDim: 3, layers: [{ units: 4096, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
-    const privacy = { unit: 'record', epsilon: 99, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 1.2, accountant: 'rdp' };
+    const model = {
+      inputDim: 3,
+      layers: [
+        { units: 4096, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
+    const privacy = {
+      unit: 'record',
+      epsilon: 99,
+      delta: 1e-5,
+      clip: 1,
+      samplingRate: 0.1,
+      noiseMultiplier: 1.2,
+      accountant: 'rdp',
+    };
     const before = ledgerLength();
-    expect((await ask(uma, { action: 'job.submit', specJson: specJson(cheap({ model, privacy, rounds: 20 })) })).code).toBe('E_QUOTA_EXCEEDED');
+    expect(
+      (await ask(uma, { action: 'job.submit', specJson: specJson(cheap({ model, privacy, rounds: 20 })) })).code,
+    ).toBe('E_QUOTA_EXCEEDED');
     expect(jobsOf('uma')).toEqual([]);
     expect(ledgerLength()).toBe(before);
-    expect((await ask(uma, { action: 'job.submit', specJson: specJson(cheap({ model, privacy, rounds: 5 })) })).json).toMatchObject({ jobId: expect.any(String) });
-    expect(ownerUsage(coordinator.database.ownerUsage('uma'))).toEqual({ unfinishedJobs: 1, storedBytes: 4 * 20_481 * 7 });
+    expect(
+      (await ask(uma, { action: 'job.submit', specJson: specJson(cheap({ model, privacy, rounds: 5 })) })).json,
+    ).toMatchObject({ jobId: expect.any(String) });
+    expect(ownerUsage(coordinator.database.ownerUsage('uma'))).toEqual({
+      unfinishedJobs: 1,
+      storedBytes: 4 * 20_481 * 7,
+    });
   });
 });

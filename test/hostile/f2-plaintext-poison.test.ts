@@ -42,7 +42,8 @@ afterEach(async () => {
 });
 
 /** Secure aggregation off: the explicit, logged opt-out whose updates the coordinator sees. */
-const plaintextJob = (o: Record<string, unknown> = {}) => syntheticJob({ secureAggregation: { enabled: false }, roundTimeoutMs: 20_000, ...o });
+const plaintextJob = (o: Record<string, unknown> = {}) =>
+  syntheticJob({ secureAggregation: { enabled: false }, roundTimeoutMs: 20_000, ...o });
 /** The model of syntheticJob: 3 inputs and a bias. */
 const DIM = 4;
 
@@ -55,7 +56,8 @@ async function coordinatorWithIds(dbPath: string, names: [string, 'admin' | 'aud
     ids[name] = ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
-  const as = (name: string, body: RequestBody) => request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
+  const as = (name: string, body: RequestBody) =>
+    request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
   return { coordinator, port, ids, as };
 }
 
@@ -70,26 +72,43 @@ const outcome = async (p: Promise<unknown>): Promise<string> => {
 
 /** An enrolled hospital driven by hand: the signed handshake, then whatever frames the test sends. */
 async function hostileHospital(port: number, name: string, id: Identity): Promise<RawClient> {
-  const r = await signedClient(port, name, id, { hello: { datasets: [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }] } });
+  const r = await signedClient(port, name, id, {
+    hello: { datasets: [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }] },
+  });
   cleanups.push(() => r.close());
   return r;
 }
 
 function honestHospital(port: number, name: string, identity: Identity, seed: number): ClientDaemon {
-  const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(seed), identity, backoffMinMs: 50, backoffMaxMs: 200 });
+  const d = new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`,
+    name,
+    dataset: syntheticDataset(seed),
+    identity,
+    backoffMinMs: 50,
+    backoffMaxMs: 200,
+  });
   cleanups.push(() => d.stop());
   d.start();
   return d;
 }
 
 const entriesOf = (db: string, jobId: string) =>
-  readCoordinatorLedger(db).entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.jobId === jobId);
+  readCoordinatorLedger(db)
+    .entries.map((e) => JSON.parse(e.canonical) as LedgerEntry)
+    .filter((e) => e.jobId === jobId);
 
 describe('finding 2: a hostile hospital in a job without secure aggregation', () => {
   it('has its 3e38 x 1e9 update refused and leaves the round; the weights stay finite, the job lists, the admin cancels it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cohort-f2-'));
     const db = join(dir, 'c.db');
-    const { coordinator, port, ids, as } = await coordinatorWithIds(db, [['ada', 'admin'], ['aud', 'auditor'], ['h1', 'hospital'], ['h2', 'hospital'], ['evil', 'hospital']]);
+    const { coordinator, port, ids, as } = await coordinatorWithIds(db, [
+      ['ada', 'admin'],
+      ['aud', 'auditor'],
+      ['h1', 'hospital'],
+      ['h2', 'hospital'],
+      ['evil', 'hospital'],
+    ]);
     const jobId = coordinator.submitJob(plaintextJob({ rounds: 50, minClients: 2, targetClients: 3 }));
     const rounds: RoundEvent[] = [];
     coordinator.on('round', (e) => e.jobId === jobId && rounds.push(e));
@@ -105,13 +124,21 @@ describe('finding 2: a hostile hospital in a job without secure aggregation', ()
 
     // Round 1: the red team's update, 3e38 everywhere weighted 1e9: refused (more than it declared), and it leaves the round.
     await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 1);
-    evil.send({ jobId, round: 1, update: { delta: tensorOf(new Float32Array(DIM).fill(3e38)), numExamples: 1e9, trainLoss: 0.1, steps: 1 } });
+    evil.send({
+      jobId,
+      round: 1,
+      update: { delta: tensorOf(new Float32Array(DIM).fill(3e38)), numExamples: 1e9, trainLoss: 0.1, steps: 1 },
+    });
     const e1 = await evil.waitFor((e) => e.body === 'error' && e.round === 1);
     expect(e1.error!.code).toBe('E_UPDATE_BOUND');
     expect(e1.error!.message).toMatch(/declared/);
     // Round 2: the same vector at its declared weight: refused by its L2 norm.
     await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 2);
-    evil.send({ jobId, round: 2, update: { delta: tensorOf(new Float32Array(DIM).fill(3e38)), numExamples: 120, trainLoss: 0.1, steps: 1 } });
+    evil.send({
+      jobId,
+      round: 2,
+      update: { delta: tensorOf(new Float32Array(DIM).fill(3e38)), numExamples: 120, trainLoss: 0.1, steps: 1 },
+    });
     const e2 = await evil.waitFor((e) => e.body === 'error' && e.round === 2);
     expect(e2.error!.code).toBe('E_UPDATE_BOUND');
     expect(e2.error!.message).toMatch(/norm/);
@@ -126,9 +153,14 @@ describe('finding 2: a hostile hospital in a job without secure aggregation', ()
     // Everyone can still list; the admin cancels.
     const listed = (await as('aud', { action: 'job.list' })).json as { id: string; status: string }[];
     expect(listed.find((j) => j.id === jobId)?.status).toBe('running');
-    expect(((await as('ada', { action: 'job.status', jobId })).json as { rounds: unknown[] }).rounds.length).toBeGreaterThanOrEqual(2);
+    expect(
+      ((await as('ada', { action: 'job.status', jobId })).json as { rounds: unknown[] }).rounds.length,
+    ).toBeGreaterThanOrEqual(2);
     expect((await as('ada', { action: 'job.cancel', jobId })).json).toEqual({ jobId, status: 'cancelled' });
-    expect(((await as('ada', { action: 'job.list' })).json as { id: string; status: string }[]).find((j) => j.id === jobId)?.status).toBe('cancelled');
+    expect(
+      ((await as('ada', { action: 'job.list' })).json as { id: string; status: string }[]).find((j) => j.id === jobId)
+        ?.status,
+    ).toBe('cancelled');
     expect(entriesOf(db, jobId).at(-1)).toMatchObject({ kind: 'job-ended', body: { status: 'cancelled' } });
   });
 });
@@ -139,8 +171,12 @@ describe('finding 2: a hostile hospital in a job without secure aggregation', ()
  * Returns the job ids by what their rows hold.
  */
 async function poisonedDatabase(db: string) {
-  const { coordinator, ids } = await coordinatorWithIds(db, [['ada', 'admin'], ['aud', 'auditor']]);
-  const job = (name: string, o: Record<string, unknown> = {}) => coordinator.submitJob(plaintextJob({ name, rounds: 5, ...o }));
+  const { coordinator, ids } = await coordinatorWithIds(db, [
+    ['ada', 'admin'],
+    ['aud', 'auditor'],
+  ]);
+  const job = (name: string, o: Record<string, unknown> = {}) =>
+    coordinator.submitJob(plaintextJob({ name, rounds: 5, ...o }));
   const jobs = {
     poisoned: job('poisoned'),
     badSpec: job('bad-spec'),
@@ -152,15 +188,20 @@ async function poisonedDatabase(db: string) {
   await coordinator.close();
   const sql = new Database(db);
   const inf = Buffer.from(new Float32Array(DIM).fill(Infinity).buffer);
-  const twoRounds = sql.prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
+  const twoRounds =
+    sql.prepare(`INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
     VALUES (?, ?, 'train', ?, '[]', ?, NULL, 0.5, ?, 1, NULL)`);
   // What two poisoned rounds left: Infinity committed as the job's weights and its second round's, the job running at round 2.
   twoRounds.run(jobs.poisoned, 1, '["evil","h1","h2"]', '{}', Buffer.from(new Float32Array(DIM).fill(3e38).buffer));
   twoRounds.run(jobs.poisoned, 2, '{not json', 'nor this', inf);
-  sql.prepare(`UPDATE jobs SET weights = ?, completed_rounds = 2, status = 'running' WHERE id = ?`).run(inf, jobs.poisoned);
+  sql
+    .prepare(`UPDATE jobs SET weights = ?, completed_rounds = 2, status = 'running' WHERE id = ?`)
+    .run(inf, jobs.poisoned);
   sql.prepare(`UPDATE jobs SET spec = '{"name": "bad-spec", oops' WHERE id = ?`).run(jobs.badSpec);
   sql.prepare(`UPDATE jobs SET weights = x'0000803f' WHERE id = ?`).run(jobs.shortWeights);
-  sql.prepare(`UPDATE jobs SET server_state = ?, completed_rounds = 1, status = 'running' WHERE id = ?`).run(Buffer.from(new Float32Array(2 * DIM).fill(Number.NaN).buffer), jobs.badState);
+  sql
+    .prepare(`UPDATE jobs SET server_state = ?, completed_rounds = 1, status = 'running' WHERE id = ?`)
+    .run(Buffer.from(new Float32Array(2 * DIM).fill(Number.NaN).buffer), jobs.badState);
   sql.close();
   return { jobs, ids };
 }
@@ -175,41 +216,72 @@ describe('finding 2: a coordinator restarted on the database a poisoned job left
     const coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true });
     cleanups.push(() => coordinator.close());
     const port = await coordinator.listen();
-    const as = (name: string, body: RequestBody) => request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
+    const as = (name: string, body: RequestBody) =>
+      request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
 
     // Only the healthy job is live; the others ended, each with its reason and a job-ended entry.
     expect(Object.keys(coordinator.snapshot().jobs)).toEqual([jobs.healthy]);
-    const listed = (await as('aud', { action: 'job.list' })).json as { id: string; name: string | null; status: string; reason: string; problem?: string }[];
+    const listed = (await as('aud', { action: 'job.list' })).json as {
+      id: string;
+      name: string | null;
+      status: string;
+      reason: string;
+      problem?: string;
+    }[];
     expect(listed.map((j) => j.id).sort()).toEqual(Object.values(jobs).sort());
     const byId = new Map(listed.map((j) => [j.id, j]));
-    for (const id of damaged) expect(byId.get(id)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^cannot be resumed: /) });
+    for (const id of damaged)
+      expect(byId.get(id)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^cannot be resumed: /) });
     expect(byId.get(jobs.poisoned)!.reason).toMatch(/not finite/);
     expect(byId.get(jobs.shortWeights)!.reason).toMatch(/expected 4 float32 values/);
     expect(byId.get(jobs.badState)!.reason).toMatch(/server state/);
     expect(byId.get(jobs.badSpec)).toMatchObject({ name: null, problem: 'spec is not JSON' });
     expect(byId.get(jobs.healthy)!.status).toBe('waiting');
-    for (const id of damaged) expect(entriesOf(db, id).at(-1)).toMatchObject({ kind: 'job-ended', body: { status: 'failed' } });
+    for (const id of damaged)
+      expect(entriesOf(db, id).at(-1)).toMatchObject({ kind: 'job-ended', body: { status: 'failed' } });
     expect(verifyFiles({ db }).ok).toBe(true);
 
     // Every read path: a job's status with its rounds (one of them not JSON), the dashboard's reader.
-    const status = (await as('ada', { action: 'job.status', jobId: jobs.poisoned })).json as { rounds: { round: number; participants: number }[] };
-    expect(status.rounds).toEqual([expect.objectContaining({ round: 1, participants: 3 }), expect.objectContaining({ round: 2, participants: 0 })]);
+    const status = (await as('ada', { action: 'job.status', jobId: jobs.poisoned })).json as {
+      rounds: { round: number; participants: number }[];
+    };
+    expect(status.rounds).toEqual([
+      expect.objectContaining({ round: 1, participants: 3 }),
+      expect.objectContaining({ round: 2, participants: 0 }),
+    ]);
     const reader = new DashboardReader(db);
     cleanups.push(() => reader.close());
-    expect(reader.jobs().map((j) => j.id).sort()).toEqual(Object.values(jobs).filter((id) => id !== jobs.badSpec).sort());
+    expect(
+      reader
+        .jobs()
+        .map((j) => j.id)
+        .sort(),
+    ).toEqual(
+      Object.values(jobs)
+        .filter((id) => id !== jobs.badSpec)
+        .sort(),
+    );
     expect(reader.rounds(jobs.poisoned).map((r) => r.participants.length)).toEqual([3, 0]);
     // Its model is not served as if it were one: reading it is a typed error naming what is wrong.
-    expect(() => coordinator.jobState(jobs.poisoned)).toThrow(expect.objectContaining({ code: 'E_STORE', message: expect.stringMatching(/not finite/) }));
+    expect(() => coordinator.jobState(jobs.poisoned)).toThrow(
+      expect.objectContaining({ code: 'E_STORE', message: expect.stringMatching(/not finite/) }),
+    );
 
     // The admin cancels the live job, and an ended one is refused by its state.
-    expect((await as('ada', { action: 'job.cancel', jobId: jobs.healthy })).json).toEqual({ jobId: jobs.healthy, status: 'cancelled' });
+    expect((await as('ada', { action: 'job.cancel', jobId: jobs.healthy })).json).toEqual({
+      jobId: jobs.healthy,
+      status: 'cancelled',
+    });
     expect(await outcome(as('ada', { action: 'job.cancel', jobId: jobs.poisoned }))).toBe('E_JOB_STATE');
 
     // A job the database holds as unfinished but that is not live here (another process set it running again): the admin still ends it.
     const sql = new Database(db);
     sql.prepare(`UPDATE jobs SET status = 'running' WHERE id = ?`).run(jobs.poisoned);
     sql.close();
-    expect((await as('ada', { action: 'job.cancel', jobId: jobs.poisoned })).json).toEqual({ jobId: jobs.poisoned, status: 'cancelled' });
+    expect((await as('ada', { action: 'job.cancel', jobId: jobs.poisoned })).json).toEqual({
+      jobId: jobs.poisoned,
+      status: 'cancelled',
+    });
     expect(coordinator.database.jobListing(jobs.poisoned)!.status).toBe('cancelled');
     expect(entriesOf(db, jobs.poisoned).at(-1)).toMatchObject({ kind: 'job-ended', body: { status: 'cancelled' } });
     expect(verifyFiles({ db }).ok).toBe(true);
@@ -224,8 +296,19 @@ describe('finding 2: a coordinator restarted on the database a poisoned job left
     const port = await listening;
     expect(port).toBeGreaterThan(0);
     const ro = new Database(db, { readonly: true });
-    const statuses = Object.fromEntries((ro.prepare(`SELECT id, status FROM jobs`).all() as { id: string; status: string }[]).map((r) => [r.id, r.status]));
+    const statuses = Object.fromEntries(
+      (ro.prepare(`SELECT id, status FROM jobs`).all() as { id: string; status: string }[]).map((r) => [
+        r.id,
+        r.status,
+      ]),
+    );
     ro.close();
-    expect(statuses).toEqual({ [jobs.poisoned]: 'failed', [jobs.badSpec]: 'failed', [jobs.shortWeights]: 'failed', [jobs.badState]: 'failed', [jobs.healthy]: 'waiting' });
+    expect(statuses).toEqual({
+      [jobs.poisoned]: 'failed',
+      [jobs.badSpec]: 'failed',
+      [jobs.shortWeights]: 'failed',
+      [jobs.badState]: 'failed',
+      [jobs.healthy]: 'waiting',
+    });
   });
 });

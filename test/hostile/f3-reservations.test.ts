@@ -39,9 +39,17 @@ let coordinator: Coordinator;
 let port: number;
 let researcher: Researcher;
 
-const privacy = (epsilon: number) => ({ unit: 'record', epsilon, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'rdp' });
+const privacy = (epsilon: number) => ({
+  unit: 'record',
+  epsilon,
+  delta: 1e-5,
+  clip: 1,
+  samplingRate: 0.1,
+  accountant: 'rdp',
+});
 /** A researcher's DP job that waits for more hospitals than the test connects: it never starts unless `o` says so. */
-const dpJob = (name: string, o: Record<string, unknown> = {}) => syntheticJob({ name, rounds: 20, minClients: 3, targetClients: 4, joinWaitMs: 600_000, privacy: privacy(2), ...o });
+const dpJob = (name: string, o: Record<string, unknown> = {}) =>
+  syntheticJob({ name, rounds: 20, minClients: 3, targetClients: 4, joinWaitMs: 600_000, privacy: privacy(2), ...o });
 
 beforeAll(async () => {
   coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true, roster: net.chain });
@@ -59,8 +67,8 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-describe('finding 3: a researcher tying up hospitals\' budgets (reservations end when the job ends)', () => {
-  it('5 DP jobs submitted and cancelled while the hospital\'s join is in flight leave its committed epsilon at 0', async () => {
+describe("finding 3: a researcher tying up hospitals' budgets (reservations end when the job ends)", () => {
+  it("5 DP jobs submitted and cancelled while the hospital's join is in flight leave its committed epsilon at 0", async () => {
     const proxy = await HoldingProxy.start(port);
     const h = await hospital('h1', { via: proxy.port });
     expect(h.store.committedSpend(D).epsilon).toBe(0);
@@ -91,15 +99,22 @@ describe('finding 3: a researcher tying up hospitals\' budgets (reservations end
     p1.hold();
     p2.hold();
     // Secure aggregation cannot run a round of one hospital: round 1, with h1 alone, fails the job.
-    const jobId = await researcher.submit(dpJob('fails-at-round-1', { minClients: 1, targetClients: 2, joinWaitMs: 50 }));
+    const jobId = await researcher.submit(
+      dpJob('fails-at-round-1', { minClients: 1, targetClients: 2, joinWaitMs: 50 }),
+    );
     await Promise.all([h1.joined(jobId), h2.joined(jobId)]);
-    const failed = new Promise<string>((resolve) => coordinator.on('job', (e) => e.jobId === jobId && e.status !== 'waiting' && e.status !== 'running' && resolve(e.status)));
+    const failed = new Promise<string>((resolve) =>
+      coordinator.on(
+        'job',
+        (e) => e.jobId === jobId && e.status !== 'waiting' && e.status !== 'running' && resolve(e.status),
+      ),
+    );
     p1.release();
     expect(await failed).toBe('failed');
     const refused = h2.coordinatorError(jobId);
     p2.release();
     expect(await refused).toBe('E_UNKNOWN_JOB');
-    await until(() => !h1.store.reserved(D, jobId), 30_000, 'h1\'s reservation closed');
+    await until(() => !h1.store.reserved(D, jobId), 30_000, "h1's reservation closed");
     for (const h of [h1, h2]) {
       expect(h.store.reserved(D, jobId)).toBe(false);
       expect(h.store.committedSpend(D).epsilon).toBe(0);
@@ -110,7 +125,10 @@ describe('finding 3: a researcher tying up hospitals\' budgets (reservations end
 
   it('a hospital down while its job is cancelled releases the reservation at its next Welcome; a live job keeps its reservation', async () => {
     const before = await hospital('h3');
-    const [gone, live] = [await researcher.submit(dpJob('cancelled-while-away')), await researcher.submit(dpJob('still-live', { privacy: privacy(1) }))];
+    const [gone, live] = [
+      await researcher.submit(dpJob('cancelled-while-away')),
+      await researcher.submit(dpJob('still-live', { privacy: privacy(1) })),
+    ];
     await Promise.all([before.joined(gone), before.joined(live)]);
     await before.stop(); // the daemon is down...
     await researcher.cancel(gone); // ...when the job ends: nothing can tell it
@@ -127,7 +145,7 @@ describe('finding 3: a researcher tying up hospitals\' budgets (reservations end
     // The operator tightens the hospital's policy: at the re-offer it declines the live job, and its part in it ends.
     const stricter = await hospital('h3', { restartOf: after, policy: parseHospitalPolicy({ maxEpsilon: 0.5 }) });
     await stricter.declined(live);
-    await until(() => !stricter.store.reserved(D, live), 30_000, 'the declined job\'s reservation closed');
+    await until(() => !stricter.store.reserved(D, live), 30_000, "the declined job's reservation closed");
     expect(stricter.store.committedSpend(D).epsilon).toBe(0);
     await stricter.stop();
     await researcher.cancel(live);
@@ -137,15 +155,22 @@ describe('finding 3: a researcher tying up hospitals\' budgets (reservations end
 describe('finding 3: a job that can never start (a start deadline; minClients within the roster)', () => {
   /** A coordinator on a new database `dbPath`, with the roster published and the test's identities enrolled, listening. */
   const fresh = async (dbPath: string, maxStartWaitMs?: number) => {
-    const c = new Coordinator({ dbPath, port: 0, requireEnrolment: true, roster: net.chain, ...(maxStartWaitMs ? { maxStartWaitMs } : {}) });
+    const c = new Coordinator({
+      dbPath,
+      port: 0,
+      requireEnrolment: true,
+      roster: net.chain,
+      ...(maxStartWaitMs ? { maxStartWaitMs } : {}),
+    });
     cleanups.push(() => c.close());
     c.enroll('rita', 'researcher', rita.publicKey);
     for (const h of hospitals) c.enroll(h, 'hospital', net.identity(h).publicKey);
     return { c, port: await c.listen() };
   };
-  const jobEnd = (c: Coordinator) => new Promise<JobStatusEvent>((resolve) => c.on('job', (e) => isEnded(e.status) && resolve(e)));
+  const jobEnd = (c: Coordinator) =>
+    new Promise<JobStatusEvent>((resolve) => c.on('job', (e) => isEnded(e.status) && resolve(e)));
 
-  it('a job still short of minClients at its start deadline fails, and the offered hospital\'s reservation of it ends', async () => {
+  it("a job still short of minClients at its start deadline fails, and the offered hospital's reservation of it ends", async () => {
     const { c, port: p } = await fresh(join(dir, 'deadline.db'), 2000);
     const proxy = await HoldingProxy.start(p);
     const h = await hospital('h1', { via: proxy.port });
@@ -154,8 +179,12 @@ describe('finding 3: a job that can never start (a start deadline; minClients wi
     const ended = jobEnd(c);
     proxy.hold(); // its join never reaches the coordinator: no member, nothing else to wake the job
     const jobId = await rita2.submit(dpJob('never-starts')); // it needs 3 hospitals: it would wait for good
-    expect(await ended).toMatchObject({ jobId, status: 'failed', reason: expect.stringContaining('not started by its start deadline') });
-    await until(() => h.closed.length > 0, 30_000, 'h1\'s reservation closed');
+    expect(await ended).toMatchObject({
+      jobId,
+      status: 'failed',
+      reason: expect.stringContaining('not started by its start deadline'),
+    });
+    await until(() => h.closed.length > 0, 30_000, "h1's reservation closed");
     expect(h.closed).toEqual([{ jobId, charged: 0, released: 21 }]); // it had reserved the whole job: 20 training rounds and the evaluation
     expect(h.store.reserved(D, jobId)).toBe(false);
     expect(h.store.committedSpend(D).epsilon).toBe(0);
@@ -166,7 +195,7 @@ describe('finding 3: a job that can never start (a start deadline; minClients wi
     await proxy.close();
   }, 60_000);
 
-  it('the deadline counts from the job\'s creation: a coordinator restarted past it fails the job as it resumes, and the hospital releases its reservation', async () => {
+  it("the deadline counts from the job's creation: a coordinator restarted past it fails the job as it resumes, and the hospital releases its reservation", async () => {
     const path = join(dir, 'restart.db');
     const first = await fresh(path); // the default start wait: hours
     const h = await hospital('h2', { port: first.port });
@@ -181,9 +210,13 @@ describe('finding 3: a job that can never start (a start deadline; minClients wi
     // Restarted with a start wait the job has already outlived: it resumes, and fails at its first tick.
     const c = new Coordinator({ dbPath: path, port: 0, requireEnrolment: true, maxStartWaitMs: 1 });
     cleanups.push(() => c.close());
-    expect(await jobEnd(c)).toMatchObject({ jobId, status: 'failed', reason: expect.stringContaining('not started by its start deadline') });
+    expect(await jobEnd(c)).toMatchObject({
+      jobId,
+      status: 'failed',
+      reason: expect.stringContaining('not started by its start deadline'),
+    });
     const after = await hospital('h2', { restartOf: h, port: await c.listen() });
-    await until(() => after.closed.length > 0, 30_000, 'h2\'s reservation closed at its Welcome');
+    await until(() => after.closed.length > 0, 30_000, "h2's reservation closed at its Welcome");
     expect(after.closed).toEqual([{ jobId, charged: 0, released: 21 }]);
     expect(after.store.committedSpend(D).epsilon).toBe(0);
     await after.stop();
@@ -191,21 +224,29 @@ describe('finding 3: a job that can never start (a start deadline; minClients wi
 
   it('a secure-aggregation job needing more hospitals than the roster lists is refused at submission (E_JOB_UNSTARTABLE), and nothing is written', async () => {
     const before = coordinator.database.listJobs().length;
-    await expect(researcher.submit(dpJob('more-than-the-roster', { minClients: 5, targetClients: 5 }))).rejects.toThrow(/^E_JOB_UNSTARTABLE: .*"minClients": 5 hospitals needed, but the roster .* lists 4/);
+    await expect(researcher.submit(dpJob('more-than-the-roster', { minClients: 5, targetClients: 5 }))).rejects.toThrow(
+      /^E_JOB_UNSTARTABLE: .*"minClients": 5 hospitals needed, but the roster .* lists 4/,
+    );
     expect(coordinator.database.listJobs()).toHaveLength(before);
   });
 });
 
 describe('finding 3 against a lying coordinator: the live-jobs list of a Welcome', () => {
-  const spec = () => resolveJob(parseJobSpec(syntheticJob({ rounds: 3, secureAggregation: { enabled: false }, privacy: privacy(8) })), 1);
+  const spec = () =>
+    resolveJob(
+      parseJobSpec(syntheticJob({ rounds: 3, secureAggregation: { enabled: false }, privacy: privacy(8) })),
+      1,
+    );
 
-  it('omitting a live job ends this hospital\'s part in it: its charged rounds stay spent, the rest is released, a re-offer is refused', async () => {
+  it("omitting a live job ends this hospital's part in it: its charged rounds stay spent, the rest is released, a re-offer is refused", async () => {
     const h = await hospitalUnderTest(spec(), { cleanups });
     h.round(1);
     await until(() => h.frames(1).includes('update'), 30_000, 'round 1 trained');
     const spent = h.state.budget.summary(D).spent.epsilon;
     expect(spent).toBeGreaterThan(0);
-    const closed = new Promise<{ charged: number; released: number }>((resolve) => h.daemon.once('reservationClosed', resolve));
+    const closed = new Promise<{ charged: number; released: number }>((resolve) =>
+      h.daemon.once('reservationClosed', resolve),
+    );
     h.fake.liveJobs = []; // the coordinator says the job is not live: a lie
     await h.daemon.stop();
     h.daemon.start();
@@ -218,7 +259,11 @@ describe('finding 3 against a lying coordinator: the live-jobs list of a Welcome
     h.fake.liveJobs = ['job'];
     await h.daemon.stop();
     h.daemon.start();
-    await until(() => h.frames().filter((f) => f === 'declineJob E_JOB_STATE').length === 2, 30_000, 'the second re-offer declined');
+    await until(
+      () => h.frames().filter((f) => f === 'declineJob E_JOB_STATE').length === 2,
+      30_000,
+      'the second re-offer declined',
+    );
     expect(h.frames().filter((f) => f === 'joinJob')).toHaveLength(1);
     expect(h.state.budget.reserved(D, 'job')).toBe(false);
   }, 90_000);
@@ -252,15 +297,25 @@ let states = 0;
  * (to the coordinator on `port`, the suite's by default, or through a proxy
  * on `via`) and welcomed.
  */
-async function hospital(name: string, o: { via?: number; port?: number; restartOf?: Hospital; policy?: ReturnType<typeof parseHospitalPolicy> } = {}): Promise<Hospital> {
+async function hospital(
+  name: string,
+  o: { via?: number; port?: number; restartOf?: Hospital; policy?: ReturnType<typeof parseHospitalPolicy> } = {},
+): Promise<Hospital> {
   const path = o.restartOf?.path ?? join(dir, `${name}-${++states}.db`);
   o.restartOf?.store.close();
   const store = new BudgetStore(path);
   cleanups.push(() => store.close());
   if (!o.restartOf) store.setBudget(D, { epsilon: BUDGET, delta: 1e-5, accountant: 'rdp' });
   const daemon = new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${o.via ?? o.port ?? port}`, name, dataset: syntheticDataset(hospitals.indexOf(name) + 1), identity: net.identity(name), roster: net.chain, budget: store,
-    backoffMinMs: 50, backoffMaxMs: 200, ...(o.policy ? { policy: o.policy } : {}),
+    coordinatorUrl: `ws://127.0.0.1:${o.via ?? o.port ?? port}`,
+    name,
+    dataset: syntheticDataset(hospitals.indexOf(name) + 1),
+    identity: net.identity(name),
+    roster: net.chain,
+    budget: store,
+    backoffMinMs: 50,
+    backoffMaxMs: 200,
+    ...(o.policy ? { policy: o.policy } : {}),
   });
   cleanups.push(() => daemon.stop());
   const joined = new Set<string>();
@@ -275,7 +330,9 @@ async function hospital(name: string, o: { via?: number; port?: number; restartO
   daemon.start();
   await connected;
   return {
-    path, store, closed,
+    path,
+    store,
+    closed,
     joined: (jobId) => until(() => joined.has(jobId), 30_000, `${name} joined ${jobId}`),
     declined: async (jobId) => {
       await until(() => declined.has(jobId), 30_000, `${name} declined ${jobId}`);
@@ -314,7 +371,11 @@ class Researcher {
   private async ask(r: { action: string; jobId?: string; specJson?: string }): Promise<unknown> {
     const id = ++this.id;
     this.raw.send({ request: { id, ...r } });
-    const answer = await this.raw.waitFor((e) => (e.body === 'reply' && e.reply?.id === id) || (e.body === 'error' && (e.error?.message ?? '').startsWith(`request ${id}:`)));
+    const answer = await this.raw.waitFor(
+      (e) =>
+        (e.body === 'reply' && e.reply?.id === id) ||
+        (e.body === 'error' && (e.error?.message ?? '').startsWith(`request ${id}:`)),
+    );
     if (answer.body === 'error') throw new Error(`${answer.error?.code}: ${answer.error?.message}`);
     return JSON.parse(answer.reply!.json!);
   }
@@ -330,7 +391,10 @@ class HoldingProxy {
   private readonly sockets = new Set<Socket>();
   private up: Socket | null = null;
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(target: number): Promise<HoldingProxy> {
     const server = createServer();

@@ -26,8 +26,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
-import { DEFAULT_MAX_FRAME_BYTES, MAX_SPEC_JSON_CHARS, PROTOCOL_VERSION, encodeEnvelope, maxRequestBytes, pb } from '../../edge/wire/codec.ts';
-import { DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FRAGMENT_HEADER_BYTES, Reassembler } from '../../edge/wire/fragments.ts';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  MAX_SPEC_JSON_CHARS,
+  PROTOCOL_VERSION,
+  encodeEnvelope,
+  maxRequestBytes,
+  pb,
+} from '../../edge/wire/codec.ts';
+import {
+  DEFAULT_FRAGMENT_BYTES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  FRAGMENT_HEADER_BYTES,
+  Reassembler,
+} from '../../edge/wire/fragments.ts';
 import { SYNTH_FEATURES } from '../../simulations/synthetic.ts';
 import { signedClient } from '../helpers/signed-client.ts';
 import type { RawClient } from '../helpers/raw-client.ts';
@@ -44,7 +56,14 @@ let honest: RawClient;
 beforeAll(async () => {
   coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
   port = await coordinator.listen();
-  for (const [name, role] of [['h1', 'hospital'], ['h2', 'hospital'], ['h3', 'hospital'], ['honest', 'hospital'], ['aud', 'auditor'], ['rita', 'researcher']] as const) {
+  for (const [name, role] of [
+    ['h1', 'hospital'],
+    ['h2', 'hospital'],
+    ['h3', 'hospital'],
+    ['honest', 'hospital'],
+    ['aud', 'auditor'],
+    ['rita', 'researcher'],
+  ] as const) {
     ids[name] = ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
@@ -57,7 +76,10 @@ afterAll(async () => {
 });
 
 async function connect(name: string, p = port): Promise<RawClient> {
-  const hello = name.startsWith('h') || name === 'honest' ? { datasets: [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }] } : {};
+  const hello =
+    name.startsWith('h') || name === 'honest'
+      ? { datasets: [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }] }
+      : {};
   const r = await signedClient(p, name, ids[name]!, { hello });
   clients.push(r);
   return r;
@@ -79,10 +101,16 @@ function varint(n: number): number[] {
   out.push(n);
   return out;
 }
-const delimited = (field: number, body: Uint8Array) => Buffer.concat([Buffer.from([...varint((field << 3) | 2), ...varint(body.length)]), body]);
+const delimited = (field: number, body: Uint8Array) =>
+  Buffer.concat([Buffer.from([...varint((field << 3) | 2), ...varint(body.length)]), body]);
 /** An Envelope from `sender` numbered `seq`, for job "x" round 1, whose body is field `field` holding `body` (encoded by hand: no encoder writes these). */
 function envelope(sender: string, seq: number, field: number, body: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from([0x08, PROTOCOL_VERSION, 0x12, 1, 0x78, 0x18, 1]), delimited(4, Buffer.from(sender)), Buffer.from([0x28, ...varint(seq)]), delimited(field, body)]);
+  return Buffer.concat([
+    Buffer.from([0x08, PROTOCOL_VERSION, 0x12, 1, 0x78, 0x18, 1]),
+    delimited(4, Buffer.from(sender)),
+    Buffer.from([0x28, ...varint(seq)]),
+    delimited(field, body),
+  ]);
 }
 /** `n` empty EncryptedShare entries (0x0a 0x00 each): a SecAggShares body. */
 function emptyShares(n: number): Buffer {
@@ -91,18 +119,39 @@ function emptyShares(n: number): Buffer {
   return b;
 }
 /** Sends `whole` (numbered `seq`) as 1 MiB fragments numbered from `seq`, as FrameEncoder would; returns the next sequence number. */
-function sendFragments(r: RawClient, sender: string, seq: number, whole: Uint8Array, upTo = Infinity, size = DEFAULT_FRAGMENT_BYTES): number {
+function sendFragments(
+  r: RawClient,
+  sender: string,
+  seq: number,
+  whole: Uint8Array,
+  upTo = Infinity,
+  size = DEFAULT_FRAGMENT_BYTES,
+): number {
   const count = Math.ceil(whole.length / size);
   for (let index = 0; index < Math.min(count, upTo); index++) {
-    r.sendRaw(encodeEnvelope({ sender, seq: seq + index, fragment: { messageId: 1, index, count, totalBytes: whole.length, data: whole.subarray(index * size, Math.min(whole.length, (index + 1) * size)) } }));
+    r.sendRaw(
+      encodeEnvelope({
+        sender,
+        seq: seq + index,
+        fragment: {
+          messageId: 1,
+          index,
+          count,
+          totalBytes: whole.length,
+          data: whole.subarray(index * size, Math.min(whole.length, (index + 1) * size)),
+        },
+      }),
+    );
   }
   return seq + count;
 }
 /** The sizes of the buffers handed to the protobuf decoder larger than one fragment frame: a whole message decoded. */
 const wholeDecodes = (decode: { mock: { calls: unknown[][] } }) =>
-  decode.mock.calls.map(([b]) => (b as Uint8Array).length).filter((n) => n > DEFAULT_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES);
+  decode.mock.calls
+    .map(([b]) => (b as Uint8Array).length)
+    .filter((n) => n > DEFAULT_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES);
 
-describe('a hospital\'s message of millions of empty sub-messages', () => {
+describe("a hospital's message of millions of empty sub-messages", () => {
   it('68 MiB of empty shares in fragments is refused at its first fragment (E_WIRE_TOO_LARGE: a share list may not exceed a frame), never decoded; the honest hospital is answered', async () => {
     const h1 = await connect('h1');
     const whole = envelope('h1', 2, 32, emptyShares(Math.floor((DEFAULT_MAX_MESSAGE_BYTES - 64) / 2)));
@@ -139,7 +188,7 @@ describe('a hospital\'s message of millions of empty sub-messages', () => {
   }, 60_000);
 });
 
-describe('an auditor\'s frames', () => {
+describe("an auditor's frames", () => {
   it('are capped at the largest request: a 16 MiB frame of empty shares is refused unread (E_WIRE_TOO_LARGE, closed)', async () => {
     const aud = await connect('aud');
     const limit = aud.frames.find((e) => e.body === 'welcome')!.welcome!;
@@ -155,10 +204,12 @@ describe('an auditor\'s frames', () => {
     await honestIsAnswered();
   }, 60_000);
 
-  it('of a hospital\'s kind are refused by their scanned header, undecoded (E_FORBIDDEN, the connection kept); within the cap, empty shares by their scan (E_WIRE_COUNT)', async () => {
+  it("of a hospital's kind are refused by their scanned header, undecoded (E_FORBIDDEN, the connection kept); within the cap, empty shares by their scan (E_WIRE_COUNT)", async () => {
     const aud = await connect('aud');
     // 10,000 shares (the most a share list may hold) of a 40-byte ciphertext each: a well-formed frame of a kind an auditor may not send.
-    const shares = pb.SecAggShares.encode({ shares: Array.from({ length: 10_000 }, (_, i) => ({ peer: `h${i}`, ciphertext: new Uint8Array(40) })) }).finish();
+    const shares = pb.SecAggShares.encode({
+      shares: Array.from({ length: 10_000 }, (_, i) => ({ peer: `h${i}`, ciphertext: new Uint8Array(40) })),
+    }).finish();
     const forbidden = envelope('aud', 2, 32, shares);
     const decode = vi.spyOn(pb.Envelope, 'decode');
     aud.sendRaw(forbidden);
@@ -178,13 +229,27 @@ describe('an auditor\'s frames', () => {
 
 describe('a fragmented message in flight', () => {
   it('has a deadline of valid options only (E_CONFIG_INVALID)', () => {
-    for (const bad of [{ messageTimeoutMs: 0 }, { minBytesPerSecond: 0 }, { minBytesPerSecond: Infinity }, { messageTimeoutMs: Number.NaN }]) {
-      expect(errorCode(() => new Coordinator({ dbPath: ':memory:', ...bad })), JSON.stringify(bad)).toBe('E_CONFIG_INVALID');
+    for (const bad of [
+      { messageTimeoutMs: 0 },
+      { minBytesPerSecond: 0 },
+      { minBytesPerSecond: Infinity },
+      { messageTimeoutMs: Number.NaN },
+    ]) {
+      expect(
+        errorCode(() => new Coordinator({ dbPath: ':memory:', ...bad })),
+        JSON.stringify(bad),
+      ).toBe('E_CONFIG_INVALID');
     }
   });
 
   it('not whole by its deadline is refused (E_WIRE_FRAGMENT), its connection closed and its bytes freed; an honest hospital on the same coordinator is answered', async () => {
-    const short = new Coordinator({ dbPath: ':memory:', port: 0, requireEnrolment: true, messageTimeoutMs: 300, minBytesPerSecond: 1e12 });
+    const short = new Coordinator({
+      dbPath: ':memory:',
+      port: 0,
+      requireEnrolment: true,
+      messageTimeoutMs: 300,
+      minBytesPerSecond: 1e12,
+    });
     const shortPort = await short.listen();
     try {
       for (const name of ['h1', 'honest']) short.enroll(name, 'hospital', ids[name]!.publicKey);
@@ -192,13 +257,22 @@ describe('a fragmented message in flight', () => {
       const other = await connect('honest', shortPort);
       const held: Reassembler[] = [];
       const collect = Reassembler.prototype.collect;
-      vi.spyOn(Reassembler.prototype, 'collect').mockImplementation(function (this: Reassembler, ...args: Parameters<Reassembler['collect']>) {
+      vi.spyOn(Reassembler.prototype, 'collect').mockImplementation(function (
+        this: Reassembler,
+        ...args: Parameters<Reassembler['collect']>
+      ) {
         const out = collect.apply(this, args);
         if (this.inFlight && !held.includes(this)) held.push(this);
         return out;
       });
       // Two of the three fragments of an update, then nothing.
-      const whole = encodeEnvelope({ sender: 'h1', seq: 2, jobId: 'x', round: 1, update: { delta: { shape: [3 * 16_384], data: new Uint8Array(4 * 3 * 16_384) }, numExamples: 1 } });
+      const whole = encodeEnvelope({
+        sender: 'h1',
+        seq: 2,
+        jobId: 'x',
+        round: 1,
+        update: { delta: { shape: [3 * 16_384], data: new Uint8Array(4 * 3 * 16_384) }, numExamples: 1 },
+      });
       sendFragments(h1, 'h1', 2, whole, 2, 64 * 1024);
       expect(await h1.waitClosed(30_000)).toBe(1002);
       expect(h1.errorCodes()).toEqual(['E_WIRE_FRAGMENT']);

@@ -20,17 +20,44 @@ import { request } from '../../client/request.ts';
 import { Peer } from '../../coordinator/peer.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { paramCount } from '../../core/model/spec.ts';
-import { DEFAULT_MAX_FRAME_BYTES, decodeEnvelope, encodeEnvelope, tensorOf, vectorOf, type Envelope } from '../../edge/wire/codec.ts';
-import { DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, FrameEncoder, Reassembler, type OutgoingEnvelope } from '../../edge/wire/fragments.ts';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeEnvelope,
+  encodeEnvelope,
+  tensorOf,
+  vectorOf,
+  type Envelope,
+} from '../../edge/wire/codec.ts';
+import {
+  DEFAULT_FRAGMENT_BYTES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  FrameEncoder,
+  Reassembler,
+  type OutgoingEnvelope,
+} from '../../edge/wire/fragments.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { until } from '../helpers/until.ts';
 import { signedHello } from '../helpers/signed-client.ts';
 
 /** Three inputs, then 4096 and 2176 ReLU units: 8,933,633 parameters, 35.7 MB of float32 (the spec allows 10^7). */
-const BIG_MODEL = { inputDim: 3, layers: [{ units: 4096, activation: 'relu' }, { units: 2176, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+const BIG_MODEL = {
+  inputDim: 3,
+  layers: [
+    { units: 4096, activation: 'relu' },
+    { units: 2176, activation: 'relu' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+};
 const BIG_FEATURES = ['g0', 'g1', 'g2'];
 /** 265,217 parameters: 1,060,868 bytes of float32, just over one 1 MiB fragment. */
-const MID_MODEL = { inputDim: 3, layers: [{ units: 512, activation: 'relu' }, { units: 512, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+const MID_MODEL = {
+  inputDim: 3,
+  layers: [
+    { units: 512, activation: 'relu' },
+    { units: 512, activation: 'relu' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+};
 const DELTA = 1e-5;
 
 /**
@@ -44,24 +71,57 @@ class WireHospital {
   readonly out = new FrameEncoder();
   private readonly inbound = new Reassembler(DEFAULT_MAX_MESSAGE_BYTES);
 
-  private constructor(readonly ws: WebSocket, readonly name: string, onMessage: (h: WireHospital, e: Envelope) => void) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly name: string,
+    onMessage: (h: WireHospital, e: Envelope) => void,
+  ) {
     ws.on('message', (data) => {
       const env = this.inbound.accept(decodeEnvelope(data as Buffer));
       if (!env) return;
       // Keep the frames' headers, not 36 MB of weights each.
-      this.messages.push(env.body === 'roundConfig' ? decodeEnvelope(encodeEnvelope({ sender: env.sender, seq: env.seq, jobId: env.jobId, round: env.round, roundConfig: { train: env.roundConfig!.train } })) : env);
+      this.messages.push(
+        env.body === 'roundConfig'
+          ? decodeEnvelope(
+              encodeEnvelope({
+                sender: env.sender,
+                seq: env.seq,
+                jobId: env.jobId,
+                round: env.round,
+                roundConfig: { train: env.roundConfig!.train },
+              }),
+            )
+          : env,
+      );
       onMessage(this, env);
     });
-    ws.on('close', (code) => { this.closeCode = code; });
+    ws.on('close', (code) => {
+      this.closeCode = code;
+    });
     ws.on('error', () => undefined);
   }
 
-  static async connect(port: number, name: string, id: Identity, onMessage: (h: WireHospital, e: Envelope) => void = () => {}): Promise<WireHospital> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`, { maxPayload: DEFAULT_MAX_FRAME_BYTES, perMessageDeflate: false });
+  static async connect(
+    port: number,
+    name: string,
+    id: Identity,
+    onMessage: (h: WireHospital, e: Envelope) => void = () => {},
+  ): Promise<WireHospital> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}`, {
+      maxPayload: DEFAULT_MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+    });
     const h = new WireHospital(ws, name, onMessage);
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
     const c = (await h.waitFor((e) => e.body === 'challenge')).challenge!;
-    h.send({ hello: signedHello(c, name, id, { hello: { software: 'wire', datasets: [{ schemaId: 'g', features: BIG_FEATURES, label: 'y' }] } }) });
+    h.send({
+      hello: signedHello(c, name, id, {
+        hello: { software: 'wire', datasets: [{ schemaId: 'g', features: BIG_FEATURES, label: 'y' }] },
+      }),
+    });
     h.out.peerLimits((await h.waitFor((e) => e.body === 'welcome')).welcome!);
     return h;
   }
@@ -85,10 +145,23 @@ function bigJobHospital(jobId: () => string) {
     if (env.body === 'jobOffer') h.send({ jobId: env.jobId, joinJob: { weight: 10 } });
     if (env.body === 'roundConfig' && env.roundConfig!.train) {
       const weights = vectorOf(env.roundConfig!.weights, paramCount(BIG_MODEL));
-      h.send({ jobId: env.jobId, round: env.round, update: { delta: tensorOf(new Float32Array(weights.length).fill(DELTA)), numExamples: 10, trainLoss: 0.5, steps: 1 } });
+      h.send({
+        jobId: env.jobId,
+        round: env.round,
+        update: {
+          delta: tensorOf(new Float32Array(weights.length).fill(DELTA)),
+          numExamples: 10,
+          trainLoss: 0.5,
+          steps: 1,
+        },
+      });
     }
     if (env.body === 'roundConfig' && !env.roundConfig!.train) {
-      h.send({ jobId: env.jobId, round: env.round, evaluation: { metrics: { numExamples: 10, numCorrect: 5, loss: 0.7, accuracy: 0.5 } } });
+      h.send({
+        jobId: env.jobId,
+        round: env.round,
+        evaluation: { metrics: { numExamples: 10, numCorrect: 5, loss: 0.7, accuracy: 0.5 } },
+      });
     }
   };
 }
@@ -108,13 +181,19 @@ let bigJob = '';
 beforeAll(async () => {
   // The coordinator's reassemblers take scanned frames (collect), the hand-driven hospitals' decoded ones (accept).
   const accept = Reassembler.prototype.accept;
-  vi.spyOn(Reassembler.prototype, 'accept').mockImplementation(function (this: Reassembler, ...args: Parameters<Reassembler['accept']>) {
+  vi.spyOn(Reassembler.prototype, 'accept').mockImplementation(function (
+    this: Reassembler,
+    ...args: Parameters<Reassembler['accept']>
+  ) {
     const out = accept.apply(this, args);
     maxHeld = Math.max(maxHeld, this.heldBytes);
     return out;
   });
   const collect = Reassembler.prototype.collect;
-  vi.spyOn(Reassembler.prototype, 'collect').mockImplementation(function (this: Reassembler, ...args: Parameters<Reassembler['collect']>) {
+  vi.spyOn(Reassembler.prototype, 'collect').mockImplementation(function (
+    this: Reassembler,
+    ...args: Parameters<Reassembler['collect']>
+  ) {
     const out = collect.apply(this, args);
     maxHeld = Math.max(maxHeld, this.heldBytes);
     return out;
@@ -126,12 +205,25 @@ beforeAll(async () => {
   });
   coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
   port = await coordinator.listen();
-  for (const [name, role] of [['rita', 'researcher'], ['big1', 'hospital'], ['big2', 'hospital'], ['evil', 'hospital'], ['evil2', 'hospital'], ['s1', 'hospital'], ['s2', 'hospital']] as const) {
+  for (const [name, role] of [
+    ['rita', 'researcher'],
+    ['big1', 'hospital'],
+    ['big2', 'hospital'],
+    ['evil', 'hospital'],
+    ['evil2', 'hospital'],
+    ['s1', 'hospital'],
+    ['s2', 'hospital'],
+  ] as const) {
     ids[name] = ed25519KeyPair();
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
   for (const [i, name] of ['s1', 's2'].entries()) {
-    const d = new ClientDaemon({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, dataset: syntheticDataset(i + 1), identity: ids[name]! });
+    const d = new ClientDaemon({
+      coordinatorUrl: `ws://127.0.0.1:${port}`,
+      name,
+      dataset: syntheticDataset(i + 1),
+      identity: ids[name]!,
+    });
     d.on('disconnected', (e) => disconnects.push(`${name}: ${e.code} ${e.reason}`));
     daemons.push(d);
   }
@@ -148,22 +240,56 @@ afterAll(async () => {
 
 describe('finding 4: a model the spec allows travels', () => {
   it('a ~9M-parameter job: weights reach the hospitals in fragments, full-size updates come back, the round completes; a small job beside it trains on real daemons; the researcher downloads the model', async () => {
-    const [big1, big2] = await Promise.all((['big1', 'big2'] as const).map((n) => WireHospital.connect(port, n, ids[n]!, bigJobHospital(() => bigJob)))) as [WireHospital, WireHospital];
+    const [big1, big2] = (await Promise.all(
+      (['big1', 'big2'] as const).map((n) =>
+        WireHospital.connect(
+          port,
+          n,
+          ids[n]!,
+          bigJobHospital(() => bigJob),
+        ),
+      ),
+    )) as [WireHospital, WireHospital];
     const rounds: RoundEvent[] = [];
     coordinator.on('round', (e) => rounds.push(e));
     const status = new Map<string, string>();
     coordinator.on('job', (e) => status.set(e.jobId, e.status));
 
-    bigJob = coordinator.submitJob(syntheticJob({ name: 'big', model: BIG_MODEL, features: BIG_FEATURES, rounds: 1, minClients: 2, targetClients: 2, roundTimeoutMs: 120_000, secureAggregation: { enabled: false } }), 'rita');
+    bigJob = coordinator.submitJob(
+      syntheticJob({
+        name: 'big',
+        model: BIG_MODEL,
+        features: BIG_FEATURES,
+        rounds: 1,
+        minClients: 2,
+        targetClients: 2,
+        roundTimeoutMs: 120_000,
+        secureAggregation: { enabled: false },
+      }),
+      'rita',
+    );
     // The daemons' job: 265,217 parameters, just over one fragment, so its round configs and updates are fragmented too.
-    const smallJob = coordinator.submitJob(syntheticJob({ name: 'small', model: MID_MODEL, rounds: 2, minClients: 2, targetClients: 2, secureAggregation: { enabled: false } }));
+    const smallJob = coordinator.submitJob(
+      syntheticJob({
+        name: 'small',
+        model: MID_MODEL,
+        rounds: 2,
+        minClients: 2,
+        targetClients: 2,
+        secureAggregation: { enabled: false },
+      }),
+    );
     const initial = coordinator.jobState(bigJob)!.weights;
     expect(initial.length).toBe(8_933_633);
     expect(4 * initial.length).toBeGreaterThan(2 * DEFAULT_MAX_FRAME_BYTES);
 
     // Both jobs end, or (as before the fix) a hospital is cut off.
     const cutOff = () => big1.closeCode !== null || big2.closeCode !== null || disconnects.length > 0;
-    await until(() => (status.get(bigJob) === 'completed' && status.get(smallJob) === 'completed') || cutOff(), 240_000, 'both jobs completed');
+    await until(
+      () => (status.get(bigJob) === 'completed' && status.get(smallJob) === 'completed') || cutOff(),
+      240_000,
+      'both jobs completed',
+    );
     // Nobody was disconnected: not the big job's hospitals, not the small job's daemons.
     expect([big1.closeCode, big2.closeCode]).toEqual([null, null]);
     expect(disconnects).toEqual([]);
@@ -171,17 +297,29 @@ describe('finding 4: a model the spec allows travels', () => {
     const trained = rounds.find((r) => r.jobId === bigJob && r.record.kind === 'train')!;
     expect(trained.record.participants.sort()).toEqual(['big1', 'big2']);
     expect(4 * paramCount(MID_MODEL)).toBeGreaterThan(DEFAULT_FRAGMENT_BYTES);
-    expect(rounds.filter((r) => r.jobId === smallJob && r.record.kind === 'train').map((r) => r.record.participants.sort())).toEqual([['s1', 's2'], ['s1', 's2']]);
+    expect(
+      rounds.filter((r) => r.jobId === smallJob && r.record.kind === 'train').map((r) => r.record.participants.sort()),
+    ).toEqual([
+      ['s1', 's2'],
+      ['s1', 's2'],
+    ]);
     for (const h of [big1, big2]) {
       expect(h.messages.filter((e) => e.body === 'roundConfig' && e.jobId === bigJob).length).toBe(2); // training and final evaluation
       expect(h.messages.filter((e) => e.body === 'error')).toEqual([]);
     }
 
     // The researcher's model download (client/request.ts) takes the 36 MB reply in fragments.
-    const { json, model } = await request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name: 'rita', identity: ids.rita!, timeoutMs: 60_000 }, { action: 'job.download', jobId: bigJob });
+    const { json, model } = await request(
+      { coordinatorUrl: `ws://127.0.0.1:${port}`, name: 'rita', identity: ids.rita!, timeoutMs: 60_000 },
+      { action: 'job.download', jobId: bigJob },
+    );
     expect(json).toMatchObject({ jobId: bigJob, completedRounds: 2 }); // the training round and the final evaluation
     expect(model!.length).toBe(initial.length);
-    expect(Buffer.from(model!.buffer, model!.byteOffset, model!.byteLength).equals(Buffer.from(coordinator.jobState(bigJob)!.weights.buffer))).toBe(true);
+    expect(
+      Buffer.from(model!.buffer, model!.byteOffset, model!.byteLength).equals(
+        Buffer.from(coordinator.jobState(bigJob)!.weights.buffer),
+      ),
+    ).toBe(true);
     // FedAvg of two equal deltas: every weight moved by DELTA.
     let off = 0;
     for (let i = 0; i < model!.length; i += 997) off = Math.max(off, Math.abs(model![i]! - initial[i]! - DELTA));
@@ -195,7 +333,8 @@ describe('finding 4: a model the spec allows travels', () => {
     // Stop reading: what the coordinator sends piles up in its send buffer (and the kernel's).
     (r.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const asked = 8;
-    for (let id = 1; id <= asked; id++) r.send({ jobId: bigJob, request: { id, action: 'job.download', jobId: bigJob } });
+    for (let id = 1; id <= asked; id++)
+      r.send({ jobId: bigJob, request: { id, action: 'job.download', jobId: bigJob } });
     r.send({ request: { id: 100, action: 'job.list' } });
     // The coordinator's side of it: its peer for rita closes for E_SLOW_PEER.
     await until(() => peerCloses.some((c) => c.name === 'rita'), 60_000, 'rita cut off');
@@ -217,7 +356,19 @@ describe('finding 4: a model the spec allows travels', () => {
     expect(evil.messages.find((e) => e.body === 'welcome')!.welcome!.maxMessageBytes).toBe(DEFAULT_MAX_MESSAGE_BYTES);
     const size = DEFAULT_FRAGMENT_BYTES;
     const total = DEFAULT_MAX_MESSAGE_BYTES + 1;
-    evil.ws.send(encodeEnvelope({ sender: 'evil', seq: evil.out.lastSeq + 1, fragment: { messageId: 1, index: 0, count: Math.ceil(total / size), totalBytes: total, data: new Uint8Array(size) } }));
+    evil.ws.send(
+      encodeEnvelope({
+        sender: 'evil',
+        seq: evil.out.lastSeq + 1,
+        fragment: {
+          messageId: 1,
+          index: 0,
+          count: Math.ceil(total / size),
+          totalBytes: total,
+          data: new Uint8Array(size),
+        },
+      }),
+    );
     await until(() => evil.closeCode !== null, 20_000, 'evil cut off');
     expect(evil.closeCode).toBe(1009);
     expect(evil.messages.filter((e) => e.body === 'error').map((e) => e.error!.code)).toEqual(['E_WIRE_TOO_LARGE']);
@@ -231,14 +382,33 @@ describe('finding 4: a model the spec allows travels', () => {
     expect(total).toBe(DEFAULT_MAX_MESSAGE_BYTES);
     let seq = evil.out.lastSeq;
     // An update of exactly the limit (its first fragment shows an update's header: an update may fill the limit).
-    const updateOf = (bytes: number) => encodeEnvelope({ sender: 'evil2', seq: seq + 1, jobId: 'x', round: 1, update: { delta: { shape: [Math.floor(bytes / 4)], data: new Uint8Array(bytes) } } });
+    const updateOf = (bytes: number) =>
+      encodeEnvelope({
+        sender: 'evil2',
+        seq: seq + 1,
+        jobId: 'x',
+        round: 1,
+        update: { delta: { shape: [Math.floor(bytes / 4)], data: new Uint8Array(bytes) } },
+      });
     const whole = updateOf(total - (updateOf(total).length - total));
     expect(whole.length).toBe(total);
     maxHeld = 0;
     // Every fragment as declared, but the last one carries a whole extra fragment's worth.
     for (let index = 0; index < count; index++) {
       const last = index === count - 1;
-      evil.ws.send(encodeEnvelope({ sender: 'evil2', seq: ++seq, fragment: { messageId: 7, index, count, totalBytes: total, data: last ? new Uint8Array(2 * size) : whole.subarray(index * size, (index + 1) * size) } }));
+      evil.ws.send(
+        encodeEnvelope({
+          sender: 'evil2',
+          seq: ++seq,
+          fragment: {
+            messageId: 7,
+            index,
+            count,
+            totalBytes: total,
+            data: last ? new Uint8Array(2 * size) : whole.subarray(index * size, (index + 1) * size),
+          },
+        }),
+      );
     }
     await until(() => evil.closeCode !== null, 60_000, 'evil2 cut off');
     expect(evil.messages.filter((e) => e.body === 'error').map((e) => e.error!.code)).toEqual(['E_WIRE_FRAGMENT']);
@@ -248,8 +418,18 @@ describe('finding 4: a model the spec allows travels', () => {
 
     // The coordinator still serves: a new small job trains on the daemons, which were never disconnected.
     let done = false;
-    const jobId = coordinator.submitJob(syntheticJob({ name: 'after', rounds: 1, minClients: 2, targetClients: 2, secureAggregation: { enabled: false } }));
-    coordinator.on('job', (e) => { if (e.jobId === jobId && e.status === 'completed') done = true; });
+    const jobId = coordinator.submitJob(
+      syntheticJob({
+        name: 'after',
+        rounds: 1,
+        minClients: 2,
+        targetClients: 2,
+        secureAggregation: { enabled: false },
+      }),
+    );
+    coordinator.on('job', (e) => {
+      if (e.jobId === jobId && e.status === 'completed') done = true;
+    });
     await until(() => done, 60_000, 'the job after the attack completed');
     expect(disconnects).toEqual([]);
   }, 120_000);
@@ -266,7 +446,11 @@ describe('finding 4: the rate limit counts messages, and bytes', () => {
   }
   afterAll(() => Promise.all(started.map((c) => c.close())));
 
-  const update = (bytes: number) => ({ jobId: 'no-such-job', round: 1, update: { delta: tensorOf(new Float32Array(bytes / 4)), numExamples: 1 } });
+  const update = (bytes: number) => ({
+    jobId: 'no-such-job',
+    round: 1,
+    update: { delta: tensorOf(new Float32Array(bytes / 4)), numExamples: 1 },
+  });
 
   it('a message of many fragments takes one message token', async () => {
     // At most 4 messages at once (and nearly none after).
@@ -274,16 +458,27 @@ describe('finding 4: the rate limit counts messages, and bytes', () => {
     // Hello took one token; these two messages of 8 fragments each one more each.
     h.send(update(8 * DEFAULT_FRAGMENT_BYTES - 1024));
     h.send(update(8 * DEFAULT_FRAGMENT_BYTES - 1024));
-    await until(() => h.messages.filter((e) => e.body === 'error').length === 2 || h.closeCode !== null, 20_000, 'both refused');
+    await until(
+      () => h.messages.filter((e) => e.body === 'error').length === 2 || h.closeCode !== null,
+      20_000,
+      'both refused',
+    );
     // Refused for the job, not for the rate: the connection stays.
-    expect(h.messages.filter((e) => e.body === 'error').map((e) => e.error!.code)).toEqual(['E_UNKNOWN_JOB', 'E_UNKNOWN_JOB']);
+    expect(h.messages.filter((e) => e.body === 'error').map((e) => e.error!.code)).toEqual([
+      'E_UNKNOWN_JOB',
+      'E_UNKNOWN_JOB',
+    ]);
     expect(h.closeCode).toBeNull();
     h.ws.close();
   });
 
   it('fragments past the byte budget are cut off (E_RATE_LIMIT)', async () => {
     // 64 KiB frames, 64 KiB a second (128 KiB at once): a 4 MiB message cannot pass.
-    const h = await WireHospital.connect(await start({ maxFrameBytes: 64 * 1024, maxBytesPerSecond: 64 * 1024 }), 'h1', id);
+    const h = await WireHospital.connect(
+      await start({ maxFrameBytes: 64 * 1024, maxBytesPerSecond: 64 * 1024 }),
+      'h1',
+      id,
+    );
     h.send(update(4 * 1024 * 1024));
     await until(() => h.closeCode !== null || h.messages.some((e) => e.body === 'error'), 20_000, 'refused');
     expect(h.messages.filter((e) => e.body === 'error').map((e) => e.error!.code)).toEqual(['E_RATE_LIMIT']);

@@ -35,9 +35,20 @@ let jobId = '';
 const ids: Record<string, Identity> = {};
 const clients: RawClient[] = [];
 /** h1 joins the job and is sent round 1; h2 is offered it and does not join. */
-const users = [['h1', 'hospital'], ['h2', 'hospital'], ['rita', 'researcher'], ['rob', 'researcher'], ['aud', 'auditor']] as const;
+const users = [
+  ['h1', 'hospital'],
+  ['h2', 'hospital'],
+  ['rita', 'researcher'],
+  ['rob', 'researcher'],
+  ['aud', 'auditor'],
+] as const;
 
-interface Entry { kind: string; jobId: string; round: number; body: Record<string, unknown> }
+interface Entry {
+  kind: string;
+  jobId: string;
+  round: number;
+  body: Record<string, unknown>;
+}
 const ledger = (): Entry[] => readCoordinatorLedger(db).entries.map((e) => JSON.parse(e.canonical) as Entry);
 const refusals = () => ledger().filter((e) => e.kind === 'budget-refusal');
 const denialsOf = (who: string) => ledger().filter((e) => e.kind === 'access-denial' && e.body['subject'] === who);
@@ -52,7 +63,11 @@ async function connect(name: string): Promise<RawClient> {
 async function answers(r: RawClient, frames: Omit<EnvelopeInit, 'version'>[]): Promise<string[]> {
   const before = r.errorCodes().length;
   for (const f of frames) r.send(f);
-  await until(() => r.errorCodes().length >= before + frames.length || r.closeCode !== null, 20_000, 'an answer to every frame');
+  await until(
+    () => r.errorCodes().length >= before + frames.length || r.closeCode !== null,
+    20_000,
+    'an answer to every frame',
+  );
   return r.errorCodes().slice(before);
 }
 
@@ -64,7 +79,15 @@ beforeAll(async () => {
     coordinator.enroll(name, role, ids[name]!.publicKey);
   }
   // Plaintext, one client: round 1 opens as soon as h1 joins, and stays open (long timeout) for the tests.
-  jobId = coordinator.submitJob(syntheticJob({ rounds: 2, minClients: 1, targetClients: 1, roundTimeoutMs: 600_000, secureAggregation: { enabled: false } }));
+  jobId = coordinator.submitJob(
+    syntheticJob({
+      rounds: 2,
+      minClients: 1,
+      targetClients: 1,
+      roundTimeoutMs: 600_000,
+      secureAggregation: { enabled: false },
+    }),
+  );
   const h1 = await connect('h1');
   await h1.waitFor((e) => e.body === 'jobOffer' && e.jobId === jobId);
   h1.send({ jobId, joinJob: { weight: 10 } });
@@ -82,7 +105,8 @@ describe('the frame table (core/auth/frames.ts)', () => {
     for (const kind of CLIENT_FRAMES) {
       const expected = kind === 'request' || kind === 'notice' ? [...ROLES] : ['hospital'];
       expect([...FRAME_POLICY[kind]], kind).toEqual(expected);
-      for (const role of ROLES) expect(frameDenial(role, kind) === null, `${role} ${kind}`).toBe(expected.includes(role));
+      for (const role of ROLES)
+        expect(frameDenial(role, kind) === null, `${role} ${kind}`).toBe(expected.includes(role));
     }
     expect(frameKind('error', '')).toBe('notice');
     expect(frameKind('error', 'j')).toBe('error');
@@ -91,7 +115,7 @@ describe('the frame table (core/auth/frames.ts)', () => {
     expect(frameKind('hello', '')).toBeNull();
   });
 
-  it('takes a hospital\'s no only for a job offered to it and the round last sent to it, once', () => {
+  it("takes a hospital's no only for a job offered to it and the round last sent to it, once", () => {
     const gate = new RefusalGate();
     expect(gate.admit('h', 0)).toBe('not-offered');
     gate.offer('h');
@@ -135,9 +159,19 @@ describe('an authenticated auditor or researcher', () => {
       expect(r.closeCode).toBeNull();
       expect(refusals()).toEqual([]);
       // Recorded as access denials, one per frame kind and job (bounded below): an auditor sees who tried.
-      expect(denialsOf(name).map((e) => e.body['action']).sort()).toEqual(
-        ['frame.declineJob', 'frame.error', 'frame.evaluation', 'frame.ledgerReceipt', 'frame.secaggAdvertise', 'frame.update', 'job.join'],
-      );
+      expect(
+        denialsOf(name)
+          .map((e) => e.body['action'])
+          .sort(),
+      ).toEqual([
+        'frame.declineJob',
+        'frame.error',
+        'frame.evaluation',
+        'frame.ledgerReceipt',
+        'frame.secaggAdvertise',
+        'frame.update',
+        'job.join',
+      ]);
       // A job-less error is a notice: logged only, no answer and no entry.
       r.send({ error: { code: 'E_INTERNAL', message: 'just saying' } });
       expect(await answers(r, [{ jobId, declineJob: { code: 'E_BUDGET_EXCEEDED' } }])).toEqual(['E_FORBIDDEN']);
@@ -146,7 +180,11 @@ describe('an authenticated auditor or researcher', () => {
   }
 
   it('cannot grow the ledger past its denial cap by reconnecting', async () => {
-    const batch = (from: number) => Array.from({ length: 50 }, (_, i) => ({ jobId: `no-such-job-${from + i}`, declineJob: { code: 'E_BUDGET_EXCEEDED' } }));
+    const batch = (from: number) =>
+      Array.from({ length: 50 }, (_, i) => ({
+        jobId: `no-such-job-${from + i}`,
+        declineJob: { code: 'E_BUDGET_EXCEEDED' },
+      }));
     for (const from of [0, 50]) {
       const r = await connect('rob');
       expect(new Set(await answers(r, batch(from)))).toEqual(new Set(['E_FORBIDDEN']));
@@ -162,8 +200,15 @@ describe('a hospital', () => {
   it('cannot refuse a round not sent to it: E_NOT_PARTICIPANT, no entry', async () => {
     const [h1, h2] = [clients.find((c) => c.name === 'h1')!, clients.find((c) => c.name === 'h2')!];
     // h2 was offered the job but is not in round 1; h1 is in round 1, and rounds 2 and 99 were never sent.
-    expect(await answers(h2, [{ jobId, round: 1, error: { code: 'E_BUDGET_EXCEEDED', message: 'not my round' } }])).toEqual(['E_NOT_PARTICIPANT']);
-    expect(await answers(h1, [2, 99].map((round) => ({ jobId, round, error: { code: 'E_BUDGET_EXCEEDED', message: 'no such round' } })))).toEqual(['E_NOT_PARTICIPANT', 'E_NOT_PARTICIPANT']);
+    expect(
+      await answers(h2, [{ jobId, round: 1, error: { code: 'E_BUDGET_EXCEEDED', message: 'not my round' } }]),
+    ).toEqual(['E_NOT_PARTICIPANT']);
+    expect(
+      await answers(
+        h1,
+        [2, 99].map((round) => ({ jobId, round, error: { code: 'E_BUDGET_EXCEEDED', message: 'no such round' } })),
+      ),
+    ).toEqual(['E_NOT_PARTICIPANT', 'E_NOT_PARTICIPANT']);
     expect(refusals()).toEqual([]);
     expect(h1.closeCode).toBeNull();
   });
@@ -171,12 +216,20 @@ describe('a hospital', () => {
   it('declines a job offered to it, and refuses its round, once each however often it repeats them; the ledger verifies', async () => {
     const [h1, h2] = [clients.find((c) => c.name === 'h1')!, clients.find((c) => c.name === 'h2')!];
     for (let i = 0; i < 3; i++) h2.send({ jobId, declineJob: { code: 'E_BUDGET_EXCEEDED', reason: 'over budget' } });
-    for (let i = 0; i < 3; i++) h1.send({ jobId, round: 1, error: { code: 'E_BUDGET_EXCEEDED', message: 'over budget' } });
+    for (let i = 0; i < 3; i++)
+      h1.send({ jobId, round: 1, error: { code: 'E_BUDGET_EXCEEDED', message: 'over budget' } });
     await until(() => refusals().length === 2, 20_000, 'the two refusals');
     // One more frame each, answered: everything before it has been handled.
     expect(await answers(h2, [{ jobId: 'no-such-job', joinJob: { weight: 1 } }])).toEqual(['E_UNKNOWN_JOB']);
     expect(await answers(h1, [{ jobId: 'no-such-job', joinJob: { weight: 1 } }])).toEqual(['E_UNKNOWN_JOB']);
-    expect(refusals().map((e) => [e.body['hospital'], e.round]).sort()).toEqual([['h1', 1], ['h2', 0]]);
+    expect(
+      refusals()
+        .map((e) => [e.body['hospital'], e.round])
+        .sort(),
+    ).toEqual([
+      ['h1', 1],
+      ['h2', 0],
+    ]);
     expect(verifyFiles({ db }).ok).toBe(true);
   });
 });

@@ -24,7 +24,12 @@ const ids: Record<string, Identity> = { rita: ed25519KeyPair(), aud: ed25519KeyP
 const open: AbortController[] = [];
 
 beforeAll(async () => {
-  coordinator = new Coordinator({ dbPath: join(mkdtempSync(join(tmpdir(), 'cohort-f6-')), 'c.db'), port: 0, requireEnrolment: true, dashboard: { pollMs: 50 } });
+  coordinator = new Coordinator({
+    dbPath: join(mkdtempSync(join(tmpdir(), 'cohort-f6-')), 'c.db'),
+    port: 0,
+    requireEnrolment: true,
+    dashboard: { pollMs: 50 },
+  });
   port = await coordinator.listen();
   dashboard = coordinator.dashboardUrl!;
   coordinator.enroll('rita', 'researcher', ids.rita!.publicKey);
@@ -37,9 +42,16 @@ afterAll(async () => {
 
 /** `cohort dashboard login` and the page's POST /api/login: the session cookie. */
 async function login(name: string): Promise<string> {
-  const { json } = await request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, { action: 'dashboard.login' });
+  const { json } = await request(
+    { coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! },
+    { action: 'dashboard.login' },
+  );
   const code = new URL((json as { url: string }).url).hash.replace('#code=', '');
-  const res = await fetch(`${dashboard}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dashboard }, body: JSON.stringify({ code }) });
+  const res = await fetch(`${dashboard}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: dashboard },
+    body: JSON.stringify({ code }),
+  });
   expect(res.status).toBe(200);
   return res.headers.get('set-cookie')!.split(';')[0]!;
 }

@@ -17,7 +17,14 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { MAX_CLOCK_SKEW_MS } from '../../core/auth/handshake.ts';
 import {
-  MAX_HELLO_BYTES, MAX_HELLO_DATASETS, MAX_HELLO_FEATURE_BYTES, MAX_NAME_LENGTH, decodeEnvelope, encodeEnvelope, pb, type EnvelopeInit,
+  MAX_HELLO_BYTES,
+  MAX_HELLO_DATASETS,
+  MAX_HELLO_FEATURE_BYTES,
+  MAX_NAME_LENGTH,
+  decodeEnvelope,
+  encodeEnvelope,
+  pb,
+  type EnvelopeInit,
 } from '../../edge/wire/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
 import { sendSignedHello, signedClient, type HelloOptions } from '../helpers/signed-client.ts';
@@ -68,7 +75,18 @@ const datasets = (features: string[], count = MAX_HELLO_DATASETS) =>
 describe('the frame limit before the handshake', () => {
   it('refuses a 15.8 MB Hello before decoding it: E_WIRE_TOO_LARGE, closed', async () => {
     const features = Array.from({ length: 100_000 }, (_, i) => `f${String(i).padStart(76, '0')}`);
-    const frame = encodeEnvelope({ sender: 'mallory', seq: 1, hello: { name: 'mallory', software: 'x', datasets: [{ schemaId: 's', label: 'y', features }, { schemaId: 't', label: 'y', features }] } });
+    const frame = encodeEnvelope({
+      sender: 'mallory',
+      seq: 1,
+      hello: {
+        name: 'mallory',
+        software: 'x',
+        datasets: [
+          { schemaId: 's', label: 'y', features },
+          { schemaId: 't', label: 'y', features },
+        ],
+      },
+    });
     expect(frame.length).toBeGreaterThan(15_800_000);
     const decode = vi.spyOn(pb.Envelope, 'decode');
     const r = await RawClient.connect(port, 'mallory');
@@ -84,17 +102,33 @@ describe('the frame limit before the handshake', () => {
   it('is the largest Hello the codec accepts: one that large is decoded, one feature byte more is refused', () => {
     const features = featuresOf(MAX_HELLO_FEATURE_BYTES);
     expect(budgetOf(features)).toBe(MAX_HELLO_FEATURE_BYTES);
-    const largest = (hello: Partial<NonNullable<EnvelopeInit['hello']>>) => encodeEnvelope({
-      sender: 'n'.repeat(MAX_NAME_LENGTH), seq: 0xffff_ffff, jobId: WIDE, round: 0xffff_ffff,
-      hello: { name: WIDE, software: WIDE, identityKey: new Uint8Array(32), handshakeSignature: new Uint8Array(64), handshakeTimestampMs: Number.MAX_SAFE_INTEGER, datasets: datasets(features), ...hello },
-    });
+    const largest = (hello: Partial<NonNullable<EnvelopeInit['hello']>>) =>
+      encodeEnvelope({
+        sender: 'n'.repeat(MAX_NAME_LENGTH),
+        seq: 0xffff_ffff,
+        jobId: WIDE,
+        round: 0xffff_ffff,
+        hello: {
+          name: WIDE,
+          software: WIDE,
+          identityKey: new Uint8Array(32),
+          handshakeSignature: new Uint8Array(64),
+          handshakeTimestampMs: Number.MAX_SAFE_INTEGER,
+          datasets: datasets(features),
+          ...hello,
+        },
+      });
     const frame = largest({});
     expect(frame.length).toBeLessThanOrEqual(MAX_HELLO_BYTES);
     expect(frame.length).toBeGreaterThan(MAX_HELLO_BYTES - 64); // the bound is tight, not a guess
     expect(decodeEnvelope(frame, MAX_HELLO_BYTES).hello!.datasets!.length).toBe(MAX_HELLO_DATASETS);
-    expect(errorCode(() => decodeEnvelope(largest({ datasets: datasets(featuresOf(MAX_HELLO_FEATURE_BYTES + 1)) })))).toBe('E_WIRE_FIELD');
+    expect(
+      errorCode(() => decodeEnvelope(largest({ datasets: datasets(featuresOf(MAX_HELLO_FEATURE_BYTES + 1)) }))),
+    ).toBe('E_WIRE_FIELD');
     // One dataset too many is refused by the structural scan, before the decode (edge/wire/wire-scan.ts).
-    expect(errorCode(() => decodeEnvelope(largest({ datasets: datasets([], MAX_HELLO_DATASETS + 1) })))).toBe('E_WIRE_COUNT');
+    expect(errorCode(() => decodeEnvelope(largest({ datasets: datasets([], MAX_HELLO_DATASETS + 1) })))).toBe(
+      'E_WIRE_COUNT',
+    );
   });
 
   it('lets an enrolled hospital with the largest Hello in', async () => {
@@ -108,7 +142,11 @@ describe('the frame limit before the handshake', () => {
 
 describe('errors before authentication', () => {
   /** What a peer sees after its Hello: the raw frames, the close code and reason. */
-  async function outcome(name: string, signer: Identity, o: HelloOptions = {}): Promise<{ frames: string[]; close: string }> {
+  async function outcome(
+    name: string,
+    signer: Identity,
+    o: HelloOptions = {},
+  ): Promise<{ frames: string[]; close: string }> {
     const frames: string[] = [];
     let close = '';
     const beforeHello = (ws: WebSocket) => {

@@ -64,7 +64,8 @@ describe('finding 8: files', () => {
       const c = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true });
       await c.listen();
       c.enroll('rita', 'researcher', ed25519KeyPair().publicKey); // a write: the WAL file exists now
-      for (const p of [db, `${db}-wal`, `${db}-shm`, `${db}.ledger.key`]) expect([p, mode(p).toString(8)]).toEqual([p, '600']);
+      for (const p of [db, `${db}-wal`, `${db}-shm`, `${db}.ledger.key`])
+        expect([p, mode(p).toString(8)]).toEqual([p, '600']);
       await c.close();
 
       const state = join(dir, 'hospital.db');
@@ -89,14 +90,27 @@ describe('finding 8: files', () => {
     expect(await codeOf(() => readTokenFile(file('group.token', strong(), 0o640), 'token file'))).toBe('E_TOKEN_FILE');
     expect(await codeOf(() => readTokenFile(file('short.token', 'x'.repeat(31)), 'token file'))).toBe('E_TOKEN_FILE');
     expect(await codeOf(() => readTokenFile(file('same.token', 'a'.repeat(64)), 'token file'))).toBe('E_TOKEN_FILE');
-    expect(await codeOf(() => readTokenFile(file('pattern.token', 'abcd'.repeat(16)), 'token file'))).toBe('E_TOKEN_FILE');
+    expect(await codeOf(() => readTokenFile(file('pattern.token', 'abcd'.repeat(16)), 'token file'))).toBe(
+      'E_TOKEN_FILE',
+    );
     expect(await codeOf(() => readTokenFile('/dev/zero', 'token file'))).toBe('E_TOKEN_FILE');
     // Through the CLI: `ledger serve` and `coordinator start --metrics-token-file` read their tokens this way.
     const db = join(dir, 'coordinator.db');
     const loose = cli('ledger', 'serve', '--db', db, '--token-file', join(dir, 'loose.token'), '--port', '0');
     expect(loose.code).not.toBe(0);
     expect(loose.err).toMatch(/E_TOKEN_FILE/);
-    const weak = cli('coordinator', 'start', '--db', join(dir, 'never.db'), '--port', '0', '--dashboard-port', '0', '--metrics-token-file', join(dir, 'same.token'));
+    const weak = cli(
+      'coordinator',
+      'start',
+      '--db',
+      join(dir, 'never.db'),
+      '--port',
+      '0',
+      '--dashboard-port',
+      '0',
+      '--metrics-token-file',
+      join(dir, 'same.token'),
+    );
     expect(weak.code).not.toBe(0);
     expect(weak.err).toMatch(/E_TOKEN_FILE/);
   });
@@ -117,12 +131,24 @@ describe('finding 8: files', () => {
     expect(await codeOf(() => readJsonFile(big, 'E_JOB_SPEC'))).toBe('E_JOB_SPEC');
     expect(await codeOf(() => loadSchemaFile(big))).toBe('E_SCHEMA_INVALID');
     // The cap holds on the bytes read, not on what stat said.
-    expect(await codeOf(() => readCappedFile(big, { maxBytes: 1024, what: 'x', code: 'E_CONFIG_INVALID' }))).toBe('E_CONFIG_INVALID');
+    expect(await codeOf(() => readCappedFile(big, { maxBytes: 1024, what: 'x', code: 'E_CONFIG_INVALID' }))).toBe(
+      'E_CONFIG_INVALID',
+    );
     const csv = file('data.csv', 'a,b\n1,2\n');
     const inspect = cli('client', 'inspect', '--data', csv, '--schema', '/dev/zero');
     expect(inspect.code).not.toBe(0);
     expect(inspect.err).toMatch(/E_SCHEMA_INVALID/);
-    const submit = cli('job', 'submit', '/dev/zero', '--coordinator', 'ws://127.0.0.1:1', '--name', 'rita', '--identity', join(dir, 'id.key'));
+    const submit = cli(
+      'job',
+      'submit',
+      '/dev/zero',
+      '--coordinator',
+      'ws://127.0.0.1:1',
+      '--name',
+      'rita',
+      '--identity',
+      join(dir, 'id.key'),
+    );
     expect(submit.code).not.toBe(0);
     expect(submit.err).toMatch(/E_JOB_SPEC/);
   });
@@ -136,7 +162,18 @@ describe('finding 8: files', () => {
     const { server } = await serveLedger({ db, token: strong() });
     expect(server.address()).toMatchObject({ address: '127.0.0.1' });
     server.close();
-    const r = cli('ledger', 'serve', '--db', db, '--token-file', join(dir, 'ok.token'), '--host', '0.0.0.0', '--port', '0');
+    const r = cli(
+      'ledger',
+      'serve',
+      '--db',
+      db,
+      '--token-file',
+      join(dir, 'ok.token'),
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+    );
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/E_CONFIG_INVALID.*plain http on 0\.0\.0\.0/);
   });

@@ -23,13 +23,71 @@ const f = (x: string) => join(dir, x);
 const pem = (name: string) => readFileSync(f(name));
 
 function makeCa(name: string): void {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${name}.key`), '-out', f(`${name}.crt`), '-days', '1', '-subj', `/CN=${name}`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.crt`),
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+    ],
+    { stdio: 'pipe' },
+  );
 }
 /** A certificate from `ca` with subject CN `cn` and the extensions `ext` (openssl x509 -extfile). */
 function issue(ca: string, file: string, cn: string, ext: string): void {
-  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f(`${file}.key`), '-out', f(`${file}.csr`), '-subj', `/CN=${cn}`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f(`${file}.key`),
+      '-out',
+      f(`${file}.csr`),
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    { stdio: 'pipe' },
+  );
   writeFileSync(f(`${file}.ext`), ext);
-  execFileSync('openssl', ['x509', '-req', '-in', f(`${file}.csr`), '-CA', f(`${ca}.crt`), '-CAkey', f(`${ca}.key`), '-CAcreateserial', '-days', '1', '-out', f(`${file}.crt`), '-extfile', f(`${file}.ext`)], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      f(`${file}.csr`),
+      '-CA',
+      f(`${ca}.crt`),
+      '-CAkey',
+      f(`${ca}.key`),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      f(`${file}.crt`),
+      '-extfile',
+      f(`${file}.ext`),
+    ],
+    { stdio: 'pipe' },
+  );
 }
 
 let coordinator: Coordinator;
@@ -43,7 +101,12 @@ beforeAll(async () => {
   issue('client-ca', 'h1', 'h1', 'extendedKeyUsage=clientAuth\n');
   issue('client-ca', 'h2', 'h2', 'extendedKeyUsage=clientAuth\n');
   issue('client-ca', 'h3', 'site-3.example', 'subjectAltName=DNS:h3\nextendedKeyUsage=clientAuth\n');
-  coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true, tls: { cert: pem('server.crt'), key: pem('server.key'), clientCa: pem('client-ca.crt') } });
+  coordinator = new Coordinator({
+    dbPath: join(dir, 'c.db'),
+    port: 0,
+    requireEnrolment: true,
+    tls: { cert: pem('server.crt'), key: pem('server.key'), clientCa: pem('client-ca.crt') },
+  });
   port = await coordinator.listen();
   for (const name of ['h1', 'h2', 'h3']) {
     ids[name] = ed25519KeyPair();
@@ -57,7 +120,15 @@ afterAll(async () => {
 /** A hospital's own-ledger read as `name`, presenting the client certificate `cert`: 'ok' or the error's code and message. */
 async function readAs(name: string, cert: string, identity = ids[name]!): Promise<string> {
   try {
-    await request({ coordinatorUrl: `wss://127.0.0.1:${port}`, name, identity, tls: { ca: pem('ca.crt'), cert: pem(`${cert}.crt`), key: pem(`${cert}.key`) } }, { action: 'ledger.read' });
+    await request(
+      {
+        coordinatorUrl: `wss://127.0.0.1:${port}`,
+        name,
+        identity,
+        tls: { ca: pem('ca.crt'), cert: pem(`${cert}.crt`), key: pem(`${cert}.key`) },
+      },
+      { action: 'ledger.read' },
+    );
     return 'ok';
   } catch (e) {
     return e instanceof CohortError ? `${e.code}: ${e.message}` : String(e);
@@ -79,9 +150,16 @@ describe('mutual TLS binds the certificate to the enrolled identity', () => {
   });
 
   it('reads names from the subject CN and DNS subjectAltNames only, exactly', () => {
-    expect(certificateNames({ subject: { CN: 'h1' }, subjectaltname: 'DNS:h1b, IP Address:127.0.0.1, URI:spiffe://x/h9, email:h8@x' })).toEqual(['h1', 'h1b']);
+    expect(
+      certificateNames({
+        subject: { CN: 'h1' },
+        subjectaltname: 'DNS:h1b, IP Address:127.0.0.1, URI:spiffe://x/h9, email:h8@x',
+      }),
+    ).toEqual(['h1', 'h1b']);
     expect(certificateNames({ subject: { CN: ['a', 'b'] } })).toEqual(['a', 'b']);
-    expect(certificateNames({ subject: { CN: '*.example' }, subjectaltname: 'DNS:*.example, DNS:"h1, DNS:h2"' })).toEqual([]);
+    expect(
+      certificateNames({ subject: { CN: '*.example' }, subjectaltname: 'DNS:*.example, DNS:"h1, DNS:h2"' }),
+    ).toEqual([]);
     expect(certificateNames({})).toEqual([]);
     expect(certificateNames(null)).toEqual([]);
   });

@@ -27,12 +27,42 @@ import { HSTS, serveLedger } from '../../coordinator/ledger-http.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 
 const CHROMIUM = process.env.COHORT_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f8-web-'));
 const ids: Record<string, Identity> = { rita: ed25519KeyPair(), aud: ed25519KeyPair() };
 
 // A throwaway certificate for 127.0.0.1.
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    join(dir, 'k.pem'),
+    '-out',
+    join(dir, 'c.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ],
+  { stdio: 'pipe' },
+);
 const tls = { cert: readFileSync(join(dir, 'c.pem')), key: readFileSync(join(dir, 'k.pem')) };
 
 interface Dash {
@@ -49,14 +79,28 @@ let attackerUrl = '';
 let attackerPage = '';
 
 async function start(name: string, withTls: boolean): Promise<Dash> {
-  const c = new Coordinator({ dbPath: join(dir, `${name}.db`), port: 0, requireEnrolment: true, dashboard: { pollMs: 50 }, ...(withTls ? { tls } : {}) });
+  const c = new Coordinator({
+    dbPath: join(dir, `${name}.db`),
+    port: 0,
+    requireEnrolment: true,
+    dashboard: { pollMs: 50 },
+    ...(withTls ? { tls } : {}),
+  });
   const port = await c.listen();
-  for (const [n, role] of [['rita', 'researcher'], ['aud', 'auditor']] as const) c.enroll(n, role, ids[n]!.publicKey);
+  for (const [n, role] of [
+    ['rita', 'researcher'],
+    ['aud', 'auditor'],
+  ] as const)
+    c.enroll(n, role, ids[n]!.publicKey);
   return { c, port, url: c.dashboardUrl! };
 }
 
 beforeAll(async () => {
-  [plain, secure, browser] = await Promise.all([start('plain', false), start('secure', true), chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })]);
+  [plain, secure, browser] = await Promise.all([
+    start('plain', false),
+    start('secure', true),
+    chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS }),
+  ]);
   attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackerPage));
   await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
   attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
@@ -70,7 +114,15 @@ afterAll(async () => {
 /** A login URL, as `cohort dashboard login` prints it. */
 async function loginUrl(d: Dash, name: string): Promise<string> {
   const scheme = d.url.startsWith('https') ? 'wss' : 'ws';
-  const { json } = await request({ coordinatorUrl: `${scheme}://127.0.0.1:${d.port}`, name, identity: ids[name]!, ...(scheme === 'wss' ? { tls: { ca: tls.cert } } : {}) }, { action: 'dashboard.login' });
+  const { json } = await request(
+    {
+      coordinatorUrl: `${scheme}://127.0.0.1:${d.port}`,
+      name,
+      identity: ids[name]!,
+      ...(scheme === 'wss' ? { tls: { ca: tls.cert } } : {}),
+    },
+    { action: 'dashboard.login' },
+  );
   return (json as { url: string }).url;
 }
 const codeOf = (url: string) => new URL(url).hash.replace('#code=', '');
@@ -83,8 +135,14 @@ interface Res {
 /** One HTTP(S) request trusting the test certificate (global fetch cannot be given a CA). */
 function http(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Res> {
   if (url.startsWith('http:')) {
-    return fetch(url, { method: o.method ?? 'GET', ...(o.headers ? { headers: o.headers } : {}), ...(o.body ? { body: o.body } : {}) }).then(async (r) => ({
-      status: r.status, headers: { ...Object.fromEntries(r.headers), 'set-cookie': r.headers.getSetCookie() }, body: await r.text(),
+    return fetch(url, {
+      method: o.method ?? 'GET',
+      ...(o.headers ? { headers: o.headers } : {}),
+      ...(o.body ? { body: o.body } : {}),
+    }).then(async (r) => ({
+      status: r.status,
+      headers: { ...Object.fromEntries(r.headers), 'set-cookie': r.headers.getSetCookie() },
+      body: await r.text(),
     }));
   }
   return new Promise((resolve, reject) => {
@@ -99,10 +157,18 @@ function http(url: string, o: { method?: string; headers?: Record<string, string
 }
 
 /** POST /api/login as the page does it (JSON, from the dashboard's origin); the session cookie it sets, if any. */
-async function login(d: Dash, code: string, o: { cookie?: string; replace?: boolean; origin?: string } = {}): Promise<{ res: Res; cookie: string | null }> {
+async function login(
+  d: Dash,
+  code: string,
+  o: { cookie?: string; replace?: boolean; origin?: string } = {},
+): Promise<{ res: Res; cookie: string | null }> {
   const res = await http(`${d.url}/api/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: o.origin ?? d.url, ...(o.cookie ? { cookie: o.cookie } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      origin: o.origin ?? d.url,
+      ...(o.cookie ? { cookie: o.cookie } : {}),
+    },
     body: JSON.stringify(o.replace ? { code, replace: true } : { code }),
   });
   const set = [res.headers['set-cookie'] ?? []].flat()[0];
@@ -119,14 +185,18 @@ describe('finding 8: the session cookie', () => {
     const { res, cookie } = await login(secure, codeOf(await loginUrl(secure, 'aud')));
     expect(res.status).toBe(200);
     const set = [res.headers['set-cookie']].flat()[0]!;
-    expect(set).toMatch(new RegExp(`^${SECURE_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=\\d+$`));
+    expect(set).toMatch(
+      new RegExp(`^${SECURE_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=\\d+$`),
+    );
     expect(await me(secure, cookie!)).toBe('aud');
     expect(await me(secure, cookie!.replace(SECURE_COOKIE, PLAIN_COOKIE))).toBe(401);
   });
 
   it('over plain http (loopback) it is HttpOnly and SameSite=Strict without Secure, which Safari would drop there', async () => {
     const { res } = await login(plain, codeOf(await loginUrl(plain, 'aud')));
-    expect([res.headers['set-cookie']].flat()[0]).toMatch(new RegExp(`^${PLAIN_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=\\d+$`));
+    expect([res.headers['set-cookie']].flat()[0]).toMatch(
+      new RegExp(`^${PLAIN_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=\\d+$`),
+    );
   });
 
   it('a session named twice in the Cookie header (one planted from another port under a narrower path) is no session', async () => {
@@ -140,10 +210,20 @@ describe('finding 8: the session cookie', () => {
 describe('finding 8: cross-origin writes', () => {
   it('logout from another origin, with no Origin, or from a same-site page is refused (E_HTTP_CROSS_ORIGIN) and the session lives on', async () => {
     const { cookie } = await login(plain, codeOf(await loginUrl(plain, 'aud')));
-    const logout = (headers: Record<string, string>) => http(`${plain.url}/api/logout`, { method: 'POST', headers: { cookie: cookie!, ...headers } });
-    for (const headers of [{ origin: attackerUrl }, {}, { origin: plain.url, 'sec-fetch-site': 'same-site' }, { origin: 'null' }] as Record<string, string>[]) {
+    const logout = (headers: Record<string, string>) =>
+      http(`${plain.url}/api/logout`, { method: 'POST', headers: { cookie: cookie!, ...headers } });
+    for (const headers of [
+      { origin: attackerUrl },
+      {},
+      { origin: plain.url, 'sec-fetch-site': 'same-site' },
+      { origin: 'null' },
+    ] as Record<string, string>[]) {
       const r = await logout(headers);
-      expect([JSON.stringify(headers), r.status, code(r)]).toEqual([JSON.stringify(headers), 403, 'E_HTTP_CROSS_ORIGIN']);
+      expect([JSON.stringify(headers), r.status, code(r)]).toEqual([
+        JSON.stringify(headers),
+        403,
+        'E_HTTP_CROSS_ORIGIN',
+      ]);
       expect(await me(plain, cookie!)).toBe('aud');
     }
     // A login from another origin is refused too, and does not use up the code.
@@ -179,7 +259,11 @@ describe('finding 8: login-code fixation', () => {
     const ritas = codeOf(await loginUrl(plain, 'rita'));
     const { res, cookie } = await login(plain, ritas, { cookie: aud! });
     expect(res.status).toBe(409);
-    expect(JSON.parse(res.body)).toMatchObject({ code: 'E_SESSION_EXISTS', current: { name: 'aud', role: 'auditor' }, offered: { name: 'rita', role: 'researcher' } });
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 'E_SESSION_EXISTS',
+      current: { name: 'aud', role: 'auditor' },
+      offered: { name: 'rita', role: 'researcher' },
+    });
     expect(cookie).toBeNull();
     expect(await me(plain, aud!)).toBe('aud');
     // The user confirms: the old session ends and the new one starts. The code then works no more.
@@ -193,7 +277,7 @@ describe('finding 8: login-code fixation', () => {
     expect(again.res.status).toBe(200);
   });
 
-  it('in Chromium, opening an attacker\'s login link keeps the user logged in as herself; only her click switches', async () => {
+  it("in Chromium, opening an attacker's login link keeps the user logged in as herself; only her click switches", async () => {
     const ctx = await browser.newContext();
     try {
       const page = await ctx.newPage();
@@ -221,10 +305,26 @@ describe('finding 8: login-code fixation', () => {
 
 describe('finding 8: HSTS under TLS', () => {
   it('every https response of the dashboard carries Strict-Transport-Security; plain http ones do not', async () => {
-    for (const [method, path] of [['GET', '/'], ['GET', '/app.js'], ['GET', '/api/me'], ['GET', '/nope'], ['GET', '/metrics'], ['POST', '/api/login'], ['POST', '/api/logout']] as const) {
-      const r = await http(`${secure.url}${path}`, { method, headers: { origin: secure.url, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['GET', '/app.js'],
+      ['GET', '/api/me'],
+      ['GET', '/nope'],
+      ['GET', '/metrics'],
+      ['POST', '/api/login'],
+      ['POST', '/api/logout'],
+    ] as const) {
+      const r = await http(`${secure.url}${path}`, {
+        method,
+        headers: { origin: secure.url, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: '{}' } : {}),
+      });
       expect([path, r.headers['strict-transport-security']]).toEqual([path, HSTS]);
-      expect((await http(`${plain.url}${path}`, { method, headers: { origin: plain.url } })).headers['strict-transport-security']).toBeUndefined();
+      expect(
+        (await http(`${plain.url}${path}`, { method, headers: { origin: plain.url } })).headers[
+          'strict-transport-security'
+        ],
+      ).toBeUndefined();
     }
   });
 
@@ -234,7 +334,9 @@ describe('finding 8: HSTS under TLS', () => {
       const page = await ctx.newPage();
       await page.goto(await loginUrl(secure, 'aud'));
       await page.waitForSelector('#who:has-text("aud (")');
-      expect((await ctx.cookies()).map((c) => [c.name, c.secure, c.httpOnly, c.sameSite])).toEqual([[SECURE_COOKIE, true, true, 'Strict']]);
+      expect((await ctx.cookies()).map((c) => [c.name, c.secure, c.httpOnly, c.sameSite])).toEqual([
+        [SECURE_COOKIE, true, true, 'Strict'],
+      ]);
     } finally {
       await ctx.close();
     }

@@ -22,7 +22,9 @@ describe('fed-heart-disease, the embedded default job', () => {
       expect(r.roundTimesMs).toHaveLength(21);
     }
     // Different seeds are different runs, not one run three times.
-    expect(new Set(runs.map((r) => r.pooledAccuracy.toFixed(6) + r.baseline.pooledAccuracy.toFixed(6))).size).toBeGreaterThan(1);
+    expect(
+      new Set(runs.map((r) => r.pooledAccuracy.toFixed(6) + r.baseline.pooledAccuracy.toFixed(6))).size,
+    ).toBeGreaterThan(1);
   });
 
   const finalWeights = async (o: { secagg: boolean; seed: number }) => {
@@ -54,7 +56,25 @@ describe('fed-heart-disease, the embedded default job', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cohort-cli-'));
     const json = join(dir, 'out.json');
     const db = join(dir, 'coordinator.db');
-    const stdout = execFileSync('node', ['cohort.mjs', 'simulate', 'fed-heart-disease', '--rounds', '3', '--strategy', 'fedyogi', '--seed', '7', '--json', json, '--db', db], { encoding: 'utf8' });
+    const stdout = execFileSync(
+      'node',
+      [
+        'cohort.mjs',
+        'simulate',
+        'fed-heart-disease',
+        '--rounds',
+        '3',
+        '--strategy',
+        'fedyogi',
+        '--seed',
+        '7',
+        '--json',
+        json,
+        '--db',
+        db,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(stdout).toContain('pooled');
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(out).toMatchObject({ scenario: 'fed-heart-disease', strategy: 'fedyogi', seed: 7, rounds: 3 });
@@ -62,7 +82,12 @@ describe('fed-heart-disease, the embedded default job', () => {
     expect(Object.keys(out.perCenter)).toEqual([...CENTERS]);
     expect(existsSync(db)).toBe(true);
     const rows = new Database(db, { readonly: true }).prepare('SELECT round, kind FROM rounds ORDER BY round').all();
-    expect(rows).toEqual([{ round: 1, kind: 'train' }, { round: 2, kind: 'train' }, { round: 3, kind: 'train' }, { round: 4, kind: 'evaluate' }]);
+    expect(rows).toEqual([
+      { round: 1, kind: 'train' },
+      { round: 2, kind: 'train' },
+      { round: 3, kind: 'train' },
+      { round: 4, kind: 'evaluate' },
+    ]);
   });
 
   it('the CLI refuses bad options with a clear message', () => {
@@ -75,20 +100,32 @@ describe('fed-heart-disease, the embedded default job', () => {
       }
     };
     expect(run(['simulate', 'fed-heart-disease', '--rounds', '0'])).toMatch(/expected an integer in \[1, 10000\]/);
-    expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toMatch(/Allowed choices are fedavg, fedprox, fedadam, fedyogi/);
+    expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toMatch(
+      /Allowed choices are fedavg, fedprox, fedadam, fedyogi/,
+    );
     expect(run(['coordinator', 'start', '--host', '0.0.0.0', '--db', ':memory:'])).toMatch(/E_CONFIG_INVALID/);
-    expect(run(['simulate', 'fed-heart-disease', '--no-dp', '--epsilon', '1'])).toMatch(/--epsilon is the target of --dp/);
-    expect(run(['simulate', 'fed-heart-disease', '--dp', 'patient', '--epsilon', '1'])).toMatch(/Allowed choices are record, hospital/);
-    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '0'])).toMatch(/--epsilon expected a number > 0/);
-    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '1', '--delta', '1'])).toMatch(/--delta expected a number in \(0, 1\)/);
+    expect(run(['simulate', 'fed-heart-disease', '--no-dp', '--epsilon', '1'])).toMatch(
+      /--epsilon is the target of --dp/,
+    );
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'patient', '--epsilon', '1'])).toMatch(
+      /Allowed choices are record, hospital/,
+    );
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '0'])).toMatch(
+      /--epsilon expected a number > 0/,
+    );
+    expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', '1', '--delta', '1'])).toMatch(
+      /--delta expected a number in \(0, 1\)/,
+    );
     expect(run(['simulate', 'fed-heart-disease', '--dp', 'record', '--epsilon', 'NaN'])).toMatch(/--epsilon expected/);
   });
 
-  it('record-level DP with secure aggregation: each hospital\'s budget database holds exactly the job\'s epsilon', async () => {
+  it("record-level DP with secure aggregation: each hospital's budget database holds exactly the job's epsilon", async () => {
     const r = await runFedHeartDisease({ rounds: 5, seed: 2, dp: { unit: 'record', epsilon: 1 } });
     expect(r.secagg).toBe(true);
     const p = r.privacy!;
-    const spec = parseJobSpec(JSON.parse(new Database(r.dbPath, { readonly: true }).prepare('SELECT spec FROM jobs').pluck().get() as string));
+    const spec = parseJobSpec(
+      JSON.parse(new Database(r.dbPath, { readonly: true }).prepare('SELECT spec FROM jobs').pluck().get() as string),
+    );
     const job = jobSpend(spec);
     expect(job.epsilon).toBeLessThanOrEqual(1);
     expect(p.noiseMultiplier).toBe(spec.privacy!.noiseMultiplier);
@@ -106,7 +143,12 @@ describe('fed-heart-disease, the embedded default job', () => {
   });
 
   it('hospital-level DP: noise inside the secure sum, charged per round by the RDP bound', async () => {
-    const r = await runFedHeartDisease({ rounds: 3, seed: 2, dp: { unit: 'hospital', epsilon: 30 }, budgetEpsilon: 40 });
+    const r = await runFedHeartDisease({
+      rounds: 3,
+      seed: 2,
+      dp: { unit: 'hospital', epsilon: 30 },
+      budgetEpsilon: 40,
+    });
     const p = r.privacy!;
     expect(p.unit).toBe('hospital');
     for (const c of CENTERS) {
@@ -117,5 +159,4 @@ describe('fed-heart-disease, the embedded default job', () => {
     }
     expect(r.ledger).toMatchObject({ ok: true, firstFailure: null });
   });
-
 });

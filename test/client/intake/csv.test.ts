@@ -25,7 +25,10 @@ const csv = (rows: string[][]) => rows.map((r) => r.join(',')).join('\n') + '\n'
 describe('readCsvDataset', () => {
   it('streams a file: header, trimmed cells, blank lines skipped, short and long rows counted', async () => {
     const rows = validRows(30).map((r) => r.map((c) => ` ${c} `));
-    const text = csv([SMALL_HEADER, ...rows.slice(0, 10)]) + '\n\n' + csv([['1', '2'], ['40', '1', 'x', '180', '0', SENTINEL], ...rows.slice(10)]);
+    const text =
+      csv([SMALL_HEADER, ...rows.slice(0, 10)]) +
+      '\n\n' +
+      csv([['1', '2'], ['40', '1', 'x', '180', '0', SENTINEL], ...rows.slice(10)]);
     const d = await readCsvDataset(file('ok.csv', text), smallSchema());
     expect(d.report).toMatchObject({ rowsRead: 32, rowsUsed: 30, rowsDropped: { cells: 2 }, recordsRejected: {} });
     expect(d.train.n + d.test.n).toBe(30);
@@ -40,7 +43,10 @@ describe('readCsvDataset', () => {
   });
 
   it('rejects and counts a record over the size limit, uses the rest, never quotes it', async () => {
-    const p = file('big.csv', csv([SMALL_HEADER, ...validRows(5), ['40', '1', SENTINEL.repeat(200), '180', '0'], ...validRows(5)]));
+    const p = file(
+      'big.csv',
+      csv([SMALL_HEADER, ...validRows(5), ['40', '1', SENTINEL.repeat(200), '180', '0'], ...validRows(5)]),
+    );
     const d = await readCsvDataset(p, smallSchema(), { maxRecordSize: 1000 });
     expect(d.report).toMatchObject({ rowsRead: 10, rowsUsed: 10, recordsRejected: { 'csv:oversize': 1 } });
     expect(JSON.stringify(d.report)).not.toContain(SENTINEL);
@@ -71,7 +77,10 @@ describe('readCsvDataset', () => {
   it('refuses a file whose stray quote never closes, even when the rest is far past the record limit (it is not silently cut short)', async () => {
     // A stray quote on row 4 of 20,000 (5'10" in an unquoted cell) would make the rest one oversized record.
     const rows = validRows(20_000);
-    const p = file('stray.csv', csv([SMALL_HEADER, ...rows.slice(0, 3), ['40', '1', `5'10${'"'} ${SENTINEL}`, '180', '0'], ...rows.slice(3)]));
+    const p = file(
+      'stray.csv',
+      csv([SMALL_HEADER, ...rows.slice(0, 3), ['40', '1', `5'10${'"'} ${SENTINEL}`, '180', '0'], ...rows.slice(3)]),
+    );
     const e = await caught(() => readCsvDataset(p, smallSchema(), { maxRecordSize: 64 * 1024 }));
     expect(e.code).toBe('E_DATA_ROW');
     expect(e.message).toMatch(/record 5 never closes/);
@@ -79,7 +88,12 @@ describe('readCsvDataset', () => {
   });
 
   it('E_DATA_COLUMNS for an undeclared column, E_DATA_EMPTY for an empty file', async () => {
-    const e = await caught(() => readCsvDataset(file('extra.csv', csv([[...SMALL_HEADER, 'mrn'], ...validRows(3).map((r) => [...r, '1'])])), smallSchema()));
+    const e = await caught(() =>
+      readCsvDataset(
+        file('extra.csv', csv([[...SMALL_HEADER, 'mrn'], ...validRows(3).map((r) => [...r, '1'])])),
+        smallSchema(),
+      ),
+    );
     expect(e.code).toBe('E_DATA_COLUMNS');
     expect(e.message).toContain('"mrn"');
     expect((await caught(() => readCsvDataset(file('empty.csv', ''), smallSchema()))).code).toBe('E_DATA_EMPTY');
@@ -102,7 +116,9 @@ describe('loadSchemaFile', () => {
     const bad = await caught(() => loadSchemaFile(file('bad.json', `${SENTINEL},63,1\n`)));
     expect(bad.code).toBe('E_SCHEMA_INVALID');
     expect(bad.message).not.toContain(SENTINEL);
-    const invalid = await caught(() => loadSchemaFile(file('invalid.json', JSON.stringify({ ...smallSchemaInput(), columns: [] }))));
+    const invalid = await caught(() =>
+      loadSchemaFile(file('invalid.json', JSON.stringify({ ...smallSchemaInput(), columns: [] }))),
+    );
     expect(invalid.code).toBe('E_SCHEMA_INVALID');
     expect(invalid.message).toContain('"columns"');
   });

@@ -17,11 +17,17 @@ function patient(i: number) {
     resourceType: 'Patient',
     id: `p${i}`,
     identifier: [
-      { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, value: `MRN-${9000 + i}` },
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
+        value: `MRN-${9000 + i}`,
+      },
       { system: 'urn:oid:2.16.840.1.113883.4.1', value: `999-00-${1000 + i}` },
     ],
     name: [{ family: `Surname${i}`, given: ['Given'] }],
-    telecom: [{ system: 'phone', value: `555-01${i}` }, { system: 'email', value: `p${i}@example.org` }],
+    telecom: [
+      { system: 'phone', value: `555-01${i}` },
+      { system: 'email', value: `p${i}@example.org` },
+    ],
     address: [{ use: 'home', line: [`${i} Elm Road`], postalCode: i % 4 === 0 ? '89301' : '10115' }],
     gender: i % 2 ? 'male' : 'female',
     birthDate: `${1940 + i}-03-04`,
@@ -36,23 +42,51 @@ const quantity = (id: string, p: number, loinc: string, value: number, unit: str
   effectiveDateTime: when,
   valueQuantity: { value, unit, system: UCUM, code: unit },
 });
-const smoking = (p: number, code: string) => ({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: LOINC, code: '72166-2' }] }, subject: { reference: `Patient/p${p}` }, valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code }] } });
+const smoking = (p: number, code: string) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: LOINC, code: '72166-2' }] },
+  subject: { reference: `Patient/p${p}` },
+  valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code }] },
+});
 const genotype = (p: number, g: string) => ({
   resourceType: 'Observation',
   status: 'final',
   code: { coding: [{ system: LOINC, code: '69548-6' }] },
   subject: { reference: `Patient/p${p}` },
   valueCodeableConcept: { text: g },
-  component: [{ code: { coding: [{ system: LOINC, code: '81255-2' }] }, valueCodeableConcept: { coding: [{ system: 'http://www.ncbi.nlm.nih.gov/projects/SNP', code: 'rs10455872' }] } }],
+  component: [
+    {
+      code: { coding: [{ system: LOINC, code: '81255-2' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://www.ncbi.nlm.nih.gov/projects/SNP', code: 'rs10455872' }] },
+    },
+  ],
 });
-const condition = (p: number, system: string, code: string) => ({ resourceType: 'Condition', code: { coding: [{ system, code }] }, subject: { reference: `Patient/p${p}` } });
+const condition = (p: number, system: string, code: string) => ({
+  resourceType: 'Condition',
+  code: { coding: [{ system, code }] },
+  subject: { reference: `Patient/p${p}` },
+});
 
 /** 24 patients with a full record; CAD for odd ones. */
 function goodResources(): object[] {
   const out: object[] = [];
   for (let i = 0; i < 24; i++) {
-    out.push(patient(i), smoking(i, ['266919005', '8517006', '77176002'][i % 3]!), genotype(i, ['A/A', 'A/G', 'G/G'][i % 3]!));
-    for (const [loinc, v, u] of [['8480-6', 120 + i, 'mm[Hg]'], ['8462-4', 80, 'mm[Hg]'], ['39156-5', 25, 'kg/m2'], ['8867-4', 70, '/min'], ['2093-3', 190, 'mg/dL'], ['2085-9', 50, 'mg/dL'], ['4548-4', 5.5, '%'], ['2345-7', 95, 'mg/dL']] as const) {
+    out.push(
+      patient(i),
+      smoking(i, ['266919005', '8517006', '77176002'][i % 3]!),
+      genotype(i, ['A/A', 'A/G', 'G/G'][i % 3]!),
+    );
+    for (const [loinc, v, u] of [
+      ['8480-6', 120 + i, 'mm[Hg]'],
+      ['8462-4', 80, 'mm[Hg]'],
+      ['39156-5', 25, 'kg/m2'],
+      ['8867-4', 70, '/min'],
+      ['2093-3', 190, 'mg/dL'],
+      ['2085-9', 50, 'mg/dL'],
+      ['4548-4', 5.5, '%'],
+      ['2345-7', 95, 'mg/dL'],
+    ] as const) {
       out.push(quantity(`o${i}-${loinc}`, i, loinc, v, u));
     }
     if (i % 2) out.push(condition(i, 'http://hl7.org/fhir/sid/icd-10-cm', 'I25.10'));
@@ -80,18 +114,40 @@ describe('FHIR R4 intake', () => {
     // Unknown unit: the value is rejected (and imputed), the patient kept.
     resources.push(quantity('lbs', 5, '39156-5', 55, 'lb/in2', '2025-01-01'));
     const bundlePath = join(dir, 'bundle.json');
-    writeFileSync(bundlePath, JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) }));
+    writeFileSync(
+      bundlePath,
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: resources.map((resource) => ({ resource })),
+      }),
+    );
     const nd = join(dir, 'export');
     mkdirSync(nd);
-    const lines = (rt: string) => resources.filter((r) => (r as { resourceType?: string }).resourceType === rt).map((r) => JSON.stringify(r));
+    const lines = (rt: string) =>
+      resources.filter((r) => (r as { resourceType?: string }).resourceType === rt).map((r) => JSON.stringify(r));
     writeFileSync(join(nd, 'Patient.ndjson'), lines('Patient').join('\n') + '\n');
-    writeFileSync(join(nd, 'Observation.ndjson'), [...lines('Observation'), '{"resourceType": "Observation", broken', JSON.stringify(BAD[0]![0]), `{"resourceType":"Observation","note":"${'x'.repeat(5000)}"}`].join('\n'));
+    writeFileSync(
+      join(nd, 'Observation.ndjson'),
+      [
+        ...lines('Observation'),
+        '{"resourceType": "Observation", broken',
+        JSON.stringify(BAD[0]![0]),
+        `{"resourceType":"Observation","note":"${'x'.repeat(5000)}"}`,
+      ].join('\n'),
+    );
     writeFileSync(join(nd, 'Condition.ndjson'), lines('Condition').join('\n'));
 
     const b = await readFhirBundle(bundlePath, schema, { secret: SECRET });
     const n = await readFhirNdjson(nd, schema, { secret: SECRET, maxLineBytes: 4096 });
     expect(b.report.rowsUsed).toBe(24);
-    expect(b.report.recordsRejected).toEqual({ 'fhir:code': 3, 'fhir:duplicate-patient': 1, 'fhir:reference': 1, 'fhir:resource-type': 1, 'fhir:unknown-patient': 1 });
+    expect(b.report.recordsRejected).toEqual({
+      'fhir:code': 3,
+      'fhir:duplicate-patient': 1,
+      'fhir:reference': 1,
+      'fhir:resource-type': 1,
+      'fhir:unknown-patient': 1,
+    });
     expect(b.report.valuesRejected).toEqual({ 'unit:bmi': 1 });
     expect(n.report.recordsRejected).toEqual({ ...b.report.recordsRejected, 'fhir:json': 1, 'fhir:line-too-long': 1 });
     expect(n.features).toEqual(b.features);
@@ -131,10 +187,17 @@ describe('FHIR coded values mapped to the CSV categories', () => {
   it('maps each listed code to its cell, so CSV and FHIR exports encode alike; an unlisted code is a counted, rejected value', async () => {
     const schema = ehrSchema('fhir');
     const smokingCol = schema.columns.find((c) => c.name === 'smoking')!;
-    expect(smokingCol).toMatchObject({ categories: ['never', 'former', 'current'], fhir: { codes: { '8517006': 'former' } } });
+    expect(smokingCol).toMatchObject({
+      categories: ['never', 'former', 'current'],
+      fhir: { codes: { '8517006': 'former' } },
+    });
     const resources = goodResources();
     // Patient 5's smoking status uses a SNOMED code the schema does not list.
-    const i = resources.findIndex((r) => (r as { code?: { coding?: { code?: string }[] }; subject?: { reference?: string } }).code?.coding?.[0]?.code === '72166-2' && (r as { subject: { reference: string } }).subject.reference === 'Patient/p5');
+    const i = resources.findIndex(
+      (r) =>
+        (r as { code?: { coding?: { code?: string }[] }; subject?: { reference?: string } }).code?.coding?.[0]?.code ===
+          '72166-2' && (r as { subject: { reference: string } }).subject.reference === 'Patient/p5',
+    );
     resources[i] = smoking(5, '428041000124106');
     const file = join(dir, 'coded.ndjson');
     writeFileSync(file, resources.map((r) => JSON.stringify(r)).join('\n'));

@@ -9,7 +9,14 @@ import { cpuOptimizer } from '../../../client/trainer/cpu-optimizer.ts';
 import { errorCode } from '../../helpers/errors.ts';
 import { loadTestTf } from './fixtures.ts';
 
-const SPEC: ModelSpec = { inputDim: 5, layers: [{ units: 16, activation: 'relu' }, { units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+const SPEC: ModelSpec = {
+  inputDim: 5,
+  layers: [
+    { units: 16, activation: 'relu' },
+    { units: 8, activation: 'tanh' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+};
 const SHAPES = paramShapes(SPEC);
 const TOTAL = SHAPES.reduce((s, p) => s + p.size, 0);
 
@@ -112,7 +119,10 @@ describe('cpuOptimizer', () => {
       const ref = tfTrajectory(kind, lr, start, grads);
       const got = cpuTrajectory(kind, lr, start, grads);
       for (let t = 0; t < steps; t++) {
-        expect(ref[t]!.some((v, i) => v !== start[i]), `step ${t} moves the weights`).toBe(true);
+        expect(
+          ref[t]!.some((v, i) => v !== start[i]),
+          `step ${t} moves the weights`,
+        ).toBe(true);
         // Within float32 rounding; on the cpu backend, every operation is the same float32 operation, so bit for bit.
         expect(maxUlps(got[t]!, ref[t]!), `step ${t}`).toBeLessThanOrEqual(2);
         expect(Buffer.from(got[t]!.buffer).equals(Buffer.from(ref[t]!.buffer)), `step ${t}, bit for bit`).toBe(true);
@@ -131,8 +141,16 @@ describe('cpuOptimizer', () => {
   });
 
   it('rejects a bad learning rate, size or vector length with E_INTERNAL', () => {
-    for (const lr of [0, -1, NaN, Infinity]) expect(errorCode(() => cpuOptimizer('sgd', lr, 4)), String(lr)).toBe('E_INTERNAL');
-    for (const size of [-1, 1.5, NaN]) expect(errorCode(() => cpuOptimizer('adam', 0.1, size)), String(size)).toBe('E_INTERNAL');
+    for (const lr of [0, -1, NaN, Infinity])
+      expect(
+        errorCode(() => cpuOptimizer('sgd', lr, 4)),
+        String(lr),
+      ).toBe('E_INTERNAL');
+    for (const size of [-1, 1.5, NaN])
+      expect(
+        errorCode(() => cpuOptimizer('adam', 0.1, size)),
+        String(size),
+      ).toBe('E_INTERNAL');
     const opt = cpuOptimizer('sgd', 0.1, 4);
     expect(errorCode(() => opt.step(new Float32Array(4), new Float32Array(3)))).toBe('E_INTERNAL');
     expect(errorCode(() => opt.step(new Float32Array(5), new Float32Array(4)))).toBe('E_INTERNAL');

@@ -3,7 +3,13 @@ import { logisticRegression, paramCount, paramShapes, type ModelSpec } from '../
 import { initialWeights } from '../../../core/model/init.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
 import {
-  assertDpParams, evaluateModel, trainDpSgd, trainLocal, type DpSgdParams, type DpTrainInput, type Tf,
+  assertDpParams,
+  evaluateModel,
+  trainDpSgd,
+  trainLocal,
+  type DpSgdParams,
+  type DpTrainInput,
+  type Tf,
 } from '../../../client/trainer/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
 import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
@@ -14,7 +20,14 @@ import { clippedGradientSum } from '../../../client/trainer/per-example.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
-const MLP: ModelSpec = { inputDim: D, layers: [{ units: 8, activation: 'relu' }, { units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+const MLP: ModelSpec = {
+  inputDim: D,
+  layers: [
+    { units: 8, activation: 'relu' },
+    { units: 6, activation: 'tanh' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+};
 const train = separable(200, D, 1);
 const test = separable(200, D, 2);
 
@@ -31,7 +44,15 @@ const DP: DpSgdParams = { samplingRate: 0.1, noiseMultiplier: 1, clip: 1, steps:
 
 function input(o: Partial<DpTrainInput> = {}): DpTrainInput {
   const spec = o.spec ?? LR;
-  return { spec, local: localTraining({ learningRate: 0.5 }), weights: initialWeights(spec, 3), data: train, seed: 7, dp: DP, ...o };
+  return {
+    spec,
+    local: localTraining({ learningRate: 0.5 }),
+    weights: initialWeights(spec, 3),
+    data: train,
+    seed: 7,
+    dp: DP,
+    ...o,
+  };
 }
 
 /** A split whose every property access throws: proves a check ran before the data was read. */
@@ -48,7 +69,11 @@ function untouchable(): DatasetSplit {
  * float32's 3.4e38 at the first step; later steps compute Inf − Inf.
  */
 function diverging(): DpTrainInput {
-  return input({ spec: MLP, local: localTraining({ learningRate: 10 }), dp: { samplingRate: 1e-40, noiseMultiplier: 1, clip: 1e4, steps: 3 } });
+  return input({
+    spec: MLP,
+    local: localTraining({ learningRate: 10 }),
+    dp: { samplingRate: 1e-40, noiseMultiplier: 1, clip: 1e4, steps: 3 },
+  });
 }
 
 function applied(w: Float32Array, delta: Float32Array): Float32Array {
@@ -119,7 +144,13 @@ describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
     ];
     for (const c of cases) {
       for (const steps of [1, 3]) {
-        const local = localTraining({ epochs: steps, batchSize: train.n, learningRate: c.optimizer === 'adam' ? 0.01 : 0.3, optimizer: c.optimizer, proximalMu: c.proximalMu });
+        const local = localTraining({
+          epochs: steps,
+          batchSize: train.n,
+          learningRate: c.optimizer === 'adam' ? 0.01 : 0.3,
+          optimizer: c.optimizer,
+          proximalMu: c.proximalMu,
+        });
         const inp = input({ spec: c.spec, local, dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1e6, steps } });
         const plain = await trainLocal(tf, inp);
         const dp = await trainDpSgd(tf, inp);
@@ -132,8 +163,13 @@ describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
     }
   });
 
-  it('q = 1, σ = 0, C active: the CPU update is tf.train\'s optimiser on the same clipped sums (sgd, adam, FedProx)', async () => {
-    for (const [optimizer, proximalMu] of [['sgd', 0], ['adam', 0], ['sgd', 0.5], ['adam', 0.5]] as const) {
+  it("q = 1, σ = 0, C active: the CPU update is tf.train's optimiser on the same clipped sums (sgd, adam, FedProx)", async () => {
+    for (const [optimizer, proximalMu] of [
+      ['sgd', 0],
+      ['adam', 0],
+      ['sgd', 0.5],
+      ['adam', 0.5],
+    ] as const) {
       const local = localTraining({ learningRate: optimizer === 'adam' ? 0.01 : 0.3, optimizer, proximalMu });
       const inp = input({ spec: MLP, local, dp: { samplingRate: 1, noiseMultiplier: 0, clip: 0.05, steps: 8 } });
       const ref = tfOptimizerReference(inp);
@@ -150,10 +186,22 @@ describe('trainDpSgd: without noise it is SGD on clipped gradients', () => {
     const lr = 0.5;
     // Every record the same: every per-example gradient is the same vector, far above C.
     const row = train.x.slice(0, D);
-    const same: DatasetSplit = numericSplit(Float32Array.from({ length: train.n * D }, (_, i) => row[i % D]!), new Float32Array(train.n).fill(1), D);
+    const same: DatasetSplit = numericSplit(
+      Float32Array.from({ length: train.n * D }, (_, i) => row[i % D]!),
+      new Float32Array(train.n).fill(1),
+      D,
+    );
     for (const data of [train, same]) {
       for (let run = 0; run < 25; run++) {
-        const out = await trainDpSgd(tf, input({ spec: MLP, data, local: localTraining({ learningRate: lr }), dp: { samplingRate: q, noiseMultiplier: 0, clip, steps: 1 } }));
+        const out = await trainDpSgd(
+          tf,
+          input({
+            spec: MLP,
+            data,
+            local: localTraining({ learningRate: lr }),
+            dp: { samplingRate: q, noiseMultiplier: 0, clip, steps: 1 },
+          }),
+        );
         const bound = (lr * clip * out.sampledExamples) / (q * train.n);
         if (data === same) expect(Math.abs(norm(out.delta) - bound)).toBeLessThanOrEqual(bound * 1e-5);
         else expect(norm(out.delta)).toBeLessThanOrEqual(bound * (1 + 1e-5));
@@ -167,13 +215,27 @@ describe('trainDpSgd: noise and sampling', () => {
   it('with no record sampled, the update has std √steps·lr·σΔ₂γ/(q·n) per coordinate (σΔ₂γ within 1 % above σC)', async () => {
     // q·n = 1e-9 · 200: a record joins a batch with probability 2e-7 over the run, and
     // would move the weights by at most lr·C/(q·n) = 0.5, against a noise norm of ~150.
-    const spec: ModelSpec = { inputDim: D, layers: [{ units: 64, activation: 'relu' }, { units: 64, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+    const spec: ModelSpec = {
+      inputDim: D,
+      layers: [
+        { units: 64, activation: 'relu' },
+        { units: 64, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
     const q = 1e-9;
     const sigma = 2;
     const clip = 0.5;
     const steps = 4;
     const lr = q * train.n; // lr/(q·n) = 1: per step std σC = 1
-    const out = await trainDpSgd(tf, input({ spec, local: localTraining({ learningRate: lr }), dp: { samplingRate: q, noiseMultiplier: sigma, clip, steps } }));
+    const out = await trainDpSgd(
+      tf,
+      input({
+        spec,
+        local: localTraining({ learningRate: lr }),
+        dp: { samplingRate: q, noiseMultiplier: sigma, clip, steps },
+      }),
+    );
     const p = out.delta.length;
     expect(p).toBe(paramCount(spec));
     // Snapped discrete noise (core/privacy/snapped-noise.ts): std σ·Δ₂·γ, within 1 % above σ·C.
@@ -198,10 +260,19 @@ describe('trainDpSgd: noise and sampling', () => {
   it('releases snapped discrete noise: one SGD step from zero weights lands on the public γ grid (no float32 Box–Muller)', async () => {
     // q·publicCount = 2^−30·2^10 and lr = 2^−20: the step is −lr·noisy/(q·count) = −noisy exactly in
     // float32, and with no record sampled (probability 1 − 2e-7) noisy = Z·γ, Z discrete Gaussian.
-    const spec: ModelSpec = { inputDim: D, layers: [{ units: 64, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+    const spec: ModelSpec = {
+      inputDim: D,
+      layers: [
+        { units: 64, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
     const p = paramCount(spec);
     const dp: DpSgdParams = { samplingRate: 2 ** -30, noiseMultiplier: 1, clip: 1, steps: 1, publicCount: 2 ** 10 };
-    const out = await trainDpSgd(tf, input({ spec, weights: new Float32Array(p), local: localTraining({ learningRate: 2 ** -20 }), dp }));
+    const out = await trainDpSgd(
+      tf,
+      input({ spec, weights: new Float32Array(p), local: localTraining({ learningRate: 2 ** -20 }), dp }),
+    );
     const plan = snapPlan(1, p, 1);
     expect(out.delta.every((v) => Number.isInteger(v / plan.gamma))).toBe(true);
     const std = norm(out.delta) / Math.sqrt(p);
@@ -227,8 +298,15 @@ describe('trainDpSgd: noise and sampling', () => {
   });
 
   it('learns a separable problem at σ = 1, C = 1, q = 0.1 in 300 steps', async () => {
-    for (const [spec, lr] of [[LR, 1], [MLP, 0.5]] as const) {
-      const inp = input({ spec, local: localTraining({ learningRate: lr }), dp: { samplingRate: 0.1, noiseMultiplier: 1, clip: 1, steps: 300 } });
+    for (const [spec, lr] of [
+      [LR, 1],
+      [MLP, 0.5],
+    ] as const) {
+      const inp = input({
+        spec,
+        local: localTraining({ learningRate: lr }),
+        dp: { samplingRate: 0.1, noiseMultiplier: 1, clip: 1, steps: 300 },
+      });
       const before = await evaluateModel(tf, spec, inp.weights, test);
       const out = await trainDpSgd(tf, inp);
       const after = await evaluateModel(tf, spec, applied(inp.weights, out.delta), test);
@@ -240,7 +318,11 @@ describe('trainDpSgd: noise and sampling', () => {
 
 describe('trainDpSgd: contract', () => {
   it('runs exactly dp.steps, reports n and no training loss, and does not mutate its inputs', async () => {
-    const inp = input({ spec: MLP, local: localTraining({ proximalMu: 0.1, optimizer: 'adam', learningRate: 0.01 }), dp: { ...DP, steps: 7 } });
+    const inp = input({
+      spec: MLP,
+      local: localTraining({ proximalMu: 0.1, optimizer: 'adam', learningRate: 0.01 }),
+      dp: { ...DP, steps: 7 },
+    });
     const w = inp.weights.slice();
     const x = inp.data.x.slice();
     const y = inp.data.y.slice();
@@ -273,30 +355,58 @@ describe('trainDpSgd: contract', () => {
   it('gives a zero update on an empty split', async () => {
     const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
     const out = await trainDpSgd(tf, input({ data: empty }));
-    expect(out).toEqual({ delta: new Float32Array(paramCount(LR)), loss: 0, steps: 0, numExamples: 0, sampledExamples: 0, nonFiniteReplaced: 0 });
+    expect(out).toEqual({
+      delta: new Float32Array(paramCount(LR)),
+      loss: 0,
+      steps: 0,
+      numExamples: 0,
+      sampledExamples: 0,
+      nonFiniteReplaced: 0,
+    });
   });
 
   it('rejects invalid DP parameters with E_PRIVACY_PARAMS, before touching data', async () => {
     const bad: Partial<DpSgdParams>[] = [
-      { samplingRate: 0 }, { samplingRate: -0.1 }, { samplingRate: 1.01 }, { samplingRate: NaN },
-      { noiseMultiplier: -1 }, { noiseMultiplier: NaN }, { noiseMultiplier: Infinity },
-      { clip: 0 }, { clip: -1 }, { clip: NaN }, { clip: Infinity },
-      { steps: 0 }, { steps: 1.5 }, { steps: -3 }, { steps: NaN }, { steps: 1e7 },
+      { samplingRate: 0 },
+      { samplingRate: -0.1 },
+      { samplingRate: 1.01 },
+      { samplingRate: NaN },
+      { noiseMultiplier: -1 },
+      { noiseMultiplier: NaN },
+      { noiseMultiplier: Infinity },
+      { clip: 0 },
+      { clip: -1 },
+      { clip: NaN },
+      { clip: Infinity },
+      { steps: 0 },
+      { steps: 1.5 },
+      { steps: -3 },
+      { steps: NaN },
+      { steps: 1e7 },
       { noiseMultiplier: 1e300, clip: 1e300 },
-      { publicCount: 0 }, { publicCount: -5 }, { publicCount: NaN }, { publicCount: Infinity },
+      { publicCount: 0 },
+      { publicCount: -5 },
+      { publicCount: NaN },
+      { publicCount: Infinity },
     ];
     for (const b of bad) {
       const dp = { ...DP, ...b };
-      expect(errorCode(() => assertDpParams(dp)), JSON.stringify(b)).toBe('E_PRIVACY_PARAMS');
+      expect(
+        errorCode(() => assertDpParams(dp)),
+        JSON.stringify(b),
+      ).toBe('E_PRIVACY_PARAMS');
       // An empty split would otherwise return at once: the parameters are checked first.
       const empty: DatasetSplit = numericSplit(new Float32Array(0), new Float32Array(0), D);
       await expect(trainDpSgd(tf, input({ dp, data: empty })).catch(thrownCode)).resolves.toBe('E_PRIVACY_PARAMS');
     }
-    for (const ok of [{ samplingRate: 1 }, { noiseMultiplier: 0 }, { steps: 1 }, { publicCount: 0.5 }]) expect(errorCode(() => assertDpParams({ ...DP, ...ok }))).toBeUndefined();
+    for (const ok of [{ samplingRate: 1 }, { noiseMultiplier: 0 }, { steps: 1 }, { publicCount: 0.5 }])
+      expect(errorCode(() => assertDpParams({ ...DP, ...ok }))).toBeUndefined();
     // Noise beyond the exact sampler's range for this model size (std > 2^32 grid units): refused with the model's size, before data.
     expect(errorCode(() => assertDpParams({ ...DP, noiseMultiplier: 1e35 }))).toBeUndefined();
     expect(errorCode(() => assertDpParams({ ...DP, noiseMultiplier: 1e35 }, paramCount(MLP)))).toBe('E_PRIVACY_PARAMS');
-    await expect(trainDpSgd(tf, input({ spec: MLP, dp: { ...DP, noiseMultiplier: 1e35 }, data: untouchable() })).catch(thrownCode)).resolves.toBe('E_PRIVACY_PARAMS');
+    await expect(
+      trainDpSgd(tf, input({ spec: MLP, dp: { ...DP, noiseMultiplier: 1e35 }, data: untouchable() })).catch(thrownCode),
+    ).resolves.toBe('E_PRIVACY_PARAMS');
   });
 
   it('divides by q·publicCount when given, not by q·n', async () => {
@@ -305,16 +415,27 @@ describe('trainDpSgd: contract', () => {
     const local = localTraining({ learningRate: 0.1 });
     const byN = await trainDpSgd(tf, input({ local, dp }));
     const byCount = await trainDpSgd(tf, input({ local, dp: { ...dp, publicCount: train.n / 4 } }));
-    expect(maxAbsDiff(byCount.delta, byN.delta.map((v) => 4 * v))).toBeLessThan(1e-5 * norm(byCount.delta));
+    expect(
+      maxAbsDiff(
+        byCount.delta,
+        byN.delta.map((v) => 4 * v),
+      ),
+    ).toBeLessThan(1e-5 * norm(byCount.delta));
   });
 
   it('rejects mismatched or out-of-range weights and mismatched features with typed errors', async () => {
-    await expect(trainDpSgd(tf, input({ weights: new Float32Array(2) })).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
-    await expect(trainDpSgd(tf, input({ data: separable(10, D + 1, 1) })).catch(thrownCode)).resolves.toBe('E_JOB_FEATURES');
+    await expect(trainDpSgd(tf, input({ weights: new Float32Array(2) })).catch(thrownCode)).resolves.toBe(
+      'E_UPDATE_LENGTH',
+    );
+    await expect(trainDpSgd(tf, input({ data: separable(10, D + 1, 1) })).catch(thrownCode)).resolves.toBe(
+      'E_JOB_FEATURES',
+    );
     for (const bad of [NaN, Infinity, -Infinity, 2 * MAX_WEIGHT_NORM]) {
       const w = initialWeights(MLP, 3);
       w[7] = bad;
-      await expect(trainDpSgd(tf, input({ spec: MLP, weights: w })).catch(thrownCode), String(bad)).resolves.toBe('E_UPDATE_RANGE');
+      await expect(trainDpSgd(tf, input({ spec: MLP, weights: w })).catch(thrownCode), String(bad)).resolves.toBe(
+        'E_UPDATE_RANGE',
+      );
     }
   });
 
@@ -350,7 +471,13 @@ describe('trainDpSgd: no failure that depends on the records (issue 15, item 4)'
   // reach Inf on the target (1e5 · 1e35) and the logit is Inf·1e5 − Inf·1e5 = NaN. Before the fix
   // this setup failed in 57 of 200 runs with the target (q = 0.3) and none without.
   const H = 4;
-  const MLP2: ModelSpec = { inputDim: D, layers: [{ units: H, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+  const MLP2: ModelSpec = {
+    inputDim: D,
+    layers: [
+      { units: H, activation: 'relu' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+  };
   const RUNS = 100;
   const ATTACK_DP: DpSgdParams = { samplingRate: 0.3, noiseMultiplier: 1, clip: 1, steps: 1 };
 
@@ -379,7 +506,10 @@ describe('trainDpSgd: no failure that depends on the records (issue 15, item 4)'
       const o = { errors: 0, replaced: 0 };
       for (let r = 0; r < RUNS; r++) {
         try {
-          const out = await trainDpSgd(tf, input({ spec: MLP2, weights, data, local: localTraining({ learningRate: 0.1 }), dp: ATTACK_DP }));
+          const out = await trainDpSgd(
+            tf,
+            input({ spec: MLP2, weights, data, local: localTraining({ learningRate: 0.1 }), dp: ATTACK_DP }),
+          );
           if (!out.delta.every((v) => Number.isFinite(v))) o.errors++;
           o.replaced += out.nonFiniteReplaced;
         } catch {
@@ -394,12 +524,22 @@ describe('trainDpSgd: no failure that depends on the records (issue 15, item 4)'
   it('weights over the norm bound are refused before the data is touched', async () => {
     // 1e20 per entry: the issue's kind of weights; the split's every accessor throws, so a data error would show.
     for (const weights of [crafted(1e20), crafted(Infinity), crafted(NaN)]) {
-      await expect(trainDpSgd(tf, input({ spec: MLP2, weights, data: untouchable(), dp: ATTACK_DP })).catch(thrownCode)).resolves.toBe('E_UPDATE_RANGE');
+      await expect(
+        trainDpSgd(tf, input({ spec: MLP2, weights, data: untouchable(), dp: ATTACK_DP })).catch(thrownCode),
+      ).resolves.toBe('E_UPDATE_RANGE');
     }
-    await expect(trainDpSgd(tf, input({ spec: MLP2, weights: new Float32Array(3), data: untouchable(), dp: ATTACK_DP })).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
+    await expect(
+      trainDpSgd(tf, input({ spec: MLP2, weights: new Float32Array(3), data: untouchable(), dp: ATTACK_DP })).catch(
+        thrownCode,
+      ),
+    ).resolves.toBe('E_UPDATE_LENGTH');
     // The same weights with real data: the same error, whether or not the target is present.
     for (const withTarget of [true, false]) {
-      await expect(trainDpSgd(tf, input({ spec: MLP2, weights: crafted(1e20), data: split(withTarget), dp: ATTACK_DP })).catch(thrownCode)).resolves.toBe('E_UPDATE_RANGE');
+      await expect(
+        trainDpSgd(tf, input({ spec: MLP2, weights: crafted(1e20), data: split(withTarget), dp: ATTACK_DP })).catch(
+          thrownCode,
+        ),
+      ).resolves.toBe('E_UPDATE_RANGE');
     }
   });
 });

@@ -46,14 +46,22 @@ describe('evaluateModel', () => {
   });
 
   it('rejects mismatched weights and features with typed errors', async () => {
-    await expect(evaluateModel(tf, LR, new Float32Array(3), separable(5, D, 1)).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
+    await expect(evaluateModel(tf, LR, new Float32Array(3), separable(5, D, 1)).catch(thrownCode)).resolves.toBe(
+      'E_UPDATE_LENGTH',
+    );
     await expect(evaluateModel(tf, LR, W, separable(5, D + 1, 1)).catch(thrownCode)).resolves.toBe('E_JOB_FEATURES');
   });
 
   it('never fails on the records: a NaN probability counts as 0.5 (issue 15, item 4)', async () => {
     // Crafted weights: two relu units fed by feature 0 both reach Inf on the outlier, and the logit is
     // Inf·1e5 − Inf·1e5 = NaN. binaryMetrics would throw on it, telling whether the record is there.
-    const mlp: ModelSpec = { inputDim: D, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+    const mlp: ModelSpec = {
+      inputDim: D,
+      layers: [
+        { units: 2, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
     const w = new Float32Array(D * 2 + 2 + 2 + 1);
     w[0] = 1e5;
     w[1] = 1e5;
@@ -81,13 +89,23 @@ describe('evaluateModel', () => {
     for (const bad of [NaN, Infinity, 2 * MAX_WEIGHT_NORM]) {
       const w = W.slice();
       w[1] = bad;
-      await expect(evaluateModel(tf, LR, w, untouchable).catch(thrownCode), String(bad)).resolves.toBe('E_UPDATE_RANGE');
+      await expect(evaluateModel(tf, LR, w, untouchable).catch(thrownCode), String(bad)).resolves.toBe(
+        'E_UPDATE_RANGE',
+      );
     }
-    await expect(evaluateModel(tf, LR, new Float32Array(3), untouchable).catch(thrownCode)).resolves.toBe('E_UPDATE_LENGTH');
+    await expect(evaluateModel(tf, LR, new Float32Array(3), untouchable).catch(thrownCode)).resolves.toBe(
+      'E_UPDATE_LENGTH',
+    );
   });
 
   it('leaks no tensors', async () => {
-    const mlp: ModelSpec = { inputDim: D, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+    const mlp: ModelSpec = {
+      inputDim: D,
+      layers: [
+        { units: 3, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
     const data = separable(300, D, 9);
     await evaluateModel(tf, LR, W, data);
     const before = tf.memory().numTensors;

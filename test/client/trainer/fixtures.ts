@@ -26,7 +26,7 @@ export function separable(n: number, d: number, seed: number, margin = 0.1): Dat
   const wStar = Array.from({ length: d }, (_, j) => (j % 2 === 0 ? 1 : -0.5) * (1 + j / d));
   const x = new Float32Array(n * d);
   const y = new Float32Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let s = 0;
     for (let j = 0; j < d; j++) {
       const v = rng.float() * 2 - 1;

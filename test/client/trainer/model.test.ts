@@ -5,7 +5,13 @@ import type { Tf } from '../../../client/trainer/index.ts';
 import { buildModel, getFlatWeights, setFlatWeights } from '../../../client/trainer/model.ts';
 import { loadTestTf, thrownCode } from './fixtures.ts';
 
-const MLP: ModelSpec = { inputDim: 3, layers: [{ units: 4, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+const MLP: ModelSpec = {
+  inputDim: 3,
+  layers: [
+    { units: 4, activation: 'relu' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+};
 
 let tf: Tf;
 beforeAll(async () => {
@@ -90,7 +96,10 @@ describe('buildModel', () => {
     setFlatWeights(tf, prob, flat);
     setFlatWeights(tf, logit, flat);
     const [p, z] = tf.tidy(() => {
-      const x = tf.tensor2d([[1, -2, 0.5], [0.3, 0.1, -4]]);
+      const x = tf.tensor2d([
+        [1, -2, 0.5],
+        [0.3, 0.1, -4],
+      ]);
       return [(prob.apply(x) as Tensor).dataSync(), (logit.apply(x) as Tensor).dataSync()];
     });
     for (let i = 0; i < 2; i++) expect(p![i]).toBeCloseTo(1 / (1 + Math.exp(-z![i]!)), 6);

@@ -11,8 +11,22 @@ import { loadTestTf } from './fixtures.ts';
 
 const D = 4;
 const SPECS: Record<string, ModelSpec> = {
-  'relu, tanh': { inputDim: D, layers: [{ units: 6, activation: 'relu' }, { units: 5, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] },
-  'sigmoid, linear': { inputDim: D, layers: [{ units: 5, activation: 'sigmoid' }, { units: 3, activation: 'linear' }, { units: 1, activation: 'sigmoid' }] },
+  'relu, tanh': {
+    inputDim: D,
+    layers: [
+      { units: 6, activation: 'relu' },
+      { units: 5, activation: 'tanh' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+  },
+  'sigmoid, linear': {
+    inputDim: D,
+    layers: [
+      { units: 5, activation: 'sigmoid' },
+      { units: 3, activation: 'linear' },
+      { units: 1, activation: 'sigmoid' },
+    ],
+  },
   logistic: { inputDim: D, layers: [{ units: 1, activation: 'sigmoid' }] },
 };
 
@@ -149,20 +163,25 @@ describe('clippedGradientSum', () => {
 
     it(`${name}: the sum equals Σ_i g_i·min(1, C/‖g_i‖) of the autodiff gradients`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 1e6 }), fc.double({ min: 0.05, max: 1.5, noNaN: true }), (b, seed, quantile) => {
-          const data = batch(b, seed);
-          const w = weights(spec, seed);
-          const per = perExampleGrads(spec, w, data);
-          const norms = per.map(l2);
-          // A clip among the norms, so that some examples are clipped and some are not.
-          const clip = Math.max(1e-3, [...norms].sort((p, q) => p - q)[Math.floor((b - 1) / 2)]! * quantile);
-          const ref = new Float64Array(paramCount(spec));
-          per.forEach((g, i) => {
-            const c = Math.min(1, clip / norms[i]!);
-            for (let k = 0; k < g.length; k++) ref[k] = ref[k]! + c * g[k]!;
-          });
-          expect(relErr(ours(spec, w, data, clip).sum, ref)).toBeLessThan(2 * REL);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 12 }),
+          fc.integer({ min: 0, max: 1e6 }),
+          fc.double({ min: 0.05, max: 1.5, noNaN: true }),
+          (b, seed, quantile) => {
+            const data = batch(b, seed);
+            const w = weights(spec, seed);
+            const per = perExampleGrads(spec, w, data);
+            const norms = per.map(l2);
+            // A clip among the norms, so that some examples are clipped and some are not.
+            const clip = Math.max(1e-3, [...norms].sort((p, q) => p - q)[Math.floor((b - 1) / 2)]! * quantile);
+            const ref = new Float64Array(paramCount(spec));
+            per.forEach((g, i) => {
+              const c = Math.min(1, clip / norms[i]!);
+              for (let k = 0; k < g.length; k++) ref[k] = ref[k]! + c * g[k]!;
+            });
+            expect(relErr(ours(spec, w, data, clip).sum, ref)).toBeLessThan(2 * REL);
+          },
+        ),
         { numRuns: 15 },
       );
     });
@@ -175,8 +194,15 @@ describe('clippedGradientSum', () => {
     const model = buildModel(tf, spec, 'logit');
     setFlatWeights(tf, model, w);
     const ref = tf.tidy(() => {
-      const g = tf.grads((..._p: Tensor[]) =>
-        tf.losses.sigmoidCrossEntropy(tf.tensor2d(data.y, [16, 1]), model.apply(tf.tensor2d(data.x, [16, D])) as Tensor, undefined, 0, tf.Reduction.SUM) as Scalar,
+      const g = tf.grads(
+        (..._p: Tensor[]) =>
+          tf.losses.sigmoidCrossEntropy(
+            tf.tensor2d(data.y, [16, 1]),
+            model.apply(tf.tensor2d(data.x, [16, D])) as Tensor,
+            undefined,
+            0,
+            tf.Reduction.SUM,
+          ) as Scalar,
       )(model.getWeights());
       return tf.concat(g.map((t) => tf.reshape(t, [-1])));
     });
@@ -204,9 +230,13 @@ describe('clippedGradientSum', () => {
         };
         const got = ours(spec, w, withBad, clip);
         const ref = ours(spec, w, without, clip);
-        expect(got.sum.every((v) => Number.isFinite(v)), `${name}, x = ${bad}`).toBe(true);
+        expect(
+          got.sum.every((v) => Number.isFinite(v)),
+          `${name}, x = ${bad}`,
+        ).toBe(true);
         // Finite but large outliers may still give a finite norm on some models: then it is clipped to C.
-        if (Number.isFinite(got.norms[2]!)) expect(l2(Float64Array.from(got.sum, (v, i) => v - ref.sum[i]!))).toBeLessThanOrEqual(clip * (1 + 1e-4));
+        if (Number.isFinite(got.norms[2]!))
+          expect(l2(Float64Array.from(got.sum, (v, i) => v - ref.sum[i]!))).toBeLessThanOrEqual(clip * (1 + 1e-4));
         else expect(relErr(got.sum, ref.sum), `${name}, x = ${bad}`).toBeLessThan(REL);
       }
     }

@@ -8,7 +8,13 @@ import { numericSplit } from '../../../core/data/index.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
-const MLP: ModelSpec = { inputDim: D, layers: [{ units: 8, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] };
+const MLP: ModelSpec = {
+  inputDim: D,
+  layers: [
+    { units: 8, activation: 'relu' },
+    { units: 1, activation: 'sigmoid' },
+  ],
+};
 const train = separable(200, D, 1);
 const test = separable(200, D, 2);
 
@@ -19,7 +25,14 @@ beforeAll(async () => {
 
 function input(o: Partial<TrainInput> = {}): TrainInput {
   const spec = o.spec ?? LR;
-  return { spec, local: localTraining({ epochs: 5, batchSize: 16, learningRate: 0.5 }), weights: initialWeights(spec, 3), data: train, seed: 7, ...o };
+  return {
+    spec,
+    local: localTraining({ epochs: 5, batchSize: 16, learningRate: 0.5 }),
+    weights: initialWeights(spec, 3),
+    data: train,
+    seed: 7,
+    ...o,
+  };
 }
 
 function applied(w: Float32Array, delta: Float32Array): Float32Array {
@@ -37,7 +50,10 @@ describe('trainLocal', () => {
   });
 
   it('learns with Adam and with a hidden layer', async () => {
-    const inp = input({ spec: MLP, local: localTraining({ epochs: 10, batchSize: 16, learningRate: 0.02, optimizer: 'adam' }) });
+    const inp = input({
+      spec: MLP,
+      local: localTraining({ epochs: 10, batchSize: 16, learningRate: 0.02, optimizer: 'adam' }),
+    });
     const out = await trainLocal(tf, inp);
     const m = await evaluateModel(tf, MLP, applied(inp.weights, out.delta), test);
     expect(m.accuracy).toBeGreaterThanOrEqual(0.9);
@@ -69,7 +85,10 @@ describe('trainLocal', () => {
   });
 
   it('keeps the last partial batch', async () => {
-    const out = await trainLocal(tf, input({ data: separable(10, D, 3), local: localTraining({ epochs: 2, batchSize: 4 }) }));
+    const out = await trainLocal(
+      tf,
+      input({ data: separable(10, D, 3), local: localTraining({ epochs: 2, batchSize: 4 }) }),
+    );
     expect(out.steps).toBe(6);
   });
 

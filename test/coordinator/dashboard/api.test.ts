@@ -33,15 +33,27 @@ afterAll(async () => {
 });
 
 const get = (path: string, who?: string, init: RequestInit = {}) =>
-  fetch(`${f.dashboard}${path}`, { ...init, headers: { ...(who ? { cookie: cookies[who]! } : {}), ...(init.headers as Record<string, string> | undefined) } });
+  fetch(`${f.dashboard}${path}`, {
+    ...init,
+    headers: { ...(who ? { cookie: cookies[who]! } : {}), ...(init.headers as Record<string, string> | undefined) },
+  });
 const json = async <T>(path: string, who: string): Promise<T> => {
   const r = await get(path, who);
   expect(r.status, path).toBe(200);
   return (await r.json()) as T;
 };
 const code = async (name: string) => new URL(await f.loginUrl(name)).hash.replace('#code=', '');
-const login = (c: string, type = 'application/json') => fetch(`${f.dashboard}/api/login`, { method: 'POST', headers: { 'content-type': type, origin: f.dashboard }, body: JSON.stringify({ code: c }) });
-const errorCode = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof CohortError ? e.code : String(e)));
+const login = (c: string, type = 'application/json') =>
+  fetch(`${f.dashboard}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': type, origin: f.dashboard },
+    body: JSON.stringify({ code: c }),
+  });
+const errorCode = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof CohortError ? e.code : String(e)),
+  );
 
 describe('dashboard login', () => {
   it('a login code works once, and only as JSON; a session cookie is HttpOnly and SameSite=Strict', async () => {
@@ -74,14 +86,31 @@ describe('dashboard login', () => {
   it('logout ends the session', async () => {
     const c = await f.cookie('ada');
     expect((await get('/api/me', undefined, { headers: { cookie: c } })).status).toBe(200);
-    expect((await get('/api/logout', undefined, { method: 'POST', headers: { cookie: c, origin: f.dashboard } })).status).toBe(200);
+    expect(
+      (await get('/api/logout', undefined, { method: 'POST', headers: { cookie: c, origin: f.dashboard } })).status,
+    ).toBe(200);
     expect((await get('/api/me', undefined, { headers: { cookie: c } })).status).toBe(401);
   });
 
   it('`cohort dashboard login` prints a URL that logs in', async () => {
     const key = join(mkdtempSync(join(tmpdir(), 'cohort-dash-cli-')), 'aud.key');
     writeIdentityKey(key, f.ids.aud!);
-    const { stdout } = await promisify(execFile)('node', ['cohort.mjs', 'dashboard', 'login', '--coordinator', `ws://127.0.0.1:${f.port}`, '--name', 'aud', '--identity', key, '--json'], { encoding: 'utf8' });
+    const { stdout } = await promisify(execFile)(
+      'node',
+      [
+        'cohort.mjs',
+        'dashboard',
+        'login',
+        '--coordinator',
+        `ws://127.0.0.1:${f.port}`,
+        '--name',
+        'aud',
+        '--identity',
+        key,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     const { url } = JSON.parse(stdout) as { url: string };
     expect(url.startsWith(`${f.dashboard}/#code=`)).toBe(true);
     expect((await login(new URL(url).hash.replace('#code=', ''))).status).toBe(200);
@@ -90,7 +119,11 @@ describe('dashboard login', () => {
 
 describe('what each role is sent', () => {
   it('a researcher sees her own jobs only, no ledger view; another researcher sees none of hers', async () => {
-    expect(await json<MeView>('/api/me', 'rita')).toMatchObject({ name: 'rita', role: 'researcher', views: { ledger: false, hospitals: true } });
+    expect(await json<MeView>('/api/me', 'rita')).toMatchObject({
+      name: 'rita',
+      role: 'researcher',
+      views: { ledger: false, hospitals: true },
+    });
     const mine = await json<JobView[]>('/api/jobs', 'rita');
     expect(mine.map((j) => j.id)).toEqual([jobId]);
     expect(await json<JobView[]>('/api/jobs', 'rob')).toEqual([]);
@@ -100,9 +133,19 @@ describe('what each role is sent', () => {
 
   it("a job's detail: curves per round, and privacy spent that matches the ledger's budget summary", async () => {
     const d = await json<JobDetailView>(`/api/jobs/${jobId}`, 'rita');
-    expect(d.job).toMatchObject({ id: jobId, status: 'completed', completedRounds: 3, rounds: 2, strategy: 'fedavg', privacy: { epsilon: 8 } });
+    expect(d.job).toMatchObject({
+      id: jobId,
+      status: 'completed',
+      completedRounds: 3,
+      rounds: 2,
+      strategy: 'fedavg',
+      privacy: { epsilon: 8 },
+    });
     // The target is shown with what it is stated under and relies on (core/job/guarantee.ts).
-    expect(d.job.privacy).toMatchObject({ adjacency: expect.stringMatching(/^add\/remove one patient record/), trust: expect.stringMatching(/whatever the coordinator/) });
+    expect(d.job.privacy).toMatchObject({
+      adjacency: expect.stringMatching(/^add\/remove one patient record/),
+      trust: expect.stringMatching(/whatever the coordinator/),
+    });
     expect(d.curves.x).toEqual([1, 2, 3]);
     expect(Object.keys(d.curves.hospitals)).toEqual(['h1', 'h2']);
     // A DP job evaluates its final model only (round 3), and shows what the hospitals released: noisy counts.
@@ -112,7 +155,9 @@ describe('what each role is sent', () => {
     expect(acc[2]).toBeLessThanOrEqual(1);
     expect(d.privacy.x).toEqual([1, 2, 3]);
     const ledger = budgetSummary(readCoordinatorLedger(f.db)).filter((b) => b.jobId === jobId);
-    expect(d.privacy.remaining.map((r) => [r.hospital, r.spent, r.remaining])).toEqual(ledger.map((b) => [b.hospital, b.epsilon, 8 - b.epsilon]));
+    expect(d.privacy.remaining.map((r) => [r.hospital, r.spent, r.remaining])).toEqual(
+      ledger.map((b) => [b.hospital, b.epsilon, 8 - b.epsilon]),
+    );
     expect(d.dropouts.map((r) => r.participants)).toEqual([2, 2, 2]);
   });
 
@@ -124,8 +169,14 @@ describe('what each role is sent', () => {
     expect(l.verify.entries).toBe(readCoordinatorLedger(f.db).entries.length);
     expect(l.rows.filter((r) => r.kind === 'round')).toHaveLength(3 * 2); // one row per hospital spend: 2 training rounds and the evaluation
     const h = await json<HospitalsView>('/api/hospitals', 'aud');
-    expect(h.hospitals.map((x) => [x.name, x.connected, x.rounds])).toEqual([['h1', true, 3], ['h2', true, 3], ['h3', false, 0]]);
-    expect(h.hospitals.filter((x) => x.connected).every((x) => x.lastSeen !== null && x.lastSeen >= x.connectedAt!)).toBe(true);
+    expect(h.hospitals.map((x) => [x.name, x.connected, x.rounds])).toEqual([
+      ['h1', true, 3],
+      ['h2', true, 3],
+      ['h3', false, 0],
+    ]);
+    expect(
+      h.hospitals.filter((x) => x.connected).every((x) => x.lastSeen !== null && x.lastSeen >= x.connectedAt!),
+    ).toBe(true);
   });
 
   it('no response to an auditor holds a weights field or the model bytes', async () => {
@@ -136,7 +187,8 @@ describe('what each role is sent', () => {
       expect(body).not.toMatch(/"weights"/);
       expect(body.includes(bytes.toString('hex'))).toBe(false);
       expect(body.includes(bytes.toString('base64'))).toBe(false);
-      for (const w of weights) if (JSON.stringify(w).length >= 8) expect(body.includes(JSON.stringify(w)), p).toBe(false);
+      for (const w of weights)
+        if (JSON.stringify(w).length >= 8) expect(body.includes(JSON.stringify(w)), p).toBe(false);
     }
   });
 
@@ -180,10 +232,15 @@ describe('live updates, metrics, static files', () => {
 
   it('/metrics: bearer token only; rounds, phase durations, dropouts, connected hospitals and bytes', async () => {
     expect((await fetch(`${f.dashboard}/metrics`)).status).toBe(401);
-    expect((await fetch(`${f.dashboard}/metrics`, { headers: { authorization: `Bearer ${'x'.repeat(40)}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${f.dashboard}/metrics`, { headers: { authorization: `Bearer ${'x'.repeat(40)}` } })).status,
+    ).toBe(401);
     expect((await fetch(`${f.dashboard}/metrics`, { headers: { cookie: cookies.ada! } })).status).toBe(401); // a session is not the metrics token
-    const text = await (await fetch(`${f.dashboard}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    const text = await (
+      await fetch(`${f.dashboard}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const value = (name: string) =>
+      Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('cohort_rounds_completed_total{kind="train"}')).toBe(2);
     expect(value('cohort_rounds_completed_total{kind="evaluate"}')).toBe(1);
     expect(value('cohort_connected_hospitals')).toBe(2);
@@ -207,6 +264,10 @@ describe('live updates, metrics, static files', () => {
   it('the committed bundle is what the sources build to', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cohort-dash-build-'));
     await buildDashboard(out);
-    for (const file of PUBLIC_FILES) expect(readFileSync(join(out, file)).equals(readFileSync(join(PUBLIC_DIR, file))), `${file}: run npm run build:dashboard`).toBe(true);
+    for (const file of PUBLIC_FILES)
+      expect(
+        readFileSync(join(out, file)).equals(readFileSync(join(PUBLIC_DIR, file))),
+        `${file}: run npm run build:dashboard`,
+      ).toBe(true);
   });
 });

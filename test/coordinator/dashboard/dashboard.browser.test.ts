@@ -14,7 +14,10 @@ import { jobDone, startFixture, type Fixture } from '../../helpers/dashboard-fix
 
 // The functions passed to page.evaluate run in the page; the test's own compile has no DOM library.
 declare const window: Record<string, unknown>;
-declare const document: { body: unknown; getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+declare const document: {
+  body: unknown;
+  getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
+};
 declare class MutationObserver {
   constructor(cb: (records: { target: unknown; attributeName: string | null }[]) => void);
   observe(target: unknown, options: Record<string, unknown>): void;
@@ -25,7 +28,15 @@ const CHROMIUM = process.env.COHORT_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/dashboard';
 const ROUNDS = 6;
 // Playwright adds --headless and a fresh temporary --user-data-dir itself.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let f: Fixture;
 let browser: Browser;
@@ -33,7 +44,10 @@ let jobId = '';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [f, browser] = await Promise.all([startFixture({ hospitals: ['h1', 'h2'], waiting: ['h3'] }), chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })]);
+  [f, browser] = await Promise.all([
+    startFixture({ hospitals: ['h1', 'h2'], waiting: ['h3'] }),
+    chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS }),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -99,7 +113,11 @@ describe('the dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/researcher-job.png`, fullPage: true });
     await page.click('a[href="#/hospitals"]');
     await page.waitForSelector('#hospitals table');
-    expect(await page.locator('#hospitals table').first().locator('tbody td:first-child').allTextContents()).toEqual(['h1', 'h2', 'h3']);
+    expect(await page.locator('#hospitals table').first().locator('tbody td:first-child').allTextContents()).toEqual([
+      'h1',
+      'h2',
+      'h3',
+    ]);
     await page.screenshot({ path: `${ARTIFACTS}/researcher-hospitals.png`, fullPage: true });
     await page.context().close();
   });
@@ -118,7 +136,12 @@ describe('the dashboard in Chromium', () => {
     const pending: Promise<void>[] = [];
     page.on('response', (r) => {
       if ((r.headers()['content-type'] ?? '').startsWith('text/event-stream')) return; // only change ticks; never ends
-      pending.push(r.body().then((b) => void bodies.push({ url: r.url(), body: b.toString('latin1') }), () => undefined));
+      pending.push(
+        r.body().then(
+          (b) => void bodies.push({ url: r.url(), body: b.toString('latin1') }),
+          () => undefined,
+        ),
+      );
     });
     await page.reload(); // so that the listener sees the page, script and API responses from the start
     await page.waitForSelector('#who:has-text("aud (auditor)")');
@@ -132,7 +155,11 @@ describe('the dashboard in Chromium', () => {
 
     // An epsilon rewritten in place in the coordinator's database, as an insider might.
     const db = new Database(f.db);
-    const row = db.prepare(`SELECT seq, canonical FROM ledger WHERE job_id = ? AND canonical LIKE '%"kind":"round"%' ORDER BY seq LIMIT 1 OFFSET 2`).get(jobId) as { seq: number; canonical: string };
+    const row = db
+      .prepare(
+        `SELECT seq, canonical FROM ledger WHERE job_id = ? AND canonical LIKE '%"kind":"round"%' ORDER BY seq LIMIT 1 OFFSET 2`,
+      )
+      .get(jobId) as { seq: number; canonical: string };
     const forged = row.canonical.replace(/"cumulativeEpsilon":[0-9.e-]+/, '"cumulativeEpsilon":0.001');
     expect(forged).not.toBe(row.canonical);
     db.prepare('UPDATE ledger SET canonical = ? WHERE seq = ?').run(forged, row.seq);
@@ -147,10 +174,15 @@ describe('the dashboard in Chromium', () => {
 
     // What the auditor's browser received: page, script, styles and every API answer, and not one model.
     const paths = bodies.map((b) => new URL(b.url).pathname);
-    for (const p of ['/', '/app.js', '/api/me', '/api/jobs', `/api/jobs/${jobId}`, '/api/ledger']) expect(paths).toContain(p);
+    for (const p of ['/', '/app.js', '/api/me', '/api/jobs', `/api/jobs/${jobId}`, '/api/ledger'])
+      expect(paths).toContain(p);
     const weights = f.coordinator.jobState(jobId)!.weights;
     const bytes = Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength);
-    const forbidden = [bytes.toString('hex'), bytes.toString('base64'), ...[...weights].map((w) => JSON.stringify(w)).filter((s) => s.length >= 8)];
+    const forbidden = [
+      bytes.toString('hex'),
+      bytes.toString('base64'),
+      ...[...weights].map((w) => JSON.stringify(w)).filter((s) => s.length >= 8),
+    ];
     for (const { url, body } of bodies.filter((b) => new URL(b.url).pathname.startsWith('/api/'))) {
       expect(body, url).not.toMatch(/"weights"/);
       for (const s of forbidden) expect(body.includes(s), `${url} holds ${s}`).toBe(false);

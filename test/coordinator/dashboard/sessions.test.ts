@@ -1,6 +1,13 @@
 /** Dashboard login codes and sessions: single use, expiry, tables bounded per identity. */
 import { describe, it, expect } from 'vitest';
-import { DashboardSessions, LOGIN_CODE_TTL_MS, MAX_CODES_PER_IDENTITY, MAX_LOGIN_CODES, MAX_SESSIONS_PER_IDENTITY, SESSION_TTL_MS } from '../../../coordinator/dashboard/sessions.ts';
+import {
+  DashboardSessions,
+  LOGIN_CODE_TTL_MS,
+  MAX_CODES_PER_IDENTITY,
+  MAX_LOGIN_CODES,
+  MAX_SESSIONS_PER_IDENTITY,
+  SESSION_TTL_MS,
+} from '../../../coordinator/dashboard/sessions.ts';
 
 describe('DashboardSessions', () => {
   it('a code is redeemed once for a session bound to the identity and role, which ends after SESSION_TTL_MS', () => {
@@ -28,20 +35,23 @@ describe('DashboardSessions', () => {
     expect(s.session(c.token, 2)).not.toBeNull();
   });
 
-  it('caps codes and sessions per identity: an identity over its cap loses its own oldest, never another identity\'s', () => {
+  it("caps codes and sessions per identity: an identity over its cap loses its own oldest, never another identity's", () => {
     const s = new DashboardSessions();
     const aud = s.redeem(s.issueCode('aud', 'auditor', 0).code, 1)!;
     const audCode = s.issueCode('aud', 'auditor', 0).code;
     const codes = Array.from({ length: MAX_CODES_PER_IDENTITY + 1 }, () => s.issueCode('rita', 'researcher', 0).code);
     expect(s.redeem(codes[0]!, 1)).toBeNull(); // rita's oldest code made way for her ninth
-    const tokens = Array.from({ length: 3 * MAX_SESSIONS_PER_IDENTITY }, () => s.redeem(s.issueCode('rita', 'researcher', 0).code, 1)!.token);
+    const tokens = Array.from(
+      { length: 3 * MAX_SESSIONS_PER_IDENTITY },
+      () => s.redeem(s.issueCode('rita', 'researcher', 0).code, 1)!.token,
+    );
     expect(tokens.filter((t) => s.session(t, 2) !== null)).toEqual(tokens.slice(-MAX_SESSIONS_PER_IDENTITY));
     expect(s.sessionsOf('rita', 2)).toBe(MAX_SESSIONS_PER_IDENTITY);
     expect(s.session(aud.token, 2)).toMatchObject({ name: 'aud' });
     expect(s.redeem(audCode, 2)).toMatchObject({ name: 'aud' });
   });
 
-  it('peek names a code\'s identity without using it up', () => {
+  it("peek names a code's identity without using it up", () => {
     const s = new DashboardSessions();
     const { code } = s.issueCode('rita', 'researcher', 0);
     expect(s.peek(code, 1)).toMatchObject({ name: 'rita', role: 'researcher' });

@@ -2,37 +2,83 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
-  DROPOUT_PHASES, curvesView, hospitalsView, jobPhase, jobView, privacyView, roundDropouts, visibleJobs, type JobRecord, type RoundRow, type Viewer,
+  DROPOUT_PHASES,
+  curvesView,
+  hospitalsView,
+  jobPhase,
+  jobView,
+  privacyView,
+  roundDropouts,
+  visibleJobs,
+  type JobRecord,
+  type RoundRow,
+  type Viewer,
 } from '../../../core/dashboard/index.ts';
 import type { LedgerEntry, RoundBody } from '../../../core/ledger/types.ts';
 import { buildFixture, recordSpec } from '../ledger/fixture.ts';
 
-const metrics = (loss: number, accuracy: number, auc = 0.9) => ({ numExamples: 10, numCorrect: Math.round(accuracy * 10), loss, accuracy, auc });
+const metrics = (loss: number, accuracy: number, auc = 0.9) => ({
+  numExamples: 10,
+  numCorrect: Math.round(accuracy * 10),
+  loss,
+  accuracy,
+  auc,
+});
 const round = (r: number, o: Partial<RoundRow> = {}): RoundRow => ({
-  round: r, kind: 'train', participants: ['a', 'b'], dropped: [], evaluations: {}, pooled: null, trainLoss: null, phaseCounts: null, completedAt: r, ...o,
+  round: r,
+  kind: 'train',
+  participants: ['a', 'b'],
+  dropped: [],
+  evaluations: {},
+  pooled: null,
+  trainLoss: null,
+  phaseCounts: null,
+  completedAt: r,
+  ...o,
 });
 
 describe('visibleJobs', () => {
   const owners = fc.array(fc.constantFrom('rita', 'rob', null), { maxLength: 12 });
   it('a researcher sees exactly her own jobs; auditors and admins every job; hospitals none', () => {
-    fc.assert(fc.property(owners, (os) => {
-      const jobs = os.map((owner, i) => ({ id: `j${i}`, owner }));
-      const as = (v: Viewer) => visibleJobs(v, jobs).map((j) => j.id);
-      expect(as({ name: 'rita', role: 'researcher' })).toEqual(jobs.filter((j) => j.owner === 'rita').map((j) => j.id));
-      expect(as({ name: 'aud', role: 'auditor' })).toEqual(jobs.map((j) => j.id));
-      expect(as({ name: 'ada', role: 'admin' })).toEqual(jobs.map((j) => j.id));
-      expect(as({ name: 'h1', role: 'hospital' })).toEqual([]);
-    }));
+    fc.assert(
+      fc.property(owners, (os) => {
+        const jobs = os.map((owner, i) => ({ id: `j${i}`, owner }));
+        const as = (v: Viewer) => visibleJobs(v, jobs).map((j) => j.id);
+        expect(as({ name: 'rita', role: 'researcher' })).toEqual(
+          jobs.filter((j) => j.owner === 'rita').map((j) => j.id),
+        );
+        expect(as({ name: 'aud', role: 'auditor' })).toEqual(jobs.map((j) => j.id));
+        expect(as({ name: 'ada', role: 'admin' })).toEqual(jobs.map((j) => j.id));
+        expect(as({ name: 'h1', role: 'hospital' })).toEqual([]);
+      }),
+    );
   });
 });
 
 describe('jobView', () => {
   const record: JobRecord = {
-    id: 'j', spec: recordSpec(), status: 'running', reason: '', completedRounds: 2, owner: 'rita', createdAt: 1, updatedAt: 2, lastParticipants: ['h2', 'h1'],
+    id: 'j',
+    spec: recordSpec(),
+    status: 'running',
+    reason: '',
+    completedRounds: 2,
+    owner: 'rita',
+    createdAt: 1,
+    updatedAt: 2,
+    lastParticipants: ['h2', 'h1'],
   };
   it('takes round, phase and members from the live state, else the last round', () => {
-    expect(jobView(record, { round: 3, phase: 'masked', members: ['h3', 'h1'] })).toMatchObject({ currentRound: 3, phase: 'masked', participants: ['h1', 'h3'], privacy: { unit: 'record', epsilon: 8, delta: 1e-5 } });
-    expect(jobView({ ...record, status: 'completed' }, undefined)).toMatchObject({ currentRound: null, phase: 'completed', participants: ['h2', 'h1'] });
+    expect(jobView(record, { round: 3, phase: 'masked', members: ['h3', 'h1'] })).toMatchObject({
+      currentRound: 3,
+      phase: 'masked',
+      participants: ['h1', 'h3'],
+      privacy: { unit: 'record', epsilon: 8, delta: 1e-5 },
+    });
+    expect(jobView({ ...record, status: 'completed' }, undefined)).toMatchObject({
+      currentRound: null,
+      phase: 'completed',
+      participants: ['h2', 'h1'],
+    });
     expect(Object.keys(jobView(record, undefined))).not.toContain('weights');
   });
 
@@ -43,7 +89,9 @@ describe('jobView', () => {
     expect(jobPhase({ finished: false, currentRound: open, secureStage: null })).toBe('collect');
     expect(jobPhase({ finished: false, currentRound: open, secureStage: { serverPhase: 'share' } })).toBe('share');
     expect(jobPhase({ finished: false, currentRound: open, secureStage: { serverPhase: 'done' } })).toBe('collect');
-    expect(jobPhase({ finished: false, currentRound: { status: 'complete' }, secureStage: { serverPhase: 'done' } })).toBe('waiting');
+    expect(
+      jobPhase({ finished: false, currentRound: { status: 'complete' }, secureStage: { serverPhase: 'done' } }),
+    ).toBe('waiting');
   });
 });
 
@@ -56,7 +104,10 @@ describe('curvesView', () => {
     expect(c.x).toEqual([1, 2]);
     expect(c.aggregate.loss).toEqual([0.85, 0.5]);
     expect(c.trainLoss).toEqual([null, 0.4]);
-    expect(c.hospitals).toEqual({ a: { loss: [0.9, null], accuracy: [0.5, null], auc: [0.9, null] }, b: { loss: [0.8, 0.5], accuracy: [0.6, 0.7], auc: [0.9, null] } });
+    expect(c.hospitals).toEqual({
+      a: { loss: [0.9, null], accuracy: [0.5, null], auc: [0.9, null] },
+      b: { loss: [0.8, 0.5], accuracy: [0.6, 0.7], auc: [0.9, null] },
+    });
   });
 });
 
@@ -74,7 +125,12 @@ describe('privacyView', () => {
       expect(series.slice(first).every((s) => s !== null)).toBe(true);
       for (let i = first + 1; i < series.length; i++) expect(series[i]!).toBeGreaterThanOrEqual(series[i - 1]!);
       const spends = rounds.flatMap((e) => (e.body as RoundBody).spends.filter((s) => s.hospital === h));
-      expect(v.remaining.find((r) => r.hospital === h)).toEqual({ hospital: h, rounds: spends.length, spent: spends.at(-1)!.cumulativeEpsilon, remaining: 8 - spends.at(-1)!.cumulativeEpsilon });
+      expect(v.remaining.find((r) => r.hospital === h)).toEqual({
+        hospital: h,
+        rounds: spends.length,
+        spent: spends.at(-1)!.cumulativeEpsilon,
+        remaining: 8 - spends.at(-1)!.cumulativeEpsilon,
+      });
     }
     expect(v.target).toEqual({ unit: 'record', epsilon: 8, delta: 1e-5 });
     // The fixture's dropouts: some hospital sat a round out, so its spend was carried.
@@ -82,7 +138,12 @@ describe('privacyView', () => {
   });
 
   it('is empty before the first round entry', () => {
-    expect(privacyView(recordSpec(), entries.filter((e) => e.kind !== 'round'))).toEqual({ target: v.target, x: [], hospitals: {}, remaining: [] });
+    expect(
+      privacyView(
+        recordSpec(),
+        entries.filter((e) => e.kind !== 'round'),
+      ),
+    ).toEqual({ target: v.target, x: [], hospitals: {}, remaining: [] });
   });
 });
 
@@ -93,29 +154,69 @@ describe('dropouts per phase', () => {
       let left = n;
       const counts = cuts.map((c) => (left = Math.max(0, left - (c % 4))));
       return { n, counts };
-    }));
+    }),
+  );
 
   it('a secure round loses in each phase what the previous phase counted more; the losses add up to participants less unmask', () => {
-    fc.assert(fc.property(chain, ({ n, counts }) => {
-      const [advertise, reveal, share, masked, consistency, unmask] = counts as [number, number, number, number, number, number];
-      const d = roundDropouts({ participants: Array.from({ length: n }, (_, i) => `h${i}`), dropped: [], phaseCounts: { advertise, reveal, share, masked, consistency, unmask } });
-      expect(d.update).toBe(0);
-      expect(d.advertise).toBe(n - advertise);
-      expect(d.unmask).toBe(consistency - unmask);
-      expect(DROPOUT_PHASES.reduce((s, p) => s + d[p], 0)).toBe(n - unmask);
-    }));
+    fc.assert(
+      fc.property(chain, ({ n, counts }) => {
+        const [advertise, reveal, share, masked, consistency, unmask] = counts as [
+          number,
+          number,
+          number,
+          number,
+          number,
+          number,
+        ];
+        const d = roundDropouts({
+          participants: Array.from({ length: n }, (_, i) => `h${i}`),
+          dropped: [],
+          phaseCounts: { advertise, reveal, share, masked, consistency, unmask },
+        });
+        expect(d.update).toBe(0);
+        expect(d.advertise).toBe(n - advertise);
+        expect(d.unmask).toBe(consistency - unmask);
+        expect(DROPOUT_PHASES.reduce((s, p) => s + d[p], 0)).toBe(n - unmask);
+      }),
+    );
   });
 
   it('a plaintext round loses its dropped participants before their update', () => {
-    expect(roundDropouts({ participants: ['a', 'b', 'c'], dropped: ['b'], phaseCounts: null })).toMatchObject({ update: 1, advertise: 0 });
+    expect(roundDropouts({ participants: ['a', 'b', 'c'], dropped: ['b'], phaseCounts: null })).toMatchObject({
+      update: 1,
+      advertise: 0,
+    });
   });
 
   it('the hospitals view counts rounds and dropouts per hospital, including hospitals never connected', () => {
     const v = hospitalsView(
-      [{ name: 'a', connected: true, connectedAt: 5, lastSeen: 9 }, { name: 'z', connected: false, connectedAt: null, lastSeen: null }],
-      [round(1, { dropped: ['b'] }), round(2, { participants: ['a', 'b', 'c'], phaseCounts: { advertise: 3, reveal: 3, share: 3, masked: 2, consistency: 2, unmask: 2 }, dropped: ['c'] })],
+      [
+        { name: 'a', connected: true, connectedAt: 5, lastSeen: 9 },
+        { name: 'z', connected: false, connectedAt: null, lastSeen: null },
+      ],
+      [
+        round(1, { dropped: ['b'] }),
+        round(2, {
+          participants: ['a', 'b', 'c'],
+          phaseCounts: { advertise: 3, reveal: 3, share: 3, masked: 2, consistency: 2, unmask: 2 },
+          dropped: ['c'],
+        }),
+      ],
     );
-    expect(v.hospitals.map((h) => [h.name, h.connected, h.rounds, h.dropped])).toEqual([['a', true, 2, 0], ['b', false, 2, 1], ['c', false, 1, 1], ['z', false, 0, 0]]);
-    expect(v.dropoutsByPhase).toEqual({ update: 1, advertise: 0, reveal: 0, share: 0, masked: 1, consistency: 0, unmask: 0 });
+    expect(v.hospitals.map((h) => [h.name, h.connected, h.rounds, h.dropped])).toEqual([
+      ['a', true, 2, 0],
+      ['b', false, 2, 1],
+      ['c', false, 1, 1],
+      ['z', false, 0, 0],
+    ]);
+    expect(v.dropoutsByPhase).toEqual({
+      update: 1,
+      advertise: 0,
+      reveal: 0,
+      share: 0,
+      masked: 1,
+      consistency: 0,
+      unmask: 0,
+    });
   });
 });

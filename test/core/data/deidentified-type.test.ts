@@ -17,8 +17,10 @@ describe('DatasetSplit is branded', () => {
     const b: DatasetSplit = { x: new Float32Array(2), y: new Float32Array(1), n: 1, d: 2 };
     // @ts-expect-error the trainer's input takes only a branded split
     const input: Pick<TrainInput, 'data'> = { data: { x: new Float32Array(2), y: new Float32Array(1), n: 1, d: 2 } };
+    const report = { rowsRead: 0, rowsUsed: 0, rowsDropped: {}, recordsRejected: {}, valuesRejected: {}, columns: [] };
+    const dataset = { schemaId: 's', features: ['f'], label: 'y', train: rawRows, test: rawRows, report };
     // @ts-expect-error the daemon's dataset holds only branded splits
-    const opts: Pick<ClientOptions, 'dataset'> = { dataset: { schemaId: 's', features: ['f'], label: 'y', train: rawRows, test: rawRows, report: { rowsRead: 0, rowsUsed: 0, rowsDropped: {}, recordsRejected: {}, valuesRejected: {}, columns: [] } } };
+    const opts: Pick<ClientOptions, 'dataset'> = { dataset };
     expect([a, b, input, opts]).toHaveLength(4);
     const ok: DatasetSplit = numericSplit(new Float32Array([1, 2]), new Float32Array([1]), 2);
     expect(ok.n).toBe(1);

@@ -9,7 +9,10 @@ import { parseDatasetSchema } from '../../../core/data/schema.ts';
 import { caught, ehrSchema } from './fixtures.ts';
 
 const SECRET = new Uint8Array(32).fill(7);
-const HEADER = 'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad'.split(',');
+const HEADER =
+  'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad'.split(
+    ',',
+  );
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Emmy Noether'];
 
 /** A record full of identifiers; `over` replaces cells by column name. */
@@ -43,9 +46,13 @@ function record(i: number, over: Record<string, string> = {}): string[] {
 
 describe('pseudonyms (HMAC-SHA256 under the site secret)', () => {
   it('matches RFC 4231 test cases 2 and 6', () => {
-    expect(hmacSha256(Buffer.from('Jefe'), 'what do ya want for nothing?').toString('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(hmacSha256(Buffer.from('Jefe'), 'what do ya want for nothing?').toString('hex')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
     const key = new Uint8Array(131).fill(0xaa);
-    expect(pseudonymizer(key).pseudonym('Test Using Larger Than Block-Size Key - Hash Key First')).toBe('60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54');
+    expect(pseudonymizer(key).pseudonym('Test Using Larger Than Block-Size Key - Hash Key First')).toBe(
+      '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54',
+    );
   });
 
   it('refuses a short secret (E_INTAKE_SECRET) and keys shifts by secret and pseudonym', async () => {
@@ -66,7 +73,12 @@ describe('generalisation (45 CFR 164.514(b)(2))', () => {
   it('top-codes every age of 90 and over into one band', () => {
     const bands = [0, 30, 40, 50, 60, 70, 80, 90];
     fc.assert(fc.property(fc.integer({ min: 90, max: 150 }), (age) => ageBandIndex(age, bands) === 7));
-    fc.assert(fc.property(fc.integer({ min: 0, max: 89 }), (age) => ageBandIndex(age, bands) < 7 && bands[ageBandIndex(age, bands)]! <= age));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 89 }),
+        (age) => ageBandIndex(age, bands) < 7 && bands[ageBandIndex(age, bands)]! <= age,
+      ),
+    );
   });
 
   it('cuts ZIP codes to 3 digits and the restricted prefixes to 000', () => {
@@ -78,7 +90,9 @@ describe('generalisation (45 CFR 164.514(b)(2))', () => {
   });
 
   it('refuses bands that start above 90 (no top code) in the schema', async () => {
-    const s = JSON.parse(readFileSync(new URL('../../../simulations/synthetic-ehr/schemas/csv.schema.json', import.meta.url), 'utf8'));
+    const s = JSON.parse(
+      readFileSync(new URL('../../../simulations/synthetic-ehr/schemas/csv.schema.json', import.meta.url), 'utf8'),
+    );
     s.columns[7].bands = [0, 50, 95];
     expect((await caught(() => parseDatasetSchema(s))).message).toContain('"columns.7.bands.2"');
     s.columns[7].bands = [0, 50, 90];
@@ -98,7 +112,23 @@ describe('column classes through the pipeline', () => {
 
   it('drops identifiers, pseudonymises, generalises, derives genotype features', () => {
     const plan = planColumns(HEADER, schema);
-    expect(plan.features).toEqual(['birth_date', 'sex_male', 'sbp', 'dbp', 'bmi', 'heart_rate', 'total_chol', 'hdl', 'hba1c', 'glucose', 'smoking_former', 'smoking_current', 'diabetes', 'hypertension', 'rs10455872']);
+    expect(plan.features).toEqual([
+      'birth_date',
+      'sex_male',
+      'sbp',
+      'dbp',
+      'bmi',
+      'heart_rate',
+      'total_chol',
+      'hdl',
+      'hba1c',
+      'glucose',
+      'smoking_former',
+      'smoking_current',
+      'diabetes',
+      'hypertension',
+      'rs10455872',
+    ]);
     const keys = pseudonymizer(SECRET);
     const r = encodeRow(record(1, { birth_date: '1920-06-01', rs10455872: 'G/G' }), plan, keys);
     const s = encodeRow(record(2, { birth_date: '1901-06-01', rs10455872: 'A/A', zip: '03601' }), plan, keys);
@@ -131,7 +161,15 @@ describe('column classes through the pipeline', () => {
     const d = await prepareDataset(HEADER, rows, schema, { secret: SECRET });
     expect(d.report.rowsRead).toBe(68);
     expect(d.report.rowsUsed).toBe(61);
-    expect(d.report.rowsDropped).toEqual({ cells: 1, 'date:birth_date': 1, 'genotype:rs10455872': 1, 'missing:mrn': 1, 'number:dbp': 1, 'range:sbp': 1, 'zip:zip': 1 });
+    expect(d.report.rowsDropped).toEqual({
+      cells: 1,
+      'date:birth_date': 1,
+      'genotype:rs10455872': 1,
+      'missing:mrn': 1,
+      'number:dbp': 1,
+      'range:sbp': 1,
+      'zip:zip': 1,
+    });
     const col = (n: string) => d.report.columns.find((c) => c.name === n)!;
     expect(col('name')).toMatchObject({ kind: 'identifier', action: 'dropped', values: 60, missing: 1 });
     expect(col('mrn')).toMatchObject({ kind: 'pseudonym', values: 61 });
@@ -142,15 +180,18 @@ describe('column classes through the pipeline', () => {
     expect(d.report.kAnonymity!.smallest[0]!.count).toBe(d.report.kAnonymity!.k);
     expect(Number.isNaN(Math.max(...d.train.x))).toBe(false);
     const out = JSON.stringify({ ...d, train: [...d.train.x], test: [...d.test.x] });
-    for (const r of rows) for (const h of ['mrn', 'national_id', 'name', 'phone', 'email', 'address', 'birth_date']) {
-      const v = r[HEADER.indexOf(h)];
-      if (v) expect(out).not.toContain(v);
-    }
+    for (const r of rows)
+      for (const h of ['mrn', 'national_id', 'name', 'phone', 'email', 'address', 'birth_date']) {
+        const v = r[HEADER.indexOf(h)];
+        if (v) expect(out).not.toContain(v);
+      }
     expect(out).not.toContain(pseudonymizer(SECRET).pseudonym('MRN100001'));
   });
 
   it('refuses an undeclared column by name, never by value', async () => {
-    const e = await caught(() => prepareDataset([...HEADER, 'ssn'], [[...record(1), '078-05-1120']], schema, { secret: SECRET }));
+    const e = await caught(() =>
+      prepareDataset([...HEADER, 'ssn'], [[...record(1), '078-05-1120']], schema, { secret: SECRET }),
+    );
     expect(e.code).toBe('E_DATA_COLUMNS');
     expect(e.message).toContain('"ssn"');
     expect(e.message).not.toContain('078-05-1120');

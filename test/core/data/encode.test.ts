@@ -20,7 +20,12 @@ describe('planColumns', () => {
 
   it('refuses a missing declared column, even an ignored one', async () => {
     for (const drop of ['chol', 'note']) {
-      const e = await caught(() => planColumns(SMALL_HEADER.filter((h) => h !== drop), smallSchema()));
+      const e = await caught(() =>
+        planColumns(
+          SMALL_HEADER.filter((h) => h !== drop),
+          smallSchema(),
+        ),
+      );
       expect(e.code).toBe('E_DATA_COLUMNS');
       expect(e.message).toContain(`"${drop}"`);
     }
@@ -90,7 +95,10 @@ describe('encodeRow', () => {
   it('evaluates each label comparison', () => {
     const y = (op: '>' | '>=' | '==' | '!=', value: number | string, cell: string) => {
       const input = smallSchemaInput();
-      const s = parseDatasetSchema({ ...input, columns: input.columns.map((c) => (c.kind === 'label' ? { ...c, positiveWhen: { op, value } } : c)) });
+      const s = parseDatasetSchema({
+        ...input,
+        columns: input.columns.map((c) => (c.kind === 'label' ? { ...c, positiveWhen: { op, value } } : c)),
+      });
       const r = encodeRow(['40', '1', '', '180', cell], planColumns(SMALL_HEADER, s));
       return r.ok ? r.y : r.reason;
     };
@@ -102,6 +110,7 @@ describe('encodeRow', () => {
 describe('parseDecimal', () => {
   it('accepts plain decimals only', () => {
     expect(['0', '-2.6', '+3', '.5', '5.', '1e3', '63'].map(parseDecimal)).toEqual([0, -2.6, 3, 0.5, 5, 1000, 63]);
-    for (const bad of ['', ' ', 'abc', '0x1F', 'Infinity', 'NaN', '1e999', '1,5', '1 2', '--1']) expect(parseDecimal(bad), bad).toBeUndefined();
+    for (const bad of ['', ' ', 'abc', '0x1F', 'Infinity', 'NaN', '1e999', '1,5', '1 2', '--1'])
+      expect(parseDecimal(bad), bad).toBeUndefined();
   });
 });

@@ -30,7 +30,13 @@ export const SMALL_HEADER = ['age', 'cp', 'note', 'chol', 'num'];
 
 /** n valid rows with varied values, alternating labels. */
 export function validRows(n: number): string[][] {
-  return Array.from({ length: n }, (_, i) => [String(30 + (i % 40)), String(1 + (i % 3)), 'free text', String(150 + ((i * 37) % 200)), String(i % 2 === 0 ? 0 : 1 + (i % 3))]);
+  return Array.from({ length: n }, (_, i) => [
+    String(30 + (i % 40)),
+    String(1 + (i % 3)),
+    'free text',
+    String(150 + ((i * 37) % 200)),
+    String(i % 2 === 0 ? 0 : 1 + (i % 3)),
+  ]);
 }
 
 /** Captures a thrown error (sync or async) for code and message assertions. */
@@ -45,5 +51,9 @@ export async function caught(f: () => unknown): Promise<{ code?: string; message
 
 /** The schemas of the synthetic EHR layout (simulations/synthetic-ehr/schemas/), as a CSV table or as FHIR R4 resources. */
 export function ehrSchema(kind: 'csv' | 'fhir'): DatasetSchema {
-  return parseDatasetSchema(JSON.parse(readFileSync(new URL(`../../../simulations/synthetic-ehr/schemas/${kind}.schema.json`, import.meta.url), 'utf8')));
+  return parseDatasetSchema(
+    JSON.parse(
+      readFileSync(new URL(`../../../simulations/synthetic-ehr/schemas/${kind}.schema.json`, import.meta.url), 'utf8'),
+    ),
+  );
 }

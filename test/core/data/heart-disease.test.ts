@@ -16,11 +16,27 @@ import type { PreparedDataset } from '../../../core/data/types.ts';
 const DIR = join(import.meta.dirname, '..', '..', '..', 'simulations', 'data', 'heart-disease');
 const EXPECTED_ROWS = { cleveland: 303, hungarian: 261, switzerland: 46, va: 130 } as const;
 const CENTERS = Object.keys(EXPECTED_ROWS) as (keyof typeof EXPECTED_ROWS)[];
-const FEATURES = ['age', 'sex', 'trestbps', 'chol', 'fbs', 'thalach', 'exang', 'oldpeak', 'cp_2', 'cp_3', 'cp_4', 'restecg_1', 'restecg_2'];
+const FEATURES = [
+  'age',
+  'sex',
+  'trestbps',
+  'chol',
+  'fbs',
+  'thalach',
+  'exang',
+  'oldpeak',
+  'cp_2',
+  'cp_3',
+  'cp_4',
+  'restecg_1',
+  'restecg_2',
+];
 
 /** Class counts of complete rows, computed independently of the intake code. */
 function classCounts(center: string): [number, number] {
-  const [head, ...lines] = readFileSync(join(DIR, `${center}.csv`), 'utf8').trim().split('\n');
+  const [head, ...lines] = readFileSync(join(DIR, `${center}.csv`), 'utf8')
+    .trim()
+    .split('\n');
   const cols = head!.split(',');
   const used = cols.map((c, i) => (['slope', 'ca', 'thal'].includes(c) ? -1 : i)).filter((i) => i >= 0);
   const num = cols.indexOf('num');
@@ -50,7 +66,9 @@ describe('UCI Heart Disease intake', () => {
       expect(d.train.n + d.test.n, c).toBe(EXPECTED_ROWS[c]);
       // Every dropped row is dropped for a missing value, nothing else.
       for (const reason of Object.keys(d.report.rowsDropped)) expect(reason, c).toMatch(/^missing:/);
-      expect(d.report.rowsRead - d.report.rowsUsed, c).toBe(Object.values(d.report.rowsDropped).reduce((a, b) => a + b, 0));
+      expect(d.report.rowsRead - d.report.rowsUsed, c).toBe(
+        Object.values(d.report.rowsDropped).reduce((a, b) => a + b, 0),
+      );
       total += d.report.rowsUsed;
     }
     expect(total).toBe(740);
@@ -92,11 +110,30 @@ describe('UCI Heart Disease intake', () => {
       }
     }
     // The first Cleveland record, 63,1,1,145,233,1,2,150,0,2.3 (cp 1 and restecg 2), in closed form.
-    const first = Float32Array.from([(63 - 50) / 30, 1, (145 - 140) / 60, (233 - 350) / 250, 1, (150 - 140) / 80, -1, (2.3 - 2) / 4, 0, 0, 0, 0, 1]);
-    const rows = (s: PreparedDataset['train']) => Array.from({ length: s.n }, (_, i) => s.x.subarray(i * s.d, (i + 1) * s.d));
-    expect([...rows(data.cleveland.train), ...rows(data.cleveland.test)].filter((r) => r.every((v, j) => v === first[j])).length).toBe(1);
+    const first = Float32Array.from([
+      (63 - 50) / 30,
+      1,
+      (145 - 140) / 60,
+      (233 - 350) / 250,
+      1,
+      (150 - 140) / 80,
+      -1,
+      (2.3 - 2) / 4,
+      0,
+      0,
+      0,
+      0,
+      1,
+    ]);
+    const rows = (s: PreparedDataset['train']) =>
+      Array.from({ length: s.n }, (_, i) => s.x.subarray(i * s.d, (i + 1) * s.d));
+    expect(
+      [...rows(data.cleveland.train), ...rows(data.cleveland.test)].filter((r) => r.every((v, j) => v === first[j]))
+        .length,
+    ).toBe(1);
     // chol 0 means "not measured" in the source (every complete Swiss row, 33 VA rows): clamped to the bottom of [100, 600].
-    const clamped = (c: (typeof CENTERS)[number]) => Object.fromEntries(data[c].report.columns.filter((col) => col.clamped > 0).map((col) => [col.name, col.clamped]));
+    const clamped = (c: (typeof CENTERS)[number]) =>
+      Object.fromEntries(data[c].report.columns.filter((col) => col.clamped > 0).map((col) => [col.name, col.clamped]));
     expect(CENTERS.map(clamped)).toEqual([{ oldpeak: 1 }, { chol: 2 }, { chol: 46 }, { trestbps: 1, chol: 33 }]);
     const chol = FEATURES.indexOf('chol');
     const swiss = data.switzerland.train;

@@ -17,7 +17,10 @@ async function* asAsync<T>(xs: T[]): AsyncIterable<T> {
 /** Each row of a split as "label:hex of its float32 bytes": equal strings are bit-identical rows. */
 function rowsOf(s: DatasetSplit): string[] {
   const bytes = Buffer.from(s.x.buffer, s.x.byteOffset, s.x.byteLength);
-  return Array.from({ length: s.n }, (_, i) => `${s.y[i]}:${bytes.subarray(i * s.d * 4, (i + 1) * s.d * 4).toString('hex')}`);
+  return Array.from(
+    { length: s.n },
+    (_, i) => `${s.y[i]}:${bytes.subarray(i * s.d * 4, (i + 1) * s.d * 4).toString('hex')}`,
+  );
 }
 
 function rowKey(x: ArrayLike<number>, y: number): string {
@@ -30,7 +33,9 @@ function imputingSchemaInput(): DatasetSchemaInput {
   return {
     ...input,
     columns: input.columns.map((c): DatasetSchemaInput['columns'][number] =>
-      c.kind === 'feature' && c.type === 'number' ? { ...c, missing: 'impute', ...(c.name === 'chol' ? { impute: 200 } : {}) } : c,
+      c.kind === 'feature' && c.type === 'number'
+        ? { ...c, missing: 'impute', ...(c.name === 'chol' ? { impute: 200 } : {}) }
+        : c,
     ),
   };
 }
@@ -42,13 +47,23 @@ function pseudonymSchemaInput(): DatasetSchemaInput {
 }
 
 const cellsArb = fc.tuple(
-  fc.oneof({ arbitrary: fc.integer({ min: 0, max: 130 }).map(String), weight: 8 }, fc.constant('?'), fc.constant('abc')),
+  fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 130 }).map(String), weight: 8 },
+    fc.constant('?'),
+    fc.constant('abc'),
+  ),
   fc.oneof({ arbitrary: fc.constantFrom('1', '2', '3'), weight: 8 }, fc.constant('9')),
   fc.string({ maxLength: 4 }),
-  fc.oneof({ arbitrary: fc.double({ min: 0, max: 600, noNaN: true }).map((v) => v.toFixed(1)), weight: 8 }, fc.constant('?')),
+  fc.oneof(
+    { arbitrary: fc.double({ min: 0, max: 600, noNaN: true }).map((v) => v.toFixed(1)), weight: 8 },
+    fc.constant('?'),
+  ),
   fc.constantFrom('0', '1', '2', '3'),
 );
-const mrnArb = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 12 }).map((i) => `MRN${i}`), weight: 12 }, fc.constant(''));
+const mrnArb = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 12 }).map((i) => `MRN${i}`), weight: 12 },
+  fc.constant(''),
+);
 
 type Case = { header: string[]; schema: DatasetSchema; opts: PrepareOptions };
 const caseArb: fc.Arbitrary<{ c: Case; rowArb: fc.Arbitrary<string[]> }> = fc
@@ -63,7 +78,9 @@ const caseArb: fc.Arbitrary<{ c: Case; rowArb: fc.Arbitrary<string[]> }> = fc
     const schema = parseDatasetSchema({ ...input, split: { testFraction, seed } });
     const opts = keyedBy === 'content' ? {} : { secret: SECRET };
     const header = byPseudonym ? ['mrn', ...SMALL_HEADER] : SMALL_HEADER;
-    const rowArb = byPseudonym ? fc.tuple(mrnArb, cellsArb).map(([m, cells]) => [m, ...cells]) : cellsArb.map((cells) => [...cells]);
+    const rowArb = byPseudonym
+      ? fc.tuple(mrnArb, cellsArb).map(([m, cells]) => [m, ...cells])
+      : cellsArb.map((cells) => [...cells]);
     return { c: { header, schema, opts }, rowArb };
   });
 
@@ -82,7 +99,11 @@ async function tryPrepare(c: Case, rows: string[][]): Promise<PreparedDataset | 
  * is missing from exactly one side.
  */
 function expectNeighbours(c: Case, larger: PreparedDataset, smaller: PreparedDataset, removed: string[]): void {
-  const r = encodeRow(removed, planColumns(c.header, c.schema), c.opts.secret ? pseudonymizer(c.opts.secret) : undefined);
+  const r = encodeRow(
+    removed,
+    planColumns(c.header, c.schema),
+    c.opts.secret ? pseudonymizer(c.opts.secret) : undefined,
+  );
   const big = { train: rowsOf(larger.train), test: rowsOf(larger.test) };
   const small = { train: rowsOf(smaller.train), test: rowsOf(smaller.test) };
   if (!r.ok) {
@@ -104,13 +125,24 @@ describe('neighbouring datasets (one record more or less)', () => {
   it('leave every other record on its side with a bit-identical feature vector', async () => {
     await fc.assert(
       fc.asyncProperty(
-        caseArb.chain(({ c, rowArb }) => fc.record({ c: fc.constant(c), rows: fc.array(rowArb, { minLength: 8, maxLength: 40 }), extra: rowArb, at: fc.nat(), insertAt: fc.nat() })),
+        caseArb.chain(({ c, rowArb }) =>
+          fc.record({
+            c: fc.constant(c),
+            rows: fc.array(rowArb, { minLength: 8, maxLength: 40 }),
+            extra: rowArb,
+            at: fc.nat(),
+            insertAt: fc.nat(),
+          }),
+        ),
         async ({ c, rows, extra, at, insertAt }) => {
           const full = await tryPrepare(c, rows);
           fc.pre(typeof full !== 'string');
           // Remove one record ...
           const i = at % rows.length;
-          const without = await tryPrepare(c, rows.filter((_, j) => j !== i));
+          const without = await tryPrepare(
+            c,
+            rows.filter((_, j) => j !== i),
+          );
           fc.pre(typeof without !== 'string');
           expectNeighbours(c, full as PreparedDataset, without, rows[i]!);
           // ... or add one anywhere.
@@ -131,9 +163,22 @@ describe('neighbouring datasets (one record more or less)', () => {
     // Missing age fills the middle of its range (50 -> 0); missing chol its declared 200 -> (200 - 250) / 150.
     const m = ['?', '3', 'm', '?', '0'];
     const expected = [rowKey([0, 1, 0, 0], 1), rowKey([0, 0, 1, -1 / 3], 0)];
-    const older = Array.from({ length: 60 }, (_, i) => [String(70 + (i % 11)), '3', 'o', i % 4 ? String(350 + i) : '?', String(i % 2)]);
-    const younger = Array.from({ length: 60 }, (_, i) => [String(20 + (i % 9)), '1', 'y', i % 5 ? String(110 + i) : '?', '0']);
-    const sideOf = (d: PreparedDataset, key: string) => (rowsOf(d.train).includes(key) ? 'train' : rowsOf(d.test).includes(key) ? 'test' : 'absent');
+    const older = Array.from({ length: 60 }, (_, i) => [
+      String(70 + (i % 11)),
+      '3',
+      'o',
+      i % 4 ? String(350 + i) : '?',
+      String(i % 2),
+    ]);
+    const younger = Array.from({ length: 60 }, (_, i) => [
+      String(20 + (i % 9)),
+      '1',
+      'y',
+      i % 5 ? String(110 + i) : '?',
+      '0',
+    ]);
+    const sideOf = (d: PreparedDataset, key: string) =>
+      rowsOf(d.train).includes(key) ? 'train' : rowsOf(d.test).includes(key) ? 'test' : 'absent';
     for (const opts of [{}, { secret: SECRET }]) {
       const a = await prepareDataset(SMALL_HEADER, [r, m, ...older], schema, opts);
       const b = await prepareDataset(SMALL_HEADER, [...younger, m, r], schema, opts);
@@ -192,7 +237,12 @@ describe('prepareDataset', () => {
       expect([...s.x].every((v) => v >= -1 && v <= 1)).toBe(true);
     }
     // Every row is its closed form: (clamp(v, lo, hi) - center) / halfWidth, one-hot cp.
-    const expected = rows.map(([age, cp, , chol, num]) => rowKey([(Number(age) - 50) / 30, cp === '2' ? 1 : 0, cp === '3' ? 1 : 0, (Math.min(Number(chol), 400) - 250) / 150], num === '0' ? 0 : 1));
+    const expected = rows.map(([age, cp, , chol, num]) =>
+      rowKey(
+        [(Number(age) - 50) / 30, cp === '2' ? 1 : 0, cp === '3' ? 1 : 0, (Math.min(Number(chol), 400) - 250) / 150],
+        num === '0' ? 0 : 1,
+      ),
+    );
     expect([...rowsOf(d.train), ...rowsOf(d.test)].sort()).toEqual(expected.sort());
   });
 
@@ -214,11 +264,16 @@ describe('prepareDataset', () => {
     const d = await prepareDataset(SMALL_HEADER, [...validRows(20), ['?', '1', '', '?', '0']], schema);
     expect([...rowsOf(d.train), ...rowsOf(d.test)]).toContain(rowKey([0, 0, 0, -1 / 3], 0));
     expect(d.report.columns.find((c) => c.name === 'chol')).toMatchObject({ missing: 0, special: 1 });
-    expect(d.report.columns.find((c) => c.name === 'chol')!.action).toBe('number, scaled by [100, 400], missing filled with the declared value');
+    expect(d.report.columns.find((c) => c.name === 'chol')!.action).toBe(
+      'number, scaled by [100, 400], missing filled with the declared value',
+    );
   });
 
   it('splits without stratifying: the test share holds in expectation', async () => {
-    const d = await prepareDataset(SMALL_HEADER, validRows(2000), { ...smallSchema(), split: { testFraction: 0.25, seed: 3 } });
+    const d = await prepareDataset(SMALL_HEADER, validRows(2000), {
+      ...smallSchema(),
+      split: { testFraction: 0.25, seed: 3 },
+    });
     // Binomial(2000, 0.25): 5 standard deviations is about 97 records.
     expect(Math.abs(d.test.n - 500)).toBeLessThan(97);
     expect(d.train.n + d.test.n).toBe(2000);
@@ -228,7 +283,11 @@ describe('prepareDataset', () => {
     const rows = validRows(60);
     const a = await prepareDataset(SMALL_HEADER, rows, smallSchema());
     const order = [4, 2, 0, 3, 1];
-    const b = await prepareDataset(order.map((i) => SMALL_HEADER[i]!), rows.map((r) => order.map((i) => r[i]!)), smallSchema());
+    const b = await prepareDataset(
+      order.map((i) => SMALL_HEADER[i]!),
+      rows.map((r) => order.map((i) => r[i]!)),
+      smallSchema(),
+    );
     expect(b.train).toEqual(a.train);
     expect(b.test).toEqual(a.test);
   });
@@ -247,9 +306,17 @@ describe('prepareDataset', () => {
     const schema = parseDatasetSchema(pseudonymSchemaInput());
     const header = ['mrn', ...SMALL_HEADER];
     // Patient k's records all have age 20 + k (and differ in everything else), so a row's age names its patient.
-    const rows = Array.from({ length: 240 }, (_, i) => [`MRN${i % 40}`, String(20 + (i % 40)), String(1 + (i % 3)), `visit ${i}`, String(150 + i), String(i % 2)]);
+    const rows = Array.from({ length: 240 }, (_, i) => [
+      `MRN${i % 40}`,
+      String(20 + (i % 40)),
+      String(1 + (i % 3)),
+      `visit ${i}`,
+      String(150 + i),
+      String(i % 2),
+    ]);
     const d = await prepareDataset(header, rows, schema, { secret: SECRET });
-    const ages = (s: DatasetSplit) => new Set(Array.from({ length: s.n }, (_, i) => Math.round(s.x[i * s.d]! * 30 + 50)));
+    const ages = (s: DatasetSplit) =>
+      new Set(Array.from({ length: s.n }, (_, i) => Math.round(s.x[i * s.d]! * 30 + 50)));
     const [train, test] = [ages(d.train), ages(d.test)];
     expect(train.size + test.size).toBe(40);
     for (const a of test) expect(train.has(a)).toBe(false);

@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { declaredRange, encodedFeatureNames, imputeValueOf, parseDatasetSchema, type DatasetSchemaInput } from '../../../core/data/schema.ts';
+import {
+  declaredRange,
+  encodedFeatureNames,
+  imputeValueOf,
+  parseDatasetSchema,
+  type DatasetSchemaInput,
+} from '../../../core/data/schema.ts';
 import { smallSchemaInput } from './fixtures.ts';
 
 function withColumns(columns: unknown[]): Record<string, unknown> {
@@ -39,18 +45,70 @@ describe('parseDatasetSchema', () => {
     ['range min above max', withColumns([{ ...age, range: [120, 0] }, label]), 'columns.0.range'],
     ['an empty range (nothing to scale by)', withColumns([{ ...age, range: [5, 5] }, label]), 'columns.0.range'],
     ['valid min above max', withColumns([{ ...age, valid: [120, 0] }, label]), 'columns.0.valid'],
-    ['an impute value outside the range', withColumns([{ ...age, missing: 'impute', impute: 81 }, label]), 'columns.0.impute'],
+    [
+      'an impute value outside the range',
+      withColumns([{ ...age, missing: 'impute', impute: 81 }, label]),
+      'columns.0.impute',
+    ],
     ['an impute value without missing "impute"', withColumns([{ ...age, impute: 50 }, label]), 'columns.0.impute'],
-    ['a genotype fill above 2 copies', withColumns([age, label, { name: 'g', kind: 'genetic', variant: 'rs1', allele: 'G', derive: 'allele-count', missing: 'impute', impute: 3 }]), 'columns.2.impute'],
-    ['a date used as a number without its range of years', withColumns([age, label, { name: 'seen', kind: 'quasi', type: 'date', generalize: 'year', use: 'number' }]), 'columns.2.range'],
-    ['a date range that nothing uses', withColumns([age, label, { name: 'seen', kind: 'quasi', type: 'date', generalize: 'year', range: [2000, 2030] }]), 'columns.2.range'],
+    [
+      'a genotype fill above 2 copies',
+      withColumns([
+        age,
+        label,
+        {
+          name: 'g',
+          kind: 'genetic',
+          variant: 'rs1',
+          allele: 'G',
+          derive: 'allele-count',
+          missing: 'impute',
+          impute: 3,
+        },
+      ]),
+      'columns.2.impute',
+    ],
+    [
+      'a date used as a number without its range of years',
+      withColumns([age, label, { name: 'seen', kind: 'quasi', type: 'date', generalize: 'year', use: 'number' }]),
+      'columns.2.range',
+    ],
+    [
+      'a date range that nothing uses',
+      withColumns([age, label, { name: 'seen', kind: 'quasi', type: 'date', generalize: 'year', range: [2000, 2030] }]),
+      'columns.2.range',
+    ],
     ['range not numbers', withColumns([{ ...age, range: ['a', 1] }, label]), 'columns.0.range.0'],
     ['range of one bound', withColumns([{ ...age, range: [0] }, label]), 'columns.0.range'],
-    ['repeated categories', withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 1] }, label]), 'columns.1.categories'],
-    ['mixed categories', withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 'a'] }, label]), 'columns.1.categories'],
-    ['one category', withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1] }, label]), 'columns.1.categories'],
-    ['encoded name collision', withColumns([{ ...age, name: 'cp_2' }, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 2] }, label]), 'columns'],
-    ['ordering op on text', withColumns([age, { ...label, positiveWhen: { op: '>', value: 'yes' } }]), 'columns.1.positiveWhen.value'],
+    [
+      'repeated categories',
+      withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 1] }, label]),
+      'columns.1.categories',
+    ],
+    [
+      'mixed categories',
+      withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 'a'] }, label]),
+      'columns.1.categories',
+    ],
+    [
+      'one category',
+      withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1] }, label]),
+      'columns.1.categories',
+    ],
+    [
+      'encoded name collision',
+      withColumns([
+        { ...age, name: 'cp_2' },
+        { name: 'cp', kind: 'feature', type: 'categorical', categories: [1, 2] },
+        label,
+      ]),
+      'columns',
+    ],
+    [
+      'ordering op on text',
+      withColumns([age, { ...label, positiveWhen: { op: '>', value: 'yes' } }]),
+      'columns.1.positiveWhen.value',
+    ],
     ['unknown op', withColumns([age, { ...label, positiveWhen: { op: '<', value: 0 } }]), 'columns.1.positiveWhen.op'],
     ['bad column name', withColumns([{ ...age, name: 'a,b' }, label]), 'columns.0.name'],
     ['unknown key', withColumns([{ ...age, colour: 'red' }, label]), 'columns.0'],
@@ -58,10 +116,26 @@ describe('parseDatasetSchema', () => {
     ['test fraction 1', { ...smallSchemaInput(), split: { testFraction: 1 } }, 'split.testFraction'],
     ['no split', { ...smallSchemaInput(), split: undefined }, 'split'],
     ['unknown standardize', { ...smallSchemaInput(), standardize: 'global' }, 'standardize'],
-    ['per-site standardisation (fitted on the records)', { ...smallSchemaInput(), standardize: 'per-site-train' }, 'standardize'],
-    ['a stratified split (it ties records together)', { ...smallSchemaInput(), split: { testFraction: 0.3, stratified: true } }, 'split.stratified'],
-    ['mean imputation (fitted on the records)', withColumns([{ ...age, missing: 'impute-mean' }, label]), 'columns.0.missing'],
-    ['a label kept when missing (it would read as a negative)', withColumns([age, { ...label, missing: 'keep' }]), 'columns.1.missing'],
+    [
+      'per-site standardisation (fitted on the records)',
+      { ...smallSchemaInput(), standardize: 'per-site-train' },
+      'standardize',
+    ],
+    [
+      'a stratified split (it ties records together)',
+      { ...smallSchemaInput(), split: { testFraction: 0.3, stratified: true } },
+      'split.stratified',
+    ],
+    [
+      'mean imputation (fitted on the records)',
+      withColumns([{ ...age, missing: 'impute-mean' }, label]),
+      'columns.0.missing',
+    ],
+    [
+      'a label kept when missing (it would read as a negative)',
+      withColumns([age, { ...label, missing: 'keep' }]),
+      'columns.1.missing',
+    ],
     ['a label imputed', withColumns([age, { ...label, missing: 'impute-mean' }]), 'columns.1.missing'],
   ])('refuses %s with E_SCHEMA_INVALID naming the field', (_, input, path) => {
     const e = schemaError(input);
@@ -70,7 +144,10 @@ describe('parseDatasetSchema', () => {
   });
 
   it('refuses a number column without a declared range, saying why', () => {
-    for (const columns of [[{ name: 'age', kind: 'feature', type: 'number' }, label], [age, { name: 'chol', kind: 'feature', type: 'number', unit: 'mg/dL' }, label]]) {
+    for (const columns of [
+      [{ name: 'age', kind: 'feature', type: 'number' }, label],
+      [age, { name: 'chol', kind: 'feature', type: 'number', unit: 'mg/dL' }, label],
+    ]) {
       const e = schemaError(withColumns(columns));
       expect(e.code).toBe('E_SCHEMA_INVALID');
       expect(e.message).toContain(`"columns.${columns.length - 2}.range"`);
@@ -81,11 +158,19 @@ describe('parseDatasetSchema', () => {
   it('says what replaced a removed option', () => {
     expect(schemaError(withColumns([{ ...age, missing: 'impute-mean' }, label])).message).toContain('use "impute"');
     expect(schemaError({ ...smallSchemaInput(), standardize: 'per-site-train' }).message).toContain('"declared-range"');
-    expect(schemaError({ ...smallSchemaInput(), split: { testFraction: 0.3, stratified: false } }).message).toContain('keyed hash');
+    expect(schemaError({ ...smallSchemaInput(), split: { testFraction: 0.3, stratified: false } }).message).toContain(
+      'keyed hash',
+    );
   });
 
   it('names every bad field at once', () => {
-    const e = schemaError({ ...withColumns([{ ...age, range: [5, 1] }, { name: 'x', kind: 'nope' }]), id: 'bad id!' });
+    const e = schemaError({
+      ...withColumns([
+        { ...age, range: [5, 1] },
+        { name: 'x', kind: 'nope' },
+      ]),
+      id: 'bad id!',
+    });
     expect(e.code).toBe('E_SCHEMA_INVALID');
     for (const p of ['"id"', '"columns.1.kind"']) expect(e.message).toContain(p);
   });
@@ -108,7 +193,15 @@ describe('encodedFeatureNames', () => {
         { name: 'y', kind: 'label', type: 'binary', positiveWhen: { op: '==', value: 'yes' } },
       ],
     };
-    expect(encodedFeatureNames(parseDatasetSchema(input))).toEqual(['sex_M', 'sex_X', 'age', 'cp_2', 'cp_3', 'cp_4', 'bmi']);
+    expect(encodedFeatureNames(parseDatasetSchema(input))).toEqual([
+      'sex_M',
+      'sex_X',
+      'age',
+      'cp_2',
+      'cp_3',
+      'cp_4',
+      'bmi',
+    ]);
   });
 });
 

@@ -36,12 +36,19 @@ describe('recordSplit', () => {
 
   it('decides a record by that record alone: same record, same side, whatever else is asked', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string(), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (records, seed) => {
-        const first = records.map((r) => recordSplit({ testFraction: 0.3, seed }).inTestByContent(r, ORDER));
-        const split = recordSplit({ testFraction: 0.3, seed });
-        const again = [...records].reverse().map((r) => split.inTestByContent(r, ORDER)).reverse();
-        expect(again).toEqual(first);
-      }),
+      fc.property(
+        fc.array(fc.array(fc.string(), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (records, seed) => {
+          const first = records.map((r) => recordSplit({ testFraction: 0.3, seed }).inTestByContent(r, ORDER));
+          const split = recordSplit({ testFraction: 0.3, seed });
+          const again = [...records]
+            .reverse()
+            .map((r) => split.inTestByContent(r, ORDER))
+            .reverse();
+          expect(again).toEqual(first);
+        },
+      ),
     );
   });
 
@@ -55,7 +62,8 @@ describe('recordSplit', () => {
   });
 
   it('keys by the seed and by the site secret: each changes the split', () => {
-    const draws = (key: Uint8Array) => Array.from({ length: 64 }, (_, i) => contentDraw(key, [String(i), '', ''], ORDER));
+    const draws = (key: Uint8Array) =>
+      Array.from({ length: 64 }, (_, i) => contentDraw(key, [String(i), '', ''], ORDER));
     const base = draws(splitKey(42));
     expect(draws(splitKey(42))).toEqual(base);
     expect(draws(splitKey(43))).not.toEqual(base);
@@ -71,7 +79,9 @@ describe('recordSplit', () => {
 
   it('refuses a short secret, a bad seed and a fraction outside (0, 1)', async () => {
     expect((await caught(() => splitKey(0, new Uint8Array(16)))).code).toBe('E_INTAKE_SECRET');
-    for (const seed of [-1, 1.5, Number.NaN]) expect((await caught(() => splitKey(seed))).code).toBe('E_CONFIG_INVALID');
-    for (const testFraction of [0, 1, Number.NaN]) expect((await caught(() => recordSplit({ testFraction, seed: 0 }))).code).toBe('E_CONFIG_INVALID');
+    for (const seed of [-1, 1.5, Number.NaN])
+      expect((await caught(() => splitKey(seed))).code).toBe('E_CONFIG_INVALID');
+    for (const testFraction of [0, 1, Number.NaN])
+      expect((await caught(() => recordSplit({ testFraction, seed: 0 }))).code).toBe('E_CONFIG_INVALID');
   });
 });

@@ -1,7 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { featureProblem, type OfferedDataset } from '../../../core/job/features.ts';
 
-const offer = (hospital: string, features: string[], label = 'y'): OfferedDataset => ({ hospital, schemaId: 's', label, features });
+const offer = (hospital: string, features: string[], label = 'y'): OfferedDataset => ({
+  hospital,
+  schemaId: 's',
+  label,
+  features,
+});
 const job = (features: string[], label = 'y') => ({ features, label });
 
 describe('featureProblem: a submitted job against the datasets hospitals offered', () => {
@@ -13,7 +18,9 @@ describe('featureProblem: a submitted job against the datasets hospitals offered
   });
 
   it('names a feature no hospital declares', () => {
-    expect(featureProblem(job(['age', 'cholesterol']), hospitals)).toMatch(/"cholesterol" is in no hospital's schema \(3 hospitals known\)/);
+    expect(featureProblem(job(['age', 'cholesterol']), hospitals)).toMatch(
+      /"cholesterol" is in no hospital's schema \(3 hospitals known\)/,
+    );
   });
 
   it('names a label no hospital has', () => {

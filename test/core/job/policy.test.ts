@@ -13,21 +13,37 @@ describe('hospital policy', () => {
     expect(policyViolations(p, job())).toBeNull();
     expect(policyViolations(p, parseJobSpec(syntheticJob()))).toMatch(/no differential-privacy guarantee/);
     expect(policyViolations(p, job({ secureAggregation: { enabled: false } }))).toMatch(/turns secure aggregation off/);
-    expect(policyViolations(parseHospitalPolicy({ requireDp: 'none-ok', requireSecureAggregation: false }), parseJobSpec(syntheticJob({ secureAggregation: { enabled: false } })))).toBeNull();
+    expect(
+      policyViolations(
+        parseHospitalPolicy({ requireDp: 'none-ok', requireSecureAggregation: false }),
+        parseJobSpec(syntheticJob({ secureAggregation: { enabled: false } })),
+      ),
+    ).toBeNull();
   });
 
   it('names every rule a job breaks', () => {
-    const p = parseHospitalPolicy({ requireDp: 'hospital', maxEpsilon: 1, maxDelta: 1e-7, allowedFeatures: ['f0', 'f1'], maxRounds: 2 });
+    const p = parseHospitalPolicy({
+      requireDp: 'hospital',
+      maxEpsilon: 1,
+      maxDelta: 1e-7,
+      allowedFeatures: ['f0', 'f1'],
+      maxRounds: 2,
+    });
     const why = policyViolations(p, job())!;
     expect(why).toMatch(/privacy unit is record; this hospital requires hospital/);
     expect(why).toMatch(/epsilon 2 is above this hospital's maximum of 1/);
     expect(why).toMatch(/delta 0.000001 is above/);
     expect(why).toMatch(/features not allowed here: f2/);
     expect(why).toMatch(/3 rounds is above this hospital's maximum of 2/);
-    expect(policyViolations(parseHospitalPolicy({ maxEpsilon: 2, maxDelta: 1e-6, allowedFeatures: ['f0', 'f1', 'f2'], maxRounds: 3 }), job())).toBeNull();
+    expect(
+      policyViolations(
+        parseHospitalPolicy({ maxEpsilon: 2, maxDelta: 1e-6, allowedFeatures: ['f0', 'f1', 'f2'], maxRounds: 3 }),
+        job(),
+      ),
+    ).toBeNull();
   });
 
-  it('allowed researchers: the job\'s submitting researcher must be listed; operator jobs are declined', () => {
+  it("allowed researchers: the job's submitting researcher must be listed; operator jobs are declined", () => {
     const p = parseHospitalPolicy({ allowedResearchers: ['dr-x'] });
     expect(policyViolations(p, job())).toMatch(/names no submitting researcher/);
     expect(policyViolations(p, job(), 'dr-y')).toMatch(/researcher dr-y is not among/);
@@ -35,7 +51,16 @@ describe('hospital policy', () => {
   });
 
   it('bad policy files are typed errors naming the field', () => {
-    for (const bad of [{ maxEpsilon: 0 }, { maxEpsilon: NaN }, { requireDp: 'sometimes' }, { maxDelta: 1 }, { surprise: true }, { maxRounds: 1.5 }, null, []]) {
+    for (const bad of [
+      { maxEpsilon: 0 },
+      { maxEpsilon: NaN },
+      { requireDp: 'sometimes' },
+      { maxDelta: 1 },
+      { surprise: true },
+      { maxRounds: 1.5 },
+      null,
+      [],
+    ]) {
       expect(errorCode(() => parseHospitalPolicy(bad))).toBe('E_CONFIG_INVALID');
     }
   });

@@ -8,11 +8,19 @@ import { logisticRegression } from '../../../core/model/spec.ts';
 import { clearSpendCache, spendCacheStats } from '../../../core/privacy/spend-memo.ts';
 
 const base: JobSpecInput = {
-  name: 'dp', model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', rounds: 20,
+  name: 'dp',
+  model: logisticRegression(3),
+  features: ['a', 'b', 'c'],
+  label: 'y',
+  rounds: 20,
   local: { epochs: 1, batchSize: 8, learningRate: 0.1 },
 };
 const record = (privacy: Record<string, unknown>, over: Partial<JobSpecInput> = {}) =>
-  parseJobSpec({ ...base, ...over, privacy: { unit: 'record', epsilon: 1, delta: 1e-5, clip: 1, samplingRate: 0.05, accountant: 'rdp', ...privacy } });
+  parseJobSpec({
+    ...base,
+    ...over,
+    privacy: { unit: 'record', epsilon: 1, delta: 1e-5, clip: 1, samplingRate: 0.05, accountant: 'rdp', ...privacy },
+  });
 
 describe('job privacy: steps, mechanism, spend', () => {
   it('a record-level round is epochs · ⌈1/q⌉ DP-SGD steps, or local.maxSteps', () => {
@@ -23,7 +31,7 @@ describe('job privacy: steps, mechanism, spend', () => {
     expect(stepsPerRound(m, m.privacy!)).toBe(7);
   });
 
-  it('the job spend is the accountant on rounds · stepsPerRound steps, then the final evaluation\'s release', () => {
+  it("the job spend is the accountant on rounds · stepsPerRound steps, then the final evaluation's release", () => {
     const s = record({ noiseMultiplier: 2 });
     expect(roundMechanism(s)).toEqual({ kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 });
     expect(roundMechanism(s, 20)).toEqual(roundMechanism(s));
@@ -37,7 +45,15 @@ describe('job privacy: steps, mechanism, spend', () => {
   });
 
   it('a hospital-level job releases no evaluation, so its final round charges nothing', () => {
-    const h = resolvePrivacy(parseJobSpec({ ...base, rounds: 3, minClients: 3, secureAggregation: { enabled: true, corruptClients: 0 }, privacy: { unit: 'hospital', epsilon: 5, delta: 1e-5, clip: 1 } }));
+    const h = resolvePrivacy(
+      parseJobSpec({
+        ...base,
+        rounds: 3,
+        minClients: 3,
+        secureAggregation: { enabled: true, corruptClients: 0 },
+        privacy: { unit: 'hospital', epsilon: 5, delta: 1e-5, clip: 1 },
+      }),
+    );
     expect(jobMechanisms(h)).toEqual([1, 2, 3].map(() => roundMechanism(h)));
     expect(errorCode(() => roundMechanism(h, 4))).toBe('E_JOB_SPEC');
   });
@@ -59,7 +75,16 @@ describe('resolvePrivacy', () => {
     const sigma = s.privacy!.noiseMultiplier!;
     // Calibrated for the whole job: its 400 DP-SGD steps and the final evaluation's release.
     expect(sigma).toBeGreaterThan(calibrateSigma({ targetEpsilon: 1, delta: 1e-5, q: 0.05, steps: 400 }));
-    expect(sigma).toBeCloseTo(calibrateSigma({ targetEpsilon: 1, delta: 1e-5, q: 1, steps: 1, accountant: (x) => jobSpend(record({ noiseMultiplier: x })).epsilon }), 3);
+    expect(sigma).toBeCloseTo(
+      calibrateSigma({
+        targetEpsilon: 1,
+        delta: 1e-5,
+        q: 1,
+        steps: 1,
+        accountant: (x) => jobSpend(record({ noiseMultiplier: x })).epsilon,
+      }),
+      3,
+    );
     expect(jobSpend(s).epsilon).toBeLessThanOrEqual(1);
     expect(jobSpend(record({ noiseMultiplier: sigma / 1.001 })).epsilon).toBeGreaterThan(1);
   });
@@ -105,8 +130,16 @@ describe('privacy spec validation: typed errors, never a silent default', () => 
     ['unknown field', { epsilonn: 1 }],
     ['unknown accountant', { accountant: 'moments' }],
     ['hospital with q', { unit: 'hospital' }],
-    ['hospital without secagg', { unit: 'hospital', samplingRate: undefined }, { secureAggregation: { enabled: false } }],
-    ['minSurvivors below minClients', { unit: 'hospital', samplingRate: undefined, minSurvivors: 1 }, { minClients: 3 }],
+    [
+      'hospital without secagg',
+      { unit: 'hospital', samplingRate: undefined },
+      { secureAggregation: { enabled: false } },
+    ],
+    [
+      'minSurvivors below minClients',
+      { unit: 'hospital', samplingRate: undefined, minSurvivors: 1 },
+      { minClients: 3 },
+    ],
     ['record with minSurvivors', { minSurvivors: 3 }],
   ];
   for (const [what, p, over] of bad) {

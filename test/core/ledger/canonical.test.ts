@@ -94,7 +94,9 @@ describe('canonicalJson: RFC 8785 §3.2 examples', () => {
       "literals": [null, true, false]
     }`) as unknown;
     const text = canonicalJson(input);
-    expect(text).toBe(String.raw`{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}`);
+    expect(text).toBe(
+      String.raw`{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}`,
+    );
     const bytes = `
       7b 22 6c 69 74 65 72 61 6c 73 22 3a 5b 6e 75 6c 6c 2c 74 72
       75 65 2c 66 61 6c 73 65 5d 2c 22 6e 75 6d 62 65 72 73 22 3a
@@ -114,20 +116,47 @@ describe('canonicalJson: RFC 8785 §3.2 examples', () => {
 
 describe('canonicalJson: the JSON subset', () => {
   it('writes literals, nested containers and empty ones without whitespace', () => {
-    expect(canonicalJson({ b: [1, { d: null, c: true }], a: {}, e: [], f: false, g: '' })).toBe('{"a":{},"b":[1,{"c":true,"d":null}],"e":[],"f":false,"g":""}');
+    expect(canonicalJson({ b: [1, { d: null, c: true }], a: {}, e: [], f: false, g: '' })).toBe(
+      '{"a":{},"b":[1,{"c":true,"d":null}],"e":[],"f":false,"g":""}',
+    );
     expect(canonicalJson(Object.assign(Object.create(null) as object, { z: 1, y: 2 }))).toBe('{"y":2,"z":1}');
   });
 
   it('refuses values with no JSON form (E_LEDGER_ENCODING)', () => {
-    class Point { x = 1; }
+    class Point {
+      x = 1;
+    }
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     const refused: unknown[] = [
-      undefined, { a: undefined }, [undefined], NaN, { n: NaN }, () => 1, { f: () => 1 }, Symbol('s'), 10n,
-      new Uint8Array(2), new Float32Array(1), new Date(0), new Map(), new Set(), new Point(), [1, , 3], // eslint-disable-line no-sparse-arrays
-      { [Symbol('k')]: 1 }, '\ud800', 'a\udc00b', { '\udfff': 1 }, ['x\ud83d'], cyclic,
+      undefined,
+      { a: undefined },
+      [undefined],
+      NaN,
+      { n: NaN },
+      () => 1,
+      { f: () => 1 },
+      Symbol('s'),
+      10n,
+      new Uint8Array(2),
+      new Float32Array(1),
+      new Date(0),
+      new Map(),
+      new Set(),
+      new Point(),
+      [1, , 3], // eslint-disable-line no-sparse-arrays
+      { [Symbol('k')]: 1 },
+      '\ud800',
+      'a\udc00b',
+      { '\udfff': 1 },
+      ['x\ud83d'],
+      cyclic,
     ];
-    for (const v of refused) expect(errorCode(() => canonicalJson(v)), String(typeof v)).toBe('E_LEDGER_ENCODING');
+    for (const v of refused)
+      expect(
+        errorCode(() => canonicalJson(v)),
+        String(typeof v),
+      ).toBe('E_LEDGER_ENCODING');
   });
 
   it(`accepts ${MAX_CANONICAL_DEPTH} levels of nesting and refuses one more`, () => {
@@ -153,6 +182,11 @@ describe('canonicalJson: the JSON subset', () => {
 
 function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reverseKeys(x)]),
+    );
   return v;
 }

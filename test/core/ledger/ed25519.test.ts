@@ -17,7 +17,8 @@ const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const TEST1 = {
   secret: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
   public: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
-  signature: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+  signature:
+    'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
 };
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
@@ -44,7 +45,16 @@ describe('ledger Ed25519: RFC 8032 §7.1 TEST 1', () => {
     expect(ledgerVerify(identityPoint, new Uint8Array(0), hex(TEST1.signature))).toBe(false);
     const pub = hex(TEST1.public);
     const sig = hex(TEST1.signature);
-    for (const g of [null, undefined, 'ab', [1, 2], new Uint8Array(31), new Uint8Array(33), new Uint8Array(63), new Uint8Array(65)] as unknown[]) {
+    for (const g of [
+      null,
+      undefined,
+      'ab',
+      [1, 2],
+      new Uint8Array(31),
+      new Uint8Array(33),
+      new Uint8Array(63),
+      new Uint8Array(65),
+    ] as unknown[]) {
       expect(ledgerVerify(g as Uint8Array, new Uint8Array(0), sig)).toBe(false);
       expect(ledgerVerify(pub, new Uint8Array(0), g as Uint8Array)).toBe(false);
       expect(ledgerVerify(pub, g as Uint8Array, sig)).toBe(false);

@@ -13,7 +13,15 @@ import { logisticRegression } from '../../../core/model/spec.ts';
 import type { Mechanism } from '../../../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { canonicalJson, entryHash, roundSpends, sealEntry, signReceipt } from '../../../core/ledger/index.ts';
-import { GENESIS_HASH, type EntryBody, type EntryKind, type LedgerEntry, type Receipt, type RoundBody, type SealedEntry } from '../../../core/ledger/types.ts';
+import {
+  GENESIS_HASH,
+  type EntryBody,
+  type EntryKind,
+  type LedgerEntry,
+  type Receipt,
+  type RoundBody,
+  type SealedEntry,
+} from '../../../core/ledger/types.ts';
 
 export const HOSPITALS = ['h1', 'h2', 'h3', 'h4'] as const;
 export type Identity = { publicKey: Uint8Array; secretKey: Uint8Array };
@@ -34,16 +42,42 @@ export interface Fixture {
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export const recordSpec = (): JobSpec => resolveJob(parseJobSpec({
-  name: 'record-job', model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', rounds: 20, minClients: 2,
-  local: { epochs: 1, batchSize: 8, learningRate: 0.1, maxSteps: 5 },
-  privacy: { unit: 'record', epsilon: 8, delta: 1e-5, clip: 1, samplingRate: 0.05, noiseMultiplier: 1.2, accountant: 'pld' },
-}), HOSPITALS.length);
+export const recordSpec = (): JobSpec =>
+  resolveJob(
+    parseJobSpec({
+      name: 'record-job',
+      model: logisticRegression(3),
+      features: ['a', 'b', 'c'],
+      label: 'y',
+      rounds: 20,
+      minClients: 2,
+      local: { epochs: 1, batchSize: 8, learningRate: 0.1, maxSteps: 5 },
+      privacy: {
+        unit: 'record',
+        epsilon: 8,
+        delta: 1e-5,
+        clip: 1,
+        samplingRate: 0.05,
+        noiseMultiplier: 1.2,
+        accountant: 'pld',
+      },
+    }),
+    HOSPITALS.length,
+  );
 
-export const hospitalSpec = (): JobSpec => resolveJob(parseJobSpec({
-  name: 'hospital-job', model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', rounds: 3, minClients: 3,
-  privacy: { unit: 'hospital', epsilon: 6, delta: 1e-5, clip: 1 },
-}), HOSPITALS.length);
+export const hospitalSpec = (): JobSpec =>
+  resolveJob(
+    parseJobSpec({
+      name: 'hospital-job',
+      model: logisticRegression(3),
+      features: ['a', 'b', 'c'],
+      label: 'y',
+      rounds: 3,
+      minClients: 3,
+      privacy: { unit: 'hospital', epsilon: 6, delta: 1e-5, clip: 1 },
+    }),
+    HOSPITALS.length,
+  );
 
 /** Who is in each round's released sum (participants are all four). */
 function survivorsOf(job: 'record' | 'hospital', round: number): string[] {
@@ -58,24 +92,44 @@ export function buildFixture(): Fixture {
   const hospitals = new Map<string, Identity>(HOSPITALS.map((h) => [h, ed25519KeyPair()]));
   const entries: SealedEntry[] = [];
   const receipts: Receipt[] = [];
-  const charges = new Map<string, { jobId: string; round: number; mechanism: Mechanism }[]>(HOSPITALS.map((h) => [h, []]));
+  const charges = new Map<string, { jobId: string; round: number; mechanism: Mechanism }[]>(
+    HOSPITALS.map((h) => [h, []]),
+  );
   const rounds = { record: [] as number[], hospital: [] as number[] };
   const prior = new Map<string, Map<string, Mechanism[]>>();
   let prevHash = GENESIS_HASH;
   const append = (kind: EntryKind, jobId: string, round: number, body: EntryBody): SealedEntry => {
-    const entry: LedgerEntry = { seq: entries.length + 1, at: 1_700_000_000_000 + entries.length * 1000, kind, jobId, round, body, prevHash };
+    const entry: LedgerEntry = {
+      seq: entries.length + 1,
+      at: 1_700_000_000_000 + entries.length * 1000,
+      kind,
+      jobId,
+      round,
+      body,
+      prevHash,
+    };
     const sealed = sealEntry(entry, coordinator.secretKey);
     entries.push(sealed);
     prevHash = sealed.hash;
     return sealed;
   };
-  for (const [h, id] of hospitals) append('role-grant', '', 0, { subject: h, role: 'hospital', granted: true, publicKey: Buffer.from(id.publicKey).toString('hex') });
+  for (const [h, id] of hospitals)
+    append('role-grant', '', 0, {
+      subject: h,
+      role: 'hospital',
+      granted: true,
+      publicKey: Buffer.from(id.publicKey).toString('hex'),
+    });
 
   const specs = { record: recordSpec(), hospital: hospitalSpec() };
   const jobIds = { record: 'job-record', hospital: 'job-hospital' };
   for (const job of ['record', 'hospital'] as const) {
     const plain = JSON.parse(JSON.stringify(specs[job])) as unknown;
-    append('job-created', jobIds[job], 0, { specHash: sha(canonicalJson(plain)), spec: plain, modelHash: sha(`${job}-0`) });
+    append('job-created', jobIds[job], 0, {
+      specHash: sha(canonicalJson(plain)),
+      spec: plain,
+      modelHash: sha(`${job}-0`),
+    });
   }
   const roundEntry = (job: 'record' | 'hospital', round: number) => {
     const spec = specs[job];
@@ -87,10 +141,17 @@ export function buildFixture(): Fixture {
     let jobPrior = prior.get(job);
     if (!jobPrior) prior.set(job, (jobPrior = new Map()));
     const body: RoundBody = {
-      unit: p.unit, delta: p.delta, accountant: p.accountant, clip: p.clip, noiseMultiplier: p.noiseMultiplier ?? null,
-      samplingRate: p.samplingRate ?? null, stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
+      unit: p.unit,
+      delta: p.delta,
+      accountant: p.accountant,
+      clip: p.clip,
+      noiseMultiplier: p.noiseMultiplier ?? null,
+      samplingRate: p.samplingRate ?? null,
+      stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
       bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
-      participants: [...HOSPITALS], survivors, modelHash: sha(`${job}-${round}`),
+      participants: [...HOSPITALS],
+      survivors,
+      modelHash: sha(`${job}-${round}`),
       spends: roundSpends({ survivors, mechanism, prior: jobPrior, delta: p.delta, accountant: p.accountant }),
     };
     for (const s of survivors) jobPrior.set(s, [...(jobPrior.get(s) ?? []), mechanism]);
@@ -101,7 +162,12 @@ export function buildFixture(): Fixture {
   for (let r = 1; r <= 20; r++) {
     roundEntry('record', r);
     if (r === 4 || r === 8 || r === 12) roundEntry('hospital', r / 4);
-    if (r === 10) append('budget-refusal', jobIds.record, 11, { hospital: 'h4', code: 'E_BUDGET_EXCEEDED', reason: 'would exceed the budget' });
+    if (r === 10)
+      append('budget-refusal', jobIds.record, 11, {
+        hospital: 'h4',
+        code: 'E_BUDGET_EXCEEDED',
+        reason: 'would exceed the budget',
+      });
   }
   append('job-ended', jobIds.hospital, 0, { status: 'completed', reason: '', rounds: 3, modelHash: sha('hospital-3') });
   append('job-ended', jobIds.record, 0, { status: 'completed', reason: '', rounds: 20, modelHash: sha('record-20') });
@@ -111,8 +177,14 @@ export function buildFixture(): Fixture {
   const i = receipts.findIndex((r) => r.seq === unreceipted.seq && r.hospital === unreceipted.hospital);
   receipts.splice(i, 1);
   return {
-    coordinator, hospitals, hospitalKeys: new Map([...hospitals].map(([h, id]) => [h, id.publicKey])),
-    entries, receipts, charges, rounds, unreceipted,
+    coordinator,
+    hospitals,
+    hospitalKeys: new Map([...hospitals].map(([h, id]) => [h, id.publicKey])),
+    entries,
+    receipts,
+    charges,
+    rounds,
+    unreceipted,
   };
 }
 

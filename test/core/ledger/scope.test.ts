@@ -1,11 +1,30 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, entriesConcerning, ownEntries, pageOf, pageProblem, LEDGER_PAGE_ENTRIES } from '../../../core/ledger/index.ts';
+import {
+  canonicalJson,
+  entriesConcerning,
+  ownEntries,
+  pageOf,
+  pageProblem,
+  LEDGER_PAGE_ENTRIES,
+} from '../../../core/ledger/index.ts';
 import type { LedgerEntry, SealedEntry } from '../../../core/ledger/types.ts';
 
 // Scoping reads only the canonical text; seals are checked by the reader (test/coordinator/roles.test.ts).
-const seal = (seq: number, kind: LedgerEntry['kind'], jobId: string, body: Record<string, unknown>): SealedEntry =>
-  ({ seq, canonical: canonicalJson({ seq, at: seq, kind, jobId, round: kind === 'round' ? seq : 0, body, prevHash: '0'.repeat(64) }), hash: '', signature: '' });
+const seal = (seq: number, kind: LedgerEntry['kind'], jobId: string, body: Record<string, unknown>): SealedEntry => ({
+  seq,
+  canonical: canonicalJson({
+    seq,
+    at: seq,
+    kind,
+    jobId,
+    round: kind === 'round' ? seq : 0,
+    body,
+    prevHash: '0'.repeat(64),
+  }),
+  hash: '',
+  signature: '',
+});
 
 // A small ledger: h1 and h2 train job A, h3 is refused in job B, h4 is only enrolled; "h1x" shares a prefix with h1.
 const ledger: SealedEntry[] = [
@@ -32,14 +51,18 @@ describe('entriesConcerning: a hospital reads its own ledger', () => {
   });
 });
 
-describe('ownEntries: the same scope from a text search and the jobs\' boundary entries', () => {
+describe("ownEntries: the same scope from a text search and the jobs' boundary entries", () => {
   it('equals entriesConcerning for every hospital, fetching boundaries only for its jobs', () => {
     for (const h of ['h1', 'h2', 'h3', 'h4', 'h1x', 'nobody']) {
       const named = ledger.filter((e) => e.canonical.includes(JSON.stringify(h))); // what SQLite's instr() finds
       const asked: string[][] = [];
       const own = ownEntries(named, h, (jobs) => {
         asked.push([...jobs]);
-        return ledger.filter((e) => jobs.includes((JSON.parse(e.canonical) as LedgerEntry).jobId) && /"kind":"job-(created|ended)"/.test(e.canonical));
+        return ledger.filter(
+          (e) =>
+            jobs.includes((JSON.parse(e.canonical) as LedgerEntry).jobId) &&
+            /"kind":"job-(created|ended)"/.test(e.canonical),
+        );
       });
       expect(own.map((e) => e.seq)).toEqual(seqs(h));
       expect(asked).toEqual([h === 'h1' || h === 'h2' ? ['A'] : h === 'h3' ? ['B'] : []]);
@@ -60,24 +83,35 @@ describe('pageProblem', () => {
 
 describe('pageOf', () => {
   it('pages cover every entry exactly once, in order, whatever the split point', () => {
-    const many = Array.from({ length: 2 * LEDGER_PAGE_ENTRIES + 17 }, (_, i) => ({ seq: i + 1, canonical: canonicalJson({ i }), hash: '', signature: '' }));
-    fc.assert(fc.property(fc.integer({ min: 0, max: many.length }), (start) => {
-      const got: number[] = [];
-      let after = start;
-      for (;;) {
-        const p = pageOf(many, after, many.length);
-        expect(p.entries.length).toBeLessThanOrEqual(LEDGER_PAGE_ENTRIES);
-        got.push(...p.entries.map((e) => e.seq));
-        after = p.lastSeq;
-        if (!p.more) break;
-      }
-      expect(got).toEqual(many.slice(start).map((e) => e.seq));
-      expect(after).toBe(many.length);
-    }), { numRuns: 30 });
+    const many = Array.from({ length: 2 * LEDGER_PAGE_ENTRIES + 17 }, (_, i) => ({
+      seq: i + 1,
+      canonical: canonicalJson({ i }),
+      hash: '',
+      signature: '',
+    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: many.length }), (start) => {
+        const got: number[] = [];
+        let after = start;
+        for (;;) {
+          const p = pageOf(many, after, many.length);
+          expect(p.entries.length).toBeLessThanOrEqual(LEDGER_PAGE_ENTRIES);
+          got.push(...p.entries.map((e) => e.seq));
+          after = p.lastSeq;
+          if (!p.more) break;
+        }
+        expect(got).toEqual(many.slice(start).map((e) => e.seq));
+        expect(after).toBe(many.length);
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('an oversized entry travels alone rather than never', () => {
-    const big = [{ seq: 1, canonical: 'x'.repeat(5 * 1024 * 1024), hash: '', signature: '' }, { seq: 2, canonical: '{}', hash: '', signature: '' }];
+    const big = [
+      { seq: 1, canonical: 'x'.repeat(5 * 1024 * 1024), hash: '', signature: '' },
+      { seq: 2, canonical: '{}', hash: '', signature: '' },
+    ];
     const p = pageOf(big, 0, 2);
     expect(p.entries.map((e) => e.seq)).toEqual([1]);
     expect(p.more).toBe(true);

@@ -9,20 +9,37 @@ import { clearSpendCache, roundSpends, spendCacheStats, SPEND_CACHE_LIMIT } from
 import { errorCode } from '../../helpers/errors.ts';
 
 const m: Mechanism = { kind: 'sampled-gaussian', q: 0.05, sigma: 1.2, steps: 5 };
-const ddg: Mechanism = { kind: 'distributed-discrete-gaussian', clients: 3, sigma: 40, l2Sensitivity: 100, dim: 10, rounds: 1 };
+const ddg: Mechanism = {
+  kind: 'distributed-discrete-gaussian',
+  clients: 3,
+  sigma: 40,
+  l2Sensitivity: 100,
+  dim: 10,
+  rounds: 1,
+};
 
 beforeEach(() => clearSpendCache());
 
 describe('roundSpends', () => {
   it('records this round alone and the hospital’s job so far, by the job’s accountant, one per survivor in order', () => {
-    const prior = new Map([['a', [m, m]], ['b', [m]]]);
+    const prior = new Map([
+      ['a', [m, m]],
+      ['b', [m]],
+    ]);
     const spends = roundSpends({ survivors: ['a', 'b', 'c'], mechanism: m, prior, delta: 1e-5, accountant: 'pld' });
     expect(spends.map((s) => s.hospital)).toEqual(['a', 'b', 'c']);
     const alone = accountSpend([m], 1e-5, 'pld');
     const three = accountSpend([m, m, m], 1e-5, 'pld');
     expect(spends[0]).toEqual({
-      hospital: 'a', mechanism: m, epsilon: alone.pld, rdpEpsilon: alone.rdp.epsilon, pldEpsilon: alone.pld,
-      cumulativeEpsilon: three.epsilon, cumulativeRdpEpsilon: three.rdp.epsilon, cumulativePldEpsilon: three.pld, bound: 'pld',
+      hospital: 'a',
+      mechanism: m,
+      epsilon: alone.pld,
+      rdpEpsilon: alone.rdp.epsilon,
+      pldEpsilon: alone.pld,
+      cumulativeEpsilon: three.epsilon,
+      cumulativeRdpEpsilon: three.rdp.epsilon,
+      cumulativePldEpsilon: three.pld,
+      bound: 'pld',
     });
     expect(spends[1]!.cumulativeEpsilon).toBe(accountSpend([m, m], 1e-5, 'pld').epsilon);
     // No earlier rounds: the job so far is this round.
@@ -32,7 +49,13 @@ describe('roundSpends', () => {
   });
 
   it('charges RDP for the distributed discrete Gaussian, which has no PLD here', () => {
-    const [s] = roundSpends({ survivors: ['a'], mechanism: ddg, prior: new Map([['a', [ddg]]]), delta: 1e-5, accountant: 'pld' });
+    const [s] = roundSpends({
+      survivors: ['a'],
+      mechanism: ddg,
+      prior: new Map([['a', [ddg]]]),
+      delta: 1e-5,
+      accountant: 'pld',
+    });
     expect(s!.bound).toBe('rdp');
     expect(s!.pldEpsilon).toBeNull();
     expect(s!.cumulativePldEpsilon).toBeNull();
@@ -41,7 +64,16 @@ describe('roundSpends', () => {
   });
 
   it('is deterministic with and without the memo, and prices each distinct list once', () => {
-    const args = { survivors: ['a', 'b'], mechanism: m, prior: new Map([['a', [m]], ['b', [m]]]), delta: 1e-5, accountant: 'rdp' as const };
+    const args = {
+      survivors: ['a', 'b'],
+      mechanism: m,
+      prior: new Map([
+        ['a', [m]],
+        ['b', [m]],
+      ]),
+      delta: 1e-5,
+      accountant: 'rdp' as const,
+    };
     const first = roundSpends(args);
     expect(spendCacheStats().evaluations).toBe(2); // [m] and [m, m]: both survivors share the cumulative list
     expect(roundSpends(args)).toEqual(first);
@@ -53,7 +85,8 @@ describe('roundSpends', () => {
   it('keeps at most SPEND_CACHE_LIMIT results, evicting the least recently used', () => {
     // q = 0 spends nothing and costs nothing to price: cheap distinct keys.
     const free = (sigma: number): Mechanism => ({ kind: 'sampled-gaussian', q: 0, sigma, steps: 1 });
-    for (let i = 1; i <= SPEND_CACHE_LIMIT; i++) roundSpends({ survivors: [], mechanism: free(i), prior: new Map(), delta: 1e-5, accountant: 'rdp' });
+    for (let i = 1; i <= SPEND_CACHE_LIMIT; i++)
+      roundSpends({ survivors: [], mechanism: free(i), prior: new Map(), delta: 1e-5, accountant: 'rdp' });
     expect(spendCacheStats()).toEqual({ evaluations: SPEND_CACHE_LIMIT, size: SPEND_CACHE_LIMIT });
     roundSpends({ survivors: [], mechanism: free(1), prior: new Map(), delta: 1e-5, accountant: 'rdp' }); // a hit: now most recent
     roundSpends({ survivors: [], mechanism: free(0.5), prior: new Map(), delta: 1e-5, accountant: 'rdp' }); // evicts sigma = 2
@@ -65,7 +98,19 @@ describe('roundSpends', () => {
   });
 
   it('throws E_PRIVACY_PARAMS for an invalid δ or mechanism', () => {
-    expect(errorCode(() => roundSpends({ survivors: ['a'], mechanism: m, prior: new Map(), delta: 0, accountant: 'rdp' }))).toBe('E_PRIVACY_PARAMS');
-    expect(errorCode(() => roundSpends({ survivors: ['a'], mechanism: { ...m, sigma: -1 }, prior: new Map(), delta: 1e-5, accountant: 'rdp' }))).toBe('E_PRIVACY_PARAMS');
+    expect(
+      errorCode(() => roundSpends({ survivors: ['a'], mechanism: m, prior: new Map(), delta: 0, accountant: 'rdp' })),
+    ).toBe('E_PRIVACY_PARAMS');
+    expect(
+      errorCode(() =>
+        roundSpends({
+          survivors: ['a'],
+          mechanism: { ...m, sigma: -1 },
+          prior: new Map(),
+          delta: 1e-5,
+          accountant: 'rdp',
+        }),
+      ),
+    ).toBe('E_PRIVACY_PARAMS');
   });
 });

@@ -5,10 +5,26 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, entryHash, roundSpends, sealEntry, verifyLedger, VERIFY_CODES, type VerifyInput, type VerifyReport } from '../../../core/ledger/index.ts';
+import {
+  canonicalJson,
+  entryHash,
+  roundSpends,
+  sealEntry,
+  verifyLedger,
+  VERIFY_CODES,
+  type VerifyInput,
+  type VerifyReport,
+} from '../../../core/ledger/index.ts';
 import { ledgerSign } from '../../../core/ledger/ed25519.ts';
 import { clearSpendCache, spendCacheStats } from '../../../core/ledger/spend.ts';
-import { GENESIS_HASH, type LedgerEntry, type LedgerHead, type Receipt, type RoundBody, type SealedEntry } from '../../../core/ledger/types.ts';
+import {
+  GENESIS_HASH,
+  type LedgerEntry,
+  type LedgerHead,
+  type Receipt,
+  type RoundBody,
+  type SealedEntry,
+} from '../../../core/ledger/types.ts';
 import type { Mechanism } from '../../../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
@@ -27,7 +43,13 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const parse = (e: SealedEntry) => JSON.parse(e.canonical) as LedgerEntry;
 
 function input(over: Partial<VerifyInput> = {}): VerifyInput {
-  return { entries: f.entries, coordinatorKey: f.coordinator.publicKey, receipts: f.receipts, hospitalKeys: f.hospitalKeys, ...over };
+  return {
+    entries: f.entries,
+    coordinatorKey: f.coordinator.publicKey,
+    receipts: f.receipts,
+    hospitalKeys: f.hospitalKeys,
+    ...over,
+  };
 }
 
 function hospitalLedgers(entries = f.entries) {
@@ -72,7 +94,13 @@ function rewrite(secretKey: Uint8Array, edit: (e: LedgerEntry) => void = () => {
       const job = prior.get(e.jobId) ?? new Map<string, Mechanism[]>();
       prior.set(e.jobId, job);
       const mechanism = b.spends[0]!.mechanism;
-      b.spends = roundSpends({ survivors: b.survivors, mechanism, prior: job, delta: b.delta, accountant: b.accountant });
+      b.spends = roundSpends({
+        survivors: b.survivors,
+        mechanism,
+        prior: job,
+        delta: b.delta,
+        accountant: b.accountant,
+      });
       for (const s of b.survivors) job.set(s, [...(job.get(s) ?? []), mechanism]);
     }
     const sealed = sealEntry({ ...e, prevHash }, secretKey);
@@ -91,18 +119,23 @@ describe('verifyLedger on an untouched ledger', () => {
     expect(r.entries).toBe(f.entries.length);
     expect(r.head).toEqual(head);
     expect(r.receiptsVerified).toBe(f.receipts.length);
-    const spends = f.entries.map(parse).filter((e) => e.kind === 'round').reduce((n, e) => n + (e.body as RoundBody).spends.length, 0);
+    const spends = f.entries
+      .map(parse)
+      .filter((e) => e.kind === 'round')
+      .reduce((n, e) => n + (e.body as RoundBody).spends.length, 0);
     expect(r.spendsRecomputed).toBe(spends);
     expect(spendCacheStats().evaluations).toBeGreaterThan(0);
     // The spend h2 never receipted is a note, not a failure.
     expect(r.notes.join('\n')).toContain(`${f.unreceipted.seq}/${f.unreceipted.hospital}`);
   }, 60_000);
 
-  it('passes against every hospital\'s copy and charges; charges no released sum records are notes', () => {
+  it("passes against every hospital's copy and charges; charges no released sum records are notes", () => {
     const r = verifyLedger(input({ head, hospitalLedgers: hospitalLedgers() }));
     expect(r.failures).toEqual([]);
     // h4 trained in rounds 5 and 12 of the record-level job, then dropped out of the sum.
-    expect(r.notes.find((n) => n.startsWith('h4:'))).toMatch(/charged locally but not in any released sum.*job-record round 5, job job-record round 12/);
+    expect(r.notes.find((n) => n.startsWith('h4:'))).toMatch(
+      /charged locally but not in any released sum.*job-record round 5, job job-record round 12/,
+    );
   });
 
   it('skips only the epsilon check with recompute: false', () => {
@@ -111,7 +144,7 @@ describe('verifyLedger on an untouched ledger', () => {
     expect(r.spendsRecomputed).toBe(0);
   });
 
-  it('an empty ledger is valid and has no head; a malformed coordinator key is the caller\'s error', () => {
+  it("an empty ledger is valid and has no head; a malformed coordinator key is the caller's error", () => {
     expect(verifyLedger(input({ entries: [], receipts: [] }))).toMatchObject({ ok: true, entries: 0, head: null });
     expect(errorCode(() => verifyLedger(input({ coordinatorKey: new Uint8Array(31) })))).toBe('E_LEDGER_KEY');
   });
@@ -127,7 +160,12 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     expect(text).not.toBe(row.canonical);
     const r = verifyLedger(input({ entries: replaced(i, { ...row, canonical: text }) }));
     expect(first(r)).toMatchObject({ seq: target(), code: 'hash-mismatch' });
-    expect(r.failures.map((x) => [x.seq, x.code])).toEqual(expect.arrayContaining([[target(), 'epsilon-mismatch'], [target() + 1, 'prev-hash-mismatch']]));
+    expect(r.failures.map((x) => [x.seq, x.code])).toEqual(
+      expect.arrayContaining([
+        [target(), 'epsilon-mismatch'],
+        [target() + 1, 'prev-hash-mismatch'],
+      ]),
+    );
   });
 
   it('an epsilon changed and re-hashed but not re-signed: bad-signature', () => {
@@ -153,13 +191,14 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     const e = parse(entries[i]!);
     (e.body as RoundBody).spends[1]!.cumulativeEpsilon /= 2;
     const resealed = [...entries.slice(0, i), sealEntry(e, f.coordinator.secretKey)];
-    for (const row of entries.slice(i + 1)) resealed.push(sealEntry({ ...parse(row), prevHash: resealed.at(-1)!.hash }, f.coordinator.secretKey));
+    for (const row of entries.slice(i + 1))
+      resealed.push(sealEntry({ ...parse(row), prevHash: resealed.at(-1)!.hash }, f.coordinator.secretKey));
     const r = verifyLedger(input({ entries: resealed, receipts: [] }));
     expect(first(r)).toMatchObject({ seq: target(), code: 'epsilon-mismatch' });
     expect(r.failures).toHaveLength(1);
   });
 
-  it('the coordinator charging a cheaper mechanism, with consistent figures and chain: the job spec and the hospitals\' copies catch it', () => {
+  it("the coordinator charging a cheaper mechanism, with consistent figures and chain: the job spec and the hospitals' copies catch it", () => {
     const cheaper = rewrite(f.coordinator.secretKey, (e) => {
       if (e.seq < target() || e.kind !== 'round' || e.jobId !== 'job-record') return;
       const b = e.body as RoundBody;
@@ -169,7 +208,12 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     const alone = verifyLedger(input({ entries: cheaper, receipts: [] }));
     expect(first(alone)).toMatchObject({ seq: target(), code: 'mechanism-mismatch' });
     const audited = verifyLedger(input({ entries: cheaper, receipts: [], hospitalLedgers: hospitalLedgers() }));
-    expect(audited.failures.map((x) => [x.seq, x.code])).toEqual(expect.arrayContaining([[target(), 'hospital-disagrees'], [target(), 'hospital-uncharged']]));
+    expect(audited.failures.map((x) => [x.seq, x.code])).toEqual(
+      expect.arrayContaining([
+        [target(), 'hospital-disagrees'],
+        [target(), 'hospital-uncharged'],
+      ]),
+    );
   }, 60_000);
 
   it('a middle entry deleted: seq-gap names it', () => {
@@ -177,22 +221,36 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     const r = verifyLedger(input({ entries: f.entries.filter((e) => e.seq !== seq) }));
     expect(first(r)).toMatchObject({ seq, code: 'seq-gap' });
     // Its receipts now name an entry the ledger lacks, and the next entry's link is broken.
-    expect(r.failures.map((x) => [x.seq, x.code])).toEqual(expect.arrayContaining([[seq, 'receipt-unknown-entry'], [seq + 1, 'prev-hash-mismatch']]));
+    expect(r.failures.map((x) => [x.seq, x.code])).toEqual(
+      expect.arrayContaining([
+        [seq, 'receipt-unknown-entry'],
+        [seq + 1, 'prev-hash-mismatch'],
+      ]),
+    );
   });
 
-  it('the tail truncated (with its receipts): passes alone, fails against the saved head or the hospitals\' copies', () => {
+  it("the tail truncated (with its receipts): passes alone, fails against the saved head or the hospitals' copies", () => {
     const kept = f.entries.slice(0, -3);
     const cut = f.entries.at(-3)!.seq;
     const receipts = f.receipts.filter((r) => r.seq < cut);
     expect(verifyLedger(input({ entries: kept, receipts })).ok).toBe(true);
-    expect(first(verifyLedger(input({ entries: kept, receipts, head })))).toMatchObject({ seq: head.seq, code: 'head-missing' });
+    expect(first(verifyLedger(input({ entries: kept, receipts, head })))).toMatchObject({
+      seq: head.seq,
+      code: 'head-missing',
+    });
     // The last round entry was cut: every hospital in it still holds its copy.
-    expect(first(verifyLedger(input({ entries: kept, receipts, hospitalLedgers: hospitalLedgers() })))).toMatchObject({ seq: cut, code: 'hospital-disagrees' });
+    expect(first(verifyLedger(input({ entries: kept, receipts, hospitalLedgers: hospitalLedgers() })))).toMatchObject({
+      seq: cut,
+      code: 'hospital-disagrees',
+    });
   });
 
   it('the tail truncated but its receipts left behind: receipt-unknown-entry, even without a head', () => {
     const cut = f.entries.at(-3)!.seq;
-    expect(first(verifyLedger(input({ entries: f.entries.slice(0, -3) })))).toMatchObject({ seq: cut, code: 'receipt-unknown-entry' });
+    expect(first(verifyLedger(input({ entries: f.entries.slice(0, -3) })))).toMatchObject({
+      seq: cut,
+      code: 'receipt-unknown-entry',
+    });
   });
 
   it('two entries stored in swapped order: seq-order at the first', () => {
@@ -202,7 +260,7 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     expect(first(verifyLedger(input({ entries: swapped })))).toMatchObject({ seq: target(), code: 'seq-order' });
   });
 
-  it('two entries\' contents swapped between their rows: seq-mismatch at the first', () => {
+  it("two entries' contents swapped between their rows: seq-mismatch at the first", () => {
     const i = indexOf(target());
     const [a, b] = [f.entries[i]!, f.entries[i + 1]!];
     const swapped = f.entries.map((e, j) => (j === i ? { ...b, seq: a.seq } : j === i + 1 ? { ...a, seq: b.seq } : e));
@@ -217,28 +275,47 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
 
   it('a receipt moved to another entry, or swapped between hospitals: bad-receipt there', () => {
     const [a, b] = [f.rounds.record[2]!, f.rounds.record[3]!];
-    const moved = f.receipts.filter((r) => !(r.seq === b && r.hospital === 'h1')).map((r) => (r.seq === a && r.hospital === 'h1' ? { ...r, seq: b } : r));
+    const moved = f.receipts
+      .filter((r) => !(r.seq === b && r.hospital === 'h1'))
+      .map((r) => (r.seq === a && r.hospital === 'h1' ? { ...r, seq: b } : r));
     expect(first(verifyLedger(input({ receipts: moved })))).toMatchObject({ seq: b, code: 'bad-receipt' });
     const sig = (h: string) => f.receipts.find((r) => r.seq === a && r.hospital === h)!.signature;
-    const swapped = f.receipts.map((r): Receipt => (r.seq !== a ? r : r.hospital === 'h1' ? { ...r, signature: sig('h2') } : r.hospital === 'h2' ? { ...r, signature: sig('h1') } : r));
+    const swapped = f.receipts.map((r): Receipt =>
+      r.seq !== a
+        ? r
+        : r.hospital === 'h1'
+          ? { ...r, signature: sig('h2') }
+          : r.hospital === 'h2'
+            ? { ...r, signature: sig('h1') }
+            : r,
+    );
     expect(first(verifyLedger(input({ receipts: swapped })))).toMatchObject({ seq: a, code: 'bad-receipt' });
   });
 
   it('a receipt from a hospital the entry does not charge, or from an unknown hospital', () => {
     const dropped = f.rounds.record[4]!; // round 5: h4 is not in the sum
     const stray = { ...f.receipts.find((r) => r.seq === dropped)!, hospital: 'h4' };
-    expect(first(verifyLedger(input({ receipts: [...f.receipts, stray] })))).toMatchObject({ seq: dropped, code: 'receipt-not-a-spender' });
+    expect(first(verifyLedger(input({ receipts: [...f.receipts, stray] })))).toMatchObject({
+      seq: dropped,
+      code: 'receipt-not-a-spender',
+    });
     const keys = new Map(f.hospitalKeys);
     keys.delete('h3');
     const r = verifyLedger(input({ hospitalKeys: keys }));
-    expect(first(r)).toMatchObject({ seq: f.receipts.find((x) => x.hospital === 'h3')!.seq, code: 'receipt-unknown-hospital' });
+    expect(first(r)).toMatchObject({
+      seq: f.receipts.find((x) => x.hospital === 'h3')!.seq,
+      code: 'receipt-unknown-hospital',
+    });
   });
 
   it('verified under another coordinator key: bad-signature at entry 1', () => {
-    expect(first(verifyLedger(input({ coordinatorKey: ed25519KeyPair().publicKey })))).toMatchObject({ seq: 1, code: 'bad-signature' });
+    expect(first(verifyLedger(input({ coordinatorKey: ed25519KeyPair().publicKey })))).toMatchObject({
+      seq: 1,
+      code: 'bad-signature',
+    });
   });
 
-  it('history rewritten consistently under the attacker\'s own key: self-consistent, caught by the saved head and by the hospitals', () => {
+  it("history rewritten consistently under the attacker's own key: self-consistent, caught by the saved head and by the hospitals", () => {
     const attacker = ed25519KeyPair();
     // Hospital h1 is erased from the round it was least expected to be checked in, and every later figure recomputed.
     const entries = rewrite(attacker.secretKey, (e) => {
@@ -253,16 +330,27 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     expect(first(pinned)).toMatchObject({ seq: 1, code: 'bad-signature' });
     expect(pinned.failures.some((x) => x.code === 'head-mismatch' && x.seq === head.seq)).toBe(true);
     // Even verified under the attacker's key, the saved head does not match.
-    expect(first(verifyLedger(input({ entries, receipts: [], coordinatorKey: attacker.publicKey, head })))).toMatchObject({ seq: head.seq, code: 'head-mismatch' });
+    expect(
+      first(verifyLedger(input({ entries, receipts: [], coordinatorKey: attacker.publicKey, head }))),
+    ).toMatchObject({ seq: head.seq, code: 'head-mismatch' });
     // And each hospital's copy disagrees from the first entry it holds.
-    const h1 = verifyLedger(input({ entries, receipts: [], coordinatorKey: attacker.publicKey, hospitalLedgers: hospitalLedgers().filter((h) => h.hospital === 'h1') }));
+    const h1 = verifyLedger(
+      input({
+        entries,
+        receipts: [],
+        coordinatorKey: attacker.publicKey,
+        hospitalLedgers: hospitalLedgers().filter((h) => h.hospital === 'h1'),
+      }),
+    );
     expect(first(h1)).toMatchObject({ seq: f.rounds.record[0], code: 'hospital-disagrees' });
   }, 60_000);
 
   it('a text that is valid JSON but not canonical, re-sealed: not-canonical', () => {
     const i = indexOf(target());
     const e = parse(f.entries[i]!);
-    const r = verifyLedger(input({ entries: replaced(i, forceSeal(e, f.coordinator.secretKey, JSON.stringify(e, null, 1))) }));
+    const r = verifyLedger(
+      input({ entries: replaced(i, forceSeal(e, f.coordinator.secretKey, JSON.stringify(e, null, 1))) }),
+    );
     expect(first(r)).toMatchObject({ seq: target(), code: 'not-canonical' });
   });
 
@@ -270,30 +358,51 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
     const i = indexOf(target());
     const e = parse(f.entries[i]!);
     (e.body as RoundBody).survivors.push('intruder');
-    expect(first(verifyLedger(input({ entries: replaced(i, forceSeal(e, f.coordinator.secretKey)) })))).toMatchObject({ seq: target(), code: 'bad-body' });
+    expect(first(verifyLedger(input({ entries: replaced(i, forceSeal(e, f.coordinator.secretKey)) })))).toMatchObject({
+      seq: target(),
+      code: 'bad-body',
+    });
     const odd = { ...parse(f.entries[0]!), kind: 'coffee-break' };
-    expect(first(verifyLedger(input({ entries: replaced(0, forceSeal(odd, f.coordinator.secretKey)) })))).toMatchObject({ seq: 1, code: 'bad-body' });
+    expect(first(verifyLedger(input({ entries: replaced(0, forceSeal(odd, f.coordinator.secretKey)) })))).toMatchObject(
+      { seq: 1, code: 'bad-body' },
+    );
   });
 
   it('a job spec changed under its recorded hash: spec-hash-mismatch', () => {
     const i = f.entries.findIndex((e) => parse(e).kind === 'job-created');
     const e = parse(f.entries[i]!);
     (e.body as { spec: { rounds: number } }).spec.rounds = 2000;
-    expect(first(verifyLedger(input({ entries: replaced(i, forceSeal(e, f.coordinator.secretKey)) })))).toMatchObject({ seq: f.entries[i]!.seq, code: 'spec-hash-mismatch' });
+    expect(first(verifyLedger(input({ entries: replaced(i, forceSeal(e, f.coordinator.secretKey)) })))).toMatchObject({
+      seq: f.entries[i]!.seq,
+      code: 'spec-hash-mismatch',
+    });
   });
 
-  it('a hospital\'s copy edited, an entry it holds that the coordinator lacks, or a spend it never charged', () => {
+  it("a hospital's copy edited, an entry it holds that the coordinator lacks, or a spend it never charged", () => {
     const seq = target();
     const ledgers = hospitalLedgers();
     const h2 = ledgers.find((h) => h.hospital === 'h2')!;
-    const edited = h2.entries.map((e) => (e.seq === seq ? { ...e, canonical: e.canonical.replace('"h2"', '"h2" ') } : e));
+    const edited = h2.entries.map((e) =>
+      e.seq === seq ? { ...e, canonical: e.canonical.replace('"h2"', '"h2" ') } : e,
+    );
     const r1 = verifyLedger(input({ hospitalLedgers: [{ ...h2, entries: edited }] }));
     expect(first(r1)).toMatchObject({ seq, code: 'hospital-disagrees' });
     expect(first(r1).message).toMatch(/not sealed by the coordinator key/);
     const uncharged = { ...h2, charges: h2.charges.filter((c) => !(c.jobId === 'job-record' && c.round === 6)) };
-    expect(first(verifyLedger(input({ hospitalLedgers: [uncharged] })))).toMatchObject({ seq, code: 'hospital-uncharged' });
-    const otherMechanism = { ...h2, charges: h2.charges.map((c) => (c.round === 6 && c.jobId === 'job-record' ? { ...c, mechanism: { ...c.mechanism, sigma: 9 } as Mechanism } : c)) };
-    expect(first(verifyLedger(input({ hospitalLedgers: [otherMechanism] })))).toMatchObject({ seq, code: 'hospital-uncharged' });
+    expect(first(verifyLedger(input({ hospitalLedgers: [uncharged] })))).toMatchObject({
+      seq,
+      code: 'hospital-uncharged',
+    });
+    const otherMechanism = {
+      ...h2,
+      charges: h2.charges.map((c) =>
+        c.round === 6 && c.jobId === 'job-record' ? { ...c, mechanism: { ...c.mechanism, sigma: 9 } as Mechanism } : c,
+      ),
+    };
+    expect(first(verifyLedger(input({ hospitalLedgers: [otherMechanism] })))).toMatchObject({
+      seq,
+      code: 'hospital-uncharged',
+    });
   });
 
   it('every failure code is one of VERIFY_CODES', () => {
@@ -304,19 +413,52 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
 
 describe('verifyLedger on garbage', () => {
   it('reports failures and never throws, whatever the rows, receipts, charges and head hold', () => {
-    const junk = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined), fc.jsonValue({ maxDepth: 2 }));
-    const row = fc.record({ seq: fc.oneof(fc.integer({ min: -2, max: 40 }), junk), canonical: fc.oneof(fc.constantFrom(...f.entries.map((e) => e.canonical)), junk), hash: junk, signature: junk });
-    const receipt = fc.record({ seq: fc.oneof(fc.integer({ min: 0, max: 40 }), junk), hospital: fc.oneof(fc.constantFrom(...HOSPITALS), junk), signature: junk });
+    const junk = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    const row = fc.record({
+      seq: fc.oneof(fc.integer({ min: -2, max: 40 }), junk),
+      canonical: fc.oneof(fc.constantFrom(...f.entries.map((e) => e.canonical)), junk),
+      hash: junk,
+      signature: junk,
+    });
+    const receipt = fc.record({
+      seq: fc.oneof(fc.integer({ min: 0, max: 40 }), junk),
+      hospital: fc.oneof(fc.constantFrom(...HOSPITALS), junk),
+      signature: junk,
+    });
     fc.assert(
-      fc.property(fc.array(row, { maxLength: 8 }), fc.array(receipt, { maxLength: 4 }), fc.array(fc.record({ jobId: junk, round: junk, mechanism: junk }), { maxLength: 3 }), junk, (rows, receipts, charges, h) => {
-        const r = verifyLedger(input({
-          entries: [...f.entries.slice(0, 3), ...rows] as SealedEntry[], receipts: receipts as Receipt[], recompute: false,
-          head: { seq: h, hash: h, signature: h, coordinatorKey: h } as unknown as LedgerHead,
-          hospitalLedgers: [{ hospital: 'h1', entries: rows as SealedEntry[], receipts: receipts as Receipt[], charges: charges as never }],
-        }));
-        expect(typeof r.ok).toBe('boolean');
-        for (const x of r.failures) expect(VERIFY_CODES).toContain(x.code);
-      }),
+      fc.property(
+        fc.array(row, { maxLength: 8 }),
+        fc.array(receipt, { maxLength: 4 }),
+        fc.array(fc.record({ jobId: junk, round: junk, mechanism: junk }), { maxLength: 3 }),
+        junk,
+        (rows, receipts, charges, h) => {
+          const r = verifyLedger(
+            input({
+              entries: [...f.entries.slice(0, 3), ...rows] as SealedEntry[],
+              receipts: receipts as Receipt[],
+              recompute: false,
+              head: { seq: h, hash: h, signature: h, coordinatorKey: h } as unknown as LedgerHead,
+              hospitalLedgers: [
+                {
+                  hospital: 'h1',
+                  entries: rows as SealedEntry[],
+                  receipts: receipts as Receipt[],
+                  charges: charges as never,
+                },
+              ],
+            }),
+          );
+          expect(typeof r.ok).toBe('boolean');
+          for (const x of r.failures) expect(VERIFY_CODES).toContain(x.code);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -325,12 +467,28 @@ describe('verifyLedger on garbage', () => {
 describe('verifyLedger on values String() cannot convert', () => {
   it('names them without throwing (a fast-check counterexample: a head of { toString: {} })', () => {
     const odd = JSON.parse('{"toString":{}}') as unknown;
-    const r = verifyLedger(input({
-      entries: [...f.entries.slice(0, 3), { seq: odd, canonical: odd, hash: odd, signature: odd } as unknown as SealedEntry], recompute: false,
-      receipts: [{ seq: odd, hospital: odd, signature: odd } as unknown as Receipt, { seq: 1, hospital: odd, signature: '' } as unknown as Receipt],
-      head: { seq: odd, hash: odd, signature: odd, coordinatorKey: odd } as unknown as LedgerHead,
-      hospitalLedgers: [{ hospital: 'h1', entries: [{ seq: odd } as unknown as SealedEntry], receipts: [{ seq: odd, hospital: 'h1', signature: '' } as unknown as Receipt], charges: [] }],
-    }));
+    const r = verifyLedger(
+      input({
+        entries: [
+          ...f.entries.slice(0, 3),
+          { seq: odd, canonical: odd, hash: odd, signature: odd } as unknown as SealedEntry,
+        ],
+        recompute: false,
+        receipts: [
+          { seq: odd, hospital: odd, signature: odd } as unknown as Receipt,
+          { seq: 1, hospital: odd, signature: '' } as unknown as Receipt,
+        ],
+        head: { seq: odd, hash: odd, signature: odd, coordinatorKey: odd } as unknown as LedgerHead,
+        hospitalLedgers: [
+          {
+            hospital: 'h1',
+            entries: [{ seq: odd } as unknown as SealedEntry],
+            receipts: [{ seq: odd, hospital: 'h1', signature: '' } as unknown as Receipt],
+            charges: [],
+          },
+        ],
+      }),
+    );
     expect(r.ok).toBe(false);
     expect(r.failures.map((x) => x.code)).toEqual(expect.arrayContaining(['head-missing', 'receipt-unknown-entry']));
   });
@@ -362,7 +520,9 @@ describe('verifyLedger from a checkpoint: only the rows after it', () => {
   /** The checkpoint of the first `n` rows (their receipts only), as an auditor would have kept it. */
   const checkpointAt = (n: number) => {
     const seqs = new Set(f.entries.slice(0, n).map((e) => e.seq));
-    const r = verifyLedger(input({ entries: f.entries.slice(0, n), receipts: f.receipts.filter((x) => seqs.has(x.seq)) }));
+    const r = verifyLedger(
+      input({ entries: f.entries.slice(0, n), receipts: f.receipts.filter((x) => seqs.has(x.seq)) }),
+    );
     expect(r.ok).toBe(true);
     return r.checkpoint!;
   };
@@ -373,21 +533,30 @@ describe('verifyLedger from a checkpoint: only the rows after it', () => {
 
   it('at any split, prefix then suffix verify like the whole: same receipts, every spend recomputed, the same final checkpoint', () => {
     const whole = verifyLedger(input());
-    fc.assert(fc.property(fc.integer({ min: 1, max: f.entries.length - 1 }), (n) => {
-      const prefix = verifyLedger(input({ entries: f.entries.slice(0, n), receipts: rest(0).receipts.filter((x) => x.seq <= f.entries[n - 1]!.seq) }));
-      const suffix = verifyLedger(input({ ...rest(n), from: prefix.checkpoint! }));
-      expect(suffix.ok).toBe(true);
-      expect(prefix.receiptsVerified + suffix.receiptsVerified).toBe(whole.receiptsVerified);
-      expect(prefix.spendsRecomputed + suffix.spendsRecomputed).toBe(whole.spendsRecomputed);
-      expect(suffix.checkpoint).toEqual(whole.checkpoint);
-      // A checkpoint is JSON: what an auditor stores is what it reads back.
-      expect(JSON.parse(JSON.stringify(suffix.checkpoint))).toEqual(suffix.checkpoint);
-    }), { numRuns: 8 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: f.entries.length - 1 }), (n) => {
+        const prefix = verifyLedger(
+          input({
+            entries: f.entries.slice(0, n),
+            receipts: rest(0).receipts.filter((x) => x.seq <= f.entries[n - 1]!.seq),
+          }),
+        );
+        const suffix = verifyLedger(input({ ...rest(n), from: prefix.checkpoint! }));
+        expect(suffix.ok).toBe(true);
+        expect(prefix.receiptsVerified + suffix.receiptsVerified).toBe(whole.receiptsVerified);
+        expect(prefix.spendsRecomputed + suffix.spendsRecomputed).toBe(whole.spendsRecomputed);
+        expect(suffix.checkpoint).toEqual(whole.checkpoint);
+        // A checkpoint is JSON: what an auditor stores is what it reads back.
+        expect(JSON.parse(JSON.stringify(suffix.checkpoint))).toEqual(suffix.checkpoint);
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('a run-length history stays small: one run per hospital and job', () => {
     const cp = checkpointAt(f.entries.length);
-    for (const byHospital of Object.values(cp.prior)) for (const runs of Object.values(byHospital)) expect(runs.length).toBe(1);
+    for (const byHospital of Object.values(cp.prior))
+      for (const runs of Object.values(byHospital)) expect(runs.length).toBe(1);
   });
 
   it('a suffix that does not continue the checkpoint, a tampered suffix, another key: failures at the suffix', () => {
@@ -395,18 +564,28 @@ describe('verifyLedger from a checkpoint: only the rows after it', () => {
     const cp = checkpointAt(n);
     const { entries, receipts } = rest(n);
     // Starting one row late: a gap right after the checkpoint.
-    expect(first(verifyLedger(input({ entries: entries.slice(1), receipts: [], from: cp })))).toMatchObject({ seq: cp.seq + 1, code: 'seq-gap' });
+    expect(first(verifyLedger(input({ entries: entries.slice(1), receipts: [], from: cp })))).toMatchObject({
+      seq: cp.seq + 1,
+      code: 'seq-gap',
+    });
     // A suffix of another history (entry 1 differs, the rest re-sealed by the coordinator): it does not chain to the checkpoint.
     const other = rewrite(f.coordinator.secretKey, (e) => {
       if (e.seq === 1) e.at += 1;
     }).slice(n);
-    expect(first(verifyLedger(input({ entries: other, receipts: [], from: cp })))).toMatchObject({ seq: cp.seq + 1, code: 'prev-hash-mismatch' });
+    expect(first(verifyLedger(input({ entries: other, receipts: [], from: cp })))).toMatchObject({
+      seq: cp.seq + 1,
+      code: 'prev-hash-mismatch',
+    });
     // The suffix's first round entry with a halved cumulative epsilon, re-sealed by the coordinator: its history
     // before the checkpoint comes from the checkpoint, and the recomputation disagrees.
     const e = parse(entries[0]!);
     (e.body as RoundBody).spends[0]!.cumulativeEpsilon /= 2;
     const forged = [sealEntry(e, f.coordinator.secretKey), ...entries.slice(1)];
-    expect(verifyLedger(input({ entries: forged, receipts: [], from: cp })).failures.map((x) => [x.seq, x.code])).toContainEqual([cp.seq + 1, 'epsilon-mismatch']);
-    expect(first(verifyLedger(input({ entries, receipts, from: cp, coordinatorKey: ed25519KeyPair().publicKey }))).code).toMatch(/head-mismatch|bad-signature/);
+    expect(
+      verifyLedger(input({ entries: forged, receipts: [], from: cp })).failures.map((x) => [x.seq, x.code]),
+    ).toContainEqual([cp.seq + 1, 'epsilon-mismatch']);
+    expect(
+      first(verifyLedger(input({ entries, receipts, from: cp, coordinatorKey: ed25519KeyPair().publicKey }))).code,
+    ).toMatch(/head-mismatch|bad-signature/);
   });
 });

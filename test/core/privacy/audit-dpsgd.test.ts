@@ -15,7 +15,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../../../client/trainer/index.ts';
 import { claimedEpsilon } from '../../../bench/audit.ts';
-import { DPSGD_AUDIT_SETTING, TRAINER_CLIP_X4, TRAINER_CORRECT, TRAINER_NOISE_HALVED, runDpSgdAudit, type DpTrainer } from '../../../bench/audit-dpsgd.ts';
+import {
+  DPSGD_AUDIT_SETTING,
+  TRAINER_CLIP_X4,
+  TRAINER_CORRECT,
+  TRAINER_NOISE_HALVED,
+  runDpSgdAudit,
+  type DpTrainer,
+} from '../../../bench/audit-dpsgd.ts';
 import { trainDpSgd } from '../../../client/trainer/dpsgd.ts';
 import { loadTestTf } from '../../client/trainer/fixtures.ts';
 
@@ -48,6 +55,8 @@ describe('one-run canary audit of trainDpSgd end to end (Steinke et al.)', () =>
 
   it('a trainer that skips the noise, called as configured: a bound above the claim (the stand-in seam)', async () => {
     const noiseless: DpTrainer = (t, input) => trainDpSgd(t, { ...input, dp: { ...input.dp, noiseMultiplier: 0 } });
-    expect((await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, TRAINER_CORRECT, 1, noiseless)).epsilon).toBeGreaterThan(claim);
+    expect((await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, TRAINER_CORRECT, 1, noiseless)).epsilon).toBeGreaterThan(
+      claim,
+    );
   });
 });

@@ -11,9 +11,22 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { auditScores, countCorrect, oneRunEpsilonLowerBound, oneRunPValue, type GuessCounts } from '../../../core/privacy/audit.ts';
+import {
+  auditScores,
+  countCorrect,
+  oneRunEpsilonLowerBound,
+  oneRunPValue,
+  type GuessCounts,
+} from '../../../core/privacy/audit.ts';
 import { seededRng } from '../../../core/rng.ts';
-import { CLIP_X4, CORRECT, DEFAULT_SETTING, NOISE_HALVED, claimedEpsilon, runCanaryAudit } from '../../../bench/audit.ts';
+import {
+  CLIP_X4,
+  CORRECT,
+  DEFAULT_SETTING,
+  NOISE_HALVED,
+  claimedEpsilon,
+  runCanaryAudit,
+} from '../../../bench/audit.ts';
 
 describe('one-run ε lower bound (Steinke, Nasr, Jagielski 2023)', () => {
   /*
@@ -44,16 +57,21 @@ describe('one-run ε lower bound (Steinke, Nasr, Jagielski 2023)', () => {
 
   it('grows with correct guesses, shrinks with δ and (when δ > 0) with the canaries not guessed', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 3000 }), (r, vRaw, extra) => {
-        const v = Math.min(vRaw, r - 1);
-        const m = r + extra;
-        const at = (c: GuessCounts, delta: number) => oneRunEpsilonLowerBound(c, delta, 0.05);
-        expect(at({ m, r, v: v + 1 }, 1e-5)).toBeGreaterThanOrEqual(at({ m, r, v }, 1e-5));
-        expect(at({ m, r, v: v + 1 }, 1e-3)).toBeLessThanOrEqual(at({ m, r, v: v + 1 }, 1e-5) + 1e-9);
-        expect(at({ m: m + 1000, r, v: v + 1 }, 1e-4)).toBeLessThanOrEqual(at({ m, r, v: v + 1 }, 1e-4) + 1e-9);
-        // Half or fewer right is what a coin does: nothing is rejected.
-        if (2 * v <= r) expect(at({ m, r, v }, 0)).toBe(0);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 3000 }),
+        (r, vRaw, extra) => {
+          const v = Math.min(vRaw, r - 1);
+          const m = r + extra;
+          const at = (c: GuessCounts, delta: number) => oneRunEpsilonLowerBound(c, delta, 0.05);
+          expect(at({ m, r, v: v + 1 }, 1e-5)).toBeGreaterThanOrEqual(at({ m, r, v }, 1e-5));
+          expect(at({ m, r, v: v + 1 }, 1e-3)).toBeLessThanOrEqual(at({ m, r, v: v + 1 }, 1e-5) + 1e-9);
+          expect(at({ m: m + 1000, r, v: v + 1 }, 1e-4)).toBeLessThanOrEqual(at({ m, r, v: v + 1 }, 1e-4) + 1e-9);
+          // Half or fewer right is what a coin does: nothing is rejected.
+          if (2 * v <= r) expect(at({ m, r, v }, 0)).toBe(0);
+        },
+      ),
       { numRuns: 200 },
     );
   });

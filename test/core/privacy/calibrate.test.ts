@@ -4,10 +4,28 @@ import { errorCode } from '../../helpers/errors.ts';
 import { MAX_SIGMA, SIGMA_REL_TOL, calibrateSigma, rdpEpsilon } from '../../../core/privacy/index.ts';
 
 /** Opacus's RDPAccountant.DEFAULT_ALPHAS. */
-const OPACUS_ALPHAS = [...Array.from({ length: 99 }, (_, x) => 1 + (x + 1) / 10), ...Array.from({ length: 52 }, (_, k) => 12 + k)];
+const OPACUS_ALPHAS = [
+  ...Array.from({ length: 99 }, (_, x) => 1 + (x + 1) / 10),
+  ...Array.from({ length: 52 }, (_, k) => 12 + k),
+];
 
 /** tensorflow/privacy compute_dp_sgd_privacy_lib.compute_dp_sgd_privacy's orders. */
-const TF_DPSGD_ORDERS = [1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5, ...Array.from({ length: 59 }, (_, k) => 5 + k), 128, 256, 512];
+const TF_DPSGD_ORDERS = [
+  1.25,
+  1.5,
+  1.75,
+  2,
+  2.25,
+  2.5,
+  3,
+  3.5,
+  4,
+  4.5,
+  ...Array.from({ length: 59 }, (_, k) => 5 + k),
+  128,
+  256,
+  512,
+];
 
 describe('published vectors', () => {
   // pytorch/opacus, opacus/tests/accountants_test.py, test_get_noise_multiplier_rdp_epochs / _steps:
@@ -32,11 +50,20 @@ describe('published vectors', () => {
   it.each([
     [60000, 150, 1.3, 15, 1e-5, 0.7242234026109595],
     [100000, 100, 1.0, 30, 1e-7, 1.4154988495444842],
-  ])('TF Privacy compute_dp_sgd_privacy n = %d, batch %d: calibrating to the published ε gives σ = %d back', (n, batch, published, epochs, delta, eps) => {
-    const sigma = calibrateSigma({ targetEpsilon: eps, delta, q: batch / n, steps: Math.ceil((epochs * n) / batch), orders: TF_DPSGD_ORDERS });
-    expect(sigma).toBeGreaterThanOrEqual(published * (1 - 1e-9));
-    expect(sigma).toBeLessThanOrEqual(published * (1 + SIGMA_REL_TOL));
-  });
+  ])(
+    'TF Privacy compute_dp_sgd_privacy n = %d, batch %d: calibrating to the published ε gives σ = %d back',
+    (n, batch, published, epochs, delta, eps) => {
+      const sigma = calibrateSigma({
+        targetEpsilon: eps,
+        delta,
+        q: batch / n,
+        steps: Math.ceil((epochs * n) / batch),
+        orders: TF_DPSGD_ORDERS,
+      });
+      expect(sigma).toBeGreaterThanOrEqual(published * (1 - 1e-9));
+      expect(sigma).toBeLessThanOrEqual(published * (1 + SIGMA_REL_TOL));
+    },
+  );
 });
 
 describe('round trip', () => {
@@ -60,8 +87,18 @@ describe('round trip', () => {
   });
 
   it('uses a custom accountant, bisecting to relative SIGMA_REL_TOL from either side of σ = 1', () => {
-    for (const [scale, target] of [[3, 1.5], [0.01, 2], [500, 0.25]] as const) {
-      const sigma = calibrateSigma({ targetEpsilon: target, delta: 1e-5, q: 0.1, steps: 10, accountant: (s) => scale / s });
+    for (const [scale, target] of [
+      [3, 1.5],
+      [0.01, 2],
+      [500, 0.25],
+    ] as const) {
+      const sigma = calibrateSigma({
+        targetEpsilon: target,
+        delta: 1e-5,
+        q: 0.1,
+        steps: 10,
+        accountant: (s) => scale / s,
+      });
       const exact = scale / target;
       expect(sigma).toBeGreaterThanOrEqual(exact);
       expect(sigma).toBeLessThanOrEqual(exact * (1 + SIGMA_REL_TOL));
@@ -74,7 +111,8 @@ describe('unreachable targets and invalid options give E_PRIVACY_PARAMS', () => 
   const base = { targetEpsilon: 1, delta: 1e-5, q: 0.01, steps: 100 };
 
   it('target ε not a finite number > 0', () => {
-    for (const targetEpsilon of [0, -1, NaN, Infinity, '1']) bad(() => calibrateSigma({ ...base, targetEpsilon: targetEpsilon as number }));
+    for (const targetEpsilon of [0, -1, NaN, Infinity, '1'])
+      bad(() => calibrateSigma({ ...base, targetEpsilon: targetEpsilon as number }));
   });
 
   it('δ, q, steps or orders out of range', () => {

@@ -3,8 +3,20 @@ import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
 import { randomUint32 } from '../../../core/privacy/random.ts';
 import { snapPlan } from '../../../core/privacy/snapped-noise.ts';
-import { discreteGaussianVector, discreteGaussianVectorCks, MAX_SIGMA2, rationalFromNumber, type Rational } from '../../../core/privacy/discrete-gaussian.ts';
-import { acceptanceBracket, ceilHalfKSigma, karneyPlan, karneySample, SLACK } from '../../../core/privacy/discrete-gaussian-karney.ts';
+import {
+  discreteGaussianVector,
+  discreteGaussianVectorCks,
+  MAX_SIGMA2,
+  rationalFromNumber,
+  type Rational,
+} from '../../../core/privacy/discrete-gaussian.ts';
+import {
+  acceptanceBracket,
+  ceilHalfKSigma,
+  karneyPlan,
+  karneySample,
+  SLACK,
+} from '../../../core/privacy/discrete-gaussian-karney.ts';
 import {
   fixedMultiplier,
   isqrt,
@@ -37,7 +49,6 @@ function chiSquareCritical(k: number): number {
   const c = 2 / (9 * k);
   return k * (1 - c + Z_1E5 * Math.sqrt(c)) ** 3;
 }
-
 
 /** z with normalCdf(z) = p, by bisection: only bin edges depend on it, not the bins' probabilities. */
 function normalQuantile(p: number): number {
@@ -120,7 +131,11 @@ function chiSquareVsPmf(samples: ArrayLike<number>, sigma2: number): { stat: num
 }
 
 /** Two-sample chi-square (equal sizes): Σ (O₁ − O₂)²/(O₁ + O₂) over bins, df = bins − 1. */
-function chiSquareTwoSample(a: ArrayLike<number>, b: ArrayLike<number>, sigma2: number): { stat: number; df: number; critical: number } {
+function chiSquareTwoSample(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  sigma2: number,
+): { stat: number; df: number; critical: number } {
   const { edges } = pmfBins(sigma2);
   const ca = binCounts(a, edges);
   const cb = binCounts(b, edges);
@@ -136,7 +151,9 @@ function asNumber(r: Rational): number {
 
 function samples(n: number, sigma2: Rational, sampler = discreteGaussianVector): number[] {
   const int32 = sigma2.num <= (1n << 52n) * sigma2.den;
-  return int32 ? Array.from(sampler(n, sigma2, new Int32Array(n))) : Array.from(sampler(n, sigma2, new BigInt64Array(n)), Number);
+  return int32
+    ? Array.from(sampler(n, sigma2, new Int32Array(n)))
+    : Array.from(sampler(n, sigma2, new BigInt64Array(n)), Number);
 }
 
 /** σ² = s² as snapped-noise.ts builds it: rounded up to a multiple of 2^−32 (so not an integer). */
@@ -178,15 +195,20 @@ describe('exact-int.ts against bigint arithmetic', () => {
       fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     );
     fc.assert(
-      fc.property(arbI, fc.bigInt({ min: 1n << 51n, max: (1n << 52n) - 1n }), fc.integer({ min: 0, max: 60 }), (i, q, extra) => {
-        const product = BigInt(i) * BigInt(i) * q;
-        // The precondition i²q/2^F < 2^53: F ≥ bitLength(i²q) − 53.
-        const shift = Math.min(200, Math.max(-200, bitLen(product) - 53 + extra));
-        const exact = shift >= 0 ? product >> BigInt(shift) : product << BigInt(-shift);
-        if (exact >= 1n << 53n) return true; // outside the precondition (shift capped)
-        const x = squareTimesFloor(i, fixedMultiplier(q, shift));
-        return Number.isSafeInteger(x) && BigInt(x) <= exact && exact <= BigInt(x + SQUARE_TIMES_FLOOR_DEFICIT);
-      }),
+      fc.property(
+        arbI,
+        fc.bigInt({ min: 1n << 51n, max: (1n << 52n) - 1n }),
+        fc.integer({ min: 0, max: 60 }),
+        (i, q, extra) => {
+          const product = BigInt(i) * BigInt(i) * q;
+          // The precondition i²q/2^F < 2^53: F ≥ bitLength(i²q) − 53.
+          const shift = Math.min(200, Math.max(-200, bitLen(product) - 53 + extra));
+          const exact = shift >= 0 ? product >> BigInt(shift) : product << BigInt(-shift);
+          if (exact >= 1n << 53n) return true; // outside the precondition (shift capped)
+          const x = squareTimesFloor(i, fixedMultiplier(q, shift));
+          return Number.isSafeInteger(x) && BigInt(x) <= exact && exact <= BigInt(x + SQUARE_TIMES_FLOOR_DEFICIT);
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
@@ -197,7 +219,10 @@ describe('exact-int.ts against bigint arithmetic', () => {
       fc.integer({ min: 1, max: 2 ** 31 - 1 }),
       fc.double({ min: 1, max: TWO_32, noNaN: true }).map(Math.floor),
     );
-    const arbW = fc.oneof(fc.constantFrom(0, 1, 2 ** 31, TWO_32 - 1), fc.double({ min: 0, max: TWO_32 - 1, noNaN: true }).map(Math.floor));
+    const arbW = fc.oneof(
+      fc.constantFrom(0, 1, 2 ** 31, TWO_32 - 1),
+      fc.double({ min: 0, max: TWO_32 - 1, noNaN: true }).map(Math.floor),
+    );
     fc.assert(
       fc.property(arbW, arbM, (w, m) => {
         const product = BigInt(w) * BigInt(m);
@@ -328,16 +353,21 @@ describe('discrete-gaussian-karney.ts: plan and bracket against bigint arithmeti
 
   it('the bracket L ≤ V < L + SLACK holds for V = 2^29·(4i²b − k²a)/a on every proposal', () => {
     fc.assert(
-      fc.property(arbSigma2, fc.integer({ min: 0, max: MAX_INDEX }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), ({ a, b }, k, u) => {
-        const p = karneyPlan(a, b);
-        const from = ceilHalfKSigma(p, k);
-        const to = ceilHalfKSigma(p, k + 1); // i < (k+1)σ/2 ⟺ i < ⌈(k+1)σ/2⌉
-        if (to <= from) return true;
-        const i = from + Math.floor(u * (to - from));
-        const l = acceptanceBracket(p, i, k);
-        const num = (4n * BigInt(i) * BigInt(i) * b - BigInt(k) * BigInt(k) * a) << 29n; // V·a
-        return Number.isSafeInteger(l) && l >= 0 && BigInt(l) * a <= num && num < BigInt(l + SLACK) * a;
-      }),
+      fc.property(
+        arbSigma2,
+        fc.integer({ min: 0, max: MAX_INDEX }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        ({ a, b }, k, u) => {
+          const p = karneyPlan(a, b);
+          const from = ceilHalfKSigma(p, k);
+          const to = ceilHalfKSigma(p, k + 1); // i < (k+1)σ/2 ⟺ i < ⌈(k+1)σ/2⌉
+          if (to <= from) return true;
+          const i = from + Math.floor(u * (to - from));
+          const l = acceptanceBracket(p, i, k);
+          const num = (4n * BigInt(i) * BigInt(i) * b - BigInt(k) * BigInt(k) * a) << 29n; // V·a
+          return Number.isSafeInteger(l) && l >= 0 && BigInt(l) * a <= num && num < BigInt(l + SLACK) * a;
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -10,7 +10,16 @@
 import { describe, it, expect } from 'vitest';
 import { errorCode } from '../../helpers/errors.ts';
 import { discreteGaussianPmf, logDiscreteGaussianNorm } from '../../../core/privacy/discrete-gaussian-pld.ts';
-import { composeSymmetricPmf, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS, pldDelta, pldDeltaFor, pldEpsilonFor, sampledGaussianPld, type SampledGaussianPld } from '../../../core/privacy/pld.ts';
+import {
+  composeSymmetricPmf,
+  DEFAULT_DISCRETIZATION,
+  DEFAULT_MAX_BINS,
+  pldDelta,
+  pldDeltaFor,
+  pldEpsilonFor,
+  sampledGaussianPld,
+  type SampledGaussianPld,
+} from '../../../core/privacy/pld.ts';
 import { accountSpend, type Mechanism } from '../../../core/privacy/spend.ts';
 import { rdpSampledGaussian, DEFAULT_ORDERS } from '../../../core/privacy/rdp.ts';
 
@@ -86,7 +95,14 @@ describe('discrete Gaussian PLD', () => {
   });
 
   it('exceeds the continuous Gaussian δ at σ = 1 and 2: the continuous PLD undercharges it', () => {
-    for (const [sigma, epsilon] of [[1, 1], [1, 2], [1, 3], [2, 1], [2, 1.5], [2, 2]] as const) {
+    for (const [sigma, epsilon] of [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 1],
+      [2, 1.5],
+      [2, 2],
+    ] as const) {
       const discrete = pldDeltaFor(pldOf(sigma, 1), epsilon);
       const continuous = pldDelta({ q: 1, sigma, steps: 1, epsilon });
       expect(discrete).toBeGreaterThan(continuous);
@@ -115,7 +131,11 @@ describe('discrete Gaussian PLD', () => {
       const { p } = masses(sigma);
       const p2 = convolve(p, p); // the sum of two releases; the neighbour's is it shifted by 2
       const twice = pldOf(sigma, 2);
-      const oneThenOne = composeSymmetricPmf(pldOf(sigma, 1), discreteGaussianPmf(sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS), 1);
+      const oneThenOne = composeSymmetricPmf(
+        pldOf(sigma, 1),
+        discreteGaussianPmf(sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS),
+        1,
+      );
       for (const epsilon of [0, 0.5, 1, 2, 3]) {
         const exact = exactDelta(p2, 2, epsilon);
         for (const pld of [twice, oneThenOne]) {
@@ -134,7 +154,14 @@ describe('discrete Gaussian PLD', () => {
     expect(rdpOnly.rdp).toEqual(gauss.rdp);
     expect(rdpSampledGaussian(1, 3, DEFAULT_ORDERS)[0]).toBeCloseTo(DEFAULT_ORDERS[0]! / 18, 12);
     // Equal mechanisms merge; split steps cost what summed steps cost.
-    const split = accountSpend([{ kind: 'discrete-gaussian', sigma: 3, steps: 1 }, { kind: 'discrete-gaussian', sigma: 3, steps: 1 }], 1e-5, 'pld');
+    const split = accountSpend(
+      [
+        { kind: 'discrete-gaussian', sigma: 3, steps: 1 },
+        { kind: 'discrete-gaussian', sigma: 3, steps: 1 },
+      ],
+      1e-5,
+      'pld',
+    );
     expect(split).toEqual(accountSpend([dg], 1e-5, 'pld'));
     // After training, the composed ε is at least either part's and at most their sum.
     const train: Mechanism = { kind: 'sampled-gaussian', q: 0.05, sigma: 1.2, steps: 50 };
@@ -145,7 +172,11 @@ describe('discrete Gaussian PLD', () => {
     expect(both.epsilon).toBeGreaterThan(Math.max(a, b));
     expect(both.epsilon).toBeLessThan(a + b);
     // The same by hand: compose the training PLD with the discrete Gaussian's.
-    const byHand = composeSymmetricPmf(sampledGaussianPld({ q: 0.05, sigma: 1.2, steps: 50 }), discreteGaussianPmf(20, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS), 1);
+    const byHand = composeSymmetricPmf(
+      sampledGaussianPld({ q: 0.05, sigma: 1.2, steps: 50 }),
+      discreteGaussianPmf(20, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS),
+      1,
+    );
     expect(both.pld).toBeCloseTo(pldEpsilonFor(byHand, 1e-5), 9);
     expect(accountSpend([{ kind: 'discrete-gaussian', sigma: 5, steps: 0 }], 1e-5, 'pld').epsilon).toBe(0);
   });

@@ -45,17 +45,81 @@ describe('vectors from the reference formulas (test/core/privacy/ddg-reference.p
    */
   const cases = [
     // V1: KLS21-like, τ underflows: d = 2^16, n = 100, c = 1, γ = 1e-3, σ = 0.5.
-    { name: 'V1', gamma: 1e-3, sigma: 0.5, n: 100, clip: 1, beta: BETA, dim: 2 ** 16, rounds: 100, delta: 1e-5,
-      l2: 1008.7179982532284, l1: 258231.80755282646, tau: 0, epsN: 10.906763480042895, orderN: 3, epsMin: 10.906763480042895, rdp2: 4.070048 },
+    {
+      name: 'V1',
+      gamma: 1e-3,
+      sigma: 0.5,
+      n: 100,
+      clip: 1,
+      beta: BETA,
+      dim: 2 ** 16,
+      rounds: 100,
+      delta: 1e-5,
+      l2: 1008.7179982532284,
+      l1: 258231.80755282646,
+      tau: 0,
+      epsN: 10.906763480042895,
+      orderN: 3,
+      epsMin: 10.906763480042895,
+      rdp2: 4.070048,
+    },
     // V2: s = 0.6, τ and the L1 term matter; β = 0 (plain rounding).
-    { name: 'V2', gamma: 1, sigma: 0.6, n: 10, clip: 5, beta: 0, dim: 64, rounds: 1, delta: 1e-5,
-      l2: 13, l1: 104, tau: 0.56053682905873811, epsN: 92.945432608054021, orderN: 2, epsMin: 92.945432608054021, rdp2: 82.818801504203683 },
+    {
+      name: 'V2',
+      gamma: 1,
+      sigma: 0.6,
+      n: 10,
+      clip: 5,
+      beta: 0,
+      dim: 64,
+      rounds: 1,
+      delta: 1e-5,
+      l2: 13,
+      l1: 104,
+      tau: 0.56053682905873811,
+      epsN: 92.945432608054021,
+      orderN: 2,
+      epsMin: 92.945432608054021,
+      rdp2: 82.818801504203683,
+    },
     // V3: s = 0.5, τ ≈ 5.85: fewer shares give the better bound (2183 against the reference's 6058).
-    { name: 'V3', gamma: 1, sigma: 0.5, n: 50, clip: 20, beta: BETA, dim: 1024, rounds: 1, delta: 1e-5,
-      l2: 26.305892875931811, l1: 692, tau: 5.8521391158483948, epsN: 6058.0770857326066, orderN: 2, epsMin: 2182.7259412895444, rdp2: 6047.9504546287563 },
+    {
+      name: 'V3',
+      gamma: 1,
+      sigma: 0.5,
+      n: 50,
+      clip: 20,
+      beta: BETA,
+      dim: 1024,
+      rounds: 1,
+      delta: 1e-5,
+      l2: 26.305892875931811,
+      l1: 692,
+      tau: 5.8521391158483948,
+      epsN: 6058.0770857326066,
+      orderN: 2,
+      epsMin: 2182.7259412895444,
+      rdp2: 6047.9504546287563,
+    },
     // V4: s = 1, n = 100, d = 16, c = 2: Δ₂ = √12 exactly (√(2 ln(1/β)) = 1), τ ≈ 5.5e−4.
-    { name: 'V4', gamma: 1, sigma: 1, n: 100, clip: 2, beta: BETA, dim: 16, rounds: 5, delta: 1e-5,
-      l2: 3.4641016151377546, l1: 12, tau: 0.00054778869906014843, epsN: 3.5634430184742228, orderN: 7, epsMin: 3.5634430184742228, rdp2: 0.60659747018542722 },
+    {
+      name: 'V4',
+      gamma: 1,
+      sigma: 1,
+      n: 100,
+      clip: 2,
+      beta: BETA,
+      dim: 16,
+      rounds: 5,
+      delta: 1e-5,
+      l2: 3.4641016151377546,
+      l1: 12,
+      tau: 0.00054778869906014843,
+      epsN: 3.5634430184742228,
+      orderN: 7,
+      epsMin: 3.5634430184742228,
+      rdp2: 0.60659747018542722,
+    },
   ];
 
   it.each(cases)('$name: rounded sensitivities, τ, ε at n shares and at the best m ≤ n', (c) => {
@@ -100,7 +164,11 @@ describe('limits the paper states', () => {
 
   it('τ vanishes for large σ and ε becomes the continuous Gaussian N(0, nσ²) one', () => {
     // τ < 10·(n − 1)·exp(−π²σ²): below 1e−60 here, so τ·d is far below one ulp of the RDP.
-    for (const [n, s, l2, rounds, delta] of [[10, 6, 30, 50, 1e-5], [500, 20, 900, 1000, 1e-8], [3, 4, 5, 1, 1e-6]] as const) {
+    for (const [n, s, l2, rounds, delta] of [
+      [10, 6, 30, 50, 1e-5],
+      [500, 20, 900, 1000, 1e-8],
+      [3, 4, 5, 1, 1e-6],
+    ] as const) {
       expect(ddgTau(n, s)).toBeLessThan(1e-60);
       const ddg = ddgEpsilon({ clients: n, sigma: s, l2Sensitivity: l2, dim: 4096, rounds, delta });
       const gauss = rdpEpsilon({ q: 1, sigma: (Math.sqrt(n) * s) / l2, steps: rounds, delta });
@@ -110,7 +178,8 @@ describe('limits the paper states', () => {
   });
 
   it('at moderate σ the sum costs more than the continuous Gaussian, by a vanishing amount as σ grows', () => {
-    const eps = (s: number) => ddgEpsilon({ clients: 100, sigma: s, l2Sensitivity: 2 * s, dim: 1 << 16, rounds: 10, delta: 1e-5 }).epsilon;
+    const eps = (s: number) =>
+      ddgEpsilon({ clients: 100, sigma: s, l2Sensitivity: 2 * s, dim: 1 << 16, rounds: 10, delta: 1e-5 }).epsilon;
     const gauss = rdpEpsilon({ q: 1, sigma: 5, steps: 10, delta: 1e-5 }).epsilon; // √n·s/Δ₂ = 5 throughout
     const gaps = [0.9, 1, 1.2, 1.5, 2].map((s) => eps(s) - gauss);
     expect(gaps[0]!).toBeGreaterThan(1e-3);
@@ -121,12 +190,17 @@ describe('limits the paper states', () => {
   it('conditional rounding bound: C + √d for β = 0, never above it, and at least C', () => {
     expect(roundedL2Bound(7, 100, 0)).toBe(17);
     fc.assert(
-      fc.property(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 1 << 24 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (c, d, beta) => {
-        const b = roundedL2Bound(c, d, beta);
-        expect(b).toBeLessThanOrEqual(c + Math.sqrt(d));
-        expect(b).toBeGreaterThanOrEqual(c);
-        expect(roundedL1Bound(b, d)).toBeLessThanOrEqual(b * b * (1 + 1e-15));
-      }),
+      fc.property(
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        fc.integer({ min: 1, max: 1 << 24 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        (c, d, beta) => {
+          const b = roundedL2Bound(c, d, beta);
+          expect(b).toBeLessThanOrEqual(c + Math.sqrt(d));
+          expect(b).toBeGreaterThanOrEqual(c);
+          expect(roundedL1Bound(b, d)).toBeLessThanOrEqual(b * b * (1 + 1e-15));
+        },
+      ),
     );
   });
 });
@@ -143,12 +217,18 @@ describe('properties', () => {
 
   it('ε does not grow with σ, nor with n; it grows with the rounds', () => {
     fc.assert(
-      fc.property(mechanism, fc.double({ min: 1.001, max: 3, noNaN: true }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 100 }), (m, f, more, rounds) => {
-        const e = eps(m, rounds);
-        expect(eps({ ...m, sigma: m.sigma * f }, rounds)).toBeLessThanOrEqual(e * (1 + 1e-12));
-        expect(eps({ ...m, clients: m.clients + more }, rounds)).toBeLessThanOrEqual(e);
-        expect(eps(m, rounds + 1)).toBeGreaterThanOrEqual(e);
-      }),
+      fc.property(
+        mechanism,
+        fc.double({ min: 1.001, max: 3, noNaN: true }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 100 }),
+        (m, f, more, rounds) => {
+          const e = eps(m, rounds);
+          expect(eps({ ...m, sigma: m.sigma * f }, rounds)).toBeLessThanOrEqual(e * (1 + 1e-12));
+          expect(eps({ ...m, clients: m.clients + more }, rounds)).toBeLessThanOrEqual(e);
+          expect(eps(m, rounds + 1)).toBeGreaterThanOrEqual(e);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -181,11 +261,31 @@ describe('calibrateDdgNoise', () => {
         fc.constantFrom(1e-3, 1e-2, 0.1),
         fc.constantFrom(64, 4096, 1 << 20),
         (targetEpsilon, rounds, minClients, gamma, dim) => {
-          const o = { targetEpsilon, delta: 1e-6, rounds, minClients, dim, clip: 1, gamma, beta: BETA, orders: REF_ORDERS };
+          const o = {
+            targetEpsilon,
+            delta: 1e-6,
+            rounds,
+            minClients,
+            dim,
+            clip: 1,
+            gamma,
+            beta: BETA,
+            orders: REF_ORDERS,
+          };
           const sigma = calibrateDdgNoise(o);
           const l2 = roundedL2Bound(1 / gamma, dim, BETA);
           const at = (s: number) =>
-            s / gamma < 0.5 ? Infinity : ddgEpsilon({ clients: minClients, sigma: s / gamma, l2Sensitivity: l2, dim, rounds, delta: 1e-6, orders: REF_ORDERS }).epsilon;
+            s / gamma < 0.5
+              ? Infinity
+              : ddgEpsilon({
+                  clients: minClients,
+                  sigma: s / gamma,
+                  l2Sensitivity: l2,
+                  dim,
+                  rounds,
+                  delta: 1e-6,
+                  orders: REF_ORDERS,
+                }).epsilon;
           expect(at(sigma)).toBeLessThanOrEqual(targetEpsilon);
           expect(at(sigma / (1 + 2 * SIGMA_REL_TOL))).toBeGreaterThan(targetEpsilon);
         },
@@ -196,11 +296,23 @@ describe('calibrateDdgNoise', () => {
 
   it('with τ negligible it is the Gaussian calibration scaled by the rounded sensitivity over √n_min', () => {
     const gamma = 1e-3;
-    const sigma = calibrateDdgNoise({ targetEpsilon: 2, delta: 1e-5, rounds: 100, minClients: 16, dim: 1 << 16, clip: 1, gamma, beta: BETA, orders: REF_ORDERS });
+    const sigma = calibrateDdgNoise({
+      targetEpsilon: 2,
+      delta: 1e-5,
+      rounds: 100,
+      minClients: 16,
+      dim: 1 << 16,
+      clip: 1,
+      gamma,
+      beta: BETA,
+      orders: REF_ORDERS,
+    });
     const l2 = roundedL2Bound(1 / gamma, 1 << 16, BETA) * gamma;
     const z = (sigma * Math.sqrt(16)) / l2; // the central noise multiplier
     expect(rdpEpsilon({ q: 1, sigma: z, steps: 100, delta: 1e-5, orders: REF_ORDERS }).epsilon).toBeLessThanOrEqual(2);
-    expect(rdpEpsilon({ q: 1, sigma: z / (1 + 2 * SIGMA_REL_TOL), steps: 100, delta: 1e-5, orders: REF_ORDERS }).epsilon).toBeGreaterThan(2);
+    expect(
+      rdpEpsilon({ q: 1, sigma: z / (1 + 2 * SIGMA_REL_TOL), steps: 100, delta: 1e-5, orders: REF_ORDERS }).epsilon,
+    ).toBeGreaterThan(2);
   });
 });
 
@@ -225,7 +337,8 @@ describe('invalid parameters give E_PRIVACY_PARAMS', () => {
     bad(() => roundedL2Bound(0, 10, 0.5));
     bad(() => roundedL1Bound(1, 0));
     const o = { targetEpsilon: 1, delta: 1e-5, rounds: 10, minClients: 5, dim: 1024, clip: 1, gamma: 1e-3, beta: BETA };
-    for (const k of ['clip', 'gamma', 'rounds', 'minClients', 'dim', 'targetEpsilon', 'delta', 'beta'] as const) bad(() => calibrateDdgNoise({ ...o, [k]: NaN }));
+    for (const k of ['clip', 'gamma', 'rounds', 'minClients', 'dim', 'targetEpsilon', 'delta', 'beta'] as const)
+      bad(() => calibrateDdgNoise({ ...o, [k]: NaN }));
     bad(() => calibrateDdgNoise({ ...o, rounds: 0 }));
     bad(() => calibrateDdgNoise({ ...o, targetEpsilon: 1e-9, delta: 1e-300 }));
   });

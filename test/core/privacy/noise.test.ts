@@ -1,7 +1,15 @@
 import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { randomBigIntBelow, randomBit, randomBits, randomIntBelow, randomUint32, randomUint53, randomUniform } from '../../../core/privacy/random.ts';
+import {
+  randomBigIntBelow,
+  randomBit,
+  randomBits,
+  randomIntBelow,
+  randomUint32,
+  randomUint53,
+  randomUniform,
+} from '../../../core/privacy/random.ts';
 import { gaussianNoise } from '../../../core/privacy/gaussian.ts';
 import { normalCdf } from '../../helpers/normal.ts';
 import {
@@ -45,7 +53,11 @@ function chiSquareCritical(k: number): number {
  * leaving every cell an expected count ≥ 5. Degrees of freedom: cells − 1
  * (no parameter is estimated). Returns the statistic and its critical value.
  */
-function chiSquare(samples: ArrayLike<number>, weight: (x: number) => number, width: number): { stat: number; df: number; critical: number } {
+function chiSquare(
+  samples: ArrayLike<number>,
+  weight: (x: number) => number,
+  width: number,
+): { stat: number; df: number; critical: number } {
   const n = samples.length;
   let z = 0;
   for (let x = -width; x <= width; x++) z += weight(x);
@@ -108,7 +120,6 @@ function moments(xs: ArrayLike<number>): { mean: number; variance: number } {
   return { mean: s / xs.length, variance: ss / xs.length };
 }
 
-
 const r = (num: bigint, den: bigint): Rational => ({ num, den });
 
 describe('random.ts: CSPRNG helpers', () => {
@@ -153,18 +164,24 @@ describe('random.ts: CSPRNG helpers', () => {
   });
 
   it('property: outputs stay in range', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (n) => {
-      const x = randomIntBelow(n);
-      return Number.isInteger(x) && x >= 0 && x < n;
-    }));
-    fc.assert(fc.property(fc.bigInt({ min: 1n, max: 1n << 300n }), (n) => {
-      const x = randomBigIntBelow(n);
-      return x >= 0n && x < n;
-    }));
-    fc.assert(fc.property(fc.integer({ min: 0, max: 200 }), (k) => {
-      const x = randomBits(k);
-      return x >= 0n && x < 1n << BigInt(k);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (n) => {
+        const x = randomIntBelow(n);
+        return Number.isInteger(x) && x >= 0 && x < n;
+      }),
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 1n << 300n }), (n) => {
+        const x = randomBigIntBelow(n);
+        return x >= 0n && x < n;
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), (k) => {
+        const x = randomBits(k);
+        return x >= 0n && x < 1n << BigInt(k);
+      }),
+    );
     for (let i = 0; i < 1000; i++) {
       const w = randomUint53();
       expect(Number.isSafeInteger(w) && w >= 0).toBe(true);
@@ -174,10 +191,18 @@ describe('random.ts: CSPRNG helpers', () => {
   });
 
   it('rejects invalid bounds with E_PRIVACY_PARAMS', () => {
-    for (const n of [0, -1, 1.5, NaN, 2 ** 53 + 2]) expect(errorCode(() => randomIntBelow(n)), String(n)).toBe('E_PRIVACY_PARAMS');
+    for (const n of [0, -1, 1.5, NaN, 2 ** 53 + 2])
+      expect(
+        errorCode(() => randomIntBelow(n)),
+        String(n),
+      ).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => randomBigIntBelow(0n))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => randomBigIntBelow(5 as unknown as bigint))).toBe('E_PRIVACY_PARAMS');
-    for (const k of [-1, 0.5, 2 ** 21]) expect(errorCode(() => randomBits(k)), String(k)).toBe('E_PRIVACY_PARAMS');
+    for (const k of [-1, 0.5, 2 ** 21])
+      expect(
+        errorCode(() => randomBits(k)),
+        String(k),
+      ).toBe('E_PRIVACY_PARAMS');
   });
 });
 
@@ -216,9 +241,16 @@ describe('gaussian.ts: continuous Gaussian noise', () => {
 
   it('rejects σ ≤ 0, NaN, ∞ and bad lengths with E_PRIVACY_PARAMS', () => {
     for (const s of [0, -1, NaN, Infinity, '1' as unknown as number]) {
-      expect(errorCode(() => gaussianNoise(4, s)), String(s)).toBe('E_PRIVACY_PARAMS');
+      expect(
+        errorCode(() => gaussianNoise(4, s)),
+        String(s),
+      ).toBe('E_PRIVACY_PARAMS');
     }
-    for (const len of [-1, 1.5, NaN]) expect(errorCode(() => gaussianNoise(len, 1)), String(len)).toBe('E_PRIVACY_PARAMS');
+    for (const len of [-1, 1.5, NaN])
+      expect(
+        errorCode(() => gaussianNoise(len, 1)),
+        String(len),
+      ).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => gaussianNoise(5, 1, new Float64Array(4)))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => gaussianNoise(5, 1, [0, 0, 0, 0, 0] as unknown as Float64Array))).toBe('E_PRIVACY_PARAMS');
   });
@@ -332,17 +364,20 @@ describe('discrete-gaussian.ts: Algorithm 3, discrete Gaussian', () => {
     expect(rationalFromNumber(0.5, 4n)).toEqual({ num: 2n, den: 4n });
     expect(rationalFromNumber(3, 1)).toEqual({ num: 3n, den: 1n });
     // x = k·2^−j exactly, so ⌈x·den⌉ = ⌈k·den/2^j⌉ can be checked in bigint arithmetic.
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-      fc.integer({ min: -80, max: 80 }),
-      fc.bigInt({ min: 1n, max: 1n << 100n }),
-      (k, j, den) => {
-        const x = k * 2 ** -j;
-        const want = j >= 0 ? (BigInt(k) * den + (1n << BigInt(j)) - 1n) >> BigInt(j) : (BigInt(k) * den) << BigInt(-j);
-        const got = rationalFromNumber(x, den);
-        return got.num === want && got.den === den;
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: -80, max: 80 }),
+        fc.bigInt({ min: 1n, max: 1n << 100n }),
+        (k, j, den) => {
+          const x = k * 2 ** -j;
+          const want =
+            j >= 0 ? (BigInt(k) * den + (1n << BigInt(j)) - 1n) >> BigInt(j) : (BigInt(k) * den) << BigInt(-j);
+          const got = rationalFromNumber(x, den);
+          return got.num === want && got.den === den;
+        },
+      ),
+    );
   });
 
   it('rejects invalid parameters with E_PRIVACY_PARAMS', () => {
@@ -358,18 +393,32 @@ describe('discrete-gaussian.ts: Algorithm 3, discrete Gaussian', () => {
       r(1n << 300n, 3n),
     ];
     for (const s of bad) {
-      expect(errorCode(() => discreteGaussian(s as Rational)), String(s)).toBe('E_PRIVACY_PARAMS');
-      expect(errorCode(() => discreteGaussianVector(2, s as Rational, new Int32Array(2))), String(s)).toBe('E_PRIVACY_PARAMS');
+      expect(
+        errorCode(() => discreteGaussian(s as Rational)),
+        String(s),
+      ).toBe('E_PRIVACY_PARAMS');
+      expect(
+        errorCode(() => discreteGaussianVector(2, s as Rational, new Int32Array(2))),
+        String(s),
+      ).toBe('E_PRIVACY_PARAMS');
     }
-    expect(errorCode(() => discreteGaussianVector(2, r((1n << 52n) + 1n, 1n), new Int32Array(2)))).toBe('E_PRIVACY_PARAMS');
+    expect(errorCode(() => discreteGaussianVector(2, r((1n << 52n) + 1n, 1n), new Int32Array(2)))).toBe(
+      'E_PRIVACY_PARAMS',
+    );
     expect(errorCode(() => discreteGaussianVector(2, r((1n << 52n) + 1n, 1n), new BigInt64Array(2)))).toBeUndefined();
     expect(errorCode(() => discreteGaussianVector(3, r(4n, 1n), new Int32Array(2)))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => discreteGaussianVector(-1, r(4n, 1n), new Int32Array(2)))).toBe('E_PRIVACY_PARAMS');
-    expect(errorCode(() => discreteGaussianVector(2, r(4n, 1n), new Float64Array(2) as unknown as Int32Array))).toBe('E_PRIVACY_PARAMS');
+    expect(errorCode(() => discreteGaussianVector(2, r(4n, 1n), new Float64Array(2) as unknown as Int32Array))).toBe(
+      'E_PRIVACY_PARAMS',
+    );
     expect(errorCode(() => bernoulliExp(r(-1n, 2n)))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => discreteLaplace(r(0n, 1n)))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => discreteLaplace(r((1n << 36n) + 1n, 1n)))).toBe('E_PRIVACY_PARAMS');
-    for (const x of [NaN, -1, Infinity]) expect(errorCode(() => rationalFromNumber(x, 10n)), String(x)).toBe('E_PRIVACY_PARAMS');
+    for (const x of [NaN, -1, Infinity])
+      expect(
+        errorCode(() => rationalFromNumber(x, 10n)),
+        String(x),
+      ).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => rationalFromNumber(1, 0n))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => rationalFromNumber(1, 1.5))).toBe('E_PRIVACY_PARAMS');
   });

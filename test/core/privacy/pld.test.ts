@@ -11,8 +11,21 @@ import {
   sampledGaussianPmf,
   type Adjacency,
 } from '../../../core/privacy/gaussian-pld.ts';
-import { connectTheDots, hockeyStickDelta, hockeyStickEpsilon, selfCompose, type PldPmf } from '../../../core/privacy/pld-pmf.ts';
-import { DEFAULT_MAX_BINS, pldDelta, pldDeltaFor, pldEpsilon, pldEpsilonFor, sampledGaussianPld } from '../../../core/privacy/pld.ts';
+import {
+  connectTheDots,
+  hockeyStickDelta,
+  hockeyStickEpsilon,
+  selfCompose,
+  type PldPmf,
+} from '../../../core/privacy/pld-pmf.ts';
+import {
+  DEFAULT_MAX_BINS,
+  pldDelta,
+  pldDeltaFor,
+  pldEpsilon,
+  pldEpsilonFor,
+  sampledGaussianPld,
+} from '../../../core/privacy/pld.ts';
 import { rdpEpsilon } from '../../../core/privacy/conversion.ts';
 
 /** |actual − expected| ≤ tol, with both in the message. */
@@ -45,7 +58,8 @@ function asMap(pmf: PldPmf): Map<number, number> {
 /** Every expected key matches to Python's 7 places, and any key not listed carries no mass. */
 function expectPmf(pmf: PldPmf, expected: Record<number, number>, infinityMass: number): void {
   const got = asMap(pmf);
-  for (const [k, v] of Object.entries(expected)) expectNear(got.get(Number(k)) ?? NaN, v, SEVEN_PLACES, `loss index ${k}`);
+  for (const [k, v] of Object.entries(expected))
+    expectNear(got.get(Number(k)) ?? NaN, v, SEVEN_PLACES, `loss index ${k}`);
   for (const [k, v] of got) if (!(k in expected)) expectNear(v, 0, SEVEN_PLACES, `unlisted loss index ${k}`);
   expectNear(pmf.infinityMass, infinityMass, SEVEN_PLACES, 'mass at +∞');
 }
@@ -141,7 +155,12 @@ describe('published vectors: one step of the (subsampled) Gaussian mechanism', (
     const cases: [number, Adjacency, number[], number[]][] = [
       [1, 'add', [-2, -1, 0, 1, 2], [0.86749642, 0.67881797, 0.38292492, 0.12693674, 0.020923636]],
       [1, 'remove', [-2, -1, 0, 1, 2], [0.86749642, 0.67881797, 0.38292492, 0.12693674, 0.020923636]],
-      [0.2, 'add', [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3], [0.27768558, 0.21052945, 0.14204776, 0.076584985, 0.02337934, 0.00020196, 0]],
+      [
+        0.2,
+        'add',
+        [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3],
+        [0.27768558, 0.21052945, 0.14204776, 0.076584985, 0.02337934, 0.00020196, 0],
+      ],
       [
         0.2,
         'remove',
@@ -150,7 +169,9 @@ describe('published vectors: one step of the (subsampled) Gaussian mechanism', (
       ],
     ];
     for (const [q, adjacency, epsilons, deltas] of cases) {
-      epsilons.forEach((e, k) => expectNear(sampledGaussianDelta(q, 1, e, adjacency), deltas[k]!, SEVEN_PLACES, `q=${q} ${adjacency} ε=${e}`));
+      epsilons.forEach((e, k) =>
+        expectNear(sampledGaussianDelta(q, 1, e, adjacency), deltas[k]!, SEVEN_PLACES, `q=${q} ${adjacency} ε=${e}`),
+      );
     }
   });
 });
@@ -167,22 +188,57 @@ describe('published vectors: connect-the-dots PLD of one step', () => {
   type Row = [number, number, number, Record<number, number>, number, Record<number, number>?, number?];
   const sym1 = { 2: 0.167710257, 1: 0.34327019, 0: 0.319116756, [-1]: 0.126282046, [-2]: 0.022697115 };
   const sym2 = {
-    4: 0.156393834, 3: 0.176732821, 2: 0.195352391, 1: 0.169838899, 0: 0.116146963,
-    [-1]: 0.062480239, [-2]: 0.026438071, [-3]: 0.008799009, [-4]: 0.002864453,
+    4: 0.156393834,
+    3: 0.176732821,
+    2: 0.195352391,
+    1: 0.169838899,
+    0: 0.116146963,
+    [-1]: 0.062480239,
+    [-2]: 0.026438071,
+    [-3]: 0.008799009,
+    [-4]: 0.002864453,
   };
   const rows: Row[] = [
     [1, 1, 1, sym1, 0.020923636],
     [5, 5, 1, sym1, 0.020923636],
     [1, 2, 1, sym2, 0.084953319],
     [3, 6, 1, sym2, 0.084953319],
-    [1, 1, 0.8, { 1: 0.4480217, 0: 0.398104072, [-1]: 0.115544309, [-2]: 0.015193708 }, 0.02313621,
-      { 2: 0.112267164, 1: 0.314081995, 0: 0.398104072, [-1]: 0.164817973 }, 0.010728796],
-    [5, 5, 0.6, { 1: 0.363466985, 0: 0.528456643, [-1]: 0.099555157, [-2]: 0.008521215 }, 0,
-      { 2: 0.062963737, 1: 0.270618975, 0: 0.528456643, [-1]: 0.133712031 }, 0.004248614],
-    [1, 2, 0.4, { 1: 0.43199955, 0: 0.499732772, [-1]: 0.05251915, [-2]: 0.012224135, [-3]: 0.003524394 }, 0,
-      { 3: 0.070789342, 2: 0.090324817, 1: 0.142761851, 0: 0.499732772, [-1]: 0.158923753 }, 0.037467466],
-    [3, 6, 0.2, { 1: 0.215999775, 0: 0.738200118, [-1]: 0.038917231, [-2]: 0.00565051, [-3]: 0.001232367 }, 0,
-      { 3: 0.024752755, 2: 0.041751932, 1: 0.105788001, 0: 0.738200118, [-1]: 0.079461876 }, 0.010045317],
+    [
+      1,
+      1,
+      0.8,
+      { 1: 0.4480217, 0: 0.398104072, [-1]: 0.115544309, [-2]: 0.015193708 },
+      0.02313621,
+      { 2: 0.112267164, 1: 0.314081995, 0: 0.398104072, [-1]: 0.164817973 },
+      0.010728796,
+    ],
+    [
+      5,
+      5,
+      0.6,
+      { 1: 0.363466985, 0: 0.528456643, [-1]: 0.099555157, [-2]: 0.008521215 },
+      0,
+      { 2: 0.062963737, 1: 0.270618975, 0: 0.528456643, [-1]: 0.133712031 },
+      0.004248614,
+    ],
+    [
+      1,
+      2,
+      0.4,
+      { 1: 0.43199955, 0: 0.499732772, [-1]: 0.05251915, [-2]: 0.012224135, [-3]: 0.003524394 },
+      0,
+      { 3: 0.070789342, 2: 0.090324817, 1: 0.142761851, 0: 0.499732772, [-1]: 0.158923753 },
+      0.037467466,
+    ],
+    [
+      3,
+      6,
+      0.2,
+      { 1: 0.215999775, 0: 0.738200118, [-1]: 0.038917231, [-2]: 0.00565051, [-3]: 0.001232367 },
+      0,
+      { 3: 0.024752755, 2: 0.041751932, 1: 0.105788001, 0: 0.738200118, [-1]: 0.079461876 },
+      0.010045317,
+    ],
   ];
 
   it.each(rows)('σ=%d/%d, q=%d', (sd, sens, q, add, infAdd, remove, infRemove) => {
@@ -195,14 +251,31 @@ describe('published vectors: connect-the-dots PLD of one step', () => {
   it('test_gaussian_discretization_connect_dots', () => {
     expectPmf(
       pmf(1, 1, 'remove', 0.5),
-      { 3: 0.178515818, 2: 0.175063076, 1: 0.195400642, 0: 0.171573378, [-1]: 0.11851648, [-2]: 0.064402107, [-3]: 0.039832263 },
+      {
+        3: 0.178515818,
+        2: 0.175063076,
+        1: 0.195400642,
+        0: 0.171573378,
+        [-1]: 0.11851648,
+        [-2]: 0.064402107,
+        [-3]: 0.039832263,
+      },
       0.056696236,
     );
     expectPmf(
       pmf(1, 1, 'remove', 0.3),
       {
-        5: 0.143933223, 4: 0.093801719, 3: 0.110114456, 2: 0.118295665, 1: 0.116301523, 0: 0.104639278,
-        [-1]: 0.086158287, [-2]: 0.064922037, [-3]: 0.044769197, [-4]: 0.028252535, [-5]: 0.032115843,
+        5: 0.143933223,
+        4: 0.093801719,
+        3: 0.110114456,
+        2: 0.118295665,
+        1: 0.116301523,
+        0: 0.104639278,
+        [-1]: 0.086158287,
+        [-2]: 0.064922037,
+        [-3]: 0.044769197,
+        [-4]: 0.028252535,
+        [-5]: 0.032115843,
       },
       0.056696236,
     );
@@ -226,7 +299,7 @@ describe('published vectors: composed PLD accountant', () => {
 });
 
 describe('exactness against closed forms (q = 1: the Gaussian mechanism)', () => {
-  it('one step: δ(ε) ≥ Balle & Wang\'s exact value and within 1e-6 relative, on and off the grid', () => {
+  it("one step: δ(ε) ≥ Balle & Wang's exact value and within 1e-6 relative, on and off the grid", () => {
     for (const sigma of [0.5, 0.8, 1, 2, 5]) {
       const pld = sampledGaussianPld({ q: 1, sigma, steps: 1 });
       for (const eps of [0, 0.12345, 0.5, 1, 2.71828, 4]) {
@@ -241,7 +314,12 @@ describe('exactness against closed forms (q = 1: the Gaussian mechanism)', () =>
   });
 
   it('T steps compose to the Gaussian of noise σ/√T: δ and ε are upper bounds within 1e-6 relative', () => {
-    for (const [sigma, steps] of [[2, 10], [5, 100], [10, 1000], [1, 4]] as const) {
+    for (const [sigma, steps] of [
+      [2, 10],
+      [5, 100],
+      [10, 1000],
+      [1, 4],
+    ] as const) {
       const pld = sampledGaussianPld({ q: 1, sigma, steps });
       const composed = sigma / Math.sqrt(steps);
       for (const eps of [0, 0.5, 1, 3, 6]) {
@@ -260,9 +338,21 @@ describe('exactness against closed forms (q = 1: the Gaussian mechanism)', () =>
   });
 
   it('one step keeps all its mass: Σp + mass at +∞ = 1', () => {
-    for (const [q, sigma] of [[1, 1], [0.01, 1], [0.3, 0.6], [0.001, 4]] as const) {
+    for (const [q, sigma] of [
+      [1, 1],
+      [0.01, 1],
+      [0.3, 0.6],
+      [0.001, 4],
+    ] as const) {
       for (const adjacency of ['add', 'remove'] as const) {
-        const pmf = sampledGaussianPmf({ q, sigma, adjacency, discretization: 1e-4, logMassTruncationBound: -50, maxBins: DEFAULT_MAX_BINS });
+        const pmf = sampledGaussianPmf({
+          q,
+          sigma,
+          adjacency,
+          discretization: 1e-4,
+          logMassTruncationBound: -50,
+          maxBins: DEFAULT_MAX_BINS,
+        });
         const total = pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass;
         expectNear(total, 1, 1e-12, `q=${q} σ=${sigma} ${adjacency}`);
       }
@@ -282,20 +372,35 @@ describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', (
   // b5b0286, python/dp_accounting/dp_accounting/gaussian_mechanism.py): δ(16) = 1e-5 there.
   // Below σ ≈ 0.3 the loss at the grid's edge used to round to −∞ and the PLD threw.
   const rows: [number, number, number][] = [
-    [0.2, 1, 0.9798516780897752], [0.2, 8, 0.7543607144299146], [0.2, 16, 0.18873254989433286], [0.2, 32, 2.6047245211093656e-5],
-    [0.25, 4, 0.76764281080815696], [0.25, 16, 0.013983205096206631], [0.25, 32, 3.8490149409303144e-10],
-    [0.3, 8, 0.16059606293472955], [0.3, 16, 0.000419022985740826], [0.3, 32, 3.098826256697448e-16],
-    [0.3441774284964994, 0, 0.85370378729116936], [0.3441774284964994, 4, 0.40301129101790708], [0.3441774284964994, 16, 9.9999999999038107e-6],
-    [0.5, 1, 0.50986166005467015], [0.5, 8, 0.00049540173893874536], [0.5, 16, 2.7693641313887169e-13],
-    [1, 1, 0.1269367375066439458], [1, 4, 4.7122412007931199e-5], [1, 8, 3.6508216874217909e-15],
-    [2, 1, 0.0068295949831145754], [2, 4, 2.7060338029569069e-16],
+    [0.2, 1, 0.9798516780897752],
+    [0.2, 8, 0.7543607144299146],
+    [0.2, 16, 0.18873254989433286],
+    [0.2, 32, 2.6047245211093656e-5],
+    [0.25, 4, 0.76764281080815696],
+    [0.25, 16, 0.013983205096206631],
+    [0.25, 32, 3.8490149409303144e-10],
+    [0.3, 8, 0.16059606293472955],
+    [0.3, 16, 0.000419022985740826],
+    [0.3, 32, 3.098826256697448e-16],
+    [0.3441774284964994, 0, 0.85370378729116936],
+    [0.3441774284964994, 4, 0.40301129101790708],
+    [0.3441774284964994, 16, 9.9999999999038107e-6],
+    [0.5, 1, 0.50986166005467015],
+    [0.5, 8, 0.00049540173893874536],
+    [0.5, 16, 2.7693641313887169e-13],
+    [1, 1, 0.1269367375066439458],
+    [1, 4, 4.7122412007931199e-5],
+    [1, 8, 3.6508216874217909e-15],
+    [2, 1, 0.0068295949831145754],
+    [2, 4, 2.7060338029569069e-16],
   ];
 
   it('the closed form reproduces them', () => {
-    for (const [sigma, eps, delta] of rows) expectNear(gaussianDelta(sigma, eps) / delta, 1, 1e-12, `σ=${sigma} ε=${eps}`);
+    for (const [sigma, eps, delta] of rows)
+      expectNear(gaussianDelta(sigma, eps) / delta, 1, 1e-12, `σ=${sigma} ε=${eps}`);
   });
 
-  it('one step\'s PLD is an upper bound within 1e-6 relative (ε on the grid), by either direction', () => {
+  it("one step's PLD is an upper bound within 1e-6 relative (ε on the grid), by either direction", () => {
     const bySigma = new Map<number, [number, number][]>();
     for (const [sigma, eps, delta] of rows) bySigma.set(sigma, [...(bySigma.get(sigma) ?? []), [eps, delta]]);
     for (const [sigma, points] of bySigma) {
@@ -308,7 +413,7 @@ describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', (
     }
   });
 
-  it('ε(1e-5) at dp_accounting\'s σ for (16, 1e-5) is 16: above the exact ε, within 1e-4', () => {
+  it("ε(1e-5) at dp_accounting's σ for (16, 1e-5) is 16: above the exact ε, within 1e-4", () => {
     const exact = exactGaussianEpsilon(0.3441774284964994, 1e-5);
     expectNear(exact, 16, 1e-9);
     const eps = pldEpsilon({ q: 1, sigma: 0.3441774284964994, steps: 1, delta: 1e-5 });
@@ -320,7 +425,14 @@ describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', (
     for (const sigma of [0.2, 0.5]) {
       const q = 1 - 1e-12;
       for (const adjacency of ['add', 'remove'] as const) {
-        const pmf = sampledGaussianPmf({ q, sigma, adjacency, discretization: 1e-4, logMassTruncationBound: -50, maxBins: DEFAULT_MAX_BINS });
+        const pmf = sampledGaussianPmf({
+          q,
+          sigma,
+          adjacency,
+          discretization: 1e-4,
+          logMassTruncationBound: -50,
+          maxBins: DEFAULT_MAX_BINS,
+        });
         expectNear(pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass, 1, 1e-12, `σ=${sigma} ${adjacency}`);
       }
       const near = sampledGaussianPld({ q, sigma, steps: 1 });
@@ -335,7 +447,12 @@ describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', (
 
 describe('PLD algebra', () => {
   it('selfCompose without truncation equals the direct convolution', () => {
-    const base: PldPmf = { discretization: 0.1, offset: -2, probs: Float64Array.of(0.1, 0.2, 0.05, 0.3, 0.25), infinityMass: 0.1 };
+    const base: PldPmf = {
+      discretization: 0.1,
+      offset: -2,
+      probs: Float64Array.of(0.1, 0.2, 0.05, 0.3, 0.25),
+      infinityMass: 0.1,
+    };
     let want = Array.from(base.probs);
     for (let t = 2; t <= 5; t++) {
       const next = new Array<number>(want.length + base.probs.length - 1).fill(0);
@@ -353,7 +470,9 @@ describe('PLD algebra', () => {
       const epsilons = Array.from({ length: 8 }, (_, i) => (lowerIndex + i) * 0.1);
       const excess = Float64Array.from(epsilons.map((e) => sampledGaussianExcess(0.2, 1, e, 'remove')));
       const pmf = connectTheDots(0.1, lowerIndex, excess);
-      epsilons.forEach((e) => expectNear(hockeyStickDelta(pmf, e), sampledGaussianDelta(0.2, 1, e, 'remove'), 1e-14, `ε=${e}`));
+      epsilons.forEach((e) =>
+        expectNear(hockeyStickDelta(pmf, e), sampledGaussianDelta(0.2, 1, e, 'remove'), 1e-14, `ε=${e}`),
+      );
       expectNear(pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass, 1, 1e-14);
     }
   });
@@ -419,7 +538,8 @@ describe('properties', () => {
     steps: fc.integer({ min: 1, max: 1000 }),
     delta: fc.constantFrom(1e-5, 1e-7),
   });
-  const eps = (r: { q: number; sigma: number; steps: number; delta: number }): number => pldEpsilon({ ...r, discretization: COARSE });
+  const eps = (r: { q: number; sigma: number; steps: number; delta: number }): number =>
+    pldEpsilon({ ...r, discretization: COARSE });
 
   it('ε is non-increasing in σ', () => {
     fc.assert(
@@ -464,14 +584,22 @@ describe('against RDP in DP-SGD settings', () => {
   // The issue's example, and TF Privacy's MNIST tutorial (batch 256 of 60 000, σ = 1.1, 60 epochs).
   const cases = [
     { name: 'q = 0.04, σ = 1.5, 2250 steps', q: 0.04, sigma: 1.5, steps: 2250, delta: 1e-5 },
-    { name: 'q = 256/60000, σ = 1.1, 60 epochs', q: 256 / 60000, sigma: 1.1, steps: Math.round((60 * 60000) / 256), delta: 1e-5 },
+    {
+      name: 'q = 256/60000, σ = 1.1, 60 epochs',
+      q: 256 / 60000,
+      sigma: 1.1,
+      steps: Math.round((60 * 60000) / 256),
+      delta: 1e-5,
+    },
   ];
   it.each(cases)('$name: PLD ε is 5–25 % below RDP ε, in seconds', ({ q, sigma, steps, delta }) => {
     const start = performance.now();
     const pld = pldEpsilon({ q, sigma, steps, delta });
     const ms = performance.now() - start;
     const rdp = rdpEpsilon({ q, sigma, steps, delta }).epsilon;
-    console.log(`PLD ε = ${pld.toFixed(4)}, RDP ε = ${rdp.toFixed(4)}, PLD/RDP = ${(pld / rdp).toFixed(4)}, ${ms.toFixed(0)} ms`);
+    console.log(
+      `PLD ε = ${pld.toFixed(4)}, RDP ε = ${rdp.toFixed(4)}, PLD/RDP = ${(pld / rdp).toFixed(4)}, ${ms.toFixed(0)} ms`,
+    );
     expect(pld).toBeLessThan(rdp);
     expect(pld / rdp).toBeGreaterThan(0.75);
     expect(pld / rdp).toBeLessThan(0.95);
@@ -501,11 +629,28 @@ describe('edges and validation', () => {
   it('rejects invalid parameters with E_PRIVACY_PARAMS', () => {
     const ok = { q: 0.1, sigma: 1, steps: 10, delta: 1e-5 };
     const bad: Record<string, unknown>[] = [
-      { q: -0.1 }, { q: 1.5 }, { q: NaN }, { sigma: 0 }, { sigma: -1 }, { steps: 1.5 }, { steps: -1 },
-      { delta: -1e-5 }, { delta: 2 }, { delta: NaN }, { discretization: 0 }, { discretization: 2 }, { discretization: '1e-4' },
-      { maxBins: 1 }, { maxBins: 2 ** 30 }, { maxBins: 10.5 },
+      { q: -0.1 },
+      { q: 1.5 },
+      { q: NaN },
+      { sigma: 0 },
+      { sigma: -1 },
+      { steps: 1.5 },
+      { steps: -1 },
+      { delta: -1e-5 },
+      { delta: 2 },
+      { delta: NaN },
+      { discretization: 0 },
+      { discretization: 2 },
+      { discretization: '1e-4' },
+      { maxBins: 1 },
+      { maxBins: 2 ** 30 },
+      { maxBins: 10.5 },
     ];
-    for (const b of bad) expect(errorCode(() => pldEpsilon({ ...ok, ...b } as never)), JSON.stringify(b)).toBe('E_PRIVACY_PARAMS');
+    for (const b of bad)
+      expect(
+        errorCode(() => pldEpsilon({ ...ok, ...b } as never)),
+        JSON.stringify(b),
+      ).toBe('E_PRIVACY_PARAMS');
     for (const epsilon of [-1, NaN, Infinity]) {
       expect(errorCode(() => pldDelta({ q: 0.1, sigma: 1, steps: 10, epsilon }))).toBe('E_PRIVACY_PARAMS');
     }
@@ -513,10 +658,14 @@ describe('edges and validation', () => {
   });
 
   it('a grid over maxBins is refused before it is allocated', () => {
-    expect(errorCode(() => pldEpsilon({ q: 0.1, sigma: 1, steps: 10, delta: 1e-5, maxBins: 1000 }))).toBe('E_PRIVACY_PARAMS');
-    // One step fits, the composition's window does not.
-    expect(errorCode(() => pldEpsilon({ q: 1, sigma: 1, steps: 10_000, delta: 1e-5, discretization: 1e-2, maxBins: 2 ** 12 }))).toBe(
+    expect(errorCode(() => pldEpsilon({ q: 0.1, sigma: 1, steps: 10, delta: 1e-5, maxBins: 1000 }))).toBe(
       'E_PRIVACY_PARAMS',
     );
+    // One step fits, the composition's window does not.
+    expect(
+      errorCode(() =>
+        pldEpsilon({ q: 1, sigma: 1, steps: 10_000, delta: 1e-5, discretization: 1e-2, maxBins: 2 ** 12 }),
+      ),
+    ).toBe('E_PRIVACY_PARAMS');
   });
 });

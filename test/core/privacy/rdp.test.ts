@@ -1,7 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { DEFAULT_ORDERS, MAX_ORDER, composeRdp, deltaForEpsilon, epsilonForDelta, rdpDelta, rdpEpsilon, rdpSampledGaussian } from '../../../core/privacy/index.ts';
+import {
+  DEFAULT_ORDERS,
+  MAX_ORDER,
+  composeRdp,
+  deltaForEpsilon,
+  epsilonForDelta,
+  rdpDelta,
+  rdpEpsilon,
+  rdpSampledGaussian,
+} from '../../../core/privacy/index.ts';
 import { logAdd, logErfc, logSub } from '../../../core/privacy/rdp.ts';
 
 /** |actual − expected| ≤ rtol·|expected|, as numpy's allclose with atol 0. */
@@ -10,10 +19,28 @@ function expectClose(actual: number, expected: number, rtol: number): void {
 }
 
 /** Opacus's RDPAccountant.DEFAULT_ALPHAS: [1 + x / 10.0 for x in range(1, 100)] + list(range(12, 64)). */
-const OPACUS_ALPHAS = [...Array.from({ length: 99 }, (_, x) => 1 + (x + 1) / 10), ...Array.from({ length: 52 }, (_, k) => 12 + k)];
+const OPACUS_ALPHAS = [
+  ...Array.from({ length: 99 }, (_, x) => 1 + (x + 1) / 10),
+  ...Array.from({ length: 52 }, (_, k) => 12 + k),
+];
 
 /** tensorflow/privacy compute_dp_sgd_privacy_lib.compute_dp_sgd_privacy's orders. */
-const TF_DPSGD_ORDERS = [1.25, 1.5, 1.75, 2, 2.25, 2.5, 3, 3.5, 4, 4.5, ...Array.from({ length: 59 }, (_, k) => 5 + k), 128, 256, 512];
+const TF_DPSGD_ORDERS = [
+  1.25,
+  1.5,
+  1.75,
+  2,
+  2.25,
+  2.5,
+  3,
+  3.5,
+  4,
+  4.5,
+  ...Array.from({ length: 59 }, (_, k) => 5 + k),
+  128,
+  256,
+  512,
+];
 
 describe('published vectors: RDP of the sampled Gaussian', () => {
   // google/differential-privacy, python/dp_accounting/dp_accounting/rdp/rdp_privacy_accountant_test.py,
@@ -30,12 +57,12 @@ describe('published vectors: RDP of the sampled Gaussian', () => {
     expect(rdp[5]).toBe(Infinity);
   });
 
-  it('fractional orders match TF Privacy\'s signed series to 1e-5', () => {
+  it("fractional orders match TF Privacy's signed series to 1e-5", () => {
     const tf = [0.00065, 0.001085, 0.00218075, 0.023846, 167.416307];
     tf.forEach((v, k) => expect(Math.abs(rdp[k]! - v), `order ${orders[k]}`).toBeLessThanOrEqual(1e-5));
   });
 
-  it('fractional orders lie below dp_accounting\'s |C(α, i)| upper bound', () => {
+  it("fractional orders lie below dp_accounting's |C(α, i)| upper bound", () => {
     // dp_accounting's _compute_log_a_frac adds |C(α, i)| where the exact series
     // (Mironov et al. 2019, §3.3; Opacus, TF Privacy) subtracts the negative
     // binomial coefficients; its published 6.70579741e-04 at α = 1.5 is 3 % above
@@ -54,10 +81,18 @@ describe('published vectors: RDP of the sampled Gaussian', () => {
     expect(composeRdp([{ q: 0, sigma: 10, steps: 1 }], [20])).toEqual([0]);
     expect(composeRdp([{ q: 1, sigma: 10, steps: 1 }], [20])).toEqual([0.1]);
     // test_compute_heterogeneous_rdp_different_sampling_probabilities: q = [0, 1], σ = [10, 10] → 0.1.
-    expect(composeRdp([{ q: 0, sigma: 10, steps: 1 }, { q: 1, sigma: 10, steps: 1 }], [20])).toEqual([0.1]);
+    expect(
+      composeRdp(
+        [
+          { q: 0, sigma: 10, steps: 1 },
+          { q: 1, sigma: 10, steps: 1 },
+        ],
+        [20],
+      ),
+    ).toEqual([0.1]);
   });
 
-  it('log A_α agrees with multi-precision quadrature on dp_accounting\'s test_compute_log_a_equals_mp cases', () => {
+  it("log A_α agrees with multi-precision quadrature on dp_accounting's test_compute_log_a_equals_mp cases", () => {
     // The (q, σ, α) list is dp_accounting's (and TF Privacy's); they compare with
     // mpmath.quad of E_μ0[(μ/μ0)^α] at rtol 1e-4. The reference logs below were
     // computed the same way (mpmath 1.3, 50 digits), not published.
@@ -108,7 +143,11 @@ describe('published vectors: (ε, δ) conversion', () => {
     const { epsilon, order } = rdpEpsilon({ q: 0.04, sigma: 1.5, steps: 2250, delta: 1e-5, orders: OPACUS_ALPHAS });
     expect(Math.abs(epsilon - 7.32911117143)).toBeLessThan(5e-8); // assertAlmostEqual: 7 places
     expect(order).toBe(3.9);
-    expectClose(rdpDelta({ q: 0.04, sigma: 1.5, steps: 2250, epsilon: 7.32911117143, orders: OPACUS_ALPHAS }).delta, 1e-5, 1e-6);
+    expectClose(
+      rdpDelta({ q: 0.04, sigma: 1.5, steps: 2250, epsilon: 7.32911117143, orders: OPACUS_ALPHAS }).delta,
+      1e-5,
+      1e-6,
+    );
   });
 
   // tensorflow/privacy, tensorflow_privacy/privacy/analysis/compute_dp_sgd_privacy_test.py,
@@ -118,18 +157,33 @@ describe('published vectors: (ε, δ) conversion', () => {
     [60000, 150, 1.3, 15, 1e-5, 0.7242234026109595, 19],
     [100000, 100, 1.0, 30, 1e-7, 1.4154988495444842, 13],
   ];
-  it.each(TF_DPSGD)('TF Privacy compute_dp_sgd_privacy n = %d, batch %d, σ = %d → published ε', (n, batch, sigma, epochs, delta, eps, order) => {
-    const r = rdpEpsilon({ q: batch / n, sigma, steps: Math.ceil((epochs * n) / batch), delta, orders: TF_DPSGD_ORDERS });
-    expect(Math.abs(r.epsilon - eps)).toBeLessThan(5e-8); // assertAlmostEqual: 7 places
-    expect(r.order).toBe(order);
-  });
+  it.each(TF_DPSGD)(
+    'TF Privacy compute_dp_sgd_privacy n = %d, batch %d, σ = %d → published ε',
+    (n, batch, sigma, epochs, delta, eps, order) => {
+      const r = rdpEpsilon({
+        q: batch / n,
+        sigma,
+        steps: Math.ceil((epochs * n) / batch),
+        delta,
+        orders: TF_DPSGD_ORDERS,
+      });
+      expect(Math.abs(r.epsilon - eps)).toBeLessThan(5e-8); // assertAlmostEqual: 7 places
+      expect(r.order).toBe(order);
+    },
+  );
 
   it('TF Privacy compute_dp_sgd_privacy n = 1e8, batch 1024, σ = 0.1: ε = 5907982.3114 at fractional order 1.25', () => {
     // Published 5907982.3113978775 at order 1.25. The optimum is fractional, where
     // dp_accounting's |C(α, i)| series is an upper bound; the exact signed series
     // is 1e-5 lower (1.8e-12 relative), beyond the published 7 places but far
     // inside any meaningful precision.
-    const r = rdpEpsilon({ q: 1024 / 1e8, sigma: 0.1, steps: Math.ceil((10 * 1e8) / 1024), delta: 1e-7, orders: TF_DPSGD_ORDERS });
+    const r = rdpEpsilon({
+      q: 1024 / 1e8,
+      sigma: 0.1,
+      steps: Math.ceil((10 * 1e8) / 1024),
+      delta: 1e-7,
+      orders: TF_DPSGD_ORDERS,
+    });
     expect(r.order).toBe(1.25);
     expectClose(r.epsilon, 5907982.3113978775, 1e-10);
     expect(r.epsilon).toBeLessThanOrEqual(5907982.3113978775);
@@ -139,7 +193,13 @@ describe('published vectors: (ε, δ) conversion', () => {
     // rdp_accountant_test.py: q = 1e-4, σ = 0.4, 40000 steps then q = 0.1, σ = 2, 100 steps,
     // δ = 1e-5. 8.509656 was the old conversion's ε; the test keeps it as an upper bound.
     const orders = [1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 64, 256];
-    const rdp = composeRdp([{ q: 1e-4, sigma: 0.4, steps: 40000 }, { q: 0.1, sigma: 2, steps: 100 }], orders);
+    const rdp = composeRdp(
+      [
+        { q: 1e-4, sigma: 0.4, steps: 40000 },
+        { q: 0.1, sigma: 2, steps: 100 },
+      ],
+      orders,
+    );
     const { epsilon } = epsilonForDelta(rdp, orders, 1e-5);
     expect(epsilon).toBeLessThanOrEqual(8.509656);
     expect(epsilon).toBeGreaterThan(7);
@@ -152,7 +212,10 @@ describe('published vectors: (ε, δ) conversion', () => {
     // Mironov's conversion ε = min rdp − log δ/(α − 1) over the orders 1.1..10.9, 12..63.
     // No figure for the improved conversion was published, so only "lower" is asserted.
     const steps = Math.ceil((60 * 60000) / 256);
-    for (const [sigma, published] of [[1.1, 3.01], [1.12, 2.92]] as const) {
+    for (const [sigma, published] of [
+      [1.1, 3.01],
+      [1.12, 2.92],
+    ] as const) {
       const rdp = composeRdp([{ q: 256 / 60000, sigma, steps }], OPACUS_ALPHAS);
       const old = Math.min(...rdp.map((r, k) => r - Math.log(1e-5) / (OPACUS_ALPHAS[k]! - 1)));
       expect(Math.abs(old - published)).toBeLessThan(0.005);
@@ -245,9 +308,13 @@ describe('log-space helpers', () => {
       expect(Math.abs(left - right)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(left)) + 2e-14);
     }
     fc.assert(
-      fc.property(fc.double({ min: -40, max: 40, noNaN: true }), fc.double({ min: 1e-6, max: 5, noNaN: true }), (x, d) => {
-        expect(logErfc(x + d)).toBeLessThanOrEqual(logErfc(x));
-      }),
+      fc.property(
+        fc.double({ min: -40, max: 40, noNaN: true }),
+        fc.double({ min: 1e-6, max: 5, noNaN: true }),
+        (x, d) => {
+          expect(logErfc(x + d)).toBeLessThanOrEqual(logErfc(x));
+        },
+      ),
     );
   });
 
@@ -257,13 +324,17 @@ describe('log-space helpers', () => {
     expect(logSub(2, 2)).toBe(-Infinity);
     expect(logSub(1, 2)).toBeNaN();
     fc.assert(
-      fc.property(fc.double({ min: -700, max: 700, noNaN: true }), fc.double({ min: -30, max: 0, noNaN: true }), (a, d) => {
-        const b = a + d;
-        const sum = logAdd(a, b);
-        const scale = Math.max(1, Math.abs(a));
-        expect(Math.abs(sum - (a + Math.log1p(Math.exp(d))))).toBeLessThanOrEqual(1e-13 * scale);
-        expect(Math.abs(logSub(sum, b) - a)).toBeLessThanOrEqual(1e-12 * scale);
-      }),
+      fc.property(
+        fc.double({ min: -700, max: 700, noNaN: true }),
+        fc.double({ min: -30, max: 0, noNaN: true }),
+        (a, d) => {
+          const b = a + d;
+          const sum = logAdd(a, b);
+          const scale = Math.max(1, Math.abs(a));
+          expect(Math.abs(sum - (a + Math.log1p(Math.exp(d))))).toBeLessThanOrEqual(1e-13 * scale);
+          expect(Math.abs(logSub(sum, b) - a)).toBeLessThanOrEqual(1e-12 * scale);
+        },
+      ),
     );
   });
 });
@@ -316,11 +387,17 @@ describe('properties', () => {
 
   it('a fractional order lies between its neighbouring integer orders', () => {
     fc.assert(
-      fc.property(q, sigma, fc.integer({ min: 2, max: 40 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (qq, s, k, frac) => {
-        const [below, at, above] = rdpSampledGaussian(qq, s, [k, k + frac, k + 1]);
-        leq(below!, at!);
-        leq(at!, above!);
-      }),
+      fc.property(
+        q,
+        sigma,
+        fc.integer({ min: 2, max: 40 }),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        (qq, s, k, frac) => {
+          const [below, at, above] = rdpSampledGaussian(qq, s, [k, k + frac, k + 1]);
+          leq(below!, at!);
+          leq(at!, above!);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -330,7 +407,13 @@ describe('properties', () => {
     fc.assert(
       fc.property(q, sigma, steps, steps, (qq, s, n1, n2) => {
         const orders = [1.5, 2, 7.25, 32];
-        const split = composeRdp([{ q: qq, sigma: s, steps: n1 }, { q: qq, sigma: s, steps: n2 }], orders);
+        const split = composeRdp(
+          [
+            { q: qq, sigma: s, steps: n1 },
+            { q: qq, sigma: s, steps: n2 },
+          ],
+          orders,
+        );
         const whole = composeRdp([{ q: qq, sigma: s, steps: n1 + n2 }], orders);
         const perStep = rdpSampledGaussian(qq, s, orders);
         orders.forEach((_, k) => {
@@ -370,7 +453,8 @@ describe('invalid inputs give E_PRIVACY_PARAMS', () => {
   });
 
   it('composeRdp: runs and steps', () => {
-    for (const steps of [-1, 1.5, NaN, Infinity, '3']) bad(() => composeRdp([{ q: 0.1, sigma: 1, steps: steps as number }], [2]));
+    for (const steps of [-1, 1.5, NaN, Infinity, '3'])
+      bad(() => composeRdp([{ q: 0.1, sigma: 1, steps: steps as number }], [2]));
     bad(() => composeRdp({} as never, [2]));
     bad(() => composeRdp([null as never], [2]));
   });

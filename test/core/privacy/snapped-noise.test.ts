@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gaussianNoise } from '../../../core/privacy/gaussian.ts';
-import { GRID_FACTOR, MAX_GRID_SIGMA, MAX_SENSITIVITY_INFLATION, privatizeSum, snapPlan } from '../../../core/privacy/snapped-noise.ts';
+import {
+  GRID_FACTOR,
+  MAX_GRID_SIGMA,
+  MAX_SENSITIVITY_INFLATION,
+  privatizeSum,
+  snapPlan,
+} from '../../../core/privacy/snapped-noise.ts';
 import { seededRng } from '../../../core/rng.ts';
 import { errorCode } from '../../helpers/errors.ts';
 
@@ -19,31 +25,47 @@ function l2(v: ArrayLike<number>): number {
 describe('snapPlan', () => {
   it('γ is a power of two with clip/γ in [G√d, 2G√d); the sensitivity inflation is at most the declared factor', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 10_000_000 }), fc.double({ min: 0.1, max: 10, noNaN: true }), (clip, d, sigma) => {
-        const p = snapPlan(clip, d, sigma);
-        expect(Number.isInteger(Math.log2(p.gamma))).toBe(true);
-        const cells = clip / p.gamma;
-        expect(cells).toBeGreaterThanOrEqual(GRID_FACTOR * Math.sqrt(d));
-        expect(cells).toBeLessThan(2 * GRID_FACTOR * Math.sqrt(d));
-        expect(p.sensitivity).toBeGreaterThanOrEqual(cells + Math.sqrt(d));
-        expect(p.sensitivity * p.gamma).toBeLessThanOrEqual(clip * MAX_SENSITIVITY_INFLATION * (1 + 1e-12));
-        expect(p.gridSigma).toBeGreaterThanOrEqual(sigma * p.sensitivity);
-        // σ² is an exact rational at least s², so never less noise than accounted for.
-        expect(Number(p.sigma2!.num) / Number(p.sigma2!.den)).toBeGreaterThanOrEqual(p.gridSigma * p.gridSigma);
-        expect(p.std).toBeLessThanOrEqual(sigma * clip * MAX_SENSITIVITY_INFLATION * (1 + 1e-12));
-      }),
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (clip, d, sigma) => {
+          const p = snapPlan(clip, d, sigma);
+          expect(Number.isInteger(Math.log2(p.gamma))).toBe(true);
+          const cells = clip / p.gamma;
+          expect(cells).toBeGreaterThanOrEqual(GRID_FACTOR * Math.sqrt(d));
+          expect(cells).toBeLessThan(2 * GRID_FACTOR * Math.sqrt(d));
+          expect(p.sensitivity).toBeGreaterThanOrEqual(cells + Math.sqrt(d));
+          expect(p.sensitivity * p.gamma).toBeLessThanOrEqual(clip * MAX_SENSITIVITY_INFLATION * (1 + 1e-12));
+          expect(p.gridSigma).toBeGreaterThanOrEqual(sigma * p.sensitivity);
+          // σ² is an exact rational at least s², so never less noise than accounted for.
+          expect(Number(p.sigma2!.num) / Number(p.sigma2!.den)).toBeGreaterThanOrEqual(p.gridSigma * p.gridSigma);
+          expect(p.std).toBeLessThanOrEqual(sigma * clip * MAX_SENSITIVITY_INFLATION * (1 + 1e-12));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('refuses invalid parameters and noise beyond the exact sampler with E_PRIVACY_PARAMS', () => {
     for (const [clip, d, sigma] of [
-      [0, 10, 1], [-1, 10, 1], [NaN, 10, 1], [Infinity, 10, 1], [1e-300, 10, 1],
-      [1, 0, 1], [1, 1.5, 1], [1, 2 ** 28, 1],
-      [1, 10, -1], [1, 10, NaN], [1, 10, Infinity],
+      [0, 10, 1],
+      [-1, 10, 1],
+      [NaN, 10, 1],
+      [Infinity, 10, 1],
+      [1e-300, 10, 1],
+      [1, 0, 1],
+      [1, 1.5, 1],
+      [1, 2 ** 28, 1],
+      [1, 10, -1],
+      [1, 10, NaN],
+      [1, 10, Infinity],
       [1, 10_000, MAX_GRID_SIGMA / 10_000],
     ] as const) {
-      expect(errorCode(() => snapPlan(clip, d, sigma)), `${clip}, ${d}, ${sigma}`).toBe('E_PRIVACY_PARAMS');
+      expect(
+        errorCode(() => snapPlan(clip, d, sigma)),
+        `${clip}, ${d}, ${sigma}`,
+      ).toBe('E_PRIVACY_PARAMS');
     }
     expect(snapPlan(1, 10, 0).sigma2).toBeNull();
   });
@@ -80,7 +102,10 @@ describe('privatizeSum', () => {
 
   it('has std noiseMultiplier·Δ₂·γ and mean 0 per coordinate', () => {
     const d = 20_000;
-    for (const [clip, sigma] of [[1, 1], [0.1, 3]] as const) {
+    for (const [clip, sigma] of [
+      [1, 1],
+      [0.1, 3],
+    ] as const) {
       const plan = snapPlan(clip, d, sigma);
       const out = privatizeSum(new Float64Array(d), clip, sigma);
       let s = 0;
@@ -127,11 +152,14 @@ describe('privatizeSum', () => {
   });
 
   it('refuses a non-finite or out-of-range sum and a bad `out` with E_PRIVACY_PARAMS', () => {
-    for (const bad of [NaN, Infinity, -Infinity]) expect(errorCode(() => privatizeSum([0, bad], 1, 1))).toBe('E_PRIVACY_PARAMS');
+    for (const bad of [NaN, Infinity, -Infinity])
+      expect(errorCode(() => privatizeSum([0, bad], 1, 1))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => privatizeSum([1e300], 1, 1))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => privatizeSum([], 1, 1))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => privatizeSum([1, 2], 1, 1, new Float64Array(1)))).toBe('E_PRIVACY_PARAMS');
-    expect(errorCode(() => privatizeSum([1, 2], 1, 1, new Float32Array(2) as unknown as Float64Array))).toBe('E_PRIVACY_PARAMS');
+    expect(errorCode(() => privatizeSum([1, 2], 1, 1, new Float32Array(2) as unknown as Float64Array))).toBe(
+      'E_PRIVACY_PARAMS',
+    );
     expect(errorCode(() => privatizeSum(null as unknown as number[], 1, 1))).toBe('E_PRIVACY_PARAMS');
   });
 });
@@ -151,7 +179,9 @@ describe('floating-point porosity (Mironov, CCS 2012): the old float32 path leak
   }
 
   function newPath(a: number): number[] {
-    return Array.from({ length: N / 1000 }, () => Array.from(privatizeSum(new Float64Array(1000).fill(a), 1, 1))).flat();
+    return Array.from({ length: N / 1000 }, () =>
+      Array.from(privatizeSum(new Float64Array(1000).fill(a), 1, 1)),
+    ).flat();
   }
 
   it('old float32 Box–Muller path: the low bits tell the neighbours apart', () => {

@@ -13,7 +13,10 @@ describe('composing different PLDs', () => {
   // σ = √3 composed 3 times → δ(ε = 1) = 0.126936 (assertAlmostEqual delta 1e-3). Here the three steps are
   // one run of 1 and one of 2, joined by the two-PLD convolution instead of the self-composition.
   it('σ = √3 once then twice gives the published δ(1) = 0.126936', () => {
-    const pld = composeSampledGaussianPlds([{ q: 1, sigma: Math.sqrt(3), steps: 1 }, { q: 1, sigma: Math.sqrt(3), steps: 2 }]);
+    const pld = composeSampledGaussianPlds([
+      { q: 1, sigma: Math.sqrt(3), steps: 1 },
+      { q: 1, sigma: Math.sqrt(3), steps: 2 },
+    ]);
     expect(Math.abs(pldDeltaFor(pld, 1) - 0.126936)).toBeLessThan(1e-3);
   });
 
@@ -80,7 +83,7 @@ describe('accountSpend', () => {
       expect(r.pld).not.toBeNull(); // still reported beside it
     });
 
-    it('RDP < PLD: 400 DP-SGD steps at δ = 1e-16, below the PLD\'s truncated tail mass, are charged RDP, not ∞', () => {
+    it("RDP < PLD: 400 DP-SGD steps at δ = 1e-16, below the PLD's truncated tail mass, are charged RDP, not ∞", () => {
       const r = accountSpend([sg(0.05, 2, 400)], 1e-16, 'pld');
       expect(r.pld).toBe(Infinity);
       expect(r.bound).toBe('rdp');
@@ -123,26 +126,27 @@ describe('accountSpend', () => {
   it('nothing spent is ε = 0; bad δ is a typed error', () => {
     expect(accountSpend([], 1e-5, 'pld').epsilon).toBe(0);
     expect(accountSpend([sg(0.1, 1, 0)], 1e-5, 'rdp').epsilon).toBe(0);
-    for (const d of [0, 1, -1, NaN]) expect(errorCode(() => accountSpend([sg(0.1, 1, 1)], d, 'pld'))).toBe('E_PRIVACY_PARAMS');
+    for (const d of [0, 1, -1, NaN])
+      expect(errorCode(() => accountSpend([sg(0.1, 1, 1)], d, 'pld'))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => accountSpend([sg(1.5, 1, 1)], 1e-5, 'pld'))).toBe('E_PRIVACY_PARAMS');
     expect(errorCode(() => accountSpend([sg(0.1, NaN, 1)], 1e-5, 'pld'))).toBe('E_PRIVACY_PARAMS');
   });
 
   it('property: adding a mechanism never lowers ε, by either accountant', () => {
-    const run = fc.record({ q: fc.double({ min: 0.001, max: 0.3, noNaN: true }), sigma: fc.double({ min: 1, max: 10, noNaN: true }), steps: fc.integer({ min: 1, max: 40 }) });
+    const run = fc.record({
+      q: fc.double({ min: 0.001, max: 0.3, noNaN: true }),
+      sigma: fc.double({ min: 1, max: 10, noNaN: true }),
+      steps: fc.integer({ min: 1, max: 40 }),
+    });
     fc.assert(
-      fc.property(
-        fc.array(run, { minLength: 1, maxLength: 3 }),
-        run,
-        (runs, extra) => {
-          const ms = runs.map((r) => sg(r.q, r.sigma, r.steps));
-          const before = accountSpend(ms, 1e-5, 'pld');
-          const after = accountSpend([...ms, sg(extra.q, extra.sigma, extra.steps)], 1e-5, 'pld');
-          expect(after.rdp.epsilon).toBeGreaterThanOrEqual(before.rdp.epsilon);
-          // The PLD grid is pessimistic per composition: allow its discretisation (1e-4 per step).
-          expect(after.pld!).toBeGreaterThanOrEqual(before.pld! - 1e-3);
-        },
-      ),
+      fc.property(fc.array(run, { minLength: 1, maxLength: 3 }), run, (runs, extra) => {
+        const ms = runs.map((r) => sg(r.q, r.sigma, r.steps));
+        const before = accountSpend(ms, 1e-5, 'pld');
+        const after = accountSpend([...ms, sg(extra.q, extra.sigma, extra.steps)], 1e-5, 'pld');
+        expect(after.rdp.epsilon).toBeGreaterThanOrEqual(before.rdp.epsilon);
+        // The PLD grid is pessimistic per composition: allow its discretisation (1e-4 per step).
+        expect(after.pld!).toBeGreaterThanOrEqual(before.pld! - 1e-3);
+      }),
       { numRuns: 8, seed: 7 },
     );
   });

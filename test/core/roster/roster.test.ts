@@ -7,9 +7,25 @@ import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { sign } from '../../../core/secagg/crypto.ts';
 import { encodeFields, signedBytes } from '../../../core/secagg/canonical.ts';
 import {
-  draftGenesis, draftRosterChange, extendsRoster, genesisRoster, parseRosterChain, quorum, rosterFingerprint, rosterHash, rosterSignedBytes,
-  rosterStatus, signRoster, verifyRosterChain, MAX_ROSTER_MEMBERS, MAX_ROSTER_VERSIONS,
-  type RosterBody, type RosterChain, type RosterIdentity, type RosterMember, type RosterSignature,
+  draftGenesis,
+  draftRosterChange,
+  extendsRoster,
+  genesisRoster,
+  parseRosterChain,
+  quorum,
+  rosterFingerprint,
+  rosterHash,
+  rosterSignedBytes,
+  rosterStatus,
+  signRoster,
+  verifyRosterChain,
+  MAX_ROSTER_MEMBERS,
+  MAX_ROSTER_VERSIONS,
+  type RosterBody,
+  type RosterChain,
+  type RosterIdentity,
+  type RosterMember,
+  type RosterSignature,
 } from '../../../core/roster/index.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -19,9 +35,15 @@ const ID = new Map(NAMES.map((n) => [n, ed25519KeyPair()]));
 const ALT = new Map(NAMES.map((n) => [n, ed25519KeyPair()]));
 const id = (n: string) => ID.get(n)!;
 const alt = (n: string) => ALT.get(n)!;
-const member = (n: string, identity: RosterIdentity = id(n)): RosterMember => ({ name: n, key: hex(identity.publicKey) });
-const genesis = (names: string[], network = 'eu-net') => genesisRoster(network, names.map((name) => ({ name, identity: id(name) })));
-
+const member = (n: string, identity: RosterIdentity = id(n)): RosterMember => ({
+  name: n,
+  key: hex(identity.publicKey),
+});
+const genesis = (names: string[], network = 'eu-net') =>
+  genesisRoster(
+    network,
+    names.map((name) => ({ name, identity: id(name) })),
+  );
 
 function errorOf(fn: () => unknown): CohortError {
   try {
@@ -44,7 +66,11 @@ function rawSignature(body: RosterBody, name: string, identity: RosterIdentity):
 }
 
 /** `chain` with its last version's body replaced by `edit(body)` and signed (raw) by `signers`. */
-function withLastBody(chain: RosterChain, edit: (b: RosterBody) => RosterBody, signers: [string, RosterIdentity][]): RosterChain {
+function withLastBody(
+  chain: RosterChain,
+  edit: (b: RosterBody) => RosterBody,
+  signers: [string, RosterIdentity][],
+): RosterChain {
   const c = structuredClone(chain);
   const last = c.versions.at(-1)!;
   last.body = edit(last.body);
@@ -64,9 +90,22 @@ describe('roster genesis', () => {
   });
 
   it('missing one signature is incomplete: status says who, verify refuses', () => {
-    const chain = signAs(draftGenesis('eu-net', ['ams', 'bern', 'cork', 'dax'].map((n) => member(n))), olds(['ams', 'bern', 'cork']));
+    const chain = signAs(
+      draftGenesis(
+        'eu-net',
+        ['ams', 'bern', 'cork', 'dax'].map((n) => member(n)),
+      ),
+      olds(['ams', 'bern', 'cork']),
+    );
     const status = rosterStatus(chain);
-    expect(status.versions[0]).toMatchObject({ version: 1, signers: ['ams', 'bern', 'cork'], required: ['dax'], unsigned: ['dax'], quorum: null, complete: false });
+    expect(status.versions[0]).toMatchObject({
+      version: 1,
+      signers: ['ams', 'bern', 'cork'],
+      required: ['dax'],
+      unsigned: ['dax'],
+      quorum: null,
+      complete: false,
+    });
     expect(status.head).toBeNull();
     expect(status.problems).toHaveLength(1);
     expect(errorCode(() => verifyRosterChain(chain))).toBe('E_ROSTER_INVALID');
@@ -74,7 +113,13 @@ describe('roster genesis', () => {
   });
 
   it('a signature over another network, version or body, or under another domain, does not verify', () => {
-    const chain = signAs(draftGenesis('eu-net', ['ams', 'bern'].map((n) => member(n))), olds(['ams']));
+    const chain = signAs(
+      draftGenesis(
+        'eu-net',
+        ['ams', 'bern'].map((n) => member(n)),
+      ),
+      olds(['ams']),
+    );
     const body = chain.versions[0]!.body;
     const forged = (message: Uint8Array) => {
       const c = structuredClone(chain);
@@ -111,9 +156,14 @@ describe('roster genesis', () => {
   });
 
   it('signRoster refuses another key than the roster lists, and replaces its own earlier signature', () => {
-    const chain = draftGenesis('eu-net', ['ams', 'bern'].map((n) => member(n)));
+    const chain = draftGenesis(
+      'eu-net',
+      ['ams', 'bern'].map((n) => member(n)),
+    );
     expect(errorOf(() => signRoster(chain, 'ams', id('bern'))).message).toMatch(/not the key of "ams"/);
-    expect(errorCode(() => signRoster(chain, 'ams', { secretKey: id('bern').secretKey, publicKey: id('ams').publicKey }))).toBe('E_ROSTER_INVALID');
+    expect(
+      errorCode(() => signRoster(chain, 'ams', { secretKey: id('bern').secretKey, publicKey: id('ams').publicKey })),
+    ).toBe('E_ROSTER_INVALID');
     const once = signRoster(chain, 'ams', id('ams'));
     const junk = structuredClone(once);
     junk.versions[0]!.signatures[0]!.signature = 'ab'.repeat(64);
@@ -158,7 +208,11 @@ describe('roster quorum', () => {
     const draft = draftRosterChange(genesis(old), { add: [member('hull')] });
     const q = quorum(7);
     const short = signAs(draft, [...olds(old.slice(0, q - 1)), ['hull', id('hull')]]);
-    expect(rosterStatus(short).versions[1]).toMatchObject({ quorum: { have: q - 1, need: q }, required: [], complete: false });
+    expect(rosterStatus(short).versions[1]).toMatchObject({
+      quorum: { have: q - 1, need: q },
+      required: [],
+      complete: false,
+    });
     expect(rosterStatus(short).head?.version).toBe(1);
     expect(errorCode(() => verifyRosterChain(short))).toBe('E_ROSTER_INVALID');
     const head = verifyRosterChain(signRoster(short, old[q - 1]!, id(old[q - 1]!)));
@@ -181,13 +235,24 @@ describe('roster quorum', () => {
     const stolen = new Map(['cork', 'dax', 'elx'].map((n) => [n, ed25519KeyPair()]));
     const attack = withLastBody(
       { versions: [...chain.versions, { body: chain.versions[0]!.body, signatures: [] }] },
-      (b) => ({ ...b, version: 2, previous: rosterHash(b), members: b.members.map((m) => (stolen.has(m.name) ? member(m.name, stolen.get(m.name)!) : m)) }),
+      (b) => ({
+        ...b,
+        version: 2,
+        previous: rosterHash(b),
+        members: b.members.map((m) => (stolen.has(m.name) ? member(m.name, stolen.get(m.name)!) : m)),
+      }),
       [...olds(['ams', 'bern']), ...[...stolen].map(([n, k]): [string, RosterIdentity] => [n, k])],
     );
-    expect(rosterStatus(attack).versions[1]).toMatchObject({ required: [], quorum: { have: 2, need: 5 }, complete: false });
+    expect(rosterStatus(attack).versions[1]).toMatchObject({
+      required: [],
+      quorum: { have: 2, need: 5 },
+      complete: false,
+    });
     expect(errorCode(() => verifyRosterChain(attack))).toBe('E_ROSTER_INVALID');
     // The draft function refuses such a change outright: 4 voters left, quorum 5.
-    expect(errorOf(() => draftRosterChange(chain, { add: [...stolen].map(([n, k]) => member(n, k)) })).message).toMatch(/fewer than the quorum of 5/);
+    expect(errorOf(() => draftRosterChange(chain, { add: [...stolen].map(([n, k]) => member(n, k)) })).message).toMatch(
+      /fewer than the quorum of 5/,
+    );
   });
 });
 
@@ -197,31 +262,55 @@ describe('roster changes', () => {
   it('an added member must sign', () => {
     const draft = draftRosterChange(genesis(four), { add: [member('elx')] });
     const withoutNew = signAs(draft, olds(four));
-    expect(rosterStatus(withoutNew).versions[1]).toMatchObject({ quorum: { have: 4, need: 3 }, required: ['elx'], complete: false });
+    expect(rosterStatus(withoutNew).versions[1]).toMatchObject({
+      quorum: { have: 4, need: 3 },
+      required: ['elx'],
+      complete: false,
+    });
     expect(errorCode(() => verifyRosterChain(withoutNew))).toBe('E_ROSTER_INVALID');
     expect(verifyRosterChain(signRoster(withoutNew, 'elx', id('elx'))).size).toBe(5);
   });
 
   it('a key change needs the new key signature, and its vote does not count toward the quorum', () => {
     const draft = draftRosterChange(genesis(four), { add: [member('bern', alt('bern'))] });
-    expect(rosterStatus(draft).versions[1]).toMatchObject({ required: ['bern'], unsigned: ['ams', 'bern', 'cork', 'dax'], quorum: { have: 0, need: 3 } });
-    expect(errorOf(() => signRoster(draft, 'bern', id('bern'))).message).toMatch(/not the key of "bern" in roster version 2/);
+    expect(rosterStatus(draft).versions[1]).toMatchObject({
+      required: ['bern'],
+      unsigned: ['ams', 'bern', 'cork', 'dax'],
+      quorum: { have: 0, need: 3 },
+    });
+    expect(errorOf(() => signRoster(draft, 'bern', id('bern'))).message).toMatch(
+      /not the key of "bern" in roster version 2/,
+    );
     const oldKey = structuredClone(draft);
     oldKey.versions[1]!.signatures = [rawSignature(draft.versions[1]!.body, 'bern', id('bern'))];
     expect(errorCode(() => rosterStatus(oldKey))).toBe('E_ROSTER_INVALID');
-    const two = signAs(draft, [['ams', id('ams')], ['bern', alt('bern')], ['cork', id('cork')]]);
-    expect(rosterStatus(two).versions[1]).toMatchObject({ quorum: { have: 2, need: 3 }, required: [], complete: false });
+    const two = signAs(draft, [
+      ['ams', id('ams')],
+      ['bern', alt('bern')],
+      ['cork', id('cork')],
+    ]);
+    expect(rosterStatus(two).versions[1]).toMatchObject({
+      quorum: { have: 2, need: 3 },
+      required: [],
+      complete: false,
+    });
     const withoutNewKey = signAs(draft, olds(['ams', 'cork', 'dax']));
     expect(rosterStatus(withoutNewKey).versions[1]).toMatchObject({ required: ['bern'], complete: false });
     const head = verifyRosterChain(signRoster(two, 'dax', id('dax')));
     expect(hex(head.members.get('bern')!)).toBe(hex(alt('bern').publicKey));
     // With q(3) = 3 the other two cannot carry a re-key: remove, then add back.
-    expect(errorCode(() => draftRosterChange(genesis(['ams', 'bern', 'cork']), { add: [member('bern', alt('bern'))] }))).toBe('E_ROSTER_INVALID');
+    expect(
+      errorCode(() => draftRosterChange(genesis(['ams', 'bern', 'cork']), { add: [member('bern', alt('bern'))] })),
+    ).toBe('E_ROSTER_INVALID');
   });
 
   it('a removal needs a quorum of the old set, where the removed member may vote', () => {
     const draft = draftRosterChange(genesis(four), { remove: ['dax'] });
-    expect(rosterStatus(signAs(draft, olds(['ams', 'bern']))).versions[1]).toMatchObject({ quorum: { have: 2, need: 3 }, required: [], complete: false });
+    expect(rosterStatus(signAs(draft, olds(['ams', 'bern']))).versions[1]).toMatchObject({
+      quorum: { have: 2, need: 3 },
+      required: [],
+      complete: false,
+    });
     const head = verifyRosterChain(signAs(draft, olds(['ams', 'bern', 'dax'])));
     expect([...head.members.keys()]).toEqual(['ams', 'bern', 'cork']);
     const next = draftRosterChange(signAs(draft, olds(['ams', 'bern', 'cork'])), { add: [member('elx')] });
@@ -231,8 +320,19 @@ describe('roster changes', () => {
   it('refuses bad drafts', () => {
     const chain = genesis(four);
     const incomplete = draftRosterChange(chain, { add: [member('elx')] });
-    expect(errorOf(() => draftRosterChange(incomplete, { remove: ['ams'] })).message).toMatch(/finish signing version 2/);
-    for (const change of [{}, { remove: ['zed'] }, { remove: ['ams', 'ams'] }, { add: [member('ams')] }, { add: [member('elx'), member('elx')] }, { remove: ['ams'], add: [member('ams', alt('ams'))] }, { add: [member('elx', id('ams'))] }, { add: [{ name: 'bad name', key: hex(id('elx').publicKey) }] }]) {
+    expect(errorOf(() => draftRosterChange(incomplete, { remove: ['ams'] })).message).toMatch(
+      /finish signing version 2/,
+    );
+    for (const change of [
+      {},
+      { remove: ['zed'] },
+      { remove: ['ams', 'ams'] },
+      { add: [member('ams')] },
+      { add: [member('elx'), member('elx')] },
+      { remove: ['ams'], add: [member('ams', alt('ams'))] },
+      { add: [member('elx', id('ams'))] },
+      { add: [{ name: 'bad name', key: hex(id('elx').publicKey) }] },
+    ]) {
       expect(errorCode(() => draftRosterChange(chain, change))).toBe('E_ROSTER_INVALID');
     }
     expect(errorOf(() => draftRosterChange(genesis(['ams']), { remove: ['ams'] })).message).toMatch(/leaves no member/);
@@ -252,7 +352,9 @@ describe('roster changes', () => {
       expect(err.code).toBe('E_ROSTER_INVALID');
       expect(err.message).toMatch(why);
     }
-    expect(errorCode(() => rosterStatus(withLastBody(base, (b) => ({ ...b, previous: null }), all)))).toBe('E_ROSTER_INVALID');
+    expect(errorCode(() => rosterStatus(withLastBody(base, (b) => ({ ...b, previous: null }), all)))).toBe(
+      'E_ROSTER_INVALID',
+    );
   });
 
   it('extendsRoster: a prefix extends, a rollback or a fork does not', () => {
@@ -272,26 +374,38 @@ describe('roster changes', () => {
 
 describe('roster format', () => {
   const zeroKey = '00'.repeat(32);
-  const body: RosterBody = { format: 'cohort-roster/v1', network: 'n', version: 1, previous: null, members: [{ name: 'a', key: zeroKey }] };
+  const body: RosterBody = {
+    format: 'cohort-roster/v1',
+    network: 'n',
+    version: 1,
+    previous: null,
+    members: [{ name: 'a', key: zeroKey }],
+  };
 
   it('hashes the RFC 8785 canonical JSON of the body, whatever the field order', () => {
     const canonical = `{"format":"cohort-roster/v1","members":[{"key":"${zeroKey}","name":"a"}],"network":"n","previous":null,"version":1}`;
     expect(rosterHash(body)).toBe(createHash('sha256').update(canonical).digest('hex'));
-    const reordered = JSON.parse(`{"versions":[{"signatures":[],"body":{"members":[{"key":"${zeroKey}","name":"a"}],"version":1,"previous":null,"network":"n","format":"cohort-roster/v1"}}]}`);
+    const reordered = JSON.parse(
+      `{"versions":[{"signatures":[],"body":{"members":[{"key":"${zeroKey}","name":"a"}],"version":1,"previous":null,"network":"n","format":"cohort-roster/v1"}}]}`,
+    );
     expect(rosterHash(parseRosterChain(reordered).versions[0]!.body)).toBe(rosterHash(body));
   });
 
   it('signs the field encoding of its domain tag, network, version and hash', () => {
     const hashBytes = Buffer.from(rosterHash(body), 'hex');
     expect(hex(rosterSignedBytes(body))).toBe(hex(encodeFields(['cohort/roster/v1', 'n', 1, hashBytes])));
-    expect(hex(rosterSignedBytes(body).subarray(0, 21))).toBe(`0200000010${Buffer.from('cohort/roster/v1').toString('hex')}`);
+    expect(hex(rosterSignedBytes(body).subarray(0, 21))).toBe(
+      `0200000010${Buffer.from('cohort/roster/v1').toString('hex')}`,
+    );
   });
 
   it('requires members and signatures sorted by name: out of order is refused, not re-sorted', () => {
     const chain = genesis(['ams', 'bern', 'cork']);
     const members = structuredClone(chain);
     members.versions[0]!.body.members.reverse();
-    expect(errorOf(() => parseRosterChain(members)).message).toMatch(/versions\.0\.body\.members\.1: "bern" is out of order/);
+    expect(errorOf(() => parseRosterChain(members)).message).toMatch(
+      /versions\.0\.body\.members\.1: "bern" is out of order/,
+    );
     const signatures = structuredClone(chain);
     signatures.versions[0]!.signatures.reverse();
     expect(errorCode(() => verifyRosterChain(signatures))).toBe('E_ROSTER_INVALID');
@@ -300,17 +414,72 @@ describe('roster format', () => {
   it('refuses malformed documents with the path and problem', () => {
     const ok = () => structuredClone(genesis(['ams', 'bern']));
     const bad: [(c: RosterChain & Record<string, unknown>) => void, RegExp][] = [
-      [(c) => { c.versions[0]!.body.members[0]!.key = c.versions[0]!.body.members[0]!.key.toUpperCase(); }, /versions\.0\.body\.members\.0\.key: expected 64 lowercase hex/],
-      [(c) => { c.versions[0]!.body.members[1]!.key = c.versions[0]!.body.members[0]!.key; }, /the key of "bern" is another member's key/],
-      [(c) => { c.versions[0]!.body.members[0]!.name = 'coordinator'; }, /reserved/],
-      [(c) => { c.versions[0]!.body.members[0]!.name = 'a b'; }, /members\.0\.name/],
-      [(c) => { c.versions[0]!.body.network = 'x'.repeat(129); }, /body\.network/],
-      [(c) => { c.versions[0]!.body.members = []; }, /members/],
-      [(c) => { c.versions = []; }, /versions/],
-      [(c) => { c.extra = 1; }, /unrecognized|extra/i],
-      [(c) => { (c.versions[0]!.body as { format: string }).format = 'cohort-roster/v2'; }, /format/],
-      [(c) => { c.versions[0]!.signatures[0]!.signature = 'ab'; }, /signatures\.0\.signature/],
-      [(c) => { c.versions[0]!.body.version = 1.5; }, /body\.version/],
+      [
+        (c) => {
+          c.versions[0]!.body.members[0]!.key = c.versions[0]!.body.members[0]!.key.toUpperCase();
+        },
+        /versions\.0\.body\.members\.0\.key: expected 64 lowercase hex/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.body.members[1]!.key = c.versions[0]!.body.members[0]!.key;
+        },
+        /the key of "bern" is another member's key/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.body.members[0]!.name = 'coordinator';
+        },
+        /reserved/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.body.members[0]!.name = 'a b';
+        },
+        /members\.0\.name/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.body.network = 'x'.repeat(129);
+        },
+        /body\.network/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.body.members = [];
+        },
+        /members/,
+      ],
+      [
+        (c) => {
+          c.versions = [];
+        },
+        /versions/,
+      ],
+      [
+        (c) => {
+          c.extra = 1;
+        },
+        /unrecognized|extra/i,
+      ],
+      [
+        (c) => {
+          (c.versions[0]!.body as { format: string }).format = 'cohort-roster/v2';
+        },
+        /format/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.signatures[0]!.signature = 'ab';
+        },
+        /signatures\.0\.signature/,
+      ],
+      [
+        (c) => {
+          c.versions[0]!.body.version = 1.5;
+        },
+        /body\.version/,
+      ],
     ];
     for (const [edit, why] of bad) {
       const c = ok() as RosterChain & Record<string, unknown>;
@@ -319,16 +488,25 @@ describe('roster format', () => {
       expect(err.code).toBe('E_ROSTER_INVALID');
       expect(err.message).toMatch(why);
     }
-    for (const junk of [null, 'roster', 42, [], { versions: 'x' }]) expect(errorCode(() => parseRosterChain(junk))).toBe('E_ROSTER_INVALID');
+    for (const junk of [null, 'roster', 42, [], { versions: 'x' }])
+      expect(errorCode(() => parseRosterChain(junk))).toBe('E_ROSTER_INVALID');
   });
 
   it('enforces the member and version limits', () => {
     const key = (i: number) => createHash('sha256').update(String(i)).digest('hex');
-    const members = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `h${String(i).padStart(5, '0')}`, key: key(i) }));
-    expect(parseRosterChain(draftGenesis('n', members(MAX_ROSTER_MEMBERS))).versions[0]!.body.members).toHaveLength(MAX_ROSTER_MEMBERS);
+    const members = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `h${String(i).padStart(5, '0')}`, key: key(i) }));
+    expect(parseRosterChain(draftGenesis('n', members(MAX_ROSTER_MEMBERS))).versions[0]!.body.members).toHaveLength(
+      MAX_ROSTER_MEMBERS,
+    );
     expect(errorCode(() => draftGenesis('n', members(MAX_ROSTER_MEMBERS + 1)))).toBe('E_ROSTER_INVALID');
     const v = draftGenesis('n', members(1)).versions[0]!;
-    const versions = (n: number) => ({ versions: Array.from({ length: n }, (_, i) => ({ ...v, body: { ...v.body, version: i + 1, previous: i === 0 ? null : key(i) } })) });
+    const versions = (n: number) => ({
+      versions: Array.from({ length: n }, (_, i) => ({
+        ...v,
+        body: { ...v.body, version: i + 1, previous: i === 0 ? null : key(i) },
+      })),
+    });
     expect(parseRosterChain(versions(MAX_ROSTER_VERSIONS)).versions).toHaveLength(MAX_ROSTER_VERSIONS);
     expect(errorCode(() => parseRosterChain(versions(MAX_ROSTER_VERSIONS + 1)))).toBe('E_ROSTER_INVALID');
   });
@@ -339,14 +517,17 @@ describe('roster format', () => {
     expect(rosterFingerprint(zeroKey)).toBe(rosterFingerprint(new Uint8Array(32)));
     const k = id('ams').publicKey;
     expect(rosterFingerprint(hex(k).toUpperCase())).toBe(rosterFingerprint(k));
-    for (const bad of ['00', new Uint8Array(31), null, 7]) expect(errorCode(() => rosterFingerprint(bad as string))).toBe('E_ROSTER_INVALID');
+    for (const bad of ['00', new Uint8Array(31), null, 7])
+      expect(errorCode(() => rosterFingerprint(bad as string))).toBe('E_ROSTER_INVALID');
   });
 });
 
 describe('roster property', () => {
   type Step = { kind: 'add' | 'remove' | 'rekey'; pick: number };
   const step = fc.record({ kind: fc.constantFrom<Step['kind']>('add', 'remove', 'rekey'), pick: fc.nat() });
-  const identities = new Map<string, RosterIdentity>([...ID.values(), ...ALT.values()].map((i) => [hex(i.publicKey), i]));
+  const identities = new Map<string, RosterIdentity>(
+    [...ID.values(), ...ALT.values()].map((i) => [hex(i.publicKey), i]),
+  );
 
   /** The change a step makes to `body`, or null when it cannot apply (no one to add, last member, too few voters to re-key). */
   function changeOf(body: RosterBody, s: Step): Parameters<typeof draftRosterChange>[1] | null {
@@ -364,8 +545,14 @@ describe('roster property', () => {
     const s = rosterStatus(chain).versions.at(-1)!;
     const [body, prev] = [chain.versions.at(-1)!.body, chain.versions.at(-2)!.body];
     const keyIn = (b: RosterBody, n: string) => identities.get(b.members.find((m) => m.name === n)!.key)!;
-    const voters = choose(s.unsigned.filter((n) => !s.required.includes(n)), s.quorum!.need);
-    const signers: [string, RosterIdentity][] = [...s.required.map((n): [string, RosterIdentity] => [n, keyIn(body, n)]), ...voters.map((n): [string, RosterIdentity] => [n, keyIn(prev, n)])];
+    const voters = choose(
+      s.unsigned.filter((n) => !s.required.includes(n)),
+      s.quorum!.need,
+    );
+    const signers: [string, RosterIdentity][] = [
+      ...s.required.map((n): [string, RosterIdentity] => [n, keyIn(body, n)]),
+      ...voters.map((n): [string, RosterIdentity] => [n, keyIn(prev, n)]),
+    ];
     return signAs(chain, signers);
   }
 
@@ -376,7 +563,9 @@ describe('roster property', () => {
         for (const s of steps) {
           const change = changeOf(chain.versions.at(-1)!.body, s);
           if (change === null) continue;
-          chain = signQuorum(draftRosterChange(chain, change), (names, k) => g(fc.shuffledSubarray, names, { minLength: k, maxLength: k }));
+          chain = signQuorum(draftRosterChange(chain, change), (names, k) =>
+            g(fc.shuffledSubarray, names, { minLength: k, maxLength: k }),
+          );
         }
         const head = verifyRosterChain(chain);
         const last = chain.versions.at(-1)!.body;

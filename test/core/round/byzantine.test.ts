@@ -19,15 +19,29 @@ import { errorCode } from '../../helpers/errors.ts';
 
 const names = ['a', 'b', 'c', 'd'];
 const net = simulatedNetwork(names);
-const spec = resolveJob(parseJobSpec({
-  name: 's', model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['a', 'b'], label: 'y',
-  rounds: 1, minClients: 3, targetClients: 4, roundTimeoutMs: 1000, strategy: { name: 'fedavg' },
-}), names.length);
+const spec = resolveJob(
+  parseJobSpec({
+    name: 's',
+    model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] },
+    features: ['a', 'b'],
+    label: 'y',
+    rounds: 1,
+    minClients: 3,
+    targetClients: 4,
+    roundTimeoutMs: 1000,
+    strategy: { name: 'fedavg' },
+  }),
+  names.length,
+);
 const BITS = 32;
 const CLIP = spec.secureAggregation.clip;
 const word = (v: number) => ((v % 2 ** BITS) + 2 ** BITS) % 2 ** BITS;
 /** Honest deltas of a, b, c; d is the attacker. */
-const honest = new Map([['a', [0.1, -0.2, 0.05]], ['b', [0.2, -0.2, 0.05]], ['c', [0.3, -0.2, 0.05]]]);
+const honest = new Map([
+  ['a', [0.1, -0.2, 0.05]],
+  ['b', [0.2, -0.2, 0.05]],
+  ['c', [0.3, -0.2, 0.05]],
+]);
 
 type Attack = (session: Session, honestEncode: (delta: number[], numExamples: number) => Uint32Array) => Uint32Array;
 
@@ -46,13 +60,24 @@ function play({ jobSpec = spec, declared = {}, deltas = honest, silent, attack }
   const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
   const codec = secureInput(jobSpec);
   let now = 0;
-  const { deliver, log, rejected } = jobDriver(m, jobSpec, net, (to) => {
-    if (to === silent) return null;
-    if (to === 'd') return { words: (session, seed) => attack(session, (delta, n) => codec.encode(session, seed, Float32Array.from(delta), n, 0.5)) };
-    return { delta: Float32Array.from(deltas.get(to)!), numExamples: declared[to] ?? 10, loss: 0.5 };
-  }, () => now);
+  const { deliver, log, rejected } = jobDriver(
+    m,
+    jobSpec,
+    net,
+    (to) => {
+      if (to === silent) return null;
+      if (to === 'd')
+        return {
+          words: (session, seed) =>
+            attack(session, (delta, n) => codec.encode(session, seed, Float32Array.from(delta), n, 0.5)),
+        };
+      return { delta: Float32Array.from(deltas.get(to)!), numExamples: declared[to] ?? 10, loss: 0.5 };
+    },
+    () => now,
+  );
   m.useRoster(net.head, now);
-  for (const n of names) deliver(m.clientJoined(n, now, { identityKey: net.identity(n).publicKey, numTrain: declared[n] ?? 10 }));
+  for (const n of names)
+    deliver(m.clientJoined(n, now, { identityKey: net.identity(n).publicKey, numTrain: declared[n] ?? 10 }));
   // The silent hospital misses each attempt's masked-input deadline.
   for (let k = 0; silent && k < MAX_ROUND_ATTEMPTS && !m.finished && m.completedRounds === 0; k++) {
     now += 5000;
@@ -94,8 +119,25 @@ describe('one malicious hospital, per-coordinate codec', () => {
   });
 
   it('(b) a wrap-around word (2^(k−1)) in the weight fails the round; in a model word too, once the box is narrower than the ring', () => {
-    expectRejected(play({ attack: (session, enc) => { const x = enc([0, 0, 0], 10); x[3] = word(2 ** (BITS - 1)); return x; } }));
-    expectRejected(play({ silent: 'c', attack: (session, enc) => { const x = enc([0, 0, 0], 10); x[0] = word(2 ** (BITS - 1)); return x; } }));
+    expectRejected(
+      play({
+        attack: (session, enc) => {
+          const x = enc([0, 0, 0], 10);
+          x[3] = word(2 ** (BITS - 1));
+          return x;
+        },
+      }),
+    );
+    expectRejected(
+      play({
+        silent: 'c',
+        attack: (session, enc) => {
+          const x = enc([0, 0, 0], 10);
+          x[0] = word(2 ** (BITS - 1));
+          return x;
+        },
+      }),
+    );
   });
 
   it('(c) the worst accepted input moves each coordinate of the sum by at most (2m − 1)·⌈c·s⌉/s, and can reach it', () => {
@@ -121,7 +163,13 @@ describe('one malicious hospital, per-coordinate codec', () => {
       expect(shift).toBeGreaterThan(bound * (1 - 1e-6));
     }
     // At full participation the box fills the ring: a wrap-around model word is accepted, and is one such input.
-    const w = play({ attack: (session, enc) => { const x = enc([0, 0, 0], 10); x[0] = word(2 ** (BITS - 1)); return x; } });
+    const w = play({
+      attack: (session, enc) => {
+        const x = enc([0, 0, 0], 10);
+        x[0] = word(2 ** (BITS - 1));
+        return x;
+      },
+    });
     expect(w.failed).toEqual([]);
     expect(Math.abs(w.m.globalWeights[0]!)).toBeLessThanOrEqual((4 * cs) / s4 + 1e-5);
   });
@@ -140,7 +188,10 @@ describe('one malicious hospital, per-coordinate codec', () => {
 });
 
 describe('one malicious hospital, hospital-level DP (distributed discrete Gaussian)', () => {
-  const dp = resolveJob(parseJobSpec({ ...spec, privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 } }), names.length);
+  const dp = resolveJob(
+    parseJobSpec({ ...spec, privacy: { unit: 'hospital', epsilon: 10, delta: 1e-5, clip: 1, minSurvivors: 3 } }),
+    names.length,
+  );
   const plan = ddgPlan(dp);
 
   it('an update far past its clip fails the round and leaves the weights unchanged', () => {
@@ -163,7 +214,19 @@ describe('one malicious hospital, hospital-level DP (distributed discrete Gaussi
 
   it('the worst accepted input moves the decoded sum by at most γ·(bound(m) + bound(m − 1)) in L2', () => {
     const codec = secureInput(dp);
-    const session = openSession({ jobId: 'j', round: 1, attempt: 1, bits: BITS, threshold: 3, degree: 3, clip: CLIP, participants: names, totalExamples: 40, vectorLength: codec.vectorLength, rosterHash: net.head.hashBytes });
+    const session = openSession({
+      jobId: 'j',
+      round: 1,
+      attempt: 1,
+      bits: BITS,
+      threshold: 3,
+      degree: 3,
+      clip: CLIP,
+      participants: names,
+      totalExamples: 40,
+      vectorLength: codec.vectorLength,
+      rosterHash: net.head.hashBytes,
+    });
     const seed = new Uint8Array(32).fill(3);
     const honestWords = [...honest.values()].map((u) => ddgEncode(Float64Array.from(u), plan, seed));
     const h = new Uint32Array(plan.paddedDim);
@@ -184,6 +247,8 @@ describe('one malicious hospital, hospital-level DP (distributed discrete Gaussi
     // Far more than an honest hospital could move it (its clip, c = 1): the check bounds, it does not stop, a targeted attack.
     expect(shift).toBeGreaterThan(2 * dp.privacy!.clip);
     // 1 % further and the sum is out of bounds.
-    expect(errorCode(() => codec.decode(session, seed, flipped(1.01 * f), [10, 10, 10, 10]))).toBe('E_SECAGG_SUM_BOUND');
+    expect(errorCode(() => codec.decode(session, seed, flipped(1.01 * f), [10, 10, 10, 10]))).toBe(
+      'E_SECAGG_SUM_BOUND',
+    );
   });
 });

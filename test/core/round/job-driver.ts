@@ -29,7 +29,13 @@ interface Party {
   input: Contribution;
 }
 
-export function jobDriver(m: JobMachine, spec: JobSpec, net: SimulatedNetwork, inputFor: InputFor, clock: () => number) {
+export function jobDriver(
+  m: JobMachine,
+  spec: JobSpec,
+  net: SimulatedNetwork,
+  inputFor: InputFor,
+  clock: () => number,
+) {
   const parties = new Map<string, Party>();
   const attempts = new Map<string, AttemptLog>();
   const log: JobEffect[] = [];
@@ -40,11 +46,20 @@ export function jobDriver(m: JobMachine, spec: JobSpec, net: SimulatedNetwork, i
   const open = (to: string, round: number, p: SecAggConfig): Party => {
     const input = inputFor(to);
     const offered = { jobId: m.jobId, round, ...p, vectorLength: secureInput(spec).vectorLength };
-    if (input && 'words' in input) return { honest: null, raw: new SecAggClient(openSession(offered), to, net.identity(to), net.head.members), input };
+    if (input && 'words' in input)
+      return {
+        honest: null,
+        raw: new SecAggClient(openSession(offered), to, net.identity(to), net.head.members),
+        input,
+      };
     const log = attempts.get(to) ?? new AttemptLog();
     attempts.set(to, log);
     const view = { name: to, roster: net.head, numTrain: 1 };
-    return { honest: HospitalSession.open({ spec, offered, view, identity: net.identity(to), attempts: log }), raw: null, input };
+    return {
+      honest: HospitalSession.open({ spec, offered, view, identity: net.identity(to), attempts: log }),
+      raw: null,
+      input,
+    };
   };
   const deliver = (effects: JobEffect[]): void => {
     log.push(...effects);
@@ -73,7 +88,8 @@ export function jobDriver(m: JobMachine, spec: JobSpec, net: SimulatedNetwork, i
           c.onShares(body.secaggSharesRelay);
           const input = party.input;
           if (!input) continue;
-          if ('words' in input) submit({ secaggMaskedInput: party.raw!.maskInput(input.words(party.raw!.session, party.raw!.seed)) });
+          if ('words' in input)
+            submit({ secaggMaskedInput: party.raw!.maskInput(input.words(party.raw!.session, party.raw!.seed)) });
           else submit({ secaggMaskedInput: party.honest!.maskInput(input.delta, input.numExamples, input.loss) });
         } else if ('secaggSurvivors' in body) submit({ secaggConsistency: c.onSurvivors(body.secaggSurvivors) });
         else if ('secaggUnmaskRequest' in body) submit({ secaggUnmask: c.onUnmaskRequest(body.secaggUnmaskRequest) });

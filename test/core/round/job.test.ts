@@ -3,8 +3,15 @@ import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect, type JobResume } from '
 import { parseJobSpec } from '../../../core/job/spec.ts';
 
 const spec = parseJobSpec({
-  name: 't', model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['x'], label: 'y',
-  rounds: 2, minClients: 2, targetClients: 3, roundTimeoutMs: 1000, joinWaitMs: 500,
+  name: 't',
+  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
+  features: ['x'],
+  label: 'y',
+  rounds: 2,
+  minClients: 2,
+  targetClients: 3,
+  roundTimeoutMs: 1000,
+  joinWaitMs: 500,
   secureAggregation: { enabled: false }, // plaintext rounds; test/secagg drives the secure stage
 });
 const w0 = new Float32Array([0, 0]); // kernel [1,1] + bias [1]
@@ -12,7 +19,8 @@ const metrics = (n: number, c: number) => ({ numExamples: n, numCorrect: c, loss
 const upd = (d: number[], n: number) => ({ delta: new Float32Array(d), numExamples: n, trainLoss: 0.1, steps: 1 });
 
 const sends = (fx: JobEffect[]) => fx.filter((e) => e.type === 'send') as Extract<JobEffect, { type: 'send' }>[];
-const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) => fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
+const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) =>
+  fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
 
 describe('JobMachine', () => {
   it('waits for targetClients, or minClients plus joinWaitMs', () => {
@@ -33,7 +41,11 @@ describe('JobMachine', () => {
     m.clientJoined('b', 0, { identityKey: null, numTrain: 3 }); // its update's weight, as declared in its JoinJob
     const fx = m.clientJoined('c', 0);
     const configs = sends(fx);
-    expect(configs.map((s) => [s.to, s.round])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+    expect(configs.map((s) => [s.to, s.round])).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
     expect(configs.every((s) => 'roundConfig' in s.body && s.body.roundConfig.train)).toBe(true);
 
     // Round 1: weighted FedAvg of deltas: (1*1 + 3*5) / 4 = 4 for the kernel, (0 + 3*(-4))/4 = -3 bias. c straggles.
@@ -70,7 +82,10 @@ describe('JobMachine', () => {
   });
 
   it('a DP job averages updates with equal weights, whatever example counts the hospitals declare or send (issue 15, finding 3)', () => {
-    const dp = parseJobSpec({ ...spec, privacy: { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 } });
+    const dp = parseJobSpec({
+      ...spec,
+      privacy: { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 },
+    });
     const m = new JobMachine('j', dp, { completedRounds: 0, weights: w0, serverState: null });
     m.clientJoined('a', 0, { identityKey: null, numTrain: 1000 });
     m.clientJoined('b', 0, { identityKey: null, numTrain: 1 });
@@ -83,7 +98,11 @@ describe('JobMachine', () => {
   });
 
   it('retries a failed round and fails the job after MAX_ROUND_ATTEMPTS', () => {
-    const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 0, weights: w0, serverState: null });
+    const m = new JobMachine(
+      'j',
+      { ...spec, targetClients: 2 },
+      { completedRounds: 0, weights: w0, serverState: null },
+    );
     m.clientJoined('a', 0);
     m.clientJoined('b', 0);
     let now = 0;
@@ -92,7 +111,8 @@ describe('JobMachine', () => {
       now += 1000;
       const fx = m.tick(now); // nobody answered: deadline passes
       failures += of(fx, 'roundFailed').length;
-      if (attempt < MAX_ROUND_ATTEMPTS) expect(sends(fx).filter((s) => 'roundConfig' in s.body && s.round === 1)).toHaveLength(2);
+      if (attempt < MAX_ROUND_ATTEMPTS)
+        expect(sends(fx).filter((s) => 'roundConfig' in s.body && s.round === 1)).toHaveLength(2);
       else expect(of(fx, 'status')[0]).toMatchObject({ status: 'failed' });
     }
     expect(failures).toBe(MAX_ROUND_ATTEMPTS);
@@ -101,7 +121,11 @@ describe('JobMachine', () => {
   });
 
   it('a client leaving mid-round drops it; the round fails when too few remain and waits again', () => {
-    const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 0, weights: w0, serverState: null });
+    const m = new JobMachine(
+      'j',
+      { ...spec, targetClients: 2 },
+      { completedRounds: 0, weights: w0, serverState: null },
+    );
     m.clientJoined('a', 0);
     m.clientJoined('b', 0);
     const fx = m.clientLeft('b', 10);
@@ -124,17 +148,29 @@ describe('JobMachine', () => {
   });
 
   it('rejects updates for the wrong round or from non-members', () => {
-    const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 0, weights: w0, serverState: null });
+    const m = new JobMachine(
+      'j',
+      { ...spec, targetClients: 2 },
+      { completedRounds: 0, weights: w0, serverState: null },
+    );
     m.clientJoined('a', 0);
     m.clientJoined('b', 0);
-    expect(() => m.submitUpdate('a', 2, upd([1, 1], 1), 1)).toThrow(expect.objectContaining({ code: 'E_ROUND_MISMATCH' }));
-    expect(() => m.submitUpdate('zed', 1, upd([1, 1], 1), 1)).toThrow(expect.objectContaining({ code: 'E_NOT_PARTICIPANT' }));
+    expect(() => m.submitUpdate('a', 2, upd([1, 1], 1), 1)).toThrow(
+      expect.objectContaining({ code: 'E_ROUND_MISMATCH' }),
+    );
+    expect(() => m.submitUpdate('zed', 1, upd([1, 1], 1), 1)).toThrow(
+      expect.objectContaining({ code: 'E_NOT_PARTICIPANT' }),
+    );
     expect(m.currentRound?.updates.size).toBe(0);
   });
 
   it('gives each client a different shuffling seed per round, reproducibly', () => {
     const run = () => {
-      const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 0, weights: w0, serverState: null });
+      const m = new JobMachine(
+        'j',
+        { ...spec, targetClients: 2 },
+        { completedRounds: 0, weights: w0, serverState: null },
+      );
       m.clientJoined('a', 0);
       return sends(m.clientJoined('b', 0)).map((s) => ('roundConfig' in s.body ? s.body.roundConfig.seed : -1));
     };
@@ -167,7 +203,11 @@ describe('JobMachine pause and resume', () => {
 
     const resumed = m.resume('by rita', 100_001);
     expect(of(resumed, 'status')[0]!.status).toBe('running');
-    expect(sends(resumed).filter((s) => 'roundConfig' in s.body).map((s) => s.round)).toEqual([2, 2, 2]);
+    expect(
+      sends(resumed)
+        .filter((s) => 'roundConfig' in s.body)
+        .map((s) => s.round),
+    ).toEqual([2, 2, 2]);
   });
 
   it('a job paused before its first round waits again on resume; finished or running jobs refuse the wrong transition', () => {
@@ -193,7 +233,8 @@ describe('JobMachine pause and resume', () => {
 });
 
 describe('JobMachine start deadline (issue 16, finding 3)', () => {
-  const waiting = (resume: Partial<JobResume> = {}) => new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null, startBy: 5000, ...resume });
+  const waiting = (resume: Partial<JobResume> = {}) =>
+    new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null, startBy: 5000, ...resume });
   const jobEvents = (fx: JobEffect[]) => sends(fx).filter((s) => 'jobEvent' in s.body);
 
   it('a job short of minClients wakes at its deadline and fails there, telling every hospital offered it', () => {
@@ -203,7 +244,13 @@ describe('JobMachine start deadline (issue 16, finding 3)', () => {
     expect(of(m.clientJoined('a', 100), 'wakeAt')).toEqual([{ type: 'wakeAt', at: 5000 }]); // 1 of minClients 2
     expect(m.tick(4999).filter((e) => e.type !== 'wakeAt')).toEqual([]);
     const fx = m.tick(5000);
-    expect(of(fx, 'status')).toEqual([{ type: 'status', status: 'failed', reason: `not started by its start deadline (${new Date(5000).toISOString()}): 1 of the 2 hospitals it needs had joined` }]);
+    expect(of(fx, 'status')).toEqual([
+      {
+        type: 'status',
+        status: 'failed',
+        reason: `not started by its start deadline (${new Date(5000).toISOString()}): 1 of the 2 hospitals it needs had joined`,
+      },
+    ]);
     expect(jobEvents(fx).map((s) => s.to)).toEqual(['a', 'never-joined']); // each holds a reservation that only this ends
     expect(m.finished).toBe(true);
     expect(() => m.clientJoined('b', 5001)).toThrow(expect.objectContaining({ code: 'E_UNKNOWN_JOB' }));
@@ -214,7 +261,11 @@ describe('JobMachine start deadline (issue 16, finding 3)', () => {
     m.clientJoined('a', 4800);
     expect(of(m.clientJoined('b', 4800), 'wakeAt')).toEqual([{ type: 'wakeAt', at: 5000 }]); // not 4800 + joinWaitMs
     const fx = m.tick(5000);
-    expect(sends(fx).filter((s) => 'roundConfig' in s.body).map((s) => s.to)).toEqual(['a', 'b']);
+    expect(
+      sends(fx)
+        .filter((s) => 'roundConfig' in s.body)
+        .map((s) => s.to),
+    ).toEqual(['a', 'b']);
     expect(m.status).toBe('running');
     expect(of(m.clientLeft('b', 6000), 'status')).toEqual([]); // once started, the deadline no longer applies
     expect(m.tick(100_000).some((e) => e.type === 'status' && e.status === 'failed')).toBe(false);
@@ -224,10 +275,13 @@ describe('JobMachine start deadline (issue 16, finding 3)', () => {
     const m = waiting();
     m.pause('by rita');
     for (const c of ['a', 'b', 'c']) m.clientJoined(c, 0);
-    expect(of(m.tick(5000), 'status')[0]).toMatchObject({ status: 'failed', reason: expect.stringContaining('paused before its first round') });
+    expect(of(m.tick(5000), 'status')[0]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('paused before its first round'),
+    });
   });
 
-  it('counts from the job\'s creation across a restart: a resumed job past it fails at its first tick; one that had started has none', () => {
+  it("counts from the job's creation across a restart: a resumed job past it fails at its first tick; one that had started has none", () => {
     expect(of(waiting().tick(9000), 'status')[0]).toMatchObject({ status: 'failed' });
     expect(waiting({ attempts: 1 }).tick(9000)).toEqual([]); // it opened round 1 before the restart
     expect(waiting({ completedRounds: 1 }).tick(9000)).toEqual([]);

@@ -12,12 +12,20 @@ import { parseJobSpec } from '../../../core/job/spec.ts';
 import { errorCode } from '../../helpers/errors.ts';
 
 const base = {
-  name: 't', model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['x'], label: 'y',
-  rounds: 5, minClients: 1, targetClients: 1, roundTimeoutMs: 1000, joinWaitMs: 0,
+  name: 't',
+  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
+  features: ['x'],
+  label: 'y',
+  rounds: 5,
+  minClients: 1,
+  targetClients: 1,
+  roundTimeoutMs: 1000,
+  joinWaitMs: 0,
   secureAggregation: { enabled: false },
 };
 const upd = (d: number[]) => ({ delta: new Float32Array(d), numExamples: 1, trainLoss: 0.1, steps: 1 });
-const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) => fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
+const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) =>
+  fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
 /** The CohortError code `f` throws, or 'ok'. */
 const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
 
@@ -39,13 +47,21 @@ describe('the commit check', () => {
       expect(of(fx, 'roundFailed')[0]).toMatchObject({ round: 2, attempt, code: 'E_AGGREGATE_NONFINITE' });
       expect([...m.globalWeights]).toEqual(weights);
       expect(m.completedRounds).toBe(1);
-      if (attempt === MAX_ROUND_ATTEMPTS) expect(of(fx, 'status')[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/not committed: aggregated weight 0 is Infinity/) });
+      if (attempt === MAX_ROUND_ATTEMPTS)
+        expect(of(fx, 'status')[0]).toMatchObject({
+          status: 'failed',
+          reason: expect.stringMatching(/not committed: aggregated weight 0 is Infinity/),
+        });
     }
     expect(m.status).toBe('failed');
   });
 
   it('the same rounds commit under FedAvg (the check refuses nothing finite)', () => {
-    const m = new JobMachine('j', parseJobSpec(base), { completedRounds: 0, weights: new Float32Array([0, 0]), serverState: null });
+    const m = new JobMachine('j', parseJobSpec(base), {
+      completedRounds: 0,
+      weights: new Float32Array([0, 0]),
+      serverState: null,
+    });
     m.clientJoined('a', 0);
     expect(of(m.submitUpdate('a', 1, upd([1e-25, 0]), 1).effects, 'roundCompleted')).toHaveLength(1);
     expect(of(m.submitUpdate('a', 2, upd([0, 0]), 2).effects, 'roundCompleted')).toHaveLength(1);
@@ -54,7 +70,14 @@ describe('the commit check', () => {
   it('refuses to resume from weights or a server state it could not have committed', () => {
     const spec = parseJobSpec(base);
     const resume = (weights: number[], m?: number[], v?: number[]) =>
-      code(() => new JobMachine('j', spec, { completedRounds: 1, weights: new Float32Array(weights), serverState: m && v ? { m: new Float32Array(m), v: new Float32Array(v) } : null }));
+      code(
+        () =>
+          new JobMachine('j', spec, {
+            completedRounds: 1,
+            weights: new Float32Array(weights),
+            serverState: m && v ? { m: new Float32Array(m), v: new Float32Array(v) } : null,
+          }),
+      );
     expect(resume([0, 0])).toBe('ok');
     expect(resume([Infinity, 0])).toBe('E_AGGREGATE_NONFINITE');
     expect(resume([Number.NaN, 0])).toBe('E_AGGREGATE_NONFINITE');

@@ -91,6 +91,8 @@ describe('Round state machine', () => {
   });
 
   it('cannot start with fewer participants than minClients', () => {
-    expect(errCode(() => new Round({ round: 1, kind: 'train', participants: ['a'], minClients: 2, deadline: 1 }))).toBe('E_ROUND_FAILED');
+    expect(errCode(() => new Round({ round: 1, kind: 'train', participants: ['a'], minClients: 2, deadline: 1 }))).toBe(
+      'E_ROUND_FAILED',
+    );
   });
 });

@@ -11,17 +11,33 @@ import { simulatedNetwork } from '../../../simulations/network.ts';
 const names = ['a', 'b', 'c', 'd'];
 const net = simulatedNetwork([...names, 'e', 'f']);
 /** Resolved for the six-hospital network: ⌈0.05 · 6⌉ = 1 colluder assumed. */
-const spec = resolveJob(parseJobSpec({
-  name: 's', model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['a', 'b'], label: 'y',
-  rounds: 1, minClients: 3, targetClients: 4, roundTimeoutMs: 1000, strategy: { name: 'fedavg' },
-}), net.head.size);
+const spec = resolveJob(
+  parseJobSpec({
+    name: 's',
+    model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] },
+    features: ['a', 'b'],
+    label: 'y',
+    rounds: 1,
+    minClients: 3,
+    targetClients: 4,
+    roundTimeoutMs: 1000,
+    strategy: { name: 'fedavg' },
+  }),
+  net.head.size,
+);
 
 /** Plays the four hospitals against a JobMachine, with `silent` never sending its masked input. */
 function play(silent: string | null, jobSpec = spec, members = names) {
   const m = new JobMachine('job', jobSpec, { completedRounds: 0, weights: new Float32Array(3), serverState: null });
   let now = 0;
   const deltas = new Map(members.map((n, i) => [n, new Float32Array([0.1 * (i + 1), -0.2, 0.05])]));
-  const { deliver, log } = jobDriver(m, jobSpec, net, (to) => (to === silent ? null : { delta: deltas.get(to)!, numExamples: 10, loss: 0.5 }), () => now);
+  const { deliver, log } = jobDriver(
+    m,
+    jobSpec,
+    net,
+    (to) => (to === silent ? null : { delta: deltas.get(to)!, numExamples: 10, loss: 0.5 }),
+    () => now,
+  );
   m.useRoster(net.head, now);
   for (const n of members) deliver(m.clientJoined(n, now, { identityKey: net.identity(n).publicKey, numTrain: 10 }));
   const before = m.completedRounds;
@@ -38,8 +54,18 @@ function play(silent: string | null, jobSpec = spec, members = names) {
 describe('JobMachine with a secure-aggregation stage, no sockets', () => {
   it('aggregates the weighted mean through the secure sum', () => {
     const { m, log, deltas } = play(null);
-    const done = log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<JobEffect, { type: 'roundCompleted' }>;
-    expect(done.record.phaseCounts).toEqual({ advertise: 4, reveal: 4, share: 4, masked: 4, consistency: 4, unmask: 4 });
+    const done = log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<
+      JobEffect,
+      { type: 'roundCompleted' }
+    >;
+    expect(done.record.phaseCounts).toEqual({
+      advertise: 4,
+      reveal: 4,
+      share: 4,
+      masked: 4,
+      consistency: 4,
+      unmask: 4,
+    });
     expect(done.record.dropped).toEqual([]);
     // Equal weights: FedAvg moves the weights by the plain mean of the deltas.
     const mean = [0, 1, 2].map((j) => names.reduce((s, n) => s + deltas.get(n)![j]!, 0) / 4);
@@ -49,8 +75,18 @@ describe('JobMachine with a secure-aggregation stage, no sockets', () => {
 
   it('drops a client that misses the masked-input phase deadline and completes without its input', () => {
     const { m, log, deltas } = play('c');
-    const done = log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<JobEffect, { type: 'roundCompleted' }>;
-    expect(done.record.phaseCounts).toEqual({ advertise: 4, reveal: 4, share: 4, masked: 3, consistency: 3, unmask: 3 });
+    const done = log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<
+      JobEffect,
+      { type: 'roundCompleted' }
+    >;
+    expect(done.record.phaseCounts).toEqual({
+      advertise: 4,
+      reveal: 4,
+      share: 4,
+      masked: 3,
+      consistency: 3,
+      unmask: 3,
+    });
     expect(done.record.dropped).toEqual(['c']);
     const mean = [0, 1, 2].map((j) => ['a', 'b', 'd'].reduce((s, n) => s + deltas.get(n)![j]!, 0) / 3);
     [...m.globalWeights].forEach((w, j) => expect(w).toBeCloseTo(mean[j]!, 6));
@@ -59,9 +95,15 @@ describe('JobMachine with a secure-aggregation stage, no sockets', () => {
 
 describe('hospital-level DP through the secure sum', () => {
   const dp = (epsilon: number, minSurvivors = 3) =>
-    resolveJob(parseJobSpec({ ...spec, rounds: 1, privacy: { unit: 'hospital', epsilon, delta: 1e-5, clip: 1, minSurvivors } }), net.head.size);
+    resolveJob(
+      parseJobSpec({ ...spec, rounds: 1, privacy: { unit: 'hospital', epsilon, delta: 1e-5, clip: 1, minSurvivors } }),
+      net.head.size,
+    );
   const trained = (log: JobEffect[]) =>
-    (log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<JobEffect, { type: 'roundCompleted' }> | undefined)?.record;
+    (
+      log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as
+        Extract<JobEffect, { type: 'roundCompleted' }> | undefined
+    )?.record;
 
   it('the sum carries the noise: the mean is off the true mean by about σ·c/n per coordinate, unweighted, no loss released', () => {
     const s = dp(10);
@@ -101,12 +143,26 @@ describe('hospital-level DP through the secure sum', () => {
     expect(trained(log)!.participants).toHaveLength(4);
   });
 
-  it('the encoding both sides use is the job spec\'s, and decoding refuses fewer than n_min survivors', () => {
+  it("the encoding both sides use is the job spec's, and decoding refuses fewer than n_min survivors", () => {
     const s = dp(10);
     const input = secureInput(s);
     expect(input.vectorLength).toBe(ddgPlan(s).paddedDim);
     expect(input.minSurvivors).toBe(3);
-    const session = openSession({ jobId: 'j', round: 1, attempt: 1, bits: 32, threshold: 3, degree: 3, clip: 10, participants: names, totalExamples: 40, vectorLength: input.vectorLength, rosterHash: net.head.hashBytes });
-    expect(errorCode(() => input.decode(session, new Uint8Array(32), new Uint32Array(input.vectorLength), [10, 10]))).toBe('E_SECAGG_TOO_FEW');
+    const session = openSession({
+      jobId: 'j',
+      round: 1,
+      attempt: 1,
+      bits: 32,
+      threshold: 3,
+      degree: 3,
+      clip: 10,
+      participants: names,
+      totalExamples: 40,
+      vectorLength: input.vectorLength,
+      rosterHash: net.head.hashBytes,
+    });
+    expect(
+      errorCode(() => input.decode(session, new Uint8Array(32), new Uint32Array(input.vectorLength), [10, 10])),
+    ).toBe('E_SECAGG_TOO_FEW');
   });
 });

@@ -14,16 +14,29 @@ import { DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, parseJobSpec } from '../
 import { errorCode } from '../../helpers/errors.ts';
 
 const base = {
-  name: 't', model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] }, features: ['x'], label: 'y',
-  rounds: 2, minClients: 2, targetClients: 3, roundTimeoutMs: 1000, joinWaitMs: 500,
+  name: 't',
+  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
+  features: ['x'],
+  label: 'y',
+  rounds: 2,
+  minClients: 2,
+  targetClients: 3,
+  roundTimeoutMs: 1000,
+  joinWaitMs: 500,
   secureAggregation: { enabled: false },
 };
 const spec = parseJobSpec(base);
 const w0 = new Float32Array([0, 0]);
-const upd = (d: number[], n: number, trainLoss = 0.1) => ({ delta: new Float32Array(d), numExamples: n, trainLoss, steps: 1 });
+const upd = (d: number[], n: number, trainLoss = 0.1) => ({
+  delta: new Float32Array(d),
+  numExamples: n,
+  trainLoss,
+  steps: 1,
+});
 /** The CohortError code `f` throws, or 'ok'. */
 const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
-const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) => fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
+const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) =>
+  fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
 
 describe('updateBound in the job spec', () => {
   it('defaults to an L2 bound of 100 and 10^7 examples, and refuses a bound a hospital could not train from', () => {
@@ -33,7 +46,10 @@ describe('updateBound in the job spec', () => {
     expect(code(() => parseJobSpec({ ...base, updateBound: { maxNorm: 2e6 } }))).toBe('E_JOB_SPEC');
     expect(code(() => parseJobSpec({ ...base, updateBound: { maxNorm: Infinity } }))).toBe('E_JOB_SPEC');
     expect(code(() => parseJobSpec({ ...base, updateBound: { maxExamples: 2e9 } }))).toBe('E_JOB_SPEC');
-    expect(parseJobSpec({ ...base, updateBound: { maxNorm: 5 } }).updateBound).toEqual({ maxNorm: 5, maxExamples: DEFAULT_MAX_EXAMPLES });
+    expect(parseJobSpec({ ...base, updateBound: { maxNorm: 5 } }).updateBound).toEqual({
+      maxNorm: 5,
+      maxExamples: DEFAULT_MAX_EXAMPLES,
+    });
   });
 });
 
@@ -46,10 +62,14 @@ describe('checkPlaintextUpdate', () => {
     // The red team's vector: 3e38 on every coordinate (its norm overflows no float64 sum).
     expect(code(() => checkPlaintextUpdate(spec, 1e9, upd([3e38, 3e38], 1)))).toBe('E_UPDATE_BOUND');
     fc.assert(
-      fc.property(fc.float({ min: -1e6, max: 1e6, noNaN: true }), fc.float({ min: -1e6, max: 1e6, noNaN: true }), (a, b) => {
-        const inside = Math.hypot(Math.fround(a), Math.fround(b)) <= 5;
-        return code(() => checkPlaintextUpdate(bounded, 1, upd([a, b], 1))) === (inside ? 'ok' : 'E_UPDATE_BOUND');
-      }),
+      fc.property(
+        fc.float({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.float({ min: -1e6, max: 1e6, noNaN: true }),
+        (a, b) => {
+          const inside = Math.hypot(Math.fround(a), Math.fround(b)) <= 5;
+          return code(() => checkPlaintextUpdate(bounded, 1, upd([a, b], 1))) === (inside ? 'ok' : 'E_UPDATE_BOUND');
+        },
+      ),
     );
   });
 
@@ -57,7 +77,10 @@ describe('checkPlaintextUpdate', () => {
     expect(code(() => checkPlaintextUpdate(spec, 120, upd([0, 0], 120)))).toBe('ok');
     expect(code(() => checkPlaintextUpdate(spec, 120, upd([0, 0], 121)))).toBe('E_UPDATE_BOUND');
     expect(code(() => checkPlaintextUpdate(spec, 120, upd([0, 0], 1e9)))).toBe('E_UPDATE_BOUND');
-    const dp = parseJobSpec({ ...base, privacy: { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 } });
+    const dp = parseJobSpec({
+      ...base,
+      privacy: { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 },
+    });
     expect(code(() => checkPlaintextUpdate(dp, 1, upd([0, 0], 1e9)))).toBe('ok');
   });
 
@@ -85,7 +108,11 @@ describe('JobMachine with the plaintext bound', () => {
     const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
     expect(code(() => m.clientJoined('evil', 0, { identityKey: null, numTrain: 1e9 }))).toBe('E_UPDATE_BOUND');
     expect(m.members.size).toBe(0);
-    const secure = new JobMachine('j', parseJobSpec({ ...base, secureAggregation: {} }), { completedRounds: 0, weights: w0, serverState: null });
+    const secure = new JobMachine('j', parseJobSpec({ ...base, secureAggregation: {} }), {
+      completedRounds: 0,
+      weights: w0,
+      serverState: null,
+    });
     const key = new Uint8Array(32).fill(7);
     secure.useRoster({ hashBytes: new Uint8Array(32), members: new Map([['evil', key]]) }, 0);
     expect(code(() => secure.clientJoined('evil', 0, { identityKey: key, numTrain: 1e9 }))).toBe('E_UPDATE_BOUND');
@@ -109,7 +136,11 @@ describe('JobMachine with the plaintext bound', () => {
   });
 
   it('a refused update that leaves too few answers fails the round; the weights stay', () => {
-    const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 0, weights: w0, serverState: null });
+    const m = new JobMachine(
+      'j',
+      { ...spec, targetClients: 2 },
+      { completedRounds: 0, weights: w0, serverState: null },
+    );
     m.clientJoined('a', 0, { identityKey: null, numTrain: 10 });
     m.clientJoined('evil', 0, { identityKey: null, numTrain: 10 });
     const { effects, rejected } = m.submitUpdate('evil', 1, upd([200, 0], 10), 10);

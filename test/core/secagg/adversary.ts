@@ -30,7 +30,16 @@ import { reconstructVerified } from '../../../core/secagg/reed-solomon.ts';
 import { addMaskInto } from '../../../core/secagg/prg.ts';
 import { dequantizeSum } from '../../../core/secagg/quantize.ts';
 import { quantParams } from '../../../core/secagg/input.ts';
-import { SECRET_BYTES, neighboursOf, pairwiseMaskKey, pairwiseSign, seatGraph, selfMaskKey, survivorsTranscript, type Seeded } from '../../../core/secagg/session.ts';
+import {
+  SECRET_BYTES,
+  neighboursOf,
+  pairwiseMaskKey,
+  pairwiseSign,
+  seatGraph,
+  selfMaskKey,
+  survivorsTranscript,
+  type Seeded,
+} from '../../../core/secagg/session.ts';
 import { agreeSeed, maskCommitment, type Commitment } from '../../../core/secagg/seed.ts';
 import { simulatedNetwork, type SimulatedNetwork } from '../../../simulations/network.ts';
 import type { cohort } from '../../../proto/generated/cohort.js';
@@ -71,8 +80,15 @@ export const hospitalNames = (n: number) => Array.from({ length: n }, (_, i) => 
 
 export function baseSpec(n: number): JobSpecInput {
   return {
-    name: 'attack', model: logisticRegression(2), features: ['a', 'b'], label: 'y', rounds: 3, minClients: Math.min(3, n), targetClients: n,
-    roundTimeoutMs: 1000, strategy: { name: 'fedavg' },
+    name: 'attack',
+    model: logisticRegression(2),
+    features: ['a', 'b'],
+    label: 'y',
+    rounds: 3,
+    minClients: Math.min(3, n),
+    targetClients: n,
+    roundTimeoutMs: 1000,
+    strategy: { name: 'fedavg' },
   };
 }
 
@@ -110,12 +126,27 @@ export class LyingCoordinator {
     this.colluders = new Set(o.colluders ?? []);
     this.checks = o.checks ?? true;
     this.spec = resolveJob(parseJobSpec((o.spec ?? ((s) => s))(baseSpec(o.n))), o.n);
-    this.names.forEach((name, i) => this.parties.set(name, { name, colluder: this.colluders.has(name), delta: Float32Array.from([0.1 * (i + 1), -0.3, 0.02 * i]), hs: null, raw: null }));
+    this.names.forEach((name, i) =>
+      this.parties.set(name, {
+        name,
+        colluder: this.colluders.has(name),
+        delta: Float32Array.from([0.1 * (i + 1), -0.3, 0.02 * i]),
+        hs: null,
+        raw: null,
+      }),
+    );
   }
 
   /** The parameters an honest coordinator offers (core/round/session-params.ts). */
   honestParams(attempt = 1, participants: readonly string[] = this.names): SessionParams {
-    return sessionParams(this.spec, { jobId: 'job', round: 1, attempt, participants, rosterHash: this.net.head.hashBytes, totalExamples: EXAMPLES * participants.length });
+    return sessionParams(this.spec, {
+      jobId: 'job',
+      round: 1,
+      attempt,
+      participants,
+      rosterHash: this.net.head.hashBytes,
+      totalExamples: EXAMPLES * participants.length,
+    });
   }
 
   get honest(): string[] {
@@ -140,18 +171,32 @@ export class LyingCoordinator {
    * parameters); with `keysFor` the control's bare clients take these peer
    * keys instead of the roster's, as if the coordinator had sent them.
    */
-  open(paramsFor: (to: string) => SessionParams = () => this.honestParams(), keysFor?: (to: string) => ReadonlyMap<string, Uint8Array>): void {
+  open(
+    paramsFor: (to: string) => SessionParams = () => this.honestParams(),
+    keysFor?: (to: string) => ReadonlyMap<string, Uint8Array>,
+  ): void {
     const attempts = this.attempts;
     for (const name of this.names) {
       const offered = paramsFor(name);
       this.as(name, (p) => {
         if (p.colluder || !this.checks) {
-          p.raw = new SecAggClient(openSession(offered), name, this.net.identity(name), keysFor?.(name) ?? this.net.head.members);
+          p.raw = new SecAggClient(
+            openSession(offered),
+            name,
+            this.net.identity(name),
+            keysFor?.(name) ?? this.net.head.members,
+          );
           return;
         }
         if (!attempts.has(name)) attempts.set(name, new AttemptLog());
         const view = { name, roster: this.net.head, numTrain: EXAMPLES };
-        p.hs = HospitalSession.open({ spec: this.spec, offered: { ...offered, jobId: 'job', round: 1 }, view, identity: this.net.identity(name), attempts: attempts.get(name)! });
+        p.hs = HospitalSession.open({
+          spec: this.spec,
+          offered: { ...offered, jobId: 'job', round: 1 },
+          view,
+          identity: this.net.identity(name),
+          attempts: attempts.get(name)!,
+        });
       });
     }
     // The adversary's own bookkeeping follows the honest session when what it offered is not even well formed.
@@ -166,7 +211,18 @@ export class LyingCoordinator {
   nextSession(): void {
     this.refused.clear();
     this.reasons.clear();
-    for (const m of [this.adverts, this.masked, this.unmasks, this.views, this.signatures, this.relayed, this.reveals, this.shares, this.stolen]) m.clear();
+    for (const m of [
+      this.adverts,
+      this.masked,
+      this.unmasks,
+      this.views,
+      this.signatures,
+      this.relayed,
+      this.reveals,
+      this.shares,
+      this.stolen,
+    ])
+      m.clear();
     for (const p of this.parties.values()) {
       p.hs = null;
       p.raw = null;
@@ -206,7 +262,9 @@ export class LyingCoordinator {
 
   /** Sends each hospital a commitment list (default: every advertiser's, in name order) and collects the reveals. */
   commit(listFor?: (to: string, all: Commitment[]) => Commitment[]): void {
-    const all = [...this.adverts].map(([name, a]) => ({ name, commit: a.seedCommit! })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const all = [...this.adverts]
+      .map(([name, a]) => ({ name, commit: a.seedCommit! }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
     this.commitList = all;
     for (const name of this.adverts.keys()) {
       this.as(name, (p) => {
@@ -223,7 +281,9 @@ export class LyingCoordinator {
     this.seeded = seatGraph(this.session, agreeSeed(this.session, revealed, this.reveals));
     const reveals = revealed.map((c) => ({ name: c.name, nonce: this.reveals.get(c.name)! }));
     for (const name of this.reveals.keys()) {
-      const clients = [name, ...neighboursOf(this.seeded, name)].filter((v) => this.adverts.has(v)).map((v) => ({ name: v, ...this.adverts.get(v)! }));
+      const clients = [name, ...neighboursOf(this.seeded, name)]
+        .filter((v) => this.adverts.has(v))
+        .map((v) => ({ name: v, ...this.adverts.get(v)! }));
       const msg = tamper ? tamper(name, { clients, reveals }) : { clients, reveals };
       this.as(name, (p) => this.shares.set(name, this.client(p).onKeys(msg)));
     }
@@ -237,13 +297,20 @@ export class LyingCoordinator {
   relayAndMask(silent: readonly string[] = [], withhold: (to: string, from: string) => boolean = () => false): void {
     for (const name of this.shares.keys()) {
       const shares = [...this.shares].flatMap(([from, m]) =>
-        withhold(name, from) ? [] : (m.shares ?? []).filter((e) => e.peer === name).map((e) => ({ peer: from, ciphertext: e.ciphertext })),
+        withhold(name, from)
+          ? []
+          : (m.shares ?? []).filter((e) => e.peer === name).map((e) => ({ peer: from, ciphertext: e.ciphertext })),
       );
-      this.relayed.set(name, shares.map((s) => s.peer!));
+      this.relayed.set(
+        name,
+        shares.map((s) => s.peer!),
+      );
       this.as(name, (p) => {
         this.client(p).onShares({ shares });
         if (silent.includes(name)) return;
-        const out = p.hs ? p.hs.maskInput(p.delta, EXAMPLES, LOSS) : p.raw!.maskInput(secureInput(this.spec).encode(p.raw!.session, p.raw!.seed, p.delta, EXAMPLES, LOSS));
+        const out = p.hs
+          ? p.hs.maskInput(p.delta, EXAMPLES, LOSS)
+          : p.raw!.maskInput(secureInput(this.spec).encode(p.raw!.session, p.raw!.seed, p.delta, EXAMPLES, LOSS));
         const b = out.masked!;
         this.masked.set(name, new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
       });
@@ -274,9 +341,14 @@ export class LyingCoordinator {
     for (const [name, view] of this.views) {
       if (this.colluders.has(name)) continue; // it hands the adversary both shares of everything it holds instead
       const signatures = [name, ...neighboursOf(this.seeded!, name)].flatMap((v) => {
-        if (this.colluders.has(v)) return [{ name: v, signature: sign(this.net.identity(v).secretKey, survivorsTranscript(this.session, seed, view)) }];
+        if (this.colluders.has(v))
+          return [
+            { name: v, signature: sign(this.net.identity(v).secretKey, survivorsTranscript(this.session, seed, view)) },
+          ];
         const theirs = this.views.get(v);
-        return theirs && theirs.join() === view.join() && this.signatures.has(v) ? [{ name: v, signature: this.signatures.get(v)! }] : [];
+        return theirs && theirs.join() === view.join() && this.signatures.has(v)
+          ? [{ name: v, signature: this.signatures.get(v)! }]
+          : [];
       });
       this.as(name, (p) => this.unmasks.set(name, this.client(p).onUnmaskRequest({ signatures })));
     }
@@ -296,8 +368,12 @@ export class LyingCoordinator {
     const s = this.session;
     const ad = this.adverts.get(victim)!;
     return {
-      selfSeed: rebuild(this.sharesOf(victim, 'seed'), s.threshold, (x) => constantTimeEqual(maskCommitment(s, victim, x), ad.maskCommit!)),
-      maskKey: rebuild(this.sharesOf(victim, 'key'), s.threshold, (k) => constantTimeEqual(x25519PublicKey(k), ad.sPk!)),
+      selfSeed: rebuild(this.sharesOf(victim, 'seed'), s.threshold, (x) =>
+        constantTimeEqual(maskCommitment(s, victim, x), ad.maskCommit!),
+      ),
+      maskKey: rebuild(this.sharesOf(victim, 'key'), s.threshold, (k) =>
+        constantTimeEqual(x25519PublicKey(k), ad.sPk!),
+      ),
     };
   }
 
@@ -323,17 +399,34 @@ export class LyingCoordinator {
     addMaskInto(x, selfMaskKey(s, b, victim), -1, s.bits);
     const sk = rebuild(keyShares, s.threshold, (k) => constantTimeEqual(x25519PublicKey(k), ad.sPk!));
     for (const u of this.relayed.get(victim) ?? this.sharersOf(victim)) {
-      const theirs = sk ? null : this.colluders.has(u) ? this.inside(u).secrets!.s.secretKey : this.secretsOf(u).maskKey;
-      const secret = sk ? { mine: sk, theirs: this.adverts.get(u)!.sPk! } : theirs ? { mine: theirs, theirs: ad.sPk! } : null;
-      if (!secret) return { ...base, why: `its pairwise mask with ${u} is unknown (${keyShares.length} shares of its mask key, ${s.threshold} needed; ${u}'s key not revealed)` };
+      const theirs = sk
+        ? null
+        : this.colluders.has(u)
+          ? this.inside(u).secrets!.s.secretKey
+          : this.secretsOf(u).maskKey;
+      const secret = sk
+        ? { mine: sk, theirs: this.adverts.get(u)!.sPk! }
+        : theirs
+          ? { mine: theirs, theirs: ad.sPk! }
+          : null;
+      if (!secret)
+        return {
+          ...base,
+          why: `its pairwise mask with ${u} is unknown (${keyShares.length} shares of its mask key, ${s.threshold} needed; ${u}'s key not revealed)`,
+        };
       const agreed = new X25519Party(secret.mine).agree(x25519Peer(secret.theirs));
       addMaskInto(x, pairwiseMaskKey(s, agreed, victim, u), pairwiseSign(victim, u) === 1 ? -1 : 1, s.bits);
     }
     const decoded = dequantizeSum(x, quantParams(s));
     const w = EXAMPLES / s.totalExamples;
     const delta = this.parties.get(victim)!.delta;
-    const close = [...delta].every((d, i) => Math.abs(decoded[i]! - w * d) < 1e-3) && Math.abs(decoded[delta.length]! - w) < 1e-3;
-    return { ...base, learned: close, why: close ? 'recovered its update' : 'masks stripped but the result is not its update' };
+    const close =
+      [...delta].every((d, i) => Math.abs(decoded[i]! - w * d) < 1e-3) && Math.abs(decoded[delta.length]! - w) < 1e-3;
+    return {
+      ...base,
+      learned: close,
+      why: close ? 'recovered its update' : 'masks stripped but the result is not its update',
+    };
   }
 
   private sharersOf(victim: string): string[] {
@@ -349,7 +442,8 @@ export class LyingCoordinator {
   private sharesOf(victim: string, kind: 'seed' | 'key'): Share[] {
     const out: Share[] = [];
     for (const r of this.unmasks.values()) {
-      for (const x of (kind === 'seed' ? r.selfMaskShares : r.keyShares) ?? []) if (x.owner === victim) out.push(decodeShare(x.share!, SECRET_BYTES));
+      for (const x of (kind === 'seed' ? r.selfMaskShares : r.keyShares) ?? [])
+        if (x.owner === victim) out.push(decodeShare(x.share!, SECRET_BYTES));
     }
     for (const c of this.colluders) {
       const pair = this.inside(c).held.get(victim);

@@ -30,19 +30,21 @@ function nudged(share: Uint8Array): Uint8Array {
 }
 
 /** Rewrites `from`'s revealed shares of `owner`'s self-mask seed. */
-const rewriteSeedShares = (from: readonly string[], owner: string, f: (share: Uint8Array) => Uint8Array | null) => (sender: string, msg: ClientMessage): ClientMessage => {
-  if (!from.includes(sender) || !('secaggUnmask' in msg)) return msg;
-  const u = msg.secaggUnmask;
-  const selfMaskShares = (u.selfMaskShares ?? []).flatMap((s) => {
-    if (s.owner !== owner) return [s];
-    const share = f(s.share!);
-    return share ? [{ ...s, share }] : [];
-  });
-  return { secaggUnmask: { ...u, selfMaskShares } };
-};
+const rewriteSeedShares =
+  (from: readonly string[], owner: string, f: (share: Uint8Array) => Uint8Array | null) =>
+  (sender: string, msg: ClientMessage): ClientMessage => {
+    if (!from.includes(sender) || !('secaggUnmask' in msg)) return msg;
+    const u = msg.secaggUnmask;
+    const selfMaskShares = (u.selfMaskShares ?? []).flatMap((s) => {
+      if (s.owner !== owner) return [s];
+      const share = f(s.share!);
+      return share ? [{ ...s, share }] : [];
+    });
+    return { secaggUnmask: { ...u, selfMaskShares } };
+  };
 
 describe('a malicious hospital cannot get an honest one blamed (review R3)', () => {
-  it('n = 5, t = 4, all survive: a wrong share of h000\'s seed is outvoted by the subset search; nobody is blamed, the sum is right', () => {
+  it("n = 5, t = 4, all survive: a wrong share of h000's seed is outvoted by the subset search; nobody is blamed, the sum is right", () => {
     // One spare share: Reed–Solomon decoding corrects nothing, but h000's commitment picks the honest 4 of 5.
     const r = drive({ n: 5, threshold: 4, corrupt: 1, tamper: rewriteSeedShares([H1!], H0!, nudged) });
     expect(r.refused.size).toBe(0);
@@ -52,11 +54,13 @@ describe('a malicious hospital cannot get an honest one blamed (review R3)', () 
   });
 
   it('a false complaint about h000 plus its share withheld, ending with too few shares: the round fails, h000 is not blamed (one accuser ≤ C)', () => {
-    const accuse = (accusers: readonly string[]) => (from: string, msg: ClientMessage): ClientMessage => {
-      if (!accusers.includes(from)) return msg;
-      if ('secaggMaskedInput' in msg) return { secaggMaskedInput: { ...msg.secaggMaskedInput, rejected: [H0!] } };
-      return rewriteSeedShares(accusers, H0!, () => null)(from, msg);
-    };
+    const accuse =
+      (accusers: readonly string[]) =>
+      (from: string, msg: ClientMessage): ClientMessage => {
+        if (!accusers.includes(from)) return msg;
+        if ('secaggMaskedInput' in msg) return { secaggMaskedInput: { ...msg.secaggMaskedInput, rejected: [H0!] } };
+        return rewriteSeedShares(accusers, H0!, () => null)(from, msg);
+      };
     const one = drive({ n: 5, threshold: 4, corrupt: 1, drops: { unmask: [H4!] }, tamper: accuse([H1!]) });
     expect(one.refused.size).toBe(0);
     expect(one.server.phase).toBe('failed');
@@ -64,32 +68,52 @@ describe('a malicious hospital cannot get an honest one blamed (review R3)', () 
     // Control: more accusers than the C the job assumes include an honest one, so the dealer is blamed.
     const two = drive({ n: 5, threshold: 4, corrupt: 1, drops: { unmask: [H4!] }, tamper: accuse([H1!, H2!]) });
     expect(two.server.phase).toBe('failed');
-    expect(two.server.blamed.get(H0!)).toMatch(/2 neighbours could not open its shares, more than the 1 colluders assumed/);
+    expect(two.server.blamed.get(H0!)).toMatch(
+      /2 neighbours could not open its shares, more than the 1 colluders assumed/,
+    );
   });
 
   it('shares on one polynomial that does not open the commitment blame their dealer only when t + C of them were revealed', () => {
     // What a dealer that shared another seed than it committed to looks like: every revealed share on one wrong polynomial.
-    const wrong = new Map(split(new Uint8Array(randomBytes(SECRET_BYTES)), 4, [...Array(0xff).keys()].map((i) => i + 1)).map((s) => [s.x, s]));
+    const wrong = new Map(
+      split(
+        new Uint8Array(randomBytes(SECRET_BYTES)),
+        4,
+        [...Array(0xff).keys()].map((i) => i + 1),
+      ).map((s) => [s.x, s]),
+    );
     const dealt = (share: Uint8Array) => encodeShare(wrong.get(decodeShare(share, SECRET_BYTES).x)!);
     const all = drive({ n: 5, threshold: 4, corrupt: 1, tamper: rewriteSeedShares(names(5), H0!, dealt) });
     expect(all.server.phase).toBe('failed');
     expect(all.server.blamed.get(H0!)).toMatch(/rebuild a secret other than the one it committed to/);
     // With t revealed, any t points lie on one polynomial of degree < t: one liar among them would look the same.
-    const four = drive({ n: 5, threshold: 4, corrupt: 1, drops: { unmask: [H4!] }, tamper: rewriteSeedShares(names(5), H0!, dealt) });
+    const four = drive({
+      n: 5,
+      threshold: 4,
+      corrupt: 1,
+      drops: { unmask: [H4!] },
+      tamper: rewriteSeedShares(names(5), H0!, dealt),
+    });
     expect(four.server.phase).toBe('failed');
     expect([...four.server.blamed.keys()]).toEqual([]);
   });
 });
 
-describe('a malicious hospital\'s unusable X25519 key (review R4)', () => {
+describe("a malicious hospital's unusable X25519 key (review R4)", () => {
   /** h04's advertisement with `cPk` replaced, signed by h04's roster key: its own lie, well signed. */
   const lyingAdvert = (sc: LyingCoordinator, cPk: Uint8Array) => {
     const ad = sc.adverts.get('h04')!;
-    const signature = sign(sc.net.identity('h04').secretKey, advertiseTranscript(sc.session, 'h04', cPk, ad.sPk!, ad.seedCommit!, ad.maskCommit!));
+    const signature = sign(
+      sc.net.identity('h04').secretKey,
+      advertiseTranscript(sc.session, 'h04', cPk, ad.sPk!, ad.seedCommit!, ad.maskCommit!),
+    );
     return { ...ad, cPk, signature };
   };
 
-  for (const [what, key] of [['low order (u = 0)', new Uint8Array(32)], ['malformed (31 bytes)', new Uint8Array(31).fill(9)]] as const) {
+  for (const [what, key] of [
+    ['low order (u = 0)', new Uint8Array(32)],
+    ['malformed (31 bytes)', new Uint8Array(31).fill(9)],
+  ] as const) {
     it(`${what}: the coordinator refuses the advertisement and blames its sender; relayed anyway, the neighbours leave it out and carry on`, () => {
       const sc = new LyingCoordinator({ n: 5, colluders: ['h04'] });
       sc.open();
@@ -103,7 +127,11 @@ describe('a malicious hospital\'s unusable X25519 key (review R4)', () => {
       const real = sc.adverts.get('h04')!;
       sc.adverts.set('h04', bad);
       sc.commit();
-      sc.keys((to, msg) => (to === 'h04' ? { ...msg, clients: msg.clients!.map((k) => (k.name === 'h04' ? { name: 'h04', ...real } : k)) } : msg));
+      sc.keys((to, msg) =>
+        to === 'h04'
+          ? { ...msg, clients: msg.clients!.map((k) => (k.name === 'h04' ? { name: 'h04', ...real } : k)) }
+          : msg,
+      );
       expect([...sc.refused.entries()], 'honest hospitals that abandoned').toEqual([]);
       for (const h of sc.honest) expect((sc.sharesSentBy(h)!.shares ?? []).map((e) => e.peer)).not.toContain('h04');
     });

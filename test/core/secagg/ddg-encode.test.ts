@@ -1,7 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { DEFAULT_WRAP_PROBABILITY, ddgParams, planDdg, type DdgConfig, type DdgParams } from '../../../core/secagg/ddg-params.ts';
+import {
+  DEFAULT_WRAP_PROBABILITY,
+  ddgParams,
+  planDdg,
+  type DdgConfig,
+  type DdgParams,
+} from '../../../core/secagg/ddg-params.ts';
 import { ddgDecode, ddgEncode } from '../../../core/secagg/ddg-encode.ts';
 import { addInto } from '../../../core/secagg/ring.ts';
 import { ddgEpsilon, ddgRdp } from '../../../core/privacy/index.ts';
@@ -63,7 +69,13 @@ describe('ddgParams', () => {
           expect(p.noiseStddev).toBeCloseTo(sigma / p.gamma, 9);
           expect(p.maxNormSq).toBeLessThanOrEqual(p.roundedBound ** 2);
           expect(p.maxNormSq).toBeGreaterThan(p.roundedBound ** 2 - 1 - 1e-6 * p.roundedBound ** 2);
-          expect(p.mechanism).toEqual({ clients: n, sigma: p.noiseStddev, l2Sensitivity: p.l2Sensitivity, l1Sensitivity: p.l1Sensitivity, dim: L });
+          expect(p.mechanism).toEqual({
+            clients: n,
+            sigma: p.noiseStddev,
+            l2Sensitivity: p.l2Sensitivity,
+            l1Sensitivity: p.l1Sensitivity,
+            dim: L,
+          });
           if (sigma > 0) {
             // The sampler's s² is the rational rounded up from σ²/γ², never below what the accountant assumed.
             const { num, den } = p.noiseVariance!;
@@ -101,7 +113,11 @@ describe('ddgParams', () => {
       gamma: [0, -1, NaN, Infinity],
     };
     for (const [k, values] of Object.entries(cases)) {
-      for (const v of values!) expect(errorCode(() => ddgParams({ ...base, [k]: v })), `${k} = ${String(v)}`).toBe('E_CONFIG_INVALID');
+      for (const v of values!)
+        expect(
+          errorCode(() => ddgParams({ ...base, [k]: v })),
+          `${k} = ${String(v)}`,
+        ).toBe('E_CONFIG_INVALID');
     }
     // Too few bits for the clients' rounding errors alone.
     expect(errorCode(() => ddgParams({ ...base, n: 40, bits: 6 }))).toBe('E_CONFIG_INVALID');
@@ -112,27 +128,33 @@ describe('ddgParams', () => {
 describe('encode → secure sum → decode', () => {
   it('σ = 0: recovers Σ clip(x_i) within the rounding error', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 2000 }), fc.constantFrom(12, 16, 24, 32), fc.constantFrom(0, BETA), (n, d, bits, beta) => {
-        const clip = 2;
-        const p = ddgParams({ n, d, clip, sigma: 0, bits, beta });
-        const seed = seedOf(n + d);
-        // Half the clients above the clip, half below.
-        const xs = Array.from({ length: n }, (_, i) => randomVector(d, i % 2 ? 10 : 0.01));
-        const got = roundTrip(xs, p, seed);
-        const want = new Float64Array(d);
-        for (const x of xs) clipped(x, clip).forEach((v, j) => (want[j]! += v));
-        const err = got.map((v, j) => v - want[j]!);
-        // Each client's rounding error is below 1 per rotated coordinate, so the decoded
-        // error has norm below n·γ·√L. It is also a sum of n independent errors in (−1, 1)
-        // per coordinate, sub-Gaussian with proxy n, so by Hsu, Kakade and Zhang (2012,
-        // Thm. 1) ‖err/γ‖² ≤ n(L + 2√(Lτ) + 2τ) except with probability e^−τ (here 2^−30,
-        // over the conditioning of conditional rounding at most 1/(1 − β) more). (A bound
-        // at 1.5 times the mean norm stood here before; it is exceeded now and then.)
-        const L = p.paddedDim;
-        const tau = 30 * Math.LN2;
-        expect(norm(err)).toBeLessThan(n * p.gamma * Math.sqrt(L));
-        expect(norm(err)).toBeLessThan(p.gamma * Math.sqrt(n * (L + 2 * Math.sqrt(L * tau) + 2 * tau)) + 1e-9);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 2000 }),
+        fc.constantFrom(12, 16, 24, 32),
+        fc.constantFrom(0, BETA),
+        (n, d, bits, beta) => {
+          const clip = 2;
+          const p = ddgParams({ n, d, clip, sigma: 0, bits, beta });
+          const seed = seedOf(n + d);
+          // Half the clients above the clip, half below.
+          const xs = Array.from({ length: n }, (_, i) => randomVector(d, i % 2 ? 10 : 0.01));
+          const got = roundTrip(xs, p, seed);
+          const want = new Float64Array(d);
+          for (const x of xs) clipped(x, clip).forEach((v, j) => (want[j]! += v));
+          const err = got.map((v, j) => v - want[j]!);
+          // Each client's rounding error is below 1 per rotated coordinate, so the decoded
+          // error has norm below n·γ·√L. It is also a sum of n independent errors in (−1, 1)
+          // per coordinate, sub-Gaussian with proxy n, so by Hsu, Kakade and Zhang (2012,
+          // Thm. 1) ‖err/γ‖² ≤ n(L + 2√(Lτ) + 2τ) except with probability e^−τ (here 2^−30,
+          // over the conditioning of conditional rounding at most 1/(1 − β) more). (A bound
+          // at 1.5 times the mean norm stood here before; it is exceeded now and then.)
+          const L = p.paddedDim;
+          const tau = 30 * Math.LN2;
+          expect(norm(err)).toBeLessThan(n * p.gamma * Math.sqrt(L));
+          expect(norm(err)).toBeLessThan(p.gamma * Math.sqrt(n * (L + 2 * Math.sqrt(L * tau) + 2 * tau)) + 1e-9);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -178,7 +200,8 @@ describe('encode → secure sum → decode', () => {
     const x = randomVector(16, 1e-4);
     let sumSq = 0;
     const reps = 50;
-    for (let r = 0; r < reps; r++) for (const [j, v] of roundTrip([x], p, seedOf(r)).entries()) sumSq += (v - x[j]!) ** 2;
+    for (let r = 0; r < reps; r++)
+      for (const [j, v] of roundTrip([x], p, seedOf(r)).entries()) sumSq += (v - x[j]!) ** 2;
     // 800 samples: the sd's relative standard error is 2.5 %; 15 % is 6 of them.
     expect(Math.abs(Math.sqrt(sumSq / (reps * 16)) - 1)).toBeLessThan(0.15);
   });
@@ -199,19 +222,29 @@ describe('encode → secure sum → decode', () => {
     const d = 2000;
     const cases: [string, (i: number) => Float64Array][] = [
       // Every client at the clip, all aligned: ‖Σx‖ = n·c, the worst case the headroom is sized for.
-      ['aligned spikes', () => {
-        const x = new Float64Array(d);
-        x[17] = 1e6; // clipped down to c
-        return x;
-      }],
+      [
+        'aligned spikes',
+        () => {
+          const x = new Float64Array(d);
+          x[17] = 1e6; // clipped down to c
+          return x;
+        },
+      ],
       ['aligned flat', () => new Float64Array(d).fill(-1 / Math.sqrt(d))],
-      ['aligned random direction', (() => {
-        const x = randomVector(d, 1);
-        return () => x;
-      })()],
+      [
+        'aligned random direction',
+        (() => {
+          const x = randomVector(d, 1);
+          return () => x;
+        })(),
+      ],
       ['alternating signs', (i) => new Float64Array(d).fill(i % 2 ? 1 : -1)],
     ];
-    for (const [n, bits, rel] of [[8, 10, 0.2], [50, 14, 1], [3, 8, 3]] as const) {
+    for (const [n, bits, rel] of [
+      [8, 10, 0.2],
+      [50, 14, 1],
+      [3, 8, 3],
+    ] as const) {
       const clip = 1;
       const p = ddgParams({ n, d, clip, sigma: (rel * clip) / Math.sqrt(n), bits, beta: BETA });
       const half = 2 ** (bits - 1);
@@ -239,7 +272,17 @@ describe('encode → secure sum → decode', () => {
 
 describe('planDdg: σ and γ for a privacy target', () => {
   it('meets the target, fits the headroom, and decodes', () => {
-    const options = { n: 20, nMin: 15, d: 5000, clip: 1, bits: 16, beta: BETA, targetEpsilon: 4, delta: 1e-6, rounds: 30 };
+    const options = {
+      n: 20,
+      nMin: 15,
+      d: 5000,
+      clip: 1,
+      bits: 16,
+      beta: BETA,
+      targetEpsilon: 4,
+      delta: 1e-6,
+      rounds: 30,
+    };
     const p = planDdg(options);
     expect(ddgEpsilon({ ...p.mechanism, rounds: 30, delta: 1e-6 }).epsilon).toBeLessThanOrEqual(4);
     expect(p.mechanism.clients).toBe(15);
@@ -262,8 +305,16 @@ describe('planDdg: σ and γ for a privacy target', () => {
 
   it('too few bits for the target gives E_CONFIG_INVALID', () => {
     // At 12 bits the rounding error over 2^14 coordinates (≈ γ√L/2) outgrows the clip before the noise fits.
-    expect(errorCode(() => planDdg({ n: 10, d: 1 << 14, clip: 1, bits: 12, beta: BETA, targetEpsilon: 2, delta: 1e-5, rounds: 10 }))).toBe('E_CONFIG_INVALID');
-    expect(errorCode(() => planDdg({ n: 100, d: 1 << 16, clip: 1, bits: 8, beta: BETA, targetEpsilon: 0.5, delta: 1e-6, rounds: 100 }))).toBe('E_CONFIG_INVALID');
+    expect(
+      errorCode(() =>
+        planDdg({ n: 10, d: 1 << 14, clip: 1, bits: 12, beta: BETA, targetEpsilon: 2, delta: 1e-5, rounds: 10 }),
+      ),
+    ).toBe('E_CONFIG_INVALID');
+    expect(
+      errorCode(() =>
+        planDdg({ n: 100, d: 1 << 16, clip: 1, bits: 8, beta: BETA, targetEpsilon: 0.5, delta: 1e-6, rounds: 100 }),
+      ),
+    ).toBe('E_CONFIG_INVALID');
   });
 });
 
@@ -273,12 +324,29 @@ describe('encoder and decoder bad inputs', () => {
   it('typed errors', () => {
     const x = new Float64Array(10);
     expect(errorCode(() => ddgEncode(new Float64Array(9), p, seedOf(1)))).toBe('E_UPDATE_LENGTH');
-    expect(errorCode(() => ddgEncode(Float64Array.from({ length: 10 }, (_, i) => (i === 3 ? NaN : 0)), p, seedOf(1)))).toBe('E_UPDATE_NONFINITE');
-    expect(errorCode(() => ddgEncode(Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? -Infinity : 0)), p, seedOf(1)))).toBe('E_UPDATE_NONFINITE');
+    expect(
+      errorCode(() =>
+        ddgEncode(
+          Float64Array.from({ length: 10 }, (_, i) => (i === 3 ? NaN : 0)),
+          p,
+          seedOf(1),
+        ),
+      ),
+    ).toBe('E_UPDATE_NONFINITE');
+    expect(
+      errorCode(() =>
+        ddgEncode(
+          Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? -Infinity : 0)),
+          p,
+          seedOf(1),
+        ),
+      ),
+    ).toBe('E_UPDATE_NONFINITE');
     expect(errorCode(() => ddgEncode(x, p, new Uint8Array(16)))).toBe('E_SECAGG_BAD_INPUT');
     expect(errorCode(() => ddgEncode([0] as unknown as Float64Array, p, seedOf(1)))).toBe('E_CONFIG_INVALID');
     expect(errorCode(() => ddgEncode(x, {} as DdgParams, seedOf(1)))).toBe('E_CONFIG_INVALID');
-    for (const maxTries of [0, 1.5, NaN, 1e9]) expect(errorCode(() => ddgEncode(x, p, seedOf(1), { maxTries }))).toBe('E_CONFIG_INVALID');
+    for (const maxTries of [0, 1.5, NaN, 1e9])
+      expect(errorCode(() => ddgEncode(x, p, seedOf(1), { maxTries }))).toBe('E_CONFIG_INVALID');
     expect(errorCode(() => ddgDecode(new Uint32Array(15), p, seedOf(1)))).toBe('E_UPDATE_LENGTH');
     expect(errorCode(() => ddgDecode(new Uint32Array(16).fill(2 ** 16), p, seedOf(1)))).toBe('E_UPDATE_RANGE');
     expect(errorCode(() => ddgDecode(new Uint32Array(16), p, seedOf(0).subarray(1)))).toBe('E_SECAGG_BAD_INPUT');
@@ -286,7 +354,16 @@ describe('encoder and decoder bad inputs', () => {
 
   it('a rounding bound no draw can meet gives E_PRIVACY_ROUNDING after maxTries', () => {
     const impossible = { ...p, maxNormSq: 0 };
-    expect(errorCode(() => ddgEncode(Float64Array.from({ length: 10 }, () => 0.3), impossible, seedOf(1), { maxTries: 3 }))).toBe('E_PRIVACY_ROUNDING');
+    expect(
+      errorCode(() =>
+        ddgEncode(
+          Float64Array.from({ length: 10 }, () => 0.3),
+          impossible,
+          seedOf(1),
+          { maxTries: 3 },
+        ),
+      ),
+    ).toBe('E_PRIVACY_ROUNDING');
   });
 
   it('the accountant refuses a noise level Prop. 14 does not cover', () => {

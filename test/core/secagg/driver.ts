@@ -5,7 +5,16 @@
  * identity keys from one roster (the test network's), as in production.
  */
 import { randomBytes } from 'node:crypto';
-import { SecAggClient, SecAggServer, openSession, ed25519KeyPair, type Session, type Outgoing, type ClientMessage, type Identity } from '../../../core/secagg/index.ts';
+import {
+  SecAggClient,
+  SecAggServer,
+  openSession,
+  ed25519KeyPair,
+  type Session,
+  type Outgoing,
+  type ClientMessage,
+  type Identity,
+} from '../../../core/secagg/index.ts';
 
 export type DropPhase = 'advertise' | 'reveal' | 'share' | 'masked' | 'consistency' | 'unmask';
 
@@ -48,8 +57,17 @@ export function drive(o: DriveOptions): DriveResult {
   const length = o.length ?? 8;
   const degree = o.degree ?? o.n - 1;
   const session = openSession({
-    jobId: 'job-x', round: 3, attempt: o.attempt ?? 1, bits: o.bits ?? 32, threshold: o.threshold ?? Math.floor((degree + 1) / 2) + 1, degree,
-    clip: 10, participants, totalExamples: 1000, vectorLength: length, rosterHash: new Uint8Array(32).fill(7),
+    jobId: 'job-x',
+    round: 3,
+    attempt: o.attempt ?? 1,
+    bits: o.bits ?? 32,
+    threshold: o.threshold ?? Math.floor((degree + 1) / 2) + 1,
+    degree,
+    clip: 10,
+    participants,
+    totalExamples: 1000,
+    vectorLength: length,
+    rosterHash: new Uint8Array(32).fill(7),
   });
   const ids = new Map(participants.map((p) => [p, ed25519KeyPair()]));
   const roster = new Map([...ids].map(([p, k]) => [p, k.publicKey]));

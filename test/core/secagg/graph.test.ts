@@ -13,7 +13,8 @@ const counting = Uint8Array.from({ length: 32 }, (_, i) => i);
 /** Every structural invariant of a simple undirected degree-`degree` graph on exactly `clients`; returns the violations. */
 function violations(g: Map<string, string[]>, clients: readonly string[], degree: number): string[] {
   const out: string[] = [];
-  if (JSON.stringify([...g.keys()]) !== JSON.stringify([...clients].sort())) out.push('keys are not the sorted clients');
+  if (JSON.stringify([...g.keys()]) !== JSON.stringify([...clients].sort()))
+    out.push('keys are not the sorted clients');
   const sets = new Map([...g].map(([u, vs]) => [u, new Set(vs)]));
   for (const [u, vs] of g) {
     if (vs.length !== degree) out.push(`${u} has ${vs.length} neighbours`);
@@ -25,7 +26,8 @@ function violations(g: Map<string, string[]>, clients: readonly string[], degree
   return out;
 }
 
-const expectRegular = (g: Map<string, string[]>, clients: readonly string[], degree: number) => expect(violations(g, clients, degree)).toEqual([]);
+const expectRegular = (g: Map<string, string[]>, clients: readonly string[], degree: number) =>
+  expect(violations(g, clients, degree)).toEqual([]);
 
 const shuffled = <T>(xs: readonly T[]): T[] => {
   const a = [...xs];
@@ -44,16 +46,37 @@ describe('neighbourGraph (Harary H_{k,n} on a seeded permutation, Bell et al. CC
     // enc -aes-256-ctr` for the keystream, and the Fisher-Yates of the module comment.
     const clients = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     expect(Object.fromEntries(neighbourGraph(clients, 2, counting))).toEqual({
-      a: ['c', 'e'], b: ['c', 'g'], c: ['a', 'b'], d: ['g', 'h'], e: ['a', 'f'], f: ['e', 'h'], g: ['b', 'd'], h: ['d', 'f'],
+      a: ['c', 'e'],
+      b: ['c', 'g'],
+      c: ['a', 'b'],
+      d: ['g', 'h'],
+      e: ['a', 'f'],
+      f: ['e', 'h'],
+      g: ['b', 'd'],
+      h: ['d', 'f'],
     });
     expect(Object.fromEntries(neighbourGraph(clients, 4, counting))).toEqual({
-      a: ['b', 'c', 'e', 'f'], b: ['a', 'c', 'd', 'g'], c: ['a', 'b', 'e', 'g'], d: ['b', 'f', 'g', 'h'],
-      e: ['a', 'c', 'f', 'h'], f: ['a', 'd', 'e', 'h'], g: ['b', 'c', 'd', 'h'], h: ['d', 'e', 'f', 'g'],
+      a: ['b', 'c', 'e', 'f'],
+      b: ['a', 'c', 'd', 'g'],
+      c: ['a', 'b', 'e', 'g'],
+      d: ['b', 'f', 'g', 'h'],
+      e: ['a', 'c', 'f', 'h'],
+      f: ['a', 'd', 'e', 'h'],
+      g: ['b', 'c', 'd', 'h'],
+      h: ['d', 'e', 'f', 'g'],
     });
   });
 
   it('is k-regular, symmetric and loop-free', () => {
-    for (const [n, k] of [[2, 1], [3, 2], [5, 2], [30, 10], [100, 12], [101, 16], [1000, 52]] as const) {
+    for (const [n, k] of [
+      [2, 1],
+      [3, 2],
+      [5, 2],
+      [30, 10],
+      [100, 12],
+      [101, 16],
+      [1000, 52],
+    ] as const) {
       const clients = names(n);
       expectRegular(neighbourGraph(clients, k, randomBytes(32)), clients, Math.min(k, n - 1));
     }
@@ -84,7 +107,9 @@ describe('neighbourGraph (Harary H_{k,n} on a seeded permutation, Bell et al. CC
 
   it('gives different graphs for different seeds', () => {
     const clients = names(50);
-    const graphs = [seedOf(0), seedOf(1), counting, randomBytes(32), randomBytes(32)].map((s) => JSON.stringify([...neighbourGraph(clients, 4, s)]));
+    const graphs = [seedOf(0), seedOf(1), counting, randomBytes(32), randomBytes(32)].map((s) =>
+      JSON.stringify([...neighbourGraph(clients, 4, s)]),
+    );
     expect(new Set(graphs).size).toBe(graphs.length);
   });
 
@@ -136,9 +161,11 @@ describe('neighbourGraph (Harary H_{k,n} on a seeded permutation, Bell et al. CC
     expect(code(() => neighbourGraph(['a', 'b', 'a'], 2, seed))).toBe('E_SECAGG_PARAMS');
     expect(code(() => neighbourGraph([], 2, seed))).toBe('E_SECAGG_PARAMS');
     expect(code(() => neighbourGraph(['a', 7 as unknown as string], 2, seed))).toBe('E_SECAGG_PARAMS');
-    for (const k of [0, -2, 1.5, Number.NaN, Infinity]) expect(code(() => neighbourGraph(clients, k, seed))).toBe('E_SECAGG_PARAMS');
+    for (const k of [0, -2, 1.5, Number.NaN, Infinity])
+      expect(code(() => neighbourGraph(clients, k, seed))).toBe('E_SECAGG_PARAMS');
     for (const k of [1, 3, 7]) expect(code(() => neighbourGraph(clients, k, seed))).toBe('E_SECAGG_PARAMS'); // odd, below n - 1
-    for (const s of [new Uint8Array(31), new Uint8Array(33), new Uint8Array(0)]) expect(code(() => neighbourGraph(clients, 2, s))).toBe('E_SECAGG_PARAMS');
+    for (const s of [new Uint8Array(31), new Uint8Array(33), new Uint8Array(0)])
+      expect(code(() => neighbourGraph(clients, 2, s))).toBe('E_SECAGG_PARAMS');
     expect(code(() => neighbourGraph(clients, 2, Array.from(seed) as unknown as Uint8Array))).toBe('E_SECAGG_PARAMS');
     expect(code(() => neighbourGraph(clients, 2, 'x'.repeat(32) as unknown as Uint8Array))).toBe('E_SECAGG_PARAMS');
   });

@@ -32,7 +32,8 @@ import { seededRng } from '../../../core/rng.ts';
 
 const VICTIM = 'h00';
 /** Tells the victim and `alive` that the victim's input is in the sum, everyone else that it dropped. */
-const split = (alive: readonly string[]) => (to: string, sent: string[]) => (to === VICTIM || alive.includes(to) ? sent : sent.filter((v) => v !== VICTIM));
+const split = (alive: readonly string[]) => (to: string, sent: string[]) =>
+  to === VICTIM || alive.includes(to) ? sent : sent.filter((v) => v !== VICTIM);
 const honestCodes = (sc: LyingCoordinator) => sc.honest.map((h) => sc.refused.get(h) ?? 'none');
 
 describe('a coordinator that lowers the threshold (finding 1)', () => {
@@ -96,10 +97,14 @@ describe('the holder count: k + 1 holders, not k (finding 3)', () => {
 });
 
 describe('peer keys from the coordinator (finding 2)', () => {
-  it('control: a client that takes peers\' identity keys from the coordinator encrypts its shares to the coordinator', () => {
+  it("control: a client that takes peers' identity keys from the coordinator encrypts its shares to the coordinator", () => {
     const sc = new LyingCoordinator({ n: 5, checks: false });
     // The coordinator impersonates every neighbour of the victim: its own identity and X25519 keys in their names.
-    const fakes = new Map(sc.names.filter((v) => v !== VICTIM).map((v) => [v, { id: ed25519KeyPair(), c: x25519KeyPair(), s: x25519KeyPair() }]));
+    const fakes = new Map(
+      sc.names
+        .filter((v) => v !== VICTIM)
+        .map((v) => [v, { id: ed25519KeyPair(), c: x25519KeyPair(), s: x25519KeyPair() }]),
+    );
     const claimed = new Map(sc.names.map((v) => [v, fakes.get(v)?.id.publicKey ?? sc.net.identity(v).publicKey]));
     sc.open(undefined, (to) => (to === VICTIM ? claimed : sc.net.head.members));
     sc.advertise();
@@ -109,7 +114,10 @@ describe('peer keys from the coordinator (finding 2)', () => {
       const clients = msg.clients!.map((k) => {
         const f = fakes.get(k.name!);
         if (!f) return k;
-        const signature = sign(f.id.secretKey, advertiseTranscript(sc.session, k.name!, f.c.publicKey, f.s.publicKey, k.seedCommit!, k.maskCommit!));
+        const signature = sign(
+          f.id.secretKey,
+          advertiseTranscript(sc.session, k.name!, f.c.publicKey, f.s.publicKey, k.seedCommit!, k.maskCommit!),
+        );
         return { ...k, cPk: f.c.publicKey, sPk: f.s.publicKey, signature };
       });
       return { ...msg, clients };
@@ -133,7 +141,7 @@ describe('peer keys from the coordinator (finding 2)', () => {
     expect(secrets.maskKey).not.toBeNull();
   });
 
-  it('a hospital takes peers\' keys only from its roster: substituted keys are refused, E_SECAGG_BAD_SIGNATURE, before any share leaves', () => {
+  it("a hospital takes peers' keys only from its roster: substituted keys are refused, E_SECAGG_BAD_SIGNATURE, before any share leaves", () => {
     const sc = new LyingCoordinator({ n: 5 });
     const fake = { id: ed25519KeyPair(), c: x25519KeyPair(), s: x25519KeyPair() };
     sc.open();
@@ -141,9 +149,26 @@ describe('peer keys from the coordinator (finding 2)', () => {
     sc.commit();
     sc.keys((to, msg) => {
       if (to !== VICTIM) return msg;
-      const clients = msg.clients!.map((k) => (k.name === 'h01'
-        ? { ...k, cPk: fake.c.publicKey, sPk: fake.s.publicKey, signature: sign(fake.id.secretKey, advertiseTranscript(sc.session, 'h01', fake.c.publicKey, fake.s.publicKey, k.seedCommit!, k.maskCommit!)) }
-        : k));
+      const clients = msg.clients!.map((k) =>
+        k.name === 'h01'
+          ? {
+              ...k,
+              cPk: fake.c.publicKey,
+              sPk: fake.s.publicKey,
+              signature: sign(
+                fake.id.secretKey,
+                advertiseTranscript(
+                  sc.session,
+                  'h01',
+                  fake.c.publicKey,
+                  fake.s.publicKey,
+                  k.seedCommit!,
+                  k.maskCommit!,
+                ),
+              ),
+            }
+          : k,
+      );
       return { ...msg, clients };
     });
     expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_BAD_SIGNATURE');
@@ -166,12 +191,18 @@ describe('peer keys from the coordinator (finding 2)', () => {
 });
 
 describe('the graph seed (finding 4)', () => {
-  it('a commitment list without the victim\'s commitment, or with it changed: E_SECAGG_SEED, before the nonce is revealed', () => {
+  it("a commitment list without the victim's commitment, or with it changed: E_SECAGG_SEED, before the nonce is revealed", () => {
     for (const change of ['omit', 'alter'] as const) {
       const sc = new LyingCoordinator({ n: 5 });
       sc.open();
       sc.advertise();
-      sc.commit((to, all) => (to !== VICTIM ? all : change === 'omit' ? all.filter((c) => c.name !== VICTIM) : all.map((c) => (c.name === VICTIM ? { ...c, commit: new Uint8Array(32).fill(9) } : c))));
+      sc.commit((to, all) =>
+        to !== VICTIM
+          ? all
+          : change === 'omit'
+            ? all.filter((c) => c.name !== VICTIM)
+            : all.map((c) => (c.name === VICTIM ? { ...c, commit: new Uint8Array(32).fill(9) } : c)),
+      );
       expect(sc.refused.get(VICTIM), change).toBe('E_SECAGG_SEED');
     }
   });
@@ -182,16 +213,23 @@ describe('the graph seed (finding 4)', () => {
       sc.open();
       sc.advertise();
       sc.commit();
-      sc.keys((to, msg) => (sc.colluders.has(to) ? msg : {
-        ...msg,
-        reveals: change === 'withhold' ? msg.reveals!.filter((r) => r.name !== 'h04') : msg.reveals!.map((r) => (r.name === 'h01' ? { ...r, nonce: new Uint8Array(32).fill(1) } : r)),
-      }));
+      sc.keys((to, msg) =>
+        sc.colluders.has(to)
+          ? msg
+          : {
+              ...msg,
+              reveals:
+                change === 'withhold'
+                  ? msg.reveals!.filter((r) => r.name !== 'h04')
+                  : msg.reveals!.map((r) => (r.name === 'h01' ? { ...r, nonce: new Uint8Array(32).fill(1) } : r)),
+            },
+      );
       expect(honestCodes(sc), change).toEqual(Array(4).fill('E_SECAGG_SEED'));
       expect(sc.honest.some((h) => sc.sharesSentBy(h))).toBe(false);
     }
   });
 
-  it('a neighbour\'s commitment swapped for one the coordinator can open: its signed advertisement no longer matches, E_SECAGG_BAD_SIGNATURE', () => {
+  it("a neighbour's commitment swapped for one the coordinator can open: its signed advertisement no longer matches, E_SECAGG_BAD_SIGNATURE", () => {
     const sc = new LyingCoordinator({ n: 5 });
     sc.open();
     sc.advertise();
@@ -199,7 +237,10 @@ describe('the graph seed (finding 4)', () => {
     const forged = seedCommitment(sc.session, 'h01', nonce);
     sc.commit((_to, all) => all.map((c) => (c.name === 'h01' ? { ...c, commit: forged } : c)));
     // h01 refused its list (its own commitment changed) and revealed nothing: the coordinator supplies the forged nonce.
-    sc.keys((_to, msg) => ({ ...msg, reveals: [...msg.reveals!.filter((r) => r.name !== 'h01'), { name: 'h01', nonce }] }));
+    sc.keys((_to, msg) => ({
+      ...msg,
+      reveals: [...msg.reveals!.filter((r) => r.name !== 'h01'), { name: 'h01', nonce }],
+    }));
     // Everyone but h01 (whose own commitment was changed, E_SECAGG_SEED) finds h01's signed commitment differs.
     expect(sc.refused.get('h01')).toBe('E_SECAGG_SEED');
     for (const h of ['h00', 'h02', 'h03', 'h04']) expect(sc.refused.get(h), h).toBe('E_SECAGG_BAD_SIGNATURE');
@@ -221,7 +262,8 @@ describe('the graph seed (finding 4)', () => {
   const names = Array.from({ length: n }, (_, i) => `c${String(i).padStart(3, '0')}`);
   const colluders = names.slice(95);
   const victim = names[0]!;
-  const surrounded = (g: Map<string, string[]>, k: number, t: number) => g.get(victim)!.filter((v) => colluders.includes(v)).length >= 2 * t - k - 1;
+  const surrounded = (g: Map<string, string[]>, k: number, t: number) =>
+    g.get(victim)!.filter((v) => colluders.includes(v)).length >= 2 * t - k - 1;
 
   it('control: a coordinator that draws the seed grinds a graph that surrounds the victim (old k = 16, t = 11)', () => {
     let found = -1;
@@ -232,11 +274,23 @@ describe('the graph seed (finding 4)', () => {
     expect(found).toBeGreaterThanOrEqual(0); // deterministic: the first hit is at a fixed i
   });
 
-  it('with the seed agreed by commit-reveal, the victim\'s colluding neighbours follow the uniform (hypergeometric) law whatever the coordinator fixed before the reveal', () => {
+  it("with the seed agreed by commit-reveal, the victim's colluding neighbours follow the uniform (hypergeometric) law whatever the coordinator fixed before the reveal", () => {
     const { k, t } = chooseParams({ n, dropoutFraction: 0.05, corrupt: colluders.length });
     // And no graph could surround the victim at these parameters: that is the parameter search's arithmetic.
     expect(2 * t - k - 1).toBeGreaterThan(colluders.length);
-    const s = openSession({ jobId: 'j', round: 1, attempt: 1, bits: 32, threshold: t, degree: k, clip: 1, participants: names, totalExamples: n, vectorLength: 1, rosterHash: new Uint8Array(32) });
+    const s = openSession({
+      jobId: 'j',
+      round: 1,
+      attempt: 1,
+      bits: 32,
+      threshold: t,
+      degree: k,
+      clip: 1,
+      participants: names,
+      totalExamples: n,
+      vectorLength: 1,
+      rosterHash: new Uint8Array(32),
+    });
     const expected = (k * colluders.length) / (n - 1);
     const variance = expected * (1 - colluders.length / (n - 1)) * ((n - 1 - k) / (n - 2));
     const rng = seededRng(7);
@@ -254,7 +308,11 @@ describe('the graph seed (finding 4)', () => {
         const all = [{ name: victim, nonce: mine }, ...fixed];
         const list = all.map((x) => ({ name: x.name, commit: seedCommitment(s, x.name, x.nonce) }));
         const seed = agreeSeed(s, list, new Map(all.map((x) => [x.name, x.nonce])));
-        counts.push(neighbourGraph(names, k, seed).get(victim)!.filter((v) => colluders.includes(v)).length);
+        counts.push(
+          neighbourGraph(names, k, seed)
+            .get(victim)!
+            .filter((v) => colluders.includes(v)).length,
+        );
       }
       const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
       expect(Math.abs(mean - expected)).toBeLessThan(5 * Math.sqrt(variance / counts.length));
@@ -272,11 +330,15 @@ describe('replays across attempts (finding 6)', () => {
     sc.open(() => sc.honestParams(2));
     sc.advertise();
     sc.commit();
-    sc.keys((to, msg) => (to === VICTIM ? { ...msg, clients: msg.clients!.map((k) => (k.name === 'h01' ? { name: 'h01', ...old } : k)) } : msg));
+    sc.keys((to, msg) =>
+      to === VICTIM
+        ? { ...msg, clients: msg.clients!.map((k) => (k.name === 'h01' ? { name: 'h01', ...old } : k)) }
+        : msg,
+    );
     expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_BAD_SIGNATURE');
   });
 
-  it('a neighbour\'s whole attempt-1 contribution (advertisement, commitment, reveal) replayed in attempt 2: the reveal opens nothing in this session, E_SECAGG_SEED', () => {
+  it("a neighbour's whole attempt-1 contribution (advertisement, commitment, reveal) replayed in attempt 2: the reveal opens nothing in this session, E_SECAGG_SEED", () => {
     const sc = new LyingCoordinator({ n: 5 });
     sc.open();
     sc.advertise();
@@ -285,11 +347,17 @@ describe('replays across attempts (finding 6)', () => {
     sc.nextSession();
     sc.open(() => sc.honestParams(2));
     sc.advertise();
-    sc.commit((to, all) => (to === VICTIM ? all.map((c) => (c.name === 'h01' ? { ...c, commit: old.advert.seedCommit! } : c)) : all));
-    sc.keys((to, msg) => (to !== VICTIM ? msg : {
-      clients: msg.clients!.map((k) => (k.name === 'h01' ? { name: 'h01', ...old.advert } : k)),
-      reveals: msg.reveals!.map((r) => (r.name === 'h01' ? { name: 'h01', nonce: old.nonce } : r)),
-    }));
+    sc.commit((to, all) =>
+      to === VICTIM ? all.map((c) => (c.name === 'h01' ? { ...c, commit: old.advert.seedCommit! } : c)) : all,
+    );
+    sc.keys((to, msg) =>
+      to !== VICTIM
+        ? msg
+        : {
+            clients: msg.clients!.map((k) => (k.name === 'h01' ? { name: 'h01', ...old.advert } : k)),
+            reveals: msg.reveals!.map((r) => (r.name === 'h01' ? { name: 'h01', nonce: old.nonce } : r)),
+          },
+    );
     expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_SEED');
     expect(sc.sharesSentBy(VICTIM)).toBeUndefined();
   });
@@ -372,7 +440,12 @@ describe('a survivor set naming neighbours whose shares never reached the victim
     { n: 6, colluders: 1, hospitalDp: true },
   ];
   for (const c of cases) {
-    const what = c.gamma === 0 ? ' (the job assumes C = 0: the coordinator alone)' : c.hospitalDp ? ', hospital-level DP (t = n_min = 4)' : '';
+    const what =
+      c.gamma === 0
+        ? ' (the job assumes C = 0: the coordinator alone)'
+        : c.hospitalDp
+          ? ', hospital-level DP (t = n_min = 4)'
+          : '';
     it(`n = ${c.n}, ${c.colluders} colluder(s)${what}: the victim refuses (E_SECAGG_PROTOCOL) and its input stays masked`, () => {
       const colluders = Array.from({ length: c.colluders }, (_, i) => hospitalNames(c.n)[c.n - 1 - i]!);
       const sc = new LyingCoordinator({
@@ -381,7 +454,12 @@ describe('a survivor set naming neighbours whose shares never reached the victim
         spec: (s) => ({
           ...s,
           ...(c.gamma === undefined ? {} : { secureAggregation: { corruptFraction: c.gamma } }),
-          ...(c.hospitalDp ? { minClients: 4, privacy: { unit: 'hospital' as const, epsilon: 100, delta: 1e-5, clip: 1, minSurvivors: 4 } } : {}),
+          ...(c.hospitalDp
+            ? {
+                minClients: 4,
+                privacy: { unit: 'hospital' as const, epsilon: 100, delta: 1e-5, clip: 1, minSurvivors: 4 },
+              }
+            : {}),
         }),
       });
       sc.open();
@@ -428,17 +506,39 @@ describe('every other parameter is recomputed by the hospital (finding 1, 5)', (
     });
   }
 
-  it('a job that assumes fewer colluders than ceil(γ·N) of the roster (hospital-level noise calibrated on colluders\' shares, finding 5): E_SECAGG_PARAMS', () => {
+  it("a job that assumes fewer colluders than ceil(γ·N) of the roster (hospital-level noise calibrated on colluders' shares, finding 5): E_SECAGG_PARAMS", () => {
     const names = hospitalNames(6);
     const net = simulatedNetwork(names);
-    const input = { ...baseSpec(6), minClients: 4, secureAggregation: { corruptClients: 0 }, privacy: { unit: 'hospital' as const, epsilon: 4, delta: 1e-5, clip: 1, minSurvivors: 4 } };
+    const input = {
+      ...baseSpec(6),
+      minClients: 4,
+      secureAggregation: { corruptClients: 0 },
+      privacy: { unit: 'hospital' as const, epsilon: 4, delta: 1e-5, clip: 1, minSurvivors: 4 },
+    };
     // The coordinator refuses to understate it at submission (ceil(0.05 · 6) = 1) …
     expect(errorCode(() => resolveJob(parseJobSpec(input), 6))).toBe('E_JOB_SPEC');
     // … a lying one offers the understated spec anyway, and every hospital refuses it.
     const understated = resolvePrivacy(parseJobSpec(input));
-    const offered = sessionParams(understated, { jobId: 'job', round: 1, attempt: 1, participants: names, rosterHash: net.head.hashBytes, totalExamples: 60 });
+    const offered = sessionParams(understated, {
+      jobId: 'job',
+      round: 1,
+      attempt: 1,
+      participants: names,
+      rosterHash: net.head.hashBytes,
+      totalExamples: 60,
+    });
     const view = { name: 'h00', roster: net.head, numTrain: EXAMPLES };
-    expect(errorCode(() => HospitalSession.open({ spec: understated, offered, view, identity: net.identity('h00'), attempts: new AttemptLog() }))).toBe('E_SECAGG_PARAMS');
+    expect(
+      errorCode(() =>
+        HospitalSession.open({
+          spec: understated,
+          offered,
+          view,
+          identity: net.identity('h00'),
+          attempts: new AttemptLog(),
+        }),
+      ),
+    ).toBe('E_SECAGG_PARAMS');
     // Honestly resolved, the noise counts the n_min − C honest shares only: 4 − 1 = 3.
     const honest = resolveJob(parseJobSpec({ ...input, secureAggregation: {} }), 6);
     expect(ddgPlan(honest).mechanism.clients).toBe(3);

@@ -2,7 +2,13 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { CohortError } from '../../../core/errors.ts';
 import { errorCode } from '../../helpers/errors.ts';
-import { MAX_CLIENTS, assessParams, chooseParams, type Adversary, type ParamsOptions } from '../../../core/secagg/params.ts';
+import {
+  MAX_CLIENTS,
+  assessParams,
+  chooseParams,
+  type Adversary,
+  type ParamsOptions,
+} from '../../../core/secagg/params.ts';
 
 const code = errorCode;
 
@@ -65,15 +71,26 @@ describe("chooseParams with Google's accounting reproduces its published table (
   const google = { holders: 'k', minHonest: 1, fullGraphBelow: 0 } as const;
   for (const [n, gamma, dropoutFraction, adversary, k, t] of GOOGLE) {
     it(`n = ${n}, γ = ${gamma}, δ = ${dropoutFraction}, ${adversary}: k = ${k}, t = ${t}`, () => {
-      expect(chooseParams({ n, corrupt: googleCorrupt(gamma, n), dropoutFraction, adversary, ...google })).toMatchObject({ k, t, full: false });
+      expect(
+        chooseParams({ n, corrupt: googleCorrupt(gamma, n), dropoutFraction, adversary, ...google }),
+      ).toMatchObject({ k, t, full: false });
     });
   }
 
   it('is two neighbours more conservative than Google where neighbours are drawn from n - 1 rather than n', () => {
     // Google's table: 228 / 115. An honest client's neighbours are a uniform k-subset of the
     // OTHER n - 1 clients, which holds every corrupt or dropped one: HG(n - 1, ·, k), not HG(n, ·, k).
-    expect(chooseParams({ n: 1000, corrupt: 0, dropoutFraction: 0.33, ...google, fullGraphBelow: 64 })).toMatchObject({ k: 230, t: 116, full: false });
-    expect(chooseParams({ n: 1000, corruptFraction: 0, dropoutFraction: 0.33 })).toMatchObject({ k: 230, t: 116, holders: 231, full: false });
+    expect(chooseParams({ n: 1000, corrupt: 0, dropoutFraction: 0.33, ...google, fullGraphBelow: 64 })).toMatchObject({
+      k: 230,
+      t: 116,
+      full: false,
+    });
+    expect(chooseParams({ n: 1000, corruptFraction: 0, dropoutFraction: 0.33 })).toMatchObject({
+      k: 230,
+      t: 116,
+      holders: 231,
+      full: false,
+    });
   });
 
   it('rejects log2(n) neighbours for n = 100 … 10000 under either adversary', () => {
@@ -81,7 +98,8 @@ describe("chooseParams with Google's accounting reproduces its published table (
       for (const adversary of ['semi-honest', 'semi-malicious'] as const) {
         const base = { n, corruptFraction: 0.05, dropoutFraction: 0.05, adversary };
         for (const k of new Set([2 * Math.floor(Math.log2(n) / 2), 2 * Math.ceil(Math.log2(n) / 2)])) {
-          for (let t = 1; t <= k + 1; t++) expect(assessParams({ ...base, k, t }).ok, `n=${n} k=${k} t=${t} ${adversary}`).toBe(false);
+          for (let t = 1; t <= k + 1; t++)
+            expect(assessParams({ ...base, k, t }).ok, `n=${n} k=${k} t=${t} ${adversary}`).toBe(false);
         }
         expect(chooseParams(base).k).toBeGreaterThan(Math.log2(n) + 1);
       }
@@ -126,9 +144,18 @@ describe("the k + 1 holders: Google's semi-malicious rows are one corrupt holder
       const p = chooseParams(o);
       const label = `${n} ${gamma} ${dropoutFraction}: ${p.k}/${p.t}`;
       expect(assessParams({ ...o, k: p.k, t: p.t }).ok, label).toBe(true);
-      const atGoogleCount = assessParams({ n, corrupt: googleCorrupt(gamma, n), dropoutFraction, adversary, k: p.k, t: p.t });
+      const atGoogleCount = assessParams({
+        n,
+        corrupt: googleCorrupt(gamma, n),
+        dropoutFraction,
+        adversary,
+        k: p.k,
+        t: p.t,
+      });
       expect(atGoogleCount.reconstructLog2, label).toBeLessThan(-41);
-      if (assessParams({ n, corrupt: googleCorrupt(gamma, n), dropoutFraction, adversary, k, t }).reconstructLog2 >= -41) {
+      if (
+        assessParams({ n, corrupt: googleCorrupt(gamma, n), dropoutFraction, adversary, k, t }).reconstructLog2 >= -41
+      ) {
         expect([p.k, p.t], label).not.toEqual([k, t]);
       }
     }
@@ -144,8 +171,15 @@ describe("the k + 1 holders: Google's semi-malicious rows are one corrupt holder
 describe('chooseParams: the bounds it promises', () => {
   const grid: ParamsOptions[] = [];
   for (const n of [64, 100, 500, 1000, 3000, 10000]) {
-    for (const [corruptFraction, dropoutFraction] of [[0.05, 0.05], [0.05, 0.1], [0, 0.2], [0.1, 0.3], [0.2, 0.05]] as const) {
-      for (const adversary of ['semi-honest', 'semi-malicious'] as const) grid.push({ n, corruptFraction, dropoutFraction, adversary });
+    for (const [corruptFraction, dropoutFraction] of [
+      [0.05, 0.05],
+      [0.05, 0.1],
+      [0, 0.2],
+      [0.1, 0.3],
+      [0.2, 0.05],
+    ] as const) {
+      for (const adversary of ['semi-honest', 'semi-malicious'] as const)
+        grid.push({ n, corruptFraction, dropoutFraction, adversary });
     }
   }
 
@@ -161,9 +195,14 @@ describe('chooseParams: the bounds it promises', () => {
       expect(a.ok, label).toBe(true);
       expect(p.securityLog2, label).toBeLessThan(-40);
       expect(p.failureProbLog2, label).toBeLessThan(-20);
-      expect([p.securityLog2, p.failureProbLog2, p.honestInSum]).toEqual([a.securityLog2, a.failureProbLog2, p.t - a.corruptHolders]);
+      expect([p.securityLog2, p.failureProbLog2, p.honestInSum]).toEqual([
+        a.securityLog2,
+        a.failureProbLog2,
+        p.t - a.corruptHolders,
+      ]);
       if (!p.full && p.k - 2 >= 2) {
-        for (let t = 1; t <= p.k - 1; t++) expect(assessParams({ ...o, k: p.k - 2, t }).ok, `${label} k-2 t=${t}`).toBe(false);
+        for (let t = 1; t <= p.k - 1; t++)
+          expect(assessParams({ ...o, k: p.k - 2, t }).ok, `${label} k-2 t=${t}`).toBe(false);
       }
     }
   });
@@ -176,8 +215,14 @@ describe('chooseParams: the bounds it promises', () => {
   });
 
   it('counts ceil(γn) corrupt clients unless given a count', () => {
-    expect(chooseParams({ n: 21, corruptFraction: 0.05, dropoutFraction: 0.1 })).toMatchObject({ corrupt: 2, dropped: 2 });
-    expect(chooseParams({ n: 20, corruptFraction: 0.05, dropoutFraction: 0.1 })).toMatchObject({ corrupt: 1, dropped: 2 }); // 0.05 · 20 is 1 up to rounding
+    expect(chooseParams({ n: 21, corruptFraction: 0.05, dropoutFraction: 0.1 })).toMatchObject({
+      corrupt: 2,
+      dropped: 2,
+    });
+    expect(chooseParams({ n: 20, corruptFraction: 0.05, dropoutFraction: 0.1 })).toMatchObject({
+      corrupt: 1,
+      dropped: 2,
+    }); // 0.05 · 20 is 1 up to rounding
     expect(chooseParams({ n: 100, corruptFraction: 0, dropoutFraction: 0.1 }).corrupt).toBe(0);
     expect(chooseParams({ n: 21, corrupt: 0, dropoutFraction: 0.1 })).toMatchObject({ corrupt: 0, t: 11 });
     expect(chooseParams({ n: 21, corrupt: 5, dropoutFraction: 0.1 })).toMatchObject({ corrupt: 5, t: 14 }); // 2t ≥ 21 + 1 + 5
@@ -248,7 +293,11 @@ describe('chooseParams: the bounds it promises', () => {
     expect(chooseParams({ ...o, minHonest: 1 })).toMatchObject({ k: 12, t: 6, honestInSum: 1 });
     expect(chooseParams(o)).toMatchObject({ k: 12, t: 7, honestInSum: 2 });
     expect(assessParams({ ...o, k: 12, t: 6 }).ok).toBe(false);
-    expect(chooseParams({ n: 30, corrupt: 3, dropoutFraction: 0.1, minHonest: 20 })).toMatchObject({ full: true, t: 23, honestInSum: 20 });
+    expect(chooseParams({ n: 30, corrupt: 3, dropoutFraction: 0.1, minHonest: 20 })).toMatchObject({
+      full: true,
+      t: 23,
+      honestInSum: 20,
+    });
   });
 });
 
@@ -265,7 +314,15 @@ describe('chooseParams: the complete graph (Bonawitz et al. CCS 2017), n holders
           const floor = Math.max(Math.ceil((n + 1 + corrupt) / 2), corrupt + 2);
           expect(p !== undefined, label).toBe(floor <= n - dropped);
           if (p === undefined) continue;
-          expect(p, label).toMatchObject({ k: n - 1, full: true, holders: n, corrupt, dropped, securityLog2: -Infinity, failureProbLog2: -Infinity });
+          expect(p, label).toMatchObject({
+            k: n - 1,
+            full: true,
+            holders: n,
+            corrupt,
+            dropped,
+            securityLog2: -Infinity,
+            failureProbLog2: -Infinity,
+          });
           expect(2 * p.t, label).toBeGreaterThanOrEqual(n + 1 + corrupt);
           expect(p.t, label).toBeGreaterThanOrEqual(corrupt + 2);
           expect(p.t, label).toBeLessThanOrEqual(n - dropped);
@@ -284,7 +341,10 @@ describe('chooseParams: the complete graph (Bonawitz et al. CCS 2017), n holders
     const old = chooseParams({ n: 21, corrupt: 1, dropoutFraction: 0.1, holders: 'k' });
     expect(old.t).toBe(11);
     // 2 · 11 ≤ 21 + 1 + 1: the server gets 11 shares of both b_u and s_u from one colluder, u and 19 honest holders.
-    expect(assessParams({ n: 21, corrupt: 1, dropoutFraction: 0.1, k: 20, t: 11 })).toMatchObject({ reconstructLog2: 0, ok: false });
+    expect(assessParams({ n: 21, corrupt: 1, dropoutFraction: 0.1, k: 20, t: 11 })).toMatchObject({
+      reconstructLog2: 0,
+      ok: false,
+    });
     expect(assessParams({ n: 21, corrupt: 1, dropoutFraction: 0.1, k: 20, t: 11, holders: 'k' }).ok).toBe(true);
   });
 
@@ -293,9 +353,15 @@ describe('chooseParams: the complete graph (Bonawitz et al. CCS 2017), n holders
       const p = chooseParams({ n, corruptFraction: 0.05, dropoutFraction: 0.1, adversary: 'semi-honest' });
       const corrupt = Math.ceil(0.05 * n - 1e-9);
       expect(p).toMatchObject({ k: n - 1, full: true, failureProbLog2: -Infinity, securityLog2: -Infinity });
-      expect(p.t, `n=${n}`).toBe(Math.min(Math.max(Math.floor(n / 2) + 1, corrupt + 2), n - Math.floor(0.1 * n + 1e-9)));
+      expect(p.t, `n=${n}`).toBe(
+        Math.min(Math.max(Math.floor(n / 2) + 1, corrupt + 2), n - Math.floor(0.1 * n + 1e-9)),
+      );
     }
-    expect(chooseParams({ n: 200, corruptFraction: 0.05, dropoutFraction: 0.1, fullGraphBelow: 201 })).toMatchObject({ k: 199, t: 106, full: true }); // 2t ≥ 200 + 1 + 10 outranks the majority 101
+    expect(chooseParams({ n: 200, corruptFraction: 0.05, dropoutFraction: 0.1, fullGraphBelow: 201 })).toMatchObject({
+      k: 199,
+      t: 106,
+      full: true,
+    }); // 2t ≥ 200 + 1 + 10 outranks the majority 101
   });
 
   it('lowers t to n - D, never below the security floor; the k-holder count would stop one short', () => {
@@ -305,11 +371,18 @@ describe('chooseParams: the complete graph (Bonawitz et al. CCS 2017), n holders
     expect(chooseParams({ n: 10, corrupt: 0, dropoutFraction: 0.4 })).toMatchObject({ k: 9, t: 6 });
     expect(chooseParams({ n: 10, corrupt: 0, dropoutFraction: 0.4, holders: 'k' })).toMatchObject({ k: 9, t: 5 });
     // Semi-honest only needs t ≥ C + 2: majority 6 lowered to 10 - 5.
-    expect(chooseParams({ n: 10, corruptFraction: 0.1, dropoutFraction: 0.5, adversary: 'semi-honest' })).toMatchObject({ k: 9, t: 5 });
+    expect(chooseParams({ n: 10, corruptFraction: 0.1, dropoutFraction: 0.5, adversary: 'semi-honest' })).toMatchObject(
+      { k: 9, t: 5 },
+    );
   });
 
   it('gives two honest clients t = 2 and refuses a cohort no threshold can protect', () => {
-    expect(chooseParams({ n: 2, corrupt: 0, dropoutFraction: 0.1 })).toMatchObject({ k: 1, t: 2, holders: 2, full: true });
+    expect(chooseParams({ n: 2, corrupt: 0, dropoutFraction: 0.1 })).toMatchObject({
+      k: 1,
+      t: 2,
+      holders: 2,
+      full: true,
+    });
     expect(code(() => chooseParams({ n: 2, corrupt: 1, dropoutFraction: 0 }))).toBe('E_SECAGG_PARAMS');
     expect(code(() => chooseParams({ n: 2, corruptFraction: 0.05, dropoutFraction: 0.1 }))).toBe('E_SECAGG_PARAMS'); // C = ceil(0.1) = 1
     expect(code(() => chooseParams({ n: 10, corruptFraction: 0, dropoutFraction: 0.5 }))).toBe('E_SECAGG_PARAMS');
@@ -317,7 +390,11 @@ describe('chooseParams: the complete graph (Bonawitz et al. CCS 2017), n holders
   });
 
   it('falls back to the complete graph when no sparse degree qualifies', () => {
-    expect(chooseParams({ n: 65, corruptFraction: 0.05, dropoutFraction: 0.47 })).toMatchObject({ k: 64, t: 35, full: true });
+    expect(chooseParams({ n: 65, corruptFraction: 0.05, dropoutFraction: 0.47 })).toMatchObject({
+      k: 64,
+      t: 35,
+      full: true,
+    });
   });
 
   it('works for every cohort size of three or more at the job spec default fractions', () => {
@@ -357,7 +434,10 @@ describe("Google's CheckFullGraphParameters as an oracle (graph_parameter_finder
         expect(googleRejects(n, p.t + 1)).toBe(false);
       }
     }
-    expect(rejected).toEqual([4, 6, 8, 10, 12, 14, 16, 18, 20, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60, 61, 63]);
+    expect(rejected).toEqual([
+      4, 6, 8, 10, 12, 14, 16, 18, 20, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60,
+      61, 63,
+    ]);
   });
 });
 
@@ -377,20 +457,29 @@ describe('chooseParams / assessParams: invalid input', () => {
 
   for (const [field, values] of Object.entries(bad)) {
     it(`rejects a bad "${field}" with E_SECAGG_PARAMS`, () => {
-      for (const v of values!) expect(code(() => chooseParams({ ...ok, [field]: v } as ParamsOptions)), String(v)).toBe('E_SECAGG_PARAMS');
+      for (const v of values!)
+        expect(
+          code(() => chooseParams({ ...ok, [field]: v } as ParamsOptions)),
+          String(v),
+        ).toBe('E_SECAGG_PARAMS');
     });
   }
 
   it('rejects a corrupt count that is not an integer in [0, n - 1], and both or neither of corrupt and corruptFraction', () => {
     const count = { n: 100, dropoutFraction: 0.05 };
     for (const c of [1.5, -1, 100, 101, Number.NaN, Infinity, '3']) {
-      expect(code(() => chooseParams({ ...count, corrupt: c } as ParamsOptions)), String(c)).toBe('E_SECAGG_PARAMS');
+      expect(
+        code(() => chooseParams({ ...count, corrupt: c } as ParamsOptions)),
+        String(c),
+      ).toBe('E_SECAGG_PARAMS');
     }
     expect(code(() => chooseParams({ ...count, corrupt: 99 }))).toBe('E_SECAGG_PARAMS'); // valid count, but nobody honest enough: no t
     expect(code(() => chooseParams({ ...count, corrupt: 5, corruptFraction: 0.05 }))).toBe('E_SECAGG_PARAMS');
     expect(code(() => chooseParams(count))).toBe('E_SECAGG_PARAMS');
     expect(code(() => assessParams({ ...count, k: 10, t: 6 }))).toBe('E_SECAGG_PARAMS');
-    expect(code(() => assessParams({ ...count, corrupt: 5, corruptFraction: 0.05, k: 10, t: 6 }))).toBe('E_SECAGG_PARAMS');
+    expect(code(() => assessParams({ ...count, corrupt: 5, corruptFraction: 0.05, k: 10, t: 6 }))).toBe(
+      'E_SECAGG_PARAMS',
+    );
   });
 
   it('rejects a non-object', () => {
@@ -398,8 +487,18 @@ describe('chooseParams / assessParams: invalid input', () => {
   });
 
   it('rejects (k, t) outside 1 <= t <= holders, k <= n - 1 in assessParams', () => {
-    for (const [k, t] of [[0, 1], [100, 2], [10, 0], [10, 12], [2.5, 1], [10, 1.5]]) {
-      expect(code(() => assessParams({ ...ok, k: k!, t: t! })), `${k}/${t}`).toBe('E_SECAGG_PARAMS');
+    for (const [k, t] of [
+      [0, 1],
+      [100, 2],
+      [10, 0],
+      [10, 12],
+      [2.5, 1],
+      [10, 1.5],
+    ]) {
+      expect(
+        code(() => assessParams({ ...ok, k: k!, t: t! })),
+        `${k}/${t}`,
+      ).toBe('E_SECAGG_PARAMS');
     }
     expect(code(() => assessParams({ ...ok, k: 10, t: 11 }))).toBeUndefined(); // k + 1 holders
     expect(code(() => assessParams({ ...ok, k: 10, t: 11, holders: 'k' }))).toBe('E_SECAGG_PARAMS');

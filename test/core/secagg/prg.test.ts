@@ -127,7 +127,9 @@ describe('addMaskInto', () => {
     fc.assert(
       fc.property(
         seedArb,
-        bitsArb.chain((bits) => fc.integer({ min: 0, max: 3000 }).chain((length) => wordsIn(bits, length).map((x) => ({ bits, x })))),
+        bitsArb.chain((bits) =>
+          fc.integer({ min: 0, max: 3000 }).chain((length) => wordsIn(bits, length).map((x) => ({ bits, x }))),
+        ),
         (seed, { bits, x }) => {
           const acc = new Uint32Array(x);
           addMaskInto(acc, seed, 1, bits);
@@ -151,13 +153,15 @@ describe('addMaskInto', () => {
   it('pairwise masks cancel in the sum: Σ_u (x_u + Σ_{v>u} PRG(s_uv) − Σ_{v<u} PRG(s_uv)) = Σ_u x_u', () => {
     fc.assert(
       fc.property(
-        fc.record({ bits: bitsArb, n: fc.integer({ min: 2, max: 6 }), length: fc.integer({ min: 1, max: 500 }) }).chain(({ bits, n, length }) =>
-          fc.record({
-            bits: fc.constant(bits),
-            xs: fc.array(wordsIn(bits, length), { minLength: n, maxLength: n }),
-            seeds: fc.array(seedArb, { minLength: (n * (n - 1)) / 2, maxLength: (n * (n - 1)) / 2 }),
-          }),
-        ),
+        fc
+          .record({ bits: bitsArb, n: fc.integer({ min: 2, max: 6 }), length: fc.integer({ min: 1, max: 500 }) })
+          .chain(({ bits, n, length }) =>
+            fc.record({
+              bits: fc.constant(bits),
+              xs: fc.array(wordsIn(bits, length), { minLength: n, maxLength: n }),
+              seeds: fc.array(seedArb, { minLength: (n * (n - 1)) / 2, maxLength: (n * (n - 1)) / 2 }),
+            }),
+          ),
         ({ bits, xs, seeds }) => {
           const n = xs.length;
           const length = xs[0]!.length;
@@ -185,7 +189,11 @@ describe('ring', () => {
   it('adds and subtracts mod 2^bits, matching BigInt arithmetic', () => {
     fc.assert(
       fc.property(
-        bitsArb.chain((bits) => fc.integer({ min: 0, max: 50 }).chain((len) => fc.tuple(fc.constant(bits), wordsIn(bits, len), wordsIn(bits, len)))),
+        bitsArb.chain((bits) =>
+          fc
+            .integer({ min: 0, max: 50 })
+            .chain((len) => fc.tuple(fc.constant(bits), wordsIn(bits, len), wordsIn(bits, len))),
+        ),
         ([bits, a, b]) => {
           const m = 2n ** BigInt(bits);
           const sum = addInto(new Uint32Array(a), b, bits);

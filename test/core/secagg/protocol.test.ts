@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { drive, expectedSum, names, sameWords, type DropPhase } from './driver.ts';
 
-
 describe('secure aggregation session (Bonawitz et al. 2017), in memory', () => {
   it('yields exactly the sum of all inputs when nobody drops', () => {
     const r = drive({ n: 6 });
@@ -42,7 +41,12 @@ describe('secure aggregation session (Bonawitz et al. 2017), in memory', () => {
 
   it('tolerates dropouts in every phase at once in a SecAgg+ graph', () => {
     const all = names(30);
-    const r = drive({ n: 30, degree: 10, threshold: 5, drops: { advertise: [all[0]!], share: [all[7]!], masked: [all[12]!, all[13]!], unmask: [all[20]!] } });
+    const r = drive({
+      n: 30,
+      degree: 10,
+      threshold: 5,
+      drops: { advertise: [all[0]!], share: [all[7]!], masked: [all[12]!, all[13]!], unmask: [all[20]!] },
+    });
     expect(r.server.phase).toBe('done');
     const inSum = all.filter((c) => ![all[0], all[7], all[12], all[13]].includes(c));
     expect(sameWords(r.server.sum, expectedSum(r.inputs, inSum))).toBe(true);

@@ -12,9 +12,17 @@ const NEVER_UP = (): number => 1 - 2 ** -53;
 
 /** Valid parameters: any k and n, with c at most the largest clip that leaves s ≥ 1. */
 const paramsArb: fc.Arbitrary<QuantParams> = fc
-  .record({ bits: fc.integer({ min: 8, max: 32 }), maxClients: fc.integer({ min: 1, max: 50 }), frac: fc.double({ min: 0.001, max: 1, noNaN: true }) })
+  .record({
+    bits: fc.integer({ min: 8, max: 32 }),
+    maxClients: fc.integer({ min: 1, max: 50 }),
+    frac: fc.double({ min: 0.001, max: 1, noNaN: true }),
+  })
   .filter(({ bits, maxClients }) => (2 ** (bits - 1) - 1) / maxClients - 1 >= 1)
-  .map(({ bits, maxClients, frac }) => ({ bits, maxClients, clip: Math.fround(frac * ((2 ** (bits - 1) - 1) / maxClients - 1)) }))
+  .map(({ bits, maxClients, frac }) => ({
+    bits,
+    maxClients,
+    clip: Math.fround(frac * ((2 ** (bits - 1) - 1) / maxClients - 1)),
+  }))
   .filter((p) => p.clip > 0 && (2 ** (p.bits - 1) - 1) / p.maxClients - 1 >= p.clip);
 
 function sumOf(vs: Uint32Array[], bits: number): Uint32Array {
@@ -72,12 +80,19 @@ describe('quantize / dequantizeSum', () => {
         ),
         ({ p, xs }) => {
           const s = scaleFor(p);
-          const decoded = dequantizeSum(sumOf(xs.map((x) => quantize(x, p)), p.bits), p);
+          const decoded = dequantizeSum(
+            sumOf(
+              xs.map((x) => quantize(x, p)),
+              p.bits,
+            ),
+            p,
+          );
           // Each client's rounding error is < 1/s; the float products add far less than the slack here.
           const bound = (xs.length / s) * (1 + 1e-9);
           for (let i = 0; i < decoded.length; i++) {
             const truth = xs.reduce((acc, x) => acc + x[i]!, 0);
-            if (!(Math.abs(decoded[i]! - truth) <= bound)) expect.fail(`coordinate ${i}: ${decoded[i]} vs ${truth}, bound ${bound}`);
+            if (!(Math.abs(decoded[i]! - truth) <= bound))
+              expect.fail(`coordinate ${i}: ${decoded[i]} vs ${truth}, bound ${bound}`);
           }
         },
       ),
@@ -91,8 +106,20 @@ describe('quantize / dequantizeSum', () => {
         const s = scaleFor(p);
         const c = p.clip;
         const n = p.maxClients;
-        const up = dequantizeSum(sumOf(Array.from({ length: n }, () => quantize(Float32Array.of(c, c), p, ALWAYS_UP)), p.bits), p);
-        const down = dequantizeSum(sumOf(Array.from({ length: n }, () => quantize(Float32Array.of(-c, -c), p, NEVER_UP)), p.bits), p);
+        const up = dequantizeSum(
+          sumOf(
+            Array.from({ length: n }, () => quantize(Float32Array.of(c, c), p, ALWAYS_UP)),
+            p.bits,
+          ),
+          p,
+        );
+        const down = dequantizeSum(
+          sumOf(
+            Array.from({ length: n }, () => quantize(Float32Array.of(-c, -c), p, NEVER_UP)),
+            p.bits,
+          ),
+          p,
+        );
         for (const v of up) expect(Math.abs(v - n * c)).toBeLessThanOrEqual((n / s) * (1 + 1e-9));
         for (const v of down) expect(Math.abs(v + n * c)).toBeLessThanOrEqual((n / s) * (1 + 1e-9));
       }),
@@ -110,7 +137,7 @@ describe('quantize / dequantizeSum', () => {
     expect(3 * (1.3 * s + 1)).toBeLessThanOrEqual(2 ** 31 - 1);
   });
 
-  it('encodes negatives as two\'s complement mod 2^k', () => {
+  it("encodes negatives as two's complement mod 2^k", () => {
     const p = { bits: 16, maxClients: 1, clip: 1 };
     const s = scaleFor(p);
     const [w] = quantize(Float32Array.of(-1), p);
@@ -130,10 +157,14 @@ describe('quantize / dequantizeSum', () => {
 
   it('keeps every encoded word below 2^k', () => {
     fc.assert(
-      fc.property(paramsArb, fc.float32Array({ minLength: 1, maxLength: 64, noNaN: true, noDefaultInfinity: true }), (p, x) => {
-        const limit = 2 ** p.bits;
-        for (const w of quantize(x, p)) expect(w).toBeLessThan(limit);
-      }),
+      fc.property(
+        paramsArb,
+        fc.float32Array({ minLength: 1, maxLength: 64, noNaN: true, noDefaultInfinity: true }),
+        (p, x) => {
+          const limit = 2 ** p.bits;
+          for (const w of quantize(x, p)) expect(w).toBeLessThan(limit);
+        },
+      ),
     );
   });
 

@@ -4,7 +4,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errorCode } from '../../helpers/errors.ts';
 import { P } from '../../../core/secagg/field.ts';
 import { MAX_X, combine, split, splitWithCoefficients, type Share } from '../../../core/secagg/shamir.ts';
-import { MAX_DECODE_SHARES, MAX_SUBSET_TRIALS, decodeShares, reconstructVerified } from '../../../core/secagg/reed-solomon.ts';
+import {
+  MAX_DECODE_SHARES,
+  MAX_SUBSET_TRIALS,
+  decodeShares,
+  reconstructVerified,
+} from '../../../core/secagg/reed-solomon.ts';
 import { modn, invn } from './field-reference.ts';
 
 const code = errorCode;
@@ -13,14 +18,16 @@ const code = errorCode;
 const chunksToBytes = (chunks: number[]): Uint8Array => new Uint8Array(chunks.flatMap((c) => [c & 0xff, c >>> 8]));
 const yValues = (s: Share): number[] =>
   Array.from({ length: s.y.length / 3 }, (_, c) => s.y[3 * c]! | (s.y[3 * c + 1]! << 8) | (s.y[3 * c + 2]! << 16));
-const yBytes = (values: number[]): Uint8Array => new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
+const yBytes = (values: number[]): Uint8Array =>
+  new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
 const withY = (s: Share, values: number[]): Share => ({ x: s.x, y: yBytes(values) });
 
 /** C(m, j): j-subsets of m. */
 const choose = (m: number, j: number): number => (j === 0 ? 1 : (choose(m - 1, j - 1) * m) / j);
 /** The subsets reconstructVerified's search tries leaving out 1 … j shares: Σ C(t + i, i). */
 /** Subset trials through level j: at level l, every t-subset of the first t + l shares holding share t + l − 1, C(t + l − 1, l) of them. */
-const trialsUpTo = (t: number, j: number): number => Array.from({ length: j }, (_, i) => choose(t + i, i + 1)).reduce((a, b) => a + b, 0);
+const trialsUpTo = (t: number, j: number): number =>
+  Array.from({ length: j }, (_, i) => choose(t + i, i + 1)).reduce((a, b) => a + b, 0);
 
 /** `share` with each listed chunk moved by a non-zero delta mod p, so it always changes and stays in [0, p). */
 function corrupt(share: Share, changes: ReadonlyArray<readonly [chunk: number, delta: number]>): Share {
@@ -45,7 +52,6 @@ function hashCommitment(secret: Uint8Array): { verify: (s: Uint8Array) => boolea
   };
 }
 
-
 /**
  * The secret of the one polynomial vector of degree < t through every share,
  * or undefined if the shares do not all lie on one: Lagrange through the first
@@ -54,14 +60,18 @@ function hashCommitment(secret: Uint8Array): { verify: (s: Uint8Array) => boolea
 function consistentSecret(shares: readonly Share[], t: number): Uint8Array | undefined {
   const xs = shares.map((s) => BigInt(s.x));
   const basis = (at: bigint): bigint[] =>
-    xs.slice(0, t).map((xi, i) =>
-      xs.slice(0, t).reduce((acc, xk, k) => (k === i ? acc : modn(acc * (at - xk) * invn(xi - xk))), 1n),
-    );
+    xs
+      .slice(0, t)
+      .map((xi, i) =>
+        xs.slice(0, t).reduce((acc, xk, k) => (k === i ? acc : modn(acc * (at - xk) * invn(xi - xk))), 1n),
+      );
   const points = [0n, ...xs.slice(t)].map(basis);
   const ys = shares.map(yValues);
   const out: number[] = [];
   for (let c = 0; c < ys[0]!.length; c++) {
-    const [atZero, ...atOthers] = points.map((l) => Number(modn(l.reduce((acc, li, i) => acc + li * BigInt(ys[i]![c]!), 0n))));
+    const [atZero, ...atOthers] = points.map((l) =>
+      Number(modn(l.reduce((acc, li, i) => acc + li * BigInt(ys[i]![c]!), 0n))),
+    );
     if (atOthers.some((v, j) => v !== ys[t + j]![c])) return undefined;
     if (atZero! >= 0x10000) return undefined;
     out.push(atZero!);
@@ -162,7 +172,11 @@ describe('Reed–Solomon decoding of Shamir shares: properties', () => {
    */
   const scenario = (liars: (e: number) => fc.Arbitrary<number>) =>
     fc
-      .record({ chunks: fc.integer({ min: 1, max: 32 }), t: fc.integer({ min: 1, max: 20 }), spare: fc.integer({ min: 0, max: 20 }) })
+      .record({
+        chunks: fc.integer({ min: 1, max: 32 }),
+        t: fc.integer({ min: 1, max: 20 }),
+        spare: fc.integer({ min: 0, max: 20 }),
+      })
       .chain(({ chunks, t, spare }) => {
         const m = t + spare;
         const e = Math.floor(spare / 2);
@@ -178,13 +192,23 @@ describe('Reed–Solomon decoding of Shamir shares: properties', () => {
               t: fc.constant(t),
               e: fc.constant(e),
               xs: fc.constant(xs),
-              positions: fc.shuffledSubarray(xs.map((_, i) => i), { minLength: k, maxLength: k }),
+              positions: fc.shuffledSubarray(
+                xs.map((_, i) => i),
+                { minLength: k, maxLength: k },
+              ),
               lies: fc.array(lie(chunks), { minLength: k, maxLength: k }),
             }),
           );
       });
 
-  type Scenario = { secret: Uint8Array; t: number; e: number; xs: number[]; positions: number[]; lies: [number, number][][] };
+  type Scenario = {
+    secret: Uint8Array;
+    t: number;
+    e: number;
+    xs: number[];
+    positions: number[];
+    lies: [number, number][][];
+  };
   const build = ({ secret, t, xs, positions, lies }: Scenario): { received: Share[]; liars: number[] } => {
     const received = split(secret, t, xs);
     positions.forEach((i, n) => (received[i] = corrupt(received[i]!, lies[n]!)));
@@ -193,31 +217,37 @@ describe('Reed–Solomon decoding of Shamir shares: properties', () => {
 
   it('up to ⌊(m − t)/2⌋ liars: decodeShares returns the secret and exactly the liars', () => {
     fc.assert(
-      fc.property(scenario((e) => fc.integer({ min: 0, max: e })), (s) => {
-        const { received, liars } = build(s);
-        const before = copyShares(received);
-        expect(decodeShares(received, s.t, s.secret.length)).toEqual({ secret: s.secret, bad: liars });
-        expect(received).toEqual(before); // inputs untouched
-      }),
+      fc.property(
+        scenario((e) => fc.integer({ min: 0, max: e })),
+        (s) => {
+          const { received, liars } = build(s);
+          const before = copyShares(received);
+          expect(decodeShares(received, s.t, s.secret.length)).toEqual({ secret: s.secret, bad: liars });
+          expect(received).toEqual(before); // inputs untouched
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('up to ⌊(m − t)/2⌋ liars: reconstructVerified returns the secret and the liars, taking the fast path iff the first t are honest', () => {
     fc.assert(
-      fc.property(scenario((e) => fc.integer({ min: 0, max: e })), (s) => {
-        const { received, liars } = build(s);
-        const { verify, seen } = hashCommitment(s.secret);
-        expect(reconstructVerified(received, s.t, s.secret.length, verify)).toEqual({ secret: s.secret, bad: liars });
-        if (liars.some((i) => i < s.t)) {
-          // The fast path was rejected by verify, or combine itself found a chunk at 2^16.
-          if (seen.length === 1) expect(code(() => combine(received, s.t, s.secret.length))).toBe('E_SECAGG_SHARES');
-          else expect(seen).toHaveLength(2);
-          expect(seen.at(-1)).toEqual(s.secret);
-        } else {
-          expect(seen).toEqual([s.secret]);
-        }
-      }),
+      fc.property(
+        scenario((e) => fc.integer({ min: 0, max: e })),
+        (s) => {
+          const { received, liars } = build(s);
+          const { verify, seen } = hashCommitment(s.secret);
+          expect(reconstructVerified(received, s.t, s.secret.length, verify)).toEqual({ secret: s.secret, bad: liars });
+          if (liars.some((i) => i < s.t)) {
+            // The fast path was rejected by verify, or combine itself found a chunk at 2^16.
+            if (seen.length === 1) expect(code(() => combine(received, s.t, s.secret.length))).toBe('E_SECAGG_SHARES');
+            else expect(seen).toHaveLength(2);
+            expect(seen.at(-1)).toEqual(s.secret);
+          } else {
+            expect(seen).toEqual([s.secret]);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -227,29 +257,37 @@ describe('Reed–Solomon decoding of Shamir shares: properties', () => {
     // A wrong chunk f' agrees with f on at least m − 2e − 1 ≥ t − 1 of the x_i; had it also f'(0) = f(0),
     // f' − f would have t roots and f' = f. So a returned answer always has a wrong secret.
     fc.assert(
-      fc.property(scenario((e) => fc.constant(e + 1)), (s) => {
-        const { received, liars } = build(s);
-        const len = s.secret.length;
-        let decoded: { secret: Uint8Array; bad: number[] } | undefined;
-        const c = code(() => (decoded = decodeShares(received, s.t, len)));
-        if (c !== undefined) expect(c).toBe('E_SECAGG_SHARES');
-        else {
-          expect(decoded!.secret).not.toEqual(s.secret);
-          expect(decoded!.bad.length).toBeLessThanOrEqual(s.e);
-          // Still a codeword within e of what was received: the shares not named lie on one polynomial vector with this secret.
-          expect(consistentSecret(received.filter((_, i) => !decoded!.bad.includes(i)), s.t)).toEqual(decoded!.secret);
-        }
-        // The commitment still picks the right polynomial: the subset search finds an honest t-subset
-        // whenever at most m − t shares lie and the trials it needs are within MAX_SUBSET_TRIALS.
-        const { verify } = hashCommitment(s.secret);
-        let verified: { secret: Uint8Array; bad: number[] } | undefined;
-        const cv = code(() => (verified = reconstructVerified(received, s.t, len, verify)));
-        if (cv !== undefined) expect(cv).toBe('E_SECAGG_SHARES');
-        else expect(verified!.secret).toEqual(s.secret);
-        const spare = s.xs.length - s.t;
-        if (liars.length <= spare && trialsUpTo(s.t, liars.length) <= MAX_SUBSET_TRIALS) expect(cv).toBeUndefined();
-        if (liars.length > spare) expect(cv).toBe('E_SECAGG_SHARES');
-      }),
+      fc.property(
+        scenario((e) => fc.constant(e + 1)),
+        (s) => {
+          const { received, liars } = build(s);
+          const len = s.secret.length;
+          let decoded: { secret: Uint8Array; bad: number[] } | undefined;
+          const c = code(() => (decoded = decodeShares(received, s.t, len)));
+          if (c !== undefined) expect(c).toBe('E_SECAGG_SHARES');
+          else {
+            expect(decoded!.secret).not.toEqual(s.secret);
+            expect(decoded!.bad.length).toBeLessThanOrEqual(s.e);
+            // Still a codeword within e of what was received: the shares not named lie on one polynomial vector with this secret.
+            expect(
+              consistentSecret(
+                received.filter((_, i) => !decoded!.bad.includes(i)),
+                s.t,
+              ),
+            ).toEqual(decoded!.secret);
+          }
+          // The commitment still picks the right polynomial: the subset search finds an honest t-subset
+          // whenever at most m − t shares lie and the trials it needs are within MAX_SUBSET_TRIALS.
+          const { verify } = hashCommitment(s.secret);
+          let verified: { secret: Uint8Array; bad: number[] } | undefined;
+          const cv = code(() => (verified = reconstructVerified(received, s.t, len, verify)));
+          if (cv !== undefined) expect(cv).toBe('E_SECAGG_SHARES');
+          else expect(verified!.secret).toEqual(s.secret);
+          const spare = s.xs.length - s.t;
+          if (liars.length <= spare && trialsUpTo(s.t, liars.length) <= MAX_SUBSET_TRIALS) expect(cv).toBeUndefined();
+          if (liars.length > spare) expect(cv).toBe('E_SECAGG_SHARES');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -272,7 +310,10 @@ describe('reconstructVerified', () => {
   it('liars among the first t: verification rejects the fast path, the decoder fixes it and names them', () => {
     const received = copyShares(shares);
     received[0] = corrupt(received[0]!, [[3, 5]]);
-    received[4] = corrupt(received[4]!, [[0, 1], [15, 2]]);
+    received[4] = corrupt(received[4]!, [
+      [0, 1],
+      [15, 2],
+    ]);
     received[9] = corrupt(received[9]!, [[7, 9]]);
     const { verify, seen } = hashCommitment(secret);
     expect(reconstructVerified(received, t, 32, verify)).toEqual({ secret, bad: [0, 4, 9] });
@@ -292,10 +333,16 @@ describe('reconstructVerified', () => {
   it('checkSpares false: unneeded liars are not looked at, needed ones are still found by the fallback', () => {
     const after = copyShares(shares);
     for (const i of [5, 6, 8, 10]) after[i] = corrupt(after[i]!, [[i, 1]]);
-    expect(reconstructVerified(after, t, 32, hashCommitment(secret).verify, { checkSpares: false })).toEqual({ secret, bad: [] });
+    expect(reconstructVerified(after, t, 32, hashCommitment(secret).verify, { checkSpares: false })).toEqual({
+      secret,
+      bad: [],
+    });
     const among = copyShares(shares);
     among[0] = corrupt(among[0]!, [[3, 5]]);
-    expect(reconstructVerified(among, t, 32, hashCommitment(secret).verify, { checkSpares: false })).toEqual({ secret, bad: [0] });
+    expect(reconstructVerified(among, t, 32, hashCommitment(secret).verify, { checkSpares: false })).toEqual({
+      secret,
+      bad: [0],
+    });
   });
 
   it('throws when nothing verifies, and accepts only a literal true', () => {
@@ -343,7 +390,10 @@ describe('reconstructVerified', () => {
       expect(code(() => decodeShares(received, 4, 32))).toBe('E_SECAGG_SHARES');
       expect(reconstructVerified(received, 4, 32, hashCommitment(secret).verify)).toEqual({ secret, bad: [liar] });
       // maxErrors 0 allows no share left out: a needed wrong share is then fatal (a spare one never is).
-      if (liar < 4) expect(code(() => reconstructVerified(received, 4, 32, hashCommitment(secret).verify, { maxErrors: 0 }))).toBe('E_SECAGG_SHARES');
+      if (liar < 4)
+        expect(code(() => reconstructVerified(received, 4, 32, hashCommitment(secret).verify, { maxErrors: 0 }))).toBe(
+          'E_SECAGG_SHARES',
+        );
     }
     // Two wrong of five: no 4 honest shares, nothing to find.
     const two = copyShares(five);
@@ -355,7 +405,11 @@ describe('reconstructVerified', () => {
   it('the search stops after MAX_SUBSET_TRIALS combinations', () => {
     // t = 30 and m = 40 with the first 10 shares wrong: the decoder corrects 5, and the honest subset
     // leaves out 10 of the first 40, beyond the trials (C(31, 1) + C(32, 2) + C(33, 3) alone pass 4096).
-    const many = split(secret, 30, Array.from({ length: 40 }, (_, i) => i + 1));
+    const many = split(
+      secret,
+      30,
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
     for (let i = 0; i < 10; i++) many[i] = corrupt(many[i]!, [[0, 1]]);
     const { verify, seen } = hashCommitment(secret);
     expect(code(() => reconstructVerified(many, 30, 32, verify))).toBe('E_SECAGG_SHARES');
@@ -390,12 +444,17 @@ describe('decodeShares: bounds', () => {
     expect(decodeShares(two, 3, 32, 2)).toEqual({ secret, bad: [3, 7] });
     expect(decodeShares(two, 3, 32, 100)).toEqual({ secret, bad: [3, 7] }); // capped at e
     expect(decodeShares(shares, 3, 32, 0)).toEqual({ secret, bad: [] });
-    expect(code(() => decodeShares([corrupt(shares[0]!, [[0, 1]]), ...shares.slice(1)], 3, 32, 0))).toBe('E_SECAGG_SHARES');
+    expect(code(() => decodeShares([corrupt(shares[0]!, [[0, 1]]), ...shares.slice(1)], 3, 32, 0))).toBe(
+      'E_SECAGG_SHARES',
+    );
   });
 
   it('counts a share as one liar however many chunks it lies in, and bounds liars across chunks', () => {
     const wide = copyShares(shares);
-    wide[0] = corrupt(wide[0]!, Array.from({ length: 16 }, (_, c) => [c, c + 1] as const));
+    wide[0] = corrupt(
+      wide[0]!,
+      Array.from({ length: 16 }, (_, c) => [c, c + 1] as const),
+    );
     expect(decodeShares(wide, 3, 32)).toEqual({ secret, bad: [0] });
     // Chunk 0 lied about by shares 0, 1; chunk 1 by 2, 3: each chunk alone is within e = 3,
     // but four shares lie, more than any decoding within e can attribute.
@@ -413,7 +472,9 @@ describe('decodeShares: bounds', () => {
     expect(code(() => decodeShares(received, 2, 4))).toBe('E_SECAGG_SHARES');
     // reconstructVerified's fallbacks skip it (and the subsets through it) rather than throw: the subsets
     // that keep the liar decode to other secrets, none of which verifies here.
-    expect(code(() => reconstructVerified(received, 2, 4, hashCommitment(new Uint8Array(4)).verify))).toBe('E_SECAGG_SHARES');
+    expect(code(() => reconstructVerified(received, 2, 4, hashCommitment(new Uint8Array(4)).verify))).toBe(
+      'E_SECAGG_SHARES',
+    );
   });
 
   it('m = 500, t = 260, 32-byte secret, 20 liars spread over all positions', () => {
@@ -450,7 +511,9 @@ describe('decodeShares and reconstructVerified: bad input', () => {
     expect(both([{ ...shares[0]!, x: 1.5 }, ...shares.slice(1)], 3, 32)).toEqual(rejected);
     expect(both([{ ...shares[0]!, x: '1' as unknown as number }, ...shares.slice(1)], 3, 32)).toEqual(rejected);
     expect(both([...shares.slice(0, 4), { ...shares[4]!, y: shares[4]!.y.subarray(3) }], 3, 32)).toEqual(rejected); // wrong y length
-    expect(both([...shares.slice(0, 4), { ...shares[4]!, y: Array.from(shares[4]!.y) as unknown as Uint8Array }], 3, 32)).toEqual(rejected);
+    expect(
+      both([...shares.slice(0, 4), { ...shares[4]!, y: Array.from(shares[4]!.y) as unknown as Uint8Array }], 3, 32),
+    ).toEqual(rejected);
     const bigY = shares[2]!.y.slice();
     bigY.set([0x01, 0x00, 0x01], 3 * 9); // chunk 9 = p
     expect(both([shares[0]!, shares[1]!, { x: 3, y: bigY }], 3, 32)).toEqual(rejected);
@@ -465,7 +528,11 @@ describe('decodeShares and reconstructVerified: bad input', () => {
   });
 
   it('caps the number of shares, since decoding is quadratic in it', () => {
-    const many = split(new Uint8Array(2), 1, Array.from({ length: MAX_DECODE_SHARES + 1 }, (_, i) => i + 1));
+    const many = split(
+      new Uint8Array(2),
+      1,
+      Array.from({ length: MAX_DECODE_SHARES + 1 }, (_, i) => i + 1),
+    );
     expect(both(many, 1, 2)).toEqual(rejected);
     expect(both(many.slice(0, 3), 1, 2)).toEqual([undefined, undefined]);
   });

@@ -46,14 +46,18 @@ describe('fast Walsh–Hadamard transform', () => {
   });
 
   it('H·H = L·I: applying it twice scales by the length', () => {
-    const x = Float64Array.from({ length: 1024 }, (_, i) => (i * 37) % 11 - 5);
+    const x = Float64Array.from({ length: 1024 }, (_, i) => ((i * 37) % 11) - 5);
     const twice = fwht(fwht(Float64Array.from(x)));
     for (let i = 0; i < x.length; i++) expect(twice[i]).toBe(1024 * x[i]!);
   });
 });
 
 describe('randomized Hadamard rotation', () => {
-  const vec = fc.integer({ min: 1, max: 3000 }).chain((d) => fc.float64Array({ minLength: d, maxLength: d, min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }));
+  const vec = fc
+    .integer({ min: 1, max: 3000 })
+    .chain((d) =>
+      fc.float64Array({ minLength: d, maxLength: d, min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
+    );
 
   it('pads to the next power of two', () => {
     expect([1, 2, 3, 4, 5, 1000, 1024, 1025].map(paddedLength)).toEqual([1, 2, 4, 4, 8, 1024, 1024, 2048]);
@@ -68,7 +72,8 @@ describe('randomized Hadamard rotation', () => {
         expect(Math.abs(norm(y) - n)).toBeLessThanOrEqual(1e-12 * Math.max(1, n));
         const back = unrotate(y, seed, x.length);
         expect(back.length).toBe(x.length);
-        for (let i = 0; i < x.length; i++) expect(Math.abs(back[i]! - x[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x[i]!)));
+        for (let i = 0; i < x.length; i++)
+          expect(Math.abs(back[i]! - x[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x[i]!)));
       }),
       { numRuns: 100 },
     );
@@ -123,6 +128,7 @@ describe('bad inputs', () => {
     expect(errorCode(() => unrotate(new Float64Array(8), seedOf(1), 9))).toBe('E_UPDATE_LENGTH');
     expect(errorCode(() => unrotate(Float64Array.of(NaN, 0), seedOf(1), 2))).toBe('E_UPDATE_NONFINITE');
     expect(errorCode(() => fwht(new Float64Array(6)))).toBe('E_CONFIG_INVALID');
-    for (const d of [0, -1, 1.5, NaN, MAX_ROTATION_LENGTH + 1]) expect(errorCode(() => paddedLength(d))).toBe('E_CONFIG_INVALID');
+    for (const d of [0, -1, 1.5, NaN, MAX_ROTATION_LENGTH + 1])
+      expect(errorCode(() => paddedLength(d))).toBe('E_CONFIG_INVALID');
   });
 });

@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { errorCode } from '../../helpers/errors.ts';
 import { P, add, inv, mul, randomElements, sub } from '../../../core/secagg/field.ts';
 import {
-  MAX_X, combine, decodeShare, encodeShare, encodedShareLength, split, splitWithCoefficients, type Share,
+  MAX_X,
+  combine,
+  decodeShare,
+  encodeShare,
+  encodedShareLength,
+  split,
+  splitWithCoefficients,
+  type Share,
 } from '../../../core/secagg/shamir.ts';
 import { Pn, modn, invn } from './field-reference.ts';
 
@@ -14,7 +21,8 @@ const code = errorCode;
 const chunksToBytes = (chunks: number[]): Uint8Array => new Uint8Array(chunks.flatMap((c) => [c & 0xff, c >>> 8]));
 const yValues = (s: Share): number[] =>
   Array.from({ length: s.y.length / 3 }, (_, c) => s.y[3 * c]! | (s.y[3 * c + 1]! << 8) | (s.y[3 * c + 2]! << 16));
-const yBytes = (values: number[]): Uint8Array => new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
+const yBytes = (values: number[]): Uint8Array =>
+  new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
 
 /** Lagrange coefficient of point i at x = 0 over the x-coordinates xs. */
 const lambdaN = (xs: number[], i: number): bigint =>
@@ -53,7 +61,13 @@ describe('Shamir sharing: hand-checkable vectors', () => {
     const shares = splitWithCoefficients(chunksToBytes([1234]), 2, [1, 2, 3], [166]);
     expect(shares.map((s) => s.x)).toEqual([1, 2, 3]);
     expect(shares.map(yValues)).toEqual([[1400], [1566], [1732]]);
-    for (const [a, b] of [[0, 1], [0, 2], [1, 2], [2, 0], [1, 0]] as const) {
+    for (const [a, b] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+      [2, 0],
+      [1, 0],
+    ] as const) {
       expect(combine([shares[a]!, shares[b]!], 2, 2)).toEqual(chunksToBytes([1234]));
     }
   });
@@ -83,13 +97,19 @@ describe('Shamir sharing: hand-checkable vectors', () => {
     const secret = chunksToBytes([1234, 65535]);
     expect(Array.from(secret)).toEqual([0xd2, 0x04, 0xff, 0xff]);
     const shares = splitWithCoefficients(secret, 2, [1, 2], [166, 10]);
-    expect(shares.map(yValues)).toEqual([[1400, 8], [1566, 18]]);
+    expect(shares.map(yValues)).toEqual([
+      [1400, 8],
+      [1566, 18],
+    ]);
     expect(combine(shares, 2, 4)).toEqual(secret);
   });
 
   it('t = 1 hands every holder the secret itself', () => {
     const shares = splitWithCoefficients(chunksToBytes([1234, 7]), 1, [9, 4000], []);
-    expect(shares.map(yValues)).toEqual([[1234, 7], [1234, 7]]);
+    expect(shares.map(yValues)).toEqual([
+      [1234, 7],
+      [1234, 7],
+    ]);
     expect(combine([shares[1]!], 1, 4)).toEqual(chunksToBytes([1234, 7]));
   });
 
@@ -115,7 +135,14 @@ describe('Shamir sharing: properties', () => {
       ),
     )
     .chain(([t, xs]) =>
-      fc.tuple(fc.constant(t), fc.constant(xs), fc.shuffledSubarray(xs.map((_, i) => i), { minLength: t })),
+      fc.tuple(
+        fc.constant(t),
+        fc.constant(xs),
+        fc.shuffledSubarray(
+          xs.map((_, i) => i),
+          { minLength: t },
+        ),
+      ),
     );
 
   it('any t or more shares, in any order, reconstruct a 32-byte secret exactly', () => {
@@ -132,7 +159,12 @@ describe('Shamir sharing: properties', () => {
   it('t − 1 shares of A are consistent with every secret B: one fabricated share makes them reconstruct B', () => {
     const params = fc
       .integer({ min: 1, max: 20 })
-      .chain((t) => fc.tuple(fc.constant(t), fc.uniqueArray(fc.integer({ min: 1, max: MAX_X }), { minLength: t + 1, maxLength: t + 1 })));
+      .chain((t) =>
+        fc.tuple(
+          fc.constant(t),
+          fc.uniqueArray(fc.integer({ min: 1, max: MAX_X }), { minLength: t + 1, maxLength: t + 1 }),
+        ),
+      );
     fc.assert(
       fc.property(
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
@@ -212,7 +244,9 @@ describe('Shamir sharing: errors', () => {
     expect(code(() => combine([...shares.slice(0, 3), shares[0]!], 3, 32))).toBe('E_SECAGG_SHARES'); // duplicate beyond t
     expect(code(() => combine([{ ...shares[0]!, x: 0 }, shares[1]!, shares[2]!], 3, 32))).toBe('E_SECAGG_SHARES');
     expect(code(() => combine([{ ...shares[0]!, x: P }, shares[1]!, shares[2]!], 3, 32))).toBe('E_SECAGG_SHARES');
-    expect(code(() => combine([{ ...shares[0]!, y: shares[0]!.y.subarray(1) }, shares[1]!, shares[2]!], 3, 32))).toBe('E_SECAGG_SHARES');
+    expect(code(() => combine([{ ...shares[0]!, y: shares[0]!.y.subarray(1) }, shares[1]!, shares[2]!], 3, 32))).toBe(
+      'E_SECAGG_SHARES',
+    );
     const bigY = shares[0]!.y.slice();
     bigY.set([0x01, 0x00, 0x01], 3 * 7); // chunk 7 = p
     expect(code(() => combine([{ x: 1, y: bigY }, shares[1]!, shares[2]!], 3, 32))).toBe('E_SECAGG_SHARES');
@@ -244,7 +278,11 @@ describe('Shamir sharing: errors', () => {
     const x0 = wire.slice();
     x0.set([0, 0], 0);
     expect(code(() => decodeShare(x0, 32))).toBe('E_SECAGG_SHARES'); // x = 0
-    for (const y of [[0x01, 0x00, 0x01], [0xff, 0xff, 0xff], [0x00, 0x00, 0x02]]) {
+    for (const y of [
+      [0x01, 0x00, 0x01],
+      [0xff, 0xff, 0xff],
+      [0x00, 0x00, 0x02],
+    ]) {
       const bad = wire.slice();
       bad.set(y, 2 + 3 * 15);
       expect(code(() => decodeShare(bad, 32))).toBe('E_SECAGG_SHARES'); // y >= p

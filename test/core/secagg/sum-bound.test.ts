@@ -1,7 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { openSession, encodeInput, checkWeightedSum, checkDdgSum, weightedSumBounds, ddgSumNormBound, type Session } from '../../../core/secagg/index.ts';
+import {
+  openSession,
+  encodeInput,
+  checkWeightedSum,
+  checkDdgSum,
+  weightedSumBounds,
+  ddgSumNormBound,
+  type Session,
+} from '../../../core/secagg/index.ts';
 import { addInto } from '../../../core/secagg/ring.ts';
 import { scaleFor } from '../../../core/secagg/quantize.ts';
 import { ddgParams, type DdgParams } from '../../../core/secagg/ddg-params.ts';
@@ -10,8 +18,17 @@ import { ddgEncode } from '../../../core/secagg/ddg-encode.ts';
 function session(n: number, bits: number, clip: number, declared: readonly number[], d: number): Session {
   const participants = Array.from({ length: n }, (_, i) => `h${String(i).padStart(2, '0')}`);
   return openSession({
-    jobId: 'j', round: 1, attempt: 1, bits, threshold: 1, degree: Math.max(1, n - 1), clip, participants,
-    totalExamples: declared.reduce((a, b) => a + b, 0), vectorLength: d + 2, rosterHash: new Uint8Array(32),
+    jobId: 'j',
+    round: 1,
+    attempt: 1,
+    bits,
+    threshold: 1,
+    degree: Math.max(1, n - 1),
+    clip,
+    participants,
+    totalExamples: declared.reduce((a, b) => a + b, 0),
+    vectorLength: d + 2,
+    rosterHash: new Uint8Array(32),
   });
 }
 
@@ -28,19 +45,26 @@ describe('checkWeightedSum: the per-coordinate codec', () => {
   it('accepts every sum of honest, clipped inputs over any surviving subset (no false positives)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          n: fc.integer({ min: 2, max: 7 }),
-          bits: fc.integer({ min: 16, max: 32 }),
-          clip: fc.double({ min: 0.05, max: 50, noNaN: true }),
-          d: fc.integer({ min: 1, max: 6 }),
-        }).chain((p) => fc.record({
-          p: fc.constant(p),
-          declared: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: p.n, maxLength: p.n }),
-          alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
-          // Raw deltas, often far beyond the clip: the encoder clips them.
-          deltas: fc.array(fc.array(fc.float({ min: -1e4, max: 1e4, noNaN: true }), { minLength: p.d, maxLength: p.d }), { minLength: p.n, maxLength: p.n }),
-          losses: fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: p.n, maxLength: p.n }),
-        })),
+        fc
+          .record({
+            n: fc.integer({ min: 2, max: 7 }),
+            bits: fc.integer({ min: 16, max: 32 }),
+            clip: fc.double({ min: 0.05, max: 50, noNaN: true }),
+            d: fc.integer({ min: 1, max: 6 }),
+          })
+          .chain((p) =>
+            fc.record({
+              p: fc.constant(p),
+              declared: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: p.n, maxLength: p.n }),
+              alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
+              // Raw deltas, often far beyond the clip: the encoder clips them.
+              deltas: fc.array(
+                fc.array(fc.float({ min: -1e4, max: 1e4, noNaN: true }), { minLength: p.d, maxLength: p.d }),
+                { minLength: p.n, maxLength: p.n },
+              ),
+              losses: fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: p.n, maxLength: p.n }),
+            }),
+          ),
         ({ p, declared, alive, deltas, losses }) => {
           let s: Session;
           try {
@@ -51,7 +75,15 @@ describe('checkWeightedSum: the per-coordinate codec', () => {
           }
           const idx = alive.flatMap((a, i) => (a ? [i] : []));
           const inputs = idx.map((i) => encodeInput(s, Float32Array.from(deltas[i]!), declared[i]!, losses[i]!));
-          expect(errorCode(() => checkWeightedSum(s, ringSum(inputs, p.bits), idx.map((i) => declared[i]!)))).toBeUndefined();
+          expect(
+            errorCode(() =>
+              checkWeightedSum(
+                s,
+                ringSum(inputs, p.bits),
+                idx.map((i) => declared[i]!),
+              ),
+            ),
+          ).toBeUndefined();
         },
       ),
       { numRuns: 300 },
@@ -62,7 +94,8 @@ describe('checkWeightedSum: the per-coordinate codec', () => {
     const declared = [10, 20, 30];
     const s = session(3, 32, 1, declared, 2);
     const b = weightedSumBounds(s, declared);
-    const edge = (model: number, weight: number, loss: number) => Uint32Array.from([word(model, 32), 0, word(weight, 32), word(loss, 32)]);
+    const edge = (model: number, weight: number, loss: number) =>
+      Uint32Array.from([word(model, 32), 0, word(weight, 32), word(loss, 32)]);
     const ok = (sum: Uint32Array) => errorCode(() => checkWeightedSum(s, sum, declared));
     for (const m of [b.model.lo, b.model.hi]) expect(ok(edge(m, b.weight.lo, 0))).toBeUndefined();
     expect(ok(edge(b.model.hi, b.weight.hi, b.loss.hi))).toBeUndefined();
@@ -107,21 +140,35 @@ describe('checkDdgSum: the distributed discrete Gaussian codec', () => {
   it('accepts every sum of honest encodings, with their noise, over any surviving subset (no false positives)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          n: fc.integer({ min: 2, max: 6 }),
-          d: fc.integer({ min: 1, max: 40 }),
-          clip: fc.double({ min: 0.01, max: 100, noNaN: true }),
-          noise: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 3, noNaN: true })),
-          bits: fc.constantFrom(20, 24, 32),
-        }).chain((p) => fc.record({
-          p: fc.constant(p),
-          alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
-          updates: fc.array(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: p.d, maxLength: p.d }), { minLength: p.n, maxLength: p.n }),
-        })),
+        fc
+          .record({
+            n: fc.integer({ min: 2, max: 6 }),
+            d: fc.integer({ min: 1, max: 40 }),
+            clip: fc.double({ min: 0.01, max: 100, noNaN: true }),
+            noise: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 3, noNaN: true })),
+            bits: fc.constantFrom(20, 24, 32),
+          })
+          .chain((p) =>
+            fc.record({
+              p: fc.constant(p),
+              alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
+              updates: fc.array(
+                fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: p.d, maxLength: p.d }),
+                { minLength: p.n, maxLength: p.n },
+              ),
+            }),
+          ),
         ({ p, alive, updates }) => {
           let plan: DdgParams;
           try {
-            plan = ddgParams({ n: p.n, d: p.d, clip: p.clip, sigma: p.noise * p.clip, bits: p.bits, beta: Math.exp(-0.5) });
+            plan = ddgParams({
+              n: p.n,
+              d: p.d,
+              clip: p.clip,
+              sigma: p.noise * p.clip,
+              bits: p.bits,
+              beta: Math.exp(-0.5),
+            });
           } catch {
             return; // too few bits for this noise: the job would be refused
           }
@@ -140,7 +187,9 @@ describe('checkDdgSum: the distributed discrete Gaussian codec', () => {
     const flat = (v: number) => new Uint32Array(plan.paddedDim).fill(word(v, 32));
     const root = Math.sqrt(plan.paddedDim);
     expect(errorCode(() => checkDdgSum(plan, flat(-Math.floor(bound / root)), 4))).toBeUndefined();
-    expect(errorCode(() => checkDdgSum(plan, flat(-Math.ceil((bound * (1 + 1e-8)) / root)), 4))).toBe('E_SECAGG_SUM_BOUND');
+    expect(errorCode(() => checkDdgSum(plan, flat(-Math.ceil((bound * (1 + 1e-8)) / root)), 4))).toBe(
+      'E_SECAGG_SUM_BOUND',
+    );
     // The bound grows with the survivors: m·√maxNormSq plus the noise's tail.
     expect(ddgSumNormBound(plan, 3)).toBeLessThan(bound);
     expect(bound).toBeGreaterThan(4 * Math.sqrt(plan.maxNormSq));

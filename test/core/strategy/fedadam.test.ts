@@ -45,6 +45,8 @@ describe('FedAdam (Reddi et al. 2021)', () => {
 
   it('rejects a state of the wrong size', () => {
     const state = { m: new Float32Array(2), v: new Float32Array(2) };
-    expect(thrownCode(() => adam.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state }))).toBe('E_STORE');
+    expect(thrownCode(() => adam.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state }))).toBe(
+      'E_STORE',
+    );
   });
 });

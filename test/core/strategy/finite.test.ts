@@ -19,12 +19,33 @@ const F32_MAX = 3.4028234663852886e38;
 
 describe('checkAggregate', () => {
   it('passes finite weights and states through unchanged, and names the first bad value', () => {
-    const out = { weights: new Float32Array([1, -2]), state: { m: new Float32Array([0, 0]), v: new Float32Array([0, 1]) } };
+    const out = {
+      weights: new Float32Array([1, -2]),
+      state: { m: new Float32Array([0, 0]), v: new Float32Array([0, 1]) },
+    };
     expect(checkAggregate(out)).toBe(out);
-    expect(() => checkAggregate({ weights: new Float32Array([1, Infinity]), state: null })).toThrow(/weight 1 is Infinity/);
-    expect(code(() => checkAggregate({ weights: new Float32Array([Number.NaN]), state: null }))).toBe('E_AGGREGATE_NONFINITE');
-    expect(code(() => checkAggregate({ weights: new Float32Array([0]), state: { m: new Float32Array([Number.NaN]), v: new Float32Array([0]) } }))).toBe('E_AGGREGATE_NONFINITE');
-    expect(code(() => checkAggregate({ weights: new Float32Array([0]), state: { m: new Float32Array([0]), v: new Float32Array([-1]) } }))).toBe('E_AGGREGATE_NONFINITE');
+    expect(() => checkAggregate({ weights: new Float32Array([1, Infinity]), state: null })).toThrow(
+      /weight 1 is Infinity/,
+    );
+    expect(code(() => checkAggregate({ weights: new Float32Array([Number.NaN]), state: null }))).toBe(
+      'E_AGGREGATE_NONFINITE',
+    );
+    expect(
+      code(() =>
+        checkAggregate({
+          weights: new Float32Array([0]),
+          state: { m: new Float32Array([Number.NaN]), v: new Float32Array([0]) },
+        }),
+      ),
+    ).toBe('E_AGGREGATE_NONFINITE');
+    expect(
+      code(() =>
+        checkAggregate({
+          weights: new Float32Array([0]),
+          state: { m: new Float32Array([0]), v: new Float32Array([-1]) },
+        }),
+      ),
+    ).toBe('E_AGGREGATE_NONFINITE');
   });
 });
 
@@ -39,8 +60,20 @@ describe('every strategy', () => {
       const delta = adaptive ? [0, 0] : [F32_MAX, 0];
       const state = adaptive ? { m: new Float32Array([0, 1e-27]), v: new Float32Array([0, 0]) } : null;
       expect(code(() => s.step({ round: 2, global, meanDelta: delta, state }))).toBe('E_AGGREGATE_NONFINITE');
-      expect(code(() => s.aggregate({ round: 2, global, results: [{ client: 'a', delta: new Float32Array(delta), numExamples: 1 }], failures: [], state }))).toBe('E_AGGREGATE_NONFINITE');
-      expect(code(() => s.step({ round: 1, global: new Float32Array([1, 0]), meanDelta: [1, 0], state: null }))).toBe('ok');
+      expect(
+        code(() =>
+          s.aggregate({
+            round: 2,
+            global,
+            results: [{ client: 'a', delta: new Float32Array(delta), numExamples: 1 }],
+            failures: [],
+            state,
+          }),
+        ),
+      ).toBe('E_AGGREGATE_NONFINITE');
+      expect(code(() => s.step({ round: 1, global: new Float32Array([1, 0]), meanDelta: [1, 0], state: null }))).toBe(
+        'ok',
+      );
     });
   }
 });

@@ -34,6 +34,8 @@ describe('createStrategy', () => {
 
   it.each(STRATEGIES)('%s throws E_ROUND_FAILED on empty results', (name) => {
     const s = createStrategy(spec(name));
-    expect(thrownCode(() => s.aggregate({ round: 1, global: GLOBAL, results: [], failures: ['a', 'b'], state: null }))).toBe('E_ROUND_FAILED');
+    expect(
+      thrownCode(() => s.aggregate({ round: 1, global: GLOBAL, results: [], failures: ['a', 'b'], state: null })),
+    ).toBe('E_ROUND_FAILED');
   });
 });

@@ -14,17 +14,27 @@ describe('server state bytes', () => {
     const finite = fc.float({ noNaN: true, noDefaultInfinity: true });
     const nonNegative = fc.float({ min: 0, noNaN: true, noDefaultInfinity: true });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 32 }).chain((d) => fc.tuple(fc.array(finite, { minLength: d, maxLength: d }), fc.array(nonNegative, { minLength: d, maxLength: d }))), ([m, v]) => {
-        const state = { m: Float32Array.from(m), v: Float32Array.from(v) };
-        const bytes = encodeServerState(state);
-        expect(bytes.byteLength).toBe(8 * m.length);
-        const shifted = new Uint8Array(bytes.byteLength + 1);
-        shifted.set(bytes, 1);
-        const back = decodeServerState(shifted.subarray(1), m.length);
-        expect(back).toEqual(state);
-        shifted.fill(0xff);
-        expect(back).toEqual(state); // decoded arrays are copies
-      }),
+      fc.property(
+        fc
+          .integer({ min: 0, max: 32 })
+          .chain((d) =>
+            fc.tuple(
+              fc.array(finite, { minLength: d, maxLength: d }),
+              fc.array(nonNegative, { minLength: d, maxLength: d }),
+            ),
+          ),
+        ([m, v]) => {
+          const state = { m: Float32Array.from(m), v: Float32Array.from(v) };
+          const bytes = encodeServerState(state);
+          expect(bytes.byteLength).toBe(8 * m.length);
+          const shifted = new Uint8Array(bytes.byteLength + 1);
+          shifted.set(bytes, 1);
+          const back = decodeServerState(shifted.subarray(1), m.length);
+          expect(back).toEqual(state);
+          shifted.fill(0xff);
+          expect(back).toEqual(state); // decoded arrays are copies
+        },
+      ),
     );
   });
 

@@ -5,8 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
-  decodeEnvelope, encodeEnvelope, jobSpecFromWire, jobSpecToWire, metricsFromWire, metricsToWire,
-  tensorOf, vectorOf, validateClientName, pb, PROTOCOL_VERSION,
+  decodeEnvelope,
+  encodeEnvelope,
+  jobSpecFromWire,
+  jobSpecToWire,
+  metricsFromWire,
+  metricsToWire,
+  tensorOf,
+  vectorOf,
+  validateClientName,
+  pb,
+  PROTOCOL_VERSION,
 } from '../../../edge/wire/codec.ts';
 import { CohortError, type ErrorCode } from '../../../core/errors.ts';
 import { parseJobSpec } from '../../../core/job/spec.ts';
@@ -24,24 +33,59 @@ function code(fn: () => unknown): ErrorCode | 'none' {
 }
 
 // Specs go on the wire as the coordinator offers them: resolved for its network (here 4 hospitals, so corruptClients = ⌈0.05·4⌉ = 1).
-const spec = resolveJob(parseJobSpec({
-  name: 'demo', model: { inputDim: 3, layers: [{ units: 4, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] },
-  features: ['a', 'b', 'c'], label: 'y', rounds: 7, minClients: 2, targetClients: 3,
-  local: { epochs: 2, batchSize: 16, learningRate: 0.1, optimizer: 'adam', proximalMu: 0.5 }, strategy: { name: 'fedprox' }, seed: 99,
-}), 4);
+const spec = resolveJob(
+  parseJobSpec({
+    name: 'demo',
+    model: {
+      inputDim: 3,
+      layers: [
+        { units: 4, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    },
+    features: ['a', 'b', 'c'],
+    label: 'y',
+    rounds: 7,
+    minClients: 2,
+    targetClients: 3,
+    local: { epochs: 2, batchSize: 16, learningRate: 0.1, optimizer: 'adam', proximalMu: 0.5 },
+    strategy: { name: 'fedprox' },
+    seed: 99,
+  }),
+  4,
+);
 
 describe('Envelope codec', () => {
   it('round-trips every body kind with its header', () => {
     const bodies = [
-      { hello: { name: 'h1', software: 's', datasets: [{ schemaId: 'x', features: ['a'], label: 'y', numTrain: 5, numTest: 2 }] } },
+      {
+        hello: {
+          name: 'h1',
+          software: 's',
+          datasets: [{ schemaId: 'x', features: ['a'], label: 'y', numTrain: 5, numTest: 2 }],
+        },
+      },
       { welcome: { coordinatorId: 'c', maxFrameBytes: 1024 } },
       { jobOffer: { spec: jobSpecToWire(spec) } },
       { joinJob: {} },
       { declineJob: { code: 'E_JOB_FEATURES', reason: 'r' } },
-      { roundConfig: { weights: tensorOf(new Float32Array([1, -2.5, 3e-8])), train: true, deadlineUnixMs: 1_790_000_000_123, seed: 7 } },
+      {
+        roundConfig: {
+          weights: tensorOf(new Float32Array([1, -2.5, 3e-8])),
+          train: true,
+          deadlineUnixMs: 1_790_000_000_123,
+          seed: 7,
+        },
+      },
       { update: { delta: tensorOf(new Float32Array([0.25])), numExamples: 10, trainLoss: 0.5, steps: 3 } },
       { evaluation: { metrics: { numExamples: 4, numCorrect: 3, loss: 0.2, accuracy: 0.75, auc: 0.5 } } },
-      { roundResult: { participants: 3, dropped: 1, metrics: { numExamples: 1, numCorrect: 1, loss: 0.1, accuracy: 1 } } },
+      {
+        roundResult: {
+          participants: 3,
+          dropped: 1,
+          metrics: { numExamples: 1, numCorrect: 1, loss: 0.1, accuracy: 1 },
+        },
+      },
       { jobEvent: { kind: pb.JobEvent.Kind.COMPLETED, reason: 'done' } },
       { error: { code: 'E_UNKNOWN_JOB', message: 'm' } },
     ];
@@ -49,17 +93,30 @@ describe('Envelope codec', () => {
       const kind = Object.keys(body)[0];
       const env = decodeEnvelope(encodeEnvelope({ jobId: 'job-1', round: 4, sender: 'h1', seq: 12, ...body }));
       expect(env.body).toBe(kind);
-      expect([env.version, env.jobId, env.round, env.sender, env.seq]).toEqual([PROTOCOL_VERSION, 'job-1', 4, 'h1', 12]);
+      expect([env.version, env.jobId, env.round, env.sender, env.seq]).toEqual([
+        PROTOCOL_VERSION,
+        'job-1',
+        4,
+        'h1',
+        12,
+      ]);
     }
   });
 
   it('carries tensors as exact little-endian float32 bytes', () => {
-    fc.assert(fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 200 }), (xs) => {
-      const v = new Float32Array(xs);
-      const env = decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, update: { delta: tensorOf(v), numExamples: 1 } }));
-      const back = vectorOf(env.update!.delta, v.length);
-      expect(Buffer.from(back.buffer).equals(Buffer.from(v.buffer))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 200 }),
+        (xs) => {
+          const v = new Float32Array(xs);
+          const env = decodeEnvelope(
+            encodeEnvelope({ sender: 'a', seq: 1, update: { delta: tensorOf(v), numExamples: 1 } }),
+          );
+          const back = vectorOf(env.update!.delta, v.length);
+          expect(Buffer.from(back.buffer).equals(Buffer.from(v.buffer))).toBe(true);
+        },
+      ),
+    );
     const bytes = tensorOf(new Float32Array([1])).data as Uint8Array;
     expect([...bytes]).toEqual([0x00, 0x00, 0x80, 0x3f]); // 1.0f little-endian
   });
@@ -71,7 +128,10 @@ describe('Envelope codec', () => {
     const bounded = { ...spec, updateBound: { maxNorm: 2.5, maxExamples: 640 } };
     expect(jobSpecFromWire(jobSpecToWire(bounded)).updateBound).toEqual({ maxNorm: 2.5, maxExamples: 640 });
     // A resolved count of 0 (corruptFraction 0) stays a count.
-    const none = resolveJob({ ...spec, secureAggregation: { ...spec.secureAggregation, corruptFraction: 0, corruptClients: undefined } }, 4);
+    const none = resolveJob(
+      { ...spec, secureAggregation: { ...spec.secureAggregation, corruptFraction: 0, corruptClients: undefined } },
+      4,
+    );
     expect(none.secureAggregation.corruptClients).toBe(0);
     expect(jobSpecFromWire(jobSpecToWire(none))).toEqual(none);
     const bad = jobSpecToWire(spec);
@@ -82,9 +142,23 @@ describe('Envelope codec', () => {
 
   it('carries the privacy guarantee, absent stays absent', () => {
     expect(jobSpecFromWire(jobSpecToWire(spec)).privacy).toBeUndefined();
-    const dp = parseJobSpec({ ...spec, local: { ...spec.local, proximalMu: 0 }, strategy: { name: 'fedavg' },
-      privacy: { unit: 'record', epsilon: 2, delta: 1e-6, clip: 0.5, samplingRate: 0.02, noiseMultiplier: 1.25, accountant: 'rdp' } });
-    const back = jobSpecFromWire(decodeEnvelope(encodeEnvelope({ sender: 'c', seq: 1, jobOffer: { spec: jobSpecToWire(dp) } })).jobOffer!.spec);
+    const dp = parseJobSpec({
+      ...spec,
+      local: { ...spec.local, proximalMu: 0 },
+      strategy: { name: 'fedavg' },
+      privacy: {
+        unit: 'record',
+        epsilon: 2,
+        delta: 1e-6,
+        clip: 0.5,
+        samplingRate: 0.02,
+        noiseMultiplier: 1.25,
+        accountant: 'rdp',
+      },
+    });
+    const back = jobSpecFromWire(
+      decodeEnvelope(encodeEnvelope({ sender: 'c', seq: 1, jobOffer: { spec: jobSpecToWire(dp) } })).jobOffer!.spec,
+    );
     expect(back).toEqual(dp);
     const hospital = parseJobSpec({ ...dp, privacy: { unit: 'hospital', epsilon: 3, delta: 1e-5, clip: 1 } });
     expect(hospital.privacy!.minSurvivors).toBe(hospital.minClients);
@@ -109,20 +183,33 @@ describe('Envelope decoding of bad frames', () => {
   });
 
   it('never throws anything but a CohortError on arbitrary or mutated bytes', () => {
-    const valid = encodeEnvelope({ jobId: 'j', round: 1, sender: 'a', seq: 3, update: { delta: tensorOf(new Float32Array(8)), numExamples: 5 } });
-    fc.assert(fc.property(
-      fc.oneof(
-        fc.uint8Array({ maxLength: 300 }),
-        fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => { const m = valid.slice(); m[i] = b; return m; }),
+    const valid = encodeEnvelope({
+      jobId: 'j',
+      round: 1,
+      sender: 'a',
+      seq: 3,
+      update: { delta: tensorOf(new Float32Array(8)), numExamples: 5 },
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => {
+            const m = valid.slice();
+            m[i] = b;
+            return m;
+          }),
+        ),
+        (bytes) => {
+          try {
+            decodeEnvelope(bytes);
+          } catch (e) {
+            expect(e).toBeInstanceOf(CohortError);
+          }
+        },
       ),
-      (bytes) => {
-        try {
-          decodeEnvelope(bytes);
-        } catch (e) {
-          expect(e).toBeInstanceOf(CohortError);
-        }
-      },
-    ), { numRuns: 2000 });
+      { numRuns: 2000 },
+    );
   });
 
   it('rejects oversize frames before parsing', () => {
@@ -137,11 +224,23 @@ describe('Envelope decoding of bad frames', () => {
       expect(code(() => decodeEnvelope(other))).toBe('E_WIRE_VERSION');
     }
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1 })))).toBe('E_WIRE_FIELD');
-    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'x'.repeat(129), seq: 1, joinJob: {} })))).toBe('E_WIRE_FIELD');
+    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'x'.repeat(129), seq: 1, joinJob: {} })))).toBe(
+      'E_WIRE_FIELD',
+    );
     expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a b', seq: 1, joinJob: {} })))).toBe('E_WIRE_FIELD');
-    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, hello: { name: 'a', software: 'x'.repeat(200) } })))).toBe('E_WIRE_FIELD');
-    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, declineJob: { reason: 'x'.repeat(5000) } })))).toBe('E_WIRE_FIELD');
-    expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, error: { code: 'E_X', message: 'x'.repeat(5000) } })))).toBe('E_WIRE_FIELD');
+    expect(
+      code(() =>
+        decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, hello: { name: 'a', software: 'x'.repeat(200) } })),
+      ),
+    ).toBe('E_WIRE_FIELD');
+    expect(
+      code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, declineJob: { reason: 'x'.repeat(5000) } }))),
+    ).toBe('E_WIRE_FIELD');
+    expect(
+      code(() =>
+        decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, error: { code: 'E_X', message: 'x'.repeat(5000) } })),
+      ),
+    ).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName('coordinator'))).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName(''))).toBe('E_WIRE_FIELD');
     expect(validateClientName('hospital-a.01')).toBe('hospital-a.01');
@@ -164,7 +263,9 @@ describe('generated codec', () => {
     const out = mkdtempSync(join(tmpdir(), 'cohort-proto-'));
     execFileSync('bash', ['proto/generate.sh', out], { stdio: 'pipe' });
     for (const f of ['cohort.js', 'cohort.d.ts']) {
-      expect(readFileSync(join(out, f), 'utf8'), `proto/generated/${f} is stale`).toBe(readFileSync(join('proto/generated', f), 'utf8'));
+      expect(readFileSync(join(out, f), 'utf8'), `proto/generated/${f} is stale`).toBe(
+        readFileSync(join('proto/generated', f), 'utf8'),
+      );
     }
   });
 

@@ -10,8 +10,17 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import {
-  DEFAULT_MAX_FRAME_BYTES, PROTOCOL_VERSION, WIRE_LIMITS, decodeEnvelope, decodeScanned, encodeEnvelope, pb, peekEnvelope, scanEnvelope,
-  type EnvelopeInit, type ScannedEnvelope,
+  DEFAULT_MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  WIRE_LIMITS,
+  decodeEnvelope,
+  decodeScanned,
+  encodeEnvelope,
+  pb,
+  peekEnvelope,
+  scanEnvelope,
+  type EnvelopeInit,
+  type ScannedEnvelope,
 } from '../../../edge/wire/codec.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../edge/wire/fragments.ts';
 import { SCHEMA, WireScanner, schemaDepth, type ScanLimits } from '../../../edge/wire/wire-scan.ts';
@@ -27,9 +36,16 @@ function varint(n: number): number[] {
   return out;
 }
 /** Field `field` of wire type 2 holding `body`. */
-const delimited = (field: number, body: Uint8Array | number[]) => Buffer.concat([Buffer.from([...varint((field << 3) | 2), ...varint(body.length)]), Buffer.from(body)]);
+const delimited = (field: number, body: Uint8Array | number[]) =>
+  Buffer.concat([Buffer.from([...varint((field << 3) | 2), ...varint(body.length)]), Buffer.from(body)]);
 /** The header the red team's payloads carry (version 3, job "x", round 1, sender "h1", seq 2), then `body`. */
-const HEADER = Buffer.concat([Buffer.from([0x08, PROTOCOL_VERSION]), delimited(2, Buffer.from('x')), Buffer.from([0x18, 1]), delimited(4, Buffer.from('h1')), Buffer.from([0x28, 2])]);
+const HEADER = Buffer.concat([
+  Buffer.from([0x08, PROTOCOL_VERSION]),
+  delimited(2, Buffer.from('x')),
+  Buffer.from([0x18, 1]),
+  delimited(4, Buffer.from('h1')),
+  Buffer.from([0x28, 2]),
+]);
 const withBody = (...body: Uint8Array[]) => Buffer.concat([HEADER, ...body]);
 /** `n` empty EncryptedShare entries: two bytes each (tag 0x0a, length 0). */
 function emptyShares(n: number): Buffer {
@@ -45,15 +61,29 @@ function arbitraryOf(type: protobuf.Type): fc.Arbitrary<Record<string, unknown>>
     if (f.resolvedType instanceof protobuf.Type) return arbitraryOf(f.resolvedType);
     if (f.resolvedType instanceof protobuf.Enum) return fc.constantFrom(...Object.values(f.resolvedType.values));
     switch (f.type) {
-      case 'string': return fc.string({ maxLength: 12 });
-      case 'bytes': return fc.uint8Array({ maxLength: 40 });
-      case 'bool': return fc.boolean();
-      case 'double': return fc.double();
-      case 'float': return fc.float();
-      case 'uint32': case 'fixed32': return fc.integer({ min: 0, max: 0xffff_ffff });
-      case 'int32': case 'sint32': case 'sfixed32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-      case 'uint64': case 'int64': case 'fixed64': return fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
-      default: throw new Error(`no arbitrary for ${f.type}`);
+      case 'string':
+        return fc.string({ maxLength: 12 });
+      case 'bytes':
+        return fc.uint8Array({ maxLength: 40 });
+      case 'bool':
+        return fc.boolean();
+      case 'double':
+        return fc.double();
+      case 'float':
+        return fc.float();
+      case 'uint32':
+      case 'fixed32':
+        return fc.integer({ min: 0, max: 0xffff_ffff });
+      case 'int32':
+      case 'sint32':
+      case 'sfixed32':
+        return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+      case 'uint64':
+      case 'int64':
+      case 'fixed64':
+        return fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+      default:
+        throw new Error(`no arbitrary for ${f.type}`);
     }
   };
   const plain: Record<string, fc.Arbitrary<unknown>> = {};
@@ -73,23 +103,50 @@ const ENVELOPE = SCHEMA.lookupType('cohort.v1.Envelope');
 
 describe('every message the codec encodes from valid inputs passes the scan', () => {
   it('for arbitrary envelopes of every body kind: the header the scan reads is the one the decoder reads', () => {
-    fc.assert(fc.property(arbitraryOf(ENVELOPE), fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), (env, sender) => {
-      const bytes = encodeEnvelope({ ...(env as EnvelopeInit), version: PROTOCOL_VERSION, sender });
-      const s = scanEnvelope(bytes, Infinity);
-      // The decoder itself (the codec's text checks after it refuse many of these random values).
-      const d = pb.Envelope.decode(bytes);
-      expect(s.header).toEqual({ version: d.version, jobId: d.jobId, round: d.round, sender: d.sender, seq: d.seq, body: d.body });
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(arbitraryOf(ENVELOPE), fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), (env, sender) => {
+        const bytes = encodeEnvelope({ ...(env as EnvelopeInit), version: PROTOCOL_VERSION, sender });
+        const s = scanEnvelope(bytes, Infinity);
+        // The decoder itself (the codec's text checks after it refuse many of these random values).
+        const d = pb.Envelope.decode(bytes);
+        expect(s.header).toEqual({
+          version: d.version,
+          jobId: d.jobId,
+          round: d.round,
+          sender: d.sender,
+          seq: d.seq,
+          body: d.body,
+        });
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('at every named cap: a list of exactly the cap passes, one more is refused (E_WIRE_COUNT)', () => {
-    const shares = (n: number) => encodeEnvelope({ sender: 'h1', seq: 1, secaggShares: { shares: Array.from({ length: n }, (_, i) => ({ peer: `h${i}`, ciphertext: new Uint8Array(8) })) } });
+    const shares = (n: number) =>
+      encodeEnvelope({
+        sender: 'h1',
+        seq: 1,
+        secaggShares: {
+          shares: Array.from({ length: n }, (_, i) => ({ peer: `h${i}`, ciphertext: new Uint8Array(8) })),
+        },
+      });
     expect(decodeEnvelope(shares(MAX_CLIENTS), Infinity).secaggShares!.shares!.length).toBe(MAX_CLIENTS);
     expect(errorCode(() => decodeEnvelope(shares(MAX_CLIENTS + 1), Infinity))).toBe('E_WIRE_COUNT');
-    const shape = (n: number) => encodeEnvelope({ sender: 'h1', seq: 1, update: { delta: { shape: Array.from({ length: n }, () => 0xffff_ffff), data: new Uint8Array(4) } } });
+    const shape = (n: number) =>
+      encodeEnvelope({
+        sender: 'h1',
+        seq: 1,
+        update: { delta: { shape: Array.from({ length: n }, () => 0xffff_ffff), data: new Uint8Array(4) } },
+      });
     expect(decodeEnvelope(shape(8)).update!.delta!.shape!.length).toBe(8);
     expect(errorCode(() => decodeEnvelope(shape(9)))).toBe('E_WIRE_COUNT');
-    const offer = (n: number) => encodeEnvelope({ sender: 'coordinator', seq: 1, jobOffer: { spec: { features: Array.from({ length: n }, (_, i) => `f${i}`) } } });
+    const offer = (n: number) =>
+      encodeEnvelope({
+        sender: 'coordinator',
+        seq: 1,
+        jobOffer: { spec: { features: Array.from({ length: n }, (_, i) => `f${i}`) } },
+      });
     expect(decodeEnvelope(offer(100_000)).jobOffer!.spec!.features!.length).toBe(100_000);
     expect(errorCode(() => decodeEnvelope(offer(100_001)))).toBe('E_WIRE_COUNT');
   });
@@ -97,16 +154,31 @@ describe('every message the codec encodes from valid inputs passes the scan', ()
   it('the largest honest messages fit the field bound: the keys of a 10,000-hospital session, a job offer with 100,000 features and 10,001 evaluation rounds', () => {
     const names = Array.from({ length: MAX_CLIENTS }, (_, i) => `hospital-${i}`);
     const keys = encodeEnvelope({
-      sender: 'coordinator', seq: 1,
+      sender: 'coordinator',
+      seq: 1,
       secaggKeys: {
-        clients: names.map((name) => ({ name, cPk: new Uint8Array(32), sPk: new Uint8Array(32), signature: new Uint8Array(64), seedCommit: new Uint8Array(32), maskCommit: new Uint8Array(32) })),
+        clients: names.map((name) => ({
+          name,
+          cPk: new Uint8Array(32),
+          sPk: new Uint8Array(32),
+          signature: new Uint8Array(64),
+          seedCommit: new Uint8Array(32),
+          maskCommit: new Uint8Array(32),
+        })),
         reveals: names.map((name) => ({ name, nonce: new Uint8Array(32) })),
       },
     });
     expect(decodeEnvelope(keys).secaggKeys!.clients!.length).toBe(MAX_CLIENTS);
     const offer = encodeEnvelope({
-      sender: 'coordinator', seq: 1,
-      jobOffer: { spec: { features: Array.from({ length: 100_000 }, (_, i) => `f${i}`), evaluation: { rounds: Array.from({ length: 10_001 }, (_, i) => i + 1) }, model: { layers: Array.from({ length: 16 }, () => ({ units: 4096, activation: 'relu' })) } } },
+      sender: 'coordinator',
+      seq: 1,
+      jobOffer: {
+        spec: {
+          features: Array.from({ length: 100_000 }, (_, i) => `f${i}`),
+          evaluation: { rounds: Array.from({ length: 10_001 }, (_, i) => i + 1) },
+          model: { layers: Array.from({ length: 16 }, () => ({ units: 4096, activation: 'relu' })) },
+        },
+      },
     });
     expect(decodeEnvelope(offer).jobOffer!.spec!.evaluation!.rounds!.length).toBe(10_001);
   });
@@ -133,14 +205,16 @@ describe('published encoding facts (protobuf.dev, "Encoding")', () => {
     // Field 1 of the Envelope is its version: the scan reads it as the decoder does.
     expect(scanner().scan(Buffer.from([0x08, 0x96, 0x01])).version).toBe(150);
     // Field 20 (Error) as a group: start-group tag (20 << 3 | 3) then end-group.
-    expect(errorCode(() => scanEnvelope(withBody(Buffer.from([...varint((20 << 3) | 3), ...varint((20 << 3) | 4)]))))).toBe('E_WIRE_DECODE');
+    expect(
+      errorCode(() => scanEnvelope(withBody(Buffer.from([...varint((20 << 3) | 3), ...varint((20 << 3) | 4)])))),
+    ).toBe('E_WIRE_DECODE');
   });
 });
 
-describe('the red team\'s payloads are refused before the decode', () => {
+describe("the red team's payloads are refused before the decode", () => {
   const spy = () => vi.spyOn(pb.Envelope, 'decode');
 
-  it('a hospital\'s 68 MiB message of 35.7 M empty shares: E_WIRE_COUNT, no decode', () => {
+  it("a hospital's 68 MiB message of 35.7 M empty shares: E_WIRE_COUNT, no decode", () => {
     const n = Math.floor((DEFAULT_MAX_MESSAGE_BYTES - 64) / 2);
     const bytes = withBody(delimited(32, emptyShares(n)));
     expect(bytes.length).toBeLessThanOrEqual(DEFAULT_MAX_MESSAGE_BYTES);
@@ -157,7 +231,7 @@ describe('the red team\'s payloads are refused before the decode', () => {
     expect(decode).not.toHaveBeenCalled();
   });
 
-  it('an auditor\'s 16 MiB frame of 8.4 M empty shares: E_WIRE_COUNT, no decode', () => {
+  it("an auditor's 16 MiB frame of 8.4 M empty shares: E_WIRE_COUNT, no decode", () => {
     const bytes = withBody(delimited(32, emptyShares(Math.floor((DEFAULT_MAX_FRAME_BYTES - 64) / 2))));
     const decode = spy();
     expect(errorCode(() => decodeEnvelope(bytes))).toBe('E_WIRE_COUNT');
@@ -167,8 +241,12 @@ describe('the red team\'s payloads are refused before the decode', () => {
   it('unknown fields, each skipped as the decoder skips it, count towards the field bound', () => {
     // The header's five fields and the body: 6; then unknown varint fields (field 99: a two-byte tag and a zero).
     const unknown = (n: number) => Buffer.concat(Array.from({ length: n }, () => Buffer.from([...varint(99 << 3), 0])));
-    expect(scanEnvelope(withBody(delimited(20, []), unknown(WIRE_LIMITS.maxFields - 6)), Infinity).header.body).toBe('error');
-    expect(errorCode(() => scanEnvelope(withBody(delimited(20, []), unknown(WIRE_LIMITS.maxFields - 5)), Infinity))).toBe('E_WIRE_COUNT');
+    expect(scanEnvelope(withBody(delimited(20, []), unknown(WIRE_LIMITS.maxFields - 6)), Infinity).header.body).toBe(
+      'error',
+    );
+    expect(
+      errorCode(() => scanEnvelope(withBody(delimited(20, []), unknown(WIRE_LIMITS.maxFields - 5)), Infinity)),
+    ).toBe('E_WIRE_COUNT');
   });
 });
 
@@ -197,36 +275,63 @@ describe('nesting bombs and non-canonical encodings', () => {
     expect(errorCode(() => scanEnvelope(withBody(delimited(16, [0x10, 1, 0x10, 2]))))).toBe('E_WIRE_COUNT'); // update.numExamples twice
     expect(errorCode(() => scanEnvelope(withBody(Buffer.from([...varint(16 << 3), 0]))))).toBe('E_WIRE_DECODE'); // update as a varint
     expect(errorCode(() => scanEnvelope(withBody(Buffer.from([...varint((20 << 3) | 2), 5]))))).toBe('E_WIRE_DECODE'); // 5 bytes announced, none sent
-    expect(errorCode(() => scanEnvelope(withBody(error, Buffer.from([...varint(99 << 3), ...Array(11).fill(0xff), 1]))))).toBe('E_WIRE_DECODE');
+    expect(
+      errorCode(() => scanEnvelope(withBody(error, Buffer.from([...varint(99 << 3), ...Array(11).fill(0xff), 1])))),
+    ).toBe('E_WIRE_DECODE');
     expect(errorCode(() => scanEnvelope(withBody(error, Buffer.from([0x00, 0x00]))))).toBe('E_WIRE_DECODE');
     // A sub-message longer than its parent.
-    expect(errorCode(() => scanEnvelope(withBody(Buffer.from([...varint((16 << 3) | 2), 4, ...varint((1 << 3) | 2), 50, 0, 0]))))).toBe('E_WIRE_DECODE');
+    expect(
+      errorCode(() =>
+        scanEnvelope(withBody(Buffer.from([...varint((16 << 3) | 2), 4, ...varint((1 << 3) | 2), 50, 0, 0]))),
+      ),
+    ).toBe('E_WIRE_DECODE');
   });
 
   it('checks the header before any decode: version, a body, names; and decodes only what it scanned', () => {
     const spy = vi.spyOn(pb.Envelope, 'decode');
-    expect(errorCode(() => scanEnvelope(encodeEnvelope({ version: 2, sender: 'a', seq: 1, error: {} })))).toBe('E_WIRE_VERSION');
+    expect(errorCode(() => scanEnvelope(encodeEnvelope({ version: 2, sender: 'a', seq: 1, error: {} })))).toBe(
+      'E_WIRE_VERSION',
+    );
     expect(errorCode(() => scanEnvelope(encodeEnvelope({ sender: 'a', seq: 1 })))).toBe('E_WIRE_FIELD');
     expect(errorCode(() => scanEnvelope(encodeEnvelope({ sender: 'a b', seq: 1, error: {} })))).toBe('E_WIRE_FIELD');
-    expect(errorCode(() => scanEnvelope(encodeEnvelope({ sender: 'a', jobId: 'j'.repeat(385), seq: 1, error: {} })))).toBe('E_WIRE_FIELD');
+    expect(
+      errorCode(() => scanEnvelope(encodeEnvelope({ sender: 'a', jobId: 'j'.repeat(385), seq: 1, error: {} }))),
+    ).toBe('E_WIRE_FIELD');
     expect(spy).not.toHaveBeenCalled();
     // Invalid UTF-8 in the job id: refused, as the decoder would refuse it.
-    const odd = Buffer.concat([Buffer.from([0x08, PROTOCOL_VERSION]), delimited(2, Buffer.from([0xff, 0xfe, 0x41, 0xc3])), delimited(4, Buffer.from('a')), Buffer.from([0x28, 1]), delimited(20, [])]);
+    const odd = Buffer.concat([
+      Buffer.from([0x08, PROTOCOL_VERSION]),
+      delimited(2, Buffer.from([0xff, 0xfe, 0x41, 0xc3])),
+      delimited(4, Buffer.from('a')),
+      Buffer.from([0x28, 1]),
+      delimited(20, []),
+    ]);
     expect(errorCode(() => scanEnvelope(odd))).toBe('E_WIRE_DECODE');
     expect(spy).not.toHaveBeenCalled();
     expect(() => pb.Envelope.decode(odd)).toThrow();
     spy.mockClear();
-    const forged = { bytes: encodeEnvelope({ sender: 'a', seq: 1, error: {} }), header: scanEnvelope(encodeEnvelope({ sender: 'a', seq: 1, error: {} })).header } as ScannedEnvelope;
+    const forged = {
+      bytes: encodeEnvelope({ sender: 'a', seq: 1, error: {} }),
+      header: scanEnvelope(encodeEnvelope({ sender: 'a', seq: 1, error: {} })).header,
+    } as ScannedEnvelope;
     expect(errorCode(() => decodeScanned(forged))).toBe('E_INTERNAL');
   });
 });
 
 describe('peekEnvelope: the header of a message from its first bytes', () => {
   it('reads the header and body kind of a prefix that reaches the body tag; null before it', () => {
-    const whole = encodeEnvelope({ sender: 'h1', seq: 7, jobId: 'job', round: 3, update: { delta: { shape: [1e6], data: new Uint8Array(4e6) } } });
+    const whole = encodeEnvelope({
+      sender: 'h1',
+      seq: 7,
+      jobId: 'job',
+      round: 3,
+      update: { delta: { shape: [1e6], data: new Uint8Array(4e6) } },
+    });
     const h = peekEnvelope(whole.subarray(0, 64));
     expect(h).toEqual({ version: PROTOCOL_VERSION, jobId: 'job', round: 3, sender: 'h1', seq: 7, body: 'update' });
     expect(peekEnvelope(whole.subarray(0, 10))).toBeNull();
-    expect(errorCode(() => peekEnvelope(encodeEnvelope({ version: 9, sender: 'h1', seq: 1, error: {} })))).toBe('E_WIRE_VERSION');
+    expect(errorCode(() => peekEnvelope(encodeEnvelope({ version: 9, sender: 'h1', seq: 1, error: {} })))).toBe(
+      'E_WIRE_VERSION',
+    );
   });
 });

@@ -1,18 +1,33 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CSV_HEADER, CSV_HEADER_LINE, DEFAULT_PROFILES, csvField, csvLine, csvRow, csvValues, generateSite } from '../../../simulations/synthetic-ehr/index.ts';
+import {
+  CSV_HEADER,
+  CSV_HEADER_LINE,
+  DEFAULT_PROFILES,
+  csvField,
+  csvLine,
+  csvRow,
+  csvValues,
+  generateSite,
+} from '../../../simulations/synthetic-ehr/index.ts';
 
-const HEADER = 'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad';
-const tricky = fc.string({ unit: fc.constantFrom(',', '"', '\n', '\r', ' ', "'", '-', 'a', 'Z', '\u00e9', '\t', '\u{1F600}') });
+const HEADER =
+  'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad';
+const tricky = fc.string({
+  unit: fc.constantFrom(',', '"', '\n', '\r', ' ', "'", '-', 'a', 'Z', '\u00e9', '\t', '\u{1F600}'),
+});
 const field = fc.oneof(tricky, fc.string({ unit: 'grapheme' }));
 
 describe('CSV', () => {
   it('round-trips any fields through csv-parse', () => {
-    fc.assert(fc.property(fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 8 }), (rows) => {
-      const text = rows.map(csvLine).join('');
-      expect(parse(text, { skip_empty_lines: false })).toEqual(rows);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 8 }), (rows) => {
+        const text = rows.map(csvLine).join('');
+        expect(parse(text, { skip_empty_lines: false })).toEqual(rows);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('leaves plain fields unquoted and quotes those that need it', () => {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CONDITIONS, DEFAULT_PROFILES, GENOTYPE, MEASURES, SMOKING, SMOKING_STATUS, SYSTEM, generateSite, toFhir,
-  type FhirResource, type SyntheticPatient,
+  CONDITIONS,
+  DEFAULT_PROFILES,
+  GENOTYPE,
+  MEASURES,
+  SMOKING,
+  SMOKING_STATUS,
+  SYSTEM,
+  generateSite,
+  toFhir,
+  type FhirResource,
+  type SyntheticPatient,
 } from '../../../simulations/synthetic-ehr/index.ts';
 
 /** FHIR R4 primitive formats (R4 datatypes §2.24.0.1), the date and dateTime regexes simplified to the forms used. */
@@ -9,7 +18,9 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const FHIR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const FHIR_DATETIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 const ALLOWED_SYSTEMS = new Set<string>(Object.values(SYSTEM));
-const LOINC_UNITS = new Map<string, (typeof MEASURES)[keyof typeof MEASURES]>(Object.values(MEASURES).map((m) => [m.loinc, m]));
+const LOINC_UNITS = new Map<string, (typeof MEASURES)[keyof typeof MEASURES]>(
+  Object.values(MEASURES).map((m) => [m.loinc, m]),
+);
 const SMOKING_CODES = new Set<string>(Object.values(SMOKING).map((s) => s.snomed));
 
 /** Every code-system or identifier-system URI in a resource (telecom's `system` is a ContactPoint kind, not a URI). */
@@ -53,18 +64,25 @@ describe('toFhir', () => {
       }
     }
     // Another site's references point at none of this site's patients.
-    for (const r of siteResources('h2', 50).resources) if (r.resourceType !== 'Patient') expect(patientIds.has(r.subject.reference.slice('Patient/'.length))).toBe(false);
+    for (const r of siteResources('h2', 50).resources)
+      if (r.resourceType !== 'Patient')
+        expect(patientIds.has(r.subject.reference.slice('Patient/'.length))).toBe(false);
   });
 
   it('codes only from the listed systems', () => {
-    for (const r of resources) for (const s of systemsIn(r)) expect(ALLOWED_SYSTEMS.has(s) || s === 'https://h1.example.org/fhir/sid/mrn', s).toBe(true);
+    for (const r of resources)
+      for (const s of systemsIn(r))
+        expect(ALLOWED_SYSTEMS.has(s) || s === 'https://h1.example.org/fhir/sid/mrn', s).toBe(true);
   });
 
   it('writes Patients with MR and SS identifiers, a name, phone, email, address, birth date and gender', () => {
     for (const r of resources) {
       if (r.resourceType !== 'Patient') continue;
       const types = r.identifier.map((i) => i.type.coding![0]!);
-      expect(types.map((t) => [t.system, t.code])).toEqual([[SYSTEM.identifierType, 'MR'], [SYSTEM.identifierType, 'SS']]);
+      expect(types.map((t) => [t.system, t.code])).toEqual([
+        [SYSTEM.identifierType, 'MR'],
+        [SYSTEM.identifierType, 'SS'],
+      ]);
       expect(r.identifier[0]!.system).toBe(`https://h1.example.org/fhir/sid/mrn`);
       expect(r.identifier[1]!.value).toMatch(/^9\d\d-\d\d-\d{4}$/);
       expect(r.name[0]!.given[0]!.length).toBeGreaterThan(0);

@@ -2,7 +2,14 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_PROFILES, MAX_PATIENTS_PER_SITE, csvRow, generatePatient, generateSite, siteProfiles, type SiteProfile, type SyntheticPatient,
+  DEFAULT_PROFILES,
+  MAX_PATIENTS_PER_SITE,
+  csvRow,
+  generatePatient,
+  generateSite,
+  siteProfiles,
+  type SiteProfile,
+  type SyntheticPatient,
 } from '../../../simulations/synthetic-ehr/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
 
@@ -69,7 +76,9 @@ describe('generateSite', () => {
 
 describe('streaming', () => {
   it('is lazy: the first patients of a maximal site come at once', () => {
-    const it = generateSite({ seed: 1, site: 'h1', patients: MAX_PATIENTS_PER_SITE, profile: urban })[Symbol.iterator]();
+    const it = generateSite({ seed: 1, site: 'h1', patients: MAX_PATIENTS_PER_SITE, profile: urban })[
+      Symbol.iterator
+    ]();
     expect(it.next().value?.index).toBe(0);
     expect(it.next().value?.index).toBe(1);
   });
@@ -124,7 +133,9 @@ describe('site profiles (non-IID)', () => {
     const ages = s.map((x) => x.age).sort((a, b) => a - b);
     for (let i = 1; i < ages.length; i++) expect(ages[i]! - ages[i - 1]!).toBeGreaterThan(3);
     // Prevalence ranks: referral centre > rural > urban > suburban, each clearly apart.
-    const order = ['cardiac-referral', 'rural-community', 'urban-teaching', 'suburban-clinic'].map((n) => byName[n]!.prevalence);
+    const order = ['cardiac-referral', 'rural-community', 'urban-teaching', 'suburban-clinic'].map(
+      (n) => byName[n]!.prevalence,
+    );
     for (let i = 1; i < order.length; i++) expect(order[i - 1]! - order[i]!).toBeGreaterThan(0.025);
   });
 

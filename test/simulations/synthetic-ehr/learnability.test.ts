@@ -1,7 +1,14 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { binaryMetrics } from '../../../core/metrics.ts';
-import { CSV_HEADER_LINE, DEFAULT_AS_OF, DEFAULT_PROFILES, csvRow, generateSite, type SiteProfile } from '../../../simulations/synthetic-ehr/index.ts';
+import {
+  CSV_HEADER_LINE,
+  DEFAULT_AS_OF,
+  DEFAULT_PROFILES,
+  csvRow,
+  generateSite,
+  type SiteProfile,
+} from '../../../simulations/synthetic-ehr/index.ts';
 
 /** The features a de-identified record keeps (age in years, not the birth date), read back from the CSV. */
 const FEATURES: ((r: Record<string, string>) => number)[] = [

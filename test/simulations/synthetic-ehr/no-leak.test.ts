@@ -57,13 +57,27 @@ function strings(v: unknown, out: string[] = []): string[] {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Digits match only as a whole number (a ZIP inside a timestamp is not a leak), words as whole words. */
-const pattern = (value: string) => new RegExp(/^\d+$/.test(value) ? `(?<!\\d)${value}(?!\\d)` : `(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`, 'u');
+const pattern = (value: string) =>
+  new RegExp(
+    /^\d+$/.test(value) ? `(?<!\\d)${value}(?!\\d)` : `(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`,
+    'u',
+  );
 
 describe('synthetic EHR job: no identifier leaves a hospital', () => {
   it('no generated identifier is in any frame, log line, console write or the coordinator database', async () => {
     const logLines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-    const r = await runSyntheticEhr({ hospitals: 3, patientsPerHospital: 150, rounds: 2, log: createLogger({ level: 'trace', destination: sink }) });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    });
+    const r = await runSyntheticEhr({
+      hospitals: 3,
+      patientsPerHospital: 150,
+      rounds: 2,
+      log: createLogger({ level: 'trace', destination: sink }),
+    });
     expect(r.ledgerOk).toBe(true);
     expect(frames.length).toBeGreaterThan(50);
     expect(logLines.length).toBeGreaterThan(20);
@@ -74,7 +88,9 @@ describe('synthetic EHR job: no identifier leaves a hospital', () => {
     // The string values of the log lines: a 5-digit ZIP must not be matched against a port or pid number.
     const logStrings = logLines.map((l) => strings(JSON.parse(l) as unknown).join('\n')).join('\n');
     const printed = consoleText.join('');
-    const db = readFileSync(join(r.workdir, 'coordinator.db')).toString('latin1') + readFileSync(join(r.workdir, 'coordinator.db-wal'), { flag: 'a+' }).toString('latin1');
+    const db =
+      readFileSync(join(r.workdir, 'coordinator.db')).toString('latin1') +
+      readFileSync(join(r.workdir, 'coordinator.db-wal'), { flag: 'a+' }).toString('latin1');
     const { identifiers: _sets, ...figures } = r;
     const report = JSON.stringify(figures);
 
@@ -92,7 +108,8 @@ describe('synthetic EHR job: no identifier leaves a hospital', () => {
             : re.test(frameText) || re.test(logs) || re.test(printed) || re.test(report);
           if (inText) found.push(`${kind}: in a frame, log line, console write or the report`);
           // Raw bytes (a binary frame, the database file): long values only, so chance byte patterns cannot match.
-          if (value.length >= 8 && (rawFrames.includes(value) || db.includes(value))) found.push(`${kind}: in raw frame or database bytes`);
+          if (value.length >= 8 && (rawFrames.includes(value) || db.includes(value)))
+            found.push(`${kind}: in raw frame or database bytes`);
         }
       }
     }

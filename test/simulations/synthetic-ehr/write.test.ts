@@ -23,7 +23,10 @@ function snapshot(dir: string): Map<string, Buffer> {
   return out;
 }
 
-const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 describe('writeSyntheticHospitals', () => {
   const opts = { hospitals: 2, patientsPerHospital: 120, seed: 13 };
@@ -31,22 +34,37 @@ describe('writeSyntheticHospitals', () => {
   it('lays out one directory per hospital with CSV, Bundle and NDJSON, all describing the same patients', async () => {
     const dir = join(root, 'layout');
     const r = await writeSyntheticHospitals({ dir, ...opts });
-    expect(r.hospitals.map((h) => [h.name, h.profile])).toEqual([['hospital-1', 'urban-teaching'], ['hospital-2', 'rural-community']]);
+    expect(r.hospitals.map((h) => [h.name, h.profile])).toEqual([
+      ['hospital-1', 'urban-teaching'],
+      ['hospital-2', 'rural-community'],
+    ]);
     for (const h of r.hospitals) {
       expect(h.files).toEqual({
         csv: join(dir, h.name, 'patients.csv'),
         bundle: join(dir, h.name, 'bundle.json'),
-        ndjson: { Patient: join(dir, h.name, 'ndjson', 'Patient.ndjson'), Observation: join(dir, h.name, 'ndjson', 'Observation.ndjson'), Condition: join(dir, h.name, 'ndjson', 'Condition.ndjson') },
+        ndjson: {
+          Patient: join(dir, h.name, 'ndjson', 'Patient.ndjson'),
+          Observation: join(dir, h.name, 'ndjson', 'Observation.ndjson'),
+          Condition: join(dir, h.name, 'ndjson', 'Condition.ndjson'),
+        },
       });
       const csv = parse(readFileSync(h.files.csv!), { columns: true }) as Record<string, string>[];
       expect(csv).toHaveLength(120);
-      const nd = Object.values(h.files.ndjson!).flatMap((p) => lines(p).map((l) => JSON.parse(l) as { resourceType: string; id: string }));
+      const nd = Object.values(h.files.ndjson!).flatMap((p) =>
+        lines(p).map((l) => JSON.parse(l) as { resourceType: string; id: string }),
+      );
       expect(lines(h.files.ndjson!.Patient)).toHaveLength(120);
-      const bundle = JSON.parse(readFileSync(h.files.bundle!, 'utf8')) as { resourceType: string; type: string; entry: { fullUrl: string; resource: { resourceType: string; id: string; subject?: { reference: string } } }[] };
+      const bundle = JSON.parse(readFileSync(h.files.bundle!, 'utf8')) as {
+        resourceType: string;
+        type: string;
+        entry: { fullUrl: string; resource: { resourceType: string; id: string; subject?: { reference: string } } }[];
+      };
       expect(bundle.resourceType).toBe('Bundle');
       expect(bundle.type).toBe('collection');
       expect(bundle.entry).toHaveLength(nd.length);
-      expect(new Set(bundle.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`))).toEqual(new Set(nd.map((x) => `${x.resourceType}/${x.id}`)));
+      expect(new Set(bundle.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`))).toEqual(
+        new Set(nd.map((x) => `${x.resourceType}/${x.id}`)),
+      );
       // Relative references resolve against the entries' base to an entry of this Bundle.
       const fullUrls = new Set(bundle.entry.map((e) => e.fullUrl));
       const base = `https://${h.name}.example.org/fhir`;
@@ -55,7 +73,9 @@ describe('writeSyntheticHospitals', () => {
         if (e.resource.subject) expect(fullUrls.has(`${base}/${e.resource.subject.reference}`)).toBe(true);
       }
       // The CSV's patients are the NDJSON's: same MRNs.
-      const mrns = lines(h.files.ndjson!.Patient).map((l) => (JSON.parse(l) as { identifier: { value: string }[] }).identifier[0]!.value);
+      const mrns = lines(h.files.ndjson!.Patient).map(
+        (l) => (JSON.parse(l) as { identifier: { value: string }[] }).identifier[0]!.value,
+      );
       expect(mrns).toEqual(csv.map((row) => row.mrn));
     }
   });
@@ -69,13 +89,16 @@ describe('writeSyntheticHospitals', () => {
     expect(ids.nationalIds.size).toBe(120);
     const csv = parse(readFileSync(h!.files.csv!), { columns: true }) as Record<string, string>[];
     const listed = new Set(Object.values(ids).flatMap((s) => [...s]));
-    for (const row of csv) for (const c of ['mrn', 'national_id', 'name', 'phone', 'email', 'address', 'zip', 'birth_date']) expect(listed.has(row[c]!), c).toBe(true);
+    for (const row of csv)
+      for (const c of ['mrn', 'national_id', 'name', 'phone', 'email', 'address', 'zip', 'birth_date'])
+        expect(listed.has(row[c]!), c).toBe(true);
     const patients = readFileSync(h!.files.ndjson!.Patient, 'utf8');
     const csvText = readFileSync(h!.files.csv!, 'utf8');
     for (const kind of IDENTIFIER_KINDS) {
       for (const v of ids[kind]) {
         expect(patients.includes(JSON.stringify(v).slice(1, -1)), `${kind} in Patient.ndjson`).toBe(true);
-        if (kind !== 'resourceIds') expect(csvText.includes(v) || csvText.includes(v.replaceAll('"', '""')), `${kind} in CSV`).toBe(true);
+        if (kind !== 'resourceIds')
+          expect(csvText.includes(v) || csvText.includes(v.replaceAll('"', '""')), `${kind} in CSV`).toBe(true);
       }
     }
   });
@@ -98,7 +121,9 @@ describe('writeSyntheticHospitals', () => {
 
   it('writes only the formats asked for, and can skip collecting identifiers', async () => {
     const dir = join(root, 'csv-only');
-    const [h] = (await writeSyntheticHospitals({ dir, ...opts, hospitals: 1, formats: ['csv'], collectIdentifiers: false })).hospitals;
+    const [h] = (
+      await writeSyntheticHospitals({ dir, ...opts, hospitals: 1, formats: ['csv'], collectIdentifiers: false })
+    ).hospitals;
     expect(h!.identifiers).toBeUndefined();
     expect(Object.keys(h!.files)).toEqual(['csv']);
     expect(readdirSync(join(dir, 'hospital-1'))).toEqual(['patients.csv']);
@@ -116,7 +141,9 @@ describe('writeSyntheticHospitals', () => {
       { profiles: [] },
     ];
     for (const b of bad) {
-      const err = await writeSyntheticHospitals({ dir, ...opts, ...b } as Parameters<typeof writeSyntheticHospitals>[0]).catch((e: unknown) => e);
+      const err = await writeSyntheticHospitals({ dir, ...opts, ...b } as Parameters<
+        typeof writeSyntheticHospitals
+      >[0]).catch((e: unknown) => e);
       expect(err, JSON.stringify(b)).toBeInstanceOf(CohortError);
       expect((err as CohortError).code).toBe('E_CONFIG_INVALID');
     }

@@ -2,7 +2,14 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { CohortError } from '../../../../core/errors.ts';
-import { seal, open, sealWithNonce, MAX_PLAINTEXT_BYTES, NONCE_BYTES, TAG_BYTES } from '../../../../core/secagg/aead.ts';
+import {
+  seal,
+  open,
+  sealWithNonce,
+  MAX_PLAINTEXT_BYTES,
+  NONCE_BYTES,
+  TAG_BYTES,
+} from '../../../../core/secagg/aead.ts';
 import { hex, toHex, codeOf, NOT_BYTES } from './util.ts';
 
 // D. McGrew and J. Viega, "The Galois/Counter Mode of Operation (GCM)", submission to NIST
@@ -16,10 +23,26 @@ const C15 =
   '8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad';
 const gcmCases = [
   { tc: 13, K: '00'.repeat(32), IV: '00'.repeat(12), P: '', A: '', C: '', T: '530f8afbc74536b9a963b4f1c4cb738b' },
-  { tc: 14, K: '00'.repeat(32), IV: '00'.repeat(12), P: '00'.repeat(16), A: '', C: 'cea7403d4d606b6e074ec5d3baf39d18', T: 'd0d1c8a799996bf0265b98b5d48ab919' },
+  {
+    tc: 14,
+    K: '00'.repeat(32),
+    IV: '00'.repeat(12),
+    P: '00'.repeat(16),
+    A: '',
+    C: 'cea7403d4d606b6e074ec5d3baf39d18',
+    T: 'd0d1c8a799996bf0265b98b5d48ab919',
+  },
   { tc: 15, K: K15, IV: 'cafebabefacedbaddecaf888', P: P15, A: '', C: C15, T: 'b094dac5d93471bdec1a502270e3cc6c' },
   // 60-byte plaintext (the last 4 bytes of P15 dropped) with 20 bytes of AAD.
-  { tc: 16, K: K15, IV: 'cafebabefacedbaddecaf888', P: P15.slice(0, 120), A: 'feedfacedeadbeeffeedfacedeadbeefabaddad2', C: C15.slice(0, 120), T: '76fc6ece0f4e1768cddf8853bb2d551b' },
+  {
+    tc: 16,
+    K: K15,
+    IV: 'cafebabefacedbaddecaf888',
+    P: P15.slice(0, 120),
+    A: 'feedfacedeadbeeffeedfacedeadbeefabaddad2',
+    C: C15.slice(0, 120),
+    T: '76fc6ece0f4e1768cddf8853bb2d551b',
+  },
 ];
 
 describe('AES-256-GCM (McGrew–Viega GCM spec, test cases 13–16)', () => {
@@ -62,7 +85,13 @@ describe('seal / open', () => {
 
   it('refuses any single flipped bit in nonce, ciphertext, tag or AAD with E_SECAGG_DECRYPT', () => {
     fc.assert(
-      fc.property(key32, bytes(100), fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(), fc.nat({ max: 7 }), fc.boolean(),
+      fc.property(
+        key32,
+        bytes(100),
+        fc.uint8Array({ minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.nat({ max: 7 }),
+        fc.boolean(),
         (key, plaintext, aad, at, bit, inAad) => {
           const sealed = seal(key, plaintext, aad);
           if (inAad) {
@@ -74,7 +103,8 @@ describe('seal / open', () => {
             bad[at % bad.length]! ^= 1 << bit;
             expect(codeOf(() => open(key, bad, aad))).toBe('E_SECAGG_DECRYPT');
           }
-        }),
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -84,7 +114,8 @@ describe('seal / open', () => {
     const aad = Uint8Array.of(1, 2, 3);
     const sealed = seal(key, Uint8Array.of(9, 9, 9, 9), aad);
     expect(codeOf(() => open(randomBytes(32), sealed, aad))).toBe('E_SECAGG_DECRYPT');
-    for (let n = 0; n < sealed.length; n++) expect(codeOf(() => open(key, sealed.subarray(0, n), aad))).toBe('E_SECAGG_DECRYPT');
+    for (let n = 0; n < sealed.length; n++)
+      expect(codeOf(() => open(key, sealed.subarray(0, n), aad))).toBe('E_SECAGG_DECRYPT');
     expect(codeOf(() => open(key, Uint8Array.of(...sealed, 0), aad))).toBe('E_SECAGG_DECRYPT');
     expect(codeOf(() => open(key, sealed, aad.subarray(0, 2)))).toBe('E_SECAGG_DECRYPT');
     expect(codeOf(() => open(key, sealed, Uint8Array.of(...aad, 0)))).toBe('E_SECAGG_DECRYPT');
@@ -121,7 +152,11 @@ describe('seal / open', () => {
       expect(codeOf(() => seal(key, bad as Uint8Array, new Uint8Array(0)))).toBe('E_SECAGG_BAD_INPUT');
       expect(codeOf(() => seal(key, new Uint8Array(1), bad as Uint8Array))).toBe('E_SECAGG_BAD_INPUT');
     }
-    expect(codeOf(() => sealWithNonce(key, new Uint8Array(16), new Uint8Array(1), new Uint8Array(0)))).toBe('E_SECAGG_BAD_INPUT');
-    expect(codeOf(() => seal(key, new Uint8Array(MAX_PLAINTEXT_BYTES + 1), new Uint8Array(0)))).toBe('E_SECAGG_BAD_INPUT');
+    expect(codeOf(() => sealWithNonce(key, new Uint8Array(16), new Uint8Array(1), new Uint8Array(0)))).toBe(
+      'E_SECAGG_BAD_INPUT',
+    );
+    expect(codeOf(() => seal(key, new Uint8Array(MAX_PLAINTEXT_BYTES + 1), new Uint8Array(0)))).toBe(
+      'E_SECAGG_BAD_INPUT',
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { signedBytes, encodeFields, SIGNED_TAG, MAX_ENCODED_BYTES, type Field } from '../../../../core/secagg/canonical.ts';
+import {
+  signedBytes,
+  encodeFields,
+  SIGNED_TAG,
+  MAX_ENCODED_BYTES,
+  type Field,
+} from '../../../../core/secagg/canonical.ts';
 import { toHex, codeOf } from './util.ts';
 
 /**
@@ -44,19 +50,38 @@ describe('signedBytes', () => {
     const tag = Buffer.from(SIGNED_TAG).toString('hex');
     expect(SIGNED_TAG).toBe('cohort/secagg/v1');
     expect(toHex(bytes)).toBe(
-      '02' + '00000010' + tag + // the tag, 16 bytes of UTF-8
-      '02' + '00000002' + '6162' + // "ab"
-      '03' + '00000008' + '0000000000000102' + // 258
-      '01' + '00000001' + 'ff', // bytes [0xff]
+      '02' +
+        '00000010' +
+        tag + // the tag, 16 bytes of UTF-8
+        '02' +
+        '00000002' +
+        '6162' + // "ab"
+        '03' +
+        '00000008' +
+        '0000000000000102' + // 258
+        '01' +
+        '00000001' +
+        'ff', // bytes [0xff]
     );
     expect(toHex(signedBytes([]))).toBe('02' + '00000010' + tag);
   });
 
   it('separates field boundaries and types', () => {
     const distinct: Field[][] = [
-      ['ab', 'c'], ['a', 'bc'], ['abc'], ['abc', ''], ['', 'abc'], [],
-      ['7'], [7], [Uint8Array.of(0x37)], [Uint8Array.of()], [''], [0],
-      [Uint8Array.of(1, 2)], [Uint8Array.of(1), Uint8Array.of(2)],
+      ['ab', 'c'],
+      ['a', 'bc'],
+      ['abc'],
+      ['abc', ''],
+      ['', 'abc'],
+      [],
+      ['7'],
+      [7],
+      [Uint8Array.of(0x37)],
+      [Uint8Array.of()],
+      [''],
+      [0],
+      [Uint8Array.of(1, 2)],
+      [Uint8Array.of(1), Uint8Array.of(2)],
     ];
     const seen = new Set(distinct.map((f) => toHex(signedBytes(f))));
     expect(seen.size).toBe(distinct.length);
@@ -75,28 +100,55 @@ describe('signedBytes', () => {
 
   it('gives different bytes for different field lists', () => {
     fc.assert(
-      fc.property(fc.array(field, { maxLength: 4 }), fc.array(field, { maxLength: 4 }), (x, y) =>
-        (key(x) === key(y)) === (toHex(signedBytes(x)) === toHex(signedBytes(y)))),
+      fc.property(
+        fc.array(field, { maxLength: 4 }),
+        fc.array(field, { maxLength: 4 }),
+        (x, y) => (key(x) === key(y)) === (toHex(signedBytes(x)) === toHex(signedBytes(y))),
+      ),
       { numRuns: 2000 },
     );
     // Re-splitting one string across two adjacent fields changes the bytes.
     fc.assert(
-      fc.property(fc.array(field, { maxLength: 3 }), fc.string({ unit: 'grapheme', minLength: 2, maxLength: 8 }), fc.nat(), (prefix, s, cut) => {
-        const chars = [...s];
-        const k = 1 + (cut % (chars.length - 1 || 1));
-        const whole = signedBytes([...prefix, s, '']);
-        const split = signedBytes([...prefix, chars.slice(0, k).join(''), chars.slice(k).join('')]);
-        return chars.length < 2 || toHex(whole) !== toHex(split);
-      }),
+      fc.property(
+        fc.array(field, { maxLength: 3 }),
+        fc.string({ unit: 'grapheme', minLength: 2, maxLength: 8 }),
+        fc.nat(),
+        (prefix, s, cut) => {
+          const chars = [...s];
+          const k = 1 + (cut % (chars.length - 1 || 1));
+          const whole = signedBytes([...prefix, s, '']);
+          const split = signedBytes([...prefix, chars.slice(0, k).join(''), chars.slice(k).join('')]);
+          return chars.length < 2 || toHex(whole) !== toHex(split);
+        },
+      ),
     );
   });
 
   it('refuses fields it cannot encode unambiguously with E_SECAGG_BAD_INPUT', () => {
     const bad: unknown[] = [
-      -1, 1.5, NaN, Infinity, 2 ** 53, -0.5, 10n, true, null, undefined, {}, [1], new Uint16Array(2), new ArrayBuffer(2),
-      '\uD800', 'a\uDC00b', '\uDBFF', // lone surrogates: TextEncoder would turn each into U+FFFD
+      -1,
+      1.5,
+      NaN,
+      Infinity,
+      2 ** 53,
+      -0.5,
+      10n,
+      true,
+      null,
+      undefined,
+      {},
+      [1],
+      new Uint16Array(2),
+      new ArrayBuffer(2),
+      '\uD800',
+      'a\uDC00b',
+      '\uDBFF', // lone surrogates: TextEncoder would turn each into U+FFFD
     ];
-    for (const f of bad) expect(codeOf(() => signedBytes(['ok', f as Field])), String(f)).toBe('E_SECAGG_BAD_INPUT');
+    for (const f of bad)
+      expect(
+        codeOf(() => signedBytes(['ok', f as Field])),
+        String(f),
+      ).toBe('E_SECAGG_BAD_INPUT');
     for (const notList of [undefined, null, 'abc', 5, Uint8Array.of(1)]) {
       expect(codeOf(() => signedBytes(notList as unknown as Field[]))).toBe('E_SECAGG_BAD_INPUT');
     }

@@ -98,8 +98,16 @@ describe('sign / verify', () => {
     const v = rfc8032[1]!;
     const [pub, msg, sig] = [hex(v.public), hex(v.message), hex(v.signature)];
     const garbage: unknown[] = [
-      ...NOT_BYTES, new Uint8Array(0), new Uint8Array(31), new Uint8Array(33), new Uint8Array(63), new Uint8Array(65),
-      new Uint8Array(32), new Uint8Array(64), new Uint8Array(32).fill(0xff), new Uint8Array(64).fill(0xff),
+      ...NOT_BYTES,
+      new Uint8Array(0),
+      new Uint8Array(31),
+      new Uint8Array(33),
+      new Uint8Array(63),
+      new Uint8Array(65),
+      new Uint8Array(32),
+      new Uint8Array(64),
+      new Uint8Array(32).fill(0xff),
+      new Uint8Array(64).fill(0xff),
     ];
     for (const g of garbage) {
       expect(verify(g as Uint8Array, msg, sig)).toBe(false);
@@ -110,8 +118,12 @@ describe('sign / verify', () => {
     const identity = hex('0100000000000000000000000000000000000000000000000000000000000000');
     expect(verify(identity, msg, sig)).toBe(false);
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 16 }), fc.uint8Array({ minLength: 64, maxLength: 64 }),
-        (k, m, s) => verify(k, m, s) === false),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 16 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        (k, m, s) => verify(k, m, s) === false,
+      ),
       { numRuns: 300 },
     );
   });

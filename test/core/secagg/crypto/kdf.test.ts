@@ -11,19 +11,29 @@ describe('HKDF-SHA256 (RFC 5869 Appendix A)', () => {
   const cases = [
     {
       name: 'A.1 basic',
-      ikm: new Uint8Array(22).fill(0x0b), salt: range(0x00, 0x0c), info: range(0xf0, 0xf9), L: 42,
+      ikm: new Uint8Array(22).fill(0x0b),
+      salt: range(0x00, 0x0c),
+      info: range(0xf0, 0xf9),
+      L: 42,
       okm: '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
     },
     {
       name: 'A.2 longer inputs and outputs',
-      ikm: range(0x00, 0x4f), salt: range(0x60, 0xaf), info: range(0xb0, 0xff), L: 82,
-      okm: 'b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c' +
+      ikm: range(0x00, 0x4f),
+      salt: range(0x60, 0xaf),
+      info: range(0xb0, 0xff),
+      L: 82,
+      okm:
+        'b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c' +
         '59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71' +
         'cc30c58179ec3e87c14c01d5c1f3434f1d87',
     },
     {
       name: 'A.3 zero-length salt and info',
-      ikm: new Uint8Array(22).fill(0x0b), salt: new Uint8Array(0), info: new Uint8Array(0), L: 42,
+      ikm: new Uint8Array(22).fill(0x0b),
+      salt: new Uint8Array(0),
+      info: new Uint8Array(0),
+      L: 42,
       okm: '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8',
     },
   ];
@@ -58,7 +68,13 @@ describe('deriveKey', () => {
     const str = (s: string) => [0x02, ...u32(Buffer.byteLength(s)), ...Buffer.from(s)];
     const int = (n: number) => [0x03, 0, 0, 0, 8, 0, 0, 0, 0, ...u32(n)];
     const info = Uint8Array.from([
-      ...str('cohort/secagg/v1/kdf'), ...str('share-aead'), ...str('job-1'), ...int(3), ...str('alice'), ...str('bob'), ...int(32),
+      ...str('cohort/secagg/v1/kdf'),
+      ...str('share-aead'),
+      ...str('job-1'),
+      ...int(3),
+      ...str('alice'),
+      ...str('bob'),
+      ...int(32),
     ]);
     expect(toHex(keyInfo(base))).toBe(toHex(info));
     // RFC 5869 §2.2–2.3 computed independently with HMAC: empty salt = HashLen zeros; L = 32 is one block.
@@ -112,7 +128,12 @@ describe('deriveKey', () => {
       { requiredKeys: ['purpose', 'jobId', 'round', 'a', 'b', 'length'] },
     );
     const same = (x: KeyContext, y: KeyContext) =>
-      x.purpose === y.purpose && x.jobId === y.jobId && x.round === y.round && x.a === y.a && x.b === y.b && x.length === y.length;
+      x.purpose === y.purpose &&
+      x.jobId === y.jobId &&
+      x.round === y.round &&
+      x.a === y.a &&
+      x.b === y.b &&
+      x.length === y.length;
     fc.assert(
       fc.property(context, context, (x, y) => same(x, y) === (toHex(keyInfo(x)) === toHex(keyInfo(y)))),
       { numRuns: 2000 },
@@ -138,14 +159,27 @@ describe('deriveKey', () => {
 
   it('refuses an invalid context with E_SECAGG_BAD_INPUT', () => {
     const bad: unknown[] = [
-      null, 'share-aead',
-      { ...base, purpose: 'other' }, { ...base, purpose: undefined },
-      { ...base, jobId: 7 }, { ...base, round: -1 }, { ...base, round: 1.5 }, { ...base, round: '3' },
-      { ...base, a: 1 }, { ...base, b: null }, { ...base, a: '\uD800' },
-      { ...base, length: 0 }, { ...base, length: MAX_OKM_BYTES + 1 }, { ...base, length: 2.5 },
+      null,
+      'share-aead',
+      { ...base, purpose: 'other' },
+      { ...base, purpose: undefined },
+      { ...base, jobId: 7 },
+      { ...base, round: -1 },
+      { ...base, round: 1.5 },
+      { ...base, round: '3' },
+      { ...base, a: 1 },
+      { ...base, b: null },
+      { ...base, a: '\uD800' },
+      { ...base, length: 0 },
+      { ...base, length: MAX_OKM_BYTES + 1 },
+      { ...base, length: 2.5 },
       { ...base, jobId: 'x'.repeat(1000) }, // info over node's 1024-byte limit
     ];
-    for (const c of bad) expect(codeOf(() => deriveKey(shared, c as KeyContext)), JSON.stringify(c)).toBe('E_SECAGG_BAD_INPUT');
+    for (const c of bad)
+      expect(
+        codeOf(() => deriveKey(shared, c as KeyContext)),
+        JSON.stringify(c),
+      ).toBe('E_SECAGG_BAD_INPUT');
   });
 });
 

@@ -16,4 +16,13 @@ export const codeOf = (f: () => unknown): string | undefined => {
 };
 
 /** Values of the wrong type for a byte-array parameter, as an untyped caller could pass them. */
-export const NOT_BYTES: unknown[] = [undefined, null, 0, 'a'.repeat(32), Array(32).fill(0), { length: 32 }, new ArrayBuffer(32), new Uint16Array(16)];
+export const NOT_BYTES: unknown[] = [
+  undefined,
+  null,
+  0,
+  'a'.repeat(32),
+  Array(32).fill(0),
+  { length: 32 },
+  new ArrayBuffer(32),
+  new Uint16Array(16),
+];

@@ -31,13 +31,16 @@ describe("node:crypto 'aes-256-ctr' (NIST SP 800-38A F.5.5)", () => {
     expect(out.toString('hex')).toBe(CIPHERTEXT);
   });
 
-  it.each(BLOCKS.map((b, i) => ({ ...b, i: i + 1 })))('block $i alone, from its own counter block', ({ plaintext, ciphertext, i }) => {
-    // F.5.5 counter blocks: f0f1…fdfeff, then …ff00, …ff01, …ff02 — the increment carries
-    // out of the last byte, so this checks the full 128-bit big-endian counter (SP 800-38A B.1).
-    const counter = Buffer.from(INIT_COUNTER);
-    counter.writeUInt16BE(0xfeff + (i - 1), 14);
-    expect(ctr(KEY, counter).update(hex(plaintext)).toString('hex')).toBe(ciphertext);
-  });
+  it.each(BLOCKS.map((b, i) => ({ ...b, i: i + 1 })))(
+    'block $i alone, from its own counter block',
+    ({ plaintext, ciphertext, i }) => {
+      // F.5.5 counter blocks: f0f1…fdfeff, then …ff00, …ff01, …ff02 — the increment carries
+      // out of the last byte, so this checks the full 128-bit big-endian counter (SP 800-38A B.1).
+      const counter = Buffer.from(INIT_COUNTER);
+      counter.writeUInt16BE(0xfeff + (i - 1), 14);
+      expect(ctr(KEY, counter).update(hex(plaintext)).toString('hex')).toBe(ciphertext);
+    },
+  );
 
   it('decrypts back (CTR-AES256.Decrypt, F.5.6, is the same operation)', () => {
     expect(ctr(KEY, INIT_COUNTER).update(hex(CIPHERTEXT)).equals(PLAINTEXT)).toBe(true);
