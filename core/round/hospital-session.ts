@@ -10,7 +10,7 @@
  */
 import { CohortError } from '../errors.ts';
 import type { JobSpec } from '../job/spec.ts';
-import type { cohort } from '../../proto/generated/cohort.js';
+import type * as M from '../secagg/messages.ts';
 import { SecAggClient, type Identity, type Session, type SessionParams } from '../secagg/index.ts';
 import { checkOfferedSession, type HospitalView } from './session-params.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
@@ -76,24 +76,24 @@ export class HospitalSession {
     );
   }
 
-  advertise(): cohort.v1.SecAggAdvertise.$Properties {
+  advertise(): M.SecAggAdvertise {
     return this.client.advertise();
   }
 
-  onCommitments(msg: cohort.v1.SecAggCommitments.$Properties): cohort.v1.SecAggReveal.$Properties {
+  onCommitments(msg: M.SecAggCommitments): M.SecAggReveal {
     return this.client.onCommitments(msg);
   }
 
-  onKeys(msg: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggShares.$Properties {
+  onKeys(msg: M.SecAggKeys): M.SecAggShares {
     return this.client.onKeys(msg);
   }
 
-  onShares(msg: cohort.v1.SecAggShares.$Properties): void {
+  onShares(msg: M.SecAggShares): void {
     this.client.onShares(msg);
   }
 
   /** Encodes the round's output under the agreed seed (fresh DDG noise for this attempt) and masks it. */
-  maskInput(delta: Float32Array, numExamples: number, trainLoss: number): cohort.v1.SecAggMaskedInput.$Properties {
+  maskInput(delta: Float32Array, numExamples: number, trainLoss: number): M.SecAggMaskedInput {
     const x = this.input.encode(this.session, this.client.seed, delta, numExamples, trainLoss);
     try {
       return this.client.maskInput(x);
@@ -102,7 +102,7 @@ export class HospitalSession {
     }
   }
 
-  onSurvivors(msg: cohort.v1.SecAggSurvivors.$Properties): cohort.v1.SecAggConsistency.$Properties {
+  onSurvivors(msg: M.SecAggSurvivors): M.SecAggConsistency {
     // The session threshold already enforces this; checked here too, against the spec itself.
     const survivors = msg.survivors?.length ?? 0;
     if (survivors < this.input.minSurvivors)
@@ -113,7 +113,7 @@ export class HospitalSession {
     return this.client.onSurvivors(msg);
   }
 
-  onUnmaskRequest(msg: cohort.v1.SecAggUnmaskRequest.$Properties): cohort.v1.SecAggUnmask.$Properties {
+  onUnmaskRequest(msg: M.SecAggUnmaskRequest): M.SecAggUnmask {
     return this.client.onUnmaskRequest(msg);
   }
 

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../errors.ts';
-import type { cohort } from '../../proto/generated/cohort.js';
+import type * as M from './messages.ts';
 import {
   x25519KeyPair,
   x25519Peer,
@@ -130,7 +130,7 @@ export class SecAggClient {
     return this.seeded.seed;
   }
 
-  advertise(): cohort.v1.SecAggAdvertise.$Properties {
+  advertise(): M.SecAggAdvertise {
     this.expect('init');
     const s = this.session;
     const c = x25519KeyPair();
@@ -149,7 +149,7 @@ export class SecAggClient {
   }
 
   /** Fixes this client's view of who committed, then reveals its nonce (seed.ts step 2). */
-  onCommitments(msg: cohort.v1.SecAggCommitments.$Properties): cohort.v1.SecAggReveal.$Properties {
+  onCommitments(msg: M.SecAggCommitments): M.SecAggReveal {
     this.expect('advertised');
     const list = (msg.commitments ?? []).map((c) => ({ name: c.name ?? '', commit: c.commit ?? new Uint8Array(0) }));
     checkCommitments(this.session, list, this.self, this.secrets!.seedCommit, this.session.threshold);
@@ -159,7 +159,7 @@ export class SecAggClient {
   }
 
   /** Agrees the seed, checks its neighbours' signed keys against the roster, then Shamir-shares s_sk and b_u to them. */
-  onKeys(msg: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggShares.$Properties {
+  onKeys(msg: M.SecAggKeys): M.SecAggShares {
     this.expect('revealed');
     const s = this.session;
     const reveals = new Map<string, Uint8Array>();
@@ -178,7 +178,7 @@ export class SecAggClient {
     return this.shareSecrets();
   }
 
-  private acceptKeys(clients: readonly cohort.v1.ISecAggClientKeys[]): void {
+  private acceptKeys(clients: readonly M.SecAggClientKeys[]): void {
     const s = this.session;
     const mine = this.secrets!;
     const neighbours = neighboursOf(this.seeded!, this.self);
@@ -222,7 +222,7 @@ export class SecAggClient {
     }
   }
 
-  private shareSecrets(): cohort.v1.SecAggShares.$Properties {
+  private shareSecrets(): M.SecAggShares {
     const s = this.session;
     const mine = this.secrets!;
     // The client keeps one share of its own secrets too, as in Bonawitz et al.
@@ -254,7 +254,7 @@ export class SecAggClient {
    * held and its sender is reported with the masked input, so one bad
    * neighbour cannot make an honest client abandon the session.
    */
-  onShares(msg: cohort.v1.SecAggShares.$Properties): void {
+  onShares(msg: M.SecAggShares): void {
     this.expect('shared');
     const s = this.session;
     for (const e of msg.shares ?? []) {
@@ -285,7 +285,7 @@ export class SecAggClient {
    * y = x + PRG(b_u) + Σ_{v ∈ U2 ∩ N(u)} ±PRG(s_uv) in Z_{2^k}; `x` is the
    * quantized input. The pairwise masks cancel in the sum over survivors.
    */
-  maskInput(x: Uint32Array): cohort.v1.SecAggMaskedInput.$Properties {
+  maskInput(x: Uint32Array): M.SecAggMaskedInput {
     this.expect('relayed');
     const s = this.session;
     const mine = this.secrets!;
@@ -305,7 +305,7 @@ export class SecAggClient {
     return { masked: new Uint8Array(y.buffer, y.byteOffset, y.byteLength), rejected: [...this.rejected].sort() };
   }
 
-  onSurvivors(msg: cohort.v1.SecAggSurvivors.$Properties): cohort.v1.SecAggConsistency.$Properties {
+  onSurvivors(msg: M.SecAggSurvivors): M.SecAggConsistency {
     this.expect('masked');
     const given = msg.survivors ?? [];
     const survivors = [...new Set(given)].sort();
@@ -344,7 +344,7 @@ export class SecAggClient {
    * neighbourhood signed the same survivor set and seed, so a server cannot
    * show different clients different sets or graphs.
    */
-  onUnmaskRequest(msg: cohort.v1.SecAggUnmaskRequest.$Properties): cohort.v1.SecAggUnmask.$Properties {
+  onUnmaskRequest(msg: M.SecAggUnmaskRequest): M.SecAggUnmask {
     this.expect('checked');
     const s = this.session;
     const transcript = survivorsTranscript(s, this.seeded!.seed, this.survivors);

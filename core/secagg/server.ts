@@ -20,7 +20,7 @@
  * blamed for it is decided on evidence only (rebuild).
  */
 import { CohortError } from '../errors.ts';
-import type { cohort } from '../../proto/generated/cohort.js';
+import type * as M from './messages.ts';
 import {
   X25519Party,
   x25519KeyPair,
@@ -54,19 +54,19 @@ export type ServerPhase = 'advertise' | 'reveal' | 'share' | 'masked' | 'consist
 
 /** Messages a client may send, by phase. */
 export type ClientMessage =
-  | { secaggAdvertise: cohort.v1.SecAggAdvertise.$Properties }
-  | { secaggReveal: cohort.v1.SecAggReveal.$Properties }
-  | { secaggShares: cohort.v1.SecAggShares.$Properties }
-  | { secaggMaskedInput: cohort.v1.SecAggMaskedInput.$Properties }
-  | { secaggConsistency: cohort.v1.SecAggConsistency.$Properties }
-  | { secaggUnmask: cohort.v1.SecAggUnmask.$Properties };
+  | { secaggAdvertise: M.SecAggAdvertise }
+  | { secaggReveal: M.SecAggReveal }
+  | { secaggShares: M.SecAggShares }
+  | { secaggMaskedInput: M.SecAggMaskedInput }
+  | { secaggConsistency: M.SecAggConsistency }
+  | { secaggUnmask: M.SecAggUnmask };
 
 export type ServerMessage =
-  | { secaggCommitments: cohort.v1.SecAggCommitments.$Properties }
-  | { secaggKeys: cohort.v1.SecAggKeys.$Properties }
-  | { secaggSharesRelay: cohort.v1.SecAggShares.$Properties }
-  | { secaggSurvivors: cohort.v1.SecAggSurvivors.$Properties }
-  | { secaggUnmaskRequest: cohort.v1.SecAggUnmaskRequest.$Properties };
+  | { secaggCommitments: M.SecAggCommitments }
+  | { secaggKeys: M.SecAggKeys }
+  | { secaggSharesRelay: M.SecAggShares }
+  | { secaggSurvivors: M.SecAggSurvivors }
+  | { secaggUnmaskRequest: M.SecAggUnmaskRequest };
 
 export interface Outgoing {
   to: string;
@@ -258,7 +258,7 @@ export class SecAggServer {
     } else this.acceptUnmask(from, msg.secaggUnmask);
   }
 
-  private acceptAdvertise(from: string, m: cohort.v1.SecAggAdvertise.$Properties): void {
+  private acceptAdvertise(from: string, m: M.SecAggAdvertise): void {
     const a: Advertised = {
       cPk: m.cPk ?? new Uint8Array(0),
       sPk: m.sPk ?? new Uint8Array(0),
@@ -286,7 +286,7 @@ export class SecAggServer {
     this.keys.set(from, a);
   }
 
-  private acceptReveal(from: string, m: cohort.v1.SecAggReveal.$Properties): void {
+  private acceptReveal(from: string, m: M.SecAggReveal): void {
     const nonce = m.nonce ?? new Uint8Array(0);
     if (
       nonce.length !== NONCE_BYTES ||
@@ -297,7 +297,7 @@ export class SecAggServer {
     this.reveals.set(from, nonce);
   }
 
-  private acceptShares(from: string, m: cohort.v1.SecAggShares.$Properties): void {
+  private acceptShares(from: string, m: M.SecAggShares): void {
     const allowed = new Set(neighboursOf(this.seeded!, from).filter((v) => this.keys.has(v)));
     const seen = new Set<string>();
     const list: { to: string; ciphertext: Uint8Array }[] = [];
@@ -323,7 +323,7 @@ export class SecAggServer {
     }
   }
 
-  private acceptMaskedInput(from: string, m: cohort.v1.SecAggMaskedInput.$Properties): void {
+  private acceptMaskedInput(from: string, m: M.SecAggMaskedInput): void {
     const s = this.session;
     const bytes = m.masked ?? new Uint8Array(0);
     if (bytes.byteLength !== s.vectorLength * 4) {
@@ -352,7 +352,7 @@ export class SecAggServer {
     }
   }
 
-  private acceptUnmask(from: string, m: cohort.v1.SecAggUnmask.$Properties): void {
+  private acceptUnmask(from: string, m: M.SecAggUnmask): void {
     const x = this.session.xOf.get(from)!;
     const mine = new Set(neighboursOf(this.seeded!, from));
     const alive = new Set(this.u3);
