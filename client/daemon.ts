@@ -687,7 +687,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           'E_JOB_STATE',
           `job ${env.jobId} already ended at this hospital: offering it again would replay its rounds`,
         );
-      spec = jobSpecFromWire(env.jobOffer?.spec);
+      spec = jobSpecFromWire(env.jobOffer?.specJson);
       const d = this.opts.dataset;
       const same =
         spec.label === d.label &&

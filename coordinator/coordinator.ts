@@ -1193,7 +1193,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const job = this.jobs.get(jobId)!;
     job.refusals.offer(peer.name!);
     job.machine.offered(peer.name!); // it may reserve budget for the job: it is told when the job ends
-    peer.send({ jobId, jobOffer: { spec: jobSpecToWire(job.machine.spec), owner: job.owner ?? '' } });
+    peer.send({ jobId, jobOffer: { specJson: jobSpecToWire(job.machine.spec), owner: job.owner ?? '' } });
   }
 
   private withJob(peer: Peer, env: Envelope, fn: (job: LiveJob) => void): void {

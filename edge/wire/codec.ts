@@ -28,8 +28,10 @@ export type BodyKind = NonNullable<Envelope['body']>;
  * (a hospital closes the budget reservation of any other) and the peer's message limit; Hellos are smaller.
  * A v2 peer's Welcome has no live-jobs list, which a v3 hospital would read as "every job ended": the bump
  * makes the mismatch an E_WIRE_VERSION refusal instead.
+ * 4: a job offer carries the spec as JSON (JobOffer.spec_json), the one encoding a spec has on the wire; the typed
+ * JobSpec message and its hand-written mapping are gone.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /** Default cap on one frame; the heart-disease model is ~60 bytes. A larger message (a 10^7-parameter model is 40 MB) goes in fragments (edge/wire/fragments.ts). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_TEXT_LENGTH = 4096;
@@ -134,16 +136,15 @@ export const MAX_TENSOR_DIMS = 8;
  * - repeated fields: DEFAULT_MAX_REPEATED, but secure aggregation's lists (a
  *   round's participants, survivors, keys, shares, signatures, rejected
  *   peers) at most MAX_CLIENTS, the largest network its parameter search
- *   takes; a job spec's and a dataset's feature names at most
- *   MAX_DATASET_FEATURES (the spec's limit); a Hello's datasets
- *   MAX_HELLO_DATASETS; a tensor's shape MAX_TENSOR_DIMS. (The spec's other
- *   lists are shorter than the default: 16 layers, 10,001 evaluation rounds.)
+ *   takes; a dataset's feature names at most MAX_DATASET_FEATURES (the job
+ *   spec's limit); a Hello's datasets MAX_HELLO_DATASETS; a tensor's shape
+ *   MAX_TENSOR_DIMS. (A job spec travels as JSON text, bounded by
+ *   MAX_SPEC_JSON_CHARS, and is validated by its schema.)
  * - fields in one message: 2^18. The largest honest messages hold about
  *   250,000 (a Hello with MAX_HELLO_FEATURE_BYTES of one-character feature
- *   names), 110,000 (a job offer with 100,000 features and 10,001 evaluation
- *   rounds) and 100,000 (the keys of a 10,000-hospital session).
- * - nesting: 8, twice the schema's depth (Envelope, JobOffer, JobSpec,
- *   ModelSpec, DenseLayer).
+ *   names) and 100,000 (the keys of a 10,000-hospital session).
+ * - nesting: 8, above the schema's depth of 3 (Envelope, Hello, DatasetInfo),
+ *   with room for new messages; no honest message comes near it.
  * A message past one is refused (E_WIRE_COUNT, E_WIRE_DEPTH) at the cost of
  * walking its tags, before protobufjs builds an object of it.
  */
@@ -156,7 +157,6 @@ export const WIRE_LIMITS: ScanLimits = {
     'Tensor.shape': MAX_TENSOR_DIMS,
     'Hello.datasets': MAX_HELLO_DATASETS,
     'DatasetInfo.features': MAX_DATASET_FEATURES,
-    'JobSpec.features': MAX_DATASET_FEATURES,
     'SecAggParams.participants': MAX_CLIENTS,
     'SecAggCommitments.commitments': MAX_CLIENTS,
     'SecAggKeys.clients': MAX_CLIENTS,
@@ -251,7 +251,10 @@ export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_B
 /** Free-text fields end up in logs: bound them so a peer cannot flood a log line. */
 function checkBodyText(env: Envelope): void {
   if (env.hello) checkHello(env.hello);
-  if (env.jobOffer) checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
+  if (env.jobOffer) {
+    checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
+    checkText('jobOffer.specJson', env.jobOffer.specJson ?? '', MAX_SPEC_JSON_CHARS);
+  }
   if (env.declineJob) {
     checkText('declineJob.code', env.declineJob.code ?? '', MAX_NAME_LENGTH);
     checkText('declineJob.reason', env.declineJob.reason ?? '', MAX_TEXT_LENGTH);
@@ -352,93 +355,32 @@ export function vectorOf(t: cohort.v1.Tensor.$Properties | null | undefined, exp
   return bytesToVector(t.data, expectedLength);
 }
 
-export function jobSpecToWire(spec: JobSpec): cohort.v1.JobSpec.$Properties {
-  return {
-    name: spec.name,
-    model: {
-      inputDim: spec.model.inputDim,
-      layers: spec.model.layers.map((l) => ({ units: l.units, activation: l.activation })),
-    },
-    features: [...spec.features],
-    label: spec.label,
-    rounds: spec.rounds,
-    minClients: spec.minClients,
-    targetClients: spec.targetClients,
-    roundTimeoutMs: spec.roundTimeoutMs,
-    joinWaitMs: spec.joinWaitMs,
-    local: { ...spec.local },
-    strategy: { ...spec.strategy },
-    seed: spec.seed,
-    secureAggregation: { ...spec.secureAggregation },
-    ...(spec.privacy ? { privacy: { ...spec.privacy } } : {}),
-    // Empty: the default schedule (core/job/spec.ts evaluates).
-    evaluation: { rounds: [...(spec.evaluation.rounds ?? [])] },
-    updateBound: { maxNorm: spec.updateBound.maxNorm, maxExamples: spec.updateBound.maxExamples },
-  };
+/**
+ * The resolved spec as the offer carries it: the same JSON a researcher
+ * submits (one encoding of a spec on the wire), so the hospital validates it
+ * with the same schema and a field added to the spec needs no wire mapping.
+ */
+export function jobSpecToWire(spec: JobSpec): string {
+  const json = JSON.stringify(spec);
+  if (json.length > MAX_SPEC_JSON_CHARS) {
+    throw new CohortError(
+      'E_JOB_SPEC_SIZE',
+      `the job spec is ${json.length} characters of JSON, over ${MAX_SPEC_JSON_CHARS}`,
+    );
+  }
+  return json;
 }
 
 /** Validates a received spec with the same schema as a submitted one. */
-export function jobSpecFromWire(w: cohort.v1.JobSpec.$Properties | null | undefined): JobSpec {
-  if (!w) throw new CohortError('E_JOB_SPEC', 'job offer has no spec');
-  const local = w.local ?? {};
-  const strategy = w.strategy ?? {};
-  return parseJobSpec({
-    name: w.name ?? '',
-    model: {
-      inputDim: w.model?.inputDim ?? 0,
-      layers: (w.model?.layers ?? []).map((l) => ({ units: l.units ?? 0, activation: l.activation ?? '' })),
-    },
-    features: w.features ?? [],
-    label: w.label ?? '',
-    rounds: w.rounds ?? 0,
-    minClients: w.minClients ?? 0,
-    targetClients: w.targetClients ?? 0,
-    roundTimeoutMs: w.roundTimeoutMs ?? 0,
-    joinWaitMs: w.joinWaitMs ?? 0,
-    local: {
-      epochs: local.epochs ?? 0,
-      batchSize: local.batchSize ?? 0,
-      learningRate: local.learningRate ?? 0,
-      optimizer: local.optimizer ?? '',
-      proximalMu: local.proximalMu ?? 0,
-      maxSteps: local.maxSteps ?? 0,
-    },
-    strategy: {
-      name: strategy.name ?? '',
-      serverLearningRate: strategy.serverLearningRate ?? 0,
-      beta1: strategy.beta1 ?? 0,
-      beta2: strategy.beta2 ?? 0,
-      tau: strategy.tau ?? 0,
-    },
-    seed: w.seed ?? 0,
-    secureAggregation: {
-      enabled: w.secureAggregation?.enabled ?? false,
-      bits: w.secureAggregation?.bits ?? 0,
-      clip: w.secureAggregation?.clip ?? 0,
-      dropoutFraction: w.secureAggregation?.dropoutFraction ?? 0,
-      corruptFraction: w.secureAggregation?.corruptFraction ?? 0,
-      // Offered specs are resolved: 0 is a count, not "absent".
-      corruptClients: w.secureAggregation?.corruptClients ?? 0,
-    },
-    ...(w.privacy ? { privacy: privacyFromWire(w.privacy) } : {}),
-    evaluation: w.evaluation?.rounds?.length ? { rounds: w.evaluation.rounds } : {},
-    updateBound: { maxNorm: w.updateBound?.maxNorm ?? 0, maxExamples: w.updateBound?.maxExamples ?? 0 },
-  });
-}
-
-/** proto3 has no "absent" for a scalar: zeros of optional fields mean "not given". */
-function privacyFromWire(p: cohort.v1.PrivacySpec.$Properties): Record<string, unknown> {
-  return {
-    unit: p.unit ?? '',
-    epsilon: p.epsilon ?? 0,
-    delta: p.delta ?? 0,
-    clip: p.clip ?? 0,
-    accountant: p.accountant ?? '',
-    ...(p.noiseMultiplier ? { noiseMultiplier: p.noiseMultiplier } : {}),
-    ...(p.samplingRate ? { samplingRate: p.samplingRate } : {}),
-    ...(p.minSurvivors ? { minSurvivors: p.minSurvivors } : {}),
-    ...(p.evaluationNoise ? { evaluationNoise: p.evaluationNoise } : {}),
-  };
+export function jobSpecFromWire(json: string | null | undefined): JobSpec {
+  if (!json) throw new CohortError('E_JOB_SPEC', 'job offer has no spec');
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new CohortError('E_JOB_SPEC', 'the offered job spec is not valid JSON');
+  }
+  return parseJobSpec(value);
 }
 
 /** Noisy counts on the wire. */

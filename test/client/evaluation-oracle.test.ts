@@ -162,7 +162,7 @@ describe('evaluation is not an oracle (issue 15, finding 1)', () => {
         const from = h.fake.got.length;
         h.fake.send({
           jobId: job,
-          jobOffer: { spec: (await import('../../edge/wire/codec.ts')).jobSpecToWire(spec), owner: '' },
+          jobOffer: { specJson: (await import('../../edge/wire/codec.ts')).jobSpecToWire(spec), owner: '' },
         });
         await until(() => h.fake.got.slice(from).some((e) => e.jobId === job && e.body === 'joinJob'), 10_000, 'join');
         h.fake.send({

@@ -57,7 +57,7 @@ export interface HospitalOptions {
 export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Promise<HospitalUnderTest> {
   const jobId = o.jobId ?? 'job';
   const net = simulatedNetwork(NETWORK, 'under-test');
-  const offer = { jobId, jobOffer: { spec: jobSpecToWire(spec), owner: '' } };
+  const offer = { jobId, jobOffer: { specJson: jobSpecToWire(spec), owner: '' } };
   const fake = await fakeCoordinator((send) => send(offer), [jobId]);
   o.cleanups.push(() => fake.close());
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'cohort-hospital-'));

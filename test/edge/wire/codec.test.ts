@@ -16,6 +16,7 @@ import {
   validateClientName,
   pb,
   PROTOCOL_VERSION,
+  MAX_SPEC_JSON_CHARS,
 } from '../../../edge/wire/codec.ts';
 import { CohortError, type ErrorCode } from '../../../core/errors.ts';
 import { parseJobSpec } from '../../../core/job/spec.ts';
@@ -66,7 +67,7 @@ describe('Envelope codec', () => {
         },
       },
       { welcome: { coordinatorId: 'c', maxFrameBytes: 1024 } },
-      { jobOffer: { spec: jobSpecToWire(spec) } },
+      { jobOffer: { specJson: jobSpecToWire(spec) } },
       { joinJob: {} },
       { declineJob: { code: 'E_JOB_FEATURES', reason: 'r' } },
       {
@@ -121,6 +122,19 @@ describe('Envelope codec', () => {
     expect([...bytes]).toEqual([0x00, 0x00, 0x80, 0x3f]); // 1.0f little-endian
   });
 
+  it('an offered spec is the JSON a researcher submits: malformed, invalid or oversized JSON is refused with a code', () => {
+    expect(code(() => jobSpecFromWire(''))).toBe('E_JOB_SPEC');
+    expect(code(() => jobSpecFromWire('{"name":'))).toBe('E_JOB_SPEC');
+    // Valid JSON that the schema refuses: the same refusal as a submitted file gets.
+    expect(code(() => jobSpecFromWire(JSON.stringify({ ...spec, rounds: -1 })))).toBe('E_JOB_SPEC');
+    expect(code(() => jobSpecFromWire(JSON.stringify({ ...spec, unknownField: 1 })))).toBe('E_JOB_SPEC');
+    // The coordinator cannot offer what a hospital's decoder would refuse.
+    const huge = { ...spec, name: 'x'.repeat(MAX_SPEC_JSON_CHARS) } as typeof spec;
+    expect(code(() => jobSpecToWire(huge))).toBe('E_JOB_SPEC_SIZE');
+    const over = encodeEnvelope({ sender: 'c', seq: 1, jobOffer: { specJson: 'x'.repeat(MAX_SPEC_JSON_CHARS + 1) } });
+    expect(code(() => decodeEnvelope(over, Infinity))).toBe('E_WIRE_FIELD');
+  });
+
   it('round-trips a job spec through the wire and validates it again', () => {
     expect(spec.secureAggregation.corruptClients).toBe(1);
     expect(jobSpecFromWire(jobSpecToWire(spec))).toEqual(spec);
@@ -134,9 +148,8 @@ describe('Envelope codec', () => {
     );
     expect(none.secureAggregation.corruptClients).toBe(0);
     expect(jobSpecFromWire(jobSpecToWire(none))).toEqual(none);
-    const bad = jobSpecToWire(spec);
-    bad.features = ['a', 'b'];
-    expect(code(() => jobSpecFromWire(bad))).toBe('E_JOB_SPEC');
+    // Two features for a 3-input model: the schema's cross-field checks run on an offer too.
+    expect(code(() => jobSpecFromWire(jobSpecToWire({ ...spec, features: ['a', 'b'] })))).toBe('E_JOB_SPEC');
     expect(code(() => jobSpecFromWire(null))).toBe('E_JOB_SPEC');
   });
 
@@ -157,7 +170,8 @@ describe('Envelope codec', () => {
       },
     });
     const back = jobSpecFromWire(
-      decodeEnvelope(encodeEnvelope({ sender: 'c', seq: 1, jobOffer: { spec: jobSpecToWire(dp) } })).jobOffer!.spec,
+      decodeEnvelope(encodeEnvelope({ sender: 'c', seq: 1, jobOffer: { specJson: jobSpecToWire(dp) } })).jobOffer!
+        .specJson,
     );
     expect(back).toEqual(dp);
     const hospital = parseJobSpec({ ...dp, privacy: { unit: 'hospital', epsilon: 3, delta: 1e-5, clip: 1 } });
