@@ -16,6 +16,7 @@ import { formatInspect } from '../client/intake/inspect.ts';
 import { DEFAULT_K_THRESHOLD } from '../core/data/k-anonymity.ts';
 import { randomBytes } from 'node:crypto';
 import { ClientDaemon } from '../client/daemon.ts';
+import { CLIENT_DEFAULTS, parseBudgetFlags } from '../client/config.ts';
 import { loadTf } from '../client/trainer/index.ts';
 import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } from '../edge/keys.ts';
 import { readRosterFile, writeRosterFile } from '../edge/roster-file.ts';
@@ -53,7 +54,7 @@ export function registerClient(program: Command): void {
     .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
     .option('--tls-cert <file.pem>', "mutual TLS: this hospital's client certificate (PEM)")
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
-    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)', false)
+    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)')
     .option(
       '--policy <policy.json>',
       'jobs this hospital joins and what it releases: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction, evaluation (dp|local); without it the defaults: DP and secure aggregation required, evaluations released as noisy counts',
@@ -69,14 +70,14 @@ export function registerClient(program: Command): void {
     )
     .option(
       '--budget-delta <d>',
-      'delta the budget is stated at',
+      `delta the budget is stated at (default ${CLIENT_DEFAULTS.budgetDelta})`,
       numberArg('--budget-delta', (x) => x > 0 && x < 1, 'a number in (0, 1)'),
-      1e-5,
     )
     .addOption(
-      new Option('--budget-accountant <name>', 'bound charged against the budget')
-        .choices(['pld', 'rdp'])
-        .default('pld'),
+      new Option(
+        '--budget-accountant <name>',
+        `bound charged against the budget (default ${CLIENT_DEFAULTS.budgetAccountant})`,
+      ).choices(['pld', 'rdp']),
     )
     .action(
       async (o: {
@@ -92,13 +93,18 @@ export function registerClient(program: Command): void {
         ca?: string;
         tlsCert?: string;
         tlsKey?: string;
-        insecure: boolean;
+        insecure?: boolean;
         policy?: string;
         budgetEpsilon?: number;
-        budgetDelta: number;
-        budgetAccountant: 'pld' | 'rdp';
+        budgetDelta?: number;
+        budgetAccountant?: 'pld' | 'rdp';
       }) => {
         const log = createLogger();
+        const flags = parseBudgetFlags({
+          ...(o.budgetEpsilon !== undefined ? { budgetEpsilon: o.budgetEpsilon } : {}),
+          ...(o.budgetDelta !== undefined ? { budgetDelta: o.budgetDelta } : {}),
+          ...(o.budgetAccountant !== undefined ? { budgetAccountant: o.budgetAccountant } : {}),
+        });
         const identity = readIdentityKey(o.identity);
         const roster = o.roster ? readRosterFile(o.roster) : undefined;
         if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
@@ -121,22 +127,22 @@ export function registerClient(program: Command): void {
           'local dataset ready',
         );
         const state = o.state ? openHospitalState(o.state) : undefined;
-        if (o.budgetEpsilon !== undefined) {
+        if (flags.budgetEpsilon !== undefined) {
           if (!state)
             throw new CohortError(
               'E_CONFIG_INVALID',
               '--budget-epsilon needs --state <file.db> to keep what has been spent',
             );
           state.budget.setBudget(dataset.schemaId, {
-            epsilon: o.budgetEpsilon,
-            delta: o.budgetDelta,
-            accountant: o.budgetAccountant,
+            epsilon: flags.budgetEpsilon,
+            delta: flags.budgetDelta,
+            accountant: flags.budgetAccountant,
           });
           log.info(
             {
-              epsilon: o.budgetEpsilon,
-              delta: o.budgetDelta,
-              accountant: o.budgetAccountant,
+              epsilon: flags.budgetEpsilon,
+              delta: flags.budgetDelta,
+              accountant: flags.budgetAccountant,
               spent: state.budget.summary(dataset.schemaId).spent.epsilon,
             },
             'privacy budget enforced',
@@ -147,7 +153,7 @@ export function registerClient(program: Command): void {
           );
         }
         // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
-        const budget = o.budgetEpsilon !== undefined ? state?.budget : undefined;
+        const budget = flags.budgetEpsilon !== undefined ? state?.budget : undefined;
         await loadTf(log);
         const tls = clientTlsFromFiles(o);
         // Without a policy file the defaults apply (core/job/policy.ts): private by default.
@@ -159,7 +165,7 @@ export function registerClient(program: Command): void {
           dataset,
           log,
           identity,
-          insecure: o.insecure,
+          ...(o.insecure ? { insecure: true } : {}),
           ...(roster ? { roster } : {}),
           ...(onRoster ? { onRoster } : {}),
           policy,

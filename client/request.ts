@@ -19,7 +19,7 @@ import {
   type EnvelopeInit,
 } from '../edge/wire/codec.ts';
 import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
-import { checkTransport } from './daemon.ts';
+import { checkTransport } from './transport.ts';
 
 export interface RequestOptions {
   coordinatorUrl: string;

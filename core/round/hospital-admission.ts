@@ -1,0 +1,112 @@
+/**
+ * Whether a hospital joins an offered job, decided from the spec, its own
+ * dataset's columns, its policy, its roster and its budget's public settings
+ * (never its record count: a decline that depended on it would reveal it).
+ * A refusal is a typed error naming why; admission of a DP job then needs
+ * the budget to reserve the job's whole cost (the machine's `reserve` effect).
+ */
+import { CohortError } from '../errors.ts';
+import type { JobSpec } from '../job/spec.ts';
+import { policyViolations, type HospitalPolicy } from '../job/policy.ts';
+import { jobMechanisms, jobSpend, updateWeight } from '../job/privacy.ts';
+import type { Mechanism } from '../privacy/spend.ts';
+import type { Roster } from '../roster/index.ts';
+import type { Identity } from '../secagg/index.ts';
+import { checkCorruptClients, type HospitalView } from './session-params.ts';
+
+export interface HospitalConfig {
+  name: string;
+  identity: Identity;
+  /** The dataset's columns, and its training records (used only as a job without DP weighs updates). */
+  dataset: { features: readonly string[]; label: string; numTrain: number };
+  policy?: HospitalPolicy;
+  /** The hospital's privacy budget's public settings; null: it keeps none, and declines DP jobs. */
+  budget: { delta: number | undefined } | null;
+  /** Record-level DP outputs are kept before they are sent (client/round-outputs.ts), so a retry re-sends them. */
+  keepsOutputs: boolean;
+  /** The roster this hospital runs sessions under (its operator's, or a version its quorum signed). */
+  roster: () => Roster | null;
+  /** Checks of a round's inputs that read no record (the trainer's): run before anything is charged. */
+  checkInputs?: (spec: JobSpec, weights: Float32Array) => void;
+}
+
+/** The hospital as a secure-aggregation session sees it; E_ROSTER_MISSING without a roster. */
+export function hospitalView(c: HospitalConfig, spec: JobSpec): HospitalView {
+  const head = c.roster();
+  if (!head)
+    throw new CohortError(
+      'E_ROSTER_MISSING',
+      'this hospital has no roster: it joins secure aggregation only under the roster its operator installed (client start --roster)',
+    );
+  const minCorruptFraction = c.policy?.minCorruptFraction;
+  return {
+    name: c.name,
+    roster: head,
+    numTrain: updateWeight(spec, c.dataset.numTrain),
+    ...(minCorruptFraction === undefined ? {} : { minCorruptFraction }),
+  };
+}
+
+/**
+ * The checks an offer must pass; throws the typed refusal. Returns the
+ * mechanisms to reserve against the budget (a DP job), or null (a job
+ * without DP, joined only when no budget is kept).
+ */
+export function admit(c: HospitalConfig, spec: JobSpec, owner: string | null): Mechanism[] | null {
+  const d = c.dataset;
+  const same =
+    spec.label === d.label &&
+    spec.features.length === d.features.length &&
+    spec.features.every((f, i) => f === d.features[i]);
+  if (!same)
+    throw new CohortError(
+      'E_JOB_FEATURES',
+      `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`,
+    );
+  const broken = c.policy ? policyViolations(c.policy, spec, owner) : null;
+  if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
+  // Secure aggregation runs only under this hospital's roster, with at least as many colluders assumed as it assumes.
+  if (spec.secureAggregation.enabled) checkCorruptClients(spec, hospitalView(c, spec));
+  return privacyCheck(c, spec);
+}
+
+/**
+ * A record-level job's δ must be at most the budget's δ (itself below
+ * 1/records, checked locally at start), its claimed ε must match its
+ * parameters, and a DP job needs a budget (E_BUDGET_REQUIRED): its releases
+ * would be recorded nowhere. A job without DP is declined where a budget is
+ * enforced.
+ */
+function privacyCheck(c: HospitalConfig, spec: JobSpec): Mechanism[] | null {
+  const p = spec.privacy;
+  if (!p) {
+    if (c.budget)
+      throw new CohortError(
+        'E_BUDGET_EXCEEDED',
+        'the job has no differential-privacy guarantee and this hospital enforces a privacy budget',
+      );
+    return null;
+  }
+  // The coordinator resolved σ; recompute the job's ε here rather than trust it (memoised by the
+  // accountant: the offer comes again on every reconnect, and a long job's accounting takes a second).
+  const claimed = jobSpend(spec);
+  if (!(claimed.epsilon <= p.epsilon * (1 + 1e-9)))
+    throw new CohortError(
+      'E_PRIVACY_PARAMS',
+      `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`,
+    );
+  // Without a budget store nothing released is recorded, and a retried round would train again with fresh noise.
+  if (!c.budget)
+    throw new CohortError(
+      'E_BUDGET_REQUIRED',
+      'the job is differentially private and this hospital has no privacy budget to charge it to (client start --state and --budget-epsilon)',
+    );
+  // Against the budget's δ, a public setting: never against the record count itself.
+  const budgetDelta = c.budget.delta;
+  if (budgetDelta !== undefined && p.delta > budgetDelta)
+    throw new CohortError(
+      'E_PRIVACY_PARAMS',
+      `privacy.delta ${p.delta} is above this hospital's budget delta ${budgetDelta}`,
+    );
+  return jobMechanisms(spec);
+}
