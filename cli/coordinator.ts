@@ -2,8 +2,16 @@
 import { Option, type Command } from 'commander';
 import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
-import { createLogger } from '../edge/log.ts';
-import { Coordinator, DEFAULT_MAX_START_WAIT_MS, MAX_START_WAIT_MS } from '../coordinator/coordinator.ts';
+import { createLogger, type Logger } from '../edge/log.ts';
+import { Coordinator } from '../coordinator/coordinator.ts';
+import {
+  COORDINATOR_DEFAULTS,
+  DAEMON_DEFAULTS,
+  MIN_FRAME_BYTES,
+  parseCoordinatorOptions,
+  type CoordinatorConfig,
+} from '../coordinator/config.ts';
+import type { DashboardOptions } from '../coordinator/dashboard/server.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import {
   loadOrCreateIdentityKey,
@@ -15,35 +23,40 @@ import {
 } from '../edge/keys.ts';
 import { CoordinatorStore, ROLES, type Role } from '../coordinator/store.ts';
 import { CoordinatorLedger } from '../coordinator/ledger.ts';
-import { DEFAULT_MAX_FRAME_BYTES, validateClientName } from '../edge/wire/codec.ts';
-import { FRAGMENT_HEADER_BYTES, MIN_FRAGMENT_BYTES } from '../edge/wire/fragments.ts';
+import { validateClientName } from '../edge/wire/codec.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
-import {
-  parseSubmissionLimits,
-  type SubmissionLimits,
-  type SubmissionLimitsInput,
-} from '../coordinator/job-submissions.ts';
-import { parseJobQuotas, type JobQuotas, type JobQuotasInput } from '../core/job/quota.ts';
+import { parseSubmissionLimits, type SubmissionLimits } from '../coordinator/job-submissions.ts';
+import { parseJobQuotas, type JobQuotas } from '../core/job/quota.ts';
 import { readRosterFile } from '../edge/roster-file.ts';
 import { publishRoster } from '../coordinator/roster.ts';
 
-/** The smallest frame limit that fits one fragment of a fragmented message (edge/wire/fragments.ts fragmentBytesFor). */
-const MIN_FRAME_BYTES = MIN_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES;
+/** Each coordinator option a flag of `coordinator start` sets, named as the flag in a refusal (coordinator/config.ts bounds them). */
+const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  port: '--port',
+  host: '--host',
+  dbPath: '--db',
+  maxFrameBytes: '--max-frame-bytes',
+  maxStartWaitMs: '--max-start-wait',
+};
 
 export function registerCoordinator(program: Command): void {
   const cmd = program.command('coordinator').description('the training coordinator');
-  const start = cmd
+  withSubmissionFlags(startCommand(cmd)).action(startCoordinator);
+}
+
+function startCommand(cmd: Command): Command {
+  return cmd
     .command('start')
     .description('serve training rounds over WebSocket; resumes unfinished jobs found in --db')
-    .option('--port <n>', 'TCP port', intArg(0, 65_535), 7700)
-    .option('--host <addr>', 'address to bind', '127.0.0.1')
-    .option('--db <path>', 'SQLite database (jobs, rounds)', 'coordinator.db')
+    .option('--port <n>', 'TCP port', intArg(), DAEMON_DEFAULTS.port)
+    .option('--host <addr>', 'address to bind', COORDINATOR_DEFAULTS.host)
+    .option('--db <path>', 'SQLite database (jobs, rounds)', DAEMON_DEFAULTS.dbPath)
     .option('--job <file...>', 'job spec JSON file(s) to submit at start')
     .option(
       '--max-frame-bytes <n>',
       `largest frame accepted and sent (at least ${MIN_FRAME_BYTES}: a fragment of a larger message and its header)`,
-      intArg(MIN_FRAME_BYTES, 1 << 30),
-      DEFAULT_MAX_FRAME_BYTES,
+      intArg(),
+      COORDINATOR_DEFAULTS.maxFrameBytes,
     )
     .option('--tls-cert <file.pem>', 'serve wss:// with this certificate chain (PEM)')
     .option('--tls-key <file.pem>', 'private key of --tls-cert (PEM)')
@@ -75,105 +88,130 @@ export function registerCoordinator(program: Command): void {
     .option(
       '--max-start-wait <ms>',
       'a job that has not started its first round this long after its submission fails, ending the budget reservations of the hospitals offered it (14400000 is 4 h)',
-      intArg(1000, MAX_START_WAIT_MS),
-      DEFAULT_MAX_START_WAIT_MS,
+      intArg(),
+      COORDINATOR_DEFAULTS.maxStartWaitMs,
     );
-  withSubmissionFlags(start).action(
-    async (
-      o: {
-        port: number;
-        host: string;
-        db: string;
-        job?: string[];
-        maxFrameBytes: number;
-        insecure: boolean;
-        ledgerKey?: string;
-        tlsCert?: string;
-        tlsKey?: string;
-        tlsClientCa?: string;
-        openEnrolment: boolean;
-        dashboardPort?: number;
-        dashboardHost?: string;
-        dashboardUrl?: string;
-        metricsTokenFile?: string;
-        roster?: string;
-        maxStartWait: number;
-      } & Record<string, unknown>,
-    ) => {
-      const log = createLogger();
-      if (o.tlsClientCa && !o.tlsCert)
-        throw new CohortError('E_CONFIG_INVALID', '--tls-client-ca needs --tls-cert and --tls-key');
-      const pair = tlsPairFromFiles(o);
-      const tls = pair ? { ...pair, ...(o.tlsClientCa ? { clientCa: readPem(o.tlsClientCa) } : {}) } : undefined;
-      if (!tls && !isLoopbackHost(o.host)) {
-        if (!o.insecure)
-          throw new CohortError(
-            'E_CONFIG_INVALID',
-            `refusing plain ws:// on ${o.host}: bind to loopback, or pass --insecure for a test network`,
-          );
-        log.warn({ host: o.host }, 'INSECURE: serving plain ws:// without TLS on a non-loopback address');
-      }
-      if (o.dashboardPort === undefined && (o.dashboardHost || o.dashboardUrl || o.metricsTokenFile))
-        throw new CohortError(
-          'E_CONFIG_INVALID',
-          '--dashboard-host, --dashboard-url and --metrics-token-file need --dashboard-port',
-        );
-      const dashboardHost = o.dashboardHost ?? o.host;
-      if (o.dashboardPort !== undefined && !tls && !isLoopbackHost(dashboardHost)) {
-        if (!o.insecure)
-          throw new CohortError(
-            'E_CONFIG_INVALID',
-            `refusing a plain-http dashboard on ${dashboardHost}: bind it to loopback, serve TLS, or pass --insecure for a test network`,
-          );
-        log.warn({ host: dashboardHost }, 'INSECURE: serving the dashboard over plain http on a non-loopback address');
-      }
-      const dashboard =
-        o.dashboardPort === undefined
-          ? undefined
-          : {
-              port: o.dashboardPort,
-              host: dashboardHost,
-              ...(o.dashboardUrl ? { publicUrl: o.dashboardUrl } : {}),
-              ...(o.metricsTokenFile ? { metricsToken: readTokenFile(o.metricsTokenFile, 'metrics token file') } : {}),
-            };
-      const roster = o.roster ? readRosterFile(o.roster) : undefined;
-      const coordinator = new Coordinator({
-        dbPath: o.db,
-        port: o.port,
-        host: o.host,
-        log,
-        maxFrameBytes: o.maxFrameBytes,
-        requireEnrolment: !o.openEnrolment,
-        maxStartWaitMs: o.maxStartWait,
-        ...(tls ? { tls } : {}),
-        ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}),
-        ...(dashboard ? { dashboard } : {}),
-        ...(roster ? { roster } : {}),
-        ...submissionOptionsOf(o),
-      });
-      const head = coordinator.rosterHead;
-      if (head)
-        log.info(
-          { network: head.network, version: head.version, members: head.size, hash: head.hash.slice(0, 16) },
-          'roster',
-        );
-      else
-        log.warn(
-          'no roster published: secure-aggregation jobs are refused until one is (cohort roster publish, or --roster)',
-        );
-      for (const file of o.job ?? []) {
-        const id = coordinator.submitJob(readJsonFile(file, 'E_JOB_SPEC'));
-        log.info({ job: id, file }, 'job submitted from file');
-      }
-      if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
-      await coordinator.listen();
-      const shutdown = (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        void coordinator.close().then(() => process.exit(0));
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+}
+
+/** The flags of `coordinator start`, as commander parses them. */
+type StartFlags = {
+  port: number;
+  host: string;
+  db: string;
+  job?: string[];
+  maxFrameBytes: number;
+  insecure: boolean;
+  ledgerKey?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
+  openEnrolment: boolean;
+  dashboardPort?: number;
+  dashboardHost?: string;
+  dashboardUrl?: string;
+  metricsTokenFile?: string;
+  roster?: string;
+  maxStartWait: number;
+} & Record<string, unknown>;
+
+async function startCoordinator(o: StartFlags): Promise<void> {
+  const log = createLogger();
+  const tls = tlsOf(o, log);
+  const coordinator = new Coordinator(coordinatorConfigOf(o, log, tls, dashboardOf(o, tls, log)));
+  const head = coordinator.rosterHead;
+  if (head)
+    log.info(
+      { network: head.network, version: head.version, members: head.size, hash: head.hash.slice(0, 16) },
+      'roster',
+    );
+  else
+    log.warn(
+      'no roster published: secure-aggregation jobs are refused until one is (cohort roster publish, or --roster)',
+    );
+  for (const file of o.job ?? []) {
+    const id = coordinator.submitJob(readJsonFile(file, 'E_JOB_SPEC'));
+    log.info({ job: id, file }, 'job submitted from file');
+  }
+  if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
+  await coordinator.listen();
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    void coordinator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+type Tls = { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
+
+/** TLS from the flags' files; plain ws:// only on loopback, or with --insecure (and a warning). */
+function tlsOf(o: StartFlags, log: Logger): Tls | undefined {
+  if (o.tlsClientCa && !o.tlsCert)
+    throw new CohortError('E_CONFIG_INVALID', '--tls-client-ca needs --tls-cert and --tls-key');
+  const pair = tlsPairFromFiles(o);
+  const tls = pair ? { ...pair, ...(o.tlsClientCa ? { clientCa: readPem(o.tlsClientCa) } : {}) } : undefined;
+  if (!tls && !isLoopbackHost(o.host)) {
+    if (!o.insecure)
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `refusing plain ws:// on ${o.host}: bind to loopback, or pass --insecure for a test network`,
+      );
+    log.warn({ host: o.host }, 'INSECURE: serving plain ws:// without TLS on a non-loopback address');
+  }
+  return tls;
+}
+
+/** The dashboard the flags ask for, or undefined; plain http only on loopback, or with --insecure. */
+function dashboardOf(o: StartFlags, tls: Tls | undefined, log: Logger): DashboardOptions | undefined {
+  if (o.dashboardPort === undefined && (o.dashboardHost || o.dashboardUrl || o.metricsTokenFile))
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      '--dashboard-host, --dashboard-url and --metrics-token-file need --dashboard-port',
+    );
+  if (o.dashboardPort === undefined) return undefined;
+  const host = o.dashboardHost ?? o.host;
+  if (!tls && !isLoopbackHost(host)) {
+    if (!o.insecure)
+      throw new CohortError(
+        'E_CONFIG_INVALID',
+        `refusing a plain-http dashboard on ${host}: bind it to loopback, serve TLS, or pass --insecure for a test network`,
+      );
+    log.warn({ host }, 'INSECURE: serving the dashboard over plain http on a non-loopback address');
+  }
+  return {
+    port: o.dashboardPort,
+    host,
+    ...(o.dashboardUrl ? { publicUrl: o.dashboardUrl } : {}),
+    ...(o.metricsTokenFile ? { metricsToken: readTokenFile(o.metricsTokenFile, 'metrics token file') } : {}),
+  };
+}
+
+/** The coordinator's options from the flags, validated once (coordinator/config.ts), a refusal naming the flag. */
+function coordinatorConfigOf(
+  o: StartFlags,
+  log: Logger,
+  tls: Tls | undefined,
+  dashboard: DashboardOptions | undefined,
+): CoordinatorConfig {
+  const roster = o.roster ? readRosterFile(o.roster) : undefined;
+  const limits = submissionOptionsOf(o);
+  return parseCoordinatorOptions(
+    {
+      dbPath: o.db,
+      port: o.port,
+      host: o.host,
+      log,
+      maxFrameBytes: o.maxFrameBytes,
+      requireEnrolment: !o.openEnrolment,
+      maxStartWaitMs: o.maxStartWait,
+      ...(tls ? { tls } : {}),
+      ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}),
+      ...(dashboard ? { dashboard } : {}),
+      ...(roster ? { roster } : {}),
+      submissions: limits.submissions,
+      quotas: limits.quotas,
     },
+    { ...OPTION_FLAGS, ...limits.names },
   );
 }
 
@@ -226,33 +264,32 @@ function withSubmissionFlags(cmd: Command): Command {
   return cmd;
 }
 
-/** The flags of `table` that were given, keyed by field, and each field's flag for messages. */
+/** The flags of `table` that were given, keyed by field, and each field's flag for messages (as `group.field`). */
 function flagValues(
   table: FlagTable<object>,
   o: Readonly<Record<string, unknown>>,
+  group: string,
 ): { input: Record<string, unknown>; names: Record<string, string> } {
   const input: Record<string, unknown> = {};
   const names: Record<string, string> = {};
   for (const [field, [flags]] of Object.entries(table) as [string, readonly [string, string]][]) {
     const option = new Option(flags);
-    names[field] = option.long!;
+    names[`${group}.${field}`] = option.long!;
     const value = o[option.attributeName()];
     if (value !== undefined) input[field] = value;
   }
   return { input, names };
 }
 
-/** The submission limits and quotas the flags set, validated here so that a refusal names the flag. */
+/** The submission limits and quotas the flags set (validated with the other options, a refusal naming the flag). */
 function submissionOptionsOf(o: Readonly<Record<string, unknown>>): {
-  submissions: SubmissionLimitsInput;
-  quotas: JobQuotasInput;
+  submissions: Record<string, unknown>;
+  quotas: Record<string, unknown>;
+  names: Record<string, string>;
 } {
-  const s = flagValues(SUBMISSION_FLAGS, o);
-  const q = flagValues(QUOTA_FLAGS, o);
-  return {
-    submissions: parseSubmissionLimits(s.input as SubmissionLimitsInput, s.names),
-    quotas: parseJobQuotas(q.input as JobQuotasInput, q.names),
-  };
+  const s = flagValues(SUBMISSION_FLAGS, o, 'submissions');
+  const q = flagValues(QUOTA_FLAGS, o, 'quotas');
+  return { submissions: s.input, quotas: q.input, names: { ...s.names, ...q.names } };
 }
 
 /** `cohort roster publish`: the coordinator-side step of the roster, writing its database and ledger. */

@@ -4,7 +4,7 @@
  * parsed and calibrated in a worker thread (core/job/prepare.ts through
  * worker-pool.ts) under time and memory limits, while the event loop goes on
  * serving every hospital. The coordinator commits the prepared job, checking
- * the quotas again (coordinator.ts registerJob).
+ * the quotas again (job-registry.ts register).
  */
 import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';

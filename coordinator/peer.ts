@@ -43,7 +43,7 @@ export class Peer {
     /**
      * Unread bytes past which the peer is taken for one that does not read.
      * Checked before each message, whose frames then go out together: it
-     * must leave room for the largest message (see CoordinatorOptions).
+     * must leave room for the largest message (coordinator/config.ts maxBufferedBytes).
      */
     private readonly maxBufferedBytes: number,
     public log: Logger,

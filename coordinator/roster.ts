@@ -56,3 +56,53 @@ export function publishRoster(
   }
   return { head, added: added.length };
 }
+
+/** The roster a running coordinator has adopted: its chain, verified head and JSON (sent in every hospital's Welcome). */
+export interface AdoptedRoster {
+  chain: RosterChain;
+  head: Roster;
+  json: string;
+}
+
+/**
+ * The running coordinator's roster: published here (publishRoster) or by
+ * another process (`cohort roster publish` writes the database, and
+ * `refresh` adopts it), each adoption told to `onAdopt`.
+ */
+export class CoordinatorRoster {
+  private adopted: AdoptedRoster | null = null;
+
+  constructor(
+    private readonly store: CoordinatorStore,
+    private readonly ledger: CoordinatorLedger,
+    private readonly onAdopt: (roster: AdoptedRoster) => void,
+  ) {}
+
+  get current(): AdoptedRoster | null {
+    return this.adopted;
+  }
+
+  /** The roster's size, or null before one is published (core/job/prepare.ts networkSize). */
+  get networkSize(): number | null {
+    return this.adopted ? this.adopted.head.size : null;
+  }
+
+  /** Publishes a chain that extends the database's and adopts it; returns the versions added. */
+  publish(chain: RosterChain, now: number): number {
+    const { added } = publishRoster(this.store, this.ledger, chain, now);
+    if (added > 0) this.adopt(chain);
+    return added;
+  }
+
+  /** Adopts the database's roster if it is newer than the adopted one (published by another process). */
+  refresh(): void {
+    if (this.store.rosterVersion() <= (this.adopted?.head.version ?? 0)) return;
+    const stored = this.store.rosterChain();
+    if (stored) this.adopt(stored);
+  }
+
+  private adopt(chain: RosterChain): void {
+    this.adopted = { chain, head: verifyRosterChain(chain), json: JSON.stringify(chain) };
+    this.onAdopt(this.adopted);
+  }
+}

@@ -12,7 +12,7 @@ import { modelHash } from '../model/hash.ts';
 import { initialWeights } from '../model/init.ts';
 import { featureProblem, type OfferedDataset } from './features.ts';
 import { resolveJob } from './privacy.ts';
-import { parseJobSpec, type JobSpec } from './spec.ts';
+import { parseResearcherJobSpec, type JobSpec } from './spec.ts';
 
 /** A resolved spec and the model every hospital starts from. */
 export interface PreparedJob {
@@ -23,9 +23,10 @@ export interface PreparedJob {
 }
 
 /**
- * A researcher's spec as the coordinator accepts it: JSON, stating its
- * privacy target (no target, no job), valid by the schema, with features
- * some known hospital offers. Throws E_JOB_SPEC or E_JOB_FEATURES.
+ * A researcher's spec as the coordinator accepts it: JSON, valid by the
+ * researcher's schema (core/job/spec.ts researcherJobSpecSchema: it states
+ * its privacy target), with features some known hospital offers. Throws
+ * E_JOB_SPEC or E_JOB_FEATURES.
  */
 export function parseResearcherSpec(specJson: string, offered: readonly OfferedDataset[]): JobSpec {
   let input: unknown;
@@ -34,12 +35,7 @@ export function parseResearcherSpec(specJson: string, offered: readonly OfferedD
   } catch {
     throw new CohortError('E_JOB_SPEC', 'the job spec is not JSON');
   }
-  if (typeof input !== 'object' || input === null || !('privacy' in input))
-    throw new CohortError(
-      'E_JOB_SPEC',
-      '"privacy": a researcher\'s job must state its privacy target (unit, epsilon, delta, clip)',
-    );
-  const spec = parseJobSpec(input);
+  const spec = parseResearcherJobSpec(input);
   const problem = featureProblem(spec, offered);
   if (problem) throw new CohortError('E_JOB_FEATURES', problem);
   return spec;

@@ -143,129 +143,31 @@ export const evaluationScheduleSchema = z.strictObject({
   rounds: z.array(z.number().int().min(1).max(10_001)).min(1).max(10_001).optional(),
 });
 
-export const jobSpecSchema = z
-  .strictObject({
-    name,
-    model: modelSpecSchema,
-    features: z.array(z.string().min(1).max(128)).min(1).max(100_000),
-    label: z.string().min(1).max(128),
-    rounds: z.number().int().min(1).max(10_000),
-    minClients: z.number().int().min(1).max(10_000).default(2),
-    targetClients: z.number().int().min(1).max(10_000).optional(),
-    roundTimeoutMs: z.number().int().min(100).max(86_400_000).default(60_000),
-    joinWaitMs: z.number().int().min(0).max(86_400_000).default(10_000),
-    local: localTrainingSchema.default(localTrainingSchema.parse({})),
-    strategy: strategySpecSchema.default(strategySpecSchema.parse({})),
-    secureAggregation: secureAggregationSchema.default(secureAggregationSchema.parse({})),
-    updateBound: updateBoundSchema.default(updateBoundSchema.parse({})),
-    seed: z.number().int().min(0).max(0xffffffff).default(0),
-    privacy: privacySpecSchema.optional(),
-    evaluation: evaluationScheduleSchema.default({}),
-  })
+const jobSpecObject = z.strictObject({
+  name,
+  model: modelSpecSchema,
+  features: z.array(z.string().min(1).max(128)).min(1).max(100_000),
+  label: z.string().min(1).max(128),
+  rounds: z.number().int().min(1).max(10_000),
+  minClients: z.number().int().min(1).max(10_000).default(2),
+  targetClients: z.number().int().min(1).max(10_000).optional(),
+  roundTimeoutMs: z.number().int().min(100).max(86_400_000).default(60_000),
+  joinWaitMs: z.number().int().min(0).max(86_400_000).default(10_000),
+  local: localTrainingSchema.default(localTrainingSchema.parse({})),
+  strategy: strategySpecSchema.default(strategySpecSchema.parse({})),
+  secureAggregation: secureAggregationSchema.default(secureAggregationSchema.parse({})),
+  updateBound: updateBoundSchema.default(updateBoundSchema.parse({})),
+  seed: z.number().int().min(0).max(0xffffffff).default(0),
+  privacy: privacySpecSchema.optional(),
+  evaluation: evaluationScheduleSchema.default({}),
+});
+
+export const jobSpecSchema = jobSpecObject
   .superRefine((s, ctx) => {
-    if (s.features.length !== s.model.inputDim) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['features'],
-        message: `${s.features.length} features but model.inputDim is ${s.model.inputDim}`,
-      });
-    }
-    if (new Set(s.features).size !== s.features.length) {
-      ctx.addIssue({ code: 'custom', path: ['features'], message: 'feature names must be unique' });
-    }
-    if (s.targetClients !== undefined && s.targetClients < s.minClients) {
-      ctx.addIssue({ code: 'custom', path: ['targetClients'], message: `must be >= minClients (${s.minClients})` });
-    }
-    const sa = s.secureAggregation;
-    if (sa.enabled && sa.corruptFraction + 2 * sa.dropoutFraction >= 1) {
-      // With a server that may lie about dropouts, a threshold exists only if γ + 2δ < 1 (core/secagg/params.ts).
-      ctx.addIssue({
-        code: 'custom',
-        path: ['secureAggregation'],
-        message: 'corruptFraction + 2 * dropoutFraction must be below 1',
-      });
-    }
-    const p = s.privacy;
-    if (p?.unit === 'record' && p.samplingRate === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['privacy', 'samplingRate'],
-        message: 'record-level DP needs the Poisson sampling rate q of DP-SGD',
-      });
-    }
-    if (p?.unit === 'hospital') {
-      if (p.samplingRate !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['privacy', 'samplingRate'],
-          message: 'hospital-level DP samples no records: remove samplingRate',
-        });
-      if (!sa.enabled)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['privacy', 'unit'],
-          message: 'hospital-level DP adds its noise inside the secure sum: secureAggregation must be enabled',
-        });
-      if (p.minSurvivors !== undefined && p.minSurvivors < s.minClients) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['privacy', 'minSurvivors'],
-          message: `must be >= minClients (${s.minClients}): a round with fewer survivors fails anyway`,
-        });
-      }
-    }
-    if (
-      p?.unit === 'record' &&
-      p.samplingRate !== undefined &&
-      s.local.maxSteps === 0 &&
-      s.local.epochs * Math.ceil(1 / p.samplingRate) > MAX_DP_STEPS_PER_ROUND
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['privacy', 'samplingRate'],
-        message: `local.epochs / samplingRate gives over ${MAX_DP_STEPS_PER_ROUND} DP-SGD steps per round: set local.maxSteps`,
-      });
-    }
-    if (p?.unit === 'record' && p.minSurvivors !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['privacy', 'minSurvivors'],
-        message: 'minSurvivors is for hospital-level DP only',
-      });
-    }
-    const evalRounds = s.evaluation.rounds;
-    if (evalRounds) {
-      const final = s.rounds + 1;
-      if (evalRounds.some((r, i) => r > final || (i > 0 && r <= evalRounds[i - 1]!))) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['evaluation', 'rounds'],
-          message: `must be ascending rounds in 1..${final} (rounds + 1 is the final model)`,
-        });
-      } else if (evalRounds.at(-1) !== final) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['evaluation', 'rounds'],
-          message: `must include ${final}: the final model is always evaluated`,
-        });
-      } else if (p && evalRounds.length > 1) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['evaluation', 'rounds'],
-          message: `a DP job evaluates its final model only (round ${final}): every evaluation is a release charged to the hospitals' budgets`,
-        });
-      }
-    }
-    if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
-      ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
-    }
-    if (s.strategy.name !== 'fedprox' && s.local.proximalMu > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['local', 'proximalMu'],
-        message: `proximalMu > 0 is FedProx: set strategy.name to "fedprox"`,
-      });
-    }
+    shapeIssues(s, ctx);
+    privacyIssues(s, ctx);
+    evaluationIssues(s, ctx);
+    strategyIssues(s, ctx);
   })
   .transform((s) => ({
     ...s,
@@ -279,6 +181,129 @@ export const jobSpecSchema = z
         ? { ...s.privacy, minSurvivors: s.privacy.minSurvivors ?? s.minClients }
         : s.privacy,
   }));
+
+/** The object the job spec schema refines, before its transform. */
+type RawSpec = z.output<typeof jobSpecObject>;
+
+/** The features against the model, the client counts, and secure aggregation's threshold condition. */
+function shapeIssues(s: RawSpec, ctx: z.RefinementCtx): void {
+  if (s.features.length !== s.model.inputDim) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['features'],
+      message: `${s.features.length} features but model.inputDim is ${s.model.inputDim}`,
+    });
+  }
+  if (new Set(s.features).size !== s.features.length) {
+    ctx.addIssue({ code: 'custom', path: ['features'], message: 'feature names must be unique' });
+  }
+  if (s.targetClients !== undefined && s.targetClients < s.minClients) {
+    ctx.addIssue({ code: 'custom', path: ['targetClients'], message: `must be >= minClients (${s.minClients})` });
+  }
+  const sa = s.secureAggregation;
+  if (sa.enabled && sa.corruptFraction + 2 * sa.dropoutFraction >= 1) {
+    // With a server that may lie about dropouts, a threshold exists only if γ + 2δ < 1 (core/secagg/params.ts).
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secureAggregation'],
+      message: 'corruptFraction + 2 * dropoutFraction must be below 1',
+    });
+  }
+}
+
+/** The privacy target against its unit, the secure aggregation it needs and the DP-SGD steps it takes. */
+function privacyIssues(s: RawSpec, ctx: z.RefinementCtx): void {
+  const p = s.privacy;
+  if (p?.unit === 'record' && p.samplingRate === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['privacy', 'samplingRate'],
+      message: 'record-level DP needs the Poisson sampling rate q of DP-SGD',
+    });
+  }
+  if (p?.unit === 'hospital') {
+    if (p.samplingRate !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'samplingRate'],
+        message: 'hospital-level DP samples no records: remove samplingRate',
+      });
+    if (!s.secureAggregation.enabled)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'unit'],
+        message: 'hospital-level DP adds its noise inside the secure sum: secureAggregation must be enabled',
+      });
+    if (p.minSurvivors !== undefined && p.minSurvivors < s.minClients) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privacy', 'minSurvivors'],
+        message: `must be >= minClients (${s.minClients}): a round with fewer survivors fails anyway`,
+      });
+    }
+  }
+  if (
+    p?.unit === 'record' &&
+    p.samplingRate !== undefined &&
+    s.local.maxSteps === 0 &&
+    s.local.epochs * Math.ceil(1 / p.samplingRate) > MAX_DP_STEPS_PER_ROUND
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['privacy', 'samplingRate'],
+      message: `local.epochs / samplingRate gives over ${MAX_DP_STEPS_PER_ROUND} DP-SGD steps per round: set local.maxSteps`,
+    });
+  }
+  if (p?.unit === 'record' && p.minSurvivors !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['privacy', 'minSurvivors'],
+      message: 'minSurvivors is for hospital-level DP only',
+    });
+  }
+}
+
+/** The evaluation schedule: ascending rounds ending with the final model; only that one for a DP job. */
+function evaluationIssues(s: RawSpec, ctx: z.RefinementCtx): void {
+  const p = s.privacy;
+  const evalRounds = s.evaluation.rounds;
+  if (evalRounds) {
+    const final = s.rounds + 1;
+    if (evalRounds.some((r, i) => r > final || (i > 0 && r <= evalRounds[i - 1]!))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evaluation', 'rounds'],
+        message: `must be ascending rounds in 1..${final} (rounds + 1 is the final model)`,
+      });
+    } else if (evalRounds.at(-1) !== final) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evaluation', 'rounds'],
+        message: `must include ${final}: the final model is always evaluated`,
+      });
+    } else if (p && evalRounds.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evaluation', 'rounds'],
+        message: `a DP job evaluates its final model only (round ${final}): every evaluation is a release charged to the hospitals' budgets`,
+      });
+    }
+  }
+}
+
+/** FedProx's proximal term and the strategy agree. */
+function strategyIssues(s: RawSpec, ctx: z.RefinementCtx): void {
+  if (s.strategy.name === 'fedprox' && s.local.proximalMu === 0) {
+    ctx.addIssue({ code: 'custom', path: ['local', 'proximalMu'], message: 'fedprox needs local.proximalMu > 0' });
+  }
+  if (s.strategy.name !== 'fedprox' && s.local.proximalMu > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['local', 'proximalMu'],
+      message: `proximalMu > 0 is FedProx: set strategy.name to "fedprox"`,
+    });
+  }
+}
 
 /** Whether hospitals evaluate round `round`'s starting model (evaluationScheduleSchema; its default when the spec lists none). */
 export function evaluates(spec: Pick<JobSpec, 'rounds' | 'privacy' | 'evaluation'>, round: number): boolean {
@@ -305,9 +330,28 @@ function defaultServerLearningRate(name: StrategyName): number {
   return name === 'fedadam' || name === 'fedyogi' ? 0.1 : 1;
 }
 
+/**
+ * A researcher's job, as the coordinator accepts it from the network: a job
+ * spec that states its privacy target (no target, no job). The operator's
+ * own jobs (`coordinator start --job`, simulations) may run without DP.
+ */
+export const researcherJobSpecSchema = jobSpecSchema.refine((s) => s.privacy !== undefined, {
+  path: ['privacy'],
+  message: "a researcher's job must state its privacy target (unit, epsilon, delta, clip)",
+});
+
 /** Parses untrusted input into a JobSpec, or throws E_JOB_SPEC naming each bad field. */
 export function parseJobSpec(input: unknown): JobSpec {
-  const r = jobSpecSchema.safeParse(input);
+  return parseWith(jobSpecSchema, input);
+}
+
+/** Parses a researcher's submission (researcherJobSpecSchema): E_JOB_SPEC naming each bad field, "privacy" if it states no target. */
+export function parseResearcherJobSpec(input: unknown): JobSpec {
+  return parseWith(researcherJobSpecSchema, input);
+}
+
+function parseWith(schema: z.ZodType<JobSpec>, input: unknown): JobSpec {
+  const r = schema.safeParse(input);
   if (!r.success) throw new CohortError('E_JOB_SPEC', formatIssues(r.error));
   return r.data;
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CohortError } from '../../../core/errors.ts';
+import { parseResearcherSpec } from '../../../core/job/prepare.ts';
+import { parseJobSpec, parseResearcherJobSpec } from '../../../core/job/spec.ts';
+import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
+
+const privacy = { unit: 'record', epsilon: 2, delta: 1e-6, clip: 1, samplingRate: 0.1 } as const;
+const offered = [{ hospital: 'h1', schemaId: 's', label: 'y', features: [...SYNTH_FEATURES] }];
+
+function refusal(f: () => unknown): CohortError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CohortError) return e;
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+describe("a researcher's job states its privacy target (researcherJobSpecSchema)", () => {
+  it('a spec without one is refused by the schema: E_JOB_SPEC naming "privacy"', () => {
+    const e = refusal(() => parseResearcherJobSpec(syntheticJob()));
+    expect(e.code).toBe('E_JOB_SPEC');
+    expect(e.message).toMatch(/^"privacy": /);
+  });
+
+  it('"privacy": undefined is no target either', () => {
+    expect(refusal(() => parseResearcherJobSpec(syntheticJob({ privacy: undefined }))).code).toBe('E_JOB_SPEC');
+  });
+
+  it('a spec with one parses, as it does for the operator', () => {
+    const spec = parseResearcherJobSpec(syntheticJob({ privacy }));
+    expect(spec.privacy?.epsilon).toBe(2);
+    expect(spec).toEqual(parseJobSpec(syntheticJob({ privacy })));
+  });
+
+  it("the operator's own jobs may run without DP (parseJobSpec)", () => {
+    expect(parseJobSpec(syntheticJob()).privacy).toBeUndefined();
+  });
+
+  it('other errors are still named beside the rule: a bad spec is refused for what is wrong with it', () => {
+    const e = refusal(() => parseResearcherJobSpec(syntheticJob({ privacy, rounds: 0 })));
+    expect(e.code).toBe('E_JOB_SPEC');
+    expect(e.message).toMatch(/"rounds"/);
+  });
+
+  it("the worker's preparation path (parseResearcherSpec) applies the rule", () => {
+    const e = refusal(() => parseResearcherSpec(JSON.stringify(syntheticJob()), offered));
+    expect(e.code).toBe('E_JOB_SPEC');
+    expect(e.message).toMatch(/^"privacy": /);
+    expect(parseResearcherSpec(JSON.stringify(syntheticJob({ privacy })), offered).privacy?.unit).toBe('record');
+    expect(refusal(() => parseResearcherSpec('{', offered)).code).toBe('E_JOB_SPEC');
+  });
+});
