@@ -30,7 +30,41 @@ const SCHEMA = `
     problem TEXT,
     received_at INTEGER NOT NULL
   );
+  CREATE INDEX IF NOT EXISTS ledger_entries_by_job ON ledger_entries (job_id, seq);
+  INSERT OR IGNORE INTO ledger_meta (key, value) VALUES ('entries_written', '0');
+  -- Counts every entry stored, by any connection: the running spends kept in memory check it (LocalLedger.runningSpend).
+  CREATE TRIGGER IF NOT EXISTS ledger_entries_written AFTER INSERT ON ledger_entries BEGIN
+    UPDATE ledger_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'entries_written';
+  END;
 `;
+
+/** One hospital's mechanisms in a job's entries kept here: parallel lists, ascending seq. */
+interface RunningSpend {
+  seqs: number[];
+  mechanisms: Mechanism[];
+}
+
+/** The index of the first seq >= `seq` in ascending `seqs` (binary search). */
+function firstAtOrAfter(seqs: readonly number[], seq: number): number {
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seqs[mid]! < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Adds `entry`'s spend of `me` (if it records one) at its place by seq. */
+function addSpend(spend: RunningSpend, seq: number, entry: LedgerEntry, me: string): void {
+  const mine = (entry.body as RoundBody | undefined)?.spends?.find((x) => x.hospital === me);
+  if (!mine) return;
+  const at = firstAtOrAfter(spend.seqs, seq);
+  if (spend.seqs[at] === seq) return;
+  spend.seqs.splice(at, 0, seq);
+  spend.mechanisms.splice(at, 0, mine.mechanism);
+}
 
 export interface AcceptedEntry {
   receipt: Receipt | null;
@@ -122,6 +156,7 @@ export class LocalLedger {
         problem,
         this.now(),
       );
+    this.stored(sealed.seq, entry, me.name);
     return { receipt, problem };
   }
 
@@ -153,17 +188,56 @@ export class LocalLedger {
     return null;
   }
 
-  /** Mechanisms recorded for this hospital in its earlier entries of the job. */
+  /** Mechanisms recorded for this hospital in its earlier entries of the job (kept ones, receipted or not). */
   private priorMechanisms(jobId: string, beforeSeq: number, me: string): Mechanism[] {
-    const rows = this.db
-      .prepare(`SELECT canonical FROM ledger_entries WHERE job_id = ? AND seq < ? ORDER BY seq`)
-      .all(jobId, beforeSeq) as { canonical: string }[];
-    const out: Mechanism[] = [];
-    for (const r of rows) {
-      const s = ((JSON.parse(r.canonical) as LedgerEntry).body as RoundBody).spends?.find((x) => x.hospital === me);
-      if (s) out.push(s.mechanism);
+    const spend = this.runningSpend(jobId, me);
+    return spend.mechanisms.slice(0, firstAtOrAfter(spend.seqs, beforeSeq));
+  }
+
+  /**
+   * Each (hospital, job)'s mechanisms in the entries kept here, in seq order:
+   * read from the table at first use (a restarted daemon, a resumed job),
+   * then kept current as accept() stores entries, in order or not (a catch-up
+   * can bring an older entry after a newer one). Kept only while the table's
+   * write count (a trigger in SCHEMA) is the one last seen: an entry another
+   * connection stored (another process on this file) drops them all.
+   */
+  private readonly spent = new Map<string, RunningSpend>();
+  private writesSeen = -1;
+  private writesQuery: Database.Statement | null = null;
+
+  private writes(): number {
+    this.writesQuery ??= this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'entries_written'`);
+    return Number((this.writesQuery.get() as { value: string }).value);
+  }
+
+  private runningSpend(jobId: string, me: string): RunningSpend {
+    const writes = this.writes();
+    if (writes !== this.writesSeen) this.spent.clear();
+    this.writesSeen = writes;
+    const key = JSON.stringify([me, String(jobId)]);
+    let spend = this.spent.get(key);
+    if (!spend) {
+      spend = { seqs: [], mechanisms: [] };
+      const rows = this.db
+        .prepare(`SELECT seq, canonical FROM ledger_entries WHERE job_id = ? ORDER BY seq`)
+        .all(String(jobId)) as { seq: number; canonical: string }[];
+      for (const r of rows) addSpend(spend, r.seq, JSON.parse(r.canonical) as LedgerEntry, me);
+      this.spent.set(key, spend);
     }
-    return out;
+    return spend;
+  }
+
+  /** Folds an entry this object just stored into the running spends; the one write it expects, or they are dropped. */
+  private stored(seq: number, entry: LedgerEntry, me: string): void {
+    const writes = this.writes();
+    if (writes !== this.writesSeen + 1) {
+      this.spent.clear();
+    } else {
+      const spend = this.spent.get(JSON.stringify([me, String(entry.jobId)]));
+      if (spend) addSpend(spend, seq, entry, me);
+    }
+    this.writesSeen = writes;
   }
 
   /** Whether an entry at `seq` is kept here. */

@@ -18,7 +18,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { requireStrongToken } from '../core/auth/token.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
-import { CohortError, asCohortError } from '../core/errors.ts';
+import { CohortError, asCohortError, httpStatusOf } from '../core/errors.ts';
 import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, toCsv } from './ledger-reader.ts';
 import { verifyFiles } from './ledger-audit.ts';
 
@@ -53,9 +53,10 @@ export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Ser
       handle(req, res, o.db, expected);
     } catch (err) {
       const e = asCohortError(err);
+      // Each code's status is the error registry's (core/errors.ts).
       send(
         res,
-        e.code === 'E_STORE' ? 503 : 500,
+        httpStatusOf(e.code),
         'application/json',
         JSON.stringify({ code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message }),
       );
@@ -78,37 +79,19 @@ function handle(req: IncomingMessage, res: ServerResponse, db: string, expected:
   const m = /^Bearer (.+)$/.exec(auth);
   if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
     res.setHeader('WWW-Authenticate', 'Bearer realm="cohort-ledger"');
-    send(
-      res,
-      401,
-      'application/json',
-      JSON.stringify({ code: 'E_UNAUTHORIZED', message: 'a valid auditor bearer token is required' }),
-    );
-    return;
+    throw new CohortError('E_UNAUTHORIZED', 'a valid auditor bearer token is required');
   }
   if (req.method !== 'GET') {
     res.setHeader('Allow', 'GET');
-    send(res, 405, 'application/json', JSON.stringify({ code: 'E_HTTP_METHOD', message: 'read-only: GET only' }));
-    return;
+    throw new CohortError('E_HTTP_METHOD', 'read-only: GET only');
   }
-  if ((req.url ?? '').length > MAX_URL_LENGTH) {
-    send(res, 414, 'application/json', JSON.stringify({ code: 'E_HTTP_REQUEST', message: 'URL too long' }));
-    return;
-  }
+  if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_URL_TOO_LONG', 'URL too long');
   const url = new URL(req.url ?? '/', 'http://localhost');
   const q = (k: string) => url.searchParams.get(k) ?? undefined;
   switch (url.pathname) {
     case '/ledger': {
       const format = q('format') ?? 'json';
-      if (format !== 'json' && format !== 'csv') {
-        send(
-          res,
-          400,
-          'application/json',
-          JSON.stringify({ code: 'E_HTTP_REQUEST', message: 'format must be json or csv' }),
-        );
-        return;
-      }
+      if (format !== 'json' && format !== 'csv') throw new CohortError('E_HTTP_REQUEST', 'format must be json or csv');
       const job = q('job');
       const hospital = q('hospital');
       const rows = ledgerRows(readCoordinatorLedger(db), {
@@ -131,7 +114,7 @@ function handle(req: IncomingMessage, res: ServerResponse, db: string, expected:
       return;
     }
     default:
-      send(res, 404, 'application/json', JSON.stringify({ code: 'E_NOT_FOUND', message: 'no such resource' }));
+      throw new CohortError('E_NOT_FOUND', 'no such resource');
   }
 }
 

@@ -29,6 +29,40 @@ function plainSpec(spec: JobSpec): unknown {
   return JSON.parse(JSON.stringify(spec));
 }
 
+/** Entries read at a time while a job's running spend catches up with its ledger. */
+const SPEND_PAGE = 1000;
+
+/** A job's spend so far: each hospital's charged mechanisms, through the job's entry at `throughSeq`. */
+interface RunningSpend {
+  throughSeq: number;
+  /** That entry's hash (empty before the first). */
+  throughHash: string;
+  byHospital: Map<string, readonly Mechanism[]>;
+}
+
+/**
+ * Folds the job's next entries (in seq order) into its running spend. A
+ * hospital's list is copied once per call and frozen, never pushed onto in
+ * place: maps handed out earlier keep the lists they were given.
+ */
+function foldEntries(
+  run: RunningSpend,
+  entries: readonly { seq: number; hash: string; kind: EntryKind; body: EntryBody }[],
+): void {
+  const grown = new Map<string, Mechanism[]>();
+  for (const e of entries) {
+    run.throughSeq = e.seq;
+    run.throughHash = e.hash;
+    if (e.kind !== 'round') continue;
+    for (const s of (e.body as RoundBody).spends) {
+      let list = grown.get(s.hospital);
+      if (!list) grown.set(s.hospital, (list = [...(run.byHospital.get(s.hospital) ?? [])]));
+      list.push(Object.freeze({ ...s.mechanism }));
+    }
+  }
+  for (const [hospital, list] of grown) run.byHospital.set(hospital, Object.freeze(list));
+}
+
 export class CoordinatorLedger {
   readonly publicKeyHex: string;
 
@@ -70,6 +104,8 @@ export class CoordinatorLedger {
     rounds: number,
     finalHash: string,
   ): EntryBuilder {
+    // The job prices no more rounds: a long-lived coordinator does not keep every job's spend (rebuilt if ever read).
+    this.spent.delete(jobId);
     return this.builder('job-ended', jobId, 0, { status, reason: reason.slice(0, 4096), rounds, modelHash: finalHash });
   }
 
@@ -185,7 +221,7 @@ export class CoordinatorLedger {
     const mechanism = roundMechanism(spec, round);
     return (seq, prevHash) => {
       // Read inside the transaction: the job's earlier round entries are what each hospital has spent so far.
-      const prior = this.priorMechanisms(jobId);
+      const run = this.runningSpend(jobId);
       const body: RoundBody = {
         // A record-level entry restates its round's mechanism: DP-SGD's settings, or (the final evaluation) the counts' noise.
         unit: p.unit,
@@ -197,23 +233,55 @@ export class CoordinatorLedger {
           : mechanism.kind === 'discrete-gaussian'
             ? { noiseMultiplier: mechanism.sigma, samplingRate: 1, stepsPerRound: mechanism.steps }
             : { noiseMultiplier: p.noiseMultiplier ?? null, samplingRate: null, stepsPerRound: null }),
-        spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
+        spends: roundSpends({ survivors, mechanism, prior: run.byHospital, delta: p.delta, accountant: p.accountant }),
         ...base,
       };
-      return this.builder('round', jobId, round, body)(seq, prevHash);
+      const sealed = this.builder('round', jobId, round, body)(seq, prevHash);
+      // Appended as it is built; should its transaction roll back, runningSpend finds it missing and rebuilds.
+      foldEntries(run, [{ seq, hash: sealed.hash, kind: 'round', body }]);
+      return sealed;
     };
   }
 
-  /** Each hospital's charged mechanisms in this job's round entries so far. */
+  /**
+   * Each hospital's charged mechanisms in this job's round entries so far:
+   * a fresh map over the job's running spend (frozen lists, shared), read in
+   * time independent of the number of rounds.
+   */
   priorMechanisms(jobId: string): Map<string, Mechanism[]> {
-    const out = new Map<string, Mechanism[]>();
-    for (const e of this.store.ledgerEntriesOfJob(jobId)) {
-      const entry = JSON.parse(e.canonical) as LedgerEntry;
-      if (entry.kind !== 'round') continue;
-      for (const s of (entry.body as RoundBody).spends)
-        out.set(s.hospital, [...(out.get(s.hospital) ?? []), s.mechanism]);
+    // Frozen: a caller that pushed onto a list would corrupt the running spend; the type stays what callers expect.
+    return new Map(this.runningSpend(jobId).byHospital) as Map<string, Mechanism[]>;
+  }
+
+  /** Running spend of each job seen since this process opened the ledger (dropped when the job's end is written). */
+  private readonly spent = new Map<string, RunningSpend>();
+
+  /**
+   * The job's running spend, brought up to the ledger's present: seeded from
+   * the job's entries at first use (a restarted coordinator, a resumed job),
+   * then only the job's entries after the last one folded in are read. It is
+   * kept only while that entry is still the one stored at its position: an
+   * entry folded in by a builder whose transaction then rolled back (a failed
+   * commit) is gone or replaced, so the spend is rebuilt from the ledger.
+   * One check suffices: each entry's hash covers the chain before it.
+   */
+  private runningSpend(jobId: string): RunningSpend {
+    let run = this.spent.get(jobId);
+    if (run && run.throughSeq > 0 && this.store.ledgerEntry(run.throughSeq)?.hash !== run.throughHash) run = undefined;
+    run ??= { throughSeq: 0, throughHash: '', byHospital: new Map() };
+    for (;;) {
+      const tail = this.store.ledgerEntriesAfter(run.throughSeq, jobId, SPEND_PAGE);
+      foldEntries(
+        run,
+        tail.map((e) => {
+          const { kind, body } = JSON.parse(e.canonical) as LedgerEntry;
+          return { seq: e.seq, hash: e.hash, kind, body };
+        }),
+      );
+      if (tail.length < SPEND_PAGE) break;
     }
-    return out;
+    this.spent.set(jobId, run);
+    return run;
   }
 
   /** Stores a hospital's receipt if it verifies under its identity key and names a spend of that hospital. */

@@ -3,6 +3,9 @@
  * `code`; the wire `Error` frame carries the same code, and tests assert codes,
  * never message text. `close` is the WebSocket close code sent when the error
  * means the peer can no longer be trusted (undefined: report, keep the peer).
+ * `http` is the HTTP status an HTTP server (the auditors' ledger endpoint, the
+ * dashboard) answers with when a request ends in this error; every code those
+ * servers can send states one (test/core/errors.test.ts), others answer 500.
  */
 export const ERRORS = {
   // Wire and session
@@ -56,6 +59,7 @@ export const ERRORS = {
   },
   E_FORBIDDEN: {
     close: undefined,
+    http: 403,
     doc: "the identity's role may not perform this action (core/auth/policy.ts) or send this frame (core/auth/frames.ts), or not on this job",
   },
   E_AUTH_REVOKED: { close: 1008, doc: "the connection's identity was revoked" },
@@ -105,8 +109,12 @@ export const ERRORS = {
     close: undefined,
     doc: "the site's pseudonymisation secret is missing, too short, or its file is readable by others",
   },
-  E_CONFIG_INVALID: { close: undefined, doc: 'invalid option or configuration value' },
-  E_STORE: { close: undefined, doc: 'database is unreadable or from an incompatible version' },
+  E_CONFIG_INVALID: {
+    close: undefined,
+    http: 500,
+    doc: 'invalid option or configuration value (over HTTP: the server is misconfigured, not the request)',
+  },
+  E_STORE: { close: undefined, http: 503, doc: 'database is unreadable or from an incompatible version' },
   E_SECAGG_SHARES: {
     close: undefined,
     doc: 'Shamir split or combine got invalid parameters, too few or malformed shares, or inconsistent shares',
@@ -206,28 +214,44 @@ export const ERRORS = {
   },
   E_LEDGER_KEY: { close: undefined, doc: 'a ledger signing or verification key is not a 32-byte Ed25519 key' },
   // HTTP: the auditors' endpoint (coordinator/ledger-http.ts) and the dashboard (coordinator/dashboard/)
-  E_UNAUTHORIZED: { close: undefined, doc: 'the request carries no valid credential for this endpoint' },
-  E_HTTP_METHOD: { close: undefined, doc: 'the endpoint is read-only: GET only' },
-  E_HTTP_REQUEST: { close: undefined, doc: 'the request is malformed (URL too long, unknown format)' },
-  E_NOT_FOUND: { close: undefined, doc: 'no such resource' },
+  E_UNAUTHORIZED: { close: undefined, http: 401, doc: 'the request carries no valid credential for this endpoint' },
+  E_HTTP_METHOD: {
+    close: undefined,
+    http: 405,
+    doc: 'the request uses a method the resource does not allow (GET only, or POST only)',
+  },
+  E_HTTP_REQUEST: {
+    close: undefined,
+    http: 400,
+    doc: 'the request is malformed (unknown format, a body not of the expected type, shape or size)',
+  },
+  E_HTTP_URL_TOO_LONG: {
+    close: undefined,
+    http: 414,
+    doc: 'the request URL is longer than the server reads (2048 characters)',
+  },
+  E_NOT_FOUND: { close: undefined, http: 404, doc: 'no such resource' },
   E_HTTP_BUSY: {
     close: undefined,
+    http: 503,
     doc: 'the dashboard holds as many open event streams, login codes or sessions over all identities as it allows (MAX_EVENT_STREAMS, MAX_LOGIN_CODES, MAX_SESSIONS); new ones are refused, none is closed',
   },
   E_HTTP_CROSS_ORIGIN: {
     close: undefined,
+    http: 403,
     doc: "a dashboard request from another origin (Sec-Fetch-Site), or a POST without an Origin header naming the dashboard's own origin",
   },
   E_SESSION_EXISTS: {
     close: undefined,
+    http: 409,
     doc: 'the browser already holds a dashboard session of another identity: a login link replaces it only once the user confirms (replace: true)',
   },
   E_TOKEN_FILE: {
     close: undefined,
     doc: 'a bearer-token file cannot be read, is not a regular file, is accessible by group or others, or holds a token too short or too predictable',
   },
-  E_INTERNAL: { close: 1011, doc: 'unexpected internal error' },
-} as const satisfies Record<string, { close: number | undefined; doc: string }>;
+  E_INTERNAL: { close: 1011, http: 500, doc: 'unexpected internal error' },
+} as const satisfies Record<string, { close: number | undefined; http?: number; doc: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -245,6 +269,12 @@ export class CohortError extends Error {
   get closeCode(): number | undefined {
     return ERRORS[this.code].close;
   }
+}
+
+/** The HTTP status a request that ends in this error is answered with (500 for a code that states none). */
+export function httpStatusOf(code: ErrorCode): number {
+  const entry: { http?: number; doc: string } = ERRORS[code];
+  return entry.http ?? 500;
 }
 
 export function isErrorCode(code: string): code is ErrorCode {

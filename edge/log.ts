@@ -1,35 +1,66 @@
 /**
  * The one logging module. Structured pino logs (JSON by default, pretty in a
  * TTY); components take child loggers with bound context (component, job,
- * round, hospital). Weights, deltas, keys and shares are redacted here, by
- * path, so no call site can leak them by accident.
+ * round, hospital). Model updates, weights, keys, shares, secrets and records
+ * are redacted here, by field name, so no call site can leak them by
+ * accident. Privacy parameters are not secrets and are printed: a budget's ε
+ * and δ go in fields named `epsilon` and `delta`, so nothing that is a secret
+ * may be logged under those names (a model update is an `update`).
  */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
-export const REDACT_PATHS = [
+/** Field names whose values never reach a log line (test/edge/log.test.ts checks each). */
+export const SECRET_FIELDS = [
+  // Model updates and weights, in the clear or masked.
   'weights',
-  'delta',
-  'data',
+  'update',
+  'updates',
+  'gradient',
+  'gradients',
+  'masked',
+  'maskedInput',
+  'secaggMaskedInput',
+  // Keys and key material.
   'key',
-  'secret',
+  'secretKey',
+  'privateKey',
+  'identity',
+  'sShared',
+  'cShared',
+  // Secret shares, seeds and masks of secure aggregation.
   'share',
   'shares',
-  'privateKey',
+  'keyShare',
+  'keyShares',
+  'seedShare',
+  'seedShares',
+  'selfMaskShares',
+  'seed',
+  'seeds',
+  'selfSeed',
+  'mask',
+  'nonce',
+  // Secrets and credentials.
+  'secret',
+  'secrets',
+  'secretBytes',
+  'token',
+  'tokens',
+  'metricsToken',
+  'password',
+  'cookie',
+  'authorization',
+  'credentials',
+  // Patients' data.
+  'data',
   'records',
   'rows',
-  '*.weights',
-  '*.delta',
-  '*.data',
-  '*.key',
-  '*.secret',
-  '*.share',
-  '*.shares',
-  '*.privateKey',
-  '*.records',
-  '*.rows',
-];
+] as const;
+
+/** Each secret field at the top of a log line or in its bound context, and one or two levels down. */
+export const REDACT_PATHS = SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 
 export interface LoggerOptions {
   level?: LevelWithSilent;

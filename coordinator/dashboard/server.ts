@@ -28,7 +28,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CohortError, asCohortError, type ErrorCode } from '../../core/errors.ts';
+import { CohortError, asCohortError, httpStatusOf } from '../../core/errors.ts';
 import type { CoordinatorSnapshot, Viewer } from '../../core/dashboard/index.ts';
 import type { Role } from '../../core/auth/policy.ts';
 import type { Logger } from '../../edge/log.ts';
@@ -78,17 +78,6 @@ const STATIC: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/app.js': ['app.js', 'text/javascript; charset=utf-8'],
   '/app.css': ['app.css', 'text/css; charset=utf-8'],
-};
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  E_UNAUTHORIZED: 401,
-  E_FORBIDDEN: 403,
-  E_HTTP_CROSS_ORIGIN: 403,
-  E_NOT_FOUND: 404,
-  E_HTTP_METHOD: 405,
-  E_SESSION_EXISTS: 409,
-  E_HTTP_REQUEST: 400,
-  E_HTTP_BUSY: 503,
-  E_STORE: 503,
 };
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
@@ -182,7 +171,7 @@ export class DashboardServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.deps.tls) res.setHeader('Strict-Transport-Security', HSTS);
     try {
-      if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_REQUEST', 'URL too long');
+      if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_URL_TOO_LONG', 'URL too long');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
         const problem = crossOriginProblem(req, [
@@ -221,7 +210,7 @@ export class DashboardServer {
       if (e.code === 'E_INTERNAL') this.deps.log.error({ err }, 'dashboard request failed');
       if (e.code === 'E_HTTP_METHOD') res.setHeader('Allow', e.message.startsWith('POST') ? 'POST' : 'GET');
       if (!res.headersSent)
-        json(res, STATUS[e.code] ?? 500, {
+        json(res, httpStatusOf(e.code), {
           code: e.code,
           message: e.code === 'E_INTERNAL' ? 'internal error' : e.message,
         });
@@ -282,7 +271,7 @@ export class DashboardServer {
     const found = this.current(req);
     const current = found && this.stillEnrolled(found.session) ? found : null;
     if (current && current.session.name !== offered.name && !parsed.replace) {
-      return json(res, 409, {
+      return json(res, httpStatusOf('E_SESSION_EXISTS'), {
         code: 'E_SESSION_EXISTS',
         message: `this browser is logged in as ${current.session.name}; the link would log it in as ${offered.name} instead`,
         current: { name: current.session.name, role: current.session.role },

@@ -1,4 +1,5 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,11 +46,19 @@ function roundEntry(seq: number, round: number, prior: Mechanism[], mechanism = 
   return sealEntry(entry, key);
 }
 
-function fresh() {
-  const l = new LocalLedger(join(mkdtempSync(join(tmpdir(), 'cohort-local-')), 'state.db'));
+function fresh(path = join(mkdtempSync(join(tmpdir(), 'cohort-local-')), 'state.db')) {
+  const l = new LocalLedger(path);
   l.pinCoordinatorKey(Buffer.from(coordinator.publicKey).toString('hex'));
   return l;
 }
+
+/** The entry at `seq` as the coordinator writes it when this hospital was charged in every earlier position. */
+const honest = (seq: number) =>
+  roundEntry(
+    seq,
+    seq,
+    Array.from({ length: seq - 1 }, () => m),
+  );
 
 describe("a hospital's local ledger", () => {
   it('receipts an entry that matches what it charged, with the cumulative epsilon of its own earlier entries', () => {
@@ -90,5 +99,84 @@ describe("a hospital's local ledger", () => {
     expect(errorCode(() => l.pinCoordinatorKey(Buffer.from(ed25519KeyPair().publicKey).toString('hex')))).toBe(
       'E_LEDGER_MISMATCH',
     );
+  });
+
+  describe('its running spend (each earlier entry of the job, kept in memory)', () => {
+    it('agrees with every entry over many rounds', () => {
+      const l = fresh();
+      for (let seq = 1; seq <= 25; seq++) expect(l.accept(honest(seq), me, m).problem).toBeNull();
+      // One round short of its own entries: disagreed.
+      const short = roundEntry(
+        26,
+        26,
+        Array.from({ length: 24 }, () => m),
+      );
+      expect(l.accept(short, me, m).problem).toMatch(/states epsilon/);
+      l.close();
+    });
+
+    it('counts, for an entry arriving late, only the entries before its position', () => {
+      const l = fresh();
+      expect(l.accept(honest(1), me, m).problem).toBeNull();
+      // 2 and 3 were missed (a reconnect): 4 disagrees now, and the catch-up brings them after it.
+      expect(l.accept(honest(4), me, m).problem).toMatch(/states epsilon/);
+      expect(l.accept(honest(2), me, m).problem).toBeNull();
+      expect(l.accept(honest(3), me, m).problem).toBeNull();
+      expect(l.accept(honest(5), me, m).problem).toBeNull();
+      l.close();
+    });
+
+    it('is read again from the database by a restarted daemon', () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'cohort-local-')), 'state.db');
+      const before = fresh(path);
+      for (let seq = 1; seq <= 5; seq++) before.accept(honest(seq), me, m);
+      before.close();
+      const after = fresh(path);
+      expect(after.accept(honest(6), me, m).problem).toBeNull();
+      expect(after.accept(roundEntry(7, 7, []), me, m).problem).toMatch(/states epsilon/);
+      after.close();
+    });
+
+    it('leaves out an entry whose store failed, and sees entries another connection stored', () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'cohort-local-')), 'state.db');
+      const l = fresh(path);
+      for (let seq = 1; seq <= 3; seq++) l.accept(honest(seq), me, m);
+      const other = new Database(path);
+      other.exec(
+        `CREATE TRIGGER fail_4 BEFORE INSERT ON ledger_entries WHEN NEW.seq = 4 BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+      );
+      expect(() => l.accept(honest(4), me, m)).toThrow(/disk full/);
+      other.exec(`DROP TRIGGER fail_4`);
+      other.close();
+      // Position 4 is not kept: 5 counts three earlier rounds.
+      expect(l.accept(roundEntry(5, 5, [m, m, m]), me, m).problem).toBeNull();
+      // A second process on the same file keeps entry 6; this one counts it for 7.
+      const second = fresh(path);
+      expect(second.accept(roundEntry(6, 6, [m, m, m, m]), me, m).problem).toBeNull();
+      second.close();
+      expect(l.accept(roundEntry(7, 7, [m, m, m, m, m]), me, m).problem).toBeNull();
+      l.close();
+    });
+
+    it('reads none of the earlier entries again when it accepts one: the cost of a round does not grow with the job', () => {
+      const l = fresh();
+      const entries = Array.from({ length: 25 }, (_, i) => honest(i + 1));
+      const parse = vi.spyOn(JSON, 'parse');
+      const parsesOf = (seq: number) => {
+        parse.mockClear();
+        expect(l.accept(entries[seq - 1]!, me, m).problem).toBeNull();
+        return parse.mock.calls.length;
+      };
+      try {
+        for (let seq = 1; seq < 10; seq++) l.accept(entries[seq - 1]!, me, m);
+        const early = parsesOf(10);
+        for (let seq = 11; seq < 25; seq++) l.accept(entries[seq - 1]!, me, m);
+        // Without the append at each store, every accept would parse the job's whole history again.
+        expect(parsesOf(25)).toBe(early);
+      } finally {
+        parse.mockRestore();
+        l.close();
+      }
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { ERRORS, CohortError, asCohortError, isErrorCode } from '../../core/errors.ts';
+import { dirname, join, normalize } from 'node:path';
+import { ERRORS, CohortError, asCohortError, httpStatusOf, isErrorCode } from '../../core/errors.ts';
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -9,6 +9,25 @@ function sources(dir: string): string[] {
     if (statSync(p).isDirectory()) return f === 'generated' ? [] : sources(p);
     return p.endsWith('.ts') ? [p] : [];
   });
+}
+
+/** The HTTP servers: the auditors' ledger endpoint and the dashboard. */
+const HTTP_SERVERS = ['coordinator/ledger-http.ts', 'coordinator/dashboard/server.ts'];
+
+/** Each server and the coordinator modules it imports, directly or not: the code that runs inside a request. */
+function httpModules(): string[] {
+  const seen = new Set<string>();
+  const stack = [...HTTP_SERVERS];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const m of readFileSync(f, 'utf8').matchAll(/from '(\.[^']+\.ts)'/g)) {
+      const p = normalize(join(dirname(f), m[1]!));
+      if (p.startsWith('coordinator/')) stack.push(p);
+    }
+  }
+  return [...seen];
 }
 
 describe('error registry', () => {
@@ -29,6 +48,27 @@ describe('error registry', () => {
     expect(used.size).toBeGreaterThan(10);
     const unknown = [...used].filter((c) => !isErrorCode(c));
     expect(unknown).toEqual([]);
+  });
+
+  it('gives an HTTP status to every code an HTTP server can send, and the servers take it from there', () => {
+    for (const [code, e] of Object.entries(ERRORS)) {
+      const http = (e as { http?: number }).http;
+      if (http !== undefined) expect(http >= 400 && http < 600, code).toBe(true);
+    }
+    const modules = httpModules();
+    expect(modules).toContain('coordinator/ledger-reader.ts');
+    const sent = new Set<string>(['E_INTERNAL']);
+    for (const f of modules) for (const m of readFileSync(f, 'utf8').matchAll(/'(E_[A-Z0-9_]+)'/g)) sent.add(m[1]!);
+    expect(sent.size).toBeGreaterThan(8);
+    const without = [...sent].filter((c) => !isErrorCode(c) || (ERRORS[c] as { http?: number }).http === undefined);
+    expect(without).toEqual([]);
+    // No server keeps its own statuses: an error's status is written only through httpStatusOf.
+    for (const f of HTTP_SERVERS)
+      expect(readFileSync(f, 'utf8'), f).not.toMatch(/\b(?:send|json)\(\s*res,\s*[45]\d\d\b/);
+    expect(httpStatusOf('E_UNAUTHORIZED')).toBe(401);
+    expect(httpStatusOf('E_HTTP_URL_TOO_LONG')).toBe(414);
+    expect(httpStatusOf('E_STORE')).toBe(503);
+    expect(httpStatusOf('E_SECAGG_BAD_SHARE')).toBe(500);
   });
 
   it('wraps foreign errors as E_INTERNAL without exposing their message', () => {
