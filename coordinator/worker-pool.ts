@@ -45,7 +45,9 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+// From source a thread starts in worker-entry.mjs, which loads worker-thread.ts through tsx; from dist/ (the
+// compiled CLI, scripts/build.mjs) in the compiled worker-thread.js beside this file, with no loader to start.
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker-thread.js', import.meta.url);
 const startThread: WorkerFactory = (options) => new Worker(ENTRY, options);
 const shuttingDown = () => new CohortError('E_BUSY', 'the coordinator is shutting down');
 

@@ -1,6 +1,6 @@
 /**
- * The body of a coordinator worker thread (started by worker-pool.ts through
- * worker-entry.mjs): runs one task of worker-tasks.ts at a time and answers
+ * The body of a coordinator worker thread (started by worker-pool.ts; from
+ * source through worker-entry.mjs): runs one task of worker-tasks.ts at a time and answers
  * with its value or its typed error. Pure work only: no socket, no database.
  */
 import { parentPort } from 'node:worker_threads';
