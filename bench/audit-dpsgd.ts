@@ -50,7 +50,14 @@ import { trainDpSgd } from '../client/trainer/dpsgd.ts';
 import {
   auditSeedsFromEnv,
   canaryScore,
+  benchFigures,
   claimedEpsilon,
+  CORRECT,
+  describeClaim,
+  describeSetting,
+  DEFAULT_SETTING,
+  NOISE_HALVED,
+  type Fault,
   type CanaryAuditRun,
   type CanaryAuditSetting,
   type CanaryGame,
@@ -63,35 +70,29 @@ export interface DpSgdAuditSetting extends CanaryAuditSetting {
   stepPerUnit: number;
 }
 
+/**
+ * Clip 4·C with σ/4: the trainer's noise std is still σ·C, the per-example
+ * bound 4·C (clipping 4× too loose). The trainer scales its noise by its
+ * clip, so this fault differs from the white-box game's CLIP_X4.
+ */
+export const TRAINER_CLIP_X4: Fault = { name: 'clip × 4', noiseScale: 0.25, clipScale: 4 };
 /** How the trainer is called, relative to the claim: dp.noiseMultiplier = σ·noiseScale, dp.clip = clip·clipScale. */
-export interface TrainerFault {
-  name: string;
-  noiseScale: number;
-  clipScale: number;
-}
-
-export const TRAINER_CORRECT: TrainerFault = { name: 'as configured', noiseScale: 1, clipScale: 1 };
-export const TRAINER_NOISE_HALVED: TrainerFault = { name: 'noise ÷ 2', noiseScale: 0.5, clipScale: 1 };
-/** Clip 4·C with σ/4: the noise std is still σ·C, the per-example bound 4·C (clipping 4× too loose). */
-export const TRAINER_CLIP_X4: TrainerFault = { name: 'clip × 4', noiseScale: 0.25, clipScale: 4 };
-export const TRAINER_FAULTS: readonly TrainerFault[] = [TRAINER_CORRECT, TRAINER_NOISE_HALVED, TRAINER_CLIP_X4];
+export const TRAINER_FAULTS: readonly Fault[] = [CORRECT, NOISE_HALVED, TRAINER_CLIP_X4];
 
 /**
- * The end-to-end audit's setting (test and bench). The dense split is
- * (m/2) × m floats (128 MB at m = 8000), which is what bounds m; with fewer
- * canaries than the white-box game's 30,000, a smaller q and σ keep the
+ * The end-to-end audit's setting (test and bench): the white-box game's
+ * (DEFAULT_SETTING: its steps, clip, δ and significance) with fewer canaries.
+ * The dense split is (m/2) × m floats (128 MB at m = 8000), which is what
+ * bounds m; with fewer canaries than the white-box game's 30,000, a smaller q and σ keep the
  * halved noise visible: claimed ε = 2.72 at δ = 1e-5. One guess rule, fixed
  * before any audited run, chosen from offline runs with a continuous
  * Gaussian stand-in (bench/README.md): "in" for the 200 highest scores.
  */
 export const DPSGD_AUDIT_SETTING: DpSgdAuditSetting = {
+  ...DEFAULT_SETTING,
   canaries: 8_000,
   q: 0.005,
-  steps: 128,
   noiseMultiplier: 0.6,
-  clip: 1,
-  delta: 1e-5,
-  significance: 0.05,
   grid: [{ kPlus: 200, kMinus: 0 }],
   featureScale: 1_000,
   stepPerUnit: 1e-4,
@@ -115,7 +116,7 @@ export type DpTrainer = typeof trainDpSgd;
 export async function playDpSgdCanaryGame(
   tf: Tf,
   s: DpSgdAuditSetting,
-  fault: TrainerFault,
+  fault: Fault,
   seed: number,
   train: DpTrainer = trainDpSgd,
 ): Promise<CanaryGame> {
@@ -152,7 +153,7 @@ export async function playDpSgdCanaryGame(
 export async function runDpSgdAudit(
   tf: Tf,
   s: DpSgdAuditSetting,
-  fault: TrainerFault,
+  fault: Fault,
   seed: number,
   train: DpTrainer = trainDpSgd,
 ): Promise<CanaryAuditRun> {
@@ -184,24 +185,16 @@ export async function benchDpSgdAudit(
     for (let k = 1; k <= seeds; k++) epsilons.push((await runDpSgdAudit(tf, setting, fault, k)).epsilon);
     rows.push({ fault: fault.name, epsilons, aboveClaim: epsilons.filter((e) => e > claim).length });
   }
-  return {
-    setting,
-    backend,
-    claimedEpsilon: claim,
-    seeds,
-    rows,
-    msPerRun: (performance.now() - started) / (rows.length * seeds),
-  };
+  return { ...benchFigures(setting, claim, seeds, rows, started), backend };
 }
 
 export function formatDpSgdAudit(b: DpSgdAuditBench): string[] {
   const s = b.setting;
-  const rules = s.grid.map((g) => `top ${g.kPlus} in, bottom ${g.kMinus} out`).join('; ');
   const stat = (xs: number[]) =>
     `mean ${(xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(3)}, range [${Math.min(...xs).toFixed(3)}, ${Math.max(...xs).toFixed(3)}]`;
   return [
-    `end-to-end canary audit through trainDpSgd (${b.backend}; m = ${s.canaries} record canaries M·e_i, M = ${s.featureScale}, logistic regression, q = ${s.q}, ${s.steps} steps, σ = ${s.noiseMultiplier}, clip = ${s.clip}; guesses: ${rules}; ${(1 - s.significance) * 100}% confidence; ${b.seeds} seeds):`,
-    `  claimed ε = ${b.claimedEpsilon.toFixed(3)} at δ = ${s.delta.toExponential()} (accountant, PLD)`,
+    `end-to-end canary audit through trainDpSgd (${b.backend}; m = ${s.canaries} record canaries M·e_i, M = ${s.featureScale}, logistic regression, ${describeSetting(s, b.seeds)}):`,
+    describeClaim(b.claimedEpsilon, s),
     ...b.rows.map(
       (r) =>
         `  ${`trainDpSgd, ${r.fault}:`.padEnd(28)} ε lower bound ${stat(r.epsilons)}; above the claim in ${r.aboveClaim}/${r.epsilons.length} (${r.epsilons.map((e) => e.toFixed(2)).join(', ')})`,

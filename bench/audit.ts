@@ -74,16 +74,22 @@ export interface CanaryAuditSetting {
   grid: readonly GuessRule[];
 }
 
-/** A fault injected into the mechanism: the noise multiplier used and the canaries' norm, relative to the claim. */
+/**
+ * A fault injected into the mechanism, relative to the claim: the noise
+ * multiplier used (σ·noiseScale), and how far one record's contribution
+ * reaches (clip·clipScale: the canaries' norm here, the trainer's clip in
+ * bench/audit-dpsgd.ts).
+ */
 export interface Fault {
   name: string;
   noiseScale: number;
-  canaryScale: number;
+  clipScale: number;
 }
 
-export const CORRECT: Fault = { name: 'as configured', noiseScale: 1, canaryScale: 1 };
-export const NOISE_HALVED: Fault = { name: 'noise ÷ 2', noiseScale: 0.5, canaryScale: 1 };
-export const CLIP_X4: Fault = { name: 'clip × 4', noiseScale: 1, canaryScale: 4 };
+export const CORRECT: Fault = { name: 'as configured', noiseScale: 1, clipScale: 1 };
+export const NOISE_HALVED: Fault = { name: 'noise ÷ 2', noiseScale: 0.5, clipScale: 1 };
+/** Canaries of norm 4·c under noise σ·c: as if clipping were 4× too loose. */
+export const CLIP_X4: Fault = { name: 'clip × 4', noiseScale: 1, clipScale: 4 };
 export const FAULTS: readonly Fault[] = [CORRECT, NOISE_HALVED, CLIP_X4];
 
 /**
@@ -145,7 +151,7 @@ export function playCanaryGame(
   const background = new Float64Array(m);
   const released = new Float64Array(m);
   const scores = new Float64Array(m);
-  const canary = c * fault.canaryScale;
+  const canary = c * fault.clipScale;
   for (let t = 0; t < s.steps; t++) {
     for (let i = 0; i < m; i++) {
       background[i] = (rng.float() - 0.5) * c;
@@ -229,6 +235,11 @@ export function benchAudit(seeds: number, setting: CanaryAuditSetting = DEFAULT_
   };
   for (const fault of FAULTS) run('privatizeSum', privatizeSum, fault);
   run('continuous Gaussian', continuousGaussianSum, CORRECT);
+  return benchFigures(setting, claim, seeds, rows, started);
+}
+
+/** A bench's figures (this one's and bench/audit-dpsgd.ts's): rows of `seeds` runs each, timed from `started`. */
+export function benchFigures<S, R>(setting: S, claim: number, seeds: number, rows: R[], started: number) {
   return {
     setting,
     claimedEpsilon: claim,
@@ -238,12 +249,22 @@ export function benchAudit(seeds: number, setting: CanaryAuditSetting = DEFAULT_
   };
 }
 
+/** The game's parameters, guess rules, confidence and seeds, as both audit benches head their report. */
+export function describeSetting(s: CanaryAuditSetting, seeds: number): string {
+  const rules = s.grid.map((g) => `top ${g.kPlus} in, bottom ${g.kMinus} out`).join('; ');
+  return `q = ${s.q}, ${s.steps} steps, σ = ${s.noiseMultiplier}, clip = ${s.clip}; guesses: ${rules}; ${(1 - s.significance) * 100}% confidence; ${seeds} seeds`;
+}
+
+/** The accountant's claim, as both audit benches report it. */
+export function describeClaim(claim: number, s: CanaryAuditSetting): string {
+  return `  claimed ε = ${claim.toFixed(3)} at δ = ${s.delta.toExponential()} (accountant, PLD)`;
+}
+
 export function formatAudit(b: AuditBench): string[] {
   const s = b.setting;
-  const rules = s.grid.map((g) => `top ${g.kPlus} in, bottom ${g.kMinus} out`).join('; ');
   return [
-    `one-run canary audit (m = ${s.canaries} Dirac canaries, q = ${s.q}, ${s.steps} steps, σ = ${s.noiseMultiplier}, clip = ${s.clip}; guesses: ${rules}; ${(1 - s.significance) * 100}% confidence; ${b.seeds} seeds):`,
-    `  claimed ε = ${b.claimedEpsilon.toFixed(3)} at δ = ${s.delta.toExponential()} (accountant, PLD)`,
+    `one-run canary audit (m = ${s.canaries} Dirac canaries, ${describeSetting(s, b.seeds)}):`,
+    describeClaim(b.claimedEpsilon, s),
     ...b.rows.map(
       (r) =>
         `  ${`${r.mechanism}, ${r.fault}:`.padEnd(37)} ε lower bound mean ${r.mean.toFixed(3)}, range [${r.min.toFixed(3)}, ${r.max.toFixed(3)}]; above the claim in ${r.aboveClaim}/${r.runs.length}`,

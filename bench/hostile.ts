@@ -205,19 +205,18 @@ function summary(l: Latencies) {
   };
 }
 
-export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS ?? 30_000)) {
+/** The hostile coordinator in its own process, with the one hospital and the one researcher enrolled. */
+function startCoordinator(hospitalKey: Uint8Array, researcherKey: Uint8Array) {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-bench-hostile-'));
-  const hospitalId = ed25519KeyPair();
-  const researcherId = ed25519KeyPair();
   const enrol = join(dir, 'enrol.json');
   writeFileSync(
     enrol,
     JSON.stringify([
-      { name: 'h1', role: 'hospital', publicKeyHex: Buffer.from(hospitalId.publicKey).toString('hex') },
-      { name: 'mallory', role: 'researcher', publicKeyHex: Buffer.from(researcherId.publicKey).toString('hex') },
+      { name: 'h1', role: 'hospital', publicKeyHex: Buffer.from(hospitalKey).toString('hex') },
+      { name: 'mallory', role: 'researcher', publicKeyHex: Buffer.from(researcherKey).toString('hex') },
     ]),
   );
-  const child = spawn(
+  return spawn(
     process.execPath,
     [
       '--import',
@@ -230,16 +229,27 @@ export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /PORT (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`the coordinator exited (${code})`)));
+}
+
+/** The port the coordinator prints once it listens; rejects if it exits first. */
+function announcedPort(child: ReturnType<typeof startCoordinator>): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
     });
+    child.once('exit', (code) => reject(new Error(`the coordinator exited (${code})`)));
+  });
+}
+
+export async function benchHostile(phaseMs = Number(process.env.HOSTILE_PHASE_MS ?? 30_000)) {
+  const hospitalId = ed25519KeyPair();
+  const researcherId = ed25519KeyPair();
+  const child = startCoordinator(hospitalId.publicKey, researcherId.publicKey);
+  try {
+    const port = await announcedPort(child);
     const hospital = await Session.connect(port, 'h1', hospitalId, [
       { schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' },
     ]);

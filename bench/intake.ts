@@ -113,6 +113,46 @@ const OBS: [string, string, number, number][] = [
   ['2345-7', 'mg/dL', 70, 100],
 ];
 
+/** Observation `j` of patient `i`: one per OBS measurement, then smoking status, then genotype. */
+function observation(i: number, j: number, r: () => number): string {
+  const base = {
+    resourceType: 'Observation',
+    status: 'final',
+    subject: { reference: `Patient/p${i}` },
+    effectiveDateTime: '2024-05-01',
+  };
+  if (j < OBS.length) {
+    const [code, unit, lo, span] = OBS[j]!;
+    return JSON.stringify({
+      ...base,
+      code: { coding: [{ system: 'http://loinc.org', code }] },
+      valueQuantity: {
+        value: Math.round((lo + r() * span) * 10) / 10,
+        unit,
+        system: 'http://unitsofmeasure.org',
+        code: unit,
+      },
+    });
+  }
+  if (j === OBS.length)
+    return JSON.stringify({
+      ...base,
+      code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: SMOKING[i % 3] }] },
+    });
+  return JSON.stringify({
+    ...base,
+    code: { coding: [{ system: 'http://loinc.org', code: '69548-6' }] },
+    valueCodeableConcept: { text: GENOTYPES[i % 3] },
+    component: [
+      {
+        code: { coding: [{ system: 'http://loinc.org', code: '81255-2' }] },
+        valueCodeableConcept: { coding: [{ code: 'rs10455872' }] },
+      },
+    ],
+  });
+}
+
 async function writeNdjson(dir: string, n: number): Promise<void> {
   const r = rng(n + 7);
   await writeLines(join(dir, 'Patient.ndjson'), n, (i) =>
@@ -134,46 +174,7 @@ async function writeNdjson(dir: string, n: number): Promise<void> {
     }),
   );
   const per = OBS.length + 2;
-  await writeLines(join(dir, 'Observation.ndjson'), n * per, (k) => {
-    const i = Math.floor(k / per);
-    const j = k % per;
-    const base = {
-      resourceType: 'Observation',
-      status: 'final',
-      subject: { reference: `Patient/p${i}` },
-      effectiveDateTime: '2024-05-01',
-    };
-    if (j < OBS.length) {
-      const [code, unit, lo, span] = OBS[j]!;
-      return JSON.stringify({
-        ...base,
-        code: { coding: [{ system: 'http://loinc.org', code }] },
-        valueQuantity: {
-          value: Math.round((lo + r() * span) * 10) / 10,
-          unit,
-          system: 'http://unitsofmeasure.org',
-          code: unit,
-        },
-      });
-    }
-    if (j === OBS.length)
-      return JSON.stringify({
-        ...base,
-        code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] },
-        valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: SMOKING[i % 3] }] },
-      });
-    return JSON.stringify({
-      ...base,
-      code: { coding: [{ system: 'http://loinc.org', code: '69548-6' }] },
-      valueCodeableConcept: { text: GENOTYPES[i % 3] },
-      component: [
-        {
-          code: { coding: [{ system: 'http://loinc.org', code: '81255-2' }] },
-          valueCodeableConcept: { coding: [{ code: 'rs10455872' }] },
-        },
-      ],
-    });
-  });
+  await writeLines(join(dir, 'Observation.ndjson'), n * per, (k) => observation(Math.floor(k / per), k % per, r));
   await writeLines(join(dir, 'Condition.ndjson'), n, (i) =>
     JSON.stringify({
       resourceType: 'Condition',

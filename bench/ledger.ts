@@ -15,7 +15,8 @@
  * The last job is cut off mid-way to make exactly 10^5 entries.
  */
 import { runFedHeartDisease } from '../simulations/fed-heart-disease.ts';
-import { parseJobSpec, type JobSpecInput } from '../core/job/spec.ts';
+import type { VerifyCheckpoint } from '../core/ledger/verify.ts';
+import { parseJobSpec, type JobSpec, type JobSpecInput } from '../core/job/spec.ts';
 import { resolveJob, roundMechanism, stepsPerRound } from '../core/job/privacy.ts';
 import { logisticRegression } from '../core/model/spec.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
@@ -32,6 +33,10 @@ import {
   type RoundBody,
   type SealedEntry,
 } from '../core/ledger/types.ts';
+
+import { median } from './ledger-format.ts';
+
+export { formatLedger } from './ledger-format.ts';
 
 export interface LedgerBench {
   entries: number;
@@ -85,46 +90,16 @@ function templates() {
     minClients: 2,
   };
   const local = { epochs: 1, batchSize: 16, learningRate: 0.1, maxSteps: 5 };
+  // Record-level DP settings differing in ε, noise and accountant, and one hospital-level job.
+  const record = (epsilon: number, noiseMultiplier: number, accountant: string) => ({
+    ...base,
+    local,
+    privacy: { unit: 'record', epsilon, delta: 1e-5, clip: 1, samplingRate: 0.05, noiseMultiplier, accountant },
+  });
   const specs = [
-    {
-      ...base,
-      local,
-      privacy: {
-        unit: 'record',
-        epsilon: 20,
-        delta: 1e-5,
-        clip: 1,
-        samplingRate: 0.05,
-        noiseMultiplier: 1.2,
-        accountant: 'pld',
-      },
-    },
-    {
-      ...base,
-      local,
-      privacy: {
-        unit: 'record',
-        epsilon: 40,
-        delta: 1e-5,
-        clip: 1,
-        samplingRate: 0.05,
-        noiseMultiplier: 0.9,
-        accountant: 'pld',
-      },
-    },
-    {
-      ...base,
-      local,
-      privacy: {
-        unit: 'record',
-        epsilon: 20,
-        delta: 1e-5,
-        clip: 1,
-        samplingRate: 0.05,
-        noiseMultiplier: 1.2,
-        accountant: 'rdp',
-      },
-    },
+    record(20, 1.2, 'pld'),
+    record(40, 0.9, 'pld'),
+    record(20, 1.2, 'rdp'),
     { ...base, minClients: 3, privacy: { unit: 'hospital', epsilon: 8, delta: 1e-5, clip: 1 } },
   ] as JobSpecInput[];
   return specs.map((s) => {
@@ -175,20 +150,13 @@ function buildLedger(n: number) {
     const prior = new Map<string, Mechanism[]>();
     for (let r = 1; r <= ROUNDS && entries.length < n; r++) {
       const survivors = HOSPITALS.filter(() => random() >= DROPOUT);
-      const body: RoundBody = {
-        unit: p.unit,
-        delta: p.delta,
-        accountant: p.accountant,
-        clip: p.clip,
-        noiseMultiplier: p.noiseMultiplier ?? null,
-        samplingRate: p.samplingRate ?? null,
-        stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
-        bits: spec.secureAggregation.bits,
-        participants: [...HOSPITALS],
+      const body = roundBody(
+        spec,
+        jobId,
+        r,
         survivors,
-        modelHash: entryHash(`${jobId}/${r}`),
-        spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
-      };
+        roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
+      );
       for (const s of survivors) prior.set(s, [...(prior.get(s) ?? []), mechanism]);
       const sealed = append('round', jobId, r, body);
       for (const s of survivors) receipts.push(signReceipt(sealed, s, ids.get(s)!.secretKey));
@@ -204,9 +172,29 @@ function buildLedger(n: number) {
   return { coordinator, hospitalKeys: new Map([...ids].map(([h, id]) => [h, id.publicKey])), entries, receipts };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+/** A round entry's body for `survivors` of round `r`, with the spends roundSpends gave them. */
+function roundBody(
+  spec: JobSpec,
+  jobId: string,
+  r: number,
+  survivors: string[],
+  spends: RoundBody['spends'],
+): RoundBody {
+  const p = spec.privacy!;
+  return {
+    unit: p.unit,
+    delta: p.delta,
+    accountant: p.accountant,
+    clip: p.clip,
+    noiseMultiplier: p.noiseMultiplier ?? null,
+    samplingRate: p.samplingRate ?? null,
+    stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
+    bits: spec.secureAggregation.bits,
+    participants: [...HOSPITALS],
+    survivors,
+    modelHash: entryHash(`${jobId}/${r}`),
+    spends,
+  };
 }
 
 /** Median µs of `f` over `n` calls, timed one by one. */
@@ -228,7 +216,7 @@ function timeMs<T>(f: () => T): [T, number] {
 
 export async function benchLedger(n = 100_000, log: (line: string) => void = () => {}): Promise<LedgerBench> {
   const [ledger, buildMs] = timeMs(() => buildLedger(n));
-  const { coordinator, hospitalKeys, entries, receipts } = ledger;
+  const { entries, receipts } = ledger;
   const parsed = entries.map((e) => JSON.parse(e.canonical) as LedgerEntry);
   const rounds = parsed.filter((e) => e.kind === 'round');
   const spends = rounds.reduce((k, e) => k + (e.body as RoundBody).spends.length, 0);
@@ -236,10 +224,43 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
     `built ${entries.length} entries (${rounds.length} rounds, ${spends} spends, ${receipts.length} receipts) in ${(buildMs / 1000).toFixed(1)} s`,
   );
 
+  const append = measureAppend(ledger, rounds);
+  const { verify, noRecompute, tailFrom, verifyMs } = measureVerify(ledger, parsed, log);
+  const chain = measureChain(entries);
+  const recompute = measureRecompute(rounds, spends, log);
+  const { coldMs } = recompute;
+  const incremental = measureIncremental(ledger, parsed, noRecompute.checkpoint!, tailFrom, log);
+
+  // A full audit (`cohort ledger verify` on this ledger, cold memo) is (b) plus cold recomputation:
+  // verifyLedger runs exactly these two parts one after the other. Timing it again would add a minute.
+  const auditMs = verifyMs + coldMs;
+
+  const fed = await runFedHeartDisease({ rounds: 3 });
+  const meanRoundMs = fed.roundTimesMs.reduce((s, x) => s + x, 0) / fed.roundTimesMs.length;
+  return {
+    entries: entries.length,
+    roundEntries: rounds.length,
+    spends,
+    receipts: receipts.length,
+    buildMs,
+    append,
+    verify,
+    chain,
+    recompute,
+    auditMs,
+    meanRoundMs,
+    ratio: auditMs / meanRoundMs,
+    incremental,
+  };
+}
+
+type Ledger = ReturnType<typeof buildLedger>;
+
+function measureAppend({ coordinator, entries }: Ledger, rounds: LedgerEntry[]): LedgerBench['append'] {
   // (a) Append: one round entry with four spends, sealed again and again (its figures are computed beforehand, as roundSpends' memo is warm in a running coordinator).
   const sample = rounds.find((e) => (e.body as RoundBody).spends.length === 4)!;
   sealEntry(sample, coordinator.secretKey);
-  const append = {
+  return {
     medianUs: medianUs(2000, () => sealEntry(sample, coordinator.secretKey)),
     canonicalUs: medianUs(2000, () => canonicalJson(sample)),
     hashUs: medianUs(2000, () => entryHash(entries[sample.seq - 1]!.canonical)),
@@ -247,7 +268,13 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
       ledgerSign(coordinator.secretKey, new TextEncoder().encode(`cohort/ledger/v1\n${entries[0]!.hash}`)),
     ),
   };
+}
 
+function measureVerify(
+  { coordinator, hospitalKeys, entries, receipts }: Ledger,
+  parsed: LedgerEntry[],
+  log: (line: string) => void,
+) {
   // (b) Verification without recomputation, beside raw Ed25519 verification of as many signatures. All rows
   // up to the last record-level round priced by PLD: the checkpoint there is where (e) starts, as an
   // auditor's last audit would have left it (the few dozen rows after it are (e)'s).
@@ -283,7 +310,10 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
     floorSignaturesPerSec: floorN / (floorMs / 1000),
   };
   log(`verify (no recompute): ${(verifyMs / 1000).toFixed(1)} s`);
+  return { verify, noRecompute, tailFrom, verifyMs };
+}
 
+function measureChain(entries: Ledger['entries']): LedgerBench['chain'] {
   // (c) The chain alone: canonical round trip, hash and link per entry, beside SHA-256 alone.
   const [, chainMs] = timeMs(() => {
     let prev = GENESIS_HASH;
@@ -298,12 +328,18 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   const [, hashMs] = timeMs(() => {
     for (const e of entries) entryHash(e.canonical);
   });
-  const chain = {
+  return {
     ms: chainMs,
     entriesPerSec: entries.length / (chainMs / 1000),
     floorEntriesPerSec: entries.length / (hashMs / 1000),
   };
+}
 
+function measureRecompute(
+  rounds: LedgerEntry[],
+  spends: number,
+  log: (line: string) => void,
+): LedgerBench['recompute'] {
   // (d) Recomputation as verifyLedger does it (the same roundSpends calls and comparisons), from a cold memo and then a warm one.
   const figures = [
     'epsilon',
@@ -343,13 +379,22 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   log(
     `recompute: cold ${(coldMs / 1000).toFixed(1)} s (${evaluations} evaluations), warm ${(warmMs / 1000).toFixed(1)} s`,
   );
+  return recompute;
+}
 
+function measureIncremental(
+  { coordinator, hospitalKeys, entries, receipts }: Ledger,
+  parsed: LedgerEntry[],
+  checkpoint: VerifyCheckpoint,
+  tailFrom: number,
+  log: (line: string) => void,
+): LedgerBench['incremental'] {
   // (e) What an auditor pays per new entry with a checkpoint (`ledger verify --checkpoint`): each row after
   // (b)'s checkpoint alone, from the checkpoint before it, every spend recomputed from a cold memo (a fresh
   // auditor process each time), and again without recomputation (seals, chain and receipts only).
-  const checkpointBytes = JSON.stringify(noRecompute.checkpoint).length;
+  const checkpointBytes = JSON.stringify(checkpoint).length;
   const steps: LedgerBench['incremental']['steps'] = [];
-  let cp = noRecompute.checkpoint!;
+  let cp = checkpoint;
   for (const row of entries.slice(tailFrom)) {
     const mine = receipts.filter((r) => r.seq === row.seq);
     const [, sealsOnlyMs] = timeMs(() =>
@@ -383,60 +428,5 @@ export async function benchLedger(n = 100_000, log: (line: string) => void = () 
   log(
     `incremental: ${steps.length} entries one by one, worst ${worst.ms.toFixed(1)} ms (entry ${worst.seq}, ${worst.mechanism}), checkpoint ${(checkpointBytes / 1e6).toFixed(1)} MB`,
   );
-
-  // A full audit (`cohort ledger verify` on this ledger, cold memo) is (b) plus cold recomputation:
-  // verifyLedger runs exactly these two parts one after the other. Timing it again would add a minute.
-  const auditMs = verifyMs + coldMs;
-
-  const fed = await runFedHeartDisease({ rounds: 3 });
-  const meanRoundMs = fed.roundTimesMs.reduce((s, x) => s + x, 0) / fed.roundTimesMs.length;
-  return {
-    entries: entries.length,
-    roundEntries: rounds.length,
-    spends,
-    receipts: receipts.length,
-    buildMs,
-    append,
-    verify,
-    chain,
-    recompute,
-    auditMs,
-    meanRoundMs,
-    ratio: auditMs / meanRoundMs,
-    incremental: { steps, checkpointBytes },
-  };
-}
-
-export function formatLedger(r: LedgerBench): string[] {
-  const k = (x: number) => `${(x / 1000).toFixed(1)}k`;
-  return [
-    `privacy ledger, ${r.entries} entries (${r.roundEntries} rounds, ${r.spends} spends, ${r.receipts} receipts; ~5,000 four-hospital jobs), built in ${(r.buildMs / 1000).toFixed(1)} s`,
-    `  (a) append one round entry (4 spends): ${r.append.medianUs.toFixed(0)} µs median = canonical JSON ${r.append.canonicalUs.toFixed(0)} + schema check, SHA-256 ${r.append.hashUs.toFixed(0)}, Ed25519 sign ${r.append.signUs.toFixed(0)} (floor)`,
-    `  (b) verify with every seal and receipt, no recompute: ${(r.verify.ms / 1000).toFixed(1)} s, ${k(r.verify.entriesPerSec)} entries/s, ${k(r.verify.signaturesPerSec)} signatures/s vs raw Ed25519 verify ${k(r.verify.floorSignaturesPerSec)}/s (ratio ${(r.verify.signaturesPerSec / r.verify.floorSignaturesPerSec).toFixed(2)})`,
-    `  (c) canonical form + hash chain only: ${(r.chain.ms / 1000).toFixed(2)} s, ${k(r.chain.entriesPerSec)} entries/s vs SHA-256 alone ${k(r.chain.floorEntriesPerSec)} entries/s (ratio ${(r.chain.entriesPerSec / r.chain.floorEntriesPerSec).toFixed(2)})`,
-    `  (d) recompute ${r.recompute.spends} spends: cold memo ${(r.recompute.coldMs / 1000).toFixed(1)} s (${r.recompute.evaluations} accountant evaluations), warm memo ${(r.recompute.warmMs / 1000).toFixed(1)} s`,
-    `  full audit of ${r.entries} entries ((b) + (d) cold): ${(r.auditMs / 1000).toFixed(1)} s vs one fed-heart-disease round (mean of 3, this run) ${r.meanRoundMs.toFixed(0)} ms: ratio ${r.ratio.toFixed(0)}`,
-    ...formatIncremental(r),
-  ];
-}
-
-/** (e): per entry kind, the median step with a cold accountant (and the worst) and the median seals-only step, each against one round. */
-function formatIncremental(r: LedgerBench): string[] {
-  const byKind = new Map<string, LedgerBench['incremental']['steps']>();
-  for (const st of r.incremental.steps) {
-    const k = st.kind === 'round' ? `round entry (${st.mechanism})` : `${st.kind} entry`;
-    byKind.set(k, [...(byKind.get(k) ?? []), st]);
-  }
-  const lines = [
-    `  (e) from a checkpoint (ledger verify --checkpoint), the last ${r.incremental.steps.length} entries one by one, each from the checkpoint before it (checkpoint ${(r.incremental.checkpointBytes / 1e6).toFixed(1)} MB):`,
-  ];
-  for (const [k, steps] of byKind) {
-    const cold = median(steps.map((x) => x.ms));
-    const seals = median(steps.map((x) => x.sealsOnlyMs));
-    const worst = Math.max(...steps.map((x) => x.ms));
-    lines.push(
-      `      ${k} x${steps.length}: median ${cold.toFixed(1)} ms with every spend recomputed cold (ratio to one round ${(cold / r.meanRoundMs).toFixed(2)}; worst ${worst.toFixed(1)} ms); seals, chain and receipts alone median ${seals.toFixed(1)} ms (ratio ${(seals / r.meanRoundMs).toFixed(2)})`,
-    );
-  }
-  return lines;
+  return { steps, checkpointBytes };
 }

@@ -28,7 +28,9 @@
  * researcher's submission loop; HOSTILE_PHASE_MS sets each phase, default
  * 30 s): `npm run bench hostile`. `wire-scan` (about 20 s and 1.5 GB of
  * heap: the structural scan beside the decode of the red team's
- * decode-amplification payloads) is left out too: `npm run bench wire-scan`.
+ * decode-amplification payloads) is left out too: `npm run bench wire-scan`,
+ * and so is `cli-start` (about a minute: the CLI's start before dist/, from
+ * source and from dist/; CLI_START_N sets the samples): `npm run bench cli-start`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -58,6 +60,8 @@ import { benchPreAuth, formatPreAuth } from './pre-auth.ts';
 import { benchHostile, formatHostile } from './hostile.ts';
 import { benchWireScan, formatWireScan } from './wire-scan.ts';
 import { benchCommitPricing, formatCommitPricing } from './commit-pricing.ts';
+import { benchCliStart, formatCliStart, samplesFromEnv } from './cli-start.ts';
+import { benchPld, formatPld } from './pld.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -77,6 +81,10 @@ const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> 
   connections: async () => {
     const r = await benchConnections();
     return { json: r, lines: formatConnections(r) };
+  },
+  pld: async () => {
+    const cases = benchPld();
+    return { json: { cases }, lines: formatPld(cases) };
   },
   'commit-pricing': async () => {
     const r = await benchCommitPricing();
@@ -293,6 +301,11 @@ BENCHES.hostile = async () => {
   return { json: r, lines: formatHostile(r) };
 };
 
+BENCHES['cli-start'] = async () => {
+  const r = await benchCliStart(samplesFromEnv(process.env));
+  return { json: r, lines: formatCliStart(r) };
+};
+
 BENCHES['wire-scan'] = async () => {
   const cases = benchWireScan();
   return { json: { cases }, lines: formatWireScan(cases) };
@@ -309,6 +322,7 @@ const EXPLICIT = new Set([
   'pre-auth',
   'hostile',
   'wire-scan',
+  'cli-start',
 ]);
 const names =
   wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));

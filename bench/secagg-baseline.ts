@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Stopwatch, gc, names, since, type Case, type ProtocolTimes } from './secagg.ts';
+import { Stopwatch, gc, names, serverHarness, since, type Case, type ProtocolTimes } from './secagg.ts';
 
 /** The last commit before issue 14 changed the protocol. */
 export const BASELINE_COMMIT = '981549c';
@@ -219,23 +219,8 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   const server = new api.SecAggServer(session, new Map([...ids].map(([name, k]) => [name, k.publicKey])));
   const measured = participants[0]!;
   const dropped = new Set(participants.slice(c.n - Math.round(c.dropout * c.n)));
-  const serverClock = new Stopwatch();
-  const inbox: Body[] = [];
-  const route = (out: { to: string; body: Body }[]) => {
-    for (const o of out) if (o.to === measured) inbox.push(o.body);
-  };
-  const toServer = (from: string, msg: Body) => {
-    const { out, rejected } = serverClock.time(() => server.receive(from, msg));
-    if (rejected) throw rejected;
-    route(out);
-  };
-  const dropOut = (client: string) => route(serverClock.time(() => server.drop(client)));
-  const fromServer = (kind: string): Body => {
-    const body = inbox.shift()?.[kind];
-    if (!body)
-      throw new Error(`bench baseline: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
-    return body as Body;
-  };
+  const { clock: serverClock, toServer, dropOut, next } = serverHarness(server, measured, 'bench baseline');
+  const fromServer = (kind: string) => next(kind) as Body;
   const client = new api.SecAggClient(session, measured, ids.get(measured)!);
   const clientClock = new Stopwatch();
   const timed = <T>(fn: () => T): T => clientClock.time(fn);

@@ -30,7 +30,6 @@ import {
   chooseParams,
   ed25519KeyPair,
   type ClientMessage,
-  type Outgoing,
   type ServerMessage,
 } from '../core/secagg/index.ts';
 import { x25519KeyPair, sign, seal, open, x25519Agree } from '../core/secagg/crypto.ts';
@@ -54,7 +53,6 @@ import { encodeEnvelope, tensorOf } from '../edge/wire/codec.ts';
 /** The kinds of message the server sends, and the body of each. */
 type ServerKind = ServerMessage extends infer M ? (M extends unknown ? keyof M : never) : never;
 type ServerBody<K extends ServerKind> = Extract<ServerMessage, Record<K, unknown>>[K];
-type ServerBodies = { [K in ServerKind]?: ServerBody<K> };
 
 export interface Case {
   n: number;
@@ -133,6 +131,44 @@ export class Stopwatch implements Times {
   }
 }
 
+/** What the harness needs of a SecAggServer: this code's, or the baseline's (bench/secagg-baseline.ts). */
+export interface HarnessServer<M, B> {
+  receive(from: string, msg: M): { out: { to: string; body: B }[]; rejected: unknown };
+  drop(client: string): { to: string; body: B }[];
+  readonly phase: string;
+  readonly failure: string | null;
+}
+
+/**
+ * Runs `server` on its own stopwatch and keeps, in order, what it sends the
+ * measured client: the real messages, not rebuilt by the harness. `next(kind)`
+ * takes the next one, which must be a `kind`.
+ */
+export function serverHarness<M, B extends object>(server: HarnessServer<M, B>, measured: string, label: string) {
+  const clock = new Stopwatch();
+  const inbox: B[] = [];
+  const route = (out: { to: string; body: B }[]) => {
+    for (const o of out) if (o.to === measured) inbox.push(o.body);
+  };
+  return {
+    clock,
+    toServer(from: string, msg: M): void {
+      const { out, rejected } = clock.time(() => server.receive(from, msg));
+      if (rejected) throw rejected;
+      route(out);
+    },
+    dropOut(client: string): void {
+      route(clock.time(() => server.drop(client)));
+    },
+    next(kind: string): unknown {
+      const body = (inbox.shift() as Record<string, unknown> | undefined)?.[kind];
+      if (!body)
+        throw new Error(`${label}: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
+      return body;
+    },
+  };
+}
+
 /** b − a, field by field. */
 export const since = (a: Times, b: Times): Times => ({ wallMs: b.wallMs - a.wallMs, cpuMs: b.cpuMs - a.cpuMs });
 
@@ -202,23 +238,8 @@ export function runCase(c: Case): CaseResult {
   const dropCount = Math.round(c.dropout * c.n);
   // Dropouts after sharing keys, before the masked input: the expensive case for the server.
   const dropped = new Set(participants.slice(c.n - dropCount));
-  const serverClock = new Stopwatch();
-  // What the server sends the measured client, in order: the real messages, not rebuilt by the harness.
-  const inbox: ServerBodies[] = [];
-  const route = (out: Outgoing[]) => {
-    for (const o of out) if (o.to === measured) inbox.push(o.body);
-  };
-  const toServer = (from: string, msg: ClientMessage) => {
-    const { out, rejected } = serverClock.time(() => server.receive(from, msg));
-    if (rejected) throw rejected;
-    route(out);
-  };
-  const dropOut = (client: string) => route(serverClock.time(() => server.drop(client)));
-  const fromServer = <K extends ServerKind>(kind: K): ServerBody<K> => {
-    const body = inbox.shift()?.[kind];
-    if (!body) throw new Error(`bench: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
-    return body;
-  };
+  const { clock: serverClock, toServer, dropOut, next } = serverHarness(server, measured, 'bench');
+  const fromServer = <K extends ServerKind>(kind: K) => next(kind) as ServerBody<K>;
   const bytesSent: number[] = [];
   const count = (from: string, body: object) => {
     if (from === measured)

@@ -384,7 +384,7 @@ export async function benchSoak(o: SoakOptions) {
   let runs: { baseline: JobRun | null; soak: JobRun };
   let connected: NodeJS.MemoryUsage;
   let end: NodeJS.MemoryUsage;
-  let hwm = Number.NaN;
+  let hwm: number;
   try {
     await Promise.all(
       clients.map((c) => {

@@ -14,6 +14,7 @@ import { CohortError } from '../core/errors.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { simulatedNetwork } from './network.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
+import type { StoredRound } from '../coordinator/store.ts';
 import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
 import { syntheticDataset, syntheticJob } from './synthetic.ts';
 
@@ -53,14 +54,7 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
   if (n < 10)
     throw new CohortError('E_CONFIG_INVALID', 'the dropouts scenario needs at least 10 clients (5 crash per round)');
   const names = Array.from({ length: n }, (_, i) => `site-${String(i).padStart(2, '0')}`);
-  // Round r crashes five distinct clients, one before each phase.
-  const plan = new Map<string, Record<SecAggPhase, string>>();
-  for (let r = 1; r <= rounds; r++) {
-    plan.set(
-      String(r),
-      Object.fromEntries(PHASES.map((p, i) => [p, names[(r * 5 + i + seed) % n]!])) as Record<SecAggPhase, string>,
-    );
-  }
+  const plan = crashPlan(names, rounds, seed);
   const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-dropouts-')), 'coordinator.db');
   const net = simulatedNetwork(names, 'dropouts');
   const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
@@ -107,26 +101,43 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
     });
     for (const c of clients) c.start();
     await done;
-    const stored = coordinator.database.rounds(jobId);
-    const final = stored.at(-1)!;
-    return {
-      scenario: 'dropouts',
-      clients: n,
-      rounds: stored
-        .filter((r) => r.kind === 'train')
-        .map((r) => ({
-          round: r.round,
-          crashed: plan.get(String(r.round))!,
-          phaseCounts: r.phaseCounts,
-          participants: r.participants,
-          dropped: r.dropped,
-        })),
-      roundsCompleted: stored.filter((r) => r.kind === 'train').length,
-      roundsFailed: failed,
-      finalAccuracy: final.pooled?.accuracy ?? Number.NaN,
-    };
+    return report(coordinator.database.rounds(jobId), plan, n, failed);
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await coordinator.close();
   }
+}
+
+type CrashPlan = Map<string, Record<SecAggPhase, string>>;
+
+/** Round r crashes five distinct clients, one before each phase. */
+function crashPlan(names: readonly string[], rounds: number, seed: number): CrashPlan {
+  const n = names.length;
+  const plan: CrashPlan = new Map();
+  for (let r = 1; r <= rounds; r++) {
+    plan.set(
+      String(r),
+      Object.fromEntries(PHASES.map((p, i) => [p, names[(r * 5 + i + seed) % n]!])) as Record<SecAggPhase, string>,
+    );
+  }
+  return plan;
+}
+
+/** Each training round's crashes beside who took part, and the final accuracy. */
+function report(stored: readonly StoredRound[], plan: CrashPlan, n: number, failed: number): DropoutsResult {
+  const train = stored.filter((r) => r.kind === 'train');
+  return {
+    scenario: 'dropouts',
+    clients: n,
+    rounds: train.map((r) => ({
+      round: r.round,
+      crashed: plan.get(String(r.round))!,
+      phaseCounts: r.phaseCounts,
+      participants: r.participants,
+      dropped: r.dropped,
+    })),
+    roundsCompleted: train.length,
+    roundsFailed: failed,
+    finalAccuracy: stored.at(-1)!.pooled?.accuracy ?? Number.NaN,
+  };
 }

@@ -180,32 +180,9 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const port = await coordinator.listen();
   // Each hospital keeps its own budget database, as a real site would.
   const statePath = (c: string) => dbPath.replace(/(\.db)?$/, `-${c}-state.db`);
-  const states = opts.dp
-    ? Object.fromEntries(
-        CENTERS.map((c) => {
-          const state = openHospitalState(statePath(c));
-          state.budget.setBudget(data[c]!.schemaId, {
-            epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon,
-            delta: opts.dp!.delta ?? DEFAULTS.dp.delta,
-            accountant: opts.dp!.accountant ?? 'pld',
-          });
-          return [c, state];
-        }),
-      )
-    : null;
+  const states = opts.dp ? openStates(opts, opts.dp, data, statePath) : null;
   const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
-  const clients = CENTERS.map(
-    (c) =>
-      new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
-        name: c,
-        dataset: data[c]!,
-        log,
-        identity: net.identity(c),
-        roster: net.chain,
-        ...(states ? { budget: states[c]!.budget, ledger: states[c]!.ledger, outputs: states[c]!.outputs } : {}),
-      }),
-  );
+  const clients = CENTERS.map((c) => hospitalDaemon(c, port, net, data[c]!, log, states?.[c]));
   const roundTimesMs: number[] = [];
   try {
     const jobId = coordinator.submitJob(
@@ -217,39 +194,13 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
         ...(opts.dp ? { dp: opts.dp } : {}),
       }),
     );
-    let last = performance.now();
-    const done = new Promise<void>((resolve, reject) => {
-      coordinator.on('round', ({ jobId: id, record, totalRounds }) => {
-        if (id !== jobId) return;
-        const now = performance.now();
-        roundTimesMs.push(now - last);
-        last = now;
-        opts.onRound?.(record.round, totalRounds, record.pooled);
-      });
-      coordinator.on('job', ({ jobId: id, status, reason }) => {
-        if (id !== jobId) return;
-        if (status === 'completed') resolve();
-        else if (status === 'failed' || status === 'cancelled')
-          reject(new CohortError('E_JOB_FAILED', `job ${status}: ${reason}`));
-      });
-    });
+    const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
     for (const c of clients) c.start();
     await done;
     // The hospitals receipt the last entries (the final evaluation's) after the job ends: give them a moment.
     if (states) await receiptsSettled(coordinator, jobId, log);
 
-    const final = coordinator.database.rounds(jobId).at(-1);
-    if (!final || final.kind !== 'evaluate')
-      throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
-    // Each hospital's operator evaluates the final model on its own test split: in a DP job only
-    // noisy counts left the hospitals, and those are reported beside it (releasedAccuracy).
-    const spec = coordinator.database.getJob(jobId)!.spec;
-    const weights = coordinator.database.roundWeights(jobId, final.round)!;
-    const evals: Record<string, Metrics> = {};
-    for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec.model, weights, data[c]!.test);
-    const perCenter = figures(evals);
-    const pooled = pooledMetrics(Object.values(evals));
-    const released = Object.values(final.evaluations);
+    const evaluated = await finalEvaluation(coordinator, jobId, tf, data);
     const baseline = await centralisedBaseline(data, { rounds, seed });
     return {
       scenario: 'fed-heart-disease',
@@ -260,11 +211,8 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
       backend,
       jobId,
       dbPath,
-      pooledAccuracy: pooled.accuracy,
-      pooledAuc: pooled.auc,
-      perCenter,
+      ...evaluated,
       baseline,
-      releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
       roundTimesMs,
       wallTimeMs: performance.now() - started,
       privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
@@ -275,6 +223,99 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     await coordinator.close();
     for (const st of Object.values(states ?? {})) st.close();
   }
+}
+
+/** Each hospital's own budget database, as a real site keeps it, with the job's budget set. */
+function openStates(
+  opts: FedHeartOptions,
+  dp: NonNullable<FedHeartOptions['dp']>,
+  data: Awaited<ReturnType<typeof loadHeartDisease>>,
+  statePath: (center: string) => string,
+): Record<string, ReturnType<typeof openHospitalState>> {
+  return Object.fromEntries(
+    CENTERS.map((c) => {
+      const state = openHospitalState(statePath(c));
+      state.budget.setBudget(data[c]!.schemaId, {
+        epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon,
+        delta: dp.delta ?? DEFAULTS.dp.delta,
+        accountant: dp.accountant ?? 'pld',
+      });
+      return [c, state];
+    }),
+  );
+}
+
+/** Settles when the job completes (rejects when it fails), timing each round into `roundTimesMs`. */
+function jobEnd(
+  coordinator: Coordinator,
+  jobId: string,
+  roundTimesMs: number[],
+  onRound: FedHeartOptions['onRound'],
+): Promise<void> {
+  let last = performance.now();
+  return new Promise<void>((resolve, reject) => {
+    coordinator.on('round', ({ jobId: id, record, totalRounds }) => {
+      if (id !== jobId) return;
+      const now = performance.now();
+      roundTimesMs.push(now - last);
+      last = now;
+      onRound?.(record.round, totalRounds, record.pooled);
+    });
+    coordinator.on('job', ({ jobId: id, status, reason }) => {
+      if (id !== jobId) return;
+      if (status === 'completed') resolve();
+      else if (status === 'failed' || status === 'cancelled')
+        reject(new CohortError('E_JOB_FAILED', `job ${status}: ${reason}`));
+    });
+  });
+}
+
+/**
+ * The final model evaluated by each hospital's operator on its own test
+ * split: in a DP job only noisy counts left the hospitals, and those are
+ * reported beside it (releasedAccuracy).
+ */
+async function finalEvaluation(
+  coordinator: Coordinator,
+  jobId: string,
+  tf: Awaited<ReturnType<typeof loadTf>>['tf'],
+  data: Awaited<ReturnType<typeof loadHeartDisease>>,
+) {
+  const final = coordinator.database.rounds(jobId).at(-1);
+  if (!final || final.kind !== 'evaluate')
+    throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
+  const spec = coordinator.database.getJob(jobId)!.spec;
+  const weights = coordinator.database.roundWeights(jobId, final.round)!;
+  const evals: Record<string, Metrics> = {};
+  for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec.model, weights, data[c]!.test);
+  const pooled = pooledMetrics(Object.values(evals));
+  const released = Object.values(final.evaluations);
+  return {
+    pooledAccuracy: pooled.accuracy,
+    pooledAuc: pooled.auc,
+    perCenter: figures(evals),
+    releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
+  };
+}
+
+/** A hospital's daemon; with `state`, its own budget, ledger copy and outputs. */
+function hospitalDaemon(
+  name: string,
+  port: number,
+  net: ReturnType<typeof simulatedNetwork>,
+  dataset: PreparedDataset,
+  log: Logger,
+  state: ReturnType<typeof openHospitalState> | undefined,
+): ClientDaemon {
+  return new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`,
+    name,
+    dataset,
+    log,
+    identity: net.identity(name),
+    roster: net.chain,
+    ...(state ? { budget: state.budget, ledger: state.ledger, outputs: state.outputs } : {}),
+  });
 }
 
 /**

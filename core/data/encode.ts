@@ -174,100 +174,133 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
   if (cells.length !== plan.width) return { ok: false, reason: 'cells' };
   if (plan.needsSecret && !keys)
     throw new CohortError('E_INTAKE_SECRET', 'this schema pseudonymises or shifts dates: a site secret is required');
-  const x = new Float64Array(plan.features.length);
-  const notes = new Uint8Array(plan.steps.length);
-  let y: 0 | 1 = 0;
-  let pseudonym: string | undefined;
-  let quasi = '';
+  const row: RowSoFar = {
+    x: new Float64Array(plan.features.length),
+    notes: new Uint8Array(plan.steps.length),
+    y: 0,
+    pseudonym: undefined,
+    quasi: '',
+  };
   for (let k = 0; k < plan.steps.length; k++) {
     const s = plan.steps[k]!;
     const cell = cells[s.at]!.trim();
     if (s.kind === 'identifier') {
-      notes[k] = plan.missing.has(cell) ? Note.Missing : Note.Done;
+      row.notes[k] = plan.missing.has(cell) ? Note.Missing : Note.Done;
       continue;
     }
     if (plan.missing.has(cell)) {
       if (s.missing === 'drop-row') return { ok: false, reason: `missing:${s.name}` };
       if (s.missing === 'impute') {
         // The schema allows "impute" only on steps that give one number.
-        if ('out' in s) x[s.out] = s.fill;
-        notes[k] = Note.Special;
+        if ('out' in s) row.x[s.out] = s.fill;
+        row.notes[k] = Note.Special;
       } // 'keep': nothing to write
-      if (isQuasiClassStep(s)) quasi += '\u0000*';
+      if (isQuasiClassStep(s)) row.quasi += '\u0000*';
       continue;
     }
-    notes[k] = Note.Done;
-    switch (s.kind) {
-      case 'pseudonym':
-        pseudonym ??= keys!.pseudonym(cell);
-        break;
-      case 'number': {
-        const v = parseDecimal(cell);
-        if (v === undefined) return { ok: false, reason: `number:${s.name}` };
-        if (v < s.min || v > s.max) return { ok: false, reason: `range:${s.name}` };
-        x[s.out] = scaleValue(v, s.scale!);
-        if (isClamped(v, s.scale!)) notes[k] = Note.Clamped;
-        break;
-      }
-      case 'categorical': {
-        const key = s.numeric ? parseDecimal(cell) : cell;
-        const level = key === undefined ? undefined : s.levels.get(key);
-        if (level === undefined) return { ok: false, reason: `category:${s.name}` };
-        if (level > 0) x[s.out + level - 1] = 1;
-        break;
-      }
-      case 'label': {
-        const v = s.numeric ? parseDecimal(cell) : cell;
-        if (v === undefined) return { ok: false, reason: `number:${s.name}` };
-        y = s.isPositive(v) ? 1 : 0;
-        break;
-      }
-      case 'age': {
-        let age: number | undefined;
-        if (s.asOf) {
-          const birth = parseDate(cell);
-          if (!birth) return { ok: false, reason: `date:${s.name}` };
-          age = ageOn(birth, s.asOf);
-        } else {
-          age = parseDecimal(cell);
-          if (age === undefined) return { ok: false, reason: `number:${s.name}` };
-        }
-        if (age < s.min || age > s.max) return { ok: false, reason: `range:${s.name}` };
-        const band = ageBandIndex(age, s.bands);
-        if (band === s.bands.length - 1) notes[k] = Note.Special;
-        if (s.use === 'band-midpoint') x[s.out] = scaleValue(ageBandMidpoint(band, s.bands), s.scale!);
-        else if (s.use === 'band-categorical' && band > 0) x[s.out + band - 1] = 1;
-        quasi += `\u0000${s.labels[band]}`;
-        break;
-      }
-      case 'date': {
-        const d = parseDate(cell);
-        if (!d) return { ok: false, reason: `date:${s.name}` };
-        // A row without a pseudonym was dropped above (pseudonyms are drop-row and come first).
-        const year = s.shift === undefined ? d.year : shiftDate(d, keys!.shiftDays(pseudonym!, s.shift)).year;
-        if (s.shift === undefined) quasi += `\u0000${d.year}`;
-        if (s.use === 'number') {
-          x[s.out] = scaleValue(year, s.scale!);
-          if (isClamped(year, s.scale!)) notes[k] = Note.Clamped;
-        }
-        break;
-      }
-      case 'zip': {
-        const z = zip3(cell);
-        if (z === undefined) return { ok: false, reason: `zip:${s.name}` };
-        if (z === '000') notes[k] = Note.Special;
-        quasi += `\u0000${z}`;
-        break;
-      }
-      case 'genetic': {
-        const n = alleleCount(cell, s.allele);
-        if (n === undefined) return { ok: false, reason: `genotype:${s.name}` };
-        x[s.out] = scaleValue(s.carrier ? Math.min(n, 1) : n, s.scale!);
-        break;
-      }
+    row.notes[k] = Note.Done;
+    const dropped = encodeCell(s, k, cell, row, keys);
+    if (dropped) return { ok: false, reason: dropped };
+  }
+  return { ok: true, x: row.x, y: row.y, pseudonym: row.pseudonym, quasi: row.quasi.slice(1), notes: row.notes };
+}
+
+/** One row's encoding as its columns are read. */
+interface RowSoFar {
+  x: Float64Array;
+  notes: Uint8Array;
+  y: 0 | 1;
+  pseudonym: string | undefined;
+  quasi: string;
+}
+
+/** Encodes one present cell of step `k` into `row`; the reason to drop the row, if the cell is invalid. */
+function encodeCell(s: Step, k: number, cell: string, row: RowSoFar, keys?: Pseudonymizer): DropReason | undefined {
+  switch (s.kind) {
+    case 'identifier':
+      return undefined;
+    case 'pseudonym':
+      row.pseudonym ??= keys!.pseudonym(cell);
+      return undefined;
+    case 'number': {
+      const v = parseDecimal(cell);
+      if (v === undefined) return `number:${s.name}`;
+      if (v < s.min || v > s.max) return `range:${s.name}`;
+      row.x[s.out] = scaleValue(v, s.scale!);
+      if (isClamped(v, s.scale!)) row.notes[k] = Note.Clamped;
+      return undefined;
+    }
+    case 'categorical': {
+      const key = s.numeric ? parseDecimal(cell) : cell;
+      const level = key === undefined ? undefined : s.levels.get(key);
+      if (level === undefined) return `category:${s.name}`;
+      if (level > 0) row.x[s.out + level - 1] = 1;
+      return undefined;
+    }
+    case 'label': {
+      const v = s.numeric ? parseDecimal(cell) : cell;
+      if (v === undefined) return `number:${s.name}`;
+      row.y = s.isPositive(v) ? 1 : 0;
+      return undefined;
+    }
+    case 'age':
+      return encodeAge(s, k, cell, row);
+    case 'date':
+      return encodeDate(s, k, cell, row, keys);
+    case 'zip': {
+      const z = zip3(cell);
+      if (z === undefined) return `zip:${s.name}`;
+      if (z === '000') row.notes[k] = Note.Special;
+      row.quasi += `\u0000${z}`;
+      return undefined;
+    }
+    case 'genetic': {
+      const n = alleleCount(cell, s.allele);
+      if (n === undefined) return `genotype:${s.name}`;
+      row.x[s.out] = scaleValue(s.carrier ? Math.min(n, 1) : n, s.scale!);
+      return undefined;
     }
   }
-  return { ok: true, x, y, pseudonym, quasi: quasi.slice(1), notes };
+}
+
+/** An age (or a birth date, as of the schema's date) as its band: a feature and part of the k-anonymity class. */
+function encodeAge(s: Step & { kind: 'age' }, k: number, cell: string, row: RowSoFar): DropReason | undefined {
+  let age: number | undefined;
+  if (s.asOf) {
+    const birth = parseDate(cell);
+    if (!birth) return `date:${s.name}`;
+    age = ageOn(birth, s.asOf);
+  } else {
+    age = parseDecimal(cell);
+    if (age === undefined) return `number:${s.name}`;
+  }
+  if (age < s.min || age > s.max) return `range:${s.name}`;
+  const band = ageBandIndex(age, s.bands);
+  if (band === s.bands.length - 1) row.notes[k] = Note.Special;
+  if (s.use === 'band-midpoint') row.x[s.out] = scaleValue(ageBandMidpoint(band, s.bands), s.scale!);
+  else if (s.use === 'band-categorical' && band > 0) row.x[s.out + band - 1] = 1;
+  row.quasi += `\u0000${s.labels[band]}`;
+  return undefined;
+}
+
+/** A date as its year, shifted by the pseudonym's secret offset when the schema says so. */
+function encodeDate(
+  s: Step & { kind: 'date' },
+  k: number,
+  cell: string,
+  row: RowSoFar,
+  keys?: Pseudonymizer,
+): DropReason | undefined {
+  const d = parseDate(cell);
+  if (!d) return `date:${s.name}`;
+  // A row without a pseudonym was dropped above (pseudonyms are drop-row and come first).
+  const year = s.shift === undefined ? d.year : shiftDate(d, keys!.shiftDays(row.pseudonym!, s.shift)).year;
+  if (s.shift === undefined) row.quasi += `\u0000${d.year}`;
+  if (s.use === 'number') {
+    row.x[s.out] = scaleValue(year, s.scale!);
+    if (isClamped(year, s.scale!)) row.notes[k] = Note.Clamped;
+  }
+  return undefined;
 }
 
 /**

@@ -48,26 +48,21 @@ export function isValidCode(system: ConditionSystem, code: string): boolean {
   return system === 'snomed' ? isSnomedCode(code) : isIcd10Code(code);
 }
 
-// Verhoeff's dihedral-group tables (Verhoeff 1969).
-const VERHOEFF_D = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
-  [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-  [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
-  [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
-  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-  [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
-  [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
-  [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
-];
-const VERHOEFF_P = [
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-  [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
-  [5, 8, 0, 3, 7, 9, 6, 2, 4, 1],
-  [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
-  [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-  [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
-  [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-];
+/**
+ * Verhoeff's tables (Verhoeff 1969; Gallian, "Error detection methods", ACM
+ * Computing Surveys 28(3), 1996), built from their definitions rather than
+ * typed out: d is the multiplication of the dihedral group D5 (0-4 the
+ * rotations, 5-9 the reflections), and row i of p is the permutation
+ * (1 5 7 6 2 8 3 0 9 4) applied i times.
+ */
+const DIGITS = Array.from({ length: 10 }, (_, i) => i);
+const VERHOEFF_D = DIGITS.map((j) =>
+  DIGITS.map((k) => {
+    const reflection = j >= 5;
+    const turn = (((reflection ? j - k : j + k) % 5) + 5) % 5;
+    return reflection === k >= 5 ? turn : turn + 5;
+  }),
+);
+const VERHOEFF_SIGMA = [1, 5, 7, 6, 2, 8, 3, 0, 9, 4];
+const VERHOEFF_P: number[][] = [DIGITS];
+for (let i = 1; i < 8; i++) VERHOEFF_P.push(VERHOEFF_P[i - 1]!.map((x) => VERHOEFF_SIGMA[x]!));

@@ -105,19 +105,19 @@ export class FhirTable {
     }
   }
 
+  /** The resource types read, each with its reader (a Map: a resourceType such as "constructor" finds nothing). */
+  private readonly readers = new Map<string, (r: Obj) => void>([
+    ['Patient', (r) => this.addPatient(r)],
+    ['Observation', (r) => this.addObservation(r)],
+    ['Condition', (r) => this.addCondition(r)],
+  ]);
+
   add(resource: unknown): void {
     if (!isObj(resource) || typeof resource['resourceType'] !== 'string') return this.reject('fhir:resource-type');
-    switch (resource['resourceType']) {
-      case 'Patient':
-        return this.addPatient(resource);
-      case 'Observation':
-        return this.addObservation(resource);
-      case 'Condition':
-        return this.addCondition(resource);
-      default:
-        // Other resource types are not read; counted so the report shows them.
-        bump(this.ignoredCounts, 'other-resource-type', 1);
-    }
+    const read = this.readers.get(resource['resourceType']);
+    // Other resource types are not read; counted so the report shows them.
+    if (read) read(resource);
+    else bump(this.ignoredCounts, 'other-resource-type', 1);
   }
 
   /** Rows of patients that have a Patient resource; references to others are counted as rejected. */

@@ -12,9 +12,9 @@
 import { CohortError } from '../errors.ts';
 import { encodeRow, Note, NOTES, planColumns, type DropReason, type RowPlan, type Step } from './encode.ts';
 import { kAnonymity, DEFAULT_K_THRESHOLD } from './k-anonymity.ts';
-import { pseudonymizer } from './pseudonym.ts';
+import { pseudonymizer, type Pseudonymizer } from './pseudonym.ts';
 import type { DatasetSchema } from './schema.ts';
-import { recordSplit } from './split.ts';
+import { recordSplit, type RecordSplit } from './split.ts';
 import { brandSplit, type ColumnReport, type DatasetSplit, type IntakeReport, type PreparedDataset } from './types.ts';
 
 export interface PrepareOptions {
@@ -54,6 +54,40 @@ export async function prepareDataset(
     seed: opts.seed ?? schema.split.seed,
     ...(opts.secret ? { secret: opts.secret } : {}),
   });
+  const { train, test, dropped, tally, classes, rowsRead } = await encodeAll(rows, plan, keys, split);
+  const hasQuasi = plan.quasiColumns.length > 0;
+
+  const fromReader = opts.reader?.() ?? { recordsRejected: {}, valuesRejected: {} };
+  const rowsUsed = train.n + test.n;
+  const report: IntakeReport = {
+    rowsRead,
+    rowsUsed,
+    rowsDropped: sorted(dropped),
+    recordsRejected: sorted(new Map(Object.entries(fromReader.recordsRejected))),
+    valuesRejected: sorted(new Map(Object.entries(fromReader.valuesRejected))),
+    ...(fromReader.ignored ? { recordsIgnored: sorted(new Map(Object.entries(fromReader.ignored))) } : {}),
+    columns: columnReports(schema, plan, tally),
+    ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
+  };
+  requireRows(report, train.n);
+
+  return {
+    schemaId: schema.id,
+    features: plan.features,
+    label: plan.label,
+    train: train.split(),
+    test: test.split(),
+    report,
+  };
+}
+
+/** Every row encoded, tallied and sent to its side of the split. */
+async function encodeAll(
+  rows: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+  plan: RowPlan,
+  keys: Pseudonymizer | undefined,
+  split: RecordSplit,
+) {
   const byPseudonym = plan.steps.some((s) => s.kind === 'pseudonym');
   const d = plan.features.length;
   const train = new Rows(d);
@@ -77,36 +111,19 @@ export async function prepareDataset(
     const inTest = byPseudonym ? split.inTestByPseudonym(r.pseudonym!) : split.inTestByContent(cells, plan.order);
     (inTest ? test : train).push(r.x, r.y);
   }
+  return { train, test, dropped, tally, classes, rowsRead };
+}
 
-  const fromReader = opts.reader?.() ?? { recordsRejected: {}, valuesRejected: {} };
-  const rowsUsed = train.n + test.n;
-  const report: IntakeReport = {
-    rowsRead,
-    rowsUsed,
-    rowsDropped: sorted(dropped),
-    recordsRejected: sorted(new Map(Object.entries(fromReader.recordsRejected))),
-    valuesRejected: sorted(new Map(Object.entries(fromReader.valuesRejected))),
-    ...(fromReader.ignored ? { recordsIgnored: sorted(new Map(Object.entries(fromReader.ignored))) } : {}),
-    columns: columnReports(schema, plan, tally),
-    ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
-  };
-  if (rowsUsed === 0) {
+/** An intake that kept no row, or no training row, is an error that says why. */
+function requireRows(report: IntakeReport, trainRows: number): void {
+  if (report.rowsUsed === 0) {
     const why = Object.entries(report.rowsDropped)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    throw new CohortError('E_DATA_EMPTY', `no usable rows: ${rowsRead} read${why ? `, dropped ${why}` : ''}`);
+    throw new CohortError('E_DATA_EMPTY', `no usable rows: ${report.rowsRead} read${why ? `, dropped ${why}` : ''}`);
   }
-  if (train.n === 0)
-    throw new CohortError('E_DATA_EMPTY', `no training rows: ${rowsUsed} usable rows all went to test`);
-
-  return {
-    schemaId: schema.id,
-    features: plan.features,
-    label: plan.label,
-    train: train.split(),
-    test: test.split(),
-    report,
-  };
+  if (trainRows === 0)
+    throw new CohortError('E_DATA_EMPTY', `no training rows: ${report.rowsUsed} usable rows all went to test`);
 }
 
 /** Encoded rows of one side, in file order, in a growing row-major buffer. */

@@ -15,7 +15,11 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
-import { ageBandMidpoint, parseDate } from './generalize.ts';
+import { encodedColumnNames } from './columns.ts';
+import { parseDate } from './generalize.ts';
+import { checkDatasetSchema } from './schema-checks.ts';
+
+export { ageBandLabels, declaredRange, imputeValueOf, outputOf } from './columns.ts';
 
 /** Most columns a schema may declare; bounds the header check and the plan. */
 export const MAX_COLUMNS = 4096;
@@ -314,222 +318,45 @@ const columnSpec = z.discriminatedUnion('kind', [
   geneticColumn,
 ]);
 
-export const datasetSchemaSchema = z
-  .strictObject({
-    id: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only'),
-    /** Cell texts meaning "no value", besides the empty cell (always missing). */
-    missing: z.array(z.string().max(32)).max(MAX_MISSING_TOKENS).default([]),
-    columns: z.array(columnSpec).min(1).max(MAX_COLUMNS),
-    /** Each record goes to test with probability testFraction, by a keyed hash of that record alone (split.ts). */
-    split: z.strictObject({
-      testFraction: z.number().gt(0).lt(1),
-      /** Mixed into the split key: another seed, another split. */
-      seed: z.number().int().min(0).max(0xffffffff).default(0),
-      stratified: removed(
-        '"stratified" is gone: each record\'s side is a keyed hash of that record alone (stratifying would tie records together), so class balance holds in expectation',
-      ),
-    }),
-    /** The only scaling: each number column by its declared range (standardize.ts). */
-    standardize: z
-      .enum(['declared-range'], {
-        error: (iss) =>
-          iss.input === 'per-site-train'
-            ? '"per-site-train" is gone (statistics of the records tie every record to the others): use "declared-range" and declare each number column\'s "range"'
-            : undefined,
-      })
-      .default('declared-range'),
-  })
-  .superRefine((s, ctx) => {
-    const seen = new Set<string>();
-    s.columns.forEach((c, i) => {
-      if (seen.has(c.name))
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'name'], message: `duplicate column name "${c.name}"` });
-      seen.add(c.name);
-      if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'date')) {
-        if (c.range && !(c.range[0] < c.range[1]))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns', i, 'range'],
-            message: `range lo ${c.range[0]} must be below hi ${c.range[1]}`,
-          });
-      }
-      if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'age')) {
-        if (c.valid && c.valid[0] > c.valid[1])
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns', i, 'valid'],
-            message: `valid min ${c.valid[0]} is above max ${c.valid[1]}`,
-          });
-      }
-      if (c.kind === 'quasi' && c.type === 'date' && c.use === 'number' && !c.range) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['columns', i, 'range'],
-          message:
-            'a date used as a number needs its public "range" of years [from, to] (scaling is declared, never fitted on the records)',
-        });
-      }
-      if (c.kind === 'quasi' && c.type === 'date' && c.use !== 'number' && c.range) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['columns', i, 'range'],
-          message: '"range" scales a date used as a number: set use "number" or remove it',
-        });
-      }
-      checkImpute(c, i, ctx);
-      if (
-        c.kind === 'feature' &&
-        c.type === 'categorical' &&
-        new Set<number | string>(c.categories).size !== c.categories.length
-      ) {
-        ctx.addIssue({ code: 'custom', path: ['columns', i, 'categories'], message: 'categories must be unique' });
-      }
-      if (
-        c.kind === 'label' &&
-        (c.positiveWhen.op === '>' || c.positiveWhen.op === '>=') &&
-        typeof c.positiveWhen.value !== 'number'
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['columns', i, 'positiveWhen', 'value'],
-          message: `"${c.positiveWhen.op}" needs a number`,
-        });
-      }
-      if (c.kind === 'quasi' && (c.type === 'age' || c.type === 'birth-date')) {
-        if (c.bands[0] !== 0 || c.bands.some((b, j) => j > 0 && b <= c.bands[j - 1]!)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns', i, 'bands'],
-            message: 'bands must start at 0 and strictly increase',
-          });
-        }
-      }
-      if (c.kind === 'label' && c.missing !== 'drop-row') {
-        // A row without its label has nothing to learn from; kept, it would silently count as a negative.
-        ctx.addIssue({
-          code: 'custom',
-          path: ['columns', i, 'missing'],
-          message: "a label's missing value can only drop the row",
-        });
-      } else if ('missing' in c) {
-        const gives = outputOf(c);
-        if (c.missing === 'impute' && gives !== 'number') {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns', i, 'missing'],
-            message: '"impute" needs a column that gives one number to the model',
-          });
-        }
-        if (c.missing === 'keep' && gives !== 'none') {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['columns', i, 'missing'],
-            message: '"keep" is only for columns that give the model nothing (use "impute" or "drop-row")',
-          });
-        }
-      }
-      if (
-        c.kind === 'quasi' &&
-        c.type === 'date' &&
-        c.generalize === 'shift' &&
-        !s.columns.some((p) => p.kind === 'pseudonym')
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['columns', i, 'generalize'],
-          message: 'date shifting is keyed by the pseudonym: declare a pseudonym column',
-        });
-      }
-      if (
-        c.fhir?.resource === 'Observation' &&
-        c.fhir.value === 'quantity' &&
-        !(c.kind === 'feature' && c.type === 'number' && c.unit)
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['columns', i, 'fhir', 'value'],
-          message: 'a quantity needs a number feature with its UCUM "unit" (values in other units are rejected)',
-        });
-      }
-    });
-    const labels = s.columns.filter((c) => c.kind === 'label').length;
-    if (labels !== 1)
-      ctx.addIssue({ code: 'custom', path: ['columns'], message: `exactly one label column expected, got ${labels}` });
-    const encoded = expand(s.columns);
-    if (encoded.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'at least one feature column expected' });
-    // One-hot names can collide with declared names (a column "cp_2" beside categorical "cp").
-    const names = new Set<string>();
-    for (const n of encoded) {
-      if (names.has(n))
-        ctx.addIssue({ code: 'custom', path: ['columns'], message: `encoded feature name "${n}" is produced twice` });
-      names.add(n);
-    }
-  });
+const datasetSchemaFields = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only'),
+  /** Cell texts meaning "no value", besides the empty cell (always missing). */
+  missing: z.array(z.string().max(32)).max(MAX_MISSING_TOKENS).default([]),
+  columns: z.array(columnSpec).min(1).max(MAX_COLUMNS),
+  /** Each record goes to test with probability testFraction, by a keyed hash of that record alone (split.ts). */
+  split: z.strictObject({
+    testFraction: z.number().gt(0).lt(1),
+    /** Mixed into the split key: another seed, another split. */
+    seed: z.number().int().min(0).max(0xffffffff).default(0),
+    stratified: removed(
+      '"stratified" is gone: each record\'s side is a keyed hash of that record alone (stratifying would tie records together), so class balance holds in expectation',
+    ),
+  }),
+  /** The only scaling: each number column by its declared range (standardize.ts). */
+  standardize: z
+    .enum(['declared-range'], {
+      error: (iss) =>
+        iss.input === 'per-site-train'
+          ? '"per-site-train" is gone (statistics of the records tie every record to the others): use "declared-range" and declare each number column\'s "range"'
+          : undefined,
+    })
+    .default('declared-range'),
+});
 
-export type DatasetSchema = z.output<typeof datasetSchemaSchema>;
-export type DatasetSchemaInput = z.input<typeof datasetSchemaSchema>;
+/** The schema a dataset schema file is parsed with: its fields, then the checks across fields (schema-checks.ts). */
+export const datasetSchemaSchema = datasetSchemaFields.superRefine(checkDatasetSchema);
+
+export type DatasetSchema = z.output<typeof datasetSchemaFields>;
+export type DatasetSchemaInput = z.input<typeof datasetSchemaFields>;
 export type ColumnSpec = DatasetSchema['columns'][number];
 export type FeatureColumn = Extract<ColumnSpec, { kind: 'feature' }>;
 export type LabelColumn = Extract<ColumnSpec, { kind: 'label' }>;
 export type QuasiColumn = Extract<ColumnSpec, { kind: 'quasi' }>;
 export type GeneticColumn = Extract<ColumnSpec, { kind: 'genetic' }>;
-
-/**
- * The declared range [lo, hi] a column's one model number is scaled by, or
- * undefined for a column that gives none (or a one-hot block). Taken from the
- * schema only: `range` of a number feature or a date used as a number, the
- * first and last band midpoints of an age, 0 to 2 allele copies (0 to 1 for a
- * carrier flag).
- */
-export function declaredRange(c: ColumnSpec): readonly [number, number] | undefined {
-  if (outputOf(c) !== 'number') return undefined;
-  switch (c.kind) {
-    case 'feature':
-      return c.type === 'number' ? c.range : undefined;
-    case 'quasi':
-      if (c.type === 'date') return c.range;
-      if (c.type === 'age' || c.type === 'birth-date')
-        return [ageBandMidpoint(0, c.bands), ageBandMidpoint(c.bands.length - 1, c.bands)];
-      return undefined;
-    case 'genetic':
-      return [0, c.derive === 'carrier' ? 1 : 2];
-    default:
-      return undefined;
-  }
-}
-
-/** What a missing value becomes under policy "impute": the declared `impute`, or the middle of the declared range. */
-export function imputeValueOf(c: ColumnSpec): number | undefined {
-  const r = declaredRange(c);
-  if (!r || !('missing' in c) || c.missing !== 'impute') return undefined;
-  return 'impute' in c && c.impute !== undefined ? c.impute : (r[0] + r[1]) / 2;
-}
-
-function checkImpute(c: ColumnSpec, i: number, ctx: z.RefinementCtx): void {
-  if (!('impute' in c) || c.impute === undefined) return;
-  const path = ['columns', i, 'impute'];
-  if (c.missing !== 'impute') {
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message: '"impute" is the fill under missing "impute": set missing to "impute" or remove it',
-    });
-    return;
-  }
-  const r = declaredRange(c);
-  if (r && r[0] < r[1] && !(c.impute >= r[0] && c.impute <= r[1])) {
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message: `impute ${c.impute} lies outside the declared range [${r[0]}, ${r[1]}]`,
-    });
-  }
-}
 
 /** Parses untrusted input into a DatasetSchema, or throws E_SCHEMA_INVALID naming each bad field path. */
 export function parseDatasetSchema(input: unknown): DatasetSchema {
@@ -548,7 +375,7 @@ export function parseDatasetSchema(input: unknown): DatasetSchema {
  * intercept).
  */
 export function encodedFeatureNames(schema: DatasetSchema): string[] {
-  return expand(schema.columns);
+  return encodedColumnNames(schema.columns);
 }
 
 /** The schema's single label column (guaranteed by validation). */
@@ -556,42 +383,4 @@ export function labelColumnOf(schema: DatasetSchema): LabelColumn {
   const c = schema.columns.find((col): col is LabelColumn => col.kind === 'label');
   if (!c) throw new CohortError('E_SCHEMA_INVALID', 'schema has no label column');
   return c;
-}
-
-function expand(columns: readonly ColumnSpec[]): string[] {
-  return columns.flatMap((c) => {
-    switch (c.kind) {
-      case 'feature':
-        return c.type === 'number' ? [c.name] : c.categories.slice(1).map((k) => `${c.name}_${k}`);
-      case 'quasi':
-        if (c.use === 'band-categorical')
-          return ageBandLabels(c.bands)
-            .slice(1)
-            .map((b) => `${c.name}_${b}`);
-        return c.use === 'none' ? [] : [c.name];
-      case 'genetic':
-        return [c.name];
-      default:
-        return [];
-    }
-  });
-}
-
-/** What a column gives the model: nothing, one number, or a one-hot block. */
-export function outputOf(c: ColumnSpec): 'none' | 'number' | 'one-hot' {
-  switch (c.kind) {
-    case 'feature':
-      return c.type === 'number' ? 'number' : 'one-hot';
-    case 'quasi':
-      return c.use === 'none' ? 'none' : c.use === 'band-categorical' ? 'one-hot' : 'number';
-    case 'genetic':
-      return 'number';
-    default:
-      return 'none';
-  }
-}
-
-/** "0-9", "10-19", ..., "90+" for lower edges [0, 10, ..., 90]. */
-export function ageBandLabels(bands: readonly number[]): string[] {
-  return bands.map((b, i) => (i + 1 < bands.length ? `${b}-${bands[i + 1]! - 1}` : `${b}+`));
 }

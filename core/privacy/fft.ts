@@ -41,32 +41,8 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   }
   if (n === 1) return;
 
-  // Bit-reversal permutation, so the butterflies below read and write in place.
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j |= bit;
-    if (i < j) {
-      const tr = re[i]!;
-      re[i] = re[j]!;
-      re[j] = tr;
-      const ti = im[i]!;
-      im[i] = im[j]!;
-      im[j] = ti;
-    }
-  }
-
-  // Twiddles w_k = e^{∓2πi k/n} for k < n/2, each from its own cos/sin call.
-  const half = n >> 1;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
-  const sign = inverse ? 1 : -1;
-  for (let k = 0; k < half; k++) {
-    const angle = (2 * Math.PI * k) / n;
-    cos[k] = Math.cos(angle);
-    sin[k] = sign * Math.sin(angle);
-  }
-
+  bitReverse(re, im);
+  const { cos, sin } = twiddles(n, inverse);
   for (let size = 2; size <= n; size *= 2) {
     const h = size >> 1;
     const stride = n / size;
@@ -97,4 +73,36 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
       im[i]! *= scale;
     }
   }
+}
+
+/** Bit-reversal permutation, so fft's butterflies read and write in place. */
+function bitReverse(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j |= bit;
+    if (i < j) {
+      const tr = re[i]!;
+      re[i] = re[j]!;
+      re[j] = tr;
+      const ti = im[i]!;
+      im[i] = im[j]!;
+      im[j] = ti;
+    }
+  }
+}
+
+/** Twiddles w_k = e^{∓2πi k/n} for k < n/2, each from its own cos/sin call. */
+function twiddles(n: number, inverse: boolean): { cos: Float64Array; sin: Float64Array } {
+  const half = n >> 1;
+  const cos = new Float64Array(half);
+  const sin = new Float64Array(half);
+  const sign = inverse ? 1 : -1;
+  for (let k = 0; k < half; k++) {
+    const angle = (2 * Math.PI * k) / n;
+    cos[k] = Math.cos(angle);
+    sin[k] = sign * Math.sin(angle);
+  }
+  return { cos, sin };
 }

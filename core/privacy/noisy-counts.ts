@@ -44,8 +44,11 @@ export function confusion(probs: ArrayLike<number>, labels: ArrayLike<number>, t
   const c: Confusion = { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 };
   for (let i = 0; i < probs.length; i++) {
     const predicted = probs[i]! >= threshold;
-    if (labels[i] === 1) predicted ? c.truePositive++ : c.falseNegative++;
-    else predicted ? c.falsePositive++ : c.trueNegative++;
+    if (labels[i] === 1) {
+      if (predicted) c.truePositive++;
+      else c.falseNegative++;
+    } else if (predicted) c.falsePositive++;
+    else c.trueNegative++;
   }
   return c;
 }

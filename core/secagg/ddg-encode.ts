@@ -31,6 +31,7 @@ import { CohortError } from '../errors.ts';
 import { discreteGaussianVector, MAX_SIGMA2_INT32 } from '../privacy/discrete-gaussian.ts';
 import { randomUint32 } from '../privacy/random.ts';
 import type { DdgParams } from './ddg-params.ts';
+import { signedWords } from './ring.ts';
 import { rotate, unrotate } from './rotation.ts';
 
 /** Default cap on rounding draws: for β = e^{−1/2} all 64 fail with probability below 1e−13. */
@@ -167,13 +168,7 @@ export function ddgDecode(sum: Uint32Array, p: DdgParams, seed: Uint8Array): Flo
   if (!(sum instanceof Uint32Array)) throw new CohortError('E_CONFIG_INVALID', 'sum must be a Uint32Array');
   if (sum.length !== p.paddedDim)
     throw new CohortError('E_UPDATE_LENGTH', `sum of ${sum.length} words for DDG parameters of ${p.paddedDim}`);
-  const modulus = 2 ** p.bits;
-  const half = modulus / 2;
-  const y = new Float64Array(sum.length);
-  for (let j = 0; j < sum.length; j++) {
-    const w = sum[j]!;
-    if (w >= modulus) throw new CohortError('E_UPDATE_RANGE', `word ${j} is outside Z_2^${p.bits}`);
-    y[j] = (w >= half ? w - modulus : w) * p.gamma;
-  }
+  const y = signedWords(sum, p.bits);
+  for (let j = 0; j < y.length; j++) y[j] = y[j]! * p.gamma;
   return unrotate(y, seed, p.d);
 }

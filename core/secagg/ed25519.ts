@@ -5,26 +5,21 @@
  * CCS 2017, rounds AdvertiseKeys and ConsistencyCheck of the active-adversary
  * protocol). Sign only canonical.ts's `signedBytes`.
  */
-import { createPublicKey, randomBytes, verify as opensslVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { CohortError } from '../errors.ts';
-import { checkBytes, isBytes, moveToUint8Array } from './bytes.ts';
+import { checkBytes, isBytes } from './bytes.ts';
+import { curveKeys, type KeyPair } from './curve-keys.ts';
 
 export const ED25519_SECRET_BYTES = 32;
 export const ED25519_PUBLIC_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
 
+const keys = curveKeys(ed25519, ED25519_SECRET_BYTES, 'Ed25519');
 /** A fresh identity key pair; the secret is the 32-byte RFC 8032 §5.1.5 seed, from node:crypto. */
-export function ed25519KeyPair(): { secretKey: Uint8Array; publicKey: Uint8Array } {
-  const secretKey = moveToUint8Array(randomBytes(ED25519_SECRET_BYTES));
-  return { secretKey, publicKey: ed25519PublicKey(secretKey) };
-}
-
+export const ed25519KeyPair: () => KeyPair = keys.keyPair;
 /** The public key of a 32-byte secret seed. Throws E_SECAGG_BAD_KEY unless secret is 32 bytes. */
-export function ed25519PublicKey(secret: Uint8Array): Uint8Array {
-  checkBytes(secret, ED25519_SECRET_BYTES, 'Ed25519 secret key', 'E_SECAGG_BAD_KEY');
-  return ed25519.getPublicKey(secret);
-}
+export const ed25519PublicKey: (secret: Uint8Array) => Uint8Array = keys.publicKey;
 
 /**
  * The 64-byte signature of `message` (deterministic, RFC 8032 §5.1.6).

@@ -17,7 +17,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { CohortError } from '../errors.ts';
-import { ringMask } from './ring.ts';
+import { ringMask, signedWords } from './ring.ts';
 
 export interface QuantParams {
   /** k: the ring is Z_{2^k}, 2 ≤ k ≤ 32. */
@@ -98,13 +98,7 @@ export function quantize(x: Float32Array, p: QuantParams, rng?: () => number): U
  */
 export function dequantizeSum(sum: Uint32Array, p: QuantParams): Float64Array {
   const s = scaleFor(p);
-  const modulus = 2 ** p.bits;
-  const half = modulus / 2;
-  const out = new Float64Array(sum.length);
-  for (let i = 0; i < sum.length; i++) {
-    const w = sum[i]!;
-    if (w >= modulus) throw new CohortError('E_UPDATE_RANGE', `word ${i} is outside Z_2^${p.bits}`);
-    out[i] = (w >= half ? w - modulus : w) / s;
-  }
+  const out = signedWords(sum, p.bits);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / s;
   return out;
 }

@@ -17,6 +17,23 @@ export function ringMask(bits: number): number {
   return (2 ** bits - 1) | 0;
 }
 
+/**
+ * Each word of `sum` as the signed integer it stands for in Z_{2^bits}, in
+ * [−2^(bits−1), 2^(bits−1)): how a sum of centred encodings is read back
+ * (quantize.ts, ddg-encode.ts). E_UPDATE_RANGE if a word is outside Z_{2^bits}.
+ */
+export function signedWords(sum: Uint32Array, bits: number): Float64Array {
+  const modulus = 2 ** bits;
+  const half = modulus / 2;
+  const out = new Float64Array(sum.length);
+  for (let i = 0; i < sum.length; i++) {
+    const w = sum[i]!;
+    if (w >= modulus) throw new CohortError('E_UPDATE_RANGE', `word ${i} is outside Z_2^${bits}`);
+    out[i] = w >= half ? w - modulus : w;
+  }
+  return out;
+}
+
 function checkLengths(acc: Uint32Array, x: Uint32Array): void {
   if (acc.length !== x.length) {
     throw new CohortError('E_UPDATE_LENGTH', `vector of ${x.length} words added to one of ${acc.length}`);

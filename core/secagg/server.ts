@@ -17,96 +17,37 @@
  * (H(b_u) from its signed advertisement, or its advertised s_pk); wrong
  * shares are outvoted by the spare ones (reed-solomon.ts). A secret that
  * cannot be rebuilt fails the session before any sum is released; who is
- * blamed for it is decided on evidence only (rebuild).
+ * blamed for it is decided on evidence only (unmask.ts, rebuild).
  */
 import { CohortError } from '../errors.ts';
 import type * as M from './messages.ts';
-import {
-  X25519Party,
-  x25519KeyPair,
-  x25519Peer,
-  x25519PublicKey,
-  verify,
-  zeroize,
-  constantTimeEqual,
-} from './crypto.ts';
-import type { KeyObject } from 'node:crypto';
+import { X25519Party, x25519KeyPair, x25519Peer, verify, constantTimeEqual } from './crypto.ts';
 import { decodeShare, type Share } from './shamir.ts';
-import { decodeShares, reconstructVerified } from './reed-solomon.ts';
-import { addMaskInto } from './prg.ts';
 import { addInto } from './ring.ts';
 import {
   DIGEST_BYTES,
   SECRET_BYTES,
   advertiseTranscript,
   neighboursOf,
-  pairwiseMaskKey,
-  pairwiseSign,
   seatGraph,
-  selfMaskKey,
   survivorsTranscript,
   type Seeded,
   type Session,
 } from './session.ts';
-import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment, type Commitment } from './seed.ts';
+import { NONCE_BYTES, agreeSeed, seedCommitment, type Commitment } from './seed.ts';
+import { pushShare, removeMasks, SEARCH_WORK, type Revealed } from './unmask.ts';
+import {
+  PHASE_MESSAGE,
+  type Advertised,
+  type ClientMessage,
+  type Outgoing,
+  type PhaseCounts,
+  type ServerPhase,
+} from './server-messages.ts';
 
-export type ServerPhase = 'advertise' | 'reveal' | 'share' | 'masked' | 'consistency' | 'unmask' | 'done' | 'failed';
-
-/** Messages a client may send, by phase. */
-export type ClientMessage =
-  | { secaggAdvertise: M.SecAggAdvertise }
-  | { secaggReveal: M.SecAggReveal }
-  | { secaggShares: M.SecAggShares }
-  | { secaggMaskedInput: M.SecAggMaskedInput }
-  | { secaggConsistency: M.SecAggConsistency }
-  | { secaggUnmask: M.SecAggUnmask };
-
-export type ServerMessage =
-  | { secaggCommitments: M.SecAggCommitments }
-  | { secaggKeys: M.SecAggKeys }
-  | { secaggSharesRelay: M.SecAggShares }
-  | { secaggSurvivors: M.SecAggSurvivors }
-  | { secaggUnmaskRequest: M.SecAggUnmaskRequest };
-
-export interface Outgoing {
-  to: string;
-  body: ServerMessage;
-}
-
-/** Clients that completed each phase: U1 (advertise) ... U5 (unmask). */
-export interface PhaseCounts {
-  advertise: number;
-  reveal: number;
-  share: number;
-  masked: number;
-  consistency: number;
-  unmask: number;
-}
-
-const PHASE_MESSAGE: Record<string, string> = {
-  advertise: 'secaggAdvertise',
-  reveal: 'secaggReveal',
-  share: 'secaggShares',
-  masked: 'secaggMaskedInput',
-  consistency: 'secaggConsistency',
-  unmask: 'secaggUnmask',
-};
+export type { ClientMessage, Outgoing, PhaseCounts, ServerMessage, ServerPhase } from './server-messages.ts';
 
 const MAX_CIPHERTEXT_BYTES = 4096;
-
-interface Advertised {
-  cPk: Uint8Array;
-  sPk: Uint8Array;
-  seedCommit: Uint8Array;
-  maskCommit: Uint8Array;
-  signature: Uint8Array;
-}
-
-/** A revealed share with the client that revealed it. */
-interface Revealed {
-  from: string;
-  share: Share;
-}
 
 export class SecAggServer {
   private _phase: ServerPhase = 'advertise';
@@ -509,34 +450,20 @@ export class SecAggServer {
 
   /** Removes survivors' self masks and dropped clients' pairwise masks from the running sum. */
   private unmask(): void {
-    const s = this.session;
-    const alive = new Set(this.u3);
     try {
-      for (const u of this.u3) {
-        const seed = this.rebuild(this.seedShares, u, (b) =>
-          constantTimeEqual(maskCommitment(s, u, b), this.keys.get(u)!.maskCommit),
-        );
-        const key = selfMaskKey(s, seed, u);
-        addMaskInto(this.acc, key, -1, s.bits);
-        zeroize(seed, key);
-      }
-      const peers = new Map<string, KeyObject>();
-      for (const v of this.u2) {
-        if (alive.has(v)) continue;
-        const sk = this.rebuild(this.keyShares, v, (k) => constantTimeEqual(x25519PublicKey(k), this.keys.get(v)!.sPk));
-        const party = new X25519Party(sk);
-        for (const u of neighboursOf(this.seeded!, v)) {
-          if (!alive.has(u)) continue;
-          let peer = peers.get(u);
-          if (!peer) peers.set(u, (peer = x25519Peer(this.keys.get(u)!.sPk)));
-          const agreed = party.agree(peer);
-          const key = pairwiseMaskKey(s, agreed, u, v);
-          // u added pairwiseSign(u, v)·mask; take it back out.
-          addMaskInto(this.acc, key, pairwiseSign(u, v) === 1 ? -1 : 1, s.bits);
-          zeroize(agreed, key);
-        }
-        zeroize(sk);
-      }
+      removeMasks(this.acc, {
+        session: this.session,
+        seeded: this.seeded!,
+        u2: this.u2,
+        u3: this.u3,
+        keys: this.keys,
+        seedShares: this.seedShares,
+        keyShares: this.keyShares,
+        complaints: this.complaints,
+        corrupt: this.corrupt,
+        searchBudget: this.searchBudget,
+        blamed: this.blamed,
+      });
     } catch (err) {
       this.fail(err instanceof CohortError ? err.message : 'unmasking failed');
       return;
@@ -545,82 +472,9 @@ export class SecAggServer {
     this._phase = 'done';
   }
 
-  /**
-   * The owner's secret from its revealed shares, checked against its
-   * commitment (reed-solomon.ts: wrong shares are outvoted by the spare ones).
-   * Blame falls only where the evidence leaves no doubt, since a malicious
-   * hospital must not be able to get an honest one excluded:
-   * - a share off the rebuilt polynomial could be its revealer's lie or the
-   *   dealer's: nobody is blamed (the secret was rebuilt anyway);
-   * - a secret that does not rebuild is the owner's fault only if every
-   *   revealed share lies on one polynomial and at least t of them are honest
-   *   (t + C revealed): that is the polynomial it dealt, and it does not open
-   *   what it committed to;
-   * - fewer than t shares are the owner's fault only if more than C
-   *   neighbours reported that its share did not open (one of them honest).
-   */
-  private rebuild(store: Map<string, Revealed[]>, owner: string, opens: (secret: Uint8Array) => boolean): Uint8Array {
-    const revealed = store.get(owner) ?? [];
-    const t = this.session.threshold;
-    const accusers = this.complaints.get(owner)?.size ?? 0;
-    if (revealed.length < t) {
-      if (accusers > this.corrupt)
-        this.blamed.set(
-          owner,
-          `${accusers} neighbours could not open its shares, more than the ${this.corrupt} colluders assumed, leaving ${revealed.length} of the ${t} needed`,
-        );
-      throw new CohortError('E_SECAGG_TOO_FEW', `${revealed.length} shares of ${owner}; threshold is ${t}`);
-    }
-    const shares = revealed.map((r) => r.share);
-    try {
-      // Spare shares are looked at only when the first t do not open the commitment: a liar whose share was not needed harms nothing.
-      return reconstructVerified(shares, t, SECRET_BYTES, opens, { checkSpares: false, budget: this.searchBudget })
-        .secret;
-    } catch (err) {
-      if (revealed.length >= t + this.corrupt && dealtWrong(shares, t, opens))
-        this.blamed.set(owner, 'the shares it dealt rebuild a secret other than the one it committed to');
-      throw new CohortError(
-        'E_SECAGG_BAD_SHARE',
-        `the shares of ${owner}'s secret do not rebuild what it committed to`,
-        { cause: err },
-      );
-    }
-  }
-
   private fail(reason: string): void {
     this._phase = 'failed';
     this._failure = reason;
     this.acc.fill(0);
-  }
-}
-
-/**
- * What rebuilding past liars may cost the coordinator per session, in units
- * of one subset trial's work (a `combine` of t of the ≤ k + 1 shares of a
- * 32-byte secret: ~t² + 16(k + 1)): about 2^24 however many secrets the
- * liars touch; at least t + 1 trials (one liar among t + 1 shares is always
- * found). The unit counts `combine` only: each trial's check against the
- * owner's commitment is extra, and for a mask key (an X25519 base-point
- * multiplication, ~0.7 ms here) it dominates: at t = 10, k = 20 the worst
- * case is about 38,000 trials, tens of seconds on the event loop (issue 16:
- * expensive work off the event loop).
- */
-const SEARCH_WORK = 2 ** 24;
-
-function pushShare(store: Map<string, Revealed[]>, owner: string, r: Revealed): void {
-  const list = store.get(owner) ?? [];
-  list.push(r);
-  store.set(owner, list);
-}
-
-/** Every share on one polynomial of degree < t, whose secret does not open the commitment: what its dealer dealt. */
-function dealtWrong(shares: readonly Share[], t: number, opens: (secret: Uint8Array) => boolean): boolean {
-  try {
-    const { secret } = decodeShares(shares, t, SECRET_BYTES, 0);
-    const wrong = !opens(secret);
-    zeroize(secret);
-    return wrong;
-  } catch {
-    return false; // the shares disagree among themselves: a revealer or the dealer lied, and which is not known
   }
 }

@@ -7,28 +7,23 @@
  * agreement per (dropped, surviving neighbour) pair. Both are checked against
  * the RFC 7748 vectors.
  */
-import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { CohortError } from '../errors.ts';
-import { checkBytes, moveToUint8Array } from './bytes.ts';
+import { checkBytes } from './bytes.ts';
+import { curveKeys, type KeyPair } from './curve-keys.ts';
 
 export const X25519_KEY_BYTES = 32;
 
+const keys = curveKeys(x25519, X25519_KEY_BYTES, 'X25519');
 /**
  * A fresh key pair. The secret is 32 uniform bytes from node:crypto; the
  * RFC 7748 §5 clamping (decodeScalar25519) is applied inside every scalar
  * multiplication, so the stored secret need not be clamped.
  */
-export function x25519KeyPair(): { secretKey: Uint8Array; publicKey: Uint8Array } {
-  const secretKey = moveToUint8Array(randomBytes(X25519_KEY_BYTES));
-  return { secretKey, publicKey: x25519PublicKey(secretKey) };
-}
-
+export const x25519KeyPair: () => KeyPair = keys.keyPair;
 /** X25519(secret, 9): the public key of `secret`. Throws E_SECAGG_BAD_KEY unless secret is 32 bytes. */
-export function x25519PublicKey(secret: Uint8Array): Uint8Array {
-  checkBytes(secret, X25519_KEY_BYTES, 'X25519 secret key', 'E_SECAGG_BAD_KEY');
-  return x25519.getPublicKey(secret);
-}
+export const x25519PublicKey: (secret: Uint8Array) => Uint8Array = keys.publicKey;
 
 /**
  * X25519(secret, peerPublic), the 32-byte shared secret; feed it to

@@ -342,73 +342,82 @@ export class Reassembler {
   }
 
   private take(frame: Envelope, now: number): ScannedEnvelope | null {
+    const f = fragmentOf(frame);
     const cur = this.current;
-    const f = frame.fragment!;
-    const messageId = f.messageId ?? 0;
-    const index = f.index ?? 0;
-    const count = f.count ?? 0;
-    const totalBytes = f.totalBytes ?? 0;
-    const data = f.data ?? new Uint8Array(0);
     if (!cur) {
-      if (index !== 0)
-        throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} without its first`);
-      if (totalBytes > this.maxMessageBytes)
-        throw new CohortError(
-          'E_WIRE_TOO_LARGE',
-          `a message of ${totalBytes} bytes exceeds the limit of ${this.maxMessageBytes}`,
-        );
-      if (data.length < MIN_FRAGMENT_BYTES)
-        throw new CohortError(
-          'E_WIRE_FRAGMENT',
-          `a first fragment of ${data.length} bytes (at least ${MIN_FRAGMENT_BYTES})`,
-        );
-      if (count < 2 || count !== Math.ceil(totalBytes / data.length)) {
-        throw new CohortError(
-          'E_WIRE_FRAGMENT',
-          `${count} fragments of ${data.length} bytes cannot hold ${totalBytes} bytes (nor can a message of one fragment)`,
-        );
-      }
-      const header = peekEnvelope(data);
-      if (!header)
-        throw new CohortError(
-          'E_WIRE_FRAGMENT',
-          `the first fragment of message ${messageId} does not hold its header and body tag`,
-        );
-      if (header.body === 'fragment')
-        throw new CohortError('E_WIRE_FRAGMENT', `message ${messageId} is itself a fragment`);
-      if (header.seq !== frame.seq)
-        throw new CohortError(
-          'E_WIRE_SEQ',
-          `message ${messageId} carries sequence ${header.seq}, its first fragment ${frame.seq}`,
-        );
-      if (header.sender !== frame.sender)
-        throw new CohortError(
-          'E_WIRE_FIELD',
-          `message ${messageId} is from "${header.sender}", its fragments from "${frame.sender}"`,
-        );
-      const limit = Math.min(this.maxMessageBytes, this.opts.limitOf?.(header) ?? Infinity);
-      if (totalBytes > limit)
-        throw new CohortError(
-          'E_WIRE_TOO_LARGE',
-          `a "${header.body}" message of ${totalBytes} bytes exceeds the limit of ${limit} for its kind`,
-        );
-      const deadline = now + (this.opts.deadlineMs?.(totalBytes) ?? Infinity);
-      this.current = {
-        messageId,
-        count,
-        totalBytes,
-        size: data.length,
-        next: 1,
-        sender: frame.sender,
-        firstSeq: frame.seq,
-        body: header.body,
-        limit,
-        deadline,
-        chunks: [data.slice()],
-        held: data.length,
-      };
+      this.current = this.first(frame, f, now);
       return null;
     }
+    if (!this.append(cur, frame, f, now)) return null;
+    this.current = null;
+    return assemble(cur);
+  }
+
+  /** Checks a message's first fragment against the limits and its own header; the message it starts. */
+  private first(frame: Envelope, f: FragmentFields, now: number): InFlight {
+    const { messageId, index, count, totalBytes, data } = f;
+    if (index !== 0)
+      throw new CohortError('E_WIRE_FRAGMENT', `fragment ${index} of message ${messageId} without its first`);
+    if (totalBytes > this.maxMessageBytes)
+      throw new CohortError(
+        'E_WIRE_TOO_LARGE',
+        `a message of ${totalBytes} bytes exceeds the limit of ${this.maxMessageBytes}`,
+      );
+    if (data.length < MIN_FRAGMENT_BYTES)
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `a first fragment of ${data.length} bytes (at least ${MIN_FRAGMENT_BYTES})`,
+      );
+    if (count < 2 || count !== Math.ceil(totalBytes / data.length)) {
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `${count} fragments of ${data.length} bytes cannot hold ${totalBytes} bytes (nor can a message of one fragment)`,
+      );
+    }
+    const header = peekEnvelope(data);
+    if (!header)
+      throw new CohortError(
+        'E_WIRE_FRAGMENT',
+        `the first fragment of message ${messageId} does not hold its header and body tag`,
+      );
+    if (header.body === 'fragment')
+      throw new CohortError('E_WIRE_FRAGMENT', `message ${messageId} is itself a fragment`);
+    if (header.seq !== frame.seq)
+      throw new CohortError(
+        'E_WIRE_SEQ',
+        `message ${messageId} carries sequence ${header.seq}, its first fragment ${frame.seq}`,
+      );
+    if (header.sender !== frame.sender)
+      throw new CohortError(
+        'E_WIRE_FIELD',
+        `message ${messageId} is from "${header.sender}", its fragments from "${frame.sender}"`,
+      );
+    const limit = Math.min(this.maxMessageBytes, this.opts.limitOf?.(header) ?? Infinity);
+    if (totalBytes > limit)
+      throw new CohortError(
+        'E_WIRE_TOO_LARGE',
+        `a "${header.body}" message of ${totalBytes} bytes exceeds the limit of ${limit} for its kind`,
+      );
+    const deadline = now + (this.opts.deadlineMs?.(totalBytes) ?? Infinity);
+    return {
+      messageId,
+      count,
+      totalBytes,
+      size: data.length,
+      next: 1,
+      sender: frame.sender,
+      firstSeq: frame.seq,
+      body: header.body,
+      limit,
+      deadline,
+      chunks: [data.slice()],
+      held: data.length,
+    };
+  }
+
+  /** Adds a later fragment to the message in flight; whether it was the last. */
+  private append(cur: InFlight, frame: Envelope, f: FragmentFields, now: number): boolean {
+    const { messageId, index, count, totalBytes, data } = f;
     if (now >= cur.deadline) throw this.expire(now)!;
     if (
       messageId !== cur.messageId ||
@@ -434,27 +443,51 @@ export class Reassembler {
     cur.chunks.push(data.slice());
     cur.held += data.length;
     cur.next++;
-    if (!last) return null;
-    this.current = null;
-    // Scanned, not decoded: the caller decodes it (decodeScanned) once it has checked the header.
-    const whole = scanEnvelope(Buffer.concat(cur.chunks, cur.totalBytes), cur.limit);
-    const h = whole.header;
-    // The whole's first body tag is the one the first fragment showed, and the scan refuses a second: the same kind.
-    if (h.body !== cur.body)
-      throw new CohortError(
-        'E_WIRE_FRAGMENT',
-        `message ${messageId} is a "${h.body}", its first fragment said "${cur.body}"`,
-      );
-    if (h.seq !== cur.firstSeq)
-      throw new CohortError(
-        'E_WIRE_SEQ',
-        `message ${messageId} carries sequence ${h.seq}, its first fragment ${cur.firstSeq}`,
-      );
-    if (h.sender !== cur.sender)
-      throw new CohortError(
-        'E_WIRE_FIELD',
-        `message ${messageId} is from "${h.sender}", its fragments from "${cur.sender}"`,
-      );
-    return whole;
+    return last;
   }
+}
+
+/** A fragment frame's fields, absent ones as protobuf's defaults. */
+interface FragmentFields {
+  messageId: number;
+  index: number;
+  count: number;
+  totalBytes: number;
+  data: Uint8Array;
+}
+
+function fragmentOf(frame: Envelope): FragmentFields {
+  const f = frame.fragment!;
+  return {
+    messageId: f.messageId ?? 0,
+    index: f.index ?? 0,
+    count: f.count ?? 0,
+    totalBytes: f.totalBytes ?? 0,
+    data: f.data ?? new Uint8Array(0),
+  };
+}
+
+/** The whole message of a complete InFlight, scanned, and checked to be the kind, sequence and sender its first fragment said. */
+function assemble(cur: InFlight): ScannedEnvelope {
+  const messageId = cur.messageId;
+  // Scanned, not decoded: the caller decodes it (decodeScanned) once it has checked the header.
+  const whole = scanEnvelope(Buffer.concat(cur.chunks, cur.totalBytes), cur.limit);
+  const h = whole.header;
+  // The whole's first body tag is the one the first fragment showed, and the scan refuses a second: the same kind.
+  if (h.body !== cur.body)
+    throw new CohortError(
+      'E_WIRE_FRAGMENT',
+      `message ${messageId} is a "${h.body}", its first fragment said "${cur.body}"`,
+    );
+  if (h.seq !== cur.firstSeq)
+    throw new CohortError(
+      'E_WIRE_SEQ',
+      `message ${messageId} carries sequence ${h.seq}, its first fragment ${cur.firstSeq}`,
+    );
+  if (h.sender !== cur.sender)
+    throw new CohortError(
+      'E_WIRE_FIELD',
+      `message ${messageId} is from "${h.sender}", its fragments from "${cur.sender}"`,
+    );
+  return whole;
 }

@@ -86,8 +86,10 @@ export interface ChaosReport {
   wallTimeMs: number;
 }
 
-const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-const TSX = import.meta.resolve('tsx');
+// From source the processes are .ts files run through tsx; from dist/ (scripts/build.mjs) the compiled .js beside this.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const here = (f: string) => fileURLToPath(new URL(FROM_SOURCE ? f : f.replace(/\.ts$/, '.js'), import.meta.url));
+const LOADER = FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
 const EPSILON_TOLERANCE = 1e-9;
 /** Most restarts of the coordinator, and per client on average, before the run stops restarting. */
 const MAX_RESTARTS = 20;
@@ -99,7 +101,7 @@ class Proc {
   stopping = false;
 
   constructor(file: string, args: string[], log: WriteStream, onEvent: (e: Record<string, unknown>) => void) {
-    this.child = spawn(process.execPath, ['--import', TSX, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...LOADER, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stderr!.pipe(log, { end: false });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       log.write(`${line}\n`);

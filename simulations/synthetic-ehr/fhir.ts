@@ -102,7 +102,16 @@ const loinc = (code: string, display: string): CodeableConcept => ({
 
 export function toFhir(p: SyntheticPatient): PatientResources {
   const subject = { reference: `Patient/${p.id}` };
-  const patient: FhirPatient = {
+  return {
+    patient: fhirPatient(p),
+    observations: fhirObservations(p, subject),
+    conditions: fhirConditions(p, subject),
+  };
+}
+
+/** The Patient resource: identifiers, name, contacts and address, as a registry holds them. */
+function fhirPatient(p: SyntheticPatient): FhirPatient {
+  return {
     resourceType: 'Patient',
     id: p.id,
     identifier: [
@@ -134,7 +143,10 @@ export function toFhir(p: SyntheticPatient): PatientResources {
       },
     ],
   };
+}
 
+/** One Observation per measurement, smoking status and genotype, numbered in that order. */
+function fhirObservations(p: SyntheticPatient, subject: { reference: string }): FhirObservation[] {
   const observations: FhirObservation[] = [];
   const observation = (rest: Omit<FhirObservation, 'resourceType' | 'id' | 'status' | 'subject'>) =>
     observations.push({
@@ -176,8 +188,12 @@ export function toFhir(p: SyntheticPatient): PatientResources {
       ],
     });
   }
+  return observations;
+}
 
-  const conditions = p.conditions.map((c, i): FhirCondition => {
+/** One Condition per recorded condition, coded in ICD-10-CM and SNOMED CT. */
+function fhirConditions(p: SyntheticPatient, subject: { reference: string }): FhirCondition[] {
+  return p.conditions.map((c, i): FhirCondition => {
     const def = CONDITIONS[c.kind];
     return {
       resourceType: 'Condition',
@@ -198,7 +214,6 @@ export function toFhir(p: SyntheticPatient): PatientResources {
       onsetDateTime: c.onset,
     };
   });
-  return { patient, observations, conditions };
 }
 
 /**

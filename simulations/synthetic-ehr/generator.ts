@@ -130,19 +130,85 @@ function permuteId(index: number, offsets: readonly [number, number]): string {
 
 function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
   const { profile } = ctx;
-  const rng = seededRng(deriveSeed(ctx.seed, ctx.site, 'patient', index));
-  const normal = (mean: number, sd: number) => mean + sd * gaussian(rng);
-  const pick = <T>(xs: readonly T[]): T => xs[rng.int(0, xs.length - 1)]!;
-  const chance = (p: number) => rng.float() < p;
-
-  const id = uuid(rng);
-  const sex = drawSex(rng, profile.femaleShare);
-  const male = sex === 'male';
-  const age = clamp(normal(profile.age.mean, profile.age.sd), 18, 95);
+  const d = drawer(seededRng(deriveSeed(ctx.seed, ctx.site, 'patient', index)));
+  // The draws run in a fixed order (identity, physiology, encounters, conditions, contact): a site is reproducible from its seed.
+  const id = uuid(d.rng);
+  const sex = drawSex(d.rng, profile.femaleShare);
+  const age = clamp(d.normal(profile.age.mean, profile.age.sd), 18, 95);
   const birthDate = isoDate(ctx.asOfMs - age * YEAR_MS);
+  const p = drawPhysiology(d, profile, age, sex === 'male');
+  const { measurements, smoking, genotype } = drawEncounters(d, ctx, p);
+  const conditions = drawConditions(d, ctx.asOfMs, age, p);
+  const { given, family, place, line, local } = drawContact(d, ctx, sex);
 
-  // Latent physiology, Framingham-era correlations (age and BMI raise pressure, lipids and glycaemia).
-  const u = rng.float();
+  return {
+    site: ctx.site,
+    index,
+    id,
+    mrn: permuteId(index, ctx.mrnOffsets),
+    mrnSystem: `${fhirBase(ctx.site)}/sid/mrn`,
+    nationalId: formatNationalId(permuteId(index, ctx.ssnOffsets)),
+    given,
+    family,
+    sex,
+    birthDate,
+    // 555-0100..0199 are reserved for fiction (NANP); example.* domains by RFC 2606.
+    phone: `(${d.pick(AREA_CODES[place.state]!)}) 555-01${String(d.rng.int(0, 99)).padStart(2, '0')}`,
+    email: `${local}@${d.pick(['example.org', 'example.com', 'example.net'])}`,
+    address: {
+      line,
+      city: place.city,
+      state: place.state,
+      postalCode: `${place.zip3}${String(d.rng.int(0, 99)).padStart(2, '0')}`,
+    },
+    measurements,
+    smoking,
+    genotype,
+    conditions,
+    truth: { age, cadProbability: p.cadProbability, cad: p.cad, gAlleles: p.gAlleles },
+  };
+}
+
+/** One patient's random source and the draws built on it. */
+interface Drawer {
+  rng: SeededRng;
+  normal(mean: number, sd: number): number;
+  pick<T>(xs: readonly T[]): T;
+  chance(p: number): boolean;
+}
+
+function drawer(rng: SeededRng): Drawer {
+  return {
+    rng,
+    normal: (mean, sd) => mean + sd * gaussian(rng),
+    pick: (xs) => xs[rng.int(0, xs.length - 1)]!,
+    chance: (p) => rng.float() < p,
+  };
+}
+
+/** A patient's latent physiology and true label. */
+interface Physiology {
+  smokingStatus: Smoking;
+  bmi: number;
+  diabetes: boolean;
+  sbp: number;
+  dbp: number;
+  hypertension: boolean;
+  heartRate: number;
+  totalChol: number;
+  hdl: number;
+  hba1c: number;
+  glucoseMean: number;
+  gAlleles: 0 | 1 | 2;
+  cadProbability: number;
+  cad: boolean;
+  cadRecorded: boolean;
+}
+
+/** Latent physiology, Framingham-era correlations (age and BMI raise pressure, lipids and glycaemia). */
+function drawPhysiology(d: Drawer, profile: SiteProfile, age: number, male: boolean): Physiology {
+  const { normal, chance } = d;
+  const u = d.rng.float();
   const smokingStatus: Smoking =
     u < profile.smoking.current ? 'current' : u < profile.smoking.current + profile.smoking.former ? 'former' : 'never';
   const bmi = clamp(normal(27 + profile.bmiShift + 0.04 * (age - 45), 4.8), 16, 60);
@@ -169,24 +235,32 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
   );
   const cad = chance(cadProbability);
   const cadRecorded = chance(profile.labelFlip) ? !cad : cad;
+  return {
+    ...{ smokingStatus, bmi, diabetes, sbp, dbp, hypertension, heartRate, totalChol, hdl, hba1c, glucoseMean },
+    ...{ gAlleles, cadProbability, cad, cadRecorded },
+  };
+}
 
-  // Encounters: vitals nearly always, lipid and glycaemic panels when ordered.
-  const visitCount = rng.int(profile.visits.min, profile.visits.max);
+/** Encounters: vitals nearly always, lipid and glycaemic panels when ordered. */
+function drawEncounters(d: Drawer, ctx: SiteContext, p: Physiology) {
+  const { profile } = ctx;
+  const { normal, chance } = d;
+  const visitCount = d.rng.int(profile.visits.min, profile.visits.max);
   const visits: number[] = [];
   for (let v = 0; v < visitCount; v++) {
-    const day = Math.floor((ctx.asOfMs - rng.float() * HISTORY_YEARS * YEAR_MS) / DAY_MS) * DAY_MS;
-    visits.push(day + rng.int(7 * 60, 18 * 60 + 59) * 60_000);
+    const day = Math.floor((ctx.asOfMs - d.rng.float() * HISTORY_YEARS * YEAR_MS) / DAY_MS) * DAY_MS;
+    visits.push(day + d.rng.int(7 * 60, 18 * 60 + 59) * 60_000);
   }
   visits.sort((a, b) => a - b);
   const latent: Record<MeasureKey, [mean: number, sd: number]> = {
-    sbp: [sbp, 8],
-    dbp: [dbp, 5],
-    bmi: [bmi, 0.5],
-    heart_rate: [heartRate, 7],
-    total_chol: [totalChol, 12],
-    hdl: [hdl, 4],
-    hba1c: [hba1c, 0.2],
-    glucose: [glucoseMean, 14],
+    sbp: [p.sbp, 8],
+    dbp: [p.dbp, 5],
+    bmi: [p.bmi, 0.5],
+    heart_rate: [p.heartRate, 7],
+    total_chol: [p.totalChol, 12],
+    hdl: [p.hdl, 4],
+    hba1c: [p.hba1c, 0.2],
+    glucose: [p.glucoseMean, 14],
   };
   const measurements: Measurement[] = [];
   const smoking: SyntheticPatient['smoking'] = [];
@@ -211,21 +285,29 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
       measure('hba1c', at);
       measure('glucose', at);
     }
-    if (chance(0.6)) smoking.push({ status: smokingStatus, at });
+    if (chance(0.6)) smoking.push({ status: p.smokingStatus, at });
   }
   const genotype = chance(profile.missingGenotype)
     ? null
-    : { value: GENOTYPES[gAlleles]!, at: isoDateTime(pick(visits)) };
+    : { value: GENOTYPES[p.gAlleles]!, at: isoDateTime(d.pick(visits)) };
+  return { measurements, smoking, genotype };
+}
 
-  const onsetBefore = (yearsBack: number) =>
-    isoDate(ctx.asOfMs - rng.float() * Math.min(yearsBack, age - 18) * YEAR_MS);
+/** The recorded conditions: the modelled ones (CAD as recorded, with its label noise) and unrelated noise. */
+function drawConditions(d: Drawer, asOfMs: number, age: number, p: Physiology): ConditionRecord[] {
+  const onsetBefore = (yearsBack: number) => isoDate(asOfMs - d.rng.float() * Math.min(yearsBack, age - 18) * YEAR_MS);
   const conditions: ConditionRecord[] = [];
-  if (diabetes) conditions.push({ kind: 'diabetes', onset: onsetBefore(15) });
-  if (hypertension) conditions.push({ kind: 'hypertension', onset: onsetBefore(20) });
-  if (cadRecorded) conditions.push({ kind: 'cad', onset: onsetBefore(10) });
+  if (p.diabetes) conditions.push({ kind: 'diabetes', onset: onsetBefore(15) });
+  if (p.hypertension) conditions.push({ kind: 'hypertension', onset: onsetBefore(20) });
+  if (p.cadRecorded) conditions.push({ kind: 'cad', onset: onsetBefore(10) });
   for (const { kind, prevalence } of NOISE_CONDITIONS)
-    if (chance(prevalence)) conditions.push({ kind, onset: onsetBefore(30) });
+    if (d.chance(prevalence)) conditions.push({ kind, onset: onsetBefore(30) });
+  return conditions;
+}
 
+/** Name, place, street address and the local part of an e-mail address. */
+function drawContact(d: Drawer, ctx: SiteContext, sex: Sex) {
+  const { pick, chance, rng } = d;
   const given = pick(
     sex === 'female' ? FEMALE_GIVEN : sex === 'male' ? MALE_GIVEN : chance(0.5) ? FEMALE_GIVEN : MALE_GIVEN,
   );
@@ -234,33 +316,7 @@ function drawPatient(ctx: SiteContext, index: number): SyntheticPatient {
   const line = [`${rng.int(1, 9899)} ${pick(STREET_NAMES)} ${pick(STREET_SUFFIXES)}`];
   if (chance(0.2)) line.push(`${pick(UNIT_PREFIXES)} ${rng.int(1, 40)}${chance(0.3) ? 'ABCD'[rng.int(0, 3)] : ''}`);
   const local = `${foldAscii(given) || 'patient'}.${foldAscii(family) || 'x'}${chance(0.5) ? rng.int(1, 99) : ''}`;
-
-  return {
-    site: ctx.site,
-    index,
-    id,
-    mrn: permuteId(index, ctx.mrnOffsets),
-    mrnSystem: `${fhirBase(ctx.site)}/sid/mrn`,
-    nationalId: formatNationalId(permuteId(index, ctx.ssnOffsets)),
-    given,
-    family,
-    sex,
-    birthDate,
-    // 555-0100..0199 are reserved for fiction (NANP); example.* domains by RFC 2606.
-    phone: `(${pick(AREA_CODES[place.state]!)}) 555-01${String(rng.int(0, 99)).padStart(2, '0')}`,
-    email: `${local}@${pick(['example.org', 'example.com', 'example.net'])}`,
-    address: {
-      line,
-      city: place.city,
-      state: place.state,
-      postalCode: `${place.zip3}${String(rng.int(0, 99)).padStart(2, '0')}`,
-    },
-    measurements,
-    smoking,
-    genotype,
-    conditions,
-    truth: { age, cadProbability, cad, gAlleles },
-  };
+  return { given, family, place, line, local };
 }
 
 const GENOTYPES: readonly Genotype[] = ['A/A', 'A/G', 'G/G'];

@@ -19,6 +19,7 @@ import type { PreparedDataset } from '../../core/data/types.ts';
 import { simulatedNetwork } from '../network.ts';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
+import type { StoredRound } from '../../coordinator/store.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { loadOrCreateSiteSecret, loadSchemaFile, readDataset } from '../../client/intake/index.ts';
@@ -79,26 +80,8 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
     seed,
     formats: ['csv', 'ndjson'],
   });
-  const schemas = {
-    csv: await loadSchemaFile(join(SCHEMAS_DIR, 'csv.schema.json')),
-    'fhir-ndjson': await loadSchemaFile(join(SCHEMAS_DIR, 'fhir.schema.json')),
-  };
-
-  const data: PreparedDataset[] = [];
-  const formats: ('csv' | 'fhir-ndjson')[] = [];
-  for (const [i, h] of written.hospitals.entries()) {
-    const format = i % 2 === 0 ? 'csv' : 'fhir-ndjson';
-    const path = format === 'csv' ? h.files.csv! : join(h.dir, 'ndjson');
-    // Each site's pseudonymisation key is its own and stays in its directory (0600).
-    const secret = loadOrCreateSiteSecret(join(h.dir, 'site.secret'));
-    data.push(await readDataset(path, schemas[format], { format, secret }));
-    formats.push(format);
-  }
+  const { data, formats } = await intakeSites(written.hospitals);
   const first = data[0]!;
-  for (const [i, d] of data.entries()) {
-    if (d.features.join() !== first.features.join())
-      throw new CohortError('E_JOB_FEATURES', `hospital ${i + 1}'s intake gives other features than hospital 1's`);
-  }
 
   const dbPath = join(dir, 'coordinator.db');
   const names = written.hospitals.map((h) => h.name);
@@ -125,60 +108,110 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
       }),
   );
   try {
-    const jobId = coordinator.submitJob({
-      name: 'synthetic-ehr',
-      model: logisticRegression(first.features.length),
-      features: [...first.features],
-      label: first.label,
-      rounds,
-      minClients: n,
-      targetClients: n,
-      roundTimeoutMs: 60_000,
-      local: { epochs: 1, batchSize: 16, learningRate: 0.1, optimizer: 'sgd' },
-      strategy: { name: 'fedavg' },
-      seed,
-      privacy: { unit: 'record', epsilon: o.epsilon ?? 2, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'pld' },
-    });
-    const done = new Promise<void>((resolve, reject) => {
-      coordinator.on('round', (e) => e.jobId === jobId && o.onRound?.(e.record.round, e.totalRounds, e.record.pooled));
-      coordinator.on('job', (e) => {
-        if (e.jobId !== jobId) return;
-        if (e.status === 'completed') resolve();
-        else if (e.status === 'failed' || e.status === 'cancelled')
-          reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
-      });
-    });
+    const jobId = coordinator.submitJob(jobSpec(first, n, rounds, seed, o.epsilon ?? 2));
+    const done = jobEnd(coordinator, jobId, o.onRound);
     for (const c of clients) c.start();
     await done;
     const final = coordinator.database.rounds(jobId).at(-1)!;
-    const pooled = pooledMetrics(Object.values(final.evaluations));
     return {
-      scenario: 'synthetic-ehr',
+      ...summary(written.hospitals, data, formats, final),
       workdir: dir,
       rounds,
-      hospitals: written.hospitals.map((h, i) => ({
-        name: h.name,
-        profile: h.profile,
-        format: formats[i]!,
-        train: data[i]!.train.n,
-        test: data[i]!.test.n,
-        intake: {
-          rowsRead: data[i]!.report.rowsRead,
-          rowsUsed: data[i]!.report.rowsUsed,
-          rowsDropped: data[i]!.report.rowsDropped,
-          k: data[i]!.report.kAnonymity?.k ?? null,
-        },
-        accuracy: final.evaluations[h.name]?.accuracy ?? Number.NaN,
-        auc: final.evaluations[h.name]?.auc ?? Number.NaN,
-      })),
-      pooledAccuracy: pooled.accuracy,
-      pooledAuc: pooled.auc,
       ledgerOk: verifyFiles({ db: dbPath, hospitalLedger: written.hospitals.map((h) => join(h.dir, 'state.db')) }).ok,
-      identifiers: written.hospitals.map((h) => h.identifiers!),
     };
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
     await coordinator.close();
     for (const st of states) st.close();
   }
+}
+
+type Written = Awaited<ReturnType<typeof writeSyntheticHospitals>>['hospitals'];
+type IntakeFormat = 'csv' | 'fhir-ndjson';
+
+/** Each hospital's intake, alternating CSV and FHIR NDJSON; all must give the same features. */
+async function intakeSites(hospitals: Written): Promise<{ data: PreparedDataset[]; formats: IntakeFormat[] }> {
+  const schemas = {
+    csv: await loadSchemaFile(join(SCHEMAS_DIR, 'csv.schema.json')),
+    'fhir-ndjson': await loadSchemaFile(join(SCHEMAS_DIR, 'fhir.schema.json')),
+  };
+
+  const data: PreparedDataset[] = [];
+  const formats: IntakeFormat[] = [];
+  for (const [i, h] of hospitals.entries()) {
+    const format = i % 2 === 0 ? 'csv' : 'fhir-ndjson';
+    const path = format === 'csv' ? h.files.csv! : join(h.dir, 'ndjson');
+    // Each site's pseudonymisation key is its own and stays in its directory (0600).
+    const secret = loadOrCreateSiteSecret(join(h.dir, 'site.secret'));
+    data.push(await readDataset(path, schemas[format], { format, secret }));
+    formats.push(format);
+  }
+  const first = data[0]!;
+  for (const [i, d] of data.entries()) {
+    if (d.features.join() !== first.features.join())
+      throw new CohortError('E_JOB_FEATURES', `hospital ${i + 1}'s intake gives other features than hospital 1's`);
+  }
+  return { data, formats };
+}
+
+/** Settles when the job completes; rejects when it fails or is cancelled. */
+function jobEnd(coordinator: Coordinator, jobId: string, onRound: SyntheticEhrOptions['onRound']): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    coordinator.on('round', (e) => e.jobId === jobId && onRound?.(e.record.round, e.totalRounds, e.record.pooled));
+    coordinator.on('job', (e) => {
+      if (e.jobId !== jobId) return;
+      if (e.status === 'completed') resolve();
+      else if (e.status === 'failed' || e.status === 'cancelled')
+        reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
+    });
+  });
+}
+
+/** The per-hospital and pooled figures of the job's final round. */
+function summary(
+  hospitals: Written,
+  data: readonly PreparedDataset[],
+  formats: readonly IntakeFormat[],
+  final: StoredRound,
+): Omit<SyntheticEhrResult, 'workdir' | 'rounds' | 'ledgerOk'> {
+  const pooled = pooledMetrics(Object.values(final.evaluations));
+  return {
+    scenario: 'synthetic-ehr',
+    hospitals: hospitals.map((h, i) => ({
+      name: h.name,
+      profile: h.profile,
+      format: formats[i]!,
+      train: data[i]!.train.n,
+      test: data[i]!.test.n,
+      intake: {
+        rowsRead: data[i]!.report.rowsRead,
+        rowsUsed: data[i]!.report.rowsUsed,
+        rowsDropped: data[i]!.report.rowsDropped,
+        k: data[i]!.report.kAnonymity?.k ?? null,
+      },
+      accuracy: final.evaluations[h.name]?.accuracy ?? Number.NaN,
+      auc: final.evaluations[h.name]?.auc ?? Number.NaN,
+    })),
+    pooledAccuracy: pooled.accuracy,
+    pooledAuc: pooled.auc,
+    identifiers: hospitals.map((h) => h.identifiers!),
+  };
+}
+
+/** The job every scenario hospital trains: logistic regression on the shared features, record-level DP. */
+function jobSpec(first: PreparedDataset, n: number, rounds: number, seed: number, epsilon: number) {
+  return {
+    name: 'synthetic-ehr',
+    model: logisticRegression(first.features.length),
+    features: [...first.features],
+    label: first.label,
+    rounds,
+    minClients: n,
+    targetClients: n,
+    roundTimeoutMs: 60_000,
+    local: { epochs: 1, batchSize: 16, learningRate: 0.1, optimizer: 'sgd' },
+    strategy: { name: 'fedavg' },
+    seed,
+    privacy: { unit: 'record', epsilon, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'pld' },
+  };
 }

@@ -14,6 +14,7 @@ import { BUNDLE_TAIL, bundleEntry, bundleHead, toFhir, type FhirResource } from 
 import { DEFAULT_AS_OF, MAX_PATIENTS_PER_SITE, generateSite, seedSchema } from './generator.ts';
 import { addIdentifiers, emptySiteIdentifiers, type SiteIdentifiers } from './identifiers.ts';
 import { MAX_SITES, siteProfileSchema, siteProfiles, type SiteProfile } from './profiles.ts';
+import type { SyntheticPatient } from './record.ts';
 
 export const SYNTHETIC_FORMATS = ['csv', 'bundle', 'ndjson'] as const;
 export type SyntheticFormat = (typeof SYNTHETIC_FORMATS)[number];
@@ -130,58 +131,15 @@ async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
     return f;
   };
   try {
-    let csv: BufferedFile | undefined;
-    if (o.formats.includes('csv')) {
-      files.csv = join(o.dir, 'patients.csv');
-      csv = await openFile(files.csv);
-      await csv.write(CSV_HEADER_LINE);
-    }
-    let bundle: BufferedFile | undefined;
-    if (o.formats.includes('bundle')) {
-      files.bundle = join(o.dir, 'bundle.json');
-      bundle = await openFile(files.bundle);
-      await bundle.write(bundleHead(o.site, `${asOf}T00:00:00Z`));
-    }
-    let ndjson: Record<FhirResource['resourceType'], BufferedFile> | undefined;
-    if (o.formats.includes('ndjson')) {
-      const ndDir = join(o.dir, 'ndjson');
-      await mkdir(ndDir, { recursive: true });
-      files.ndjson = {
-        Patient: join(ndDir, 'Patient.ndjson'),
-        Observation: join(ndDir, 'Observation.ndjson'),
-        Condition: join(ndDir, 'Condition.ndjson'),
-      };
-      ndjson = {
-        Patient: await openFile(files.ndjson.Patient),
-        Observation: await openFile(files.ndjson.Observation),
-        Condition: await openFile(files.ndjson.Condition),
-      };
-    }
-
+    const { csv, bundle, ndjson } = await openOutputs(o, asOf, files, openFile);
     const identifiers = o.collectIdentifiers ? emptySiteIdentifiers() : undefined;
     let first = true;
     for (const p of patients) {
       if (identifiers) addIdentifiers(identifiers, p);
       if (csv) await csv.write(csvRow(p));
       if (!bundle && !ndjson) continue;
-      // One write per file per patient, each resource serialised once.
-      const { patient, observations, conditions } = toFhir(p);
-      let entries = '';
-      const lines = { Patient: '', Observation: '', Condition: '' };
-      for (const resource of [patient, ...observations, ...conditions]) {
-        const json = JSON.stringify(resource);
-        if (bundle) {
-          entries += `${first ? '\n' : ',\n'}${bundleEntry(o.site, resource, json)}`;
-          first = false;
-        }
-        lines[resource.resourceType] += `${json}\n`;
-      }
-      if (bundle) await bundle.write(entries);
-      if (ndjson) {
-        await ndjson.Patient.write(lines.Patient);
-        await ndjson.Observation.write(lines.Observation);
-        await ndjson.Condition.write(lines.Condition);
-      }
+      await writeFhir(p, o.site, bundle, ndjson, first);
+      if (bundle) first = false;
     }
     if (bundle) await bundle.write(BUNDLE_TAIL);
     for (const f of outputs) await f.flush();
@@ -195,6 +153,72 @@ async function writeSite(o: WriteSiteOptions): Promise<WrittenHospital> {
     };
   } finally {
     for (const f of outputs) await f.close();
+  }
+}
+
+type NdjsonFiles = Record<FhirResource['resourceType'], BufferedFile>;
+
+/** Opens the files of each format asked for (recording their paths in `files`) and writes their heads. */
+async function openOutputs(
+  o: WriteSiteOptions,
+  asOf: string,
+  files: SiteFiles,
+  openFile: (path: string) => Promise<BufferedFile>,
+): Promise<{ csv?: BufferedFile | undefined; bundle?: BufferedFile | undefined; ndjson?: NdjsonFiles | undefined }> {
+  let csv: BufferedFile | undefined;
+  if (o.formats.includes('csv')) {
+    files.csv = join(o.dir, 'patients.csv');
+    csv = await openFile(files.csv);
+    await csv.write(CSV_HEADER_LINE);
+  }
+  let bundle: BufferedFile | undefined;
+  if (o.formats.includes('bundle')) {
+    files.bundle = join(o.dir, 'bundle.json');
+    bundle = await openFile(files.bundle);
+    await bundle.write(bundleHead(o.site, `${asOf}T00:00:00Z`));
+  }
+  let ndjson: NdjsonFiles | undefined;
+  if (o.formats.includes('ndjson')) {
+    const ndDir = join(o.dir, 'ndjson');
+    await mkdir(ndDir, { recursive: true });
+    files.ndjson = {
+      Patient: join(ndDir, 'Patient.ndjson'),
+      Observation: join(ndDir, 'Observation.ndjson'),
+      Condition: join(ndDir, 'Condition.ndjson'),
+    };
+    ndjson = {
+      Patient: await openFile(files.ndjson.Patient),
+      Observation: await openFile(files.ndjson.Observation),
+      Condition: await openFile(files.ndjson.Condition),
+    };
+  }
+  return { csv, bundle, ndjson };
+}
+
+/** One patient's FHIR resources, one write per file, each resource serialised once. `first`: no bundle entry before it. */
+async function writeFhir(
+  p: SyntheticPatient,
+  site: string,
+  bundle: BufferedFile | undefined,
+  ndjson: NdjsonFiles | undefined,
+  first: boolean,
+): Promise<void> {
+  const { patient, observations, conditions } = toFhir(p);
+  let entries = '';
+  const lines = { Patient: '', Observation: '', Condition: '' };
+  for (const resource of [patient, ...observations, ...conditions]) {
+    const json = JSON.stringify(resource);
+    if (bundle) {
+      entries += `${first ? '\n' : ',\n'}${bundleEntry(site, resource, json)}`;
+      first = false;
+    }
+    lines[resource.resourceType] += `${json}\n`;
+  }
+  if (bundle) await bundle.write(entries);
+  if (ndjson) {
+    await ndjson.Patient.write(lines.Patient);
+    await ndjson.Observation.write(lines.Observation);
+    await ndjson.Condition.write(lines.Condition);
   }
 }
 

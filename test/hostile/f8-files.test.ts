@@ -8,7 +8,7 @@
  * read through one capped reader that refuses anything but a regular file;
  * and `ledger serve` binds loopback unless given TLS.
  */
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';

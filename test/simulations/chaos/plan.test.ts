@@ -42,7 +42,10 @@ describe('chaosPlan', () => {
             expect(new Set(lost).size).toBe(lost.length);
           }
           for (const f of plan)
-            if ('round' in f) (expect(f.round).toBeGreaterThanOrEqual(1), expect(f.round).toBeLessThanOrEqual(rounds));
+            if ('round' in f) {
+              expect(f.round).toBeGreaterThanOrEqual(1);
+              expect(f.round).toBeLessThanOrEqual(rounds);
+            }
           const skew = plan.find((f) => f.kind === 'clock-skew')!;
           const slow = plan.find((f) => f.kind === 'slow-client')!;
           expect((skew as { client: string }).client).not.toBe((slow as { client: string }).client);
