@@ -4,38 +4,23 @@
  * first bad entry on any failure.
  */
 import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
-import { z } from 'zod';
-import { formatIssues } from '../core/job/spec.ts';
-import { parseRosterChain } from '../core/roster/index.ts';
 import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
-import { mechanismSchema } from '../core/ledger/schema.ts';
-import {
-  entryHash,
-  verifyLedger,
-  type VerifyCheckpoint,
-  type VerifyFailure,
-  type VerifyReport,
-} from '../core/ledger/index.ts';
-import type { LedgerHead } from '../core/ledger/types.ts';
 import {
   budgetSummary,
   headOf,
   ledgerRows,
   readCoordinatorLedger,
-  readCoordinatorLedgerAfter,
   readHospitalLedger,
   toCsv,
-  type CoordinatorLedgerData,
 } from '../coordinator/ledger-reader.ts';
 import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
-import { readCappedFile } from '../edge/capped-file.ts';
 import { tlsPairFromFiles } from '../edge/keys.ts';
-import { verifyData, verifyFiles, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
+import { verifyFiles, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
 export function registerLedger(program: Command): Command {
   const cmd = program.command('ledger').description('the privacy ledger: verify it, read it, anchor it');
   cmd

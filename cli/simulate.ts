@@ -130,8 +130,7 @@ export function registerSimulate(program: Command): void {
         }
         const summary = summarise(results);
         if (results.length > 1) process.stdout.write(`${renderSummary(summary)}\n`);
-        if (o.json)
-          writeFileSync(o.json, `${JSON.stringify(results.length === 1 ? results[0] : summary, nanSafe, 2)}\n`);
+        writeFigures(o.json, results.length === 1 ? results[0] : summary);
       },
     );
 
@@ -174,7 +173,7 @@ export function registerSimulate(program: Command): void {
       process.stdout.write(
         `${t.toString()}\nrounds completed ${r.roundsCompleted}, failed attempts ${r.roundsFailed}, final pooled accuracy ${r.finalAccuracy.toFixed(3)}\n`,
       );
-      if (o.json) writeFileSync(o.json, `${JSON.stringify(r, nanSafe, 2)}\n`);
+      writeFigures(o.json, r);
     });
   simulate
     .command('synthetic-ehr')
@@ -252,7 +251,7 @@ export function registerSimulate(program: Command): void {
           `${t.toString()}\npooled accuracy ${r.pooledAccuracy.toFixed(3)}, AUC ${r.pooledAuc.toFixed(3)}; ledger ${r.ledgerOk ? 'verifies' : 'FAILS'}\nfiles: ${r.workdir}\n`,
         );
         const { identifiers: _omitted, ...figures } = r;
-        if (o.json) writeFileSync(o.json, `${JSON.stringify(figures, nanSafe, 2)}\n`);
+        writeFigures(o.json, figures);
         if (!r.ledgerOk) process.exitCode = 1;
       },
     );
@@ -306,7 +305,7 @@ export function registerSimulate(program: Command): void {
           accuracyGap: baseline === null ? null : Math.abs(r.finalAccuracy - baseline),
         };
         process.stdout.write(formatChaos(report));
-        if (o.json) writeFileSync(o.json, `${JSON.stringify(report, nanSafe, 2)}\n`);
+        writeFigures(o.json, report);
         if (r.jobStatus !== 'completed' || !r.ledger.ok || !r.epsilonMatches) process.exitCode = 1;
       },
     );
@@ -480,6 +479,11 @@ export function summarise(rs: FedHeartResult[]): Summary {
 function renderSummary(s: Summary): string {
   const dp = s.privacy ? ` (DP ${s.privacy.unit}-level, epsilon ${s.privacy.epsilon}, delta ${s.privacy.delta})` : '';
   return `mean over seeds ${s.seeds.join(', ')}: ${s.strategy}${dp} pooled accuracy ${s.pooledAccuracy.toFixed(3)}, centralised ${s.baselinePooledAccuracy.toFixed(3)}`;
+}
+
+/** With --json: the figures as JSON at `path`. */
+function writeFigures(path: string | undefined, figures: unknown): void {
+  if (path) writeFileSync(path, `${JSON.stringify(figures, nanSafe, 2)}\n`);
 }
 
 function nanSafe(_k: string, v: unknown): unknown {

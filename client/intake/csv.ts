@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { BoundedRecords } from './bounded-records.ts';
-import { readCappedFileAsync } from '../../edge/capped-file.ts';
+import { readJsonFile } from './json-file.ts';
 import { CsvError, parse } from 'csv-parse';
 import { CohortError, ERRORS } from '../../core/errors.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../core/data/schema.ts';
@@ -94,18 +94,9 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 
 /** Reads and validates a schema file; a missing, special or oversized file, unreadable JSON or an invalid schema is E_SCHEMA_INVALID. */
 export async function loadSchemaFile(path: string): Promise<DatasetSchema> {
-  const text = (
-    await readCappedFileAsync(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' })
-  ).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // JSON.parse's message quotes the text around the fault; if a CSV was passed
-    // by mistake, that text is a patient's record.
-    throw new CohortError('E_SCHEMA_INVALID', `${path}: not valid JSON`);
-  }
-  return parseDatasetSchema(json);
+  return parseDatasetSchema(
+    await readJsonFile(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' }),
+  );
 }
 
 /**

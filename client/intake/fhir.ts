@@ -16,7 +16,7 @@ import { prepareDataset } from '../../core/data/prepare.ts';
 import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { BoundedRecords } from './bounded-records.ts';
-import { readCappedFileAsync } from '../../edge/capped-file.ts';
+import { readJsonFile } from './json-file.ts';
 import type { ReadCsvOptions } from './csv.ts';
 
 /** Longest NDJSON line (one resource), in bytes; longer lines are rejected ("fhir:line-too-long"). */
@@ -31,22 +31,13 @@ export interface ReadFhirOptions extends Omit<ReadCsvOptions, 'maxRecordSize'> {
   maxLineBytes?: number;
 }
 
-export async function readFhirBundle(
-  path: string,
-  schema: DatasetSchema,
-  opts: ReadFhirOptions = {},
-): Promise<PreparedDataset> {
-  const table = new FhirTable(schema);
-  const text = (
-    await readCappedFileAsync(path, { maxBytes: MAX_BUNDLE_BYTES, what: 'FHIR Bundle', code: 'E_DATA_FILE' })
-  ).toString('utf8');
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(text);
-  } catch {
-    // JSON.parse's message quotes the text near the fault: patient data.
-    throw new CohortError('E_DATA_FILE', `${path}: not valid JSON`);
-  }
+/** A FHIR reader: the resources at `path`, de-identified and prepared under `schema` as a CSV's rows would be. */
+export type FhirReader = (path: string, schema: DatasetSchema, opts?: ReadFhirOptions) => Promise<PreparedDataset>;
+
+/** One Bundle (JSON); its entries' fullUrls resolve the references between its resources. */
+export const readFhirBundle: FhirReader = async (path, schema, opts = {}) => {
+  const table = new FhirTable(schema); // checks the schema before any file is read
+  const bundle = await readJsonFile(path, { maxBytes: MAX_BUNDLE_BYTES, what: 'FHIR Bundle', code: 'E_DATA_FILE' });
   const entries =
     typeof bundle === 'object' && bundle !== null && (bundle as Record<string, unknown>)['resourceType'] === 'Bundle'
       ? (bundle as Record<string, unknown>)['entry']
@@ -58,14 +49,10 @@ export async function readFhirBundle(
   for (const e of resources) table.alias(e['fullUrl'], e['resource']);
   for (const e of resources) table.add(e['resource']);
   return prepare(table, schema, opts);
-}
+};
 
-/** Reads one NDJSON file, or every *.ndjson file of a directory (in name order). */
-export async function readFhirNdjson(
-  path: string,
-  schema: DatasetSchema,
-  opts: ReadFhirOptions = {},
-): Promise<PreparedDataset> {
+/** One NDJSON file, or every *.ndjson file of a directory (in name order). */
+export const readFhirNdjson: FhirReader = async (path, schema, opts = {}) => {
   const table = new FhirTable(schema);
   const files = (await stat(path)).isDirectory()
     ? (await readdir(path))
@@ -78,7 +65,7 @@ export async function readFhirNdjson(
     throw new CohortError('E_DATA_FILE', `${path}: over ${MAX_NDJSON_FILES} .ndjson files`);
   for (const f of files) await readNdjsonFile(f, table, opts.maxLineBytes ?? MAX_NDJSON_LINE);
   return prepare(table, schema, opts);
-}
+};
 
 async function readNdjsonFile(path: string, table: FhirTable, maxLineBytes: number): Promise<void> {
   const guard = new BoundedRecords({ maxRecordBytes: maxLineBytes, quotes: false });

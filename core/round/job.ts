@@ -26,6 +26,7 @@ import {
   type PhaseCounts,
   type SecureResult,
   type ServerMessage,
+  type SessionParams,
 } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
@@ -84,17 +85,15 @@ export interface RosterRef {
   members: ReadonlyMap<string, Uint8Array>;
 }
 
-/** Public parameters of a round's secure-aggregation session, as sent in RoundConfig (core/round/session-params.ts). */
-export interface SecAggConfig {
-  bits: number;
-  threshold: number;
-  degree: number;
-  clip: number;
+/**
+ * Public parameters of a round's secure-aggregation session, as sent in
+ * RoundConfig: the session's parameters (core/round/session-params.ts) less
+ * those every hospital knows already (job, round) or derives from the spec
+ * (vector length). Participants are a plain array, as the encoder takes them.
+ */
+export type SecAggConfig = Omit<SessionParams, 'jobId' | 'round' | 'vectorLength' | 'participants'> & {
   participants: string[];
-  totalExamples: number;
-  attempt: number;
-  rosterHash: Uint8Array;
-}
+};
 
 export type OutgoingBody =
   | {

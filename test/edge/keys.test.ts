@@ -84,7 +84,8 @@ describe('identity key file', () => {
     ).toBe('E_CONFIG_INVALID');
   });
 
-  it.runIf(posix)('refuses a key file readable by group or others', () => {
+  // Windows has no POSIX mode bits (edge/capped-file.ts skips the check there): the same files are read.
+  it('refuses a key file readable by group or others (on Windows, which has no mode bits, reads it)', () => {
     const id = ed25519KeyPair();
     const content = JSON.stringify({
       kind: 'cohort-ed25519',
@@ -92,7 +93,9 @@ describe('identity key file', () => {
       publicKey: toHex(id.publicKey),
     });
     for (const mode of [0o640, 0o604, 0o660, 0o644]) {
-      expect(errorOf(() => readIdentityKey(handWritten(content, mode))).code).toBe('E_CONFIG_INVALID');
+      const file = handWritten(content, mode);
+      if (posix) expect(errorOf(() => readIdentityKey(file)).code).toBe('E_CONFIG_INVALID');
+      else expect(readIdentityKey(file).publicKey).toEqual(id.publicKey);
     }
     expect(readIdentityKey(handWritten(content, 0o400)).publicKey).toEqual(id.publicKey);
   });

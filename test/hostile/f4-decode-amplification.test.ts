@@ -25,7 +25,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Identity } from '../../core/secagg/index.ts';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   MAX_SPEC_JSON_CHARS,
@@ -44,29 +44,25 @@ import { SYNTH_FEATURES } from '../../simulations/synthetic.ts';
 import { signedClient } from '../helpers/signed-client.ts';
 import type { RawClient } from '../helpers/raw-client.ts';
 import { errorCode } from '../helpers/errors.ts';
+import { enrolledCoordinator } from '../helpers/enroll.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f4-amp-'));
 let coordinator: Coordinator;
 let port: number;
-const ids: Record<string, Identity> = {};
+let ids: Record<string, Identity>;
 const clients: RawClient[] = [];
 /** The honest hospital, asking for its ledger between the attacks. */
 let honest: RawClient;
 
 beforeAll(async () => {
-  coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
-  port = await coordinator.listen();
-  for (const [name, role] of [
-    ['h1', 'hospital'],
-    ['h2', 'hospital'],
-    ['h3', 'hospital'],
-    ['honest', 'hospital'],
-    ['aud', 'auditor'],
-    ['rita', 'researcher'],
-  ] as const) {
-    ids[name] = ed25519KeyPair();
-    coordinator.enroll(name, role, ids[name]!.publicKey);
-  }
+  ({ coordinator, port, ids } = await enrolledCoordinator(join(dir, 'c.db'), {
+    h1: 'hospital',
+    h2: 'hospital',
+    h3: 'hospital',
+    honest: 'hospital',
+    aud: 'auditor',
+    rita: 'researcher',
+  }));
   honest = await connect('honest');
 });
 afterEach(() => vi.restoreAllMocks());
@@ -151,40 +147,46 @@ const wholeDecodes = (decode: { mock: { calls: unknown[][] } }) =>
     .map(([b]) => (b as Uint8Array).length)
     .filter((n) => n > DEFAULT_FRAGMENT_BYTES + FRAGMENT_HEADER_BYTES);
 
+/**
+ * `c` sends with `send`; the coordinator closes it (1009) after the error
+ * codes `codes`, never having handed the protobuf decoder a buffer of `bytes`
+ * (by default: any buffer larger than a fragment frame, a whole message); and
+ * the honest hospital is answered after.
+ */
+async function expectRefusedUndecoded(
+  c: RawClient,
+  send: () => void,
+  codes: string[],
+  o: { bytes?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const decode = vi.spyOn(pb.Envelope, 'decode');
+  send();
+  expect(await c.waitClosed(o.timeoutMs ?? 30_000)).toBe(1009);
+  expect(c.errorCodes()).toEqual(codes);
+  const sizes = decode.mock.calls.map(([b]) => (b as Uint8Array).length);
+  expect(o.bytes === undefined ? wholeDecodes(decode) : sizes.filter((n) => n === o.bytes)).toEqual([]);
+  await honestIsAnswered();
+}
+
 describe("a hospital's message of millions of empty sub-messages", () => {
   it('68 MiB of empty shares in fragments is refused at its first fragment (E_WIRE_TOO_LARGE: a share list may not exceed a frame), never decoded; the honest hospital is answered', async () => {
     const h1 = await connect('h1');
     const whole = envelope('h1', 2, 32, emptyShares(Math.floor((DEFAULT_MAX_MESSAGE_BYTES - 64) / 2)));
     expect(whole.length).toBeLessThanOrEqual(DEFAULT_MAX_MESSAGE_BYTES);
-    const decode = vi.spyOn(pb.Envelope, 'decode');
-    sendFragments(h1, 'h1', 2, whole);
-    expect(await h1.waitClosed(30_000)).toBe(1009);
-    expect(h1.errorCodes()).toEqual(['E_WIRE_TOO_LARGE']);
-    expect(wholeDecodes(decode)).toEqual([]);
-    await honestIsAnswered();
+    await expectRefusedUndecoded(h1, () => sendFragments(h1, 'h1', 2, whole), ['E_WIRE_TOO_LARGE']);
   }, 60_000);
 
   it('an update whose tensor shape is 66 M packed zeros arrives whole (an update may fill the message limit) and is refused by its scan (E_WIRE_COUNT), never decoded', async () => {
     const h2 = await connect('h2');
     const whole = envelope('h2', 2, 16, delimited(1, delimited(1, Buffer.alloc(66_000_000))));
-    const decode = vi.spyOn(pb.Envelope, 'decode');
-    sendFragments(h2, 'h2', 2, whole);
-    expect(await h2.waitClosed(60_000)).toBe(1009);
-    expect(h2.errorCodes()).toEqual(['E_WIRE_COUNT']);
-    expect(wholeDecodes(decode)).toEqual([]);
-    await honestIsAnswered();
+    await expectRefusedUndecoded(h2, () => sendFragments(h2, 'h2', 2, whole), ['E_WIRE_COUNT'], { timeoutMs: 60_000 });
   }, 90_000);
 
   it('a whole 16 MiB frame of empty shares is refused by its scan (E_WIRE_COUNT), never decoded', async () => {
     const h3 = await connect('h3');
     const frame = envelope('h3', 2, 32, emptyShares(Math.floor((DEFAULT_MAX_FRAME_BYTES - 64) / 2)));
     expect(frame.length).toBeLessThanOrEqual(DEFAULT_MAX_FRAME_BYTES);
-    const decode = vi.spyOn(pb.Envelope, 'decode');
-    h3.sendRaw(frame);
-    expect(await h3.waitClosed(30_000)).toBe(1009);
-    expect(h3.errorCodes()).toEqual(['E_WIRE_COUNT']);
-    expect(decode.mock.calls.filter(([b]) => (b as Uint8Array).length === frame.length)).toEqual([]);
-    await honestIsAnswered();
+    await expectRefusedUndecoded(h3, () => h3.sendRaw(frame), ['E_WIRE_COUNT'], { bytes: frame.length });
   }, 60_000);
 });
 
@@ -196,12 +198,7 @@ describe("an auditor's frames", () => {
     expect(limit.maxMessageBytes).toBe(maxRequestBytes(MAX_SPEC_JSON_CHARS));
     expect(limit.maxFrameBytes).toBe(maxRequestBytes(MAX_SPEC_JSON_CHARS));
     const frame = envelope('aud', 2, 32, emptyShares(Math.floor((DEFAULT_MAX_FRAME_BYTES - 64) / 2)));
-    const decode = vi.spyOn(pb.Envelope, 'decode');
-    aud.sendRaw(frame);
-    expect(await aud.waitClosed(30_000)).toBe(1009);
-    expect(aud.errorCodes()).toEqual(['E_WIRE_TOO_LARGE']);
-    expect(decode.mock.calls.filter(([b]) => (b as Uint8Array).length === frame.length)).toEqual([]);
-    await honestIsAnswered();
+    await expectRefusedUndecoded(aud, () => aud.sendRaw(frame), ['E_WIRE_TOO_LARGE'], { bytes: frame.length });
   }, 60_000);
 
   it("of a hospital's kind are refused by their scanned header, undecoded (E_FORBIDDEN, the connection kept); within the cap, empty shares by their scan (E_WIRE_COUNT)", async () => {
@@ -219,11 +216,9 @@ describe("an auditor's frames", () => {
     expect(aud.closeCode).toBeNull();
     // Just under the auditor's frame cap, empty shares: refused by the scan, closed.
     const empty = envelope('aud', 3, 32, emptyShares(Math.floor((maxRequestBytes(MAX_SPEC_JSON_CHARS) - 64) / 2)));
-    aud.sendRaw(empty);
-    expect(await aud.waitClosed(30_000)).toBe(1009);
-    expect(aud.errorCodes()).toEqual(['E_FORBIDDEN', 'E_WIRE_COUNT']);
-    expect(decode.mock.calls.filter(([b]) => (b as Uint8Array).length === empty.length)).toEqual([]);
-    await honestIsAnswered();
+    await expectRefusedUndecoded(aud, () => aud.sendRaw(empty), ['E_FORBIDDEN', 'E_WIRE_COUNT'], {
+      bytes: empty.length,
+    });
   }, 60_000);
 });
 

@@ -11,7 +11,6 @@
  * Debian's Chromium (as test/coordinator/dashboard/dashboard.browser.test.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -19,50 +18,25 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { request } from '../../client/request.ts';
 import { PLAIN_COOKIE, SECURE_COOKIE } from '../../coordinator/dashboard/server.ts';
 import { HSTS, serveLedger } from '../../coordinator/ledger-http.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
+import { selfSignedCert } from '../helpers/openssl.ts';
 
-const CHROMIUM = process.env.COHORT_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f8-web-'));
 const ids: Record<string, Identity> = { rita: ed25519KeyPair(), aud: ed25519KeyPair() };
 
 // A throwaway certificate for 127.0.0.1.
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    join(dir, 'k.pem'),
-    '-out',
-    join(dir, 'c.pem'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ],
-  { stdio: 'pipe' },
-);
+selfSignedCert({
+  key: join(dir, 'k.pem'),
+  cert: join(dir, 'c.pem'),
+  cn: '127.0.0.1',
+  addext: 'subjectAltName=IP:127.0.0.1',
+});
 const tls = { cert: readFileSync(join(dir, 'c.pem')), key: readFileSync(join(dir, 'k.pem')) };
 
 interface Dash {
@@ -96,11 +70,7 @@ async function start(name: string, withTls: boolean): Promise<Dash> {
 }
 
 beforeAll(async () => {
-  [plain, secure, browser] = await Promise.all([
-    start('plain', false),
-    start('secure', true),
-    chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS }),
-  ]);
+  [plain, secure, browser] = await Promise.all([start('plain', false), start('secure', true), launchChromium()]);
   attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackerPage));
   await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
   attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
@@ -112,6 +82,19 @@ afterAll(async () => {
 });
 
 /** A login URL, as `cohort dashboard login` prints it. */
+/** `use` in a fresh Chromium context where `name` has logged in to `d`'s dashboard; the context is closed after. */
+async function loggedIn(d: Dash, name: string, use: (ctx: BrowserContext) => Promise<void>): Promise<void> {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: d === secure });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(await loginUrl(d, name));
+    await page.waitForSelector(`#who:has-text("${name} (")`);
+    await use(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function loginUrl(d: Dash, name: string): Promise<string> {
   const scheme = d.url.startsWith('https') ? 'wss' : 'ws';
   const { json } = await request(
@@ -236,20 +219,14 @@ describe('finding 8: cross-origin writes', () => {
   });
 
   it('in Chromium, a page on another port of the same host that posts a logout form does not log the user out', async () => {
-    const ctx = await browser.newContext();
-    try {
-      const page = await ctx.newPage();
-      await page.goto(await loginUrl(plain, 'aud'));
-      await page.waitForSelector('#who:has-text("aud (")');
+    await loggedIn(plain, 'aud', async (ctx) => {
       attackerPage = `<form id="f" method="POST" action="${plain.url}/api/logout" enctype="text/plain"><input name="a" value="b"></form><script>document.getElementById('f').submit()</script>`;
       const attacked = await ctx.newPage();
       const answer = attacked.waitForResponse(`${plain.url}/api/logout`);
       await attacked.goto(attackerUrl);
       expect((await answer).status()).toBe(403);
       expect((await ctx.request.get(`${plain.url}/api/me`)).status()).toBe(200);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
 
@@ -278,11 +255,7 @@ describe('finding 8: login-code fixation', () => {
   });
 
   it("in Chromium, opening an attacker's login link keeps the user logged in as herself; only her click switches", async () => {
-    const ctx = await browser.newContext();
-    try {
-      const page = await ctx.newPage();
-      await page.goto(await loginUrl(plain, 'aud'));
-      await page.waitForSelector('#who:has-text("aud (")');
+    await loggedIn(plain, 'aud', async (ctx) => {
       const tab = await ctx.newPage(); // the link an attacker sent, opened in a new tab
       await tab.goto(await loginUrl(plain, 'rita'));
       await tab.waitForSelector('#login-conflict');
@@ -297,9 +270,7 @@ describe('finding 8: login-code fixation', () => {
       await own.click('#login-switch');
       await own.waitForSelector('#who:has-text("rita (")');
       expect(JSON.parse(await (await ctx.request.get(`${plain.url}/api/me`)).text())).toMatchObject({ name: 'rita' });
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
 
@@ -329,17 +300,11 @@ describe('finding 8: HSTS under TLS', () => {
   });
 
   it('a browser logs in over https with the __Host- cookie', async () => {
-    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-    try {
-      const page = await ctx.newPage();
-      await page.goto(await loginUrl(secure, 'aud'));
-      await page.waitForSelector('#who:has-text("aud (")');
+    await loggedIn(secure, 'aud', async (ctx) => {
       expect((await ctx.cookies()).map((c) => [c.name, c.secure, c.httpOnly, c.sameSite])).toEqual([
         [SECURE_COOKIE, true, true, 'Strict'],
       ]);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 
   it('`ledger serve` with --tls-cert answers https with Strict-Transport-Security, even to a refused request', async () => {

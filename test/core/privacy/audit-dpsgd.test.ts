@@ -14,15 +14,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../../../client/trainer/index.ts';
-import { claimedEpsilon } from '../../../bench/audit.ts';
-import {
-  DPSGD_AUDIT_SETTING,
-  TRAINER_CLIP_X4,
-  TRAINER_CORRECT,
-  TRAINER_NOISE_HALVED,
-  runDpSgdAudit,
-  type DpTrainer,
-} from '../../../bench/audit-dpsgd.ts';
+import { CORRECT, NOISE_HALVED, claimedEpsilon } from '../../../bench/audit.ts';
+import { DPSGD_AUDIT_SETTING, TRAINER_CLIP_X4, runDpSgdAudit, type DpTrainer } from '../../../bench/audit-dpsgd.ts';
 import { trainDpSgd } from '../../../client/trainer/dpsgd.ts';
 import { loadTestTf } from '../../client/trainer/fixtures.ts';
 
@@ -41,12 +34,12 @@ describe('one-run canary audit of trainDpSgd end to end (Steinke et al.)', () =>
   // The game's power is shown by the two broken trainers below; the correct one's bound (0.31-0.40 typically,
   // once 0.07: the noise is the CSPRNG's) only has to stay below the claim.
   it('as configured: a bound below the claim', async () => {
-    const run = await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, TRAINER_CORRECT, 1);
+    const run = await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, CORRECT, 1);
     expect(run.epsilon).toBeLessThan(claim);
   });
 
   it('noise ÷ 2 (trainDpSgd called with σ/2 under the claim for σ): a bound above the claim', async () => {
-    expect((await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, TRAINER_NOISE_HALVED, 1)).epsilon).toBeGreaterThan(claim);
+    expect((await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, NOISE_HALVED, 1)).epsilon).toBeGreaterThan(claim);
   });
 
   it('clip × 4 (trainDpSgd called with 4·clip and σ/4: same noise, 4× the per-example bound): a bound above the claim', async () => {
@@ -55,8 +48,6 @@ describe('one-run canary audit of trainDpSgd end to end (Steinke et al.)', () =>
 
   it('a trainer that skips the noise, called as configured: a bound above the claim (the stand-in seam)', async () => {
     const noiseless: DpTrainer = (t, input) => trainDpSgd(t, { ...input, dp: { ...input.dp, noiseMultiplier: 0 } });
-    expect((await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, TRAINER_CORRECT, 1, noiseless)).epsilon).toBeGreaterThan(
-      claim,
-    );
+    expect((await runDpSgdAudit(tf, DPSGD_AUDIT_SETTING, CORRECT, 1, noiseless)).epsilon).toBeGreaterThan(claim);
   });
 });

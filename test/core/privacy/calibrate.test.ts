@@ -2,30 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
 import { MAX_SIGMA, SIGMA_REL_TOL, calibrateSigma, rdpEpsilon } from '../../../core/privacy/index.ts';
-
-/** Opacus's RDPAccountant.DEFAULT_ALPHAS. */
-const OPACUS_ALPHAS = [
-  ...Array.from({ length: 99 }, (_, x) => 1 + (x + 1) / 10),
-  ...Array.from({ length: 52 }, (_, k) => 12 + k),
-];
-
-/** tensorflow/privacy compute_dp_sgd_privacy_lib.compute_dp_sgd_privacy's orders. */
-const TF_DPSGD_ORDERS = [
-  1.25,
-  1.5,
-  1.75,
-  2,
-  2.25,
-  2.5,
-  3,
-  3.5,
-  4,
-  4.5,
-  ...Array.from({ length: 59 }, (_, k) => 5 + k),
-  128,
-  256,
-  512,
-];
+import { OPACUS_ALPHAS, TF_DPSGD_ORDERS } from './orders.ts';
 
 describe('published vectors', () => {
   // pytorch/opacus, opacus/tests/accountants_test.py, test_get_noise_multiplier_rdp_epochs / _steps:

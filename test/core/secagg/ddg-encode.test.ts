@@ -11,15 +11,9 @@ import {
 import { ddgDecode, ddgEncode } from '../../../core/secagg/ddg-encode.ts';
 import { addInto } from '../../../core/secagg/ring.ts';
 import { ddgEpsilon, ddgRdp } from '../../../core/privacy/index.ts';
+import { norm, seedOf } from './rotation-fixtures.ts';
 
 const BETA = Math.exp(-0.5);
-const seedOf = (b: number) => new Uint8Array(32).fill(b);
-
-function norm(x: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s);
-}
 
 function clipped(x: Float64Array, c: number): Float64Array {
   const n = norm(x);

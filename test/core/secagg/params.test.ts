@@ -65,6 +65,15 @@ const GOOGLE: [number, number, number, Adversary, number, number][] = [
   [10, 0.05, 0.33, 'semi-malicious', 8, 5],
 ];
 
+/** A network for chooseParams properties: n clients, the share of them corrupt, the dropout fraction, the adversary. */
+const network = (n: { min: number; max: number }, maxCorruptShare: number) =>
+  fc.tuple(
+    fc.integer(n),
+    fc.double({ min: 0, max: maxCorruptShare, noNaN: true }),
+    fc.double({ min: 0, max: 0.3, noNaN: true }),
+    fc.constantFrom<Adversary>('semi-honest', 'semi-malicious'),
+  );
+
 describe("chooseParams with Google's accounting reproduces its published table (Bell et al. CCS 2020; Google SecAgg+)", () => {
   // Google bounds a secret's holders by k, counts floor(γn) corrupt clients, and takes the paper's
   // semi-honest t ≥ x* (one honest input in a sum: minHonest 1).
@@ -230,30 +239,24 @@ describe('chooseParams: the bounds it promises', () => {
 
   it('for random (n, C, δ) returns only parameters that pass assessParams, 2^-40 and 2^-20 (fast-check)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 2, max: 1500 }),
-        fc.double({ min: 0, max: 0.3, noNaN: true }),
-        fc.double({ min: 0, max: 0.3, noNaN: true }),
-        fc.constantFrom<Adversary>('semi-honest', 'semi-malicious'),
-        (n, corruptShare, dropoutFraction, adversary) => {
-          const o = { n, corrupt: Math.floor(corruptShare * n), dropoutFraction, adversary };
-          const p = tryChoose(o);
-          if (p === undefined) return;
-          const a = assessParams({ ...o, k: p.k, t: p.t });
-          expect(a.ok).toBe(true);
-          expect(p.securityLog2).toBeLessThan(-40);
-          expect(p.failureProbLog2).toBeLessThan(-20);
-          expect(p.honestInSum).toBeGreaterThanOrEqual(2);
-          if (p.full) {
-            expect(p.t).toBeGreaterThanOrEqual(o.corrupt + 2);
-            expect(p.t).toBeLessThanOrEqual(n - p.dropped);
-            if (adversary === 'semi-malicious') expect(2 * p.t).toBeGreaterThanOrEqual(n + 1 + o.corrupt);
-          } else if (adversary === 'semi-malicious') {
-            // No neighbourhood the budget admits gives both secrets away: 2t > k + 1 + x̄.
-            expect(2 * p.t).toBeGreaterThan(p.k + 1 + a.corruptHolders);
-          }
-        },
-      ),
+      fc.property(network({ min: 2, max: 1500 }, 0.3), ([n, corruptShare, dropoutFraction, adversary]) => {
+        const o = { n, corrupt: Math.floor(corruptShare * n), dropoutFraction, adversary };
+        const p = tryChoose(o);
+        if (p === undefined) return;
+        const a = assessParams({ ...o, k: p.k, t: p.t });
+        expect(a.ok).toBe(true);
+        expect(p.securityLog2).toBeLessThan(-40);
+        expect(p.failureProbLog2).toBeLessThan(-20);
+        expect(p.honestInSum).toBeGreaterThanOrEqual(2);
+        if (p.full) {
+          expect(p.t).toBeGreaterThanOrEqual(o.corrupt + 2);
+          expect(p.t).toBeLessThanOrEqual(n - p.dropped);
+          if (adversary === 'semi-malicious') expect(2 * p.t).toBeGreaterThanOrEqual(n + 1 + o.corrupt);
+        } else if (adversary === 'semi-malicious') {
+          // No neighbourhood the budget admits gives both secrets away: 2t > k + 1 + x̄.
+          expect(2 * p.t).toBeGreaterThan(p.k + 1 + a.corruptHolders);
+        }
+      }),
       { numRuns: 80 },
     );
   });
@@ -261,12 +264,9 @@ describe('chooseParams: the bounds it promises', () => {
   it('takes as many or more neighbours as dropouts or corruption grow (fast-check)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 64, max: 2000 }),
-        fc.double({ min: 0, max: 0.15, noNaN: true }),
-        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        network({ min: 64, max: 2000 }, 0.15),
         fc.double({ min: 0, max: 0.1, noNaN: true }),
-        fc.constantFrom<Adversary>('semi-honest', 'semi-malicious'),
-        (n, corruptShare, dropoutFraction, extra, adversary) => {
+        ([n, corruptShare, dropoutFraction, adversary], extra) => {
           const corrupt = Math.floor(corruptShare * n);
           const base = tryChoose({ n, corrupt, dropoutFraction, adversary });
           const moreDrop = tryChoose({ n, corrupt, dropoutFraction: dropoutFraction + extra, adversary });
@@ -487,17 +487,17 @@ describe('chooseParams / assessParams: invalid input', () => {
   });
 
   it('rejects (k, t) outside 1 <= t <= holders, k <= n - 1 in assessParams', () => {
-    for (const [k, t] of [
-      [0, 1],
-      [100, 2],
-      [10, 0],
-      [10, 12],
-      [2.5, 1],
-      [10, 1.5],
-    ]) {
+    for (const [k, t, why] of [
+      [0, 1, 'no neighbours'],
+      [100, 2, 'more neighbours than n − 1'],
+      [10, 0, 't below 1'],
+      [10, 12, 't above the k + 1 holders'],
+      [2.5, 1, 'k not an integer'],
+      [10, 1.5, 't not an integer'],
+    ] as const) {
       expect(
-        code(() => assessParams({ ...ok, k: k!, t: t! })),
-        `${k}/${t}`,
+        code(() => assessParams({ ...ok, k, t })),
+        `${k}/${t}: ${why}`,
       ).toBe('E_SECAGG_PARAMS');
     }
     expect(code(() => assessParams({ ...ok, k: 10, t: 11 }))).toBeUndefined(); // k + 1 holders

@@ -2,14 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
 import { MAX_ROTATION_LENGTH, fwht, paddedLength, rotate, unrotate } from '../../../core/secagg/rotation.ts';
-
-const seedOf = (b: number) => new Uint8Array(32).fill(b);
-
-function norm(x: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s);
-}
+import { norm, seedOf } from './rotation-fixtures.ts';
 
 /** Sylvester–Hadamard entry: H_ij = (−1)^popcount(i AND j). */
 function hadamardEntry(i: number, j: number): number {

@@ -39,32 +39,47 @@ function ringSum(inputs: readonly Uint32Array[], bits: number): Uint32Array {
   return acc;
 }
 
+/**
+ * A round's parameters p (n clients), which clients survive (any subset but
+ * the empty one), and the per-client draws `perClient` makes given p.
+ */
+function roundDraws<P extends { n: number }, R extends object>(
+  params: fc.Arbitrary<P>,
+  perClient: (p: P) => { [K in keyof R]: fc.Arbitrary<R[K]> },
+): fc.Arbitrary<{ p: P; alive: boolean[] } & R> {
+  return params.chain((p) =>
+    fc.record({
+      p: fc.constant(p),
+      alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
+      ...perClient(p),
+    }),
+  ) as fc.Arbitrary<{ p: P; alive: boolean[] } & R>;
+}
+
+/** n vectors of d elements each: one per client. */
+const vectors = <T>(n: number, d: number, element: fc.Arbitrary<T>) =>
+  fc.array(fc.array(element, { minLength: d, maxLength: d }), { minLength: n, maxLength: n });
+
 const word = (v: number, bits: number) => ((v % 2 ** bits) + 2 ** bits) % 2 ** bits;
 
 describe('checkWeightedSum: the per-coordinate codec', () => {
   it('accepts every sum of honest, clipped inputs over any surviving subset (no false positives)', () => {
     fc.assert(
       fc.property(
-        fc
-          .record({
+        roundDraws(
+          fc.record({
             n: fc.integer({ min: 2, max: 7 }),
             bits: fc.integer({ min: 16, max: 32 }),
             clip: fc.double({ min: 0.05, max: 50, noNaN: true }),
             d: fc.integer({ min: 1, max: 6 }),
-          })
-          .chain((p) =>
-            fc.record({
-              p: fc.constant(p),
-              declared: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: p.n, maxLength: p.n }),
-              alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
-              // Raw deltas, often far beyond the clip: the encoder clips them.
-              deltas: fc.array(
-                fc.array(fc.float({ min: -1e4, max: 1e4, noNaN: true }), { minLength: p.d, maxLength: p.d }),
-                { minLength: p.n, maxLength: p.n },
-              ),
-              losses: fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: p.n, maxLength: p.n }),
-            }),
-          ),
+          }),
+          (p) => ({
+            declared: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: p.n, maxLength: p.n }),
+            // Raw deltas, often far beyond the clip: the encoder clips them.
+            deltas: vectors(p.n, p.d, fc.float({ min: -1e4, max: 1e4, noNaN: true })),
+            losses: fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: p.n, maxLength: p.n }),
+          }),
+        ),
         ({ p, declared, alive, deltas, losses }) => {
           let s: Session;
           try {
@@ -140,24 +155,16 @@ describe('checkDdgSum: the distributed discrete Gaussian codec', () => {
   it('accepts every sum of honest encodings, with their noise, over any surviving subset (no false positives)', () => {
     fc.assert(
       fc.property(
-        fc
-          .record({
+        roundDraws(
+          fc.record({
             n: fc.integer({ min: 2, max: 6 }),
             d: fc.integer({ min: 1, max: 40 }),
             clip: fc.double({ min: 0.01, max: 100, noNaN: true }),
             noise: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 3, noNaN: true })),
             bits: fc.constantFrom(20, 24, 32),
-          })
-          .chain((p) =>
-            fc.record({
-              p: fc.constant(p),
-              alive: fc.array(fc.boolean(), { minLength: p.n, maxLength: p.n }).filter((a) => a.some(Boolean)),
-              updates: fc.array(
-                fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: p.d, maxLength: p.d }),
-                { minLength: p.n, maxLength: p.n },
-              ),
-            }),
-          ),
+          }),
+          (p) => ({ updates: vectors(p.n, p.d, fc.double({ min: -1e3, max: 1e3, noNaN: true })) }),
+        ),
         ({ p, alive, updates }) => {
           let plan: DdgParams;
           try {

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createStrategy, decodeServerState, encodeServerState } from '../../../core/strategy/index.ts';
-import { GLOBAL, ROUND1, ROUND2, expectClose, spec, thrownCode } from './fixtures.ts';
+import { GLOBAL, ROUND1, ROUND2, itMatchesTwoRounds, spec, thrownCode } from './fixtures.ts';
 
 // Reddi et al. 2021, Algorithm 2, FedAdam; β1 = β2 = 0.5, τ = 1, η = 0.5, m₋₁ = 0, v₋₁ = τ² = 1.
 describe('FedAdam (Reddi et al. 2021)', () => {
-  const adam = createStrategy(spec('fedadam'));
-
-  it('round 1 from the initial state', () => {
+  itMatchesTwoRounds('fedadam', {
     // Δ₁ = [0.5, −1, 3], Δ₁² = [0.25, 1, 9]
     // m₁ = 0.5·0 + 0.5·Δ₁           = [0.25, −0.5, 1.5]
     // v₁ = 0.5·1 + 0.5·Δ₁²          = [0.625, 1, 5]
@@ -15,14 +13,7 @@ describe('FedAdam (Reddi et al. 2021)', () => {
     //  −0.25  / (1 + 1)           = −0.125
     //   0.75  / (2.236067977 + 1) =  0.231762746
     // w₁ = [1, 2, 3] + step = [1.069810195, 1.875, 3.231762746]
-    const out = adam.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state: null });
-    expect(Array.from(out.state!.m)).toEqual([0.25, -0.5, 1.5]);
-    expect(Array.from(out.state!.v)).toEqual([0.625, 1, 5]);
-    expectClose(out.weights, [1.069810195, 1.875, 3.231762746]);
-  });
-
-  it('round 2 carries m and v over', () => {
-    const r1 = adam.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state: null });
+    round1: { m: [0.25, -0.5, 1.5], v: [0.625, 1, 5], weights: [1.069810195, 1.875, 3.231762746] },
     // Δ₂ = [−0.5, 2, 1], Δ₂² = [0.25, 4, 1]
     // m₂ = 0.5·[0.25, −0.5, 1.5] + 0.5·Δ₂   = [−0.125, 0.75, 1.25]
     // v₂ = 0.5·[0.625, 1, 5] + 0.5·Δ₂²      = [0.4375, 2.5, 3]
@@ -31,12 +22,14 @@ describe('FedAdam (Reddi et al. 2021)', () => {
     //   0.375  / (1.581138830 + 1) =  0.145284708
     //   0.625  / (1.732050808 + 1) =  0.228765877
     // w₂ = w₁ + step = [1.032192176, 2.020284708, 3.460528623]
-    const r2 = adam.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: r1.state });
-    expect(Array.from(r2.state!.m)).toEqual([-0.125, 0.75, 1.25]);
-    expect(Array.from(r2.state!.v)).toEqual([0.4375, 2.5, 3]);
-    expectClose(r2.weights, [1.032192176, 2.020284708, 3.460528623]);
+    round2: { m: [-0.125, 0.75, 1.25], v: [0.4375, 2.5, 3], weights: [1.032192176, 2.020284708, 3.460528623] },
+  });
 
-    // Persisting the state between rounds changes nothing.
+  const adam = createStrategy(spec('fedadam'));
+
+  it('persisting the state between rounds changes nothing', () => {
+    const r1 = adam.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state: null });
+    const r2 = adam.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: r1.state });
     const restored = decodeServerState(encodeServerState(r1.state!), 3);
     const again = adam.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: restored });
     expect(again.weights).toEqual(r2.weights);

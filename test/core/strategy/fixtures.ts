@@ -4,7 +4,8 @@
  * square roots.
  */
 import type { StrategySpec } from '../../../core/job/spec.ts';
-import type { ClientResult } from '../../../core/strategy/index.ts';
+import { expect, it } from 'vitest';
+import { createStrategy, type AggregateOutput, type ClientResult } from '../../../core/strategy/index.ts';
 
 export const GLOBAL = new Float32Array([1, 2, 3]);
 
@@ -44,5 +45,38 @@ export function expectClose(actual: Float32Array, expected: readonly number[], d
     if (Math.abs(actual[i]! - e) >= 0.5 * 10 ** -digits) {
       throw new Error(`index ${i}: got ${actual[i]}, expected ${e}`);
     }
+  });
+}
+
+/** What an adaptive strategy's state and weights must be after a round, derived by hand from the paper. */
+export interface AdaptiveRound {
+  m: number[];
+  v: number[];
+  weights: number[];
+}
+
+/**
+ * The vector tests every adaptive strategy (core/strategy/adaptive.ts) is held
+ * to: rounds 1 and 2 from its initial state, ROUND1 from GLOBAL then ROUND2,
+ * moments exact and weights to 5 digits.
+ */
+export function itMatchesTwoRounds(
+  name: StrategySpec['name'],
+  want: { round1: AdaptiveRound; round2: AdaptiveRound },
+): void {
+  const strategy = createStrategy(spec(name));
+  const round1 = () => strategy.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state: null });
+  const expectRound = (out: AggregateOutput, r: AdaptiveRound) => {
+    expect(Array.from(out.state!.m)).toEqual(r.m);
+    expect(Array.from(out.state!.v)).toEqual(r.v);
+    expectClose(out.weights, r.weights);
+  };
+  it('round 1 from the initial state', () => expectRound(round1(), want.round1));
+  it('round 2 carries the state over', () => {
+    const r1 = round1();
+    expectRound(
+      strategy.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: r1.state }),
+      want.round2,
+    );
   });
 }
