@@ -53,6 +53,15 @@ function daemon(name: string, identity: Identity) {
   return d;
 }
 
+/** `name`'s daemon, started and connected; `dropped` is the close code of its next disconnection. */
+async function connectedDaemon(name: string, identity: Identity): Promise<{ dropped: Promise<number> }> {
+  const d = daemon(name, identity);
+  const connected = new Promise<void>((resolve) => d.once('connected', resolve));
+  d.start();
+  await connected;
+  return { dropped: new Promise<number>((resolve) => d.once('disconnected', (e) => resolve(e.code))) };
+}
+
 /** A raw connection that answers the challenge with a Hello built by `make`. */
 async function rawHello(name: string, make: (nonce: Uint8Array, coordinatorId: string) => Record<string, unknown>) {
   const r = await RawClient.connect(port, name);
@@ -161,11 +170,7 @@ describe('enrolment and handshake', () => {
   });
 
   it('revocation closes a live connection at once and keeps it out; the ledger records both grants', async () => {
-    const d = daemon('alice', alice);
-    const connected = new Promise<void>((resolve) => d.once('connected', resolve));
-    d.start();
-    await connected;
-    const dropped = new Promise<number>((resolve) => d.once('disconnected', (e) => resolve(e.code)));
+    const { dropped } = await connectedDaemon('alice', alice);
     expect(coordinator.revoke('alice')).toBe(true);
     expect(await dropped).toBe(1008);
     const again = await rawHello('alice', (n, id) => signed(alice, 'alice', n, id));
@@ -175,11 +180,7 @@ describe('enrolment and handshake', () => {
   });
 
   it('a revocation written by another process (the admin CLI) takes effect on the live connection', async () => {
-    const d = daemon('alice', alice);
-    const connected = new Promise<void>((resolve) => d.once('connected', resolve));
-    d.start();
-    await connected;
-    const dropped = new Promise<number>((resolve) => d.once('disconnected', (e) => resolve(e.code)));
+    const { dropped } = await connectedDaemon('alice', alice);
     const admin = new CoordinatorStore(db);
     const ledger = new CoordinatorLedger(admin, readIdentityKey(`${db}.ledger.key`), Date.now);
     admin.revoke(

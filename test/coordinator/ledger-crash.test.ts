@@ -91,6 +91,18 @@ describe('coordinator crash between aggregation and commit', () => {
       });
     });
     cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
+    // The last thing a hospital does for the job: accept (and receipt) round 5's entry, the final evaluation's.
+    const lastEntries = clients.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          const onEntry = (e: { round: number }) => {
+            if (e.round !== rounds + 1) return;
+            c.off('ledgerEntry', onEntry);
+            resolve();
+          };
+          c.on('ledgerEntry', onEntry);
+        }),
+    );
     for (const c of clients) c.start();
 
     expect(await first.exit).toBe('SIGKILL');
@@ -119,16 +131,17 @@ describe('coordinator crash between aggregation and commit', () => {
     // No --roster: the restarted coordinator runs the resumed job's sessions under the roster in its database.
     const second = startCoordinator(['--db', db, '--port', String(port)]);
     await second.port;
+    // The helper collects its lines in its own 'data' listener, registered first: each chunk is in `lines` here.
     await new Promise<void>((resolve) => {
-      const t = setInterval(() => {
-        if (second.lines.includes('JOB completed')) {
-          clearInterval(t);
-          resolve();
-        }
-      }, 50);
+      const check = () => {
+        if (!second.lines.includes('JOB completed')) return;
+        second.proc.stdout!.off('data', check);
+        resolve();
+      };
+      second.proc.stdout!.on('data', check);
+      check();
     });
-    // Let the last receipts land before reading.
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all(lastEntries);
     const done = read();
     expect(done.trainRounds.map((r) => r.round)).toEqual([1, 2, 3, 4]);
     const roundEntries = done.entries.filter((e) => e.kind === 'round');

@@ -21,7 +21,6 @@ import { CohortError } from '../../core/errors.ts';
 import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
-import { until } from '../helpers/until.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 
 let coordinator: Coordinator;
@@ -40,6 +39,8 @@ const users: [string, Role][] = [
 ];
 const daemons: ClientDaemon[] = [];
 let ritasJob = '';
+/** The CLI test's job runs on beside later tests; a test that counts ledger entries waits for its end. */
+let cliJobEnded: Promise<void> = Promise.resolve();
 const privacy = {
   unit: 'record',
   epsilon: 8,
@@ -260,8 +261,14 @@ describe('every role/action pair against a live coordinator', () => {
     const key = join(dir, 'rita.key');
     writeIdentityKey(key, ids.rita!);
     const spec = join(dir, 'job.json');
-    writeFileSync(spec, JSON.stringify(job({ rounds: 1, name: 'cli' })));
+    writeFileSync(spec, JSON.stringify(job({ rounds: 1, name: 'cli', targetClients: 2 })));
     const common = ['--coordinator', `ws://127.0.0.1:${port}`, '--name', 'rita', '--identity', key];
+    cliJobEnded = new Promise<void>((resolve) =>
+      coordinator.on(
+        'job',
+        (e) => e.jobId.startsWith('cli-') && !['running', 'waiting'].includes(e.status) && resolve(),
+      ),
+    );
     const out = JSON.parse((await cli('job', 'submit', spec, ...common)).out) as { jobId: string };
     expect(out.jobId).toMatch(/^cli-/);
     const listed = JSON.parse((await cli('job', 'list', ...common)).out) as { id: string }[];
@@ -280,17 +287,23 @@ describe('every role/action pair against a live coordinator', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('pause and resume on a live job', () => {
   it('a paused job finishes the round in flight, stays paused (also in the store), and completes once its owner resumes it', async () => {
-    const paused = new Promise<string>((resolve) => {
+    let pausedId: (id: string) => void;
+    const paused = new Promise<string>((resolve) => (pausedId = resolve));
+    // The round in flight closing is the moment a next round would open: the job machine opens it in that same
+    // step (core/round/job.ts, tick), so what is in flight then is read inside the event, not after a wait.
+    const inFlightAfterRound2 = new Promise<number | null>((resolve) => {
       const onRound = (e: RoundEvent) => {
-        if (!e.jobId.startsWith('pausable-') || e.record.round !== 1) return;
-        coordinator.off('round', onRound);
-        // Round 2 is already open when round 1's event fires: it is the round in flight.
-        coordinator.pauseJob(e.jobId, 'paused by the test');
-        resolve(e.jobId);
+        if (!e.jobId.startsWith('pausable-')) return;
+        if (e.record.round === 1) {
+          // Round 2 is already open when round 1's event fires: it is the round in flight.
+          coordinator.pauseJob(e.jobId, 'paused by the test');
+          pausedId(e.jobId);
+        } else if (e.record.round === 2) {
+          coordinator.off('round', onRound);
+          resolve(coordinator.snapshot().jobs[e.jobId]?.round ?? null);
+        }
       };
       coordinator.on('round', onRound);
     });
@@ -298,12 +311,13 @@ describe('pause and resume on a live job', () => {
     const id = ((await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string })
       .jobId;
     expect(await paused).toBe(id);
-    await until(() => coordinator.jobState(id)!.completedRounds === 2);
-    await sleep(500);
+    expect(await inFlightAfterRound2).toBeNull();
     expect(coordinator.jobState(id)).toMatchObject({ status: 'paused', completedRounds: 2 });
     expect(coordinator.database.getJob(id)!.status).toBe('paused');
     expect((await as('aud', { action: 'job.status', jobId: id })).json).toMatchObject({ status: 'paused' });
     expect(await outcome('rob', { action: 'job.resume', jobId: id })).toBe('E_FORBIDDEN');
+    // Requests handled since round 2 closed, and the hospitals' frames with them: still no round in flight.
+    expect(coordinator.snapshot().jobs[id]?.round ?? null).toBeNull();
 
     const completed = new Promise<void>((resolve) =>
       coordinator.on('job', (e) => e.jobId === id && e.status === 'completed' && resolve()),
@@ -363,6 +377,7 @@ describe('reading the ledger over the authenticated connection', () => {
       return ['--coordinator', `ws://127.0.0.1:${port}`, '--name', who, '--identity', key];
     };
     const out = join(dir, 'fetched.json');
+    await cliJobEnded; // no entry is written between the fetch and the count below
     const aud = await run(...common('aud'), '--coordinator-key', coordinator.database.ledgerKey()!, '--out', out);
     expect(aud.code).toBe(0);
     expect(aud.out).toMatch(/^ledger OK: \d+ entries \(all\); checked the whole chain/);

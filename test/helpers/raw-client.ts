@@ -5,8 +5,10 @@ import { decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from
 export class RawClient {
   readonly frames: Envelope[] = [];
   closeCode: number | null = null;
+  /** Pings received from the coordinator's heartbeat (ws answers each with a pong unless `autoPong: false`). */
+  pings = 0;
   private seq = 0;
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new Set<() => void>();
 
   private constructor(
     readonly ws: WebSocket,
@@ -14,6 +16,10 @@ export class RawClient {
   ) {
     ws.on('message', (data) => {
       this.frames.push(decodeEnvelope(data as Buffer));
+      this.wake();
+    });
+    ws.on('ping', () => {
+      this.pings++;
       this.wake();
     });
     ws.on('close', (code) => {
@@ -49,31 +55,36 @@ export class RawClient {
     await this.waitFor((e) => e.body === 'welcome');
   }
 
-  /** Resolves with the first frame (seen or future) matching `pred`. */
-  async waitFor(pred: (e: Envelope) => boolean, timeoutMs = 10_000): Promise<Envelope> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.frames.find(pred);
-      if (hit) return hit;
-      if (this.closeCode !== null) throw new Error(`closed (${this.closeCode}) before the expected frame`);
-      if (Date.now() > deadline) throw new Error('timed out waiting for a frame');
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
+  /** Resolves with the first frame (seen or future) matching `pred`; rejects if the socket closes first. */
+  waitFor(pred: (e: Envelope) => boolean, timeoutMs = 10_000): Promise<Envelope> {
+    return this.when(
+      () => {
+        const hit = this.frames.find(pred);
+        if (hit) return hit;
+        if (this.closeCode !== null) throw new Error(`closed (${this.closeCode}) before the expected frame`);
+        return undefined;
+      },
+      timeoutMs,
+      'a frame',
+    );
   }
 
-  async waitClosed(timeoutMs = 10_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.closeCode === null) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for close');
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-    return this.closeCode;
+  /** Resolves with the close code once the socket has closed. */
+  waitClosed(timeoutMs = 10_000): Promise<number> {
+    return this.when(() => this.closeCode ?? undefined, timeoutMs, 'close');
+  }
+
+  /** Resolves once `n` pings from the coordinator have arrived in all; rejects if the socket closes first. */
+  waitPings(n: number, timeoutMs = 10_000): Promise<number> {
+    return this.when(
+      () => {
+        if (this.pings >= n) return this.pings;
+        if (this.closeCode !== null) throw new Error(`closed (${this.closeCode}) after ${this.pings} of ${n} pings`);
+        return undefined;
+      },
+      timeoutMs,
+      `${n} pings`,
+    );
   }
 
   errorCodes(): string[] {
@@ -84,9 +95,36 @@ export class RawClient {
     this.ws.close();
   }
 
+  /**
+   * Re-checks `check` at each frame, ping or close (it returns a value when
+   * done, throws to fail); the timeout is a bound on a hung test, not a wait.
+   */
+  private when<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter = () => {
+        let v: T | undefined;
+        try {
+          v = check();
+        } catch (e) {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          return reject(e as Error);
+        }
+        if (v === undefined) return;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(v);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+      waiter();
+    });
+  }
+
   private wake(): void {
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w();
+    for (const w of [...this.waiters]) w();
   }
 }

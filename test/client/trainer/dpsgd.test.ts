@@ -340,16 +340,24 @@ describe('trainDpSgd: contract', () => {
   });
 
   it('yields to the event loop during a long run', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
-    try {
-      const t0 = performance.now();
-      await trainDpSgd(tf, input({ spec: MLP, dp: { ...DP, steps: 3000 } }));
-      // Only meaningful if the run outlasts a few yield periods.
-      if (performance.now() - t0 > 200) expect(ticks).toBeGreaterThan(1);
-    } finally {
-      clearInterval(timer);
-    }
+    // The trainer yields once YIELD_EVERY_MS of its clock has passed. A clock that moves 1 ms a reading makes
+    // every run "long", on any machine: 200 steps read it at least 200 times, so it must yield at least 3 times.
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => ++clock);
+    let settled = false;
+    let turns = 0;
+    // One turn of the event loop per trainer yield: a setImmediate chain runs only when the trainer lets it.
+    const spin = () => {
+      if (settled) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const run = trainDpSgd(tf, input({ spec: MLP, dp: { ...DP, steps: 200 } })).finally(() => (settled = true));
+    const out = await run;
+    expect(out.steps).toBe(200);
+    expect(clock).toBeGreaterThanOrEqual(200);
+    expect(turns).toBeGreaterThanOrEqual(3);
   });
 
   it('gives a zero update on an empty split', async () => {

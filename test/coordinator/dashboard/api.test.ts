@@ -206,13 +206,15 @@ describe('live updates, metrics, static files', () => {
     const res = await get('/api/events', 'aud', { signal: ac.signal });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
     let text = '';
-    const changed = (async () => {
-      while (!text.includes('event: change')) text += new TextDecoder().decode((await reader.read()).value);
-    })();
-    await new Promise((r) => setTimeout(r, 150));
+    const readUntil = async (s: string) => {
+      while (!text.includes(s)) text += decoder.decode((await reader.read()).value, { stream: true });
+    };
+    // The stream's first bytes are written once it has joined the poller, with the state it compares against.
+    await readUntil('retry:');
     f.coordinator.enroll('h9', 'hospital', f.ids.h1!.publicKey); // a commit by the coordinator
-    await changed;
+    await readUntil('event: change');
     expect(text).toMatch(/event: change\ndata: \{"at":\d+\}/);
     ac.abort();
   });

@@ -581,35 +581,34 @@ describe('properties', () => {
 });
 
 describe('against RDP in DP-SGD settings', () => {
-  // The issue's example, and TF Privacy's MNIST tutorial (batch 256 of 60 000, σ = 1.1, 60 epochs).
+  // The issue's example, and TF Privacy's MNIST tutorial (batch 256 of 60 000, σ = 1.1, 60 epochs). `bins`: the
+  // grid each fits in. The cost is one step's grid plus two FFTs of the composition's per direction, O(N log N) in
+  // the grid N whatever the number of steps: bounding N (maxBins, which only refuses, never changes a result)
+  // bounds the work. The wall time of these runs is a benchmark: `npm run bench pld`.
   const cases = [
-    { name: 'q = 0.04, σ = 1.5, 2250 steps', q: 0.04, sigma: 1.5, steps: 2250, delta: 1e-5 },
+    { name: 'q = 0.04, σ = 1.5, 2250 steps', q: 0.04, sigma: 1.5, steps: 2250, delta: 1e-5, bins: 2 ** 18 },
     {
       name: 'q = 256/60000, σ = 1.1, 60 epochs',
       q: 256 / 60000,
       sigma: 1.1,
       steps: Math.round((60 * 60000) / 256),
       delta: 1e-5,
+      bins: 2 ** 17,
     },
   ];
-  it.each(cases)('$name: PLD ε is 5–25 % below RDP ε, in seconds', ({ q, sigma, steps, delta }) => {
-    const start = performance.now();
-    const pld = pldEpsilon({ q, sigma, steps, delta });
-    const ms = performance.now() - start;
-    const rdp = rdpEpsilon({ q, sigma, steps, delta }).epsilon;
-    console.log(
-      `PLD ε = ${pld.toFixed(4)}, RDP ε = ${rdp.toFixed(4)}, PLD/RDP = ${(pld / rdp).toFixed(4)}, ${ms.toFixed(0)} ms`,
-    );
-    expect(pld).toBeLessThan(rdp);
-    expect(pld / rdp).toBeGreaterThan(0.75);
-    expect(pld / rdp).toBeLessThan(0.95);
-    expect(ms).toBeLessThan(5000);
-  });
+  it.each(cases)(
+    '$name: PLD ε is 5–25 % below RDP ε, on a grid of $bins points',
+    ({ q, sigma, steps, delta, bins }) => {
+      const pld = pldEpsilon({ q, sigma, steps, delta, maxBins: bins });
+      const rdp = rdpEpsilon({ q, sigma, steps, delta }).epsilon;
+      expect(pld).toBeLessThan(rdp);
+      expect(pld / rdp).toBeGreaterThan(0.75);
+      expect(pld / rdp).toBeLessThan(0.95);
+    },
+  );
 
-  it('10⁴ steps at q = 0.01, σ = 1 finish in seconds', () => {
-    const start = performance.now();
-    const pld = pldEpsilon({ q: 0.01, sigma: 1, steps: 10_000, delta: 1e-5 });
-    expect(performance.now() - start).toBeLessThan(5000);
+  it('10⁴ steps at q = 0.01, σ = 1 fit a grid of 2^18 points (the default limit is 2^22)', () => {
+    const pld = pldEpsilon({ q: 0.01, sigma: 1, steps: 10_000, delta: 1e-5, maxBins: 2 ** 18 });
     expect(pld).toBeLessThan(rdpEpsilon({ q: 0.01, sigma: 1, steps: 10_000, delta: 1e-5 }).epsilon);
   });
 });
