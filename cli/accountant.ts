@@ -33,6 +33,15 @@ interface SpendOptions {
   json: boolean;
 }
 
+interface CalibrateOptions {
+  epsilon: number;
+  delta: number;
+  q: number;
+  steps: number;
+  accountant: 'rdp' | 'pld';
+  json: boolean;
+}
+
 export function registerAccountant(program: Command): void {
   const cmd = program
     .command('accountant')
@@ -53,62 +62,11 @@ export function registerAccountant(program: Command): void {
     )
     .option('--orders <list>', `RDP orders (default: ${DEFAULT_ORDERS.length} orders from 1.1 to 1024)`, ordersArg)
     .option('--json', 'machine-readable output (RDP: with the value at each order)', false)
-    .action((o: SpendOptions) => {
-      for (const k of ['q', 'sigma', 'steps'] as const) {
-        if (o[k] === undefined) throw new CohortError('E_CONFIG_INVALID', `--${k} is required`);
-      }
-      if ((o.delta === undefined) === (o.epsilon === undefined)) {
-        throw new CohortError(
-          'E_CONFIG_INVALID',
-          'give exactly one of --delta (to get epsilon) or --epsilon (to get delta)',
-        );
-      }
-      const orders = o.orders ?? DEFAULT_ORDERS;
-      const base = { q: o.q, sigma: o.sigma, steps: o.steps, orders };
-      if (o.accountant === 'pld') {
-        if (o.delta !== undefined) {
-          const epsilon = pldEpsilon({ q: o.q, sigma: o.sigma, steps: o.steps, delta: o.delta });
-          if (o.json) print({ accountant: 'pld', ...params(o), delta: o.delta, epsilon });
-          else process.stdout.write(`epsilon = ${epsilon} (delta = ${o.delta}, PLD accountant)\n`);
-        } else {
-          const delta = pldDelta({ q: o.q, sigma: o.sigma, steps: o.steps, epsilon: o.epsilon! });
-          if (o.json) print({ accountant: 'pld', ...params(o), epsilon: o.epsilon, delta });
-          else process.stdout.write(`delta = ${delta} (epsilon = ${o.epsilon}, PLD accountant)\n`);
-        }
-        return;
-      }
-      if (o.delta !== undefined) {
-        const r = rdpEpsilon({ ...base, delta: o.delta });
-        if (o.json)
-          print({
-            accountant: 'rdp',
-            ...params(o),
-            delta: o.delta,
-            epsilon: r.epsilon,
-            order: r.order,
-            rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
-          });
-        else
-          process.stdout.write(
-            `epsilon = ${r.epsilon} (delta = ${o.delta}, RDP accountant, optimal order ${r.order})\n`,
-          );
-      } else {
-        const r = rdpDelta({ ...base, epsilon: o.epsilon! });
-        if (o.json)
-          print({
-            accountant: 'rdp',
-            ...params(o),
-            epsilon: o.epsilon,
-            delta: r.delta,
-            order: r.order,
-            rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
-          });
-        else
-          process.stdout.write(
-            `delta = ${r.delta} (epsilon = ${o.epsilon}, RDP accountant, optimal order ${r.order})\n`,
-          );
-      }
-    });
+    .action(spend);
+  registerCalibrate(cmd);
+}
+
+function registerCalibrate(cmd: Command): void {
   cmd
     .command('calibrate')
     .description('smallest noise multiplier whose epsilon meets the target')
@@ -118,35 +76,95 @@ export function registerAccountant(program: Command): void {
     .requiredOption('--steps <n>', 'number of steps', stepsArg)
     .addOption(new Option('--accountant <name>', 'rdp or pld').choices(['rdp', 'pld']).default('rdp'))
     .option('--json', 'machine-readable output', false)
-    .action(
-      (o: { epsilon: number; delta: number; q: number; steps: number; accountant: 'rdp' | 'pld'; json: boolean }) => {
-        const epsilonAt = (sigma: number) =>
-          o.accountant === 'pld'
-            ? pldEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta })
-            : rdpEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }).epsilon;
-        const sigma = calibrateSigma({
-          targetEpsilon: o.epsilon,
-          delta: o.delta,
-          q: o.q,
-          steps: o.steps,
-          accountant: epsilonAt,
-        });
-        const achieved = epsilonAt(sigma);
-        if (o.json)
-          print({
-            accountant: o.accountant,
-            q: o.q,
-            steps: o.steps,
-            delta: o.delta,
-            targetEpsilon: o.epsilon,
-            sigma,
-            epsilon: achieved,
-          });
-        else
-          process.stdout.write(
-            `sigma = ${sigma} (epsilon ${achieved} <= ${o.epsilon} at delta ${o.delta}, ${o.accountant.toUpperCase()} accountant)\n`,
-          );
-      },
+    .action(calibrate);
+}
+
+/** `cohort accountant`: epsilon for the given delta, or delta for the given epsilon, by the chosen accountant. */
+function spend(o: SpendOptions): void {
+  for (const k of ['q', 'sigma', 'steps'] as const) {
+    if (o[k] === undefined) throw new CohortError('E_CONFIG_INVALID', `--${k} is required`);
+  }
+  if ((o.delta === undefined) === (o.epsilon === undefined)) {
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      'give exactly one of --delta (to get epsilon) or --epsilon (to get delta)',
+    );
+  }
+  if (o.accountant === 'pld') pldSpend(o);
+  else rdpSpend(o);
+}
+
+function pldSpend(o: SpendOptions): void {
+  if (o.delta !== undefined) {
+    const epsilon = pldEpsilon({ q: o.q, sigma: o.sigma, steps: o.steps, delta: o.delta });
+    if (o.json) print({ accountant: 'pld', ...params(o), delta: o.delta, epsilon });
+    else process.stdout.write(`epsilon = ${epsilon} (delta = ${o.delta}, PLD accountant)\n`);
+  } else {
+    const delta = pldDelta({ q: o.q, sigma: o.sigma, steps: o.steps, epsilon: o.epsilon! });
+    if (o.json) print({ accountant: 'pld', ...params(o), epsilon: o.epsilon, delta });
+    else process.stdout.write(`delta = ${delta} (epsilon = ${o.epsilon}, PLD accountant)\n`);
+  }
+}
+
+function rdpSpend(o: SpendOptions): void {
+  const orders = o.orders ?? DEFAULT_ORDERS;
+  const base = { q: o.q, sigma: o.sigma, steps: o.steps, orders };
+  if (o.delta !== undefined) {
+    const r = rdpEpsilon({ ...base, delta: o.delta });
+    if (o.json)
+      print({
+        accountant: 'rdp',
+        ...params(o),
+        delta: o.delta,
+        epsilon: r.epsilon,
+        order: r.order,
+        rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
+      });
+    else
+      process.stdout.write(`epsilon = ${r.epsilon} (delta = ${o.delta}, RDP accountant, optimal order ${r.order})\n`);
+  } else {
+    const r = rdpDelta({ ...base, epsilon: o.epsilon! });
+    if (o.json)
+      print({
+        accountant: 'rdp',
+        ...params(o),
+        epsilon: o.epsilon,
+        delta: r.delta,
+        order: r.order,
+        rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
+      });
+    else
+      process.stdout.write(`delta = ${r.delta} (epsilon = ${o.epsilon}, RDP accountant, optimal order ${r.order})\n`);
+  }
+}
+
+/** `cohort accountant calibrate`: the smallest sigma whose epsilon meets the target, and the epsilon it achieves. */
+function calibrate(o: CalibrateOptions): void {
+  const epsilonAt = (sigma: number) =>
+    o.accountant === 'pld'
+      ? pldEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta })
+      : rdpEpsilon({ q: o.q, sigma, steps: o.steps, delta: o.delta }).epsilon;
+  const sigma = calibrateSigma({
+    targetEpsilon: o.epsilon,
+    delta: o.delta,
+    q: o.q,
+    steps: o.steps,
+    accountant: epsilonAt,
+  });
+  const achieved = epsilonAt(sigma);
+  if (o.json)
+    print({
+      accountant: o.accountant,
+      q: o.q,
+      steps: o.steps,
+      delta: o.delta,
+      targetEpsilon: o.epsilon,
+      sigma,
+      epsilon: achieved,
+    });
+  else
+    process.stdout.write(
+      `sigma = ${sigma} (epsilon ${achieved} <= ${o.epsilon} at delta ${o.delta}, ${o.accountant.toUpperCase()} accountant)\n`,
     );
 }
 

@@ -12,6 +12,8 @@ import Table from 'cli-table3';
 import { BudgetStore, type Reservation } from '../client/budget-store.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 
+const STATE_HELP = "the hospital's state database (client start --state)";
+
 export function registerBudget(program: Command): void {
   const cmd = program
     .command('budget')
@@ -24,80 +26,99 @@ export function registerBudget(program: Command): void {
       "list the jobs holding a reservation against the budget, oldest first, with each dataset's committed epsilon (spent, plus the untrained rounds of open reservations). " +
         'The daemon closes a reservation when its job ends, or at its next connection if the job ended while it was away; one still open for a job that ended is stale: close it.',
     )
-    .requiredOption('--state <file.db>', "the hospital's state database (client start --state)")
+    .requiredOption('--state <file.db>', STATE_HELP)
     .option('--all', 'closed reservations too (open ones only by default)', false)
     .option('--json', 'machine-readable output', false)
-    .action((o: { state: string; all: boolean; json: boolean }) => {
-      const now = Date.now();
-      const { rows, datasets } = withStore(o.state, (s) => {
-        const rows = s.reservations({ all: o.all });
-        const datasets = [...new Set(rows.map((r) => r.dataset))].map((dataset) => {
-          const budget = s.budget(dataset);
-          return {
-            dataset,
-            budget,
-            spent: budget ? s.summary(dataset).spent.epsilon : null,
-            committed: budget ? s.committedSpend(dataset).epsilon : null,
-          };
-        });
-        return { rows, datasets };
-      });
-      if (o.json) {
-        process.stdout.write(
-          `${JSON.stringify(
-            rows.map((r) => asJson(r, now)),
-            null,
-            2,
-          )}\n`,
-        );
-        return;
-      }
-      if (rows.length === 0) {
-        process.stdout.write(o.all ? 'no reservations\n' : 'no open reservations\n');
-        return;
-      }
-      for (const d of datasets) {
-        const of = d.budget
-          ? ` of ${d.budget.epsilon} (delta ${d.budget.delta}, ${d.budget.accountant})`
-          : ' (no budget set)';
-        process.stdout.write(`${d.dataset}: epsilon spent ${fmt(d.spent)}, committed ${fmt(d.committed)}${of}\n`);
-      }
-      const t = new Table({
-        head: ['dataset', 'job', 'rounds reserved', 'charged', 'untrained', 'state', 'admitted', 'age', 'last charge'],
-      });
-      for (const r of rows) {
-        t.push([
-          r.dataset,
-          r.jobId,
-          describeAll(r.mechanisms),
-          r.charged,
-          Math.max(0, r.rounds - r.charged),
-          r.open ? 'open' : 'closed',
-          new Date(r.at).toISOString(),
-          age(now - r.at),
-          r.lastChargedAt === null ? 'never' : `${age(now - r.lastChargedAt)} ago`,
-        ]);
-      }
-      process.stdout.write(`${t.toString()}\n`);
-    });
+    .action(listReservations);
   cmd
     .command('close')
     .description(
       "close a job's reservation by hand, for a job whose end can never reach the daemon (its coordinator is gone): its charged rounds stay spent, " +
         "its untrained rounds are released, and the daemon refuses the job's further rounds and any re-offer",
     )
-    .requiredOption('--state <file.db>', "the hospital's state database (client start --state)")
+    .requiredOption('--state <file.db>', STATE_HELP)
     .requiredOption('--job <id>', 'the job whose reservation to close')
     .option('--dataset <id>', 'the dataset (schema id), when the job holds reservations for several')
     .option('--json', 'machine-readable output', false)
-    .action((o: { state: string; job: string; dataset?: string; json: boolean }) => {
-      const { reservation: r, released } = withStore(o.state, (s) => s.closeReservation(o.job, o.dataset));
-      if (o.json) process.stdout.write(`${JSON.stringify({ ...asJson(r, Date.now()), released }, null, 2)}\n`);
-      else
-        process.stdout.write(
-          `closed job ${r.jobId} on dataset ${r.dataset}: ${r.charged} charged round(s) stay spent, ${released} reserved round(s) released\n`,
-        );
-    });
+    .action(closeReservation);
+}
+
+interface DatasetSpend {
+  dataset: string;
+  budget: ReturnType<BudgetStore['budget']>;
+  spent: number | null;
+  committed: number | null;
+}
+
+/** `cohort budget reservations`: the reservations, after each dataset's spent and committed epsilon. */
+function listReservations(o: { state: string; all: boolean; json: boolean }): void {
+  const now = Date.now();
+  const { rows, datasets } = withStore(o.state, (s) => {
+    const rows = s.reservations({ all: o.all });
+    const datasets = [...new Set(rows.map((r) => r.dataset))].map((dataset) => datasetSpend(s, dataset));
+    return { rows, datasets };
+  });
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        rows.map((r) => asJson(r, now)),
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  if (rows.length === 0) {
+    process.stdout.write(o.all ? 'no reservations\n' : 'no open reservations\n');
+    return;
+  }
+  for (const d of datasets) {
+    const of = d.budget
+      ? ` of ${d.budget.epsilon} (delta ${d.budget.delta}, ${d.budget.accountant})`
+      : ' (no budget set)';
+    process.stdout.write(`${d.dataset}: epsilon spent ${fmt(d.spent)}, committed ${fmt(d.committed)}${of}\n`);
+  }
+  process.stdout.write(`${reservationTable(rows, now)}\n`);
+}
+
+function datasetSpend(s: BudgetStore, dataset: string): DatasetSpend {
+  const budget = s.budget(dataset);
+  return {
+    dataset,
+    budget,
+    spent: budget ? s.summary(dataset).spent.epsilon : null,
+    committed: budget ? s.committedSpend(dataset).epsilon : null,
+  };
+}
+
+function reservationTable(rows: readonly Reservation[], now: number): string {
+  const t = new Table({
+    head: ['dataset', 'job', 'rounds reserved', 'charged', 'untrained', 'state', 'admitted', 'age', 'last charge'],
+  });
+  for (const r of rows) {
+    t.push([
+      r.dataset,
+      r.jobId,
+      describeAll(r.mechanisms),
+      r.charged,
+      Math.max(0, r.rounds - r.charged),
+      r.open ? 'open' : 'closed',
+      new Date(r.at).toISOString(),
+      age(now - r.at),
+      r.lastChargedAt === null ? 'never' : `${age(now - r.lastChargedAt)} ago`,
+    ]);
+  }
+  return t.toString();
+}
+
+/** `cohort budget close`: closes one job's reservation by hand. */
+function closeReservation(o: { state: string; job: string; dataset?: string; json: boolean }): void {
+  const { reservation: r, released } = withStore(o.state, (s) => s.closeReservation(o.job, o.dataset));
+  if (o.json) process.stdout.write(`${JSON.stringify({ ...asJson(r, Date.now()), released }, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `closed job ${r.jobId} on dataset ${r.dataset}: ${r.charged} charged round(s) stay spent, ${released} reserved round(s) released\n`,
+    );
 }
 
 /** Opens the existing budget database (never creating one), runs `fn`, closes it. */

@@ -1,9 +1,9 @@
 /** `cohort client start`: CLI glue around the hospital daemon. */
 import { Option, type Command } from 'commander';
 import { numberArg } from '../edge/args.ts';
-import { openHospitalState } from '../client/hospital-state.ts';
+import { openHospitalState, type HospitalState } from '../client/hospital-state.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
-import { createLogger } from '../edge/log.ts';
+import { createLogger, type Logger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
 import {
   DATA_FORMATS,
@@ -21,27 +21,68 @@ import { loadTf } from '../client/trainer/index.ts';
 import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } from '../edge/keys.ts';
 import { readRosterFile, writeRosterFile } from '../edge/roster-file.ts';
 import type { RosterChain } from '../core/roster/index.ts';
+import type { PreparedDataset } from '../core/data/types.ts';
+
+type BudgetFlags = ReturnType<typeof parseBudgetFlags>;
+
+const DATA_HELP = 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)';
+
+/** --format, shared by `start` and `inspect`: by default the intake tells the format from the path. */
+function formatOption(): Option {
+  return new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS);
+}
+
+interface StartOptions {
+  coordinator: string;
+  data: string;
+  schema: string;
+  format?: DataFormat;
+  secret?: string;
+  name: string;
+  identity: string;
+  roster?: string;
+  state?: string;
+  ca?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecure?: boolean;
+  policy?: string;
+  budgetEpsilon?: number;
+  budgetDelta?: number;
+  budgetAccountant?: 'pld' | 'rdp';
+}
 
 export function registerClient(program: Command): void {
   const cmd = program.command('client').description('the hospital daemon');
   registerInspect(cmd);
-  cmd
+  const start = cmd
     .command('start')
     .description('connect to a coordinator and train its jobs on local records; only model updates leave')
-    .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7700')
-    .requiredOption(
-      '--data <file|dir>',
-      'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)',
-    )
+    .requiredOption('--coordinator <url>', 'coordinator WebSocket URL, e.g. ws://127.0.0.1:7700');
+  withRecordOptions(start);
+  withPeerOptions(start);
+  withPrivacyOptions(start);
+  start.action(startDaemon);
+}
+
+/** The local records `start` reads and how: where, their schema, their format, the site secret. */
+function withRecordOptions(start: Command): void {
+  start
+    .requiredOption('--data <file|dir>', DATA_HELP)
     .requiredOption(
       '--schema <schema.json>',
       'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore',
     )
-    .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
+    .addOption(formatOption())
     .option(
       '--secret <file>',
       'site secret keying pseudonyms and date shifts (created with mode 0600 if missing; never leaves this machine); required by schemas with pseudonym or shifted-date columns',
-    )
+    );
+}
+
+/** Who this hospital is to the network: its name, identity key, roster, and the transport to the coordinator. */
+function withPeerOptions(start: Command): void {
+  start
     .requiredOption('--name <name>', "this hospital's name ([A-Za-z0-9._-], as enrolled)")
     .requiredOption(
       '--identity <file.key>',
@@ -54,7 +95,12 @@ export function registerClient(program: Command): void {
     .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
     .option('--tls-cert <file.pem>', "mutual TLS: this hospital's client certificate (PEM)")
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
-    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)')
+    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)');
+}
+
+/** What this hospital joins and releases (its policy), and the privacy budget it keeps in its state database. */
+function withPrivacyOptions(start: Command): void {
+  start
     .option(
       '--policy <policy.json>',
       'jobs this hospital joins and what it releases: requireDp, maxEpsilon, maxDelta, requireSecureAggregation, allowedFeatures, maxRounds, allowedResearchers, minCorruptFraction, evaluation (dp|local); without it the defaults: DP and secure aggregation required, evaluations released as noisy counts',
@@ -78,111 +124,101 @@ export function registerClient(program: Command): void {
         '--budget-accountant <name>',
         `bound charged against the budget (default ${CLIENT_DEFAULTS.budgetAccountant})`,
       ).choices(['pld', 'rdp']),
-    )
-    .action(
-      async (o: {
-        coordinator: string;
-        data: string;
-        schema: string;
-        format?: DataFormat;
-        secret?: string;
-        name: string;
-        identity: string;
-        roster?: string;
-        state?: string;
-        ca?: string;
-        tlsCert?: string;
-        tlsKey?: string;
-        insecure?: boolean;
-        policy?: string;
-        budgetEpsilon?: number;
-        budgetDelta?: number;
-        budgetAccountant?: 'pld' | 'rdp';
-      }) => {
-        const log = createLogger();
-        const flags = parseBudgetFlags({
-          ...(o.budgetEpsilon !== undefined ? { budgetEpsilon: o.budgetEpsilon } : {}),
-          ...(o.budgetDelta !== undefined ? { budgetDelta: o.budgetDelta } : {}),
-          ...(o.budgetAccountant !== undefined ? { budgetAccountant: o.budgetAccountant } : {}),
-        });
-        const identity = readIdentityKey(o.identity);
-        const roster = o.roster ? readRosterFile(o.roster) : undefined;
-        if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
-        const schema = await loadSchemaFile(o.schema);
-        const dataset = await readDataset(o.data, schema, {
-          ...(o.format ? { format: o.format } : {}),
-          ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}),
-        });
-        // Counts by reason code only: never a record value, a pseudonym or a quasi value.
-        log.info(
-          {
-            hospital: o.name,
-            train: dataset.train.n,
-            test: dataset.test.n,
-            dropped: dataset.report.rowsDropped,
-            rejected: dataset.report.recordsRejected,
-            valuesRejected: dataset.report.valuesRejected,
-            k: dataset.report.kAnonymity?.k,
-          },
-          'local dataset ready',
-        );
-        const state = o.state ? openHospitalState(o.state) : undefined;
-        if (flags.budgetEpsilon !== undefined) {
-          if (!state)
-            throw new CohortError(
-              'E_CONFIG_INVALID',
-              '--budget-epsilon needs --state <file.db> to keep what has been spent',
-            );
-          state.budget.setBudget(dataset.schemaId, {
-            epsilon: flags.budgetEpsilon,
-            delta: flags.budgetDelta,
-            accountant: flags.budgetAccountant,
-          });
-          log.info(
-            {
-              epsilon: flags.budgetEpsilon,
-              delta: flags.budgetDelta,
-              accountant: flags.budgetAccountant,
-              spent: state.budget.summary(dataset.schemaId).spent.epsilon,
-            },
-            'privacy budget enforced',
-          );
-        } else {
-          log.warn(
-            'no privacy budget configured (--budget-epsilon): DP jobs will be declined, and only jobs without DP that the policy allows are joined',
-          );
-        }
-        // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
-        const budget = flags.budgetEpsilon !== undefined ? state?.budget : undefined;
-        await loadTf(log);
-        const tls = clientTlsFromFiles(o);
-        // Without a policy file the defaults apply (core/job/policy.ts): private by default.
-        const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
-        const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
-        const daemon = new ClientDaemon({
-          coordinatorUrl: o.coordinator,
-          name: o.name,
-          dataset,
-          log,
-          identity,
-          ...(o.insecure ? { insecure: true } : {}),
-          ...(roster ? { roster } : {}),
-          ...(onRoster ? { onRoster } : {}),
-          policy,
-          ...(tls ? { tls } : {}),
-          ...(budget ? { budget, outputs: state!.outputs } : {}),
-          ...(state ? { ledger: state.ledger } : {}),
-        });
-        daemon.start();
-        const shutdown = () =>
-          void daemon.stop().then(() => {
-            state?.close();
-            process.exit(0);
-          });
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-      },
     );
+}
+
+/** `cohort client start`: reads the records, sets the budget, and runs the daemon until SIGINT or SIGTERM. */
+async function startDaemon(o: StartOptions): Promise<void> {
+  const log = createLogger();
+  const flags = parseBudgetFlags({
+    ...(o.budgetEpsilon !== undefined ? { budgetEpsilon: o.budgetEpsilon } : {}),
+    ...(o.budgetDelta !== undefined ? { budgetDelta: o.budgetDelta } : {}),
+    ...(o.budgetAccountant !== undefined ? { budgetAccountant: o.budgetAccountant } : {}),
+  });
+  const identity = readIdentityKey(o.identity);
+  const roster = o.roster ? readRosterFile(o.roster) : undefined;
+  if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
+  const dataset = await readLocalDataset(o, log);
+  const state = o.state ? openHospitalState(o.state) : undefined;
+  setBudget(state, dataset.schemaId, flags, log);
+  // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
+  const budget = flags.budgetEpsilon !== undefined ? state?.budget : undefined;
+  await loadTf(log);
+  const tls = clientTlsFromFiles(o);
+  // Without a policy file the defaults apply (core/job/policy.ts): private by default.
+  const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
+  const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
+  const daemon = new ClientDaemon({
+    coordinatorUrl: o.coordinator,
+    name: o.name,
+    dataset,
+    log,
+    identity,
+    ...(o.insecure ? { insecure: true } : {}),
+    ...(roster ? { roster } : {}),
+    ...(onRoster ? { onRoster } : {}),
+    policy,
+    ...(tls ? { tls } : {}),
+    ...(budget ? { budget, outputs: state!.outputs } : {}),
+    ...(state ? { ledger: state.ledger } : {}),
+  });
+  daemon.start();
+  const shutdown = () =>
+    void daemon.stop().then(() => {
+      state?.close();
+      process.exit(0);
+    });
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** The records through the de-identifying intake, logged in counts by reason code only. */
+async function readLocalDataset(o: StartOptions, log: Logger): Promise<PreparedDataset> {
+  const schema = await loadSchemaFile(o.schema);
+  const dataset = await readDataset(o.data, schema, {
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}),
+  });
+  // Counts by reason code only: never a record value, a pseudonym or a quasi value.
+  log.info(
+    {
+      hospital: o.name,
+      train: dataset.train.n,
+      test: dataset.test.n,
+      dropped: dataset.report.rowsDropped,
+      rejected: dataset.report.recordsRejected,
+      valuesRejected: dataset.report.valuesRejected,
+      k: dataset.report.kAnonymity?.k,
+    },
+    'local dataset ready',
+  );
+  return dataset;
+}
+
+/** With --budget-epsilon, records the dataset's budget in the state database (which it then needs). */
+function setBudget(state: HospitalState | undefined, schemaId: string, flags: BudgetFlags, log: Logger): void {
+  if (flags.budgetEpsilon === undefined) {
+    log.warn(
+      'no privacy budget configured (--budget-epsilon): DP jobs will be declined, and only jobs without DP that the policy allows are joined',
+    );
+    return;
+  }
+  if (!state)
+    throw new CohortError('E_CONFIG_INVALID', '--budget-epsilon needs --state <file.db> to keep what has been spent');
+  state.budget.setBudget(schemaId, {
+    epsilon: flags.budgetEpsilon,
+    delta: flags.budgetDelta,
+    accountant: flags.budgetAccountant,
+  });
+  log.info(
+    {
+      epsilon: flags.budgetEpsilon,
+      delta: flags.budgetDelta,
+      accountant: flags.budgetAccountant,
+      spent: state.budget.summary(schemaId).spent.epsilon,
+    },
+    'privacy budget enforced',
+  );
 }
 
 /** `cohort client inspect`: what the intake does to local records, in counts, without connecting anywhere. */
@@ -192,12 +228,9 @@ export function registerInspect(client: Command): void {
     .description(
       'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers',
     )
-    .requiredOption(
-      '--data <file|dir>',
-      'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)',
-    )
+    .requiredOption('--data <file|dir>', DATA_HELP)
     .requiredOption('--schema <schema.json>', 'declared schema')
-    .addOption(new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS))
+    .addOption(formatOption())
     .option(
       '--secret <file>',
       'site secret file (as for client start); without it a throwaway in-memory secret is used, so shifted dates and the train/test split (keyed by the secret) differ from what the daemon uses',
@@ -209,22 +242,29 @@ export function registerInspect(client: Command): void {
       DEFAULT_K_THRESHOLD,
     )
     .option('--json', 'print the report as JSON', false)
-    .action(
-      async (o: { data: string; schema: string; format?: DataFormat; secret?: string; k: number; json: boolean }) => {
-        const schema = await loadSchemaFile(o.schema);
-        const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
-        const d = await readDataset(o.data, schema, {
-          secret,
-          kThreshold: o.k,
-          ...(o.format ? { format: o.format } : {}),
-        });
-        process.stdout.write(
-          o.json
-            ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n`
-            : formatInspect(d),
-        );
-      },
-    );
+    .action(inspect);
+}
+
+async function inspect(o: {
+  data: string;
+  schema: string;
+  format?: DataFormat;
+  secret?: string;
+  k: number;
+  json: boolean;
+}): Promise<void> {
+  const schema = await loadSchemaFile(o.schema);
+  const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
+  const d = await readDataset(o.data, schema, {
+    secret,
+    kThreshold: o.k,
+    ...(o.format ? { format: o.format } : {}),
+  });
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n`
+      : formatInspect(d),
+  );
 }
 
 export function registerKeys(program: Command): void {

@@ -21,14 +21,67 @@ import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import { tlsPairFromFiles } from '../edge/keys.ts';
 import { verifyFiles, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
+const COORDINATOR_DB = "the coordinator's database";
+
+type Listing = 'show' | 'export';
+
+interface VerifyOptions {
+  db: string;
+  hospitalLedger?: string[];
+  head?: string;
+  coordinatorKey?: string;
+  recompute: boolean;
+  json: boolean;
+  checkpoint?: string;
+}
+
+interface ListOptions {
+  db: string;
+  format: 'table' | 'json' | 'csv';
+  job?: string;
+  hospital?: string;
+  out?: string;
+}
+
+interface ServeOptions {
+  db: string;
+  tokenFile: string;
+  port: number;
+  host: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
 export function registerLedger(program: Command): Command {
   const cmd = program.command('ledger').description('the privacy ledger: verify it, read it, anchor it');
+  registerVerify(cmd);
+  cmd
+    .command('head')
+    .description("print the latest entry's seq, hash and signature, to keep out of band")
+    .requiredOption('--db <file>', COORDINATOR_DB)
+    .option('--json', 'as JSON (the file --head reads)', false)
+    .action(printHead);
+  for (const name of ['show', 'export'] as const) registerListing(cmd, name);
+  cmd
+    .command('budget')
+    .description(
+      "privacy spent per hospital and job, from the coordinator's ledger; with --hospital-ledger, against that hospital's own budget",
+    )
+    .requiredOption('--db <file>', COORDINATOR_DB)
+    .option('--hospital-ledger <file...>', "hospitals' state databases (their totals)")
+    .option('--json', 'machine-readable', false)
+    .action(printBudget);
+  registerServe(cmd);
+  return cmd;
+}
+
+function registerVerify(cmd: Command): void {
   cmd
     .command('verify')
     .description(
       "check the hash chain, every signature and receipt, agreement with hospitals' copies, and recompute every epsilon; exit 1 on the first bad entry",
     )
-    .requiredOption('--db <file>', "the coordinator's database")
+    .requiredOption('--db <file>', COORDINATOR_DB)
     .option('--hospital-ledger <file...>', "hospitals' state databases to compare with the coordinator's ledger")
     .option(
       '--head <file>',
@@ -44,145 +97,35 @@ export function registerLedger(program: Command): Command {
       "verify only the entries after this checkpoint and move it forward; created by a full verification when missing (compare hospitals' copies and heads in a full verification)",
     )
     .option('--json', 'machine-readable report', false)
-    .action(
-      (o: {
-        db: string;
-        hospitalLedger?: string[];
-        head?: string;
-        coordinatorKey?: string;
-        recompute: boolean;
-        json: boolean;
-        checkpoint?: string;
-      }) => {
-        if (o.checkpoint && (o.hospitalLedger?.length || o.head))
-          throw new CohortError(
-            'E_CONFIG_INVALID',
-            '--checkpoint verifies only new entries: compare --hospital-ledger copies and a --head in a full verification',
-          );
-        const r = o.checkpoint
-          ? verifyFromCheckpoint({
-              db: o.db,
-              checkpoint: o.checkpoint,
-              recompute: o.recompute,
-              ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}),
-            })
-          : { ...verifyFiles(o), from: 0 };
-        const { checkpoint: _state, ...shown } = r;
-        if (o.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-        else {
-          const first = r.failures[0];
-          process.stdout.write(
-            r.ok
-              ? `ledger OK: ${r.entries} entries${r.from ? ` after the checkpoint at ${r.from}` : ''}, head seq ${r.head?.seq ?? r.from} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
-              : `ledger FAILED at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}\n${r.failures.length > 1 ? `(${r.failures.length - 1} more failures; --json lists them)\n` : ''}`,
-          );
-          for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
-        }
-        if (!r.ok) process.exitCode = 1;
-      },
-    );
+    .action(verify);
+}
+
+/** `show` lists entries as a table by default, `export` writes them as JSON by default; otherwise the same. */
+function registerListing(cmd: Command, name: Listing): void {
   cmd
-    .command('head')
-    .description("print the latest entry's seq, hash and signature, to keep out of band")
-    .requiredOption('--db <file>', "the coordinator's database")
-    .option('--json', 'as JSON (the file --head reads)', false)
-    .action((o: { db: string; json: boolean }) => {
-      const head = headOf(readCoordinatorLedger(o.db));
-      if (!head) throw new CohortError('E_STORE', `${o.db} has an empty ledger`);
-      process.stdout.write(
-        o.json
-          ? `${JSON.stringify(head)}\n`
-          : `seq ${head.seq}\nhash ${head.hash}\nsignature ${head.signature}\ncoordinator key ${head.coordinatorKey}\n`,
-      );
-    });
-  for (const name of ['show', 'export'] as const) {
-    cmd
-      .command(name)
-      .description(
-        name === 'show' ? 'list ledger entries (one row per hospital spend)' : 'write ledger entries as JSON or CSV',
-      )
-      .requiredOption('--db <file>', "the coordinator's database")
-      .addOption(
-        new Option('--format <f>', 'output format')
-          .choices(['table', 'json', 'csv'])
-          .default(name === 'show' ? 'table' : 'json'),
-      )
-      .option('--job <id>', 'only this job')
-      .option('--hospital <name>', "only this hospital's spends")
-      .option('--out <file>', 'write here instead of stdout')
-      .action((o: { db: string; format: 'table' | 'json' | 'csv'; job?: string; hospital?: string; out?: string }) => {
-        const rows = ledgerRows(readCoordinatorLedger(o.db), {
-          ...(o.job ? { job: o.job } : {}),
-          ...(o.hospital ? { hospital: o.hospital } : {}),
-        });
-        let text: string;
-        if (o.format === 'json') text = `${JSON.stringify(rows, null, 2)}\n`;
-        else if (o.format === 'csv') text = toCsv(rows);
-        else {
-          const t = new Table({
-            head: ['seq', 'kind', 'job', 'round', 'hospital', 'epsilon', 'cumulative', 'bound', 'survivors', 'receipt'],
-          });
-          for (const r of rows)
-            t.push([
-              r.seq,
-              r.kind,
-              r.jobId,
-              r.round || '',
-              r.hospital,
-              r.epsilon?.toFixed(4) ?? '',
-              r.cumulativeEpsilon?.toFixed(4) ?? '',
-              r.bound,
-              r.survivors ?? '',
-              r.receipted === null ? '' : r.receipted ? 'yes' : 'no',
-            ]);
-          text = `${t.toString()}\n`;
-        }
-        if (o.out) writeFileSync(o.out, text);
-        else process.stdout.write(text);
-      });
-  }
-  cmd
-    .command('budget')
+    .command(name)
     .description(
-      "privacy spent per hospital and job, from the coordinator's ledger; with --hospital-ledger, against that hospital's own budget",
+      name === 'show' ? 'list ledger entries (one row per hospital spend)' : 'write ledger entries as JSON or CSV',
     )
-    .requiredOption('--db <file>', "the coordinator's database")
-    .option('--hospital-ledger <file...>', "hospitals' state databases (their totals)")
-    .option('--json', 'machine-readable', false)
-    .action((o: { db: string; hospitalLedger?: string[]; json: boolean }) => {
-      const perJob = budgetSummary(readCoordinatorLedger(o.db));
-      const totals = (o.hospitalLedger ?? [])
-        .map(readHospitalLedger)
-        .map((h) => ({ hospital: h.hospital, budget: h.budget }));
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify({ perJob, totals }, null, 2)}\n`);
-        return;
-      }
-      const t = new Table({
-        head: ['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget'],
-      });
-      for (const r of perJob) {
-        const b =
-          totals
-            .find((x) => x.hospital === r.hospital)
-            ?.budget.map((x) => `${x.epsilon} at ${x.delta}`)
-            .join('; ') ?? '';
-        t.push([r.hospital, r.jobId, r.unit, r.rounds, r.epsilon.toFixed(4), r.delta, r.bound, b]);
-      }
-      // What each epsilon means, beside it (core/job/guarantee.ts).
-      const units = [...new Set(perJob.map((r) => r.unit))]
-        .filter((u): u is PrivacyUnit => u === 'record' || u === 'hospital')
-        .sort();
-      process.stdout.write(
-        `${t.toString()}\n${units.map((u) => `${u}-level epsilon: ${guaranteeLine(u)}\n`).join('')}`,
-      );
-    });
+    .requiredOption('--db <file>', COORDINATOR_DB)
+    .addOption(
+      new Option('--format <f>', 'output format')
+        .choices(['table', 'json', 'csv'])
+        .default(name === 'show' ? 'table' : 'json'),
+    )
+    .option('--job <id>', 'only this job')
+    .option('--hospital <name>', "only this hospital's spends")
+    .option('--out <file>', 'write here instead of stdout')
+    .action(list);
+}
+
+function registerServe(cmd: Command): void {
   cmd
     .command('serve')
     .description(
       'read-only HTTP endpoint for auditors (GET /ledger, /ledger/head, /ledger/budget, /ledger/verify; bearer token); loopback only unless served over TLS',
     )
-    .requiredOption('--db <file>', "the coordinator's database")
+    .requiredOption('--db <file>', COORDINATOR_DB)
     .requiredOption(
       '--token-file <file>',
       'file holding the auditor bearer token, mode 0600 (openssl rand -hex 32 > auditor.token; chmod 600 auditor.token)',
@@ -194,15 +137,117 @@ export function registerLedger(program: Command): Command {
       'serve https with this certificate chain (PEM); responses then carry Strict-Transport-Security',
     )
     .option('--tls-key <file.pem>', 'private key of --tls-cert (PEM)')
-    .action(
-      async (o: { db: string; tokenFile: string; port: number; host: string; tlsCert?: string; tlsKey?: string }) => {
-        const tls = tlsPairFromFiles(o);
-        const token = readTokenFile(o.tokenFile, 'auditor token file');
-        const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host, ...(tls ? { tls } : {}) });
-        process.stderr.write(
-          `ledger endpoint on ${tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/ledger (read-only)\n`,
-        );
-      },
+    .action(serve);
+}
+
+/** `cohort ledger verify`: the full verification, or the entries after a checkpoint; exit code 1 on a failure. */
+function verify(o: VerifyOptions): void {
+  if (o.checkpoint && (o.hospitalLedger?.length || o.head))
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      '--checkpoint verifies only new entries: compare --hospital-ledger copies and a --head in a full verification',
     );
-  return cmd;
+  const r = o.checkpoint
+    ? verifyFromCheckpoint({
+        db: o.db,
+        checkpoint: o.checkpoint,
+        recompute: o.recompute,
+        ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}),
+      })
+    : { ...verifyFiles(o), from: 0 };
+  const { checkpoint: _state, ...shown } = r;
+  if (o.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  else {
+    const first = r.failures[0];
+    process.stdout.write(
+      r.ok
+        ? `ledger OK: ${r.entries} entries${r.from ? ` after the checkpoint at ${r.from}` : ''}, head seq ${r.head?.seq ?? r.from} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
+        : `ledger FAILED at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}\n${r.failures.length > 1 ? `(${r.failures.length - 1} more failures; --json lists them)\n` : ''}`,
+    );
+    for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
+  }
+  if (!r.ok) process.exitCode = 1;
+}
+
+/** `cohort ledger head`: the latest entry, to keep out of band. */
+function printHead(o: { db: string; json: boolean }): void {
+  const head = headOf(readCoordinatorLedger(o.db));
+  if (!head) throw new CohortError('E_STORE', `${o.db} has an empty ledger`);
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify(head)}\n`
+      : `seq ${head.seq}\nhash ${head.hash}\nsignature ${head.signature}\ncoordinator key ${head.coordinatorKey}\n`,
+  );
+}
+
+/** `cohort ledger show|export`: the entries, filtered, as a table, JSON or CSV, to stdout or a file. */
+function list(o: ListOptions): void {
+  const rows = ledgerRows(readCoordinatorLedger(o.db), {
+    ...(o.job ? { job: o.job } : {}),
+    ...(o.hospital ? { hospital: o.hospital } : {}),
+  });
+  let text: string;
+  if (o.format === 'json') text = `${JSON.stringify(rows, null, 2)}\n`;
+  else if (o.format === 'csv') text = toCsv(rows);
+  else text = `${entryTable(rows)}\n`;
+  if (o.out) writeFileSync(o.out, text);
+  else process.stdout.write(text);
+}
+
+function entryTable(rows: ReturnType<typeof ledgerRows>): string {
+  const t = new Table({
+    head: ['seq', 'kind', 'job', 'round', 'hospital', 'epsilon', 'cumulative', 'bound', 'survivors', 'receipt'],
+  });
+  for (const r of rows)
+    t.push([
+      r.seq,
+      r.kind,
+      r.jobId,
+      r.round || '',
+      r.hospital,
+      r.epsilon?.toFixed(4) ?? '',
+      r.cumulativeEpsilon?.toFixed(4) ?? '',
+      r.bound,
+      r.survivors ?? '',
+      r.receipted === null ? '' : r.receipted ? 'yes' : 'no',
+    ]);
+  return t.toString();
+}
+
+/** `cohort ledger budget`: spend per hospital and job, beside each hospital's own budget when its copy is given. */
+function printBudget(o: { db: string; hospitalLedger?: string[]; json: boolean }): void {
+  const perJob = budgetSummary(readCoordinatorLedger(o.db));
+  const totals = (o.hospitalLedger ?? [])
+    .map(readHospitalLedger)
+    .map((h) => ({ hospital: h.hospital, budget: h.budget }));
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ perJob, totals }, null, 2)}\n`);
+    return;
+  }
+  const t = new Table({
+    head: ['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget'],
+  });
+  for (const r of perJob) {
+    const b =
+      totals
+        .find((x) => x.hospital === r.hospital)
+        ?.budget.map((x) => `${x.epsilon} at ${x.delta}`)
+        .join('; ') ?? '';
+    t.push([r.hospital, r.jobId, r.unit, r.rounds, r.epsilon.toFixed(4), r.delta, r.bound, b]);
+  }
+  // What each epsilon means, beside it (core/job/guarantee.ts).
+  const units = [...new Set(perJob.map((r) => r.unit))]
+    .filter((u): u is PrivacyUnit => u === 'record' || u === 'hospital')
+    .sort();
+  process.stdout.write(`${t.toString()}\n${units.map((u) => `${u}-level epsilon: ${guaranteeLine(u)}\n`).join('')}`);
+}
+
+/** `cohort ledger serve`: the read-only auditor endpoint, until the process is stopped. */
+async function serve(o: ServeOptions): Promise<void> {
+  const tls = tlsPairFromFiles(o);
+  const token = readTokenFile(o.tokenFile, 'auditor token file');
+  const { port } = await serveLedger({ db: o.db, token, port: o.port, host: o.host, ...(tls ? { tls } : {}) });
+  process.stderr.write(
+    `ledger endpoint on ${tls ? 'https' : 'http'}://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/ledger (read-only)\n`,
+  );
 }

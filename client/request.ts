@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   decodeEnvelope,
   validateClientName,
+  type Envelope,
   type EnvelopeInit,
 } from '../edge/wire/codec.ts';
 import { FrameEncoder, Reassembler, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
@@ -41,22 +42,22 @@ export interface RequestBody {
   afterSeq?: number;
 }
 
-export async function request(
-  o: RequestOptions,
-  body: RequestBody,
-): Promise<{ json: unknown; model: Float32Array | null }> {
+export interface RequestResult {
+  json: unknown;
+  model: Float32Array | null;
+}
+
+/** A message to the coordinator; the encoder fills in the sender, sequence and version. */
+type Send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => void;
+
+export async function request(o: RequestOptions, body: RequestBody): Promise<RequestResult> {
   validateClientName(o.name);
   checkTransport(o.coordinatorUrl, o, silentLogger);
-  const tls = o.tls;
   const inbound = new Reassembler(messageLimit(o.maxMessageBytes, DEFAULT_MAX_FRAME_BYTES));
   const out = new FrameEncoder(fragmentBytesFor(DEFAULT_MAX_FRAME_BYTES));
-  const ws = new WebSocket(o.coordinatorUrl, {
-    maxPayload: DEFAULT_MAX_FRAME_BYTES,
-    perMessageDeflate: false,
-    ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } : {}),
-  });
+  const ws = connect(o);
   // A message's frames go out back to back (a job spec of megabytes is cut into fragments).
-  const send = (env: Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>) => {
+  const send: Send = (env) => {
     for (const frame of out.encode({ ...env, sender: o.name })) ws.send(frame);
   };
   try {
@@ -78,16 +79,7 @@ export async function request(
       ws.on('error', (err) =>
         done(() => reject(new CohortError('E_CONFIG_INVALID', `cannot reach ${o.coordinatorUrl}: ${err.message}`))),
       );
-      ws.on('close', (code, reason) =>
-        done(() =>
-          reject(
-            new CohortError(
-              isErrorCode(reason.toString()) ? (reason.toString() as never) : 'E_AUTH_FAILED',
-              `connection closed (${code} ${reason.toString()})`,
-            ),
-          ),
-        ),
-      );
+      ws.on('close', (code, reason) => done(() => reject(closedError(code, reason.toString()))));
       ws.on('message', (data) => {
         try {
           const frame = decodeEnvelope(data as Buffer);
@@ -95,51 +87,8 @@ export async function request(
             throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
           const env = inbound.accept(frame);
           if (!env) return; // more fragments of this message are due (a model download)
-          if (env.body === 'challenge') {
-            const c = env.challenge!;
-            const timestampMs = Date.now();
-            const handshakeSignature = signHandshake(
-              {
-                nonce: c.nonce!,
-                coordinatorId: c.coordinatorId ?? '',
-                timestampMs,
-                name: o.name,
-                publicKey: o.identity.publicKey,
-              },
-              o.identity.secretKey,
-            );
-            send({
-              hello: {
-                name: o.name,
-                software: 'cohort-request/0.1.0',
-                identityKey: o.identity.publicKey,
-                handshakeSignature,
-                handshakeTimestampMs: timestampMs,
-              },
-            });
-          } else if (env.body === 'welcome') {
-            out.peerLimits(env.welcome!);
-            send({
-              jobId: body.jobId ?? '',
-              request: {
-                id: 1,
-                action: body.action,
-                jobId: body.jobId ?? '',
-                specJson: body.specJson ?? '',
-                afterSeq: body.afterSeq ?? 0,
-              },
-            });
-          } else if (env.body === 'reply') {
-            const r = env.reply!;
-            const bytes = r.model?.data;
-            if (bytes && bytes.length % 4 !== 0)
-              throw new CohortError('E_WIRE_FIELD', `a model of ${bytes.length} bytes is not float32 values`);
-            const model = bytes ? bytesToVector(bytes, bytes.length / 4) : null;
-            done(() => resolve({ json: JSON.parse(r.json ?? 'null'), model }));
-          } else if (env.body === 'error') {
-            const code = env.error?.code ?? '';
-            done(() => reject(new CohortError(isErrorCode(code) ? code : 'E_INTERNAL', env.error?.message ?? '')));
-          }
+          const result = answer(env, o, body, out, send);
+          if (result) done(() => resolve(result));
         } catch (err) {
           done(() => reject(err));
         }
@@ -150,4 +99,87 @@ export async function request(
     ws.on('error', () => undefined);
     ws.close();
   }
+}
+
+function connect(o: RequestOptions): WebSocket {
+  const tls = o.tls;
+  return new WebSocket(o.coordinatorUrl, {
+    maxPayload: DEFAULT_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    ...(tls ? { ca: tls.ca, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } : {}),
+  });
+}
+
+/** The coordinator closed first: with a registered code as the reason, that code; otherwise an auth failure. */
+function closedError(code: number, reason: string): CohortError {
+  return new CohortError(
+    isErrorCode(reason) ? (reason as never) : 'E_AUTH_FAILED',
+    `connection closed (${code} ${reason})`,
+  );
+}
+
+/**
+ * This side of the exchange, one whole message at a time: a signed Hello for
+ * the challenge, the Request once welcomed; the Reply is the result, an Error
+ * frame is thrown as its code.
+ */
+function answer(
+  env: Envelope,
+  o: RequestOptions,
+  body: RequestBody,
+  out: FrameEncoder,
+  send: Send,
+): RequestResult | undefined {
+  if (env.body === 'challenge') {
+    send({ hello: hello(env.challenge!, o) });
+  } else if (env.body === 'welcome') {
+    out.peerLimits(env.welcome!);
+    send({
+      jobId: body.jobId ?? '',
+      request: {
+        id: 1,
+        action: body.action,
+        jobId: body.jobId ?? '',
+        specJson: body.specJson ?? '',
+        afterSeq: body.afterSeq ?? 0,
+      },
+    });
+  } else if (env.body === 'reply') {
+    return readReply(env.reply!);
+  } else if (env.body === 'error') {
+    const code = env.error?.code ?? '';
+    throw new CohortError(isErrorCode(code) ? code : 'E_INTERNAL', env.error?.message ?? '');
+  }
+  return undefined;
+}
+
+/** The Hello that answers `c`: the handshake (core/auth/handshake.ts) signed with this identity. */
+function hello(c: NonNullable<Envelope['challenge']>, o: RequestOptions): NonNullable<EnvelopeInit['hello']> {
+  const timestampMs = Date.now();
+  const handshakeSignature = signHandshake(
+    {
+      nonce: c.nonce!,
+      coordinatorId: c.coordinatorId ?? '',
+      timestampMs,
+      name: o.name,
+      publicKey: o.identity.publicKey,
+    },
+    o.identity.secretKey,
+  );
+  return {
+    name: o.name,
+    software: 'cohort-request/0.1.0',
+    identityKey: o.identity.publicKey,
+    handshakeSignature,
+    handshakeTimestampMs: timestampMs,
+  };
+}
+
+/** The Reply's JSON, and its model (whole float32 values) when it carries one. */
+function readReply(r: NonNullable<Envelope['reply']>): RequestResult {
+  const bytes = r.model?.data;
+  if (bytes && bytes.length % 4 !== 0)
+    throw new CohortError('E_WIRE_FIELD', `a model of ${bytes.length} bytes is not float32 values`);
+  const model = bytes ? bytesToVector(bytes, bytes.length / 4) : null;
+  return { json: JSON.parse(r.json ?? 'null'), model };
 }

@@ -52,7 +52,7 @@ export class RoundRunner {
     const queue = [...effects];
     while (queue.length > 0) {
       const e = queue.shift()!;
-      let next: HospitalEffect[] = [];
+      let next: HospitalEffect[];
       try {
         next = e.type === 'evaluate' || e.type === 'train' ? await this.compute(e) : this.execute(e);
       } catch (err) {

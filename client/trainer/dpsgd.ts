@@ -47,10 +47,10 @@
  *    of the public starting weights and the privatised sums of the steps, so
  *    this replacement, like the count, is post-processing of the DP output.
  */
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import { MAX_DP_STEPS_PER_ROUND } from '../../core/job/spec.ts';
-import { paramShapes } from '../../core/model/spec.ts';
+import { paramShapes, type ModelSpec } from '../../core/model/spec.ts';
 import { randomUniform } from '../../core/privacy/random.ts';
 import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-noise.ts';
 import type { Tf } from './backend.ts';
@@ -142,21 +142,9 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
       nonFiniteReplaced: 0,
     };
   const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
-  // A batch sum is at most n·C per coordinate (×2 for float32 slack in the clipping): keep it inside privatizeSum's range.
-  if (sigma > 0 && (2 * n * clip) / snapPlan(clip, total, sigma).gamma > MAX_SNAPPED) {
-    // Only past about 10^10 records; the message names no count (it is sent to the coordinator).
-    throw new CohortError(
-      'E_PRIVACY_PARAMS',
-      `the training split is too large for the snapping grid's range at clip ${clip}`,
-    );
-  }
+  assertGridFits(n, clip, total, sigma);
   const invExpected = 1 / (q * (dp.publicCount ?? n));
-
-  const offsets: number[] = [];
-  for (let i = 0, at = 0; i < shapes.length; i++) {
-    offsets.push(at);
-    at += shapes[i]!.size;
-  }
+  const offsets = paramOffsets(shapes);
   // The model lives on the CPU, updated there from the noisy sum (post-processing, cpu-optimizer.ts) and
   // uploaded once a step for the forward and backward pass. `start` is w_global, safe from a caller's writes.
   const start = weights.slice();
@@ -174,30 +162,13 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     owned.push(x);
     const y = tf.tensor2d(data.y, [n, 1]);
     owned.push(y);
+    const clipped: ClippedSumInput = { tf, spec, shapes, offsets, n, x, y, clip };
     let sampledExamples = 0;
     let lastYield = performance.now();
     for (let step = 0; step < dp.steps; step++) {
       const batch = poissonSample(n, q);
       sampledExamples += batch.length;
-      const grads = tf.tidy(() => {
-        // slice: the cpu backend keeps the array it is given, and w changes after this step.
-        const params = shapes.map((s, i) => tf.tensor(w.slice(offsets[i], offsets[i]! + s.size), s.shape, 'float32'));
-        let xb = x;
-        let yb = y;
-        if (batch.length < n) {
-          const idx = tf.tensor1d(batch, 'int32');
-          xb = tf.gather(x, idx);
-          yb = tf.gather(y, idx);
-        }
-        return clippedGradientSum(tf, spec, params, xb, yb, clip).grads;
-      });
-      // A read per tensor into one buffer for the run: cheaper than a concat kernel and its read. The cpu and
-      // wasm kernels ran as they were called, so there is nothing to wait for.
-      try {
-        grads.forEach((g, i) => sum.set(g.dataSync() as Float32Array, offsets[i]));
-      } finally {
-        tf.dispose(grads);
-      }
+      clippedSum(clipped, w, batch, sum);
       // The release: from here on everything is a function of the privatised sum (σ = 0: of the clipped sum).
       if (sigma > 0) privatizeSum(sum, clip, sigma, noisy);
       else noisy.set(sum);
@@ -210,20 +181,84 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
       }
     }
 
-    const delta = new Float32Array(total);
-    for (let i = 0; i < total; i++) delta[i] = w[i]! - start[i]!;
-    // Post-processing, not an error (see the module comment): a diverged coordinate becomes 0.
-    let nonFiniteReplaced = 0;
-    for (let i = 0; i < total; i++) {
-      if (!Number.isFinite(delta[i]!)) {
-        delta[i] = 0;
-        nonFiniteReplaced++;
-      }
-    }
+    const { delta, nonFiniteReplaced } = finiteDelta(w, start);
     return { delta, loss: 0, steps: dp.steps, numExamples: n, sampledExamples, nonFiniteReplaced };
   } finally {
     tf.dispose(owned);
   }
+}
+
+/** A batch sum is at most n·C per coordinate (×2 for float32 slack in the clipping): it must stay inside privatizeSum's range. */
+function assertGridFits(n: number, clip: number, total: number, sigma: number): void {
+  if (sigma > 0 && (2 * n * clip) / snapPlan(clip, total, sigma).gamma > MAX_SNAPPED) {
+    // Only past about 10^10 records; the message names no count (it is sent to the coordinator).
+    throw new CohortError(
+      'E_PRIVACY_PARAMS',
+      `the training split is too large for the snapping grid's range at clip ${clip}`,
+    );
+  }
+}
+
+/** Where each parameter tensor starts in the flat vector (paramShapes order). */
+function paramOffsets(shapes: readonly { size: number }[]): number[] {
+  const offsets: number[] = [];
+  for (let i = 0, at = 0; i < shapes.length; i++) {
+    offsets.push(at);
+    at += shapes[i]!.size;
+  }
+  return offsets;
+}
+
+/** What the clipped sum of every step of one trainDpSgd call reads: the model's layout and the split on the backend. */
+interface ClippedSumInput {
+  tf: Tf;
+  spec: ModelSpec;
+  shapes: ReturnType<typeof paramShapes>;
+  offsets: number[];
+  /** The split's record count: a batch of all n records is used as it is, without a gather. */
+  n: number;
+  x: Tensor2D;
+  y: Tensor2D;
+  clip: number;
+}
+
+/** Writes into `sum` the sum of the per-example gradients at weights `w`, each clipped to norm clip, over `batch`. */
+function clippedSum(c: ClippedSumInput, w: Float32Array, batch: Int32Array, sum: Float32Array): void {
+  const { tf, spec, shapes, offsets, n, x, y, clip } = c;
+  const grads = tf.tidy(() => {
+    // slice: the cpu backend keeps the array it is given, and w changes after this step.
+    const params = shapes.map((s, i) => tf.tensor(w.slice(offsets[i], offsets[i]! + s.size), s.shape, 'float32'));
+    let xb = x;
+    let yb = y;
+    if (batch.length < n) {
+      const idx = tf.tensor1d(batch, 'int32');
+      xb = tf.gather(x, idx);
+      yb = tf.gather(y, idx);
+    }
+    return clippedGradientSum(tf, spec, params, xb, yb, clip).grads;
+  });
+  // A read per tensor into one buffer for the run: cheaper than a concat kernel and its read. The cpu and
+  // wasm kernels ran as they were called, so there is nothing to wait for.
+  try {
+    grads.forEach((g, i) => sum.set(g.dataSync() as Float32Array, offsets[i]));
+  } finally {
+    tf.dispose(grads);
+  }
+}
+
+/** w − start; post-processing, not an error (see the module comment): a diverged coordinate becomes 0, counted. */
+function finiteDelta(w: Float32Array, start: Float32Array): { delta: Float32Array; nonFiniteReplaced: number } {
+  const total = w.length;
+  const delta = new Float32Array(total);
+  for (let i = 0; i < total; i++) delta[i] = w[i]! - start[i]!;
+  let nonFiniteReplaced = 0;
+  for (let i = 0; i < total; i++) {
+    if (!Number.isFinite(delta[i]!)) {
+      delta[i] = 0;
+      nonFiniteReplaced++;
+    }
+  }
+  return { delta, nonFiniteReplaced };
 }
 
 /** Indices of the records in one Poisson sample: each independently with probability q, from the CSPRNG. */

@@ -5,7 +5,7 @@
  * A hand-written loop rather than `model.fit`, so the objective can carry the
  * FedProx proximal term now and per-example clipping (DP-SGD) later.
  */
-import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import type { LocalTraining } from '../../core/job/spec.ts';
@@ -82,6 +82,7 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     const x = own(tf.tensor2d(data.x, [n, d]));
     const y = own(tf.tensor2d(data.y, [n, 1]));
     const proximal = local.proximalMu > 0 ? proximalTerm(tf, vars, local.proximalMu, own) : undefined;
+    const run: Minibatches = { tf, model, optimizer, vars, x, y, proximal };
 
     const rng = seededRng(seed);
     const order = Array.from({ length: n }, (_, i) => i);
@@ -97,22 +98,7 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
         for (let start = 0; start < n && steps < budget; start += local.batchSize) {
           const size = Math.min(local.batchSize, n - start);
           const sum: Scalar = lossSum;
-          lossSum = tf.tidy(() => {
-            const idx = tf.slice(perm, [start], [size]);
-            const xb = tf.gather(x, idx);
-            const yb = tf.gather(y, idx);
-            const cost = optimizer.minimize(
-              () => {
-                const logits = model.apply(xb, { training: true }) as Tensor;
-                const bce = tf.losses.sigmoidCrossEntropy(yb, logits, undefined, 0, tf.Reduction.MEAN) as Scalar;
-                return proximal ? tf.add(bce, proximal()) : bce;
-              },
-              true,
-              vars,
-            )!;
-            // Summed on the device and read once at the end: no sync per step.
-            return tf.add(sum, cost) as Scalar;
-          });
+          lossSum = minibatchStep(run, perm, start, size, sum);
           sum.dispose();
           steps++;
           if (performance.now() - lastYield > YIELD_EVERY_MS) {
@@ -126,18 +112,7 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     }
 
     let loss = (await lossSum.data())[0]! / steps;
-    const trained = getFlatWeights(model);
-    const delta = new Float32Array(trained.length);
-    for (let i = 0; i < delta.length; i++) delta[i] = trained[i]! - weights[i]!;
-    for (let i = 0; i < delta.length; i++) {
-      if (Number.isFinite(delta[i]!)) continue;
-      if (input.nonFinite !== 'zero')
-        throw new CohortError(
-          'E_UPDATE_NONFINITE',
-          `local training diverged (parameter ${i} is not finite); lower local.learningRate`,
-        );
-      delta[i] = 0;
-    }
+    const delta = localDelta(getFlatWeights(model), weights, input.nonFinite);
     if (!Number.isFinite(loss) && input.nonFinite === 'zero') loss = 0;
     return { delta, loss, steps, numExamples: n };
   } finally {
@@ -146,6 +121,57 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** What every minibatch step of one trainLocal call shares: the model, its optimiser and the split on the backend. */
+interface Minibatches {
+  tf: Tf;
+  model: LayersModel;
+  optimizer: Optimizer;
+  vars: Variable[];
+  x: Tensor;
+  y: Tensor;
+  proximal: (() => Scalar) | undefined;
+}
+
+/**
+ * One optimiser step on the `size` records at `perm[start...]`; returns `sum`
+ * plus the step's objective, summed on the device and read once at the end:
+ * no sync per step.
+ */
+function minibatchStep(m: Minibatches, perm: Tensor, start: number, size: number, sum: Scalar): Scalar {
+  const { tf, model, optimizer, vars, proximal } = m;
+  return tf.tidy(() => {
+    const idx = tf.slice(perm, [start], [size]);
+    const xb = tf.gather(m.x, idx);
+    const yb = tf.gather(m.y, idx);
+    const cost = optimizer.minimize(
+      () => {
+        const logits = model.apply(xb, { training: true }) as Tensor;
+        const bce = tf.losses.sigmoidCrossEntropy(yb, logits, undefined, 0, tf.Reduction.MEAN) as Scalar;
+        return proximal ? tf.add(bce, proximal()) : bce;
+      },
+      true,
+      vars,
+    )!;
+    return tf.add(sum, cost) as Scalar;
+  });
+}
+
+/** trained − weights; a coordinate that is not finite throws E_UPDATE_NONFINITE, or is 0 under nonFinite 'zero'. */
+function localDelta(trained: Float32Array, weights: Float32Array, nonFinite: TrainInput['nonFinite']): Float32Array {
+  const delta = new Float32Array(trained.length);
+  for (let i = 0; i < delta.length; i++) delta[i] = trained[i]! - weights[i]!;
+  for (let i = 0; i < delta.length; i++) {
+    if (Number.isFinite(delta[i]!)) continue;
+    if (nonFinite !== 'zero')
+      throw new CohortError(
+        'E_UPDATE_NONFINITE',
+        `local training diverged (parameter ${i} is not finite); lower local.learningRate`,
+      );
+    delta[i] = 0;
+  }
+  return delta;
 }
 
 /**

@@ -9,25 +9,10 @@
  */
 import { CohortError, type ErrorCode } from '../errors.ts';
 import { deriveSeed } from '../rng.ts';
-import { pooledMetrics, type Metrics } from '../metrics.ts';
-import {
-  checkAggregate,
-  createStrategy,
-  type AggregateOutput,
-  type ClientResult,
-  type ServerState,
-  type Strategy,
-} from '../strategy/index.ts';
+import type { Metrics } from '../metrics.ts';
+import { checkAggregate, createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import { evaluates, type JobSpec } from '../job/spec.ts';
-import {
-  constantTimeEqual,
-  openSession,
-  type ClientMessage,
-  type PhaseCounts,
-  type SecureResult,
-  type ServerMessage,
-  type SessionParams,
-} from '../secagg/index.ts';
+import { constantTimeEqual, openSession, type ClientMessage, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
 import { SecureStage } from './secure-stage.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
@@ -35,113 +20,31 @@ import { MAX_ROUND_ATTEMPTS, sessionParams } from './session-params.ts';
 import { maxParticipants, releasesEvaluation, roundCorrupt, updateWeight } from '../job/privacy.ts';
 import { paramCount } from '../model/spec.ts';
 import { checkDeclaredWeight, checkPlaintextUpdate } from './update-bound.ts';
+import {
+  isEnded,
+  type JobEffect,
+  type JobResume,
+  type JobStatus,
+  type MemberInfo,
+  type RosterRef,
+  type SecAggConfig,
+} from './job-types.ts';
+import { closeRoundRecord, roundResults } from './round-close.ts';
 
-/** `paused`: a researcher or admin stopped new rounds; the round in flight still finishes. */
-export type JobStatus = 'waiting' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
-/** Statuses after which a job never runs again. */
-export const ENDED_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
-export type EndedStatus = (typeof ENDED_STATUSES)[number];
-
-/**
- * Whether `status` is an ended one. Any other value, a stored one no
- * coordinator writes included, is an unfinished job: it counts against its
- * owner's quotas, and a restart resumes it (or ends it as damaged).
- */
-export function isEnded(status: string): status is EndedStatus {
-  return (ENDED_STATUSES as readonly string[]).includes(status);
-}
-
+export {
+  ENDED_STATUSES,
+  isEnded,
+  type EndedStatus,
+  type JobEffect,
+  type JobResume,
+  type JobStatus,
+  type MemberInfo,
+  type OutgoingBody,
+  type RosterRef,
+  type RoundRecord,
+  type SecAggConfig,
+} from './job-types.ts';
 export { MAX_ROUND_ATTEMPTS };
-
-export interface RoundRecord {
-  round: number;
-  kind: RoundKind;
-  /** Global weights after this round (unchanged by an evaluation round). */
-  weights: Float32Array;
-  serverState: ServerState | null;
-  participants: string[];
-  dropped: string[];
-  /** Per-client metrics of the model this round started from. */
-  evaluations: Record<string, Metrics>;
-  /** Pooled metrics of that model over the clients that reported. */
-  pooled: Metrics | null;
-  /** Example-weighted mean local training loss (train rounds). */
-  trainLoss: number | null;
-  /** Clients that completed each secure-aggregation phase (secure rounds only). */
-  phaseCounts: PhaseCounts | null;
-  completedAt: number;
-}
-
-/** What the coordinator knows of a member: its identity key from its Hello, and its update's weight from its JoinJob. */
-export interface MemberInfo {
-  identityKey: Uint8Array | null;
-  /** The weight of its update in the job's average: its record count in a job without DP, 1 in a DP job (core/job/privacy.ts updateWeight). */
-  numTrain: number;
-}
-
-/** The roster the coordinator runs sessions under (core/roster/): its head's hash and members' keys. */
-export interface RosterRef {
-  hashBytes: Uint8Array;
-  members: ReadonlyMap<string, Uint8Array>;
-}
-
-/**
- * Public parameters of a round's secure-aggregation session, as sent in
- * RoundConfig: the session's parameters (core/round/session-params.ts) less
- * those every hospital knows already (job, round) or derives from the spec
- * (vector length). Participants are a plain array, as the encoder takes them.
- */
-export type SecAggConfig = Omit<SessionParams, 'jobId' | 'round' | 'vectorLength' | 'participants'> & {
-  participants: string[];
-};
-
-export type OutgoingBody =
-  | {
-      roundConfig: {
-        weights: Float32Array;
-        train: boolean;
-        deadlineUnixMs: number;
-        seed: number;
-        secagg: SecAggConfig | null;
-      };
-    }
-  | ServerMessage
-  | { roundResult: { participants: number; dropped: number; metrics: Metrics | null } }
-  | { jobEvent: { kind: 'STARTED' | 'COMPLETED' | 'FAILED' | 'CANCELLED'; reason: string } };
-
-export type JobEffect =
-  | { type: 'send'; to: string; round: number; body: OutgoingBody }
-  | { type: 'roundCompleted'; record: RoundRecord }
-  /** An attempt at a round starts: persisted before its configs go out, so a restarted coordinator never reuses an attempt number. */
-  | { type: 'attemptStarted'; round: number; attempt: number }
-  /** `code`: E_ROUND_FAILED for too few answers, or the typed error that rejected the round's result (E_SECAGG_SUM_BOUND, E_AGGREGATE_NONFINITE). */
-  /**
-   * `charged`: in a hospital-level DP job, the hospitals whose noisy masked
-   * inputs reached the coordinator before the attempt failed. Each charged
-   * its budget as its input left, so the ledger records the attempt for them.
-   */
-  | { type: 'roundFailed'; round: number; attempt: number; reason: string; code: ErrorCode; charged: string[] }
-  | { type: 'status'; status: JobStatus; reason: string }
-  | { type: 'wakeAt'; at: number };
-
-export interface JobResume {
-  /** Rounds already completed (training rounds, plus 1 once the evaluation round is done). */
-  completedRounds: number;
-  weights: Float32Array;
-  serverState: ServerState | null;
-  /** The job was paused when the coordinator stopped: it stays paused. */
-  paused?: boolean;
-  /** Attempts already started at the next round (attemptStarted effects persisted). */
-  attempts?: number;
-  /**
-   * When the job must have opened its first round (ms since the epoch; the
-   * coordinator: its creation time plus its maximum start wait, so a restart
-   * does not move it). A job that has not by then fails, which ends every
-   * offered hospital's budget reservation; with at least minClients members
-   * it starts then instead. Unset: no deadline.
-   */
-  startBy?: number;
-}
 
 export class JobMachine {
   readonly spec: JobSpec;
@@ -561,104 +464,23 @@ export class JobMachine {
     this.current = null;
     this.secure = null;
     if (r.status === 'failed') return this.roundFailed(r.round, r.failure, 'E_ROUND_FAILED', secure);
-    let sum: SecureResult | null = null;
-    if (secure) {
-      // The coordinator sees only the sum of the survivors' inputs, and rejects one they cannot have produced honestly.
-      try {
-        sum = secure.result();
-      } catch (err) {
-        if (!(err instanceof CohortError)) throw err;
-        return this.roundFailed(r.round, err.message, err.code, secure);
-      }
-    }
-    const evaluations = Object.fromEntries([...r.evaluations].filter(([c]) => !r.dropped.has(c)));
-    const perClient = Object.values(evaluations);
-    const record: RoundRecord = {
-      round: r.round,
-      kind: r.kind,
-      weights: this.weights,
-      serverState: this.serverState,
-      participants: [...r.participants],
-      dropped: [...r.dropped].sort(),
-      evaluations,
-      pooled: perClient.length > 0 ? pooledMetrics(perClient) : null,
-      trainLoss: null,
-      phaseCounts: null,
-      completedAt: now,
-    };
-    const results = !secure && r.kind === 'train' ? this.plaintextResults(r) : null;
-    let out: AggregateOutput | null = null;
-    try {
-      if (secure && sum)
-        out = this.strategy.step({
-          round: r.round,
-          global: this.weights,
-          meanDelta: sum.meanDelta,
-          state: this.serverState,
-        });
-      else if (results)
-        out = this.strategy.aggregate({
-          round: r.round,
-          global: this.weights,
-          results,
-          failures: record.dropped,
-          state: this.serverState,
-        });
-    } catch (err) {
-      // E_AGGREGATE_NONFINITE (core/strategy/finite.ts) or a result the strategy cannot use: the round fails, the weights stay.
-      if (!(err instanceof CohortError)) throw err;
-      return this.roundFailed(r.round, `round ${r.round} not committed: ${err.message}`, err.code, secure);
-    }
-    if (secure && sum && out) {
-      this.weights = out.weights;
-      this.serverState = out.state;
-      record.weights = out.weights;
-      record.serverState = out.state;
-      // A DP job releases no training loss: it is computed on the records without noise.
-      record.trainLoss = this.spec.privacy ? null : sum.trainLoss;
-      record.phaseCounts = { ...secure.counts };
-      const survivors = new Set(secure.survivors);
-      record.dropped = r.participants.filter((c) => !survivors.has(c));
-    } else if (results && out) {
-      this.weights = out.weights;
-      this.serverState = out.state;
-      record.weights = out.weights;
-      record.serverState = out.state;
-      const n = results.reduce((s, x) => s + x.numExamples, 0);
-      record.trainLoss = this.spec.privacy
-        ? null
-        : [...r.updates.values()].reduce((s, u) => s + u.trainLoss * u.numExamples, 0) / n;
-    }
+    const job = { spec: this.spec, strategy: this.strategy, weights: this.weights, serverState: this.serverState };
+    const closed = closeRoundRecord(job, r, secure, now);
+    if ('failure' in closed) return this.roundFailed(r.round, closed.failure.why, closed.failure.code, secure);
+    const { record } = closed;
+    // The record's model: the new one after a training round, the same one after an evaluation round.
+    this.weights = record.weights;
+    this.serverState = record.serverState;
     this.completed = r.round;
     this.attempts = 0;
     this.blamed.clear();
-    const effects: JobEffect[] = [{ type: 'roundCompleted', record }];
-    const dropped = new Set(record.dropped);
-    for (const to of r.participants) {
-      if (dropped.has(to) || !this.joined.has(to)) continue;
-      effects.push({
-        type: 'send',
-        to,
-        round: r.round,
-        body: {
-          roundResult: {
-            participants: r.participants.length - dropped.size,
-            dropped: dropped.size,
-            metrics: record.pooled,
-          },
-        },
-      });
-    }
+    const effects: JobEffect[] = [
+      { type: 'roundCompleted', record },
+      ...roundResults(r, record, (c) => this.joined.has(c)),
+    ];
     if (this.completed >= this.totalRounds)
       effects.push(...this.finish('completed', `${this.spec.rounds} rounds trained and evaluated`));
     return effects;
-  }
-
-  /** A plaintext round's updates with their weights, in client-name order, not arrival order, so a seed reproduces the same weights bit for bit. */
-  private plaintextResults(r: Round): ClientResult[] {
-    return [...r.updates]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([client, u]) => ({ client, delta: u.delta, numExamples: updateWeight(this.spec, u.numExamples) }));
   }
 
   /**

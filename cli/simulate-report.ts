@@ -1,0 +1,204 @@
+/**
+ * What `cohort simulate` prints of a scenario's run: its tables and summaries
+ * (cli/simulate.ts runs the scenarios and writes the JSON figures).
+ */
+import { guaranteeLine } from '../core/job/guarantee.ts';
+import Table from 'cli-table3';
+import type { StrategyName } from '../core/job/spec.ts';
+import { CENTERS, type FedHeartResult } from '../simulations/fed-heart-disease.ts';
+import { PHASES, type DropoutsResult } from '../simulations/dropouts.ts';
+import type { ChaosReport } from '../simulations/chaos/run.ts';
+import type { SyntheticEhrResult } from '../simulations/synthetic-ehr/scenario.ts';
+
+/** Per round: who took part, how many reached each secure-aggregation phase, who crashed before which. */
+export function renderDropouts(r: DropoutsResult): string {
+  const plain = !process.stdout.isTTY;
+  const t = new Table({
+    ...(plain ? { style: { head: [], border: [] } } : {}),
+    head: ['round', 'participants', ...PHASES.map((p) => `reached ${p}`), 'crashed (before phase)', 'not in sum'],
+  });
+  for (const x of r.rounds) {
+    const c = x.phaseCounts;
+    t.push([
+      x.round,
+      x.participants.length,
+      ...(c ? [c.advertise, c.share, c.masked, c.consistency, c.unmask] : PHASES.map(() => '-')),
+      PHASES.map((p) => `${x.crashed[p]} (${p})`).join('\n'),
+      x.dropped.join(', '),
+    ]);
+  }
+  return `${t.toString()}\nrounds completed ${r.roundsCompleted}, failed attempts ${r.roundsFailed}, final pooled accuracy ${r.finalAccuracy.toFixed(3)}\n`;
+}
+
+/** Per hospital: what the intake read and kept, and the final model's figures on its test split. */
+export function renderSyntheticEhr(r: SyntheticEhrResult): string {
+  const t = new Table({
+    head: [
+      'hospital',
+      'profile',
+      'read from',
+      'records',
+      'used (train/test)',
+      'dropped',
+      'k-anonymity',
+      'accuracy',
+      'AUC',
+    ],
+  });
+  for (const h of r.hospitals) {
+    const dropped = Object.values(h.intake.rowsDropped).reduce((a, b) => a + b, 0);
+    t.push([
+      h.name,
+      h.profile,
+      h.format,
+      h.intake.rowsRead,
+      `${h.train}/${h.test}`,
+      dropped,
+      h.intake.k ?? '-',
+      h.accuracy.toFixed(3),
+      h.auc.toFixed(3),
+    ]);
+  }
+  return `${t.toString()}\npooled accuracy ${r.pooledAccuracy.toFixed(3)}, AUC ${r.pooledAuc.toFixed(3)}; ledger ${r.ledgerOk ? 'verifies' : 'FAILS'}\nfiles: ${r.workdir}\n`;
+}
+
+export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; accuracyGap: number | null }): string {
+  const faults = new Table({ head: ['fault', 'where', 'fired'] });
+  for (const f of r.faultsInjected) {
+    const where = [
+      'client' in f ? f.client : '',
+      'round' in f ? `round ${f.round}` : 'whole run',
+      'phase' in f ? `before ${f.phase}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    faults.push([f.kind, where, f.fired ? 'yes' : 'no']);
+  }
+  const eps = new Table({
+    head: ['hospital', 'epsilon (ledger)', 'epsilon (accountant)', 'rounds in sum', 'rounds charged', 'charged twice'],
+  });
+  for (const [h, e] of Object.entries(r.epsilon))
+    eps.push([
+      h,
+      e.ledger.toFixed(6),
+      e.accountant.toFixed(6),
+      e.roundsInSum,
+      e.chargedRounds.length,
+      e.duplicateCharges,
+    ]);
+  return (
+    `${faults.toString()}\n${eps.toString()}\n` +
+    `job ${r.jobStatus}: ${r.roundsCompleted} of ${r.rounds} rounds completed, ${r.roundsRetried} retried; coordinator restarted ${r.coordinatorRestarts}x, clients ${r.clientRestarts}x\n` +
+    `epsilon per hospital ${r.epsilonMatches ? 'equals' : 'DOES NOT equal'} the accountant's for the rounds it was in; ledger ${r.ledger.ok ? 'verifies' : `FAILS: ${r.ledger.failures[0]}`} (${r.ledger.entries} entries, ${r.ledger.receiptsVerified} receipts)\n` +
+    (r.garbage
+      ? `garbage: ${r.garbage.frames} frames over ${r.garbage.connections} connections, closed with ${JSON.stringify(r.garbage.closes)}\n`
+      : '') +
+    `final accuracy ${r.finalAccuracy.toFixed(3)}${r.baselineAccuracy === null ? '' : ` vs fault-free ${r.baselineAccuracy.toFixed(3)} (gap ${r.accuracyGap!.toFixed(3)})`}\n` +
+    `files: ${r.workdir}\n`
+  );
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+
+export function renderTable(r: FedHeartResult): string {
+  const plain = !process.stdout.isTTY;
+  const t = new Table({
+    ...(plain ? { style: { head: [], border: [] } } : {}),
+    head: [
+      'center',
+      'test n',
+      `${r.strategy} accuracy`,
+      `${r.strategy} AUC`,
+      'centralised accuracy',
+      'centralised AUC',
+    ],
+  });
+  for (const c of CENTERS) {
+    const f = r.perCenter[c]!;
+    const b = r.baseline.perCenter[c]!;
+    t.push([c, f.numTest, pct(f.accuracy), pct(f.auc), pct(b.accuracy), pct(b.auc)]);
+  }
+  const n = CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0);
+  t.push([
+    'pooled',
+    n,
+    pct(r.pooledAccuracy),
+    pct(r.pooledAuc),
+    pct(r.baseline.pooledAccuracy),
+    pct(r.baseline.pooledAuc),
+  ]);
+  const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
+  const dp = r.privacy
+    ? `, DP ${r.privacy.unit}-level epsilon ${r.privacy.targetEpsilon} delta ${r.privacy.delta}`
+    : ', no DP';
+  const released = r.privacy
+    ? `\n(each hospital's operator measured these on its own test split; what left the hospitals is noisy counts, whose pooled accuracy is ${r.releasedAccuracy === null ? 'n/a (all withheld)' : pct(r.releasedAccuracy)})`
+    : '';
+  return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${released}${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}\n${renderLedger(r)}`;
+}
+
+/** Each hospital's budget database after the job: rounds charged and epsilon spent by both accountants. */
+function renderPrivacy(p: NonNullable<FedHeartResult['privacy']>): string {
+  const plain = !process.stdout.isTTY;
+  const t = new Table({
+    ...(plain ? { style: { head: [], border: [] } } : {}),
+    head: ['center', 'rounds charged', 'epsilon (PLD)', 'epsilon (RDP)', 'charged', `delta`],
+  });
+  for (const [c, s] of Object.entries(p.spent)) {
+    t.push([
+      c,
+      s.rounds,
+      s.spend.pld === null ? 'n/a' : s.spend.pld.toFixed(4),
+      s.spend.rdp.epsilon.toFixed(4),
+      `${s.spend.epsilon.toFixed(4)} (${s.spend.bound})`,
+      s.spend.delta,
+    ]);
+  }
+  const how =
+    p.unit === 'record'
+      ? `DP-SGD: q ${p.samplingRate}, ${p.stepsPerRound} steps/round, clip ${p.clip}, noise multiplier ${p.noiseMultiplier.toFixed(4)}`
+      : `distributed discrete Gaussian: clip ${p.clip}, noise multiplier ${p.noiseMultiplier.toFixed(4)}`;
+  return `privacy spent per hospital (from each hospital's budget database; ${how}):\n${t.toString()}\n${guaranteeLine(p.unit)}`;
+}
+
+function renderLedger(r: FedHeartResult): string {
+  const l = r.ledger;
+  const states = r.privacy ? ` --hospital-ledger ${r.dbPath.replace(/(\.db)?$/, '-*-state.db')}` : '';
+  return l.ok
+    ? `privacy ledger: verified ${l.entries} entries (${l.receipts} hospital receipts), head ${l.headHash.slice(0, 16)}…; check it yourself: npx cohort ledger verify --db ${r.dbPath}${states}`
+    : `privacy ledger: VERIFICATION FAILED: ${l.firstFailure}`;
+}
+
+export interface Summary {
+  scenario: 'fed-heart-disease';
+  strategy: StrategyName;
+  rounds: number;
+  seeds: number[];
+  /** The job's DP target (null: no DP); each run has the spend per hospital. */
+  privacy: { unit: 'record' | 'hospital'; epsilon: number; delta: number } | null;
+  pooledAccuracy: number;
+  baselinePooledAccuracy: number;
+  perCenter: Record<string, { accuracy: number }>;
+  runs: FedHeartResult[];
+}
+
+export function summarise(rs: FedHeartResult[]): Summary {
+  const mean = (f: (r: FedHeartResult) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+  const p = rs[0]!.privacy;
+  return {
+    scenario: 'fed-heart-disease',
+    strategy: rs[0]!.strategy,
+    rounds: rs[0]!.rounds,
+    seeds: rs.map((r) => r.seed),
+    privacy: p ? { unit: p.unit, epsilon: p.targetEpsilon, delta: p.delta } : null,
+    pooledAccuracy: mean((r) => r.pooledAccuracy),
+    baselinePooledAccuracy: mean((r) => r.baseline.pooledAccuracy),
+    perCenter: Object.fromEntries(CENTERS.map((c) => [c, { accuracy: mean((r) => r.perCenter[c]!.accuracy) }])),
+    runs: rs,
+  };
+}
+
+export function renderSummary(s: Summary): string {
+  const dp = s.privacy ? ` (DP ${s.privacy.unit}-level, epsilon ${s.privacy.epsilon}, delta ${s.privacy.delta})` : '';
+  return `mean over seeds ${s.seeds.join(', ')}: ${s.strategy}${dp} pooled accuracy ${s.pooledAccuracy.toFixed(3)}, centralised ${s.baselinePooledAccuracy.toFixed(3)}`;
+}

@@ -1,0 +1,156 @@
+/** One job's page: its summary, training curves, privacy spent against its target, and dropouts per round and phase. */
+import type { JobView, PrivacyView } from '../../../core/dashboard/index.ts';
+import type { JobDetailView } from '../api.ts';
+import { lineChart, metricLines, type Line } from './charts.ts';
+import { fmt, h, main, pill, table, type Child } from './dom.ts';
+import { api } from './fetch-api.ts';
+import type { View } from './view.ts';
+
+interface Chart {
+  el: HTMLElement;
+  card: HTMLElement;
+}
+
+/** The elements a job's page refreshes. */
+interface JobPage {
+  summary: HTMLElement;
+  loss: Chart;
+  acc: Chart;
+  auc: Chart;
+  eps: Chart;
+  remaining: HTMLElement;
+  dropouts: HTMLElement;
+}
+
+const DROPOUT_HEAD = [
+  'round',
+  'kind',
+  'participants',
+  'update',
+  'advertise',
+  'reveal',
+  'share',
+  'masked',
+  'consistency',
+  'unmask',
+];
+
+export function jobDetailView(id: string): View {
+  const page = drawJobPage(id);
+  return {
+    key: `job/${id}`,
+    async refresh() {
+      const d = await api<JobDetailView>(`/api/jobs/${encodeURIComponent(id)}`);
+      page.summary.replaceChildren(...summary(d.job));
+      const c = d.curves;
+      lineChart(
+        page.loss.el,
+        'loss',
+        c.x,
+        [...metricLines(c, 'loss'), { label: 'train loss', values: c.trainLoss, dash: [4, 4] }],
+        'loss',
+      );
+      lineChart(page.acc.el, 'accuracy', c.x, metricLines(c, 'accuracy'), 'accuracy');
+      lineChart(page.auc.el, 'auc', c.x, metricLines(c, 'auc'), 'AUC');
+      privacy(page, d.privacy);
+      page.dropouts.replaceChildren(dropouts(d.dropouts));
+    },
+  };
+}
+
+function chart(key: string, title: string): Chart {
+  const el = h('div', { id: `chart-${key}`, class: 'chart' });
+  return { el, card: h('div', { class: 'card' }, h('h3', {}, title), el) };
+}
+
+/** The page's frame, empty until the first refresh fills it. */
+function drawJobPage(id: string): JobPage {
+  const page: JobPage = {
+    summary: h('dl', { class: 'summary' }),
+    loss: chart('loss', 'Loss (test, and mean local training loss)'),
+    acc: chart('accuracy', 'Accuracy (test)'),
+    auc: chart('auc', 'ROC AUC (test)'),
+    eps: chart('epsilon', "Privacy: cumulative ε per hospital against the job's target"),
+    remaining: h('div', { id: 'remaining' }),
+    dropouts: h('div', { id: 'dropouts' }),
+  };
+  main.replaceChildren(
+    h('h2', {}, 'Job ', h('code', {}, id)),
+    page.summary,
+    h('h2', {}, 'Training curves'),
+    h(
+      'p',
+      { class: 'muted' },
+      "Round r shows the model that round r started from, evaluated on each hospital's test split and pooled.",
+    ),
+    h('div', { class: 'charts' }, page.loss.card, page.acc.card, page.auc.card),
+    h('h2', {}, 'Privacy'),
+    h(
+      'div',
+      { class: 'charts' },
+      page.eps.card,
+      h('div', { class: 'card' }, h('h3', {}, 'Budget remaining'), page.remaining),
+    ),
+    h('h2', {}, 'Dropouts per round and phase'),
+    page.dropouts,
+  );
+  return page;
+}
+
+/** The job's terms and state, as the rows of a description list. */
+function summary(j: JobView): HTMLElement[] {
+  const row = (k: string, v: Child) => [h('dt', {}, k), h('dd', {}, v)];
+  return [
+    ...row('status', pill(j.status)),
+    ...row('owner', j.owner ?? '(operator)'),
+    ...row('rounds', `${j.completedRounds} of ${j.rounds} completed`),
+    ...row('current round', j.currentRound === null ? '–' : `${j.currentRound} (${j.phase})`),
+    ...row('strategy', j.strategy),
+    ...row('secure aggregation', j.secureAggregation ? 'on' : 'off'),
+    ...row(
+      'privacy target',
+      j.privacy ? `ε ${j.privacy.epsilon} at δ ${j.privacy.delta}, per ${j.privacy.unit}` : 'none',
+    ),
+    ...(j.privacy ? [...row('adjacency', j.privacy.adjacency), ...row('holds if', j.privacy.trust)] : []),
+    ...row('participants', j.participants.join(', ') || '–'),
+    ...(j.reason ? row('reason', j.reason) : []),
+  ];
+}
+
+/** Cumulative ε per hospital against the target, and what each has left. */
+function privacy(page: JobPage, p: PrivacyView): void {
+  const lines: Line[] = Object.entries(p.hospitals).map(([name, values]) => ({ label: name, values }));
+  if (p.target)
+    lines.push({ label: `target ε ${p.target.epsilon}`, values: p.x.map(() => p.target!.epsilon), dash: [6, 4] });
+  lineChart(page.eps.el, 'epsilon', p.x, lines, 'ε');
+  page.remaining.replaceChildren(
+    p.remaining.length === 0
+      ? h('p', { class: 'muted' }, p.target ? 'Nothing spent yet.' : 'This job has no privacy target.')
+      : table(
+          ['hospital', 'rounds charged', 'ε spent', 'ε remaining'],
+          p.remaining.map((r) => [r.hospital, r.rounds, fmt(r.spent, 4), fmt(r.remaining, 4)]),
+          [1, 2, 3],
+        ),
+  );
+}
+
+/** Per completed round: how many took part, and how many dropped before each phase. */
+function dropouts(rows: JobDetailView['dropouts']): HTMLElement {
+  if (rows.length === 0) return h('p', { class: 'muted' }, 'No completed rounds yet.');
+  return table(
+    DROPOUT_HEAD,
+    rows.map((r) => [
+      r.round,
+      r.kind,
+      r.participants,
+      r.update,
+      r.advertise,
+      r.reveal,
+      r.share,
+      r.masked,
+      r.consistency,
+      r.unmask,
+    ]),
+    [0, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
+}
