@@ -24,7 +24,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { openStateDb } from './state-db.ts';
+import { StatePart, keyValueTable, openStateDb, pinnedValue } from './state-db.ts';
 import { CohortError } from '../core/errors.ts';
 import { admit, checkBudgetConfig, type Budget, type Decision } from '../core/privacy/budget.ts';
 import { accountSpend, type Mechanism, type SpendReport } from '../core/privacy/spend.ts';
@@ -35,7 +35,7 @@ const SCHEMA_VERSION = 1;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  ${keyValueTable('meta')}
   CREATE TABLE IF NOT EXISTS budgets (
     dataset TEXT PRIMARY KEY,
     epsilon REAL NOT NULL,
@@ -117,26 +117,18 @@ export interface BudgetSummary {
   perJob: { jobId: string; rounds: number; spent: SpendReport }[];
 }
 
-export class BudgetStore {
-  private readonly db: Database.Database;
-
-  private readonly now: () => number;
-
+export class BudgetStore extends StatePart {
   constructor(path: string, options: BudgetStoreOptions = {}) {
-    this.now = options.now ?? Date.now;
-    this.db = options.mustExist ? openExisting(path) : openStateDb(path, SCHEMA, 'budget database');
-    const v = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
-      { value: string } | undefined;
-    if (!v) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    else if (Number(v.value) !== SCHEMA_VERSION)
+    super(
+      options.mustExist ? openExisting(path) : openStateDb(path, SCHEMA, 'budget database'),
+      options.now ?? Date.now,
+    );
+    const version = pinnedValue(this.db, 'meta', 'schema_version', String(SCHEMA_VERSION));
+    if (Number(version) !== SCHEMA_VERSION)
       throw new CohortError(
         'E_STORE',
-        `budget database ${path} has schema version ${v.value}, this build reads ${SCHEMA_VERSION}`,
+        `budget database ${path} has schema version ${version}, this build reads ${SCHEMA_VERSION}`,
       );
-  }
-
-  close(): void {
-    this.db.close();
   }
 
   /**

@@ -9,7 +9,7 @@
  * reports it. An auditor compares this copy with the coordinator's.
  */
 import type Database from 'better-sqlite3';
-import { openStateDb } from './state-db.ts';
+import { StatePart, keyValueTable, openStateDb, pinnedValue } from './state-db.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { CohortError } from '../core/errors.ts';
 import { roundSpends, signReceipt, verifySeal } from '../core/ledger/index.ts';
@@ -18,7 +18,7 @@ import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  ${keyValueTable('ledger_meta')}
   CREATE TABLE IF NOT EXISTS ledger_entries (
     seq INTEGER PRIMARY KEY,
     job_id TEXT NOT NULL,
@@ -72,29 +72,18 @@ export interface AcceptedEntry {
   problem: string | null;
 }
 
-export class LocalLedger {
-  private readonly db: Database.Database;
-
-  constructor(
-    path: string,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.db = openStateDb(path, SCHEMA, 'hospital ledger');
-  }
-
-  close(): void {
-    this.db.close();
+export class LocalLedger extends StatePart {
+  constructor(path: string, now: () => number = Date.now) {
+    super(openStateDb(path, SCHEMA, 'hospital ledger'), now);
   }
 
   /** Pins the coordinator's ledger key at first sight; a different key later is refused. */
   pinCoordinatorKey(keyHex: string): void {
-    const row = this.db.prepare(`SELECT value FROM ledger_meta WHERE key = 'coordinator_key'`).get() as
-      { value: string } | undefined;
-    if (!row) this.db.prepare(`INSERT INTO ledger_meta (key, value) VALUES ('coordinator_key', ?)`).run(keyHex);
-    else if (row.value !== keyHex)
+    const pinned = pinnedValue(this.db, 'ledger_meta', 'coordinator_key', keyHex);
+    if (pinned !== keyHex)
       throw new CohortError(
         'E_LEDGER_MISMATCH',
-        `the coordinator's ledger key changed (pinned ${row.value.slice(0, 16)}…, now ${keyHex.slice(0, 16)}…)`,
+        `the coordinator's ledger key changed (pinned ${pinned.slice(0, 16)}…, now ${keyHex.slice(0, 16)}…)`,
       );
   }
 

@@ -12,10 +12,9 @@
  * would difference to one input with too little noise, so every attempt gets
  * fresh noise and is charged.
  */
-import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { bytesToVector, vectorToBytes } from '../core/model/vector.ts';
-import { openStateDb } from './state-db.ts';
+import { StatePart, openStateDb } from './state-db.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS round_outputs (
@@ -44,18 +43,9 @@ export function weightsHash(weights: Float32Array): string {
   return createHash('sha256').update(vectorToBytes(weights)).digest('hex');
 }
 
-export class RoundOutputs {
-  private readonly db: Database.Database;
-
-  constructor(
-    path: string,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.db = openStateDb(path, SCHEMA, 'round outputs');
-  }
-
-  close(): void {
-    this.db.close();
+export class RoundOutputs extends StatePart {
+  constructor(path: string, now: () => number = Date.now) {
+    super(openStateDb(path, SCHEMA, 'round outputs'), now);
   }
 
   /** The output kept for this job's `round` if it started from `startHash`, else null. */

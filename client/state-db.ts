@@ -20,3 +20,35 @@ export function openStateDb(path: string, schema: string, what: string): Databas
     throw new CohortError('E_STORE', `cannot open the ${what} ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/**
+ * One part of the state database (the budget, the ledger copy, the round
+ * outputs): its own connection, and the clock its rows are stamped with.
+ */
+export class StatePart {
+  constructor(
+    protected readonly db: Database.Database,
+    protected readonly now: () => number,
+  ) {}
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** The DDL of a part's key/value table (its settings fixed at first use; see pinnedValue). */
+export function keyValueTable(table: 'meta' | 'ledger_meta'): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL);`;
+}
+
+/**
+ * The value under `key` in a part's key/value table, stored as `value` if
+ * there is none yet: a setting fixed at first use (a schema version, a
+ * pinned key), which the caller then compares with its own.
+ */
+export function pinnedValue(db: Database.Database, table: 'meta' | 'ledger_meta', key: string, value: string): string {
+  const row = db.prepare(`SELECT value FROM ${table} WHERE key = ?`).get(key) as { value: string } | undefined;
+  if (row) return row.value;
+  db.prepare(`INSERT INTO ${table} (key, value) VALUES (?, ?)`).run(key, value);
+  return value;
+}

@@ -8,7 +8,7 @@
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { validateMetrics, type Metrics } from '../core/metrics.ts';
 import { metricsOfNoisyCounts, validateNoisyCounts } from '../core/privacy/noisy-counts.ts';
-import type { ClientMessage } from '../core/secagg/index.ts';
+import { CLIENT_MESSAGE_KINDS, type ClientMessage } from '../core/secagg/index.ts';
 import type { Logger } from '../edge/log.ts';
 import { metricsFromWire, vectorOf, type Envelope } from '../edge/wire/codec.ts';
 import type { JobRegistry } from './job-registry.ts';
@@ -17,14 +17,7 @@ import type { LiveJob } from './live-job.ts';
 import type { Peer } from './peer.ts';
 import type { CoordinatorStore } from './store.ts';
 
-const SECAGG_BODIES: ReadonlySet<string> = new Set([
-  'secaggAdvertise',
-  'secaggReveal',
-  'secaggShares',
-  'secaggMaskedInput',
-  'secaggConsistency',
-  'secaggUnmask',
-]);
+const SECAGG_BODIES: ReadonlySet<string> = new Set(CLIENT_MESSAGE_KINDS);
 
 export interface HospitalMessageDeps {
   jobs: JobRegistry;

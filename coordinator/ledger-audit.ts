@@ -25,11 +25,6 @@ import {
 } from './ledger-reader.ts';
 import { readCappedFile } from '../edge/capped-file.ts';
 
-/** Largest saved head read (about 300 bytes). */
-const MAX_HEAD_FILE_BYTES = 64 * 1024;
-/** Largest checkpoint read: every job's spec and mechanism runs, and the roster chain. */
-const MAX_CHECKPOINT_FILE_BYTES = 256 * 1024 * 1024;
-
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 const headSchema = z.strictObject({
   seq: z.number().int().min(1),
@@ -37,25 +32,33 @@ const headSchema = z.strictObject({
   signature: hex(128),
   coordinatorKey: hex(64),
 });
+const HEAD_FILE = {
+  what: 'saved head',
+  // About 300 bytes.
+  maxBytes: 64 * 1024,
+  schema: headSchema,
+  madeBy: 'cohort ledger head --json',
+} as const;
 
-function readHead(path: string): LedgerHead {
-  const text = readCappedFile(path, {
-    maxBytes: MAX_HEAD_FILE_BYTES,
-    what: 'saved head',
-    code: 'E_CONFIG_INVALID',
-  }).toString('utf8');
+/**
+ * A saved head or checkpoint: read within its cap, parsed as JSON and checked
+ * against its schema; anything else is E_CONFIG_INVALID naming the file and
+ * the command that makes such a file.
+ */
+function readLedgerFile<S extends z.ZodType>(
+  path: string,
+  o: { what: string; maxBytes: number; schema: S; madeBy: string },
+): z.infer<S> {
+  const text = readCappedFile(path, { maxBytes: o.maxBytes, what: o.what, code: 'E_CONFIG_INVALID' }).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read the saved head ${path}: ${(err as Error).message}`);
+    throw new CohortError('E_CONFIG_INVALID', `cannot read the ${o.what} ${path}: ${(err as Error).message}`);
   }
-  const r = headSchema.safeParse(raw);
+  const r = o.schema.safeParse(raw);
   if (!r.success)
-    throw new CohortError(
-      'E_CONFIG_INVALID',
-      `${path} is not a ledger head (cohort ledger head --json): ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`,
-    );
+    throw new CohortError('E_CONFIG_INVALID', `${path} is not a ${o.what} (${o.madeBy}): ${formatIssues(r.error)}`);
   return r.data;
 }
 
@@ -73,26 +76,16 @@ const checkpointSchema = z.strictObject({
   // The roster versions recorded so far, checked as a chain (core/roster/) when the checkpoint is read.
   roster: z.array(z.unknown()).max(1000).optional(),
 });
+const CHECKPOINT_FILE = {
+  what: 'ledger checkpoint',
+  // Every job's spec and mechanism runs, and the roster chain.
+  maxBytes: 256 * 1024 * 1024,
+  schema: checkpointSchema,
+  madeBy: 'cohort ledger verify --checkpoint',
+} as const;
 
 function readCheckpoint(path: string): VerifyCheckpoint {
-  const text = readCappedFile(path, {
-    maxBytes: MAX_CHECKPOINT_FILE_BYTES,
-    what: 'checkpoint',
-    code: 'E_CONFIG_INVALID',
-  }).toString('utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `cannot read the checkpoint ${path}: ${(err as Error).message}`);
-  }
-  const r = checkpointSchema.safeParse(raw);
-  if (!r.success)
-    throw new CohortError(
-      'E_CONFIG_INVALID',
-      `${path} is not a ledger checkpoint (cohort ledger verify --checkpoint): ${formatIssues(r.error)}`,
-    );
-  const { roster, ...rest } = r.data;
+  const { roster, ...rest } = readLedgerFile(path, CHECKPOINT_FILE);
   if (!roster || roster.length === 0) return rest;
   try {
     return { ...rest, roster: parseRosterChain({ versions: roster }).versions };
@@ -182,7 +175,7 @@ export function verifyData(
   data: CoordinatorLedgerData,
   o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean },
 ): VerifyReport & { pinned: boolean } {
-  const head = o.head ? readHead(o.head) : undefined;
+  const head: LedgerHead | undefined = o.head ? readLedgerFile(o.head, HEAD_FILE) : undefined;
   // The key an auditor pinned (flag, or the saved head) wins over the one stored beside the entries.
   const pinnedKey = o.coordinatorKey ?? head?.coordinatorKey;
   if (pinnedKey !== undefined && !/^[0-9a-f]{64}$/.test(pinnedKey))

@@ -29,6 +29,34 @@ function plainSpec(spec: JobSpec): unknown {
   return JSON.parse(JSON.stringify(spec));
 }
 
+/** The privacy a round entry restates (RoundBody's fields up to bits): none for a job without DP. */
+type RoundPrivacy = Pick<
+  RoundBody,
+  'unit' | 'delta' | 'accountant' | 'clip' | 'noiseMultiplier' | 'samplingRate' | 'stepsPerRound'
+>;
+
+const NO_PRIVACY: RoundPrivacy = {
+  unit: 'none',
+  delta: 0,
+  accountant: 'rdp',
+  clip: null,
+  noiseMultiplier: null,
+  samplingRate: null,
+  stepsPerRound: null,
+};
+
+/** A DP job's round restates its guarantee and the round's noise: DP-SGD's settings, or (the final evaluation) the counts'. */
+function privacyOf(p: NonNullable<JobSpec['privacy']>, mechanism: Mechanism): RoundPrivacy {
+  const { unit, delta, accountant, clip } = p;
+  const noise =
+    mechanism.kind === 'sampled-gaussian'
+      ? { noiseMultiplier: mechanism.sigma, samplingRate: mechanism.q, stepsPerRound: mechanism.steps }
+      : mechanism.kind === 'discrete-gaussian'
+        ? { noiseMultiplier: mechanism.sigma, samplingRate: 1, stepsPerRound: mechanism.steps }
+        : { noiseMultiplier: p.noiseMultiplier ?? null, samplingRate: null, stepsPerRound: null };
+  return { unit, delta, accountant, clip, ...noise };
+}
+
 /** Entries read at a time while a job's running spend catches up with its ledger. */
 const SPEND_PAGE = 1000;
 
@@ -204,38 +232,20 @@ export class CoordinatorLedger {
       modelHash: modelHash(weights),
       bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
     };
-    if (!p) {
-      const body: RoundBody = {
-        unit: 'none',
-        delta: 0,
-        accountant: 'rdp',
-        clip: null,
-        noiseMultiplier: null,
-        samplingRate: null,
-        stepsPerRound: null,
-        spends: [],
-        ...base,
-      };
-      return this.builder('round', jobId, round, body);
-    }
+    if (!p) return this.builder('round', jobId, round, { ...NO_PRIVACY, spends: [], ...base });
     const mechanism = roundMechanism(spec, round);
+    const privacy = privacyOf(p, mechanism);
     return (seq, prevHash) => {
       // Read inside the transaction: the job's earlier round entries are what each hospital has spent so far.
       const run = this.runningSpend(jobId);
-      const body: RoundBody = {
-        // A record-level entry restates its round's mechanism: DP-SGD's settings, or (the final evaluation) the counts' noise.
-        unit: p.unit,
+      const spends = roundSpends({
+        survivors,
+        mechanism,
+        prior: run.byHospital,
         delta: p.delta,
         accountant: p.accountant,
-        clip: p.clip,
-        ...(mechanism.kind === 'sampled-gaussian'
-          ? { noiseMultiplier: mechanism.sigma, samplingRate: mechanism.q, stepsPerRound: mechanism.steps }
-          : mechanism.kind === 'discrete-gaussian'
-            ? { noiseMultiplier: mechanism.sigma, samplingRate: 1, stepsPerRound: mechanism.steps }
-            : { noiseMultiplier: p.noiseMultiplier ?? null, samplingRate: null, stepsPerRound: null }),
-        spends: roundSpends({ survivors, mechanism, prior: run.byHospital, delta: p.delta, accountant: p.accountant }),
-        ...base,
-      };
+      });
+      const body: RoundBody = { ...privacy, spends, ...base };
       const sealed = this.builder('round', jobId, round, body)(seq, prevHash);
       // Appended as it is built; should its transaction roll back, runningSpend finds it missing and rebuilds.
       foldEntries(run, [{ seq, hash: sealed.hash, kind: 'round', body }]);

@@ -6,252 +6,176 @@
  * `http` is the HTTP status an HTTP server (the auditors' ledger endpoint, the
  * dashboard) answers with when a request ends in this error; every code those
  * servers can send states one (test/core/errors.test.ts), others answer 500.
+ * The table is grouped by what a code does, one row a code: closing(close),
+ * reported (keeps the peer), answered(http); E_INTERNAL does both.
  */
+interface Entry {
+  close: number | undefined;
+  http?: number;
+  doc: string;
+}
+
+type Docs = Record<string, string>;
+
+/** The rows of a group: each code with its doc and what the group's codes do to the peer (`effect`). */
+function group<T extends Docs>(effect: Omit<Entry, 'doc'>, docs: T): Record<keyof T, Entry> {
+  const rows = Object.entries(docs).map(([code, doc]) => [code, { ...effect, doc }]);
+  return Object.fromEntries(rows) as Record<keyof T, Entry>;
+}
+const closing = <T extends Docs>(close: number, docs: T) => group({ close }, docs);
+const reported = <T extends Docs>(docs: T) => group({ close: undefined }, docs);
+const answered = <T extends Docs>(http: number, docs: T) => group({ close: undefined, http }, docs);
+
 export const ERRORS = {
-  // Wire and session
-  E_WIRE_DECODE: { close: 1007, doc: 'frame is not a valid Envelope' },
-  E_WIRE_TOO_LARGE: {
-    close: 1009,
-    doc: 'frame exceeds the maximum frame size, or a message (edge/wire/fragments.ts) the maximum message size',
-  },
-  E_WIRE_FRAGMENT: {
-    close: 1002,
-    doc: 'a Fragment frame out of order, inconsistent with its message (id, count, total, lengths), nested, or another frame inside a fragmented message',
-  },
-  E_WIRE_COUNT: {
-    close: 1009,
-    doc: 'a message holds more fields, more elements of a repeated field, or more occurrences of a singular field or oneof than the wire allows (edge/wire/wire-scan.ts), found before it is decoded',
-  },
-  E_WIRE_DEPTH: {
-    close: 1009,
-    doc: 'a message nests sub-messages deeper than the wire allows (edge/wire/wire-scan.ts)',
-  },
-  E_WIRE_NOT_BINARY: { close: 1003, doc: 'text frame where a binary Envelope was expected' },
-  E_WIRE_VERSION: { close: 1002, doc: 'unsupported wire protocol version' },
-  E_WIRE_SEQ: { close: 1002, doc: 'sequence number not strictly increasing' },
-  E_WIRE_FIELD: { close: 1007, doc: 'a field is missing, too long or out of range' },
-  E_WIRE_UNEXPECTED: { close: 1002, doc: 'message kind not allowed in this direction or state' },
-  E_NOT_JOINED: { close: 1008, doc: 'peer spoke before sending Hello' },
-  E_DUPLICATE_NAME: { close: 1008, doc: 'another live connection already uses this client name' },
-  E_UNKNOWN_JOB: { close: undefined, doc: 'no such job' },
-  E_NOT_PARTICIPANT: {
-    close: undefined,
-    doc: 'client is not a participant of this job or round (a job not offered to it, a round not sent to it)',
-  },
-  E_ROUND_MISMATCH: { close: undefined, doc: 'message for a round that is not open' },
-  E_DUPLICATE_UPDATE: { close: undefined, doc: 'client already submitted for this round' },
-  E_UPDATE_LENGTH: { close: undefined, doc: 'update length differs from the model size' },
-  E_UPDATE_NONFINITE: { close: undefined, doc: 'update contains NaN or Infinity' },
-  E_UPDATE_RANGE: { close: undefined, doc: 'update field out of range' },
-  E_UPDATE_BOUND: {
-    close: undefined,
-    doc: "an update outside the job's updateBound (core/round/update-bound.ts): without secure aggregation, an L2 norm over maxNorm or more examples than its sender declared when it joined; in any job, a declared weight over maxExamples. The update (or join) is refused and its sender leaves the round",
-  },
-  E_AGGREGATE_NONFINITE: {
-    close: undefined,
-    doc: "a round's aggregate (the new global weights or the server optimiser's state) is not finite: the round fails, the weights stay as they were",
-  },
-  E_RATE_LIMIT: { close: 1008, doc: 'peer exceeded its message budget' },
-  E_SLOW_PEER: { close: 1008, doc: 'peer does not read its frames fast enough (send buffer over the limit)' },
-  E_AUTH_FAILED: {
-    close: 1008,
-    doc: "handshake refused: not enrolled, revoked, another key than the enrolled one, a bad, stale or replayed signature, a malformed Hello, or (mutual TLS) a client certificate naming another identity; under enrolment every refused Hello gets this code and one message, the reason only in the coordinator's log",
-  },
-  E_FORBIDDEN: {
-    close: undefined,
-    http: 403,
-    doc: "the identity's role may not perform this action (core/auth/policy.ts) or send this frame (core/auth/frames.ts), or not on this job",
-  },
-  E_AUTH_REVOKED: { close: 1008, doc: "the connection's identity was revoked" },
-  E_HELLO_TIMEOUT: { close: 1008, doc: 'peer did not send Hello in time' },
-  // Jobs and rounds
-  E_JOB_SPEC: { close: undefined, doc: 'job spec failed validation' },
-  E_JOB_FEATURES: {
-    close: undefined,
-    doc: 'job needs features the local dataset does not provide (at a hospital), or that fewer than minClients known hospitals offer (at submission)',
-  },
-  E_JOB_STATE: {
-    close: undefined,
-    doc: 'the job is not in a state that allows this action (pausing a finished job, resuming one that is not paused; a hospital offered again a job that already ended there)',
-  },
-  E_ROUND_FAILED: { close: undefined, doc: 'round ended with fewer than minClients results' },
-  E_JOB_FAILED: { close: undefined, doc: 'job exhausted its round retries' },
-  E_JOB_SPEC_SIZE: {
-    close: undefined,
-    doc: "a submitted job spec's JSON is larger than the coordinator accepts (CoordinatorOptions.submissions.maxSpecBytes); refused before it is parsed",
-  },
-  E_TOO_COSTLY: {
-    close: undefined,
-    doc: 'preparing the request in a worker thread (parsing a job spec, calibrating its noise) passed its time or memory limit (CoordinatorOptions.submissions); the worker is stopped and nothing is written',
-  },
-  E_BUSY: {
-    close: undefined,
-    doc: "the coordinator's worker threads are busy and their queue is full (CoordinatorOptions.submissions.queue): try again later; nothing was started",
-  },
-  E_QUOTA_EXCEEDED: {
-    close: undefined,
-    doc: 'the identity is over one of its quotas (CoordinatorOptions.quotas): unfinished jobs, submissions in the window, submissions being prepared at once, or bytes of weights its jobs may store; nothing is written',
-  },
-  E_JOB_UNSTARTABLE: {
-    close: undefined,
-    doc: 'a secure-aggregation job needs more hospitals (minClients) than the published roster lists: it could never start, so it is refused at submission',
-  },
-  // Data and configuration
-  E_SCHEMA_INVALID: { close: undefined, doc: 'dataset schema failed validation' },
-  E_DATA_COLUMNS: { close: undefined, doc: 'CSV header does not match the declared schema' },
-  E_DATA_EMPTY: { close: undefined, doc: 'no usable rows after cleaning' },
-  E_DATA_ROW: { close: undefined, doc: 'the CSV file cannot be parsed past a record (malformed quoting)' },
-  E_DATA_FILE: {
-    close: undefined,
-    doc: 'a data file or directory cannot be read as the declared format (not a FHIR Bundle, over the size limit, no usable files)',
-  },
-  E_INTAKE_SECRET: {
-    close: undefined,
-    doc: "the site's pseudonymisation secret is missing, too short, or its file is readable by others",
-  },
-  E_CONFIG_INVALID: {
-    close: undefined,
-    http: 500,
-    doc: 'invalid option or configuration value (over HTTP: the server is misconfigured, not the request)',
-  },
-  E_STORE: { close: undefined, http: 503, doc: 'database is unreadable or from an incompatible version' },
-  E_SECAGG_SHARES: {
-    close: undefined,
-    doc: 'Shamir split or combine got invalid parameters, too few or malformed shares, or inconsistent shares',
-  },
-  // Secure aggregation protocol
-  E_SECAGG_PARAMS: {
-    close: undefined,
-    doc: 'secure-aggregation session parameters are invalid (graph degree, threshold, bits, participants)',
-  },
-  E_SECAGG_PROTOCOL: {
-    close: undefined,
-    doc: 'secure-aggregation message out of order or inconsistent with the session',
-  },
-  E_SECAGG_BAD_SIGNATURE: {
-    close: undefined,
-    doc: "a secure-aggregation message is not signed by its sender's identity key",
-  },
-  E_SECAGG_BAD_KEY: { close: undefined, doc: 'a key is missing, malformed, reused or of low order' },
-  E_SECAGG_BAD_SHARE: {
-    close: undefined,
-    doc: 'a share is for the wrong recipient or owner, malformed, or revealed against the protocol',
-  },
-  E_SECAGG_TOO_FEW: { close: undefined, doc: 'fewer clients than the threshold remain in the session' },
-  E_SECAGG_DECRYPT: {
-    close: undefined,
-    doc: 'an encrypted secure-aggregation message failed authentication (wrong key, associated data, or tampered bytes)',
-  },
-  E_SECAGG_SUM_BOUND: {
-    close: undefined,
-    doc: "the unmasked secure sum lies outside what its survivors' clipped inputs can produce (a malicious input or a wrapped sum); the round fails and is retried (docs/byzantine.md)",
-  },
-  E_SECAGG_SEED: {
-    close: undefined,
-    doc: "the round's graph seed cannot be agreed: a seed reveal is missing, does not open its commitment, or the commitment list is not this session's",
-  },
-  E_SECAGG_ATTEMPT: {
-    close: undefined,
-    doc: 'a secure-aggregation attempt number repeats or goes back within a round, or passes the per-round attempt cap',
-  },
-  // Roster: the hospitals of a network and their identity keys, signed by the hospitals (core/roster/)
-  E_ROSTER_INVALID: {
-    close: undefined,
-    doc: 'a roster document is malformed, a signature does not verify, a version lacks its quorum, or the chain of versions is broken',
-  },
-  E_ROSTER_MISMATCH: {
-    close: undefined,
-    doc: "a roster does not extend this party's roster (a rollback or a fork), or a session names another roster than this hospital's",
-  },
-  E_ROSTER_MISSING: {
-    close: undefined,
-    doc: "secure aggregation needs the hospitals' signed roster and this party has none (publish one at the coordinator; install one at the hospital with client start --roster)",
-  },
-  E_ROSTER_NOT_MEMBER: {
-    close: undefined,
-    doc: 'a hospital that is not in the roster (or presents another key than its roster key) was named in, or asked to join, a secure-aggregation session',
-  },
-  E_SECAGG_BAD_INPUT: {
-    close: undefined,
-    doc: 'a secure-aggregation crypto function got an argument of the wrong type, length or range',
-  },
-  // Privacy accounting
-  E_PRIVACY_PARAMS: {
-    close: undefined,
-    doc: 'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach',
-  },
-  E_PRIVACY_ROUNDING: {
-    close: undefined,
-    doc: 'conditional randomized rounding drew no rounding within the norm bound in the allowed tries (for a clipped input each try fails with probability at most beta)',
-  },
-  E_POLICY_DECLINED: {
-    close: undefined,
-    doc: "the hospital declined the job: it breaks the hospital's local policy (the rules broken are named)",
-  },
-  E_BUDGET_REQUIRED: {
-    close: undefined,
-    doc: "the hospital has no privacy budget (client start --state and --budget-epsilon), so it declines DP jobs: it could neither record what it releases nor keep a round's output to send again instead of training it anew",
-  },
-  E_BUDGET_EXCEEDED: {
-    close: undefined,
-    doc: 'the hospital refused: the job or round would take its dataset past its privacy budget, or has no DP guarantee to charge',
-  },
-  E_LEDGER_RECEIPT: {
-    close: undefined,
-    doc: 'a ledger receipt does not match the entry, names no spend of its sender, or is not signed by it',
-  },
-  E_LEDGER_MISMATCH: {
-    close: undefined,
-    doc: "a ledger entry from the coordinator does not match what this hospital charged or is not signed by the coordinator's ledger key",
-  },
-  E_LEDGER_ENCODING: {
-    close: undefined,
-    doc: 'a value has no canonical JSON form (RFC 8785 subset): undefined, NaN or Infinity, a function, typed array or non-plain object, a lone surrogate, or nesting deeper than the limit',
-  },
-  E_LEDGER_ENTRY: {
-    close: undefined,
-    doc: 'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)',
-  },
-  E_LEDGER_KEY: { close: undefined, doc: 'a ledger signing or verification key is not a 32-byte Ed25519 key' },
-  // HTTP: the auditors' endpoint (coordinator/ledger-http.ts) and the dashboard (coordinator/dashboard/)
-  E_UNAUTHORIZED: { close: undefined, http: 401, doc: 'the request carries no valid credential for this endpoint' },
-  E_HTTP_METHOD: {
-    close: undefined,
-    http: 405,
-    doc: 'the request uses a method the resource does not allow (GET only, or POST only)',
-  },
-  E_HTTP_REQUEST: {
-    close: undefined,
-    http: 400,
-    doc: 'the request is malformed (unknown format, a body not of the expected type, shape or size)',
-  },
-  E_HTTP_URL_TOO_LONG: {
-    close: undefined,
-    http: 414,
-    doc: 'the request URL is longer than the server reads (2048 characters)',
-  },
-  E_NOT_FOUND: { close: undefined, http: 404, doc: 'no such resource' },
-  E_HTTP_BUSY: {
-    close: undefined,
-    http: 503,
-    doc: 'the dashboard holds as many open event streams, login codes or sessions over all identities as it allows (MAX_EVENT_STREAMS, MAX_LOGIN_CODES, MAX_SESSIONS); new ones are refused, none is closed',
-  },
-  E_HTTP_CROSS_ORIGIN: {
-    close: undefined,
-    http: 403,
-    doc: "a dashboard request from another origin (Sec-Fetch-Site), or a POST without an Origin header naming the dashboard's own origin",
-  },
-  E_SESSION_EXISTS: {
-    close: undefined,
-    http: 409,
-    doc: 'the browser already holds a dashboard session of another identity: a login link replaces it only once the user confirms (replace: true)',
-  },
-  E_TOKEN_FILE: {
-    close: undefined,
-    doc: 'a bearer-token file cannot be read, is not a regular file, is accessible by group or others, or holds a token too short or too predictable',
-  },
+  // The peer broke the protocol and can no longer be trusted: reported once, then its connection is closed.
+  ...closing(1002, {
+    E_WIRE_FRAGMENT:
+      'a Fragment frame out of order, inconsistent with its message (id, count, total, lengths), nested, or another frame inside a fragmented message',
+    E_WIRE_VERSION: 'unsupported wire protocol version',
+    E_WIRE_SEQ: 'sequence number not strictly increasing',
+    E_WIRE_UNEXPECTED: 'message kind not allowed in this direction or state',
+  }),
+  ...closing(1003, { E_WIRE_NOT_BINARY: 'text frame where a binary Envelope was expected' }),
+  ...closing(1007, {
+    E_WIRE_DECODE: 'frame is not a valid Envelope',
+    E_WIRE_FIELD: 'a field is missing, too long or out of range',
+  }),
+  ...closing(1008, {
+    E_NOT_JOINED: 'peer spoke before sending Hello',
+    E_DUPLICATE_NAME: 'another live connection already uses this client name',
+    E_RATE_LIMIT: 'peer exceeded its message budget',
+    E_SLOW_PEER: 'peer does not read its frames fast enough (send buffer over the limit)',
+    E_AUTH_FAILED:
+      "handshake refused: not enrolled, revoked, another key than the enrolled one, a bad, stale or replayed signature, a malformed Hello, or (mutual TLS) a client certificate naming another identity; under enrolment every refused Hello gets this code and one message, the reason only in the coordinator's log",
+    E_AUTH_REVOKED: "the connection's identity was revoked",
+    E_HELLO_TIMEOUT: 'peer did not send Hello in time',
+  }),
+  ...closing(1009, {
+    E_WIRE_TOO_LARGE:
+      'frame exceeds the maximum frame size, or a message (edge/wire/fragments.ts) the maximum message size',
+    E_WIRE_COUNT:
+      'a message holds more fields, more elements of a repeated field, or more occurrences of a singular field or oneof than the wire allows (edge/wire/wire-scan.ts), found before it is decoded',
+    E_WIRE_DEPTH: 'a message nests sub-messages deeper than the wire allows (edge/wire/wire-scan.ts)',
+  }),
+  // Reported; the peer stays connected (over HTTP: 500).
+  ...reported({
+    // Sessions and rounds
+    E_UNKNOWN_JOB: 'no such job',
+    E_NOT_PARTICIPANT:
+      'client is not a participant of this job or round (a job not offered to it, a round not sent to it)',
+    E_ROUND_MISMATCH: 'message for a round that is not open',
+    E_DUPLICATE_UPDATE: 'client already submitted for this round',
+    E_UPDATE_LENGTH: 'update length differs from the model size',
+    E_UPDATE_NONFINITE: 'update contains NaN or Infinity',
+    E_UPDATE_RANGE: 'update field out of range',
+    E_UPDATE_BOUND:
+      "an update outside the job's updateBound (core/round/update-bound.ts): without secure aggregation, an L2 norm over maxNorm or more examples than its sender declared when it joined; in any job, a declared weight over maxExamples. The update (or join) is refused and its sender leaves the round",
+    E_AGGREGATE_NONFINITE:
+      "a round's aggregate (the new global weights or the server optimiser's state) is not finite: the round fails, the weights stay as they were",
+    // Jobs
+    E_JOB_SPEC: 'job spec failed validation',
+    E_JOB_FEATURES:
+      'job needs features the local dataset does not provide (at a hospital), or that fewer than minClients known hospitals offer (at submission)',
+    E_JOB_STATE:
+      'the job is not in a state that allows this action (pausing a finished job, resuming one that is not paused; a hospital offered again a job that already ended there)',
+    E_ROUND_FAILED: 'round ended with fewer than minClients results',
+    E_JOB_FAILED: 'job exhausted its round retries',
+    E_JOB_SPEC_SIZE:
+      "a submitted job spec's JSON is larger than the coordinator accepts (CoordinatorOptions.submissions.maxSpecBytes); refused before it is parsed",
+    E_TOO_COSTLY:
+      'preparing the request in a worker thread (parsing a job spec, calibrating its noise) passed its time or memory limit (CoordinatorOptions.submissions); the worker is stopped and nothing is written',
+    E_BUSY:
+      "the coordinator's worker threads are busy and their queue is full (CoordinatorOptions.submissions.queue): try again later; nothing was started",
+    E_QUOTA_EXCEEDED:
+      'the identity is over one of its quotas (CoordinatorOptions.quotas): unfinished jobs, submissions in the window, submissions being prepared at once, or bytes of weights its jobs may store; nothing is written',
+    E_JOB_UNSTARTABLE:
+      'a secure-aggregation job needs more hospitals (minClients) than the published roster lists: it could never start, so it is refused at submission',
+    // Data and configuration
+    E_SCHEMA_INVALID: 'dataset schema failed validation',
+    E_DATA_COLUMNS: 'CSV header does not match the declared schema',
+    E_DATA_EMPTY: 'no usable rows after cleaning',
+    E_DATA_ROW: 'the CSV file cannot be parsed past a record (malformed quoting)',
+    E_DATA_FILE:
+      'a data file or directory cannot be read as the declared format (not a FHIR Bundle, over the size limit, no usable files)',
+    E_INTAKE_SECRET: "the site's pseudonymisation secret is missing, too short, or its file is readable by others",
+    E_TOKEN_FILE:
+      'a bearer-token file cannot be read, is not a regular file, is accessible by group or others, or holds a token too short or too predictable',
+    // Secure aggregation
+    E_SECAGG_SHARES:
+      'Shamir split or combine got invalid parameters, too few or malformed shares, or inconsistent shares',
+    E_SECAGG_PARAMS: 'secure-aggregation session parameters are invalid (graph degree, threshold, bits, participants)',
+    E_SECAGG_PROTOCOL: 'secure-aggregation message out of order or inconsistent with the session',
+    E_SECAGG_BAD_SIGNATURE: "a secure-aggregation message is not signed by its sender's identity key",
+    E_SECAGG_BAD_KEY: 'a key is missing, malformed, reused or of low order',
+    E_SECAGG_BAD_SHARE: 'a share is for the wrong recipient or owner, malformed, or revealed against the protocol',
+    E_SECAGG_TOO_FEW: 'fewer clients than the threshold remain in the session',
+    E_SECAGG_DECRYPT:
+      'an encrypted secure-aggregation message failed authentication (wrong key, associated data, or tampered bytes)',
+    E_SECAGG_SUM_BOUND:
+      "the unmasked secure sum lies outside what its survivors' clipped inputs can produce (a malicious input or a wrapped sum); the round fails and is retried (docs/byzantine.md)",
+    E_SECAGG_SEED:
+      "the round's graph seed cannot be agreed: a seed reveal is missing, does not open its commitment, or the commitment list is not this session's",
+    E_SECAGG_ATTEMPT:
+      'a secure-aggregation attempt number repeats or goes back within a round, or passes the per-round attempt cap',
+    E_SECAGG_BAD_INPUT: 'a secure-aggregation crypto function got an argument of the wrong type, length or range',
+    // Roster: the hospitals of a network and their identity keys, signed by the hospitals (core/roster/)
+    E_ROSTER_INVALID:
+      'a roster document is malformed, a signature does not verify, a version lacks its quorum, or the chain of versions is broken',
+    E_ROSTER_MISMATCH:
+      "a roster does not extend this party's roster (a rollback or a fork), or a session names another roster than this hospital's",
+    E_ROSTER_MISSING:
+      "secure aggregation needs the hospitals' signed roster and this party has none (publish one at the coordinator; install one at the hospital with client start --roster)",
+    E_ROSTER_NOT_MEMBER:
+      'a hospital that is not in the roster (or presents another key than its roster key) was named in, or asked to join, a secure-aggregation session',
+    // Privacy accounting and the ledger
+    E_PRIVACY_PARAMS:
+      'privacy accounting or a noise sampler got an invalid parameter (sampling rate, noise multiplier, sigma, order, steps, epsilon, delta, length) or a target it cannot reach',
+    E_PRIVACY_ROUNDING:
+      'conditional randomized rounding drew no rounding within the norm bound in the allowed tries (for a clipped input each try fails with probability at most beta)',
+    E_POLICY_DECLINED:
+      "the hospital declined the job: it breaks the hospital's local policy (the rules broken are named)",
+    E_BUDGET_REQUIRED:
+      "the hospital has no privacy budget (client start --state and --budget-epsilon), so it declines DP jobs: it could neither record what it releases nor keep a round's output to send again instead of training it anew",
+    E_BUDGET_EXCEEDED:
+      'the hospital refused: the job or round would take its dataset past its privacy budget, or has no DP guarantee to charge',
+    E_LEDGER_RECEIPT: 'a ledger receipt does not match the entry, names no spend of its sender, or is not signed by it',
+    E_LEDGER_MISMATCH:
+      "a ledger entry from the coordinator does not match what this hospital charged or is not signed by the coordinator's ledger key",
+    E_LEDGER_ENCODING:
+      'a value has no canonical JSON form (RFC 8785 subset): undefined, NaN or Infinity, a function, typed array or non-plain object, a lone surrogate, or nesting deeper than the limit',
+    E_LEDGER_ENTRY:
+      'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)',
+    E_LEDGER_KEY: 'a ledger signing or verification key is not a 32-byte Ed25519 key',
+  }),
+  // What an HTTP server (the auditors' endpoint coordinator/ledger-http.ts, the dashboard coordinator/dashboard/)
+  // answers with these; on a WebSocket they are reported and the peer stays.
+  ...answered(400, {
+    E_HTTP_REQUEST: 'the request is malformed (unknown format, a body not of the expected type, shape or size)',
+  }),
+  ...answered(401, { E_UNAUTHORIZED: 'the request carries no valid credential for this endpoint' }),
+  ...answered(403, {
+    E_FORBIDDEN:
+      "the identity's role may not perform this action (core/auth/policy.ts) or send this frame (core/auth/frames.ts), or not on this job",
+    E_HTTP_CROSS_ORIGIN:
+      "a dashboard request from another origin (Sec-Fetch-Site), or a POST without an Origin header naming the dashboard's own origin",
+  }),
+  ...answered(404, { E_NOT_FOUND: 'no such resource' }),
+  ...answered(405, { E_HTTP_METHOD: 'the request uses a method the resource does not allow (GET only, or POST only)' }),
+  ...answered(409, {
+    E_SESSION_EXISTS:
+      'the browser already holds a dashboard session of another identity: a login link replaces it only once the user confirms (replace: true)',
+  }),
+  ...answered(414, { E_HTTP_URL_TOO_LONG: 'the request URL is longer than the server reads (2048 characters)' }),
+  ...answered(500, {
+    E_CONFIG_INVALID: 'invalid option or configuration value (over HTTP: the server is misconfigured, not the request)',
+  }),
+  ...answered(503, {
+    E_STORE: 'database is unreadable or from an incompatible version',
+    E_HTTP_BUSY:
+      'the dashboard holds as many open event streams, login codes or sessions over all identities as it allows (MAX_EVENT_STREAMS, MAX_LOGIN_CODES, MAX_SESSIONS); new ones are refused, none is closed',
+  }),
   E_INTERNAL: { close: 1011, http: 500, doc: 'unexpected internal error' },
-} as const satisfies Record<string, { close: number | undefined; http?: number; doc: string }>;
+} satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -273,8 +197,7 @@ export class CohortError extends Error {
 
 /** The HTTP status a request that ends in this error is answered with (500 for a code that states none). */
 export function httpStatusOf(code: ErrorCode): number {
-  const entry: { http?: number; doc: string } = ERRORS[code];
-  return entry.http ?? 500;
+  return ERRORS[code].http ?? 500;
 }
 
 export function isErrorCode(code: string): code is ErrorCode {

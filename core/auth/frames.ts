@@ -8,24 +8,21 @@
  * checked against POLICY. An error frame that names no job is a notice: it is
  * only logged, so anyone may send one.
  */
+import { CLIENT_MESSAGE_KINDS } from '../secagg/index.ts';
 import { POLICY, ROLES, type Action, type Role } from './policy.ts';
 
-export const CLIENT_FRAMES = [
-  'request',
-  'notice',
+/** Frames only a hospital sends (see the module comment). */
+const HOSPITAL_FRAMES = [
   'error',
-  'joinJob',
   'declineJob',
   'update',
   'evaluation',
   'ledgerReceipt',
-  'secaggAdvertise',
-  'secaggReveal',
-  'secaggShares',
-  'secaggMaskedInput',
-  'secaggConsistency',
-  'secaggUnmask',
+  ...CLIENT_MESSAGE_KINDS,
 ] as const;
+type HospitalFrame = (typeof HOSPITAL_FRAMES)[number];
+
+export const CLIENT_FRAMES = ['request', 'notice', 'joinJob', ...HOSPITAL_FRAMES] as const;
 export type ClientFrame = (typeof CLIENT_FRAMES)[number];
 
 /** Frames that are an action of the policy table: their grant and their name in the ledger come from it. */
@@ -37,18 +34,8 @@ const HOSPITAL: readonly Role[] = ['hospital'];
 export const FRAME_POLICY: Readonly<Record<ClientFrame, readonly Role[]>> = {
   request: ROLES,
   notice: ROLES,
-  error: HOSPITAL,
   joinJob: rolesOf('job.join'),
-  declineJob: HOSPITAL,
-  update: HOSPITAL,
-  evaluation: HOSPITAL,
-  ledgerReceipt: HOSPITAL,
-  secaggAdvertise: HOSPITAL,
-  secaggReveal: HOSPITAL,
-  secaggShares: HOSPITAL,
-  secaggMaskedInput: HOSPITAL,
-  secaggConsistency: HOSPITAL,
-  secaggUnmask: HOSPITAL,
+  ...(Object.fromEntries(HOSPITAL_FRAMES.map((f) => [f, HOSPITAL])) as Record<HospitalFrame, readonly Role[]>),
 };
 
 /** The table's name for an envelope body (`error` about no job is a `notice`), or null for a body clients never send. */

@@ -372,6 +372,10 @@ function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
 function quasiStep(c: QuasiColumn, common: Common, out: number): Step {
   switch (c.type) {
     case 'age':
+    case 'birth-date': {
+      // Both give an age: a birth date's is checked against AGE_VALID, an age column's against its `valid` (same default).
+      const [min, max] = c.type === 'age' ? (c.valid ?? AGE_VALID) : AGE_VALID;
+      const asOf = c.type === 'birth-date' ? { asOf: parseDate(c.asOf)! } : {};
       return {
         ...common,
         kind: 'age',
@@ -379,21 +383,11 @@ function quasiStep(c: QuasiColumn, common: Common, out: number): Step {
         use: c.use,
         bands: c.bands,
         labels: ageBandLabels(c.bands),
-        min: (c.valid ?? AGE_VALID)[0],
-        max: (c.valid ?? AGE_VALID)[1],
+        min,
+        max,
+        ...asOf,
       };
-    case 'birth-date':
-      return {
-        ...common,
-        kind: 'age',
-        out,
-        use: c.use,
-        bands: c.bands,
-        labels: ageBandLabels(c.bands),
-        min: AGE_VALID[0],
-        max: AGE_VALID[1],
-        asOf: parseDate(c.asOf)!,
-      };
+    }
     case 'date':
       return { ...common, kind: 'date', out, use: c.use, shift: c.generalize === 'shift' ? c.maxShiftDays : undefined };
     case 'zip':

@@ -92,17 +92,6 @@ const codeText = z
 /** Code systems a Condition source may list, by short name (URIs in fhir-codes.ts). */
 export const CONDITION_SYSTEMS = ['icd-10-cm', 'icd-10', 'snomed'] as const;
 export type ConditionSystem = (typeof CONDITION_SYSTEMS)[number];
-export const PATIENT_ELEMENTS = [
-  'id',
-  'identifier',
-  'name',
-  'telecom',
-  'address',
-  'postalCode',
-  'birthDate',
-  'gender',
-] as const;
-export type PatientElement = (typeof PATIENT_ELEMENTS)[number];
 
 /**
  * Where a column's cell comes from when reading FHIR R4 (Bundle or NDJSON bulk
@@ -112,7 +101,7 @@ export type PatientElement = (typeof PATIENT_ELEMENTS)[number];
 const fhirSource = z.discriminatedUnion('resource', [
   z.strictObject({
     resource: z.literal('Patient'),
-    element: z.enum(PATIENT_ELEMENTS),
+    element: z.enum(['id', 'identifier', 'name', 'telecom', 'address', 'postalCode', 'birthDate', 'gender']),
     /** identifier: only identifiers whose type has this code (v2-0203, e.g. "MR" for a medical record number). */
     identifierType: codeText.optional(),
     /** identifier: only identifiers with this system URI. */
@@ -240,6 +229,8 @@ const ageBands = z
 const ageUse = z.enum(['none', 'band-midpoint', 'band-categorical']).default('none');
 /** Ages accepted from a birth date, and by default from an age column; outside means a wrong value. */
 export const AGE_VALID: readonly [number, number] = [0, 150];
+/** What an age column and a birth-date column share: both end as an age band. */
+const ageBanding = { bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy };
 
 const quasiColumn = z.discriminatedUnion('type', [
   /** Cell is an age in years; `valid` bounds the ages accepted (default AGE_VALID), outside drops the row. */
@@ -248,22 +239,10 @@ const quasiColumn = z.discriminatedUnion('type', [
     kind: z.literal('quasi'),
     type: z.literal('age'),
     valid: bounds.optional(),
-    bands: ageBands,
-    use: ageUse,
-    impute: imputeValue,
-    missing: missingPolicy,
+    ...ageBanding,
   }),
   /** Cell is a birth date; it becomes the age on `asOf`, then an age band (the date itself is not kept). */
-  z.strictObject({
-    ...base,
-    kind: z.literal('quasi'),
-    type: z.literal('birth-date'),
-    asOf: isoDate,
-    bands: ageBands,
-    use: ageUse,
-    impute: imputeValue,
-    missing: missingPolicy,
-  }),
+  z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('birth-date'), asOf: isoDate, ...ageBanding }),
   /**
    * Cell is a date: kept as its year, or shifted by a per-patient offset in
    * [-maxShiftDays, maxShiftDays] derived from the pseudonym (so intervals

@@ -239,7 +239,7 @@ const SPEND_FIGURES = [
 ] as const;
 
 /** Field by field with ===; the schema has already refused any other field, and the mechanism is what was recomputed from. */
-function sameSpend(a: HospitalSpend, b: HospitalSpend): boolean {
+export function sameSpend(a: HospitalSpend, b: HospitalSpend): boolean {
   return SPEND_FIGURES.every((f) => a[f] === b[f]);
 }
 

@@ -85,13 +85,13 @@ export function validateNoisyCounts(n: NoisyCounts): NoisyCounts {
   }
   if (!Number.isFinite(n.sigma) || n.sigma < 1)
     throw new CohortError('E_WIRE_FIELD', 'noisy counts: "sigma" must be a finite number >= 1');
-  return {
-    truePositive: n.truePositive,
-    falsePositive: n.falsePositive,
-    trueNegative: n.trueNegative,
-    falseNegative: n.falseNegative,
-    sigma: n.sigma,
-  };
+  return noisyCountsOnly(n);
+}
+
+/** The four cells and σ of `n`, and nothing else it may carry at run time: what is released. */
+export function noisyCountsOnly(n: NoisyCounts): NoisyCounts {
+  const { truePositive, falsePositive, trueNegative, falseNegative, sigma } = n;
+  return { truePositive, falsePositive, trueNegative, falseNegative, sigma };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { JobSpec } from '../job/spec.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Confusion, NoisyCounts } from '../privacy/noisy-counts.ts';
 import type { Mechanism } from '../privacy/spend.ts';
-import type * as M from '../secagg/messages.ts';
+import type { ClientMessage, ServerMessage } from '../secagg/index.ts';
 
 /** A round's local output: the model delta and what the round's update declares. */
 export interface TrainOutput {
@@ -29,20 +29,11 @@ export type HospitalBody =
   | { error: { code: ErrorCode; message: string } }
   | { update: { delta: Float32Array; numExamples: number; trainLoss: number; steps: number } }
   | { evaluation: EvaluationBody }
-  | { secaggAdvertise: M.SecAggAdvertise }
-  | { secaggReveal: M.SecAggReveal }
-  | { secaggShares: M.SecAggShares }
-  | { secaggMaskedInput: M.SecAggMaskedInput }
-  | { secaggConsistency: M.SecAggConsistency }
-  | { secaggUnmask: M.SecAggUnmask };
+  // The hospital's side of a secure-aggregation session: the messages the coordinator's server takes.
+  | ClientMessage;
 
-/** A secure-aggregation message from the coordinator, as the round's session takes it. */
-export type SecAggIn =
-  | { secaggCommitments: M.SecAggCommitments }
-  | { secaggKeys: M.SecAggKeys }
-  | { secaggSharesRelay: M.SecAggShares }
-  | { secaggSurvivors: M.SecAggSurvivors }
-  | { secaggUnmaskRequest: M.SecAggUnmaskRequest };
+/** A secure-aggregation message from the coordinator (its server's messages), as the round's session takes it. */
+export type SecAggIn = ServerMessage;
 
 /** The session parameters a RoundConfig offers (proto-shaped: every field optional). */
 export interface OfferedSecAgg {

@@ -34,8 +34,20 @@ import {
   type TrainOutput,
 } from './hospital-effects.ts';
 
-export type RoundStage =
-  'evaluating' | 'charging' | 'training' | 'advertised' | 'revealed' | 'shared' | 'masked' | 'consistent' | 'done';
+/**
+ * The secure stages, each named for what the hospital last sent and taking
+ * one message of the coordinator: the secure-aggregation messages in order.
+ */
+const TAKEN_IN = {
+  secaggCommitments: 'advertised',
+  secaggKeys: 'revealed',
+  secaggSharesRelay: 'shared',
+  secaggSurvivors: 'masked',
+  secaggUnmaskRequest: 'consistent',
+} as const;
+
+/** The round's stages (see the module comment): the plaintext ones, then the secure ones, then done. */
+export type RoundStage = 'evaluating' | 'charging' | 'training' | (typeof TAKEN_IN)[keyof typeof TAKEN_IN] | 'done';
 
 /** What the rounds of one hospital share: its budget settings, and what it trained and answered so far. */
 export interface RoundContext {
@@ -48,15 +60,6 @@ export interface RoundContext {
   /** What this hospital answered for each evaluated round (job/round): sent again, never recomputed. */
   evaluated: Map<string, EvaluationBody>;
 }
-
-/** The stage each secure-aggregation message is taken in. */
-const TAKEN_IN = {
-  secaggCommitments: 'advertised',
-  secaggKeys: 'revealed',
-  secaggSharesRelay: 'shared',
-  secaggSurvivors: 'masked',
-  secaggUnmaskRequest: 'consistent',
-} as const satisfies Record<string, RoundStage>;
 
 /** Two mechanisms equal field for field (a stored one is parsed back from JSON, its keys in any order). */
 export function sameMechanism(a: Mechanism | null, b: Mechanism | null): boolean {

@@ -12,6 +12,7 @@ export {
   type PhaseCounts,
   type ServerPhase,
 } from './server.ts';
+export { CLIENT_MESSAGE_KINDS } from './server-messages.ts';
 export { openSession, type Session, type SessionParams } from './session.ts';
 export { encodeInput, decodeSum, EXTRA_WORDS, type SecureResult } from './input.ts';
 export { chooseParams } from './params.ts';

@@ -38,15 +38,19 @@ export interface PhaseCounts {
   unmask: number;
 }
 
-/** The one client message each phase accepts. */
-export const PHASE_MESSAGE: Record<string, string> = {
+/** The one client message each phase accepts, in the protocol's order. */
+const MESSAGE_OF = {
   advertise: 'secaggAdvertise',
   reveal: 'secaggReveal',
   share: 'secaggShares',
   masked: 'secaggMaskedInput',
   consistency: 'secaggConsistency',
   unmask: 'secaggUnmask',
-};
+} as const satisfies Partial<Record<ServerPhase, string>>;
+export const PHASE_MESSAGE: Readonly<Partial<Record<ServerPhase, string>>> = MESSAGE_OF;
+
+/** Every message a client sends in a session (ClientMessage's kinds): the frames that carry them are a hospital's. */
+export const CLIENT_MESSAGE_KINDS = Object.values(MESSAGE_OF);
 
 /** A client's advertised keys, commitments and signature, as the server keeps them for the session. */
 export interface Advertised {

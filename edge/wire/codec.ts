@@ -9,7 +9,7 @@ import { CohortError } from '../../core/errors.ts';
 import { bytesToVector, vectorToBytes } from '../../core/model/vector.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
 import type { Metrics } from '../../core/metrics.ts';
-import type { NoisyCounts } from '../../core/privacy/noisy-counts.ts';
+import { noisyCountsOnly, type NoisyCounts } from '../../core/privacy/noisy-counts.ts';
 import { MAX_ROSTER_JSON_CHARS } from '../../core/roster/types.ts';
 import { MAX_CLIENTS } from '../../core/secagg/params.ts';
 import { WireScanner, type ScanLimits, type WireHeader } from './wire-scan.ts';
@@ -71,6 +71,17 @@ const UINT32_FIELD = 1 + 5;
 const UINT64_FIELD = 1 + 10;
 
 /**
+ * An Envelope at its largest around a body of `body` bytes: version, job id,
+ * round, sender (a name: ASCII), seq, then the body's tag (`tagBytes`) and
+ * length.
+ */
+function envelopeBytes(tagBytes: number, body: number): number {
+  const header =
+    UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) + UINT32_FIELD + delimited(MAX_NAME_LENGTH) + UINT32_FIELD;
+  return header + tagBytes + 5 + body;
+}
+
+/**
  * The largest Hello frame decodeEnvelope accepts, every field at its largest
  * (a 32-byte identity key, a 64-byte signature): the frame limit before the
  * handshake. A larger frame is no honest Hello, and is refused unread. About
@@ -87,17 +98,7 @@ export const MAX_HELLO_BYTES = (() => {
     delimited(32) +
     delimited(64) +
     UINT64_FIELD;
-  // version, job id, round, sender (a name: ASCII), seq, then the Hello's tag and length.
-  return (
-    UINT32_FIELD +
-    delimited(utf8(MAX_NAME_LENGTH)) +
-    UINT32_FIELD +
-    delimited(MAX_NAME_LENGTH) +
-    UINT32_FIELD +
-    1 +
-    5 +
-    hello
-  );
+  return envelopeBytes(1, hello);
 })();
 
 /**
@@ -109,17 +110,8 @@ export const MAX_HELLO_BYTES = (() => {
 export function maxRequestBytes(specBytes: number): number {
   // id, action, job id, spec JSON, after_seq.
   const request = UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) * 2 + delimited(specBytes) + UINT32_FIELD;
-  // version, job id, round, sender (a name: ASCII), seq, then the Request's tag (field 22: two bytes) and length.
-  return (
-    UINT32_FIELD +
-    delimited(utf8(MAX_NAME_LENGTH)) +
-    UINT32_FIELD +
-    delimited(MAX_NAME_LENGTH) +
-    UINT32_FIELD +
-    2 +
-    5 +
-    request
-  );
+  // The Request's tag: field 22, two bytes.
+  return envelopeBytes(2, request);
 }
 
 export function encodeEnvelope(env: EnvelopeInit): Uint8Array {
@@ -385,13 +377,7 @@ export function jobSpecFromWire(json: string | null | undefined): JobSpec {
 
 /** Noisy counts on the wire. */
 export function noisyCountsToWire(n: NoisyCounts): cohort.v1.NoisyCounts.$Properties {
-  return {
-    truePositive: n.truePositive,
-    falsePositive: n.falsePositive,
-    trueNegative: n.trueNegative,
-    falseNegative: n.falseNegative,
-    sigma: n.sigma,
-  };
+  return noisyCountsOnly(n);
 }
 
 /** Metrics on the wire: an undefined AUC (one-class split) is an absent field, never NaN. */

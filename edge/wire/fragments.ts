@@ -382,16 +382,7 @@ export class Reassembler {
       );
     if (header.body === 'fragment')
       throw new CohortError('E_WIRE_FRAGMENT', `message ${messageId} is itself a fragment`);
-    if (header.seq !== frame.seq)
-      throw new CohortError(
-        'E_WIRE_SEQ',
-        `message ${messageId} carries sequence ${header.seq}, its first fragment ${frame.seq}`,
-      );
-    if (header.sender !== frame.sender)
-      throw new CohortError(
-        'E_WIRE_FIELD',
-        `message ${messageId} is from "${header.sender}", its fragments from "${frame.sender}"`,
-      );
+    sameSeqAndSender(messageId, header, frame);
     const limit = Math.min(this.maxMessageBytes, this.opts.limitOf?.(header) ?? Infinity);
     if (totalBytes > limit)
       throw new CohortError(
@@ -467,6 +458,24 @@ function fragmentOf(frame: Envelope): FragmentFields {
   };
 }
 
+/** A message's header carries the sequence and sender of its first fragment (the header as peeked, or as assembled). */
+function sameSeqAndSender(
+  messageId: number,
+  header: { seq: number; sender: string },
+  first: { seq: number; sender: string },
+): void {
+  if (header.seq !== first.seq)
+    throw new CohortError(
+      'E_WIRE_SEQ',
+      `message ${messageId} carries sequence ${header.seq}, its first fragment ${first.seq}`,
+    );
+  if (header.sender !== first.sender)
+    throw new CohortError(
+      'E_WIRE_FIELD',
+      `message ${messageId} is from "${header.sender}", its fragments from "${first.sender}"`,
+    );
+}
+
 /** The whole message of a complete InFlight, scanned, and checked to be the kind, sequence and sender its first fragment said. */
 function assemble(cur: InFlight): ScannedEnvelope {
   const messageId = cur.messageId;
@@ -479,15 +488,6 @@ function assemble(cur: InFlight): ScannedEnvelope {
       'E_WIRE_FRAGMENT',
       `message ${messageId} is a "${h.body}", its first fragment said "${cur.body}"`,
     );
-  if (h.seq !== cur.firstSeq)
-    throw new CohortError(
-      'E_WIRE_SEQ',
-      `message ${messageId} carries sequence ${h.seq}, its first fragment ${cur.firstSeq}`,
-    );
-  if (h.sender !== cur.sender)
-    throw new CohortError(
-      'E_WIRE_FIELD',
-      `message ${messageId} is from "${h.sender}", its fragments from "${cur.sender}"`,
-    );
+  sameSeqAndSender(messageId, h, { seq: cur.firstSeq, sender: cur.sender });
   return whole;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CohortError } from '../../core/errors.ts';
 import {
   COORDINATOR_DEFAULTS,
   MAX_START_WAIT_MS,
@@ -8,16 +7,7 @@ import {
 } from '../../coordinator/config.ts';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, FRAGMENT_HEADER_BYTES } from '../../edge/wire/fragments.ts';
-
-function refusal(f: () => unknown): CohortError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CohortError) return e;
-    throw e;
-  }
-  throw new Error('not refused');
-}
+import { refusal } from '../helpers/refusal.ts';
 
 const base = { dbPath: ':memory:' };
 

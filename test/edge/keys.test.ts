@@ -3,10 +3,10 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CohortError } from '../../core/errors.ts';
 import { ed25519KeyPair, sign, verify } from '../../core/secagg/crypto.ts';
 import { readIdentityKey, writeIdentityKey, MAX_IDENTITY_FILE_BYTES } from '../../edge/keys.ts';
 import { toHex } from '../core/secagg/crypto/util.ts';
+import { refusal } from '../helpers/refusal.ts';
 
 const posix = process.platform !== 'win32';
 let dir: string;
@@ -23,15 +23,6 @@ const handWritten = (content: string, mode = 0o600): string => {
   writeFileSync(path, content, { mode });
   chmodSync(path, mode); // defeat the umask, so the test controls the mode exactly
   return path;
-};
-const errorOf = (f: () => unknown): CohortError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CohortError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
 };
 
 describe('identity key file', () => {
@@ -63,10 +54,10 @@ describe('identity key file', () => {
     const path = join(dir, 'identity.json');
     writeIdentityKey(path);
     const before = readFileSync(path, 'utf8');
-    expect(errorOf(() => writeIdentityKey(path)).code).toBe('E_CONFIG_INVALID');
+    expect(refusal(() => writeIdentityKey(path)).code).toBe('E_CONFIG_INVALID');
     expect(readFileSync(path, 'utf8')).toBe(before);
     const other = handWritten('not a key');
-    expect(errorOf(() => writeIdentityKey(other)).code).toBe('E_CONFIG_INVALID');
+    expect(refusal(() => writeIdentityKey(other)).code).toBe('E_CONFIG_INVALID');
     expect(readFileSync(other, 'utf8')).toBe('not a key');
   });
 
@@ -76,11 +67,11 @@ describe('identity key file', () => {
     const path = handWritten(
       JSON.stringify({ kind: 'cohort-ed25519', secretKey: toHex(a.secretKey), publicKey: toHex(b.publicKey) }),
     );
-    const e = errorOf(() => readIdentityKey(path));
+    const e = refusal(() => readIdentityKey(path));
     expect(e.code).toBe('E_CONFIG_INVALID');
     expect(e.message).not.toContain(toHex(a.secretKey));
     expect(
-      errorOf(() => writeIdentityKey(join(dir, 'mixed.json'), { secretKey: a.secretKey, publicKey: b.publicKey })).code,
+      refusal(() => writeIdentityKey(join(dir, 'mixed.json'), { secretKey: a.secretKey, publicKey: b.publicKey })).code,
     ).toBe('E_CONFIG_INVALID');
   });
 
@@ -94,7 +85,7 @@ describe('identity key file', () => {
     });
     for (const mode of [0o640, 0o604, 0o660, 0o644]) {
       const file = handWritten(content, mode);
-      if (posix) expect(errorOf(() => readIdentityKey(file)).code).toBe('E_CONFIG_INVALID');
+      if (posix) expect(refusal(() => readIdentityKey(file)).code).toBe('E_CONFIG_INVALID');
       else expect(readIdentityKey(file).publicKey).toEqual(id.publicKey);
     }
     expect(readIdentityKey(handWritten(content, 0o400)).publicKey).toEqual(id.publicKey);
@@ -124,17 +115,17 @@ describe('identity key file', () => {
       }),
     ];
     for (const content of bad) {
-      const e = errorOf(() => readIdentityKey(handWritten(content)));
+      const e = refusal(() => readIdentityKey(handWritten(content)));
       expect(e.code, content.slice(0, 40)).toBe('E_CONFIG_INVALID');
       expect(e.message).not.toContain(sk.slice(4, 60));
     }
   });
 
   it('refuses a missing file or a directory', () => {
-    expect(errorOf(() => readIdentityKey(join(dir, 'absent.json'))).code).toBe('E_CONFIG_INVALID');
+    expect(refusal(() => readIdentityKey(join(dir, 'absent.json'))).code).toBe('E_CONFIG_INVALID');
     const sub = join(dir, 'sub');
     mkdirSync(sub, { mode: 0o700 });
-    expect(errorOf(() => readIdentityKey(sub)).code).toBe('E_CONFIG_INVALID');
-    expect(errorOf(() => writeIdentityKey(join(dir, 'no', 'such', 'dir.json'))).code).toBe('E_CONFIG_INVALID');
+    expect(refusal(() => readIdentityKey(sub)).code).toBe('E_CONFIG_INVALID');
+    expect(refusal(() => writeIdentityKey(join(dir, 'no', 'such', 'dir.json'))).code).toBe('E_CONFIG_INVALID');
   });
 });

@@ -7,12 +7,13 @@ import { hmacSha256, pseudonymizer } from '../../../core/data/pseudonym.ts';
 import { prepareDataset } from '../../../core/data/prepare.ts';
 import { parseDatasetSchema } from '../../../core/data/schema.ts';
 import { caught, ehrSchema } from './fixtures.ts';
+import { CSV_HEADER } from '../../../simulations/synthetic-ehr/csv.ts';
 
 const SECRET = new Uint8Array(32).fill(7);
-const HEADER =
-  'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad'.split(
-    ',',
-  );
+/** The synthetic EHR's CSV layout, which ehrSchema('csv') describes. */
+const HEADER: readonly string[] = CSV_HEADER;
+/** The measurements, numeric features under their own names. */
+const MEASURED = ['sbp', 'dbp', 'bmi', 'heart_rate', 'total_chol', 'hdl', 'hba1c', 'glucose'];
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Emmy Noether'];
 
 /** A record full of identifiers; `over` replaces cells by column name. */
@@ -115,14 +116,7 @@ describe('column classes through the pipeline', () => {
     expect(plan.features).toEqual([
       'birth_date',
       'sex_male',
-      'sbp',
-      'dbp',
-      'bmi',
-      'heart_rate',
-      'total_chol',
-      'hdl',
-      'hba1c',
-      'glucose',
+      ...MEASURED,
       'smoking_former',
       'smoking_current',
       'diabetes',

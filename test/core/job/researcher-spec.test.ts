@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CohortError } from '../../../core/errors.ts';
 import { parseResearcherSpec } from '../../../core/job/prepare.ts';
 import { parseJobSpec, parseResearcherJobSpec } from '../../../core/job/spec.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
+import { refusal } from '../../helpers/refusal.ts';
 
 const privacy = { unit: 'record', epsilon: 2, delta: 1e-6, clip: 1, samplingRate: 0.1 } as const;
 const offered = [{ hospital: 'h1', schemaId: 's', label: 'y', features: [...SYNTH_FEATURES] }];
-
-function refusal(f: () => unknown): CohortError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CohortError) return e;
-    throw e;
-  }
-  throw new Error('not refused');
-}
 
 describe("a researcher's job states its privacy target (researcherJobSpecSchema)", () => {
   it('a spec without one is refused by the schema: E_JOB_SPEC naming "privacy"', () => {

@@ -42,42 +42,37 @@ export interface Fixture {
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export const recordSpec = (): JobSpec =>
+/** A three-feature logistic job over the four hospitals, resolved as the coordinator registers it. */
+const logisticJob = (fields: { name: string; rounds: number; minClients: number; [more: string]: unknown }): JobSpec =>
   resolveJob(
-    parseJobSpec({
-      name: 'record-job',
-      model: logisticRegression(3),
-      features: ['a', 'b', 'c'],
-      label: 'y',
-      rounds: 20,
-      minClients: 2,
-      local: { epochs: 1, batchSize: 8, learningRate: 0.1, maxSteps: 5 },
-      privacy: {
-        unit: 'record',
-        epsilon: 8,
-        delta: 1e-5,
-        clip: 1,
-        samplingRate: 0.05,
-        noiseMultiplier: 1.2,
-        accountant: 'pld',
-      },
-    }),
+    parseJobSpec({ model: logisticRegression(3), features: ['a', 'b', 'c'], label: 'y', ...fields }),
     HOSPITALS.length,
   );
 
+export const recordSpec = (): JobSpec =>
+  logisticJob({
+    name: 'record-job',
+    rounds: 20,
+    minClients: 2,
+    local: { epochs: 1, batchSize: 8, learningRate: 0.1, maxSteps: 5 },
+    privacy: {
+      unit: 'record',
+      epsilon: 8,
+      delta: 1e-5,
+      clip: 1,
+      samplingRate: 0.05,
+      noiseMultiplier: 1.2,
+      accountant: 'pld',
+    },
+  });
+
 export const hospitalSpec = (): JobSpec =>
-  resolveJob(
-    parseJobSpec({
-      name: 'hospital-job',
-      model: logisticRegression(3),
-      features: ['a', 'b', 'c'],
-      label: 'y',
-      rounds: 3,
-      minClients: 3,
-      privacy: { unit: 'hospital', epsilon: 6, delta: 1e-5, clip: 1 },
-    }),
-    HOSPITALS.length,
-  );
+  logisticJob({
+    name: 'hospital-job',
+    rounds: 3,
+    minClients: 3,
+    privacy: { unit: 'hospital', epsilon: 6, delta: 1e-5, clip: 1 },
+  });
 
 /** Who is in each round's released sum (participants are all four). */
 function survivorsOf(job: 'record' | 'hospital', round: number): string[] {
@@ -87,32 +82,33 @@ function survivorsOf(job: 'record' | 'hospital', round: number): string[] {
   return [...HOSPITALS];
 }
 
-export function buildFixture(): Fixture {
-  const coordinator = ed25519KeyPair();
-  const hospitals = new Map<string, Identity>(HOSPITALS.map((h) => [h, ed25519KeyPair()]));
+/** Entries sealed into one chain by `coordinatorSecret` as the coordinator seals them, `stepMs` apart from a fixed start. */
+export function ledgerChain(coordinatorSecret: Uint8Array, stepMs: number) {
   const entries: SealedEntry[] = [];
-  const receipts: Receipt[] = [];
-  const charges = new Map<string, { jobId: string; round: number; mechanism: Mechanism }[]>(
-    HOSPITALS.map((h) => [h, []]),
-  );
-  const rounds = { record: [] as number[], hospital: [] as number[] };
-  const prior = new Map<string, Map<string, Mechanism[]>>();
   let prevHash = GENESIS_HASH;
   const append = (kind: EntryKind, jobId: string, round: number, body: EntryBody): SealedEntry => {
     const entry: LedgerEntry = {
       seq: entries.length + 1,
-      at: 1_700_000_000_000 + entries.length * 1000,
+      at: 1_700_000_000_000 + entries.length * stepMs,
       kind,
       jobId,
       round,
       body,
       prevHash,
     };
-    const sealed = sealEntry(entry, coordinator.secretKey);
+    const sealed = sealEntry(entry, coordinatorSecret);
     entries.push(sealed);
     prevHash = sealed.hash;
     return sealed;
   };
+  return { entries, append };
+}
+
+/** The ledger's first entries: the hospital role granted to each of `hospitals`, with its public key. */
+export function grantHospitals(
+  append: ReturnType<typeof ledgerChain>['append'],
+  hospitals: ReadonlyMap<string, Identity>,
+): void {
   for (const [h, id] of hospitals)
     append('role-grant', '', 0, {
       subject: h,
@@ -120,6 +116,42 @@ export function buildFixture(): Fixture {
       granted: true,
       publicKey: Buffer.from(id.publicKey).toString('hex'),
     });
+}
+
+/** A round entry's body: the job's privacy settings as the spec resolves them, who took part and survived, their spends. */
+export function roundBody(
+  spec: JobSpec,
+  o: { participants: readonly string[]; survivors: string[]; modelHash: string; spends: RoundBody['spends'] },
+): RoundBody {
+  const p = spec.privacy!;
+  const { unit, delta, accountant, clip } = p;
+  return {
+    unit,
+    delta,
+    accountant,
+    clip,
+    noiseMultiplier: p.noiseMultiplier ?? null,
+    samplingRate: p.samplingRate ?? null,
+    stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
+    bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
+    participants: [...o.participants],
+    survivors: o.survivors,
+    modelHash: o.modelHash,
+    spends: o.spends,
+  };
+}
+
+export function buildFixture(): Fixture {
+  const coordinator = ed25519KeyPair();
+  const hospitals = new Map<string, Identity>(HOSPITALS.map((h) => [h, ed25519KeyPair()]));
+  const { entries, append } = ledgerChain(coordinator.secretKey, 1000);
+  const receipts: Receipt[] = [];
+  const charges = new Map<string, { jobId: string; round: number; mechanism: Mechanism }[]>(
+    HOSPITALS.map((h) => [h, []]),
+  );
+  const rounds = { record: [] as number[], hospital: [] as number[] };
+  const prior = new Map<string, Map<string, Mechanism[]>>();
+  grantHospitals(append, hospitals);
 
   const specs = { record: recordSpec(), hospital: hospitalSpec() };
   const jobIds = { record: 'job-record', hospital: 'job-hospital' };
@@ -140,20 +172,12 @@ export function buildFixture(): Fixture {
     for (const h of HOSPITALS) charges.get(h)!.push({ jobId: jobIds[job], round, mechanism });
     let jobPrior = prior.get(job);
     if (!jobPrior) prior.set(job, (jobPrior = new Map()));
-    const body: RoundBody = {
-      unit: p.unit,
-      delta: p.delta,
-      accountant: p.accountant,
-      clip: p.clip,
-      noiseMultiplier: p.noiseMultiplier ?? null,
-      samplingRate: p.samplingRate ?? null,
-      stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
-      bits: spec.secureAggregation.enabled ? spec.secureAggregation.bits : null,
-      participants: [...HOSPITALS],
+    const body = roundBody(spec, {
+      participants: HOSPITALS,
       survivors,
       modelHash: sha(`${job}-${round}`),
       spends: roundSpends({ survivors, mechanism, prior: jobPrior, delta: p.delta, accountant: p.accountant }),
-    };
+    });
     for (const s of survivors) jobPrior.set(s, [...(jobPrior.get(s) ?? []), mechanism]);
     const sealed = append('round', jobIds[job], round, body);
     rounds[job].push(sealed.seq);

@@ -33,6 +33,22 @@ function expectNear(actual: number, expected: number, tol: number, what = ''): v
   expect(Math.abs(actual - expected), `${what} ${actual} vs ${expected}`).toBeLessThanOrEqual(tol);
 }
 
+/**
+ * `got` is a pessimistic δ for the exact `exact`: never below it (but for rounding) and at most 1e-6 relative
+ * above it, plus `slack` for the mass a grid truncates.
+ */
+function expectUpperBound(got: number, exact: number, slack: number, what: string): void {
+  expect(got, what).toBeGreaterThanOrEqual(exact * (1 - 1e-12));
+  expect(got, what).toBeLessThanOrEqual(exact * (1 + 1e-6) + slack);
+}
+
+/** Σp + the mass at +∞ of one step's PMF at the accountant's default grid: 1 if the PMF loses nothing. */
+function totalMass(q: number, sigma: number, adjacency: Adjacency): number {
+  const opts = { discretization: 1e-4, logMassTruncationBound: -50, maxBins: DEFAULT_MAX_BINS };
+  const pmf = sampledGaussianPmf({ q, sigma, adjacency, ...opts });
+  return pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass;
+}
+
 /** Python's assertAlmostEqual default: round(a − b, 7) == 0. */
 const SEVEN_PLACES = 5e-8;
 
@@ -303,31 +319,26 @@ describe('exactness against closed forms (q = 1: the Gaussian mechanism)', () =>
     for (const sigma of [0.5, 0.8, 1, 2, 5]) {
       const pld = sampledGaussianPld({ q: 1, sigma, steps: 1 });
       for (const eps of [0, 0.12345, 0.5, 1, 2.71828, 4]) {
-        const exact = gaussianDelta(sigma, eps);
-        const got = pldDeltaFor(pld, eps);
-        expect(got, `σ=${sigma} ε=${eps}`).toBeGreaterThanOrEqual(exact * (1 - 1e-12));
         // Exact at grid points; between them the chord lies O(Δ² (log δ)″) above the curve; past
         // the grid's top (σ = 5, ε = e) only the truncated tail, e^{−50}-small, is left.
-        expect(got, `σ=${sigma} ε=${eps}`).toBeLessThanOrEqual(exact * (1 + 1e-6) + pld.remove.infinityMass);
+        expectUpperBound(
+          pldDeltaFor(pld, eps),
+          gaussianDelta(sigma, eps),
+          pld.remove.infinityMass,
+          `σ=${sigma} ε=${eps}`,
+        );
       }
     }
   });
 
   it('T steps compose to the Gaussian of noise σ/√T: δ and ε are upper bounds within 1e-6 relative', () => {
-    for (const [sigma, steps] of [
-      [2, 10],
-      [5, 100],
-      [10, 1000],
-      [1, 4],
-    ] as const) {
+    // T by σ.
+    for (const [s, steps] of Object.entries({ 2: 10, 5: 100, 10: 1000, 1: 4 })) {
+      const sigma = Number(s);
       const pld = sampledGaussianPld({ q: 1, sigma, steps });
       const composed = sigma / Math.sqrt(steps);
-      for (const eps of [0, 0.5, 1, 3, 6]) {
-        const exact = gaussianDelta(composed, eps);
-        const got = pldDeltaFor(pld, eps);
-        expect(got, `σ=${sigma} T=${steps} ε=${eps}`).toBeGreaterThanOrEqual(exact * (1 - 1e-12));
-        expect(got, `σ=${sigma} T=${steps} ε=${eps}`).toBeLessThanOrEqual(exact * (1 + 1e-6) + 1e-14);
-      }
+      for (const eps of [0, 0.5, 1, 3, 6])
+        expectUpperBound(pldDeltaFor(pld, eps), gaussianDelta(composed, eps), 1e-14, `σ=${sigma} T=${steps} ε=${eps}`);
       for (const delta of [1e-3, 1e-5, 1e-8]) {
         const exact = exactGaussianEpsilon(composed, delta);
         const got = pldEpsilonFor(pld, delta);
@@ -338,25 +349,10 @@ describe('exactness against closed forms (q = 1: the Gaussian mechanism)', () =>
   });
 
   it('one step keeps all its mass: Σp + mass at +∞ = 1', () => {
-    for (const [q, sigma] of [
-      [1, 1],
-      [0.01, 1],
-      [0.3, 0.6],
-      [0.001, 4],
-    ] as const) {
-      for (const adjacency of ['add', 'remove'] as const) {
-        const pmf = sampledGaussianPmf({
-          q,
-          sigma,
-          adjacency,
-          discretization: 1e-4,
-          logMassTruncationBound: -50,
-          maxBins: DEFAULT_MAX_BINS,
-        });
-        const total = pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass;
-        expectNear(total, 1, 1e-12, `q=${q} σ=${sigma} ${adjacency}`);
-      }
-    }
+    // σ by q.
+    for (const [q, sigma] of Object.entries({ 1: 1, 0.01: 1, 0.3: 0.6, 0.001: 4 }))
+      for (const adjacency of ['add', 'remove'] as const)
+        expectNear(totalMass(Number(q), sigma, adjacency), 1, 1e-12, `q=${q} σ=${sigma} ${adjacency}`);
   });
 
   it('the Gaussian quantile inverts log Φ', () => {
@@ -371,45 +367,30 @@ describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', (
   // σ = 0.3441774284964994 is dp_accounting's get_sigma_gaussian(16, 1e-5) (google/differential-privacy
   // b5b0286, python/dp_accounting/dp_accounting/gaussian_mechanism.py): δ(16) = 1e-5 there.
   // Below σ ≈ 0.3 the loss at the grid's edge used to round to −∞ and the PLD threw.
-  const rows: [number, number, number][] = [
-    [0.2, 1, 0.9798516780897752],
-    [0.2, 8, 0.7543607144299146],
-    [0.2, 16, 0.18873254989433286],
-    [0.2, 32, 2.6047245211093656e-5],
-    [0.25, 4, 0.76764281080815696],
-    [0.25, 16, 0.013983205096206631],
-    [0.25, 32, 3.8490149409303144e-10],
-    [0.3, 8, 0.16059606293472955],
-    [0.3, 16, 0.000419022985740826],
-    [0.3, 32, 3.098826256697448e-16],
-    [0.3441774284964994, 0, 0.85370378729116936],
-    [0.3441774284964994, 4, 0.40301129101790708],
-    [0.3441774284964994, 16, 9.9999999999038107e-6],
-    [0.5, 1, 0.50986166005467015],
-    [0.5, 8, 0.00049540173893874536],
-    [0.5, 16, 2.7693641313887169e-13],
-    [1, 1, 0.1269367375066439458],
-    [1, 4, 4.7122412007931199e-5],
-    [1, 8, 3.6508216874217909e-15],
-    [2, 1, 0.0068295949831145754],
-    [2, 4, 2.7060338029569069e-16],
+  // δ(ε) by σ: { ε: δ }.
+  const bySigma: [number, Record<number, number>][] = [
+    [0.2, { 1: 0.9798516780897752, 8: 0.7543607144299146, 16: 0.18873254989433286, 32: 2.6047245211093656e-5 }],
+    [0.25, { 4: 0.76764281080815696, 16: 0.013983205096206631, 32: 3.8490149409303144e-10 }],
+    [0.3, { 8: 0.16059606293472955, 16: 0.000419022985740826, 32: 3.098826256697448e-16 }],
+    [0.3441774284964994, { 0: 0.85370378729116936, 4: 0.40301129101790708, 16: 9.9999999999038107e-6 }],
+    [0.5, { 1: 0.50986166005467015, 8: 0.00049540173893874536, 16: 2.7693641313887169e-13 }],
+    [1, { 1: 0.1269367375066439458, 4: 4.7122412007931199e-5, 8: 3.6508216874217909e-15 }],
+    [2, { 1: 0.0068295949831145754, 4: 2.7060338029569069e-16 }],
   ];
+  const rows = bySigma.flatMap(([sigma, deltas]) =>
+    Object.entries(deltas).map(([eps, delta]) => ({ sigma, eps: Number(eps), delta })),
+  );
 
   it('the closed form reproduces them', () => {
-    for (const [sigma, eps, delta] of rows)
+    for (const { sigma, eps, delta } of rows)
       expectNear(gaussianDelta(sigma, eps) / delta, 1, 1e-12, `σ=${sigma} ε=${eps}`);
   });
 
   it("one step's PLD is an upper bound within 1e-6 relative (ε on the grid), by either direction", () => {
-    const bySigma = new Map<number, [number, number][]>();
-    for (const [sigma, eps, delta] of rows) bySigma.set(sigma, [...(bySigma.get(sigma) ?? []), [eps, delta]]);
-    for (const [sigma, points] of bySigma) {
+    for (const [sigma, deltas] of bySigma) {
       const pld = sampledGaussianPld({ q: 1, sigma, steps: 1 });
-      for (const [eps, delta] of points) {
-        const got = pldDeltaFor(pld, eps);
-        expect(got, `σ=${sigma} ε=${eps}`).toBeGreaterThanOrEqual(delta * (1 - 1e-12));
-        expect(got, `σ=${sigma} ε=${eps}`).toBeLessThanOrEqual(delta * (1 + 1e-6) + pld.remove.infinityMass);
-      }
+      for (const [eps, delta] of Object.entries(deltas))
+        expectUpperBound(pldDeltaFor(pld, Number(eps)), delta, pld.remove.infinityMass, `σ=${sigma} ε=${eps}`);
     }
   });
 
@@ -424,17 +405,8 @@ describe('published vectors: the Gaussian mechanism (q = 1) down to small σ', (
   it('q just below 1 is the Gaussian scaled by q: both directions keep their mass, δ within 1e-9 of q = 1', () => {
     for (const sigma of [0.2, 0.5]) {
       const q = 1 - 1e-12;
-      for (const adjacency of ['add', 'remove'] as const) {
-        const pmf = sampledGaussianPmf({
-          q,
-          sigma,
-          adjacency,
-          discretization: 1e-4,
-          logMassTruncationBound: -50,
-          maxBins: DEFAULT_MAX_BINS,
-        });
-        expectNear(pmf.probs.reduce((s, p) => s + p, 0) + pmf.infinityMass, 1, 1e-12, `σ=${sigma} ${adjacency}`);
-      }
+      for (const adjacency of ['add', 'remove'] as const)
+        expectNear(totalMass(q, sigma, adjacency), 1, 1e-12, `σ=${sigma} ${adjacency}`);
       const near = sampledGaussianPld({ q, sigma, steps: 1 });
       const one = sampledGaussianPld({ q: 1, sigma, steps: 1 });
       for (const eps of [0, 1, 4, 8]) {

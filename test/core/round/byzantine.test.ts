@@ -7,6 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../../core/round/job.ts';
 import { jobDriver } from './job-driver.ts';
+import { secureJob } from './fixtures.ts';
 import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
 import { openSession, ddgSumNormBound, type Session } from '../../../core/secagg/index.ts';
 import { secureInput } from '../../../core/round/secure-input.ts';
@@ -19,20 +20,7 @@ import { errorCode } from '../../helpers/errors.ts';
 
 const names = ['a', 'b', 'c', 'd'];
 const net = simulatedNetwork(names);
-const spec = resolveJob(
-  parseJobSpec({
-    name: 's',
-    model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] },
-    features: ['a', 'b'],
-    label: 'y',
-    rounds: 1,
-    minClients: 3,
-    targetClients: 4,
-    roundTimeoutMs: 1000,
-    strategy: { name: 'fedavg' },
-  }),
-  names.length,
-);
+const spec = secureJob(names.length);
 const BITS = 32;
 const CLIP = spec.secureAggregation.clip;
 const word = (v: number) => ((v % 2 ** BITS) + 2 ** BITS) % 2 ** BITS;

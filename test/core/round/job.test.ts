@@ -1,30 +1,27 @@
 import { describe, it, expect } from 'vitest';
 import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect, type JobResume } from '../../../core/round/job.ts';
 import { parseJobSpec } from '../../../core/job/spec.ts';
+import { of, plainJobInput, sends } from './fixtures.ts';
 
-const spec = parseJobSpec({
-  name: 't',
-  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
-  features: ['x'],
-  label: 'y',
-  rounds: 2,
-  minClients: 2,
-  targetClients: 3,
-  roundTimeoutMs: 1000,
-  joinWaitMs: 500,
-  secureAggregation: { enabled: false }, // plaintext rounds; test/secagg drives the secure stage
-});
+const spec = parseJobSpec(plainJobInput);
 const w0 = new Float32Array([0, 0]); // kernel [1,1] + bias [1]
 const metrics = (n: number, c: number) => ({ numExamples: n, numCorrect: c, loss: 0.5, accuracy: c / n, auc: 0.5 });
 const upd = (d: number[], n: number) => ({ delta: new Float32Array(d), numExamples: n, trainLoss: 0.1, steps: 1 });
 
-const sends = (fx: JobEffect[]) => fx.filter((e) => e.type === 'send') as Extract<JobEffect, { type: 'send' }>[];
-const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) =>
-  fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
+/** A machine for `spec` from round 0 (or as `resume` says), starting from w0. */
+const machine = (resume: Partial<JobResume> = {}, s = spec) =>
+  new JobMachine('j', s, { completedRounds: 0, weights: w0, serverState: null, ...resume });
+
+/** A job of two target clients with both joined: round 1 is open; `opened` is what the second join sent. */
+function pairJoined(resume: Partial<JobResume> = {}) {
+  const m = machine(resume, { ...spec, targetClients: 2 });
+  m.clientJoined('a', 0);
+  return { m, opened: m.clientJoined('b', 0) };
+}
 
 describe('JobMachine', () => {
   it('waits for targetClients, or minClients plus joinWaitMs', () => {
-    const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
+    const m = machine();
     expect(sends(m.clientJoined('a', 0))).toHaveLength(0);
     const fx = m.clientJoined('b', 100);
     expect(sends(fx)).toHaveLength(0);
@@ -36,7 +33,7 @@ describe('JobMachine', () => {
   });
 
   it('starts at once when targetClients joined and runs train rounds then a final evaluation', () => {
-    const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
+    const m = machine();
     m.clientJoined('a', 0);
     m.clientJoined('b', 0, { identityKey: null, numTrain: 3 }); // its update's weight, as declared in its JoinJob
     const fx = m.clientJoined('c', 0);
@@ -86,7 +83,7 @@ describe('JobMachine', () => {
       ...spec,
       privacy: { unit: 'record', epsilon: 5, delta: 1e-5, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 },
     });
-    const m = new JobMachine('j', dp, { completedRounds: 0, weights: w0, serverState: null });
+    const m = machine({}, dp);
     m.clientJoined('a', 0, { identityKey: null, numTrain: 1000 });
     m.clientJoined('b', 0, { identityKey: null, numTrain: 1 });
     m.clientJoined('c', 0);
@@ -98,13 +95,7 @@ describe('JobMachine', () => {
   });
 
   it('retries a failed round and fails the job after MAX_ROUND_ATTEMPTS', () => {
-    const m = new JobMachine(
-      'j',
-      { ...spec, targetClients: 2 },
-      { completedRounds: 0, weights: w0, serverState: null },
-    );
-    m.clientJoined('a', 0);
-    m.clientJoined('b', 0);
+    const { m } = pairJoined();
     let now = 0;
     let failures = 0;
     for (let attempt = 1; attempt <= MAX_ROUND_ATTEMPTS; attempt++) {
@@ -121,13 +112,7 @@ describe('JobMachine', () => {
   });
 
   it('a client leaving mid-round drops it; the round fails when too few remain and waits again', () => {
-    const m = new JobMachine(
-      'j',
-      { ...spec, targetClients: 2 },
-      { completedRounds: 0, weights: w0, serverState: null },
-    );
-    m.clientJoined('a', 0);
-    m.clientJoined('b', 0);
+    const { m } = pairJoined();
     const fx = m.clientLeft('b', 10);
     expect(of(fx, 'roundFailed')).toHaveLength(1);
     expect(sends(fx)).toHaveLength(0); // only one client left: back to waiting
@@ -138,23 +123,15 @@ describe('JobMachine', () => {
 
   it('resumes at the round after the last completed one', () => {
     const w = new Float32Array([7, 8]);
-    const m = new JobMachine('j', { ...spec, targetClients: 2 }, { completedRounds: 1, weights: w, serverState: null });
-    m.clientJoined('a', 0);
-    const fx = m.clientJoined('b', 0);
-    const cfg = sends(fx)[0]!;
+    const { opened } = pairJoined({ completedRounds: 1, weights: w });
+    const cfg = sends(opened)[0]!;
     expect(cfg.round).toBe(2);
     expect('roundConfig' in cfg.body && [...cfg.body.roundConfig.weights]).toEqual([7, 8]);
-    expect(new JobMachine('j', spec, { completedRounds: 3, weights: w, serverState: null }).finished).toBe(true);
+    expect(machine({ completedRounds: 3, weights: w }).finished).toBe(true);
   });
 
   it('rejects updates for the wrong round or from non-members', () => {
-    const m = new JobMachine(
-      'j',
-      { ...spec, targetClients: 2 },
-      { completedRounds: 0, weights: w0, serverState: null },
-    );
-    m.clientJoined('a', 0);
-    m.clientJoined('b', 0);
+    const { m } = pairJoined();
     expect(() => m.submitUpdate('a', 2, upd([1, 1], 1), 1)).toThrow(
       expect.objectContaining({ code: 'E_ROUND_MISMATCH' }),
     );
@@ -165,15 +142,7 @@ describe('JobMachine', () => {
   });
 
   it('gives each client a different shuffling seed per round, reproducibly', () => {
-    const run = () => {
-      const m = new JobMachine(
-        'j',
-        { ...spec, targetClients: 2 },
-        { completedRounds: 0, weights: w0, serverState: null },
-      );
-      m.clientJoined('a', 0);
-      return sends(m.clientJoined('b', 0)).map((s) => ('roundConfig' in s.body ? s.body.roundConfig.seed : -1));
-    };
+    const run = () => sends(pairJoined().opened).map((s) => ('roundConfig' in s.body ? s.body.roundConfig.seed : -1));
     const [a, b] = run();
     expect(a).not.toBe(b);
     expect(run()).toEqual([a, b]);
@@ -182,10 +151,8 @@ describe('JobMachine', () => {
 
 describe('JobMachine pause and resume', () => {
   const started = () => {
-    const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
-    m.clientJoined('a', 0);
-    m.clientJoined('b', 0);
-    m.clientJoined('c', 0);
+    const m = machine();
+    for (const c of ['a', 'b', 'c']) m.clientJoined(c, 0);
     return m;
   };
 
@@ -211,7 +178,7 @@ describe('JobMachine pause and resume', () => {
   });
 
   it('a job paused before its first round waits again on resume; finished or running jobs refuse the wrong transition', () => {
-    const m = new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null });
+    const m = machine();
     m.pause('early');
     m.clientJoined('a', 0);
     m.clientJoined('b', 0);
@@ -225,7 +192,7 @@ describe('JobMachine pause and resume', () => {
   });
 
   it('a job stored as paused comes back paused', () => {
-    const m = new JobMachine('j', spec, { completedRounds: 1, weights: w0, serverState: null, paused: true });
+    const m = machine({ completedRounds: 1, paused: true });
     expect(m.status).toBe('paused');
     for (const c of ['a', 'b', 'c']) expect(sends(m.clientJoined(c, 0))).toHaveLength(0);
     expect(sends(m.resume('go', 1)).filter((s) => 'roundConfig' in s.body)).toHaveLength(3);
@@ -233,8 +200,7 @@ describe('JobMachine pause and resume', () => {
 });
 
 describe('JobMachine start deadline (issue 16, finding 3)', () => {
-  const waiting = (resume: Partial<JobResume> = {}) =>
-    new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null, startBy: 5000, ...resume });
+  const waiting = (resume: Partial<JobResume> = {}) => machine({ startBy: 5000, ...resume });
   const jobEvents = (fx: JobEffect[]) => sends(fx).filter((s) => 'jobEvent' in s.body);
 
   it('a job short of minClients wakes at its deadline and fails there, telling every hospital offered it', () => {
@@ -285,6 +251,6 @@ describe('JobMachine start deadline (issue 16, finding 3)', () => {
     expect(of(waiting().tick(9000), 'status')[0]).toMatchObject({ status: 'failed' });
     expect(waiting({ attempts: 1 }).tick(9000)).toEqual([]); // it opened round 1 before the restart
     expect(waiting({ completedRounds: 1 }).tick(9000)).toEqual([]);
-    expect(new JobMachine('j', spec, { completedRounds: 0, weights: w0, serverState: null }).tick(1e12)).toEqual([]); // no deadline given
+    expect(machine().tick(1e12)).toEqual([]); // no deadline given
   });
 });

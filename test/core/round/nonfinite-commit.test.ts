@@ -7,25 +7,14 @@
  * committed.
  */
 import { describe, it, expect } from 'vitest';
-import { JobMachine, MAX_ROUND_ATTEMPTS, type JobEffect } from '../../../core/round/job.ts';
+import { JobMachine, MAX_ROUND_ATTEMPTS } from '../../../core/round/job.ts';
 import { parseJobSpec } from '../../../core/job/spec.ts';
 import { errorCode } from '../../helpers/errors.ts';
+import { of, plainJobInput } from './fixtures.ts';
 
-const base = {
-  name: 't',
-  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
-  features: ['x'],
-  label: 'y',
-  rounds: 5,
-  minClients: 1,
-  targetClients: 1,
-  roundTimeoutMs: 1000,
-  joinWaitMs: 0,
-  secureAggregation: { enabled: false },
-};
+/** One hospital, five plaintext rounds, each starting as soon as it joins. */
+const base = { ...plainJobInput, rounds: 5, minClients: 1, targetClients: 1, joinWaitMs: 0 };
 const upd = (d: number[]) => ({ delta: new Float32Array(d), numExamples: 1, trainLoss: 0.1, steps: 1 });
-const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) =>
-  fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
 /** The CohortError code `f` throws, or 'ok'. */
 const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
 

@@ -3,6 +3,7 @@ import { JobMachine, type JobEffect, type SecAggConfig } from '../../../core/rou
 import { parseJobSpec } from '../../../core/job/spec.ts';
 import { openSession } from '../../../core/secagg/index.ts';
 import { jobDriver } from './job-driver.ts';
+import { secureJob } from './fixtures.ts';
 import { secureInput } from '../../../core/round/secure-input.ts';
 import { resolveJob, ddgPlan } from '../../../core/job/privacy.ts';
 import { errorCode } from '../../helpers/errors.ts';
@@ -11,20 +12,14 @@ import { simulatedNetwork } from '../../../simulations/network.ts';
 const names = ['a', 'b', 'c', 'd'];
 const net = simulatedNetwork([...names, 'e', 'f']);
 /** Resolved for the six-hospital network: ⌈0.05 · 6⌉ = 1 colluder assumed. */
-const spec = resolveJob(
-  parseJobSpec({
-    name: 's',
-    model: { inputDim: 2, layers: [{ units: 1, activation: 'sigmoid' }] },
-    features: ['a', 'b'],
-    label: 'y',
-    rounds: 1,
-    minClients: 3,
-    targetClients: 4,
-    roundTimeoutMs: 1000,
-    strategy: { name: 'fedavg' },
-  }),
-  net.head.size,
-);
+const spec = secureJob(net.head.size);
+
+/** The training round's record, if one completed. */
+const trained = (log: JobEffect[]) =>
+  (
+    log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as
+      Extract<JobEffect, { type: 'roundCompleted' }> | undefined
+  )?.record;
 
 /** Plays the four hospitals against a JobMachine, with `silent` never sending its masked input. */
 function play(silent: string | null, jobSpec = spec, members = names) {
@@ -52,44 +47,23 @@ function play(silent: string | null, jobSpec = spec, members = names) {
 }
 
 describe('JobMachine with a secure-aggregation stage, no sockets', () => {
-  it('aggregates the weighted mean through the secure sum', () => {
-    const { m, log, deltas } = play(null);
-    const done = log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<
-      JobEffect,
-      { type: 'roundCompleted' }
-    >;
-    expect(done.record.phaseCounts).toEqual({
-      advertise: 4,
-      reveal: 4,
-      share: 4,
-      masked: 4,
-      consistency: 4,
-      unmask: 4,
-    });
-    expect(done.record.dropped).toEqual([]);
-    // Equal weights: FedAvg moves the weights by the plain mean of the deltas.
-    const mean = [0, 1, 2].map((j) => names.reduce((s, n) => s + deltas.get(n)![j]!, 0) / 4);
+  it.each([
+    { what: 'aggregates the weighted mean through the secure sum', silent: null, survivors: names },
+    {
+      what: 'drops a client that misses the masked-input phase deadline and completes without its input',
+      silent: 'c',
+      survivors: ['a', 'b', 'd'],
+    },
+  ])('$what', ({ silent, survivors }) => {
+    const { m, log, deltas } = play(silent);
+    const done = trained(log)!;
+    const k = survivors.length;
+    expect(done.phaseCounts).toEqual({ advertise: 4, reveal: 4, share: 4, masked: k, consistency: k, unmask: k });
+    expect(done.dropped).toEqual(names.filter((n) => !survivors.includes(n)));
+    // Equal weights: FedAvg moves the weights by the plain mean of the survivors' deltas.
+    const mean = [0, 1, 2].map((j) => survivors.reduce((s, n) => s + deltas.get(n)![j]!, 0) / k);
     [...m.globalWeights].forEach((w, j) => expect(w).toBeCloseTo(mean[j]!, 6));
-    expect(done.record.trainLoss).toBeCloseTo(0.5, 6);
-  });
-
-  it('drops a client that misses the masked-input phase deadline and completes without its input', () => {
-    const { m, log, deltas } = play('c');
-    const done = log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as Extract<
-      JobEffect,
-      { type: 'roundCompleted' }
-    >;
-    expect(done.record.phaseCounts).toEqual({
-      advertise: 4,
-      reveal: 4,
-      share: 4,
-      masked: 3,
-      consistency: 3,
-      unmask: 3,
-    });
-    expect(done.record.dropped).toEqual(['c']);
-    const mean = [0, 1, 2].map((j) => ['a', 'b', 'd'].reduce((s, n) => s + deltas.get(n)![j]!, 0) / 3);
-    [...m.globalWeights].forEach((w, j) => expect(w).toBeCloseTo(mean[j]!, 6));
+    expect(done.trainLoss).toBeCloseTo(0.5, 6);
   });
 });
 
@@ -99,11 +73,6 @@ describe('hospital-level DP through the secure sum', () => {
       parseJobSpec({ ...spec, rounds: 1, privacy: { unit: 'hospital', epsilon, delta: 1e-5, clip: 1, minSurvivors } }),
       net.head.size,
     );
-  const trained = (log: JobEffect[]) =>
-    (
-      log.find((e) => e.type === 'roundCompleted' && e.record.kind === 'train') as
-        Extract<JobEffect, { type: 'roundCompleted' }> | undefined
-    )?.record;
 
   it('the sum carries the noise: the mean is off the true mean by about σ·c/n per coordinate, unweighted, no loss released', () => {
     const s = dp(10);

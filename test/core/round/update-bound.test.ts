@@ -8,23 +8,13 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { JobMachine, type JobEffect } from '../../../core/round/job.ts';
+import { JobMachine } from '../../../core/round/job.ts';
 import { checkDeclaredWeight, checkPlaintextUpdate } from '../../../core/round/update-bound.ts';
 import { DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_UPDATE_NORM, parseJobSpec } from '../../../core/job/spec.ts';
 import { errorCode } from '../../helpers/errors.ts';
+import { of, plainJobInput } from './fixtures.ts';
 
-const base = {
-  name: 't',
-  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
-  features: ['x'],
-  label: 'y',
-  rounds: 2,
-  minClients: 2,
-  targetClients: 3,
-  roundTimeoutMs: 1000,
-  joinWaitMs: 500,
-  secureAggregation: { enabled: false },
-};
+const base = plainJobInput;
 const spec = parseJobSpec(base);
 const w0 = new Float32Array([0, 0]);
 const upd = (d: number[], n: number, trainLoss = 0.1) => ({
@@ -35,8 +25,6 @@ const upd = (d: number[], n: number, trainLoss = 0.1) => ({
 });
 /** The CohortError code `f` throws, or 'ok'. */
 const code = (f: () => unknown): string => errorCode(f) ?? 'ok';
-const of = <T extends JobEffect['type']>(fx: JobEffect[], t: T) =>
-  fx.filter((e) => e.type === t) as Extract<JobEffect, { type: T }>[];
 
 describe('updateBound in the job spec', () => {
   it('defaults to an L2 bound of 100 and 10^7 examples, and refuses a bound a hospital could not train from', () => {

@@ -10,16 +10,10 @@ import {
   decodeShares,
   reconstructVerified,
 } from '../../../core/secagg/reed-solomon.ts';
-import { modn, invn } from './field-reference.ts';
+import { chunksToBytes, invn, modn, yBytes, yValues } from './field-reference.ts';
 
 const code = errorCode;
 
-/** A secret from 16-bit chunks, little-endian as shamir.ts reads them. */
-const chunksToBytes = (chunks: number[]): Uint8Array => new Uint8Array(chunks.flatMap((c) => [c & 0xff, c >>> 8]));
-const yValues = (s: Share): number[] =>
-  Array.from({ length: s.y.length / 3 }, (_, c) => s.y[3 * c]! | (s.y[3 * c + 1]! << 8) | (s.y[3 * c + 2]! << 16));
-const yBytes = (values: number[]): Uint8Array =>
-  new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
 const withY = (s: Share, values: number[]): Share => ({ x: s.x, y: yBytes(values) });
 
 /** C(m, j): j-subsets of m. */
@@ -214,81 +208,73 @@ describe('Reed–Solomon decoding of Shamir shares: properties', () => {
     positions.forEach((i, n) => (received[i] = corrupt(received[i]!, lies[n]!)));
     return { received, liars: [...positions].sort((a, b) => a - b) };
   };
-
-  it('up to ⌊(m − t)/2⌋ liars: decodeShares returns the secret and exactly the liars', () => {
+  /** Holds `check` over 300 scenarios with `liars(e)` liars, each built into the shares received and who lied. */
+  const forScenarios = (
+    liars: (e: number) => fc.Arbitrary<number>,
+    check: (s: Scenario, built: ReturnType<typeof build>) => void,
+  ) =>
     fc.assert(
-      fc.property(
-        scenario((e) => fc.integer({ min: 0, max: e })),
-        (s) => {
-          const { received, liars } = build(s);
-          const before = copyShares(received);
-          expect(decodeShares(received, s.t, s.secret.length)).toEqual({ secret: s.secret, bad: liars });
-          expect(received).toEqual(before); // inputs untouched
-        },
-      ),
+      fc.property(scenario(liars), (s) => check(s, build(s))),
       { numRuns: 300 },
     );
+  const upToE = (e: number) => fc.integer({ min: 0, max: e });
+
+  it('up to ⌊(m − t)/2⌋ liars: decodeShares returns the secret and exactly the liars', () => {
+    forScenarios(upToE, (s, { received, liars }) => {
+      const before = copyShares(received);
+      expect(decodeShares(received, s.t, s.secret.length)).toEqual({ secret: s.secret, bad: liars });
+      expect(received).toEqual(before); // inputs untouched
+    });
   });
 
   it('up to ⌊(m − t)/2⌋ liars: reconstructVerified returns the secret and the liars, taking the fast path iff the first t are honest', () => {
-    fc.assert(
-      fc.property(
-        scenario((e) => fc.integer({ min: 0, max: e })),
-        (s) => {
-          const { received, liars } = build(s);
-          const { verify, seen } = hashCommitment(s.secret);
-          expect(reconstructVerified(received, s.t, s.secret.length, verify)).toEqual({ secret: s.secret, bad: liars });
-          if (liars.some((i) => i < s.t)) {
-            // The fast path was rejected by verify, or combine itself found a chunk at 2^16.
-            if (seen.length === 1) expect(code(() => combine(received, s.t, s.secret.length))).toBe('E_SECAGG_SHARES');
-            else expect(seen).toHaveLength(2);
-            expect(seen.at(-1)).toEqual(s.secret);
-          } else {
-            expect(seen).toEqual([s.secret]);
-          }
-        },
-      ),
-      { numRuns: 300 },
-    );
+    forScenarios(upToE, (s, { received, liars }) => {
+      const { verify, seen } = hashCommitment(s.secret);
+      expect(reconstructVerified(received, s.t, s.secret.length, verify)).toEqual({ secret: s.secret, bad: liars });
+      if (liars.some((i) => i < s.t)) {
+        // The fast path was rejected by verify, or combine itself found a chunk at 2^16.
+        if (seen.length === 1) expect(code(() => combine(received, s.t, s.secret.length))).toBe('E_SECAGG_SHARES');
+        else expect(seen).toHaveLength(2);
+        expect(seen.at(-1)).toEqual(s.secret);
+      } else {
+        expect(seen).toEqual([s.secret]);
+      }
+    });
   });
 
   it('⌊(m − t)/2⌋ + 1 liars: decodeShares throws or returns a different secret; reconstructVerified never returns a wrong one', () => {
     // If every chunk decoded right, all e + 1 liars would be named, over the bound, so it throws.
     // A wrong chunk f' agrees with f on at least m − 2e − 1 ≥ t − 1 of the x_i; had it also f'(0) = f(0),
     // f' − f would have t roots and f' = f. So a returned answer always has a wrong secret.
-    fc.assert(
-      fc.property(
-        scenario((e) => fc.constant(e + 1)),
-        (s) => {
-          const { received, liars } = build(s);
-          const len = s.secret.length;
-          let decoded: { secret: Uint8Array; bad: number[] } | undefined;
-          const c = code(() => (decoded = decodeShares(received, s.t, len)));
-          if (c !== undefined) expect(c).toBe('E_SECAGG_SHARES');
-          else {
-            expect(decoded!.secret).not.toEqual(s.secret);
-            expect(decoded!.bad.length).toBeLessThanOrEqual(s.e);
-            // Still a codeword within e of what was received: the shares not named lie on one polynomial vector with this secret.
-            expect(
-              consistentSecret(
-                received.filter((_, i) => !decoded!.bad.includes(i)),
-                s.t,
-              ),
-            ).toEqual(decoded!.secret);
-          }
-          // The commitment still picks the right polynomial: the subset search finds an honest t-subset
-          // whenever at most m − t shares lie and the trials it needs are within MAX_SUBSET_TRIALS.
-          const { verify } = hashCommitment(s.secret);
-          let verified: { secret: Uint8Array; bad: number[] } | undefined;
-          const cv = code(() => (verified = reconstructVerified(received, s.t, len, verify)));
-          if (cv !== undefined) expect(cv).toBe('E_SECAGG_SHARES');
-          else expect(verified!.secret).toEqual(s.secret);
-          const spare = s.xs.length - s.t;
-          if (liars.length <= spare && trialsUpTo(s.t, liars.length) <= MAX_SUBSET_TRIALS) expect(cv).toBeUndefined();
-          if (liars.length > spare) expect(cv).toBe('E_SECAGG_SHARES');
-        },
-      ),
-      { numRuns: 300 },
+    forScenarios(
+      (e) => fc.constant(e + 1),
+      (s, { received, liars }) => {
+        const len = s.secret.length;
+        let decoded: { secret: Uint8Array; bad: number[] } | undefined;
+        const c = code(() => (decoded = decodeShares(received, s.t, len)));
+        if (c !== undefined) expect(c).toBe('E_SECAGG_SHARES');
+        else {
+          expect(decoded!.secret).not.toEqual(s.secret);
+          expect(decoded!.bad.length).toBeLessThanOrEqual(s.e);
+          // Still a codeword within e of what was received: the shares not named lie on one polynomial vector with this secret.
+          expect(
+            consistentSecret(
+              received.filter((_, i) => !decoded!.bad.includes(i)),
+              s.t,
+            ),
+          ).toEqual(decoded!.secret);
+        }
+        // The commitment still picks the right polynomial: the subset search finds an honest t-subset
+        // whenever at most m − t shares lie and the trials it needs are within MAX_SUBSET_TRIALS.
+        const { verify } = hashCommitment(s.secret);
+        let verified: { secret: Uint8Array; bad: number[] } | undefined;
+        const cv = code(() => (verified = reconstructVerified(received, s.t, len, verify)));
+        if (cv !== undefined) expect(cv).toBe('E_SECAGG_SHARES');
+        else expect(verified!.secret).toEqual(s.secret);
+        const spare = s.xs.length - s.t;
+        if (liars.length <= spare && trialsUpTo(s.t, liars.length) <= MAX_SUBSET_TRIALS) expect(cv).toBeUndefined();
+        if (liars.length > spare) expect(cv).toBe('E_SECAGG_SHARES');
+      },
     );
   });
 });

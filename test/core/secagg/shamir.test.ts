@@ -13,16 +13,9 @@ import {
   splitWithCoefficients,
   type Share,
 } from '../../../core/secagg/shamir.ts';
-import { Pn, modn, invn } from './field-reference.ts';
+import { Pn, chunksToBytes, invn, modn, yBytes, yValues } from './field-reference.ts';
 
 const code = errorCode;
-
-/** A secret from 16-bit chunks, little-endian as shamir.ts reads them. */
-const chunksToBytes = (chunks: number[]): Uint8Array => new Uint8Array(chunks.flatMap((c) => [c & 0xff, c >>> 8]));
-const yValues = (s: Share): number[] =>
-  Array.from({ length: s.y.length / 3 }, (_, c) => s.y[3 * c]! | (s.y[3 * c + 1]! << 8) | (s.y[3 * c + 2]! << 16));
-const yBytes = (values: number[]): Uint8Array =>
-  new Uint8Array(values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, v >>> 16]));
 
 /** Lagrange coefficient of point i at x = 0 over the x-coordinates xs. */
 const lambdaN = (xs: number[], i: number): bigint =>

@@ -63,44 +63,44 @@ const vectors = <T>(n: number, d: number, element: fc.Arbitrary<T>) =>
 const word = (v: number, bits: number) => ((v % 2 ** bits) + 2 ** bits) % 2 ** bits;
 
 describe('checkWeightedSum: the per-coordinate codec', () => {
+  /** Rounds of 2 to 7 clients, each with its declared count, raw delta and loss. */
+  const rounds = roundDraws(
+    fc.record({
+      n: fc.integer({ min: 2, max: 7 }),
+      bits: fc.integer({ min: 16, max: 32 }),
+      clip: fc.double({ min: 0.05, max: 50, noNaN: true }),
+      d: fc.integer({ min: 1, max: 6 }),
+    }),
+    (p) => ({
+      declared: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: p.n, maxLength: p.n }),
+      // Raw deltas, often far beyond the clip: the encoder clips them.
+      deltas: vectors(p.n, p.d, fc.float({ min: -1e4, max: 1e4, noNaN: true })),
+      losses: fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: p.n, maxLength: p.n }),
+    }),
+  );
+
   it('accepts every sum of honest, clipped inputs over any surviving subset (no false positives)', () => {
     fc.assert(
-      fc.property(
-        roundDraws(
-          fc.record({
-            n: fc.integer({ min: 2, max: 7 }),
-            bits: fc.integer({ min: 16, max: 32 }),
-            clip: fc.double({ min: 0.05, max: 50, noNaN: true }),
-            d: fc.integer({ min: 1, max: 6 }),
-          }),
-          (p) => ({
-            declared: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: p.n, maxLength: p.n }),
-            // Raw deltas, often far beyond the clip: the encoder clips them.
-            deltas: vectors(p.n, p.d, fc.float({ min: -1e4, max: 1e4, noNaN: true })),
-            losses: fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: p.n, maxLength: p.n }),
-          }),
-        ),
-        ({ p, declared, alive, deltas, losses }) => {
-          let s: Session;
-          try {
-            s = session(p.n, p.bits, p.clip, declared, p.d);
-            scaleFor({ bits: p.bits, clip: p.clip, maxClients: p.n });
-          } catch {
-            return; // no headroom for this many clients at this clip: the job would be refused
-          }
-          const idx = alive.flatMap((a, i) => (a ? [i] : []));
-          const inputs = idx.map((i) => encodeInput(s, Float32Array.from(deltas[i]!), declared[i]!, losses[i]!));
-          expect(
-            errorCode(() =>
-              checkWeightedSum(
-                s,
-                ringSum(inputs, p.bits),
-                idx.map((i) => declared[i]!),
-              ),
+      fc.property(rounds, ({ p, declared, alive, deltas, losses }) => {
+        let s: Session;
+        try {
+          s = session(p.n, p.bits, p.clip, declared, p.d);
+          scaleFor({ bits: p.bits, clip: p.clip, maxClients: p.n });
+        } catch {
+          return; // no headroom for this many clients at this clip: the job would be refused
+        }
+        const idx = alive.flatMap((a, i) => (a ? [i] : []));
+        const inputs = idx.map((i) => encodeInput(s, Float32Array.from(deltas[i]!), declared[i]!, losses[i]!));
+        expect(
+          errorCode(() =>
+            checkWeightedSum(
+              s,
+              ringSum(inputs, p.bits),
+              idx.map((i) => declared[i]!),
             ),
-          ).toBeUndefined();
-        },
-      ),
+          ),
+        ).toBeUndefined();
+      }),
       { numRuns: 300 },
     );
   });
@@ -151,38 +151,37 @@ describe('checkWeightedSum: the per-coordinate codec', () => {
 
 describe('checkDdgSum: the distributed discrete Gaussian codec', () => {
   const seed = new Uint8Array(32).fill(7);
+  /** Rounds of 2 to 6 clients, each with its raw update, under noise from none to 3 clips. */
+  const rounds = roundDraws(
+    fc.record({
+      n: fc.integer({ min: 2, max: 6 }),
+      d: fc.integer({ min: 1, max: 40 }),
+      clip: fc.double({ min: 0.01, max: 100, noNaN: true }),
+      noise: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 3, noNaN: true })),
+      bits: fc.constantFrom(20, 24, 32),
+    }),
+    (p) => ({ updates: vectors(p.n, p.d, fc.double({ min: -1e3, max: 1e3, noNaN: true })) }),
+  );
 
   it('accepts every sum of honest encodings, with their noise, over any surviving subset (no false positives)', () => {
     fc.assert(
-      fc.property(
-        roundDraws(
-          fc.record({
-            n: fc.integer({ min: 2, max: 6 }),
-            d: fc.integer({ min: 1, max: 40 }),
-            clip: fc.double({ min: 0.01, max: 100, noNaN: true }),
-            noise: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 3, noNaN: true })),
-            bits: fc.constantFrom(20, 24, 32),
-          }),
-          (p) => ({ updates: vectors(p.n, p.d, fc.double({ min: -1e3, max: 1e3, noNaN: true })) }),
-        ),
-        ({ p, alive, updates }) => {
-          let plan: DdgParams;
-          try {
-            plan = ddgParams({
-              n: p.n,
-              d: p.d,
-              clip: p.clip,
-              sigma: p.noise * p.clip,
-              bits: p.bits,
-              beta: Math.exp(-0.5),
-            });
-          } catch {
-            return; // too few bits for this noise: the job would be refused
-          }
-          const inputs = alive.flatMap((a, i) => (a ? [ddgEncode(Float64Array.from(updates[i]!), plan, seed)] : []));
-          expect(errorCode(() => checkDdgSum(plan, ringSum(inputs, p.bits), inputs.length))).toBeUndefined();
-        },
-      ),
+      fc.property(rounds, ({ p, alive, updates }) => {
+        let plan: DdgParams;
+        try {
+          plan = ddgParams({
+            n: p.n,
+            d: p.d,
+            clip: p.clip,
+            sigma: p.noise * p.clip,
+            bits: p.bits,
+            beta: Math.exp(-0.5),
+          });
+        } catch {
+          return; // too few bits for this noise: the job would be refused
+        }
+        const inputs = alive.flatMap((a, i) => (a ? [ddgEncode(Float64Array.from(updates[i]!), plan, seed)] : []));
+        expect(errorCode(() => checkDdgSum(plan, ringSum(inputs, p.bits), inputs.length))).toBeUndefined();
+      }),
       { numRuns: 150 },
     );
   });

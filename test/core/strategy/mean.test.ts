@@ -41,7 +41,9 @@ describe('weighted mean of deltas (FedAvg, η = 1)', () => {
         ([, [w, delta, counts]]) => {
           const results = counts.map((n, i) => ({ client: `c${i}`, delta: Float32Array.from(delta), numExamples: n }));
           const out = fedavg.aggregate({ round: 1, global: Float32Array.from(w), results, failures: [], state: null });
-          expect(Array.from(out.weights)).toEqual(w.map((x, j) => Math.fround(x + delta[j]!)));
+          // Signed zero is not a value: the mean of -0s is +0 (its sum starts at +0), and toEqual tells -0 from +0.
+          const expected = w.map((x, j) => Math.fround(x + delta[j]!) + 0);
+          expect(Array.from(out.weights, (x) => x + 0)).toEqual(expected);
         },
       ),
     );

@@ -197,13 +197,8 @@ describe('Envelope decoding of bad frames', () => {
   });
 
   it('never throws anything but a CohortError on arbitrary or mutated bytes', () => {
-    const valid = encodeEnvelope({
-      jobId: 'j',
-      round: 1,
-      sender: 'a',
-      seq: 3,
-      update: { delta: tensorOf(new Float32Array(8)), numExamples: 5 },
-    });
+    const update = { delta: tensorOf(new Float32Array(8)), numExamples: 5 };
+    const valid = encodeEnvelope({ jobId: 'j', round: 1, sender: 'a', seq: 3, update });
     fc.assert(
       fc.property(
         fc.oneof(

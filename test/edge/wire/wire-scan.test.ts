@@ -26,6 +26,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../edge/wire/fragments.ts';
 import { SCHEMA, WireScanner, schemaDepth, type ScanLimits } from '../../../edge/wire/wire-scan.ts';
 import { MAX_CLIENTS } from '../../../core/secagg/params.ts';
 import { errorCode } from '../../helpers/errors.ts';
+import { sessionKeys } from '../../helpers/session-keys.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -156,17 +157,7 @@ describe('every message the codec encodes from valid inputs passes the scan', ()
     const keys = encodeEnvelope({
       sender: 'coordinator',
       seq: 1,
-      secaggKeys: {
-        clients: names.map((name) => ({
-          name,
-          cPk: new Uint8Array(32),
-          sPk: new Uint8Array(32),
-          signature: new Uint8Array(64),
-          seedCommit: new Uint8Array(32),
-          maskCommit: new Uint8Array(32),
-        })),
-        reveals: names.map((name) => ({ name, nonce: new Uint8Array(32) })),
-      },
+      secaggKeys: sessionKeys(names),
     });
     expect(decodeEnvelope(keys).secaggKeys!.clients!.length).toBe(MAX_CLIENTS);
   });
