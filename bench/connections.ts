@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { Coordinator } from '../coordinator/coordinator.ts';
-import { signHandshake } from '../core/auth/handshake.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { decodeEnvelope, encodeEnvelope } from '../edge/wire/codec.ts';
+import { signedHello } from '../test/helpers/signed-client.ts';
 
 const N = 500;
 const BURST = 2000;
@@ -27,30 +27,8 @@ function handshake(port: number, name: string, id: Identity): Promise<WebSocket>
     ws.on('message', (data) => {
       const env = decodeEnvelope(data as Buffer);
       if (env.body === 'challenge') {
-        const t = Date.now();
-        const sig = signHandshake(
-          {
-            nonce: env.challenge!.nonce!,
-            coordinatorId: env.challenge!.coordinatorId ?? '',
-            timestampMs: t,
-            name,
-            publicKey: id.publicKey,
-          },
-          id.secretKey,
-        );
-        ws.send(
-          encodeEnvelope({
-            sender: name,
-            seq: 1,
-            hello: {
-              name,
-              software: 'bench',
-              identityKey: id.publicKey,
-              handshakeSignature: sig,
-              handshakeTimestampMs: t,
-            },
-          }),
-        );
+        const hello = signedHello(env.challenge!, name, id, { hello: { software: 'bench' } });
+        ws.send(encodeEnvelope({ sender: name, seq: 1, hello }));
       } else if (env.body === 'welcome') {
         ws.removeAllListeners('close');
         resolve(ws);

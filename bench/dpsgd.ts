@@ -16,6 +16,7 @@ import { logisticRegression, paramCount, type ModelSpec } from '../core/model/sp
 import { initialWeights } from '../core/model/init.ts';
 import type { LocalTraining } from '../core/job/spec.ts';
 import { loadTf, trainDpSgd } from '../client/trainer/index.ts';
+import { binaryClassifier } from '../test/helpers/models.ts';
 import { fitOnce, median, syntheticSplit, timed } from './training.ts';
 
 export interface DpSgdCase {
@@ -53,14 +54,10 @@ const DP = { samplingRate: BATCH / ROWS, noiseMultiplier: 1, clip: 1, steps: (EP
 const MLP_GOAL = 0.5;
 
 const MODELS: Record<string, ModelSpec> = {
-  'MLP 13-128-128-1 (relu)': {
-    inputDim: FEATURES,
-    layers: [
-      { units: 128, activation: 'relu' },
-      { units: 128, activation: 'relu' },
-      { units: 1, activation: 'sigmoid' },
-    ],
-  },
+  'MLP 13-128-128-1 (relu)': binaryClassifier(FEATURES, [
+    [128, 'relu'],
+    [128, 'relu'],
+  ]),
   'logistic regression': logisticRegression(FEATURES),
 };
 

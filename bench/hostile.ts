@@ -17,9 +17,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { signHandshake } from '../core/auth/handshake.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '../edge/wire/codec.ts';
+import { signedHello } from '../test/helpers/signed-client.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../simulations/synthetic.ts';
 
 const PROBE_EVERY_MS = 40;
@@ -66,31 +66,8 @@ class Session {
       const onHandshake = (data: WebSocket.RawData) => {
         const env = decodeEnvelope(data as Buffer);
         if (env.body === 'challenge') {
-          const t = Date.now();
-          const sig = signHandshake(
-            {
-              nonce: env.challenge!.nonce!,
-              coordinatorId: env.challenge!.coordinatorId ?? '',
-              timestampMs: t,
-              name,
-              publicKey: id.publicKey,
-            },
-            id.secretKey,
-          );
-          ws.send(
-            encodeEnvelope({
-              sender: name,
-              seq: 1,
-              hello: {
-                name,
-                software: 'bench-hostile',
-                identityKey: id.publicKey,
-                handshakeSignature: sig,
-                handshakeTimestampMs: t,
-                datasets,
-              },
-            }),
-          );
+          const hello = signedHello(env.challenge!, name, id, { hello: { software: 'bench-hostile', datasets } });
+          ws.send(encodeEnvelope({ sender: name, seq: 1, hello }));
         } else if (env.body === 'welcome') {
           ws.off('message', onHandshake);
           const s = new Session(ws, name);

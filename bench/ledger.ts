@@ -16,23 +16,17 @@
  */
 import { runFedHeartDisease } from '../simulations/fed-heart-disease.ts';
 import type { VerifyCheckpoint } from '../core/ledger/verify.ts';
-import { parseJobSpec, type JobSpec, type JobSpecInput } from '../core/job/spec.ts';
-import { resolveJob, roundMechanism, stepsPerRound } from '../core/job/privacy.ts';
+import { parseJobSpec, type JobSpecInput } from '../core/job/spec.ts';
+import { resolveJob, roundMechanism } from '../core/job/privacy.ts';
 import { logisticRegression } from '../core/model/spec.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../core/secagg/index.ts';
 import { canonicalJson, entryHash, roundSpends, sealEntry, signReceipt, verifyLedger } from '../core/ledger/index.ts';
 import { ledgerSign, ledgerVerify } from '../core/ledger/ed25519.ts';
 import { clearSpendCache, spendCacheStats } from '../core/ledger/spend.ts';
-import {
-  GENESIS_HASH,
-  type EntryBody,
-  type EntryKind,
-  type LedgerEntry,
-  type Receipt,
-  type RoundBody,
-  type SealedEntry,
-} from '../core/ledger/types.ts';
+import { GENESIS_HASH, type LedgerEntry, type Receipt, type RoundBody } from '../core/ledger/types.ts';
+import { sameSpend } from '../core/ledger/verify-spends.ts';
+import { grantHospitals, ledgerChain, roundBody } from '../test/core/ledger/fixture.ts';
 
 import { median } from './ledger-format.ts';
 
@@ -116,26 +110,10 @@ function templates() {
 function buildLedger(n: number) {
   const coordinator = ed25519KeyPair();
   const ids = new Map(HOSPITALS.map((h) => [h, ed25519KeyPair()]));
-  const entries: SealedEntry[] = [];
+  const { entries, append } = ledgerChain(coordinator.secretKey, 1);
   const receipts: Receipt[] = [];
   const random = rng(42);
-  let prevHash = GENESIS_HASH;
-  const append = (kind: EntryKind, jobId: string, round: number, body: EntryBody) => {
-    const sealed = sealEntry(
-      { seq: entries.length + 1, at: 1_700_000_000_000 + entries.length, kind, jobId, round, body, prevHash },
-      coordinator.secretKey,
-    );
-    entries.push(sealed);
-    prevHash = sealed.hash;
-    return sealed;
-  };
-  for (const [h, id] of ids)
-    append('role-grant', '', 0, {
-      subject: h,
-      role: 'hospital',
-      granted: true,
-      publicKey: Buffer.from(id.publicKey).toString('hex'),
-    });
+  grantHospitals(append, ids);
   const settings = templates();
   for (let j = 0; entries.length < n; j++) {
     const { spec, plain, mechanism } = settings[j % settings.length]!;
@@ -150,13 +128,12 @@ function buildLedger(n: number) {
     const prior = new Map<string, Mechanism[]>();
     for (let r = 1; r <= ROUNDS && entries.length < n; r++) {
       const survivors = HOSPITALS.filter(() => random() >= DROPOUT);
-      const body = roundBody(
-        spec,
-        jobId,
-        r,
+      const body = roundBody(spec, {
+        participants: HOSPITALS,
         survivors,
-        roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
-      );
+        modelHash: entryHash(`${jobId}/${r}`),
+        spends: roundSpends({ survivors, mechanism, prior, delta: p.delta, accountant: p.accountant }),
+      });
       for (const s of survivors) prior.set(s, [...(prior.get(s) ?? []), mechanism]);
       const sealed = append('round', jobId, r, body);
       for (const s of survivors) receipts.push(signReceipt(sealed, s, ids.get(s)!.secretKey));
@@ -170,31 +147,6 @@ function buildLedger(n: number) {
       });
   }
   return { coordinator, hospitalKeys: new Map([...ids].map(([h, id]) => [h, id.publicKey])), entries, receipts };
-}
-
-/** A round entry's body for `survivors` of round `r`, with the spends roundSpends gave them. */
-function roundBody(
-  spec: JobSpec,
-  jobId: string,
-  r: number,
-  survivors: string[],
-  spends: RoundBody['spends'],
-): RoundBody {
-  const p = spec.privacy!;
-  return {
-    unit: p.unit,
-    delta: p.delta,
-    accountant: p.accountant,
-    clip: p.clip,
-    noiseMultiplier: p.noiseMultiplier ?? null,
-    samplingRate: p.samplingRate ?? null,
-    stepsPerRound: p.unit === 'record' ? stepsPerRound(spec, p) : null,
-    bits: spec.secureAggregation.bits,
-    participants: [...HOSPITALS],
-    survivors,
-    modelHash: entryHash(`${jobId}/${r}`),
-    spends,
-  };
 }
 
 /** Median µs of `f` over `n` calls, timed one by one. */
@@ -341,15 +293,6 @@ function measureRecompute(
   log: (line: string) => void,
 ): LedgerBench['recompute'] {
   // (d) Recomputation as verifyLedger does it (the same roundSpends calls and comparisons), from a cold memo and then a warm one.
-  const figures = [
-    'epsilon',
-    'rdpEpsilon',
-    'pldEpsilon',
-    'cumulativeEpsilon',
-    'cumulativeRdpEpsilon',
-    'cumulativePldEpsilon',
-    'bound',
-  ] as const;
   const recomputeAll = () => {
     const prior = new Map<string, Map<string, Mechanism[]>>();
     for (const e of rounds) {
@@ -365,7 +308,7 @@ function measureRecompute(
           delta: b.delta,
           accountant: b.accountant,
         });
-        if (!figures.every((f) => x![f] === s[f])) throw new Error(`spend differs at ${e.seq}`);
+        if (!sameSpend(x!, s)) throw new Error(`spend differs at ${e.seq}`);
         mine.push(s.mechanism);
         job.set(s.hospital, mine);
       }

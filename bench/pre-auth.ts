@@ -18,7 +18,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { encodeEnvelope, MAX_HELLO_BYTES } from '../edge/wire/codec.ts';
+import { MAX_HELLO_BYTES } from '../edge/wire/codec.ts';
+import { oversizedHello } from '../test/helpers/oversized-hello.ts';
 
 /** The commit before issue 16's fixes: it decoded any frame up to the 16 MiB frame limit before the handshake. */
 export const BASELINE_COMMIT = 'fd8f54b';
@@ -42,19 +43,7 @@ export interface PreAuthResult {
 
 export async function benchPreAuth(): Promise<PreAuthResult> {
   const baseline = extractBaseline();
-  const features = Array.from({ length: 100_000 }, (_, i) => `f${String(i).padStart(76, '0')}`);
-  const frame = encodeEnvelope({
-    sender: 'mallory',
-    seq: 1,
-    hello: {
-      name: 'mallory',
-      software: 'x',
-      datasets: [
-        { schemaId: 's', label: 'y', features },
-        { schemaId: 't', label: 'y', features },
-      ],
-    },
-  });
+  const frame = oversizedHello();
   const control = new Uint8Array([0xff, 0xff, 0xff, 0x01]);
   const now = await measure(ROOT, frame, control);
   const before = await measure(baseline, frame, control);

@@ -21,6 +21,7 @@ import { sealEntry } from '../core/ledger/index.ts';
 import type { LedgerEntry, RoundBody } from '../core/ledger/types.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../core/secagg/index.ts';
+import { rereadJobMechanisms } from '../test/helpers/reread-ledger.ts';
 
 export interface PriorReadResult {
   early: number;
@@ -66,18 +67,6 @@ function roundBody(hospitals: string[]): RoundBody {
   };
 }
 
-/** The read as it was before issue 17: every entry of the job parsed again. */
-function reread(store: CoordinatorStore, jobId: string): Map<string, Mechanism[]> {
-  const out = new Map<string, Mechanism[]>();
-  for (const e of store.ledgerEntriesOfJob(jobId)) {
-    const entry = JSON.parse(e.canonical) as LedgerEntry;
-    if (entry.kind !== 'round') continue;
-    for (const s of (entry.body as RoundBody).spends)
-      out.set(s.hospital, [...(out.get(s.hospital) ?? []), s.mechanism]);
-  }
-  return out;
-}
-
 /** Microseconds a call: the best mean of five batches (the least disturbed by the rest of the machine). */
 function timeUs(fn: () => unknown, calls: number): number {
   for (let i = 0; i < calls; i++) fn();
@@ -111,7 +100,7 @@ export function benchPriorRead(early = 10, late = 200, hospitals = 10): PriorRea
     };
     const measure = () => ({
       running: timeUs(() => ledger.priorMechanisms(JOB), 2000),
-      reread: timeUs(() => reread(store, JOB), Math.max(20, Math.round(2000 / round))),
+      reread: timeUs(() => rereadJobMechanisms(store, JOB), Math.max(20, Math.round(2000 / round))),
     });
     advanceTo(early);
     const atEarly = measure();

@@ -38,22 +38,15 @@ import { benchDpSgd, formatDpSgd } from './dpsgd.ts';
 import { benchRound } from './round.ts';
 import { benchPrg } from './secagg-prg.ts';
 import { availableParallelism, loadavg } from 'node:os';
-import {
-  BONAWITZ,
-  PROTOCOL_FIGURES,
-  allCases,
-  formatResult,
-  paramsFor,
-  runCase,
-  type Case,
-  type ProtocolFigure,
-} from './secagg.ts';
+import { BONAWITZ, allCases, formatResult, paramsFor, runCase, type Case } from './secagg.ts';
+import { PROTOCOL_FIGURES, type ProtocolFigure } from './secagg-harness.ts';
 import { BaselineUnavailable, loadBaseline, runBaselineCase, type BaselineApi } from './secagg-baseline.ts';
 import { benchLedger, formatLedger } from './ledger.ts';
 import { benchConnections, formatConnections } from './connections.ts';
 import { benchSyntheticEhr, formatSyntheticEhr } from './synthetic-ehr.ts';
 import { benchIntake, formatIntake } from './intake.ts';
-import { benchSoak, formatSoak, soakOptionsFromEnv } from './soak.ts';
+import { benchSoak, soakOptionsFromEnv } from './soak.ts';
+import { formatSoak } from './soak-report.ts';
 import { auditSeedsFromEnv, benchAudit, formatAudit } from './audit.ts';
 import { benchDpSgdAudit, formatDpSgdAudit } from './audit-dpsgd.ts';
 import { benchPreAuth, formatPreAuth } from './pre-auth.ts';
@@ -172,7 +165,6 @@ function runBonawitz(say: (line: string) => void, baseline: BaselineApi, setting
   runBaselineCase(baseline, warm, paramsFor(warm));
   runCase(warm);
   const { degree, threshold } = paramsFor({ n, d, dropout: 0, mode: 'full' });
-  const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
   const loadAtStart = load();
   say(
     `Bonawitz et al. 2017 setting: n = ${n}, d = ${d}, full graph (k = ${degree}, t = ${threshold})${paper ? ' (their figures: single-threaded Java, 2017)' : `; not theirs (n = ${BONAWITZ.n}, d = ${BONAWITZ.d}): their figures are not compared`}`,
@@ -180,66 +172,74 @@ function runBonawitz(say: (line: string) => void, baseline: BaselineApi, setting
   say(
     `  previous protocol: commit ${baseline.commit}, same run, same case and (k, t); new / previous, wall (CPU) time, is the added cost of the roster and seed protocol; ${loadAtStart}`,
   );
-  const out = [0, 0.1, 0.3].map((dropout) => {
-    const c: Case = { n, d, dropout, mode: 'full' };
-    const params = paramsFor(c);
-    const old = baseline.chooseParams({
-      n,
-      dropoutFraction: Math.max(0.1, dropout),
-      corruptFraction: 0.05,
-      fullGraphBelow: n + 1,
-    });
-    const previous = runBaselineCase(baseline, c, params);
-    const r = runCase(c);
-    const ratio = Object.fromEntries(
-      PROTOCOL_FIGURES.map((f) => [f, { wall: r[f] / previous[f], cpu: r.cpu[f] / previous.cpu[f] }]),
-    ) as Record<ProtocolFigure, { wall: number; cpu: number }>;
-    const theirs = paper ? BONAWITZ.serverMs[String(dropout)]! : null;
-    const speedup = theirs === null ? null : { wall: theirs / r.serverTotalMs, cpu: theirs / r.cpu.serverTotalMs };
-    const vsTheirs =
-      speedup === null
-        ? ''
-        : ` vs their ${time(theirs!)}: ${speedup.wall.toFixed(1)}x (${speedup.cpu.toFixed(1)}x on CPU time)`;
-    say(
-      `  ${dropout * 100}% dropouts: server ${time(r.serverTotalMs)} (unmasking ${time(r.serverUnmaskMs)}; CPU ${time(r.cpu.serverTotalMs)})${vsTheirs}; client ${r.clientTotalMs.toFixed(0)} ms${paper ? ` vs their ${BONAWITZ.clientMs} ms` : ''}`,
-    );
-    const both = (x: { wall: number; cpu: number }) => `${x.wall.toFixed(2)} (${x.cpu.toFixed(2)})`;
-    const searchNote =
-      old.k === params.degree && old.t === params.threshold
-        ? ''
-        : `; the previous parameter search would pick k = ${old.k}, t = ${old.t}`;
-    say(
-      `    previous protocol: server ${time(previous.serverTotalMs)} (unmasking ${time(previous.serverUnmaskMs)}; CPU ${time(previous.cpu.serverTotalMs)}), client ${previous.clientTotalMs.toFixed(0)} ms; new / previous, wall (CPU): server ${both(ratio.serverTotalMs)}, unmasking ${both(ratio.serverUnmaskMs)}, client ${both(ratio.clientTotalMs)}, client before masking ${both(ratio.clientSetupMs)} (${r.clientSetupMs.toFixed(0)} vs ${previous.clientSetupMs.toFixed(0)} ms)${searchNote}`,
-    );
-    return {
-      dropout,
-      degree: params.degree,
-      threshold: params.threshold,
-      previousSearch: { k: old.k, t: old.t },
-      serverUnmaskMs: r.serverUnmaskMs,
-      serverTotalMs: r.serverTotalMs,
-      clientSetupMs: r.clientSetupMs,
-      clientTotalMs: r.clientTotalMs,
-      cpu: r.cpu,
-      theirServerMs: theirs,
-      speedup,
-      previous,
-      ratio,
-    };
-  });
-  if (paper) {
-    const at = out.filter((o) => o.dropout > 0).map((o) => o.speedup!);
-    const verdict = (xs: number[]) =>
-      `${xs.every((x) => x >= 5) ? 'met' : 'NOT met'} (${xs.map((x) => `${x.toFixed(1)}x`).join(', ')})`;
-    say(
-      `  target: server >= 5x faster than theirs at 10% and 30% dropouts: ${verdict(at.map((x) => x.wall))}; on CPU time ${verdict(at.map((x) => x.cpu))}`,
-    );
-  }
+  const out = [0, 0.1, 0.3].map((dropout) => bonawitzCase(say, baseline, { n, d, dropout, mode: 'full' }, paper));
+  if (paper) sayBonawitzTarget(say, out);
   const series = (f: ProtocolFigure, k: 'wall' | 'cpu') => out.map((o) => o.ratio[f][k].toFixed(2)).join(' / ');
   say(
     `  added cost of the roster and seed protocol, new / previous at 0 / 10 / 30% dropouts: server ${series('serverTotalMs', 'wall')} (CPU ${series('serverTotalMs', 'cpu')}); client ${series('clientTotalMs', 'wall')} (CPU ${series('clientTotalMs', 'cpu')}); ${load()} at the end`,
   );
   return { n, d, baselineCommit: baseline.commit, loadAtStart, loadAtEnd: load(), cases: out };
+}
+
+const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+
+/** One dropout rate of the Bonawitz setting: the previous protocol, then this one, at the same (k, t); their figures if `paper`. */
+function bonawitzCase(say: (line: string) => void, baseline: BaselineApi, c: Case, paper: boolean) {
+  const { n, dropout } = c;
+  const params = paramsFor(c);
+  const old = baseline.chooseParams({
+    n,
+    dropoutFraction: Math.max(0.1, dropout),
+    corruptFraction: 0.05,
+    fullGraphBelow: n + 1,
+  });
+  const previous = runBaselineCase(baseline, c, params);
+  const r = runCase(c);
+  const ratio = Object.fromEntries(
+    PROTOCOL_FIGURES.map((f) => [f, { wall: r[f] / previous[f], cpu: r.cpu[f] / previous.cpu[f] }]),
+  ) as Record<ProtocolFigure, { wall: number; cpu: number }>;
+  const theirs = paper ? BONAWITZ.serverMs[String(dropout)]! : null;
+  const speedup = theirs === null ? null : { wall: theirs / r.serverTotalMs, cpu: theirs / r.cpu.serverTotalMs };
+  const vsTheirs =
+    speedup === null
+      ? ''
+      : ` vs their ${time(theirs!)}: ${speedup.wall.toFixed(1)}x (${speedup.cpu.toFixed(1)}x on CPU time)`;
+  say(
+    `  ${dropout * 100}% dropouts: server ${time(r.serverTotalMs)} (unmasking ${time(r.serverUnmaskMs)}; CPU ${time(r.cpu.serverTotalMs)})${vsTheirs}; client ${r.clientTotalMs.toFixed(0)} ms${paper ? ` vs their ${BONAWITZ.clientMs} ms` : ''}`,
+  );
+  const both = (x: { wall: number; cpu: number }) => `${x.wall.toFixed(2)} (${x.cpu.toFixed(2)})`;
+  const searchNote =
+    old.k === params.degree && old.t === params.threshold
+      ? ''
+      : `; the previous parameter search would pick k = ${old.k}, t = ${old.t}`;
+  say(
+    `    previous protocol: server ${time(previous.serverTotalMs)} (unmasking ${time(previous.serverUnmaskMs)}; CPU ${time(previous.cpu.serverTotalMs)}), client ${previous.clientTotalMs.toFixed(0)} ms; new / previous, wall (CPU): server ${both(ratio.serverTotalMs)}, unmasking ${both(ratio.serverUnmaskMs)}, client ${both(ratio.clientTotalMs)}, client before masking ${both(ratio.clientSetupMs)} (${r.clientSetupMs.toFixed(0)} vs ${previous.clientSetupMs.toFixed(0)} ms)${searchNote}`,
+  );
+  return {
+    dropout,
+    degree: params.degree,
+    threshold: params.threshold,
+    previousSearch: { k: old.k, t: old.t },
+    serverUnmaskMs: r.serverUnmaskMs,
+    serverTotalMs: r.serverTotalMs,
+    clientSetupMs: r.clientSetupMs,
+    clientTotalMs: r.clientTotalMs,
+    cpu: r.cpu,
+    theirServerMs: theirs,
+    speedup,
+    previous,
+    ratio,
+  };
+}
+
+/** The target against their published server times, at the dropout rates they report. */
+function sayBonawitzTarget(say: (line: string) => void, out: ReturnType<typeof bonawitzCase>[]): void {
+  const at = out.filter((o) => o.dropout > 0).map((o) => o.speedup!);
+  const verdict = (xs: number[]) =>
+    `${xs.every((x) => x >= 5) ? 'met' : 'NOT met'} (${xs.map((x) => `${x.toFixed(1)}x`).join(', ')})`;
+  say(
+    `  target: server >= 5x faster than theirs at 10% and 30% dropouts: ${verdict(at.map((x) => x.wall))}; on CPU time ${verdict(at.map((x) => x.cpu))}`,
+  );
 }
 
 /** Seconds to one decimal, as their figures are given; milliseconds below a second (reduced settings). */

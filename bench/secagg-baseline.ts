@@ -26,7 +26,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Stopwatch, gc, names, serverHarness, since, type Case, type ProtocolTimes } from './secagg.ts';
+import type { Case } from './secagg.ts';
+import {
+  decryptMeasuredShares,
+  crowdMaskedInputs,
+  crowdShares,
+  crowdUnmask,
+  openCrowd,
+  warmMaskKernels,
+} from './secagg-crowd.ts';
+import { gc, names, roundHarness, type ProtocolTimes, type Times } from './secagg-harness.ts';
 
 /** The last commit before issue 14 changed the protocol. */
 export const BASELINE_COMMIT = '981549c';
@@ -188,21 +197,15 @@ function extract(): void {
   }
 }
 
-/**
- * One case of secagg.ts's runCase under the previous protocol, at the given
- * (k, t). Same crowd, same dropouts (after sharing keys), same timing: the
- * server's work is every receive and drop, the client's every call.
- */
-export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; threshold: number }): ProtocolTimes {
-  const { degree, threshold } = p;
-  gc();
+/** One round of one case under the previous protocol: its server, its measured client, the crowd and their clocks. */
+function openBaselineRound(api: BaselineApi, c: Case, p: { degree: number; threshold: number }) {
   const participants = names(c.n);
   const session = api.openSession({
     jobId: 'bench',
     round: 1,
     bits: 32,
-    threshold,
-    degree,
+    threshold: p.threshold,
+    degree: p.degree,
     clip: 10,
     graphSeed: randomBytes(32),
     participants,
@@ -219,125 +222,104 @@ export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; 
   const server = new api.SecAggServer(session, new Map([...ids].map(([name, k]) => [name, k.publicKey])));
   const measured = participants[0]!;
   const dropped = new Set(participants.slice(c.n - Math.round(c.dropout * c.n)));
-  const { clock: serverClock, toServer, dropOut, next } = serverHarness(server, measured, 'bench baseline');
-  const fromServer = (kind: string) => next(kind) as Body;
-  const client = new api.SecAggClient(session, measured, ids.get(measured)!);
-  const clientClock = new Stopwatch();
-  const timed = <T>(fn: () => T): T => clientClock.time(fn);
+  const harness = roundHarness(server, measured, 'bench baseline');
+  const crowd = openCrowd({
+    crypto: api,
+    session,
+    keys,
+    measured,
+    dropped,
+    threshold: p.threshold,
+    neighboursOf: (owner) => api.neighboursOf(session, owner),
+  });
+  return {
+    api,
+    c,
+    session,
+    participants,
+    measured,
+    ids,
+    crowd,
+    server,
+    harness,
+    fromServer: (kind: string) => harness.next(kind) as Body,
+    client: new api.SecAggClient(session, measured, ids.get(measured)!),
+    clientClock: harness.clientClock,
+    timed: harness.timed,
+  };
+}
+type BaselineRound = ReturnType<typeof openBaselineRound>;
 
-  // Phase 0: advertise.
-  for (const name of participants) {
-    const k = keys.get(name)!;
+/** Phase 0: advertise. */
+function baselineAdvertise(r: BaselineRound): void {
+  const { api, session, ids, measured, harness } = r;
+  for (const name of r.participants) {
+    const k = r.crowd.keys.get(name)!;
     if (name === measured) {
-      const ad = timed(() => client.advertise());
+      const ad = r.timed(() => r.client.advertise());
       k.c = { publicKey: ad.cPk!, secretKey: new Uint8Array(32) };
       k.s = { publicKey: ad.sPk!, secretKey: new Uint8Array(32) };
-      toServer(name, { secaggAdvertise: ad });
+      harness.toServer(name, { secaggAdvertise: ad });
       continue;
     }
     const signature = api.sign(
       ids.get(name)!.secretKey,
       api.advertiseTranscript(session, name, k.c.publicKey, k.s.publicKey),
     );
-    toServer(name, { secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, signature } });
+    harness.toServer(name, { secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, signature } });
   }
-  // Phase 1: shares.
-  const measuredShares = timed(() => client.onKeys(fromServer('secaggKeys')));
+}
+
+/** Phase 1: shares; phase 2: masked inputs, the mask kernels warmed first as secagg.ts warms them. Returns the client's clock before masking. */
+function baselineSharesAndMasks(r: BaselineRound): Times {
+  const { crowd, measured, harness, c } = r;
+  const measuredShares = r.timed(() => r.client.onKeys(r.fromServer('secaggKeys')));
   const ctLength = measuredShares.shares![0]!.ciphertext!.length;
-  const holdersOf = (owner: string) => [owner, ...api.neighboursOf(session, owner)];
-  const secretShares = new Map<string, Map<string, Bytes>>();
-  const measuredSeedShares = new Map<string, Bytes>();
-  for (const e of measuredShares.shares ?? []) {
-    const v = e.peer!;
-    const key = api.shareKey(
-      session,
-      api.x25519Agree(keys.get(v)!.c.secretKey, keys.get(measured)!.c.publicKey),
-      measured,
-      v,
+  decryptMeasuredShares(crowd, measuredShares.shares ?? []);
+  for (const name of r.participants)
+    harness.toServer(
+      name,
+      name === measured ? { secaggShares: measuredShares } : { secaggShares: crowdShares(crowd, name, ctLength) },
     );
-    measuredSeedShares.set(
-      v,
-      api.decodeSharePair(api.open(key, e.ciphertext!, api.shareAad(session, measured, v))).seedShare,
-    );
-  }
-  for (const name of participants) {
-    if (name === measured) {
-      toServer(name, { secaggShares: measuredShares });
-      continue;
-    }
-    const k = keys.get(name)!;
-    const holders = holdersOf(name);
-    const xs = holders.map((h) => session.xOf.get(h)!);
-    const shares = api.split(dropped.has(name) ? k.s.secretKey : k.b, threshold, xs);
-    secretShares.set(name, new Map(holders.map((h, i) => [h, api.encodeShare(shares[i]!)])));
-    const sent = api.neighboursOf(session, name).map((v) => {
-      if (v !== measured) return { peer: v, ciphertext: randomBytes(ctLength) };
-      const other = api.split(dropped.has(name) ? k.b : k.s.secretKey, threshold, xs);
-      const i = holders.indexOf(v);
-      const seedShare = api.encodeShare(dropped.has(name) ? other[i]! : shares[i]!);
-      const keyShare = api.encodeShare(dropped.has(name) ? shares[i]! : other[i]!);
-      const key = api.shareKey(session, api.x25519Agree(k.c.secretKey, keys.get(v)!.c.publicKey), name, v);
-      return {
-        peer: v,
-        ciphertext: api.seal(key, api.encodeSharePair(keyShare, seedShare), api.shareAad(session, name, v)),
-      };
-    });
-    toServer(name, { secaggShares: { shares: sent } });
-  }
-  // Phase 2: masked inputs, the mask kernels warmed first as secagg.ts warms them.
-  timed(() => client.onShares(fromServer('secaggSharesRelay')));
-  const clientSetup = clientClock.read();
-  const warm = new Uint32Array(c.d);
-  api.addMaskInto(warm, randomBytes(32), 1);
-  api.addMaskInto(warm, randomBytes(32), -1);
-  const masked = timed(() => client.maskInput(new Uint32Array(c.d).fill(7)));
-  toServer(measured, { secaggMaskedInput: masked });
-  const noise = randomBytes(c.d * 4);
-  for (const name of participants) {
-    if (name === measured) continue;
-    if (dropped.has(name)) dropOut(name);
-    else toServer(name, { secaggMaskedInput: { masked: noise } });
-  }
-  // Phase 3: consistency.
-  const survivors = fromServer('secaggSurvivors').survivors as string[];
-  const transcript = api.survivorsTranscript(session, survivors);
+  r.timed(() => r.client.onShares(r.fromServer('secaggSharesRelay')));
+  const clientSetup = r.clientClock.read();
+  warmMaskKernels(r.api.addMaskInto, c.d);
+  const masked = r.timed(() => r.client.maskInput(new Uint32Array(c.d).fill(7)));
+  harness.toServer(measured, { secaggMaskedInput: masked });
+  crowdMaskedInputs(r.participants, measured, crowd.dropped, harness, randomBytes(c.d * 4));
+  return clientSetup;
+}
+
+/** Phase 3: consistency; phase 4: unmasking, timed on the server from the first frame to the sum: returns the server's clock at its start. */
+function baselineFinish(r: BaselineRound): Times {
+  const survivors = r.fromServer('secaggSurvivors').survivors as string[];
+  const transcript = r.api.survivorsTranscript(r.session, survivors);
   for (const name of survivors) {
     const sig =
-      name === measured
-        ? timed(() => client.onSurvivors({ survivors }))
-        : { signature: api.sign(ids.get(name)!.secretKey, transcript) };
-    toServer(name, { secaggConsistency: sig });
+      name === r.measured
+        ? r.timed(() => r.client.onSurvivors({ survivors }))
+        : { signature: r.api.sign(r.ids.get(name)!.secretKey, transcript) };
+    r.harness.toServer(name, { secaggConsistency: sig });
   }
-  // Phase 4: unmasking.
-  const measuredUnmask = timed(() => client.onUnmaskRequest(fromServer('secaggUnmaskRequest')));
-  const unmaskStart = serverClock.read();
-  for (const w of survivors) {
-    if (w === measured) {
-      toServer(w, { secaggUnmask: measuredUnmask });
-      continue;
-    }
-    const selfMaskShares: { owner: string; share: Bytes }[] = [];
-    const keyShares: { owner: string; share: Bytes }[] = [];
-    for (const owner of holdersOf(w)) {
-      const share = owner === measured ? measuredSeedShares.get(w) : secretShares.get(owner)?.get(w);
-      if (share) (dropped.has(owner) ? keyShares : selfMaskShares).push({ owner, share });
-    }
-    toServer(w, { secaggUnmask: { selfMaskShares, keyShares } });
-  }
-  if (server.phase !== 'done') throw new Error(`bench baseline session ended in ${server.phase}: ${server.failure}`);
-  const serverUnmask = since(unmaskStart, serverClock.read());
-  return {
-    degree,
-    threshold,
-    serverTotalMs: serverClock.wallMs,
-    serverUnmaskMs: serverUnmask.wallMs,
-    clientTotalMs: clientClock.wallMs,
-    clientSetupMs: clientSetup.wallMs,
-    cpu: {
-      serverTotalMs: serverClock.cpuMs,
-      serverUnmaskMs: serverUnmask.cpuMs,
-      clientTotalMs: clientClock.cpuMs,
-      clientSetupMs: clientSetup.cpuMs,
-    },
-  };
+  const measuredUnmask = r.timed(() => r.client.onUnmaskRequest(r.fromServer('secaggUnmaskRequest')));
+  const unmaskStart = r.harness.clock.read();
+  for (const w of survivors)
+    r.harness.toServer(w, w === r.measured ? { secaggUnmask: measuredUnmask } : crowdUnmask(r.crowd, w));
+  if (r.server.phase !== 'done')
+    throw new Error(`bench baseline session ended in ${r.server.phase}: ${r.server.failure}`);
+  return unmaskStart;
+}
+
+/**
+ * One case of secagg.ts's runCase under the previous protocol, at the given
+ * (k, t). Same crowd, same dropouts (after sharing keys), same timing: the
+ * server's work is every receive and drop, the client's every call.
+ */
+export function runBaselineCase(api: BaselineApi, c: Case, p: { degree: number; threshold: number }): ProtocolTimes {
+  gc();
+  const r = openBaselineRound(api, c, p);
+  baselineAdvertise(r);
+  const clientSetup = baselineSharesAndMasks(r);
+  const unmaskStart = baselineFinish(r);
+  return r.harness.times(p, unmaskStart, clientSetup);
 }

@@ -19,7 +19,8 @@
  * Floors measured in the same run: a client's masking floor is (neighbours +
  * 1) expansions of d words of raw AES-256-CTR keystream plus as many vector
  * additions. The previous protocol, measured in the same run as the baseline
- * of the Bonawitz setting, is driven by secagg-baseline.ts.
+ * of the Bonawitz setting, is driven by secagg-baseline.ts; the stopwatch and
+ * server plumbing are secagg-harness.ts, the crowd secagg-crowd.ts.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -43,12 +44,25 @@ import {
   shareKey,
   survivorsTranscript,
   SECRET_BYTES,
+  type Seeded,
+  type Session,
 } from '../core/secagg/session.ts';
 import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment } from '../core/secagg/seed.ts';
 import { split, encodeShare } from '../core/secagg/shamir.ts';
 import { addInto } from '../core/secagg/ring.ts';
 import { CHUNK_BYTES, addMaskInto } from '../core/secagg/prg.ts';
 import { encodeEnvelope, tensorOf } from '../edge/wire/codec.ts';
+import { gc, names, roundHarness, since, type ProtocolFigure, type Times } from './secagg-harness.ts';
+import {
+  crowdMaskedInputs,
+  crowdShares,
+  crowdUnmask,
+  decryptMeasuredShares,
+  openCrowd,
+  warmMaskKernels,
+  type Crowd,
+  type ShareCrypto,
+} from './secagg-crowd.ts';
 
 /** The kinds of message the server sends, and the body of each. */
 type ServerKind = ServerMessage extends infer M ? (M extends unknown ? keyof M : never) : never;
@@ -80,97 +94,7 @@ export interface CaseResult extends Case {
   cpu: Pick<CaseResult, ProtocolFigure>;
 }
 
-/** The figures secagg-baseline.ts also gives for the previous protocol: what new / previous compares. */
-export const PROTOCOL_FIGURES = ['serverTotalMs', 'serverUnmaskMs', 'clientTotalMs', 'clientSetupMs'] as const;
-export type ProtocolFigure = (typeof PROTOCOL_FIGURES)[number];
-export type ProtocolTimes = Pick<CaseResult, ProtocolFigure | 'cpu' | 'degree' | 'threshold'>;
-
-/**
- * Collects garbage when node runs with --expose-gc, so memory figures show
- * what is retained; twice, because external buffers are released by
- * finalizers that the first collection only schedules.
- */
-export const gc = (): void => {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  collect?.();
-  collect?.();
-};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-export const names = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`);
-
-/** Wall and CPU milliseconds. */
-export interface Times {
-  wallMs: number;
-  cpuMs: number;
-}
-
-/**
- * Sums the wall and CPU time of the calls it runs. CPU time is the process's
- * (process.cpuUsage: all its threads, GC helpers included, ~1 µs a reading):
- * unlike wall time it leaves out the time other processes held the core, so
- * on a shared machine two runs minutes apart stay comparable by it.
- */
-export class Stopwatch implements Times {
-  wallMs = 0;
-  cpuMs = 0;
-
-  time<T>(fn: () => T): T {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    try {
-      return fn();
-    } finally {
-      this.wallMs += performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      this.cpuMs += (cpu.user + cpu.system) / 1000;
-    }
-  }
-
-  read(): Times {
-    return { wallMs: this.wallMs, cpuMs: this.cpuMs };
-  }
-}
-
-/** What the harness needs of a SecAggServer: this code's, or the baseline's (bench/secagg-baseline.ts). */
-export interface HarnessServer<M, B> {
-  receive(from: string, msg: M): { out: { to: string; body: B }[]; rejected: unknown };
-  drop(client: string): { to: string; body: B }[];
-  readonly phase: string;
-  readonly failure: string | null;
-}
-
-/**
- * Runs `server` on its own stopwatch and keeps, in order, what it sends the
- * measured client: the real messages, not rebuilt by the harness. `next(kind)`
- * takes the next one, which must be a `kind`.
- */
-export function serverHarness<M, B extends object>(server: HarnessServer<M, B>, measured: string, label: string) {
-  const clock = new Stopwatch();
-  const inbox: B[] = [];
-  const route = (out: { to: string; body: B }[]) => {
-    for (const o of out) if (o.to === measured) inbox.push(o.body);
-  };
-  return {
-    clock,
-    toServer(from: string, msg: M): void {
-      const { out, rejected } = clock.time(() => server.receive(from, msg));
-      if (rejected) throw rejected;
-      route(out);
-    },
-    dropOut(client: string): void {
-      route(clock.time(() => server.drop(client)));
-    },
-    next(kind: string): unknown {
-      const body = (inbox.shift() as Record<string, unknown> | undefined)?.[kind];
-      if (!body)
-        throw new Error(`${label}: expected ${kind} from the server (phase ${server.phase}: ${server.failure})`);
-      return body;
-    },
-  };
-}
-
-/** b − a, field by field. */
-export const since = (a: Times, b: Times): Times => ({ wallMs: b.wallMs - a.wallMs, cpuMs: b.cpuMs - a.cpuMs });
 
 /** (k+1) raw keystream expansions of d words plus as many additions: the client's masking floor. */
 function maskingFloorMs(d: number, expansions: number): number {
@@ -207,17 +131,30 @@ export function paramsFor(c: Case): { degree: number; threshold: number } {
   return { degree: p.full ? c.n - 1 : p.k, threshold: p.t };
 }
 
-export function runCase(c: Case): CaseResult {
-  gc();
+/** This protocol's share cryptography, for the crowd (secagg-crowd.ts). */
+const CRYPTO: ShareCrypto<Session> = {
+  x25519Agree,
+  shareKey,
+  shareAad,
+  seal,
+  open,
+  encodeSharePair,
+  decodeSharePair,
+  split,
+  encodeShare,
+};
+
+/** One round of one case: the server, the measured client, the crowd's identities and secrets, and their clocks. */
+function openRound(c: Case) {
   const participants = names(c.n);
-  const { degree, threshold } = paramsFor(c);
+  const params = paramsFor(c);
   const session = openSession({
     jobId: 'bench',
     round: 1,
     attempt: 1,
     bits: 32,
-    threshold,
-    degree,
+    threshold: params.threshold,
+    degree: params.degree,
     clip: 10,
     participants,
     totalExamples: 1_000_000,
@@ -235,192 +172,194 @@ export function runCase(c: Case): CaseResult {
   );
   const server = new SecAggServer(session, roster);
   const measured = participants[0]!;
-  const dropCount = Math.round(c.dropout * c.n);
   // Dropouts after sharing keys, before the masked input: the expensive case for the server.
-  const dropped = new Set(participants.slice(c.n - dropCount));
-  const { clock: serverClock, toServer, dropOut, next } = serverHarness(server, measured, 'bench');
-  const fromServer = <K extends ServerKind>(kind: K) => next(kind) as ServerBody<K>;
+  const dropped = new Set(participants.slice(c.n - Math.round(c.dropout * c.n)));
+  const harness = roundHarness(server, measured, 'bench');
   const bytesSent: number[] = [];
-  const count = (from: string, body: object) => {
-    if (from === measured)
-      bytesSent.push(encodeEnvelope({ jobId: 'bench', round: 1, sender: from, seq: 1, ...body }).length);
+  return {
+    c,
+    params,
+    session,
+    participants,
+    measured,
+    ids,
+    keys,
+    dropped,
+    server,
+    harness,
+    fromServer: <K extends ServerKind>(kind: K) => harness.next(kind) as ServerBody<K>,
+    // The real client.
+    client: new SecAggClient(session, measured, ids.get(measured)!, roster),
+    clientClock: harness.clientClock,
+    timed: harness.timed,
+    bytesSent,
+    /** Counts the bytes of what the measured client sends. */
+    count: (body: object) =>
+      bytesSent.push(encodeEnvelope({ jobId: 'bench', round: 1, sender: measured, seq: 1, ...body }).length),
   };
+}
+type Round = ReturnType<typeof openRound>;
 
-  // The real client.
-  const client = new SecAggClient(session, measured, ids.get(measured)!, roster);
-  const clientClock = new Stopwatch();
-  const timed = <T>(fn: () => T): T => clientClock.time(fn);
-
-  // Phase 0: advertise keys and both commitments, signed.
-  for (const p of participants) {
+/** Phase 0: every client advertises its keys and both commitments, signed. */
+function advertisePhase(r: Round): void {
+  const { session, keys, ids, measured, harness } = r;
+  for (const p of r.participants) {
+    const k = keys.get(p)!;
     if (p === measured) {
-      const ad = timed(() => client.advertise());
-      const k = keys.get(p)!;
+      const ad = r.timed(() => r.client.advertise());
       k.c = { publicKey: ad.cPk!, secretKey: new Uint8Array(32) };
       k.s = { publicKey: ad.sPk!, secretKey: new Uint8Array(32) };
-      count(p, { secaggAdvertise: ad });
-      toServer(p, { secaggAdvertise: ad });
+      r.count({ secaggAdvertise: ad });
+      harness.toServer(p, { secaggAdvertise: ad });
       continue;
     }
-    const k = keys.get(p)!;
     const seedCommit = seedCommitment(session, p, k.nonce);
     const maskCommit = maskCommitment(session, p, k.b);
     const signature = sign(
       ids.get(p)!.secretKey,
       advertiseTranscript(session, p, k.c.publicKey, k.s.publicKey, seedCommit, maskCommit),
     );
-    toServer(p, { secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, seedCommit, maskCommit, signature } });
+    harness.toServer(p, {
+      secaggAdvertise: { cPk: k.c.publicKey, sPk: k.s.publicKey, seedCommit, maskCommit, signature },
+    });
   }
-  // Phase 1: the server lists the seed commitments; every client reveals its nonce.
-  const commitments = fromServer('secaggCommitments');
-  for (const p of participants) {
-    if (p === measured) {
-      const reveal = timed(() => client.onCommitments(commitments));
-      count(p, { secaggReveal: reveal });
-      toServer(p, { secaggReveal: reveal });
+}
+
+/** Phase 1: the server lists the seed commitments; every client reveals its nonce. The crowd then agrees the seed, and so the graph, from the server's reveals as each client does. */
+function revealPhase(r: Round) {
+  const commitments = r.fromServer('secaggCommitments');
+  for (const p of r.participants) {
+    if (p === r.measured) {
+      const reveal = r.timed(() => r.client.onCommitments(commitments));
+      r.count({ secaggReveal: reveal });
+      r.harness.toServer(p, { secaggReveal: reveal });
       continue;
     }
-    toServer(p, { secaggReveal: { nonce: keys.get(p)!.nonce } });
+    r.harness.toServer(p, { secaggReveal: { nonce: r.keys.get(p)!.nonce } });
   }
-  const keyList = fromServer('secaggKeys');
-  // The crowd agrees the seed from the server's reveals as each client does, and so the graph.
+  const keyList = r.fromServer('secaggKeys');
   const list = (commitments.commitments ?? []).map((e) => ({ name: e.name!, commit: e.commit! }));
   const seeded = seatGraph(
-    session,
-    agreeSeed(session, list, new Map((keyList.reveals ?? []).map((r) => [r.name!, r.nonce!]))),
+    r.session,
+    agreeSeed(r.session, list, new Map((keyList.reveals ?? []).map((x) => [x.name!, x.nonce!]))),
   );
-  // Phase 2: shares. Ciphertexts between simulated clients are random bytes of the real size.
-  const measuredShares = timed(() => client.onKeys(keyList));
-  count(measured, { secaggShares: measuredShares });
+  return { keyList, seeded };
+}
+
+/** Phase 2: shares. Ciphertexts between simulated clients are random bytes of the real size. */
+function sharesPhase(r: Round, keyList: ServerBody<'secaggKeys'>, seeded: Seeded): Crowd<Session> {
+  const measuredShares = r.timed(() => r.client.onKeys(keyList));
+  r.count({ secaggShares: measuredShares });
   const ctLength = measuredShares.shares![0]!.ciphertext!.length;
-  const holdersOf = (owner: string) => [owner, ...neighboursOf(seeded, owner)];
-  const secretShares = new Map<string, Map<string, Uint8Array>>(); // owner -> holder -> encoded share of its revealed secret
-  // The neighbours decrypt the measured client's shares, to reveal them at unmasking.
-  const measuredSeedShares = new Map<string, Uint8Array>();
-  for (const e of measuredShares.shares ?? []) {
-    const v = e.peer!;
-    const key = shareKey(session, x25519Agree(keys.get(v)!.c.secretKey, keys.get(measured)!.c.publicKey), measured, v);
-    measuredSeedShares.set(v, decodeSharePair(open(key, e.ciphertext!, shareAad(session, measured, v))).seedShare);
-  }
-  for (const p of participants) {
-    if (p === measured) {
-      toServer(p, { secaggShares: measuredShares });
-      continue;
-    }
-    const k = keys.get(p)!;
-    const holders = holdersOf(p);
-    // Holder i's share is at holder i's x: the server accepts a revealed share only at its revealer's x.
-    const xs = holders.map((h) => session.xOf.get(h)!);
-    // The secret the server will ask for: the self-mask seed of a survivor (the committed b), the mask key of a dropped client.
-    const secret = dropped.has(p) ? k.s.secretKey : k.b;
-    const shares = split(secret, threshold, xs);
-    secretShares.set(p, new Map(holders.map((h, i) => [h, encodeShare(shares[i]!)])));
-    const sent = neighboursOf(seeded, p).map((v) => {
-      if (v !== measured) return { peer: v, ciphertext: randomBytes(ctLength) };
-      // Genuine shares for the measured client.
-      const other = split(dropped.has(p) ? k.b : k.s.secretKey, threshold, xs);
-      const i = holders.indexOf(v);
-      const seedShare = dropped.has(p) ? encodeShare(other[i]!) : encodeShare(shares[i]!);
-      const keyShare = dropped.has(p) ? encodeShare(shares[i]!) : encodeShare(other[i]!);
-      const key = shareKey(session, x25519Agree(k.c.secretKey, keys.get(v)!.c.publicKey), p, v);
-      return { peer: v, ciphertext: seal(key, encodeSharePair(keyShare, seedShare), shareAad(session, p, v)) };
-    });
-    toServer(p, { secaggShares: { shares: sent } });
-  }
-  // Phase 3: masked inputs. A daemon runs warm: the mask kernels are
-  // exercised once before timing, as the floor's are, and the harness's
-  // garbage is collected (npm run bench passes --expose-gc).
-  const input = new Uint32Array(c.d).fill(7);
-  timed(() => client.onShares(fromServer('secaggSharesRelay')));
-  const clientSetup = clientClock.read();
-  const warm = new Uint32Array(c.d);
-  addMaskInto(warm, randomBytes(32), 1);
-  addMaskInto(warm, randomBytes(32), -1);
-  const noise = randomBytes(c.d * 4);
-  const masked = timed(() => client.maskInput(input));
-  const clientMaskMs = since(clientSetup, clientClock.read()).wallMs;
-  count(measured, { secaggMaskedInput: masked });
+  const crowd = openCrowd({
+    crypto: CRYPTO,
+    session: r.session,
+    keys: r.keys,
+    measured: r.measured,
+    dropped: r.dropped,
+    threshold: r.params.threshold,
+    neighboursOf: (owner) => neighboursOf(seeded, owner),
+  });
+  decryptMeasuredShares(crowd, measuredShares.shares ?? []);
+  for (const p of r.participants)
+    r.harness.toServer(
+      p,
+      p === r.measured ? { secaggShares: measuredShares } : { secaggShares: crowdShares(crowd, p, ctLength) },
+    );
+  return crowd;
+}
+
+/**
+ * Phase 3: masked inputs. A daemon runs warm: the mask kernels are exercised
+ * once before timing, as the floor's are, and the harness's garbage is
+ * collected (npm run bench passes --expose-gc). Measures what the server
+ * keeps while n inputs stream in: its running sum and one scratch vector
+ * exist from the start, so O(d) shows as ~0 growth; O(n·d) would show as ~n.
+ */
+function maskedPhase(r: Round) {
+  const input = new Uint32Array(r.c.d).fill(7);
+  r.timed(() => r.client.onShares(r.fromServer('secaggSharesRelay')));
+  const clientSetup = r.clientClock.read();
+  warmMaskKernels(addMaskInto, r.c.d);
+  const noise = randomBytes(r.c.d * 4);
+  const masked = r.timed(() => r.client.maskInput(input));
+  const clientMaskMs = since(clientSetup, r.clientClock.read()).wallMs;
+  r.count({ secaggMaskedInput: masked });
   gc();
   const memBefore = process.memoryUsage().arrayBuffers;
-  toServer(measured, { secaggMaskedInput: masked });
-  let memPeak = 0;
-  for (const p of participants) {
-    if (p === measured) continue;
-    if (dropped.has(p)) {
-      dropOut(p);
-      continue;
-    }
-    toServer(p, { secaggMaskedInput: { masked: noise } });
-  }
-  // What the server keeps while n inputs stream in: its running sum and one
-  // scratch vector exist from the start, so O(d) shows as ~0 growth; O(n·d) would show as ~n.
+  r.harness.toServer(r.measured, { secaggMaskedInput: masked });
+  crowdMaskedInputs(r.participants, r.measured, r.dropped, r.harness, noise);
   gc();
-  memPeak = process.memoryUsage().arrayBuffers - memBefore;
-  // Phase 4: consistency: every survivor signs the survivor set and the seed.
-  const { survivors } = fromServer('secaggSurvivors');
-  const transcript = survivorsTranscript(session, seeded.seed, survivors ?? []);
+  return { clientSetup, clientMaskMs, serverMemoryGrowthBytes: process.memoryUsage().arrayBuffers - memBefore };
+}
+
+/** Phase 4: consistency: every survivor signs the survivor set and the seed. */
+function consistencyPhase(r: Round, seeded: Seeded): string[] {
+  const { survivors } = r.fromServer('secaggSurvivors');
+  const transcript = survivorsTranscript(r.session, seeded.seed, survivors ?? []);
   for (const p of survivors ?? []) {
-    if (p === measured) {
-      const sig = timed(() => client.onSurvivors({ survivors }));
-      count(p, { secaggConsistency: sig });
-      toServer(p, { secaggConsistency: sig });
+    if (p === r.measured) {
+      const sig = r.timed(() => r.client.onSurvivors({ survivors }));
+      r.count({ secaggConsistency: sig });
+      r.harness.toServer(p, { secaggConsistency: sig });
       continue;
     }
-    toServer(p, { secaggConsistency: { signature: sign(ids.get(p)!.secretKey, transcript) } });
+    r.harness.toServer(p, { secaggConsistency: { signature: sign(r.ids.get(p)!.secretKey, transcript) } });
   }
-  // Phase 5: unmasking, timed on the server from the first frame to the sum.
-  const measuredUnmask = timed(() => client.onUnmaskRequest(fromServer('secaggUnmaskRequest')));
-  count(measured, { secaggUnmask: measuredUnmask });
-  const unmaskStart = serverClock.read();
-  for (const w of survivors ?? []) {
-    let msg: ClientMessage;
-    if (w === measured) msg = { secaggUnmask: measuredUnmask };
-    else {
-      const selfMaskShares: { owner: string; share: Uint8Array }[] = [];
-      const keyShares: { owner: string; share: Uint8Array }[] = [];
-      for (const owner of holdersOf(w)) {
-        const share = owner === measured ? measuredSeedShares.get(w) : secretShares.get(owner)?.get(w);
-        if (!share) continue;
-        (dropped.has(owner) ? keyShares : selfMaskShares).push({ owner, share });
-      }
-      msg = { secaggUnmask: { selfMaskShares, keyShares } };
-    }
-    toServer(w, msg);
+  return survivors ?? [];
+}
+
+/** Phase 5: unmasking, timed on the server from the first frame to the sum: returns the server's clock at its start. */
+function unmaskPhase(r: Round, crowd: Crowd<Session>, survivors: string[]): Times {
+  const measuredUnmask = r.timed(() => r.client.onUnmaskRequest(r.fromServer('secaggUnmaskRequest')));
+  r.count({ secaggUnmask: measuredUnmask });
+  const unmaskStart = r.harness.clock.read();
+  for (const w of survivors) {
+    const msg: ClientMessage = w === r.measured ? { secaggUnmask: measuredUnmask } : crowdUnmask(crowd, w);
+    r.harness.toServer(w, msg);
   }
+  const { server } = r;
   if (server.phase !== 'done') throw new Error(`bench session ended in ${server.phase}: ${server.failure}`);
   // Nobody lied, so nobody may be blamed: a blame here is a harness (or server) bug.
   if (server.blamed.size > 0)
     throw new Error(`bench session blamed ${[...server.blamed.keys()].join(', ')}: ${[...server.blamed.values()][0]}`);
-  const serverUnmask = since(unmaskStart, serverClock.read());
-  const k = neighboursOf(seeded, measured).length;
+  return unmaskStart;
+}
+
+export function runCase(c: Case): CaseResult {
+  gc();
+  const r = openRound(c);
+  advertisePhase(r);
+  const { keyList, seeded } = revealPhase(r);
+  const crowd = sharesPhase(r, keyList, seeded);
+  const { clientSetup, clientMaskMs, serverMemoryGrowthBytes } = maskedPhase(r);
+  const survivors = consistencyPhase(r, seeded);
+  const unmaskStart = unmaskPhase(r, crowd, survivors);
+  const k = neighboursOf(seeded, r.measured).length;
+  const t = r.harness.times(r.params, unmaskStart, clientSetup);
   return {
     ...c,
-    degree,
-    threshold,
+    degree: t.degree,
+    threshold: t.threshold,
     clientMaskMs,
     clientFloorMs: maskingFloorMs(c.d, k + 1),
     clientMaskRatio: 0,
-    clientSetupMs: clientSetup.wallMs,
-    clientTotalMs: clientClock.wallMs,
+    clientSetupMs: t.clientSetupMs,
+    clientTotalMs: t.clientTotalMs,
     // share encryption (k) + share decryption (k) + pairwise masks (k)
     agreementsPerClient: 3 * k,
-    serverUnmaskMs: serverUnmask.wallMs,
-    serverTotalMs: serverClock.wallMs,
-    bytesPerClient: bytesSent.reduce((s, x) => s + x, 0),
+    serverUnmaskMs: t.serverUnmaskMs,
+    serverTotalMs: t.serverTotalMs,
+    bytesPerClient: r.bytesSent.reduce((s, x) => s + x, 0),
     plaintextBytes: encodeEnvelope({
       jobId: 'bench',
       round: 1,
-      sender: measured,
+      sender: r.measured,
       seq: 1,
       update: { delta: tensorOf(new Float32Array(c.d)), numExamples: 1 },
     }).length,
-    serverMemoryGrowthBytes: memPeak,
-    cpu: {
-      serverTotalMs: serverClock.cpuMs,
-      serverUnmaskMs: serverUnmask.cpuMs,
-      clientTotalMs: clientClock.cpuMs,
-      clientSetupMs: clientSetup.cpuMs,
-    },
+    serverMemoryGrowthBytes,
+    cpu: t.cpu,
   };
 }
 

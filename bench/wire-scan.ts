@@ -10,6 +10,7 @@
 import { encodeEnvelope, pb, scanEnvelope, PROTOCOL_VERSION } from '../edge/wire/codec.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../edge/wire/fragments.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../edge/wire/codec.ts';
+import { sessionKeys } from '../test/helpers/session-keys.ts';
 
 const REPEATS = 21;
 
@@ -96,17 +97,7 @@ export function wireScanPayloads(): { name: string; bytes: Uint8Array }[] {
         seq: 2,
         jobId: 'x',
         round: 1,
-        secaggKeys: {
-          clients: names.map((name) => ({
-            name,
-            cPk: new Uint8Array(32),
-            sPk: new Uint8Array(32),
-            signature: new Uint8Array(64),
-            seedCommit: new Uint8Array(32),
-            maskCommit: new Uint8Array(32),
-          })),
-          reveals: names.map((name) => ({ name, nonce: new Uint8Array(32) })),
-        },
+        secaggKeys: sessionKeys(names),
       }),
     },
   ];
