@@ -2,32 +2,16 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cohort } from '../helpers/cli.ts';
+import { cohort, expectFailure } from '../helpers/cli.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
-import type { Mechanism } from '../../core/privacy/spend.ts';
-
-/** A reservation of n rounds of one mechanism. */
-const times = <T>(m: T, n: number): T[] => Array.from({ length: n }, () => m);
-
-const round: Mechanism = { kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 };
-const D = 'heart-disease';
-
-/** A failure as cohort.ts reports a CohortError: exit 2, one line, no stack trace. */
-function expectFailure(r: { err: string; code: number }, code: string): void {
-  expect(r.code).toBe(2);
-  expect(r.err).toMatch(new RegExp(`^cohort: ${code}: `));
-  expect(r.err).not.toMatch(/\n\s+at /);
-  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
-}
+import { DATASET as D, JOB_A, JOB_B, ROUND as round, reserveTwoJobs, times } from '../helpers/reservations.ts';
 
 /** A state database as a daemon leaves it after a restart: job-a admitted for 10 rounds, 3 charged, its end never seen. */
 function daemonState(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'cohort-budget-cli-')), 'hospital.db');
   const s = new BudgetStore(path);
   s.setBudget(D, { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-  s.admitJob(D, 'job-a', times(round, 10));
-  for (let r = 1; r <= 3; r++) s.spendRound(D, 'job-a', r, round);
-  s.admitJob(D, 'job-b', times(round, 2));
+  reserveTwoJobs(s);
   s.close();
   return path;
 }
@@ -36,17 +20,7 @@ describe('cohort budget', () => {
   it('lists open reservations, closes one to what was charged, and the job stays ended', () => {
     const state = daemonState();
     const listed = JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out);
-    expect(listed).toEqual([
-      expect.objectContaining({
-        dataset: D,
-        jobId: 'job-a',
-        mechanisms: times(round, 10),
-        rounds: 10,
-        charged: 3,
-        open: true,
-      }),
-      expect.objectContaining({ dataset: D, jobId: 'job-b', rounds: 2, charged: 0, open: true }),
-    ]);
+    expect(listed).toEqual([expect.objectContaining(JOB_A), expect.objectContaining(JOB_B)]);
     expect(listed[0].lastChargedAt).toMatch(/^\d{4}-/);
     expect(listed[1].lastChargedAt).toBeNull();
     expect(listed.every((r: { ageSeconds: number }) => Number.isInteger(r.ageSeconds) && r.ageSeconds >= 0)).toBe(true);

@@ -2,14 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cohort } from '../helpers/cli.ts';
+import { cohort, expectFailure } from '../helpers/cli.ts';
 
-/** A failure as cohort.ts reports a CohortError: exit 2, one line, no stack trace. */
-function expectFailure(r: { err: string; code: number }, code: string): void {
-  expect(r.code).toBe(2);
-  expect(r.err).toMatch(new RegExp(`^cohort: ${code}: `));
-  expect(r.err).not.toMatch(/at /);
-}
+/** `cohort roster init` of `network` with `members` (each `name=key file or hex key`), written to `out`. */
+const rosterInit = (network: string, members: string[], out: string) =>
+  cohort('roster', 'init', '--network', network, ...members.flatMap((m) => ['--member', m]), '--out', out);
 
 describe('cohort roster', () => {
   it('init, every member signs, verify; then a fifth member with q(4) = 3 old signers', { timeout: 180_000 }, () => {
@@ -20,28 +17,14 @@ describe('cohort roster', () => {
     const pub = new Map(names.map((n) => [n, cohort('keys', 'generate', '--out', keyFile(n)).out.trim()]));
 
     // Two members by key file, two by hex.
-    const init = cohort(
-      'roster',
-      'init',
-      '--network',
+    const init = rosterInit(
       'eu-net',
-      '--member',
-      `h1=${keyFile('h1')}`,
-      '--member',
-      `h2=${keyFile('h2')}`,
-      '--member',
-      `h3=${pub.get('h3')}`,
-      '--member',
-      `h4=${pub.get('h4')!.toUpperCase()}`,
-      '--out',
+      [`h1=${keyFile('h1')}`, `h2=${keyFile('h2')}`, `h3=${pub.get('h3')}`, `h4=${pub.get('h4')!.toUpperCase()}`],
       roster,
     );
     expect(init.code).toBe(0);
     expect(readFileSync(roster, 'utf8')).toMatch(/^\{\n {2}"versions": \[\n[\s\S]*\n\}\n$/);
-    expectFailure(
-      cohort('roster', 'init', '--network', 'eu-net', '--member', `h1=${keyFile('h1')}`, '--out', roster),
-      'E_CONFIG_INVALID',
-    );
+    expectFailure(rosterInit('eu-net', [`h1=${keyFile('h1')}`], roster), 'E_CONFIG_INVALID'); // it exists
     expectFailure(cohort('roster', 'verify', '--roster', roster), 'E_ROSTER_INVALID');
 
     const fingerprint = cohort('roster', 'fingerprint', '--key', keyFile('h3')).out.trim();
@@ -90,20 +73,7 @@ describe('cohort roster', () => {
       const roster = join(dir, 'roster.json');
       const keyFile = (n: string) => join(dir, `${n}.key`);
       for (const n of ['a', 'b']) cohort('keys', 'generate', '--out', keyFile(n));
-      expect(
-        cohort(
-          'roster',
-          'init',
-          '--network',
-          'net',
-          '--member',
-          `a=${keyFile('a')}`,
-          '--member',
-          `b=${keyFile('b')}`,
-          '--out',
-          roster,
-        ).code,
-      ).toBe(0);
+      expect(rosterInit('net', [`a=${keyFile('a')}`, `b=${keyFile('b')}`], roster).code).toBe(0);
       const before = readFileSync(roster, 'utf8');
       const signed = join(dir, 'signed.json');
       expect(
@@ -128,23 +98,8 @@ describe('cohort roster', () => {
       expectFailure(cohort('roster', 'verify', '--roster', junk), 'E_CONFIG_INVALID');
       writeFileSync(junk, '{"versions": []}\n');
       expectFailure(cohort('roster', 'verify', '--roster', junk), 'E_ROSTER_INVALID');
-      expectFailure(
-        cohort('roster', 'init', '--network', 'net', '--member', 'a', '--out', join(dir, 'x.json')),
-        'E_CONFIG_INVALID',
-      );
-      expectFailure(
-        cohort(
-          'roster',
-          'init',
-          '--network',
-          'net',
-          '--member',
-          `a=${join(dir, 'nokey')}`,
-          '--out',
-          join(dir, 'x.json'),
-        ),
-        'E_CONFIG_INVALID',
-      );
+      expectFailure(rosterInit('net', ['a'], join(dir, 'x.json')), 'E_CONFIG_INVALID');
+      expectFailure(rosterInit('net', [`a=${join(dir, 'nokey')}`], join(dir, 'x.json')), 'E_CONFIG_INVALID');
     },
   );
 });

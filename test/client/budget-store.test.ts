@@ -9,12 +9,8 @@ import { errorCode } from '../helpers/errors.ts';
 import { until } from '../helpers/until.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { accountSpend, type Mechanism } from '../../core/privacy/spend.ts';
+import { DATASET as D, JOB_A, JOB_B, ROUND as round, reserveTwoJobs, times } from '../helpers/reservations.ts';
 
-/** A reservation of n rounds of one mechanism. */
-const times = <T>(m: T, n: number): T[] => Array.from({ length: n }, () => m);
-
-const round: Mechanism = { kind: 'sampled-gaussian', q: 0.05, sigma: 2, steps: 20 };
-const D = 'heart-disease';
 /** ε (RDP, δ 1e-5) of r rounds of `round`. */
 const eps = (r: number) =>
   accountSpend(
@@ -151,49 +147,15 @@ describe('BudgetStore', () => {
     let clock = 1_000;
     const s = new BudgetStore(path, { now: () => clock });
     s.setBudget(D, { epsilon: eps(12), delta: 1e-5, accountant: 'rdp' });
-    s.admitJob(D, 'job-a', times(round, 10));
-    clock = 2_000;
-    for (let r = 1; r <= 3; r++) s.spendRound(D, 'job-a', r, round);
-    clock = 3_000;
-    s.admitJob(D, 'job-b', times(round, 2));
+    reserveTwoJobs(s, () => (clock += 1_000)); // job-a admitted at 1 000, charged at 2 000; job-b admitted at 3 000
     expect(s.reservations()).toEqual([
-      {
-        dataset: D,
-        jobId: 'job-a',
-        mechanisms: times(round, 10),
-        rounds: 10,
-        charged: 3,
-        open: true,
-        at: 1_000,
-        lastChargedAt: 2_000,
-      },
-      {
-        dataset: D,
-        jobId: 'job-b',
-        mechanisms: times(round, 2),
-        rounds: 2,
-        charged: 0,
-        open: true,
-        at: 3_000,
-        lastChargedAt: null,
-      },
+      { ...JOB_A, at: 1_000, lastChargedAt: 2_000 },
+      { ...JOB_B, at: 3_000, lastChargedAt: null },
     ]);
     expect(s.admitJob(D, 'job-c', times(round, 5)).allowed).toBe(false); // 10 + 2 + 5 > 12
 
     const closed = s.closeReservation('job-a');
-    expect(closed).toEqual({
-      reservation: {
-        dataset: D,
-        jobId: 'job-a',
-        mechanisms: times(round, 10),
-        rounds: 10,
-        charged: 3,
-        open: false,
-        at: 1_000,
-        lastChargedAt: 2_000,
-      },
-      released: 7,
-    });
+    expect(closed).toEqual({ reservation: { ...JOB_A, open: false, at: 1_000, lastChargedAt: 2_000 }, released: 7 });
     expect(s.reservations().map((r) => r.jobId)).toEqual(['job-b']);
     expect(s.reservations({ all: true }).map((r) => [r.jobId, r.open])).toEqual([
       ['job-a', false],

@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { BudgetStore } from '../../client/budget-store.ts';
-import { LocalLedger } from '../../client/local-ledger.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { until } from '../helpers/until.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
+import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-catchup-'));
 const cleanups: (() => unknown)[] = [];
@@ -33,29 +32,16 @@ describe('ledger catch-up on reconnect', () => {
     const port = await coordinator.listen();
     cleanups.push(() => coordinator.close());
     const states = names.map((n) => join(dir, `${n}.db`));
-    const daemon = (i: number) => {
-      const budget = new BudgetStore(states[i]!);
-      budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-      const ledger = new LocalLedger(states[i]!);
-      const d = new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
+    const daemon = (i: number) =>
+      hospitalDaemon({
+        port,
+        net,
         name: names[i]!,
-        dataset: syntheticDataset(40 + i),
-        identity: net.identity(names[i]!),
-        roster: net.chain,
-        budget,
-        ledger,
+        statePath: states[i]!,
+        seed: 40 + i,
+        accountant: 'rdp',
+        keepOutputs: false,
       });
-      return {
-        d,
-        ledger,
-        close: async () => {
-          await d.stop();
-          budget.close();
-          ledger.close();
-        },
-      };
-    };
     const live = names.map((_, i) => daemon(i));
     cleanups.push(() => live[0]!.close());
     const done = new Promise<void>((resolve) => coordinator.on('job', (e) => e.status === 'completed' && resolve()));
@@ -64,15 +50,7 @@ describe('ledger catch-up on reconnect', () => {
         rounds: 3,
         minClients: 2,
         targetClients: 2,
-        privacy: {
-          unit: 'record',
-          epsilon: 8,
-          delta: 1e-5,
-          clip: 1,
-          samplingRate: 0.1,
-          noiseMultiplier: 1.2,
-          accountant: 'rdp',
-        },
+        privacy: RECORD_DP,
         secureAggregation: PAIR_SECURE_AGGREGATION,
       }),
     );
@@ -110,12 +88,12 @@ describe('ledger catch-up on reconnect', () => {
     await caughtUp;
     await until(() => receipts() === 8, 10_000, "h1's receipts again");
     expect(
-      again.ledger
+      again.st.ledger
         .entries()
         .filter((e) => e.receipt !== null)
         .map((e) => e.seq),
     ).toEqual(seen.sort((a, b) => a - b));
-    expect(again.ledger.syncedThrough()).toBe(coordinator.database.lastLedgerSeq());
+    expect(again.st.ledger.syncedThrough()).toBe(coordinator.database.lastLedgerSeq());
     const report = verifyFiles({ db: join(dir, 'c.db'), hospitalLedger: hospitalLedgers });
     expect(report.ok).toBe(true);
     expect(report.receiptsVerified).toBe(8);

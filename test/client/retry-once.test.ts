@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
 import { SecAggClient } from '../../core/secagg/index.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
+import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -43,29 +43,27 @@ async function run(keepOutputs: boolean) {
   coordinator.on('roundFailed', (e) => failed.push(e.round));
   const crashed = new Set<string>();
   const states = names.map((n, i) => {
-    const st = openHospitalState(join(dir, `${n}.db`));
-    st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-    cleanups.push(() => st.close());
-    const d = new ClientDaemon({
-      coordinatorUrl: `ws://127.0.0.1:${port}`,
+    const h = hospitalDaemon({
+      port,
+      net,
       name: n,
-      dataset: syntheticDataset(60 + i),
-      identity: net.identity(n),
-      roster: net.chain,
-      budget: st.budget,
-      ledger: st.ledger,
-      ...(keepOutputs ? { outputs: st.outputs } : {}),
-      backoffMinMs: 20,
-      backoffMaxMs: 100,
-      // Round 1, first attempt only: h1 and h2 vanish before unmasking, after sending their masked inputs.
-      crashBefore: ({ round, phase }) => {
-        if (round !== 1 || phase !== 'unmask' || n === 'h0' || crashed.has(n)) return false;
-        crashed.add(n);
-        return true;
+      statePath: join(dir, `${n}.db`),
+      seed: 60 + i,
+      accountant: 'rdp',
+      keepOutputs,
+      options: {
+        backoffMinMs: 20,
+        backoffMaxMs: 100,
+        // Round 1, first attempt only: h1 and h2 vanish before unmasking, after sending their masked inputs.
+        crashBefore: ({ round, phase }) => {
+          if (round !== 1 || phase !== 'unmask' || n === 'h0' || crashed.has(n)) return false;
+          crashed.add(n);
+          return true;
+        },
       },
     });
-    cleanups.push(() => d.stop());
-    return { st, d };
+    cleanups.push(h.close);
+    return h;
   });
   const done = new Promise<void>((resolve, reject) =>
     coordinator.on('job', (e) =>
@@ -78,15 +76,7 @@ async function run(keepOutputs: boolean) {
       minClients: 3,
       targetClients: 3,
       roundTimeoutMs: 8000,
-      privacy: {
-        unit: 'record',
-        epsilon: 8,
-        delta: 1e-5,
-        clip: 1,
-        samplingRate: 0.1,
-        noiseMultiplier: 1.2,
-        accountant: 'rdp',
-      },
+      privacy: RECORD_DP,
     }),
   );
   for (const { d } of states) d.start();

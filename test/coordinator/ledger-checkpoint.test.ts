@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFromCheckpoint } from '../../coordinator/ledger-audit.ts';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { until } from '../helpers/until.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
+import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-checkpoint-'));
 const cleanups: (() => unknown)[] = [];
@@ -32,23 +31,16 @@ describe('ledger verify --checkpoint', () => {
     const port = await coordinator.listen();
     cleanups.push(() => coordinator.close());
     for (const [i, name] of ['h0', 'h1'].entries()) {
-      const st = openHospitalState(join(dir, `${name}.db`));
-      st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
-      const d = new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
+      const h = hospitalDaemon({
+        port,
+        net,
         name,
-        dataset: syntheticDataset(80 + i),
-        identity: net.identity(name),
-        roster: net.chain,
-        budget: st.budget,
-        ledger: st.ledger,
-        outputs: st.outputs,
+        statePath: join(dir, `${name}.db`),
+        seed: 80 + i,
+        accountant: 'pld',
       });
-      cleanups.push(
-        () => st.close(),
-        () => d.stop(),
-      );
-      d.start();
+      cleanups.push(h.close);
+      h.d.start();
     }
     const runJob = async () => {
       const id = coordinator.submitJob(

@@ -11,16 +11,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
 import { writeRosterFile } from '../../edge/roster-file.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { modelHash } from '../../coordinator/ledger.ts';
 import { bytesToVector } from '../../core/model/vector.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { startCoordinatorProcess, type CoordinatorProcess } from '../helpers/coordinator-process.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
+import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
 const procs: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,15 +49,7 @@ describe('coordinator crash between aggregation and commit', () => {
           minClients: 3,
           targetClients: 3,
           roundTimeoutMs: 10_000,
-          privacy: {
-            unit: 'record',
-            epsilon: 8,
-            delta: 1e-5,
-            clip: 1,
-            samplingRate: 0.1,
-            noiseMultiplier: 1.2,
-            accountant: 'rdp',
-          },
+          privacy: RECORD_DP,
         }),
       ),
     );
@@ -70,27 +62,19 @@ describe('coordinator crash between aggregation and commit', () => {
     const first = startCoordinator(['--db', db, '--roster', rosterFile, '--job', jobFile, '--kill-before-commit', '3']);
     const port = await first.port;
     const states = names.map((n) => join(dir, `${n}-state.db`));
-    const hospitals = names.map((_, i) => openHospitalState(states[i]!));
-    cleanups.push(() => {
-      for (const h of hospitals) h.close();
-    });
-    const clients = names.map((name, i) => {
-      const { budget, ledger, outputs } = hospitals[i]!;
-      budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-      return new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
+    const hospitals = names.map((name, i) =>
+      hospitalDaemon({
+        port,
+        net,
         name,
-        dataset: syntheticDataset(300 + i),
-        identity: net.identity(name),
-        roster: net.chain,
-        budget,
-        ledger,
-        outputs,
-        backoffMinMs: 50,
-        backoffMaxMs: 200,
-      });
-    });
-    cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
+        statePath: states[i]!,
+        seed: 300 + i,
+        accountant: 'rdp',
+        options: { backoffMinMs: 50, backoffMaxMs: 200 },
+      }),
+    );
+    cleanups.push(async () => void (await Promise.all(hospitals.map((h) => h.close()))));
+    const clients = hospitals.map((h) => h.d);
     // The last thing a hospital does for the job: accept (and receipt) round 5's entry, the final evaluation's.
     const lastEntries = clients.map(
       (c) =>
@@ -154,7 +138,7 @@ describe('coordinator crash between aggregation and commit', () => {
     }
     expect(done.entries.map((e) => e.kind)).toContain('job-ended');
     // Round 3 ran twice (before the crash, and after the restart with fresh keys) but each hospital paid for it once.
-    for (const h of hospitals) expect(h.budget.spends('synthetic-v1').map((x) => x.round)).toEqual([1, 2, 3, 4, 5]);
+    for (const h of hospitals) expect(h.st.budget.spends('synthetic-v1').map((x) => x.round)).toEqual([1, 2, 3, 4, 5]);
     const report = verifyFiles({ db, hospitalLedger: states });
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);

@@ -11,14 +11,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
 import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { until } from '../helpers/until.ts';
+import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -37,27 +36,22 @@ describe('a failed hospital-level attempt in the ledger', () => {
     let crashed = false;
     const states = names.map((n) => join(dir, `${n}.db`));
     names.forEach((name, i) => {
-      const st = openHospitalState(states[i]!);
-      st.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'rdp' });
-      const d = new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
+      const h = hospitalDaemon({
+        port,
+        net,
         name,
-        dataset: syntheticDataset(60 + i),
-        identity: net.identity(name),
-        roster: net.chain,
-        budget: st.budget,
-        ledger: st.ledger,
-        outputs: st.outputs,
-        backoffMinMs: 50,
-        backoffMaxMs: 200,
-        // h2 crashes once, after every masked input went out: with threshold 3 the attempt cannot finish.
-        crashBefore: ({ phase }) => name === 'h2' && phase === 'consistency' && !crashed && (crashed = true),
+        statePath: states[i]!,
+        seed: 60 + i,
+        accountant: 'rdp',
+        options: {
+          backoffMinMs: 50,
+          backoffMaxMs: 200,
+          // h2 crashes once, after every masked input went out: with threshold 3 the attempt cannot finish.
+          crashBefore: ({ phase }) => name === 'h2' && phase === 'consistency' && !crashed && (crashed = true),
+        },
       });
-      cleanups.push(
-        () => st.close(),
-        () => d.stop(),
-      );
-      d.start();
+      cleanups.push(h.close);
+      h.d.start();
     });
     const jobId = coordinator.submitJob(
       syntheticJob({

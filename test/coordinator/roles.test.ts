@@ -10,57 +10,46 @@ import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Coordinator, type RoundEvent } from '../../coordinator/coordinator.ts';
+import type { Coordinator, RoundEvent } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { request, type RequestBody } from '../../client/request.ts';
 import { writeIdentityKey } from '../../edge/keys.ts';
 import { ACTIONS, POLICY, ROLES, denial, type Role } from '../../core/auth/policy.ts';
-import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Identity } from '../../core/secagg/index.ts';
 import { CohortError } from '../../core/errors.ts';
 import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
+import { enrolledCoordinator } from '../helpers/enroll.ts';
 
 let coordinator: Coordinator;
 let port: number;
 const dir = mkdtempSync(join(tmpdir(), 'cohort-roles-'));
-const ids: Record<string, Identity> = {};
+let ids: Record<string, Identity>;
 // h1 and h2 run daemons (one live connection per identity); h3 is the hospital that sends requests.
-const users: [string, Role][] = [
-  ['ada', 'admin'],
-  ['rita', 'researcher'],
-  ['rob', 'researcher'],
-  ['aud', 'auditor'],
-  ['h1', 'hospital'],
-  ['h2', 'hospital'],
-  ['h3', 'hospital'],
-];
+const users: Record<string, Role> = {
+  ada: 'admin',
+  rita: 'researcher',
+  rob: 'researcher',
+  aud: 'auditor',
+  h1: 'hospital',
+  h2: 'hospital',
+  h3: 'hospital',
+};
 const daemons: ClientDaemon[] = [];
 let ritasJob = '';
 /** The CLI test's job runs on beside later tests; a test that counts ledger entries waits for its end. */
 let cliJobEnded: Promise<void> = Promise.resolve();
-const privacy = {
-  unit: 'record',
-  epsilon: 8,
-  delta: 1e-5,
-  clip: 1,
-  samplingRate: 0.1,
-  noiseMultiplier: 1.2,
-  accountant: 'rdp',
-};
 // The hospitals' signed roster; each hospital is enrolled under its roster key. Jobs here run on h1 and h2 alone.
 const net = simulatedNetwork(['h1', 'h2', 'h3']);
-const job = (o: Record<string, unknown>) => syntheticJob({ privacy, secureAggregation: PAIR_SECURE_AGGREGATION, ...o });
+const job = (o: Record<string, unknown>) =>
+  syntheticJob({ privacy: RECORD_DP, secureAggregation: PAIR_SECURE_AGGREGATION, ...o });
 
 beforeAll(async () => {
-  coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true, roster: net.chain });
-  port = await coordinator.listen();
-  for (const [name, role] of users) {
-    ids[name] = role === 'hospital' ? net.identity(name) : ed25519KeyPair();
-    coordinator.enroll(name, role, ids[name]!.publicKey);
-  }
+  ({ coordinator, port, ids } = await enrolledCoordinator({ dbPath: join(dir, 'c.db'), people: users, net }));
   for (const h of ['h1', 'h2']) {
     // A budget: a DP job is declined without one.
     const budget = new BudgetStore(join(dir, `${h}.db`));
@@ -167,7 +156,7 @@ describe('every role/action pair against a live coordinator', () => {
       : a === 'job.list' || a === 'ledger.read'
         ? { action: a }
         : { action: a, jobId: ritasJob };
-  for (const [name, role] of users.filter(([n]) => n !== 'h1' && n !== 'h2')) {
+  for (const [name, role] of Object.entries(users).filter(([n]) => n !== 'h1' && n !== 'h2')) {
     for (const a of actions) {
       const owner = 'rita';
       const granted = !denial(
@@ -222,7 +211,7 @@ describe('every role/action pair against a live coordinator', () => {
       body: { subject: 'aud', role: 'auditor', action: 'job.download' },
     });
     const denials = entries.filter((e) => e.kind === 'access-denial');
-    expect(denials.length).toBeGreaterThanOrEqual(users.length); // the matrix's denied pairs
+    expect(denials.length).toBeGreaterThanOrEqual(Object.keys(users).length); // the matrix's denied pairs
     expect(verifyFiles({ db: join(dir, 'c.db') }).ok).toBe(true);
   });
 
@@ -235,7 +224,7 @@ describe('every role/action pair against a live coordinator', () => {
   it('a bad spec or one without a privacy target is refused; an unknown job reads as forbidden to a researcher', async () => {
     const bad = await outcome('rita', {
       action: 'job.submit',
-      specJson: JSON.stringify(syntheticJob({ rounds: 0, privacy })),
+      specJson: JSON.stringify(syntheticJob({ rounds: 0, privacy: RECORD_DP })),
     });
     expect(bad).toBe('E_JOB_SPEC');
     // No privacy target: refused.
@@ -395,7 +384,7 @@ describe('reading the ledger over the authenticated connection', () => {
 
 describe('feature check at submission', () => {
   it("refuses a job whose features no connected hospital's schema has, naming them", async () => {
-    const spec = syntheticJob({ rounds: 1, privacy, features: ['f0', 'f1', 'cholesterol'] });
+    const spec = syntheticJob({ rounds: 1, privacy: RECORD_DP, features: ['f0', 'f1', 'cholesterol'] });
     try {
       await as('rita', { action: 'job.submit', specJson: JSON.stringify(spec) });
       expect.unreachable();
@@ -403,7 +392,7 @@ describe('feature check at submission', () => {
       expect((e as CohortError).code).toBe('E_JOB_FEATURES');
       expect((e as CohortError).message).toMatch(/"cholesterol" is in no hospital's schema/);
     }
-    const reordered = syntheticJob({ rounds: 1, privacy, features: ['f2', 'f1', 'f0'] });
+    const reordered = syntheticJob({ rounds: 1, privacy: RECORD_DP, features: ['f2', 'f1', 'f0'] });
     expect(await outcome('rita', { action: 'job.submit', specJson: JSON.stringify(reordered) })).toBe('E_JOB_FEATURES');
   });
 });

@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import { CoordinatorLedger } from '../../coordinator/ledger.ts';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
-import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
-import type { Mechanism } from '../../core/privacy/spend.ts';
 import type { RoundRecord } from '../../core/round/job.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
+import { rereadJobMechanisms } from '../helpers/reread-ledger.ts';
 
 const identity = ed25519KeyPair();
 const spec: JobSpec = parseJobSpec(
@@ -48,16 +47,7 @@ function open(path: string): { store: CoordinatorStore; ledger: CoordinatorLedge
 }
 
 /** The old way: every round entry of the job parsed again. */
-function fullRead(store: CoordinatorStore, jobId: string): Map<string, Mechanism[]> {
-  const out = new Map<string, Mechanism[]>();
-  for (const e of store.ledgerEntriesOfJob(jobId)) {
-    const entry = JSON.parse(e.canonical) as LedgerEntry;
-    if (entry.kind !== 'round') continue;
-    for (const s of (entry.body as RoundBody).spends)
-      out.set(s.hospital, [...(out.get(s.hospital) ?? []), s.mechanism]);
-  }
-  return out;
-}
+const fullRead = rereadJobMechanisms;
 
 function record(round: number, participants: string[], dropped: string[] = []): RoundRecord {
   return {

@@ -5,8 +5,7 @@
  * through; plain ws:// is allowed to loopback only, or with --insecure.
  */
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
@@ -16,91 +15,19 @@ import { errorCode } from '../helpers/errors.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
+import { CLIENT_EXT, SERVER_EXT, certificateFolder } from '../helpers/openssl.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-tls-'));
 // Every hospital name the tests connect, in the roster they signed.
 const net = simulatedNetwork(['a', 'b', 'hospital', 'none', 'stranger']);
 const pem = (name: string) => readFileSync(join(dir, name));
 
-/** A CA and a certificate it signs for `cn` (server: SAN 127.0.0.1). */
-function issue(ca: string, name: string, server: boolean): void {
-  const f = (x: string) => join(dir, x);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      f(`${name}.key`),
-      '-out',
-      f(`${name}.csr`),
-      '-subj',
-      `/CN=${name}`,
-    ],
-    { stdio: 'pipe' },
-  );
-  writeFileSync(
-    f(`${name}.ext`),
-    server ? 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' : 'extendedKeyUsage=clientAuth\n',
-  );
-  execFileSync(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      f(`${name}.csr`),
-      '-CA',
-      f(`${ca}.crt`),
-      '-CAkey',
-      f(`${ca}.key`),
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-out',
-      f(`${name}.crt`),
-      '-extfile',
-      f(`${name}.ext`),
-    ],
-    { stdio: 'pipe' },
-  );
-}
-function makeCa(name: string): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.crt`),
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-    ],
-    { stdio: 'pipe' },
-  );
-}
-
 beforeAll(() => {
-  makeCa('ca');
-  makeCa('other-ca');
-  makeCa('client-ca');
-  issue('ca', 'server', true);
-  issue('client-ca', 'hospital', false);
-  issue('other-ca', 'stranger', false);
+  const certs = certificateFolder(dir);
+  for (const ca of ['ca', 'other-ca', 'client-ca']) certs.ca(ca);
+  certs.issue('ca', 'server', 'server', SERVER_EXT);
+  certs.issue('client-ca', 'hospital', 'hospital', CLIENT_EXT);
+  certs.issue('other-ca', 'stranger', 'stranger', CLIENT_EXT);
 });
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,6 +1,8 @@
-/** Runs the real `cohort` command (node cohort.mjs) and returns what it printed and its exit code, never throwing. */
+/** The real `cohort` command (node cohort.mjs), for the CLI tests. */
 import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 
+/** Runs `cohort` with `args` and returns what it printed and its exit code, never throwing. */
 export function cohort(...args: string[]): { out: string; err: string; code: number } {
   try {
     return {
@@ -12,4 +14,12 @@ export function cohort(...args: string[]): { out: string; err: string; code: num
     const x = e as { stdout: string; stderr: string; status: number };
     return { out: x.stdout, err: x.stderr, code: x.status };
   }
+}
+
+/** A failure as cohort.ts reports a CohortError: exit 2, one line naming the code, no stack trace. */
+export function expectFailure(r: { err: string; code: number }, code: string): void {
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(new RegExp(`^cohort: ${code}: `));
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
 }

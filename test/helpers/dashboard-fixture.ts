@@ -10,31 +10,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Coordinator, type CoordinatorOptions } from '../../coordinator/coordinator.ts';
+import type { Coordinator, CoordinatorOptions } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { request, type RequestBody } from '../../client/request.ts';
-import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Identity } from '../../core/secagg/index.ts';
 import type { Role } from '../../core/auth/policy.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { enrolledCoordinator } from './enroll.ts';
+import { RECORD_DP } from './privacy.ts';
 
 export const METRICS_TOKEN = randomBytes(32).toString('hex');
-export const PRIVACY = {
-  unit: 'record',
-  epsilon: 8,
-  delta: 1e-5,
-  clip: 1,
-  samplingRate: 0.1,
-  noiseMultiplier: 1.2,
-  accountant: 'rdp',
-};
-const PEOPLE: [string, Role][] = [
-  ['rita', 'researcher'],
-  ['rob', 'researcher'],
-  ['aud', 'auditor'],
-  ['ada', 'admin'],
-];
+const PEOPLE: Record<string, Role> = { rita: 'researcher', rob: 'researcher', aud: 'auditor', ada: 'admin' };
 
 export interface Fixture {
   coordinator: Coordinator;
@@ -64,20 +52,12 @@ export async function startFixture(
   const hospitals = o.hospitals ?? ['h1', 'h2'];
   const all = [...hospitals, ...(o.waiting ?? [])];
   const net = simulatedNetwork(all);
-  const coordinator = new Coordinator({
+  const { coordinator, port, ids } = await enrolledCoordinator({
     dbPath: db,
-    port: 0,
-    requireEnrolment: true,
-    dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 },
-    roster: net.chain,
-    ...o.coordinator,
+    people: { ...PEOPLE, ...Object.fromEntries(all.map((h) => [h, 'hospital'] as const)) },
+    net,
+    options: { dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50 }, ...o.coordinator },
   });
-  const port = await coordinator.listen();
-  const ids: Record<string, Identity> = {};
-  for (const [name, role] of [...PEOPLE, ...all.map((h) => [h, 'hospital'] as [string, Role])]) {
-    ids[name] = role === 'hospital' ? net.identity(name) : ed25519KeyPair();
-    coordinator.enroll(name, role, ids[name]!.publicKey);
-  }
   // Each hospital keeps a budget: a DP job is declined without one.
   const budgets = all.map((h) => {
     const b = new BudgetStore(join(dir, `${h}.db`));
@@ -133,7 +113,7 @@ export async function startFixture(
         rounds: 2,
         minClients: hospitals.length,
         targetClients: hospitals.length,
-        privacy: PRIVACY,
+        privacy: RECORD_DP,
         ...overrides,
       });
       return ((await as(name, { action: 'job.submit', specJson: JSON.stringify(spec) })).json as { jobId: string })

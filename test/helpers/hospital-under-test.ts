@@ -105,23 +105,20 @@ export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Prom
               : String(e.body),
         ),
     secagg: (round, attempt, lie = {}) => {
-      const p = sessionParams(spec, {
-        jobId,
-        round,
-        attempt,
-        participants: NETWORK,
-        rosterHash: net.head.hashBytes,
-        totalExamples: NETWORK.length * EXAMPLES,
-      });
+      // What the coordinator offers (core/round/job.ts openSecure), then the lie.
+      const rosterHash = net.head.hashBytes;
+      const totalExamples = NETWORK.length * EXAMPLES;
+      const inputs = { jobId, round, attempt, participants: NETWORK, rosterHash, totalExamples };
+      const { bits, threshold, degree, clip, participants } = sessionParams(spec, inputs);
       return {
-        bits: p.bits,
-        threshold: p.threshold,
-        degree: p.degree,
-        clip: p.clip,
-        participants: [...p.participants],
-        totalExamples: p.totalExamples,
+        bits,
+        threshold,
+        degree,
+        clip,
+        participants: [...participants],
+        totalExamples,
         attempt,
-        rosterHash: p.rosterHash,
+        rosterHash,
         ...lie,
       };
     },

@@ -18,20 +18,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ownerUsage } from '../../core/job/quota.ts';
-import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Identity } from '../../core/secagg/index.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import type { RawClient } from '../helpers/raw-client.ts';
 import { signedClient } from '../helpers/signed-client.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
+import { enrolledCoordinator } from '../helpers/enroll.ts';
+import { binaryClassifier } from '../helpers/models.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f1-'));
 // Three hospitals in the roster (a secure-aggregation job may need no more than it lists: core/job/prepare.ts), one of them connected.
 const net = simulatedNetwork(['h1', 'h2', 'h3']);
-const researchers = ['rita', 'rob', 'sam', 'tess', 'uma', 'val'] as const;
-const ids = Object.fromEntries(researchers.map((r) => [r, ed25519KeyPair()])) as Record<
-  (typeof researchers)[number],
-  Identity
->;
+// h1 connected; six researchers, each with a quota of its own.
+const people = {
+  h1: 'hospital',
+  rita: 'researcher',
+  rob: 'researcher',
+  sam: 'researcher',
+  tess: 'researcher',
+  uma: 'researcher',
+  val: 'researcher',
+} as const;
+let ids: Record<keyof typeof people, Identity>;
 const cleanups: (() => unknown)[] = [];
 let coordinator: Coordinator;
 let port: number;
@@ -58,38 +67,26 @@ const cheap = (o: Record<string, unknown> = {}) =>
     minClients: 3,
     joinWaitMs: 600_000,
     local: { epochs: 1, batchSize: 16, learningRate: 0.2, optimizer: 'sgd', maxSteps: 1 },
-    privacy: {
-      unit: 'record',
-      epsilon: 8,
-      delta: 1e-5,
-      clip: 1,
-      samplingRate: 0.1,
-      noiseMultiplier: 1.2,
-      accountant: 'rdp',
-    },
+    privacy: RECORD_DP,
     ...o,
   });
 
 beforeAll(async () => {
-  coordinator = new Coordinator({
+  ({ coordinator, port, ids } = await enrolledCoordinator({
     dbPath: join(dir, 'c.db'),
-    port: 0,
-    requireEnrolment: true,
-    roster: net.chain,
-    // A short time limit keeps the test quick (the costly spec takes about 50 s, a cheap one under 1 s); one worker and one waiting submission, to reach E_BUSY.
-    submissions: { workers: 1, queue: 1, timeLimitMs: 5000 },
-    quotas: QUOTAS,
-    // The hospital below asks as fast as it is answered.
-    maxMessagesPerSecond: 10_000,
-    messageBurst: 10_000,
-  });
-  port = await coordinator.listen();
+    people,
+    net,
+    options: {
+      // A short time limit keeps the test quick (the costly spec takes about 50 s, a cheap one under 1 s); one worker and one waiting submission, to reach E_BUSY.
+      submissions: { workers: 1, queue: 1, timeLimitMs: 5000 },
+      quotas: QUOTAS,
+      // The hospital below asks as fast as it is answered.
+      maxMessagesPerSecond: 10_000,
+      messageBurst: 10_000,
+    },
+  }));
   cleanups.push(() => coordinator.close());
-  coordinator.enroll('h1', 'hospital', net.identity('h1').publicKey);
-  for (const r of researchers) coordinator.enroll(r, 'researcher', ids[r].publicKey);
-  hospital = await signedIn('h1', net.identity('h1'), [
-    { schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' },
-  ]);
+  hospital = await signedIn('h1', ids.h1, [{ schemaId: 'synthetic-v1', features: SYNTH_FEATURES, label: 'y' }]);
 });
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -97,7 +94,7 @@ afterAll(async () => {
 
 const open = new Map<string, RawClient>();
 /** The researcher's connection past the signed handshake (one per identity: a second would be refused as a duplicate). */
-async function as(name: (typeof researchers)[number]): Promise<RawClient> {
+async function as(name: Exclude<keyof typeof people, 'h1'>): Promise<RawClient> {
   const live = open.get(name);
   if (live && live.closeCode === null) return live;
   const raw = await signedIn(name, ids[name]);
@@ -289,22 +286,8 @@ describe('finding 1: per-identity quotas (a typed refusal; nothing written)', ()
   it("the bytes of weights a researcher's jobs may store: a job that would pass the quota is refused once its model size is known", async () => {
     const uma = await as('uma');
     // 20,481 parameters, 80 KiB a copy, stored once per round and once more: 20 rounds store 1.8 MB (over 1 MiB), 5 rounds 573 KB.
-    const model = {
-      inputDim: 3,
-      layers: [
-        { units: 4096, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-    };
-    const privacy = {
-      unit: 'record',
-      epsilon: 99,
-      delta: 1e-5,
-      clip: 1,
-      samplingRate: 0.1,
-      noiseMultiplier: 1.2,
-      accountant: 'rdp',
-    };
+    const model = binaryClassifier(3, [[4096, 'relu']]);
+    const privacy = { ...RECORD_DP, epsilon: 99 };
     const before = ledgerLength();
     expect(
       (await ask(uma, { action: 'job.submit', specJson: specJson(cheap({ model, privacy, rounds: 20 })) })).code,

@@ -27,7 +27,8 @@ import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { request, type RequestBody } from '../../client/request.ts';
 import { CohortError } from '../../core/errors.ts';
-import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Identity } from '../../core/secagg/index.ts';
+import type { Role } from '../../core/auth/policy.ts';
 import type { LedgerEntry } from '../../core/ledger/types.ts';
 import { tensorOf } from '../../edge/wire/codec.ts';
 import { SYNTH_FEATURES, syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
@@ -35,6 +36,7 @@ import { RawClient } from '../helpers/raw-client.ts';
 import { until } from '../helpers/until.ts';
 import { signedClient } from '../helpers/signed-client.ts';
 import { startCoordinatorProcess } from '../helpers/coordinator-process.ts';
+import { enrolledCoordinator } from '../helpers/enroll.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -47,15 +49,9 @@ const plaintextJob = (o: Record<string, unknown> = {}) =>
 /** The model of syntheticJob: 3 inputs and a bias. */
 const DIM = 4;
 
-async function coordinatorWithIds(dbPath: string, names: [string, 'admin' | 'auditor' | 'hospital'][]) {
-  const coordinator = new Coordinator({ dbPath, port: 0, requireEnrolment: true });
-  const port = await coordinator.listen();
+async function coordinatorWithIds(dbPath: string, people: Record<string, Role>) {
+  const { coordinator, port, ids } = await enrolledCoordinator({ dbPath, people });
   cleanups.push(() => coordinator.close());
-  const ids: Record<string, Identity> = {};
-  for (const [name, role] of names) {
-    ids[name] = ed25519KeyPair();
-    coordinator.enroll(name, role, ids[name]!.publicKey);
-  }
   const as = (name: string, body: RequestBody) =>
     request({ coordinatorUrl: `ws://127.0.0.1:${port}`, name, identity: ids[name]! }, body);
   return { coordinator, port, ids, as };
@@ -102,13 +98,13 @@ describe('finding 2: a hostile hospital in a job without secure aggregation', ()
   it('has its 3e38 x 1e9 update refused and leaves the round; the weights stay finite, the job lists, the admin cancels it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cohort-f2-'));
     const db = join(dir, 'c.db');
-    const { coordinator, port, ids, as } = await coordinatorWithIds(db, [
-      ['ada', 'admin'],
-      ['aud', 'auditor'],
-      ['h1', 'hospital'],
-      ['h2', 'hospital'],
-      ['evil', 'hospital'],
-    ]);
+    const { coordinator, port, ids, as } = await coordinatorWithIds(db, {
+      ada: 'admin',
+      aud: 'auditor',
+      h1: 'hospital',
+      h2: 'hospital',
+      evil: 'hospital',
+    });
     const jobId = coordinator.submitJob(plaintextJob({ rounds: 50, minClients: 2, targetClients: 3 }));
     const rounds: RoundEvent[] = [];
     coordinator.on('round', (e) => e.jobId === jobId && rounds.push(e));
@@ -122,26 +118,17 @@ describe('finding 2: a hostile hospital in a job without secure aggregation', ()
     honestHospital(port, 'h1', ids.h1!, 1);
     honestHospital(port, 'h2', ids.h2!, 2);
 
-    // Round 1: the red team's update, 3e38 everywhere weighted 1e9: refused (more than it declared), and it leaves the round.
-    await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 1);
-    evil.send({
-      jobId,
-      round: 1,
-      update: { delta: tensorOf(new Float32Array(DIM).fill(3e38)), numExamples: 1e9, trainLoss: 0.1, steps: 1 },
-    });
-    const e1 = await evil.waitFor((e) => e.body === 'error' && e.round === 1);
-    expect(e1.error!.code).toBe('E_UPDATE_BOUND');
-    expect(e1.error!.message).toMatch(/declared/);
+    /** In `round`, the red team's update, 3e38 everywhere, weighted `numExamples`: the error it is answered with. */
+    const poison = async (round: number, numExamples: number) => {
+      await evil.waitFor((e) => e.body === 'roundConfig' && e.round === round);
+      const delta = tensorOf(new Float32Array(DIM).fill(3e38));
+      evil.send({ jobId, round, update: { delta, numExamples, trainLoss: 0.1, steps: 1 } });
+      return (await evil.waitFor((e) => e.body === 'error' && e.round === round)).error!;
+    };
+    // Round 1: weighted 1e9, more than it declared: refused, and it leaves the round.
+    expect(await poison(1, 1e9)).toMatchObject({ code: 'E_UPDATE_BOUND', message: expect.stringMatching(/declared/) });
     // Round 2: the same vector at its declared weight: refused by its L2 norm.
-    await evil.waitFor((e) => e.body === 'roundConfig' && e.round === 2);
-    evil.send({
-      jobId,
-      round: 2,
-      update: { delta: tensorOf(new Float32Array(DIM).fill(3e38)), numExamples: 120, trainLoss: 0.1, steps: 1 },
-    });
-    const e2 = await evil.waitFor((e) => e.body === 'error' && e.round === 2);
-    expect(e2.error!.code).toBe('E_UPDATE_BOUND');
-    expect(e2.error!.message).toMatch(/norm/);
+    expect(await poison(2, 120)).toMatchObject({ code: 'E_UPDATE_BOUND', message: expect.stringMatching(/norm/) });
     expect(evil.closeCode).toBeNull(); // refused, not disconnected: it is still a member
 
     // Both rounds complete from the honest hospitals as soon as they answer (the refused sender is dropped, not waited for).
@@ -171,10 +158,7 @@ describe('finding 2: a hostile hospital in a job without secure aggregation', ()
  * Returns the job ids by what their rows hold.
  */
 async function poisonedDatabase(db: string) {
-  const { coordinator, ids } = await coordinatorWithIds(db, [
-    ['ada', 'admin'],
-    ['aud', 'auditor'],
-  ]);
+  const { coordinator, ids } = await coordinatorWithIds(db, { ada: 'admin', aud: 'auditor' });
   const job = (name: string, o: Record<string, unknown> = {}) =>
     coordinator.submitJob(plaintextJob({ name, rounds: 5, ...o }));
   const jobs = {

@@ -55,13 +55,9 @@ const clients: RawClient[] = [];
 let honest: RawClient;
 
 beforeAll(async () => {
-  ({ coordinator, port, ids } = await enrolledCoordinator(join(dir, 'c.db'), {
-    h1: 'hospital',
-    h2: 'hospital',
-    h3: 'hospital',
-    honest: 'hospital',
-    aud: 'auditor',
-    rita: 'researcher',
+  ({ coordinator, port, ids } = await enrolledCoordinator({
+    dbPath: join(dir, 'c.db'),
+    people: { h1: 'hospital', h2: 'hospital', h3: 'hospital', honest: 'hospital', aud: 'auditor', rita: 'researcher' },
   }));
   honest = await connect('honest');
 });

@@ -38,26 +38,20 @@ import {
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { until } from '../helpers/until.ts';
 import { signedHello } from '../helpers/signed-client.ts';
+import { enrolledCoordinator } from '../helpers/enroll.ts';
+import { binaryClassifier } from '../helpers/models.ts';
 
 /** Three inputs, then 4096 and 2176 ReLU units: 8,933,633 parameters, 35.7 MB of float32 (the spec allows 10^7). */
-const BIG_MODEL = {
-  inputDim: 3,
-  layers: [
-    { units: 4096, activation: 'relu' },
-    { units: 2176, activation: 'relu' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-};
+const BIG_MODEL = binaryClassifier(3, [
+  [4096, 'relu'],
+  [2176, 'relu'],
+]);
 const BIG_FEATURES = ['g0', 'g1', 'g2'];
 /** 265,217 parameters: 1,060,868 bytes of float32, just over one 1 MiB fragment. */
-const MID_MODEL = {
-  inputDim: 3,
-  layers: [
-    { units: 512, activation: 'relu' },
-    { units: 512, activation: 'relu' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-};
+const MID_MODEL = binaryClassifier(3, [
+  [512, 'relu'],
+  [512, 'relu'],
+]);
 const DELTA = 1e-5;
 
 /**
@@ -169,7 +163,7 @@ function bigJobHospital(jobId: () => string) {
 let coordinator: Coordinator;
 let port: number;
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f4-'));
-const ids: Record<string, Identity> = {};
+let ids: Record<string, Identity>;
 const daemons: ClientDaemon[] = [];
 const disconnects: string[] = [];
 /** The most bytes any reassembler in this process held for a message in flight. */
@@ -180,43 +174,31 @@ let bigJob = '';
 
 beforeAll(async () => {
   // The coordinator's reassemblers take scanned frames (collect), the hand-driven hospitals' decoded ones (accept).
-  const accept = Reassembler.prototype.accept;
-  vi.spyOn(Reassembler.prototype, 'accept').mockImplementation(function (
-    this: Reassembler,
-    ...args: Parameters<Reassembler['accept']>
-  ) {
-    const out = accept.apply(this, args);
-    maxHeld = Math.max(maxHeld, this.heldBytes);
-    return out;
-  });
-  const collect = Reassembler.prototype.collect;
-  vi.spyOn(Reassembler.prototype, 'collect').mockImplementation(function (
-    this: Reassembler,
-    ...args: Parameters<Reassembler['collect']>
-  ) {
-    const out = collect.apply(this, args);
-    maxHeld = Math.max(maxHeld, this.heldBytes);
-    return out;
-  });
+  for (const method of ['accept', 'collect'] as const) {
+    const original = Reassembler.prototype[method] as (this: Reassembler, ...args: unknown[]) => unknown;
+    vi.spyOn(Reassembler.prototype, method).mockImplementation(function (this: Reassembler, ...args: unknown[]) {
+      const out = original.apply(this, args);
+      maxHeld = Math.max(maxHeld, this.heldBytes);
+      return out;
+    } as never); // one wrapper for both methods, whose signatures differ only in the frame's type
+  }
   const close = Peer.prototype.close;
   vi.spyOn(Peer.prototype, 'close').mockImplementation(function (this: Peer, code?: number, reason?: string) {
     peerCloses.push({ name: this.name, code: code ?? 1000, reason: reason ?? '' });
     close.call(this, code, reason);
   });
-  coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
-  port = await coordinator.listen();
-  for (const [name, role] of [
-    ['rita', 'researcher'],
-    ['big1', 'hospital'],
-    ['big2', 'hospital'],
-    ['evil', 'hospital'],
-    ['evil2', 'hospital'],
-    ['s1', 'hospital'],
-    ['s2', 'hospital'],
-  ] as const) {
-    ids[name] = ed25519KeyPair();
-    coordinator.enroll(name, role, ids[name]!.publicKey);
-  }
+  ({ coordinator, port, ids } = await enrolledCoordinator({
+    dbPath: join(dir, 'c.db'),
+    people: {
+      rita: 'researcher',
+      big1: 'hospital',
+      big2: 'hospital',
+      evil: 'hospital',
+      evil2: 'hospital',
+      s1: 'hospital',
+      s2: 'hospital',
+    },
+  }));
   for (const [i, name] of ['s1', 's2'].entries()) {
     const d = new ClientDaemon({
       coordinatorUrl: `ws://127.0.0.1:${port}`,

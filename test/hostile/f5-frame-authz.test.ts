@@ -13,10 +13,10 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Coordinator } from '../../coordinator/coordinator.ts';
+import type { Coordinator } from '../../coordinator/coordinator.ts';
 import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
-import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import type { Identity } from '../../core/secagg/index.ts';
 import { CLIENT_FRAMES, FRAME_POLICY, frameDenial, frameKind } from '../../core/auth/frames.ts';
 import { RefusalGate } from '../../core/auth/refusals.ts';
 import { DenialLog, MAX_DENIALS_PER_IDENTITY } from '../../core/auth/denials.ts';
@@ -26,22 +26,17 @@ import { syntheticJob } from '../../simulations/synthetic.ts';
 import { signedClient } from '../helpers/signed-client.ts';
 import type { RawClient } from '../helpers/raw-client.ts';
 import { until } from '../helpers/until.ts';
+import { enrolledCoordinator } from '../helpers/enroll.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f5-'));
 const db = join(dir, 'c.db');
 let coordinator: Coordinator;
 let port: number;
 let jobId = '';
-const ids: Record<string, Identity> = {};
+let ids: Record<string, Identity>;
 const clients: RawClient[] = [];
 /** h1 joins the job and is sent round 1; h2 is offered it and does not join. */
-const users = [
-  ['h1', 'hospital'],
-  ['h2', 'hospital'],
-  ['rita', 'researcher'],
-  ['rob', 'researcher'],
-  ['aud', 'auditor'],
-] as const;
+const users = { h1: 'hospital', h2: 'hospital', rita: 'researcher', rob: 'researcher', aud: 'auditor' } as const;
 
 interface Entry {
   kind: string;
@@ -72,12 +67,7 @@ async function answers(r: RawClient, frames: Omit<EnvelopeInit, 'version'>[]): P
 }
 
 beforeAll(async () => {
-  coordinator = new Coordinator({ dbPath: db, port: 0, requireEnrolment: true });
-  port = await coordinator.listen();
-  for (const [name, role] of users) {
-    ids[name] = ed25519KeyPair();
-    coordinator.enroll(name, role, ids[name]!.publicKey);
-  }
+  ({ coordinator, port, ids } = await enrolledCoordinator({ dbPath: db, people: users }));
   // Plaintext, one client: round 1 opens as soon as h1 joins, and stays open (long timeout) for the tests.
   jobId = coordinator.submitJob(
     syntheticJob({

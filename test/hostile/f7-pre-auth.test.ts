@@ -29,6 +29,7 @@ import {
 import { RawClient } from '../helpers/raw-client.ts';
 import { sendSignedHello, signedClient, type HelloOptions } from '../helpers/signed-client.ts';
 import { errorCode } from '../helpers/errors.ts';
+import { oversizedHello } from '../helpers/oversized-hello.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f7-'));
 let coordinator: Coordinator;
@@ -74,19 +75,7 @@ const datasets = (features: string[], count = MAX_HELLO_DATASETS) =>
 
 describe('the frame limit before the handshake', () => {
   it('refuses a 15.8 MB Hello before decoding it: E_WIRE_TOO_LARGE, closed', async () => {
-    const features = Array.from({ length: 100_000 }, (_, i) => `f${String(i).padStart(76, '0')}`);
-    const frame = encodeEnvelope({
-      sender: 'mallory',
-      seq: 1,
-      hello: {
-        name: 'mallory',
-        software: 'x',
-        datasets: [
-          { schemaId: 's', label: 'y', features },
-          { schemaId: 't', label: 'y', features },
-        ],
-      },
-    });
+    const frame = oversizedHello();
     expect(frame.length).toBeGreaterThan(15_800_000);
     const decode = vi.spyOn(pb.Envelope, 'decode');
     const r = await RawClient.connect(port, 'mallory');

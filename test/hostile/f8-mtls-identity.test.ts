@@ -8,8 +8,7 @@
  * certificates from openssl, as in test/coordinator/tls.test.ts.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
@@ -17,90 +16,24 @@ import { request } from '../../client/request.ts';
 import { certificateNames } from '../../core/auth/certificate.ts';
 import { CohortError } from '../../core/errors.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
+import { enrollFresh } from '../helpers/enroll.ts';
+import { CLIENT_EXT, SERVER_EXT, certificateFolder } from '../helpers/openssl.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-f8-mtls-'));
-const f = (x: string) => join(dir, x);
-const pem = (name: string) => readFileSync(f(name));
-
-function makeCa(name: string): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      f(`${name}.key`),
-      '-out',
-      f(`${name}.crt`),
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-    ],
-    { stdio: 'pipe' },
-  );
-}
-/** A certificate from `ca` with subject CN `cn` and the extensions `ext` (openssl x509 -extfile). */
-function issue(ca: string, file: string, cn: string, ext: string): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      f(`${file}.key`),
-      '-out',
-      f(`${file}.csr`),
-      '-subj',
-      `/CN=${cn}`,
-    ],
-    { stdio: 'pipe' },
-  );
-  writeFileSync(f(`${file}.ext`), ext);
-  execFileSync(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      f(`${file}.csr`),
-      '-CA',
-      f(`${ca}.crt`),
-      '-CAkey',
-      f(`${ca}.key`),
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-out',
-      f(`${file}.crt`),
-      '-extfile',
-      f(`${file}.ext`),
-    ],
-    { stdio: 'pipe' },
-  );
-}
+const pem = (name: string) => readFileSync(join(dir, name));
 
 let coordinator: Coordinator;
 let port: number;
-const ids: Record<string, Identity> = {};
+let ids: Record<string, Identity>;
 
 beforeAll(async () => {
-  makeCa('ca');
-  makeCa('client-ca');
-  issue('ca', 'server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  issue('client-ca', 'h1', 'h1', 'extendedKeyUsage=clientAuth\n');
-  issue('client-ca', 'h2', 'h2', 'extendedKeyUsage=clientAuth\n');
-  issue('client-ca', 'h3', 'site-3.example', 'subjectAltName=DNS:h3\nextendedKeyUsage=clientAuth\n');
+  const certs = certificateFolder(dir);
+  certs.ca('ca');
+  certs.ca('client-ca');
+  certs.issue('ca', 'server', '127.0.0.1', SERVER_EXT);
+  certs.issue('client-ca', 'h1', 'h1', CLIENT_EXT);
+  certs.issue('client-ca', 'h2', 'h2', CLIENT_EXT);
+  certs.issue('client-ca', 'h3', 'site-3.example', `subjectAltName=DNS:h3\n${CLIENT_EXT}`);
   coordinator = new Coordinator({
     dbPath: join(dir, 'c.db'),
     port: 0,
@@ -108,10 +41,7 @@ beforeAll(async () => {
     tls: { cert: pem('server.crt'), key: pem('server.key'), clientCa: pem('client-ca.crt') },
   });
   port = await coordinator.listen();
-  for (const name of ['h1', 'h2', 'h3']) {
-    ids[name] = ed25519KeyPair();
-    coordinator.enroll(name, 'hospital', ids[name]!.publicKey);
-  }
+  ids = enrollFresh(coordinator, { h1: 'hospital', h2: 'hospital', h3: 'hospital' });
 });
 afterAll(async () => {
   await coordinator.close();

@@ -1,6 +1,6 @@
 import type { Variable } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { paramShapes, type ModelSpec } from '../../../core/model/spec.ts';
+import { paramShapes } from '../../../core/model/spec.ts';
 import { initialWeights } from '../../../core/model/init.ts';
 import { seededRng } from '../../../core/rng.ts';
 import { privatizeSum } from '../../../core/privacy/snapped-noise.ts';
@@ -8,15 +8,12 @@ import type { Tf } from '../../../client/trainer/index.ts';
 import { cpuOptimizer } from '../../../client/trainer/cpu-optimizer.ts';
 import { errorCode } from '../../helpers/errors.ts';
 import { loadTestTf } from './fixtures.ts';
+import { binaryClassifier } from '../../helpers/models.ts';
 
-const SPEC: ModelSpec = {
-  inputDim: 5,
-  layers: [
-    { units: 16, activation: 'relu' },
-    { units: 8, activation: 'tanh' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-};
+const SPEC = binaryClassifier(5, [
+  [16, 'relu'],
+  [8, 'tanh'],
+]);
 const SHAPES = paramShapes(SPEC);
 const TOTAL = SHAPES.reduce((s, p) => s + p.size, 0);
 

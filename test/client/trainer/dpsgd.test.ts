@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logisticRegression, paramCount, paramShapes, type ModelSpec } from '../../../core/model/spec.ts';
+import { logisticRegression, paramCount, paramShapes } from '../../../core/model/spec.ts';
 import { initialWeights } from '../../../core/model/init.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
 import {
@@ -12,22 +12,19 @@ import {
   type Tf,
 } from '../../../client/trainer/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
-import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
+import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode, untouchable } from './fixtures.ts';
 import { numericSplit } from '../../../core/data/index.ts';
 import { MAX_SENSITIVITY_INFLATION, snapPlan } from '../../../core/privacy/snapped-noise.ts';
 import { MAX_WEIGHT_NORM } from '../../../client/trainer/model.ts';
 import { clippedGradientSum } from '../../../client/trainer/per-example.ts';
+import { binaryClassifier } from '../../helpers/models.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
-const MLP: ModelSpec = {
-  inputDim: D,
-  layers: [
-    { units: 8, activation: 'relu' },
-    { units: 6, activation: 'tanh' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-};
+const MLP = binaryClassifier(D, [
+  [8, 'relu'],
+  [6, 'tanh'],
+]);
 const train = separable(200, D, 1);
 const test = separable(200, D, 2);
 
@@ -53,15 +50,6 @@ function input(o: Partial<DpTrainInput> = {}): DpTrainInput {
     dp: DP,
     ...o,
   };
-}
-
-/** A split whose every property access throws: proves a check ran before the data was read. */
-function untouchable(): DatasetSplit {
-  return new Proxy({} as DatasetSplit, {
-    get() {
-      throw new Error('data touched');
-    },
-  });
 }
 
 /**
@@ -215,14 +203,10 @@ describe('trainDpSgd: noise and sampling', () => {
   it('with no record sampled, the update has std √steps·lr·σΔ₂γ/(q·n) per coordinate (σΔ₂γ within 1 % above σC)', async () => {
     // q·n = 1e-9 · 200: a record joins a batch with probability 2e-7 over the run, and
     // would move the weights by at most lr·C/(q·n) = 0.5, against a noise norm of ~150.
-    const spec: ModelSpec = {
-      inputDim: D,
-      layers: [
-        { units: 64, activation: 'relu' },
-        { units: 64, activation: 'tanh' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-    };
+    const spec = binaryClassifier(D, [
+      [64, 'relu'],
+      [64, 'tanh'],
+    ]);
     const q = 1e-9;
     const sigma = 2;
     const clip = 0.5;
@@ -260,13 +244,7 @@ describe('trainDpSgd: noise and sampling', () => {
   it('releases snapped discrete noise: one SGD step from zero weights lands on the public γ grid (no float32 Box–Muller)', async () => {
     // q·publicCount = 2^−30·2^10 and lr = 2^−20: the step is −lr·noisy/(q·count) = −noisy exactly in
     // float32, and with no record sampled (probability 1 − 2e-7) noisy = Z·γ, Z discrete Gaussian.
-    const spec: ModelSpec = {
-      inputDim: D,
-      layers: [
-        { units: 64, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-    };
+    const spec = binaryClassifier(D, [[64, 'relu']]);
     const p = paramCount(spec);
     const dp: DpSgdParams = { samplingRate: 2 ** -30, noiseMultiplier: 1, clip: 1, steps: 1, publicCount: 2 ** 10 };
     const out = await trainDpSgd(
@@ -479,13 +457,7 @@ describe('trainDpSgd: no failure that depends on the records (issue 15, item 4)'
   // reach Inf on the target (1e5 · 1e35) and the logit is Inf·1e5 − Inf·1e5 = NaN. Before the fix
   // this setup failed in 57 of 200 runs with the target (q = 0.3) and none without.
   const H = 4;
-  const MLP2: ModelSpec = {
-    inputDim: D,
-    layers: [
-      { units: H, activation: 'relu' },
-      { units: 1, activation: 'sigmoid' },
-    ],
-  };
+  const MLP2 = binaryClassifier(D, [[H, 'relu']]);
   const RUNS = 100;
   const ATTACK_DP: DpSgdParams = { samplingRate: 0.3, noiseMultiplier: 1, clip: 1, steps: 1 };
 

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binaryMetrics } from '../../../core/metrics.ts';
-import { logisticRegression, type ModelSpec } from '../../../core/model/spec.ts';
+import { logisticRegression } from '../../../core/model/spec.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
 import { evaluateModel, type Tf } from '../../../client/trainer/index.ts';
 import { EVAL_CHUNK_ROWS } from '../../../client/trainer/evaluate.ts';
 import { MAX_WEIGHT_NORM } from '../../../client/trainer/model.ts';
-import { loadTestTf, separable, thrownCode } from './fixtures.ts';
+import { loadTestTf, separable, thrownCode, untouchable } from './fixtures.ts';
 import { numericSplit } from '../../../core/data/index.ts';
+import { binaryClassifier } from '../../helpers/models.ts';
 
 const D = 4;
 const LR = logisticRegression(D);
@@ -55,13 +56,7 @@ describe('evaluateModel', () => {
   it('never fails on the records: a NaN probability counts as 0.5 (issue 15, item 4)', async () => {
     // Crafted weights: two relu units fed by feature 0 both reach Inf on the outlier, and the logit is
     // Inf·1e5 − Inf·1e5 = NaN. binaryMetrics would throw on it, telling whether the record is there.
-    const mlp: ModelSpec = {
-      inputDim: D,
-      layers: [
-        { units: 2, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-    };
+    const mlp = binaryClassifier(D, [[2, 'relu']]);
     const w = new Float32Array(D * 2 + 2 + 2 + 1);
     w[0] = 1e5;
     w[1] = 1e5;
@@ -81,31 +76,20 @@ describe('evaluateModel', () => {
   });
 
   it('checks the weights before reading the split', async () => {
-    const untouchable = new Proxy({} as DatasetSplit, {
-      get() {
-        throw new Error('data touched');
-      },
-    });
     for (const bad of [NaN, Infinity, 2 * MAX_WEIGHT_NORM]) {
       const w = W.slice();
       w[1] = bad;
-      await expect(evaluateModel(tf, LR, w, untouchable).catch(thrownCode), String(bad)).resolves.toBe(
+      await expect(evaluateModel(tf, LR, w, untouchable()).catch(thrownCode), String(bad)).resolves.toBe(
         'E_UPDATE_RANGE',
       );
     }
-    await expect(evaluateModel(tf, LR, new Float32Array(3), untouchable).catch(thrownCode)).resolves.toBe(
+    await expect(evaluateModel(tf, LR, new Float32Array(3), untouchable()).catch(thrownCode)).resolves.toBe(
       'E_UPDATE_LENGTH',
     );
   });
 
   it('leaks no tensors', async () => {
-    const mlp: ModelSpec = {
-      inputDim: D,
-      layers: [
-        { units: 3, activation: 'tanh' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-    };
+    const mlp = binaryClassifier(D, [[3, 'tanh']]);
     const data = separable(300, D, 9);
     await evaluateModel(tf, LR, W, data);
     const before = tf.memory().numTensors;

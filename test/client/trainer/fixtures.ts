@@ -55,6 +55,15 @@ export function bytesOf(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
+/** A split whose every property access throws: proves a check ran before the data was read. */
+export function untouchable(): DatasetSplit {
+  return new Proxy({} as DatasetSplit, {
+    get() {
+      throw new Error('data touched');
+    },
+  });
+}
+
 export function thrownCode(err: unknown): string | undefined {
   return (err as { code?: string }).code;
 }

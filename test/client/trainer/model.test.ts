@@ -1,17 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { paramCount, paramShapes, type ModelSpec } from '../../../core/model/spec.ts';
+import { paramCount, paramShapes } from '../../../core/model/spec.ts';
 import type { Tf } from '../../../client/trainer/index.ts';
 import { buildModel, getFlatWeights, setFlatWeights } from '../../../client/trainer/model.ts';
 import { loadTestTf, thrownCode } from './fixtures.ts';
+import { binaryClassifier } from '../../helpers/models.ts';
 
-const MLP: ModelSpec = {
-  inputDim: 3,
-  layers: [
-    { units: 4, activation: 'relu' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-};
+const MLP = binaryClassifier(3, [[4, 'relu']]);
 
 let tf: Tf;
 beforeAll(async () => {

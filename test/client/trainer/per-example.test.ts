@@ -8,26 +8,19 @@ import type { Tf } from '../../../client/trainer/index.ts';
 import { buildModel, setFlatWeights } from '../../../client/trainer/model.ts';
 import { clippedGradientSum } from '../../../client/trainer/per-example.ts';
 import { loadTestTf } from './fixtures.ts';
+import { binaryClassifier } from '../../helpers/models.ts';
 
 const D = 4;
 const SPECS: Record<string, ModelSpec> = {
-  'relu, tanh': {
-    inputDim: D,
-    layers: [
-      { units: 6, activation: 'relu' },
-      { units: 5, activation: 'tanh' },
-      { units: 1, activation: 'sigmoid' },
-    ],
-  },
-  'sigmoid, linear': {
-    inputDim: D,
-    layers: [
-      { units: 5, activation: 'sigmoid' },
-      { units: 3, activation: 'linear' },
-      { units: 1, activation: 'sigmoid' },
-    ],
-  },
-  logistic: { inputDim: D, layers: [{ units: 1, activation: 'sigmoid' }] },
+  'relu, tanh': binaryClassifier(D, [
+    [6, 'relu'],
+    [5, 'tanh'],
+  ]),
+  'sigmoid, linear': binaryClassifier(D, [
+    [5, 'sigmoid'],
+    [3, 'linear'],
+  ]),
+  logistic: binaryClassifier(D, []),
 };
 
 let tf: Tf;

@@ -1,20 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logisticRegression, paramCount, type ModelSpec } from '../../../core/model/spec.ts';
+import { logisticRegression, paramCount } from '../../../core/model/spec.ts';
 import { initialWeights } from '../../../core/model/init.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
 import { evaluateModel, trainLocal, type Tf, type TrainInput } from '../../../client/trainer/index.ts';
 import { bytesOf, loadTestTf, localTraining, norm, separable, thrownCode } from './fixtures.ts';
 import { numericSplit } from '../../../core/data/index.ts';
+import { binaryClassifier } from '../../helpers/models.ts';
 
 const D = 5;
 const LR = logisticRegression(D);
-const MLP: ModelSpec = {
-  inputDim: D,
-  layers: [
-    { units: 8, activation: 'relu' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-};
+const MLP = binaryClassifier(D, [[8, 'relu']]);
 const train = separable(200, D, 1);
 const test = separable(200, D, 2);
 

@@ -9,8 +9,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { jobDone, startFixture, type Fixture } from '../../helpers/dashboard-fixture.ts';
+import { launchChromium } from '../../helpers/chromium.ts';
 
 // The functions passed to page.evaluate run in the page; the test's own compile has no DOM library.
 declare const window: Record<string, unknown>;
@@ -24,19 +25,8 @@ declare class MutationObserver {
 }
 type HTMLElement = { id: string; dataset: Record<string, string | undefined> };
 
-const CHROMIUM = process.env.COHORT_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/dashboard';
 const ROUNDS = 6;
-// Playwright adds --headless and a fresh temporary --user-data-dir itself.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let f: Fixture;
 let browser: Browser;
@@ -44,10 +34,7 @@ let jobId = '';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [f, browser] = await Promise.all([
-    startFixture({ hospitals: ['h1', 'h2'], waiting: ['h3'] }),
-    chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS }),
-  ]);
+  [f, browser] = await Promise.all([startFixture({ hospitals: ['h1', 'h2'], waiting: ['h3'] }), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();
