@@ -109,33 +109,23 @@ function pldSpend(o: SpendOptions): void {
 function rdpSpend(o: SpendOptions): void {
   const orders = o.orders ?? DEFAULT_ORDERS;
   const base = { q: o.q, sigma: o.sigma, steps: o.steps, orders };
-  if (o.delta !== undefined) {
-    const r = rdpEpsilon({ ...base, delta: o.delta });
-    if (o.json)
-      print({
-        accountant: 'rdp',
-        ...params(o),
-        delta: o.delta,
-        epsilon: r.epsilon,
-        order: r.order,
-        rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
-      });
-    else
-      process.stdout.write(`epsilon = ${r.epsilon} (delta = ${o.delta}, RDP accountant, optimal order ${r.order})\n`);
-  } else {
-    const r = rdpDelta({ ...base, epsilon: o.epsilon! });
-    if (o.json)
-      print({
-        accountant: 'rdp',
-        ...params(o),
-        epsilon: o.epsilon,
-        delta: r.delta,
-        order: r.order,
-        rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
-      });
-    else
-      process.stdout.write(`delta = ${r.delta} (epsilon = ${o.epsilon}, RDP accountant, optimal order ${r.order})\n`);
-  }
+  // One target is given, the other found: both are printed, the given one first.
+  const r =
+    o.delta !== undefined
+      ? { ...rdpEpsilon({ ...base, delta: o.delta }), delta: o.delta }
+      : { ...rdpDelta({ ...base, epsilon: o.epsilon! }), epsilon: o.epsilon! };
+  const [given, found] = o.delta !== undefined ? (['delta', 'epsilon'] as const) : (['epsilon', 'delta'] as const);
+  if (o.json)
+    print({
+      accountant: 'rdp',
+      ...params(o),
+      [given]: r[given],
+      [found]: r[found],
+      order: r.order,
+      rdp: orders.map((a, i) => ({ order: a, rdp: r.rdp[i] })),
+    });
+  else
+    process.stdout.write(`${found} = ${r[found]} (${given} = ${r[given]}, RDP accountant, optimal order ${r.order})\n`);
 }
 
 /** `cohort accountant calibrate`: the smallest sigma whose epsilon meets the target, and the epsilon it achieves. */

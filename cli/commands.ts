@@ -15,63 +15,62 @@ interface TopCommand {
   load: () => Promise<Register>;
 }
 
-/** Every top-level command, in the order `cohort --help` lists them. */
-export const COMMANDS: Record<string, TopCommand> = {
-  coordinator: {
-    summary: 'the training coordinator',
-    load: async () => (await import('./coordinator.ts')).registerCoordinator,
-  },
-  admin: {
-    summary: 'enrol and revoke identities',
-    load: async () => (await import('./coordinator.ts')).registerAdmin,
-  },
-  client: { summary: 'the hospital daemon', load: async () => (await import('./client.ts')).registerClient },
-  keys: { summary: 'identity keys', load: async () => (await import('./client.ts')).registerKeys },
-  accountant: {
-    summary: 'privacy spent by DP-SGD (the Poisson-subsampled Gaussian mechanism)',
-    load: async () => (await import('./accountant.ts')).registerAccountant,
-  },
-  budget: {
-    summary: "a hospital's privacy-budget reservations",
-    load: async () => (await import('./budget.ts')).registerBudget,
-  },
-  simulate: {
-    summary: 'run a scenario over loopback WebSockets',
-    load: async () => (await import('./simulate.ts')).registerSimulate,
-  },
-  ledger: {
-    summary: 'the privacy ledger: verify it, read it, anchor it',
-    load: async () => {
-      const [{ registerLedger }, { registerLedgerFetch }] = await Promise.all([
-        import('./ledger.ts'),
-        import('./ledger-fetch.ts'),
-      ]);
-      return (program) => registerLedgerFetch(registerLedger(program));
-    },
-  },
-  job: {
-    summary: 'submit and manage jobs on a running coordinator',
-    load: async () => (await import('./job.ts')).registerJob,
-  },
-  dashboard: {
-    summary: 'the web dashboard served by the coordinator',
-    load: async () => (await import('./dashboard.ts')).registerDashboard,
-  },
-  secagg: {
-    summary: 'secure aggregation parameters',
-    load: async () => (await import('./secagg.ts')).registerSecAgg,
-  },
-  roster: {
-    summary: "the network's hospitals and their identity keys",
-    load: async () => {
-      const [{ registerRoster }, { registerRosterPublish }] = await Promise.all([
-        import('./roster.ts'),
-        import('./coordinator.ts'),
-      ]);
-      return (program) => registerRosterPublish(registerRoster(program));
-    },
-  },
+/** Every top-level command's line in `cohort --help`, in the order it lists them. */
+const SUMMARIES = {
+  coordinator: 'the training coordinator',
+  admin: 'enrol and revoke identities',
+  client: 'the hospital daemon',
+  keys: 'identity keys',
+  accountant: 'privacy spent by DP-SGD (the Poisson-subsampled Gaussian mechanism)',
+  budget: "a hospital's privacy-budget reservations",
+  simulate: 'run a scenario over loopback WebSockets',
+  ledger: 'the privacy ledger: verify it, read it, anchor it',
+  job: 'submit and manage jobs on a running coordinator',
+  dashboard: 'the web dashboard served by the coordinator',
+  secagg: 'secure aggregation parameters',
+  roster: "the network's hospitals and their identity keys",
 };
+
+/** A command two modules register: the first makes it, the second adds its subcommands from another layer. */
+function twoModules(
+  first: () => Promise<(program: Command) => Command>,
+  second: () => Promise<(cmd: Command) => void>,
+): () => Promise<Register> {
+  return async () => {
+    const [make, extend] = await Promise.all([first(), second()]);
+    return (program) => extend(make(program));
+  };
+}
+
+/** How each command's module is loaded (a literal import each, so the build rewrites its path). */
+const LOADERS: Record<keyof typeof SUMMARIES, () => Promise<Register>> = {
+  coordinator: async () => (await import('./coordinator.ts')).registerCoordinator,
+  admin: async () => (await import('./coordinator.ts')).registerAdmin,
+  client: async () => (await import('./client.ts')).registerClient,
+  keys: async () => (await import('./client.ts')).registerKeys,
+  accountant: async () => (await import('./accountant.ts')).registerAccountant,
+  budget: async () => (await import('./budget.ts')).registerBudget,
+  simulate: async () => (await import('./simulate.ts')).registerSimulate,
+  ledger: twoModules(
+    async () => (await import('./ledger.ts')).registerLedger,
+    async () => (await import('./ledger-fetch.ts')).registerLedgerFetch,
+  ),
+  job: async () => (await import('./job.ts')).registerJob,
+  dashboard: async () => (await import('./dashboard.ts')).registerDashboard,
+  secagg: async () => (await import('./secagg.ts')).registerSecAgg,
+  roster: twoModules(
+    async () => (await import('./roster.ts')).registerRoster,
+    async () => (await import('./coordinator.ts')).registerRosterPublish,
+  ),
+};
+
+/** Every top-level command, in the order `cohort --help` lists them. */
+export const COMMANDS: Record<string, TopCommand> = Object.fromEntries(
+  Object.entries(SUMMARIES).map(([name, summary]) => [
+    name,
+    { summary, load: LOADERS[name as keyof typeof SUMMARIES] },
+  ]),
+);
 
 /**
  * The top-level command a command line names, if any: its first operand

@@ -21,7 +21,8 @@ import {
   readPublicKeyFile,
   tlsPairFromFiles,
 } from '../edge/keys.ts';
-import { CoordinatorStore, ROLES, type Role } from '../coordinator/store.ts';
+import { ROLES, type Role } from '../core/auth/policy.ts';
+import { CoordinatorStore } from '../coordinator/store.ts';
 import { CoordinatorLedger } from '../coordinator/ledger.ts';
 import { validateClientName } from '../edge/wire/codec.ts';
 import { isLoopbackHost } from '../core/loopback.ts';

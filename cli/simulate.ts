@@ -36,11 +36,15 @@ interface FedHeartOptions {
   budget: number;
 }
 
-interface DropoutsOptions {
+/** What every scenario with a number of hospitals takes: its size, its seed and where its figures go. */
+interface SizedOptions {
   clients: number;
   rounds: number;
   seed: number;
   json?: string;
+}
+
+interface DropoutsOptions extends SizedOptions {
   logLevel: 'error';
 }
 
@@ -55,13 +59,9 @@ interface SyntheticEhrOptions {
   logLevel: 'warn';
 }
 
-interface ChaosOptions {
-  clients: number;
-  rounds: number;
-  seed: number;
+interface ChaosOptions extends SizedOptions {
   baseline: boolean;
   workdir?: string;
-  json?: string;
 }
 
 /** Every scenario's --log-level (logs go to stderr, so the figures on stdout stay clean). */
@@ -69,6 +69,12 @@ function logLevelOption(level: string): Option {
   return new Option('--log-level <level>', 'log level (logs go to stderr)')
     .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
     .default(level);
+}
+
+/** The options that close every scenario: --json (described as `json`), then --log-level if it has one. */
+function withReportOptions(cmd: Command, json: string, logLevel?: string): Command {
+  cmd.option('--json <path>', json);
+  return logLevel === undefined ? cmd : cmd.addOption(logLevelOption(logLevel));
 }
 
 function seedList(v: string): number[] {
@@ -101,14 +107,11 @@ function registerFedHeartDisease(simulate: Command): void {
     )
     .option('--secagg', 'secure aggregation: the coordinator sees only the sum (default)')
     .option('--no-secagg', 'plaintext updates: an explicit, logged opt-out');
-  withPrivacyOptions(cmd)
-    .option(
-      '--db <path>',
-      "keep the coordinator's SQLite database here (default: a temp file); hospitals' budget databases go beside it",
-    )
-    .option('--json <path>', 'also write the figures as JSON')
-    .addOption(logLevelOption('warn'))
-    .action(fedHeartDisease);
+  withPrivacyOptions(cmd).option(
+    '--db <path>',
+    "keep the coordinator's SQLite database here (default: a temp file); hospitals' budget databases go beside it",
+  );
+  withReportOptions(cmd, 'also write the figures as JSON', 'warn').action(fedHeartDisease);
 }
 
 /** fed-heart-disease's differential privacy: its unit (or none), target, accountant and each hospital's budget. */
@@ -147,26 +150,41 @@ function withPrivacyOptions(cmd: Command): Command {
     );
 }
 
+/** A scenario's size and seed: --clients and --rounds as [least, most, default], --seed as what it seeds. */
+interface Sizes {
+  clients: [number, number, number];
+  rounds: [number, number, number];
+  seeds: string;
+}
+
+function withSizeOptions(cmd: Command, { clients, rounds, seeds }: Sizes): Command {
+  return cmd
+    .option('--clients <n>', 'number of hospitals', intArg(clients[0], clients[1]), clients[2])
+    .option('--rounds <n>', 'training rounds', intArg(rounds[0], rounds[1]), rounds[2])
+    .option('--seed <s>', `seed for ${seeds}`, intArg(0, 0xffffffff), 1);
+}
+
+/** A scenario under `cohort simulate`. */
+function scenario(simulate: Command, name: string, description: string): Command {
+  return simulate.command(name).description(description);
+}
+
 function registerDropouts(simulate: Command): void {
-  simulate
-    .command('dropouts')
-    .description(
-      'synthetic hospitals under secure aggregation; each round one client crashes before each protocol phase',
-    )
-    .option('--clients <n>', 'number of hospitals', intArg(10, 1000), 20)
-    .option('--rounds <n>', 'training rounds', intArg(1, 1000), 5)
-    .option('--seed <s>', 'seed for data, crash plan and training', intArg(0, 0xffffffff), 1)
-    .option('--json <path>', 'also write the figures as JSON')
-    .addOption(logLevelOption('error'))
-    .action(dropouts);
+  const cmd = scenario(
+    simulate,
+    'dropouts',
+    'synthetic hospitals under secure aggregation; each round one client crashes before each protocol phase',
+  );
+  withSizeOptions(cmd, { clients: [10, 1000, 20], rounds: [1, 1000, 5], seeds: 'data, crash plan and training' });
+  withReportOptions(cmd, 'also write the figures as JSON', 'error').action(dropouts);
 }
 
 function registerSyntheticEhr(simulate: Command): void {
-  simulate
-    .command('synthetic-ehr')
-    .description(
-      'generated non-IID hospitals (names, MRNs, addresses and all) read through the de-identifying intake (CSV and FHIR NDJSON), then a record-level DP, securely aggregated CAD model',
-    )
+  const cmd = scenario(
+    simulate,
+    'synthetic-ehr',
+    'generated non-IID hospitals (names, MRNs, addresses and all) read through the de-identifying intake (CSV and FHIR NDJSON), then a record-level DP, securely aggregated CAD model',
+  )
     .option('--hospitals <n>', 'number of hospitals', intArg(2, 64), 4)
     .option('--patients <n>', 'patients per hospital', intArg(50, 1_000_000), 600)
     .option('--rounds <n>', 'training rounds', intArg(1, 1000), 10)
@@ -180,25 +198,24 @@ function registerSyntheticEhr(simulate: Command): void {
     .option(
       '--workdir <dir>',
       "keep each hospital's generated records (FHIR and CSV), site secret and state database, and the coordinator's database here (default: a temporary directory)",
-    )
-    .option('--json <path>', 'also write the figures as JSON (without the identifier lists)')
-    .addOption(logLevelOption('warn'))
-    .action(syntheticEhr);
+    );
+  withReportOptions(cmd, 'also write the figures as JSON (without the identifier lists)', 'warn').action(syntheticEhr);
 }
 
 function registerChaos(simulate: Command): void {
-  simulate
-    .command('chaos')
-    .description(
-      'a coordinator and hospital daemons in their own processes under scheduled faults (client killed before each secure-aggregation phase, coordinator SIGKILL mid-round, link stalls and cuts, restarts, clock skew, a slow link, garbage frames); compared with a fault-free run of the same seed',
-    )
-    .option('--clients <n>', 'number of hospitals', intArg(MIN_CHAOS_CLIENTS, 64), 8)
-    .option('--rounds <n>', 'training rounds', intArg(MIN_CHAOS_ROUNDS, 100), 8)
-    .option('--seed <s>', 'seed for the fault plan, data and training', intArg(0, 0xffffffff), 1)
+  const cmd = scenario(
+    simulate,
+    'chaos',
+    'a coordinator and hospital daemons in their own processes under scheduled faults (client killed before each secure-aggregation phase, coordinator SIGKILL mid-round, link stalls and cuts, restarts, clock skew, a slow link, garbage frames); compared with a fault-free run of the same seed',
+  );
+  withSizeOptions(cmd, {
+    clients: [MIN_CHAOS_CLIENTS, 64, 8],
+    rounds: [MIN_CHAOS_ROUNDS, 100, 8],
+    seeds: 'the fault plan, data and training',
+  })
     .option('--no-baseline', 'skip the fault-free run')
-    .option('--workdir <dir>', "keep every process's databases, keys and logs here (default: a temporary directory)")
-    .option('--json <path>', 'also write the report as JSON')
-    .action(chaos);
+    .option('--workdir <dir>', "keep every process's databases, keys and logs here (default: a temporary directory)");
+  withReportOptions(cmd, 'also write the report as JSON').action(chaos);
 }
 
 /** `cohort simulate fed-heart-disease`: one run per seed, each printed; with several seeds, their mean too. */

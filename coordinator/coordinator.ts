@@ -83,6 +83,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.jobs.resumeAll();
   }
 
+  /** What the pieces holding job state are given: the database, the ledger, the log and the clock. */
+  private shared(c: CoordinatorConfig) {
+    return { store: this.store, ledger: this.ledger, log: this.log, now: c.now };
+  }
+
   private openDashboard(c: CoordinatorConfig, options: DashboardOptions): DashboardServer {
     const deps = {
       dbPath: c.dbPath,
@@ -96,13 +101,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   private connect(c: CoordinatorConfig): Connections {
-    const messages = new HospitalMessages({
-      jobs: this.jobs,
-      store: this.store,
-      ledger: this.ledger,
-      log: this.log,
-      now: c.now,
-    });
+    const messages = new HospitalMessages({ ...this.shared(c), jobs: this.jobs });
     const requests = this.requests();
     const onMessage = (peer: Peer, env: Envelope): void => {
       if (env.body === 'request') requests.handle(peer, env);
@@ -160,12 +159,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       beforeCommit: c.beforeCommit,
     });
     return new JobRegistry({
-      store: this.store,
-      ledger: this.ledger,
+      ...this.shared(c),
       effects,
       events: this,
-      log: this.log,
-      now: c.now,
       quotas: c.quotas,
       maxStartWaitMs: c.maxStartWaitMs,
       rosterHead: () => this.roster.current?.head ?? null,

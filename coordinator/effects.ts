@@ -34,35 +34,29 @@ export interface EffectDeps {
   beforeCommit?: ((e: { jobId: string; round: number }) => void) | undefined;
 }
 
+type Handler<T extends JobEffect['type']> = (jobId: string, job: LiveJob, fx: Effect<T>) => void;
+
 export class EffectExecutor {
+  /** One handler per kind of effect: a new kind of JobEffect does not compile until it has one. */
+  private readonly handlers: { [T in JobEffect['type']]: Handler<T> } = {
+    send: (jobId, job, fx) => this.send(jobId, job, fx),
+    roundCompleted: (jobId, job, fx) => this.commitRound(jobId, job, fx),
+    attemptStarted: (jobId, job, fx) => {
+      this.d.store.setAttempts(jobId, fx.attempt);
+      this.priceAhead(jobId, job, fx.round);
+    },
+    roundFailed: (jobId, job, fx) => this.roundFailed(jobId, job, fx),
+    status: (jobId, job, fx) => this.status(jobId, job, fx),
+    wakeAt: (jobId, job, fx) => this.d.wakeAt(jobId, job, fx.at),
+  };
+
   constructor(private readonly d: EffectDeps) {}
 
   /** Carries out `effects` of job `jobId`, in order. */
   apply(jobId: string, job: LiveJob, effects: readonly JobEffect[]): void {
     this.d.metrics.phase(jobId, jobPhase(job.machine), this.d.now());
-    for (const fx of effects) {
-      switch (fx.type) {
-        case 'send':
-          this.send(jobId, job, fx);
-          break;
-        case 'roundCompleted':
-          this.commitRound(jobId, job, fx);
-          break;
-        case 'attemptStarted':
-          this.d.store.setAttempts(jobId, fx.attempt);
-          this.priceAhead(jobId, job, fx.round);
-          break;
-        case 'roundFailed':
-          this.roundFailed(jobId, job, fx);
-          break;
-        case 'status':
-          this.status(jobId, job, fx);
-          break;
-        case 'wakeAt':
-          this.d.wakeAt(jobId, job, fx.at);
-          break;
-      }
-    }
+    // TypeScript cannot correlate handlers[fx.type] with fx's own type; the mapped type above guarantees it.
+    for (const fx of effects) (this.handlers[fx.type] as Handler<JobEffect['type']>)(jobId, job, fx);
   }
 
   private send(jobId: string, job: LiveJob, fx: Effect<'send'>): void {

@@ -23,7 +23,7 @@ import type { CoordinatorEmitter } from './events.ts';
 import { modelHash, type CoordinatorLedger } from './ledger.ts';
 import type { LiveJob } from './live-job.ts';
 import type { Peer } from './peer.ts';
-import type { StoredJob } from './store.ts';
+import type { StoredJob } from './job-rows.ts';
 import type { CoordinatorStore } from './store.ts';
 
 export interface JobRegistryDeps {

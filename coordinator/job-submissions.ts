@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
 import type { Logger } from '../edge/log.ts';
-import { parseOptions } from '../core/options.ts';
+import { intOption, parseOptions } from '../core/options.ts';
 import type { PreparedJob } from '../core/job/prepare.ts';
 import { SubmissionWindow, quotaProblem, type JobQuotas } from '../core/job/quota.ts';
 import { MAX_SPEC_JSON_CHARS } from '../edge/wire/codec.ts';
@@ -25,17 +25,12 @@ import { WorkerPool } from './worker-pool.ts';
  * names of 16 characters fit).
  */
 export const submissionLimitsSchema = z.strictObject({
-  workers: z.number().int().min(1).max(64).default(1),
-  queue: z.number().int().min(0).max(10_000).default(2),
-  timeLimitMs: z.number().int().min(10).max(3_600_000).default(20_000),
-  memoryLimitMb: z.number().int().min(16).max(65_536).default(512),
+  workers: intOption(1, 64, 1),
+  queue: intOption(0, 10_000, 2),
+  timeLimitMs: intOption(10, 3_600_000, 20_000),
+  memoryLimitMb: intOption(16, 65_536, 512),
   // Beyond 3 · MAX_SPEC_JSON_CHARS nothing arrives: the wire refuses a longer spec (edge/wire/codec.ts), and a UTF-16 unit is at most 3 bytes of UTF-8.
-  maxSpecBytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(3 * MAX_SPEC_JSON_CHARS)
-    .default(2 << 20),
+  maxSpecBytes: intOption(1024, 3 * MAX_SPEC_JSON_CHARS, 2 << 20),
 });
 
 export type SubmissionLimits = z.output<typeof submissionLimitsSchema>;

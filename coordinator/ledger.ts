@@ -15,7 +15,8 @@ import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
 import type { EntryBody, EntryKind, LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
-import type { CoordinatorStore, EntryBuilder } from './store.ts';
+import type { EntryBuilder } from './ledger-tables.ts';
+import type { CoordinatorStore } from './store.ts';
 import type { RosterVersion } from '../core/roster/index.ts';
 
 export function sha256Hex(bytes: Uint8Array | string): string {

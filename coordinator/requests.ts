@@ -11,7 +11,8 @@ import type { Logger } from '../edge/log.ts';
 import { tensorOf, type Envelope } from '../edge/wire/codec.ts';
 import type { JobRegistry } from './job-registry.ts';
 import type { Peer } from './peer.ts';
-import type { CoordinatorStore, JobListing } from './store.ts';
+import type { JobListing } from './job-rows.ts';
+import type { CoordinatorStore } from './store.ts';
 
 export interface RequestDeps {
   store: CoordinatorStore;

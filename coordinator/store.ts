@@ -31,18 +31,6 @@ import type { EntryBuilder } from './ledger-tables.ts';
 import { MemberTables } from './member-tables.ts';
 import { openCoordinatorDb } from './store-schema.ts';
 
-export { ROLES, type Role } from '../core/auth/policy.ts';
-export type { EntryBuilder } from './ledger-tables.ts';
-export type { Enrolled, OfferedDatasetJson } from './member-tables.ts';
-export {
-  toRound,
-  type DamagedJob,
-  type JobListing,
-  type RoundRow,
-  type StoredJob,
-  type StoredRound,
-} from './job-rows.ts';
-
 export class CoordinatorStore extends MemberTables {
   constructor(path: string) {
     super(openCoordinatorDb(path));

@@ -3,7 +3,7 @@
  * schema fills in the defaults and bounds every field, and a refusal is one
  * E_CONFIG_INVALID naming each field that is wrong.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CohortError } from './errors.ts';
 
 /**
@@ -28,4 +28,9 @@ export function parseOptions<S extends z.ZodType>(
       })
       .join('; '),
   );
+}
+
+/** An integer option bounded to [min, max], `fallback` when absent: the shape of most numeric limits. */
+export function intOption(min: number, max: number, fallback: number) {
+  return z.number().int().min(min).max(max).default(fallback);
 }

@@ -14,7 +14,7 @@ import { CohortError } from '../core/errors.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 import { simulatedNetwork } from './network.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
-import type { StoredRound } from '../coordinator/store.ts';
+import type { StoredRound } from '../coordinator/job-rows.ts';
 import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
 import { syntheticDataset, syntheticJob } from './synthetic.ts';
 

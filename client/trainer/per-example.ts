@@ -94,7 +94,7 @@ export function clippedGradientSum(
     let z: Tensor2D = x;
     for (let l = 0; l <= last; l++) {
       z = tf.add(tf.matMul(inputs[l]!, kernel(l)), params[2 * l + 1]!);
-      if (l < last) inputs.push(activate(tf, spec.layers[l]!.activation, z));
+      if (l < last) inputs.push(ACTIVATIONS[spec.layers[l]!.activation].forward(tf, z));
     }
 
     // ∂ℓ_i/∂z for ℓ = softplus(z) − z·y is σ(z) − y, written (1 − y)·σ(z) − y·σ(−z): the
@@ -103,7 +103,7 @@ export function clippedGradientSum(
     deltas[last] = tf.sub(tf.mul(tf.sub(1, y), tf.sigmoid(z)), tf.mul(y, tf.sigmoid(tf.neg(z))));
     for (let l = last; l > 0; l--) {
       const back: Tensor2D = tf.matMul(deltas[l]!, tf.transpose(kernel(l)));
-      deltas[l - 1] = derivative(tf, spec.layers[l - 1]!.activation, inputs[l]!, back);
+      deltas[l - 1] = ACTIVATIONS[spec.layers[l - 1]!.activation].back(tf, inputs[l]!, back);
     }
 
     const rowSq = (t: Tensor2D) => tf.sum(tf.square(t), 1);
@@ -135,29 +135,20 @@ function finiteOrZero(tf: Tf, t: Tensor2D): Tensor2D {
   return tf.where(tf.isFinite(t), t, tf.zerosLike(t));
 }
 
-function activate(tf: Tf, a: Activation, z: Tensor2D): Tensor2D {
-  switch (a) {
-    case 'relu':
-      return tf.relu(z);
-    case 'sigmoid':
-      return tf.sigmoid(z);
-    case 'tanh':
-      return tf.tanh(z);
-    case 'linear':
-      return z;
+/**
+ * Each activation beside its derivative: `back` is upstream ⊙ act'(z), with
+ * act' written in the activation's output `out`.
+ */
+const ACTIVATIONS: Record<
+  Activation,
+  {
+    forward: (tf: Tf, z: Tensor2D) => Tensor2D;
+    back: (tf: Tf, out: Tensor2D, upstream: Tensor2D) => Tensor2D;
   }
-}
-
-/** upstream ⊙ act'(z), with act' written in the activation's output `out`. */
-function derivative(tf: Tf, a: Activation, out: Tensor2D, upstream: Tensor2D): Tensor2D {
-  switch (a) {
-    case 'relu':
-      return tf.mul(upstream, tf.step(out)); // relu(z) > 0 exactly when z > 0: tfjs's step(z)
-    case 'sigmoid':
-      return tf.mul(upstream, tf.mul(out, tf.sub(1, out)));
-    case 'tanh':
-      return tf.mul(upstream, tf.sub(1, tf.square(out)));
-    case 'linear':
-      return upstream;
-  }
-}
+> = {
+  // relu(z) > 0 exactly when z > 0: tfjs's step(z).
+  relu: { forward: (tf, z) => tf.relu(z), back: (tf, out, up) => tf.mul(up, tf.step(out)) },
+  sigmoid: { forward: (tf, z) => tf.sigmoid(z), back: (tf, out, up) => tf.mul(up, tf.mul(out, tf.sub(1, out))) },
+  tanh: { forward: (tf, z) => tf.tanh(z), back: (tf, out, up) => tf.mul(up, tf.sub(1, tf.square(out))) },
+  linear: { forward: (_tf, z) => z, back: (_tf, _out, up) => up },
+};

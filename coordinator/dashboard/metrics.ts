@@ -22,23 +22,19 @@ export class CoordinatorMetrics {
 
   constructor(connectedHospitals: () => number) {
     const registers = [this.registry];
-    this.rounds = new Counter({
-      name: 'cohort_rounds_completed_total',
-      help: 'Rounds completed and committed, by kind (train, evaluate)',
-      labelNames: ['kind'],
-      registers,
-    });
-    this.failures = new Counter({
-      name: 'cohort_rounds_failed_total',
-      help: 'Round attempts that failed (too few participants left)',
-      registers,
-    });
-    this.dropouts = new Counter({
-      name: 'cohort_dropouts_total',
-      help: 'Participants lost from completed rounds, by phase (update: plaintext rounds; the rest: secure-aggregation phases)',
-      labelNames: ['phase'],
-      registers,
-    });
+    const counter = <L extends string = string>(name: string, help: string, labelNames: readonly L[] = []) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.rounds = counter(
+      'cohort_rounds_completed_total',
+      'Rounds completed and committed, by kind (train, evaluate)',
+      ['kind'],
+    );
+    this.failures = counter('cohort_rounds_failed_total', 'Round attempts that failed (too few participants left)');
+    this.dropouts = counter(
+      'cohort_dropouts_total',
+      'Participants lost from completed rounds, by phase (update: plaintext rounds; the rest: secure-aggregation phases)',
+      ['phase'],
+    );
     this.phaseSeconds = new Histogram({
       name: 'cohort_phase_duration_seconds',
       help: 'Time a job spent in each round phase (collect: plaintext updates or evaluations)',
@@ -46,16 +42,8 @@ export class CoordinatorMetrics {
       registers,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     });
-    this.bytesIn = new Counter({
-      name: 'cohort_bytes_received_total',
-      help: 'WebSocket frame bytes received from all peers',
-      registers,
-    });
-    this.bytesOut = new Counter({
-      name: 'cohort_bytes_sent_total',
-      help: 'WebSocket frame bytes sent to all peers',
-      registers,
-    });
+    this.bytesIn = counter('cohort_bytes_received_total', 'WebSocket frame bytes received from all peers');
+    this.bytesOut = counter('cohort_bytes_sent_total', 'WebSocket frame bytes sent to all peers');
     new Gauge({
       name: 'cohort_connected_hospitals',
       help: 'Hospitals connected now',

@@ -7,8 +7,16 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../../core/errors.ts';
 import type { LedgerEntry } from '../../core/ledger/types.ts';
 import type { JobRecord } from '../../core/dashboard/index.ts';
-import { toRound, type RoundRow as StoredRoundRow, type StoredRound, type Enrolled } from '../store.ts';
-import { LISTING_COLUMNS, readNames, toListing, type ListingRow } from '../job-rows.ts';
+import {
+  LISTING_COLUMNS,
+  readNames,
+  toListing,
+  toRound,
+  type ListingRow,
+  type RoundRow as StoredRoundRow,
+  type StoredRound,
+} from '../job-rows.ts';
+import type { Enrolled } from '../member-tables.ts';
 
 const ROUND_COLUMNS =
   'job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, completed_at, phase_counts';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { paramCount } from '../model/spec.ts';
-import { parseOptions } from '../options.ts';
+import { intOption, parseOptions } from '../options.ts';
 import { isEnded } from '../round/job.ts';
 import type { JobSpec } from './spec.ts';
 
@@ -26,21 +26,11 @@ import type { JobSpec } from './spec.ts';
  *   will hold when it completes, and a finished one what it holds.
  */
 export const jobQuotasSchema = z.strictObject({
-  maxUnfinishedJobs: z.number().int().min(0).max(1_000_000).default(4),
-  maxSubmissions: z.number().int().min(0).max(1_000_000).default(20),
-  windowMs: z
-    .number()
-    .int()
-    .min(1000)
-    .max(30 * 86_400_000)
-    .default(3_600_000),
-  maxPending: z.number().int().min(1).max(1000).default(1),
-  maxStoredBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
-    .default(2 ** 30),
+  maxUnfinishedJobs: intOption(0, 1_000_000, 4),
+  maxSubmissions: intOption(0, 1_000_000, 20),
+  windowMs: intOption(1000, 30 * 86_400_000, 3_600_000),
+  maxPending: intOption(1, 1000, 1),
+  maxStoredBytes: intOption(0, Number.MAX_SAFE_INTEGER, 2 ** 30),
 });
 
 export type JobQuotas = z.output<typeof jobQuotasSchema>;

@@ -6,28 +6,19 @@
  * runs its handshake clock ahead. Usage (by simulations/chaos/run.ts):
  *   node --import tsx simulations/chaos/client-proc.ts --coordinator URL --name N --key F --roster F --state F --data-seed S [--crash-before R:PHASE] [--clock-skew-ms MS]
  */
-import { parseArgs } from 'node:util';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { readIdentityKey } from '../../edge/keys.ts';
 import { readRosterFile } from '../../edge/roster-file.ts';
 import { chaosDataset } from './data.ts';
+import { procArgs, say } from './proc-args.ts';
 import { createLogger } from '../../edge/log.ts';
 import { loadTf } from '../../client/trainer/index.ts';
 
-const { values } = parseArgs({
-  options: {
-    coordinator: { type: 'string' },
-    name: { type: 'string' },
-    key: { type: 'string' },
-    roster: { type: 'string' },
-    state: { type: 'string' },
-    'data-seed': { type: 'string' },
-    'crash-before': { type: 'string' },
-    'clock-skew-ms': { type: 'string', default: '0' },
-  },
-});
-const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const values = procArgs(
+  ['coordinator', 'name', 'key', 'roster', 'state', 'data-seed', 'crash-before', 'clock-skew-ms'],
+  { 'clock-skew-ms': '0' },
+);
 const [crashRound, crashPhase] = (values['crash-before'] ?? ':').split(':');
 const skew = Number(values['clock-skew-ms']);
 const dataset = chaosDataset(Number(values['data-seed']));

@@ -7,22 +7,12 @@
  *   node --import tsx simulations/chaos/coordinator-proc.ts --db F --port N --enrol F.json --roster F.json [--job F] [--kill-before-commit R]
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { procArgs, say } from './proc-args.ts';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { createLogger } from '../../edge/log.ts';
 import { readRosterFile } from '../../edge/roster-file.ts';
 
-const { values } = parseArgs({
-  options: {
-    db: { type: 'string' },
-    port: { type: 'string' },
-    enrol: { type: 'string' },
-    roster: { type: 'string' },
-    job: { type: 'string' },
-    'kill-before-commit': { type: 'string' },
-  },
-});
-const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const values = procArgs(['db', 'port', 'enrol', 'roster', 'job', 'kill-before-commit']);
 const killAt = values['kill-before-commit'] ? Number(values['kill-before-commit']) : null;
 
 const coordinator = new Coordinator({

@@ -19,7 +19,7 @@ import type { PreparedDataset } from '../../core/data/types.ts';
 import { simulatedNetwork } from '../network.ts';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
-import type { StoredRound } from '../../coordinator/store.ts';
+import type { StoredRound } from '../../coordinator/job-rows.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { loadOrCreateSiteSecret, loadSchemaFile, readDataset } from '../../client/intake/index.ts';
