@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519KeyPair, sign, verify } from '../../core/secagg/crypto.ts';
 import { readIdentityKey, writeIdentityKey, MAX_IDENTITY_FILE_BYTES } from '../../edge/keys.ts';
-import { toHex } from '../core/secagg/crypto/util.ts';
+import { toHex } from '../core/secagg/crypto-util.ts';
 import { refusal } from '../helpers/refusal.ts';
 
 const posix = process.platform !== 'win32';

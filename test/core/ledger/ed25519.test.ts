@@ -9,7 +9,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { ledgerPublicKey, ledgerSign, ledgerVerify } from '../../../core/ledger/ed25519.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
-import { hex, plusGroupOrder, toHex } from '../secagg/crypto/util.ts';
+import { hex, plusGroupOrder, toHex } from '../secagg/crypto-util.ts';
 
 // RFC 8032 §7.1, TEST 1: SECRET KEY (the 32-byte seed), PUBLIC KEY, empty MESSAGE, SIGNATURE.
 const TEST1 = {

@@ -6,8 +6,8 @@ import {
   SIGNED_TAG,
   MAX_ENCODED_BYTES,
   type Field,
-} from '../../../../core/secagg/canonical.ts';
-import { toHex, codeOf } from './util.ts';
+} from '../../../core/secagg/canonical.ts';
+import { toHex, codeOf } from './crypto-util.ts';
 
 /**
  * An independent parser of the encoding documented in canonical.ts. If

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ed25519KeyPair, ed25519PublicKey, sign, verify } from '../../../../core/secagg/ed25519.ts';
-import { hex, toHex, codeOf, NOT_BYTES, plusGroupOrder } from './util.ts';
+import { ed25519KeyPair, ed25519PublicKey, sign, verify } from '../../../core/secagg/ed25519.ts';
+import { hex, toHex, codeOf, NOT_BYTES, plusGroupOrder } from './crypto-util.ts';
 
 // RFC 8032 §7.1, Ed25519 TEST 1, TEST 2 and TEST 3 (SECRET KEY is the 32-byte seed).
 const rfc8032 = [

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { hkdf, deriveKey, keyInfo, KEY_PURPOSES, MAX_OKM_BYTES, type KeyContext } from '../../../../core/secagg/kdf.ts';
-import { hex, toHex, codeOf, NOT_BYTES } from './util.ts';
+import { hkdf, deriveKey, keyInfo, KEY_PURPOSES, MAX_OKM_BYTES, type KeyContext } from '../../../core/secagg/kdf.ts';
+import { hex, toHex, codeOf, NOT_BYTES } from './crypto-util.ts';
 
 const range = (from: number, to: number): Uint8Array => Uint8Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { constantTimeEqual, zeroize } from '../../../../core/secagg/bytes.ts';
-import { codeOf, NOT_BYTES } from './util.ts';
+import { constantTimeEqual, zeroize } from '../../../core/secagg/bytes.ts';
+import { codeOf, NOT_BYTES } from './crypto-util.ts';
 
 describe('constantTimeEqual', () => {
   it('agrees with byte-wise equality', () => {

@@ -1,16 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { CohortError } from '../../../../core/errors.ts';
-import {
-  seal,
-  open,
-  sealWithNonce,
-  MAX_PLAINTEXT_BYTES,
-  NONCE_BYTES,
-  TAG_BYTES,
-} from '../../../../core/secagg/aead.ts';
-import { hex, toHex, codeOf, NOT_BYTES } from './util.ts';
+import { CohortError } from '../../../core/errors.ts';
+import { seal, open, sealWithNonce, MAX_PLAINTEXT_BYTES, NONCE_BYTES, TAG_BYTES } from '../../../core/secagg/aead.ts';
+import { hex, toHex, codeOf, NOT_BYTES } from './crypto-util.ts';
 
 // D. McGrew and J. Viega, "The Galois/Counter Mode of Operation (GCM)", submission to NIST
 // (revised 2005), Appendix B, Test Cases 13–16: the AES-256 cases with 96-bit IVs.

@@ -1,5 +1,5 @@
 /** Helpers shared by the secagg crypto tests. */
-import { CohortError } from '../../../../core/errors.ts';
+import { CohortError } from '../../../core/errors.ts';
 
 /** Hex (whitespace ignored, as printed in RFCs) to a plain Uint8Array. */
 export const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));

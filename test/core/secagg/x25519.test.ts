@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { x25519KeyPair, x25519PublicKey, x25519Agree } from '../../../../core/secagg/x25519.ts';
-import { hex, toHex, codeOf, NOT_BYTES } from './util.ts';
+import { x25519KeyPair, x25519PublicKey, x25519Agree } from '../../../core/secagg/x25519.ts';
+import { hex, toHex, codeOf, NOT_BYTES } from './crypto-util.ts';
 
 describe('X25519 (RFC 7748)', () => {
   // RFC 7748 §5.2, the two scalar-multiplication test vectors (scalar, input u, output u).
