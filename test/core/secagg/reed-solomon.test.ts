@@ -399,9 +399,11 @@ describe('reconstructVerified', () => {
     for (let i = 0; i < 10; i++) many[i] = corrupt(many[i]!, [[0, 1]]);
     const { verify, seen } = hashCommitment(secret);
     expect(code(() => reconstructVerified(many, 30, 32, verify))).toBe('E_SECAGG_SHARES');
-    // The fast path, the decoder's answer if it found a (wrong) one, then the trials.
-    expect(seen.length - MAX_SUBSET_TRIALS).toBeGreaterThanOrEqual(1);
-    expect(seen.length - MAX_SUBSET_TRIALS).toBeLessThanOrEqual(2);
+    // The fast path, the decoder's answer if it found a (wrong) one, then one secret a trial: at most
+    // MAX_SUBSET_TRIALS + 2. A trial whose wrong chunk 0 happens to decode to 2^16 (1 in 65,537: the polynomial's
+    // coefficients are random) shows verify nothing, so a run may show a few fewer (more than 8: about 1e-16).
+    expect(seen.length).toBeLessThanOrEqual(MAX_SUBSET_TRIALS + 2);
+    expect(seen.length).toBeGreaterThanOrEqual(MAX_SUBSET_TRIALS - 8);
   });
 
   it('a budget shared between calls bounds the search across them', () => {
