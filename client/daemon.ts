@@ -31,7 +31,6 @@ import { RosterHolder } from './roster-holder.ts';
 import { RoundRunner, type RunnerIo } from './round-runner.ts';
 
 export { SOFTWARE } from './connection.ts';
-export { checkTransport } from './transport.ts';
 export type { ClientOptions, SecAggPhase } from './config.ts';
 import { checkTransport } from './transport.ts';
 
