@@ -34,7 +34,7 @@ async function lyingCoordinator() {
   const h = await hospitalUnderTest(spec, { cleanups });
   const offer = (round: number, attempt: number, lie: Record<string, unknown> = {}) =>
     h.round(round, h.secagg(round, attempt, lie));
-  return { ...h, send: h.fake.send, offer, bodies: (round: number) => h.frames(round) };
+  return { ...h, spec, send: h.fake.send, offer, bodies: (round: number) => h.frames(round) };
 }
 
 describe('a real daemon against a lying coordinator', () => {
@@ -83,5 +83,25 @@ describe('a real daemon against a lying coordinator', () => {
     await until(() => c.bodies(2).length > 0, 20_000, 'an answer to a session under the old roster');
     expect(c.bodies(2)).toEqual(['error E_ROSTER_MISMATCH']);
     expect(c.daemon.rosterHead?.version).toBe(2);
+  }, 60_000);
+
+  it('declines an offer whose spec JSON is malformed or fails the schema (E_JOB_SPEC), stays connected, and reserves or charges nothing for it', async () => {
+    const c = await lyingCoordinator();
+    const honest = JSON.parse(JSON.stringify(c.spec)) as Record<string, unknown>;
+    const offers: Record<string, string> = {
+      truncated: '{"name":',
+      unknownField: JSON.stringify({ ...honest, unknownField: 1 }),
+      negativeRounds: JSON.stringify({ ...honest, rounds: -1 }),
+    };
+    for (const [jobId, specJson] of Object.entries(offers)) c.send({ jobId, jobOffer: { specJson, owner: '' } });
+    const answer = (jobId: string) => c.fake.got.find((e) => e.jobId === jobId);
+    await until(() => Object.keys(offers).every((j) => answer(j)), 20_000, 'an answer to each lying offer');
+    for (const jobId of Object.keys(offers)) {
+      expect(answer(jobId)!.body, jobId).toBe('declineJob');
+      expect(answer(jobId)!.declineJob?.code, jobId).toBe('E_JOB_SPEC');
+    }
+    expect(c.closed).toEqual([]);
+    for (const jobId of Object.keys(offers)) expect(c.state.budget.reserved('synthetic-v1', jobId), jobId).toBe(false);
+    expect(c.state.budget.spends('synthetic-v1')).toEqual([]);
   }, 60_000);
 });
