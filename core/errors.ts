@@ -146,6 +146,12 @@ export const ERRORS = {
     E_LEDGER_ENTRY:
       'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)',
     E_LEDGER_KEY: 'a ledger signing or verification key is not a 32-byte Ed25519 key',
+    E_LEDGER_PROOF:
+      'a Merkle tree size, leaf index or proof given to the ledger tree (core/ledger/merkle.ts) is out of range or malformed',
+    E_LEDGER_CHECKPOINT:
+      "a ledger checkpoint or cosignature (C2SP signed note) is malformed, names another log, or does not verify under the coordinator's or the witness's key",
+    E_LEDGER_SPLIT_VIEW:
+      'the coordinator showed this party a ledger that is not an extension of one it saw before (no valid consistency proof, or a different root at the same size): a split view',
   }),
   // What an HTTP server (the auditors' endpoint coordinator/ledger-http.ts, the dashboard coordinator/dashboard/)
   // answers with these; on a WebSocket they are reported and the peer stays.
