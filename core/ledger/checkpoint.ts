@@ -48,6 +48,8 @@ export interface Cosignature {
 const ALG_ED25519 = 0x01;
 const ALG_COSIGNATURE_V1 = 0x04;
 const EM_DASH_LINE = '\u2014 ';
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0009\u000b-\u001f]/;
 /** Longest note cohort reads (a checkpoint is ~130 bytes; its signature lines ~100 each). */
 export const MAX_NOTE_CHARS = 64 * 1024;
 export const MAX_NOTE_SIGNATURES = 1024;
@@ -112,6 +114,8 @@ export function parseCheckpointBody(body: string): Checkpoint {
 /** Splits a signed note into its body and signature lines; E_LEDGER_CHECKPOINT when malformed. */
 export function parseNote(text: string): { body: string; signatures: NoteSignature[] } {
   if (typeof text !== 'string' || text.length > MAX_NOTE_CHARS) throw bad('a signed note is at most 64 KiB');
+  // C2SP signed-note: no ASCII control characters other than newline (so no CR either).
+  if (CONTROL.test(text)) throw bad('a signed note has no control characters but newlines');
   const split = text.lastIndexOf('\n\n');
   if (split < 0 || !text.endsWith('\n')) throw bad('a signed note is a body, a blank line and signature lines');
   const body = text.slice(0, split + 1);
@@ -143,7 +147,8 @@ export function signCheckpoint(c: Checkpoint, secretKey: Uint8Array, publicKey: 
 /**
  * The checkpoint a note states if it carries a valid signature by
  * `publicKey` under the name `origin` and its body names that origin;
- * otherwise null. Other signature lines (cosignatures) are ignored here.
+ * otherwise null. Lines of other keys (cosignatures) are ignored here; a
+ * line of this key that fails to verify refuses the whole note.
  */
 export function openCheckpoint(note: string, origin: string, publicKey: Uint8Array): Checkpoint | null {
   let parsed: ReturnType<typeof parseNote>;
@@ -154,16 +159,16 @@ export function openCheckpoint(note: string, origin: string, publicKey: Uint8Arr
   } catch {
     return null;
   }
-  if (c.origin !== origin || publicKey?.length !== LEDGER_KEY_BYTES) return null;
+  if (c.origin !== origin || !(publicKey instanceof Uint8Array) || publicKey.length !== LEDGER_KEY_BYTES) return null;
   const id = keyId(origin, ALG_ED25519, publicKey);
   const message = bytes(Buffer.from(parsed.body, 'utf8'));
-  const ok = parsed.signatures.some(
-    (s) =>
-      s.name === origin &&
-      s.bytes.length === 4 + LEDGER_SIGNATURE_BYTES &&
-      Buffer.compare(s.bytes.subarray(0, 4), id) === 0 &&
-      ledgerVerify(publicKey, message, s.bytes.subarray(4)),
-  );
+  // C2SP signed-note: lines of other keys are ignored, but every line of this key must verify.
+  const ours = parsed.signatures.filter((s) => s.name === origin && Buffer.compare(s.bytes.subarray(0, 4), id) === 0);
+  const ok =
+    ours.length > 0 &&
+    ours.every(
+      (s) => s.bytes.length === 4 + LEDGER_SIGNATURE_BYTES && ledgerVerify(publicKey, message, s.bytes.subarray(4)),
+    );
   return ok ? c : null;
 }
 
@@ -202,8 +207,9 @@ export function cosignatureLine(cosig: Cosignature, publicKey: Uint8Array): stri
  * witness kept.
  */
 export function cosignatureOf(line: NoteSignature, publicKey: Uint8Array): Cosignature | null {
-  const b = line.bytes;
-  if (b.length !== 4 + 8 + LEDGER_SIGNATURE_BYTES) return null;
+  const b = line?.bytes;
+  if (!(b instanceof Uint8Array) || b.length !== 4 + 8 + LEDGER_SIGNATURE_BYTES) return null;
+  if (!(publicKey instanceof Uint8Array) || typeof line.name !== 'string') return null;
   if (Buffer.compare(b.subarray(0, 4), keyId(line.name, ALG_COSIGNATURE_V1, publicKey)) !== 0) return null;
   const timestamp = Buffer.from(b.subarray(4, 12)).readBigUInt64BE();
   if (timestamp > BigInt(Number.MAX_SAFE_INTEGER)) return null;

@@ -87,6 +87,15 @@ export class MerkleTree {
     }
   }
 
+  /**
+   * Drops the leaves from `size` on (what a rolled-back append leaves behind
+   * in memory): every complete subtree that ends past them goes too.
+   */
+  truncate(size: number): void {
+    this.checkSize('tree size', size);
+    for (let k = 0; k < this.levels.length; k++) this.levels[k]!.length = Math.floor(size / 2 ** k);
+  }
+
   leaf(index: number): Hash {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.size)
       throw badSize('leaf index', index, this.size - 1);
@@ -194,8 +203,9 @@ export function verifyConsistency(
   if (!isHash(oldRoot) || !isHash(newRoot) || !Array.isArray(proof) || !proof.every(isHash)) return false;
   if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || oldSize > newSize)
     return false;
-  if (oldSize === 0) return proof.length === 0;
+  // Equal sizes first: two empty trees are consistent only if their roots are equal too.
   if (oldSize === newSize) return proof.length === 0 && sameHash(oldRoot, newRoot);
+  if (oldSize === 0) return proof.length === 0;
   const path = [...proof];
   // Step 1: an old size that is a power of two is its own first node.
   if ((oldSize & (oldSize - 1)) === 0) path.unshift(oldRoot);
