@@ -81,22 +81,23 @@ function seedList(v: string): number[] {
   return v.split(',').map((s) => intArg(0, 0xffffffff)(s.trim()));
 }
 
-export function registerSimulate(program: Command): void {
-  const simulate = program
-    .command('simulate')
-    .description('run a scenario: real coordinator and clients over loopback WebSockets');
-  registerFedHeartDisease(simulate);
-  registerDropouts(simulate);
-  registerSyntheticEhr(simulate);
-  registerChaos(simulate);
+/** A scenario's size and seed: --clients and --rounds as [least, most, default], --seed as what it seeds. */
+interface Sizes {
+  clients: [number, number, number];
+  rounds: [number, number, number];
+  seeds: string;
 }
 
-function registerFedHeartDisease(simulate: Command): void {
-  const cmd = simulate
-    .command('fed-heart-disease')
-    .description(
-      '4 hospitals (UCI Heart Disease: Cleveland, Hungary, Switzerland, VA) train logistic regression; compared with a pooled-data baseline',
-    )
+function withSizeOptions(cmd: Command, { clients, rounds, seeds }: Sizes): Command {
+  return cmd
+    .option('--clients <n>', 'number of hospitals', intArg(clients[0], clients[1]), clients[2])
+    .option('--rounds <n>', 'training rounds', intArg(rounds[0], rounds[1]), rounds[2])
+    .option('--seed <s>', `seed for ${seeds}`, intArg(0, 0xffffffff), 1);
+}
+
+/** fed-heart-disease's own options: its training, its privacy and where its database goes. */
+function fedHeartOptions(cmd: Command): Command {
+  cmd
     .option('--rounds <n>', 'training rounds', intArg(1, 10_000), DEFAULTS.rounds)
     .addOption(new Option('--strategy <name>', 'aggregation strategy').choices(STRATEGIES).default(DEFAULTS.strategy))
     .option(
@@ -107,11 +108,10 @@ function registerFedHeartDisease(simulate: Command): void {
     )
     .option('--secagg', 'secure aggregation: the coordinator sees only the sum (default)')
     .option('--no-secagg', 'plaintext updates: an explicit, logged opt-out');
-  withPrivacyOptions(cmd).option(
+  return withPrivacyOptions(cmd).option(
     '--db <path>',
     "keep the coordinator's SQLite database here (default: a temp file); hospitals' budget databases go beside it",
   );
-  withReportOptions(cmd, 'also write the figures as JSON', 'warn').action(fedHeartDisease);
 }
 
 /** fed-heart-disease's differential privacy: its unit (or none), target, accountant and each hospital's budget. */
@@ -150,41 +150,9 @@ function withPrivacyOptions(cmd: Command): Command {
     );
 }
 
-/** A scenario's size and seed: --clients and --rounds as [least, most, default], --seed as what it seeds. */
-interface Sizes {
-  clients: [number, number, number];
-  rounds: [number, number, number];
-  seeds: string;
-}
-
-function withSizeOptions(cmd: Command, { clients, rounds, seeds }: Sizes): Command {
+/** synthetic-ehr's own options: its size (hospitals and patients rather than clients), privacy, seed and workdir. */
+function syntheticEhrOptions(cmd: Command): Command {
   return cmd
-    .option('--clients <n>', 'number of hospitals', intArg(clients[0], clients[1]), clients[2])
-    .option('--rounds <n>', 'training rounds', intArg(rounds[0], rounds[1]), rounds[2])
-    .option('--seed <s>', `seed for ${seeds}`, intArg(0, 0xffffffff), 1);
-}
-
-/** A scenario under `cohort simulate`. */
-function scenario(simulate: Command, name: string, description: string): Command {
-  return simulate.command(name).description(description);
-}
-
-function registerDropouts(simulate: Command): void {
-  const cmd = scenario(
-    simulate,
-    'dropouts',
-    'synthetic hospitals under secure aggregation; each round one client crashes before each protocol phase',
-  );
-  withSizeOptions(cmd, { clients: [10, 1000, 20], rounds: [1, 1000, 5], seeds: 'data, crash plan and training' });
-  withReportOptions(cmd, 'also write the figures as JSON', 'error').action(dropouts);
-}
-
-function registerSyntheticEhr(simulate: Command): void {
-  const cmd = scenario(
-    simulate,
-    'synthetic-ehr',
-    'generated non-IID hospitals (names, MRNs, addresses and all) read through the de-identifying intake (CSV and FHIR NDJSON), then a record-level DP, securely aggregated CAD model',
-  )
     .option('--hospitals <n>', 'number of hospitals', intArg(2, 64), 4)
     .option('--patients <n>', 'patients per hospital', intArg(50, 1_000_000), 600)
     .option('--rounds <n>', 'training rounds', intArg(1, 1000), 10)
@@ -199,23 +167,84 @@ function registerSyntheticEhr(simulate: Command): void {
       '--workdir <dir>',
       "keep each hospital's generated records (FHIR and CSV), site secret and state database, and the coordinator's database here (default: a temporary directory)",
     );
-  withReportOptions(cmd, 'also write the figures as JSON (without the identifier lists)', 'warn').action(syntheticEhr);
 }
 
-function registerChaos(simulate: Command): void {
-  const cmd = scenario(
-    simulate,
-    'chaos',
-    'a coordinator and hospital daemons in their own processes under scheduled faults (client killed before each secure-aggregation phase, coordinator SIGKILL mid-round, link stalls and cuts, restarts, clock skew, a slow link, garbage frames); compared with a fault-free run of the same seed',
-  );
-  withSizeOptions(cmd, {
-    clients: [MIN_CHAOS_CLIENTS, 64, 8],
-    rounds: [MIN_CHAOS_ROUNDS, 100, 8],
-    seeds: 'the fault plan, data and training',
-  })
+/** chaos's own options, after its size. */
+function chaosOptions(cmd: Command): Command {
+  return cmd
     .option('--no-baseline', 'skip the fault-free run')
     .option('--workdir <dir>', "keep every process's databases, keys and logs here (default: a temporary directory)");
-  withReportOptions(cmd, 'also write the report as JSON').action(chaos);
+}
+
+/** A scenario under `cohort simulate`; its --help lists the size options, then its own, then --json and --log-level. */
+interface Scenario {
+  name: string;
+  description: string;
+  /** --clients, --rounds and --seed, for the scenarios sized by a number of hospitals. */
+  sizes?: Sizes;
+  options?: (cmd: Command) => Command;
+  /** The help of --json: what it writes. */
+  json: string;
+  /** The default of --log-level; none, no --log-level. */
+  logLevel?: string;
+  /** Takes the parsed options (commander's type: it hands them over untyped). */
+  action: Parameters<Command['action']>[0];
+}
+
+/** Every scenario, in the order `cohort simulate --help` lists them. */
+const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'fed-heart-disease',
+    description:
+      '4 hospitals (UCI Heart Disease: Cleveland, Hungary, Switzerland, VA) train logistic regression; compared with a pooled-data baseline',
+    options: fedHeartOptions,
+    json: 'also write the figures as JSON',
+    logLevel: 'warn',
+    action: fedHeartDisease,
+  },
+  {
+    name: 'dropouts',
+    description:
+      'synthetic hospitals under secure aggregation; each round one client crashes before each protocol phase',
+    sizes: { clients: [10, 1000, 20], rounds: [1, 1000, 5], seeds: 'data, crash plan and training' },
+    json: 'also write the figures as JSON',
+    logLevel: 'error',
+    action: dropouts,
+  },
+  {
+    name: 'synthetic-ehr',
+    description:
+      'generated non-IID hospitals (names, MRNs, addresses and all) read through the de-identifying intake (CSV and FHIR NDJSON), then a record-level DP, securely aggregated CAD model',
+    options: syntheticEhrOptions,
+    json: 'also write the figures as JSON (without the identifier lists)',
+    logLevel: 'warn',
+    action: syntheticEhr,
+  },
+  {
+    name: 'chaos',
+    description:
+      'a coordinator and hospital daemons in their own processes under scheduled faults (client killed before each secure-aggregation phase, coordinator SIGKILL mid-round, link stalls and cuts, restarts, clock skew, a slow link, garbage frames); compared with a fault-free run of the same seed',
+    sizes: {
+      clients: [MIN_CHAOS_CLIENTS, 64, 8],
+      rounds: [MIN_CHAOS_ROUNDS, 100, 8],
+      seeds: 'the fault plan, data and training',
+    },
+    options: chaosOptions,
+    json: 'also write the report as JSON',
+    action: chaos,
+  },
+];
+
+export function registerSimulate(program: Command): void {
+  const simulate = program
+    .command('simulate')
+    .description('run a scenario: real coordinator and clients over loopback WebSockets');
+  for (const s of SCENARIOS) {
+    const cmd = simulate.command(s.name).description(s.description);
+    if (s.sizes) withSizeOptions(cmd, s.sizes);
+    s.options?.(cmd);
+    withReportOptions(cmd, s.json, s.logLevel).action(s.action);
+  }
 }
 
 /** `cohort simulate fed-heart-disease`: one run per seed, each printed; with several seeds, their mean too. */
@@ -290,28 +319,24 @@ async function syntheticEhr(o: SyntheticEhrOptions): Promise<void> {
 /** `cohort simulate chaos`: the fault-free baseline (unless --no-baseline), then the chaos run; exit code 1 on a failure. */
 async function chaos(o: ChaosOptions): Promise<void> {
   const say = (line: string) => void process.stderr.write(`${line}\n`);
-  const sub = (name: string) => (o.workdir ? join(o.workdir, name) : undefined);
-  let baseline: number | null = null;
-  if (o.baseline) {
-    say('fault-free run (the baseline)...');
-    const b = await runChaos({
+  /** The seed's run, in its own subfolder of --workdir: the baseline without faults, the chaos run saying each. */
+  const run = (name: 'baseline' | 'chaos') =>
+    runChaos({
       clients: o.clients,
       rounds: o.rounds,
       seed: o.seed,
-      faults: false,
-      ...(sub('baseline') ? { workdir: sub('baseline')! } : {}),
+      ...(name === 'baseline' ? { faults: false } : { onEvent: say }),
+      ...(o.workdir ? { workdir: join(o.workdir, name) } : {}),
     });
+  let baseline: number | null = null;
+  if (o.baseline) {
+    say('fault-free run (the baseline)...');
+    const b = await run('baseline');
     if (b.jobStatus !== 'completed') throw new CohortError('E_JOB_FAILED', `the fault-free run ended ${b.jobStatus}`);
     baseline = b.finalAccuracy;
   }
   say('chaos run...');
-  const r = await runChaos({
-    clients: o.clients,
-    rounds: o.rounds,
-    seed: o.seed,
-    onEvent: say,
-    ...(sub('chaos') ? { workdir: sub('chaos')! } : {}),
-  });
+  const r = await run('chaos');
   const report = {
     ...r,
     baselineAccuracy: baseline,

@@ -2,8 +2,10 @@
  * Site profiles: what makes one synthetic hospital's population differ from
  * another's (age mix, region, smoking, CAD prevalence through the risk
  * model's intercept, missing measurements, label noise). Four distinct
- * defaults; `siteProfiles(n, seed)` gives n by cycling them with seeded jitter.
+ * defaults, data in profiles.json; `siteProfiles(n, seed)` gives n by cycling
+ * them with seeded jitter.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CohortError } from '../../core/errors.ts';
 import { formatIssues } from '../../core/job/spec.ts';
@@ -63,72 +65,22 @@ export function parseSiteProfile(value: unknown): SiteProfile {
   return r.data;
 }
 
-export const DEFAULT_PROFILES: readonly SiteProfile[] = [
-  {
-    // City teaching hospital: young, mixed population, average risk.
-    name: 'urban-teaching',
-    age: { mean: 47, sd: 17 },
-    femaleShare: 0.54,
-    smoking: { current: 0.14, former: 0.2 },
-    cadIntercept: -3.0,
-    labelFlip: 0.02,
-    gAlleleFreq: 0.05,
-    bmiShift: 0,
-    missingVital: 0.05,
-    missingLab: 0.35,
-    missingGenotype: 0.05,
-    visits: { min: 1, max: 4 },
-    states: ['MA', 'NY', 'NJ', 'PA', 'IL'],
-  },
-  {
-    // Rural community hospital: older, more smokers and obesity, noisier coding.
-    name: 'rural-community',
-    age: { mean: 61, sd: 13 },
-    femaleShare: 0.5,
-    smoking: { current: 0.26, former: 0.28 },
-    cadIntercept: -3.3,
-    labelFlip: 0.05,
-    gAlleleFreq: 0.07,
-    bmiShift: 2.5,
-    missingVital: 0.1,
-    missingLab: 0.5,
-    missingGenotype: 0.15,
-    visits: { min: 1, max: 3 },
-    states: ['KY', 'WV', 'TN', 'AR', 'OK', 'MS', 'AL'],
-  },
-  {
-    // Cardiac referral centre: old, enriched for CAD, carefully coded.
-    name: 'cardiac-referral',
-    age: { mean: 66, sd: 10 },
-    femaleShare: 0.4,
-    smoking: { current: 0.18, former: 0.38 },
-    cadIntercept: -2.1,
-    labelFlip: 0.01,
-    gAlleleFreq: 0.08,
-    bmiShift: 1,
-    missingVital: 0.02,
-    missingLab: 0.15,
-    missingGenotype: 0.02,
-    visits: { min: 2, max: 6 },
-    states: ['OH', 'MI', 'IN', 'MN', 'WI'],
-  },
-  {
-    // Suburban outpatient clinic: young, healthy, sparse labs, sloppy problem lists.
-    name: 'suburban-clinic',
-    age: { mean: 41, sd: 13 },
-    femaleShare: 0.58,
-    smoking: { current: 0.09, former: 0.15 },
-    cadIntercept: -3.4,
-    labelFlip: 0.04,
-    gAlleleFreq: 0.04,
-    bmiShift: -1.5,
-    missingVital: 0.08,
-    missingLab: 0.6,
-    missingGenotype: 0.3,
-    visits: { min: 1, max: 2 },
-    states: ['CA', 'WA', 'OR', 'AZ', 'CO', 'TX'],
-  },
-];
+/** profiles.json: each default a site profile with a `note` on the kind of hospital it stands for. */
+const defaultsSchema = z.array(z.object({ note: z.string(), profile: siteProfileSchema }).strict()).min(1);
+
+/**
+ * The four defaults, read from profiles.json beside this module (the build
+ * copies it beside the compiled one) and validated as any profile is, so a
+ * bad edit to the data fails here, naming the file, rather than mid-run.
+ */
+function loadDefaultProfiles(): readonly SiteProfile[] {
+  const file = new URL('./profiles.json', import.meta.url);
+  const r = defaultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.success) throw new CohortError('E_CONFIG_INVALID', `profiles.json: ${formatIssues(r.error)}`);
+  return r.data.map((d) => d.profile);
+}
+
+export const DEFAULT_PROFILES = loadDefaultProfiles();
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
