@@ -141,6 +141,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         this.jobs.register(await this.submissions.prepare(owner, specJson, this.roster.networkSize), owner),
       ledgerPage: (peer, afterSeq, jobId) =>
         ledgerPage(this.store, this.ledger.publicKeyHex, { name: peer.name!, role: peer.role }, afterSeq, jobId),
+      ledgerProof: (fromSize, seqs) => this.ledger.prove(fromSize, seqs),
       dashboardLogin: dashboard ? (who, role) => dashboard.login(who, role) : null,
       recordDenial: (peer, action, jobId, reason) => this.connections.recordDenial(peer, action, jobId, reason),
     });

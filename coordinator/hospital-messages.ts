@@ -1,6 +1,7 @@
 /**
  * A hospital's messages about a job (join, decline, update, evaluation,
- * secure-aggregation steps, error reports) and its ledger receipts, turned
+ * secure-aggregation steps, error reports), its ledger receipts and its
+ * cosignatures of the ledger's checkpoints (as a witness), turned
  * into calls on the job's machine (job-registry.ts). A message that breaks
  * the rules fails its peer with the error's code; it never throws past here
  * for a job that is live.
@@ -49,6 +50,8 @@ export class HospitalMessages {
         return this.withJob(peer, env, (job) => this.decline(peer, job, env));
       case 'ledgerReceipt':
         return this.receipt(peer, env);
+      case 'ledgerCosignature':
+        return this.cosignature(peer, env);
       case 'update':
         return this.withJob(peer, env, (job) => this.update(peer, job, env));
       case 'evaluation':
@@ -87,6 +90,25 @@ export class HospitalMessages {
     try {
       const receipt = { seq: r.seq ?? 0, hospital: peer.name!, signature: r.signature ?? '' };
       this.d.ledger.acceptReceipt(receipt, peer.info.identityKey, r.hash ?? '');
+    } catch (err) {
+      peer.fail(asCohortError(err), env.jobId, env.round);
+    }
+  }
+
+  /**
+   * A cosignature of one of the ledger's checkpoints, checked under the key
+   * the ledger records for the hospital; refused with E_LEDGER_CHECKPOINT
+   * (reported, the peer stays) if it does not verify.
+   */
+  private cosignature(peer: Peer, env: Envelope): void {
+    const c = env.ledgerCosignature!;
+    try {
+      this.d.ledger.acceptCosignature(peer.name!, {
+        size: c.size ?? 0,
+        root: c.root ?? new Uint8Array(),
+        timestamp: Number(c.timestamp ?? 0),
+        signature: c.signature ?? new Uint8Array(),
+      });
     } catch (err) {
       peer.fail(asCohortError(err), env.jobId, env.round);
     }

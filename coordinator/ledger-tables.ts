@@ -1,19 +1,52 @@
 /**
  * The privacy ledger's tables in the coordinator database: the sealed
- * entries, hospitals' receipts, and the key the ledger is bound to. Every
- * other table the coordinator writes appends its ledger entry in the same
- * transaction as its own change, so the stores of those tables extend this
- * class (coordinator/member-tables.ts, coordinator/store.ts).
+ * entries with their Merkle leaf hashes, the signed checkpoints of the tree,
+ * the witnesses' cosignatures, hospitals' receipts, and the key the ledger
+ * is bound to. Every other table the coordinator writes appends its ledger
+ * entry in the same transaction as its own change, so the stores of those
+ * tables extend this class (coordinator/member-tables.ts, coordinator/store.ts).
  */
 import type Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
+import { leafHash } from '../core/ledger/merkle.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 
 /** Builds the next entry once its position is known (inside the transaction that appends it). */
 export type EntryBuilder = (seq: number, prevHash: string) => SealedEntry;
 
+/**
+ * Signs the checkpoint of the tree of `size` leaves, the last of which is
+ * `leaf` (just stored), when an entry is appended: the ledger's key is not
+ * the tables' to hold (coordinator/ledger-tree.ts supplies it).
+ */
+export type CheckpointSigner = (size: number, leaf: Uint8Array) => { note: string; at: number };
+
+export interface StoredCheckpoint {
+  size: number;
+  /** The C2SP signed note. */
+  note: string;
+  at: number;
+}
+
+/** A witness's (hospital's) cosignature of the checkpoint of `size`. */
+export interface StoredCosignature {
+  witness: string;
+  size: number;
+  timestamp: number;
+  signature: Uint8Array;
+}
+
+const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
 export class LedgerTables {
+  private signer: CheckpointSigner | null = null;
+
   constructor(protected readonly db: Database.Database) {}
+
+  /** Each entry appended from now on is followed, in its transaction, by the checkpoint `sign` makes of it. */
+  setCheckpointSigner(sign: CheckpointSigner): void {
+    this.signer = sign;
+  }
 
   /**
    * The key the ledger is signed with, fixed at the first entry: a database
@@ -38,17 +71,105 @@ export class LedgerTables {
     );
   }
 
-  /** Appends one entry; inside a caller's transaction it commits (or not) with it. */
+  /**
+   * Appends one entry, its leaf hash and (with a signer) the signed
+   * checkpoint of the new size; inside a caller's transaction they commit
+   * (or not) with it, so the latest checkpoint always covers the ledger.
+   */
   appendEntry(build: EntryBuilder): SealedEntry {
     return this.db.transaction(() => {
       const last = this.db.prepare(`SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).get() as
         { seq: number; hash: string } | undefined;
       const sealed = build((last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH);
       const jobId = (JSON.parse(sealed.canonical) as { jobId: string }).jobId;
+      const leaf = leafHash(sealed.canonical);
       this.db
-        .prepare(`INSERT INTO ledger (seq, canonical, hash, signature, job_id) VALUES (?, ?, ?, ?, ?)`)
-        .run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, jobId);
+        .prepare(`INSERT INTO ledger (seq, canonical, hash, signature, job_id, leaf) VALUES (?, ?, ?, ?, ?, ?)`)
+        .run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, jobId, leaf);
+      if (this.signer) {
+        const { note, at } = this.signer(sealed.seq, leaf);
+        this.addCheckpoint({ size: sealed.seq, note, at });
+      }
       return sealed;
+    })();
+  }
+
+  /** Stores a signed checkpoint: one per size, never replaced (a second of one size fails: SQLite's key). */
+  addCheckpoint(c: StoredCheckpoint): void {
+    this.db.prepare(`INSERT INTO ledger_checkpoints (size, note, at) VALUES (?, ?, ?)`).run(c.size, c.note, c.at);
+  }
+
+  latestCheckpoint(): StoredCheckpoint | undefined {
+    return this.db.prepare(`SELECT size, note, at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1`).get() as
+      StoredCheckpoint | undefined;
+  }
+
+  checkpointOfSize(size: number): StoredCheckpoint | undefined {
+    return this.db.prepare(`SELECT size, note, at FROM ledger_checkpoints WHERE size = ?`).get(size) as
+      StoredCheckpoint | undefined;
+  }
+
+  /** Stores a witness's cosignature: at most one per witness and size (a newer one replaces it). */
+  addCosignature(c: StoredCosignature, now: number): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO ledger_cosignatures (witness, size, timestamp, signature, at) VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(c.witness, c.size, c.timestamp, Buffer.from(c.signature), now);
+  }
+
+  /** Every stored cosignature, by witness then size. */
+  cosignatures(): StoredCosignature[] {
+    return this.cosignatureRows(
+      `SELECT witness, size, timestamp, signature FROM ledger_cosignatures ORDER BY witness, size`,
+    );
+  }
+
+  /** Each witness's cosignature of the largest size it cosigned. */
+  latestCosignatures(): StoredCosignature[] {
+    return this.cosignatureRows(
+      `SELECT c.witness, c.size, c.timestamp, c.signature FROM ledger_cosignatures c
+         WHERE c.size = (SELECT MAX(size) FROM ledger_cosignatures WHERE witness = c.witness) ORDER BY c.witness`,
+    );
+  }
+
+  private cosignatureRows(sql: string): StoredCosignature[] {
+    return (this.db.prepare(sql).all() as (Omit<StoredCosignature, 'signature'> & { signature: Buffer })[]).map(
+      (r) => ({ ...r, signature: asBytes(r.signature) }),
+    );
+  }
+
+  /**
+   * The leaf hashes of the entries after `afterSeq`, in seq order (a row
+   * whose leaf is missing, from before migration 10, reads as null).
+   */
+  ledgerLeavesAfter(afterSeq: number): (Uint8Array | null)[] {
+    return (
+      this.db.prepare(`SELECT leaf FROM ledger WHERE seq > ? ORDER BY seq`).pluck().all(afterSeq) as (Buffer | null)[]
+    ).map((b) => (b ? asBytes(b) : null));
+  }
+
+  /** The leaf hash stored for entry `seq`, or null. */
+  ledgerLeaf(seq: number): Uint8Array | null {
+    const b = this.db.prepare(`SELECT leaf FROM ledger WHERE seq = ?`).pluck().get(seq) as Buffer | null | undefined;
+    return b ? asBytes(b) : null;
+  }
+
+  /**
+   * Fills in the leaf hash of every row that has none (rows written before
+   * migration 10), `batch` rows a read; returns how many were filled.
+   */
+  backfillLeaves(batch = 1000): number {
+    const read = this.db.prepare(`SELECT seq, canonical FROM ledger WHERE leaf IS NULL ORDER BY seq LIMIT ?`);
+    const write = this.db.prepare(`UPDATE ledger SET leaf = ? WHERE seq = ?`);
+    return this.db.transaction(() => {
+      let filled = 0;
+      for (;;) {
+        const rows = read.all(batch) as { seq: number; canonical: string }[];
+        for (const r of rows) write.run(leafHash(r.canonical), r.seq);
+        filled += rows.length;
+        if (rows.length < batch) return filled;
+      }
     })();
   }
 

@@ -1,7 +1,9 @@
 /**
  * The coordinator's side of the privacy ledger: the entries it writes for
  * job creation, each completed training round, refusals and job end, sealed
- * (core/ledger/) with its Ed25519 key, and the receipts hospitals send back.
+ * (core/ledger/) with its Ed25519 key, each followed by the signed checkpoint
+ * of the ledger's Merkle tree (ledger-tree.ts), the cosignatures hospitals
+ * send back as its witnesses, and their legacy per-spend receipts.
  * Entries are built inside the store transaction that commits what they
  * record (store.ts), so the ledger and the round table never disagree.
  */
@@ -16,6 +18,8 @@ import type { Identity } from '../core/secagg/index.ts';
 import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
 import type { EntryBody, EntryKind, LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import type { EntryBuilder } from './ledger-tables.ts';
+import { LedgerTree, type CosignatureClaim } from './ledger-tree.ts';
+import type { LedgerProofReply } from '../core/ledger/proofs.ts';
 import type { CoordinatorStore } from './store.ts';
 import type { RosterVersion } from '../core/roster/index.ts';
 
@@ -94,7 +98,9 @@ function foldEntries(
 
 export class CoordinatorLedger {
   readonly publicKeyHex: string;
+  private readonly tree: LedgerTree;
 
+  /** Binds the database's ledger to this key, and opens it as a transparency log (converting an older database). */
   constructor(
     private readonly store: CoordinatorStore,
     private readonly identity: Identity,
@@ -102,6 +108,23 @@ export class CoordinatorLedger {
   ) {
     this.publicKeyHex = Buffer.from(identity.publicKey).toString('hex');
     store.bindLedgerKey(this.publicKeyHex);
+    this.tree = new LedgerTree(store, identity, now);
+  }
+
+  /** The `ledger.prove` reply (core/ledger/proofs.ts); E_LEDGER_PROOF for a request out of range. */
+  prove(fromSize: number, seqs: readonly number[]): LedgerProofReply {
+    return this.tree.prove(fromSize, seqs);
+  }
+
+  /**
+   * Stores `hospital`'s cosignature of a checkpoint, checked under the
+   * identity key the ledger records for it; E_LEDGER_CHECKPOINT (nothing
+   * stored) if it has none, or for anything ledger-tree.ts refuses.
+   */
+  acceptCosignature(hospital: string, c: CosignatureClaim): void {
+    const key = this.hospitalKeys().get(hospital);
+    if (!key) throw new CohortError('E_LEDGER_CHECKPOINT', `the ledger records no identity key of ${hospital}`);
+    this.tree.acceptCosignature(hospital, Buffer.from(key, 'hex'), c);
   }
 
   private builder(kind: EntryKind, jobId: string, round: number, body: EntryBody): EntryBuilder {

@@ -1,6 +1,6 @@
 /**
- * Researchers', auditors' and admins' requests (submit, list, status,
- * cancel, pause, resume, download, ledger pages, dashboard login), each
+ * Researchers', auditors', admins' and hospitals' requests (submit, list,
+ * status, cancel, pause, resume, download, ledger pages and proofs, dashboard login), each
  * checked against the policy table (core/auth/policy.ts) before anything is
  * read or changed. A refusal is an error frame naming the request; the
  * connection stays.
@@ -22,6 +22,8 @@ export interface RequestDeps {
   submit: (owner: string, specJson: string) => Promise<string>;
   /** A page of the ledger as the peer may read it (ledger-pages.ts). */
   ledgerPage: (peer: Peer, afterSeq: number, jobId: string) => unknown;
+  /** The `ledger.prove` reply (coordinator/ledger-tree.ts); E_LEDGER_PROOF for a request out of range. */
+  ledgerProof: (fromSize: number, seqs: readonly number[]) => unknown;
   /** A dashboard session for `who`, or null when this coordinator serves no dashboard. */
   dashboardLogin: ((who: string, role: Role) => unknown) | null;
   /** Records a denial in the ledger (connections.ts recordDenial). */
@@ -79,14 +81,14 @@ export class Requests {
           .catch(refuse);
         return;
       }
-      if (!this.general(asked, r.afterSeq ?? 0)) this.onJob(asked);
+      if (!this.general(asked, r)) this.onJob(asked);
     } catch (err) {
       refuse(err);
     }
   }
 
-  /** The requests that name no job of their own (dashboard login, job list, ledger pages); false for the others. */
-  private general(a: Asked, afterSeq: number): boolean {
+  /** The requests that name no job of their own (dashboard login, job list, ledger pages and proofs); false for the others. */
+  private general(a: Asked, r: NonNullable<Envelope['request']>): boolean {
     switch (a.action) {
       case 'dashboard.login':
         a.check();
@@ -110,7 +112,12 @@ export class Requests {
       }
       case 'ledger.read':
         a.check();
-        a.reply(this.d.ledgerPage(a.peer, afterSeq, a.jobId));
+        a.reply(this.d.ledgerPage(a.peer, r.afterSeq ?? 0, a.jobId));
+        return true;
+      case 'ledger.prove':
+        a.check();
+        // At most LEDGER_PROVE_SEQS seqs (the wire scan refuses more), each proof O(log n) hashes.
+        a.reply(this.d.ledgerProof(r.fromSize ?? 0, r.seqs ?? []));
         return true;
       default:
         return false;

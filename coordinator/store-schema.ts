@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import { createPrivateFile } from '../edge/private-file.ts';
 
-const SCHEMA_VERSION = 9;
+const SCHEMA_VERSION = 10;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -82,6 +82,19 @@ const MIGRATIONS = [
      hash TEXT NOT NULL,
      json TEXT NOT NULL,
      adopted_at INTEGER NOT NULL
+   );`,
+  // 10: the ledger as a transparency log (RFC 9162, C2SP): each entry's leaf hash, the coordinator's signed
+  // checkpoints and the hospitals' (witnesses') cosignatures. The leaves of older rows are filled in when the
+  // coordinator opens the database (coordinator/ledger-tree.ts), which also signs a checkpoint of their size.
+  `ALTER TABLE ledger ADD COLUMN leaf BLOB;
+   CREATE TABLE ledger_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE TABLE ledger_cosignatures (
+     witness TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     timestamp INTEGER NOT NULL,
+     signature BLOB NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (witness, size)
    );`,
 ];
 

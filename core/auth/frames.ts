@@ -2,7 +2,7 @@
  * Which roles may send which frame once the handshake is done: the frame-level
  * companion of the action table (policy.ts). A hospital's frames join and
  * decline jobs, carry updates, evaluations and secure-aggregation messages,
- * acknowledge ledger entries and report errors about a job's rounds; several
+ * acknowledge ledger entries, cosign the ledger's checkpoints as its witnesses and report errors about a job's rounds; several
  * of them become signed ledger entries (a budget refusal, a decline), so no
  * other role may send any of them. A Request is every role's: its action is
  * checked against POLICY. An error frame that names no job is a notice: it is
@@ -18,6 +18,7 @@ const HOSPITAL_FRAMES = [
   'update',
   'evaluation',
   'ledgerReceipt',
+  'ledgerCosignature',
   ...CLIENT_MESSAGE_KINDS,
 ] as const;
 type HospitalFrame = (typeof HOSPITAL_FRAMES)[number];

@@ -18,6 +18,7 @@ export const ACTIONS = [
   'job.download',
   'job.join',
   'ledger.read',
+  'ledger.prove',
   'dashboard.login',
   'dashboard.ledger',
   'dashboard.hospitals',
@@ -36,6 +37,9 @@ export const POLICY: Readonly<Record<Action, Partial<Record<Role, Grant>>>> = {
   'job.download': { researcher: 'own' },
   'job.join': { hospital: 'any' },
   'ledger.read': { auditor: 'any', admin: 'any', hospital: 'own' },
+  // Proofs of the Merkle tree (core/ledger/proofs.ts) reveal hashes only, never an entry: anyone who may read
+  // part of the ledger may check that it is one log, and a hospital needs them to cosign its checkpoints.
+  'ledger.prove': { auditor: 'any', admin: 'any', hospital: 'any' },
   // The web dashboard (coordinator/dashboard/): who may get a login code, and
   // which views beyond their jobs' (job.status) each role is sent.
   'dashboard.login': { researcher: 'any', auditor: 'any', admin: 'any' },

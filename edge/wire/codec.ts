@@ -12,6 +12,7 @@ import type { Metrics } from '../../core/metrics.ts';
 import { noisyCountsOnly, type NoisyCounts } from '../../core/privacy/noisy-counts.ts';
 import { MAX_ROSTER_JSON_CHARS } from '../../core/roster/types.ts';
 import { MAX_CLIENTS } from '../../core/secagg/params.ts';
+import { LEDGER_PROVE_SEQS } from '../../core/ledger/proofs.ts';
 import { WireScanner, type ScanLimits, type WireHeader } from './wire-scan.ts';
 import { COORDINATOR_NAME, MAX_NAME_LENGTH, NAME_RE, NAME_SHAPE, isIdentityName } from '../../core/auth/name.ts';
 
@@ -30,8 +31,10 @@ export type BodyKind = NonNullable<Envelope['body']>;
  * makes the mismatch an E_WIRE_VERSION refusal instead.
  * 4: a job offer carries the spec as JSON (JobOffer.spec_json), the one encoding a spec has on the wire; the typed
  * JobSpec message and its hand-written mapping are gone.
+ * 5: the ledger is a transparency log (issue 20): a Request may carry `from_size` and `seqs` (the `ledger.prove`
+ * action), and a hospital cosigns the ledger's checkpoints (LedgerCosignature) instead of receipting each spend.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 /** Default cap on one frame; the heart-disease model is ~60 bytes. A larger message (a 10^7-parameter model is 40 MB) goes in fragments (edge/wire/fragments.ts). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_TEXT_LENGTH = 4096;
@@ -108,8 +111,13 @@ export const MAX_HELLO_BYTES = (() => {
  * a Request carries more than a few kilobytes from them.
  */
 export function maxRequestBytes(specBytes: number): number {
-  // id, action, job id, spec JSON, after_seq.
-  const request = UINT32_FIELD + delimited(utf8(MAX_NAME_LENGTH)) * 2 + delimited(specBytes) + UINT32_FIELD;
+  // id, action, job id, spec JSON, after_seq, from_size, then seqs packed (a uint32 varint is at most 5 bytes).
+  const request =
+    UINT32_FIELD +
+    delimited(utf8(MAX_NAME_LENGTH)) * 2 +
+    delimited(specBytes) +
+    UINT32_FIELD * 2 +
+    delimited(5 * LEDGER_PROVE_SEQS);
   // The Request's tag: field 22, two bytes.
   return envelopeBytes(2, request);
 }
@@ -130,7 +138,7 @@ export const MAX_TENSOR_DIMS = 8;
  *   peers) at most MAX_CLIENTS, the largest network its parameter search
  *   takes; a dataset's feature names at most MAX_DATASET_FEATURES (the job
  *   spec's limit); a Hello's datasets MAX_HELLO_DATASETS; a tensor's shape
- *   MAX_TENSOR_DIMS. (A job spec travels as JSON text, bounded by
+ *   MAX_TENSOR_DIMS; a Request's seqs LEDGER_PROVE_SEQS (one ledger.prove). (A job spec travels as JSON text, bounded by
  *   MAX_SPEC_JSON_CHARS, and is validated by its schema.)
  * - fields in one message: 2^18. The largest honest messages hold about
  *   250,000 (a Hello with MAX_HELLO_FEATURE_BYTES of one-character feature
@@ -147,6 +155,7 @@ export const WIRE_LIMITS: ScanLimits = {
   maxHeaderTextBytes: utf8(MAX_NAME_LENGTH),
   repeated: {
     'Tensor.shape': MAX_TENSOR_DIMS,
+    'Request.seqs': LEDGER_PROVE_SEQS,
     'Hello.datasets': MAX_HELLO_DATASETS,
     'DatasetInfo.features': MAX_DATASET_FEATURES,
     'SecAggParams.participants': MAX_CLIENTS,
@@ -277,6 +286,12 @@ function checkBodyText(env: Envelope): void {
   if (env.ledgerReceipt) {
     checkHex('ledgerReceipt.hash', env.ledgerReceipt.hash ?? '', 64);
     checkHex('ledgerReceipt.signature', env.ledgerReceipt.signature ?? '', 128);
+  }
+  if (env.ledgerCosignature) {
+    if (env.ledgerCosignature.root?.length !== 32)
+      throw new CohortError('E_WIRE_FIELD', '"ledgerCosignature.root" must be 32 bytes');
+    if (env.ledgerCosignature.signature?.length !== 64)
+      throw new CohortError('E_WIRE_FIELD', '"ledgerCosignature.signature" must be 64 bytes');
   }
   if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32)
     throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');

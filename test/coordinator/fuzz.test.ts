@@ -41,6 +41,8 @@ function seedBodies(): Record<string, unknown>[] {
     { secaggAdvertise: { cPk: new Uint8Array(32), sPk: new Uint8Array(32), signature: new Uint8Array(64) } },
     { secaggMaskedInput: { masked: new Uint8Array(16) } },
     { ledgerReceipt: { seq: 1, hash: '0'.repeat(64), signature: '0'.repeat(128) } },
+    { ledgerCosignature: { size: 1, root: new Uint8Array(32), timestamp: 1, signature: new Uint8Array(64) } },
+    { request: { id: 2, action: 'ledger.prove', fromSize: 1, seqs: [1, 2, 3] } },
     { welcome: { coordinatorId: 'c', maxFrameBytes: 10 } },
     { jobEvent: { kind: pb.JobEvent.Kind.COMPLETED, reason: 'x' } },
     { request: { id: 1, action: 'job.download', jobId: 'j' } },

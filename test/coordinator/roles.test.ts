@@ -107,6 +107,7 @@ describe('the policy table', () => {
         'job.resume:any',
         'job.cancel:any',
         'ledger.read:any',
+        'ledger.prove:any',
         'dashboard.login:any',
         'dashboard.ledger:any',
         'dashboard.hospitals:any',
@@ -126,11 +127,12 @@ describe('the policy table', () => {
         'job.list:any',
         'job.status:any',
         'ledger.read:any',
+        'ledger.prove:any',
         'dashboard.login:any',
         'dashboard.ledger:any',
         'dashboard.hospitals:any',
       ],
-      hospital: ['job.join:any', 'ledger.read:own'],
+      hospital: ['job.join:any', 'ledger.read:own', 'ledger.prove:any'],
     });
     expect(denial('researcher', 'rita', 'ledger.read')).toMatch(/may not read the ledger/);
     expect(denial('researcher', 'rob', 'job.download', 'rita')).toMatch(/only its own jobs/);
@@ -146,6 +148,7 @@ describe('every role/action pair against a live coordinator', () => {
     'job.status',
     'job.download',
     'ledger.read',
+    'ledger.prove',
     'job.pause',
     'job.resume',
     'job.cancel',
@@ -153,7 +156,7 @@ describe('every role/action pair against a live coordinator', () => {
   const body = (a: (typeof actions)[number]): RequestBody =>
     a === 'job.submit'
       ? { action: a, specJson: JSON.stringify(job({ rounds: 1, name: 'x' })) }
-      : a === 'job.list' || a === 'ledger.read'
+      : a === 'job.list' || a === 'ledger.read' || a === 'ledger.prove'
         ? { action: a }
         : { action: a, jobId: ritasJob };
   for (const [name, role] of Object.entries(users).filter(([n]) => n !== 'h1' && n !== 'h2')) {
@@ -163,7 +166,7 @@ describe('every role/action pair against a live coordinator', () => {
         role,
         name,
         a,
-        a === 'job.submit' || a === 'job.list' || a === 'ledger.read' ? undefined : owner,
+        a === 'job.submit' || a === 'job.list' || a === 'ledger.read' || a === 'ledger.prove' ? undefined : owner,
       );
       // Rita's job has completed: a granted pause, resume or cancel reaches the job and is refused by its state.
       const expected = !granted

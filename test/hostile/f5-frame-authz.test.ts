@@ -139,6 +139,7 @@ describe('an authenticated auditor or researcher', () => {
     { jobId, round: 1, evaluation: { withheld: true } },
     { jobId, round: 1, secaggAdvertise: {} },
     { jobId, ledgerReceipt: { seq: 1, hash: '0'.repeat(64), signature: '0'.repeat(128) } },
+    { ledgerCosignature: { size: 1, root: new Uint8Array(32), timestamp: 1, signature: new Uint8Array(64) } },
   ];
 
   for (const name of ['rita', 'aud']) {
@@ -157,6 +158,7 @@ describe('an authenticated auditor or researcher', () => {
         'frame.declineJob',
         'frame.error',
         'frame.evaluation',
+        'frame.ledgerCosignature',
         'frame.ledgerReceipt',
         'frame.secaggAdvertise',
         'frame.update',
@@ -165,7 +167,7 @@ describe('an authenticated auditor or researcher', () => {
       // A job-less error is a notice: logged only, no answer and no entry.
       r.send({ error: { code: 'E_INTERNAL', message: 'just saying' } });
       expect(await answers(r, [{ jobId, declineJob: { code: 'E_BUDGET_EXCEEDED' } }])).toEqual(['E_FORBIDDEN']);
-      expect(denialsOf(name).length).toBe(7);
+      expect(denialsOf(name).length).toBe(8);
     });
   }
 

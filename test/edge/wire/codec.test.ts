@@ -255,6 +255,31 @@ describe('Envelope decoding of bad frames', () => {
     expect(validateClientName('hospital-a.01')).toBe('hospital-a.01');
   });
 
+  it("carries a ledger.prove request and a witness's cosignature; a root or signature of another length is refused", () => {
+    const request = decodeEnvelope(
+      encodeEnvelope({ sender: 'h1', seq: 1, request: { id: 3, action: 'ledger.prove', fromSize: 9, seqs: [1, 5] } }),
+    ).request!;
+    expect([request.fromSize, request.seqs]).toEqual([9, [1, 5]]);
+    const cosig = {
+      size: 12,
+      root: new Uint8Array(32).fill(7),
+      timestamp: 1_700_000_000,
+      signature: new Uint8Array(64),
+    };
+    const env = decodeEnvelope(encodeEnvelope({ sender: 'h1', seq: 1, ledgerCosignature: cosig }));
+    expect(env.body).toBe('ledgerCosignature');
+    expect(Number(env.ledgerCosignature!.timestamp)).toBe(1_700_000_000);
+    expect([...env.ledgerCosignature!.root!]).toEqual([...cosig.root]);
+    for (const bad of [
+      { ...cosig, root: new Uint8Array(31) },
+      { ...cosig, root: new Uint8Array(0) },
+      { ...cosig, signature: new Uint8Array(65) },
+    ])
+      expect(code(() => decodeEnvelope(encodeEnvelope({ sender: 'h1', seq: 1, ledgerCosignature: bad })))).toBe(
+        'E_WIRE_FIELD',
+      );
+  });
+
   it('rejects tensors of the wrong length or with NaN/Infinity', () => {
     const t = tensorOf(new Float32Array([1, 2, 3]));
     expect(code(() => vectorOf(t, 4))).toBe('E_UPDATE_LENGTH');
