@@ -1,7 +1,9 @@
-/** `cohort client start`: CLI glue around the hospital daemon. */
+/** `cohort client start`, `inspect` and `checkpoint`: CLI glue around the hospital daemon and its state. */
 import { Option, type Command } from 'commander';
 import { numberArg } from '../edge/args.ts';
 import { openHospitalState, type HospitalState } from '../client/hospital-state.ts';
+import { readWitnessed } from '../client/local-ledger.ts';
+import { cosignatureLine } from '../core/ledger/checkpoint.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
 import { createLogger, type Logger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
@@ -55,6 +57,7 @@ interface StartOptions {
 export function registerClient(program: Command): void {
   const cmd = program.command('client').description('the hospital daemon');
   registerInspect(cmd);
+  registerCheckpoint(cmd);
   const start = cmd
     .command('start')
     .description('connect to a coordinator and train its jobs on local records; only model updates leave')
@@ -265,6 +268,44 @@ async function inspect(o: {
       ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n`
       : formatInspect(d),
   );
+}
+
+/** `cohort client checkpoint`: the latest ledger checkpoint this hospital cosigned, for an auditor. */
+function registerCheckpoint(client: Command): void {
+  client
+    .command('checkpoint')
+    .description(
+      "print the latest ledger checkpoint this hospital cosigned as a witness: the coordinator's signed note with this hospital's cosignature line appended (C2SP signed note), for `cohort ledger verify --witness FILE`",
+    )
+    .requiredOption('--state <file.db>', "this hospital's state database (as given to client start)")
+    .option('--json', 'print the checkpoint and the cosignature as JSON fields', false)
+    .action((o: { state: string; json: boolean }) => {
+      const w = readWitnessed(o.state);
+      if (!w) {
+        process.stderr.write(`${o.state}: this hospital has cosigned no ledger checkpoint yet\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const note = `${w.note}${cosignatureLine(w.cosignature, w.publicKey)}`;
+      const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(
+              {
+                size: w.size,
+                root: b64(w.root),
+                witness: w.cosignature.name,
+                publicKey: Buffer.from(w.publicKey).toString('hex'),
+                timestamp: w.cosignature.timestamp,
+                signature: b64(w.cosignature.signature),
+                note,
+              },
+              null,
+              2,
+            )}\n`
+          : note,
+      );
+    });
 }
 
 export function registerKeys(program: Command): void {

@@ -89,7 +89,7 @@ export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; 
   return (
     `${faults.toString()}\n${eps.toString()}\n` +
     `job ${r.jobStatus}: ${r.roundsCompleted} of ${r.rounds} rounds completed, ${r.roundsRetried} retried; coordinator restarted ${r.coordinatorRestarts}x, clients ${r.clientRestarts}x\n` +
-    `epsilon per hospital ${r.epsilonMatches ? 'equals' : 'DOES NOT equal'} the accountant's for the rounds it was in; ledger ${r.ledger.ok ? 'verifies' : `FAILS: ${r.ledger.failures[0]}`} (${r.ledger.entries} entries, ${r.ledger.receiptsVerified} receipts)\n` +
+    `epsilon per hospital ${r.epsilonMatches ? 'equals' : 'DOES NOT equal'} the accountant's for the rounds it was in; ledger ${r.ledger.ok ? 'verifies' : `FAILS: ${r.ledger.failures[0]}`} (${r.ledger.entries} entries, ${r.ledger.spendsWitnessed} spends cosigned)\n` +
     (r.garbage
       ? `garbage: ${r.garbage.frames} frames over ${r.garbage.connections} connections, closed with ${JSON.stringify(r.garbage.closes)}\n`
       : '') +
@@ -165,7 +165,7 @@ function renderLedger(r: FedHeartResult): string {
   const l = r.ledger;
   const states = r.privacy ? ` --hospital-ledger ${r.dbPath.replace(/(\.db)?$/, '-*-state.db')}` : '';
   return l.ok
-    ? `privacy ledger: verified ${l.entries} entries (${l.receipts} hospital receipts), head ${l.headHash.slice(0, 16)}…; check it yourself: npx cohort ledger verify --db ${r.dbPath}${states}`
+    ? `privacy ledger: verified ${l.entries} entries (${l.witnessed} spends cosigned by their hospital), head ${l.headHash.slice(0, 16)}…; check it yourself: npx cohort ledger verify --db ${r.dbPath}${states}`
     : `privacy ledger: VERIFICATION FAILED: ${l.firstFailure}`;
 }
 

@@ -111,7 +111,7 @@ const clientOptionsSchema = z
      * Without it, DP jobs are declined (E_BUDGET_REQUIRED).
      */
     budget: obj<BudgetStore>('a budget store').optional(),
-    /** This hospital's copy of the ledger entries recording its spend: each is checked, kept, and receipted when it agrees. */
+    /** This hospital's copy of the ledger entries recording its spend (each checked and kept), and the ledger checkpoint it last cosigned as a witness. */
     ledger: obj<LocalLedger>('a local ledger').optional(),
     /** Where a record-level DP round's output is kept before it is sent, so a retry re-sends it (used with `budget`). */
     outputs: obj<RoundOutputs>('a round-outputs store').optional(),

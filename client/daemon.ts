@@ -29,6 +29,7 @@ import { Connection } from './connection.ts';
 import { LedgerSync } from './ledger-sync.ts';
 import { RosterHolder } from './roster-holder.ts';
 import { RoundRunner, type RunnerIo } from './round-runner.ts';
+import type { WitnessEvent } from './witness.ts';
 
 export { SOFTWARE } from './connection.ts';
 export type { ClientOptions, SecAggPhase } from './config.ts';
@@ -47,8 +48,10 @@ interface ClientEvents {
   disconnected: [{ code: number; reason: string }];
   joined: [{ jobId: string; spec: JobSpec }];
   declined: [{ jobId: string; code: string; reason: string }];
-  /** A ledger entry received for this hospital's spend: receipted, or kept with the problem found. */
+  /** A ledger entry received for this hospital's spend: kept, agreeing or with the problem found. */
   ledgerEntry: [{ jobId: string; round: number; seq: number; problem: string | null }];
+  /** A witness round ended (client/witness.ts): the ledger checkpoint cosigned, or the code of why not. */
+  witnessed: [WitnessEvent];
   /** A training round refused by the privacy budget. */
   refused: [{ jobId: string; round: number; reason: string }];
   round: [ClientRoundEvent];
@@ -141,6 +144,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       // Without a budget store what was trained is known only since this process started.
       checkable: (jobId, round) => budget !== undefined || this.machine.trainedRound(jobId, round),
       onEntry: (e) => this.emit('ledgerEntry', e),
+      onWitness: (e) => this.emit('witnessed', e),
     });
   }
 
@@ -150,7 +154,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return this.onWelcome(env);
       case 'reply':
         if (!this.ledger) throw new CohortError('E_WIRE_UNEXPECTED', 'a reply to no request');
-        return this.ledger.page(env);
+        return this.ledger.reply(env);
       case 'rosterUpdate':
         return this.roster.offered(env.rosterUpdate?.chainJson ?? '');
       case 'jobOffer':
@@ -178,6 +182,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
           { job: env.jobId, round: env.round, code: env.error?.code },
           `coordinator error: ${env.error?.message ?? ''}`,
         );
+        this.ledger?.refused(env);
         this.emit('coordinatorError', {
           jobId: env.jobId,
           code: env.error?.code ?? '',

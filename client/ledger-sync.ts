@@ -2,9 +2,12 @@
  * Keeps this hospital's copy of the ledger entries recording its spend in
  * step with the coordinator's ledger: asks for its entries after those
  * already read (`ledger.read`, page by page, one request in flight per
- * connection), checks each against what it charged (client/local-ledger.ts),
- * and receipts those that agree. So an entry it missed while disconnected
- * (the round closed after it sent its input) is still checked and receipted.
+ * connection), checks each against what it charged (client/local-ledger.ts)
+ * and keeps it. So an entry it missed while disconnected (the round closed
+ * after it sent its input) is still checked. Each catch-up ends with this
+ * hospital witnessing the ledger's latest checkpoint (client/witness.ts):
+ * its cosignature, sent only if every entry of its own the checkpoint newly
+ * covers agrees, replaces the per-entry receipts it used to send.
  */
 import { CohortError } from '../core/errors.ts';
 import { ledgerPageReplySchema, pageProblem, type LedgerPageReply } from '../core/ledger/index.ts';
@@ -15,6 +18,7 @@ import type { Logger } from '../edge/log.ts';
 import type { Envelope } from '../edge/wire/codec.ts';
 import type { LocalLedger } from './local-ledger.ts';
 import type { Outgoing } from './connection.ts';
+import { Witness, type WitnessEvent } from './witness.ts';
 
 export interface LedgerSyncDeps {
   name: string;
@@ -29,26 +33,66 @@ export interface LedgerSyncDeps {
    */
   checkable: (jobId: string, round: number) => boolean;
   onEntry: (e: { jobId: string; round: number; seq: number; problem: string | null }) => void;
+  onWitness: (e: WitnessEvent) => void;
+  /** The clock cosignatures are stamped with; default Date.now. */
+  now?: () => number;
 }
 
+/** The request id an Error frame answering a request names (coordinator/requests.ts: "request <id>: ..."). */
+const REFUSED_REQUEST = /^request (\d+): /;
+
 export class LedgerSync {
-  /** Id of this connection's latest ledger.read request, and the seq it asked after. */
+  /** The last request id used on this connection (ledger.read and ledger.prove share them). */
   private requestId = 0;
+  /** Id of this connection's latest ledger.read request, and the seq it asked after. */
+  private readId = 0;
   private after = 0;
   /** A ledger.read is in flight on this connection; another is wanted once it ends. */
   private reading = false;
   private readAgain = false;
+  private readonly witness: Witness;
 
   constructor(
     private readonly ledger: LocalLedger,
     private readonly d: LedgerSyncDeps,
-  ) {}
+  ) {
+    this.witness = new Witness(ledger, {
+      name: d.name,
+      identity: d.identity,
+      log: d.log,
+      send: d.send,
+      nextId: () => ++this.requestId,
+      now: d.now ?? Date.now,
+      onWitness: d.onWitness,
+    });
+  }
 
   /** A Welcome: pins the coordinator's ledger key and starts the catch-up on this new connection. */
   welcome(ledgerKey: Uint8Array | null | undefined): void {
     if (ledgerKey?.length) this.ledger.pinCoordinatorKey(Buffer.from(ledgerKey).toString('hex'));
     this.reading = this.readAgain = false; // a new connection: nothing is in flight on it
+    this.witness.reset();
     this.readAfter(this.ledger.syncedThrough());
+  }
+
+  /** A Reply: a page of the catch-up or the proof asked for; E_WIRE_UNEXPECTED for a reply to no request. */
+  reply(env: Envelope): void {
+    const id = env.reply?.id ?? 0;
+    if (this.reading && id === this.readId) return this.page(env);
+    if (this.witness.awaits(id)) return this.witness.reply(env);
+    throw new CohortError('E_WIRE_UNEXPECTED', 'a reply to no request');
+  }
+
+  /**
+   * An Error frame: if it answers this connection's ledger.read or
+   * ledger.prove, that request is over (the refusal is logged; nothing is
+   * cosigned), so the next catch-up can ask again.
+   */
+  refused(env: Envelope): void {
+    const id = Number(REFUSED_REQUEST.exec(env.error?.message ?? '')?.[1] ?? 0);
+    if (id === 0) return;
+    if (this.witness.awaits(id)) this.witness.refused(env.error?.code ?? '', env.error?.message ?? '');
+    else if (this.reading && id === this.readId) this.reading = this.readAgain = false;
   }
 
   /**
@@ -63,12 +107,11 @@ export class LedgerSync {
     else this.readAfter(this.ledger.syncedThrough());
   }
 
-  /** A page of the catch-up; E_WIRE_* for a reply to no request or a malformed page. */
-  page(env: Envelope): void {
-    if (env.reply?.id !== this.requestId) throw new CohortError('E_WIRE_UNEXPECTED', 'a reply to no request');
+  /** A page of the catch-up; E_WIRE_FIELD for a malformed page. */
+  private page(env: Envelope): void {
     let page: LedgerPageReply;
     try {
-      page = ledgerPageReplySchema.parse(JSON.parse(env.reply.json ?? ''));
+      page = ledgerPageReplySchema.parse(JSON.parse(env.reply?.json ?? ''));
     } catch {
       throw new CohortError('E_WIRE_FIELD', 'the ledger page is malformed');
     }
@@ -81,7 +124,7 @@ export class LedgerSync {
     if (this.readAgain) {
       this.readAgain = false;
       this.readAfter(page.lastSeq);
-    }
+    } else this.witness.caughtUp();
   }
 
   private consider(e: SealedEntry): void {
@@ -100,8 +143,9 @@ export class LedgerSync {
     this.accept(jobId, round, e);
   }
 
+  /** Checks and keeps the entry; one that disagrees blocks every cosignature of a checkpoint covering it. */
   private accept(jobId: string, round: number, sealed: SealedEntry): void {
-    const { receipt, problem } = this.ledger.accept(
+    const { problem } = this.ledger.accept(
       sealed,
       { ...this.d.identity, name: this.d.name },
       this.d.charged(jobId, round),
@@ -109,20 +153,15 @@ export class LedgerSync {
     if (problem)
       this.d.log.error(
         { job: jobId, round, seq: sealed.seq, problem },
-        'ledger entry disagrees with this hospital: not receipted',
+        'ledger entry disagrees with this hospital: no checkpoint covering it will be cosigned',
       );
-    else
-      this.d.send({
-        jobId,
-        round,
-        ledgerReceipt: { seq: receipt!.seq, hash: sealed.hash, signature: receipt!.signature },
-      });
     this.d.onEntry({ jobId, round, seq: sealed.seq, problem });
   }
 
   private readAfter(seq: number): void {
     this.reading = true;
     this.after = seq;
-    this.d.send({ request: { id: ++this.requestId, action: 'ledger.read', afterSeq: seq } });
+    this.readId = ++this.requestId;
+    this.d.send({ request: { id: this.readId, action: 'ledger.read', afterSeq: seq } });
   }
 }

@@ -7,11 +7,18 @@
  * and states the epsilon the accountant gives for it; otherwise it is kept
  * as disagreed, unreceipted, and `cohort ledger verify --hospital-ledger`
  * reports it. An auditor compares this copy with the coordinator's.
+ *
+ * It also keeps the latest ledger checkpoint this hospital cosigned as a
+ * witness (client/ledger-sync.ts): the cosignature, not the receipt, is what
+ * the coordinator now receives (issue 20); the receipt stays in this copy.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { StatePart, keyValueTable, openStateDb, pinnedValue } from './state-db.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { CohortError } from '../core/errors.ts';
+import type { Cosignature } from '../core/ledger/checkpoint.ts';
+import { leafHash, type Hash } from '../core/ledger/merkle.ts';
 import { roundSpends, signReceipt, verifySeal } from '../core/ledger/index.ts';
 import type { LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
@@ -31,6 +38,18 @@ const SCHEMA = `
     received_at INTEGER NOT NULL
   );
   CREATE INDEX IF NOT EXISTS ledger_entries_by_job ON ledger_entries (job_id, seq);
+  -- The latest ledger checkpoint this hospital cosigned as a witness (one row; added by issue 20, created on open).
+  CREATE TABLE IF NOT EXISTS ledger_witnessed (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    size INTEGER NOT NULL,
+    root BLOB NOT NULL,
+    note TEXT NOT NULL,
+    witness TEXT NOT NULL,
+    public_key BLOB NOT NULL,
+    timestamp INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    at INTEGER NOT NULL
+  );
   INSERT OR IGNORE INTO ledger_meta (key, value) VALUES ('entries_written', '0');
   -- Counts every entry stored, by any connection: the running spends kept in memory check it (LocalLedger.runningSpend).
   CREATE TRIGGER IF NOT EXISTS ledger_entries_written AFTER INSERT ON ledger_entries BEGIN
@@ -70,6 +89,70 @@ export interface AcceptedEntry {
   receipt: Receipt | null;
   /** Why the entry was not receipted (null when it was). */
   problem: string | null;
+}
+
+/** The latest ledger checkpoint this hospital cosigned as a witness. */
+export interface Witnessed {
+  size: number;
+  root: Hash;
+  /** The coordinator's signed note of the checkpoint, as received. */
+  note: string;
+  /** This hospital's cosignature of it (its name is witnessName(hospital)), and the key it verifies under. */
+  cosignature: Cosignature;
+  publicKey: Uint8Array;
+}
+
+interface WitnessedRow {
+  size: number;
+  root: Buffer;
+  note: string;
+  witness: string;
+  public_key: Buffer;
+  timestamp: number;
+  signature: Buffer;
+}
+
+const WITNESSED = `SELECT size, root, note, witness, public_key, timestamp, signature FROM ledger_witnessed WHERE id = 1`;
+
+const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+function witnessedOf(r: WitnessedRow | undefined): Witnessed | null {
+  if (!r) return null;
+  return {
+    size: r.size,
+    root: bytesOf(r.root),
+    note: r.note,
+    cosignature: { name: r.witness, timestamp: r.timestamp, signature: bytesOf(r.signature) },
+    publicKey: bytesOf(r.public_key),
+  };
+}
+
+/**
+ * The checkpoint the hospital state database at `path` last cosigned (null:
+ * none yet), read without creating or changing anything: for
+ * `cohort client checkpoint`. E_STORE for a missing file or one that is not
+ * a hospital state database.
+ */
+export function readWitnessed(path: string): Witnessed | null {
+  if (!existsSync(path)) throw new CohortError('E_STORE', `no hospital state database at ${path}`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const tables = new Set(
+      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    );
+    if (!tables.has('ledger_meta') || !tables.has('ledger_entries')) throw new Error('it holds no ledger copy');
+    // A state database from before witnessing (no table yet) has cosigned nothing.
+    return tables.has('ledger_witnessed') ? witnessedOf(db.prepare(WITNESSED).get() as WitnessedRow | undefined) : null;
+  } catch (err) {
+    throw new CohortError('E_STORE', `${path} is not a cohort hospital state database: ${(err as Error).message}`, {
+      cause: err,
+    });
+  } finally {
+    db?.close();
+  }
 }
 
 export class LocalLedger extends StatePart {
@@ -250,6 +333,70 @@ export class LocalLedger extends StatePart {
         `INSERT INTO ledger_meta (key, value) VALUES ('synced_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       )
       .run(String(seq));
+  }
+
+  /** The latest checkpoint this hospital cosigned, or null before the first. */
+  witnessed(): Witnessed | null {
+    return witnessedOf(this.db.prepare(WITNESSED).get() as WitnessedRow | undefined);
+  }
+
+  /** Seqs of the entries kept here (agreed or not) after position `afterSize`: those a new cosignature must cover. */
+  pendingOwn(afterSize: number): number[] {
+    return (
+      this.db.prepare(`SELECT seq FROM ledger_entries WHERE seq > ? ORDER BY seq`).all(afterSize) as { seq: number }[]
+    ).map((r) => r.seq);
+  }
+
+  /** Seqs of the entries kept here in (afterSize, throughSize] that disagree with what this hospital charged. */
+  disagreed(afterSize: number, throughSize: number): number[] {
+    return (
+      this.db
+        .prepare(`SELECT seq FROM ledger_entries WHERE seq > ? AND seq <= ? AND problem IS NOT NULL ORDER BY seq`)
+        .all(afterSize, throughSize) as { seq: number }[]
+    ).map((r) => r.seq);
+  }
+
+  /** The Merkle leaf hash of the copy kept at `seq` (RFC 9162 over its canonical text), null if none is kept. */
+  leaf(seq: number): Hash | null {
+    const r = this.db.prepare(`SELECT canonical FROM ledger_entries WHERE seq = ?`).get(seq) as
+      { canonical: string } | undefined;
+    return r ? leafHash(r.canonical) : null;
+  }
+
+  /**
+   * Records `w` as the latest checkpoint cosigned, in one transaction and
+   * only if the stored one is still `from` (the checkpoint its consistency
+   * proof started from; null: none): a checkpoint stored meanwhile by
+   * another process on this file is never overwritten by one not proved
+   * consistent with it (E_STORE).
+   */
+  recordWitnessed(from: { size: number; root: Hash } | null, w: Witnessed): void {
+    this.db
+      .transaction(() => {
+        const now = this.witnessed();
+        const same =
+          from === null
+            ? now === null
+            : now !== null && now.size === from.size && Buffer.compare(now.root, from.root) === 0;
+        if (!same) throw new CohortError('E_STORE', 'the cosigned checkpoint changed while this one was being checked');
+        this.db
+          .prepare(
+            `INSERT INTO ledger_witnessed (id, size, root, note, witness, public_key, timestamp, signature, at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET size = excluded.size, root = excluded.root, note = excluded.note, witness = excluded.witness,
+             public_key = excluded.public_key, timestamp = excluded.timestamp, signature = excluded.signature, at = excluded.at`,
+          )
+          .run(
+            w.size,
+            Buffer.from(w.root),
+            w.note,
+            w.cosignature.name,
+            Buffer.from(w.publicKey),
+            w.cosignature.timestamp,
+            Buffer.from(w.cosignature.signature),
+            this.now(),
+          );
+      })
+      .immediate(); // the write lock before the read: two processes cannot both pass the check
   }
 
   entries(): (SealedEntry & { receipt: string | null; problem: string | null })[] {

@@ -1,7 +1,8 @@
 /**
  * The hospital's state database (better-sqlite3): privacy budget and its copy
  * of the ledger live in one file, each part creating its own tables. WAL with
- * synchronous=FULL: a round charged or an entry receipted survives power loss.
+ * synchronous=FULL: a round charged, an entry kept or a checkpoint cosigned
+ * survives power loss.
  * A new file is created 0600 (edge/private-file.ts).
  */
 import Database from 'better-sqlite3';

@@ -104,7 +104,8 @@ export interface FedHeartResult {
   /** The job's guarantee and what each hospital's budget database recorded as spent; null without DP. */
   privacy: PrivacyFigures | null;
   /** `cohort ledger verify` of the coordinator's ledger against the hospitals' copies, after the job. */
-  ledger: { ok: boolean; entries: number; headHash: string; receipts: number; firstFailure: string | null };
+  /** `witnessed`: spends a cosignature of their hospital covers (hospitals cosign checkpoints, client/witness.ts). */
+  ledger: { ok: boolean; entries: number; headHash: string; witnessed: number; firstFailure: string | null };
 }
 
 export interface PrivacyFigures {
@@ -197,8 +198,8 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
     for (const c of clients) c.start();
     await done;
-    // The hospitals receipt the last entries (the final evaluation's) after the job ends: give them a moment.
-    if (states) await receiptsSettled(coordinator, jobId, log);
+    // The hospitals cosign a checkpoint covering the last entries (the final evaluation's) after the job ends: give them a moment.
+    if (states) await cosignaturesSettled(coordinator, jobId, log);
 
     const evaluated = await finalEvaluation(coordinator, jobId, tf, data);
     const baseline = await centralisedBaseline(data, { rounds, seed });
@@ -319,21 +320,30 @@ function hospitalDaemon(
 }
 
 /**
- * Waits (up to 5 s) until every spend of the job's ledger entries has its
- * hospital's receipt; one still missing then shows in the ledger figures
- * (`receipts`), and is logged.
+ * Waits (up to 5 s) until every spend of the job's ledger entries is covered
+ * by a checkpoint its hospital cosigned; one still uncovered then shows in
+ * the ledger figures (`witnessed`), and is logged.
  */
-async function receiptsSettled(coordinator: Coordinator, jobId: string, log: Logger): Promise<void> {
-  const entries = coordinator.database.ledgerEntriesOfJob(jobId);
-  const seqs = new Set(entries.map((e) => e.seq));
-  const spends = entries
-    .map((e) => JSON.parse(e.canonical) as { kind: string; body: { spends?: unknown[] } })
-    .reduce((n, e) => n + (e.kind === 'round' ? (e.body.spends?.length ?? 0) : 0), 0);
-  const receipts = () => coordinator.database.receipts().filter((r) => seqs.has(r.seq)).length;
-  for (const end = Date.now() + 5000; Date.now() < end && receipts() < spends;)
+async function cosignaturesSettled(coordinator: Coordinator, jobId: string, log: Logger): Promise<void> {
+  const spends = coordinator.database
+    .ledgerEntriesOfJob(jobId)
+    .map((e) => JSON.parse(e.canonical) as { seq: number; kind: string; body: { spends?: { hospital: string }[] } })
+    .flatMap((e) =>
+      e.kind === 'round' ? (e.body.spends ?? []).map((s) => ({ seq: e.seq, hospital: s.hospital })) : [],
+    );
+  const covered = () => {
+    const cosigned = new Map<string, number>();
+    for (const c of coordinator.database.cosignatures())
+      cosigned.set(c.witness, Math.max(c.size, cosigned.get(c.witness) ?? 0));
+    return spends.filter((s) => (cosigned.get(s.hospital) ?? 0) >= s.seq).length;
+  };
+  for (const end = Date.now() + 5000; Date.now() < end && covered() < spends.length;)
     await new Promise((r) => setTimeout(r, 20));
-  if (receipts() < spends)
-    log.warn({ job: jobId, receipts: receipts(), spends }, 'not every ledger spend was receipted within 5 s');
+  if (covered() < spends.length)
+    log.warn(
+      { job: jobId, witnessed: covered(), spends: spends.length },
+      'not every ledger spend was covered by its hospital cosignature within 5 s',
+    );
 }
 
 /**
@@ -357,14 +367,14 @@ export async function centralisedBaseline(data: Record<string, PreparedDataset>,
 }
 
 function ledgerFigures(dbPath: string, hospitalLedgers: string[]): FedHeartResult['ledger'] {
-  // Waits for no late receipts: a receipt that has not arrived yet is a note, not a failure.
+  // Waits for no late cosignatures: a spend no cosignature covers yet is a note, not a failure.
   const r = verifyFiles({ db: dbPath, hospitalLedger: hospitalLedgers });
   const f = r.failures[0];
   return {
     ok: r.ok,
     entries: r.entries,
     headHash: r.head?.hash ?? '',
-    receipts: r.receiptsVerified,
+    witnessed: r.spendsWitnessed,
     firstFailure: f ? `entry ${f.seq}: ${f.code}: ${f.message}` : null,
   };
 }

@@ -80,7 +80,7 @@ export function readOutcome(db: string, jobId: string, names: string[], stateFil
     ledger: {
       ok: v.ok,
       entries: v.entries,
-      receiptsVerified: v.receiptsVerified,
+      spendsWitnessed: v.spendsWitnessed,
       failures: v.failures.map((f) => `${f.seq ?? '-'} ${f.code}: ${f.message}`),
     },
   };

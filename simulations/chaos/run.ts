@@ -50,7 +50,8 @@ export interface ChaosReport {
   epsilon: Record<string, HospitalEpsilon>;
   /** Every hospital's ledger epsilon equals the accountant's, and none paid twice for a round. */
   epsilonMatches: boolean;
-  ledger: { ok: boolean; entries: number; receiptsVerified: number; failures: string[] };
+  /** `spendsWitnessed`: spends a checkpoint cosigned by their hospital covers. */
+  ledger: { ok: boolean; entries: number; spendsWitnessed: number; failures: string[] };
   finalAccuracy: number;
   garbage: GarbageReport | null;
   jobStatus: string;

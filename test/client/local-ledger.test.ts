@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalLedger } from '../../client/local-ledger.ts';
+import { LocalLedger, type Witnessed } from '../../client/local-ledger.ts';
+import { leafHash } from '../../core/ledger/merkle.ts';
 import { roundSpends, sealEntry, verifyReceipt } from '../../core/ledger/index.ts';
 import { GENESIS_HASH, type LedgerEntry } from '../../core/ledger/types.ts';
 import type { Mechanism } from '../../core/privacy/spend.ts';
@@ -99,6 +100,57 @@ describe("a hospital's local ledger", () => {
     expect(errorCode(() => l.pinCoordinatorKey(Buffer.from(ed25519KeyPair().publicKey).toString('hex')))).toBe(
       'E_LEDGER_MISMATCH',
     );
+  });
+
+  describe('the checkpoint it last cosigned as a witness', () => {
+    const witnessedAt = (size: number, rootByte: number): Witnessed => ({
+      size,
+      root: new Uint8Array(32).fill(rootByte),
+      note: `note of ${size}\n`,
+      cosignature: { name: 'cohort.witness/va', timestamp: 1_700_000_000, signature: new Uint8Array(64).fill(7) },
+      publicKey: me.publicKey,
+    });
+
+    it('is none at first, then the one recorded, read back whole', () => {
+      const l = fresh();
+      expect(l.witnessed()).toBeNull();
+      l.recordWitnessed(null, witnessedAt(5, 1));
+      const w = l.witnessed()!;
+      expect({ ...w, root: [...w.root], publicKey: [...w.publicKey] }).toEqual({
+        ...witnessedAt(5, 1),
+        root: [...new Uint8Array(32).fill(1)],
+        publicKey: [...me.publicKey],
+        cosignature: { ...witnessedAt(5, 1).cosignature, signature: expect.any(Uint8Array) },
+      });
+      expect([...w.cosignature.signature]).toEqual([...new Uint8Array(64).fill(7)]);
+    });
+
+    it('replaces it only if the stored one is still the checkpoint its proof started from', () => {
+      const l = fresh();
+      l.recordWitnessed(null, witnessedAt(5, 1));
+      // Another process stored size 5: a record believing nothing was stored is refused.
+      expect(errorCode(() => l.recordWitnessed(null, witnessedAt(9, 2)))).toBe('E_STORE');
+      // A proof from another root at size 5 is refused too.
+      expect(errorCode(() => l.recordWitnessed({ size: 5, root: new Uint8Array(32).fill(3) }, witnessedAt(9, 2)))).toBe(
+        'E_STORE',
+      );
+      expect(l.witnessed()!.size).toBe(5);
+      l.recordWitnessed({ size: 5, root: new Uint8Array(32).fill(1) }, witnessedAt(9, 2));
+      expect(l.witnessed()!.size).toBe(9);
+    });
+
+    it('lists the entries kept after a size, the disagreeing ones in a range, and the leaf of each copy', () => {
+      const l = fresh();
+      expect(l.accept(honest(1), me, m).problem).toBeNull();
+      expect(l.accept(roundEntry(3, 3, []), me, m).problem).toMatch(/states epsilon/);
+      expect(l.accept(honest(2), me, m).problem).toBeNull();
+      expect(l.pendingOwn(0)).toEqual([1, 2, 3]);
+      expect(l.pendingOwn(2)).toEqual([3]);
+      expect(l.disagreed(0, 2)).toEqual([]);
+      expect(l.disagreed(2, 3)).toEqual([3]);
+      expect(Buffer.from(l.leaf(2)!).equals(Buffer.from(leafHash(honest(2).canonical)))).toBe(true);
+      expect(l.leaf(4)).toBeNull();
+    });
   });
 
   describe('its running spend (each earlier entry of the job, kept in memory)', () => {

@@ -16,6 +16,7 @@ import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { cosignedSize } from '../helpers/cosigned.ts';
 import { until } from '../helpers/until.ts';
 import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
@@ -72,13 +73,16 @@ describe('a failed hospital-level attempt in the ledger', () => {
     expect(rounds.map((e) => e.round)).toEqual([1, 1]);
     expect(rounds.map((e) => (e.body as RoundBody).survivors)).toEqual([names, names]);
     // Each hospital charged both attempts, and the ledger's cumulative figure counts both.
+    // Each hospital checked both entries and cosigned a checkpoint covering them (cosignatures replace receipts).
+    const last = Math.max(...rounds.map((e) => e.seq));
     await until(
-      () => coordinator.database.receipts().length === 6,
+      () => names.every((h) => cosignedSize(coordinator.database, h) >= last),
       10_000,
-      "every hospital's receipts of both entries",
+      "every hospital's cosignature of both entries",
     );
     const r = verifyFiles({ db, hospitalLedger: states });
     expect(r.failures).toEqual([]);
+    expect(r.spendsWitnessed).toBe(6);
     expect(r.notes.filter((n: string) => /charged locally but not in any released sum/.test(n))).toEqual([]);
     const [first, second] = rounds.map((e) => (e.body as RoundBody).spends[0]!);
     expect(second!.cumulativeEpsilon).toBeGreaterThan(first!.cumulativeEpsilon);

@@ -1,9 +1,10 @@
 /**
  * A coordinator played by the test over a real socket: it opens each
  * connection with a Challenge (not checked: no enrolment), answers the Hello
- * with a Welcome listing `liveJobs` and whatever `onHello` sends, and records
- * every frame the daemon sends. For tests of what a daemon does when the
- * coordinator replays, lies or deviates.
+ * with a Welcome listing `liveJobs` (and `ledgerKey`, when given) and whatever
+ * `onHello` sends, records every frame the daemon sends and hands each to
+ * `onFrame`. For tests of what a daemon does when the coordinator replays,
+ * lies or deviates.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -26,9 +27,17 @@ export interface FakeCoordinator {
   close(): Promise<void>;
 }
 
+export interface FakeCoordinatorOptions {
+  /** The ledger key each Welcome carries (default: none). */
+  ledgerKey?: Uint8Array;
+  /** Sees every frame the daemon sends, once recorded (a Hello once it has its Welcome): to answer requests. */
+  onFrame?: (env: Envelope, send: Send) => void;
+}
+
 export async function fakeCoordinator(
   onHello: (send: Send) => void,
   liveJobs: string[] = [],
+  o: FakeCoordinatorOptions = {},
 ): Promise<FakeCoordinator> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => wss.once('listening', r));
@@ -43,9 +52,11 @@ export async function fakeCoordinator(
       const env = decodeEnvelope(data as Buffer);
       got.push(env);
       if (env.body === 'hello') {
-        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20, liveJobs: fake.liveJobs } });
+        const ledgerKey = o.ledgerKey ? { ledgerKey: o.ledgerKey } : {};
+        send({ welcome: { coordinatorId: 'fake', maxFrameBytes: 1 << 20, liveJobs: fake.liveJobs, ...ledgerKey } });
         onHello(send);
       }
+      o.onFrame?.(env, send);
     });
     send({ challenge: { nonce: new Uint8Array(32), coordinatorId: 'fake', timestampMs: Date.now() } });
   });

@@ -27,7 +27,7 @@ describe('simulate chaos', () => {
     }
     expect(r.epsilonMatches).toBe(true);
     expect(r.ledger).toMatchObject({ ok: true, failures: [] });
-    expect(r.ledger.receiptsVerified).toBeGreaterThan(0);
+    expect(r.ledger.spendsWitnessed).toBeGreaterThan(0);
     expect(r.garbage!.frames).toBe(2000);
     expect(Object.keys(r.garbage!.closes).length).toBeGreaterThan(0);
     expect(Math.abs(r.finalAccuracy - baseline.finalAccuracy)).toBeLessThanOrEqual(0.02);
