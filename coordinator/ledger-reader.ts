@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { HospitalSpend, LedgerEntry, LedgerHead, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
-import { hospitalKeysOf } from '../core/ledger/index.ts';
+import { hospitalKeysOf, type StoredCosignature } from '../core/ledger/index.ts';
 
 function openReadOnly(path: string, what: string): Database.Database {
   try {
@@ -26,22 +26,79 @@ export interface CoordinatorLedgerData {
   /** The key recorded in the database (hex); an auditor should pin their own copy. */
   coordinatorKey: string | null;
   hospitalKeys: Map<string, string>;
+  /** Stored Merkle leaf hashes, parallel to `entries` (absent in a chain-format database; null in a row not yet converted). */
+  leaves?: (Uint8Array | null)[];
+  /** Signed checkpoint notes, latest last: the sizes the cosignatures name, then the latest (none in a chain-format database). */
+  checkpoints?: string[];
+  /** The latest cosignature of each witness (none in a chain-format database). */
+  cosignatures?: StoredCosignature[];
+}
+
+type Row = SealedEntry & { leaf?: Buffer | null };
+
+const hasTable = (db: Database.Database, table: string) =>
+  db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+
+/** Whether the ledger table has the leaf column (schema 10, the ledger as a transparency log). */
+const hasLeaves = (db: Database.Database) =>
+  (db.prepare(`PRAGMA table_info(ledger)`).all() as { name: string }[]).some((c) => c.name === 'leaf');
+
+/**
+ * What the tree checks read besides the rows: each witness's latest
+ * cosignature, the checkpoints of the sizes they name (roots a cosignature
+ * may cover if the rows changed since) and the latest checkpoint, which
+ * covers the whole ledger. An older database has none of them.
+ */
+function readTreeTables(db: Database.Database): { checkpoints: string[]; cosignatures: StoredCosignature[] } {
+  if (!hasTable(db, 'ledger_checkpoints') || !hasTable(db, 'ledger_cosignatures'))
+    return { checkpoints: [], cosignatures: [] };
+  const cosignatures = (
+    db
+      .prepare(
+        `SELECT c.witness, c.size, c.timestamp, c.signature FROM ledger_cosignatures c
+         WHERE c.size = (SELECT MAX(size) FROM ledger_cosignatures WHERE witness = c.witness) ORDER BY c.witness`,
+      )
+      .all() as { witness: string; size: number; timestamp: number; signature: Buffer }[]
+  ).map((c) => ({ ...c, signature: new Uint8Array(c.signature) }));
+  const latest = db.prepare(`SELECT MAX(size) AS size FROM ledger_checkpoints`).get() as { size: number | null };
+  const sizes = [...new Set([...cosignatures.map((c) => c.size), ...(latest.size === null ? [] : [latest.size])])];
+  const note = db.prepare(`SELECT note FROM ledger_checkpoints WHERE size = ?`).pluck();
+  const checkpoints = sizes
+    .sort((a, b) => a - b)
+    .map((size) => note.get(size) as string | undefined)
+    .filter((n): n is string => n !== undefined);
+  return { checkpoints, cosignatures };
+}
+
+function ledgerData(db: Database.Database, rows: Row[], receipts: Receipt[]): CoordinatorLedgerData {
+  const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
+  const entries = rows.map(({ seq, canonical, hash, signature }) => ({ seq, canonical, hash, signature }));
+  return {
+    entries,
+    receipts,
+    coordinatorKey: key?.value ?? null,
+    hospitalKeys: hospitalKeysOf(entries),
+    ...(hasLeaves(db) ? { leaves: rows.map((r) => (r.leaf ? new Uint8Array(r.leaf) : null)) } : {}),
+    ...readTreeTables(db),
+  };
+}
+
+function unreadable(path: string, err: unknown): CohortError {
+  if (err instanceof CohortError) return err;
+  return new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
 }
 
 export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
   const db = openReadOnly(path, 'coordinator database');
   try {
-    const entries = db
-      .prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid`)
-      .all() as SealedEntry[];
+    const leaf = hasLeaves(db) ? ', leaf' : '';
+    const rows = db.prepare(`SELECT seq, canonical, hash, signature${leaf} FROM ledger ORDER BY rowid`).all() as Row[];
     const receipts = db
       .prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`)
       .all() as Receipt[];
-    const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
-    return { entries, receipts, coordinatorKey: key?.value ?? null, hospitalKeys: hospitalKeysOf(entries) };
+    return ledgerData(db, rows, receipts);
   } catch (err) {
-    if (err instanceof CohortError) throw err;
-    throw new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
+    throw unreadable(path, err);
   } finally {
     db.close();
   }
@@ -54,20 +111,19 @@ export function readCoordinatorLedgerAfter(
 ): CoordinatorLedgerData & { tip: SealedEntry | null } {
   const db = openReadOnly(path, 'coordinator database');
   try {
-    const entries = db
-      .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? ORDER BY rowid`)
-      .all(seq) as SealedEntry[];
+    const leaf = hasLeaves(db) ? ', leaf' : '';
+    const rows = db
+      .prepare(`SELECT seq, canonical, hash, signature${leaf} FROM ledger WHERE seq > ? ORDER BY rowid`)
+      .all(seq) as Row[];
     const receipts = db
       .prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq > ? ORDER BY seq, hospital`)
       .all(seq) as Receipt[];
     const tip =
       (db.prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE seq = ?`).get(seq) as
         SealedEntry | undefined) ?? null;
-    const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).get() as { value: string } | undefined;
-    return { entries, receipts, tip, coordinatorKey: key?.value ?? null, hospitalKeys: hospitalKeysOf(entries) };
+    return { ...ledgerData(db, rows, receipts), tip };
   } catch (err) {
-    if (err instanceof CohortError) throw err;
-    throw new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
+    throw unreadable(path, err);
   } finally {
     db.close();
   }
@@ -153,11 +209,14 @@ export interface LedgerRow {
   survivors: number | null;
   modelHash: string;
   receipted: boolean | null;
+  /** Whether the hospital's latest stored cosignature covers the entry (as stored: `ledger verify` checks it). */
+  witnessed: boolean | null;
   hash: string;
 }
 
 export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; hospital?: string } = {}): LedgerRow[] {
   const receipted = new Set(data.receipts.map((r) => `${r.seq}/${r.hospital}`));
+  const cosigned = new Map((data.cosignatures ?? []).map((c) => [c.witness, c.size]));
   const rows: LedgerRow[] = [];
   for (const sealed of data.entries) {
     const e = JSON.parse(sealed.canonical) as LedgerEntry;
@@ -180,6 +239,7 @@ export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; 
       survivors: null,
       modelHash: '',
       receipted: null,
+      witnessed: null,
     };
     if (e.kind === 'round') {
       const b = e.body as RoundBody;
@@ -194,6 +254,7 @@ export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; 
           ...common,
           ...spendColumns(s),
           receipted: receipted.has(`${e.seq}/${s.hospital}`),
+          witnessed: (cosigned.get(s.hospital) ?? 0) >= e.seq,
         });
       continue;
     }
@@ -267,6 +328,7 @@ const CSV_COLUMNS: (keyof LedgerRow)[] = [
   'survivors',
   'modelHash',
   'receipted',
+  'witnessed',
   'hash',
 ];
 

@@ -39,7 +39,16 @@ export {
   type VerifyReport,
   type VerifyCheckpoint,
   type HospitalLedgerInput,
+  type StoredCosignature,
+  type TreeState,
 } from './verify.ts';
+export {
+  proveReply,
+  ledgerProofReplySchema,
+  LEDGER_PROVE_SEQS,
+  MAX_PROOF_HASHES,
+  type LedgerProofReply,
+} from './proofs.ts';
 export { entryProblem } from './schema.ts';
 export { ledgerPublicKey } from './ed25519.ts';
 export * from './types.ts';

@@ -10,18 +10,18 @@ import type { HospitalLedgerInput } from './verify.ts';
 import { examples, hex, NOTE_EXAMPLES, shown, spenders, type Checked, type Failures } from './verify-failures.ts';
 
 /**
- * Receipts: each for an entry the ledger holds, from a hospital that entry
- * charges, signed by that hospital's key. Spends nobody receipted are noted.
+ * Receipts (legacy: hospitals signed them before the tree's cosignatures
+ * replaced them): each for an entry the ledger holds, from a hospital that
+ * entry charges, signed by that hospital's key. Returns "seq\nhospital" of
+ * each receipt that verified.
  */
 export function checkReceipts(
-  entries: readonly Checked[],
   bySeq: ReadonlyMap<number, Checked>,
   rowBySeq: ReadonlyMap<number, SealedEntry>,
   receipts: readonly Receipt[],
   keys: ReadonlyMap<string, Uint8Array>,
   failures: Failures,
-  notes: string[],
-): number {
+): Set<string> {
   const receipted = new Set<string>();
   for (const r of receipts) {
     const seq = Number.isSafeInteger(r.seq) ? r.seq : null;
@@ -57,22 +57,42 @@ export function checkReceipts(
       failures.add(seq, 'bad-receipt', `entry ${seq}: ${shown(r.hospital)}'s receipt does not verify under its key`);
     else receipted.add(`${seq}\n${r.hospital}`);
   }
+  return receipted;
+}
+
+/**
+ * Each spend should be acknowledged by its hospital: by a cosignature of a
+ * checkpoint covering its entry (a witness cosigns only after checking its
+ * entries' inclusion and agreeing with what it charged), or, for entries
+ * written before cosignatures, by a receipt. Spends with neither are noted,
+ * not failed: a hospital may crash before it cosigns. Returns the spends a
+ * cosignature covers.
+ */
+export function checkAcknowledged(
+  entries: readonly Checked[],
+  receipted: ReadonlySet<string>,
+  witnessed: ReadonlyMap<string, number>,
+  notes: string[],
+): number {
   const missing: string[] = [];
   let spends = 0;
-  let unreceipted = 0;
+  let cosigned = 0;
+  let neither = 0;
   for (const { sealed, entry } of entries) {
     for (const h of spenders(entry)) {
       spends++;
-      if (receipted.has(`${sealed.seq}\n${h}`)) continue;
-      unreceipted++;
+      const byCosignature = (witnessed.get(h) ?? 0) >= sealed.seq;
+      if (byCosignature) cosigned++;
+      if (byCosignature || receipted.has(`${sealed.seq}\n${h}`)) continue;
+      neither++;
       if (missing.length <= NOTE_EXAMPLES) missing.push(`${sealed.seq}/${h}`);
     }
   }
-  if (unreceipted > 0)
+  if (neither > 0)
     notes.push(
-      `${unreceipted} of ${spends} spends have no valid receipt from their hospital (entry/hospital: ${examples(missing)})`,
+      `${neither} of ${spends} spends have no valid receipt from their hospital and no cosignature of it covering their entry (entry/hospital: ${examples(missing)})`,
     );
-  return receipted.size;
+  return cosigned;
 }
 
 /**

@@ -14,6 +14,7 @@ export const VERIFY_CODES = [
   'not-canonical', // text is not JSON, or not the RFC 8785 form of what it parses to
   'seq-mismatch', // the text's seq is not its row's
   'hash-mismatch', // stored hash is not SHA-256 of the text
+  'leaf-mismatch', // stored Merkle leaf hash is not leafHash of the text (RFC 9162: SHA-256(0x00 || text))
   'prev-hash-mismatch', // prevHash is not the previous row's hash (GENESIS_HASH for the first)
   'bad-signature', // the seal does not verify under the coordinator key
   'bad-body', // fails its kind's schema or round consistency (core/ledger/schema.ts)
@@ -30,6 +31,10 @@ export const VERIFY_CODES = [
   'head-missing', // the saved head's seq is not in the ledger (truncated)
   'head-mismatch', // the saved head's hash or key differs from the ledger's (rewritten)
   'head-bad-signature', // the saved head's signature does not verify
+  'bad-checkpoint', // a checkpoint note is malformed or not signed by the coordinator key under the log's origin
+  'checkpoint-mismatch', // a signed checkpoint's root is not the tree's root at its size, or its size exceeds the rows (truncated)
+  'split-view', // a witness cosigned a root at some size that is not the tree's root there (the coordinator showed it another tree)
+  'bad-cosignature', // a cosignature that verifies over no checkpoint known at its size, or by no known hospital key
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
 

@@ -1,17 +1,27 @@
 /**
  * The auditor's check of a whole ledger: order, canonical form, hash chain,
- * seals, entry schemas, receipts, every recorded ε recomputed, a head kept
+ * the Merkle tree against its signed checkpoints and the witnesses'
+ * cosignatures (verify-tree.ts), seals where no checkpoint vouches for the
+ * rows, entry schemas, receipts, every recorded ε recomputed, a head kept
  * out of band, and hospitals' own copies and charges. Pure: the caller reads
  * the databases (coordinator/ledger-reader.ts) and passes rows in storage
  * order.
+ *
+ * Seals: a row covered by a checkpoint whose signature verifies and whose
+ * root is the recomputed tree's root needs no seal check, since the
+ * checkpoint's signature commits to its text (that is what makes a full
+ * audit cheap). Every other row's seal is checked: rows after the latest
+ * checkpoint, rows of a chain-format ledger (no checkpoint), and, when a
+ * checkpoint does not match, every row after the last one that does, so a
+ * changed entry is still named by its own seq.
  *
  * Each kind of failure has a stable code (VERIFY_CODES). For each code only
  * the lowest-seq occurrence is kept, and failures are reported by seq, then
  * in VERIFY_CODES order, so failures[0] names the first bad entry and the
  * most basic thing wrong with it (a changed text is a hash-mismatch before it
- * is an epsilon-mismatch). Missing receipts and charges no entry records are
- * notes, not failures: a hospital may crash before receipting, and a round
- * may fail after a hospital charged for its training.
+ * is an epsilon-mismatch). Spends neither cosigned nor receipted and charges
+ * no entry records are notes, not failures: a hospital may crash before
+ * cosigning, and a round may fail after a hospital charged for its training.
  */
 import type { Mechanism } from '../privacy/spend.ts';
 import { CohortError } from '../errors.ts';
@@ -28,11 +38,13 @@ import {
   type SealedEntry,
 } from './types.ts';
 import { parseRosterChain, verifyRosterChain, type RosterVersion } from '../roster/index.ts';
-import { checkHead, checkHospital, checkReceipts } from './verify-copies.ts';
+import { checkAcknowledged, checkHead, checkHospital, checkReceipts } from './verify-copies.ts';
+import { checkTree, noTreeFindings, type StoredCosignature, type TreeFindings, type TreeState } from './verify-tree.ts';
 import { checkJobs, Histories, recomputeSpends } from './verify-spends.ts';
 import { Failures, hex, shown, type Checked, type VerifyFailure } from './verify-failures.ts';
 
 export { VERIFY_CODES, type VerifyCode, type VerifyFailure } from './verify-failures.ts';
+export type { StoredCosignature, TreeState } from './verify-tree.ts';
 
 export interface VerifyReport {
   ok: boolean;
@@ -40,8 +52,20 @@ export interface VerifyReport {
   entries: number;
   /** The last row's position, hash and seal, to keep out of band (null for an empty ledger). */
   head: LedgerHead | null;
-  /** Coordinator receipts that verified (for an entry held, from a hospital it charges, under that hospital's key). */
+  /** Legacy receipts that verified (for an entry held, from a hospital it charges, under that hospital's key). */
   receiptsVerified: number;
+  /** Checkpoint notes whose coordinator signature verified and whose root is the recomputed tree's at their size. */
+  checkpointsVerified: number;
+  /** Cosignatures (stored or in witness notes) that verified over the tree's root at their size. */
+  cosignaturesVerified: number;
+  /** Spends whose hospital validly cosigned a checkpoint covering their entry. */
+  spendsWitnessed: number;
+  /** Rows whose seal was checked (those no verified checkpoint covers). */
+  sealsChecked: number;
+  /** The largest verified checkpoint's size (null when none verified). */
+  checkpointSize: number | null;
+  /** Per hospital, the largest tree size it validly cosigned. */
+  witnessed: Record<string, number>;
   /** Hospital spends recomputed and found equal (0 with recompute: false). */
   spendsRecomputed: number;
   /** At most one per code (its lowest seq), sorted by seq then code: failures[0] is the first bad entry. */
@@ -69,6 +93,12 @@ export interface VerifyCheckpoint {
   hospitalKeys: Record<string, string>;
   /** The roster versions recorded so far, in order (absent in checkpoints made before rosters). */
   roster?: RosterVersion[];
+  /**
+   * The Merkle tree's right edge after `seq` (absent in states saved before
+   * the tree): the next audit extends it with the new rows' leaves and
+   * compares the root with the latest checkpoint's, without the old rows.
+   */
+  tree?: TreeState;
 }
 
 export interface HospitalLedgerInput {
@@ -93,6 +123,14 @@ export interface VerifyInput {
   recompute?: boolean;
   /** Verify only `entries` after a checkpoint (they must start at its seq + 1 and chain from its hash). */
   from?: VerifyCheckpoint;
+  /** Stored Merkle leaf hashes, parallel to `entries` (null where a row has none: not yet converted). */
+  leaves?: (Uint8Array | null)[];
+  /** Signed checkpoint notes (C2SP tlog-checkpoint), latest last: the latest is enough, earlier ones localize a mismatch. */
+  checkpoints?: string[];
+  /** Cosignatures as the coordinator stores them (the latest per witness is enough). */
+  cosignatures?: StoredCosignature[];
+  /** Notes witnesses kept (`cohort client checkpoint`): a checkpoint with their cosignature lines. */
+  witnessNotes?: string[];
 }
 
 /**
@@ -116,11 +154,15 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
       `the checkpoint was made under key ${from.coordinatorKey.slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`,
     );
   checkOrder(rows, failures, (from?.seq ?? 0) + 1);
+  const tree = treeFindings(input, key, failures, notes);
+  // Rows before this index are vouched for by a verified checkpoint.
+  const vouched = Math.max(0, tree.covered - (from?.tree?.size ?? 0));
   const checked = checkRows(
     rows,
     key,
     failures,
     from ? { hash: from.hash, seq: from.seq } : { hash: GENESIS_HASH, seq: null },
+    vouched,
   );
   // Later checks look entries up by seq; a duplicated seq keeps its first row (already a failure).
   const bySeq = new Map<number, Checked>();
@@ -134,34 +176,92 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
   const roster = checkRosters(ordered, from?.roster ?? [], failures);
   const prior = new Histories(from?.prior ?? {});
   const spendsRecomputed = recomputeSpends(ordered, prior, input.recompute !== false, failures);
-  const receiptsVerified = checkReceipts(ordered, bySeq, rowBySeq, input.receipts, input.hospitalKeys, failures, notes);
+  const receipted = checkReceipts(bySeq, rowBySeq, input.receipts, input.hospitalKeys, failures);
+  const spendsWitnessed = checkAcknowledged(ordered, receipted, tree.witnessed, notes);
   for (const h of input.hospitalLedgers ?? [])
     checkHospital(h, ordered, rowBySeq, key, input.hospitalKeys, failures, notes);
   if (input.head) checkHead(input.head, rowBySeq, key, failures);
 
-  const last = rows.at(-1);
   const list = failures.sorted();
-  const ok = list.length === 0;
-  const tip = last ? { seq: last.seq, hash: last.hash } : from ? { seq: from.seq, hash: from.hash } : null;
+  const state = { specs, prior, roster, tree: tree.tree };
   return {
-    ok,
-    entries: rows.length,
-    head: last ? { seq: last.seq, hash: last.hash, signature: last.signature, coordinatorKey: hex(key) } : null,
-    receiptsVerified,
+    ...reportHead(input, key, list),
+    receiptsVerified: receipted.size,
     spendsRecomputed,
+    checkpointsVerified: tree.checkpointsVerified,
+    cosignaturesVerified: tree.cosignaturesVerified,
+    spendsWitnessed,
+    sealsChecked: Math.max(0, rows.length - vouched),
+    checkpointSize: tree.checkpointSize,
+    witnessed: Object.fromEntries(tree.witnessed),
     failures: list,
     notes,
-    checkpoint:
-      ok && tip
-        ? {
-            ...tip,
-            coordinatorKey: hex(key),
-            specs: Object.fromEntries(specs),
-            prior: prior.toRuns(),
-            hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
-            roster,
-          }
-        : null,
+    checkpoint: list.length === 0 ? stateAfter(input, key, state) : null,
+  };
+}
+
+/**
+ * The tree checks, unless the saved state predates the tree: then the new
+ * rows are checked by their seals alone, and only a full verification can
+ * tie the checkpoints to the rows before the state.
+ */
+function treeFindings(input: VerifyInput, key: Uint8Array, failures: Failures, notes: string[]): TreeFindings {
+  const from = input.from;
+  if (from && !from.tree) {
+    notes.push(
+      `the saved audit state (entry ${from.seq}) predates the Merkle tree: the new entries were checked by their seals, and no checkpoint can be tied to the entries before it; run a full verification (a new --checkpoint file) to save a tree`,
+    );
+    return noTreeFindings();
+  }
+  if (from?.tree && from.tree.size !== from.seq)
+    failures.add(
+      from.seq,
+      'head-mismatch',
+      `the saved tree has ${from.tree.size} leaves, not one per entry up to ${from.seq}`,
+    );
+  return checkTree(
+    {
+      rows: input.entries,
+      leaves: input.leaves,
+      coordinatorKey: key,
+      hospitalKeys: input.hospitalKeys,
+      checkpoints: input.checkpoints,
+      cosignatures: input.cosignatures,
+      witnessNotes: input.witnessNotes,
+      from: from?.tree,
+    },
+    failures,
+    notes,
+  );
+}
+
+function reportHead(input: VerifyInput, key: Uint8Array, list: VerifyFailure[]) {
+  const last = input.entries.at(-1);
+  return {
+    ok: list.length === 0,
+    entries: input.entries.length,
+    head: last ? { seq: last.seq, hash: last.hash, signature: last.signature, coordinatorKey: hex(key) } : null,
+  };
+}
+
+/** What the next incremental audit starts from (null for an empty ledger). */
+function stateAfter(
+  input: VerifyInput,
+  key: Uint8Array,
+  s: { specs: Map<string, unknown>; prior: Histories; roster: RosterVersion[]; tree: TreeState | null },
+): VerifyCheckpoint | null {
+  const last = input.entries.at(-1);
+  const from = input.from;
+  const tip = last ? { seq: last.seq, hash: last.hash } : from ? { seq: from.seq, hash: from.hash } : null;
+  if (!tip) return null;
+  return {
+    ...tip,
+    coordinatorKey: hex(key),
+    specs: Object.fromEntries(s.specs),
+    prior: s.prior.toRuns(),
+    hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
+    roster: s.roster,
+    ...(s.tree ? { tree: s.tree } : {}),
   };
 }
 
@@ -203,22 +303,27 @@ function checkOrder(rows: readonly SealedEntry[], failures: Failures, first: num
   }
 }
 
-/** Per row: canonical form, seq, hash, chain link, seal and schema. Returns the rows that parsed to well-formed entries. */
+/**
+ * Per row: canonical form, seq, hash, chain link, seal (from row index
+ * `vouched` on: a verified checkpoint vouches for the rows before) and
+ * schema. Returns the rows that parsed to well-formed entries.
+ */
 function checkRows(
   rows: readonly SealedEntry[],
   key: Uint8Array,
   failures: Failures,
   start: { hash: string; seq: number | null },
+  vouched: number,
 ): Checked[] {
   const out: Checked[] = [];
   let prevHash = start.hash;
   let prevSeq: number | null = start.seq;
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const seq = Number.isSafeInteger(row.seq) ? row.seq : null;
     const text = row.canonical;
     // The link is to the previous row's actual text, whatever hash it claims.
     const actual = typeof text === 'string' ? entryHash(text) : '';
-    if (!sealSignatureValid(row.hash, row.signature, key))
+    if (i >= vouched && !sealSignatureValid(row.hash, row.signature, key))
       failures.add(
         seq,
         'bad-signature',

@@ -1,7 +1,9 @@
 /**
  * `cohort ledger verify --checkpoint`: the first run verifies everything and
- * leaves a checkpoint; later runs verify only the entries written since, and
- * notice when the entry the checkpoint ends at was rewritten or truncated.
+ * leaves a checkpoint (the audit state, with the Merkle tree's frontier);
+ * later runs verify only the entries written since against the latest signed
+ * checkpoint, and notice when the entry the state ends at was rewritten or
+ * truncated.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -53,13 +55,13 @@ describe('ledger verify --checkpoint', () => {
         }),
       );
       await until(() => coordinator.jobState(id)?.status === 'completed', 60_000, 'the job');
+      // Both hospitals, as witnesses, cosign a checkpoint covering the whole ledger (the job's end included).
       await until(
         () =>
-          coordinator.database
-            .receipts()
-            .filter((r) => JSON.parse(coordinator.database.ledgerEntry(r.seq)!.canonical).jobId === id).length === 6,
+          coordinator.database.latestCosignatures().filter((c) => c.size >= coordinator.database.lastLedgerSeq())
+            .length === 2,
         10_000,
-        'its receipts (2 training rounds and the evaluation, x 2 hospitals)',
+        "both hospitals' cosignatures of the latest checkpoint",
       );
     };
     await runJob();
@@ -76,7 +78,12 @@ describe('ledger verify --checkpoint', () => {
     expect(second.entries).toBe(coordinator.database.lastLedgerSeq() - tip.seq); // only the new job's entries
     // Two training rounds and the final evaluation's release, x two hospitals, each against its checkpointed history.
     expect(second.spendsRecomputed).toBe(6);
-    expect(second.receiptsVerified).toBe(6);
+    // Witnessed by the cosignatures; the new rows' texts vouched for by the latest checkpoint, extending the saved tree.
+    expect(second).toMatchObject({
+      spendsWitnessed: 6,
+      sealsChecked: 0,
+      checkpointSize: coordinator.database.lastLedgerSeq(),
+    });
     const moved = JSON.parse(readFileSync(cp, 'utf8')) as { seq: number };
     expect(moved.seq).toBe(coordinator.database.lastLedgerSeq());
     // Nothing new: nothing to verify, still fine.

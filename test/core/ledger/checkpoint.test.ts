@@ -163,6 +163,15 @@ const noThrow = <T>(f: () => T): T => {
   }
 };
 
+/** Each of `notes` fails to parse as a note, with E_LEDGER_CHECKPOINT (a failure names the note). */
+function expectUnparsable(notes: readonly string[]): void {
+  for (const n of notes)
+    expect(
+      errorCode(() => parseNote(n)),
+      JSON.stringify(n),
+    ).toBe('E_LEDGER_CHECKPOINT');
+}
+
 // ---------------------------------------------------------------------------
 
 describe('signed note: golang.org/x/mod sumdb/note vectors', () => {
@@ -206,11 +215,7 @@ describe('signed note: golang.org/x/mod sumdb/note vectors', () => {
         '\u2014 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=',
       NOTE_TEXT + '\n' + PETER_SIG + 'Unexpected line.\n',
     ];
-    for (const text of bad)
-      expect(
-        errorCode(() => parseNote(text)),
-        JSON.stringify(text),
-      ).toBe('E_LEDGER_CHECKPOINT');
+    expectUnparsable(bad);
   });
 });
 
@@ -427,11 +432,7 @@ describe('checkpoint: our own notes, and attacks on them', () => {
         noThrow(() => openCheckpoint(n, ORIGIN, LOG_PUBLIC)),
         JSON.stringify(n),
       ).toBeNull();
-    for (const n of unparsable)
-      expect(
-        errorCode(() => parseNote(n)),
-        JSON.stringify(n),
-      ).toBe('E_LEDGER_CHECKPOINT');
+    expectUnparsable(unparsable);
   });
 
   it('refuses a note with a second, failing signature line by the log key (C2SP signed-note: SHOULD reject)', () => {
