@@ -1,10 +1,11 @@
 /**
- * `cohort ledger verify|head|show|export|budget|serve`: the auditor's tools.
- * Everything reads the databases read-only; `verify` exits 1 and names the
- * first bad entry on any failure.
+ * `cohort ledger verify|head|show|export|budget|serve` (and prove|check-proof,
+ * cli/ledger-prove.ts): the auditor's tools. Everything reads the databases
+ * read-only; `verify` exits 1 and names the first bad entry on any failure.
  */
 import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { intArg } from '../edge/args.ts';
@@ -20,7 +21,9 @@ import {
 import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import { tlsPairFromFiles } from '../edge/keys.ts';
-import { verifyFiles, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
+import { verifyFiles, verifyFilesParallel, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
+import type { VerifyReport } from '../core/ledger/index.ts';
+import { registerLedgerProve } from './ledger-prove.ts';
 const COORDINATOR_DB = "the coordinator's database";
 
 type Listing = 'show' | 'export';
@@ -33,6 +36,8 @@ interface VerifyOptions {
   recompute: boolean;
   json: boolean;
   checkpoint?: string;
+  witness?: string[];
+  workers: number;
 }
 
 interface ListOptions {
@@ -57,10 +62,14 @@ export function registerLedger(program: Command): Command {
   registerVerify(cmd);
   cmd
     .command('head')
-    .description("print the latest entry's seq, hash and signature, to keep out of band")
+    .description(
+      "print the latest entry's seq, hash and signature and the latest signed checkpoint of the Merkle tree, to keep out of band",
+    )
     .requiredOption('--db <file>', COORDINATOR_DB)
-    .option('--json', 'as JSON (the file --head reads)', false)
+    .option('--json', 'the head alone as JSON (the file --head reads)', false)
+    .option('--note', 'the latest checkpoint alone, as the signed note (C2SP tlog-checkpoint)', false)
     .action(printHead);
+  registerLedgerProve(cmd);
   for (const name of ['show', 'export'] as const) registerListing(cmd, name);
   cmd
     .command('budget')
@@ -79,7 +88,7 @@ function registerVerify(cmd: Command): void {
   cmd
     .command('verify')
     .description(
-      "check the hash chain, every signature and receipt, agreement with hospitals' copies, and recompute every epsilon; exit 1 on the first bad entry",
+      "recompute the Merkle tree and check it against the signed checkpoints and the hospitals' cosignatures, check the hash chain, the seals of entries no checkpoint covers, legacy receipts, agreement with hospitals' copies, and recompute every epsilon; exit 1 on the first bad entry",
     )
     .requiredOption('--db <file>', COORDINATOR_DB)
     .option('--hospital-ledger <file...>', "hospitals' state databases to compare with the coordinator's ledger")
@@ -91,10 +100,20 @@ function registerVerify(cmd: Command): void {
       '--coordinator-key <hex>',
       "the coordinator's ledger public key as you know it out of band (default: the one in --db)",
     )
-    .option('--no-recompute', 'skip recomputing epsilon (chain, signatures and receipts only)')
+    .option(
+      '--witness <file...>',
+      "checkpoint notes hospitals kept as witnesses (cohort client checkpoint): a cosigned root that is not the tree's is a split view",
+    )
+    .option('--no-recompute', 'skip recomputing epsilon (tree, chain, signatures and receipts only)')
+    .option(
+      '--workers <n>',
+      'threads that recompute epsilon in a full verification, one group of jobs with the same settings each (1: in this thread)',
+      intArg(1, 64),
+      Math.min(availableParallelism(), 8),
+    )
     .option(
       '--checkpoint <file>',
-      "verify only the entries after this checkpoint and move it forward; created by a full verification when missing (compare hospitals' copies and heads in a full verification)",
+      "an audit state file (JSON, with the Merkle tree's frontier): verify only the entries after it, against the latest signed checkpoint, and move it forward; created by a full verification when missing (compare hospitals' copies and heads in a full verification)",
     )
     .option('--json', 'machine-readable report', false)
     .action(verify);
@@ -141,7 +160,7 @@ function registerServe(cmd: Command): void {
 }
 
 /** `cohort ledger verify`: the full verification, or the entries after a checkpoint; exit code 1 on a failure. */
-function verify(o: VerifyOptions): void {
+async function verify(o: VerifyOptions): Promise<void> {
   if (o.checkpoint && (o.hospitalLedger?.length || o.head))
     throw new CohortError(
       'E_CONFIG_INVALID',
@@ -153,8 +172,9 @@ function verify(o: VerifyOptions): void {
         checkpoint: o.checkpoint,
         recompute: o.recompute,
         ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}),
+        ...(o.witness ? { witness: o.witness } : {}),
       })
-    : { ...verifyFiles(o), from: 0 };
+    : { ...(o.workers > 1 ? await verifyFilesParallel(o) : verifyFiles(o)), from: 0 };
   const { checkpoint: _state, ...shown } = r;
   if (o.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   else {
@@ -164,19 +184,47 @@ function verify(o: VerifyOptions): void {
         ? `ledger OK: ${r.entries} entries${r.from ? ` after the checkpoint at ${r.from}` : ''}, head seq ${r.head?.seq ?? r.from} ${r.head?.hash ?? ''}${r.pinned ? '' : ' (key taken from the database: pin it with --coordinator-key or --head)'}\n`
         : `ledger FAILED at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}\n${r.failures.length > 1 ? `(${r.failures.length - 1} more failures; --json lists them)\n` : ''}`,
     );
+    if (r.ok) process.stdout.write(treeSummary(r));
     for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
   }
   if (!r.ok) process.exitCode = 1;
 }
 
-/** `cohort ledger head`: the latest entry, to keep out of band. */
-function printHead(o: { db: string; json: boolean }): void {
-  const head = headOf(readCoordinatorLedger(o.db));
+/** The tree's figures, and what a cosignature does and does not vouch for. */
+function treeSummary(r: VerifyReport): string {
+  const witnesses = Object.entries(r.witnessed)
+    .map(([h, size]) => `${h} up to ${size}`)
+    .join(', ');
+  const tree =
+    r.checkpointSize === null
+      ? `tree: no checkpoint verified; the seal of each of the ${r.sealsChecked} entries was checked\n`
+      : `tree: the coordinator's checkpoint of size ${r.checkpointSize} matches the recomputed tree (${r.checkpointsVerified} checkpoint(s) verified); ${r.sealsChecked === 0 ? 'it covers every entry' : `seals checked for the ${r.sealsChecked} entries it does not cover`}\n`;
+  const cosigned =
+    r.cosignaturesVerified === 0
+      ? 'witnesses: no cosignature verified (no hospital vouches for having seen this tree)\n'
+      : `witnesses: ${r.cosignaturesVerified} cosignature(s) verified (${witnesses}); ${r.spendsWitnessed} spends witnessed by their hospital\n` +
+        "  (a hospital's cosignature of size S vouches that it was shown this tree of S entries, signed by the coordinator and\n" +
+        '  consistent with every checkpoint it cosigned before, and that each entry < S recording its spend is included and\n' +
+        "  agrees with what it charged; it says nothing of other hospitals' entries. A split view goes unnoticed only if\n" +
+        '  every witness whose note or cosignature you check was shown the same forged tree.)\n';
+  return tree + cosigned;
+}
+
+/** `cohort ledger head`: the latest entry and the latest checkpoint, to keep out of band. */
+function printHead(o: { db: string; json: boolean; note: boolean }): void {
+  const data = readCoordinatorLedger(o.db);
+  const head = headOf(data);
   if (!head) throw new CohortError('E_STORE', `${o.db} has an empty ledger`);
+  const note = data.checkpoints?.at(-1);
+  if (o.note) {
+    if (!note) throw new CohortError('E_STORE', `${o.db} has no checkpoint yet (a chain-format ledger)`);
+    process.stdout.write(note);
+    return;
+  }
   process.stdout.write(
     o.json
       ? `${JSON.stringify(head)}\n`
-      : `seq ${head.seq}\nhash ${head.hash}\nsignature ${head.signature}\ncoordinator key ${head.coordinatorKey}\n`,
+      : `seq ${head.seq}\nhash ${head.hash}\nsignature ${head.signature}\ncoordinator key ${head.coordinatorKey}\n${note ? `checkpoint:\n${note}` : ''}`,
   );
 }
 
@@ -196,7 +244,19 @@ function list(o: ListOptions): void {
 
 function entryTable(rows: ReturnType<typeof ledgerRows>): string {
   const t = new Table({
-    head: ['seq', 'kind', 'job', 'round', 'hospital', 'epsilon', 'cumulative', 'bound', 'survivors', 'receipt'],
+    head: [
+      'seq',
+      'kind',
+      'job',
+      'round',
+      'hospital',
+      'epsilon',
+      'cumulative',
+      'bound',
+      'survivors',
+      'receipt',
+      'cosigned',
+    ],
   });
   for (const r of rows)
     t.push([
@@ -210,6 +270,7 @@ function entryTable(rows: ReturnType<typeof ledgerRows>): string {
       r.bound,
       r.survivors ?? '',
       r.receipted === null ? '' : r.receipted ? 'yes' : 'no',
+      r.witnessed === null ? '' : r.witnessed ? 'yes' : 'no',
     ]);
   return t.toString();
 }

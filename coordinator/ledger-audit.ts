@@ -1,7 +1,9 @@
 /**
- * An auditor's verification of ledger files: a coordinator database, a saved
- * head or checkpoint, hospitals' copies. `cohort ledger verify`, the ledger
- * HTTP server, the dashboard and the simulations all verify through here.
+ * An auditor's verification of ledger files: a coordinator database (its
+ * rows, leaf hashes, latest checkpoint and latest cosignature per witness),
+ * a saved head or audit state, hospitals' copies, and checkpoint notes
+ * witnesses kept. `cohort ledger verify`, the ledger HTTP server, the
+ * dashboard and the simulations all verify through here.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -14,6 +16,7 @@ import {
   verifyLedger,
   type VerifyCheckpoint,
   type VerifyFailure,
+  type VerifyInput,
   type VerifyReport,
 } from '../core/ledger/index.ts';
 import type { LedgerHead } from '../core/ledger/types.ts';
@@ -24,6 +27,9 @@ import {
   type CoordinatorLedgerData,
 } from './ledger-reader.ts';
 import { readCappedFile } from '../edge/capped-file.ts';
+import { recomputeParallel } from '../edge/ledger-recompute.ts';
+import { Failures } from '../core/ledger/verify-failures.ts';
+import { MAX_NOTE_CHARS } from '../core/ledger/checkpoint.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 const headSchema = z.strictObject({
@@ -75,6 +81,13 @@ const checkpointSchema = z.strictObject({
   hospitalKeys: z.record(z.string(), hex(64)),
   // The roster versions recorded so far, checked as a chain (core/roster/) when the checkpoint is read.
   roster: z.array(z.unknown()).max(1000).optional(),
+  // The Merkle tree's right edge (absent in states saved before the tree): one 32-byte hash per set bit of size.
+  tree: z
+    .strictObject({
+      size: z.number().int().min(0),
+      frontier: z.array(z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/)).max(53),
+    })
+    .optional(),
 });
 const CHECKPOINT_FILE = {
   what: 'ledger checkpoint',
@@ -105,6 +118,7 @@ export function verifyFromCheckpoint(o: {
   checkpoint: string;
   coordinatorKey?: string;
   recompute?: boolean;
+  witness?: string[];
 }): VerifyReport & { pinned: boolean; from: number } {
   if (o.coordinatorKey !== undefined && !/^[0-9a-f]{64}$/.test(o.coordinatorKey))
     throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
@@ -112,6 +126,7 @@ export function verifyFromCheckpoint(o: {
     const full = verifyFiles({
       db: o.db,
       ...(o.coordinatorKey ? { coordinatorKey: o.coordinatorKey } : {}),
+      ...(o.witness ? { witness: o.witness } : {}),
       ...(o.recompute === undefined ? {} : { recompute: o.recompute }),
     });
     if (full.ok && full.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(full.checkpoint)}\n`);
@@ -129,6 +144,7 @@ export function verifyFromCheckpoint(o: {
     coordinatorKey: keyBytes(cp.coordinatorKey),
     receipts: data.receipts,
     hospitalKeys: new Map([...Object.entries(cp.hospitalKeys), ...data.hospitalKeys].map(([n, k]) => [n, keyBytes(k)])),
+    ...treeInputs(data, o.witness),
     from: cp,
     recompute: o.recompute ?? true,
   });
@@ -153,28 +169,51 @@ export function verifyFromCheckpoint(o: {
   return { ...merged, pinned: true, from: cp.seq };
 }
 
+/** A witness's note (`cohort client checkpoint`), read within the size of a signed note. */
+function readWitnessNote(path: string): string {
+  return readCappedFile(path, {
+    maxBytes: MAX_NOTE_CHARS,
+    what: 'witness checkpoint note',
+    code: 'E_CONFIG_INVALID',
+  }).toString('utf8');
+}
+
+/** The tree's inputs: stored leaves, checkpoints and cosignatures, and the notes witnesses kept. */
+function treeInputs(
+  data: CoordinatorLedgerData,
+  witness: readonly string[] | undefined,
+): Pick<VerifyInput, 'leaves' | 'checkpoints' | 'cosignatures' | 'witnessNotes'> {
+  return {
+    ...(data.leaves ? { leaves: data.leaves } : {}),
+    checkpoints: data.checkpoints ?? [],
+    cosignatures: data.cosignatures ?? [],
+    witnessNotes: (witness ?? []).map(readWitnessNote),
+  };
+}
+
 function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
 }
 
-/** Verifies a coordinator database (and hospitals' copies) the way `cohort ledger verify` does. */
-export function verifyFiles(o: {
+/** What to verify (verifyFiles, verifyData, verifyFilesParallel): `cohort ledger verify`'s files and flags. */
+export interface VerifyFilesOptions {
   db: string;
   hospitalLedger?: string[];
   head?: string;
   coordinatorKey?: string;
   recompute?: boolean;
-}): VerifyReport & { pinned: boolean } {
+  witness?: string[];
+}
+
+/** Verifies a coordinator database (and hospitals' copies) the way `cohort ledger verify` does. */
+export function verifyFiles(o: VerifyFilesOptions): VerifyReport & { pinned: boolean } {
   return verifyData(readCoordinatorLedger(o.db), o);
 }
 
 /** verifyFiles on a ledger already read (the dashboard reads it once for its rows and its verification). */
-export function verifyData(
-  data: CoordinatorLedgerData,
-  o: { db: string; hospitalLedger?: string[]; head?: string; coordinatorKey?: string; recompute?: boolean },
-): VerifyReport & { pinned: boolean } {
+export function verifyData(data: CoordinatorLedgerData, o: VerifyFilesOptions): VerifyReport & { pinned: boolean } {
   const head: LedgerHead | undefined = o.head ? readLedgerFile(o.head, HEAD_FILE) : undefined;
   // The key an auditor pinned (flag, or the saved head) wins over the one stored beside the entries.
   const pinnedKey = o.coordinatorKey ?? head?.coordinatorKey;
@@ -187,6 +226,7 @@ export function verifyData(
     coordinatorKey: keyBytes(key),
     receipts: data.receipts,
     hospitalKeys: new Map([...data.hospitalKeys].map(([n, k]) => [n, keyBytes(k)])),
+    ...treeInputs(data, o.witness),
     ...(head ? { head } : {}),
     hospitalLedgers: (o.hospitalLedger ?? [])
       .map(readHospitalLedger)
@@ -194,4 +234,34 @@ export function verifyData(
     recompute: o.recompute ?? true,
   });
   return { ...report, pinned: pinnedKey !== undefined };
+}
+
+/**
+ * verifyFiles with every ε recomputed on `workers` threads
+ * (edge/ledger-recompute.ts) instead of on this one: the rest of the audit
+ * (order, chain, tree, checkpoints, cosignatures, seals, receipts, copies)
+ * runs here with recompute off, and the two halves' failures merge with the
+ * same rule verifyLedger applies (lowest seq per code). The state a caller
+ * saves is kept only if both halves pass.
+ */
+export async function verifyFilesParallel(
+  o: VerifyFilesOptions & { workers: number },
+): Promise<VerifyReport & { pinned: boolean }> {
+  const data = readCoordinatorLedger(o.db);
+  const structural = verifyData(data, { ...o, recompute: false });
+  if (o.recompute === false) return structural;
+  const eps = await recomputeParallel(
+    data.entries.map((e) => ({ seq: e.seq, canonical: e.canonical })),
+    { workers: o.workers },
+  );
+  const failures = new Failures();
+  for (const f of [...structural.failures, ...eps.failures]) failures.add(f.seq, f.code, f.message);
+  const list = failures.sorted();
+  return {
+    ...structural,
+    ok: list.length === 0,
+    failures: list,
+    spendsRecomputed: eps.spendsRecomputed,
+    checkpoint: list.length === 0 ? structural.checkpoint : null,
+  };
 }

@@ -82,8 +82,6 @@ export const ERRORS = {
     E_JOB_FAILED: 'job exhausted its round retries',
     E_JOB_SPEC_SIZE:
       "a submitted job spec's JSON is larger than the coordinator accepts (CoordinatorOptions.submissions.maxSpecBytes); refused before it is parsed",
-    E_TOO_COSTLY:
-      'preparing the request in a worker thread (parsing a job spec, calibrating its noise) passed its time or memory limit (CoordinatorOptions.submissions); the worker is stopped and nothing is written',
     E_BUSY:
       "the coordinator's worker threads are busy and their queue is full (CoordinatorOptions.submissions.queue): try again later; nothing was started",
     E_QUOTA_EXCEEDED:
@@ -176,6 +174,8 @@ export const ERRORS = {
     E_CONFIG_INVALID: 'invalid option or configuration value (over HTTP: the server is misconfigured, not the request)',
   }),
   ...answered(503, {
+    E_TOO_COSTLY:
+      "preparing the request in a worker thread (parsing a job spec, calibrating its noise) passed its time or memory limit (CoordinatorOptions.submissions); the worker is stopped and nothing is written. Also an auditor's ledger thread (edge/ledger-pool.ts) past its timeLimitMs or memoryLimitMb: the audit stops; the dashboard's ledger verifier thread past its memory limit (its view shows this code)",
     E_STORE: 'database is unreadable or from an incompatible version',
     E_HTTP_BUSY:
       'the dashboard holds as many open event streams, login codes or sessions over all identities as it allows (MAX_EVENT_STREAMS, MAX_LOGIN_CODES, MAX_SESSIONS); new ones are refused, none is closed',

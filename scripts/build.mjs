@@ -19,8 +19,14 @@ import { dirname, join, relative } from 'node:path';
 import { DIST, ROOT, SOURCE_DIRS, STAMP_NAME } from './dist-fresh.mjs';
 
 /** Not built: the dashboard page's own source (bundled into public/ by `npm run build:dashboard`), and the worker
- * entry that loads worker-thread.ts through tsx (from dist/, worker-pool.js starts worker-thread.js directly). */
-const SKIP = new Set(['coordinator/dashboard/web', 'coordinator/worker-entry.mjs']);
+ * entries that load their thread's .ts through tsx (from dist/, worker-pool.js starts worker-thread.js directly, and
+ * ledger-verifier.js ledger-verifier-thread.js, edge/ledger-pool.js ledger-thread.js). */
+const SKIP = new Set([
+  'coordinator/dashboard/web',
+  'coordinator/worker-entry.mjs',
+  'coordinator/dashboard/ledger-verifier-entry.mjs',
+  'edge/ledger-thread-entry.mjs',
+]);
 
 function listFiles(dir, out = []) {
   for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {

@@ -2,7 +2,10 @@
  * The ledger of a real 20-round simulated job (fed-heart-disease, record-level
  * DP, secure aggregation), tampered with by direct SQL edits of the
  * coordinator's database: `cohort ledger verify` must fail on each edit and
- * name the entry, and pass on the untouched ledger.
+ * name the entry, and pass on the untouched ledger. The ledger is a Merkle
+ * tree with a checkpoint per entry, cosigned by the four hospitals as
+ * witnesses (receipts are legacy: their tamper tests are in
+ * test/core/ledger/verify.test.ts and ledger-migration.test.ts).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -12,9 +15,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runFedHeartDisease, CENTERS } from '../../simulations/fed-heart-disease.ts';
-import { verifyFiles } from '../../coordinator/ledger-audit.ts';
+import { verifyFiles, verifyFilesParallel } from '../../coordinator/ledger-audit.ts';
 import { headOf, readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { sealEntry } from '../../core/ledger/index.ts';
+import {
+  checkpointBody,
+  cosignatureLine,
+  logOrigin,
+  parseCheckpointBody,
+  parseNote,
+  signCheckpoint,
+  witnessName,
+} from '../../core/ledger/checkpoint.ts';
+import { leafHash, MerkleTree } from '../../core/ledger/merkle.ts';
 import { GENESIS_HASH, type LedgerEntry, type RoundBody } from '../../core/ledger/types.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 
@@ -47,6 +60,42 @@ const entries = (d: Database.Database) =>
 const firstRoundSeq = (d: Database.Database, nth = 0) =>
   entries(d).filter((e) => (JSON.parse(e.canonical) as LedgerEntry).kind === 'round')[nth]!.seq;
 
+/** A copy of the database with the `nth` round entry's cumulative ε lowered in place (hash, seal and leaf kept). */
+function epsilonLowered(name: string, nth: number): { path: string; seq: number } {
+  let seq = 0;
+  const path = tampered(name, (d) => {
+    seq = firstRoundSeq(d, nth);
+    const e = entries(d).find((x) => x.seq === seq)!;
+    const changed = e.canonical.replace(/"cumulativeEpsilon":([0-9.e-]+)/, '"cumulativeEpsilon":0.001');
+    expect(changed).not.toBe(e.canonical);
+    d.prepare('UPDATE ledger SET canonical = ? WHERE seq = ?').run(changed, seq);
+  });
+  return { path, seq };
+}
+
+/**
+ * The note `hospital` keeps of the checkpoint of `size` it cosigned: the
+ * coordinator's stored note with the stored cosignature's line appended.
+ */
+function witnessNoteOf(hospital: string, size: number): string {
+  const d = new Database(db, { readonly: true });
+  try {
+    const note = d.prepare('SELECT note FROM ledger_checkpoints WHERE size = ?').pluck().get(size) as string;
+    const c = d
+      .prepare('SELECT timestamp, signature FROM ledger_cosignatures WHERE witness = ? AND size = ?')
+      .get(hospital, size) as { timestamp: number; signature: Buffer };
+    const key = readCoordinatorLedger(db).hospitalKeys.get(hospital)!;
+    expect(checkpointBody(parseCheckpointBody(parseNote(note).body))).toBe(parseNote(note).body);
+    const line = cosignatureLine(
+      { name: witnessName(hospital), timestamp: c.timestamp, signature: new Uint8Array(c.signature) },
+      new Uint8Array(Buffer.from(key, 'hex')),
+    );
+    return note + line;
+  } finally {
+    d.close();
+  }
+}
+
 describe('ledger verify on a 20-round simulated job', () => {
   it('the untouched ledger verifies against the coordinator and every hospital copy, and every epsilon recomputes', () => {
     const r = verifyFiles({ db, hospitalLedger: states });
@@ -61,14 +110,21 @@ describe('ledger verify on a 20-round simulated job', () => {
       steps: 1,
     });
     for (const e of rounds) expect((e.body as RoundBody).spends.length).toBeGreaterThanOrEqual(3);
-    // Receipts: every survivor of every round signed for its spend.
-    expect(data.receipts.length).toBe(rounds.reduce((n, e) => n + (e.body as RoundBody).spends.length, 0));
+    // The latest checkpoint covers every entry, each hospital cosigned it, and so every spend is witnessed:
+    // no seal needed checking.
+    expect(r).toMatchObject({
+      checkpointSize: data.entries.length,
+      cosignaturesVerified: CENTERS.length,
+      spendsWitnessed: rounds.reduce((n, e) => n + (e.body as RoundBody).spends.length, 0),
+      sealsChecked: 0,
+    });
+    expect(r.witnessed).toEqual(Object.fromEntries(CENTERS.map((c) => [c, data.entries.length])));
     // And through the CLI, exit 0.
-    expect(
-      execFileSync('node', ['cohort.mjs', 'ledger', 'verify', '--db', db, '--hospital-ledger', ...states], {
-        encoding: 'utf8',
-      }),
-    ).toMatch(/^ledger OK/);
+    const out = execFileSync('node', ['cohort.mjs', 'ledger', 'verify', '--db', db, '--hospital-ledger', ...states], {
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/^ledger OK/);
+    expect(out).toContain(`witnesses: ${CENTERS.length} cosignature(s) verified`);
   });
 
   const failsAt = (path: string, extra: Partial<Parameters<typeof verifyFiles>[0]> = {}) => {
@@ -78,14 +134,7 @@ describe('ledger verify on a 20-round simulated job', () => {
   };
 
   it('an epsilon changed in place: hash mismatch at that entry (and the CLI exits 1 naming it)', () => {
-    let seq = 0;
-    const path = tampered('epsilon', (d) => {
-      seq = firstRoundSeq(d, 5);
-      const e = entries(d).find((x) => x.seq === seq)!;
-      const changed = e.canonical.replace(/"cumulativeEpsilon":([0-9.e-]+)/, '"cumulativeEpsilon":0.001');
-      expect(changed).not.toBe(e.canonical);
-      d.prepare('UPDATE ledger SET canonical = ? WHERE seq = ?').run(changed, seq);
-    });
+    const { path, seq } = epsilonLowered('epsilon', 5);
     const f = failsAt(path);
     expect(f.seq).toBe(seq);
     expect(f.code).toBe('hash-mismatch');
@@ -99,6 +148,22 @@ describe('ledger verify on a 20-round simulated job', () => {
     }
     expect(status).toBe(1);
     expect(out).toContain(`ledger FAILED at entry ${seq}`);
+  });
+
+  it('with epsilon recomputed on two threads, the report is the one-thread report, failures included', async () => {
+    const clean = await verifyFilesParallel({ db, hospitalLedger: states, workers: 2 });
+    const one = verifyFiles({ db, hospitalLedger: states });
+    expect(clean.ok).toBe(true);
+    expect(clean.spendsRecomputed).toBe(one.spendsRecomputed);
+    expect(clean.spendsRecomputed).toBeGreaterThan(60);
+    expect(clean.checkpoint).toEqual(one.checkpoint);
+    // A cumulative epsilon lowered in place: beside the hash and tree failures, recomputation names the
+    // entry, and both paths report the same failures.
+    const { path, seq } = epsilonLowered('epsilon-parallel', 7);
+    const two = await verifyFilesParallel({ db: path, workers: 2 });
+    expect(two.failures).toEqual(verifyFiles({ db: path }).failures);
+    expect(two.failures.find((f) => f.code === 'epsilon-mismatch')?.seq).toBe(seq);
+    expect(two.checkpoint).toBeNull();
   });
 
   it('an epsilon changed and the entry re-hashed: the signature no longer verifies', () => {
@@ -131,19 +196,30 @@ describe('ledger verify on a 20-round simulated job', () => {
     expect([seq, seq + 1]).toContain(f.seq);
   });
 
-  it('the tail truncated: passes on its own, fails against the head saved before', () => {
+  it('the tail truncated: caught by the latest checkpoint; truncated with its checkpoints and cosignatures, passes on its own but fails against the head saved before or a witness note', () => {
     const head = headOf(readCoordinatorLedger(db))!;
     const headFile = join(dir, 'head.json');
     writeFileSync(headFile, JSON.stringify(head));
-    // A careful truncation drops the receipts of the removed entries too (leftover receipts are a failure of their own).
+    const rowsOnly = tampered('truncate-rows', (d) => d.prepare('DELETE FROM ledger WHERE seq > ?').run(head.seq - 3));
+    expect(failsAt(rowsOnly)).toMatchObject({ seq: head.seq, code: 'checkpoint-mismatch' });
+    // A careful truncation drops the checkpoints and cosignatures of the removed entries too.
     const path = tampered('truncate', (d) => {
       d.prepare('DELETE FROM ledger WHERE seq > ?').run(head.seq - 3);
-      d.prepare('DELETE FROM ledger_receipts WHERE seq > ?').run(head.seq - 3);
+      d.prepare('DELETE FROM ledger_checkpoints WHERE size > ?').run(head.seq - 3);
+      d.prepare('DELETE FROM ledger_cosignatures WHERE size > ?').run(head.seq - 3);
     });
     expect(verifyFiles({ db: path }).ok).toBe(true);
     const f = failsAt(path, { head: headFile });
     expect(f.seq).toBe(head.seq);
     expect(f.code).toBe('head-missing');
+    // The note a hospital kept of the checkpoint it cosigned (as `cohort client checkpoint` prints it).
+    const note = witnessNoteOf('va', head.seq);
+    const noteFile = join(dir, 'va-checkpoint.txt');
+    writeFileSync(noteFile, note);
+    expect(verifyFiles({ db, witness: [noteFile] }).ok).toBe(true);
+    const w = failsAt(path, { witness: [noteFile] });
+    expect(w).toMatchObject({ seq: head.seq, code: 'checkpoint-mismatch' });
+    expect(w.message).toContain('va cosigned');
   });
 
   it('two entries swapped', () => {
@@ -160,37 +236,33 @@ describe('ledger verify on a 20-round simulated job', () => {
     expect(failsAt(path).seq).toBe(seq);
   });
 
-  it('a receipt moved to another entry, or to another hospital', () => {
-    let seq = 0;
-    const moved = tampered('receipt-entry', (d) => {
-      const r = d.prepare('SELECT seq, hospital FROM ledger_receipts ORDER BY seq LIMIT 1 OFFSET 8').get() as {
-        seq: number;
-        hospital: string;
-      };
-      const next = d
-        .prepare('SELECT seq FROM ledger_receipts WHERE seq > ? AND hospital = ? ORDER BY seq LIMIT 1')
-        .get(r.seq, r.hospital) as { seq: number };
-      d.prepare('DELETE FROM ledger_receipts WHERE seq = ? AND hospital = ?').run(next.seq, r.hospital);
-      d.prepare('UPDATE ledger_receipts SET seq = ? WHERE seq = ? AND hospital = ?').run(next.seq, r.seq, r.hospital);
-      seq = next.seq;
-    });
-    const f1 = failsAt(moved);
-    expect(f1.seq).toBe(seq);
-    expect(f1.code).toBe('bad-receipt');
-    const swapped = tampered('receipt-hospital', (d) => {
+  it('a cosignature moved to another hospital, or to another size: bad-cosignature there', () => {
+    let size = 0;
+    const swapped = tampered('cosignature-witness', (d) => {
       const [a, b] = d
         .prepare(
-          'SELECT seq, hospital, signature FROM ledger_receipts WHERE seq = (SELECT MIN(seq) FROM ledger_receipts) ORDER BY hospital LIMIT 2',
+          'SELECT witness, size, signature FROM ledger_cosignatures WHERE size = (SELECT MAX(size) FROM ledger_cosignatures) ORDER BY witness LIMIT 2',
         )
-        .all() as { seq: number; hospital: string; signature: string }[];
-      const set = d.prepare('UPDATE ledger_receipts SET signature = ? WHERE seq = ? AND hospital = ?');
-      set.run(b!.signature, a!.seq, a!.hospital);
-      set.run(a!.signature, b!.seq, b!.hospital);
-      seq = a!.seq;
+        .all() as { witness: string; size: number; signature: Buffer }[];
+      const set = d.prepare('UPDATE ledger_cosignatures SET signature = ? WHERE witness = ? AND size = ?');
+      set.run(b!.signature, a!.witness, a!.size);
+      set.run(a!.signature, b!.witness, b!.size);
+      size = a!.size;
     });
-    const f2 = failsAt(swapped);
-    expect(f2.seq).toBe(seq);
-    expect(f2.code).toBe('bad-receipt');
+    expect(failsAt(swapped)).toMatchObject({ seq: size, code: 'bad-cosignature' });
+    const moved = tampered('cosignature-size', (d) => {
+      const a = d
+        .prepare('SELECT witness, MAX(size) AS size FROM ledger_cosignatures GROUP BY witness ORDER BY witness LIMIT 1')
+        .get() as { witness: string; size: number };
+      d.prepare('UPDATE ledger_cosignatures SET size = ? WHERE witness = ? AND size = ?').run(
+        a.size + 1,
+        a.witness,
+        a.size,
+      );
+      size = a.size + 1;
+    });
+    // Beyond the rows: a cosignature of a size the ledger never reached verifies over nothing.
+    expect(failsAt(moved)).toMatchObject({ seq: size, code: 'bad-cosignature' });
   });
 
   it('the coordinator key replaced, alone or with the whole history re-signed under it', () => {
@@ -207,22 +279,35 @@ describe('ledger verify on a 20-round simulated job', () => {
     const head = headOf(readCoordinatorLedger(db))!;
     const headFile = join(dir, 'head-2.json');
     writeFileSync(headFile, JSON.stringify(head));
-    const rewritten = tampered('rewrite', (d) => {
-      let prev = GENESIS_HASH;
-      for (const e of entries(d)) {
-        const parsed = JSON.parse(e.canonical) as LedgerEntry;
-        const forged = sealEntry({ ...parsed, prevHash: prev }, attacker.secretKey);
-        d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?').run(
-          forged.canonical,
-          forged.hash,
-          forged.signature,
-          e.seq,
-        );
-        prev = forged.hash;
-      }
-      d.prepare(`UPDATE meta SET value = ? WHERE key = 'ledger_key'`).run(attackerHex);
-      d.prepare('DELETE FROM ledger_receipts').run();
-    });
+    const rewrite = (name: string, keepCosignatures: boolean) =>
+      tampered(name, (d) => {
+        let prev = GENESIS_HASH;
+        for (const e of entries(d)) {
+          const parsed = JSON.parse(e.canonical) as LedgerEntry;
+          const forged = sealEntry({ ...parsed, prevHash: prev }, attacker.secretKey);
+          d.prepare('UPDATE ledger SET canonical = ?, hash = ?, signature = ? WHERE seq = ?').run(
+            forged.canonical,
+            forged.hash,
+            forged.signature,
+            e.seq,
+          );
+          prev = forged.hash;
+        }
+        d.prepare(`UPDATE meta SET value = ? WHERE key = 'ledger_key'`).run(attackerHex);
+        d.prepare('DELETE FROM ledger_receipts').run();
+        // The checkpoints re-signed under the attacker's key (its own origin); the hospitals' cosignatures cannot be.
+        const tree = MerkleTree.fromLeafHashes(entries(d).map((e) => leafHash(e.canonical)));
+        const origin = logOrigin(attacker.publicKey);
+        for (const size of d.prepare('SELECT size FROM ledger_checkpoints').pluck().all() as number[])
+          d.prepare('UPDATE ledger_checkpoints SET note = ? WHERE size = ?').run(
+            signCheckpoint({ origin, size, root: tree.root(size) }, attacker.secretKey, attacker.publicKey),
+            size,
+          );
+        if (!keepCosignatures) d.prepare('DELETE FROM ledger_cosignatures').run();
+      });
+    const rewritten = rewrite('rewrite', false);
+    // With the hospitals' cosignatures left in place: none verifies under the attacker's origin.
+    expect(failsAt(rewrite('rewrite-cosigned', true)).code).toBe('bad-cosignature');
     expect(verifyFiles({ db: rewritten }).ok).toBe(true); // self-consistent on its own
     expect(failsAt(rewritten, { head: headFile }).seq).toBe(1); // the pinned key rejects the very first entry
     // And the hospitals' copies disagree with every rewritten entry they hold.
@@ -238,10 +323,11 @@ describe("reading the ledger: show/export and the auditors' HTTP endpoint", () =
         ['cohort.mjs', 'ledger', 'export', '--db', db, '--format', 'json', '--hospital', 'cleveland'],
         { encoding: 'utf8' },
       ),
-    ) as { kind: string; hospital: string; cumulativeEpsilon: number; receipted: boolean }[];
+    ) as { kind: string; hospital: string; cumulativeEpsilon: number; receipted: boolean; witnessed: boolean }[];
     const spends = rows.filter((r) => r.kind === 'round');
     expect(spends.length).toBeGreaterThan(10);
-    expect(spends.every((r) => r.hospital === 'cleveland' && r.receipted)).toBe(true);
+    // Cosigned, not receipted: receipts are legacy.
+    expect(spends.every((r) => r.hospital === 'cleveland' && r.witnessed && !r.receipted)).toBe(true);
     // Cumulative epsilon only grows, and ends at or below the job's target of 2.
     for (let i = 1; i < spends.length; i++)
       expect(spends[i]!.cumulativeEpsilon).toBeGreaterThan(spends[i - 1]!.cumulativeEpsilon);
@@ -251,7 +337,7 @@ describe("reading the ledger: show/export and the auditors' HTTP endpoint", () =
     });
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'seq,at,kind,jobId,round,hospital,unit,mechanism,epsilon,cumulativeEpsilon,delta,bound,survivors,modelHash,receipted,hash',
+      'seq,at,kind,jobId,round,hospital,unit,mechanism,epsilon,cumulativeEpsilon,delta,bound,survivors,modelHash,receipted,witnessed,hash',
     );
     expect(lines.some((l) => l.includes(',job-created,'))).toBe(true);
     expect(lines.some((l) => l.includes(',job-ended,'))).toBe(true);
