@@ -20,9 +20,9 @@ import {
   type PrivacyView,
   type Viewer,
 } from '../../core/dashboard/index.ts';
-import type { VerifyFailure } from '../../core/ledger/index.ts';
-import { ledgerRows, readCoordinatorLedger, type CoordinatorLedgerData, type LedgerRow } from '../ledger-reader.ts';
-import { verifyData } from '../ledger-audit.ts';
+import type { Receipt } from '../../core/ledger/index.ts';
+import { ledgerRows, type LedgerRow } from '../ledger-reader.ts';
+import type { LedgerVerifier, LedgerVerifyView } from './ledger-verifier.ts';
 import type { DashboardReader } from './reader.ts';
 
 /** The ledger view lists at most this many rows (the latest). */
@@ -43,24 +43,18 @@ export interface JobDetailView {
 export interface LedgerView {
   rows: (LedgerRow | { seq: number; kind: 'unreadable'; hash: string })[];
   truncated: boolean;
+  /** The receipts of the entries listed. */
   receipts: { seq: number; hospital: string }[];
-  verify: {
-    ok: boolean;
-    entries: number;
-    head: { seq: number; hash: string } | null;
-    receiptsVerified: number;
-    spendsRecomputed: number;
-    failures: VerifyFailure[];
-    notes: string[];
-  };
+  verify: LedgerVerifyView;
 }
 
 export class DashboardApi {
-  private verified: { version: number; report: LedgerView['verify'] } | null = null;
+  /** The database version the verifier was last told of. */
+  private seenVersion: number | null = null;
 
   constructor(
     private readonly reader: DashboardReader,
-    private readonly dbPath: string,
+    private readonly verifier: LedgerVerifier,
     private readonly snapshot: () => CoordinatorSnapshot,
   ) {}
 
@@ -106,46 +100,47 @@ export class DashboardApi {
     return hospitalsView([...present.values()], rounds);
   }
 
-  /** Entries, receipts and the verification report of the whole chain (core/ledger/verify.ts, as `cohort ledger verify`). */
+  /**
+   * The latest entries and their receipts, and the latest completed
+   * verification of the whole ledger (core/ledger/verify.ts, as `cohort
+   * ledger verify`), which runs in the verifier's thread (ledger-verifier.ts):
+   * this never waits for it. A database changed since that verification
+   * starts the next one, and the report says `pending` until it is done.
+   */
   ledger(viewer: Viewer): LedgerView {
     if (!allowed(viewer, 'dashboard.ledger'))
       throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the ledger view`);
-    // The version first: a commit landing while the rows are read makes the next request verify again.
-    const version = this.reader.dataVersion();
-    const data = readCoordinatorLedger(this.dbPath);
+    this.noticeChanges();
+    const tail = this.reader.ledgerTail(MAX_LEDGER_ROWS);
+    const receiptsOf = new Map<number, Receipt[]>();
+    for (const r of tail.receipts) receiptsOf.set(r.seq, [...(receiptsOf.get(r.seq) ?? []), r]);
     const rows: LedgerView['rows'] = [];
-    for (const e of data.entries.slice(-MAX_LEDGER_ROWS)) {
+    for (const e of tail.entries) {
       try {
-        rows.push(...ledgerRows({ ...data, entries: [e] }));
+        const data = {
+          entries: [e],
+          receipts: receiptsOf.get(e.seq) ?? [],
+          coordinatorKey: null,
+          hospitalKeys: new Map(),
+        };
+        rows.push(...ledgerRows(data));
       } catch {
         rows.push({ seq: e.seq, kind: 'unreadable', hash: e.hash });
       }
     }
     return {
       rows,
-      truncated: data.entries.length > MAX_LEDGER_ROWS,
-      receipts: data.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })),
-      verify: this.verify(data, version),
+      truncated: tail.truncated,
+      receipts: tail.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })),
+      verify: this.verifier.view(),
     };
   }
 
-  /** Verification recomputes every ε: done once per database change, not per page refresh. */
-  private verify(data: CoordinatorLedgerData, version: number): LedgerView['verify'] {
-    if (this.verified?.version !== version) {
-      const r = verifyData(data, { db: this.dbPath });
-      this.verified = {
-        version,
-        report: {
-          ok: r.ok,
-          entries: r.entries,
-          head: r.head && { seq: r.head.seq, hash: r.head.hash },
-          receiptsVerified: r.receiptsVerified,
-          spendsRecomputed: r.spendsRecomputed,
-          failures: r.failures,
-          notes: r.notes,
-        },
-      };
-    }
-    return this.verified.report;
+  /** Tells the verifier of a commit since it was last told (SQLite's data_version: any other connection's commit). */
+  noticeChanges(): void {
+    const version = this.reader.dataVersion();
+    if (version === this.seenVersion) return;
+    this.seenVersion = version;
+    this.verifier.changed();
   }
 }

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { CohortError } from '../../core/errors.ts';
-import type { LedgerEntry } from '../../core/ledger/types.ts';
+import type { LedgerEntry, Receipt, SealedEntry } from '../../core/ledger/types.ts';
 import type { JobRecord } from '../../core/dashboard/index.ts';
 import {
   LISTING_COLUMNS,
@@ -86,6 +86,25 @@ export class DashboardReader {
       }
     }
     return out;
+  }
+
+  /**
+   * The last `limit` ledger rows in storage order and the receipts of their
+   * entries: what the ledger view lists, read in bounded time whatever the
+   * ledger's length (verification reads the whole ledger in its own thread).
+   */
+  ledgerTail(limit: number): { entries: SealedEntry[]; receipts: Receipt[]; truncated: boolean } {
+    const latest = this.db
+      .prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid DESC LIMIT ?`)
+      .all(limit + 1) as SealedEntry[];
+    const entries = latest.slice(0, limit).reverse();
+    const first = entries[0];
+    const receipts = first
+      ? (this.db
+          .prepare(`SELECT seq, hospital, signature FROM ledger_receipts WHERE seq >= ? ORDER BY seq, hospital`)
+          .all(first.seq) as Receipt[])
+      : [];
+    return { entries, receipts, truncated: latest.length > limit };
   }
 
   identity(name: string): Pick<Enrolled, 'role' | 'revokedAt'> | null {

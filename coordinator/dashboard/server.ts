@@ -35,6 +35,12 @@ import type { Logger } from '../../edge/log.ts';
 import { requireStrongToken } from '../../core/auth/token.ts';
 import { HSTS } from '../ledger-http.ts';
 import { DashboardApi } from './api.ts';
+import {
+  LedgerVerifier,
+  ledgerVerifierOptions,
+  type LedgerVerifierOptions,
+  type VerifierWorkerFactory,
+} from './ledger-verifier.ts';
 import type { CoordinatorMetrics } from './metrics.ts';
 import { DashboardReader } from './reader.ts';
 import { DashboardSessions, type Session } from './sessions.ts';
@@ -48,6 +54,8 @@ export interface DashboardOptions {
   metricsToken?: string;
   /** How often open event streams check for changes. */
   pollMs?: number;
+  /** The ledger view's verifier thread (ledger-verifier.ts: its heap, how soon a full pass follows a change). */
+  ledgerVerifier?: Partial<LedgerVerifierOptions>;
 }
 
 export interface DashboardDeps {
@@ -58,6 +66,8 @@ export interface DashboardDeps {
   now: () => number;
   /** Serve https with the coordinator's certificate. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** How the ledger verifier's thread is started (default: ledger-verifier-thread.ts). */
+  startVerifier?: VerifierWorkerFactory;
 }
 
 export const DEFAULT_POLL_MS = 250;
@@ -101,6 +111,8 @@ export class DashboardServer {
   private readonly files = new Map<string, Buffer>();
   private readonly streams = new Set<Stream>();
   private readonly metricsToken: Buffer | null;
+  private readonly verifierOptions: LedgerVerifierOptions;
+  private verifier: LedgerVerifier | null = null;
   private reader: DashboardReader | null = null;
   private api: DashboardApi | null = null;
   private poller: NodeJS.Timeout | null = null;
@@ -122,6 +134,7 @@ export class DashboardServer {
       );
     if (opts.metricsToken !== undefined) requireStrongToken(opts.metricsToken, 'the metrics token');
     this.metricsToken = opts.metricsToken ? digest(opts.metricsToken) : null;
+    this.verifierOptions = ledgerVerifierOptions(opts.ledgerVerifier);
     for (const [file] of Object.values(STATIC)) this.files.set(file, readFileSync(PUBLIC_DIR + file));
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = deps.tls
@@ -133,7 +146,12 @@ export class DashboardServer {
 
   async listen(): Promise<number> {
     this.reader = new DashboardReader(this.deps.dbPath);
-    this.api = new DashboardApi(this.reader, this.deps.dbPath, this.deps.snapshot);
+    // Its thread starts at the first change it is told of: when someone first opens the ledger view.
+    this.verifier = new LedgerVerifier(this.deps.dbPath, this.verifierOptions, {
+      log: this.deps.log,
+      ...(this.deps.startVerifier ? { createWorker: this.deps.startVerifier } : {}),
+    });
+    this.api = new DashboardApi(this.reader, this.verifier, this.deps.snapshot);
     const host = this.opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -165,6 +183,7 @@ export class DashboardServer {
     this.streams.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.verifier?.close();
     this.reader?.close();
   }
 
@@ -336,13 +355,13 @@ export class DashboardServer {
     }
   }
 
-  /** What a page would see change: any commit to the database, a hospital (dis)connecting, a job changing round or phase. */
+  /** What a page would see change: any commit to the database, a hospital (dis)connecting, a job changing round or phase, a ledger verification ending. */
   private signature(): string {
     const snap = this.deps.snapshot();
     const live = Object.entries(snap.jobs)
       .map(([id, j]) => `${id}:${j.round}:${j.phase}:${j.members.length}`)
       .join(',');
-    return `${this.reader!.dataVersion()}|${snap.hospitals
+    return `${this.reader!.dataVersion()}|${this.verifier!.generation}|${snap.hospitals
       .filter((h) => h.connected)
       .map((h) => h.name)
       .join(',')}|${live}`;

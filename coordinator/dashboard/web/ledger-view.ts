@@ -1,6 +1,10 @@
-/** The ledger page (operators and auditors): the server's verification of the chain, the entries, and their receipts. */
+/**
+ * The ledger page (operators and auditors): the server's latest verification
+ * of the chain and where the next one stands (it runs in the server's verifier
+ * thread, incrementally), the latest entries, and their receipts.
+ */
 import type { LedgerView } from '../api.ts';
-import { fmt, h, main, table, type Child } from './dom.ts';
+import { fmt, h, main, table, time, type Child } from './dom.ts';
 import { api } from './fetch-api.ts';
 import type { View } from './view.ts';
 
@@ -9,11 +13,13 @@ type Row = LedgerView['rows'][number];
 
 export function ledgerPage(): View {
   const status = h('div', { id: 'verify-status', class: 'status' }, 'Verifying…');
+  const detail = h('p', { id: 'verify-detail', class: 'muted' });
   const entries = h('div', { id: 'ledger-entries', class: 'scroll' });
   const receipts = h('div', { id: 'receipts', class: 'scroll' });
   main.replaceChildren(
     h('h2', {}, 'Privacy ledger'),
     status,
+    detail,
     h('h2', {}, 'Entries'),
     entries,
     h('h2', {}, 'Receipts'),
@@ -24,9 +30,18 @@ export function ledgerPage(): View {
     async refresh() {
       const v = await api<LedgerView>('/api/ledger');
       const r = v.verify;
-      status.className = `status ${r.ok ? 'ok' : 'failed'}`;
-      status.dataset.ok = String(r.ok);
-      status.textContent = verifyLine(r);
+      if (r.verifiedThrough === null) {
+        // No verification has completed yet: neither verified nor failed.
+        status.className = 'status';
+        delete status.dataset.ok;
+        status.textContent = r.error ? `Ledger not verified: ${r.error.code}: ${r.error.message}` : 'Verifying…';
+      } else {
+        status.className = `status ${r.ok ? 'ok' : 'failed'}`;
+        status.dataset.ok = String(r.ok);
+        status.textContent = verifyLine(r);
+      }
+      detail.dataset.pending = String(r.pending);
+      detail.textContent = detailLine(r);
       entries.replaceChildren(entryTable(v.rows, new Set(r.failures.map((f) => f.seq))));
       receipts.replaceChildren(receiptTable(v.receipts));
     },
@@ -38,6 +53,27 @@ function verifyLine(r: Verify): string {
   return r.ok
     ? `Chain verified: ${r.entries} entries, ${r.receiptsVerified} receipts, ${r.spendsRecomputed} ε values recomputed; head #${r.head?.seq ?? 0} ${r.head?.hash.slice(0, 16) ?? ''}…`
     : `Ledger FAILED at entry ${first?.seq ?? '–'}: ${first?.code}: ${first?.message}${r.failures.length > 1 ? ` (and ${r.failures.length - 1} more)` : ''}`;
+}
+
+/** How the report was made and how current it is: incremental or full, the last full pass, what is still running. */
+function detailLine(r: Verify): string {
+  const parts: string[] = [];
+  if (r.verifiedThrough !== null)
+    parts.push(
+      r.mode === 'incremental'
+        ? `through entry #${r.verifiedThrough}, entries after #${r.from} checked incrementally`
+        : `through entry #${r.verifiedThrough}, every entry checked`,
+    );
+  if (r.fullAt !== null) parts.push(`last full pass ${time(r.fullAt)}`);
+  const extra: [number | undefined, string][] = [
+    [r.checkpointsVerified, 'checkpoints'],
+    [r.cosignaturesVerified, 'cosignatures'],
+    [r.spendsWitnessed, 'spends witnessed'],
+  ];
+  for (const [n, what] of extra) if (n !== undefined) parts.push(`${n} ${what}`);
+  if (r.pending) parts.push('verifying the latest changes…');
+  if (r.error && r.verifiedThrough !== null) parts.push(`verifier error: ${r.error.code}: ${r.error.message}`);
+  return parts.join('; ');
 }
 
 /** The entries, newest first; those at a failed seq are marked. */

@@ -10,7 +10,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { jobDone, startFixture, type Fixture } from '../../helpers/dashboard-fixture.ts';
+import { jobDone, METRICS_TOKEN, startFixture, type Fixture } from '../../helpers/dashboard-fixture.ts';
 import { launchChromium } from '../../helpers/chromium.ts';
 
 // The functions passed to page.evaluate run in the page; the test's own compile has no DOM library.
@@ -34,7 +34,15 @@ let jobId = '';
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [f, browser] = await Promise.all([startFixture({ hospitals: ['h1', 'h2'], waiting: ['h3'] }), launchChromium()]);
+  [f, browser] = await Promise.all([
+    startFixture({
+      hospitals: ['h1', 'h2'],
+      waiting: ['h3'],
+      // A row rewritten before the verifier's checkpoint is found by its next full pass: soon after the change here.
+      coordinator: { dashboard: { metricsToken: METRICS_TOKEN, pollMs: 50, ledgerVerifier: { fullEveryMs: 500 } } },
+    }),
+    launchChromium(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
