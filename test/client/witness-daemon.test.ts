@@ -70,7 +70,8 @@ describe('the hospital daemon as a witness', () => {
     daemon.on('witnessed', (e) => witnessed.push(e));
     const cosignatures = () => coordinator.got.filter((e) => e.body === 'ledgerCosignature');
     daemon.start();
-    await until(() => witnessed.length === 1, 20_000, 'the first witness round');
+    // The first catch-up checks six entries against the budget's charges, pricing each from a cold accountant memo.
+    await until(() => witnessed.length === 1, 60_000, 'the first witness round');
     expect(witnessed[0]).toEqual({ size: n, cosigned: true, code: null });
     await until(() => cosignatures().length === 1, 20_000, 'the cosignature at the coordinator');
     const [first] = cosignatures();
@@ -106,5 +107,5 @@ describe('the hospital daemon as a witness', () => {
     await until(() => cosignatures().length === 2, 20_000, 'the second cosignature at the coordinator');
     expect(cosignatures().map((e) => e.ledgerCosignature!.size)).toEqual([n, entries.length]);
     expect(closed).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
