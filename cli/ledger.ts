@@ -204,9 +204,10 @@ function treeSummary(r: VerifyReport): string {
       ? 'witnesses: no cosignature verified (no hospital vouches for having seen this tree)\n'
       : `witnesses: ${r.cosignaturesVerified} cosignature(s) verified (${witnesses}); ${r.spendsWitnessed} spends witnessed by their hospital\n` +
         "  (a hospital's cosignature of size S vouches that it was shown this tree of S entries, signed by the coordinator and\n" +
-        '  consistent with every checkpoint it cosigned before, and that each entry < S recording its spend is included and\n' +
-        "  agrees with what it charged; it says nothing of other hospitals' entries. A split view goes unnoticed only if\n" +
-        '  every witness whose note or cosignature you check was shown the same forged tree.)\n';
+        '  consistent with every checkpoint it cosigned before, and that each entry < S recording its spend that it was sent\n' +
+        "  is included and agrees with what it charged; it says nothing of other hospitals' entries, nor of one kept from it:\n" +
+        '  give --hospital-ledger to catch a spend its budget never charged. A split view goes unnoticed only if every\n' +
+        '  witness whose note or cosignature you check was shown the same forged tree.)\n';
   return tree + cosigned;
 }
 
