@@ -3,53 +3,147 @@
  * connection (the `ledger.read` action): an auditor gets every entry, a
  * hospital its own (core/ledger/scope.ts). Pages are fetched until the end and
  * checked here, under the key the reader pinned when it has one.
+ *
+ * The whole ledger is read against the transparency log: after the first
+ * page, the coordinator's latest signed checkpoint and its witnesses'
+ * cosignatures are asked for (`ledger.prove`), pages are read until they
+ * cover the checkpoint (rows past it are left for the next fetch), and the
+ * tree of the rows must have the checkpoint's root: its signature then
+ * vouches for every row it covers, so no seal is checked. An auditor that
+ * kept the state of an earlier fetch reads only the rows after it, and the
+ * checkpoint must extend the tree verified then (an RFC 9162 §2.1.4
+ * consistency proof from that tree's size): a coordinator that rewrote an
+ * entry before it, even with every checkpoint re-signed by its key, signed
+ * two histories of those entries, and is caught without reading them again.
  */
 import { CohortError } from '../core/errors.ts';
 import {
   hospitalKeysOf,
   ledgerPageReplySchema,
+  ledgerProofReplySchema,
   pageProblem,
   verifyLedger,
   verifySeal,
+  type StoredCosignature,
+  type TreeState,
+  type VerifyCheckpoint,
+  type VerifyFailure,
   type VerifyReport,
+  type WireCosignature,
 } from '../core/ledger/index.ts';
+import { logOrigin, openCheckpoint, parseCheckpointBody, parseNote } from '../core/ledger/checkpoint.ts';
+import { Frontier, verifyConsistency, type Hash } from '../core/ledger/merkle.ts';
 import type { Receipt, SealedEntry } from '../core/ledger/types.ts';
 import { request, type RequestOptions } from './request.ts';
+
+/** The coordinator's answer to `ledger.prove`, as a fetch keeps it. */
+export interface FetchedProof {
+  /** The tree size the consistency proof starts from (0 for a fetch from the start). */
+  fromSize: number;
+  /** The latest checkpoint, a signed note; the fetch holds the rows up to its size and no more. */
+  checkpoint: string;
+  size: number;
+  consistency: string[];
+  /** Each witness's latest cosignature (absent from coordinators before they were sent). */
+  cosignatures: WireCosignature[];
+}
 
 export interface FetchedLedger {
   coordinatorKey: string;
   /** 'all': the whole ledger (or one job's part of it); 'own': a hospital's entries. */
   scope: 'all' | 'own';
   jobId: string | null;
+  /** The entries are those after this seq (0: from the start). */
+  afterSeq: number;
   entries: SealedEntry[];
   receipts: Receipt[];
+  /** The checkpoint the entries were read against (the whole ledger only; null otherwise). */
+  proof: FetchedProof | null;
+}
+
+/** Where an incremental fetch starts: the last entry and the tree size an earlier audit verified. */
+export interface FetchFrom {
+  seq: number;
+  size: number;
 }
 
 /** Most pages one fetch follows: a coordinator that always says "more" cannot keep the reader looping. */
 export const MAX_LEDGER_PAGES = 100_000;
 
-export async function fetchLedger(conn: RequestOptions, jobId: string | null = null): Promise<FetchedLedger> {
-  const out: FetchedLedger = { coordinatorKey: '', scope: 'all', jobId, entries: [], receipts: [] };
-  let after = 0;
+function malformed(
+  code: 'E_LEDGER_ENTRY' | 'E_LEDGER_PROOF',
+  what: string,
+  issues: { path: PropertyKey[]; code: string }[],
+) {
+  // The schema's own field paths and issue codes: no text the coordinator chose reaches the auditor's terminal.
+  const named = issues.slice(0, 10).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code}`);
+  return new CohortError(code, `the coordinator's ${what} is malformed: ${named.join('; ')}`);
+}
+
+/** The latest checkpoint, a consistency proof from `fromSize` and the cosignatures (`ledger.prove`), validated. */
+async function fetchProof(conn: RequestOptions, fromSize: number): Promise<FetchedProof> {
+  let json: unknown;
+  let refused = false;
+  try {
+    json = (await request(conn, { action: 'ledger.prove', fromSize })).json;
+  } catch (err) {
+    if (!(err instanceof CohortError && err.code === 'E_LEDGER_PROOF') || fromSize === 0) throw err;
+    // No proof from a size its tree no longer reaches: its checkpoint is still read, and the check names the smaller tree.
+    refused = true;
+    json = (await request(conn, { action: 'ledger.prove', fromSize: 0 })).json;
+  }
+  const r = ledgerProofReplySchema.safeParse(json);
+  if (!r.success) throw malformed('E_LEDGER_PROOF', 'proof reply', r.error.issues);
+  // Its signature is the verification's to judge; a note without a readable size is refused here (E_LEDGER_CHECKPOINT).
+  const { size } = parseCheckpointBody(parseNote(r.data.checkpoint).body);
+  return {
+    fromSize,
+    checkpoint: r.data.checkpoint,
+    size,
+    consistency: refused ? [] : r.data.consistency,
+    cosignatures: r.data.cosignatures ?? [],
+  };
+}
+
+/**
+ * The ledger (or one job's part) after `from.seq` (default: all of it). The
+ * whole ledger is read against the latest checkpoint, asked for with a
+ * consistency proof from `from.size`: pages up to its size are kept.
+ */
+export async function fetchLedger(
+  conn: RequestOptions,
+  jobId: string | null = null,
+  from: FetchFrom | null = null,
+): Promise<FetchedLedger> {
+  const start = from?.seq ?? 0;
+  const out: FetchedLedger = {
+    coordinatorKey: '',
+    scope: 'all',
+    jobId,
+    afterSeq: start,
+    entries: [],
+    receipts: [],
+    proof: null,
+  };
+  let after = start;
   for (let pages = 0; pages < MAX_LEDGER_PAGES; pages++) {
     const r = ledgerPageReplySchema.safeParse(
       (await request(conn, { action: 'ledger.read', afterSeq: after, ...(jobId ? { jobId } : {}) })).json,
     );
-    if (!r.success)
-      throw new CohortError(
-        'E_LEDGER_ENTRY',
-        `the coordinator's ledger page is malformed: ${r.error.issues.map((i) => i.path.join('.')).join(', ')}`,
-      );
+    if (!r.success) throw malformed('E_LEDGER_ENTRY', 'ledger page', r.error.issues);
     const p = r.data;
-    if (out.coordinatorKey && p.coordinatorKey !== out.coordinatorKey)
-      throw new CohortError('E_LEDGER_KEY', 'the coordinator changed its ledger key between pages');
+    if (out.coordinatorKey && (p.coordinatorKey !== out.coordinatorKey || p.scope !== out.scope))
+      throw new CohortError('E_LEDGER_KEY', 'the coordinator changed its ledger key or scope between pages');
     const problem = pageProblem(p, after);
     if (problem) throw new CohortError('E_LEDGER_ENTRY', `the coordinator's ledger: ${problem}`);
     Object.assign(out, { coordinatorKey: p.coordinatorKey, scope: p.scope });
-    out.entries.push(...p.entries);
-    out.receipts.push(...p.receipts);
+    // Asked once the first page shows the whole ledger is readable: its size is at least every row read so far.
+    if (pages === 0 && p.scope === 'all' && jobId === null) out.proof = await fetchProof(conn, from?.size ?? 0);
+    const end = out.proof?.size ?? Infinity;
+    out.entries.push(...p.entries.filter((e) => e.seq <= end));
+    out.receipts.push(...p.receipts.filter((x) => x.seq <= end));
     after = p.lastSeq;
-    if (!p.more) return out;
+    if (!p.more || after >= end) return out;
   }
   throw new CohortError('E_LEDGER_ENTRY', `the coordinator's ledger did not end within ${MAX_LEDGER_PAGES} pages`);
 }
@@ -62,27 +156,30 @@ export interface FetchCheck {
   /** Seqs whose hash or seal is wrong (entries mode), or the full verification report (chain mode). */
   badEntries: number[];
   report: VerifyReport | null;
-  /** Whether the key came from the reader, not from the coordinator's own reply. */
+  /** Whether the key came from the reader (flag or saved state), not from the coordinator's own reply. */
   pinned: boolean;
+  /** The entries checked are those after this seq (an incremental fetch), 0 from the start. */
+  from: number;
+  /** Whether the checkpoint extends the tree verified before (null: no saved state, nothing to extend). */
+  consistent: boolean | null;
 }
 
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+const unb64 = (h: string): Hash => new Uint8Array(Buffer.from(h, 'base64'));
 
-/** Verifies what was fetched: the whole chain when it is the whole ledger, else every entry on its own. */
-export function checkFetched(f: FetchedLedger, pinnedKey?: string): FetchCheck {
+/**
+ * Verifies what was fetched: the whole chain when it is the whole ledger
+ * (after `from`, the state an earlier fetch or `ledger verify --checkpoint`
+ * saved), else every entry on its own.
+ */
+export function checkFetched(f: FetchedLedger, pinnedKey?: string, from?: VerifyCheckpoint): FetchCheck {
   if (pinnedKey !== undefined && !/^[0-9a-f]{64}$/.test(pinnedKey))
     throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+  const pinned = pinnedKey !== undefined || from !== undefined;
+  if (f.scope === 'all' && f.jobId === null) return checkWhole(f, pinnedKey, from, pinned);
+  if (from)
+    throw new CohortError('E_CONFIG_INVALID', 'an incremental fetch needs the whole ledger (an auditor or admin)');
   const key = bytes(pinnedKey ?? f.coordinatorKey);
-  const pinned = pinnedKey !== undefined;
-  if (f.scope === 'all' && f.jobId === null) {
-    const report = verifyLedger({
-      entries: f.entries,
-      coordinatorKey: key,
-      receipts: f.receipts,
-      hospitalKeys: new Map([...hospitalKeysOf(f.entries)].map(([n, k]) => [n, bytes(k)])),
-    });
-    return { ok: report.ok, entries: f.entries.length, checked: 'chain', badEntries: [], report, pinned };
-  }
   const badEntries = f.entries.filter((e) => !verifySeal(e, key)).map((e) => e.seq);
   return {
     ok: badEntries.length === 0,
@@ -91,5 +188,82 @@ export function checkFetched(f: FetchedLedger, pinnedKey?: string): FetchCheck {
     badEntries,
     report: null,
     pinned,
+    from: 0,
+    consistent: null,
   };
+}
+
+function checkWhole(
+  f: FetchedLedger,
+  pinnedKey: string | undefined,
+  from: VerifyCheckpoint | undefined,
+  pinned: boolean,
+): FetchCheck {
+  if (from && (!from.tree || f.afterSeq !== from.seq || f.proof?.fromSize !== from.tree.size))
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `the fetch did not start where the saved audit state ends (entry ${from.seq})`,
+    );
+  const key = bytes(pinnedKey ?? from?.coordinatorKey ?? f.coordinatorKey);
+  const keys = new Map([...Object.entries(from?.hospitalKeys ?? {}), ...hospitalKeysOf(f.entries)]);
+  const report = verifyLedger({
+    entries: f.entries,
+    coordinatorKey: key,
+    receipts: f.receipts,
+    hospitalKeys: new Map([...keys].map(([n, k]) => [n, bytes(k)])),
+    ...(f.proof
+      ? { checkpoints: [f.proof.checkpoint], cosignatures: f.proof.cosignatures.map(storedCosignature) }
+      : {}),
+    ...(from ? { from } : {}),
+  });
+  const split = from?.tree && f.proof ? consistencyFailure(from.tree, f.proof, key) : null;
+  const merged = split ? { ...report, ok: false, failures: [split, ...report.failures], checkpoint: null } : report;
+  return {
+    ok: merged.ok,
+    entries: f.entries.length,
+    checked: 'chain',
+    badEntries: [],
+    report: merged,
+    pinned,
+    from: from?.seq ?? 0,
+    consistent: from ? split === null : null,
+  };
+}
+
+function storedCosignature(c: WireCosignature): StoredCosignature {
+  return { witness: c.witness, size: c.size, timestamp: c.timestamp, signature: unb64(c.signature) };
+}
+
+/**
+ * The failure when the fetched checkpoint does not extend the tree an
+ * earlier audit verified (null when it does). Both trees were signed by the
+ * coordinator's key (the saved one was checked against a signed checkpoint
+ * when it was saved), so a checkpoint that is smaller, or that no
+ * consistency proof ties to the saved root, is a second history of the
+ * entries verified before: split-view. An unsigned checkpoint proves
+ * nothing either way; the verification reports it (bad-checkpoint).
+ */
+export function consistencyFailure(saved: TreeState, proof: FetchedProof, key: Uint8Array): VerifyFailure | null {
+  const c = openCheckpoint(proof.checkpoint, logOrigin(key), key);
+  if (!c) return null;
+  let oldRoot: Hash;
+  try {
+    oldRoot = Frontier.restore(saved.size, saved.frontier.map(unb64)).root();
+  } catch {
+    return null; // an unusable saved tree is the verification's head-mismatch
+  }
+  const seq = saved.size;
+  if (c.size < saved.size)
+    return {
+      seq,
+      code: 'split-view',
+      message: `the coordinator's latest checkpoint (size ${c.size}) is smaller than the tree of ${saved.size} entries verified before: entries it signed are gone`,
+    };
+  if (!verifyConsistency(saved.size, c.size, oldRoot, c.root, proof.consistency.map(unb64)))
+    return {
+      seq,
+      code: 'split-view',
+      message: `the checkpoint of size ${c.size} does not extend the tree of ${saved.size} entries verified before (no consistency proof from root ${Buffer.from(oldRoot).toString('base64').slice(0, 12)}…): the coordinator signed another history of entries 1 to ${saved.size}`,
+    };
+  return null;
 }

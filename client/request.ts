@@ -40,6 +40,8 @@ export interface RequestBody {
   specJson?: string;
   /** ledger.read: start after this seq. */
   afterSeq?: number;
+  /** ledger.prove: the tree size the asker holds (the consistency proof starts there). */
+  fromSize?: number;
 }
 
 export interface RequestResult {
@@ -142,6 +144,7 @@ function answer(
         jobId: body.jobId ?? '',
         specJson: body.specJson ?? '',
         afterSeq: body.afterSeq ?? 0,
+        fromSize: body.fromSize ?? 0,
       },
     });
   } else if (env.body === 'reply') {

@@ -97,7 +97,8 @@ const CHECKPOINT_FILE = {
   madeBy: 'cohort ledger verify --checkpoint',
 } as const;
 
-function readCheckpoint(path: string): VerifyCheckpoint {
+/** An audit state file (`ledger verify --checkpoint`, `ledger fetch --checkpoint`); E_CONFIG_INVALID if it is not one. */
+export function readCheckpoint(path: string): VerifyCheckpoint {
   const { roster, ...rest } = readLedgerFile(path, CHECKPOINT_FILE);
   if (!roster || roster.length === 0) return rest;
   try {
@@ -191,7 +192,8 @@ function treeInputs(
   };
 }
 
-function writeAtomically(path: string, text: string): void {
+/** Replaces `path` whole or not at all (an audit state is never left half written). */
+export function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);

@@ -4,10 +4,14 @@
  *   GET /ledger/head                               the latest hash and signature
  *   GET /ledger/budget                             spent per hospital and job
  *   GET /ledger/verify                             the `ledger verify` report
+ * The verification runs in a worker thread, one at a time, its report shared
+ * by the requests that wait for it and kept until the database changes
+ * (ledger-http-verify.ts): the other routes answer meanwhile.
  * Every request needs `Authorization: Bearer <token>`; the token is compared
  * in constant time, and must be strong (core/auth/token.ts). The database is
- * opened read-only per request, so the endpoint never holds a lock the
- * coordinator needs. It binds loopback by default; any other address needs
+ * opened read-only per request (and once more, read-only, to watch
+ * data_version, outside any transaction), so the endpoint never holds a lock
+ * the coordinator needs. It binds loopback by default; any other address needs
  * TLS (the token would otherwise cross the network in clear), and under TLS
  * every response carries Strict-Transport-Security. (Enrolled auditor
  * identities replace the shared token with the security issue.)
@@ -20,7 +24,7 @@ import { requireStrongToken } from '../core/auth/token.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { CohortError, asCohortError, httpStatusOf } from '../core/errors.ts';
 import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, toCsv } from './ledger-reader.ts';
-import { verifyFiles } from './ledger-audit.ts';
+import { SharedVerification, type SharedVerificationOptions } from './ledger-http-verify.ts';
 
 const MAX_URL_LENGTH = 2048;
 /** Sent on every https response, here and by the dashboard (RFC 6797): one year, this host only. */
@@ -34,6 +38,8 @@ export interface LedgerServerOptions {
   host?: string;
   /** Serve https with this certificate chain and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** How /ledger/verify runs (its threads, their memory; ledger-http-verify.ts). */
+  verify?: SharedVerificationOptions;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -47,24 +53,20 @@ export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Ser
       `refusing to serve the ledger over plain http on ${host}: bind it to loopback, or serve TLS (--tls-cert and --tls-key)`,
     );
   const expected = digest(o.token);
+  const verification = new SharedVerification(o.db, o.verify);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (o.tls) res.setHeader('Strict-Transport-Security', HSTS);
     try {
-      handle(req, res, o.db, expected);
+      handle(req, res, { db: o.db, expected, verification });
     } catch (err) {
-      const e = asCohortError(err);
-      // Each code's status is the error registry's (core/errors.ts).
-      send(
-        res,
-        httpStatusOf(e.code),
-        'application/json',
-        JSON.stringify({ code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message }),
-      );
+      sendError(res, err);
     }
   };
   const server = o.tls
     ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handler)
     : createServer(handler);
+  server.on('close', () => verification.close());
+  // Receiving a request (not answering it: a verification may take minutes) is bounded.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
@@ -74,7 +76,24 @@ export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Ser
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, db: string, expected: Buffer): void {
+function sendError(res: ServerResponse, err: unknown): void {
+  const e = asCohortError(err);
+  // Each code's status is the error registry's (core/errors.ts).
+  send(
+    res,
+    httpStatusOf(e.code),
+    'application/json',
+    JSON.stringify({ code: e.code, message: e.code === 'E_INTERNAL' ? 'internal error' : e.message }),
+  );
+}
+
+interface Served {
+  db: string;
+  expected: Buffer;
+  verification: SharedVerification;
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, { db, expected, verification }: Served): void {
   const auth = req.headers.authorization ?? '';
   const m = /^Bearer (.+)$/.exec(auth);
   if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
@@ -108,11 +127,12 @@ function handle(req: IncomingMessage, res: ServerResponse, db: string, expected:
     case '/ledger/budget':
       send(res, 200, 'application/json', JSON.stringify(budgetSummary(readCoordinatorLedger(db))));
       return;
-    case '/ledger/verify': {
-      const report = verifyFiles({ db });
-      send(res, 200, 'application/json', JSON.stringify(report));
+    case '/ledger/verify':
+      void verification.report().then(
+        (report) => send(res, 200, 'application/json', JSON.stringify(report)),
+        (err: unknown) => sendError(res, err),
+      );
       return;
-    }
     default:
       throw new CohortError('E_NOT_FOUND', 'no such resource');
   }

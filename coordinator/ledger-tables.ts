@@ -133,10 +133,29 @@ export class LedgerTables {
     );
   }
 
-  private cosignatureRows(sql: string): StoredCosignature[] {
-    return (this.db.prepare(sql).all() as (Omit<StoredCosignature, 'signature'> & { signature: Buffer })[]).map(
-      (r) => ({ ...r, signature: asBytes(r.signature) }),
+  /**
+   * latestCosignatures, at most `limit`, read without scanning the table:
+   * it walks the distinct witnesses on the (witness, size) key, one index
+   * seek each, so a `ledger.prove` answered on the event loop costs
+   * O(witnesses log n) however many cosignatures were stored.
+   */
+  latestCosignaturesBounded(limit: number): StoredCosignature[] {
+    return this.cosignatureRows(
+      `WITH RECURSIVE w(name) AS (
+         SELECT MIN(witness) FROM ledger_cosignatures
+         UNION ALL SELECT (SELECT MIN(witness) FROM ledger_cosignatures WHERE witness > w.name) FROM w
+           WHERE w.name IS NOT NULL)
+       SELECT c.witness, c.size, c.timestamp, c.signature FROM w JOIN ledger_cosignatures c ON c.witness = w.name
+         WHERE c.size = (SELECT MAX(size) FROM ledger_cosignatures WHERE witness = w.name)
+         ORDER BY c.witness LIMIT ?`,
+      limit,
     );
+  }
+
+  private cosignatureRows(sql: string, ...params: unknown[]): StoredCosignature[] {
+    return (
+      this.db.prepare(sql).all(...params) as (Omit<StoredCosignature, 'signature'> & { signature: Buffer })[]
+    ).map((r) => ({ ...r, signature: asBytes(r.signature) }));
   }
 
   /**

@@ -23,7 +23,7 @@ import {
   witnessName,
 } from '../core/ledger/checkpoint.ts';
 import { MerkleTree, type Hash } from '../core/ledger/merkle.ts';
-import { proveReply, type LedgerProofReply } from '../core/ledger/proofs.ts';
+import { MAX_PROOF_COSIGNATURES, proveReply, type LedgerProofReply } from '../core/ledger/proofs.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import type { LedgerTables, StoredCheckpoint } from './ledger-tables.ts';
 
@@ -122,12 +122,14 @@ export class LedgerTree {
 
   /**
    * The reply to `ledger.prove` (core/ledger/proofs.ts): the latest
-   * checkpoint, a consistency proof from `fromSize` and an inclusion proof
-   * of each of `seqs` at its size. E_LEDGER_PROOF for a request out of range.
+   * checkpoint, a consistency proof from `fromSize`, an inclusion proof of
+   * each of `seqs` at its size, and each witness's latest cosignature.
+   * E_LEDGER_PROOF for a request out of range.
    */
   prove(fromSize: number, seqs: readonly number[]): LedgerProofReply {
     const latest = this.ensureCheckpoint();
-    return proveReply(this.tree, latest.note, this.publicKeyHex, fromSize, seqs);
+    const cosignatures = this.store.latestCosignaturesBounded(MAX_PROOF_COSIGNATURES);
+    return proveReply(this.tree, latest.note, this.publicKeyHex, fromSize, seqs, cosignatures);
   }
 
   /**

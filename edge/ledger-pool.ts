@@ -37,8 +37,10 @@ const MAX_WORKERS = 256;
 
 // From source a thread starts in ledger-thread-entry.mjs, which loads ledger-thread.ts through tsx; from dist/
 // (scripts/build.mjs) in the compiled ledger-thread.js beside this file, with no loader to start.
+// The path, not the URL: loaded by a thread that tsx started (coordinator/ledger-http-verify-thread.ts), the URL
+// ends in tsx's ?tsx-namespace= query.
 const ENTRY = new URL(
-  import.meta.url.endsWith('.ts') ? './ledger-thread-entry.mjs' : './ledger-thread.js',
+  new URL(import.meta.url).pathname.endsWith('.ts') ? './ledger-thread-entry.mjs' : './ledger-thread.js',
   import.meta.url,
 );
 

@@ -47,7 +47,9 @@ export {
   ledgerProofReplySchema,
   LEDGER_PROVE_SEQS,
   MAX_PROOF_HASHES,
+  MAX_PROOF_COSIGNATURES,
   type LedgerProofReply,
+  type WireCosignature,
 } from './proofs.ts';
 export { entryProblem } from './schema.ts';
 export { ledgerPublicKey } from './ed25519.ts';

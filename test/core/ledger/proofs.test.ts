@@ -11,6 +11,7 @@ import { ledgerPublicKey } from '../../../core/ledger/ed25519.ts';
 import { MerkleTree, leafHash, verifyConsistency, verifyInclusion } from '../../../core/ledger/merkle.ts';
 import {
   LEDGER_PROVE_SEQS,
+  MAX_PROOF_COSIGNATURES,
   MAX_PROOF_HASHES,
   ledgerProofReplySchema,
   proveReply,
@@ -63,6 +64,31 @@ describe('proveReply', () => {
     expect(verifyConsistency(2, 6, tree.root(2), tree.root(6), reply.consistency.map(b))).toBe(true);
     expect(verifyInclusion(tree.leaf(5), 5, 6, reply.inclusion[0]!.proof.map(b), tree.root(6))).toBe(true);
     expect(codeOf(() => proveReply(tree, note, keyHex, 0, [7]))).toBe('E_LEDGER_PROOF');
+  });
+
+  it("carries the witnesses' cosignatures the checkpoint covers, at most MAX_PROOF_COSIGNATURES, as the schema reads them", () => {
+    const tree = MerkleTree.fromLeafHashes(leaves(5));
+    const sig = new Uint8Array(64).map((_, i) => i * 7);
+    const cosig = (witness: string, size: number) => ({ witness, size, timestamp: 1_800_000_000, signature: sig });
+    const reply = ledgerProofReplySchema.parse(
+      proveReply(tree, signed(tree, 4), keyHex, 0, [], [cosig('h1', 4), cosig('h2', 2), cosig('h3', 5)]),
+    );
+    // h3's size is past the checkpoint: not sent.
+    expect(reply.cosignatures!.map((c) => [c.witness, c.size])).toEqual([
+      ['h1', 4],
+      ['h2', 2],
+    ]);
+    expect(b(reply.cosignatures![0]!.signature)).toEqual(sig);
+    const many = Array.from({ length: MAX_PROOF_COSIGNATURES + 1 }, (_, i) => cosig(`h${i}`, 1));
+    const capped = proveReply(tree, signed(tree), keyHex, 0, [], many);
+    expect(capped.cosignatures).toHaveLength(MAX_PROOF_COSIGNATURES);
+    expect(
+      ledgerProofReplySchema.safeParse({ ...capped, cosignatures: [...capped.cosignatures!, capped.cosignatures![0]] })
+        .success,
+    ).toBe(false);
+    // Witnesses of an older coordinator get no such field.
+    const { cosignatures: _, ...older } = capped;
+    expect(ledgerProofReplySchema.safeParse(older).success).toBe(true);
   });
 
   it('refuses with E_LEDGER_PROOF a size above the checkpoint, an entry outside 1..size, or too many entries', () => {
