@@ -78,9 +78,22 @@ export function logOrigin(coordinatorKey: Uint8Array): string {
   return `cohort.ledger/${Buffer.from(coordinatorKey).toString('hex')}`;
 }
 
+const WITNESS_PREFIX = 'cohort.witness/';
+
 /** A hospital's key name as a witness: its name, percent-encoded so no space or '+' remains. */
 export function witnessName(hospital: string): string {
-  return `cohort.witness/${encodeURIComponent(hospital).replaceAll('+', '%2B')}`;
+  return `${WITNESS_PREFIX}${encodeURIComponent(hospital).replaceAll('+', '%2B')}`;
+}
+
+/** The hospital a witness key name stands for (witnessName's inverse), or null when it is not a cohort witness name. */
+export function hospitalOfWitness(name: string): string | null {
+  if (!name.startsWith(WITNESS_PREFIX)) return null;
+  try {
+    const hospital = decodeURIComponent(name.slice(WITNESS_PREFIX.length));
+    return witnessName(hospital) === name ? hospital : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The C2SP key ID: SHA-256(name || "\n" || algorithm || public key), first 4 bytes. */

@@ -31,8 +31,9 @@ export const MAX_PROOF_COSIGNATURES = 4096;
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 /** A 32-byte hash in standard base64. */
-const hash64 = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
-const proof = z.array(hash64).max(MAX_PROOF_HASHES);
+export const hash64 = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
+/** One proof's hashes (also what verify-proof.ts reads from a proof file). */
+export const proofHashes = z.array(hash64).max(MAX_PROOF_HASHES);
 /** A 64-byte Ed25519 signature in standard base64. */
 const signature64 = z.string().regex(/^[A-Za-z0-9+/]{85}[AQgw]==$/);
 
@@ -53,9 +54,9 @@ export const ledgerProofReplySchema = z.strictObject({
   /** The latest checkpoint, a C2SP signed note by the coordinator's ledger key. */
   checkpoint: z.string().max(MAX_NOTE_CHARS),
   /** From the request's from_size to the checkpoint's size (empty if equal or from 0). */
-  consistency: proof,
+  consistency: proofHashes,
   /** One per asked seq, in the order asked, at the checkpoint's size. */
-  inclusion: z.array(z.strictObject({ seq: z.number().int().min(1), proof })).max(LEDGER_PROVE_SEQS),
+  inclusion: z.array(z.strictObject({ seq: z.number().int().min(1), proof: proofHashes })).max(LEDGER_PROVE_SEQS),
   /**
    * Each witness's latest cosignature (of this checkpoint or an earlier
    * one), for an auditor; witnesses ignore it. Absent from older coordinators.

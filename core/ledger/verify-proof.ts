@@ -9,11 +9,8 @@ import { z } from 'zod';
 import { logOrigin, MAX_NOTE_CHARS, openCheckpoint } from './checkpoint.ts';
 import { leafHash, verifyConsistency, verifyInclusion, type Hash } from './merkle.ts';
 import { MAX_ENTRY_CHARS } from './seal.ts';
-import { MAX_PROOF_HASHES } from './proofs.ts';
+import { hash64, proofHashes as hashes } from './proofs.ts';
 
-/** A 32-byte hash in standard base64. */
-const hash64 = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
-const hashes = z.array(hash64).max(MAX_PROOF_HASHES);
 const size = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const note = z.string().max(MAX_NOTE_CHARS);
 

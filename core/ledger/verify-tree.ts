@@ -216,10 +216,11 @@ function checkCheckpoints(
   for (const note of notes) {
     const c = openCheckpoint(note, origin, key);
     if (!c) {
+      const size = claimedSize(note);
       failures.add(
-        claimedSize(note),
+        size,
         'bad-checkpoint',
-        `a checkpoint (size ${claimedSize(note) ?? 'unreadable'}) is not a note signed by the coordinator key under ${origin.slice(0, 30)}…`,
+        `a checkpoint (size ${size ?? 'unreadable'}) is not a note signed by the coordinator key under ${origin.slice(0, 30)}…`,
       );
       continue;
     }

@@ -11,6 +11,7 @@
 import {
   checkpointBody,
   cosignatureOf,
+  hospitalOfWitness,
   openCheckpoint,
   parseNote,
   verifyCosignature,
@@ -19,9 +20,6 @@ import {
 } from './checkpoint.ts';
 import type { Hash } from './merkle.ts';
 import type { Failures } from './verify-failures.ts';
-
-/** The prefix of witnessName(hospital). */
-export const WITNESS_PREFIX = 'cohort.witness/';
 
 /** The tree's root at a size: 'beyond' past the rows, null where it cannot be recomputed (before a saved frontier). */
 export type RootAt = (size: number) => Hash | 'beyond' | null;
@@ -51,17 +49,6 @@ interface CosignInput {
 }
 
 const b64 = (h: Hash) => Buffer.from(h).toString('base64');
-
-/** The hospital a witness key name stands for, or null when it is not a cohort witness name. */
-export function hospitalOfWitness(name: string): string | null {
-  if (!name.startsWith(WITNESS_PREFIX)) return null;
-  try {
-    const hospital = decodeURIComponent(name.slice(WITNESS_PREFIX.length));
-    return witnessName(hospital) === name ? hospital : null;
-  } catch {
-    return null;
-  }
-}
 
 class Collector {
   readonly out: CosignedRoots = { bySize: new Map(), matching: [] };
@@ -148,9 +135,10 @@ function readWitnessNote(note: string, n: number, o: CosignInput, c: Collector, 
     failures.add(null, 'bad-checkpoint', `witness note ${n} is not a checkpoint signed by the coordinator key`);
     return null;
   }
-  const body = checkpointBody(cp);
+  // openCheckpoint parsed it: it parses again without throwing.
+  const { body, signatures } = parseNote(note);
   let lines = 0;
-  for (const line of parseNote(note).signatures) {
+  for (const line of signatures) {
     const hospital = hospitalOfWitness(line.name);
     if (hospital === null) continue;
     lines++;

@@ -15,6 +15,7 @@ import {
   cosign,
   cosignatureLine,
   cosignatureOf,
+  hospitalOfWitness,
   keyId,
   logOrigin,
   openCheckpoint,
@@ -587,9 +588,13 @@ describe('cosignature: our own, and attacks on them', () => {
         expect(parsed.name).toBe(witnessName(a));
         expect(cosignatureOf(parsed, OTHER_PUBLIC)?.timestamp).toBe(3);
         if (a !== b) expect(witnessName(a)).not.toBe(witnessName(b));
+        expect(hospitalOfWitness(witnessName(a))).toBe(a);
       }),
       { numRuns: 200 },
     );
+    // Only witnessName's own spelling names a hospital: another prefix, a raw or lower-case escape, a bad escape.
+    for (const other of ['cohort.ledger/ab', 'cohort.witness/St Mary', 'cohort.witness/a%2b', 'cohort.witness/%ZZ'])
+      expect(hospitalOfWitness(other)).toBeNull();
   });
 
   it('refuses a checkpoint body it cannot format', () => {

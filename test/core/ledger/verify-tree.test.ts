@@ -230,6 +230,19 @@ describe('the tree checks catch', () => {
     expect(failure(unknown, 'bad-cosignature').message).toContain('h9');
   });
 
+  it('a witness note with no cosignature by a cohort witness, or by a witness whose key is not known: bad-cosignature', () => {
+    const bare = verifyLedger(input({ witnessNotes: [checkpointOf(f.entries)] }));
+    expect(failure(bare, 'bad-cosignature').message).toContain('carries no cosignature by a cohort witness');
+    const stranger = ed25519KeyPair();
+    const body = checkpointBody({ origin: origin(), size: n, root: treeOf(f.entries).root() });
+    const note =
+      checkpointOf(f.entries) +
+      cosignatureLine(cosign(body, witnessName('h9'), stranger.secretKey, T), stranger.publicKey);
+    const unknown = verifyLedger(input({ witnessNotes: [note] }));
+    expect(failure(unknown, 'bad-cosignature').message).toContain('any known hospital key');
+    expect(unknown.cosignaturesVerified).toBe(HOSPITALS.length);
+  });
+
   it('a checkpoint not signed by the coordinator key vouches for nothing: bad-checkpoint, and every seal is checked', () => {
     const r = verifyLedger(input({ checkpoints: [checkpointOf(f.entries, n, ed25519KeyPair().secretKey)] }));
     expect(failure(r, 'bad-checkpoint').seq).toBe(n);
@@ -263,6 +276,22 @@ describe('an incremental audit from a saved frontier', () => {
     expect(edited[2]!.canonical).not.toBe(f.entries[2]!.canonical);
     expect(verifyLedger(input({ entries: edited.slice(-1), from: saved.checkpoint! })).ok).toBe(true);
     expect(verifyLedger(input({ entries: edited })).failures[0]).toMatchObject({ seq: 3 });
+  });
+
+  it('from a saved tree that is not a frontier, or not of one leaf per entry: head-mismatch, and no tree saved', () => {
+    const prefix = (k: number) =>
+      verifyLedger(
+        input({ entries: f.entries.slice(0, k), checkpoints: [checkpointOf(f.entries, k)], cosignatures: [] }),
+      ).checkpoint!;
+    const saved = prefix(n - 1);
+    const last = f.entries.slice(-1);
+    const garbled = verifyLedger(input({ entries: last, from: { ...saved, tree: { size: n - 1, frontier: [] } } }));
+    expect(failure(garbled, 'head-mismatch')).toMatchObject({ seq: n - 1 });
+    expect(failure(garbled, 'head-mismatch').message).toContain('is not a frontier');
+    expect(garbled.checkpoint).toBeNull();
+    const shorter = verifyLedger(input({ entries: last, from: { ...saved, tree: prefix(n - 2).tree! } }));
+    expect(failure(shorter, 'head-mismatch').message).toContain(`not one per entry up to ${n - 1}`);
+    expect(shorter.checkpoint).toBeNull();
   });
 
   it('from a state saved before the tree: the new rows are checked by their seals, with a note asking for a full audit', () => {
