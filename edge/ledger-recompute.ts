@@ -141,21 +141,17 @@ export async function recomputeParallel(
 
 function merge(results: readonly RecomputeTaskResult[], tasks: number): RecomputeReport {
   const failures = new Failures();
-  const content = new Map<string, ContentFailure>();
+  const content = new Failures();
   let spendsRecomputed = 0;
   for (const r of results) {
     spendsRecomputed += r.spendsRecomputed;
     for (const f of r.failures) failures.add(f.seq, f.code, f.message);
-    for (const f of r.content) {
-      const seen = content.get(f.code);
-      if (!seen || (f.seq !== null && (seen.seq === null || f.seq < seen.seq))) content.set(f.code, f);
-    }
+    for (const f of r.content) content.add(f.seq, f.code, f.message);
   }
-  const bySeq = (f: ContentFailure) => f.seq ?? Number.MAX_SAFE_INTEGER;
   return {
     spendsRecomputed,
     failures: failures.sorted(),
-    content: [...content.values()].sort((a, b) => bySeq(a) - bySeq(b)),
+    content: content.sorted() as ContentFailure[],
     tasks,
   };
 }

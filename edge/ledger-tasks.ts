@@ -31,11 +31,7 @@ export interface LedgerRow {
 
 /** The content checks' codes (verifyLedger's own for the same findings). */
 export type ContentCode = 'entry-too-large' | 'not-canonical' | 'leaf-mismatch';
-export interface ContentFailure {
-  seq: number | null;
-  code: ContentCode;
-  message: string;
-}
+export type ContentFailure = VerifyFailure & { code: ContentCode };
 
 export interface RecomputeTaskInput {
   rows: LedgerRow[];
@@ -51,21 +47,6 @@ export interface RecomputeTaskResult {
   content: ContentFailure[];
   /** A round entry of a job not routed here was found: nothing was recomputed, the caller must route again. */
   misrouted: boolean;
-}
-
-/** Lowest seq per code, as core/ledger/verify-failures.ts Failures keeps them. */
-class ContentFailures {
-  private readonly byCode = new Map<ContentCode, ContentFailure>();
-
-  add(seq: number | null, code: ContentCode, message: string): void {
-    const seen = this.byCode.get(code);
-    if (seen && (seq === null || (seen.seq !== null && seen.seq <= seq))) return;
-    this.byCode.set(code, { seq, code, message });
-  }
-
-  list(): ContentFailure[] {
-    return [...this.byCode.values()];
-  }
 }
 
 /** The value a text parses to if the text is its RFC 8785 form, else the failure (verify.ts parseCanonical, same messages). */
@@ -92,7 +73,8 @@ function sameBytes(a: Uint8Array, b: unknown): boolean {
 }
 
 export function recomputeTask(input: RecomputeTaskInput): RecomputeTaskResult {
-  const content = new ContentFailures();
+  // Kept apart from recomputeSpends' failures: verifyFilesParallel checks content in its own structural pass.
+  const content = new Failures();
   const jobs = input.jobs === null ? null : new Set(input.jobs);
   const bySeq = new Map<number, Checked>();
   let misrouted = false;
@@ -117,7 +99,7 @@ export function recomputeTask(input: RecomputeTaskInput): RecomputeTaskResult {
     const ordered = [...bySeq.values()].sort((a, b) => a.sealed.seq - b.sealed.seq);
     spendsRecomputed = recomputeSpends(ordered, new Histories({}), true, failures);
   }
-  return { spendsRecomputed, failures: failures.sorted(), content: content.list(), misrouted };
+  return { spendsRecomputed, failures: failures.sorted(), content: content.sorted() as ContentFailure[], misrouted };
 }
 
 export interface SubtreeTaskInput {

@@ -16,9 +16,9 @@
  * never moves past a failure, and a failed full pass drops it, so every run
  * after is a full one until the ledger verifies again.
  */
-import { entryHash, verifyLedger, type VerifyCheckpoint, type VerifyReport } from '../../core/ledger/index.ts';
-import { verifyData } from '../ledger-audit.ts';
-import { readCoordinatorLedger, readCoordinatorLedgerAfter } from '../ledger-reader.ts';
+import type { VerifyCheckpoint, VerifyReport } from '../../core/ledger/index.ts';
+import { readAfterCheckpoint, verifyAfterCheckpoint, verifyData } from '../ledger-audit.ts';
+import { readCoordinatorLedger } from '../ledger-reader.ts';
 
 /** Counters an auditing helper may add to VerifyReport (issue 20: tree, checkpoints, cosignatures); shown when present. */
 export const EXTRA_COUNTERS = ['checkpointsVerified', 'cosignaturesVerified', 'spendsWitnessed'] as const;
@@ -75,8 +75,6 @@ interface Verified {
   fullAt: number;
 }
 
-const keyBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
-
 export class IncrementalAudit {
   /** The ledger as far as it verified; null before a run succeeded, and after a full run failed. */
   private verified: Verified | null = null;
@@ -128,25 +126,13 @@ export class IncrementalAudit {
 
   private incremental(v: Verified): AuditReport {
     const cp = v.checkpoint;
-    const data = readCoordinatorLedgerAfter(this.dbPath, cp.seq);
+    const { data, tipFailure } = readAfterCheckpoint(this.dbPath, cp);
     // The checkpoint's own row must still be the entry it names; if not, history was rewritten: verify it all again.
-    if (!data.tip || data.tip.hash !== cp.hash || entryHash(data.tip.canonical) !== cp.hash)
+    if (tipFailure)
       return this.full(
-        `entry ${cp.seq}, where the previous verification ended, ${data.tip ? 'changed' : 'is gone'} since: the ledger was verified again in full`,
+        `entry ${cp.seq}, where the previous verification ended, ${tipFailure.code === 'head-missing' ? 'is gone' : 'changed'} since: the ledger was verified again in full`,
       );
-    const { entries, receipts, tip: _tip, coordinatorKey: _key, hospitalKeys, ...more } = data;
-    const r = verifyLedger({
-      // Whatever else the reader gives for a verification after a checkpoint (checkpoint notes, cosignatures).
-      ...more,
-      entries,
-      coordinatorKey: keyBytes(cp.coordinatorKey),
-      receipts,
-      hospitalKeys: new Map(
-        [...Object.entries(cp.hospitalKeys), ...hospitalKeys].map(([n, k]) => [n, keyBytes(k)] as const),
-      ),
-      from: cp,
-      recompute: true,
-    });
+    const r = verifyAfterCheckpoint(data, cp);
     const notes = [...v.notes, ...r.notes.map((n) => `entries ${cp.seq + 1}–${r.head?.seq ?? cp.seq}: ${n}`)].slice(
       -MAX_NOTES,
     );

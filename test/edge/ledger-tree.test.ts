@@ -36,6 +36,7 @@ describe('treeRoots', () => {
     const leaves = Array.from({ length: 5 }, (_, i) => leafHash(`entry ${i}`));
     const roots = await treeRoots(leaves, [5, 3], pool);
     expect(hex(roots.get(3)!)).toBe(hex(MerkleTree.fromLeafHashes(leaves).root(3)));
+    expect(hex(roots.get(5)!)).toBe(hex(MerkleTree.fromLeafHashes(leaves).root(5)));
   });
 
   it('a size out of range is E_LEDGER_PROOF', async () => {

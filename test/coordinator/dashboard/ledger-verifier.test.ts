@@ -131,6 +131,19 @@ describe('the dashboard ledger verifier', () => {
     expect(await verified(v)).toMatchObject({ ok: false, mode: 'full', failures: failed.failures });
   });
 
+  it('a deleted tip turns the next run into a full one, saying the entry is gone', async () => {
+    const db = ledgerDb(fixture());
+    db.appendThrough(NO_SPENDS);
+    const v = verifier(db.path);
+    expect((await verified(v)).ok).toBe(true);
+    const raw = new Database(db.path);
+    raw.prepare('DELETE FROM ledger WHERE seq = ?').run(NO_SPENDS);
+    raw.close();
+    const after = await verified(v);
+    expect(after).toMatchObject({ mode: 'full', from: 0, verifiedThrough: NO_SPENDS - 1 });
+    expect(after.notes[0]).toMatch(new RegExp(`^entry ${NO_SPENDS}, where the previous verification ended, is gone`));
+  });
+
   it('an entry rewritten before the tip passes the incremental run and fails the full pass that follows it', async () => {
     const f = fixture();
     const db = ledgerDb(f);
