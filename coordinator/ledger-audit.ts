@@ -5,7 +5,7 @@
  * witnesses kept. `cohort ledger verify`, the ledger HTTP server, the
  * dashboard and the simulations all verify through here.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseRosterChain } from '../core/roster/index.ts';
 import { CohortError } from '../core/errors.ts';
@@ -139,8 +139,49 @@ export function verifyFromCheckpoint(o: {
       'E_CONFIG_INVALID',
       `--coordinator-key differs from the key the checkpoint ${o.checkpoint} was made under`,
     );
-  const data = readCoordinatorLedgerAfter(o.db, cp.seq);
-  const report = verifyLedger({
+  const { data, tipFailure } = readAfterCheckpoint(o.db, cp);
+  const report = verifyAfterCheckpoint(data, cp, o);
+  const merged = tipFailure
+    ? { ...report, ok: false, failures: [tipFailure, ...report.failures], checkpoint: null }
+    : report;
+  if (merged.ok && merged.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(merged.checkpoint)}\n`);
+  return { ...merged, pinned: true, from: cp.seq };
+}
+
+/**
+ * The rows after `cp` (what an incremental audit reads: `ledger verify
+ * --checkpoint` and the dashboard), and why the row it ends at no longer
+ * is the entry it names (truncated, or history rewritten), or null.
+ */
+export function readAfterCheckpoint(
+  db: string,
+  cp: VerifyCheckpoint,
+): { data: ReturnType<typeof readCoordinatorLedgerAfter>; tipFailure: VerifyFailure | null } {
+  const data = readCoordinatorLedgerAfter(db, cp.seq);
+  const tip = data.tip;
+  const tipFailure: VerifyFailure | null = !tip
+    ? {
+        seq: cp.seq,
+        code: 'head-missing',
+        message: `the checkpoint ends at entry ${cp.seq}, which the ledger no longer holds (truncated)`,
+      }
+    : tip.hash !== cp.hash || entryHash(tip.canonical) !== cp.hash
+      ? {
+          seq: cp.seq,
+          code: 'head-mismatch',
+          message: `entry ${cp.seq} is not the entry the checkpoint names (history rewritten)`,
+        }
+      : null;
+  return { data, tipFailure };
+}
+
+/** The rows readAfterCheckpoint read, verified from `cp` under the key and hospital keys it pins. */
+export function verifyAfterCheckpoint(
+  data: CoordinatorLedgerData,
+  cp: VerifyCheckpoint,
+  o: { recompute?: boolean; witness?: string[] } = {},
+): VerifyReport {
+  return verifyLedger({
     entries: data.entries,
     coordinatorKey: keyBytes(cp.coordinatorKey),
     receipts: data.receipts,
@@ -149,25 +190,6 @@ export function verifyFromCheckpoint(o: {
     from: cp,
     recompute: o.recompute ?? true,
   });
-  // The checkpoint's own row must still be there and be the entry it names, or history before it was rewritten.
-  const tipFailure: VerifyFailure | null = !data.tip
-    ? {
-        seq: cp.seq,
-        code: 'head-missing',
-        message: `the checkpoint ends at entry ${cp.seq}, which the ledger no longer holds (truncated)`,
-      }
-    : data.tip.hash !== cp.hash || entryHash(data.tip.canonical) !== cp.hash
-      ? {
-          seq: cp.seq,
-          code: 'head-mismatch',
-          message: `entry ${cp.seq} is not the entry the checkpoint names (history rewritten)`,
-        }
-      : null;
-  const merged = tipFailure
-    ? { ...report, ok: false, failures: [tipFailure, ...report.failures], checkpoint: null }
-    : report;
-  if (merged.ok && merged.checkpoint) writeAtomically(o.checkpoint, `${JSON.stringify(merged.checkpoint)}\n`);
-  return { ...merged, pinned: true, from: cp.seq };
 }
 
 /** A witness's note (`cohort client checkpoint`), read within the size of a signed note. */
@@ -195,8 +217,15 @@ function treeInputs(
 /** Replaces `path` whole or not at all (an audit state is never left half written). */
 export function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    // A missing directory or a read-only disk is the user's to mend: a typed error, not a stack trace.
+    rmSync(tmp, { force: true });
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new CohortError('E_CONFIG_INVALID', `cannot write ${path} (${why})`, { cause: err });
+  }
 }
 
 /** What to verify (verifyFiles, verifyData, verifyFilesParallel): `cohort ledger verify`'s files and flags. */

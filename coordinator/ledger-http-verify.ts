@@ -93,7 +93,12 @@ export class SharedVerification {
   /** The report of the database as it is now: the last one if nothing changed since, else a new (or shared) run's. */
   report(): Promise<EndpointReport> {
     if (this.closed) return Promise.reject(new CohortError('E_INTERNAL', 'the ledger endpoint is closing'));
-    const version = this.version();
+    let version: number;
+    try {
+      version = this.version();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     if (this.done?.version === version) return Promise.resolve(this.done.report);
     if (this.running?.version === version) return this.running.report;
     if (!this.running) return this.start(version);
@@ -119,8 +124,19 @@ export class SharedVerification {
 
   /** Moves with every commit another connection makes (PRAGMA data_version, on the connection kept for it). */
   private version(): number {
-    this.conn ??= new Database(this.db, { readonly: true, fileMustExist: true });
-    return this.conn.pragma('data_version', { simple: true }) as number;
+    try {
+      this.conn ??= new Database(this.db, { readonly: true, fileMustExist: true });
+      return this.conn.pragma('data_version', { simple: true }) as number;
+    } catch (err) {
+      // A database missing or unreadable is the auditor's to fix (503 with the reason), not an internal error.
+      throw new CohortError(
+        'E_STORE',
+        `cannot open coordinator database ${this.db} read-only: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
   }
 
   private start(version: number): Promise<EndpointReport> {

@@ -23,7 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { requireStrongToken } from '../core/auth/token.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { CohortError, asCohortError, httpStatusOf } from '../core/errors.ts';
-import { budgetSummary, headOf, ledgerRows, readCoordinatorLedger, toCsv } from './ledger-reader.ts';
+import { budgetSummary, ledgerRows, readCoordinatorHead, readCoordinatorLedger, toCsv } from './ledger-reader.ts';
 import { SharedVerification, type SharedVerificationOptions } from './ledger-http-verify.ts';
 
 const MAX_URL_LENGTH = 2048;
@@ -122,7 +122,7 @@ function handle(req: IncomingMessage, res: ServerResponse, { db, expected, verif
       return;
     }
     case '/ledger/head':
-      send(res, 200, 'application/json', JSON.stringify(headOf(readCoordinatorLedger(db))));
+      send(res, 200, 'application/json', JSON.stringify(readCoordinatorHead(db)));
       return;
     case '/ledger/budget':
       send(res, 200, 'application/json', JSON.stringify(budgetSummary(readCoordinatorLedger(db))));

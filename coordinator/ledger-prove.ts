@@ -9,19 +9,25 @@ import { CohortError } from '../core/errors.ts';
 import { leafHash, MerkleTree, type Hash } from '../core/ledger/merkle.ts';
 import { openCheckpoint, logOrigin } from '../core/ledger/checkpoint.ts';
 import type { LedgerProof } from '../core/ledger/verify-proof.ts';
+import { LedgerTables } from './ledger-tables.ts';
 
 const b64 = (h: Hash) => Buffer.from(h).toString('base64');
 
 interface Stored {
   tree: MerkleTree;
-  canonical: (seq: number) => string;
+  /** The text of the entry asked for (proveEntry), if it is stored. */
+  canonical: string | undefined;
   note: (size: number) => string | null;
   key: string;
   latest: number | null;
 }
 
-/** The tree from the rows' texts (what the leaves must hash), and the stored checkpoints. */
-function readStored(path: string, upTo: number | undefined, also: number[] = []): Stored {
+/**
+ * The tree from the rows' texts (what the leaves must hash), the text of
+ * entry `keep`, and the stored checkpoints. The rows are hashed as they are
+ * read: a proof holds one entry's text in memory, not the ledger's.
+ */
+function readStored(path: string, upTo: number | undefined, o: { also?: number[]; keep?: number } = {}): Stored {
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -37,26 +43,30 @@ function readStored(path: string, upTo: number | undefined, also: number[] = [])
         'E_STORE',
         `${path} is a chain-format ledger without checkpoints: it converts when the coordinator next opens it`,
       );
-    const rows = db
-      .prepare(`SELECT seq, canonical FROM ledger WHERE seq <= ? ORDER BY seq`)
-      .all(upTo ?? Number.MAX_SAFE_INTEGER) as { seq: number; canonical: string }[];
-    const note = db.prepare(`SELECT note FROM ledger_checkpoints WHERE size = ?`).pluck();
-    const latest = db.prepare(`SELECT MAX(size) FROM ledger_checkpoints`).pluck().get() as number | null;
-    const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).pluck().get() as string | undefined;
+    const tables = new LedgerTables(db);
+    const key = tables.ledgerKey();
     if (!key) throw new CohortError('E_STORE', `${path} records no ledger key`);
-    const texts = rows.map((r) => r.canonical);
+    const latest = tables.latestCheckpoint()?.size ?? null;
+    const tree = new MerkleTree();
+    let canonical: string | undefined;
+    const rows = db.prepare(`SELECT seq, canonical FROM ledger WHERE seq <= ? ORDER BY seq`);
+    for (const r of rows.iterate(upTo ?? Number.MAX_SAFE_INTEGER) as Iterable<{ seq: number; canonical: string }>) {
+      // Leaf i is entry i + 1: a row missing in between would shift every leaf after it.
+      if (r.seq !== tree.size + 1)
+        throw new CohortError('E_LEDGER_PROOF', `the stored rows skip from entry ${tree.size} to entry ${r.seq}`);
+      tree.append(leafHash(r.canonical));
+      if (r.seq === o.keep) canonical = r.canonical;
+    }
     const notes = new Map<number, string>();
-    for (const size of [upTo ?? latest ?? 0, ...also]) {
-      const n = note.get(size) as string | undefined;
+    for (const size of [upTo ?? latest ?? 0, ...(o.also ?? [])]) {
+      const n = tables.checkpointOfSize(size)?.note;
       if (n !== undefined) notes.set(size, n);
     }
-    return {
-      tree: MerkleTree.fromLeafHashes(texts.map((t) => leafHash(t))),
-      canonical: (seq) => texts[seq - 1]!,
-      note: (size) => notes.get(size) ?? null,
-      key,
-      latest,
-    };
+    return { tree, canonical, note: (size) => notes.get(size) ?? null, key, latest };
+  } catch (err) {
+    // A file that is no SQLite database, or one without the ledger's tables, is a typed error, not a stack trace.
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
   } finally {
     db.close();
   }
@@ -88,7 +98,7 @@ function sizeOf(s: Stored, size: number | undefined): number {
 
 /** The inclusion proof of entry `seq` in the tree of `size` (default: the latest checkpoint's). */
 export function proveEntry(path: string, seq: number, size?: number): LedgerProof {
-  const s = readStored(path, size);
+  const s = readStored(path, size, { keep: seq });
   const at = sizeOf(s, size);
   if (!Number.isSafeInteger(seq) || seq < 1 || seq > at)
     throw new CohortError('E_LEDGER_PROOF', `entry ${seq} is out of range (1 to ${at})`);
@@ -99,7 +109,7 @@ export function proveEntry(path: string, seq: number, size?: number): LedgerProo
     index: seq - 1,
     size: at,
     leaf: b64(s.tree.leaf(seq - 1)),
-    canonical: s.canonical(seq),
+    canonical: s.canonical!,
     proof: s.tree.inclusionProof(seq - 1, at).map(b64),
     checkpoint: noteAt(s, at),
   };
@@ -107,7 +117,7 @@ export function proveEntry(path: string, seq: number, size?: number): LedgerProo
 
 /** The consistency proof from the tree of `from` leaves to the tree of `size` (default: the latest checkpoint's). */
 export function proveConsistency(path: string, from: number, size?: number): LedgerProof {
-  const s = readStored(path, size, [from]);
+  const s = readStored(path, size, { also: [from] });
   const at = sizeOf(s, size);
   if (!Number.isSafeInteger(from) || from < 0 || from > at)
     throw new CohortError('E_LEDGER_PROOF', `--from ${from} is out of range (0 to ${at})`);

@@ -9,6 +9,7 @@ import { CohortError } from '../core/errors.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { HospitalSpend, LedgerEntry, LedgerHead, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import { hospitalKeysOf, type StoredCosignature } from '../core/ledger/index.ts';
+import { LedgerTables } from './ledger-tables.ts';
 
 function openReadOnly(path: string, what: string): Database.Database {
   try {
@@ -52,20 +53,14 @@ const hasLeaves = (db: Database.Database) =>
 function readTreeTables(db: Database.Database): { checkpoints: string[]; cosignatures: StoredCosignature[] } {
   if (!hasTable(db, 'ledger_checkpoints') || !hasTable(db, 'ledger_cosignatures'))
     return { checkpoints: [], cosignatures: [] };
-  const cosignatures = (
-    db
-      .prepare(
-        `SELECT c.witness, c.size, c.timestamp, c.signature FROM ledger_cosignatures c
-         WHERE c.size = (SELECT MAX(size) FROM ledger_cosignatures WHERE witness = c.witness) ORDER BY c.witness`,
-      )
-      .all() as { witness: string; size: number; timestamp: number; signature: Buffer }[]
-  ).map((c) => ({ ...c, signature: new Uint8Array(c.signature) }));
-  const latest = db.prepare(`SELECT MAX(size) AS size FROM ledger_checkpoints`).get() as { size: number | null };
-  const sizes = [...new Set([...cosignatures.map((c) => c.size), ...(latest.size === null ? [] : [latest.size])])];
-  const note = db.prepare(`SELECT note FROM ledger_checkpoints WHERE size = ?`).pluck();
+  // The tables' own reads (coordinator/ledger-tables.ts), on this read-only connection.
+  const tables = new LedgerTables(db);
+  const cosignatures = tables.latestCosignatures();
+  const latest = tables.latestCheckpoint()?.size;
+  const sizes = [...new Set([...cosignatures.map((c) => c.size), ...(latest === undefined ? [] : [latest])])];
   const checkpoints = sizes
     .sort((a, b) => a - b)
-    .map((size) => note.get(size) as string | undefined)
+    .map((size) => tables.checkpointOfSize(size)?.note)
     .filter((n): n is string => n !== undefined);
   return { checkpoints, cosignatures };
 }
@@ -97,6 +92,24 @@ export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
       .prepare(`SELECT seq, hospital, signature FROM ledger_receipts ORDER BY seq, hospital`)
       .all() as Receipt[];
     return ledgerData(db, rows, receipts);
+  } catch (err) {
+    throw unreadable(path, err);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * headOf(readCoordinatorLedger(path)) reading only the last row and the key:
+ * what `GET /ledger/head` answers, in time independent of the ledger's length.
+ */
+export function readCoordinatorHead(path: string): LedgerHead | null {
+  const db = openReadOnly(path, 'coordinator database');
+  try {
+    const last = db.prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid DESC LIMIT 1`).get() as
+      SealedEntry | undefined;
+    const key = db.prepare(`SELECT value FROM meta WHERE key = 'ledger_key'`).pluck().get() as string | undefined;
+    return headOf({ entries: last ? [last] : [], receipts: [], coordinatorKey: key ?? null, hospitalKeys: new Map() });
   } catch (err) {
     throw unreadable(path, err);
   } finally {

@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import { leafHash } from '../core/ledger/merkle.ts';
 import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
+import type { StoredCosignature } from '../core/ledger/verify-tree.ts';
 
 /** Builds the next entry once its position is known (inside the transaction that appends it). */
 export type EntryBuilder = (seq: number, prevHash: string) => SealedEntry;
@@ -26,14 +27,6 @@ export interface StoredCheckpoint {
   /** The C2SP signed note. */
   note: string;
   at: number;
-}
-
-/** A witness's (hospital's) cosignature of the checkpoint of `size`. */
-export interface StoredCosignature {
-  witness: string;
-  size: number;
-  timestamp: number;
-  signature: Uint8Array;
 }
 
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -177,17 +170,23 @@ export class LedgerTables {
   /**
    * Fills in the leaf hash of every row that has none (rows written before
    * migration 10), `batch` rows a read; returns how many were filled.
+   * Each read starts after the last row filled (a range of the key): no
+   * read walks again over the rows the reads before it filled.
    */
   backfillLeaves(batch = 1000): number {
-    const read = this.db.prepare(`SELECT seq, canonical FROM ledger WHERE leaf IS NULL ORDER BY seq LIMIT ?`);
+    const read = this.db.prepare(
+      `SELECT seq, canonical FROM ledger WHERE seq > ? AND leaf IS NULL ORDER BY seq LIMIT ?`,
+    );
     const write = this.db.prepare(`UPDATE ledger SET leaf = ? WHERE seq = ?`);
     return this.db.transaction(() => {
       let filled = 0;
+      let after = Number.MIN_SAFE_INTEGER;
       for (;;) {
-        const rows = read.all(batch) as { seq: number; canonical: string }[];
+        const rows = read.all(after, batch) as { seq: number; canonical: string }[];
         for (const r of rows) write.run(leafHash(r.canonical), r.seq);
         filled += rows.length;
         if (rows.length < batch) return filled;
+        after = rows.at(-1)!.seq;
       }
     })();
   }

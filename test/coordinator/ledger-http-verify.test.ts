@@ -115,6 +115,11 @@ describe('the shared verification', () => {
     await expect(c).rejects.toMatchObject({ code: 'E_INTERNAL' });
     expect(() => new SharedVerification(db, { workers: 0 })).toThrow(/"workers" expected an integer/);
     v.close();
+    // A database that cannot be opened is a typed error for the request, and no thread is started for it.
+    const missing = new SharedVerification(`${db}.missing`, { createWorker: threads.createWorker, workers: 1 });
+    await expect(missing.report()).rejects.toMatchObject({ code: 'E_STORE' });
+    expect(threads.started).toHaveLength(3);
+    missing.close();
   });
 });
 

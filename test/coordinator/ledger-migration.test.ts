@@ -15,11 +15,13 @@ import { join } from 'node:path';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { CoordinatorLedger } from '../../coordinator/ledger.ts';
 import { verifyFiles, verifyFromCheckpoint } from '../../coordinator/ledger-audit.ts';
-import { readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
+import { headOf, readCoordinatorHead, readCoordinatorLedger } from '../../coordinator/ledger-reader.ts';
 import { proveConsistency, proveEntry } from '../../coordinator/ledger-prove.ts';
 import { checkLedgerProof, type LedgerProof } from '../../core/ledger/verify-proof.ts';
 import { ledgerPublicKey } from '../../core/ledger/index.ts';
 import { errorCode } from '../helpers/errors.ts';
+import { CohortError } from '../../core/errors.ts';
+import Database from 'better-sqlite3';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ledger-v9.db');
 const seed = (b: number) => new Uint8Array(32).fill(b);
@@ -104,6 +106,28 @@ describe('a chain-format ledger of the previous release', () => {
       ).ok,
     ).toBe(false);
     expect(errorCode(() => proveEntry(db, 8))).toBe('E_LEDGER_PROOF');
+  });
+
+  it("reads the head (GET /ledger/head) from the last row alone: the full read's head", () => {
+    const head = readCoordinatorHead(db);
+    expect(head).toEqual(headOf(readCoordinatorLedger(db)));
+    expect(head).toMatchObject({ seq: 7, coordinatorKey: keyHex });
+  });
+
+  it('refuses to prove over rows with one missing in between (E_LEDGER_PROOF), rather than shift the leaves after it', () => {
+    const gap = join(dir, 'gap.db');
+    copyFileSync(db, gap);
+    const raw = new Database(gap);
+    raw.prepare('DELETE FROM ledger WHERE seq = 4').run();
+    raw.close();
+    let message = '';
+    try {
+      proveEntry(gap, 3);
+    } catch (e) {
+      expect((e as CohortError).code).toBe('E_LEDGER_PROOF');
+      message = (e as Error).message;
+    }
+    expect(message).toContain('skip from entry 3 to entry 5');
   });
 
   it('through the CLI: prove prints JSON, check-proof exits 0 on it, 1 on a forged one, 2 with a typed error on junk', () => {

@@ -140,6 +140,19 @@ describe("the coordinator's ledger tree", () => {
     expect(again.store.checkpointOfSize(rows)!.note).toBe(first);
   });
 
+  it('fills in the leaves batch by batch, each read after the last row filled, and only once', () => {
+    const path = freshPath();
+    copyFileSync(new URL('./fixtures/ledger-v9.db', import.meta.url), path);
+    // The store alone migrates (a leaf column of nulls) but does not convert: LedgerTree does.
+    const store = new CoordinatorStore(path);
+    opened.push(store);
+    expect(store.ledgerLeaf(1)).toBeNull();
+    // 6 rows in batches of 4 and of 3 (a full last batch): every row filled once, none skipped.
+    expect(store.backfillLeaves(4)).toBe(6);
+    for (const e of store.ledgerEntries()) expect(hex(store.ledgerLeaf(e.seq)!)).toBe(hex(leafHash(e.canonical)));
+    expect(store.backfillLeaves(3)).toBe(0);
+  });
+
   it('refuses a converted database under another ledger key, as before (E_STORE)', () => {
     const path = freshPath();
     copyFileSync(new URL('./fixtures/ledger-v9.db', import.meta.url), path);
