@@ -1,10 +1,16 @@
 /** `cohort ledger fetch`: an auditor's (or hospital's) copy of the ledger from a running coordinator, checked on arrival. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CohortError } from '../core/errors.ts';
 import type { VerifyCheckpoint } from '../core/ledger/index.ts';
 import { connectionOf, withConnectionOptions, type ConnectionFlags } from '../client/connection-options.ts';
-import { checkFetched, fetchLedger, type FetchCheck, type FetchedLedger } from '../client/ledger-fetch.ts';
+import {
+  checkFetched,
+  checkKeyFlag,
+  fetchLedger,
+  type FetchCheck,
+  type FetchedLedger,
+} from '../client/ledger-fetch.ts';
 import { readCheckpoint, writeAtomically } from '../coordinator/ledger-audit.ts';
 
 interface FetchFlags extends ConnectionFlags {
@@ -35,6 +41,7 @@ export function registerLedgerFetch(ledger: Command): void {
     )
     .option('--json', 'machine-readable report', false)
     .action(async (o: FetchFlags) => {
+      checkKeyFlag(o.coordinatorKey);
       const from = savedState(o);
       const fetched = await fetchLedger(
         connectionOf(o),
@@ -44,7 +51,7 @@ export function registerLedgerFetch(ledger: Command): void {
       if (o.checkpoint && fetched.scope !== 'all')
         throw new CohortError('E_CONFIG_INVALID', '--checkpoint needs the whole ledger: fetch as an auditor or admin');
       const check = checkFetched(fetched, o.coordinatorKey, from);
-      if (o.out) writeFileSync(o.out, `${JSON.stringify(fetched, null, 2)}\n`);
+      if (o.out) writeAtomically(o.out, `${JSON.stringify(fetched, null, 2)}\n`);
       const state = check.ok ? check.report?.checkpoint : null;
       if (o.checkpoint && state) writeAtomically(o.checkpoint, `${JSON.stringify(state)}\n`);
       if (o.json) process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);

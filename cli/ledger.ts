@@ -4,7 +4,6 @@
  * read-only; `verify` exits 1 and names the first bad entry on any failure.
  */
 import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
@@ -21,7 +20,12 @@ import {
 import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import { tlsPairFromFiles } from '../edge/keys.ts';
-import { verifyFiles, verifyFilesParallel, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
+import {
+  verifyFiles,
+  verifyFilesParallel,
+  verifyFromCheckpoint,
+  writeAtomically,
+} from '../coordinator/ledger-audit.ts';
 import type { VerifyReport } from '../core/ledger/index.ts';
 import { registerLedgerProve } from './ledger-prove.ts';
 const COORDINATOR_DB = "the coordinator's database";
@@ -239,7 +243,7 @@ function list(o: ListOptions): void {
   if (o.format === 'json') text = `${JSON.stringify(rows, null, 2)}\n`;
   else if (o.format === 'csv') text = toCsv(rows);
   else text = `${entryTable(rows)}\n`;
-  if (o.out) writeFileSync(o.out, text);
+  if (o.out) writeAtomically(o.out, text);
   else process.stdout.write(text);
 }
 

@@ -32,9 +32,10 @@ import {
   type WireCosignature,
 } from '../core/ledger/index.ts';
 import { logOrigin, openCheckpoint, parseCheckpointBody, parseNote } from '../core/ledger/checkpoint.ts';
-import { Frontier, verifyConsistency, type Hash } from '../core/ledger/merkle.ts';
+import { Frontier, type Hash } from '../core/ledger/merkle.ts';
 import type { Receipt, SealedEntry } from '../core/ledger/types.ts';
 import { request, type RequestOptions } from './request.ts';
+import { extensionProblem } from './witness-check.ts';
 
 /** The coordinator's answer to `ledger.prove`, as a fetch keeps it. */
 export interface FetchedProof {
@@ -167,14 +168,19 @@ export interface FetchCheck {
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 const unb64 = (h: string): Hash => new Uint8Array(Buffer.from(h, 'base64'));
 
+/** Refuses a --coordinator-key that is not an Ed25519 public key in hex (before any connection is made). */
+export function checkKeyFlag(hex: string | undefined): void {
+  if (hex !== undefined && !/^[0-9a-f]{64}$/.test(hex))
+    throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+}
+
 /**
  * Verifies what was fetched: the whole chain when it is the whole ledger
  * (after `from`, the state an earlier fetch or `ledger verify --checkpoint`
  * saved), else every entry on its own.
  */
 export function checkFetched(f: FetchedLedger, pinnedKey?: string, from?: VerifyCheckpoint): FetchCheck {
-  if (pinnedKey !== undefined && !/^[0-9a-f]{64}$/.test(pinnedKey))
-    throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+  checkKeyFlag(pinnedKey);
   const pinned = pinnedKey !== undefined || from !== undefined;
   if (f.scope === 'all' && f.jobId === null) return checkWhole(f, pinnedKey, from, pinned);
   if (from)
@@ -252,18 +258,11 @@ export function consistencyFailure(saved: TreeState, proof: FetchedProof, key: U
   } catch {
     return null; // an unusable saved tree is the verification's head-mismatch
   }
-  const seq = saved.size;
-  if (c.size < saved.size)
-    return {
-      seq,
-      code: 'split-view',
-      message: `the coordinator's latest checkpoint (size ${c.size}) is smaller than the tree of ${saved.size} entries verified before: entries it signed are gone`,
-    };
-  if (!verifyConsistency(saved.size, c.size, oldRoot, c.root, proof.consistency.map(unb64)))
-    return {
-      seq,
-      code: 'split-view',
-      message: `the checkpoint of size ${c.size} does not extend the tree of ${saved.size} entries verified before (no consistency proof from root ${Buffer.from(oldRoot).toString('base64').slice(0, 12)}…): the coordinator signed another history of entries 1 to ${saved.size}`,
-    };
-  return null;
+  const ext = extensionProblem({ size: saved.size, root: oldRoot }, c, proof.consistency);
+  if (ext === null) return null;
+  const message =
+    ext === 'smaller'
+      ? `the coordinator's latest checkpoint (size ${c.size}) is smaller than the tree of ${saved.size} entries verified before: entries it signed are gone`
+      : `the checkpoint of size ${c.size} does not extend the tree of ${saved.size} entries verified before (no consistency proof from root ${Buffer.from(oldRoot).toString('base64').slice(0, 12)}…): the coordinator signed another history of entries 1 to ${saved.size}`;
+  return { seq: saved.size, code: 'split-view', message };
 }

@@ -43,18 +43,33 @@ export function checkProofReply(w: WitnessCheck): WitnessVerdict {
   const c = openCheckpoint(reply.checkpoint, logOrigin(w.coordinatorKey), w.coordinatorKey);
   if (!c)
     return fail('E_LEDGER_CHECKPOINT', 'the checkpoint is not signed by the pinned coordinator ledger key for its log');
-  // A smaller tree than one already verified, or another root at its size, is a history other than the one seen.
-  if (c.size < from.size)
+  const ext = extensionProblem(from, c, reply.consistency);
+  if (ext === 'smaller')
     return fail(
       'E_LEDGER_SPLIT_VIEW',
       `the checkpoint's tree (${c.size}) is smaller than the one verified (${from.size})`,
     );
-  if (!verifyConsistency(from.size, c.size, from.root, c.root, hashes(reply.consistency)))
+  if (ext === 'diverged')
     return fail(
       'E_LEDGER_SPLIT_VIEW',
       `the tree of size ${c.size} is not an extension of the one of size ${from.size}`,
     );
   return checkInclusion(w, c) ?? { ok: true, checkpoint: c, note: reply.checkpoint };
+}
+
+/**
+ * Why the opened checkpoint `c` does not extend the tree verified before
+ * (null: it does). A smaller tree, or one no consistency proof (base64
+ * hashes) ties to the old root, is a history other than the one seen. The
+ * witness's check and an auditor's incremental fetch (ledger-fetch.ts) share it.
+ */
+export function extensionProblem(
+  from: { size: number; root: Hash },
+  c: Checkpoint,
+  consistency: readonly string[],
+): 'smaller' | 'diverged' | null {
+  if (c.size < from.size) return 'smaller';
+  return verifyConsistency(from.size, c.size, from.root, c.root, hashes(consistency)) ? null : 'diverged';
 }
 
 /** Each asked entry's proof, once and in the order asked, shows this hospital's copy at its position. */
