@@ -1,5 +1,5 @@
 /** `cohort simulate ...`: runs scenarios and prints their figures (cli/simulate-report.ts renders them). */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { intArg, numberArg } from '../edge/args.ts';
@@ -297,6 +297,7 @@ async function dropouts(o: DropoutsOptions): Promise<void> {
 
 /** `cohort simulate synthetic-ehr`: exit code 1 when the ledger does not verify. */
 async function syntheticEhr(o: SyntheticEhrOptions): Promise<void> {
+  makeWorkdir(o.workdir);
   const log = createLogger({ level: o.logLevel, destination: process.stderr });
   const bar = progress(`synthetic-ehr, ${o.hospitals} hospitals`);
   const r = await runSyntheticEhr({
@@ -318,6 +319,7 @@ async function syntheticEhr(o: SyntheticEhrOptions): Promise<void> {
 
 /** `cohort simulate chaos`: the fault-free baseline (unless --no-baseline), then the chaos run; exit code 1 on a failure. */
 async function chaos(o: ChaosOptions): Promise<void> {
+  makeWorkdir(o.workdir);
   const say = (line: string) => void process.stderr.write(`${line}\n`);
   /** The seed's run, in its own subfolder of --workdir: the baseline without faults, the chaos run saying each. */
   const run = (name: 'baseline' | 'chaos') =>
@@ -378,8 +380,25 @@ function progress(label: string) {
 
 /** With --json: the figures as JSON at `path`. */
 function writeFigures(path: string | undefined, figures: unknown): void {
-  if (path) writeFileSync(path, `${JSON.stringify(figures, nanSafe, 2)}\n`);
+  if (!path) return;
+  try {
+    writeFileSync(path, `${JSON.stringify(figures, nanSafe, 2)}\n`);
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `--json ${path}: cannot be written (${errnoOf(err)})`, { cause: err });
+  }
 }
+
+/** --workdir, made before the run: a path that cannot be a folder is a typed refusal, not a stack trace mid-run. */
+function makeWorkdir(path: string | undefined): void {
+  if (!path) return;
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `--workdir ${path}: cannot be made (${errnoOf(err)})`, { cause: err });
+  }
+}
+
+const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
 
 function nanSafe(_k: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? null : v;

@@ -73,9 +73,16 @@ const defaultsSchema = z.array(z.object({ note: z.string(), profile: siteProfile
  * copies it beside the compiled one) and validated as any profile is, so a
  * bad edit to the data fails here, naming the file, rather than mid-run.
  */
-function loadDefaultProfiles(): readonly SiteProfile[] {
-  const file = new URL('./profiles.json', import.meta.url);
-  const r = defaultsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+export function loadDefaultProfiles(file: URL = new URL('./profiles.json', import.meta.url)): readonly SiteProfile[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `profiles.json: cannot be read as JSON (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  const r = defaultsSchema.safeParse(json);
   if (!r.success) throw new CohortError('E_CONFIG_INVALID', `profiles.json: ${formatIssues(r.error)}`);
   return r.data.map((d) => d.profile);
 }

@@ -103,5 +103,14 @@ describe('a real daemon against a lying coordinator', () => {
     expect(c.closed).toEqual([]);
     for (const jobId of Object.keys(offers)) expect(c.state.budget.reserved('synthetic-v1', jobId), jobId).toBe(false);
     expect(c.state.budget.spends('synthetic-v1')).toEqual([]);
+    // Still connected, and still in the honest job: frames are handled in order, so a session answered on this
+    // connection after the declines shows no decline closed it (a close could otherwise land after the check above).
+    c.offer(1, 1);
+    await until(
+      () => c.bodies(1).includes('secaggAdvertise'),
+      20_000,
+      'the honest session answered after the declines',
+    );
+    expect(c.closed).toEqual([]);
   }, 60_000);
 });

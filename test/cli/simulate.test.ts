@@ -1,0 +1,34 @@
+/**
+ * `cohort simulate` with an output path that cannot be used: a typed one-line
+ * refusal (E_CONFIG_INVALID naming the option), not a Node stack trace.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, expect } from 'vitest';
+import { cohort, expectFailure } from '../helpers/cli.ts';
+
+// A regular file: nothing can be made or written beneath it (ENOTDIR).
+const dir = mkdtempSync(join(tmpdir(), 'cohort-simulate-cli-'));
+const file = join(dir, 'a-file');
+writeFileSync(file, '');
+
+describe('cohort simulate with an unusable path', () => {
+  it.each(['synthetic-ehr', 'chaos'])('%s refuses a --workdir that cannot be made before it runs', (scenario) => {
+    const r = cohort('simulate', scenario, '--workdir', join(file, 'work'));
+    expectFailure(r, 'E_CONFIG_INVALID');
+    expect(r.err).toContain(`--workdir ${join(file, 'work')}: cannot be made (ENOTDIR)`);
+    expect(r.out).toBe('');
+  });
+
+  it('dropouts prints its figures, then refuses a --json path that cannot be written', () => {
+    const r = cohort('simulate', 'dropouts', '--rounds', '1', '--json', join(file, 'figures.json'));
+    // Its progress lines go to stderr first (stderr is not a terminal here); the refusal is the last line.
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.err.trimEnd().split('\n').at(-1)).toBe(
+      `cohort: E_CONFIG_INVALID: --json ${join(file, 'figures.json')}: cannot be written (ENOTDIR)`,
+    );
+    expect(r.out).toMatch(/rounds completed 1/);
+  }, 60_000);
+});
