@@ -9,8 +9,12 @@ import { createLogger, type Logger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
 import {
   DATA_FORMATS,
+  classCounts,
+  formatImageInspect,
+  loadAnySchemaFile,
   loadOrCreateSiteSecret,
   loadSchemaFile,
+  readImageDataset,
   readDataset,
   type DataFormat,
 } from '../client/intake/index.ts';
@@ -231,8 +235,8 @@ export function registerInspect(client: Command): void {
     .description(
       'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers',
     )
-    .requiredOption('--data <file|dir>', DATA_HELP)
-    .requiredOption('--schema <schema.json>', 'declared schema')
+    .requiredOption('--data <file|dir>', `${DATA_HELP}; under an image schema, an image folder or a manifest CSV`)
+    .requiredOption('--schema <schema.json>', 'declared schema (tabular, or an image schema: docs/images.md)')
     .addOption(formatOption())
     .option(
       '--secret <file>',
@@ -256,7 +260,16 @@ async function inspect(o: {
   k: number;
   json: boolean;
 }): Promise<void> {
-  const schema = await loadSchemaFile(o.schema);
+  const loaded = await loadAnySchemaFile(o.schema);
+  if (loaded.kind === 'images') {
+    const d = await readImageDataset(o.data, loaded.schema);
+    const splits = Object.fromEntries(Object.entries(d.splits).map(([k, v]) => [k, v.n]));
+    const perClass = classCounts(d);
+    const json = { schemaId: d.schemaId, classes: d.classes, shape: d.shape, splits, perClass, report: d.report };
+    process.stdout.write(o.json ? `${JSON.stringify(json, null, 2)}\n` : formatImageInspect(d));
+    return;
+  }
+  const schema = loaded.schema;
   const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
   const d = await readDataset(o.data, schema, {
     secret,

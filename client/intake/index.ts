@@ -4,10 +4,29 @@ import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { readCsvDataset, type ReadCsvOptions } from './csv.ts';
 import { readFhirBundle, readFhirNdjson } from './fhir.ts';
+import { MAX_SCHEMA_FILE_SIZE } from './csv.ts';
+import { readJsonFile } from './json-file.ts';
+import { parseDatasetSchema } from '../../core/data/schema.ts';
+import { isImageSchemaDocument, parseImageSchema, type ImageSchema } from '../../core/data/image-schema.ts';
 
 export { loadSchemaFile, readCsvDataset } from './csv.ts';
 export { readFhirBundle, readFhirNdjson } from './fhir.ts';
 export { loadOrCreateSiteSecret } from './secret.ts';
+export { loadImageSchemaFile, readImageDataset, type ImageDataset } from './images.ts';
+export { classCounts, formatImageInspect } from './images-inspect.ts';
+
+/**
+ * A schema file of either kind: an image schema (`"kind": "images"`,
+ * core/data/image-schema.ts) or a tabular dataset schema (core/data/schema.ts).
+ */
+export async function loadAnySchemaFile(
+  path: string,
+): Promise<{ kind: 'images'; schema: ImageSchema } | { kind: 'table'; schema: DatasetSchema }> {
+  const doc = await readJsonFile(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' });
+  return isImageSchemaDocument(doc)
+    ? { kind: 'images', schema: parseImageSchema(doc) }
+    : { kind: 'table', schema: parseDatasetSchema(doc) };
+}
 
 export const DATA_FORMATS = ['csv', 'fhir-bundle', 'fhir-ndjson'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
