@@ -1,12 +1,10 @@
 /** `cohort job submit|list|status|pause|resume|cancel|download`: a researcher's (or auditor's) requests to a running coordinator. */
-import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { CohortError } from '../core/errors.ts';
+import { Option, type Command } from 'commander';
 import { parseJobSpec } from '../core/job/spec.ts';
-import { vectorToBytes } from '../core/model/vector.ts';
 import { readJsonFile } from '../edge/keys.ts';
 import { request, type RequestBody } from '../client/request.ts';
 import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from '../client/connection-options.ts';
+import { DOWNLOAD_FORMATS, writeDownloadedModel, type DownloadOptions } from './model-download.ts';
 
 /**
  * How long `job submit` waits for its answer: the coordinator prepares a
@@ -57,13 +55,16 @@ export function registerJob(program: Command): void {
   sub('cancel', 'cancel one of your jobs')
     .argument('<job-id>')
     .action(async (id: string, o: Common) => print((await run(o, { action: 'job.cancel', jobId: id })).json));
-  sub('download', "write one of your jobs' global model (little-endian float32) to --out")
+  sub(
+    'download',
+    "write one of your jobs' global model: a TensorFlow.js LayersModel folder (model.json with the preprocessing contract, weights.bin), or with --format raw the bare little-endian float32 vector",
+  )
     .argument('<job-id>')
-    .requiredOption('--out <file>', 'where to write the weights')
-    .action(async (id: string, o: Common & { out: string }) => {
-      const r = await run(o, { action: 'job.download', jobId: id });
-      if (!r.model) throw new CohortError('E_WIRE_FIELD', 'the coordinator sent no model');
-      writeFileSync(o.out, vectorToBytes(r.model));
-      print(r.json);
-    });
+    .requiredOption('--out <path>', 'the folder to write model.json and weights.bin to (raw: the file)')
+    .addOption(new Option('--format <format>', 'tfjs or raw').choices(DOWNLOAD_FORMATS).default('tfjs'))
+    .option('--schema <file>', "the hospitals' dataset schema (tabular or image): records each feature's scaling")
+    .option('--spec <job.json>', 'the job spec, if the coordinator does not send it')
+    .action(async (id: string, o: Common & DownloadOptions) =>
+      print(await writeDownloadedModel(await run(o, { action: 'job.download', jobId: id }), o)),
+    );
 }

@@ -150,7 +150,8 @@ export class Requests {
         return;
       default: {
         const state = jobs.state(job.id)!; // job.download: a job that is not live reads its model from the database, once
-        a.reply({ jobId: job.id, completedRounds: state.completedRounds }, state.weights);
+        // The resolved spec goes with the weights: the model download needs its layers, features and task.
+        a.reply({ jobId: job.id, completedRounds: state.completedRounds, spec: job.spec }, state.weights);
       }
     }
   }

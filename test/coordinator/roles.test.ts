@@ -266,8 +266,15 @@ describe('every role/action pair against a live coordinator', () => {
     const listed = JSON.parse((await cli('job', 'list', ...common)).out) as { id: string }[];
     expect(listed.map((j) => j.id)).toContain(out.jobId);
     const weights = join(dir, 'w.bin');
-    await cli('job', 'download', ritasJob, '--out', weights, ...common);
+    await cli('job', 'download', ritasJob, '--out', weights, '--format', 'raw', ...common);
     expect(readFileSync(weights).length).toBe(4 * 4);
+    // The default: a tfjs LayersModel folder, built from the spec the coordinator sends with the weights.
+    const folder = join(dir, 'model');
+    await cli('job', 'download', ritasJob, '--out', folder, ...common);
+    expect(readFileSync(join(folder, 'weights.bin')).length).toBe(4 * 4);
+    expect((JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as { format: string }).format).toBe(
+      'layers-model',
+    );
     writeFileSync(
       spec,
       JSON.stringify({
