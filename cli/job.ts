@@ -4,7 +4,7 @@ import { parseJobSpec } from '../core/job/spec.ts';
 import { readJsonFile } from '../edge/keys.ts';
 import { request, type RequestBody } from '../client/request.ts';
 import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from '../client/connection-options.ts';
-import { DOWNLOAD_FORMATS, writeDownloadedModel, type DownloadOptions } from './model-download.ts';
+import type { DownloadOptions } from './model-download.ts';
 
 /**
  * How long `job submit` waits for its answer: the coordinator prepares a
@@ -61,10 +61,16 @@ export function registerJob(program: Command): void {
   )
     .argument('<job-id>')
     .requiredOption('--out <path>', 'the folder to write model.json and weights.bin to (raw: the file)')
-    .addOption(new Option('--format <format>', 'tfjs or raw').choices(DOWNLOAD_FORMATS).default('tfjs'))
+    .addOption(
+      new Option('--format <format>', 'tfjs or raw')
+        .choices(['tfjs', 'raw'] satisfies DownloadOptions['format'][])
+        .default('tfjs'),
+    )
     .option('--schema <file>', "the hospitals' dataset schema (tabular or image): records each feature's scaling")
     .option('--spec <job.json>', 'the job spec, if the coordinator does not send it')
-    .action(async (id: string, o: Common & DownloadOptions) =>
-      print(await writeDownloadedModel(await run(o, { action: 'job.download', jobId: id }), o)),
-    );
+    .action(async (id: string, o: Common & DownloadOptions) => {
+      // Loaded on use: the export pulls in tfjs and the intake, which `job status --help` must not pay for.
+      const { writeDownloadedModel } = await import('./model-download.ts');
+      print(await writeDownloadedModel(await run(o, { action: 'job.download', jobId: id }), o));
+    });
 }
