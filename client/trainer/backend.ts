@@ -5,7 +5,9 @@
  * an optional dependency whose install downloads libtensorflow, so it is
  * absent on offline or locked-down hospital machines), then WebAssembly
  * (`@tensorflow/tfjs-backend-wasm`, always installed, several times faster
- * than plain JS for dense layers), then the pure-JS `cpu` backend.
+ * than plain JS for dense layers; wasm-kernels.ts adds the gradient kernels it
+ * lacks for convolutions and embeddings and speeds up three slow ones), then
+ * the pure-JS `cpu` backend.
  *
  * `COHORT_TF_BACKEND=tensorflow|wasm|cpu` forces one backend and disables the
  * fallback (a forced backend that fails to load throws E_CONFIG_INVALID):
@@ -13,6 +15,7 @@
  * first call only.
  */
 import { CohortError } from '../../core/errors.ts';
+import { registerWasmKernels } from './wasm-kernels.ts';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -21,6 +24,8 @@ export type BackendName = (typeof BACKENDS)[number];
 export interface LoadedTf {
   readonly tf: Tf;
   readonly backend: BackendName;
+  /** Gradient kernels cohort registered on this backend because tfjs lacks them (wasm-kernels.ts). */
+  readonly addedKernels?: readonly string[];
 }
 
 /** The subset of a pino logger the loader needs. */
@@ -57,6 +62,7 @@ export async function loadTf(log?: BackendLog): Promise<LoadedTf> {
   if (log && !logged) {
     logged = true;
     const fields = { backend: c.loaded.backend, forced: c.forced, fallbacks: c.fallbacks };
+    if (c.loaded.addedKernels) Object.assign(fields, { addedKernels: c.loaded.addedKernels });
     // Landing on plain JS makes training several times slower than wasm: worth a warning.
     if (c.loaded.backend === 'cpu' && !c.forced) log.warn(fields, 'tfjs backend: cpu (slow)');
     else log.info(fields, `tfjs backend: ${c.loaded.backend}`);
@@ -109,7 +115,9 @@ const loaders: Record<BackendName, () => Promise<LoadedTf>> = {
   async wasm() {
     const tf = await import('@tensorflow/tfjs');
     await import('@tensorflow/tfjs-backend-wasm');
-    return activate(tf, 'wasm');
+    // Without these, convolutions and embeddings cannot be trained on wasm.
+    const addedKernels = registerWasmKernels(tf);
+    return { ...(await activate(tf, 'wasm')), addedKernels };
   },
   async cpu() {
     const tf = await import('@tensorflow/tfjs');
