@@ -7,7 +7,8 @@
  *
  * Each of `steps` steps: every record joins the batch independently with
  * probability q; the per-example gradients are clipped to L2 norm C and
- * summed (per-example.ts); the sum is read to the CPU and privatised by
+ * summed (per-example.ts for a dense spec, ghost-clip.ts for a graph
+ * model); the sum is read to the CPU and privatised by
  * core/privacy/snapped-noise.ts (snapped to a power-of-two grid, exact
  * discrete-Gaussian noise in grid units: no floating-point noise whose low
  * bits could reveal the sum, Mironov CCS 2012); the result is divided by
@@ -41,7 +42,7 @@
  *    noise scale for this model size, and the weights (finite, each tensor's
  *    norm ≤ MAX_WEIGHT_NORM; model.ts assertWeights).
  * 2. A per-example gradient that is not finite is zeroed before clipping
- *    (per-example.ts), so the sum is always finite and its sensitivity is C.
+ *    (per-example.ts, ghost-clip.ts), so the sum is always finite and its sensitivity is C.
  * 3. A non-finite coordinate of the final delta is replaced by 0 and counted
  *    (nonFiniteReplaced), not thrown. The delta is a deterministic function
  *    of the public starting weights and the privatised sums of the steps, so
@@ -50,11 +51,13 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import { MAX_DP_STEPS_PER_ROUND } from '../../core/job/spec.ts';
-import { paramShapes, type ModelSpec } from '../../core/model/spec.ts';
+import { isGraphModel, paramShapes, type ModelSpec } from '../../core/model/spec.ts';
+import { BINARY_TASK, labelWidth } from '../../core/model/task.ts';
 import { randomUniform } from '../../core/privacy/random.ts';
 import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-noise.ts';
 import type { Tf } from './backend.ts';
 import { cpuOptimizer } from './cpu-optimizer.ts';
+import { assertGraphClippable, graphClippedSum, graphStep, type GraphStep } from './ghost-clip-step.ts';
 import { assertSplitFits, assertWeights } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
@@ -114,7 +117,8 @@ const YIELD_EVERY_MS = 50;
  * Runs dp.steps DP-SGD steps from `weights` and returns the update. Throws,
  * before reading `data`: E_PRIVACY_PARAMS for invalid dp parameters (or a
  * noise scale too large for the model, see assertDpParams), E_UPDATE_LENGTH /
- * E_UPDATE_RANGE for weights that do not fit the model or are out of range;
+ * E_UPDATE_RANGE for weights that do not fit the model or are out of range,
+ * E_JOB_SPEC for a graph model DP-SGD cannot clip per example (BatchNormalization);
  * then E_JOB_FEATURES for a split of another width, and E_PRIVACY_PARAMS if
  * n records of norm clip could overflow the snapping grid (a function of n
  * alone, beyond any real split). Nothing after that throws on the records'
@@ -130,7 +134,8 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   const total = shapes.reduce((s, p) => s + p.size, 0);
   assertDpParams(dp, total);
   assertWeights(spec, weights);
-  assertSplitFits(spec, data);
+  if (isGraphModel(spec)) assertGraphClippable(spec);
+  assertSplitFits(spec, data, labelWidth(input.task ?? BINARY_TASK));
   const { n, d } = data;
   if (n === 0)
     return {
@@ -157,12 +162,16 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   const grad = new Float32Array(total);
   const noisy = new Float64Array(total);
   const owned: Tensor[] = [];
+  // The dispatch: a graph spec, or a dense one of any task but binary, is clipped on its LayersModel with the
+  // task's per-example loss (ghost-clip.ts); a binary dense spec by per-example.ts, whose loss is sigmoid CE.
+  const task = input.task ?? BINARY_TASK;
+  const graph = isGraphModel(spec) || task.kind !== 'binary' ? graphStep(tf, spec, task) : undefined;
   try {
     const x = tf.tensor2d(data.x, [n, d]);
     owned.push(x);
-    const y = tf.tensor2d(data.y, [n, 1]);
+    const y = tf.tensor2d(data.y, [n, data.y.length / n]);
     owned.push(y);
-    const clipped: ClippedSumInput = { tf, spec, shapes, offsets, n, x, y, clip };
+    const clipped: ClippedSumInput = { tf, spec, shapes, offsets, n, x, y, clip, graph };
     let sampledExamples = 0;
     let lastYield = performance.now();
     for (let step = 0; step < dp.steps; step++) {
@@ -185,6 +194,7 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     return { delta, loss: 0, steps: dp.steps, numExamples: n, sampledExamples, nonFiniteReplaced };
   } finally {
     tf.dispose(owned);
+    graph?.model.dispose();
   }
 }
 
@@ -220,11 +230,18 @@ interface ClippedSumInput {
   x: Tensor2D;
   y: Tensor2D;
   clip: number;
+  /** Set for a graph spec: the model its clipped sums are taken on (ghost-clip.ts). */
+  graph: GraphStep | undefined;
 }
 
 /** Writes into `sum` the sum of the per-example gradients at weights `w`, each clipped to norm clip, over `batch`. */
 function clippedSum(c: ClippedSumInput, w: Float32Array, batch: Int32Array, sum: Float32Array): void {
   const { tf, spec, shapes, offsets, n, x, y, clip } = c;
+  if (c.graph) {
+    graphClippedSum(tf, c.graph, c, w, batch, clip, sum);
+    return;
+  }
+  if (isGraphModel(spec)) throw new CohortError('E_INTERNAL', 'a graph spec reached the dense clipping path');
   const grads = tf.tidy(() => {
     // slice: the cpu backend keeps the array it is given, and w changes after this step.
     const params = shapes.map((s, i) => tf.tensor(w.slice(offsets[i], offsets[i]! + s.size), s.shape, 'float32'));
