@@ -1,22 +1,50 @@
 /**
  * A ModelSpec as a tfjs LayersModel, and its weights as cohort's flat
- * parameter vector (core/model/spec.ts: per layer, kernel [in, units]
- * row-major then bias — the order of `model.getWeights()`).
+ * parameter vector in `model.getWeights()` order (core/model/spec.ts
+ * paramShapes: for the dense form, per layer, kernel [in, units] row-major
+ * then bias). A graph model is built layer by layer from its validated
+ * topology (model-graph.ts), never deserialised from the researcher's JSON.
  */
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
-import { paramShapes, type ModelSpec } from '../../core/model/spec.ts';
+import { inputSize, isGraphModel, paramShapes, type DenseModelSpec, type ModelSpec } from '../../core/model/spec.ts';
+import { BINARY_TASK, type Task } from '../../core/model/task.ts';
 import type { Tf } from './backend.ts';
+import { buildGraphModel, taskActivation } from './model-graph.ts';
 
 /**
- * `probability`: the model as specified (final sigmoid). `logit`: the final
- * activation left out, so training can use the stable sigmoid cross-entropy
- * on logits instead of taking log of a sigmoid that saturates to 0 or 1.
+ * `probability`: the model's outputs passed through the task's activation
+ * (a dense binary model as specified, final sigmoid included). `logit`: the
+ * final activation left out, so training can use the stable losses on
+ * logits (sigmoid cross-entropy on logits rather than the log of a sigmoid
+ * that saturates to 0 or 1). A graph model's own output is always the logits
+ * (core/job/spec.ts refuses a final activation).
  */
 export type ModelHead = 'probability' | 'logit';
 
-export function buildModel(tf: Tf, spec: ModelSpec, head: ModelHead = 'probability'): LayersModel {
+/** The spec each built model came from, so its weights are checked against core's shapes. */
+const specs = new WeakMap<LayersModel, ModelSpec>();
+
+/**
+ * The model of `spec`. Every model takes flat rows [batch, inputSize(spec)]
+ * (a DatasetSplit's layout); a graph model whose input has more than one
+ * axis reshapes them first. `task` picks the probability head's activation
+ * (default binary: sigmoid); the dense form's binary model applies its own.
+ */
+export function buildModel(
+  tf: Tf,
+  spec: ModelSpec,
+  head: ModelHead = 'probability',
+  task: Task = BINARY_TASK,
+): LayersModel {
+  const model = isGraphModel(spec) ? buildGraphModel(tf, spec, head, task) : buildDenseModel(tf, spec, head, task);
+  specs.set(model, spec);
+  return model;
+}
+
+/** A binary dense model's probability head is its own final sigmoid; another task's last layer is linear and gets the task's activation. */
+function buildDenseModel(tf: Tf, spec: DenseModelSpec, head: ModelHead, task: Task): LayersModel {
   const model = tf.sequential();
   const last = spec.layers.length - 1;
   spec.layers.forEach((layer, i) => {
@@ -32,6 +60,9 @@ export function buildModel(tf: Tf, spec: ModelSpec, head: ModelHead = 'probabili
       }),
     );
   });
+  const act = taskActivation(task);
+  if (head === 'probability' && task.kind !== 'binary' && act !== 'linear')
+    model.add(tf.layers.activation({ activation: act, name: 'cohort/task_head' }));
   return model;
 }
 
@@ -117,12 +148,26 @@ export function assertWeights(spec: ModelSpec, weights: Float32Array): void {
   }
 }
 
-/** Rejects a split that cannot feed `spec`, before any tensor is built from it. */
-export function assertSplitFits(spec: ModelSpec, data: DatasetSplit): void {
-  if (data.d !== spec.inputDim) {
-    throw new CohortError('E_JOB_FEATURES', `dataset has ${data.d} features but model.inputDim is ${spec.inputDim}`);
+/** Rejects a split that cannot feed `spec` (with `labelWidth` label values a row: core/model/task.ts), before any tensor is built from it. */
+export function assertSplitFits(spec: ModelSpec, data: DatasetSplit, labelWidth = 1): void {
+  if (data.d !== inputSize(spec)) {
+    throw new CohortError(
+      'E_JOB_FEATURES',
+      `dataset has ${data.d} values a row but the model takes ${inputSize(spec)}`,
+    );
   }
-  if (!Number.isInteger(data.n) || data.n < 0 || data.x.length !== data.n * data.d || data.y.length !== data.n) {
+  if (data.n > 0 && data.y.length !== data.n * labelWidth && data.y.length % data.n === 0) {
+    throw new CohortError(
+      'E_JOB_FEATURES',
+      `dataset has ${data.y.length / data.n} label values per row but the job's task needs ${labelWidth}`,
+    );
+  }
+  if (
+    !Number.isInteger(data.n) ||
+    data.n < 0 ||
+    data.x.length !== data.n * data.d ||
+    data.y.length !== data.n * labelWidth
+  ) {
     throw new CohortError(
       'E_INTERNAL',
       `inconsistent split: n=${data.n}, d=${data.d}, x has ${data.x.length} values, y has ${data.y.length}`,
@@ -131,15 +176,20 @@ export function assertSplitFits(spec: ModelSpec, data: DatasetSplit): void {
 }
 
 /**
- * The model's weight shapes, checked against the paramShapes order so a
- * change in tfjs's weight ordering fails loudly instead of scrambling updates.
+ * The model's weight shapes, checked against core's paramShapes order (of
+ * the spec it was built from; a model built elsewhere is read as the dense
+ * form), so a change in tfjs's weight ordering fails loudly instead of
+ * scrambling updates.
  */
 function checkedShapes(model: LayersModel): { shape: number[]; size: number }[] {
   const weights = model.weights;
-  const expected = paramShapes({
-    inputDim: (weights[0]?.shape[0] ?? 0) as number,
-    layers: model.layers.map((l) => ({ units: (l.getConfig() as { units: number }).units })),
-  });
+  const spec = specs.get(model);
+  const expected = paramShapes(
+    spec ?? {
+      inputDim: (weights[0]?.shape[0] ?? 0) as number,
+      layers: model.layers.map((l) => ({ units: (l.getConfig() as { units: number }).units })),
+    },
+  );
   if (weights.length !== expected.length) {
     throw new CohortError('E_INTERNAL', `model has ${weights.length} weight tensors, expected ${expected.length}`);
   }

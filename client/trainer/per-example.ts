@@ -48,10 +48,10 @@
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
-import { paramShapes, type ModelSpec } from '../../core/model/spec.ts';
+import { isGraphModel, paramShapes, type DenseModelSpec, type ModelSpec } from '../../core/model/spec.ts';
 import type { Tf } from './backend.ts';
 
-type Activation = ModelSpec['layers'][number]['activation'];
+type Activation = DenseModelSpec['layers'][number]['activation'];
 
 export interface ClippedSum {
   /** Σ_i clip_C(g_i), one tensor per parameter in paramShapes order (kernel [in, units], bias [units] per layer). */
@@ -75,6 +75,8 @@ export function clippedGradientSum(
   y: Tensor2D,
   clip: number,
 ): ClippedSum {
+  // Closed-form backprop through a dense stack; graph models take ghost-clip.ts.
+  if (isGraphModel(spec)) throw new CohortError('E_INTERNAL', 'clippedGradientSum takes dense-form models only');
   const shapes = paramShapes(spec);
   if (params.length !== shapes.length) {
     throw new CohortError(

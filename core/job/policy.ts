@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { flopsPerExample, layerClasses, paramCount } from '../model/spec.ts';
 import type { JobSpec } from './spec.ts';
 import { formatIssues } from './spec.ts';
 
@@ -36,6 +37,12 @@ export const hospitalPolicySchema = z.strictObject({
    * Jobs without DP get exact metrics; hospital-level jobs get nothing.
    */
   evaluation: z.enum(['dp', 'local']).default('dp'),
+  /** Most parameters a job's model may have (core/model/spec.ts paramCount). */
+  maxParams: z.number().int().min(1).max(1e7).optional(),
+  /** Most FLOPs one example's forward pass may take: 2 × multiply-adds (docs/models.md). */
+  maxFlopsPerExample: z.number().int().min(1).max(1e15).optional(),
+  /** Layer classes a job's model may use, as Keras names them ("Dense", "Conv2D", …; docs/models.md); absent: any cohort allows. */
+  allowedLayers: z.array(z.string().min(1).max(64)).max(100).optional(),
 });
 
 export type HospitalPolicy = z.output<typeof hospitalPolicySchema>;
@@ -76,5 +83,25 @@ export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: s
   }
   if (policy.maxRounds !== undefined && spec.rounds > policy.maxRounds)
     why.push(`${spec.rounds} rounds is above this hospital's maximum of ${policy.maxRounds}`);
+  why.push(...modelViolations(policy, spec));
   return why.length > 0 ? why.join('; ') : null;
+}
+
+/** The model caps: parameters, FLOPs per example and layer classes, each named with the job's figure. */
+function modelViolations(policy: HospitalPolicy, spec: JobSpec): string[] {
+  const why: string[] = [];
+  const params = paramCount(spec.model);
+  if (policy.maxParams !== undefined && params > policy.maxParams)
+    why.push(`the model has ${params} parameters, above this hospital's maxParams of ${policy.maxParams}`);
+  const flops = flopsPerExample(spec.model);
+  if (policy.maxFlopsPerExample !== undefined && flops > policy.maxFlopsPerExample)
+    why.push(
+      `the model takes ${flops} FLOPs per example, above this hospital's maxFlopsPerExample of ${policy.maxFlopsPerExample}`,
+    );
+  if (policy.allowedLayers) {
+    const allowed = new Set(policy.allowedLayers);
+    const extra = layerClasses(spec.model).filter((c) => !allowed.has(c));
+    if (extra.length > 0) why.push(`layers not in this hospital's allowedLayers: ${extra.join(', ')}`);
+  }
+  return why;
 }

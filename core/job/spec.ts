@@ -5,7 +5,16 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
-import { modelSpecSchema } from '../model/spec.ts';
+import {
+  examplesMixingLayers,
+  inputSize,
+  isGraphModel,
+  modelOutputUnits,
+  modelSpecSchema,
+  outputActivation,
+} from '../model/spec.ts';
+import { analyseGraph } from '../model/graph.ts';
+import { BINARY_TASK, outputUnits, taskSchema } from '../model/task.ts';
 
 export const STRATEGIES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
@@ -143,10 +152,28 @@ export const evaluationScheduleSchema = z.strictObject({
   rounds: z.array(z.number().int().min(1).max(10_001)).min(1).max(10_001).optional(),
 });
 
+/**
+ * An image job's input (issue 18): the job names one feature, the image
+ * column its hospitals' intake fills (an ImageFolder's images or a
+ * manifest's path column), and each example reaches the model as
+ * height × width × channels values, row-major (height, width, channels), so
+ * a graph model's input shape is [height, width, channels] (or any shape of
+ * as many values). docs/models.md.
+ */
+export const imageInputSchema = z.strictObject({
+  height: z.number().int().min(1).max(4096),
+  width: z.number().int().min(1).max(4096),
+  channels: z.union([z.literal(1), z.literal(3)]),
+});
+
 const jobSpecObject = z.strictObject({
   name,
   model: modelSpecSchema,
+  /** What the model predicts (core/model/task.ts); jobs written before tasks existed are binary. */
+  task: taskSchema.default(BINARY_TASK),
   features: z.array(z.string().min(1).max(128)).min(1).max(100_000),
+  /** Present for an image job: the one feature is an image of this size (imageInputSchema). */
+  image: imageInputSchema.optional(),
   label: z.string().min(1).max(128),
   rounds: z.number().int().min(1).max(10_000),
   minClients: z.number().int().min(1).max(10_000).default(2),
@@ -165,6 +192,7 @@ const jobSpecObject = z.strictObject({
 export const jobSpecSchema = jobSpecObject
   .superRefine((s, ctx) => {
     shapeIssues(s, ctx);
+    taskIssues(s, ctx);
     privacyIssues(s, ctx);
     evaluationIssues(s, ctx);
     strategyIssues(s, ctx);
@@ -187,12 +215,20 @@ type RawSpec = z.output<typeof jobSpecObject>;
 
 /** The features against the model, the client counts, and secure aggregation's threshold condition. */
 function shapeIssues(s: RawSpec, ctx: z.RefinementCtx): void {
-  if (s.features.length !== s.model.inputDim) {
+  const im = s.image;
+  const values = im ? im.height * im.width * im.channels : s.features.length;
+  const what = im ? `an image of ${im.height}×${im.width}×${im.channels} values` : `${s.features.length} features`;
+  if (inputSize(s.model) !== values) {
     ctx.addIssue({
       code: 'custom',
-      path: ['features'],
-      message: `${s.features.length} features but model.inputDim is ${s.model.inputDim}`,
+      path: im ? ['image'] : ['features'],
+      message: isGraphModel(s.model)
+        ? `${what} but the model's input holds ${inputSize(s.model)} values`
+        : `${what} but model.inputDim is ${inputSize(s.model)}`,
     });
+  }
+  if (im && s.features.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['features'], message: 'an image job names one feature: its image column' });
   }
   if (new Set(s.features).size !== s.features.length) {
     ctx.addIssue({ code: 'custom', path: ['features'], message: 'feature names must be unique' });
@@ -207,6 +243,64 @@ function shapeIssues(s: RawSpec, ctx: z.RefinementCtx): void {
       code: 'custom',
       path: ['secureAggregation'],
       message: 'corruptFraction + 2 * dropoutFraction must be below 1',
+    });
+  }
+}
+
+/**
+ * The model's head against the task: a binary job's dense model ends in one
+ * sigmoid unit (the form every job had before tasks existed); any other
+ * task's ends in a linear layer of outputUnits(task) units, the task applying
+ * its own activation (softmax, sigmoid per label, identity, Cox risk score).
+ */
+function taskIssues(s: RawSpec, ctx: z.RefinementCtx): void {
+  const units = outputUnits(s.task);
+  const activation = outputActivation(s.model);
+  if (!isGraphModel(s.model) && s.task.kind === 'binary') {
+    if (modelOutputUnits(s.model) !== 1 || activation !== 'sigmoid')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'layers'],
+        message: 'the last layer must be {"units": 1, "activation": "sigmoid"} (binary classification)',
+      });
+  } else if (!isGraphModel(s.model) && (modelOutputUnits(s.model) !== units || activation !== 'linear')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['model', 'layers'],
+      message: `the last layer must be {"units": ${units}, "activation": "linear"}: a ${s.task.kind} task applies its own activation`,
+    });
+  } else if (isGraphModel(s.model)) {
+    const out = analyseGraph(s.model).outputShape;
+    if (out.length !== 1 || out[0] !== units)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `the model's output has shape [${out}]; a ${s.task.kind} task needs [${units}]`,
+      });
+    if (activation !== 'linear')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `the model's output passes through ${activation}; it must be linear (logits): the ${s.task.kind} task applies its own activation`,
+      });
+  }
+  const mixing = examplesMixingLayers(s.model);
+  if (s.privacy?.unit === 'record' && mixing.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['model'],
+      message: `BatchNormalization (${mixing.slice(0, 3).join(', ')}) normalises each example by its batch, so one record moves every other record's output and per-example clipping does not bound its influence: refused under record-level DP (use LayerNormalization)`,
+    });
+  }
+  if (s.task.kind === 'survival' && s.privacy?.unit === 'record') {
+    // Cox's partial likelihood sums over each event's risk set, so one record's
+    // term enters every other record's loss: clipping per-example gradients
+    // bounds nothing about one record's influence.
+    ctx.addIssue({
+      code: 'custom',
+      path: ['task'],
+      message:
+        "survival (Cox partial likelihood) cannot run under record-level DP: each record's risk set couples it to the others, so per-example clipping does not bound one record's influence; use hospital-level DP",
     });
   }
 }

@@ -6,7 +6,8 @@
  * - multiclass: the class index 0..K−1 (as a float), K = classes.length;
  * - multilabel: L values, each 0 or 1, L = labels.length;
  * - regression: the target value;
- * - survival: [time, event] per row: time > 0 (days), event 1 if observed, 0 if censored.
+ * - survival: [time, event] per row: time >= 0 (days; 0 for a record censored
+ *   on the day of diagnosis, as TCGA has), event 1 if observed, 0 if censored.
  *
  * The model's output layer has outputUnits(task) units and no final
  * activation of its own: the task applies it (sigmoid, softmax, identity, or

@@ -65,3 +65,45 @@ describe('hospital policy', () => {
     }
   });
 });
+
+describe('hospital policy: model caps', () => {
+  const cnn = {
+    class_name: 'Sequential',
+    config: {
+      layers: [
+        { class_name: 'Conv2D', config: { name: 'c', filters: 4, kernel_size: 3, batch_input_shape: [null, 5, 5, 1] } },
+        { class_name: 'Flatten', config: { name: 'f' } },
+        { class_name: 'Dense', config: { name: 'd', units: 1 } },
+      ],
+    },
+  };
+  // conv 3×3×1→4 (36 + 4) on 3×3 outputs, dense 36→1 (36 + 1): 77 parameters; 2 × (9·9·4 + 36) = 720 FLOPs.
+  const spec = () => job({ model: cnn, features: ['px'], image: { height: 5, width: 5, channels: 1 } });
+
+  it('declines a job over maxParams, maxFlopsPerExample or with a layer not allowed, naming the cap and the figure', () => {
+    const why = policyViolations(
+      parseHospitalPolicy({ maxParams: 76, maxFlopsPerExample: 719, allowedLayers: ['Dense', 'Flatten'] }),
+      spec(),
+    )!;
+    expect(why).toMatch(/the model has 77 parameters, above this hospital's maxParams of 76/);
+    expect(why).toMatch(/720 FLOPs per example, above this hospital's maxFlopsPerExample of 719/);
+    expect(why).toMatch(/layers not in this hospital's allowedLayers: Conv2D/);
+    expect(
+      policyViolations(
+        parseHospitalPolicy({ maxParams: 77, maxFlopsPerExample: 720, allowedLayers: ['Dense', 'Flatten', 'Conv2D'] }),
+        spec(),
+      ),
+    ).toBeNull();
+  });
+
+  it('the dense form counts as Dense layers', () => {
+    // syntheticJob: 3 inputs, one unit: 4 parameters, 6 FLOPs.
+    expect(policyViolations(parseHospitalPolicy({ maxParams: 3 }), job())).toMatch(
+      /4 parameters, above .* maxParams of 3/,
+    );
+    expect(policyViolations(parseHospitalPolicy({ maxFlopsPerExample: 5 }), job())).toMatch(/6 FLOPs per example/);
+    expect(
+      policyViolations(parseHospitalPolicy({ allowedLayers: ['Dense'], maxParams: 4, maxFlopsPerExample: 6 }), job()),
+    ).toBeNull();
+  });
+});
