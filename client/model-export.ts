@@ -34,9 +34,9 @@ export interface ExportedModel {
 }
 
 /**
- * The model as the job declared it (buildModel's 'probability' head: a binary
- * dense model keeps its final sigmoid; other tasks end in their linear
- * layer, the contract's `output.activation` saying what to apply), with
+ * The model as the job declared it with its task's activation applied
+ * (buildModel's 'probability' head: sigmoid for binary and multilabel, softmax
+ * for multiclass, nothing for regression and survival), with
  * `weights` (flat, paramShapes order). Throws E_UPDATE_LENGTH or
  * E_UPDATE_RANGE for weights that do not fit the model (assertWeights).
  */
@@ -47,7 +47,7 @@ export async function exportLayersModel(
   contract: PreprocessingContract,
 ): Promise<ExportedModel> {
   assertWeights(spec.model, weights);
-  const model = buildModel(tf, spec.model, 'probability');
+  const model = buildModel(tf, spec.model, 'probability', spec.task);
   try {
     setFlatWeights(tf, model, weights);
     let saved: io.ModelArtifacts | undefined;

@@ -16,7 +16,6 @@ import { declaredRange, imputeValueOf, outputOf, type ColumnSpec, type DatasetSc
 import type { ImageSchema } from '../data/image-schema.ts';
 import { declaredScale } from '../data/standardize.ts';
 import type { JobSpec } from '../job/spec.ts';
-import { outputActivation } from './spec.ts';
 import { outputUnits, type Task } from './task.ts';
 
 /** Version of the contract's layout; bumped on an incompatible change. */
@@ -185,27 +184,22 @@ function outputContract(spec: JobSpec): OutputContract {
   const task = spec.task;
   const units = outputUnits(task);
   switch (task.kind) {
-    case 'binary': {
-      return {
-        units,
-        activation: 'sigmoid',
-        appliedInModel: outputActivation(spec.model) === 'sigmoid',
-        meaning: 'P(label = 1)',
-      };
-    }
+    // The exported model applies the task's activation (client/model-export.ts builds the probability head).
+    case 'binary':
+      return { units, activation: 'sigmoid', appliedInModel: true, meaning: 'P(label = 1)' };
     case 'multiclass':
       return {
         units,
         activation: 'softmax',
-        appliedInModel: false,
-        meaning: 'logits of the classes, in label.names order',
+        appliedInModel: true,
+        meaning: 'probability of each class, in label.names order',
       };
     case 'multilabel':
       return {
         units,
         activation: 'sigmoid-per-unit',
-        appliedInModel: false,
-        meaning: 'logit of each label, in label.names order',
+        appliedInModel: true,
+        meaning: 'probability of each label, in label.names order',
       };
     case 'regression':
       return { units, activation: 'identity', appliedInModel: true, meaning: `the predicted ${spec.label}` };

@@ -124,7 +124,7 @@ describe('job download as a tfjs LayersModel', () => {
     expect(c.output).toMatchObject({ units: 1, activation: 'sigmoid', appliedInModel: true });
   });
 
-  it('a multi-class model gives the same logits and metrics after the round trip', async () => {
+  it('a multi-class model exports its softmax: the same probabilities and metrics after the round trip', async () => {
     const mc = parseJobSpec({
       ...heartDiseaseJob(data.features, data.label, { rounds: 1, strategy: 'fedavg', seed: 0 }),
       task: { kind: 'multiclass', classes: ['a', 'b', 'c'] },
@@ -134,20 +134,28 @@ describe('job download as a tfjs LayersModel', () => {
     const exported = await exportLayersModel(tf, mc, weights, preprocessingContract({ spec: mc }));
     expect(exported.modelJson.userDefinedMetadata.cohort.output).toMatchObject({
       activation: 'softmax',
-      appliedInModel: false,
+      appliedInModel: true,
     });
     const loaded = await tf.loadLayersModel(layersModelHandler(exported.modelJson, exported.weights));
-    const direct = buildModel(tf, mc.model, 'probability');
+    const direct = buildModel(tf, mc.model, 'probability', mc.task);
+    const logits = buildModel(tf, mc.model, 'logit', mc.task);
     try {
       setFlatWeights(tf, direct, weights);
+      setFlatWeights(tf, logits, weights);
       const { x, n, d } = data.test;
       const a = predict(loaded, x, n, d);
       expect(a).toEqual(predict(direct, x, n, d));
+      for (let i = 0; i < n; i++) expect(a[3 * i]! + a[3 * i + 1]! + a[3 * i + 2]!).toBeCloseTo(1, 5);
+      // Metrics of the exported probabilities (as log-probabilities: logits up to a constant) equal the job's, from logits.
       const y = Float32Array.from({ length: n }, (_, i) => i % 3);
-      expect(taskMetrics(mc.task, a, y, n)).toEqual(taskMetrics(mc.task, predict(direct, x, n, d), y, n));
+      const fromExport = taskMetrics(mc.task, a.map(Math.log), y, n);
+      const fromJob = taskMetrics(mc.task, predict(logits, x, n, d), y, n);
+      expect(fromExport.accuracy).toBe(fromJob.accuracy);
+      expect(fromExport.loss).toBeCloseTo(fromJob.loss, 5);
     } finally {
       loaded.dispose();
       direct.dispose();
+      logits.dispose();
     }
   });
 

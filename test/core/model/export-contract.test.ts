@@ -50,7 +50,7 @@ describe('preprocessingContract', () => {
     ).toThrow(expect.objectContaining({ code: 'E_JOB_FEATURES' }));
   });
 
-  it('names what each task outputs and which activation is left to apply', () => {
+  it('names what each task outputs and that the exported model applies its activation', () => {
     const surv = preprocessingContract({
       spec: job({ task: { kind: 'survival' }, model: { inputDim: 2, layers: [{ units: 1, activation: 'linear' }] } }),
     });
@@ -62,7 +62,7 @@ describe('preprocessingContract', () => {
         model: { inputDim: 2, layers: [{ units: 2, activation: 'linear' }] },
       }),
     });
-    expect(ml.output).toMatchObject({ units: 2, activation: 'sigmoid-per-unit', appliedInModel: false });
+    expect(ml.output).toMatchObject({ units: 2, activation: 'sigmoid-per-unit', appliedInModel: true });
     expect(ml.label.names).toEqual(['p', 'q']);
   });
 });
