@@ -63,10 +63,24 @@ export function scaleFor(p: QuantParams): number {
  * whose granularity biases each rounding by less than 2^−32.
  */
 export function quantize(x: Float32Array, p: QuantParams, rng?: () => number): Uint32Array {
+  return quantizeInto(x, new Uint32Array(x.length), p, rng);
+}
+
+/**
+ * As quantize, written over x's own memory: the result is a view of x's
+ * buffer, and x's floats are overwritten (some of them even if it throws).
+ * For a caller whose x is a scratch copy, so that a 10^7-coordinate update
+ * is encoded without a second 40 MB vector (core/secagg/input.ts).
+ */
+export function quantizeInPlace(x: Float32Array, p: QuantParams, rng?: () => number): Uint32Array {
+  return quantizeInto(x, new Uint32Array(x.buffer, x.byteOffset, x.length), p, rng);
+}
+
+/** The encoding loop; `out` may alias x, since each x[i] is read before out[i] is written. */
+function quantizeInto(x: Float32Array, out: Uint32Array, p: QuantParams, rng?: () => number): Uint32Array {
   const s = scaleFor(p);
   const mask = ringMask(p.bits);
   const c = p.clip;
-  const out = new Uint32Array(x.length);
   const random = rng === undefined ? new Uint32Array(Math.min(RANDOM_BATCH, x.length)) : undefined;
   let r = random?.length ?? 0;
   for (let i = 0; i < x.length; i++) {

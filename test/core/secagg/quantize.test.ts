@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { dequantizeSum, quantize, scaleFor, type QuantParams } from '../../../core/secagg/quantize.ts';
+import { dequantizeSum, quantize, quantizeInPlace, scaleFor, type QuantParams } from '../../../core/secagg/quantize.ts';
 import { addInto } from '../../../core/secagg/ring.ts';
 
 const code = errorCode;
@@ -207,5 +207,30 @@ describe('quantize / dequantizeSum', () => {
 
   it('encodes an empty vector to an empty vector', () => {
     expect(quantize(new Float32Array(0), { bits: 32, maxClients: 1, clip: 1 }).length).toBe(0);
+  });
+
+  it('quantizeInPlace gives the words quantize gives, written over x', () => {
+    fc.assert(
+      fc.property(
+        paramsArb,
+        fc.float32Array({ noNaN: true, noDefaultInfinity: true, minLength: 1, maxLength: 64 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 64, maxLength: 64 }),
+        (p, xs, us) => {
+          const draw = () => {
+            let i = 0;
+            return () => us[i++ % us.length]!;
+          };
+          const expected = quantize(xs, p, draw());
+          // A scratch copy inside a larger buffer, at a non-zero offset, as a caller's view may be.
+          const scratch = new Float32Array(xs.length + 2);
+          const x = scratch.subarray(1, 1 + xs.length);
+          x.set(xs);
+          const q = quantizeInPlace(x, p, draw());
+          expect(q.buffer).toBe(scratch.buffer);
+          expect(q.byteOffset).toBe(x.byteOffset);
+          expect([...q]).toEqual([...expected]);
+        },
+      ),
+    );
   });
 });
