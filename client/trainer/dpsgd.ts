@@ -58,7 +58,7 @@ import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-
 import type { Tf } from './backend.ts';
 import { cpuOptimizer } from './cpu-optimizer.ts';
 import { assertGraphClippable, graphClippedSum, graphStep, type GraphStep } from './ghost-clip-step.ts';
-import { assertSplitFits, assertWeights } from './model.ts';
+import { assertSplitFits, assertWeights, modelInputs } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
 
@@ -167,7 +167,7 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   const task = input.task ?? BINARY_TASK;
   const graph = isGraphModel(spec) || task.kind !== 'binary' ? graphStep(tf, spec, task) : undefined;
   try {
-    const x = tf.tensor2d(data.x, [n, d]);
+    const x = tf.tensor2d(modelInputs(spec, data.x), [n, d]);
     owned.push(x);
     const y = tf.tensor2d(data.y, [n, data.y.length / n]);
     owned.push(y);

@@ -8,6 +8,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
+import { analyseGraph } from '../../core/model/graph.ts';
 import { inputSize, isGraphModel, paramShapes, type DenseModelSpec, type ModelSpec } from '../../core/model/spec.ts';
 import { BINARY_TASK, type Task } from '../../core/model/task.ts';
 import type { Tf } from './backend.ts';
@@ -64,6 +65,19 @@ function buildDenseModel(tf: Tf, spec: DenseModelSpec, head: ModelHead, task: Ta
   if (head === 'probability' && task.kind !== 'binary' && act !== 'linear')
     model.add(tf.layers.activation({ activation: act, name: 'cohort/task_head' }));
   return model;
+}
+
+/**
+ * The rows a model is fed: `x` itself, or for a model with an Embedding a
+ * copy with every value clamped to the ids its Embeddings accept (NaN → 0),
+ * so no record can make a look-up throw (core/model/embedding-ids.ts says why
+ * that matters). Every forward pass on records goes through this.
+ */
+export function modelInputs(spec: ModelSpec, x: Float32Array): Float32Array {
+  const max = isGraphModel(spec) ? analyseGraph(spec).embeddingIdMax : undefined;
+  if (max === undefined) return x;
+  // v >= 0 is false for NaN; ids are truncated by the layer, so [max, max + 1) is already id max.
+  return x.map((v) => (v >= 0 ? Math.min(v, max) : 0));
 }
 
 /** Copies `flat` into the model's weights; `flat` is not retained or mutated. */

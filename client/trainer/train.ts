@@ -5,17 +5,27 @@
  * A hand-written loop rather than `model.fit`, so the objective can carry the
  * FedProx proximal term now and per-example clipping (DP-SGD) later.
  */
-import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Optimizer, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
 import type { LocalTraining } from '../../core/job/spec.ts';
 import type { ModelSpec } from '../../core/model/spec.ts';
+import { BINARY_TASK, labelWidth, type Task } from '../../core/model/task.ts';
 import { seededRng, shuffleInPlace } from '../../core/rng.ts';
 import type { Tf } from './backend.ts';
-import { assertSplitFits, buildModel, getFlatWeights, setFlatWeights } from './model.ts';
+import { assertSplitFits, buildModel, getFlatWeights, modelInputs, setFlatWeights } from './model.ts';
+import { taskLoss } from './task-loss.ts';
 
 export interface TrainInput {
   spec: ModelSpec;
+  /**
+   * What the model predicts, and so the loss minimised (task-loss.ts);
+   * default binary. `data.y` holds labelWidth(task) values per row. A
+   * survival job's Cox partial likelihood is taken over each minibatch's
+   * own risk sets (the records of the batch at risk at each event time),
+   * not the whole split's, as FLamby's Fed-TCGA-BRCA baseline does.
+   */
+  task?: Task;
   local: LocalTraining;
   /** The global weights this round starts from (flat, paramShapes order). */
   weights: Float32Array;
@@ -35,7 +45,7 @@ export interface TrainInput {
 export interface TrainResult {
   /** w_local − w_global, flat. */
   delta: Float32Array;
-  /** Mean over steps of the minimised objective (cross-entropy, plus the proximal term under FedProx). */
+  /** Mean over steps of the minimised objective (the task's loss, plus the proximal term under FedProx). */
   loss: number;
   steps: number;
   numExamples: number;
@@ -63,11 +73,12 @@ const YIELD_EVERY_MS = 50;
  */
 export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult> {
   const { spec, local, weights, data, seed } = input;
-  assertSplitFits(spec, data);
+  const task = input.task ?? BINARY_TASK;
+  assertSplitFits(spec, data, labelWidth(task));
   const { n, d } = data;
-  // Logits head: tf.losses.sigmoidCrossEntropy computes max(z,0) − z·y + log(1 + e^−|z|),
-  // finite for any logit, where BCE on sigmoid outputs needs clipping and loses
-  // the gradient once the sigmoid saturates.
+  // Logits head: the task's loss takes the last layer's raw output (for binary, the stable
+  // sigmoid cross-entropy on logits, max(z,0) − z·y + log(1 + e^−|z|), where BCE on sigmoid
+  // outputs needs clipping and loses the gradient once the sigmoid saturates).
   const model = buildModel(tf, spec, 'logit');
   const optimizer = local.optimizer === 'adam' ? tf.train.adam(local.learningRate) : tf.train.sgd(local.learningRate);
   const owned: Tensor[] = [];
@@ -79,10 +90,10 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
 
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
     // The data stays on the backend for the whole call; batches are gathered from it.
-    const x = own(tf.tensor2d(data.x, [n, d]));
-    const y = own(tf.tensor2d(data.y, [n, 1]));
+    const x = own(tf.tensor2d(modelInputs(spec, data.x), [n, d]));
+    const y = own(tf.tensor2d(data.y, [n, labelWidth(task)]));
     const proximal = local.proximalMu > 0 ? proximalTerm(tf, vars, local.proximalMu, own) : undefined;
-    const run: Minibatches = { tf, model, optimizer, vars, x, y, proximal };
+    const run: Minibatches = { tf, task, model, optimizer, vars, x, y, proximal };
 
     const rng = seededRng(seed);
     const order = Array.from({ length: n }, (_, i) => i);
@@ -126,6 +137,7 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
 /** What every minibatch step of one trainLocal call shares: the model, its optimiser and the split on the backend. */
 interface Minibatches {
   tf: Tf;
+  task: Task;
   model: LayersModel;
   optimizer: Optimizer;
   vars: Variable[];
@@ -144,12 +156,12 @@ function minibatchStep(m: Minibatches, perm: Tensor, start: number, size: number
   return tf.tidy(() => {
     const idx = tf.slice(perm, [start], [size]);
     const xb = tf.gather(m.x, idx);
-    const yb = tf.gather(m.y, idx);
+    const yb = tf.gather(m.y, idx) as Tensor2D;
     const cost = optimizer.minimize(
       () => {
-        const logits = model.apply(xb, { training: true }) as Tensor;
-        const bce = tf.losses.sigmoidCrossEntropy(yb, logits, undefined, 0, tf.Reduction.MEAN) as Scalar;
-        return proximal ? tf.add(bce, proximal()) : bce;
+        const outputs = model.apply(xb, { training: true }) as Tensor2D;
+        const loss = taskLoss(tf, m.task, outputs, yb);
+        return proximal ? tf.add(loss, proximal()) : loss;
       },
       true,
       vars,

@@ -19,6 +19,7 @@ import {
   type TopoLayer,
 } from './graph-topology.ts';
 import { MAX_PARAMS, type ParamShape } from './params.ts';
+import { embeddingIdMax } from './embedding-ids.ts';
 
 export { MAX_GRAPH_LAYERS, MAX_MODEL_JSON_CHARS, type GraphModelSpec } from './graph-topology.ts';
 
@@ -46,6 +47,8 @@ export interface GraphInfo {
   /** The activation the output passes through last (linear if none). */
   outputActivation: GraphActivation;
   classes: LayerClass[];
+  /** The largest id the model's Embeddings accept, to which a hospital clamps its inputs (embedding-ids.ts); undefined without one. */
+  embeddingIdMax: number | undefined;
 }
 
 function fail(message: string): never {
@@ -94,6 +97,7 @@ function analyse(g: GraphModelSpec): GraphInfo {
     flopsPerExample: flops,
     outputActivation: finalActivation(layers),
     classes: [...new Set(layers.map((l) => l.className))],
+    embeddingIdMax: embeddingIdMax(layers),
   };
 }
 
