@@ -4,7 +4,8 @@
  * noisy; absolute times are for context). Writes bench/results/<name>.json.
  * `secagg` takes about 15 minutes (n = 500 cases); it is left out of the
  * default run and named explicitly: `npm run bench secagg` (or only
- * Bonawitz et al.'s setting: `npm run bench secagg-bonawitz`, ~7 minutes).
+ * Bonawitz et al.'s setting: `npm run bench secagg-bonawitz`, ~7 minutes;
+ * or only its d = 10^7 part: `npm run bench secagg-scale`, about a minute).
  * Both run Bonawitz et al.'s setting under the previous protocol too
  * (commit 981549c, extracted with git archive into bench/.baseline-981549c/,
  * see secagg-baseline.ts), and SECAGG_N / SECAGG_D shrink that setting for a
@@ -34,12 +35,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
+import { benchCnn, formatCnn } from './cnn-training.ts';
 import { benchDpSgd, formatDpSgd } from './dpsgd.ts';
 import { benchRound } from './round.ts';
 import { benchPrg } from './secagg-prg.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { BONAWITZ, allCases, formatResult, paramsFor, runCase, type Case } from './secagg.ts';
 import { PROTOCOL_FIGURES, type ProtocolFigure } from './secagg-harness.ts';
+import { runScale } from './secagg-scale.ts';
 import { BaselineUnavailable, loadBaseline, runBaselineCase, type BaselineApi } from './secagg-baseline.ts';
 import { benchLedger, formatLedger } from './ledger.ts';
 import { benchConnections, formatConnections } from './connections.ts';
@@ -59,11 +62,13 @@ import { benchPld, formatPld } from './pld.ts';
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
     const r = await benchTraining();
+    const cnn = await benchCnn();
     return {
-      json: r,
+      json: { ...r, cnn },
       lines: [
         `local training throughput (${r.backend}): cohort trainer ${r.samplesPerSecCustom.toFixed(0)} samples/s, plain model.fit ${r.samplesPerSecFit.toFixed(0)} samples/s`,
         `  ratio trainer / model.fit = ${r.ratio.toFixed(2)}`,
+        ...formatCnn(cnn),
       ],
     };
   },
@@ -114,8 +119,16 @@ BENCHES.secagg = async () => {
     cases.push(r);
     say(formatResult(r));
   }
+  const scale = await runScale(say);
   const bonawitz = runBonawitz(say, baseline, setting);
-  return { lines: [], json: { prg, cases, bonawitz } };
+  return { lines: [], json: { prg, cases, scale, bonawitz } };
+};
+
+/** Only the d = 10^7 part of `secagg` (about a minute): `npm run bench secagg-scale`. */
+BENCHES['secagg-scale'] = async () => {
+  const lines: string[] = [];
+  const json = await runScale((line) => lines.push(line));
+  return { lines, json };
 };
 
 /** The previous protocol's code, or a clear message and exit 2 (it is the baseline: no baseline, no figure). */

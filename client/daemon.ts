@@ -95,7 +95,12 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     this.machine = new HospitalMachine({
       name: this.name,
       identity: c.identity,
-      dataset: { features: c.dataset.features, label: c.dataset.label, numTrain: c.dataset.train.n },
+      dataset: {
+        features: c.dataset.features,
+        label: c.dataset.label,
+        ...(c.dataset.labels ? { labels: c.dataset.labels } : {}),
+        numTrain: c.dataset.train.n,
+      },
       ...(c.policy ? { policy: c.policy } : {}),
       budget: c.budget ? { delta: c.budget.budget(c.dataset.schemaId)?.delta } : null,
       keepsOutputs: c.outputs !== undefined,

@@ -91,7 +91,14 @@ export class RoundRunner {
         return [];
       case 'evaluated':
         this.log.info(
-          { job: e.jobId, round: e.round, accuracy: e.metrics.accuracy, numTest: e.metrics.numExamples, sent: e.sent },
+          {
+            job: e.jobId,
+            round: e.round,
+            // A survival job's figure is its C-index (accuracy is 0 by convention there: core/metrics.ts).
+            ...(e.metrics.cIndex === undefined ? { accuracy: e.metrics.accuracy } : { cIndex: e.metrics.cIndex }),
+            numTest: e.metrics.numExamples,
+            sent: e.sent,
+          },
           'evaluated the model on the local test split (these figures stay here)',
         );
         this.io.emit(e);
@@ -140,12 +147,13 @@ export class RoundRunner {
   private async compute(e: Effect<'evaluate'> | Effect<'train'>): Promise<HospitalEffect[]> {
     const { tf } = await loadTf(this.log);
     if (e.type === 'evaluate') {
-      const r = await evaluateConfusion(tf, e.spec.model, e.weights, this.c.dataset.test);
+      const r = await evaluateConfusion(tf, e.spec.model, e.weights, this.c.dataset.test, e.spec.task);
       return this.machine.evaluated(e.jobId, e.round, r);
     }
     const dp = dpSgdParams(e.spec);
     const job = {
       spec: e.spec.model,
+      task: e.spec.task,
       local: e.spec.local,
       weights: e.weights,
       data: this.c.dataset.train,

@@ -6,6 +6,7 @@
  */
 import { jobPhase } from '../core/dashboard/index.ts';
 import { releasesEvaluation, roundMechanism } from '../core/job/privacy.ts';
+import { headlineMetrics } from '../core/metrics.ts';
 import type { SealedEntry } from '../core/ledger/types.ts';
 import { isEnded, type JobEffect, type OutgoingBody } from '../core/round/job.ts';
 import { metricsToWire, tensorOf, type EnvelopeInit } from '../edge/wire/codec.ts';
@@ -83,7 +84,8 @@ export class EffectExecutor {
         kind: record.kind,
         participants: record.participants.length,
         dropped: record.dropped,
-        accuracy: record.pooled?.accuracy,
+        // The task's own pooled figures (a survival job's C-index, a regression's MSE…; core/metrics.ts).
+        ...(record.pooled ? headlineMetrics(record.pooled) : { accuracy: undefined }),
       },
       'round completed',
     );

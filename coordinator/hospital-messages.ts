@@ -8,6 +8,7 @@
  */
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { validateMetrics, type Metrics } from '../core/metrics.ts';
+import type { TaskKind } from '../core/model/task.ts';
 import { metricsOfNoisyCounts, validateNoisyCounts } from '../core/privacy/noisy-counts.ts';
 import { CLIENT_MESSAGE_KINDS, type ClientMessage } from '../core/secagg/index.ts';
 import type { Logger } from '../edge/log.ts';
@@ -56,7 +57,7 @@ export class HospitalMessages {
         return this.withJob(peer, env, (job) => this.update(peer, job, env));
       case 'evaluation':
         return this.withJob(peer, env, (job) => {
-          const evaluation = evaluationFromWire(env.evaluation);
+          const evaluation = evaluationFromWire(env.evaluation, job.machine.spec.task.kind);
           this.d.jobs.apply(env.jobId, job.machine.submitEvaluation(name, env.round, evaluation, this.d.now()));
         });
       case 'error':
@@ -198,10 +199,13 @@ export class HospitalMessages {
 
 /**
  * A hospital's Evaluation as the coordinator takes it: exact metrics (range
- * checked), metrics read off noisy counts (`released`), or null when
- * withheld. Exactly one of the three; E_WIRE_FIELD otherwise.
+ * checked, against the job's `task` when given), metrics read off noisy
+ * counts (`released`), or null when withheld. Exactly one of the three; E_WIRE_FIELD otherwise.
  */
-export function evaluationFromWire(e: Envelope['evaluation']): { metrics: Metrics; released: boolean } | null {
+export function evaluationFromWire(
+  e: Envelope['evaluation'],
+  task?: TaskKind,
+): { metrics: Metrics; released: boolean } | null {
   if (!e) throw new CohortError('E_WIRE_FIELD', 'evaluation missing');
   const given = [e.metrics ? 'metrics' : '', e.noisy ? 'noisy' : '', e.withheld ? 'withheld' : ''].filter(Boolean);
   if (given.length !== 1)
@@ -210,7 +214,7 @@ export function evaluationFromWire(e: Envelope['evaluation']): { metrics: Metric
       `an evaluation carries exactly one of metrics, noisy, withheld; got ${given.length === 0 ? 'none' : given.join(', ')}`,
     );
   if (e.withheld) return null;
-  if (e.metrics) return { metrics: validateMetrics(metricsFromWire(e.metrics)), released: false };
+  if (e.metrics) return { metrics: validateMetrics(metricsFromWire(e.metrics), task), released: false };
   const n = e.noisy!;
   const counts = validateNoisyCounts({
     truePositive: n.truePositive ?? 0,

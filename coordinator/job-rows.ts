@@ -193,10 +193,16 @@ function record(x: unknown): Record<string, unknown> | null {
   return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : null;
 }
 
-/** Metrics as stored (a NaN AUC is written as null: nanToNull); anything that is not an object reads as absent. */
+/**
+ * Metrics as stored (a NaN AUC, C-index or R² is written as null: nanToNull,
+ * and reads back as NaN); anything that is not an object reads as absent.
+ */
 function metrics(x: unknown): Metrics | null {
   const m = record(x);
-  return m ? ({ ...m, auc: typeof m.auc === 'number' ? m.auc : Number.NaN } as unknown as Metrics) : null;
+  if (!m) return null;
+  const out: Record<string, unknown> = { ...m, auc: typeof m.auc === 'number' ? m.auc : Number.NaN };
+  for (const [k, v] of Object.entries(m)) if (v === null) out[k] = Number.NaN;
+  return out as unknown as Metrics;
 }
 
 /** A round row as listed; a field that does not read back is empty (no participants, no metrics), never an exception. */

@@ -76,6 +76,8 @@ export const ERRORS = {
     E_JOB_SPEC: 'job spec failed validation',
     E_JOB_FEATURES:
       'job needs features the local dataset does not provide (at a hospital), or that fewer than minClients known hospitals offer (at submission)',
+    E_JOB_TASK:
+      "the job's task needs a label the local dataset does not have (another kind of label, other classes or labels, or another order of them): declined at admission",
     E_JOB_STATE:
       'the job is not in a state that allows this action (pausing a finished job, resuming one that is not paused; a hospital offered again a job that already ended there)',
     E_ROUND_FAILED: 'round ended with fewer than minClients results',

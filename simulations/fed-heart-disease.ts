@@ -247,7 +247,7 @@ function openStates(
 }
 
 /** Settles when the job completes (rejects when it fails), timing each round into `roundTimesMs`. */
-function jobEnd(
+export function jobEnd(
   coordinator: Coordinator,
   jobId: string,
   roundTimesMs: number[],
@@ -300,7 +300,7 @@ async function finalEvaluation(
 }
 
 /** A hospital's daemon; with `state`, its own budget, ledger copy and outputs. */
-function hospitalDaemon(
+export function hospitalDaemon(
   name: string,
   port: number,
   net: ReturnType<typeof simulatedNetwork>,

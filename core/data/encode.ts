@@ -1,9 +1,10 @@
 /**
  * Row de-identification and encoding: matches a header against the schema
- * once, then turns each row of cells into its final feature vector and a 0/1
- * label, or into a drop reason. Identifier cells are never read past "is it
- * empty", pseudonyms are HMACs, quasi-identifiers leave only generalised
- * values. Reasons and errors name columns, never cells: cells are patient data.
+ * once, then turns each row of cells into its final feature vector and its
+ * label (its task's layout, encode-label.ts), or into a drop reason.
+ * Identifier cells are never read past "is it empty", pseudonyms are HMACs,
+ * quasi-identifiers leave only generalised values. Reasons and errors name
+ * columns, never cells: cells are patient data.
  *
  * A row's encoding depends on that row and the schema only (declared ranges
  * and fills, standardize.ts), never on the other rows.
@@ -19,6 +20,14 @@ import {
   zip3,
   type CalendarDate,
 } from './generalize.ts';
+import {
+  encodeLabel,
+  labelLayoutOf,
+  labelStep,
+  layoutWidth,
+  type LabelReason,
+  type LabelStep,
+} from './encode-label.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 import {
   AGE_VALID,
@@ -26,6 +35,7 @@ import {
   declaredRange,
   encodedFeatureNames,
   imputeValueOf,
+  readColumnNames,
   type ColumnSpec,
   type DatasetSchema,
   type LabelColumn,
@@ -33,10 +43,11 @@ import {
   type QuasiColumn,
 } from './schema.ts';
 import { declaredScale, isClamped, scaleValue, type DeclaredScale } from './standardize.ts';
+import type { LabelLayout } from './types.ts';
 
 /** Why a row was dropped: "cells" (wrong cell count) or `${check}:${column}`. */
 export type DropReason =
-  'cells' | `${'missing' | 'number' | 'range' | 'category' | 'date' | 'zip' | 'genotype'}:${string}`;
+  'cells' | LabelReason | `${'missing' | 'number' | 'range' | 'category' | 'date' | 'zip' | 'genotype'}:${string}`;
 
 /** What happened to one column's value in one row, tallied per column in the report. */
 export const enum Note {
@@ -55,7 +66,8 @@ export type EncodedRow =
       ok: true;
       /** Final features: numbers scaled by their declared ranges, missing ones filled with their declared values. */
       x: Float64Array;
-      y: 0 | 1;
+      /** The label values in the plan's layout (core/model/task.ts), labelWidth of them. */
+      y: readonly number[];
       /** The row's pseudonym (HMAC of its join key), when the schema declares one. */
       pseudonym: string | undefined;
       /** Generalised quasi-identifier values of the row, joined (k-anonymity class key); "" if none. */
@@ -70,6 +82,10 @@ export interface RowPlan {
   readonly width: number;
   readonly features: readonly string[];
   readonly label: string;
+  /** What `y` holds, from the label column's declaration. */
+  readonly labels: LabelLayout;
+  /** Values of `y` per row (labelWidth of the layout's task). */
+  readonly labelWidth: number;
   readonly steps: readonly Step[];
   readonly missing: ReadonlySet<string>;
   /** Whether any step needs the site secret (pseudonyms, date shifts). */
@@ -91,7 +107,7 @@ export type Step = Common &
     | { kind: 'pseudonym' }
     | { kind: 'number'; out: number; min: number; max: number }
     | { kind: 'categorical'; out: number; numeric: boolean; levels: ReadonlyMap<number | string, number> }
-    | { kind: 'label'; numeric: boolean; isPositive: (v: number | string) => boolean }
+    | { kind: 'label'; label: LabelStep }
     | {
         kind: 'age';
         out: number;
@@ -120,7 +136,8 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
     if (at.has(h)) repeated.push(displayName(h, i));
     else at.set(h, i);
   });
-  const declared = new Set(schema.columns.map((c) => c.name));
+  const read = readColumnNames(schema);
+  const declared = new Set(read);
   // No header cell names a declared column: most likely the export has no
   // header and this line is a patient's record, so name nothing from it.
   if (!header.some((h) => declared.has(h))) {
@@ -130,7 +147,7 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
     );
   }
   const undeclared = header.flatMap((h, i) => (declared.has(h) ? [] : [displayName(h, i)]));
-  const absent = schema.columns.filter((c) => !at.has(c.name)).map((c) => `"${c.name}"`);
+  const absent = read.filter((name) => !at.has(name)).map((name) => `"${name}"`);
   const problems = [
     undeclared.length ? `undeclared column(s): ${list(undeclared)}` : '',
     absent.length ? `declared column(s) missing from the header: ${list(absent)}` : '',
@@ -140,7 +157,7 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
 
   let out = 0;
   const steps = schema.columns.flatMap((c): Step[] => {
-    const step = stepFor(c, at.get(c.name)!, out);
+    const step = stepFor(c, at, out);
     if (!step) return [];
     out += width(step);
     return [step];
@@ -148,15 +165,18 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
   // Pseudonyms first: date shifts are keyed by the row's pseudonym.
   steps.sort((a, b) => Number(b.kind === 'pseudonym') - Number(a.kind === 'pseudonym'));
   const label = schema.columns.find((c): c is LabelColumn => c.kind === 'label')!;
+  const labels = labelLayoutOf(label);
   return {
     width: header.length,
     features: encodedFeatureNames(schema),
     label: label.name,
+    labels,
+    labelWidth: layoutWidth(labels),
     steps,
     missing: new Set(['', ...schema.missing]),
     needsSecret: steps.some((s) => s.kind === 'pseudonym' || (s.kind === 'date' && s.shift !== undefined)),
     quasiColumns: steps.filter(isQuasiClassStep).map((s) => s.name),
-    order: schema.columns.map((c) => at.get(c.name)!),
+    order: read.map((name) => at.get(name)!),
   };
 }
 
@@ -177,12 +197,19 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
   const row: RowSoFar = {
     x: new Float64Array(plan.features.length),
     notes: new Uint8Array(plan.steps.length),
-    y: 0,
+    y: [],
     pseudonym: undefined,
     quasi: '',
   };
   for (let k = 0; k < plan.steps.length; k++) {
     const s = plan.steps[k]!;
+    if (s.kind === 'label') {
+      const r = encodeLabel(s.label, cells, plan.missing, parseDecimal);
+      if ('reason' in r) return { ok: false, reason: r.reason };
+      row.y = r.y;
+      row.notes[k] = r.clamped ? Note.Clamped : Note.Done;
+      continue;
+    }
     const cell = cells[s.at]!.trim();
     if (s.kind === 'identifier') {
       row.notes[k] = plan.missing.has(cell) ? Note.Missing : Note.Done;
@@ -209,7 +236,7 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
 interface RowSoFar {
   x: Float64Array;
   notes: Uint8Array;
-  y: 0 | 1;
+  y: number[];
   pseudonym: string | undefined;
   quasi: string;
 }
@@ -218,6 +245,7 @@ interface RowSoFar {
 function encodeCell(s: Step, k: number, cell: string, row: RowSoFar, keys?: Pseudonymizer): DropReason | undefined {
   switch (s.kind) {
     case 'identifier':
+    case 'label': // encodeLabel
       return undefined;
     case 'pseudonym':
       row.pseudonym ??= keys!.pseudonym(cell);
@@ -235,12 +263,6 @@ function encodeCell(s: Step, k: number, cell: string, row: RowSoFar, keys?: Pseu
       const level = key === undefined ? undefined : s.levels.get(key);
       if (level === undefined) return `category:${s.name}`;
       if (level > 0) row.x[s.out + level - 1] = 1;
-      return undefined;
-    }
-    case 'label': {
-      const v = s.numeric ? parseDecimal(cell) : cell;
-      if (v === undefined) return `number:${s.name}`;
-      row.y = s.isPositive(v) ? 1 : 0;
       return undefined;
     }
     case 'age':
@@ -329,7 +351,8 @@ function width(s: Step): number {
   }
 }
 
-function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
+function stepFor(c: ColumnSpec, header: ReadonlyMap<string, number>, out: number): Step | undefined {
+  const at = header.get(c.name)!;
   const range = declaredRange(c);
   const scale = range && declaredScale(range[0], range[1]);
   const fillRaw = imputeValueOf(c);
@@ -359,8 +382,8 @@ function stepFor(c: ColumnSpec, at: number, out: number): Step | undefined {
         levels: new Map<number | string, number>(c.categories.map((k, level) => [k, level])),
       };
     case 'label': {
-      const { op, value } = c.positiveWhen;
-      return { ...common, kind: 'label', numeric: typeof value === 'number', isPositive: (v) => compare(v, op, value) };
+      const label = labelStep(c, header);
+      return { ...common, at: label.at, kind: 'label', label };
     }
     case 'quasi':
       return quasiStep(c, common, out);
@@ -392,19 +415,6 @@ function quasiStep(c: QuasiColumn, common: Common, out: number): Step {
       return { ...common, kind: 'date', out, use: c.use, shift: c.generalize === 'shift' ? c.maxShiftDays : undefined };
     case 'zip':
       return { ...common, kind: 'zip' };
-  }
-}
-
-function compare(v: number | string, op: LabelColumn['positiveWhen']['op'], value: number | string): boolean {
-  switch (op) {
-    case '>':
-      return v > value;
-    case '>=':
-      return v >= value;
-    case '==':
-      return v === value;
-    case '!=':
-      return v !== value;
   }
 }
 

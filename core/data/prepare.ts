@@ -10,6 +10,7 @@
  * per-record sensitivity of DP-SGD assumes.
  */
 import { CohortError } from '../errors.ts';
+import { labelAction } from './encode-label.ts';
 import { encodeRow, Note, NOTES, planColumns, type DropReason, type RowPlan, type Step } from './encode.ts';
 import { kAnonymity, DEFAULT_K_THRESHOLD } from './k-anonymity.ts';
 import { pseudonymizer, type Pseudonymizer } from './pseudonym.ts';
@@ -34,6 +35,13 @@ export interface PrepareOptions {
   };
   /** Classes smaller than this are flagged in the k-anonymity report. */
   kThreshold?: number;
+  /**
+   * Every row goes to this side instead of the schema's keyed split: for a
+   * split decided outside the intake from public facts, such as a
+   * benchmark's published split (simulations/fed-tcga-brca.ts prepares each
+   * side's rows apart). With 'test', an intake without training rows is no error.
+   */
+  side?: 'train' | 'test';
 }
 
 export async function prepareDataset(
@@ -54,7 +62,8 @@ export async function prepareDataset(
     seed: opts.seed ?? schema.split.seed,
     ...(opts.secret ? { secret: opts.secret } : {}),
   });
-  const { train, test, dropped, tally, classes, rowsRead } = await encodeAll(rows, plan, keys, split);
+  const side = opts.side ? () => opts.side === 'test' : undefined;
+  const { train, test, dropped, tally, classes, rowsRead } = await encodeAll(rows, plan, keys, side ?? split);
   const hasQuasi = plan.quasiColumns.length > 0;
 
   const fromReader = opts.reader?.() ?? { recordsRejected: {}, valuesRejected: {} };
@@ -69,12 +78,13 @@ export async function prepareDataset(
     columns: columnReports(schema, plan, tally),
     ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
   };
-  requireRows(report, train.n);
+  requireRows(report, opts.side === 'test' ? Infinity : train.n);
 
   return {
     schemaId: schema.id,
     features: plan.features,
     label: plan.label,
+    labels: plan.labels,
     train: train.split(),
     test: test.split(),
     report,
@@ -86,12 +96,12 @@ async function encodeAll(
   rows: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
   plan: RowPlan,
   keys: Pseudonymizer | undefined,
-  split: RecordSplit,
+  split: RecordSplit | (() => boolean),
 ) {
   const byPseudonym = plan.steps.some((s) => s.kind === 'pseudonym');
   const d = plan.features.length;
-  const train = new Rows(d);
-  const test = new Rows(d);
+  const train = new Rows(d, plan.labelWidth);
+  const test = new Rows(d, plan.labelWidth);
   const dropped = new Map<DropReason, number>();
   const tally = plan.steps.map(() => new Float64Array(NOTES));
   const classes = new Map<string, number>();
@@ -108,7 +118,12 @@ async function encodeAll(
     for (let k = 0; k < r.notes.length; k++) tally[k]![r.notes[k]!]! += 1;
     if (hasQuasi) classes.set(r.quasi, (classes.get(r.quasi) ?? 0) + 1);
     // A pseudonym column is drop-row, so every used row of such a schema has one.
-    const inTest = byPseudonym ? split.inTestByPseudonym(r.pseudonym!) : split.inTestByContent(cells, plan.order);
+    const inTest =
+      typeof split === 'function'
+        ? split()
+        : byPseudonym
+          ? split.inTestByPseudonym(r.pseudonym!)
+          : split.inTestByContent(cells, plan.order);
     (inTest ? test : train).push(r.x, r.y);
   }
   return { train, test, dropped, tally, classes, rowsRead };
@@ -126,26 +141,33 @@ function requireRows(report: IntakeReport, trainRows: number): void {
     throw new CohortError('E_DATA_EMPTY', `no training rows: ${report.rowsUsed} usable rows all went to test`);
 }
 
-/** Encoded rows of one side, in file order, in a growing row-major buffer. */
+/** Encoded rows of one side, in file order, in a growing row-major buffer; `w` label values per row. */
 class Rows {
   private x: Float32Array;
   private readonly y: number[] = [];
-  constructor(private readonly d: number) {
+  private rows = 0;
+  constructor(
+    private readonly d: number,
+    private readonly w: number,
+  ) {
     this.x = new Float32Array(d * 1024);
   }
 
   get n(): number {
-    return this.y.length;
+    return this.rows;
   }
 
-  push(x: Float64Array, y: 0 | 1): void {
-    if ((this.y.length + 1) * this.d > this.x.length) {
+  push(x: Float64Array, y: readonly number[]): void {
+    if (y.length !== this.w)
+      throw new CohortError('E_INTERNAL', `a row has ${y.length} label values, expected ${this.w}`);
+    if ((this.rows + 1) * this.d > this.x.length) {
       const bigger = new Float32Array(this.x.length * 2);
       bigger.set(this.x);
       this.x = bigger;
     }
-    this.x.set(x, this.y.length * this.d);
-    this.y.push(y);
+    this.x.set(x, this.rows * this.d);
+    this.y.push(...y);
+    this.rows++;
   }
 
   split(): DatasetSplit {
@@ -183,7 +205,7 @@ function actionOf(s: Step): string {
     case 'categorical':
       return `one-hot (${s.levels.size - 1} columns)`;
     case 'label':
-      return 'label (0/1)';
+      return labelAction(s.label);
     case 'age':
       return `generalised to ${s.bands.length} age bands (top ${s.labels.at(-1)})${s.use === 'none' ? '' : s.use === 'band-midpoint' ? `, band midpoint as input, ${scaled}` : ', bands one-hot as input'}`;
     case 'date':

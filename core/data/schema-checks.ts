@@ -23,11 +23,41 @@ export function checkDatasetSchema(s: DatasetSchema, ctx: Ctx): void {
     checkSources(c, i, s.columns, ctx);
   });
   checkEncoded(s.columns, ctx);
+  checkEventColumn(s.columns, ctx);
+}
+
+/**
+ * A survival label's event column and a multi-label label's indicator columns
+ * are read from the CSV: their names must not be another column's, nor repeat.
+ */
+function checkEventColumn(columns: readonly ColumnSpec[], ctx: Ctx): void {
+  const names = new Set(columns.map((c) => c.name));
+  columns.forEach((c, i) => {
+    if (c.kind === 'label' && c.type === 'survival' && names.has(c.event))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columns', i, 'event'],
+        message: `event column "${c.event}" is also declared as a column (or is the time column itself): declare it only here`,
+      });
+    if (c.kind === 'label' && c.type === 'multilabel') {
+      const taken = c.columns.filter((col) => names.has(col));
+      if (taken.length > 0 || new Set(c.columns).size !== c.columns.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'columns'],
+          message: `indicator columns must be unique and declared only here${taken.length ? ` ("${taken[0]}" is also a column, or the label's name)` : ''}`,
+        });
+    }
+  });
 }
 
 /** Declared ranges and valid intervals that are empty, or a date range that scales nothing. */
 function checkBounds(c: ColumnSpec, i: number, ctx: Ctx): void {
-  if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'date')) {
+  if (
+    (c.kind === 'feature' && c.type === 'number') ||
+    (c.kind === 'quasi' && c.type === 'date') ||
+    (c.kind === 'label' && c.type === 'regression')
+  ) {
     if (c.range && !(c.range[0] < c.range[1]))
       ctx.addIssue({
         code: 'custom',
@@ -35,7 +65,11 @@ function checkBounds(c: ColumnSpec, i: number, ctx: Ctx): void {
         message: `range lo ${c.range[0]} must be below hi ${c.range[1]}`,
       });
   }
-  if ((c.kind === 'feature' && c.type === 'number') || (c.kind === 'quasi' && c.type === 'age')) {
+  if (
+    (c.kind === 'feature' && c.type === 'number') ||
+    (c.kind === 'quasi' && c.type === 'age') ||
+    (c.kind === 'label' && c.type === 'regression')
+  ) {
     if (c.valid && c.valid[0] > c.valid[1])
       ctx.addIssue({
         code: 'custom',
@@ -69,8 +103,12 @@ function checkValues(c: ColumnSpec, i: number, ctx: Ctx): void {
   ) {
     ctx.addIssue({ code: 'custom', path: ['columns', i, 'categories'], message: 'categories must be unique' });
   }
+  if (c.kind === 'label' && c.type === 'multiclass' && new Set(c.classes.map(String)).size !== c.classes.length) {
+    ctx.addIssue({ code: 'custom', path: ['columns', i, 'classes'], message: 'classes must be unique' });
+  }
   if (
     c.kind === 'label' &&
+    c.type === 'binary' &&
     (c.positiveWhen.op === '>' || c.positiveWhen.op === '>=') &&
     typeof c.positiveWhen.value !== 'number'
   ) {

@@ -192,7 +192,74 @@ const binaryLabel = z.strictObject({
   missing: missingPolicy,
 });
 
-const labelColumn = z.discriminatedUnion('type', [binaryLabel]);
+/**
+ * A survival label: this column is the follow-up time (days, >= 0: a record
+ * censored on the day of diagnosis has time 0) and `event` names the CSV
+ * column holding the event indicator (1 observed, 0 censored). The row's
+ * label is [time, event] (core/model/task.ts). The event column is declared
+ * here only, not as a column of its own: it is read as part of the label and
+ * never reaches the features.
+ */
+const survivalLabel = z.strictObject({
+  ...base,
+  kind: z.literal('label'),
+  type: z.literal('survival'),
+  event: columnName,
+  missing: missingPolicy,
+});
+
+/**
+ * A multi-class label: the cell is one of `classes` (all numbers or all
+ * strings), and the row's label is its index in that order (core/model/task.ts).
+ * A value not listed drops the row as `class:<column>`, never becomes a class.
+ */
+const multiclassLabel = z.strictObject({
+  ...base,
+  kind: z.literal('label'),
+  type: z.literal('multiclass'),
+  classes: z.union([z.array(z.number()).min(2).max(MAX_CATEGORIES), z.array(categoryText).min(2).max(MAX_CATEGORIES)]),
+  missing: missingPolicy,
+});
+
+/**
+ * A multi-label label: `name` names the label set (the job's `label`), and
+ * `columns` the CSV columns holding one 0/1 indicator each, in label order;
+ * they are read as part of the label only, never as columns of their own. A
+ * cell other than 0 or 1 drops the row as `indicator:<column>`.
+ */
+const multilabelLabel = z.strictObject({
+  ...base,
+  kind: z.literal('label'),
+  type: z.literal('multilabel'),
+  columns: z.array(columnName).min(1).max(MAX_CATEGORIES),
+  missing: missingPolicy,
+});
+
+/**
+ * A regression target: a number scaled by its declared public `range` like a
+ * number feature, (clamp(v, lo, hi) − center) / halfWidth in [−1, 1]
+ * (standardize.ts; clamped values counted), so a loss and a learning rate mean
+ * the same for any unit and DP-SGD's per-example losses stay bounded. The
+ * model predicts the scaled value; the preprocessing contract of a downloaded
+ * model carries the range to undo it. `valid` drops entry errors as for features.
+ */
+const regressionLabel = z.strictObject({
+  ...base,
+  kind: z.literal('label'),
+  type: z.literal('regression'),
+  unit: ucum.optional(),
+  range: bounds,
+  valid: bounds.optional(),
+  missing: missingPolicy,
+});
+
+const labelColumn = z.discriminatedUnion('type', [
+  binaryLabel,
+  survivalLabel,
+  multiclassLabel,
+  multilabelLabel,
+  regressionLabel,
+]);
 
 /** Declared and deliberately unused: read by the CSV parser, never by the pipeline. */
 const ignoreColumn = z.strictObject({ ...base, kind: z.literal('ignore') });
@@ -355,6 +422,20 @@ export function parseDatasetSchema(input: unknown): DatasetSchema {
  */
 export function encodedFeatureNames(schema: DatasetSchema): string[] {
   return encodedColumnNames(schema.columns);
+}
+
+export type SurvivalLabelColumn = Extract<LabelColumn, { type: 'survival' }>;
+
+/**
+ * Every CSV column a schema reads: its declared columns, a survival label's
+ * event column, and a multi-label label's indicator columns in place of its name.
+ */
+export function readColumnNames(schema: DatasetSchema): string[] {
+  return schema.columns.flatMap((c) => {
+    if (c.kind !== 'label') return [c.name];
+    if (c.type === 'survival') return [c.name, c.event];
+    return c.type === 'multilabel' ? [...c.columns] : [c.name];
+  });
 }
 
 /** The schema's single label column (guaranteed by validation). */

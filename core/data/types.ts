@@ -1,20 +1,26 @@
 /**
  * The only table type the trainer accepts: numeric, encoded features scaled
- * by declared ranges, with 0/1 labels. Produced by the intake pipeline (core/data) from
+ * by declared ranges, with labels in the layout of the job's task (LabelLayout). Produced by the intake pipeline (core/data) from
  * declared schemas; raw rows never reach a model.
  *
  * `DatasetSplit` is branded with a symbol this module does not export, so an
  * object literal (raw rows, or tensors built by hand) does not type-check as
  * one: only core/data's pipeline (`prepareDataset`) and its two explicit doors
  * for record-free tensors (`numericSplit`, `concatSplits` in split-tensors.ts)
- * make them.
+ * make them, and `imageSplit` (image-split.ts) for images from the image
+ * intake: x is then n × (h·w·c) pixels in NHWC order, y a class index per image.
  */
 declare const deidentified: unique symbol;
 
 export interface DatasetSplit {
   /** Row-major features, n * d values. */
   readonly x: Float32Array;
-  /** Binary labels, n values, each 0 or 1. */
+  /**
+   * Labels, row-major n × labelWidth (core/model/task.ts): a binary label's
+   * one 0/1 value per row, a class index, L 0/1 values of a multi-label label,
+   * a regression target (scaled by its declared range), or a survival label's
+   * [time, event] per row.
+   */
   readonly y: Float32Array;
   readonly n: number;
   readonly d: number;
@@ -26,12 +32,28 @@ export function brandSplit(s: { x: Float32Array; y: Float32Array; n: number; d: 
   return s as DatasetSplit;
 }
 
+/**
+ * What a dataset's `y` holds, read from its schema (never from its records):
+ * the layout core/model/task.ts gives each task, so the tasks the dataset can
+ * serve. Multi-class classes and multi-label labels are named in index order
+ * (numbers as their decimal text); a job of that task must name the same in
+ * the same order (core/round/hospital-admission.ts).
+ */
+export type LabelLayout =
+  | { readonly kind: 'binary' }
+  | { readonly kind: 'multiclass'; readonly classes: readonly string[] }
+  | { readonly kind: 'multilabel'; readonly labels: readonly string[] }
+  | { readonly kind: 'regression' }
+  | { readonly kind: 'survival' };
+
 export interface PreparedDataset {
   /** Stable identifier of the schema that produced this data. */
   readonly schemaId: string;
   /** Encoded feature names, in column order of `x` (length d). */
   readonly features: readonly string[];
   readonly label: string;
+  /** What `y` holds; absent means a binary 0/1 label (tables made up before tasks existed: simulations, tests). */
+  readonly labels?: LabelLayout;
   readonly train: DatasetSplit;
   readonly test: DatasetSplit;
   readonly report: IntakeReport;

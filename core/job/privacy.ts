@@ -27,8 +27,10 @@
  * PLD: its δ(ε) exceeds the continuous Gaussian's, most at small σ).
  * The accounting composes it with training over every record (it touches
  * the test split only, so parallel composition would allow less: not
- * claimed). A hospital-level job releases no evaluation: four counts of one
- * hospital's test split have no bounded sensitivity in that unit.
+ * claimed). Only a binary job has these counts: a record-level job of
+ * another task releases no evaluation. A hospital-level job releases none
+ * either: four counts of one hospital's test split have no bounded
+ * sensitivity in that unit.
  *
  * No record count leaves a hospital in a DP job (it is a function of the
  * records: an exact n voids add/remove-one DP). Updates are averaged with
@@ -75,9 +77,16 @@ export function dpSgdParams(
   };
 }
 
-/** Whether a hospital releases noisy evaluation counts in this job: record-level DP only (see the module doc). */
+/**
+ * Whether a hospital releases noisy evaluation counts in this job: a
+ * record-level binary job only (see the module doc). The noised release is a
+ * binary confusion matrix; a record-level job of another task releases no
+ * evaluation at all (its hospitals answer "withheld", its final round is not
+ * charged), since its metrics (softmax loss, MSE, R²…) have no noised form here
+ * and exact ones would void the guarantee.
+ */
 export function releasesEvaluation(spec: JobSpec): boolean {
-  return spec.privacy?.unit === 'record';
+  return spec.privacy?.unit === 'record' && spec.task.kind === 'binary';
 }
 
 /** The weight of one hospital's update in a job's average: its record count without DP, 1 with (no count leaves). */

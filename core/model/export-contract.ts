@@ -65,8 +65,13 @@ export interface PreprocessingContract {
   version: number;
   job: { id: string | null; name: string; completedRounds: number | null };
   task: Task;
-  /** Names of what the model predicts: the label column and, by task, its classes, labels or survival fields. */
-  label: { column: string; names: string[]; positive: string | null };
+  /**
+   * Names of what the model predicts: the label column and, by task, its
+   * classes, labels or survival fields. A regression job's `target` is how
+   * its target was scaled (core/data/encode-label.ts): the model predicts the
+   * scaled value u, the target is center + halfWidth · u in `unit`.
+   */
+  label: { column: string; names: string[]; positive: string | null; target?: FeatureScaling };
   input: { features: FeatureContract[] | null; image: ImageContract | null };
   output: OutputContract;
 }
@@ -164,12 +169,23 @@ function labelContract(spec: JobSpec, schema: ContractInput['schema']): Preproce
     case 'multilabel':
       return { column: spec.label, names: task.labels, positive: null };
     case 'regression':
-      return { column: spec.label, names: [spec.label], positive: null };
+      return { column: spec.label, names: [spec.label], positive: null, target: regressionTarget(spec.label, schema) };
     case 'survival':
       return { column: spec.label, names: ['time (days)', 'event (1 observed, 0 censored)'], positive: null };
     case 'binary':
       return { column: spec.label, names: ['0', '1'], positive: binaryPositive(spec.label, schema) };
   }
+}
+
+/** How a regression target was scaled, from the schema that made the labels; undeclared without it. */
+function regressionTarget(label: string, schema: ContractInput['schema']): FeatureScaling {
+  const col =
+    schema?.kind === 'table' ? schema.schema.columns.find((c) => c.kind === 'label' && c.name === label) : undefined;
+  if (col?.kind !== 'label' || col.type !== 'regression')
+    return { kind: 'undeclared', meaning: "declared by each hospital's dataset schema; not given at export" };
+  const s = declaredScale(col.range[0], col.range[1]);
+  const unit = col.unit ?? null;
+  return { kind: 'declared-range', ...s, unit, impute: null, derivedFrom: 'the value' };
 }
 
 /** What label 1 means, from the schema that made the labels, when the researcher gave it. */
@@ -202,7 +218,12 @@ function outputContract(spec: JobSpec): OutputContract {
         meaning: 'probability of each label, in label.names order',
       };
     case 'regression':
-      return { units, activation: 'identity', appliedInModel: true, meaning: `the predicted ${spec.label}` };
+      return {
+        units,
+        activation: 'identity',
+        appliedInModel: true,
+        meaning: `the predicted ${spec.label}, scaled to [-1, 1] by its declared range (label.target undoes it)`,
+      };
     case 'survival':
       return {
         units,

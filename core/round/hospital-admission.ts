@@ -6,7 +6,9 @@
  * the budget to reserve the job's whole cost (the machine's `reserve` effect).
  */
 import { CohortError } from '../errors.ts';
+import type { LabelLayout } from '../data/types.ts';
 import type { JobSpec } from '../job/spec.ts';
+import type { Task } from '../model/task.ts';
 import { policyViolations, type HospitalPolicy } from '../job/policy.ts';
 import { jobMechanisms, jobSpend, updateWeight } from '../job/privacy.ts';
 import type { Mechanism } from '../privacy/spend.ts';
@@ -17,8 +19,12 @@ import { checkCorruptClients, type HospitalView } from './session-params.ts';
 export interface HospitalConfig {
   name: string;
   identity: Identity;
-  /** The dataset's columns, and its training records (used only as a job without DP weighs updates). */
-  dataset: { features: readonly string[]; label: string; numTrain: number };
+  /**
+   * The dataset's columns, what its label holds (from its schema; absent: a
+   * binary 0/1 label), and its training records (used only as a job without
+   * DP weighs updates).
+   */
+  dataset: { features: readonly string[]; label: string; labels?: LabelLayout; numTrain: number };
   policy?: HospitalPolicy;
   /** The hospital's privacy budget's public settings; null: it keeps none, and declines DP jobs. */
   budget: { delta: number | undefined } | null;
@@ -63,11 +69,37 @@ export function admit(c: HospitalConfig, spec: JobSpec, owner: string | null): M
       'E_JOB_FEATURES',
       `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`,
     );
+  const unfit = taskMismatch(spec.task, d.labels ?? BINARY_LABEL);
+  if (unfit) throw new CohortError('E_JOB_TASK', `the job's ${spec.task.kind} task ${unfit}`);
   const broken = c.policy ? policyViolations(c.policy, spec, owner) : null;
   if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
   // Secure aggregation runs only under this hospital's roster, with at least as many colluders assumed as it assumes.
   if (spec.secureAggregation.enabled) checkCorruptClients(spec, hospitalView(c, spec));
   return privacyCheck(c, spec);
+}
+
+const BINARY_LABEL: LabelLayout = { kind: 'binary' };
+
+/**
+ * Why a task cannot train on a label of this layout, or null if it can: the
+ * kinds must match (survival [time, event] is no binary label, a class index
+ * no regression target), and a multi-class job's classes or a multi-label
+ * job's labels must be the dataset's, in the same order, or each index would
+ * mean another thing here than at the other hospitals. A schema fact, never
+ * a record count.
+ */
+export function taskMismatch(task: Task, labels: LabelLayout): string | null {
+  if (task.kind !== labels.kind) return `needs a ${task.kind} label; this dataset's label is ${labels.kind}`;
+  const names = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+  if (task.kind === 'multiclass' && labels.kind === 'multiclass' && !sameList(task.classes, labels.classes))
+    return `names classes ${names(task.classes)}; this dataset's label has classes ${names(labels.classes)}`;
+  if (task.kind === 'multilabel' && labels.kind === 'multilabel' && !sameList(task.labels, labels.labels))
+    return `names labels ${names(task.labels)}; this dataset's label has labels ${names(labels.labels)}`;
+  return null;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**

@@ -404,6 +404,15 @@ export function metricsToWire(m: Metrics): cohort.v1.Metrics.$Properties {
     accuracy: m.accuracy,
   };
   if (Number.isFinite(m.auc)) out.auc = m.auc;
+  // A task's own figures (core/metrics.ts): NaN (a C-index without a comparable pair, an R² of an empty split)
+  // travels as a present NaN; absent means another task's job.
+  if (m.cIndex !== undefined) out.cIndex = m.cIndex;
+  if (m.balancedAccuracy !== undefined) out.balancedAccuracy = m.balancedAccuracy;
+  if (m.hammingAccuracy !== undefined) out.hammingAccuracy = m.hammingAccuracy;
+
+  if (m.mse !== undefined) out.mse = m.mse;
+  if (m.mae !== undefined) out.mae = m.mae;
+  if (m.r2 !== undefined) out.r2 = m.r2;
   return out;
 }
 
@@ -416,5 +425,16 @@ export function metricsFromWire(m: cohort.v1.Metrics.$Properties | null | undefi
     loss: m.loss ?? 0,
     accuracy: m.accuracy ?? 0,
     auc: m.auc ?? Number.NaN,
+    ...present('cIndex', m.cIndex),
+    ...present('balancedAccuracy', m.balancedAccuracy),
+    ...present('hammingAccuracy', m.hammingAccuracy),
+    ...present('mse', m.mse),
+    ...present('mae', m.mae),
+    ...present('r2', m.r2),
   };
+}
+
+/** An optional wire double as an optional Metrics field. */
+function present<K extends keyof Metrics>(k: K, v: number | null | undefined): Partial<Record<K, number>> {
+  return v === undefined || v === null ? {} : ({ [k]: v } as Partial<Record<K, number>>);
 }

@@ -942,6 +942,12 @@ export namespace cohort {
             loss: number;
             accuracy: number;
             auc?: (number|null);
+            cIndex?: (number|null);
+            balancedAccuracy?: (number|null);
+            hammingAccuracy?: (number|null);
+            mse?: (number|null);
+            mae?: (number|null);
+            r2?: (number|null);
             static create(properties: cohort.v1.Metrics.$Shape): cohort.v1.Metrics & cohort.v1.Metrics.$Shape;
             static create(properties?: cohort.v1.Metrics.$Properties): cohort.v1.Metrics;
             static encode(message: cohort.v1.Metrics.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -956,6 +962,12 @@ export namespace cohort {
                 loss?: (number|null);
                 accuracy?: (number|null);
                 auc?: (number|null);
+                cIndex?: (number|null);
+                balancedAccuracy?: (number|null);
+                hammingAccuracy?: (number|null);
+                mse?: (number|null);
+                mae?: (number|null);
+                r2?: (number|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.Metrics.$Properties;

@@ -7167,6 +7167,12 @@ export const cohort = $root.cohort = (() => {
              * @property {number|null} [loss] Metrics loss
              * @property {number|null} [accuracy] Metrics accuracy
              * @property {number|null} [auc] Metrics auc
+             * @property {number|null} [cIndex] Metrics cIndex
+             * @property {number|null} [balancedAccuracy] Metrics balancedAccuracy
+             * @property {number|null} [hammingAccuracy] Metrics hammingAccuracy
+             * @property {number|null} [mse] Metrics mse
+             * @property {number|null} [mae] Metrics mae
+             * @property {number|null} [r2] Metrics r2
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -7238,12 +7244,96 @@ export const cohort = $root.cohort = (() => {
              */
             Metrics.prototype.auc = null;
 
+            /**
+             * Metrics cIndex.
+             * @member {number|null|undefined} cIndex
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.cIndex = null;
+
+            /**
+             * Metrics balancedAccuracy.
+             * @member {number|null|undefined} balancedAccuracy
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.balancedAccuracy = null;
+
+            /**
+             * Metrics hammingAccuracy.
+             * @member {number|null|undefined} hammingAccuracy
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.hammingAccuracy = null;
+
+            /**
+             * Metrics mse.
+             * @member {number|null|undefined} mse
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.mse = null;
+
+            /**
+             * Metrics mae.
+             * @member {number|null|undefined} mae
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.mae = null;
+
+            /**
+             * Metrics r2.
+             * @member {number|null|undefined} r2
+             * @memberof cohort.v1.Metrics
+             * @instance
+             */
+            Metrics.prototype.r2 = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             // Virtual OneOf for proto3 optional field
             $Object.defineProperty(Metrics.prototype, "_auc", {
                 get: $util.oneOfGetter($oneOfFields = ["auc"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_cIndex", {
+                get: $util.oneOfGetter($oneOfFields = ["cIndex"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_balancedAccuracy", {
+                get: $util.oneOfGetter($oneOfFields = ["balancedAccuracy"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_hammingAccuracy", {
+                get: $util.oneOfGetter($oneOfFields = ["hammingAccuracy"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_mse", {
+                get: $util.oneOfGetter($oneOfFields = ["mse"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_mae", {
+                get: $util.oneOfGetter($oneOfFields = ["mae"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Metrics.prototype, "_r2", {
+                get: $util.oneOfGetter($oneOfFields = ["r2"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -7289,6 +7379,18 @@ export const cohort = $root.cohort = (() => {
                     writer.uint32(/* id 4, wireType 1 =*/33).double(message.accuracy);
                 if (message.auc != null && $Object.hasOwnProperty.call(message, "auc"))
                     writer.uint32(/* id 5, wireType 1 =*/41).double(message.auc);
+                if (message.cIndex != null && $Object.hasOwnProperty.call(message, "cIndex"))
+                    writer.uint32(/* id 6, wireType 1 =*/49).double(message.cIndex);
+                if (message.balancedAccuracy != null && $Object.hasOwnProperty.call(message, "balancedAccuracy"))
+                    writer.uint32(/* id 7, wireType 1 =*/57).double(message.balancedAccuracy);
+                if (message.hammingAccuracy != null && $Object.hasOwnProperty.call(message, "hammingAccuracy"))
+                    writer.uint32(/* id 8, wireType 1 =*/65).double(message.hammingAccuracy);
+                if (message.mse != null && $Object.hasOwnProperty.call(message, "mse"))
+                    writer.uint32(/* id 9, wireType 1 =*/73).double(message.mse);
+                if (message.mae != null && $Object.hasOwnProperty.call(message, "mae"))
+                    writer.uint32(/* id 10, wireType 1 =*/81).double(message.mae);
+                if (message.r2 != null && $Object.hasOwnProperty.call(message, "r2"))
+                    writer.uint32(/* id 11, wireType 1 =*/89).double(message.r2);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -7374,6 +7476,48 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             message.auc = reader.double();
                             message._auc = "auc";
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 1)
+                                break;
+                            message.cIndex = reader.double();
+                            message._cIndex = "cIndex";
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 1)
+                                break;
+                            message.balancedAccuracy = reader.double();
+                            message._balancedAccuracy = "balancedAccuracy";
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType !== 1)
+                                break;
+                            message.hammingAccuracy = reader.double();
+                            message._hammingAccuracy = "hammingAccuracy";
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 1)
+                                break;
+                            message.mse = reader.double();
+                            message._mse = "mse";
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 1)
+                                break;
+                            message.mae = reader.double();
+                            message._mae = "mae";
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 1)
+                                break;
+                            message.r2 = reader.double();
+                            message._r2 = "r2";
                             continue;
                         }
                     }

@@ -117,7 +117,7 @@ describe('trainDpSgd on a graph model', () => {
       task,
       local: localTraining({ learningRate: lr }),
       weights,
-      data: numericSplit(x, y, 4),
+      data: numericSplit(x, y, 4, task),
       seed: 1,
       dp: { samplingRate: 1, noiseMultiplier: 0, clip, steps: 1 },
     });
@@ -133,7 +133,7 @@ describe('trainDpSgd on a graph model', () => {
       })([kernel, bias]);
       const g = [...gk!.dataSync(), ...gb!.dataSync()];
       const norm = Math.hypot(...g);
-      g.forEach((v, k) => (expected[k] += v * Math.min(1, clip / norm)));
+      g.forEach((v, k) => (expected[k] = expected[k]! + v * Math.min(1, clip / norm)));
       tf.dispose([xi, gk!, gb!]);
     }
     tf.dispose([kernel, bias]);

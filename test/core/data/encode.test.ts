@@ -9,7 +9,7 @@ describe('planColumns', () => {
     expect(plan.features).toEqual(['age', 'cp_2', 'cp_3', 'chol']);
     const r = encodeRow(['1', '250', 'x', '3', '50'], plan);
     // age 50 and chol 250 are the middles of their declared ranges [20, 80] and [100, 400].
-    expect(r).toMatchObject({ ok: true, x: Float64Array.from([0, 0, 1, 0]), y: 1 });
+    expect(r).toMatchObject({ ok: true, x: Float64Array.from([0, 0, 1, 0]), y: [1] });
   });
 
   it('refuses an undeclared column, naming it', async () => {
@@ -100,7 +100,7 @@ describe('encodeRow', () => {
         columns: input.columns.map((c) => (c.kind === 'label' ? { ...c, positiveWhen: { op, value } } : c)),
       });
       const r = encodeRow(['40', '1', '', '180', cell], planColumns(SMALL_HEADER, s));
-      return r.ok ? r.y : r.reason;
+      return r.ok ? r.y[0] : r.reason;
     };
     expect([y('>', 0, '0'), y('>', 0, '2'), y('>=', 2, '2'), y('>=', 2, '1.5')]).toEqual([0, 1, 1, 0]);
     expect([y('==', 1, '1.0'), y('!=', 1, '1'), y('==', 'yes', 'yes'), y('!=', 'yes', 'no')]).toEqual([1, 0, 1, 1]);

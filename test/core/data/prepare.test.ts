@@ -110,7 +110,7 @@ function expectNeighbours(c: Case, larger: PreparedDataset, smaller: PreparedDat
     expect(small).toEqual(big);
     return;
   }
-  const gone = rowKey(r.x, r.y);
+  const gone = rowKey(r.x, r.y[0]!);
   const side = small.train.length < big.train.length ? 'train' : 'test';
   const other = side === 'train' ? 'test' : 'train';
   expect(small[other]).toEqual(big[other]);
