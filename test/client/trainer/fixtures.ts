@@ -67,3 +67,14 @@ export function untouchable(): DatasetSplit {
 export function thrownCode(err: unknown): string | undefined {
   return (err as { code?: string }).code;
 }
+
+/** max |a − b| beyond the absolute floor `abs`, over max |b|: the relative error of a vector against a reference. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, abs: number): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!) - abs);
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
