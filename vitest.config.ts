@@ -13,10 +13,13 @@ const SLOW = [
   'test/hostile/f1-calibration.test.ts',
   'test/hostile/f3-reservations.test.ts',
   'test/simulations/fed-heart-disease.test.ts',
+  'test/simulations/fed-tcga-brca.test.ts',
+  'test/simulations/fed-pneumonia.test.ts',
   'test/cli/roster.test.ts',
   'test/coordinator/ledger-tamper.test.ts',
   'test/coordinator/ledger-checkpoint.test.ts',
   'test/coordinator/ledger-crash.test.ts',
+  'test/coordinator/secagg-large-model.test.ts',
 ];
 
 export default defineConfig({

@@ -12,6 +12,8 @@ import { runDropouts } from '../simulations/dropouts.ts';
 import { runChaos } from '../simulations/chaos/run.ts';
 import { runSyntheticEhr } from '../simulations/synthetic-ehr/scenario.ts';
 import { MIN_CHAOS_CLIENTS, MIN_CHAOS_ROUNDS } from '../simulations/chaos/plan.ts';
+import { TCGA_SCENARIO } from './simulate-tcga.ts';
+import { PNEUMONIA_SCENARIO } from './simulate-pneumonia.ts';
 import {
   formatChaos,
   renderDropouts,
@@ -202,6 +204,8 @@ const SCENARIOS: readonly Scenario[] = [
     logLevel: 'warn',
     action: fedHeartDisease,
   },
+  TCGA_SCENARIO,
+  PNEUMONIA_SCENARIO,
   {
     name: 'dropouts',
     description:
