@@ -1,10 +1,9 @@
 /** `cohort simulate fed-pneumonia`: its options, its runs (one per seed) and its table. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { intArg, numberArg } from '../edge/args.ts';
 import { createLogger } from '../edge/log.ts';
-import { CohortError } from '../core/errors.ts';
+import { writeFigures } from './write-figures.ts';
 import { PNEUMONIA_DEFAULTS, runFedPneumonia, type PneumoniaResult } from '../simulations/fed-pneumonia.ts';
 import { loadPneumonia } from '../simulations/fed-pneumonia-data.ts';
 
@@ -66,16 +65,7 @@ async function fedPneumonia(o: PneumoniaCliOptions): Promise<void> {
   }
   const summary = summarisePneumonia(runs);
   process.stdout.write(`${renderPneumoniaSummary(summary)}\n`);
-  if (o.json) {
-    try {
-      writeFileSync(
-        o.json,
-        `${JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
-      );
-    } catch (err) {
-      throw new CohortError('E_CONFIG_INVALID', `--json ${o.json}: cannot be written`, { cause: err });
-    }
-  }
+  writeFigures(o.json, summary);
   if (runs.some((r) => !r.ledger.ok)) process.exitCode = 1;
 }
 

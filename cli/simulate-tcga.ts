@@ -1,10 +1,9 @@
 /** `cohort simulate fed-tcga-brca`: its options, its runs (one per seed) and its table. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { intArg } from '../edge/args.ts';
 import { createLogger } from '../edge/log.ts';
-import { CohortError } from '../core/errors.ts';
+import { writeFigures } from './write-figures.ts';
 import { runFedTcgaBrca, TCGA_DEFAULTS, type TcgaResult } from '../simulations/fed-tcga-brca.ts';
 import { loadTcgaBrca, REGIONS } from '../simulations/tcga-brca-data.ts';
 
@@ -54,16 +53,7 @@ async function fedTcgaBrca(o: TcgaCliOptions): Promise<void> {
   }
   const summary = summariseTcga(runs);
   process.stdout.write(`${renderTcgaSummary(summary)}\n`);
-  if (o.json) {
-    try {
-      writeFileSync(
-        o.json,
-        `${JSON.stringify(summary, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
-      );
-    } catch (err) {
-      throw new CohortError('E_CONFIG_INVALID', `--json ${o.json}: cannot be written`, { cause: err });
-    }
-  }
+  writeFigures(o.json, summary);
 }
 
 const f3 = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : 'n/a');

@@ -1,5 +1,5 @@
 /** `cohort simulate ...`: runs scenarios and prints their figures (cli/simulate-report.ts renders them). */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { intArg, numberArg } from '../edge/args.ts';
@@ -14,6 +14,7 @@ import { runSyntheticEhr } from '../simulations/synthetic-ehr/scenario.ts';
 import { MIN_CHAOS_CLIENTS, MIN_CHAOS_ROUNDS } from '../simulations/chaos/plan.ts';
 import { TCGA_SCENARIO } from './simulate-tcga.ts';
 import { PNEUMONIA_SCENARIO } from './simulate-pneumonia.ts';
+import { errnoOf, writeFigures } from './write-figures.ts';
 import {
   formatChaos,
   renderDropouts,
@@ -382,16 +383,6 @@ function progress(label: string) {
   };
 }
 
-/** With --json: the figures as JSON at `path`. */
-function writeFigures(path: string | undefined, figures: unknown): void {
-  if (!path) return;
-  try {
-    writeFileSync(path, `${JSON.stringify(figures, nanSafe, 2)}\n`);
-  } catch (err) {
-    throw new CohortError('E_CONFIG_INVALID', `--json ${path}: cannot be written (${errnoOf(err)})`, { cause: err });
-  }
-}
-
 /** --workdir, made before the run: a path that cannot be a folder is a typed refusal, not a stack trace mid-run. */
 function makeWorkdir(path: string | undefined): void {
   if (!path) return;
@@ -400,10 +391,4 @@ function makeWorkdir(path: string | undefined): void {
   } catch (err) {
     throw new CohortError('E_CONFIG_INVALID', `--workdir ${path}: cannot be made (${errnoOf(err)})`, { cause: err });
   }
-}
-
-const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
-
-function nanSafe(_k: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
 }

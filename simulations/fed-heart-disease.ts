@@ -271,6 +271,16 @@ export function jobEnd(
   });
 }
 
+/** The job's final global model: its last round, which must be the final evaluation, with the job's spec and those weights. */
+export function finalModel(coordinator: Coordinator, jobId: string) {
+  const final = coordinator.database.rounds(jobId).at(-1);
+  if (!final || final.kind !== 'evaluate')
+    throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
+  const spec = coordinator.database.getJob(jobId)!.spec;
+  const weights = coordinator.database.roundWeights(jobId, final.round)!;
+  return { final, spec, weights };
+}
+
 /**
  * The final model evaluated by each hospital's operator on its own test
  * split: in a DP job only noisy counts left the hospitals, and those are
@@ -282,11 +292,7 @@ async function finalEvaluation(
   tf: Awaited<ReturnType<typeof loadTf>>['tf'],
   data: Awaited<ReturnType<typeof loadHeartDisease>>,
 ) {
-  const final = coordinator.database.rounds(jobId).at(-1);
-  if (!final || final.kind !== 'evaluate')
-    throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
-  const spec = coordinator.database.getJob(jobId)!.spec;
-  const weights = coordinator.database.roundWeights(jobId, final.round)!;
+  const { final, spec, weights } = finalModel(coordinator, jobId);
   const evals: Record<string, Metrics> = {};
   for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec.model, weights, data[c]!.test);
   const pooled = pooledMetrics(Object.values(evals));

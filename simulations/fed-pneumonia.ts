@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
-import { CohortError } from '../core/errors.ts';
 import { pooledMetrics, type Metrics } from '../core/metrics.ts';
 import { modelSpecSchema, paramCount, type ModelSpec } from '../core/model/spec.ts';
 import type { JobSpecInput, LocalTraining } from '../core/job/spec.ts';
@@ -28,7 +27,7 @@ import { verifyFiles } from '../coordinator/ledger-audit.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf } from '../client/trainer/index.ts';
 import { simulatedNetwork } from './network.ts';
-import { hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
+import { finalModel, hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
 import {
   HOSPITALS,
   IMAGE_FEATURE,
@@ -192,11 +191,7 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
     const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
     for (const c of clients) c.start();
     await done;
-    const final = coordinator.database.rounds(jobId).at(-1);
-    if (!final || final.kind !== 'evaluate')
-      throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
-    const spec = coordinator.database.getJob(jobId)!.spec;
-    const weights = coordinator.database.roundWeights(jobId, final.round)!;
+    const { final, spec, weights } = finalModel(coordinator, jobId);
     const m = await evaluateModel(tf, spec.model, weights, data.test);
     const released = Object.values(final.evaluations);
     return {

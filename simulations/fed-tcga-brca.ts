@@ -15,7 +15,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
-import { CohortError } from '../core/errors.ts';
 import { initialWeights } from '../core/model/init.ts';
 import type { ModelSpec } from '../core/model/spec.ts';
 import type { Task } from '../core/model/task.ts';
@@ -25,7 +24,7 @@ import { concatSplits } from '../core/data/index.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
 import { simulatedNetwork } from './network.ts';
-import { hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
+import { finalModel, hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
 import { loadTcgaBrca, REGIONS, type Region, type TcgaBrcaData } from './tcga-brca-data.ts';
 
 export const SURVIVAL: Task = { kind: 'survival' };
@@ -123,11 +122,7 @@ export async function runFedTcgaBrca(opts: TcgaOptions = {}): Promise<TcgaResult
     for (const c of clients) c.start();
     await done;
 
-    const final = coordinator.database.rounds(jobId).at(-1);
-    if (!final || final.kind !== 'evaluate')
-      throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
-    const spec = coordinator.database.getJob(jobId)!.spec;
-    const weights = coordinator.database.roundWeights(jobId, final.round)!;
+    const { final, spec, weights } = finalModel(coordinator, jobId);
     const pooled = await evaluateModel(tf, spec.model, weights, data.pooledTest, SURVIVAL);
     const baseline = opts.baseline === false ? null : { pooledCIndex: await pooledBaseline(data, { rounds, seed }) };
     return {
