@@ -20,6 +20,7 @@ import {
 } from './graph-topology.ts';
 import { MAX_PARAMS, type ParamShape } from './params.ts';
 import { embeddingIdMax } from './embedding-ids.ts';
+import { normaliseKerasJson } from './keras-json.ts';
 
 export { MAX_GRAPH_LAYERS, MAX_MODEL_JSON_CHARS, type GraphModelSpec } from './graph-topology.ts';
 
@@ -143,15 +144,26 @@ function finalActivation(layers: GraphLayer[]): GraphActivation {
 
 /**
  * The zod schema of a graph model: the envelope, at most
- * MAX_MODEL_JSON_CHARS of JSON, whose analysis succeeds. Its output is its
- * input (defaults are applied in the analysis), so a spec that went through
- * it re-parses to the same value on the hospital's side.
+ * MAX_MODEL_JSON_CHARS of JSON, whose analysis succeeds. Keras (Python)
+ * `to_json()` output is first rewritten to the tfjs form
+ * (core/model/keras-json.ts); a spec already in that form is its own output
+ * (defaults are applied in the analysis), so a spec that went through it
+ * re-parses to the same value on the hospital's side.
  */
 export const graphModelSchema = z
   .unknown()
   .refine((v) => jsonChars(v) <= MAX_MODEL_JSON_CHARS, {
     message: `the model is over ${MAX_MODEL_JSON_CHARS} characters of JSON`,
     abort: true,
+  })
+  .transform((v, ctx) => {
+    try {
+      return normaliseKerasJson(v);
+    } catch (e) {
+      if (!(e instanceof CohortError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message });
+      return z.NEVER;
+    }
   })
   .pipe(graphEnvelopeSchema)
   .superRefine((g, ctx) => {
