@@ -13,7 +13,7 @@ import {
   formatImageInspect,
   loadAnySchemaFile,
   loadOrCreateSiteSecret,
-  loadSchemaFile,
+  readHospitalDataset,
   readImageDataset,
   readDataset,
   type DataFormat,
@@ -31,7 +31,8 @@ import type { PreparedDataset } from '../core/data/types.ts';
 
 type BudgetFlags = ReturnType<typeof parseBudgetFlags>;
 
-const DATA_HELP = 'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory)';
+const DATA_HELP =
+  'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory); under an image schema, an image folder or a manifest CSV';
 
 /** --format, shared by `start` and `inspect`: by default the intake tells the format from the path. */
 function formatOption(): Option {
@@ -78,7 +79,7 @@ function withRecordOptions(start: Command): void {
     .requiredOption('--data <file|dir>', DATA_HELP)
     .requiredOption(
       '--schema <schema.json>',
-      'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore',
+      'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore; or an image schema (docs/images.md)',
     )
     .addOption(formatOption())
     .option(
@@ -181,8 +182,8 @@ async function startDaemon(o: StartOptions): Promise<void> {
 
 /** The records through the de-identifying intake, logged in counts by reason code only. */
 async function readLocalDataset(o: StartOptions, log: Logger): Promise<PreparedDataset> {
-  const schema = await loadSchemaFile(o.schema);
-  const dataset = await readDataset(o.data, schema, {
+  // An image schema (docs/images.md) or a tabular one: the schema file says which intake reads --data.
+  const dataset = await readHospitalDataset(o.schema, o.data, {
     ...(o.format ? { format: o.format } : {}),
     ...(o.secret ? { secret: loadOrCreateSiteSecret(o.secret) } : {}),
   });
@@ -196,6 +197,7 @@ async function readLocalDataset(o: StartOptions, log: Logger): Promise<PreparedD
       rejected: dataset.report.recordsRejected,
       valuesRejected: dataset.report.valuesRejected,
       k: dataset.report.kAnonymity?.k,
+      ...(dataset.image ? { image: dataset.image } : {}),
     },
     'local dataset ready',
   );
@@ -235,7 +237,7 @@ export function registerInspect(client: Command): void {
     .description(
       'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers',
     )
-    .requiredOption('--data <file|dir>', `${DATA_HELP}; under an image schema, an image folder or a manifest CSV`)
+    .requiredOption('--data <file|dir>', DATA_HELP)
     .requiredOption('--schema <schema.json>', 'declared schema (tabular, or an image schema: docs/images.md)')
     .addOption(formatOption())
     .option(

@@ -99,6 +99,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         features: c.dataset.features,
         label: c.dataset.label,
         ...(c.dataset.labels ? { labels: c.dataset.labels } : {}),
+        ...(c.dataset.image ? { image: c.dataset.image } : {}),
         numTrain: c.dataset.train.n,
       },
       ...(c.policy ? { policy: c.policy } : {}),

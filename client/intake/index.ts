@@ -8,12 +8,15 @@ import { MAX_SCHEMA_FILE_SIZE } from './csv.ts';
 import { readJsonFile } from './json-file.ts';
 import { parseDatasetSchema } from '../../core/data/schema.ts';
 import { isImageSchemaDocument, parseImageSchema, type ImageSchema } from '../../core/data/image-schema.ts';
+import { CohortError } from '../../core/errors.ts';
+import { readImagePreparedDataset } from './image-dataset.ts';
 
 export { loadSchemaFile, readCsvDataset } from './csv.ts';
 export { readFhirBundle, readFhirNdjson } from './fhir.ts';
 export { loadOrCreateSiteSecret } from './secret.ts';
 export { loadImageSchemaFile, readImageDataset, type ImageDataset } from './images.ts';
 export { classCounts, formatImageInspect } from './images-inspect.ts';
+export { readImagePreparedDataset, IMAGE_FEATURE } from './image-dataset.ts';
 
 /**
  * A schema file of either kind: an image schema (`"kind": "images"`,
@@ -51,4 +54,20 @@ export async function readDataset(
     case 'fhir-ndjson':
       return readFhirNdjson(path, schema, rest);
   }
+}
+
+/**
+ * The dataset `cohort client start` serves: the schema file says which intake
+ * reads `path`, the image intake (image-dataset.ts) or the tabular one.
+ */
+export async function readHospitalDataset(
+  schemaPath: string,
+  path: string,
+  opts: { format?: DataFormat; secret?: Uint8Array } = {},
+): Promise<PreparedDataset> {
+  const loaded = await loadAnySchemaFile(schemaPath);
+  if (loaded.kind === 'table') return readDataset(path, loaded.schema, opts);
+  if (opts.format)
+    throw new CohortError('E_CONFIG_INVALID', '--format is for tabular data; an image schema declares its own layout');
+  return readImagePreparedDataset(path, loaded.schema, opts.secret ? { secret: opts.secret } : {});
 }

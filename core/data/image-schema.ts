@@ -75,6 +75,8 @@ const imageSchemaFields = z.strictObject({
   /** 1: grey (RGB converted by ITU-R BT.601 luma); 3: RGB (grey replicated). */
   channels: z.union([z.literal(1), z.literal(3)]),
   normalise,
+  /** The label's name, as the jobs this data serves name it (a job's `label`); absent: "label" (image-dataset.ts). */
+  label: columnName.optional(),
   /** Class names in label order: y is the index in this list (binary: classes[1] is the positive class). */
   classes: z.array(name).min(2).max(MAX_IMAGE_CLASSES),
   /** Folder names (or manifest label values) mapped to classes; a class name not listed here maps to itself. */

@@ -5,14 +5,9 @@
  * there is nothing to de-identify; the brand still means "only these tensors".
  */
 import { CohortError } from '../errors.ts';
-import { brandSplit, type DatasetSplit } from './types.ts';
+import { brandSplit, type DatasetSplit, type ImageShape } from './types.ts';
 
-/** The model input shape of an image split, NHWC without the N. */
-export interface ImageShape {
-  readonly height: number;
-  readonly width: number;
-  readonly channels: 1 | 3;
-}
+export type { ImageShape } from './types.ts';
 
 /**
  * Checks shapes and labels, then brands the tensors: x is n × (h·w·c) values in

@@ -46,6 +46,13 @@ export type LabelLayout =
   | { readonly kind: 'regression' }
   | { readonly kind: 'survival' };
 
+/** The model input shape of an image dataset, NHWC without the N (image-split.ts). */
+export interface ImageShape {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: 1 | 3;
+}
+
 export interface PreparedDataset {
   /** Stable identifier of the schema that produced this data. */
   readonly schemaId: string;
@@ -54,6 +61,12 @@ export interface PreparedDataset {
   readonly label: string;
   /** What `y` holds; absent means a binary 0/1 label (tables made up before tasks existed: simulations, tests). */
   readonly labels?: LabelLayout;
+  /**
+   * Present for images (client/intake/image-dataset.ts): the one feature is an
+   * image of this shape, and only a job declaring the same `image` is admitted.
+   * Absent: a table (or images made up by hand, whose shape is then not checked).
+   */
+  readonly image?: ImageShape;
   readonly train: DatasetSplit;
   readonly test: DatasetSplit;
   readonly report: IntakeReport;

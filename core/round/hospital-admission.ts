@@ -6,7 +6,7 @@
  * the budget to reserve the job's whole cost (the machine's `reserve` effect).
  */
 import { CohortError } from '../errors.ts';
-import type { LabelLayout } from '../data/types.ts';
+import type { ImageShape, LabelLayout } from '../data/types.ts';
 import type { JobSpec } from '../job/spec.ts';
 import type { Task } from '../model/task.ts';
 import { policyViolations, type HospitalPolicy } from '../job/policy.ts';
@@ -21,10 +21,10 @@ export interface HospitalConfig {
   identity: Identity;
   /**
    * The dataset's columns, what its label holds (from its schema; absent: a
-   * binary 0/1 label), and its training records (used only as a job without
-   * DP weighs updates).
+   * binary 0/1 label), its image shape (images only), and its training
+   * records (used only as a job without DP weighs updates).
    */
-  dataset: { features: readonly string[]; label: string; labels?: LabelLayout; numTrain: number };
+  dataset: { features: readonly string[]; label: string; labels?: LabelLayout; image?: ImageShape; numTrain: number };
   policy?: HospitalPolicy;
   /** The hospital's privacy budget's public settings; null: it keeps none, and declines DP jobs. */
   budget: { delta: number | undefined } | null;
@@ -69,6 +69,8 @@ export function admit(c: HospitalConfig, spec: JobSpec, owner: string | null): M
       'E_JOB_FEATURES',
       `job needs features [${spec.features.join(', ')}] -> ${spec.label}; this dataset provides [${d.features.join(', ')}] -> ${d.label}`,
     );
+  const shape = imageMismatch(spec.image, d.image);
+  if (shape) throw new CohortError('E_JOB_FEATURES', shape);
   const unfit = taskMismatch(spec.task, d.labels ?? BINARY_LABEL);
   if (unfit) throw new CohortError('E_JOB_TASK', `the job's ${spec.task.kind} task ${unfit}`);
   const broken = c.policy ? policyViolations(c.policy, spec, owner) : null;
@@ -79,6 +81,21 @@ export function admit(c: HospitalConfig, spec: JobSpec, owner: string | null): M
 }
 
 const BINARY_LABEL: LabelLayout = { kind: 'binary' };
+
+/**
+ * Why a job's input does not fit this dataset's images, or null: an image
+ * dataset serves only jobs that declare an image of its exact height, width
+ * and channels (the same number of values in another shape would feed a
+ * convolution pixels in the wrong places). A dataset without a shape (a table,
+ * or images made up by hand in a simulation) is not checked here.
+ */
+export function imageMismatch(job: ImageShape | undefined, data: ImageShape | undefined): string | null {
+  if (!data) return null;
+  const hwc = (s: ImageShape) => `${s.height}x${s.width}x${s.channels}`;
+  if (!job) return `the job declares no image input; this dataset's images are ${hwc(data)}`;
+  const same = job.height === data.height && job.width === data.width && job.channels === data.channels;
+  return same ? null : `the job's image input is ${hwc(job)}; this dataset's images are ${hwc(data)}`;
+}
 
 /**
  * Why a task cannot train on a label of this layout, or null if it can: the
