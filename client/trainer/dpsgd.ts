@@ -57,7 +57,7 @@ import { randomUniform } from '../../core/privacy/random.ts';
 import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-noise.ts';
 import type { Tf } from './backend.ts';
 import { cpuOptimizer } from './cpu-optimizer.ts';
-import { assertGraphClippable, graphClippedSum, graphStep, type GraphStep } from './ghost-clip-step.ts';
+import { assertGraphClippable, dpChunkRows, graphClippedSum, graphStep, type GraphStep } from './ghost-clip-step.ts';
 import { assertSplitFits, assertWeights, modelInputs } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
@@ -137,15 +137,7 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   if (isGraphModel(spec)) assertGraphClippable(spec);
   assertSplitFits(spec, data, labelWidth(input.task ?? BINARY_TASK));
   const { n, d } = data;
-  if (n === 0)
-    return {
-      delta: new Float32Array(total),
-      loss: 0,
-      steps: 0,
-      numExamples: 0,
-      sampledExamples: 0,
-      nonFiniteReplaced: 0,
-    };
+  if (n === 0) return emptyResult(total);
   const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
   assertGridFits(n, clip, total, sigma);
   const invExpected = 1 / (q * (dp.publicCount ?? n));
@@ -198,6 +190,18 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   }
 }
 
+/** An empty split's result: a zero delta, no steps. */
+function emptyResult(total: number): DpTrainResult {
+  return {
+    delta: new Float32Array(total),
+    loss: 0,
+    steps: 0,
+    numExamples: 0,
+    sampledExamples: 0,
+    nonFiniteReplaced: 0,
+  };
+}
+
 /** A batch sum is at most n·C per coordinate (×2 for float32 slack in the clipping): it must stay inside privatizeSum's range. */
 function assertGridFits(n: number, clip: number, total: number, sigma: number): void {
   if (sigma > 0 && (2 * n * clip) / snapPlan(clip, total, sigma).gamma > MAX_SNAPPED) {
@@ -236,12 +240,26 @@ interface ClippedSumInput {
 
 /** Writes into `sum` the sum of the per-example gradients at weights `w`, each clipped to norm clip, over `batch`. */
 function clippedSum(c: ClippedSumInput, w: Float32Array, batch: Int32Array, sum: Float32Array): void {
-  const { tf, spec, shapes, offsets, n, x, y, clip } = c;
+  const { tf, spec, clip } = c;
   if (c.graph) {
     graphClippedSum(tf, c.graph, c, w, batch, clip, sum);
     return;
   }
   if (isGraphModel(spec)) throw new CohortError('E_INTERNAL', 'a graph spec reached the dense clipping path');
+  // In micro-batches of dpChunkRows rows, as the graph path: a Poisson batch is about q·n rows, n the hospital's.
+  const rows = dpChunkRows(spec);
+  if (batch.length <= rows) {
+    denseChunkSum(c, w, batch, sum, false);
+    return;
+  }
+  sum.fill(0);
+  for (let start = 0; start < batch.length; start += rows)
+    denseChunkSum(c, w, batch.subarray(start, start + rows), sum, true);
+}
+
+/** One micro-batch's clipped sum of a dense spec, written into `sum` or (add) added to it in float32. */
+function denseChunkSum(c: ClippedSumInput, w: Float32Array, batch: Int32Array, sum: Float32Array, add: boolean): void {
+  const { tf, spec, shapes, offsets, n, x, y, clip } = c;
   const grads = tf.tidy(() => {
     // slice: the cpu backend keeps the array it is given, and w changes after this step.
     const params = shapes.map((s, i) => tf.tensor(w.slice(offsets[i], offsets[i]! + s.size), s.shape, 'float32'));
@@ -257,7 +275,11 @@ function clippedSum(c: ClippedSumInput, w: Float32Array, batch: Int32Array, sum:
   // A read per tensor into one buffer for the run: cheaper than a concat kernel and its read. The cpu and
   // wasm kernels ran as they were called, so there is nothing to wait for.
   try {
-    grads.forEach((g, i) => sum.set(g.dataSync() as Float32Array, offsets[i]));
+    grads.forEach((g, i) => {
+      const v = g.dataSync() as Float32Array;
+      if (!add) sum.set(v, offsets[i]);
+      else for (let j = 0, at = offsets[i]!; j < v.length; j++) sum[at + j] = sum[at + j]! + v[j]!;
+    });
   } finally {
     tf.dispose(grads);
   }

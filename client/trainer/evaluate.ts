@@ -14,14 +14,28 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { binaryMetrics, type Metrics } from '../../core/metrics.ts';
 import { confusion, type Confusion } from '../../core/privacy/noisy-counts.ts';
 import type { DatasetSplit } from '../../core/data/types.ts';
-import type { ModelSpec } from '../../core/model/spec.ts';
+import { activationValuesPerExample, type ModelSpec } from '../../core/model/spec.ts';
 import { BINARY_TASK, labelWidth, outputUnits, type Task } from '../../core/model/task.ts';
 import { taskMetrics, type TaskMetrics } from '../../core/task-metrics.ts';
 import type { Tf } from './backend.ts';
 import { assertSplitFits, assertWeights, buildModel, modelInputs, setFlatWeights, type ModelHead } from './model.ts';
 
-/** Rows predicted per forward pass: bounds activation memory on large splits. */
+/** Most rows predicted per forward pass: bounds activation memory on large splits. */
 export const EVAL_CHUNK_ROWS = 4096;
+
+/**
+ * Most layer outputs one chunk's forward pass may hold (2^24 values, 64 MiB
+ * of float32; tf.tidy keeps them, and a layer's pre-activation and bias sum
+ * beside them, until the chunk is done: a few times this in all). A chunk of
+ * EVAL_CHUNK_ROWS rows of a model whose layers output 2^25 values per example
+ * would otherwise ask for over 512 GiB (found in review of issue 18).
+ */
+export const EVAL_CHUNK_VALUES = 2 ** 24;
+
+/** Rows of one evaluation chunk of `spec`: at most EVAL_CHUNK_ROWS, at most EVAL_CHUNK_VALUES activations, at least 1. */
+export function evalChunkRows(spec: ModelSpec): number {
+  return Math.max(1, Math.min(EVAL_CHUNK_ROWS, Math.floor(EVAL_CHUNK_VALUES / activationValuesPerExample(spec))));
+}
 
 /** What a non-finite probability counts as: the uninformative prediction (loss log 2, on the threshold). */
 const NONFINITE_PROBABILITY = 0.5;
@@ -123,8 +137,9 @@ async function predict(
   try {
     setFlatWeights(tf, model, weights);
     const out = new Float32Array(n * units);
-    for (let start = 0; start < n; start += EVAL_CHUNK_ROWS) {
-      const rows = Math.min(EVAL_CHUNK_ROWS, n - start);
+    const chunk = evalChunkRows(spec);
+    for (let start = 0; start < n; start += chunk) {
+      const rows = Math.min(chunk, n - start);
       // model.apply, not model.predict: predict would split the chunk into batches of 32.
       const p = tf.tidy(() =>
         tf.reshape(model.apply(tf.tensor2d(inputs.subarray(start * d, (start + rows) * d), [rows, d])) as Tensor, [

@@ -9,7 +9,15 @@
 import type { LayersModel, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { CohortError } from '../../core/errors.ts';
 import { analyseGraph } from '../../core/model/graph.ts';
-import { paramShapes, type GraphModelSpec, type ModelSpec } from '../../core/model/spec.ts';
+import { ints } from '../../core/model/graph-layers.ts';
+import {
+  activationValuesPerExample,
+  isGraphModel,
+  paramCount,
+  paramShapes,
+  type GraphModelSpec,
+  type ModelSpec,
+} from '../../core/model/spec.ts';
 import type { Task } from '../../core/model/task.ts';
 import type { Tf } from './backend.ts';
 import { assertGhostClippable, clippedGradientSumGraph, type LossPerExample } from './ghost-clip.ts';
@@ -32,12 +40,67 @@ export function assertGraphClippable(spec: GraphModelSpec): void {
     );
 }
 
+/**
+ * Most values one micro-batch of a DP-SGD step may hold (2^24): a step's
+ * Poisson batch is about q·n rows, the researcher's q and the hospital's n,
+ * and its forward pass, backward pass and per-example norms or gradients
+ * grow with it. The clipped sum is a sum over examples, so it is taken in
+ * micro-batches of dpChunkRows rows and added (found in review of issue 18:
+ * a job at q = 1 asked for every record's activations at once).
+ */
+export const DP_CHUNK_VALUES = 2 ** 24;
+
+/**
+ * Unfold-sized tensors the ghost norm of a convolution holds per example at
+ * its peak (the patches, their finite copy, transposes and the Gram
+ * products' inputs): measured about 7.6 on the cpu backend.
+ */
+const UNFOLD_COPIES = 8;
+
+/**
+ * Rows of one micro-batch of `spec`: DP_CHUNK_VALUES over what one example
+ * holds, at least 1. Per example: its activations; UNFOLD_COPIES times the
+ * unfolded inputs of the convolutions the ghost norm takes
+ * (ghostUnfoldedValues); and the parameter count, a bound on the per-example
+ * norms' other state (min(2T², p·d) per layer, ghost-clip-layers.ts). From
+ * the spec alone, so it reveals nothing of the records.
+ */
+export function dpChunkRows(spec: ModelSpec): number {
+  const perExample = activationValuesPerExample(spec) + UNFOLD_COPIES * ghostUnfoldedValues(spec) + paramCount(spec);
+  return Math.max(1, Math.floor(DP_CHUNK_VALUES / perExample));
+}
+
+/**
+ * Σ over the Conv1D/Conv2D layers whose norm is the ghost norm (Bu et al.'s
+ * rule, 2T² < p·d, as ghost-clip-layers.ts) of T output positions × c_in ×
+ * kernel size: one example's unfolded inputs (ghost-clip-unfold.ts). The
+ * explicit per-example gradient unfolds nothing.
+ */
+export function ghostUnfoldedValues(spec: ModelSpec): number {
+  if (!isGraphModel(spec)) return 0;
+  const info = analyseGraph(spec);
+  const outs = new Map(info.layers.map((l) => [l.name, l.out]));
+  const prod = (v: readonly number[]) => v.reduce((x, y) => x * y, 1);
+  let n = 0;
+  for (const l of info.layers) {
+    if (l.className !== 'Conv1D' && l.className !== 'Conv2D') continue;
+    const input = l.inbound.length > 0 ? outs.get(l.inbound[0]!)! : info.inputShape;
+    const kernel = ints((l.config as { kernel_size: number | number[] }).kernel_size, l.className === 'Conv1D' ? 1 : 2);
+    const positions = prod(l.out.slice(0, -1));
+    const p = prod(kernel) * input[input.length - 1]!;
+    if (2 * positions * positions < p * l.out[l.out.length - 1]!) n += positions * p;
+  }
+  return n;
+}
+
 /** A graph job's model as DP-SGD runs it: built once per trainDpSgd call, its weights overwritten each step. */
 export interface GraphStep {
   model: LayersModel;
   /** One example's input shape (the model's, without the batch). */
   inputShape: number[];
   loss: LossPerExample;
+  /** Rows per micro-batch (dpChunkRows). */
+  chunkRows: number;
 }
 
 /**
@@ -63,11 +126,16 @@ export function graphStep(tf: Tf, spec: ModelSpec, task: Task): GraphStep {
   return {
     model,
     inputShape,
+    chunkRows: dpChunkRows(spec),
     loss: (y, out) => perExampleTaskLoss(tf, task, out as Tensor2D, y as Tensor2D),
   };
 }
 
-/** Writes into `sum` Σ_i clip_C(g_i) over `batch` (indices into x's rows; all n rows without a gather) at weights w. */
+/**
+ * Writes into `sum` Σ_i clip_C(g_i) over `batch` (indices into x's rows; all
+ * n rows without a gather) at weights w, in micro-batches of g.chunkRows
+ * rows whose clipped sums are added in float32.
+ */
 export function graphClippedSum(
   tf: Tf,
   g: GraphStep,
@@ -78,21 +146,41 @@ export function graphClippedSum(
   sum: Float32Array,
 ): void {
   setFlatWeights(tf, g.model, w);
+  if (batch.length <= g.chunkRows) {
+    chunkSum(tf, g, data, batch, clip, sum, false);
+    return;
+  }
+  sum.fill(0);
+  for (let start = 0; start < batch.length; start += g.chunkRows)
+    chunkSum(tf, g, data, batch.subarray(start, start + g.chunkRows), clip, sum, true);
+}
+
+/** One micro-batch's clipped sum, written into `sum` or (add) added to it. */
+function chunkSum(
+  tf: Tf,
+  g: GraphStep,
+  data: { x: Tensor2D; y: Tensor2D; n: number },
+  rows: Int32Array,
+  clip: number,
+  sum: Float32Array,
+  add: boolean,
+): void {
   const grads = tf.tidy(() => {
     let xb: Tensor = data.x;
     let yb: Tensor = data.y;
-    if (batch.length < data.n) {
-      const idx = tf.tensor1d(batch, 'int32');
+    if (rows.length < data.n) {
+      const idx = tf.tensor1d(rows, 'int32');
       xb = tf.gather(data.x, idx);
       yb = tf.gather(data.y, idx);
     }
-    const r = clippedGradientSumGraph(tf, g.model, tf.reshape(xb, [batch.length, ...g.inputShape]), yb, clip, g.loss);
-    return r.grads;
+    return clippedGradientSumGraph(tf, g.model, tf.reshape(xb, [rows.length, ...g.inputShape]), yb, clip, g.loss).grads;
   });
   try {
     let offset = 0;
     for (const t of grads) {
-      sum.set(t.dataSync() as Float32Array, offset);
+      const v = t.dataSync() as Float32Array;
+      if (add) for (let i = 0; i < v.length; i++) sum[offset + i] = sum[offset + i]! + v[i]!;
+      else sum.set(v, offset);
       offset += t.size;
     }
   } finally {

@@ -7,9 +7,27 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
-import { flopsPerExample, layerClasses, paramCount } from '../model/spec.ts';
+import { activationValuesPerExample, flopsPerExample, layerClasses, paramCount } from '../model/spec.ts';
 import type { JobSpec } from './spec.ts';
 import { formatIssues } from './spec.ts';
+
+/**
+ * The FLOPs-per-example cap of a hospital whose policy sets none (10^10, about
+ * a ResNet-50 at 224²; the fed-pneumonia CNN takes 2.2·10^6). Without a
+ * default, a valid spec within MAX_PARAMS could make each example cost
+ * ~10^10 FLOPs per 784 input values by convolving wide layers over the whole
+ * image, hours per epoch on a hospital's CPU (found in review of issue 18).
+ */
+export const DEFAULT_MAX_FLOPS_PER_EXAMPLE = 1e10;
+
+/**
+ * The activation-memory cap of a hospital whose policy sets none: the spec's
+ * batchSize × the float32 bytes one example's forward pass outputs over every
+ * layer (2 GiB; the fed-pneumonia CNN's batch of 32 needs 3.3 MB). Without
+ * it a layer of 2^25 values per example (core/model/graph-shapes.ts's
+ * per-layer bound) at batch 32 asks for 4 GiB per layer.
+ */
+export const DEFAULT_MAX_BATCH_ACTIVATION_BYTES = 2 ** 31;
 
 export const hospitalPolicySchema = z.strictObject({
   /** Researchers whose jobs this hospital joins; a job the operator started (no researcher) is declined when the list is set. */
@@ -39,8 +57,15 @@ export const hospitalPolicySchema = z.strictObject({
   evaluation: z.enum(['dp', 'local']).default('dp'),
   /** Most parameters a job's model may have (core/model/spec.ts paramCount). */
   maxParams: z.number().int().min(1).max(1e7).optional(),
-  /** Most FLOPs one example's forward pass may take: 2 × multiply-adds (docs/models.md). */
+  /** Most FLOPs one example's forward pass may take: 2 × multiply-adds (docs/models.md); absent: DEFAULT_MAX_FLOPS_PER_EXAMPLE. */
   maxFlopsPerExample: z.number().int().min(1).max(1e15).optional(),
+  /** Most bytes of activations one training batch may hold: batchSize × 4 × the values of one example's forward pass; absent: DEFAULT_MAX_BATCH_ACTIVATION_BYTES. */
+  maxBatchActivationBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 40)
+    .optional(),
   /** Layer classes a job's model may use, as Keras names them ("Dense", "Conv2D", …; docs/models.md); absent: any cohort allows. */
   allowedLayers: z.array(z.string().min(1).max(64)).max(100).optional(),
 });
@@ -87,16 +112,26 @@ export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: s
   return why.length > 0 ? why.join('; ') : null;
 }
 
-/** The model caps: parameters, FLOPs per example and layer classes, each named with the job's figure. */
+/**
+ * The model caps: parameters, FLOPs per example, activation memory of a
+ * batch and layer classes, each named with the job's figure. FLOPs and
+ * memory are capped by default: they are the cost a valid spec can make a
+ * hospital pay, and are known from the spec before any record is read.
+ */
 function modelViolations(policy: HospitalPolicy, spec: JobSpec): string[] {
   const why: string[] = [];
   const params = paramCount(spec.model);
   if (policy.maxParams !== undefined && params > policy.maxParams)
     why.push(`the model has ${params} parameters, above this hospital's maxParams of ${policy.maxParams}`);
   const flops = flopsPerExample(spec.model);
-  if (policy.maxFlopsPerExample !== undefined && flops > policy.maxFlopsPerExample)
+  const maxFlops = policy.maxFlopsPerExample ?? DEFAULT_MAX_FLOPS_PER_EXAMPLE;
+  if (flops > maxFlops)
+    why.push(`the model takes ${flops} FLOPs per example, above this hospital's maxFlopsPerExample of ${maxFlops}`);
+  const bytes = spec.local.batchSize * 4 * activationValuesPerExample(spec.model);
+  const maxBytes = policy.maxBatchActivationBytes ?? DEFAULT_MAX_BATCH_ACTIVATION_BYTES;
+  if (bytes > maxBytes)
     why.push(
-      `the model takes ${flops} FLOPs per example, above this hospital's maxFlopsPerExample of ${policy.maxFlopsPerExample}`,
+      `a batch of ${spec.local.batchSize} holds ${bytes} bytes of activations, above this hospital's maxBatchActivationBytes of ${maxBytes}`,
     );
   if (policy.allowedLayers) {
     const allowed = new Set(policy.allowedLayers);

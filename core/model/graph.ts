@@ -45,6 +45,12 @@ export interface GraphInfo {
   paramCount: number;
   /** 2 × multiply-adds of one example's forward pass (core/model/graph-shapes.ts). */
   flopsPerExample: number;
+  /**
+   * Values one example's forward pass outputs, summed over every layer (the
+   * input's included): what training keeps for the backward pass and an
+   * evaluation chunk holds, per example (core/job/policy.ts's activation cap).
+   */
+  activationValuesPerExample: number;
   /** The activation the output passes through last (linear if none). */
   outputActivation: GraphActivation;
   classes: LayerClass[];
@@ -96,10 +102,17 @@ function analyse(g: GraphModelSpec): GraphInfo {
     params,
     paramCount,
     flopsPerExample: flops,
+    activationValuesPerExample: activationValues(inputShape, layers),
     outputActivation: finalActivation(layers),
     classes: [...new Set(layers.map((l) => l.className))],
     embeddingIdMax: embeddingIdMax(layers),
   };
+}
+
+/** The input's values and every layer's outputs, of one example (an InputLayer's output is the input: counted once). */
+function activationValues(inputShape: number[], layers: GraphLayer[]): number {
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  return layers.reduce((n, l) => n + (l.className === 'InputLayer' ? 0 : size(l.out)), size(inputShape));
 }
 
 /** One layer's shapes; `input` is the model's input shape when `t` is the first layer (it or the InputLayer declares it). */

@@ -97,6 +97,12 @@ export function flopsPerExample(spec: ModelSpec): number {
     .reduce((n, p) => n + 2 * p.size, 0);
 }
 
+/** Values one example's forward pass outputs, summed over layers, the input's included (core/model/graph.ts). */
+export function activationValuesPerExample(spec: ModelSpec): number {
+  if (isGraphModel(spec)) return analyseGraph(spec).activationValuesPerExample;
+  return spec.layers.reduce((n, l) => n + l.units, spec.inputDim);
+}
+
 /** The layer classes the model uses, as Keras names them (the dense form's layers are Dense). */
 export function layerClasses(spec: ModelSpec): string[] {
   return isGraphModel(spec) ? analyseGraph(spec).classes : ['Dense'];
