@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
 import { activationValuesPerExample, flopsPerExample, layerClasses, paramCount } from '../model/spec.ts';
+import { stepsPerRound } from './privacy.ts';
 import type { JobSpec } from './spec.ts';
 import { formatIssues } from './spec.ts';
 
@@ -28,6 +29,18 @@ export const DEFAULT_MAX_FLOPS_PER_EXAMPLE = 1e10;
  * per-layer bound) at batch 32 asks for 4 GiB per layer.
  */
 export const DEFAULT_MAX_BATCH_ACTIVATION_BYTES = 2 ** 31;
+
+/**
+ * The FLOPs one round may cost a hospital whose policy sets none: 10^15,
+ * about a day at the 10 GFLOP/s a few CPU cores sustain. A round's training
+ * is estimated as 3 × the forward FLOPs per example (forward pass, input and
+ * weight gradients) × the examples it trains on (examplesPerRound), known
+ * from the spec and the hospital's record count before any record is read.
+ * The per-example caps alone leave local.epochs (up to 1,000) × records free:
+ * years of compute (found in review of issue 18). The fed-pneumonia CNN's
+ * round at a hospital of 3,000 images: 2·10^10.
+ */
+export const DEFAULT_MAX_FLOPS_PER_ROUND = 1e15;
 
 export const hospitalPolicySchema = z.strictObject({
   /** Researchers whose jobs this hospital joins; a job the operator started (no researcher) is declined when the list is set. */
@@ -66,6 +79,8 @@ export const hospitalPolicySchema = z.strictObject({
     .min(1)
     .max(2 ** 40)
     .optional(),
+  /** Most FLOPs one round of training may take here (DEFAULT_MAX_FLOPS_PER_ROUND says how it is estimated); absent: that default. */
+  maxFlopsPerRound: z.number().min(1).max(1e18).optional(),
   /** Layer classes a job's model may use, as Keras names them ("Dense", "Conv2D", …; docs/models.md); absent: any cohort allows. */
   allowedLayers: z.array(z.string().min(1).max(64)).max(100).optional(),
 });
@@ -79,7 +94,17 @@ export function parseHospitalPolicy(input: unknown): HospitalPolicy {
 }
 
 /** Why `spec` breaks `policy` (every rule it breaks), or null if it meets it. */
-export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: string | null = null): string | null {
+/**
+ * Every rule of `policy` the job breaks, joined, or null. `numTrain`, the
+ * hospital's training records, prices a round (maxFlopsPerRound); without it
+ * that rule is not checked.
+ */
+export function policyViolations(
+  policy: HospitalPolicy,
+  spec: JobSpec,
+  owner: string | null = null,
+  numTrain?: number,
+): string | null {
   const why: string[] = [];
   const p = spec.privacy;
   if (policy.allowedResearchers && (owner === null || !policy.allowedResearchers.includes(owner))) {
@@ -108,7 +133,7 @@ export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: s
   }
   if (policy.maxRounds !== undefined && spec.rounds > policy.maxRounds)
     why.push(`${spec.rounds} rounds is above this hospital's maximum of ${policy.maxRounds}`);
-  why.push(...modelViolations(policy, spec));
+  why.push(...modelViolations(policy, spec, numTrain));
   return why.length > 0 ? why.join('; ') : null;
 }
 
@@ -118,7 +143,12 @@ export function policyViolations(policy: HospitalPolicy, spec: JobSpec, owner: s
  * memory are capped by default: they are the cost a valid spec can make a
  * hospital pay, and are known from the spec before any record is read.
  */
-function modelViolations(policy: HospitalPolicy, spec: JobSpec): string[] {
+/**
+ * The costs a job's model puts on this hospital against its caps, defaults
+ * included: a daemon without a policy file checks these with `{}`, so no
+ * hospital runs a model without a bound on what it costs.
+ */
+export function modelViolations(policy: Partial<HospitalPolicy>, spec: JobSpec, numTrain?: number): string[] {
   const why: string[] = [];
   const params = paramCount(spec.model);
   if (policy.maxParams !== undefined && params > policy.maxParams)
@@ -133,10 +163,24 @@ function modelViolations(policy: HospitalPolicy, spec: JobSpec): string[] {
     why.push(
       `a batch of ${spec.local.batchSize} holds ${bytes} bytes of activations, above this hospital's maxBatchActivationBytes of ${maxBytes}`,
     );
+  const maxRound = policy.maxFlopsPerRound ?? DEFAULT_MAX_FLOPS_PER_ROUND;
+  const round = numTrain === undefined ? 0 : 3 * flops * examplesPerRound(spec, numTrain);
+  if (round > maxRound)
+    why.push(
+      `a round takes about ${round.toPrecision(3)} FLOPs here, above this hospital's maxFlopsPerRound of ${maxRound}`,
+    );
   if (policy.allowedLayers) {
     const allowed = new Set(policy.allowedLayers);
     const extra = layerClasses(spec.model).filter((c) => !allowed.has(c));
     if (extra.length > 0) why.push(`layers not in this hospital's allowedLayers: ${extra.join(', ')}`);
   }
   return why;
+}
+
+/** Examples one round trains on at a hospital of `numTrain` records (DP-SGD: steps × the expected Poisson batch). */
+function examplesPerRound(spec: JobSpec, numTrain: number): number {
+  const p = spec.privacy;
+  if (p?.unit === 'record') return stepsPerRound(spec, p) * p.samplingRate! * numTrain;
+  const epochs = spec.local.epochs * numTrain;
+  return spec.local.maxSteps > 0 ? Math.min(epochs, spec.local.maxSteps * spec.local.batchSize) : epochs;
 }

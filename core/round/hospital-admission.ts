@@ -9,7 +9,7 @@ import { CohortError } from '../errors.ts';
 import type { ImageShape, LabelLayout } from '../data/types.ts';
 import type { JobSpec } from '../job/spec.ts';
 import type { Task } from '../model/task.ts';
-import { policyViolations, type HospitalPolicy } from '../job/policy.ts';
+import { modelViolations, policyViolations, type HospitalPolicy } from '../job/policy.ts';
 import { jobMechanisms, jobSpend, updateWeight } from '../job/privacy.ts';
 import type { Mechanism } from '../privacy/spend.ts';
 import type { Roster } from '../roster/index.ts';
@@ -73,7 +73,10 @@ export function admit(c: HospitalConfig, spec: JobSpec, owner: string | null): M
   if (shape) throw new CohortError('E_JOB_FEATURES', shape);
   const unfit = taskMismatch(spec.task, d.labels ?? BINARY_LABEL);
   if (unfit) throw new CohortError('E_JOB_TASK', `the job's ${spec.task.kind} task ${unfit}`);
-  const broken = c.policy ? policyViolations(c.policy, spec, owner) : null;
+  // Without a policy file the model's cost caps still apply, at their defaults.
+  const broken = c.policy
+    ? policyViolations(c.policy, spec, owner, d.numTrain)
+    : modelViolations({}, spec, d.numTrain).join('; ') || null;
   if (broken) throw new CohortError('E_POLICY_DECLINED', broken);
   // Secure aggregation runs only under this hospital's roster, with at least as many colluders assumed as it assumes.
   if (spec.secureAggregation.enabled) checkCorruptClients(spec, hospitalView(c, spec));

@@ -11,6 +11,7 @@ import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
 import { jobMechanisms, releasesEvaluation, resolveJob } from '../../../core/job/privacy.ts';
 import type { Task } from '../../../core/model/task.ts';
 import { admit, taskMismatch, type HospitalConfig } from '../../../core/round/hospital-admission.ts';
+import { parseHospitalPolicy } from '../../../core/job/policy.ts';
 import { HospitalMachine } from '../../../core/round/hospital-machine.ts';
 import { NO_FACTS, type HospitalEffect } from '../../../core/round/hospital-effects.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
@@ -152,5 +153,41 @@ describe('evaluation of a record-level DP job by task', () => {
       { type: 'send' }
     >;
     expect(sent.body).toEqual({ evaluation: { withheld: true } });
+  });
+});
+
+describe('admission prices the model whatever the policy (review of issue 18)', () => {
+  /** 3 × 2·3 FLOPs per example × epochs × 120 records. */
+  const costly = (epochs: number) => {
+    const s = syntheticJob({ model: MODELS.binary, rounds: 2, minClients: 2, local: { epochs } });
+    return resolveJob(parseJobSpec({ ...s, secureAggregation: { enabled: false } }), NET.length);
+  };
+
+  it('declines a round over maxFlopsPerRound, counted from the spec and the record count before any record is read', () => {
+    const policy = parseHospitalPolicy({
+      requireDp: 'none-ok',
+      requireSecureAggregation: false,
+      maxFlopsPerRound: 1e5,
+    });
+    expect(admit(config(undefined, { policy }), costly(1), null)).toBeNull(); // 3 × 6 × 120 = 2,160
+    expect(errorCode(() => admit(config(undefined, { policy }), costly(1000), null))).toBe('E_POLICY_DECLINED');
+    expect(() => admit(config(undefined, { policy }), costly(1000), null)).toThrow(
+      /a round takes about 2\.16e\+6 FLOPs here, above this hospital's maxFlopsPerRound of 100000/,
+    );
+  });
+
+  it('a daemon without a policy still applies the default cost caps', () => {
+    const wide = {
+      inputDim: 3,
+      layers: [
+        { units: 4096, activation: 'relu' },
+        { units: 2048, activation: 'relu' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+    };
+    const s = syntheticJob({ model: wide, rounds: 2, minClients: 2, local: { epochs: 1000 } });
+    const spec = resolveJob(parseJobSpec({ ...s, secureAggregation: { enabled: false } }), NET.length);
+    const big = config(undefined, { dataset: { features: SYNTH_FEATURES, label: 'y', numTrain: 1_000_000 } });
+    expect(() => admit(big, spec, null)).toThrow(/above this hospital's maxFlopsPerRound of 1000000000000000/);
   });
 });
