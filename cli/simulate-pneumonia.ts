@@ -27,7 +27,7 @@ function pneumoniaOptions(cmd: Command): Command {
     .option(
       '--rounds <n>',
       PNEUMONIA_DEFAULTS.rounds === PNEUMONIA_DEFAULTS.dp.rounds
-        ? `FedAvg rounds, one local epoch each (default ${PNEUMONIA_DEFAULTS.rounds})`
+        ? `FedAvg rounds, ${PNEUMONIA_DEFAULTS.local.epochs} local epoch(s) each (${PNEUMONIA_DEFAULTS.dp.local.epochs} with --dp-epsilon) (default ${PNEUMONIA_DEFAULTS.rounds})`
         : `FedAvg rounds (default ${PNEUMONIA_DEFAULTS.rounds}, ${PNEUMONIA_DEFAULTS.dp.rounds} with --dp-epsilon)`,
       intArg(1, 10_000),
     )
@@ -98,7 +98,7 @@ export function renderPneumonia(r: PneumoniaResult): string {
   return [
     `fed-pneumonia: ${r.rounds} rounds FedAvg, secure aggregation, ${privacyLine(r)}, seed ${r.seed}, Dirichlet(${r.split.alpha}) split of ${r.split.trainUsed} training images, CNN ${r.params} parameters, local ${l.epochs} epoch ${l.optimizer} lr ${l.learningRate} batch ${l.batchSize}, tfjs ${r.backend}, ${ms.toFixed(0)} ms/round, ${(r.wallTimeMs / 1000).toFixed(1)} s`,
     t.toString(),
-    `final global model on the official test split (${r.test.n} images, computed by the simulation): ACC ${f3(r.test.accuracy)}, AUC ${f3(r.test.auc)} (majority class ACC ${f3(r.test.majorityAccuracy)}); released by the hospitals on their own test splits: ACC ${f3(r.releasedAccuracy)}; ledger ${r.ledger.ok ? 'verified' : `FAILED: ${r.ledger.firstFailure}`}`,
+    `final global model on the official test split (${r.test.n} images, computed by the simulation): ACC ${f3(r.test.accuracy)}, AUC ${f3(r.test.auc)} (majority class ACC ${f3(r.test.majorityAccuracy)}); on the official val split (${r.val.n} images, what settings are chosen on): ACC ${f3(r.val.accuracy)}, AUC ${f3(r.val.auc)}; released by the hospitals on their own test splits: ACC ${f3(r.releasedAccuracy)}; ledger ${r.ledger.ok ? 'verified' : `FAILED: ${r.ledger.firstFailure}`}`,
   ].join('\n');
 }
 
@@ -109,6 +109,8 @@ export interface PneumoniaSummary {
   epsilon: number | null;
   meanAccuracy: number;
   meanAuc: number;
+  meanValAccuracy: number;
+  meanValAuc: number;
   meanWallTimeMs: number;
   medmnist: typeof MEDMNIST_FIGURES;
   runs: PneumoniaResult[];
@@ -123,6 +125,8 @@ export function summarisePneumonia(runs: PneumoniaResult[]): PneumoniaSummary {
     epsilon: runs[0]!.privacy?.targetEpsilon ?? null,
     meanAccuracy: mean(runs.map((r) => r.test.accuracy)),
     meanAuc: mean(runs.map((r) => r.test.auc)),
+    meanValAccuracy: mean(runs.map((r) => r.val.accuracy)),
+    meanValAuc: mean(runs.map((r) => r.val.auc)),
     meanWallTimeMs: mean(runs.map((r) => r.wallTimeMs)),
     medmnist: MEDMNIST_FIGURES,
     runs,
@@ -132,7 +136,7 @@ export function summarisePneumonia(runs: PneumoniaResult[]): PneumoniaSummary {
 export function renderPneumoniaSummary(s: PneumoniaSummary): string {
   const per = s.runs.map((r) => `${r.seed}: ${f3(r.test.accuracy)}/${f3(r.test.auc)}`).join(', ');
   const dp = s.epsilon === null ? 'no DP' : `ε ${s.epsilon}`;
-  return `mean over seeds (ACC/AUC ${per}), ${dp}: test ACC ${f3(s.meanAccuracy)}, AUC ${f3(s.meanAuc)}; MedMNIST v2 ${MEDMNIST_FIGURES.model}: ACC ${MEDMNIST_FIGURES.accuracy}, AUC ${MEDMNIST_FIGURES.auc}`;
+  return `mean over seeds (ACC/AUC ${per}), ${dp}: test ACC ${f3(s.meanAccuracy)}, AUC ${f3(s.meanAuc)} (val ACC ${f3(s.meanValAccuracy)}, AUC ${f3(s.meanValAuc)}); MedMNIST v2 ${MEDMNIST_FIGURES.model}: ACC ${MEDMNIST_FIGURES.accuracy}, AUC ${MEDMNIST_FIGURES.auc}`;
 }
 
 /** The scenario as cli/simulate.ts registers it. */

@@ -128,6 +128,8 @@ function hospitalDataset(data: PneumoniaData, train: number[], val: number[]): P
     schemaId: 'pneumoniamnist',
     features: [IMAGE_FEATURE],
     label: LABEL,
+    // The images' shape: admission declines a job whose image input differs (core/round/hospital-admission.ts).
+    image: data.shape,
     train: imageRows(data.train, train, data.shape),
     test: imageRows(data.val, val, data.shape),
     report: { ...data.report, rowsRead: train.length + val.length, rowsUsed: train.length + val.length },

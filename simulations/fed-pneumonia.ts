@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { pooledMetrics, type Metrics } from '../core/metrics.ts';
 import { modelSpecSchema, paramCount, type ModelSpec } from '../core/model/spec.ts';
-import type { JobSpecInput, LocalTraining } from '../core/job/spec.ts';
+import type { JobSpecInput, LocalTraining, StrategySpec } from '../core/job/spec.ts';
 import { stepsPerRound } from '../core/job/privacy.ts';
 import type { SpendReport } from '../core/privacy/spend.ts';
 import { openHospitalState } from '../client/hospital-state.ts';
@@ -45,20 +45,25 @@ export function pneumoniaCnn(dir = PNEUMONIA_DIR): ModelSpec {
 }
 
 /**
- * Settings of the scenario, picked in a handful of seed-1 runs on the test
- * split (README.md lists them; no separate tuning split was held out).
- * Without DP: plain SGD, lr 0.05, batch 32, one local epoch a round (Adam
- * drifted further on the skewed hospitals). Under DP: DP-SGD with large
- * Poisson batches and a large step, the usual regime for DP-SGD (fewer,
- * less noisy steps): q = 0.5, per-example clip 1, SGD lr 2, and the public
- * divisor batchSize 588 = q × 4,708 / 4, the mean hospital's expected batch
- * (core/job/privacy.ts dpSgdParams); one epoch (2 steps) a round.
+ * Settings of the scenario. Without DP they were chosen on the official val
+ * split (the result's `val`: the final model on all 524 val images), never on
+ * the test split: in seed-1 runs of 20 rounds, plain SGD lr 0.05, batch 32,
+ * two local epochs a round had the best val AUC (0.986, ACC 0.945) of those
+ * tried (README.md lists them): one epoch at lr 0.05 (0.983) or 0.1 (0.984),
+ * local Adam lr 0.001 (0.968), a third conv block (0.982). Under DP the
+ * settings are the earlier ones, not re-chosen on val (README.md says so):
+ * DP-SGD with large Poisson batches and a large step, the usual regime for
+ * DP-SGD (fewer, less noisy steps): q = 0.5, per-example clip 1, SGD lr 2,
+ * and the public divisor batchSize 588 = q × 4,708 / 4, the mean hospital's
+ * expected batch (core/job/privacy.ts dpSgdParams); one epoch (2 steps) a round.
  */
 export const PNEUMONIA_DEFAULTS = {
   rounds: 20,
   seeds: [1, 2, 3],
-  local: { epochs: 1, batchSize: 32, learningRate: 0.05, optimizer: 'sgd' as const, proximalMu: 0, maxSteps: 0 },
+  local: { epochs: 2, batchSize: 32, learningRate: 0.05, optimizer: 'sgd' as const, proximalMu: 0, maxSteps: 0 },
+  strategy: { name: 'fedavg' } as Partial<StrategySpec>,
   dp: {
+    strategy: { name: 'fedavg' } as Partial<StrategySpec>,
     rounds: 20,
     delta: 1e-5,
     clip: 1,
@@ -81,6 +86,10 @@ export interface PneumoniaOptions {
   dp?: PneumoniaDp;
   /** Local training (default: PNEUMONIA_DEFAULTS.local, or .dp.local under DP). */
   local?: Partial<LocalTraining>;
+  /** The CNN (default: cnn.json): for trying other models on the val split. */
+  model?: ModelSpec;
+  /** The aggregation strategy (default: PNEUMONIA_DEFAULTS.strategy, or .dp.strategy under DP). */
+  strategy?: Partial<StrategySpec>;
   /** Keep this many training images (a seeded sample) before the split: for quick tests. */
   trainLimit?: number;
   /** The data (default: read from simulations/data/pneumoniamnist); tests pass it in to read it once. */
@@ -119,6 +128,12 @@ export interface PneumoniaResult {
   };
   /** The final global model on the whole official test split, computed by the simulation. */
   test: { n: number; accuracy: number; auc: number; majorityAccuracy: number };
+  /**
+   * The final global model on the whole official val split (524 images, the
+   * union of the hospitals' own test splits), computed by the simulation: the
+   * split settings are chosen on, never the test split.
+   */
+  val: { n: number; accuracy: number; auc: number };
   /** What the hospitals released for the final model on their own test splits (noisy counts under DP), pooled. */
   releasedAccuracy: number | null;
   privacy: PneumoniaPrivacy | null;
@@ -129,7 +144,7 @@ export interface PneumoniaResult {
 
 export function pneumoniaJob(
   model: ModelSpec,
-  o: { rounds: number; seed: number; local: LocalTraining; dp?: PneumoniaDp },
+  o: { rounds: number; seed: number; local: LocalTraining; dp?: PneumoniaDp; strategy?: Partial<StrategySpec> },
 ): JobSpecInput {
   const dp = o.dp;
   const d = PNEUMONIA_DEFAULTS.dp;
@@ -159,7 +174,7 @@ export function pneumoniaJob(
     roundTimeoutMs: 600_000,
     joinWaitMs: 5_000,
     local: o.local,
-    strategy: { name: 'fedavg' },
+    strategy: o.strategy ?? { name: 'fedavg' },
     seed: o.seed,
     secureAggregation: { enabled: true },
   };
@@ -174,7 +189,8 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
   const started = performance.now();
   const data = opts.data ?? (await loadPneumonia());
   const split = splitPneumonia(data, seed, opts.trainLimit === undefined ? {} : { trainLimit: opts.trainLimit });
-  const model = pneumoniaCnn();
+  const model = opts.model ?? pneumoniaCnn();
+  const strategy = opts.strategy ?? (dp ? PNEUMONIA_DEFAULTS.dp.strategy : PNEUMONIA_DEFAULTS.strategy);
   const { tf, backend } = await loadTf(log);
 
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
@@ -187,12 +203,13 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
   const clients = HOSPITALS.map((h) => hospitalDaemon(h, port, net, split.datasets[h], log, states?.[h]));
   const roundTimesMs: number[] = [];
   try {
-    const jobId = coordinator.submitJob(pneumoniaJob(model, { rounds, seed, local, ...(dp ? { dp } : {}) }));
+    const jobId = coordinator.submitJob(pneumoniaJob(model, { rounds, seed, local, strategy, ...(dp ? { dp } : {}) }));
     const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
     for (const c of clients) c.start();
     await done;
     const { final, spec, weights } = finalModel(coordinator, jobId);
     const m = await evaluateModel(tf, spec.model, weights, data.test);
+    const v = await evaluateModel(tf, spec.model, weights, data.val);
     const released = Object.values(final.evaluations);
     return {
       scenario: 'fed-pneumonia',
@@ -205,6 +222,7 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
       local,
       split: splitFigures(split),
       test: { n: m.numExamples, accuracy: m.accuracy, auc: m.auc, majorityAccuracy: majorityAccuracy(data) },
+      val: { n: v.numExamples, accuracy: v.accuracy, auc: v.auc },
       releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
       privacy: states ? privacyFigures(coordinator, jobId, states) : null,
       ledger: ledgerFigures(dbPath, states ? HOSPITALS.map(statePath) : []),

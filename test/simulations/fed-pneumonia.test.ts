@@ -63,6 +63,10 @@ describe('fed-pneumonia runs', () => {
     expect(r.test.majorityAccuracy).toBeCloseTo(390 / 624, 6);
     expect(r.test.accuracy).toBeGreaterThan(r.test.majorityAccuracy + 0.05);
     expect(r.test.auc).toBeGreaterThan(0.8);
+    // The split settings are chosen on: all of val, the union of the hospitals' own test splits.
+    expect(r.val.n).toBe(524);
+    expect(r.val.auc).toBeGreaterThan(0.8);
+    expect(r.local.epochs).toBe(PNEUMONIA_DEFAULTS.local.epochs);
     expect(r.ledger.ok).toBe(true);
     expect(r.privacy).toBeNull();
     const expected = splitPneumonia(data, 2);
