@@ -14,12 +14,12 @@ import { readJsonFile } from '../edge/keys.ts';
 import { loadAnySchemaFile } from '../client/intake/index.ts';
 import { exportLayersModel, MODEL_FILE, WEIGHTS_FILE } from '../client/model-export.ts';
 import { loadTf } from '../client/trainer/backend.ts';
-
-export const DOWNLOAD_FORMATS = ['tfjs', 'raw'] as const;
+import { errnoOf } from './write-figures.ts';
 
 export interface DownloadOptions {
   out: string;
-  format: (typeof DOWNLOAD_FORMATS)[number];
+  /** The choices `cohort job download --format` lists (cli/job.ts). */
+  format: 'tfjs' | 'raw';
   /** The dataset schema (tabular or image) the hospitals declared: records each feature's scaling. */
   schema?: string;
   /** The job spec, for a coordinator whose reply does not carry it. */
@@ -38,7 +38,8 @@ export async function writeDownloadedModel(r: DownloadReply, o: DownloadOptions)
   const reply = (r.json ?? {}) as { jobId?: string; completedRounds?: number; spec?: unknown };
   const summary = { jobId: reply.jobId ?? null, completedRounds: reply.completedRounds ?? null };
   if (o.format === 'raw') {
-    writeFileSync(o.out, vectorToBytes(r.model));
+    const model = r.model;
+    writeOut(o.out, () => writeFileSync(o.out, vectorToBytes(model)));
     return { ...summary, files: [o.out] };
   }
   const spec = specOf(reply.spec, o.spec);
@@ -51,11 +52,22 @@ export async function writeDownloadedModel(r: DownloadReply, o: DownloadOptions)
   });
   const { tf } = await loadTf();
   const exported = await exportLayersModel(tf, spec, r.model, contract);
-  mkdirSync(o.out, { recursive: true });
   const files = [join(o.out, MODEL_FILE), join(o.out, WEIGHTS_FILE)];
-  writeFileSync(files[0]!, `${JSON.stringify(exported.modelJson)}\n`);
-  writeFileSync(files[1]!, exported.weights);
+  writeOut(o.out, () => {
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(files[0]!, `${JSON.stringify(exported.modelJson)}\n`);
+    writeFileSync(files[1]!, exported.weights);
+  });
   return { ...summary, files };
+}
+
+/** Runs `write`; a path that cannot be written is E_CONFIG_INVALID naming --out, not a stack trace. */
+function writeOut(out: string, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    throw new CohortError('E_CONFIG_INVALID', `--out ${out}: cannot be written (${errnoOf(err)})`, { cause: err });
+  }
 }
 
 /** The spec the coordinator ran (from its reply), or the researcher's file; E_JOB_SPEC if neither. */

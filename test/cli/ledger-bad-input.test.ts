@@ -48,9 +48,9 @@ describe('ledger commands on bad input', () => {
     expectFailure(r, 'E_CONFIG_INVALID');
   });
 
-  it('fetch: a malformed --coordinator-key is refused before the identity is read or a connection made', () => {
-    // The identity file is missing too: the key's error comes first, so nothing was read or dialled.
-    const r = cohort(
+  /** `ledger fetch` against a dead port with a missing identity file: the option under test must fail first. */
+  const fetchLedger = (...extra: string[]) =>
+    cohort(
       'ledger',
       'fetch',
       '--coordinator',
@@ -59,26 +59,18 @@ describe('ledger commands on bad input', () => {
       'aud',
       '--identity',
       join(dir, 'none.key'),
-      '--coordinator-key',
-      'zz',
+      ...extra,
     );
+
+  it('fetch: a malformed --coordinator-key is refused before the identity is read or a connection made', () => {
+    // The identity file is missing too: the key's error comes first, so nothing was read or dialled.
+    const r = fetchLedger('--coordinator-key', 'zz');
     expectFailure(r, 'E_CONFIG_INVALID');
     expect(r.err).toMatch(/--coordinator-key expected 64 hex digits/);
   });
 
   it('fetch: a --checkpoint file of garbage JSON is E_CONFIG_INVALID', () => {
-    const r = cohort(
-      'ledger',
-      'fetch',
-      '--coordinator',
-      'ws://127.0.0.1:1',
-      '--name',
-      'aud',
-      '--identity',
-      join(dir, 'none.key'),
-      '--checkpoint',
-      garbage,
-    );
+    const r = fetchLedger('--checkpoint', garbage);
     expectFailure(r, 'E_CONFIG_INVALID');
     expect(r.err).toMatch(/cannot read the ledger checkpoint/);
   });

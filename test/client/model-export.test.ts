@@ -159,6 +159,18 @@ describe('job download as a tfjs LayersModel', () => {
     }
   });
 
+  it('an --out that cannot be written is E_CONFIG_INVALID naming it, in either format', async () => {
+    const file = join(dir, 'a-file');
+    await writeDownloadedModel({ json: {}, model: Float32Array.from([1]) }, { out: file, format: 'raw' });
+    const under = join(file, 'sub'); // a path below a regular file
+    await expect(
+      writeDownloadedModel({ json: {}, model: Float32Array.from([1]) }, { out: under, format: 'raw' }),
+    ).rejects.toMatchObject({ code: 'E_CONFIG_INVALID', message: expect.stringContaining(`--out ${under}`) });
+    await expect(
+      writeDownloadedModel({ json: { spec }, model: initialWeights(spec.model, 1) }, { out: under, format: 'tfjs' }),
+    ).rejects.toMatchObject({ code: 'E_CONFIG_INVALID', message: expect.stringContaining(`--out ${under}`) });
+  });
+
   it('--format raw still writes the bare float32 vector', async () => {
     const w = Float32Array.from([1.5, -2, 0.25]);
     const out = join(dir, 'w.f32');
