@@ -49,8 +49,6 @@ export class HospitalMessages {
         return this.withJob(peer, env, (job) => this.join(peer, job, env));
       case 'declineJob':
         return this.withJob(peer, env, (job) => this.decline(peer, job, env));
-      case 'ledgerReceipt':
-        return this.receipt(peer, env);
       case 'ledgerCosignature':
         return this.cosignature(peer, env);
       case 'update':
@@ -82,18 +80,6 @@ export class HospitalMessages {
     const { code, reason } = env.declineJob ?? {};
     job.log.info({ client: peer.name, code, reason }, 'client declined job');
     if (code === 'E_BUDGET_EXCEEDED') this.recordRefusal(env.jobId, job, peer.name!, 0, reason ?? '');
-  }
-
-  /** Receipts may arrive after the job ended: no active job needed, only the entry. */
-  private receipt(peer: Peer, env: Envelope): void {
-    const r = env.ledgerReceipt!;
-    if (!peer.info.identityKey) throw new CohortError('E_LEDGER_RECEIPT', 'a receipt needs an identity key in Hello');
-    try {
-      const receipt = { seq: r.seq ?? 0, hospital: peer.name!, signature: r.signature ?? '' };
-      this.d.ledger.acceptReceipt(receipt, peer.info.identityKey, r.hash ?? '');
-    } catch (err) {
-      peer.fail(asCohortError(err), env.jobId, env.round);
-    }
   }
 
   /**

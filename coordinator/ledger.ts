@@ -15,8 +15,8 @@ import type { RoundRecord } from '../core/round/job.ts';
 import { modelHash } from '../core/model/hash.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
-import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry, verifyReceipt } from '../core/ledger/index.ts';
-import type { EntryBody, EntryKind, LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
+import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry } from '../core/ledger/index.ts';
+import type { EntryBody, EntryKind, LedgerEntry, RoundBody } from '../core/ledger/types.ts';
 import type { EntryBuilder } from './ledger-tables.ts';
 import { LedgerTree, type CosignatureClaim } from './ledger-tree.ts';
 import type { LedgerProofReply } from '../core/ledger/proofs.ts';
@@ -316,18 +316,5 @@ export class CoordinatorLedger {
     }
     this.spent.set(jobId, run);
     return run;
-  }
-
-  /** Stores a hospital's receipt if it verifies under its identity key and names a spend of that hospital. */
-  acceptReceipt(r: Receipt, hospitalKey: Uint8Array, hash: string): void {
-    const sealed: SealedEntry | undefined = this.store.ledgerEntry(r.seq);
-    if (!sealed || sealed.hash !== hash)
-      throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} does not match the ledger`);
-    const entry = JSON.parse(sealed.canonical) as LedgerEntry;
-    const named = entry.kind === 'round' && (entry.body as RoundBody).spends.some((s) => s.hospital === r.hospital);
-    if (!named) throw new CohortError('E_LEDGER_RECEIPT', `entry ${r.seq} records no spend of ${r.hospital}`);
-    if (!verifyReceipt(r, sealed, hospitalKey))
-      throw new CohortError('E_LEDGER_RECEIPT', `receipt for entry ${r.seq} is not signed by ${r.hospital}`);
-    this.store.addReceipt(r, this.now());
   }
 }

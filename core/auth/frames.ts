@@ -17,7 +17,6 @@ const HOSPITAL_FRAMES = [
   'declineJob',
   'update',
   'evaluation',
-  'ledgerReceipt',
   'ledgerCosignature',
   ...CLIENT_MESSAGE_KINDS,
 ] as const;

@@ -283,10 +283,6 @@ function checkBodyText(env: Envelope): void {
     checkHex('roundResult.ledgerEntry.hash', entry.hash ?? '', 64);
     checkHex('roundResult.ledgerEntry.signature', entry.signature ?? '', 128);
   }
-  if (env.ledgerReceipt) {
-    checkHex('ledgerReceipt.hash', env.ledgerReceipt.hash ?? '', 64);
-    checkHex('ledgerReceipt.signature', env.ledgerReceipt.signature ?? '', 128);
-  }
   if (env.ledgerCosignature) {
     if (env.ledgerCosignature.root?.length !== 32)
       throw new CohortError('E_WIRE_FIELD', '"ledgerCosignature.root" must be 32 bytes');

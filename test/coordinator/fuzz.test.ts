@@ -40,7 +40,6 @@ function seedBodies(): Record<string, unknown>[] {
     { error: { code: 'E_BUDGET_EXCEEDED', message: 'm' } },
     { secaggAdvertise: { cPk: new Uint8Array(32), sPk: new Uint8Array(32), signature: new Uint8Array(64) } },
     { secaggMaskedInput: { masked: new Uint8Array(16) } },
-    { ledgerReceipt: { seq: 1, hash: '0'.repeat(64), signature: '0'.repeat(128) } },
     { ledgerCosignature: { size: 1, root: new Uint8Array(32), timestamp: 1, signature: new Uint8Array(64) } },
     { request: { id: 2, action: 'ledger.prove', fromSize: 1, seqs: [1, 2, 3] } },
     { welcome: { coordinatorId: 'c', maxFrameBytes: 10 } },

@@ -96,7 +96,7 @@ export async function hospitalUnderTest(spec: JobSpec, o: HospitalOptions): Prom
     closed,
     frames: (round) =>
       fake.got
-        .filter((e) => (round === undefined || e.round === round) && e.body !== 'ledgerReceipt')
+        .filter((e) => round === undefined || e.round === round)
         .map((e) =>
           e.body === 'error'
             ? `error ${e.error?.code}`

@@ -138,7 +138,6 @@ describe('an authenticated auditor or researcher', () => {
     { jobId, round: 1, update: { delta: tensorOf(new Float32Array(4)), numExamples: 1 } },
     { jobId, round: 1, evaluation: { withheld: true } },
     { jobId, round: 1, secaggAdvertise: {} },
-    { jobId, ledgerReceipt: { seq: 1, hash: '0'.repeat(64), signature: '0'.repeat(128) } },
     { ledgerCosignature: { size: 1, root: new Uint8Array(32), timestamp: 1, signature: new Uint8Array(64) } },
   ];
 
@@ -159,7 +158,6 @@ describe('an authenticated auditor or researcher', () => {
         'frame.error',
         'frame.evaluation',
         'frame.ledgerCosignature',
-        'frame.ledgerReceipt',
         'frame.secaggAdvertise',
         'frame.update',
         'job.join',
@@ -167,7 +165,7 @@ describe('an authenticated auditor or researcher', () => {
       // A job-less error is a notice: logged only, no answer and no entry.
       r.send({ error: { code: 'E_INTERNAL', message: 'just saying' } });
       expect(await answers(r, [{ jobId, declineJob: { code: 'E_BUDGET_EXCEEDED' } }])).toEqual(['E_FORBIDDEN']);
-      expect(denialsOf(name).length).toBe(8);
+      expect(denialsOf(name).length).toBe(7);
     });
   }
 
