@@ -138,7 +138,6 @@ export const ERRORS = {
       "the hospital has no privacy budget (client start --state and --budget-epsilon), so it declines DP jobs: it could neither record what it releases nor keep a round's output to send again instead of training it anew",
     E_BUDGET_EXCEEDED:
       'the hospital refused: the job or round would take its dataset past its privacy budget, or has no DP guarantee to charge',
-    E_LEDGER_RECEIPT: 'a ledger receipt does not match the entry, names no spend of its sender, or is not signed by it',
     E_LEDGER_MISMATCH:
       "a ledger entry from the coordinator does not match what this hospital charged or is not signed by the coordinator's ledger key",
     E_LEDGER_ENCODING:
