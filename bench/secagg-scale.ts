@@ -22,7 +22,6 @@ import {
   SecAggServer,
   ed25519KeyPair,
   encodeInput,
-  openSession,
   EXTRA_WORDS,
   type Outgoing,
   type Session,
@@ -31,7 +30,7 @@ import { MAX_PARAMS } from '../core/model/spec.ts';
 import { DEFAULT_MAX_FRAME_BYTES, tensorOf } from '../edge/wire/codec.ts';
 import { FrameEncoder, fragmentBytesFor } from '../edge/wire/fragments.ts';
 import { gc, names } from './secagg-harness.ts';
-import { formatResult, runCase, type Case, type CaseResult } from './secagg.ts';
+import { benchSession, formatResult, runCase, type Case, type CaseResult } from './secagg.ts';
 
 /** The model size the job spec allows at most. */
 export const SCALE_D = MAX_PARAMS;
@@ -79,14 +78,10 @@ const encoder = (): FrameEncoder => new FrameEncoder(fragmentBytesFor(DEFAULT_MA
 /** n real clients brought by a real server to the masking phase of a session of `vectorLength` words (full graph). */
 function relayedClients(n: number, vectorLength: number): { session: Session; clients: Map<string, SecAggClient> } {
   const participants = names(n);
-  const session = openSession({
+  const session = benchSession({
     jobId: 'scale',
-    round: 1,
-    attempt: 1,
-    bits: 32,
     threshold: n - 1,
     degree: n - 1,
-    clip: 10,
     participants,
     totalExamples: 1_000,
     vectorLength,

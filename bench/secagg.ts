@@ -46,6 +46,7 @@ import {
   SECRET_BYTES,
   type Seeded,
   type Session,
+  type SessionParams,
 } from '../core/secagg/session.ts';
 import { NONCE_BYTES, agreeSeed, maskCommitment, seedCommitment } from '../core/secagg/seed.ts';
 import { split, encodeShare } from '../core/secagg/shamir.ts';
@@ -137,6 +138,11 @@ export function paramsFor(c: Case): { degree: number; threshold: number } {
   return { degree: p.full ? c.n - 1 : p.k, threshold: p.t };
 }
 
+/** A session as the benchmarks open one: round 1, attempt 1, arithmetic mod 2^32 and a clip of 10; the rest is the case's. */
+export function benchSession(p: Omit<SessionParams, 'round' | 'attempt' | 'bits' | 'clip'>): Session {
+  return openSession({ round: 1, attempt: 1, bits: 32, clip: 10, ...p });
+}
+
 /** This protocol's share cryptography, for the crowd (secagg-crowd.ts). */
 const CRYPTO: ShareCrypto<Session> = {
   x25519Agree,
@@ -154,14 +160,9 @@ const CRYPTO: ShareCrypto<Session> = {
 function openRound(c: Case) {
   const participants = names(c.n);
   const params = paramsFor(c);
-  const session = openSession({
+  const session = benchSession({
     jobId: 'bench',
-    round: 1,
-    attempt: 1,
-    bits: 32,
-    threshold: params.threshold,
-    degree: params.degree,
-    clip: 10,
+    ...params,
     participants,
     totalExamples: 1_000_000,
     vectorLength: c.d,

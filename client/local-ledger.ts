@@ -23,6 +23,7 @@ import { roundSpends, signReceipt, verifySeal } from '../core/ledger/index.ts';
 import type { LedgerEntry, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
+import { lowerBound } from '../core/sorted.ts';
 
 const SCHEMA = `
   ${keyValueTable('ledger_meta')}
@@ -63,23 +64,11 @@ interface RunningSpend {
   mechanisms: Mechanism[];
 }
 
-/** The index of the first seq >= `seq` in ascending `seqs` (binary search). */
-function firstAtOrAfter(seqs: readonly number[], seq: number): number {
-  let lo = 0;
-  let hi = seqs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (seqs[mid]! < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Adds `entry`'s spend of `me` (if it records one) at its place by seq. */
 function addSpend(spend: RunningSpend, seq: number, entry: LedgerEntry, me: string): void {
   const mine = (entry.body as RoundBody | undefined)?.spends?.find((x) => x.hospital === me);
   if (!mine) return;
-  const at = firstAtOrAfter(spend.seqs, seq);
+  const at = lowerBound(spend.seqs, seq);
   if (spend.seqs[at] === seq) return;
   spend.seqs.splice(at, 0, seq);
   spend.mechanisms.splice(at, 0, mine.mechanism);
@@ -263,7 +252,7 @@ export class LocalLedger extends StatePart {
   /** Mechanisms recorded for this hospital in its earlier entries of the job (kept ones, receipted or not). */
   private priorMechanisms(jobId: string, beforeSeq: number, me: string): Mechanism[] {
     const spend = this.runningSpend(jobId, me);
-    return spend.mechanisms.slice(0, firstAtOrAfter(spend.seqs, beforeSeq));
+    return spend.mechanisms.slice(0, lowerBound(spend.seqs, beforeSeq));
   }
 
   /**

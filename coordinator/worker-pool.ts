@@ -14,8 +14,9 @@
  * that cannot be started refuses the tasks waiting (E_INTERNAL).
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { CohortError, asCohortError, isErrorCode } from '../core/errors.ts';
+import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
+import { errorFromThread, type PendingTask, type WorkerSlot } from '../edge/worker-slot.ts';
 import type { TaskInput, TaskName, TaskOutput, WorkerReply, WorkerRequest } from './worker-tasks.ts';
 
 export interface WorkerPoolLimits {
@@ -28,22 +29,12 @@ export interface WorkerPoolLimits {
 /** Starts a thread with the pool's options (resource limits); it must answer as worker-thread.ts does. */
 export type WorkerFactory = (options: WorkerOptions) => Worker;
 
-interface Task {
-  id: number;
-  task: TaskName;
-  input: unknown;
+interface Task extends PendingTask<TaskName> {
   /** What the task does, for the refusal's message ("preparing the job"). */
   what: string;
-  resolve: (value: unknown) => void;
-  reject: (err: CohortError) => void;
 }
 
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  task: Task | null;
-  timer: NodeJS.Timeout | null;
-}
+type Slot = WorkerSlot<Task>;
 
 // From source a thread starts in worker-entry.mjs, which loads worker-thread.ts through tsx; from dist/ (the
 // compiled CLI, scripts/build.mjs) in the compiled worker-thread.js beside this file, with no loader to start.
@@ -187,7 +178,7 @@ export class WorkerPool {
     if ('error' in m) {
       if (m.error.detail)
         this.log.error({ task: task.task, detail: m.error.detail }, 'internal error in a worker task');
-      task.reject(new CohortError(isErrorCode(m.error.code) ? m.error.code : 'E_INTERNAL', m.error.message));
+      task.reject(errorFromThread(m.error));
     } else {
       task.resolve(m.value);
     }

@@ -18,8 +18,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { CohortError, isErrorCode } from '../core/errors.ts';
+import { CohortError } from '../core/errors.ts';
 import type { LedgerReply, LedgerRequest, LedgerTaskInput, LedgerTaskName, LedgerTaskOutput } from './ledger-tasks.ts';
+import { errorFromThread, type PendingTask, type WorkerSlot } from './worker-slot.ts';
 
 export interface LedgerPoolOptions {
   /** Threads (default: the machine's available parallelism). */
@@ -44,21 +45,11 @@ const ENTRY = new URL(
   import.meta.url,
 );
 
-interface Job {
-  id: number;
-  task: LedgerTaskName;
-  input: unknown;
+interface Job extends PendingTask<LedgerTaskName> {
   transfer: ArrayBuffer[];
-  resolve: (value: unknown) => void;
-  reject: (err: CohortError) => void;
 }
 
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  job: Job | null;
-  timer: NodeJS.Timeout | null;
-}
+type Slot = WorkerSlot<Job>;
 
 function limit(name: string, value: number | undefined, fallback: number, max: number): number {
   const v = value ?? fallback;
@@ -115,7 +106,7 @@ export class LedgerPool {
       this.fail(new CohortError('E_INTERNAL', `cannot start a ledger thread: ${(err as Error).message}`));
       return;
     }
-    const slot: Slot = { worker, ready: false, job: null, timer: null };
+    const slot: Slot = { worker, ready: false, task: null, timer: null };
     this.slots.push(slot);
     worker.unref();
     worker.on('message', (m: LedgerReply) => this.onReply(slot, m));
@@ -132,9 +123,9 @@ export class LedgerPool {
   private pump(): void {
     for (const slot of this.slots) {
       if (this.failed || this.waiting.length === 0) return;
-      if (slot.job) continue;
+      if (slot.task) continue;
       const job = this.waiting.shift()!;
-      slot.job = job;
+      slot.task = job;
       slot.worker.ref();
       slot.timer = setTimeout(
         () =>
@@ -146,7 +137,7 @@ export class LedgerPool {
   }
 
   private send(slot: Slot): void {
-    const job = slot.job!;
+    const job = slot.task!;
     try {
       slot.worker.postMessage({ id: job.id, task: job.task, input: job.input } satisfies LedgerRequest, job.transfer);
     } catch (err) {
@@ -157,14 +148,13 @@ export class LedgerPool {
   private onReply(slot: Slot, m: LedgerReply): void {
     if ('ready' in m) {
       slot.ready = true;
-      if (slot.job) this.send(slot);
+      if (slot.task) this.send(slot);
       return;
     }
-    const job = slot.job;
+    const job = slot.task;
     if (!job || job.id !== m.id) return;
     this.idle(slot);
-    if ('error' in m)
-      job.reject(new CohortError(isErrorCode(m.error.code) ? m.error.code : 'E_INTERNAL', m.error.message));
+    if ('error' in m) job.reject(errorFromThread(m.error));
     else job.resolve(m.value);
     this.pump();
   }
@@ -172,7 +162,7 @@ export class LedgerPool {
   private idle(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    slot.job = null;
+    slot.task = null;
     slot.worker.unref();
   }
 
@@ -181,7 +171,7 @@ export class LedgerPool {
     if (this.failed) return;
     this.failed = err;
     for (const slot of this.slots) {
-      const job = slot.job;
+      const job = slot.task;
       this.idle(slot);
       job?.reject(err);
       void slot.worker.terminate();

@@ -63,19 +63,19 @@ export function layerShare(tf: Tf, t: Trainable, a: Tensor, g: Tensor): LayerSha
   const positions = g3.shape[1];
   if (t.kind === 'dense') {
     const a3 = tf.reshape(a, [batch, positions, a.shape[a.rank - 1]!]) as Tensor3D;
-    const same = (cols: Tensor) => cols;
-    if (ghostIsCheaper(positions, a3.shape[2], d)) return ghostShare(tf, a3, g3, hasBias, same);
+    const out: LayerOutput = { g: g3, hasBias, toKernel: (cols) => cols };
+    if (ghostIsCheaper(positions, a3.shape[2], d)) return ghostShare(tf, a3, out);
     const perExample = tf.transpose(tf.matMul(tf.transpose(a3, [0, 2, 1]), g3), [1, 0, 2]) as Tensor3D;
-    return explicitShare(tf, perExample, g3, hasBias, same);
+    return explicitShare(tf, perExample, out);
   }
   const geometry = convGeometry(t);
   const shape = t.layer.trainableWeights[0]!.shape as number[];
   const a4 = (t.kind === 'conv1d' ? tf.expandDims(a, 1) : a) as Tensor4D;
   const g4 = (t.kind === 'conv1d' ? tf.expandDims(g, 1) : g) as Tensor4D;
-  const toKernel = (cols: Tensor) => kernelFromColumns(tf, cols, geometry, shape);
+  const out: LayerOutput = { g: g3, hasBias, toKernel: (cols) => kernelFromColumns(tf, cols, geometry, shape) };
   return ghostIsCheaper(positions, a4.shape[3] * geometry.kernel[0] * geometry.kernel[1], d)
-    ? ghostShare(tf, unfold2d(tf, a4, geometry), g3, hasBias, toKernel)
-    : explicitShare(tf, perExampleConvGrads(tf, a4, g4, geometry), g3, hasBias, toKernel);
+    ? ghostShare(tf, unfold2d(tf, a4, geometry), out)
+    : explicitShare(tf, perExampleConvGrads(tf, a4, g4, geometry), out);
 }
 
 function convGeometry(t: Trainable): ConvGeometry {
@@ -134,14 +134,17 @@ function biasShare(tf: Tf, g: Tensor3D, hasBias: boolean) {
   };
 }
 
-/** `toKernel` lays a [p, d] product over A's columns out as the layer's kernel. */
-function ghostShare(
-  tf: Tf,
-  a: Tensor3D,
-  g: Tensor3D,
-  hasBias: boolean,
-  toKernel: (cols: Tensor) => Tensor,
-): LayerShare & { method: NormMethod } {
+/** What the ghost and explicit norms both take of a conv or sequence-dense layer, beside its inputs. */
+interface LayerOutput {
+  /** The output gradients G, [B, T, d]. */
+  g: Tensor3D;
+  hasBias: boolean;
+  /** Lays a [p, d] product over A's columns out as the layer's kernel. */
+  toKernel: (cols: Tensor) => Tensor;
+}
+
+/** From the layer's inputs A, [B, T, p]: Gram matrices of A and G, no per-example gradient. */
+function ghostShare(tf: Tf, a: Tensor3D, { g, hasBias, toKernel }: LayerOutput): LayerShare & { method: NormMethod } {
   const [b, positions, p] = a.shape;
   const d = g.shape[2];
   const bias = biasShare(tf, g, hasBias);
@@ -166,9 +169,7 @@ function ghostShare(
 function explicitShare(
   tf: Tf,
   perExample: Tensor3D,
-  g: Tensor3D,
-  hasBias: boolean,
-  toKernel: (cols: Tensor) => Tensor,
+  { g, hasBias, toKernel }: LayerOutput,
 ): LayerShare & { method: NormMethod } {
   const b = perExample.shape[1];
   const bias = biasShare(tf, g, hasBias);

@@ -93,6 +93,14 @@ export function conv2dBackpropFilter(tf: Tf): KernelFunc {
   };
 }
 
+/** What tfjs passes both depthwise gradient kernels (DepthwiseConv2dNativeBackpropFilter/InputAttrs). */
+interface DepthwiseGradAttrs {
+  strides: Pair | number;
+  dilations: Pair | number;
+  pad: Pad;
+  dimRoundingMode: Rounding;
+}
+
 /**
  * dW[kh, kw, c, m] = Σ_b Σ_{oh, ow} x[b, oh·sH + kh·dH − top, …, c] · dy[b, oh, ow, c·M + m]:
  * a depthwise convolution of x as one image with B·C channels [1, H, W, B·C]
@@ -102,13 +110,7 @@ export function conv2dBackpropFilter(tf: Tf): KernelFunc {
 export function depthwiseBackpropFilter(tf: Tf): KernelFunc {
   return (args) => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    const a = args.attrs as unknown as {
-      strides: Pair | number;
-      dilations: Pair | number;
-      pad: Pad;
-      dimRoundingMode: Rounding;
-      filterShape: number[];
-    };
+    const a = args.attrs as unknown as DepthwiseGradAttrs & { filterShape: number[] };
     const info = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       a.filterShape as [number, number, number, number],
@@ -150,13 +152,7 @@ export function depthwiseBackpropFilter(tf: Tf): KernelFunc {
 export function depthwiseBackpropInput(tf: Tf): KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const a = args.attrs as unknown as {
-      strides: Pair | number;
-      dilations: Pair | number;
-      pad: Pad;
-      dimRoundingMode: Rounding;
-      inputShape: number[];
-    };
+    const a = args.attrs as unknown as DepthwiseGradAttrs & { inputShape: number[] };
     const [dH, dW] = typeof a.dilations === 'number' ? [a.dilations, a.dilations] : a.dilations;
     return scratch(tf, args, (s) => {
       const dense = s.adopt(blockDiagonal(s.backend, filter, dH, dW));

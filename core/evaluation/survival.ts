@@ -3,6 +3,7 @@
  * log-likelihood, in float64.
  */
 import { CohortError } from '../errors.ts';
+import { lowerBound, upperBound } from '../sorted.ts';
 
 /**
  * Harrell's concordance index with the semantics of lifelines'
@@ -124,28 +125,4 @@ class Fenwick {
     for (let i = rank; i > 0; i -= i & -i) s += this.tree[i]!;
     return s;
   }
-}
-
-/** First index whose value is ≥ v. */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose value is > v. */
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -82,6 +82,20 @@ function conv(n: 1 | 2): Shaper<'Conv1D' | 'Conv2D'> {
   };
 }
 
+/** The depthwise stage DepthwiseConv2D and SeparableConv2D share: each input channel convolved with `depth_multiplier` k×k kernels. */
+function depthwise(name: string, c: LayerConfig<'DepthwiseConv2D' | 'SeparableConv2D'>, inputs: number[][]) {
+  const input = one(name, inputs);
+  const spatial = windowed(name, input, 2, { kernel: c.kernel_size, strides: c.strides, padding: c.padding });
+  const k = ints(c.kernel_size, 2);
+  const channels = input[2]! * c.depth_multiplier;
+  return {
+    spatial,
+    channels,
+    kernel: param(name, 'depthwise_kernel', [...k, input[2]!, c.depth_multiplier]),
+    flops: 2 * prod(spatial) * prod(k) * channels,
+  };
+}
+
 function pooling(n: 1 | 2): Shaper<'MaxPooling1D' | 'MaxPooling2D' | 'AveragePooling1D' | 'AveragePooling2D'> {
   return (name, c, inputs) => {
     const input = one(name, inputs);
@@ -120,32 +134,24 @@ const SHAPERS: { [C in LayerClass]: Shaper<C> } = {
   Conv1D: conv(1),
   Conv2D: conv(2),
   DepthwiseConv2D: (name, c, inputs) => {
-    const input = one(name, inputs);
-    const spatial = windowed(name, input, 2, { kernel: c.kernel_size, strides: c.strides, padding: c.padding });
-    const k = ints(c.kernel_size, 2);
-    const ch = input[2]! * c.depth_multiplier;
+    const d = depthwise(name, c, inputs);
     return {
-      out: [...spatial, ch],
-      params: [
-        param(name, 'depthwise_kernel', [...k, input[2]!, c.depth_multiplier]),
-        ...withBias(name, c.use_bias, ch),
-      ],
-      flops: 2 * prod(spatial) * prod(k) * ch,
+      out: [...d.spatial, d.channels],
+      params: [d.kernel, ...withBias(name, c.use_bias, d.channels)],
+      flops: d.flops,
     };
   },
+  // A depthwise convolution, then a 1×1 convolution of its channels to `filters`.
   SeparableConv2D: (name, c, inputs) => {
-    const input = one(name, inputs);
-    const spatial = windowed(name, input, 2, { kernel: c.kernel_size, strides: c.strides, padding: c.padding });
-    const k = ints(c.kernel_size, 2);
-    const mid = input[2]! * c.depth_multiplier;
+    const d = depthwise(name, c, inputs);
     return {
-      out: [...spatial, c.filters],
+      out: [...d.spatial, c.filters],
       params: [
-        param(name, 'depthwise_kernel', [...k, input[2]!, c.depth_multiplier]),
-        param(name, 'pointwise_kernel', [1, 1, mid, c.filters]),
+        d.kernel,
+        param(name, 'pointwise_kernel', [1, 1, d.channels, c.filters]),
         ...withBias(name, c.use_bias, c.filters),
       ],
-      flops: 2 * prod(spatial) * (prod(k) * mid + mid * c.filters),
+      flops: d.flops + 2 * prod(d.spatial) * d.channels * c.filters,
     };
   },
   MaxPooling1D: pooling(1),

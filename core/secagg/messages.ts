@@ -7,6 +7,12 @@
  */
 type Bytes = Uint8Array | null;
 type List<T> = T[] | null;
+/**
+ * One client's bytes under one name: field `Who` names the client (the owner,
+ * sender or recipient), field `What` carries its commitment, nonce, signature
+ * or share. The proto spells each out as its own two-field message.
+ */
+type ClientBytes<K extends string, V extends string> = { [F in K]?: string | null } & { [F in V]?: Bytes };
 
 export interface SecAggAdvertise {
   cPk?: Bytes;
@@ -15,20 +21,14 @@ export interface SecAggAdvertise {
   seedCommit?: Bytes;
   maskCommit?: Bytes;
 }
-export interface SecAggCommitment {
-  name?: string | null;
-  commit?: Bytes;
-}
+export type SecAggCommitment = ClientBytes<'name', 'commit'>;
 export interface SecAggCommitments {
   commitments?: List<SecAggCommitment>;
 }
 export interface SecAggReveal {
   nonce?: Bytes;
 }
-export interface SecAggRevealed {
-  name?: string | null;
-  nonce?: Bytes;
-}
+export type SecAggRevealed = ClientBytes<'name', 'nonce'>;
 export interface SecAggClientKeys extends SecAggAdvertise {
   name?: string | null;
 }
@@ -36,10 +36,7 @@ export interface SecAggKeys {
   clients?: List<SecAggClientKeys>;
   reveals?: List<SecAggRevealed>;
 }
-export interface EncryptedShare {
-  peer?: string | null;
-  ciphertext?: Bytes;
-}
+export type EncryptedShare = ClientBytes<'peer', 'ciphertext'>;
 export interface SecAggShares {
   shares?: List<EncryptedShare>;
 }
@@ -53,17 +50,11 @@ export interface SecAggSurvivors {
 export interface SecAggConsistency {
   signature?: Bytes;
 }
-export interface SecAggSignature {
-  name?: string | null;
-  signature?: Bytes;
-}
+export type SecAggSignature = ClientBytes<'name', 'signature'>;
 export interface SecAggUnmaskRequest {
   signatures?: List<SecAggSignature>;
 }
-export interface RevealedShare {
-  owner?: string | null;
-  share?: Bytes;
-}
+export type RevealedShare = ClientBytes<'owner', 'share'>;
 export interface SecAggUnmask {
   selfMaskShares?: List<RevealedShare>;
   keyShares?: List<RevealedShare>;

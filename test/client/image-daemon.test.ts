@@ -16,8 +16,10 @@ import { readHospitalDataset } from '../../client/intake/index.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { seededRng, type SeededRng } from '../../core/rng.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { pngBytes } from '../core/data/image-fixtures.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
+import { jobEnded } from '../helpers/job-ended.ts';
 
 const net = simulatedNetwork(['alpha', 'beta']);
 const CLASSES = ['clear', 'opaque'] as const;
@@ -86,8 +88,9 @@ function manifestHospital(dir: string): { schema: string; data: string } {
   return { schema, data: join(root, 'manifest.csv') };
 }
 
+/** The synthetic job's logistic regression on the images' pixels, over the two hospitals. */
 function imageJob(image: { height: number; width: number; channels: 1 | 3 }) {
-  return {
+  return syntheticJob({
     name: 'tiny-xray',
     model: { inputDim: image.height * image.width * image.channels, layers: [{ units: 1, activation: 'sigmoid' }] },
     task: { kind: 'binary' },
@@ -95,15 +98,12 @@ function imageJob(image: { height: number; width: number; channels: 1 | 3 }) {
     image,
     label: 'finding',
     rounds: 2,
-    minClients: 2,
     targetClients: 2,
     roundTimeoutMs: 60_000,
-    joinWaitMs: 20_000,
     local: { epochs: 3, batchSize: 8, learningRate: 0.5, optimizer: 'sgd' },
-    strategy: { name: 'fedavg' },
     seed: 3,
     secureAggregation: PAIR_SECURE_AGGREGATION,
-  };
+  });
 }
 
 async function setUp(): Promise<{ coordinator: Coordinator; clients: ClientDaemon[]; data: PreparedDataset[] }> {
@@ -128,14 +128,6 @@ async function setUp(): Promise<{ coordinator: Coordinator; clients: ClientDaemo
   );
   cleanups.push(async () => void (await Promise.all(clients.map((c) => c.stop()))));
   return { coordinator, clients, data };
-}
-
-function jobDone(coordinator: Coordinator, jobId: string): Promise<string> {
-  return new Promise((resolve) => {
-    coordinator.on('job', (e) => {
-      if (e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting') resolve(e.status);
-    });
-  });
 }
 
 describe('hospital daemons serving an image job', () => {
@@ -163,7 +155,7 @@ describe('hospital daemons serving an image job', () => {
     expect(beta.train.n).toBeGreaterThan(beta.test.n);
 
     const jobId = coordinator.submitJob(imageJob({ height: 8, width: 8, channels: 1 }));
-    const done = jobDone(coordinator, jobId);
+    const done = jobEnded(coordinator, jobId);
     for (const c of clients) c.start();
     expect(await done).toBe('completed');
     const rounds = coordinator.database.rounds(jobId);

@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
-import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
+import type { ClientDaemon } from '../../client/daemon.ts';
 import { checkFetched, consistencyFailure, fetchLedger, type FetchedProof } from '../../client/ledger-fetch.ts';
 import { request, type RequestOptions } from '../../client/request.ts';
 import { writeIdentityKey } from '../../edge/keys.ts';
@@ -27,13 +26,14 @@ import { leafHash, MerkleTree, Frontier } from '../../core/ledger/merkle.ts';
 import { sealEntry, type VerifyCheckpoint } from '../../core/ledger/index.ts';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 import { RECORD_DP } from '../helpers/privacy.ts';
 import { enrolledCoordinator, enrollFresh } from '../helpers/enroll.ts';
 import { fakeCoordinator } from '../helpers/fake-coordinator.ts';
 import { until } from '../helpers/until.ts';
+import { hospitalDaemon } from '../helpers/hospital-daemon.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-ledger-fetch-'));
 const dbPath = join(dir, 'c.db');
@@ -82,20 +82,18 @@ beforeAll(async () => {
     net,
     options: { ledgerKey },
   }));
-  for (const h of ['h1', 'h2']) {
+  for (const name of ['h1', 'h2']) {
     // With its ledger copy: a hospital witnesses the ledger through it.
-    const state = openHospitalState(join(dir, `${h}-state.db`));
-    states.push(state);
-    state.budget.setBudget('synthetic-v1', { epsilon: 100, delta: 1e-5, accountant: 'pld' });
-    const d = new ClientDaemon({
-      coordinatorUrl: `ws://127.0.0.1:${port}`,
-      name: h,
-      dataset: syntheticDataset(h === 'h1' ? 1 : 2),
-      identity: ids[h]!,
-      roster: net.chain,
-      budget: state.budget,
-      ledger: state.ledger,
+    const { d, st } = hospitalDaemon({
+      port,
+      net,
+      name,
+      statePath: join(dir, `${name}-state.db`),
+      seed: name === 'h1' ? 1 : 2,
+      accountant: 'pld',
+      keepOutputs: false,
     });
+    states.push(st);
     daemons.push(d);
     d.start();
   }

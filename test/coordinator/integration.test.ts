@@ -6,6 +6,7 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { jobEnded } from '../helpers/job-ended.ts';
 
 // The hospitals' signed roster: secure aggregation takes every identity key from it, never from the coordinator.
 const net = simulatedNetwork(['alpha', 'beta', 'gamma']);
@@ -52,19 +53,11 @@ function startClients(port: number, names: string[], { withRoster = true } = {})
   return clients;
 }
 
-function jobDone(coordinator: Coordinator, jobId: string): Promise<string> {
-  return new Promise((resolve) => {
-    coordinator.on('job', (e) => {
-      if (e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting') resolve(e.status);
-    });
-  });
-}
-
 describe('coordinator and clients over loopback WebSockets', () => {
   it('trains a job end to end with three hospitals', async () => {
     const { coordinator, port } = await startCoordinator(tmpDb());
     const jobId = coordinator.submitJob(syntheticJob({ rounds: 3 }));
-    const done = jobDone(coordinator, jobId);
+    const done = jobEnded(coordinator, jobId);
     const clients = startClients(port, ['alpha', 'beta', 'gamma']);
     const seen = new Map<string, number[]>();
     for (const c of clients) c.on('round', (e) => seen.set(c.name, [...(seen.get(c.name) ?? []), e.round]));
@@ -106,7 +99,7 @@ describe('coordinator and clients over loopback WebSockets', () => {
     const second = await startCoordinator(dbPath, first.port);
     expect(second.coordinator.jobState(jobId)).toMatchObject({ completedRounds: 2 });
     expect([...second.coordinator.jobState(jobId)!.weights]).toEqual([...weightsAfterTwo]);
-    const done = jobDone(second.coordinator, jobId);
+    const done = jobEnded(second.coordinator, jobId);
     expect(await done).toBe('completed'); // the daemons reconnected on their own
     const rounds = second.coordinator.database.rounds(jobId);
     expect(rounds.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);

@@ -15,21 +15,14 @@ import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
 import type { RoundRecord } from '../../core/round/job.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
 import { rereadJobMechanisms } from '../helpers/reread-ledger.ts';
 
 const identity = ed25519KeyPair();
 const spec: JobSpec = parseJobSpec(
   syntheticJob({
     rounds: 100,
-    privacy: {
-      unit: 'record',
-      epsilon: 100,
-      delta: 1e-5,
-      clip: 1,
-      samplingRate: 0.05,
-      noiseMultiplier: 3,
-      accountant: 'rdp',
-    },
+    privacy: { ...RECORD_DP, epsilon: 100, samplingRate: 0.05, noiseMultiplier: 3 },
   }),
 );
 const weights = new Float32Array(4);

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binaryMetrics, pooledMetrics, validateMetrics, type Metrics } from '../../core/metrics.ts';
-
-function thrownCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return undefined;
-}
+import { errorCode } from '../helpers/errors.ts';
 
 /** O(n²) AUC: the fraction of positive–negative pairs ranked correctly, ties counting 1/2. */
 function bruteAuc(scores: readonly number[], labels: readonly number[]): number {
@@ -94,9 +86,9 @@ describe('binaryMetrics', () => {
   });
 
   it('rejects mismatched lengths, non-binary labels and non-finite probabilities', () => {
-    expect(thrownCode(() => binaryMetrics([0.1], [0, 1]))).toBe('E_INTERNAL');
-    expect(thrownCode(() => binaryMetrics([0.1], [2]))).toBe('E_INTERNAL');
-    expect(thrownCode(() => binaryMetrics([Number.NaN], [1]))).toBe('E_UPDATE_NONFINITE');
+    expect(errorCode(() => binaryMetrics([0.1], [0, 1]))).toBe('E_INTERNAL');
+    expect(errorCode(() => binaryMetrics([0.1], [2]))).toBe('E_INTERNAL');
+    expect(errorCode(() => binaryMetrics([Number.NaN], [1]))).toBe('E_UPDATE_NONFINITE');
   });
 });
 
@@ -159,6 +151,6 @@ describe('validateMetrics', () => {
     ['missing field', { numExamples: 1, numCorrect: 1, loss: 0, accuracy: 1 }],
     ['null', null],
   ])('rejects %s with E_UPDATE_RANGE', (_, input) => {
-    expect(thrownCode(() => validateMetrics(input))).toBe('E_UPDATE_RANGE');
+    expect(errorCode(() => validateMetrics(input))).toBe('E_UPDATE_RANGE');
   });
 });

@@ -22,13 +22,12 @@ import {
   modelSpecSchema,
   paramCount,
 } from '../../core/model/spec.ts';
-import { numericSplit } from '../../core/data/index.ts';
 import { initialWeights } from '../../core/model/init.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
 import { EVAL_CHUNK_VALUES, evalChunkRows, evaluateModel } from '../../client/trainer/evaluate.ts';
 import type { Tf } from '../../client/trainer/backend.ts';
-import { loadTestTf } from '../client/trainer/fixtures.ts';
-import { sequential } from '../core/model/graph-json.ts';
+import { loadTestTf, patternedSplit } from '../client/trainer/fixtures.ts';
+import { conv2d, sequential, sequentialSpec } from '../core/model/graph-json.ts';
 
 const dp = { unit: 'record', epsilon: 2, delta: 1e-6, clip: 1, samplingRate: 0.1, noiseMultiplier: 2 } as const;
 const job = (over: Partial<JobSpecInput> = {}) => parseJobSpec(syntheticJob({ privacy: dp, ...over }));
@@ -44,7 +43,7 @@ const image = { height: 28, width: 28, channels: 1 as const };
 const wide = sequential(
   [28, 28, 1],
   [
-    ['Conv2D', { filters: 4096, kernel_size: [1, 1], padding: 'same' }],
+    conv2d(4096, 1),
     ...Array.from({ length: 100 }, () => ['Activation', { activation: 'relu' }] as [string, Record<string, unknown>]),
     ['Conv2D', { filters: 2400, kernel_size: [1, 1], padding: 'same', activation: 'relu' }],
     ['GlobalAveragePooling2D', {}],
@@ -81,16 +80,7 @@ describe('issue 18 review: evaluation chunks are sized by the activations of one
   });
 
   it('a model of 2^20 activation values per row is evaluated 16 rows at a time, not 4096 (16 GiB) at once', () => {
-    const spec = modelSpecSchema.parse(
-      sequential(
-        [16, 16, 1],
-        [
-          ['Conv2D', { filters: 4096, kernel_size: [1, 1], padding: 'same' }],
-          ['Flatten', {}],
-          ['Dense', { units: 1 }],
-        ],
-      ),
-    );
+    const spec = sequentialSpec([16, 16, 1], [conv2d(4096, 1), ['Flatten', {}], ['Dense', { units: 1 }]]);
     expect(activationValuesPerExample(spec)).toBe(256 + 2 * 2 ** 20 + 1);
     expect(evalChunkRows(spec)).toBe(Math.floor(EVAL_CHUNK_VALUES / activationValuesPerExample(spec)));
     expect(evalChunkRows(modelSpecSchema.parse(wide))).toBe(1);
@@ -98,22 +88,18 @@ describe('issue 18 review: evaluation chunks are sized by the activations of one
 
   it("evaluation's peak memory stays within a few times EVAL_CHUNK_VALUES, measured by tfjs", async () => {
     // 16,384 hidden units: one chunk of 4096 rows would hold 3 × 4096 × 16,384 float32 (805 MB).
-    const spec = modelSpecSchema.parse(
-      sequential(
-        [4],
-        [
-          ['Dense', { units: 16_384, activation: 'relu' }],
-          ['Dense', { units: 1 }],
-        ],
-      ),
+    const spec = sequentialSpec(
+      [4],
+      [
+        ['Dense', { units: 16_384, activation: 'relu' }],
+        ['Dense', { units: 1 }],
+      ],
     );
     const n = 8192;
-    const x = new Float32Array(n * 4).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
-    const y = new Float32Array(n).map((_, i) => i % 2);
     const weights = initialWeights(spec, 1);
     let metrics: Awaited<ReturnType<typeof evaluateModel>> | undefined;
     const info = await tf.profile(async () => {
-      metrics = await evaluateModel(tf, spec, weights, numericSplit(x, y, 4));
+      metrics = await evaluateModel(tf, spec, weights, patternedSplit(n, 4));
       return undefined as unknown as Tensor;
     });
     expect(metrics!.numExamples).toBe(n);

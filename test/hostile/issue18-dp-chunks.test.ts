@@ -8,9 +8,9 @@
  */
 import type { Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { numericSplit } from '../../core/data/index.ts';
 import { initialWeights } from '../../core/model/init.ts';
-import { activationValuesPerExample, modelSpecSchema, paramCount } from '../../core/model/spec.ts';
+import type { DatasetSplit } from '../../core/data/types.ts';
+import { activationValuesPerExample, paramCount, type ModelSpec } from '../../core/model/spec.ts';
 import { BINARY_TASK } from '../../core/model/task.ts';
 import type { Tf } from '../../client/trainer/backend.ts';
 import { trainDpSgd } from '../../client/trainer/dpsgd.ts';
@@ -21,8 +21,8 @@ import {
   graphStep,
   ghostUnfoldedValues,
 } from '../../client/trainer/ghost-clip-step.ts';
-import { loadTestTf, localTraining } from '../client/trainer/fixtures.ts';
-import { sequential } from '../core/model/graph-json.ts';
+import { loadTestTf, localTraining, patternedSplit } from '../client/trainer/fixtures.ts';
+import { conv2d, sequentialSpec } from '../core/model/graph-json.ts';
 import { binaryClassifier } from '../helpers/models.ts';
 
 let tf: Tf;
@@ -32,21 +32,34 @@ beforeAll(async () => {
 
 /** 16,384 hidden units: 16,389 activation values and 98,305 parameters per example, 146 rows per micro-batch. */
 const wide = () =>
-  modelSpecSchema.parse(
-    sequential(
-      [4],
-      [
-        ['Dense', { units: 16_384, activation: 'relu' }],
-        ['Dense', { units: 1 }],
-      ],
-    ),
+  sequentialSpec(
+    [4],
+    [
+      ['Dense', { units: 16_384, activation: 'relu' }],
+      ['Dense', { units: 1 }],
+    ],
   );
 
-function split(n: number) {
-  const x = new Float32Array(n * 4).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
-  const y = new Float32Array(n).map((_, i) => i % 2);
-  return numericSplit(x, y, 4);
+/** tfjs's peak bytes over one noiseless binary DP-SGD step on every row (q = 1). */
+async function fullBatchStepPeakBytes(spec: ModelSpec, data: DatasetSplit): Promise<number> {
+  const info = await tf.profile(async () => {
+    await trainDpSgd(tf, {
+      spec,
+      task: BINARY_TASK,
+      local: localTraining({ learningRate: 0.1 }),
+      weights: initialWeights(spec, 1),
+      data,
+      seed: 1,
+      dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1, steps: 1 },
+    });
+    return undefined as unknown as Tensor;
+  });
+  return info.peakBytes;
 }
+
+/** A convolution of `filters` k×k kernels, then `reduce` (Flatten or a pooling) and one output unit. */
+const convNet = (inputShape: number[], filters: number, k: number, reduce: string) =>
+  sequentialSpec(inputShape, [conv2d(filters, k), [reduce, {}], ['Dense', { units: 1 }]]);
 
 describe('issue 18 review: DP-SGD steps are clipped in micro-batches sized from the spec', () => {
   it('micro-batch rows bound the values one pass holds', () => {
@@ -59,75 +72,31 @@ describe('issue 18 review: DP-SGD steps are clipped in micro-batches sized from 
   it("a ghost-normed convolution's unfolded input counts: 15×15×4096 over 28×28 unfolds 7.2·10^8 values per example", () => {
     // 2T² = 1.2M < p·d = 225·4096·2: the ghost norm. Few activations (3.2M) and parameters (1.8M) beside the unfold:
     // without it, 3 rows (2.2·10^9 unfolded values) a pass.
-    const spec = modelSpecSchema.parse(
-      sequential(
-        [28, 28, 4096],
-        [
-          ['Conv2D', { filters: 2, kernel_size: [15, 15], padding: 'same' }],
-          ['Flatten', {}],
-          ['Dense', { units: 1 }],
-        ],
-      ),
-    );
+    const spec = convNet([28, 28, 4096], 2, 15, 'Flatten');
     expect(ghostUnfoldedValues(spec)).toBe(784 * 4096 * 225);
     expect(dpChunkRows(spec)).toBe(1);
     // A convolution whose norm is explicit unfolds nothing (the fed-pneumonia CNN's kind): 2T² = 8192 > p·d = 9·64·8.
-    const explicit = modelSpecSchema.parse(
-      sequential(
-        [8, 8, 64],
-        [
-          ['Conv2D', { filters: 8, kernel_size: [3, 3], padding: 'same' }],
-          ['Flatten', {}],
-          ['Dense', { units: 1 }],
-        ],
-      ),
-    );
-    expect(ghostUnfoldedValues(explicit)).toBe(0);
+    expect(ghostUnfoldedValues(convNet([8, 8, 64], 8, 3, 'Flatten'))).toBe(0);
   });
 
   it("a ghost-normed convolution's full-batch step over 256 records stays within a few times DP_CHUNK_VALUES", async () => {
     // 2T² = 8192 < p·d = 25·64·8: the ghost norm, which unfolds 64 × 1600 values per example; at its peak about
     // eight tensors of that size: 815 MB for the 256 rows in one pass.
-    const spec = modelSpecSchema.parse(
-      sequential(
-        [8, 8, 64],
-        [
-          ['Conv2D', { filters: 8, kernel_size: [5, 5], padding: 'same' }],
-          ['GlobalAveragePooling2D', {}],
-          ['Dense', { units: 1 }],
-        ],
-      ),
-    );
-    const n = 256;
-    const x = new Float32Array(n * 4096).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
-    const y = new Float32Array(n).map((_, i) => i % 2);
-    const info = await tf.profile(async () => {
-      await trainDpSgd(tf, {
-        spec,
-        task: BINARY_TASK,
-        local: localTraining({ learningRate: 0.1 }),
-        weights: initialWeights(spec, 1),
-        data: numericSplit(x, y, 4096),
-        seed: 1,
-        dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1, steps: 1 },
-      });
-      return undefined as unknown as Tensor;
-    });
-    expect(info.peakBytes).toBeLessThan(4 * 4 * DP_CHUNK_VALUES);
+    const spec = convNet([8, 8, 64], 8, 5, 'GlobalAveragePooling2D');
+    const peak = await fullBatchStepPeakBytes(spec, patternedSplit(256, 4096));
+    expect(peak).toBeLessThan(4 * 4 * DP_CHUNK_VALUES);
   });
 
   it('the clipped sum over micro-batches equals one pass over the batch', () => {
-    const spec = modelSpecSchema.parse(
-      sequential(
-        [4],
-        [
-          ['Dense', { units: 5, activation: 'tanh' }],
-          ['LayerNormalization', {}],
-          ['Dense', { units: 1 }],
-        ],
-      ),
+    const spec = sequentialSpec(
+      [4],
+      [
+        ['Dense', { units: 5, activation: 'tanh' }],
+        ['LayerNormalization', {}],
+        ['Dense', { units: 1 }],
+      ],
     );
-    const data = split(23);
+    const data = patternedSplit(23, 4);
     const x = tf.tensor2d(data.x, [23, 4]);
     const y = tf.tensor2d(data.y, [23, 1]);
     const w = initialWeights(spec, 5);
@@ -147,39 +116,15 @@ describe('issue 18 review: DP-SGD steps are clipped in micro-batches sized from 
   });
 
   it("a full-batch step (q = 1) over 2048 records keeps tfjs's peak memory within a few times DP_CHUNK_VALUES", async () => {
-    const spec = wide();
-    const data = split(2048);
-    const info = await tf.profile(async () => {
-      await trainDpSgd(tf, {
-        spec,
-        task: BINARY_TASK,
-        local: localTraining({ learningRate: 0.1 }),
-        weights: initialWeights(spec, 1),
-        data,
-        seed: 1,
-        dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1, steps: 1 },
-      });
-      return undefined as unknown as Tensor;
-    });
+    const peak = await fullBatchStepPeakBytes(wide(), patternedSplit(2048, 4));
     // One pass over 2048 rows holds several 2048 × 16,384 float32 tensors (134 MB each).
-    expect(info.peakBytes).toBeLessThan(4 * 4 * DP_CHUNK_VALUES);
+    expect(peak).toBeLessThan(4 * 4 * DP_CHUNK_VALUES);
   });
 
   it("the dense form's binary path: a full-batch step over 8192 records stays within a few times DP_CHUNK_VALUES", async () => {
     // 4 → 4096 relu → 1: 4101 activations and 24,577 parameters per example, 584 rows a pass.
     const spec = binaryClassifier(4, [[4096, 'relu']]);
     expect(dpChunkRows(spec)).toBe(Math.floor(DP_CHUNK_VALUES / (4101 + 24_577)));
-    const info = await tf.profile(async () => {
-      await trainDpSgd(tf, {
-        spec,
-        local: localTraining({ learningRate: 0.1 }),
-        weights: initialWeights(spec, 1),
-        data: split(8192),
-        seed: 1,
-        dp: { samplingRate: 1, noiseMultiplier: 0, clip: 1, steps: 1 },
-      });
-      return undefined as unknown as Tensor;
-    });
-    expect(info.peakBytes).toBeLessThan(4 * 4 * DP_CHUNK_VALUES);
+    expect(await fullBatchStepPeakBytes(spec, patternedSplit(8192, 4))).toBeLessThan(4 * 4 * DP_CHUNK_VALUES);
   });
 });

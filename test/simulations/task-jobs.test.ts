@@ -21,13 +21,15 @@ import type { Task } from '../../core/model/task.ts';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { hospitalDaemon, jobEnd } from '../../simulations/fed-heart-disease.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 import { CLASSES, SCHEMAS, TASK_FEATURES, taskDataset } from '../helpers/task-tables.ts';
 
 const HOSPITALS = ['h1', 'h2', 'h3'];
 
+/** The synthetic job (fedavg) on the task tables: a linear layer of `units` outputs, all three hospitals, secure aggregation. */
 function taskJob(task: Task, units: number, rounds: number): JobSpecInput {
-  return {
+  return syntheticJob({
     name: `tasks-${task.kind}`,
     model: { inputDim: TASK_FEATURES.length, layers: [{ units, activation: 'linear' }] },
     task,
@@ -35,14 +37,12 @@ function taskJob(task: Task, units: number, rounds: number): JobSpecInput {
     label: 'grade',
     rounds,
     minClients: 3,
-    targetClients: 3,
     roundTimeoutMs: 60_000,
     joinWaitMs: 5_000,
     local: { epochs: 2, batchSize: 16, learningRate: 0.05, optimizer: 'adam', proximalMu: 0 },
-    strategy: { name: 'fedavg' },
     seed: 3,
     secureAggregation: { enabled: true },
-  };
+  }) as JobSpecInput;
 }
 
 /** Runs the job with one daemon per dataset; the final round's pooled metrics and per-hospital declines. */

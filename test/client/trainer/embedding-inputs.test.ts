@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { numericSplit } from '../../../core/data/index.ts';
-import { graphModelSchema } from '../../../core/model/graph.ts';
 import { initialWeights } from '../../../core/model/init.ts';
-import type { ModelSpec } from '../../../core/model/spec.ts';
 import type { Tf } from '../../../client/trainer/backend.ts';
 import { trainDpSgd } from '../../../client/trainer/dpsgd.ts';
 import { evaluateModel } from '../../../client/trainer/evaluate.ts';
 import { trainLocal } from '../../../client/trainer/train.ts';
-import { sequential } from '../../core/model/graph-json.ts';
+import { embeddingBlock, sequentialSpec } from '../../core/model/graph-json.ts';
 import { loadTestTf, localTraining } from './fixtures.ts';
 
 let tf: Tf;
@@ -17,16 +15,7 @@ beforeAll(async () => {
 
 // Ids 0..4 through an Embedding: tfjs throws "GatherV2: the index value 7 is not in [0, 4]" on any other,
 // an error that would depend on a record (core/model/embedding-ids.ts).
-const spec = graphModelSchema.parse(
-  sequential(
-    [3],
-    [
-      ['Embedding', { input_dim: 5, output_dim: 2 }],
-      ['Flatten', {}],
-      ['Dense', { units: 1 }],
-    ],
-  ),
-) as ModelSpec;
+const spec = sequentialSpec([3], embeddingBlock(5, 2, 1));
 const weights = initialWeights(spec, 3);
 const hostile = numericSplit(
   Float32Array.from([1, 2, 7, 1, -3, 2, NaN, 4.5, 1e30, 0, 1, 2]),

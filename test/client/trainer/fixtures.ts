@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { seededRng } from '../../../core/rng.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
 import { localTrainingSchema, type LocalTraining } from '../../../core/job/spec.ts';
@@ -40,15 +41,51 @@ export function separable(n: number, d: number, seed: number, margin = 0.1): Dat
   return numericSplit(x, y, d);
 }
 
+/** n rows of d features on a fixed pattern in [−0.5, 0.5) and alternating 0/1 labels: memory tests need rows, not a signal. */
+export function patternedSplit(n: number, d: number): DatasetSplit {
+  const x = new Float32Array(n * d).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
+  const y = new Float32Array(n).map((_, i) => i % 2);
+  return numericSplit(x, y, d);
+}
+
 /** A validated LocalTraining, so tests only run configurations a job could declare. */
 export function localTraining(o: Partial<LocalTraining> = {}): LocalTraining {
   return localTrainingSchema.parse(o);
 }
 
-export function norm(v: Float32Array): number {
+/** The Euclidean norm. */
+export function norm(v: ArrayLike<number>): number {
   let s = 0;
-  for (const x of v) s += x * x;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return Math.sqrt(s);
+}
+
+/**
+ * The arbitraries of a clipping property: a batch of 1 to `maxBatch`
+ * examples, a seed, and the quantile clipAmong scales their median norm by.
+ */
+export function clipProperty(maxBatch: number) {
+  return [
+    fc.integer({ min: 1, max: maxBatch }),
+    fc.integer({ min: 0, max: 1e6 }),
+    fc.double({ min: 0.05, max: 1.5, noNaN: true }),
+  ] as const;
+}
+
+/** A clip among `norms` (their median times `quantile`, at least 10⁻³), so that some examples are clipped and some are not. */
+export function clipAmong(norms: readonly number[], quantile: number): number {
+  return Math.max(1e-3, [...norms].sort((p, q) => p - q)[Math.floor((norms.length - 1) / 2)]! * quantile);
+}
+
+/** Σ_i g_i·min(1, C/‖g_i‖) of the per-example gradients, leaving out the examples in `skip`. */
+export function clippedReference(per: readonly Float64Array[], clip: number, skip = new Set<number>()): Float64Array {
+  const ref = new Float64Array(per[0]!.length);
+  per.forEach((g, i) => {
+    if (skip.has(i)) return;
+    const c = Math.min(1, clip / norm(g));
+    for (let k = 0; k < g.length; k++) ref[k] = ref[k]! + c * g[k]!;
+  });
+  return ref;
 }
 
 export function bytesOf(v: Float32Array): Buffer {

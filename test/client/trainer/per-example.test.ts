@@ -7,7 +7,7 @@ import { seededRng } from '../../../core/rng.ts';
 import type { Tf } from '../../../client/trainer/index.ts';
 import { buildModel, setFlatWeights } from '../../../client/trainer/model.ts';
 import { clippedGradientSum } from '../../../client/trainer/per-example.ts';
-import { loadTestTf, relErr } from './fixtures.ts';
+import { clipAmong, clippedReference, clipProperty, loadTestTf, norm, relErr } from './fixtures.ts';
 import { binaryClassifier } from '../../helpers/models.ts';
 
 const D = 4;
@@ -85,12 +85,6 @@ function perExampleGrads(spec: ModelSpec, w: Float32Array, data: Batch): Float64
   }
 }
 
-function l2(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return Math.sqrt(s);
-}
-
 function ours(spec: ModelSpec, w: Float32Array, data: Batch, clip: number): { sum: Float32Array; norms: Float32Array } {
   const shapes = paramShapes(spec);
   const params: Tensor[] = [];
@@ -134,7 +128,7 @@ describe('clippedGradientSum', () => {
         fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 1e6 }), (b, seed) => {
           const data = batch(b, seed);
           const w = weights(spec, seed);
-          const ref = perExampleGrads(spec, w, data).map(l2);
+          const ref = perExampleGrads(spec, w, data).map(norm);
           const { norms } = ours(spec, w, data, 1);
           expect(norms.length).toBe(b);
           for (let i = 0; i < b; i++) expect(Math.abs(norms[i]! - ref[i]!)).toBeLessThanOrEqual(REL * ref[i]! + ABS);
@@ -145,25 +139,13 @@ describe('clippedGradientSum', () => {
 
     it(`${name}: the sum equals Σ_i g_i·min(1, C/‖g_i‖) of the autodiff gradients`, () => {
       fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 12 }),
-          fc.integer({ min: 0, max: 1e6 }),
-          fc.double({ min: 0.05, max: 1.5, noNaN: true }),
-          (b, seed, quantile) => {
-            const data = batch(b, seed);
-            const w = weights(spec, seed);
-            const per = perExampleGrads(spec, w, data);
-            const norms = per.map(l2);
-            // A clip among the norms, so that some examples are clipped and some are not.
-            const clip = Math.max(1e-3, [...norms].sort((p, q) => p - q)[Math.floor((b - 1) / 2)]! * quantile);
-            const ref = new Float64Array(paramCount(spec));
-            per.forEach((g, i) => {
-              const c = Math.min(1, clip / norms[i]!);
-              for (let k = 0; k < g.length; k++) ref[k] = ref[k]! + c * g[k]!;
-            });
-            expect(relErr(ours(spec, w, data, clip).sum, ref, ABS)).toBeLessThan(2 * REL);
-          },
-        ),
+        fc.property(...clipProperty(12), (b, seed, quantile) => {
+          const data = batch(b, seed);
+          const w = weights(spec, seed);
+          const per = perExampleGrads(spec, w, data);
+          const clip = clipAmong(per.map(norm), quantile);
+          expect(relErr(ours(spec, w, data, clip).sum, clippedReference(per, clip), ABS)).toBeLessThan(2 * REL);
+        }),
         { numRuns: 15 },
       );
     });
@@ -218,7 +200,7 @@ describe('clippedGradientSum', () => {
         ).toBe(true);
         // Finite but large outliers may still give a finite norm on some models: then it is clipped to C.
         if (Number.isFinite(got.norms[2]!))
-          expect(l2(Float64Array.from(got.sum, (v, i) => v - ref.sum[i]!))).toBeLessThanOrEqual(clip * (1 + 1e-4));
+          expect(norm(Float64Array.from(got.sum, (v, i) => v - ref.sum[i]!))).toBeLessThanOrEqual(clip * (1 + 1e-4));
         else expect(relErr(got.sum, ref.sum, ABS), `${name}, x = ${bad}`).toBeLessThan(REL);
       }
     }

@@ -6,6 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { parseDatasetSchema, prepareDataset, type DatasetSchemaInput } from '../../../core/data/index.ts';
+import { errorCode } from '../../helpers/errors.ts';
 import { SCHEMAS } from '../../helpers/task-tables.ts';
 
 /** Every row to train (side), so row order is kept and y can be read back in order. */
@@ -13,28 +14,22 @@ async function prepare(schema: DatasetSchemaInput, header: string[], rows: strin
   return prepareDataset(header, rows, parseDatasetSchema(schema), { side: 'train' });
 }
 
-function code(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
+/**
+ * One row per cell of the label column `grade`, features 0 or 1 (always
+ * valid, and alternating so that no column is constant: trainability.ts):
+ * the label alone decides what is kept.
+ */
+async function prepareGrades(schema: DatasetSchemaInput, grades: string[]) {
+  return prepare(
+    schema,
+    ['x0', 'x1', 'grade'],
+    grades.map((g, i) => [String(i % 2), String(i % 2), g]),
+  );
 }
 
 describe('multi-class label', () => {
   it('gives the class index in declared order and drops an unknown class by reason', async () => {
-    const d = await prepare(
-      SCHEMAS.multiclass(),
-      ['x0', 'x1', 'grade'],
-      [
-        ['0', '0', 'high'],
-        ['0', '0', 'low'],
-        ['0', '0', 'mid'],
-        ['0', '0', 'severe'],
-        ['0', '0', ''],
-      ],
-    );
+    const d = await prepareGrades(SCHEMAS.multiclass(), ['high', 'low', 'mid', 'severe', '']);
     expect(Array.from(d.train.y)).toEqual([2, 0, 1]);
     expect(d.labels).toEqual({ kind: 'multiclass', classes: ['low', 'mid', 'high'] });
     expect(d.report.rowsDropped).toEqual({ 'class:grade': 1, 'missing:grade': 1 });
@@ -42,22 +37,14 @@ describe('multi-class label', () => {
   });
 
   it('matches numeric classes numerically (heart disease "num" 0-4 as 0, 1, 2+)', async () => {
-    const d = await prepare(
-      SCHEMAS.multiclass([0, 1, 2]),
-      ['x0', 'x1', 'grade'],
-      [
-        ['0', '0', '2.0'],
-        ['0', '0', '0'],
-        ['0', '0', '4'],
-      ],
-    );
+    const d = await prepareGrades(SCHEMAS.multiclass([0, 1, 2]), ['2.0', '0', '4']);
     expect(Array.from(d.train.y)).toEqual([2, 0]);
     expect(d.labels).toEqual({ kind: 'multiclass', classes: ['0', '1', '2'] });
     expect(d.report.rowsDropped).toEqual({ 'class:grade': 1 });
   });
 
   it('refuses repeated classes', () => {
-    expect(code(() => parseDatasetSchema(SCHEMAS.multiclass(['a', 'b', 'a'])))).toBe('E_SCHEMA_INVALID');
+    expect(errorCode(() => parseDatasetSchema(SCHEMAS.multiclass(['a', 'b', 'a'])))).toBe('E_SCHEMA_INVALID');
   });
 });
 
@@ -68,7 +55,7 @@ describe('multi-label label', () => {
       ['x0', 'b', 'x1', 'a'],
       [
         ['0', '1', '0', '0'],
-        ['0', '0', '0', '1'],
+        ['1', '0', '1', '1'],
         ['0', '2', '0', '1'],
         ['0', '1', '0', ''],
       ],
@@ -83,24 +70,14 @@ describe('multi-label label', () => {
   it('refuses an indicator column that is also declared as a column, and a header column named like the set', async () => {
     const s = SCHEMAS.multilabel();
     const clash = { ...s, columns: [...s.columns.slice(0, 2), { ...s.columns[2]!, columns: ['x0', 'b'] }] };
-    expect(code(() => parseDatasetSchema(clash as DatasetSchemaInput))).toBe('E_SCHEMA_INVALID');
+    expect(errorCode(() => parseDatasetSchema(clash as DatasetSchemaInput))).toBe('E_SCHEMA_INVALID');
     await expect(prepare(s, ['x0', 'x1', 'a', 'b', 'findings'], [])).rejects.toMatchObject({ code: 'E_DATA_COLUMNS' });
   });
 });
 
 describe('regression label', () => {
   it('scales the target by its declared range, clamps and counts values outside, drops what is no number', async () => {
-    const d = await prepare(
-      SCHEMAS.regression(),
-      ['x0', 'x1', 'grade'],
-      [
-        ['0', '0', '50'],
-        ['0', '0', '100'],
-        ['0', '0', '25'],
-        ['0', '0', '150'],
-        ['0', '0', 'n/a'],
-      ],
-    );
+    const d = await prepareGrades(SCHEMAS.regression(), ['50', '100', '25', '150', 'n/a']);
     expect(Array.from(d.train.y)).toEqual([0, 1, -0.5, 1]);
     expect(d.labels).toEqual({ kind: 'regression' });
     expect(d.report.rowsDropped).toEqual({ 'number:grade': 1 });
@@ -112,16 +89,8 @@ describe('regression label', () => {
   it('drops a target outside "valid" as an entry error', async () => {
     const s = SCHEMAS.regression();
     const valid = { ...s, columns: [...s.columns.slice(0, 2), { ...s.columns[2]!, valid: [0, 500] }] };
-    const d = await prepare(
-      valid as DatasetSchemaInput,
-      ['x0', 'x1', 'grade'],
-      [
-        ['0', '0', '-1'],
-        ['0', '0', '600'],
-        ['0', '0', '200'],
-      ],
-    );
-    expect(Array.from(d.train.y)).toEqual([1]);
+    const d = await prepareGrades(valid as DatasetSchemaInput, ['-1', '600', '200', '50']);
+    expect(Array.from(d.train.y)).toEqual([1, 0]);
     expect(d.report.rowsDropped).toEqual({ 'range:grade': 2 });
   });
 
@@ -130,12 +99,9 @@ describe('regression label', () => {
     const label = s.columns[2]! as Record<string, unknown>;
     const without = { ...label };
     delete without['range'];
-    expect(
-      code(() => parseDatasetSchema({ ...s, columns: [...s.columns.slice(0, 2), without] } as DatasetSchemaInput)),
-    ).toBe('E_SCHEMA_INVALID');
-    const empty = { ...label, range: [5, 5] };
-    expect(
-      code(() => parseDatasetSchema({ ...s, columns: [...s.columns.slice(0, 2), empty] } as DatasetSchemaInput)),
-    ).toBe('E_SCHEMA_INVALID');
+    for (const bad of [without, { ...label, range: [5, 5] }]) {
+      const schema = { ...s, columns: [...s.columns.slice(0, 2), bad] } as DatasetSchemaInput;
+      expect(errorCode(() => parseDatasetSchema(schema))).toBe('E_SCHEMA_INVALID');
+    }
   });
 });

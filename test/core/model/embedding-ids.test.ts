@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphModelSchema } from '../../../core/model/graph.ts';
 import { analyseGraph } from '../../../core/model/graph.ts';
-import { sequential } from './graph-json.ts';
+import { embeddingBlock, sequential } from './graph-json.ts';
 
 /** A functional topology: input → named layers, each [class, config, inbound names]. */
 function functional(inputShape: number[], layers: [string, string, Record<string, unknown>, string[]][]) {
@@ -50,19 +50,8 @@ describe('Embedding ids (core/model/embedding-ids.ts)', () => {
   });
 
   it('refuses an Embedding fed computed values: weights the coordinator chose could make a record throw', () => {
-    const r = graphModelSchema.safeParse(
-      sequential(
-        [4],
-        [
-          ['Embedding', { input_dim: 5, output_dim: 2 }],
-          ['Flatten', {}],
-          ['Dense', { units: 4 }],
-          ['Embedding', { input_dim: 5, output_dim: 2 }],
-          ['Flatten', {}],
-          ['Dense', { units: 1 }],
-        ],
-      ),
-    );
+    // The second block's Embedding reads the first block's Dense outputs.
+    const r = graphModelSchema.safeParse(sequential([4], [...embeddingBlock(5, 2, 4), ...embeddingBlock(5, 2, 1)]));
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toContain("an Embedding must read the model's input");
   });

@@ -22,6 +22,7 @@ import { CohortError, type ErrorCode } from '../../../core/errors.ts';
 import { parseJobSpec } from '../../../core/job/spec.ts';
 import { resolveJob } from '../../../core/job/privacy.ts';
 import { logisticRegression } from '../../../core/model/spec.ts';
+import { syntheticJob } from '../../../simulations/synthetic.ts';
 
 function code(fn: () => unknown): ErrorCode | 'none' {
   try {
@@ -35,24 +36,23 @@ function code(fn: () => unknown): ErrorCode | 'none' {
 
 // Specs go on the wire as the coordinator offers them: resolved for its network (here 4 hospitals, so corruptClients = ⌈0.05·4⌉ = 1).
 const spec = resolveJob(
-  parseJobSpec({
-    name: 'demo',
-    model: {
-      inputDim: 3,
-      layers: [
-        { units: 4, activation: 'relu' },
-        { units: 1, activation: 'sigmoid' },
-      ],
-    },
-    features: ['a', 'b', 'c'],
-    label: 'y',
-    rounds: 7,
-    minClients: 2,
-    targetClients: 3,
-    local: { epochs: 2, batchSize: 16, learningRate: 0.1, optimizer: 'adam', proximalMu: 0.5 },
-    strategy: { name: 'fedprox' },
-    seed: 99,
-  }),
+  parseJobSpec(
+    syntheticJob({
+      name: 'demo',
+      model: {
+        inputDim: 3,
+        layers: [
+          { units: 4, activation: 'relu' },
+          { units: 1, activation: 'sigmoid' },
+        ],
+      },
+      features: ['a', 'b', 'c'],
+      rounds: 7,
+      local: { epochs: 2, batchSize: 16, learningRate: 0.1, optimizer: 'adam', proximalMu: 0.5 },
+      strategy: { name: 'fedprox' },
+      seed: 99,
+    }),
+  ),
   4,
 );
 
