@@ -1,46 +1,37 @@
 /**
  * Intake throughput and memory: 10^6 synthetic CSV rows (and 10^5, to show
  * the CSV path streams: peak memory follows the output table, not the file),
- * 10^5 FHIR patients as an NDJSON bulk export (12 resources each), and one
- * 1 GiB CSV line streamed through the record guard beside a small table (its
- * peak memory is the guard's bound, not the line). Inputs are generated into
- * a temp dir by the simple generator below (names, MRNs, addresses included,
- * as a hospital export would have them). `npm run bench intake`, ~1-2 min.
+ * one 1 GiB CSV line streamed through the record guard beside a small table
+ * (its peak memory is the guard's bound, not the line), then the FHIR cases
+ * of intake-fhir.ts (10^5 Synthea-shaped patients as NDJSON, as a folder of
+ * Bundles and as one Bundle; memory as files grow). CSV inputs are generated
+ * into a temp dir by the simple generator below (names, MRNs, addresses
+ * included, as a hospital export would have them). `npm run bench intake`,
+ * about 6 minutes on a shared 2-core machine (INTAKE_FHIR_PATIENTS shrinks
+ * the FHIR part).
  */
-import { createWriteStream, mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { readCsvDataset } from '../client/intake/csv.ts';
-import { readFhirNdjson } from '../client/intake/fhir.ts';
 import { loadSchemaFile } from '../client/intake/csv.ts';
-import type { PreparedDataset } from '../core/data/types.ts';
+import { measured, type IntakeRun } from './intake-measure.ts';
+import { benchFhirIntake, formatFhirIntake, type FhirIntakeBench } from './intake-fhir.ts';
 
 const SCHEMAS = join(import.meta.dirname, '..', 'simulations', 'synthetic-ehr', 'schemas');
 const SECRET = new Uint8Array(32).fill(1);
 const HEADER =
   'mrn,national_id,name,phone,email,address,zip,birth_date,sex,sbp,dbp,bmi,heart_rate,total_chol,hdl,hba1c,glucose,smoking,diabetes,hypertension,rs10455872,cad';
-const SMOKING = ['266919005', '8517006', '77176002'];
+const SMOKING = ['never', 'former', 'current'];
 const GENOTYPES = ['A/A', 'A/G', 'G/G'];
-
-export interface IntakeRun {
-  what: string;
-  records: number;
-  fileBytes: number;
-  ms: number;
-  recordsPerSec: number;
-  peakRssMiB: number;
-  peakHeapMiB: number;
-  /** The prepared table's own size (x as float64 while building + the two float32 splits). */
-  tableMiB: number;
-}
 
 export interface IntakeBench {
   csv1e5: IntakeRun;
   csv1e6: IntakeRun;
-  fhir1e5: IntakeRun;
   gibLine: IntakeRun & { oversized: number };
+  fhir: FhirIntakeBench;
 }
 
 /** Tiny xorshift, so the files are the same on every run. */
@@ -102,133 +93,10 @@ async function writeCsv(path: string, n: number): Promise<void> {
   await writeLines(path, n + 1, (i) => (i === 0 ? HEADER : csvRow(i - 1, r)));
 }
 
-const OBS: [string, string, number, number][] = [
-  ['8480-6', 'mm[Hg]', 100, 60],
-  ['8462-4', 'mm[Hg]', 60, 30],
-  ['39156-5', 'kg/m2', 18, 20],
-  ['8867-4', '/min', 55, 40],
-  ['2093-3', 'mg/dL', 140, 120],
-  ['2085-9', 'mg/dL', 30, 50],
-  ['4548-4', '%', 4.5, 4],
-  ['2345-7', 'mg/dL', 70, 100],
-];
-
-/** Observation `j` of patient `i`: one per OBS measurement, then smoking status, then genotype. */
-function observation(i: number, j: number, r: () => number): string {
-  const base = {
-    resourceType: 'Observation',
-    status: 'final',
-    subject: { reference: `Patient/p${i}` },
-    effectiveDateTime: '2024-05-01',
-  };
-  if (j < OBS.length) {
-    const [code, unit, lo, span] = OBS[j]!;
-    return JSON.stringify({
-      ...base,
-      code: { coding: [{ system: 'http://loinc.org', code }] },
-      valueQuantity: {
-        value: Math.round((lo + r() * span) * 10) / 10,
-        unit,
-        system: 'http://unitsofmeasure.org',
-        code: unit,
-      },
-    });
-  }
-  if (j === OBS.length)
-    return JSON.stringify({
-      ...base,
-      code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] },
-      valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: SMOKING[i % 3] }] },
-    });
-  return JSON.stringify({
-    ...base,
-    code: { coding: [{ system: 'http://loinc.org', code: '69548-6' }] },
-    valueCodeableConcept: { text: GENOTYPES[i % 3] },
-    component: [
-      {
-        code: { coding: [{ system: 'http://loinc.org', code: '81255-2' }] },
-        valueCodeableConcept: { coding: [{ code: 'rs10455872' }] },
-      },
-    ],
-  });
-}
-
-async function writeNdjson(dir: string, n: number): Promise<void> {
-  const r = rng(n + 7);
-  await writeLines(join(dir, 'Patient.ndjson'), n, (i) =>
-    JSON.stringify({
-      resourceType: 'Patient',
-      id: `p${i}`,
-      identifier: [
-        { type: { coding: [{ code: 'MR' }] }, value: `MRN${i}` },
-        { system: 'urn:oid:2.16.840.1.113883.4.1', value: `999-${i}` },
-      ],
-      name: [{ family: `Family${i}`, given: ['Given'] }],
-      telecom: [
-        { system: 'phone', value: `555-${i}` },
-        { system: 'email', value: `p${i}@example.org` },
-      ],
-      address: [{ use: 'home', line: [`${i} Main St`], postalCode: String(10_000 + Math.floor(r() * 89_999)) }],
-      gender: r() < 0.5 ? 'female' : 'male',
-      birthDate: `${1930 + Math.floor(r() * 65)}-0${1 + (i % 9)}-1${i % 9}`,
-    }),
-  );
-  const per = OBS.length + 2;
-  await writeLines(join(dir, 'Observation.ndjson'), n * per, (k) => observation(Math.floor(k / per), k % per, r));
-  await writeLines(join(dir, 'Condition.ndjson'), n, (i) =>
-    JSON.stringify({
-      resourceType: 'Condition',
-      subject: { reference: `Patient/p${i}` },
-      code: {
-        coding: [
-          i % 3 === 0
-            ? { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I25.10' }
-            : { system: 'http://snomed.info/sct', code: '38341003' },
-        ],
-      },
-    }),
-  );
-}
-
-/** Runs `f` while sampling RSS and heap every 10 ms; peaks are above the pre-run baseline. */
-async function measured(
-  what: string,
-  records: number,
-  fileBytes: number,
-  f: () => Promise<PreparedDataset>,
-): Promise<IntakeRun> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const base = process.memoryUsage();
-  let rss = base.rss;
-  let heap = base.heapUsed + base.arrayBuffers;
-  const timer = setInterval(() => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed + m.arrayBuffers);
-  }, 10);
-  const t0 = performance.now();
-  const d = await f();
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  const n = d.report.rowsUsed;
-  const MiB = 2 ** 20;
-  return {
-    what,
-    records,
-    fileBytes,
-    ms,
-    recordsPerSec: records / (ms / 1000),
-    peakRssMiB: (rss - base.rss) / MiB,
-    peakHeapMiB: (heap - base.heapUsed - base.arrayBuffers) / MiB,
-    tableMiB: (n * d.features.length * (8 + 4)) / MiB,
-  };
-}
-
-export async function benchIntake(say: (line: string) => void = () => {}): Promise<IntakeBench> {
+export async function benchIntake(fhirPatients: number, say: (line: string) => void = () => {}): Promise<IntakeBench> {
   const dir = mkdtempSync(join(tmpdir(), 'cohort-bench-intake-'));
   try {
     const csvSchema = await loadSchemaFile(join(SCHEMAS, 'csv.schema.json'));
-    const fhirSchema = await loadSchemaFile(join(SCHEMAS, 'fhir.schema.json'));
     const runs: Partial<IntakeBench> = {};
     for (const [key, n] of [
       ['csv1e5', 100_000],
@@ -242,19 +110,8 @@ export async function benchIntake(say: (line: string) => void = () => {}): Promi
       rmSync(p);
       say(formatRun(runs[key]));
     }
-    const nd = join(dir, 'fhir');
-    mkdirSync(nd);
-    await writeNdjson(nd, 100_000);
-    const bytes = ['Patient', 'Observation', 'Condition'].reduce(
-      (s, f) => s + statSync(join(nd, `${f}.ndjson`)).size,
-      0,
-    );
-    runs.fhir1e5 = await measured('FHIR NDJSON 100000 patients', 100_000, bytes, () =>
-      readFhirNdjson(nd, fhirSchema, { secret: SECRET }),
-    );
-    say(`${formatRun(runs.fhir1e5)} (${(runs.fhir1e5.recordsPerSec * 12).toFixed(0)} resources/s)`);
-    rmSync(nd, { recursive: true });
     runs.gibLine = await gibLine(csvSchema, say);
+    runs.fhir = await benchFhirIntake(fhirPatients, say);
     return runs as IntakeBench;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -293,7 +150,7 @@ export function formatIntake(b: IntakeBench): string[] {
     formatRun(b.csv1e5),
     formatRun(b.csv1e6),
     `  CSV streams: file x${fileRatio.toFixed(1)}, peak heap x${(b.csv1e6.peakHeapMiB / b.csv1e5.peakHeapMiB).toFixed(1)}, peak heap / output table: ${(b.csv1e5.peakHeapMiB / b.csv1e5.tableMiB).toFixed(1)} (10^5) vs ${(b.csv1e6.peakHeapMiB / b.csv1e6.tableMiB).toFixed(1)} (10^6), peak heap / file: ${(b.csv1e5.peakHeapMiB / (b.csv1e5.fileBytes / 2 ** 20)).toFixed(2)} vs ${(b.csv1e6.peakHeapMiB / (b.csv1e6.fileBytes / 2 ** 20)).toFixed(2)}`,
-    `${formatRun(b.fhir1e5)}`,
     `${formatRun(b.gibLine)}; the 1 GiB line: csv:oversize x${b.gibLine.oversized}; peak RSS / line size = ${(b.gibLine.peakRssMiB / 1024).toFixed(3)}`,
+    ...formatFhirIntake(b.fhir),
   ];
 }

@@ -14,8 +14,9 @@
  * `ledger` (about 2 minutes: a 10^5-entry privacy ledger built and audited)
  * is left out too: `npm run bench ledger`; so are `synthetic-ehr` (about
  * 2 minutes and 3 GB of temporary files: 10^5 patients per format, 10^6 as
- * CSV), `intake` (about 1-2 minutes: 10^6 CSV rows, 10^5 FHIR patients, a
- * 1 GiB line) and `soak` (about 20 minutes: 200 clients, 50 rounds, crashes
+ * CSV), `intake` (about 6 minutes: 10^6 CSV rows, a 1 GiB line, 10^5
+ * Synthea-shaped FHIR patients as NDJSON, a folder of Bundles and one Bundle;
+ * INTAKE_FHIR_PATIENTS shrinks the FHIR part) and `soak` (about 20 minutes: 200 clients, 50 rounds, crashes
  * in every secure-aggregation phase; smaller with SOAK_CLIENTS /
  * SOAK_ROUNDS): `npm run bench synthetic-ehr`, `intake`, `soak`. `audit`
  * (about 20 s: the one-run canary audit of DP-SGD's noising step, 10 seeds
@@ -48,6 +49,7 @@ import { benchLedger, formatLedger } from './ledger.ts';
 import { benchConnections, formatConnections } from './connections.ts';
 import { benchSyntheticEhr, formatSyntheticEhr } from './synthetic-ehr.ts';
 import { benchIntake, formatIntake } from './intake.ts';
+import { fhirPatientsFromEnv } from './intake-fhir.ts';
 import { benchSoak, soakOptionsFromEnv } from './soak.ts';
 import { formatSoak } from './soak-report.ts';
 import { auditSeedsFromEnv, benchAudit, formatAudit } from './audit.ts';
@@ -271,7 +273,7 @@ BENCHES['synthetic-ehr'] = async () => {
 };
 
 BENCHES.intake = async () => {
-  const r = await benchIntake((line) => process.stderr.write(`${line}\n`));
+  const r = await benchIntake(fhirPatientsFromEnv(process.env), (line) => process.stderr.write(`${line}\n`));
   return { json: r, lines: formatIntake(r) };
 };
 

@@ -10,7 +10,8 @@ import { BoundedRecords } from './bounded-records.ts';
 import { readJsonFile } from './json-file.ts';
 import { CsvError, parse } from 'csv-parse';
 import { CohortError, ERRORS } from '../../core/errors.ts';
-import { parseDatasetSchema, type DatasetSchema } from '../../core/data/schema.ts';
+import type { DatasetSchema } from '../../core/data/schema.ts';
+import { loadDatasetSchema } from '../../core/data/fhir-schema.ts';
 import { prepareDataset } from '../../core/data/prepare.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 
@@ -94,7 +95,7 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 
 /** Reads and validates a schema file; a missing, special or oversized file, unreadable JSON or an invalid schema is E_SCHEMA_INVALID. */
 export async function loadSchemaFile(path: string): Promise<DatasetSchema> {
-  return parseDatasetSchema(
+  return loadDatasetSchema(
     await readJsonFile(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' }),
   );
 }

@@ -1,13 +1,14 @@
 /**
- * The FHIR R4 edge of the intake: a Bundle JSON file, or an NDJSON bulk
- * export (one file, or a directory of Patient/Observation/Condition*.ndjson),
- * read into core/data's FhirTable and then the same pipeline as CSV. NDJSON
- * is streamed line by line through the same bounded-record guard as CSV, so
- * no file is ever held whole and an over-long line costs one rejection.
+ * The FHIR R4 edge of the intake: Bundles (one .json file, or a folder of
+ * them, one per patient as Synthea writes them) or an NDJSON bulk export
+ * (one file, or a folder of Patient/Observation/Condition*.ndjson), read
+ * into core/data's FhirTable and then the same pipeline as CSV. Nothing is
+ * held whole: NDJSON is streamed line by line through the same bounded-record
+ * guard as CSV, and a Bundle entry by entry (fhir-bundle-file.ts), so an
+ * over-long line or entry costs one rejection and memory does not grow with
+ * a file's size.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { CohortError } from '../../core/errors.ts';
@@ -16,53 +17,71 @@ import { prepareDataset } from '../../core/data/prepare.ts';
 import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { BoundedRecords } from './bounded-records.ts';
-import { readJsonFile } from './json-file.ts';
+import { countBundleResult, readBundleFile } from './fhir-bundle-file.ts';
+import { describeFolder, isDirectory, listFhirFolder } from './fhir-folder.ts';
 import type { ReadCsvOptions } from './csv.ts';
+
+export { BUNDLE_TYPES } from './fhir-bundle-file.ts';
+export { MAX_FHIR_FILES } from './fhir-folder.ts';
 
 /** Longest NDJSON line (one resource), in bytes; longer lines are rejected ("fhir:line-too-long"). */
 export const MAX_NDJSON_LINE = 4 * 1024 * 1024;
-/** Largest Bundle file read whole (a Bundle is one JSON document; bulk data belongs in NDJSON). */
-export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
-/** Most .ndjson files read from one directory. */
-export const MAX_NDJSON_FILES = 10_000;
+/** Largest Bundle entry (one resource with its fullUrl), in characters of JSON text; larger ones are rejected ("fhir:entry-too-large"). */
+export const MAX_BUNDLE_ENTRY = 4 * 1024 * 1024;
 
 export interface ReadFhirOptions extends Omit<ReadCsvOptions, 'maxRecordSize'> {
   /** Defaults to MAX_NDJSON_LINE. */
   maxLineBytes?: number;
+  /** Defaults to MAX_BUNDLE_ENTRY. */
+  maxEntryBytes?: number;
 }
 
 /** A FHIR reader: the resources at `path`, de-identified and prepared under `schema` as a CSV's rows would be. */
 export type FhirReader = (path: string, schema: DatasetSchema, opts?: ReadFhirOptions) => Promise<PreparedDataset>;
 
-/** One Bundle (JSON); its entries' fullUrls resolve the references between its resources. */
+const REFUSED = {
+  'fhir:bundle-json': 'not JSON, or cut short',
+  'fhir:bundle-type': `not a FHIR Bundle of type transaction, collection or searchset`,
+} as const;
+
+/**
+ * One Bundle file, or every *.json Bundle of a folder (in name order); an
+ * entry's fullUrl resolves the references to it. One file that is not a
+ * Bundle read here is refused (E_DATA_FILE); in a folder it is one counted
+ * rejection and the other files are still read.
+ */
 export const readFhirBundle: FhirReader = async (path, schema, opts = {}) => {
   const table = new FhirTable(schema); // checks the schema before any file is read
-  const bundle = await readJsonFile(path, { maxBytes: MAX_BUNDLE_BYTES, what: 'FHIR Bundle', code: 'E_DATA_FILE' });
-  const entries =
-    typeof bundle === 'object' && bundle !== null && (bundle as Record<string, unknown>)['resourceType'] === 'Bundle'
-      ? (bundle as Record<string, unknown>)['entry']
-      : undefined;
-  if (!Array.isArray(entries)) throw new CohortError('E_DATA_FILE', `${path}: not a FHIR Bundle with an entry array`);
-  const resources = entries.map((e: unknown) =>
-    typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {},
-  );
-  for (const e of resources) table.alias(e['fullUrl'], e['resource']);
-  for (const e of resources) table.add(e['resource']);
+  const maxEntryBytes = opts.maxEntryBytes ?? MAX_BUNDLE_ENTRY;
+  if (!(await isDirectory(path))) {
+    const r = await readBundleFile(path, table, maxEntryBytes);
+    if (r.rejected) throw new CohortError('E_DATA_FILE', `${path}: ${REFUSED[r.rejected]}`);
+    countBundleResult(table, r);
+    return prepare(table, schema, opts);
+  }
+  const folder = await listFhirFolder(path);
+  if (folder.json.length === 0)
+    throw new CohortError(
+      'E_DATA_FILE',
+      `${path}: no .json Bundle files (it holds ${describeFolder(folder)})${folder.ndjson.length > 0 ? '; for an NDJSON export use --format fhir-ndjson' : ''}`,
+    );
+  for (const f of folder.json) countBundleResult(table, await readBundleFile(f, table, maxEntryBytes));
   return prepare(table, schema, opts);
 };
 
-/** One NDJSON file, or every *.ndjson file of a directory (in name order). */
+/** One NDJSON file, or every *.ndjson file of a folder (in name order). */
 export const readFhirNdjson: FhirReader = async (path, schema, opts = {}) => {
   const table = new FhirTable(schema);
-  const files = (await stat(path)).isDirectory()
-    ? (await readdir(path))
-        .filter((f) => f.endsWith('.ndjson'))
-        .sort()
-        .map((f) => join(path, f))
-    : [path];
-  if (files.length === 0) throw new CohortError('E_DATA_FILE', `${path}: no .ndjson files`);
-  if (files.length > MAX_NDJSON_FILES)
-    throw new CohortError('E_DATA_FILE', `${path}: over ${MAX_NDJSON_FILES} .ndjson files`);
+  let files = [path];
+  if (await isDirectory(path)) {
+    const folder = await listFhirFolder(path);
+    if (folder.ndjson.length === 0)
+      throw new CohortError(
+        'E_DATA_FILE',
+        `${path}: no .ndjson files (it holds ${describeFolder(folder)})${folder.json.length > 0 ? '; for a folder of Bundles use --format fhir-bundle' : ''}`,
+      );
+    files = folder.ndjson;
+  }
   for (const f of files) await readNdjsonFile(f, table, opts.maxLineBytes ?? MAX_NDJSON_LINE);
   return prepare(table, schema, opts);
 };

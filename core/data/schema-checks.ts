@@ -174,6 +174,7 @@ function checkSources(c: ColumnSpec, i: number, columns: readonly ColumnSpec[], 
   if (
     c.fhir?.resource === 'Observation' &&
     c.fhir.value === 'quantity' &&
+    c.fhir.fhirpath === undefined && // a FHIRPath gives the value itself
     !(c.kind === 'feature' && c.type === 'number' && c.unit)
   ) {
     ctx.addIssue({

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
 import { encodedColumnNames } from './columns.ts';
+import { fhirPathError, MAX_FHIRPATH_LENGTH } from './fhir-path.ts';
 import { parseDate } from './generalize.ts';
 import { checkDatasetSchema } from './schema-checks.ts';
 
@@ -69,6 +70,20 @@ export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 const bounds = z.tuple([z.number(), z.number()]);
 /** The fill for a missing value under policy "impute", in the column's unit, inside its declared range. */
 const imputeValue = z.number().optional();
+/**
+ * The column may hold one value, or be missing and filled, in every used row
+ * of a site without the intake refusing the data (trainability.ts): that site
+ * cannot learn from it, the other sites of a federation still may.
+ */
+const mayBeConstant = z.boolean().default(false);
+/**
+ * A feature that is also a quasi-identifier (sex, race, ethnicity): its value
+ * joins the k-anonymity class (k-anonymity.ts). A column read from
+ * Patient.gender is one whether or not it says so.
+ */
+const quasiIdentifier = z.literal(true).optional();
+/** Default of a schema's `maxRejectedFraction`. */
+export const DEFAULT_MAX_REJECTED_FRACTION = 0.1;
 /** A field that was removed, still recognised so that old schemas are told why. */
 const removed = (why: string) => z.never({ error: why }).optional();
 
@@ -93,32 +108,67 @@ const codeText = z
 export const CONDITION_SYSTEMS = ['icd-10-cm', 'icd-10', 'snomed'] as const;
 export type ConditionSystem = (typeof CONDITION_SYSTEMS)[number];
 
+/** A FHIRPath expression (fhir-path.ts): compiled here (the engine loaded first, fhir-schema.ts), so one that does not compile is a schema error. */
+const fhirPathExpr = z
+  .string()
+  .min(1)
+  .max(MAX_FHIRPATH_LENGTH)
+  .superRefine((expr, ctx) => {
+    const why = fhirPathError(expr);
+    if (why) ctx.addIssue({ code: 'custom', message: `FHIRPath does not compile: ${why}` });
+  });
+/** Which resource wins when a patient has several: by effective (or onset) time, or by value. */
+const pickRule = z.enum(['latest', 'earliest', 'min', 'max']).default('latest');
 /**
  * Where a column's cell comes from when reading FHIR R4 (Bundle or NDJSON bulk
  * export) instead of CSV: the FHIR reader builds one row per Patient with the
  * declared columns, and that row goes through the same pipeline as a CSV row.
  */
 const fhirSource = z.discriminatedUnion('resource', [
-  z.strictObject({
-    resource: z.literal('Patient'),
-    element: z.enum(['id', 'identifier', 'name', 'telecom', 'address', 'postalCode', 'birthDate', 'gender']),
-    /** identifier: only identifiers whose type has this code (v2-0203, e.g. "MR" for a medical record number). */
-    identifierType: codeText.optional(),
-    /** identifier: only identifiers with this system URI. */
-    identifierSystem: z.string().min(1).max(256).optional(),
-    /** telecom: only contact points of this system. */
-    telecomSystem: z.enum(['phone', 'email', 'fax', 'url', 'sms', 'pager', 'other']).optional(),
-  }),
+  z
+    .strictObject({
+      resource: z.literal('Patient'),
+      /**
+       * birthDate on a `birth-date` column also carries deceasedDateTime, so the age is taken at death
+       * (a deceasedBoolean true without a date leaves the age unknown: missing, counted).
+       */
+      element: z
+        .enum(['id', 'identifier', 'name', 'telecom', 'address', 'postalCode', 'birthDate', 'gender'])
+        .optional(),
+      /** Instead of `element`: a FHIRPath expression on the Patient giving one primitive value. */
+      fhirpath: fhirPathExpr.optional(),
+      /** identifier: only identifiers whose type has this code (v2-0203, e.g. "MR" for a medical record number). */
+      identifierType: codeText.optional(),
+      /** identifier: only identifiers with this system URI. */
+      identifierSystem: z.string().min(1).max(256).optional(),
+      /** telecom: only contact points of this system. */
+      telecomSystem: z.enum(['phone', 'email', 'fax', 'url', 'sms', 'pager', 'other']).optional(),
+    })
+    .refine((o) => (o.element === undefined) !== (o.fhirpath === undefined), {
+      message: 'a Patient source reads either an "element" or a "fhirpath" expression (exactly one)',
+    }),
   z
     .strictObject({
       resource: z.literal('Observation'),
-      /** LOINC code of Observation.code (system http://loinc.org). */
+      /** LOINC code of Observation.code (system http://loinc.org): for a panel, the panel's code (e.g. 85354-9). */
       loinc: codeText,
       /** quantity: valueQuantity.value (unit checked against the column's `unit`); code: valueCodeableConcept's first coding code; text: valueCodeableConcept.text (or valueString). */
       value: z.enum(['quantity', 'code', 'text']).default('quantity'),
-      /** Which observation wins when a patient has several: by effective[DateTime|Instant|Period.start], or issued. */
-      pick: z.enum(['latest', 'earliest', 'min', 'max']).default('latest'),
-      /** Only observations with a component of this LOINC code whose value (coding code, text or string) equals `value`. */
+      /**
+       * Read the value (as `value` says) from the component coded with this LOINC instead of the
+       * Observation's own value: blood pressure is one panel 85354-9 with components 8480-6 (systolic)
+       * and 8462-4 (diastolic) in US Core and Synthea.
+       */
+      valueComponent: codeText.optional(),
+      /** With valueComponent: also read Observations coded with the component's LOINC on their own (their own value). */
+      standalone: z.boolean().default(false),
+      /** Instead of `value`: a FHIRPath expression on the Observation giving one primitive value. */
+      fhirpath: fhirPathExpr.optional(),
+      pick: pickRule,
+      /**
+       * A filter, not where the value comes from: only observations with a component of this LOINC code
+       * whose value (coding code, text or string) equals `value`. (To read a component's value: `valueComponent`.)
+       */
       component: z.strictObject({ loinc: codeText, value: z.string().min(1).max(64) }).optional(),
       /**
        * value "code": the cell each code stands for (e.g. SNOMED 8517006 -> "former"), so a FHIR export and a
@@ -129,6 +179,14 @@ const fhirSource = z.discriminatedUnion('resource', [
     .refine((o) => o.codes === undefined || o.value === 'code', {
       message: '"codes" maps coded values: it needs value "code"',
       path: ['codes'],
+    })
+    .refine((o) => !o.standalone || o.valueComponent !== undefined, {
+      message: '"standalone" reads a component\'s code on its own: it needs "valueComponent"',
+      path: ['standalone'],
+    })
+    .refine((o) => o.fhirpath === undefined || (o.valueComponent === undefined && o.codes === undefined), {
+      message: '"fhirpath" gives the value itself: it cannot be combined with "valueComponent" or "codes"',
+      path: ['fhirpath'],
     }),
   z.strictObject({
     resource: z.literal('Condition'),
@@ -137,6 +195,9 @@ const fhirSource = z.discriminatedUnion('resource', [
       .array(z.strictObject({ system: z.enum(CONDITION_SYSTEMS), code: codeText }))
       .min(1)
       .max(256),
+    /** Instead of 1/0: a FHIRPath expression on the matching Condition (e.g. "onset.ofType(dateTime)"), one per patient by `pick`. */
+    fhirpath: fhirPathExpr.optional(),
+    pick: pickRule,
   }),
 ]);
 export type FhirSource = z.output<typeof fhirSource>;
@@ -164,6 +225,8 @@ const numberFeature = z.strictObject({
   valid: bounds.optional(),
   impute: imputeValue,
   missing: missingPolicy,
+  quasiIdentifier,
+  mayBeConstant,
 });
 
 const categoricalFeature = z.strictObject({
@@ -176,6 +239,8 @@ const categoricalFeature = z.strictObject({
     z.array(categoryText).min(2).max(MAX_CATEGORIES),
   ]),
   missing: missingPolicy,
+  quasiIdentifier,
+  mayBeConstant,
 });
 
 const featureColumn = z.discriminatedUnion('type', [numberFeature, categoricalFeature]);
@@ -297,7 +362,7 @@ const ageUse = z.enum(['none', 'band-midpoint', 'band-categorical']).default('no
 /** Ages accepted from a birth date, and by default from an age column; outside means a wrong value. */
 export const AGE_VALID: readonly [number, number] = [0, 150];
 /** What an age column and a birth-date column share: both end as an age band. */
-const ageBanding = { bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy };
+const ageBanding = { bands: ageBands, use: ageUse, impute: imputeValue, missing: missingPolicy, mayBeConstant };
 
 const quasiColumn = z.discriminatedUnion('type', [
   /** Cell is an age in years; `valid` bounds the ages accepted (default AGE_VALID), outside drops the row. */
@@ -308,7 +373,7 @@ const quasiColumn = z.discriminatedUnion('type', [
     valid: bounds.optional(),
     ...ageBanding,
   }),
-  /** Cell is a birth date; it becomes the age on `asOf`, then an age band (the date itself is not kept). */
+  /** Cell is a birth date, or "birth/death" (ISO 8601 interval); it becomes the age on `asOf` or at death if earlier, then an age band (the dates are not kept). */
   z.strictObject({ ...base, kind: z.literal('quasi'), type: z.literal('birth-date'), asOf: isoDate, ...ageBanding }),
   /**
    * Cell is a date: kept as its year, or shifted by a per-patient offset in
@@ -326,6 +391,7 @@ const quasiColumn = z.discriminatedUnion('type', [
     range: bounds.optional(),
     impute: imputeValue,
     missing: missingPolicy,
+    mayBeConstant,
   }),
   /** Cell is a US ZIP code: kept as its first 3 digits, "000" for the low-population prefixes (zip3.ts). Never model input. */
   z.strictObject({
@@ -352,6 +418,7 @@ const geneticColumn = z.strictObject({
   /** The fill for a missing genotype, e.g. twice the allele's population frequency for a count. */
   impute: imputeValue,
   missing: missingPolicy,
+  mayBeConstant,
 });
 
 const columnSpec = z.discriminatedUnion('kind', [
@@ -382,6 +449,13 @@ const datasetSchemaFields = z.strictObject({
       '"stratified" is gone: each record\'s side is a keyed hash of that record alone (stratifying would tie records together), so class balance holds in expectation',
     ),
   }),
+  /**
+   * Refuse the data (E_DATA_UNTRAINABLE, trainability.ts) when the reader
+   * rejects more than this fraction of the records it tried to use: rejected /
+   * (rejected + accepted), records of types or codes the schema does not
+   * declare left out. 1 never refuses.
+   */
+  maxRejectedFraction: z.number().min(0).max(1).default(DEFAULT_MAX_REJECTED_FRACTION),
   /** The only scaling: each number column by its declared range (standardize.ts). */
   standardize: z
     .enum(['declared-range'], {

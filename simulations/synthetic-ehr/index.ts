@@ -65,3 +65,11 @@ export {
   type WrittenHospital,
   type SiteFiles,
 } from './write.ts';
+export { toSynthea, syntheaBundle, resourceUuid, BP_PANEL } from './synthea.ts';
+export {
+  writeSyntheaExport,
+  SYNTHEA_LAYOUTS,
+  type SyntheaLayout,
+  type WriteSyntheaOptions,
+  type SyntheaWritten,
+} from './write-synthea.ts';

@@ -223,7 +223,7 @@ async function writeFhir(
 }
 
 /** Appends text to a file through a buffer of at most FLUSH_CHARS characters. */
-class BufferedFile {
+export class BufferedFile {
   private parts: string[] = [];
   private size = 0;
 
