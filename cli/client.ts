@@ -20,6 +20,7 @@ import {
 } from '../client/intake/index.ts';
 import { formatInspect } from '../client/intake/inspect.ts';
 import { DEFAULT_K_THRESHOLD } from '../core/data/k-anonymity.ts';
+import { UntrainableDataError } from '../core/data/trainability.ts';
 import { randomBytes } from 'node:crypto';
 import { ClientDaemon } from '../client/daemon.ts';
 import { CLIENT_DEFAULTS, parseBudgetFlags } from '../client/config.ts';
@@ -32,11 +33,14 @@ import type { PreparedDataset } from '../core/data/types.ts';
 type BudgetFlags = ReturnType<typeof parseBudgetFlags>;
 
 const DATA_HELP =
-  'local records: CSV, FHIR R4 Bundle (.json) or NDJSON bulk export (.ndjson file or directory); under an image schema, an image folder or a manifest CSV';
+  'local records: CSV, FHIR R4 Bundles (a .json file, or a folder of them, one per patient as Synthea writes) or an NDJSON bulk export (.ndjson file or folder); under an image schema, an image folder or a manifest CSV';
 
 /** --format, shared by `start` and `inspect`: by default the intake tells the format from the path. */
 function formatOption(): Option {
-  return new Option('--format <format>', 'data format (default: from the path)').choices(DATA_FORMATS);
+  return new Option(
+    '--format <format>',
+    'data format (default: from the path: a folder of .json Bundles is fhir-bundle, of .ndjson files fhir-ndjson; a *.json file fhir-bundle, *.ndjson fhir-ndjson, anything else csv)',
+  ).choices(DATA_FORMATS);
 }
 
 interface StartOptions {
@@ -201,6 +205,13 @@ async function readLocalDataset(o: StartOptions, log: Logger): Promise<PreparedD
     },
     'local dataset ready',
   );
+  // Column names and counts only (core/data/trainability.ts); refusals already stopped the start.
+  const warnings = dataset.report.trainability?.warnings ?? [];
+  if (warnings.length > 0)
+    log.warn(
+      { hospital: o.name, warnings: warnings.map((w) => w.message) },
+      'intake warnings: trains, but check these',
+    );
   return dataset;
 }
 
@@ -273,16 +284,23 @@ async function inspect(o: {
   }
   const schema = loaded.schema;
   const secret = o.secret ? loadOrCreateSiteSecret(o.secret) : new Uint8Array(randomBytes(32));
+  // Untrainable data is still reported in full, then refused with the same error `client start` gives.
+  let refused: UntrainableDataError | undefined;
   const d = await readDataset(o.data, schema, {
     secret,
     kThreshold: o.k,
     ...(o.format ? { format: o.format } : {}),
+  }).catch((err: unknown) => {
+    if (!(err instanceof UntrainableDataError)) throw err;
+    refused = err;
+    return err.dataset;
   });
   process.stdout.write(
     o.json
       ? `${JSON.stringify({ schemaId: d.schemaId, features: d.features, label: d.label, train: d.train.n, test: d.test.n, report: d.report }, null, 2)}\n`
       : formatInspect(d),
   );
+  if (refused) throw refused;
 }
 
 /** `cohort client checkpoint`: the latest ledger checkpoint this hospital cosigned, for an auditor. */

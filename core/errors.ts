@@ -94,10 +94,14 @@ export const ERRORS = {
     E_SCHEMA_INVALID: 'dataset schema failed validation',
     E_DATA_COLUMNS: 'CSV header does not match the declared schema',
     E_DATA_EMPTY: 'no usable rows after cleaning',
+    E_DATA_UNTRAINABLE:
+      'the data cannot be right: a model input missing or constant in every used row, a label of one class, or more records rejected by the reader than the schema allows',
     E_DATA_ROW: 'the CSV file cannot be parsed past a record (malformed quoting)',
     E_DATA_FILE:
       'a data file or directory cannot be read as the declared format (not a FHIR Bundle, over the size limit, no usable files)',
     E_INTAKE_SECRET: "the site's pseudonymisation secret is missing, too short, or its file is readable by others",
+    E_DICOM_REJECTED:
+      'a DICOM file cannot be de-identified: not Part 10, unparseable, an unsupported transfer syntax, or burned-in annotation (the message names the reason code only)',
     E_TOKEN_FILE:
       'a bearer-token file cannot be read, is not a regular file, is accessible by group or others, or holds a token too short or too predictable',
     // Secure aggregation

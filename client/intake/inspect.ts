@@ -1,7 +1,8 @@
 /**
  * `cohort client inspect`: runs the whole intake pipeline on local records
- * and prints what it did, per column and in counts; the only values shown are
- * generalised quasi-identifier values of the smallest k-anonymity classes.
+ * and prints what it did, per column and in counts, and why the data would be
+ * refused (or is suspect). No value of a record is shown: k-anonymity is given
+ * as class sizes, never a class's values.
  */
 import Table from 'cli-table3';
 import type { IntakeReport, PreparedDataset } from '../../core/data/types.ts';
@@ -24,7 +25,7 @@ export function formatInspect(d: PreparedDataset): string {
   );
   if (r.recordsIgnored && Object.keys(r.recordsIgnored).length)
     out.push(counts('records not used (not declared)', r.recordsIgnored));
-  out.push(kAnon(r));
+  out.push(kAnon(r), findings(r));
   return `${out.filter(Boolean).join('\n')}\n`;
 }
 
@@ -40,7 +41,21 @@ function kAnon(r: IntakeReport): string {
   const k = r.kAnonymity;
   if (!k) return 'k-anonymity: no quasi-identifier columns declared';
   const head = `k-anonymity over (${k.columns.join(', ')}) after generalisation: k = ${k.k} (${k.classes} classes; ${k.classesBelow} classes holding ${k.rowsBelow} rows are below ${k.threshold})`;
-  const t = new Table({ head: [...k.columns, 'rows', ''] });
-  for (const c of k.smallest) t.push([...c.values, c.count, c.count < k.threshold ? `below k=${k.threshold}` : '']);
-  return `${head}\nsmallest classes:\n${t.toString()}`;
+  const without = new Table({ head: ['left out of the class', 'k'] });
+  for (const c of k.columns) without.push([c, k.kWithout[c] ?? '']);
+  return `${head}\nsmallest class sizes: ${k.smallest.join(', ')}\n${without.toString()}`;
+}
+
+/** The same findings as E_DATA_UNTRAINABLE's message (refusals) and the warnings beside them. */
+function findings(r: IntakeReport): string {
+  const t = r.trainability;
+  if (!t) return '';
+  const list = (title: string, fs: readonly { message: string }[]) =>
+    `${title}:\n${fs.map((f) => `  - ${f.message}`).join('\n')}`;
+  return [
+    t.refusals.length
+      ? list('refused (E_DATA_UNTRAINABLE): client start will not train on this data', t.refusals)
+      : 'refusals (E_DATA_UNTRAINABLE): none',
+    t.warnings.length ? list('warnings (the data trains)', t.warnings) : 'warnings: none',
+  ].join('\n');
 }

@@ -38,6 +38,7 @@ import {
   readColumnNames,
   type ColumnSpec,
   type DatasetSchema,
+  type FeatureColumn,
   type LabelColumn,
   type MissingPolicy,
   type QuasiColumn,
@@ -53,13 +54,15 @@ export type DropReason =
 export const enum Note {
   Missing = 0,
   Done = 1,
-  /** Age top-coded into the open band, ZIP prefix suppressed to "000", or a missing number imputed. */
+  /** Age top-coded into the open band, or ZIP prefix suppressed to "000". */
   Special = 2,
   /** A number outside its declared range, clamped to it. */
   Clamped = 3,
+  /** Missing and filled with the declared value ("impute"); the report counts it with Special. */
+  Imputed = 4,
 }
 /** How many Note values there are (tally width). */
-export const NOTES = 4;
+export const NOTES = 5;
 
 export type EncodedRow =
   | {
@@ -105,8 +108,14 @@ export type Step = Common &
   (
     | { kind: 'identifier' }
     | { kind: 'pseudonym' }
-    | { kind: 'number'; out: number; min: number; max: number }
-    | { kind: 'categorical'; out: number; numeric: boolean; levels: ReadonlyMap<number | string, number> }
+    | { kind: 'number'; out: number; min: number; max: number; quasi: boolean }
+    | {
+        kind: 'categorical';
+        out: number;
+        numeric: boolean;
+        levels: ReadonlyMap<number | string, number>;
+        quasi: boolean;
+      }
     | { kind: 'label'; label: LabelStep }
     | {
         kind: 'age';
@@ -159,7 +168,7 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
   const steps = schema.columns.flatMap((c): Step[] => {
     const step = stepFor(c, at, out);
     if (!step) return [];
-    out += width(step);
+    out += stepWidth(step);
     return [step];
   });
   // Pseudonyms first: date shifts are keyed by the row's pseudonym.
@@ -180,8 +189,13 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
   };
 }
 
-/** Shifted dates are left out of the k-anonymity class: the secret offset already breaks linkage with outside data. */
+/**
+ * The steps whose values form the k-anonymity class: quasi columns and
+ * features declared quasi-identifiers (or read from Patient.gender). Shifted
+ * dates are left out: the secret offset already breaks linkage with outside data.
+ */
 function isQuasiClassStep(s: Step): boolean {
+  if (s.kind === 'number' || s.kind === 'categorical') return s.quasi;
   return s.kind === 'age' || s.kind === 'zip' || (s.kind === 'date' && s.shift === undefined);
 }
 
@@ -220,7 +234,7 @@ export function encodeRow(cells: readonly string[], plan: RowPlan, keys?: Pseudo
       if (s.missing === 'impute') {
         // The schema allows "impute" only on steps that give one number.
         if ('out' in s) row.x[s.out] = s.fill;
-        row.notes[k] = Note.Special;
+        row.notes[k] = Note.Imputed;
       } // 'keep': nothing to write
       if (isQuasiClassStep(s)) row.quasi += '\u0000*';
       continue;
@@ -256,6 +270,7 @@ function encodeCell(s: Step, k: number, cell: string, row: RowSoFar, keys?: Pseu
       if (v < s.min || v > s.max) return `range:${s.name}`;
       row.x[s.out] = scaleValue(v, s.scale!);
       if (isClamped(v, s.scale!)) row.notes[k] = Note.Clamped;
+      if (s.quasi) row.quasi += `\u0000${v}`;
       return undefined;
     }
     case 'categorical': {
@@ -263,6 +278,8 @@ function encodeCell(s: Step, k: number, cell: string, row: RowSoFar, keys?: Pseu
       const level = key === undefined ? undefined : s.levels.get(key);
       if (level === undefined) return `category:${s.name}`;
       if (level > 0) row.x[s.out + level - 1] = 1;
+      // The declared category, never the cell's own spelling ("1.0" for 1).
+      if (s.quasi) row.quasi += `\u0000${key}`;
       return undefined;
     }
     case 'age':
@@ -285,13 +302,21 @@ function encodeCell(s: Step, k: number, cell: string, row: RowSoFar, keys?: Pseu
   }
 }
 
-/** An age (or a birth date, as of the schema's date) as its band: a feature and part of the k-anonymity class. */
+function before(a: CalendarDate, b: CalendarDate): boolean {
+  return a.year !== b.year ? a.year < b.year : a.month !== b.month ? a.month < b.month : a.day < b.day;
+}
+
+/** An age (or a birth date, as of the schema's date or at death if earlier) as its band: a feature and part of the k-anonymity class. */
 function encodeAge(s: Step & { kind: 'age' }, k: number, cell: string, row: RowSoFar): DropReason | undefined {
   let age: number | undefined;
   if (s.asOf) {
-    const birth = parseDate(cell);
-    if (!birth) return `date:${s.name}`;
-    age = ageOn(birth, s.asOf);
+    // "birth" or the ISO 8601 interval "birth/death": a patient's age stops at death (the FHIR reader writes
+    // deceasedDateTime so; a CSV may too), so one who died at 61 in 1989 is 61, not 90+.
+    const [b, d, extra] = cell.split('/');
+    const birth = parseDate(b!);
+    const death = d === undefined ? undefined : parseDate(d);
+    if (!birth || extra !== undefined || (d !== undefined && (!death || before(death, birth)))) return `date:${s.name}`;
+    age = ageOn(birth, death && before(death, s.asOf) ? death : s.asOf);
   } else {
     age = parseDecimal(cell);
     if (age === undefined) return `number:${s.name}`;
@@ -335,7 +360,8 @@ export function parseDecimal(cell: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-function width(s: Step): number {
+/** How many model inputs a step gives (its slice of `x` starts at its `out`). */
+export function stepWidth(s: Step): number {
   switch (s.kind) {
     case 'number':
     case 'genetic':
@@ -372,7 +398,8 @@ function stepFor(c: ColumnSpec, header: ReadonlyMap<string, number>, out: number
       return { ...common, kind: 'pseudonym' };
     case 'feature':
       if (c.type === 'number') {
-        return { ...common, kind: 'number', out, min: c.valid?.[0] ?? -Infinity, max: c.valid?.[1] ?? Infinity };
+        const [min, max] = c.valid ?? [-Infinity, Infinity];
+        return { ...common, kind: 'number', out, min, max, quasi: isQuasiFeature(c) };
       }
       return {
         ...common,
@@ -380,6 +407,7 @@ function stepFor(c: ColumnSpec, header: ReadonlyMap<string, number>, out: number
         out,
         numeric: typeof c.categories[0] === 'number',
         levels: new Map<number | string, number>(c.categories.map((k, level) => [k, level])),
+        quasi: isQuasiFeature(c),
       };
     case 'label': {
       const label = labelStep(c, header);
@@ -390,6 +418,11 @@ function stepFor(c: ColumnSpec, header: ReadonlyMap<string, number>, out: number
     case 'genetic':
       return { ...common, kind: 'genetic', out, allele: c.allele, carrier: c.derive === 'carrier' };
   }
+}
+
+/** Declared a quasi-identifier, or read from Patient.gender (always one: sex narrows every class). */
+function isQuasiFeature(c: FeatureColumn): boolean {
+  return c.quasiIdentifier === true || (c.fhir?.resource === 'Patient' && c.fhir.element === 'gender');
 }
 
 function quasiStep(c: QuasiColumn, common: Common, out: number): Step {

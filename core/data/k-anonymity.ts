@@ -1,7 +1,9 @@
 /**
  * k-anonymity of the generalised quasi-identifier combination (Sweeney,
  * "k-anonymity: a model for protecting privacy", 2002): k is the size of the
- * smallest equivalence class of rows sharing all quasi values.
+ * smallest equivalence class of rows sharing all quasi values. The report
+ * holds class sizes only, never a class's values: a class of one is the quasi
+ * part of one patient's record.
  */
 import type { KAnonymity } from './types.ts';
 
@@ -18,27 +20,42 @@ export function kAnonymity(
   threshold: number,
   listed = MAX_LISTED_CLASSES,
 ): KAnonymity {
-  let k = Infinity;
   let classesBelow = 0;
   let rowsBelow = 0;
   for (const n of classes.values()) {
-    if (n < k) k = n;
     if (n < threshold) {
       classesBelow++;
       rowsBelow += n;
     }
   }
-  const smallest = [...classes]
-    .sort(([a, m], [b, n]) => m - n || (a < b ? -1 : 1))
-    .slice(0, listed)
-    .map(([key, count]) => ({ values: key.split(QUASI_SEPARATOR), count }));
+  const smallest = [...classes.values()].sort((m, n) => m - n).slice(0, listed);
+  const kWithout = Object.fromEntries(columns.map((c, j) => [c, smallestClass(merged(classes, j))]));
   return {
     columns,
-    k: classes.size === 0 ? 0 : k,
+    k: smallestClass(classes),
     classes: classes.size,
     threshold,
     classesBelow,
     rowsBelow,
     smallest,
+    kWithout,
   };
+}
+
+function smallestClass(classes: ReadonlyMap<string, number>): number {
+  let k = Infinity;
+  for (const n of classes.values()) if (n < k) k = n;
+  return classes.size === 0 ? 0 : k;
+}
+
+/** The classes with the j-th quasi value left out of every key. */
+function merged(classes: ReadonlyMap<string, number>, j: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, n] of classes) {
+    const values = key.split(QUASI_SEPARATOR);
+    values.splice(j, 1);
+    const k = values.join(QUASI_SEPARATOR);
+    out.set(k, (out.get(k) ?? 0) + n);
+  }
+  return out;
 }

@@ -8,6 +8,10 @@
  * the schema and the key alone (split.ts, standardize.ts): adding or removing
  * a record changes no other record's side or features, which is what the
  * per-record sensitivity of DP-SGD assumes.
+ *
+ * Data that cannot be right (a model input missing or constant everywhere, a
+ * one-class label, too many records rejected by the reader) is refused with
+ * E_DATA_UNTRAINABLE after the report is built (trainability.ts).
  */
 import { CohortError } from '../errors.ts';
 import { labelAction } from './encode-label.ts';
@@ -16,6 +20,7 @@ import { kAnonymity, DEFAULT_K_THRESHOLD } from './k-anonymity.ts';
 import { pseudonymizer, type Pseudonymizer } from './pseudonym.ts';
 import type { DatasetSchema } from './schema.ts';
 import { recordSplit, type RecordSplit } from './split.ts';
+import { checkTrainability, UntrainableDataError, type ReaderCounts } from './trainability.ts';
 import { brandSplit, type ColumnReport, type DatasetSplit, type IntakeReport, type PreparedDataset } from './types.ts';
 
 export interface PrepareOptions {
@@ -28,11 +33,7 @@ export interface PrepareOptions {
    */
   secret?: Uint8Array;
   /** Counts the reader already made (records rejected before they were rows, values turned missing). */
-  reader?: () => {
-    recordsRejected: Readonly<Record<string, number>>;
-    valuesRejected: Readonly<Record<string, number>>;
-    ignored?: Readonly<Record<string, number>>;
-  };
+  reader?: () => ReaderCounts;
   /** Classes smaller than this are flagged in the k-anonymity report. */
   kThreshold?: number;
   /**
@@ -68,6 +69,16 @@ export async function prepareDataset(
 
   const fromReader = opts.reader?.() ?? { recordsRejected: {}, valuesRejected: {} };
   const rowsUsed = train.n + test.n;
+  const sides = { train: train.split(), test: test.split() };
+  const trainability = checkTrainability({
+    schema,
+    plan,
+    tally,
+    ...sides,
+    rowsRead,
+    reader: fromReader,
+    evaluationOnly: opts.side === 'test',
+  });
   const report: IntakeReport = {
     rowsRead,
     rowsUsed,
@@ -77,18 +88,20 @@ export async function prepareDataset(
     ...(fromReader.ignored ? { recordsIgnored: sorted(new Map(Object.entries(fromReader.ignored))) } : {}),
     columns: columnReports(schema, plan, tally),
     ...(hasQuasi ? { kAnonymity: kAnonymity(classes, plan.quasiColumns, opts.kThreshold ?? DEFAULT_K_THRESHOLD) } : {}),
+    trainability,
   };
   requireRows(report, opts.side === 'test' ? Infinity : train.n);
 
-  return {
+  const dataset = {
     schemaId: schema.id,
     features: plan.features,
     label: plan.label,
     labels: plan.labels,
-    train: train.split(),
-    test: test.split(),
+    ...sides,
     report,
   };
+  if (trainability.refusals.length > 0) throw new UntrainableDataError(dataset);
+  return dataset;
 }
 
 /** Every row encoded, tallied and sent to its side of the split. */
@@ -185,7 +198,7 @@ function columnReports(schema: DatasetSchema, plan: RowPlan, tally: readonly Flo
       action: hit ? actionOf(hit.s) : 'not read',
       values: hit?.t[Note.Done] ?? 0,
       missing: hit?.t[Note.Missing] ?? 0,
-      special: hit?.t[Note.Special] ?? 0,
+      special: (hit?.t[Note.Special] ?? 0) + (hit?.t[Note.Imputed] ?? 0),
       clamped: hit?.t[Note.Clamped] ?? 0,
     };
   });
@@ -201,9 +214,9 @@ function actionOf(s: Step): string {
     case 'pseudonym':
       return 'pseudonymised (HMAC-SHA256), not model input';
     case 'number':
-      return `number, ${scaled}`;
+      return `number, ${scaled}${s.quasi ? '; quasi-identifier (in the k-anonymity class)' : ''}`;
     case 'categorical':
-      return `one-hot (${s.levels.size - 1} columns)`;
+      return `one-hot (${s.levels.size - 1} columns)${s.quasi ? '; quasi-identifier (in the k-anonymity class)' : ''}`;
     case 'label':
       return labelAction(s.label);
     case 'age':

@@ -87,8 +87,15 @@ export interface ColumnReport {
   readonly clamped: number;
 }
 
+/**
+ * k-anonymity of the used rows, in sizes only: neither a class's values nor
+ * its records are reported (a class of one is a record's quasi part).
+ */
 export interface KAnonymity {
-  /** Quasi-identifier columns forming the equivalence classes (after generalisation). */
+  /**
+   * Columns forming the equivalence classes (after generalisation): quasi
+   * columns, and features declared quasi-identifiers or read from Patient.gender.
+   */
   readonly columns: readonly string[];
   /** Size of the smallest class: every used row shares its generalised quasi values with at least k - 1 others. */
   readonly k: number;
@@ -97,8 +104,19 @@ export interface KAnonymity {
   readonly threshold: number;
   readonly classesBelow: number;
   readonly rowsBelow: number;
-  /** The smallest classes (generalised values only), smallest first. */
-  readonly smallest: readonly { values: readonly string[]; count: number }[];
+  /** Sizes of the smallest classes, smallest first. */
+  readonly smallest: readonly number[];
+  /** For each column, k if that column were left out of the class: which one to generalise further. */
+  readonly kWithout: Readonly<Record<string, number>>;
+}
+
+/** Why the intake refuses (or only warns about) the data: one column or the reader, with the counts (trainability.ts). */
+export interface TrainabilityFinding {
+  readonly check: 'missing' | 'constant' | 'label' | 'rejected';
+  /** The declared column (a multi-label label's indicator: the label's name); absent for the reader. */
+  readonly column?: string;
+  /** Names the column and gives counts, never a cell. */
+  readonly message: string;
 }
 
 export interface IntakeReport {
@@ -115,4 +133,12 @@ export interface IntakeReport {
   readonly columns: readonly ColumnReport[];
   /** Undefined when the schema declares no quasi-identifier. */
   readonly kAnonymity?: KAnonymity;
+  /**
+   * What makes the data untrainable (`refusals`: the intake throws
+   * E_DATA_UNTRAINABLE) or suspect (`warnings`). Present for tables.
+   */
+  readonly trainability?: {
+    readonly refusals: readonly TrainabilityFinding[];
+    readonly warnings: readonly TrainabilityFinding[];
+  };
 }

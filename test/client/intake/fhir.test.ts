@@ -77,20 +77,22 @@ function goodResources(): object[] {
       smoking(i, ['266919005', '8517006', '77176002'][i % 3]!),
       genotype(i, ['A/A', 'A/G', 'G/G'][i % 3]!),
     );
+    // Values vary across patients: a feature constant in every row is refused (core/data/trainability.ts).
     for (const [loinc, v, u] of [
       ['8480-6', 120 + i, 'mm[Hg]'],
-      ['8462-4', 80, 'mm[Hg]'],
-      ['39156-5', 25, 'kg/m2'],
-      ['8867-4', 70, '/min'],
-      ['2093-3', 190, 'mg/dL'],
-      ['2085-9', 50, 'mg/dL'],
-      ['4548-4', 5.5, '%'],
-      ['2345-7', 95, 'mg/dL'],
+      ['8462-4', 80 + (i % 5), 'mm[Hg]'],
+      ['39156-5', 25 + (i % 4), 'kg/m2'],
+      ['8867-4', 70 + (i % 6), '/min'],
+      ['2093-3', 190 + (i % 7), 'mg/dL'],
+      ['2085-9', 50 + (i % 3), 'mg/dL'],
+      ['4548-4', 5.5 + (i % 4) / 10, '%'],
+      ['2345-7', 95 + (i % 5), 'mg/dL'],
     ] as const) {
       out.push(quantity(`o${i}-${loinc}`, i, loinc, v, u));
     }
     if (i % 2) out.push(condition(i, 'http://hl7.org/fhir/sid/icd-10-cm', 'I25.10'));
     if (i % 3 === 0) out.push(condition(i, 'http://snomed.info/sct', '44054006'));
+    if (i % 4 === 2) out.push(condition(i, 'http://snomed.info/sct', '38341003'));
   }
   // An older systolic reading: "latest" must keep the 2024 one.
   out.push(quantity('old', 0, '8480-6', 299, 'mm[Hg]', '2001-01-01'));
