@@ -34,7 +34,10 @@ export const IMAGE_TEST_FRACTION = 0.2;
 export const IMAGE_SPLIT_SEED = 0;
 
 export interface ImagePreparedOptions {
-  /** The site secret keying the split of a schema without splits; absent, the split is predictable (public data only). */
+  /**
+   * The site secret keying the split of a schema without splits (absent: the split is predictable, public data
+   * only) and DICOM de-identification (images.ts).
+   */
   secret?: Uint8Array;
 }
 
@@ -46,7 +49,7 @@ export async function readImagePreparedDataset(
 ): Promise<PreparedDataset> {
   // Before any image is read: a daemon cannot serve splits it would not know how to use.
   if (schema.splits) checkSplitNames(schema.splits);
-  const d = await readImageDataset(path, schema);
+  const d = await readImageDataset(path, schema, opts.secret ? { secret: opts.secret } : {});
   const { train, test, unused } = schema.splits ? namedSplits(d) : keyedSplit(d, opts.secret);
   if (train.n === 0) throw new CohortError('E_DATA_EMPTY', `no training images: the "${TRAIN_SPLIT}" side is empty`);
   const report: IntakeReport = {

@@ -35,7 +35,7 @@ export interface ImageListing {
   readonly ignored: Record<string, number>;
 }
 
-const IMAGE_NAME = /\.(png|jpe?g)$/i;
+const IMAGE_NAME = /\.(png|jpe?g|dcm|dicom)$/i;
 
 export function bump(m: Record<string, number>, reason: string, by = 1): void {
   m[reason] = (m[reason] ?? 0) + by;
@@ -50,7 +50,7 @@ function tooMany(max: number): CohortError {
 
 /**
  * Walks an ImageFolder tree. Hidden entries (".DS_Store", macOS "._x.png")
- * and files without a .png/.jpg/.jpeg name are ignored; files at another
+ * and files without a .png/.jpg/.jpeg/.dcm/.dicom name are ignored; files at another
  * depth than the layout's are ignored ('image:layout'); symbolic links are
  * rejected ('image:symlink': they could lead out of the root); images under
  * an undeclared split or label folder are rejected ('image:split-unknown',

@@ -9,6 +9,7 @@
  * anything is allocated, and the whole tensor (images × h·w·c values) under
  * MAX_TENSOR_VALUES. No path or pixel reaches a message or a log.
  */
+import { randomBytes } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { CohortError } from '../../core/errors.ts';
@@ -20,6 +21,7 @@ import type { ColumnReport, DatasetSplit, IntakeReport } from '../../core/data/t
 import { readCappedFileAsync } from '../../edge/capped-file.ts';
 import { bump, listImageFolder, listImageManifest, type ImageEntry, type ImageListing } from './images-list.ts';
 import { readJsonFile } from './json-file.ts';
+import { isDicomFile, readDicomImage } from './dicom.ts';
 
 export { ALL_SPLIT } from './images-list.ts';
 
@@ -45,8 +47,27 @@ export async function loadImageSchemaFile(path: string): Promise<ImageSchema> {
   );
 }
 
+export interface ReadImageOptions {
+  /**
+   * The site secret keying DICOM de-identification (replacement UIDs, date
+   * shifts); absent, a random key for this read (only pixels are kept, so
+   * nothing keyed outlives it).
+   */
+  secret?: Uint8Array;
+}
+
+/** DICOM files used, and how many of them did not state Burned In Annotation. */
+interface DicomTally {
+  used: number;
+  burnedInUnstated: number;
+}
+
 /** Reads the images at `path` (the ImageFolder root, or the manifest file) under `schema`. */
-export async function readImageDataset(path: string, schema: ImageSchema): Promise<ImageDataset> {
+export async function readImageDataset(
+  path: string,
+  schema: ImageSchema,
+  opts: ReadImageOptions = {},
+): Promise<ImageDataset> {
   const limits = imageLimits(schema);
   const listing =
     schema.source.layout === 'folder'
@@ -65,8 +86,9 @@ export async function readImageDataset(path: string, schema: ImageSchema): Promi
   // Every listed image is read: rowsRead = listed + rejected while listing = used + all rejections.
   const rowsRead = listing.entries.length + total(listing.rejected);
   const acc = new SplitAccumulator(listing.entries, d);
+  const dicom: DicomTally & { key: Uint8Array } = { used: 0, burnedInUnstated: 0, key: opts.secret ?? randomBytes(32) };
   for (const e of listing.entries) {
-    const r = await readOne(e.path, root, schema, limits);
+    const r = await readOne(e.path, root, schema, limits, dicom);
     if (typeof r === 'string') bump(listing.rejected, r);
     else acc.add(e, r);
   }
@@ -76,7 +98,7 @@ export async function readImageDataset(path: string, schema: ImageSchema): Promi
     classes: schema.classes,
     shape,
     splits: acc.splits(shape, schema.classes.length),
-    report: report(listing, rowsRead, acc.used, schema),
+    report: report(listing, rowsRead, acc.used, schema, dicom),
   };
 }
 
@@ -86,6 +108,7 @@ async function readOne(
   root: string,
   schema: ImageSchema,
   limits: ImageLimits,
+  dicom: DicomTally & { key: Uint8Array },
 ): Promise<Float32Array | string> {
   let real: string;
   try {
@@ -103,6 +126,13 @@ async function readOne(
     bytes = await readCappedFileAsync(real, { maxBytes: limits.maxFileBytes, what: 'image', code: 'E_DATA_FILE' });
   } catch {
     return 'image:read';
+  }
+  if (isDicomFile(real, bytes)) {
+    const r = readDicomImage(bytes, { dicom: schema.dicom, maxPixels: limits.maxPixels, key: dicom.key });
+    if (!r.ok) return r.reason;
+    dicom.used++;
+    if (!r.burnedInStated) dicom.burnedInUnstated++;
+    return imageToInput(r.image, schema.size, schema.channels, schema.normalise);
   }
   const decoded = decodeImage(bytes, limits.maxPixels);
   if (!decoded.ok) return decoded.reason;
@@ -142,7 +172,13 @@ class SplitAccumulator {
 
 const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
 
-function report(listing: ImageListing, rowsRead: number, used: number, schema: ImageSchema): IntakeReport {
+function report(
+  listing: ImageListing,
+  rowsRead: number,
+  used: number,
+  schema: ImageSchema,
+  dicom: DicomTally,
+): IntakeReport {
   const norm =
     schema.normalise.kind === 'scale'
       ? 'scaled to [0, 1]'
@@ -163,6 +199,20 @@ function report(listing: ImageListing, rowsRead: number, used: number, schema: I
     recordsRejected: listing.rejected,
     valuesRejected: {},
     recordsIgnored: listing.ignored,
-    columns: [column],
+    columns: dicom.used > 0 ? [column, dicomColumn(schema, dicom)] : [column],
+  };
+}
+
+/** The DICOM headers' treatment; `missing` counts used files that did not state Burned In Annotation. */
+function dicomColumn(schema: ImageSchema, dicom: DicomTally): ColumnReport {
+  const dates = schema.dicom.retainLongitudinalTemporalModifiedDates ? ', dates shifted (modified dates option)' : '';
+  return {
+    name: 'dicom-header',
+    kind: 'dicom',
+    action: `de-identified (PS3.15 Basic Application Level Confidentiality Profile${dates}), then not used`,
+    values: dicom.used,
+    missing: dicom.burnedInUnstated,
+    special: 0,
+    clamped: 0,
   };
 }

@@ -1,12 +1,12 @@
 /** The hospital's data intake: any supported export format in, a de-identified PreparedDataset out. */
-import { stat } from 'node:fs/promises';
 import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { readCsvDataset, type ReadCsvOptions } from './csv.ts';
 import { readFhirBundle, readFhirNdjson } from './fhir.ts';
+import { describeFolder, isDirectory, listFhirFolder } from './fhir-folder.ts';
 import { MAX_SCHEMA_FILE_SIZE } from './csv.ts';
 import { readJsonFile } from './json-file.ts';
-import { parseDatasetSchema } from '../../core/data/schema.ts';
+import { loadDatasetSchema } from '../../core/data/fhir-schema.ts';
 import { isImageSchemaDocument, parseImageSchema, type ImageSchema } from '../../core/data/image-schema.ts';
 import { CohortError } from '../../core/errors.ts';
 import { readImagePreparedDataset } from './image-dataset.ts';
@@ -14,7 +14,10 @@ import { readImagePreparedDataset } from './image-dataset.ts';
 export { loadSchemaFile, readCsvDataset } from './csv.ts';
 export { readFhirBundle, readFhirNdjson } from './fhir.ts';
 export { loadOrCreateSiteSecret } from './secret.ts';
-export { loadImageSchemaFile, readImageDataset, type ImageDataset } from './images.ts';
+export { loadImageSchemaFile, readImageDataset, type ImageDataset, type ReadImageOptions } from './images.ts';
+export { deidentifyDicom, isDicomFile, DICOM_DEFAULTS, type DeidentifiedDicom } from './dicom.ts';
+export { ANNEX_E, ANNEX_E_SOURCE } from '../../core/data/dicom-annex-e.ts';
+export { keyedUid, type DeidRecord } from '../../core/data/dicom-deidentify.ts';
 export { classCounts, formatImageInspect } from './images-inspect.ts';
 export { readImagePreparedDataset, IMAGE_FEATURE } from './image-dataset.ts';
 
@@ -28,15 +31,29 @@ export async function loadAnySchemaFile(
   const doc = await readJsonFile(path, { maxBytes: MAX_SCHEMA_FILE_SIZE, what: 'schema', code: 'E_SCHEMA_INVALID' });
   return isImageSchemaDocument(doc)
     ? { kind: 'images', schema: parseImageSchema(doc) }
-    : { kind: 'table', schema: parseDatasetSchema(doc) };
+    : { kind: 'table', schema: await loadDatasetSchema(doc) };
 }
 
 export const DATA_FORMATS = ['csv', 'fhir-bundle', 'fhir-ndjson'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 
-/** A directory or *.ndjson is an NDJSON bulk export, *.json a Bundle, anything else CSV. */
+/**
+ * The format of `path`: a folder of .json files is a folder of Bundles (as
+ * Synthea writes them), a folder of .ndjson files an NDJSON bulk export; a
+ * folder with both or neither is refused, saying what it holds. A file:
+ * *.ndjson is NDJSON, *.json a Bundle, anything else CSV.
+ */
 export async function guessFormat(path: string): Promise<DataFormat> {
-  if ((await stat(path)).isDirectory() || path.endsWith('.ndjson')) return 'fhir-ndjson';
+  if (await isDirectory(path)) {
+    const folder = await listFhirFolder(path);
+    if (folder.json.length > 0 && folder.ndjson.length === 0) return 'fhir-bundle';
+    if (folder.ndjson.length > 0 && folder.json.length === 0) return 'fhir-ndjson';
+    throw new CohortError(
+      'E_DATA_FILE',
+      `${path}: a folder must hold FHIR Bundles (.json) or an NDJSON export (.ndjson); it holds ${describeFolder(folder)}${folder.json.length > 0 ? ': name the one to read with --format fhir-bundle or fhir-ndjson' : ''}`,
+    );
+  }
+  if (path.endsWith('.ndjson')) return 'fhir-ndjson';
   return path.endsWith('.json') ? 'fhir-bundle' : 'csv';
 }
 
@@ -48,6 +65,8 @@ export async function readDataset(
   const { format, ...rest } = opts;
   switch (format ?? (await guessFormat(path))) {
     case 'csv':
+      if (await isDirectory(path))
+        throw new CohortError('E_DATA_FILE', `${path}: a folder, and a CSV export is one file (folders hold FHIR)`);
       return readCsvDataset(path, schema, rest);
     case 'fhir-bundle':
       return readFhirBundle(path, schema, rest);

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { DEFAULT_MAX_SHIFT_DAYS } from './dicom-deidentify.ts';
 
 /** Longest side of the declared model input, in pixels. */
 export const MAX_IMAGE_SIDE = 1024;
@@ -61,6 +62,26 @@ const source = z.discriminatedUnion('layout', [
   }),
 ]);
 
+/** How DICOM files (a .dcm name, or "DICM" at byte 128) are read: docs/images.md, "DICOM". Every field has a default. */
+const dicom = z
+  .strictObject({
+    /** PS3.15 Annex E profile applied before pixels are used: the Basic Application Level Confidentiality Profile. */
+    profile: z.literal('basic').default('basic'),
+    /** PS3.15 option: shift dates by a keyed per-patient offset instead of removing them. */
+    retainLongitudinalTemporalModifiedDates: z.boolean().default(false),
+    /** Largest shift, in days either way, under that option. */
+    maxDateShiftDays: z.number().int().min(1).max(3650).default(DEFAULT_MAX_SHIFT_DAYS),
+    /** Use images whose Burned In Annotation is YES (text such as a name in the pixels); refused by default. */
+    allowBurnedInAnnotation: z.boolean().default(false),
+    /** Refuse images that do not state Burned In Annotation (default: used, and counted). */
+    requireBurnedInAnnotationNo: z.boolean().default(false),
+    /** [0, 1] by the range Bits Stored holds, or by the file's window center/width (core/data/dicom-pixels.ts). */
+    scaling: z.enum(['stored-range', 'window']).default('stored-range'),
+    /** Multi-frame files: use the first frame, or refuse them. */
+    multiFrame: z.enum(['first-frame', 'refuse']).default('first-frame'),
+  })
+  .prefault({});
+
 const imageSchemaFields = z.strictObject({
   /** Tells an image schema file from a tabular one. */
   kind: z.literal('images'),
@@ -95,6 +116,7 @@ const imageSchemaFields = z.strictObject({
     })
     .partial()
     .default({}),
+  dicom,
 });
 
 export const imageSchemaSchema = imageSchemaFields.superRefine((s, ctx) => {
@@ -121,6 +143,7 @@ export const imageSchemaSchema = imageSchemaFields.superRefine((s, ctx) => {
 export type ImageSchema = z.output<typeof imageSchemaFields>;
 export type ImageSchemaInput = z.input<typeof imageSchemaFields>;
 export type ImageNormalisation = ImageSchema['normalise'];
+export type DicomOptions = ImageSchema['dicom'];
 export type ImageLimits = { readonly [K in keyof typeof IMAGE_LIMIT_DEFAULTS]: number };
 
 /** Parses untrusted input into an ImageSchema, or throws E_SCHEMA_INVALID naming each bad field path. */
