@@ -1,16 +1,19 @@
 /** `cohort simulate fed-pneumonia`: its options, its runs (one per seed) and its table. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { intArg, numberArg } from '../edge/args.ts';
 import { createLogger } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
 import { PNEUMONIA_DEFAULTS, runFedPneumonia, type PneumoniaResult } from '../simulations/fed-pneumonia.ts';
 import { loadPneumonia } from '../simulations/fed-pneumonia-data.ts';
+import { loadPneumoniaDicom } from '../simulations/fed-pneumonia-dicom.ts';
+import { BURNED_IN_EVERY } from '../simulations/dicom-wrap.ts';
 
 interface PneumoniaCliOptions {
   rounds?: number;
   seeds: number[];
   dpEpsilon?: number;
+  format: 'png' | 'dicom';
   json?: string;
   logLevel: 'warn';
 }
@@ -41,6 +44,14 @@ function pneumoniaOptions(cmd: Command): Command {
       '--dp-epsilon <e>',
       `record-level DP (DP-SGD at each hospital) with this target epsilon for the whole job, delta ${PNEUMONIA_DEFAULTS.dp.delta}; each hospital's budget is the target (default: no DP)`,
       numberArg('--dp-epsilon', (x) => x > 0 && x <= 100, 'a number in (0, 100]'),
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        `png: read the PNGs; dicom: wrap each image in a DICOM file with generated patient headers (1 in ${BURNED_IN_EVERY} flagged burned-in text) in a temporary folder and read them through the DICOM intake, which de-identifies them and refuses the flagged ones`,
+      )
+        .choices(['png', 'dicom'])
+        .default('png'),
     );
 }
 
@@ -49,7 +60,7 @@ async function fedPneumonia(o: PneumoniaCliOptions): Promise<void> {
   const log = createLogger({ level: o.logLevel, destination: process.stderr });
   if (o.dpEpsilon === undefined)
     log.warn('differential privacy is off (no --dp-epsilon): updates carry no DP guarantee');
-  const data = await loadPneumonia();
+  const data = o.format === 'dicom' ? await loadPneumoniaDicom() : await loadPneumonia();
   const runs: PneumoniaResult[] = [];
   for (const seed of o.seeds) {
     const r = await runFedPneumonia({
@@ -77,6 +88,18 @@ function privacyLine(r: PneumoniaResult): string {
   return `record-level DP (ε ${p.targetEpsilon}, δ ${p.delta}): DP-SGD q ${p.samplingRate}, clip ${p.clip}, σ ${p.noiseMultiplier.toFixed(3)}, ${p.stepsPerRound} steps a round`;
 }
 
+/** How the images were read; rejections by reason code (counts only: the intake names no file). */
+export function intakeLine(r: PneumoniaResult): string {
+  const i = r.intake;
+  const reasons = Object.entries(i.rejected).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const rejected = reasons.length === 0 ? 'none' : reasons.map(([k, n]) => `${k} ${n}`).join(', ');
+  const how =
+    i.format === 'dicom'
+      ? `read as DICOM: ${i.files} files wrapped with generated patient headers (${i.burnedIn} flagged BurnedInAnnotation YES), de-identified at intake`
+      : 'read as PNG';
+  return `images ${how}; ${i.read} read, ${i.used} used, rejected by reason: ${rejected}`;
+}
+
 export function renderPneumonia(r: PneumoniaResult): string {
   const plain = !process.stdout.isTTY;
   const t = new Table({
@@ -98,6 +121,7 @@ export function renderPneumonia(r: PneumoniaResult): string {
   return [
     `fed-pneumonia: ${r.rounds} rounds FedAvg, secure aggregation, ${privacyLine(r)}, seed ${r.seed}, Dirichlet(${r.split.alpha}) split of ${r.split.trainUsed} training images, CNN ${r.params} parameters, local ${l.epochs} epoch ${l.optimizer} lr ${l.learningRate} batch ${l.batchSize}, tfjs ${r.backend}, ${ms.toFixed(0)} ms/round, ${(r.wallTimeMs / 1000).toFixed(1)} s`,
     t.toString(),
+    intakeLine(r),
     `final global model on the official test split (${r.test.n} images, computed by the simulation): ACC ${f3(r.test.accuracy)}, AUC ${f3(r.test.auc)} (majority class ACC ${f3(r.test.majorityAccuracy)}); on the official val split (${r.val.n} images, what settings are chosen on): ACC ${f3(r.val.accuracy)}, AUC ${f3(r.val.auc)}; released by the hospitals on their own test splits: ACC ${f3(r.releasedAccuracy)}; ledger ${r.ledger.ok ? 'verified' : `FAILED: ${r.ledger.firstFailure}`}`,
   ].join('\n');
 }
@@ -107,6 +131,7 @@ export interface PneumoniaSummary {
   rounds: number;
   seeds: number[];
   epsilon: number | null;
+  format: PneumoniaResult['intake']['format'];
   meanAccuracy: number;
   meanAuc: number;
   meanValAccuracy: number;
@@ -123,6 +148,7 @@ export function summarisePneumonia(runs: PneumoniaResult[]): PneumoniaSummary {
     rounds: runs[0]!.rounds,
     seeds: runs.map((r) => r.seed),
     epsilon: runs[0]!.privacy?.targetEpsilon ?? null,
+    format: runs[0]!.intake.format,
     meanAccuracy: mean(runs.map((r) => r.test.accuracy)),
     meanAuc: mean(runs.map((r) => r.test.auc)),
     meanValAccuracy: mean(runs.map((r) => r.val.accuracy)),
@@ -135,7 +161,7 @@ export function summarisePneumonia(runs: PneumoniaResult[]): PneumoniaSummary {
 
 export function renderPneumoniaSummary(s: PneumoniaSummary): string {
   const per = s.runs.map((r) => `${r.seed}: ${f3(r.test.accuracy)}/${f3(r.test.auc)}`).join(', ');
-  const dp = s.epsilon === null ? 'no DP' : `ε ${s.epsilon}`;
+  const dp = `${s.epsilon === null ? 'no DP' : `ε ${s.epsilon}`}${s.format === 'dicom' ? ', images read as DICOM' : ''}`;
   return `mean over seeds (ACC/AUC ${per}), ${dp}: test ACC ${f3(s.meanAccuracy)}, AUC ${f3(s.meanAuc)} (val ACC ${f3(s.meanValAccuracy)}, AUC ${f3(s.meanValAuc)}); MedMNIST v2 ${MEDMNIST_FIGURES.model}: ACC ${MEDMNIST_FIGURES.accuracy}, AUC ${MEDMNIST_FIGURES.auc}`;
 }
 

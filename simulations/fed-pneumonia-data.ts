@@ -41,12 +41,16 @@ export const MIN_TRAIN_PER_HOSPITAL = 100;
 export const IMAGE_FEATURE = 'image';
 export const LABEL = 'pneumonia';
 
+/** Where the images came from: the PNG tree, or DICOM files wrapped from it (fed-pneumonia-dicom.ts). */
+export type PneumoniaSource = { format: 'png' } | { format: 'dicom'; files: number; burnedIn: number };
+
 export interface PneumoniaData {
   shape: ImageShape;
   train: DatasetSplit;
   val: DatasetSplit;
   test: DatasetSplit;
   report: IntakeReport;
+  source: PneumoniaSource;
 }
 
 /** The three official splits through the image intake. */
@@ -55,7 +59,7 @@ export async function loadPneumonia(dir = PNEUMONIA_DIR): Promise<PneumoniaData>
   const { train, val, test } = ds.splits;
   if (!train || !val || !test)
     throw new CohortError('E_DATA_FILE', 'PneumoniaMNIST needs its train, val and test splits');
-  return { shape: ds.shape, train, val, test, report: ds.report };
+  return { shape: ds.shape, train, val, test, report: ds.report, source: { format: 'png' } };
 }
 
 /** One hospital's share: its records' indices into the official splits and its class counts. */

@@ -11,7 +11,10 @@
  * computed here by the simulation, which holds all the data, from the job's
  * final global model: no hospital holds the test split. Beside them: what
  * the hospitals released for the final model on their own test splits
- * (shares of the val split; noisy counts under DP).
+ * (shares of the val split; noisy counts under DP). With format 'dicom' the
+ * images are first wrapped in DICOM files with generated patient headers and
+ * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
+ * `intake` says how they were read and what was refused, by reason.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,8 +39,10 @@ import {
   loadPneumonia,
   splitPneumonia,
   type PneumoniaData,
+  type PneumoniaSource,
   type PneumoniaSplit,
 } from './fed-pneumonia-data.ts';
+import { loadPneumoniaDicom, type PneumoniaDicomOptions } from './fed-pneumonia-dicom.ts';
 
 /** The CNN (cnn.json, written by tfjs's `model.toJSON(null, false)`): the layers the README states. */
 export function pneumoniaCnn(dir = PNEUMONIA_DIR): ModelSpec {
@@ -92,6 +97,14 @@ export interface PneumoniaOptions {
   strategy?: Partial<StrategySpec>;
   /** Keep this many training images (a seeded sample) before the split: for quick tests. */
   trainLimit?: number;
+  /**
+   * How the images are read when `data` is not given: the PNGs ('png', the
+   * default), or ('dicom') each wrapped in a DICOM file with generated patient
+   * headers and read through the DICOM intake (fed-pneumonia-dicom.ts).
+   */
+  format?: PneumoniaSource['format'];
+  /** The DICOM wrap's options, with format 'dicom'. */
+  dicom?: PneumoniaDicomOptions;
   /** The data (default: read from simulations/data/pneumoniamnist); tests pass it in to read it once. */
   data?: PneumoniaData;
   dbPath?: string;
@@ -119,6 +132,8 @@ export interface PneumoniaResult {
   dbPath: string;
   params: number;
   local: LocalTraining;
+  /** How the images were read, and the files the intake rejected, by reason (counts, never a file or a value). */
+  intake: PneumoniaIntake;
   /** The split the hospitals trained on: α, seed, and per hospital its training images by class and its test images. */
   split: {
     alpha: number;
@@ -141,6 +156,12 @@ export interface PneumoniaResult {
   roundTimesMs: number[];
   wallTimeMs: number;
 }
+
+export type PneumoniaIntake = PneumoniaSource & {
+  read: number;
+  used: number;
+  rejected: Readonly<Record<string, number>>;
+};
 
 export function pneumoniaJob(
   model: ModelSpec,
@@ -187,7 +208,7 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
   const local: LocalTraining = { ...(dp ? PNEUMONIA_DEFAULTS.dp.local : PNEUMONIA_DEFAULTS.local), ...opts.local };
   const log = opts.log ?? silentLogger;
   const started = performance.now();
-  const data = opts.data ?? (await loadPneumonia());
+  const data = opts.data ?? (opts.format === 'dicom' ? await loadPneumoniaDicom(opts.dicom) : await loadPneumonia());
   const split = splitPneumonia(data, seed, opts.trainLimit === undefined ? {} : { trainLimit: opts.trainLimit });
   const model = opts.model ?? pneumoniaCnn();
   const strategy = opts.strategy ?? (dp ? PNEUMONIA_DEFAULTS.dp.strategy : PNEUMONIA_DEFAULTS.strategy);
@@ -220,6 +241,7 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
       dbPath,
       params: paramCount(model),
       local,
+      intake: intakeFigures(data),
       split: splitFigures(split),
       test: { n: m.numExamples, accuracy: m.accuracy, auc: m.auc, majorityAccuracy: majorityAccuracy(data) },
       val: { n: v.numExamples, accuracy: v.accuracy, auc: v.auc },
@@ -257,6 +279,11 @@ function openStates(statePath: (h: string) => string, dp: PneumoniaDp): Record<s
 export function majorityAccuracy(data: PneumoniaData): number {
   const positives = data.test.y.reduce((n, v) => n + v, 0);
   return Math.max(positives, data.test.n - positives) / data.test.n;
+}
+
+function intakeFigures(data: PneumoniaData): PneumoniaIntake {
+  const r = data.report;
+  return { ...data.source, read: r.rowsRead, used: r.rowsUsed, rejected: { ...r.recordsRejected } };
 }
 
 function splitFigures(s: PneumoniaSplit): PneumoniaResult['split'] {
