@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
-import { formatIssues } from '../core/job/spec.ts';
+import { formatIssues } from '../core/parse-issues.ts';
 import { checkLedgerProof, ledgerProofSchema } from '../core/ledger/verify-proof.ts';
 import { readCappedFile } from '../edge/capped-file.ts';
 import { proveConsistency, proveEntry } from '../coordinator/ledger-prove.ts';

@@ -9,7 +9,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseRosterChain } from '../core/roster/index.ts';
 import { CohortError } from '../core/errors.ts';
-import { formatIssues } from '../core/job/spec.ts';
+import { formatIssues } from '../core/parse-issues.ts';
 import { mechanismSchema } from '../core/ledger/schema.ts';
 import {
   entryHash,

@@ -8,8 +8,9 @@
  * changes how another is encoded. Parsed once at the edge (docs/images.md).
  */
 import { z } from 'zod';
-import { CohortError } from '../errors.ts';
+import { parseOrThrow } from '../parse-issues.ts';
 import { DEFAULT_MAX_SHIFT_DAYS } from './dicom-deidentify.ts';
+import { DEFAULT_MAX_REJECTED_FRACTION } from './schema.ts';
 
 /** Longest side of the declared model input, in pixels. */
 export const MAX_IMAGE_SIDE = 1024;
@@ -116,6 +117,11 @@ const imageSchemaFields = z.strictObject({
     })
     .partial()
     .default({}),
+  /**
+   * Largest fraction of the files read that may be rejected (any reason):
+   * more refuses the dataset (E_DATA_UNTRAINABLE), as the tabular schema's.
+   */
+  maxRejectedFraction: z.number().min(0).max(1).default(DEFAULT_MAX_REJECTED_FRACTION),
   dicom,
 });
 
@@ -148,12 +154,7 @@ export type ImageLimits = { readonly [K in keyof typeof IMAGE_LIMIT_DEFAULTS]: n
 
 /** Parses untrusted input into an ImageSchema, or throws E_SCHEMA_INVALID naming each bad field path. */
 export function parseImageSchema(input: unknown): ImageSchema {
-  const r = imageSchemaSchema.safeParse(input);
-  if (!r.success) {
-    const msg = r.error.issues.map((i) => `"${i.path.join('.') || '(root)'}": ${i.message}`).join('; ');
-    throw new CohortError('E_SCHEMA_INVALID', msg);
-  }
-  return r.data;
+  return parseOrThrow(imageSchemaSchema, input, 'E_SCHEMA_INVALID');
 }
 
 /** The schema's limits with the defaults filled in. */

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { parseOrThrow } from '../parse-issues.ts';
 import { encodedColumnNames } from './columns.ts';
 import { fhirPathError, MAX_FHIRPATH_LENGTH } from './fhir-path.ts';
 import { parseDate } from './generalize.ts';
@@ -480,12 +481,7 @@ export type GeneticColumn = Extract<ColumnSpec, { kind: 'genetic' }>;
 
 /** Parses untrusted input into a DatasetSchema, or throws E_SCHEMA_INVALID naming each bad field path. */
 export function parseDatasetSchema(input: unknown): DatasetSchema {
-  const r = datasetSchemaSchema.safeParse(input);
-  if (!r.success) {
-    const msg = r.error.issues.map((i) => `"${i.path.join('.') || '(root)'}": ${i.message}`).join('; ');
-    throw new CohortError('E_SCHEMA_INVALID', msg);
-  }
-  return r.data;
+  return parseOrThrow(datasetSchemaSchema, input, 'E_SCHEMA_INVALID');
 }
 
 /**

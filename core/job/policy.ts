@@ -10,7 +10,7 @@ import { CohortError } from '../errors.ts';
 import { activationValuesPerExample, flopsPerExample, layerClasses, paramCount } from '../model/spec.ts';
 import { stepsPerRound } from './privacy.ts';
 import type { JobSpec } from './spec.ts';
-import { formatIssues } from './spec.ts';
+import { formatIssues } from '../parse-issues.ts';
 
 /**
  * The FLOPs-per-example cap of a hospital whose policy sets none (10^10, about

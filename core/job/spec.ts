@@ -4,7 +4,7 @@
  * `JobSpec`; everything after trusts it.
  */
 import { z } from 'zod';
-import { CohortError } from '../errors.ts';
+import { parseOrThrow } from '../parse-issues.ts';
 import {
   examplesMixingLayers,
   inputSize,
@@ -445,11 +445,5 @@ export function parseResearcherJobSpec(input: unknown): JobSpec {
 }
 
 function parseWith(schema: z.ZodType<JobSpec>, input: unknown): JobSpec {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new CohortError('E_JOB_SPEC', formatIssues(r.error));
-  return r.data;
-}
-
-export function formatIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `"${i.path.join('.') || '(root)'}": ${i.message}`).join('; ');
+  return parseOrThrow(schema, input, 'E_JOB_SPEC');
 }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../../core/errors.ts';
-import { formatIssues } from '../../core/job/spec.ts';
+import { formatIssues } from '../../core/parse-issues.ts';
 import { deriveSeed, seededRng, type SeededRng } from '../../core/rng.ts';
 import { MEASURES, NOISE_CONDITIONS, type Genotype, type MeasureKey, type Smoking } from './codes.ts';
 import {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CohortError } from '../../core/errors.ts';
-import { formatIssues } from '../../core/job/spec.ts';
+import { formatIssues } from '../../core/parse-issues.ts';
 import { deriveSeed, seededRng } from '../../core/rng.ts';
 import { AREA_CODES } from './names.ts';
 

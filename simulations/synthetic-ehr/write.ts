@@ -8,7 +8,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CohortError } from '../../core/errors.ts';
-import { formatIssues } from '../../core/job/spec.ts';
+import { formatIssues } from '../../core/parse-issues.ts';
 import { CSV_HEADER_LINE, csvRow } from './csv.ts';
 import { BUNDLE_TAIL, bundleEntry, bundleHead, toFhir, type FhirResource } from './fhir.ts';
 import { DEFAULT_AS_OF, MAX_PATIENTS_PER_SITE, generateSite, seedSchema } from './generator.ts';
