@@ -8,7 +8,7 @@
  * client/budget-store.ts's.
  */
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import { textTable } from '../edge/text-table.ts';
 import { BudgetStore, type Reservation } from '../client/budget-store.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 
@@ -92,9 +92,17 @@ function datasetSpend(s: BudgetStore, dataset: string): DatasetSpend {
 }
 
 function reservationTable(rows: readonly Reservation[], now: number): string {
-  const t = new Table({
-    head: ['dataset', 'job', 'rounds reserved', 'charged', 'untrained', 'state', 'admitted', 'age', 'last charge'],
-  });
+  const t = textTable([
+    'dataset',
+    'job',
+    'rounds reserved',
+    'charged',
+    'untrained',
+    'state',
+    'admitted',
+    'age',
+    'last charge',
+  ]);
   for (const r of rows) {
     t.push([
       r.dataset,

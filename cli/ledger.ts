@@ -6,7 +6,7 @@
 import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import Table from 'cli-table3';
+import { textTable } from '../edge/text-table.ts';
 import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
 import {
@@ -248,21 +248,19 @@ function list(o: ListOptions): void {
 }
 
 function entryTable(rows: ReturnType<typeof ledgerRows>): string {
-  const t = new Table({
-    head: [
-      'seq',
-      'kind',
-      'job',
-      'round',
-      'hospital',
-      'epsilon',
-      'cumulative',
-      'bound',
-      'survivors',
-      'receipt',
-      'cosigned',
-    ],
-  });
+  const t = textTable([
+    'seq',
+    'kind',
+    'job',
+    'round',
+    'hospital',
+    'epsilon',
+    'cumulative',
+    'bound',
+    'survivors',
+    'receipt',
+    'cosigned',
+  ]);
   for (const r of rows)
     t.push([
       r.seq,
@@ -290,9 +288,7 @@ function printBudget(o: { db: string; hospitalLedger?: string[]; json: boolean }
     process.stdout.write(`${JSON.stringify({ perJob, totals }, null, 2)}\n`);
     return;
   }
-  const t = new Table({
-    head: ['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget'],
-  });
+  const t = textTable(['hospital', 'job', 'unit', 'rounds charged', 'epsilon', 'delta', 'bound', 'hospital budget']);
   for (const r of perJob) {
     const b =
       totals

@@ -3,7 +3,7 @@
  * (cli/simulate.ts runs the scenarios and writes the JSON figures).
  */
 import { guaranteeLine } from '../core/job/guarantee.ts';
-import Table from 'cli-table3';
+import { textTable } from '../edge/text-table.ts';
 import type { StrategyName } from '../core/job/spec.ts';
 import { CENTERS, type FedHeartResult } from '../simulations/fed-heart-disease.ts';
 import { PHASES, type DropoutsResult } from '../simulations/dropouts.ts';
@@ -12,11 +12,13 @@ import type { SyntheticEhrResult } from '../simulations/synthetic-ehr/scenario.t
 
 /** Per round: who took part, how many reached each secure-aggregation phase, who crashed before which. */
 export function renderDropouts(r: DropoutsResult): string {
-  const plain = !process.stdout.isTTY;
-  const t = new Table({
-    ...(plain ? { style: { head: [], border: [] } } : {}),
-    head: ['round', 'participants', ...PHASES.map((p) => `reached ${p}`), 'crashed (before phase)', 'not in sum'],
-  });
+  const t = textTable([
+    'round',
+    'participants',
+    ...PHASES.map((p) => `reached ${p}`),
+    'crashed (before phase)',
+    'not in sum',
+  ]);
   for (const x of r.rounds) {
     const c = x.phaseCounts;
     t.push([
@@ -32,19 +34,17 @@ export function renderDropouts(r: DropoutsResult): string {
 
 /** Per hospital: what the intake read and kept, and the final model's figures on its test split. */
 export function renderSyntheticEhr(r: SyntheticEhrResult): string {
-  const t = new Table({
-    head: [
-      'hospital',
-      'profile',
-      'read from',
-      'records',
-      'used (train/test)',
-      'dropped',
-      'k-anonymity',
-      'accuracy',
-      'AUC',
-    ],
-  });
+  const t = textTable([
+    'hospital',
+    'profile',
+    'read from',
+    'records',
+    'used (train/test)',
+    'dropped',
+    'k-anonymity',
+    'accuracy',
+    'AUC',
+  ]);
   for (const h of r.hospitals) {
     const dropped = Object.values(h.intake.rowsDropped).reduce((a, b) => a + b, 0);
     t.push([
@@ -63,7 +63,7 @@ export function renderSyntheticEhr(r: SyntheticEhrResult): string {
 }
 
 export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; accuracyGap: number | null }): string {
-  const faults = new Table({ head: ['fault', 'where', 'fired'] });
+  const faults = textTable(['fault', 'where', 'fired']);
   for (const f of r.faultsInjected) {
     const where = [
       'client' in f ? f.client : '',
@@ -74,9 +74,14 @@ export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; 
       .join(', ');
     faults.push([f.kind, where, f.fired ? 'yes' : 'no']);
   }
-  const eps = new Table({
-    head: ['hospital', 'epsilon (ledger)', 'epsilon (accountant)', 'rounds in sum', 'rounds charged', 'charged twice'],
-  });
+  const eps = textTable([
+    'hospital',
+    'epsilon (ledger)',
+    'epsilon (accountant)',
+    'rounds in sum',
+    'rounds charged',
+    'charged twice',
+  ]);
   for (const [h, e] of Object.entries(r.epsilon))
     eps.push([
       h,
@@ -101,18 +106,14 @@ export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; 
 const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 
 export function renderTable(r: FedHeartResult): string {
-  const plain = !process.stdout.isTTY;
-  const t = new Table({
-    ...(plain ? { style: { head: [], border: [] } } : {}),
-    head: [
-      'center',
-      'test n',
-      `${r.strategy} accuracy`,
-      `${r.strategy} AUC`,
-      'centralised accuracy',
-      'centralised AUC',
-    ],
-  });
+  const t = textTable([
+    'center',
+    'test n',
+    `${r.strategy} accuracy`,
+    `${r.strategy} AUC`,
+    'centralised accuracy',
+    'centralised AUC',
+  ]);
   for (const c of CENTERS) {
     const f = r.perCenter[c]!;
     const b = r.baseline.perCenter[c]!;
@@ -139,11 +140,7 @@ export function renderTable(r: FedHeartResult): string {
 
 /** Each hospital's budget database after the job: rounds charged and epsilon spent by both accountants. */
 function renderPrivacy(p: NonNullable<FedHeartResult['privacy']>): string {
-  const plain = !process.stdout.isTTY;
-  const t = new Table({
-    ...(plain ? { style: { head: [], border: [] } } : {}),
-    head: ['center', 'rounds charged', 'epsilon (PLD)', 'epsilon (RDP)', 'charged', `delta`],
-  });
+  const t = textTable(['center', 'rounds charged', 'epsilon (PLD)', 'epsilon (RDP)', 'charged', `delta`]);
   for (const [c, s] of Object.entries(p.spent)) {
     t.push([
       c,

@@ -1,6 +1,6 @@
 /** `cohort simulate fed-tcga-brca`: its options, its runs (one per seed) and its table. */
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import { textTable } from '../edge/text-table.ts';
 import { intArg } from '../edge/args.ts';
 import { createLogger } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
@@ -59,11 +59,7 @@ async function fedTcgaBrca(o: TcgaCliOptions): Promise<void> {
 const f3 = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 
 export function renderTcga(r: TcgaResult): string {
-  const plain = !process.stdout.isTTY;
-  const t = new Table({
-    ...(plain ? { style: { head: [], border: [] } } : {}),
-    head: ['hospital (region)', 'test n', 'released C-index', 'released Cox loss'],
-  });
+  const t = textTable(['hospital (region)', 'test n', 'released C-index', 'released Cox loss']);
   for (const h of REGIONS) {
     const m = r.released[h];
     t.push([h, m?.numTest ?? 0, f3(m?.cIndex), f3(m?.loss)]);

@@ -4,15 +4,20 @@
  * refused (or is suspect). No value of a record is shown: k-anonymity is given
  * as class sizes, never a class's values.
  */
-import Table from 'cli-table3';
+import { textTable } from '../../edge/text-table.ts';
 import type { IntakeReport, PreparedDataset } from '../../core/data/types.ts';
 
 export function formatInspect(d: PreparedDataset): string {
   const r = d.report;
   const out: string[] = [];
-  const cols = new Table({
-    head: ['column', 'class', 'what the pipeline does', 'values', 'missing', 'top-coded / 000 / imputed'],
-  });
+  const cols = textTable([
+    'column',
+    'class',
+    'what the pipeline does',
+    'values',
+    'missing',
+    'top-coded / 000 / imputed',
+  ]);
   for (const c of r.columns) cols.push([c.name, c.kind, c.action, c.values, c.missing, c.special]);
   out.push(
     `schema ${d.schemaId}: ${r.rowsRead} rows read, ${r.rowsUsed} used (train ${d.train.n}, test ${d.test.n}); ${d.features.length} model inputs -> ${d.label}`,
@@ -32,7 +37,7 @@ export function formatInspect(d: PreparedDataset): string {
 function counts(title: string, m: Readonly<Record<string, number>>): string {
   const e = Object.entries(m);
   if (e.length === 0) return `${title}: none`;
-  const t = new Table({ head: ['reason', 'count'] });
+  const t = textTable(['reason', 'count']);
   for (const [k, v] of e) t.push([k, v]);
   return `${title}:\n${t.toString()}`;
 }
@@ -41,7 +46,7 @@ function kAnon(r: IntakeReport): string {
   const k = r.kAnonymity;
   if (!k) return 'k-anonymity: no quasi-identifier columns declared';
   const head = `k-anonymity over (${k.columns.join(', ')}) after generalisation: k = ${k.k} (${k.classes} classes; ${k.classesBelow} classes holding ${k.rowsBelow} rows are below ${k.threshold})`;
-  const without = new Table({ head: ['left out of the class', 'k'] });
+  const without = textTable(['left out of the class', 'k']);
   for (const c of k.columns) without.push([c, k.kWithout[c] ?? '']);
   return `${head}\nsmallest class sizes: ${k.smallest.join(', ')}\n${without.toString()}`;
 }

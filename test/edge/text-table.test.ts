@@ -1,0 +1,29 @@
+/** Tables keep colours on a terminal and are plain text when piped (issue 21: piped tables kept their ANSI codes). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { textTable } from '../../edge/text-table.ts';
+
+const ESC = '\u001b[';
+const wasTTY = process.stdout.isTTY;
+afterEach(() => {
+  process.stdout.isTTY = wasTTY;
+});
+
+function render(): string {
+  const t = textTable(['hospital', 'ε spent']);
+  t.push(['alpha', '0.5']);
+  return t.toString();
+}
+
+describe('textTable', () => {
+  it('prints no escape code when stdout is not a terminal', () => {
+    process.stdout.isTTY = false;
+    const s = render();
+    expect(s).toContain('ε spent');
+    expect(s).not.toContain(ESC);
+  });
+
+  it('keeps the colours on a terminal', () => {
+    process.stdout.isTTY = true;
+    expect(render()).toContain(ESC);
+  });
+});
