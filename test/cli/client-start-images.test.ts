@@ -7,30 +7,12 @@ import { describe, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeIdentityKey } from '../../edge/keys.ts';
-import { cohort, expectFailure } from '../helpers/cli.ts';
+import { cohort, expectFailure, startWithoutCoordinator } from '../helpers/cli.ts';
 
 const DATA = 'simulations/data/pneumoniamnist';
 
 function start(schema: string, data: string): ReturnType<typeof cohort> {
-  const dir = mkdtempSync(join(tmpdir(), 'cohort-start-images-'));
-  const identity = join(dir, 'hospital.key');
-  writeIdentityKey(identity);
-  // Port 9 (discard) on loopback: nothing listens, and the refusal comes before any connection.
-  return cohort(
-    'client',
-    'start',
-    '--coordinator',
-    'ws://127.0.0.1:9',
-    '--name',
-    'alpha',
-    '--identity',
-    identity,
-    '--schema',
-    schema,
-    '--data',
-    data,
-  );
+  return startWithoutCoordinator(mkdtempSync(join(tmpdir(), 'cohort-start-images-')), schema, data);
 }
 
 describe('cohort client start with an image schema', () => {

@@ -8,8 +8,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeIdentityKey } from '../../edge/keys.ts';
-import { cohort, expectFailure } from '../helpers/cli.ts';
+import { cohort, expectFailure, startWithoutCoordinator } from '../helpers/cli.ts';
 
 const FINDINGS = [
   'feature "hba1c": missing in all 20 used rows, each filled with its declared value',
@@ -58,22 +57,7 @@ describe('untrainable data at the command line', () => {
   });
 
   it('client start refuses before connecting (nothing listens on the coordinator address)', () => {
-    const identity = join(dir, 'hospital.key');
-    writeIdentityKey(identity);
-    const r = cohort(
-      'client',
-      'start',
-      '--coordinator',
-      'ws://127.0.0.1:9',
-      '--name',
-      'alpha',
-      '--identity',
-      identity,
-      '--schema',
-      schema,
-      '--data',
-      data,
-    );
+    const r = startWithoutCoordinator(dir, schema, data);
     expectFailure(r, 'E_DATA_UNTRAINABLE');
     for (const f of FINDINGS) expect(r.err).toContain(f);
   });

@@ -375,6 +375,8 @@ class Researcher {
       (e) =>
         (e.body === 'reply' && e.reply?.id === id) ||
         (e.body === 'error' && (e.error?.message ?? '').startsWith(`request ${id}:`)),
+      // A DP job's submission calibrates its noise: seconds of CPU, tens of seconds on a loaded 2-core machine.
+      60_000,
     );
     if (answer.body === 'error') throw new Error(`${answer.error?.code}: ${answer.error?.message}`);
     return JSON.parse(answer.reply!.json!);

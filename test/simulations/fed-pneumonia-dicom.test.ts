@@ -7,13 +7,13 @@
  * database files (raw bytes) or the scenario's report (result JSON and the
  * printed tables). The burned-in files are refused and counted by reason.
  */
-import { describe, it, expect, afterAll, vi } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import WebSocket from 'ws';
+import { captureOutbound } from '../helpers/capture-outbound.ts';
 import { createLogger } from '../../edge/log.ts';
 import { decodeImage } from '../../core/data/image-decode.ts';
 import {
@@ -39,20 +39,7 @@ const dcmjs = createRequire(import.meta.url)('dcmjs') as {
   };
 };
 
-const frames: Buffer[] = [];
-const send = WebSocket.prototype.send;
-vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, data: unknown, ...rest: unknown[]) {
-  frames.push(Buffer.from(data as Uint8Array));
-  return (send as (...a: unknown[]) => void).call(this, data, ...rest);
-});
-const consoleText: string[] = [];
-for (const stream of [process.stdout, process.stderr]) {
-  const write = stream.write.bind(stream);
-  vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-    consoleText.push(String(chunk));
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof stream.write);
-}
+const { frames, consoleText } = captureOutbound();
 // vitest routes console.* around process.stdout in a worker: record them too (a library's warnings go there).
 for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
   const orig = console[m].bind(console);
@@ -61,7 +48,6 @@ for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     orig(...args);
   });
 }
-afterAll(() => vi.restoreAllMocks());
 
 const tokenFields = (h: GeneratedHeaders) =>
   Object.entries(h).flatMap(([k, v]) => [...v.matchAll(/[0-9a-f]{12}/g)].map((m) => [k, m[0]] as const));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readImagePreparedDataset } from '../../../client/intake/image-dataset.ts';
 import { parseImageSchema } from '../../../core/data/image-schema.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
-import { pngBytes } from '../../core/data/image-fixtures.ts';
+import { greyFolderSchemaInput, pngBytes } from '../../core/data/image-fixtures.ts';
 
 const CLASSES = ['a', 'b', 'c'];
 
@@ -32,15 +32,7 @@ function folder(n: number): string {
   return root;
 }
 
-const schema = parseImageSchema({
-  kind: 'images',
-  id: 'three',
-  source: { layout: 'folder' },
-  size: [4, 4],
-  channels: 1,
-  normalise: { kind: 'scale' },
-  classes: CLASSES,
-});
+const schema = parseImageSchema(greyFolderSchemaInput({ id: 'three', classes: CLASSES }));
 
 /** Each row of a split, by its pixels' digest. */
 function rows(s: DatasetSplit): Set<string> {

@@ -8,7 +8,7 @@ import { classCounts, formatImageInspect } from '../../../client/intake/images-i
 import { loadAnySchemaFile } from '../../../client/intake/index.ts';
 import { parseImageSchema, type ImageSchemaInput } from '../../../core/data/image-schema.ts';
 import { CohortError } from '../../../core/errors.ts';
-import { hugePngHeader, jpegBytes, pngBytes, ramp } from '../../core/data/image-fixtures.ts';
+import { greyFolderSchemaInput, hugePngHeader, jpegBytes, pngBytes, ramp } from '../../core/data/image-fixtures.ts';
 
 const DATA = join(import.meta.dirname, '../../../simulations/data/pneumoniamnist');
 let dir: string;
@@ -25,18 +25,9 @@ function put(rel: string, bytes: Uint8Array | string): string {
   return p;
 }
 
+// The fixtures hold more refused files than a real export may (maxRejectedFraction is tested in test/hostile).
 const schema = (patch: Partial<ImageSchemaInput> = {}) =>
-  parseImageSchema({
-    kind: 'images',
-    id: 'fixture',
-    source: { layout: 'folder' },
-    size: [4, 4],
-    channels: 1,
-    normalise: { kind: 'scale' },
-    classes: ['normal', 'pneumonia'],
-    limits: { maxFileBytes: 1024 },
-    ...patch,
-  });
+  parseImageSchema(greyFolderSchemaInput({ limits: { maxFileBytes: 1024 }, maxRejectedFraction: 1, ...patch }));
 
 async function code(p: Promise<unknown>): Promise<string | undefined> {
   try {

@@ -2,30 +2,18 @@ import { describe, it, expect } from 'vitest';
 import { encodeRow, planColumns } from '../../../core/data/encode.ts';
 import { FhirTable } from '../../../core/data/fhir-table.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../../core/data/schema.ts';
+import { fhirSchemaInput } from './fixtures.ts';
 
 function schema(): DatasetSchema {
-  return parseDatasetSchema({
-    id: 'age',
-    columns: [
-      { name: 'id', kind: 'identifier', fhir: { resource: 'Patient', element: 'id' } },
-      {
-        name: 'age',
-        kind: 'quasi',
-        type: 'birth-date',
-        asOf: '2024-06-30',
-        use: 'band-midpoint',
-        fhir: { resource: 'Patient', element: 'birthDate' },
-      },
-      {
-        name: 'y',
-        kind: 'label',
-        type: 'binary',
-        positiveWhen: { op: '==', value: 1 },
-        fhir: { resource: 'Condition', codes: [{ system: 'snomed', code: '59621000' }] },
-      },
-    ],
-    split: { testFraction: 0.5 },
-  });
+  const age = {
+    name: 'age',
+    kind: 'quasi',
+    type: 'birth-date',
+    asOf: '2024-06-30',
+    use: 'band-midpoint',
+    fhir: { resource: 'Patient', element: 'birthDate' },
+  };
+  return parseDatasetSchema(fhirSchemaInput('age', [age], '59621000'));
 }
 
 /** The age band a row lands in (its k-anonymity class here: the only quasi-identifier), or why it was dropped. */

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { FhirTable } from '../../../core/data/fhir-table.ts';
 import { parseDatasetSchema, type DatasetSchemaInput } from '../../../core/data/schema.ts';
-import { caught } from './fixtures.ts';
+import { caught, fhirSchemaInput } from './fixtures.ts';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -40,22 +40,7 @@ function bpSchema(extra: Record<string, unknown> = {}): DatasetSchemaInput {
     range: [40, 200] as [number, number],
     fhir: { resource: 'Observation' as const, loinc: '85354-9', valueComponent: component, ...extra },
   });
-  return {
-    id: 'bp',
-    columns: [
-      { name: 'id', kind: 'identifier', fhir: { resource: 'Patient', element: 'id' } },
-      bp('sbp', '8480-6'),
-      bp('dbp', '8462-4'),
-      {
-        name: 'htn',
-        kind: 'label',
-        type: 'binary',
-        positiveWhen: { op: '==', value: 1 },
-        fhir: { resource: 'Condition', codes: [{ system: 'snomed', code: '59621000' }] },
-      },
-    ],
-    split: { testFraction: 0.5 },
-  };
+  return fhirSchemaInput('bp', [bp('sbp', '8480-6'), bp('dbp', '8462-4')], '59621000', 'htn');
 }
 
 function read(schema: DatasetSchemaInput, resources: unknown[]) {

@@ -3,28 +3,14 @@ import { loadDatasetSchema } from '../../../core/data/fhir-schema.ts';
 import { FhirTable } from '../../../core/data/fhir-table.ts';
 import { loadFhirPath, MAX_FHIRPATH_LENGTH } from '../../../core/data/fhir-path.ts';
 import { parseDatasetSchema, type DatasetSchemaInput } from '../../../core/data/schema.ts';
-import { caught } from './fixtures.ts';
+import { caught, fhirSchemaInput } from './fixtures.ts';
 
 const LOINC = 'http://loinc.org';
 const RACE =
   "extension.where(url='http://hl7.org/fhir/us/core/StructureDefinition/us-core-race').extension.where(url='ombCategory').valueCoding.code";
 
 function schemaWith(columns: Record<string, unknown>[]): DatasetSchemaInput {
-  return {
-    id: 'fp',
-    columns: [
-      { name: 'id', kind: 'identifier', fhir: { resource: 'Patient', element: 'id' } },
-      ...(columns as DatasetSchemaInput['columns']),
-      {
-        name: 'y',
-        kind: 'label',
-        type: 'binary',
-        positiveWhen: { op: '==', value: 1 },
-        fhir: { resource: 'Condition', codes: [{ system: 'snomed', code: '44054006' }] },
-      },
-    ],
-    split: { testFraction: 0.5 },
-  };
+  return fhirSchemaInput('fp', columns, '44054006');
 }
 const race = {
   name: 'race',

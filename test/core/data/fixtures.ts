@@ -57,3 +57,33 @@ export function ehrSchema(kind: 'csv' | 'fhir'): DatasetSchema {
     ),
   );
 }
+
+type SchemaColumn = DatasetSchemaInput['columns'][number];
+
+/**
+ * A FHIR schema as the FHIR reader tests write them: the Patient's id (dropped),
+ * the columns under test, and a binary label that is 1 when the patient has a
+ * Condition with this SNOMED code (hypertension 59621000, diabetes 44054006).
+ */
+export function fhirSchemaInput(
+  id: string,
+  columns: readonly unknown[],
+  labelSnomed: string,
+  label = 'y',
+): DatasetSchemaInput {
+  return {
+    id,
+    columns: [
+      { name: 'id', kind: 'identifier', fhir: { resource: 'Patient', element: 'id' } },
+      ...(columns as SchemaColumn[]),
+      {
+        name: label,
+        kind: 'label',
+        type: 'binary',
+        positiveWhen: { op: '==', value: 1 },
+        fhir: { resource: 'Condition', codes: [{ system: 'snomed', code: labelSnomed }] },
+      },
+    ],
+    split: { testFraction: 0.5 },
+  };
+}

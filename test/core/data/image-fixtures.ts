@@ -1,6 +1,7 @@
 /** Image files written at test time with the intake's own libraries (pngjs, jpeg-js). */
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
+import type { ImageSchemaInput } from '../../../core/data/image-schema.ts';
 
 /** A PNG of `channels` (1 grey, 3 RGB, 4 RGBA) samples per pixel at 8 or 16 bits, from interleaved samples. */
 export function pngBytes(
@@ -100,4 +101,18 @@ export function greyJpeg160(frame = 0xc0, precision = 8): Uint8Array {
     ...[0x40, 0x1f],
     ...[0xff, 0xd9],
   ]);
+}
+
+/** A grey two-class image schema read from a folder layout, 4×4 by default; tests patch what they exercise. */
+export function greyFolderSchemaInput(patch: Partial<ImageSchemaInput> = {}): ImageSchemaInput {
+  return {
+    kind: 'images',
+    id: 'xray',
+    source: { layout: 'folder' },
+    size: [4, 4],
+    channels: 1,
+    normalise: { kind: 'scale' },
+    classes: ['normal', 'pneumonia'],
+    ...patch,
+  };
 }

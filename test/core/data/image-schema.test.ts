@@ -8,17 +8,10 @@ import {
   type ImageSchemaInput,
 } from '../../../core/data/image-schema.ts';
 import { CohortError } from '../../../core/errors.ts';
+import { greyFolderSchemaInput } from './image-fixtures.ts';
 import { imageSplit } from '../../../core/data/image-split.ts';
 
-const base: ImageSchemaInput = {
-  kind: 'images',
-  id: 'xray',
-  source: { layout: 'folder' },
-  size: [28, 28],
-  channels: 1,
-  normalise: { kind: 'scale' },
-  classes: ['normal', 'pneumonia'],
-};
+const base: ImageSchemaInput = greyFolderSchemaInput({ size: [28, 28] });
 
 function code(f: () => unknown): string | undefined {
   try {

@@ -50,6 +50,16 @@ async function refusal(
 
 const HEADER = ['age', 'hba1c', 'diabetes'];
 const alternating = (i: number) => String(i % 2);
+const varied = (i: number) => String(5 + (i % 4));
+
+/** The refusal of n rows of varied inputs whose `label` column holds `value` in every row. */
+function oneValueLabel(label: Column, n: number, value: string): Promise<UntrainableDataError> {
+  return refusal(
+    schema([AGE, HBA1C, label]),
+    ['age', 'hba1c', label.name],
+    rows(n, varied, () => value),
+  );
+}
 
 describe('a model input that cannot be right', () => {
   it('refuses a feature missing in every used row, naming it with the counts and what the reader rejected', async () => {
@@ -151,15 +161,7 @@ describe('a model input that cannot be right', () => {
 
 describe('a label of one class', () => {
   it('refuses a binary label with one class in every used row', async () => {
-    const e = await refusal(
-      schema([AGE, HBA1C, DIABETES]),
-      HEADER,
-      rows(
-        20,
-        (i) => String(5 + (i % 4)),
-        () => '0',
-      ),
-    );
+    const e = await oneValueLabel(DIABETES, 20, '0');
     expect(e.message).toContain('label "diabetes": one class (0) in all 20 used rows');
     expect(e.message).toContain('a label of one class cannot be overridden');
     expect(e.message).not.toContain('mayBeConstant');
@@ -172,15 +174,7 @@ describe('a label of one class', () => {
       type: 'multiclass',
       classes: ['low', 'mid', 'high'],
     } satisfies Column;
-    const e = await refusal(
-      schema([AGE, HBA1C, grade]),
-      ['age', 'hba1c', 'grade'],
-      rows(
-        9,
-        (i) => String(5 + (i % 4)),
-        () => 'mid',
-      ),
-    );
+    const e = await oneValueLabel(grade, 9, 'mid');
     expect(e.message).toContain('label "grade": one class (mid) in all 9 used rows');
   });
 
@@ -193,15 +187,7 @@ describe('a label of one class', () => {
 
   it('refuses a regression target that is one value, and a multi-label indicator that never changes', async () => {
     const target = { name: 'y', kind: 'label', type: 'regression', range: [0, 10] } satisfies Column;
-    const r = await refusal(
-      schema([AGE, HBA1C, target]),
-      ['age', 'hba1c', 'y'],
-      rows(
-        6,
-        (i) => String(5 + (i % 3)),
-        () => '4',
-      ),
-    );
+    const r = await oneValueLabel(target, 6, '4');
     expect(r.message).toContain('label "y": the same target value in all 6 used rows');
 
     const set = { name: 'findings', kind: 'label', type: 'multilabel', columns: ['a', 'b'] } satisfies Column;

@@ -6,31 +6,17 @@
  * database read byte by byte. None of the generated identifying values may
  * appear in any of them.
  */
-import { describe, it, expect, afterAll, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { captureOutbound } from '../../helpers/capture-outbound.ts';
 import { createLogger } from '../../../edge/log.ts';
 import { decodeEnvelope } from '../../../edge/wire/codec.ts';
 import { IDENTIFIER_KINDS } from '../../../simulations/synthetic-ehr/index.ts';
 import { runSyntheticEhr } from '../../../simulations/synthetic-ehr/scenario.ts';
 
-const frames: Buffer[] = [];
-const send = WebSocket.prototype.send;
-vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, data: unknown, ...rest: unknown[]) {
-  frames.push(Buffer.from(data as Uint8Array));
-  return (send as (...a: unknown[]) => void).call(this, data, ...rest);
-});
-const consoleText: string[] = [];
-for (const stream of [process.stdout, process.stderr]) {
-  const write = stream.write.bind(stream);
-  vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-    consoleText.push(String(chunk));
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof stream.write);
-}
-afterAll(() => vi.restoreAllMocks());
+const { frames, consoleText } = captureOutbound();
 
 /**
  * Every string inside a decoded frame or log line. Byte fields (tensors, keys,
