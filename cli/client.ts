@@ -246,7 +246,7 @@ export function registerInspect(client: Command): void {
   client
     .command('inspect')
     .description(
-      'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, and the k-anonymity of the quasi-identifiers',
+      'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, the k-anonymity of the quasi-identifiers, and why the data cannot train when it cannot (then exit 2, E_DATA_UNTRAINABLE); for images, per split and class, DICOM header findings and rejections by reason',
     )
     .requiredOption('--data <file|dir>', DATA_HELP)
     .requiredOption('--schema <schema.json>', 'declared schema (tabular, or an image schema: docs/images.md)')

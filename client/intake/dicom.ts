@@ -9,8 +9,11 @@
  *
  * Costs are bounded before they are paid: the file's size by the caller
  * (limits.maxFileBytes), the transfer syntax read from the meta group before
- * dcmjs runs (a deflated data set is refused uninflated), rows × columns
- * against limits.maxPixels before any pixel buffer. A failure is a reason
+ * dcmjs runs (a deflated data set is refused uninflated), the data set's
+ * elements walked before dcmjs too (core/data/dicom-part10.ts dataSetShape:
+ * lengths past the end, sequences nested or itemised past what dcmjs parses
+ * in bounded time), rows × columns against limits.maxPixels before any
+ * pixel buffer. A failure is a reason
  * code; no header value, and no dcmjs message (it can quote one), reaches an
  * error, a log or a report.
  */
@@ -22,10 +25,11 @@ import {
   type DeidRecord,
   type DicomDataset,
 } from '../../core/data/dicom-deidentify.ts';
-import { isPart10, part10TransferSyntax } from '../../core/data/dicom-part10.ts';
+import { dataSetShape, isPart10, part10TransferSyntax } from '../../core/data/dicom-part10.ts';
 import {
   burnedInAnnotation,
   dicomPixels,
+  IMPLICIT_VR_LE,
   SUPPORTED_TRANSFER_SYNTAXES,
   type DicomRejection,
 } from '../../core/data/dicom-pixels.ts';
@@ -40,11 +44,13 @@ interface DcmjsDict {
 }
 interface Dcmjs {
   data: { DicomMessage: { readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DcmjsDict } };
-  log: { setLevel(level: 'silent'): void };
+  log: { setLevel(level: 'silent'): void; getLoggers(): Record<string, { setLevel(level: 'silent'): void }> };
 }
 const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
-// dcmjs logs parser warnings to the console; some quote the element they are about.
+// dcmjs logs parser warnings to the console; some quote the element they are about. Its parser
+// warns through named loggers ("validation.dcmjs") that do not follow the root's level: each is silenced.
 dcmjs.log.setLevel('silent');
+for (const l of Object.values(dcmjs.log.getLoggers())) l.setLevel('silent');
 
 /** The schema's `dicom` options, every one defaulted (image-schema.ts). */
 export const DICOM_DEFAULTS: DicomOptions = {
@@ -62,6 +68,12 @@ export function isDicomFile(name: string, bytes: Uint8Array): boolean {
   return isPart10(bytes) || /\.(dcm|dicom)$/i.test(name);
 }
 
+const SHAPE_REASON = {
+  'too-deep': 'dicom:nesting',
+  'too-many-items': 'dicom:items',
+  malformed: 'dicom:parse',
+} as const satisfies Record<string, DicomRejection>;
+
 type Parsed = { ok: true; file: DcmjsDict; transferSyntax: string } | { ok: false; reason: DicomRejection };
 
 function parse(bytes: Uint8Array): Parsed {
@@ -69,6 +81,9 @@ function parse(bytes: Uint8Array): Parsed {
   const transferSyntax = part10TransferSyntax(bytes);
   if (transferSyntax === undefined) return { ok: false, reason: 'dicom:parse' };
   if (!SUPPORTED_TRANSFER_SYNTAXES.includes(transferSyntax)) return { ok: false, reason: 'dicom:transfer-syntax' };
+  // Walked first: a length past the end or nesting dcmjs would spend minutes on is refused unparsed.
+  const shape = dataSetShape(bytes, transferSyntax !== IMPLICIT_VR_LE);
+  if (shape !== 'ok') return { ok: false, reason: SHAPE_REASON[shape] };
   try {
     // A copy of exactly the file's bytes (a Buffer's .buffer may be a larger shared pool).
     const copy = new Uint8Array(bytes).buffer;

@@ -6,7 +6,8 @@
  * Bundle type is not one read here, is one counted rejection by reason
  * ("fhir:bundle-json", "fhir:bundle-type"); entries completed before a
  * break are kept (each is a whole resource). An entry over the size cap is
- * one "fhir:entry-too-large". Messages name the file, never its content.
+ * one "fhir:entry-too-large". Messages name the file (or, in a folder, its
+ * place: fhir.ts), never its content.
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -102,27 +103,32 @@ export async function streamBundle(
   return result;
 }
 
-/** Opens `path` for streaming: a regular file only (not /dev/zero, not a FIFO), named in the refusal. */
-async function openRegular(path: string): Promise<FileHandle> {
+/**
+ * Opens `path` for streaming: a regular file only (not /dev/zero, not a FIFO).
+ * The refusal names the file as `label` says: its path when the operator gave
+ * it, its place in a folder otherwise (fhir.ts), since a folder's file names
+ * can be patients' names (Synthea's are) and errors reach the daemon's log.
+ */
+async function openRegular(path: string, label: string): Promise<FileHandle> {
   let fh: FileHandle;
   try {
     fh = await open(path, FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new CohortError('E_DATA_FILE', `${path}: cannot be opened (${code})`);
+    throw new CohortError('E_DATA_FILE', `${label}: cannot be opened (${code})`);
   }
   if (!(await fh.stat()).isFile()) {
     await fh.close();
-    throw new CohortError('E_DATA_FILE', `${path}: not a regular file`);
+    throw new CohortError('E_DATA_FILE', `${label}: not a regular file`);
   }
   return fh;
 }
 
 async function streamFile(
   path: string,
-  opts: { maxEntryBytes: number; onEntry(entry: unknown): void; knownHead?: boolean },
+  opts: { maxEntryBytes: number; onEntry(entry: unknown): void; knownHead?: boolean; label: string },
 ): ReturnType<typeof streamBundle> {
-  const fh = await openRegular(path);
+  const fh = await openRegular(path, opts.label);
   const stream: Readable = fh.createReadStream({ highWaterMark: CHUNK });
   try {
     return await streamBundle(stream, opts);
@@ -136,15 +142,21 @@ async function streamFile(
  * Reads the Bundle at `path` into `table` (alias, then add, entry by entry)
  * and counts what it cost. When the entry array comes before the Bundle's
  * `resourceType`/`type`, the file is read a second time with them known.
+ * `label` names the file in an error (default: its path).
  */
-export async function readBundleFile(path: string, table: FhirTable, maxEntryBytes: number): Promise<BundleReadResult> {
+export async function readBundleFile(
+  path: string,
+  table: FhirTable,
+  maxEntryBytes: number,
+  label = path,
+): Promise<BundleReadResult> {
   const onEntry = (entry: unknown) => {
     const e = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
     table.alias(e['fullUrl'], e['resource']);
     table.add(e['resource']);
   };
-  let r = await streamFile(path, { maxEntryBytes, onEntry });
-  if (r.deferred && acceptable(r.head)) r = await streamFile(path, { maxEntryBytes, onEntry, knownHead: true });
+  let r = await streamFile(path, { maxEntryBytes, onEntry, label });
+  if (r.deferred && acceptable(r.head)) r = await streamFile(path, { maxEntryBytes, onEntry, knownHead: true, label });
   return r;
 }
 

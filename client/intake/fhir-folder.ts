@@ -56,3 +56,15 @@ export async function listFhirFolder(dir: string, maxFiles = MAX_FHIR_FILES): Pr
 export function describeFolder(f: FhirFolder): string {
   return `${f.json.length} .json, ${f.ndjson.length} .ndjson and ${f.other} other entr${f.other === 1 ? 'y' : 'ies'}`;
 }
+
+/**
+ * How an error names one file of a folder: by its place in name order, never
+ * by its name. Synthea names each patient's file after the patient
+ * ("Given12_Family34_<uuid>.json"), and an error reaches the daemon's log and
+ * whatever it is forwarded to; the operator, who can list the folder, finds
+ * the file from its place (names sort by UTF-16 code unit, as `LC_ALL=C ls`
+ * sorts ASCII names).
+ */
+export function folderFileLabel(dir: string, ext: '.json' | '.ndjson', i: number, n: number): string {
+  return `${dir}: ${ext} file ${i + 1} of ${n} in name order (its name is not shown: it may name a patient; \`LC_ALL=C ls -d ${join(dir, '*' + ext)} | sed -n ${i + 1}p\` prints it)`;
+}

@@ -18,7 +18,7 @@ import type { DatasetSchema } from '../../core/data/schema.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { BoundedRecords } from './bounded-records.ts';
 import { countBundleResult, readBundleFile } from './fhir-bundle-file.ts';
-import { describeFolder, isDirectory, listFhirFolder } from './fhir-folder.ts';
+import { describeFolder, folderFileLabel, isDirectory, listFhirFolder } from './fhir-folder.ts';
 import type { ReadCsvOptions } from './csv.ts';
 
 export { BUNDLE_TYPES } from './fhir-bundle-file.ts';
@@ -65,14 +65,21 @@ export const readFhirBundle: FhirReader = async (path, schema, opts = {}) => {
       'E_DATA_FILE',
       `${path}: no .json Bundle files (it holds ${describeFolder(folder)})${folder.ndjson.length > 0 ? '; for an NDJSON export use --format fhir-ndjson' : ''}`,
     );
-  for (const f of folder.json) countBundleResult(table, await readBundleFile(f, table, maxEntryBytes));
-  return prepare(table, schema, opts);
+  let refused = 0;
+  for (const [i, f] of folder.json.entries()) {
+    const r = await readBundleFile(f, table, maxEntryBytes, folderFileLabel(path, '.json', i, folder.json.length));
+    if (r.rejected) refused++;
+    countBundleResult(table, r);
+  }
+  // A refused file is one rejected record among a folder's thousands of resources: judged against the files too.
+  return prepare(table, schema, opts, { read: folder.json.length, rejected: refused });
 };
 
 /** One NDJSON file, or every *.ndjson file of a folder (in name order). */
 export const readFhirNdjson: FhirReader = async (path, schema, opts = {}) => {
   const table = new FhirTable(schema);
   let files = [path];
+  let label = (_i: number) => path;
   if (await isDirectory(path)) {
     const folder = await listFhirFolder(path);
     if (folder.ndjson.length === 0)
@@ -81,12 +88,13 @@ export const readFhirNdjson: FhirReader = async (path, schema, opts = {}) => {
         `${path}: no .ndjson files (it holds ${describeFolder(folder)})${folder.json.length > 0 ? '; for a folder of Bundles use --format fhir-bundle' : ''}`,
       );
     files = folder.ndjson;
+    label = (i) => folderFileLabel(path, '.ndjson', i, files.length);
   }
-  for (const f of files) await readNdjsonFile(f, table, opts.maxLineBytes ?? MAX_NDJSON_LINE);
+  for (const [i, f] of files.entries()) await readNdjsonFile(f, table, opts.maxLineBytes ?? MAX_NDJSON_LINE, label(i));
   return prepare(table, schema, opts);
 };
 
-async function readNdjsonFile(path: string, table: FhirTable, maxLineBytes: number): Promise<void> {
+async function readNdjsonFile(path: string, table: FhirTable, maxLineBytes: number, label: string): Promise<void> {
   const guard = new BoundedRecords({ maxRecordBytes: maxLineBytes, quotes: false });
   const lines = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -110,15 +118,27 @@ async function readNdjsonFile(path: string, table: FhirTable, maxLineBytes: numb
       done();
     },
   });
-  await pipeline(createReadStream(path), guard, lines);
+  try {
+    await pipeline(createReadStream(path), guard, lines);
+  } catch (err) {
+    if (err instanceof CohortError) throw err;
+    // Node's own message quotes the path: in a folder, `label` names the file by its place instead.
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new CohortError('E_DATA_FILE', `${label}: cannot be read (${code})`);
+  }
   table.reject('fhir:line-too-long', guard.oversized);
 }
 
-function prepare(table: FhirTable, schema: DatasetSchema, opts: ReadFhirOptions): Promise<PreparedDataset> {
+function prepare(
+  table: FhirTable,
+  schema: DatasetSchema,
+  opts: ReadFhirOptions,
+  files?: { read: number; rejected: number },
+): Promise<PreparedDataset> {
   return prepareDataset(table.header, table.rows(), schema, {
     ...(opts.seed === undefined ? {} : { seed: opts.seed }),
     ...(opts.secret ? { secret: opts.secret } : {}),
     ...(opts.kThreshold === undefined ? {} : { kThreshold: opts.kThreshold }),
-    reader: () => table.counts(),
+    reader: () => ({ ...table.counts(), ...(files ? { files } : {}) }),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * `cohort client inspect` for an image dataset: images per split and class,
- * the model input they become, and every file not used, by reason. Counts
- * only: no file name, no pixel.
+ * the model input they become, what was done to DICOM headers (with how many
+ * did not state Burned In Annotation), and every file not used, by reason.
+ * Counts only: no file name, no pixel, no header value.
  */
 import Table from 'cli-table3';
 import type { ImageDataset } from './images.ts';
@@ -13,6 +14,11 @@ export function formatImageInspect(d: ImageDataset): string {
     `image schema ${d.schemaId}: ${r.rowsRead} images read, ${r.rowsUsed} used; model input ${height}x${width}x${channels} (${channels === 1 ? 'grey' : 'RGB'})`,
     `what the intake does: ${r.columns[0]?.action ?? ''}`,
   ];
+  // The DICOM header column (images.ts): files read as DICOM, and how many of them left Burned In Annotation unstated.
+  for (const c of r.columns.slice(1))
+    out.push(
+      `DICOM headers: ${c.values} files used were DICOM, ${c.action}; ${c.missing} of them did not state Burned In Annotation (0028,0301), so text burned into their pixels cannot be ruled out`,
+    );
   const t = new Table({ head: ['split', ...d.classes, 'total'] });
   for (const [name, s] of Object.entries(classCounts(d))) t.push([name, ...s, s.reduce((a, b) => a + b, 0)]);
   out.push(`images per split and class:\n${t.toString()}`);

@@ -93,6 +93,7 @@ export async function readImageDataset(
     else acc.add(e, r);
   }
   if (acc.used === 0) throw new CohortError('E_DATA_EMPTY', 'no image could be used (see the counts by reason)');
+  refuseIfMostlyRejected(schema, rowsRead, listing.rejected);
   return {
     schemaId: schema.id,
     classes: schema.classes,
@@ -171,6 +172,21 @@ class SplitAccumulator {
 }
 
 const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
+
+/** As the tabular intake (core/data/trainability.ts): more than maxRejectedFraction of the files rejected refuses the data. */
+function refuseIfMostlyRejected(schema: ImageSchema, read: number, rejected: Record<string, number>): void {
+  const n = total(rejected);
+  const fraction = n / Math.max(read, 1);
+  if (fraction <= schema.maxRejectedFraction) return;
+  const reasons = Object.entries(rejected)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  throw new CohortError(
+    'E_DATA_UNTRAINABLE',
+    `image schema "${schema.id}": refusing to train on this data: the intake rejected ${n} of ${read} files (${(100 * fraction).toFixed(1)}%, more than "maxRejectedFraction" ${schema.maxRejectedFraction}): ${reasons}. Read the rejection reasons before raising the schema's "maxRejectedFraction"`,
+  );
+}
 
 function report(
   listing: ImageListing,

@@ -28,6 +28,8 @@ import type { DicomDataset } from './dicom-deidentify.ts';
 export type DicomRejection =
   | 'dicom:not-part10'
   | 'dicom:parse'
+  | 'dicom:nesting'
+  | 'dicom:items'
   | 'dicom:transfer-syntax'
   | 'dicom:burned-in-annotation'
   | 'dicom:photometric'

@@ -32,6 +32,13 @@ export interface ReaderCounts {
    * or a rejection (CSV).
    */
   readonly recordsRead?: number;
+  /**
+   * For a reader of a folder of files each holding many records (FHIR
+   * Bundles, one per patient): files read and files refused whole. A refused
+   * file is one rejected record among thousands of resources, so the
+   * fraction is also judged over files.
+   */
+  readonly files?: { readonly read: number; readonly rejected: number };
 }
 
 export interface TrainabilityInput {
@@ -195,11 +202,34 @@ function labelOneClass(t: TrainabilityInput, splits: readonly DatasetSplit[], ro
   }
 }
 
-/** The reader rejected more than the schema's maxRejectedFraction of the records it tried to use. */
+/** The reader rejected more than the schema's maxRejectedFraction of the records (or the files) it tried to use. */
 function rejectedFinding(t: TrainabilityInput): TrainabilityFinding | undefined {
   const sum = (m: Readonly<Record<string, number>> | undefined) => Object.values(m ?? {}).reduce((a, b) => a + b, 0);
   const rejected = sum(t.reader.recordsRejected);
   if (rejected === 0) return undefined;
+  return recordsFinding(t, rejected, sum) ?? filesFinding(t);
+}
+
+function filesFinding(t: TrainabilityInput): TrainabilityFinding | undefined {
+  const f = t.reader.files;
+  if (!f || f.rejected === 0) return undefined;
+  const fraction = f.rejected / Math.max(f.read, f.rejected);
+  const max = t.schema.maxRejectedFraction;
+  if (fraction <= max) return undefined;
+  const reasons = Object.entries(t.reader.recordsRejected)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return {
+    check: 'rejected',
+    message: `the reader refused ${f.rejected} of ${f.read} files (${(100 * fraction).toFixed(1)}%, more than "maxRejectedFraction" ${max}): ${reasons}`,
+  };
+}
+
+function recordsFinding(
+  t: TrainabilityInput,
+  rejected: number,
+  sum: (m: Readonly<Record<string, number>> | undefined) => number,
+): TrainabilityFinding | undefined {
   const tried =
     t.reader.recordsRead === undefined ? t.rowsRead + rejected : t.reader.recordsRead - sum(t.reader.ignored);
   const fraction = rejected / Math.max(tried, rejected);
