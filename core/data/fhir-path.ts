@@ -6,6 +6,9 @@
  * schema error, never a per-record surprise. Evaluation is synchronous only:
  * functions that would reach a server (resolve(), memberOf(), %terminologies)
  * throw instead, and trace() goes nowhere, so no record reaches a log.
+ * The functions whose cost is not bounded by the resource's size are refused
+ * at parse (UNBOUNDED): `1.repeat($this + 1)` took 0.8 s a resource before
+ * failing, and chained descendants() grow with the square of the resource.
  *
  * The package costs ~80-170 ms to load, a tenth of the client command's
  * start, so it is loaded only for a schema that uses it: loadFhirPathFor()
@@ -67,8 +70,15 @@ export function compileFhirPath(expr: string): FhirPathFn {
   return fn;
 }
 
+/** Functions refused in a schema's expression: each can cost more than one pass over the resource. */
+export const UNBOUNDED_FHIRPATH = ['repeat', 'aggregate', 'descendants'] as const;
+const UNBOUNDED = new RegExp(`\\b(${UNBOUNDED_FHIRPATH.join('|')})\\s*\\(`);
+
 /** Why an expression does not compile, in one short line (the parser's message names line and column). */
 export function fhirPathError(expr: string): string | undefined {
+  const unbounded = UNBOUNDED.exec(expr);
+  if (unbounded)
+    return `${unbounded[1]}() is refused: its cost is not bounded by the resource's size (use where(), select() or a path)`;
   try {
     compileFhirPath(expr);
     return undefined;

@@ -158,6 +158,18 @@ describe('FHIRPath columns', () => {
     expect(long.code).toBe('E_SCHEMA_INVALID');
   });
 
+  it('refuses at parse the functions whose cost a resource does not bound (repeat, aggregate, descendants)', async () => {
+    for (const fhirpath of ['1.repeat($this + 1)', 'name.aggregate($total + 1, 0)', 'descendants().descendants()']) {
+      const e = await caught(() =>
+        parseDatasetSchema(schemaWith([{ ...race, fhir: { resource: 'Patient', fhirpath } }])),
+      );
+      expect(e.code).toBe('E_SCHEMA_INVALID');
+      expect(e.message).toMatch(/\(\) is refused: its cost is not bounded/);
+    }
+    // A path that only mentions such a word as a name is fine.
+    await loadDatasetSchema(schemaWith([{ ...race, fhir: { resource: 'Patient', fhirpath: 'extension.repeated' } }]));
+  });
+
   it('needs exactly one of "element" and "fhirpath" on a Patient source', async () => {
     for (const fhir of [{ resource: 'Patient' }, { resource: 'Patient', element: 'gender', fhirpath: 'gender' }]) {
       const e = await caught(() => parseDatasetSchema(schemaWith([{ ...race, fhir }])));
