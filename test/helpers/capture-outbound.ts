@@ -5,6 +5,7 @@
  * the returned arrays fill as the tests run.
  */
 import { afterAll, vi } from 'vitest';
+import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 
 export function captureOutbound(): { frames: Buffer[]; consoleText: string[] } {
@@ -28,4 +29,16 @@ export function captureOutbound(): { frames: Buffer[]; consoleText: string[] } {
   }
   afterAll(() => vi.restoreAllMocks());
   return { frames, consoleText };
+}
+
+/** A pino destination that keeps every line written to it, for searching the logs a job wrote. */
+export function lineSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, sink };
 }

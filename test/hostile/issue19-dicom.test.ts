@@ -17,6 +17,7 @@ import { dataSetShape, MAX_SEQUENCE_DEPTH, MAX_SEQUENCE_ITEMS } from '../../core
 import { parseImageSchema } from '../../core/data/image-schema.ts';
 import { dcmjs, imageDataset, writeDicom } from '../core/data/dicom-fixtures.ts';
 import { caught } from '../core/data/fixtures.ts';
+import { greyFolderSchemaInput } from '../core/data/image-fixtures.ts';
 
 const KEY = new Uint8Array(32).fill(9);
 const reason = (b: Uint8Array) => {
@@ -139,16 +140,13 @@ describe('issue 19 DICOM: hostile bytes are refused by reason, before dcmjs spen
 describe('issue 19 DICOM: a folder mostly refused is refused whole; inspect shows the header findings', () => {
   let dir: string;
   const schema = (maxRejectedFraction?: number) =>
-    parseImageSchema({
-      kind: 'images',
-      id: 'hostile-dicom',
-      source: { layout: 'folder' },
-      size: [2, 2],
-      channels: 1,
-      normalise: { kind: 'scale' },
-      classes: ['normal', 'pneumonia'],
-      ...(maxRejectedFraction === undefined ? {} : { maxRejectedFraction }),
-    });
+    parseImageSchema(
+      greyFolderSchemaInput({
+        id: 'hostile-dicom',
+        size: [2, 2],
+        ...(maxRejectedFraction === undefined ? {} : { maxRejectedFraction }),
+      }),
+    );
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'cohort-hostile-19-dicom-'));

@@ -5,18 +5,16 @@
  * an error message. The DICOM half is test/hostile/issue19-dicom.test.ts.
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { loadSchemaFile } from '../../client/intake/index.ts';
 import { readFhirBundle, readFhirNdjson } from '../../client/intake/fhir.ts';
-import { writeSyntheaExport } from '../../simulations/synthetic-ehr/index.ts';
+import { writeSyntheaExports } from '../helpers/synthea-exports.ts';
 import type { DatasetSchema } from '../../core/data/schema.ts';
 import { encodeRow, planColumns } from '../../core/data/encode.ts';
 import { FhirTable } from '../../core/data/fhir-table.ts';
 import { parseDatasetSchema } from '../../core/data/schema.ts';
-import { caught, fhirSchemaInput } from '../core/data/fixtures.ts';
+import { caught, FHIR_AGE_COLUMN, fhirSchemaInput } from '../core/data/fixtures.ts';
 
 /** A file whose name marks it as one the operating system refuses to open (as root, chmod cannot). */
 const LOCKED = 'Reichel38_Kristeen750_';
@@ -45,7 +43,6 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const SECRET = new Uint8Array(32).fill(7);
-const SCHEMA = join(import.meta.dirname, '../../simulations/synthetic-ehr/schemas/synthea-shape.schema.json');
 const N = 60;
 let dir: string;
 let schema: DatasetSchema;
@@ -53,12 +50,9 @@ let bundles: string;
 let ndjson: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cohort-hostile-19-'));
-  schema = await loadSchemaFile(SCHEMA);
-  bundles = join(dir, 'bundles');
-  ndjson = join(dir, 'ndjson');
-  await writeSyntheaExport({ dir: bundles, patients: N, seed: 19, layout: 'bundles' });
-  await writeSyntheaExport({ dir: ndjson, patients: N, seed: 19, layout: 'ndjson' });
+  const x = await writeSyntheaExports('cohort-hostile-19-', N, 19, ['bundles', 'ndjson']);
+  ({ dir, schema } = x);
+  ({ bundles, ndjson } = x.at);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -195,22 +189,7 @@ describe('issue 19 intake: hostile FHIR bytes cost counted rejections', () => {
 });
 
 describe('issue 19 intake: age at death on a leap day, across time zones', () => {
-  const ageSchema = parseDatasetSchema(
-    fhirSchemaInput(
-      'age',
-      [
-        {
-          name: 'age',
-          kind: 'quasi',
-          type: 'birth-date',
-          asOf: '2024-06-30',
-          use: 'band-midpoint',
-          fhir: { resource: 'Patient', element: 'birthDate' },
-        },
-      ],
-      '59621000',
-    ),
-  );
+  const ageSchema = parseDatasetSchema(fhirSchemaInput('age', [FHIR_AGE_COLUMN], '59621000'));
   /** The age band of a Patient born on 29 February 1960 who died at `death` (a FHIR dateTime). */
   const band = (death: string) => {
     const t = new FhirTable(ageSchema);

@@ -12,8 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
-import { captureOutbound } from '../helpers/capture-outbound.ts';
+import { captureOutbound, lineSink } from '../helpers/capture-outbound.ts';
 import { createLogger } from '../../edge/log.ts';
 import { decodeImage } from '../../core/data/image-decode.ts';
 import {
@@ -166,13 +165,7 @@ describe('the DICOM wrap', () => {
 
 describe('fed-pneumonia --format dicom', () => {
   it('no generated header value is in any frame, log line, console write, coordinator database file or the report', async () => {
-    const logLines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        logLines.push(String(chunk));
-        cb();
-      },
-    });
+    const { lines: logLines, sink } = lineSink();
     let wrap: DicomWrap | undefined;
     const r = await runFedPneumonia({
       format: 'dicom',

@@ -1,26 +1,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guessFormat, loadSchemaFile, readDataset } from '../../../client/intake/index.ts';
+import { guessFormat, readDataset } from '../../../client/intake/index.ts';
 import { readFhirBundle } from '../../../client/intake/fhir.ts';
 import { listFhirFolder } from '../../../client/intake/fhir-folder.ts';
-import { writeSyntheaExport } from '../../../simulations/synthetic-ehr/index.ts';
+import { writeSyntheaExports } from '../../helpers/synthea-exports.ts';
 import type { DatasetSchema } from '../../../core/data/schema.ts';
 import type { PreparedDataset } from '../../../core/data/types.ts';
 import { caught } from '../../core/data/fixtures.ts';
 
 const SECRET = new Uint8Array(32).fill(5);
-const SCHEMA = join(import.meta.dirname, '../../../simulations/synthetic-ehr/schemas/synthea-shape.schema.json');
 const N = 150;
 let dir: string;
 let schema: DatasetSchema;
@@ -29,14 +18,9 @@ let ndjson: string;
 let one: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cohort-fhir-folder-'));
-  schema = await loadSchemaFile(SCHEMA);
-  bundles = join(dir, 'bundles');
-  ndjson = join(dir, 'ndjson');
-  one = join(dir, 'one');
-  await writeSyntheaExport({ dir: bundles, patients: N, seed: 11, layout: 'bundles' });
-  await writeSyntheaExport({ dir: ndjson, patients: N, seed: 11, layout: 'ndjson' });
-  await writeSyntheaExport({ dir: one, patients: N, seed: 11, layout: 'bundle' });
+  const x = await writeSyntheaExports('cohort-fhir-folder-', N, 11, ['bundles', 'ndjson', 'bundle']);
+  ({ dir, schema } = x);
+  ({ bundles, ndjson, bundle: one } = x.at);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

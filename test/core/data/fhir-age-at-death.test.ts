@@ -2,18 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { encodeRow, planColumns } from '../../../core/data/encode.ts';
 import { FhirTable } from '../../../core/data/fhir-table.ts';
 import { parseDatasetSchema, type DatasetSchema } from '../../../core/data/schema.ts';
-import { fhirSchemaInput } from './fixtures.ts';
+import { FHIR_AGE_COLUMN, fhirSchemaInput } from './fixtures.ts';
 
 function schema(): DatasetSchema {
-  const age = {
-    name: 'age',
-    kind: 'quasi',
-    type: 'birth-date',
-    asOf: '2024-06-30',
-    use: 'band-midpoint',
-    fhir: { resource: 'Patient', element: 'birthDate' },
-  };
-  return parseDatasetSchema(fhirSchemaInput('age', [age], '59621000'));
+  return parseDatasetSchema(fhirSchemaInput('age', [FHIR_AGE_COLUMN], '59621000'));
 }
 
 /** The age band a row lands in (its k-anonymity class here: the only quasi-identifier), or why it was dropped. */

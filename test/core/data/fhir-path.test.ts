@@ -3,7 +3,7 @@ import { loadDatasetSchema } from '../../../core/data/fhir-schema.ts';
 import { FhirTable } from '../../../core/data/fhir-table.ts';
 import { loadFhirPath, MAX_FHIRPATH_LENGTH } from '../../../core/data/fhir-path.ts';
 import { parseDatasetSchema, type DatasetSchemaInput } from '../../../core/data/schema.ts';
-import { caught, fhirSchemaInput } from './fixtures.ts';
+import { caught, FHIR_BMI_COLUMN, fhirSchemaInput } from './fixtures.ts';
 
 const LOINC = 'http://loinc.org';
 const RACE =
@@ -126,15 +126,7 @@ describe('FHIRPath columns', () => {
       subject: { reference: 'Patient/a' },
       onsetDateTime: onset,
     });
-    const bmi = {
-      name: 'bmi',
-      kind: 'feature',
-      type: 'number',
-      unit: 'kg/m2',
-      range: [15, 50],
-      missing: 'impute',
-      fhir: { resource: 'Observation', loinc: '39156-5' },
-    };
+    const bmi = { ...FHIR_BMI_COLUMN, missing: 'impute' };
     const { rows } = read(schemaWith([col, bmi]), [
       cond('2015-08-19T09:14:26-05:00'),
       { resourceType: 'Patient', id: 'a' },

@@ -1,20 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { FhirTable } from '../../../core/data/fhir-table.ts';
 import { parseDatasetSchema, type DatasetSchemaInput } from '../../../core/data/schema.ts';
-import { fhirSchemaInput } from './fixtures.ts';
+import { FHIR_BMI_COLUMN, fhirSchemaInput } from './fixtures.ts';
 
 const LOINC = 'http://loinc.org';
 const UUID = '2f1c7c1e-5b1a-4a0e-9d3b-8f0a1b2c3d4e';
 
-const bmiColumn = {
-  name: 'bmi',
-  kind: 'feature',
-  type: 'number',
-  unit: 'kg/m2',
-  range: [15, 50],
-  fhir: { resource: 'Observation', loinc: '39156-5' },
-};
-const schema: DatasetSchemaInput = fhirSchemaInput('refs', [bmiColumn], '44054006', 'dm');
+const schema: DatasetSchemaInput = fhirSchemaInput('refs', [FHIR_BMI_COLUMN], '44054006', 'dm');
 
 const bmi = (reference: string | undefined, value: number, when = '2023-01-01T00:00:00Z') => ({
   resourceType: 'Observation',

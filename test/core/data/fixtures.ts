@@ -60,6 +60,26 @@ export function ehrSchema(kind: 'csv' | 'fhir'): DatasetSchema {
 
 type SchemaColumn = DatasetSchemaInput['columns'][number];
 
+/** An age band from the Patient's birth date, at death or on 2024-06-30, fed as the band's midpoint. */
+export const FHIR_AGE_COLUMN = {
+  name: 'age',
+  kind: 'quasi',
+  type: 'birth-date',
+  asOf: '2024-06-30',
+  use: 'band-midpoint',
+  fhir: { resource: 'Patient', element: 'birthDate' },
+} as const satisfies SchemaColumn;
+
+/** BMI from the latest Observation coded LOINC 39156-5, in kg/m2. */
+export const FHIR_BMI_COLUMN = {
+  name: 'bmi',
+  kind: 'feature',
+  type: 'number',
+  unit: 'kg/m2',
+  range: [15, 50],
+  fhir: { resource: 'Observation', loinc: '39156-5' },
+} as const satisfies SchemaColumn;
+
 /**
  * A FHIR schema as the FHIR reader tests write them: the Patient's id (dropped),
  * the columns under test, and a binary label that is 1 when the patient has a

@@ -8,9 +8,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { captureOutbound } from '../../helpers/capture-outbound.ts';
+import { captureOutbound, lineSink } from '../../helpers/capture-outbound.ts';
 import { createLogger } from '../../../edge/log.ts';
 import { decodeEnvelope } from '../../../edge/wire/codec.ts';
 import { IDENTIFIER_KINDS } from '../../../simulations/synthetic-ehr/index.ts';
@@ -51,13 +50,7 @@ const pattern = (value: string) =>
 
 describe('synthetic EHR job: no identifier leaves a hospital', () => {
   it('no generated identifier is in any frame, log line, console write or the coordinator database', async () => {
-    const logLines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        logLines.push(String(chunk));
-        cb();
-      },
-    });
+    const { lines: logLines, sink } = lineSink();
     const r = await runSyntheticEhr({
       hospitals: 3,
       patientsPerHospital: 150,
