@@ -46,11 +46,22 @@ interface Dcmjs {
   data: { DicomMessage: { readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DcmjsDict } };
   log: { setLevel(level: 'silent'): void; getLoggers(): Record<string, { setLevel(level: 'silent'): void }> };
 }
-const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
-// dcmjs logs parser warnings to the console; some quote the element they are about. Its parser
-// warns through named loggers ("validation.dcmjs") that do not follow the root's level: each is silenced.
-dcmjs.log.setLevel('silent');
-for (const l of Object.values(dcmjs.log.getLoggers())) l.setLevel('silent');
+let loaded: Dcmjs | undefined;
+
+/**
+ * dcmjs, loaded on the first DICOM file: it costs 0.1-0.3 s to load, which
+ * every `cohort client` command would pay otherwise. It logs parser warnings
+ * to the console, some quoting the element they are about, and its parser
+ * warns through named loggers ("validation.dcmjs") that do not follow the
+ * root's level: each is silenced.
+ */
+function dcmjsLib(): Dcmjs {
+  if (loaded) return loaded;
+  const lib = createRequire(import.meta.url)('dcmjs') as Dcmjs;
+  lib.log.setLevel('silent');
+  for (const l of Object.values(lib.log.getLoggers())) l.setLevel('silent');
+  return (loaded = lib);
+}
 
 /** The schema's `dicom` options, every one defaulted (image-schema.ts). */
 export const DICOM_DEFAULTS: DicomOptions = {
@@ -87,7 +98,7 @@ function parse(bytes: Uint8Array): Parsed {
   try {
     // A copy of exactly the file's bytes (a Buffer's .buffer may be a larger shared pool).
     const copy = new Uint8Array(bytes).buffer;
-    const file = dcmjs.data.DicomMessage.readFile(copy, { ignoreErrors: false, untilTag: null });
+    const file = dcmjsLib().data.DicomMessage.readFile(copy, { ignoreErrors: false, untilTag: null });
     if (!file || typeof file.dict !== 'object' || typeof file.meta !== 'object')
       return { ok: false, reason: 'dicom:parse' };
     return { ok: true, file, transferSyntax };
