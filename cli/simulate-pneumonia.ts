@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { intArg, numberArg } from '../edge/args.ts';
-import { createLogger } from '../edge/log.ts';
+import { createLogger, type LogLevel } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
 import { PNEUMONIA_DEFAULTS, runFedPneumonia, type PneumoniaResult } from '../simulations/fed-pneumonia.ts';
 import { loadPneumonia } from '../simulations/fed-pneumonia-data.ts';
@@ -15,7 +15,7 @@ interface PneumoniaCliOptions {
   dpEpsilon?: number;
   format: 'png' | 'dicom';
   json?: string;
-  logLevel: 'warn';
+  logLevel: LogLevel;
 }
 
 /** MedMNIST v2's centralised ResNet-18 (28×28) on the official test split (simulations/data/pneumoniamnist/README.md). */
