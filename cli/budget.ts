@@ -1,6 +1,7 @@
 /**
- * `cohort budget`: the operator's view of a hospital's budget reservations,
- * and the close of one by hand. The daemon closes a reservation itself when
+ * `cohort budget`: the operator's view of a hospital's privacy budget (what
+ * each dataset spent, reserved and has left, by job), its reservations, and
+ * the close of one by hand. The daemon closes a reservation itself when
  * its job ends (the coordinator tells every hospital offered the job) or, if
  * it was away then, at its next connection (the job is not among the live
  * jobs the coordinator lists); closing by hand is for a job whose end can
@@ -18,8 +19,18 @@ export function registerBudget(program: Command): void {
   const cmd = program
     .command('budget')
     .description(
-      "a hospital's privacy-budget reservations: list them, close one whose job's end can never reach the daemon",
+      "a hospital's privacy budget: what each dataset spent, reserved and has left, by job; its reservations, and the close of one whose job's end can never reach the daemon",
     );
+  cmd
+    .command('show')
+    .description(
+      'each dataset: its budget (epsilon, delta, accountant), epsilon spent (charged rounds), reserved (what open reservations add: their untrained rounds), ' +
+        'and remaining (budget minus spent and reserved: what a new job may still use); then each job: rounds charged and the epsilon they spent. ' +
+        'Read-only: runs beside the daemon (the database is in WAL mode). This database, not the coordinator, is authoritative for what this hospital spent',
+    )
+    .requiredOption('--state <file.db>', STATE_HELP)
+    .option('--json', 'machine-readable output', false)
+    .action(showBudget);
   cmd
     .command('reservations')
     .description(
@@ -48,6 +59,72 @@ interface DatasetSpend {
   budget: ReturnType<BudgetStore['budget']>;
   spent: number | null;
   committed: number | null;
+}
+
+interface BudgetView {
+  dataset: string;
+  budget: { epsilon: number; delta: number; accountant: string };
+  spent: number;
+  reserved: number;
+  remaining: number;
+  jobs: { jobId: string; roundsCharged: number; epsilon: number; reservation: 'open' | 'closed' | 'none' }[];
+}
+
+/** `cohort budget show`: each dataset's budget, spent, reserved and remaining ε, and each job's charges. */
+function showBudget(o: { state: string; json: boolean }): void {
+  const views = withStore(o.state, (s) => s.datasets().map((d) => budgetView(s, d)));
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
+    return;
+  }
+  if (views.length === 0) {
+    process.stdout.write('no budget set (client start --budget-epsilon sets one)\n');
+    return;
+  }
+  const t = textTable(['dataset', 'epsilon budget', 'delta', 'accountant', 'spent', 'reserved', 'remaining']);
+  for (const v of views)
+    t.push([
+      v.dataset,
+      v.budget.epsilon,
+      v.budget.delta,
+      v.budget.accountant,
+      fmt(v.spent),
+      fmt(v.reserved),
+      fmt(v.remaining),
+    ]);
+  process.stdout.write(`${t.toString()}\n`);
+  const jobs = textTable(['dataset', 'job', 'rounds charged', 'epsilon spent', 'reservation']);
+  for (const v of views)
+    for (const j of v.jobs) jobs.push([v.dataset, j.jobId, j.roundsCharged, fmt(j.epsilon), j.reservation]);
+  process.stdout.write(
+    views.some((v) => v.jobs.length) ? `${jobs.toString()}\n` : 'no job has been charged or holds a reservation\n',
+  );
+}
+
+function budgetView(s: BudgetStore, dataset: string): BudgetView {
+  const summary = s.summary(dataset);
+  const committed = s.committedSpend(dataset).epsilon;
+  const spent = summary.spent.epsilon;
+  const reservations = s.reservations({ all: true }).filter((r) => r.dataset === dataset);
+  const charged = new Map(summary.perJob.map((j) => [j.jobId, j]));
+  const ids = [...new Set([...reservations.map((r) => r.jobId), ...charged.keys()])];
+  return {
+    dataset,
+    budget: summary.budget,
+    spent,
+    // ε composes sub-additively: what the open reservations add to the spent, not their cost alone.
+    reserved: Math.max(0, committed - spent),
+    remaining: Math.max(0, summary.budget.epsilon - committed),
+    jobs: ids.map((jobId) => {
+      const r = reservations.find((x) => x.jobId === jobId);
+      return {
+        jobId,
+        roundsCharged: charged.get(jobId)?.rounds ?? 0,
+        epsilon: charged.get(jobId)?.spent.epsilon ?? 0,
+        reservation: r ? (r.open ? 'open' : 'closed') : 'none',
+      };
+    }),
+  };
 }
 
 /** `cohort budget reservations`: the reservations, after each dataset's spent and committed epsilon. */

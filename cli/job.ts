@@ -5,6 +5,8 @@ import { readJsonFile } from '../edge/keys.ts';
 import { request, type RequestBody } from '../client/request.ts';
 import { connectionOf, withConnectionOptions, type ConnectionFlags as Common } from '../client/connection-options.ts';
 import type { DownloadOptions } from './model-download.ts';
+import { STATUS_HELP, registerStatus } from './job-status.ts';
+import { withProgressLine } from './progress.ts';
 
 /**
  * How long `job submit` waits for its answer: the coordinator prepares a
@@ -28,21 +30,21 @@ export function registerJob(program: Command): void {
     .action(async (file: string, o: Common) => {
       const input = readJsonFile(file, 'E_JOB_SPEC');
       parseJobSpec(input); // every bad field named here, before anything is sent
-      print(
-        (
-          await request(
+      // Seconds pass while the coordinator prepares it in a worker: a terminal shows that it is waiting, and on what.
+      const reply = await withProgressLine(
+        `submitting ${file}: the coordinator validates the spec and calibrates its noise`,
+        () =>
+          request(
             { ...connectionOf(o), timeoutMs: SUBMIT_TIMEOUT_MS },
             { action: 'job.submit', specJson: JSON.stringify(input) },
-          )
-        ).json,
+          ),
       );
+      print(reply.json);
     });
   sub('list', 'your jobs (researchers), or all jobs (auditors, admins): metadata only').action(async (o: Common) =>
     print((await run(o, { action: 'job.list' })).json),
   );
-  sub('status', "a job's status and per-round aggregate metrics")
-    .argument('<job-id>')
-    .action(async (id: string, o: Common) => print((await run(o, { action: 'job.status', jobId: id })).json));
+  registerStatus(sub('status', STATUS_HELP), (o, jobId) => run(o, { action: 'job.status', jobId }));
   sub(
     'pause',
     'stop new rounds of one of your jobs (the round in flight finishes); it stays paused across coordinator restarts',

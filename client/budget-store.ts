@@ -145,6 +145,11 @@ export class BudgetStore extends StatePart {
       .run(dataset, budget.epsilon, budget.delta, budget.accountant, this.now());
   }
 
+  /** The datasets that have a budget, by name. */
+  datasets(): string[] {
+    return this.db.prepare(`SELECT dataset FROM budgets ORDER BY dataset`).pluck().all() as string[];
+  }
+
   budget(dataset: string): Budget | null {
     const r = this.db.prepare(`SELECT epsilon, delta, accountant FROM budgets WHERE dataset = ?`).get(dataset) as
       Budget | undefined;

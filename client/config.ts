@@ -27,6 +27,10 @@ export type SecAggPhase = 'advertise' | 'reveal' | 'share' | 'masked' | 'consist
  * - reconnect backoff from 200 ms up to 10 s (full jitter);
  * - `silenceTimeoutMs` 45 s: the coordinator pings every 15 s, so three
  *   missed pings mean a dead link;
+ * - `nameInUseGraceMs` 45 s: a Hello refused because the name is in use
+ *   (E_DUPLICATE_NAME) is retried this long before the daemon gives up, so
+ *   its own connection from before a crash, which the coordinator drops
+ *   within two of its 15 s heartbeats, does not stop a restart;
  * - frames of at most 16 MiB, fragments of 1 MiB, messages up to the largest
  *   model the job spec allows (edge/wire/fragments.ts);
  * - a privacy budget stated at δ = 1e-5 and charged by the PLD bound (the CLI's
@@ -38,6 +42,7 @@ export const CLIENT_DEFAULTS = {
   backoffMinMs: 200,
   backoffMaxMs: 10_000,
   silenceTimeoutMs: 45_000,
+  nameInUseGraceMs: 45_000,
   insecure: false,
   budgetDelta: 1e-5,
   budgetAccountant: 'pld' as AccountantName,
@@ -73,6 +78,8 @@ const clientOptionsSchema = z
     backoffMaxMs: ms.default(D.backoffMaxMs),
     /** Reconnect when the coordinator has sent nothing, not even a ping, for this long. */
     silenceTimeoutMs: ms.default(D.silenceTimeoutMs),
+    /** How long a Hello refused with E_DUPLICATE_NAME is retried before the daemon stops (client/daemon.ts refusedHello). */
+    nameInUseGraceMs: z.number().int().min(0).max(MAX_TIMER_MS).default(D.nameInUseGraceMs),
     /**
      * TLS for wss:// URLs: `ca` pins the coordinator's certificate or its CA
      * (PEM; the system's CAs are not trusted), `cert`/`key` are this hospital's

@@ -13,7 +13,7 @@
  * effects (round-runner.ts) each own their state. This file routes frames.
  */
 import { EventEmitter } from 'node:events';
-import { CohortError, asCohortError } from '../core/errors.ts';
+import { CohortError, asCohortError, isErrorCode } from '../core/errors.ts';
 import type { JobSpec } from '../core/job/spec.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { paramCount } from '../core/model/spec.ts';
@@ -60,7 +60,17 @@ interface ClientEvents {
   /** A job's budget reservation closed here: `charged` rounds stay spent, `released` reserved rounds are free again. */
   reservationClosed: [{ jobId: string; charged: number; released: number; why: string }];
   coordinatorError: [{ jobId: string; code: string; message: string }];
+  /** The coordinator refused the Hello for good (not enrolled, revoked, name in use): the daemon has stopped. */
+  refusedAtHandshake: [CohortError];
 }
+
+/** Hello refusals that reconnecting cannot cure, and what the operator should do about each. */
+const DEFINITIVE_REFUSALS: Record<string, string> = {
+  E_AUTH_FAILED:
+    "not enrolled, revoked, or another key than the enrolled one: ask the coordinator's operator (cohort coordinator enroll)",
+  E_AUTH_REVOKED: "this identity was revoked: ask the coordinator's operator",
+  E_DUPLICATE_NAME: 'another daemon is connected under this name',
+};
 
 /** The session phase each secure-aggregation message from the coordinator leads to (for fault injection). */
 const NEXT_PHASE: Record<string, SecAggPhase> = {
@@ -84,6 +94,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private readonly ledger: LedgerSync | null;
   /** Rounds are handled one at a time, in arrival order. */
   private work: Promise<void> = Promise.resolve();
+  /** The connection the coordinator last welcomed: an error before its Welcome is a refusal of the Hello. */
+  private welcomedLink = 0;
+  /** When a Hello was first refused with E_DUPLICATE_NAME since the last Welcome (null: not). */
+  private nameInUseSince: number | null = null;
 
   constructor(opts: ClientOptions) {
     super();
@@ -184,6 +198,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       case 'secaggUnmaskRequest':
         return this.onSecAgg(env, env.body);
       case 'error':
+        if (this.welcomedLink !== this.conn.link && this.refusedHello(env)) return;
         this.log.warn(
           { job: env.jobId, round: env.round, code: env.error?.code },
           `coordinator error: ${env.error?.message ?? ''}`,
@@ -200,8 +215,35 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
     }
   }
 
+  /**
+   * A refusal of this connection's Hello that reconnecting cannot cure
+   * (DEFINITIVE_REFUSALS; a name in use only once it has lasted
+   * nameInUseGraceMs) stops the daemon and is emitted as refusedAtHandshake;
+   * false for any other error, which reconnecting may cure (the backoff goes on).
+   */
+  private refusedHello(env: Envelope): boolean {
+    const code = env.error?.code ?? '';
+    const hint = DEFINITIVE_REFUSALS[code];
+    if (!hint || !isErrorCode(code)) return false;
+    if (code === 'E_DUPLICATE_NAME') {
+      const now = this.c.clock();
+      this.nameInUseSince ??= now;
+      if (now - this.nameInUseSince < this.c.nameInUseGraceMs) return false;
+    }
+    const err = new CohortError(
+      code,
+      `the coordinator refused this daemon (${this.name}): ${env.error?.message ?? ''}; ${hint}. Not reconnecting`,
+    );
+    this.log.error({ code }, err.message);
+    void this.stop();
+    this.emit('refusedAtHandshake', err);
+    return true;
+  }
+
   private onWelcome(env: Envelope): void {
     const w = env.welcome;
+    this.welcomedLink = this.conn.link;
+    this.nameInUseSince = null;
     this.machine.connected(this.conn.link);
     if (w?.rosterJson) this.roster.offered(w.rosterJson);
     const dataset = this.c.dataset.schemaId;

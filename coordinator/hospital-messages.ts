@@ -72,6 +72,7 @@ export class HospitalMessages {
     if (!Number.isInteger(weight) || weight < 1 || weight > 1e9)
       throw new CohortError('E_WIRE_FIELD', 'joinJob.weight must be an integer in [1, 10^9]');
     const info = { ...peer.info, numTrain: weight };
+    this.d.jobs.declined(env.jobId, peer.name!, null);
     this.d.jobs.apply(env.jobId, job.machine.clientJoined(peer.name!, this.d.now(), info));
   }
 
@@ -80,6 +81,7 @@ export class HospitalMessages {
     const { code, reason } = env.declineJob ?? {};
     job.log.info({ client: peer.name, code, reason }, 'client declined job');
     if (code === 'E_BUDGET_EXCEEDED') this.recordRefusal(env.jobId, job, peer.name!, 0, reason ?? '');
+    this.d.jobs.declined(env.jobId, peer.name!, code || '(no code)', reason ?? '');
   }
 
   /**

@@ -41,6 +41,19 @@ export interface JobRegistryDeps {
   hospitals: () => Iterable<Peer>;
 }
 
+/** Each hospital's reason in a declined-by-all job's reason is cut to this many characters (the ledger takes 4096 in all). */
+const DECLINE_REASON_CHARS = 200;
+
+/**
+ * A hospital's text cut to n characters, its control and format characters
+ * (ANSI escapes, bidi overrides) made spaces: it reaches the researcher's
+ * terminal, and a hostile hospital must not be able to write on it.
+ */
+function clip(s: string, n: number): string {
+  const t = s.replace(/[\p{Cc}\p{Cf}]/gu, ' ');
+  return t.length <= n ? t : `${t.slice(0, n - 1)}…`;
+}
+
 export interface JobState {
   status: JobStatus;
   completedRounds: number;
@@ -175,6 +188,7 @@ export class JobRegistry {
       log: this.d.log.child({ job: id }),
       lastEntry: null,
       refusals: new RefusalGate(),
+      declines: new Map(),
       owner,
       createdModelHash,
     };
@@ -188,6 +202,34 @@ export class JobRegistry {
     job.refusals.offer(peer.name!);
     job.machine.offered(peer.name!);
     peer.send({ jobId, jobOffer: { specJson: jobSpecToWire(job.machine.spec), owner: job.owner ?? '' } });
+  }
+
+  /**
+   * Hospital `hospital` declined job `jobId` (or, joining, withdrew its
+   * decline: code null). The hospitals that could still run the job are the
+   * connected ones, the enrolled unrevoked ones and the roster's members
+   * (which may connect later and be offered it); once every one of them has a standing decline
+   * and none has joined, a job that has not started fails now, its reason
+   * each hospital's code and short reason, rather than waiting for its start deadline.
+   */
+  declined(jobId: string, hospital: string, code: string | null, reason = ''): void {
+    const job = this.active(jobId);
+    if (!job) return;
+    if (code === null) {
+      job.declines.delete(hospital);
+      return;
+    }
+    // A budget refusal's message gives the hospital's budget and its spend on other jobs: the researcher gets the code alone.
+    const said = code === 'E_BUDGET_EXCEEDED' ? 'its privacy budget cannot take the job' : reason;
+    job.declines.set(hospital, { code: clip(code, 64), reason: clip(said, DECLINE_REASON_CHARS) });
+    const could = new Set([...this.d.hospitals()].map((p) => p.name!));
+    for (const h of this.d.store.enrolledHospitals()) could.add(h);
+    for (const h of this.d.rosterHead()?.members.keys() ?? []) could.add(h);
+    if ([...could].some((h) => !job.declines.has(h))) return;
+    const each = [...job.declines]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([h, d]) => `${h}: ${d.code} ${d.reason}`);
+    this.apply(jobId, job.machine.declinedByAll(clip(`declined by every hospital: ${each.join('; ')}`, 4000)));
   }
 
   /** Offers every unfinished job to a hospital that has just connected. */

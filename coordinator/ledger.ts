@@ -71,6 +71,17 @@ interface RunningSpend {
   /** That entry's hash (empty before the first). */
   throughHash: string;
   byHospital: Map<string, readonly Mechanism[]>;
+  /** Each hospital's ε in the job so far: its latest round entry's cumulative figure, by the bound charged. */
+  epsilon: Map<string, number>;
+}
+
+/** One hospital's spend in one job as the coordinator's ledger records it (job status). */
+export interface JobHospitalSpend {
+  hospital: string;
+  /** Round entries that charged it. */
+  rounds: number;
+  /** ε spent in the job so far, at the job's δ. */
+  epsilon: number;
 }
 
 /**
@@ -91,6 +102,7 @@ function foldEntries(
       let list = grown.get(s.hospital);
       if (!list) grown.set(s.hospital, (list = [...(run.byHospital.get(s.hospital) ?? [])]));
       list.push(Object.freeze({ ...s.mechanism }));
+      run.epsilon.set(s.hospital, s.cumulativeEpsilon);
     }
   }
   for (const [hospital, list] of grown) run.byHospital.set(hospital, Object.freeze(list));
@@ -287,6 +299,20 @@ export class CoordinatorLedger {
     return new Map(this.runningSpend(jobId).byHospital) as Map<string, Mechanism[]>;
   }
 
+  /**
+   * Each hospital's rounds charged and ε spent in job `jobId`, by name, from
+   * its round entries. A job whose spend is not kept (it ended) is read from
+   * the ledger and not kept: a status request does not bring it back to memory.
+   */
+  hospitalSpend(jobId: string): JobHospitalSpend[] {
+    const kept = this.spent.has(jobId);
+    const run = this.runningSpend(jobId);
+    if (!kept) this.spent.delete(jobId);
+    return [...run.byHospital]
+      .map(([hospital, list]) => ({ hospital, rounds: list.length, epsilon: run.epsilon.get(hospital) ?? 0 }))
+      .sort((a, b) => (a.hospital < b.hospital ? -1 : a.hospital > b.hospital ? 1 : 0));
+  }
+
   /** Running spend of each job seen since this process opened the ledger (dropped when the job's end is written). */
   private readonly spent = new Map<string, RunningSpend>();
 
@@ -302,7 +328,7 @@ export class CoordinatorLedger {
   private runningSpend(jobId: string): RunningSpend {
     let run = this.spent.get(jobId);
     if (run && run.throughSeq > 0 && this.store.ledgerEntry(run.throughSeq)?.hash !== run.throughHash) run = undefined;
-    run ??= { throughSeq: 0, throughHash: '', byHospital: new Map() };
+    run ??= { throughSeq: 0, throughHash: '', byHospital: new Map(), epsilon: new Map() };
     for (;;) {
       const tail = this.store.ledgerEntriesAfter(run.throughSeq, jobId, SPEND_PAGE);
       foldEntries(

@@ -18,6 +18,8 @@ export interface LiveJob {
   owner: string | null;
   /** Which budget refusals and declines go into the ledger: the offered hospital's, for the round last sent to it, once each. */
   refusals: RefusalGate;
+  /** Each hospital's standing decline of the job, code and short reason (dropped if it joins after all): job-registry.ts declined. */
+  declines: Map<string, { code: string; reason: string }>;
   /** The job-created entry's model hash, for its job-ended entry while no round is committed (null for a resumed job: its weights are hashed). */
   createdModelHash: string | null;
 }

@@ -42,6 +42,14 @@ export class MemberTables extends LedgerTables {
     })();
   }
 
+  /** The enrolled hospitals not revoked: those that may connect and be offered a job. */
+  enrolledHospitals(): string[] {
+    return this.db
+      .prepare(`SELECT name FROM identities WHERE role = 'hospital' AND revoked_at IS NULL`)
+      .pluck()
+      .all() as string[];
+  }
+
   /** Revokes `name`; false if it was not enrolled or already revoked. */
   revoke(name: string, now: number, entry: EntryBuilder): boolean {
     return this.db.transaction(() => {

@@ -12,6 +12,7 @@ import { tensorOf, type Envelope } from '../edge/wire/codec.ts';
 import type { JobRegistry } from './job-registry.ts';
 import type { Peer } from './peer.ts';
 import type { JobListing } from './job-rows.ts';
+import type { JobHospitalSpend } from './ledger.ts';
 import type { CoordinatorStore } from './store.ts';
 
 export interface RequestDeps {
@@ -26,6 +27,8 @@ export interface RequestDeps {
   ledgerProof: (fromSize: number, seqs: readonly number[]) => unknown;
   /** A dashboard session for `who`, or null when this coordinator serves no dashboard. */
   dashboardLogin: ((who: string, role: Role) => unknown) | null;
+  /** Each hospital's rounds charged and ε spent in a job, as the coordinator's ledger records them (ledger.ts hospitalSpend). */
+  hospitalSpend: (jobId: string) => JobHospitalSpend[];
   /** Records a denial in the ledger (connections.ts recordDenial). */
   recordDenial: (peer: Peer, action: string, jobId: string, reason: string) => void;
 }
@@ -134,7 +137,14 @@ export class Requests {
     const jobs = this.d.jobs;
     switch (a.action) {
       case 'job.status':
-        a.reply({ ...jobSummary(job), rounds: this.roundsOf(job.id) });
+        // The ledger's charges, hospital by hospital: the researcher's view of privacy spent (ledger.read stays closed to researchers).
+        a.reply({
+          ...jobSummary(job),
+          // `rounds` here is the list of rounds run; the planned count moves beside it.
+          roundsPlanned: job.spec?.rounds ?? null,
+          rounds: this.roundsOf(job.id),
+          spent: this.d.hospitalSpend(job.id),
+        });
         return;
       case 'job.cancel':
         jobs.cancel(job.id, `cancelled by ${a.who}`);

@@ -264,6 +264,15 @@ export class JobMachine {
   }
 
   /**
+   * Every hospital it could run at declined it before its first round (the
+   * coordinator decides who could: coordinator/job-registry.ts): it fails now
+   * rather than at its start deadline. A job that has started is left alone.
+   */
+  declinedByAll(reason: string): JobEffect[] {
+    return this.finished || this.started || this.joined.size > 0 ? [] : this.finish('failed', reason);
+  }
+
+  /**
    * Stops new rounds. The round in flight runs to its end: its hospitals have
    * already charged their budgets for it, and aborting would waste that spend.
    */

@@ -17,6 +17,46 @@ function daemonState(): string {
 }
 
 describe('cohort budget', () => {
+  it("show: each dataset's budget, spent, reserved and remaining epsilon, and each job's charges, beside a running daemon", () => {
+    const state = daemonState();
+    // The daemon's connection stays open, as while it runs; it writes again after the command has read.
+    const daemon = new BudgetStore(state);
+    try {
+      const spent = daemon.summary(D).spent.epsilon;
+      const committed = daemon.committedSpend(D).epsilon;
+      const jobA = daemon.summary(D).perJob.find((j) => j.jobId === 'job-a')!.spent.epsilon;
+      const r = cohort('budget', 'show', '--state', state, '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toEqual([
+        {
+          dataset: D,
+          budget: { epsilon: 100, delta: 1e-5, accountant: 'rdp' },
+          spent,
+          reserved: committed - spent,
+          remaining: 100 - committed,
+          jobs: [
+            { jobId: 'job-a', roundsCharged: 3, epsilon: jobA, reservation: 'open' },
+            { jobId: 'job-b', roundsCharged: 0, epsilon: 0, reservation: 'open' },
+          ],
+        },
+      ]);
+      expect(spent).toBeGreaterThan(0);
+      expect(committed).toBeGreaterThan(spent);
+      const table = cohort('budget', 'show', '--state', state);
+      expect(table.code).toBe(0);
+      expect(table.out).toMatch(
+        /dataset[ │]+epsilon budget[ │]+delta[ │]+accountant[ │]+spent[ │]+reserved[ │]+remaining/,
+      );
+      expect(table.out).toContain(`${spent.toFixed(4)}`);
+      expect(table.out).toContain(`${(100 - committed).toFixed(4)}`);
+      expect(table.out).toMatch(new RegExp(`job-a[ │]+3[ │]+${jobA.toFixed(4)}[ │]+open`));
+      expect(table.out).toMatch(/job-b[ │]+0[ │]+0\.0000[ │]+open/);
+      expect(daemon.spendRound(D, 'job-a', 4, round).allowed).toBe(true);
+    } finally {
+      daemon.close();
+    }
+  });
+
   it('lists open reservations, closes one to what was charged, and the job stays ended', () => {
     const state = daemonState();
     const listed = JSON.parse(cohort('budget', 'reservations', '--state', state, '--json').out);

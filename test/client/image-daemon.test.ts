@@ -172,9 +172,13 @@ describe('hospital daemons serving an image job', () => {
     const declined = clients.map(
       (c) => new Promise<{ jobId: string; code: string }>((resolve) => c.once('declined', resolve)),
     );
+    const ended = jobEnded(coordinator, jobId);
     for (const c of clients) c.start();
     for (const d of await Promise.all(declined))
       expect(d).toEqual(expect.objectContaining({ jobId, code: 'E_JOB_FEATURES' }));
-    expect(coordinator.jobState(jobId)).toMatchObject({ status: 'waiting', completedRounds: 0 });
+    // Both roster members declined: no hospital is left that could run it, so it fails now, saying why.
+    expect(await ended).toBe('failed');
+    const reason = coordinator.database.jobListing(jobId)!.reason;
+    for (const h of ['alpha', 'beta']) expect(reason).toContain(`${h}: E_JOB_FEATURES`);
   });
 });

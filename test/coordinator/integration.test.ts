@@ -7,6 +7,9 @@ import { ClientDaemon } from '../../client/daemon.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { jobEnded } from '../helpers/job-ended.ts';
+import { BudgetStore } from '../../client/budget-store.ts';
+import { RECORD_DP } from '../helpers/privacy.ts';
+import { signedClient } from '../helpers/signed-client.ts';
 
 // The hospitals' signed roster: secure aggregation takes every identity key from it, never from the coordinator.
 const net = simulatedNetwork(['alpha', 'beta', 'gamma']);
@@ -114,5 +117,68 @@ describe('coordinator and clients over loopback WebSockets', () => {
     const declined = await new Promise<{ jobId: string; code: string }>((resolve) => alpha!.once('declined', resolve));
     expect(declined).toMatchObject({ jobId, code: 'E_ROSTER_MISSING' });
     expect(coordinator.jobState(jobId)).toMatchObject({ status: 'waiting', completedRounds: 0 });
+  });
+
+  it("a job every hospital that could run it declines fails at once, naming each one's code and reason", async () => {
+    const { coordinator, port } = await startCoordinator(tmpDb());
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1 }));
+    const ended = new Promise<{ status: string; reason: string }>((resolve) =>
+      coordinator.on('job', (e) => {
+        if (e.jobId === jobId && e.status !== 'running' && e.status !== 'waiting') resolve(e);
+      }),
+    );
+    // Every roster member connects without its roster: each declines, and no one is left who could run it.
+    startClients(port, ['alpha', 'beta', 'gamma'], { withRoster: false });
+    const e = await ended;
+    expect(e.status).toBe('failed');
+    for (const h of ['alpha', 'beta', 'gamma']) expect(e.reason).toContain(`${h}: E_ROSTER_MISSING`);
+    // What the researcher's `job status` reads: the stored status and reason.
+    expect(coordinator.database.jobListing(jobId)).toMatchObject({ status: 'failed', reason: e.reason });
+    expect(coordinator.database.jobListing(jobId)!.reason).toMatch(/^declined by every hospital: /);
+  });
+
+  it("a hostile hospital cannot write on the researcher's terminal through its decline: control and bidi characters are blanked", async () => {
+    const { coordinator, port } = await startCoordinator(tmpDb());
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 1 }));
+    const ended = new Promise<string>((resolve) =>
+      coordinator.on('job', (e) => e.jobId === jobId && e.status === 'failed' && resolve(e.reason)),
+    );
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const raw = await signedClient(port, name, net.identity(name));
+      cleanups.push(async () => raw.close());
+      await raw.waitFor((e) => e.body === 'jobOffer' && e.jobId === jobId);
+      raw.send({ jobId, declineJob: { code: 'E_\u001b[2J', reason: '\u001b[31mok\u202e\u0007\nfine' } });
+    }
+    const reason = await ended;
+    expect(reason).toContain('alpha: E_ [2J  [31mok   fine');
+    expect(reason).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+
+  it("a budget refusal in a declined-by-all job's reason gives the code, not the hospital's budget figures", async () => {
+    const { coordinator, port } = await startCoordinator(tmpDb());
+    const jobId = coordinator.submitJob(syntheticJob({ rounds: 2, privacy: RECORD_DP }));
+    const ended = jobEnded(coordinator, jobId);
+    const dir = mkdtempSync(join(tmpdir(), 'cohort-budgets-'));
+    for (const [i, name] of ['alpha', 'beta', 'gamma'].entries()) {
+      const budget = new BudgetStore(join(dir, `${name}.db`));
+      cleanups.push(async () => budget.close());
+      // Far below what the job costs: each hospital declines it with E_BUDGET_EXCEEDED.
+      budget.setBudget('synthetic-v1', { epsilon: 0.01, delta: 1e-5, accountant: 'pld' });
+      const d = new ClientDaemon({
+        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        name,
+        dataset: syntheticDataset(100 + i),
+        identity: net.identity(name),
+        roster: net.chain,
+        budget,
+      });
+      cleanups.push(() => d.stop());
+      d.start();
+    }
+    expect(await ended).toBe('failed');
+    const reason = coordinator.database.jobListing(jobId)!.reason;
+    for (const h of ['alpha', 'beta', 'gamma'])
+      expect(reason).toContain(`${h}: E_BUDGET_EXCEEDED its privacy budget cannot take the job`);
+    expect(reason).not.toMatch(/0\.01|would spend/);
   });
 });

@@ -18,7 +18,7 @@ import { writeIdentityKey } from '../../edge/keys.ts';
 import { ACTIONS, POLICY, ROLES, denial, type Role } from '../../core/auth/policy.ts';
 import type { Identity } from '../../core/secagg/index.ts';
 import { CohortError } from '../../core/errors.ts';
-import type { LedgerEntry, SealedEntry } from '../../core/ledger/types.ts';
+import type { LedgerEntry, RoundBody, SealedEntry } from '../../core/ledger/types.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
@@ -218,6 +218,45 @@ describe('every role/action pair against a live coordinator', () => {
     expect(verifyFiles({ db: join(dir, 'c.db') }).ok).toBe(true);
   });
 
+  it("job status gives the owner each hospital's rounds charged and epsilon spent, as the job's round entries record them", async () => {
+    const entries = coordinator.database
+      .ledgerEntriesAfter(0, ritasJob, 1000)
+      .map((e) => JSON.parse(e.canonical) as LedgerEntry)
+      .filter((e) => e.kind === 'round');
+    const expected = new Map<string, { hospital: string; rounds: number; epsilon: number }>();
+    for (const e of entries)
+      for (const sp of (e.body as RoundBody).spends) {
+        const was = expected.get(sp.hospital);
+        expected.set(sp.hospital, {
+          hospital: sp.hospital,
+          rounds: (was?.rounds ?? 0) + 1,
+          epsilon: sp.cumulativeEpsilon,
+        });
+      }
+    const status = (await as('rita', { action: 'job.status', jobId: ritasJob })).json as {
+      spent: { hospital: string; rounds: number; epsilon: number }[];
+      roundsPlanned: number;
+    };
+    expect(status.roundsPlanned).toBe(1);
+    expect(status.spent).toEqual([expected.get('h1'), expected.get('h2')]);
+    expect(status.spent.every((x) => x.rounds >= 1 && x.epsilon > 0)).toBe(true);
+    // Another researcher's request for it reads as forbidden, spend and all.
+    expect(await outcome('rob', { action: 'job.status', jobId: ritasJob })).toBe('E_FORBIDDEN');
+    // The CLI prints the table and says whose account it is.
+    const key = join(dir, 'rita-status.key');
+    writeIdentityKey(key, ids.rita!);
+    const common = ['--coordinator', `ws://127.0.0.1:${port}`, '--name', 'rita', '--identity', key];
+    const { stdout } = await promisify(execFile)('node', ['cohort.mjs', 'job', 'status', ritasJob, ...common], {
+      encoding: 'utf8',
+    });
+    expect(stdout).toContain(`job ${ritasJob}`);
+    expect(stdout).toContain(
+      "as recorded in the coordinator's ledger; each hospital's own budget database is authoritative",
+    );
+    for (const h of status.spent)
+      expect(stdout).toMatch(new RegExp(`${h.hospital}[ │]+${h.rounds}[ │]+${h.epsilon.toFixed(4)}`));
+  });
+
   it('the owner downloads the trained model (from the store: a finished job is no longer held in memory)', async () => {
     expect(Object.keys(coordinator.snapshot().jobs)).not.toContain(ritasJob);
     const r = await as('rita', { action: 'job.download', jobId: ritasJob });
@@ -335,6 +374,7 @@ describe('reading the ledger over the authenticated connection', () => {
   const parse = (e: SealedEntry) => JSON.parse(e.canonical) as LedgerEntry & { body: Record<string, unknown> };
 
   it('an auditor reads every entry; a hospital only the entries that concern it', async () => {
+    await cliJobEnded; // the CLI test's job writes no entry between the read and the page compared with it
     const all = coordinator.database.ledgerEntries();
     const page = (await as('aud', { action: 'ledger.read' })).json as {
       scope: string;

@@ -199,6 +199,26 @@ describe('JobMachine pause and resume', () => {
   });
 });
 
+describe('JobMachine declined by all (issue 21)', () => {
+  it('fails at once, telling every hospital offered it; a job with a member or a round run is left alone', () => {
+    const m = machine();
+    m.offered('a');
+    m.offered('b');
+    const fx = m.declinedByAll('declined by every hospital: a: E_X x; b: E_Y y');
+    expect(of(fx, 'status')).toEqual([
+      { type: 'status', status: 'failed', reason: 'declined by every hospital: a: E_X x; b: E_Y y' },
+    ]);
+    expect(sends(fx).map((s) => s.to)).toEqual(['a', 'b']);
+    expect(m.declinedByAll('again')).toEqual([]);
+    const joined = machine();
+    joined.clientJoined('a', 0);
+    expect(joined.declinedByAll('no')).toEqual([]);
+    expect(joined.status).toBe('waiting');
+    expect(pairJoined().m.declinedByAll('no')).toEqual([]); // started: round 1 is open
+    expect(machine({ completedRounds: 1 }).declinedByAll('no')).toEqual([]); // resumed after a round
+  });
+});
+
 describe('JobMachine start deadline (issue 16, finding 3)', () => {
   const waiting = (resume: Partial<JobResume> = {}) => machine({ startBy: 5000, ...resume });
   const jobEvents = (fx: JobEffect[]) => sends(fx).filter((s) => 'jobEvent' in s.body);

@@ -1,0 +1,141 @@
+/**
+ * A daemon the coordinator refuses for good at the handshake (not enrolled,
+ * revoked, its name in use past the grace) stops and says why
+ * (refusedAtHandshake) instead of reconnecting forever; a coordinator that is
+ * not there yet, or a name held by its own vanishing connection, is retried.
+ */
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { ClientDaemon, type ClientOptions } from '../../client/daemon.ts';
+import type { CohortError } from '../../core/errors.ts';
+import type { Identity } from '../../core/secagg/index.ts';
+import { syntheticDataset } from '../../simulations/synthetic.ts';
+import { simulatedNetwork } from '../../simulations/network.ts';
+
+const net = simulatedNetwork(['alice', 'bob']);
+const alice = net.identity('alice');
+let coordinator: Coordinator | null;
+let port: number;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+async function startCoordinator(at = 0): Promise<void> {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-refusal-')), 'c.db');
+  coordinator = new Coordinator({ dbPath, port: at, requireEnrolment: true, heartbeatMs: 100, roster: net.chain });
+  port = await coordinator.listen();
+  coordinator.enroll('alice', 'hospital', alice.publicKey);
+}
+
+beforeEach(() => {
+  coordinator = null;
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await coordinator?.close();
+});
+
+function daemon(name: string, identity: Identity, options: Partial<ClientOptions> = {}) {
+  const d = new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`,
+    name,
+    dataset: syntheticDataset(3),
+    identity,
+    roster: net.chain,
+    backoffMinMs: 20,
+    backoffMaxMs: 50,
+    ...options,
+  });
+  cleanups.push(() => d.stop());
+  return d;
+}
+
+const refusal = (d: ClientDaemon) => new Promise<CohortError>((resolve) => d.once('refusedAtHandshake', resolve));
+const connected = (d: ClientDaemon) => new Promise<void>((resolve) => d.once('connected', resolve));
+
+/** Resolves at the daemon's `n`th disconnection. */
+function disconnections(d: ClientDaemon, n: number): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => d.on('disconnected', () => ++seen === n && resolve()));
+}
+
+/** A loopback port nothing listens on (yet). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const p = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return p;
+}
+
+describe('a definitive refusal at the handshake stops the daemon', () => {
+  it('a daemon that is not enrolled stops with E_AUTH_FAILED and never connects', async () => {
+    await startCoordinator();
+    // bob holds his roster key, but the coordinator never enrolled him.
+    const d = daemon('bob', net.identity('bob'));
+    let welcomed = false;
+    d.on('connected', () => (welcomed = true));
+    const refused = refusal(d);
+    d.start();
+    const e = await refused;
+    expect(e.code).toBe('E_AUTH_FAILED');
+    expect(e.message).toMatch(/not enrolled, revoked, or another key/);
+    expect(e.message).toMatch(/Not reconnecting$/);
+    expect(welcomed).toBe(false);
+  });
+
+  it('a revoked daemon, dropped, stops at its next handshake', async () => {
+    await startCoordinator();
+    const d = daemon('alice', alice);
+    const up = connected(d);
+    d.start();
+    await up;
+    const refused = refusal(d);
+    coordinator!.revoke('alice');
+    expect((await refused).code).toBe('E_AUTH_FAILED');
+  });
+
+  it('a name in use is retried within the grace (its own stale connection frees it), then refused for good', async () => {
+    await startCoordinator();
+    const first = daemon('alice', alice);
+    const up = connected(first);
+    first.start();
+    await up;
+    // Within the grace: a second daemon under the name keeps trying, and gets in once the first is gone.
+    const second = daemon('alice', alice);
+    let gaveUp = false;
+    second.on('refusedAtHandshake', () => (gaveUp = true));
+    const tried = disconnections(second, 3);
+    const secondUp = connected(second);
+    second.start();
+    await tried;
+    expect(gaveUp).toBe(false);
+    await first.stop();
+    await secondUp;
+    // Past the grace (0 here): the same refusal stops a third daemon.
+    const third = daemon('alice', alice, { nameInUseGraceMs: 0 });
+    const refused = refusal(third);
+    third.start();
+    const e = await refused;
+    expect(e.code).toBe('E_DUPLICATE_NAME');
+    expect(e.message).toMatch(/another daemon is connected under this name/);
+  });
+});
+
+describe('a transient failure is retried', () => {
+  it('a daemon started before its coordinator connects once the coordinator is up', async () => {
+    port = await freePort();
+    const d = daemon('alice', alice);
+    let gaveUp = false;
+    d.on('refusedAtHandshake', () => (gaveUp = true));
+    const failedTwice = disconnections(d, 2);
+    const up = connected(d);
+    d.start();
+    await failedTwice; // nothing listens yet: connection refused, twice
+    await startCoordinator(port);
+    await up;
+    expect(gaveUp).toBe(false);
+  });
+});
