@@ -7,6 +7,15 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CohortError } from '../core/errors.ts';
 import { numberArg } from '../edge/args.ts';
 import { DEFAULT_ORDERS, calibrateSigma, pldDelta, pldEpsilon, rdpDelta, rdpEpsilon } from '../core/privacy/index.ts';
+import { privacySpecSchema } from '../core/job/spec.ts';
+
+/** The accountant a job charges when its spec names none (core/job/spec.ts): this command's default too. */
+const JOB_ACCOUNTANT = privacySpecSchema.shape.accountant.parse(undefined);
+
+/** --accountant: the bound to compute, by default the one jobs charge, so the figure printed is the one spent. */
+function accountantOption(description: string): Option {
+  return new Option('--accountant <name>', description).choices(['pld', 'rdp']).default(JOB_ACCOUNTANT);
+}
 
 const qArg = numberArg('--q', (x) => x >= 0 && x <= 1, 'a sampling rate in [0, 1]');
 const sigmaArg = numberArg('--sigma', (x) => x > 0, 'a noise multiplier > 0');
@@ -56,11 +65,15 @@ export function registerAccountant(program: Command): void {
     .option('--delta <delta>', 'target delta: print epsilon', deltaArg)
     .option('--epsilon <epsilon>', 'target epsilon: print delta', epsilonArg)
     .addOption(
-      new Option('--accountant <name>', 'rdp (Renyi DP) or pld (privacy loss distribution: tighter)')
-        .choices(['rdp', 'pld'])
-        .default('rdp'),
+      accountantOption(
+        'pld (privacy loss distribution: the tighter bound, which jobs charge by default) or rdp (Renyi DP)',
+      ),
     )
-    .option('--orders <list>', `RDP orders (default: ${DEFAULT_ORDERS.length} orders from 1.1 to 1024)`, ordersArg)
+    .option(
+      '--orders <list>',
+      `RDP orders, with --accountant rdp (default: ${DEFAULT_ORDERS.length} orders from 1.1 to 1024)`,
+      ordersArg,
+    )
     .option('--json', 'machine-readable output (RDP: with the value at each order)', false)
     .action(spend);
   registerCalibrate(cmd);
@@ -74,7 +87,7 @@ function registerCalibrate(cmd: Command): void {
     .requiredOption('--delta <delta>', 'target delta', deltaArg)
     .requiredOption('--q <rate>', 'sampling rate per step', qArg)
     .requiredOption('--steps <n>', 'number of steps', stepsArg)
-    .addOption(new Option('--accountant <name>', 'rdp or pld').choices(['rdp', 'pld']).default('rdp'))
+    .addOption(accountantOption('pld (as jobs charge by default) or rdp'))
     .option('--json', 'machine-readable output', false)
     .action(calibrate);
 }
@@ -90,6 +103,9 @@ function spend(o: SpendOptions): void {
       'give exactly one of --delta (to get epsilon) or --epsilon (to get delta)',
     );
   }
+  // Orders are RDP's: with the PLD they would be ignored, so a figure the user believes order-dependent is not.
+  if (o.orders !== undefined && o.accountant !== 'rdp')
+    throw new CohortError('E_CONFIG_INVALID', '--orders applies to --accountant rdp only');
   if (o.accountant === 'pld') pldSpend(o);
   else rdpSpend(o);
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { textTable } from '../edge/text-table.ts';
 import { intArg } from '../edge/args.ts';
-import { createLogger } from '../edge/log.ts';
+import { createLogger, type LogLevel } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
 import { runFedTcgaBrca, TCGA_DEFAULTS, type TcgaResult } from '../simulations/fed-tcga-brca.ts';
 import { loadTcgaBrca, REGIONS } from '../simulations/tcga-brca-data.ts';
@@ -12,7 +12,7 @@ interface TcgaCliOptions {
   seeds: number[];
   baseline: boolean;
   json?: string;
-  logLevel: 'warn';
+  logLevel: LogLevel;
 }
 
 /** FLamby's published C-index on the pooled test split (simulations/data/tcga-brca/README.md), one seed each. */

@@ -2,10 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { intArg, numberArg } from '../edge/args.ts';
+import { intArg, logLevelOption, numberArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
 import cliProgress from 'cli-progress';
-import { createLogger } from '../edge/log.ts';
+import { createLogger, type LogLevel } from '../edge/log.ts';
 import { STRATEGIES, type StrategyName } from '../core/job/spec.ts';
 import { DEFAULTS, runFedHeartDisease, type DpOptions, type FedHeartResult } from '../simulations/fed-heart-disease.ts';
 import { runDropouts } from '../simulations/dropouts.ts';
@@ -31,7 +31,7 @@ interface FedHeartOptions {
   secagg: boolean;
   db?: string;
   json?: string;
-  logLevel: 'warn';
+  logLevel: LogLevel;
   dp: 'record' | 'hospital' | false;
   epsilon?: number;
   delta: number;
@@ -48,7 +48,7 @@ interface SizedOptions {
 }
 
 interface DropoutsOptions extends SizedOptions {
-  logLevel: 'error';
+  logLevel: LogLevel;
 }
 
 interface SyntheticEhrOptions {
@@ -59,7 +59,7 @@ interface SyntheticEhrOptions {
   seed: number;
   workdir?: string;
   json?: string;
-  logLevel: 'warn';
+  logLevel: LogLevel;
 }
 
 interface ChaosOptions extends SizedOptions {
@@ -67,17 +67,11 @@ interface ChaosOptions extends SizedOptions {
   workdir?: string;
 }
 
-/** Every scenario's --log-level (logs go to stderr, so the figures on stdout stay clean). */
-function logLevelOption(level: string): Option {
-  return new Option('--log-level <level>', 'log level (logs go to stderr)')
-    .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
-    .default(level);
-}
-
 /** The options that close every scenario: --json (described as `json`), then --log-level if it has one. */
 function withReportOptions(cmd: Command, json: string, logLevel?: string): Command {
   cmd.option('--json <path>', json);
-  return logLevel === undefined ? cmd : cmd.addOption(logLevelOption(logLevel));
+  // Logs go to stderr, so the figures on stdout stay clean.
+  return logLevel === undefined ? cmd : cmd.addOption(logLevelOption('logs go to stderr', logLevel));
 }
 
 function seedList(v: string): number[] {

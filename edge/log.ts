@@ -8,8 +8,12 @@
  * may be logged under those names (a model update is an `update`).
  */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { CohortError } from '../core/errors.ts';
+import { LOG_LEVELS, type LogLevel } from './log-levels.ts';
 
 export type { Logger };
+
+export { LOG_LEVELS, type LogLevel };
 
 /** Field names whose values never reach a log line (test/edge/log.test.ts checks each). */
 export const SECRET_FIELDS = [
@@ -70,8 +74,21 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** The level pino's names allow, as COHORT_LOG_LEVEL gives it (README "Logs"); anything else is E_CONFIG_INVALID. */
+function envLevel(): LevelWithSilent | undefined {
+  const v = process.env.COHORT_LOG_LEVEL;
+  if (v === undefined || v === '') return undefined;
+  if (!(LOG_LEVELS as readonly string[]).includes(v))
+    throw new CohortError('E_CONFIG_INVALID', `COHORT_LOG_LEVEL expected one of ${LOG_LEVELS.join(', ')}, got "${v}"`);
+  return v as LevelWithSilent;
+}
+
+/**
+ * A logger at `opts.level`, else COHORT_LOG_LEVEL, else info. JSON lines to stdout unless stdout is a terminal
+ * (then pretty, to stderr) and COHORT_LOG_FORMAT is not "json".
+ */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const level = opts.level ?? (process.env.COHORT_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
+  const level = opts.level ?? envLevel() ?? 'info';
   const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
   if (opts.destination) return pino(base, opts.destination as pino.DestinationStream);
   const pretty = opts.pretty ?? (process.stdout.isTTY === true && process.env.COHORT_LOG_FORMAT !== 'json');

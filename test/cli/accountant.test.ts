@@ -1,11 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { cohort } from '../helpers/cli.ts';
+import { cohort, expectFailure } from '../helpers/cli.ts';
+import { privacySpecSchema } from '../../core/job/spec.ts';
 
 describe('cohort accountant', () => {
   // Opacus opacus/tests/accountants_test.py: q 0.04, sigma 1.5, 2250 steps, delta 1e-5 -> eps 7.32911117143.
   it('prints epsilon for a delta, and delta back for that epsilon', () => {
     const e = cohort(
-      ...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json'],
+      ...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--accountant', 'rdp'],
+      '--json',
     );
     const r = JSON.parse(e.out);
     expect(r.epsilon).toBeCloseTo(7.32911117143, 8);
@@ -13,6 +15,7 @@ describe('cohort accountant', () => {
     expect(r.rdp).toHaveLength(156);
     const d = cohort(
       ...['accountant', '--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--epsilon', String(r.epsilon), '--json'],
+      ...['--accountant', 'rdp'],
     );
     expect(JSON.parse(d.out).delta).toBeCloseTo(1e-5, 12);
   });
@@ -32,6 +35,8 @@ describe('cohort accountant', () => {
           '1e-5',
           '--orders',
           '2,3,4.5',
+          '--accountant',
+          'rdp',
           '--json',
         ],
       ).out,
@@ -44,6 +49,7 @@ describe('cohort accountant', () => {
     const r = JSON.parse(
       cohort(
         ...['accountant', 'calibrate', '--epsilon', '8', '--delta', '1e-5', '--q', '0.04', '--steps', '2000', '--json'],
+        ...['--accountant', 'rdp'],
       ).out,
     );
     expect(r.sigma).toBeCloseTo(1.3562, 3);
@@ -83,11 +89,24 @@ describe('cohort accountant', () => {
 
   it('the PLD accountant gives a smaller epsilon and needs less noise than RDP', () => {
     const args = ['--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json'];
-    const rdp = JSON.parse(cohort(...['accountant', ...args]).out).epsilon;
+    const rdp = JSON.parse(cohort(...['accountant', ...args, '--accountant', 'rdp']).out).epsilon;
     const pld = JSON.parse(cohort(...['accountant', ...args, '--accountant', 'pld']).out);
     expect(pld.accountant).toBe('pld');
     expect(pld.epsilon).toBeLessThan(rdp * 0.95);
     expect(pld.epsilon).toBeGreaterThan(rdp * 0.75);
+  });
+
+  it('defaults to the accountant jobs charge (a spec without one: PLD), for spend and calibrate alike', () => {
+    const charged = privacySpecSchema.parse({ unit: 'record', epsilon: 1, delta: 1e-5, clip: 1 });
+    expect(charged.accountant).toBe('pld');
+    const args = ['--q', '0.04', '--sigma', '1.5', '--steps', '2250', '--delta', '1e-5', '--json'];
+    expect(JSON.parse(cohort('accountant', ...args).out)).toEqual(
+      JSON.parse(cohort('accountant', ...args, '--accountant', 'pld').out),
+    );
+    const target = ['calibrate', '--epsilon', '8', '--delta', '1e-5', '--q', '0.04', '--steps', '2000', '--json'];
+    expect(JSON.parse(cohort('accountant', ...target).out).accountant).toBe('pld');
+    // RDP's orders, given without --accountant rdp, would be ignored by the PLD: refused instead.
+    expectFailure(cohort('accountant', ...args, '--orders', '2,3'), 'E_CONFIG_INVALID');
   });
 
   it('refuses bad or missing parameters with a clear message', () => {
