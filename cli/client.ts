@@ -1,11 +1,13 @@
 /** `cohort client start`, `inspect` and `checkpoint`: CLI glue around the hospital daemon and its state. */
+import { keepHealthFile } from '../client/health-file.ts';
+import { withConfigFile } from '../edge/config-file.ts';
 import { Option, type Command } from 'commander';
-import { numberArg } from '../edge/args.ts';
+import { logLevelOption, numberArg } from '../edge/args.ts';
 import { openHospitalState, type HospitalState } from '../client/hospital-state.ts';
 import { readWitnessed } from '../client/local-ledger.ts';
 import { cosignatureLine } from '../core/ledger/checkpoint.ts';
 import { parseHospitalPolicy } from '../core/job/policy.ts';
-import { createLogger, type Logger } from '../edge/log.ts';
+import { createLogger, type Logger, type LogLevel } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
 import {
   DATA_FORMATS,
@@ -61,6 +63,8 @@ interface StartOptions {
   budgetEpsilon?: number;
   budgetDelta?: number;
   budgetAccountant?: 'pld' | 'rdp';
+  logLevel?: LogLevel;
+  healthFile?: string;
 }
 
 export function registerClient(program: Command): void {
@@ -74,7 +78,7 @@ export function registerClient(program: Command): void {
   withRecordOptions(start);
   withPeerOptions(start);
   withPrivacyOptions(start);
-  start.action(startDaemon);
+  withConfigFile(start.addOption(logLevelOption('JSON lines to stdout; pretty on a terminal'))).action(startDaemon);
 }
 
 /** The local records `start` reads and how: where, their schema, their format, the site secret. */
@@ -83,7 +87,7 @@ function withRecordOptions(start: Command): void {
     .requiredOption('--data <file|dir>', DATA_HELP)
     .requiredOption(
       '--schema <schema.json>',
-      'declared schema: every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore; or an image schema (docs/images.md)',
+      'declared schema (its keys: docs/data-schema.md): id, split, every column (or FHIR element) classed identifier, pseudonym, quasi, genetic, feature, label or ignore; or an image schema (docs/images.md)',
     )
     .addOption(formatOption())
     .option(
@@ -107,7 +111,11 @@ function withPeerOptions(start: Command): void {
     .option('--ca <file.pem>', "wss://: the coordinator's certificate or CA to pin (PEM)")
     .option('--tls-cert <file.pem>', "mutual TLS: this hospital's client certificate (PEM)")
     .option('--tls-key <file.pem>', 'mutual TLS: its private key (PEM)')
-    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)');
+    .option('--insecure', 'allow plain ws:// to a coordinator not on loopback (testing only)')
+    .option(
+      '--health-file <file>',
+      'keep {"status":"connected"|"connecting","at":ms} in this file, rewritten every 10 s: a fresh file means the daemon runs (a container HEALTHCHECK reads it: docs/deploy.md)',
+    );
 }
 
 /** What this hospital joins and releases (its policy), and the privacy budget it keeps in its state database. */
@@ -141,7 +149,7 @@ function withPrivacyOptions(start: Command): void {
 
 /** `cohort client start`: reads the records, sets the budget, and runs the daemon until SIGINT or SIGTERM. */
 async function startDaemon(o: StartOptions): Promise<void> {
-  const log = createLogger();
+  const log = createLogger(o.logLevel ? { level: o.logLevel } : {});
   const flags = parseBudgetFlags({
     ...(o.budgetEpsilon !== undefined ? { budgetEpsilon: o.budgetEpsilon } : {}),
     ...(o.budgetDelta !== undefined ? { budgetDelta: o.budgetDelta } : {}),
@@ -174,14 +182,23 @@ async function startDaemon(o: StartOptions): Promise<void> {
     ...(budget ? { budget, outputs: state!.outputs } : {}),
     ...(state ? { ledger: state.ledger } : {}),
   });
+  const stopHealth = o.healthFile ? keepHealthFile(daemon, o.healthFile) : () => {};
   daemon.start();
   const shutdown = () =>
     void daemon.stop().then(() => {
+      stopHealth();
       state?.close();
       process.exit(0);
     });
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // A refusal reconnecting cannot cure (not enrolled, revoked, name in use) ends the command with its code, exit 2.
+  await new Promise<never>((_, reject) =>
+    daemon.once(
+      'refusedAtHandshake',
+      (err) => void daemon.stop().then(() => reject((stopHealth(), state?.close(), err))),
+    ),
+  );
 }
 
 /** The records through the de-identifying intake, logged in counts by reason code only. */
@@ -249,7 +266,10 @@ export function registerInspect(client: Command): void {
       'run the de-identifying intake on local records and print, per column, what it does, counts of dropped/generalised/pseudonymised values, rejected rows by reason, the k-anonymity of the quasi-identifiers, and why the data cannot train when it cannot (then exit 2, E_DATA_UNTRAINABLE); for images, per split and class, DICOM header findings and rejections by reason',
     )
     .requiredOption('--data <file|dir>', DATA_HELP)
-    .requiredOption('--schema <schema.json>', 'declared schema (tabular, or an image schema: docs/images.md)')
+    .requiredOption(
+      '--schema <schema.json>',
+      'declared schema, tabular or an image schema (its keys: docs/data-schema.md; images: docs/images.md)',
+    )
     .addOption(formatOption())
     .option(
       '--secret <file>',

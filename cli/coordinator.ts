@@ -1,8 +1,8 @@
 /** `cohort coordinator start`: CLI glue around Coordinator. */
 import { Option, type Command } from 'commander';
-import { intArg } from '../edge/args.ts';
+import { intArg, logLevelOption } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
-import { createLogger, type Logger } from '../edge/log.ts';
+import { createLogger, type Logger, type LogLevel } from '../edge/log.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import {
   COORDINATOR_DEFAULTS,
@@ -13,23 +13,19 @@ import {
 } from '../coordinator/config.ts';
 import type { DashboardOptions } from '../coordinator/dashboard/server.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
-import {
-  loadOrCreateIdentityKey,
-  readIdentityKey,
-  readJsonFile,
-  readPem,
-  readPublicKeyFile,
-  tlsPairFromFiles,
-} from '../edge/keys.ts';
+import { readIdentityKey, readJsonFile, readPem, readPublicKeyFile, tlsPairFromFiles } from '../edge/keys.ts';
 import { ROLES, type Role } from '../core/auth/policy.ts';
 import { CoordinatorStore } from '../coordinator/store.ts';
 import { CoordinatorLedger } from '../coordinator/ledger.ts';
+import { loadLedgerKey } from '../coordinator/ledger-key.ts';
 import { validateClientName } from '../edge/wire/codec.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { parseSubmissionLimits, type SubmissionLimits } from '../coordinator/job-submissions.ts';
 import { parseJobQuotas, type JobQuotas } from '../core/job/quota.ts';
 import { readRosterFile } from '../edge/roster-file.ts';
 import { publishRoster } from '../coordinator/roster.ts';
+import { registerBackup } from './coordinator-backup.ts';
+import { withConfigFile } from '../edge/config-file.ts';
 
 /** Each coordinator option a flag of `coordinator start` sets, named as the flag in a refusal (coordinator/config.ts bounds them). */
 const OPTION_FLAGS: Readonly<Record<string, string>> = {
@@ -38,11 +34,13 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   dbPath: '--db',
   maxFrameBytes: '--max-frame-bytes',
   maxStartWaitMs: '--max-start-wait',
+  healthPort: '--health-port',
 };
 
 export function registerCoordinator(program: Command): void {
   const cmd = program.command('coordinator').description('the training coordinator');
-  withSubmissionFlags(startCommand(cmd)).action(startCoordinator);
+  withConfigFile(withSubmissionFlags(startCommand(cmd))).action(startCoordinator);
+  registerBackup(cmd);
 }
 
 function startCommand(cmd: Command): Command {
@@ -51,6 +49,11 @@ function startCommand(cmd: Command): Command {
     .description('serve training rounds over WebSocket; resumes unfinished jobs found in --db')
     .option('--port <n>', 'TCP port', intArg(), DAEMON_DEFAULTS.port)
     .option('--host <addr>', 'address to bind', COORDINATOR_DEFAULTS.host)
+    .option(
+      '--health-port <n>',
+      'also serve GET /healthz and /readyz as plain http on this port of 127.0.0.1 only (they are always on --port too): for a probe that cannot speak TLS to --port',
+      intArg(),
+    )
     .option('--db <path>', 'SQLite database (jobs, rounds)', DAEMON_DEFAULTS.dbPath)
     .option('--job <file...>', 'job spec JSON file(s) to submit at start')
     .option(
@@ -91,7 +94,8 @@ function startCommand(cmd: Command): Command {
       'a job that has not started its first round this long after its submission fails, ending the budget reservations of the hospitals offered it (14400000 is 4 h)',
       intArg(),
       COORDINATOR_DEFAULTS.maxStartWaitMs,
-    );
+    )
+    .addOption(logLevelOption('JSON lines to stdout; pretty on a terminal'));
 }
 
 /** The flags of `coordinator start`, as commander parses them. */
@@ -113,10 +117,12 @@ type StartFlags = {
   metricsTokenFile?: string;
   roster?: string;
   maxStartWait: number;
+  healthPort?: number;
+  logLevel?: LogLevel;
 } & Record<string, unknown>;
 
 async function startCoordinator(o: StartFlags): Promise<void> {
-  const log = createLogger();
+  const log = createLogger(o.logLevel ? { level: o.logLevel } : {});
   const tls = tlsOf(o, log);
   const coordinator = new Coordinator(coordinatorConfigOf(o, log, tls, dashboardOf(o, tls, log)));
   const head = coordinator.rosterHead;
@@ -205,6 +211,7 @@ function coordinatorConfigOf(
       maxFrameBytes: o.maxFrameBytes,
       requireEnrolment: !o.openEnrolment,
       maxStartWaitMs: o.maxStartWait,
+      ...(o.healthPort !== undefined ? { healthPort: o.healthPort } : {}),
       ...(tls ? { tls } : {}),
       ...(o.ledgerKey ? { ledgerKey: readIdentityKey(o.ledgerKey) } : {}),
       ...(dashboard ? { dashboard } : {}),
@@ -325,7 +332,7 @@ function openAdmin(db: string, ledgerKey?: string) {
     store,
     ledger: new CoordinatorLedger(
       store,
-      ledgerKey ? readIdentityKey(ledgerKey) : loadOrCreateIdentityKey(`${db}.ledger.key`),
+      ledgerKey ? readIdentityKey(ledgerKey) : loadLedgerKey(db, store.ledgerKey()),
       Date.now,
     ),
   };

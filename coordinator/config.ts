@@ -81,6 +81,12 @@ const coordinatorOptionsSchema = z
     dbPath: z.string().min(1),
     port: z.number().int().min(0).max(65_535).default(D.port),
     host: z.string().min(1).default(D.host),
+    /**
+     * Also serve /healthz and /readyz (health.ts) as plain http on this port
+     * of 127.0.0.1 alone (0: any free port), for a probe on the same host that
+     * cannot speak the main port's TLS or hold a client certificate.
+     */
+    healthPort: z.number().int().min(0).max(65_535).optional(),
     id: z.string().min(1).max(128).default(D.id),
     log: z
       .custom<Logger>((v) => isObject(v) && typeof v.child === 'function', 'expected a logger')

@@ -15,7 +15,7 @@ import { prepareJob } from '../core/job/prepare.ts';
 import { parseJobSpec } from '../core/job/spec.ts';
 import type { Roster, RosterChain } from '../core/roster/index.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
-import { loadOrCreateIdentityKey } from '../edge/keys.ts';
+import { loadLedgerKey } from './ledger-key.ts';
 import type { Logger } from '../edge/log.ts';
 import { validateClientName, type Envelope } from '../edge/wire/codec.ts';
 import { parseCoordinatorOptions, type CoordinatorConfig, type CoordinatorOptions } from './config.ts';
@@ -36,6 +36,7 @@ import { CoordinatorRoster, type AdoptedRoster } from './roster.ts';
 import { SpendPrefetch } from './spend-prefetch.ts';
 import { CoordinatorStore } from './store.ts';
 import { openServer, type Listening } from './transport.ts';
+import { openHealthServer, type Readiness } from './health.ts';
 
 export type { CoordinatorOptions } from './config.ts';
 export type { CoordinatorEvents, JobStatusEvent, RoundEvent } from './events.ts';
@@ -58,6 +59,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private readonly connections: Connections;
   private readonly dashboard: DashboardServer | null;
   private server: Listening | null = null;
+  private health: Awaited<ReturnType<typeof openHealthServer>> | null = null;
 
   /** Options are validated once (config.ts); E_CONFIG_INVALID names each wrong field. */
   constructor(opts: CoordinatorOptions | CoordinatorConfig) {
@@ -68,7 +70,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.store = new CoordinatorStore(c.dbPath);
     this.spendPrefetch = new SpendPrefetch(this.log);
     this.submissions = new JobSubmissions(c.submissions, c.quotas, this.store, c.now, this.log);
-    this.ledger = new CoordinatorLedger(this.store, ledgerKeyOf(c), c.now);
+    this.ledger = new CoordinatorLedger(this.store, ledgerKeyOf(c, this.store.ledgerKey()), c.now);
     this.presence = new Presence(c.now);
     this.metrics = new CoordinatorMetrics(() => this.presence.connected);
     this.on('round', (e) => this.metrics.roundCompleted(e.record));
@@ -142,6 +144,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       ledgerPage: (peer, afterSeq, jobId) =>
         ledgerPage(this.store, this.ledger.publicKeyHex, { name: peer.name!, role: peer.role }, afterSeq, jobId),
       ledgerProof: (fromSize, seqs) => this.ledger.prove(fromSize, seqs),
+      hospitalSpend: (jobId) => this.ledger.hospitalSpend(jobId),
       dashboardLogin: dashboard ? (who, role) => dashboard.login(who, role) : null,
       recordDenial: (peer, action, jobId, reason) => this.connections.recordDenial(peer, action, jobId, reason),
     });
@@ -199,8 +202,11 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   async listen(): Promise<number> {
     const c = this.config;
-    this.server = await openServer(c, this.log, (ws, remote, certNames) =>
-      this.connections.accept(ws, remote, certNames),
+    this.server = await openServer(
+      c,
+      this.log,
+      (ws, remote, certNames) => this.connections.accept(ws, remote, certNames),
+      () => this.readiness(),
     );
     const server = this.server;
     this.connections.startHeartbeat(server.clients, () => this.roster.refresh());
@@ -210,8 +216,22 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       'listening',
     );
     if (this.dashboard) await this.dashboard.listen();
+    if (c.healthPort !== undefined) this.health = await openHealthServer(c.healthPort, () => this.readiness());
     this.emit('listening', { port });
     return port;
+  }
+
+  /** What GET /readyz answers (health.ts): the database writable, the ledger key its own, the socket listening. */
+  readiness(): Readiness {
+    if (!this.server) return { ready: false, reason: 'not listening' };
+    if (!this.store.writable()) return { ready: false, reason: 'database not writable' };
+    if (this.store.ledgerKey() !== this.ledger.publicKeyHex) return { ready: false, reason: 'ledger key not loaded' };
+    return { ready: true };
+  }
+
+  /** The loopback probe port (`healthPort`), null without one or before listen. */
+  get healthPort(): number | null {
+    return this.health?.port ?? null;
   }
 
   /** The dashboard's address (null without one). */
@@ -284,7 +304,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.jobs.close();
     await this.dashboard?.close();
     this.connections.close();
-    await this.server?.close();
+    const server = this.server;
+    this.server = null;
+    await this.health?.close();
+    await server?.close();
     this.store.close();
   }
 }
@@ -292,9 +315,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 /**
  * The key that signs the privacy ledger: the one given, else the key file
  * beside the database (`<db>.ledger.key`, created 0600 on first start, like
- * an SSH host key); a fresh throwaway key for ':memory:'.
+ * an SSH host key, refused if missing once the ledger is bound: ledger-key.ts);
+ * a fresh throwaway key for ':memory:'.
  */
-function ledgerKeyOf(c: CoordinatorConfig): Identity {
+function ledgerKeyOf(c: CoordinatorConfig, boundKeyHex: string | null): Identity {
   if (c.ledgerKey) return c.ledgerKey;
-  return c.dbPath === ':memory:' ? ed25519KeyPair() : loadOrCreateIdentityKey(`${c.dbPath}.ledger.key`);
+  return c.dbPath === ':memory:' ? ed25519KeyPair() : loadLedgerKey(c.dbPath, boundKeyHex);
 }

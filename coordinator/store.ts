@@ -40,6 +40,22 @@ export class CoordinatorStore extends MemberTables {
     this.db.close();
   }
 
+  /**
+   * Whether the database is open and takes a write: a write transaction begun
+   * (the write lock taken, within the busy timeout) and rolled back, nothing
+   * written. For the readiness probe (health.ts).
+   */
+  writable(): boolean {
+    if (!this.db.open || this.db.readonly) return false;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   createJob(
     id: string,
     spec: JobSpec,

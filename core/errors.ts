@@ -59,6 +59,9 @@ export const ERRORS = {
   }),
   // Reported; the peer stays connected (over HTTP: 500).
   ...reported({
+    // Operations (cohort coordinator backup|restore)
+    E_DB_IN_USE: 'the database is open in a running process (a coordinator): stop it before restoring over it',
+    E_BACKUP_INVALID: 'a backup copy failed its integrity check or its ledger verification; nothing was written',
     // Sessions and rounds
     E_UNKNOWN_JOB: 'no such job',
     E_NOT_PARTICIPANT:
@@ -102,6 +105,8 @@ export const ERRORS = {
     E_INTAKE_SECRET: "the site's pseudonymisation secret is missing, too short, or its file is readable by others",
     E_DICOM_REJECTED:
       'a DICOM file cannot be de-identified: not Part 10, unparseable, an unsupported transfer syntax, or burned-in annotation (the message names the reason code only)',
+    E_LISTEN:
+      'a server cannot bind its address: the port is in use (EADDRINUSE), needs privileges (EACCES), or the address is not on this machine (EADDRNOTAVAIL)',
     E_TOKEN_FILE:
       'a bearer-token file cannot be read, is not a regular file, is accessible by group or others, or holds a token too short or too predictable',
     // Secure aggregation
@@ -149,6 +154,8 @@ export const ERRORS = {
     E_LEDGER_ENTRY:
       'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)',
     E_LEDGER_KEY: 'a ledger signing or verification key is not a 32-byte Ed25519 key',
+    E_LEDGER_KEY_MISSING:
+      "the coordinator's ledger key file (<db>.ledger.key) is missing while its database holds a ledger signed by it: restore the file, or pass --ledger-key; no new key is made for an existing ledger",
     E_LEDGER_PROOF:
       'a Merkle tree size, leaf index or proof given to the ledger tree (core/ledger/merkle.ts) is out of range or malformed',
     E_LEDGER_CHECKPOINT:
