@@ -158,15 +158,16 @@ async function startDaemon(o: StartOptions): Promise<void> {
   const identity = readIdentityKey(o.identity);
   const roster = o.roster ? readRosterFile(o.roster) : undefined;
   if (!roster) log.warn('no roster (--roster): secure-aggregation jobs will be declined');
+  // The policy and TLS files are checked before the dataset is read: a typo must not cost a whole intake.
+  const tls = clientTlsFromFiles(o);
+  // Without a policy file the defaults apply (core/job/policy.ts): private by default.
+  const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
   const dataset = await readLocalDataset(o, log);
   const state = o.state ? openHospitalState(o.state) : undefined;
   setBudget(state, dataset.schemaId, flags, log);
   // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
   const budget = flags.budgetEpsilon !== undefined ? state?.budget : undefined;
   await loadTf(log);
-  const tls = clientTlsFromFiles(o);
-  // Without a policy file the defaults apply (core/job/policy.ts): private by default.
-  const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
   const onRoster = o.roster ? (chain: RosterChain) => writeRosterFile(o.roster!, chain, 'replace') : undefined;
   const daemon = new ClientDaemon({
     coordinatorUrl: o.coordinator,

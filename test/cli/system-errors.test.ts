@@ -25,6 +25,15 @@ describe('a missing --data or --schema file', () => {
   it('client start: the same refusals, before any connection is tried', () => {
     expectFailure(startWithoutCoordinator(dir, SCHEMA, join(missing, 'a.csv')), 'E_DATA_FILE');
   });
+
+  it('client start: a bad policy file is reported before the dataset is read', () => {
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ requireDp: 'sometimes' }));
+    // The data path is missing too: the policy's error must come first, not after a whole intake.
+    const r = startWithoutCoordinator(dir, SCHEMA, join(missing, 'a.csv'), '--policy', policy);
+    expectFailure(r, 'E_CONFIG_INVALID');
+    expect(r.err).toContain('policy');
+  });
 });
 
 describe('an --out into a missing folder', () => {

@@ -31,7 +31,12 @@ export function expectFailure(r: { err: string; code: number }, code: string): v
  * pointed at port 9 (discard) on loopback, where nothing listens: for
  * refusals that must come before any connection is tried.
  */
-export function startWithoutCoordinator(dir: string, schema: string, data: string): ReturnType<typeof cohort> {
+export function startWithoutCoordinator(
+  dir: string,
+  schema: string,
+  data: string,
+  ...extra: string[]
+): ReturnType<typeof cohort> {
   const identity = join(dir, 'hospital.key');
   writeIdentityKey(identity);
   return cohort(
@@ -47,5 +52,6 @@ export function startWithoutCoordinator(dir: string, schema: string, data: strin
     schema,
     '--data',
     data,
+    ...extra,
   );
 }
