@@ -6,14 +6,10 @@
  * reconnect and rejoin later rounds. Every round must still complete, with
  * exactly the clients that sent a masked input in the sum.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startFederation } from './federation.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
-import { simulatedNetwork } from './network.ts';
-import { Coordinator } from '../coordinator/coordinator.ts';
 import type { StoredRound } from '../coordinator/job-rows.ts';
 import { ClientDaemon, type SecAggPhase } from '../client/daemon.ts';
 import { syntheticDataset, syntheticJob } from './synthetic.ts';
@@ -55,10 +51,7 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
     throw new CohortError('E_CONFIG_INVALID', 'the dropouts scenario needs at least 10 clients (5 crash per round)');
   const names = Array.from({ length: n }, (_, i) => `site-${String(i).padStart(2, '0')}`);
   const plan = crashPlan(names, rounds, seed);
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-dropouts-')), 'coordinator.db');
-  const net = simulatedNetwork(names, 'dropouts');
-  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
-  const port = await coordinator.listen();
+  const { net, coordinator, port } = await startFederation(names, 'dropouts', log);
   const clients = names.map(
     (name, i) =>
       new ClientDaemon({

@@ -4,8 +4,7 @@
  * talking over real WebSockets on loopback, followed by a centralised
  * (pooled-data) baseline trained by the same trainer code for comparison.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { startFederation } from './federation.ts';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../edge/log.ts';
@@ -174,13 +173,12 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const first = data[CENTERS[0]]!;
   const { tf, backend } = await loadTf(log);
 
-  const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
-  // The four hospitals' keys and the roster they all signed: secure aggregation takes peers' keys from it alone.
-  const net = simulatedNetwork(CENTERS, 'fed-heart-disease');
-  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
-  const port = await coordinator.listen();
-  // Each hospital keeps its own budget database, as a real site would.
-  const statePath = (c: string) => dbPath.replace(/(\.db)?$/, `-${c}-state.db`);
+  const { net, coordinator, port, dbPath, statePath } = await startFederation(
+    CENTERS,
+    'fed-heart-disease',
+    log,
+    opts.dbPath,
+  );
   const states = opts.dp ? openStates(opts, opts.dp, data, statePath) : null;
   const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
   const clients = CENTERS.map((c) => hospitalDaemon(c, port, net, data[c]!, log, states?.[c]));

@@ -16,8 +16,8 @@
  * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
  * `intake` says how they were read and what was refused, by reason.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { startFederation } from './federation.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { pooledMetrics, type Metrics } from '../core/metrics.ts';
@@ -29,7 +29,6 @@ import { openHospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-audit.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf } from '../client/trainer/index.ts';
-import { simulatedNetwork } from './network.ts';
 import { finalModel, hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
 import {
   HOSPITALS,
@@ -225,11 +224,12 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
   const strategy = opts.strategy ?? (dp ? PNEUMONIA_DEFAULTS.dp.strategy : PNEUMONIA_DEFAULTS.strategy);
   const { tf, backend } = await loadTf(log);
 
-  const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
-  const net = simulatedNetwork(HOSPITALS, 'fed-pneumonia');
-  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
-  const port = await coordinator.listen();
-  const statePath = (h: string) => dbPath.replace(/(\.db)?$/, `-${h}-state.db`);
+  const { net, coordinator, port, dbPath, statePath } = await startFederation(
+    HOSPITALS,
+    'fed-pneumonia',
+    log,
+    opts.dbPath,
+  );
   // Under DP each hospital keeps its own budget database and ledger copy, as a real site would.
   const states = dp ? openStates(statePath, dp) : null;
   const clients = HOSPITALS.map((h) => hospitalDaemon(h, port, net, split.datasets[h], log, states?.[h]));

@@ -11,9 +11,7 @@
  * final model (its local C-index and Cox loss, exact: the job has no DP), and
  * a pooled-data baseline trained by the same trainer code.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startFederation } from './federation.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { initialWeights } from '../core/model/init.ts';
 import type { ModelSpec } from '../core/model/spec.ts';
@@ -21,9 +19,7 @@ import type { Task } from '../core/model/task.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { JobSpecInput } from '../core/job/spec.ts';
 import { concatSplits } from '../core/data/index.ts';
-import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
-import { simulatedNetwork } from './network.ts';
 import { finalModel, hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
 import { loadTcgaBrca, REGIONS, type Region, type TcgaBrcaData } from './tcga-brca-data.ts';
 
@@ -110,10 +106,7 @@ export async function runFedTcgaBrca(opts: TcgaOptions = {}): Promise<TcgaResult
   const first = data.regions[REGIONS[0]];
   const { tf, backend } = await loadTf(log);
 
-  const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
-  const net = simulatedNetwork(REGIONS, 'fed-tcga-brca');
-  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
-  const port = await coordinator.listen();
+  const { net, coordinator, port, dbPath } = await startFederation(REGIONS, 'fed-tcga-brca', log, opts.dbPath);
   const clients = REGIONS.map((r) => hospitalDaemon(r, port, net, data.regions[r], log, undefined));
   const roundTimesMs: number[] = [];
   try {
