@@ -10,8 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { writeIdentityKey } from '../../edge/keys.ts';
-import { expectFailure } from '../helpers/cli.ts';
+import { clientStartArgs, expectFailure } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-refused-'));
 let coordinator: Coordinator | null = null;
@@ -47,22 +46,7 @@ describe('client start refused at the handshake', () => {
     );
     const rows = Array.from({ length: 40 }, (_, i) => `${20 + i},${i % 2}`);
     writeFileSync(data, ['age,sick', ...rows].join('\n') + '\n');
-    const identity = join(dir, 'hospital.key');
-    writeIdentityKey(identity);
-    const r = await cohortAsync(
-      'client',
-      'start',
-      '--coordinator',
-      `ws://127.0.0.1:${port}`,
-      '--name',
-      'alpha',
-      '--identity',
-      identity,
-      '--schema',
-      schema,
-      '--data',
-      data,
-    );
+    const r = await cohortAsync(...clientStartArgs(dir, `ws://127.0.0.1:${port}`, schema, data));
     expectFailure(r, 'E_AUTH_FAILED');
     expect(r.err).toMatch(/the coordinator refused this daemon \(alpha\).*Not reconnecting/);
   }, 120_000);

@@ -30,7 +30,9 @@ describe('a missing --data or --schema file', () => {
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ requireDp: 'sometimes' }));
     // The data path is missing too: the policy's error must come first, not after a whole intake.
-    const r = startWithoutCoordinator(dir, SCHEMA, join(missing, 'a.csv'), '--policy', policy);
+    // A folder of its own: the identity key written in `dir` by the test before is not overwritten.
+    const own = mkdtempSync(join(dir, 'policy-'));
+    const r = startWithoutCoordinator(own, SCHEMA, join(missing, 'a.csv'), '--policy', policy);
     expectFailure(r, 'E_CONFIG_INVALID');
     expect(r.err).toContain('policy');
   });

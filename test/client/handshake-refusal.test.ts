@@ -5,6 +5,7 @@
  * not there yet, or a name held by its own vanishing connection, is retried.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { statelessDaemon } from '../helpers/hospital-daemon.ts';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,6 @@ import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon, type ClientOptions } from '../../client/daemon.ts';
 import type { CohortError } from '../../core/errors.ts';
 import type { Identity } from '../../core/secagg/index.ts';
-import { syntheticDataset } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 
 const net = simulatedNetwork(['alice', 'bob']);
@@ -38,16 +38,7 @@ afterEach(async () => {
 });
 
 function daemon(name: string, identity: Identity, options: Partial<ClientOptions> = {}) {
-  const d = new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`,
-    name,
-    dataset: syntheticDataset(3),
-    identity,
-    roster: net.chain,
-    backoffMinMs: 20,
-    backoffMaxMs: 50,
-    ...options,
-  });
+  const d = statelessDaemon(port, net, name, identity, options);
   cleanups.push(() => d.stop());
   return d;
 }

@@ -5,19 +5,19 @@
  * revocation closes a live connection.
  */
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { statelessDaemon } from '../helpers/hospital-daemon.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { CoordinatorLedger } from '../../coordinator/ledger.ts';
-import { ClientDaemon } from '../../client/daemon.ts';
 import { readIdentityKey } from '../../edge/keys.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { signHandshake, MAX_CLOCK_SKEW_MS } from '../../core/auth/handshake.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { RawClient } from '../helpers/raw-client.ts';
-import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
+import { syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 
 let coordinator: Coordinator;
@@ -40,15 +40,7 @@ afterEach(async () => {
 });
 
 function daemon(name: string, identity: Identity) {
-  const d = new ClientDaemon({
-    coordinatorUrl: `ws://127.0.0.1:${port}`,
-    name,
-    dataset: syntheticDataset(3),
-    identity,
-    roster: net.chain,
-    backoffMinMs: 50,
-    backoffMaxMs: 100,
-  });
+  const d = statelessDaemon(port, net, name, identity);
   cleanups.push(() => d.stop());
   return d;
 }

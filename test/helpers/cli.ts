@@ -27,23 +27,17 @@ export function expectFailure(r: { err: string; code: number }, code: string): v
 }
 
 /**
- * `cohort client start` as hospital "alpha" with a fresh identity key in `dir`,
- * pointed at port 9 (discard) on loopback, where nothing listens: for
- * refusals that must come before any connection is tried.
+ * The arguments of `cohort client start` as hospital "alpha", with a fresh
+ * identity key written in `dir`, against the coordinator at `url`.
  */
-export function startWithoutCoordinator(
-  dir: string,
-  schema: string,
-  data: string,
-  ...extra: string[]
-): ReturnType<typeof cohort> {
+export function clientStartArgs(dir: string, url: string, schema: string, data: string, ...extra: string[]): string[] {
   const identity = join(dir, 'hospital.key');
   writeIdentityKey(identity);
-  return cohort(
+  return [
     'client',
     'start',
     '--coordinator',
-    'ws://127.0.0.1:9',
+    url,
     '--name',
     'alpha',
     '--identity',
@@ -53,5 +47,18 @@ export function startWithoutCoordinator(
     '--data',
     data,
     ...extra,
-  );
+  ];
+}
+
+/**
+ * `cohort client start` pointed at port 9 (discard) on loopback, where
+ * nothing listens: for refusals that must come before any connection is tried.
+ */
+export function startWithoutCoordinator(
+  dir: string,
+  schema: string,
+  data: string,
+  ...extra: string[]
+): ReturnType<typeof cohort> {
+  return cohort(...clientStartArgs(dir, 'ws://127.0.0.1:9', schema, data, ...extra));
 }

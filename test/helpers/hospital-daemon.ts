@@ -40,3 +40,27 @@ export function hospitalDaemon(o: {
   };
   return { d, st, close };
 }
+
+/**
+ * A daemon without state (no budget, no ledger copy) named `name` and signing
+ * as `identity` (a hospital of `net`, or an impostor), on the synthetic
+ * records of seed 3, reconnecting fast: for handshake and authentication tests.
+ */
+export function statelessDaemon(
+  port: number,
+  net: SimulatedNetwork,
+  name: string,
+  identity: ClientOptions['identity'],
+  options: Partial<ClientOptions> = {},
+): ClientDaemon {
+  return new ClientDaemon({
+    coordinatorUrl: `ws://127.0.0.1:${port}`,
+    name,
+    dataset: syntheticDataset(3),
+    identity,
+    roster: net.chain,
+    backoffMinMs: 20,
+    backoffMaxMs: 50,
+    ...options,
+  });
+}
