@@ -7,7 +7,9 @@ import { CohortError } from '../../core/errors.ts';
 import {
   allowed,
   curvesView,
+  hospitalPageView,
   hospitalsView,
+  jobParticipants,
   jobView,
   privacyView,
   roundDropouts,
@@ -15,6 +17,7 @@ import {
   type CoordinatorSnapshot,
   type CurvesView,
   type DropoutPhase,
+  type HospitalPageView,
   type HospitalsView,
   type JobView,
   type PrivacyView,
@@ -37,6 +40,8 @@ export interface JobDetailView {
   job: JobView;
   curves: CurvesView;
   privacy: PrivacyView;
+  /** Current participants and every hospital charged in the job's ledger entries, those no longer taking part marked dropped. */
+  participants: { name: string; dropped: boolean }[];
   dropouts: ({ round: number; kind: string; participants: number } & Record<DropoutPhase, number>)[];
 }
 
@@ -76,10 +81,13 @@ export class DashboardApi {
     const j = visibleJobs(viewer, this.reader.jobs()).find((x) => x.id === id);
     if (!j) throw new CohortError('E_NOT_FOUND', 'no such job');
     const rounds = this.reader.rounds(id);
+    const job = jobView(j, this.snapshot().jobs[id]);
+    const privacy = privacyView(j.spec, this.reader.ledgerOfJob(id));
     return {
-      job: jobView(j, this.snapshot().jobs[id]),
+      job,
       curves: curvesView(rounds),
-      privacy: privacyView(j.spec, this.reader.ledgerOfJob(id)),
+      privacy,
+      participants: jobParticipants(job, privacy),
       dropouts: rounds.map((r) => ({
         round: r.round,
         kind: r.kind,
@@ -98,6 +106,21 @@ export class DashboardApi {
       if (!present.has(name)) present.set(name, { name, connected: false, connectedAt: null, lastSeen: null });
     const rounds = visibleJobs(viewer, this.reader.jobs()).flatMap((j) => this.reader.rounds(j.id));
     return hospitalsView([...present.values()], rounds);
+  }
+
+  /** One hospital's ε across the jobs the viewer may see; its budget is the hospital's, unknown here (core/dashboard/hospital.ts). */
+  hospital(viewer: Viewer, name: string): HospitalPageView {
+    if (!allowed(viewer, 'dashboard.hospitals'))
+      throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the hospitals view`);
+    const jobs = visibleJobs(viewer, this.reader.jobs()).map((job) => ({
+      job,
+      entries: this.reader.ledgerOfJob(job.id),
+    }));
+    const v = hospitalPageView(name, jobs);
+    const known = this.reader.hospitals().includes(name) || this.snapshot().hospitals.some((x) => x.name === name);
+    if (!known && v.jobs.length === 0 && v.refusals.length === 0)
+      throw new CohortError('E_NOT_FOUND', 'no such hospital');
+    return v;
   }
 
   /**

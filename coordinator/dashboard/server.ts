@@ -5,7 +5,7 @@
  *
  *   POST /api/login   {code, replace?}  one-time code from `cohort dashboard login` -> session cookie
  *   POST /api/logout
- *   GET  /api/me, /api/jobs, /api/jobs/:id, /api/hospitals, /api/ledger
+ *   GET  /api/me, /api/jobs, /api/jobs/:id, /api/hospitals, /api/hospitals/:name, /api/ledger
  *   GET  /api/events          text/event-stream: `change` when the database or the live state changed
  *   GET  /metrics             Prometheus text; `Authorization: Bearer <metrics token>`
  *
@@ -223,6 +223,8 @@ export class DashboardServer {
       if (path === '/api/ledger') return json(res, 200, api.ledger(viewer));
       const m = /^\/api\/jobs\/([A-Za-z0-9._-]{1,200})$/.exec(path);
       if (m) return json(res, 200, api.job(viewer, m[1]!));
+      const hm = /^\/api\/hospitals\/([^/]{1,600})$/.exec(path);
+      if (hm) return json(res, 200, api.hospital(viewer, decodeName(hm[1]!)));
       throw new CohortError('E_NOT_FOUND', 'no such resource');
     } catch (err) {
       const e = asCohortError(err);
@@ -473,4 +475,13 @@ function send(res: ServerResponse, status: number, type: string, body: Buffer | 
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+/** A path segment's name; a malformed escape is an unknown resource, not a server error. */
+function decodeName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new CohortError('E_NOT_FOUND', 'no such resource');
+  }
 }

@@ -3,6 +3,7 @@ export {
   allowed,
   visibleJobs,
   jobView,
+  jobParticipants,
   curvesView,
   privacyView,
   roundDropouts,
@@ -23,3 +24,4 @@ export {
   type HospitalsView,
   type CoordinatorSnapshot,
 } from './views.ts';
+export { hospitalPageView, type HospitalPageView, type HospitalJobSpend } from './hospital.ts';

@@ -71,7 +71,10 @@ export interface JobView {
   strategy: string;
   secureAggregation: boolean;
   rounds: number;
+  /** Training rounds completed, at most `rounds`: the final evaluation round is not one of them. */
   completedRounds: number;
+  /** Whether the final evaluation round (round `rounds` + 1, core/round/job.ts) has completed. */
+  evaluated: boolean;
   currentRound: number | null;
   phase: string;
   participants: string[];
@@ -92,7 +95,9 @@ export function jobView(j: JobRecord, live: LiveJobState | undefined): JobView {
     strategy: j.spec.strategy.name,
     secureAggregation: j.spec.secureAggregation.enabled,
     rounds: j.spec.rounds,
-    completedRounds: j.completedRounds,
+    // The stored count includes the final evaluation round: "21 of 20" otherwise.
+    completedRounds: Math.min(j.completedRounds, j.spec.rounds),
+    evaluated: j.completedRounds > j.spec.rounds,
     currentRound: live?.round ?? null,
     phase: live?.phase ?? (j.status === 'running' || j.status === 'waiting' ? 'waiting' : j.status),
     participants: live && live.members.length > 0 ? [...live.members].sort() : j.lastParticipants,
@@ -181,6 +186,24 @@ export function privacyView(spec: JobSpec, entries: readonly LedgerEntry[]): Pri
       return { hospital: n, rounds: charged.get(n) ?? 0, spent, remaining: target ? target.epsilon - spent : null };
     }),
   };
+}
+
+/**
+ * Everyone who took part in a job: the current (or last round's) participants,
+ * and every hospital the ledger charged for one of the job's rounds. A
+ * hospital that spent ε and then left is still listed, marked dropped: its
+ * spend does not vanish from the page with its connection.
+ */
+export function jobParticipants(
+  job: Pick<JobView, 'participants'>,
+  privacy: Pick<PrivacyView, 'remaining'>,
+): {
+  name: string;
+  dropped: boolean;
+}[] {
+  const now = new Set(job.participants);
+  const all = new Set([...job.participants, ...privacy.remaining.filter((r) => r.rounds > 0).map((r) => r.hospital)]);
+  return [...all].sort().map((name) => ({ name, dropped: !now.has(name) }));
 }
 
 /** Where a participant can drop out of a round: before its update (plaintext), or in a secure-aggregation phase. */

@@ -43,3 +43,6 @@ export function table(
 }
 
 export const pill = (text: string) => h('span', { class: `pill ${text}` }, text);
+
+/** A hospital's page (hospital-view.ts). */
+export const hospitalHref = (name: string) => `#/hospital/${encodeURIComponent(name)}`;

@@ -2,7 +2,7 @@
 import type { JobView, PrivacyView } from '../../../core/dashboard/index.ts';
 import type { JobDetailView } from '../api.ts';
 import { lineChart, metricLines, type Line } from './charts.ts';
-import { fmt, h, main, pill, table, type Child } from './dom.ts';
+import { fmt, h, hospitalHref, main, pill, table, type Child } from './dom.ts';
 import { api } from './fetch-api.ts';
 import type { View } from './view.ts';
 
@@ -41,7 +41,7 @@ export function jobDetailView(id: string): View {
     key: `job/${id}`,
     async refresh() {
       const d = await api<JobDetailView>(`/api/jobs/${encodeURIComponent(id)}`);
-      page.summary.replaceChildren(...summary(d.job));
+      page.summary.replaceChildren(...summary(d.job, d.participants));
       const c = d.curves;
       lineChart(
         page.loss.el,
@@ -89,7 +89,18 @@ function drawJobPage(id: string): JobPage {
       'div',
       { class: 'charts' },
       page.eps.card,
-      h('div', { class: 'card' }, h('h3', {}, 'Budget remaining'), page.remaining),
+      h(
+        'div',
+        { class: 'card' },
+        h('h3', { id: 'remaining-title' }, "Left of the job's target (job target − spent)"),
+        h(
+          'p',
+          { class: 'muted' },
+          "The job's ε target less what the ledger charged each hospital for this job. A hospital's own privacy " +
+            'budget is kept by the hospital, not the coordinator: see its hospital page.',
+        ),
+        page.remaining,
+      ),
     ),
     h('h2', {}, 'Dropouts per round and phase'),
     page.dropouts,
@@ -98,12 +109,15 @@ function drawJobPage(id: string): JobPage {
 }
 
 /** The job's terms and state, as the rows of a description list. */
-function summary(j: JobView): HTMLElement[] {
+function summary(j: JobView, participants: JobDetailView['participants']): HTMLElement[] {
   const row = (k: string, v: Child) => [h('dt', {}, k), h('dd', {}, v)];
   return [
     ...row('status', pill(j.status)),
     ...row('owner', j.owner ?? '(operator)'),
-    ...row('rounds', `${j.completedRounds} of ${j.rounds} completed`),
+    ...row(
+      'rounds',
+      `${j.completedRounds} of ${j.rounds} training rounds completed${j.evaluated ? ', final evaluation done' : ''}`,
+    ),
     ...row('current round', j.currentRound === null ? '–' : `${j.currentRound} (${j.phase})`),
     ...row('strategy', j.strategy),
     ...row('secure aggregation', j.secureAggregation ? 'on' : 'off'),
@@ -112,9 +126,23 @@ function summary(j: JobView): HTMLElement[] {
       j.privacy ? `ε ${j.privacy.epsilon} at δ ${j.privacy.delta}, per ${j.privacy.unit}` : 'none',
     ),
     ...(j.privacy ? [...row('adjacency', j.privacy.adjacency), ...row('holds if', j.privacy.trust)] : []),
-    ...row('participants', j.participants.join(', ') || '–'),
+    ...row('participants', participantList(participants)),
     ...(j.reason ? row('reason', j.reason) : []),
   ];
+}
+
+/** Each participant, linked to its hospital page; one that spent ε and left is marked dropped. */
+function participantList(ps: JobDetailView['participants']): Child {
+  if (ps.length === 0) return '–';
+  return h(
+    'span',
+    { id: 'participants' },
+    ...ps.flatMap((p, i) => [
+      i > 0 ? ', ' : '',
+      h('a', { href: hospitalHref(p.name), 'data-dropped': String(p.dropped) }, p.name),
+      p.dropped ? h('span', { class: 'pill dropped' }, 'dropped') : '',
+    ]),
+  );
 }
 
 /** Cumulative ε per hospital against the target, and what each has left. */
@@ -127,8 +155,13 @@ function privacy(page: JobPage, p: PrivacyView): void {
     p.remaining.length === 0
       ? h('p', { class: 'muted' }, p.target ? 'Nothing spent yet.' : 'This job has no privacy target.')
       : table(
-          ['hospital', 'rounds charged', 'ε spent', 'ε remaining'],
-          p.remaining.map((r) => [r.hospital, r.rounds, fmt(r.spent, 4), fmt(r.remaining, 4)]),
+          ['hospital', 'rounds charged', 'ε spent', 'job target − spent'],
+          p.remaining.map((r) => [
+            h('a', { href: hospitalHref(r.hospital) }, r.hospital),
+            r.rounds,
+            fmt(r.spent, 4),
+            fmt(r.remaining, 4),
+          ]),
           [1, 2, 3],
         ),
   );

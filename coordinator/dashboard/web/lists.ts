@@ -1,7 +1,7 @@
 /** The two list pages: the jobs (a researcher sees only their own) and the hospitals with their dropouts. */
 import type { HospitalsView, JobView } from '../../../core/dashboard/index.ts';
 import type { MeView } from '../api.ts';
-import { h, main, pill, table, time } from './dom.ts';
+import { h, hospitalHref, main, pill, table, time } from './dom.ts';
 import { api } from './fetch-api.ts';
 import type { View } from './view.ts';
 
@@ -46,7 +46,7 @@ export function hospitalsPage(role: MeView['role']): View {
         table(
           ['hospital', 'connected', 'since', 'last seen', 'rounds', 'dropped'],
           v.hospitals.map((x) => [
-            x.name,
+            h('a', { href: hospitalHref(x.name) }, x.name),
             pill(x.connected ? 'yes' : 'no'),
             time(x.connectedAt),
             time(x.lastSeen),

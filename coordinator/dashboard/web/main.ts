@@ -4,11 +4,12 @@
  * per-role JSON API; the server's event stream only says when to look again.
  * Text goes into the page through textContent only, never as HTML (dom.ts).
  * This module is the page's session: login, routing between the views
- * (lists.ts, job-view.ts, ledger-view.ts) and live refreshes.
+ * (lists.ts, job-view.ts, hospital-view.ts, ledger-view.ts) and live refreshes.
  */
 import type { MeView } from '../api.ts';
 import { h, main, time } from './dom.ts';
 import { api, Unauthorized } from './fetch-api.ts';
+import { hospitalView } from './hospital-view.ts';
 import { jobDetailView } from './job-view.ts';
 import { ledgerPage } from './ledger-view.ts';
 import { hospitalsPage, jobsView } from './lists.ts';
@@ -22,6 +23,8 @@ function route(): View {
   const hash = location.hash.replace(/^#\/?/, '');
   const job = /^job\/(.+)$/.exec(hash);
   if (job) return jobDetailView(decodeURIComponent(job[1]!));
+  const hospital = /^hospital\/(.+)$/.exec(hash);
+  if (hospital && me!.views.hospitals) return hospitalView(decodeURIComponent(hospital[1]!));
   if (hash === 'hospitals' && me!.views.hospitals) return hospitalsPage(me!.role);
   if (hash === 'ledger' && me!.views.ledger) return ledgerPage();
   return jobsView(me!.role);
@@ -34,13 +37,18 @@ function renderNav(): void {
     ...(me!.views.ledger ? [['ledger', 'Ledger'] as [string, string]] : []),
   ];
   const at = location.hash.replace(/^#\/?/, '').split('/')[0] || 'jobs';
-  document
-    .getElementById('nav')!
-    .replaceChildren(
-      ...tabs.map(([k, label]) =>
-        h('a', { href: `#/${k}`, class: at === k || (at === 'job' && k === 'jobs') ? 'active' : '' }, label),
+  document.getElementById('nav')!.replaceChildren(
+    ...tabs.map(([k, label]) =>
+      h(
+        'a',
+        {
+          href: `#/${k}`,
+          class: at === k || (at === 'job' && k === 'jobs') || (at === 'hospital' && k === 'hospitals') ? 'active' : '',
+        },
+        label,
       ),
-    );
+    ),
+  );
 }
 
 let refreshing: Promise<void> | null = null;

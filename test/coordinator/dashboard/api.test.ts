@@ -14,7 +14,7 @@ import { CohortError } from '../../../core/errors.ts';
 import { budgetSummary, readCoordinatorLedger } from '../../../coordinator/ledger-reader.ts';
 import { buildDashboard, PUBLIC_DIR, PUBLIC_FILES } from '../../../coordinator/dashboard/build.ts';
 import type { JobDetailView, LedgerView, MeView } from '../../../coordinator/dashboard/api.ts';
-import type { HospitalsView, JobView } from '../../../core/dashboard/index.ts';
+import type { HospitalPageView, HospitalsView, JobView } from '../../../core/dashboard/index.ts';
 import { jobDone, METRICS_TOKEN, startFixture, type Fixture } from '../../helpers/dashboard-fixture.ts';
 import { PAIR_SECURE_AGGREGATION } from '../../helpers/network.ts';
 
@@ -100,7 +100,15 @@ describe('dashboard login', () => {
   it('hospitals get no login code; every API path needs a session', async () => {
     expect(await errorCode(f.as('h3', { action: 'dashboard.login' }))).toBe('E_FORBIDDEN');
     expect(await errorCode(f.as('rita', { action: 'dashboard.ledger' as never }))).toBe('E_WIRE_FIELD'); // a view is not a request
-    for (const p of ['/api/me', '/api/jobs', `/api/jobs/${jobId}`, '/api/hospitals', '/api/ledger', '/api/events']) {
+    for (const p of [
+      '/api/me',
+      '/api/jobs',
+      `/api/jobs/${jobId}`,
+      '/api/hospitals',
+      '/api/hospitals/h1',
+      '/api/ledger',
+      '/api/events',
+    ]) {
       const r = await get(p);
       expect(r.status, p).toBe(401);
       expect(((await r.json()) as { code: string }).code).toBe('E_UNAUTHORIZED');
@@ -161,8 +169,9 @@ describe('what each role is sent', () => {
     expect(d.job).toMatchObject({
       id: jobId,
       status: 'completed',
-      completedRounds: 3,
+      completedRounds: 2, // training rounds: the final evaluation is not a third of two
       rounds: 2,
+      evaluated: true,
       strategy: 'fedavg',
       privacy: { epsilon: 8 },
     });
@@ -184,6 +193,25 @@ describe('what each role is sent', () => {
       ledger.map((b) => [b.hospital, b.epsilon, 8 - b.epsilon]),
     );
     expect(d.dropouts.map((r) => r.participants)).toEqual([2, 2, 2]);
+    expect(d.participants).toEqual([
+      { name: 'h1', dropped: false },
+      { name: 'h2', dropped: false },
+    ]);
+  });
+
+  it("a hospital's page: its epsilon per job as the ledger records it, and no budget the coordinator does not hold", async () => {
+    const ledger = budgetSummary(readCoordinatorLedger(f.db)).filter((b) => b.jobId === jobId);
+    for (const name of ['h1', 'h2']) {
+      const v = await json<HospitalPageView>(`/api/hospitals/${name}`, 'rita');
+      expect(v.budget).toBeNull();
+      expect(v.jobs.map((j) => [j.jobId, j.epsilon])).toEqual([
+        [jobId, ledger.find((b) => b.hospital === name)!.epsilon],
+      ]);
+    }
+    expect((await json<HospitalPageView>('/api/hospitals/h3', 'aud')).jobs).toEqual([]); // enrolled, never charged
+    expect((await json<HospitalPageView>('/api/hospitals/h1', 'rob')).jobs).toEqual([]); // none of rob's jobs
+    expect((await get('/api/hospitals/nobody', 'aud')).status).toBe(404);
+    expect((await get('/api/hospitals/%E0', 'aud')).status).toBe(404);
   });
 
   it('an auditor sees every job and the verified ledger; hospitals show as connected', async () => {

@@ -49,8 +49,8 @@ afterAll(async () => {
   await f?.close();
 });
 
-async function open(name: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
+async function open(name: string, viewport = { width: 1360, height: 900 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
   await page.goto(await f.loginUrl(name));
   await page.waitForSelector(`#who:has-text("${name} (")`);
   return page;
@@ -114,6 +114,81 @@ describe('the dashboard in Chromium', () => {
       'h3',
     ]);
     await page.screenshot({ path: `${ARTIFACTS}/researcher-hospitals.png`, fullPage: true });
+    await page.context().close();
+  });
+
+  it('the job page is not misleading: ε in headers, rounds counted right, one colour per hospital, coincident lines kept apart, the job target named as such', async () => {
+    const page = await open('rita', { width: 1200, height: 800 });
+    await page.goto(`${f.dashboard}/#/job/${jobId}`);
+    await page.waitForSelector('dl.summary .pill.completed');
+    await page.waitForFunction(
+      (n) => document.getElementById('chart-epsilon')?.dataset.points === n,
+      String((ROUNDS + 1) * 3),
+    );
+    // Headers keep ε as ε: innerText is the text as rendered, after any text-transform.
+    const heads = await page.locator('#remaining th').allInnerTexts();
+    expect(heads).toContain('ε spent');
+    // The final evaluation round is not counted as a training round.
+    expect(await page.locator('dl.summary').innerText()).toContain(
+      `${ROUNDS} of ${ROUNDS} training rounds completed, final evaluation done`,
+    );
+    // What "remaining" is: the job's target less the spend, never called the hospital's budget.
+    const title = await page.locator('#remaining-title').innerText();
+    expect(title).toContain('job target − spent');
+    expect(title.toLowerCase()).not.toContain('budget');
+    expect(heads).toContain('job target − spent');
+
+    type Style = { label: string; stroke: string; dash: number[]; points: number };
+    const styles = async (key: string) =>
+      JSON.parse((await page.locator(`#chart-${key}`).getAttribute('data-styles'))!) as Style[];
+    const charts = await Promise.all(['loss', 'accuracy', 'auc', 'epsilon'].map(styles));
+    const hospitals = ['h1', 'h2', 'h3'];
+    // One colour per hospital, the same on every chart, and no two hospitals alike.
+    const colour = (cs: Style[], h: string) => cs.find((s) => s.label === h)?.stroke;
+    for (const h of hospitals) expect(new Set(charts.map((c) => colour(c, h))).size, h).toBe(1);
+    expect(new Set(hospitals.map((h) => colour(charts[3]!, h))).size).toBe(3);
+    // Lines with equal values stay apart: each hospital's dash and point size differ, and the legend lists each with its value.
+    const eps = charts[3]!.filter((s) => hospitals.includes(s.label));
+    expect(new Set(eps.map((s) => JSON.stringify([s.dash, s.points]))).size).toBe(3);
+    const spent = (await page.locator('#remaining tbody tr').allInnerTexts()).map((r) => r.split('\t'));
+    const legend = page.locator('#chart-epsilon ul.legend li');
+    expect(await legend.evaluateAll((ls) => ls.map((l) => (l as unknown as HTMLElement).dataset.label))).toEqual([
+      ...hospitals,
+      expect.stringMatching(/^target ε /),
+    ]);
+    for (const [i, row] of spent.entries()) expect(await legend.nth(i).innerText()).toContain(row[2]!);
+    await page.locator('h2:has-text("Privacy")').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}/job-privacy.png` });
+
+    // Every participant links to its hospital page: ε across jobs, and the budget said to be unknown here.
+    expect(await page.locator('#participants a').allInnerTexts()).toEqual(hospitals);
+    await page.click('#participants a:has-text("h1")');
+    await page.waitForSelector('#hospital table');
+    expect(new URL(page.url()).hash).toBe('#/hospital/h1');
+    expect(await page.locator('#hospital-budget').innerText()).toContain('not known to the coordinator');
+    const row = (await page.locator('#hospital table').first().locator('tbody tr').allInnerTexts()).map((r) =>
+      r.split('\t'),
+    );
+    expect(row).toHaveLength(1);
+    expect(row[0]![0]).toBe(jobId);
+    expect(row[0]![4]).toBe(spent[0]![2]); // the ε the job page shows for h1
+    await page.screenshot({ path: `${ARTIFACTS}/hospital.png` });
+    await page.context().close();
+  });
+
+  it('a hospital that spent ε and then left is listed among the participants, marked dropped', async () => {
+    const page = await open('rita');
+    // The server's answer with h3 no longer taking part (api.test.ts and views.test.ts cover how the server decides).
+    await page.route(`**/api/jobs/${jobId}`, async (route) => {
+      const d = (await (await route.fetch()).json()) as { participants: { name: string; dropped: boolean }[] };
+      d.participants = d.participants.map((p) => ({ ...p, dropped: p.name === 'h3' }));
+      await route.fulfill({ json: d });
+    });
+    await page.goto(`${f.dashboard}/#/job/${jobId}`);
+    await page.waitForSelector('#participants');
+    expect(await page.locator('#participants a').allInnerTexts()).toEqual(['h1', 'h2', 'h3']);
+    expect(await page.locator('#participants a[data-dropped="true"]').allInnerTexts()).toEqual(['h3']);
+    expect(await page.locator('#participants .pill.dropped').count()).toBe(1);
     await page.context().close();
   });
 

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import {
   DROPOUT_PHASES,
   curvesView,
+  hospitalPageView,
   hospitalsView,
+  jobParticipants,
   jobPhase,
   jobView,
   privacyView,
@@ -82,6 +84,19 @@ describe('jobView', () => {
     expect(Object.keys(jobView(record, undefined))).not.toContain('weights');
   });
 
+  it('counts training rounds only: the final evaluation round makes no "3 of 2"', () => {
+    const rounds = record.spec.rounds;
+    expect(jobView({ ...record, completedRounds: rounds + 1, status: 'completed' }, undefined)).toMatchObject({
+      completedRounds: rounds,
+      rounds,
+      evaluated: true,
+    });
+    expect(jobView({ ...record, completedRounds: rounds }, undefined)).toMatchObject({
+      completedRounds: rounds,
+      evaluated: false,
+    });
+  });
+
   it('names the phase a job machine is in', () => {
     const open = { status: 'open' };
     expect(jobPhase({ finished: true, currentRound: open, secureStage: null })).toBe('finished');
@@ -135,6 +150,48 @@ describe('privacyView', () => {
     expect(v.target).toEqual({ unit: 'record', epsilon: 8, delta: 1e-5 });
     // The fixture's dropouts: some hospital sat a round out, so its spend was carried.
     expect(v.remaining.some((r) => r.rounds < v.x.length)).toBe(true);
+  });
+
+  it('lists as participants every hospital the ledger charged, those no longer taking part marked dropped', () => {
+    const charged = v.remaining.filter((r) => r.rounds > 0).map((r) => r.hospital);
+    expect(charged.length).toBeGreaterThanOrEqual(2);
+    const [gone, ...staying] = charged;
+    expect(jobParticipants({ participants: staying }, v)).toEqual(
+      charged.map((name) => ({ name, dropped: name === gone })).sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    expect(jobParticipants({ participants: ['new'] }, { remaining: [] })).toEqual([{ name: 'new', dropped: false }]);
+  });
+
+  it("a hospital's page: its epsilon in each job from the ledger, its refusals, and no budget the coordinator does not hold", () => {
+    const job: JobRecord = {
+      id: 'job-record',
+      spec: recordSpec(),
+      status: 'completed',
+      reason: '',
+      completedRounds: 3,
+      owner: null,
+      createdAt: 1,
+      updatedAt: 2,
+      lastParticipants: [],
+    };
+    for (const r of v.remaining) {
+      const page = hospitalPageView(r.hospital, [{ job, entries }]);
+      expect(page.budget).toBeNull();
+      expect(page.jobs).toEqual([
+        expect.objectContaining({
+          jobId: 'job-record',
+          rounds: r.rounds,
+          epsilon: r.spent,
+          target: { epsilon: 8, delta: 1e-5 },
+        }),
+      ]);
+      expect(page.totals).toEqual([{ unit: 'record', epsilon: r.spent, delta: 1e-5, jobs: 1 }]);
+      const refusals = entries.filter(
+        (e) => e.kind === 'budget-refusal' && (e.body as { hospital: string }).hospital === r.hospital,
+      );
+      expect(page.refusals).toHaveLength(refusals.length);
+    }
+    expect(hospitalPageView('nobody', [{ job, entries }])).toMatchObject({ jobs: [], totals: [], refusals: [] });
   });
 
   it('is empty before the first round entry', () => {
