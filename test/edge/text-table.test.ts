@@ -20,6 +20,10 @@ describe('textTable', () => {
     const s = render();
     expect(s).toContain('ε spent');
     expect(s).not.toContain(ESC);
+    // And not because the colour library is off (it is under CI=true): the table asks for no colour.
+    const style = (textTable(['hospital']) as unknown as { options: { style: { head: string[]; border: string[] } } })
+      .options.style;
+    expect(style).toMatchObject({ head: [], border: [] });
   });
 
   it('keeps the colours on a terminal', () => {
