@@ -117,7 +117,9 @@ export async function backupDatabase(dbPath: string, out: string, force = false)
     return check;
   } catch (err) {
     rmSync(partial, { force: true });
-    throw err;
+    // SQLite's own refusals (not a database, a corrupt page) are the operator's to read, as one typed line.
+    if (err instanceof CohortError) throw err;
+    throw new CohortError('E_STORE', `cannot back up ${dbPath}: ${(err as Error).message}`, { cause: err });
   } finally {
     src.close();
   }

@@ -6,7 +6,7 @@
  * that fails verification: exit 2, one line with the code.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,5 +52,10 @@ describe('cohort coordinator backup|restore', () => {
     f.prepare(`UPDATE ledger SET canonical = canonical || ' ' WHERE seq = 1`).run();
     f.close();
     expectFailure(cohort('coordinator', 'restore', '--from', forged, '--db', existing, '--force'), 'E_BACKUP_INVALID');
+    // A --db that is not a database at all: SQLite's refusal as one typed line, not a stack trace.
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'not a database\n'.repeat(500));
+    expectFailure(cohort('coordinator', 'backup', '--db', text, '--out', join(dir, 'from-text.db')), 'E_STORE');
+    expectFailure(cohort('coordinator', 'restore', '--from', text, '--db', join(dir, 'to.db')), 'E_BACKUP_INVALID');
   });
 });
