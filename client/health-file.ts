@@ -10,6 +10,7 @@
  * when the daemon stops.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { CohortError } from '../core/errors.ts';
 
 /** What the file follows: the daemon's connection events. */
 export interface ConnectionEvents {
@@ -32,16 +33,33 @@ export function keepHealthFile(
     writeFileSync(`${path}.tmp`, `${JSON.stringify({ status, at: now() })}\n`);
     renameSync(`${path}.tmp`, path);
   };
+  // Later failures (a full disk, a removed folder) skip that write: a stale file is what tells the probe,
+  // and a health file must never be what stops the daemon.
+  const rewrite = () => {
+    try {
+      write();
+    } catch {
+      /* the next change or tick tries again */
+    }
+  };
   daemon.on('connected', () => {
     status = 'connected';
-    write();
+    rewrite();
   });
   daemon.on('disconnected', () => {
     status = 'connecting';
-    write();
+    rewrite();
   });
-  write();
-  const timer = setInterval(write, o.everyMs ?? HEALTH_FILE_EVERY_MS);
+  // The first write is the check of the flag: a path that cannot be written is refused before the daemon starts.
+  try {
+    write();
+  } catch (err) {
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `--health-file ${path} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const timer = setInterval(rewrite, o.everyMs ?? HEALTH_FILE_EVERY_MS);
   // The file must never be what keeps the process alive.
   timer.unref();
   return () => {

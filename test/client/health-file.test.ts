@@ -1,7 +1,7 @@
 /** The daemon's health file (client/health-file.ts): status on connection events, rewritten on its interval, removed on stop. */
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepHealthFile } from '../../client/health-file.ts';
@@ -39,5 +39,20 @@ describe('client health file', () => {
     t = 9000;
     vi.advanceTimersByTime(5000);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a path it cannot write, typed, before the daemon starts; a later failed write never throws', () => {
+    expect(() => keepHealthFile(new EventEmitter(), join(dir, 'no-such-folder', 'h.json'))).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG_INVALID' }),
+    );
+    vi.useFakeTimers();
+    const sub = mkdtempSync(join(dir, 'gone-'));
+    const daemon = new EventEmitter();
+    const stop = keepHealthFile(daemon, join(sub, 'h.json'), { everyMs: 1000 });
+    rmSync(sub, { recursive: true });
+    // The folder is gone: the tick and the next connection change skip their writes instead of crashing the daemon.
+    expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
+    expect(() => daemon.emit('connected')).not.toThrow();
+    stop();
   });
 });
