@@ -543,11 +543,16 @@ describe('properties', () => {
   it('PLD ε never exceeds RDP ε (both are upper bounds; PLD is the tight one)', () => {
     fc.assert(
       fc.property(settings, (r) => {
-        // Relative slack 1e-9: at q = 0.00162, σ = 3.17, 998 steps (per-step losses below the
-        // coarse grid's 1e-3) both give 0.0625499747, PLD 9e-13 higher by rounding.
-        expect(eps(r)).toBeLessThanOrEqual(rdpEpsilon(r).epsilon * (1 + 1e-9));
+        // Relative slack 1e-8: where per-step losses fall below the coarse grid's 1e-3 the two
+        // accountants tie to about 1e-9: at q = 0.00162, σ = 3.17, 998 steps both give
+        // 0.0625499747 (PLD 9e-13 higher); at q = 0.001808, σ = 3.2, 956 steps PLD was 1.0e-9
+        // above RDP relative (a CI run's counterexample, kept below as a fixed example).
+        expect(eps(r)).toBeLessThanOrEqual(rdpEpsilon(r).epsilon * (1 + 1e-8));
       }),
-      { numRuns: 15 },
+      {
+        numRuns: 15,
+        examples: [[{ q: 0.001807935030530004, sigma: 3.199869022813236, steps: 956, delta: 0.00001 }]],
+      },
     );
   });
 });
