@@ -211,7 +211,7 @@ function checkCharges(
       `${h.hospital} keeps no copy of ${uncopied} entries recording its spend (not received, or it crashed before storing them)`,
     );
   const unmatched = [...charges.values()].flatMap((c) =>
-    Array.from({ length: c.n }, () => `job ${c.jobId} round ${c.round}`),
+    Array.from({ length: c.n }, () => `job ${shown(c.jobId)} round ${shown(c.round)}`),
   );
   if (unmatched.length > 0)
     notes.push(

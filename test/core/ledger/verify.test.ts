@@ -492,6 +492,19 @@ describe('verifyLedger on values String() cannot convert', () => {
     expect(r.ok).toBe(false);
     expect(r.failures.map((x) => x.code)).toEqual(expect.arrayContaining(['head-missing', 'receipt-unknown-entry']));
   });
+
+  it('names a charge whose round is such a value (a CI counterexample: round { toString: null })', () => {
+    const round = JSON.parse('{"toString":null}') as unknown;
+    const r = verifyLedger(
+      input({
+        recompute: false,
+        hospitalLedgers: [
+          { hospital: 'h1', entries: [], receipts: [], charges: [{ jobId: 0, round, mechanism: [] }] as never },
+        ],
+      }),
+    );
+    expect(r.notes.join('\n')).toContain('job 0 round (object)');
+  });
 });
 
 describe('verifyLedger detects any single-byte change to any entry', () => {
