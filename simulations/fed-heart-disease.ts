@@ -4,7 +4,7 @@
  * talking over real WebSockets on loopback, followed by a centralised
  * (pooled-data) baseline trained by the same trainer code for comparison.
  */
-import { startFederation } from './federation.ts';
+import { runFederatedJob, startFederation, type OnRound } from './federation.ts';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../edge/log.ts';
@@ -73,7 +73,7 @@ export interface FedHeartOptions {
   budgetEpsilon?: number;
   log?: Logger;
   /** Called after each completed round. */
-  onRound?: (round: number, totalRounds: number, pooled: Metrics | null) => void;
+  onRound?: OnRound;
 }
 
 export interface CenterFigures {
@@ -173,29 +173,19 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
   const first = data[CENTERS[0]]!;
   const { tf, backend } = await loadTf(log);
 
-  const { net, coordinator, port, dbPath, statePath } = await startFederation(
-    CENTERS,
-    'fed-heart-disease',
-    log,
-    opts.dbPath,
-  );
+  const job = heartDiseaseJob(first.features, first.label, {
+    rounds,
+    strategy,
+    seed,
+    secagg,
+    ...(opts.dp ? { dp: opts.dp } : {}),
+  });
+  const fed = await startFederation(CENTERS, 'fed-heart-disease', log, opts.dbPath);
+  const { net, coordinator, port, dbPath, statePath } = fed;
   const states = opts.dp ? openStates(opts, opts.dp, data, statePath) : null;
   const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
   const clients = CENTERS.map((c) => hospitalDaemon(c, port, net, data[c]!, log, states?.[c]));
-  const roundTimesMs: number[] = [];
-  try {
-    const jobId = coordinator.submitJob(
-      heartDiseaseJob(first.features, first.label, {
-        rounds,
-        strategy,
-        seed,
-        secagg,
-        ...(opts.dp ? { dp: opts.dp } : {}),
-      }),
-    );
-    const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
-    for (const c of clients) c.start();
-    await done;
+  return runFederatedJob(fed, clients, states, { spec: job, onRound: opts.onRound }, async (jobId, roundTimesMs) => {
     // The hospitals cosign a checkpoint covering the last entries (the final evaluation's) after the job ends: give them a moment.
     if (states) await cosignaturesSettled(coordinator, jobId, log);
 
@@ -217,11 +207,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
       privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
       ledger: ledgerFigures(dbPath, budgets ? CENTERS.map(statePath) : []),
     };
-  } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await coordinator.close();
-    for (const st of Object.values(states ?? {})) st.close();
-  }
+  });
 }
 
 /** Each hospital's own budget database, as a real site keeps it, with the job's budget set. */
@@ -242,31 +228,6 @@ function openStates(
       return [c, state];
     }),
   );
-}
-
-/** Settles when the job completes (rejects when it fails), timing each round into `roundTimesMs`. */
-export function jobEnd(
-  coordinator: Coordinator,
-  jobId: string,
-  roundTimesMs: number[],
-  onRound: FedHeartOptions['onRound'],
-): Promise<void> {
-  let last = performance.now();
-  return new Promise<void>((resolve, reject) => {
-    coordinator.on('round', ({ jobId: id, record, totalRounds }) => {
-      if (id !== jobId) return;
-      const now = performance.now();
-      roundTimesMs.push(now - last);
-      last = now;
-      onRound?.(record.round, totalRounds, record.pooled);
-    });
-    coordinator.on('job', ({ jobId: id, status, reason }) => {
-      if (id !== jobId) return;
-      if (status === 'completed') resolve();
-      else if (status === 'failed' || status === 'cancelled')
-        reject(new CohortError('E_JOB_FAILED', `job ${status}: ${reason}`));
-    });
-  });
 }
 
 /** The job's final global model: its last round, which must be the final evaluation, with the job's spec and those weights. */

@@ -16,11 +16,11 @@
  * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
  * `intake` says how they were read and what was refused, by reason.
  */
-import { startFederation } from './federation.ts';
+import { runFederatedJob, startFederation, type OnRound } from './federation.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
-import { pooledMetrics, type Metrics } from '../core/metrics.ts';
+import { pooledMetrics } from '../core/metrics.ts';
 import { modelSpecSchema, paramCount, type ModelSpec } from '../core/model/spec.ts';
 import type { JobSpecInput, LocalTraining, StrategySpec } from '../core/job/spec.ts';
 import { stepsPerRound } from '../core/job/privacy.ts';
@@ -29,7 +29,7 @@ import { openHospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-audit.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf } from '../client/trainer/index.ts';
-import { finalModel, hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
+import { finalModel, hospitalDaemon } from './fed-heart-disease.ts';
 import {
   HOSPITALS,
   IMAGE_FEATURE,
@@ -118,7 +118,7 @@ export interface PneumoniaOptions {
   data?: PneumoniaData;
   dbPath?: string;
   log?: Logger;
-  onRound?: (round: number, totalRounds: number, pooled: Metrics | null) => void;
+  onRound?: OnRound;
 }
 
 export interface PneumoniaPrivacy {
@@ -224,21 +224,13 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
   const strategy = opts.strategy ?? (dp ? PNEUMONIA_DEFAULTS.dp.strategy : PNEUMONIA_DEFAULTS.strategy);
   const { tf, backend } = await loadTf(log);
 
-  const { net, coordinator, port, dbPath, statePath } = await startFederation(
-    HOSPITALS,
-    'fed-pneumonia',
-    log,
-    opts.dbPath,
-  );
+  const job = pneumoniaJob(model, { rounds, seed, local, strategy, ...(dp ? { dp } : {}) });
+  const fed = await startFederation(HOSPITALS, 'fed-pneumonia', log, opts.dbPath);
+  const { net, coordinator, port, dbPath, statePath } = fed;
   // Under DP each hospital keeps its own budget database and ledger copy, as a real site would.
   const states = dp ? openStates(statePath, dp) : null;
   const clients = HOSPITALS.map((h) => hospitalDaemon(h, port, net, split.datasets[h], log, states?.[h]));
-  const roundTimesMs: number[] = [];
-  try {
-    const jobId = coordinator.submitJob(pneumoniaJob(model, { rounds, seed, local, strategy, ...(dp ? { dp } : {}) }));
-    const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
-    for (const c of clients) c.start();
-    await done;
+  return runFederatedJob(fed, clients, states, { spec: job, onRound: opts.onRound }, async (jobId, roundTimesMs) => {
     const { final, spec, weights } = finalModel(coordinator, jobId);
     const m = await evaluateModel(tf, spec.model, weights, data.test);
     const v = await evaluateModel(tf, spec.model, weights, data.val);
@@ -262,11 +254,7 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
       roundTimesMs,
       wallTimeMs: performance.now() - started,
     };
-  } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await coordinator.close();
-    for (const st of Object.values(states ?? {})) st.close();
-  }
+  });
 }
 
 type HospitalState = ReturnType<typeof openHospitalState>;

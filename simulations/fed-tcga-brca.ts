@@ -11,7 +11,7 @@
  * final model (its local C-index and Cox loss, exact: the job has no DP), and
  * a pooled-data baseline trained by the same trainer code.
  */
-import { startFederation } from './federation.ts';
+import { runFederatedJob, startFederation, type OnRound } from './federation.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { initialWeights } from '../core/model/init.ts';
 import type { ModelSpec } from '../core/model/spec.ts';
@@ -20,7 +20,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { JobSpecInput } from '../core/job/spec.ts';
 import { concatSplits } from '../core/data/index.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
-import { finalModel, hospitalDaemon, jobEnd } from './fed-heart-disease.ts';
+import { finalModel, hospitalDaemon } from './fed-heart-disease.ts';
 import { loadTcgaBrca, REGIONS, type Region, type TcgaBrcaData } from './tcga-brca-data.ts';
 
 export const SURVIVAL: Task = { kind: 'survival' };
@@ -52,7 +52,7 @@ export interface TcgaOptions {
   dbPath?: string;
   log?: Logger;
   /** Called after each completed round. */
-  onRound?: (round: number, totalRounds: number, pooled: Metrics | null) => void;
+  onRound?: OnRound;
   /** The data (default: loaded from simulations/data/tcga-brca); tests pass it in to load it once. */
   data?: TcgaBrcaData;
 }
@@ -106,15 +106,11 @@ export async function runFedTcgaBrca(opts: TcgaOptions = {}): Promise<TcgaResult
   const first = data.regions[REGIONS[0]];
   const { tf, backend } = await loadTf(log);
 
-  const { net, coordinator, port, dbPath } = await startFederation(REGIONS, 'fed-tcga-brca', log, opts.dbPath);
+  const job = tcgaJob(first.features, first.label, { rounds, seed });
+  const fed = await startFederation(REGIONS, 'fed-tcga-brca', log, opts.dbPath);
+  const { net, coordinator, port, dbPath } = fed;
   const clients = REGIONS.map((r) => hospitalDaemon(r, port, net, data.regions[r], log, undefined));
-  const roundTimesMs: number[] = [];
-  try {
-    const jobId = coordinator.submitJob(tcgaJob(first.features, first.label, { rounds, seed }));
-    const done = jobEnd(coordinator, jobId, roundTimesMs, opts.onRound);
-    for (const c of clients) c.start();
-    await done;
-
+  return runFederatedJob(fed, clients, null, { spec: job, onRound: opts.onRound }, async (jobId, roundTimesMs) => {
     const { final, spec, weights } = finalModel(coordinator, jobId);
     const pooled = await evaluateModel(tf, spec.model, weights, data.pooledTest, SURVIVAL);
     const baseline = opts.baseline === false ? null : { pooledCIndex: await pooledBaseline(data, { rounds, seed }) };
@@ -134,10 +130,7 @@ export async function runFedTcgaBrca(opts: TcgaOptions = {}): Promise<TcgaResult
       roundTimesMs,
       wallTimeMs: performance.now() - started,
     };
-  } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await coordinator.close();
-  }
+  });
 }
 
 /** The final evaluation as the coordinator stored it (a NaN C-index is stored as null). */
