@@ -11,11 +11,7 @@
  * row ((gggg,eeee), gggg odd: X) is applied by group parity, not listed here.
  */
 
-/** A Basic Profile action as the table states it (compound actions resolved in dicom-deidentify.ts). */
-export type BasicAction = 'X' | 'Z' | 'D' | 'U' | 'X/Z' | 'X/D' | 'Z/D' | 'X/Z/D' | 'X/Z/U*';
-
-/** [tag (8 hex digits, X wildcard), VR, Basic Profile action, modified-dates option cleans it (1), keyword]. */
-export type AnnexERow = readonly [tag: string, vr: string, action: BasicAction, modifiedDates: 0 | 1, keyword: string];
+import type { AnnexERow } from './dicom-annex-e-row.ts';
 
 export const ANNEX_E_SOURCE = {
   repository: 'github.com/innolitics/dicom-standard',

@@ -28,7 +28,8 @@
  * that cannot be parsed is emptied.
  */
 import { hmacSha256, pseudonymizer } from './pseudonym.ts';
-import { ANNEX_E, type AnnexERow, type BasicAction } from './dicom-annex-e.ts';
+import { ANNEX_E } from './dicom-annex-e.ts';
+import type { AnnexERow, BasicAction } from './dicom-annex-e-row.ts';
 
 /** One element as dcmjs holds it: `Value` is an array (of items, for a sequence); `_rawValue` is dcmjs's round-trip copy. */
 export interface DicomElement {

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deidentifyDicom } from '../../../client/intake/dicom.ts';
-import { ANNEX_E, ANNEX_E_SOURCE, type AnnexERow } from '../../../core/data/dicom-annex-e.ts';
+import { ANNEX_E, ANNEX_E_SOURCE } from '../../../core/data/dicom-annex-e.ts';
+import type { AnnexERow } from '../../../core/data/dicom-annex-e-row.ts';
 import { shiftDate, type DicomDataset, type DicomElement } from '../../../core/data/dicom-deidentify.ts';
 import { readDicom, writeDicom } from './dicom-fixtures.ts';
 
