@@ -22,7 +22,8 @@ import { pathToFileURL } from 'node:url';
 import type * as TfNs from '@tensorflow/tfjs';
 import { seededRng } from '../core/rng.ts';
 import { loadTf, type Tf } from '../client/trainer/index.ts';
-import { median, timed } from './training.ts';
+import { timed } from './training.ts';
+import { median } from './stats.ts';
 import { originalWasmKernel, WASM_WRAPPED_KERNELS } from '../client/trainer/wasm-kernels.ts';
 
 export const CNN_IMAGES = 4708;

@@ -24,7 +24,8 @@ import { initialWeights } from '../core/model/init.ts';
 import type { LocalTraining } from '../core/job/spec.ts';
 import { loadTf, trainDpSgd, type Tf } from '../client/trainer/index.ts';
 import { binaryClassifier } from '../test/helpers/models.ts';
-import { fitOnce, median, syntheticSplit, timed } from './training.ts';
+import { fitOnce, syntheticSplit, timed } from './training.ts';
+import { median } from './stats.ts';
 import { pneumoniaCnn } from './cnn-training.ts';
 
 export interface DpSgdCase {

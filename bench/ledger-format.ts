@@ -49,8 +49,3 @@ function recomputeLines(r: LedgerBench): string[] {
     `      recomputeParallel (threads' start-up, rows copied, parsed, canonical form, schema and leaf checked): 1 thread ${ms(e.pool1Ms)}, ${e.workers} threads ${ms(e.poolMs)} (${e.poolTasks} tasks): ratio to ${ms(CHAIN_BASELINE.recomputeColdMs)} ${(e.poolMs / CHAIN_BASELINE.recomputeColdMs).toFixed(2)}, to this thread ${(e.poolMs / e.oneThreadMs).toFixed(2)}, speed-up over 1 thread ${(e.pool1Ms / e.poolMs).toFixed(2)}`,
   ];
 }
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}

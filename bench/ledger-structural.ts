@@ -17,7 +17,7 @@ import { ledgerVerify } from '../core/ledger/ed25519.ts';
 import { LedgerPool } from '../edge/ledger-pool.ts';
 import { treeRoots } from '../edge/ledger-tree.ts';
 import { HOSPITALS, type BenchCosignature, type BenchLedger } from './ledger-build.ts';
-import { median } from './ledger-format.ts';
+import { median } from './stats.ts';
 
 const same = (a: Hash, b: Hash) => Buffer.compare(a, b) === 0;
 

@@ -24,7 +24,7 @@ import { sameSpend } from '../core/ledger/verify-spends.ts';
 import { recomputeParallel } from '../edge/ledger-recompute.ts';
 import { buildLedger, roundEntries, type BenchLedger } from './ledger-build.ts';
 import { latestPerWitness, measureContent, measureIncremental, measureStructural } from './ledger-structural.ts';
-import { median } from './ledger-format.ts';
+import { median } from './stats.ts';
 
 export { formatLedger } from './ledger-format.ts';
 

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { rdpEpsilon } from '../core/privacy/conversion.ts';
 import { fft, nextPowerOfTwo } from '../core/privacy/fft.ts';
 import { pldEpsilon, sampledGaussianPld } from '../core/privacy/pld.ts';
+import { median } from './stats.ts';
 
 /** The target: each run of the accountant takes seconds, not minutes. */
 const TARGET_MS = 5_000;
@@ -30,11 +31,6 @@ export interface PldCaseResult {
   pldMs: number;
   floorMs: number;
   ratio: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 function timed(f: () => void): number {

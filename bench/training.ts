@@ -17,6 +17,7 @@ import type { LocalTraining } from '../core/job/spec.ts';
 import { loadTf, trainLocal, type Tf } from '../client/trainer/index.ts';
 import { buildModel, getFlatWeights, setFlatWeights } from '../client/trainer/model.ts';
 import { numericSplit } from '../core/data/index.ts';
+import { median } from './stats.ts';
 
 export interface TrainingBench {
   backend: string;
@@ -104,11 +105,6 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

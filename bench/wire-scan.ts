@@ -11,6 +11,7 @@ import { encodeEnvelope, pb, scanEnvelope, PROTOCOL_VERSION } from '../edge/wire
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../edge/wire/fragments.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../edge/wire/codec.ts';
 import { sessionKeys } from '../test/helpers/session-keys.ts';
+import { median } from './stats.ts';
 
 const REPEATS = 21;
 
@@ -108,11 +109,6 @@ const heap = () => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
-
 function scanOnce(bytes: Uint8Array): { ms: number; verdict: string } {
   const t = performance.now();
   let verdict = 'ok';
