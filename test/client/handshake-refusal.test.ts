@@ -52,6 +52,35 @@ function disconnections(d: ClientDaemon, n: number): Promise<void> {
   return new Promise((resolve) => d.on('disconnected', () => ++seen === n && resolve()));
 }
 
+/** Says, when asked, whether `d` has emitted `event` since this call. */
+function emitted(d: ClientDaemon, event: 'connected' | 'refusedAtHandshake'): () => boolean {
+  let fired = false;
+  d.once(event, () => (fired = true));
+  return () => fired;
+}
+
+/** A daemon for `name`, started, once the coordinator has let it in. */
+async function connectedDaemon(name: string, identity: Identity): Promise<ClientDaemon> {
+  const d = daemon(name, identity);
+  const up = connected(d);
+  d.start();
+  await up;
+  return d;
+}
+
+/**
+ * Starts `d` and waits for its `n`th failed attempt. `up` resolves when it
+ * gets in; `gaveUp` says whether it stopped at a refusal since the start.
+ */
+async function startRetrying(d: ClientDaemon, n: number): Promise<{ up: Promise<void>; gaveUp: () => boolean }> {
+  const gaveUp = emitted(d, 'refusedAtHandshake');
+  const failed = disconnections(d, n);
+  const up = connected(d);
+  d.start();
+  await failed;
+  return { up, gaveUp };
+}
+
 /** A loopback port nothing listens on (yet). */
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -66,23 +95,19 @@ describe('a definitive refusal at the handshake stops the daemon', () => {
     await startCoordinator();
     // bob holds his roster key, but the coordinator never enrolled him.
     const d = daemon('bob', net.identity('bob'));
-    let welcomed = false;
-    d.on('connected', () => (welcomed = true));
+    const welcomed = emitted(d, 'connected');
     const refused = refusal(d);
     d.start();
     const e = await refused;
     expect(e.code).toBe('E_AUTH_FAILED');
     expect(e.message).toMatch(/not enrolled, revoked, or another key/);
     expect(e.message).toMatch(/Not reconnecting$/);
-    expect(welcomed).toBe(false);
+    expect(welcomed()).toBe(false);
   });
 
   it('a revoked daemon, dropped, stops at its next handshake', async () => {
     await startCoordinator();
-    const d = daemon('alice', alice);
-    const up = connected(d);
-    d.start();
-    await up;
+    const d = await connectedDaemon('alice', alice);
     const refused = refusal(d);
     coordinator!.revoke('alice');
     expect((await refused).code).toBe('E_AUTH_FAILED');
@@ -90,21 +115,12 @@ describe('a definitive refusal at the handshake stops the daemon', () => {
 
   it('a name in use is retried within the grace (its own stale connection frees it), then refused for good', async () => {
     await startCoordinator();
-    const first = daemon('alice', alice);
-    const up = connected(first);
-    first.start();
-    await up;
+    const first = await connectedDaemon('alice', alice);
     // Within the grace: a second daemon under the name keeps trying, and gets in once the first is gone.
-    const second = daemon('alice', alice);
-    let gaveUp = false;
-    second.on('refusedAtHandshake', () => (gaveUp = true));
-    const tried = disconnections(second, 3);
-    const secondUp = connected(second);
-    second.start();
-    await tried;
-    expect(gaveUp).toBe(false);
+    const second = await startRetrying(daemon('alice', alice), 3);
+    expect(second.gaveUp()).toBe(false);
     await first.stop();
-    await secondUp;
+    await second.up;
     // Past the grace (0 here): the same refusal stops a third daemon.
     const third = daemon('alice', alice, { nameInUseGraceMs: 0 });
     const refused = refusal(third);
@@ -118,15 +134,10 @@ describe('a definitive refusal at the handshake stops the daemon', () => {
 describe('a transient failure is retried', () => {
   it('a daemon started before its coordinator connects once the coordinator is up', async () => {
     port = await freePort();
-    const d = daemon('alice', alice);
-    let gaveUp = false;
-    d.on('refusedAtHandshake', () => (gaveUp = true));
-    const failedTwice = disconnections(d, 2);
-    const up = connected(d);
-    d.start();
-    await failedTwice; // nothing listens yet: connection refused, twice
+    // Nothing listens yet: connection refused, twice.
+    const d = await startRetrying(daemon('alice', alice), 2);
     await startCoordinator(port);
-    await up;
-    expect(gaveUp).toBe(false);
+    await d.up;
+    expect(d.gaveUp()).toBe(false);
   });
 });

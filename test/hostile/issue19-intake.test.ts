@@ -4,13 +4,12 @@
  * record value (a FHIR field, a file name that is a patient's name) may reach
  * an error message. The DICOM half is test/hostile/issue19-dicom.test.ts.
  */
-import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, vi } from 'vitest';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { readFhirBundle, readFhirNdjson } from '../../client/intake/fhir.ts';
-import { writeSyntheaExports } from '../helpers/synthea-exports.ts';
-import type { DatasetSchema } from '../../core/data/schema.ts';
+import { syntheaExportsForFile } from '../helpers/synthea-exports.ts';
 import { encodeRow, planColumns } from '../../core/data/encode.ts';
 import { FhirTable } from '../../core/data/fhir-table.ts';
 import { parseDatasetSchema } from '../../core/data/schema.ts';
@@ -44,26 +43,12 @@ vi.mock('node:fs', async (importOriginal) => {
 
 const SECRET = new Uint8Array(32).fill(7);
 const N = 60;
-let dir: string;
-let schema: DatasetSchema;
-let bundles: string;
-let ndjson: string;
-
-beforeAll(async () => {
-  const x = await writeSyntheaExports('cohort-hostile-19-', N, 19, ['bundles', 'ndjson']);
-  ({ dir, schema } = x);
-  ({ bundles, ndjson } = x.at);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A copy of `from` with `extra` files added (text or bytes). */
-function folderWith(name: string, from: string, extra: Record<string, string | Buffer>): string {
-  const d = join(dir, name);
-  mkdirSync(d);
-  for (const f of readdirSync(from)) copyFileSync(join(from, f), join(d, f));
-  for (const [f, data] of Object.entries(extra)) writeFileSync(join(d, f), data);
-  return d;
-}
+const {
+  dir,
+  schema,
+  at: { bundles, ndjson },
+  folderWith,
+} = await syntheaExportsForFile('cohort-hostile-19-', N, 19, ['bundles', 'ndjson']);
 
 const bundle = (entries: string) => `{"resourceType":"Bundle","type":"collection","entry":[${entries}]}`;
 const opts = { secret: SECRET, seed: 1 };

@@ -1,28 +1,21 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guessFormat, readDataset } from '../../../client/intake/index.ts';
 import { readFhirBundle } from '../../../client/intake/fhir.ts';
 import { listFhirFolder } from '../../../client/intake/fhir-folder.ts';
-import { writeSyntheaExports } from '../../helpers/synthea-exports.ts';
-import type { DatasetSchema } from '../../../core/data/schema.ts';
+import { syntheaExportsForFile } from '../../helpers/synthea-exports.ts';
 import type { PreparedDataset } from '../../../core/data/types.ts';
 import { caught } from '../../core/data/fixtures.ts';
 
 const SECRET = new Uint8Array(32).fill(5);
 const N = 150;
-let dir: string;
-let schema: DatasetSchema;
-let bundles: string;
-let ndjson: string;
-let one: string;
-
-beforeAll(async () => {
-  const x = await writeSyntheaExports('cohort-fhir-folder-', N, 11, ['bundles', 'ndjson', 'bundle']);
-  ({ dir, schema } = x);
-  ({ bundles, ndjson, bundle: one } = x.at);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const {
+  dir,
+  schema,
+  at: { bundles, ndjson, bundle: one },
+  folderWith,
+} = await syntheaExportsForFile('cohort-fhir-folder-', N, 11, ['bundles', 'ndjson', 'bundle']);
 
 /** Every row (features and label) of a prepared dataset, in a canonical order: files are read in name order, not the order the patients were made. */
 function rowSet(d: PreparedDataset): string[] {
@@ -39,15 +32,6 @@ const sameRows = (a: PreparedDataset, b: PreparedDataset) => {
   expect(a.report.rowsUsed).toBe(b.report.rowsUsed);
   expect(rowSet(a)).toEqual(rowSet(b));
 };
-
-/** A copy of the per-patient folder with `extra` files added. */
-function folderWith(name: string, extra: Record<string, string>): string {
-  const d = join(dir, name);
-  mkdirSync(d);
-  for (const f of readdirSync(bundles)) copyFileSync(join(bundles, f), join(d, f));
-  for (const [f, text] of Object.entries(extra)) writeFileSync(join(d, f), text);
-  return d;
-}
 
 describe('FHIR folders: one Bundle per patient (Synthea) and NDJSON exports', () => {
   it('a folder of per-patient transaction Bundles reads the same rows as the NDJSON export and as one Bundle', async () => {
@@ -93,7 +77,7 @@ describe('FHIR folders: one Bundle per patient (Synthea) and NDJSON exports', ()
   it('a broken, cut, foreign or oversized file in a folder is one counted rejection by reason, and the rest is read', async () => {
     const names = readdirSync(bundles).sort();
     const victim = readFileSync(join(bundles, names[0]!), 'utf8');
-    const d = folderWith('broken', {
+    const d = folderWith('broken', bundles, {
       'a-not-json.json': 'SENTINEL-NAME,Doe\n',
       'b-cut.json':
         '{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"urn:uuid:1","resource":{"resourceType":"Pa',
@@ -121,7 +105,7 @@ describe('FHIR folders: one Bundle per patient (Synthea) and NDJSON exports', ()
   });
 
   it('format detection: a folder with both kinds or neither, and explicit formats that do not fit, are typed errors saying what was found', async () => {
-    const both = folderWith('both', { 'Patient.ndjson': '{}\n' });
+    const both = folderWith('both', bundles, { 'Patient.ndjson': '{}\n' });
     const neither = join(dir, 'neither');
     mkdirSync(neither);
     writeFileSync(join(neither, 'notes.txt'), 'SENTINEL');

@@ -1,4 +1,4 @@
-import type { LayersModel, Scalar, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel, Scalar, SequentialArgs, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRng } from '../../../core/rng.ts';
@@ -40,107 +40,89 @@ const apply = (
   x: SymbolicTensor | SymbolicTensor[],
 ) => layer.apply(x) as SymbolicTensor;
 
+/** A Sequential case: `layers` gets the input shape for its first layer. */
+function sequentialCase(
+  input: number[],
+  layers: (inputShape: number[]) => NonNullable<SequentialArgs['layers']>,
+  more: Pick<Case, 'vocab' | 'methods'> = {},
+): Case {
+  return { input, ...more, build: () => tf.sequential({ layers: layers(input) }) };
+}
+
+/** A functional-API case: `body` maps the input to the output. */
+function functionalCase(input: number[], body: (x: SymbolicTensor) => SymbolicTensor): Case {
+  return { input, build: () => functional(input, body) };
+}
+
 const CASES: Record<string, Case> = {
-  'conv → pool → flatten → dense (the fed-pneumonia shape)': {
-    input: [6, 6, 2],
-    methods: ['explicit', 'outer'],
-    build: () =>
-      tf.sequential({
-        layers: [
-          L().conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
-          L().maxPooling2d({ poolSize: 2 }),
-          L().conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh' }),
-          L().averagePooling2d({ poolSize: 3 }),
-          L().flatten(),
-          L().dense({ units: 5, activation: 'relu' }),
-          L().dense({ units: 1 }),
-        ],
-      }),
-  },
-  'strided valid conv (ghost norm), conv without bias': {
-    input: [7, 7, 3],
-    methods: ['ghost', 'explicit'],
-    build: () =>
-      tf.sequential({
-        layers: [
-          L().conv2d({ inputShape: [7, 7, 3], filters: 12, kernelSize: 3, strides: 2, activation: 'sigmoid' }),
-          L().conv2d({ filters: 2, kernelSize: 2, padding: 'same', useBias: false }),
-          L().globalMaxPooling2d({}),
-          L().dense({ units: 2 }),
-        ],
-      }),
-  },
-  'residual block with Add': {
-    input: [5],
-    build: () =>
-      functional([5], (x) => {
-        const h = apply(L().dense({ units: 4, activation: 'relu' }), x);
-        const r = apply(L().dense({ units: 5 }), h);
-        const s = apply(L().add(), [x, r]);
-        return apply(L().dense({ units: 1 }), apply(L().activation({ activation: 'relu' }), s));
-      }),
-  },
-  'Concatenate of two branches, Dropout at inference': {
-    input: [4],
-    build: () =>
-      functional([4], (x) => {
-        const a = apply(L().dense({ units: 3, activation: 'tanh' }), x);
-        const b = apply(L().dense({ units: 2, activation: 'relu' }), apply(L().dropout({ rate: 0.5 }), x));
-        return apply(L().dense({ units: 2 }), apply(L().concatenate(), [a, b]));
-      }),
-  },
-  'Embedding → GlobalAveragePooling1D → Dense': {
-    input: [5],
-    vocab: 7,
-    build: () =>
-      tf.sequential({
-        layers: [
-          L().embedding({ inputDim: 7, outputDim: 3, inputLength: 5 }),
-          L().globalAveragePooling1d({}),
-          L().dense({ units: 1 }),
-        ],
-      }),
-  },
-  'Conv1D, Dense on sequences, LayerNormalization, pooling 1-D': {
-    input: [8, 3],
-    methods: ['explicit', 'per-example', 'ghost'],
-    build: () =>
-      tf.sequential({
-        layers: [
-          L().conv1d({ inputShape: [8, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
-          L().layerNormalization({}),
-          L().maxPooling1d({ poolSize: 2 }),
-          L().dense({ units: 30, activation: 'tanh' }),
-          L().reshape({ targetShape: [120] }),
-          L().dense({ units: 1 }),
-        ],
-      }),
-  },
-  'strided Conv1D and a 2×1 strided Conv2D, valid padding': {
-    input: [9, 2],
-    build: () =>
-      tf.sequential({
-        layers: [
-          L().conv1d({ inputShape: [9, 2], filters: 3, kernelSize: 3, strides: 2, activation: 'relu' }),
-          L().reshape({ targetShape: [4, 3, 1] }),
-          L().conv2d({ filters: 2, kernelSize: [2, 1], strides: [2, 1] }),
-          L().flatten(),
-          L().dense({ units: 1 }),
-        ],
-      }),
-  },
-  'DepthwiseConv2D and SeparableConv2D': {
-    input: [5, 5, 2],
-    build: () =>
-      tf.sequential({
-        layers: [
-          L().depthwiseConv2d({ inputShape: [5, 5, 2], kernelSize: 3, depthMultiplier: 2, activation: 'relu' }),
-          L().separableConv2d({ filters: 3, kernelSize: 2, padding: 'same' }),
-          L().globalAveragePooling2d({}),
-          L().dense({ units: 1 }),
-        ],
-      }),
-  },
+  'conv → pool → flatten → dense (the fed-pneumonia shape)': sequentialCase(
+    [6, 6, 2],
+    (inputShape) => [
+      L().conv2d({ inputShape, filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      L().maxPooling2d({ poolSize: 2 }),
+      L().conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh' }),
+      L().averagePooling2d({ poolSize: 3 }),
+      L().flatten(),
+      L().dense({ units: 5, activation: 'relu' }),
+      L().dense({ units: 1 }),
+    ],
+    { methods: ['explicit', 'outer'] },
+  ),
+  'strided valid conv (ghost norm), conv without bias': sequentialCase(
+    [7, 7, 3],
+    (inputShape) => [
+      L().conv2d({ inputShape, filters: 12, kernelSize: 3, strides: 2, activation: 'sigmoid' }),
+      L().conv2d({ filters: 2, kernelSize: 2, padding: 'same', useBias: false }),
+      L().globalMaxPooling2d({}),
+      L().dense({ units: 2 }),
+    ],
+    { methods: ['ghost', 'explicit'] },
+  ),
+  'residual block with Add': functionalCase([5], (x) => {
+    const h = apply(L().dense({ units: 4, activation: 'relu' }), x);
+    const r = apply(L().dense({ units: 5 }), h);
+    const s = apply(L().add(), [x, r]);
+    return apply(L().dense({ units: 1 }), apply(L().activation({ activation: 'relu' }), s));
+  }),
+  'Concatenate of two branches, Dropout at inference': functionalCase([4], (x) => {
+    const a = apply(L().dense({ units: 3, activation: 'tanh' }), x);
+    const b = apply(L().dense({ units: 2, activation: 'relu' }), apply(L().dropout({ rate: 0.5 }), x));
+    return apply(L().dense({ units: 2 }), apply(L().concatenate(), [a, b]));
+  }),
+  'Embedding → GlobalAveragePooling1D → Dense': sequentialCase(
+    [5],
+    () => [
+      L().embedding({ inputDim: 7, outputDim: 3, inputLength: 5 }),
+      L().globalAveragePooling1d({}),
+      L().dense({ units: 1 }),
+    ],
+    { vocab: 7 },
+  ),
+  'Conv1D, Dense on sequences, LayerNormalization, pooling 1-D': sequentialCase(
+    [8, 3],
+    (inputShape) => [
+      L().conv1d({ inputShape, filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      L().layerNormalization({}),
+      L().maxPooling1d({ poolSize: 2 }),
+      L().dense({ units: 30, activation: 'tanh' }),
+      L().reshape({ targetShape: [120] }),
+      L().dense({ units: 1 }),
+    ],
+    { methods: ['explicit', 'per-example', 'ghost'] },
+  ),
+  'strided Conv1D and a 2×1 strided Conv2D, valid padding': sequentialCase([9, 2], (inputShape) => [
+    L().conv1d({ inputShape, filters: 3, kernelSize: 3, strides: 2, activation: 'relu' }),
+    L().reshape({ targetShape: [4, 3, 1] }),
+    L().conv2d({ filters: 2, kernelSize: [2, 1], strides: [2, 1] }),
+    L().flatten(),
+    L().dense({ units: 1 }),
+  ]),
+  'DepthwiseConv2D and SeparableConv2D': sequentialCase([5, 5, 2], (inputShape) => [
+    L().depthwiseConv2d({ inputShape, kernelSize: 3, depthMultiplier: 2, activation: 'relu' }),
+    L().separableConv2d({ filters: 3, kernelSize: 2, padding: 'same' }),
+    L().globalAveragePooling2d({}),
+    L().dense({ units: 1 }),
+  ]),
 };
 
 interface Data {

@@ -39,6 +39,20 @@ const round = (r: number, o: Partial<RoundRow> = {}): RoundRow => ({
   ...o,
 });
 
+/** A running job of rita's on the record-level spec, two rounds in; `o` overrides any field. */
+const jobRecord = (o: Partial<JobRecord> = {}): JobRecord => ({
+  id: 'j',
+  spec: recordSpec(),
+  status: 'running',
+  reason: '',
+  completedRounds: 2,
+  owner: 'rita',
+  createdAt: 1,
+  updatedAt: 2,
+  lastParticipants: ['h2', 'h1'],
+  ...o,
+});
+
 describe('visibleJobs', () => {
   const owners = fc.array(fc.constantFrom('rita', 'rob', null), { maxLength: 12 });
   it('a researcher sees exactly her own jobs; auditors and admins every job; hospitals none', () => {
@@ -58,17 +72,7 @@ describe('visibleJobs', () => {
 });
 
 describe('jobView', () => {
-  const record: JobRecord = {
-    id: 'j',
-    spec: recordSpec(),
-    status: 'running',
-    reason: '',
-    completedRounds: 2,
-    owner: 'rita',
-    createdAt: 1,
-    updatedAt: 2,
-    lastParticipants: ['h2', 'h1'],
-  };
+  const record = jobRecord();
   it('takes round, phase and members from the live state, else the last round', () => {
     expect(jobView(record, { round: 3, phase: 'masked', members: ['h3', 'h1'] })).toMatchObject({
       currentRound: 3,
@@ -163,17 +167,13 @@ describe('privacyView', () => {
   });
 
   it("a hospital's page: its epsilon in each job from the ledger, its refusals, and no budget the coordinator does not hold", () => {
-    const job: JobRecord = {
+    const job = jobRecord({
       id: 'job-record',
-      spec: recordSpec(),
       status: 'completed',
-      reason: '',
       completedRounds: 3,
       owner: null,
-      createdAt: 1,
-      updatedAt: 2,
       lastParticipants: [],
-    };
+    });
     for (const r of v.remaining) {
       const page = hospitalPageView(r.hospital, [{ job, entries }]);
       expect(page.budget).toBeNull();
