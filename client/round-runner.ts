@@ -158,6 +158,7 @@ export class RoundRunner {
       weights: e.weights,
       data: this.c.dataset.train,
       seed: e.seed,
+      views: e.spec.image,
     };
     // Hospital-level DP clips and noises the whole update later: no error may depend on the records before that.
     const out: RoundOutput = dp

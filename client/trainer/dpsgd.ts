@@ -58,9 +58,10 @@ import { MAX_SNAPPED, privatizeSum, snapPlan } from '../../core/privacy/snapped-
 import type { Tf } from './backend.ts';
 import { cpuOptimizer } from './cpu-optimizer.ts';
 import { assertGraphClippable, dpChunkRows, graphClippedSum, graphStep, type GraphStep } from './ghost-clip-step.ts';
-import { assertSplitFits, assertWeights, modelInputs } from './model.ts';
+import { assertSplitFits, assertWeights } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
+import { inputDraws, type InputDraws } from './views.ts';
 
 export interface DpSgdParams {
   /** Poisson sampling rate q in (0, 1]. */
@@ -136,7 +137,7 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   assertWeights(spec, weights);
   if (isGraphModel(spec)) assertGraphClippable(spec);
   assertSplitFits(spec, data, labelWidth(input.task ?? BINARY_TASK));
-  const { n, d } = data;
+  const { n } = data;
   if (n === 0) return emptyResult(total);
   const { samplingRate: q, noiseMultiplier: sigma, clip } = dp;
   assertGridFits(n, clip, total, sigma);
@@ -159,14 +160,17 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   const task = input.task ?? BINARY_TASK;
   const graph = isGraphModel(spec) || task.kind !== 'binary' ? graphStep(tf, spec, task) : undefined;
   try {
-    const x = tf.tensor2d(modelInputs(spec, data.x), [n, d]);
+    const inputs = inputDraws(tf, spec, data, input.views, input.seed);
+    const x = inputs.draw();
     owned.push(x);
     const y = tf.tensor2d(data.y, [n, data.y.length / n]);
     owned.push(y);
     const clipped: ClippedSumInput = { tf, spec, shapes, offsets, n, x, y, clip, graph };
     let sampledExamples = 0;
     let lastYield = performance.now();
+    const redrawEvery = Math.ceil(1 / q); // steps in one expected pass over the split
     for (let step = 0; step < dp.steps; step++) {
+      if (step > 0 && inputs.varies && step % redrawEvery === 0) clipped.x = redraw(clipped.x, inputs, owned);
       const batch = poissonSample(n, q);
       sampledExamples += batch.length;
       clippedSum(clipped, w, batch, sum);
@@ -188,6 +192,14 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     tf.dispose(owned);
     graph?.model.dispose();
   }
+}
+
+/** New views of the split's images in place of `last` (disposed: one view on the backend at a time). */
+function redraw(last: Tensor2D, inputs: InputDraws, owned: Tensor[]): Tensor2D {
+  const x = inputs.draw();
+  owned.push(x);
+  last.dispose();
+  return x;
 }
 
 /** An empty split's result: a zero delta, no steps. */

@@ -13,8 +13,9 @@ import type { ModelSpec } from '../../core/model/spec.ts';
 import { BINARY_TASK, labelWidth, type Task } from '../../core/model/task.ts';
 import { seededRng, shuffleInPlace } from '../../core/rng.ts';
 import type { Tf } from './backend.ts';
-import { assertSplitFits, buildModel, getFlatWeights, modelInputs, setFlatWeights } from './model.ts';
+import { assertSplitFits, buildModel, getFlatWeights, setFlatWeights } from './model.ts';
 import { taskLoss } from './task-loss.ts';
+import { inputDraws, type TrainingViews } from './views.ts';
 
 export interface TrainInput {
   spec: ModelSpec;
@@ -30,8 +31,10 @@ export interface TrainInput {
   /** The global weights this round starts from (flat, paramShapes order). */
   weights: Float32Array;
   data: DatasetSplit;
-  /** Seeds the batch order; the same seed gives a bit-identical delta on the same backend. */
+  /** Seeds the batch order (and the images' views); the same seed gives a bit-identical delta on the same backend. */
   seed: number;
+  /** An image job's image shape and augmentation (the job's `image`): training images are redrawn as random views each epoch. */
+  views?: TrainingViews | undefined;
   /**
    * A non-finite coordinate of the delta: 'throw' E_UPDATE_NONFINITE (the
    * default), or 'zero' it. A hospital-level DP job clips and noises the
@@ -75,7 +78,7 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
   const { spec, local, weights, data, seed } = input;
   const task = input.task ?? BINARY_TASK;
   assertSplitFits(spec, data, labelWidth(task));
-  const { n, d } = data;
+  const { n } = data;
   // Logits head: the task's loss takes the last layer's raw output (for binary, the stable
   // sigmoid cross-entropy on logits, max(z,0) − z·y + log(1 + e^−|z|), where BCE on sigmoid
   // outputs needs clipping and loses the gradient once the sigmoid saturates).
@@ -89,8 +92,9 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     if (n === 0) return { delta: new Float32Array(weights.length), loss: 0, steps: 0, numExamples: 0 };
 
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
-    // The data stays on the backend for the whole call; batches are gathered from it.
-    const x = own(tf.tensor2d(modelInputs(spec, data.x), [n, d]));
+    // The data stays on the backend for the whole call (an image job's views: one epoch's); batches are gathered from it.
+    const inputs = inputDraws(tf, spec, data, input.views, seed);
+    const x = own(inputs.draw());
     const y = own(tf.tensor2d(data.y, [n, labelWidth(task)]));
     const proximal = local.proximalMu > 0 ? proximalTerm(tf, vars, local.proximalMu, own) : undefined;
     const run: Minibatches = { tf, task, model, optimizer, vars, x, y, proximal };
@@ -103,6 +107,11 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     const budget = local.maxSteps > 0 ? local.maxSteps : Infinity;
 
     for (let epoch = 0; epoch < local.epochs && steps < budget; epoch++) {
+      if (epoch > 0 && inputs.varies) {
+        const last = run.x;
+        run.x = own(inputs.draw());
+        last.dispose(); // one view of the split on the backend at a time
+      }
       shuffleInPlace(order, rng);
       const perm = tf.tensor1d(order, 'int32');
       try {

@@ -4,6 +4,7 @@
  * `JobSpec`; everything after trusts it.
  */
 import { z } from 'zod';
+import { imageAugmentSchema } from '../data/augment.ts';
 import { parseOrThrow } from '../parse-issues.ts';
 import {
   examplesMixingLayers,
@@ -164,6 +165,8 @@ export const imageInputSchema = z.strictObject({
   height: z.number().int().min(1).max(4096),
   width: z.number().int().min(1).max(4096),
   channels: z.union([z.literal(1), z.literal(3)]),
+  /** Random views of each training image (core/data/augment.ts); evaluation sees the images as they are. */
+  augment: imageAugmentSchema.optional(),
 });
 
 const jobSpecObject = z.strictObject({

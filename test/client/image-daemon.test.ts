@@ -6,12 +6,13 @@
  * by the keyed hash). A real coordinator runs the job to its final evaluation;
  * a job whose image shape differs from the hospitals' is declined.
  */
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
+import { trainLocal } from '../../client/trainer/train.ts';
 import { readHospitalDataset } from '../../client/intake/index.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
 import { seededRng, type SeededRng } from '../../core/rng.ts';
@@ -21,11 +22,18 @@ import { pngBytes } from '../core/data/image-fixtures.ts';
 import { PAIR_SECURE_AGGREGATION } from '../helpers/network.ts';
 import { jobEnded } from '../helpers/job-ended.ts';
 
+// The daemons' trainer, recorded: what each round hands it is checked below.
+vi.mock('../../client/trainer/train.ts', async (original) => {
+  const m = await original<typeof import('../../client/trainer/train.ts')>();
+  return { ...m, trainLocal: vi.fn(m.trainLocal) };
+});
+
 const net = simulatedNetwork(['alpha', 'beta']);
 const CLASSES = ['clear', 'opaque'] as const;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.mocked(trainLocal).mockClear();
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
@@ -89,7 +97,7 @@ function manifestHospital(dir: string): { schema: string; data: string } {
 }
 
 /** The synthetic job's logistic regression on the images' pixels, over the two hospitals. */
-function imageJob(image: { height: number; width: number; channels: 1 | 3 }) {
+function imageJob(image: { height: number; width: number; channels: 1 | 3; augment?: { shift: number } }) {
   return syntheticJob({
     name: 'tiny-xray',
     model: { inputDim: image.height * image.width * image.channels, layers: [{ units: 1, activation: 'sigmoid' }] },
@@ -164,6 +172,24 @@ describe('hospital daemons serving an image job', () => {
     expect(Object.keys(final.evaluations).sort()).toEqual(['alpha', 'beta']);
     // Dark against bright: two rounds of a logistic model on 64 pixels separate them.
     expect(final.pooled!.accuracy).toBeGreaterThan(0.8);
+  }, 120_000);
+
+  it("hands the trainer the views the job's image.augment declares", async () => {
+    const { coordinator, clients } = await setUp();
+    const jobId = coordinator.submitJob(imageJob({ height: 8, width: 8, channels: 1, augment: { shift: 2 } }));
+    const done = jobEnded(coordinator, jobId);
+    for (const c of clients) c.start();
+    expect(await done).toBe('completed');
+    const handed = vi.mocked(trainLocal).mock.calls.map(([, input]) => input.views);
+    // Two hospitals, two rounds: every training call got the job's image and its augmentation.
+    expect(handed).toHaveLength(4);
+    for (const v of handed)
+      expect(v).toEqual({
+        height: 8,
+        width: 8,
+        channels: 1,
+        augment: { shift: 2, rotate: 0, scale: 0, flipHorizontal: false },
+      });
   }, 120_000);
 
   it("declines a job whose image shape is not the dataset's, even with as many values (E_JOB_FEATURES)", async () => {
