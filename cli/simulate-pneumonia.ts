@@ -1,7 +1,8 @@
 /** `cohort simulate fed-pneumonia`: its options, its runs (one per seed) and its table. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { intArg, numberArg } from '../edge/args.ts';
+import { imageAugmentSchema, type ImageAugment } from '../core/data/augment.ts';
 import { createLogger, type LogLevel } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
 import { PNEUMONIA_DEFAULTS, runFedPneumonia, type PneumoniaResult } from '../simulations/fed-pneumonia.ts';
@@ -14,6 +15,7 @@ interface PneumoniaCliOptions {
   seeds: number[];
   dpEpsilon?: number;
   format: 'png' | 'dicom';
+  augment?: Partial<ImageAugment> | null;
   json?: string;
   logLevel: LogLevel;
 }
@@ -24,6 +26,21 @@ export const MEDMNIST_FIGURES = { model: 'ResNet-18 (28×28), centralised', accu
 function seedList(v: string): number[] {
   return v.split(',').map((s) => intArg(0, 0xffffffff)(s.trim()));
 }
+
+/** `--augment`: "shift,rotate,scale" (pixels, degrees, fraction), or "none". */
+function augmentArg(v: string): Partial<ImageAugment> | null {
+  if (v.trim() === 'none') return null;
+  const parts = v.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+  const parsed = imageAugmentSchema.safeParse({ shift: parts[0], rotate: parts[1], scale: parts[2] });
+  if (parts.length !== 3 || !parsed.success)
+    throw new InvalidArgumentError(
+      `expected three numbers "shift,rotate,scale" (at most 64 pixels, 180 degrees, 0.5), or "none", got "${v}"`,
+    );
+  return { shift: parsed.data.shift, rotate: parsed.data.rotate, scale: parsed.data.scale };
+}
+
+const augmentText = (a: Partial<ImageAugment> | null | undefined) =>
+  a ? `${a.shift ?? 0},${a.rotate ?? 0},${a.scale ?? 0}` : 'none';
 
 function pneumoniaOptions(cmd: Command): Command {
   return cmd
@@ -44,6 +61,11 @@ function pneumoniaOptions(cmd: Command): Command {
       '--dp-epsilon <e>',
       `record-level DP (DP-SGD at each hospital) with this target epsilon for the whole job, delta ${PNEUMONIA_DEFAULTS.dp.delta}; each hospital's budget is the target (default: no DP)`,
       numberArg('--dp-epsilon', (x) => x > 0 && x <= 100, 'a number in (0, 100]'),
+    )
+    .option(
+      '--augment <shift,rotate,scale>',
+      `each hospital trains on random views of its images: up to shift pixels, rotate degrees and a zoom of 1 ± scale (the job's image.augment, docs/models.md), or "none" (default ${augmentText(PNEUMONIA_DEFAULTS.augment)}, ${augmentText(PNEUMONIA_DEFAULTS.dp.augment)} with --dp-epsilon)`,
+      augmentArg,
     )
     .addOption(
       new Option(
@@ -69,6 +91,7 @@ async function fedPneumonia(o: PneumoniaCliOptions): Promise<void> {
       log,
       ...(o.rounds === undefined ? {} : { rounds: o.rounds }),
       ...(o.dpEpsilon === undefined ? {} : { dp: { epsilon: o.dpEpsilon } }),
+      ...(o.augment === undefined ? {} : { augment: o.augment }),
       onRound: (round, total) => process.stderr.write(`fed-pneumonia seed ${seed}: round ${round}/${total}\n`),
     });
     runs.push(r);
@@ -119,7 +142,7 @@ export function renderPneumonia(r: PneumoniaResult): string {
   const ms = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
   const l = r.local;
   return [
-    `fed-pneumonia: ${r.rounds} rounds FedAvg, secure aggregation, ${privacyLine(r)}, seed ${r.seed}, Dirichlet(${r.split.alpha}) split of ${r.split.trainUsed} training images, CNN ${r.params} parameters, local ${l.epochs} epoch ${l.optimizer} lr ${l.learningRate} batch ${l.batchSize}, tfjs ${r.backend}, ${ms.toFixed(0)} ms/round, ${(r.wallTimeMs / 1000).toFixed(1)} s`,
+    `fed-pneumonia: ${r.rounds} rounds FedAvg, secure aggregation, ${privacyLine(r)}, seed ${r.seed}, Dirichlet(${r.split.alpha}) split of ${r.split.trainUsed} training images, CNN ${r.params} parameters, local ${l.epochs} epoch ${l.optimizer} lr ${l.learningRate} batch ${l.batchSize}, augment ${augmentText(r.augment)}, tfjs ${r.backend}, ${ms.toFixed(0)} ms/round, ${(r.wallTimeMs / 1000).toFixed(1)} s`,
     t.toString(),
     intakeLine(r),
     `final global model on the official test split (${r.test.n} images, computed by the simulation): ACC ${f3(r.test.accuracy)}, AUC ${f3(r.test.auc)} (majority class ACC ${f3(r.test.majorityAccuracy)}); on the official val split (${r.val.n} images, what settings are chosen on): ACC ${f3(r.val.accuracy)}, AUC ${f3(r.val.auc)}; released by the hospitals on their own test splits: ACC ${f3(r.releasedAccuracy)}; ledger ${r.ledger.ok ? 'verified' : `FAILED: ${r.ledger.firstFailure}`}`,

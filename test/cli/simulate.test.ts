@@ -32,3 +32,22 @@ describe('cohort simulate with an unusable path', () => {
     expect(r.out).toMatch(/rounds completed 1/);
   }, 60_000);
 });
+
+describe('cohort simulate fed-pneumonia --augment', () => {
+  it.each(['1,2', '1,2,3,4', '1,,3', 'a,b,c', '65,0,0', '0,181,0', '0,0,0.6'])(
+    'refuses %s before any image is read, naming the form it takes',
+    (value) => {
+      const r = cohort('simulate', 'fed-pneumonia', '--augment', value);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toContain(`expected three numbers "shift,rotate,scale"`);
+      expect(r.err).toContain(`got "${value}"`);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.out).toBe('');
+    },
+  );
+
+  it('names its default, and none, in --help', () => {
+    const r = cohort('simulate', 'fed-pneumonia', '--help');
+    expect(r.out.replace(/\s+/g, ' ')).toContain('or "none" (default 2,10,0.1, none with --dp-epsilon)');
+  });
+});

@@ -70,6 +70,8 @@ describe('fed-pneumonia runs', () => {
     expect(r.val.loss).toBeGreaterThan(0);
     expect(r.val.loss).toBeLessThan(Math.LN2);
     expect(r.local.epochs).toBe(PNEUMONIA_DEFAULTS.local.epochs);
+    // The job declared the scenario's augmentation, as the daemons trained with it.
+    expect(r.augment).toEqual({ flipHorizontal: false, ...PNEUMONIA_DEFAULTS.augment });
     expect(r.ledger.ok).toBe(true);
     expect(r.privacy).toBeNull();
     const expected = splitPneumonia(data, 2);
