@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RefusalGate } from '../core/auth/refusals.ts';
+import { printable } from '../core/printable.ts';
 import { jobPhase, type CoordinatorSnapshot } from '../core/dashboard/index.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import type { PreparedJob } from '../core/job/prepare.ts';
@@ -47,10 +48,12 @@ const DECLINE_REASON_CHARS = 200;
 /**
  * A hospital's text cut to n characters, its control and format characters
  * (ANSI escapes, bidi overrides) made spaces: it reaches the researcher's
- * terminal, and a hostile hospital must not be able to write on it.
+ * terminal, and a hostile hospital must not be able to write on it. The
+ * codec already refuses such a frame (edge/wire/codec.ts checkText); this
+ * holds whatever path the text took.
  */
 function clip(s: string, n: number): string {
-  const t = s.replace(/[\p{Cc}\p{Cf}]/gu, ' ');
+  const t = printable(s);
   return t.length <= n ? t : `${t.slice(0, n - 1)}…`;
 }
 

@@ -38,7 +38,7 @@ export const ERRORS = {
   ...closing(1003, { E_WIRE_NOT_BINARY: 'text frame where a binary Envelope was expected' }),
   ...closing(1007, {
     E_WIRE_DECODE: 'frame is not a valid Envelope',
-    E_WIRE_FIELD: 'a field is missing, too long or out of range',
+    E_WIRE_FIELD: 'a field is missing, too long or out of range, or its text holds a control or format character',
   }),
   ...closing(1008, {
     E_NOT_JOINED: 'peer spoke before sending Hello',

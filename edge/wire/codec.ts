@@ -6,6 +6,7 @@
  */
 import { cohort } from '../../proto/generated/cohort.js';
 import { CohortError } from '../../core/errors.ts';
+import { isPrintable, printable } from '../../core/printable.ts';
 import { bytesToVector, vectorToBytes } from '../../core/model/vector.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
 import type { Metrics } from '../../core/metrics.ts';
@@ -122,8 +123,25 @@ export function maxRequestBytes(specBytes: number): number {
   return envelopeBytes(2, request);
 }
 
+/**
+ * Encodes one Envelope. Its free-text fields (a decline's reason, an error's
+ * message, a job event's reason) often quote an error raised from a file or a
+ * peer's text: their control and format characters are made spaces here, so
+ * what this side sends passes every receiver's checkText (core/printable.ts).
+ */
 export function encodeEnvelope(env: EnvelopeInit): Uint8Array {
-  return pb.Envelope.encode({ version: PROTOCOL_VERSION, ...env }).finish();
+  return pb.Envelope.encode({ version: PROTOCOL_VERSION, ...printableTexts(env) }).finish();
+}
+
+function printableTexts(env: EnvelopeInit): EnvelopeInit {
+  const { declineJob, error, jobEvent } = env;
+  if (!declineJob?.reason && !error?.message && !jobEvent?.reason) return env;
+  return {
+    ...env,
+    ...(declineJob ? { declineJob: { ...declineJob, reason: printable(declineJob.reason ?? '') } } : {}),
+    ...(error ? { error: { ...error, message: printable(error.message ?? '') } } : {}),
+    ...(jobEvent ? { jobEvent: { ...jobEvent, reason: printable(jobEvent.reason ?? '') } } : {}),
+  };
 }
 
 /** Most elements of a repeated field in one message where no cap below names it (edge/wire/wire-scan.ts). */
@@ -254,7 +272,7 @@ function checkBodyText(env: Envelope): void {
   if (env.hello) checkHello(env.hello);
   if (env.jobOffer) {
     checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
-    checkText('jobOffer.specJson', env.jobOffer.specJson ?? '', MAX_SPEC_JSON_CHARS);
+    checkLength('jobOffer.specJson', env.jobOffer.specJson ?? '', MAX_SPEC_JSON_CHARS);
   }
   if (env.declineJob) {
     checkText('declineJob.code', env.declineJob.code ?? '', MAX_NAME_LENGTH);
@@ -268,7 +286,7 @@ function checkBodyText(env: Envelope): void {
   if (env.request) {
     checkText('request.action', env.request.action ?? '', MAX_NAME_LENGTH);
     checkText('request.jobId', env.request.jobId ?? '', MAX_NAME_LENGTH);
-    checkText('request.specJson', env.request.specJson ?? '', MAX_SPEC_JSON_CHARS);
+    checkLength('request.specJson', env.request.specJson ?? '', MAX_SPEC_JSON_CHARS);
   }
   if (env.challenge) {
     checkText('challenge.coordinatorId', env.challenge.coordinatorId ?? '', MAX_NAME_LENGTH);
@@ -279,7 +297,7 @@ function checkBodyText(env: Envelope): void {
     throw new CohortError('E_WIRE_FIELD', '"hello.handshakeSignature" longer than 64 bytes');
   const entry = env.roundResult?.ledgerEntry;
   if (entry) {
-    checkText('roundResult.ledgerEntry.canonical', entry.canonical ?? '', MAX_LEDGER_ENTRY_CHARS);
+    checkLength('roundResult.ledgerEntry.canonical', entry.canonical ?? '', MAX_LEDGER_ENTRY_CHARS);
     checkHex('roundResult.ledgerEntry.hash', entry.hash ?? '', 64);
     checkHex('roundResult.ledgerEntry.signature', entry.signature ?? '', 128);
   }
@@ -291,8 +309,8 @@ function checkBodyText(env: Envelope): void {
   }
   if (env.welcome?.ledgerKey?.length && env.welcome.ledgerKey.length !== 32)
     throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
-  if (env.welcome) checkText('welcome.rosterJson', env.welcome.rosterJson ?? '', MAX_ROSTER_JSON_CHARS);
-  if (env.rosterUpdate) checkText('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
+  if (env.welcome) checkLength('welcome.rosterJson', env.welcome.rosterJson ?? '', MAX_ROSTER_JSON_CHARS);
+  if (env.rosterUpdate) checkLength('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
 }
 
 /** A Hello within the bounds MAX_HELLO_BYTES is derived from. */
@@ -329,7 +347,18 @@ function checkHex(field: string, value: string, length: number): void {
     throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
 }
 
+/** A name or a free text: bounded, and printable (core/printable.ts says why). */
 function checkText(field: string, value: string, max: number): void {
+  checkLength(field, value, max);
+  if (!isPrintable(value))
+    throw new CohortError(
+      'E_WIRE_FIELD',
+      `"${field}" holds a control or format character (an escape, a bidi override)`,
+    );
+}
+
+/** JSON text: bounded; what its strings hold is checked by the schema it is parsed with. */
+function checkLength(field: string, value: string, max: number): void {
   if (value.length > max) throw new CohortError('E_WIRE_FIELD', `"${field}" longer than ${max} characters`);
 }
 

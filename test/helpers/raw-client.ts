@@ -1,5 +1,12 @@
 import WebSocket from 'ws';
-import { decodeEnvelope, encodeEnvelope, type Envelope, type EnvelopeInit } from '../../edge/wire/codec.ts';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  pb,
+  PROTOCOL_VERSION,
+  type Envelope,
+  type EnvelopeInit,
+} from '../../edge/wire/codec.ts';
 
 /** A hand-driven WebSocket peer for feeding a coordinator arbitrary frames. */
 export class RawClient {
@@ -42,6 +49,13 @@ export class RawClient {
 
   send(env: Omit<EnvelopeInit, 'version'>): void {
     this.ws.send(encodeEnvelope({ sender: this.name, seq: ++this.seq, ...env }));
+  }
+
+  /** `env` encoded by protobuf alone, as a hostile peer writes it: encodeEnvelope would make its free text printable. */
+  sendUncleaned(env: Omit<EnvelopeInit, 'version'>): void {
+    this.ws.send(
+      pb.Envelope.encode({ version: PROTOCOL_VERSION, sender: this.name, seq: ++this.seq, ...env }).finish(),
+    );
   }
 
   sendRaw(bytes: Uint8Array | string): void {

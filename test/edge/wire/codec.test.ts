@@ -255,6 +255,67 @@ describe('Envelope decoding of bad frames', () => {
     expect(validateClientName('hospital-a.01')).toBe('hospital-a.01');
   });
 
+  describe('control and format characters in peer text (core/printable.ts)', () => {
+    // An ANSI escape that recolours a terminal, a bidi override that reorders what is shown, a zero-width space, a newline.
+    const hostile = ['\x1b[31mred', 'a\u202Eevil', 'zero\u200Bwidth', 'two\nlines', 'nul\u0000'];
+    /** Bytes as a hostile peer would write them: protobuf's encoder, not encodeEnvelope, which cleans its texts. */
+    const raw = (env: Record<string, unknown>) =>
+      pb.Envelope.encode({ version: PROTOCOL_VERSION, sender: 'h1', seq: 1, ...env }).finish();
+    const fields: [string, (t: string) => Record<string, unknown>][] = [
+      ['declineJob.reason', (t) => ({ declineJob: { code: 'E_X', reason: t } })],
+      ['declineJob.code', (t) => ({ declineJob: { code: t } })],
+      ['error.message', (t) => ({ error: { code: 'E_X', message: t } })],
+      ['error.code', (t) => ({ error: { code: t, message: 'm' } })],
+      ['jobEvent.reason', (t) => ({ jobEvent: { kind: 1, reason: t } })],
+      ['request.action', (t) => ({ request: { id: 1, action: t } })],
+      ['hello.software', (t) => ({ hello: { name: 'h1', software: t } })],
+      ['hello.datasets.features', (t) => ({ hello: { name: 'h1', datasets: [{ schemaId: 's', features: [t] }] } })],
+      ['jobId', (t) => ({ jobId: t, joinJob: {} })],
+    ];
+
+    it.each(fields)('%s carrying any of them is refused (E_WIRE_FIELD), naming the field', (field, body) => {
+      for (const t of hostile) {
+        const err = (() => {
+          try {
+            decodeEnvelope(raw(body(t)));
+            return null;
+          } catch (e) {
+            return e as CohortError;
+          }
+        })();
+        expect(err?.code).toBe('E_WIRE_FIELD');
+        expect(err?.message).toContain(field.split('.').at(-1)!);
+      }
+      // The same field with plain text (accents and non-Latin scripts are letters, not format characters) decodes.
+      expect(decodeEnvelope(raw(body('Zürich → 東京'))).sender).toBe('h1');
+    });
+
+    it("an honest sender's free text is made printable when encoded, so it always passes", () => {
+      for (const t of hostile) {
+        const env = decodeEnvelope(
+          encodeEnvelope({
+            sender: 'h1',
+            seq: 1,
+            declineJob: { code: 'E_X', reason: `budget: ${t}` },
+          }),
+        );
+        expect(env.declineJob!.reason).toMatch(/^budget: [^\p{Cc}\p{Cf}]+$/u);
+        expect(env.declineJob!.reason!.length).toBe(`budget: ${t}`.length);
+      }
+      const error = decodeEnvelope(encodeEnvelope({ sender: 'h1', seq: 1, error: { code: 'E_X', message: 'a\nb' } }));
+      expect(error.error!.message).toBe('a b');
+      const event = decodeEnvelope(encodeEnvelope({ sender: 'h1', seq: 1, jobEvent: { kind: 1, reason: 'a\u202Eb' } }));
+      expect(event.jobEvent!.reason).toBe('a b');
+    });
+
+    it('JSON text keeps its whitespace: a pretty-printed spec decodes (its strings are checked by its schema)', () => {
+      const specJson = JSON.stringify({ name: 'j' }, null, 2);
+      expect(decodeEnvelope(raw({ request: { id: 1, action: 'job.submit', specJson } })).request!.specJson).toBe(
+        specJson,
+      );
+    });
+  });
+
   it("carries a ledger.prove request and a witness's cosignature; a root or signature of another length is refused", () => {
     const request = decodeEnvelope(
       encodeEnvelope({ sender: 'h1', seq: 1, request: { id: 3, action: 'ledger.prove', fromSize: 9, seqs: [1, 5] } }),

@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isPrintable, printable } from '../../core/printable.ts';
+
+describe('printable', () => {
+  it('makes each control or format character a space, and keeps every other character', () => {
+    expect(printable('\u001b[31mred\u202e\u200b\n\t\u0000x')).toBe(' [31mred     x');
+    expect(printable('Zürich → 東京, naïve')).toBe('Zürich → 東京, naïve');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const p = printable(s);
+        expect(isPrintable(p)).toBe(true);
+        expect(p.length).toBe(s.length);
+        // Unchanged where it was already printable.
+        if (isPrintable(s)) expect(p).toBe(s);
+      }),
+    );
+  });
+
+  it('isPrintable refuses ANSI escapes, bidi overrides and isolates, zero-width marks and C1 controls', () => {
+    for (const c of [
+      '\u001b',
+      '\u202a',
+      '\u202e',
+      '\u2066',
+      '\u2069',
+      '\u200b',
+      '\u200f',
+      '\u0085',
+      '\u009b',
+      '\ufeff',
+    ])
+      expect(isPrintable(`a${c}b`)).toBe(false);
+    expect(isPrintable('hospital-1: E_POLICY_DECLINED the model has 56113 parameters')).toBe(true);
+  });
+});
