@@ -25,6 +25,9 @@
  * - The sample is drawn from the CSPRNG (core/privacy/random.ts): the
  *   amplification by sampling assumes the adversary cannot tell which
  *   records were used, which a seeded or predictable generator would reveal.
+ * - An image job's views (image.augment) are drawn from the CSPRNG too, one
+ *   independent view a record (views.ts): a seeded stream in row order would
+ *   tie each record's view to the others' presence.
  * - The divisor is q·publicCount, never the realised batch size, which is a
  *   function of the secret sample. The daemon passes a public constant (the
  *   job's local.batchSize / q: core/job/privacy.ts dpSgdParams), so no record
@@ -61,7 +64,7 @@ import { assertGraphClippable, dpChunkRows, graphClippedSum, graphStep, type Gra
 import { assertSplitFits, assertWeights } from './model.ts';
 import { clippedGradientSum } from './per-example.ts';
 import type { TrainInput, TrainResult } from './train.ts';
-import { inputDraws, type InputDraws } from './views.ts';
+import { inputDraws } from './views.ts';
 
 export interface DpSgdParams {
   /** Poisson sampling rate q in (0, 1]. */
@@ -88,8 +91,8 @@ export interface DpSgdParams {
 /**
  * dp.steps and dp.samplingRate set the schedule: local.epochs, batchSize and
  * maxSteps are not read (core/job/privacy.ts's stepsPerRound derives
- * dp.steps from them). The seed is unused: sampling and noise come from the
- * CSPRNG, so a run cannot be replayed.
+ * dp.steps from them). The seed is unused: sampling, noise and an image
+ * job's views come from the CSPRNG, so a run cannot be replayed.
  */
 export type DpTrainInput = TrainInput & { dp: DpSgdParams };
 
@@ -160,8 +163,9 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
   const task = input.task ?? BINARY_TASK;
   const graph = isGraphModel(spec) || task.kind !== 'binary' ? graphStep(tf, spec, task) : undefined;
   try {
-    const inputs = inputDraws(tf, spec, data, input.views, input.seed);
-    const x = inputs.draw();
+    // Views under DP come from the CSPRNG (views.ts says why), as the sample and the noise do.
+    const inputs = inputDraws(tf, spec, data, input.views, 'csprng');
+    const x = inputs.first();
     owned.push(x);
     const y = tf.tensor2d(data.y, [n, data.y.length / n]);
     owned.push(y);
@@ -170,7 +174,7 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     let lastYield = performance.now();
     const redrawEvery = Math.ceil(1 / q); // steps in one expected pass over the split
     for (let step = 0; step < dp.steps; step++) {
-      if (step > 0 && inputs.varies && step % redrawEvery === 0) clipped.x = redraw(clipped.x, inputs, owned);
+      if (step > 0 && inputs.varies && step % redrawEvery === 0) owned.push((clipped.x = inputs.redraw(clipped.x)));
       const batch = poissonSample(n, q);
       sampledExamples += batch.length;
       clippedSum(clipped, w, batch, sum);
@@ -192,14 +196,6 @@ export async function trainDpSgd(tf: Tf, input: DpTrainInput): Promise<DpTrainRe
     tf.dispose(owned);
     graph?.model.dispose();
   }
-}
-
-/** New views of the split's images in place of `last` (disposed: one view on the backend at a time). */
-function redraw(last: Tensor2D, inputs: InputDraws, owned: Tensor[]): Tensor2D {
-  const x = inputs.draw();
-  owned.push(x);
-  last.dispose();
-  return x;
 }
 
 /** An empty split's result: a zero delta, no steps. */

@@ -93,8 +93,8 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
 
     const vars = model.trainableWeights.map((w) => w.read() as Variable);
     // The data stays on the backend for the whole call (an image job's views: one epoch's); batches are gathered from it.
-    const inputs = inputDraws(tf, spec, data, input.views, seed);
-    const x = own(inputs.draw());
+    const inputs = inputDraws(tf, spec, data, input.views, { seed });
+    const x = own(inputs.first());
     const y = own(tf.tensor2d(data.y, [n, labelWidth(task)]));
     const proximal = local.proximalMu > 0 ? proximalTerm(tf, vars, local.proximalMu, own) : undefined;
     const run: Minibatches = { tf, task, model, optimizer, vars, x, y, proximal };
@@ -107,11 +107,7 @@ export async function trainLocal(tf: Tf, input: TrainInput): Promise<TrainResult
     const budget = local.maxSteps > 0 ? local.maxSteps : Infinity;
 
     for (let epoch = 0; epoch < local.epochs && steps < budget; epoch++) {
-      if (epoch > 0 && inputs.varies) {
-        const last = run.x;
-        run.x = own(inputs.draw());
-        last.dispose(); // one view of the split on the backend at a time
-      }
+      if (epoch > 0 && inputs.varies) run.x = own(inputs.redraw(run.x));
       shuffleInPlace(order, rng);
       const perm = tf.tensor1d(order, 'int32');
       try {
@@ -150,7 +146,7 @@ interface Minibatches {
   model: LayersModel;
   optimizer: Optimizer;
   vars: Variable[];
-  x: Tensor;
+  x: Tensor2D;
   y: Tensor;
   proximal: (() => Scalar) | undefined;
 }

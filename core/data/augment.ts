@@ -11,10 +11,12 @@
  * model what does not change between X-ray machines and patients'
  * positioning, the standard remedy for a small imaging set.
  *
- * Privacy: a view is a function of one record and of randomness independent
- * of every record (a seeded generator), so under DP-SGD each record still
- * contributes one clipped gradient a step: the sensitivity, and the ε the
- * accountant charges, are unchanged.
+ * Privacy: a view is a function of one record and of the generator it is
+ * given. Under DP-SGD the trainer gives it the CSPRNG (client/trainer/views.ts
+ * says why a public seed would not do), so each record's view is secret and
+ * independent of the others' presence, each record still contributes one
+ * clipped gradient a step, and the sensitivity and the ε the accountant
+ * charges are unchanged.
  */
 import { z } from 'zod';
 import type { SeededRng } from '../rng.ts';
@@ -37,7 +39,7 @@ export function isIdentityAugment(a: ImageAugment): boolean {
   return a.shift === 0 && a.rotate === 0 && a.scale === 0 && !a.flipHorizontal;
 }
 
-/** One view's inverse map: output pixel (x, y) reads input ((x−c)·m + c − t) with m the 2×2 inverse of rotation·scale. */
+/** One view's inverse map: output pixel p reads input m·(p − c − t) + c, m the 2×2 inverse of mirror, rotation and zoom. */
 interface View {
   m00: number;
   m01: number;

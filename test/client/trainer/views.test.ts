@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { augmentImages, imageAugmentSchema } from '../../../core/data/augment.ts';
 import { numericSplit } from '../../../core/data/index.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
@@ -9,6 +9,12 @@ import { loadTf, type Tf } from '../../../client/trainer/backend.ts';
 import { trainDpSgd } from '../../../client/trainer/dpsgd.ts';
 import { trainLocal } from '../../../client/trainer/train.ts';
 import { localTraining, thrownCode } from './fixtures.ts';
+
+// The views' maker, recorded (calls pass through): how often each trainer redraws is checked below.
+vi.mock('../../../core/data/augment.ts', async (original) => {
+  const m = await original<typeof import('../../../core/data/augment.ts')>();
+  return { ...m, augmentImages: vi.fn(m.augmentImages) };
+});
 
 let tf: Tf;
 let spec: ModelSpec;
@@ -83,22 +89,48 @@ describe('trainLocal on an image job with image.augment', () => {
 });
 
 describe('trainDpSgd on an image job with image.augment', () => {
-  // q = 1 and σ = 0: every step takes every record, without noise, so two runs can be compared.
-  const dp = { samplingRate: 1, noiseMultiplier: 0, clip: 0.5, steps: 2 };
+  // q = 1 and σ = 0: every step takes every record, without noise, so the views alone can make runs differ.
+  const dp = { samplingRate: 1, noiseMultiplier: 0, clip: 0.5, steps: 3 };
   const local = localTraining({ learningRate: 0.5 });
 
-  it('redraws the views every ⌈1/q⌉ steps (here every step), from the round seed', async () => {
+  it('draws the views from the CSPRNG, not the public round seed: two runs with one seed differ', async () => {
     const data = split();
-    const r = await trainDpSgd(tf, { spec, local, weights, data, seed: SEED, views: TURN, dp });
-    const [first, second] = draws(data, 2);
-    const one = { ...dp, steps: 1 };
-    const w1 = plus(weights, (await trainDpSgd(tf, { spec, local, weights, data: first!, seed: SEED, dp: one })).delta);
-    const w2 = plus(w1, (await trainDpSgd(tf, { spec, local, weights: w1, data: second!, seed: SEED, dp: one })).delta);
-    expect(maxGap(plus(weights, r.delta), w2)).toBeLessThan(1e-5);
-    const again = plus(
-      w1,
-      (await trainDpSgd(tf, { spec, local, weights: w1, data: first!, seed: SEED, dp: one })).delta,
-    );
-    expect(maxGap(again, w2)).toBeGreaterThan(1e-4);
+    const run = (views?: typeof TURN) => trainDpSgd(tf, { spec, local, weights, data, seed: SEED, views, dp });
+    // Without views the two runs are the same, so what differs below is the views.
+    expect((await run()).delta).toEqual((await run()).delta);
+    expect(maxGap((await run(TURN)).delta, (await run(TURN)).delta)).toBeGreaterThan(1e-4);
+    // The seeded draws trainLocal would make are not what DP-SGD trained on.
+    const [first] = draws(data, 1);
+    const seeded = await trainDpSgd(tf, { spec, local, weights, data: first!, seed: SEED, dp: { ...dp, steps: 1 } });
+    const viewed = await trainDpSgd(tf, {
+      spec,
+      local,
+      weights,
+      data,
+      seed: SEED,
+      views: TURN,
+      dp: { ...dp, steps: 1 },
+    });
+    expect(maxGap(seeded.delta, viewed.delta)).toBeGreaterThan(1e-4);
+  });
+
+  it('redraws every ⌈1/q⌉ steps: every step at q = 1, every second step at q = 0.5', async () => {
+    const data = split();
+    vi.mocked(augmentImages).mockClear();
+    await trainDpSgd(tf, { spec, local, weights, data, seed: SEED, views: TURN, dp });
+    expect(vi.mocked(augmentImages)).toHaveBeenCalledTimes(3);
+    vi.mocked(augmentImages).mockClear();
+    await trainDpSgd(tf, {
+      spec,
+      local,
+      weights,
+      data,
+      seed: SEED,
+      views: TURN,
+      dp: { ...dp, samplingRate: 0.5, steps: 5 },
+    });
+    expect(vi.mocked(augmentImages)).toHaveBeenCalledTimes(3); // steps 0, 2 and 4
+    // Each call views every record once.
+    for (const [, n] of vi.mocked(augmentImages).mock.calls) expect(n).toBe(N);
   });
 });
