@@ -7,6 +7,7 @@
  * defines a coordinator default.
  */
 import { z } from 'zod';
+import { isPrintable } from '../core/printable.ts';
 import { parseOptions } from '../core/options.ts';
 import { jobQuotasSchema } from '../core/job/quota.ts';
 import type { RosterChain } from '../core/roster/index.ts';
@@ -87,7 +88,12 @@ const coordinatorOptionsSchema = z
      * cannot speak the main port's TLS or hold a client certificate.
      */
     healthPort: z.number().int().min(0).max(65_535).optional(),
-    id: z.string().min(1).max(128).default(D.id),
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .refine(isPrintable, 'no control or format characters: every client would refuse it on the wire')
+      .default(D.id),
     log: z
       .custom<Logger>((v) => isObject(v) && typeof v.child === 'function', 'expected a logger')
       .default(silentLogger),

@@ -6,12 +6,20 @@
  * it: honest senders replace them (encodeEnvelope, edge/wire/codec.ts), and
  * receivers refuse a frame that carries one (E_WIRE_FIELD).
  */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
-const UNPRINTABLE_ALL = /[\p{Cc}\p{Cf}]/gu;
+// Every control (Cc) and format (Cf) character but the zero-width non-joiner and joiner (U+200C, U+200D), which
+// Persian, Indic scripts and emoji need in ordinary words and which neither reorder text nor rewrite a terminal.
+const UNPRINTABLE = /(?![\u200c\u200d])[\p{Cc}\p{Cf}]/u;
+const UNPRINTABLE_ALL = /(?![\u200c\u200d])[\p{Cc}\p{Cf}]/gu;
 
-/** True when `s` holds no control (Cc) or format (Cf) character. */
+/** True when `s` holds no control or format character (ZWNJ and ZWJ aside). */
 export function isPrintable(s: string): boolean {
   return !UNPRINTABLE.test(s);
+}
+
+/** The first control or format character of `s` (its index and code point), or null: for an error that names it. */
+export function firstUnprintable(s: string): { index: number; codePoint: number } | null {
+  const m = UNPRINTABLE.exec(s);
+  return m ? { index: m.index, codePoint: m[0].codePointAt(0)! } : null;
 }
 
 /** `s` with each control or format character made a space. */

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { isPrintable } from '../printable.ts';
 import { parseOrThrow } from '../parse-issues.ts';
 import { encodedColumnNames } from './columns.ts';
 import { fhirPathError, MAX_FHIRPATH_LENGTH } from './fhir-path.ts';
@@ -48,7 +49,10 @@ const categoryText = z
   .string()
   .min(1)
   .max(MAX_CATEGORY_LENGTH)
-  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+  .refine(
+    isPrintable,
+    'no control or format characters (escapes, bidi overrides): the category names a feature sent on the wire',
+  );
 const category = z.union([z.number(), categoryText]);
 
 /**

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { imageAugmentSchema } from '../data/augment.ts';
+import { isPrintable } from '../printable.ts';
 import { parseOrThrow } from '../parse-issues.ts';
 import {
   examplesMixingLayers,
@@ -26,6 +27,13 @@ const name = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only');
+
+/** A feature or label name: it is quoted in a hospital's logs and declines, so no control or format character. */
+const printableName = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(isPrintable, 'no control or format characters (escapes, bidi overrides)');
 
 export const localTrainingSchema = z.strictObject({
   epochs: z.number().int().min(1).max(1000).default(1),
@@ -174,10 +182,10 @@ const jobSpecObject = z.strictObject({
   model: modelSpecSchema,
   /** What the model predicts (core/model/task.ts); jobs written before tasks existed are binary. */
   task: taskSchema.default(BINARY_TASK),
-  features: z.array(z.string().min(1).max(128)).min(1).max(100_000),
+  features: z.array(printableName).min(1).max(100_000),
   /** Present for an image job: the one feature is an image of this size (imageInputSchema). */
   image: imageInputSchema.optional(),
-  label: z.string().min(1).max(128),
+  label: printableName,
   rounds: z.number().int().min(1).max(10_000),
   minClients: z.number().int().min(1).max(10_000).default(2),
   targetClients: z.number().int().min(1).max(10_000).optional(),

@@ -6,7 +6,6 @@
  */
 import { cohort } from '../../proto/generated/cohort.js';
 import { CohortError } from '../../core/errors.ts';
-import { isPrintable, printable } from '../../core/printable.ts';
 import { bytesToVector, vectorToBytes } from '../../core/model/vector.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
 import type { Metrics } from '../../core/metrics.ts';
@@ -15,6 +14,9 @@ import { MAX_ROSTER_JSON_CHARS } from '../../core/roster/types.ts';
 import { MAX_CLIENTS } from '../../core/secagg/params.ts';
 import { LEDGER_PROVE_SEQS } from '../../core/ledger/proofs.ts';
 import { WireScanner, type ScanLimits, type WireHeader } from './wire-scan.ts';
+import { checkLength, checkSessionNames, checkText, MAX_TEXT_LENGTH, sendableTexts } from './text-fields.ts';
+
+export { MAX_TEXT_LENGTH } from './text-fields.ts';
 import { COORDINATOR_NAME, MAX_NAME_LENGTH, NAME_RE, NAME_SHAPE, isIdentityName } from '../../core/auth/name.ts';
 
 export { MAX_NAME_LENGTH };
@@ -38,7 +40,6 @@ export type BodyKind = NonNullable<Envelope['body']>;
 export const PROTOCOL_VERSION = 5;
 /** Default cap on one frame; the heart-disease model is ~60 bytes. A larger message (a 10^7-parameter model is 40 MB) goes in fragments (edge/wire/fragments.ts). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
-export const MAX_TEXT_LENGTH = 4096;
 /** Most feature names one offered dataset may list (a job spec's own limit). */
 export const MAX_DATASET_FEATURES = 100_000;
 /**
@@ -123,25 +124,9 @@ export function maxRequestBytes(specBytes: number): number {
   return envelopeBytes(2, request);
 }
 
-/**
- * Encodes one Envelope. Its free-text fields (a decline's reason, an error's
- * message, a job event's reason) often quote an error raised from a file or a
- * peer's text: their control and format characters are made spaces here, so
- * what this side sends passes every receiver's checkText (core/printable.ts).
- */
+/** Encodes one Envelope, its free text made sendable first (text-fields.ts: printable, bounded). */
 export function encodeEnvelope(env: EnvelopeInit): Uint8Array {
-  return pb.Envelope.encode({ version: PROTOCOL_VERSION, ...printableTexts(env) }).finish();
-}
-
-function printableTexts(env: EnvelopeInit): EnvelopeInit {
-  const { declineJob, error, jobEvent } = env;
-  if (!declineJob?.reason && !error?.message && !jobEvent?.reason) return env;
-  return {
-    ...env,
-    ...(declineJob ? { declineJob: { ...declineJob, reason: printable(declineJob.reason ?? '') } } : {}),
-    ...(error ? { error: { ...error, message: printable(error.message ?? '') } } : {}),
-    ...(jobEvent ? { jobEvent: { ...jobEvent, reason: printable(jobEvent.reason ?? '') } } : {}),
-  };
+  return pb.Envelope.encode({ version: PROTOCOL_VERSION, ...sendableTexts(env) }).finish();
 }
 
 /** Most elements of a repeated field in one message where no cap below names it (edge/wire/wire-scan.ts). */
@@ -311,6 +296,7 @@ function checkBodyText(env: Envelope): void {
     throw new CohortError('E_WIRE_FIELD', '"welcome.ledgerKey" must be 32 bytes');
   if (env.welcome) checkLength('welcome.rosterJson', env.welcome.rosterJson ?? '', MAX_ROSTER_JSON_CHARS);
   if (env.rosterUpdate) checkLength('rosterUpdate.chainJson', env.rosterUpdate.chainJson ?? '', MAX_ROSTER_JSON_CHARS);
+  checkSessionNames(env);
 }
 
 /** A Hello within the bounds MAX_HELLO_BYTES is derived from. */
@@ -345,21 +331,6 @@ function checkHello(h: cohort.v1.IHello): void {
 function checkHex(field: string, value: string, length: number): void {
   if (value.length !== length || !HEX_RE.test(value))
     throw new CohortError('E_WIRE_FIELD', `"${field}" must be ${length} lowercase hex digits`);
-}
-
-/** A name or a free text: bounded, and printable (core/printable.ts says why). */
-function checkText(field: string, value: string, max: number): void {
-  checkLength(field, value, max);
-  if (!isPrintable(value))
-    throw new CohortError(
-      'E_WIRE_FIELD',
-      `"${field}" holds a control or format character (an escape, a bidi override)`,
-    );
-}
-
-/** JSON text: bounded; what its strings hold is checked by the schema it is parsed with. */
-function checkLength(field: string, value: string, max: number): void {
-  if (value.length > max) throw new CohortError('E_WIRE_FIELD', `"${field}" longer than ${max} characters`);
 }
 
 /** A client name as it must appear in Hello (core/auth/name.ts isIdentityName). */

@@ -39,6 +39,8 @@ describe('coordinator options (coordinator/config.ts): validated once, defaults 
     ['submissions.workers', { submissions: { workers: 0 } }],
     ['quotas.windowMs', { quotas: { windowMs: 1 } }],
     ['unknownOption', { unknownOption: 1 }],
+    // Every client would refuse it in the challenge (edge/wire/text-fields.ts): refused here, at start.
+    ['id', { id: 'coord\u200b-eu' }],
   ])('refuses a bad %s with E_CONFIG_INVALID naming the field', (field, bad) => {
     const e = refusal(() => parseCoordinatorOptions({ ...base, ...bad } as never));
     expect(e.code).toBe('E_CONFIG_INVALID');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPrintable, printable } from '../../core/printable.ts';
+import { firstUnprintable, isPrintable, printable } from '../../core/printable.ts';
 
 describe('printable', () => {
   it('makes each control or format character a space, and keeps every other character', () => {
@@ -32,5 +32,9 @@ describe('printable', () => {
     ])
       expect(isPrintable(`a${c}b`)).toBe(false);
     expect(isPrintable('hospital-1: E_POLICY_DECLINED the model has 56113 parameters')).toBe(true);
+    // Persian's zero-width non-joiner and emoji's joiner are parts of ordinary words: kept.
+    expect(isPrintable('می\u200cخواهم 👩\u200d⚕️')).toBe(true);
+    expect(firstUnprintable('ok\u202eevil')).toEqual({ index: 2, codePoint: 0x202e });
+    expect(firstUnprintable('ok')).toBeNull();
   });
 });

@@ -91,6 +91,11 @@ describe('parseDatasetSchema', () => {
       'columns.1.categories',
     ],
     [
+      'a category with a bidi override (it names a feature sent on the wire)',
+      withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: ['a', 'b\u202e'] }, label]),
+      'columns.1.categories.1',
+    ],
+    [
       'one category',
       withColumns([age, { name: 'cp', kind: 'feature', type: 'categorical', categories: [1] }, label]),
       'columns.1.categories',

@@ -42,3 +42,19 @@ describe("a researcher's job states its privacy target (researcherJobSpecSchema)
     expect(refusal(() => parseResearcherSpec('{', offered)).code).toBe('E_JOB_SPEC');
   });
 });
+
+describe('feature and label names', () => {
+  it('with a control or format character are refused (E_JOB_SPEC): a hospital quotes them in its logs and declines', () => {
+    for (const bad of ['\u202eevil', 'x\u001b[2J', 'zero\u200bwidth'])
+      for (const spec of [syntheticJob({ features: [bad] }), syntheticJob({ label: bad })])
+        expect(refusal(() => parseJobSpec(spec)).code).toBe('E_JOB_SPEC');
+    expect(
+      parseJobSpec(
+        syntheticJob({
+          features: ['می\u200cخواهم'],
+          model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
+        }),
+      ).features,
+    ).toEqual(['می\u200cخواهم']);
+  });
+});

@@ -17,6 +17,7 @@ import {
   pb,
   PROTOCOL_VERSION,
   MAX_SPEC_JSON_CHARS,
+  MAX_TEXT_LENGTH,
 } from '../../../edge/wire/codec.ts';
 import { CohortError, type ErrorCode } from '../../../core/errors.ts';
 import { parseJobSpec } from '../../../core/job/spec.ts';
@@ -243,11 +244,27 @@ describe('Envelope decoding of bad frames', () => {
       ),
     ).toBe('E_WIRE_FIELD');
     expect(
-      code(() => decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, declineJob: { reason: 'x'.repeat(5000) } }))),
+      code(() =>
+        decodeEnvelope(
+          pb.Envelope.encode({
+            version: PROTOCOL_VERSION,
+            sender: 'a',
+            seq: 1,
+            declineJob: { reason: 'x'.repeat(5000) },
+          }).finish(),
+        ),
+      ),
     ).toBe('E_WIRE_FIELD');
     expect(
       code(() =>
-        decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, error: { code: 'E_X', message: 'x'.repeat(5000) } })),
+        decodeEnvelope(
+          pb.Envelope.encode({
+            version: PROTOCOL_VERSION,
+            sender: 'a',
+            seq: 1,
+            error: { code: 'E_X', message: 'x'.repeat(5000) },
+          }).finish(),
+        ),
       ),
     ).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName('coordinator'))).toBe('E_WIRE_FIELD');
@@ -271,6 +288,19 @@ describe('Envelope decoding of bad frames', () => {
       ['hello.software', (t) => ({ hello: { name: 'h1', software: t } })],
       ['hello.datasets.features', (t) => ({ hello: { name: 'h1', datasets: [{ schemaId: 's', features: [t] }] } })],
       ['jobId', (t) => ({ jobId: t, joinJob: {} })],
+      ['welcome.coordinatorId', (t) => ({ welcome: { coordinatorId: t } })],
+      ['welcome.liveJobs', (t) => ({ welcome: { coordinatorId: 'c', liveJobs: ['j', t] } })],
+      ['roundConfig.secagg.participants', (t) => ({ roundConfig: { secagg: { participants: ['h1', t] } } })],
+      ['secaggShares.peer', (t) => ({ secaggShares: { shares: [{ peer: t }] } })],
+      ['secaggSharesRelay.peer', (t) => ({ secaggSharesRelay: { shares: [{ peer: t }] } })],
+      ['secaggKeys.clients.name', (t) => ({ secaggKeys: { clients: [{ name: t }] } })],
+      ['secaggKeys.reveals.name', (t) => ({ secaggKeys: { reveals: [{ name: t }] } })],
+      ['secaggCommitments.name', (t) => ({ secaggCommitments: { commitments: [{ name: t }] } })],
+      ['secaggMaskedInput.rejected', (t) => ({ secaggMaskedInput: { rejected: [t] } })],
+      ['secaggSurvivors.survivors', (t) => ({ secaggSurvivors: { survivors: [t] } })],
+      ['secaggUnmaskRequest.signatures.name', (t) => ({ secaggUnmaskRequest: { signatures: [{ name: t }] } })],
+      ['secaggUnmask.selfMaskShares.owner', (t) => ({ secaggUnmask: { selfMaskShares: [{ owner: t }] } })],
+      ['secaggUnmask.keyShares.owner', (t) => ({ secaggUnmask: { keyShares: [{ owner: t }] } })],
     ];
 
     it.each(fields)('%s carrying any of them is refused (E_WIRE_FIELD), naming the field', (field, body) => {
@@ -284,10 +314,12 @@ describe('Envelope decoding of bad frames', () => {
           }
         })();
         expect(err?.code).toBe('E_WIRE_FIELD');
-        expect(err?.message).toContain(field.split('.').at(-1)!);
+        expect(err?.message).toContain(`"${field}"`);
+        expect(err?.message).toMatch(/U\+[0-9A-F]{4} at \d+/);
       }
-      // The same field with plain text (accents and non-Latin scripts are letters, not format characters) decodes.
-      expect(decodeEnvelope(raw(body('Zürich → 東京'))).sender).toBe('h1');
+      // The same field with plain text decodes: accents and other scripts are letters, and Persian's
+      // zero-width non-joiner (U+200C) and emoji's joiner (U+200D) are allowed.
+      expect(decodeEnvelope(raw(body('Zürich → 東京 می\u200cخواهم 👩\u200d⚕️'))).sender).toBe('h1');
     });
 
     it("an honest sender's free text is made printable when encoded, so it always passes", () => {
@@ -306,6 +338,16 @@ describe('Envelope decoding of bad frames', () => {
       expect(error.error!.message).toBe('a b');
       const event = decodeEnvelope(encodeEnvelope({ sender: 'h1', seq: 1, jobEvent: { kind: 1, reason: 'a\u202Eb' } }));
       expect(event.jobEvent!.reason).toBe('a b');
+      // Longer than a receiver takes (a decline listing 150 features): cut, ending in an ellipsis, and taken.
+      const long = decodeEnvelope(
+        encodeEnvelope({
+          sender: 'h1',
+          seq: 1,
+          declineJob: { code: 'E_X', reason: 'x'.repeat(MAX_TEXT_LENGTH + 300) },
+        }),
+      );
+      expect(long.declineJob!.reason).toHaveLength(MAX_TEXT_LENGTH);
+      expect(long.declineJob!.reason!.endsWith('…')).toBe(true);
     });
 
     it('JSON text keeps its whitespace: a pretty-printed spec decodes (its strings are checked by its schema)', () => {
