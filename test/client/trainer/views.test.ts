@@ -92,43 +92,29 @@ describe('trainDpSgd on an image job with image.augment', () => {
   // q = 1 and σ = 0: every step takes every record, without noise, so the views alone can make runs differ.
   const dp = { samplingRate: 1, noiseMultiplier: 0, clip: 0.5, steps: 3 };
   const local = localTraining({ learningRate: 0.5 });
+  const dpRun = (o: { data: DatasetSplit; views?: typeof TURN; dp?: typeof dp }) =>
+    trainDpSgd(tf, { spec, local, weights, seed: SEED, dp, ...o });
 
   it('draws the views from the CSPRNG, not the public round seed: two runs with one seed differ', async () => {
     const data = split();
-    const run = (views?: typeof TURN) => trainDpSgd(tf, { spec, local, weights, data, seed: SEED, views, dp });
+    const run = (views?: typeof TURN) => dpRun({ data, ...(views ? { views } : {}) });
     // Without views the two runs are the same, so what differs below is the views.
     expect((await run()).delta).toEqual((await run()).delta);
     expect(maxGap((await run(TURN)).delta, (await run(TURN)).delta)).toBeGreaterThan(1e-4);
     // The seeded draws trainLocal would make are not what DP-SGD trained on.
     const [first] = draws(data, 1);
-    const seeded = await trainDpSgd(tf, { spec, local, weights, data: first!, seed: SEED, dp: { ...dp, steps: 1 } });
-    const viewed = await trainDpSgd(tf, {
-      spec,
-      local,
-      weights,
-      data,
-      seed: SEED,
-      views: TURN,
-      dp: { ...dp, steps: 1 },
-    });
+    const seeded = await dpRun({ data: first!, dp: { ...dp, steps: 1 } });
+    const viewed = await dpRun({ data, views: TURN, dp: { ...dp, steps: 1 } });
     expect(maxGap(seeded.delta, viewed.delta)).toBeGreaterThan(1e-4);
   });
 
   it('redraws every ⌈1/q⌉ steps: every step at q = 1, every second step at q = 0.5', async () => {
     const data = split();
     vi.mocked(augmentImages).mockClear();
-    await trainDpSgd(tf, { spec, local, weights, data, seed: SEED, views: TURN, dp });
+    await dpRun({ data, views: TURN });
     expect(vi.mocked(augmentImages)).toHaveBeenCalledTimes(3);
     vi.mocked(augmentImages).mockClear();
-    await trainDpSgd(tf, {
-      spec,
-      local,
-      weights,
-      data,
-      seed: SEED,
-      views: TURN,
-      dp: { ...dp, samplingRate: 0.5, steps: 5 },
-    });
+    await dpRun({ data, views: TURN, dp: { ...dp, samplingRate: 0.5, steps: 5 } });
     expect(vi.mocked(augmentImages)).toHaveBeenCalledTimes(3); // steps 0, 2 and 4
     // Each call views every record once.
     for (const [, n] of vi.mocked(augmentImages).mock.calls) expect(n).toBe(N);

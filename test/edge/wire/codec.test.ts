@@ -25,6 +25,11 @@ import { resolveJob } from '../../../core/job/privacy.ts';
 import { logisticRegression } from '../../../core/model/spec.ts';
 import { syntheticJob } from '../../../simulations/synthetic.ts';
 
+/** Bytes as a hostile peer would write them: protobuf's encoder, not encodeEnvelope, which makes free text sendable. */
+function uncleaned(env: Record<string, unknown>): Uint8Array {
+  return pb.Envelope.encode({ version: PROTOCOL_VERSION, seq: 1, ...env }).finish();
+}
+
 function code(fn: () => unknown): ErrorCode | 'none' {
   try {
     fn();
@@ -243,29 +248,11 @@ describe('Envelope decoding of bad frames', () => {
         decodeEnvelope(encodeEnvelope({ sender: 'a', seq: 1, hello: { name: 'a', software: 'x'.repeat(200) } })),
       ),
     ).toBe('E_WIRE_FIELD');
+    expect(code(() => decodeEnvelope(uncleaned({ sender: 'a', declineJob: { reason: 'x'.repeat(5000) } })))).toBe(
+      'E_WIRE_FIELD',
+    );
     expect(
-      code(() =>
-        decodeEnvelope(
-          pb.Envelope.encode({
-            version: PROTOCOL_VERSION,
-            sender: 'a',
-            seq: 1,
-            declineJob: { reason: 'x'.repeat(5000) },
-          }).finish(),
-        ),
-      ),
-    ).toBe('E_WIRE_FIELD');
-    expect(
-      code(() =>
-        decodeEnvelope(
-          pb.Envelope.encode({
-            version: PROTOCOL_VERSION,
-            sender: 'a',
-            seq: 1,
-            error: { code: 'E_X', message: 'x'.repeat(5000) },
-          }).finish(),
-        ),
-      ),
+      code(() => decodeEnvelope(uncleaned({ sender: 'a', error: { code: 'E_X', message: 'x'.repeat(5000) } }))),
     ).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName('coordinator'))).toBe('E_WIRE_FIELD');
     expect(code(() => validateClientName(''))).toBe('E_WIRE_FIELD');
@@ -275,9 +262,7 @@ describe('Envelope decoding of bad frames', () => {
   describe('control and format characters in peer text (core/printable.ts)', () => {
     // An ANSI escape that recolours a terminal, a bidi override that reorders what is shown, a zero-width space, a newline.
     const hostile = ['\x1b[31mred', 'a\u202Eevil', 'zero\u200Bwidth', 'two\nlines', 'nul\u0000'];
-    /** Bytes as a hostile peer would write them: protobuf's encoder, not encodeEnvelope, which cleans its texts. */
-    const raw = (env: Record<string, unknown>) =>
-      pb.Envelope.encode({ version: PROTOCOL_VERSION, sender: 'h1', seq: 1, ...env }).finish();
+    const raw = (env: Record<string, unknown>) => uncleaned({ sender: 'h1', ...env });
     const fields: [string, (t: string) => Record<string, unknown>][] = [
       ['declineJob.reason', (t) => ({ declineJob: { code: 'E_X', reason: t } })],
       ['declineJob.code', (t) => ({ declineJob: { code: t } })],
