@@ -149,7 +149,7 @@ export class JobRegistry {
       const problem = quotaProblem(owner, this.d.store.ownerUsage(owner), this.d.quotas, jobStoredBytes(spec));
       if (problem) throw new CohortError('E_QUOTA_EXCEEDED', problem);
     }
-    const id = `${spec.name}-${randomBytes(4).toString('hex')}`;
+    const id = `${spec.name}-${randomBytes(4).toString('hex')}`; // JOB_ID_SUFFIX_CHARS after the name
     const createdAt = this.d.now();
     this.d.store.createJob(id, spec, weights, createdAt, this.d.ledger.jobCreated(id, spec, initialHash), owner);
     this.addLive(id, spec, { completedRounds: 0, weights, serverState: null }, owner, createdAt, initialHash);

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parseOrThrow } from '../parse-issues.ts';
+import { isPrintable } from '../printable.ts';
 import { DEFAULT_MAX_SHIFT_DAYS } from './dicom-deidentify.ts';
 import { DEFAULT_MAX_REJECTED_FRACTION } from './schema.ts';
 
@@ -33,7 +34,12 @@ const name = z
   .max(128)
   .regex(/^[^\p{Cc}/\\]+$/u, 'no control characters, "/" or "\\"');
 
-const columnName = z.string().min(1).max(64);
+// Names the dataset offers on the wire (a Hello's label): no control or format character, or the coordinator refuses it.
+const columnName = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isPrintable, 'no control or format characters (escapes, bidi overrides)');
 
 const positive = z.number().finite().positive();
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { imageAugmentSchema } from '../data/augment.ts';
 import { isPrintable } from '../printable.ts';
+import { MAX_NAME_LENGTH } from '../auth/name.ts';
 import { parseOrThrow } from '../parse-issues.ts';
 import {
   examplesMixingLayers,
@@ -22,10 +23,15 @@ export const STRATEGIES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 const finitePositive = z.number().finite().positive();
+/** A job's id is its name, "-" and 8 hex digits (coordinator/job-registry.ts); it travels in every frame's header. */
+export const JOB_ID_SUFFIX_CHARS = 9;
+/** The longest job name: its id must fit a wire name (MAX_NAME_LENGTH), or no hospital could be offered the job. */
+export const MAX_JOB_NAME_LENGTH = MAX_NAME_LENGTH - JOB_ID_SUFFIX_CHARS;
+
 const name = z
   .string()
   .min(1)
-  .max(128)
+  .max(MAX_JOB_NAME_LENGTH)
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only');
 
 /** A feature or label name: it is quoted in a hospital's logs and declines, so no control or format character. */

@@ -306,7 +306,6 @@ function checkHello(h: cohort.v1.IHello): void {
   const datasets = h.datasets ?? [];
   if (datasets.length > MAX_HELLO_DATASETS)
     throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
-  let featureBytes = 0;
   for (const d of datasets) {
     checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
     checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
@@ -315,17 +314,20 @@ function checkHello(h: cohort.v1.IHello): void {
         'E_WIRE_FIELD',
         `"hello.datasets.features" lists more than ${MAX_DATASET_FEATURES} features`,
       );
-    for (const f of d.features ?? []) {
-      checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
-      featureBytes += Buffer.byteLength(f) + 3;
-    }
+    for (const f of d.features ?? []) checkText('hello.datasets.features', f, MAX_NAME_LENGTH);
   }
+  const featureBytes = helloFeatureBytes(datasets.flatMap((d) => d.features ?? []));
   if (featureBytes > MAX_HELLO_FEATURE_BYTES) {
     throw new CohortError(
       'E_WIRE_FIELD',
       `"hello.datasets.features" take ${featureBytes} bytes on the wire, more than ${MAX_HELLO_FEATURE_BYTES}`,
     );
   }
+}
+
+/** The bytes feature names take in a Hello: each name's UTF-8, its tag and its length. */
+export function helloFeatureBytes(features: readonly string[]): number {
+  return features.reduce((n, f) => n + Buffer.byteLength(f) + 3, 0);
 }
 
 function checkHex(field: string, value: string, length: number): void {

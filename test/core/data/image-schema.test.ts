@@ -43,6 +43,8 @@ describe('parseImageSchema', () => {
     ['channels 2', { channels: 2 as never }],
     ['class with a slash', { classes: ['a/b', 'c'] }],
     ['unknown field', { resize: 'nearest' }],
+    // The label is offered on the wire in the daemon's Hello: refused here, not by the coordinator at connect.
+    ['a label with a bidi override', { label: 'find\u202eing' }],
     [
       'split column without split names',
       { source: { layout: 'manifest', pathColumn: 'f', labelColumn: 'l', splitColumn: 's' } },

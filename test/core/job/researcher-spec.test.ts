@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseResearcherSpec } from '../../../core/job/prepare.ts';
-import { parseJobSpec, parseResearcherJobSpec } from '../../../core/job/spec.ts';
+import {
+  JOB_ID_SUFFIX_CHARS,
+  MAX_JOB_NAME_LENGTH,
+  parseJobSpec,
+  parseResearcherJobSpec,
+} from '../../../core/job/spec.ts';
+import { decodeEnvelope, encodeEnvelope } from '../../../edge/wire/codec.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
 import { refusal } from '../../helpers/refusal.ts';
 
@@ -56,5 +62,20 @@ describe('feature and label names', () => {
         }),
       ).features,
     ).toEqual(['می\u200cخواهم']);
+  });
+});
+
+describe('job names', () => {
+  it("take at most MAX_JOB_NAME_LENGTH characters, so the job's id fits every frame's header", () => {
+    const longest = 'n'.repeat(MAX_JOB_NAME_LENGTH);
+    const spec = parseJobSpec(syntheticJob({ name: longest }));
+    // The id the coordinator makes of it (coordinator/job-registry.ts) travels in every frame of the job.
+    const id = `${spec.name}-0123abcd`;
+    expect(id).toHaveLength(MAX_JOB_NAME_LENGTH + JOB_ID_SUFFIX_CHARS);
+    const offer = decodeEnvelope(
+      encodeEnvelope({ sender: 'coordinator', seq: 1, jobId: id, welcome: { liveJobs: [id] } }),
+    );
+    expect(offer.jobId).toBe(id);
+    expect(refusal(() => parseJobSpec(syntheticJob({ name: `${longest}n` }))).code).toBe('E_JOB_SPEC');
   });
 });
