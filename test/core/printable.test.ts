@@ -6,14 +6,18 @@ describe('printable', () => {
   it('makes each control or format character a space, and keeps every other character', () => {
     expect(printable('\u001b[31mred\u202e\u200b\n\t\u0000x')).toBe(' [31mred     x');
     expect(printable('Zürich → 東京, naïve')).toBe('Zürich → 東京, naïve');
+    // A fast-check counterexample: a tag character (U+E0020, Cf, beyond the BMP) is one character, made one space.
+    expect(printable('a\u{E0020}b')).toBe('a b');
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         const p = printable(s);
         expect(isPrintable(p)).toBe(true);
-        expect(p.length).toBe(s.length);
+        // One space a character: counted in code points (a format character past U+FFFF, e.g. U+E0020, is two UTF-16 units).
+        expect([...p].length).toBe([...s].length);
         // Unchanged where it was already printable.
         if (isPrintable(s)) expect(p).toBe(s);
       }),
+      { numRuns: 2000 },
     );
   });
 
