@@ -5,9 +5,16 @@
  */
 import type { z } from 'zod';
 import { CohortError, type ErrorCode } from './errors.ts';
+import { printable } from './printable.ts';
 
+/**
+ * The issues as one line. Paths and messages can quote the input (an
+ * unknown key, a bad value), which may come from a peer: control and format
+ * characters in them are made spaces, so the line is safe in a log or on a
+ * terminal (core/printable.ts).
+ */
 export function formatIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `"${i.path.join('.') || '(root)'}": ${i.message}`).join('; ');
+  return printable(err.issues.map((i) => `"${i.path.join('.') || '(root)'}": ${i.message}`).join('; '));
 }
 
 /** `input` parsed by `schema`, or a CohortError with `code` naming each bad field path (after `prefix`, if given). */
