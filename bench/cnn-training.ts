@@ -20,7 +20,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import type * as TfNs from '@tensorflow/tfjs';
-import { seededRng } from '../core/rng.ts';
+import { seededRng, type SeededRng } from '../core/rng.ts';
+import { augmentImages, imageAugmentSchema } from '../core/data/augment.ts';
+import { csprngRng } from '../core/privacy/random.ts';
 import { loadTf, type Tf } from '../client/trainer/index.ts';
 import { timed } from './training.ts';
 import { median } from './stats.ts';
@@ -58,6 +60,8 @@ export interface CnnBench {
   fastPaths: { kernel: string; shapes: string; fastMs: number; originalMs: number }[];
   /** Kernel time of one training step on the default backend, by kernel, largest first (tf.profile). */
   stepProfile: { kernel: string; ms: number }[];
+  /** One redraw of the fed-pneumonia views (shift 2, rotate 10, zoom 0.1) of every image: seeded, and from the CSPRNG (DP-SGD). */
+  views: { seededSeconds: number; csprngSeconds: number };
 }
 
 export function pneumoniaCnn(tf: Tf): TfNs.Sequential {
@@ -105,6 +109,7 @@ export async function benchCnn(): Promise<CnnBench> {
   const filterGrad = [timeFilterGrads(tf, backend, 1, 16, SIDE), timeFilterGrads(tf, backend, 16, 32, SIDE / 2)];
   const fastPaths = backend === 'wasm' ? timeFastPaths(tf) : [];
   const stepProfile = await profileStep(tf);
+  const views = timeViews(data);
   return {
     backend,
     params,
@@ -120,7 +125,23 @@ export async function benchCnn(): Promise<CnnBench> {
     filterGrad,
     fastPaths,
     stepProfile,
+    views,
   };
+}
+
+/** One redraw of every image's view (client/trainer/views.ts does one an epoch), the least of three, seeded and from the CSPRNG. */
+function timeViews(data: Images): CnnBench['views'] {
+  const augment = imageAugmentSchema.parse({ shift: 2, rotate: 10, scale: 0.1 });
+  const shape = { height: SIDE, width: SIDE, channels: 1 } as const;
+  const least = (rng: SeededRng) =>
+    Math.min(
+      ...[0, 1, 2].map(() => {
+        const t0 = performance.now();
+        augmentImages(data.x, CNN_IMAGES, shape, augment, rng);
+        return (performance.now() - t0) / 1000;
+      }),
+    );
+  return { seededSeconds: least(seededRng(2)), csprngSeconds: least(csprngRng) };
 }
 
 /** The wrapped kernels' fast paths beside the originals they fall back to, at this CNN's batch-32 shapes. */
@@ -296,6 +317,9 @@ export function formatCnn(r: CnnBench): string[] {
         `  ${f.kernel}, ${f.shapes}: fast path ${f.fastMs.toFixed(2)} ms, the backend's own ${f.originalMs.toFixed(2)} ms ` +
         `(ratio ${(f.originalMs / f.fastMs).toFixed(1)}x)`,
     ),
+    `  augmentation (image.augment 2,10,0.1): one view of every image ${r.views.seededSeconds.toFixed(3)} s seeded, ` +
+      `${r.views.csprngSeconds.toFixed(3)} s from the CSPRNG (DP-SGD), drawn once an epoch: ` +
+      `${((100 * r.views.seededSeconds) / r.epochSeconds).toFixed(1)} % and ${((100 * r.views.csprngSeconds) / r.epochSeconds).toFixed(1)} % of the epoch above`,
     `  one training step on ${r.backend} by kernel (tf.profile): ` +
       r.stepProfile
         .slice(0, 6)

@@ -22,8 +22,8 @@ import { augmentImages, isIdentityAugment, type ImageAugment } from '../../core/
 import type { DatasetSplit, ImageShape } from '../../core/data/types.ts';
 import { CohortError } from '../../core/errors.ts';
 import type { ModelSpec } from '../../core/model/spec.ts';
-import { randomIntBelow, randomUniform } from '../../core/privacy/random.ts';
-import { deriveSeed, seededRng, type SeededRng } from '../../core/rng.ts';
+import { csprngRng } from '../../core/privacy/random.ts';
+import { deriveSeed, seededRng } from '../../core/rng.ts';
 import type { Tf } from './backend.ts';
 import { modelInputs } from './model.ts';
 
@@ -34,9 +34,6 @@ export interface TrainingViews extends ImageShape {
 
 /** Where views come from: a round's seed (replayable), or the CSPRNG (record-level DP). */
 export type ViewSource = { seed: number } | 'csprng';
-
-/** The CSPRNG behind the generator interface: secret, and independent draw by draw. */
-const CSPRNG: SeededRng = { float: randomUniform, int: (from, to) => from + randomIntBelow(to - from + 1) };
 
 export interface InputDraws {
   /** True when each draw gives new inputs (an augmentation that changes something). */
@@ -67,7 +64,7 @@ export function inputDraws(
       'E_JOB_FEATURES',
       `the job's image holds ${views.height * views.width * views.channels} values; a row holds ${d}`,
     );
-  const rng = source === 'csprng' ? CSPRNG : seededRng(deriveSeed(source.seed, 'augment'));
+  const rng = source === 'csprng' ? csprngRng : seededRng(deriveSeed(source.seed, 'augment'));
   const view = () => modelInputs(spec, augmentImages(data.x, n, views, augment, rng));
   return {
     varies: true,

@@ -20,6 +20,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { CohortError } from '../errors.ts';
+import type { SeededRng } from '../rng.ts';
 
 /** Words per refill: 16 KiB, small enough to stay in cache, large enough that refills cost ~1 ns a word. */
 const POOL_WORDS = 4096;
@@ -144,3 +145,6 @@ export function randomBigIntBelow(n: bigint): bigint {
     if (x < n) return x;
   }
 }
+
+/** The CSPRNG behind the seeded generators' interface (core/rng.ts): secret, and independent draw by draw. */
+export const csprngRng: SeededRng = { float: randomUniform, int: (from, to) => from + randomIntBelow(to - from + 1) };
