@@ -2,6 +2,10 @@
 import type { Command } from 'commander';
 import { backupDatabase, restoreDatabase } from '../coordinator/backup.ts';
 
+/** What both commands checked before they kept the copy. */
+const verified = (r: { entries: number; headSeq: number | null }) =>
+  `integrity ok, ledger OK (${r.entries} entries, head seq ${r.headSeq})`;
+
 export function registerBackup(cmd: Command): void {
   cmd
     .command('backup')
@@ -13,9 +17,7 @@ export function registerBackup(cmd: Command): void {
     .option('--force', 'replace an existing --out file', false)
     .action(async (o: { db: string; out: string; force: boolean }) => {
       const r = await backupDatabase(o.db, o.out, o.force);
-      process.stdout.write(
-        `backed up ${o.db} to ${o.out}: integrity ok, ledger OK (${r.entries} entries, head seq ${r.headSeq})\n`,
-      );
+      process.stdout.write(`backed up ${o.db} to ${o.out}: ${verified(r)}\n`);
     });
   cmd
     .command('restore')
@@ -27,8 +29,6 @@ export function registerBackup(cmd: Command): void {
     .option('--force', 'replace an existing database (never one in use)', false)
     .action((o: { from: string; db: string; force: boolean }) => {
       const r = restoreDatabase(o.from, o.db, o.force);
-      process.stdout.write(
-        `restored ${o.db} from ${o.from}: integrity ok, ledger OK (${r.entries} entries, head seq ${r.headSeq})\n`,
-      );
+      process.stdout.write(`restored ${o.db} from ${o.from}: ${verified(r)}\n`);
     });
 }
