@@ -35,13 +35,13 @@ export interface BackupCheck {
  * file, which read-only opens (the checks here, an auditor's) leave without
  * -wal and -shm beside it. The coordinator turns WAL back on when it opens it.
  */
-function selfContained(path: string): void {
+function selfContained(path: string, shownAs = path): void {
   let db: Database.Database | null = null;
   try {
     db = new Database(path, { fileMustExist: true });
     db.pragma('journal_mode = DELETE');
   } catch (err) {
-    throw new CohortError('E_BACKUP_INVALID', `${path} is not a readable database: ${(err as Error).message}`, {
+    throw new CohortError('E_BACKUP_INVALID', `${shownAs} is not a readable database: ${(err as Error).message}`, {
       cause: err,
     });
   } finally {
@@ -50,7 +50,7 @@ function selfContained(path: string): void {
 }
 
 /** The integrity check and the ledger's full verification of the database at `path`; E_BACKUP_INVALID otherwise. */
-export function checkCopy(path: string): BackupCheck {
+export function checkCopy(path: string, shownAs = path): BackupCheck {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   let integrity: string;
   try {
@@ -58,21 +58,23 @@ export function checkCopy(path: string): BackupCheck {
   } finally {
     db.close();
   }
-  if (integrity !== 'ok') throw new CohortError('E_BACKUP_INVALID', `${path} fails its integrity check: ${integrity}`);
+  if (integrity !== 'ok')
+    throw new CohortError('E_BACKUP_INVALID', `${shownAs} fails its integrity check: ${integrity}`);
   const report = verifyFiles({ db: path });
   const first = report.failures[0];
   if (!report.ok)
     throw new CohortError(
       'E_BACKUP_INVALID',
-      `${path}: the ledger fails verification at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}`,
+      `${shownAs}: the ledger fails verification at entry ${first?.seq ?? '-'}: ${first?.code}: ${first?.message}`,
     );
   return { entries: report.entries, headSeq: report.head?.seq ?? 0 };
 }
 
 /** True when another connection holds `path` open: an exclusive lock is refused at once. */
-export function databaseInUse(path: string): boolean {
-  const db = new Database(path, { fileMustExist: true, timeout: 0 });
+function databaseInUse(path: string): boolean {
+  let db: Database.Database | undefined;
   try {
+    db = new Database(path, { fileMustExist: true, timeout: 0 });
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');
     db.exec('ROLLBACK');
@@ -81,8 +83,15 @@ export function databaseInUse(path: string): boolean {
     if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
     throw new CohortError('E_STORE', `cannot open ${path}: ${(err as Error).message}`, { cause: err });
   } finally {
-    db.close();
+    db?.close();
   }
+}
+
+/** A failure as one typed line: SQLite's and the file system's refusals (not a database, a directory, no folder) are the operator's to read. */
+function asStoreError(err: unknown, what: string): CohortError {
+  return err instanceof CohortError
+    ? err
+    : new CohortError('E_STORE', `${what}: ${(err as Error).message}`, { cause: err });
 }
 
 function refuseExisting(path: string, force: boolean, what: string): void {
@@ -105,9 +114,10 @@ export async function backupDatabase(dbPath: string, out: string, force = false)
   refuseExisting(out, force, 'the backup file');
   const partial = `${out}.partial`;
   rmSync(partial, { force: true });
-  createPrivateFile(partial);
-  const src = new Database(dbPath, { readonly: true, fileMustExist: true });
+  let src: Database.Database | undefined;
   try {
+    createPrivateFile(partial);
+    src = new Database(dbPath, { readonly: true, fileMustExist: true });
     // Every page in one step: one read snapshot, never restarted by the coordinator's writes.
     await src.backup(partial, { progress: ({ remainingPages }) => Math.max(remainingPages, 1) });
     selfContained(partial);
@@ -117,11 +127,9 @@ export async function backupDatabase(dbPath: string, out: string, force = false)
     return check;
   } catch (err) {
     rmSync(partial, { force: true });
-    // SQLite's own refusals (not a database, a corrupt page) are the operator's to read, as one typed line.
-    if (err instanceof CohortError) throw err;
-    throw new CohortError('E_STORE', `cannot back up ${dbPath}: ${(err as Error).message}`, { cause: err });
+    throw asStoreError(err, `cannot back up ${dbPath} to ${out}`);
   } finally {
-    src.close();
+    src?.close();
   }
 }
 
@@ -133,17 +141,17 @@ export function restoreDatabase(from: string, dbPath: string, force = false): Ba
   refuseExisting(dbPath, force, 'the database');
   const incoming = `${dbPath}.restoring`;
   rmSync(incoming, { force: true });
-  createPrivateFile(incoming);
   try {
+    createPrivateFile(incoming);
     copyFileSync(from, incoming);
-    selfContained(incoming);
-    const check = checkCopy(incoming);
+    selfContained(incoming, from);
+    const check = checkCopy(incoming, from);
     fsyncFile(incoming);
     for (const side of ['-wal', '-shm']) rmSync(`${dbPath}${side}`, { force: true });
     renameSync(incoming, dbPath);
     return check;
   } catch (err) {
     rmSync(incoming, { force: true });
-    throw err;
+    throw asStoreError(err, `cannot restore ${from} to ${dbPath}`);
   }
 }

@@ -6,7 +6,7 @@
  * that fails verification: exit 2, one line with the code.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -56,6 +56,24 @@ describe('cohort coordinator backup|restore', () => {
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'not a database\n'.repeat(500));
     expectFailure(cohort('coordinator', 'backup', '--db', text, '--out', join(dir, 'from-text.db')), 'E_STORE');
-    expectFailure(cohort('coordinator', 'restore', '--from', text, '--db', join(dir, 'to.db')), 'E_BACKUP_INVALID');
+    const refused = cohort('coordinator', 'restore', '--from', text, '--db', join(dir, 'to.db'));
+    expectFailure(refused, 'E_BACKUP_INVALID');
+    // The message names the file the operator gave, not the temporary copy.
+    expect(refused.err).toContain(text);
+    expect(refused.err).not.toContain('.restoring');
+  });
+
+  it('refuses typos in paths as one typed line each, and leaves no partial file behind', () => {
+    const folder = mkdtempSync(join(dir, 'a-folder-'));
+    const missing = join(dir, 'no-such-folder');
+    for (const args of [
+      ['backup', '--db', folder, '--out', join(dir, 'of-folder.db')],
+      ['backup', '--db', db, '--out', join(missing, 'b.db')],
+      ['restore', '--from', folder, '--db', join(dir, 'r1.db')],
+      ['restore', '--from', out, '--db', join(missing, 'r2.db')],
+      ['restore', '--from', out, '--db', folder, '--force'],
+    ])
+      expectFailure(cohort('coordinator', ...args), 'E_STORE');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial') || f.endsWith('.restoring'))).toEqual([]);
   });
 });
