@@ -71,12 +71,23 @@ export function compileFhirPath(expr: string): FhirPathFn {
 }
 
 /** Functions refused in a schema's expression: each can cost more than one pass over the resource. */
-export const UNBOUNDED_FHIRPATH = ['repeat', 'aggregate', 'descendants'] as const;
+const UNBOUNDED_FHIRPATH = ['repeat', 'aggregate', 'descendants'] as const;
 const UNBOUNDED = new RegExp(`\\b(${UNBOUNDED_FHIRPATH.join('|')})\\s*\\(`);
+
+/**
+ * The expression as the refusal reads it: string literals emptied, comments made spaces and identifier
+ * backticks dropped, in one left-to-right pass (so a quote inside a comment, or a comment marker inside a
+ * string, cannot hide a call), so `a.repeat/* *\/(b)` and ``a.`repeat`(b)`` are seen as `a.repeat (b)`.
+ */
+const TOKENS_THAT_HIDE = /'(?:[^'\\]|\\.)*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*|`/g;
+const asRead = (expr: string) =>
+  expr.replace(TOKENS_THAT_HIDE, (t) => (t.startsWith("'") ? "''" : t === '`' ? '' : ' '));
 
 /** Why an expression does not compile, in one short line (the parser's message names line and column). */
 export function fhirPathError(expr: string): string | undefined {
-  const unbounded = UNBOUNDED.exec(expr);
+  // An escape in a delimited identifier (`\u0072epeat`) could spell a refused name: refused outright.
+  if (/`[^`]*\\/.test(expr)) return 'an escape inside a `delimited identifier` is refused';
+  const unbounded = UNBOUNDED.exec(asRead(expr));
   if (unbounded)
     return `${unbounded[1]}() is refused: its cost is not bounded by the resource's size (use where(), select() or a path)`;
   try {

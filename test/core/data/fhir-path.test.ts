@@ -158,8 +158,28 @@ describe('FHIRPath columns', () => {
       expect(e.code).toBe('E_SCHEMA_INVALID');
       expect(e.message).toMatch(/\(\) is refused: its cost is not bounded/);
     }
-    // A path that only mentions such a word as a name is fine.
+    // The spellings a final review found compiling past a plain scan: a comment or backticks between the
+    // name and its call, a line comment; and an escape in a delimited identifier (which could spell one).
+    for (const fhirpath of [
+      '1.repeat/**/($this + 1)',
+      '1.`repeat`(1)',
+      'descendants/* */()',
+      'name.repeat//x\n(given)',
+      "'it''s // not a comment' | name.repeat(given)",
+      "/* ' */ name.repeat(given) // '",
+      '1.`\\u0072epeat`(1)',
+    ]) {
+      const e = await caught(() =>
+        parseDatasetSchema(schemaWith([{ ...race, fhir: { resource: 'Patient', fhirpath } }])),
+      );
+      expect(e.code, fhirpath).toBe('E_SCHEMA_INVALID');
+      expect(e.message).toMatch(/is refused/);
+    }
+    // A path that only mentions such a word as a name is fine, and so are strings and comments naming one.
     await loadDatasetSchema(schemaWith([{ ...race, fhir: { resource: 'Patient', fhirpath: 'extension.repeated' } }]));
+    await loadDatasetSchema(
+      schemaWith([{ ...race, fhir: { resource: 'Patient', fhirpath: "id /* not repeat() */ | 'repeat(' " } }]),
+    );
   });
 
   it('needs exactly one of "element" and "fhirpath" on a Patient source', async () => {
