@@ -94,7 +94,8 @@ function elementHeader(b: Uint8Array, v: DataView, i: number, explicit: boolean)
 /**
  * Walks a little-endian data set's elements without reading a value: the
  * nesting of its sequences, and whether every length fits in the file.
- * "malformed": a length past the end, a delimiter with nothing open, an
+ * "malformed": a length past the end (an item's included), a delimiter with
+ * nothing open, a sequence or item still open at the end of the file, an
  * unknown VR (dcmjs would guess on and read what is there). In implicit VR
  * a defined-length value that opens with an Item tag is read as a sequence;
  * an explicit VR file's UN of undefined length holds implicit VR items
@@ -112,7 +113,8 @@ export function dataSetShape(b: Uint8Array, explicit: boolean): 'ok' | 'too-deep
   let items = 0;
   for (;;) {
     while (open.length > 0 && open[open.length - 1]!.end === i) open.pop();
-    if (i === b.length) return 'ok';
+    // The end of the file with a sequence or item still open (an undefined length never delimited) is malformed.
+    if (i === b.length) return open.length === 0 ? 'ok' : 'malformed';
     const top = open[open.length - 1];
     const implicit = top ? top.implicit : !explicit;
     if (i + 8 > b.length || (top && top.end < i)) return 'malformed';
@@ -124,6 +126,7 @@ export function dataSetShape(b: Uint8Array, explicit: boolean): 'ok' | 'too-deep
         if (len4 === UNDEFINED || i + len4 > b.length) return 'malformed';
         i += len4;
       } else if (element === 0xe000 && top) {
+        if (len4 !== UNDEFINED && i + len4 > b.length) return 'malformed';
         if (++items > MAX_SEQUENCE_ITEMS) return 'too-many-items';
         if (push({ end: len4 === UNDEFINED ? Infinity : i + len4, fragments: false, implicit })) return 'too-deep';
       } else if ((element === 0xe00d || element === 0xe0dd) && top?.end === Infinity) open.pop();

@@ -94,6 +94,12 @@ describe('issue 19 DICOM: hostile bytes are refused by reason, before dcmjs spen
 
   it('undefined-length items never closed, a huge declared length, Pixel Data larger than the file: refused', () => {
     expect(reason(Buffer.concat([head(), body(), nested(5, Buffer.alloc(0), false)]))).toMatch(/^dicom:/);
+    // The walk itself refuses them, before dcmjs is asked (a final review found both passing it as 'ok').
+    expect(dataSetShape(Buffer.concat([head(), body(), nested(5, Buffer.alloc(0), false)]), true)).toBe('malformed');
+    const hugeItem = Buffer.concat([longVr(0x0040, 0xa730, 'SQ', UNDEFINED), tag(0xfffe, 0xe000), u32(0x7ffffff0)]);
+    expect(dataSetShape(Buffer.concat([head(), body(), hugeItem, Buffer.alloc(16)]), true)).toBe('malformed');
+    // Closed, the same nesting walks to the end.
+    expect(dataSetShape(Buffer.concat([head(), body(), nested(5)]), true)).toBe('ok');
     expect(reason(Buffer.concat([head(), longVr(0x0040, 0xa160, 'UT', 0xfffffff0), Buffer.from('abcd')]))).toBe(
       'dicom:parse',
     );
