@@ -45,7 +45,9 @@ export interface JobStatusReply {
   owner: string | null;
   status: string;
   reason: string;
+  /** Training rounds done, at most the planned ones (core/round/progress.ts); `evaluated` once the final evaluation ran. */
   completedRounds: number;
+  evaluated?: boolean;
   roundsPlanned?: number | null;
   rounds: RoundRow[];
   strategy: string | null;
@@ -71,7 +73,10 @@ export function renderJobStatus(reply: JobStatusReply, textTable: TextTableFn): 
   lines.push(`strategy ${r.strategy ?? '-'}, secure aggregation ${r.secureAggregation ? 'on' : 'off'}, ${privacy}`);
   const rows = Array.isArray(r.rounds) ? r.rounds : [];
   const planned = r.roundsPlanned;
-  lines.push(`rounds completed: ${r.completedRounds}${typeof planned === 'number' ? ` of ${planned}` : ''}`);
+  const evaluated = r.evaluated ? ', final model evaluated' : '';
+  lines.push(
+    `rounds completed: ${r.completedRounds}${typeof planned === 'number' ? ` of ${planned}` : ''}${evaluated}`,
+  );
   if (rows.length) {
     const t = textTable(['round', 'kind', 'participants', 'dropped']);
     for (const x of rows) t.push([x.round, x.kind, x.participants, x.dropped]);

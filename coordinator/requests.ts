@@ -5,6 +5,7 @@
  * read or changed. A refusal is an error frame naming the request; the
  * connection stays.
  */
+import { roundProgress } from '../core/round/progress.ts';
 import { ACTIONS, POLICY, VIEW_ACTIONS, denial, type Action, type Role } from '../core/auth/policy.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import type { Logger } from '../edge/log.ts';
@@ -186,7 +187,7 @@ function jobSummary(j: JobListing) {
     owner: j.owner,
     status: j.status,
     reason: j.reason,
-    completedRounds: j.completedRounds,
+    ...(s ? roundProgress(j.completedRounds, s.rounds) : { completedRounds: j.completedRounds }),
     rounds: s?.rounds ?? null,
     strategy: s?.strategy.name ?? null,
     secureAggregation: s?.secureAggregation.enabled ?? null,

@@ -5,6 +5,7 @@
  * functions decide what leaves for the browser. None of their inputs or
  * outputs carries model weights: a view cannot leak what it never holds.
  */
+import { roundProgress } from '../round/progress.ts';
 import { guarantee } from '../job/guarantee.ts';
 import { denial, type Action, type Role } from '../auth/policy.ts';
 import type { JobSpec } from '../job/spec.ts';
@@ -95,9 +96,7 @@ export function jobView(j: JobRecord, live: LiveJobState | undefined): JobView {
     strategy: j.spec.strategy.name,
     secureAggregation: j.spec.secureAggregation.enabled,
     rounds: j.spec.rounds,
-    // The stored count includes the final evaluation round: "21 of 20" otherwise.
-    completedRounds: Math.min(j.completedRounds, j.spec.rounds),
-    evaluated: j.completedRounds > j.spec.rounds,
+    ...roundProgress(j.completedRounds, j.spec.rounds),
     currentRound: live?.round ?? null,
     phase: live?.phase ?? (j.status === 'running' || j.status === 'waiting' ? 'waiting' : j.status),
     participants: live && live.members.length > 0 ? [...live.members].sort() : j.lastParticipants,

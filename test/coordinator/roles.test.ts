@@ -236,8 +236,12 @@ describe('every role/action pair against a live coordinator', () => {
     const status = (await as('rita', { action: 'job.status', jobId: ritasJob })).json as {
       spent: { hospital: string; rounds: number; epsilon: number }[];
       roundsPlanned: number;
+      completedRounds: number;
+      evaluated: boolean;
     };
     expect(status.roundsPlanned).toBe(1);
+    // The stored count includes the final evaluation round: 1 of 1 and evaluated, never "2 of 1".
+    expect(status).toMatchObject({ completedRounds: 1, evaluated: true });
     expect(status.spent).toEqual([expected.get('h1'), expected.get('h2')]);
     expect(status.spent.every((x) => x.rounds >= 1 && x.epsilon > 0)).toBe(true);
     // Another researcher's request for it reads as forbidden, spend and all.
@@ -250,6 +254,7 @@ describe('every role/action pair against a live coordinator', () => {
       encoding: 'utf8',
     });
     expect(stdout).toContain(`job ${ritasJob}`);
+    expect(stdout).toContain('rounds completed: 1 of 1, final model evaluated');
     expect(stdout).toContain(
       "as recorded in the coordinator's ledger; each hospital's own budget database is authoritative",
     );
