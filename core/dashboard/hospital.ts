@@ -43,7 +43,7 @@ export function hospitalPageView(
         refusals.push({ jobId: job.id, round: e.round, code: b.code, reason: b.reason });
     }
     const p = job.spec.privacy;
-    const mine = p && privacyView(job.spec, entries).remaining.find((r) => r.hospital === name && r.rounds > 0);
+    const mine = p && privacyView(job.spec, entries).remaining.find((r) => r.hospital === name);
     if (!p || !mine) continue;
     spends.push({
       jobId: job.id,

@@ -201,7 +201,8 @@ export function jobParticipants(
   dropped: boolean;
 }[] {
   const now = new Set(job.participants);
-  const all = new Set([...job.participants, ...privacy.remaining.filter((r) => r.rounds > 0).map((r) => r.hospital)]);
+  // Every hospital privacyView lists was charged at least one round (its names come from the round entries' spends).
+  const all = new Set([...job.participants, ...privacy.remaining.map((r) => r.hospital)]);
   return [...all].sort().map((name) => ({ name, dropped: !now.has(name) }));
 }
 

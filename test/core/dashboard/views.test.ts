@@ -174,22 +174,37 @@ describe('privacyView', () => {
       owner: null,
       lastParticipants: [],
     });
+    // A second job with the same spends: the page's totals add the two, not keep the last.
+    const again = { ...job, id: 'job-again' };
     for (const r of v.remaining) {
-      const page = hospitalPageView(r.hospital, [{ job, entries }]);
-      expect(page.budget).toBeNull();
-      expect(page.jobs).toEqual([
-        expect.objectContaining({
-          jobId: 'job-record',
-          rounds: r.rounds,
-          epsilon: r.spent,
-          target: { epsilon: 8, delta: 1e-5 },
-        }),
+      const refusal = {
+        kind: 'budget-refusal',
+        jobId: 'job-record',
+        round: 11,
+        body: { hospital: r.hospital, code: 'E_BUDGET_EXCEEDED', reason: `over for ${r.hospital}` },
+      } as unknown as LedgerEntry;
+      const page = hospitalPageView(r.hospital, [
+        { job, entries: [...entries, refusal] },
+        { job: again, entries },
       ]);
-      expect(page.totals).toEqual([{ unit: 'record', epsilon: r.spent, delta: 1e-5, jobs: 1 }]);
-      const refusals = entries.filter(
-        (e) => e.kind === 'budget-refusal' && (e.body as { hospital: string }).hospital === r.hospital,
+      expect(page.budget).toBeNull();
+      expect(page.jobs).toEqual(
+        ['job-record', 'job-again'].map((jobId) =>
+          expect.objectContaining({ jobId, rounds: r.rounds, epsilon: r.spent, target: { epsilon: 8, delta: 1e-5 } }),
+        ),
       );
-      expect(page.refusals).toHaveLength(refusals.length);
+      expect(page.totals).toEqual([{ unit: 'record', epsilon: 2 * r.spent, delta: 2e-5, jobs: 2 }]);
+      // Its own refusals, as the ledger records them, job by job; no other hospital's.
+      const recorded = (jobId: string) =>
+        entries
+          .filter((e) => e.kind === 'budget-refusal' && (e.body as { hospital: string }).hospital === r.hospital)
+          .map((e) => ({ jobId, round: e.round, ...(e.body as { code: string; reason: string }) }))
+          .map(({ jobId: j, round, code, reason }) => ({ jobId: j, round, code, reason }));
+      expect(page.refusals).toEqual([
+        ...recorded('job-record'),
+        { jobId: 'job-record', round: 11, code: 'E_BUDGET_EXCEEDED', reason: `over for ${r.hospital}` },
+        ...recorded('job-again'),
+      ]);
     }
     expect(hospitalPageView('nobody', [{ job, entries }])).toMatchObject({ jobs: [], totals: [], refusals: [] });
   });
