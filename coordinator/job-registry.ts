@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RefusalGate } from '../core/auth/refusals.ts';
-import { printable } from '../core/printable.ts';
+import { clipPrintable } from '../core/printable.ts';
 import { jobPhase, type CoordinatorSnapshot } from '../core/dashboard/index.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import type { PreparedJob } from '../core/job/prepare.ts';
@@ -44,18 +44,6 @@ export interface JobRegistryDeps {
 
 /** Each hospital's reason in a declined-by-all job's reason is cut to this many characters (the ledger takes 4096 in all). */
 const DECLINE_REASON_CHARS = 200;
-
-/**
- * A hospital's text cut to n characters, its control and format characters
- * (ANSI escapes, bidi overrides) made spaces: it reaches the researcher's
- * terminal, and a hostile hospital must not be able to write on it. The
- * codec already refuses such a frame (edge/wire/codec.ts checkText); this
- * holds whatever path the text took.
- */
-function clip(s: string, n: number): string {
-  const t = printable(s);
-  return t.length <= n ? t : `${t.slice(0, n - 1)}…`;
-}
 
 export interface JobState {
   status: JobStatus;
@@ -224,7 +212,9 @@ export class JobRegistry {
     }
     // A budget refusal's message gives the hospital's budget and its spend on other jobs: the researcher gets the code alone.
     const said = code === 'E_BUDGET_EXCEEDED' ? 'its privacy budget cannot take the job' : reason;
-    job.declines.set(hospital, { code: clip(code, 64), reason: clip(said, DECLINE_REASON_CHARS) });
+    // Clipped and blanked again however the text came (the codec already refuses control and format characters):
+    // it reaches the researcher's terminal, and a hostile hospital must not be able to write on it.
+    job.declines.set(hospital, { code: clipPrintable(code, 64), reason: clipPrintable(said, DECLINE_REASON_CHARS) });
     const could = new Set([...this.d.hospitals()].map((p) => p.name!));
     for (const h of this.d.store.enrolledHospitals()) could.add(h);
     for (const h of this.d.rosterHead()?.members.keys() ?? []) could.add(h);
@@ -232,7 +222,7 @@ export class JobRegistry {
     const each = [...job.declines]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([h, d]) => `${h}: ${d.code} ${d.reason}`);
-    this.apply(jobId, job.machine.declinedByAll(clip(`declined by every hospital: ${each.join('; ')}`, 4000)));
+    this.apply(jobId, job.machine.declinedByAll(clipPrintable(`declined by every hospital: ${each.join('; ')}`, 4000)));
   }
 
   /** Offers every unfinished job to a hospital that has just connected. */

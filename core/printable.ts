@@ -26,3 +26,9 @@ export function firstUnprintable(s: string): { index: number; codePoint: number 
 export function printable(s: string): string {
   return s.replace(UNPRINTABLE_ALL, ' ');
 }
+
+/** `s` printable and cut to `max` characters, ending in "…" when cut: a peer's text as it may be sent or shown. */
+export function clipPrintable(s: string, max: number): string {
+  const t = printable(s);
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}

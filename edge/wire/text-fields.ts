@@ -7,7 +7,7 @@
  */
 import type { cohort } from '../../proto/generated/cohort.js';
 import { CohortError } from '../../core/errors.ts';
-import { firstUnprintable, printable } from '../../core/printable.ts';
+import { clipPrintable, firstUnprintable } from '../../core/printable.ts';
 import { MAX_NAME_LENGTH } from '../../core/auth/name.ts';
 
 type EnvelopeInit = cohort.v1.Envelope.$Properties;
@@ -32,10 +32,7 @@ export function checkLength(field: string, value: string, max: number): void {
 }
 
 /** Free text as this side sends it: printable, and cut to MAX_TEXT_LENGTH (with "…"), so every receiver takes it. */
-function sendable(s: string | null | undefined): string {
-  const t = printable(s ?? '');
-  return t.length <= MAX_TEXT_LENGTH ? t : `${t.slice(0, MAX_TEXT_LENGTH - 1)}…`;
-}
+const sendable = (s: string | null | undefined) => clipPrintable(s ?? '', MAX_TEXT_LENGTH);
 
 /**
  * `env` with its free-text fields made sendable. They often quote an error
