@@ -42,17 +42,23 @@ export class CoordinatorStore extends MemberTables {
 
   /**
    * Whether the database is open and takes a write: a write transaction begun
-   * (the write lock taken, within the busy timeout) and rolled back, nothing
-   * written. For the readiness probe (health.ts).
+   * (the write lock taken without waiting, or found held by another writer)
+   * and rolled back, nothing written. For the readiness probe (health.ts).
    */
   writable(): boolean {
     if (!this.db.open || this.db.readonly) return false;
+    // Never waits for the write lock: a probe anyone can send must not stall the event loop for the busy timeout.
+    // The lock held by another writer still means the file is writable.
+    const wait = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
     try {
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      return (err as { code?: string }).code === 'SQLITE_BUSY';
+    } finally {
+      this.db.pragma(`busy_timeout = ${wait}`);
     }
   }
 

@@ -47,6 +47,20 @@ describe('health and readiness probes', () => {
     expect((await get('/healthz')).status).toBe(200);
   });
 
+  it('/readyz never waits for the write lock: held by another writer, the database is writable, and ready', async () => {
+    const dbPath = join(dir, 'locked.db');
+    const { get } = await started(dbPath);
+    const other = new Database(dbPath);
+    other.exec('BEGIN IMMEDIATE'); // another process's write, e.g. an operator's command on the same file
+    try {
+      // Waiting (the 5 s busy timeout) would stall the coordinator for every probe, then answer 503.
+      expect(await get('/readyz')).toMatchObject({ status: 200, body: '{"status":"ready"}' });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
   it('/readyz answers 503 when the database is bound to another ledger key', async () => {
     const db = join(dir, 'rebound.db');
     const { get } = await started(db);
