@@ -6,7 +6,7 @@
  * defines a client default.
  */
 import { z } from 'zod';
-import { CohortError } from '../core/errors.ts';
+import { asCohortError, CohortError } from '../core/errors.ts';
 import { parseOptions } from '../core/options.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 import type { HospitalPolicy } from '../core/job/policy.ts';
@@ -14,12 +14,7 @@ import type { RosterChain } from '../core/roster/index.ts';
 import type { Identity } from '../core/secagg/index.ts';
 import type { AccountantName } from '../core/privacy/spend.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  helloFeatureBytes,
-  MAX_DATASET_FEATURES,
-  MAX_HELLO_FEATURE_BYTES,
-} from '../edge/wire/codec.ts';
+import { checkHelloDatasets, DEFAULT_MAX_FRAME_BYTES } from '../edge/wire/codec.ts';
 import { DEFAULT_FRAGMENT_BYTES, fragmentBytesFor, messageLimit } from '../edge/wire/fragments.ts';
 import type { BudgetStore } from './budget-store.ts';
 import type { LocalLedger } from './local-ledger.ts';
@@ -148,13 +143,16 @@ export type ClientConfig = Readonly<z.output<typeof clientOptionsSchema>>;
  */
 export function parseClientOptions(input: ClientOptions): ClientConfig {
   const c = Object.freeze(parseOptions(clientOptionsSchema, 'client', input));
-  // Checked here, at start, rather than found out as the coordinator's refusal of the Hello at every connect.
-  const features = c.dataset.features;
-  if (features.length > MAX_DATASET_FEATURES || helloFeatureBytes(features) > MAX_HELLO_FEATURE_BYTES)
+  // The Hello's own check on the dataset it will offer, here at start rather than as the coordinator's refusal at every connect.
+  const d = c.dataset;
+  try {
+    checkHelloDatasets([{ schemaId: d.schemaId, features: [...d.features], label: d.label }]);
+  } catch (err) {
     throw new CohortError(
       'E_CONFIG_INVALID',
-      `the dataset's ${features.length} feature names (${helloFeatureBytes(features)} bytes) cannot be offered to a coordinator: at most ${MAX_DATASET_FEATURES} names in ${MAX_HELLO_FEATURE_BYTES} bytes`,
+      `the dataset cannot be offered to a coordinator: ${asCohortError(err).message}`,
     );
+  }
   const budgetDelta = c.budget?.budget(c.dataset.schemaId)?.delta;
   if (budgetDelta !== undefined && !(budgetDelta < 1 / c.dataset.train.n))
     throw new CohortError(

@@ -306,6 +306,15 @@ function checkHello(h: cohort.v1.IHello): void {
   const datasets = h.datasets ?? [];
   if (datasets.length > MAX_HELLO_DATASETS)
     throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
+  checkHelloDatasets(datasets);
+}
+
+/**
+ * The datasets a Hello offers, within the bounds MAX_HELLO_BYTES is derived
+ * from. The daemon runs the same check on its dataset at start
+ * (client/config.ts), so a dataset no coordinator would take is refused there.
+ */
+export function checkHelloDatasets(datasets: readonly cohort.v1.IDatasetInfo[]): void {
   for (const d of datasets) {
     checkText('hello.datasets.schemaId', d.schemaId ?? '', MAX_NAME_LENGTH);
     checkText('hello.datasets.label', d.label ?? '', MAX_NAME_LENGTH);
@@ -326,7 +335,7 @@ function checkHello(h: cohort.v1.IHello): void {
 }
 
 /** The bytes feature names take in a Hello: each name's UTF-8, its tag and its length. */
-export function helloFeatureBytes(features: readonly string[]): number {
+function helloFeatureBytes(features: readonly string[]): number {
   return features.reduce((n, f) => n + Buffer.byteLength(f) + 3, 0);
 }
 
