@@ -14,8 +14,8 @@
  * http on loopback alone (openHealthServer), for a probe that cannot speak
  * the main port's TLS or present a client certificate under mutual TLS.
  */
+import { listenOn } from '../edge/listen.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /** Whether the coordinator can serve; `reason` is one of a few fixed phrases. */
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -57,12 +57,9 @@ export async function openHealthServer(
   readiness: () => Readiness,
 ): Promise<{ port: number; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => answerProbe(req, res, readiness));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const bound = await listenOn(server, port, '127.0.0.1');
   return {
-    port: (server.address() as AddressInfo).port,
+    port: bound,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

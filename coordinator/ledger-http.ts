@@ -16,10 +16,10 @@
  * every response carries Strict-Transport-Security. (Enrolled auditor
  * identities replace the shared token with the security issue.)
  */
+import { listenOn } from '../edge/listen.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { requireStrongToken } from '../core/auth/token.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { CohortError, asCohortError, httpStatusOf } from '../core/errors.ts';
@@ -69,11 +69,7 @@ export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Ser
   // Receiving a request (not answering it: a verification may take minutes) is bounded.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => resolve());
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: await listenOn(server, o.port ?? 0, host) };
 }
 
 function sendError(res: ServerResponse, err: unknown): void {

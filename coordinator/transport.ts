@@ -4,6 +4,7 @@
  * carries go with each connection, for the Hello to match). Plain HTTP
  * requests on it get the health and readiness probes (health.ts).
  */
+import { listenOn } from '../edge/listen.ts';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -51,10 +52,7 @@ export async function openServer(
   // not an unhandled 'error' event on wss that would end the process with a stack trace.
   const duringListen = (): void => undefined;
   wss.on('error', duringListen);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(c.port, c.host, () => resolve());
-  });
+  await listenOn(server, c.port, c.host);
   wss.off('error', duringListen);
   // Under mutual TLS, the names the client certificate carries: the Hello's must be one of them.
   const certNames = (socket: unknown) =>

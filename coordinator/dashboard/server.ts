@@ -21,11 +21,11 @@
  * API. Sessions and event streams are capped per identity: nobody's logins
  * or streams close another identity's.
  */
+import { listenOn } from '../../edge/listen.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CohortError, asCohortError, httpStatusOf } from '../../core/errors.ts';
@@ -153,11 +153,7 @@ export class DashboardServer {
     });
     this.api = new DashboardApi(this.reader, this.verifier, this.deps.snapshot);
     const host = this.opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port ?? 0, host, () => resolve());
-    });
-    const port = (this.server.address() as AddressInfo).port;
+    const port = await listenOn(this.server, this.opts.port ?? 0, host);
     this.baseUrl = (
       this.opts.publicUrl ?? `${this.deps.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
     ).replace(/\/+$/, '');
