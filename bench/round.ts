@@ -16,6 +16,7 @@ import {
 import { parseJobSpec } from '../core/job/spec.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
+import { median } from './stats.ts';
 
 export interface RoundBench {
   backend: string;
@@ -52,7 +53,6 @@ export async function benchRound(rounds = 10): Promise<RoundBench> {
   await once(); // warm-up
   const runs: { slowest: number; total: number }[] = [];
   for (let i = 0; i < 5; i++) runs.push(await once());
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const floorMs = median(runs.map((r) => r.total));
   const slowestCentreMs = median(runs.map((r) => r.slowest));
   const result = await runFedHeartDisease({ rounds, seed: 1 });

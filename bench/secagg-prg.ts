@@ -11,6 +11,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { CHUNK_BYTES, addMaskInto, expandMask } from '../core/secagg/prg.ts';
+import { median } from './stats.ts';
 
 export interface PrgBench {
   words: number;
@@ -27,8 +28,6 @@ const WORDS = 1_000_000;
 const SAMPLES = 5;
 /** Calls of each case per sample, each timed alone and summed: one call of 10^6 words takes only ~1–3 ms. */
 const CALLS_PER_SAMPLE = 20;
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchPrg(words = WORDS): Promise<PrgBench> {
   const seed = randomBytes(32);

@@ -64,6 +64,7 @@ import {
   type Crowd,
   type ShareCrypto,
 } from './secagg-crowd.ts';
+import { median } from './stats.ts';
 
 /** The kinds of message the server sends, and the body of each. */
 type ServerKind = ServerMessage extends infer M ? (M extends unknown ? keyof M : never) : never;
@@ -97,8 +98,6 @@ export interface CaseResult extends Case {
   /** The same server and client figures in CPU time (Stopwatch). */
   cpu: Pick<CaseResult, ProtocolFigure>;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** (k+1) raw keystream expansions of d words plus as many additions: the client's masking floor (median of three, wall and CPU). */
 function maskingFloor(d: number, expansions: number): Times {
