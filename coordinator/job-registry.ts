@@ -12,7 +12,7 @@ import { jobPhase, type CoordinatorSnapshot } from '../core/dashboard/index.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import type { PreparedJob } from '../core/job/prepare.ts';
 import { jobStoredBytes, quotaProblem, type JobQuotas } from '../core/job/quota.ts';
-import type { JobSpec } from '../core/job/spec.ts';
+import { jobIdFor, type JobSpec } from '../core/job/spec.ts';
 import { paramCount } from '../core/model/spec.ts';
 import type { Roster } from '../core/roster/index.ts';
 import { JobMachine, isEnded, type JobEffect, type JobResume, type JobStatus } from '../core/round/job.ts';
@@ -137,7 +137,7 @@ export class JobRegistry {
       const problem = quotaProblem(owner, this.d.store.ownerUsage(owner), this.d.quotas, jobStoredBytes(spec));
       if (problem) throw new CohortError('E_QUOTA_EXCEEDED', problem);
     }
-    const id = `${spec.name}-${randomBytes(4).toString('hex')}`; // JOB_ID_SUFFIX_CHARS after the name
+    const id = jobIdFor(spec.name, randomBytes);
     const createdAt = this.d.now();
     this.d.store.createJob(id, spec, weights, createdAt, this.d.ledger.jobCreated(id, spec, initialHash), owner);
     this.addLive(id, spec, { completedRounds: 0, weights, serverState: null }, owner, createdAt, initialHash);

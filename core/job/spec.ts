@@ -23,10 +23,17 @@ export const STRATEGIES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 const finitePositive = z.number().finite().positive();
-/** A job's id is its name, "-" and 8 hex digits (coordinator/job-registry.ts); it travels in every frame's header. */
-export const JOB_ID_SUFFIX_CHARS = 9;
+/** Random bytes in a job's id after its name: the id is the name, "-" and their hex (jobIdFor). */
+const JOB_ID_RANDOM_BYTES = 4;
+/** What a job's id adds to its name; the id travels in every frame's header. */
+export const JOB_ID_SUFFIX_CHARS = 1 + 2 * JOB_ID_RANDOM_BYTES;
 /** The longest job name: its id must fit a wire name (MAX_NAME_LENGTH), or no hospital could be offered the job. */
 export const MAX_JOB_NAME_LENGTH = MAX_NAME_LENGTH - JOB_ID_SUFFIX_CHARS;
+
+/** A job's id: its name, "-" and JOB_ID_RANDOM_BYTES of `random`'s bytes in hex; at most MAX_NAME_LENGTH characters. */
+export function jobIdFor(name: string, random: (n: number) => Uint8Array): string {
+  return `${name}-${Buffer.from(random(JOB_ID_RANDOM_BYTES)).toString('hex')}`;
+}
 
 const name = z
   .string()

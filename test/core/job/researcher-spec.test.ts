@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseResearcherSpec } from '../../../core/job/prepare.ts';
 import {
   JOB_ID_SUFFIX_CHARS,
+  jobIdFor,
   MAX_JOB_NAME_LENGTH,
   parseJobSpec,
   parseResearcherJobSpec,
@@ -70,7 +71,7 @@ describe('job names', () => {
     const longest = 'n'.repeat(MAX_JOB_NAME_LENGTH);
     const spec = parseJobSpec(syntheticJob({ name: longest }));
     // The id the coordinator makes of it (coordinator/job-registry.ts) travels in every frame of the job.
-    const id = `${spec.name}-0123abcd`;
+    const id = jobIdFor(spec.name, (n) => new Uint8Array(n).fill(0xab));
     expect(id).toHaveLength(MAX_JOB_NAME_LENGTH + JOB_ID_SUFFIX_CHARS);
     const offer = decodeEnvelope(
       encodeEnvelope({ sender: 'coordinator', seq: 1, jobId: id, welcome: { liveJobs: [id] } }),
