@@ -11,7 +11,8 @@ import {
   type FetchCheck,
   type FetchedLedger,
 } from '../client/ledger-fetch.ts';
-import { readCheckpoint, writeAtomically } from '../coordinator/ledger-audit.ts';
+import { readCheckpoint } from '../coordinator/ledger-audit.ts';
+import { writeAtomically } from '../edge/atomic-file.ts';
 
 interface FetchFlags extends ConnectionFlags {
   job?: string;

@@ -3,6 +3,7 @@
  * cli/ledger-prove.ts): the auditor's tools. Everything reads the databases
  * read-only; `verify` exits 1 and names the first bad entry on any failure.
  */
+import { writeAtomically } from '../edge/atomic-file.ts';
 import { guaranteeLine, type PrivacyUnit } from '../core/job/guarantee.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
@@ -20,12 +21,7 @@ import {
 import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import { tlsPairFromFiles } from '../edge/keys.ts';
-import {
-  verifyFiles,
-  verifyFilesParallel,
-  verifyFromCheckpoint,
-  writeAtomically,
-} from '../coordinator/ledger-audit.ts';
+import { verifyFiles, verifyFilesParallel, verifyFromCheckpoint } from '../coordinator/ledger-audit.ts';
 import type { VerifyReport } from '../core/ledger/index.ts';
 import { registerLedgerProve } from './ledger-prove.ts';
 const COORDINATOR_DB = "the coordinator's database";

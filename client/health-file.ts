@@ -9,8 +9,9 @@
  * beside itself and renamed, so a reader never sees half a file; removed
  * when the daemon stops.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { CohortError } from '../core/errors.ts';
+import { writeAtomically } from '../edge/atomic-file.ts';
 
 /** What the file follows: the daemon's connection events. */
 export interface ConnectionEvents {
@@ -19,7 +20,7 @@ export interface ConnectionEvents {
 }
 
 /** How often the file is rewritten while nothing changes: a probe calls it stale after a few of these. */
-export const HEALTH_FILE_EVERY_MS = 10_000;
+const HEALTH_FILE_EVERY_MS = 10_000;
 
 /** Keeps `path` current for `daemon`; returns the function that stops and removes it. */
 export function keepHealthFile(
@@ -29,10 +30,7 @@ export function keepHealthFile(
 ): () => void {
   const now = o.now ?? Date.now;
   let status: 'connected' | 'connecting' = 'connecting';
-  const write = () => {
-    writeFileSync(`${path}.tmp`, `${JSON.stringify({ status, at: now() })}\n`);
-    renameSync(`${path}.tmp`, path);
-  };
+  const write = () => writeAtomically(path, `${JSON.stringify({ status, at: now() })}\n`);
   // Later failures (a full disk, a removed folder) skip that write: a stale file is what tells the probe,
   // and a health file must never be what stops the daemon.
   const rewrite = () => {
@@ -54,10 +52,8 @@ export function keepHealthFile(
   try {
     write();
   } catch (err) {
-    throw new CohortError(
-      'E_CONFIG_INVALID',
-      `--health-file ${path} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    const why = (err as { cause?: NodeJS.ErrnoException }).cause?.code ?? 'error';
+    throw new CohortError('E_CONFIG_INVALID', `--health-file ${path} cannot be written (${why})`, { cause: err });
   }
   const timer = setInterval(rewrite, o.everyMs ?? HEALTH_FILE_EVERY_MS);
   // The file must never be what keeps the process alive.

@@ -5,9 +5,10 @@
  * witnesses kept. `cohort ledger verify`, the ledger HTTP server, the
  * dashboard and the simulations all verify through here.
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { parseRosterChain } from '../core/roster/index.ts';
+import { writeAtomically } from '../edge/atomic-file.ts';
 import { CohortError } from '../core/errors.ts';
 import { formatIssues } from '../core/parse-issues.ts';
 import { mechanismSchema } from '../core/ledger/schema.ts';
@@ -212,20 +213,6 @@ function treeInputs(
     cosignatures: data.cosignatures ?? [],
     witnessNotes: (witness ?? []).map(readWitnessNote),
   };
-}
-
-/** Replaces `path` whole or not at all (an audit state is never left half written). */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    // A missing directory or a read-only disk is the user's to mend: a typed error, not a stack trace.
-    rmSync(tmp, { force: true });
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new CohortError('E_CONFIG_INVALID', `cannot write ${path} (${why})`, { cause: err });
-  }
 }
 
 /** What to verify (verifyFiles, verifyData, verifyFilesParallel): `cohort ledger verify`'s files and flags. */
