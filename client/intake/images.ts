@@ -14,6 +14,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { CohortError } from '../../core/errors.ts';
 import { decodeImage } from '../../core/data/image-decode.ts';
+import { overRejected } from '../../core/data/trainability.ts';
 import { imageToInput } from '../../core/data/image-pixels.ts';
 import { imageLimits, parseImageSchema, type ImageLimits, type ImageSchema } from '../../core/data/image-schema.ts';
 import { imageSplit, type ImageShape } from '../../core/data/image-split.ts';
@@ -171,21 +172,20 @@ class SplitAccumulator {
   }
 }
 
+/** As the tabular intake (core/data/trainability.ts): more than maxRejectedFraction of the files rejected refuses the data. */
 const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
 
-/** As the tabular intake (core/data/trainability.ts): more than maxRejectedFraction of the files rejected refuses the data. */
 function refuseIfMostlyRejected(schema: ImageSchema, read: number, rejected: Record<string, number>): void {
   const n = total(rejected);
-  const fraction = n / Math.max(read, 1);
-  if (fraction <= schema.maxRejectedFraction) return;
-  const reasons = Object.entries(rejected)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  throw new CohortError(
-    'E_DATA_UNTRAINABLE',
-    `image schema "${schema.id}": refusing to train on this data: the intake rejected ${n} of ${read} files (${(100 * fraction).toFixed(1)}%, more than "maxRejectedFraction" ${schema.maxRejectedFraction}): ${reasons}. Read the rejection reasons before raising the schema's "maxRejectedFraction"`,
+  const why = overRejected(
+    { what: 'the intake rejected', rejected: n, of: read, unit: 'files' },
+    { schema, reader: { recordsRejected: rejected } },
   );
+  if (why)
+    throw new CohortError(
+      'E_DATA_UNTRAINABLE',
+      `image schema "${schema.id}": refusing to train on this data: ${why}. Read the rejection reasons before raising the schema's "maxRejectedFraction"`,
+    );
 }
 
 function report(

@@ -213,16 +213,8 @@ function rejectedFinding(t: TrainabilityInput): TrainabilityFinding | undefined 
 function filesFinding(t: TrainabilityInput): TrainabilityFinding | undefined {
   const f = t.reader.files;
   if (!f || f.rejected === 0) return undefined;
-  const fraction = f.rejected / Math.max(f.read, f.rejected);
-  const max = t.schema.maxRejectedFraction;
-  if (fraction <= max) return undefined;
-  const reasons = Object.entries(t.reader.recordsRejected)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  return {
-    check: 'rejected',
-    message: `the reader refused ${f.rejected} of ${f.read} files (${(100 * fraction).toFixed(1)}%, more than "maxRejectedFraction" ${max}): ${reasons}`,
-  };
+  const message = overRejected({ what: 'the reader refused', rejected: f.rejected, of: f.read, unit: 'files' }, t);
+  return message ? { check: 'rejected', message } : undefined;
 }
 
 function recordsFinding(
@@ -232,15 +224,26 @@ function recordsFinding(
 ): TrainabilityFinding | undefined {
   const tried =
     t.reader.recordsRead === undefined ? t.rowsRead + rejected : t.reader.recordsRead - sum(t.reader.ignored);
-  const fraction = rejected / Math.max(tried, rejected);
+  const message = overRejected({ what: 'the reader rejected', rejected, of: tried, unit: 'records' }, t);
+  return message ? { check: 'rejected', message } : undefined;
+}
+
+/**
+ * "<what> N of M <unit> (P%, more than "maxRejectedFraction" X): reasons", when more than the schema's
+ * maxRejectedFraction of what a reader tried was rejected; undefined within it. One wording for the tabular and
+ * FHIR readers (here) and the image intake (client/intake/images.ts).
+ */
+export function overRejected(
+  o: { what: string; rejected: number; of: number; unit: 'records' | 'files' },
+  t: { schema: { maxRejectedFraction: number }; reader: { recordsRejected: Readonly<Record<string, number>> } },
+): string | undefined {
+  const fraction = o.rejected / Math.max(o.of, o.rejected, 1);
   const max = t.schema.maxRejectedFraction;
   if (fraction <= max) return undefined;
   const reasons = Object.entries(t.reader.recordsRejected)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const pct = (100 * fraction).toFixed(1);
-  return {
-    check: 'rejected',
-    message: `the reader rejected ${rejected} of ${tried} records (${pct}%, more than "maxRejectedFraction" ${max}): ${reasons}`,
-  };
+  return `${o.what} ${o.rejected} of ${o.of} ${o.unit} (${pct}%, more than "maxRejectedFraction" ${max}): ${reasons}`;
 }
