@@ -39,7 +39,7 @@ interface RoundRow {
 }
 
 /** The `job.status` reply (coordinator/requests.ts), as far as it is printed here. */
-export interface JobStatusReply {
+interface JobStatusReply {
   id: string;
   name: string | null;
   owner: string | null;
@@ -58,10 +58,10 @@ export interface JobStatusReply {
   spent?: { hospital: string; rounds: number; epsilon: number }[];
 }
 
-export const SPEND_SOURCE =
+const SPEND_SOURCE =
   "as recorded in the coordinator's ledger; each hospital's own budget database is authoritative (cohort budget show --state <file.db>, at the hospital)";
 
-export function renderJobStatus(reply: JobStatusReply, textTable: TextTableFn): string {
+function renderJobStatus(reply: JobStatusReply, textTable: TextTableFn): string {
   const r = reply;
   const lines: string[] = [];
   lines.push(`job ${r.id}${r.name ? ` (${r.name})` : ''}: ${r.status}${r.owner ? `, submitted by ${r.owner}` : ''}`);

@@ -20,8 +20,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 /** Whether the coordinator can serve; `reason` is one of a few fixed phrases. */
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
-export const HEALTH_PATH = '/healthz';
-export const READY_PATH = '/readyz';
+const HEALTH_PATH = '/healthz';
+const READY_PATH = '/readyz';
 
 function answer(res: ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);

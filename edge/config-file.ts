@@ -52,7 +52,7 @@ function valueOf(option: Option, key: string, v: Json, file: string): unknown {
 }
 
 /** Reads `file` into `cmd`'s options, leaving those the command line gave. */
-export function applyConfigFile(cmd: Command, file: string): void {
+function applyConfigFile(cmd: Command, file: string): void {
   const raw = readJsonFile(file) as Json;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new CohortError('E_CONFIG_INVALID', `${file}: expected a JSON object of the command's flags`);
