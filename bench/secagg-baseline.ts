@@ -34,6 +34,7 @@ import {
   crowdUnmask,
   openCrowd,
   warmMaskKernels,
+  type Named,
 } from './secagg-crowd.ts';
 import { gc, names, roundHarness, type ProtocolTimes, type Times } from './secagg-harness.ts';
 
@@ -270,16 +271,28 @@ function baselineAdvertise(r: BaselineRound): void {
   }
 }
 
+/** The previous code's spelling of the crowd's list entries (Named): a share's `peer` and `ciphertext`, a revealed share's `owner` and `share`. */
+const oldShares = (m: { shares: Named[] }) => ({
+  shares: m.shares.map((e) => ({ peer: e.name, ciphertext: e.value })),
+});
+function oldUnmask({ secaggUnmask: u }: ReturnType<typeof crowdUnmask>): Body {
+  const old = (list: Named[]) => list.map((e) => ({ owner: e.name, share: e.value }));
+  return { secaggUnmask: { selfMaskShares: old(u.selfMaskShares), keyShares: old(u.keyShares) } };
+}
+
 /** Phase 1: shares; phase 2: masked inputs, the mask kernels warmed first as secagg.ts warms them. Returns the client's clock before masking. */
 function baselineSharesAndMasks(r: BaselineRound): Times {
   const { crowd, measured, harness, c } = r;
   const measuredShares = r.timed(() => r.client.onKeys(r.fromServer('secaggKeys')));
   const ctLength = measuredShares.shares![0]!.ciphertext!.length;
-  decryptMeasuredShares(crowd, measuredShares.shares ?? []);
+  const sent = (measuredShares.shares ?? []).map((e) => ({ name: e.peer, value: e.ciphertext }));
+  decryptMeasuredShares(crowd, sent);
   for (const name of r.participants)
     harness.toServer(
       name,
-      name === measured ? { secaggShares: measuredShares } : { secaggShares: crowdShares(crowd, name, ctLength) },
+      name === measured
+        ? { secaggShares: measuredShares }
+        : { secaggShares: oldShares(crowdShares(crowd, name, ctLength)) },
     );
   r.timed(() => r.client.onShares(r.fromServer('secaggSharesRelay')));
   const clientSetup = r.clientClock.read();
@@ -304,7 +317,7 @@ function baselineFinish(r: BaselineRound): Times {
   const measuredUnmask = r.timed(() => r.client.onUnmaskRequest(r.fromServer('secaggUnmaskRequest')));
   const unmaskStart = r.harness.clock.read();
   for (const w of survivors)
-    r.harness.toServer(w, w === r.measured ? { secaggUnmask: measuredUnmask } : crowdUnmask(r.crowd, w));
+    r.harness.toServer(w, w === r.measured ? { secaggUnmask: measuredUnmask } : oldUnmask(crowdUnmask(r.crowd, w)));
   if (r.server.phase !== 'done')
     throw new Error(`bench baseline session ended in ${r.server.phase}: ${r.server.failure}`);
   return unmaskStart;

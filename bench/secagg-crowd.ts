@@ -10,6 +10,15 @@
 import { randomBytes } from 'node:crypto';
 
 type Bytes = Uint8Array;
+/**
+ * An entry of a session's per-participant lists as this code's messages
+ * spell it (proto NamedBytes); secagg-baseline.ts respells it for the
+ * previous code.
+ */
+export interface Named {
+  name: string;
+  value: Bytes;
+}
 interface KeyPair {
   publicKey: Bytes;
   secretKey: Bytes;
@@ -64,18 +73,18 @@ const holdersOf = <S extends { xOf: Map<string, number> }>(crowd: Crowd<S>, owne
 /** The measured client's neighbours decrypt the shares it sent them. */
 export function decryptMeasuredShares<S extends { xOf: Map<string, number> }>(
   crowd: Crowd<S>,
-  sent: readonly { peer?: string | null; ciphertext?: Bytes | null }[],
+  sent: readonly { name?: string | null; value?: Bytes | null }[],
 ): void {
   const { crypto, session, keys, measured } = crowd;
   for (const e of sent) {
-    const v = e.peer!;
+    const v = e.name!;
     const key = crypto.shareKey(
       session,
       crypto.x25519Agree(keys.get(v)!.c.secretKey, keys.get(measured)!.c.publicKey),
       measured,
       v,
     );
-    const pair = crypto.decodeSharePair(crypto.open(key, e.ciphertext!, crypto.shareAad(session, measured, v)));
+    const pair = crypto.decodeSharePair(crypto.open(key, e.value!, crypto.shareAad(session, measured, v)));
     crowd.measuredSeedShares.set(v, pair.seedShare);
   }
 }
@@ -89,7 +98,7 @@ export function crowdShares<S extends { xOf: Map<string, number> }>(
   crowd: Crowd<S>,
   p: string,
   ctLength: number,
-): { shares: { peer: string; ciphertext: Bytes }[] } {
+): { shares: Named[] } {
   const { crypto, session, keys, measured, dropped, threshold } = crowd;
   const k = keys.get(p)!;
   const holders = holdersOf(crowd, p);
@@ -100,15 +109,15 @@ export function crowdShares<S extends { xOf: Map<string, number> }>(
   const shares = crypto.split(gone ? k.s.secretKey : k.b, threshold, xs);
   crowd.secretShares.set(p, new Map(holders.map((h, i) => [h, crypto.encodeShare(shares[i]!)])));
   const sent = crowd.neighboursOf(p).map((v) => {
-    if (v !== measured) return { peer: v, ciphertext: randomBytes(ctLength) };
+    if (v !== measured) return { name: v, value: randomBytes(ctLength) };
     const other = crypto.split(gone ? k.b : k.s.secretKey, threshold, xs);
     const i = holders.indexOf(v);
     const seedShare = crypto.encodeShare(gone ? other[i]! : shares[i]!);
     const keyShare = crypto.encodeShare(gone ? shares[i]! : other[i]!);
     const key = crypto.shareKey(session, crypto.x25519Agree(k.c.secretKey, keys.get(v)!.c.publicKey), p, v);
     return {
-      peer: v,
-      ciphertext: crypto.seal(key, crypto.encodeSharePair(keyShare, seedShare), crypto.shareAad(session, p, v)),
+      name: v,
+      value: crypto.seal(key, crypto.encodeSharePair(keyShare, seedShare), crypto.shareAad(session, p, v)),
     };
   });
   return { shares: sent };
@@ -131,11 +140,11 @@ export function crowdMaskedInputs(
 
 /** Survivor `w`'s unmasking message: the shares it holds, of survivors' seeds and of dropped clients' mask keys. */
 export function crowdUnmask<S extends { xOf: Map<string, number> }>(crowd: Crowd<S>, w: string) {
-  const selfMaskShares: { owner: string; share: Bytes }[] = [];
-  const keyShares: { owner: string; share: Bytes }[] = [];
+  const selfMaskShares: Named[] = [];
+  const keyShares: Named[] = [];
   for (const owner of holdersOf(crowd, w)) {
     const share = owner === crowd.measured ? crowd.measuredSeedShares.get(w) : crowd.secretShares.get(owner)?.get(w);
-    if (share) (crowd.dropped.has(owner) ? keyShares : selfMaskShares).push({ owner, share });
+    if (share) (crowd.dropped.has(owner) ? keyShares : selfMaskShares).push({ name: owner, value: share });
   }
   return { secaggUnmask: { selfMaskShares, keyShares } };
 }

@@ -244,10 +244,10 @@ function revealPhase(r: Round) {
     r.harness.toServer(p, { secaggReveal: { nonce: r.keys.get(p)!.nonce } });
   }
   const keyList = r.fromServer('secaggKeys');
-  const list = (commitments.commitments ?? []).map((e) => ({ name: e.name!, commit: e.commit! }));
+  const list = (commitments.commitments ?? []).map((e) => ({ name: e.name!, commit: e.value! }));
   const seeded = seatGraph(
     r.session,
-    agreeSeed(r.session, list, new Map((keyList.reveals ?? []).map((x) => [x.name!, x.nonce!]))),
+    agreeSeed(r.session, list, new Map((keyList.reveals ?? []).map((x) => [x.name!, x.value!]))),
   );
   return { keyList, seeded };
 }
@@ -256,7 +256,7 @@ function revealPhase(r: Round) {
 function sharesPhase(r: Round, keyList: ServerBody<'secaggKeys'>, seeded: Seeded): Crowd<Session> {
   const measuredShares = r.timed(() => r.client.onKeys(keyList));
   r.count({ secaggShares: measuredShares });
-  const ctLength = measuredShares.shares![0]!.ciphertext!.length;
+  const ctLength = measuredShares.shares![0]!.value!.length;
   const crowd = openCrowd({
     crypto: CRYPTO,
     session: r.session,

@@ -46,7 +46,7 @@ function envelope(field: number, body: Uint8Array): Uint8Array {
   ]);
 }
 
-/** `n` empty EncryptedShare entries (0x0a 0x00 each): a SecAggShares body. */
+/** `n` empty NamedBytes entries (0x0a 0x00 each): a SecAggShares body. */
 function emptyShares(n: number): Uint8Array {
   const b = Buffer.alloc(2 * n);
   for (let i = 0; i < n; i++) b[2 * i] = 0x0a;
@@ -88,7 +88,7 @@ export function wireScanPayloads(): { name: string; bytes: Uint8Array }[] {
         seq: 2,
         jobId: 'x',
         round: 1,
-        secaggShares: { shares: names.map((peer) => ({ peer, ciphertext: new Uint8Array(150) })) },
+        secaggShares: { shares: names.map((name) => ({ name, value: new Uint8Array(150) })) },
       }),
     },
     {

@@ -151,7 +151,7 @@ export class SecAggClient {
   /** Fixes this client's view of who committed, then reveals its nonce (seed.ts step 2). */
   onCommitments(msg: M.SecAggCommitments): M.SecAggReveal {
     this.expect('advertised');
-    const list = (msg.commitments ?? []).map((c) => ({ name: c.name ?? '', commit: c.commit ?? new Uint8Array(0) }));
+    const list = (msg.commitments ?? []).map((c) => ({ name: c.name ?? '', commit: c.value ?? new Uint8Array(0) }));
     checkCommitments(this.session, list, this.self, this.secrets!.seedCommit, this.session.threshold);
     this.commitments = list;
     this.phase = 'revealed';
@@ -165,7 +165,7 @@ export class SecAggClient {
     const reveals = new Map<string, Uint8Array>();
     for (const r of msg.reveals ?? []) {
       if (reveals.has(r.name ?? '')) throw new CohortError('E_SECAGG_SEED', `two seed reveals for "${r.name ?? ''}"`);
-      reveals.set(r.name ?? '', r.nonce ?? new Uint8Array(0));
+      reveals.set(r.name ?? '', r.value ?? new Uint8Array(0));
     }
     this.seeded = seatGraph(s, agreeSeed(s, this.commitments, reveals));
     this.acceptKeys(msg.clients ?? []);
@@ -239,7 +239,7 @@ export class SecAggClient {
       const plaintext = encodeSharePair(encodeShare(keyShares[i]!), encodeShare(seedShares[i]!));
       const ciphertext = seal(key, plaintext, shareAad(s, this.self, v));
       zeroize(key, plaintext);
-      return { peer: v, ciphertext };
+      return { name: v, value: ciphertext };
     });
     for (const sh of [...keyShares, ...seedShares]) zeroize(sh.y);
     this.phase = 'shared';
@@ -258,14 +258,14 @@ export class SecAggClient {
     this.expect('shared');
     const s = this.session;
     for (const e of msg.shares ?? []) {
-      const from = e.peer ?? '';
+      const from = e.name ?? '';
       const peer = this.peers.get(from);
       // The relay is the coordinator's: a name outside the neighbourhood, or repeated, is ignored, not trusted.
       if (!peer || this.sharers.has(from)) continue;
       this.sharers.add(from);
       const key = shareKey(s, peer.cShared, from, this.self);
       try {
-        const plaintext = open(key, e.ciphertext ?? new Uint8Array(0), shareAad(s, from, this.self));
+        const plaintext = open(key, e.value ?? new Uint8Array(0), shareAad(s, from, this.self));
         this.held.set(from, decodeSharePair(plaintext));
         zeroize(plaintext);
       } catch {
@@ -353,7 +353,7 @@ export class SecAggClient {
     for (const sig of msg.signatures ?? []) {
       const name = sig.name ?? '';
       if (!this.survivors.includes(name) || signers.has(name) || !allowed.has(name)) continue;
-      if (!verify(this.roster.get(name)!, transcript, sig.signature ?? new Uint8Array(0))) {
+      if (!verify(this.roster.get(name)!, transcript, sig.value ?? new Uint8Array(0))) {
         throw new CohortError(
           'E_SECAGG_BAD_SIGNATURE',
           `consistency signature of "${name}" does not sign this client's survivor set and seed`,
@@ -367,11 +367,11 @@ export class SecAggClient {
         `${signers.size} valid consistency signatures; threshold is ${s.threshold}`,
       );
     const alive = new Set(this.survivors);
-    const selfMaskShares: { owner: string; share: Uint8Array }[] = [];
-    const keyShares: { owner: string; share: Uint8Array }[] = [];
+    const selfMaskShares: M.NamedBytes[] = [];
+    const keyShares: M.NamedBytes[] = [];
     for (const [owner, pair] of this.held) {
-      if (alive.has(owner)) selfMaskShares.push({ owner, share: Uint8Array.from(pair.seedShare) });
-      else keyShares.push({ owner, share: Uint8Array.from(pair.keyShare) });
+      if (alive.has(owner)) selfMaskShares.push({ name: owner, value: Uint8Array.from(pair.seedShare) });
+      else keyShares.push({ name: owner, value: Uint8Array.from(pair.keyShare) });
     }
     this.forget();
     this.phase = 'unmasked';

@@ -8,11 +8,13 @@
 type Bytes = Uint8Array | null;
 type List<T> = T[] | null;
 /**
- * One client's bytes under one name: field `Who` names the client (the owner,
- * sender or recipient), field `What` carries its commitment, nonce, signature
- * or share. The proto spells each out as its own two-field message.
+ * One participant's bytes in a per-participant list (the proto's NamedBytes):
+ * each list that holds them says what its name and value are.
  */
-type ClientBytes<K extends string, V extends string> = { [F in K]?: string | null } & { [F in V]?: Bytes };
+export interface NamedBytes {
+  name?: string | null;
+  value?: Bytes;
+}
 
 export interface SecAggAdvertise {
   cPk?: Bytes;
@@ -21,24 +23,24 @@ export interface SecAggAdvertise {
   seedCommit?: Bytes;
   maskCommit?: Bytes;
 }
-export type SecAggCommitment = ClientBytes<'name', 'commit'>;
 export interface SecAggCommitments {
-  commitments?: List<SecAggCommitment>;
+  /** name: the participant; value: its seed commitment. */
+  commitments?: List<NamedBytes>;
 }
 export interface SecAggReveal {
   nonce?: Bytes;
 }
-export type SecAggRevealed = ClientBytes<'name', 'nonce'>;
 export interface SecAggClientKeys extends SecAggAdvertise {
   name?: string | null;
 }
 export interface SecAggKeys {
   clients?: List<SecAggClientKeys>;
-  reveals?: List<SecAggRevealed>;
+  /** name: the participant; value: its seed nonce. */
+  reveals?: List<NamedBytes>;
 }
-export type EncryptedShare = ClientBytes<'peer', 'ciphertext'>;
 export interface SecAggShares {
-  shares?: List<EncryptedShare>;
+  /** name: the recipient (client -> coordinator) or the sender (the relay); value: the encrypted share. */
+  shares?: List<NamedBytes>;
 }
 export interface SecAggMaskedInput {
   masked?: Bytes;
@@ -50,12 +52,12 @@ export interface SecAggSurvivors {
 export interface SecAggConsistency {
   signature?: Bytes;
 }
-export type SecAggSignature = ClientBytes<'name', 'signature'>;
 export interface SecAggUnmaskRequest {
-  signatures?: List<SecAggSignature>;
+  /** name: the signer; value: its consistency signature. */
+  signatures?: List<NamedBytes>;
 }
-export type RevealedShare = ClientBytes<'owner', 'share'>;
 export interface SecAggUnmask {
-  selfMaskShares?: List<RevealedShare>;
-  keyShares?: List<RevealedShare>;
+  /** Both lists: name, the owner of the shared secret; value, this client's share of it. */
+  selfMaskShares?: List<NamedBytes>;
+  keyShares?: List<NamedBytes>;
 }

@@ -243,8 +243,8 @@ export class SecAggServer {
     const seen = new Set<string>();
     const list: { to: string; ciphertext: Uint8Array }[] = [];
     for (const e of m.shares ?? []) {
-      const to = e.peer ?? '';
-      const ct = e.ciphertext ?? new Uint8Array(0);
+      const to = e.name ?? '';
+      const ct = e.value ?? new Uint8Array(0);
       if (!allowed.has(to) || seen.has(to))
         throw new CohortError(
           'E_SECAGG_BAD_SHARE',
@@ -313,19 +313,19 @@ export class SecAggServer {
       return share;
     };
     for (const r of m.selfMaskShares ?? []) {
-      const owner = r.owner ?? '';
+      const owner = r.name ?? '';
       // A client holds a share of its own seed as well as its neighbours'.
       if (!(mine.has(owner) || owner === from) || !alive.has(owner) || owners.has(owner))
         throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a self-mask share of "${owner}"`);
-      seeds.push([owner, take(owner, r.share)]);
+      seeds.push([owner, take(owner, r.value)]);
     }
     for (const r of m.keyShares ?? []) {
-      const owner = r.owner ?? '';
+      const owner = r.name ?? '';
       // A survivor's mask key must never be revealed: with its seed it would expose its input.
       if (!mine.has(owner) || alive.has(owner) || !shared.has(owner) || owners.has(owner)) {
         throw new CohortError('E_SECAGG_BAD_SHARE', `${from} revealed a mask-key share of "${owner}"`);
       }
-      keys.push([owner, take(owner, r.share)]);
+      keys.push([owner, take(owner, r.value)]);
     }
     // Committed only once the whole message is valid.
     for (const [owner, share] of seeds) pushShare(this.seedShares, owner, { from, share });
@@ -368,7 +368,7 @@ export class SecAggServer {
     this.counts.advertise = done.length;
     this.commitments = done.map((name) => ({ name, commit: this.keys.get(name)!.seedCommit }));
     this.next('reveal', done);
-    const commitments = this.commitments.map((c) => ({ name: c.name, commit: c.commit }));
+    const commitments = this.commitments.map((c) => ({ name: c.name, value: c.commit }));
     return done.map((to) => ({ to, body: { secaggCommitments: { commitments } } }));
   }
 
@@ -381,7 +381,7 @@ export class SecAggServer {
       return [];
     }
     this.seeded = seatGraph(this.session, agreeSeed(this.session, this.commitments, this.reveals));
-    const reveals = this.commitments.map((c) => ({ name: c.name, nonce: this.reveals.get(c.name)! }));
+    const reveals = this.commitments.map((c) => ({ name: c.name, value: this.reveals.get(c.name)! }));
     const entry = (name: string) => {
       const k = this.keys.get(name)!;
       return {
@@ -416,7 +416,7 @@ export class SecAggServer {
         secaggSharesRelay: {
           shares: (this.outbox.get(to) ?? [])
             .filter((e) => inU2.has(e.from))
-            .map((e) => ({ peer: e.from, ciphertext: e.ciphertext })),
+            .map((e) => ({ name: e.from, value: e.ciphertext })),
         },
       },
     }));
@@ -434,7 +434,7 @@ export class SecAggServer {
         secaggUnmaskRequest: {
           signatures: [to, ...neighboursOf(this.seeded!, to)]
             .filter((v) => signed.has(v))
-            .map((name) => ({ name, signature: this.signatures.get(name)! })),
+            .map((name) => ({ name, value: this.signatures.get(name)! })),
         },
       },
     }));

@@ -66,38 +66,22 @@ export function checkSessionNames(env: cohort.v1.Envelope): void {
     names('welcome.liveJobs', env.welcome.liveJobs);
   }
   names('roundConfig.secagg.participants', env.roundConfig?.secagg?.participants);
-  names(
-    'secaggCommitments.name',
-    env.secaggCommitments?.commitments?.map((c) => c.name),
-  );
-  names(
-    'secaggKeys.clients.name',
-    env.secaggKeys?.clients?.map((c) => c.name),
-  );
-  names(
-    'secaggKeys.reveals.name',
-    env.secaggKeys?.reveals?.map((c) => c.name),
-  );
-  names(
-    'secaggShares.peer',
-    env.secaggShares?.shares?.map((s) => s.peer),
-  );
-  names(
-    'secaggSharesRelay.peer',
-    env.secaggSharesRelay?.shares?.map((s) => s.peer),
-  );
   names('secaggMaskedInput.rejected', env.secaggMaskedInput?.rejected);
   names('secaggSurvivors.survivors', env.secaggSurvivors?.survivors);
-  names(
-    'secaggUnmaskRequest.signatures.name',
-    env.secaggUnmaskRequest?.signatures?.map((s) => s.name),
-  );
-  names(
-    'secaggUnmask.selfMaskShares.owner',
-    env.secaggUnmask?.selfMaskShares?.map((s) => s.owner),
-  );
-  names(
-    'secaggUnmask.keyShares.owner',
-    env.secaggUnmask?.keyShares?.map((s) => s.owner),
-  );
+  // Every list of named entries (the keys, and each list of NamedBytes): each entry's name.
+  const lists: [string, readonly { name?: string | null }[] | null | undefined][] = [
+    ['secaggCommitments.commitments', env.secaggCommitments?.commitments],
+    ['secaggKeys.clients', env.secaggKeys?.clients],
+    ['secaggKeys.reveals', env.secaggKeys?.reveals],
+    ['secaggShares.shares', env.secaggShares?.shares],
+    ['secaggSharesRelay.shares', env.secaggSharesRelay?.shares],
+    ['secaggUnmaskRequest.signatures', env.secaggUnmaskRequest?.signatures],
+    ['secaggUnmask.selfMaskShares', env.secaggUnmask?.selfMaskShares],
+    ['secaggUnmask.keyShares', env.secaggUnmask?.keyShares],
+  ];
+  for (const [field, list] of lists)
+    names(
+      `${field}.name`,
+      list?.map((e) => e.name),
+    );
 }

@@ -488,13 +488,37 @@ export namespace cohort {
             type $Shape = cohort.v1.SecAggAdvertise.$Properties;
         }
 
+        interface INamedBytes extends cohort.v1.NamedBytes.$Properties {
+        }
+
+        class NamedBytes {
+            constructor(properties?: cohort.v1.NamedBytes.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            value: Uint8Array;
+            static create(properties: cohort.v1.NamedBytes.$Shape): cohort.v1.NamedBytes & cohort.v1.NamedBytes.$Shape;
+            static create(properties?: cohort.v1.NamedBytes.$Properties): cohort.v1.NamedBytes;
+            static encode(message: cohort.v1.NamedBytes.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.NamedBytes & cohort.v1.NamedBytes.$Shape;
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace NamedBytes {
+            interface $Properties {
+                name?: (string|null);
+                value?: (Uint8Array|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = cohort.v1.NamedBytes.$Properties;
+        }
+
         interface ISecAggCommitments extends cohort.v1.SecAggCommitments.$Properties {
         }
 
         class SecAggCommitments {
             constructor(properties?: cohort.v1.SecAggCommitments.$Properties);
             $unknowns?: Uint8Array[];
-            commitments: cohort.v1.SecAggCommitment.$Properties[];
+            commitments: cohort.v1.NamedBytes.$Properties[];
             static create(properties: cohort.v1.SecAggCommitments.$Shape): cohort.v1.SecAggCommitments & cohort.v1.SecAggCommitments.$Shape;
             static create(properties?: cohort.v1.SecAggCommitments.$Properties): cohort.v1.SecAggCommitments;
             static encode(message: cohort.v1.SecAggCommitments.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -504,34 +528,10 @@ export namespace cohort {
 
         namespace SecAggCommitments {
             interface $Properties {
-                commitments?: (cohort.v1.SecAggCommitment.$Properties[]|null);
+                commitments?: (cohort.v1.NamedBytes.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggCommitments.$Properties;
-        }
-
-        interface ISecAggCommitment extends cohort.v1.SecAggCommitment.$Properties {
-        }
-
-        class SecAggCommitment {
-            constructor(properties?: cohort.v1.SecAggCommitment.$Properties);
-            $unknowns?: Uint8Array[];
-            name: string;
-            commit: Uint8Array;
-            static create(properties: cohort.v1.SecAggCommitment.$Shape): cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape;
-            static create(properties?: cohort.v1.SecAggCommitment.$Properties): cohort.v1.SecAggCommitment;
-            static encode(message: cohort.v1.SecAggCommitment.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace SecAggCommitment {
-            interface $Properties {
-                name?: (string|null);
-                commit?: (Uint8Array|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = cohort.v1.SecAggCommitment.$Properties;
         }
 
         interface ISecAggReveal extends cohort.v1.SecAggReveal.$Properties {
@@ -563,7 +563,7 @@ export namespace cohort {
             constructor(properties?: cohort.v1.SecAggKeys.$Properties);
             $unknowns?: Uint8Array[];
             clients: cohort.v1.SecAggClientKeys.$Properties[];
-            reveals: cohort.v1.SecAggRevealed.$Properties[];
+            reveals: cohort.v1.NamedBytes.$Properties[];
             static create(properties: cohort.v1.SecAggKeys.$Shape): cohort.v1.SecAggKeys & cohort.v1.SecAggKeys.$Shape;
             static create(properties?: cohort.v1.SecAggKeys.$Properties): cohort.v1.SecAggKeys;
             static encode(message: cohort.v1.SecAggKeys.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -574,34 +574,10 @@ export namespace cohort {
         namespace SecAggKeys {
             interface $Properties {
                 clients?: (cohort.v1.SecAggClientKeys.$Properties[]|null);
-                reveals?: (cohort.v1.SecAggRevealed.$Properties[]|null);
+                reveals?: (cohort.v1.NamedBytes.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggKeys.$Properties;
-        }
-
-        interface ISecAggRevealed extends cohort.v1.SecAggRevealed.$Properties {
-        }
-
-        class SecAggRevealed {
-            constructor(properties?: cohort.v1.SecAggRevealed.$Properties);
-            $unknowns?: Uint8Array[];
-            name: string;
-            nonce: Uint8Array;
-            static create(properties: cohort.v1.SecAggRevealed.$Shape): cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape;
-            static create(properties?: cohort.v1.SecAggRevealed.$Properties): cohort.v1.SecAggRevealed;
-            static encode(message: cohort.v1.SecAggRevealed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace SecAggRevealed {
-            interface $Properties {
-                name?: (string|null);
-                nonce?: (Uint8Array|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = cohort.v1.SecAggRevealed.$Properties;
         }
 
         interface ISecAggClientKeys extends cohort.v1.SecAggClientKeys.$Properties {
@@ -642,7 +618,7 @@ export namespace cohort {
         class SecAggShares {
             constructor(properties?: cohort.v1.SecAggShares.$Properties);
             $unknowns?: Uint8Array[];
-            shares: cohort.v1.EncryptedShare.$Properties[];
+            shares: cohort.v1.NamedBytes.$Properties[];
             static create(properties: cohort.v1.SecAggShares.$Shape): cohort.v1.SecAggShares & cohort.v1.SecAggShares.$Shape;
             static create(properties?: cohort.v1.SecAggShares.$Properties): cohort.v1.SecAggShares;
             static encode(message: cohort.v1.SecAggShares.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -652,34 +628,10 @@ export namespace cohort {
 
         namespace SecAggShares {
             interface $Properties {
-                shares?: (cohort.v1.EncryptedShare.$Properties[]|null);
+                shares?: (cohort.v1.NamedBytes.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggShares.$Properties;
-        }
-
-        interface IEncryptedShare extends cohort.v1.EncryptedShare.$Properties {
-        }
-
-        class EncryptedShare {
-            constructor(properties?: cohort.v1.EncryptedShare.$Properties);
-            $unknowns?: Uint8Array[];
-            peer: string;
-            ciphertext: Uint8Array;
-            static create(properties: cohort.v1.EncryptedShare.$Shape): cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape;
-            static create(properties?: cohort.v1.EncryptedShare.$Properties): cohort.v1.EncryptedShare;
-            static encode(message: cohort.v1.EncryptedShare.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace EncryptedShare {
-            interface $Properties {
-                peer?: (string|null);
-                ciphertext?: (Uint8Array|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = cohort.v1.EncryptedShare.$Properties;
         }
 
         interface ISecAggMaskedInput extends cohort.v1.SecAggMaskedInput.$Properties {
@@ -756,7 +708,7 @@ export namespace cohort {
         class SecAggUnmaskRequest {
             constructor(properties?: cohort.v1.SecAggUnmaskRequest.$Properties);
             $unknowns?: Uint8Array[];
-            signatures: cohort.v1.SecAggSignature.$Properties[];
+            signatures: cohort.v1.NamedBytes.$Properties[];
             static create(properties: cohort.v1.SecAggUnmaskRequest.$Shape): cohort.v1.SecAggUnmaskRequest & cohort.v1.SecAggUnmaskRequest.$Shape;
             static create(properties?: cohort.v1.SecAggUnmaskRequest.$Properties): cohort.v1.SecAggUnmaskRequest;
             static encode(message: cohort.v1.SecAggUnmaskRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -766,34 +718,10 @@ export namespace cohort {
 
         namespace SecAggUnmaskRequest {
             interface $Properties {
-                signatures?: (cohort.v1.SecAggSignature.$Properties[]|null);
+                signatures?: (cohort.v1.NamedBytes.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggUnmaskRequest.$Properties;
-        }
-
-        interface ISecAggSignature extends cohort.v1.SecAggSignature.$Properties {
-        }
-
-        class SecAggSignature {
-            constructor(properties?: cohort.v1.SecAggSignature.$Properties);
-            $unknowns?: Uint8Array[];
-            name: string;
-            signature: Uint8Array;
-            static create(properties: cohort.v1.SecAggSignature.$Shape): cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape;
-            static create(properties?: cohort.v1.SecAggSignature.$Properties): cohort.v1.SecAggSignature;
-            static encode(message: cohort.v1.SecAggSignature.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace SecAggSignature {
-            interface $Properties {
-                name?: (string|null);
-                signature?: (Uint8Array|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = cohort.v1.SecAggSignature.$Properties;
         }
 
         interface ISecAggUnmask extends cohort.v1.SecAggUnmask.$Properties {
@@ -802,8 +730,8 @@ export namespace cohort {
         class SecAggUnmask {
             constructor(properties?: cohort.v1.SecAggUnmask.$Properties);
             $unknowns?: Uint8Array[];
-            selfMaskShares: cohort.v1.RevealedShare.$Properties[];
-            keyShares: cohort.v1.RevealedShare.$Properties[];
+            selfMaskShares: cohort.v1.NamedBytes.$Properties[];
+            keyShares: cohort.v1.NamedBytes.$Properties[];
             static create(properties: cohort.v1.SecAggUnmask.$Shape): cohort.v1.SecAggUnmask & cohort.v1.SecAggUnmask.$Shape;
             static create(properties?: cohort.v1.SecAggUnmask.$Properties): cohort.v1.SecAggUnmask;
             static encode(message: cohort.v1.SecAggUnmask.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
@@ -813,35 +741,11 @@ export namespace cohort {
 
         namespace SecAggUnmask {
             interface $Properties {
-                selfMaskShares?: (cohort.v1.RevealedShare.$Properties[]|null);
-                keyShares?: (cohort.v1.RevealedShare.$Properties[]|null);
+                selfMaskShares?: (cohort.v1.NamedBytes.$Properties[]|null);
+                keyShares?: (cohort.v1.NamedBytes.$Properties[]|null);
                 $unknowns?: Uint8Array[];
             }
             type $Shape = cohort.v1.SecAggUnmask.$Properties;
-        }
-
-        interface IRevealedShare extends cohort.v1.RevealedShare.$Properties {
-        }
-
-        class RevealedShare {
-            constructor(properties?: cohort.v1.RevealedShare.$Properties);
-            $unknowns?: Uint8Array[];
-            owner: string;
-            share: Uint8Array;
-            static create(properties: cohort.v1.RevealedShare.$Shape): cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape;
-            static create(properties?: cohort.v1.RevealedShare.$Properties): cohort.v1.RevealedShare;
-            static encode(message: cohort.v1.RevealedShare.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape;
-            static getTypeUrl(prefix?: string): string;
-        }
-
-        namespace RevealedShare {
-            interface $Properties {
-                owner?: (string|null);
-                share?: (Uint8Array|null);
-                $unknowns?: Uint8Array[];
-            }
-            type $Shape = cohort.v1.RevealedShare.$Properties;
         }
 
         interface IUpdate extends cohort.v1.Update.$Properties {

@@ -3710,12 +3710,198 @@ export const cohort = $root.cohort = (() => {
             return SecAggAdvertise;
         })();
 
+        v1.NamedBytes = (function() {
+
+            /**
+             * Properties of a NamedBytes.
+             * @typedef {Object} cohort.v1.NamedBytes.$Properties
+             * @property {string|null} [name] NamedBytes name
+             * @property {Uint8Array|null} [value] NamedBytes value
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a NamedBytes.
+             * @memberof cohort.v1
+             * @interface INamedBytes
+             * @augments cohort.v1.NamedBytes.$Properties
+             * @deprecated Use cohort.v1.NamedBytes.$Properties instead.
+             */
+
+            /**
+             * Shape of a NamedBytes.
+             * @typedef {cohort.v1.NamedBytes.$Properties} cohort.v1.NamedBytes.$Shape
+             */
+
+            /**
+             * Constructs a new NamedBytes.
+             * @memberof cohort.v1
+             * @classdesc Represents a NamedBytes.
+             * @constructor
+             * @param {cohort.v1.NamedBytes.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            const NamedBytes = function (properties) {
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * NamedBytes name.
+             * @member {string} name
+             * @memberof cohort.v1.NamedBytes
+             * @instance
+             */
+            NamedBytes.prototype.name = "";
+
+            /**
+             * NamedBytes value.
+             * @member {Uint8Array} value
+             * @memberof cohort.v1.NamedBytes
+             * @instance
+             */
+            NamedBytes.prototype.value = $util.newBuffer([]);
+
+            /**
+             * Creates a new NamedBytes instance using the specified properties.
+             * @function create
+             * @memberof cohort.v1.NamedBytes
+             * @static
+             * @param {cohort.v1.NamedBytes.$Properties=} [properties] Properties to set
+             * @returns {cohort.v1.NamedBytes} NamedBytes instance
+             * @type {{
+             *   (properties: cohort.v1.NamedBytes.$Shape): cohort.v1.NamedBytes & cohort.v1.NamedBytes.$Shape;
+             *   (properties?: cohort.v1.NamedBytes.$Properties): cohort.v1.NamedBytes;
+             * }}
+             */
+            NamedBytes.create = function(properties) {
+                return new NamedBytes(properties);
+            };
+
+            /**
+             * Encodes the specified NamedBytes message. Does not implicitly {@link cohort.v1.NamedBytes.verify|verify} messages.
+             * @function encode
+             * @memberof cohort.v1.NamedBytes
+             * @static
+             * @param {cohort.v1.NamedBytes.$Properties} message NamedBytes message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            NamedBytes.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.value != null && $Object.hasOwnProperty.call(message, "value") && message.value.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.value);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a NamedBytes message from the specified reader or buffer.
+             * @function decode
+             * @memberof cohort.v1.NamedBytes
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {cohort.v1.NamedBytes & cohort.v1.NamedBytes.$Shape} NamedBytes
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            NamedBytes.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.cohort.v1.NamedBytes();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.value = value;
+                            else
+                                delete message.value;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            /**
+             * Gets the type url for NamedBytes
+             * @function getTypeUrl
+             * @memberof cohort.v1.NamedBytes
+             * @static
+             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns {string} The type url
+             */
+            NamedBytes.getTypeUrl = function(prefix) {
+                if (prefix === $undefined)
+                    prefix = "type.googleapis.com";
+                return prefix + "/cohort.v1.NamedBytes";
+            };
+
+            return NamedBytes;
+        })();
+
         v1.SecAggCommitments = (function() {
 
             /**
              * Properties of a SecAggCommitments.
              * @typedef {Object} cohort.v1.SecAggCommitments.$Properties
-             * @property {Array.<cohort.v1.SecAggCommitment.$Properties>|null} [commitments] SecAggCommitments commitments
+             * @property {Array.<cohort.v1.NamedBytes.$Properties>|null} [commitments] SecAggCommitments commitments
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -3750,7 +3936,7 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * SecAggCommitments commitments.
-             * @member {Array.<cohort.v1.SecAggCommitment.$Properties>} commitments
+             * @member {Array.<cohort.v1.NamedBytes.$Properties>} commitments
              * @memberof cohort.v1.SecAggCommitments
              * @instance
              */
@@ -3790,7 +3976,7 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.commitments != null && message.commitments.length)
                     for (let i = 0; i < message.commitments.length; ++i)
-                        $root.cohort.v1.SecAggCommitment.encode(message.commitments[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                        $root.cohort.v1.NamedBytes.encode(message.commitments[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3840,7 +4026,7 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             if (!(message.commitments && message.commitments.length))
                                 message.commitments = [];
-                            message.commitments.push($root.cohort.v1.SecAggCommitment.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.commitments.push($root.cohort.v1.NamedBytes.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     }
@@ -3875,192 +4061,6 @@ export const cohort = $root.cohort = (() => {
             };
 
             return SecAggCommitments;
-        })();
-
-        v1.SecAggCommitment = (function() {
-
-            /**
-             * Properties of a SecAggCommitment.
-             * @typedef {Object} cohort.v1.SecAggCommitment.$Properties
-             * @property {string|null} [name] SecAggCommitment name
-             * @property {Uint8Array|null} [commit] SecAggCommitment commit
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a SecAggCommitment.
-             * @memberof cohort.v1
-             * @interface ISecAggCommitment
-             * @augments cohort.v1.SecAggCommitment.$Properties
-             * @deprecated Use cohort.v1.SecAggCommitment.$Properties instead.
-             */
-
-            /**
-             * Shape of a SecAggCommitment.
-             * @typedef {cohort.v1.SecAggCommitment.$Properties} cohort.v1.SecAggCommitment.$Shape
-             */
-
-            /**
-             * Constructs a new SecAggCommitment.
-             * @memberof cohort.v1
-             * @classdesc Represents a SecAggCommitment.
-             * @constructor
-             * @param {cohort.v1.SecAggCommitment.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const SecAggCommitment = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * SecAggCommitment name.
-             * @member {string} name
-             * @memberof cohort.v1.SecAggCommitment
-             * @instance
-             */
-            SecAggCommitment.prototype.name = "";
-
-            /**
-             * SecAggCommitment commit.
-             * @member {Uint8Array} commit
-             * @memberof cohort.v1.SecAggCommitment
-             * @instance
-             */
-            SecAggCommitment.prototype.commit = $util.newBuffer([]);
-
-            /**
-             * Creates a new SecAggCommitment instance using the specified properties.
-             * @function create
-             * @memberof cohort.v1.SecAggCommitment
-             * @static
-             * @param {cohort.v1.SecAggCommitment.$Properties=} [properties] Properties to set
-             * @returns {cohort.v1.SecAggCommitment} SecAggCommitment instance
-             * @type {{
-             *   (properties: cohort.v1.SecAggCommitment.$Shape): cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape;
-             *   (properties?: cohort.v1.SecAggCommitment.$Properties): cohort.v1.SecAggCommitment;
-             * }}
-             */
-            SecAggCommitment.create = function(properties) {
-                return new SecAggCommitment(properties);
-            };
-
-            /**
-             * Encodes the specified SecAggCommitment message. Does not implicitly {@link cohort.v1.SecAggCommitment.verify|verify} messages.
-             * @function encode
-             * @memberof cohort.v1.SecAggCommitment
-             * @static
-             * @param {cohort.v1.SecAggCommitment.$Properties} message SecAggCommitment message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            SecAggCommitment.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
-                if (message.commit != null && $Object.hasOwnProperty.call(message, "commit") && message.commit.length)
-                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.commit);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a SecAggCommitment message from the specified reader or buffer.
-             * @function decode
-             * @memberof cohort.v1.SecAggCommitment
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {cohort.v1.SecAggCommitment & cohort.v1.SecAggCommitment.$Shape} SecAggCommitment
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            SecAggCommitment.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.cohort.v1.SecAggCommitment();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.name = value;
-                            else
-                                delete message.name;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.bytes()).length)
-                                message.commit = value;
-                            else
-                                delete message.commit;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for SecAggCommitment
-             * @function getTypeUrl
-             * @memberof cohort.v1.SecAggCommitment
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            SecAggCommitment.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/cohort.v1.SecAggCommitment";
-            };
-
-            return SecAggCommitment;
         })();
 
         v1.SecAggReveal = (function() {
@@ -4235,7 +4235,7 @@ export const cohort = $root.cohort = (() => {
              * Properties of a SecAggKeys.
              * @typedef {Object} cohort.v1.SecAggKeys.$Properties
              * @property {Array.<cohort.v1.SecAggClientKeys.$Properties>|null} [clients] SecAggKeys clients
-             * @property {Array.<cohort.v1.SecAggRevealed.$Properties>|null} [reveals] SecAggKeys reveals
+             * @property {Array.<cohort.v1.NamedBytes.$Properties>|null} [reveals] SecAggKeys reveals
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4279,7 +4279,7 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * SecAggKeys reveals.
-             * @member {Array.<cohort.v1.SecAggRevealed.$Properties>} reveals
+             * @member {Array.<cohort.v1.NamedBytes.$Properties>} reveals
              * @memberof cohort.v1.SecAggKeys
              * @instance
              */
@@ -4322,7 +4322,7 @@ export const cohort = $root.cohort = (() => {
                         $root.cohort.v1.SecAggClientKeys.encode(message.clients[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
                 if (message.reveals != null && message.reveals.length)
                     for (let i = 0; i < message.reveals.length; ++i)
-                        $root.cohort.v1.SecAggRevealed.encode(message.reveals[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                        $root.cohort.v1.NamedBytes.encode(message.reveals[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4380,7 +4380,7 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             if (!(message.reveals && message.reveals.length))
                                 message.reveals = [];
-                            message.reveals.push($root.cohort.v1.SecAggRevealed.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.reveals.push($root.cohort.v1.NamedBytes.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     }
@@ -4415,192 +4415,6 @@ export const cohort = $root.cohort = (() => {
             };
 
             return SecAggKeys;
-        })();
-
-        v1.SecAggRevealed = (function() {
-
-            /**
-             * Properties of a SecAggRevealed.
-             * @typedef {Object} cohort.v1.SecAggRevealed.$Properties
-             * @property {string|null} [name] SecAggRevealed name
-             * @property {Uint8Array|null} [nonce] SecAggRevealed nonce
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a SecAggRevealed.
-             * @memberof cohort.v1
-             * @interface ISecAggRevealed
-             * @augments cohort.v1.SecAggRevealed.$Properties
-             * @deprecated Use cohort.v1.SecAggRevealed.$Properties instead.
-             */
-
-            /**
-             * Shape of a SecAggRevealed.
-             * @typedef {cohort.v1.SecAggRevealed.$Properties} cohort.v1.SecAggRevealed.$Shape
-             */
-
-            /**
-             * Constructs a new SecAggRevealed.
-             * @memberof cohort.v1
-             * @classdesc Represents a SecAggRevealed.
-             * @constructor
-             * @param {cohort.v1.SecAggRevealed.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const SecAggRevealed = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * SecAggRevealed name.
-             * @member {string} name
-             * @memberof cohort.v1.SecAggRevealed
-             * @instance
-             */
-            SecAggRevealed.prototype.name = "";
-
-            /**
-             * SecAggRevealed nonce.
-             * @member {Uint8Array} nonce
-             * @memberof cohort.v1.SecAggRevealed
-             * @instance
-             */
-            SecAggRevealed.prototype.nonce = $util.newBuffer([]);
-
-            /**
-             * Creates a new SecAggRevealed instance using the specified properties.
-             * @function create
-             * @memberof cohort.v1.SecAggRevealed
-             * @static
-             * @param {cohort.v1.SecAggRevealed.$Properties=} [properties] Properties to set
-             * @returns {cohort.v1.SecAggRevealed} SecAggRevealed instance
-             * @type {{
-             *   (properties: cohort.v1.SecAggRevealed.$Shape): cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape;
-             *   (properties?: cohort.v1.SecAggRevealed.$Properties): cohort.v1.SecAggRevealed;
-             * }}
-             */
-            SecAggRevealed.create = function(properties) {
-                return new SecAggRevealed(properties);
-            };
-
-            /**
-             * Encodes the specified SecAggRevealed message. Does not implicitly {@link cohort.v1.SecAggRevealed.verify|verify} messages.
-             * @function encode
-             * @memberof cohort.v1.SecAggRevealed
-             * @static
-             * @param {cohort.v1.SecAggRevealed.$Properties} message SecAggRevealed message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            SecAggRevealed.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
-                if (message.nonce != null && $Object.hasOwnProperty.call(message, "nonce") && message.nonce.length)
-                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.nonce);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a SecAggRevealed message from the specified reader or buffer.
-             * @function decode
-             * @memberof cohort.v1.SecAggRevealed
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {cohort.v1.SecAggRevealed & cohort.v1.SecAggRevealed.$Shape} SecAggRevealed
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            SecAggRevealed.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.cohort.v1.SecAggRevealed();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.name = value;
-                            else
-                                delete message.name;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.bytes()).length)
-                                message.nonce = value;
-                            else
-                                delete message.nonce;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for SecAggRevealed
-             * @function getTypeUrl
-             * @memberof cohort.v1.SecAggRevealed
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            SecAggRevealed.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/cohort.v1.SecAggRevealed";
-            };
-
-            return SecAggRevealed;
         })();
 
         v1.SecAggClientKeys = (function() {
@@ -4874,7 +4688,7 @@ export const cohort = $root.cohort = (() => {
             /**
              * Properties of a SecAggShares.
              * @typedef {Object} cohort.v1.SecAggShares.$Properties
-             * @property {Array.<cohort.v1.EncryptedShare.$Properties>|null} [shares] SecAggShares shares
+             * @property {Array.<cohort.v1.NamedBytes.$Properties>|null} [shares] SecAggShares shares
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4909,7 +4723,7 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * SecAggShares shares.
-             * @member {Array.<cohort.v1.EncryptedShare.$Properties>} shares
+             * @member {Array.<cohort.v1.NamedBytes.$Properties>} shares
              * @memberof cohort.v1.SecAggShares
              * @instance
              */
@@ -4949,7 +4763,7 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.shares != null && message.shares.length)
                     for (let i = 0; i < message.shares.length; ++i)
-                        $root.cohort.v1.EncryptedShare.encode(message.shares[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                        $root.cohort.v1.NamedBytes.encode(message.shares[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4999,7 +4813,7 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             if (!(message.shares && message.shares.length))
                                 message.shares = [];
-                            message.shares.push($root.cohort.v1.EncryptedShare.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.shares.push($root.cohort.v1.NamedBytes.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     }
@@ -5034,192 +4848,6 @@ export const cohort = $root.cohort = (() => {
             };
 
             return SecAggShares;
-        })();
-
-        v1.EncryptedShare = (function() {
-
-            /**
-             * Properties of an EncryptedShare.
-             * @typedef {Object} cohort.v1.EncryptedShare.$Properties
-             * @property {string|null} [peer] EncryptedShare peer
-             * @property {Uint8Array|null} [ciphertext] EncryptedShare ciphertext
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of an EncryptedShare.
-             * @memberof cohort.v1
-             * @interface IEncryptedShare
-             * @augments cohort.v1.EncryptedShare.$Properties
-             * @deprecated Use cohort.v1.EncryptedShare.$Properties instead.
-             */
-
-            /**
-             * Shape of an EncryptedShare.
-             * @typedef {cohort.v1.EncryptedShare.$Properties} cohort.v1.EncryptedShare.$Shape
-             */
-
-            /**
-             * Constructs a new EncryptedShare.
-             * @memberof cohort.v1
-             * @classdesc Represents an EncryptedShare.
-             * @constructor
-             * @param {cohort.v1.EncryptedShare.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const EncryptedShare = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * EncryptedShare peer.
-             * @member {string} peer
-             * @memberof cohort.v1.EncryptedShare
-             * @instance
-             */
-            EncryptedShare.prototype.peer = "";
-
-            /**
-             * EncryptedShare ciphertext.
-             * @member {Uint8Array} ciphertext
-             * @memberof cohort.v1.EncryptedShare
-             * @instance
-             */
-            EncryptedShare.prototype.ciphertext = $util.newBuffer([]);
-
-            /**
-             * Creates a new EncryptedShare instance using the specified properties.
-             * @function create
-             * @memberof cohort.v1.EncryptedShare
-             * @static
-             * @param {cohort.v1.EncryptedShare.$Properties=} [properties] Properties to set
-             * @returns {cohort.v1.EncryptedShare} EncryptedShare instance
-             * @type {{
-             *   (properties: cohort.v1.EncryptedShare.$Shape): cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape;
-             *   (properties?: cohort.v1.EncryptedShare.$Properties): cohort.v1.EncryptedShare;
-             * }}
-             */
-            EncryptedShare.create = function(properties) {
-                return new EncryptedShare(properties);
-            };
-
-            /**
-             * Encodes the specified EncryptedShare message. Does not implicitly {@link cohort.v1.EncryptedShare.verify|verify} messages.
-             * @function encode
-             * @memberof cohort.v1.EncryptedShare
-             * @static
-             * @param {cohort.v1.EncryptedShare.$Properties} message EncryptedShare message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            EncryptedShare.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.peer != null && $Object.hasOwnProperty.call(message, "peer") && message.peer !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.peer);
-                if (message.ciphertext != null && $Object.hasOwnProperty.call(message, "ciphertext") && message.ciphertext.length)
-                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.ciphertext);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes an EncryptedShare message from the specified reader or buffer.
-             * @function decode
-             * @memberof cohort.v1.EncryptedShare
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {cohort.v1.EncryptedShare & cohort.v1.EncryptedShare.$Shape} EncryptedShare
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            EncryptedShare.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.cohort.v1.EncryptedShare();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.peer = value;
-                            else
-                                delete message.peer;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.bytes()).length)
-                                message.ciphertext = value;
-                            else
-                                delete message.ciphertext;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for EncryptedShare
-             * @function getTypeUrl
-             * @memberof cohort.v1.EncryptedShare
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            EncryptedShare.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/cohort.v1.EncryptedShare";
-            };
-
-            return EncryptedShare;
         })();
 
         v1.SecAggMaskedInput = (function() {
@@ -5747,7 +5375,7 @@ export const cohort = $root.cohort = (() => {
             /**
              * Properties of a SecAggUnmaskRequest.
              * @typedef {Object} cohort.v1.SecAggUnmaskRequest.$Properties
-             * @property {Array.<cohort.v1.SecAggSignature.$Properties>|null} [signatures] SecAggUnmaskRequest signatures
+             * @property {Array.<cohort.v1.NamedBytes.$Properties>|null} [signatures] SecAggUnmaskRequest signatures
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -5782,7 +5410,7 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * SecAggUnmaskRequest signatures.
-             * @member {Array.<cohort.v1.SecAggSignature.$Properties>} signatures
+             * @member {Array.<cohort.v1.NamedBytes.$Properties>} signatures
              * @memberof cohort.v1.SecAggUnmaskRequest
              * @instance
              */
@@ -5822,7 +5450,7 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.signatures != null && message.signatures.length)
                     for (let i = 0; i < message.signatures.length; ++i)
-                        $root.cohort.v1.SecAggSignature.encode(message.signatures[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                        $root.cohort.v1.NamedBytes.encode(message.signatures[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -5872,7 +5500,7 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             if (!(message.signatures && message.signatures.length))
                                 message.signatures = [];
-                            message.signatures.push($root.cohort.v1.SecAggSignature.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.signatures.push($root.cohort.v1.NamedBytes.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     }
@@ -5909,199 +5537,13 @@ export const cohort = $root.cohort = (() => {
             return SecAggUnmaskRequest;
         })();
 
-        v1.SecAggSignature = (function() {
-
-            /**
-             * Properties of a SecAggSignature.
-             * @typedef {Object} cohort.v1.SecAggSignature.$Properties
-             * @property {string|null} [name] SecAggSignature name
-             * @property {Uint8Array|null} [signature] SecAggSignature signature
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a SecAggSignature.
-             * @memberof cohort.v1
-             * @interface ISecAggSignature
-             * @augments cohort.v1.SecAggSignature.$Properties
-             * @deprecated Use cohort.v1.SecAggSignature.$Properties instead.
-             */
-
-            /**
-             * Shape of a SecAggSignature.
-             * @typedef {cohort.v1.SecAggSignature.$Properties} cohort.v1.SecAggSignature.$Shape
-             */
-
-            /**
-             * Constructs a new SecAggSignature.
-             * @memberof cohort.v1
-             * @classdesc Represents a SecAggSignature.
-             * @constructor
-             * @param {cohort.v1.SecAggSignature.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const SecAggSignature = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * SecAggSignature name.
-             * @member {string} name
-             * @memberof cohort.v1.SecAggSignature
-             * @instance
-             */
-            SecAggSignature.prototype.name = "";
-
-            /**
-             * SecAggSignature signature.
-             * @member {Uint8Array} signature
-             * @memberof cohort.v1.SecAggSignature
-             * @instance
-             */
-            SecAggSignature.prototype.signature = $util.newBuffer([]);
-
-            /**
-             * Creates a new SecAggSignature instance using the specified properties.
-             * @function create
-             * @memberof cohort.v1.SecAggSignature
-             * @static
-             * @param {cohort.v1.SecAggSignature.$Properties=} [properties] Properties to set
-             * @returns {cohort.v1.SecAggSignature} SecAggSignature instance
-             * @type {{
-             *   (properties: cohort.v1.SecAggSignature.$Shape): cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape;
-             *   (properties?: cohort.v1.SecAggSignature.$Properties): cohort.v1.SecAggSignature;
-             * }}
-             */
-            SecAggSignature.create = function(properties) {
-                return new SecAggSignature(properties);
-            };
-
-            /**
-             * Encodes the specified SecAggSignature message. Does not implicitly {@link cohort.v1.SecAggSignature.verify|verify} messages.
-             * @function encode
-             * @memberof cohort.v1.SecAggSignature
-             * @static
-             * @param {cohort.v1.SecAggSignature.$Properties} message SecAggSignature message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            SecAggSignature.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
-                if (message.signature != null && $Object.hasOwnProperty.call(message, "signature") && message.signature.length)
-                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.signature);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a SecAggSignature message from the specified reader or buffer.
-             * @function decode
-             * @memberof cohort.v1.SecAggSignature
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {cohort.v1.SecAggSignature & cohort.v1.SecAggSignature.$Shape} SecAggSignature
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            SecAggSignature.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.cohort.v1.SecAggSignature();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.name = value;
-                            else
-                                delete message.name;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.bytes()).length)
-                                message.signature = value;
-                            else
-                                delete message.signature;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for SecAggSignature
-             * @function getTypeUrl
-             * @memberof cohort.v1.SecAggSignature
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            SecAggSignature.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/cohort.v1.SecAggSignature";
-            };
-
-            return SecAggSignature;
-        })();
-
         v1.SecAggUnmask = (function() {
 
             /**
              * Properties of a SecAggUnmask.
              * @typedef {Object} cohort.v1.SecAggUnmask.$Properties
-             * @property {Array.<cohort.v1.RevealedShare.$Properties>|null} [selfMaskShares] SecAggUnmask selfMaskShares
-             * @property {Array.<cohort.v1.RevealedShare.$Properties>|null} [keyShares] SecAggUnmask keyShares
+             * @property {Array.<cohort.v1.NamedBytes.$Properties>|null} [selfMaskShares] SecAggUnmask selfMaskShares
+             * @property {Array.<cohort.v1.NamedBytes.$Properties>|null} [keyShares] SecAggUnmask keyShares
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -6137,7 +5579,7 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * SecAggUnmask selfMaskShares.
-             * @member {Array.<cohort.v1.RevealedShare.$Properties>} selfMaskShares
+             * @member {Array.<cohort.v1.NamedBytes.$Properties>} selfMaskShares
              * @memberof cohort.v1.SecAggUnmask
              * @instance
              */
@@ -6145,7 +5587,7 @@ export const cohort = $root.cohort = (() => {
 
             /**
              * SecAggUnmask keyShares.
-             * @member {Array.<cohort.v1.RevealedShare.$Properties>} keyShares
+             * @member {Array.<cohort.v1.NamedBytes.$Properties>} keyShares
              * @memberof cohort.v1.SecAggUnmask
              * @instance
              */
@@ -6185,10 +5627,10 @@ export const cohort = $root.cohort = (() => {
                     throw $Error("max depth exceeded");
                 if (message.selfMaskShares != null && message.selfMaskShares.length)
                     for (let i = 0; i < message.selfMaskShares.length; ++i)
-                        $root.cohort.v1.RevealedShare.encode(message.selfMaskShares[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+                        $root.cohort.v1.NamedBytes.encode(message.selfMaskShares[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
                 if (message.keyShares != null && message.keyShares.length)
                     for (let i = 0; i < message.keyShares.length; ++i)
-                        $root.cohort.v1.RevealedShare.encode(message.keyShares[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                        $root.cohort.v1.NamedBytes.encode(message.keyShares[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (let i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -6238,7 +5680,7 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             if (!(message.selfMaskShares && message.selfMaskShares.length))
                                 message.selfMaskShares = [];
-                            message.selfMaskShares.push($root.cohort.v1.RevealedShare.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.selfMaskShares.push($root.cohort.v1.NamedBytes.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     case 2: {
@@ -6246,7 +5688,7 @@ export const cohort = $root.cohort = (() => {
                                 break;
                             if (!(message.keyShares && message.keyShares.length))
                                 message.keyShares = [];
-                            message.keyShares.push($root.cohort.v1.RevealedShare.decode(reader, reader.size(), $undefined, _depth + 1));
+                            message.keyShares.push($root.cohort.v1.NamedBytes.decode(reader, reader.size(), $undefined, _depth + 1));
                             continue;
                         }
                     }
@@ -6281,192 +5723,6 @@ export const cohort = $root.cohort = (() => {
             };
 
             return SecAggUnmask;
-        })();
-
-        v1.RevealedShare = (function() {
-
-            /**
-             * Properties of a RevealedShare.
-             * @typedef {Object} cohort.v1.RevealedShare.$Properties
-             * @property {string|null} [owner] RevealedShare owner
-             * @property {Uint8Array|null} [share] RevealedShare share
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-
-            /**
-             * Properties of a RevealedShare.
-             * @memberof cohort.v1
-             * @interface IRevealedShare
-             * @augments cohort.v1.RevealedShare.$Properties
-             * @deprecated Use cohort.v1.RevealedShare.$Properties instead.
-             */
-
-            /**
-             * Shape of a RevealedShare.
-             * @typedef {cohort.v1.RevealedShare.$Properties} cohort.v1.RevealedShare.$Shape
-             */
-
-            /**
-             * Constructs a new RevealedShare.
-             * @memberof cohort.v1
-             * @classdesc Represents a RevealedShare.
-             * @constructor
-             * @param {cohort.v1.RevealedShare.$Properties=} [properties] Properties to set
-             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-             */
-            const RevealedShare = function (properties) {
-                if (properties)
-                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                            this[keys[i]] = properties[keys[i]];
-            };
-
-            /**
-             * RevealedShare owner.
-             * @member {string} owner
-             * @memberof cohort.v1.RevealedShare
-             * @instance
-             */
-            RevealedShare.prototype.owner = "";
-
-            /**
-             * RevealedShare share.
-             * @member {Uint8Array} share
-             * @memberof cohort.v1.RevealedShare
-             * @instance
-             */
-            RevealedShare.prototype.share = $util.newBuffer([]);
-
-            /**
-             * Creates a new RevealedShare instance using the specified properties.
-             * @function create
-             * @memberof cohort.v1.RevealedShare
-             * @static
-             * @param {cohort.v1.RevealedShare.$Properties=} [properties] Properties to set
-             * @returns {cohort.v1.RevealedShare} RevealedShare instance
-             * @type {{
-             *   (properties: cohort.v1.RevealedShare.$Shape): cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape;
-             *   (properties?: cohort.v1.RevealedShare.$Properties): cohort.v1.RevealedShare;
-             * }}
-             */
-            RevealedShare.create = function(properties) {
-                return new RevealedShare(properties);
-            };
-
-            /**
-             * Encodes the specified RevealedShare message. Does not implicitly {@link cohort.v1.RevealedShare.verify|verify} messages.
-             * @function encode
-             * @memberof cohort.v1.RevealedShare
-             * @static
-             * @param {cohort.v1.RevealedShare.$Properties} message RevealedShare message or plain object to encode
-             * @param {$protobuf.Writer} [writer] Writer to encode to
-             * @returns {$protobuf.Writer} Writer
-             */
-            RevealedShare.encode = function (message, writer, _depth) {
-                if (!writer)
-                    writer = $Writer.create();
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $util.recursionLimit)
-                    throw $Error("max depth exceeded");
-                if (message.owner != null && $Object.hasOwnProperty.call(message, "owner") && message.owner !== "")
-                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.owner);
-                if (message.share != null && $Object.hasOwnProperty.call(message, "share") && message.share.length)
-                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.share);
-                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                    for (let i = 0; i < message.$unknowns.length; ++i)
-                        writer.raw(message.$unknowns[i]);
-                return writer;
-            };
-
-            /**
-             * Decodes a RevealedShare message from the specified reader or buffer.
-             * @function decode
-             * @memberof cohort.v1.RevealedShare
-             * @static
-             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-             * @param {number} [length] Message length if known beforehand
-             * @returns {cohort.v1.RevealedShare & cohort.v1.RevealedShare.$Shape} RevealedShare
-             * @throws {Error} If the payload is not a reader or valid buffer
-             * @throws {$protobuf.util.ProtocolError} If required fields are missing
-             */
-            RevealedShare.decode = function (reader, length, _end, _depth, _target) {
-                if (!(reader instanceof $Reader))
-                    reader = $Reader.create(reader);
-                if (_depth === $undefined)
-                    _depth = 0;
-                if (_depth > $Reader.recursionLimit)
-                    throw $Error("max depth exceeded");
-                let end, message, value;
-                if (length === $undefined)
-                    end = reader.len;
-                else {
-                    end = reader.pos + length;
-                    if (end > reader.len)
-                        throw $RangeError("index out of range");
-                    length = reader.len;
-                    reader.len = end;
-                }
-                message = _target || new $root.cohort.v1.RevealedShare();
-                while (reader.pos < end) {
-                    let start = reader.pos;
-                    let tag = reader.tag();
-                    if (tag === _end) {
-                        _end = $undefined;
-                        break;
-                    }
-                    let wireType = tag & 7;
-                    switch (tag >>>= 3) {
-                    case 1: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.owner = value;
-                            else
-                                delete message.owner;
-                            continue;
-                        }
-                    case 2: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.bytes()).length)
-                                message.share = value;
-                            else
-                                delete message.share;
-                            continue;
-                        }
-                    }
-                    reader.skipType(wireType, _depth, tag);
-                    if (!reader.discardUnknown) {
-                        $util.makeProp(message, "$unknowns", false);
-                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                    }
-                }
-                if (length !== $undefined) {
-                    if (reader.pos !== end)
-                        throw $RangeError("index out of range");
-                    reader.len = length;
-                }
-                if (_end !== $undefined)
-                    throw $Error("missing end group");
-                return message;
-            };
-
-            /**
-             * Gets the type url for RevealedShare
-             * @function getTypeUrl
-             * @memberof cohort.v1.RevealedShare
-             * @static
-             * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-             * @returns {string} The type url
-             */
-            RevealedShare.getTypeUrl = function(prefix) {
-                if (prefix === $undefined)
-                    prefix = "type.googleapis.com";
-                return prefix + "/cohort.v1.RevealedShare";
-            };
-
-            return RevealedShare;
         })();
 
         v1.Update = (function() {

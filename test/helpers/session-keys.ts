@@ -17,6 +17,6 @@ export function sessionKeys(names: readonly string[]): NonNullable<EnvelopeInit[
       seedCommit: new Uint8Array(32),
       maskCommit: new Uint8Array(32),
     })),
-    reveals: names.map((name) => ({ name, nonce: new Uint8Array(32) })),
+    reveals: names.map((name) => ({ name, value: new Uint8Array(32) })),
   };
 }

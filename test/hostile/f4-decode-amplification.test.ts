@@ -104,7 +104,7 @@ function envelope(sender: string, seq: number, field: number, body: Uint8Array):
     delimited(field, body),
   ]);
 }
-/** `n` empty EncryptedShare entries (0x0a 0x00 each): a SecAggShares body. */
+/** `n` empty NamedBytes entries (0x0a 0x00 each): a SecAggShares body. */
 function emptyShares(n: number): Buffer {
   const b = Buffer.alloc(2 * n);
   for (let i = 0; i < n; i++) b[2 * i] = 0x0a;
@@ -201,7 +201,7 @@ describe("an auditor's frames", () => {
     const aud = await connect('aud');
     // 10,000 shares (the most a share list may hold) of a 40-byte ciphertext each: a well-formed frame of a kind an auditor may not send.
     const shares = pb.SecAggShares.encode({
-      shares: Array.from({ length: 10_000 }, (_, i) => ({ peer: `h${i}`, ciphertext: new Uint8Array(40) })),
+      shares: Array.from({ length: 10_000 }, (_, i) => ({ name: `h${i}`, value: new Uint8Array(40) })),
     }).finish();
     const forbidden = envelope('aud', 2, 32, shares);
     const decode = vi.spyOn(pb.Envelope, 'decode');

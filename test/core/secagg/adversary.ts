@@ -268,7 +268,8 @@ export class LyingCoordinator {
     this.commitList = all;
     for (const name of this.adverts.keys()) {
       this.as(name, (p) => {
-        const r = this.client(p).onCommitments({ commitments: listFor ? listFor(name, all) : all });
+        const list = listFor ? listFor(name, all) : all;
+        const r = this.client(p).onCommitments({ commitments: list.map((c) => ({ name: c.name, value: c.commit })) });
         this.reveals.set(name, r.nonce!);
       });
     }
@@ -279,7 +280,7 @@ export class LyingCoordinator {
     // The seed of everyone who revealed (those who refused the list did not).
     const revealed = this.commitList.filter((c) => this.reveals.has(c.name));
     this.seeded = seatGraph(this.session, agreeSeed(this.session, revealed, this.reveals));
-    const reveals = revealed.map((c) => ({ name: c.name, nonce: this.reveals.get(c.name)! }));
+    const reveals = revealed.map((c) => ({ name: c.name, value: this.reveals.get(c.name)! }));
     for (const name of this.reveals.keys()) {
       const clients = [name, ...neighboursOf(this.seeded, name)]
         .filter((v) => this.adverts.has(v))
@@ -299,11 +300,11 @@ export class LyingCoordinator {
       const shares = [...this.shares].flatMap(([from, m]) =>
         withhold(name, from)
           ? []
-          : (m.shares ?? []).filter((e) => e.peer === name).map((e) => ({ peer: from, ciphertext: e.ciphertext })),
+          : (m.shares ?? []).filter((e) => e.name === name).map((e) => ({ name: from, value: e.value })),
       );
       this.relayed.set(
         name,
-        shares.map((s) => s.peer!),
+        shares.map((s) => s.name),
       );
       this.as(name, (p) => {
         this.client(p).onShares({ shares });
@@ -343,11 +344,11 @@ export class LyingCoordinator {
       const signatures = [name, ...neighboursOf(this.seeded!, name)].flatMap((v) => {
         if (this.colluders.has(v))
           return [
-            { name: v, signature: sign(this.net.identity(v).secretKey, survivorsTranscript(this.session, seed, view)) },
+            { name: v, value: sign(this.net.identity(v).secretKey, survivorsTranscript(this.session, seed, view)) },
           ];
         const theirs = this.views.get(v);
         return theirs && theirs.join() === view.join() && this.signatures.has(v)
-          ? [{ name: v, signature: this.signatures.get(v)! }]
+          ? [{ name: v, value: this.signatures.get(v)! }]
           : [];
       });
       this.as(name, (p) => this.unmasks.set(name, this.client(p).onUnmaskRequest({ signatures })));
@@ -443,7 +444,7 @@ export class LyingCoordinator {
     const out: Share[] = [];
     for (const r of this.unmasks.values()) {
       for (const x of (kind === 'seed' ? r.selfMaskShares : r.keyShares) ?? [])
-        if (x.owner === victim) out.push(decodeShare(x.share!, SECRET_BYTES));
+        if (x.name === victim) out.push(decodeShare(x.value!, SECRET_BYTES));
     }
     for (const c of this.colluders) {
       const pair = this.inside(c).held.get(victim);

@@ -8,7 +8,7 @@ import {
   ed25519KeyPair,
   type ClientMessage,
 } from '../../../core/secagg/index.ts';
-import type { EncryptedShare } from '../../../core/secagg/messages.ts';
+import type { NamedBytes } from '../../../core/secagg/messages.ts';
 
 /**
  * One client rewrites its own messages; the server rejects it with `code`,
@@ -42,7 +42,7 @@ const OFFENCES: Offence[] = [
     rewrite: (msg, all) => {
       if (!('secaggShares' in msg)) return msg;
       const shares = [...(msg.secaggShares.shares ?? [])];
-      shares[0] = { ...shares[0], peer: all[4] }; // to itself: never a neighbour
+      shares[0] = { ...shares[0], name: all[4] }; // to itself: never a neighbour
       return { secaggShares: { shares } };
     },
   },
@@ -113,16 +113,16 @@ function editRevealedShares(revealer: string, edit: (share: Uint8Array) => void)
   return (from, msg) => {
     if (!('secaggUnmask' in msg) || from !== revealer) return msg;
     const selfMaskShares = (msg.secaggUnmask.selfMaskShares ?? []).map((x) => {
-      const share = Uint8Array.from(x.share!);
+      const share = Uint8Array.from(x.value!);
       edit(share);
-      return { ...x, share };
+      return { ...x, value: share };
     });
     return { secaggUnmask: { ...msg.secaggUnmask, selfMaskShares } };
   };
 }
 
 /** A tamper under which `sharer` rewrites each encrypted share it sends. */
-function editSentShares(sharer: string, edit: (e: EncryptedShare) => EncryptedShare): DriveOptions['tamper'] {
+function editSentShares(sharer: string, edit: (e: NamedBytes) => NamedBytes): DriveOptions['tamper'] {
   return (from, msg) =>
     'secaggShares' in msg && from === sharer
       ? { secaggShares: { shares: (msg.secaggShares.shares ?? []).map(edit) } }
@@ -130,7 +130,7 @@ function editSentShares(sharer: string, edit: (e: EncryptedShare) => EncryptedSh
 }
 
 /** The share with its ciphertext replaced by random bytes of the same length: nobody can open it. */
-const garbled = (e: EncryptedShare): EncryptedShare => ({ ...e, ciphertext: randomBytes(e.ciphertext!.length) });
+const garbled = (e: NamedBytes): NamedBytes => ({ ...e, value: randomBytes(e.value!.length) });
 
 describe('secure aggregation under bad input: the offender is dropped, honest clients finish', () => {
   for (const { name, options, offender, code, counted, rewrite } of OFFENCES) {
@@ -235,7 +235,7 @@ describe('robust unmasking: a bad share or ciphertext identifies its sender and 
     const r = drive({
       n: 7,
       threshold: 4,
-      tamper: editSentShares(all[1]!, (e) => (e.peer === all[5] ? garbled(e) : e)),
+      tamper: editSentShares(all[1]!, (e) => (e.name === all[5] ? garbled(e) : e)),
     });
     expect(r.refused.size).toBe(0);
     expectSumOf(r, all);

@@ -36,9 +36,9 @@ const rewriteSeedShares =
     if (!from.includes(sender) || !('secaggUnmask' in msg)) return msg;
     const u = msg.secaggUnmask;
     const selfMaskShares = (u.selfMaskShares ?? []).flatMap((s) => {
-      if (s.owner !== owner) return [s];
-      const share = f(s.share!);
-      return share ? [{ ...s, share }] : [];
+      if (s.name !== owner) return [s];
+      const share = f(s.value!);
+      return share ? [{ ...s, value: share }] : [];
     });
     return { secaggUnmask: { ...u, selfMaskShares } };
   };
@@ -133,7 +133,7 @@ describe("a malicious hospital's unusable X25519 key (review R4)", () => {
           : msg,
       );
       expect([...sc.refused.entries()], 'honest hospitals that abandoned').toEqual([]);
-      for (const h of sc.honest) expect((sc.sharesSentBy(h)!.shares ?? []).map((e) => e.peer)).not.toContain('h04');
+      for (const h of sc.honest) expect((sc.sharesSentBy(h)!.shares ?? []).map((e) => e.name)).not.toContain('h04');
     });
   }
 });

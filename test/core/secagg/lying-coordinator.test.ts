@@ -127,9 +127,9 @@ describe('peer keys from the coordinator (finding 2)', () => {
     const seed = [];
     const key = [];
     for (const e of sc.sharesSentBy(VICTIM)!.shares!) {
-      const f = fakes.get(e.peer!)!;
-      const k = shareKey(sc.session, new X25519Party(f.c.secretKey).agree(x25519Peer(victimC)), VICTIM, e.peer!);
-      const pair = decodeSharePair(aeadOpen(k, e.ciphertext!, shareAad(sc.session, VICTIM, e.peer!)));
+      const f = fakes.get(e.name!)!;
+      const k = shareKey(sc.session, new X25519Party(f.c.secretKey).agree(x25519Peer(victimC)), VICTIM, e.name!);
+      const pair = decodeSharePair(aeadOpen(k, e.value!, shareAad(sc.session, VICTIM, e.name!)));
       seed.push(decodeShare(pair.seedShare, 32));
       key.push(decodeShare(pair.keyShare, 32));
     }
@@ -221,7 +221,7 @@ describe('the graph seed (finding 4)', () => {
               reveals:
                 change === 'withhold'
                   ? msg.reveals!.filter((r) => r.name !== 'h04')
-                  : msg.reveals!.map((r) => (r.name === 'h01' ? { ...r, nonce: new Uint8Array(32).fill(1) } : r)),
+                  : msg.reveals!.map((r) => (r.name === 'h01' ? { ...r, value: new Uint8Array(32).fill(1) } : r)),
             },
       );
       expect(honestCodes(sc), change).toEqual(Array(4).fill('E_SECAGG_SEED'));
@@ -239,7 +239,7 @@ describe('the graph seed (finding 4)', () => {
     // h01 refused its list (its own commitment changed) and revealed nothing: the coordinator supplies the forged nonce.
     sc.keys((_to, msg) => ({
       ...msg,
-      reveals: [...msg.reveals!.filter((r) => r.name !== 'h01'), { name: 'h01', nonce }],
+      reveals: [...msg.reveals!.filter((r) => r.name !== 'h01'), { name: 'h01', value: nonce }],
     }));
     // Everyone but h01 (whose own commitment was changed, E_SECAGG_SEED) finds h01's signed commitment differs.
     expect(sc.refused.get('h01')).toBe('E_SECAGG_SEED');
@@ -355,7 +355,7 @@ describe('replays across attempts (finding 6)', () => {
         ? msg
         : {
             clients: msg.clients!.map((k) => (k.name === 'h01' ? { name: 'h01', ...old.advert } : k)),
-            reveals: msg.reveals!.map((r) => (r.name === 'h01' ? { name: 'h01', nonce: old.nonce } : r)),
+            reveals: msg.reveals!.map((r) => (r.name === 'h01' ? { name: 'h01', value: old.nonce } : r)),
           },
     );
     expect(sc.refused.get(VICTIM)).toBe('E_SECAGG_SEED');

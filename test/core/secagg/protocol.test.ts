@@ -68,8 +68,8 @@ describe('secure aggregation session (Bonawitz et al. 2017), in memory', () => {
     const keys = new Set<string>();
     for (const { msg } of r.received) {
       if (!('secaggUnmask' in msg)) continue;
-      for (const s of msg.secaggUnmask.selfMaskShares ?? []) seeds.add(s.owner!);
-      for (const s of msg.secaggUnmask.keyShares ?? []) keys.add(s.owner!);
+      for (const s of msg.secaggUnmask.selfMaskShares ?? []) seeds.add(s.name!);
+      for (const s of msg.secaggUnmask.keyShares ?? []) keys.add(s.name!);
     }
     expect([...keys].sort()).toEqual([all[2], all[5]]); // dropped after sharing: mask keys only
     for (const owner of seeds) expect(keys.has(owner)).toBe(false);

@@ -276,16 +276,16 @@ describe('Envelope decoding of bad frames', () => {
       ['welcome.coordinatorId', (t) => ({ welcome: { coordinatorId: t } })],
       ['welcome.liveJobs', (t) => ({ welcome: { coordinatorId: 'c', liveJobs: ['j', t] } })],
       ['roundConfig.secagg.participants', (t) => ({ roundConfig: { secagg: { participants: ['h1', t] } } })],
-      ['secaggShares.peer', (t) => ({ secaggShares: { shares: [{ peer: t }] } })],
-      ['secaggSharesRelay.peer', (t) => ({ secaggSharesRelay: { shares: [{ peer: t }] } })],
+      ['secaggShares.shares.name', (t) => ({ secaggShares: { shares: [{ name: t }] } })],
+      ['secaggSharesRelay.shares.name', (t) => ({ secaggSharesRelay: { shares: [{ name: t }] } })],
       ['secaggKeys.clients.name', (t) => ({ secaggKeys: { clients: [{ name: t }] } })],
       ['secaggKeys.reveals.name', (t) => ({ secaggKeys: { reveals: [{ name: t }] } })],
-      ['secaggCommitments.name', (t) => ({ secaggCommitments: { commitments: [{ name: t }] } })],
+      ['secaggCommitments.commitments.name', (t) => ({ secaggCommitments: { commitments: [{ name: t }] } })],
       ['secaggMaskedInput.rejected', (t) => ({ secaggMaskedInput: { rejected: [t] } })],
       ['secaggSurvivors.survivors', (t) => ({ secaggSurvivors: { survivors: [t] } })],
       ['secaggUnmaskRequest.signatures.name', (t) => ({ secaggUnmaskRequest: { signatures: [{ name: t }] } })],
-      ['secaggUnmask.selfMaskShares.owner', (t) => ({ secaggUnmask: { selfMaskShares: [{ owner: t }] } })],
-      ['secaggUnmask.keyShares.owner', (t) => ({ secaggUnmask: { keyShares: [{ owner: t }] } })],
+      ['secaggUnmask.selfMaskShares.name', (t) => ({ secaggUnmask: { selfMaskShares: [{ name: t }] } })],
+      ['secaggUnmask.keyShares.name', (t) => ({ secaggUnmask: { keyShares: [{ name: t }] } })],
     ];
 
     it.each(fields)('%s carrying any of them is refused (E_WIRE_FIELD), naming the field', (field, body) => {

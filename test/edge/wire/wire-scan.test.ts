@@ -48,7 +48,7 @@ const HEADER = Buffer.concat([
   Buffer.from([0x28, 2]),
 ]);
 const withBody = (...body: Uint8Array[]) => Buffer.concat([HEADER, ...body]);
-/** `n` empty EncryptedShare entries: two bytes each (tag 0x0a, length 0). */
+/** `n` empty NamedBytes entries: two bytes each (tag 0x0a, length 0). */
 function emptyShares(n: number): Buffer {
   const b = Buffer.alloc(2 * n);
   for (let i = 0; i < n; i++) b[2 * i] = 0x0a;
@@ -129,7 +129,7 @@ describe('every message the codec encodes from valid inputs passes the scan', ()
         sender: 'h1',
         seq: 1,
         secaggShares: {
-          shares: Array.from({ length: n }, (_, i) => ({ peer: `h${i}`, ciphertext: new Uint8Array(8) })),
+          shares: Array.from({ length: n }, (_, i) => ({ name: `h${i}`, value: new Uint8Array(8) })),
         },
       });
     expect(decodeEnvelope(shares(MAX_CLIENTS), Infinity).secaggShares!.shares!.length).toBe(MAX_CLIENTS);
