@@ -34,14 +34,6 @@ const DROPOUT = 0.05;
 /** Cosignature times: Unix seconds, one a second from a fixed start. */
 const T0 = 1_700_000_000;
 
-/** A cosignature as the coordinator stores it (ledger_cosignatures: witness = hospital name). */
-export interface BenchCosignature {
-  witness: string;
-  size: number;
-  timestamp: number;
-  signature: Uint8Array;
-}
-
 /** A seeded PRNG (mulberry32): the same ledger every run. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -105,6 +97,14 @@ function logWriter(n: number) {
     return sealed;
   };
   return { coordinator, origin, entries, leaves, notes, tree, append, full: () => entries.length >= n };
+}
+
+/** A cosignature as the coordinator stores it (ledger_cosignatures: witness = hospital name). */
+export interface BenchCosignature {
+  witness: string;
+  size: number;
+  timestamp: number;
+  signature: Uint8Array;
 }
 
 export function buildLedger(n: number) {

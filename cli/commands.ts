@@ -42,7 +42,11 @@ function twoModules(
   };
 }
 
-/** How each command's module is loaded (a literal import each, so the build rewrites its path). */
+/**
+ * How each command's module is loaded (a literal import each, so the build
+ * rewrites its path). COMMANDS takes its order from SUMMARIES, so the
+ * commands two modules register stand together, last.
+ */
 const LOADERS: Record<keyof typeof SUMMARIES, () => Promise<Register>> = {
   coordinator: async () => (await import('./coordinator.ts')).registerCoordinator,
   admin: async () => (await import('./coordinator.ts')).registerAdmin,
@@ -51,13 +55,13 @@ const LOADERS: Record<keyof typeof SUMMARIES, () => Promise<Register>> = {
   accountant: async () => (await import('./accountant.ts')).registerAccountant,
   budget: async () => (await import('./budget.ts')).registerBudget,
   simulate: async () => (await import('./simulate.ts')).registerSimulate,
+  job: async () => (await import('./job.ts')).registerJob,
+  dashboard: async () => (await import('./dashboard.ts')).registerDashboard,
+  secagg: async () => (await import('./secagg.ts')).registerSecAgg,
   ledger: twoModules(
     async () => (await import('./ledger.ts')).registerLedger,
     async () => (await import('./ledger-fetch.ts')).registerLedgerFetch,
   ),
-  job: async () => (await import('./job.ts')).registerJob,
-  dashboard: async () => (await import('./dashboard.ts')).registerDashboard,
-  secagg: async () => (await import('./secagg.ts')).registerSecAgg,
   roster: twoModules(
     async () => (await import('./roster.ts')).registerRoster,
     async () => (await import('./coordinator.ts')).registerRosterPublish,

@@ -30,12 +30,7 @@ export function registerLedgerProve(cmd: Command): void {
       "the tree size to prove at (default: the latest checkpoint's)",
       intArg(1, Number.MAX_SAFE_INTEGER),
     )
-    .action((o: { db: string; entry?: number; from?: number; size?: number }) => {
-      if ((o.entry === undefined) === (o.from === undefined))
-        throw new CohortError('E_CONFIG_INVALID', 'give exactly one of --entry and --from');
-      const proof = o.entry !== undefined ? proveEntry(o.db, o.entry, o.size) : proveConsistency(o.db, o.from!, o.size);
-      process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
-    });
+    .action(prove);
   cmd
     .command('check-proof')
     .description(
@@ -44,15 +39,26 @@ export function registerLedgerProve(cmd: Command): void {
     .requiredOption('--proof <file>', 'the JSON `cohort ledger prove` printed')
     .requiredOption('--coordinator-key <hex>', "the coordinator's ledger public key (64 hex digits)")
     .option('--json', 'machine-readable result', false)
-    .action((o: { proof: string; coordinatorKey: string; json: boolean }) => {
-      if (!/^[0-9a-f]{64}$/.test(o.coordinatorKey))
-        throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
-      const r = checkLedgerProof(readProof(o.proof), new Uint8Array(Buffer.from(o.coordinatorKey, 'hex')));
-      process.stdout.write(
-        o.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'proof OK' : 'proof FAILED'}: ${r.message}\n`,
-      );
-      if (!r.ok) process.exitCode = 1;
-    });
+    .action(checkProof);
+}
+
+/** `cohort ledger prove`: exactly one of --entry and --from says which proof. */
+function prove(o: { db: string; entry?: number; from?: number; size?: number }): void {
+  if ((o.entry === undefined) === (o.from === undefined))
+    throw new CohortError('E_CONFIG_INVALID', 'give exactly one of --entry and --from');
+  const proof = o.entry !== undefined ? proveEntry(o.db, o.entry, o.size) : proveConsistency(o.db, o.from!, o.size);
+  process.stdout.write(`${JSON.stringify(proof, null, 2)}\n`);
+}
+
+/** `cohort ledger check-proof`: a proof that does not hold sets exit code 1. */
+function checkProof(o: { proof: string; coordinatorKey: string; json: boolean }): void {
+  if (!/^[0-9a-f]{64}$/.test(o.coordinatorKey))
+    throw new CohortError('E_CONFIG_INVALID', '--coordinator-key expected 64 hex digits');
+  const r = checkLedgerProof(readProof(o.proof), new Uint8Array(Buffer.from(o.coordinatorKey, 'hex')));
+  process.stdout.write(
+    o.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.ok ? 'proof OK' : 'proof FAILED'}: ${r.message}\n`,
+  );
+  if (!r.ok) process.exitCode = 1;
 }
 
 function readProof(path: string) {

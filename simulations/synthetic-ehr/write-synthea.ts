@@ -15,11 +15,11 @@ import { siteProfiles, type SiteProfile } from './profiles.ts';
 import { SYNTHEA_BUNDLE_HEAD, SYNTHEA_BUNDLE_TAIL, syntheaEntry, toSynthea } from './synthea.ts';
 import { BufferedFile } from './write.ts';
 
-/** Per-patient files written at once (bounds the text held to this many patients). */
-const FILES_IN_FLIGHT = 16;
-
 export const SYNTHEA_LAYOUTS = ['bundles', 'bundle', 'ndjson'] as const;
 export type SyntheaLayout = (typeof SYNTHEA_LAYOUTS)[number];
+
+/** Per-patient files written at once (bounds the text held to this many patients). */
+const FILES_IN_FLIGHT = 16;
 
 export interface WriteSyntheaOptions {
   /** Created if missing; the files go directly in it. */

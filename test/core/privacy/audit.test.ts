@@ -11,13 +11,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import {
-  auditScores,
-  countCorrect,
-  oneRunEpsilonLowerBound,
-  oneRunPValue,
-  type GuessCounts,
-} from '../../../core/privacy/audit.ts';
 import { seededRng } from '../../../core/rng.ts';
 import {
   CLIP_X4,
@@ -27,6 +20,13 @@ import {
   claimedEpsilon,
   runCanaryAudit,
 } from '../../../bench/audit.ts';
+import {
+  auditScores,
+  countCorrect,
+  oneRunEpsilonLowerBound,
+  oneRunPValue,
+  type GuessCounts,
+} from '../../../core/privacy/audit.ts';
 
 describe('one-run ε lower bound (Steinke, Nasr, Jagielski 2023)', () => {
   /*
