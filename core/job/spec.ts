@@ -19,7 +19,7 @@ import {
 import { analyseGraph } from '../model/graph.ts';
 import { BINARY_TASK, outputUnits, taskSchema } from '../model/task.ts';
 
-export const STRATEGIES = ['fedavg', 'fedprox', 'fedadam', 'fedyogi'] as const;
+export const STRATEGIES = ['fedavg', 'fedavgm', 'fedprox', 'fedadam', 'fedyogi'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 const finitePositive = z.number().finite().positive();
@@ -60,7 +60,7 @@ export const localTrainingSchema = z.strictObject({
 /**
  * Server-side optimiser settings. Defaults for FedAdam/FedYogi follow Reddi et
  * al. 2021 ("Adaptive Federated Optimization"): beta1 0.9, beta2 0.99,
- * tau 1e-3.
+ * tau 1e-3. FedAvgM's server momentum is beta1 (0.9, as Hsu et al. 2019).
  */
 export const strategySpecSchema = z.strictObject({
   name: z.enum(STRATEGIES).default('fedavg'),
@@ -226,7 +226,7 @@ export const jobSpecSchema = jobSpecObject
     targetClients: s.targetClients ?? s.minClients,
     strategy: {
       ...s.strategy,
-      serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy.name),
+      serverLearningRate: s.strategy.serverLearningRate ?? defaultServerLearningRate(s.strategy),
     },
     privacy:
       s.privacy && s.privacy.unit === 'hospital'
@@ -443,9 +443,12 @@ export type PrivacySpec = NonNullable<JobSpec['privacy']>;
 /**
  * FedAvg/FedProx: 1, plain (weighted) model averaging. FedAdam/FedYogi: 0.1,
  * Flower's default server learning rate (eta) for its adaptive strategies.
+ * FedAvgM: 1 − beta1, an effective learning rate η / (1 − β) of 1 as
+ * FedAvg's (core/strategy/fedavgm.ts; Flower's default is 1).
  */
-function defaultServerLearningRate(name: StrategyName): number {
-  return name === 'fedadam' || name === 'fedyogi' ? 0.1 : 1;
+function defaultServerLearningRate(s: { name: StrategyName; beta1: number }): number {
+  if (s.name === 'fedavgm') return 1 - s.beta1;
+  return s.name === 'fedadam' || s.name === 'fedyogi' ? 0.1 : 1;
 }
 
 /**

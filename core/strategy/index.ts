@@ -5,6 +5,7 @@ import { CohortError } from '../errors.ts';
 import type { StrategySpec } from '../job/spec.ts';
 import { createFedAdam } from './fedadam.ts';
 import { createFedAvg } from './fedavg.ts';
+import { createFedAvgM } from './fedavgm.ts';
 import { createFedProx } from './fedprox.ts';
 import { createFedYogi } from './fedyogi.ts';
 import { checkAggregate } from './finite.ts';
@@ -45,6 +46,8 @@ function createStep(spec: StrategySpec): ServerStep {
   switch (spec.name) {
     case 'fedavg':
       return createFedAvg(spec);
+    case 'fedavgm':
+      return createFedAvgM(spec);
     case 'fedprox':
       return createFedProx(spec);
     case 'fedadam':
