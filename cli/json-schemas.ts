@@ -12,8 +12,9 @@
  * the transforms after parsing, and messages for removed keys. A file a
  * schema accepts may still be refused by cohort, never the reverse.
  *
- * The config files' schemas come from the start commands' own flags
- * (edge/config-file.ts): each key a flag, its help as the description.
+ * The config files' schemas come from the start commands' own flags, each
+ * keyed as --config reads it (configKeyOf, edge/config-file.ts), its help as
+ * the description.
  */
 import { join } from 'node:path';
 import { Command, type Option } from 'commander';
@@ -23,6 +24,7 @@ import { datasetSchemaSchema } from '../core/data/schema.ts';
 import { imageSchemaSchema } from '../core/data/image-schema.ts';
 import { jobSpecSchema } from '../core/job/spec.ts';
 import { hospitalPolicySchema } from '../core/job/policy.ts';
+import { configKeyOf } from '../edge/config-file.ts';
 import { registerCoordinator } from './coordinator.ts';
 import { registerClient } from './client.ts';
 
@@ -44,8 +46,8 @@ function configSchema(register: (p: Command) => void, group: string): z.ZodType 
     $schema: z.string().optional().describe('the JSON Schema this file follows, for editors; cohort ignores it'),
   };
   for (const o of start.options) {
-    const key = o.long?.slice(2);
-    if (!key || key === 'config' || o.negate) continue;
+    const key = configKeyOf(o);
+    if (key === undefined) continue;
     shape[key] = flagType(o).optional().describe(o.description);
   }
   return z.strictObject(shape);

@@ -22,9 +22,21 @@ import { readJsonFile } from './keys.ts';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
-/** The flag `key` names, among `cmd`'s (not --config itself, not --help). */
+/**
+ * The key `option` takes in a config file: its long flag without the dashes
+ * ("--max-frame-bytes" is "max-frame-bytes"); none for --config itself, a
+ * --no- switch or a flag with no long form. The one place this rule lives:
+ * --config reads files by it and cli/json-schemas.ts writes the files'
+ * schemas by it, so the two cannot disagree.
+ */
+export function configKeyOf(option: Option): string | undefined {
+  const key = option.long?.slice(2);
+  return key === undefined || key === 'config' || option.negate ? undefined : key;
+}
+
+/** The flag `key` names, among `cmd`'s (--help is not among them). */
 function flagOf(cmd: Command, key: string): Option | undefined {
-  return cmd.options.find((o) => o.long === `--${key}` && key !== 'config' && !o.negate);
+  return cmd.options.find((o) => configKeyOf(o) === key);
 }
 
 /** The value of `key` as `option` would have it from the command line; a refusal names the file and the key. */

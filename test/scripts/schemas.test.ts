@@ -4,13 +4,18 @@
  * ships (dataset and image schemas, the example config files in
  * docs/deploy/) validate against them with a JSON Schema validator (ajv,
  * draft 2020-12), as do job specs and policies the tests build; files cohort
- * refuses for a wrong key or type fail them too.
+ * refuses for a wrong key or type fail them too. The config files' schemas
+ * name exactly the keys `--config` accepts on the real start commands.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Command } from 'commander';
 import { jsonSchemaFiles } from '../../cli/json-schemas.ts';
+import { registerCoordinator } from '../../cli/coordinator.ts';
+import { registerClient } from '../../cli/client.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
 import { RECORD_DP } from '../helpers/privacy.ts';
 
@@ -24,6 +29,37 @@ const valid = (name: string, data: unknown) => {
   const v = validator(name);
   return v(data) ? 'valid' : ajv.errorsText(v.errors);
 };
+
+/**
+ * The keys `cohort <group> start --config` accepts, found by asking it: every
+ * name a flag could be keyed by (long, short, attribute name) goes in a file
+ * of its own, and a key is accepted unless the refusal calls it unknown. The
+ * action never runs: a value of the wrong kind, or a missing required flag,
+ * stops the parse first, and the action is replaced anyway.
+ */
+function keysConfigAccepts(register: (p: Command) => void, group: string): string[] {
+  const program = new Command();
+  register(program);
+  const start = program.commands.find((c) => c.name() === group)!.commands.find((c) => c.name() === 'start')!;
+  start
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .action(() => {});
+  const names = start.options.flatMap((o) => [o.long, o.short, o.attributeName()]);
+  const candidates = new Set(['$schema', 'config', 'help', 'version', ...names].map((n) => n?.replace(/^-+/, '')));
+  const dir = mkdtempSync(join(tmpdir(), 'cohort-config-keys-'));
+  return [...candidates].filter((key): key is string => {
+    if (!key) return false;
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ [key]: [] }));
+    try {
+      start.parse(['--config', file], { from: 'user' });
+    } catch (e) {
+      return !(e as Error).message.includes(`unknown key "${key}"`);
+    }
+    return true;
+  });
+}
 
 beforeAll(async () => {
   generated = await jsonSchemaFiles();
@@ -67,5 +103,19 @@ describe('docs/schemas', () => {
     expect(valid('dataset-schema', { ...(json('client/schemas/synthea.schema.json') as object), splitt: 1 })).not.toBe(
       'valid',
     );
+  });
+});
+
+describe("the config files' schemas", () => {
+  it('name exactly the keys --config accepts, for both start commands', () => {
+    for (const [group, register] of [
+      ['coordinator', registerCoordinator],
+      ['client', registerClient],
+    ] as const) {
+      const schema = JSON.parse(generated[`${group}-config.schema.json`]!) as { properties: object };
+      const accepted = keysConfigAccepts(register, group);
+      expect(accepted.length, group).toBeGreaterThan(10);
+      expect(Object.keys(schema.properties).sort(), group).toEqual(accepted.sort());
+    }
   });
 });
