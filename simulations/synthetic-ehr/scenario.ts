@@ -14,10 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../edge/log.ts';
 import { CohortError } from '../../core/errors.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
-import { pooledMetrics, type Metrics } from '../../core/metrics.ts';
+import { pooledMetrics } from '../../core/metrics.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
-import { simulatedNetwork } from '../network.ts';
-import { Coordinator } from '../../coordinator/coordinator.ts';
+import { runFederatedJob, startFederation, type OnRound } from '../federation.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import type { StoredRound } from '../../coordinator/job-rows.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
@@ -38,7 +37,7 @@ export interface SyntheticEhrOptions {
   /** Whole-job target epsilon (record level). */
   epsilon?: number;
   log?: Logger;
-  onRound?: (round: number, total: number, pooled: Metrics | null) => void;
+  onRound?: OnRound;
 }
 
 export interface SyntheticEhrHospital {
@@ -83,47 +82,41 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
   const { data, formats } = await intakeSites(written.hospitals);
   const first = data[0]!;
 
-  const dbPath = join(dir, 'coordinator.db');
   const names = written.hospitals.map((h) => h.name);
-  const net = simulatedNetwork(names, 'synthetic-ehr');
-  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
-  const port = await coordinator.listen();
-  const states = names.map((name, i) => {
-    const st = openHospitalState(join(written.hospitals[i]!.dir, 'state.db'));
-    st.budget.setBudget(data[i]!.schemaId, { epsilon: 10, delta: 1e-5, accountant: 'pld' });
-    return st;
-  });
+  const fed = await startFederation(names, 'synthetic-ehr', log, join(dir, 'coordinator.db'));
+  // Each hospital's state database stays in its own directory (not fed.statePath), beside its records and site secret.
+  const statePaths = written.hospitals.map((h) => join(h.dir, 'state.db'));
+  const states = Object.fromEntries(
+    names.map((name, i) => {
+      const st = openHospitalState(statePaths[i]!);
+      st.budget.setBudget(data[i]!.schemaId, { epsilon: 10, delta: 1e-5, accountant: 'pld' });
+      return [name, st];
+    }),
+  );
   const clients = names.map(
     (name, i) =>
       new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
+        coordinatorUrl: `ws://127.0.0.1:${fed.port}`,
         name,
         dataset: data[i]!,
         log,
-        identity: net.identity(name),
-        roster: net.chain,
-        budget: states[i]!.budget,
-        ledger: states[i]!.ledger,
-        outputs: states[i]!.outputs,
+        identity: fed.net.identity(name),
+        roster: fed.net.chain,
+        budget: states[name]!.budget,
+        ledger: states[name]!.ledger,
+        outputs: states[name]!.outputs,
       }),
   );
-  try {
-    const jobId = coordinator.submitJob(jobSpec(first, n, rounds, seed, o.epsilon ?? 2));
-    const done = jobEnd(coordinator, jobId, o.onRound);
-    for (const c of clients) c.start();
-    await done;
-    const final = coordinator.database.rounds(jobId).at(-1)!;
+  const job = { spec: jobSpec(first, n, rounds, seed, o.epsilon ?? 2), onRound: o.onRound };
+  return runFederatedJob(fed, clients, states, job, async (jobId) => {
+    const final = fed.coordinator.database.rounds(jobId).at(-1)!;
     return {
       ...summary(written.hospitals, data, formats, final),
       workdir: dir,
       rounds,
-      ledgerOk: verifyFiles({ db: dbPath, hospitalLedger: written.hospitals.map((h) => join(h.dir, 'state.db')) }).ok,
+      ledgerOk: verifyFiles({ db: fed.dbPath, hospitalLedger: statePaths }).ok,
     };
-  } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await coordinator.close();
-    for (const st of states) st.close();
-  }
+  });
 }
 
 type Written = Awaited<ReturnType<typeof writeSyntheticHospitals>>['hospitals'];
@@ -152,19 +145,6 @@ async function intakeSites(hospitals: Written): Promise<{ data: PreparedDataset[
       throw new CohortError('E_JOB_FEATURES', `hospital ${i + 1}'s intake gives other features than hospital 1's`);
   }
   return { data, formats };
-}
-
-/** Settles when the job completes; rejects when it fails or is cancelled. */
-function jobEnd(coordinator: Coordinator, jobId: string, onRound: SyntheticEhrOptions['onRound']): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    coordinator.on('round', (e) => e.jobId === jobId && onRound?.(e.record.round, e.totalRounds, e.record.pooled));
-    coordinator.on('job', (e) => {
-      if (e.jobId !== jobId) return;
-      if (e.status === 'completed') resolve();
-      else if (e.status === 'failed' || e.status === 'cancelled')
-        reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
-    });
-  });
 }
 
 /** The per-hospital and pooled figures of the job's final round. */
