@@ -5,7 +5,8 @@ import { intArg, numberArg } from '../edge/args.ts';
 import { imageAugmentSchema, type ImageAugment } from '../core/data/augment.ts';
 import { createLogger, type LogLevel } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
-import { PNEUMONIA_DEFAULTS, runFedPneumonia, type PneumoniaResult } from '../simulations/fed-pneumonia.ts';
+import { PNEUMONIA_DEFAULTS, type PneumoniaResult } from '../simulations/fed-pneumonia.ts';
+import { runPneumoniaSeeds } from '../simulations/fed-pneumonia-seeds.ts';
 import { loadPneumonia } from '../simulations/fed-pneumonia-data.ts';
 import { loadPneumoniaDicom } from '../simulations/fed-pneumonia-dicom.ts';
 import { BURNED_IN_EVERY } from '../simulations/dicom-wrap.ts';
@@ -18,6 +19,7 @@ interface PneumoniaCliOptions {
   augment?: Partial<ImageAugment> | null;
   json?: string;
   logLevel: LogLevel;
+  workers?: number;
 }
 
 /** MedMNIST v2's centralised ResNet-18 (28×28) on the official test split (simulations/data/pneumoniamnist/README.md). */
@@ -58,6 +60,11 @@ function pneumoniaOptions(cmd: Command): Command {
       PNEUMONIA_DEFAULTS.seeds,
     )
     .option(
+      '--workers <n>',
+      "seeds run at once, each in its own thread (tfjs's wasm backend uses one core in Node) (default: the machine's cores)",
+      intArg(1, 256),
+    )
+    .option(
       '--dp-epsilon <e>',
       `record-level DP (DP-SGD at each hospital) with this target epsilon for the whole job, delta ${PNEUMONIA_DEFAULTS.dp.delta}; each hospital's budget is the target (default: no DP)`,
       numberArg('--dp-epsilon', (x) => x > 0 && x <= 100, 'a number in (0, 100]'),
@@ -83,20 +90,19 @@ async function fedPneumonia(o: PneumoniaCliOptions): Promise<void> {
   if (o.dpEpsilon === undefined)
     log.warn('differential privacy is off (no --dp-epsilon): updates carry no DP guarantee');
   const data = o.format === 'dicom' ? await loadPneumoniaDicom() : await loadPneumonia();
-  const runs: PneumoniaResult[] = [];
-  for (const seed of o.seeds) {
-    const r = await runFedPneumonia({
-      seed,
+  const runs = await runPneumoniaSeeds({
+    seeds: o.seeds,
+    options: {
       data,
-      log,
       ...(o.rounds === undefined ? {} : { rounds: o.rounds }),
       ...(o.dpEpsilon === undefined ? {} : { dp: { epsilon: o.dpEpsilon } }),
       ...(o.augment === undefined ? {} : { augment: o.augment }),
-      onRound: (round, total) => process.stderr.write(`fed-pneumonia seed ${seed}: round ${round}/${total}\n`),
-    });
-    runs.push(r);
-    process.stdout.write(`${renderPneumonia(r)}\n`);
-  }
+    },
+    logLevel: o.logLevel,
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
+    onRound: (seed, round, total) => process.stderr.write(`fed-pneumonia seed ${seed}: round ${round}/${total}\n`),
+    onResult: (r) => process.stdout.write(`${renderPneumonia(r)}\n`),
+  });
   const summary = summarisePneumonia(runs);
   process.stdout.write(`${renderPneumoniaSummary(summary)}\n`);
   writeFigures(o.json, summary);

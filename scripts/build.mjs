@@ -21,13 +21,14 @@ import { DIST, ROOT, SOURCE_DIRS, STAMP_NAME } from './dist-fresh.mjs';
 /** Not built: the dashboard page's own source (bundled into public/ by `npm run build:dashboard`), and the worker
  * entries that load their thread's .ts through tsx (from dist/, worker-pool.js starts worker-thread.js directly, and
  * ledger-verifier.js ledger-verifier-thread.js, edge/ledger-pool.js ledger-thread.js, ledger-http-verify.js
- * ledger-http-verify-thread.js). */
+ * ledger-http-verify-thread.js, simulations/fed-pneumonia-seeds.js fed-pneumonia-thread.js). */
 const SKIP = new Set([
   'coordinator/dashboard/web',
   'coordinator/worker-entry.mjs',
   'coordinator/dashboard/ledger-verifier-entry.mjs',
   'edge/ledger-thread-entry.mjs',
   'coordinator/ledger-http-verify-entry.mjs',
+  'simulations/fed-pneumonia-thread-entry.mjs',
 ]);
 
 function listFiles(dir, out = []) {
