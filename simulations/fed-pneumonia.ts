@@ -86,7 +86,7 @@ export const PNEUMONIA_DEFAULTS = {
   augment: { shift: 2, rotate: 10, scale: 0.1 } as Partial<ImageAugment> | undefined,
   rounds: 20,
   seeds: [1, 2, 3],
-  local: { epochs: 2, batchSize: 32, learningRate: 0.05, optimizer: 'sgd' as const, proximalMu: 0, maxSteps: 0 },
+  local: { epochs: 3, batchSize: 32, learningRate: 0.05, optimizer: 'sgd' as const, proximalMu: 0, maxSteps: 0 },
   strategy: { name: 'fedavg' } as Partial<StrategySpec>,
   dp: {
     strategy: { name: 'fedavg' } as Partial<StrategySpec>,
