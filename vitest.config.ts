@@ -15,7 +15,7 @@ const SLOW = [
   'test/simulations/fed-heart-disease.test.ts',
   'test/simulations/fed-tcga-brca.test.ts',
   'test/simulations/fed-pneumonia.test.ts',
-  'test/simulations/fed-pneumonia-seeds.test.ts',
+  'test/simulations/fed-pneumonia-threads.test.ts',
   'test/simulations/fed-pneumonia-dicom.test.ts',
   'test/cli/roster.test.ts',
   'test/coordinator/ledger-tamper.test.ts',

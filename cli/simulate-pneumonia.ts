@@ -61,7 +61,7 @@ function pneumoniaOptions(cmd: Command): Command {
     )
     .option(
       '--workers <n>',
-      "seeds run at once, each in its own thread (tfjs's wasm backend uses one core in Node) (default: the machine's cores)",
+      "seeds run at once, each in its own thread (tfjs's wasm backend uses one core in Node) (default: the machine's cores, at most one per seed)",
       intArg(1, 256),
     )
     .option(

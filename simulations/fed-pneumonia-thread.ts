@@ -12,7 +12,8 @@ import type { SeedTask, SeedMessage } from './fed-pneumonia-seeds.ts';
 
 const task = workerData as SeedTask;
 const post = (m: SeedMessage) => parentPort!.postMessage(m);
-const log = createLogger({ level: task.logLevel, destination: process.stderr });
+// Seeds log side by side to one stderr: each line says which seed wrote it.
+const log = createLogger({ level: task.logLevel, destination: process.stderr }).child({ seed: task.options.seed });
 try {
   const result = await runFedPneumonia({
     ...task.options,

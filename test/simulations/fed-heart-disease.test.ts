@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runFedHeartDisease, CENTERS, type FedHeartResult } from '../../simulations/fed-heart-disease.ts';
 import { jobSpend } from '../../core/job/privacy.ts';
-import { parseJobSpec } from '../../core/job/spec.ts';
+import { parseJobSpec, STRATEGIES } from '../../core/job/spec.ts';
 
 describe('fed-heart-disease, the embedded default job', () => {
   // The issue's bar (published FLamby figures: pooled 0.79, FedAvg 0.75), mean over 3 seeds.
@@ -100,8 +100,8 @@ describe('fed-heart-disease, the embedded default job', () => {
       }
     };
     expect(run(['simulate', 'fed-heart-disease', '--rounds', '0'])).toMatch(/expected an integer in \[1, 10000\]/);
-    expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toMatch(
-      /Allowed choices are fedavg, fedprox, fedadam, fedyogi/,
+    expect(run(['simulate', 'fed-heart-disease', '--strategy', 'fedsgd'])).toContain(
+      `Allowed choices are ${STRATEGIES.join(', ')}`,
     );
     expect(run(['coordinator', 'start', '--host', '0.0.0.0', '--db', ':memory:'])).toMatch(/E_CONFIG_INVALID/);
     expect(run(['simulate', 'fed-heart-disease', '--no-dp', '--epsilon', '1'])).toMatch(

@@ -1,53 +1,126 @@
 /**
- * fed-pneumonia's seeds in worker threads (simulations/fed-pneumonia-seeds.ts):
- * each seed is its own run with its own split, results come back in the
- * order the seeds were given whatever order they finish in, each round is
- * reported under its seed, and a run's typed error reaches the caller as a
- * CohortError with its code rather than a dead thread.
+ * The seed runner's bookkeeping (simulations/fed-pneumonia-seeds.ts) with
+ * fake threads that answer as fed-pneumonia-thread.ts does, so the order in
+ * which seeds finish is chosen by the test: results come back in seed order
+ * whatever order they finish in, the first failure stops every other seed
+ * (no new thread starts, running ones are terminated), a thread that dies
+ * without an answer is E_INTERNAL, and a worker count that is not a whole
+ * number of at least 1 is refused. test/simulations/fed-pneumonia-threads.test.ts
+ * runs real threads.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { WorkerOptions } from 'node:worker_threads';
 import { CohortError } from '../../core/errors.ts';
-import { loadPneumonia, splitPneumonia, type PneumoniaData, HOSPITALS } from '../../simulations/fed-pneumonia-data.ts';
-import { runPneumoniaSeeds } from '../../simulations/fed-pneumonia-seeds.ts';
+import type { PneumoniaResult } from '../../simulations/fed-pneumonia.ts';
+import {
+  runPneumoniaSeeds,
+  type SeedMessage,
+  type SeedTask,
+  type SeedThreadFactory,
+} from '../../simulations/fed-pneumonia-seeds.ts';
 
-let data: PneumoniaData;
-beforeAll(async () => {
-  data = await loadPneumonia();
-});
+/** What each fake seed does: post these messages, `afterMs` apart, then (optionally) exit. */
+type Script = { afterMs: number; messages: (SeedMessage | 'exit')[] };
 
-describe('runPneumoniaSeeds', () => {
-  it('runs each seed in its own thread and answers in seed order, each round reported under its seed', async () => {
-    const rounds: string[] = [];
-    const finished: number[] = [];
-    // Seed 3 is given first and with one worker lane it finishes first; with two lanes either may.
-    const runs = await runPneumoniaSeeds({
-      seeds: [3, 1],
-      options: { data, rounds: 1, trainLimit: 400 },
-      logLevel: 'silent',
-      workers: 2,
-      onRound: (seed, round, total) => rounds.push(`${seed}:${round}/${total}`),
-      onResult: (r) => finished.push(r.seed),
+function fakeThreads(scripts: Record<number, Script>) {
+  const started: number[] = [];
+  const terminated: number[] = [];
+  const start: SeedThreadFactory = (options: WorkerOptions) => {
+    const seed = (options.workerData as SeedTask).options.seed!;
+    started.push(seed);
+    const thread = new EventEmitter();
+    let stopped = false;
+    const script = scripts[seed]!;
+    script.messages.forEach((m, i) =>
+      setTimeout(
+        () => {
+          if (stopped) return;
+          if (m === 'exit') thread.emit('exit', 1);
+          else thread.emit('message', m);
+        },
+        script.afterMs * (i + 1),
+      ),
+    );
+    return Object.assign(thread, {
+      terminate: () => {
+        stopped = true;
+        terminated.push(seed);
+        return Promise.resolve(0);
+      },
+    }) as unknown as ReturnType<SeedThreadFactory>;
+  };
+  return { start, started, terminated };
+}
+
+const result = (seed: number) => ({ seed }) as PneumoniaResult;
+const done = (seed: number): SeedMessage => ({ kind: 'done', result: result(seed) });
+const round = (r: number): SeedMessage => ({ kind: 'round', round: r, total: 2 });
+const base = { options: {}, logLevel: 'silent' as const };
+
+describe('runPneumoniaSeeds (fake threads)', () => {
+  it('answers in seed order when the seeds finish in another', async () => {
+    const t = fakeThreads({
+      3: { afterMs: 30, messages: [round(1), round(2), done(3)] },
+      1: { afterMs: 1, messages: [round(1), round(2), done(1)] },
     });
+    const finished: number[] = [];
+    const rounds: string[] = [];
+    const runs = await runPneumoniaSeeds(
+      {
+        ...base,
+        seeds: [3, 1],
+        workers: 2,
+        onResult: (r) => finished.push(r.seed),
+        onRound: (s, r, n) => rounds.push(`${s}:${r}/${n}`),
+      },
+      t.start,
+    );
+    expect(finished).toEqual([1, 3]);
     expect(runs.map((r) => r.seed)).toEqual([3, 1]);
-    expect(finished.sort()).toEqual([1, 3]);
-    expect(rounds.sort()).toEqual(['1:1/2', '1:2/2', '3:1/2', '3:2/2']);
-    for (const r of runs) {
-      // Each run trained on its own seed's split, not the other's.
-      const expected = splitPneumonia(data, r.seed, { trainLimit: 400 });
-      for (const h of HOSPITALS) expect(r.split.hospitals[h]!.train).toEqual(expected.shares[h].trainClasses);
-      expect(r.ledger.ok).toBe(true);
-      expect(r.test.n).toBe(624);
-    }
-  }, 180_000);
+    expect(rounds).toEqual(['1:1/2', '1:2/2', '3:1/2', '3:2/2']);
+  });
 
-  it("rejects with the run's own error code when a seed's job is refused", async () => {
-    // A job of no rounds, which the job spec refuses: the thread's CohortError, not E_INTERNAL.
-    const err = await runPneumoniaSeeds({
-      seeds: [1],
-      options: { data, rounds: 0, trainLimit: 400 },
-      logLevel: 'silent',
-    }).catch((e: unknown) => e);
+  it('runs no more seeds at once than it is given workers', async () => {
+    const t = fakeThreads({ 1: { afterMs: 5, messages: [done(1)] }, 2: { afterMs: 5, messages: [done(2)] } });
+    let startedBeforeFirst = 0;
+    await runPneumoniaSeeds(
+      { ...base, seeds: [1, 2], workers: 1, onResult: () => (startedBeforeFirst ||= t.started.length) },
+      t.start,
+    );
+    expect(startedBeforeFirst).toBe(1);
+    expect(t.started).toEqual([1, 2]);
+  });
+
+  it("rejects with the first failure's own code and stops every other seed", async () => {
+    const t = fakeThreads({
+      1: { afterMs: 5, messages: [{ kind: 'error', code: 'E_JOB_SPEC', message: 'rounds: too small' }] },
+      2: { afterMs: 50, messages: [round(1), done(2)] },
+      3: { afterMs: 1, messages: [done(3)] },
+    });
+    const results: number[] = [];
+    const err = await runPneumoniaSeeds(
+      { ...base, seeds: [1, 2, 3], workers: 2, onResult: (r) => results.push(r.seed) },
+      t.start,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CohortError);
     expect((err as CohortError).code).toBe('E_JOB_SPEC');
-  }, 60_000);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(t.started).toEqual([1, 2]);
+    expect(t.terminated).toContain(2);
+    expect(results).toEqual([]);
+  });
+
+  it('is E_INTERNAL when a thread exits without an answer', async () => {
+    const t = fakeThreads({ 1: { afterMs: 1, messages: ['exit'] } });
+    const err = await runPneumoniaSeeds({ ...base, seeds: [1] }, t.start).catch((e: unknown) => e);
+    expect((err as CohortError).code).toBe('E_INTERNAL');
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses %s workers', async (workers) => {
+    const t = fakeThreads({ 1: { afterMs: 1, messages: [done(1)] } });
+    const err = await runPneumoniaSeeds({ ...base, seeds: [1], workers }, t.start).catch((e: unknown) => e);
+    expect((err as CohortError).code).toBe('E_CONFIG_INVALID');
+    expect(t.started).toEqual([]);
+  });
 });
