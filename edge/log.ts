@@ -46,6 +46,8 @@ export const SECRET_FIELDS = [
   'selfSeed',
   'mask',
   'nonce',
+  // A NamedBytes entry's bytes (proto/cohort.proto): a share, seed nonce, commitment or signature.
+  'value',
   // Secrets and credentials.
   'secret',
   'secrets',

@@ -18,7 +18,7 @@ const SECRETS = [
   // Keys and key material.
   'key secretKey privateKey identity sShared cShared',
   // Secret shares, seeds and masks of secure aggregation.
-  'share shares keyShare keyShares seedShare seedShares selfMaskShares seed seeds selfSeed mask nonce',
+  'share shares keyShare keyShares seedShare seedShares selfMaskShares seed seeds selfSeed mask nonce value',
   // Secrets and credentials.
   'secret secrets secretBytes token tokens metricsToken password cookie authorization credentials',
   // Patients' data.
