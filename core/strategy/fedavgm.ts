@@ -10,8 +10,9 @@
  * pseudo-gradient, so the same update as Flower's `fedavgm.py`). β is the
  * spec's `beta1`. Hsu et al. compare settings at the effective learning rate
  * η / (1 − β): at η = 1 − β (the spec's default for this strategy) a steady
- * Δ moves the model as far each round as FedAvg's, and momentum only smooths
- * the direction across rounds. The state is stored in the adaptive
+ * Δ moves the model as far each round as FedAvg's once the momentum has
+ * built up (round t moves (1 − β^t) Δ: 0.1 Δ in the first round at β = 0.9,
+ * 0.88 Δ by the twentieth), and momentum smooths the direction across rounds. The state is stored in the adaptive
  * optimisers' form (core/strategy/state.ts); v stays zero.
  */
 import { CohortError } from '../errors.ts';
