@@ -20,8 +20,13 @@ import { CoordinatorLedger } from '../coordinator/ledger.ts';
 import { loadLedgerKey } from '../coordinator/ledger-key.ts';
 import { validateClientName } from '../edge/wire/codec.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
-import { parseSubmissionLimits, type SubmissionLimits } from '../coordinator/job-submissions.ts';
-import { parseJobQuotas, type JobQuotas } from '../core/job/quota.ts';
+import type { z } from 'zod';
+import {
+  parseSubmissionLimits,
+  submissionLimitsSchema,
+  type SubmissionLimits,
+} from '../coordinator/job-submissions.ts';
+import { jobQuotasSchema, parseJobQuotas, type JobQuotas } from '../core/job/quota.ts';
 import { readRosterFile } from '../edge/roster-file.ts';
 import { publishRoster } from '../coordinator/roster.ts';
 import { registerBackup } from './coordinator-backup.ts';
@@ -223,70 +228,44 @@ function coordinatorConfigOf(
   );
 }
 
-/** A flag for each field of an option object: its commander flags and help (the default is appended). */
-type FlagTable<T> = { readonly [K in keyof T]: readonly [flags: string, help: string] };
-
 /**
  * `coordinator start`'s limits on researchers' submissions
- * (coordinator/job-submissions.ts) and their quotas (core/job/quota.ts): each
- * flag an integer that the option's schema bounds, naming the flag when it
- * refuses one; unset flags keep the defaults shown.
+ * (coordinator/job-submissions.ts) and their quotas (core/job/quota.ts), each
+ * keyed by its path in the coordinator's options: an integer that the field's
+ * schema bounds, naming the flag when it refuses one, its help the field's
+ * description; unset flags keep the defaults shown.
  */
-const SUBMISSION_FLAGS: FlagTable<SubmissionLimits> = {
-  workers: [
-    '--submission-workers <n>',
-    "worker threads that parse and calibrate researchers' job submissions, off the event loop",
-  ],
-  queue: ['--submission-queue <n>', 'submissions that may wait for a worker; beyond, E_BUSY'],
-  timeLimitMs: [
-    '--submission-time-limit <ms>',
-    "time one submission may take in its worker (a new worker's start-up included); beyond, E_TOO_COSTLY",
-  ],
-  memoryLimitMb: ['--submission-memory <mb>', 'V8 heap of each worker; beyond, E_TOO_COSTLY'],
-  maxSpecBytes: ['--max-spec-bytes <n>', 'largest job spec JSON a researcher may submit'],
-};
-const QUOTA_FLAGS: FlagTable<JobQuotas> = {
-  maxUnfinishedJobs: ['--quota-jobs <n>', 'unfinished jobs per researcher'],
-  maxSubmissions: [
-    '--quota-submissions <n>',
-    'submissions per researcher in any --quota-window, refused ones included',
-  ],
-  windowMs: ['--quota-window <ms>', 'the window of --quota-submissions'],
-  maxPending: ['--quota-pending <n>', 'submissions per researcher being prepared at once'],
-  maxStoredBytes: [
-    '--quota-stored-bytes <n>',
-    "bytes of weights a researcher's jobs may store, 4 per parameter per round plus one copy",
-  ],
-};
+const LIMIT_FLAGS = {
+  'submissions.workers': '--submission-workers <n>',
+  'submissions.queue': '--submission-queue <n>',
+  'submissions.timeLimitMs': '--submission-time-limit <ms>',
+  'submissions.memoryLimitMb': '--submission-memory <mb>',
+  'submissions.maxSpecBytes': '--max-spec-bytes <n>',
+  'quotas.maxUnfinishedJobs': '--quota-jobs <n>',
+  'quotas.maxSubmissions': '--quota-submissions <n>',
+  'quotas.windowMs': '--quota-window <ms>',
+  'quotas.maxPending': '--quota-pending <n>',
+  'quotas.maxStoredBytes': '--quota-stored-bytes <n>',
+} as const satisfies Record<`submissions.${keyof SubmissionLimits}` | `quotas.${keyof JobQuotas}`, string>;
 
-function withSubmissionFlags(cmd: Command): Command {
-  const tables: [FlagTable<object>, object][] = [
-    [SUBMISSION_FLAGS, parseSubmissionLimits()],
-    [QUOTA_FLAGS, parseJobQuotas()],
-  ];
-  for (const [table, defaults] of tables) {
-    for (const [field, [flags, help]] of Object.entries(table) as [string, readonly [string, string]][]) {
-      cmd.option(flags, `${help} (default ${(defaults as Record<string, unknown>)[field]})`, intArg());
-    }
-  }
-  return cmd;
+type LimitGroup = 'submissions' | 'quotas';
+
+/** LIMIT_FLAGS' rows: each path split into its group and field, and the flag's help (the field's description and default). */
+function limitFlags(): { path: string; group: LimitGroup; field: string; flags: string; help: string }[] {
+  const groups: Record<LimitGroup, [shape: Record<string, z.ZodType>, defaults: Record<string, unknown>]> = {
+    submissions: [submissionLimitsSchema.shape, parseSubmissionLimits()],
+    quotas: [jobQuotasSchema.shape, parseJobQuotas()],
+  };
+  return Object.entries(LIMIT_FLAGS).map(([path, flags]) => {
+    const [group, field] = path.split('.') as [LimitGroup, string];
+    const [shape, defaults] = groups[group];
+    return { path, group, field, flags, help: `${shape[field]!.description} (default ${defaults[field]})` };
+  });
 }
 
-/** The flags of `table` that were given, keyed by field, and each field's flag for messages (as `group.field`). */
-function flagValues(
-  table: FlagTable<object>,
-  o: Readonly<Record<string, unknown>>,
-  group: string,
-): { input: Record<string, unknown>; names: Record<string, string> } {
-  const input: Record<string, unknown> = {};
-  const names: Record<string, string> = {};
-  for (const [field, [flags]] of Object.entries(table) as [string, readonly [string, string]][]) {
-    const option = new Option(flags);
-    names[`${group}.${field}`] = option.long!;
-    const value = o[option.attributeName()];
-    if (value !== undefined) input[field] = value;
-  }
-  return { input, names };
+function withSubmissionFlags(cmd: Command): Command {
+  for (const { flags, help } of limitFlags()) cmd.option(flags, help, intArg());
+  return cmd;
 }
 
 /** The submission limits and quotas the flags set (validated with the other options, a refusal naming the flag). */
@@ -295,9 +274,15 @@ function submissionOptionsOf(o: Readonly<Record<string, unknown>>): {
   quotas: Record<string, unknown>;
   names: Record<string, string>;
 } {
-  const s = flagValues(SUBMISSION_FLAGS, o, 'submissions');
-  const q = flagValues(QUOTA_FLAGS, o, 'quotas');
-  return { submissions: s.input, quotas: q.input, names: { ...s.names, ...q.names } };
+  const given: Record<LimitGroup, Record<string, unknown>> = { submissions: {}, quotas: {} };
+  const names: Record<string, string> = {};
+  for (const { path, group, field, flags } of limitFlags()) {
+    const option = new Option(flags);
+    names[path] = option.long!;
+    const value = o[option.attributeName()];
+    if (value !== undefined) given[group][field] = value;
+  }
+  return { ...given, names };
 }
 
 /** `cohort roster publish`: the coordinator-side step of the roster, writing its database and ledger. */

@@ -22,15 +22,22 @@ import { WorkerPool } from './worker-pool.ts';
  * it; 20 s per submission, which a job of 200 rounds at ε = 8 (about 9 s on
  * a 2-core machine) fits and the 3,000-round, ε = 99.5 spec of the finding
  * (about 52 s) does not; 512 MB of heap; 2 MiB of spec JSON (100,000 feature
- * names of 16 characters fit).
+ * names of 16 characters fit). Each field's description is its
+ * `coordinator start` flag's help.
  */
 export const submissionLimitsSchema = z.strictObject({
-  workers: intOption(1, 64, 1),
-  queue: intOption(0, 10_000, 2),
-  timeLimitMs: intOption(10, 3_600_000, 20_000),
-  memoryLimitMb: intOption(16, 65_536, 512),
+  workers: intOption(1, 64, 1).describe(
+    "worker threads that parse and calibrate researchers' job submissions, off the event loop",
+  ),
+  queue: intOption(0, 10_000, 2).describe('submissions that may wait for a worker; beyond, E_BUSY'),
+  timeLimitMs: intOption(10, 3_600_000, 20_000).describe(
+    "time one submission may take in its worker (a new worker's start-up included); beyond, E_TOO_COSTLY",
+  ),
+  memoryLimitMb: intOption(16, 65_536, 512).describe('V8 heap of each worker; beyond, E_TOO_COSTLY'),
   // Beyond 3 · MAX_SPEC_JSON_CHARS nothing arrives: the wire refuses a longer spec (edge/wire/codec.ts), and a UTF-16 unit is at most 3 bytes of UTF-8.
-  maxSpecBytes: intOption(1024, 3 * MAX_SPEC_JSON_CHARS, 2 << 20),
+  maxSpecBytes: intOption(1024, 3 * MAX_SPEC_JSON_CHARS, 2 << 20).describe(
+    'largest job spec JSON a researcher may submit',
+  ),
 });
 
 export type SubmissionLimits = z.output<typeof submissionLimitsSchema>;

@@ -12,25 +12,28 @@ import type { JobSpec } from './spec.ts';
 
 /**
  * Defaults for a hospital network, where a researcher runs a few jobs at a
- * time and submits a handful an hour:
- * - `maxUnfinishedJobs`: jobs waiting, running or paused at once (4).
- * - `maxSubmissions` per `windowMs`: submissions prepared (parsed and
- *   calibrated in a worker thread), refused ones included, in any sliding
- *   window (20 an hour): each may cost the workers their time limit.
- * - `maxPending`: submissions being prepared at once (1): one researcher
- *   cannot fill the workers' queue alone.
- * - `maxStoredBytes`: bytes of weights the researcher's jobs may store (1 GiB):
- *   each job stores its model (4 bytes a parameter) once as the global
- *   weights and once per round (the training rounds and the final
- *   evaluation), so an unfinished job counts 4·d·(rounds + 2) bytes, what it
- *   will hold when it completes, and a finished one what it holds.
+ * time and submits a handful an hour: 4 unfinished jobs; 20 submissions an
+ * hour, each of which may cost the workers their time limit; 1 being
+ * prepared at once, so that one researcher cannot fill the workers' queue
+ * alone; 1 GiB of stored weights. A job stores its model (4 bytes a
+ * parameter) once as the global weights and once per round (the training
+ * rounds and the final evaluation), so an unfinished job counts
+ * 4·d·(rounds + 2) bytes, what it will hold when it completes, and a finished
+ * one what it holds. Each field's description is its `coordinator start`
+ * flag's help.
  */
 export const jobQuotasSchema = z.strictObject({
-  maxUnfinishedJobs: intOption(0, 1_000_000, 4),
-  maxSubmissions: intOption(0, 1_000_000, 20),
-  windowMs: intOption(1000, 30 * 86_400_000, 3_600_000),
-  maxPending: intOption(1, 1000, 1),
-  maxStoredBytes: intOption(0, Number.MAX_SAFE_INTEGER, 2 ** 30),
+  maxUnfinishedJobs: intOption(0, 1_000_000, 4).describe('unfinished jobs (waiting, running or paused) per researcher'),
+  maxSubmissions: intOption(0, 1_000_000, 20).describe(
+    'submissions per researcher in any one quota window, refused ones included',
+  ),
+  windowMs: intOption(1000, 30 * 86_400_000, 3_600_000).describe(
+    'the sliding window, in ms, in which submissions are counted',
+  ),
+  maxPending: intOption(1, 1000, 1).describe('submissions per researcher being prepared at once'),
+  maxStoredBytes: intOption(0, Number.MAX_SAFE_INTEGER, 2 ** 30).describe(
+    "bytes of weights a researcher's jobs may store, 4 per parameter per round plus one copy",
+  ),
 });
 
 export type JobQuotas = z.output<typeof jobQuotasSchema>;
