@@ -162,7 +162,7 @@ export function loadJob(row: JobRow): StoredJob | DamagedJob {
   if (row.server_state !== null) {
     if (!(row.server_state instanceof Uint8Array)) return damaged('server state is not a blob');
     try {
-      serverState = decodeServerState(row.server_state, d);
+      serverState = decodeServerState(row.server_state, d, spec.strategy.name);
     } catch (err) {
       return damaged(message(err));
     }

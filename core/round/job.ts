@@ -10,7 +10,7 @@
 import { CohortError, type ErrorCode } from '../errors.ts';
 import { deriveSeed } from '../rng.ts';
 import type { Metrics } from '../metrics.ts';
-import { checkAggregate, createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
+import { checkAggregate, checkStateShape, createStrategy, type ServerState, type Strategy } from '../strategy/index.ts';
 import { evaluates, type JobSpec } from '../job/spec.ts';
 import { constantTimeEqual, openSession, type ClientMessage, type ServerMessage } from '../secagg/index.ts';
 import { Round, type ClientUpdate, type RoundKind } from './round.ts';
@@ -77,8 +77,9 @@ export class JobMachine {
 
   /**
    * Throws E_UPDATE_LENGTH or E_AGGREGATE_NONFINITE for resumed weights or
-   * server state of the wrong length or not finite: a job is never resumed
-   * from a model it could not have committed.
+   * server state of the wrong length or not finite, and E_STORE for a server
+   * state other than the one its strategy keeps: a job is never resumed from
+   * a model it could not have committed.
    */
   constructor(jobId: string, spec: JobSpec, resume: JobResume) {
     this.jobId = jobId;
@@ -87,13 +88,13 @@ export class JobMachine {
     this.input = secureInput(spec);
     const d = paramCount(spec.model);
     const s = resume.serverState;
-    if (resume.weights.length !== d || (s && (s.m.length !== d || s.v.length !== d))) {
-      throw new CohortError(
-        'E_UPDATE_LENGTH',
-        `job ${jobId} resumes ${resume.weights.length} weights (server state ${s ? `${s.m.length}/${s.v.length}` : 'none'}) for a model of ${d}`,
-      );
+    const stateLengths = s ? (s.v ? [s.m, s.v] : [s.m]).map((x) => x.length) : [];
+    if (resume.weights.length !== d || stateLengths.some((n) => n !== d)) {
+      const what = `${resume.weights.length} weights (server state ${s ? stateLengths.join('/') : 'none'})`;
+      throw new CohortError('E_UPDATE_LENGTH', `job ${jobId} resumes ${what} for a model of ${d}`);
     }
     checkAggregate({ weights: resume.weights, state: s });
+    if (s) checkStateShape(spec.strategy.name, s, d);
     this.weights = resume.weights;
     this.serverState = resume.serverState;
     this.completed = resume.completedRounds;

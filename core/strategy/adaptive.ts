@@ -11,9 +11,9 @@
  * unweighted mean over the sampled clients, which is the same when every
  * client holds the same number of examples.
  */
-import { CohortError } from '../errors.ts';
 import type { StrategyName } from '../job/spec.ts';
 import { checkLength } from './mean.ts';
+import { checkStateShape } from './state.ts';
 import type { AggregateOutput, ServerState, ServerStep, StepInput } from './types.ts';
 
 export interface AdaptiveParams {
@@ -34,16 +34,15 @@ export function createAdaptive(name: StrategyName, p: AdaptiveParams, rule: Seco
       const d = global.length;
       checkLength(delta, d);
       const prev = state ?? initialState(d, tau);
-      if (prev.m.length !== d || prev.v.length !== d) {
-        throw new CohortError('E_STORE', `server state has ${prev.m.length}/${prev.v.length} values, model has ${d}`);
-      }
+      checkStateShape(name, prev, d);
+      const pv = prev.v!; // checkStateShape: an adaptive strategy's state holds v
       const m = new Float32Array(d);
       const v = new Float32Array(d);
       const weights = new Float32Array(d);
       for (let j = 0; j < d; j++) {
         const dj = delta[j]!;
         const mj = beta1 * prev.m[j]! + (1 - beta1) * dj;
-        const vj = rule(prev.v[j]!, dj * dj, beta2);
+        const vj = rule(pv[j]!, dj * dj, beta2);
         m[j] = mj;
         v[j] = vj;
         weights[j] = global[j]! + (eta * mj) / (Math.sqrt(vj) + tau);

@@ -12,11 +12,11 @@
  * η / (1 − β): at η = 1 − β (the spec's default for this strategy) a steady
  * Δ moves the model as far each round as FedAvg's once the momentum has
  * built up (round t moves (1 − β^t) Δ: 0.1 Δ in the first round at β = 0.9,
- * 0.88 Δ by the twentieth), and momentum smooths the direction across rounds. The state is stored in the adaptive
- * optimisers' form (core/strategy/state.ts); v stays zero.
+ * 0.88 Δ by the twentieth), and momentum smooths the direction across rounds.
+ * The state is m alone (core/strategy/state.ts): FedAvgM has no second moment.
  */
-import { CohortError } from '../errors.ts';
 import { checkLength } from './mean.ts';
+import { checkStateShape } from './state.ts';
 import type { AggregateOutput, ServerStep, StepInput } from './types.ts';
 
 export interface FedAvgMParams {
@@ -32,9 +32,7 @@ export function createFedAvgM(p: FedAvgMParams): ServerStep {
     step({ global, meanDelta: delta, state }: StepInput): AggregateOutput {
       const d = global.length;
       checkLength(delta, d);
-      if (state && state.m.length !== d) {
-        throw new CohortError('E_STORE', `server state has ${state.m.length} values, model has ${d}`);
-      }
+      if (state) checkStateShape('fedavgm', state, d);
       const m = new Float32Array(d);
       const weights = new Float32Array(d);
       for (let j = 0; j < d; j++) {
@@ -42,7 +40,7 @@ export function createFedAvgM(p: FedAvgMParams): ServerStep {
         m[j] = mj;
         weights[j] = global[j]! + eta * mj;
       }
-      return { weights, state: { m, v: new Float32Array(d) } };
+      return { weights, state: { m } };
     },
   };
 }

@@ -1,11 +1,11 @@
 /**
  * The last check before a round's aggregate is committed: every new global
  * weight and every value of the server optimiser's state must be finite
- * (and each second moment v ≥ 0), or the round fails and the previous
- * weights stay (issue 16, finding 2). Bounded inputs keep honest aggregates
- * far from float32's range; this catches whatever still overflows, in every
- * strategy alike, so nothing the store or the hospitals would refuse to read
- * back is ever written.
+ * (and each second moment v, where the strategy keeps one, ≥ 0), or the
+ * round fails and the previous weights stay (issue 16, finding 2). Bounded
+ * inputs keep honest aggregates far from float32's range; this catches
+ * whatever still overflows, in every strategy alike, so nothing the store or
+ * the hospitals would refuse to read back is ever written.
  */
 import { CohortError } from '../errors.ts';
 import type { AggregateOutput, ServerState } from './types.ts';
@@ -27,6 +27,7 @@ export function checkAggregate(out: AggregateOutput): AggregateOutput {
 export function checkServerState(s: ServerState): void {
   const m = firstNonFinite(s.m);
   if (m >= 0) throw new CohortError('E_AGGREGATE_NONFINITE', `server state m[${m}] is ${s.m[m]}`);
+  if (!s.v) return;
   const v = firstNonFinite(s.v);
   if (v >= 0) throw new CohortError('E_AGGREGATE_NONFINITE', `server state v[${v}] is ${s.v[v]}`);
   for (let j = 0; j < s.v.length; j++)

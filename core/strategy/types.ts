@@ -16,10 +16,15 @@ export interface ClientResult {
   numExamples: number;
 }
 
-/** First and second moment estimates of the adaptive server optimisers. */
+/**
+ * What a stateful strategy keeps between rounds: the momentum m (FedAvgM's
+ * server momentum, the first moment of FedAdam and FedYogi) and, for FedAdam
+ * and FedYogi only, the second moment v. Which strategy keeps which is
+ * core/strategy/state.ts's STATE_VECTORS.
+ */
 export interface ServerState {
   m: Float32Array;
-  v: Float32Array;
+  v?: Float32Array;
 }
 
 export interface AggregateInput {

@@ -30,7 +30,7 @@ describe('FedAdam (Reddi et al. 2021)', () => {
   it('persisting the state between rounds changes nothing', () => {
     const r1 = adam.aggregate({ round: 1, global: GLOBAL, results: ROUND1, failures: [], state: null });
     const r2 = adam.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: r1.state });
-    const restored = decodeServerState(encodeServerState(r1.state!), 3);
+    const restored = decodeServerState(encodeServerState(r1.state!), 3, 'fedadam');
     const again = adam.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: restored });
     expect(again.weights).toEqual(r2.weights);
     expect(again.state).toEqual(r2.state);

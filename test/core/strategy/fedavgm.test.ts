@@ -15,6 +15,7 @@ describe('FedAvgM (Hsu et al. 2019)', () => {
   it('starts its momentum at the first delta', () => {
     // m₁ = Δ₁ = [0.5, −1, 3]; w₁ = [1, 2, 3] + 0.5·m₁ = [1.25, 1.5, 4.5]
     expect(Array.from(r1.state!.m)).toEqual([0.5, -1, 3]);
+    expect(r1.state).toEqual({ m: r1.state!.m }); // m alone: FedAvgM keeps no second moment
     expect(Array.from(r1.weights)).toEqual([1.25, 1.5, 4.5]);
   });
 
@@ -38,17 +39,20 @@ describe('FedAvgM (Hsu et al. 2019)', () => {
     expect(Array.from(a.weights)).toEqual(Array.from(f.weights));
   });
 
-  it('survives a restart: the stored state gives the same next step', () => {
-    const stored = decodeServerState(encodeServerState(r1.state!), GLOBAL.length);
+  it('survives a restart: the stored state, 4 bytes a parameter, gives the same next step', () => {
+    const bytes = encodeServerState(r1.state!);
+    expect(bytes.byteLength).toBe(4 * GLOBAL.length);
+    const stored = decodeServerState(bytes, GLOBAL.length, 'fedavgm');
     const again = s.aggregate({ round: 2, global: r1.weights, results: ROUND2, failures: [], state: stored });
     expect(Array.from(again.weights)).toEqual(Array.from(r2.weights));
+    expect(again.state).toEqual(r2.state);
   });
 
-  it('refuses a stored state of another model size', () => {
-    const wrong = { m: new Float32Array(2), v: new Float32Array(2) };
-    expect(
-      thrownCode(() => s.aggregate({ round: 2, global: GLOBAL, results: ROUND2, failures: [], state: wrong })),
-    ).toBe('E_STORE');
+  it('refuses a stored state of another model size, or one with a second moment', () => {
+    const step = (state: ServerState) =>
+      thrownCode(() => s.aggregate({ round: 2, global: GLOBAL, results: ROUND2, failures: [], state }));
+    expect(step({ m: new Float32Array(2) })).toBe('E_STORE');
+    expect(step({ m: new Float32Array(3), v: new Float32Array(3) })).toBe('E_STORE');
   });
 
   it('defaults η to 1 − β, so a steady delta moves the model as far as FedAvg', () => {
