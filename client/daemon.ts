@@ -98,6 +98,8 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   private welcomedLink = 0;
   /** When a Hello was first refused with E_DUPLICATE_NAME since the last Welcome (null: not). */
   private nameInUseSince: number | null = null;
+  /** The shutdown under way or done since the last start (null: running, or never stopped). */
+  private stopping: Promise<void> | null = null;
 
   constructor(opts: ClientOptions) {
     super();
@@ -143,12 +145,18 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
   }
 
   start(): void {
+    this.stopping = null;
     this.conn.start();
   }
 
-  async stop(): Promise<void> {
-    await this.conn.stop();
-    await this.work.catch(() => undefined);
+  /**
+   * Closes the connection and waits for the round in progress. Idempotent: a
+   * refusal at the handshake stops the daemon itself, and its owner's stop()
+   * then awaits that same shutdown rather than running a second one.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.conn.stop().then(() => this.work.catch(() => undefined));
+    return this.stopping;
   }
 
   private ledgerSync(ledger: NonNullable<ClientConfig['ledger']>): LedgerSync {

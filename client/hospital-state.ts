@@ -14,18 +14,25 @@ export interface HospitalState {
   close(): void;
 }
 
+/** Opens every part of the state database at `path`; when one fails (E_STORE), the parts already opened are closed. */
 export function openHospitalState(path: string): HospitalState {
-  const budget = new BudgetStore(path);
-  const ledger = new LocalLedger(path);
-  const outputs = new RoundOutputs(path);
-  return {
-    budget,
-    ledger,
-    outputs,
-    close: () => {
-      outputs.close();
-      ledger.close();
-      budget.close();
-    },
+  const opened: { close(): void }[] = [];
+  const open = <P extends { close(): void }>(part: () => P): P => {
+    const p = part();
+    opened.push(p);
+    return p;
   };
+  // Emptied as it closes: a second close() does nothing.
+  const closeAll = () => {
+    for (const p of opened.splice(0).reverse()) p.close();
+  };
+  try {
+    const budget = open(() => new BudgetStore(path));
+    const ledger = open(() => new LocalLedger(path));
+    const outputs = open(() => new RoundOutputs(path));
+    return { budget, ledger, outputs, close: closeAll };
+  } catch (err) {
+    closeAll();
+    throw err;
+  }
 }

@@ -10,14 +10,17 @@ import { CohortError } from '../core/errors.ts';
 import { createPrivateFile } from '../edge/private-file.ts';
 
 export function openStateDb(path: string, schema: string, what: string): Database.Database {
+  let db: Database.Database | undefined;
   try {
     createPrivateFile(path);
-    const db = new Database(path);
+    db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(schema);
     return db;
   } catch (err) {
+    // A file SQLite opened but cannot use (not a database, read-only) is closed, not left open behind the error.
+    db?.close();
     throw new CohortError('E_STORE', `cannot open the ${what} ${path}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -4,7 +4,7 @@
  * (refusedAtHandshake) instead of reconnecting forever; a coordinator that is
  * not there yet, or a name held by its own vanishing connection, is retried.
  */
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { statelessDaemon } from '../helpers/hospital-daemon.ts';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { ClientDaemon, type ClientOptions } from '../../client/daemon.ts';
+import { Connection } from '../../client/connection.ts';
 import type { CohortError } from '../../core/errors.ts';
 import type { Identity } from '../../core/secagg/index.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
@@ -33,6 +34,7 @@ beforeEach(() => {
   coordinator = null;
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const c of cleanups.splice(0).reverse()) await c();
   await coordinator?.close();
 });
@@ -103,6 +105,22 @@ describe('a definitive refusal at the handshake stops the daemon', () => {
     expect(e.message).toMatch(/not enrolled, revoked, or another key/);
     expect(e.message).toMatch(/Not reconnecting$/);
     expect(welcomed()).toBe(false);
+  });
+
+  it("the daemon's own stop at a refusal and its owner's stop() are one shutdown", async () => {
+    await startCoordinator();
+    const connStop = vi.spyOn(Connection.prototype, 'stop');
+    const d = daemon('bob', net.identity('bob'));
+    const refused = refusal(d);
+    d.start();
+    await refused;
+    // What cohort client start does on a refusal: stop the daemon (already stopping), then close its state.
+    await Promise.all([d.stop(), d.stop()]);
+    expect(connStop).toHaveBeenCalledTimes(1);
+    // A restarted daemon can be stopped again.
+    d.start();
+    await d.stop();
+    expect(connStop).toHaveBeenCalledTimes(2);
   });
 
   it('a revoked daemon, dropped, stops at its next handshake', async () => {
