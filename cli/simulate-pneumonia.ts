@@ -10,6 +10,7 @@ import { runPneumoniaSeeds } from '../simulations/fed-pneumonia-seeds.ts';
 import { loadPneumonia } from '../simulations/fed-pneumonia-data.ts';
 import { loadPneumoniaDicom } from '../simulations/fed-pneumonia-dicom.ts';
 import { BURNED_IN_EVERY } from '../simulations/dicom-wrap.ts';
+import { progressLine } from './round-progress.ts';
 
 interface PneumoniaCliOptions {
   rounds?: number;
@@ -100,7 +101,7 @@ async function fedPneumonia(o: PneumoniaCliOptions): Promise<void> {
     },
     logLevel: o.logLevel,
     ...(o.workers === undefined ? {} : { workers: o.workers }),
-    onRound: (seed, round, total) => process.stderr.write(`fed-pneumonia seed ${seed}: round ${round}/${total}\n`),
+    onRound: (seed, round, total) => process.stderr.write(progressLine(`fed-pneumonia seed ${seed}`, round, total)),
     onResult: (r) => process.stdout.write(`${renderPneumonia(r)}\n`),
   });
   const summary = summarisePneumonia(runs);

@@ -10,6 +10,9 @@ import { PHASES, type DropoutsResult } from '../simulations/dropouts.ts';
 import type { ChaosReport } from '../simulations/chaos/run.ts';
 import type { SyntheticEhrResult } from '../simulations/synthetic-ehr/scenario.ts';
 
+/** A figure to 3 places, or n/a when it is undefined (NaN). */
+const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+
 /** Per round: who took part, how many reached each secure-aggregation phase, who crashed before which. */
 export function renderDropouts(r: DropoutsResult): string {
   const t = textTable([
@@ -32,7 +35,7 @@ export function renderDropouts(r: DropoutsResult): string {
   return `${t.toString()}\nrounds completed ${r.roundsCompleted}, failed attempts ${r.roundsFailed}, final pooled accuracy ${r.finalAccuracy.toFixed(3)}\n`;
 }
 
-/** Per hospital: what the intake read and kept, and the final model's figures on its test split. */
+/** Per hospital: what the intake read and kept, and the final model's figures on its test split (its operator's). */
 export function renderSyntheticEhr(r: SyntheticEhrResult): string {
   const t = textTable([
     'hospital',
@@ -55,11 +58,22 @@ export function renderSyntheticEhr(r: SyntheticEhrResult): string {
       `${h.train}/${h.test}`,
       dropped,
       h.intake.k ?? '-',
-      h.accuracy.toFixed(3),
-      h.auc.toFixed(3),
+      h.test === 0 ? 'n/a (no test records)' : pct(h.accuracy),
+      aucText(h.auc, h.test === 0 ? 'no test records' : 'one class'),
     ]);
   }
-  return `${t.toString()}\npooled accuracy ${r.pooledAccuracy.toFixed(3)}, AUC ${r.pooledAuc.toFixed(3)}; ledger ${r.ledgerOk ? 'verifies' : 'FAILS'}\nfiles: ${r.workdir}\n`;
+  const tested = r.hospitals.some((h) => h.test > 0);
+  const released = r.releasedAccuracy === null ? 'n/a (all withheld)' : pct(r.releasedAccuracy);
+  return (
+    `${t.toString()}\npooled accuracy ${tested ? pct(r.pooledAccuracy) : 'n/a (no test records)'}, AUC ${aucText(r.pooledAuc, 'no hospital has both classes')}; ledger ${r.ledgerOk ? 'verifies' : 'FAILS'}\n` +
+    `(each hospital's operator measured these on its own test split; pooled accuracy: over all their test records; pooled AUC: example-weighted mean of the defined AUCs. What left the hospitals is noisy counts, whose pooled accuracy is ${released})\n` +
+    `files: ${r.workdir}\n`
+  );
+}
+
+/** An AUC to 3 places; an undefined one (NaN, core/metrics.ts) as n/a with `why`. */
+export function aucText(auc: number, why: string): string {
+  return Number.isNaN(auc) ? `n/a (${why})` : auc.toFixed(3);
 }
 
 export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; accuracyGap: number | null }): string {
@@ -103,8 +117,6 @@ export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; 
   );
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
-
 export function renderTable(r: FedHeartResult): string {
   const t = textTable([
     'center',
@@ -117,16 +129,16 @@ export function renderTable(r: FedHeartResult): string {
   for (const c of CENTERS) {
     const f = r.perCenter[c]!;
     const b = r.baseline.perCenter[c]!;
-    t.push([c, f.numTest, pct(f.accuracy), pct(f.auc), pct(b.accuracy), pct(b.auc)]);
+    t.push([c, f.numTest, pct(f.accuracy), aucText(f.auc, 'one class'), pct(b.accuracy), aucText(b.auc, 'one class')]);
   }
   const n = CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0);
   t.push([
     'pooled',
     n,
     pct(r.pooledAccuracy),
-    pct(r.pooledAuc),
+    aucText(r.pooledAuc, 'no center has both classes'),
     pct(r.baseline.pooledAccuracy),
-    pct(r.baseline.pooledAuc),
+    aucText(r.baseline.pooledAuc, 'no center has both classes'),
   ]);
   const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
   const dp = r.privacy

@@ -6,6 +6,7 @@ import { createLogger, type LogLevel } from '../edge/log.ts';
 import { writeFigures } from './write-figures.ts';
 import { runFedTcgaBrca, TCGA_DEFAULTS, type TcgaResult } from '../simulations/fed-tcga-brca.ts';
 import { loadTcgaBrca, REGIONS } from '../simulations/tcga-brca-data.ts';
+import { progressLine } from './round-progress.ts';
 
 interface TcgaCliOptions {
   rounds: number;
@@ -46,7 +47,7 @@ async function fedTcgaBrca(o: TcgaCliOptions): Promise<void> {
       baseline: o.baseline,
       data,
       log,
-      onRound: (round, total) => process.stderr.write(`fed-tcga-brca seed ${seed}: round ${round}/${total}\n`),
+      onRound: (round, total) => process.stderr.write(progressLine(`fed-tcga-brca seed ${seed}`, round, total)),
     });
     runs.push(r);
     process.stdout.write(`${renderTcga(r)}\n`);

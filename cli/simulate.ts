@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { intArg, logLevelOption, numberArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
-import cliProgress from 'cli-progress';
 import { createLogger, type LogLevel } from '../edge/log.ts';
 import { STRATEGIES, type StrategyName } from '../core/job/spec.ts';
 import { DEFAULTS, runFedHeartDisease, type DpOptions, type FedHeartResult } from '../simulations/fed-heart-disease.ts';
@@ -15,6 +14,7 @@ import { MIN_CHAOS_CLIENTS, MIN_CHAOS_ROUNDS } from '../simulations/chaos/plan.t
 import { TCGA_SCENARIO } from './simulate-tcga.ts';
 import { PNEUMONIA_SCENARIO } from './simulate-pneumonia.ts';
 import { errnoOf, writeFigures } from './write-figures.ts';
+import { roundProgress } from './round-progress.ts';
 import {
   formatChaos,
   renderDropouts,
@@ -257,7 +257,7 @@ async function fedHeartDisease(o: FedHeartOptions): Promise<void> {
   if (!dp) log.warn('differential privacy is off (--no-dp): updates carry no DP guarantee');
   const results: FedHeartResult[] = [];
   for (const seed of o.seed) {
-    const bar = progress(`${o.strategy} seed ${seed}`);
+    const bar = roundProgress(`${o.strategy} seed ${seed}`, o.dp === 'record' ? 'noisy counts' : 'exact');
     const dbPath = o.db && o.seed.length > 1 ? o.db.replace(/(\.db)?$/, `-seed${seed}.db`) : o.db;
     const r = await runFedHeartDisease({
       rounds: o.rounds,
@@ -281,7 +281,7 @@ async function fedHeartDisease(o: FedHeartOptions): Promise<void> {
 /** `cohort simulate dropouts`. */
 async function dropouts(o: DropoutsOptions): Promise<void> {
   const log = createLogger({ level: o.logLevel, destination: process.stderr });
-  const bar = progress(`dropouts, ${o.clients} clients`);
+  const bar = roundProgress(`dropouts, ${o.clients} clients`);
   const r = await runDropouts({
     clients: o.clients,
     rounds: o.rounds,
@@ -298,7 +298,7 @@ async function dropouts(o: DropoutsOptions): Promise<void> {
 async function syntheticEhr(o: SyntheticEhrOptions): Promise<void> {
   makeWorkdir(o.workdir);
   const log = createLogger({ level: o.logLevel, destination: process.stderr });
-  const bar = progress(`synthetic-ehr, ${o.hospitals} hospitals`);
+  const bar = roundProgress(`synthetic-ehr, ${o.hospitals} hospitals`, 'noisy counts');
   const r = await runSyntheticEhr({
     hospitals: o.hospitals,
     patientsPerHospital: o.patients,
@@ -346,35 +346,6 @@ async function chaos(o: ChaosOptions): Promise<void> {
   process.stdout.write(formatChaos(report));
   writeFigures(o.json, report);
   if (r.jobStatus !== 'completed' || !r.ledger.ok || !r.epsilonMatches) process.exitCode = 1;
-}
-
-function progress(label: string) {
-  if (!process.stderr.isTTY) {
-    return {
-      update: (round: number, total: number, acc?: number) =>
-        process.stderr.write(
-          `${label}: round ${round}/${total}${acc === undefined ? '' : ` pooled accuracy of the round's starting model ${acc.toFixed(3)}`}\n`,
-        ),
-      stop: () => undefined,
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    {
-      format: `${label} |{bar}| round {value}/{total} | pooled acc {acc}`,
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(1, 0, { acc: '-' });
-  return {
-    update: (round: number, total: number, acc?: number) => {
-      bar.setTotal(total);
-      bar.update(round, { acc: acc === undefined ? '-' : acc.toFixed(3) });
-    },
-    stop: () => bar.stop(),
-  };
 }
 
 /** --workdir, made before the run: a path that cannot be a folder is a typed refusal, not a stack trace mid-run. */

@@ -6,7 +6,7 @@
  * reconnect and rejoin later rounds. Every round must still complete, with
  * exactly the clients that sent a masked input in the sum.
  */
-import { startFederation } from './federation.ts';
+import { runFederation } from './federation.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
@@ -51,54 +51,42 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
     throw new CohortError('E_CONFIG_INVALID', 'the dropouts scenario needs at least 10 clients (5 crash per round)');
   const names = Array.from({ length: n }, (_, i) => `site-${String(i).padStart(2, '0')}`);
   const plan = crashPlan(names, rounds, seed);
-  const { net, coordinator, port } = await startFederation(names, 'dropouts', log);
-  const clients = names.map(
-    (name, i) =>
-      new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${port}`,
-        name,
-        log,
-        identity: net.identity(name),
-        roster: net.chain,
-        dataset: syntheticDataset(seed * 1000 + i, 80, 40),
-        backoffMinMs: 50,
-        backoffMaxMs: 200,
-        crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
-      }),
+  // Every joined client takes part; 5 crash each round, so at least n - 5 answer.
+  const spec = syntheticJob({
+    name: 'dropouts',
+    rounds,
+    minClients: n - 5,
+    targetClients: n,
+    roundTimeoutMs: 5_000,
+    joinWaitMs: 2_000,
+    seed,
+    secureAggregation: { dropoutFraction: 0.3 },
+  });
+  return runFederation(
+    { names, network: 'dropouts', log },
+    { spec, onRound: o.onRound },
+    ({ net, coordinator, port }) => {
+      const failed = new Map<string, number>();
+      coordinator.on('roundFailed', (e) => failed.set(e.jobId, (failed.get(e.jobId) ?? 0) + 1));
+      const clients = names.map(
+        (name, i) =>
+          new ClientDaemon({
+            coordinatorUrl: `ws://127.0.0.1:${port}`,
+            name,
+            log,
+            identity: net.identity(name),
+            roster: net.chain,
+            dataset: syntheticDataset(seed * 1000 + i, 80, 40),
+            backoffMinMs: 50,
+            backoffMaxMs: 200,
+            crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
+          }),
+      );
+      const finish = async (jobId: string) =>
+        report(coordinator.database.rounds(jobId), plan, n, failed.get(jobId) ?? 0);
+      return { clients, finish };
+    },
   );
-  let failed = 0;
-  try {
-    // Every joined client takes part; 5 crash each round, so at least n - 5 answer.
-    const jobId = coordinator.submitJob(
-      syntheticJob({
-        name: 'dropouts',
-        rounds,
-        minClients: n - 5,
-        targetClients: n,
-        roundTimeoutMs: 5_000,
-        joinWaitMs: 2_000,
-        seed,
-        secureAggregation: { dropoutFraction: 0.3 },
-      }),
-    );
-    const done = new Promise<void>((resolve, reject) => {
-      coordinator.on('round', (e) => e.jobId === jobId && o.onRound?.(e.record.round, e.totalRounds));
-      coordinator.on('roundFailed', (e) => {
-        if (e.jobId === jobId) failed++;
-      });
-      coordinator.on('job', (e) => {
-        if (e.jobId !== jobId) return;
-        if (e.status === 'completed') resolve();
-        else if (e.status !== 'running') reject(new CohortError('E_JOB_FAILED', `job ${e.status}: ${e.reason}`));
-      });
-    });
-    for (const c of clients) c.start();
-    await done;
-    return report(coordinator.database.rounds(jobId), plan, n, failed);
-  } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await coordinator.close();
-  }
 }
 
 type CrashPlan = Map<string, Record<SecAggPhase, string>>;

@@ -4,7 +4,7 @@
  * talking over real WebSockets on loopback, followed by a centralised
  * (pooled-data) baseline trained by the same trainer code for comparison.
  */
-import { runFederatedJob, startFederation, type OnRound } from './federation.ts';
+import { runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../edge/log.ts';
@@ -16,7 +16,7 @@ import type { JobSpec, JobSpecInput, StrategyName } from '../core/job/spec.ts';
 import { stepsPerRound } from '../core/job/privacy.ts';
 import type { SpendReport } from '../core/privacy/spend.ts';
 import { BudgetStore } from '../client/budget-store.ts';
-import { openHospitalState } from '../client/hospital-state.ts';
+import type { HospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-audit.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
@@ -180,46 +180,49 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     secagg,
     ...(opts.dp ? { dp: opts.dp } : {}),
   });
-  const fed = await startFederation(CENTERS, 'fed-heart-disease', log, opts.dbPath);
-  const { net, coordinator, port, dbPath, statePath } = fed;
-  const states = opts.dp ? openStates(opts, opts.dp, data, statePath) : null;
-  const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
-  const clients = CENTERS.map((c) => hospitalDaemon(c, port, net, data[c]!, log, states?.[c]));
-  return runFederatedJob(fed, clients, states, { spec: job, onRound: opts.onRound }, async (jobId, roundTimesMs) => {
-    // The hospitals cosign a checkpoint covering the last entries (the final evaluation's) after the job ends: give them a moment.
-    if (states) await cosignaturesSettled(coordinator, jobId, log);
+  const plan = { names: CENTERS, network: 'fed-heart-disease', log, dbPath: opts.dbPath };
+  return runFederation(plan, { spec: job, onRound: opts.onRound }, (fed) => {
+    const { net, coordinator, port, dbPath, statePath } = fed;
+    const states = opts.dp ? openStates(fed, opts, opts.dp, data) : null;
+    const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
+    const clients = CENTERS.map((c) => hospitalDaemon(c, port, net, data[c]!, log, states?.[c]));
+    const finish = async (jobId: string, roundTimesMs: number[]): Promise<FedHeartResult> => {
+      // The hospitals cosign a checkpoint covering the last entries (the final evaluation's) after the job ends: give them a moment.
+      if (states) await cosignaturesSettled(coordinator, jobId, log);
 
-    const evaluated = await finalEvaluation(coordinator, jobId, tf, data);
-    const baseline = await centralisedBaseline(data, { rounds, seed });
-    return {
-      scenario: 'fed-heart-disease',
-      strategy,
-      seed,
-      rounds,
-      secagg,
-      backend,
-      jobId,
-      dbPath,
-      ...evaluated,
-      baseline,
-      roundTimesMs,
-      wallTimeMs: performance.now() - started,
-      privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
-      ledger: ledgerFigures(dbPath, budgets ? CENTERS.map(statePath) : []),
+      const evaluated = await finalEvaluation(coordinator, jobId, tf, data);
+      const baseline = await centralisedBaseline(data, { rounds, seed });
+      return {
+        scenario: 'fed-heart-disease',
+        strategy,
+        seed,
+        rounds,
+        secagg,
+        backend,
+        jobId,
+        dbPath,
+        ...evaluated,
+        baseline,
+        roundTimesMs,
+        wallTimeMs: performance.now() - started,
+        privacy: budgets ? privacyFigures(coordinator.database.getJob(jobId)!.spec, budgets, data) : null,
+        ledger: ledgerFigures(dbPath, budgets ? CENTERS.map(statePath) : []),
+      };
     };
+    return { clients, finish };
   });
 }
 
 /** Each hospital's own budget database, as a real site keeps it, with the job's budget set. */
 function openStates(
+  fed: SimulatedFederation,
   opts: FedHeartOptions,
   dp: NonNullable<FedHeartOptions['dp']>,
   data: Awaited<ReturnType<typeof loadHeartDisease>>,
-  statePath: (center: string) => string,
-): Record<string, ReturnType<typeof openHospitalState>> {
+): Record<string, HospitalState> {
   return Object.fromEntries(
     CENTERS.map((c) => {
-      const state = openHospitalState(statePath(c));
+      const state = fed.openState(fed.statePath(c));
       state.budget.setBudget(data[c]!.schemaId, {
         epsilon: opts.budgetEpsilon ?? DEFAULTS.budgetEpsilon,
         delta: dp.delta ?? DEFAULTS.dp.delta,
@@ -271,7 +274,7 @@ export function hospitalDaemon(
   net: ReturnType<typeof simulatedNetwork>,
   dataset: PreparedDataset,
   log: Logger,
-  state: ReturnType<typeof openHospitalState> | undefined,
+  state: HospitalState | undefined,
 ): ClientDaemon {
   return new ClientDaemon({
     coordinatorUrl: `ws://127.0.0.1:${port}`,

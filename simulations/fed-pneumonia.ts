@@ -16,7 +16,7 @@
  * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
  * `intake` says how they were read and what was refused, by reason.
  */
-import { runFederatedJob, startFederation, type OnRound } from './federation.ts';
+import { runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
@@ -26,7 +26,7 @@ import type { JobSpecInput, LocalTraining, StrategySpec } from '../core/job/spec
 import type { ImageAugment } from '../core/data/augment.ts';
 import { stepsPerRound } from '../core/job/privacy.ts';
 import type { SpendReport } from '../core/privacy/spend.ts';
-import { openHospitalState } from '../client/hospital-state.ts';
+import type { HospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-audit.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf } from '../client/trainer/index.ts';
@@ -254,46 +254,47 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
   const byDefault = dp ? PNEUMONIA_DEFAULTS.dp.augment : PNEUMONIA_DEFAULTS.augment;
   const augment = opts.augment === undefined ? byDefault : (opts.augment ?? undefined);
   const job = pneumoniaJob(model, { rounds, seed, local, strategy, augment, ...(dp ? { dp } : {}) });
-  const fed = await startFederation(HOSPITALS, 'fed-pneumonia', log, opts.dbPath);
-  const { net, coordinator, port, dbPath, statePath } = fed;
-  // Under DP each hospital keeps its own budget database and ledger copy, as a real site would.
-  const states = dp ? openStates(statePath, dp) : null;
-  const clients = HOSPITALS.map((h) => hospitalDaemon(h, port, net, split.datasets[h], log, states?.[h]));
-  return runFederatedJob(fed, clients, states, { spec: job, onRound: opts.onRound }, async (jobId, roundTimesMs) => {
-    const { final, spec, weights } = finalModel(coordinator, jobId);
-    const m = await evaluateModel(tf, spec.model, weights, data.test);
-    const v = await evaluateModel(tf, spec.model, weights, data.val);
-    const released = Object.values(final.evaluations);
-    return {
-      scenario: 'fed-pneumonia',
-      seed,
-      rounds,
-      backend,
-      jobId,
-      dbPath,
-      params: paramCount(model),
-      local,
-      augment: spec.image?.augment ?? null,
-      intake: intakeFigures(data),
-      split: splitFigures(split),
-      test: { n: m.numExamples, accuracy: m.accuracy, auc: m.auc, majorityAccuracy: majorityAccuracy(data) },
-      val: { n: v.numExamples, accuracy: v.accuracy, auc: v.auc, loss: v.loss },
-      releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
-      privacy: states ? privacyFigures(coordinator, jobId, states) : null,
-      ledger: ledgerFigures(dbPath, states ? HOSPITALS.map(statePath) : []),
-      roundTimesMs,
-      wallTimeMs: performance.now() - started,
+  const plan = { names: HOSPITALS, network: 'fed-pneumonia', log, dbPath: opts.dbPath };
+  return runFederation(plan, { spec: job, onRound: opts.onRound }, (fed) => {
+    const { net, coordinator, port, dbPath, statePath } = fed;
+    // Under DP each hospital keeps its own budget database and ledger copy, as a real site would.
+    const states = dp ? openStates(fed, dp) : null;
+    const clients = HOSPITALS.map((h) => hospitalDaemon(h, port, net, split.datasets[h], log, states?.[h]));
+    const finish = async (jobId: string, roundTimesMs: number[]): Promise<PneumoniaResult> => {
+      const { final, spec, weights } = finalModel(coordinator, jobId);
+      const m = await evaluateModel(tf, spec.model, weights, data.test);
+      const v = await evaluateModel(tf, spec.model, weights, data.val);
+      const released = Object.values(final.evaluations);
+      return {
+        scenario: 'fed-pneumonia',
+        seed,
+        rounds,
+        backend,
+        jobId,
+        dbPath,
+        params: paramCount(model),
+        local,
+        augment: spec.image?.augment ?? null,
+        intake: intakeFigures(data),
+        split: splitFigures(split),
+        test: { n: m.numExamples, accuracy: m.accuracy, auc: m.auc, majorityAccuracy: majorityAccuracy(data) },
+        val: { n: v.numExamples, accuracy: v.accuracy, auc: v.auc, loss: v.loss },
+        releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
+        privacy: states ? privacyFigures(coordinator, jobId, states) : null,
+        ledger: ledgerFigures(dbPath, states ? HOSPITALS.map(statePath) : []),
+        roundTimesMs,
+        wallTimeMs: performance.now() - started,
+      };
     };
+    return { clients, finish };
   });
 }
 
-type HospitalState = ReturnType<typeof openHospitalState>;
-
 /** Each hospital's budget database with the job's target as its whole budget: the job may spend all of it, no more. */
-function openStates(statePath: (h: string) => string, dp: PneumoniaDp): Record<string, HospitalState> {
+function openStates(fed: SimulatedFederation, dp: PneumoniaDp): Record<string, HospitalState> {
   return Object.fromEntries(
     HOSPITALS.map((h) => {
-      const state = openHospitalState(statePath(h));
+      const state = fed.openState(fed.statePath(h));
       state.budget.setBudget('pneumoniamnist', {
         epsilon: dp.epsilon,
         delta: dp.delta ?? PNEUMONIA_DEFAULTS.dp.delta,

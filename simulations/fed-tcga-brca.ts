@@ -11,7 +11,7 @@
  * final model (its local C-index and Cox loss, exact: the job has no DP), and
  * a pooled-data baseline trained by the same trainer code.
  */
-import { runFederatedJob, startFederation, type OnRound } from './federation.ts';
+import { runFederation, type OnRound } from './federation.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { initialWeights } from '../core/model/init.ts';
 import type { ModelSpec } from '../core/model/spec.ts';
@@ -107,29 +107,32 @@ export async function runFedTcgaBrca(opts: TcgaOptions = {}): Promise<TcgaResult
   const { tf, backend } = await loadTf(log);
 
   const job = tcgaJob(first.features, first.label, { rounds, seed });
-  const fed = await startFederation(REGIONS, 'fed-tcga-brca', log, opts.dbPath);
-  const { net, coordinator, port, dbPath } = fed;
-  const clients = REGIONS.map((r) => hospitalDaemon(r, port, net, data.regions[r], log, undefined));
-  return runFederatedJob(fed, clients, null, { spec: job, onRound: opts.onRound }, async (jobId, roundTimesMs) => {
-    const { final, spec, weights } = finalModel(coordinator, jobId);
-    const pooled = await evaluateModel(tf, spec.model, weights, data.pooledTest, SURVIVAL);
-    const baseline = opts.baseline === false ? null : { pooledCIndex: await pooledBaseline(data, { rounds, seed }) };
-    return {
-      scenario: 'fed-tcga-brca',
-      seed,
-      rounds,
-      backend,
-      jobId,
-      dbPath,
-      local: TCGA_DEFAULTS.local,
-      pooledCIndex: pooled.cIndex ?? Number.NaN,
-      pooledLoss: pooled.loss,
-      numTest: pooled.numExamples,
-      released: releasedFigures(final.evaluations),
-      baseline,
-      roundTimesMs,
-      wallTimeMs: performance.now() - started,
+  const plan = { names: REGIONS, network: 'fed-tcga-brca', log, dbPath: opts.dbPath };
+  return runFederation(plan, { spec: job, onRound: opts.onRound }, (fed) => {
+    const { net, coordinator, port, dbPath } = fed;
+    const clients = REGIONS.map((r) => hospitalDaemon(r, port, net, data.regions[r], log, undefined));
+    const finish = async (jobId: string, roundTimesMs: number[]): Promise<TcgaResult> => {
+      const { final, spec, weights } = finalModel(coordinator, jobId);
+      const pooled = await evaluateModel(tf, spec.model, weights, data.pooledTest, SURVIVAL);
+      const baseline = opts.baseline === false ? null : { pooledCIndex: await pooledBaseline(data, { rounds, seed }) };
+      return {
+        scenario: 'fed-tcga-brca',
+        seed,
+        rounds,
+        backend,
+        jobId,
+        dbPath,
+        local: TCGA_DEFAULTS.local,
+        pooledCIndex: pooled.cIndex ?? Number.NaN,
+        pooledLoss: pooled.loss,
+        numTest: pooled.numExamples,
+        released: releasedFigures(final.evaluations),
+        baseline,
+        roundTimesMs,
+        wallTimeMs: performance.now() - started,
+      };
     };
+    return { clients, finish };
   });
 }
 

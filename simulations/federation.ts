@@ -1,10 +1,16 @@
 /**
- * How every scenario starts its coordinator: a database in a fresh temporary
- * folder (or the path given), the simulated hospitals' keys and the roster
- * they all signed (network.ts), from which secure aggregation takes peers'
- * keys, a coordinator on a free loopback port, and where each hospital keeps
- * its own budget database, as a real site would; then how a scenario runs its
- * job on it to the end and tears everything down.
+ * How every scenario runs its job: a coordinator with a database in a fresh
+ * temporary folder (or the path given), the simulated hospitals' keys and the
+ * roster they all signed (network.ts), from which secure aggregation takes
+ * peers' keys, on a free loopback port; the scenario's hospitals built on it,
+ * each keeping its own state database as a real site would; the job run to
+ * its end; and everything torn down however it ended.
+ *
+ * One function does all of it (runFederation), so that no scenario holds a
+ * listening coordinator outside the try that closes it: a hospital's state
+ * database that cannot be opened, or a daemon that cannot be built, fails the
+ * run with everything already opened closed, instead of leaving a process
+ * that never exits.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +20,7 @@ import { CohortError } from '../core/errors.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import type { ClientDaemon } from '../client/daemon.ts';
+import { openHospitalState, type HospitalState } from '../client/hospital-state.ts';
 import { simulatedNetwork, type SimulatedNetwork } from './network.ts';
 
 export interface SimulatedFederation {
@@ -23,48 +30,87 @@ export interface SimulatedFederation {
   dbPath: string;
   /** Hospital `h`'s state database, beside the coordinator's. */
   statePath(h: string): string;
+  /** Opens the hospital state database at `path`; the federation closes it when the run ends, however it ends. */
+  openState(path: string): HospitalState;
 }
 
-export async function startFederation(
-  names: readonly string[],
-  network: string,
-  log: Logger,
-  dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db'),
-): Promise<SimulatedFederation> {
-  const net = simulatedNetwork(names, network);
-  const coordinator = new Coordinator({ dbPath, log, port: 0, roster: net.chain });
-  const port = await coordinator.listen();
-  return { net, coordinator, port, dbPath, statePath: (h) => dbPath.replace(/(\.db)?$/, `-${h}-state.db`) };
+/** Where the federation runs: its hospitals, its roster's network name, and the coordinator's database. */
+export interface FederationPlan {
+  names: readonly string[];
+  network: string;
+  log: Logger;
+  /** Default: coordinator.db in a fresh temporary folder. */
+  dbPath?: string | undefined;
 }
 
 /** Called after each round a job completes, with the pooled metrics of an evaluation round. */
 export type OnRound = (round: number, totalRounds: number, pooled: Metrics | null) => void;
 
+/** What a scenario builds on the running federation. */
+export interface FederationSetup<T> {
+  clients: readonly ClientDaemon[];
+  /** Reads the results once the job completed, while the coordinator is still open. */
+  finish: (jobId: string, roundTimesMs: number[]) => Promise<T>;
+}
+
 /**
- * Runs `job` on the federation with `clients` as its hospitals until it ends;
- * `finish` then reads the results while the coordinator is still open. However
- * it ends, the daemons are stopped, the coordinator closed and `states` (each
- * hospital's own databases, when the scenario keeps them) closed.
+ * Starts the federation, lets `setup` open the hospitals' state databases
+ * (fed.openState) and build their daemons, runs `job` with them until it
+ * ends, and returns what `finish` reads. However it ends, even by `setup`
+ * throwing, the daemons are stopped, the coordinator closed and every state
+ * database opened closed.
  */
-export async function runFederatedJob<T>(
-  fed: SimulatedFederation,
-  clients: readonly ClientDaemon[],
-  states: Readonly<Record<string, { close(): void }>> | null,
+export async function runFederation<T>(
+  plan: FederationPlan,
   job: { spec: unknown; onRound: OnRound | undefined },
-  finish: (jobId: string, roundTimesMs: number[]) => Promise<T>,
+  setup: (fed: SimulatedFederation) => FederationSetup<T>,
 ): Promise<T> {
-  const roundTimesMs: number[] = [];
+  const states: HospitalState[] = [];
+  const fed = await startFederation(plan, states);
+  let clients: readonly ClientDaemon[] = [];
   try {
+    const built = setup(fed);
+    clients = built.clients;
+    const roundTimesMs: number[] = [];
     const jobId = fed.coordinator.submitJob(job.spec);
     const done = jobEnd(fed.coordinator, jobId, roundTimesMs, job.onRound);
     for (const c of clients) c.start();
     await done;
-    return await finish(jobId, roundTimesMs);
+    return await built.finish(jobId, roundTimesMs);
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await fed.coordinator.close();
-    for (const st of Object.values(states ?? {})) st.close();
+    await Promise.allSettled(clients.map((c) => c.stop()));
+    try {
+      await fed.coordinator.close();
+    } finally {
+      for (const st of states.reverse()) st.close();
+    }
   }
+}
+
+/** The coordinator listening, with `states` collecting the state databases opened on the federation. */
+async function startFederation(plan: FederationPlan, states: HospitalState[]): Promise<SimulatedFederation> {
+  const dbPath = plan.dbPath ?? join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
+  const net = simulatedNetwork(plan.names, plan.network);
+  const coordinator = new Coordinator({ dbPath, log: plan.log, port: 0, roster: net.chain });
+  let port: number;
+  try {
+    port = await coordinator.listen();
+  } catch (err) {
+    await coordinator.close();
+    throw err;
+  }
+  return {
+    net,
+    coordinator,
+    port,
+    dbPath,
+    statePath: (h) => dbPath.replace(/(\.db)?$/, `-${h}-state.db`),
+    openState: (path) => {
+      const st = openHospitalState(path);
+      states.push(st);
+      return st;
+    },
+  };
 }
 
 /** Settles when the job completes (rejects when it fails), timing each round into `roundTimesMs`. */

@@ -14,13 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../edge/log.ts';
 import { CohortError } from '../../core/errors.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
-import { pooledMetrics } from '../../core/metrics.ts';
+import { pooledMetrics, type Metrics } from '../../core/metrics.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
-import { runFederatedJob, startFederation, type OnRound } from '../federation.ts';
+import { runFederation, type OnRound } from '../federation.ts';
+import { finalModel } from '../fed-heart-disease.ts';
+import { evaluateModel, loadTf } from '../../client/trainer/index.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
-import type { StoredRound } from '../../coordinator/job-rows.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
-import { openHospitalState } from '../../client/hospital-state.ts';
 import { loadOrCreateSiteSecret, loadSchemaFile, readDataset } from '../../client/intake/index.ts';
 import type { IntakeReport } from '../../core/data/types.ts';
 import { writeSyntheticHospitals, type SiteIdentifiers } from './index.ts';
@@ -47,7 +47,9 @@ export interface SyntheticEhrHospital {
   train: number;
   test: number;
   intake: Pick<IntakeReport, 'rowsRead' | 'rowsUsed' | 'rowsDropped'> & { k: number | null };
+  /** The final model on this hospital's own test split (`test` records), as its operator measures it: exact, kept there. */
   accuracy: number;
+  /** NaN when undefined: the test split holds one class only. */
   auc: number;
 }
 
@@ -56,8 +58,12 @@ export interface SyntheticEhrResult {
   workdir: string;
   rounds: number;
   hospitals: SyntheticEhrHospital[];
+  /** Correct over all the hospitals' test records: each example weighs the same. */
   pooledAccuracy: number;
+  /** The example-weighted mean of the hospitals' defined AUCs (core/metrics.ts pooledMetrics); NaN if none is. */
   pooledAuc: number;
+  /** The pooled accuracy of what left the hospitals: noisy counts (record-level DP), so only roughly the above. */
+  releasedAccuracy: number | null;
   ledgerOk: boolean;
   /** Every identifying value generated, per hospital (for leak checks; not printed). */
   identifiers: SiteIdentifiers[];
@@ -83,39 +89,47 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
   const first = data[0]!;
 
   const names = written.hospitals.map((h) => h.name);
-  const fed = await startFederation(names, 'synthetic-ehr', log, join(dir, 'coordinator.db'));
-  // Each hospital's state database stays in its own directory (not fed.statePath), beside its records and site secret.
-  const statePaths = written.hospitals.map((h) => join(h.dir, 'state.db'));
-  const states = Object.fromEntries(
-    names.map((name, i) => {
-      const st = openHospitalState(statePaths[i]!);
-      st.budget.setBudget(data[i]!.schemaId, { epsilon: 10, delta: 1e-5, accountant: 'pld' });
-      return [name, st];
-    }),
-  );
-  const clients = names.map(
-    (name, i) =>
-      new ClientDaemon({
-        coordinatorUrl: `ws://127.0.0.1:${fed.port}`,
-        name,
-        dataset: data[i]!,
-        log,
-        identity: fed.net.identity(name),
-        roster: fed.net.chain,
-        budget: states[name]!.budget,
-        ledger: states[name]!.ledger,
-        outputs: states[name]!.outputs,
-      }),
-  );
   const job = { spec: jobSpec(first, n, rounds, seed, o.epsilon ?? 2), onRound: o.onRound };
-  return runFederatedJob(fed, clients, states, job, async (jobId) => {
-    const final = fed.coordinator.database.rounds(jobId).at(-1)!;
-    return {
-      ...summary(written.hospitals, data, formats, final),
-      workdir: dir,
-      rounds,
-      ledgerOk: verifyFiles({ db: fed.dbPath, hospitalLedger: statePaths }).ok,
+  const plan = { names, network: 'synthetic-ehr', log, dbPath: join(dir, 'coordinator.db') };
+  return runFederation(plan, job, (fed) => {
+    // Each hospital's state database stays in its own directory (not fed.statePath), beside its records and site secret.
+    const statePaths = written.hospitals.map((h) => join(h.dir, 'state.db'));
+    const states = Object.fromEntries(
+      names.map((name, i) => {
+        const st = fed.openState(statePaths[i]!);
+        st.budget.setBudget(data[i]!.schemaId, { epsilon: 10, delta: 1e-5, accountant: 'pld' });
+        return [name, st];
+      }),
+    );
+    const clients = names.map(
+      (name, i) =>
+        new ClientDaemon({
+          coordinatorUrl: `ws://127.0.0.1:${fed.port}`,
+          name,
+          dataset: data[i]!,
+          log,
+          identity: fed.net.identity(name),
+          roster: fed.net.chain,
+          budget: states[name]!.budget,
+          ledger: states[name]!.ledger,
+          outputs: states[name]!.outputs,
+        }),
+    );
+    const finish = async (jobId: string) => {
+      const { final, spec, weights } = finalModel(fed.coordinator, jobId);
+      // The coordinator holds only noisy counts (their denominators are noisy too): each operator measures its own split.
+      const { tf } = await loadTf(log);
+      const measured: Metrics[] = [];
+      for (const d of data) measured.push(await evaluateModel(tf, spec.model, weights, d.test));
+      return {
+        ...summary(written.hospitals, data, formats, measured),
+        releasedAccuracy: releasedAccuracy(Object.values(final.evaluations)),
+        workdir: dir,
+        rounds,
+        ledgerOk: verifyFiles({ db: fed.dbPath, hospitalLedger: statePaths }).ok,
+      };
     };
+    return { clients, finish };
   });
 }
 
@@ -147,14 +161,17 @@ async function intakeSites(hospitals: Written): Promise<{ data: PreparedDataset[
   return { data, formats };
 }
 
-/** The per-hospital and pooled figures of the job's final round. */
+/**
+ * The per-hospital and pooled figures of the final model, from each hospital's
+ * own measurement of it on its test split (`measured`, in hospital order).
+ */
 function summary(
   hospitals: Written,
   data: readonly PreparedDataset[],
   formats: readonly IntakeFormat[],
-  final: StoredRound,
-): Omit<SyntheticEhrResult, 'workdir' | 'rounds' | 'ledgerOk'> {
-  const pooled = pooledMetrics(Object.values(final.evaluations));
+  measured: readonly Metrics[],
+): Omit<SyntheticEhrResult, 'workdir' | 'rounds' | 'ledgerOk' | 'releasedAccuracy'> {
+  const pooled = pooledMetrics(measured);
   return {
     scenario: 'synthetic-ehr',
     hospitals: hospitals.map((h, i) => ({
@@ -169,13 +186,18 @@ function summary(
         rowsDropped: data[i]!.report.rowsDropped,
         k: data[i]!.report.kAnonymity?.k ?? null,
       },
-      accuracy: final.evaluations[h.name]?.accuracy ?? Number.NaN,
-      auc: final.evaluations[h.name]?.auc ?? Number.NaN,
+      accuracy: measured[i]!.accuracy,
+      auc: measured[i]!.auc,
     })),
     pooledAccuracy: pooled.accuracy,
     pooledAuc: pooled.auc,
     identifiers: hospitals.map((h) => h.identifiers!),
   };
+}
+
+/** The pooled accuracy of the final round's released evaluations; null when every hospital withheld its own. */
+function releasedAccuracy(released: readonly Metrics[]): number | null {
+  return released.length > 0 ? pooledMetrics(released).accuracy : null;
 }
 
 /** The job every scenario hospital trains: logistic regression on the shared features, record-level DP. */
