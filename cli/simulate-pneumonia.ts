@@ -62,7 +62,7 @@ function pneumoniaOptions(cmd: Command): Command {
     )
     .option(
       '--workers <n>',
-      "seeds run at once, each in its own thread (tfjs's wasm backend uses one core in Node) (default: the machine's cores, at most one per seed)",
+      "seeds run at once, each in its own thread (tfjs's wasm backend uses one core in Node) (default: the machine's cores, at most one per seed; the native tensorflow backend runs them one at a time)",
       intArg(1, 256),
     )
     .option(

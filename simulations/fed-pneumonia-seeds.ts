@@ -5,22 +5,33 @@
  * uses one core; seeds are independent jobs, each with its own coordinator,
  * hospitals and temporary databases, and run side by side without sharing
  * anything but the images, which each thread gets a copy of. Results come
- * back in seed order; the first failure stops the other seeds' threads.
+ * back in the order of `seeds` (a seed may be given twice, to see the spread
+ * of reruns); the first failure stops the other seeds' threads and removes
+ * their temporary databases.
+ *
+ * Not with tfjs-node's native backend: its addon loads in one thread of a
+ * process only (every later thread fails to load it, tensorflow/tfjs#8388,
+ * and would fall back to wasm unseen), and it uses every core itself. When
+ * the backend this process loads is native, the seeds run here, one after
+ * another.
  */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CohortError } from '../core/errors.ts';
 import { errorFromThread } from '../edge/worker-slot.ts';
-import type { LogLevel } from '../edge/log.ts';
-import type { PneumoniaOptions, PneumoniaResult } from './fed-pneumonia.ts';
+import { createLogger, type LogLevel } from '../edge/log.ts';
+import { loadTf } from '../client/trainer/backend.ts';
+import { runFedPneumonia, type PneumoniaOptions, type PneumoniaResult } from './fed-pneumonia.ts';
 
 /**
  * What a seed's thread is given: the run's options (data included; no
- * functions, and no database path, which two seeds at once would share)
+ * functions; the database path in a temporary folder of the seed's own)
  * and the log level.
  */
 export interface SeedTask {
-  options: Omit<PneumoniaOptions, 'log' | 'onRound' | 'dbPath'>;
+  options: Omit<PneumoniaOptions, 'log' | 'onRound'> & { dbPath: string };
   logLevel: LogLevel;
 }
 
@@ -33,10 +44,12 @@ export type SeedMessage =
 export interface SeedRunOptions {
   seeds: readonly number[];
   /** The options every seed runs with (`seed` is set per run). */
-  options: Omit<SeedTask['options'], 'seed'>;
+  options: Omit<SeedTask['options'], 'seed' | 'dbPath'>;
   logLevel: LogLevel;
-  /** Seeds run at once (default: the machine's cores); never more than there are seeds. */
+  /** Seeds run at once (default: the machine's cores); never more than there are seeds; 1 on the native backend. */
   workers?: number;
+  /** The tfjs backend this process loads (default: loadTf's); tests name one instead of loading tfjs. */
+  backend?: () => Promise<string>;
   onRound?: (seed: number, round: number, total: number) => void;
   /** Each run as it finishes, in the order they finish. */
   onResult?: (result: PneumoniaResult) => void;
@@ -60,27 +73,34 @@ export async function runPneumoniaSeeds(
   const asked = o.workers ?? availableParallelism();
   if (!Number.isInteger(asked) || asked < 1)
     throw new CohortError('E_CONFIG_INVALID', `workers: expected a whole number of at least 1, got ${asked}`);
-  const results = new Map<number, PneumoniaResult>();
-  const queue = [...o.seeds];
+  const native = (await (o.backend ?? (async () => (await loadTf()).backend))()) === 'tensorflow';
+  if (native && asked > 1 && o.workers !== undefined)
+    createLogger({ level: o.logLevel, destination: process.stderr }).warn(
+      { workers: asked },
+      'the native tensorflow backend runs seeds one at a time in this thread (it loads in one thread only and uses every core)',
+    );
+  const run = native ? (seed: number) => runSeedHere(seed, o) : (seed: number) => runSeed(seed, o, start);
+  const results: PneumoniaResult[] = [];
+  const queue = o.seeds.map((seed, at) => ({ seed, at }));
   const running = new Set<SeedThread>();
   const lane = async () => {
-    for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
-      const thread = runSeed(seed, o, start);
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const thread = run(next.seed);
       running.add(thread);
       const r = await thread.result.finally(() => running.delete(thread));
-      results.set(seed, r);
+      results[next.at] = r;
       o.onResult?.(r);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(asked, o.seeds.length) }, lane));
+    await Promise.all(Array.from({ length: native ? 1 : Math.min(asked, o.seeds.length) }, lane));
   } catch (err) {
     // One seed failed: no other seed starts, and those running are stopped rather than left to finish unseen.
     queue.length = 0;
     for (const t of running) t.stop();
     throw err;
   }
-  return o.seeds.map((s) => results.get(s)!);
+  return results;
 }
 
 interface SeedThread {
@@ -88,9 +108,27 @@ interface SeedThread {
   stop: () => void;
 }
 
-/** One seed in a fresh thread; rejects with the thread's typed error, or E_INTERNAL if the thread dies without one. */
+/** A seed's databases: a temporary folder of its own, as runFedPneumonia's default, but known here to remove. */
+function seedDbPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'cohort-')), 'coordinator.db');
+}
+
+/** One seed in this thread (the native backend), logging as a seed's thread does. */
+function runSeedHere(seed: number, o: SeedRunOptions): SeedThread {
+  const log = createLogger({ level: o.logLevel, destination: process.stderr }).child({ seed });
+  const onRound = (round: number, total: number) => o.onRound?.(seed, round, total);
+  // Nothing else runs beside it, so there is nothing to stop.
+  return { result: runFedPneumonia({ ...o.options, seed, dbPath: seedDbPath(), log, onRound }), stop: () => {} };
+}
+
+/**
+ * One seed in a fresh thread; rejects with the thread's typed error, or
+ * E_INTERNAL if the thread dies without one. Stopping it terminates the
+ * thread before its run can clean up, so its temporary databases (a partial
+ * run's, of no use) are removed here.
+ */
 function runSeed(seed: number, o: SeedRunOptions, start: SeedThreadFactory): SeedThread {
-  const task: SeedTask = { options: { ...o.options, seed }, logLevel: o.logLevel };
+  const task: SeedTask = { options: { ...o.options, seed, dbPath: seedDbPath() }, logLevel: o.logLevel };
   const worker = start({ workerData: task });
   let settled = false;
   const result = new Promise<PneumoniaResult>((resolve, reject) => {
@@ -107,7 +145,9 @@ function runSeed(seed: number, o: SeedRunOptions, start: SeedThreadFactory): See
       else settle(() => reject(errorFromThread(m)));
     });
     worker.on('error', (err: Error) =>
-      settle(() => reject(new CohortError('E_INTERNAL', `seed ${seed}'s thread failed: ${err.message}`))),
+      settle(() =>
+        reject(new CohortError('E_INTERNAL', `seed ${seed}'s thread failed: ${err.message}`, { cause: err })),
+      ),
     );
     worker.on('exit', (code: number) =>
       settle(() =>
@@ -117,7 +157,7 @@ function runSeed(seed: number, o: SeedRunOptions, start: SeedThreadFactory): See
   });
   const stop = () => {
     settled = true;
-    void worker.terminate();
+    void worker.terminate().finally(() => rmSync(dirname(task.options.dbPath), { recursive: true, force: true }));
   };
   return { result, stop };
 }

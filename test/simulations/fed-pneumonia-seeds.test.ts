@@ -9,10 +9,13 @@
  * runs real threads.
  */
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import type { WorkerOptions } from 'node:worker_threads';
 import { CohortError } from '../../core/errors.ts';
 import type { PneumoniaResult } from '../../simulations/fed-pneumonia.ts';
+import type { PneumoniaData } from '../../simulations/fed-pneumonia-data.ts';
 import {
   runPneumoniaSeeds,
   type SeedMessage,
@@ -20,24 +23,28 @@ import {
   type SeedThreadFactory,
 } from '../../simulations/fed-pneumonia-seeds.ts';
 
-/** What each fake seed does: post these messages, `afterMs` apart, then (optionally) exit. */
-type Script = { afterMs: number; messages: (SeedMessage | 'exit')[] };
+/** What each fake seed does: post these messages, `afterMs` apart, then (optionally) exit or throw uncaught. */
+type Script = { afterMs: number; messages: (SeedMessage | 'exit' | 'crash')[] };
 
 function fakeThreads(scripts: Record<number, Script>) {
   const started: number[] = [];
   const terminated: number[] = [];
+  const dbPaths: Record<number, string> = {};
   const start: SeedThreadFactory = (options: WorkerOptions) => {
-    const seed = (options.workerData as SeedTask).options.seed!;
-    started.push(seed);
+    const { seed, dbPath } = (options.workerData as SeedTask).options;
+    started.push(seed!);
+    dbPaths[seed!] = dbPath;
+    const run = started.length;
     const thread = new EventEmitter();
     let stopped = false;
-    const script = scripts[seed]!;
+    const script = scripts[seed!]!;
     script.messages.forEach((m, i) =>
       setTimeout(
         () => {
           if (stopped) return;
           if (m === 'exit') thread.emit('exit', 1);
-          else thread.emit('message', m);
+          else if (m === 'crash') thread.emit('error', new Error('uncaught in the thread'));
+          else thread.emit('message', m.kind === 'done' ? { ...m, result: { ...m.result, run } } : m);
         },
         script.afterMs * (i + 1),
       ),
@@ -45,18 +52,18 @@ function fakeThreads(scripts: Record<number, Script>) {
     return Object.assign(thread, {
       terminate: () => {
         stopped = true;
-        terminated.push(seed);
+        terminated.push(seed!);
         return Promise.resolve(0);
       },
     }) as unknown as ReturnType<SeedThreadFactory>;
   };
-  return { start, started, terminated };
+  return { start, started, terminated, dbPaths };
 }
 
 const result = (seed: number) => ({ seed }) as PneumoniaResult;
 const done = (seed: number): SeedMessage => ({ kind: 'done', result: result(seed) });
 const round = (r: number): SeedMessage => ({ kind: 'round', round: r, total: 2 });
-const base = { options: {}, logLevel: 'silent' as const };
+const base = { options: {}, logLevel: 'silent' as const, backend: async () => 'wasm' };
 
 describe('runPneumoniaSeeds (fake threads)', () => {
   it('answers in seed order when the seeds finish in another', async () => {
@@ -115,6 +122,47 @@ describe('runPneumoniaSeeds (fake threads)', () => {
     const t = fakeThreads({ 1: { afterMs: 1, messages: ['exit'] } });
     const err = await runPneumoniaSeeds({ ...base, seeds: [1] }, t.start).catch((e: unknown) => e);
     expect((err as CohortError).code).toBe('E_INTERNAL');
+  });
+
+  it('keeps both runs of a seed given twice, in the order given', async () => {
+    const t = fakeThreads({ 7: { afterMs: 1, messages: [done(7)] } });
+    const runs = await runPneumoniaSeeds({ ...base, seeds: [7, 7], workers: 2 }, t.start);
+    // Each fake thread's result carries which start it was: both runs, first given first.
+    expect(runs.map((r) => (r as PneumoniaResult & { run: number }).run)).toEqual([1, 2]);
+  });
+
+  it("is E_INTERNAL with the thread's error as its cause when a thread throws uncaught", async () => {
+    const t = fakeThreads({ 1: { afterMs: 1, messages: ['crash'] } });
+    const err = (await runPneumoniaSeeds({ ...base, seeds: [1] }, t.start).catch((e: unknown) => e)) as CohortError;
+    expect(err.code).toBe('E_INTERNAL');
+    expect((err.cause as Error).message).toBe('uncaught in the thread');
+  });
+
+  it("removes a stopped seed's temporary databases, each seed's in a folder of its own", async () => {
+    const t = fakeThreads({
+      1: { afterMs: 5, messages: [{ kind: 'error', code: 'E_JOB_SPEC', message: 'no' }] },
+      2: { afterMs: 50, messages: [done(2)] },
+    });
+    const started = runPneumoniaSeeds({ ...base, seeds: [1, 2], workers: 2 }, t.start);
+    await new Promise((r) => setTimeout(r, 1));
+    const folder = (seed: number) => dirname(t.dbPaths[seed]!);
+    expect(folder(1)).not.toBe(folder(2));
+    expect(existsSync(folder(2))).toBe(true);
+    await started.catch(() => undefined);
+    await vi.waitFor(() => expect(existsSync(folder(2))).toBe(false));
+    expect(t.terminated).toContain(2);
+    rmSync(folder(1), { recursive: true, force: true });
+  });
+
+  it('runs seeds in this thread, not in threads, when the backend is native tensorflow', async () => {
+    const t = fakeThreads({ 1: { afterMs: 1, messages: [done(1)] } });
+    // In a (fake) thread the seed would succeed; here runFedPneumonia itself runs, and fails at once on no images.
+    const options = { data: {} as PneumoniaData };
+    const native = { ...base, options, seeds: [1], workers: 2, backend: async () => 'tensorflow' };
+    await expect(runPneumoniaSeeds(native, t.start)).rejects.toThrow();
+    expect(t.started).toEqual([]);
+    await expect(runPneumoniaSeeds({ ...native, backend: base.backend }, t.start)).resolves.toHaveLength(1);
+    expect(t.started).toEqual([1]);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses %s workers', async (workers) => {
