@@ -3,7 +3,7 @@
  * Data Distribution for Federated Visual Classification", §3.2): FedAvg with
  * server momentum, their remedy for label skew across clients.
  *
- *   m_t     = β m_{t-1} + Δ_t            (m_0 = Δ_1: m_{-1} = 0)
+ *   m_t     = β m_{t-1} + Δ_t            (m_0 = 0, so m_1 = Δ_1)
  *   w_{t+1} = w_t + η m_t
  *
  * Δ_t is the example-weighted mean delta (the negative of Flower's
