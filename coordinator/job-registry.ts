@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { RefusalGate } from '../core/auth/refusals.ts';
 import { clipPrintable } from '../core/printable.ts';
 import { jobPhase, type CoordinatorSnapshot } from '../core/dashboard/index.ts';
+import { REFUSAL_SHOWN_TO_RESEARCHERS } from '../core/privacy/budget.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import type { PreparedJob } from '../core/job/prepare.ts';
 import { jobStoredBytes, quotaProblem, type JobQuotas } from '../core/job/quota.ts';
@@ -211,7 +212,7 @@ export class JobRegistry {
       return;
     }
     // A budget refusal's message gives the hospital's budget and its spend on other jobs: the researcher gets the code alone.
-    const said = code === 'E_BUDGET_EXCEEDED' ? 'its privacy budget cannot take the job' : reason;
+    const said = code === 'E_BUDGET_EXCEEDED' ? REFUSAL_SHOWN_TO_RESEARCHERS : reason;
     // Clipped and blanked again however the text came (the codec already refuses control and format characters):
     // it reaches the researcher's terminal, and a hostile hospital must not be able to write on it.
     job.declines.set(hospital, { code: clipPrintable(code, 64), reason: clipPrintable(said, DECLINE_REASON_CHARS) });

@@ -24,6 +24,7 @@ import {
   type Viewer,
 } from '../../core/dashboard/index.ts';
 import type { Receipt } from '../../core/ledger/index.ts';
+import { REFUSAL_SHOWN_TO_RESEARCHERS } from '../../core/privacy/budget.ts';
 import { ledgerRows, type LedgerRow } from '../ledger-reader.ts';
 import type { LedgerVerifier, LedgerVerifyView } from './ledger-verifier.ts';
 import type { DashboardReader } from './reader.ts';
@@ -108,7 +109,13 @@ export class DashboardApi {
     return hospitalsView([...present.values()], rounds);
   }
 
-  /** One hospital's ε across the jobs the viewer may see; its budget is the hospital's, unknown here (core/dashboard/hospital.ts). */
+  /**
+   * One hospital's ε across the jobs the viewer may see; its budget is the
+   * hospital's, unknown here (core/dashboard/hospital.ts). Its budget
+   * refusals' reasons state that budget and its spend on every job, so a
+   * viewer who may not read the ledger they come from (a researcher) gets
+   * each refusal's code and round, its reason replaced.
+   */
   hospital(viewer: Viewer, name: string): HospitalPageView {
     if (!allowed(viewer, 'dashboard.hospitals'))
       throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the hospitals view`);
@@ -117,6 +124,8 @@ export class DashboardApi {
       entries: this.reader.ledgerOfJob(job.id),
     }));
     const v = hospitalPageView(name, jobs);
+    if (!allowed(viewer, 'dashboard.ledger'))
+      v.refusals = v.refusals.map((r) => ({ ...r, reason: REFUSAL_SHOWN_TO_RESEARCHERS }));
     const known = this.reader.hospitals().includes(name) || this.snapshot().hospitals.some((x) => x.name === name);
     if (!known && v.jobs.length === 0 && v.refusals.length === 0)
       throw new CohortError('E_NOT_FOUND', 'no such hospital');

@@ -40,6 +40,14 @@ export function checkBudgetConfig(b: Budget): Budget {
 }
 
 /**
+ * What a researcher is shown of a budget refusal, in place of its reason:
+ * admit's reason states the hospital's budget and its projected spend, which
+ * counts its other researchers' jobs (docs/threat-model.md, "What a
+ * researcher sees of the ledger"). The code is shown as it is.
+ */
+export const REFUSAL_SHOWN_TO_RESEARCHERS = 'its privacy budget cannot take the job';
+
+/**
  * Whether `request` fits beside `committed` (spent and reserved). Never
  * throws for a priced request: an accountant failure is a refusal.
  */
