@@ -149,21 +149,24 @@ function withPrivacyOptions(cmd: Command): Command {
 
 /** synthetic-ehr's own options: its size (hospitals and patients rather than clients), privacy, seed and workdir. */
 function syntheticEhrOptions(cmd: Command): Command {
-  return cmd
-    .option('--hospitals <n>', 'number of hospitals', intArg(2, 64), 4)
-    .option('--patients <n>', 'patients per hospital', intArg(50, 1_000_000), 600)
-    .option('--rounds <n>', 'training rounds', intArg(1, 1000), 10)
-    .option(
-      '--epsilon <e>',
-      'whole-job target epsilon (record level)',
-      numberArg('--epsilon', (x) => x > 0, 'a number > 0'),
-      2,
-    )
-    .option('--seed <s>', 'seed for the records and training', intArg(0, 0xffffffff), 1)
-    .option(
-      '--workdir <dir>',
-      "keep each hospital's generated records (FHIR and CSV), site secret and state database, and the coordinator's database here (default: a temporary directory)",
-    );
+  return (
+    cmd
+      // Its least is the scenario's to check (runSyntheticEhr): secure aggregation sets it.
+      .option('--hospitals <n>', 'number of hospitals', intArg(1, 64), 4)
+      .option('--patients <n>', 'patients per hospital', intArg(50, 1_000_000), 600)
+      .option('--rounds <n>', 'training rounds', intArg(1, 1000), 10)
+      .option(
+        '--epsilon <e>',
+        'whole-job target epsilon (record level)',
+        numberArg('--epsilon', (x) => x > 0, 'a number > 0'),
+        2,
+      )
+      .option('--seed <s>', 'seed for the records and training', intArg(0, 0xffffffff), 1)
+      .option(
+        '--workdir <dir>',
+        "keep each hospital's generated records (FHIR and CSV), site secret and state database, and the coordinator's database here (default: a temporary directory)",
+      )
+  );
 }
 
 /** chaos's own options, after its size. */

@@ -123,12 +123,13 @@ export class BudgetStore extends StatePart {
       options.mustExist ? openExisting(path) : openStateDb(path, SCHEMA, 'budget database'),
       options.now ?? Date.now,
     );
-    const version = pinnedValue(this.db, 'meta', 'schema_version', String(SCHEMA_VERSION));
-    if (Number(version) !== SCHEMA_VERSION)
-      throw new CohortError(
-        'E_STORE',
-        `budget database ${path} has schema version ${version}, this build reads ${SCHEMA_VERSION}`,
-      );
+    try {
+      checkSchemaVersion(this.db, path);
+    } catch (err) {
+      // A file refused after it was opened is closed, not left open behind the error (as openStateDb does).
+      this.db.close();
+      throw err;
+    }
   }
 
   /**
@@ -477,6 +478,23 @@ interface ReservationRow {
   rounds: number;
   open: number;
   created_at: number;
+}
+
+/** The file's schema version, pinned at first use: E_STORE if it is not the one this build reads. */
+function checkSchemaVersion(db: Database.Database, path: string): void {
+  let version: string;
+  try {
+    version = pinnedValue(db, 'meta', 'schema_version', String(SCHEMA_VERSION));
+  } catch (err) {
+    throw new CohortError('E_STORE', `cannot read the budget database ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (Number(version) !== SCHEMA_VERSION)
+    throw new CohortError(
+      'E_STORE',
+      `budget database ${path} has schema version ${version}, this build reads ${SCHEMA_VERSION}`,
+    );
 }
 
 /** An existing budget database, as written by openStateDb: refused (E_STORE) if missing or holding no budget tables. */

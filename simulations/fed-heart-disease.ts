@@ -4,7 +4,7 @@
  * talking over real WebSockets on loopback, followed by a centralised
  * (pooled-data) baseline trained by the same trainer code for comparison.
  */
-import { runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
+import { cosignaturesSettled, runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../edge/log.ts';
@@ -187,7 +187,7 @@ export async function runFedHeartDisease(opts: FedHeartOptions = {}): Promise<Fe
     const budgets = states ? Object.fromEntries(Object.entries(states).map(([c, st]) => [c, st.budget])) : null;
     const clients = CENTERS.map((c) => hospitalDaemon(c, port, net, data[c]!, log, states?.[c]));
     const finish = async (jobId: string, roundTimesMs: number[]): Promise<FedHeartResult> => {
-      // The hospitals cosign a checkpoint covering the last entries (the final evaluation's) after the job ends: give them a moment.
+      // The hospitals' ledger copies are verified below: the last entries reach them only as the job ends.
       if (states) await cosignaturesSettled(coordinator, jobId, log);
 
       const evaluated = await finalEvaluation(coordinator, jobId, tf, data);
@@ -285,33 +285,6 @@ export function hospitalDaemon(
     roster: net.chain,
     ...(state ? { budget: state.budget, ledger: state.ledger, outputs: state.outputs } : {}),
   });
-}
-
-/**
- * Waits (up to 5 s) until every spend of the job's ledger entries is covered
- * by a checkpoint its hospital cosigned; one still uncovered then shows in
- * the ledger figures (`witnessed`), and is logged.
- */
-async function cosignaturesSettled(coordinator: Coordinator, jobId: string, log: Logger): Promise<void> {
-  const spends = coordinator.database
-    .ledgerEntriesOfJob(jobId)
-    .map((e) => JSON.parse(e.canonical) as { seq: number; kind: string; body: { spends?: { hospital: string }[] } })
-    .flatMap((e) =>
-      e.kind === 'round' ? (e.body.spends ?? []).map((s) => ({ seq: e.seq, hospital: s.hospital })) : [],
-    );
-  const covered = () => {
-    const cosigned = new Map<string, number>();
-    for (const c of coordinator.database.cosignatures())
-      cosigned.set(c.witness, Math.max(c.size, cosigned.get(c.witness) ?? 0));
-    return spends.filter((s) => (cosigned.get(s.hospital) ?? 0) >= s.seq).length;
-  };
-  for (const end = Date.now() + 5000; Date.now() < end && covered() < spends.length;)
-    await new Promise((r) => setTimeout(r, 20));
-  if (covered() < spends.length)
-    log.warn(
-      { job: jobId, witnessed: covered(), spends: spends.length },
-      'not every ledger spend was covered by its hospital cosignature within 5 s',
-    );
 }
 
 /**

@@ -16,7 +16,7 @@
  * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
  * `intake` says how they were read and what was refused, by reason.
  */
-import { runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
+import { cosignaturesSettled, runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
@@ -261,6 +261,8 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
     const states = dp ? openStates(fed, dp) : null;
     const clients = HOSPITALS.map((h) => hospitalDaemon(h, port, net, split.datasets[h], log, states?.[h]));
     const finish = async (jobId: string, roundTimesMs: number[]): Promise<PneumoniaResult> => {
+      // The hospitals' ledger copies are verified below: the last entries reach them only as the job ends.
+      if (states) await cosignaturesSettled(coordinator, jobId, log);
       const { final, spec, weights } = finalModel(coordinator, jobId);
       const m = await evaluateModel(tf, spec.model, weights, data.test);
       const v = await evaluateModel(tf, spec.model, weights, data.val);

@@ -41,7 +41,7 @@ import { CohortError } from '../errors.ts';
 import { calibrateSigma } from '../privacy/calibrate.ts';
 import type { Mechanism, SpendReport } from '../privacy/spend.ts';
 import { memoisedSpend } from '../privacy/spend-memo.ts';
-import type { JobSpec, PrivacySpec } from './spec.ts';
+import type { JobSpec, PrivacySpec, SecureAggregationSpec } from './spec.ts';
 import { paramCount } from '../model/spec.ts';
 import { ddgParams, planDdg, type DdgParams } from '../secagg/ddg-params.ts';
 import { corruptCount } from '../secagg/params.ts';
@@ -132,7 +132,7 @@ export function jobMechanisms(spec: JobSpec, through: number = spec.rounds + 1):
 }
 
 /** The job's resolved count of colluding hospitals (resolveJob): ⌈γ·N⌉ of its network of N. */
-export function requireCorrupt(spec: JobSpec): number {
+export function requireCorrupt(spec: Pick<JobSpec, 'secureAggregation'>): number {
   const c = spec.secureAggregation.corruptClients;
   if (c === undefined)
     throw new CohortError('E_JOB_SPEC', '"secureAggregation.corruptClients" is not resolved (resolveJob)');
@@ -140,7 +140,7 @@ export function requireCorrupt(spec: JobSpec): number {
 }
 
 /** Colluders among a round's n participants: the job's C, at most n − 1 (all but one may collude). */
-export function roundCorrupt(spec: JobSpec, n: number): number {
+export function roundCorrupt(spec: Pick<JobSpec, 'secureAggregation'>, n: number): number {
   return Math.min(requireCorrupt(spec), n - 1);
 }
 
@@ -204,7 +204,11 @@ export function jobSpend(spec: JobSpec, through: number = spec.rounds + 1): Spen
  * the spec gives; a smaller one is refused), then the noise (resolvePrivacy).
  */
 export function resolveJob(spec: JobSpec, networkSize: number): JobSpec {
-  const sa = spec.secureAggregation;
+  return resolvePrivacy({ ...spec, secureAggregation: settleCorruptClients(spec.secureAggregation, networkSize) });
+}
+
+/** `corruptClients` settled for a network of `networkSize` hospitals, as resolveJob settles it. */
+export function settleCorruptClients(sa: SecureAggregationSpec, networkSize: number): SecureAggregationSpec {
   const least = corruptCount(sa.corruptFraction, networkSize);
   if (sa.corruptClients !== undefined && sa.corruptClients < least) {
     throw new CohortError(
@@ -212,7 +216,7 @@ export function resolveJob(spec: JobSpec, networkSize: number): JobSpec {
       `"secureAggregation.corruptClients": ${sa.corruptClients} is below ⌈corruptFraction · ${networkSize} hospitals⌉ = ${least}`,
     );
   }
-  return resolvePrivacy({ ...spec, secureAggregation: { ...sa, corruptClients: sa.corruptClients ?? least } });
+  return { ...sa, corruptClients: sa.corruptClients ?? least };
 }
 
 /**

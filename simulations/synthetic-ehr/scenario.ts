@@ -14,9 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../../edge/log.ts';
 import { CohortError } from '../../core/errors.ts';
 import { logisticRegression } from '../../core/model/spec.ts';
+import { secureAggregationSchema } from '../../core/job/spec.ts';
+import { fewestHospitals } from '../../core/job/fewest-hospitals.ts';
 import { pooledMetrics, type Metrics } from '../../core/metrics.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
-import { runFederation, type OnRound } from '../federation.ts';
+import { cosignaturesSettled, runFederation, type OnRound } from '../federation.ts';
 import { finalModel } from '../fed-heart-disease.ts';
 import { evaluateModel, loadTf } from '../../client/trainer/index.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
@@ -26,6 +28,8 @@ import type { IntakeReport } from '../../core/data/types.ts';
 import { writeSyntheticHospitals, type SiteIdentifiers } from './index.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('./schemas/', import.meta.url));
+/** The job's secure aggregation: the spec's defaults. */
+const SECURE_AGGREGATION = secureAggregationSchema.parse({});
 
 export interface SyntheticEhrOptions {
   hospitals?: number;
@@ -71,8 +75,7 @@ export interface SyntheticEhrResult {
 
 export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<SyntheticEhrResult> {
   const n = o.hospitals ?? 4;
-  if (!Number.isInteger(n) || n < 2)
-    throw new CohortError('E_CONFIG_INVALID', `the synthetic-ehr scenario needs at least 2 hospitals, got ${n}`);
+  checkHospitals(n);
   const rounds = o.rounds ?? 10;
   const seed = o.seed ?? 1;
   const log = o.log ?? silentLogger;
@@ -116,6 +119,8 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
         }),
     );
     const finish = async (jobId: string) => {
+      // The hospitals' ledger copies are verified below: the last entries reach them only as the job ends.
+      await cosignaturesSettled(fed.coordinator, jobId, log);
       const { final, spec, weights } = finalModel(fed.coordinator, jobId);
       // The coordinator holds only noisy counts (their denominators are noisy too): each operator measures its own split.
       const { tf } = await loadTf(log);
@@ -131,6 +136,20 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
     };
     return { clients, finish };
   });
+}
+
+/**
+ * Every round takes all n hospitals under secure aggregation: fewer than it
+ * can run with are refused here, before anything is generated, rather than
+ * failing the first round once everything is running.
+ */
+function checkHospitals(n: number): void {
+  const least = fewestHospitals(SECURE_AGGREGATION);
+  if (!Number.isInteger(n) || n < least)
+    throw new CohortError(
+      'E_CONFIG_INVALID',
+      `--hospitals: the synthetic-ehr scenario needs at least ${least} hospitals (secure aggregation has no threshold both secure and live for fewer), got ${n}`,
+    );
 }
 
 type Written = Awaited<ReturnType<typeof writeSyntheticHospitals>>['hospitals'];
@@ -214,6 +233,7 @@ function jobSpec(first: PreparedDataset, n: number, rounds: number, seed: number
     local: { epochs: 1, batchSize: 16, learningRate: 0.1, optimizer: 'sgd' },
     strategy: { name: 'fedavg' },
     seed,
+    secureAggregation: SECURE_AGGREGATION,
     privacy: { unit: 'record', epsilon, delta: 1e-5, clip: 1, samplingRate: 0.1, accountant: 'pld' },
   };
 }

@@ -33,6 +33,21 @@ describe('cohort simulate with an unusable path', () => {
   }, 60_000);
 });
 
+describe('cohort simulate synthetic-ehr --hospitals', () => {
+  it.each(['1', '2'])(
+    'refuses %s before any record is generated: secure aggregation needs 3',
+    (n) => {
+      // A size that would train (and fail late, E_JOB_FAILED) were it not refused.
+      const r = cohort('simulate', 'synthetic-ehr', '--hospitals', n, '--patients', '100', '--rounds', '1');
+      expectFailure(r, 'E_CONFIG_INVALID');
+      expect(r.err).toContain('--hospitals: the synthetic-ehr scenario needs at least 3 hospitals');
+      expect(r.err).toContain(`got ${n}`);
+      expect(r.out).toBe('');
+    },
+    60_000,
+  );
+});
+
 describe('cohort simulate fed-pneumonia --augment', () => {
   it.each(['1,2', '1,2,3,4', '1,,3', 'a,b,c', '65,0,0', '0,181,0', '0,0,0.6'])(
     'refuses %s before any image is read, naming the form it takes',

@@ -1,10 +1,11 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { CohortError } from '../../core/errors.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { until } from '../helpers/until.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
@@ -23,6 +24,9 @@ describe('BudgetStore', () => {
   let path: string;
   beforeEach(() => {
     path = join(mkdtempSync(join(tmpdir(), 'cohort-budget-')), 'hospital.db');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
   });
 
   it('admits a job that fits, reserving all its rounds; refuses the next that would not fit', () => {
@@ -201,6 +205,35 @@ describe('BudgetStore', () => {
   // reads and its write), the other admits meanwhile. IMMEDIATE transactions make the second wait for the
   // first's write lock and then see its reservation; deferred ones let the second write first and the
   // first's write then fail with SQLITE_BUSY (a stale read in WAL), a refusal for no reason of the budget's.
+  it.each([false, true])(
+    'refuses a file of another schema version (mustExist %s): E_STORE, its connection closed',
+    (mustExist) => {
+      new BudgetStore(path).close();
+      const planted = new Database(path);
+      planted.prepare(`UPDATE meta SET value = '999' WHERE key = 'schema_version'`).run();
+      planted.close();
+
+      // Every connection the store opens sets a pragma first: collected here, to see each closed.
+      const opened: Database.Database[] = [];
+      const pragma = Database.prototype.pragma;
+      vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: Database.Database, ...a) {
+        if (!opened.includes(this)) opened.push(this);
+        return pragma.apply(this, a);
+      });
+      let err: unknown = null;
+      try {
+        new BudgetStore(path, { mustExist });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CohortError);
+      expect(err).toMatchObject({ code: 'E_STORE' });
+      expect((err as Error).message).toMatch(/schema version 999, this build reads/);
+      expect(opened).toHaveLength(1);
+      expect(opened[0]!.open).toBe(false);
+    },
+  );
+
   it('a second process waits for an admission in progress and decides on its reservation', async () => {
     const s = new BudgetStore(path);
     s.setBudget(D, { epsilon: eps(15), delta: 1e-5, accountant: 'rdp' }); // room for one job of 10 rounds
