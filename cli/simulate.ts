@@ -152,7 +152,12 @@ function syntheticEhrOptions(cmd: Command): Command {
   return (
     cmd
       // Its least is the scenario's to check (runSyntheticEhr): secure aggregation sets it.
-      .option('--hospitals <n>', 'number of hospitals', intArg(1, 64), 4)
+      .option(
+        '--hospitals <n>',
+        'number of hospitals (at least 3: fewer have no secure-aggregation threshold both secure and live)',
+        intArg(1, 64),
+        4,
+      )
       .option('--patients <n>', 'patients per hospital', intArg(50, 1_000_000), 600)
       .option('--rounds <n>', 'training rounds', intArg(1, 1000), 10)
       .option(
