@@ -6,8 +6,9 @@
  * and keeps it. So an entry it missed while disconnected (the round closed
  * after it sent its input) is still checked. Each catch-up ends with this
  * hospital witnessing the ledger's latest checkpoint (client/witness.ts):
- * its cosignature, sent only if every entry of its own the checkpoint newly
- * covers agrees, replaces the per-entry receipts it used to send.
+ * its cosignature, sent only if the checkpoint stops within the ledger read
+ * and every entry of its own it newly covers is proved in it and agrees,
+ * replaces the per-entry receipts it used to send.
  */
 import { CohortError } from '../core/errors.ts';
 import { ledgerPageReplySchema, pageProblem, type LedgerPageReply } from '../core/ledger/index.ts';
@@ -62,6 +63,8 @@ export class LedgerSync {
       log: d.log,
       send: d.send,
       nextId: () => ++this.requestId,
+      // A checkpoint past what was read: read on, as for an announced entry.
+      catchUp: () => this.entryAnnounced(),
       now: d.now ?? Date.now,
       onWitness: d.onWitness,
     });

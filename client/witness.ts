@@ -11,6 +11,13 @@
  * what it charged. A checkpoint inconsistent with the one it cosigned is a
  * split view: logged at error with E_LEDGER_SPLIT_VIEW, never cosigned, the
  * stored checkpoint unchanged. One request in flight per connection.
+ *
+ * It never cosigns a checkpoint past the ledger it has read: the coordinator
+ * picks the checkpoint it answers with, and one past the catch-up may hold
+ * an entry of this hospital's that it has not checked, which, once below a
+ * cosigned size, would never be proved. Shown one, it reads on and starts
+ * again; if that catch-up still ends before the checkpoint the coordinator
+ * signed, the coordinator's answers contradict each other (E_LEDGER_CHECKPOINT).
  */
 import { CohortError } from '../core/errors.ts';
 import { checkpointBody, cosign, logOrigin, witnessName } from '../core/ledger/checkpoint.ts';
@@ -37,6 +44,8 @@ export interface WitnessDeps {
   send: (env: Outgoing) => void;
   /** The connection's next request id (shared with the catch-up's ledger.read). */
   nextId: () => number;
+  /** Reads the ledger on (a catch-up, which ends with caughtUp()). */
+  catchUp: () => void;
   now: () => number;
   onWitness: (e: WitnessEvent) => void;
 }
@@ -55,6 +64,8 @@ export class Witness {
   private round: Round | null = null;
   /** A catch-up ended while a round was under way: another round follows it. */
   private again = false;
+  /** The size of the checkpoint past the ledger read that the catch-up under way must reach (0: none). */
+  private chasing = 0;
 
   constructor(
     private readonly ledger: LocalLedger,
@@ -65,6 +76,7 @@ export class Witness {
   reset(): void {
     this.round = null;
     this.again = false;
+    this.chasing = 0;
   }
 
   /** A ledger catch-up ended: check the latest checkpoint and cosign it if it holds. */
@@ -104,6 +116,8 @@ export class Witness {
     });
     if (!verdict.ok) return this.refuse(null, verdict.code, verdict.message);
     const c = verdict.checkpoint;
+    const read = this.ledger.syncedThrough();
+    if (c.size > read) return this.behind(c.size, read);
     r.verified = { size: c.size, root: c.root, note: verdict.note };
     for (const seq of r.asked) r.proved.add(seq);
     if (this.unproved(r).length > 0) return this.ask(r);
@@ -113,6 +127,25 @@ export class Witness {
   /** An Error frame answering the ledger.prove in flight (the coordinator refused it). */
   refused(code: string, message: string): void {
     this.refuse(null, code, `the coordinator refused the proof request: ${message}`);
+  }
+
+  /**
+   * The checkpoint covers entries past those read: nothing is cosigned; the
+   * ledger is read on, and the catch-up's end starts a new round. A signed
+   * checkpoint is never larger than the coordinator's ledger, so a catch-up
+   * begun after it was shown that still ends before it is a contradiction.
+   */
+  private behind(size: number, read: number): void {
+    if (this.chasing > read)
+      return this.refuse(
+        size,
+        'E_LEDGER_CHECKPOINT',
+        `the coordinator signed a checkpoint of size ${this.chasing}, but its catch-up ends at ${read}`,
+      );
+    this.round = null;
+    this.again = false; // the catch-up asked for now ends with the next round
+    this.chasing = size;
+    this.d.catchUp();
   }
 
   private unproved(r: Round): number[] {
@@ -160,6 +193,7 @@ export class Witness {
 
   private finish(e: WitnessEvent): void {
     this.round = null;
+    this.chasing = 0;
     this.d.onWitness(e);
     if (this.again) {
       this.again = false;

@@ -145,10 +145,8 @@ export function jobEnd(
  * final evaluation's as the job ends), stores them, then cosigns the latest
  * checkpoint: a scenario that verifies the hospitals' ledger copies (or
  * counts witnessed spends) waits here first, or it may read a copy that has
- * not caught up, or holds nothing yet. (A checkpoint grown between the
- * catch-up's read and its proof request is cosigned with an entry the copy
- * lacks: the audit notes that, it does not fail.) One still uncovered after
- * 5 s is logged, and shows in the verification.
+ * not caught up, or holds nothing yet. One still uncovered after 5 s is
+ * logged, and shows in the verification.
  */
 export async function cosignaturesSettled(coordinator: Coordinator, jobId: string, log: Logger): Promise<void> {
   const spends = coordinator.database
