@@ -33,6 +33,9 @@
  * decode-amplification payloads) is left out too: `npm run bench wire-scan`,
  * and so is `cli-start` (about a minute: the CLI's start before dist/, from
  * source and from dist/; CLI_START_N sets the samples): `npm run bench cli-start`.
+ * So is `dashboard-hospitals` (about 10 s: the dashboard's hospitals views on
+ * 200 jobs × 100 rounds, cold against warm; DASHBOARD_JOBS, DASHBOARD_ROUNDS,
+ * DASHBOARD_HOSPITALS set the history): `npm run bench dashboard-hospitals`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -60,6 +63,7 @@ import { benchWireScan, formatWireScan } from './wire-scan.ts';
 import { benchCommitPricing, formatCommitPricing } from './commit-pricing.ts';
 import { benchCliStart, formatCliStart, samplesFromEnv } from './cli-start.ts';
 import { benchPld, formatPld } from './pld.ts';
+import { benchDashboardHospitals, formatDashboardHospitals } from './dashboard-hospitals.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -321,6 +325,11 @@ BENCHES['cli-start'] = async () => {
   return { json: r, lines: formatCliStart(r) };
 };
 
+BENCHES['dashboard-hospitals'] = async () => {
+  const r = benchDashboardHospitals();
+  return { json: r, lines: formatDashboardHospitals(r) };
+};
+
 BENCHES['wire-scan'] = async () => {
   const cases = benchWireScan();
   return { json: { cases }, lines: formatWireScan(cases) };
@@ -338,6 +347,7 @@ const EXPLICIT = new Set([
   'hostile',
   'wire-scan',
   'cli-start',
+  'dashboard-hospitals',
 ]);
 const names =
   wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));

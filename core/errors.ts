@@ -7,7 +7,7 @@
  * dashboard) answers with when a request ends in this error; every code those
  * servers can send states one (test/core/errors.test.ts), others answer 500.
  * The table is grouped by what a code does, one row a code: closing(close),
- * reported (keeps the peer), answered(http); E_INTERNAL does both.
+ * reported (keeps the peer), answered(http); E_RATE_LIMIT and E_INTERNAL do both.
  */
 interface Entry {
   close: number | undefined;
@@ -43,7 +43,6 @@ export const ERRORS = {
   ...closing(1008, {
     E_NOT_JOINED: 'peer spoke before sending Hello',
     E_DUPLICATE_NAME: 'another live connection already uses this client name',
-    E_RATE_LIMIT: 'peer exceeded its message budget',
     E_SLOW_PEER: 'peer does not read its frames fast enough (send buffer over the limit)',
     E_AUTH_FAILED:
       "handshake refused: not enrolled, revoked, another key than the enrolled one, a bad, stale or replayed signature, a malformed Hello, or (mutual TLS) a client certificate naming another identity; under enrolment every refused Hello gets this code and one message, the reason only in the coordinator's log",
@@ -192,6 +191,11 @@ export const ERRORS = {
     E_HTTP_BUSY:
       'the dashboard holds as many open event streams, login codes or sessions over all identities as it allows (MAX_EVENT_STREAMS, MAX_LOGIN_CODES, MAX_SESSIONS); new ones are refused, none is closed',
   }),
+  E_RATE_LIMIT: {
+    close: 1008,
+    http: 429,
+    doc: 'peer exceeded its message budget (over HTTP: a dashboard session past its read budget, coordinator/dashboard/request-budget.ts, answered and kept)',
+  },
   E_INTERNAL: { close: 1011, http: 500, doc: 'unexpected internal error' },
 } satisfies Record<string, Entry>;
 

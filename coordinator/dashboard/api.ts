@@ -27,7 +27,8 @@ import type { Receipt } from '../../core/ledger/index.ts';
 import { REFUSAL_SHOWN_TO_RESEARCHERS } from '../../core/privacy/budget.ts';
 import { ledgerRows, type LedgerRow } from '../ledger-reader.ts';
 import type { LedgerVerifier, LedgerVerifyView } from './ledger-verifier.ts';
-import type { DashboardReader } from './reader.ts';
+import type { DashboardJob, DashboardReader } from './reader.ts';
+import { JobTallies } from './tallies.ts';
 
 /** The ledger view lists at most this many rows (the latest). */
 export const MAX_LEDGER_ROWS = 2000;
@@ -57,12 +58,16 @@ export interface LedgerView {
 export class DashboardApi {
   /** The database version the verifier was last told of. */
   private seenVersion: number | null = null;
+  /** Per-job figures of the hospitals views (tallies.ts). */
+  private readonly tallies: JobTallies;
 
   constructor(
     private readonly reader: DashboardReader,
     private readonly verifier: LedgerVerifier,
     private readonly snapshot: () => CoordinatorSnapshot,
-  ) {}
+  ) {
+    this.tallies = new JobTallies(reader);
+  }
 
   me(viewer: Viewer, expiresAt: number): MeView {
     return {
@@ -75,15 +80,15 @@ export class DashboardApi {
 
   jobs(viewer: Viewer): JobView[] {
     const live = this.snapshot().jobs;
-    return visibleJobs(viewer, this.reader.jobs()).map((j) => jobView(j, live[j.id]));
+    return this.jobsSeenBy(viewer).map((j) => jobView(j, live[j.id]));
   }
 
   job(viewer: Viewer, id: string): JobDetailView {
-    const j = visibleJobs(viewer, this.reader.jobs()).find((x) => x.id === id);
+    const j = this.jobsSeenBy(viewer).find((x) => x.id === id);
     if (!j) throw new CohortError('E_NOT_FOUND', 'no such job');
     const rounds = this.reader.rounds(id);
     const job = jobView(j, this.snapshot().jobs[id]);
-    const privacy = privacyView(j.spec, this.reader.ledgerOfJob(id));
+    const privacy = privacyView(j.spec, this.reader.ledgerOfJob(id).entries);
     return {
       job,
       curves: curvesView(rounds),
@@ -105,8 +110,10 @@ export class DashboardApi {
     const present = new Map(snap.hospitals.map((h) => [h.name, h]));
     for (const name of this.reader.hospitals())
       if (!present.has(name)) present.set(name, { name, connected: false, connectedAt: null, lastSeen: null });
-    const rounds = visibleJobs(viewer, this.reader.jobs()).flatMap((j) => this.reader.rounds(j.id));
-    return hospitalsView([...present.values()], rounds);
+    return hospitalsView(
+      [...present.values()],
+      this.jobsSeenBy(viewer).map((j) => this.tallies.roundsOf(j)),
+    );
   }
 
   /**
@@ -119,10 +126,7 @@ export class DashboardApi {
   hospital(viewer: Viewer, name: string): HospitalPageView {
     if (!allowed(viewer, 'dashboard.hospitals'))
       throw new CohortError('E_FORBIDDEN', `a ${viewer.role} may not see the hospitals view`);
-    const jobs = visibleJobs(viewer, this.reader.jobs()).map((job) => ({
-      job,
-      entries: this.reader.ledgerOfJob(job.id),
-    }));
+    const jobs = this.jobsSeenBy(viewer).map((job) => ({ job, tally: this.tallies.ledgerOf(job) }));
     const v = hospitalPageView(name, jobs);
     if (!allowed(viewer, 'dashboard.ledger'))
       v.refusals = v.refusals.map((r) => ({ ...r, reason: REFUSAL_SHOWN_TO_RESEARCHERS }));
@@ -166,6 +170,13 @@ export class DashboardApi {
       receipts: tail.receipts.map((r) => ({ seq: r.seq, hospital: r.hospital })),
       verify: this.verifier.view(),
     };
+  }
+
+  /** The stored jobs the viewer may see; tallies of jobs no longer stored are dropped on the way. */
+  private jobsSeenBy(viewer: Viewer): DashboardJob[] {
+    const all = this.reader.jobs();
+    this.tallies.retain(all);
+    return visibleJobs(viewer, all);
   }
 
   /** Tells the verifier of a commit since it was last told (SQLite's data_version: any other connection's commit). */

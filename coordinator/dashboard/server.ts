@@ -19,7 +19,8 @@
  * `replace: true`, which it does only when the user confirms. Events carry no
  * data, only "look again": everything a page shows goes through the per-role
  * API. Sessions and event streams are capped per identity: nobody's logins
- * or streams close another identity's.
+ * or streams close another identity's. Each session's API reads are rate
+ * limited (request-budget.ts: 429 E_RATE_LIMIT past it).
  */
 import { listenOn } from '../../edge/listen.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -43,6 +44,7 @@ import {
 } from './ledger-verifier.ts';
 import type { CoordinatorMetrics } from './metrics.ts';
 import { DashboardReader } from './reader.ts';
+import { SessionRequestBudget, API_READS_PER_SECOND, API_READ_BURST } from './request-budget.ts';
 import { DashboardSessions, type Session } from './sessions.ts';
 
 export interface DashboardOptions {
@@ -107,6 +109,7 @@ interface Stream {
 
 export class DashboardServer {
   readonly sessions = new DashboardSessions();
+  private readonly reads = new SessionRequestBudget();
   private readonly server: Server;
   private readonly files = new Map<string, Buffer>();
   private readonly streams = new Set<Stream>();
@@ -213,6 +216,7 @@ export class DashboardServer {
       }
       requireMethod(req, 'GET');
       if (path === '/api/events') return this.openStream(res, token, session.name);
+      if (!this.reads.take(session, this.deps.now())) return tooManyReads(res);
       if (path === '/api/me') return json(res, 200, api.me(viewer, session.expiresAt));
       if (path === '/api/jobs') return json(res, 200, api.jobs(viewer));
       if (path === '/api/hospitals') return json(res, 200, api.hospitals(viewer));
@@ -471,6 +475,18 @@ function send(res: ServerResponse, status: number, type: string, body: Buffer | 
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+/**
+ * 429 with the server's error body, its code the one a peer past its message
+ * budget gets on the wire; Retry-After: when the next read is allowed.
+ */
+function tooManyReads(res: ServerResponse): void {
+  res.setHeader('Retry-After', String(Math.ceil(1 / API_READS_PER_SECOND)));
+  json(res, httpStatusOf('E_RATE_LIMIT'), {
+    code: 'E_RATE_LIMIT',
+    message: `more than ${API_READ_BURST} dashboard reads at once or ${API_READS_PER_SECOND} a second from this session: try again shortly`,
+  });
 }
 
 /** A path segment's name; a malformed escape is an unknown resource, not a server error. */

@@ -6,7 +6,8 @@
  * the coordinator does not know the budget and the page says so.
  */
 import type { BudgetRefusalBody, LedgerEntry } from '../ledger/types.ts';
-import { privacyView, type JobRecord } from './views.ts';
+import type { JobSpec } from '../job/spec.ts';
+import { addCharges, type Charge, type JobRecord } from './views.ts';
 
 export interface HospitalJobSpend {
   jobId: string;
@@ -30,20 +31,64 @@ export interface HospitalPageView {
   refusals: { jobId: string; round: number; code: string; reason: string }[];
 }
 
+/**
+ * What one hospital's page needs from one job's ledger, for every hospital:
+ * its size grows with the hospitals charged and the refusals, not with the
+ * rounds, so the dashboard can keep one per job and add on only the entries
+ * appended since.
+ */
+export interface LedgerTally {
+  /** Per hospital charged: privacyView's remaining, without the target. */
+  spends: ReadonlyMap<string, Charge>;
+  /** Budget refusals, in ledger order. */
+  refusals: readonly { hospital: string; round: number; code: string; reason: string }[];
+  /** The highest round of a round entry tallied (-Infinity before the first). */
+  lastRound: number;
+}
+
+const NOTHING: LedgerTally = { spends: new Map(), refusals: [], lastRound: -Infinity };
+
+/** The tally of a job's ledger entries (in ledger order). */
+export function ledgerTally(spec: JobSpec, entries: readonly LedgerEntry[]): LedgerTally {
+  return extendLedgerTally(NOTHING, spec, entries)!;
+}
+
+/**
+ * `from`, the tally of a job's earlier entries, with `entries`, those
+ * appended after them, added on; null when one of them is a round entry of an
+ * earlier round than `from` tallied: privacyView orders round entries by
+ * round, so only a tally of the whole ledger puts that one in its place.
+ */
+export function extendLedgerTally(
+  from: LedgerTally,
+  spec: JobSpec,
+  entries: readonly LedgerEntry[],
+): LedgerTally | null {
+  const rounds = entries.filter((e) => e.kind === 'round').sort((a, b) => a.round - b.round);
+  if (rounds.length > 0 && rounds[0]!.round < from.lastRound) return null;
+  const refusals = [...from.refusals];
+  for (const e of entries) {
+    const b = e.body as BudgetRefusalBody;
+    if (e.kind === 'budget-refusal')
+      refusals.push({ hospital: b.hospital, round: e.round, code: b.code, reason: b.reason });
+  }
+  const spends = new Map([...from.spends].map(([h, c]) => [h, { ...c }]));
+  // A job without a privacy target has no spend on the page (hospitalPageView), so its round entries are not read.
+  if (spec.privacy) addCharges(spends, rounds);
+  return { spends, refusals, lastRound: rounds.at(-1)?.round ?? from.lastRound };
+}
+
 export function hospitalPageView(
   name: string,
-  jobs: readonly { job: JobRecord; entries: readonly LedgerEntry[] }[],
+  jobs: readonly { job: JobRecord; tally: LedgerTally }[],
 ): HospitalPageView {
   const spends: HospitalJobSpend[] = [];
   const refusals: HospitalPageView['refusals'] = [];
-  for (const { job, entries } of jobs) {
-    for (const e of entries) {
-      const b = e.body as BudgetRefusalBody;
-      if (e.kind === 'budget-refusal' && b.hospital === name)
-        refusals.push({ jobId: job.id, round: e.round, code: b.code, reason: b.reason });
-    }
+  for (const { job, tally } of jobs) {
+    for (const r of tally.refusals)
+      if (r.hospital === name) refusals.push({ jobId: job.id, round: r.round, code: r.code, reason: r.reason });
     const p = job.spec.privacy;
-    const mine = p && privacyView(job.spec, entries).remaining.find((r) => r.hospital === name);
+    const mine = p && tally.spends.get(name);
     if (!p || !mine) continue;
     spends.push({
       jobId: job.id,

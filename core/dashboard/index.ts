@@ -6,8 +6,10 @@ export {
   jobParticipants,
   curvesView,
   privacyView,
+  addCharges,
   roundDropouts,
   hospitalsView,
+  roundsTally,
   jobPhase,
   DROPOUT_PHASES,
   type JobRecord,
@@ -20,8 +22,17 @@ export {
   type MetricSeries,
   type CurvesView,
   type PrivacyView,
+  type Charge,
   type DropoutPhase,
   type HospitalsView,
+  type RoundsTally,
   type CoordinatorSnapshot,
 } from './views.ts';
-export { hospitalPageView, type HospitalPageView, type HospitalJobSpend } from './hospital.ts';
+export {
+  hospitalPageView,
+  ledgerTally,
+  extendLedgerTally,
+  type HospitalPageView,
+  type HospitalJobSpend,
+  type LedgerTally,
+} from './hospital.ts';

@@ -161,19 +161,17 @@ export function privacyView(spec: JobSpec, entries: readonly LedgerEntry[]): Pri
   const rounds = entries.filter((e) => e.kind === 'round').sort((a, b) => a.round - b.round);
   const names = [...new Set(rounds.flatMap((e) => (e.body as RoundBody).spends.map((s) => s.hospital)))].sort();
   const hospitals: Record<string, Series> = Object.fromEntries(names.map((n) => [n, []]));
-  const charged = new Map<string, number>();
   const last = new Map<string, number>();
   for (const e of rounds) {
     const spends = new Map((e.body as RoundBody).spends.map((s) => [s.hospital, s.cumulativeEpsilon]));
     for (const n of names) {
       const v = spends.get(n);
-      if (v !== undefined) {
-        last.set(n, v);
-        charged.set(n, (charged.get(n) ?? 0) + 1);
-      }
+      if (v !== undefined) last.set(n, v);
       hospitals[n]!.push(last.get(n) ?? null);
     }
   }
+  const charges = new Map<string, Charge>();
+  addCharges(charges, rounds);
   const p = spec.privacy;
   const target = p ? { unit: p.unit, epsilon: p.epsilon, delta: p.delta } : null;
   return {
@@ -181,10 +179,36 @@ export function privacyView(spec: JobSpec, entries: readonly LedgerEntry[]): Pri
     x: rounds.map((e) => e.round),
     hospitals,
     remaining: names.map((n) => {
-      const spent = last.get(n) ?? 0;
-      return { hospital: n, rounds: charged.get(n) ?? 0, spent, remaining: target ? target.epsilon - spent : null };
+      const { rounds: charged, spent } = charges.get(n)!;
+      return { hospital: n, rounds: charged, spent, remaining: target ? target.epsilon - spent : null };
     }),
   };
+}
+
+/** What the ledger charged one hospital in one job: rounds charged, and the cumulative ε of the last. */
+export interface Charge {
+  rounds: number;
+  spent: number;
+}
+
+/**
+ * Adds round entries, sorted by round, to what each hospital named in them
+ * was charged: one more round and its cumulative ε for each entry that
+ * states one. Entries of later rounds can be added on later, which is how
+ * the dashboard keeps a job's figures without re-reading its ledger.
+ */
+export function addCharges(charges: Map<string, Charge>, rounds: readonly LedgerEntry[]): void {
+  for (const e of rounds) {
+    // A hospital named twice in an entry counts once, at the value named last.
+    for (const [h, v] of new Map((e.body as RoundBody).spends.map((s) => [s.hospital, s.cumulativeEpsilon]))) {
+      const c = charges.get(h) ?? { rounds: 0, spent: 0 };
+      if (v !== undefined) {
+        c.rounds++;
+        c.spent = v ?? 0;
+      }
+      charges.set(h, c);
+    }
+  }
 }
 
 /**
@@ -247,25 +271,56 @@ export interface HospitalsView {
   dropoutsByPhase: Record<DropoutPhase, number>;
 }
 
-export function hospitalsView(presence: readonly HospitalPresence[], rounds: readonly RoundRow[]): HospitalsView {
-  const byName = new Map(presence.map((h) => [h.name, { ...h, rounds: 0, dropped: 0 }]));
-  const totals = Object.fromEntries(DROPOUT_PHASES.map((p) => [p, 0])) as Record<DropoutPhase, number>;
+/**
+ * What the hospitals view counts in one job's rounds: its size grows with the
+ * hospitals that took part, not with the rounds, so the dashboard can keep one
+ * per job and recount only the jobs whose rounds changed.
+ */
+export interface RoundsTally {
+  /** Rounds each hospital took part in, and those it dropped out of. */
+  hospitals: ReadonlyMap<string, { rounds: number; dropped: number }>;
+  dropoutsByPhase: Readonly<Record<DropoutPhase, number>>;
+}
+
+/** The tally of `rounds`, added on to `from` (the tally of the job's earlier rounds) if given. */
+export function roundsTally(rounds: readonly RoundRow[], from?: RoundsTally): RoundsTally {
+  const hospitals = new Map([...(from?.hospitals ?? [])].map(([n, c]) => [n, { ...c }]));
+  const totals = Object.fromEntries(DROPOUT_PHASES.map((p) => [p, from?.dropoutsByPhase[p] ?? 0])) as Record<
+    DropoutPhase,
+    number
+  >;
   for (const r of rounds) {
     for (const n of r.participants) {
-      const h = byName.get(n) ?? {
-        name: n,
+      const h = hospitals.get(n) ?? { rounds: 0, dropped: 0 };
+      h.rounds++;
+      if (r.dropped.includes(n)) h.dropped++;
+      hospitals.set(n, h);
+    }
+    const d = roundDropouts(r);
+    for (const p of DROPOUT_PHASES) totals[p] += d[p];
+  }
+  return { hospitals, dropoutsByPhase: totals };
+}
+
+/** Every hospital present or counted in a tally, with its rounds and dropouts over the tallied jobs. */
+export function hospitalsView(presence: readonly HospitalPresence[], tallies: readonly RoundsTally[]): HospitalsView {
+  const byName = new Map(presence.map((h) => [h.name, { ...h, rounds: 0, dropped: 0 }]));
+  const totals = Object.fromEntries(DROPOUT_PHASES.map((p) => [p, 0])) as Record<DropoutPhase, number>;
+  for (const t of tallies) {
+    for (const [name, c] of t.hospitals) {
+      const h = byName.get(name) ?? {
+        name,
         connected: false,
         connectedAt: null,
         lastSeen: null,
         rounds: 0,
         dropped: 0,
       };
-      h.rounds++;
-      if (r.dropped.includes(n)) h.dropped++;
-      byName.set(n, h);
+      h.rounds += c.rounds;
+      h.dropped += c.dropped;
+      byName.set(name, h);
     }
-    const d = roundDropouts(r);
-    for (const p of DROPOUT_PHASES) totals[p] += d[p];
+    for (const p of DROPOUT_PHASES) totals[p] += t.dropoutsByPhase[p];
   }
   return { hospitals: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), dropoutsByPhase: totals };
 }

@@ -7,6 +7,9 @@ import {
   hospitalPageView,
   hospitalsView,
   jobParticipants,
+  extendLedgerTally,
+  ledgerTally,
+  roundsTally,
   jobPhase,
   jobView,
   privacyView,
@@ -184,8 +187,8 @@ describe('privacyView', () => {
         body: { hospital: r.hospital, code: 'E_BUDGET_EXCEEDED', reason: `over for ${r.hospital}` },
       } as unknown as LedgerEntry;
       const page = hospitalPageView(r.hospital, [
-        { job, entries: [...entries, refusal] },
-        { job: again, entries },
+        { job, tally: ledgerTally(job.spec, [...entries, refusal]) },
+        { job: again, tally: ledgerTally(again.spec, entries) },
       ]);
       expect(page.budget).toBeNull();
       expect(page.jobs).toEqual(
@@ -206,7 +209,26 @@ describe('privacyView', () => {
         ...recorded('job-again'),
       ]);
     }
-    expect(hospitalPageView('nobody', [{ job, entries }])).toMatchObject({ jobs: [], totals: [], refusals: [] });
+    expect(hospitalPageView('nobody', [{ job, tally: ledgerTally(job.spec, entries) }])).toMatchObject({
+      jobs: [],
+      totals: [],
+      refusals: [],
+    });
+  });
+
+  it("a job's ledger tally, added on entry by entry, is the tally of the whole; an earlier round cannot be added on", () => {
+    const spec = recordSpec();
+    const whole = ledgerTally(spec, entries);
+    expect([...whole.spends].map(([hospital, c]) => ({ hospital, ...c }))).toEqual(
+      v.remaining.map(({ hospital, rounds, spent }) => ({ hospital, rounds, spent })),
+    );
+    for (let cut = 0; cut <= entries.length; cut++) {
+      const head = ledgerTally(spec, entries.slice(0, cut));
+      expect(extendLedgerTally(head, spec, entries.slice(cut))).toEqual(whole);
+    }
+    const early = entries.find((e) => e.kind === 'round')!;
+    expect(whole.lastRound).toBeGreaterThan(early.round);
+    expect(extendLedgerTally(whole, spec, [early])).toBeNull();
   });
 
   it('is empty before the first round entry', () => {
@@ -261,20 +283,22 @@ describe('dropouts per phase', () => {
   });
 
   it('the hospitals view counts rounds and dropouts per hospital, including hospitals never connected', () => {
-    const v = hospitalsView(
-      [
-        { name: 'a', connected: true, connectedAt: 5, lastSeen: 9 },
-        { name: 'z', connected: false, connectedAt: null, lastSeen: null },
-      ],
-      [
-        round(1, { dropped: ['b'] }),
-        round(2, {
-          participants: ['a', 'b', 'c'],
-          phaseCounts: { advertise: 3, reveal: 3, share: 3, masked: 2, consistency: 2, unmask: 2 },
-          dropped: ['c'],
-        }),
-      ],
-    );
+    const presence = [
+      { name: 'a', connected: true, connectedAt: 5, lastSeen: 9 },
+      { name: 'z', connected: false, connectedAt: null, lastSeen: null },
+    ];
+    const rounds = [
+      round(1, { dropped: ['b'] }),
+      round(2, {
+        participants: ['a', 'b', 'c'],
+        phaseCounts: { advertise: 3, reveal: 3, share: 3, masked: 2, consistency: 2, unmask: 2 },
+        dropped: ['c'],
+      }),
+    ];
+    // Two jobs' tallies add up to one tally of their rounds together, and so does one added on to the other.
+    const v = hospitalsView(presence, [roundsTally(rounds.slice(0, 1)), roundsTally(rounds.slice(1))]);
+    expect(hospitalsView(presence, [roundsTally(rounds)])).toEqual(v);
+    expect(roundsTally(rounds.slice(1), roundsTally(rounds.slice(0, 1)))).toEqual(roundsTally(rounds));
     expect(v.hospitals.map((h) => [h.name, h.connected, h.rounds, h.dropped])).toEqual([
       ['a', true, 2, 0],
       ['b', false, 2, 1],
