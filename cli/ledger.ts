@@ -142,7 +142,7 @@ function registerServe(cmd: Command): void {
   cmd
     .command('serve')
     .description(
-      'read-only HTTP endpoint for auditors (GET /ledger, /ledger/head, /ledger/budget, /ledger/verify; bearer token); loopback only unless served over TLS',
+      'read-only HTTP endpoint for auditors (GET /ledger?after=SEQ&limit=N, at most 1000 entries a page, the next named in a Link header; /ledger/head, /ledger/budget, /ledger/verify; bearer token); loopback only unless served over TLS; errors detailed in a log on stderr',
     )
     .requiredOption('--db <file>', COORDINATOR_DB)
     .requiredOption(

@@ -17,6 +17,6 @@ try {
   const report = workers > 1 ? await verifyFilesParallel({ db, workers }) : verifyFiles({ db });
   port.postMessage({ report } satisfies VerifyThreadReply);
 } catch (err) {
-  // The report goes to a remote auditor: an internal error's stack stays out of it (the endpoint logs nothing).
+  // The report goes to a remote auditor: an internal error's stack stays out of it (the endpoint logs it, ledger-http.ts).
   port.postMessage({ error: threadError(err, 'log') } satisfies VerifyThreadReply);
 }

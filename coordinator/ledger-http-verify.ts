@@ -7,9 +7,8 @@
  * about a minute on one core). Every limit is explicit:
  * - one verification at a time; requests that arrive while it runs share
  *   its report;
- * - a report stands until the database changes (SQLite's data_version, read
- *   on a read-only connection kept open for it, moves with every commit by
- *   another connection): a request after a change starts a new verification,
+ * - a report stands until the database changes (its data_version,
+ *   ledger-http-version.ts): a request after a change starts a new verification,
  *   or, with one under way, waits for the one that starts after it
  *   (coalesced: any number of such requests, one run);
  * - `memoryLimitMb` of V8 heap for the thread (resourceLimits).
@@ -18,10 +17,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { CohortError, isErrorCode } from '../core/errors.ts';
 import type { VerifyReport } from '../core/ledger/index.ts';
 import type { ThreadError } from '../edge/thread-serve.ts';
+import { DataVersion } from './ledger-http-version.ts';
 
 export type EndpointReport = VerifyReport & { pinned: boolean };
 
@@ -74,7 +73,6 @@ export class SharedVerification {
   private done: { version: number; report: EndpointReport } | null = null;
   /** The run after the one under way, shared by every request that saw the database change during it. */
   private queued: Promise<EndpointReport> | null = null;
-  private conn: Database.Database | null = null;
   private worker: Worker | null = null;
   private closed = false;
   private readonly workers: number;
@@ -84,6 +82,8 @@ export class SharedVerification {
   constructor(
     private readonly db: string,
     o: SharedVerificationOptions = {},
+    /** Shared with the endpoint's other derived answers; closed with this. */
+    private readonly dataVersion: DataVersion = new DataVersion(db),
   ) {
     this.workers = checked('workers', o.workers ?? Math.min(availableParallelism(), 8), 1, 64);
     this.memoryLimitMb = checked('memoryLimitMb', o.memoryLimitMb ?? 2048, 16, 65_536);
@@ -95,7 +95,7 @@ export class SharedVerification {
     if (this.closed) return Promise.reject(new CohortError('E_INTERNAL', 'the ledger endpoint is closing'));
     let version: number;
     try {
-      version = this.version();
+      version = this.dataVersion.now();
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -113,30 +113,12 @@ export class SharedVerification {
   close(): void {
     this.closed = true;
     void this.worker?.terminate();
-    this.conn?.close();
-    this.conn = null;
+    this.dataVersion.close();
   }
 
   private next(): Promise<EndpointReport> {
     this.queued = null;
     return this.report();
-  }
-
-  /** Moves with every commit another connection makes (PRAGMA data_version, on the connection kept for it). */
-  private version(): number {
-    try {
-      this.conn ??= new Database(this.db, { readonly: true, fileMustExist: true });
-      return this.conn.pragma('data_version', { simple: true }) as number;
-    } catch (err) {
-      // A database missing or unreadable is the auditor's to fix (503 with the reason), not an internal error.
-      throw new CohortError(
-        'E_STORE',
-        `cannot open coordinator database ${this.db} read-only: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
-    }
   }
 
   private start(version: number): Promise<EndpointReport> {
@@ -162,7 +144,13 @@ export class SharedVerification {
     return new Promise<EndpointReport>((resolve, reject) => {
       worker.once('message', (m: VerifyThreadReply) => {
         if ('report' in m) resolve(m.report);
-        else reject(new CohortError(isErrorCode(m.error.code) ? m.error.code : 'E_INTERNAL', m.error.message));
+        // An internal error's stack (detail) is the cause, for the endpoint's log only.
+        else
+          reject(
+            new CohortError(isErrorCode(m.error.code) ? m.error.code : 'E_INTERNAL', m.error.message, {
+              cause: m.error.detail,
+            }),
+          );
       });
       worker.once('error', (err) =>
         reject(

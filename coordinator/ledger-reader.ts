@@ -11,7 +11,8 @@ import type { HospitalSpend, LedgerEntry, LedgerHead, Receipt, RoundBody, Sealed
 import { hospitalKeysOf, type StoredCosignature } from '../core/ledger/index.ts';
 import { LedgerTables } from './ledger-tables.ts';
 
-function openReadOnly(path: string, what: string): Database.Database {
+/** A database opened read-only, or E_STORE naming it (for the operator: the HTTP endpoint sends it to no client). */
+export function openReadOnly(path: string, what: string): Database.Database {
   try {
     return new Database(path, { readonly: true, fileMustExist: true });
   } catch (err) {
@@ -37,7 +38,7 @@ export interface CoordinatorLedgerData {
 
 type Row = SealedEntry & { leaf?: Buffer | null };
 
-const hasTable = (db: Database.Database, table: string) =>
+export const hasTable = (db: Database.Database, table: string) =>
   db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
 
 /** Whether the ledger table has the leaf column (schema 10, the ledger as a transparency log). */
@@ -78,7 +79,8 @@ function ledgerData(db: Database.Database, rows: Row[], receipts: Receipt[]): Co
   };
 }
 
-function unreadable(path: string, err: unknown): CohortError {
+/** A read's failure as E_STORE naming the database (a CohortError stays as it is). */
+export function unreadable(path: string, err: unknown): CohortError {
   if (err instanceof CohortError) return err;
   return new CohortError('E_STORE', `${path} has no readable ledger: ${(err as Error).message}`, { cause: err });
 }
@@ -141,6 +143,9 @@ export function readCoordinatorLedgerAfter(
     db.close();
   }
 }
+
+/** What `ledgerRows` reads of a ledger: its entries, their receipts and the witnesses' latest cosignatures. */
+export type LedgerRowsInput = Pick<CoordinatorLedgerData, 'entries' | 'receipts' | 'cosignatures'>;
 
 export interface HospitalLedgerData {
   hospital: string;
@@ -227,7 +232,7 @@ export interface LedgerRow {
   hash: string;
 }
 
-export function ledgerRows(data: CoordinatorLedgerData, filter: { job?: string; hospital?: string } = {}): LedgerRow[] {
+export function ledgerRows(data: LedgerRowsInput, filter: { job?: string; hospital?: string } = {}): LedgerRow[] {
   const receipted = new Set(data.receipts.map((r) => `${r.seq}/${r.hospital}`));
   const cosigned = new Map((data.cosignatures ?? []).map((c) => [c.witness, c.size]));
   const rows: LedgerRow[] = [];
@@ -296,14 +301,20 @@ function spendColumns(s: HospitalSpend) {
   };
 }
 
+/** One hospital's spend in one job, as `ledger budget` and `GET /ledger/budget` show it. */
+export interface BudgetRow {
+  hospital: string;
+  jobId: string;
+  unit: string;
+  rounds: number;
+  epsilon: number;
+  delta: number;
+  bound: string;
+}
+
 /** Per hospital and job: rounds charged in released sums and the cumulative epsilon at the job's delta. */
-export function budgetSummary(
-  data: CoordinatorLedgerData,
-): { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }[] {
-  const out = new Map<
-    string,
-    { hospital: string; jobId: string; unit: string; rounds: number; epsilon: number; delta: number; bound: string }
-  >();
+export function budgetSummary(data: { entries: Iterable<Pick<SealedEntry, 'canonical'>> }): BudgetRow[] {
+  const out = new Map<string, BudgetRow>();
   for (const sealed of data.entries) {
     const e = JSON.parse(sealed.canonical) as LedgerEntry;
     if (e.kind !== 'round') continue;
