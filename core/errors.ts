@@ -165,7 +165,8 @@ export const ERRORS = {
   // What an HTTP server (the auditors' endpoint coordinator/ledger-http.ts, the dashboard coordinator/dashboard/)
   // answers with these; on a WebSocket they are reported and the peer stays.
   ...answered(400, {
-    E_HTTP_REQUEST: 'the request is malformed (unknown format, a body not of the expected type, shape or size)',
+    E_HTTP_REQUEST:
+      'the request is malformed (unknown format, a body not of the expected type, shape or size, a paging parameter that is not an integer in range)',
   }),
   ...answered(401, { E_UNAUTHORIZED: 'the request carries no valid credential for this endpoint' }),
   ...answered(403, {
