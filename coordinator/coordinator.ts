@@ -224,7 +224,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** What GET /readyz answers (health.ts): the database writable, the ledger key its own, the socket listening. */
   readiness(): Readiness {
     if (!this.server) return { ready: false, reason: 'not listening' };
-    if (!this.store.writable()) return { ready: false, reason: 'database not writable' };
+    if (!this.store.writable(this.config.now())) return { ready: false, reason: 'database not writable' };
     if (this.store.ledgerKey() !== this.ledger.publicKeyHex) return { ready: false, reason: 'ledger key not loaded' };
     return { ready: true };
   }

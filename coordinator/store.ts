@@ -31,7 +31,13 @@ import type { EntryBuilder } from './ledger-tables.ts';
 import { MemberTables } from './member-tables.ts';
 import { openCoordinatorDb } from './store-schema.ts';
 
+/** How long the readiness probe's answer of whether the database takes a write is reused (writable()). */
+export const WRITE_PROBE_REUSE_MS = 1000;
+
 export class CoordinatorStore extends MemberTables {
+  /** The last write-lock probe of writable(): when (its `now`) and its answer. */
+  private writeProbe: { at: number; ok: boolean } | null = null;
+
   constructor(path: string) {
     super(openCoordinatorDb(path));
   }
@@ -43,10 +49,21 @@ export class CoordinatorStore extends MemberTables {
   /**
    * Whether the database is open and takes a write: a write transaction begun
    * (the write lock taken without waiting, or found held by another writer)
-   * and rolled back, nothing written. For the readiness probe (health.ts).
+   * and rolled back, nothing written. For the readiness probe (health.ts),
+   * which anyone who reaches the port may send: the write-lock probe's answer
+   * is reused for WRITE_PROBE_REUSE_MS of `now`, so a flood of probes takes
+   * the lock at most once in that time instead of contending with every
+   * writer of the database at each. Open and read-only are checked each time.
    */
-  writable(): boolean {
+  writable(now: number): boolean {
     if (!this.db.open || this.db.readonly) return false;
+    const last = this.writeProbe;
+    if (last && now >= last.at && now - last.at < WRITE_PROBE_REUSE_MS) return last.ok;
+    this.writeProbe = { at: now, ok: this.takesWriteLock() };
+    return this.writeProbe.ok;
+  }
+
+  private takesWriteLock(): boolean {
     // Never waits for the write lock: a probe anyone can send must not stall the event loop for the busy timeout.
     // The lock held by another writer still means the file is writable.
     const wait = this.db.pragma('busy_timeout', { simple: true }) as number;

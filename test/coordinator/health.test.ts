@@ -4,12 +4,13 @@
  * with the database writable, the ledger key the database's and the socket
  * listening, 503 with a fixed reason otherwise; nothing else in the body.
  */
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Coordinator } from '../../coordinator/coordinator.ts';
+import { WRITE_PROBE_REUSE_MS } from '../../coordinator/store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-health-'));
 let open: Coordinator | null = null;
@@ -68,6 +69,30 @@ describe('health and readiness probes', () => {
     other.prepare(`UPDATE meta SET value = ? WHERE key = 'ledger_key'`).run('00'.repeat(32));
     other.close();
     expect(await get('/readyz')).toMatchObject({ status: 503, body: expect.stringContaining('ledger key not loaded') });
+  });
+
+  it("a flood of /readyz takes the database's write lock at most once per WRITE_PROBE_REUSE_MS", async () => {
+    let t = 1_000_000;
+    const c = (open = new Coordinator({ dbPath: ':memory:', port: 0, now: () => t }));
+    await c.listen();
+    const exec = vi.spyOn(Database.prototype, 'exec');
+    try {
+      const probes = () => exec.mock.calls.filter(([sql]) => sql === 'BEGIN IMMEDIATE').length;
+      for (let i = 0; i < 50; i++) expect(c.readiness()).toEqual({ ready: true });
+      expect(probes()).toBe(1);
+      t += WRITE_PROBE_REUSE_MS - 1;
+      c.readiness();
+      expect(probes()).toBe(1);
+      t += 1;
+      c.readiness();
+      expect(probes()).toBe(2);
+      // A clock set back does not keep an old answer.
+      t -= 10_000;
+      c.readiness();
+      expect(probes()).toBe(3);
+    } finally {
+      exec.mockRestore();
+    }
   });
 
   it('is not ready before listen, nor after close', async () => {
