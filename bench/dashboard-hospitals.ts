@@ -38,7 +38,7 @@ export interface DashboardHospitalsResult {
 const AUDITOR: Viewer = { name: 'aud', role: 'auditor' };
 
 /** Appends rounds to a job, each with its round entry in the ledger, as the coordinator's commit would. */
-function history(db: Database.Database, hospitals: string[]) {
+export function history(db: Database.Database, hospitals: string[]) {
   const round = db.prepare(
     `INSERT INTO rounds (job_id, round, kind, participants, dropped, evaluations, pooled, train_loss, weights, completed_at, phase_counts)
      VALUES (?, ?, 'train', ?, ?, ?, NULL, 0.5, x'00', 0, NULL)`,
@@ -56,7 +56,8 @@ function history(db: Database.Database, hospitals: string[]) {
   };
 }
 
-function build(path: string, jobs: number, rounds: number, hospitals: string[]) {
+/** A coordinator database of `jobs` DP jobs of `rounds` rounds each over `hospitals`, and a writer of more rounds. */
+export function build(path: string, jobs: number, rounds: number, hospitals: string[]) {
   const db = openCoordinatorDb(path);
   const spec = parseJobSpec(syntheticJob({ rounds, privacy: dpTarget() }));
   const job = db.prepare(
@@ -84,7 +85,20 @@ const dpTarget = () => ({
   accountant: 'rdp',
 });
 
-function timed(f: () => unknown): number {
+/** A fresh coordinator database in a temporary folder: `jobs` jobs of `rounds` rounds, each taken by `hospitalCount` hospitals. */
+export function benchDatabase(jobs: number, rounds: number, hospitalCount: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'cohort-bench-dash-'));
+  const path = join(dir, 'c.db');
+  const hospitals = Array.from({ length: hospitalCount }, (_, i) => `h${i}`);
+  return { dir, path, ...build(path, jobs, rounds, hospitals) };
+}
+
+/** The dashboard's API over `reader`, nobody connected; no verifier, which the views measured never use. */
+export function apiOver(reader: DashboardReader): DashboardApi {
+  return new DashboardApi(reader, {} as LedgerVerifier, () => ({ hospitals: [], jobs: {} }));
+}
+
+export function timed(f: () => unknown): number {
   const t = performance.now();
   f();
   return performance.now() - t;
@@ -96,25 +110,21 @@ export function benchDashboardHospitals(
   hospitalCount = Number(process.env.DASHBOARD_HOSPITALS ?? 10),
   samples = { cold: 5, warm: 21 },
 ): DashboardHospitalsResult {
-  const dir = mkdtempSync(join(tmpdir(), 'cohort-bench-dash-'));
-  const hospitals = Array.from({ length: hospitalCount }, (_, i) => `h${i}`);
-  const { db, ids, add } = build(join(dir, 'c.db'), jobs, rounds, hospitals);
-  const noVerifier = {} as LedgerVerifier; // the hospitals views never use it
-  const apiOf = (reader: DashboardReader) => new DashboardApi(reader, noVerifier, () => ({ hospitals: [], jobs: {} }));
+  const { dir, path, db, ids, add } = benchDatabase(jobs, rounds, hospitalCount);
   try {
     const cold = (view: (api: DashboardApi) => unknown) =>
       median(
         Array.from({ length: samples.cold }, () => {
-          const reader = new DashboardReader(join(dir, 'c.db'));
+          const reader = new DashboardReader(path);
           try {
-            return timed(() => view(apiOf(reader)));
+            return timed(() => view(apiOver(reader)));
           } finally {
             reader.close();
           }
         }),
       );
-    const reader = new DashboardReader(join(dir, 'c.db'));
-    const api = apiOf(reader);
+    const reader = new DashboardReader(path);
+    const api = apiOver(reader);
     let next = rounds;
     const warm = (view: (api: DashboardApi) => unknown) => {
       view(api); // the cache filled

@@ -36,6 +36,8 @@
  * So is `dashboard-hospitals` (about 10 s: the dashboard's hospitals views on
  * 200 jobs × 100 rounds, cold against warm; DASHBOARD_JOBS, DASHBOARD_ROUNDS,
  * DASHBOARD_HOSPITALS set the history): `npm run bench dashboard-hospitals`.
+ * So is `dashboard-job` (about 10 s: a 10,000-round job's page before and
+ * after it was bounded; DASHBOARD_JOB_ROUNDS, DASHBOARD_HOSPITALS): `npm run bench dashboard-job`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchTraining } from './training.ts';
@@ -64,6 +66,7 @@ import { benchCommitPricing, formatCommitPricing } from './commit-pricing.ts';
 import { benchCliStart, formatCliStart, samplesFromEnv } from './cli-start.ts';
 import { benchPld, formatPld } from './pld.ts';
 import { benchDashboardHospitals, formatDashboardHospitals } from './dashboard-hospitals.ts';
+import { benchDashboardJob, formatDashboardJob } from './dashboard-job.ts';
 
 const BENCHES: Record<string, () => Promise<{ lines: string[]; json: object }>> = {
   training: async () => {
@@ -330,6 +333,11 @@ BENCHES['dashboard-hospitals'] = async () => {
   return { json: r, lines: formatDashboardHospitals(r) };
 };
 
+BENCHES['dashboard-job'] = async () => {
+  const r = benchDashboardJob();
+  return { json: r, lines: formatDashboardJob(r) };
+};
+
 BENCHES['wire-scan'] = async () => {
   const cases = benchWireScan();
   return { json: { cases }, lines: formatWireScan(cases) };
@@ -348,6 +356,7 @@ const EXPLICIT = new Set([
   'wire-scan',
   'cli-start',
   'dashboard-hospitals',
+  'dashboard-job',
 ]);
 const names =
   wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('secagg') && !EXPLICIT.has(n));

@@ -12,11 +12,11 @@ import {
   jobParticipants,
   jobView,
   privacyView,
-  roundDropouts,
+  sampleItems,
   visibleJobs,
   type CoordinatorSnapshot,
   type CurvesView,
-  type DropoutPhase,
+  type DropoutRow,
   type HospitalPageView,
   type HospitalsView,
   type JobView,
@@ -44,7 +44,12 @@ export interface JobDetailView {
   privacy: PrivacyView;
   /** Current participants and every hospital charged in the job's ledger entries, those no longer taking part marked dropped. */
   participants: { name: string; dropped: boolean }[];
-  dropouts: ({ round: number; kind: string; participants: number } & Record<DropoutPhase, number>)[];
+  /** The latest rounds' dropouts, in round order. */
+  dropouts: DropoutRow[];
+  /** The rounds the curves and the ledger's round entries the ε series were sampled from: more than drawn means sampled. */
+  sampledFrom: { rounds: number; roundEntries: number };
+  /** Rounds before those in `dropouts`. */
+  dropoutsLeftOut: number;
 }
 
 export interface LedgerView {
@@ -83,23 +88,27 @@ export class DashboardApi {
     return this.jobsSeenBy(viewer).map((j) => jobView(j, live[j.id]));
   }
 
+  /**
+   * A job's page, in a size bounded whatever the job's length: its curves
+   * and ε series sampled to at most MAX_CHART_POINTS rounds, its dropouts the
+   * latest MAX_DROPOUT_ROWS rounds (core/dashboard/job-series.ts), kept
+   * between requests and brought up to date by reading what was appended
+   * (tallies.ts). A job of fewer rounds is returned whole.
+   */
   job(viewer: Viewer, id: string): JobDetailView {
     const j = this.jobsSeenBy(viewer).find((x) => x.id === id);
     if (!j) throw new CohortError('E_NOT_FOUND', 'no such job');
-    const rounds = this.reader.rounds(id);
     const job = jobView(j, this.snapshot().jobs[id]);
-    const privacy = privacyView(j.spec, this.reader.ledgerOfJob(id).entries);
+    const series = this.tallies.seriesOf(j);
+    const privacy = privacyView(j.spec, this.tallies.ledgerOf(j), series);
     return {
       job,
-      curves: curvesView(rounds),
+      curves: curvesView(sampleItems(series.curves)),
       privacy,
       participants: jobParticipants(job, privacy),
-      dropouts: rounds.map((r) => ({
-        round: r.round,
-        kind: r.kind,
-        participants: r.participants.length,
-        ...roundDropouts(r),
-      })),
+      dropouts: [...series.dropouts],
+      sampledFrom: { rounds: series.curves.count, roundEntries: series.epsilon.count },
+      dropoutsLeftOut: series.curves.count - series.dropouts.length,
     };
   }
 

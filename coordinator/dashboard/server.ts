@@ -25,8 +25,7 @@
 import { listenOn } from '../../edge/listen.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CohortError, asCohortError, httpStatusOf } from '../../core/errors.ts';
@@ -43,6 +42,7 @@ import {
   type VerifierWorkerFactory,
 } from './ledger-verifier.ts';
 import type { CoordinatorMetrics } from './metrics.ts';
+import { dashboardHttpServer } from './http-server.ts';
 import { DashboardReader } from './reader.ts';
 import { SessionRequestBudget, API_READS_PER_SECOND, API_READ_BURST } from './request-budget.ts';
 import { DashboardSessions, type Session } from './sessions.ts';
@@ -58,6 +58,8 @@ export interface DashboardOptions {
   pollMs?: number;
   /** The ledger view's verifier thread (ledger-verifier.ts: its heap, how soon a full pass follows a change). */
   ledgerVerifier?: Partial<LedgerVerifierOptions>;
+  /** Sockets held at once (default MAX_CONNECTIONS). */
+  maxConnections?: number;
 }
 
 export interface DashboardDeps {
@@ -79,6 +81,14 @@ export const MAX_EVENT_STREAMS = 4096;
 export const MAX_STREAMS_PER_SESSION = 4;
 /** Event streams one identity may hold over all its sessions; a newer one closes the identity's oldest. */
 export const MAX_STREAMS_PER_IDENTITY = 8;
+/**
+ * Sockets the dashboard's HTTP server holds at once (`server.maxConnections`):
+ * room for MAX_EVENT_STREAMS event streams, the most that may be open, and
+ * 1024 requests beside them. Past it a new connection is closed as it is
+ * accepted, so strangers holding slow-header sockets cannot take every file
+ * descriptor of the process, which the coordinator's WebSocket side shares.
+ */
+export const MAX_CONNECTIONS = MAX_EVENT_STREAMS + 1024;
 const MAX_BODY_BYTES = 1024;
 const MAX_URL_LENGTH = 2048;
 const HEARTBEAT_MS = 15_000;
@@ -140,11 +150,7 @@ export class DashboardServer {
     this.verifierOptions = ledgerVerifierOptions(opts.ledgerVerifier);
     for (const [file] of Object.values(STATIC)) this.files.set(file, readFileSync(PUBLIC_DIR + file));
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = deps.tls
-      ? createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.2' }, handler)
-      : createServer(handler);
-    this.server.requestTimeout = 30_000;
-    this.server.headersTimeout = 10_000;
+    this.server = dashboardHttpServer(handler, opts.maxConnections ?? MAX_CONNECTIONS, deps.tls);
   }
 
   async listen(): Promise<number> {

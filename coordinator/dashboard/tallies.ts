@@ -1,23 +1,33 @@
 /**
- * The hospitals views' per-job figures, kept between requests: each job's
- * rounds tally and ledger tally (core/dashboard), brought up to date when the
- * job's version stamp (reader.ts JobStamp) moved by reading only what was
- * appended since. The page refetches its view after every commit, and every
- * commit of a training job would otherwise re-read every job ever run, and
- * all of the running one.
+ * The dashboard's per-job figures, kept between requests: each job's rounds
+ * tally and ledger tally (the hospitals views, the job page's ε spent), and
+ * the series a job's page draws (core/dashboard/job-series.ts), brought up to
+ * date when the job's version stamp (reader.ts JobStamp) moved by reading
+ * only what was appended since. The pages refetch their view after every
+ * commit, and every commit of a training job would otherwise re-read every
+ * job ever run, and all of the running one.
  *
- * Memory: one entry of each kind per stored job at most (jobs gone from the
+ * Memory: one tally of each kind per stored job at most (jobs gone from the
  * table are dropped at the next request), each holding a count per hospital
- * that took part and the job's budget refusals: no rounds, no ledger entries.
+ * that took part and the job's budget refusals: no rounds, no ledger entries;
+ * and the series of the MAX_SERIES_JOBS jobs whose pages were read last, each
+ * at most MAX_CHART_POINTS rounds and round entries and MAX_DROPOUT_ROWS rows.
  */
 import {
+  addLedgerEntries,
+  addRounds,
+  emptyJobSeries,
   extendLedgerTally,
   ledgerTally,
   roundsTally,
+  type JobSeries,
   type LedgerTally,
   type RoundsTally,
 } from '../../core/dashboard/index.ts';
 import type { DashboardJob, DashboardReader } from './reader.ts';
+
+/** Job pages whose series are kept, the most recently read; another job's page reads its job whole once. */
+export const MAX_SERIES_JOBS = 32;
 
 /** A tally and how far it has read: the last round, or the last ledger seq, it includes. */
 interface Kept<T> {
@@ -25,9 +35,18 @@ interface Kept<T> {
   tally: T;
 }
 
+/** A job's series and how far they have read: its last round, and its last ledger seq. */
+interface KeptSeries {
+  round: number;
+  seq: number;
+  series: JobSeries;
+}
+
 export class JobTallies {
   private readonly rounds = new Map<string, Kept<RoundsTally>>();
   private readonly ledgers = new Map<string, Kept<LedgerTally>>();
+  /** In the order last read: the first is the next to go. */
+  private readonly series = new Map<string, KeptSeries>();
 
   constructor(private readonly reader: DashboardReader) {}
 
@@ -51,20 +70,48 @@ export class JobTallies {
     const kept = upTo(this.ledgers.get(job.id), job.stamp.seq);
     if (kept?.through === job.stamp.seq) return kept.tally;
     const read = this.reader.ledgerOfJob(job.id, kept?.through ?? 0);
-    let tally = kept ? extendLedgerTally(kept.tally, job.spec, read.entries) : ledgerTally(job.spec, read.entries);
+    let tally = kept ? extendLedgerTally(kept.tally, read.entries) : ledgerTally(read.entries);
     let through = read.lastSeq;
     if (!tally) {
       const all = this.reader.ledgerOfJob(job.id);
-      [tally, through] = [ledgerTally(job.spec, all.entries), all.lastSeq];
+      [tally, through] = [ledgerTally(all.entries), all.lastSeq];
     }
     this.ledgers.set(job.id, { through, tally });
     return tally;
   }
 
+  /**
+   * The series of the job's page: its rounds and its ledger entries after
+   * those kept are read and added on, and the whole ledger read again only
+   * when an entry cannot be added on (addLedgerEntries, as ledgerOf).
+   */
+  seriesOf(job: DashboardJob): JobSeries {
+    let kept = this.series.get(job.id);
+    this.series.delete(job.id);
+    if (kept && (kept.round > job.stamp.round || kept.seq > job.stamp.seq)) kept = undefined; // rows went away
+    let { round, seq, series } = kept ?? { round: 0, seq: 0, series: emptyJobSeries() };
+    if (round !== job.stamp.round) {
+      const rows = this.reader.rounds(job.id, round);
+      [series, round] = [addRounds(series, rows), rows.at(-1)?.round ?? round];
+    }
+    if (seq !== job.stamp.seq) {
+      const read = this.reader.ledgerOfJob(job.id, seq);
+      const added = addLedgerEntries(series, read.entries);
+      if (added) [series, seq] = [added, read.lastSeq];
+      else {
+        const all = this.reader.ledgerOfJob(job.id);
+        [series, seq] = [addLedgerEntries({ ...series, epsilon: emptyJobSeries().epsilon }, all.entries)!, all.lastSeq];
+      }
+    }
+    this.series.set(job.id, { round, seq, series });
+    for (const id of this.series.keys()) if (this.series.size > MAX_SERIES_JOBS) this.series.delete(id);
+    return series;
+  }
+
   /** Drops the tallies of jobs no longer stored (`jobs`: every stored job, not only those a viewer may see). */
   retain(jobs: readonly { id: string }[]): void {
     const ids = new Set(jobs.map((j) => j.id));
-    for (const m of [this.rounds, this.ledgers]) for (const id of m.keys()) if (!ids.has(id)) m.delete(id);
+    for (const m of [this.rounds, this.ledgers, this.series]) for (const id of m.keys()) if (!ids.has(id)) m.delete(id);
   }
 }
 

@@ -6,7 +6,6 @@
  * the coordinator does not know the budget and the page says so.
  */
 import type { BudgetRefusalBody, LedgerEntry } from '../ledger/types.ts';
-import type { JobSpec } from '../job/spec.ts';
 import { addCharges, type Charge, type JobRecord } from './views.ts';
 
 export interface HospitalJobSpend {
@@ -49,8 +48,8 @@ export interface LedgerTally {
 const NOTHING: LedgerTally = { spends: new Map(), refusals: [], lastRound: -Infinity };
 
 /** The tally of a job's ledger entries (in ledger order). */
-export function ledgerTally(spec: JobSpec, entries: readonly LedgerEntry[]): LedgerTally {
-  return extendLedgerTally(NOTHING, spec, entries)!;
+export function ledgerTally(entries: readonly LedgerEntry[]): LedgerTally {
+  return extendLedgerTally(NOTHING, entries)!;
 }
 
 /**
@@ -59,11 +58,7 @@ export function ledgerTally(spec: JobSpec, entries: readonly LedgerEntry[]): Led
  * earlier round than `from` tallied: privacyView orders round entries by
  * round, so only a tally of the whole ledger puts that one in its place.
  */
-export function extendLedgerTally(
-  from: LedgerTally,
-  spec: JobSpec,
-  entries: readonly LedgerEntry[],
-): LedgerTally | null {
+export function extendLedgerTally(from: LedgerTally, entries: readonly LedgerEntry[]): LedgerTally | null {
   const rounds = entries.filter((e) => e.kind === 'round').sort((a, b) => a.round - b.round);
   if (rounds.length > 0 && rounds[0]!.round < from.lastRound) return null;
   const refusals = [...from.refusals];
@@ -73,8 +68,8 @@ export function extendLedgerTally(
       refusals.push({ hospital: b.hospital, round: e.round, code: b.code, reason: b.reason });
   }
   const spends = new Map([...from.spends].map(([h, c]) => [h, { ...c }]));
-  // A job without a privacy target has no spend on the page (hospitalPageView), so its round entries are not read.
-  if (spec.privacy) addCharges(spends, rounds);
+  // Charged even without a privacy target: the job page lists every hospital named (jobParticipants).
+  addCharges(spends, rounds);
   return { spends, refusals, lastRound: rounds.at(-1)?.round ?? from.lastRound };
 }
 

@@ -5,7 +5,6 @@ export {
   jobView,
   jobParticipants,
   curvesView,
-  privacyView,
   addCharges,
   roundDropouts,
   hospitalsView,
@@ -36,3 +35,16 @@ export {
   type HospitalJobSpend,
   type LedgerTally,
 } from './hospital.ts';
+export {
+  MAX_CHART_POINTS,
+  MAX_DROPOUT_ROWS,
+  emptyJobSeries,
+  addRounds,
+  addLedgerEntries,
+  privacyView,
+  type JobSeries,
+  type CurvePoint,
+  type DropoutRow,
+  type EpsilonPoint,
+} from './job-series.ts';
+export { emptySample, extendSample, sampleItems, type Sample } from './sample.ts';

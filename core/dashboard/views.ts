@@ -8,10 +8,10 @@
 import { roundProgress } from '../round/progress.ts';
 import { guarantee } from '../job/guarantee.ts';
 import { denial, type Action, type Role } from '../auth/policy.ts';
-import type { JobSpec } from '../job/spec.ts';
 import type { Metrics } from '../metrics.ts';
 import type { JobStatus, RoundRecord } from '../round/job.ts';
 import type { PhaseCounts } from '../secagg/index.ts';
+import type { JobSpec } from '../job/spec.ts';
 import type { LedgerEntry, RoundBody } from '../ledger/types.ts';
 
 /** A job as the dashboard reads it: metadata only. */
@@ -135,7 +135,9 @@ function pick(ms: (Metrics | null | undefined)[]): MetricSeries {
   };
 }
 
-export function curvesView(rounds: readonly RoundRow[]): CurvesView {
+export function curvesView(
+  rounds: readonly Pick<RoundRow, 'round' | 'pooled' | 'trainLoss' | 'evaluations'>[],
+): CurvesView {
   const sorted = [...rounds].sort((a, b) => a.round - b.round);
   const names = [...new Set(sorted.flatMap((r) => Object.keys(r.evaluations)))].sort();
   return {
@@ -154,35 +156,6 @@ export interface PrivacyView {
   /** Cumulative ε per hospital after each round (null before its first charged round; carried forward over rounds it sat out). */
   hospitals: Record<string, Series>;
   remaining: { hospital: string; rounds: number; spent: number; remaining: number | null }[];
-}
-
-/** ε spent per hospital over rounds, from the job's round entries in the ledger (the auditor's figures, not the coordinator's memory). */
-export function privacyView(spec: JobSpec, entries: readonly LedgerEntry[]): PrivacyView {
-  const rounds = entries.filter((e) => e.kind === 'round').sort((a, b) => a.round - b.round);
-  const names = [...new Set(rounds.flatMap((e) => (e.body as RoundBody).spends.map((s) => s.hospital)))].sort();
-  const hospitals: Record<string, Series> = Object.fromEntries(names.map((n) => [n, []]));
-  const last = new Map<string, number>();
-  for (const e of rounds) {
-    const spends = new Map((e.body as RoundBody).spends.map((s) => [s.hospital, s.cumulativeEpsilon]));
-    for (const n of names) {
-      const v = spends.get(n);
-      if (v !== undefined) last.set(n, v);
-      hospitals[n]!.push(last.get(n) ?? null);
-    }
-  }
-  const charges = new Map<string, Charge>();
-  addCharges(charges, rounds);
-  const p = spec.privacy;
-  const target = p ? { unit: p.unit, epsilon: p.epsilon, delta: p.delta } : null;
-  return {
-    target,
-    x: rounds.map((e) => e.round),
-    hospitals,
-    remaining: names.map((n) => {
-      const { rounds: charged, spent } = charges.get(n)!;
-      return { hospital: n, rounds: charged, spent, remaining: target ? target.epsilon - spent : null };
-    }),
-  };
 }
 
 /** What the ledger charged one hospital in one job: rounds charged, and the cumulative ε of the last. */

@@ -20,6 +20,7 @@ import { serveLedger } from '../../coordinator/ledger-http.ts';
 import { MAX_PAGE } from '../../coordinator/ledger-http-page.ts';
 import { budgetSummary, ledgerRows, readCoordinatorLedger, toCsv } from '../../coordinator/ledger-reader.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
+import { roundRecord as committedRound } from '../helpers/round-record.ts';
 import type { RoundRecord } from '../../core/round/job.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
@@ -38,19 +39,7 @@ const token = randomBytes(32).toString('hex');
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'cohort-ledger-http-')), 'c.db');
 
 function record(round: number, dropped: string[]): RoundRecord {
-  return {
-    round,
-    kind: 'train',
-    weights: new Float32Array(4),
-    serverState: null,
-    participants: HOSPITALS,
-    dropped,
-    evaluations: {},
-    pooled: null,
-    trainLoss: null,
-    phaseCounts: null,
-    completedAt: 1_700_000_000_000 + round,
-  };
+  return committedRound(round, HOSPITALS, { dropped });
 }
 
 /** Opens the ledger, runs `build` on it, closes it (as the coordinator's commits are to the endpoint). */

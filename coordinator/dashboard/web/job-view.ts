@@ -19,6 +19,8 @@ interface JobPage {
   auc: Chart;
   eps: Chart;
   remaining: HTMLElement;
+  /** Says when the charts of a long job were sampled. */
+  sampled: HTMLElement;
   dropouts: HTMLElement;
 }
 
@@ -53,7 +55,8 @@ export function jobDetailView(id: string): View {
       lineChart(page.acc.el, 'accuracy', c.x, metricLines(c, 'accuracy'), 'accuracy');
       lineChart(page.auc.el, 'auc', c.x, metricLines(c, 'auc'), 'AUC');
       privacy(page, d.privacy);
-      page.dropouts.replaceChildren(dropouts(d.dropouts));
+      page.sampled.replaceChildren(sampledNote(d));
+      page.dropouts.replaceChildren(...dropouts(d.dropouts, d.dropoutsLeftOut));
     },
   };
 }
@@ -72,6 +75,7 @@ function drawJobPage(id: string): JobPage {
     auc: chart('auc', 'ROC AUC (test)'),
     eps: chart('epsilon', "Privacy: cumulative ε per hospital against the job's target"),
     remaining: h('div', { id: 'remaining' }),
+    sampled: h('p', { id: 'sampled', class: 'muted' }),
     dropouts: h('div', { id: 'dropouts' }),
   };
   main.replaceChildren(
@@ -83,6 +87,7 @@ function drawJobPage(id: string): JobPage {
       { class: 'muted' },
       "Round r shows the model that round r started from, evaluated on each hospital's test split and pooled.",
     ),
+    page.sampled,
     h('div', { class: 'charts' }, page.loss.card, page.acc.card, page.auc.card),
     h('h2', {}, 'Privacy'),
     h(
@@ -167,23 +172,39 @@ function privacy(page: JobPage, p: PrivacyView): void {
   );
 }
 
-/** Per completed round: how many took part, and how many dropped before each phase. */
-function dropouts(rows: JobDetailView['dropouts']): HTMLElement {
-  if (rows.length === 0) return h('p', { class: 'muted' }, 'No completed rounds yet.');
-  return table(
-    DROPOUT_HEAD,
-    rows.map((r) => [
-      r.round,
-      r.kind,
-      r.participants,
-      r.update,
-      r.advertise,
-      r.reveal,
-      r.share,
-      r.masked,
-      r.consistency,
-      r.unmask,
-    ]),
-    [0, 2, 3, 4, 5, 6, 7, 8, 9],
-  );
+/** How many rounds the charts were sampled from, when they were (the server draws at most MAX_CHART_POINTS). */
+function sampledNote(d: JobDetailView): string {
+  const shown = [
+    [d.curves.x.length, d.sampledFrom.rounds, 'rounds'],
+    [d.privacy.x.length, d.sampledFrom.roundEntries, 'ledger round entries'],
+  ] as const;
+  return shown
+    .filter(([n, of]) => n < of)
+    .map(([n, of, what]) => `Charts show ${n} evenly spaced of ${of} ${what}, the first and the latest included.`)
+    .join(' ');
+}
+
+/** Per completed round, the latest: how many took part, and how many dropped before each phase. */
+function dropouts(rows: JobDetailView['dropouts'], leftOut: number): HTMLElement[] {
+  if (rows.length === 0) return [h('p', { class: 'muted' }, 'No completed rounds yet.')];
+  const note = h('p', { class: 'muted' }, `The latest ${rows.length} rounds; ${leftOut} earlier ones not listed.`);
+  return [
+    ...(leftOut > 0 ? [note] : []),
+    table(
+      DROPOUT_HEAD,
+      rows.map((r) => [
+        r.round,
+        r.kind,
+        r.participants,
+        r.update,
+        r.advertise,
+        r.reveal,
+        r.share,
+        r.masked,
+        r.consistency,
+        r.unmask,
+      ]),
+      [0, 2, 3, 4, 5, 6, 7, 8, 9],
+    ),
+  ];
 }

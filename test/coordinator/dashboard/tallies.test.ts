@@ -16,6 +16,7 @@ import { DashboardReader } from '../../../coordinator/dashboard/reader.ts';
 import type { LedgerVerifier } from '../../../coordinator/dashboard/ledger-verifier.ts';
 import type { Viewer } from '../../../core/dashboard/index.ts';
 import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
+import { roundRecord as committedRound } from '../../helpers/round-record.ts';
 import type { RoundRecord } from '../../../core/round/job.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { syntheticJob } from '../../../simulations/synthetic.ts';
@@ -34,19 +35,7 @@ const VIEWERS: Viewer[] = [
 ];
 
 function roundRecord(round: number, dropped: string[] = []): RoundRecord {
-  return {
-    round,
-    kind: 'train',
-    weights: new Float32Array(4),
-    serverState: null,
-    participants: HOSPITALS,
-    dropped,
-    evaluations: {},
-    pooled: null,
-    trainLoss: 0.5,
-    phaseCounts: null,
-    completedAt: AT + round,
-  };
+  return committedRound(round, HOSPITALS, { dropped, trainLoss: 0.5 });
 }
 
 /** A coordinator database with three DP jobs of two rounds each (two rita's, one rob's), and a writer to add to them. */

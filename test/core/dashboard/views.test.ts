@@ -3,6 +3,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   DROPOUT_PHASES,
+  addLedgerEntries,
+  emptyJobSeries,
   curvesView,
   hospitalPageView,
   hospitalsView,
@@ -20,7 +22,12 @@ import {
   type Viewer,
 } from '../../../core/dashboard/index.ts';
 import type { LedgerEntry, RoundBody } from '../../../core/ledger/types.ts';
+import type { JobSpec } from '../../../core/job/spec.ts';
 import { buildFixture, recordSpec } from '../ledger/fixture.ts';
+
+/** The privacy view of a job's whole ledger, read at once. */
+const privacyOf = (spec: JobSpec, entries: readonly LedgerEntry[]) =>
+  privacyView(spec, ledgerTally(entries), addLedgerEntries(emptyJobSeries(), entries)!);
 
 const metrics = (loss: number, accuracy: number, auc = 0.9) => ({
   numExamples: 10,
@@ -136,7 +143,7 @@ describe('curvesView', () => {
 describe('privacyView', () => {
   const f = buildFixture();
   const entries = f.entries.map((e) => JSON.parse(e.canonical) as LedgerEntry).filter((e) => e.jobId === 'job-record');
-  const v = privacyView(recordSpec(), entries);
+  const v = privacyOf(recordSpec(), entries);
 
   it("follows each hospital's cumulative epsilon over the job's round entries, carried over rounds it sat out", () => {
     const rounds = entries.filter((e) => e.kind === 'round');
@@ -187,8 +194,8 @@ describe('privacyView', () => {
         body: { hospital: r.hospital, code: 'E_BUDGET_EXCEEDED', reason: `over for ${r.hospital}` },
       } as unknown as LedgerEntry;
       const page = hospitalPageView(r.hospital, [
-        { job, tally: ledgerTally(job.spec, [...entries, refusal]) },
-        { job: again, tally: ledgerTally(again.spec, entries) },
+        { job, tally: ledgerTally([...entries, refusal]) },
+        { job: again, tally: ledgerTally(entries) },
       ]);
       expect(page.budget).toBeNull();
       expect(page.jobs).toEqual(
@@ -209,7 +216,7 @@ describe('privacyView', () => {
         ...recorded('job-again'),
       ]);
     }
-    expect(hospitalPageView('nobody', [{ job, tally: ledgerTally(job.spec, entries) }])).toMatchObject({
+    expect(hospitalPageView('nobody', [{ job, tally: ledgerTally(entries) }])).toMatchObject({
       jobs: [],
       totals: [],
       refusals: [],
@@ -217,23 +224,22 @@ describe('privacyView', () => {
   });
 
   it("a job's ledger tally, added on entry by entry, is the tally of the whole; an earlier round cannot be added on", () => {
-    const spec = recordSpec();
-    const whole = ledgerTally(spec, entries);
+    const whole = ledgerTally(entries);
     expect([...whole.spends].map(([hospital, c]) => ({ hospital, ...c }))).toEqual(
       v.remaining.map(({ hospital, rounds, spent }) => ({ hospital, rounds, spent })),
     );
     for (let cut = 0; cut <= entries.length; cut++) {
-      const head = ledgerTally(spec, entries.slice(0, cut));
-      expect(extendLedgerTally(head, spec, entries.slice(cut))).toEqual(whole);
+      const head = ledgerTally(entries.slice(0, cut));
+      expect(extendLedgerTally(head, entries.slice(cut))).toEqual(whole);
     }
     const early = entries.find((e) => e.kind === 'round')!;
     expect(whole.lastRound).toBeGreaterThan(early.round);
-    expect(extendLedgerTally(whole, spec, [early])).toBeNull();
+    expect(extendLedgerTally(whole, [early])).toBeNull();
   });
 
   it('is empty before the first round entry', () => {
     expect(
-      privacyView(
+      privacyOf(
         recordSpec(),
         entries.filter((e) => e.kind !== 'round'),
       ),
