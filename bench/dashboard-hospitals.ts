@@ -24,6 +24,7 @@ import type { Viewer } from '../core/dashboard/index.ts';
 import { parseJobSpec } from '../core/job/spec.ts';
 import { syntheticJob } from '../simulations/synthetic.ts';
 import { median } from './stats.ts';
+import { RECORD_DP } from '../test/helpers/privacy.ts';
 
 export interface DashboardHospitalsResult {
   jobs: number;
@@ -59,7 +60,7 @@ export function history(db: Database.Database, hospitals: string[]) {
 /** A coordinator database of `jobs` DP jobs of `rounds` rounds each over `hospitals`, and a writer of more rounds. */
 export function build(path: string, jobs: number, rounds: number, hospitals: string[]) {
   const db = openCoordinatorDb(path);
-  const spec = parseJobSpec(syntheticJob({ rounds, privacy: dpTarget() }));
+  const spec = parseJobSpec(syntheticJob({ rounds, privacy: RECORD_DP }));
   const job = db.prepare(
     `INSERT INTO jobs (id, spec, status, weights, created_at, updated_at, owner) VALUES (?, ?, 'running', x'00', ?, ?, 'rita')`,
   );
@@ -74,16 +75,6 @@ export function build(path: string, jobs: number, rounds: number, hospitals: str
   })();
   return { db, ids, add };
 }
-
-const dpTarget = () => ({
-  unit: 'record',
-  epsilon: 8,
-  delta: 1e-5,
-  clip: 1,
-  samplingRate: 0.1,
-  noiseMultiplier: 1.2,
-  accountant: 'rdp',
-});
 
 /** A fresh coordinator database in a temporary folder: `jobs` jobs of `rounds` rounds, each taken by `hospitalCount` hospitals. */
 export function benchDatabase(jobs: number, rounds: number, hospitalCount: number) {

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { CohortError } from '../../core/errors.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { until } from '../helpers/until.ts';
+import { refusal } from '../helpers/refusal.ts';
+import { connectionsOpened } from '../helpers/sqlite-connections.ts';
 import { BudgetStore } from '../../client/budget-store.ts';
 import { accountSpend, type Mechanism } from '../../core/privacy/spend.ts';
 import { DATASET as D, JOB_A, JOB_B, ROUND as round, reserveTwoJobs, times } from '../helpers/reservations.ts';
@@ -213,22 +214,10 @@ describe('BudgetStore', () => {
       planted.prepare(`UPDATE meta SET value = '999' WHERE key = 'schema_version'`).run();
       planted.close();
 
-      // Every connection the store opens sets a pragma first: collected here, to see each closed.
-      const opened: Database.Database[] = [];
-      const pragma = Database.prototype.pragma;
-      vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: Database.Database, ...a) {
-        if (!opened.includes(this)) opened.push(this);
-        return pragma.apply(this, a);
-      });
-      let err: unknown = null;
-      try {
-        new BudgetStore(path, { mustExist });
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(CohortError);
-      expect(err).toMatchObject({ code: 'E_STORE' });
-      expect((err as Error).message).toMatch(/schema version 999, this build reads/);
+      const opened = connectionsOpened();
+      const err = refusal(() => new BudgetStore(path, { mustExist }));
+      expect(err.code).toBe('E_STORE');
+      expect(err.message).toMatch(/schema version 999, this build reads/);
       expect(opened).toHaveLength(1);
       expect(opened[0]!.open).toBe(false);
     },

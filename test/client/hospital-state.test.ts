@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CohortError } from '../../core/errors.ts';
+import { connectionsOpened } from '../helpers/sqlite-connections.ts';
+import { refusal } from '../helpers/refusal.ts';
 import { openHospitalState } from '../../client/hospital-state.ts';
 
 afterEach(() => {
@@ -23,22 +24,10 @@ describe('openHospitalState', () => {
     planted.exec('CREATE TABLE ledger_entries (x INTEGER)');
     planted.close();
 
-    const opened: Database.Database[] = [];
-    const pragma = Database.prototype.pragma;
-    vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: Database.Database, ...a) {
-      if (!opened.includes(this)) opened.push(this);
-      return pragma.apply(this, a);
-    });
-
-    let err: unknown = null;
-    try {
-      openHospitalState(path);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(CohortError);
-    expect(err).toMatchObject({ code: 'E_STORE' });
-    expect((err as Error).message).toMatch(/hospital ledger/);
+    const opened = connectionsOpened();
+    const err = refusal(() => openHospitalState(path));
+    expect(err.code).toBe('E_STORE');
+    expect(err.message).toMatch(/hospital ledger/);
     // The budget's connection and the ledger's own: both opened, both closed.
     expect(opened).toHaveLength(2);
     for (const db of opened) expect(db.open).toBe(false);

@@ -20,7 +20,9 @@ import type { Mechanism } from '../../core/privacy/spend.ts';
 import { createLogger } from '../../edge/log.ts';
 import { COORDINATOR_SENDER, decodeEnvelope, encodeEnvelope, type Envelope } from '../../edge/wire/codec.ts';
 import {
+  buildFixture,
   grantHospitals,
+  hospitalCopy,
   hospitalSpec,
   ledgerChain,
   roundBody,
@@ -57,6 +59,17 @@ export function ledgerAnswer(v: View, coordinatorKey: Uint8Array, r: NonNullable
         lastSeq: v.entries.length,
       }
     : v.prove(r.fromSize ?? 0, r.seqs ?? []);
+}
+
+/** The ledger fixture the witness tests share, and the seqs of the entries recording ME's spend. */
+export function witnessFixture(): { f: Fixture; own: number[] } {
+  const f = buildFixture();
+  return { f, own: hospitalCopy(f, ME).map((e) => e.seq) };
+}
+
+/** The coordinator's honest ledger of `f` up to `size` entries. */
+export function honestView(f: Fixture, size = f.entries.length): View {
+  return view(f.entries.slice(0, size), f.coordinator);
 }
 
 export function view(entries: SealedEntry[], key: Identity, prove?: View['prove']): View {

@@ -12,18 +12,14 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { LedgerEntry, RoundBody } from '../../core/ledger/types.ts';
 import { leafHash } from '../../core/ledger/merkle.ts';
-import { buildFixture, hospitalCopy, type Fixture } from '../core/ledger/fixture.ts';
-import { ME, swapped, view, witnessing, type View } from './witness-harness.ts';
+import type { Fixture } from '../core/ledger/fixture.ts';
+import { ME, swapped, view, witnessing, type View, honestView, witnessFixture } from './witness-harness.ts';
 
 let f: Fixture;
 /** Seqs of the entries recording h1's spend. */
 let own: number[];
-beforeAll(() => {
-  f = buildFixture();
-  own = hospitalCopy(f, ME).map((e) => e.seq);
-});
-
-const honest = (size = f.entries.length) => view(f.entries.slice(0, size), f.coordinator);
+beforeAll(() => ({ f, own } = witnessFixture()));
+const honest = (size?: number) => honestView(f, size);
 const codes = (w: ReturnType<typeof witnessing>) => w.logs.map((l) => l.code).filter(Boolean);
 const rootHex = (root: Uint8Array | null | undefined) => Buffer.from(root ?? []).toString('hex');
 /** The seqs every ledger.prove the hospital sent asked an inclusion proof of. */

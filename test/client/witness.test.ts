@@ -22,19 +22,24 @@ import { LEDGER_PROVE_SEQS } from '../../core/ledger/proofs.ts';
 import type { LedgerEntry } from '../../core/ledger/types.ts';
 import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { errorCode } from '../helpers/errors.ts';
-import { buildFixture, hospitalCopy, type Fixture, type Identity } from '../core/ledger/fixture.ts';
-import { ME, NOW_MS, ownLedger, swapped, view, witnessing, type View } from './witness-harness.ts';
+import type { Fixture, Identity } from '../core/ledger/fixture.ts';
+import {
+  ME,
+  NOW_MS,
+  ownLedger,
+  swapped,
+  view,
+  witnessing,
+  type View,
+  honestView,
+  witnessFixture,
+} from './witness-harness.ts';
 
 let f: Fixture;
 /** Seqs of the entries recording h1's spend. */
 let own: number[];
-beforeAll(() => {
-  f = buildFixture();
-  own = hospitalCopy(f, ME).map((e) => e.seq);
-});
-
-/** The coordinator's honest ledger up to `size` entries. */
-const honest = (size = f.entries.length) => view(f.entries.slice(0, size), f.coordinator);
+beforeAll(() => ({ f, own } = witnessFixture()));
+const honest = (size?: number) => honestView(f, size);
 const me = () => f.hospitals.get(ME)!;
 const origin = () => logOrigin(f.coordinator.publicKey);
 const checkpointOf = (v: View, size = v.tree.size): Checkpoint => ({ origin: origin(), size, root: v.tree.root(size) });
