@@ -7,11 +7,11 @@
  * since (coordinator/dashboard/tallies.ts), so the page's refetch after every
  * commit of a long job costs what was appended, not the job's whole history.
  */
-import type { LedgerEntry, RoundBody } from '../ledger/types.ts';
+import type { LedgerEntry } from '../ledger/types.ts';
 import type { JobSpec } from '../job/spec.ts';
 import type { LedgerTally } from './hospital.ts';
 import { emptySample, extendSample, sampleItems, type Sample } from './sample.ts';
-import { roundDropouts, type DropoutPhase, type PrivacyView, type RoundRow } from './views.ts';
+import { cumulativeSpends, roundDropouts, type DropoutPhase, type PrivacyView, type RoundRow } from './views.ts';
 
 /** Points per chart: about a chart's width in CSS pixels, past which more points draw on the same pixels. */
 export const MAX_CHART_POINTS = 500;
@@ -67,9 +67,7 @@ export function addLedgerEntries(from: JobSeries, entries: readonly LedgerEntry[
   let carried: ReadonlyMap<string, number> = last?.epsilon ?? new Map();
   const points = rounds.map((e) => {
     const next = new Map(carried);
-    // A hospital named twice in an entry counts once, at the value named last (addCharges).
-    for (const [h, v] of new Map((e.body as RoundBody).spends.map((s) => [s.hospital, s.cumulativeEpsilon])))
-      if (v !== undefined) next.set(h, v);
+    for (const [h, v] of cumulativeSpends(e)) next.set(h, v);
     carried = next;
     return { round: e.round, epsilon: next };
   });

@@ -172,16 +172,18 @@ export interface Charge {
  */
 export function addCharges(charges: Map<string, Charge>, rounds: readonly LedgerEntry[]): void {
   for (const e of rounds) {
-    // A hospital named twice in an entry counts once, at the value named last.
-    for (const [h, v] of new Map((e.body as RoundBody).spends.map((s) => [s.hospital, s.cumulativeEpsilon]))) {
+    for (const [h, spent] of cumulativeSpends(e)) {
       const c = charges.get(h) ?? { rounds: 0, spent: 0 };
-      if (v !== undefined) {
-        c.rounds++;
-        c.spent = v ?? 0;
-      }
+      c.rounds++;
+      c.spent = spent;
       charges.set(h, c);
     }
   }
+}
+
+/** The cumulative ε a round entry states for each hospital; a hospital named twice counts once, at the value named last. */
+export function cumulativeSpends(e: LedgerEntry): Map<string, number> {
+  return new Map((e.body as RoundBody).spends.map((s) => [s.hospital, s.cumulativeEpsilon]));
 }
 
 /**

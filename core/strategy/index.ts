@@ -23,7 +23,7 @@ export type {
   StrategyName,
 } from './types.ts';
 export { weightedMeanDelta } from './mean.ts';
-export { checkStateShape, decodeServerState, encodeServerState, STATE_VECTORS } from './state.ts';
+export { checkStateShape, decodeServerState, encodeServerState, STATE_VECTORS, stateVectors } from './state.ts';
 export { checkAggregate } from './finite.ts';
 
 /**

@@ -17,10 +17,15 @@ export const STATE_VECTORS: Readonly<Record<StrategyName, 0 | 1 | 2>> = {
   fedyogi: 2,
 };
 
+/** The vectors a state holds, m first: m alone, or m and v. */
+export function stateVectors(s: ServerState): Float32Array[] {
+  return s.v ? [s.m, s.v] : [s.m];
+}
+
 /** Throws E_STORE unless `s` holds exactly the vectors `strategy` keeps, each `length` values long. */
 export function checkStateShape(strategy: StrategyName, s: ServerState, length: number): void {
   const want = STATE_VECTORS[strategy];
-  const vectors = s.v ? [s.m, s.v] : [s.m];
+  const vectors = stateVectors(s);
   if (vectors.length !== want || vectors.some((x) => x.length !== length)) {
     throw new CohortError(
       'E_STORE',
@@ -31,7 +36,7 @@ export function checkStateShape(strategy: StrategyName, s: ServerState, length: 
 
 export function encodeServerState(s: ServerState): Uint8Array {
   const d = s.m.length;
-  const vectors = s.v ? [s.m, s.v] : [s.m];
+  const vectors = stateVectors(s);
   if (s.v && s.v.length !== d)
     throw new CohortError('E_INTERNAL', `server state m has ${d} values, v has ${s.v.length}`);
   const out = new Uint8Array(4 * d * vectors.length);
