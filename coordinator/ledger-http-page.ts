@@ -10,11 +10,12 @@
  * (each CSV page with its header line).
  */
 import { CohortError } from '../core/errors.ts';
+import { LEDGER_PAGE_ENTRIES, MAX_PROOF_COSIGNATURES } from '../core/ledger/index.ts';
 import { hasTable, openReadOnly, unreadable, type LedgerRowsInput } from './ledger-reader.ts';
 import { LedgerTables } from './ledger-tables.ts';
 
-/** Entries a page holds at most: what one request may make the server read. */
-export const MAX_PAGE = 1000;
+/** Entries a page holds at most: what one request may make the server read (as a hospital's ledger.read page). */
+export const MAX_PAGE = LEDGER_PAGE_ENTRIES;
 
 export interface PageQuery {
   after: number;
@@ -55,7 +56,10 @@ export function readLedgerPage(path: string, q: PageQuery): LedgerRowsInput & { 
       return {
         entries,
         receipts: tables.receiptsBetween(q.after + 1, last),
-        cosignatures: hasTable(db, 'ledger_cosignatures') ? tables.latestCosignatures() : [],
+        // Walked on the (witness, size) key, as a proof reply's: not a scan of every cosignature stored.
+        cosignatures: hasTable(db, 'ledger_cosignatures')
+          ? tables.latestCosignaturesBounded(MAX_PROOF_COSIGNATURES)
+          : [],
         next: read.length > q.limit ? last : null,
       };
     })();
