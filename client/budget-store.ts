@@ -482,14 +482,7 @@ interface ReservationRow {
 
 /** The file's schema version, pinned at first use: E_STORE if it is not the one this build reads. */
 function checkSchemaVersion(db: Database.Database, path: string): void {
-  let version: string;
-  try {
-    version = pinnedValue(db, 'meta', 'schema_version', String(SCHEMA_VERSION));
-  } catch (err) {
-    throw new CohortError('E_STORE', `cannot read the budget database ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+  const version = pinnedValue(db, 'meta', 'schema_version', String(SCHEMA_VERSION));
   if (Number(version) !== SCHEMA_VERSION)
     throw new CohortError(
       'E_STORE',

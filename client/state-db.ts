@@ -48,11 +48,18 @@ export function keyValueTable(table: 'meta' | 'ledger_meta'): string {
 /**
  * The value under `key` in a part's key/value table, stored as `value` if
  * there is none yet: a setting fixed at first use (a schema version, a
- * pinned key), which the caller then compares with its own.
+ * pinned key), which the caller then compares with its own. A database that
+ * cannot be read or written here (busy, full, damaged) is E_STORE.
  */
 export function pinnedValue(db: Database.Database, table: 'meta' | 'ledger_meta', key: string, value: string): string {
-  const row = db.prepare(`SELECT value FROM ${table} WHERE key = ?`).get(key) as { value: string } | undefined;
-  if (row) return row.value;
-  db.prepare(`INSERT INTO ${table} (key, value) VALUES (?, ?)`).run(key, value);
-  return value;
+  try {
+    const row = db.prepare(`SELECT value FROM ${table} WHERE key = ?`).get(key) as { value: string } | undefined;
+    if (row) return row.value;
+    db.prepare(`INSERT INTO ${table} (key, value) VALUES (?, ?)`).run(key, value);
+    return value;
+  } catch (err) {
+    throw new CohortError('E_STORE', `cannot read or pin ${key} in ${db.name}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
 }
