@@ -12,7 +12,7 @@
  * Not with tfjs-node's native backend: its addon loads in one thread of a
  * process only (every later thread fails to load it, tensorflow/tfjs#8388,
  * and would fall back to wasm unseen), and it uses every core itself. When
- * the backend this process loads is native, the seeds run here, one after
+ * this process would load the native backend, the seeds run here, one after
  * another.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CohortError } from '../core/errors.ts';
 import { errorFromThread } from '../edge/worker-slot.ts';
 import { createLogger, type LogLevel } from '../edge/log.ts';
-import { loadTf } from '../client/trainer/backend.ts';
+import { nativeBackendFirst } from '../client/trainer/backend.ts';
 import { runFedPneumonia, type PneumoniaOptions, type PneumoniaResult } from './fed-pneumonia.ts';
 
 /**
@@ -48,8 +48,8 @@ export interface SeedRunOptions {
   logLevel: LogLevel;
   /** Seeds run at once (default: the machine's cores); never more than there are seeds; 1 on the native backend. */
   workers?: number;
-  /** The tfjs backend this process loads (default: loadTf's); tests name one instead of loading tfjs. */
-  backend?: () => Promise<string>;
+  /** Whether tfjs would load its native backend here (default: nativeBackendFirst, told without loading tfjs). */
+  native?: boolean;
   onRound?: (seed: number, round: number, total: number) => void;
   /** Each run as it finishes, in the order they finish. */
   onResult?: (result: PneumoniaResult) => void;
@@ -73,7 +73,7 @@ export async function runPneumoniaSeeds(
   const asked = o.workers ?? availableParallelism();
   if (!Number.isInteger(asked) || asked < 1)
     throw new CohortError('E_CONFIG_INVALID', `workers: expected a whole number of at least 1, got ${asked}`);
-  const native = (await (o.backend ?? (async () => (await loadTf()).backend))()) === 'tensorflow';
+  const native = o.native ?? nativeBackendFirst();
   if (native && asked > 1 && o.workers !== undefined)
     createLogger({ level: o.logLevel, destination: process.stderr }).warn(
       { workers: asked },

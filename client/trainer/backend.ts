@@ -14,6 +14,7 @@
  * tests and benchmarks use it to pin what they measure. It is read on the
  * first call only.
  */
+import { createRequire } from 'node:module';
 import { CohortError } from '../../core/errors.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
 
@@ -92,6 +93,23 @@ async function choose(): Promise<Choice> {
     }
   }
   throw new CohortError('E_INTERNAL', `no tfjs backend could be loaded: ${JSON.stringify(fallbacks)}`);
+}
+
+/**
+ * Whether loadTf would try the native backend first, told without loading
+ * anything: forced by BACKEND_ENV, or (not forced) tfjs-node installed. A
+ * tfjs-node that is installed but fails to load is still counted: loadTf
+ * would then fall back.
+ */
+export function nativeBackendFirst(): boolean {
+  const forced = forcedBackend();
+  if (forced) return forced === 'tensorflow';
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function forcedBackend(): BackendName | undefined {

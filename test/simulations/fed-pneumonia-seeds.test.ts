@@ -63,7 +63,7 @@ function fakeThreads(scripts: Record<number, Script>) {
 const result = (seed: number) => ({ seed }) as PneumoniaResult;
 const done = (seed: number): SeedMessage => ({ kind: 'done', result: result(seed) });
 const round = (r: number): SeedMessage => ({ kind: 'round', round: r, total: 2 });
-const base = { options: {}, logLevel: 'silent' as const, backend: async () => 'wasm' };
+const base = { options: {}, logLevel: 'silent' as const, native: false };
 
 describe('runPneumoniaSeeds (fake threads)', () => {
   it('answers in seed order when the seeds finish in another', async () => {
@@ -140,11 +140,11 @@ describe('runPneumoniaSeeds (fake threads)', () => {
 
   it("removes a stopped seed's temporary databases, each seed's in a folder of its own", async () => {
     const t = fakeThreads({
-      1: { afterMs: 5, messages: [{ kind: 'error', code: 'E_JOB_SPEC', message: 'no' }] },
-      2: { afterMs: 50, messages: [done(2)] },
+      1: { afterMs: 40, messages: [{ kind: 'error', code: 'E_JOB_SPEC', message: 'no' }] },
+      2: { afterMs: 200, messages: [done(2)] },
     });
     const started = runPneumoniaSeeds({ ...base, seeds: [1, 2], workers: 2 }, t.start);
-    await new Promise((r) => setTimeout(r, 1));
+    await vi.waitFor(() => expect(t.started).toHaveLength(2), { interval: 1 });
     const folder = (seed: number) => dirname(t.dbPaths[seed]!);
     expect(folder(1)).not.toBe(folder(2));
     expect(existsSync(folder(2))).toBe(true);
@@ -158,10 +158,10 @@ describe('runPneumoniaSeeds (fake threads)', () => {
     const t = fakeThreads({ 1: { afterMs: 1, messages: [done(1)] } });
     // In a (fake) thread the seed would succeed; here runFedPneumonia itself runs, and fails at once on no images.
     const options = { data: {} as PneumoniaData };
-    const native = { ...base, options, seeds: [1], workers: 2, backend: async () => 'tensorflow' };
+    const native = { ...base, options, seeds: [1], workers: 2, native: true };
     await expect(runPneumoniaSeeds(native, t.start)).rejects.toThrow();
     expect(t.started).toEqual([]);
-    await expect(runPneumoniaSeeds({ ...native, backend: base.backend }, t.start)).resolves.toHaveLength(1);
+    await expect(runPneumoniaSeeds({ ...native, native: false }, t.start)).resolves.toHaveLength(1);
     expect(t.started).toEqual([1]);
   });
 

@@ -67,3 +67,14 @@ describe('loadTf', () => {
     await expect(loadTf()).rejects.toMatchObject({ code: 'E_CONFIG_INVALID' });
   });
 });
+
+describe('nativeBackendFirst (told without loading tfjs)', () => {
+  it('follows a forced backend, and otherwise whether tfjs-node is installed (not here)', async () => {
+    expect((await freshLoader('tensorflow')).nativeBackendFirst()).toBe(true);
+    expect((await freshLoader('wasm')).nativeBackendFirst()).toBe(false);
+    expect((await freshLoader(undefined)).nativeBackendFirst()).toBe(false);
+    const { nativeBackendFirst } = await freshLoader('gpu');
+    expect(() => nativeBackendFirst()).toThrow(/COHORT_TF_BACKEND expected one of/);
+    delete process.env.COHORT_TF_BACKEND;
+  });
+});
