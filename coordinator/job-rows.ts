@@ -98,7 +98,8 @@ export interface RoundRow {
 /** Longest problem text kept (a spec's validation issues can run long). */
 const MAX_PROBLEM = 500;
 
-function int(x: unknown, fallback: number): number {
+/** `x` if it is a safe integer, else `fallback` (a column whose row may hold anything). */
+export function int(x: unknown, fallback: number): number {
   return typeof x === 'number' && Number.isSafeInteger(x) ? x : fallback;
 }
 

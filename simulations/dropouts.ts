@@ -66,8 +66,9 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
     { names, network: 'dropouts', log },
     { spec, onRound: o.onRound },
     ({ net, coordinator, port }) => {
-      const failed = new Map<string, number>();
-      coordinator.on('roundFailed', (e) => failed.set(e.jobId, (failed.get(e.jobId) ?? 0) + 1));
+      // The only job this coordinator runs: every failed round is one of its.
+      let failed = 0;
+      coordinator.on('roundFailed', () => failed++);
       const clients = names.map(
         (name, i) =>
           new ClientDaemon({
@@ -82,8 +83,7 @@ export async function runDropouts(o: DropoutsOptions = {}): Promise<DropoutsResu
             crashBefore: ({ round, phase }) => plan.get(String(round))?.[phase] === name,
           }),
       );
-      const finish = async (jobId: string) =>
-        report(coordinator.database.rounds(jobId), plan, n, failed.get(jobId) ?? 0);
+      const finish = async (jobId: string) => report(coordinator.database.rounds(jobId), plan, n, failed);
       return { clients, finish };
     },
   );

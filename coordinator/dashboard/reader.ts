@@ -9,6 +9,7 @@ import type { LedgerEntry, Receipt, SealedEntry } from '../../core/ledger/types.
 import type { JobRecord } from '../../core/dashboard/index.ts';
 import type { JobSpec } from '../../core/job/spec.ts';
 import {
+  int,
   LISTING_COLUMNS,
   readNames,
   toListing,
@@ -36,8 +37,6 @@ export interface JobStamp {
 export interface DashboardJob extends JobRecord {
   stamp: JobStamp;
 }
-
-const int = (x: unknown): number => (typeof x === 'number' && Number.isSafeInteger(x) ? x : 0);
 
 export class DashboardReader {
   private readonly db: Database.Database;
@@ -97,7 +96,7 @@ export class DashboardReader {
       const { spec: _, specProblem: __, attempts: ___, ...j } = toListing({ ...r, spec: null });
       seen.add(j.id);
       const spec = this.specOf(j.id, r);
-      const stamp = { round: int(r.last_round), seq: int(r.last_seq) };
+      const stamp = { round: int(r.last_round, 0), seq: int(r.last_seq, 0) };
       if (spec) out.push({ ...j, spec, lastParticipants: readNames(r.last_participants), stamp });
     }
     for (const id of this.specs.keys()) if (!seen.has(id)) this.specs.delete(id);

@@ -222,7 +222,7 @@ export class DashboardServer {
       }
       requireMethod(req, 'GET');
       if (path === '/api/events') return this.openStream(res, token, session.name);
-      if (!this.reads.take(session, this.deps.now())) return tooManyReads(res);
+      if (!this.reads.take(session, this.deps.now())) tooManyReads(res);
       if (path === '/api/me') return json(res, 200, api.me(viewer, session.expiresAt));
       if (path === '/api/jobs') return json(res, 200, api.jobs(viewer));
       if (path === '/api/hospitals') return json(res, 200, api.hospitals(viewer));
@@ -484,15 +484,16 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * 429 with the server's error body, its code the one a peer past its message
- * budget gets on the wire; Retry-After: when the next read is allowed.
+ * E_RATE_LIMIT (429 through the error registry, answered by the request's
+ * catch like every refusal), its code the one a peer past its message budget
+ * gets on the wire; Retry-After: when the next read is allowed.
  */
-function tooManyReads(res: ServerResponse): void {
+function tooManyReads(res: ServerResponse): never {
   res.setHeader('Retry-After', String(Math.ceil(1 / API_READS_PER_SECOND)));
-  json(res, httpStatusOf('E_RATE_LIMIT'), {
-    code: 'E_RATE_LIMIT',
-    message: `more than ${API_READ_BURST} dashboard reads at once or ${API_READS_PER_SECOND} a second from this session: try again shortly`,
-  });
+  throw new CohortError(
+    'E_RATE_LIMIT',
+    `more than ${API_READ_BURST} dashboard reads at once or ${API_READS_PER_SECOND} a second from this session: try again shortly`,
+  );
 }
 
 /** A path segment's name; a malformed escape is an unknown resource, not a server error. */
