@@ -32,7 +32,7 @@ export const jobQuotasSchema = z.strictObject({
   ),
   maxPending: intOption(1, 1000, 1).describe('submissions per researcher being prepared at once'),
   maxStoredBytes: intOption(0, Number.MAX_SAFE_INTEGER, 2 ** 30).describe(
-    "bytes of weights a researcher's jobs may store, 4 per parameter per round plus one copy",
+    "bytes of weights a researcher's jobs may store: 4 per parameter for each training round, the final evaluation and the global weights",
   ),
 });
 
