@@ -202,10 +202,6 @@ describe('BudgetStore', () => {
     s.close();
   });
 
-  // Two processes on one file: one admits in a transaction held open (its clock hook sleeps between its
-  // reads and its write), the other admits meanwhile. IMMEDIATE transactions make the second wait for the
-  // first's write lock and then see its reservation; deferred ones let the second write first and the
-  // first's write then fail with SQLITE_BUSY (a stale read in WAL), a refusal for no reason of the budget's.
   it.each([false, true])(
     'refuses a file of another schema version (mustExist %s): E_STORE, its connection closed',
     (mustExist) => {
@@ -223,6 +219,10 @@ describe('BudgetStore', () => {
     },
   );
 
+  // Two processes on one file: one admits in a transaction held open (its clock hook sleeps between its
+  // reads and its write), the other admits meanwhile. IMMEDIATE transactions make the second wait for the
+  // first's write lock and then see its reservation; deferred ones let the second write first and the
+  // first's write then fail with SQLITE_BUSY (a stale read in WAL), a refusal for no reason of the budget's.
   it('a second process waits for an admission in progress and decides on its reservation', async () => {
     const s = new BudgetStore(path);
     s.setBudget(D, { epsilon: eps(15), delta: 1e-5, accountant: 'rdp' }); // room for one job of 10 rounds
