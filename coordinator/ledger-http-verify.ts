@@ -17,7 +17,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { CohortError, isErrorCode } from '../core/errors.ts';
+import { CohortError } from '../core/errors.ts';
+import { errorFromThread } from '../edge/worker-slot.ts';
 import type { VerifyReport } from '../core/ledger/index.ts';
 import type { ThreadError } from '../edge/thread-serve.ts';
 import { DataVersion } from './ledger-http-version.ts';
@@ -144,13 +145,7 @@ export class SharedVerification {
     return new Promise<EndpointReport>((resolve, reject) => {
       worker.once('message', (m: VerifyThreadReply) => {
         if ('report' in m) resolve(m.report);
-        // An internal error's stack (detail) is the cause, for the endpoint's log only.
-        else
-          reject(
-            new CohortError(isErrorCode(m.error.code) ? m.error.code : 'E_INTERNAL', m.error.message, {
-              cause: m.error.detail,
-            }),
-          );
+        else reject(errorFromThread(m.error));
       });
       worker.once('error', (err) =>
         reject(

@@ -25,7 +25,12 @@ export interface WorkerSlot<T> {
   timer: NodeJS.Timeout | null;
 }
 
-/** A thread's refusal of a task as a CohortError; a code the registry does not hold becomes E_INTERNAL. */
-export function errorFromThread(error: { code: string; message: string }): CohortError {
-  return new CohortError(isErrorCode(error.code) ? error.code : 'E_INTERNAL', error.message);
+/**
+ * A thread's refusal of a task as a CohortError; a code the registry does not
+ * hold becomes E_INTERNAL. A `detail` it sent (an internal error's stack) is
+ * the cause, for the receiver's log only.
+ */
+export function errorFromThread(error: { code: string; message: string; detail?: unknown }): CohortError {
+  const code = isErrorCode(error.code) ? error.code : 'E_INTERNAL';
+  return new CohortError(code, error.message, error.detail === undefined ? undefined : { cause: error.detail });
 }
