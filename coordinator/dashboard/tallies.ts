@@ -24,6 +24,7 @@ import {
   type LedgerTally,
   type RoundsTally,
 } from '../../core/dashboard/index.ts';
+import type { LedgerEntry } from '../../core/ledger/types.ts';
 import type { DashboardJob, DashboardReader } from './reader.ts';
 
 /** Job pages whose series are kept, the most recently read; another job's page reads its job whole once. */
@@ -96,6 +97,7 @@ export class JobTallies {
     }
     if (seq !== job.stamp.seq) {
       const read = this.reader.ledgerOfJob(job.id, seq);
+      this.shareLedgerRead(job.id, seq, read);
       const added = addLedgerEntries(series, read.entries);
       if (added) [series, seq] = [added, read.lastSeq];
       else {
@@ -106,6 +108,19 @@ export class JobTallies {
     this.series.set(job.id, { round, seq, series });
     for (const id of this.series.keys()) if (this.series.size > MAX_SERIES_JOBS) this.series.delete(id);
     return series;
+  }
+
+  /**
+   * The job page reads the entries after the series' last seq; the job's
+   * ledger tally, when it has read to the same seq (or nothing yet, and the
+   * read is the whole ledger), is brought up to date from that one read
+   * rather than reading them again (ledgerOf then finds it current).
+   */
+  private shareLedgerRead(id: string, after: number, read: { entries: LedgerEntry[]; lastSeq: number }): void {
+    const kept = this.ledgers.get(id);
+    const from = kept ? (kept.through === after ? kept.tally : null) : after === 0 ? ledgerTally([]) : null;
+    const tally = from && extendLedgerTally(from, read.entries);
+    if (tally) this.ledgers.set(id, { through: read.lastSeq, tally });
   }
 
   /** Drops the tallies of jobs no longer stored (`jobs`: every stored job, not only those a viewer may see). */

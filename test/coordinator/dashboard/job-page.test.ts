@@ -181,6 +181,8 @@ describe("a job's page", () => {
     expect(rounds.mock.calls).toEqual([[JOB, n]]);
     expect(ledger.mock.calls.length).toBeGreaterThan(0);
     expect(ledger.mock.calls.every(([, after]) => (after ?? 0) > n)).toBe(true);
+    // Once: the series and the ledger tally share one read of the appended entries.
+    expect(ledger.mock.calls).toHaveLength(1);
     check(d, n + 1);
     expect(d).toEqual(db.api().api.job(AUD, JOB));
   });
