@@ -4,11 +4,17 @@
  * talking over real WebSockets on loopback, followed by a centralised
  * (pooled-data) baseline trained by the same trainer code for comparison.
  */
-import { cosignaturesSettled, runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
+import {
+  cosignaturesSettled,
+  finalModel,
+  releasedAccuracy,
+  runFederation,
+  type OnRound,
+  type SimulatedFederation,
+} from './federation.ts';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../edge/log.ts';
-import { CohortError } from '../core/errors.ts';
 import { logisticRegression } from '../core/model/spec.ts';
 import { initialWeights } from '../core/model/init.ts';
 import { pooledMetrics, type Metrics } from '../core/metrics.ts';
@@ -233,16 +239,6 @@ function openStates(
   );
 }
 
-/** The job's final global model: its last round, which must be the final evaluation, with the job's spec and those weights. */
-export function finalModel(coordinator: Coordinator, jobId: string) {
-  const final = coordinator.database.rounds(jobId).at(-1);
-  if (!final || final.kind !== 'evaluate')
-    throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
-  const spec = coordinator.database.getJob(jobId)!.spec;
-  const weights = coordinator.database.roundWeights(jobId, final.round)!;
-  return { final, spec, weights };
-}
-
 /**
  * The final model evaluated by each hospital's operator on its own test
  * split: in a DP job only noisy counts left the hospitals, and those are
@@ -258,12 +254,11 @@ async function finalEvaluation(
   const evals: Record<string, Metrics> = {};
   for (const c of CENTERS) evals[c] = await evaluateModel(tf, spec.model, weights, data[c]!.test);
   const pooled = pooledMetrics(Object.values(evals));
-  const released = Object.values(final.evaluations);
   return {
     pooledAccuracy: pooled.accuracy,
     pooledAuc: pooled.auc,
     perCenter: figures(evals),
-    releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
+    releasedAccuracy: releasedAccuracy(final),
   };
 }
 

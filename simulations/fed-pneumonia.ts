@@ -16,11 +16,17 @@
  * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
  * `intake` says how they were read and what was refused, by reason.
  */
-import { cosignaturesSettled, runFederation, type OnRound, type SimulatedFederation } from './federation.ts';
+import {
+  cosignaturesSettled,
+  finalModel,
+  releasedAccuracy,
+  runFederation,
+  type OnRound,
+  type SimulatedFederation,
+} from './federation.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
-import { pooledMetrics } from '../core/metrics.ts';
 import { modelSpecSchema, paramCount, type ModelSpec } from '../core/model/spec.ts';
 import type { JobSpecInput, LocalTraining, StrategySpec } from '../core/job/spec.ts';
 import type { ImageAugment } from '../core/data/augment.ts';
@@ -30,7 +36,7 @@ import type { HospitalState } from '../client/hospital-state.ts';
 import { verifyFiles } from '../coordinator/ledger-audit.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { evaluateModel, loadTf } from '../client/trainer/index.ts';
-import { finalModel, hospitalDaemon } from './fed-heart-disease.ts';
+import { hospitalDaemon } from './fed-heart-disease.ts';
 import {
   HOSPITALS,
   IMAGE_FEATURE,
@@ -266,7 +272,6 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
       const { final, spec, weights } = finalModel(coordinator, jobId);
       const m = await evaluateModel(tf, spec.model, weights, data.test);
       const v = await evaluateModel(tf, spec.model, weights, data.val);
-      const released = Object.values(final.evaluations);
       return {
         scenario: 'fed-pneumonia',
         seed,
@@ -281,7 +286,7 @@ export async function runFedPneumonia(opts: PneumoniaOptions = {}): Promise<Pneu
         split: splitFigures(split),
         test: { n: m.numExamples, accuracy: m.accuracy, auc: m.auc, majorityAccuracy: majorityAccuracy(data) },
         val: { n: v.numExamples, accuracy: v.accuracy, auc: v.auc, loss: v.loss },
-        releasedAccuracy: released.length > 0 ? pooledMetrics(released).accuracy : null,
+        releasedAccuracy: releasedAccuracy(final),
         privacy: states ? privacyFigures(coordinator, jobId, states) : null,
         ledger: ledgerFigures(dbPath, states ? HOSPITALS.map(statePath) : []),
         roundTimesMs,

@@ -11,7 +11,7 @@
  * final model (its local C-index and Cox loss, exact: the job has no DP), and
  * a pooled-data baseline trained by the same trainer code.
  */
-import { runFederation, type OnRound } from './federation.ts';
+import { finalModel, runFederation, type OnRound } from './federation.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { initialWeights } from '../core/model/init.ts';
 import type { ModelSpec } from '../core/model/spec.ts';
@@ -20,7 +20,7 @@ import type { Metrics } from '../core/metrics.ts';
 import type { JobSpecInput } from '../core/job/spec.ts';
 import { concatSplits } from '../core/data/index.ts';
 import { evaluateModel, loadTf, trainLocal } from '../client/trainer/index.ts';
-import { finalModel, hospitalDaemon } from './fed-heart-disease.ts';
+import { hospitalDaemon } from './fed-heart-disease.ts';
 import { loadTcgaBrca, REGIONS, type Region, type TcgaBrcaData } from './tcga-brca-data.ts';
 
 export const SURVIVAL: Task = { kind: 'survival' };

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../edge/log.ts';
 import { CohortError } from '../core/errors.ts';
-import type { Metrics } from '../core/metrics.ts';
+import { pooledMetrics, type Metrics } from '../core/metrics.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import type { ClientDaemon } from '../client/daemon.ts';
 import { openHospitalState, type HospitalState } from '../client/hospital-state.ts';
@@ -168,4 +168,24 @@ export async function cosignaturesSettled(coordinator: Coordinator, jobId: strin
       { job: jobId, witnessed: covered(), spends: spends.length },
       'not every ledger spend was covered by its hospital cosignature within 5 s',
     );
+}
+
+/** The job's final global model: its last round, which must be the final evaluation, with the job's spec and those weights. */
+export function finalModel(coordinator: Coordinator, jobId: string) {
+  const final = coordinator.database.rounds(jobId).at(-1);
+  if (!final || final.kind !== 'evaluate')
+    throw new CohortError('E_JOB_FAILED', 'job ended without a final evaluation');
+  const spec = coordinator.database.getJob(jobId)!.spec;
+  const weights = coordinator.database.roundWeights(jobId, final.round)!;
+  return { final, spec, weights };
+}
+
+/**
+ * The pooled accuracy of what the hospitals released for the final model
+ * (noisy counts under record-level DP, so only roughly the model's); null
+ * when every hospital withheld its own.
+ */
+export function releasedAccuracy(final: { evaluations: Readonly<Record<string, Metrics>> }): number | null {
+  const released = Object.values(final.evaluations);
+  return released.length > 0 ? pooledMetrics(released).accuracy : null;
 }

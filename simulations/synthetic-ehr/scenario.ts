@@ -18,8 +18,7 @@ import { secureAggregationSchema } from '../../core/job/spec.ts';
 import { fewestHospitals } from '../../core/job/fewest-hospitals.ts';
 import { pooledMetrics, type Metrics } from '../../core/metrics.ts';
 import type { PreparedDataset } from '../../core/data/types.ts';
-import { cosignaturesSettled, runFederation, type OnRound } from '../federation.ts';
-import { finalModel } from '../fed-heart-disease.ts';
+import { cosignaturesSettled, finalModel, releasedAccuracy, runFederation, type OnRound } from '../federation.ts';
 import { evaluateModel, loadTf } from '../../client/trainer/index.ts';
 import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { ClientDaemon } from '../../client/daemon.ts';
@@ -128,7 +127,7 @@ export async function runSyntheticEhr(o: SyntheticEhrOptions = {}): Promise<Synt
       for (const d of data) measured.push(await evaluateModel(tf, spec.model, weights, d.test));
       return {
         ...summary(written.hospitals, data, formats, measured),
-        releasedAccuracy: releasedAccuracy(Object.values(final.evaluations)),
+        releasedAccuracy: releasedAccuracy(final),
         workdir: dir,
         rounds,
         ledgerOk: verifyFiles({ db: fed.dbPath, hospitalLedger: statePaths }).ok,
@@ -212,11 +211,6 @@ function summary(
     pooledAuc: pooled.auc,
     identifiers: hospitals.map((h) => h.identifiers!),
   };
-}
-
-/** The pooled accuracy of the final round's released evaluations; null when every hospital withheld its own. */
-function releasedAccuracy(released: readonly Metrics[]): number | null {
-  return released.length > 0 ? pooledMetrics(released).accuracy : null;
 }
 
 /** The job every scenario hospital trains: logistic regression on the shared features, record-level DP. */
