@@ -4,14 +4,8 @@
  * talking over real WebSockets on loopback, followed by a centralised
  * (pooled-data) baseline trained by the same trainer code for comparison.
  */
-import {
-  cosignaturesSettled,
-  finalModel,
-  releasedAccuracy,
-  runFederation,
-  type OnRound,
-  type SimulatedFederation,
-} from './federation.ts';
+import { cosignaturesSettled, finalModel, releasedAccuracy, runFederation } from './federation.ts';
+import type { OnRound, SimulatedFederation } from './federation.ts';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger, type Logger } from '../edge/log.ts';

@@ -16,14 +16,8 @@
  * read through the DICOM intake (fed-pneumonia-dicom.ts); the result's
  * `intake` says how they were read and what was refused, by reason.
  */
-import {
-  cosignaturesSettled,
-  finalModel,
-  releasedAccuracy,
-  runFederation,
-  type OnRound,
-  type SimulatedFederation,
-} from './federation.ts';
+import { cosignaturesSettled, finalModel, releasedAccuracy, runFederation } from './federation.ts';
+import type { OnRound, SimulatedFederation } from './federation.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../edge/log.ts';
