@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerOptions } from 'node:worker_threads';
 import { CohortError } from '../../core/errors.ts';
 import type { PneumoniaResult } from '../../simulations/fed-pneumonia.ts';
@@ -65,7 +65,18 @@ const done = (seed: number): SeedMessage => ({ kind: 'done', result: result(seed
 const round = (r: number): SeedMessage => ({ kind: 'round', round: r, total: 2 });
 const base = { options: {}, logLevel: 'silent' as const, native: false };
 
+/** Runs every fake thread's script to its end on the fake clock, then settles `run`: its value or its error. */
+async function settle<T>(run: Promise<T>): Promise<T | unknown> {
+  const out = run.catch((e: unknown) => e);
+  await vi.runAllTimersAsync();
+  return out;
+}
+
 describe('runPneumoniaSeeds (fake threads)', () => {
+  // The scripts' `afterMs` run on a fake clock, so which seed finishes first is the test's choice, not the machine's.
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it('answers in seed order when the seeds finish in another', async () => {
     const t = fakeThreads({
       3: { afterMs: 30, messages: [round(1), round(2), done(3)] },
@@ -73,16 +84,14 @@ describe('runPneumoniaSeeds (fake threads)', () => {
     });
     const finished: number[] = [];
     const rounds: string[] = [];
-    const runs = await runPneumoniaSeeds(
-      {
-        ...base,
-        seeds: [3, 1],
-        workers: 2,
-        onResult: (r) => finished.push(r.seed),
-        onRound: (s, r, n) => rounds.push(`${s}:${r}/${n}`),
-      },
-      t.start,
-    );
+    const options = {
+      ...base,
+      seeds: [3, 1],
+      workers: 2,
+      onResult: (r: PneumoniaResult) => finished.push(r.seed),
+      onRound: (s: number, r: number, n: number) => rounds.push(`${s}:${r}/${n}`),
+    };
+    const runs = (await settle(runPneumoniaSeeds(options, t.start))) as PneumoniaResult[];
     expect(finished).toEqual([1, 3]);
     expect(runs.map((r) => r.seed)).toEqual([3, 1]);
     expect(rounds).toEqual(['1:1/2', '1:2/2', '3:1/2', '3:2/2']);
@@ -91,10 +100,8 @@ describe('runPneumoniaSeeds (fake threads)', () => {
   it('runs no more seeds at once than it is given workers', async () => {
     const t = fakeThreads({ 1: { afterMs: 5, messages: [done(1)] }, 2: { afterMs: 5, messages: [done(2)] } });
     let startedBeforeFirst = 0;
-    await runPneumoniaSeeds(
-      { ...base, seeds: [1, 2], workers: 1, onResult: () => (startedBeforeFirst ||= t.started.length) },
-      t.start,
-    );
+    const options = { ...base, seeds: [1, 2], workers: 1, onResult: () => (startedBeforeFirst ||= t.started.length) };
+    await settle(runPneumoniaSeeds(options, t.start));
     expect(startedBeforeFirst).toBe(1);
     expect(t.started).toEqual([1, 2]);
   });
@@ -106,13 +113,11 @@ describe('runPneumoniaSeeds (fake threads)', () => {
       3: { afterMs: 1, messages: [done(3)] },
     });
     const results: number[] = [];
-    const err = await runPneumoniaSeeds(
-      { ...base, seeds: [1, 2, 3], workers: 2, onResult: (r) => results.push(r.seed) },
-      t.start,
-    ).catch((e: unknown) => e);
+    const options = { ...base, seeds: [1, 2, 3], workers: 2, onResult: (r: PneumoniaResult) => results.push(r.seed) };
+    // settle runs every script to its end: seed 2's answer and seed 3's start would both have come by then.
+    const err = await settle(runPneumoniaSeeds(options, t.start));
     expect(err).toBeInstanceOf(CohortError);
     expect((err as CohortError).code).toBe('E_JOB_SPEC');
-    await new Promise((r) => setTimeout(r, 150));
     expect(t.started).toEqual([1, 2]);
     expect(t.terminated).toContain(2);
     expect(results).toEqual([]);
@@ -120,20 +125,22 @@ describe('runPneumoniaSeeds (fake threads)', () => {
 
   it('is E_INTERNAL when a thread exits without an answer', async () => {
     const t = fakeThreads({ 1: { afterMs: 1, messages: ['exit'] } });
-    const err = await runPneumoniaSeeds({ ...base, seeds: [1] }, t.start).catch((e: unknown) => e);
+    const err = await settle(runPneumoniaSeeds({ ...base, seeds: [1] }, t.start));
     expect((err as CohortError).code).toBe('E_INTERNAL');
   });
 
   it('keeps both runs of a seed given twice, in the order given', async () => {
     const t = fakeThreads({ 7: { afterMs: 1, messages: [done(7)] } });
-    const runs = await runPneumoniaSeeds({ ...base, seeds: [7, 7], workers: 2 }, t.start);
+    const runs = (await settle(
+      runPneumoniaSeeds({ ...base, seeds: [7, 7], workers: 2 }, t.start),
+    )) as PneumoniaResult[];
     // Each fake thread's result carries which start it was: both runs, first given first.
     expect(runs.map((r) => (r as PneumoniaResult & { run: number }).run)).toEqual([1, 2]);
   });
 
   it("is E_INTERNAL with the thread's error as its cause when a thread throws uncaught", async () => {
     const t = fakeThreads({ 1: { afterMs: 1, messages: ['crash'] } });
-    const err = (await runPneumoniaSeeds({ ...base, seeds: [1] }, t.start).catch((e: unknown) => e)) as CohortError;
+    const err = (await settle(runPneumoniaSeeds({ ...base, seeds: [1] }, t.start))) as CohortError;
     expect(err.code).toBe('E_INTERNAL');
     expect((err.cause as Error).message).toBe('uncaught in the thread');
   });
@@ -144,11 +151,13 @@ describe('runPneumoniaSeeds (fake threads)', () => {
       2: { afterMs: 200, messages: [done(2)] },
     });
     const started = runPneumoniaSeeds({ ...base, seeds: [1, 2], workers: 2 }, t.start);
-    await vi.waitFor(() => expect(t.started).toHaveLength(2), { interval: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.started).toHaveLength(2);
     const folder = (seed: number) => dirname(t.dbPaths[seed]!);
     expect(folder(1)).not.toBe(folder(2));
     expect(existsSync(folder(2))).toBe(true);
-    await started.catch(() => undefined);
+    await settle(started);
+    // terminate() has settled by now; its .finally removes the folder on the next turn.
     await vi.waitFor(() => expect(existsSync(folder(2))).toBe(false));
     expect(t.terminated).toContain(2);
     rmSync(folder(1), { recursive: true, force: true });
@@ -161,13 +170,13 @@ describe('runPneumoniaSeeds (fake threads)', () => {
     const native = { ...base, options, seeds: [1], workers: 2, native: true };
     await expect(runPneumoniaSeeds(native, t.start)).rejects.toThrow();
     expect(t.started).toEqual([]);
-    await expect(runPneumoniaSeeds({ ...native, native: false }, t.start)).resolves.toHaveLength(1);
+    expect(await settle(runPneumoniaSeeds({ ...native, native: false }, t.start))).toHaveLength(1);
     expect(t.started).toEqual([1]);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses %s workers', async (workers) => {
     const t = fakeThreads({ 1: { afterMs: 1, messages: [done(1)] } });
-    const err = await runPneumoniaSeeds({ ...base, seeds: [1], workers }, t.start).catch((e: unknown) => e);
+    const err = await settle(runPneumoniaSeeds({ ...base, seeds: [1], workers }, t.start));
     expect((err as CohortError).code).toBe('E_CONFIG_INVALID');
     expect(t.started).toEqual([]);
   });
