@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ async function socket(port: number): Promise<{ s: Socket; received: () => string
 /** Writes a request on the socket and waits for its status line. */
 async function ask(c: Awaited<ReturnType<typeof socket>>): Promise<string> {
   c.s.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-  while (!c.received().includes('\r\n')) await new Promise((r) => setTimeout(r, 5));
+  while (!c.received().includes('\r\n')) await once(c.s, 'data');
   return c.received().split('\r\n')[0]!;
 }
 
