@@ -25,7 +25,7 @@ import type { CoordinatorEmitter } from './events.ts';
 import { modelHash, type CoordinatorLedger } from './ledger.ts';
 import type { LiveJob } from './live-job.ts';
 import type { Peer } from './peer.ts';
-import type { StoredJob } from './job-rows.ts';
+import { resumeOf, type StoredJob } from './job-rows.ts';
 import type { CoordinatorStore } from './store.ts';
 
 export interface JobRegistryDeps {
@@ -89,10 +89,8 @@ export class JobRegistry {
   /** Makes a stored job live again; returns null, or why its machine refused the stored state. */
   private revive(job: StoredJob): string | null {
     try {
-      const { completedRounds, weights, serverState, attempts } = job;
-      const resume = { completedRounds, weights, serverState, paused: job.status === 'paused', attempts };
-      this.addLive(job.id, job.spec, resume, job.owner, job.createdAt);
-      this.d.log.info({ job: job.id, completedRounds }, 'resuming job');
+      this.addLive(job.id, job.spec, resumeOf(job), job.owner, job.createdAt);
+      this.d.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
       return null;
     } catch (err) {
       this.jobs.delete(job.id);

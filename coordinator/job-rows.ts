@@ -13,7 +13,7 @@ import { parseJobSpec, type JobSpec } from '../core/job/spec.ts';
 import { paramCount } from '../core/model/spec.ts';
 import { bytesToVector } from '../core/model/vector.ts';
 import { decodeServerState, type ServerState } from '../core/strategy/index.ts';
-import { ENDED_STATUSES, type JobStatus, type RoundRecord } from '../core/round/job.ts';
+import { ENDED_STATUSES, type JobResume, type JobStatus, type RoundRecord } from '../core/round/job.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { PhaseCounts } from '../core/secagg/index.ts';
 
@@ -70,6 +70,12 @@ export interface StoredJob {
   owner: string | null;
   /** Attempts already started at the next round (core/round/job.ts attemptStarted). */
   attempts: number;
+}
+
+/** Where a stored job's machine picks up after a restart (the job registry's revive). */
+export function resumeOf(job: StoredJob): JobResume {
+  const { completedRounds, weights, serverState, attempts } = job;
+  return { completedRounds, weights, serverState, paused: job.status === 'paused', attempts };
 }
 
 /** A job whose row cannot be loaded, and why. */

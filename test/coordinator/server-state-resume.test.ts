@@ -2,15 +2,17 @@
  * The server optimiser's state through the coordinator's database: each
  * strategy stores only what it keeps (FedAvgM its momentum m, FedAdam and
  * FedYogi m and v), and a job resumed from the database after a restart
- * (coordinator/job-registry.ts revive: the stored weights and state into a
- * new JobMachine) continues exactly as if it had never stopped, including
- * from a FedAvgM row the previous version wrote with a v of zeros.
+ * (coordinator/job-rows.ts resumeOf, which the job registry's revive uses:
+ * the stored weights and state into a new JobMachine) continues exactly as
+ * if it had never stopped, including from a FedAvgM row the previous version
+ * wrote with a v of zeros.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resumeOf } from '../../coordinator/job-rows.ts';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { parseJobSpec, type JobSpec, type StrategyName } from '../../core/job/spec.ts';
 import { JobMachine, type RoundRecord } from '../../core/round/job.ts';
@@ -94,9 +96,7 @@ function twoRoundsStored(name: StrategyName): { path: string; weights: Float32Ar
 /** Reopens the database, revives the job as the job registry does, and runs rounds 3 and 4. */
 function resumed(path: string, name: StrategyName): RoundRecord[] {
   const store = open(path);
-  const job = store.getJob('j')!;
-  const { completedRounds, weights, serverState, attempts } = job;
-  const m = new JobMachine('j', specOf(name), { completedRounds, weights, serverState, attempts });
+  const m = new JobMachine('j', specOf(name), resumeOf(store.getJob('j')!));
   return run(m, store, 'j', 3, ROUNDS);
 }
 
