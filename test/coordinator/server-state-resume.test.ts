@@ -148,6 +148,18 @@ describe('server state in the coordinator database', () => {
     expect(errorCode(resume('fedyogi', { m, v }))).toBeUndefined();
   });
 
+  it('a job paused when the coordinator stopped resumes paused, at the round and attempt it had reached', () => {
+    const { path } = twoRoundsStored('fedavg');
+    const stopped = open(path);
+    stopped.setStatus('j', 'paused', 'by its owner', 3000);
+    shut(stopped);
+    const job = open(path).getJob('j')!;
+    const m = new JobMachine('j', specOf('fedavg'), resumeOf(job));
+    expect(m.status).toBe('paused');
+    expect(resumeOf(job)).toMatchObject({ completedRounds: 2, paused: true, attempts: job.attempts });
+    expect(resumeOf({ ...job, status: 'running' }).paused).toBe(false);
+  });
+
   it('a FedAvgM row the previous version wrote (m then a v of zeros) loads as m alone and continues identically', () => {
     const { path, state } = twoRoundsStored('fedavgm');
     const sql = new Database(path);
