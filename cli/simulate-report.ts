@@ -10,9 +10,6 @@ import { PHASES, type DropoutsResult } from '../simulations/dropouts.ts';
 import type { ChaosReport } from '../simulations/chaos/run.ts';
 import type { SyntheticEhrResult } from '../simulations/synthetic-ehr/scenario.ts';
 
-/** A figure to 3 places, or n/a when it is undefined (NaN). */
-const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
-
 /** Per round: who took part, how many reached each secure-aggregation phase, who crashed before which. */
 export function renderDropouts(r: DropoutsResult): string {
   const t = textTable([
@@ -58,22 +55,23 @@ export function renderSyntheticEhr(r: SyntheticEhrResult): string {
       `${h.train}/${h.test}`,
       dropped,
       h.intake.k ?? '-',
-      h.test === 0 ? 'n/a (no test records)' : pct(h.accuracy),
-      aucText(h.auc, h.test === 0 ? 'no test records' : 'one class'),
+      h.test === 0 ? 'n/a (no test records)' : figure(h.accuracy),
+      figure(h.auc, h.test === 0 ? 'no test records' : 'one class'),
     ]);
   }
   const tested = r.hospitals.some((h) => h.test > 0);
-  const released = r.releasedAccuracy === null ? 'n/a (all withheld)' : pct(r.releasedAccuracy);
+  const released = r.releasedAccuracy === null ? 'n/a (all withheld)' : figure(r.releasedAccuracy);
   return (
-    `${t.toString()}\npooled accuracy ${tested ? pct(r.pooledAccuracy) : 'n/a (no test records)'}, AUC ${aucText(r.pooledAuc, 'no hospital has both classes')}; ledger ${r.ledgerOk ? 'verifies' : 'FAILS'}\n` +
+    `${t.toString()}\npooled accuracy ${tested ? figure(r.pooledAccuracy) : 'n/a (no test records)'}, AUC ${figure(r.pooledAuc, 'no hospital has both classes')}; ledger ${r.ledgerOk ? 'verifies' : 'FAILS'}\n` +
     `(each hospital's operator measured these on its own test split; pooled accuracy: over all their test records; pooled AUC: example-weighted mean of the defined AUCs. What left the hospitals is noisy counts, whose pooled accuracy is ${released})\n` +
     `files: ${r.workdir}\n`
   );
 }
 
-/** An AUC to 3 places; an undefined one (NaN, core/metrics.ts) as n/a with `why`. */
-export function aucText(auc: number, why: string): string {
-  return Number.isNaN(auc) ? `n/a (${why})` : auc.toFixed(3);
+/** A figure (accuracy, AUC) to 3 places; an undefined one (NaN, core/metrics.ts) as n/a, with `why` if given. */
+export function figure(x: number, why?: string): string {
+  if (Number.isFinite(x)) return x.toFixed(3);
+  return why === undefined ? 'n/a' : `n/a (${why})`;
 }
 
 export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; accuracyGap: number | null }): string {
@@ -129,23 +127,30 @@ export function renderTable(r: FedHeartResult): string {
   for (const c of CENTERS) {
     const f = r.perCenter[c]!;
     const b = r.baseline.perCenter[c]!;
-    t.push([c, f.numTest, pct(f.accuracy), aucText(f.auc, 'one class'), pct(b.accuracy), aucText(b.auc, 'one class')]);
+    t.push([
+      c,
+      f.numTest,
+      figure(f.accuracy),
+      figure(f.auc, 'one class'),
+      figure(b.accuracy),
+      figure(b.auc, 'one class'),
+    ]);
   }
   const n = CENTERS.reduce((s, c) => s + r.perCenter[c]!.numTest, 0);
   t.push([
     'pooled',
     n,
-    pct(r.pooledAccuracy),
-    aucText(r.pooledAuc, 'no center has both classes'),
-    pct(r.baseline.pooledAccuracy),
-    aucText(r.baseline.pooledAuc, 'no center has both classes'),
+    figure(r.pooledAccuracy),
+    figure(r.pooledAuc, 'no center has both classes'),
+    figure(r.baseline.pooledAccuracy),
+    figure(r.baseline.pooledAuc, 'no center has both classes'),
   ]);
   const mean = r.roundTimesMs.reduce((s, x) => s + x, 0) / Math.max(1, r.roundTimesMs.length);
   const dp = r.privacy
     ? `, DP ${r.privacy.unit}-level epsilon ${r.privacy.targetEpsilon} delta ${r.privacy.delta}`
     : ', no DP';
   const released = r.privacy
-    ? `\n(each hospital's operator measured these on its own test split; what left the hospitals is noisy counts, whose pooled accuracy is ${r.releasedAccuracy === null ? 'n/a (all withheld)' : pct(r.releasedAccuracy)})`
+    ? `\n(each hospital's operator measured these on its own test split; what left the hospitals is noisy counts, whose pooled accuracy is ${r.releasedAccuracy === null ? 'n/a (all withheld)' : figure(r.releasedAccuracy)})`
     : '';
   return `fed-heart-disease: ${r.rounds} rounds, ${r.strategy}, ${r.secagg ? 'secure aggregation' : 'PLAINTEXT updates (secure aggregation off)'}${dp}, seed ${r.seed}, tfjs backend ${r.backend}, ${mean.toFixed(0)} ms/round\n${t.toString()}\n(pooled AUC: example-weighted mean of per-center AUCs)${released}${r.privacy ? `\n${renderPrivacy(r.privacy)}` : ''}\n${renderLedger(r)}`;
 }

@@ -1,6 +1,6 @@
 /** cli/simulate-report.ts: an undefined figure prints as n/a with its reason, never NaN, and does not spoil the pooled one. */
 import { describe, expect, it } from 'vitest';
-import { aucText, renderSyntheticEhr } from '../../cli/simulate-report.ts';
+import { figure, renderSyntheticEhr } from '../../cli/simulate-report.ts';
 import type { SyntheticEhrHospital, SyntheticEhrResult } from '../../simulations/synthetic-ehr/scenario.ts';
 
 function hospital(name: string, test: number, accuracy: number, auc: number): SyntheticEhrHospital {
@@ -30,10 +30,12 @@ function result(hospitals: SyntheticEhrHospital[], pooledAuc: number): Synthetic
   };
 }
 
-describe('aucText', () => {
-  it('a defined AUC to 3 places; an undefined one as n/a with why', () => {
-    expect(aucText(0.12345, 'one class')).toBe('0.123');
-    expect(aucText(Number.NaN, 'one class')).toBe('n/a (one class)');
+describe('figure', () => {
+  it('a defined figure to 3 places; an undefined one as n/a, with why when given', () => {
+    expect(figure(0.12345, 'one class')).toBe('0.123');
+    expect(figure(Number.NaN, 'one class')).toBe('n/a (one class)');
+    expect(figure(Number.NaN)).toBe('n/a');
+    expect(figure(0.5)).toBe('0.500');
   });
 });
 
