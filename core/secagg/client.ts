@@ -35,7 +35,7 @@ import {
   zeroize,
   constantTimeEqual,
 } from './crypto.ts';
-import { split, encodeShare } from './shamir.ts';
+import { split, encodeShare, decodeShare } from './shamir.ts';
 import { addMaskInto } from './prg.ts';
 import {
   SECRET_BYTES,
@@ -250,9 +250,10 @@ export class SecAggClient {
    * Takes the shares neighbours sent this client; their senders are
    * U2 ∩ N(self), and each gets a pairwise mask whether or not its share
    * opens (the mask needs only its signed key, and every sharer's own input
-   * carries the mask with this client). A share that does not open is not
-   * held and its sender is reported with the masked input, so one bad
-   * neighbour cannot make an honest client abandon the session.
+   * carries the mask with this client). A share that does not open, or opens
+   * to a malformed pair (heldAt), is not held and its sender is reported with
+   * the masked input, so one bad neighbour cannot make an honest client
+   * abandon the session, nor get it blamed for revealing what it was dealt.
    */
   onShares(msg: M.SecAggShares): void {
     this.expect('shared');
@@ -266,8 +267,11 @@ export class SecAggClient {
       const key = shareKey(s, peer.cShared, from, this.self);
       try {
         const plaintext = open(key, e.value ?? new Uint8Array(0), shareAad(s, from, this.self));
-        this.held.set(from, decodeSharePair(plaintext));
+        const pair = decodeSharePair(plaintext);
         zeroize(plaintext);
+        // Held only if well formed at this client's x: the coordinator blames whoever reveals a malformed share.
+        if (!heldAt(pair, s.xOf.get(this.self)!)) throw new CohortError('E_SECAGG_BAD_SHARE', 'malformed share');
+        this.held.set(from, pair);
       } catch {
         this.rejected.push(from);
       } finally {
@@ -408,4 +412,24 @@ function agreeWith(c: X25519Party, s: X25519Party, cPk: Uint8Array, sPk: Uint8Ar
     if (cShared) zeroize(cShared);
     return null;
   }
+}
+
+/**
+ * Whether a dealt pair is two well-formed shares of 32-byte secrets at `x`, the holder's own: a malformed one, or
+ * one at another holder's x, would get this client blamed when it reveals it (server.ts), so it is not held and its
+ * dealer is reported instead, like a share that does not open. Zeroes a pair it refuses.
+ */
+function heldAt(pair: { keyShare: Uint8Array; seedShare: Uint8Array }, x: number): boolean {
+  let ok = true;
+  for (const bytes of [pair.keyShare, pair.seedShare]) {
+    try {
+      const share = decodeShare(bytes, SECRET_BYTES);
+      ok &&= share.x === x;
+      zeroize(share.y);
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) zeroize(pair.keyShare, pair.seedShare);
+  return ok;
 }
