@@ -19,11 +19,15 @@ import { secureInput, type SecureInput } from './secure-input.ts';
  * The last (round, attempt) a hospital opened per job: a session for an older
  * round, or an attempt at most the last one, is refused, so a coordinator
  * cannot replay an attempt (with its transcripts) or take more seeds per
- * round than MAX_ROUND_ATTEMPTS. Kept in memory: a restarted daemon starts
- * afresh (docs/threat-model.md).
+ * round than MAX_ROUND_ATTEMPTS. Once the hospital has answered an unmask
+ * request, no later attempt at that round is admitted: its input is in a sum
+ * the coordinator may have unmasked, and a second sum over the same input
+ * (retrained bit for bit, or a record-level DP round's kept output) without
+ * one member would differ from the first by that member's update alone.
+ * Kept in memory: a restarted daemon starts afresh (docs/threat-model.md).
  */
 export class AttemptLog {
-  private readonly last = new Map<string, { round: number; attempt: number }>();
+  private readonly last = new Map<string, { round: number; attempt: number; unmasked: boolean }>();
 
   admit(jobId: string, round: number, attempt: number): void {
     const seen = this.last.get(jobId);
@@ -32,13 +36,25 @@ export class AttemptLog {
         'E_ROUND_MISMATCH',
         `round ${round} is older than round ${seen.round}, which this hospital already opened`,
       );
+    if (seen?.round === round && seen.unmasked)
+      throw new CohortError(
+        'E_SECAGG_ATTEMPT',
+        `this hospital helped unmask attempt ${seen.attempt} at round ${round}: its input may be in that sum, ` +
+          'and it takes part in no other attempt at the round',
+      );
     if (seen && round === seen.round && attempt <= seen.attempt) {
       throw new CohortError(
         'E_SECAGG_ATTEMPT',
         `attempt ${attempt} at round ${round} does not follow attempt ${seen.attempt}: a replayed or reordered session`,
       );
     }
-    this.last.set(jobId, { round, attempt });
+    this.last.set(jobId, { round, attempt, unmasked: false });
+  }
+
+  /** The hospital is answering the unmask request of its latest attempt at `round`: no later attempt there is admitted. */
+  unmasking(jobId: string, round: number): void {
+    const seen = this.last.get(jobId);
+    if (seen?.round === round) seen.unmasked = true;
   }
 
   forgetJob(jobId: string): void {
@@ -58,11 +74,13 @@ export class HospitalSession {
   readonly session: Session;
   private readonly client: SecAggClient;
   private readonly input: SecureInput;
+  private readonly attempts: AttemptLog;
 
-  private constructor(session: Session, client: SecAggClient, input: SecureInput) {
+  private constructor(session: Session, client: SecAggClient, input: SecureInput, attempts: AttemptLog) {
     this.session = session;
     this.client = client;
     this.input = input;
+    this.attempts = attempts;
   }
 
   /** Checks the offered session and opens this hospital's machine for it; throws a typed error naming what differs. */
@@ -73,6 +91,7 @@ export class HospitalSession {
       session,
       new SecAggClient(session, a.view.name, a.identity, a.view.roster.members),
       secureInput(a.spec),
+      a.attempts,
     );
   }
 
@@ -113,8 +132,11 @@ export class HospitalSession {
     return this.client.onSurvivors(msg);
   }
 
+  /** Answers the unmask request; from here this hospital takes part in no other attempt at the round (AttemptLog). */
   onUnmaskRequest(msg: M.SecAggUnmaskRequest): M.SecAggUnmask {
-    return this.client.onUnmaskRequest(msg);
+    const answer = this.client.onUnmaskRequest(msg);
+    this.attempts.unmasking(this.session.jobId, this.session.round);
+    return answer;
   }
 
   forget(): void {

@@ -66,8 +66,8 @@ export class JobMachine {
   private secure: SecureStage | null = null;
   /** Attempts started at the round in flight or next (1-based numbers go out as SecAggConfig.attempt). */
   private attempts: number;
-  /** Members a failed attempt of this round blamed (a bad share or secret): left out of its retries. */
-  private readonly blamed = new Set<string>();
+  /** Members left out of this round's retries: blamed, or asked to unmask (SecureStage.sitOut). */
+  private readonly sittingOut = new Set<string>();
   private roster: RosterRef | null = null;
   private minReachedAt: number | null = null;
   /** A round was ever opened (now or before a restart): the start deadline no longer applies. */
@@ -177,8 +177,7 @@ export class JobMachine {
     if (!this.joined.delete(client)) return [];
     if (this.joined.size < this.spec.minClients) this.minReachedAt = null;
     this.current?.drop(client);
-    const out = this.secure?.drop(client, now) ?? [];
-    return [...this.relay(out), ...this.tick(now)];
+    return [...this.relay(this.secure?.drop(client, now) ?? []), ...this.tick(now)];
   }
 
   /**
@@ -188,8 +187,7 @@ export class JobMachine {
    */
   clientAbandoned(client: string, round: number, now: number): JobEffect[] {
     this.openRound(client, round).drop(client);
-    const out = this.secure?.drop(client, now) ?? [];
-    return [...this.relay(out), ...this.tick(now)];
+    return [...this.relay(this.secure?.drop(client, now) ?? []), ...this.tick(now)];
   }
 
   /**
@@ -424,7 +422,7 @@ export class JobMachine {
    * so no member is always left out.
    */
   private pickParticipants(round: number, kind: RoundKind): string[] {
-    const all = [...this.joined.keys()].filter((c) => !this.blamed.has(c)).sort();
+    const all = [...this.joined.keys()].filter((c) => !this.sittingOut.has(c)).sort();
     const cap = kind === 'train' ? maxParticipants(this.spec) : Infinity;
     if (all.length <= cap) return all;
     const start = ((round - 1) * cap) % all.length;
@@ -483,7 +481,7 @@ export class JobMachine {
     this.serverState = record.serverState;
     this.completed = r.round;
     this.attempts = 0;
-    this.blamed.clear();
+    this.sittingOut.clear();
     const effects: JobEffect[] = [
       { type: 'roundCompleted', record },
       ...roundResults(r, record, (c) => this.joined.has(c)),
@@ -495,17 +493,18 @@ export class JobMachine {
 
   /**
    * A failed attempt at a round: retried, until MAX_ROUND_ATTEMPTS fail the
-   * job. The global weights stay as they were. Members the session blamed
-   * (a wrong share, a secret that does not rebuild) sit out the retries.
+   * job, or too few members are left for one. The global weights stay as
+   * they were. SecureStage.sitOut says who sits out the retries.
    */
   private roundFailed(round: number, why: string, code: ErrorCode, secure: SecureStage | null): JobEffect[] {
-    const blamed = [...(secure?.blamed.keys() ?? [])].sort();
-    for (const c of blamed) this.blamed.add(c);
-    const reason = blamed.length > 0 ? `${why} (left out of the retries: ${blamed.join(', ')})` : why;
+    const reason = secure ? secure.sitOut(why, this.sittingOut) : why;
     const charged = secure && this.spec.privacy?.unit === 'hospital' ? secure.inputsFrom : [];
     const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code, charged }];
+    const left = [...this.joined.keys()].filter((c) => !this.sittingOut.has(c)).length;
     if (this.attempts >= MAX_ROUND_ATTEMPTS)
       effects.push(...this.finish('failed', `round ${round} failed ${this.attempts} times: ${reason}`));
+    else if (this.sittingOut.size > 0 && left < this.spec.minClients)
+      effects.push(...this.finish('failed', `round ${round} cannot be retried with ${left} members: ${reason}`));
     return effects;
   }
 

@@ -68,6 +68,23 @@ export class SecureStage {
     return this.server.inputsFrom;
   }
 
+  /**
+   * After this attempt failed for `why`: adds to `sittingOut` the clients
+   * who sit out the round's retries, and returns `why` with them named. They
+   * are those it blamed, and those it asked to unmask
+   * (SecAggServer.askedToUnmask), which refuse another attempt at the round.
+   */
+  sitOut(why: string, sittingOut: Set<string>): string {
+    const blamed = [...this.server.blamed.keys()].sort();
+    const unmasked = this.server.askedToUnmask.filter((c) => !this.server.blamed.has(c));
+    for (const c of [...blamed, ...unmasked]) sittingOut.add(c);
+    const named = [
+      ...(blamed.length > 0 ? [`blamed: ${blamed.join(', ')}`] : []),
+      ...(unmasked.length > 0 ? [`asked to unmask: ${unmasked.join(', ')}`] : []),
+    ];
+    return named.length > 0 ? `${why} (left out of the retries, ${named.join('; ')})` : why;
+  }
+
   /** Clients the session found deviating, with why. */
   get blamed(): ReadonlyMap<string, string> {
     return this.server.blamed;

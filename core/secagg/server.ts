@@ -70,6 +70,8 @@ export class SecAggServer {
   private readonly outbox = new Map<string, { from: string; ciphertext: Uint8Array }[]>();
   private u2: string[] = [];
   private u3: string[] = [];
+  /** Those sent an unmask request (they signed the survivor set): empty until the unmask phase opens. */
+  private asked: string[] = [];
   private readonly signatures = new Map<string, Uint8Array>();
   private readonly seedShares = new Map<string, Revealed[]>();
   private readonly keyShares = new Map<string, Revealed[]>();
@@ -117,6 +119,16 @@ export class SecAggServer {
   /** Survivors whose inputs are in the sum (U3), once known. */
   get survivors(): readonly string[] {
     return this.u3;
+  }
+
+  /**
+   * Those sent an unmask request this session. Each may have revealed its
+   * shares, so the sum may be unmasked whatever this session's outcome, and
+   * each refuses another attempt at the round (core/round/hospital-session.ts
+   * AttemptLog): a second sum over the same inputs could be subtracted from it.
+   */
+  get askedToUnmask(): readonly string[] {
+    return this.asked;
   }
 
   /** The agreed seed (after the reveal phase): the DDG rotation's too. */
@@ -427,6 +439,7 @@ export class SecAggServer {
 
   private openUnmask(done: string[]): Outgoing[] {
     this.counts.consistency = done.length;
+    this.asked = done;
     const signed = new Set(done);
     const out = done.map((to) => ({
       to,
