@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import { CohortError, isErrorCode } from '../core/errors.ts';
+import { printable } from '../core/printable.ts';
 import { silentLogger } from '../edge/log.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 import type { Identity } from '../core/secagg/index.ts';
@@ -112,11 +113,16 @@ function connect(o: RequestOptions): WebSocket {
   });
 }
 
-/** The coordinator closed first: with a registered code as the reason, that code; otherwise an auth failure. */
+/**
+ * The coordinator closed first: with a registered code as the reason, that
+ * code; otherwise an auth failure. The reason is the coordinator's text, and
+ * the message reaches a terminal (cli/main.ts): made printable, as every
+ * other text a coordinator sends must be (edge/wire/text-fields.ts).
+ */
 function closedError(code: number, reason: string): CohortError {
   return new CohortError(
     isErrorCode(reason) ? (reason as never) : 'E_AUTH_FAILED',
-    `connection closed (${code} ${reason})`,
+    `connection closed (${code} ${printable(reason)})`,
   );
 }
 

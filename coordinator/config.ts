@@ -49,6 +49,11 @@ export const MAX_FRAME_BYTES = 1 << 30;
  *   update may take 2.5 minutes and a message at the 68 MiB limit 4.5.
  * - `heartbeatMs` 15 s, `helloTimeoutMs` 10 s; port 0 (any free port) and
  *   loopback for the library, `DAEMON_DEFAULTS` for `cohort coordinator start`.
+ * - `maxPendingHellos` 256 and 64 per remote address: connections waiting
+ *   for their Hello, each holding at most about 1 MB (the largest Hello) for
+ *   at most `helloTimeoutMs`, so about 256 MB at the most; an honest peer's
+ *   Hello follows its connection within a round trip, and one refused
+ *   retries (a daemon with backoff, a command on the operator's say).
  */
 export const COORDINATOR_DEFAULTS = {
   id: 'coordinator',
@@ -64,6 +69,8 @@ export const COORDINATOR_DEFAULTS = {
   messageTimeoutMs: DEFAULT_MESSAGE_TIMEOUT_MS,
   minBytesPerSecond: DEFAULT_MIN_BYTES_PER_SECOND,
   maxStartWaitMs: 4 * 3_600_000,
+  maxPendingHellos: 256,
+  maxPendingHellosPerAddress: 64,
 } as const;
 
 /** Where the daemon (`cohort coordinator start`) differs from the library: a fixed port and a database file. */
@@ -118,6 +125,13 @@ const coordinatorOptionsSchema = z
     maxBufferedBytes: z.number().int().min(1).optional(),
     /** A connection that sends no Hello within this time is closed. */
     helloTimeoutMs: ms.default(D.helloTimeoutMs),
+    /**
+     * Connections waiting for their Hello at once, in all and from one remote
+     * address (pending-hellos.ts): past either, a new one is refused as it
+     * opens (closed 1013 E_RATE_LIMIT).
+     */
+    maxPendingHellos: z.number().int().min(1).default(D.maxPendingHellos),
+    maxPendingHellosPerAddress: z.number().int().min(1).default(D.maxPendingHellosPerAddress),
     /** Ping interval; a peer that misses one pong is terminated (half-open TCP). */
     heartbeatMs: ms.default(D.heartbeatMs),
     /**

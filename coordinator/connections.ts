@@ -6,13 +6,20 @@
  * peer's name, and revoked identities closed. A message that passes is
  * handed to `onMessage`; nothing a peer sends escapes a socket listener.
  */
+import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { DenialLog } from '../core/auth/denials.ts';
 import { frameAction, frameDenial, frameKind } from '../core/auth/frames.ts';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { TokenBucket } from '../core/rate.ts';
 import type { Logger } from '../edge/log.ts';
-import { decodeScanned, scanEnvelope, type Envelope, type EnvelopeInit } from '../edge/wire/codec.ts';
+import {
+  checkHelloDatasets,
+  decodeScanned,
+  scanEnvelope,
+  type Envelope,
+  type EnvelopeInit,
+} from '../edge/wire/codec.ts';
 import { messageDeadline } from '../edge/wire/fragments.ts';
 import type { CoordinatorConfig } from './config.ts';
 import type { CoordinatorMetrics } from './dashboard/metrics.ts';
@@ -20,8 +27,25 @@ import { admitHello, type HandshakeContext } from './handshake.ts';
 import type { CoordinatorLedger } from './ledger.ts';
 import { Peer } from './peer.ts';
 import type { Presence } from './presence.ts';
+import { PendingHellos } from './pending-hellos.ts';
 import { RoleLimits } from './role-limits.ts';
 import type { CoordinatorStore } from './store.ts';
+
+/** How long a connection refused as it opens has to take its close frame before it is cut. */
+const REFUSED_CLOSE_MS = 1000;
+
+/**
+ * Refuses a connection as it opens: too many are waiting for their Hello
+ * (PendingHellos). Unlogged, so a stranger opening connections cannot fill
+ * the log either; cut after REFUSED_CLOSE_MS whether or not it answers.
+ */
+function refuseBusy(ws: WebSocket): void {
+  ws.close(1013, 'E_RATE_LIMIT');
+  setTimeout(() => ws.terminate(), REFUSED_CLOSE_MS).unref();
+}
+
+/** Room beside the largest Hello before the handshake: its frame header and a close or pong frame. */
+const PRE_HELLO_SLACK_BYTES = 1024;
 
 type Outgoing = Omit<EnvelopeInit, 'sender' | 'seq' | 'version'>;
 
@@ -55,12 +79,14 @@ export class Connections {
   /** How long a fragmented message of so many bytes may take to arrive (messageTimeoutMs, minBytesPerSecond). */
   private readonly messageDeadlineMs: (totalBytes: number) => number;
   private readonly handshake: HandshakeContext;
+  private readonly pendingHellos: PendingHellos;
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(private readonly d: ConnectionDeps) {
     const c = d.config;
     this.limits = new RoleLimits(c);
     this.messageDeadlineMs = messageDeadline(c.messageTimeoutMs, c.minBytesPerSecond);
+    this.pendingHellos = new PendingHellos(c.maxPendingHellos, c.maxPendingHellosPerAddress);
     this.handshake = {
       coordinatorId: c.id,
       requireEnrolment: c.requireEnrolment,
@@ -70,9 +96,15 @@ export class Connections {
     };
   }
 
-  /** A new socket: challenged at once, closed if no Hello comes within helloTimeoutMs. */
-  accept(ws: WebSocket, remote: string, certNames: string[] | null): void {
+  /**
+   * A new WebSocket: challenged at once, closed if no Hello comes within
+   * helloTimeoutMs. `socket`: the one under it, whose bytes are counted until
+   * the Hello is admitted (capBytesBeforeHello).
+   */
+  accept(ws: WebSocket, remote: string, certNames: string[] | null, socket: Socket): void {
     const c = this.d.config;
+    const uncount = this.pendingHellos.admit(socket.remoteAddress ?? remote);
+    if (!uncount) return refuseBusy(ws);
     const peer = new Peer(
       ws,
       remote,
@@ -88,6 +120,7 @@ export class Connections {
     const helloTimer = setTimeout(() => {
       if (!peer.name) peer.fail(new CohortError('E_HELLO_TIMEOUT', `no Hello within ${c.helloTimeoutMs} ms`));
     }, c.helloTimeoutMs);
+    this.capBytesBeforeHello(ws, socket, peer);
     const gate = this.rateGate(peer);
     ws.on('message', (data, isBinary) => {
       this.alive.add(ws);
@@ -103,16 +136,42 @@ export class Connections {
         if (e.code === 'E_INTERNAL') this.d.log.error({ err, client: peer.name }, 'internal error handling a frame');
         peer.fail(e);
       }
+      if (peer.name !== null) uncount();
     });
     ws.on('error', (err) => {
       // ws reports oversize frames (maxPayload) and protocol errors here, then closes.
       peer.log.warn({ code: 'E_WIRE_TOO_LARGE', err: err.message, client: peer.name }, 'socket error');
     });
     ws.on('close', () => {
+      uncount();
       clearTimeout(helloTimer);
       peer.dispose();
       this.onClose(peer);
     });
+  }
+
+  /**
+   * ws buffers a frame until it is whole, up to maxPayload (maxFrameBytes, 16 MiB): the frame limit before
+   * the handshake (maxHelloBytes) is checked only then, so a stranger announcing a large frame and never
+   * finishing it would be held at maxFrameBytes a connection. Its socket's bytes are counted until its Hello
+   * is admitted (ws handles a socket read, and the Hello in it, before this listener runs); past the largest
+   * Hello and its frame header it is cut off, its buffer freed at once.
+   */
+  private capBytesBeforeHello(ws: WebSocket, socket: Socket, peer: Peer): void {
+    const most = this.d.config.maxHelloBytes + PRE_HELLO_SLACK_BYTES;
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      if (peer.name !== null) {
+        socket.off('data', count);
+        return;
+      }
+      received += chunk.length;
+      if (received <= most) return;
+      socket.off('data', count);
+      peer.fail(new CohortError('E_WIRE_TOO_LARGE', `more than ${most} bytes before the handshake`));
+      ws.terminate();
+    };
+    socket.on('data', count);
   }
 
   /** The connection's message and byte budgets (token buckets): false, and the peer failed, past either. */
@@ -154,7 +213,8 @@ export class Connections {
     if (peer.name === null) {
       // Before the handshake there is no reassembler: a fragment is a frame other than Hello.
       if (frame.header.body !== 'hello') throw new CohortError('E_NOT_JOINED', `"${frame.header.body}" before Hello`);
-      this.onHello(peer, decodeScanned(frame));
+      // Its datasets, the costliest part to check, only once its sender is authenticated (onHello).
+      this.onHello(peer, decodeScanned(frame, { helloDatasets: false }));
       return;
     }
     // A fragment carries its connection's name as its message does (edge/wire/fragments.ts checks the two agree).
@@ -180,6 +240,7 @@ export class Connections {
 
   private onHello(peer: Peer, env: Envelope): void {
     const { name, identityKey } = admitHello(this.handshake, peer, env);
+    checkHelloDatasets(env.hello?.datasets ?? []);
     // Only after the handshake: only the holder of the name's key learns that it is online. The open
     // connection keeps the name (a second daemon under one identity cannot take it over); a vanished one
     // frees it within two heartbeats.

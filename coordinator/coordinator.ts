@@ -205,7 +205,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.server = await openServer(
       c,
       this.log,
-      (ws, remote, certNames) => this.connections.accept(ws, remote, certNames),
+      (ws, remote, certNames, socket) => this.connections.accept(ws, remote, certNames, socket),
       () => this.readiness(),
     );
     const server = this.server;

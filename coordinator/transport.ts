@@ -7,7 +7,7 @@
 import { listenOn } from '../edge/listen.ts';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { certificateNames } from '../core/auth/certificate.ts';
@@ -15,7 +15,8 @@ import type { Logger } from '../edge/log.ts';
 import type { CoordinatorConfig } from './config.ts';
 import { answerProbe, type Readiness } from './health.ts';
 
-export type OnConnection = (ws: WebSocket, remote: string, certNames: string[] | null) => void;
+/** A new WebSocket, with the socket under it (its bytes can be counted before ws has a whole frame). */
+export type OnConnection = (ws: WebSocket, remote: string, certNames: string[] | null, socket: Socket) => void;
 
 export interface Listening {
   port: number;
@@ -58,7 +59,7 @@ export async function openServer(
   const certNames = (socket: unknown) =>
     tls?.clientCa ? certificateNames((socket as TLSSocket).getPeerCertificate()) : null;
   wss.on('connection', (ws, req) =>
-    onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, certNames(req.socket)),
+    onConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, certNames(req.socket), req.socket),
   );
   wss.on('error', (err) => log.error({ err }, 'server error'));
   return {

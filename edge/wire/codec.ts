@@ -234,8 +234,18 @@ export function peekEnvelope(prefix: Uint8Array): EnvelopeHeader | null {
   return h && checkHeader(h);
 }
 
-/** The second step: decodes what scanEnvelope let through, and bounds every text field. */
-export function decodeScanned(s: ScannedEnvelope): Envelope {
+/**
+ * What decodeScanned may leave to its caller. `helloDatasets: false`: a
+ * Hello's datasets (up to 250,000 feature names, the costliest check of a
+ * Hello), which the caller checks with checkHelloDatasets once the sender is
+ * authenticated, so a stranger's Hello does not buy that work.
+ */
+export interface DecodeChecks {
+  helloDatasets?: boolean;
+}
+
+/** The second step: decodes what scanEnvelope let through, and bounds every text field (`checks`: what it may leave out). */
+export function decodeScanned(s: ScannedEnvelope, checks: DecodeChecks = {}): Envelope {
   if (!scanned.has(s)) throw new CohortError('E_INTERNAL', 'decodeScanned takes only what scanEnvelope returned');
   let env: Envelope;
   try {
@@ -243,7 +253,7 @@ export function decodeScanned(s: ScannedEnvelope): Envelope {
   } catch (err) {
     throw new CohortError('E_WIRE_DECODE', `not a valid Envelope: ${(err as Error).message}`);
   }
-  checkBodyText(env);
+  checkBodyText(env, checks.helloDatasets ?? true);
   return env;
 }
 
@@ -253,8 +263,8 @@ export function decodeEnvelope(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_B
 }
 
 /** Free-text fields end up in logs: bound them so a peer cannot flood a log line. */
-function checkBodyText(env: Envelope): void {
-  if (env.hello) checkHello(env.hello);
+function checkBodyText(env: Envelope, helloDatasets: boolean): void {
+  if (env.hello) checkHello(env.hello, helloDatasets);
   if (env.jobOffer) {
     checkText('jobOffer.owner', env.jobOffer.owner ?? '', MAX_NAME_LENGTH);
     checkLength('jobOffer.specJson', env.jobOffer.specJson ?? '', MAX_SPEC_JSON_CHARS);
@@ -300,13 +310,13 @@ function checkBodyText(env: Envelope): void {
 }
 
 /** A Hello within the bounds MAX_HELLO_BYTES is derived from. */
-function checkHello(h: cohort.v1.IHello): void {
+function checkHello(h: cohort.v1.IHello, withDatasets: boolean): void {
   checkText('hello.name', h.name ?? '', MAX_NAME_LENGTH);
   checkText('hello.software', h.software ?? '', MAX_NAME_LENGTH);
   const datasets = h.datasets ?? [];
   if (datasets.length > MAX_HELLO_DATASETS)
     throw new CohortError('E_WIRE_FIELD', `"hello.datasets" lists more than ${MAX_HELLO_DATASETS} datasets`);
-  checkHelloDatasets(datasets);
+  if (withDatasets) checkHelloDatasets(datasets);
 }
 
 /**
