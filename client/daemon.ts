@@ -313,10 +313,10 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
 
   /** Steps the job's secure-aggregation session (E_ROUND_MISMATCH, closing the connection, without one). */
   private onSecAgg(env: Envelope, kind: keyof typeof NEXT_PHASE & keyof Envelope): void {
-    const msg = { [kind]: env[kind] } as SecAggIn;
-    const effects = this.machine.secagg(env.jobId, env.round, msg);
+    // A crash injected before the next phase comes before the message is taken, as a real one would lose what it did.
     if (this.runner.crashes(env.jobId, env.round, NEXT_PHASE[kind]!, this.conn.link)) return;
-    this.runSync(effects);
+    const msg = { [kind]: env[kind] } as SecAggIn;
+    this.runSync(this.machine.secagg(env.jobId, env.round, msg));
   }
 
   /** Runs effects that need no evaluation or training (offers, ends, sessions): they complete before the next frame. */

@@ -2,7 +2,10 @@
  * The privatised output of a hospital's latest record-level DP round, kept in
  * its state database so that a retried round (the coordinator crashed, or the
  * round failed after this hospital trained) sends the same output again
- * rather than training, and charging, anew. Sending a DP output a second time
+ * rather than training, and charging, anew; but not once this hospital has
+ * answered the round's unmask request, when the output may be in a sum and a
+ * second sum over it could be subtracted from the first
+ * (core/round/hospital-round.ts). Sending a DP output a second time
  * is post-processing and costs nothing more (Dwork & Roth, The Algorithmic
  * Foundations of Differential Privacy, Prop. 2.1); a fresh output would be a
  * second mechanism. Masks and quantization are drawn afresh each attempt.

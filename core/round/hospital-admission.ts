@@ -5,6 +5,7 @@
  * A refusal is a typed error naming why; admission of a DP job then needs
  * the budget to reserve the job's whole cost (the machine's `reserve` effect).
  */
+import type { AttemptLog } from './hospital-session.ts';
 import { CohortError } from '../errors.ts';
 import type { ImageShape, LabelLayout } from '../data/types.ts';
 import type { JobSpec } from '../job/spec.ts';
@@ -34,6 +35,8 @@ export interface HospitalConfig {
   roster: () => Roster | null;
   /** Checks of a round's inputs that read no record (the trainer's): run before anything is charged. */
   checkInputs?: (spec: JobSpec, weights: Float32Array) => void;
+  /** Where the attempts opened, and the rounds helped unmask, are kept (default: the machine's own, in memory). */
+  attempts?: AttemptLog;
 }
 
 /** The hospital as a secure-aggregation session sees it; E_ROSTER_MISSING without a roster. */

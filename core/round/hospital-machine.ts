@@ -53,10 +53,11 @@ export class HospitalMachine {
   private readonly ended = new Set<string>();
   /** Each job's current round; a new round supersedes it. */
   private readonly rounds = new Map<string, HospitalRound>();
-  private readonly attempts = new AttemptLog();
+  private readonly attempts: AttemptLog;
   private readonly ctx: RoundContext;
 
   constructor(private readonly c: HospitalConfig) {
+    this.attempts = c.attempts ?? new AttemptLog();
     this.ctx = {
       budgeted: c.budget !== null,
       keepsOutputs: c.keepsOutputs,

@@ -12,8 +12,10 @@
  *
  * A message in the wrong stage is refused. Nothing is charged before the
  * round's parameters and inputs are checked, nothing is released before it
- * is charged, and a record-level DP round is trained (and charged) at most
- * once: a retry re-sends its kept output.
+ * is charged, and a record-level DP round is trained (and charged) once: a
+ * retry re-sends its kept output, unless this hospital answered an unmask
+ * request at the round (its output may be in a sum then), when it trains and
+ * is charged afresh (hospital-session.ts AttemptLog).
  */
 import { CohortError, asCohortError } from '../errors.ts';
 import { evaluates, type JobSpec } from '../job/spec.ts';
@@ -235,7 +237,11 @@ export class HospitalRound {
     const latest = ctx.budgeted && spec.privacy ? facts.latest : 0;
     if (round < latest) return this.older(latest);
     const keep = spec.privacy?.unit === 'record' && ctx.budgeted && ctx.keepsOutputs;
-    if (keep && round === latest && sameMechanism(facts.charged, roundMechanism(spec, round))) {
+    const retried = keep && round === latest && sameMechanism(facts.charged, roundMechanism(spec, round));
+    // After this hospital answered an unmask request at the round, its kept output may be in a sum: a second sum
+    // over it would differ from the first by the hospitals left out, so the retry trains afresh and is charged.
+    const afresh = retried && this.hs?.inputUnmasked === true;
+    if (retried && !afresh) {
       if (facts.kept) {
         this._stage = 'training';
         return [
@@ -253,9 +259,18 @@ export class HospitalRound {
         ];
     }
     this.keep = keep;
+    const said = afresh
+      ? [
+          log(
+            'info',
+            this.fields(),
+            'retried round after this hospital helped unmask it: trained afresh, charged again',
+          ),
+        ]
+      : [];
     // Hospital-level DP is charged when its noisy input leaves (secagg).
-    if (spec.privacy?.unit !== 'hospital' && ctx.budgeted && spec.privacy) return this.charge('training');
-    return this.train(keep);
+    if (spec.privacy?.unit !== 'hospital' && ctx.budgeted && spec.privacy) return [...said, ...this.charge('training')];
+    return [...said, ...this.train(keep)];
   }
 
   private older(latest: number): HospitalEffect[] {

@@ -19,12 +19,12 @@ import { secureInput, type SecureInput } from './secure-input.ts';
  * The last (round, attempt) a hospital opened per job: a session for an older
  * round, or an attempt at most the last one, is refused, so a coordinator
  * cannot replay an attempt (with its transcripts) or take more seeds per
- * round than MAX_ROUND_ATTEMPTS. Once the hospital has answered an unmask
- * request, no later attempt at that round is admitted: its input is in a sum
- * the coordinator may have unmasked, and a second sum over the same input
- * (retrained bit for bit, or a record-level DP round's kept output) without
- * one member would differ from the first by that member's update alone.
- * Kept in memory: a restarted daemon starts afresh (docs/threat-model.md).
+ * round than MAX_ROUND_ATTEMPTS. It also remembers whether the hospital has
+ * answered an unmask request at the round: its input may then be in a sum the
+ * coordinator unmasked, and a later attempt must not put the same input into
+ * a second sum, which would differ from the first by the hospitals left out
+ * (HospitalSession.open, hospital-round.ts startTraining). Kept in memory: a
+ * restarted daemon starts afresh (docs/threat-model.md).
  */
 export class AttemptLog {
   private readonly last = new Map<string, { round: number; attempt: number; unmasked: boolean }>();
@@ -36,25 +36,25 @@ export class AttemptLog {
         'E_ROUND_MISMATCH',
         `round ${round} is older than round ${seen.round}, which this hospital already opened`,
       );
-    if (seen?.round === round && seen.unmasked)
-      throw new CohortError(
-        'E_SECAGG_ATTEMPT',
-        `this hospital helped unmask attempt ${seen.attempt} at round ${round}: its input may be in that sum, ` +
-          'and it takes part in no other attempt at the round',
-      );
     if (seen && round === seen.round && attempt <= seen.attempt) {
       throw new CohortError(
         'E_SECAGG_ATTEMPT',
         `attempt ${attempt} at round ${round} does not follow attempt ${seen.attempt}: a replayed or reordered session`,
       );
     }
-    this.last.set(jobId, { round, attempt, unmasked: false });
+    this.last.set(jobId, { round, attempt, unmasked: seen?.round === round && seen.unmasked });
   }
 
-  /** The hospital is answering the unmask request of its latest attempt at `round`: no later attempt there is admitted. */
+  /** The hospital is answering an unmask request at `round`: its later attempts there need a fresh input. */
   unmasking(jobId: string, round: number): void {
     const seen = this.last.get(jobId);
     if (seen?.round === round) seen.unmasked = true;
+  }
+
+  /** Whether the hospital has answered an unmask request at `round` of `jobId`. */
+  unmasked(jobId: string, round: number): boolean {
+    const seen = this.last.get(jobId);
+    return seen?.round === round && seen.unmasked;
   }
 
   forgetJob(jobId: string): void {
@@ -75,17 +75,39 @@ export class HospitalSession {
   private readonly client: SecAggClient;
   private readonly input: SecureInput;
   private readonly attempts: AttemptLog;
+  /**
+   * This hospital answered an unmask request at an earlier attempt of this
+   * round: its input from then may be in a sum, so this attempt's must be
+   * fresh (a record-level DP round is trained and charged again rather than
+   * its kept output re-sent).
+   */
+  readonly inputUnmasked: boolean;
 
   private constructor(session: Session, client: SecAggClient, input: SecureInput, attempts: AttemptLog) {
     this.session = session;
     this.client = client;
     this.input = input;
     this.attempts = attempts;
+    this.inputUnmasked = attempts.unmasked(session.jobId, session.round);
   }
 
-  /** Checks the offered session and opens this hospital's machine for it; throws a typed error naming what differs. */
+  /**
+   * Checks the offered session and opens this hospital's machine for it;
+   * throws a typed error naming what differs. At a round whose unmask request
+   * it answered before, a job without DP is refused (E_SECAGG_ATTEMPT): its
+   * update would be retrained bit for bit, and a second sum over it without
+   * some hospital would differ from the first by that hospital's update. A
+   * DP job's later attempt goes ahead with a fresh input (inputUnmasked).
+   */
   static open(a: OpenArgs): HospitalSession {
     const session = checkOfferedSession(a.spec, a.offered, a.view);
+    const unmasked = a.attempts.unmasked(session.jobId, session.round);
+    if (unmasked && !a.spec.privacy)
+      throw new CohortError(
+        'E_SECAGG_ATTEMPT',
+        `this hospital helped unmask an earlier attempt at round ${session.round}: without DP its update would be the ` +
+          'same, and a second sum over it could be subtracted from the first',
+      );
     a.attempts.admit(session.jobId, session.round, session.attempt);
     return new HospitalSession(
       session,
@@ -132,7 +154,7 @@ export class HospitalSession {
     return this.client.onSurvivors(msg);
   }
 
-  /** Answers the unmask request; from here this hospital takes part in no other attempt at the round (AttemptLog). */
+  /** Answers the unmask request; from here its later attempts at the round need a fresh input (AttemptLog). */
   onUnmaskRequest(msg: M.SecAggUnmaskRequest): M.SecAggUnmask {
     const answer = this.client.onUnmaskRequest(msg);
     this.attempts.unmasking(this.session.jobId, this.session.round);

@@ -66,7 +66,7 @@ export class JobMachine {
   private secure: SecureStage | null = null;
   /** Attempts started at the round in flight or next (1-based numbers go out as SecAggConfig.attempt). */
   private attempts: number;
-  /** Members left out of this round's retries: blamed, or asked to unmask (SecureStage.sitOut). */
+  /** Members left out of this round's retries: blamed, or unmasked in a job without DP (SecureStage.sitOut). */
   private readonly sittingOut = new Set<string>();
   private roster: RosterRef | null = null;
   private minReachedAt: number | null = null;
@@ -497,8 +497,8 @@ export class JobMachine {
    * they were. SecureStage.sitOut says who sits out the retries.
    */
   private roundFailed(round: number, why: string, code: ErrorCode, secure: SecureStage | null): JobEffect[] {
-    const reason = secure ? secure.sitOut(why, this.sittingOut) : why;
-    const charged = secure && this.spec.privacy?.unit === 'hospital' ? secure.inputsFrom : [];
+    const reason = secure ? secure.sitOut(why, this.sittingOut, !this.spec.privacy) : why;
+    const charged = secure?.releasedBy(this.spec.privacy?.unit) ?? [];
     const effects: JobEffect[] = [{ type: 'roundFailed', round, attempt: this.attempts, reason, code, charged }];
     const left = [...this.joined.keys()].filter((c) => !this.sittingOut.has(c)).length;
     if (this.attempts >= MAX_ROUND_ATTEMPTS)

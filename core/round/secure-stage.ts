@@ -4,6 +4,7 @@
  * gets the job's round timeout; a client silent past it is dropped, so one
  * straggler can delay a phase but never stall the round.
  */
+import type { PrivacyUnit } from '../job/guarantee.ts';
 import { CohortError } from '../errors.ts';
 import type { SecureInput } from './secure-input.ts';
 import {
@@ -63,26 +64,35 @@ export class SecureStage {
     return this.server.survivors;
   }
 
-  /** Clients whose masked input arrived (and who charged for it, in a hospital-level DP job), even if the session then failed. */
-  get inputsFrom(): string[] {
-    return this.server.inputsFrom;
-  }
-
   /**
    * After this attempt failed for `why`: adds to `sittingOut` the clients
    * who sit out the round's retries, and returns `why` with them named. They
-   * are those it blamed, and those it asked to unmask
-   * (SecAggServer.askedToUnmask), which refuse another attempt at the round.
+   * are those it blamed and, in a job without DP (`unmaskedToo`), those whose
+   * unmask answer arrived (SecAggServer.unmaskedBy), which refuse another
+   * attempt at the round (core/round/hospital-session.ts); in a DP job they
+   * take part again with a fresh input.
    */
-  sitOut(why: string, sittingOut: Set<string>): string {
+  sitOut(why: string, sittingOut: Set<string>, unmaskedToo: boolean): string {
     const blamed = [...this.server.blamed.keys()].sort();
-    const unmasked = this.server.askedToUnmask.filter((c) => !this.server.blamed.has(c));
+    const unmasked = unmaskedToo ? this.server.unmaskedBy.filter((c) => !this.server.blamed.has(c)) : [];
     for (const c of [...blamed, ...unmasked]) sittingOut.add(c);
     const named = [
       ...(blamed.length > 0 ? [`blamed: ${blamed.join(', ')}`] : []),
-      ...(unmasked.length > 0 ? [`asked to unmask: ${unmasked.join(', ')}`] : []),
+      ...(unmasked.length > 0 ? [`unmasked: ${unmasked.join(', ')}`] : []),
     ];
     return named.length > 0 ? `${why} (left out of the retries, ${named.join('; ')})` : why;
+  }
+
+  /**
+   * Whose input this failed attempt may have released, each charged for it,
+   * for the ledger (coordinator/effects.ts): in a hospital-level DP job every
+   * input that arrived (each charged as it left); in a record-level one those
+   * whose unmask answer arrived, since each trains and is charged afresh if
+   * the round is retried (core/round/hospital-round.ts); none without DP.
+   */
+  releasedBy(unit: PrivacyUnit | undefined): string[] {
+    if (unit === 'hospital') return this.server.inputsFrom;
+    return unit === 'record' ? this.server.unmaskedBy : [];
   }
 
   /** Clients the session found deviating, with why. */

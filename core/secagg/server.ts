@@ -70,8 +70,8 @@ export class SecAggServer {
   private readonly outbox = new Map<string, { from: string; ciphertext: Uint8Array }[]>();
   private u2: string[] = [];
   private u3: string[] = [];
-  /** Those sent an unmask request (they signed the survivor set): empty until the unmask phase opens. */
-  private asked: string[] = [];
+  /** Those whose unmask answer was accepted. */
+  private readonly unmaskers = new Set<string>();
   private readonly signatures = new Map<string, Uint8Array>();
   private readonly seedShares = new Map<string, Revealed[]>();
   private readonly keyShares = new Map<string, Revealed[]>();
@@ -122,13 +122,13 @@ export class SecAggServer {
   }
 
   /**
-   * Those sent an unmask request this session. Each may have revealed its
-   * shares, so the sum may be unmasked whatever this session's outcome, and
-   * each refuses another attempt at the round (core/round/hospital-session.ts
-   * AttemptLog): a second sum over the same inputs could be subtracted from it.
+   * Those whose unmask answer arrived and was accepted (sorted). Their shares
+   * may have unmasked the sum whatever this session's outcome, and none puts
+   * the same input into another attempt at the round (core/round/hospital-session.ts
+   * AttemptLog): a second sum over it could be subtracted from this one.
    */
-  get askedToUnmask(): readonly string[] {
-    return this.asked;
+  get unmaskedBy(): string[] {
+    return [...this.unmaskers].sort();
   }
 
   /** The agreed seed (after the reveal phase): the DDG rotation's too. */
@@ -173,6 +173,7 @@ export class SecAggServer {
       this.blamed.set(from, rejected.message);
       return { out: this.advance(), rejected };
     }
+    if (this._phase === 'unmask') this.unmaskers.add(from);
     this.answered.add(from);
     return { out: this.advance(), rejected: null };
   }
@@ -439,7 +440,6 @@ export class SecAggServer {
 
   private openUnmask(done: string[]): Outgoing[] {
     this.counts.consistency = done.length;
-    this.asked = done;
     const signed = new Set(done);
     const out = done.map((to) => ({
       to,

@@ -78,15 +78,17 @@ function play({ jobSpec = spec, declared = {}, deltas = honest, silent, attack }
 }
 
 /**
- * The attempt fails with E_SECAGG_SUM_BOUND once its sum is unmasked, and
- * the round cannot be retried: every member was asked to unmask, and none
- * puts its input into a second sum (core/round/hospital-session.ts
- * AttemptLog), so the job fails (denial of service), and the global weights
- * never move.
+ * An attempt fails with E_SECAGG_SUM_BOUND once its sum is unmasked, and the
+ * global weights never move. Without DP the round cannot be retried: every
+ * member answered its unmask request, and none puts the same update into a second sum
+ * (core/round/hospital-session.ts AttemptLog), so the job fails at once. In a
+ * DP job each retry takes fresh inputs, and an attacker that keeps at it
+ * fails the job after MAX_ROUND_ATTEMPTS (denial of service).
  */
-function expectRejected(r: ReturnType<typeof play>): void {
-  expect(r.failed.map((f) => f.code)).toEqual(['E_SECAGG_SUM_BOUND']);
-  expect(r.failed[0]!.reason).toMatch(/left out of the retries, asked to unmask: a, b, /);
+function expectRejected(r: ReturnType<typeof play>, dp = false): void {
+  const attempts = dp ? MAX_ROUND_ATTEMPTS : 1;
+  expect(r.failed.map((f) => f.code)).toEqual(Array(attempts).fill('E_SECAGG_SUM_BOUND'));
+  if (!dp) expect(r.failed[0]!.reason).toMatch(/left out of the retries, unmasked: a, b, /);
   expect(r.m.status).toBe('failed');
   expect(r.m.completedRounds).toBe(0);
   expect([...r.m.globalWeights]).toEqual([0, 0, 0]);
@@ -191,16 +193,27 @@ describe('one malicious hospital, hospital-level DP (distributed discrete Gaussi
     // (A vector scaled until it wraps modulo 2^32 lands inside the bound now and then: docs/byzantine.md.)
     const far = word(Math.round(0.75 * 2 ** 31));
     const r = play({ jobSpec: dp, attack: () => new Uint32Array(secureInput(dp).vectorLength).fill(far) });
-    expectRejected(r);
+    expectRejected(r, true);
     // Every hospital's noisy input left it (each charged its budget as it did): each failed attempt names them all
     // for the ledger, which records the attempt's spend (issue 15, item 7).
     for (const f of r.failed) expect(f.charged).toEqual([...names].sort());
   });
 
-  it('a failed attempt without DP, or record-level, names no one to charge: those are charged per round, not per attempt', () => {
-    const r = play({ attack: (session) => unclipped(session, [1e3, -1e3, 1e3, 1, 0.5]) });
+  it('a failed attempt names whom the ledger charges for it: without DP no one; record-level, those whose unmask answer arrived', () => {
+    const attack: Attack = (session) => unclipped(session, [1e3, -1e3, 1e3, 1, 0.5]);
+    const r = play({ attack });
     expect(r.failed.length).toBeGreaterThan(0);
     for (const f of r.failed) expect(f.charged).toEqual([]);
+    // Record-level: each of them trains the round afresh for the retry, and is charged again (hospital-round.ts).
+    const record = { unit: 'record', epsilon: 10, delta: 1e-5, clip: 1, samplingRate: 0.1 } as const;
+    const declared = Object.fromEntries(names.map((n) => [n, 1]));
+    const rec = play({
+      jobSpec: resolveJob(parseJobSpec({ ...spec, privacy: record }), names.length),
+      declared,
+      attack,
+    });
+    expect(rec.failed).toHaveLength(MAX_ROUND_ATTEMPTS);
+    for (const f of rec.failed) expect(f.charged).toEqual([...names].sort());
   });
 
   it('the worst accepted input moves the decoded sum by at most γ·(bound(m) + bound(m − 1)) in L2', () => {

@@ -8,6 +8,7 @@ import { CohortError } from '../../../core/errors.ts';
 import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
 import { resolveJob, roundMechanism } from '../../../core/job/privacy.ts';
 import { HospitalMachine, type HospitalConfig } from '../../../core/round/hospital-machine.ts';
+import { AttemptLog } from '../../../core/round/hospital-session.ts';
 import { NO_FACTS, type HospitalEffect, type RoundInput } from '../../../core/round/hospital-effects.ts';
 import { sessionParams } from '../../../core/round/session-params.ts';
 import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
@@ -286,5 +287,40 @@ describe('a secure round', () => {
     const m = joined();
     m.round(cfg(2, { secagg: secagg(s, 2, 1) }), NO_FACTS);
     expect(errorOf(m.round(cfg(1, { secagg: secagg(s, 1, 1) }), NO_FACTS))).toBe('E_ROUND_MISMATCH');
+  });
+});
+
+describe('a retried attempt at a round whose unmask request this hospital answered (cross-attempt-difference.test.ts)', () => {
+  /** An attempt log that has opened attempt 1 of round 1 and answered its unmask request. */
+  const afterUnmask = () => {
+    const attempts = new AttemptLog();
+    attempts.admit('job', 1, 1);
+    attempts.unmasking('job', 1);
+    return attempts;
+  };
+
+  it('without DP: refused (E_SECAGG_ATTEMPT), nothing trained, since the same update would go into a second sum', () => {
+    const s = spec({ secure: true });
+    const m = machine({ attempts: afterUnmask() });
+    offer(m, s);
+    const fx = m.round(cfg(1, { train: true, secagg: secagg(s, 1, 2) }), NO_FACTS);
+    expect(errorOf(fx)).toBe('E_SECAGG_ATTEMPT');
+    expect(types(fx)).not.toContain('train');
+    expect(m.stageOf('job')).toBeNull();
+  });
+
+  it('record-level DP: its kept output is not sent again; the round is charged and trained afresh', () => {
+    const s = spec({ privacy: true, secure: true });
+    const facts = { latest: 1, charged: roundMechanism(s, 1), kept: OUT, keptAny: true };
+    const m = machine({ budget: { delta: 1e-5 }, keepsOutputs: true, attempts: afterUnmask() });
+    offer(m, s);
+    m.reserved('job', { allowed: true });
+    expect(types(m.round(cfg(1, { secagg: secagg(s, 1, 2) }), facts))).toEqual(['charge']);
+    expect(types(m.charged('job', 1, { allowed: true }))).toEqual(['train']);
+    // Without the unmask answered, the same retry re-sends the kept output at no new charge.
+    const n = machine({ budget: { delta: 1e-5 }, keepsOutputs: true });
+    offer(n, s);
+    n.reserved('job', { allowed: true });
+    expect(types(n.round(cfg(1, { secagg: secagg(s, 1, 2) }), facts))).toEqual(['secaggAdvertise']);
   });
 });
