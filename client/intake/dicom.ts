@@ -43,7 +43,10 @@ interface DcmjsDict {
   write(): ArrayBuffer;
 }
 interface Dcmjs {
-  data: { DicomMessage: { readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DcmjsDict } };
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DcmjsDict };
+    DicomMetaDictionary: { dictionary: Record<string, { vr?: string } | undefined> };
+  };
   log: { setLevel(level: 'silent'): void; getLoggers(): Record<string, { setLevel(level: 'silent'): void }> };
 }
 let loaded: Dcmjs | undefined;
@@ -79,6 +82,13 @@ export function isDicomFile(name: string, bytes: Uint8Array): boolean {
   return isPart10(bytes) || /\.(dcm|dicom)$/i.test(name);
 }
 
+const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+
+/** Whether dcmjs's dictionary makes (group, element) a sequence, as its reader looks it up for an implicit VR or UN value. */
+function dcmjsSequenceTag(group: number, element: number): boolean {
+  return dcmjsLib().data.DicomMetaDictionary.dictionary[`(${hex4(group)},${hex4(element)})`]?.vr === 'SQ';
+}
+
 const SHAPE_REASON = {
   'too-deep': 'dicom:nesting',
   'too-many-items': 'dicom:items',
@@ -93,7 +103,7 @@ function parse(bytes: Uint8Array): Parsed {
   if (transferSyntax === undefined) return { ok: false, reason: 'dicom:parse' };
   if (!SUPPORTED_TRANSFER_SYNTAXES.includes(transferSyntax)) return { ok: false, reason: 'dicom:transfer-syntax' };
   // Walked first: a length past the end or nesting dcmjs would spend minutes on is refused unparsed.
-  const shape = dataSetShape(bytes, transferSyntax !== IMPLICIT_VR_LE);
+  const shape = dataSetShape(bytes, transferSyntax !== IMPLICIT_VR_LE, dcmjsSequenceTag);
   if (shape !== 'ok') return { ok: false, reason: SHAPE_REASON[shape] };
   try {
     // A copy of exactly the file's bytes (a Buffer's .buffer may be a larger shared pool).

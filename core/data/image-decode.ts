@@ -80,6 +80,23 @@ function probePng(b: Uint8Array): ImageHeader | undefined {
   };
 }
 
+/**
+ * Whether the PNG's only IHDR is its first chunk. pngjs takes every IHDR it
+ * meets, the last one winning: a second one would decode another size than
+ * the one capped here, or an interlaced image, which pngjs inflates without
+ * an output bound. Chunks are walked by their lengths up to IEND or a chunk
+ * cut short (pngjs refuses that one itself).
+ */
+function singleIhdr(b: Uint8Array): boolean {
+  for (let i = 8 + 12 + 13; i + 8 <= b.length;) {
+    const type = String.fromCharCode(b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!);
+    if (type === 'IHDR') return false;
+    if (type === 'IEND') return true;
+    i += 12 + be32(b, i);
+  }
+  return true;
+}
+
 /** Walks the JPEG markers up to the first frame header (ITU-T T.81, B.2); each step skips a whole segment. */
 function probeJpeg(b: Uint8Array): ImageHeader | undefined {
   let i = 2;
@@ -116,12 +133,36 @@ function probeJpeg(b: Uint8Array): ImageHeader | undefined {
 }
 
 /**
+ * Most scans (Start of Scan segments) a JPEG may hold. jpeg-js decodes every
+ * scan in the file, and each visits every block of the frame whatever its
+ * length: one end-of-band run of 15 bits covers 32,767 blocks, so a scan of
+ * about 25 bytes costs over a millisecond on a 3000 × 3000 frame, and a
+ * file of them an hour. Encoders write about ten (libjpeg's progressions: 6
+ * grey, 10 colour); this is ten times that.
+ */
+export const MAX_JPEG_SCANS = 100;
+
+/**
+ * Whether the bytes hold more than `max` SOS markers (FF DA), counted over the
+ * whole file: entropy-coded data never holds FF DA (an FF there is stuffed
+ * with 00), so this bounds the scans any reading of the file can decode.
+ */
+function jpegScansOver(b: Uint8Array, max: number): boolean {
+  let n = 0;
+  for (let i = b.indexOf(0xff); i !== -1 && i + 1 < b.length; i = b.indexOf(0xff, i + 1)) {
+    if (b[i + 1] === 0xda && ++n > max) return true;
+  }
+  return false;
+}
+
+/**
  * Decodes a PNG or JPEG within `maxPixels` (width × height, checked on the
  * header first). PNG: any colour type and bit depth pngjs reads, 16-bit kept
  * at 16 bits (maxValue 65535), palettes expanded to RGB; Adam7-interlaced
  * PNGs are refused, because pngjs inflates them without an output bound.
  * JPEG: 8-bit Huffman (baseline, extended, progressive), grey or colour;
- * arithmetic-coded, lossless and 12-bit JPEGs are 'image:unsupported'.
+ * arithmetic-coded, lossless and 12-bit JPEGs, and JPEGs of more than
+ * MAX_JPEG_SCANS scans, are 'image:unsupported'.
  * Alpha is dropped (not composited).
  */
 export function decodeImage(bytes: Uint8Array, maxPixels: number): DecodeResult {
@@ -130,7 +171,9 @@ export function decodeImage(bytes: Uint8Array, maxPixels: number): DecodeResult 
   if (h.width < 1 || h.height < 1) return { ok: false, reason: 'image:decode' };
   if (h.width * h.height > maxPixels) return { ok: false, reason: 'image:too-large' };
   if (h.format === 'png' && h.interlaced) return { ok: false, reason: 'image:png-interlaced' };
-  if (h.format === 'jpeg' && h.depth !== 8) return { ok: false, reason: 'image:unsupported' };
+  if (h.format === 'png' && !singleIhdr(bytes)) return { ok: false, reason: 'image:decode' };
+  if (h.format === 'jpeg' && (h.depth !== 8 || jpegScansOver(bytes, MAX_JPEG_SCANS)))
+    return { ok: false, reason: 'image:unsupported' };
   try {
     const image = h.format === 'png' ? decodePng(bytes, h) : decodeJpeg(bytes, h, maxPixels);
     return image ? { ok: true, image } : { ok: false, reason: 'image:decode' };
