@@ -49,8 +49,13 @@ import { corruptCount } from '../secagg/params.ts';
 /** β of conditional randomized rounding: the reference implementation's default e^{−1/2} (KLS21 §5). */
 export const DDG_BETA = Math.exp(-0.5);
 
-/** ε(σ) may exceed the target by this relative slack: the calibrated σ is the bracket's upper end, checked by the same code. */
-const TARGET_SLACK = 1e-9;
+/**
+ * Relative steps by which a hospital-level σ from planDdg is raised until the
+ * job's ε, by the same code the hospitals run, is at most the target: the
+ * printed target bounds the real ε exactly, not within a slack.
+ */
+const SIGMA_STEP = 1e-9;
+const SIGMA_STEPS = 64;
 
 /** DP-SGD steps per round: local.maxSteps if set, else epochs of ⌈1/q⌉ expected-size batches. */
 export function stepsPerRound(spec: JobSpec, p: PrivacySpec): number {
@@ -230,7 +235,7 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
   if (!p) return spec;
   if (p.noiseMultiplier !== undefined) {
     const spend = jobSpend(spec);
-    if (!(spend.epsilon <= p.epsilon * (1 + TARGET_SLACK))) {
+    if (!(spend.epsilon <= p.epsilon)) {
       throw new CohortError(
         'E_JOB_SPEC',
         `"privacy.noiseMultiplier": ${p.noiseMultiplier} gives epsilon ${spend.epsilon.toFixed(4)} (${spend.bound}) over ${spec.rounds} rounds, above the target ${p.epsilon}; remove it to have it calibrated`,
@@ -243,14 +248,16 @@ export function resolvePrivacy(spec: JobSpec): JobSpec {
     try {
       // γ and σ depend on each other (rounding inflates the sensitivity): planDdg solves both.
       const plan = planDdg({ ...ddgShape(spec, p), targetEpsilon: p.epsilon, delta: p.delta, rounds: spec.rounds });
-      sigma = ((plan.sigma * Math.sqrt(honestShares(spec))) / p.clip) * (1 + 1e-9);
+      sigma = (plan.sigma * Math.sqrt(honestShares(spec))) / p.clip;
     } catch (err) {
       throw new CohortError('E_JOB_SPEC', `"privacy": cannot calibrate the noise: ${asMessage(err)}`);
     }
-    const resolved = { ...spec, privacy: { ...p, noiseMultiplier: sigma } };
-    if (!(jobSpend(resolved).epsilon <= p.epsilon * (1 + TARGET_SLACK)))
-      throw new CohortError('E_INTERNAL', 'calibrated hospital-level noise misses its own target');
-    return resolved;
+    for (let i = 0; i < SIGMA_STEPS; i++) {
+      const resolved = { ...spec, privacy: { ...p, noiseMultiplier: sigma } };
+      if (jobSpend(resolved).epsilon <= p.epsilon) return resolved;
+      sigma *= 1 + SIGMA_STEP * 2 ** i;
+    }
+    throw new CohortError('E_INTERNAL', 'calibrated hospital-level noise misses its own target');
   }
   try {
     sigma = calibrateSigma({

@@ -145,7 +145,7 @@ function privacyCheck(c: HospitalConfig, spec: JobSpec): Mechanism[] | null {
   // The coordinator resolved σ; recompute the job's ε here rather than trust it (memoised by the
   // accountant: the offer comes again on every reconnect, and a long job's accounting takes a second).
   const claimed = jobSpend(spec);
-  if (!(claimed.epsilon <= p.epsilon * (1 + 1e-9)))
+  if (!(claimed.epsilon <= p.epsilon))
     throw new CohortError(
       'E_PRIVACY_PARAMS',
       `the job's parameters give epsilon ${claimed.epsilon.toFixed(4)}, above its stated ${p.epsilon}`,
