@@ -3,7 +3,9 @@
  * fresh 32-byte nonce; the peer's Hello carries its Ed25519 signature over
  * (nonce, coordinator id, its timestamp, its name, its key) under a domain
  * tag of its own. A recorded Hello is useless on another connection (other
- * nonce) or to another coordinator (other id), and a stale clock is refused.
+ * nonce), and a stale clock is refused. A live relay of another coordinator's
+ * challenge is not stopped: the signer signs the id it is shown
+ * (docs/threat-model.md, "A Hello is bound to the connection").
  */
 import { encodeFields } from '../secagg/canonical.ts';
 import { sign, verify } from '../secagg/ed25519.ts';
