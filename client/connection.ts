@@ -10,6 +10,7 @@
 import WebSocket from 'ws';
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
+import { channelBinding } from '../edge/channel-binding.ts';
 import type { Logger } from '../edge/log.ts';
 import { COORDINATOR_SENDER, decodeEnvelope, type Envelope, type EnvelopeInit } from '../edge/wire/codec.ts';
 import { FrameEncoder, Reassembler } from '../edge/wire/fragments.ts';
@@ -32,6 +33,8 @@ export class Connection {
   private ws: WebSocket | null = null;
   private out: FrameEncoder;
   private _link = 0;
+  /** The current connection's TLS channel binding (edge/channel-binding.ts); empty on a plain one. */
+  private binding: Uint8Array = new Uint8Array(0);
   private attempt = 0;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -120,6 +123,11 @@ export class Connection {
     });
     this.ws = ws;
     this._link++;
+    // The TLS channel this connection's Hello is bound to (edge/channel-binding.ts), known once the upgrade is answered.
+    this.binding = new Uint8Array(0);
+    ws.once('upgrade', (res) => {
+      if (this.ws === ws) this.binding = channelBinding(res.socket);
+    });
     this.out = new FrameEncoder(this.c.fragmentBytes);
     // This connection's fragments: at most one message in flight, within our own limit (the coordinator's word sets nothing here).
     const inbound = new Reassembler(this.c.maxMessageBytes);
@@ -181,6 +189,7 @@ export class Connection {
       {
         nonce: ch.nonce ?? new Uint8Array(0),
         coordinatorId: ch.coordinatorId ?? '',
+        binding: this.binding,
         timestampMs,
         name: this.name,
         publicKey: identity.publicKey,

@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import { CohortError, isErrorCode } from '../core/errors.ts';
 import { printable } from '../core/printable.ts';
+import { channelBinding } from '../edge/channel-binding.ts';
 import { silentLogger } from '../edge/log.ts';
 import { signHandshake } from '../core/auth/handshake.ts';
 import type { Identity } from '../core/secagg/index.ts';
@@ -59,6 +60,9 @@ export async function request(o: RequestOptions, body: RequestBody): Promise<Req
   const inbound = new Reassembler(messageLimit(o.maxMessageBytes, DEFAULT_MAX_FRAME_BYTES));
   const out = new FrameEncoder(fragmentBytesFor(DEFAULT_MAX_FRAME_BYTES));
   const ws = connect(o);
+  // The TLS channel the Hello is bound to (edge/channel-binding.ts), known once the upgrade is answered.
+  const channel: { binding: Uint8Array } = { binding: new Uint8Array(0) };
+  ws.once('upgrade', (res) => (channel.binding = channelBinding(res.socket)));
   // A message's frames go out back to back (a job spec of megabytes is cut into fragments).
   const send: Send = (env) => {
     for (const frame of out.encode({ ...env, sender: o.name })) ws.send(frame);
@@ -90,7 +94,7 @@ export async function request(o: RequestOptions, body: RequestBody): Promise<Req
             throw new CohortError('E_WIRE_FIELD', 'frame not from the coordinator');
           const env = inbound.accept(frame);
           if (!env) return; // more fragments of this message are due (a model download)
-          const result = answer(env, o, body, out, send);
+          const result = answer(env, { ...o, binding: channel.binding }, body, out, send);
           if (result) done(() => resolve(result));
         } catch (err) {
           done(() => reject(err));
@@ -133,7 +137,7 @@ function closedError(code: number, reason: string): CohortError {
  */
 function answer(
   env: Envelope,
-  o: RequestOptions,
+  o: RequestOptions & { binding: Uint8Array },
   body: RequestBody,
   out: FrameEncoder,
   send: Send,
@@ -163,12 +167,16 @@ function answer(
 }
 
 /** The Hello that answers `c`: the handshake (core/auth/handshake.ts) signed with this identity. */
-function hello(c: NonNullable<Envelope['challenge']>, o: RequestOptions): NonNullable<EnvelopeInit['hello']> {
+function hello(
+  c: NonNullable<Envelope['challenge']>,
+  o: RequestOptions & { binding: Uint8Array },
+): NonNullable<EnvelopeInit['hello']> {
   const timestampMs = Date.now();
   const handshakeSignature = signHandshake(
     {
       nonce: c.nonce!,
       coordinatorId: c.coordinatorId ?? '',
+      binding: o.binding,
       timestampMs,
       name: o.name,
       publicKey: o.identity.publicKey,

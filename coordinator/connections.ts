@@ -27,6 +27,7 @@ import { admitHello, type HandshakeContext } from './handshake.ts';
 import type { CoordinatorLedger } from './ledger.ts';
 import { Peer } from './peer.ts';
 import type { Presence } from './presence.ts';
+import { channelBinding } from '../edge/channel-binding.ts';
 import { PendingHellos } from './pending-hellos.ts';
 import { RoleLimits } from './role-limits.ts';
 import type { CoordinatorStore } from './store.ts';
@@ -114,6 +115,7 @@ export class Connections {
       c.fragmentBytes,
     );
     peer.certNames = certNames;
+    peer.binding = channelBinding(socket);
     peer.send({ challenge: { nonce: peer.nonce, coordinatorId: c.id, timestampMs: c.now() } });
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));

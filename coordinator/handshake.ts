@@ -71,6 +71,7 @@ function authenticate(c: HandshakeContext, peer: Peer, name: string, key: Uint8A
     {
       nonce: peer.nonce,
       coordinatorId: c.coordinatorId,
+      binding: peer.binding,
       timestampMs: Number(env.hello?.handshakeTimestampMs ?? 0),
       name,
       publicKey: key,

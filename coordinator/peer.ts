@@ -26,6 +26,8 @@ export class Peer {
   certNames: readonly string[] | null = null;
   /** This connection's handshake challenge (core/auth/handshake.ts). */
   readonly nonce = new Uint8Array(randomBytes(NONCE_BYTES));
+  /** Its TLS channel binding, which the Hello signs (edge/channel-binding.ts); empty on a plain connection. */
+  binding: Uint8Array = new Uint8Array(0);
   /**
    * Puts fragmented messages back together; null until the handshake, so a
    * fragment from a stranger is a frame other than Hello (refused) and no

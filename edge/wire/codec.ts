@@ -36,8 +36,10 @@ export type BodyKind = NonNullable<Envelope['body']>;
  * JobSpec message and its hand-written mapping are gone.
  * 5: the ledger is a transparency log (issue 20): a Request may carry `from_size` and `seqs` (the `ledger.prove`
  * action), and a hospital cosigns the ledger's checkpoints (LedgerCosignature) instead of receipting each spend.
+ * 6: the Hello's handshake signature covers the TLS channel binding (core/auth/handshake.ts, cohort/handshake/v2):
+ * a v5 peer's Hello would fail its signature check, and the bump makes that an E_WIRE_VERSION refusal instead.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 /** Default cap on one frame; the heart-disease model is ~60 bytes. A larger message (a 10^7-parameter model is 40 MB) goes in fragments (edge/wire/fragments.ts). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 /** Most feature names one offered dataset may list (a job spec's own limit). */

@@ -80,7 +80,10 @@ const signed = (
 ) => ({
   identityKey: presented,
   handshakeTimestampMs: timestampMs,
-  handshakeSignature: signHandshake({ nonce, coordinatorId, timestampMs, name, publicKey: presented }, id.secretKey),
+  handshakeSignature: signHandshake(
+    { nonce, coordinatorId, binding: new Uint8Array(0), timestampMs, name, publicKey: presented },
+    id.secretKey,
+  ),
 });
 
 describe('enrolment and handshake', () => {

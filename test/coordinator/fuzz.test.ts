@@ -92,7 +92,14 @@ async function authFuzz(
         identityKey: ids.fz.publicKey,
         handshakeTimestampMs: t,
         handshakeSignature: signHandshake(
-          { nonce: c.nonce!, coordinatorId: c.coordinatorId!, timestampMs: t, name: 'fz', publicKey: ids.fz.publicKey },
+          {
+            nonce: c.nonce!,
+            coordinatorId: c.coordinatorId!,
+            binding: new Uint8Array(0),
+            timestampMs: t,
+            name: 'fz',
+            publicKey: ids.fz.publicKey,
+          },
           ids.fz.secretKey,
         ),
       },

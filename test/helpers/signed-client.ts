@@ -14,6 +14,9 @@ export interface HelloOptions {
   beforeHello?: (ws: WebSocket) => void;
 }
 
+/** A plain (ws://) connection's channel binding: none (edge/channel-binding.ts). */
+const PLAIN = new Uint8Array(0);
+
 /** The Hello for `name` that answers `challenge`, signed by `signer` (core/auth/handshake.ts), for a client that sends its own frames. */
 export function signedHello(
   challenge: NonNullable<Envelope['challenge']>,
@@ -24,7 +27,14 @@ export function signedHello(
   const presented = o.presented ?? signer.publicKey;
   const timestampMs = o.timestampMs ?? Date.now();
   const handshakeSignature = signHandshake(
-    { nonce: challenge.nonce!, coordinatorId: challenge.coordinatorId ?? '', timestampMs, name, publicKey: presented },
+    {
+      nonce: challenge.nonce!,
+      coordinatorId: challenge.coordinatorId ?? '',
+      binding: PLAIN,
+      timestampMs,
+      name,
+      publicKey: presented,
+    },
     signer.secretKey,
   );
   return {
