@@ -180,13 +180,16 @@ export class RoundRunner {
 
   /** Closes the job's budget reservation (charged rounds stay spent, the rest is released) and forgets its kept outputs. */
   private end(e: Effect<'end'>): void {
-    let closed = null;
+    let closed;
     try {
       closed = this.c.budget?.closeJob(this.dataset, e.jobId) ?? null;
     } catch (err) {
       // Left open: the next Welcome that does not list the job closes it, or the operator (cohort budget close).
+      // Its kept outputs stay too: while it is open a round of it may be offered again, and without them a charged
+      // round would look as if no output had left, and be trained again at no new charge (hospital-round.ts).
       const x = asCohortError(err);
       this.log.error({ job: e.jobId, code: x.code }, `the job's budget reservation could not be closed: ${x.message}`);
+      return;
     }
     this.c.outputs?.forgetJob(this.dataset, e.jobId);
     if (!closed) return;
