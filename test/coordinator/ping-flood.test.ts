@@ -6,30 +6,22 @@
  * automatic pongs (maxPendingAutoPongs) terminates it. A regression guard on
  * that dependency's behaviour, which nothing of ours replaces.
  */
-import type { Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Coordinator } from '../../coordinator/coordinator.ts';
-import { frameHeader, listeningOf, onlyServerSocket, upgradedSocket } from '../helpers/raw-socket.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  frameHeader,
+  listeningOf,
+  onlyServerSocket,
+  rawCoordinatorPerTest,
+  upgradedSocket,
+} from '../helpers/raw-socket.ts';
 
-let coordinator: Coordinator;
-let port: number;
-const sockets: Socket[] = [];
-
-beforeEach(async () => {
-  coordinator = new Coordinator({ dbPath: ':memory:', port: 0 });
-  port = await coordinator.listen();
-});
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await coordinator.close();
-});
+const t = rawCoordinatorPerTest();
 
 describe('ping flood', () => {
   it('does not queue a pong per ping for a peer that never reads: it is cut off', async () => {
     const total = 200_000; // 26 MB of pings; an honest peer sends none
-    const s = await upgradedSocket(port, sockets);
-    const ws = onlyServerSocket(listeningOf(coordinator));
+    const s = await upgradedSocket(t.port, t.sockets);
+    const ws = onlyServerSocket(listeningOf(t.coordinator));
     let seen = 0;
     let bufferedAtEnd = -1;
     const done = new Promise<void>((resolve) => {

@@ -8,32 +8,25 @@
  * leaves it held 30 s more.
  */
 import type { Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Coordinator } from '../../coordinator/coordinator.ts';
+import { describe, expect, it } from 'vitest';
 import { MAX_HELLO_BYTES, MAX_HELLO_FEATURE_BYTES } from '../../edge/wire/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
-import { frameHeader, listeningOf, onlyServerSocket, upgradedSocket } from '../helpers/raw-socket.ts';
+import {
+  frameHeader,
+  listeningOf,
+  onlyServerSocket,
+  rawCoordinatorPerTest,
+  upgradedSocket,
+} from '../helpers/raw-socket.ts';
 
-let coordinator: Coordinator;
-let port: number;
-const sockets: Socket[] = [];
-
-beforeEach(async () => {
-  coordinator = new Coordinator({ dbPath: ':memory:', port: 0 });
-  port = await coordinator.listen();
-});
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await coordinator.close();
-});
+const t = rawCoordinatorPerTest();
 
 describe('a stranger before its Hello', () => {
   it('is cut off once it has sent more than the largest Hello, whole frame or not', async () => {
     const announced = 16 * 1024 * 1024 - 64; // within maxFrameBytes: ws takes it
     const sent = announced - 1; // never whole, so no 'message' ever reaches the frame checks
-    const s = await upgradedSocket(port, sockets);
-    const ws = onlyServerSocket(listeningOf(coordinator));
+    const s = await upgradedSocket(t.port, t.sockets);
+    const ws = onlyServerSocket(listeningOf(t.coordinator));
     const raw = (ws as unknown as { _socket: Socket })._socket;
     let received = 0;
     const done = new Promise<'all-held' | 'closed'>((resolve) => {
@@ -55,7 +48,7 @@ describe('a stranger before its Hello', () => {
     // 14,900 names of 64 characters: 998,300 bytes on the wire, just within MAX_HELLO_FEATURE_BYTES.
     const features = Array.from({ length: 14_900 }, (_, i) => `f${String(i).padStart(63, '0')}`);
     expect(features.length * 67).toBeLessThanOrEqual(MAX_HELLO_FEATURE_BYTES);
-    const r = await RawClient.connect(port, 'big');
+    const r = await RawClient.connect(t.port, 'big');
     try {
       await r.hello(features);
       expect(r.frames.map((f) => f.body)).toEqual(['challenge', 'welcome']);

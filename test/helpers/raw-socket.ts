@@ -5,7 +5,9 @@
  * pile up on its side.
  */
 import { connect, type Socket } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 import type { WebSocket } from 'ws';
+import { Coordinator } from '../../coordinator/coordinator.ts';
 
 export async function upgradedSocket(port: number, sockets: Socket[]): Promise<Socket> {
   const s = connect(port, '127.0.0.1');
@@ -50,4 +52,18 @@ export function onlyServerSocket(server: { clients: () => Iterable<WebSocket> })
 /** The coordinator's Listening (transport.ts), which the Coordinator keeps private. */
 export function listeningOf(coordinator: object): { clients: () => Iterable<WebSocket> } {
   return (coordinator as { server: { clients: () => Iterable<WebSocket> } }).server;
+}
+
+/** An in-memory coordinator for each test of the file, and the raw sockets the test opens to it, destroyed after it. */
+export function rawCoordinatorPerTest(): { coordinator: Coordinator; port: number; sockets: Socket[] } {
+  const t = { coordinator: undefined as unknown as Coordinator, port: 0, sockets: [] as Socket[] };
+  beforeEach(async () => {
+    t.coordinator = new Coordinator({ dbPath: ':memory:', port: 0 });
+    t.port = await t.coordinator.listen();
+  });
+  afterEach(async () => {
+    for (const s of t.sockets.splice(0)) s.destroy();
+    await t.coordinator.close();
+  });
+  return t;
 }
