@@ -1,10 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { errorCode } from '../../helpers/errors.ts';
-import { DEFAULT_EVALUATION_NOISE, parseJobSpec, type JobSpecInput } from '../../../core/job/spec.ts';
+import { DEFAULT_EVALUATION_NOISE, parseJobSpec, type JobSpec, type JobSpecInput } from '../../../core/job/spec.ts';
 import { jobMechanisms, jobSpend, resolvePrivacy, roundMechanism, stepsPerRound } from '../../../core/job/privacy.ts';
 import { accountSpend } from '../../../core/privacy/spend.ts';
 import { calibrateSigma, rdpEpsilon } from '../../../core/privacy/index.ts';
 import { logisticRegression } from '../../../core/model/spec.ts';
+import { admit } from '../../../core/round/hospital-admission.ts';
+import { simulatedNetwork } from '../../../simulations/network.ts';
 import { clearSpendCache, spendCacheStats } from '../../../core/privacy/spend-memo.ts';
 
 const base: JobSpecInput = {
@@ -148,5 +150,39 @@ describe('privacy spec validation: typed errors, never a silent default', () => 
 
   it('an unreachable target is a typed error, not a hang', () => {
     expect(errorCode(() => resolvePrivacy(record({ epsilon: 1e-9, delta: 1e-300 })))).toBe('E_JOB_SPEC');
+  });
+});
+
+/**
+ * A researcher's noiseMultiplier whose whole-job ε is a hair above the stated
+ * target (4e-10 relative) passed resolvePrivacy and the hospital's admission
+ * (both allowed 1 + 1e-9), so the target the dashboard and `cohort job status`
+ * print was below the job's real ε (review finding). Both now require
+ * ε ≤ target exactly (core/job/privacy.ts, core/round/hospital-admission.ts).
+ */
+describe('a stated ε target a job exceeds', () => {
+  const given = (epsilon: number) => record({ epsilon, noiseMultiplier: 1.3, accountant: 'pld' }, { rounds: 5 });
+  const real = () => jobSpend(given(100)).epsilon;
+
+  it('is refused: the printed target must bound the real ε', () => {
+    expect(errorCode(() => resolvePrivacy(given(real() * (1 - 4e-10))))).toBe('E_JOB_SPEC');
+    expect(resolvePrivacy(given(real())).privacy!.noiseMultiplier).toBe(1.3);
+  });
+
+  it("is refused by the hospital too, which recomputes the job's ε from a spec a coordinator sends with σ set", () => {
+    const net = simulatedNetwork(['h']);
+    const hospital = {
+      name: 'h',
+      identity: net.identity('h'),
+      dataset: { features: ['a', 'b', 'c'], label: 'y', numTrain: 100 },
+      budget: { delta: 1e-5 },
+      keepsOutputs: true,
+      roster: () => net.head,
+    };
+    const exact = { ...given(real()), secureAggregation: { enabled: false } } as JobSpec;
+    expect(admit(hospital, exact, null)).not.toBeNull();
+    // Past the schema (which a spec read from the wire also meets): the admission's own recomputation.
+    const lower = { ...exact, privacy: { ...exact.privacy!, epsilon: real() * (1 - 4e-10) } };
+    expect(errorCode(() => admit(hospital, lower, null))).toBe('E_PRIVACY_PARAMS');
   });
 });
