@@ -15,7 +15,8 @@
  * is charged, and a record-level DP round is trained (and charged) once: a
  * retry re-sends its kept output, unless this hospital answered an unmask
  * request at the round (its output may be in a sum then), when it trains and
- * is charged afresh (hospital-session.ts AttemptLog).
+ * is charged afresh (hospital-session.ts AttemptLog); that fresh output is
+ * then the one re-sent, until this hospital answers another unmask request.
  */
 import { CohortError, asCohortError } from '../errors.ts';
 import { evaluates, type JobSpec } from '../job/spec.ts';
@@ -77,6 +78,8 @@ export class HospitalRound {
   private pendingMetrics: Evaluated['metrics'] | null = null;
   private out: TrainOutput | null = null;
   private keep = false;
+  /** Trained afresh because this hospital helped unmask the round with its kept output (startTraining). */
+  private afresh = false;
 
   constructor(
     readonly cfg: RoundInput,
@@ -167,6 +170,8 @@ export class HospitalRound {
   trained(out: TrainOutput): HospitalEffect[] {
     this.expect('training', 'a trained output');
     this.ctx.trained.add(this.key);
+    // The daemon kept this fresh output before handing it here: the one that may be in an unmasked sum is gone.
+    if (this.afresh) this.hs?.inputRenewed();
     const done = log('debug', { ...this.fields(), steps: out.steps, loss: out.loss }, 'local training done');
     if (!this.hs) {
       this._stage = 'done';
@@ -259,6 +264,7 @@ export class HospitalRound {
         ];
     }
     this.keep = keep;
+    this.afresh = afresh;
     const said = afresh
       ? [
           log(

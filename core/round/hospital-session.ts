@@ -23,7 +23,8 @@ import { secureInput, type SecureInput } from './secure-input.ts';
  * answered an unmask request at the round: its input may then be in a sum the
  * coordinator unmasked, and a later attempt must not put the same input into
  * a second sum, which would differ from the first by the hospitals left out
- * (HospitalSession.open, hospital-round.ts startTraining). Kept in memory: a
+ * (HospitalSession.open, hospital-round.ts startTraining); until a fresh
+ * record-level output has replaced the kept one (`renewed`). Kept in memory: a
  * restarted daemon starts afresh (docs/threat-model.md).
  */
 export class AttemptLog {
@@ -49,6 +50,17 @@ export class AttemptLog {
   unmasking(jobId: string, round: number): void {
     const seen = this.last.get(jobId);
     if (seen?.round === round) seen.unmasked = true;
+  }
+
+  /**
+   * A record-level DP round's fresh output, trained because the one before
+   * may be in a sum this hospital helped unmask, has replaced it as the kept
+   * output: that one is in no such sum, and a later attempt may re-send it
+   * until the hospital answers another unmask request at the round.
+   */
+  renewed(jobId: string, round: number): void {
+    const seen = this.last.get(jobId);
+    if (seen?.round === round) seen.unmasked = false;
   }
 
   /** Whether the hospital has answered an unmask request at `round` of `jobId`. */
@@ -159,6 +171,11 @@ export class HospitalSession {
     const answer = this.client.onUnmaskRequest(msg);
     this.attempts.unmasking(this.session.jobId, this.session.round);
     return answer;
+  }
+
+  /** This attempt's input is a fresh output, now the one kept (AttemptLog.renewed); called once it is trained. */
+  inputRenewed(): void {
+    if (this.inputUnmasked) this.attempts.renewed(this.session.jobId, this.session.round);
   }
 
   forget(): void {

@@ -145,5 +145,12 @@ describe('coordinator crash between aggregation and commit', () => {
     const report = verifyFiles({ db, hospitalLedger: states });
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
+    // The killed attempt's release never reached the ledger: the auditor is told, per hospital (threat-model.md).
+    for (const name of names)
+      expect(report.notes).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^${name}: 1 charge\\(s\\) charged locally but not in any released sum.*round 3`),
+        ),
+      );
   }, 120_000);
 });
