@@ -100,8 +100,11 @@ export function checkJobs(
     }
     if (entry.kind !== 'round') continue;
     const body = entry.body as RoundBody;
-    if (body.unit === 'none') continue;
     const job = specs.get(entry.jobId);
+    if (body.unit === 'none') {
+      if (job) checkNoPrivacy(seq, entry.jobId, job, failures);
+      continue;
+    }
     if (!job) {
       unknownJobs.add(entry.jobId);
       continue;
@@ -111,6 +114,20 @@ export function checkJobs(
   if (unknownJobs.size > 0)
     notes.push(
       `round entries of ${unknownJobs.size} job(s) with no job-created entry before them (e.g. ${[...unknownJobs].slice(0, NOTE_EXAMPLES).join(', ')}): their mechanisms were not checked against a spec`,
+    );
+}
+
+/**
+ * A round recorded without DP (no spend) must belong to a job whose recorded
+ * spec has no privacy guarantee: otherwise the coordinator dropped the
+ * round's spend, and every later cumulative figure of the job with it.
+ */
+function checkNoPrivacy(seq: number, jobId: string, job: JobMechanisms, failures: Failures): void {
+  if ((job.spec as Partial<JobSpec> | null)?.privacy)
+    failures.add(
+      seq,
+      'mechanism-mismatch',
+      `entry ${seq}: job ${jobId}'s recorded spec has a privacy guarantee, yet the round is recorded without DP and charges no spend`,
     );
 }
 
@@ -139,7 +156,17 @@ function checkRoundMechanism(
     );
     return;
   }
-  const kind = entry.round > ((job.spec as Partial<JobSpec>).rounds ?? Infinity) ? 'evaluation' : 'training';
+  const rounds = (job.spec as Partial<JobSpec>).rounds ?? Infinity;
+  // A DP job releases rounds 1..rounds and then its evaluation: a round past them is no round its spec charges.
+  if (entry.round > rounds + 1) {
+    failures.add(
+      seq,
+      'mechanism-mismatch',
+      `entry ${seq}: job ${entry.jobId} has ${rounds} rounds and an evaluation, not a round ${entry.round}`,
+    );
+    return;
+  }
+  const kind = entry.round > rounds ? 'evaluation' : 'training';
   let mechanism = job.mechanisms.get(kind);
   if (mechanism === undefined) job.mechanisms.set(kind, (mechanism = mechanismOf(job.spec, entry.round)));
   if (typeof mechanism === 'string') {
