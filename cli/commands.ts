@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { CohortError } from '../core/errors.ts';
+import { printable } from '../core/printable.ts';
 
 type Register = (program: Command) => void;
 
@@ -91,7 +92,6 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
   const program = new Command('cohort')
     .description('privacy-preserving federated learning for hospital networks')
     .version('0.1.0')
-    .showHelpAfterError()
     .enablePositionalOptions();
   const named = commandNamed(argv.slice(2));
   for (const [name, { summary, load }] of Object.entries(COMMANDS)) {
@@ -101,5 +101,24 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     if (!cmd) throw new CohortError('E_INTERNAL', `the module of "${name}" registers no such command`);
     cmd.summary(summary);
   }
+  refuseBadCommandLines(program, 'cohort');
   return program;
+}
+
+/**
+ * A command line commander refuses (an unknown option, a missing required
+ * one, a value its parser or choices refuse, a missing argument) as any
+ * other refusal: one line, `cohort: E_CONFIG_INVALID: ...` naming the flag
+ * and the command whose --help lists them, and exit 2 (main.ts), the code a
+ * service unit does not restart on (docs/deploy.md) and never the exit 1 by
+ * which `ledger verify`, `ledger check-proof` and `ledger fetch` report a
+ * ledger that fails. Set on every command: commander copies these settings
+ * only to the subcommands made after them.
+ */
+function refuseBadCommandLines(cmd: Command, path: string): void {
+  cmd.exitOverride().configureOutput({
+    outputError: (message, write) =>
+      write(`cohort: E_CONFIG_INVALID: ${printable(message.trim().replace(/^error: /, ''))} (see: ${path} --help)\n`),
+  });
+  for (const sub of cmd.commands) refuseBadCommandLines(sub, `${path} ${sub.name()}`);
 }

@@ -13,7 +13,7 @@ import {
 } from '../coordinator/config.ts';
 import type { DashboardOptions } from '../coordinator/dashboard/server.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
-import { readIdentityKey, readJsonFile, readPem, readPublicKeyFile, tlsPairFromFiles } from '../edge/keys.ts';
+import { readIdentityKey, readPem, readPublicKeyFile, tlsPairFromFiles } from '../edge/keys.ts';
 import { ROLES, type Role } from '../core/auth/policy.ts';
 import { CoordinatorStore } from '../coordinator/store.ts';
 import { CoordinatorLedger } from '../coordinator/ledger.ts';
@@ -31,6 +31,7 @@ import { readRosterFile } from '../edge/roster-file.ts';
 import { publishRoster } from '../coordinator/roster.ts';
 import { registerBackup } from './coordinator-backup.ts';
 import { withConfigFile } from '../edge/config-file.ts';
+import { submitJobFiles } from './start-jobs.ts';
 
 /** Each coordinator option a flag of `coordinator start` sets, named as the flag in a refusal (coordinator/config.ts bounds them). */
 const OPTION_FLAGS: Readonly<Record<string, string>> = {
@@ -140,10 +141,7 @@ async function startCoordinator(o: StartFlags): Promise<void> {
     log.warn(
       'no roster published: secure-aggregation jobs are refused until one is (cohort roster publish, or --roster)',
     );
-  for (const file of o.job ?? []) {
-    const id = coordinator.submitJob(readJsonFile(file, 'E_JOB_SPEC'));
-    log.info({ job: id, file }, 'job submitted from file');
-  }
+  submitJobFiles(coordinator, o.job ?? [], log);
   if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
   await coordinator.listen();
   const shutdown = (signal: string) => {

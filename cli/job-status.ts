@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { ConnectionFlags } from '../client/connection-options.ts';
+import { guaranteeLine } from '../core/job/guarantee.ts';
 
 type TextTableFn = typeof import('../edge/text-table.ts').textTable;
 
@@ -61,6 +62,13 @@ interface JobStatusReply {
 const SPEND_SOURCE =
   "as recorded in the coordinator's ledger; each hospital's own budget database is authoritative (cohort budget show --state <file.db>, at the hospital)";
 
+/** The guarantee line of a privacy unit; a unit this client does not know (the reply is the coordinator's) has none. */
+function epsilonMeaning(unit: string): string {
+  return unit === 'record' || unit === 'hospital'
+    ? `${unit}-level epsilon: ${guaranteeLine(unit)}`
+    : `epsilon of an unknown privacy unit: no guarantee is known for it`;
+}
+
 function renderJobStatus(reply: JobStatusReply, textTable: TextTableFn): string {
   const r = reply;
   const lines: string[] = [];
@@ -71,6 +79,8 @@ function renderJobStatus(reply: JobStatusReply, textTable: TextTableFn): string 
     ? `${r.privacy.unit}-level differential privacy, target epsilon ${r.privacy.epsilon} at delta ${r.privacy.delta}`
     : 'no differential privacy';
   lines.push(`strategy ${r.strategy ?? '-'}, secure aggregation ${r.secureAggregation ? 'on' : 'off'}, ${privacy}`);
+  // What the epsilon means and whom it trusts, beside it, as everywhere a DP job's epsilon is printed (core/job/guarantee.ts).
+  if (r.privacy) lines.push(epsilonMeaning(r.privacy.unit));
   const rows = Array.isArray(r.rounds) ? r.rounds : [];
   const planned = r.roundsPlanned;
   const evaluated = r.evaluated ? ', final model evaluated' : '';

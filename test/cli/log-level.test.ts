@@ -40,7 +40,7 @@ describe('--log-level', () => {
     expect(messages(loud.out)).toContain('no roster (--roster): secure-aggregation jobs will be declined');
     expect(cohort(...start).out).toBe('');
     const bad = cohort(...start, '--log-level', 'loud');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Allowed choices are trace, debug, info, warn, error, fatal, silent/);
   });
 });
