@@ -211,7 +211,7 @@ function checkWhole(
       `the fetch did not start where the saved audit state ends (entry ${from.seq})`,
     );
   const key = bytes(pinnedKey ?? from?.coordinatorKey ?? f.coordinatorKey);
-  const keys = new Map([...Object.entries(from?.hospitalKeys ?? {}), ...hospitalKeysOf(f.entries)]);
+  const keys = new Map([...Object.entries(from?.hospitalKeys ?? {}), ...hospitalKeysOf(f.entries, from?.roster)]);
   const report = verifyLedger({
     entries: f.entries,
     coordinatorKey: key,

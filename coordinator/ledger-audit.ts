@@ -30,6 +30,7 @@ import {
 import { readCappedFile } from '../edge/capped-file.ts';
 import { recomputeParallel } from '../edge/ledger-recompute.ts';
 import { Failures } from '../core/ledger/verify-failures.ts';
+import { hospitalKeysOf } from '../core/ledger/grants.ts';
 import { MAX_NOTE_CHARS } from '../core/ledger/checkpoint.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
@@ -186,7 +187,12 @@ export function verifyAfterCheckpoint(
     entries: data.entries,
     coordinatorKey: keyBytes(cp.coordinatorKey),
     receipts: data.receipts,
-    hospitalKeys: new Map([...Object.entries(cp.hospitalKeys), ...data.hospitalKeys].map(([n, k]) => [n, keyBytes(k)])),
+    hospitalKeys: new Map(
+      [...Object.entries(cp.hospitalKeys), ...hospitalKeysOf(data.entries, cp.roster)].map(([n, k]) => [
+        n,
+        keyBytes(k),
+      ]),
+    ),
     ...treeInputs(data, o.witness),
     from: cp,
     recompute: o.recompute ?? true,
