@@ -40,13 +40,15 @@ function entriesPage(store: CoordinatorStore, reader: LedgerReader, afterSeq: nu
   const last = store.lastLedgerSeq();
   if (reader.role !== 'hospital')
     return pageOf(store.ledgerEntriesAfter(afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1), afterSeq, last);
-  // A hospital's entries: those naming it (found by SQLite), and the created/ended entries of its jobs.
-  const named = store.ledgerEntriesContaining(JSON.stringify(reader.name), jobId);
-  return pageOf(
-    ownEntries(named, reader.name, (jobs) => store.jobBoundaryEntries(jobs)),
-    afterSeq,
-    last,
-  );
+  // A hospital's entries: those naming it, and the created/ended entries of its jobs, one page of candidates
+  // read (SQLite finds them): a request costs a page, not the hospital's whole history (review finding).
+  const jobs = store.hospitalJobs(reader.name, jobId);
+  const rows = store.hospitalLedgerCandidates(reader.name, jobs, afterSeq, jobId, LEDGER_PAGE_ENTRIES + 1);
+  const more = rows.length > LEDGER_PAGE_ENTRIES;
+  const examined = more ? rows.slice(0, LEDGER_PAGE_ENTRIES) : rows;
+  // Past the candidates examined lie more: the page ends at the last one examined, whether or not it was own.
+  const page = pageOf(ownEntries(examined, reader.name, jobs), afterSeq, more ? examined.at(-1)!.seq : last);
+  return page.more ? page : { ...page, more };
 }
 
 function receiptsOf(store: CoordinatorStore, page: LedgerPage) {

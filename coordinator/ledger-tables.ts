@@ -223,29 +223,45 @@ export class LedgerTables {
   }
 
   /**
-   * What a hospital's own ledger is drawn from without reading the rest into
-   * memory: the entries whose text holds `needle` (its quoted name; SQLite
-   * scans, only matches come back), then the created/ended entries of `jobs`.
+   * The jobs `hospital` took part in (a round naming it a participant, or a
+   * budget refusal of its), within `jobId` if given: found by SQLite over
+   * the whole ledger, only the job ids coming back (core/ledger/scope.ts).
    */
-  ledgerEntriesContaining(needle: string, jobId: string): SealedEntry[] {
-    return (
-      jobId
-        ? this.db
-            .prepare(
-              `SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND instr(canonical, ?) > 0 ORDER BY seq`,
-            )
-            .all(jobId, needle)
-        : this.db
-            .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE instr(canonical, ?) > 0 ORDER BY seq`)
-            .all(needle)
-    ) as SealedEntry[];
+  hospitalJobs(hospital: string, jobId: string): Set<string> {
+    const ids = this.db
+      .prepare(
+        `SELECT DISTINCT job_id FROM ledger WHERE instr(canonical, ?) > 0 AND (? = '' OR job_id = ?) AND (
+           (json_extract(canonical, '$.kind') = 'round'
+             AND EXISTS (SELECT 1 FROM json_each(canonical, '$.body.participants') WHERE value = ?))
+           OR (json_extract(canonical, '$.kind') = 'budget-refusal' AND json_extract(canonical, '$.body.hospital') = ?))`,
+      )
+      .pluck()
+      .all(JSON.stringify(hospital), jobId, jobId, hospital, hospital) as string[];
+    return new Set(ids);
   }
 
-  jobBoundaryEntries(jobs: readonly string[]): SealedEntry[] {
-    const q = this.db.prepare(
-      `SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = ? AND json_extract(canonical, '$.kind') IN ('job-created', 'job-ended') ORDER BY seq`,
-    );
-    return jobs.flatMap((j) => q.all(j) as SealedEntry[]);
+  /**
+   * One page's candidates for a hospital's own ledger after `afterSeq`, at
+   * most `limit` in seq order, without reading the rest into memory: the
+   * entries whose text holds its quoted name, and the created/ended entries
+   * of `jobs` (within `jobId` if given).
+   */
+  hospitalLedgerCandidates(
+    hospital: string,
+    jobs: ReadonlySet<string>,
+    afterSeq: number,
+    jobId: string,
+    limit: number,
+  ): SealedEntry[] {
+    return this.db
+      .prepare(
+        `SELECT seq, canonical, hash, signature FROM ledger WHERE seq > ? AND (? = '' OR job_id = ?) AND (
+           instr(canonical, ?) > 0
+           OR (job_id IN (SELECT value FROM json_each(?))
+               AND json_extract(canonical, '$.kind') IN ('job-created', 'job-ended')))
+         ORDER BY seq LIMIT ?`,
+      )
+      .all(afterSeq, jobId, jobId, JSON.stringify(hospital), JSON.stringify([...jobs]), limit) as SealedEntry[];
   }
 
   lastLedgerSeq(): number {

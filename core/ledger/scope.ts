@@ -73,38 +73,31 @@ function jobsIn(named: ReadonlyMap<number, Parsed>): Set<string> {
 
 /**
  * The entries of `all` (in seq order) that concern `hospital`: those naming
- * it, and the created/ended entries of the jobs it took part in. Two passes:
- * those jobs are known only once its round and refusal entries are read, and
- * a job's created entry comes before them.
+ * it, and the created/ended entries of the jobs it took part in.
  */
 export function entriesConcerning(all: readonly SealedEntry[], hospital: string): SealedEntry[] {
-  const named = naming(all, hospital);
-  const jobs = jobsIn(named);
-  return all.filter((s) => {
+  return ownEntries(all, hospital, jobsIn(naming(all, hospital)));
+}
+
+/**
+ * The entries of `candidates` (seq order) that concern `hospital`, given
+ * `jobs`, the jobs it took part in across the whole ledger: a job's created
+ * entry comes before its rounds, so they cannot be told from one page of the
+ * ledger alone (the coordinator finds them with SQLite: ledger-tables.ts
+ * hospitalJobs). Candidates that only mention its name are left out.
+ */
+export function ownEntries(
+  candidates: readonly SealedEntry[],
+  hospital: string,
+  jobs: ReadonlySet<string>,
+): SealedEntry[] {
+  const named = naming(candidates, hospital);
+  return candidates.filter((s) => {
     if (named.has(s.seq)) return true;
     if (jobs.size === 0 || !s.canonical.includes('"job-')) return false;
     const j = JSON.parse(s.canonical) as Parsed;
     return (j.kind === 'job-created' || j.kind === 'job-ended') && jobs.has(j.jobId);
   });
-}
-
-/**
- * The same entries as entriesConcerning, when only `named` (the entries that
- * may name the hospital, e.g. found by a database text search) is at hand:
- * `boundaries` fetches the created/ended entries of the jobs found. Each
- * entry is parsed once.
- */
-export function ownEntries(
-  named: readonly SealedEntry[],
-  hospital: string,
-  boundaries: (jobs: readonly string[]) => SealedEntry[],
-): SealedEntry[] {
-  const own = naming(named, hospital);
-  const byJob = boundaries([...jobsIn(own)]);
-  const seen = new Set<number>();
-  return [...named.filter((s) => own.has(s.seq)), ...byJob]
-    .filter((s) => !seen.has(s.seq) && seen.add(s.seq))
-    .sort((a, b) => a.seq - b.seq);
 }
 
 /**

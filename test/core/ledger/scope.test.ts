@@ -51,22 +51,26 @@ describe('entriesConcerning: a hospital reads its own ledger', () => {
   });
 });
 
-describe("ownEntries: the same scope from a text search and the jobs' boundary entries", () => {
-  it('equals entriesConcerning for every hospital, fetching boundaries only for its jobs', () => {
+describe("ownEntries: the same scope from a text search, the jobs' boundary entries and the hospital's jobs", () => {
+  const jobsOf: Record<string, string[]> = { h1: ['A'], h2: ['A'], h3: ['B'] };
+  it('equals entriesConcerning for every hospital, leaving out candidates that only mention its name', () => {
     for (const h of ['h1', 'h2', 'h3', 'h4', 'h1x', 'nobody']) {
-      const named = ledger.filter((e) => e.canonical.includes(JSON.stringify(h))); // what SQLite's instr() finds
-      const asked: string[][] = [];
-      const own = ownEntries(named, h, (jobs) => {
-        asked.push([...jobs]);
-        return ledger.filter(
-          (e) =>
-            jobs.includes((JSON.parse(e.canonical) as LedgerEntry).jobId) &&
-            /"kind":"job-(created|ended)"/.test(e.canonical),
-        );
-      });
-      expect(own.map((e) => e.seq)).toEqual(seqs(h));
-      expect(asked).toEqual([h === 'h1' || h === 'h2' ? ['A'] : h === 'h3' ? ['B'] : []]);
+      const jobs = new Set(jobsOf[h] ?? []);
+      // What the coordinator's query returns: entries holding the quoted name, and the boundary entries of its jobs.
+      const candidates = ledger.filter(
+        (e) =>
+          e.canonical.includes(JSON.stringify(h)) ||
+          (jobs.has((JSON.parse(e.canonical) as LedgerEntry).jobId) &&
+            /"kind":"job-(created|ended)"/.test(e.canonical)),
+      );
+      expect(ownEntries(candidates, h, jobs).map((e) => e.seq)).toEqual(seqs(h));
     }
+  });
+
+  it('gives the same entries page by page as over the whole ledger', () => {
+    const jobs = new Set(['A']);
+    const pages = [ledger.slice(0, 4), ledger.slice(4)].flatMap((page) => ownEntries(page, 'h1', jobs));
+    expect(pages.map((e) => e.seq)).toEqual(seqs('h1'));
   });
 });
 
