@@ -92,7 +92,7 @@ export function formatChaos(r: ChaosReport & { baselineAccuracy: number | null; 
     'epsilon (accountant)',
     'rounds in sum',
     'rounds charged',
-    'charged twice',
+    'charged again, not in ledger',
   ]);
   for (const [h, e] of Object.entries(r.epsilon))
     eps.push([

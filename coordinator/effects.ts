@@ -94,11 +94,12 @@ export class EffectExecutor {
 
   private roundFailed(jobId: string, job: LiveJob, fx: Effect<'roundFailed'>): void {
     job.log.warn({ round: fx.round, attempt: fx.attempt, code: fx.code, reason: fx.reason }, 'round failed');
-    // Their noisy inputs left them (and each charged its budget): the failed attempt's spend is recorded too.
-    if (fx.charged.length > 0)
-      this.d.store.appendEntry(
-        this.d.ledger.failedAttempt(jobId, job.machine.spec, fx.round, fx.charged, job.machine.globalWeights),
-      );
+    // Their inputs may have been released (and each charged its budget): the failed attempt's spend is recorded too.
+    const spend =
+      fx.charged.length > 0
+        ? this.d.ledger.failedAttempt(jobId, job.machine.spec, fx.round, fx.charged, job.machine.globalWeights)
+        : undefined;
+    this.d.store.attemptEnded(jobId, fx.round, spend);
     this.d.events.emit('roundFailed', {
       jobId,
       round: fx.round,

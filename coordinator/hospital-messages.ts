@@ -8,6 +8,7 @@
  */
 import { CohortError, asCohortError } from '../core/errors.ts';
 import { validateMetrics, type Metrics } from '../core/metrics.ts';
+import type { JobSpec } from '../core/job/spec.ts';
 import type { TaskKind } from '../core/model/task.ts';
 import { metricsOfNoisyCounts, validateNoisyCounts } from '../core/privacy/noisy-counts.ts';
 import { CLIENT_MESSAGE_KINDS, type ClientMessage } from '../core/secagg/index.ts';
@@ -39,6 +40,8 @@ export class HospitalMessages {
       this.withJob(peer, env, (job) => {
         const msg = { [env.body!]: env[env.body as keyof Envelope] } as ClientMessage;
         const { effects, rejected } = job.machine.submitSecAgg(name, env.round, msg, this.d.now());
+        // Stored before the effects run: the round may end in them, and a crash before its commit must not lose it.
+        if (!rejected && releases(job.machine.spec, msg)) this.d.store.recordRelease(env.jobId, env.round, name);
         this.d.jobs.apply(env.jobId, effects);
         if (rejected) peer.fail(rejected, env.jobId, env.round);
       });
@@ -212,4 +215,15 @@ export function evaluationFromWire(
     sigma: n.sigma ?? 0,
   });
   return { metrics: metricsOfNoisyCounts(counts), released: true };
+}
+
+/**
+ * Whether `msg` may release its sender's input to the round, charged to its
+ * budget (coordinator/store.ts recordRelease): a record-level DP job's unmask
+ * answer (the hospital trains afresh if the round is retried), a
+ * hospital-level one's masked input (charged as it leaves).
+ */
+function releases(spec: JobSpec, msg: ClientMessage): boolean {
+  const unit = spec.privacy?.unit;
+  return (unit === 'record' && 'secaggUnmask' in msg) || (unit === 'hospital' && 'secaggMaskedInput' in msg);
 }

@@ -89,6 +89,7 @@ export class JobRegistry {
   /** Makes a stored job live again; returns null, or why its machine refused the stored state. */
   private revive(job: StoredJob): string | null {
     try {
+      this.releasesLost(job);
       this.addLive(job.id, job.spec, resumeOf(job), job.owner, job.createdAt);
       this.d.log.info({ job: job.id, completedRounds: job.completedRounds }, 'resuming job');
       return null;
@@ -96,6 +97,22 @@ export class JobRegistry {
       this.jobs.delete(job.id);
       if (!(err instanceof CohortError)) this.d.log.error({ job: job.id, err }, 'job not resumed');
       return asCohortError(err).message;
+    }
+  }
+
+  /**
+   * Writes the spend of an attempt a crash ended before its commit: the
+   * hospitals whose inputs it may have released (store.ts recordRelease)
+   * each paid for it, and the ledger would otherwise never say so; record-level
+   * ones train the round afresh, and pay again, when it is retried.
+   */
+  private releasesLost(job: StoredJob): void {
+    for (const { round, hospitals } of this.d.store.releasesOf(job.id)) {
+      const spend = job.spec.privacy
+        ? this.d.ledger.failedAttempt(job.id, job.spec, round, hospitals, job.weights)
+        : undefined;
+      this.d.store.attemptEnded(job.id, round, spend);
+      this.d.log.warn({ job: job.id, round, hospitals }, 'an attempt lost in a crash: its spend written to the ledger');
     }
   }
 

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import { createPrivateFile } from '../edge/private-file.ts';
 
-const SCHEMA_VERSION = 10;
+const SCHEMA_VERSION = 11;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -95,6 +95,14 @@ const MIGRATIONS = [
      signature BLOB NOT NULL,
      at INTEGER NOT NULL,
      PRIMARY KEY (witness, size)
+   );`,
+  // 11: hospitals whose input to the round in flight may have been released (a record-level unmask answer, a
+  // hospital-level masked input), so that an attempt a crash ends before its commit still reaches the ledger.
+  `CREATE TABLE round_releases (
+     job_id TEXT NOT NULL,
+     round INTEGER NOT NULL,
+     hospital TEXT NOT NULL,
+     PRIMARY KEY (job_id, round, hospital)
    );`,
 ];
 

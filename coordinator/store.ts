@@ -97,6 +97,38 @@ export class CoordinatorStore extends MemberTables {
     })();
   }
 
+  /**
+   * `hospital`'s input to round `round` may have been released: its unmask
+   * answer in a record-level DP job (it trains the round afresh, and pays, if
+   * it is retried), its masked input in a hospital-level one (charged as it
+   * left). Kept until the round commits or its attempt fails, each of which
+   * writes the spend to the ledger; one still here at a restart is an
+   * attempt a crash ended, whose spend the job registry writes then.
+   */
+  recordRelease(jobId: string, round: number, hospital: string): void {
+    this.db
+      .prepare(`INSERT OR IGNORE INTO round_releases (job_id, round, hospital) VALUES (?, ?, ?)`)
+      .run(jobId, round, hospital);
+  }
+
+  /** The releases recorded for `jobId` (recordRelease), by round, hospitals sorted. */
+  releasesOf(jobId: string): { round: number; hospitals: string[] }[] {
+    const rows = this.db
+      .prepare(`SELECT round, hospital FROM round_releases WHERE job_id = ? ORDER BY round, hospital`)
+      .all(jobId) as { round: number; hospital: string }[];
+    const byRound = new Map<number, string[]>();
+    for (const r of rows) byRound.set(r.round, [...(byRound.get(r.round) ?? []), r.hospital]);
+    return [...byRound].map(([round, hospitals]) => ({ round, hospitals }));
+  }
+
+  /** An attempt at `round` ended: its spend entry (if any) appended and its releases dropped, in one transaction. */
+  attemptEnded(jobId: string, round: number, entry?: EntryBuilder): void {
+    this.db.transaction(() => {
+      if (entry) this.appendEntry(entry);
+      this.db.prepare(`DELETE FROM round_releases WHERE job_id = ? AND round = ?`).run(jobId, round);
+    })();
+  }
+
   /** Persists a completed round, the job's new position and the round's ledger entry atomically: a crash leaves all or none. */
   commitRound(jobId: string, rec: RoundRecord, entry?: EntryBuilder): SealedEntry | null {
     return this.db.transaction(() => {
@@ -131,6 +163,8 @@ export class CoordinatorStore extends MemberTables {
           rec.round - 1,
         );
       if (changed.changes !== 1) throw new CohortError('E_STORE', `job ${jobId} is not at round ${rec.round - 1}`);
+      // The round's releases are in its entry now (recordRelease).
+      this.db.prepare(`DELETE FROM round_releases WHERE job_id = ? AND round = ?`).run(jobId, rec.round);
       return entry ? this.appendEntry(entry) : null;
     })();
   }

@@ -22,7 +22,14 @@ export interface HospitalEpsilon {
   /** What the hospital's own budget charged (rounds, and the epsilon after the last). */
   chargedRounds: number[];
   chargedEpsilon: number;
-  /** Rounds charged more than once (must be 0 for record-level DP). */
+  /**
+   * Repeat charges of a round beyond the spends the ledger records for it
+   * (must be 0). A round's first charge may have no spend (the hospital
+   * dropped after training); a retry re-sends its kept output at no new
+   * charge; and one after this hospital helped unmask the round trains afresh
+   * and is charged again, a second spend the ledger records as well
+   * (threat-model.md).
+   */
   duplicateCharges: number;
 }
 
@@ -68,7 +75,10 @@ export function readOutcome(db: string, jobId: string, names: string[], stateFil
       roundsInSum: spends.length,
       chargedRounds,
       chargedEpsilon: charged.at(-1)?.epsilonAfter ?? 0,
-      duplicateCharges: chargedRounds.length - new Set(chargedRounds).size,
+      duplicateCharges: unrecorded(
+        chargedRounds,
+        mine.map((e) => e.round),
+      ),
     };
   }
   const v = verifyFiles({ db, hospitalLedger: names.map(stateFile) });
@@ -84,4 +94,17 @@ export function readOutcome(db: string, jobId: string, names: string[], stateFil
       failures: v.failures.map((f) => `${f.seq ?? '-'} ${f.code}: ${f.message}`),
     },
   };
+}
+
+/** Charges in `charged` (rounds, with repeats) past the first of their round and past what `recorded` (the ledger's spends) holds for it. */
+function unrecorded(charged: readonly number[], recorded: readonly number[]): number {
+  const count = (rounds: readonly number[]) => {
+    const n = new Map<number, number>();
+    for (const r of rounds) n.set(r, (n.get(r) ?? 0) + 1);
+    return n;
+  };
+  const spends = count(recorded);
+  let over = 0;
+  for (const [round, n] of count(charged)) over += Math.max(0, n - Math.max(1, spends.get(round) ?? 0));
+  return over;
 }
