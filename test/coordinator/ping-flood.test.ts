@@ -7,21 +7,14 @@
  * that dependency's behaviour, which nothing of ours replaces.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  frameHeader,
-  listeningOf,
-  onlyServerSocket,
-  rawCoordinatorPerTest,
-  upgradedSocket,
-} from '../helpers/raw-socket.ts';
+import { frameHeader, rawCoordinatorPerTest } from '../helpers/raw-socket.ts';
 
 const t = rawCoordinatorPerTest();
 
 describe('ping flood', () => {
   it('does not queue a pong per ping for a peer that never reads: it is cut off', async () => {
     const total = 200_000; // 26 MB of pings; an honest peer sends none
-    const s = await upgradedSocket(t.port, t.sockets);
-    const ws = onlyServerSocket(listeningOf(t.coordinator));
+    const { s, ws } = await t.stranger();
     let seen = 0;
     let bufferedAtEnd = -1;
     const done = new Promise<void>((resolve) => {

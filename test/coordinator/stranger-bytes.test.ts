@@ -11,13 +11,7 @@ import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { MAX_HELLO_BYTES, MAX_HELLO_FEATURE_BYTES } from '../../edge/wire/codec.ts';
 import { RawClient } from '../helpers/raw-client.ts';
-import {
-  frameHeader,
-  listeningOf,
-  onlyServerSocket,
-  rawCoordinatorPerTest,
-  upgradedSocket,
-} from '../helpers/raw-socket.ts';
+import { frameHeader, rawCoordinatorPerTest } from '../helpers/raw-socket.ts';
 
 const t = rawCoordinatorPerTest();
 
@@ -25,8 +19,7 @@ describe('a stranger before its Hello', () => {
   it('is cut off once it has sent more than the largest Hello, whole frame or not', async () => {
     const announced = 16 * 1024 * 1024 - 64; // within maxFrameBytes: ws takes it
     const sent = announced - 1; // never whole, so no 'message' ever reaches the frame checks
-    const s = await upgradedSocket(t.port, t.sockets);
-    const ws = onlyServerSocket(listeningOf(t.coordinator));
+    const { s, ws } = await t.stranger();
     const raw = (ws as unknown as { _socket: Socket })._socket;
     let received = 0;
     const done = new Promise<'all-held' | 'closed'>((resolve) => {

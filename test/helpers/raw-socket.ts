@@ -54,15 +54,33 @@ export function listeningOf(coordinator: object): { clients: () => Iterable<WebS
   return (coordinator as { server: { clients: () => Iterable<WebSocket> } }).server;
 }
 
-/** An in-memory coordinator for each test of the file, and the raw sockets the test opens to it, destroyed after it. */
-export function rawCoordinatorPerTest(): { coordinator: Coordinator; port: number; sockets: Socket[] } {
-  const t = { coordinator: undefined as unknown as Coordinator, port: 0, sockets: [] as Socket[] };
+/** A raw socket upgraded to the per-test coordinator, and the coordinator's side of it (its one connection). */
+export interface RawPair {
+  s: Socket;
+  ws: WebSocket;
+}
+
+/**
+ * An in-memory coordinator for each test of the file, and the raw sockets the
+ * test opens to it (`stranger()`: one upgraded socket and the coordinator's
+ * side of it), destroyed after it.
+ */
+export function rawCoordinatorPerTest(): { coordinator: Coordinator; port: number; stranger(): Promise<RawPair> } {
+  const sockets: Socket[] = [];
+  const t = {
+    coordinator: undefined as unknown as Coordinator,
+    port: 0,
+    async stranger(): Promise<RawPair> {
+      const s = await upgradedSocket(t.port, sockets);
+      return { s, ws: onlyServerSocket(listeningOf(t.coordinator)) };
+    },
+  };
   beforeEach(async () => {
     t.coordinator = new Coordinator({ dbPath: ':memory:', port: 0 });
     t.port = await t.coordinator.listen();
   });
   afterEach(async () => {
-    for (const s of t.sockets.splice(0)) s.destroy();
+    for (const s of sockets.splice(0)) s.destroy();
     await t.coordinator.close();
   });
   return t;
