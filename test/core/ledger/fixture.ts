@@ -221,3 +221,38 @@ export function hospitalCopy(f: Fixture, hospital: string): SealedEntry[] {
 }
 
 export { entryHash };
+
+/**
+ * The fixture's ledger re-sealed with `secretKey` after `edit` (applied to
+ * each parsed entry), every spend recomputed over what the ledger then
+ * records, as a coordinator would: a history rewritten consistently.
+ */
+export function rewriteLedger(
+  f: Fixture,
+  secretKey: Uint8Array,
+  edit: (e: LedgerEntry) => void = () => {},
+): SealedEntry[] {
+  const prior = new Map<string, Map<string, Mechanism[]>>();
+  let prevHash = GENESIS_HASH;
+  return f.entries.map((row) => {
+    const e = JSON.parse(row.canonical) as LedgerEntry;
+    edit(e);
+    const b = e.body as RoundBody;
+    if (e.kind === 'round' && b.spends.length > 0) {
+      const job = prior.get(e.jobId) ?? new Map<string, Mechanism[]>();
+      prior.set(e.jobId, job);
+      const mechanism = b.spends[0]!.mechanism;
+      b.spends = roundSpends({
+        survivors: b.survivors,
+        mechanism,
+        prior: job,
+        delta: b.delta,
+        accountant: b.accountant,
+      });
+      for (const x of b.survivors) job.set(x, [...(job.get(x) ?? []), mechanism]);
+    }
+    const sealed = sealEntry({ ...e, prevHash }, secretKey);
+    prevHash = sealed.hash;
+    return sealed;
+  });
+}

@@ -12,43 +12,18 @@
  * cheap release instead of DP-SGD's steps).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, entryHash, roundSpends, sealEntry, verifyLedger } from '../../../core/ledger/index.ts';
-import { GENESIS_HASH, type LedgerEntry, type RoundBody, type SealedEntry } from '../../../core/ledger/types.ts';
-import type { Mechanism } from '../../../core/privacy/spend.ts';
+import { canonicalJson, entryHash, sealEntry, verifyLedger } from '../../../core/ledger/index.ts';
+import type { LedgerEntry, RoundBody } from '../../../core/ledger/types.ts';
 import { roundMechanism } from '../../../core/job/privacy.ts';
-import { buildFixture, hospitalCopy, HOSPITALS, recordSpec, type Fixture } from './fixture.ts';
+import { buildFixture, hospitalCopy, HOSPITALS, recordSpec, rewriteLedger, type Fixture } from './fixture.ts';
 
 let f: Fixture;
 beforeAll(() => {
   f = buildFixture();
 }, 60_000);
 
-/** The ledger re-sealed by the coordinator's key after `edit`, each spend recomputed over what the ledger then records. */
-function rewrite(edit: (e: LedgerEntry) => void): SealedEntry[] {
-  const prior = new Map<string, Map<string, Mechanism[]>>();
-  let prevHash = GENESIS_HASH;
-  return f.entries.map((row) => {
-    const e = JSON.parse(row.canonical) as LedgerEntry;
-    edit(e);
-    const b = e.body as RoundBody;
-    if (e.kind === 'round' && b.spends.length > 0) {
-      const job = prior.get(e.jobId) ?? new Map<string, Mechanism[]>();
-      prior.set(e.jobId, job);
-      const mechanism = b.spends[0]!.mechanism;
-      b.spends = roundSpends({
-        survivors: b.survivors,
-        mechanism,
-        prior: job,
-        delta: b.delta,
-        accountant: b.accountant,
-      });
-      for (const s of b.survivors) job.set(s, [...(job.get(s) ?? []), mechanism]);
-    }
-    const sealed = sealEntry({ ...e, prevHash }, f.coordinator.secretKey);
-    prevHash = sealed.hash;
-    return sealed;
-  });
-}
+/** The ledger re-sealed by the coordinator's key after `edit`, each spend recomputed (fixture.ts rewriteLedger). */
+const rewrite = (edit: (e: LedgerEntry) => void) => rewriteLedger(f, f.coordinator.secretKey, edit);
 
 describe('a DP round recorded as a round without DP', () => {
   it("is mechanism-mismatch at that round: the job's spec applies a mechanism it does not charge", () => {

@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import {
   canonicalJson,
   entryHash,
-  roundSpends,
   sealEntry,
   verifyLedger,
   VERIFY_CODES,
@@ -18,7 +17,6 @@ import {
 import { ledgerSign } from '../../../core/ledger/ed25519.ts';
 import { clearSpendCache, spendCacheStats } from '../../../core/ledger/spend.ts';
 import {
-  GENESIS_HASH,
   type LedgerEntry,
   type LedgerHead,
   type Receipt,
@@ -28,7 +26,7 @@ import {
 import type { Mechanism } from '../../../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
-import { buildFixture, hospitalCopy, HOSPITALS, type Fixture } from './fixture.ts';
+import { buildFixture, hospitalCopy, HOSPITALS, rewriteLedger, type Fixture } from './fixture.ts';
 
 let f: Fixture;
 let head: LedgerHead;
@@ -78,36 +76,8 @@ function forceSeal(entry: unknown, secretKey: Uint8Array, canonical = canonicalJ
 const replaced = (i: number, row: SealedEntry) => f.entries.map((e, j) => (j === i ? row : e));
 const indexOf = (seq: number) => f.entries.findIndex((e) => e.seq === seq);
 
-/**
- * The whole ledger re-sealed with `secretKey` after `edit` (applied to each
- * parsed entry), every spend recomputed as a coordinator would: a history
- * rewritten consistently.
- */
-function rewrite(secretKey: Uint8Array, edit: (e: LedgerEntry) => void = () => {}): SealedEntry[] {
-  const prior = new Map<string, Map<string, Mechanism[]>>();
-  let prevHash = GENESIS_HASH;
-  return f.entries.map((row) => {
-    const e = parse(row);
-    edit(e);
-    if (e.kind === 'round' && (e.body as RoundBody).spends.length > 0) {
-      const b = e.body as RoundBody;
-      const job = prior.get(e.jobId) ?? new Map<string, Mechanism[]>();
-      prior.set(e.jobId, job);
-      const mechanism = b.spends[0]!.mechanism;
-      b.spends = roundSpends({
-        survivors: b.survivors,
-        mechanism,
-        prior: job,
-        delta: b.delta,
-        accountant: b.accountant,
-      });
-      for (const s of b.survivors) job.set(s, [...(job.get(s) ?? []), mechanism]);
-    }
-    const sealed = sealEntry({ ...e, prevHash }, secretKey);
-    prevHash = sealed.hash;
-    return sealed;
-  });
-}
+/** The whole ledger re-sealed with `secretKey` after `edit`, every spend recomputed (fixture.ts rewriteLedger). */
+const rewrite = (secretKey: Uint8Array, edit?: (e: LedgerEntry) => void) => rewriteLedger(f, secretKey, edit);
 
 describe('verifyLedger on an untouched ledger', () => {
   it('passes, recomputing every epsilon from scratch, and reports the head', () => {
