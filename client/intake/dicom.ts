@@ -36,14 +36,15 @@ import {
 import type { DecodedImage } from '../../core/data/image-decode.ts';
 import type { DicomOptions } from '../../core/data/image-schema.ts';
 
-/** The part of dcmjs's data API used here (dcmjs ships no type declarations). */
-interface DcmjsDict {
+/** The part of dcmjs's data API cohort uses (dcmjs ships no type declarations); tests write files with DicomDict. */
+export interface DcmjsDict {
   meta: DicomDataset;
   dict: DicomDataset;
   write(): ArrayBuffer;
 }
-interface Dcmjs {
+export interface Dcmjs {
   data: {
+    DicomDict: new (meta: DicomDataset) => DcmjsDict;
     DicomMessage: { readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DcmjsDict };
     DicomMetaDictionary: { dictionary: Record<string, { vr?: string } | undefined> };
   };

@@ -16,19 +16,18 @@ import { guaranteeLine } from '../../core/job/guarantee.ts';
 const dir = mkdtempSync(join(tmpdir(), 'cohort job status '));
 const db = join(dir, 'coordinator.db');
 const key = join(dir, 'auditor.key');
+/** A record-level DP job the coordinator starts with (--job), on a model of one feature. */
+const spec = {
+  name: 'dp-job',
+  model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
+  features: ['age'],
+  label: 'num',
+  rounds: 2,
+  secureAggregation: { enabled: false },
+  privacy: { unit: 'record', epsilon: 1, delta: 1e-5, clip: 1, samplingRate: 0.01 },
+};
 const jobFile = join(dir, 'job.json');
-writeFileSync(
-  jobFile,
-  JSON.stringify({
-    name: 'dp-job',
-    model: { inputDim: 1, layers: [{ units: 1, activation: 'sigmoid' }] },
-    features: ['age'],
-    label: 'num',
-    rounds: 2,
-    secureAggregation: { enabled: false },
-    privacy: { unit: 'record', epsilon: 1, delta: 1e-5, clip: 1, samplingRate: 0.01 },
-  }),
-);
+writeFileSync(jobFile, JSON.stringify(spec));
 
 const run = async (...args: string[]) =>
   (await promisify(execFile)('node', ['cohort.mjs', ...args], { encoding: 'utf8' })).stdout;

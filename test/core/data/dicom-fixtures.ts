@@ -1,20 +1,9 @@
 /** DICOM Part 10 files written at test time with dcmjs, the library the intake reads them with. */
 import { createRequire } from 'node:module';
+import type { Dcmjs } from '../../../client/intake/dicom.ts';
 import type { DicomDataset } from '../../../core/data/dicom-deidentify.ts';
 import { EXPLICIT_VR_LE } from '../../../core/data/dicom-pixels.ts';
 
-interface DcmjsDict {
-  meta: DicomDataset;
-  dict: DicomDataset;
-  write(): ArrayBuffer;
-}
-interface Dcmjs {
-  data: {
-    DicomDict: new (meta: DicomDataset) => DcmjsDict;
-    DicomMessage: { readFile(b: ArrayBuffer): DcmjsDict };
-  };
-  log: { setLevel(level: 'silent'): void };
-}
 export const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
 dcmjs.log.setLevel('silent');
 

@@ -22,47 +22,26 @@ describe("a hospital's name rebound to the coordinator's own key", () => {
     const f = buildFixture();
     const planted = ed25519KeyPair();
     const entries = [...f.entries];
+    /** Seals an entry of `kind` after the last one, with the coordinator's key, as the coordinator appends. */
+    const append = (kind: 'roster' | 'role-grant', at: number, body: Record<string, unknown>) => {
+      const last = entries.at(-1)!;
+      const entry = { seq: last.seq + 1, at, kind, jobId: '', round: 0, body, prevHash: last.hash };
+      entries.push(sealEntry(entry as unknown as Parameters<typeof sealEntry>[0], f.coordinator.secretKey));
+    };
     // The network's roster, signed by its four hospitals, as a secure-aggregation network's ledger records it.
-    const chain = genesisRoster(
+    const version = genesisRoster(
       'fixture',
       [...f.hospitals].map(([name, identity]) => ({ name, identity })),
-    );
-    const version = chain.versions[0]!;
-    const before = entries.at(-1)!;
-    entries.push(
-      sealEntry(
-        {
-          seq: before.seq + 1,
-          at: 1_799_999_999_000,
-          kind: 'roster',
-          jobId: '',
-          round: 0,
-          body: { network: 'fixture', version: 1, hash: rosterHash(version.body), roster: version },
-          prevHash: before.hash,
-        },
-        f.coordinator.secretKey,
-      ),
-    );
-    const last = entries.at(-1)!;
-    entries.push(
-      sealEntry(
-        {
-          seq: last.seq + 1,
-          at: 1_800_000_000_000,
-          kind: 'role-grant',
-          jobId: '',
-          round: 0,
-          body: {
-            subject: 'h1',
-            role: 'hospital',
-            granted: true,
-            publicKey: Buffer.from(planted.publicKey).toString('hex'),
-          },
-          prevHash: last.hash,
-        },
-        f.coordinator.secretKey,
-      ),
-    );
+    ).versions[0]!;
+    append('roster', 1_799_999_999_000, {
+      network: 'fixture',
+      version: 1,
+      hash: rosterHash(version.body),
+      roster: version,
+    });
+    // The coordinator's re-enrolment of h1 under a key it holds.
+    const publicKey = Buffer.from(planted.publicKey).toString('hex');
+    append('role-grant', 1_800_000_000_000, { subject: 'h1', role: 'hospital', granted: true, publicKey });
     const tree = MerkleTree.fromLeafHashes(entries.map((e) => leafHash(e.canonical)));
     const c = { origin: logOrigin(f.coordinator.publicKey), size: tree.size, root: tree.root() };
     const note = signCheckpoint(c, f.coordinator.secretKey, f.coordinator.publicKey);

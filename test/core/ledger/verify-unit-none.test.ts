@@ -12,8 +12,8 @@
  * cheap release instead of DP-SGD's steps).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, entryHash, sealEntry, verifyLedger } from '../../../core/ledger/index.ts';
-import type { LedgerEntry, RoundBody } from '../../../core/ledger/types.ts';
+import { canonicalJson, entryHash, sealEntry, verifyLedger, type VerifyInput } from '../../../core/ledger/index.ts';
+import type { LedgerEntry, RoundBody, SealedEntry } from '../../../core/ledger/types.ts';
 import { roundMechanism } from '../../../core/job/privacy.ts';
 import { buildFixture, hospitalCopy, HOSPITALS, recordSpec, rewriteLedger, type Fixture } from './fixture.ts';
 
@@ -21,6 +21,16 @@ let f: Fixture;
 beforeAll(() => {
   f = buildFixture();
 }, 60_000);
+
+/** `entries` verified under the coordinator's key with the hospitals' keys (and `more`). */
+const verify = (entries: SealedEntry[], more: Partial<VerifyInput> = {}) =>
+  verifyLedger({
+    entries,
+    coordinatorKey: f.coordinator.publicKey,
+    receipts: [],
+    hospitalKeys: f.hospitalKeys,
+    ...more,
+  });
 
 /** The ledger re-sealed by the coordinator's key after `edit`, each spend recomputed (fixture.ts rewriteLedger). */
 const rewrite = (edit: (e: LedgerEntry) => void) => rewriteLedger(f, f.coordinator.secretKey, edit);
@@ -34,20 +44,11 @@ describe('a DP round recorded as a round without DP', () => {
       Object.assign(b, { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null });
       Object.assign(b, { samplingRate: null, stepsPerRound: null, spends: [] });
     });
-    const alone = verifyLedger({
-      entries,
-      coordinatorKey: f.coordinator.publicKey,
-      receipts: [],
-      hospitalKeys: f.hospitalKeys,
-    });
+    const alone = verify(entries);
     expect(alone.ok).toBe(false);
     expect(alone.failures[0]).toMatchObject({ seq: target, code: 'mechanism-mismatch' });
     // The hospitals' copies, as the coordinator showed them, do not save it either way: the spec must.
-    const audited = verifyLedger({
-      entries,
-      coordinatorKey: f.coordinator.publicKey,
-      receipts: [],
-      hospitalKeys: f.hospitalKeys,
+    const audited = verify(entries, {
       hospitalLedgers: HOSPITALS.map((h) => ({
         hospital: h,
         entries: hospitalCopy({ ...f, entries }, h),
@@ -88,12 +89,7 @@ describe('a DP round recorded as a round without DP', () => {
       modelHash: 'b'.repeat(64),
       spends: [],
     });
-    const r = verifyLedger({
-      entries,
-      coordinatorKey: f.coordinator.publicKey,
-      receipts: f.receipts,
-      hospitalKeys: f.hospitalKeys,
-    });
+    const r = verify(entries, { receipts: f.receipts });
     expect(r.failures).toEqual([]);
   }, 60_000);
 });
@@ -112,12 +108,7 @@ describe("a training round relabelled past the job's last round", () => {
       Object.assign(b, { samplingRate: 1, noiseMultiplier: evaluation.sigma, stepsPerRound: evaluation.steps });
       for (const s of b.spends) s.mechanism = evaluation;
     });
-    const r = verifyLedger({
-      entries,
-      coordinatorKey: f.coordinator.publicKey,
-      receipts: [],
-      hospitalKeys: f.hospitalKeys,
-    });
+    const r = verify(entries);
     expect(r.ok).toBe(false);
     expect(r.failures[0]).toMatchObject({ seq: target, code: 'mechanism-mismatch' });
   }, 60_000);
