@@ -26,7 +26,12 @@ import {
 import type { Mechanism } from '../../../core/privacy/spend.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
 import { errorCode } from '../../helpers/errors.ts';
-import { buildFixture, hospitalCopy, HOSPITALS, rewriteLedger, type Fixture } from './fixture.ts';
+import { buildFixture, hospitalCopy, HOSPITALS, recordSpec, rewriteLedger, type Fixture } from './fixture.ts';
+import { checkFetched, type FetchedLedger } from '../../../client/ledger-fetch.ts';
+import { checkpointBody, cosign, logOrigin, signCheckpoint, witnessName } from '../../../core/ledger/checkpoint.ts';
+import { leafHash, MerkleTree } from '../../../core/ledger/merkle.ts';
+import { genesisRoster, rosterHash } from '../../../core/roster/index.ts';
+import { roundMechanism } from '../../../core/job/privacy.ts';
 
 let f: Fixture;
 let head: LedgerHead;
@@ -571,4 +576,167 @@ describe('verifyLedger from a checkpoint: only the rows after it', () => {
       first(verifyLedger(input({ entries, receipts, from: cp, coordinatorKey: ed25519KeyPair().publicKey }))).code,
     ).toMatch(/head-mismatch|bad-signature/);
   });
+});
+
+/*
+ * A lying coordinator dropping a round's spend from the ledger by recording
+ * that round as one without differential privacy (unit "none", no spends),
+ * in a job whose recorded spec has a privacy guarantee, with every later
+ * figure of the job recomputed over the shortened history and the chain
+ * sealed again under its own key. The round entry is well formed on its own
+ * (a no-DP job's rounds look like this), so only the job's recorded spec can
+ * show that its round charges nothing although the spec applies a mechanism:
+ * without that check the auditor's verification passes, and every hospital's
+ * recorded cumulative ε is understated by that round. Likewise a training
+ * round relabelled as a round past the job's last (charged the evaluation's
+ * cheap release instead of DP-SGD's steps).
+ */
+
+describe('a DP round recorded as a round without DP', () => {
+  it("is mechanism-mismatch at that round: the job's spec applies a mechanism it does not charge", () => {
+    const target = f.rounds.record[9]!;
+    const entries = rewrite(f.coordinator.secretKey, (e) => {
+      if (e.seq !== target) return;
+      const b = e.body as RoundBody;
+      Object.assign(b, { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null });
+      Object.assign(b, { samplingRate: null, stepsPerRound: null, spends: [] });
+    });
+    const alone = verifyLedger(input({ entries, receipts: [] }));
+    expect(alone.ok).toBe(false);
+    expect(alone.failures[0]).toMatchObject({ seq: target, code: 'mechanism-mismatch' });
+    // The hospitals' copies, as the coordinator showed them, do not save it either way: the spec must.
+    const audited = verifyLedger(
+      input({
+        entries,
+        receipts: [],
+        hospitalLedgers: HOSPITALS.map((h) => ({
+          hospital: h,
+          entries: hospitalCopy({ ...f, entries }, h),
+          receipts: [],
+          charges: f.charges.get(h)!,
+        })),
+      }),
+    );
+    expect(audited.failures.map((x) => [x.seq, x.code])).toContainEqual([target, 'mechanism-mismatch']);
+  }, 60_000);
+
+  it('stays valid in a job whose recorded spec has no privacy guarantee (the honest no-DP round)', () => {
+    const spec = JSON.parse(JSON.stringify(recordSpec())) as Record<string, unknown>;
+    delete spec['privacy'];
+    const entries = [...f.entries];
+    const append = (kind: LedgerEntry['kind'], round: number, body: unknown) =>
+      entries.push(
+        sealEntry(
+          {
+            seq: entries.length + 1,
+            at: 1_800_000_000_000,
+            kind,
+            jobId: 'job-plain',
+            round,
+            body,
+            prevHash: entries.at(-1)!.hash,
+          } as LedgerEntry,
+          f.coordinator.secretKey,
+        ),
+      );
+    append('job-created', 0, { specHash: entryHash(canonicalJson(spec)), spec, modelHash: 'a'.repeat(64) });
+    const none = { unit: 'none', delta: 0, accountant: 'rdp', clip: null, noiseMultiplier: null, samplingRate: null };
+    append('round', 1, {
+      ...none,
+      stepsPerRound: null,
+      bits: null,
+      participants: ['h1', 'h2'],
+      survivors: ['h1', 'h2'],
+      modelHash: 'b'.repeat(64),
+      spends: [],
+    });
+    const r = verifyLedger(input({ entries }));
+    expect(r.failures).toEqual([]);
+  }, 60_000);
+});
+
+describe("a training round relabelled past the job's last round", () => {
+  it("is mechanism-mismatch: a DP job's rounds run to rounds + 1 (its evaluation), and no further", () => {
+    const spec = recordSpec();
+    const target = f.rounds.record[9]!;
+    const evaluation = roundMechanism(spec, spec.rounds + 1);
+    if (evaluation.kind !== 'discrete-gaussian') throw new Error('the fixture job releases its evaluation');
+    // Charged as a second "evaluation" (round rounds + 10): the cheap counts' release instead of DP-SGD's steps.
+    const entries = rewrite(f.coordinator.secretKey, (e) => {
+      if (e.seq !== target) return;
+      e.round = spec.rounds + 10;
+      const b = e.body as RoundBody;
+      Object.assign(b, { samplingRate: 1, noiseMultiplier: evaluation.sigma, stepsPerRound: evaluation.steps });
+      for (const s of b.spends) s.mechanism = evaluation;
+    });
+    const r = verifyLedger(input({ entries, receipts: [] }));
+    expect(r.ok).toBe(false);
+    expect(r.failures[0]).toMatchObject({ seq: target, code: 'mechanism-mismatch' });
+  }, 60_000);
+});
+
+/*
+ * A lying coordinator forging a hospital's witness cosignature: it appends a
+ * role-grant entry rebinding the hospital's name to a key of its own (as a
+ * re-enrolment would), signs a checkpoint over it and "cosigns" it as the
+ * hospital with that key. The auditor's fetch took hospital keys from the
+ * ledger's own grants, the latest winning, so the forged cosignature counted
+ * as the hospital vouching for every spend of its up to that size (review
+ * finding). A hospital in the roster the ledger records (quorum-signed by the
+ * hospitals) is now checked against its roster key (core/ledger/grants.ts).
+ */
+describe("a hospital's name rebound to the coordinator's own key", () => {
+  it('does not make the coordinator a witness in its place', () => {
+    const planted = ed25519KeyPair();
+    const entries = [...f.entries];
+    /** Seals an entry of `kind` after the last one, with the coordinator's key, as the coordinator appends. */
+    const append = (kind: 'roster' | 'role-grant', at: number, body: Record<string, unknown>) => {
+      const last = entries.at(-1)!;
+      const entry = { seq: last.seq + 1, at, kind, jobId: '', round: 0, body, prevHash: last.hash };
+      entries.push(sealEntry(entry as unknown as Parameters<typeof sealEntry>[0], f.coordinator.secretKey));
+    };
+    // The network's roster, signed by its four hospitals, as a secure-aggregation network's ledger records it.
+    const version = genesisRoster(
+      'fixture',
+      [...f.hospitals].map(([name, identity]) => ({ name, identity })),
+    ).versions[0]!;
+    append('roster', 1_799_999_999_000, {
+      network: 'fixture',
+      version: 1,
+      hash: rosterHash(version.body),
+      roster: version,
+    });
+    // The coordinator's re-enrolment of h1 under a key it holds.
+    const publicKey = Buffer.from(planted.publicKey).toString('hex');
+    append('role-grant', 1_800_000_000_000, { subject: 'h1', role: 'hospital', granted: true, publicKey });
+    const tree = MerkleTree.fromLeafHashes(entries.map((e) => leafHash(e.canonical)));
+    const c = { origin: logOrigin(f.coordinator.publicKey), size: tree.size, root: tree.root() };
+    const note = signCheckpoint(c, f.coordinator.secretKey, f.coordinator.publicKey);
+    const forged = cosign(checkpointBody(c), witnessName('h1'), planted.secretKey, 1_800_000_000);
+    const fetched: FetchedLedger = {
+      coordinatorKey: Buffer.from(f.coordinator.publicKey).toString('hex'),
+      scope: 'all',
+      jobId: null,
+      afterSeq: 0,
+      entries,
+      receipts: [],
+      proof: {
+        fromSize: 0,
+        checkpoint: note,
+        size: c.size,
+        consistency: [],
+        cosignatures: [
+          {
+            witness: 'h1',
+            size: c.size,
+            timestamp: forged.timestamp,
+            signature: Buffer.from(forged.signature).toString('base64'),
+          },
+        ],
+      },
+    };
+    const check = checkFetched(fetched, fetched.coordinatorKey);
+    expect(check.report!.witnessed['h1']).toBeUndefined();
+    expect(check.report!.failures.map((x) => x.code)).toEqual(['bad-cosignature']);
+  }, 60_000);
 });
