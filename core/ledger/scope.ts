@@ -76,7 +76,8 @@ function jobsIn(named: ReadonlyMap<number, Parsed>): Set<string> {
  * it, and the created/ended entries of the jobs it took part in.
  */
 export function entriesConcerning(all: readonly SealedEntry[], hospital: string): SealedEntry[] {
-  return ownEntries(all, hospital, jobsIn(naming(all, hospital)));
+  const named = naming(all, hospital);
+  return concerning(all, named, jobsIn(named));
 }
 
 /**
@@ -91,8 +92,16 @@ export function ownEntries(
   hospital: string,
   jobs: ReadonlySet<string>,
 ): SealedEntry[] {
-  const named = naming(candidates, hospital);
-  return candidates.filter((s) => {
+  return concerning(candidates, naming(candidates, hospital), jobs);
+}
+
+/** The entries of `entries` in `named` (parsed, by seq), and the created/ended entries of `jobs`. */
+function concerning(
+  entries: readonly SealedEntry[],
+  named: ReadonlyMap<number, Parsed>,
+  jobs: ReadonlySet<string>,
+): SealedEntry[] {
+  return entries.filter((s) => {
     if (named.has(s.seq)) return true;
     if (jobs.size === 0 || !s.canonical.includes('"job-')) return false;
     const j = JSON.parse(s.canonical) as Parsed;

@@ -95,11 +95,6 @@ export class SecureStage {
     return unit === 'record' ? this.server.unmaskedBy : [];
   }
 
-  /** Clients the session found deviating, with why. */
-  get blamed(): ReadonlyMap<string, string> {
-    return this.server.blamed;
-  }
-
   receive(from: string, msg: ClientMessage, now: number): { out: Outgoing[]; rejected: CohortError | null } {
     const r = this.server.receive(from, msg);
     this.onProgress(now);
