@@ -391,6 +391,11 @@ describe('generated codec', () => {
     }
   });
 
+  it("states the protocol version the codec speaks in the schema's header", () => {
+    const header = readFileSync('proto/cohort.proto', 'utf8').split('\n', 1)[0];
+    expect(header).toContain(`version ${PROTOCOL_VERSION} (edge/wire/codec.ts PROTOCOL_VERSION)`);
+  });
+
   it('logistic regression spec survives the wire', () => {
     const s = parseJobSpec({ name: 'lr', model: logisticRegression(2), features: ['a', 'b'], label: 'y', rounds: 1 });
     expect(jobSpecFromWire(jobSpecToWire(s)).model).toEqual(s.model);
