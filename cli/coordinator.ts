@@ -129,6 +129,8 @@ type StartFlags = {
 
 async function startCoordinator(o: StartFlags): Promise<void> {
   const log = createLogger(o.logLevel ? { level: o.logLevel } : {});
+  const stop = stopOnSignal(log);
+  log.info({ db: o.db }, 'starting');
   const tls = tlsOf(o, log);
   const coordinator = new Coordinator(coordinatorConfigOf(o, log, tls, dashboardOf(o, tls, log)));
   const head = coordinator.rosterHead;
@@ -143,13 +145,44 @@ async function startCoordinator(o: StartFlags): Promise<void> {
     );
   submitJobFiles(coordinator, o.job ?? [], log);
   if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
-  await coordinator.listen();
-  const shutdown = (signal: string) => {
+  await stop.listening(coordinator, coordinator.listen());
+}
+
+/**
+ * SIGINT and SIGTERM stop the coordinator as docs/deploy/cohort-coordinator.service
+ * says (close its sockets and its database, exit 0), from before anything
+ * opens: installed first, so a signal while the coordinator is still starting
+ * (its port, dashboard and health port bind one after another) is not a kill
+ * that leaves them half open. Such a signal waits for listen() to settle,
+ * then closes all it opened; a listen that fails is reported as any start
+ * error (exit 2). Until listening() is called there is nothing to close:
+ * everything before it is synchronous, so no handler can run.
+ */
+function stopOnSignal(log: Logger): { listening(c: Coordinator, listen: Promise<number>): Promise<number> } {
+  let close = (): Promise<void> => Promise.resolve();
+  const shutdown = (signal: NodeJS.Signals) => {
     log.info({ signal }, 'shutting down');
-    void coordinator.close().then(() => process.exit(0));
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  return {
+    listening: (c, listen) => {
+      // A failed listen is the start's error, reported as such (exit 2): the signal then waits for that exit.
+      close = () =>
+        listen.then(
+          () => c.close(),
+          () => new Promise<void>(() => {}),
+        );
+      return listen;
+    },
+  };
 }
 
 type Tls = { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };

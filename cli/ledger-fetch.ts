@@ -19,6 +19,7 @@ interface FetchFlags extends ConnectionFlags {
   coordinatorKey?: string;
   out?: string;
   checkpoint?: string;
+  own: boolean;
   json: boolean;
 }
 
@@ -27,10 +28,15 @@ export function registerLedgerFetch(ledger: Command): void {
     ledger
       .command('fetch')
       .description(
-        "read the ledger from a running coordinator as an enrolled auditor (every entry up to its latest signed checkpoint: the chain, the Merkle tree against the checkpoint, the witnesses' cosignatures, receipts and every epsilon are verified) or hospital (its own entries: each seal is verified); exit 1 if anything fails",
+        "read the ledger from a running coordinator as an enrolled auditor (every entry up to its latest signed checkpoint: the chain, the Merkle tree against the checkpoint, the witnesses' cosignatures, receipts and every epsilon are verified) or, with --own, hospital (its own entries: each seal is verified); exit 1 if anything fails",
       ),
   )
     .option('--job <id>', "only this job's entries")
+    .option(
+      '--own',
+      'read your own entries, as a hospital (each seal is verified); without it the whole ledger is expected, and a coordinator that answers with less is refused (E_LEDGER_SCOPE)',
+      false,
+    )
     .option(
       '--coordinator-key <hex>',
       "the coordinator's ledger public key as you know it out of band (default: the one it sends)",
@@ -48,9 +54,8 @@ export function registerLedgerFetch(ledger: Command): void {
         connectionOf(o),
         o.job ?? null,
         from?.tree ? { seq: from.seq, size: from.tree.size } : null,
+        o.own ? 'own' : 'all',
       );
-      if (o.checkpoint && fetched.scope !== 'all')
-        throw new CohortError('E_CONFIG_INVALID', '--checkpoint needs the whole ledger: fetch as an auditor or admin');
       const check = checkFetched(fetched, o.coordinatorKey, from);
       if (o.out) writeAtomically(o.out, `${JSON.stringify(fetched, null, 2)}\n`);
       const state = check.ok ? check.report?.checkpoint : null;
@@ -64,6 +69,7 @@ export function registerLedgerFetch(ledger: Command): void {
 /** The audit state to continue from, checked against the flags (none: a full fetch, which saves one). */
 function savedState(o: FetchFlags): VerifyCheckpoint | undefined {
   if (!o.checkpoint) return undefined;
+  if (o.own) throw new CohortError('E_CONFIG_INVALID', '--checkpoint audits the whole ledger: it goes without --own');
   if (o.job) throw new CohortError('E_CONFIG_INVALID', "--checkpoint audits the whole ledger, not one job's part");
   if (!existsSync(o.checkpoint)) return undefined;
   const state = readCheckpoint(o.checkpoint);

@@ -10,7 +10,7 @@ import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
 import { formatIssues } from '../core/parse-issues.ts';
 import { checkLedgerProof, ledgerProofSchema } from '../core/ledger/verify-proof.ts';
-import { readCappedFile } from '../edge/capped-file.ts';
+import { fileText, readCappedFile } from '../edge/capped-file.ts';
 import { proveConsistency, proveEntry } from '../coordinator/ledger-prove.ts';
 
 /** A proof file: a checkpoint note, the entry's text (at most MAX_ENTRY_CHARS) and at most 64 hashes. */
@@ -65,7 +65,7 @@ function readProof(path: string) {
   const text = readCappedFile(path, { maxBytes: MAX_PROOF_BYTES, what: 'ledger proof', code: 'E_CONFIG_INVALID' });
   let raw: unknown;
   try {
-    raw = JSON.parse(text.toString('utf8'));
+    raw = JSON.parse(fileText(text));
   } catch (err) {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the ledger proof ${path}: ${(err as Error).message}`);
   }

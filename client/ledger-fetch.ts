@@ -1,8 +1,10 @@
 /**
  * Reading the ledger from a running coordinator over an authenticated
  * connection (the `ledger.read` action): an auditor gets every entry, a
- * hospital its own (core/ledger/scope.ts). Pages are fetched until the end and
- * checked here, under the key the reader pinned when it has one.
+ * hospital its own (core/ledger/scope.ts), and the reader says which it
+ * expects (a page of the other scope is refused, E_LEDGER_SCOPE). Pages are
+ * fetched until the end and checked here, under the key the reader pinned
+ * when it has one.
  *
  * The whole ledger is read against the transparency log: after the first
  * page, the coordinator's latest signed checkpoint and its witnesses'
@@ -107,19 +109,39 @@ async function fetchProof(conn: RequestOptions, fromSize: number): Promise<Fetch
 }
 
 /**
+ * The refusal of a page whose scope is not the one the reader asked for. The
+ * coordinator picks the scope by the reader's role, so an answer of another
+ * scope is a coordinator that lies or a reader that is not what it thinks:
+ * above all, a hospital's own entries given to an auditor would be checked
+ * seal by seal only (no chain, no checkpoint) and hide every other entry.
+ */
+function scopeRefusal(asked: 'all' | 'own'): CohortError {
+  return new CohortError(
+    'E_LEDGER_SCOPE',
+    asked === 'all'
+      ? "the coordinator answered with only your own entries (a hospital's view, checkable seal by seal only), not the whole ledger: an auditor or admin is being refused the ledger; a hospital reads its own entries with --own"
+      : 'the coordinator answered with the whole ledger, not your own entries: read it without --own',
+  );
+}
+
+/**
  * The ledger (or one job's part) after `from.seq` (default: all of it). The
  * whole ledger is read against the latest checkpoint, asked for with a
  * consistency proof from `from.size`: pages up to its size are kept.
+ * `scope` is what the reader expects: 'all' (an auditor or admin, the
+ * default) or 'own' (a hospital); a page of the other scope is
+ * E_LEDGER_SCOPE (scopeRefusal), never a weaker check.
  */
 export async function fetchLedger(
   conn: RequestOptions,
   jobId: string | null = null,
   from: FetchFrom | null = null,
+  scope: 'all' | 'own' = 'all',
 ): Promise<FetchedLedger> {
   const start = from?.seq ?? 0;
   const out: FetchedLedger = {
     coordinatorKey: '',
-    scope: 'all',
+    scope,
     jobId,
     afterSeq: start,
     entries: [],
@@ -133,11 +155,12 @@ export async function fetchLedger(
     );
     if (!r.success) throw malformed('E_LEDGER_ENTRY', 'ledger page', r.error.issues);
     const p = r.data;
-    if (out.coordinatorKey && (p.coordinatorKey !== out.coordinatorKey || p.scope !== out.scope))
-      throw new CohortError('E_LEDGER_KEY', 'the coordinator changed its ledger key or scope between pages');
+    if (p.scope !== scope) throw scopeRefusal(scope);
+    if (out.coordinatorKey && p.coordinatorKey !== out.coordinatorKey)
+      throw new CohortError('E_LEDGER_KEY', 'the coordinator changed its ledger key between pages');
     const problem = pageProblem(p, after);
     if (problem) throw new CohortError('E_LEDGER_ENTRY', `the coordinator's ledger: ${problem}`);
-    Object.assign(out, { coordinatorKey: p.coordinatorKey, scope: p.scope });
+    out.coordinatorKey = p.coordinatorKey;
     // Asked once the first page shows the whole ledger is readable: its size is at least every row read so far.
     if (pages === 0 && p.scope === 'all' && jobId === null) out.proof = await fetchProof(conn, from?.size ?? 0);
     const end = out.proof?.size ?? Infinity;

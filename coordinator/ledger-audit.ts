@@ -27,7 +27,7 @@ import {
   readHospitalLedger,
   type CoordinatorLedgerData,
 } from './ledger-reader.ts';
-import { readCappedFile } from '../edge/capped-file.ts';
+import { fileText, readCappedFile } from '../edge/capped-file.ts';
 import { recomputeParallel } from '../edge/ledger-recompute.ts';
 import { Failures } from '../core/ledger/verify-failures.ts';
 import { hospitalKeysOf } from '../core/ledger/grants.ts';
@@ -57,7 +57,7 @@ function readLedgerFile<S extends z.ZodType>(
   path: string,
   o: { what: string; maxBytes: number; schema: S; madeBy: string },
 ): z.infer<S> {
-  const text = readCappedFile(path, { maxBytes: o.maxBytes, what: o.what, code: 'E_CONFIG_INVALID' }).toString('utf8');
+  const text = fileText(readCappedFile(path, { maxBytes: o.maxBytes, what: o.what, code: 'E_CONFIG_INVALID' }));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -201,11 +201,9 @@ export function verifyAfterCheckpoint(
 
 /** A witness's note (`cohort client checkpoint`), read within the size of a signed note. */
 function readWitnessNote(path: string): string {
-  return readCappedFile(path, {
-    maxBytes: MAX_NOTE_CHARS,
-    what: 'witness checkpoint note',
-    code: 'E_CONFIG_INVALID',
-  }).toString('utf8');
+  return fileText(
+    readCappedFile(path, { maxBytes: MAX_NOTE_CHARS, what: 'witness checkpoint note', code: 'E_CONFIG_INVALID' }),
+  );
 }
 
 /** The tree's inputs: stored leaves, checkpoints and cosignatures, and the notes witnesses kept. */

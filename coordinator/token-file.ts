@@ -6,14 +6,14 @@
  * file and the reason, never the token.
  */
 import { requireStrongToken } from '../core/auth/token.ts';
-import { readCappedFile } from '../edge/capped-file.ts';
+import { fileText, readCappedFile } from '../edge/capped-file.ts';
 
 /** A token file holds one line; anything much larger is not one. */
 export const MAX_TOKEN_FILE_BYTES = 4096;
 
 export function readTokenFile(path: string, what: string): string {
   const raw = readCappedFile(path, { maxBytes: MAX_TOKEN_FILE_BYTES, what, code: 'E_TOKEN_FILE', private: true });
-  const token = raw.toString('utf8').trim();
+  const token = fileText(raw).trim();
   raw.fill(0);
   requireStrongToken(token, `${what} ${path}: the token`, 'E_TOKEN_FILE');
   return token;

@@ -161,6 +161,8 @@ export const ERRORS = {
       "a ledger checkpoint or cosignature (C2SP signed note) is malformed, names another log, or does not verify under the coordinator's or the witness's key",
     E_LEDGER_SPLIT_VIEW:
       'the coordinator showed this party a ledger that is not an extension of one it saw before (no valid consistency proof, or a different root at the same size): a split view',
+    E_LEDGER_SCOPE:
+      "the coordinator answered a ledger read with another part of the ledger than the reader asked for: a hospital's own entries to a reader of the whole ledger (an auditor, whose check would shrink to each entry's seal), or the whole ledger to a reader that asked for its own (ledger fetch --own)",
   }),
   // What an HTTP server (the auditors' endpoint coordinator/ledger-http.ts, the dashboard coordinator/dashboard/)
   // answers with these; on a WebSocket they are reported and the peer stays.

@@ -24,6 +24,21 @@ export interface CappedReadOptions {
   private?: boolean;
 }
 
+/** UTF-8 that drops one leading byte-order mark (TextDecoder's default: ignoreBOM false). */
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * The text of a file a user names (JSON configuration, job specs, policies,
+ * rosters, keys, tokens, intake schemas, audit states, witness notes): UTF-8 less one leading byte-order mark (EF BB BF),
+ * which Windows editors write and JSON.parse refuses. The one place such
+ * files are decoded. Stripping it changes no meaning: none of these files is
+ * signed or hashed as bytes (a roster's signatures cover its parsed body, a
+ * signed note's its text).
+ */
+export function fileText(bytes: Uint8Array): string {
+  return UTF8.decode(bytes);
+}
+
 // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
 const FLAGS = process.platform === 'win32' ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK;
 

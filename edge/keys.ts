@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { CohortError } from '../core/errors.ts';
 import { ed25519KeyPair, type Identity } from '../core/secagg/index.ts';
 import { constantTimeEqual, ed25519PublicKey, zeroize } from '../core/secagg/index.ts';
-import { readCappedFile } from './capped-file.ts';
+import { fileText, readCappedFile } from './capped-file.ts';
 import { PRIVATE_FILE_MODE } from './private-file.ts';
 
 export const IDENTITY_KEY_KIND = 'cohort-ed25519';
@@ -71,7 +71,7 @@ export function readIdentityKey(path: string): Identity {
   const raw = readBounded(path);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(fileText(raw));
   } catch {
     throw invalid(path, 'not JSON');
   } finally {
@@ -138,13 +138,9 @@ function fromHex(hex: string): Uint8Array {
  * MAX_IDENTITY_FILE_BYTES, or neither.
  */
 export function readPublicKeyFile(path: string): Uint8Array {
-  const text = readCappedFile(path, {
-    maxBytes: MAX_IDENTITY_FILE_BYTES,
-    what: 'public key file',
-    code: 'E_CONFIG_INVALID',
-  })
-    .toString('utf8')
-    .trim();
+  const text = fileText(
+    readCappedFile(path, { maxBytes: MAX_IDENTITY_FILE_BYTES, what: 'public key file', code: 'E_CONFIG_INVALID' }),
+  ).trim();
   if (/^[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
   if (text.startsWith('{')) return readIdentityKey(path).publicKey;
   throw new CohortError('E_CONFIG_INVALID', `${path} holds neither a 64-hex-digit public key nor a cohort key file`);
@@ -169,11 +165,13 @@ export function readPem(path: string): Buffer {
 
 /** A JSON configuration file (job spec, policy); unreadable, special, over MAX_JSON_FILE_BYTES or not JSON is a typed error naming it. */
 export function readJsonFile(path: string, code: 'E_CONFIG_INVALID' | 'E_JOB_SPEC' = 'E_CONFIG_INVALID'): unknown {
-  const text = readCappedFile(path, {
-    maxBytes: MAX_JSON_FILE_BYTES,
-    what: code === 'E_JOB_SPEC' ? 'job spec' : 'JSON file',
-    code,
-  }).toString('utf8');
+  const text = fileText(
+    readCappedFile(path, {
+      maxBytes: MAX_JSON_FILE_BYTES,
+      what: code === 'E_JOB_SPEC' ? 'job spec' : 'JSON file',
+      code,
+    }),
+  );
   try {
     return JSON.parse(text);
   } catch (err) {

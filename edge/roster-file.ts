@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { randomBytes } from 'node:crypto';
 import { CohortError } from '../core/errors.ts';
 import { MAX_ROSTER_FILE_BYTES, parseRosterChain, type RosterChain } from '../core/roster/index.ts';
-import { readCappedFile } from './capped-file.ts';
+import { fileText, readCappedFile } from './capped-file.ts';
 
 /**
  * A roster file, read bounded (MAX_ROSTER_FILE_BYTES) and parsed. Throws
@@ -15,11 +15,9 @@ import { readCappedFile } from './capped-file.ts';
  * not JSON, and E_ROSTER_INVALID (naming it) if it is not a roster chain.
  */
 export function readRosterFile(path: string): RosterChain {
-  const text = readCappedFile(path, {
-    maxBytes: MAX_ROSTER_FILE_BYTES,
-    what: 'roster file',
-    code: 'E_CONFIG_INVALID',
-  }).toString('utf8');
+  const text = fileText(
+    readCappedFile(path, { maxBytes: MAX_ROSTER_FILE_BYTES, what: 'roster file', code: 'E_CONFIG_INVALID' }),
+  );
   let json: unknown;
   try {
     json = JSON.parse(text);

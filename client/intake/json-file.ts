@@ -1,4 +1,4 @@
-import { readCappedFileAsync, type CappedReadOptions } from '../../edge/capped-file.ts';
+import { fileText, readCappedFileAsync, type CappedReadOptions } from '../../edge/capped-file.ts';
 import { CohortError } from '../../core/errors.ts';
 
 /**
@@ -8,7 +8,7 @@ import { CohortError } from '../../core/errors.ts';
  * mistake for a schema) is a patient's record.
  */
 export async function readJsonFile(path: string, o: CappedReadOptions): Promise<unknown> {
-  const text = (await readCappedFileAsync(path, o)).toString('utf8');
+  const text = fileText(await readCappedFileAsync(path, o));
   try {
     return JSON.parse(text);
   } catch {

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { CohortError } from '../errors.ts';
+import { clipPrintable } from '../printable.ts';
 import { COORDINATOR_NAME, NAME_SHAPE, isNameShaped } from '../auth/name.ts';
 import { MAX_ROSTER_MEMBERS, MAX_ROSTER_VERSIONS, ROSTER_FORMAT, type RosterChain } from './types.ts';
 
@@ -81,16 +82,24 @@ function requireSortedNames(
   }
 }
 
+/** Longest text one issue adds to a refusal: an unknown key is quoted, and it may be as long as the file. */
+const MAX_ISSUE_CHARS = 200;
+
 /**
  * Parses untrusted JSON (a roster file's content) into a RosterChain: a new
  * object, nothing of the input shared. Throws E_ROSTER_INVALID naming the
  * path and problem of the first three issues. Checks form only: whether the
- * versions link and are signed is verify.ts's job.
+ * versions link and are signed is verify.ts's job. An issue can quote the
+ * input (an unknown key), which the coordinator or a peer chose, and the
+ * refusal is logged: each is made printable and cut to MAX_ISSUE_CHARS here
+ * (core/printable.ts), so no terminal escape or newline reaches a log.
  */
 export function parseRosterChain(json: unknown): RosterChain {
   const r = chain.safeParse(json);
   if (!r.success) {
-    const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const issues = r.error.issues
+      .slice(0, 3)
+      .map((i) => clipPrintable(`${i.path.join('.') || '(root)'}: ${i.message}`, MAX_ISSUE_CHARS));
     throw new CohortError('E_ROSTER_INVALID', `roster: ${issues.join('; ')}`);
   }
   return r.data;

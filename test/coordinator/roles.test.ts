@@ -428,7 +428,7 @@ describe('reading the ledger over the authenticated connection', () => {
     expect((JSON.parse(readFileSync(out, 'utf8')) as { entries: unknown[] }).entries.length).toBe(
       coordinator.database.ledgerEntries().length,
     );
-    const h3 = await run(...common('h3'));
+    const h3 = await run(...common('h3'), '--own');
     expect(h3.code).toBe(0);
     expect(h3.out).toMatch(/entries \(your own\); checked each entry's hash and seal/);
     const wrong = await run(...common('aud'), '--coordinator-key', Buffer.from(ids.aud!.publicKey).toString('hex'));
