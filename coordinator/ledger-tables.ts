@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import { leafHash } from '../core/ledger/merkle.ts';
-import { GENESIS_HASH, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
+import { GENESIS_HASH, type LedgerEntry, type Receipt, type SealedEntry } from '../core/ledger/types.ts';
 import type { StoredCosignature } from '../core/ledger/verify-tree.ts';
 
 /** Builds the next entry once its position is known (inside the transaction that appends it). */
@@ -74,17 +74,31 @@ export class LedgerTables {
       const last = this.db.prepare(`SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1`).get() as
         { seq: number; hash: string } | undefined;
       const sealed = build((last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH);
-      const jobId = (JSON.parse(sealed.canonical) as { jobId: string }).jobId;
+      const entry = JSON.parse(sealed.canonical) as LedgerEntry;
       const leaf = leafHash(sealed.canonical);
       this.db
         .prepare(`INSERT INTO ledger (seq, canonical, hash, signature, job_id, leaf) VALUES (?, ?, ?, ?, ?, ?)`)
-        .run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, jobId, leaf);
+        .run(sealed.seq, sealed.canonical, sealed.hash, sealed.signature, entry.jobId, leaf);
+      this.indexHospitalJobs(entry);
       if (this.signer) {
         const { note, at } = this.signer(sealed.seq, leaf);
         this.addCheckpoint({ size: sealed.seq, note, at });
       }
       return sealed;
     })();
+  }
+
+  /** Records the hospitals `entry` shows taking part in its job (hospitalJobs): a round's participants, a refusal's hospital. */
+  private indexHospitalJobs(entry: LedgerEntry): void {
+    const b = entry.body as { participants?: unknown; hospital?: unknown };
+    const named =
+      entry.kind === 'round' && Array.isArray(b.participants)
+        ? b.participants
+        : entry.kind === 'budget-refusal'
+          ? [b.hospital]
+          : [];
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO ledger_hospital_jobs (hospital, job_id) VALUES (?, ?)`);
+    for (const h of new Set(named)) if (typeof h === 'string') insert.run(h, entry.jobId);
   }
 
   /** Stores a signed checkpoint: one per size, never replaced (a second of one size fails: SQLite's key). */
@@ -223,20 +237,27 @@ export class LedgerTables {
   }
 
   /**
+   * Entries of no job (role grants, roster versions, denials outside a job)
+   * after `afterSeq`, oldest first, at most `limit`: read on the job index,
+   * never the job entries between them.
+   */
+  unscopedEntriesAfter(afterSeq: number, limit: number): SealedEntry[] {
+    return this.db
+      .prepare(`SELECT seq, canonical, hash, signature FROM ledger WHERE job_id = '' AND seq > ? ORDER BY seq LIMIT ?`)
+      .all(afterSeq, limit) as SealedEntry[];
+  }
+
+  /**
    * The jobs `hospital` took part in (a round naming it a participant, or a
-   * budget refusal of its), within `jobId` if given: found by SQLite over
-   * the whole ledger, only the job ids coming back (core/ledger/scope.ts).
+   * budget refusal of its), within `jobId` if given: a range of the
+   * ledger_hospital_jobs key, kept as entries are appended (schema 12),
+   * never a read of the ledger.
    */
   hospitalJobs(hospital: string, jobId: string): Set<string> {
     const ids = this.db
-      .prepare(
-        `SELECT DISTINCT job_id FROM ledger WHERE instr(canonical, ?) > 0 AND (? = '' OR job_id = ?) AND (
-           (json_extract(canonical, '$.kind') = 'round'
-             AND EXISTS (SELECT 1 FROM json_each(canonical, '$.body.participants') WHERE value = ?))
-           OR (json_extract(canonical, '$.kind') = 'budget-refusal' AND json_extract(canonical, '$.body.hospital') = ?))`,
-      )
+      .prepare(`SELECT job_id FROM ledger_hospital_jobs WHERE hospital = ? AND (? = '' OR job_id = ?)`)
       .pluck()
-      .all(JSON.stringify(hospital), jobId, jobId, hospital, hospital) as string[];
+      .all(hospital, jobId, jobId) as string[];
     return new Set(ids);
   }
 

@@ -15,7 +15,8 @@ import type { RoundRecord } from '../core/round/job.ts';
 import { modelHash } from '../core/model/hash.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { Identity } from '../core/secagg/index.ts';
-import { canonicalJson, hospitalKeysOf, roundSpends, sealEntry } from '../core/ledger/index.ts';
+import { canonicalJson, roundSpends, sealEntry } from '../core/ledger/index.ts';
+import { HospitalKeyFold } from '../core/ledger/grants.ts';
 import type { EntryBody, EntryKind, LedgerEntry, RoundBody } from '../core/ledger/types.ts';
 import type { EntryBuilder } from './ledger-tables.ts';
 import { LedgerTree, type CosignatureClaim } from './ledger-tree.ts';
@@ -134,7 +135,7 @@ export class CoordinatorLedger {
    * stored) if it has none, or for anything ledger-tree.ts refuses.
    */
   acceptCosignature(hospital: string, c: CosignatureClaim): void {
-    const key = this.hospitalKeys().get(hospital);
+    const key = this.keyFold().keyOf(hospital);
     if (!key) throw new CohortError('E_LEDGER_CHECKPOINT', `the ledger records no identity key of ${hospital}`);
     this.tree.acceptCosignature(hospital, Buffer.from(key, 'hex'), c);
   }
@@ -175,25 +176,48 @@ export class CoordinatorLedger {
 
   /**
    * Records the identity key a hospital presented, the first time it is seen
-   * with it: receipts are checked against the key the ledger itself holds
-   * (enrolment will make this an explicit grant by an admin).
+   * with it, as a role grant (enrolment will make this an explicit grant by
+   * an admin). Compared with its latest grant, not with the key it is checked
+   * against: a roster key overrides a grant (core/ledger/grants.ts), and a
+   * grant compared with it would be written again at every connection.
    */
   recordHospitalKey(name: string, publicKey: Uint8Array): void {
     const hex = Buffer.from(publicKey).toString('hex');
-    const keys = this.hospitalKeys();
-    if (keys.get(name) === hex) return;
+    if (this.keyFold().granted.get(name) === hex) return;
     this.store.appendEntry(
       this.builder('role-grant', '', 0, { subject: name, role: 'hospital', granted: true, publicKey: hex }),
     );
-    keys.set(name, hex);
   }
 
-  private keys: Map<string, string> | null = null;
+  /** The hospital keys folded from the ledger's entries of no job through `throughSeq` (whose hash is `throughHash`). */
+  private keys: { throughSeq: number; throughHash: string; fold: HospitalKeyFold } | null = null;
 
-  /** Each hospital's latest key recorded in the ledger (hex); read once, then kept current. */
+  /**
+   * The ledger's hospital keys, brought up to its present: the entries of no
+   * job (grants and roster versions are among them) appended since the last
+   * read are folded in, whoever wrote them (this process, or the admin CLI
+   * on the same database), so a roster change or an enrolment counts from
+   * the next cosignature on. Rebuilt if the last entry folded in is no longer
+   * the one stored at its position (its transaction rolled back).
+   */
+  private keyFold(): HospitalKeyFold {
+    let k = this.keys;
+    if (k && k.throughSeq > 0 && this.store.ledgerEntry(k.throughSeq)?.hash !== k.throughHash) k = null;
+    k ??= { throughSeq: 0, throughHash: '', fold: new HospitalKeyFold() };
+    for (;;) {
+      const tail = this.store.unscopedEntriesAfter(k.throughSeq, SPEND_PAGE);
+      k.fold.add(tail);
+      const last = tail.at(-1);
+      if (last) Object.assign(k, { throughSeq: last.seq, throughHash: last.hash });
+      if (tail.length < SPEND_PAGE) break;
+    }
+    this.keys = k;
+    return k.fold;
+  }
+
+  /** Each hospital's key as the ledger records it now (hex): core/ledger/grants.ts hospitalKeysOf of the whole ledger. */
   hospitalKeys(): Map<string, string> {
-    this.keys ??= hospitalKeysOf(this.store.ledgerEntries());
-    return this.keys;
+    return this.keyFold().keys();
   }
 
   /** The entry recording an enrolment or a revocation. */

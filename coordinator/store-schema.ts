@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import { createPrivateFile } from '../edge/private-file.ts';
 
-const SCHEMA_VERSION = 11;
+const SCHEMA_VERSION = 12;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -104,6 +104,25 @@ const MIGRATIONS = [
      hospital TEXT NOT NULL,
      PRIMARY KEY (job_id, round, hospital)
    );`,
+  // 12: the jobs each hospital took part in (a round naming it a participant, a budget refusal of its), kept as
+  // entries are appended (ledger-tables.ts), so a hospital's ledger.read finds its jobs without reading the ledger.
+  // Filled here from the rows already stored; a row whose text is not JSON names no one (it fails verification).
+  `CREATE TABLE ledger_hospital_jobs (
+     hospital TEXT NOT NULL,
+     job_id TEXT NOT NULL,
+     PRIMARY KEY (hospital, job_id)
+   ) WITHOUT ROWID;
+   INSERT OR IGNORE INTO ledger_hospital_jobs (hospital, job_id)
+     SELECT p.value, l.job_id
+       FROM (SELECT job_id, CASE WHEN json_valid(canonical) THEN canonical ELSE '{}' END AS json FROM ledger
+              WHERE job_id IS NOT NULL) l,
+            json_each(l.json, '$.body.participants') p
+      WHERE json_extract(l.json, '$.kind') = 'round' AND p.type = 'text';
+   INSERT OR IGNORE INTO ledger_hospital_jobs (hospital, job_id)
+     SELECT json_extract(l.json, '$.body.hospital'), l.job_id
+       FROM (SELECT job_id, CASE WHEN json_valid(canonical) THEN canonical ELSE '{}' END AS json FROM ledger
+              WHERE job_id IS NOT NULL) l
+      WHERE json_extract(l.json, '$.kind') = 'budget-refusal' AND json_type(l.json, '$.body.hospital') = 'text';`,
 ];
 
 /** Opens (creating it if missing) and migrates the coordinator's database at `path`; throws E_STORE if it cannot. */

@@ -17,23 +17,55 @@ export function hospitalKeysOf(
   entries: readonly SealedEntry[],
   priorRoster: readonly unknown[] = [],
 ): Map<string, string> {
-  const granted = new Map<string, string>();
-  const rostered = new Map<string, string>();
-  const fromRoster = (version: unknown) => {
-    const members = (version as { body?: { members?: unknown } } | null)?.body?.members;
-    if (!Array.isArray(members)) return;
-    rostered.clear();
-    for (const m of members as { name?: unknown; key?: unknown }[])
-      if (typeof m?.name === 'string' && typeof m.key === 'string') rostered.set(m.name, m.key);
-  };
-  if (priorRoster.length > 0) fromRoster(priorRoster.at(-1));
-  for (const e of entries) {
-    if (e.canonical.includes('"kind":"role-grant"')) {
-      const b = (JSON.parse(e.canonical) as LedgerEntry).body as { subject: string; publicKey: string };
-      granted.set(b.subject, b.publicKey);
-    } else if (e.canonical.includes('"kind":"roster"')) {
-      fromRoster(((JSON.parse(e.canonical) as LedgerEntry).body as RosterEntryBody).roster);
+  const fold = new HospitalKeyFold(priorRoster);
+  fold.add(entries);
+  return fold.keys();
+}
+
+/**
+ * hospitalKeysOf as a fold, for a reader that follows a growing ledger
+ * (coordinator/ledger.ts): `add` the entries appended since, in seq order,
+ * and the keys are those of the whole ledger read so far.
+ */
+export class HospitalKeyFold {
+  /** Each name's latest role grant's key. */
+  readonly granted = new Map<string, string>();
+  /** The latest roster version's members' keys. */
+  private readonly rostered = new Map<string, string>();
+
+  constructor(priorRoster: readonly unknown[] = []) {
+    if (priorRoster.length > 0) this.roster(priorRoster.at(-1));
+  }
+
+  add(entries: readonly SealedEntry[]): void {
+    for (const e of entries) {
+      // Most entries are neither: their text is searched, not parsed.
+      const grant = e.canonical.includes('"kind":"role-grant"');
+      if (!grant && !e.canonical.includes('"kind":"roster"')) continue;
+      const entry = JSON.parse(e.canonical) as LedgerEntry;
+      if (entry.kind === 'role-grant') {
+        const b = entry.body as { subject: string; publicKey: string };
+        this.granted.set(b.subject, b.publicKey);
+      } else if (entry.kind === 'roster') {
+        this.roster((entry.body as RosterEntryBody).roster);
+      }
     }
   }
-  return new Map([...granted, ...rostered]);
+
+  /** `name`'s key (hex), or undefined. */
+  keyOf(name: string): string | undefined {
+    return this.rostered.get(name) ?? this.granted.get(name);
+  }
+
+  keys(): Map<string, string> {
+    return new Map([...this.granted, ...this.rostered]);
+  }
+
+  private roster(version: unknown): void {
+    const members = (version as { body?: { members?: unknown } } | null)?.body?.members;
+    if (!Array.isArray(members)) return;
+    this.rostered.clear();
+    for (const m of members as { name?: unknown; key?: unknown }[])
+      if (typeof m?.name === 'string' && typeof m.key === 'string') this.rostered.set(m.name, m.key);
+  }
 }
