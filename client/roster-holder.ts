@@ -34,21 +34,30 @@ export class RosterHolder {
     return this.roster?.head ?? null;
   }
 
-  /** A roster chain from the coordinator (JSON): adopted only if it extends this hospital's own. */
+  /**
+   * A roster chain from the coordinator (JSON): adopted only if it extends
+   * this hospital's own. Its form is checked before its signatures: a
+   * rollback, a fork or the chain this hospital holds (every Welcome carries
+   * it) costs no signature check, and only the versions after this
+   * hospital's are verified, on this hospital's own verified versions (so no
+   * signature the coordinator adds to them is kept).
+   */
   offered(json: string): void {
     const mine = this.roster;
     if (!mine) return;
     try {
-      const next = this.own(parseRosterChain(JSON.parse(json)));
-      const [have, offered] = [mine.chain.versions.length, next.chain.versions.length];
-      if (offered < have)
+      const offered = parseRosterChain(JSON.parse(json)).versions;
+      const have = mine.chain.versions.length;
+      if (offered.length < have)
         throw new CohortError(
           'E_ROSTER_MISMATCH',
-          `the coordinator's roster has ${offered} versions, this hospital's ${have} (a rollback)`,
+          `the coordinator's roster has ${offered.length} versions, this hospital's ${have} (a rollback)`,
         );
-      if (!extendsRoster(mine.chain, next.chain))
+      if (!extendsRoster(mine.chain, { versions: offered.slice(0, have) }))
         throw new CohortError('E_ROSTER_MISMATCH', "the coordinator's roster does not extend this hospital's (a fork)");
-      if (offered === have) return; // the roster this hospital holds: every Welcome carries it
+      if (offered.length === have) return;
+      const next = this.own({ versions: [...mine.chain.versions, ...offered.slice(have)] });
+      if (next.chain.versions.length === have) return; // the versions after this hospital's are still being signed
       this.roster = next;
       this.log.info(
         { network: next.head.network, version: next.head.version, members: next.head.size },

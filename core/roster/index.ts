@@ -10,7 +10,7 @@ export { parseRosterChain } from './schema.ts';
 export { rosterHash, rosterSignedBytes } from './hash.ts';
 export { rosterFingerprint } from './fingerprint.ts';
 export { quorum, rosterDiff, type RosterDiff } from './rules.ts';
-export { completeRoster, rosterStatus, verifyRosterChain } from './verify.ts';
+export { completeRoster, rosterStatus, verifyRosterChain, verifyRosterSuccessor } from './verify.ts';
 export { extendsRoster } from './extends.ts';
 export { draftGenesis, draftRosterChange, type RosterChange } from './draft.ts';
 export { signRoster, genesisRoster } from './sign.ts';

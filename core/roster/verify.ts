@@ -29,16 +29,12 @@ export function rosterStatus(chain: RosterChain): RosterStatus {
   let prev: { body: RosterBody; hash: string } | null = null;
   let unbroken = true;
   for (const [i, v] of versions.entries()) {
-    checkLink(v.body, prev, i);
-    const rules = signingRules(prev?.body ?? null, v.body);
-    const hash = rosterHash(v.body);
-    checkSignatures(v, hash, rules);
-    const s = versionStatus(v, hash, rules);
+    const s = checkVersion(v, prev, i, false);
     status.versions.push(s);
     status.problems.push(...problemsOf(s, prev?.body ?? null));
     unbroken &&= s.complete;
-    if (unbroken) status.head = toRoster(v.body, hash);
-    prev = { body: v.body, hash };
+    if (unbroken) status.head = toRoster(v.body, s.hash);
+    prev = { body: v.body, hash: s.hash };
   }
   return status;
 }
@@ -46,11 +42,23 @@ export function rosterStatus(chain: RosterChain): RosterStatus {
 /**
  * The chain up to its last complete version, and that version: a roster file
  * whose newest version is still being signed keeps working under the one
- * before. E_ROSTER_INVALID if even the genesis is incomplete, or for any
- * invalid signature or link (rosterStatus).
+ * before. Stops at the first version whose signers' names cannot make it
+ * complete, before checking its signatures or any later version's: what
+ * follows is not adopted, so its cost is not paid (a coordinator offers up
+ * to MAX_ROSTER_JSON_CHARS of Sybil-signed versions). E_ROSTER_INVALID if
+ * even the genesis is incomplete, or for an invalid signature or link up to
+ * that version.
  */
 export function completeRoster(chain: RosterChain): { chain: RosterChain; head: Roster } {
-  const { head } = rosterStatus(chain);
+  const { versions } = parseRosterChain(chain);
+  let prev: { body: RosterBody; hash: string } | null = null;
+  let head: Roster | null = null;
+  for (const [i, v] of versions.entries()) {
+    const s = checkVersion(v, prev, i, true);
+    if (!s.complete) break;
+    head = toRoster(v.body, s.hash);
+    prev = { body: v.body, hash: s.hash };
+  }
   if (head === null)
     throw new CohortError('E_ROSTER_INVALID', 'the roster has no complete version: its genesis lacks signatures');
   return { chain: { versions: chain.versions.slice(0, head.version) }, head };
@@ -65,6 +73,23 @@ export function verifyRosterChain(chain: RosterChain): Roster {
   return status.head;
 }
 
+/**
+ * The head after `next`, the version that follows `prev` (null: `next` is
+ * the genesis), which the caller holds verified with every version before
+ * it: one step of verifyRosterChain, so a party that receives versions one
+ * at a time (a ledger's roster entries) verifies each once rather than the
+ * whole chain again. E_ROSTER_INVALID if `next` is malformed, does not link
+ * to `prev`, carries a bad signature or is incomplete.
+ */
+export function verifyRosterSuccessor(prev: RosterVersion | null, next: unknown): Roster {
+  const v = parseRosterChain({ versions: [next] }).versions[0]!;
+  const link = prev === null ? null : { body: prev.body, hash: rosterHash(prev.body) };
+  const s = checkVersion(v, link, prev === null ? 0 : prev.body.version, false);
+  const problems = problemsOf(s, prev?.body ?? null);
+  if (problems.length > 0) throw new CohortError('E_ROSTER_INVALID', `roster incomplete: ${problems.join('; ')}`);
+  return toRoster(v.body, s.hash);
+}
+
 function checkLink(body: RosterBody, prev: { body: RosterBody; hash: string } | null, index: number): void {
   const fail = (why: string) =>
     new CohortError('E_ROSTER_INVALID', `roster version ${body.version} (position ${index + 1}): ${why}`);
@@ -75,17 +100,49 @@ function checkLink(body: RosterBody, prev: { body: RosterBody; hash: string } | 
   if (body.previous !== prev.hash) throw fail(`its previous hash is not the hash of version ${prev.body.version}`);
 }
 
+/**
+ * One version's link, signers and signing state. Its signatures are verified
+ * unless `lazy` and the signers' names alone leave it incomplete.
+ */
+function checkVersion(
+  v: RosterVersion,
+  prev: { body: RosterBody; hash: string } | null,
+  index: number,
+  lazy: boolean,
+): RosterVersionStatus {
+  checkLink(v.body, prev, index);
+  const rules = signingRules(prev?.body ?? null, v.body);
+  const hash = rosterHash(v.body);
+  checkSigners(v, rules);
+  const s = versionStatus(v, hash, rules);
+  if (!lazy || s.complete) checkSignatures(v, hash, rules);
+  return s;
+}
+
+const signerOf = (v: RosterVersion, name: string) => `roster version ${v.body.version}: signer "${name}"`;
+
+/** Every signer is in the version's signing set: names only, no verification spent on a version with an outsider. */
+function checkSigners(v: RosterVersion, rules: SigningRules): void {
+  const outsider = v.signatures.find((s) => !rules.keys.has(s.name));
+  if (outsider === undefined) return;
+  const set = v.body.version === 1 ? 'a member' : `a member of version ${v.body.version - 1} or ${v.body.version}`;
+  throw new CohortError('E_ROSTER_INVALID', `${signerOf(v, outsider.name)} is not ${set}`);
+}
+
+/**
+ * Each signature (of a signer checkSigners passed) verifies: quorum votes,
+ * under keys of the previous version, before the added and re-keyed
+ * members', under keys the version itself introduces (which a Sybil holds),
+ * so a forged vote is found before any Sybil's signature is checked.
+ */
 function checkSignatures(v: RosterVersion, hash: string, rules: SigningRules): void {
   const message = signedMessage(v.body, hash);
-  for (const s of v.signatures) {
-    const key = rules.keys.get(s.name);
-    const where = `roster version ${v.body.version}: signer "${s.name}"`;
-    if (key === undefined) {
-      const set = v.body.version === 1 ? 'a member' : `a member of version ${v.body.version - 1} or ${v.body.version}`;
-      throw new CohortError('E_ROSTER_INVALID', `${where} is not ${set}`);
-    }
-    if (!verify(hexToBytes(key), message, hexToBytes(s.signature))) {
-      throw new CohortError('E_ROSTER_INVALID', `${where}: the signature does not verify under its roster key`);
+  const votes = v.signatures.filter((s) => rules.voters.has(s.name));
+  const others = v.signatures.filter((s) => !rules.voters.has(s.name));
+  for (const s of [...votes, ...others]) {
+    if (!verify(hexToBytes(rules.keys.get(s.name)!), message, hexToBytes(s.signature))) {
+      const why = 'the signature does not verify under its roster key';
+      throw new CohortError('E_ROSTER_INVALID', `${signerOf(v, s.name)}: ${why}`);
     }
   }
 }
