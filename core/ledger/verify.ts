@@ -37,7 +37,7 @@ import {
   type RosterEntryBody,
   type SealedEntry,
 } from './types.ts';
-import { parseRosterChain, verifyRosterChain, type RosterVersion } from '../roster/index.ts';
+import { parseRosterChain, verifyRosterSuccessor, type RosterVersion } from '../roster/index.ts';
 import { checkAcknowledged, checkHead, checkHospital, checkReceipts } from './verify-copies.ts';
 import { checkTree, noTreeFindings, type StoredCosignature, type TreeFindings, type TreeState } from './verify-tree.ts';
 import { checkJobs, Histories, recomputeSpends } from './verify-spends.ts';
@@ -384,8 +384,9 @@ function parseCanonical(text: unknown): { value: unknown } | string {
 
 /**
  * Roster entries must form one chain from version 1, each version signed by
- * its quorum of the version before it (core/roster/ verifyRosterChain), and
- * restate its body's network, version and hash. Returns the chain so far.
+ * its quorum of the version before it (core/roster/ verifyRosterSuccessor,
+ * each version once on the chain verified before it), and restate its body's
+ * network, version and hash. Returns the chain so far.
  */
 function checkRosters(
   entries: readonly Checked[],
@@ -397,11 +398,12 @@ function checkRosters(
     if (entry.kind !== 'roster') continue;
     const b = entry.body as RosterEntryBody;
     try {
-      const versions = parseRosterChain({ versions: [...chain, b.roster] }).versions;
-      const head = verifyRosterChain({ versions });
+      // One step on the chain verified so far: each version is verified once, not the whole chain again.
+      const version = parseRosterChain({ versions: [b.roster] }).versions[0]!;
+      const head = verifyRosterSuccessor(chain.at(-1) ?? null, version);
       if (head.network !== b.network || head.version !== b.version || head.hash !== b.hash)
         throw new Error('network, version or hash differs from the version recorded');
-      chain.push(versions.at(-1)!);
+      chain.push(version);
     } catch (err) {
       failures.add(
         sealed.seq,
