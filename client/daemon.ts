@@ -19,12 +19,14 @@ import type { Metrics } from '../core/metrics.ts';
 import { paramCount } from '../core/model/spec.ts';
 import type { Roster } from '../core/roster/index.ts';
 import { HospitalMachine } from '../core/round/hospital-machine.ts';
+import { AttemptLog } from '../core/round/hospital-session.ts';
 import type { HospitalEffect, SecAggIn } from '../core/round/hospital-effects.ts';
 import type { Logger } from '../edge/log.ts';
 import { jobSpecFromWire, metricsFromWire, validateClientName, vectorOf, type Envelope } from '../edge/wire/codec.ts';
 import { assertDpParams, assertWeights } from './trainer/index.ts';
 import { dpSgdParams } from '../core/job/privacy.ts';
 import { parseClientOptions, type ClientConfig, type ClientOptions, type SecAggPhase } from './config.ts';
+import { AttemptLogStore } from './attempt-log-store.ts';
 import { Connection } from './connection.ts';
 import { LedgerSync } from './ledger-sync.ts';
 import { RosterHolder } from './roster-holder.ts';
@@ -123,6 +125,7 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
       keepsOutputs: c.outputs !== undefined,
       roster: () => this.roster.head,
       checkInputs,
+      attempts: attemptLog(c),
     });
     const d = c.dataset;
     this.conn = new Connection(c, this.name, this.log, {
@@ -348,6 +351,18 @@ export class ClientDaemon extends EventEmitter<ClientEvents> {
         return;
     }
   }
+}
+
+/**
+ * The hospital's attempt log, in its state database when the daemon was
+ * handed a part of it (client/attempt-log-store.ts): a restart then forgets
+ * no attempt it opened and no unmask request it answered. In memory without
+ * one (no --state), where nothing survives a restart.
+ */
+function attemptLog(c: ClientConfig): AttemptLog {
+  const part = c.ledger ?? c.outputs ?? c.budget;
+  const dataset = c.dataset.schemaId;
+  return new AttemptLog(part?.beside((db, now) => new AttemptLogStore(db, dataset, now)));
 }
 
 /** The trainer's checks of a round's inputs, which read no record: an invalid job or weights out of range cost no budget. */

@@ -1,7 +1,9 @@
 /**
  * A hospital daemon's state database, opened whole: its privacy budget, its
  * copy of the ledger entries recording its spend, and its latest DP round
- * output (one SQLite file; each part keeps its own tables).
+ * output (one SQLite file; each part keeps its own tables). The daemon keeps
+ * its attempt log in the same file, on the connection of a part it is handed
+ * (client/attempt-log-store.ts).
  */
 import { BudgetStore } from './budget-store.ts';
 import { LocalLedger } from './local-ledger.ts';

@@ -5,7 +5,8 @@
  * rather than training, and charging, anew; but not once this hospital has
  * answered the round's unmask request, when the output may be in a sum and a
  * second sum over it could be subtracted from the first
- * (core/round/hospital-round.ts). Sending a DP output a second time
+ * (core/round/hospital-round.ts; that mark is kept in the same database,
+ * client/attempt-log-store.ts, so a restart does not lose it). Sending a DP output a second time
  * is post-processing and costs nothing more (Dwork & Roth, The Algorithmic
  * Foundations of Differential Privacy, Prop. 2.1); a fresh output would be a
  * second mechanism. Masks and quantization are drawn afresh each attempt.

@@ -1,6 +1,7 @@
 /**
- * The hospital's state database (better-sqlite3): privacy budget and its copy
- * of the ledger live in one file, each part creating its own tables. WAL with
+ * The hospital's state database (better-sqlite3): privacy budget, its copy
+ * of the ledger, its kept round outputs and its attempt log live in one file,
+ * each part creating its own tables. WAL with
  * synchronous=FULL: a round charged, an entry kept or a checkpoint cosigned
  * survives power loss.
  * A new file is created 0600 (edge/private-file.ts).
@@ -34,6 +35,15 @@ export class StatePart {
     protected readonly db: Database.Database,
     protected readonly now: () => number,
   ) {}
+
+  /**
+   * A part made on this one's connection, in the same file, and closed with
+   * it: the daemon is handed the budget, ledger copy and outputs, and keeps
+   * its attempt log beside them (client/attempt-log-store.ts).
+   */
+  beside<P>(make: (db: Database.Database, now: () => number) => P): P {
+    return make(this.db, this.now);
+  }
 
   close(): void {
     this.db.close();

@@ -35,7 +35,7 @@ export interface HospitalConfig {
   roster: () => Roster | null;
   /** Checks of a round's inputs that read no record (the trainer's): run before anything is charged. */
   checkInputs?: (spec: JobSpec, weights: Float32Array) => void;
-  /** Where the attempts opened, and the rounds helped unmask, are kept (default: the machine's own, in memory). */
+  /** Where the attempts opened, and the rounds helped unmask, are kept: the daemon's over its state database (client/attempt-log-store.ts); default in memory. */
   attempts?: AttemptLog;
 }
 

@@ -165,11 +165,21 @@ export class HospitalMachine {
     if (this.jobs.has(jobId)) this.ended.add(jobId);
     this.jobs.delete(jobId);
     this.offered.delete(jobId);
-    this.attempts.forgetJob(jobId);
     for (const key of this.ctx.evaluated.keys()) if (key.startsWith(`${jobId}/`)) this.ctx.evaluated.delete(key);
     this.rounds.get(jobId)?.forget();
     this.rounds.delete(jobId);
-    return [{ type: 'end', jobId, why }];
+    return [...this.forgetAttempts(jobId), { type: 'end', jobId, why }];
+  }
+
+  /** The job's attempt mark goes; one its store could not delete stays behind, where it only refuses more. */
+  private forgetAttempts(jobId: string): HospitalEffect[] {
+    try {
+      this.attempts.forgetJob(jobId);
+      return [];
+    } catch (err) {
+      const e = asCohortError(err);
+      return [log('warn', { job: jobId, code: e.code }, `the job's attempt mark was not deleted: ${e.message}`)];
+    }
   }
 
   /**

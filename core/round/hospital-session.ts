@@ -15,6 +15,42 @@ import { SecAggClient, type Identity, type Session, type SessionParams } from '.
 import { checkOfferedSession, type HospitalView } from './session-params.ts';
 import { secureInput, type SecureInput } from './secure-input.ts';
 
+/** What a hospital's attempt log holds for one job: the last (round, attempt) it opened, and whether it answered that round's unmask request. */
+export interface AttemptMark {
+  round: number;
+  attempt: number;
+  unmasked: boolean;
+}
+
+/**
+ * Where an AttemptLog keeps its marks, one per job. The daemon's is its state
+ * database (client/attempt-log-store.ts): each change is written there, durably,
+ * before the machine returns what follows from it (a session's first message,
+ * an unmask answer), so a restarted daemon reads every mark it had. A mark it
+ * cannot read is an error (E_STORE), never an absent one: the round is refused
+ * rather than opened as if the hospital had never seen it.
+ */
+export interface AttemptStore {
+  get(jobId: string): AttemptMark | null;
+  put(jobId: string, mark: AttemptMark): void;
+  delete(jobId: string): void;
+}
+
+/** Marks in memory: a machine without a state database (the tests, a daemon without --state). */
+export class MemoryAttempts implements AttemptStore {
+  private readonly marks = new Map<string, AttemptMark>();
+  get(jobId: string): AttemptMark | null {
+    const m = this.marks.get(jobId);
+    return m ? { ...m } : null;
+  }
+  put(jobId: string, mark: AttemptMark): void {
+    this.marks.set(jobId, { ...mark });
+  }
+  delete(jobId: string): void {
+    this.marks.delete(jobId);
+  }
+}
+
 /**
  * The last (round, attempt) a hospital opened per job: a session for an older
  * round, or an attempt at most the last one, is refused, so a coordinator
@@ -24,14 +60,15 @@ import { secureInput, type SecureInput } from './secure-input.ts';
  * coordinator unmasked, and a later attempt must not put the same input into
  * a second sum, which would differ from the first by the hospitals left out
  * (HospitalSession.open, hospital-round.ts startTraining); until a fresh
- * record-level output has replaced the kept one (`renewed`). Kept in memory: a
- * restarted daemon starts afresh (docs/threat-model.md).
+ * record-level output has replaced the kept one (`renewed`). Kept in its
+ * store (AttemptStore): the daemon's state database, so a restarted daemon
+ * refuses what it refused before (docs/threat-model.md); in memory without one.
  */
 export class AttemptLog {
-  private readonly last = new Map<string, { round: number; attempt: number; unmasked: boolean }>();
+  constructor(private readonly store: AttemptStore = new MemoryAttempts()) {}
 
   admit(jobId: string, round: number, attempt: number): void {
-    const seen = this.last.get(jobId);
+    const seen = this.store.get(jobId);
     if (seen && round < seen.round)
       throw new CohortError(
         'E_ROUND_MISMATCH',
@@ -43,13 +80,17 @@ export class AttemptLog {
         `attempt ${attempt} at round ${round} does not follow attempt ${seen.attempt}: a replayed or reordered session`,
       );
     }
-    this.last.set(jobId, { round, attempt, unmasked: seen?.round === round && seen.unmasked });
+    this.store.put(jobId, { round, attempt, unmasked: seen?.round === round && seen.unmasked });
   }
 
-  /** The hospital is answering an unmask request at `round`: its later attempts there need a fresh input. */
+  /**
+   * The hospital is answering an unmask request at `round`: its later attempts
+   * there need a fresh input. Stored before the answer is returned (and so
+   * before it leaves); a store that cannot write it throws, and the answer is not sent.
+   */
   unmasking(jobId: string, round: number): void {
-    const seen = this.last.get(jobId);
-    if (seen?.round === round) seen.unmasked = true;
+    const seen = this.store.get(jobId);
+    if (seen?.round === round) this.store.put(jobId, { ...seen, unmasked: true });
   }
 
   /**
@@ -59,18 +100,18 @@ export class AttemptLog {
    * until the hospital answers another unmask request at the round.
    */
   renewed(jobId: string, round: number): void {
-    const seen = this.last.get(jobId);
-    if (seen?.round === round) seen.unmasked = false;
+    const seen = this.store.get(jobId);
+    if (seen?.round === round && seen.unmasked) this.store.put(jobId, { ...seen, unmasked: false });
   }
 
   /** Whether the hospital has answered an unmask request at `round` of `jobId`. */
   unmasked(jobId: string, round: number): boolean {
-    const seen = this.last.get(jobId);
+    const seen = this.store.get(jobId);
     return seen?.round === round && seen.unmasked;
   }
 
   forgetJob(jobId: string): void {
-    this.last.delete(jobId);
+    this.store.delete(jobId);
   }
 }
 
@@ -166,7 +207,12 @@ export class HospitalSession {
     return this.client.onSurvivors(msg);
   }
 
-  /** Answers the unmask request; from here its later attempts at the round need a fresh input (AttemptLog). */
+  /**
+   * Answers the unmask request; from here its later attempts at the round need
+   * a fresh input (AttemptLog). The request is checked first (one that is
+   * refused marks nothing), then the mark is stored, then the answer returned
+   * to be sent: a daemon that dies in between has the mark and sent nothing.
+   */
   onUnmaskRequest(msg: M.SecAggUnmaskRequest): M.SecAggUnmask {
     const answer = this.client.onUnmaskRequest(msg);
     this.attempts.unmasking(this.session.jobId, this.session.round);
