@@ -16,6 +16,7 @@
  */
 import { listenOn } from '../edge/listen.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { UnansweredRequests } from './bounded-http.ts';
 
 /** Whether the coordinator can serve; `reason` is one of a few fixed phrases. */
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -33,8 +34,17 @@ function answer(res: ServerResponse, status: number, body: object): void {
   res.end(text);
 }
 
+/**
+ * Requests unanswered per connection, over every server answering probes:
+ * a stranger's pipelined thousands of requests on a socket it never reads
+ * would otherwise each hold a queued response, megabytes a socket, on the
+ * port every stranger can reach (bounded-http.ts MAX_UNANSWERED).
+ */
+const unanswered = new UnansweredRequests();
+
 /** Answers a plain HTTP request on the WebSocket port: a probe, else 426. */
 export function answerProbe(req: IncomingMessage, res: ServerResponse, readiness: () => Readiness): void {
+  if (!unanswered.admit(req, res)) return;
   const path = (req.url ?? '').split('?')[0];
   if (path !== HEALTH_PATH && path !== READY_PATH) {
     res.writeHead(426, { 'Content-Type': 'text/plain' });

@@ -26,12 +26,12 @@
  */
 import { listenOn } from '../edge/listen.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { requireStrongToken } from '../core/auth/token.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { CohortError, asCohortError, httpStatusOf, type ErrorCode } from '../core/errors.ts';
 import { createLogger, type Logger } from '../edge/log.ts';
+import { boundedHttpServer } from './bounded-http.ts';
 import { ledgerRows, readCoordinatorHead, toCsv } from './ledger-reader.ts';
 import { CachedBudget } from './ledger-http-budget.ts';
 import { nextLink, pageQuery, readLedgerPage } from './ledger-http-page.ts';
@@ -39,6 +39,14 @@ import { DataVersion } from './ledger-http-version.ts';
 import { SharedVerification, type SharedVerificationOptions } from './ledger-http-verify.ts';
 
 const MAX_URL_LENGTH = 2048;
+/**
+ * Sockets the endpoint holds at once (`server.maxConnections`), room for a
+ * few auditors many times over; past it a new connection is closed as it is
+ * accepted. Without it a stranger's idle sockets (slow headers, or a TLS
+ * handshake never finished) take every file descriptor of the process, and
+ * each request's own read-only open of the database then fails.
+ */
+export const MAX_LEDGER_CONNECTIONS = 256;
 /** Sent on every https response, here and by the dashboard (RFC 6797): one year, this host only. */
 export const HSTS = 'max-age=31536000';
 
@@ -54,6 +62,8 @@ export interface LedgerServerOptions {
   verify?: SharedVerificationOptions;
   /** Where a failed request's detail goes (the client gets a fixed message); default edge/log.ts's logger on stderr. */
   log?: Logger;
+  /** Sockets held at once (default MAX_LEDGER_CONNECTIONS). */
+  maxConnections?: number;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -79,13 +89,10 @@ export async function serveLedger(o: LedgerServerOptions): Promise<{ server: Ser
       sendError(res, err, log);
     }
   };
-  const server = o.tls
-    ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handler)
-    : createServer(handler);
+  // Receiving a request (not answering it: a verification may take minutes), the sockets held and the requests
+  // one of them may have unanswered are bounded (bounded-http.ts).
+  const server = boundedHttpServer(handler, o.maxConnections ?? MAX_LEDGER_CONNECTIONS, o.tls);
   server.on('close', () => verification.close()); // and dataVersion with it
-  // Receiving a request (not answering it: a verification may take minutes) is bounded.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
   return { server, port: await listenOn(server, o.port ?? 0, host) };
 }
 
@@ -124,7 +131,7 @@ function handle(req: IncomingMessage, res: ServerResponse, { db, expected, verif
     throw new CohortError('E_HTTP_METHOD', 'read-only: GET only');
   }
   if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_URL_TOO_LONG', 'URL too long');
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = urlOf(req.url ?? '/');
   const q = (k: string) => url.searchParams.get(k) ?? undefined;
   switch (url.pathname) {
     case '/ledger': {
@@ -153,6 +160,15 @@ function handle(req: IncomingMessage, res: ServerResponse, { db, expected, verif
       return;
     default:
       throw new CohortError('E_NOT_FOUND', 'no such resource');
+  }
+}
+
+/** The request target as a URL; one that is none (`//[`, which Node's parser lets through) is the sender's bad request. */
+function urlOf(target: string): URL {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new CohortError('E_HTTP_REQUEST', 'the request target is not a URL');
   }
 }
 

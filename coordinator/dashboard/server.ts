@@ -18,8 +18,9 @@
  * refused (409 E_SESSION_EXISTS) until the page asks again with
  * `replace: true`, which it does only when the user confirms. Events carry no
  * data, only "look again": everything a page shows goes through the per-role
- * API. Sessions and event streams are capped per identity: nobody's logins
- * or streams close another identity's. Each session's API reads are rate
+ * API; the streams of a revoked identity end at the commit that revokes it.
+ * Sessions and event streams are capped per identity: nobody's logins or
+ * streams close another identity's. Each session's API reads are rate
  * limited (request-budget.ts: 429 E_RATE_LIMIT past it).
  */
 import { listenOn } from '../../edge/listen.ts';
@@ -42,7 +43,17 @@ import {
   type VerifierWorkerFactory,
 } from './ledger-verifier.ts';
 import type { CoordinatorMetrics } from './metrics.ts';
-import { dashboardHttpServer } from './http-server.ts';
+import { boundedHttpServer } from '../bounded-http.ts';
+import {
+  PLAIN_COOKIE,
+  cookieFor,
+  cookieValues,
+  crossOriginProblem,
+  decodeName,
+  pathOf,
+  readBody,
+  requireMethod,
+} from './http-request.ts';
 import { DashboardReader } from './reader.ts';
 import { SessionRequestBudget, API_READS_PER_SECOND, API_READ_BURST } from './request-budget.ts';
 import { DashboardSessions, type Session } from './sessions.ts';
@@ -89,12 +100,8 @@ export const MAX_STREAMS_PER_IDENTITY = 8;
  * descriptor of the process, which the coordinator's WebSocket side shares.
  */
 export const MAX_CONNECTIONS = MAX_EVENT_STREAMS + 1024;
-const MAX_BODY_BYTES = 1024;
 const MAX_URL_LENGTH = 2048;
 const HEARTBEAT_MS = 15_000;
-/** The session cookie's name over https (the prefix makes browsers refuse it without Secure, Path=/ or with a Domain) and over plain http. */
-export const SECURE_COOKIE = '__Host-cohort_session';
-export const PLAIN_COOKIE = 'cohort_session';
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const STATIC: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
@@ -150,7 +157,7 @@ export class DashboardServer {
     this.verifierOptions = ledgerVerifierOptions(opts.ledgerVerifier);
     for (const [file] of Object.values(STATIC)) this.files.set(file, readFileSync(PUBLIC_DIR + file));
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = dashboardHttpServer(handler, opts.maxConnections ?? MAX_CONNECTIONS, deps.tls);
+    this.server = boundedHttpServer(handler, opts.maxConnections ?? MAX_CONNECTIONS, deps.tls);
   }
 
   async listen(): Promise<number> {
@@ -196,7 +203,7 @@ export class DashboardServer {
     if (this.deps.tls) res.setHeader('Strict-Transport-Security', HSTS);
     try {
       if ((req.url ?? '').length > MAX_URL_LENGTH) throw new CohortError('E_HTTP_URL_TOO_LONG', 'URL too long');
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const path = pathOf(req.url ?? '/');
       if (path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
         const problem = crossOriginProblem(req, [
           this.publicOrigin,
@@ -388,8 +395,10 @@ export class DashboardServer {
     this.lastSignature = sig;
     const beat = now - this.lastHeartbeat >= HEARTBEAT_MS;
     if (beat) this.lastHeartbeat = now;
+    const stillIn = this.enrolledOnce();
     for (const s of [...this.streams]) {
-      if (!this.sessions.session(s.token, now)) {
+      const session = this.sessions.session(s.token, now);
+      if (!session || (changed && !stillIn(session))) {
         this.closeStream(s, 'event: expired\ndata: {}\n\n');
         continue;
       }
@@ -403,6 +412,28 @@ export class DashboardServer {
     }
   }
 
+  /**
+   * Whether a stream's session is still of an enrolled identity in its role,
+   * asked of the database once per identity and role in a poll: a commit may
+   * have revoked it, and its streams then end with its sessions, as a read's
+   * would. A database that cannot be read ends nothing (the next poll asks again).
+   */
+  private enrolledOnce(): (session: Session) => boolean {
+    const known = new Map<string, boolean>();
+    return (session) => {
+      const key = `${session.role}:${session.name}`;
+      if (!known.has(key)) {
+        try {
+          known.set(key, this.stillEnrolled(session));
+        } catch (err) {
+          this.deps.log.warn({ err: (err as Error).message }, 'dashboard poll could not read identities');
+          known.set(key, true);
+        }
+      }
+      return known.get(key)!;
+    };
+  }
+
   /** Ends a stream once: it leaves the set before its end is written, so a later poll never writes after it. */
   private closeStream(s: Stream, last?: string): void {
     this.streams.delete(s);
@@ -410,68 +441,6 @@ export class DashboardServer {
     if (last) s.res.end(last);
     else s.res.destroy();
   }
-}
-
-function requireMethod(req: IncomingMessage, method: 'GET' | 'POST'): void {
-  if (req.method !== method && !(method === 'GET' && req.method === 'HEAD'))
-    throw new CohortError('E_HTTP_METHOD', `${method} only`);
-}
-
-/** Every value the Cookie header gives `name` (RFC 6265 §5.4: a browser sends one per path and domain that matches). */
-function cookieValues(req: IncomingMessage, name: string): string[] {
-  const out: string[] = [];
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === name && part.slice(eq + 1).trim() !== '')
-      out.push(part.slice(eq + 1).trim());
-  }
-  return out;
-}
-
-/**
- * The session cookie for a dashboard opened at `baseUrl`. Over https:
- * `__Host-` and Secure, so no other origin can set it with a Domain or a
- * narrower Path, and it never travels in clear. Over plain http (loopback,
- * or a network with --insecure) neither: browsers drop Secure cookies from
- * http:// outside loopback, and on http://localhost Chromium and Firefox keep
- * them but Safari does not (WebKit bug 281149), while there they would add
- * nothing, every port of the host being as "secure" to the browser as this one.
- */
-export function cookieFor(baseUrl: string): { name: string; attributes: string } {
-  return new URL(baseUrl).protocol === 'https:'
-    ? { name: SECURE_COOKIE, attributes: 'Path=/; Secure; HttpOnly; SameSite=Strict' }
-    : { name: PLAIN_COOKIE, attributes: 'Path=/; HttpOnly; SameSite=Strict' };
-}
-
-/**
- * Why a request must be refused as cross-origin, or null. Cookies are sent to
- * every port of a host and SameSite counts ports as one site, so the check is
- * by origin. As Go's net/http CrossOriginProtection: a browser's
- * Sec-Fetch-Site must say same-origin (or none: typed in the address bar);
- * beyond it, a POST must carry an Origin, and it must be one of `allowed`
- * (the public URL, or the scheme and Host the request was sent to).
- */
-export function crossOriginProblem(req: IncomingMessage, allowed: string[]): string | null {
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none')
-    return `a ${site} request: the dashboard answers its own pages only`;
-  if (req.method === 'GET' || req.method === 'HEAD') return null;
-  const origin = req.headers.origin;
-  if (origin === undefined) return `a ${req.method} needs an Origin header naming the dashboard`;
-  if (!allowed.includes(origin))
-    return `a ${req.method} from ${origin.slice(0, 200)}: the dashboard accepts writes from its own origin only`;
-  return null;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req) {
-    n += (c as Buffer).length;
-    if (n > MAX_BODY_BYTES) throw new CohortError('E_HTTP_REQUEST', `body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(res: ServerResponse, status: number, type: string, body: Buffer | string, cache = 'no-store'): void {
@@ -494,13 +463,4 @@ function tooManyReads(res: ServerResponse): never {
     'E_RATE_LIMIT',
     `more than ${API_READ_BURST} dashboard reads at once or ${API_READS_PER_SECOND} a second from this session: try again shortly`,
   );
-}
-
-/** A path segment's name; a malformed escape is an unknown resource, not a server error. */
-function decodeName(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new CohortError('E_NOT_FOUND', 'no such resource');
-  }
 }

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { request } from '../../client/request.ts';
-import { PLAIN_COOKIE, SECURE_COOKIE } from '../../coordinator/dashboard/server.ts';
+import { PLAIN_COOKIE, SECURE_COOKIE } from '../../coordinator/dashboard/http-request.ts';
 import { HSTS, serveLedger } from '../../coordinator/ledger-http.ts';
 import { ed25519KeyPair, type Identity } from '../../core/secagg/index.ts';
 import { launchChromium } from '../helpers/chromium.ts';
