@@ -7,6 +7,7 @@ import { entryHash, sealSignatureValid, verifyReceipt, verifySeal } from './seal
 import type { LedgerHead, Receipt, RoundBody, SealedEntry } from './types.ts';
 import type { Mechanism } from '../privacy/spend.ts';
 import type { HospitalLedgerInput } from './verify.ts';
+import type { KeyAt } from './verify-witness.ts';
 import { examples, hex, NOTE_EXAMPLES, shown, spenders, type Checked, type Failures } from './verify-failures.ts';
 
 /**
@@ -19,7 +20,7 @@ export function checkReceipts(
   bySeq: ReadonlyMap<number, Checked>,
   rowBySeq: ReadonlyMap<number, SealedEntry>,
   receipts: readonly Receipt[],
-  keys: ReadonlyMap<string, Uint8Array>,
+  keyAt: KeyAt,
   failures: Failures,
 ): Set<string> {
   const receipted = new Set<string>();
@@ -44,7 +45,7 @@ export function checkReceipts(
       );
       continue;
     }
-    const hospitalKey = keys.get(r.hospital);
+    const hospitalKey = keyAt(r.hospital, row.seq);
     if (!hospitalKey) {
       failures.add(
         seq,
@@ -106,12 +107,12 @@ export function checkHospital(
   entries: readonly Checked[],
   rowBySeq: ReadonlyMap<number, SealedEntry>,
   key: Uint8Array,
-  keys: ReadonlyMap<string, Uint8Array>,
+  keyAt: KeyAt,
   failures: Failures,
   notes: string[],
 ): void {
   const kept = checkCopies(h, rowBySeq, key, failures);
-  checkOwnReceipts(h, kept, keys.get(h.hospital), failures);
+  checkOwnReceipts(h, kept, keyAt, failures);
   checkCharges(h, entries, kept, failures, notes);
 }
 
@@ -148,11 +149,12 @@ function checkCopies(
 function checkOwnReceipts(
   h: HospitalLedgerInput,
   kept: ReadonlyMap<number, SealedEntry>,
-  hospitalKey: Uint8Array | undefined,
+  keyAt: KeyAt,
   failures: Failures,
 ): void {
   for (const r of h.receipts) {
     const copy = kept.get(r.seq);
+    const hospitalKey = copy ? keyAt(h.hospital, copy.seq) : undefined;
     if (!copy)
       failures.add(
         r.seq,

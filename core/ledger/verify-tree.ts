@@ -25,7 +25,7 @@ import { Frontier, leafHash, type Hash } from './merkle.ts';
 import { logOrigin, openCheckpoint, parseCheckpointBody, parseNote, type Checkpoint } from './checkpoint.ts';
 import type { SealedEntry } from './types.ts';
 import { type Failures } from './verify-failures.ts';
-import { cosignedRoots, type CosignedRoots } from './verify-witness.ts';
+import { cosignedRoots, type CosignedRoots, type KeyAt } from './verify-witness.ts';
 
 /** A cosignature as the coordinator stores it: the checkpoint it covers is named by size only. */
 export interface StoredCosignature {
@@ -49,7 +49,8 @@ export interface TreeInput {
   /** Stored leaf hashes in row order (null where a row has none yet). */
   leaves?: readonly (Uint8Array | null | undefined)[] | undefined;
   coordinatorKey: Uint8Array;
-  hospitalKeys: ReadonlyMap<string, Uint8Array>;
+  /** Each witness's key in force at a tree size. */
+  keyAt: KeyAt;
   checkpoints?: readonly string[] | undefined;
   cosignatures?: readonly StoredCosignature[] | undefined;
   witnessNotes?: readonly string[] | undefined;
@@ -170,7 +171,7 @@ export function checkTree(input: TreeInput, failures: Failures, notes: string[])
     {
       origin,
       coordinatorKey: input.coordinatorKey,
-      hospitalKeys: input.hospitalKeys,
+      keyAt: input.keyAt,
       rootAt: (size) => roots.at(size),
       treeSize: roots.size,
       signed: signed.roots,

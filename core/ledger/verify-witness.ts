@@ -21,6 +21,9 @@ import {
 import type { Hash } from './merkle.ts';
 import type { Failures } from './verify-failures.ts';
 
+/** A hospital's identity key in force at entry `seq` (core/ledger/grants.ts keyAt), or undefined if it had none. */
+export type KeyAt = (hospital: string, seq: number) => Uint8Array | undefined;
+
 /** The tree's root at a size: 'beyond' past the rows, null where it cannot be recomputed (before a saved frontier). */
 export type RootAt = (size: number) => Hash | 'beyond' | null;
 
@@ -39,7 +42,8 @@ export interface CosignedRoots {
 interface CosignInput {
   origin: string;
   coordinatorKey: Uint8Array;
-  hospitalKeys: ReadonlyMap<string, Uint8Array>;
+  /** A hospital's key in force at a tree size (the entries up to it set it: verify.ts keysAt), or undefined. */
+  keyAt: KeyAt;
   rootAt: RootAt;
   treeSize: number;
   /** Roots the coordinator signed, by size (from verified checkpoint notes). */
@@ -100,12 +104,12 @@ export function cosignedRoots(o: CosignInput, failures: Failures): CosignedRoots
   }
   for (const [size, roots] of signed) for (const r of roots) c.signed(size, r);
   for (const s of o.cosignatures ?? []) {
-    const key = o.hospitalKeys.get(s.witness);
+    const key = o.keyAt(s.witness, s.size);
     if (!key) {
       failures.add(
         s.size,
         'bad-cosignature',
-        `a cosignature of size ${s.size} by ${s.witness}, whose key is not known`,
+        `a cosignature of size ${s.size} by ${s.witness}, who held no key known at that size`,
       );
       continue;
     }
@@ -142,14 +146,14 @@ function readWitnessNote(note: string, n: number, o: CosignInput, c: Collector, 
     const hospital = hospitalOfWitness(line.name);
     if (hospital === null) continue;
     lines++;
-    const key = o.hospitalKeys.get(hospital);
+    const key = o.keyAt(hospital, cp.size);
     const cosig = key ? cosignatureOf(line, key) : null;
     if (key && cosig && verifyCosignature(body, cosig, key)) c.record(hospital, cp.size, cp.root, `witness note ${n}`);
     else
       failures.add(
         cp.size,
         'bad-cosignature',
-        `witness note ${n}: the cosignature by ${line.name} does not verify under ${key ? `${hospital}'s key` : 'any known hospital key'}`,
+        `witness note ${n}: the cosignature by ${line.name} does not verify under ${key ? `${hospital}'s key at size ${cp.size}` : 'any known hospital key'}`,
       );
   }
   if (lines === 0)

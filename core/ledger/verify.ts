@@ -40,6 +40,8 @@ import {
 import { parseRosterChain, verifyRosterSuccessor, type RosterVersion } from '../roster/index.ts';
 import { checkAcknowledged, checkHead, checkHospital, checkReceipts } from './verify-copies.ts';
 import { checkTree, noTreeFindings, type StoredCosignature, type TreeFindings, type TreeState } from './verify-tree.ts';
+import { keysByEntry } from './verify-keys.ts';
+import type { KeyAt } from './verify-witness.ts';
 import { checkJobs, Histories, recomputeSpends } from './verify-spends.ts';
 import { Failures, hex, shown, type Checked, type VerifyFailure } from './verify-failures.ts';
 
@@ -115,6 +117,12 @@ export interface VerifyInput {
   entries: SealedEntry[];
   coordinatorKey: Uint8Array;
   receipts: Receipt[];
+  /**
+   * Hospital keys known from before `entries` (a saved state's, or the
+   * ledger's own as core/ledger/grants.ts hospitalKeysOf reads them): the
+   * grants and roster versions among the entries decide which key was in
+   * force at each (verify-keys.ts), these only where they name none.
+   */
   hospitalKeys: ReadonlyMap<string, Uint8Array>;
   /** A head saved earlier: detects truncation and rewritten history. */
   head?: LedgerHead;
@@ -154,7 +162,8 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
       `the checkpoint was made under key ${from.coordinatorKey.slice(0, 16)}…, not the key being verified with (${hex(key).slice(0, 16)}…)`,
     );
   checkOrder(rows, failures, (from?.seq ?? 0) + 1);
-  const tree = treeFindings(input, key, failures, notes);
+  const keys = keysByEntry(rows, from?.roster ?? [], input.hospitalKeys);
+  const tree = treeFindings(input, key, keys.at, failures, notes);
   // Rows before this index are vouched for by a verified checkpoint.
   const vouched = Math.max(0, tree.covered - (from?.tree?.size ?? 0));
   const checked = checkRows(
@@ -176,14 +185,13 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
   const roster = checkRosters(ordered, from?.roster ?? [], failures);
   const prior = new Histories(from?.prior ?? {});
   const spendsRecomputed = recomputeSpends(ordered, prior, input.recompute !== false, failures);
-  const receipted = checkReceipts(bySeq, rowBySeq, input.receipts, input.hospitalKeys, failures);
+  const receipted = checkReceipts(bySeq, rowBySeq, input.receipts, keys.at, failures);
   const spendsWitnessed = checkAcknowledged(ordered, receipted, tree.witnessed, notes);
-  for (const h of input.hospitalLedgers ?? [])
-    checkHospital(h, ordered, rowBySeq, key, input.hospitalKeys, failures, notes);
+  for (const h of input.hospitalLedgers ?? []) checkHospital(h, ordered, rowBySeq, key, keys.at, failures, notes);
   if (input.head) checkHead(input.head, rowBySeq, key, failures);
 
   const list = failures.sorted();
-  const state = { specs, prior, roster, tree: tree.tree };
+  const state = { specs, prior, roster, tree: tree.tree, keys: keys.atEnd };
   return {
     ...reportHead(input, key, list),
     receiptsVerified: receipted.size,
@@ -205,7 +213,13 @@ export function verifyLedger(input: VerifyInput): VerifyReport {
  * rows are checked by their seals alone, and only a full verification can
  * tie the checkpoints to the rows before the state.
  */
-function treeFindings(input: VerifyInput, key: Uint8Array, failures: Failures, notes: string[]): TreeFindings {
+function treeFindings(
+  input: VerifyInput,
+  key: Uint8Array,
+  keyAt: KeyAt,
+  failures: Failures,
+  notes: string[],
+): TreeFindings {
   const from = input.from;
   if (from && !from.tree) {
     notes.push(
@@ -224,7 +238,7 @@ function treeFindings(input: VerifyInput, key: Uint8Array, failures: Failures, n
       rows: input.entries,
       leaves: input.leaves,
       coordinatorKey: key,
-      hospitalKeys: input.hospitalKeys,
+      keyAt,
       checkpoints: input.checkpoints,
       cosignatures: input.cosignatures,
       witnessNotes: input.witnessNotes,
@@ -248,7 +262,13 @@ function reportHead(input: VerifyInput, key: Uint8Array, list: VerifyFailure[]) 
 function stateAfter(
   input: VerifyInput,
   key: Uint8Array,
-  s: { specs: Map<string, unknown>; prior: Histories; roster: RosterVersion[]; tree: TreeState | null },
+  s: {
+    specs: Map<string, unknown>;
+    prior: Histories;
+    roster: RosterVersion[];
+    tree: TreeState | null;
+    keys: Map<string, Uint8Array>;
+  },
 ): VerifyCheckpoint | null {
   const last = input.entries.at(-1);
   const from = input.from;
@@ -259,7 +279,7 @@ function stateAfter(
     coordinatorKey: hex(key),
     specs: Object.fromEntries(s.specs),
     prior: s.prior.toRuns(),
-    hospitalKeys: Object.fromEntries([...input.hospitalKeys].map(([n, k]) => [n, hex(k)])),
+    hospitalKeys: Object.fromEntries([...s.keys].map(([n, k]) => [n, hex(k)])),
     roster: s.roster,
     ...(s.tree ? { tree: s.tree } : {}),
   };

@@ -8,6 +8,13 @@
  * hospital removed from the roster, or the old key of a re-keyed one, still
  * counted as a witness: cosignatures no auditor's verifier accepts
  * (core/ledger/grants.ts hospitalKeysOf is the verifier's map).
+ *
+ * And the audit's side (core/ledger/verify-keys.ts): a cosignature is checked
+ * under the key its witness held at the checkpoint's size. Review findings:
+ * an honest re-key failed the hospital's earlier, valid cosignatures
+ * (checked under its latest key only); and a hospital removed from the
+ * roster fell back to its latest role grant, the coordinator's word alone,
+ * so the coordinator could grant the name a key of its own and cosign as it.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -15,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { CoordinatorLedger } from '../../coordinator/ledger.ts';
+import { verifyFiles } from '../../coordinator/ledger-audit.ts';
 import { publishRoster } from '../../coordinator/roster.ts';
 import { cosign, parseCheckpointBody, parseNote, witnessName } from '../../core/ledger/checkpoint.ts';
 import { hospitalKeysOf } from '../../core/ledger/grants.ts';
@@ -119,6 +127,44 @@ describe("the coordinator's witness keys after the roster changes", () => {
     ledger.recordHospitalKey('h', other.publicKey);
     expect(cosignLatest(store, ledger, 'h', other)).toBeNull();
     expect(ledger.hospitalKeys()).toEqual(hospitalKeysOf(store.ledgerEntries()));
+    store.close();
+  });
+
+  it("audit a re-keyed hospital's earlier cosignature under the key it held then, and a later one under its new key", () => {
+    const { db, store, ledger } = coordinatorDb();
+    publishRoster(store, ledger, net.chain, 1);
+    expect(cosignLatest(store, ledger, 'b', net.identity('b'))).toBeNull();
+    expect(verifyFiles({ db }).failures).toEqual([]);
+    publishRoster(store, ledger, v2, 2);
+    // b's stored cosignature of size 1 (old key) stays valid; the old key at the new size does not.
+    expect(verifyFiles({ db }).failures).toEqual([]);
+    expect(cosignLatest(store, ledger, 'b', b2)).toBeNull();
+    const report = verifyFiles({ db });
+    expect(report.failures).toEqual([]);
+    expect(report.witnessed).toMatchObject({ b: store.lastLedgerSeq() });
+    store.close();
+  });
+
+  it("give a removed hospital's name no key, whatever the coordinator grants it afterwards", () => {
+    const { db, store, ledger } = coordinatorDb();
+    // e was enrolled with its own key (a grant), then the hospitals removed it from the roster.
+    ledger.recordHospitalKey('e', net.identity('e').publicKey);
+    publishRoster(store, ledger, net.chain, 1);
+    expect(cosignLatest(store, ledger, 'e', net.identity('e'))).toBeNull();
+    publishRoster(store, ledger, v2, 2);
+    // The coordinator records a key of its own in e's name, and cosigns with it.
+    const mine = ed25519KeyPair();
+    ledger.recordHospitalKey('e', mine.publicKey);
+    expect(hospitalKeysOf(store.ledgerEntries()).has('e')).toBe(false);
+    expect(cosignLatest(store, ledger, 'e', mine)).toBe('E_LEDGER_CHECKPOINT');
+    // Stored behind the coordinator's back, the audit refuses it; e's own cosignature from before its removal holds.
+    const size = store.lastLedgerSeq();
+    const body = parseNote(store.checkpointOfSize(size)!.note).body;
+    const forged = cosign(body, witnessName('e'), mine.secretKey, 1_800_000_000);
+    store.addCosignature({ witness: 'e', size, timestamp: forged.timestamp, signature: forged.signature }, 0);
+    const failures = verifyFiles({ db }).failures;
+    expect(failures.map((f) => f.code)).toEqual(['bad-cosignature']);
+    expect(failures[0]!.message).toMatch(/by e, who held no key known at that size/);
     store.close();
   });
 });

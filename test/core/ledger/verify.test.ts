@@ -274,12 +274,17 @@ describe('verifyLedger on a tampered ledger names the first bad entry', () => {
       seq: dropped,
       code: 'receipt-not-a-spender',
     });
+    // No key for h3: neither the caller's nor a grant in the ledger (re-sealed with h3's grant naming another).
     const keys = new Map(f.hospitalKeys);
     keys.delete('h3');
-    const r = verifyLedger(input({ hospitalKeys: keys }));
-    expect(first(r)).toMatchObject({
+    const attacker = ed25519KeyPair();
+    const entries = rewrite(attacker.secretKey, (e) => {
+      const b = e.body as { subject?: string };
+      if (e.kind === 'role-grant' && b.subject === 'h3') b.subject = 'h9';
+    });
+    const r = verifyLedger(input({ entries, coordinatorKey: attacker.publicKey, hospitalKeys: keys }));
+    expect(r.failures.find((x) => x.code === 'receipt-unknown-hospital')).toMatchObject({
       seq: f.receipts.find((x) => x.hospital === 'h3')!.seq,
-      code: 'receipt-unknown-hospital',
     });
   });
 
