@@ -79,10 +79,4 @@ export class AttemptLogStore implements AttemptStore {
         .run(this.dataset, jobId, mark.round, mark.attempt, mark.unmasked ? 1 : 0, this.now()),
     );
   }
-
-  delete(jobId: string): void {
-    stored(`delete job ${jobId}`, () =>
-      this.db.prepare(`DELETE FROM attempt_log WHERE dataset = ? AND job_id = ?`).run(this.dataset, jobId),
-    );
-  }
 }

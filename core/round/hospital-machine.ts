@@ -157,9 +157,10 @@ export class HospitalMachine {
   }
 
   /**
-   * This hospital's part in a job is over: what it held for the job goes, a
-   * job it held is refused if offered again, and the daemon closes its budget
-   * reservation (charged rounds stay spent, the rest is released).
+   * This hospital's part in a job is over: what it held for the job goes (but
+   * its attempt mark, which only ever refuses), a job it held is refused if
+   * offered again, and the daemon closes its budget reservation (charged
+   * rounds stay spent, the rest is released).
    */
   end(jobId: string, why: string): HospitalEffect[] {
     if (this.jobs.has(jobId)) this.ended.add(jobId);
@@ -168,18 +169,10 @@ export class HospitalMachine {
     for (const key of this.ctx.evaluated.keys()) if (key.startsWith(`${jobId}/`)) this.ctx.evaluated.delete(key);
     this.rounds.get(jobId)?.forget();
     this.rounds.delete(jobId);
-    return [...this.forgetAttempts(jobId), { type: 'end', jobId, why }];
-  }
-
-  /** The job's attempt mark goes; one its store could not delete stays behind, where it only refuses more. */
-  private forgetAttempts(jobId: string): HospitalEffect[] {
-    try {
-      this.attempts.forgetJob(jobId);
-      return [];
-    } catch (err) {
-      const e = asCohortError(err);
-      return [log('warn', { job: jobId, code: e.code }, `the job's attempt mark was not deleted: ${e.message}`)];
-    }
+    // The job's attempt mark stays (AttemptLog): an ending is the coordinator's word, and a restarted daemon
+    // holds no job to refuse a re-offer of, so a mark the ending deleted would let the job's rounds be
+    // opened again from attempt 1, the input this hospital helped unmask put into a second sum.
+    return [{ type: 'end', jobId, why }];
   }
 
   /**

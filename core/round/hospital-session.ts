@@ -33,7 +33,6 @@ export interface AttemptMark {
 export interface AttemptStore {
   get(jobId: string): AttemptMark | null;
   put(jobId: string, mark: AttemptMark): void;
-  delete(jobId: string): void;
 }
 
 /** Marks in memory: a machine without a state database (the tests, a daemon without --state). */
@@ -45,9 +44,6 @@ export class MemoryAttempts implements AttemptStore {
   }
   put(jobId: string, mark: AttemptMark): void {
     this.marks.set(jobId, { ...mark });
-  }
-  delete(jobId: string): void {
-    this.marks.delete(jobId);
   }
 }
 
@@ -63,6 +59,8 @@ export class MemoryAttempts implements AttemptStore {
  * record-level output has replaced the kept one (`renewed`). Kept in its
  * store (AttemptStore): the daemon's state database, so a restarted daemon
  * refuses what it refused before (docs/threat-model.md); in memory without one.
+ * A job's mark outlives the job: the coordinator's word that a job ended, then
+ * a re-offer, must not start its attempts afresh (HospitalMachine.end).
  */
 export class AttemptLog {
   constructor(private readonly store: AttemptStore = new MemoryAttempts()) {}
@@ -108,10 +106,6 @@ export class AttemptLog {
   unmasked(jobId: string, round: number): boolean {
     const seen = this.store.get(jobId);
     return seen?.round === round && seen.unmasked;
-  }
-
-  forgetJob(jobId: string): void {
-    this.store.delete(jobId);
   }
 }
 

@@ -43,9 +43,6 @@ describe('the attempt log store', () => {
     expect(b.get('other')).toEqual({ round: 1, attempt: 1, unmasked: false });
     expect(b.get('none')).toBeNull();
     expect(storeAt(path, 'another-dataset').get('job')).toEqual({ round: 9, attempt: 5, unmasked: false });
-    b.delete('job');
-    expect(b.get('job')).toBeNull();
-    expect(b.get('other')).not.toBeNull();
   });
 
   it('an AttemptLog over it keeps its marks across a restart', () => {

@@ -6,7 +6,7 @@
  * round it helped unmask). The unmask mark is stored before the answer is
  * returned, so a store that cannot write it lets no answer out; a mark the
  * store cannot read refuses the round rather than opening it as fresh; and a
- * job whose mark cannot be deleted still ends.
+ * job's end leaves its mark (test/client/attempt-log-job-end.test.ts).
  */
 import { describe, it, expect } from 'vitest';
 import { CohortError } from '../../../core/errors.ts';
@@ -80,7 +80,6 @@ const answer = (fx: HospitalEffect[]) =>
 class FailingStore extends MemoryAttempts {
   failGet = false;
   failPut: ((m: AttemptMark) => boolean) | null = null;
-  failDelete = false;
   override get(jobId: string): AttemptMark | null {
     if (this.failGet) throw new CohortError('E_STORE', 'damaged row');
     return super.get(jobId);
@@ -88,10 +87,6 @@ class FailingStore extends MemoryAttempts {
   override put(jobId: string, m: AttemptMark): void {
     if (this.failPut?.(m)) throw new CohortError('E_STORE', 'disk full');
     super.put(jobId, m);
-  }
-  override delete(jobId: string): void {
-    if (this.failDelete) throw new CohortError('E_STORE', 'disk full');
-    super.delete(jobId);
   }
 }
 
@@ -123,13 +118,12 @@ describe('a restarted hospital (a new machine over the same attempt store)', () 
     expect(answer(machine(new AttemptLog(store)).round(attempt(1, 2), NO_FACTS))).toEqual(['error E_STORE']);
   });
 
-  it('ends a job whose mark cannot be deleted (the mark stays, and only refuses more)', () => {
+  it('ends a job without deleting its mark (the mark only refuses more)', () => {
     const store = new FailingStore();
     const m = machine(new AttemptLog(store));
     m.round(attempt(1, 1), NO_FACTS);
-    store.failDelete = true;
     const fx = m.jobEvent('job', 'CANCELLED');
-    expect(fx.map((e) => e.type)).toEqual(['log', 'end']);
+    expect(fx.map((e) => e.type)).toEqual(['end']);
     expect(store.get('job')).toEqual({ round: 1, attempt: 1, unmasked: false });
   });
 });
