@@ -17,6 +17,7 @@ import { jsonParser } from 'stream-json/core/parser.js';
 import { CohortError } from '../../core/errors.ts';
 import type { FhirRejection, FhirTable } from '../../core/data/fhir-table.ts';
 import { BUNDLE_PARSER_OPTIONS, BundleTokens, type BundleHead, type EntryDecision } from './fhir-bundle-tokens.ts';
+import { withoutConsole } from './quiet-console.ts';
 
 /**
  * Bundle types whose entries are resources as stored: a transaction (Synthea's
@@ -153,7 +154,8 @@ export async function readBundleFile(
   const onEntry = (entry: unknown) => {
     const e = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
     table.alias(e['fullUrl'], e['resource']);
-    table.add(e['resource']);
+    // FHIRPath columns are evaluated here: their libraries print to the console (quiet-console.ts).
+    withoutConsole(() => table.add(e['resource']));
   };
   let r = await streamFile(path, { maxEntryBytes, onEntry, label });
   if (r.deferred && acceptable(r.head)) r = await streamFile(path, { maxEntryBytes, onEntry, knownHead: true, label });

@@ -19,6 +19,7 @@ import type { PreparedDataset } from '../../core/data/types.ts';
 import { BoundedRecords } from './bounded-records.ts';
 import { countBundleResult, readBundleFile } from './fhir-bundle-file.ts';
 import { describeFolder, folderFileLabel, isDirectory, listFhirFolder } from './fhir-folder.ts';
+import { withoutConsole } from './quiet-console.ts';
 import type { ReadCsvOptions } from './csv.ts';
 
 export { BUNDLE_TYPES } from './fhir-bundle-file.ts';
@@ -113,7 +114,8 @@ async function readNdjsonFile(path: string, table: FhirTable, maxLineBytes: numb
           table.reject('fhir:json');
           continue;
         }
-        table.add(resource);
+        // FHIRPath columns are evaluated here: their libraries print to the console (quiet-console.ts).
+        withoutConsole(() => table.add(resource));
       }
       done();
     },
