@@ -42,6 +42,17 @@ export const DEFAULT_MAX_BATCH_ACTIVATION_BYTES = 2 ** 31;
  */
 export const DEFAULT_MAX_FLOPS_PER_ROUND = 1e15;
 
+/**
+ * The records a job with DP is priced at against maxFlopsPerRound when the
+ * hospital's policy names none (`dpPricedRecords`): a public figure, never
+ * the hospital's own count. The count is what DP covers: a decline, or a
+ * decline's reason, that depended on it would reveal it exactly (a
+ * researcher bisects it with free offers; review finding, deidreview). A
+ * hospital with more records, or a tighter budget of compute, sets its own.
+ * The fed-pneumonia CNN's round priced at 10^6 images: 7·10^12.
+ */
+export const DEFAULT_DP_PRICED_RECORDS = 1_000_000;
+
 export const hospitalPolicySchema = z.strictObject({
   /** Researchers whose jobs this hospital joins; a job the operator started (no researcher) is declined when the list is set. */
   allowedResearchers: z.array(z.string().min(1).max(128)).max(10_000).optional(),
@@ -81,6 +92,8 @@ export const hospitalPolicySchema = z.strictObject({
     .optional(),
   /** Most FLOPs one round of training may take here (DEFAULT_MAX_FLOPS_PER_ROUND says how it is estimated); absent: that default. */
   maxFlopsPerRound: z.number().min(1).max(1e18).optional(),
+  /** The records a job with DP is priced at against maxFlopsPerRound (never this hospital's count); absent: DEFAULT_DP_PRICED_RECORDS. */
+  dpPricedRecords: z.number().int().min(1).max(1e10).optional(),
   /** Layer classes a job's model may use, as Keras names them ("Dense", "Conv2D", …; docs/models.md); absent: any cohort allows. */
   allowedLayers: z.array(z.string().min(1).max(64)).max(100).optional(),
 });
@@ -96,8 +109,9 @@ export function parseHospitalPolicy(input: unknown): HospitalPolicy {
 /** Why `spec` breaks `policy` (every rule it breaks), or null if it meets it. */
 /**
  * Every rule of `policy` the job breaks, joined, or null. `numTrain`, the
- * hospital's training records, prices a round (maxFlopsPerRound); without it
- * that rule is not checked.
+ * hospital's training records, prices a round of a job without DP
+ * (maxFlopsPerRound; without it that rule is not checked there); a job with
+ * DP is priced at dpPricedRecords, whatever the count.
  */
 export function policyViolations(
   policy: HospitalPolicy,
@@ -164,10 +178,14 @@ export function modelViolations(policy: Partial<HospitalPolicy>, spec: JobSpec, 
       `a batch of ${spec.local.batchSize} holds ${bytes} bytes of activations, above this hospital's maxBatchActivationBytes of ${maxBytes}`,
     );
   const maxRound = policy.maxFlopsPerRound ?? DEFAULT_MAX_FLOPS_PER_ROUND;
-  const round = numTrain === undefined ? 0 : 3 * flops * examplesPerRound(spec, numTrain);
+  // With DP the record count is private: the round is priced at a public figure (DEFAULT_DP_PRICED_RECORDS).
+  const priced = spec.privacy ? (policy.dpPricedRecords ?? DEFAULT_DP_PRICED_RECORDS) : numTrain;
+  const round = priced === undefined ? 0 : 3 * flops * examplesPerRound(spec, priced);
   if (round > maxRound)
     why.push(
-      `a round takes about ${round.toPrecision(3)} FLOPs here, above this hospital's maxFlopsPerRound of ${maxRound}`,
+      spec.privacy
+        ? `a round priced at ${priced} records takes about ${round.toPrecision(3)} FLOPs, above this hospital's maxFlopsPerRound of ${maxRound}`
+        : `a round takes about ${round.toPrecision(3)} FLOPs here, above this hospital's maxFlopsPerRound of ${maxRound}`,
     );
   if (policy.allowedLayers) {
     const allowed = new Set(policy.allowedLayers);
