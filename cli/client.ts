@@ -31,6 +31,7 @@ import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } f
 import { readRosterFile, writeRosterFile } from '../edge/roster-file.ts';
 import type { RosterChain } from '../core/roster/index.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
+import { stopOnSignal } from './stop-on-signal.ts';
 
 type BudgetFlags = ReturnType<typeof parseBudgetFlags>;
 
@@ -150,6 +151,7 @@ function withPrivacyOptions(start: Command): void {
 /** `cohort client start`: reads the records, sets the budget, and runs the daemon until SIGINT or SIGTERM. */
 async function startDaemon(o: StartOptions): Promise<void> {
   const log = createLogger(o.logLevel ? { level: o.logLevel } : {});
+  const stop = stopOnSignal(log);
   const flags = parseBudgetFlags({
     ...(o.budgetEpsilon !== undefined ? { budgetEpsilon: o.budgetEpsilon } : {}),
     ...(o.budgetDelta !== undefined ? { budgetDelta: o.budgetDelta } : {}),
@@ -164,6 +166,7 @@ async function startDaemon(o: StartOptions): Promise<void> {
   const policy = parseHospitalPolicy(o.policy ? readJsonFile(o.policy) : {});
   const dataset = await readLocalDataset(o, log);
   const state = o.state ? openHospitalState(o.state) : undefined;
+  if (state) stop.opened(() => state.close());
   setBudget(state, dataset.schemaId, flags, log);
   // The budget is enforced only when set (and DP jobs need it); the ledger copy is kept whenever there is a state file.
   const budget = flags.budgetEpsilon !== undefined ? state?.budget : undefined;
@@ -184,15 +187,8 @@ async function startDaemon(o: StartOptions): Promise<void> {
     ...(state ? { ledger: state.ledger } : {}),
   });
   const stopHealth = o.healthFile ? keepHealthFile(daemon, o.healthFile) : () => {};
+  stop.opened(() => daemon.stop().then(stopHealth));
   daemon.start();
-  const shutdown = () =>
-    void daemon.stop().then(() => {
-      stopHealth();
-      state?.close();
-      process.exit(0);
-    });
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
   // A refusal reconnecting cannot cure (not enrolled, revoked, name in use) ends the command with its code, exit 2.
   await new Promise<never>((_, reject) =>
     daemon.once(

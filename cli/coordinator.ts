@@ -32,6 +32,7 @@ import { publishRoster } from '../coordinator/roster.ts';
 import { registerBackup } from './coordinator-backup.ts';
 import { withConfigFile } from '../edge/config-file.ts';
 import { submitJobFiles } from './start-jobs.ts';
+import { stopOnSignal } from './stop-on-signal.ts';
 
 /** Each coordinator option a flag of `coordinator start` sets, named as the flag in a refusal (coordinator/config.ts bounds them). */
 const OPTION_FLAGS: Readonly<Record<string, string>> = {
@@ -145,44 +146,15 @@ async function startCoordinator(o: StartFlags): Promise<void> {
     );
   submitJobFiles(coordinator, o.job ?? [], log);
   if (o.openEnrolment) log.warn('OPEN ENROLMENT: any hospital may connect without an enrolled identity');
-  await stop.listening(coordinator, coordinator.listen());
-}
-
-/**
- * SIGINT and SIGTERM stop the coordinator as docs/deploy/cohort-coordinator.service
- * says (close its sockets and its database, exit 0), from before anything
- * opens: installed first, so a signal while the coordinator is still starting
- * (its port, dashboard and health port bind one after another) is not a kill
- * that leaves them half open. Such a signal waits for listen() to settle,
- * then closes all it opened; a listen that fails is reported as any start
- * error (exit 2). Until listening() is called there is nothing to close:
- * everything before it is synchronous, so no handler can run.
- */
-function stopOnSignal(log: Logger): { listening(c: Coordinator, listen: Promise<number>): Promise<number> } {
-  let close = (): Promise<void> => Promise.resolve();
-  const shutdown = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'shutting down');
-    close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  return {
-    listening: (c, listen) => {
-      // A failed listen is the start's error, reported as such (exit 2): the signal then waits for that exit.
-      close = () =>
-        listen.then(
-          () => c.close(),
-          () => new Promise<void>(() => {}),
-        );
-      return listen;
-    },
-  };
+  const listening = coordinator.listen();
+  // A failed listen is the start's error, reported as such (exit 2): a signal then waits for that exit.
+  stop.opened(() =>
+    listening.then(
+      () => coordinator.close(),
+      () => new Promise<void>(() => {}),
+    ),
+  );
+  await listening;
 }
 
 type Tls = { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };

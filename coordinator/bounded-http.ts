@@ -1,9 +1,12 @@
 /**
  * The HTTP or HTTPS server of the dashboard and of `ledger serve`, with the
- * limits that hold before any login or token: how long a request and its
- * headers may take to arrive, how many sockets may be open at once (past
- * the cap Node closes each new connection as it is accepted), and how many
- * requests one connection may have unanswered (MAX_UNANSWERED).
+ * limits that hold before any login or token: how long a TLS handshake,
+ * headers and a whole request may take to arrive (10 s, 10 s, 30 s, looked
+ * at every second; Node's defaults held a stranger's idle socket 120 s in
+ * its handshake and up to 90 s for its headers), how many sockets may be
+ * open at once (past the cap Node closes each new connection as it is
+ * accepted), and how many requests one connection may have unanswered
+ * (MAX_UNANSWERED).
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -26,11 +29,14 @@ export function boundedHttpServer(
   tls?: { cert: string | Buffer; key: string | Buffer },
 ): Server {
   const guarded = boundedPipelining(handler);
+  // As createServer options: set afterwards, Node still looks for late requests only every 30 s.
+  const limits = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
   const server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, guarded)
-    : createServer(guarded);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+    ? createHttpsServer(
+        { ...limits, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 },
+        guarded,
+      )
+    : createServer(limits, guarded);
   server.maxConnections = maxConnections;
   return server;
 }

@@ -63,19 +63,29 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
 /** Order of the prime subgroup, L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
 const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-/** Identity keys recur every round: their strict decoding and parsed form are cached. */
+/**
+ * Identity keys recur every round: their strict decoding and parsed form are
+ * cached, least recently used first out (a Map keeps insertion order; a hit
+ * is moved to the end), one key at a time. Emptying the whole cache when full
+ * would let a peer offering thousands of distinct keys make every key in use
+ * be parsed again, each time the junk filled it.
+ */
 const KEY_CACHE_LIMIT = 4096;
 const keyCache = new Map<string, KeyObject | null>();
 
 function strictKey(publicKey: Uint8Array): KeyObject | null {
   const id = Buffer.from(publicKey).toString('hex');
   const hit = keyCache.get(id);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    keyCache.delete(id);
+    keyCache.set(id, hit);
+    return hit;
+  }
   let key: KeyObject | null = null;
   if (canonicalPoint(publicKey) && !ed25519.Point.fromBytes(publicKey, false).isSmallOrder()) {
     key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
   }
-  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
   keyCache.set(id, key);
   return key;
 }

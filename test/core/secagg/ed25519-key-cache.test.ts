@@ -1,0 +1,57 @@
+/**
+ * The Ed25519 key cache (core/secagg/ed25519.ts) under a flood of distinct
+ * keys: a coordinator (or any peer whose keys a hospital checks) offering
+ * thousands of junk identity keys must not evict the keys in use. Once the
+ * cache emptied itself at 4,096 keys, so every 4,096 junk keys made each
+ * honest key be parsed again (a miss costs ~10x a hit); now the least
+ * recently used key goes, one at a time. Misses are counted as the key
+ * parses (createPublicKey) of the honest keys, never timed.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+
+const parsed = vi.hoisted(() => ({ keys: [] as Buffer[] }));
+
+vi.mock('node:crypto', async (importOriginal) => {
+  const crypto = await importOriginal<typeof import('node:crypto')>();
+  const createPublicKey = ((input: Parameters<typeof crypto.createPublicKey>[0]) => {
+    const der = (input as { key?: unknown }).key;
+    if (Buffer.isBuffer(der)) parsed.keys.push(Buffer.from(der.subarray(der.length - 32)));
+    return crypto.createPublicKey(input);
+  }) as typeof crypto.createPublicKey;
+  return { ...crypto, default: { ...crypto, createPublicKey }, createPublicKey };
+});
+
+const { ed25519KeyPair, sign, verify } = await import('../../../core/secagg/ed25519.ts');
+
+/** Key parses of `publicKey` so far. */
+const parsesOf = (publicKey: Uint8Array): number => parsed.keys.filter((k) => k.equals(Buffer.from(publicKey))).length;
+
+describe('Ed25519 key cache under many distinct keys', () => {
+  it('keeps the keys in use while 10,000 junk keys pass through: each honest key is parsed once', () => {
+    const message = new TextEncoder().encode('round keys');
+    const honest = Array.from({ length: 8 }, () => {
+      const kp = ed25519KeyPair();
+      return { publicKey: kp.publicKey, signature: sign(kp.secretKey, message) };
+    });
+    const junkSignature = new Uint8Array(64);
+    let junk = 0;
+    for (let batch = 0; batch < 100; batch++) {
+      for (const h of honest) expect(verify(h.publicKey, message, h.signature)).toBe(true);
+      // Random bytes: distinct keys, cheap to refuse or parse, each taking a cache entry.
+      for (let i = 0; i < 100; i++, junk++) verify(randomBytes(32), message, junkSignature);
+    }
+    expect(junk).toBeGreaterThan(2 * 4096);
+    expect(honest.map((h) => parsesOf(h.publicKey))).toEqual(honest.map(() => 1));
+  });
+
+  it('still holds at most its limit: a key pushed out by 4,096 newer ones is parsed again', () => {
+    const message = new TextEncoder().encode('m');
+    const kp = ed25519KeyPair();
+    const signature = sign(kp.secretKey, message);
+    expect(verify(kp.publicKey, message, signature)).toBe(true);
+    for (let i = 0; i < 4096; i++) verify(randomBytes(32), message, signature);
+    expect(verify(kp.publicKey, message, signature)).toBe(true);
+    expect(parsesOf(kp.publicKey)).toBe(2);
+  });
+});
