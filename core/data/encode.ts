@@ -137,12 +137,14 @@ type AgeUse = 'none' | 'band-midpoint' | 'band-categorical';
  * Checks that the header holds exactly the declared columns (any order) and
  * builds the plan. Throws E_DATA_COLUMNS naming undeclared, missing or
  * repeated columns: an undeclared column is refused, never passed through.
+ * An undeclared cell is named only in a header holding every declared
+ * column once, else given by position: the line may be a record.
  */
 export function planColumns(header: readonly string[], schema: DatasetSchema): RowPlan {
   const at = new Map<string, number>();
-  const repeated: string[] = [];
+  const repeatedAt: number[] = [];
   header.forEach((h, i) => {
-    if (at.has(h)) repeated.push(displayName(h, i));
+    if (at.has(h)) repeatedAt.push(i);
     else at.set(h, i);
   });
   const read = readColumnNames(schema);
@@ -155,8 +157,14 @@ export function planColumns(header: readonly string[], schema: DatasetSchema): R
       `schema "${schema.id}": no header cell names a declared column (is the header line missing?)`,
     );
   }
-  const undeclared = header.flatMap((h, i) => (declared.has(h) ? [] : [displayName(h, i)]));
   const absent = read.filter((name) => !at.has(name)).map((name) => `"${name}"`);
+  // A header is trusted to hold names only when it holds every declared column once: a line that matches
+  // some (a transposed export's `name` row, a record holding a value equal to a column's name) may be a
+  // patient's record, so its other cells are given by position only (review finding, deidreview).
+  const trusted = absent.length === 0 && repeatedAt.length === 0;
+  const shown = (h: string, i: number) => (declared.has(h) ? `"${h}"` : trusted ? displayName(h, i) : `#${i + 1}`);
+  const undeclared = header.flatMap((h, i) => (declared.has(h) ? [] : [shown(h, i)]));
+  const repeated = repeatedAt.map((i) => shown(header[i]!, i));
   const problems = [
     undeclared.length ? `undeclared column(s): ${list(undeclared)}` : '',
     absent.length ? `declared column(s) missing from the header: ${list(absent)}` : '',
