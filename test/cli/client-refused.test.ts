@@ -6,11 +6,11 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.ts';
-import { clientStartArgs, expectFailure } from '../helpers/cli.ts';
+import { clientStartArgs, expectFailure, tinyCsvDataset } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-refused-'));
 let coordinator: Coordinator | null = null;
@@ -31,21 +31,7 @@ describe('client start refused at the handshake', () => {
   it('exits 2 with E_AUTH_FAILED when the coordinator has not enrolled it', async () => {
     coordinator = new Coordinator({ dbPath: join(dir, 'c.db'), port: 0, requireEnrolment: true });
     const port = await coordinator.listen();
-    const schema = join(dir, 'schema.json');
-    const data = join(dir, 'records.csv');
-    writeFileSync(
-      schema,
-      JSON.stringify({
-        id: 'refused-v1',
-        columns: [
-          { name: 'age', kind: 'feature', type: 'number', range: [20, 80] },
-          { name: 'sick', kind: 'label', type: 'binary', positiveWhen: { op: '==', value: 1 } },
-        ],
-        split: { testFraction: 0.3, seed: 1 },
-      }),
-    );
-    const rows = Array.from({ length: 40 }, (_, i) => `${20 + i},${i % 2}`);
-    writeFileSync(data, ['age,sick', ...rows].join('\n') + '\n');
+    const { schema, data } = tinyCsvDataset(dir, 'refused-v1');
     const r = await cohortAsync(...clientStartArgs(dir, `ws://127.0.0.1:${port}`, schema, data));
     expectFailure(r, 'E_AUTH_FAILED');
     expect(r.err).toMatch(/the coordinator refused this daemon \(alpha\).*Not reconnecting/);

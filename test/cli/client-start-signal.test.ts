@@ -10,10 +10,10 @@
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientStartArgs } from '../helpers/cli.ts';
+import { clientStartArgs, tinyCsvDataset } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cohort-client-signal-'));
 const started: ChildProcess[] = [];
@@ -22,20 +22,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const schema = join(dir, 'schema.json');
-const data = join(dir, 'records.csv');
-writeFileSync(
-  schema,
-  JSON.stringify({
-    id: 'signalled-v1',
-    columns: [
-      { name: 'age', kind: 'feature', type: 'number', range: [20, 80] },
-      { name: 'sick', kind: 'label', type: 'binary', positiveWhen: { op: '==', value: 1 } },
-    ],
-    split: { testFraction: 0.3, seed: 1 },
-  }),
-);
-writeFileSync(data, ['age,sick', ...Array.from({ length: 40 }, (_, i) => `${20 + i},${i % 2}`)].join('\n') + '\n');
+const { schema, data } = tinyCsvDataset(dir, 'signalled-v1');
 
 type Ended = { code: number | null; signal: NodeJS.Signals | null; out: string; err: string };
 

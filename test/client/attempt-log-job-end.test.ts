@@ -14,24 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AttemptLogStore } from '../../client/attempt-log-store.ts';
 import { openHospitalState, type HospitalState } from '../../client/hospital-state.ts';
-import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
-import { resolveJob } from '../../core/job/privacy.ts';
-import { HospitalMachine } from '../../core/round/hospital-machine.ts';
+import type { HospitalMachine } from '../../core/round/hospital-machine.ts';
 import { AttemptLog } from '../../core/round/hospital-session.ts';
-import { NO_FACTS, type HospitalEffect, type RoundInput } from '../../core/round/hospital-effects.ts';
-import { sessionParams } from '../../core/round/session-params.ts';
-import { SYNTH_FEATURES, syntheticJob } from '../../simulations/synthetic.ts';
-import { simulatedNetwork } from '../../simulations/network.ts';
+import { NO_FACTS } from '../../core/round/hospital-effects.ts';
+import { machineFixture } from '../helpers/hospital-machine.ts';
 
-const NET = ['h', 'i', 'j', 'k'];
-const net = simulatedNetwork(NET, 'attempt-job-end');
-const plain: JobSpec = resolveJob(
-  parseJobSpec({
-    ...syntheticJob({ rounds: 2, minClients: 3, targetClients: 4 }),
-    secureAggregation: { enabled: true },
-  }),
-  NET.length,
-);
+const { plain, machine: bareMachine, attempt, answer } = machineFixture('attempt-job-end');
 
 const open: HospitalState[] = [];
 afterEach(() => {
@@ -43,46 +31,12 @@ function start(path: string): { m: HospitalMachine; log: AttemptLog; stop: () =>
   const st = openHospitalState(path);
   open.push(st);
   const log = new AttemptLog(st.ledger.beside((db, now) => new AttemptLogStore(db, 'synthetic-v1', now)));
-  const m = new HospitalMachine({
-    name: 'h',
-    identity: net.identity('h'),
-    dataset: { features: SYNTH_FEATURES, label: 'y', numTrain: 120 },
-    budget: null,
-    keepsOutputs: false,
-    roster: () => net.head,
-    attempts: log,
-  });
-  m.connected(1);
+  const m = bareMachine({ attempts: log });
   return { m, log, stop: () => open.splice(open.indexOf(st), 1)[0]!.close() };
 }
 
 const offer = (m: HospitalMachine) =>
   m.offer({ jobId: 'job', spec: plain, owner: null, endedHere: false, reservedHere: false });
-
-const attempt = (round: number, n: number): RoundInput => {
-  const p = sessionParams(plain, {
-    jobId: 'job',
-    round,
-    attempt: n,
-    participants: NET,
-    rosterHash: net.head.hashBytes,
-    totalExamples: 480,
-  });
-  const secagg = { ...p, participants: [...p.participants], attempt: n };
-  return { jobId: 'job', round, train: true, seed: 1, weights: new Float32Array(4), secagg, link: 1 };
-};
-
-/** Opened (its evaluation or training asked for), declined, or the error sent. */
-const answer = (fx: HospitalEffect[]) =>
-  fx.flatMap((e) =>
-    e.type === 'evaluate' || e.type === 'train'
-      ? ['opened']
-      : e.type === 'declined'
-        ? [`declined ${e.code}`]
-        : e.type === 'send' && 'error' in e.body
-          ? [`error ${e.body.error.code}`]
-          : [],
-  );
 
 /** Attempt 1 of round 1 opened and its unmask request answered (the mark HospitalSession.onUnmaskRequest stores). */
 function unmaskedOnce(path: string) {

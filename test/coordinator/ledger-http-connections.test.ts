@@ -13,13 +13,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { CoordinatorStore } from '../../coordinator/store.ts';
 import { MAX_LEDGER_CONNECTIONS, serveLedger } from '../../coordinator/ledger-http.ts';
 import { createLogger } from '../../edge/log.ts';
+import { lineSink } from '../helpers/capture-outbound.ts';
+import { heldSocket, statusLine } from '../helpers/http-socket.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -27,17 +27,12 @@ afterEach(async () => {
 });
 
 const token = randomBytes(32).toString('hex');
+const auth = `Authorization: Bearer ${token}\r\n`;
 
 async function serve(maxConnections?: number): Promise<{ port: number; logged: string[] }> {
   const db = join(mkdtempSync(join(tmpdir(), 'cohort-ledger-conns-')), 'c.db');
   new CoordinatorStore(db).close();
-  const logged: string[] = [];
-  const destination = new Writable({
-    write: (chunk: Buffer, _enc, done) => {
-      logged.push(chunk.toString());
-      done();
-    },
-  });
+  const { lines: logged, sink: destination } = lineSink();
   const log = createLogger({ destination, level: 'warn' });
   const { server, port } = await serveLedger({ db, token, log, ...(maxConnections ? { maxConnections } : {}) });
   cleanups.push(
@@ -50,35 +45,16 @@ async function serve(maxConnections?: number): Promise<{ port: number; logged: s
   return { port, logged };
 }
 
-/** A socket to `port`, open; what it receives, and a promise of its close. */
-async function socket(port: number): Promise<{ s: Socket; received: () => string; closed: Promise<void> }> {
-  const s = connect(port, '127.0.0.1');
-  cleanups.push(() => s.destroy());
-  let text = '';
-  s.on('data', (d: Buffer) => (text += d.toString()));
-  s.on('error', () => {}); // a reset past the cap is an outcome here, not a failure
-  const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
-  await new Promise<void>((resolve) => s.once('connect', () => resolve()));
-  return { s, received: () => text, closed };
-}
-
-/** Writes a request for `target` on the socket and waits for its status line. */
-async function ask(c: Awaited<ReturnType<typeof socket>>, target = '/ledger/head'): Promise<string> {
-  c.s.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`);
-  while (!c.received().includes('\r\n')) await once(c.s, 'data');
-  return c.received().split('\r\n')[0]!;
-}
-
 describe("`ledger serve`'s connection cap", () => {
   it('closes a connection past the cap, unanswered; those open still get their answers', async () => {
     const { port } = await serve(2);
-    const held = [await socket(port), await socket(port)]; // idle, as slow headers would be
-    const past = await socket(port);
+    const held = [await heldSocket(port, cleanups), await heldSocket(port, cleanups)]; // idle, as slow headers would be
+    const past = await heldSocket(port, cleanups);
     // A request sent at once: without a cap it would be answered.
     past.s.write(`GET /ledger/head HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
     await past.closed;
     expect(past.received()).toBe('');
-    for (const c of held) expect(await ask(c)).toBe('HTTP/1.1 200 OK');
+    for (const c of held) expect(await statusLine(c, '/ledger/head', auth)).toBe('HTTP/1.1 200 OK');
   });
 
   it('has a default far below any file-descriptor limit, and above a few auditors', () => {
@@ -91,8 +67,8 @@ describe('a request target that is no URL', () => {
   it('is answered 400 E_HTTP_REQUEST, and no error is logged', async () => {
     const { port, logged } = await serve();
     for (const target of ['//[', 'http://a:99999/ledger']) {
-      const c = await socket(port);
-      expect(await ask(c, target), target).toBe('HTTP/1.1 400 Bad Request');
+      const c = await heldSocket(port, cleanups);
+      expect(await statusLine(c, target, auth), target).toBe('HTTP/1.1 400 Bad Request');
       while (!/\{"code":"\w+"/.test(c.received())) await once(c.s, 'data');
       expect(/\{"code":"(\w+)"/.exec(c.received())?.[1], target).toBe('E_HTTP_REQUEST');
     }

@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { Coordinator } from '../../coordinator/coordinator.ts';
 import { PORT_LIMITS, preUpgradeCaps, type PortLimits } from '../../coordinator/transport.ts';
@@ -26,6 +25,7 @@ import { createLogger } from '../../edge/log.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { SERVER_EXT, certificateFolder } from '../helpers/openssl.ts';
+import { lineSink } from '../helpers/capture-outbound.ts';
 
 /** The limits the next coordinator's port gets (the real openServer, its PortLimits argument set here). */
 const port = vi.hoisted(() => ({ limits: undefined as PortLimits | undefined }));
@@ -65,8 +65,7 @@ afterEach(async () => {
 type Options = ConstructorParameters<typeof Coordinator>[0];
 async function coordinatorWith(limits: PortLimits, o: Partial<Options> = {}) {
   port.limits = limits;
-  const logged: string[] = [];
-  const destination = new Writable({ write: (chunk: Buffer, _e, done) => done(void logged.push(chunk.toString())) });
+  const { lines: logged, sink: destination } = lineSink();
   const c = new Coordinator({
     dbPath: ':memory:',
     port: 0,

@@ -1,5 +1,6 @@
 /** The real `cohort` command (node cohort.mjs), for the CLI tests. */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { writeIdentityKey } from '../../edge/keys.ts';
@@ -61,4 +62,23 @@ export function startWithoutCoordinator(
   ...extra: string[]
 ): ReturnType<typeof cohort> {
   return cohort(...clientStartArgs(dir, 'ws://127.0.0.1:9', schema, data, ...extra));
+}
+
+/** A small valid CSV dataset in `dir` (40 records: age 20-59, sick alternating) and its schema `id`, for `client start`. */
+export function tinyCsvDataset(dir: string, id: string): { schema: string; data: string } {
+  const schema = join(dir, 'schema.json');
+  const data = join(dir, 'records.csv');
+  writeFileSync(
+    schema,
+    JSON.stringify({
+      id,
+      columns: [
+        { name: 'age', kind: 'feature', type: 'number', range: [20, 80] },
+        { name: 'sick', kind: 'label', type: 'binary', positiveWhen: { op: '==', value: 1 } },
+      ],
+      split: { testFraction: 0.3, seed: 1 },
+    }),
+  );
+  writeFileSync(data, ['age,sick', ...Array.from({ length: 40 }, (_, i) => `${20 + i},${i % 2}`)].join('\n') + '\n');
+  return { schema, data };
 }

@@ -20,6 +20,10 @@ import { syntheticDataset, syntheticJob } from '../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../simulations/network.ts';
 import { enrolledCoordinator } from './enroll.ts';
 import { RECORD_DP } from './privacy.ts';
+import { CoordinatorStore } from '../../coordinator/store.ts';
+import { CoordinatorMetrics } from '../../coordinator/dashboard/metrics.ts';
+import { DashboardServer, type DashboardOptions } from '../../coordinator/dashboard/server.ts';
+import { silentLogger, type Logger } from '../../edge/log.ts';
 
 export const METRICS_TOKEN = randomBytes(32).toString('hex');
 const PEOPLE: Record<string, Role> = { rita: 'researcher', rob: 'researcher', aud: 'auditor', ada: 'admin' };
@@ -99,14 +103,7 @@ export async function startFixture(
     loginUrl,
     startHospital,
     async cookie(name) {
-      const code = new URL(await loginUrl(name)).hash.replace('#code=', '');
-      const res = await fetch(`${dashboard}/api/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: dashboard },
-        body: JSON.stringify({ code }),
-      });
-      if (res.status !== 200) throw new Error(`login as ${name}: HTTP ${res.status}`);
-      return res.headers.get('set-cookie')!.split(';')[0]!;
+      return loginCookie(dashboard, await loginUrl(name));
     },
     async submit(name, overrides = {}) {
       const spec = syntheticJob({
@@ -128,6 +125,18 @@ export async function startFixture(
 }
 
 /** Resolves when `jobId` completes (or rejects when it fails). */
+/** The session cookie (name=value) a browser gets by opening `url`, a one-time login link of the dashboard at `dashboard`. */
+export async function loginCookie(dashboard: string, url: string): Promise<string> {
+  const code = new URL(url).hash.replace('#code=', '');
+  const res = await fetch(`${dashboard}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: dashboard },
+    body: JSON.stringify({ code }),
+  });
+  if (res.status !== 200) throw new Error(`login: HTTP ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
 export function jobDone(c: Coordinator, jobId: string): Promise<void> {
   return new Promise((resolve, reject) => {
     c.on('job', (e) => {
@@ -137,4 +146,29 @@ export function jobDone(c: Coordinator, jobId: string): Promise<void> {
         reject(new Error(`${jobId} ${e.status}: ${e.reason}`));
     });
   });
+}
+
+/**
+ * A dashboard alone on a fresh, empty coordinator database (no coordinator,
+ * nobody logged in), listening; closed by `cleanups`. Its port.
+ */
+export async function emptyDashboard(
+  cleanups: (() => unknown)[],
+  o: { log?: Logger; options?: DashboardOptions } = {},
+): Promise<number> {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'cohort-dashboard-')), 'c.db');
+  new CoordinatorStore(dbPath).close();
+  const server = new DashboardServer(
+    {
+      dbPath,
+      snapshot: () => ({ hospitals: [], jobs: {} }),
+      metrics: new CoordinatorMetrics(() => 0),
+      log: o.log ?? silentLogger,
+      now: () => 0,
+    },
+    o.options ?? {},
+  );
+  const port = await server.listen();
+  cleanups.push(() => server.close());
+  return port;
 }

@@ -28,6 +28,7 @@ import { auditFigures } from '../../../coordinator/dashboard/incremental-audit.t
 import { DashboardServer } from '../../../coordinator/dashboard/server.ts';
 import { CoordinatorMetrics } from '../../../coordinator/dashboard/metrics.ts';
 import type { LedgerView } from '../../../coordinator/dashboard/api.ts';
+import { loginCookie } from '../../helpers/dashboard-fixture.ts';
 import { silentLogger } from '../../../edge/log.ts';
 import { CohortError } from '../../../core/errors.ts';
 import type { Receipt, SealedEntry } from '../../../core/ledger/types.ts';
@@ -288,13 +289,7 @@ describe('the dashboard server and its verifier', () => {
     await server.listen();
     let closed = false;
     cleanups.push(() => !closed && server.close());
-    const code = new URL(server.login('aud', 'auditor').url).hash.replace('#code=', '');
-    const login = await fetch(`${server.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.url },
-      body: JSON.stringify({ code }),
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await loginCookie(server.url, server.login('aud', 'auditor').url);
     const ledger = async () =>
       (await (await fetch(`${server.url}/api/ledger`, { headers: { cookie } })).json()) as LedgerView;
     const first = await ledger();

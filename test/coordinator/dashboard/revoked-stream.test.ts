@@ -15,6 +15,7 @@ import { CoordinatorStore } from '../../../coordinator/store.ts';
 import { CoordinatorMetrics } from '../../../coordinator/dashboard/metrics.ts';
 import { DashboardServer } from '../../../coordinator/dashboard/server.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
+import { loginCookie } from '../../helpers/dashboard-fixture.ts';
 import { silentLogger } from '../../../edge/log.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -44,13 +45,7 @@ describe("a revoked identity's event stream", () => {
     );
     await s.listen();
     cleanups.push(() => s.close());
-    const code = new URL(s.login('aud', 'auditor').url).hash.replace('#code=', '');
-    const login = await fetch(`${s.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: s.url },
-      body: JSON.stringify({ code }),
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await loginCookie(s.url, s.login('aud', 'auditor').url);
     const ac = new AbortController();
     cleanups.push(() => ac.abort());
     const res = await fetch(`${s.url}/api/events`, { headers: { cookie }, signal: ac.signal });

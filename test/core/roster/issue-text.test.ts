@@ -7,23 +7,13 @@
  * Each issue is also cut short, so a long key does not make a long log line.
  */
 import { describe, it, expect } from 'vitest';
-import { CohortError } from '../../../core/errors.ts';
 import { isPrintable } from '../../../core/printable.ts';
 import { genesisRoster, parseRosterChain, verifyRosterChain } from '../../../core/roster/index.ts';
 import { ed25519KeyPair } from '../../../core/secagg/index.ts';
+import { refusal } from '../../helpers/refusal.ts';
 
 /** A forged log line after a screen clear, a bell-ended title change and a bidi override. */
 const HOSTILE = '\u001b[2J\u001b]0;owned\u0007\n{"level":50,"msg":"budget reset"}\r\u202e';
-
-function refusal(f: () => unknown): CohortError {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof CohortError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('roster issue text', () => {
   const chain = genesisRoster('eu-net', [{ name: 'ams', identity: ed25519KeyPair() }]);

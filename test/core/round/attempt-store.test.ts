@@ -10,71 +10,25 @@
  */
 import { describe, it, expect } from 'vitest';
 import { CohortError } from '../../../core/errors.ts';
-import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
-import { resolveJob } from '../../../core/job/privacy.ts';
-import { HospitalMachine } from '../../../core/round/hospital-machine.ts';
+import type { HospitalMachine } from '../../../core/round/hospital-machine.ts';
 import {
   AttemptLog,
   MemoryAttempts,
   type AttemptMark,
   type AttemptStore,
 } from '../../../core/round/hospital-session.ts';
-import type { HospitalEffect, RoundInput } from '../../../core/round/hospital-effects.ts';
 import { NO_FACTS } from '../../../core/round/hospital-effects.ts';
-import { sessionParams } from '../../../core/round/session-params.ts';
-import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
-import { simulatedNetwork } from '../../../simulations/network.ts';
 import { LyingCoordinator } from '../secagg/adversary.ts';
+import { machineFixture } from '../../helpers/hospital-machine.ts';
 
-const NET = ['h', 'i', 'j', 'k'];
-const net = simulatedNetwork(NET, 'attempt-store');
-
-/** A job without DP, under secure aggregation, for the network. */
-const plain: JobSpec = resolveJob(
-  parseJobSpec({
-    ...syntheticJob({ rounds: 2, minClients: 3, targetClients: 4 }),
-    secureAggregation: { enabled: true },
-  }),
-  NET.length,
-);
+const { plain, machine: bareMachine, attempt, answer } = machineFixture('attempt-store');
 
 /** Hospital h's machine (no budget: a job without DP is joined) over `attempts`, the job joined. */
 function machine(attempts: AttemptLog): HospitalMachine {
-  const m = new HospitalMachine({
-    name: 'h',
-    identity: net.identity('h'),
-    dataset: { features: SYNTH_FEATURES, label: 'y', numTrain: 120 },
-    budget: null,
-    keepsOutputs: false,
-    roster: () => net.head,
-    attempts,
-  });
-  m.connected(1);
+  const m = bareMachine({ attempts });
   m.offer({ jobId: 'job', spec: plain, owner: null, endedHere: false, reservedHere: false });
   return m;
 }
-
-const attempt = (round: number, n: number): RoundInput => {
-  const p = sessionParams(plain, {
-    jobId: 'job',
-    round,
-    attempt: n,
-    participants: NET,
-    rosterHash: net.head.hashBytes,
-    totalExamples: 480,
-  });
-  const secagg = { ...p, participants: [...p.participants], attempt: n };
-  return { jobId: 'job', round, train: true, seed: 1, weights: new Float32Array(4), secagg, link: 1 };
-};
-/** What the machine did with a round: opened it (its evaluation or training asked for), or the error it sent. */
-const answer = (fx: HospitalEffect[]) =>
-  fx.flatMap((e) =>
-    e.type === 'evaluate' || e.type === 'train'
-      ? ['opened']
-      : e.type === 'send' && 'error' in e.body
-        ? [`error ${e.body.error.code}`]
-        : [],
-  );
 
 /** A store whose reads or writes fail as a damaged or full database would (E_STORE). */
 class FailingStore extends MemoryAttempts {

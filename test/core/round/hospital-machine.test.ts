@@ -7,17 +7,17 @@ import { describe, it, expect } from 'vitest';
 import { CohortError } from '../../../core/errors.ts';
 import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
 import { resolveJob, roundMechanism } from '../../../core/job/privacy.ts';
-import { HospitalMachine, type HospitalConfig } from '../../../core/round/hospital-machine.ts';
+import type { HospitalMachine, HospitalConfig } from '../../../core/round/hospital-machine.ts';
 import { AttemptLog } from '../../../core/round/hospital-session.ts';
 import { NO_FACTS, type HospitalEffect, type RoundInput } from '../../../core/round/hospital-effects.ts';
 import { sessionParams } from '../../../core/round/session-params.ts';
-import { SYNTH_FEATURES, syntheticJob } from '../../../simulations/synthetic.ts';
+import { syntheticJob } from '../../../simulations/synthetic.ts';
 import { simulatedNetwork } from '../../../simulations/network.ts';
 import { errorCode } from '../../helpers/errors.ts';
+import { MACHINE_NETWORK, hospitalMachine } from '../../helpers/hospital-machine.ts';
 
-const NET = ['h', 'i', 'j', 'k'];
+const NET = MACHINE_NETWORK;
 const net = simulatedNetwork(NET, 'machine');
-const FEATURES = SYNTH_FEATURES;
 const OUT = { delta: new Float32Array(4), numExamples: 10, loss: 0.5, steps: 3 };
 const EVAL = {
   metrics: { accuracy: 0.5, auc: 0.5, loss: 1, numExamples: 4 } as never,
@@ -41,17 +41,7 @@ function spec(o: { privacy?: boolean; secure?: boolean } = {}): JobSpec {
 }
 
 function machine(o: Partial<HospitalConfig> = {}): HospitalMachine {
-  const m = new HospitalMachine({
-    name: 'h',
-    identity: net.identity('h'),
-    dataset: { features: FEATURES, label: 'y', numTrain: 120 },
-    budget: null,
-    keepsOutputs: false,
-    roster: () => net.head,
-    ...o,
-  });
-  m.connected(1);
-  return m;
+  return hospitalMachine(net, o);
 }
 
 const types = (fx: HospitalEffect[]) =>

@@ -1,6 +1,8 @@
 /**
  * Requests one connection may have unanswered at once (coordinator/bounded-http.ts
- * MAX_UNANSWERED), for the dashboard and `ledger serve` alike. A stranger
+ * MAX_UNANSWERED), for the dashboard and `ledger serve` alike, and for the
+ * probes on the coordinator's WebSocket port (health.ts), the one port
+ * every stranger can reach. A stranger
  * who writes hundreds of pipelined requests in one go, for the page's script
  * or for a 401, has at most MAX_UNANSWERED answered before the connection is
  * closed: Node would otherwise queue a response for each, megabytes per
@@ -11,18 +13,17 @@
  * pools or reuses a connection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { emptyDashboard } from '../helpers/dashboard-fixture.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { Agent, get } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinatorStore } from '../../../coordinator/store.ts';
-import { CoordinatorMetrics } from '../../../coordinator/dashboard/metrics.ts';
-import { MAX_UNANSWERED } from '../../../coordinator/bounded-http.ts';
-import { DashboardServer } from '../../../coordinator/dashboard/server.ts';
-import { serveLedger } from '../../../coordinator/ledger-http.ts';
-import { silentLogger } from '../../../edge/log.ts';
+import { Coordinator } from '../../coordinator/coordinator.ts';
+import { CoordinatorStore } from '../../coordinator/store.ts';
+import { MAX_UNANSWERED } from '../../coordinator/bounded-http.ts';
+import { serveLedger } from '../../coordinator/ledger-http.ts';
+import { pipeline } from '../helpers/http-socket.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -35,18 +36,7 @@ function database(): string {
   return path;
 }
 
-async function dashboard(): Promise<number> {
-  const server = new DashboardServer({
-    dbPath: database(),
-    snapshot: () => ({ hospitals: [], jobs: {} }),
-    metrics: new CoordinatorMetrics(() => 0),
-    log: silentLogger,
-    now: () => 0,
-  });
-  const port = await server.listen();
-  cleanups.push(() => server.close());
-  return port;
-}
+const dashboard = () => emptyDashboard(cleanups);
 
 async function ledger(): Promise<number> {
   const { server, port } = await serveLedger({ db: database(), token: randomBytes(32).toString('hex') });
@@ -58,20 +48,6 @@ async function ledger(): Promise<number> {
       }),
   );
   return port;
-}
-
-/** Writes `count` pipelined GETs of `path` in one go (the last asks to close) and counts the answers until the socket closes. */
-function pipeline(port: number, path: string, count: number): Promise<number> {
-  const one = (close: boolean) =>
-    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    let text = '';
-    s.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    s.on('error', () => {}); // a reset is an outcome here
-    s.on('close', () => resolve(text.split(/HTTP\/1\.1 \d{3} /).length - 1));
-    s.write(one(false).repeat(count - 1) + one(true));
-  });
 }
 
 const STRANGER = 256;
@@ -110,5 +86,17 @@ describe('requests one connection may have unanswered', () => {
       expect(status).toBe(200);
     }
     expect(reused.slice(1).every(Boolean)).toBe(true);
+  });
+});
+
+describe('pipelined requests on the WebSocket port', () => {
+  it('a flood gets at most MAX_UNANSWERED answers, for probes and 426s alike; one probe still gets its answer', async () => {
+    const c = new Coordinator({ dbPath: ':memory:', port: 0 });
+    cleanups.push(() => c.close());
+    const port = await c.listen();
+    expect(await pipeline(port, '/healthz', STRANGER)).toBeLessThanOrEqual(MAX_UNANSWERED);
+    expect(await pipeline(port, '/', STRANGER)).toBeLessThanOrEqual(MAX_UNANSWERED);
+    expect(await pipeline(port, '/readyz', 1)).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   });
 });
