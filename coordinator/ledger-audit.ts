@@ -32,6 +32,7 @@ import { recomputeParallel } from '../edge/ledger-recompute.ts';
 import { Failures } from '../core/ledger/verify-failures.ts';
 import { hospitalKeysOf } from '../core/ledger/grants.ts';
 import { MAX_NOTE_CHARS } from '../core/ledger/checkpoint.ts';
+import { MAX_CANONICAL_DEPTH } from '../core/ledger/canonical.ts';
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 const headSchema = z.strictObject({
@@ -64,10 +65,25 @@ function readLedgerFile<S extends z.ZodType>(
   } catch (err) {
     throw new CohortError('E_CONFIG_INVALID', `cannot read the ${o.what} ${path}: ${(err as Error).message}`);
   }
+  // Deeper than any entry's value (a spec is one) could be: JSON.stringify, writing the state back, would overflow the stack.
+  if (!nestedWithin(raw, MAX_CANONICAL_DEPTH + 4))
+    throw new CohortError('E_CONFIG_INVALID', `${path} is not a ${o.what} (${o.madeBy}): nested too deep`);
   const r = o.schema.safeParse(raw);
   if (!r.success)
     throw new CohortError('E_CONFIG_INVALID', `${path} is not a ${o.what} (${o.madeBy}): ${formatIssues(r.error)}`);
   return r.data;
+}
+
+/** Whether `v` nests arrays and objects at most `max` deep, walked without recursion (it may be deeper than the stack). */
+function nestedWithin(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [x, depth] = next;
+    if (typeof x !== 'object' || x === null) continue;
+    if (depth >= max) return false;
+    for (const y of Object.values(x)) stack.push([y, depth + 1]);
+  }
+  return true;
 }
 
 const keyBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));

@@ -4,8 +4,8 @@
  * checkpoint of the size proved at, for a third party to check with
  * `cohort ledger check-proof` (core/ledger/verify-proof.ts).
  */
-import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
+import { openUntrusted } from './untrusted-db.ts';
 import { leafHash, MerkleTree, type Hash } from '../core/ledger/merkle.ts';
 import { openCheckpoint, logOrigin } from '../core/ledger/checkpoint.ts';
 import type { LedgerProof } from '../core/ledger/verify-proof.ts';
@@ -28,12 +28,8 @@ interface Stored {
  * read: a proof holds one entry's text in memory, not the ledger's.
  */
 function readStored(path: string, upTo: number | undefined, o: { also?: number[]; keep?: number } = {}): Stored {
-  let db: Database.Database;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-  } catch (err) {
-    throw new CohortError('E_STORE', `cannot open coordinator database ${path} read-only: ${(err as Error).message}`);
-  }
+  // The operator's file: refused if a table the proof reads is computed when read (untrusted-db.ts).
+  const db = openUntrusted(path, 'coordinator database');
   try {
     const hasCheckpoints =
       db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_checkpoints'`).get() !==

@@ -9,18 +9,15 @@ import { CohortError } from '../core/errors.ts';
 import type { Mechanism } from '../core/privacy/spend.ts';
 import type { HospitalSpend, LedgerEntry, LedgerHead, Receipt, RoundBody, SealedEntry } from '../core/ledger/types.ts';
 import { hospitalKeysOf, type StoredCosignature } from '../core/ledger/index.ts';
+import { entryProblem } from '../core/ledger/schema.ts';
 import { LedgerTables } from './ledger-tables.ts';
+import { openUntrusted } from './untrusted-db.ts';
 
-/** A database opened read-only, or E_STORE naming it (for the operator: the HTTP endpoint sends it to no client). */
-export function openReadOnly(path: string, what: string): Database.Database {
-  try {
-    return new Database(path, { readonly: true, fileMustExist: true });
-  } catch (err) {
-    throw new CohortError('E_STORE', `cannot open ${what} ${path} read-only: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-}
+/**
+ * A database opened read-only, or E_STORE naming it (for the operator: the HTTP endpoint sends it to no client);
+ * refused unless the tables read are stored rows (coordinator/untrusted-db.ts): the operator wrote its schema.
+ */
+export const openReadOnly = (path: string, what: string): Database.Database => openUntrusted(path, what);
 
 export interface CoordinatorLedgerData {
   entries: SealedEntry[];
@@ -49,21 +46,32 @@ const hasLeaves = (db: Database.Database) =>
  * What the tree checks read besides the rows: each witness's latest
  * cosignature, the checkpoints of the sizes they name (roots a cosignature
  * may cover if the rows changed since) and the latest checkpoint, which
- * covers the whole ledger. An older database has none of them.
+ * covers the whole ledger. An older database has none of them. Each is one
+ * statement whose cost does not rest on the tables' keys: the operator may
+ * hand over tables rebuilt without them, where a lookup per row (a
+ * correlated subquery, a query per size) scans the table each time.
  */
 function readTreeTables(db: Database.Database): { checkpoints: string[]; cosignatures: StoredCosignature[] } {
   if (!hasTable(db, 'ledger_checkpoints') || !hasTable(db, 'ledger_cosignatures'))
     return { checkpoints: [], cosignatures: [] };
-  // The tables' own reads (coordinator/ledger-tables.ts), on this read-only connection.
-  const tables = new LedgerTables(db);
-  const cosignatures = tables.latestCosignatures();
-  const latest = tables.latestCheckpoint()?.size;
+  const cosignatures = (
+    db
+      .prepare(
+        `SELECT c.witness, c.size, c.timestamp, c.signature FROM ledger_cosignatures c
+           JOIN (SELECT witness, MAX(size) AS size FROM ledger_cosignatures GROUP BY witness) m
+             ON c.witness = m.witness AND c.size = m.size ORDER BY c.witness`,
+      )
+      .all() as (Omit<StoredCosignature, 'signature'> & { signature: unknown })[]
+  ).map((c) => ({ ...c, signature: Buffer.isBuffer(c.signature) ? new Uint8Array(c.signature) : new Uint8Array() }));
+  const latest = new LedgerTables(db).latestCheckpoint()?.size;
   const sizes = [...new Set([...cosignatures.map((c) => c.size), ...(latest === undefined ? [] : [latest])])];
-  const checkpoints = sizes
-    .sort((a, b) => a - b)
-    .map((size) => tables.checkpointOfSize(size)?.note)
-    .filter((n): n is string => n !== undefined);
-  return { checkpoints, cosignatures };
+  const rows = db
+    .prepare(`SELECT size, note FROM ledger_checkpoints WHERE size IN (SELECT value FROM json_each(?)) ORDER BY size`)
+    .all(JSON.stringify(sizes)) as { size: number; note: string }[];
+  // One note per size, in order of size (a table rebuilt without its key may hold two).
+  const notes = new Map<number, string>();
+  for (const r of rows) if (!notes.has(r.size)) notes.set(r.size, r.note);
+  return { checkpoints: [...notes.values()], cosignatures };
 }
 
 function ledgerData(db: Database.Database, rows: Row[], receipts: Receipt[]): CoordinatorLedgerData {
@@ -73,7 +81,8 @@ function ledgerData(db: Database.Database, rows: Row[], receipts: Receipt[]): Co
     entries,
     receipts,
     coordinatorKey: key?.value ?? null,
-    hospitalKeys: hospitalKeysOf(entries),
+    // A row whose text is not text (a table rebuilt without its types) grants nothing: verification reports it.
+    hospitalKeys: hospitalKeysOf(entries.filter((e) => typeof e.canonical === 'string')),
     ...(hasLeaves(db) ? { leaves: rows.map((r) => (r.leaf ? new Uint8Array(r.leaf) : null)) } : {}),
     ...readTreeTables(db),
   };
@@ -210,6 +219,27 @@ export function headOf(data: CoordinatorLedgerData): LedgerHead | null {
     : null;
 }
 
+/**
+ * A stored entry's text as the entry it must be, for the listings: the
+ * operator may have written anything there, which `ledger verify` reports
+ * and a listing refuses (E_LEDGER_ENTRY naming the row) rather than crash on.
+ */
+function listedEntry(sealed: Partial<Pick<SealedEntry, 'seq'>> & Pick<SealedEntry, 'canonical'>): LedgerEntry {
+  let value: unknown;
+  try {
+    value = JSON.parse(sealed.canonical);
+  } catch {
+    value = undefined;
+  }
+  const problem = entryProblem(value);
+  if (problem)
+    throw new CohortError(
+      'E_LEDGER_ENTRY',
+      `the row of entry ${sealed.seq ?? '?'} holds no ledger entry (${problem}): run cohort ledger verify`,
+    );
+  return value as LedgerEntry;
+}
+
 /** One row per entry, or per hospital spend of a round entry, for show/export. */
 export interface LedgerRow {
   seq: number;
@@ -237,7 +267,7 @@ export function ledgerRows(data: LedgerRowsInput, filter: { job?: string; hospit
   const cosigned = new Map((data.cosignatures ?? []).map((c) => [c.witness, c.size]));
   const rows: LedgerRow[] = [];
   for (const sealed of data.entries) {
-    const e = JSON.parse(sealed.canonical) as LedgerEntry;
+    const e = listedEntry(sealed);
     if (filter.job && e.jobId !== filter.job) continue;
     const base = {
       seq: e.seq,
@@ -313,10 +343,12 @@ export interface BudgetRow {
 }
 
 /** Per hospital and job: rounds charged in released sums and the cumulative epsilon at the job's delta. */
-export function budgetSummary(data: { entries: Iterable<Pick<SealedEntry, 'canonical'>> }): BudgetRow[] {
+export function budgetSummary(data: {
+  entries: Iterable<Partial<Pick<SealedEntry, 'seq'>> & Pick<SealedEntry, 'canonical'>>;
+}): BudgetRow[] {
   const out = new Map<string, BudgetRow>();
   for (const sealed of data.entries) {
-    const e = JSON.parse(sealed.canonical) as LedgerEntry;
+    const e = listedEntry(sealed);
     if (e.kind !== 'round') continue;
     const b = e.body as RoundBody;
     for (const s of b.spends) {

@@ -55,6 +55,8 @@ export class HospitalKeyFold {
   add(entries: readonly SealedEntry[]): void {
     for (const e of entries) {
       // Most entries are neither: their text is searched, not parsed.
+      // A row's text may be anything in a file another party handed over: what is not text sets no key.
+      if (typeof e.canonical !== 'string') continue;
       if (!e.canonical.includes('"kind":"role-grant"') && !e.canonical.includes('"kind":"roster"')) continue;
       this.addEntry(e.seq, JSON.parse(e.canonical) as LedgerEntry);
     }
