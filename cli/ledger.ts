@@ -10,14 +10,8 @@ import { Option, type Command } from 'commander';
 import { textTable } from '../edge/text-table.ts';
 import { intArg } from '../edge/args.ts';
 import { CohortError } from '../core/errors.ts';
-import {
-  budgetSummary,
-  headOf,
-  ledgerRows,
-  readCoordinatorLedger,
-  readHospitalLedger,
-  toCsv,
-} from '../coordinator/ledger-reader.ts';
+import { headOf, ledgerRows, readCoordinatorLedger, readHospitalLedger, toCsv } from '../coordinator/ledger-reader.ts';
+import { budgetSummary } from '../coordinator/ledger-budget.ts';
 import { serveLedger } from '../coordinator/ledger-http.ts';
 import { readTokenFile } from '../coordinator/token-file.ts';
 import { tlsPairFromFiles } from '../edge/keys.ts';

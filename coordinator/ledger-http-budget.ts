@@ -1,37 +1,65 @@
 /**
- * `GET /ledger/budget`: the spend per hospital and job, computed from the
- * whole ledger once per database version (ledger-http-version.ts) and kept,
- * so repeated requests on an unchanged ledger read nothing but data_version.
- * The computation reads one entry's text at a time, not the ledger into
- * memory.
+ * `GET /ledger/budget`: the spend per hospital and job (ledger-budget.ts),
+ * kept per database version (ledger-http-version.ts): repeated requests on an
+ * unchanged ledger read nothing but data_version, and after a commit only
+ * the entries appended since are read, one text at a time, and folded in.
+ * The whole ledger is read again only if the last entry folded in is no
+ * longer the one stored at its position (a database restored or replaced).
  */
-import { budgetSummary, openReadOnly, unreadable } from './ledger-reader.ts';
+import { BudgetFold } from './ledger-budget.ts';
+import { openReadOnly, unreadable } from './ledger-reader.ts';
 import type { DataVersion } from './ledger-http-version.ts';
 
+interface Kept {
+  version: number;
+  json: string;
+  fold: BudgetFold;
+  /** The last entry folded in (seq 0: none yet). */
+  seq: number;
+  hash: string;
+}
+
 export class CachedBudget {
-  private kept: { version: number; json: string } | null = null;
+  private kept: Kept | null = null;
 
   constructor(
     private readonly db: string,
     private readonly dataVersion: DataVersion,
   ) {}
 
-  /** The summary as JSON, computed again only if the database changed since the last one. */
+  /** The summary as JSON, brought up to date only if the database changed since the last one. */
   json(): string {
-    // The version is read first: a commit during the computation leaves the summary under the older version, so the
-    // next request computes it again rather than keeping a summary older than its version.
+    // The version is read first: a commit during the reading leaves the summary under the older version, so the
+    // next request reads on rather than keeping a summary older than its version.
     const version = this.dataVersion.now();
-    if (this.kept?.version !== version) this.kept = { version, json: JSON.stringify(this.compute()) };
+    if (this.kept?.version !== version) {
+      const kept = this.kept;
+      // The fold is added to in place: one that failed part-way is dropped, and the next request reads it all.
+      this.kept = null;
+      const k = this.readOn(kept);
+      this.kept = { ...k, version, json: JSON.stringify(k.fold.rows()) };
+    }
     return this.kept.json;
   }
 
-  private compute(): ReturnType<typeof budgetSummary> {
+  private readOn(kept: Kept | null): Omit<Kept, 'version' | 'json'> {
     const db = openReadOnly(this.db, 'coordinator database');
     try {
-      const texts = db.prepare(`SELECT canonical FROM ledger ORDER BY seq`).iterate() as Iterable<{
-        canonical: string;
-      }>;
-      return budgetSummary({ entries: texts });
+      const at = kept && (db.prepare(`SELECT hash FROM ledger WHERE seq = ?`).pluck().get(kept.seq) as unknown);
+      const k = kept && (kept.seq === 0 || at === kept.hash) ? kept : { fold: new BudgetFold(), seq: 0, hash: '' };
+      const rows = db
+        .prepare(`SELECT seq, hash, canonical FROM ledger WHERE seq > ? ORDER BY seq`)
+        .iterate(k.seq) as Iterable<{ seq: number; hash: string; canonical: string }>;
+      let { seq, hash } = k;
+      k.fold.add(
+        (function* () {
+          for (const r of rows) {
+            ({ seq, hash } = r);
+            yield r;
+          }
+        })(),
+      );
+      return { fold: k.fold, seq, hash };
     } catch (err) {
       throw unreadable(this.db, err);
     } finally {

@@ -224,7 +224,7 @@ export function headOf(data: CoordinatorLedgerData): LedgerHead | null {
  * operator may have written anything there, which `ledger verify` reports
  * and a listing refuses (E_LEDGER_ENTRY naming the row) rather than crash on.
  */
-function listedEntry(sealed: Partial<Pick<SealedEntry, 'seq'>> & Pick<SealedEntry, 'canonical'>): LedgerEntry {
+export function listedEntry(sealed: Partial<Pick<SealedEntry, 'seq'>> & Pick<SealedEntry, 'canonical'>): LedgerEntry {
   let value: unknown;
   try {
     value = JSON.parse(sealed.canonical);
@@ -329,43 +329,6 @@ function spendColumns(s: HospitalSpend) {
     cumulativeEpsilon: s.cumulativeEpsilon,
     bound: s.bound,
   };
-}
-
-/** One hospital's spend in one job, as `ledger budget` and `GET /ledger/budget` show it. */
-export interface BudgetRow {
-  hospital: string;
-  jobId: string;
-  unit: string;
-  rounds: number;
-  epsilon: number;
-  delta: number;
-  bound: string;
-}
-
-/** Per hospital and job: rounds charged in released sums and the cumulative epsilon at the job's delta. */
-export function budgetSummary(data: {
-  entries: Iterable<Partial<Pick<SealedEntry, 'seq'>> & Pick<SealedEntry, 'canonical'>>;
-}): BudgetRow[] {
-  const out = new Map<string, BudgetRow>();
-  for (const sealed of data.entries) {
-    const e = listedEntry(sealed);
-    if (e.kind !== 'round') continue;
-    const b = e.body as RoundBody;
-    for (const s of b.spends) {
-      const key = `${s.hospital}/${e.jobId}`;
-      const prev = out.get(key);
-      out.set(key, {
-        hospital: s.hospital,
-        jobId: e.jobId,
-        unit: b.unit,
-        rounds: (prev?.rounds ?? 0) + 1,
-        epsilon: s.cumulativeEpsilon,
-        delta: b.delta,
-        bound: s.bound,
-      });
-    }
-  }
-  return [...out.values()].sort((a, b) => (a.hospital + a.jobId < b.hospital + b.jobId ? -1 : 1));
 }
 
 const CSV_COLUMNS: (keyof LedgerRow)[] = [

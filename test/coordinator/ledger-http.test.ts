@@ -18,7 +18,8 @@ import { CoordinatorStore } from '../../coordinator/store.ts';
 import { LedgerTables } from '../../coordinator/ledger-tables.ts';
 import { serveLedger } from '../../coordinator/ledger-http.ts';
 import { MAX_PAGE } from '../../coordinator/ledger-http-page.ts';
-import { budgetSummary, ledgerRows, readCoordinatorLedger, toCsv } from '../../coordinator/ledger-reader.ts';
+import { listedEntry, ledgerRows, readCoordinatorLedger, toCsv } from '../../coordinator/ledger-reader.ts';
+import { budgetSummary } from '../../coordinator/ledger-budget.ts';
 import { parseJobSpec, type JobSpec } from '../../core/job/spec.ts';
 import { roundRecord as committedRound } from '../helpers/round-record.ts';
 import type { RoundRecord } from '../../core/round/job.ts';
@@ -26,10 +27,10 @@ import { ed25519KeyPair } from '../../core/secagg/index.ts';
 import { syntheticJob } from '../../simulations/synthetic.ts';
 import { RECORD_DP } from '../helpers/privacy.ts';
 
-// The budget summary, counted: the endpoint reaches it through this module.
+// The entries the budget summary reads, counted: its fold (ledger-budget.ts) reads each through this module.
 vi.mock('../../coordinator/ledger-reader.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../coordinator/ledger-reader.ts')>();
-  return { ...real, budgetSummary: vi.fn(real.budgetSummary) };
+  return { ...real, listedEntry: vi.fn(real.listedEntry) };
 });
 
 const identity = ed25519KeyPair();
@@ -171,27 +172,30 @@ describe('GET /ledger, a page at a time', () => {
 });
 
 describe('GET /ledger/budget', () => {
-  it('is computed once per database version: again only after a commit', async () => {
+  it('is read once per database version, and after a commit only the entries appended since', async () => {
     const path = freshPath();
     withLedger(path, (store, ledger) => {
       newJob(store, ledger, 'job-a');
       addRound(store, ledger, 'job-a', 1);
     });
     const get = await serve(path);
-    const computed = vi.mocked(budgetSummary);
-    computed.mockClear();
+    const read = vi.mocked(listedEntry);
+    const entries = () => readCoordinatorLedger(path).entries.length;
+    read.mockClear();
     const first = await (await get('/ledger/budget')).text();
     const again = await (await get('/ledger/budget')).text();
-    expect(computed).toHaveBeenCalledTimes(1);
+    expect(read).toHaveBeenCalledTimes(entries());
     expect(again).toBe(first);
     expect(JSON.parse(first)).toEqual(budgetSummary(readCoordinatorLedger(path)));
     expect((JSON.parse(first) as { rounds: number }[]).map((b) => b.rounds)).toEqual([1, 1, 1]);
 
-    computed.mockClear();
+    const before = entries();
+    read.mockClear();
     withLedger(path, (store, ledger) => addRound(store, ledger, 'job-a', 2));
     const after = JSON.parse(await (await get('/ledger/budget')).text()) as { rounds: number }[];
     await get('/ledger/budget');
-    expect(computed).toHaveBeenCalledTimes(1);
+    expect(read).toHaveBeenCalledTimes(entries() - before);
+    expect(after).toEqual(budgetSummary(readCoordinatorLedger(path)));
     expect(after.map((b) => b.rounds)).toEqual([2, 2, 2]);
   });
 });
