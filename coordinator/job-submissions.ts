@@ -86,6 +86,9 @@ export class JobSubmissions {
         'E_QUOTA_EXCEEDED',
         `${owner} already has ${pending} submission(s) being prepared, the most allowed at once`,
       );
+    // A full window refuses first: the owner's usage (SQL over every job it ever stored) is read only for a submission it admits.
+    const full = this.window.refusal(owner, this.now());
+    if (full) throw new CohortError('E_QUOTA_EXCEEDED', full);
     const problem = quotaProblem(owner, this.store.ownerUsage(owner), this.quotas);
     if (problem) throw new CohortError('E_QUOTA_EXCEEDED', problem);
     // The window counts a submission once the pool has room for it: a refusal for a busy pool (E_BUSY) costs the researcher nothing.

@@ -125,18 +125,21 @@ export class SubmissionWindow {
     private readonly windowMs: number,
   ) {}
 
+  /** Why a submission by `who` at `now` would be refused (its window is full), or null; counts nothing. */
+  refusal(who: string, now: number): string | null {
+    const recent = (this.times.get(who) ?? []).filter((t) => now - t < this.windowMs);
+    this.times.set(who, recent);
+    if (recent.length < this.limit) return null;
+    const wait = Math.ceil((recent[0]! + this.windowMs - now) / 1000);
+    const window = this.windowMs >= 60_000 ? `${Math.round(this.windowMs / 60_000)} min` : `${this.windowMs / 1000} s`;
+    return `${who} has submitted ${recent.length} jobs in the last ${window}, the most allowed: try again in ${wait} s`;
+  }
+
   /** Counts one submission by `who` at `now`, or returns why not (counting nothing) if its window is full. */
   take(who: string, now: number): string | null {
-    const recent = (this.times.get(who) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.limit) {
-      this.times.set(who, recent);
-      const wait = Math.ceil((recent[0]! + this.windowMs - now) / 1000);
-      const window =
-        this.windowMs >= 60_000 ? `${Math.round(this.windowMs / 60_000)} min` : `${this.windowMs / 1000} s`;
-      return `${who} has submitted ${recent.length} jobs in the last ${window}, the most allowed: try again in ${wait} s`;
-    }
-    recent.push(now);
-    this.times.set(who, recent);
+    const full = this.refusal(who, now);
+    if (full) return full;
+    this.times.get(who)!.push(now);
     return null;
   }
 }
