@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { CohortError } from '../core/errors.ts';
 import { createPrivateFile } from '../edge/private-file.ts';
 
-const SCHEMA_VERSION = 12;
+const SCHEMA_VERSION = 13;
 
 const MIGRATIONS = [
   `CREATE TABLE jobs (
@@ -123,6 +123,8 @@ const MIGRATIONS = [
        FROM (SELECT job_id, CASE WHEN json_valid(canonical) THEN canonical ELSE '{}' END AS json FROM ledger
               WHERE job_id IS NOT NULL) l
       WHERE json_extract(l.json, '$.kind') = 'budget-refusal' AND json_type(l.json, '$.body.hospital') = 'text';`,
+  // 13: a researcher's job.list reads its own jobs only (store.ts listJobs), not every job stored.
+  `CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, created_at, id);`,
 ];
 
 /** Opens (creating it if missing) and migrates the coordinator's database at `path`; throws E_STORE if it cannot. */

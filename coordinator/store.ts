@@ -202,11 +202,17 @@ export class CoordinatorStore extends MemberTables {
     return row && toListing(row);
   }
 
-  /** Every job's metadata and spec, never a model; a row that does not read back is listed with what does. */
-  listJobs(): JobListing[] {
-    return (this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs ORDER BY created_at, id`).all() as ListingRow[]).map(
-      toListing,
-    );
+  /**
+   * Every job's metadata and spec (only `owner`'s when given: its rows alone
+   * are read and parsed, on the jobs_by_owner index), never a model; a row
+   * that does not read back is listed with what does.
+   */
+  listJobs(owner?: string): JobListing[] {
+    const rows =
+      owner === undefined
+        ? this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs ORDER BY created_at, id`).all()
+        : this.db.prepare(`SELECT ${LISTING_COLUMNS} FROM jobs WHERE owner = ? ORDER BY created_at, id`).all(owner);
+    return (rows as ListingRow[]).map(toListing);
   }
 
   /**
