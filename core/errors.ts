@@ -150,8 +150,6 @@ export const ERRORS = {
       "a ledger entry from the coordinator does not match what this hospital charged or is not signed by the coordinator's ledger key",
     E_LEDGER_ENCODING:
       'a value has no canonical JSON form (RFC 8785 subset): undefined, NaN or Infinity, a function, typed array or non-plain object, a lone surrogate, or nesting deeper than the limit',
-    E_LEDGER_ENTRY:
-      'a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit)',
     E_LEDGER_KEY: 'a ledger signing or verification key is not a 32-byte Ed25519 key',
     E_LEDGER_KEY_MISSING:
       "the coordinator's ledger key file (<db>.ledger.key) is missing while its database holds a ledger signed by it: restore the file, or pass --ledger-key; no new key is made for an existing ledger",
@@ -186,6 +184,8 @@ export const ERRORS = {
   ...answered(414, { E_HTTP_URL_TOO_LONG: 'the request URL is longer than the server reads (2048 characters)' }),
   ...answered(500, {
     E_CONFIG_INVALID: 'invalid option or configuration value (over HTTP: the server is misconfigured, not the request)',
+    E_LEDGER_ENTRY:
+      "a ledger entry, sealed entry or receipt given to a ledger function is malformed (fails its schema, wrong hex length, seq or name out of range, or over the size limit); over HTTP, a stored row that holds no ledger entry (the server's data, not the request)",
   }),
   ...answered(503, {
     E_TOO_COSTLY:
