@@ -51,14 +51,10 @@ export class CachedBudget {
         .prepare(`SELECT seq, hash, canonical FROM ledger WHERE seq > ? ORDER BY seq`)
         .iterate(k.seq) as Iterable<{ seq: number; hash: string; canonical: string }>;
       let { seq, hash } = k;
-      k.fold.add(
-        (function* () {
-          for (const r of rows) {
-            ({ seq, hash } = r);
-            yield r;
-          }
-        })(),
-      );
+      for (const r of rows) {
+        k.fold.add([r]);
+        ({ seq, hash } = r);
+      }
       return { fold: k.fold, seq, hash };
     } catch (err) {
       throw unreadable(this.db, err);

@@ -54,16 +54,9 @@ const hasLeaves = (db: Database.Database) =>
 function readTreeTables(db: Database.Database): { checkpoints: string[]; cosignatures: StoredCosignature[] } {
   if (!hasTable(db, 'ledger_checkpoints') || !hasTable(db, 'ledger_cosignatures'))
     return { checkpoints: [], cosignatures: [] };
-  const cosignatures = (
-    db
-      .prepare(
-        `SELECT c.witness, c.size, c.timestamp, c.signature FROM ledger_cosignatures c
-           JOIN (SELECT witness, MAX(size) AS size FROM ledger_cosignatures GROUP BY witness) m
-             ON c.witness = m.witness AND c.size = m.size ORDER BY c.witness`,
-      )
-      .all() as (Omit<StoredCosignature, 'signature'> & { signature: unknown })[]
-  ).map((c) => ({ ...c, signature: Buffer.isBuffer(c.signature) ? new Uint8Array(c.signature) : new Uint8Array() }));
-  const latest = new LedgerTables(db).latestCheckpoint()?.size;
+  const tables = new LedgerTables(db);
+  const cosignatures = tables.latestCosignatures();
+  const latest = tables.latestCheckpoint()?.size;
   const sizes = [...new Set([...cosignatures.map((c) => c.size), ...(latest === undefined ? [] : [latest])])];
   const rows = db
     .prepare(`SELECT size, note FROM ledger_checkpoints WHERE size IN (SELECT value FROM json_each(?)) ORDER BY size`)
@@ -81,8 +74,8 @@ function ledgerData(db: Database.Database, rows: Row[], receipts: Receipt[]): Co
     entries,
     receipts,
     coordinatorKey: key?.value ?? null,
-    // A row whose text is not text (a table rebuilt without its types) grants nothing: verification reports it.
-    hospitalKeys: hospitalKeysOf(entries.filter((e) => typeof e.canonical === 'string')),
+    // A row whose text is not text grants nothing (grants.ts): verification reports it.
+    hospitalKeys: hospitalKeysOf(entries),
     ...(hasLeaves(db) ? { leaves: rows.map((r) => (r.leaf ? new Uint8Array(r.leaf) : null)) } : {}),
     ...readTreeTables(db),
   };

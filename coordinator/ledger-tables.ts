@@ -29,7 +29,9 @@ export interface StoredCheckpoint {
   at: number;
 }
 
-const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+/** A stored blob as bytes; a value of another type (a table rebuilt without its types) as none. */
+const asBytes = (b: unknown): Uint8Array =>
+  Buffer.isBuffer(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array();
 
 export class LedgerTables {
   private signer: CheckpointSigner | null = null;
@@ -134,9 +136,11 @@ export class LedgerTables {
 
   /** Each witness's cosignature of the largest size it cosigned. */
   latestCosignatures(): StoredCosignature[] {
+    // One join, not a lookup per row: an auditor reads tables the operator handed over, perhaps without their key.
     return this.cosignatureRows(
       `SELECT c.witness, c.size, c.timestamp, c.signature FROM ledger_cosignatures c
-         WHERE c.size = (SELECT MAX(size) FROM ledger_cosignatures WHERE witness = c.witness) ORDER BY c.witness`,
+         JOIN (SELECT witness, MAX(size) AS size FROM ledger_cosignatures GROUP BY witness) m
+           ON c.witness = m.witness AND c.size = m.size ORDER BY c.witness`,
     );
   }
 
@@ -161,7 +165,7 @@ export class LedgerTables {
 
   private cosignatureRows(sql: string, ...params: unknown[]): StoredCosignature[] {
     return (
-      this.db.prepare(sql).all(...params) as (Omit<StoredCosignature, 'signature'> & { signature: Buffer })[]
+      this.db.prepare(sql).all(...params) as (Omit<StoredCosignature, 'signature'> & { signature: unknown })[]
     ).map((r) => ({ ...r, signature: asBytes(r.signature) }));
   }
 
