@@ -14,6 +14,7 @@
  * (Gentleman & Sande, "Fast Fourier Transforms: for fun and profit", 1966).
  */
 import { CohortError } from '../errors.ts';
+import { Lru } from '../lru.ts';
 
 /** Largest transform accepted: 2^26 points is 1 GiB of re/im doubles. */
 export const MAX_FFT_SIZE = 2 ** 26;
@@ -93,16 +94,35 @@ function bitReverse(re: Float64Array, im: Float64Array): void {
   }
 }
 
-/** Twiddles w_k = e^{∓2πi k/n} for k < n/2, each from its own cos/sin call. */
+/**
+ * Twiddle tables kept between transforms: the accountant transforms the same
+ * few sizes again and again (every step count of a job's spend, two
+ * transforms per composition), and a table costs n/2 cos/sin calls to build.
+ * A kept table holds the same numbers a fresh build would, so results are
+ * bit-for-bit those of a fresh build. Bounded by bytes.
+ */
+const twiddleCache = new Lru<string, { cos: Float64Array; sin: Float64Array }>(
+  64 * 2 ** 20,
+  (t) => t.cos.byteLength + t.sin.byteLength,
+);
+
+/** Forgets the kept tables. */
+export function clearTwiddles(): void {
+  twiddleCache.clear();
+}
+
+/** Twiddles w_k = e^{∓2πi k/n} for k < n/2, each from its own cos/sin call; read-only, as they are shared. */
 function twiddles(n: number, inverse: boolean): { cos: Float64Array; sin: Float64Array } {
-  const half = n >> 1;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
-  const sign = inverse ? 1 : -1;
-  for (let k = 0; k < half; k++) {
-    const angle = (2 * Math.PI * k) / n;
-    cos[k] = Math.cos(angle);
-    sin[k] = sign * Math.sin(angle);
-  }
-  return { cos, sin };
+  return twiddleCache.getOrSet(`${n}${inverse ? 'i' : 'f'}`, () => {
+    const half = n >> 1;
+    const cos = new Float64Array(half);
+    const sin = new Float64Array(half);
+    const sign = inverse ? 1 : -1;
+    for (let k = 0; k < half; k++) {
+      const angle = (2 * Math.PI * k) / n;
+      cos[k] = Math.cos(angle);
+      sin[k] = sign * Math.sin(angle);
+    }
+    return { cos, sin };
+  });
 }

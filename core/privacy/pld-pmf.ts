@@ -88,41 +88,62 @@ export function connectTheDots(discretization: number, lowerIndex: number, exces
 /** Loss-scale exponents λ for the Chernoff window: ±2^j, j = −6..10, in units of loss (not grid steps). */
 const CHERNOFF_EXPONENTS: readonly number[] = Array.from({ length: 17 }, (_, j) => 2 ** (j - 6));
 
+/** The λ per grid step of the Chernoff window, in the order chernoffSums sums them: +2^j·Δ, then −2^j·Δ, for each j. */
+function chernoffLambdas(discretization: number): number[] {
+  return CHERNOFF_EXPONENTS.flatMap((scale) => [scale * discretization, -scale * discretization]);
+}
+
+/** The shift that keeps λ·k − shift ≤ 0 over a grid of n points, so e^{λk − shift} cannot overflow. */
+const chernoffShift = (lambda: number, n: number): number => (lambda > 0 ? lambda * (n - 1) : 0);
+
+/**
+ * One step's moment generating function at each λ of chernoffLambdas, with
+ * the largest exponent factored out: Σ_k p_k e^{λk − shift}. It does not
+ * depend on how many times the step is composed, so a step composed again
+ * and again (a job's spend at every round) needs it once.
+ */
+export function chernoffSums(probs: Float64Array, discretization: number): Float64Array {
+  const n = probs.length;
+  const lambdas = chernoffLambdas(discretization);
+  const sums = new Float64Array(lambdas.length);
+  lambdas.forEach((lambda, i) => {
+    const shift = chernoffShift(lambda, n);
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      const p = probs[k]!;
+      if (p > 0) sum += p * Math.exp(lambda * k - shift);
+    }
+    sums[i] = sum;
+  });
+  return sums;
+}
+
 /**
  * Indices [lo, hi] (offsets from T·(first index)) outside which the T-fold
- * convolution of `probs` has mass at most tailMass/2 on each side, by the
- * Chernoff bound P(S ≥ s) ≤ e^{−λs} M(λ)^T for λ > 0, and its mirror for
- * λ < 0, with M the moment generating function of one step (dp_accounting
- * common.compute_self_convolve_bounds; its supplementary note
- * "Privacy_Loss_Distributions.pdf", eq. 5). Any λ gives a valid bound; the
- * grid of λ only decides how tight the window is. M is summed with the
- * largest exponent factored out, so large λ·k cannot overflow.
+ * convolution of a step of n grid points has mass at most tailMass/2 on each
+ * side, by the Chernoff bound P(S ≥ s) ≤ e^{−λs} M(λ)^T for λ > 0, and its
+ * mirror for λ < 0, with M the step's moment generating function, from its
+ * chernoffSums (dp_accounting common.compute_self_convolve_bounds; its
+ * supplementary note "Privacy_Loss_Distributions.pdf", eq. 5). Any λ gives a
+ * valid bound; the grid of λ only decides how tight the window is.
  */
 function compositionWindow(
-  probs: Float64Array,
+  sums: Float64Array,
+  n: number,
   times: number,
   discretization: number,
   tailMass: number,
 ): [number, number] {
-  const n = probs.length;
   let lo = 0;
   let hi = times * (n - 1);
   const logTwoOverTail = Math.log(2 / tailMass);
-  for (const scale of CHERNOFF_EXPONENTS) {
-    for (const sign of [1, -1]) {
-      const lambda = sign * scale * discretization; // per grid step
-      const shift = lambda > 0 ? lambda * (n - 1) : 0;
-      let sum = 0;
-      for (let k = 0; k < n; k++) {
-        const p = probs[k]!;
-        if (p > 0) sum += p * Math.exp(lambda * k - shift);
-      }
-      if (!(sum > 0)) continue;
-      const bound = (times * (shift + Math.log(sum)) + logTwoOverTail) / lambda;
-      if (lambda > 0) hi = Math.min(hi, Math.ceil(bound));
-      else lo = Math.max(lo, Math.floor(bound));
-    }
-  }
+  chernoffLambdas(discretization).forEach((lambda, i) => {
+    const sum = sums[i]!;
+    if (!(sum > 0)) return;
+    const bound = (times * (chernoffShift(lambda, n) + Math.log(sum)) + logTwoOverTail) / lambda;
+    if (lambda > 0) hi = Math.min(hi, Math.ceil(bound));
+    else lo = Math.max(lo, Math.floor(bound));
+  });
   return lo <= hi ? [lo, hi] : [lo, lo];
 }
 
@@ -132,6 +153,32 @@ export interface ComposeLimits {
   tailMass: number;
   /** Largest FFT length allowed; a composition needing more throws E_PRIVACY_PARAMS. */
   maxBins: number;
+}
+
+/**
+ * What selfCompose derives from the step before composing it: its
+ * chernoffSums, and its masses wrapped onto `size` points and transformed,
+ * in arrays the caller then overwrites. freshDerived computes them each
+ * time; pld.ts keeps them for the steps it reuses (the same numbers).
+ */
+export interface StepDerived {
+  sums(): Float64Array;
+  spectrum(size: number): { re: Float64Array; im: Float64Array };
+}
+
+/** The step's masses wrapped onto `size` (a power of two) points, transformed. */
+export function stepSpectrum(probs: Float64Array, size: number): { re: Float64Array; im: Float64Array } {
+  const mask = size - 1;
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  for (let k = 0; k < probs.length; k++) re[k & mask]! += probs[k]!;
+  fft(re, im);
+  return { re, im };
+}
+
+/** StepDerived computed afresh at each call. */
+export function freshDerived(pmf: PldPmf): StepDerived {
+  return { sums: () => chernoffSums(pmf.probs, pmf.discretization), spectrum: (size) => stepSpectrum(pmf.probs, size) };
 }
 
 /**
@@ -152,10 +199,15 @@ export interface ComposeLimits {
  * anyway. Entries the inverse transform leaves negative (rounding, about
  * 1e-16 each) are clamped to 0, again adding mass.
  */
-export function selfCompose(pmf: PldPmf, times: number, limits: ComposeLimits): PldPmf {
+export function selfCompose(
+  pmf: PldPmf,
+  times: number,
+  limits: ComposeLimits,
+  derived: StepDerived = freshDerived(pmf),
+): PldPmf {
   if (times === 1) return pmf;
   const infinityMass = Math.min(1, -Math.expm1(times * Math.log1p(-pmf.infinityMass)) + limits.tailMass);
-  const [lo, hi] = compositionWindow(pmf.probs, times, pmf.discretization, limits.tailMass);
+  const [lo, hi] = compositionWindow(derived.sums(), pmf.probs.length, times, pmf.discretization, limits.tailMass);
   const width = hi - lo + 1;
   const size = nextPowerOfTwo(width);
   if (size > limits.maxBins) {
@@ -165,10 +217,7 @@ export function selfCompose(pmf: PldPmf, times: number, limits: ComposeLimits): 
     );
   }
   const mask = size - 1;
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
-  for (let k = 0; k < pmf.probs.length; k++) re[k & mask]! += pmf.probs[k]!;
-  fft(re, im);
+  const { re, im } = derived.spectrum(size);
   for (let j = 0; j < size; j++) {
     const x = re[j]!;
     const y = im[j]!;

@@ -28,9 +28,21 @@
  * `maxBins` bounds the memory (16 bytes a point).
  */
 import { CohortError } from '../errors.ts';
-import { MAX_FFT_SIZE } from './fft.ts';
+import { Lru } from '../lru.ts';
+import { clearTwiddles, MAX_FFT_SIZE } from './fft.ts';
 import { sampledGaussianPmf, type Adjacency } from './gaussian-pld.ts';
-import { compose, hockeyStickDelta, hockeyStickEpsilon, selfCompose, type PldPmf } from './pld-pmf.ts';
+import {
+  chernoffSums,
+  compose,
+  freshDerived,
+  hockeyStickDelta,
+  hockeyStickEpsilon,
+  selfCompose,
+  stepSpectrum,
+  type ComposeLimits,
+  type PldPmf,
+  type StepDerived,
+} from './pld-pmf.ts';
 import { checkQ, checkSigma, checkSteps } from './rdp.ts';
 
 /**
@@ -102,6 +114,50 @@ function checkDelta(delta: unknown): asserts delta is number {
   }
 }
 
+/**
+ * One step's PLD, kept by a key of everything it is computed from, with what
+ * selfCompose derives from it (its Chernoff sums, its transform at each
+ * size): a job's spend is priced afresh at every round (the step count
+ * grows, the step does not), and building a step's grid costs an erfc per
+ * grid point. What is kept is what a fresh computation returns, so every
+ * figure is bit-for-bit the same. Shared, so read-only. Bounded by bytes (a
+ * step is 1-2 MB at the default grid, a transform 16 bytes a point).
+ */
+const stepPmfs = new Lru<string, PldPmf>(64 * 2 ** 20, (p) => p.probs.byteLength);
+const spectra = new Lru<string, { re: Float64Array; im: Float64Array }>(
+  64 * 2 ** 20,
+  (t) => t.re.byteLength + t.im.byteLength,
+);
+const keptDerived = new WeakMap<PldPmf, StepDerived>();
+
+export function keptStepPmf(key: string, make: () => PldPmf): PldPmf {
+  const kept = stepPmfs.get(key);
+  if (kept) return kept;
+  const pmf = make();
+  let sums: Float64Array | undefined;
+  keptDerived.set(pmf, {
+    sums: () => (sums ??= chernoffSums(pmf.probs, pmf.discretization)),
+    spectrum: (size) => {
+      const t = spectra.getOrSet(`${key}|${size}`, () => stepSpectrum(pmf.probs, size));
+      return { re: t.re.slice(), im: t.im.slice() };
+    },
+  });
+  stepPmfs.set(key, pmf);
+  return pmf;
+}
+
+/** `pmf` composed `times` times, from what is kept of it when it is a kept step. */
+function selfComposeStep(pmf: PldPmf, times: number, limits: ComposeLimits): PldPmf {
+  return selfCompose(pmf, times, limits, keptDerived.get(pmf) ?? freshDerived(pmf));
+}
+
+/** Forgets every kept step PLD, transform and FFT table (tests compare against fresh builds; benchmarks measure cold runs). */
+export function clearPldCaches(): void {
+  stepPmfs.clear();
+  spectra.clear();
+  clearTwiddles();
+}
+
 /** The PLD of a mechanism that releases nothing: all mass at loss 0. */
 function identity(discretization: number): PldPmf {
   return { discretization, offset: 0, probs: Float64Array.of(1), infinityMass: 0 };
@@ -122,8 +178,8 @@ export function sampledGaussianPld(run: PldRun): SampledGaussianPld {
     return { remove: none, add: none };
   }
   const limits = { tailMass: TAIL_MASS_TRUNCATION, maxBins };
-  const composed = (adjacency: Adjacency): PldPmf =>
-    selfCompose(
+  const step = (adjacency: Adjacency): PldPmf =>
+    keptStepPmf(`g${q},${sigma},${adjacency},${discretization},${maxBins}`, () =>
       sampledGaussianPmf({
         q,
         sigma,
@@ -132,9 +188,8 @@ export function sampledGaussianPld(run: PldRun): SampledGaussianPld {
         logMassTruncationBound: LOG_MASS_TRUNCATION_BOUND,
         maxBins,
       }),
-      steps,
-      limits,
     );
+  const composed = (adjacency: Adjacency): PldPmf => selfComposeStep(step(adjacency), steps, limits);
   const remove = composed('remove');
   return { remove, add: q === 1 ? remove : composed('add') };
 }
@@ -173,7 +228,7 @@ export function composeSymmetricPmf(
 ): SampledGaussianPld {
   checkSteps(times);
   if (times === 0) return pld;
-  const next = selfCompose(pmf, times, { tailMass: TAIL_MASS_TRUNCATION, maxBins });
+  const next = selfComposeStep(pmf, times, { tailMass: TAIL_MASS_TRUNCATION, maxBins });
   const remove = compose(pld.remove, next, maxBins);
   return { remove, add: pld.add === pld.remove ? remove : compose(pld.add, next, maxBins) };
 }

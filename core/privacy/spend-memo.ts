@@ -7,12 +7,14 @@
  * serves the ledger's figures (core/ledger/spend.ts) and a job's whole-job
  * spend (core/job/privacy.ts).
  */
+import { Lru } from '../lru.ts';
+import { clearPldCaches } from './pld.ts';
 import { accountSpend, type AccountantName, type Mechanism, type SpendReport } from './spend.ts';
 
 /** Distinct (mechanisms, δ, accountant) results kept: ~1 KB each, so a few MB at most. */
 export const SPEND_CACHE_LIMIT = 4096;
 
-const cache = new Map<string, SpendReport>();
+const cache = new Lru<string, SpendReport>(SPEND_CACHE_LIMIT);
 let evaluations = 0;
 
 const isNumber = (x: unknown): x is number => typeof x === 'number';
@@ -58,7 +60,7 @@ export function spendKey(mechanisms: readonly Mechanism[], delta: number, accoun
   return key;
 }
 
-/** accountSpend, memoised by a key of its arguments (LRU: a hit moves to the back). Results are frozen: they are shared. */
+/** accountSpend, memoised by a key of its arguments (core/lru.ts). Results are frozen: they are shared. */
 export function memoisedSpend(
   mechanisms: readonly Mechanism[],
   delta: number,
@@ -66,11 +68,7 @@ export function memoisedSpend(
 ): SpendReport {
   const key = spendKey(mechanisms, delta, accountant);
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   evaluations++;
   return keep(key, accountSpend(mechanisms, delta, accountant));
 }
@@ -78,7 +76,6 @@ export function memoisedSpend(
 function keep(key: string, report: SpendReport): SpendReport {
   Object.freeze(report.rdp);
   Object.freeze(report);
-  if (cache.size >= SPEND_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, report);
   return report;
 }
@@ -103,8 +100,9 @@ export function spendCacheStats(): { evaluations: number; size: number } {
   return { evaluations, size: cache.size };
 }
 
-/** Empties the memo (benchmarks measure cold recomputation with it). */
+/** Empties the memo and the accountant's kept step PLDs and FFT tables (benchmarks measure cold recomputation with it). */
 export function clearSpendCache(): void {
   cache.clear();
+  clearPldCaches();
   evaluations = 0;
 }

@@ -15,6 +15,7 @@ import {
   composeSymmetricPmf,
   DEFAULT_DISCRETIZATION,
   DEFAULT_MAX_BINS,
+  keptStepPmf,
   pldEpsilonFor,
   type PldRun,
 } from './pld.ts';
@@ -143,7 +144,9 @@ function pldOrNull(runs: PldRun[], discrete: readonly DiscreteGaussianMechanism[
     for (const m of discrete)
       pld = composeSymmetricPmf(
         pld,
-        discreteGaussianPmf(m.sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS),
+        keptStepPmf(`z${m.sigma},${DEFAULT_DISCRETIZATION},${DEFAULT_MAX_BINS}`, () =>
+          discreteGaussianPmf(m.sigma, DEFAULT_DISCRETIZATION, DEFAULT_MAX_BINS),
+        ),
         m.steps,
         DEFAULT_MAX_BINS,
       );

@@ -8,6 +8,7 @@
 import { createPublicKey, verify as opensslVerify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { CohortError } from '../errors.ts';
+import { Lru } from '../lru.ts';
 import { checkBytes, isBytes } from './bytes.ts';
 import { curveKeys, type KeyPair } from './curve-keys.ts';
 
@@ -65,27 +66,19 @@ const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 /**
  * Identity keys recur every round: their strict decoding and parsed form are
- * cached, least recently used first out (a Map keeps insertion order; a hit
- * is moved to the end), one key at a time. Emptying the whole cache when full
- * would let a peer offering thousands of distinct keys make every key in use
- * be parsed again, each time the junk filled it.
+ * kept, least recently used first out (core/lru.ts says why one at a time).
  */
 const KEY_CACHE_LIMIT = 4096;
-const keyCache = new Map<string, KeyObject | null>();
+const keyCache = new Lru<string, KeyObject | null>(KEY_CACHE_LIMIT);
 
 function strictKey(publicKey: Uint8Array): KeyObject | null {
   const id = Buffer.from(publicKey).toString('hex');
   const hit = keyCache.get(id);
-  if (hit !== undefined) {
-    keyCache.delete(id);
-    keyCache.set(id, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   let key: KeyObject | null = null;
   if (canonicalPoint(publicKey) && !ed25519.Point.fromBytes(publicKey, false).isSmallOrder()) {
     key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
   }
-  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
   keyCache.set(id, key);
   return key;
 }
