@@ -22,6 +22,7 @@ import { errorFromThread } from '../edge/worker-slot.ts';
 import type { VerifyReport } from '../core/ledger/index.ts';
 import type { ThreadError } from '../edge/thread-serve.ts';
 import { DataVersion } from './ledger-http-version.ts';
+import { threadEntry } from '../edge/thread-entry.ts';
 
 export type EndpointReport = VerifyReport & { pinned: boolean };
 
@@ -45,14 +46,9 @@ export interface SharedVerificationOptions {
   createWorker?: VerifyWorkerFactory;
 }
 
-// From source the thread starts in ledger-http-verify-entry.mjs, which loads the .ts body through tsx; from dist/
-// (scripts/build.mjs) in the compiled ledger-http-verify-thread.js beside this file.
-const ENTRY = new URL(
-  new URL(import.meta.url).pathname.endsWith('.ts')
-    ? './ledger-http-verify-entry.mjs'
-    : './ledger-http-verify-thread.js',
-  import.meta.url,
-);
+// The compiled ledger-http-verify-thread.js when there is a fresh one, else ledger-http-verify-entry.mjs, which
+// loads the .ts body through tsx (edge/thread-entry.ts).
+const ENTRY = threadEntry(import.meta.url, './ledger-http-verify-entry.mjs', './ledger-http-verify-thread.js').url;
 const startThread: VerifyWorkerFactory = (options) => new Worker(ENTRY, options);
 
 function checked(name: string, value: number, min: number, max: number): number {

@@ -18,6 +18,7 @@ import { CohortError, asCohortError } from '../core/errors.ts';
 import { silentLogger, type Logger } from '../edge/log.ts';
 import { errorFromThread, type PendingTask, type WorkerSlot } from '../edge/worker-slot.ts';
 import type { TaskInput, TaskName, TaskOutput, WorkerReply, WorkerRequest } from './worker-tasks.ts';
+import { threadEntry } from '../edge/thread-entry.ts';
 
 export interface WorkerPoolLimits {
   workers: number;
@@ -36,9 +37,9 @@ interface Task extends PendingTask<TaskName> {
 
 type Slot = WorkerSlot<Task>;
 
-// From source a thread starts in worker-entry.mjs, which loads worker-thread.ts through tsx; from dist/ (the
-// compiled CLI, scripts/build.mjs) in the compiled worker-thread.js beside this file, with no loader to start.
-const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker-thread.js', import.meta.url);
+// The compiled worker-thread.js when there is a fresh one, else worker-entry.mjs, which loads worker-thread.ts
+// through tsx (edge/thread-entry.ts).
+const ENTRY = threadEntry(import.meta.url, './worker-entry.mjs', './worker-thread.js').url;
 const startThread: WorkerFactory = (options) => new Worker(ENTRY, options);
 const shuttingDown = () => new CohortError('E_BUSY', 'the coordinator is shutting down');
 

@@ -21,6 +21,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CohortError } from '../core/errors.ts';
 import type { LedgerReply, LedgerRequest, LedgerTaskInput, LedgerTaskName, LedgerTaskOutput } from './ledger-tasks.ts';
 import { errorFromThread, type PendingTask, type WorkerSlot } from './worker-slot.ts';
+import { threadEntry } from './thread-entry.ts';
 
 export interface LedgerPoolOptions {
   /** Threads (default: the machine's available parallelism). */
@@ -36,14 +37,9 @@ export interface LedgerPoolOptions {
 export const LEDGER_POOL_DEFAULTS = { timeLimitMs: 600_000, memoryLimitMb: 2048 } as const;
 const MAX_WORKERS = 256;
 
-// From source a thread starts in ledger-thread-entry.mjs, which loads ledger-thread.ts through tsx; from dist/
-// (scripts/build.mjs) in the compiled ledger-thread.js beside this file, with no loader to start.
-// The path, not the URL: loaded by a thread that tsx started (coordinator/ledger-http-verify-thread.ts), the URL
-// ends in tsx's ?tsx-namespace= query.
-const ENTRY = new URL(
-  new URL(import.meta.url).pathname.endsWith('.ts') ? './ledger-thread-entry.mjs' : './ledger-thread.js',
-  import.meta.url,
-);
+// The compiled ledger-thread.js when there is a fresh one, else ledger-thread-entry.mjs, which loads
+// ledger-thread.ts through tsx (edge/thread-entry.ts).
+const ENTRY = threadEntry(import.meta.url, './ledger-thread-entry.mjs', './ledger-thread.js').url;
 
 interface Job extends PendingTask<LedgerTaskName> {
   transfer: ArrayBuffer[];

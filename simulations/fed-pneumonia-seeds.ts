@@ -24,6 +24,7 @@ import { errorFromThread } from '../edge/worker-slot.ts';
 import { createLogger, type LogLevel } from '../edge/log.ts';
 import { nativeBackendFirst } from '../client/trainer/backend.ts';
 import { runFedPneumonia, type PneumoniaOptions, type PneumoniaResult } from './fed-pneumonia.ts';
+import { threadEntry } from '../edge/thread-entry.ts';
 
 /**
  * What a seed's thread is given: the run's options (data included; no
@@ -58,12 +59,9 @@ export interface SeedRunOptions {
 /** Starts a seed's thread; tests pass a fake that answers as fed-pneumonia-thread.ts does. */
 export type SeedThreadFactory = (options: WorkerOptions) => Pick<Worker, 'on' | 'terminate'>;
 
-// From source a thread starts in the entry .mjs, which loads the thread's .ts through tsx; from dist/ in the
-// compiled fed-pneumonia-thread.js beside this file (as coordinator/worker-pool.ts does).
-const ENTRY = new URL(
-  import.meta.url.endsWith('.ts') ? './fed-pneumonia-thread-entry.mjs' : './fed-pneumonia-thread.js',
-  import.meta.url,
-);
+// The compiled fed-pneumonia-thread.js when there is a fresh one, else the entry .mjs, which loads the thread's
+// .ts through tsx (edge/thread-entry.ts).
+const ENTRY = threadEntry(import.meta.url, './fed-pneumonia-thread-entry.mjs', './fed-pneumonia-thread.js').url;
 const startThread: SeedThreadFactory = (options) => new Worker(ENTRY, options);
 
 export async function runPneumoniaSeeds(

@@ -18,6 +18,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { CohortError, type ErrorCode } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../../edge/log.ts';
 import type { AuditReport, ExtraCounter } from './incremental-audit.ts';
+import { threadEntry } from '../../edge/thread-entry.ts';
 
 export interface LedgerVerifierOptions {
   /** V8 old-generation heap of the verifier thread, in MB (the whole ledger is held during a full pass). */
@@ -76,12 +77,9 @@ export interface LedgerVerifyView extends Partial<Record<ExtraCounter, number>> 
 /** Starts the verifier thread with these options (workerData, resource limits). */
 export type VerifierWorkerFactory = (options: WorkerOptions) => Worker;
 
-// From source the thread starts in ledger-verifier-entry.mjs, which loads the .ts body through tsx; from dist/
-// (scripts/build.mjs) in the compiled ledger-verifier-thread.js beside this file.
-const ENTRY = new URL(
-  import.meta.url.endsWith('.ts') ? './ledger-verifier-entry.mjs' : './ledger-verifier-thread.js',
-  import.meta.url,
-);
+// The compiled ledger-verifier-thread.js when there is a fresh one, else ledger-verifier-entry.mjs, which loads
+// the .ts body through tsx (edge/thread-entry.ts).
+const ENTRY = threadEntry(import.meta.url, './ledger-verifier-entry.mjs', './ledger-verifier-thread.js').url;
 export const startVerifierThread: VerifierWorkerFactory = (options) => new Worker(ENTRY, options);
 
 export interface LedgerVerifierDeps {

@@ -4,11 +4,16 @@ import type { WriteStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { threadEntry } from '../../edge/thread-entry.ts';
 
-// From source the processes are .ts files run through tsx; from dist/ (scripts/build.mjs) the compiled .js beside this.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-export const here = (f: string) => fileURLToPath(new URL(FROM_SOURCE ? f : f.replace(/\.ts$/, '.js'), import.meta.url));
-const LOADER = FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
+/**
+ * A child's script and the loader it needs: the compiled .js when there is a fresh one (dist/, or beside this when
+ * compiled), else the .ts through tsx (edge/thread-entry.ts).
+ */
+export function here(f: string): { file: string; loader: string[] } {
+  const { url, loader } = threadEntry(import.meta.url, f, f.replace(/\.ts$/, '.js'));
+  return { file: fileURLToPath(url), loader: loader ? ['--import', import.meta.resolve('tsx')] : [] };
+}
 
 /** A child process speaking JSON lines on stdout; stderr goes to its log file. */
 export class Proc {
@@ -16,8 +21,15 @@ export class Proc {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stopping = false;
 
-  constructor(file: string, args: string[], log: WriteStream, onEvent: (e: Record<string, unknown>) => void) {
-    this.child = spawn(process.execPath, [...LOADER, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(
+    script: ReturnType<typeof here>,
+    args: string[],
+    log: WriteStream,
+    onEvent: (e: Record<string, unknown>) => void,
+  ) {
+    this.child = spawn(process.execPath, [...script.loader, script.file, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stderr!.pipe(log, { end: false });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       log.write(`${line}\n`);
