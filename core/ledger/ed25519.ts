@@ -22,6 +22,7 @@ import {
 } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { CohortError } from '../errors.ts';
+import { Lru } from '../lru.ts';
 
 export const LEDGER_KEY_BYTES = 32;
 export const LEDGER_SIGNATURE_BYTES = 64;
@@ -36,9 +37,10 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  * up by a hash of the seed so the cache holds no copy of any secret.
  */
 const PRIVATE_CACHE_LIMIT = 8;
-const privateCache = new Map<string, KeyObject>();
+const privateCache = new Lru<string, KeyObject>(PRIVATE_CACHE_LIMIT);
+/** Public keys likewise, least recently used out one at a time (core/lru.ts says why not all at once). */
 const PUBLIC_CACHE_LIMIT = 4096;
-const publicCache = new Map<string, KeyObject | null>();
+const publicCache = new Lru<string, KeyObject | null>(PUBLIC_CACHE_LIMIT);
 
 function isBytes(x: unknown): x is Uint8Array {
   return x instanceof Uint8Array;
@@ -57,7 +59,6 @@ function privateKey(secretKey: Uint8Array): KeyObject {
   } finally {
     der.fill(0);
   }
-  if (privateCache.size >= PRIVATE_CACHE_LIMIT) privateCache.delete(privateCache.keys().next().value!);
   privateCache.set(id, key);
   return key;
 }
@@ -75,7 +76,6 @@ function publicKey(raw: Uint8Array): KeyObject | null {
   } catch {
     key = null;
   }
-  if (publicCache.size >= PUBLIC_CACHE_LIMIT) publicCache.clear();
   publicCache.set(id, key);
   return key;
 }

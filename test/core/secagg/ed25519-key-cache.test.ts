@@ -1,5 +1,6 @@
 /**
- * The Ed25519 key cache (core/secagg/ed25519.ts) under a flood of distinct
+ * The Ed25519 key caches (core/secagg/ed25519.ts, and the ledger's in
+ * core/ledger/ed25519.ts) under a flood of distinct
  * keys: a coordinator (or any peer whose keys a hospital checks) offering
  * thousands of junk identity keys must not evict the keys in use. Once the
  * cache emptied itself at 4,096 keys, so every 4,096 junk keys made each
@@ -22,16 +23,36 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...crypto, default: { ...crypto, createPublicKey }, createPublicKey };
 });
 
-const { ed25519KeyPair, sign, verify } = await import('../../../core/secagg/ed25519.ts');
+const secagg = await import('../../../core/secagg/ed25519.ts');
+const ledger = await import('../../../core/ledger/ed25519.ts');
+
+/** Each implementation as a key pair maker, a signer and a verifier. */
+const implementations = [
+  {
+    name: 'secure aggregation (core/secagg/ed25519.ts)',
+    keyPair: secagg.ed25519KeyPair,
+    sign: secagg.sign,
+    verify: secagg.verify,
+  },
+  {
+    name: 'ledger (core/ledger/ed25519.ts)',
+    keyPair: () => {
+      const secretKey = new Uint8Array(randomBytes(32));
+      return { secretKey, publicKey: ledger.ledgerPublicKey(secretKey) };
+    },
+    sign: ledger.ledgerSign,
+    verify: ledger.ledgerVerify,
+  },
+];
 
 /** Key parses of `publicKey` so far. */
 const parsesOf = (publicKey: Uint8Array): number => parsed.keys.filter((k) => k.equals(Buffer.from(publicKey))).length;
 
-describe('Ed25519 key cache under many distinct keys', () => {
+describe.each(implementations)('Ed25519 key cache of $name under many distinct keys', ({ keyPair, sign, verify }) => {
   it('keeps the keys in use while 10,000 junk keys pass through: each honest key is parsed once', () => {
     const message = new TextEncoder().encode('round keys');
     const honest = Array.from({ length: 8 }, () => {
-      const kp = ed25519KeyPair();
+      const kp = keyPair();
       return { publicKey: kp.publicKey, signature: sign(kp.secretKey, message) };
     });
     const junkSignature = new Uint8Array(64);
@@ -47,7 +68,7 @@ describe('Ed25519 key cache under many distinct keys', () => {
 
   it('still holds at most its limit: a key pushed out by 4,096 newer ones is parsed again', () => {
     const message = new TextEncoder().encode('m');
-    const kp = ed25519KeyPair();
+    const kp = keyPair();
     const signature = sign(kp.secretKey, message);
     expect(verify(kp.publicKey, message, signature)).toBe(true);
     for (let i = 0; i < 4096; i++) verify(randomBytes(32), message, signature);
