@@ -16,7 +16,7 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { DIST, ROOT, SOURCE_DIRS, STAMP_NAME } from './dist-fresh.mjs';
+import { DIST, distIsFresh, ROOT, SOURCE_DIRS, STAMP_NAME } from './dist-fresh.mjs';
 
 /** Not built: the dashboard page's own source (bundled into public/ by `npm run build:dashboard`), and the worker
  * entries that load their thread's .ts through tsx (from dist/, worker-pool.js starts worker-thread.js directly, and
@@ -115,7 +115,11 @@ export async function buildDist(outDir = DIST) {
   return true;
 }
 
-if (process.argv[1] === import.meta.filename) {
+// `--if-stale` (pretest, presimulate): nothing to do when dist/ is already newer than every source, as right after
+// `npm ci` built it; the same check cohort.mjs makes before every run.
+if (process.argv[1] === import.meta.filename && process.argv.includes('--if-stale') && distIsFresh()) {
+  process.stderr.write('cohort build: dist/ is up to date\n');
+} else if (process.argv[1] === import.meta.filename) {
   const t0 = performance.now();
   if (await buildDist()) {
     process.stderr.write(`cohort build: dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
