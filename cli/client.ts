@@ -27,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientDaemon } from '../client/daemon.ts';
 import { CLIENT_DEFAULTS, parseBudgetFlags } from '../client/config.ts';
 import { loadTf } from '../client/trainer/index.ts';
-import { clientTlsFromFiles, readIdentityKey, readJsonFile, writeIdentityKey } from '../edge/keys.ts';
+import { clientTlsFromFiles, readIdentityKey, readJsonFile } from '../edge/keys.ts';
 import { readRosterFile, writeRosterFile } from '../edge/roster-file.ts';
 import type { RosterChain } from '../core/roster/index.ts';
 import type { PreparedDataset } from '../core/data/types.ts';
@@ -355,18 +355,5 @@ function registerCheckpoint(client: Command): void {
             )}\n`
           : note,
       );
-    });
-}
-
-export function registerKeys(program: Command): void {
-  program
-    .command('keys')
-    .description('identity keys')
-    .command('generate')
-    .description('write a new Ed25519 identity key file (mode 0600; refuses to overwrite) and print its public key')
-    .requiredOption('--out <file.key>', 'where to write the key')
-    .action((o: { out: string }) => {
-      const { publicKey } = writeIdentityKey(o.out);
-      process.stdout.write(`${Buffer.from(publicKey).toString('hex')}\n`);
     });
 }

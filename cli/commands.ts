@@ -50,9 +50,9 @@ function twoModules(
  */
 const LOADERS: Record<keyof typeof SUMMARIES, () => Promise<Register>> = {
   coordinator: async () => (await import('./coordinator.ts')).registerCoordinator,
-  admin: async () => (await import('./coordinator.ts')).registerAdmin,
+  admin: async () => (await import('./admin.ts')).registerAdmin,
   client: async () => (await import('./client.ts')).registerClient,
-  keys: async () => (await import('./client.ts')).registerKeys,
+  keys: async () => (await import('./keys.ts')).registerKeys,
   accountant: async () => (await import('./accountant.ts')).registerAccountant,
   budget: async () => (await import('./budget.ts')).registerBudget,
   simulate: async () => (await import('./simulate.ts')).registerSimulate,
@@ -65,7 +65,7 @@ const LOADERS: Record<keyof typeof SUMMARIES, () => Promise<Register>> = {
   ),
   roster: twoModules(
     async () => (await import('./roster.ts')).registerRoster,
-    async () => (await import('./coordinator.ts')).registerRosterPublish,
+    async () => (await import('./admin.ts')).registerRosterPublish,
   ),
 };
 
