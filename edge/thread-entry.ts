@@ -48,9 +48,8 @@ export function entryFor(
   compiled: string,
   fresh: { root: string; dist: string } | null,
 ): { url: URL; loader: boolean } {
-  const path = new URL(moduleUrl).pathname;
-  const here = new URL(path, 'file:///');
-  if (!path.endsWith('.ts')) return { url: new URL(compiled, here), loader: false };
+  const here = new URL(moduleUrl);
+  if (!here.pathname.endsWith('.ts')) return { url: new URL(compiled, here), loader: false };
   if (fresh) {
     const inDist = join(fresh.dist, relative(fresh.root, dirname(fileURLToPath(here))));
     return { url: new URL(compiled, pathToFileURL(join(inDist, '/'))), loader: false };

@@ -6,34 +6,28 @@ import { entryFor, threadEntry } from '../../edge/thread-entry.ts';
 const fresh = { root: '/srv/cohort', dist: '/srv/cohort/dist' };
 
 describe('threadEntry', () => {
-  it('compiled code starts the compiled file beside it, with no loader', () => {
-    const e = entryFor(
-      'file:///srv/cohort/dist/coordinator/worker-pool.js',
-      './worker-entry.mjs',
-      './worker-thread.js',
-      fresh,
-    );
-    expect(e).toEqual({ url: new URL('file:///srv/cohort/dist/coordinator/worker-thread.js'), loader: false });
-  });
-
-  it('source starts the compiled file in a fresh dist/, at the same place in the tree', () => {
-    const e = entryFor(
-      'file:///srv/cohort/coordinator/dashboard/ledger-verifier.ts',
-      './v-entry.mjs',
-      './v-thread.js',
-      fresh,
-    );
-    expect(e).toEqual({ url: new URL('file:///srv/cohort/dist/coordinator/dashboard/v-thread.js'), loader: false });
-  });
-
-  it('source without a fresh dist/ starts the source entry through tsx', () => {
-    const e = entryFor(
-      'file:///srv/cohort/edge/ledger-pool.ts',
-      './ledger-thread-entry.mjs',
-      './ledger-thread.js',
-      null,
-    );
-    expect(e).toEqual({ url: new URL('file:///srv/cohort/edge/ledger-thread-entry.mjs'), loader: true });
+  it.each([
+    {
+      what: 'compiled code starts the compiled file beside it, with no loader',
+      module: 'file:///srv/cohort/dist/coordinator/worker-pool.js',
+      dist: fresh,
+      want: { url: 'file:///srv/cohort/dist/coordinator/e-thread.js', loader: false },
+    },
+    {
+      what: 'source starts the compiled file in a fresh dist/, at the same place in the tree',
+      module: 'file:///srv/cohort/coordinator/dashboard/ledger-verifier.ts',
+      dist: fresh,
+      want: { url: 'file:///srv/cohort/dist/coordinator/dashboard/e-thread.js', loader: false },
+    },
+    {
+      what: 'source without a fresh dist/ starts the source entry through tsx',
+      module: 'file:///srv/cohort/edge/ledger-pool.ts',
+      dist: null,
+      want: { url: 'file:///srv/cohort/edge/e-entry.mjs', loader: true },
+    },
+  ])('$what', ({ module, dist, want }) => {
+    const e = entryFor(module, './e-entry.mjs', './e-thread.js', dist);
+    expect({ url: e.url.href, loader: e.loader }).toEqual(want);
   });
 
   it("reads the path, not tsx's ?tsx-namespace= query of a module loaded in a thread tsx started", () => {
