@@ -99,10 +99,11 @@ function bitReverse(re: Float64Array, im: Float64Array): void {
  * few sizes again and again (every step count of a job's spend, two
  * transforms per composition), and a table costs n/2 cos/sin calls to build.
  * A kept table holds the same numbers a fresh build would, so results are
- * bit-for-bit those of a fresh build. Bounded by bytes.
+ * bit-for-bit those of a fresh build. Bounded by bytes: 32 MiB, the tables
+ * of one direction of a 2^22-point transform (the default grid limit).
  */
 const twiddleCache = new Lru<string, { cos: Float64Array; sin: Float64Array }>(
-  64 * 2 ** 20,
+  32 * 2 ** 20,
   (t) => t.cos.byteLength + t.sin.byteLength,
 );
 

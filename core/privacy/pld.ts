@@ -120,12 +120,14 @@ function checkDelta(delta: unknown): asserts delta is number {
  * size): a job's spend is priced afresh at every round (the step count
  * grows, the step does not), and building a step's grid costs an erfc per
  * grid point. What is kept is what a fresh computation returns, so every
- * figure is bit-for-bit the same. Shared, so read-only. Bounded by bytes (a
- * step is 1-2 MB at the default grid, a transform 16 bytes a point).
+ * figure is bit-for-bit the same. Shared, so read-only. Bounded by bytes,
+ * 32 MiB each (a step is 1-2 MB at the default grid, a transform 16 bytes a
+ * point): with fft.ts's tables, at most 96 MiB a thread, for the daemon, the
+ * coordinator and each of its pricing threads (512 MB each) alike.
  */
-const stepPmfs = new Lru<string, PldPmf>(64 * 2 ** 20, (p) => p.probs.byteLength);
+const stepPmfs = new Lru<string, PldPmf>(32 * 2 ** 20, (p) => p.probs.byteLength);
 const spectra = new Lru<string, { re: Float64Array; im: Float64Array }>(
-  64 * 2 ** 20,
+  32 * 2 ** 20,
   (t) => t.re.byteLength + t.im.byteLength,
 );
 const keptDerived = new WeakMap<PldPmf, StepDerived>();
