@@ -58,7 +58,14 @@ export class HospitalKeyFold {
       // A row's text may be anything in a file another party handed over: what is not text sets no key.
       if (typeof e.canonical !== 'string') continue;
       if (!e.canonical.includes('"kind":"role-grant"') && !e.canonical.includes('"kind":"roster"')) continue;
-      this.addEntry(e.seq, JSON.parse(e.canonical) as LedgerEntry);
+      // Nor does a text that only looks like one: verification reports that row, the fold skips it.
+      let entry: LedgerEntry;
+      try {
+        entry = JSON.parse(e.canonical) as LedgerEntry;
+      } catch {
+        continue;
+      }
+      this.addEntry(e.seq, entry);
     }
   }
 

@@ -2,7 +2,8 @@
  * The ledger commands given files that are not what they claim: a FIFO
  * named as a database, an audit state whose job specs nest deeper than
  * JSON.stringify can write back, a row whose text is no entry. Each is a
- * typed error on one line (exit 2), never a hang or a stack trace.
+ * typed error on one line (exit 2), or for verify an entry it reports, never
+ * a hang or a stack trace.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -74,6 +75,20 @@ describe('ledger verify on files that are not what they claim', () => {
     const r = cli('--db', db, '--checkpoint', state);
     expectRefused(r, 'E_CONFIG_INVALID');
     expect(r.err).toMatch(/nested too deep/);
+  }, 300_000);
+
+  it('a row whose text only looks like a role grant (not JSON): verify reports that entry, the listings refuse it', () => {
+    const odd = join(dir, 'grant-like.db');
+    copyFileSync(db, odd);
+    const d = new Database(odd);
+    d.prepare(`UPDATE ledger SET canonical = ? WHERE seq = 2`).run('{"kind":"role-grant" x');
+    d.close();
+    // The operator's row once stopped the whole audit (E_STORE, "no readable ledger") before any entry was checked.
+    const v = cli('--db', odd);
+    expect([v.code, v.killed]).toEqual([1, false]);
+    expect(v.out).toMatch(/^ledger FAILED at entry 2: not-canonical: entry 2: text is not JSON/);
+    expect(v.err).toBe('');
+    for (const command of ['show', 'budget']) expectRefused(cohortLedger(command, '--db', odd), 'E_LEDGER_ENTRY');
   }, 300_000);
 
   it('show, export and budget on a database whose entry 2 holds no entry: E_LEDGER_ENTRY naming it, not a stack trace', () => {
