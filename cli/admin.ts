@@ -56,7 +56,6 @@ export function registerAdmin(program: Command): void {
   const cmd = program
     .command('admin')
     .description('enrol and revoke identities (writes the coordinator database and its ledger)');
-  const open = openAdmin;
   cmd
     .command('enroll')
     .description('enrol an identity in a role (re-enrolling replaces its key and lifts a revocation)')
@@ -68,7 +67,7 @@ export function registerAdmin(program: Command): void {
     .action((o: { db: string; role: Role; name: string; pubkey: string; ledgerKey?: string }) => {
       validateClientName(o.name);
       const key = readPublicKeyFile(o.pubkey);
-      const { store, ledger } = open(o.db, o.ledgerKey);
+      const { store, ledger } = openAdmin(o.db, o.ledgerKey);
       const hex = Buffer.from(key).toString('hex');
       store.enroll(o.name, o.role, hex, Date.now(), ledger.grant(o.name, o.role, true, hex));
       store.close();
@@ -81,7 +80,7 @@ export function registerAdmin(program: Command): void {
     .requiredOption('--name <name>', 'the identity')
     .option('--ledger-key <file.key>', 'the ledger key (default: <db>.ledger.key)')
     .action((o: { db: string; name: string; ledgerKey?: string }) => {
-      const { store, ledger } = open(o.db, o.ledgerKey);
+      const { store, ledger } = openAdmin(o.db, o.ledgerKey);
       const who = store.identity(o.name);
       if (!who) throw new CohortError('E_CONFIG_INVALID', `${o.name} is not enrolled`);
       const done = store.revoke(o.name, Date.now(), ledger.grant(o.name, who.role, false, who.publicKey));

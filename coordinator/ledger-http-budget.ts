@@ -7,7 +7,8 @@
  * longer the one stored at its position (a database restored or replaced).
  */
 import { BudgetFold } from './ledger-budget.ts';
-import { openReadOnly, unreadable } from './ledger-reader.ts';
+import { unreadable } from './ledger-reader.ts';
+import { openUntrusted } from './untrusted-db.ts';
 import type { DataVersion } from './ledger-http-version.ts';
 
 interface Kept {
@@ -43,7 +44,7 @@ export class CachedBudget {
   }
 
   private readOn(kept: Kept | null): Omit<Kept, 'version' | 'json'> {
-    const db = openReadOnly(this.db, 'coordinator database');
+    const db = openUntrusted(this.db, 'coordinator database');
     try {
       const at = kept && (db.prepare(`SELECT hash FROM ledger WHERE seq = ?`).pluck().get(kept.seq) as unknown);
       const k = kept && (kept.seq === 0 || at === kept.hash) ? kept : { fold: new BudgetFold(), seq: 0, hash: '' };

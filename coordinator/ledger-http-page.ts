@@ -11,7 +11,8 @@
  */
 import { CohortError } from '../core/errors.ts';
 import { LEDGER_PAGE_ENTRIES, MAX_PROOF_COSIGNATURES } from '../core/ledger/index.ts';
-import { hasTable, openReadOnly, unreadable, type LedgerRowsInput } from './ledger-reader.ts';
+import { hasTable, unreadable, type LedgerRowsInput } from './ledger-reader.ts';
+import { openUntrusted } from './untrusted-db.ts';
 import { LedgerTables } from './ledger-tables.ts';
 
 /** Entries a page holds at most: what one request may make the server read (as a hospital's ledger.read page). */
@@ -45,7 +46,7 @@ export function pageQuery(params: URLSearchParams): PageQuery {
  * none does).
  */
 export function readLedgerPage(path: string, q: PageQuery): LedgerRowsInput & { next: number | null } {
-  const db = openReadOnly(path, 'coordinator database');
+  const db = openUntrusted(path, 'coordinator database');
   try {
     return db.transaction(() => {
       const tables = new LedgerTables(db);

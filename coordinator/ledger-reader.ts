@@ -13,12 +13,6 @@ import { entryProblem } from '../core/ledger/schema.ts';
 import { LedgerTables } from './ledger-tables.ts';
 import { openUntrusted } from './untrusted-db.ts';
 
-/**
- * A database opened read-only, or E_STORE naming it (for the operator: the HTTP endpoint sends it to no client);
- * refused unless the tables read are stored rows (coordinator/untrusted-db.ts): the operator wrote its schema.
- */
-export const openReadOnly = (path: string, what: string): Database.Database => openUntrusted(path, what);
-
 export interface CoordinatorLedgerData {
   entries: SealedEntry[];
   receipts: Receipt[];
@@ -88,7 +82,7 @@ export function unreadable(path: string, err: unknown): CohortError {
 }
 
 export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
-  const db = openReadOnly(path, 'coordinator database');
+  const db = openUntrusted(path, 'coordinator database');
   try {
     const leaf = hasLeaves(db) ? ', leaf' : '';
     const rows = db.prepare(`SELECT seq, canonical, hash, signature${leaf} FROM ledger ORDER BY rowid`).all() as Row[];
@@ -108,7 +102,7 @@ export function readCoordinatorLedger(path: string): CoordinatorLedgerData {
  * what `GET /ledger/head` answers, in time independent of the ledger's length.
  */
 export function readCoordinatorHead(path: string): LedgerHead | null {
-  const db = openReadOnly(path, 'coordinator database');
+  const db = openUntrusted(path, 'coordinator database');
   try {
     const last = db.prepare(`SELECT seq, canonical, hash, signature FROM ledger ORDER BY rowid DESC LIMIT 1`).get() as
       SealedEntry | undefined;
@@ -126,7 +120,7 @@ export function readCoordinatorLedgerAfter(
   path: string,
   seq: number,
 ): CoordinatorLedgerData & { tip: SealedEntry | null } {
-  const db = openReadOnly(path, 'coordinator database');
+  const db = openUntrusted(path, 'coordinator database');
   try {
     const leaf = hasLeaves(db) ? ', leaf' : '';
     const rows = db
@@ -159,7 +153,7 @@ export interface HospitalLedgerData {
 
 /** A hospital's state database: the entries it kept and receipted, and what its budget charged. */
 export function readHospitalLedger(path: string): HospitalLedgerData {
-  const db = openReadOnly(path, 'hospital state database');
+  const db = openUntrusted(path, 'hospital state database');
   try {
     const name = db.prepare(`SELECT value FROM ledger_meta WHERE key = 'hospital'`).get() as
       { value: string } | undefined;
