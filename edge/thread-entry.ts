@@ -2,13 +2,14 @@
  * Where a worker thread or child process that runs our code starts.
  *
  * Compiled code (dist/, scripts/build.mjs) starts the compiled file beside
- * it. Source run through tsx (the tests, `COHORT_FROM_SOURCE=1`) starts the
- * compiled file in dist/ as well when dist/ is fresh, newer than every
- * source (scripts/dist-fresh.mjs: the check cohort.mjs makes before every
- * run), which spares each thread tsx's loader, about 0.6 s of CPU a start.
- * Otherwise, or when COHORT_FROM_SOURCE=1 asks for the source, it starts
- * the entry .mjs that loads the .ts body through tsx. Either way the thread
- * runs the same code: a stale build is never used.
+ * it. Source run through tsx (the tests) starts the compiled file in dist/
+ * as well when dist/ is fresh, newer than every source (scripts/dist-fresh.mjs:
+ * the check cohort.mjs makes before every run), which spares each thread
+ * tsx's loader, about 0.6 s of CPU a start. Otherwise, or when
+ * COHORT_FROM_SOURCE=1 asks for the source, it starts the entry .mjs that
+ * loads the .ts body through tsx. The check is made once, when this module is
+ * first imported: a source edited later in the life of that process is not
+ * seen by the threads it starts from dist/ (a rebuild or a restart is).
  *
  * Paths are read from the URL's pathname: a module loaded by a thread that
  * tsx started has a URL ending in tsx's ?tsx-namespace= query.
