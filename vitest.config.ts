@@ -57,6 +57,8 @@ export const ISOLATED = [
   'test/hostile/issue18-cost.test.ts',
   'test/hostile/issue18-dp-chunks.test.ts',
   'test/hostile/issue19-intake.test.ts',
+  // Records every frame the process sends: in a shared worker, also those of an earlier suite's lingering sockets.
+  'test/simulations/synthetic-ehr/no-leak.test.ts',
 ];
 
 export default defineConfig({

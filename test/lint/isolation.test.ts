@@ -17,6 +17,7 @@ const SHARED_STATE: readonly [string, RegExp][] = [
   ['sets or deletes an environment variable', /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env/],
   ['changes the working directory', /process\.chdir\(/],
   ['installs a process-wide handler', /process\.(on|once|addListener)\(/],
+  ['records every frame and write the process makes, a lingering earlier suite\u2019s too', /\bcaptureOutbound\(/],
   ['chooses tfjs\u2019s backend', /\bsetBackend\(/],
   ['imports the trainer fixtures, which choose tfjs\u2019s backend', /from '[./]*(client\/)?trainer\/fixtures\.ts'/],
 ];
@@ -57,10 +58,11 @@ describe('suites that share a worker', () => {
       'c.test.ts': "await tf.setBackend('cpu');",
       'd.test.ts': "import { model } from '../client/trainer/fixtures.ts';",
       'e.test.ts': "process.on('exit', () => {});",
+      'g.test.ts': 'const { frames, consoleText } = captureOutbound();',
       'f.test.ts': "import { spec } from './fixtures.ts'; expect(process.env.HOME === 'x').toBe(false);",
     };
     const found = sharedStateSuites(Object.keys(texts), (f) => texts[f]!).map(([f]) => f);
-    expect(found).toEqual(['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts', 'e.test.ts']);
+    expect(found).toEqual(['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts', 'e.test.ts', 'g.test.ts']);
     expect(alone('test/client/trainer/views.test.ts')).toBe(true);
     expect(alone('test/core/privacy/pld.test.ts')).toBe(false);
   });
