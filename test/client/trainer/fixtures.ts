@@ -2,15 +2,18 @@ import fc from 'fast-check';
 import { seededRng } from '../../../core/rng.ts';
 import type { DatasetSplit } from '../../../core/data/types.ts';
 import { localTrainingSchema, type LocalTraining } from '../../../core/job/spec.ts';
-import { loadTf, type LoadedTf } from '../../../client/trainer/index.ts';
+import { loadTf, type BackendName, type LoadedTf } from '../../../client/trainer/index.ts';
 import { numericSplit } from '../../../core/data/index.ts';
 
 /**
- * cpu, not wasm: for these tiny models the two train at the same speed (see
- * bench/training.ts), and cpu starts faster (no WebAssembly compile per worker).
+ * cpu by default, not wasm: for tiny models the two train at the same speed
+ * (see bench/training.ts), and cpu starts faster (no WebAssembly compile per
+ * worker). Suites that run large steps pass 'wasm', the backend hospitals
+ * without tfjs-node run. Call it once per process: the backend is chosen on
+ * the first load.
  */
-export async function loadTestTf(): Promise<LoadedTf> {
-  process.env.COHORT_TF_BACKEND = 'cpu';
+export async function loadTestTf(backend: Exclude<BackendName, 'tensorflow'> = 'cpu'): Promise<LoadedTf> {
+  process.env.COHORT_TF_BACKEND = backend;
   const loaded = await loadTf();
   // tfjs's own test flag: checks every kernel for leaked tensors, and
   // silences the "install tfjs-node" banner in the test output.
