@@ -2,7 +2,7 @@
  * A job made ready to run, from what was submitted to what hospitals are
  * offered: the spec parsed and checked, its colluders and noise settled
  * (resolveJob), its initial weights drawn and hashed. Pure and possibly slow (the
- * noise calibration prices the whole job at each bisection step: tens of
+ * noise calibration prices the whole job at each step of its search: tens of
  * seconds at the schema's limits), so the coordinator runs a researcher's
  * submission in a worker thread under time and memory limits
  * (coordinator/worker-pool.ts); the operator's own job files run in-process.

@@ -4,13 +4,26 @@
  *
  * ε(σ) is non-increasing in σ for any sound accountant (more noise is
  * post-processing of less), so the answer is found by bracketing from σ = 1
- * by doubling or halving, then bisecting in log σ (the scale on which ε
- * varies smoothly: ε ∝ 1/σ asymptotically) until the bracket is within a
+ * by doubling or halving, then narrowing the bracket in log σ (the scale on
+ * which ε varies smoothly: ε ∝ 1/σ asymptotically) until it is within a
  * relative SIGMA_REL_TOL. The σ returned is the bracket's upper end, so
  * ε(σ) ≤ targetEpsilon always holds for the value handed out, and
  * ε(σ / (1 + SIGMA_REL_TOL)) > targetEpsilon: no σ more than 0.01 % smaller
  * meets the target. (Opacus's get_noise_multiplier bisects linearly to an
  * absolute 0.01; this is tighter and scale-free.)
+ *
+ * Each accountant call of a PLD accountant composes a fresh step PMF, so the
+ * calls are what calibration costs. Bisecting from a bracket of factor 2 to
+ * 1e-4 takes 13 of them; instead the root of ln ε − ln target is estimated
+ * by the secant through the last two points in (ln σ, ln ε), and two points
+ * a factor 1 + SIGMA_REL_TOL apart around the estimate are tried: once the
+ * estimate is that close (the curve is nearly straight there), the two are
+ * the final bracket. An estimate outside the bracket or a non-finite ε
+ * falls back to bisection, and a secant step that did not halve the bracket
+ * is followed by one, so the search never takes more than three times
+ * bisection's calls (plateaus in ε(σ) defeat the secant); on the PLD
+ * accountant's curves it takes 7-13 instead of 15-18 (test/core/privacy/
+ * calibrate.test.ts).
  */
 import { CohortError } from '../errors.ts';
 import { rdpEpsilon } from './conversion.ts';
@@ -61,37 +74,82 @@ export function calibrateSigma(options: CalibrateOptions): number {
   const orders = options.orders ?? DEFAULT_ORDERS;
   checkOrders(orders);
   const accountant = options.accountant ?? ((sigma: number) => rdpEpsilon({ q, sigma, steps, delta, orders }).epsilon);
-  const meets = (sigma: number): boolean => {
+  /** ln(ε(σ) / target): ≤ 0 where σ meets the target. */
+  const excess = (sigma: number): Point => {
     const eps = accountant(sigma);
     if (typeof eps !== 'number' || Number.isNaN(eps)) invalid(`accountant returned ${String(eps)} at sigma ${sigma}`);
-    return eps <= targetEpsilon;
+    return { sigma, f: Math.log(eps / targetEpsilon) };
   };
+  return narrow(excess, bracket(excess, targetEpsilon));
+}
 
-  // Bracket: lo misses the target, hi meets it.
-  let lo: number;
-  let hi: number;
-  if (meets(1)) {
-    hi = 1;
-    lo = 0.5;
+/** σ and ln(ε(σ) / target), which is ≤ 0 where σ meets the target. */
+interface Point {
+  sigma: number;
+  f: number;
+}
+
+const meets = (p: Point): boolean => p.f <= 0;
+
+/** From σ = 1 by doubling or halving: lo misses the target, hi = 2·lo meets it. */
+function bracket(excess: (sigma: number) => Point, targetEpsilon: number): { lo: Point; hi: Point } {
+  const one = excess(1);
+  if (meets(one)) {
+    let hi = one;
+    let lo = excess(0.5);
     while (meets(lo)) {
       hi = lo;
-      lo /= 2;
-      if (lo < MIN_SIGMA) invalid(`target epsilon ${targetEpsilon} is met with sigma below ${MIN_SIGMA}`);
+      if (lo.sigma / 2 < MIN_SIGMA) invalid(`target epsilon ${targetEpsilon} is met with sigma below ${MIN_SIGMA}`);
+      lo = excess(lo.sigma / 2);
     }
-  } else {
-    lo = 1;
-    hi = 2;
-    while (!meets(hi)) {
-      lo = hi;
-      hi *= 2;
-      if (hi > MAX_SIGMA) invalid(`target epsilon ${targetEpsilon} is not reached with sigma up to ${MAX_SIGMA}`);
-    }
+    return { lo, hi };
   }
+  let lo = one;
+  let hi = excess(2);
+  while (!meets(hi)) {
+    lo = hi;
+    if (hi.sigma * 2 > MAX_SIGMA)
+      invalid(`target epsilon ${targetEpsilon} is not reached with sigma up to ${MAX_SIGMA}`);
+    hi = excess(hi.sigma * 2);
+  }
+  return { lo, hi };
+}
 
-  while (hi > lo * (1 + SIGMA_REL_TOL)) {
-    const mid = Math.sqrt(lo * hi);
-    if (meets(mid)) hi = mid;
-    else lo = mid;
+/** A hair inside half the tolerance, so that the two points around an estimate pass the loop test despite rounding. */
+const HALF_TOL = (Math.log1p(SIGMA_REL_TOL) / 2) * (1 - 1e-6);
+
+/** Narrows the bracket to a relative SIGMA_REL_TOL (see the module comment) and returns its upper end. */
+function narrow(excess: (sigma: number) => Point, start: { lo: Point; hi: Point }): number {
+  let { lo, hi } = start;
+  // The last two points evaluated, for the secant: the bracket's ends to begin with.
+  let [a, b] = [lo, hi];
+  const record = (p: Point): void => {
+    if (meets(p)) hi = p;
+    else lo = p;
+    [a, b] = [b, p];
+  };
+  const closed = () => hi.sigma <= lo.sigma * (1 + SIGMA_REL_TOL);
+  // After a secant step that did not halve the bracket, one plain bisection: at most two calls per halving.
+  let bisectNext = false;
+  while (!closed()) {
+    const width = Math.log(hi.sigma / lo.sigma);
+    const [xa, xb] = [Math.log(a.sigma), Math.log(b.sigma)];
+    const root = xb - (b.f * (xb - xa)) / (b.f - a.f);
+    const inside =
+      !bisectNext &&
+      Number.isFinite(root) &&
+      root - HALF_TOL > Math.log(lo.sigma) &&
+      root + HALF_TOL < Math.log(hi.sigma);
+    bisectNext = false;
+    if (inside) {
+      // Two points a factor 1 + SIGMA_REL_TOL apart around the estimate: the final bracket if it is that close.
+      record(excess(Math.exp(root - HALF_TOL)));
+      if (closed()) break;
+      const above = Math.exp(root + HALF_TOL);
+      if (above < hi.sigma) record(excess(above));
+    }
+    if (!inside) record(excess(Math.sqrt(lo.sigma * hi.sigma)));
+    else bisectNext = Math.log(hi.sigma / lo.sigma) > width / 2;
   }
-  return hi;
+  return hi.sigma;
 }

@@ -229,7 +229,7 @@ export interface CalibrateDdgOptions {
  * The smallest per-client σ, in real units (the integer noise is σ/γ), for
  * which `rounds` rounds with `minClients` shares each are
  * (targetEpsilon, delta)-DP: the sensitivity is the rounded bound of c/γ,
- * and the search is calibrate.ts's (bracket, then bisect in log σ; the σ
+ * and the search is calibrate.ts's (bracket, then narrow in log σ; the σ
  * returned meets the target, one SIGMA_REL_TOL smaller does not), run on
  * σ/γ so that its range does not depend on the units of the update. σ/γ
  * below 1/2 counts as missing the target: Prop. 14 does not cover it.

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { errorCode } from '../../helpers/errors.ts';
-import { MAX_SIGMA, SIGMA_REL_TOL, calibrateSigma, rdpEpsilon } from '../../../core/privacy/index.ts';
+import { MAX_SIGMA, MIN_SIGMA, SIGMA_REL_TOL, calibrateSigma, rdpEpsilon } from '../../../core/privacy/index.ts';
+import { pldEpsilon } from '../../../core/privacy/pld.ts';
 import { OPACUS_ALPHAS, TF_DPSGD_ORDERS } from './orders.ts';
 
 describe('published vectors', () => {
@@ -63,7 +64,7 @@ describe('round trip', () => {
     );
   });
 
-  it('uses a custom accountant, bisecting to relative SIGMA_REL_TOL from either side of σ = 1', () => {
+  it('uses a custom accountant, narrowing to relative SIGMA_REL_TOL from either side of σ = 1', () => {
     for (const [scale, target] of [
       [3, 1.5],
       [0.01, 2],
@@ -80,6 +81,104 @@ describe('round trip', () => {
       expect(sigma).toBeGreaterThanOrEqual(exact);
       expect(sigma).toBeLessThanOrEqual(exact * (1 + SIGMA_REL_TOL));
     }
+  });
+});
+
+describe('the search', () => {
+  /** calibrateSigma with an accountant that counts its calls. */
+  const counted = (targetEpsilon: number, eps: (sigma: number) => number) => {
+    let calls = 0;
+    const sigma = calibrateSigma({
+      targetEpsilon,
+      delta: 1e-5,
+      q: 0.1,
+      steps: 10,
+      accountant: (s) => (calls++, eps(s)),
+    });
+    return { sigma, calls };
+  };
+
+  it('holds its contract for any non-increasing ε(σ): kinks, plateaus, jumps, ε = ∞ for small σ', () => {
+    // ε(σ) = c·σ^-k on a grid of m levels per unit (plateaus and jumps), a kink at σ = knee, ∞ below σ = wall.
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        fc.double({ min: 0.3, max: 3, noNaN: true }),
+        fc.constantFrom(0, 3, 1000),
+        fc.double({ min: 0.05, max: 20, noNaN: true }),
+        fc.double({ min: 0, max: 0.05, noNaN: true }),
+        fc.double({ min: 0.1, max: 20, noNaN: true }),
+        (c, k, m, knee, wall, target) => {
+          const smooth = (s: number) => (s < knee ? c * s ** -k : c * knee ** -k * (knee / s) ** (2 * k));
+          const eps = (s: number) => (s < wall ? Infinity : m === 0 ? smooth(s) : Math.ceil(smooth(s) * m) / m);
+          let sigma: number;
+          let calls = 0;
+          try {
+            sigma = calibrateSigma({
+              targetEpsilon: target,
+              delta: 1e-5,
+              q: 0.1,
+              steps: 10,
+              accountant: (s) => (calls++, eps(s)),
+            });
+          } catch (err) {
+            // Only a target met already at MIN_SIGMA, or not even at MAX_SIGMA (below the grid's first level), has no σ.
+            expect(
+              errorCode(() => {
+                throw err;
+              }),
+            ).toBe('E_PRIVACY_PARAMS');
+            expect(eps(MIN_SIGMA) <= target || eps(MAX_SIGMA) > target).toBe(true);
+            return;
+          }
+          expect(eps(sigma)).toBeLessThanOrEqual(target);
+          expect(eps(sigma / (1 + SIGMA_REL_TOL))).toBeGreaterThan(target);
+          // At most three times bisection's calls: the bracket (|log2 σ| + 2), then 14 halvings of a factor 2 at
+          // most three calls each (a secant step's two points, then a bisection when they did not halve the bracket).
+          expect(calls).toBeLessThanOrEqual(Math.abs(Math.log2(sigma)) + 3 + 3 * 14);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("asks a smooth accountant for at most half of bisection's 15-19 calls (each call of a PLD accountant composes a fresh run)", () => {
+    // A power law, as ε(σ) is asymptotically, with σ in DP-SGD's usual range: the bracket from σ = 1 (2-4 calls),
+    // then the secant's estimate is already within the tolerance. The RDP accountant's ε(σ) has a kink wherever
+    // the best order changes.
+    for (const [scale, target] of [
+      [3, 1.5],
+      [0.4, 1],
+      [10, 2],
+    ] as const) {
+      expect(counted(target, (s) => scale / s ** 1.3).calls).toBeLessThanOrEqual(6);
+    }
+    let calls = 0;
+    for (const [target, q, steps] of [
+      [1, 0.05, 100],
+      [3, 0.2, 20],
+      [8, 0.01, 1000],
+    ] as const) {
+      calibrateSigma({
+        targetEpsilon: target,
+        delta: 1e-5,
+        q,
+        steps,
+        accountant: (sigma) => (calls++, rdpEpsilon({ q, sigma, steps, delta: 1e-5 }).epsilon),
+      });
+    }
+    expect(calls).toBeLessThanOrEqual(3 * 9);
+    // The PLD accountant (the default): 7 calls here, where bisection takes 16.
+    calls = 0;
+    const q = 0.05;
+    calibrateSigma({
+      targetEpsilon: 3,
+      delta: 1e-5,
+      q,
+      steps: 200,
+      accountant: (sigma) => (calls++, pldEpsilon({ q, sigma, steps: 200, delta: 1e-5 })),
+    });
+    expect(calls).toBeLessThanOrEqual(8);
   });
 });
 
