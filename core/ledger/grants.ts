@@ -55,8 +55,8 @@ export class HospitalKeyFold {
   add(entries: readonly SealedEntry[]): void {
     for (const e of entries) {
       // Most entries are neither: their text is searched, not parsed.
-      // A row's text may be anything in a file another party handed over: what is not text sets no key.
-      if (typeof e.canonical !== 'string') continue;
+      // A row may be anything in a file another party handed over: what is not text at a seq sets no key.
+      if (typeof e?.canonical !== 'string' || !Number.isSafeInteger(e.seq)) continue;
       if (!e.canonical.includes('"kind":"role-grant"') && !e.canonical.includes('"kind":"roster"')) continue;
       // Nor does a text that only looks like one: verification reports that row, the fold skips it.
       let entry: LedgerEntry;

@@ -8,7 +8,7 @@
  * alone, gave a removed hospital's name a key again).
  */
 import { HospitalKeyFold } from './grants.ts';
-import type { LedgerEntry, SealedEntry } from './types.ts';
+import type { SealedEntry } from './types.ts';
 import type { KeyAt } from './verify-witness.ts';
 
 export interface KeysByEntry {
@@ -31,17 +31,7 @@ export function keysByEntry(
   known: ReadonlyMap<string, Uint8Array>,
 ): KeysByEntry {
   const fold = new HospitalKeyFold(priorRoster);
-  for (const row of rows) {
-    if (typeof row?.canonical !== 'string' || !Number.isSafeInteger(row.seq)) continue;
-    if (!row.canonical.includes('"kind":"role-grant"') && !row.canonical.includes('"kind":"roster"')) continue;
-    let entry: LedgerEntry;
-    try {
-      entry = JSON.parse(row.canonical) as LedgerEntry;
-    } catch {
-      continue;
-    }
-    fold.addEntry(row.seq, entry);
-  }
+  fold.add(rows);
   const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
   const at: KeyAt = (hospital, seq) => {
     // A receipt's or a copy's fields may be anything: what is not a name at a position has no key.

@@ -63,25 +63,6 @@ describe('round trip', () => {
       { numRuns: 15 },
     );
   });
-
-  it('uses a custom accountant, narrowing to relative SIGMA_REL_TOL from either side of σ = 1', () => {
-    for (const [scale, target] of [
-      [3, 1.5],
-      [0.01, 2],
-      [500, 0.25],
-    ] as const) {
-      const sigma = calibrateSigma({
-        targetEpsilon: target,
-        delta: 1e-5,
-        q: 0.1,
-        steps: 10,
-        accountant: (s) => scale / s,
-      });
-      const exact = scale / target;
-      expect(sigma).toBeGreaterThanOrEqual(exact);
-      expect(sigma).toBeLessThanOrEqual(exact * (1 + SIGMA_REL_TOL));
-    }
-  });
 });
 
 describe('the search', () => {
@@ -97,6 +78,24 @@ describe('the search', () => {
     });
     return { sigma, calls };
   };
+
+  it('uses a custom accountant: on a power law (as ε(σ) is asymptotically), the bracket and then one secant step', () => {
+    // The bracket from σ = 1 takes |log2 σ| + 2 calls; the secant's estimate is then exact, and the two points
+    // around it are the final bracket.
+    for (const [scale, power, target] of [
+      [3, 1.3, 1.5],
+      [0.4, 1, 1],
+      [10, 2, 2],
+      [0.01, 1.3, 2],
+      [500, 1, 0.25],
+    ] as const) {
+      const { sigma, calls } = counted(target, (s) => scale / s ** power);
+      const exact = (scale / target) ** (1 / power);
+      expect(sigma).toBeGreaterThanOrEqual(exact);
+      expect(sigma).toBeLessThanOrEqual(exact * (1 + SIGMA_REL_TOL));
+      expect(calls).toBeLessThanOrEqual(Math.ceil(Math.abs(Math.log2(exact))) + 4);
+    }
+  });
 
   it('holds its contract for any non-increasing ε(σ): kinks, plateaus, jumps, ε = ∞ for small σ', () => {
     // ε(σ) = c·σ^-k on a grid of m levels per unit (plateaus and jumps), a kink at σ = knee, ∞ below σ = wall.
@@ -142,17 +141,8 @@ describe('the search', () => {
     );
   });
 
-  it("asks a smooth accountant for at most half of bisection's 15-19 calls (each call of a PLD accountant composes a fresh run)", () => {
-    // A power law, as ε(σ) is asymptotically, with σ in DP-SGD's usual range: the bracket from σ = 1 (2-4 calls),
-    // then the secant's estimate is already within the tolerance. The RDP accountant's ε(σ) has a kink wherever
-    // the best order changes.
-    for (const [scale, target] of [
-      [3, 1.5],
-      [0.4, 1],
-      [10, 2],
-    ] as const) {
-      expect(counted(target, (s) => scale / s ** 1.3).calls).toBeLessThanOrEqual(6);
-    }
+  it("asks the accountants for at most about half of bisection's 15-19 calls (each call of a PLD accountant composes a fresh run)", () => {
+    // The RDP accountant's ε(σ) has a kink wherever the best order changes.
     let calls = 0;
     for (const [target, q, steps] of [
       [1, 0.05, 100],
