@@ -117,11 +117,10 @@ export async function buildDist(outDir = DIST) {
 
 // `--if-stale` (pretest, presimulate): nothing to do when dist/ is already newer than every source, as right after
 // `npm ci` built it; the same check cohort.mjs makes before every run.
-if (process.argv[1] === import.meta.filename && process.argv.includes('--if-stale') && distIsFresh()) {
-  process.stderr.write('cohort build: dist/ is up to date\n');
-} else if (process.argv[1] === import.meta.filename) {
+if (process.argv[1] === import.meta.filename) {
   const t0 = performance.now();
-  if (await buildDist()) {
+  if (process.argv.includes('--if-stale') && distIsFresh()) process.stderr.write('cohort build: dist/ is up to date\n');
+  else if (await buildDist()) {
     process.stderr.write(`cohort build: dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
 }

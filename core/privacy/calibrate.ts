@@ -129,7 +129,7 @@ function narrow(excess: (sigma: number) => Point, start: { lo: Point; hi: Point 
     [a, b] = [b, p];
   };
   const closed = () => hi.sigma <= lo.sigma * (1 + SIGMA_REL_TOL);
-  // After a secant step that did not halve the bracket, one plain bisection: at most two calls per halving.
+  // After a secant step that did not halve the bracket, one plain bisection: at most three calls per halving.
   let bisectNext = false;
   while (!closed()) {
     const width = Math.log(hi.sigma / lo.sigma);
@@ -140,16 +140,17 @@ function narrow(excess: (sigma: number) => Point, start: { lo: Point; hi: Point 
       Number.isFinite(root) &&
       root - HALF_TOL > Math.log(lo.sigma) &&
       root + HALF_TOL < Math.log(hi.sigma);
-    bisectNext = false;
-    if (inside) {
-      // Two points a factor 1 + SIGMA_REL_TOL apart around the estimate: the final bracket if it is that close.
-      record(excess(Math.exp(root - HALF_TOL)));
-      if (closed()) break;
-      const above = Math.exp(root + HALF_TOL);
-      if (above < hi.sigma) record(excess(above));
+    if (!inside) {
+      bisectNext = false;
+      record(excess(Math.sqrt(lo.sigma * hi.sigma)));
+      continue;
     }
-    if (!inside) record(excess(Math.sqrt(lo.sigma * hi.sigma)));
-    else bisectNext = Math.log(hi.sigma / lo.sigma) > width / 2;
+    // Two points a factor 1 + SIGMA_REL_TOL apart around the estimate: the final bracket if it is that close.
+    record(excess(Math.exp(root - HALF_TOL)));
+    if (closed()) break;
+    const above = Math.exp(root + HALF_TOL);
+    if (above < hi.sigma) record(excess(above));
+    bisectNext = Math.log(hi.sigma / lo.sigma) > width / 2;
   }
   return hi.sigma;
 }

@@ -9,12 +9,15 @@ import { numericSplit } from '../../../core/data/index.ts';
  * cpu by default, not wasm: for tiny models the two train at the same speed
  * (see bench/training.ts), and cpu starts faster (no WebAssembly compile per
  * worker). Suites that run large steps pass 'wasm', the backend hospitals
- * without tfjs-node run. Call it once per process: the backend is chosen on
- * the first load.
+ * without tfjs-node run. The backend is chosen on the first load of the
+ * process: asking for another one later throws.
  */
 export async function loadTestTf(backend: Exclude<BackendName, 'tensorflow'> = 'cpu'): Promise<LoadedTf> {
   process.env.COHORT_TF_BACKEND = backend;
   const loaded = await loadTf();
+  // loadTf keeps the first choice for the life of the process: a suite asking for another would measure the wrong one.
+  if (loaded.backend !== backend)
+    throw new Error(`tfjs already runs on ${loaded.backend} in this process, not ${backend}`);
   // tfjs's own test flag: checks every kernel for leaked tensors, and
   // silences the "install tfjs-node" banner in the test output.
   loaded.tf.env().set('IS_TEST', true);
