@@ -7,6 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { CohortError } from '../../../core/errors.ts';
 import { parseJobSpec, type JobSpec } from '../../../core/job/spec.ts';
 import { resolveJob, roundMechanism } from '../../../core/job/privacy.ts';
+import { SIGMA_REL_TOL } from '../../../core/privacy/index.ts';
 import type { HospitalMachine, HospitalConfig } from '../../../core/round/hospital-machine.ts';
 import { AttemptLog } from '../../../core/round/hospital-session.ts';
 import { NO_FACTS, type HospitalEffect, type RoundInput } from '../../../core/round/hospital-effects.ts';
@@ -111,6 +112,19 @@ describe('offers', () => {
   ])('declines %s', (_, config, s, code) => {
     const fx = offer(machine(config as Partial<HospitalConfig>), spec(s));
     expect(fx.find((e) => e.type === 'declined')).toMatchObject({ code });
+  });
+
+  it('declines a coordinator whose noise is one calibration tolerance below what the stated epsilon needs', () => {
+    // resolveJob calibrated σ (core/privacy/calibrate.ts): ε(σ) ≤ target and ε(σ / (1 + SIGMA_REL_TOL)) > target.
+    // A coordinator that offers the smaller σ under the same stated ε claims more privacy than its noise gives:
+    // the hospital recomputes ε itself and declines before anything is reserved or trained.
+    const honest = spec({ privacy: true });
+    const p = honest.privacy!;
+    const lying: JobSpec = { ...honest, privacy: { ...p, noiseMultiplier: p.noiseMultiplier! / (1 + SIGMA_REL_TOL) } };
+    const fx = offer(machine({ budget: { delta: 1e-5 } }), lying);
+    expect(types(fx)).toEqual(['declineJob', 'declined']);
+    expect(fx.find((e) => e.type === 'declined')).toMatchObject({ code: 'E_PRIVACY_PARAMS' });
+    expect(types(offer(machine({ budget: { delta: 1e-5 } }), honest))).toEqual(['reserve']);
   });
 
   it('declines other features (E_JOB_FEATURES), an unreadable spec, and a job that ended here (E_JOB_STATE)', () => {
